@@ -1,0 +1,50 @@
+"""quizapp: five minutes of anti-fraud practice before every shift.
+
+create_app() only wires things together: configuration, extensions, blueprints, the CLI, error
+pages and security headers. Everything with rules in it lives in domain/ and services/.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from quizapp import config as settings
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=str(settings.ROOT / "static"), instance_path=str(settings.INSTANCE))
+    # Environment first, then test or CLI overrides, so one process can point anywhere.
+    app.config.from_mapping(settings.from_env())
+    app.config.from_mapping(overrides or {})
+
+    from quizapp import errors, web
+    from quizapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    # Migrations live inside the package so an installed quizapp can upgrade its own database.
+    migrate.init_app(app, db, directory=str(settings.ROOT / "quizapp" / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale, timezone_selector=lambda: app.config["QUIZAPP_TIMEZONE"])
+    limiter.init_app(app)
+
+    # SQLite pragmas (WAL, busy timeout) must be set on every new connection.
+    from quizapp import database
+    database.register(app)
+
+    from quizapp import access  # noqa: F401  (registers the user loader)
+    from quizapp.admin.views import bp as admin_bp
+    from quizapp.auth.views import bp as auth_bp
+    from quizapp.console.views import bp as console_bp
+    from quizapp.quiz.views import bp as quiz_bp
+    from quizapp.reports.views import bp as reports_bp
+
+    for blueprint in (auth_bp, quiz_bp, console_bp, reports_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    web.init_app(app)
+    errors.init_app(app)
+
+    from quizapp.cli import register
+    register(app)
+    return app

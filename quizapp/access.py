@@ -1,0 +1,67 @@
+"""Who may do what: the roles, the user loader, and the one guard each blueprint declares.
+
+Used by the app factory and every blueprint. Owns the rule that an account kind decides the
+audience: workers (Employee) use `quiz`; staff accounts (StaffUser) use `console`, `reports` or
+`admin` by role. Tenant scoping (which company, which grids) lives in services.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from quizapp.extensions import login_manager
+from quizapp.models import Employee, StaffUser
+from quizapp.services.accounts import load_account
+
+COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = "company_staff", "grid_officer", "town_admin"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    return load_account(user_id)
+
+
+def is_worker(user=None) -> bool:
+    return isinstance(user or current_user, Employee)
+
+
+def guard_worker() -> Callable[[], object]:
+    """A blueprint guard: signed-in workers only; anyone else is sent to their company's page."""
+
+    def check():
+        if not isinstance(current_user, Employee):
+            if isinstance(current_user, StaffUser):
+                abort(403)
+            return redirect(url_for("auth.worker_start"))
+        return None
+
+    return check
+
+
+def guard_staff(*roles: str) -> Callable[[], object]:
+    """A blueprint guard: staff accounts with one of `roles`; others sign in or get 403."""
+
+    def check():
+        if not isinstance(current_user, StaffUser):
+            if isinstance(current_user, Employee):
+                abort(403)
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.role not in roles:
+            abort(403)
+        return None
+
+    return check
+
+
+def home_for(user) -> str:
+    """Where an account lands after signing in."""
+    if isinstance(user, Employee):
+        return url_for("quiz.today")
+    return {
+        COMPANY_STAFF: url_for("console.index"),
+        GRID_OFFICER: url_for("reports.index"),
+        TOWN_ADMIN: url_for("admin.index"),
+    }.get(getattr(user, "role", ""), url_for("auth.login"))

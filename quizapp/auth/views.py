@@ -1,0 +1,166 @@
+"""Signing in and out, for workers (/c/<company-code>, the URL in the QR code) and for staff (/login).
+
+Public blueprint: no guard. A worker's phone is remembered for weeks (remember-me cookie), so the
+PIN is needed only the first time and after signing out.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_time
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from quizapp.access import home_for, is_worker
+from quizapp.auth.forms import EmployeeNoForm, FirstTimeForm, LogoutForm, PinForm, StaffLoginForm
+from quizapp.extensions import db, limiter
+from quizapp.services import accounts
+from quizapp.services.clock import to_local, utcnow
+from quizapp.web import safe_next
+
+bp = Blueprint("auth", __name__)
+
+# Per address, far above a factory's honest typos behind one NAT address; accounts lock sooner.
+ADDRESS_LIMIT = "600 per 10 minutes"
+COMPANY_COOKIE = "company"
+
+
+def _company_or_404(code: str):
+    company = accounts.company_by_code(code)
+    if company is None:
+        abort(404)
+    return company
+
+
+def _pending(company):
+    employee_id = session.get("pending_worker")
+    employee = db.session.get(accounts.Employee, employee_id) if employee_id else None
+    if employee is None or employee.company_id != company.id:
+        return None
+    return employee
+
+
+def _refusal(result: accounts.SignIn) -> str:
+    if result.error == "locked":
+        return _("Too many wrong tries. Please try again after %(time)s, or ask your outreach staff to reset your PIN.",
+                 time=format_time(to_local(result.locked_until), "HH:mm"))
+    if result.error == "inactive":
+        return _("This employee number is not active. Please ask your company's outreach staff.")
+    if result.error == "name_mismatch":
+        return _("The name does not match the roster. Write it exactly as your company has it.")
+    return _("Wrong PIN. Please try again.")
+
+
+@bp.get("/")
+def worker_start():
+    """Where a worker lands without a company link: their last company, or how to get one."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    code = request.cookies.get(COMPANY_COOKIE)
+    if code and accounts.company_by_code(code):
+        return redirect(url_for("auth.company", code=code))
+    return render_template("auth/start.html")
+
+
+@bp.route("/c/<code>", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+def company(code: str):
+    company = _company_or_404(code)
+    if is_worker() and current_user.company_id == company.id:
+        return redirect(url_for("quiz.today"))
+    form = EmployeeNoForm()
+    if form.validate_on_submit():
+        employee = accounts.find_employee(company, form.employee_no.data)
+        if employee is None:
+            flash(_("Employee number %(no)s is not on %(company)s's roster. Check it, or ask your outreach staff.",
+                    no=form.employee_no.data.strip(), company=company.name), "error")
+        elif not employee.active:
+            flash(_("This employee number is not active. Please ask your company's outreach staff."), "error")
+        else:
+            session["pending_worker"] = employee.id
+            step = "auth.pin" if employee.pin_hash else "auth.first_time"
+            return redirect(url_for(step, code=code))
+    response = render_template("auth/company.html", company=company, form=form)
+    return response
+
+
+@bp.route("/c/<code>/pin", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+def pin(code: str):
+    company = _company_or_404(code)
+    employee = _pending(company)
+    if employee is None:
+        return redirect(url_for("auth.company", code=code))
+    if employee.pin_hash is None:
+        return redirect(url_for("auth.first_time", code=code))
+    form = PinForm()
+    if form.validate_on_submit():
+        result = accounts.verify_pin(employee, form.pin.data, utcnow())
+        db.session.commit()
+        if result.account is not None:
+            return _signed_in(employee, code)
+        flash(_refusal(result), "error")
+    return render_template("auth/pin.html", company=company, employee=employee, form=form)
+
+
+@bp.route("/c/<code>/welcome", methods=["GET", "POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+def first_time(code: str):
+    company = _company_or_404(code)
+    employee = _pending(company)
+    if employee is None:
+        return redirect(url_for("auth.company", code=code))
+    if employee.pin_hash is not None:
+        return redirect(url_for("auth.pin", code=code))
+    form = FirstTimeForm()
+    if form.validate_on_submit():
+        result = accounts.register_pin(employee, form.name.data, form.pin.data, utcnow())
+        db.session.commit()
+        if result.account is not None:
+            return _signed_in(employee, code)
+        flash(_refusal(result), "error")
+    return render_template("auth/first_time.html", company=company, employee=employee, form=form)
+
+
+def _signed_in(employee, code: str):
+    session.pop("pending_worker", None)
+    login_user(employee, remember=True)
+    response = redirect(url_for("quiz.today"))
+    response.set_cookie(COMPANY_COOKIE, code, max_age=60 * 60 * 24 * 365, httponly=True, samesite="Lax",
+                        secure=request.is_secure)
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("60 per 10 minutes", methods=["POST"])
+def login():
+    if current_user.is_authenticated and not is_worker():
+        return redirect(home_for(current_user))
+    form = StaffLoginForm()
+    if form.validate_on_submit():
+        result = accounts.verify_staff(form.username.data, form.password.data, utcnow())
+        db.session.commit()
+        if result.account is not None:
+            login_user(result.account)
+            return redirect(safe_next(request.args.get("next"), home_for(result.account)))
+        if result.error == "locked":
+            flash(_refusal(result), "error")
+        elif result.error == "inactive":
+            flash(_("This account is deactivated. Ask the town administrator."), "error")
+        else:
+            flash(_("Wrong username or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    worker = is_worker()
+    company_code = current_user.company.code if worker else None
+    logout_user()
+    session.clear()
+    if worker:
+        return redirect(url_for("auth.company", code=company_code))
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,158 @@
+"""The `quizapp` console command: demo, serve, db (Flask-Migrate), bank, rollup.
+
+Used by operators, cron and the README's Quick start. Commands parse arguments, call services and
+commit; they hold no rules of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from quizapp.domain.bank import read_bank
+from quizapp.extensions import db
+
+
+def _create_app():
+    from quizapp import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, add_default_commands=False)
+def main() -> None:
+    """quizapp: five minutes of anti-fraud practice before every shift."""
+
+
+@click.group("bank")
+def bank_group() -> None:
+    """Check and load the question bank."""
+
+
+@bank_group.command("check")
+@click.argument("path", type=click.Path(exists=True), default="question_bank")
+def bank_check(path: str) -> None:
+    """Report every problem in the bank files as file:line: message."""
+    bank = read_bank(path)
+    for problem in bank.problems:
+        click.echo(str(problem), err=True)
+    if bank.problems:
+        click.echo(f"{len(bank.problems)} problem(s) in {path}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {len(bank.questions)} questions in {len(bank.topics)} topics")
+
+
+@bank_group.command("load")
+@click.argument("path", type=click.Path(exists=True), default="question_bank")
+@with_appcontext
+def bank_load(path: str) -> None:
+    """Load the bank into the database (idempotent; edits make new versions; nothing is deleted)."""
+    from quizapp.services.bank import load_bank
+
+    bank = read_bank(path)
+    if bank.problems:
+        for problem in bank.problems:
+            click.echo(str(problem), err=True)
+        click.echo("nothing loaded: fix the problems above first", err=True)
+        sys.exit(1)
+    report = load_bank(bank)
+    db.session.commit()
+    click.echo(f"loaded: {len(report.added)} new, {len(report.new_versions)} new versions, "
+               f"{report.unchanged} unchanged, {len(report.retired)} retired, "
+               f"{report.topics_added} topics added, {report.topics_updated} topics updated")
+
+
+@click.command("rollup")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local date (default: yesterday).")
+@with_appcontext
+def rollup(day) -> None:
+    """Rebuild every company's daily rollup for one date (cron: shortly after midnight)."""
+    from sqlalchemy import select
+
+    from quizapp.models import Company
+    from quizapp.services.clock import local_today
+    from quizapp.services.rollups import rebuild_company_day
+
+    target: date = day.date() if day else local_today() - timedelta(days=1)
+    companies = list(db.session.scalars(select(Company)))
+    for company in companies:
+        rebuild_company_day(company, target)
+    db.session.commit()
+    click.echo(f"rebuilt {len(companies)} company rollups for {target}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn workers (default: 2 × cores + 1).")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve quizapp with gunicorn, the production WSGI server."""
+    run_gunicorn(host, port, workers)
+
+
+def run_gunicorn(host: str, port: int, workers: int | None) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers or (2 * (os.cpu_count() or 1) + 1))
+            self.cfg.set("accesslog", os.environ.get("QUIZAPP_ACCESS_LOG") or None)
+            self.cfg.set("timeout", 30)
+
+        def load(self):
+            from quizapp import create_app
+
+            return create_app()
+
+    Server().run()
+
+
+@click.command("demo")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Set up the demo database and exit.")
+@click.option("--json", "as_json", is_flag=True, help="Print entry URLs and accounts as JSON.")
+@click.option("--reset", is_flag=True, help="Throw away the demo database and seed it again.")
+@click.pass_context
+def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
+    """Create the demo town (SQLite under instance/), then serve it on 127.0.0.1."""
+    from flask_migrate import upgrade
+
+    from quizapp.services import demo as demo_service
+    from quizapp.services.bank import load_bank
+    from quizapp.services.clock import local_today, utcnow
+
+    # The demo is served over plain http on 127.0.0.1, where Secure cookies would never come back.
+    os.environ.setdefault("QUIZAPP_SECURE_COOKIES", "0")
+    app: Flask = ctx.obj.load_app()
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
+    with app.app_context():
+        if reset:
+            demo_service.drop_all()
+        upgrade()
+        bank = read_bank(current_app.config["QUIZAPP_BANK_PATH"])
+        if bank.problems:
+            raise click.ClickException("the question bank has problems; run `quizapp bank check`")
+        load_bank(bank)
+        db.session.commit()
+        if not demo_service.is_seeded():
+            demo_service.seed(today=local_today(), now=utcnow())
+            db.session.commit()
+        info = demo_service.entry_info(f"http://127.0.0.1:{port}")
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        click.echo(demo_service.describe(info))
+    if not no_serve:
+        run_gunicorn("127.0.0.1", port, None)
+
+
+def register(app: Flask) -> None:
+    for command in (bank_group, rollup, serve, demo):
+        app.cli.add_command(command)

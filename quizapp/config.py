@@ -1,0 +1,59 @@
+"""Settings for every deployment, read once from the environment (QUIZAPP_*).
+
+Used by create_app(). Owns defaults: the SQLite file under instance/, the town's time zone, cookie
+and rate-limit settings. Tests pass overrides as a dict.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("QUIZAPP_INSTANCE", ROOT / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    """A stable secret per installation: sessions and remember-me cookies survive restarts."""
+    if os.environ.get("QUIZAPP_SECRET_KEY"):
+        return os.environ["QUIZAPP_SECRET_KEY"]
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def from_env() -> dict:
+    database = os.environ.get("QUIZAPP_DATABASE_URL") or f"sqlite:///{INSTANCE / 'quizapp.sqlite'}"
+    return {
+        "SECRET_KEY": _secret_key(INSTANCE),
+        "SQLALCHEMY_DATABASE_URI": database,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "QUIZAPP_TIMEZONE": os.environ.get("QUIZAPP_TIMEZONE", "Asia/Shanghai"),
+        # Seeds the common daily set: every company in the town gets the same questions on a date.
+        "QUIZAPP_TOWN_SEED": os.environ.get("QUIZAPP_TOWN_SEED", "town"),
+        "QUIZAPP_BANK_PATH": os.environ.get("QUIZAPP_BANK_PATH", str(ROOT / "question_bank")),
+        # Behind HTTPS in production; the demo on plain http://127.0.0.1 turns this off.
+        "SESSION_COOKIE_SECURE": _flag("QUIZAPP_SECURE_COOKIES", True),
+        "REMEMBER_COOKIE_SECURE": _flag("QUIZAPP_SECURE_COOKIES", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Workers should not sign in again for weeks (a shift start is no time for a PIN).
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 42,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "RATELIMIT_STORAGE_URI": os.environ.get("QUIZAPP_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
+    }

@@ -1,0 +1,26 @@
+"""Database connection settings that SQLAlchemy URLs cannot carry."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+
+from quizapp.extensions import db
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers run while a writer commits; NORMAL sync is durable at checkpoints and
+    # far cheaper per commit; the busy timeout makes writers queue instead of failing at a burst.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def register(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
+            event.listen(engine, "connect", _sqlite_pragmas)

@@ -1,0 +1,392 @@
+"""Question-bank files: parsing and checking.
+
+Used by `quizapp bank check` / `bank load` and by the tests. Owns the file format documented in
+question_bank/README.md. Pure: text in, dataclasses and a list of problems out, so every problem
+can be reported at once as `file:line: message`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+LANGS = ("zh", "en")
+TYPES = ("single", "multiple", "truefalse")
+SCENES = ("sms", "wechat", "call", "payment")
+SPEAKERS = ("them", "me", "note")
+LETTERS = "ABCDEF"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# Longest text that still reads well on a 360 px phone screen (zh characters, en characters).
+LIMITS = {
+    "stem": (120, 300),
+    "option": (40, 120),
+    "scene": (80, 200),
+    "explain": (200, 500),
+    "rule": (40, 120),
+}
+LESSON_ZH = (150, 300)
+
+# A written-out mainland mobile number could belong to someone; examples must be masked.
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+LINK = re.compile(r"(?:https?://|www\.)([A-Za-z0-9.-]+)", re.IGNORECASE)
+SAFE_TLDS = (".example", ".invalid", ".test")
+
+TOPIC_KEYS = {"topic", "name.zh", "name.en", "lesson.zh", "lesson.en"}
+SINGLE_KEYS = {
+    "type", "difficulty", "common", "family", "scene", "scene.title.zh", "scene.title.en",
+    "stem.zh", "stem.en", "answer", "explain.zh", "explain.en", "rule.zh", "rule.en",
+}
+OPTION_KEY = re.compile(r"^([A-F])\.(zh|en)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Topic:
+    slug: str
+    name: dict[str, str]
+    lesson: dict[str, str]
+    path: str = ""
+
+
+@dataclass
+class SceneLine:
+    speaker: str
+    text: dict[str, str]
+
+
+@dataclass
+class Question:
+    """One question as written in the bank; `content()` is what a worker sees (and is versioned)."""
+
+    qid: str
+    topic: str
+    type: str
+    difficulty: int
+    common: bool
+    family: str | None
+    stem: dict[str, str]
+    options: list[dict[str, str]]  # in letter order; truefalse has the two implicit options
+    answer: list[int]  # indexes into options
+    explain: dict[str, str]
+    rule: dict[str, str]
+    scene: str | None = None
+    scene_title: dict[str, str] = field(default_factory=dict)
+    scene_lines: list[SceneLine] = field(default_factory=list)
+    path: str = ""
+    line: int = 0
+
+    def content(self) -> dict:
+        """The worker-visible content: a change here is a new version of the question."""
+        return {
+            "type": self.type,
+            "stem": self.stem,
+            "options": self.options,
+            "answer": self.answer,
+            "explain": self.explain,
+            "rule": self.rule,
+            "scene": self.scene,
+            "scene_title": self.scene_title,
+            "scene_lines": [asdict(s) for s in self.scene_lines],
+        }
+
+    def content_hash(self) -> str:
+        raw = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+TRUE_FALSE_OPTIONS = [{"zh": "对", "en": "True"}, {"zh": "错", "en": "False"}]
+
+
+@dataclass
+class Bank:
+    topics: dict[str, Topic] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Block:
+    """Raw key/value lines of one header or question block, with their line numbers."""
+
+    def __init__(self, start: int, qid: str | None):
+        self.start = start
+        self.qid = qid
+        self.values: dict[str, tuple[int, str]] = {}
+        self.scene: dict[str, list[tuple[int, str]]] = {"zh": [], "en": []}
+
+
+def parse_file(path: str, text: str, bank: Bank | None = None) -> Bank:
+    """Parse one bank file into `bank`, appending every problem found (never stopping early)."""
+    bank = bank or Bank()
+    problems = bank.problems
+    header = _Block(1, None)
+    blocks: list[_Block] = []
+    current = header
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("==="):
+            qid = line[3:].strip()
+            if not SLUG.match(qid):
+                problems.append(Problem(path, number, f"question id {qid!r} must be lowercase letters, digits and '-'"))
+            current = _Block(number, qid)
+            blocks.append(current)
+            continue
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep:
+            problems.append(Problem(path, number, f"expected 'key: value', got {line[:40]!r}"))
+            continue
+        if key in ("scene.zh", "scene.en") and current.qid is not None:
+            current.scene[key[-2:]].append((number, value))
+            continue
+        allowed = TOPIC_KEYS if current.qid is None else SINGLE_KEYS
+        if key not in allowed and not (current.qid is not None and OPTION_KEY.match(key)):
+            where = "topic header" if current.qid is None else "question"
+            problems.append(Problem(path, number, f"unknown key {key!r} in {where}"))
+            continue
+        if key in current.values:
+            problems.append(Problem(path, number, f"{key!r} given twice (first on line {current.values[key][0]})"))
+            continue
+        if not value:
+            problems.append(Problem(path, number, f"{key!r} is empty"))
+            continue
+        current.values[key] = (number, value)
+
+    topic = _topic(path, header, bank)
+    for block in blocks:
+        _question(path, block, topic, bank)
+    return bank
+
+
+def _need(path: str, block: _Block, key: str, problems: list[Problem]) -> str | None:
+    if key in block.values:
+        return block.values[key][1]
+    what = f"question {block.qid}" if block.qid else "topic header"
+    problems.append(Problem(path, block.start, f"{what}: missing {key!r}"))
+    return None
+
+
+def _topic(path: str, header: _Block, bank: Bank) -> str | None:
+    problems = bank.problems
+    slug = _need(path, header, "topic", problems)
+    values = {k: _need(path, header, k, problems) for k in ("name.zh", "name.en", "lesson.zh", "lesson.en")}
+    if slug is None:
+        return None
+    if not SLUG.match(slug):
+        problems.append(Problem(path, header.values["topic"][0], f"topic slug {slug!r} must be lowercase letters, digits and '-'"))
+    if slug in bank.topics:
+        problems.append(Problem(path, header.values["topic"][0], f"topic {slug!r} is also defined in {bank.topics[slug].path}"))
+        return slug
+    lesson_zh = values["lesson.zh"]
+    if lesson_zh is not None and not LESSON_ZH[0] <= len(lesson_zh) <= LESSON_ZH[1]:
+        problems.append(Problem(path, header.values["lesson.zh"][0],
+                                f"lesson.zh is {len(lesson_zh)} characters; a lesson card is {LESSON_ZH[0]}-{LESSON_ZH[1]}"))
+    for key in ("lesson.zh", "lesson.en"):
+        if key in header.values:
+            _check_safe(path, header.values[key][0], key, header.values[key][1], problems)
+    if None not in values.values():
+        bank.topics[slug] = Topic(
+            slug=slug,
+            name={"zh": values["name.zh"], "en": values["name.en"]},
+            lesson={"zh": values["lesson.zh"], "en": values["lesson.en"]},
+            path=path,
+        )
+    return slug
+
+
+def _check_text(path: str, block: _Block, key: str, kind: str, problems: list[Problem]) -> None:
+    line, value = block.values[key]
+    limit = LIMITS[kind][LANGS.index(key.rsplit(".", 1)[1])]
+    if len(value) > limit:
+        problems.append(Problem(path, line, f"{key} is {len(value)} characters, longer than {limit} (too long for a phone screen)"))
+    _check_safe(path, line, key, value, problems)
+
+
+def _check_safe(path: str, line: int, key: str, value: str, problems: list[Problem]) -> None:
+    if MOBILE.search(value):
+        problems.append(Problem(path, line, f"{key} writes out a mobile number; mask it like 138****0000"))
+    for match in LINK.finditer(value):
+        host = match.group(1).lower().rstrip(".")
+        if not host.endswith(SAFE_TLDS):
+            problems.append(Problem(path, line, f"{key} links to {host!r}; use a reserved domain (.example, .invalid, .test)"))
+
+
+def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
+    problems = bank.problems
+    before = len(problems)
+    qid = block.qid or ""
+    if qid in bank.questions:
+        other = bank.questions[qid]
+        problems.append(Problem(path, block.start, f"question id {qid!r} is also used at {other.path}:{other.line}"))
+    if topic and not qid.startswith(topic + "-"):
+        problems.append(Problem(path, block.start, f"question id {qid!r} must start with the topic slug '{topic}-'"))
+
+    qtype = _need(path, block, "type", problems)
+    if qtype is not None and qtype not in TYPES:
+        problems.append(Problem(path, block.values["type"][0], f"unknown type {qtype!r}; use one of {', '.join(TYPES)}"))
+        qtype = None
+
+    difficulty = 0
+    raw = _need(path, block, "difficulty", problems)
+    if raw is not None:
+        if raw in ("1", "2", "3"):
+            difficulty = int(raw)
+        else:
+            problems.append(Problem(path, block.values["difficulty"][0], f"difficulty must be 1, 2 or 3, not {raw!r}"))
+
+    common = False
+    if "common" in block.values:
+        line, raw = block.values["common"]
+        if raw not in ("yes", "no"):
+            problems.append(Problem(path, line, f"common must be 'yes' or 'no', not {raw!r}"))
+        common = raw == "yes"
+
+    family = block.values.get("family", (0, None))[1]
+    if family is not None and not SLUG.match(family):
+        problems.append(Problem(path, block.values["family"][0], f"family {family!r} must be lowercase letters, digits and '-'"))
+
+    texts: dict[str, dict[str, str]] = {}
+    for kind in ("stem", "explain", "rule"):
+        texts[kind] = {}
+        for lang in LANGS:
+            key = f"{kind}.{lang}"
+            value = _need(path, block, key, problems)
+            if value is not None:
+                texts[kind][lang] = value
+                _check_text(path, block, key, kind, problems)
+
+    scene, scene_title, scene_lines = _scene(path, block, problems)
+    options, answer = _options(path, block, qtype, problems)
+
+    if len(problems) == before and topic and qtype:
+        bank.questions[qid] = Question(
+            qid=qid, topic=topic, type=qtype, difficulty=difficulty, common=common, family=family,
+            stem=texts["stem"], options=options, answer=answer, explain=texts["explain"],
+            rule=texts["rule"], scene=scene, scene_title=scene_title, scene_lines=scene_lines,
+            path=path, line=block.start,
+        )
+
+
+def _scene(path: str, block: _Block, problems: list[Problem]):
+    kind = block.values.get("scene", (0, None))[1]
+    title = {lang: block.values[f"scene.title.{lang}"][1] for lang in LANGS if f"scene.title.{lang}" in block.values}
+    zh, en = block.scene["zh"], block.scene["en"]
+    if kind is None:
+        if zh or en or title:
+            line = (zh or en)[0][0] if (zh or en) else block.start
+            problems.append(Problem(path, line, f"question {block.qid}: scene lines given but no 'scene:' kind"))
+        return None, {}, []
+    if kind not in SCENES:
+        problems.append(Problem(path, block.values["scene"][0], f"unknown scene {kind!r}; use one of {', '.join(SCENES)}"))
+    if not zh or not en:
+        problems.append(Problem(path, block.values["scene"][0], f"question {block.qid}: scene needs scene.zh and scene.en lines"))
+        return kind, title, []
+    if len(title) == 1:
+        problems.append(Problem(path, block.values["scene"][0], f"question {block.qid}: scene.title needs both zh and en"))
+    if len(zh) != len(en):
+        problems.append(Problem(path, en[0][0], f"question {block.qid}: {len(zh)} scene.zh lines but {len(en)} scene.en lines"))
+        return kind, title, []
+    lines = []
+    for (zline, ztext), (eline, etext) in zip(zh, en):
+        zspeaker, _, zbody = ztext.partition(":")
+        espeaker, _, ebody = etext.partition(":")
+        zspeaker, espeaker = zspeaker.strip(), espeaker.strip()
+        for line, speaker in ((zline, zspeaker), (eline, espeaker)):
+            if speaker not in SPEAKERS:
+                problems.append(Problem(path, line, f"scene line must start with them:, me: or note:, not {speaker!r}"))
+        if zspeaker != espeaker:
+            problems.append(Problem(path, eline, f"scene.en speaker {espeaker!r} differs from scene.zh speaker {zspeaker!r} on line {zline}"))
+        for line, key, body, limit in ((zline, "scene.zh", zbody, LIMITS["scene"][0]), (eline, "scene.en", ebody, LIMITS["scene"][1])):
+            if len(body.strip()) > limit:
+                problems.append(Problem(path, line, f"{key} line is {len(body.strip())} characters, longer than {limit}"))
+            _check_safe(path, line, key, body, problems)
+        lines.append(SceneLine(speaker=zspeaker, text={"zh": zbody.strip(), "en": ebody.strip()}))
+    return kind, title, lines
+
+
+def _options(path: str, block: _Block, qtype: str | None, problems: list[Problem]):
+    given = sorted({k[0] for k in block.values if OPTION_KEY.match(k)})
+    answer_raw = _need(path, block, "answer", problems)
+    answer_line = block.values.get("answer", (block.start, ""))[0]
+    if qtype == "truefalse":
+        if given:
+            problems.append(Problem(path, block.values[f"{given[0]}.zh" if f"{given[0]}.zh" in block.values else f"{given[0]}.en"][0],
+                                    "a truefalse question has no options (it shows 对/错)"))
+        if answer_raw is not None and answer_raw not in ("true", "false"):
+            problems.append(Problem(path, answer_line, f"a truefalse answer is 'true' or 'false', not {answer_raw!r}"))
+            return TRUE_FALSE_OPTIONS, []
+        return TRUE_FALSE_OPTIONS, [0 if answer_raw == "true" else 1]
+    if qtype is None:
+        return [], []
+
+    options: list[dict[str, str]] = []
+    expected = LETTERS[: len(given)]
+    if "".join(given) != expected:
+        problems.append(Problem(path, block.start, f"question {block.qid}: options must be lettered in order from A, got {', '.join(given) or 'none'}"))
+    if len(given) < 2:
+        problems.append(Problem(path, block.start, f"question {block.qid}: needs at least 2 options"))
+    for letter in given:
+        option = {}
+        for lang in LANGS:
+            key = f"{letter}.{lang}"
+            if key not in block.values:
+                problems.append(Problem(path, block.start, f"question {block.qid}: option {letter} has no {lang} text ({key!r} missing)"))
+                continue
+            option[lang] = block.values[key][1]
+            _check_text(path, block, key, "option", problems)
+        options.append(option)
+
+    if answer_raw is None:
+        return options, []
+    letters = [a.strip() for a in answer_raw.split(",") if a.strip()]
+    answer: list[int] = []
+    for letter in letters:
+        if letter not in given:
+            problems.append(Problem(path, answer_line, f"answer {letter!r} points at no option (options: {', '.join(given)})"))
+        elif LETTERS.index(letter) in answer:
+            problems.append(Problem(path, answer_line, f"answer {letter!r} given twice"))
+        else:
+            answer.append(LETTERS.index(letter))
+    if qtype == "single" and len(letters) != 1:
+        problems.append(Problem(path, answer_line, f"a single-choice question has exactly one correct option, not {len(letters)}"))
+    if qtype == "multiple" and answer and len(answer) == len(given):
+        problems.append(Problem(path, answer_line, "a multiple-choice question needs at least one wrong option"))
+    return options, sorted(answer)
+
+
+def read_bank(root: str | Path) -> Bank:
+    """Parse every `*.txt` under a folder (or one file) into one bank, with all problems."""
+    root = Path(root)
+    files = [root] if root.is_file() else sorted(root.rglob("*.txt"))
+    bank = Bank()
+    if not files:
+        bank.problems.append(Problem(str(root), 0, "no bank files (*.txt) found"))
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            bank.problems.append(Problem(str(file), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        parse_file(str(file), text, bank)
+    for question in bank.questions.values():
+        if question.topic not in bank.topics:
+            bank.problems.append(Problem(question.path, question.line, f"unknown topic {question.topic!r}"))
+    return bank

@@ -1,0 +1,53 @@
+"""Error pages: HTML for people, JSON for API clients; a failed request's transaction is rolled back."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from quizapp.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _messages():
+    return {
+        400: _("The request was not understood."),
+        403: _("This page is not for your account."),
+        404: _("This page does not exist."),
+        405: _("This page cannot be used that way."),
+        429: _("Too many tries. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Your answers so far are saved; please try again."),
+    }
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        db.session.rollback()
+        message = _("This form has expired or was not sent from this site. Please go back, reload and try again.")
+        if _wants_json():
+            return jsonify(error="csrf", message=message), 400
+        return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code >= 500:
+            db.session.rollback()
+        message = _messages().get(error.code, error.description)
+        if _wants_json():
+            return jsonify(error=error.code, message=message), error.code
+        return render_template("error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        message = _messages()[500]
+        if _wants_json():
+            return jsonify(error=500, message=message), 500
+        return render_template("error.html", code=500, message=message), 500

@@ -1,0 +1,77 @@
+"""The town's organisation: grids, companies and staff accounts (company staff, officers, admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizapp.extensions import db
+
+ROLES = ("company_staff", "grid_officer", "town_admin")
+
+officer_grids = Table(
+    "officer_grid",
+    db.metadata,
+    Column("staff_user_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("grid_id", ForeignKey("grid.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Grid(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    companies: Mapped[list[Company]] = relationship(back_populates="grid")
+
+
+class Company(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The code is what the company's QR code holds: /c/<code>.
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    questions_per_quiz: Mapped[int] = mapped_column(default=5)
+    # ISO weekdays on which the pre-shift quiz is expected, e.g. "123456" = Monday to Saturday.
+    workdays: Mapped[str] = mapped_column(String(7), default="123456")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    grid: Mapped[Grid] = relationship(back_populates="companies")
+
+
+class StaffUser(db.Model):
+    """Someone who signs in with a username and password: company staff, grid officer or town admin."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+    company: Mapped[Company | None] = relationship()
+    grids: Mapped[list[Grid]] = relationship(secondary=officer_grids)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    # Flask-Login: ids carry the account kind so workers and staff never collide.
+    def get_id(self) -> str:
+        return f"s:{self.id}"
+
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active

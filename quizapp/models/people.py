@@ -1,0 +1,41 @@
+"""Workers on a company's roster. Only what the quiz needs: no ID-card or phone numbers (PIPL §6)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+from quizapp.models.org import Company
+
+
+class Employee(db.Model):
+    __table_args__ = (UniqueConstraint("company_id", "employee_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    employee_no: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str] = mapped_column(String(64), default="")
+    shift: Mapped[str] = mapped_column(String(32), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    active_from: Mapped[date | None]
+    active_until: Mapped[date | None]
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    pin_failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    company: Mapped[Company] = relationship()
+
+    def get_id(self) -> str:
+        return f"e:{self.id}"
+
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active

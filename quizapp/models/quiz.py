@@ -1,0 +1,79 @@
+"""The record of practice: attempts, answers and each worker's spaced-review state.
+
+The record is sacred: at most one official attempt per worker per local day (a unique constraint
+on (employee, official_date), which is NULL for practice rounds), one answer per position (a double
+tap cannot record twice), and every answer points at the question version the worker saw.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.extensions import db
+from quizapp.models.content import Question, QuestionVersion
+
+
+class Attempt(db.Model):
+    __table_args__ = (
+        UniqueConstraint("employee_id", "official_date", name="uq_attempt_one_official_per_day"),
+        Index("ix_attempt_company_day", "company_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    # Denormalised so company figures never join through the roster.
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    local_date: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(10))  # "official" or "practice"
+    official_date: Mapped[date | None]  # = local_date for official attempts, NULL for practice
+    started_at: Mapped[datetime]
+    deadline_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    expired: Mapped[bool] = mapped_column(default=False)
+    total: Mapped[int]
+    score: Mapped[int] = mapped_column(default=0)
+    common_total: Mapped[int] = mapped_column(default=0)
+    common_correct: Mapped[int] = mapped_column(default=0)
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="attempt", order_by="Answer.position")
+
+    @property
+    def official(self) -> bool:
+        return self.kind == "official"
+
+
+class Answer(db.Model):
+    """One slot of an attempt: created when the quiz starts, filled in once when answered."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    position: Mapped[int]
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))
+    common: Mapped[bool] = mapped_column(default=False)
+    # The worker's shuffled order: display position -> option index in the version's content.
+    choice_order: Mapped[list] = mapped_column(JSON)
+    chosen: Mapped[list | None] = mapped_column(JSON)  # option indexes in the version's content
+    correct: Mapped[bool | None]
+    answered_at: Mapped[datetime | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+    version: Mapped[QuestionVersion] = relationship()
+
+
+class ReviewState(db.Model):
+    """Where one question stands in one worker's spaced review (a Leitner box and its due date)."""
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), primary_key=True)
+    box: Mapped[int] = mapped_column(default=0)
+    due: Mapped[date]
+    seen: Mapped[int] = mapped_column(default=0)
+    wrong: Mapped[int] = mapped_column(default=0)
+    last_seen: Mapped[date]

@@ -1,0 +1,118 @@
+"""The worker's pages: today's quiz, one question per screen with feedback, the result, history.
+
+Workers only (guard below). Every attempt is looked up through the signed-in worker, so another
+worker's attempt id is a 404. Pages are plain HTML forms: they work with JavaScript off.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.access import guard_worker
+from quizapp.auth.forms import LogoutForm
+from quizapp.extensions import db
+from quizapp.quiz.forms import AnswerForm, StartForm
+from quizapp.services import quiz
+from quizapp.services.clock import local_today, utcnow
+
+bp = Blueprint("quiz", __name__)
+bp.before_request(guard_worker())
+
+
+def _attempt_or_404(attempt_id: int):
+    attempt = quiz.attempt_for(current_user, attempt_id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.get("/today")
+def today():
+    day, now = local_today(), utcnow()
+    official = quiz.official_attempt(current_user, day)
+    if official is not None and quiz.close_if_expired(official, now):
+        db.session.commit()
+    return render_template("quiz/today.html", official=official, form=StartForm(),
+                           logout_form=LogoutForm(), count=current_user.company.questions_per_quiz,
+                           minutes=quiz.QUIZ_SECONDS // 60)
+
+
+@bp.post("/today/start")
+def start():
+    form = StartForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        attempt = quiz.start_attempt(current_user, form.kind.data, local_today(), utcnow(),
+                                     current_app.config.get("QUIZAPP_TOWN_SEED", "town"))
+    except PermissionError:
+        flash(_("Practice opens after today's quiz."), "error")
+        return redirect(url_for("quiz.today"))
+    db.session.commit()
+    return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+
+
+@bp.get("/attempt/<int:attempt_id>")
+def resume(attempt_id: int):
+    """Back where the worker left off: after a reload, a locked phone or a lost signal."""
+    attempt = _attempt_or_404(attempt_id)
+    if quiz.close_if_expired(attempt, utcnow()):
+        db.session.commit()
+    position = quiz.next_position(attempt)
+    if attempt.finished_at is not None or position is None:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+
+
+@bp.get("/attempt/<int:attempt_id>/q/<int:position>")
+def question(attempt_id: int, position: int):
+    attempt = _attempt_or_404(attempt_id)
+    slot = next((a for a in attempt.answers if a.position == position), None)
+    if slot is None:
+        abort(404)
+    if slot.chosen is None and (attempt.finished_at is not None or quiz.close_if_expired(attempt, utcnow())):
+        db.session.commit()
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    return render_template("quiz/question.html", attempt=attempt, slot=slot, form=AnswerForm(),
+                           next_position=quiz.next_position(attempt))
+
+
+@bp.post("/attempt/<int:attempt_id>/q/<int:position>")
+def answer(attempt_id: int, position: int):
+    attempt = _attempt_or_404(attempt_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    choices = [int(c) for c in request.form.getlist("choice") if c.isdigit()]
+    if not choices:
+        flash(_("Please choose an answer."), "error")
+        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    try:
+        outcome = quiz.record_answer(attempt, position, choices, utcnow())
+    except LookupError:
+        abort(404)
+    db.session.commit()
+    if outcome.status == "late":
+        flash(_("Time was up, so that answer was not counted. No problem: here is how you did."), "info")
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if outcome.status == "finished":
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    # Post/redirect/get: a reload shows the feedback instead of resending the answer.
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+
+
+@bp.get("/attempt/<int:attempt_id>/result")
+def result(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.finished_at is None and not quiz.close_if_expired(attempt, utcnow()):
+        return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+    db.session.commit()
+    outcome = quiz.result(attempt, current_user, local_today())
+    return render_template("quiz/result.html", result=outcome, form=StartForm())
+
+
+@bp.get("/history")
+def history():
+    return render_template("quiz/history.html", attempts=quiz.history(current_user))

@@ -1,0 +1,74 @@
+"""The CompanyDay rollup: kept up to date incrementally, and rebuildable from the raw record.
+
+Used by services.quiz (a finished official attempt adds itself, in the same transaction) and by
+`quizapp rollup` and the demo seeder (rebuild a day: after a late answer or a roster change).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from quizapp.domain.grading import is_workday
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee
+
+
+def _insert():
+    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(CompanyDay)
+
+
+def active_headcount_query(company_id: int, day: date):
+    """Workers on the roster and active on `day`."""
+    return select(func.count(Employee.id)).where(
+        Employee.company_id == company_id,
+        Employee.active.is_(True),
+        or_(Employee.active_from.is_(None), Employee.active_from <= day),
+        or_(Employee.active_until.is_(None), Employee.active_until >= day),
+    ).scalar_subquery()
+
+
+def add_finished(attempt: Attempt, common_answered: int) -> None:
+    """Add one finished official attempt to its company's day (an upsert: safe under concurrency)."""
+    company = db.session.get(Company, attempt.company_id)
+    workday = is_workday(attempt.local_date, company.workdays)
+    values = dict(completed=1, score_sum=attempt.score, question_sum=attempt.total,
+                  common_correct=attempt.common_correct, common_answered=common_answered)
+    stmt = _insert().values(
+        company_id=attempt.company_id, day=attempt.local_date, workday=workday,
+        headcount=active_headcount_query(attempt.company_id, attempt.local_date), **values)
+    excluded = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["company_id", "day"],
+        set_={k: getattr(CompanyDay, k) + getattr(excluded, k) for k in values},
+    )
+    db.session.execute(stmt)
+
+
+def rebuild_company_day(company: Company, day: date) -> CompanyDay:
+    """Recompute one company's day from the roster and the finished official attempts."""
+    totals = db.session.execute(
+        select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.score), 0),
+               func.coalesce(func.sum(Attempt.total), 0), func.coalesce(func.sum(Attempt.common_correct), 0))
+        .where(Attempt.company_id == company.id, Attempt.official_date == day, Attempt.finished_at.is_not(None))
+    ).one()
+    common_answered = db.session.scalar(
+        select(func.count(Answer.id)).join(Attempt, Attempt.id == Answer.attempt_id).where(
+            Attempt.company_id == company.id, Attempt.official_date == day, Attempt.finished_at.is_not(None),
+            and_(Answer.common.is_(True), Answer.chosen.is_not(None))))
+    row = db.session.get(CompanyDay, (company.id, day)) or CompanyDay(company_id=company.id, day=day)
+    row.workday = is_workday(day, company.workdays)
+    row.headcount = db.session.scalar(select(active_headcount_query(company.id, day)))
+    row.completed, row.score_sum, row.question_sum, row.common_correct = (int(v) for v in totals)
+    row.common_answered = int(common_answered or 0)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def day_figures(company_id: int, days: list[date]) -> list[CompanyDay]:
+    return list(db.session.scalars(select(CompanyDay).where(
+        CompanyDay.company_id == company_id, CompanyDay.day.in_(days))))
+

@@ -1,0 +1,85 @@
+"""What every page shares: the language choice, security headers, /healthz and template helpers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, jsonify, redirect, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import text
+
+from quizapp.extensions import db
+
+LOCALES = ("zh_CN", "en")
+LANG_COOKIE = "lang"
+
+# No inline script or style anywhere, and nothing from any other host.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def select_locale() -> str:
+    """Simplified Chinese unless the visitor chose English with the switch on every page."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in LOCALES else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def content_lang() -> str:
+    """Which text of a bilingual question to show: 'zh' or 'en'."""
+    return "en" if str(get_locale()).startswith("en") else "zh"
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative paths: a `next` parameter must not send anyone elsewhere."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def set_language(code: str):
+    response = redirect(safe_next(request.args.get("next"), "/"))
+    if code in LOCALES:
+        response.set_cookie(LANG_COOKIE, code, max_age=60 * 60 * 24 * 365, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means "not reachable"
+        current_app.logger.error("health check failed: %s", exc)
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.after_request(security_headers)
+    from flask_babel import format_date
+
+    from quizapp.services.clock import local_today, utcnow
+
+    app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, utcnow=utcnow,
+                                 today_local=local_today)
+
+    @app.context_processor
+    def _switch_url():
+        other = "en" if content_lang() == "zh" else "zh_CN"
+        return {"language_switch_url": url_for("set_language", code=other, next=request.full_path.rstrip("?"))}
