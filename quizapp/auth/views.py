@@ -6,7 +6,7 @@ PIN is needed only the first time and after signing out.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -127,7 +127,7 @@ def _signed_in(employee, code: str):
     login_user(employee, remember=True)
     response = redirect(url_for("quiz.today"))
     response.set_cookie(COMPANY_COOKIE, code, max_age=60 * 60 * 24 * 365, httponly=True, samesite="Lax",
-                        secure=request.is_secure)
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 
@@ -159,8 +159,9 @@ def logout():
         abort(400)
     worker = is_worker()
     company_code = current_user.company.code if worker else None
-    logout_user()
+    # Clear first: logout_user() leaves the note that deletes the remember-me cookie.
     session.clear()
+    logout_user()
     if worker:
         return redirect(url_for("auth.company", code=company_code))
     return redirect(url_for("auth.login"))

@@ -1,0 +1,110 @@
+"""make_* factories: small, explicit test data built through the same services the app uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizapp.domain.bank import Bank, parse_file
+from quizapp.extensions import db
+from quizapp.models import Company, Employee, Grid, StaffUser
+from quizapp.services.accounts import hash_pin
+from quizapp.services.bank import load_bank
+
+PASSWORD = "correct horse battery"
+PIN = "2468"
+LESSON_ZH = "这是一张课堂卡片。" * 20  # 180 characters: within a lesson card's 150-300
+
+
+def bank_text(topic: str, count: int, common_every: int = 3, family_pairs: bool = True) -> str:
+    """A valid bank file: `count` single-choice questions (answer B), every third one common."""
+    lines = [f"topic: {topic}", f"name.zh: 主题{topic}", f"name.en: Topic {topic}",
+             f"lesson.zh: {LESSON_ZH}", f"lesson.en: Lesson card for {topic}.", ""]
+    for i in range(1, count + 1):
+        common = i % common_every == 1
+        lines += [f"=== {topic}-{i:03d}", "type: single", f"difficulty: {1 + i % 3}",
+                  f"common: {'yes' if common else 'no'}"]
+        if family_pairs and i in (1, 2):
+            lines.append(f"family: {topic}-pair")
+        lines += [f"stem.zh: {topic}第{i}题：你应该？", f"stem.en: {topic} question {i}: what do you do?",
+                  "A.zh: 照对方说的做", "A.en: Do as they say", "B.zh: 挂断并核实", "B.en: Hang up and check",
+                  "C.zh: 先转一小笔试试", "C.en: Send a small amount first", "answer: B",
+                  "explain.zh: 因为这是诈骗。", "explain.en: Because it is a scam.",
+                  "rule.zh: 先核实再行动。", "rule.en: Check before you act.", ""]
+    return "\n".join(lines)
+
+
+def small_bank(topics=("alpha", "beta", "gamma", "delta"), per_topic: int = 6) -> Bank:
+    bank = Bank()
+    for topic in topics:
+        parse_file(f"{topic}.txt", bank_text(topic, per_topic), bank)
+    assert not bank.problems, bank.problems
+    return bank
+
+
+def load_small_bank(**kwargs) -> Bank:
+    bank = small_bank(**kwargs)
+    load_bank(bank)
+    db.session.commit()
+    return bank
+
+
+def make_grid(code: str = "g1", name: str = "网格一") -> Grid:
+    grid = Grid(code=code, name=name)
+    db.session.add(grid)
+    db.session.flush()
+    return grid
+
+
+def make_company(grid: Grid, code: str = "acme", name: str = "示范工厂", per_quiz: int = 5,
+                 workdays: str = "123456") -> Company:
+    company = Company(code=code, name=name, grid_id=grid.id, questions_per_quiz=per_quiz, workdays=workdays)
+    db.session.add(company)
+    db.session.flush()
+    return company
+
+
+def make_employee(company: Company, no: str = "E001", name: str = "王小明", pin: str | None = PIN,
+                  team: str = "一车间", shift: str = "早班", active: bool = True) -> Employee:
+    employee = Employee(company_id=company.id, employee_no=no, name=name, team=team, shift=shift, active=active,
+                        pin_hash=hash_pin(pin) if pin else None)
+    db.session.add(employee)
+    db.session.flush()
+    return employee
+
+
+def make_staff(username: str, role: str, company: Company | None = None, grids=()) -> StaffUser:
+    user = StaffUser(username=username, display_name=username, role=role,
+                     company_id=company.id if company else None, grids=list(grids))
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@dataclass
+class Town:
+    """Ids only: tests open their own app contexts and sessions."""
+
+    company_a: int
+    company_b: int
+    code_a: str
+    code_b: str
+    worker_a: int
+    worker_b: int
+    worker_a_no: str
+    worker_b_no: str
+
+
+def make_town() -> Town:
+    g1, g2 = make_grid("g1", "网格一"), make_grid("g2", "网格二")
+    a = make_company(g1, "acme", "甲厂")
+    b = make_company(g2, "bolt", "乙厂")
+    wa = make_employee(a, "A001", "王小明")
+    wb = make_employee(b, "B001", "李小红")
+    make_employee(a, "A002", "张新来", pin=None)
+    make_staff("staff-a", "company_staff", company=a)
+    make_staff("staff-b", "company_staff", company=b)
+    make_staff("officer-1", "grid_officer", grids=[g1])
+    make_staff("admin", "town_admin")
+    db.session.commit()
+    return Town(a.id, b.id, a.code, b.code, wa.id, wb.id, wa.employee_no, wb.employee_no)

@@ -1,0 +1,102 @@
+"""The access matrix: every endpoint in the url_map, for every role, including a worker of company A
+against company B's attempt. A new endpoint fails this test until its blueprint has a rule here."""
+
+import pytest
+
+from quizapp.extensions import db
+from quizapp.models import Employee
+from quizapp.services import quiz
+from quizapp.services.clock import local_today, utcnow
+from tests.web.helpers import sign_in_staff, sign_in_worker
+
+ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin"]
+PUBLIC = {"auth", "healthz", "set_language", "static"}
+# Who may use each audience's blueprint.
+ALLOWED = {
+    "quiz": {"worker_a", "worker_b"},
+    "console": {"staff_a", "staff_b"},
+    "reports": {"officer", "admin"},
+    "admin": {"admin"},
+}
+OWNED_BY_A = {"attempt_id"}  # URL parts that name something of worker A's
+
+
+def sign_in(client, role, town):
+    if role == "worker_a":
+        sign_in_worker(client, town.code_a, town.worker_a_no)
+    elif role == "worker_b":
+        sign_in_worker(client, town.code_b, town.worker_b_no)
+    elif role != "anonymous":
+        sign_in_staff(client, {"staff_a": "staff-a", "staff_b": "staff-b", "officer": "officer-1", "admin": "admin"}[role])
+
+
+def endpoints(app):
+    rules = []
+    for rule in app.url_map.iter_rules():
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        rules.append((rule, methods))
+    # Signing out ends the role's session, so it comes last.
+    return sorted(rules, key=lambda r: r[0].endpoint == "auth.logout")
+
+
+def url_for_rule(rule, town, attempt_id):
+    values = {"code": town.code_a, "attempt_id": attempt_id, "position": 1, "filename": "css/app.css"}
+    if rule.endpoint == "set_language":
+        values["code"] = "en"
+    return rule.build({k: values[k] for k in rule.arguments})[1]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_endpoint_for_every_role(app, client, town, role):
+    with app.app_context():
+        attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official",
+                                     local_today(), utcnow(), "test-town")
+        db.session.commit()
+        attempt_id = attempt.id
+    sign_in(client, role, town)
+    checked = 0
+    for rule, methods in endpoints(app):
+        blueprint = rule.endpoint.split(".")[0]
+        assert blueprint in PUBLIC or blueprint in ALLOWED, f"no access rule for {rule.endpoint}"
+        url = url_for_rule(rule, town, attempt_id)
+        for method in methods:
+            response = client.open(url, method=method, data={})
+            response.close()
+            checked += 1
+            status = response.status_code
+            where = f"{role} {method} {url} -> {status}"
+            assert status != 500, where
+            if blueprint in PUBLIC:
+                continue
+            if role in ALLOWED[blueprint]:
+                if role == "worker_b" and OWNED_BY_A & set(rule.arguments):
+                    assert status == 404, where  # another worker's attempt does not exist for you
+                else:
+                    assert status in (200, 302, 303, 400), where
+                    if status == 302:
+                        assert "/login" not in response.location, where
+            elif role == "anonymous":
+                assert status == 302, where
+                assert response.location.startswith("/login") or response.location == "/", where
+            else:
+                assert status == 403, where
+    assert checked > 10
+
+
+def test_company_staff_see_only_their_own_company(client, town):
+    sign_in_staff(client, "staff-a")
+    page = client.get("/console/").get_data(as_text=True)
+    assert "甲厂" in page and "乙厂" not in page
+
+
+def test_officers_see_only_their_grids_and_no_worker_names(client, town):
+    sign_in_staff(client, "officer-1")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "甲厂" in page and "乙厂" not in page
+    assert "王小明" not in page and "A001" not in page
+
+
+def test_the_town_admin_sees_every_company_as_aggregates(client, town):
+    sign_in_staff(client, "admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "甲厂" in page and "乙厂" in page and "王小明" not in page
