@@ -1,9 +1,11 @@
-"""Database connection settings that SQLAlchemy URLs cannot carry."""
+"""Database connection settings that SQLAlchemy URLs cannot carry, and the one dialect-specific
+statement quizapp needs (an upsert)."""
 
 from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
 
@@ -17,6 +19,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def upsert(model, dialect: str | None = None):
+    """INSERT ... ON CONFLICT for the current database (SQLite and PostgreSQL both have it)."""
+    dialect = dialect or db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def register(app: Flask) -> None:

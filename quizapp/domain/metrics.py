@@ -41,3 +41,8 @@ def knowledge_index(days: list[DayFigures]) -> float | None:
 def average_score(days: list[DayFigures]) -> float | None:
     """Share right over all questions of finished official quizzes."""
     return share(sum(d.score_sum for d in days), sum(d.question_sum for d in days))
+
+
+def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
+    """Share of active workers with at least one finished official quiz in the period."""
+    return share(workers_with_a_quiz, active_workers)

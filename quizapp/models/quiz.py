@@ -34,6 +34,7 @@ class Attempt(db.Model):
     finished_at: Mapped[datetime | None]
     expired: Mapped[bool] = mapped_column(default=False)
     total: Mapped[int]
+    answered: Mapped[int] = mapped_column(default=0)  # answers recorded in time
     score: Mapped[int] = mapped_column(default=0)
     common_total: Mapped[int] = mapped_column(default=0)
     common_correct: Mapped[int] = mapped_column(default=0)

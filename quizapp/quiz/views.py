@@ -21,8 +21,8 @@ bp = Blueprint("quiz", __name__)
 bp.before_request(guard_worker())
 
 
-def _attempt_or_404(attempt_id: int):
-    attempt = quiz.attempt_for(current_user, attempt_id)
+def _attempt_or_404(attempt_id: int, all_versions: bool = False):
+    attempt = quiz.attempt_for(current_user, attempt_id, all_versions)
     if attempt is None:
         abort(404)
     return attempt
@@ -81,31 +81,31 @@ def question(attempt_id: int, position: int):
 
 @bp.post("/attempt/<int:attempt_id>/q/<int:position>")
 def answer(attempt_id: int, position: int):
-    attempt = _attempt_or_404(attempt_id)
     form = AnswerForm()
     if not form.validate_on_submit():
         abort(400)
     choices = [int(c) for c in request.form.getlist("choice") if c.isdigit()]
+    here = url_for("quiz.question", attempt_id=attempt_id, position=position)
     if not choices:
+        _attempt_or_404(attempt_id)
         flash(_("Please choose an answer."), "error")
-        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+        return redirect(here)
     try:
-        outcome = quiz.record_answer(attempt, position, choices, utcnow())
+        outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow())
     except LookupError:
         abort(404)
     db.session.commit()
-    if outcome.status == "late":
-        flash(_("Time was up, so that answer was not counted. No problem: here is how you did."), "info")
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    if outcome.status == "finished":
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if outcome.status in ("late", "finished"):
+        if outcome.status == "late":
+            flash(_("Time was up, so that answer was not counted. No problem: here is how you did."), "info")
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
     # Post/redirect/get: a reload shows the feedback instead of resending the answer.
-    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    return redirect(here)
 
 
 @bp.get("/attempt/<int:attempt_id>/result")
 def result(attempt_id: int):
-    attempt = _attempt_or_404(attempt_id)
+    attempt = _attempt_or_404(attempt_id, all_versions=True)
     if attempt.finished_at is None and not quiz.close_if_expired(attempt, utcnow()):
         return redirect(url_for("quiz.resume", attempt_id=attempt.id))
     db.session.commit()

@@ -9,12 +9,15 @@ the same transaction as the answer that finishes an attempt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from quizapp.database import upsert
 from quizapp.domain import grading, selection
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Employee, Question, QuestionVersion, ReviewState, Topic
@@ -113,11 +116,16 @@ def start_attempt(employee: Employee, kind: str, today: date, now: datetime, tow
     return attempt
 
 
-def attempt_for(employee: Employee, attempt_id: int) -> Attempt | None:
-    """An attempt of this worker's, with its answers, or None (never another worker's)."""
+def attempt_for(employee: Employee, attempt_id: int, all_versions: bool = False) -> Attempt | None:
+    """An attempt of this worker's, with its answers, or None (never another worker's).
+
+    A question page needs one question's text, which loads on use; the result page needs them all
+    (`all_versions`), loaded in one go.
+    """
+    answers = selectinload(Attempt.answers)
     return db.session.scalar(
         select(Attempt).where(Attempt.id == attempt_id, Attempt.employee_id == employee.id)
-        .options(selectinload(Attempt.answers).selectinload(Answer.version)))
+        .options(answers.selectinload(Answer.version) if all_versions else answers))
 
 
 def is_past_deadline(attempt: Attempt, now: datetime) -> bool:
@@ -147,54 +155,89 @@ class Outcome:
     correct: bool | None = None
 
 
-def record_answer(attempt: Attempt, position: int, chosen_display: list[int], now: datetime) -> Outcome:
-    """Record the worker's choice for one slot, once; the last answer finishes the attempt."""
-    if attempt.finished_at is not None:
+# The answer request's one read: the attempt, the slot, the version the worker saw and the
+# worker's review state for that question. Built once: statement construction is a real share of
+# the hot path's cost.
+_SLOT = (
+    select(Attempt.deadline_at, Attempt.finished_at, Attempt.total, Attempt.local_date,
+           Answer.id, Answer.question_id, Answer.common, Answer.choice_order, Answer.chosen, Answer.correct,
+           QuestionVersion.content, ReviewState.box, ReviewState.due, ReviewState.seen, ReviewState.wrong,
+           ReviewState.last_seen)
+    .join(Answer, Answer.attempt_id == Attempt.id)
+    .join(QuestionVersion, QuestionVersion.id == Answer.question_version_id)
+    .outerjoin(ReviewState, and_(ReviewState.employee_id == Attempt.employee_id,
+                                 ReviewState.question_id == Answer.question_id))
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.employee_id == bindparam("employee_id"),
+           Answer.position == bindparam("position"))
+)
+_CLAIM = (update(Answer).where(Answer.id == bindparam("slot_id"), Answer.chosen.is_(None))
+          .values(chosen=bindparam("chosen"), correct=bindparam("correct"), answered_at=bindparam("now")))
+_COUNT = (update(Attempt).where(Attempt.id == bindparam("attempt_id"))
+          .values(answered=Attempt.answered + 1, score=Attempt.score + bindparam("right"),
+                  common_correct=Attempt.common_correct + bindparam("common_right"))
+          .returning(Attempt.answered))
+
+
+def record_answer(employee: Employee, attempt_id: int, position: int, chosen_display: list[int],
+                  now: datetime) -> Outcome:
+    """Record the worker's choice for one slot, once; the last answer finishes the attempt.
+
+    This is the hot path at shift start, so it is a handful of statements in one transaction: one
+    read, one conditional UPDATE of the slot (a double tap loses the race and changes nothing), one
+    upsert of the review state and one UPDATE of the attempt's counters.
+    """
+    # Core execution on the session's connection: same transaction, without the ORM's per-statement
+    # bookkeeping (none of these statements loads an object).
+    conn = db.session.connection()
+    row = conn.execute(_SLOT, {"attempt_id": attempt_id, "employee_id": employee.id, "position": position}).first()
+    if row is None:
+        raise LookupError(f"attempt {attempt_id} of this worker has no question {position}")
+    if row.finished_at is not None:
         return Outcome("finished")
-    if close_if_expired(attempt, now):
+    if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
+        close_if_expired(db.session.get(Attempt, attempt_id), now)
         return Outcome("late")
-    slot = next((a for a in attempt.answers if a.position == position), None)
-    if slot is None:
-        raise LookupError(f"attempt {attempt.id} has no question {position}")
-    if slot.chosen is not None:
-        return Outcome("already", slot.correct)
-    order = slot.choice_order
+    if row.chosen is not None:
+        return Outcome("already", row.correct)
+    order = row.choice_order
     chosen = sorted({order[i] for i in chosen_display if 0 <= i < len(order)})
     if not chosen:
         raise ValueError("no option chosen")
-    content = slot.version.content
-    correct = grading.is_correct(content["answer"], chosen)
-    claimed = db.session.execute(
-        update(Answer).where(Answer.id == slot.id, Answer.chosen.is_(None))
-        .values(chosen=chosen, correct=correct, answered_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    correct = grading.is_correct(row.content["answer"], chosen)
+    claimed = conn.execute(_CLAIM, {"slot_id": row.id, "chosen": chosen, "correct": correct, "now": now}).rowcount
     if not claimed:
-        db.session.refresh(slot)
-        return Outcome("already", slot.correct)
-    slot.chosen, slot.correct, slot.answered_at = chosen, correct, now
-    _update_review(attempt.employee_id, slot.question_id, correct, attempt.local_date)
-    attempt.score += int(correct)
-    if slot.common:
-        attempt.common_correct += int(correct)
-    if all(a.chosen is not None for a in attempt.answers):
-        _finish(attempt, now, expired=False)
-    db.session.flush()
+        again = db.session.execute(select(Answer.correct).where(Answer.id == row.id)).scalar()
+        return Outcome("already", again)
+    previous = None if row.box is None else selection.Review(
+        row.question_id, row.box, row.due, row.seen, row.wrong, row.last_seen)
+    _save_review(conn, employee.id, row.question_id, previous, correct, row.local_date)
+    answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(correct),
+                                           "common_right": int(correct and row.common)}).scalar_one()
+    if answered >= row.total:
+        _finish(db.session.get(Attempt, attempt_id, populate_existing=True), now, expired=False)
     return Outcome("recorded", correct)
 
 
-def _update_review(employee_id: int, question_id: int, correct: bool, today: date) -> None:
-    state = db.session.get(ReviewState, (employee_id, question_id))
-    previous = None if state is None else selection.Review(
-        question_id, state.box, state.due, state.seen, state.wrong, state.last_seen)
+_REVIEW_FIELDS = ("box", "due", "seen", "wrong", "last_seen")
+
+
+@cache
+def _review_upsert(dialect: str):
+    """INSERT or UPDATE one review state, built once per database dialect."""
+    stmt = upsert(ReviewState, dialect).values(
+        employee_id=bindparam("employee_id"), question_id=bindparam("question_id"),
+        **{name: bindparam(name) for name in _REVIEW_FIELDS})
+    return stmt.on_conflict_do_update(index_elements=["employee_id", "question_id"],
+                                      set_={name: stmt.excluded[name] for name in _REVIEW_FIELDS})
+
+
+def _save_review(conn, employee_id: int, question_id: int, previous: selection.Review | None, correct: bool,
+                 today: date) -> None:
     box, due = selection.next_review(previous, correct, today)
-    if state is None:
-        db.session.add(ReviewState(employee_id=employee_id, question_id=question_id, box=box, due=due,
-                                   seen=1, wrong=int(not correct), last_seen=today))
-    else:
-        state.box, state.due, state.last_seen = box, due, today
-        state.seen += 1
-        state.wrong += int(not correct)
+    seen = (previous.seen if previous else 0) + 1
+    wrong = (previous.wrong if previous else 0) + int(not correct)
+    conn.execute(_review_upsert(conn.dialect.name), dict(
+        employee_id=employee_id, question_id=question_id, box=box, due=due, seen=seen, wrong=wrong, last_seen=today))
 
 
 def _finish(attempt: Attempt, when: datetime, expired: bool) -> None:
@@ -202,9 +245,12 @@ def _finish(attempt: Attempt, when: datetime, expired: bool) -> None:
         update(Attempt).where(Attempt.id == attempt.id, Attempt.finished_at.is_(None))
         .values(finished_at=when, expired=expired).execution_options(synchronize_session=False)
     ).rowcount
-    attempt.finished_at, attempt.expired = when, expired
+    # Keep the loaded object in step without a second UPDATE at the next flush.
+    set_committed_value(attempt, "finished_at", when)
+    set_committed_value(attempt, "expired", expired)
     if claimed and attempt.official:
-        common_answered = sum(1 for a in attempt.answers if a.common and a.chosen is not None)
+        common_answered = db.session.scalar(select(func.count(Answer.id)).where(
+            Answer.attempt_id == attempt.id, Answer.common.is_(True), Answer.chosen.is_not(None)))
         rollups.add_finished(attempt, common_answered)
 
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from quizapp.database import upsert
 from quizapp.domain.grading import is_workday
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee
-
-
-def _insert():
-    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(CompanyDay)
 
 
 def active_headcount_query(company_id: int, day: date):
@@ -36,7 +32,7 @@ def add_finished(attempt: Attempt, common_answered: int) -> None:
     workday = is_workday(attempt.local_date, company.workdays)
     values = dict(completed=1, score_sum=attempt.score, question_sum=attempt.total,
                   common_correct=attempt.common_correct, common_answered=common_answered)
-    stmt = _insert().values(
+    stmt = upsert(CompanyDay).values(
         company_id=attempt.company_id, day=attempt.local_date, workday=workday,
         headcount=active_headcount_query(attempt.company_id, attempt.local_date), **values)
     excluded = stmt.excluded

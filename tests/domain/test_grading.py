@@ -61,3 +61,8 @@ def test_knowledge_index_is_the_share_right_on_the_common_set():
     assert metrics.knowledge_index([day(common_correct=3, common_answered=6), day(common_correct=6, common_answered=6)]) == 0.75
     assert metrics.knowledge_index([day(common_correct=0, common_answered=0)]) is None
     assert metrics.average_score([day(completed=2)]) == 0.8
+
+
+def test_coverage_is_the_share_of_workers_reached():
+    assert metrics.coverage(30, 40) == 0.75
+    assert metrics.coverage(0, 0) is None

@@ -25,6 +25,10 @@ def start(town, kind="official", now=NOW, today=TODAY):
     return quiz.start_attempt(worker(town), kind, today, now, "test-town")
 
 
+def answer(town, attempt, position, choice, now):
+    return quiz.record_answer(worker(town), attempt.id, position, choice, now)
+
+
 def right_choice(slot) -> list[int]:
     """The display positions of the correct options (the worker sees a shuffled order)."""
     return [pos for pos, idx in enumerate(slot.choice_order) if idx in slot.version.content["answer"]]
@@ -66,8 +70,8 @@ def test_the_database_refuses_a_second_official_attempt_on_one_day(town):
 def test_an_answer_is_recorded_once_even_when_sent_twice(town):
     attempt = start(town)
     slot = attempt.answers[0]
-    first = quiz.record_answer(attempt, 1, right_choice(slot), NOW + timedelta(seconds=20))
-    second = quiz.record_answer(attempt, 1, wrong_choice(slot), NOW + timedelta(seconds=21))
+    first = answer(town, attempt, 1, right_choice(slot), NOW + timedelta(seconds=20))
+    second = answer(town, attempt, 1, wrong_choice(slot), NOW + timedelta(seconds=21))
     db.session.commit()
     assert (first.status, first.correct) == ("recorded", True)
     assert (second.status, second.correct) == ("already", True)
@@ -79,7 +83,7 @@ def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
     attempt = start(town)
     for slot in attempt.answers:
         choice = right_choice(slot) if slot.position % 2 else wrong_choice(slot)
-        quiz.record_answer(attempt, slot.position, choice, NOW + timedelta(seconds=10 * slot.position))
+        answer(town, attempt, slot.position, choice, NOW + timedelta(seconds=10 * slot.position))
     db.session.commit()
     assert attempt.finished_at is not None and not attempt.expired
     assert attempt.score == 3 and attempt.common_correct == 2
@@ -95,9 +99,9 @@ def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
 
 def test_an_answer_after_the_deadline_is_not_counted(town):
     attempt = start(town)
-    quiz.record_answer(attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(minutes=2))
+    answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(minutes=2))
     late = NOW + timedelta(seconds=quiz.QUIZ_SECONDS + quiz.GRACE_SECONDS + 1)
-    outcome = quiz.record_answer(attempt, 2, right_choice(attempt.answers[1]), late)
+    outcome = answer(town, attempt, 2, right_choice(attempt.answers[1]), late)
     db.session.commit()
     assert outcome.status == "late"
     assert attempt.expired and attempt.finished_at == attempt.deadline_at
@@ -108,7 +112,7 @@ def test_an_answer_after_the_deadline_is_not_counted(town):
 def test_an_answer_within_the_grace_period_counts(town):
     attempt = start(town)
     just_late = NOW + timedelta(seconds=quiz.QUIZ_SECONDS + quiz.GRACE_SECONDS - 1)
-    assert quiz.record_answer(attempt, 1, right_choice(attempt.answers[0]), just_late).status == "recorded"
+    assert answer(town, attempt, 1, right_choice(attempt.answers[0]), just_late).status == "recorded"
 
 
 def test_practice_opens_after_the_official_quiz_and_never_counts(town):
@@ -116,10 +120,10 @@ def test_practice_opens_after_the_official_quiz_and_never_counts(town):
         start(town, kind="practice")
     attempt = start(town)
     for slot in attempt.answers:
-        quiz.record_answer(attempt, slot.position, right_choice(slot), NOW + timedelta(seconds=slot.position))
+        answer(town, attempt, slot.position, right_choice(slot), NOW + timedelta(seconds=slot.position))
     practice = start(town, kind="practice", now=NOW + timedelta(minutes=3))
     for slot in practice.answers:
-        quiz.record_answer(practice, slot.position, right_choice(slot), NOW + timedelta(minutes=4))
+        answer(town, practice, slot.position, right_choice(slot), NOW + timedelta(minutes=4))
     db.session.commit()
     assert practice.kind == "practice" and practice.official_date is None and practice.finished_at
     assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
@@ -134,11 +138,11 @@ def test_questions_per_quiz_is_the_company_setting(town):
 def test_result_gives_streak_and_the_weakest_topics_lesson(town):
     yesterday = start(town, now=NOW - timedelta(days=1), today=TODAY - timedelta(days=1))
     for slot in yesterday.answers:
-        quiz.record_answer(yesterday, slot.position, right_choice(slot), NOW - timedelta(days=1))
+        answer(town, yesterday, slot.position, right_choice(slot), NOW - timedelta(days=1))
     attempt = start(town)
     for slot in attempt.answers:
         choice = wrong_choice(slot) if slot.position == 4 else right_choice(slot)
-        quiz.record_answer(attempt, slot.position, choice, NOW + timedelta(seconds=5))
+        answer(town, attempt, slot.position, choice, NOW + timedelta(seconds=5))
     db.session.commit()
     result = quiz.result(attempt, worker(town), TODAY)
     assert result.streak == 2

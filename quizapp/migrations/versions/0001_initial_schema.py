@@ -139,6 +139,7 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('expired', sa.Boolean(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('answered', sa.Integer(), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
     sa.Column('common_total', sa.Integer(), nullable=False),
     sa.Column('common_correct', sa.Integer(), nullable=False),

@@ -1,0 +1,316 @@
+"""Shift-start burst: N simulated workers each sign in and take a full quiz against quizapp served
+by gunicorn as in production, then, in the same run, the answer request alone against a bare Flask
+endpoint doing one INSERT + commit on the same database settings.
+
+Run by hand (never in the test suite):
+    .venv/bin/python bench/shift_burst.py --workers 7000
+    .venv/bin/python bench/shift_burst.py --workers 500 --database-url postgresql+psycopg://...
+
+Reports quizzes completed per second, p50/p95/p99 per request kind, errors, and the answer request's
+throughput against the bare endpoint's. Targets (issue: worker quiz foundation): 7,000 workers
+finish within 300 s with zero errors; the answer request reaches at least half the bare endpoint's
+throughput. Traffic goes to 127.0.0.1 only; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CHOICE = re.compile(r'name="choice" value="(\d+)"')
+NEXT = re.compile(r'href="(/attempt/\d+/(?:q/\d+|result))"')
+PIN = "2580"
+
+
+class Session:
+    """One simulated phone: its own cookies, one request at a time, timings by request kind."""
+
+    def __init__(self, port: int, timings: dict, errors: list):
+        self.port, self.cookies, self.timings, self.errors = port, {}, timings, errors
+
+    def request(self, kind: str, method: str, path: str, form: dict | None = None):
+        body = urlencode(form) if form is not None else None
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        except OSError as exc:
+            self.errors.append(f"{kind} {path}: {exc}")
+            raise
+        finally:
+            conn.close()
+        self.timings[kind].append(time.perf_counter() - started)
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        if response.status >= 400:
+            self.errors.append(f"{kind} {method} {path}: HTTP {response.status}")
+            raise RuntimeError(response.status)
+        return response.status, response.getheader("Location"), text
+
+
+def token(text: str) -> str:
+    return CSRF.search(text).group(1)
+
+
+def sign_in_and_start(s: Session, code: str, employee_no: str) -> str:
+    _, _, page = s.request("company_page", "GET", f"/c/{code}")
+    s.request("employee_no", "POST", f"/c/{code}", {"employee_no": employee_no, "csrf_token": token(page)})
+    _, _, page = s.request("pin_page", "GET", f"/c/{code}/pin")
+    _, location, _ = s.request("pin", "POST", f"/c/{code}/pin", {"pin": PIN, "csrf_token": token(page)})
+    assert location and location.endswith("/today"), location
+    _, _, page = s.request("today", "GET", "/today")
+    _, location, _ = s.request("start", "POST", "/today/start", {"kind": "official", "csrf_token": token(page)})
+    return location
+
+
+def take_quiz(s: Session, attempt_path: str) -> None:
+    _, location, _ = s.request("resume", "GET", attempt_path)
+    for _ in range(10):
+        if location.endswith("/result"):
+            s.request("result", "GET", location)
+            return
+        _, _, page = s.request("question", "GET", location)
+        s.request("answer", "POST", location, {"choice": CHOICE.search(page).group(1), "csrf_token": token(page)})
+        _, _, page = s.request("feedback", "GET", location)
+        location = NEXT.search(page).group(1)
+    raise RuntimeError("quiz did not end")
+
+
+def percentiles(values: list[float]) -> dict:
+    if not values:
+        return {}
+    values = sorted(values)
+    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000
+    return {"n": len(values), "p50_ms": round(pick(0.50), 1), "p95_ms": round(pick(0.95), 1),
+            "p99_ms": round(pick(0.99), 1), "mean_ms": round(statistics.fmean(values) * 1000, 1)}
+
+
+def wait_ready(port: int, path: str, proc: subprocess.Popen, seconds: int = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited during start-up")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(database_url: str, workers: int) -> None:
+    """Schema, bank and one big company of `workers` people who already chose PIN 2580."""
+    from flask_migrate import upgrade
+    from sqlalchemy import insert
+
+    from quizapp import create_app
+    from quizapp.domain.bank import read_bank
+    from quizapp.extensions import db
+    from quizapp.models import Company, Employee, Grid
+    from quizapp.services.accounts import hash_pin
+    from quizapp.services.bank import load_bank
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        upgrade()
+        load_bank(read_bank(ROOT / "question_bank"))
+        grid = Grid(code="bench", name="bench grid")
+        db.session.add(grid)
+        db.session.flush()
+        company = Company(code="bench", name="Bench Factory", grid_id=grid.id, workdays="1234567")
+        db.session.add(company)
+        db.session.flush()
+        pin_hash = hash_pin(PIN)  # one hash, but every sign-in still verifies it at full cost
+        db.session.execute(insert(Employee), [
+            dict(company_id=company.id, employee_no=f"W{i:06d}", name=f"工人{i}", team="A", shift="早班",
+                 active=True, pin_hash=pin_hash) for i in range(workers)])
+        db.session.commit()
+
+
+def serve(args: list[str], env: dict, port: int, ready_path: str) -> subprocess.Popen:
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    wait_ready(port, ready_path, proc)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=7000, help="simulated workers in the burst")
+    parser.add_argument("--answer-workers", type=int, default=1000, help="workers for the answer-only phase")
+    parser.add_argument("--concurrency", type=int, default=32, help="phones talking at once")
+    parser.add_argument("--server-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file in a temp folder")
+    opts = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
+    url = opts.database_url or f"sqlite:///{tmp / 'bench.sqlite'}"
+    env = dict(os.environ, QUIZAPP_DATABASE_URL=url, QUIZAPP_SECURE_COOKIES="0", QUIZAPP_SECRET_KEY="bench",
+               QUIZAPP_INSTANCE=str(tmp), PYTHONPATH=str(ROOT))
+    os.environ.update(QUIZAPP_INSTANCE=str(tmp), QUIZAPP_SECRET_KEY="bench")
+    total = opts.workers + opts.answer_workers
+    print(f"preparing {total} workers on {url.split('@')[-1]} ...", flush=True)
+    prepare(url, total)
+
+    port = free_port()
+    gunicorn = [sys.executable, "-m", "gunicorn", "-w", str(opts.server_workers), "-b", f"127.0.0.1:{port}",
+                "--timeout", "60", "--backlog", "2048"]
+    app_proc = serve(gunicorn + ["quizapp:create_app()"], env, port, "/healthz")
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    report: dict = {"database": url.split("://")[0], "server_workers": opts.server_workers,
+                    "concurrency": opts.concurrency, "cpu_count": os.cpu_count()}
+    try:
+        # Phase 1: the burst. Every worker signs in and takes the whole quiz.
+        done = []
+        lock = threading.Lock()
+
+        def worker(i: int) -> None:
+            s = Session(port, timings, errors)
+            try:
+                take_quiz(s, sign_in_and_start(s, "bench", f"W{i:06d}"))
+                with lock:
+                    done.append(time.perf_counter())
+            except Exception:  # counted in errors
+                pass
+
+        print(f"phase 1: {opts.workers} workers, {opts.concurrency} at a time ...", flush=True)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(opts.concurrency) as pool:
+            list(pool.map(worker, range(opts.workers)))
+        elapsed = time.perf_counter() - started
+        requests = sum(len(v) for v in timings.values())
+        report["burst"] = {
+            "workers": opts.workers, "completed": len(done), "seconds": round(elapsed, 1),
+            "quizzes_per_second": round(len(done) / elapsed, 1), "requests": requests,
+            "requests_per_second": round(requests / elapsed, 1), "errors": len(errors),
+            "error_samples": errors[:5],
+            "latency": {kind: percentiles(v) for kind, v in sorted(timings.items())},
+            "all_requests": percentiles([t for v in timings.values() for t in v]),
+        }
+
+        # Phase 2: the answer request alone. Sign in and start (untimed), then answer every slot.
+        sessions, slots = [], []
+        prep_timings: dict[str, list[float]] = defaultdict(list)
+        for i in range(opts.workers, total):
+            s = Session(port, prep_timings, errors)
+            attempt = sign_in_and_start(s, "bench", f"W{i:06d}")
+            _, location, page = s.request("resume", "GET", attempt)
+            sessions.append(s)
+            csrf = token(s.request("question", "GET", location)[2])
+            for position in range(1, 6):
+                slots.append((s, f"{attempt}/q/{position}", csrf))
+        answer_times: list[float] = []
+        answer_errors: list[str] = []
+
+        def answer(slot) -> None:
+            s, path, csrf = slot
+            s.timings = {"answer": answer_times}
+            s.errors = answer_errors
+            try:
+                s.request("answer", "POST", path, {"choice": "0", "csrf_token": csrf})
+            except Exception:
+                pass
+
+        print(f"phase 2: {len(slots)} answer requests ...", flush=True)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(opts.concurrency) as pool:
+            list(pool.map(answer, slots))
+        elapsed = time.perf_counter() - started
+        report["answer_only"] = {"requests": len(slots), "seconds": round(elapsed, 2),
+                                 "requests_per_second": round(len(slots) / elapsed, 1),
+                                 "errors": len(answer_errors), "latency": percentiles(answer_times)}
+    finally:
+        stop(app_proc)
+
+    # Phase 3: the bare endpoint, same database settings, same server, same concurrency.
+    port = free_port()
+    bare_proc = serve([sys.executable, "-m", "gunicorn", "-w", str(opts.server_workers), "-b", f"127.0.0.1:{port}",
+                       "--backlog", "2048", "--chdir", str(ROOT / "bench"), "bare_app:create_app()"],
+                      env, port, "/")
+    bare_times: list[float] = []
+    bare_errors: list[str] = []
+    try:
+        def bare(_i: int) -> None:
+            s = Session(port, {"bare": bare_times}, bare_errors)
+            try:
+                s.request("bare", "POST", "/insert", {})
+            except Exception:
+                pass
+
+        n = report["answer_only"]["requests"]
+        print(f"phase 3: {n} bare INSERT requests ...", flush=True)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(opts.concurrency) as pool:
+            list(pool.map(bare, range(n)))
+        elapsed = time.perf_counter() - started
+        report["bare_insert"] = {"requests": n, "seconds": round(elapsed, 2),
+                                 "requests_per_second": round(n / elapsed, 1), "errors": len(bare_errors),
+                                 "latency": percentiles(bare_times)}
+    finally:
+        stop(bare_proc)
+
+    ratio = report["answer_only"]["requests_per_second"] / report["bare_insert"]["requests_per_second"]
+    burst = report["burst"]
+    report["targets"] = {
+        "7000_in_300s": burst["workers"] >= 7000 and burst["completed"] == burst["workers"] and burst["seconds"] <= 300,
+        "zero_errors": burst["errors"] == 0 and report["answer_only"]["errors"] == 0,
+        "answer_vs_bare": round(ratio, 2),
+        "answer_at_least_half_of_bare": ratio >= 0.5,
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    path = out / f"shift_burst-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"written to {path}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
