@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CHOICE = re.compile(r'name="choice" value="(\d+)"')
 NEXT = re.compile(r'href="(/attempt/\d+/(?:q/\d+|result))"')
 PIN = "2580"
@@ -222,7 +222,7 @@ def main() -> int:
         started = time.perf_counter()
         with ThreadPoolExecutor(opts.concurrency) as pool:
             list(pool.map(worker, range(opts.workers)))
-        elapsed = time.perf_counter() - started
+        elapsed = max(time.perf_counter() - started, 1e-9)
         requests = sum(len(v) for v in timings.values())
         report["burst"] = {
             "workers": opts.workers, "completed": len(done), "seconds": round(elapsed, 1),

@@ -55,5 +55,7 @@ def from_env() -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "RATELIMIT_STORAGE_URI": os.environ.get("QUIZAPP_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed worker sign-in steps per client address (docs/deploy.md).
+        "QUIZAPP_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_ADDRESS_LIMIT", "2000 per 10 minutes"),
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
     }

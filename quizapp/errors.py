@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Flask, jsonify, render_template, request
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 
 
 def _wants_json() -> bool:
@@ -39,6 +42,10 @@ def init_app(app: Flask) -> None:
         if error.code and error.code >= 500:
             db.session.rollback()
         message = _messages().get(error.code, error.description)
+        if error.code == 429 and limiter.current_limit is not None:
+            retry = datetime.fromtimestamp(limiter.current_limit.reset_at, timezone.utc)
+            message = _("Too many tries from this network. Please try again after %(time)s.",
+                        time=format_time(retry, "HH:mm"))
         if _wants_json():
             return jsonify(error=error.code, message=message), error.code
         return render_template("error.html", code=error.code, message=message), error.code

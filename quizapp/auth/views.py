@@ -20,9 +20,21 @@ from quizapp.web import safe_next
 
 bp = Blueprint("auth", __name__)
 
-# Per address, far above a factory's honest typos behind one NAT address; accounts lock sooner.
-ADDRESS_LIMIT = "600 per 10 minutes"
 COMPANY_COOKIE = "company"
+
+
+def _address_limit() -> str:
+    return current_app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"]
+
+
+def _failed(response) -> bool:
+    """A sign-in step failed when it shows the form again instead of moving on."""
+    return response.status_code != 302
+
+
+# A whole factory signs in from one NAT address at shift start, so only failed tries count against
+# the address, and the limit sits far above a factory's honest typos; each worker locks sooner.
+address_limit = limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 
 
 def _company_or_404(code: str):
@@ -63,7 +75,7 @@ def worker_start():
 
 
 @bp.route("/c/<code>", methods=["GET", "POST"])
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@address_limit
 def company(code: str):
     company = _company_or_404(code)
     if is_worker() and current_user.company_id == company.id:
@@ -85,7 +97,7 @@ def company(code: str):
 
 
 @bp.route("/c/<code>/pin", methods=["GET", "POST"])
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@address_limit
 def pin(code: str):
     company = _company_or_404(code)
     employee = _pending(company)
@@ -104,7 +116,7 @@ def pin(code: str):
 
 
 @bp.route("/c/<code>/welcome", methods=["GET", "POST"])
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@address_limit
 def first_time(code: str):
     company = _company_or_404(code)
     employee = _pending(company)
@@ -132,7 +144,7 @@ def _signed_in(employee, code: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("60 per 10 minutes", methods=["POST"])
+@limiter.limit("60 per 10 minutes", methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated and not is_worker():
         return redirect(home_for(current_user))

@@ -193,6 +193,21 @@ def next_review(previous: Review | None, correct: bool, today: date) -> tuple[in
     return box, today + timedelta(days=INTERVALS[box])
 
 
+def review_states(history: Iterable[tuple[int, bool, date]]) -> list[Review]:
+    """Each question's review state, replayed from the worker's answers in the order given
+    ((question id, right?, local date), oldest first). The state is derived, never stored, so it
+    can never disagree with the record."""
+    states: dict[int, Review] = {}
+    for question_id, correct, day in history:
+        previous = states.get(question_id)
+        box, due = next_review(previous, correct, day)
+        states[question_id] = Review(
+            question_id=question_id, box=box, due=due,
+            seen=(previous.seen if previous else 0) + 1,
+            wrong=(previous.wrong if previous else 0) + int(not correct), last_seen=day)
+    return list(states.values())
+
+
 def choice_order(option_count: int, qtype: str, seed: str) -> list[int]:
     """The order one worker sees the options in. True/false keeps 对 before 错."""
     order = list(range(option_count))

@@ -3,10 +3,10 @@
 from quizapp.models.content import Question, QuestionVersion, Topic
 from quizapp.models.org import Company, Grid, StaffUser, officer_grids
 from quizapp.models.people import Employee
-from quizapp.models.quiz import Answer, Attempt, ReviewState
+from quizapp.models.quiz import Answer, Attempt
 from quizapp.models.reporting import CompanyDay
 
 __all__ = [
     "Answer", "Attempt", "Company", "CompanyDay", "Employee", "Grid", "Question",
-    "QuestionVersion", "ReviewState", "StaffUser", "Topic", "officer_grids",
+    "QuestionVersion", "StaffUser", "Topic", "officer_grids",
 ]

@@ -1,4 +1,5 @@
-"""The record of practice: attempts, answers and each worker's spaced-review state.
+"""The record of practice: attempts and answers. (Each worker's spaced-review state is derived
+from their answers when a quiz starts: domain.selection.review_states.)
 
 The record is sacred: at most one official attempt per worker per local day (a unique constraint
 on (employee, official_date), which is NULL for practice rounds), one answer per position (a double
@@ -66,15 +67,3 @@ class Answer(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
     version: Mapped[QuestionVersion] = relationship()
-
-
-class ReviewState(db.Model):
-    """Where one question stands in one worker's spaced review (a Leitner box and its due date)."""
-
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), primary_key=True)
-    box: Mapped[int] = mapped_column(default=0)
-    due: Mapped[date]
-    seen: Mapped[int] = mapped_column(default=0)
-    wrong: Mapped[int] = mapped_column(default=0)
-    last_seen: Mapped[date]

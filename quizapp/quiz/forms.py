@@ -1,4 +1,5 @@
-"""Forms of the worker's quiz. Options are read from the posted list; the form carries CSRF."""
+"""Forms of the worker's quiz. An answer is read straight from the posted `choice` fields (radio or
+checkboxes); CSRFProtect checks its token."""
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -7,7 +8,3 @@ from wtforms.validators import AnyOf
 
 class StartForm(FlaskForm):
     kind = HiddenField(validators=[AnyOf(["official", "practice"])])
-
-
-class AnswerForm(FlaskForm):
-    """The chosen options arrive as repeated `choice` fields (radio or checkboxes)."""

@@ -12,13 +12,16 @@ from flask_login import current_user
 
 from quizapp.access import guard_worker
 from quizapp.auth.forms import LogoutForm
-from quizapp.extensions import db
-from quizapp.quiz.forms import AnswerForm, StartForm
+from quizapp.extensions import db, limiter
+from quizapp.quiz.forms import StartForm
 from quizapp.services import quiz
 from quizapp.services.clock import local_today, utcnow
 
 bp = Blueprint("quiz", __name__)
 bp.before_request(guard_worker())
+# Signed-in workers only, one record per slot: nothing here to rate-limit, and the answer request is
+# the shift-start hot path.
+limiter.exempt(bp)
 
 
 def _attempt_or_404(attempt_id: int, all_versions: bool = False):
@@ -75,15 +78,13 @@ def question(attempt_id: int, position: int):
     if slot.chosen is None and (attempt.finished_at is not None or quiz.close_if_expired(attempt, utcnow())):
         db.session.commit()
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    return render_template("quiz/question.html", attempt=attempt, slot=slot, form=AnswerForm(),
+    return render_template("quiz/question.html", attempt=attempt, slot=slot,
                            next_position=quiz.next_position(attempt))
 
 
 @bp.post("/attempt/<int:attempt_id>/q/<int:position>")
 def answer(attempt_id: int, position: int):
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
+    # CSRFProtect has already checked this POST's token (the hot path builds no form object).
     choices = [int(c) for c in request.form.getlist("choice") if c.isdigit()]
     here = url_for("quiz.question", attempt_id=attempt_id, position=position)
     if not choices:

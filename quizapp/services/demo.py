@@ -14,8 +14,7 @@ from sqlalchemy import func, insert, select
 
 from quizapp.domain import grading, selection
 from quizapp.extensions import db
-from quizapp.models import (Answer, Attempt, Company, Employee, Grid, QuestionVersion, Question, ReviewState,
-                            StaffUser)
+from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, StaffUser
 from quizapp.services.accounts import hash_pin
 from quizapp.services.quiz import QUIZ_SECONDS, load_pool
 from quizapp.services.rollups import rebuild_company_day
@@ -110,7 +109,7 @@ def _roster(company: Company, size: int, rng: random.Random, pin_hash: str, toda
 
 def _history(company, employees, keen, rng, today, now, pool, versions, contents, difficulty, commons) -> None:
     """Attempts and answers for the last 30 days and part of today."""
-    attempts, answers, reviews = [], [], {}
+    attempts, answers = [], []
     by_id = {i.id: i for i in pool}
     next_attempt = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
     for person in employees:
@@ -171,14 +170,6 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
                                                                         f"{person['id']}:{day}:{qid}"),
                                     chosen=chosen, correct=right,
                                     answered_at=started + timedelta(seconds=30 * position)))
-                key = (person["id"], qid)
-                state = reviews.get(key)
-                prev = None if state is None else selection.Review(qid, state["box"], state["due"], state["seen"],
-                                                                    state["wrong"], state["last_seen"])
-                box, due = selection.next_review(prev, right, day)
-                reviews[key] = dict(employee_id=person["id"], question_id=qid, box=box, due=due,
-                                    seen=(state["seen"] if state else 0) + 1,
-                                    wrong=(state["wrong"] if state else 0) + (not right), last_seen=day)
             attempts.append(dict(id=attempt_id, employee_id=person["id"], company_id=company.id, local_date=day,
                                  kind="official", official_date=day, started_at=started,
                                  deadline_at=started + timedelta(seconds=QUIZ_SECONDS),
@@ -189,9 +180,6 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         db.session.execute(insert(Attempt), attempts[chunk:chunk + 5000])
     for chunk in range(0, len(answers), 5000):
         db.session.execute(insert(Answer), answers[chunk:chunk + 5000])
-    values = list(reviews.values())
-    for chunk in range(0, len(values), 5000):
-        db.session.execute(insert(ReviewState), values[chunk:chunk + 5000])
 
 
 def entry_info(base_url: str) -> dict:

@@ -9,18 +9,17 @@ the same transaction as the answer that finishes an attempt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from quizapp.database import upsert
 from quizapp.domain import grading, selection
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Employee, Question, QuestionVersion, ReviewState, Topic
+from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic
 from quizapp.services import rollups
 
 QUIZ_SECONDS = 300
@@ -40,8 +39,13 @@ def load_pool() -> list[selection.Item]:
 
 
 def load_reviews(employee_id: int) -> list[selection.Review]:
-    rows = db.session.scalars(select(ReviewState).where(ReviewState.employee_id == employee_id))
-    return [selection.Review(r.question_id, r.box, r.due, r.seen, r.wrong, r.last_seen) for r in rows]
+    """The worker's review state, replayed from every answer they gave (official and practice)."""
+    history = db.session.execute(
+        select(Answer.question_id, Answer.correct, Attempt.local_date)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(Attempt.employee_id == employee_id, Answer.chosen.is_not(None))
+        .order_by(Answer.answered_at, Answer.id)).all()
+    return selection.review_states((q, bool(c), d) for q, c, d in history)
 
 
 def official_attempt(employee: Employee, today: date) -> Attempt | None:
@@ -142,7 +146,7 @@ def next_position(attempt: Attempt) -> int | None:
 def close_if_expired(attempt: Attempt, now: datetime) -> bool:
     """Close an attempt whose time ran out: unanswered questions count as not right."""
     if attempt.finished_at is None and is_past_deadline(attempt, now):
-        _finish(attempt, attempt.deadline_at, expired=True)
+        _finish(attempt.id, attempt.deadline_at, expired=True)
         return True
     return False
 
@@ -155,18 +159,14 @@ class Outcome:
     correct: bool | None = None
 
 
-# The answer request's one read: the attempt, the slot, the version the worker saw and the
-# worker's review state for that question. Built once: statement construction is a real share of
+# The answer request's one read: the attempt, the slot and the version the worker saw. Built once: statement construction is a real share of
 # the hot path's cost.
 _SLOT = (
     select(Attempt.deadline_at, Attempt.finished_at, Attempt.total, Attempt.local_date,
            Answer.id, Answer.question_id, Answer.common, Answer.choice_order, Answer.chosen, Answer.correct,
-           QuestionVersion.content, ReviewState.box, ReviewState.due, ReviewState.seen, ReviewState.wrong,
-           ReviewState.last_seen)
+           QuestionVersion.content)
     .join(Answer, Answer.attempt_id == Attempt.id)
     .join(QuestionVersion, QuestionVersion.id == Answer.question_version_id)
-    .outerjoin(ReviewState, and_(ReviewState.employee_id == Attempt.employee_id,
-                                 ReviewState.question_id == Answer.question_id))
     .where(Attempt.id == bindparam("attempt_id"), Attempt.employee_id == bindparam("employee_id"),
            Answer.position == bindparam("position"))
 )
@@ -182,9 +182,9 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
                   now: datetime) -> Outcome:
     """Record the worker's choice for one slot, once; the last answer finishes the attempt.
 
-    This is the hot path at shift start, so it is a handful of statements in one transaction: one
-    read, one conditional UPDATE of the slot (a double tap loses the race and changes nothing), one
-    upsert of the review state and one UPDATE of the attempt's counters.
+    This is the hot path at shift start, so it is three statements in one transaction: one read,
+    one conditional UPDATE of the slot (a double tap loses the race and changes nothing) and one
+    UPDATE of the attempt's counters (which also tells whether this answer was the last).
     """
     # Core execution on the session's connection: same transaction, without the ORM's per-statement
     # bookkeeping (none of these statements loads an object).
@@ -208,50 +208,34 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if not claimed:
         again = db.session.execute(select(Answer.correct).where(Answer.id == row.id)).scalar()
         return Outcome("already", again)
-    previous = None if row.box is None else selection.Review(
-        row.question_id, row.box, row.due, row.seen, row.wrong, row.last_seen)
-    _save_review(conn, employee.id, row.question_id, previous, correct, row.local_date)
     answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(correct),
                                            "common_right": int(correct and row.common)}).scalar_one()
     if answered >= row.total:
-        _finish(db.session.get(Attempt, attempt_id, populate_existing=True), now, expired=False)
+        _finish(attempt_id, now, expired=False)
     return Outcome("recorded", correct)
 
 
-_REVIEW_FIELDS = ("box", "due", "seen", "wrong", "last_seen")
+_CLOSE = (update(Attempt).where(Attempt.id == bindparam("attempt_id"), Attempt.finished_at.is_(None))
+          .values(finished_at=bindparam("when"), expired=bindparam("expired"))
+          .returning(Attempt.company_id, Attempt.local_date, Attempt.kind, Attempt.score, Attempt.total,
+                     Attempt.common_correct))
+_COMMON_ANSWERED = select(func.count(Answer.id)).where(
+    Answer.attempt_id == bindparam("attempt_id"), Answer.common.is_(True), Answer.chosen.is_not(None))
+_WORKDAYS = select(Company.workdays).where(Company.id == bindparam("company_id"))
 
 
-@cache
-def _review_upsert(dialect: str):
-    """INSERT or UPDATE one review state, built once per database dialect."""
-    stmt = upsert(ReviewState, dialect).values(
-        employee_id=bindparam("employee_id"), question_id=bindparam("question_id"),
-        **{name: bindparam(name) for name in _REVIEW_FIELDS})
-    return stmt.on_conflict_do_update(index_elements=["employee_id", "question_id"],
-                                      set_={name: stmt.excluded[name] for name in _REVIEW_FIELDS})
-
-
-def _save_review(conn, employee_id: int, question_id: int, previous: selection.Review | None, correct: bool,
-                 today: date) -> None:
-    box, due = selection.next_review(previous, correct, today)
-    seen = (previous.seen if previous else 0) + 1
-    wrong = (previous.wrong if previous else 0) + int(not correct)
-    conn.execute(_review_upsert(conn.dialect.name), dict(
-        employee_id=employee_id, question_id=question_id, box=box, due=due, seen=seen, wrong=wrong, last_seen=today))
-
-
-def _finish(attempt: Attempt, when: datetime, expired: bool) -> None:
-    claimed = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.finished_at.is_(None))
-        .values(finished_at=when, expired=expired).execution_options(synchronize_session=False)
-    ).rowcount
-    # Keep the loaded object in step without a second UPDATE at the next flush.
-    set_committed_value(attempt, "finished_at", when)
-    set_committed_value(attempt, "expired", expired)
-    if claimed and attempt.official:
-        common_answered = db.session.scalar(select(func.count(Answer.id)).where(
-            Answer.attempt_id == attempt.id, Answer.common.is_(True), Answer.chosen.is_not(None)))
-        rollups.add_finished(attempt, common_answered)
+def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
+    """Close the attempt once (a second close changes nothing) and add it to its company's day."""
+    conn = db.session.connection()
+    closed = conn.execute(_CLOSE, {"attempt_id": attempt_id, "when": when, "expired": expired}).first()
+    loaded = db.session.identity_map.get(identity_key(Attempt, attempt_id))
+    if loaded is not None:  # keep an object the caller holds in step, without another UPDATE
+        set_committed_value(loaded, "finished_at", when)
+        set_committed_value(loaded, "expired", expired)
+    if closed is not None and closed.kind == "official":
+        common = conn.execute(_COMMON_ANSWERED, {"attempt_id": attempt_id}).scalar_one()
+        workdays = conn.execute(_WORKDAYS, {"company_id": closed.company_id}).scalar_one()
+        rollups.add_finished(conn, closed, workdays, common)
 
 
 @dataclass(frozen=True)

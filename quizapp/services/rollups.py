@@ -6,9 +6,11 @@ Used by services.quiz (a finished official attempt adds itself, in the same tran
 
 from __future__ import annotations
 
+from functools import cache
+
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from quizapp.database import upsert
 from quizapp.domain.grading import is_workday
@@ -16,8 +18,8 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee
 
 
-def active_headcount_query(company_id: int, day: date):
-    """Workers on the roster and active on `day`."""
+def active_headcount_query(company_id, day):
+    """Workers on the roster and active on `day` (values or bind parameters)."""
     return select(func.count(Employee.id)).where(
         Employee.company_id == company_id,
         Employee.active.is_(True),
@@ -26,21 +28,31 @@ def active_headcount_query(company_id: int, day: date):
     ).scalar_subquery()
 
 
-def add_finished(attempt: Attempt, common_answered: int) -> None:
-    """Add one finished official attempt to its company's day (an upsert: safe under concurrency)."""
-    company = db.session.get(Company, attempt.company_id)
-    workday = is_workday(attempt.local_date, company.workdays)
-    values = dict(completed=1, score_sum=attempt.score, question_sum=attempt.total,
-                  common_correct=attempt.common_correct, common_answered=common_answered)
-    stmt = upsert(CompanyDay).values(
-        company_id=attempt.company_id, day=attempt.local_date, workday=workday,
-        headcount=active_headcount_query(attempt.company_id, attempt.local_date), **values)
-    excluded = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
+_COUNTS = ("completed", "score_sum", "question_sum", "common_correct", "common_answered")
+
+
+@cache
+def _add_statement(dialect: str):
+    """The upsert that adds one finished attempt to its day, built once per database dialect.
+
+    The first finisher of a day inserts the row and fixes the day's headcount; later ones add.
+    """
+    stmt = upsert(CompanyDay, dialect).values(
+        company_id=bindparam("company_id"), day=bindparam("day"), workday=bindparam("workday"),
+        headcount=active_headcount_query(bindparam("company_id"), bindparam("day")),
+        **{name: bindparam(name) for name in _COUNTS})
+    return stmt.on_conflict_do_update(
         index_elements=["company_id", "day"],
-        set_={k: getattr(CompanyDay, k) + getattr(excluded, k) for k in values},
-    )
-    db.session.execute(stmt)
+        set_={name: getattr(CompanyDay, name) + getattr(stmt.excluded, name) for name in _COUNTS})
+
+
+def add_finished(conn, attempt, workdays: str, common_answered: int) -> None:
+    """Add one finished official attempt (a row with company_id, local_date, score, total,
+    common_correct) to its company's day, safely under concurrency."""
+    conn.execute(_add_statement(conn.dialect.name), dict(
+        company_id=attempt.company_id, day=attempt.local_date, workday=is_workday(attempt.local_date, workdays),
+        completed=1, score_sum=attempt.score, question_sum=attempt.total,
+        common_correct=attempt.common_correct, common_answered=common_answered))
 
 
 def rebuild_company_day(company: Company, day: date) -> CompanyDay:

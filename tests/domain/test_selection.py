@@ -138,3 +138,12 @@ def test_a_quiz_never_repeats_a_question_or_a_family_and_has_the_size_asked(n, r
     assert len(ids) == expected
     common = [q for q, c in quiz if c]
     assert common == selection.common_set(items, day, "town")[: selection.common_count(expected)]
+
+
+def test_review_states_replay_the_answer_history():
+    history = [(1, False, DAY), (2, True, DAY), (1, True, DAY + timedelta(days=1))]
+    states = {r.question_id: r for r in selection.review_states(history)}
+    assert states[1].box == 2 and states[1].due == DAY + timedelta(days=4)
+    assert (states[1].seen, states[1].wrong, states[1].last_seen) == (2, 1, DAY + timedelta(days=1))
+    assert states[2].box == selection.KNOWN_BOX and states[2].wrong == 0
+    assert selection.review_states([]) == []

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, CompanyDay, Employee, ReviewState
+from quizapp.models import Answer, Attempt, CompanyDay, Employee
 from quizapp.services import quiz
 from quizapp.services.rollups import rebuild_company_day
 
@@ -90,7 +90,7 @@ def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
     day = db.session.get(CompanyDay, (town.company_a, TODAY))
     assert (day.completed, day.score_sum, day.question_sum, day.common_correct, day.common_answered) == (1, 3, 5, 2, 3)
     assert day.headcount == 2 and day.workday
-    missed = db.session.scalars(select(ReviewState).where(ReviewState.box == 1)).all()
+    missed = [r for r in quiz.load_reviews(town.worker_a) if r.box == 1]
     assert len(missed) == 2 and all(r.due == TODAY + timedelta(days=1) for r in missed)
     # The incremental rollup equals one rebuilt from the raw record.
     rebuilt = rebuild_company_day(worker(town).company, TODAY)
@@ -127,6 +127,19 @@ def test_practice_opens_after_the_official_quiz_and_never_counts(town):
     db.session.commit()
     assert practice.kind == "practice" and practice.official_date is None and practice.finished_at
     assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+
+
+def test_missed_questions_come_back_the_next_day(town):
+    attempt = start(town)
+    for slot in attempt.answers:
+        answer(town, attempt, slot.position, wrong_choice(slot) if slot.position == 4 else right_choice(slot),
+               NOW + timedelta(seconds=5))
+    db.session.commit()
+    missed = attempt.answers[3].question_id
+    tomorrow = quiz.start_attempt(worker(town), "official", TODAY + timedelta(days=1), NOW + timedelta(days=1),
+                                  "test-town")
+    personal = [a.question_id for a in tomorrow.answers if not a.common]
+    assert personal[0] == missed
 
 
 def test_questions_per_quiz_is_the_company_setting(town):

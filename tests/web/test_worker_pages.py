@@ -192,3 +192,17 @@ def test_a_forged_form_without_csrf_token_is_refused(app, town):
         assert ok.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_many_failed_tries_from_one_address_are_limited_but_successes_are_not(app, client, town):
+    app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"] = "3 per 10 minutes"
+    try:
+        for _ in range(5):  # a whole factory signing in successfully from one address
+            assert client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no}).status_code == 302
+        for _ in range(3):
+            assert client.post(f"/c/{town.code_a}", data={"employee_no": "NOPE"}).status_code == 200
+        response = client.post(f"/c/{town.code_a}", data={"employee_no": "NOPE"})
+        assert response.status_code == 429
+        assert re.search(r"\d\d:\d\d", page(response))
+    finally:
+        app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"] = "2000 per 10 minutes"

@@ -1,4 +1,4 @@
-"""initial schema: organisation, roster, curriculum, attempts, answers, review state, rollups
+"""initial schema: organisation, roster, curriculum, attempts, answers, rollups
 
 Revision ID: 0001
 Revises: 
@@ -159,18 +159,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['staff_user_id'], ['staff_user.id'], name=op.f('fk_officer_grid_staff_user_id_staff_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('staff_user_id', 'grid_id', name=op.f('pk_officer_grid'))
     )
-    op.create_table('review_state',
-    sa.Column('employee_id', sa.Integer(), nullable=False),
-    sa.Column('question_id', sa.Integer(), nullable=False),
-    sa.Column('box', sa.Integer(), nullable=False),
-    sa.Column('due', sa.Date(), nullable=False),
-    sa.Column('seen', sa.Integer(), nullable=False),
-    sa.Column('wrong', sa.Integer(), nullable=False),
-    sa.Column('last_seen', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_review_state_employee_id_employee')),
-    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_review_state_question_id_question')),
-    sa.PrimaryKeyConstraint('employee_id', 'question_id', name=op.f('pk_review_state'))
-    )
     op.create_table('answer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('attempt_id', sa.Integer(), nullable=False),
@@ -201,7 +189,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_answer_question_id'))
 
     op.drop_table('answer')
-    op.drop_table('review_state')
     op.drop_table('officer_grid')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_employee_id'))
