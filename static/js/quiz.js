@@ -9,7 +9,7 @@
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       if (left === 0) { timer.textContent = timer.getAttribute("data-expired"); timer.className = "timer low"; return; }
       var s = left % 60;
-      timer.textContent = "⏱ " + Math.floor(left / 60) + ":" + (s < 10 ? "0" : "") + s;
+      timer.textContent = timer.getAttribute("data-label") + " " + Math.floor(left / 60) + ":" + (s < 10 ? "0" : "") + s;
       if (left <= 60) { timer.className = "timer low"; }
       setTimeout(tick, 1000);
     };
@@ -31,7 +31,7 @@
   var button = document.createElement("button");
   button.type = "button";
   button.className = "speak-btn";
-  button.textContent = "🔊 " + (document.body.getAttribute("data-speak-label") || "");
+  button.textContent = document.body.getAttribute("data-speak-label") || "";
   button.addEventListener("click", function () {
     window.speechSynthesis.cancel();
     var text = Array.prototype.map.call(document.querySelectorAll(".speak"), function (el) {
