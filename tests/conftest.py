@@ -37,6 +37,10 @@ def app(tmp_path_factory):
         db.session.commit()
         upgrade()
     yield app
+    # Close every pooled connection before the interpreter does (psycopg warns otherwise).
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
