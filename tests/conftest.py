@@ -89,3 +89,9 @@ def town(app, bank):
     """Two companies in two grids, a worker with a PIN in each, and one account per staff role."""
     with app.app_context():
         return factories.make_town()
+
+
+@pytest.fixture
+def runner(app):
+    """The `quizapp` command against the test app (FlaskCliRunner)."""
+    return app.test_cli_runner()

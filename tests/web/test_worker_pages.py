@@ -190,6 +190,15 @@ def test_a_forged_form_without_csrf_token_is_refused(app, town):
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
         ok = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no, "csrf_token": token})
         assert ok.status_code == 302
+        # The answer request builds no form object: the global CSRF check still guards it.
+        pin_page = page(client.get(f"/c/{town.code_a}/pin"))
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', pin_page).group(1)
+        client.post(f"/c/{town.code_a}/pin", data={"pin": "2468", "csrf_token": token})
+        today = page(client.get("/today"))
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', today).group(1)
+        question = client.post("/today/start", data={"kind": "official", "csrf_token": token}).location
+        forged = client.post(f"{question}/q/1", data={"choice": "0"})
+        assert forged.status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
 
