@@ -15,17 +15,27 @@ PIN = "2468"
 LESSON_ZH = "这是一张课堂卡片。" * 20  # 180 characters: within a lesson card's 150-300
 
 
+def _words(seed: str, n: int = 16) -> str:
+    """Distinct filler text per question, so that no two stems look like near-duplicates."""
+    import hashlib
+
+    digest = hashlib.sha256(seed.encode()).digest()
+    return "".join(chr(0x4E00 + (digest[i % 32] * 97 + i * 131) % 0x4000) for i in range(n))
+
+
 def bank_text(topic: str, count: int, common_every: int = 3, family_pairs: bool = True) -> str:
-    """A valid bank file: `count` single-choice questions (answer B), every third one common."""
+    """A valid bank file: `count` single-choice questions (answer B); every third is common and
+    shares a family with the next one."""
     lines = [f"topic: {topic}", f"name.zh: 主题{topic}", f"name.en: Topic {topic}",
              f"lesson.zh: {LESSON_ZH}", f"lesson.en: Lesson card for {topic}.", ""]
     for i in range(1, count + 1):
         common = i % common_every == 1
         lines += [f"=== {topic}-{i:03d}", "type: single", f"difficulty: {1 + i % 3}",
                   f"common: {'yes' if common else 'no'}"]
-        if family_pairs and i in (1, 2):
-            lines.append(f"family: {topic}-pair")
-        lines += [f"stem.zh: {topic}第{i}题：你应该？", f"stem.en: {topic} question {i}: what do you do?",
+        if family_pairs and i % common_every in (1, 2 % common_every):
+            lines.append(f"family: {topic}-pair{(i - 1) // common_every}")
+        lines += [f"stem.zh: {topic}第{i}题{_words(topic + str(i))}：你应该？",
+                  f"stem.en: {topic} question {i}: what do you do?",
                   "A.zh: 照对方说的做", "A.en: Do as they say", "B.zh: 挂断并核实", "B.en: Hang up and check",
                   "C.zh: 先转一小笔试试", "C.en: Send a small amount first", "answer: B",
                   "explain.zh: 因为这是诈骗。", "explain.en: Because it is a scam.",
@@ -108,3 +118,13 @@ def make_town() -> Town:
     make_staff("admin", "town_admin")
     db.session.commit()
     return Town(a.id, b.id, a.code, b.code, wa.id, wb.id, wa.employee_no, wb.employee_no)
+
+
+def behaviour_block(qid: str) -> str:
+    """A "did you do it" item (answer A = done) to append to a bank file."""
+    return "\n".join([
+        f"=== {qid}", "kind: behaviour", "type: single", "difficulty: 1",
+        f"stem.zh: 你装好反诈App了吗？{_words(qid, 6)}", "stem.en: Have you installed the anti-fraud app?",
+        "A.zh: 装好了", "A.en: Yes", "B.zh: 还没有", "B.en: Not yet", "answer: A",
+        "explain.zh: 从官方应用商店安装。", "explain.en: Install it from the official store.",
+        "rule.zh: 装好反诈App。", "rule.en: Install the anti-fraud app.", ""])

@@ -36,8 +36,11 @@ LINK = re.compile(r"(?:https?://|www\.)([A-Za-z0-9.-]+)", re.IGNORECASE)
 SAFE_TLDS = (".example", ".invalid", ".test")
 
 TOPIC_KEYS = {"topic", "name.zh", "name.en", "lesson.zh", "lesson.en"}
+KINDS = ("knowledge", "behaviour")
+# Two stems sharing this much of their character pairs read as the same question.
+NEAR_DUPLICATE = 0.6
 SINGLE_KEYS = {
-    "type", "difficulty", "common", "family", "scene", "scene.title.zh", "scene.title.en",
+    "kind", "type", "difficulty", "common", "family", "scene", "scene.title.zh", "scene.title.en",
     "stem.zh", "stem.en", "answer", "explain.zh", "explain.en", "rule.zh", "rule.en",
 }
 OPTION_KEY = re.compile(r"^([A-F])\.(zh|en)$")
@@ -87,10 +90,12 @@ class Question:
     scene_lines: list[SceneLine] = field(default_factory=list)
     path: str = ""
     line: int = 0
+    kind: str = "knowledge"  # "behaviour": a "did you do it" item, never scored
 
     def content(self) -> dict:
         """The worker-visible content: a change here is a new version of the question."""
         return {
+            "kind": self.kind,
             "type": self.type,
             "stem": self.stem,
             "options": self.options,
@@ -259,6 +264,15 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
             problems.append(Problem(path, line, f"common must be 'yes' or 'no', not {raw!r}"))
         common = raw == "yes"
 
+    item_kind = block.values.get("kind", (0, "knowledge"))[1]
+    if item_kind not in KINDS:
+        problems.append(Problem(path, block.values["kind"][0], f"kind must be knowledge or behaviour, not {item_kind!r}"))
+    elif item_kind == "behaviour":
+        if qtype not in (None, "single"):
+            problems.append(Problem(path, block.values["type"][0], "a behaviour item is a single-choice question"))
+        if common:
+            problems.append(Problem(path, block.values["common"][0], "a behaviour item cannot be in the common set"))
+
     family = block.values.get("family", (0, None))[1]
     if family is not None and not SLUG.match(family):
         problems.append(Problem(path, block.values["family"][0], f"family {family!r} must be lowercase letters, digits and '-'"))
@@ -281,7 +295,7 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
             qid=qid, topic=topic, type=qtype, difficulty=difficulty, common=common, family=family,
             stem=texts["stem"], options=options, answer=answer, explain=texts["explain"],
             rule=texts["rule"], scene=scene, scene_title=scene_title, scene_lines=scene_lines,
-            path=path, line=block.start,
+            path=path, line=block.start, kind=item_kind,
         )
 
 
@@ -389,4 +403,65 @@ def read_bank(root: str | Path) -> Bank:
     for question in bank.questions.values():
         if question.topic not in bank.topics:
             bank.problems.append(Problem(question.path, question.line, f"unknown topic {question.topic!r}"))
+    check_families(bank)
+    check_near_duplicates(bank)
     return bank
+
+
+def check_families(bank: Bank) -> None:
+    """A common question needs a variant: another question of its family (item families keep an
+    answer shared in a chat group from transferring to the next day)."""
+    members: dict[str, int] = {}
+    for question in bank.questions.values():
+        if question.family:
+            members[question.family] = members.get(question.family, 0) + 1
+    for question in bank.questions.values():
+        if question.common and (not question.family or members[question.family] < 2):
+            bank.problems.append(Problem(question.path, question.line,
+                                         f"question {question.qid} is common but has no variant: give it a family "
+                                         "shared with at least one other question"))
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    text = re.sub(r"[\W_]+", "", text.casefold())
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def check_near_duplicates(bank: Bank) -> None:
+    """Two questions whose stem and scene share most of their character pairs are the same question
+    asked twice (a family's variants must tell a different story)."""
+    questions = sorted(bank.questions.values(), key=lambda q: (q.path, q.line))
+    grams = [_bigrams(q.stem["zh"] + "".join(line.text["zh"] for line in q.scene_lines)) for q in questions]
+    for i, first in enumerate(questions):
+        for j in range(i + 1, len(questions)):
+            a, b = grams[i], grams[j]
+            if not a or not b or len(a & b) < NEAR_DUPLICATE * min(len(a), len(b)):
+                continue  # cheap bound before the exact ratio
+            similarity = len(a & b) / len(a | b)
+            if similarity >= NEAR_DUPLICATE:
+                second = questions[j]
+                bank.problems.append(Problem(second.path, second.line,
+                                             f"question {second.qid} is a near-duplicate of {first.qid} "
+                                             f"({first.path}:{first.line}, {similarity:.0%} alike)"))
+
+
+def summary(bank: Bank) -> dict:
+    """Counts per topic, type, difficulty and kind, for `quizapp bank check --json`."""
+    def count(key) -> dict:
+        totals: dict = {}
+        for question in bank.questions.values():
+            value = key(question)
+            totals[value] = totals.get(value, 0) + 1
+        return dict(sorted(totals.items()))
+
+    return {
+        "questions": len(bank.questions),
+        "topics": len(bank.topics),
+        "per_topic": count(lambda q: q.topic),
+        "per_type": count(lambda q: q.type),
+        "per_difficulty": count(lambda q: str(q.difficulty)),
+        "per_kind": count(lambda q: q.kind),
+        "common": sum(q.common for q in bank.questions.values()),
+        "with_scene": sum(bool(q.scene) for q in bank.questions.values()),
+        "problems": len(bank.problems),
+    }

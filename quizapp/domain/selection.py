@@ -9,7 +9,8 @@ A quiz of n questions =
   2. personal questions: missed questions that are due for review (Leitner boxes, widening
      intervals), then unseen questions from the worker's weakest topic, then from the next
      weakest topics, then the least recently seen.
-No quiz holds a question twice or two questions of one family.
+No quiz holds a question twice or two questions of one family. An official quiz may end with one
+"did you do it" item (behaviour_check), which is never scored.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Item:
     topic: str
     family: str | None = None
     common: bool = False
+    behaviour: bool = False  # a "did you do it" item: chosen by behaviour_check, never scored
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def choose_quiz(
 ) -> list[tuple[int, bool]]:
     """Today's quiz for one worker: (question id, is_common) pairs, common set first."""
     n = max(MIN_QUESTIONS, min(MAX_QUESTIONS, n))
+    pool = [i for i in pool if not i.behaviour]
     by_id = {i.id: i for i in pool}
     common = common_set(pool, today, town_seed, size=3)[: common_count(n)]
     taken = [by_id[i] for i in common]
@@ -175,7 +178,30 @@ def choose_quiz(
 
 def practice_quiz(pool: Sequence[Item], reviews: Sequence[Review], today: date, n: int, seed: str) -> list[int]:
     """A practice round: personal selection only (reviews, then weakest topics), never counted."""
-    return personal_items(pool, reviews, today, n, [], seed)
+    return personal_items([i for i in pool if not i.behaviour], reviews, today, n, [], seed)
+
+
+# A "did you do it" item comes back two weeks after "not yet", a quarter after "done".
+ASK_AGAIN_NOT_YET, ASK_AGAIN_DONE = 14, 90
+
+
+def behaviour_check(pool: Sequence[Item], reviews: Sequence[Review], today: date) -> int | None:
+    """The one "did you do it" item for today's official quiz, if any is due: never asked first,
+    then the one asked longest ago. An answer that is not the recommended one counts as a miss
+    in the review state (box 1)."""
+    asked = {r.question_id: r for r in reviews}
+    due = []
+    for item in pool:
+        if not item.behaviour:
+            continue
+        review = asked.get(item.id)
+        if review is None:
+            due.append((date.min, item.id))
+            continue
+        wait = ASK_AGAIN_NOT_YET if review.box == 1 else ASK_AGAIN_DONE
+        if review.last_seen <= today - timedelta(days=wait):
+            due.append((review.last_seen, item.id))
+    return min(due)[1] if due else None
 
 
 def next_review(previous: Review | None, correct: bool, today: date) -> tuple[int, date]:

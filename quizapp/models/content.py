@@ -35,6 +35,7 @@ class Question(db.Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
     difficulty: Mapped[int] = mapped_column(default=1)
     common: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(String(10), default="knowledge")  # or "behaviour"
     family: Mapped[str | None] = mapped_column(String(60))
     active: Mapped[bool] = mapped_column(default=True)
     current_version_id: Mapped[int | None] = mapped_column(

@@ -34,7 +34,8 @@ class Attempt(db.Model):
     deadline_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     expired: Mapped[bool] = mapped_column(default=False)
-    total: Mapped[int]
+    total: Mapped[int]  # knowledge questions: the score is out of this
+    slots: Mapped[int]  # every question, a "did you do it" item included
     answered: Mapped[int] = mapped_column(default=0)  # answers recorded in time
     score: Mapped[int] = mapped_column(default=0)
     common_total: Mapped[int] = mapped_column(default=0)
@@ -58,6 +59,7 @@ class Answer(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))
     common: Mapped[bool] = mapped_column(default=False)
+    behaviour: Mapped[bool] = mapped_column(default=False)  # a "did you do it" item: never scored
     # The worker's shuffled order: display position -> option index in the version's content.
     choice_order: Mapped[list] = mapped_column(JSON)
     chosen: Mapped[list | None] = mapped_column(JSON)  # option indexes in the version's content

@@ -27,3 +27,5 @@ class CompanyDay(db.Model):
     question_sum: Mapped[int] = mapped_column(default=0)
     common_correct: Mapped[int] = mapped_column(default=0)
     common_answered: Mapped[int] = mapped_column(default=0)
+    behaviour_answered: Mapped[int] = mapped_column(default=0)  # "did you do it" answers
+    behaviour_yes: Mapped[int] = mapped_column(default=0)  # ... that said "done"

@@ -63,6 +63,7 @@ def load_bank(bank: Bank) -> LoadReport:
         question.topic_id = topics[source.topic].id
         question.difficulty = source.difficulty
         question.common = source.common
+        question.kind = source.kind
         question.family = source.family
         question.active = True
         digest = source.content_hash()

@@ -73,6 +73,7 @@ def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
     versions = dict(db.session.execute(select(Question.id, Question.current_version_id)).all())
     contents = {v.id: v.content for v in db.session.scalars(select(QuestionVersion))}
     difficulty = dict(db.session.execute(select(Question.id, Question.difficulty)).all())
+    quirks = _Quirks(difficulty, rng)
     start = today - timedelta(days=HISTORY_DAYS)
     commons = {start + timedelta(days=d): selection.common_set(pool, start + timedelta(days=d), TOWN_SEED)
                for d in range(HISTORY_DAYS + 1)}
@@ -84,13 +85,44 @@ def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
                                   role="company_staff", company_id=company.id))
         employees = _roster(company, size, rng, pin_hash, today)
-        _history(company, employees, keen, rng, today, now, pool, versions, contents, difficulty, commons)
+        _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons)
         for offset in range(HISTORY_DAYS + 1):
             rebuild_company_day(company, start + timedelta(days=offset))
     for account in accounts:
         account.set_password(DEMO_PASSWORD)
         db.session.add(account)
     db.session.flush()
+
+
+class _Quirks:
+    """How simulated workers answer each question, so that the item analysis has something to find.
+
+    Most questions: the abler the worker and the easier the question, the likelier a right answer,
+    with one distractor more tempting than the others. A few, as in any real bank, are flawed:
+    too easy (everyone right), misleading (stronger workers pick a wrong option more often), or
+    with a distractor nobody would pick.
+    """
+
+    def __init__(self, difficulty: dict[int, int], rng: random.Random):
+        self.difficulty = difficulty
+        ids = sorted(difficulty)
+        self.too_easy = set(rng.sample(ids, max(1, len(ids) // 25)))
+        self.misleading = set(rng.sample(ids, max(1, len(ids) // 30)))
+        self.dead_distractor = set(rng.sample(ids, max(1, len(ids) // 20)))
+
+    def p_right(self, qid: int, ability: float) -> float:
+        if qid in self.too_easy:
+            return 0.995
+        if qid in self.misleading:
+            return 0.95 - 0.7 * ability
+        return max(0.15, min(0.97, ability + 0.25 - 0.12 * self.difficulty[qid]))
+
+    def wrong_option(self, qid: int, content: dict, rng: random.Random) -> int:
+        wrong = [i for i in range(len(content["options"])) if i not in content["answer"]]
+        weights = [6] + [1] * (len(wrong) - 1)  # the first distractor tempts most
+        if qid in self.dead_distractor and len(wrong) > 2:
+            weights[-1] = 0
+        return rng.choices(wrong, weights)[0]
 
 
 def _roster(company: Company, size: int, rng: random.Random, pin_hash: str, today: date) -> list[dict]:
@@ -107,7 +139,7 @@ def _roster(company: Company, size: int, rng: random.Random, pin_hash: str, toda
     return [dict(id=r[0], no=r[1], since=r[2], has_pin=r[3] is not None) for r in ids]
 
 
-def _history(company, employees, keen, rng, today, now, pool, versions, contents, difficulty, commons) -> None:
+def _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons) -> None:
     """Attempts and answers for the last 30 days and part of today."""
     attempts, answers = [], []
     by_id = {i.id: i for i in pool}
@@ -125,6 +157,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         else:
             base, fade = 0.05, 0.0  # rarely
         ability = rng.uniform(0.45, 0.95)
+        asked: dict[int, selection.Review] = {}  # this worker's "did you do it" answers so far
         for offset in range(HISTORY_DAYS, -1, -1):
             day = today - timedelta(days=offset)
             if day < person["since"] or not grading.is_workday(day, company.workdays):
@@ -139,12 +172,17 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
             picks = [(q, True) for q in commons[day][: selection.common_count(company.questions_per_quiz)]]
             taken = {q for q, _ in picks}
             families = {by_id[q].family for q in taken if by_id[q].family}
-            rest = [i for i in pool if i.id not in taken and (not i.family or i.family not in families)]
+            rest = [i for i in pool if not i.behaviour and i.id not in taken
+                    and (not i.family or i.family not in families)]
             for item in rng.sample(rest, company.questions_per_quiz - len(picks)):
                 if item.family and item.family in families:
                     continue
                 families.add(item.family)
                 picks.append((item.id, False))
+            slots = [(qid, common, False) for qid, common in picks]
+            check = selection.behaviour_check(pool, list(asked.values()), day)
+            if check is not None:
+                slots.append((check, False, True))
             if offset == 0:
                 started = now - timedelta(minutes=rng.randint(6, 240))
             else:  # 07:00-23:00 local time is 23:00 the day before to 15:00 UTC
@@ -152,20 +190,19 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
             attempt_id = next_attempt
             next_attempt += 1
             score = common_correct = 0
-            for position, (qid, common) in enumerate(picks, start=1):
-                version_id = versions[qid]
-                content = contents[version_id]
-                p_right = max(0.15, min(0.98, ability + 0.25 - 0.12 * difficulty[qid]))
-                right = rng.random() < p_right
-                if right:
-                    chosen = list(content["answer"])
+            for position, (qid, common, behaviour) in enumerate(slots, start=1):
+                content = contents[versions[qid]]
+                if behaviour:
+                    # The campaign works: more workers say "done" as the weeks go by.
+                    right = rng.random() < min(0.9, 0.3 + 0.02 * (HISTORY_DAYS - offset))
+                    asked[qid] = selection.Review(qid, 5 if right else 1, day, 1, int(not right), day)
                 else:
-                    wrong = [i for i in range(len(content["options"])) if i not in content["answer"]]
-                    chosen = [rng.choice(wrong)]
-                score += right
+                    right = rng.random() < quirks.p_right(qid, ability)
+                chosen = list(content["answer"]) if right else [quirks.wrong_option(qid, content, rng)]
+                score += right and not behaviour
                 common_correct += right and common
                 answers.append(dict(attempt_id=attempt_id, position=position, question_id=qid,
-                                    question_version_id=version_id, common=common,
+                                    question_version_id=versions[qid], common=common, behaviour=behaviour,
                                     choice_order=selection.choice_order(len(content["options"]), content["type"],
                                                                         f"{person['id']}:{day}:{qid}"),
                                     chosen=chosen, correct=right,
@@ -173,8 +210,8 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
             attempts.append(dict(id=attempt_id, employee_id=person["id"], company_id=company.id, local_date=day,
                                  kind="official", official_date=day, started_at=started,
                                  deadline_at=started + timedelta(seconds=QUIZ_SECONDS),
-                                 finished_at=started + timedelta(seconds=30 * len(picks)), expired=False,
-                                 total=len(picks), score=score,
+                                 finished_at=started + timedelta(seconds=30 * len(slots)), expired=False,
+                                 total=len(picks), slots=len(slots), answered=len(slots), score=score,
                                  common_total=sum(1 for _, c in picks if c), common_correct=common_correct))
     for chunk in range(0, len(attempts), 5000):
         db.session.execute(insert(Attempt), attempts[chunk:chunk + 5000])

@@ -31,11 +31,12 @@ GRACE_SECONDS = 15
 def load_pool() -> list[selection.Item]:
     """Every question in rotation, as selection sees it."""
     rows = db.session.execute(
-        select(Question.id, Topic.slug, Question.family, Question.common)
+        select(Question.id, Topic.slug, Question.family, Question.common, Question.kind)
         .join(Topic, Topic.id == Question.topic_id)
         .where(Question.active.is_(True), Question.current_version_id.is_not(None))
     ).all()
-    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3]) for r in rows]
+    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3], behaviour=r[4] == "behaviour")
+            for r in rows]
 
 
 def load_reviews(employee_id: int) -> list[selection.Review]:
@@ -82,28 +83,34 @@ def start_attempt(employee: Employee, kind: str, today: date, now: datetime, tow
     pool = load_pool()
     reviews = load_reviews(employee.id)
     n = employee.company.questions_per_quiz
+    behaviour = None
     if kind == "official":
         picks = selection.choose_quiz(pool, reviews, today, n, town_seed, f"e{employee.id}")
+        behaviour = selection.behaviour_check(pool, reviews, today)
     else:
         seed = f"e{employee.id}:{today}:practice:{now.isoformat()}"
         picks = [(qid, False) for qid in selection.practice_quiz(pool, reviews, today, n, seed)]
     if not picks:
         raise LookupError("the question bank is empty; load it with `quizapp bank load`")
 
+    slots = [(qid, common, False) for qid, common in picks]
+    if behaviour is not None:
+        slots.append((behaviour, False, True))  # last, after the scored questions
     versions = {v.question_id: v for v in db.session.scalars(
         select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
-        .where(Question.id.in_([qid for qid, _ in picks])))}
+        .where(Question.id.in_([qid for qid, _, _ in slots])))}
     seconds = QUIZ_SECONDS if kind == "official" else PRACTICE_SECONDS
     attempt = Attempt(
         employee_id=employee.id, company_id=employee.company_id, local_date=today, kind=kind,
         official_date=today if kind == "official" else None, started_at=now,
-        deadline_at=now + timedelta(seconds=seconds), total=len(picks),
+        deadline_at=now + timedelta(seconds=seconds), total=len(picks), slots=len(slots),
         common_total=sum(1 for _, common in picks if common),
     )
-    for position, (qid, common) in enumerate(picks, start=1):
+    for position, (qid, common, is_behaviour) in enumerate(slots, start=1):
         content = versions[qid].content
         attempt.answers.append(Answer(
             position=position, question_id=qid, question_version_id=versions[qid].id, common=common,
+            behaviour=is_behaviour,
             choice_order=selection.choice_order(len(content["options"]), content["type"],
                                                 f"e{employee.id}:{today}:{qid}:{kind}"),
         ))
@@ -162,8 +169,9 @@ class Outcome:
 # The answer request's one read: the attempt, the slot and the version the worker saw. Built once: statement construction is a real share of
 # the hot path's cost.
 _SLOT = (
-    select(Attempt.deadline_at, Attempt.finished_at, Attempt.total, Attempt.local_date,
-           Answer.id, Answer.question_id, Answer.common, Answer.choice_order, Answer.chosen, Answer.correct,
+    select(Attempt.deadline_at, Attempt.finished_at, Attempt.slots, Attempt.local_date,
+           Answer.id, Answer.question_id, Answer.common, Answer.behaviour, Answer.choice_order, Answer.chosen,
+           Answer.correct,
            QuestionVersion.content)
     .join(Answer, Answer.attempt_id == Attempt.id)
     .join(QuestionVersion, QuestionVersion.id == Answer.question_version_id)
@@ -208,9 +216,10 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if not claimed:
         again = db.session.execute(select(Answer.correct).where(Answer.id == row.id)).scalar()
         return Outcome("already", again)
-    answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(correct),
-                                           "common_right": int(correct and row.common)}).scalar_one()
-    if answered >= row.total:
+    scored = correct and not row.behaviour  # a "did you do it" answer is counted apart
+    answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(scored),
+                                     "common_right": int(scored and row.common)}).scalar_one()
+    if answered >= row.slots:
         _finish(attempt_id, now, expired=False)
     return Outcome("recorded", correct)
 
@@ -219,8 +228,11 @@ _CLOSE = (update(Attempt).where(Attempt.id == bindparam("attempt_id"), Attempt.f
           .values(finished_at=bindparam("when"), expired=bindparam("expired"))
           .returning(Attempt.company_id, Attempt.local_date, Attempt.kind, Attempt.score, Attempt.total,
                      Attempt.common_correct))
-_COMMON_ANSWERED = select(func.count(Answer.id)).where(
-    Answer.attempt_id == bindparam("attempt_id"), Answer.common.is_(True), Answer.chosen.is_not(None))
+_ANSWERED = select(
+    func.count(Answer.id).filter(Answer.common.is_(True)),
+    func.count(Answer.id).filter(Answer.behaviour.is_(True)),
+    func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)),
+).where(Answer.attempt_id == bindparam("attempt_id"), Answer.chosen.is_not(None))
 _WORKDAYS = select(Company.workdays).where(Company.id == bindparam("company_id"))
 
 
@@ -233,9 +245,9 @@ def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
         set_committed_value(loaded, "finished_at", when)
         set_committed_value(loaded, "expired", expired)
     if closed is not None and closed.kind == "official":
-        common = conn.execute(_COMMON_ANSWERED, {"attempt_id": attempt_id}).scalar_one()
+        common, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
         workdays = conn.execute(_WORKDAYS, {"company_id": closed.company_id}).scalar_one()
-        rollups.add_finished(conn, closed, workdays, common)
+        rollups.add_finished(conn, closed, workdays, common, behaviour, behaviour_yes)
 
 
 @dataclass(frozen=True)
@@ -254,7 +266,7 @@ def result(attempt: Attempt, employee: Employee, today: date) -> Result:
     topics = {q.id: q.topic for q in db.session.scalars(
         select(Question).where(Question.id.in_([a.question_id for a in attempt.answers]))
         .options(selectinload(Question.topic)))}
-    missed = [(topics[a.question_id].slug, bool(a.correct)) for a in attempt.answers]
+    missed = [(topics[a.question_id].slug, bool(a.correct)) for a in attempt.answers if not a.behaviour]
     weakest = grading.weakest_topic(missed) if any(not ok for _, ok in missed) else None
     by_slug = {t.slug: t for t in topics.values()}
     lesson = by_slug.get(weakest) if weakest else topics.get(attempt.answers[0].question_id)

@@ -10,7 +10,7 @@ from functools import cache
 
 from datetime import date
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from quizapp.database import upsert
 from quizapp.domain.grading import is_workday
@@ -28,7 +28,8 @@ def active_headcount_query(company_id, day):
     ).scalar_subquery()
 
 
-_COUNTS = ("completed", "score_sum", "question_sum", "common_correct", "common_answered")
+_COUNTS = ("completed", "score_sum", "question_sum", "common_correct", "common_answered", "behaviour_answered",
+           "behaviour_yes")
 
 
 @cache
@@ -46,13 +47,15 @@ def _add_statement(dialect: str):
         set_={name: getattr(CompanyDay, name) + getattr(stmt.excluded, name) for name in _COUNTS})
 
 
-def add_finished(conn, attempt, workdays: str, common_answered: int) -> None:
+def add_finished(conn, attempt, workdays: str, common_answered: int, behaviour_answered: int,
+                 behaviour_yes: int) -> None:
     """Add one finished official attempt (a row with company_id, local_date, score, total,
     common_correct) to its company's day, safely under concurrency."""
     conn.execute(_add_statement(conn.dialect.name), dict(
         company_id=attempt.company_id, day=attempt.local_date, workday=is_workday(attempt.local_date, workdays),
         completed=1, score_sum=attempt.score, question_sum=attempt.total,
-        common_correct=attempt.common_correct, common_answered=common_answered))
+        common_correct=attempt.common_correct, common_answered=common_answered,
+        behaviour_answered=behaviour_answered, behaviour_yes=behaviour_yes))
 
 
 def rebuild_company_day(company: Company, day: date) -> CompanyDay:
@@ -62,15 +65,18 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
                func.coalesce(func.sum(Attempt.total), 0), func.coalesce(func.sum(Attempt.common_correct), 0))
         .where(Attempt.company_id == company.id, Attempt.official_date == day, Attempt.finished_at.is_not(None))
     ).one()
-    common_answered = db.session.scalar(
-        select(func.count(Answer.id)).join(Attempt, Attempt.id == Answer.attempt_id).where(
+    answered = db.session.execute(
+        select(func.count(Answer.id).filter(Answer.common.is_(True)),
+               func.count(Answer.id).filter(Answer.behaviour.is_(True)),
+               func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)))
+        .join(Attempt, Attempt.id == Answer.attempt_id).where(
             Attempt.company_id == company.id, Attempt.official_date == day, Attempt.finished_at.is_not(None),
-            and_(Answer.common.is_(True), Answer.chosen.is_not(None))))
+            Answer.chosen.is_not(None))).one()
     row = db.session.get(CompanyDay, (company.id, day)) or CompanyDay(company_id=company.id, day=day)
     row.workday = is_workday(day, company.workdays)
     row.headcount = db.session.scalar(select(active_headcount_query(company.id, day)))
     row.completed, row.score_sum, row.question_sum, row.common_correct = (int(v) for v in totals)
-    row.common_answered = int(common_answered or 0)
+    row.common_answered, row.behaviour_answered, row.behaviour_yes = (int(v or 0) for v in answered)
     db.session.add(row)
     db.session.flush()
     return row

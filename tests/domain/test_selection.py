@@ -147,3 +147,23 @@ def test_review_states_replay_the_answer_history():
     assert (states[1].seen, states[1].wrong, states[1].last_seen) == (2, 1, DAY + timedelta(days=1))
     assert states[2].box == selection.KNOWN_BOX and states[2].wrong == 0
     assert selection.review_states([]) == []
+
+
+def test_a_behaviour_item_is_asked_once_then_again_after_a_while():
+    items = pool() + [Item(id=100, topic="z", behaviour=True), Item(id=101, topic="z", behaviour=True)]
+    assert selection.behaviour_check(items, [], DAY) == 100
+    done = review(100, box=5, due=DAY, wrong=0, last=DAY - timedelta(days=1))
+    not_yet = review(101, box=1, due=DAY, wrong=1, last=DAY - timedelta(days=10))
+    assert selection.behaviour_check(items, [done, not_yet], DAY) is None
+    assert selection.behaviour_check(items, [done, not_yet], DAY + timedelta(days=4)) == 101  # 14 days after "not yet"
+    assert selection.behaviour_check(items, [done], DAY + timedelta(days=1)) == 101  # never asked first
+    assert selection.behaviour_check(items, [done, review(101, box=5, wrong=0, last=DAY)],
+                                     DAY - timedelta(days=1) + timedelta(days=90)) == 100  # a quarter after "done"
+
+
+def test_behaviour_items_never_enter_the_scored_questions():
+    items = pool() + [Item(id=100 + i, topic="a", behaviour=True) for i in range(20)]
+    for d in range(20):
+        quiz = selection.choose_quiz(items, [], DAY + timedelta(days=d), 8, "town", f"w{d}")
+        assert all(q < 100 for q, _ in quiz)
+    assert all(q < 100 for q in selection.practice_quiz(items, [], DAY, 8, "w"))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, CompanyDay, Employee
+from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question
 from quizapp.services import quiz
 from quizapp.services.rollups import rebuild_company_day
 
@@ -61,7 +61,7 @@ def test_the_database_refuses_a_second_official_attempt_on_one_day(town):
     start(town)
     db.session.commit()
     db.session.add(Attempt(employee_id=town.worker_a, company_id=town.company_a, local_date=TODAY, kind="official",
-                           official_date=TODAY, started_at=NOW, deadline_at=NOW, total=5))
+                           official_date=TODAY, started_at=NOW, deadline_at=NOW, total=5, slots=5))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -136,6 +136,9 @@ def test_missed_questions_come_back_the_next_day(town):
                NOW + timedelta(seconds=5))
     db.session.commit()
     missed = attempt.answers[3].question_id
+    # Out of its family and the common pool, so only the review rule can bring it back tomorrow.
+    question = db.session.get(Question, missed)
+    question.family, question.common = None, False
     tomorrow = quiz.start_attempt(worker(town), "official", TODAY + timedelta(days=1), NOW + timedelta(days=1),
                                   "test-town")
     personal = [a.question_id for a in tomorrow.answers if not a.common]
@@ -169,3 +172,32 @@ def test_a_worker_cannot_open_another_workers_attempt(town):
     other = db.session.get(Employee, town.worker_b)
     assert quiz.attempt_for(other, attempt.id) is None
     assert quiz.attempt_for(worker(town), attempt.id).id == attempt.id
+
+
+def test_a_did_you_do_it_item_ends_the_official_quiz_and_is_counted_apart(town):
+    from quizapp.domain.bank import Bank, parse_file
+    from quizapp.services.bank import load_bank
+    from tests.factories import bank_text, behaviour_block
+
+    bank = Bank()
+    for topic in ("alpha", "beta", "gamma", "delta"):
+        text = bank_text(topic, 6) + ("\n" + behaviour_block("alpha-101") if topic == "alpha" else "")
+        parse_file(f"{topic}.txt", text, bank)
+    assert bank.ok, bank.problems
+    load_bank(bank)
+    attempt = start(town)
+    assert attempt.total == 5 and attempt.slots == 6 and len(attempt.answers) == 6
+    last = attempt.answers[-1]
+    assert last.behaviour and last.question.slug == "alpha-101"
+    for slot in attempt.answers:  # every scored answer right, and "not yet" to the check
+        answer(town, attempt, slot.position, wrong_choice(slot) if slot.behaviour else right_choice(slot),
+               NOW + timedelta(seconds=slot.position))
+    db.session.commit()
+    assert attempt.finished_at is not None and attempt.score == 5
+    day = db.session.get(CompanyDay, (town.company_a, TODAY))
+    assert (day.score_sum, day.question_sum, day.behaviour_answered, day.behaviour_yes) == (5, 5, 1, 0)
+    # Not asked again tomorrow, nor in practice.
+    practice = start(town, kind="practice", now=NOW + timedelta(minutes=6))
+    assert not any(a.behaviour for a in practice.answers)
+    tomorrow = start(town, now=NOW + timedelta(days=1), today=TODAY + timedelta(days=1))
+    assert not any(a.behaviour for a in tomorrow.answers)

@@ -54,6 +54,7 @@ def upgrade():
     sa.Column('topic_id', sa.Integer(), nullable=False),
     sa.Column('difficulty', sa.Integer(), nullable=False),
     sa.Column('common', sa.Boolean(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('family', sa.String(length=60), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('current_version_id', sa.Integer(), nullable=True),
@@ -71,6 +72,8 @@ def upgrade():
     sa.Column('question_sum', sa.Integer(), nullable=False),
     sa.Column('common_correct', sa.Integer(), nullable=False),
     sa.Column('common_answered', sa.Integer(), nullable=False),
+    sa.Column('behaviour_answered', sa.Integer(), nullable=False),
+    sa.Column('behaviour_yes', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_company_day_company_id_company')),
     sa.PrimaryKeyConstraint('company_id', 'day', name=op.f('pk_company_day'))
     )
@@ -139,6 +142,7 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('expired', sa.Boolean(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('slots', sa.Integer(), nullable=False),
     sa.Column('answered', sa.Integer(), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
     sa.Column('common_total', sa.Integer(), nullable=False),
@@ -166,6 +170,7 @@ def upgrade():
     sa.Column('question_id', sa.Integer(), nullable=False),
     sa.Column('question_version_id', sa.Integer(), nullable=False),
     sa.Column('common', sa.Boolean(), nullable=False),
+    sa.Column('behaviour', sa.Boolean(), nullable=False),
     sa.Column('choice_order', sa.JSON(), nullable=False),
     sa.Column('chosen', sa.JSON(), nullable=True),
     sa.Column('correct', sa.Boolean(), nullable=True),
