@@ -37,15 +37,21 @@ def bank_group() -> None:
 
 @bank_group.command("check")
 @click.argument("path", type=click.Path(exists=True), default="question_bank")
-def bank_check(path: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Also print counts per topic, type, difficulty and kind.")
+def bank_check(path: str, as_json: bool) -> None:
     """Report every problem in the bank files as file:line: message."""
+    from quizapp.domain.bank import summary
+
     bank = read_bank(path)
     for problem in bank.problems:
         click.echo(str(problem), err=True)
+    if as_json:
+        click.echo(json.dumps(summary(bank), ensure_ascii=False, indent=2))
     if bank.problems:
         click.echo(f"{len(bank.problems)} problem(s) in {path}", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(bank.questions)} questions in {len(bank.topics)} topics")
+    if not as_json:
+        click.echo(f"ok: {len(bank.questions)} questions in {len(bank.topics)} topics")
 
 
 @bank_group.command("load")
@@ -66,6 +72,34 @@ def bank_load(path: str) -> None:
     click.echo(f"loaded: {len(report.added)} new, {len(report.new_versions)} new versions, "
                f"{report.unchanged} unchanged, {len(report.retired)} retired, "
                f"{report.topics_added} topics added, {report.topics_updated} topics updated")
+
+
+@bank_group.command("stats")
+@click.option("--days", default=90, show_default=True, type=int, help="Window of answers to analyse.")
+@click.option("--flagged", is_flag=True, help="Only questions that look broken.")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def bank_stats(days: int, flagged: bool, as_json: bool) -> None:
+    """Item analysis: answers, share right, discrimination, options chosen and flags per question."""
+    from quizapp.services.clock import local_today
+    from quizapp.services.items import analyse_items
+
+    rows = [r for r in analyse_items(local_today(), days) if not flagged or (r.stats and r.stats.flags)]
+    data = [{"question": r.slug, "topic": r.topic.slug, "answers": r.stats.answers if r.stats else 0,
+             "share_right": round(r.stats.p, 3) if r.stats else None,
+             "discrimination": round(r.stats.r, 3) if r.stats and r.stats.r is not None else None,
+             "option_shares": [round(x, 3) for x in r.stats.option_shares] if r.stats else [],
+             "flags": r.stats.flags if r.stats else []} for r in rows]
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'question':16} {'topic':11} {'answers':>7} {'right':>6} {'discr':>6}  options / flags")
+    for d in data:
+        right = "–" if d["share_right"] is None else f"{d['share_right']:.0%}"
+        discr = "–" if d["discrimination"] is None else f"{d['discrimination']:.2f}"
+        options = " ".join(f"{'ABCDEF'[i]}{x:.0%}" for i, x in enumerate(d["option_shares"]))
+        click.echo(f"{d['question']:16} {d['topic']:11} {d['answers']:>7} {right:>6} {discr:>6}  {options}  "
+                   f"{' '.join(d['flags'])}")
 
 
 @click.command("rollup")

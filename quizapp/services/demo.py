@@ -119,7 +119,7 @@ class _Quirks:
 
     def wrong_option(self, qid: int, content: dict, rng: random.Random) -> int:
         wrong = [i for i in range(len(content["options"])) if i not in content["answer"]]
-        weights = [6] + [1] * (len(wrong) - 1)  # the first distractor tempts most
+        weights = [3] + [1] * (len(wrong) - 1)  # the first distractor tempts most
         if qid in self.dead_distractor and len(wrong) > 2:
             weights[-1] = 0
         return rng.choices(wrong, weights)[0]
