@@ -76,8 +76,10 @@ def init_app(app: Flask) -> None:
 
     from quizapp.services.clock import local_today, utcnow
 
+    from quizapp.auth.forms import LogoutForm
+
     app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, utcnow=utcnow,
-                                 today_local=local_today)
+                                 today_local=local_today, logout_form_factory=LogoutForm)
 
     @app.context_processor
     def _switch_url():

@@ -1,12 +1,14 @@
 """Typed SQLAlchemy 2.0 models: every table quizapp owns. Import models from here."""
 
 from quizapp.models.content import Question, QuestionVersion, Topic
-from quizapp.models.org import Company, Grid, StaffUser, officer_grids
+from quizapp.models.messaging import Delivery
+from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
 from quizapp.models.people import Employee
 from quizapp.models.quiz import Answer, Attempt
 from quizapp.models.reporting import CompanyDay
+from quizapp.models.roster import RosterImport
 
 __all__ = [
-    "Answer", "Attempt", "Company", "CompanyDay", "Employee", "Grid", "Question",
-    "QuestionVersion", "StaffUser", "Topic", "officer_grids",
+    "Answer", "Attempt", "Company", "CompanyDay", "Delivery", "Employee", "Grid", "Question",
+    "QuestionVersion", "RosterImport", "Shift", "StaffUser", "Topic", "officer_grids",
 ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
-from sqlalchemy import Column, ForeignKey, String, Table, func
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,8 +39,26 @@ class Company(db.Model):
     workdays: Mapped[str] = mapped_column(String(7), default="123456")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Optional WeChat Work (企业微信) group-robot webhook for `quizapp remind`.
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    remind_minutes: Mapped[int] = mapped_column(default=30)  # how long before a shift starts
 
     grid: Mapped[Grid] = relationship(back_populates="companies")
+    shifts: Mapped[list[Shift]] = relationship(back_populates="company", order_by="Shift.starts_at")
+
+
+class Shift(db.Model):
+    """A company's shift and when it starts: the quiz is taken before it, reminders go out before it.
+    Workers name their shift by `name` (Employee.shift)."""
+
+    __table_args__ = (UniqueConstraint("company_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[time]
+
+    company: Mapped[Company] = relationship(back_populates="shifts")
 
 
 class StaffUser(db.Model):

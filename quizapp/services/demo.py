@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 
 from quizapp.domain import grading, selection
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, StaffUser
+from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, Shift, StaffUser
 from quizapp.services.accounts import hash_pin
 from quizapp.services.quiz import QUIZ_SECONDS, load_pool
 from quizapp.services.rollups import rebuild_company_day
@@ -36,7 +36,8 @@ COMPANIES = [
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建文辉宇鹏飞琴云亮海燕春梅雪松志国永庆振"
-SHIFTS = ["早班", "中班", "夜班"]
+SHIFT_STARTS = [("早班", time(7, 30)), ("中班", time(15, 30)), ("夜班", time(23, 30))]
+SHIFTS = [name for name, _ in SHIFT_STARTS]
 
 
 def is_seeded() -> bool:
@@ -79,7 +80,8 @@ def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
                for d in range(HISTORY_DAYS + 1)}
 
     for code, name, grid, size, per_quiz, keen in COMPANIES:
-        company = Company(code=code, name=name, grid=grids[grid], questions_per_quiz=per_quiz, workdays="123456")
+        company = Company(code=code, name=name, grid=grids[grid], questions_per_quiz=per_quiz, workdays="123456",
+                          shifts=[Shift(name=s, starts_at=t) for s, t in SHIFT_STARTS])
         db.session.add(company)
         db.session.flush()
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",

@@ -75,3 +75,20 @@ def phone(browser):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def desktop(browser):
+    """A desktop browser for staff and officer pages."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(15000)
+    yield context
+    context.close()
+
+
+def sign_in_staff(page, base_url: str, username: str, password: str = "correct horse battery") -> None:
+    page.goto(f"{base_url}/login")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    page.locator("button[type=submit]").click()
+    page.wait_for_load_state()

@@ -4,7 +4,7 @@ against company B's attempt. A new endpoint fails this test until its blueprint 
 import pytest
 
 from quizapp.extensions import db
-from quizapp.models import Employee
+from quizapp.models import Employee, RosterImport, StaffUser
 from quizapp.services import quiz
 from quizapp.services.clock import local_today, utcnow
 from tests.web.helpers import sign_in_staff, sign_in_worker
@@ -18,7 +18,9 @@ ALLOWED = {
     "reports": {"officer", "admin"},
     "admin": {"admin"},
 }
-OWNED_BY_A = {"attempt_id"}  # URL parts that name something of worker A's
+# URL parts that name something of company A's (worker A's attempt, a worker, a roster import): for
+# the other company's staff or worker these do not exist (404).
+OWNED_BY_A = {"attempt_id", "employee_id", "import_id"}
 
 
 def sign_in(client, role, town):
@@ -39,8 +41,9 @@ def endpoints(app):
     return sorted(rules, key=lambda r: r[0].endpoint == "auth.logout")
 
 
-def url_for_rule(rule, town, attempt_id):
-    values = {"code": town.code_a, "attempt_id": attempt_id, "position": 1, "filename": "css/app.css"}
+def url_for_rule(rule, town, owned):
+    values = {"code": town.code_a, "position": 1, "filename": "css/app.css", "team": "一车间", "shift": "早班",
+              "fmt": "csv", "days": 30, **owned}
     if rule.endpoint == "set_language":
         values["code"] = "en"
     return rule.build({k: values[k] for k in rule.arguments})[1]
@@ -51,14 +54,18 @@ def test_every_endpoint_for_every_role(app, client, town, role):
     with app.app_context():
         attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official",
                                      local_today(), utcnow(), "test-town")
+        staff_a = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))
+        roster_import = RosterImport(company_id=town.company_a, created_by=staff_a.id, filename="a.csv",
+                                     rows=[], errors=[])
+        db.session.add(roster_import)
         db.session.commit()
-        attempt_id = attempt.id
+        owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):
         blueprint = rule.endpoint.split(".")[0]
         assert blueprint in PUBLIC or blueprint in ALLOWED, f"no access rule for {rule.endpoint}"
-        url = url_for_rule(rule, town, attempt_id)
+        url = url_for_rule(rule, town, owned)
         for method in methods:
             response = client.open(url, method=method, data={})
             response.close()
@@ -69,8 +76,8 @@ def test_every_endpoint_for_every_role(app, client, town, role):
             if blueprint in PUBLIC:
                 continue
             if role in ALLOWED[blueprint]:
-                if role == "worker_b" and OWNED_BY_A & set(rule.arguments):
-                    assert status == 404, where  # another worker's attempt does not exist for you
+                if role in ("worker_b", "staff_b") and OWNED_BY_A & set(rule.arguments):
+                    assert status == 404, where  # company A's things do not exist for company B
                 else:
                     assert status in (200, 302, 303, 400), where
                     if status == 302:

@@ -1,0 +1,25 @@
+"""Messages quizapp sends out (WeChat Work webhooks, e-mail): each delivery and its attempts, so a
+failed one is retried and never lost silently."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quizapp.extensions import db
+
+
+class Delivery(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "reminder", "digest", ...
+    channel: Mapped[str] = mapped_column(String(20))  # "webhook" or "email"
+    target: Mapped[str] = mapped_column(String(500))  # webhook URL or e-mail address
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    sent_at: Mapped[datetime | None]
