@@ -44,12 +44,17 @@ def _company_or_404(code: str):
     return company
 
 
-def _pending(company):
+def _pending(code: str, wants_pin: bool):
+    """The worker who entered their employee number on this company's page, for the PIN step
+    (`wants_pin`: returning worker) or the first-time step; otherwise where they should go."""
+    company = _company_or_404(code)
     employee_id = session.get("pending_worker")
     employee = db.session.get(accounts.Employee, employee_id) if employee_id else None
     if employee is None or employee.company_id != company.id:
-        return None
-    return employee
+        return company, None, redirect(url_for("auth.company", code=code))
+    if (employee.pin_hash is not None) != wants_pin:
+        return company, None, redirect(url_for("auth.pin" if employee.pin_hash else "auth.first_time", code=code))
+    return company, employee, None
 
 
 def _refusal(result: accounts.SignIn) -> str:
@@ -92,19 +97,15 @@ def company(code: str):
             session["pending_worker"] = employee.id
             step = "auth.pin" if employee.pin_hash else "auth.first_time"
             return redirect(url_for(step, code=code))
-    response = render_template("auth/company.html", company=company, form=form)
-    return response
+    return render_template("auth/company.html", company=company, form=form)
 
 
 @bp.route("/c/<code>/pin", methods=["GET", "POST"])
 @address_limit
 def pin(code: str):
-    company = _company_or_404(code)
-    employee = _pending(company)
-    if employee is None:
-        return redirect(url_for("auth.company", code=code))
-    if employee.pin_hash is None:
-        return redirect(url_for("auth.first_time", code=code))
+    company, employee, elsewhere = _pending(code, wants_pin=True)
+    if elsewhere:
+        return elsewhere
     form = PinForm()
     if form.validate_on_submit():
         result = accounts.verify_pin(employee, form.pin.data, utcnow())
@@ -118,12 +119,9 @@ def pin(code: str):
 @bp.route("/c/<code>/welcome", methods=["GET", "POST"])
 @address_limit
 def first_time(code: str):
-    company = _company_or_404(code)
-    employee = _pending(company)
-    if employee is None:
-        return redirect(url_for("auth.company", code=code))
-    if employee.pin_hash is not None:
-        return redirect(url_for("auth.pin", code=code))
+    company, employee, elsewhere = _pending(code, wants_pin=False)
+    if elsewhere:
+        return elsewhere
     form = FirstTimeForm()
     if form.validate_on_submit():
         result = accounts.register_pin(employee, form.name.data, form.pin.data, utcnow())

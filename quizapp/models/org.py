@@ -12,6 +12,22 @@ from quizapp.extensions import db
 
 ROLES = ("company_staff", "grid_officer", "town_admin")
 
+
+class Account:
+    """What Flask-Login needs from a signed-in account. Ids carry the account kind
+    (`ID_PREFIX`), so a worker and a staff account with the same row id never collide."""
+
+    ID_PREFIX = ""
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.ID_PREFIX}:{self.id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
 officer_grids = Table(
     "officer_grid",
     db.metadata,
@@ -61,8 +77,10 @@ class Shift(db.Model):
     company: Mapped[Company] = relationship(back_populates="shifts")
 
 
-class StaffUser(db.Model):
+class StaffUser(Account, db.Model):
     """Someone who signs in with a username and password: company staff, grid officer or town admin."""
+
+    ID_PREFIX = "s"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -82,14 +100,3 @@ class StaffUser(db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    # Flask-Login: ids carry the account kind so workers and staff never collide.
-    def get_id(self) -> str:
-        return f"s:{self.id}"
-
-    is_authenticated = True
-    is_anonymous = False
-
-    @property
-    def is_active(self) -> bool:
-        return self.active

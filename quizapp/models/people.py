@@ -8,10 +8,11 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
-from quizapp.models.org import Company
+from quizapp.models.org import Account, Company
 
 
-class Employee(db.Model):
+class Employee(Account, db.Model):
+    ID_PREFIX = "e"
     __table_args__ = (UniqueConstraint("company_id", "employee_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,13 +30,3 @@ class Employee(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     company: Mapped[Company] = relationship()
-
-    def get_id(self) -> str:
-        return f"e:{self.id}"
-
-    is_authenticated = True
-    is_anonymous = False
-
-    @property
-    def is_active(self) -> bool:
-        return self.active

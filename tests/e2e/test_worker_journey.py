@@ -6,8 +6,18 @@ import re
 import pytest
 
 from tests.e2e.conftest import shot
+from tests.factories import PIN
 
 pytestmark = pytest.mark.e2e
+
+
+def sign_in_worker(page, base_url: str, code: str, employee_no: str, pin: str = PIN) -> None:
+    page.goto(f"{base_url}/c/{code}")
+    page.get_by_label("工号").fill(employee_no)
+    page.get_by_role("button", name="下一步").click()
+    page.locator("#pin").fill(pin)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url("**/today")
 
 
 def answer_quiz(page, prefix: str | None) -> None:
@@ -63,12 +73,7 @@ def test_first_sign_in_to_result_in_chinese_on_a_phone(phone, live_server, real_
 def test_the_quiz_works_with_javascript_off(browser, live_server, real_town):
     context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{live_server}/c/{real_town.code_b}")
-    page.get_by_label("工号").fill(real_town.worker_b_no)
-    page.get_by_role("button", name="下一步").click()
-    page.locator("#pin").fill("2468")
-    page.locator("button[type=submit]").click()
-    page.wait_for_url("**/today")
+    sign_in_worker(page, live_server, real_town.code_b, real_town.worker_b_no)
     page.locator("button[type=submit]").first.click()
     answer_quiz(page, None)
     assert page.locator(".score").is_visible()
@@ -94,12 +99,7 @@ def test_a_scene_renders_as_chat_bubbles(phone, live_server, real_town, app):
         attempt_id = attempt.id
 
     page = phone.new_page()
-    page.goto(f"{live_server}/c/{real_town.code_a}")
-    page.get_by_label("工号").fill(real_town.worker_a_no)
-    page.get_by_role("button", name="下一步").click()
-    page.locator("#pin").fill("2468")
-    page.locator("button[type=submit]").click()
-    page.wait_for_url("**/today")
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
     page.goto(f"{live_server}/attempt/{attempt_id}/q/1")
     bubbles = page.locator("figure.scene .msg")
     assert bubbles.count() == 3
