@@ -29,3 +29,7 @@ def bank():
     shown = [r for r in rows if r.stats and r.stats.flags] if flagged_only else rows
     return render_template("admin/bank.html", rows=shown, all_rows=rows, days=days, flagged_only=flagged_only,
                            logout_form=LogoutForm())
+
+
+# Parts of the town admin's pages kept in their own modules register their routes on `bp`.
+from quizapp.admin import town  # noqa: E402,F401

@@ -1,19 +1,37 @@
-"""Reports for grid officers and the town admin: aggregates per company, never a worker's name.
-Its full pages come with the reporting issue; the home page lists today's participation."""
+"""Reports for grid officers and the town anti-fraud centre: companies as aggregates, never a
+worker's name, employee number or answer.
 
-from flask import Blueprint, render_template
-from flask_login import current_user
+The blueprint and its guard live here; each part (dashboard, compare, incidents, supervision)
+has its own module adding routes to this blueprint. What an account may see is decided in
+services (overview.companies_visible_to): an officer sees the companies of their grids, the town
+admin every company.
+"""
+
+from flask import Blueprint, current_app, url_for
+from flask_babel import lazy_gettext as _l
 
 from quizapp.access import GRID_OFFICER, TOWN_ADMIN, guard_staff
-from quizapp.auth.forms import LogoutForm
-from quizapp.services import overview
-from quizapp.services.clock import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.before_request(guard_staff(GRID_OFFICER, TOWN_ADMIN))
 
+# The sections, in menu order; a section shows once its module defines the endpoint.
+SECTIONS = [
+    ("reports.index", _l("Grid dashboard")),
+    ("reports.compare", _l("Compare companies")),
+    ("reports.incidents", _l("Incidents")),
+    ("reports.supervision", _l("Supervision list")),
+    ("admin.town", _l("Town view")),
+]
 
-@bp.get("/")
-def index():
-    rows = overview.today_by_company(current_user, local_today())
-    return render_template("reports/index.html", rows=rows, logout_form=LogoutForm())
+
+@bp.app_context_processor
+def _reports_nav():
+    def reports_nav():
+        return [(endpoint, label, url_for(endpoint)) for endpoint, label in SECTIONS
+                if endpoint in current_app.view_functions]
+    return {"reports_nav": reports_nav}
+
+
+# The parts register their routes on `bp` when imported.
+from quizapp.reports import compare, dashboard, incidents, supervision  # noqa: E402,F401

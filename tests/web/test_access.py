@@ -4,7 +4,7 @@ against company B's attempt. A new endpoint fails this test until its blueprint 
 import pytest
 
 from quizapp.extensions import db
-from quizapp.models import Employee, RosterImport, StaffUser
+from quizapp.models import Company, Employee, Incident, RosterImport, StaffUser, SupervisionCase
 from quizapp.services import quiz
 from quizapp.services.clock import local_today, utcnow
 from tests.web.helpers import sign_in_staff, sign_in_worker
@@ -20,7 +20,7 @@ ALLOWED = {
 }
 # URL parts that name something of company A's (worker A's attempt, a worker, a roster import): for
 # the other company's staff or worker these do not exist (404).
-OWNED_BY_A = {"attempt_id", "employee_id", "import_id"}
+OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id"}
 
 
 def sign_in(client, role, town):
@@ -57,9 +57,13 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         staff_a = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))
         roster_import = RosterImport(company_id=town.company_a, created_by=staff_a.id, filename="a.csv",
                                      rows=[], errors=[])
-        db.session.add(roster_import)
+        case = SupervisionCase(company_id=town.company_a, rule="manual", reason="test", opened_on=local_today())
+        incident = Incident(grid_id=db.session.get(Company, town.company_a).grid_id, company_id=town.company_a,
+                            month=local_today().replace(day=1), fraud_type="shuadan", cases=1, loss_yuan=100)
+        db.session.add_all([roster_import, case, incident])
         db.session.commit()
-        owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id}
+        owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id,
+                 "company_id": town.company_a, "case_id": case.id, "incident_id": incident.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):

@@ -1,0 +1,71 @@
+"""What grid officers and the town anti-fraud centre keep: fraud incidents, the supervision list
+(督办清单) with its follow-ups, town-wide settings, and the audit log of exports and API reads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quizapp.extensions import db
+
+
+class Incident(db.Model):
+    """Fraud cases and losses for one company (or a whole grid) in one month, by fraud type."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    month: Mapped[date]  # the first day of the month
+    fraud_type: Mapped[str] = mapped_column(String(40))  # a topic slug, or "other"
+    cases: Mapped[int] = mapped_column(default=0)
+    loss_yuan: Mapped[float] = mapped_column(Numeric(14, 2), default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class SupervisionCase(db.Model):
+    """A company on the supervision list: why it was flagged, and how the case was closed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(40))  # which rule flagged it, or "manual"
+    reason: Mapped[str] = mapped_column(Text)  # the figures that triggered it, in words
+    opened_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open or closed
+    closed_on: Mapped[date | None]
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+
+class FollowUp(db.Model):
+    """An officer's follow-up on a supervision case: 约谈 (formal talk), visit or talk."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("supervision_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "yuetan", "visit", "talk"
+    happened_on: Mapped[date]
+    who: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class TownSetting(db.Model):
+    """A town-wide setting the town admin can change (e.g. the supervision rules' thresholds)."""
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+
+
+class AuditLog(db.Model):
+    """Every export and API read, for the town admin to review."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str] = mapped_column(Text, default="")
