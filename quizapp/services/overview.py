@@ -16,7 +16,7 @@ from quizapp.domain import metrics
 from quizapp.domain.grading import is_workday
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Grid, StaffUser, officer_grids
-from quizapp.services.rollups import active_headcount_query
+from quizapp.services.rollups import active_on
 
 
 def companies_visible_to(user: StaffUser):
@@ -60,10 +60,12 @@ def today_by_company(user: StaffUser, today: date) -> list[CompanyToday]:
         select(Attempt.company_id, func.count()).where(
             Attempt.company_id.in_(ids), Attempt.official_date == today, Attempt.finished_at.is_(None))
         .group_by(Attempt.company_id)).all())
-    heads = {c.id: db.session.scalar(select(active_headcount_query(c.id, today))) for c in companies}
+    heads = dict(db.session.execute(
+        select(Employee.company_id, func.count(Employee.id)).where(
+            Employee.company_id.in_(ids), *active_on(today)).group_by(Employee.company_id)).all())
     grids = {g.id: g for g in db.session.scalars(select(Grid).where(Grid.id.in_({c.grid_id for c in companies})))}
     return [CompanyToday(company=c, grid=grids[c.grid_id], workday=is_workday(today, c.workdays),
-                         headcount=heads[c.id], done=counts.get(c.id, 0), in_progress=started.get(c.id, 0))
+                         headcount=heads.get(c.id, 0), done=counts.get(c.id, 0), in_progress=started.get(c.id, 0))
             for c in companies]
 
 

@@ -18,14 +18,18 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee
 
 
-def active_headcount_query(company_id, day):
-    """Workers on the roster and active on `day` (values or bind parameters)."""
-    return select(func.count(Employee.id)).where(
-        Employee.company_id == company_id,
+def active_on(day) -> tuple:
+    """Conditions for a worker on the roster and active on `day` (a date or a bind parameter)."""
+    return (
         Employee.active.is_(True),
         or_(Employee.active_from.is_(None), Employee.active_from <= day),
         or_(Employee.active_until.is_(None), Employee.active_until >= day),
-    ).scalar_subquery()
+    )
+
+
+def active_headcount_query(company_id, day):
+    """How many of a company's workers are active on `day` (values or bind parameters)."""
+    return select(func.count(Employee.id)).where(Employee.company_id == company_id, *active_on(day)).scalar_subquery()
 
 
 _COUNTS = ("completed", "score_sum", "question_sum", "common_correct", "common_answered", "behaviour_answered",
