@@ -1,4 +1,4 @@
-"""The `quizapp` console command: demo, serve, db (Flask-Migrate), bank, rollup.
+"""The `quizapp` console command: demo, serve, db (Flask-Migrate), bank, rollup, remind.
 
 Used by operators, cron and the README's Quick start. Commands parse arguments, call services and
 commit; they hold no rules of their own.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 import click
 from flask import Flask, current_app
@@ -121,6 +121,26 @@ def rollup(day) -> None:
     click.echo(f"rebuilt {len(companies)} company rollups for {target}")
 
 
+@click.command("remind")
+@click.option("--at", "at", type=click.DateTime(["%Y-%m-%d %H:%M"]), default=None,
+              help="Pretend it is this local time (default: now).")
+@with_appcontext
+def remind(at) -> None:
+    """Post each team's not-done count to the company's WeChat Work group shortly before each shift
+    (cron: every 5 minutes). Failures are logged and retried; they never stop the other companies."""
+    from quizapp.services import reminders
+    from quizapp.services.clock import town_zone, utcnow
+
+    now = utcnow() if at is None else at.replace(tzinfo=town_zone()).astimezone(timezone.utc).replace(tzinfo=None)
+    todo, already = reminders.prepare(now)
+    db.session.commit()  # due reminders are on record before anything is sent
+    sent = 0
+    for delivery in todo:
+        sent += reminders.deliver(delivery, now)
+        db.session.commit()
+    click.echo(f"reminders: {sent} sent, {len(todo) - sent} failed, {already} already sent")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -188,5 +208,5 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (bank_group, rollup, serve, demo):
+    for command in (bank_group, rollup, remind, serve, demo):
         app.cli.add_command(command)

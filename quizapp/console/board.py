@@ -1,15 +1,69 @@
-"""Console: today's board (who has done today's quiz, by shift and team)."""
+"""Console: today's board (done, in progress, not started by shift and team), the not-done lists
+to chase (printable, and as text for a team's WeChat group), and the pre-shift screen for the
+workshop TV. The JSON endpoint feeds static/js/board.js, which refreshes the figures every 30 s.
+"""
 
-from flask import render_template
+from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
-from quizapp.auth.forms import LogoutForm
 from quizapp.console.views import bp
-from quizapp.services import overview
-from quizapp.services.clock import local_today
+from quizapp.services import board, qr
+from quizapp.services.clock import local_today, utcnow
+from quizapp.web import content_lang
+
+POLL_SECONDS = 30
+
+
+def _arg(name: str) -> str | None:
+    """An optional query argument; empty means not given."""
+    return request.args.get(name, "").strip() or None
 
 
 @bp.get("/")
 def index():
-    rows = overview.today_by_company(current_user, local_today())
-    return render_template("console/index.html", rows=rows, logout_form=LogoutForm())
+    view = board.today_board(current_user, local_today(), utcnow())
+    return render_template("console/index.html", view=view, poll_seconds=POLL_SECONDS)
+
+
+@bp.get("/board.json")
+def board_data():
+    data = board.poll(current_user, local_today(), utcnow(), shift=_arg("shift"), team=_arg("team"))
+    if data is None:
+        abort(404)
+    response = jsonify(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _chase(team: str | None):
+    today = local_today()
+    groups = board.not_done(current_user, today, utcnow(), team=team)
+    if team is not None and team not in board.teams(current_user, today):
+        abort(404)
+    company = board.company_of(current_user)
+    if team is not None and not groups:
+        groups = [(team, [])]
+    link = qr.worker_url(company)
+    texts = {name: board.chase_text(name, today, people, link, content_lang()) for name, people in groups}
+    return render_template("console/preshift_chase.html", groups=groups, texts=texts, team=team, today=today)
+
+
+@bp.get("/chase")
+def chase():
+    return _chase(None)
+
+
+@bp.get("/chase/<team>")
+def chase_team(team: str):
+    return _chase(team)
+
+
+@bp.get("/preshift")
+def preshift():
+    screen = board.preshift(current_user, local_today(), utcnow(), shift=_arg("shift"), team=_arg("team"))
+    if screen is None:
+        abort(404)
+    url = qr.worker_url(screen.company, screen.team)
+    return render_template("console/preshift.html", screen=screen, readable_url=qr.readable(url),
+                           qr_svg=qr.inline_svg(url, screen.company.name), poll_seconds=POLL_SECONDS,
+                           teams=board.teams(current_user, local_today()))

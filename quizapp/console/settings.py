@@ -1,3 +1,32 @@
-"""Console: settings. (Routes are added on quizapp.console.views.bp.)"""
+"""Console: the company's settings (questions per quiz, workdays, shifts, display name, WeChat
+Work reminder webhook and timing). Always the staff member's own company."""
 
-from quizapp.console.views import bp  # noqa: F401
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.console.forms_settings import SettingsForm
+from quizapp.console.views import bp
+from quizapp.extensions import db
+from quizapp.services import company_settings
+from quizapp.services.clock import local_today
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    if request.method == "POST":
+        form = SettingsForm()
+    else:
+        form = SettingsForm.for_company(*company_settings.settings_of(current_user))
+    problems = []
+    if form.validate_on_submit():
+        problems = company_settings.update_settings(current_user, form.change(), local_today())
+        if not problems:
+            db.session.commit()
+            flash(_("Settings saved."))
+            return redirect(url_for("console.settings"))
+        db.session.rollback()
+    elif request.method == "POST":
+        problems = list(form.shift_problems)
+    status = 400 if request.method == "POST" else 200
+    return render_template("console/settings.html", form=form, problems=problems), status

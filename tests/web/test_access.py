@@ -43,7 +43,7 @@ def endpoints(app):
 
 def url_for_rule(rule, town, owned):
     values = {"code": town.code_a, "position": 1, "filename": "css/app.css", "team": "一车间", "shift": "早班",
-              "fmt": "csv", "days": 30, **owned}
+              "fmt": "csv", "image_fmt": "png", "days": 30, **owned}
     if rule.endpoint == "set_language":
         values["code"] = "en"
     return rule.build({k: values[k] for k in rule.arguments})[1]

@@ -1,0 +1,55 @@
+"""The company's QR code (segno): the worker link it holds, as inline SVG for pages and as PNG or
+SVG files to download.
+
+Used by the console's posters and pre-shift screen and by the chase texts (the same link). The
+link is the company's sign-in page; a team's code adds ?team=<team>, which the sign-in page ignores
+but which lets a team's poster be told apart.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import unquote
+
+import segno
+from flask import url_for
+from markupsafe import Markup
+
+from quizapp.models import Company
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def worker_url(company: Company, team: str | None = None) -> str:
+    """The address workers open: the company's sign-in page (needs a request or SERVER_NAME)."""
+    if team:
+        return url_for("auth.company", code=company.code, team=team, _external=True)
+    return url_for("auth.company", code=company.code, _external=True)
+
+
+def readable(url: str) -> str:
+    """The link as people read it under a code: a team's name in its own letters, not %-escaped."""
+    return unquote(url)
+
+
+def _code(url: str) -> segno.QRCode:
+    # Level M survives a scuffed or partly covered poster on a workshop wall.
+    return segno.make(url, error="m", micro=False)
+
+
+def inline_svg(url: str, label: str) -> Markup:
+    """The code as SVG markup for a page: sized by CSS (no width or height), white quiet zone."""
+    svg = _code(url).svg_inline(scale=1, border=4, omitsize=True, light="#fff", svgclass="qr", title=label)
+    return Markup(svg)
+
+
+def render(url: str, fmt: str) -> bytes:
+    """The code as a file: a PNG big enough to print on A4 (about 10 cm at 300 dpi), or SVG."""
+    buffer = io.BytesIO()
+    if fmt == "png":
+        _code(url).save(buffer, kind="png", scale=30, border=4)
+    elif fmt == "svg":
+        _code(url).save(buffer, kind="svg", scale=10, border=4, xmldecl=True, title=url)
+    else:
+        raise ValueError(f"unknown QR format {fmt!r}")
+    return buffer.getvalue()
