@@ -1,4 +1,4 @@
-"""The `quizapp` console command: demo, serve, db (Flask-Migrate), bank, rollup, remind.
+"""The `quizapp` console command: demo, serve, db (Flask-Migrate), bank, rollup, remind, supervise.
 
 Used by operators, cron and the README's Quick start. Commands parse arguments, call services and
 commit; they hold no rules of their own.
@@ -141,6 +141,20 @@ def remind(at) -> None:
     click.echo(f"reminders: {sent} sent, {len(todo) - sent} failed, {already} already sent")
 
 
+@click.command("supervise")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check as of this local date (default: today).")
+@with_appcontext
+def supervise(day) -> None:
+    """Put companies on the supervision list by the town's rules (cron: nightly, after rollup)."""
+    from quizapp.services.clock import local_today
+    from quizapp.services.supervision import flag_companies
+
+    opened = flag_companies(day.date() if day else local_today())
+    db.session.commit()
+    click.echo(f"{len(opened)} case(s) opened")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -208,5 +222,5 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (bank_group, rollup, remind, serve, demo):
+    for command in (bank_group, rollup, remind, supervise, serve, demo):
         app.cli.add_command(command)

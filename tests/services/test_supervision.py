@@ -183,3 +183,9 @@ def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, engli
     xlsx, _ = service.ledger(officer, "closed", "xlsx", TODAY)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet.max_row == 3 and sheet["E2"].value == "Added by an officer"
+
+
+def test_the_supervise_command_runs_the_rules(runner):
+    result = runner.invoke(args=["supervise", "--date", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "case(s) opened" in result.output
