@@ -14,6 +14,12 @@ from quizapp.extensions import db
 from quizapp.models import Employee, RosterImport
 from tests.web.helpers import sign_in_staff, sign_in_worker
 
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the pages' English wording (Chinese is the default)."""
+    client.set_cookie("lang", "en")
+
 GOOD = "工号,姓名,班组,班次,手机\nA001,王小明,二车间,早班,138\nA100,新员工,一车间,早班,\nA101,,一车间,早班,\n"
 
 

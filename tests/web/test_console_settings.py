@@ -10,6 +10,12 @@ from quizapp.extensions import db
 from quizapp.models import Company, Employee, Shift
 from tests.web.helpers import sign_in_staff
 
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the pages' English wording (Chinese is the default)."""
+    client.set_cookie("lang", "en")
+
 WEBHOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 
 
