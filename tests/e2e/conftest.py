@@ -43,10 +43,17 @@ def browser():
 
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: the test command installs it (scripts/test)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        # A busy machine now and then loses Chromium during start-up; a second start succeeds.
+        for attempt in range(3):
+            try:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True,
+                    args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                          "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
         yield browser
         browser.close()
 
