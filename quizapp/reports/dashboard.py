@@ -1,15 +1,20 @@
-"""Reports: the grid dashboard (for now, today's participation per company)."""
+"""Reports: the grid dashboard, the officer's home page. Every company of the officer's grids (the
+town admin: every company, with a grid filter) with its participation, coverage, knowledge, trend
+and months without a fraud case; sorted and filtered by URL arguments, so it works without
+JavaScript. Figures come from services.dashboard (aggregates only)."""
 
-from flask import render_template
+from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp.auth.forms import LogoutForm
+from quizapp.domain.comparison import parse_dashboard_query
 from quizapp.reports.views import bp
-from quizapp.services import overview
+from quizapp.services import dashboard
 from quizapp.services.clock import local_today
 
 
 @bp.get("/")
 def index():
-    rows = overview.today_by_company(current_user, local_today())
-    return render_template("reports/index.html", rows=rows, logout_form=LogoutForm())
+    view = dashboard.grid_dashboard(current_user, local_today(), parse_dashboard_query(request.args))
+    if view is None:
+        abort(404)
+    return render_template("reports/index.html", view=view)
