@@ -222,5 +222,7 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (bank_group, rollup, remind, supervise, serve, demo):
+    from quizapp.synth_cli import synth
+
+    for command in (bank_group, rollup, remind, supervise, serve, demo, synth):
         app.cli.add_command(command)
