@@ -17,13 +17,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
+from quizapp.domain.spreadsheet import decode_text, looks_like_formula
+
 OTHER = "other"
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000  # a town's monthly incident sheet is a few hundred rows; this keeps the preview small
 MAX_CASES = 100_000
 MAX_LOSS = Decimal("999999999999.99")  # Numeric(14, 2)
 MAX_NOTE = 500
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # The template's header row; the Chinese names are the file format, like a CSV spec.
 HEADERS = {"month": "月份", "grid": "网格", "company": "企业编码", "fraud_type": "诈骗类型", "cases": "案件数",
@@ -159,19 +160,6 @@ class ParsedIncidents:
         return bool(self.rows) and not self.problems
 
 
-def _decode(data: bytes) -> str | None:
-    """UTF-8 (with or without the BOM Excel writes), or GB18030, the superset of the GBK that Excel
-    on Chinese Windows uses for CSV."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:  # a NUL means a binary file that happened to decode
-            return text
-    return None
-
-
 def _clean(value: str | None) -> str:
     return re.sub(r"\s+", " ", value or "").strip()
 
@@ -184,7 +172,7 @@ def _number(text: str, whole: bool) -> tuple[Decimal | None, str]:
     if not text:
         return None, "empty"
     if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return None, "formula" if text.startswith(FORMULA_START) else "not_a_number"
+        return None, "formula" if looks_like_formula(text) else "not_a_number"
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -210,7 +198,7 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
         problems.append(Problem(number, HEADERS[name], reason, raw.get(name, "")[:80], detail))
 
     for name in HEADERS:
-        if raw.get(name, "").startswith(FORMULA_START) and name not in ("cases", "loss_yuan"):
+        if looks_like_formula(raw.get(name, "")) and name not in ("cases", "loss_yuan"):
             bad(name, "formula")
     if problems:
         return None, problems
@@ -309,7 +297,7 @@ def parse_incident_csv(data: bytes, scope: ImportScope) -> ParsedIncidents:
         return ParsedIncidents(problems=[Problem(0, "", "empty_file")])
     if len(data) > MAX_BYTES:
         return ParsedIncidents(problems=[Problem(0, "", "too_big", detail=str(MAX_BYTES // 1024))])
-    text = _decode(data)
+    text = decode_text(data)
     if text is None:
         return ParsedIncidents(problems=[Problem(0, "", "encoding")])
     first = text.split("\n", 1)[0]

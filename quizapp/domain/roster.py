@@ -19,6 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Collection, Iterable, Iterator
+from quizapp.domain.spreadsheet import decode_text, looks_like_formula
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -37,8 +38,6 @@ _ALIASES = {
     "shift": ["班次", "班别", "shift"],
     "active_from": ["入职日期", "入职时间", "到岗日期", "active from", "start date", "hire date", "date joined"],
 }
-# Cells that a spreadsheet would run as a formula when the roster is later opened from a CSV.
-FORMULA_START = ("=", "+", "-", "@")
 
 
 class Formula(str):
@@ -85,20 +84,10 @@ def problem(row: int, column: str, reason: str, value: str = "", detail: str = "
 # --- reading a file into numbered rows of cells ------------------------------------------------
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel writes), UTF-16 (Excel's "Unicode text"), or GB18030,
-    the superset of the GBK that Excel on Chinese Windows uses for CSV."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:  # a NUL means a binary file that happened to decode
-            return text
-    raise RosterFileError("encoding")
+    text = decode_text(data)
+    if text is None:
+        raise RosterFileError("encoding")
+    return text
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
@@ -172,7 +161,7 @@ def _text(value) -> str:
 
 
 def _is_formula(value) -> bool:
-    return isinstance(value, Formula) or (isinstance(value, str) and value.strip().startswith(FORMULA_START))
+    return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
 
 
 def parse_date(value) -> date | None:

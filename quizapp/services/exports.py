@@ -27,12 +27,10 @@ from quizapp.domain.metrics import share
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
 from quizapp.services import trends
+from quizapp.domain.spreadsheet import looks_like_formula
 
 REPORTS = ("by-day", "by-worker", "by-team")
 FORMATS = ("csv", "xlsx")
-# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection):
-# such text gets a leading apostrophe, which shows it as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,9 @@ class Report:
 
 
 def neutralise(value: str) -> str:
-    """Text a spreadsheet would take for a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Text a spreadsheet would take for a formula (CSV injection) gets a leading apostrophe,
+    which shows it as text."""
+    return "'" + value if looks_like_formula(value) else value
 
 
 def _yes_no(flag: bool) -> str:

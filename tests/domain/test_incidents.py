@@ -80,7 +80,7 @@ def test_tabs_or_semicolons_and_english_headers_are_accepted():
 
 
 def test_an_undecodable_file_is_refused():
-    parsed = inc.parse_incident_csv(b"\xff\xfe\xfa\xfb,\x81\x20\n", scope())
+    parsed = inc.parse_incident_csv(b"\xfa\xfb\xff\xff,\x81\x20\n", scope())
     assert reasons(parsed) == [(0, "", "encoding")] and not parsed.rows
 
 

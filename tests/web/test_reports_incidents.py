@@ -135,7 +135,7 @@ def test_the_preview_lists_every_bad_row_and_offers_no_confirmation(officer, tow
 
 @pytest.mark.parametrize("data,expected", [
     (b"", "The file is empty."),
-    (b"\xff\xfe\xfa\xfb,\x81\x20\n", "text encoding cannot be read"),
+    (b"\xfa\xfb\xff\xff,\x81\x20\n", "text encoding cannot be read"),
     ("名字,年龄\r\n王某,3\r\n".encode(), "This column is missing."),
 ])
 def test_files_that_cannot_be_read_are_refused_with_the_reason(officer, town, data, expected):
