@@ -62,19 +62,26 @@ def add_finished(conn, attempt, workdays: str, common_answered: int, behaviour_a
         behaviour_answered=behaviour_answered, behaviour_yes=behaviour_yes))
 
 
+def _official_finished(company_id: int, day: date) -> tuple:
+    """A company's finished official attempts of one day, found through the (company, local date)
+    index: filtering on official_date alone leaves PostgreSQL scanning every answer."""
+    return (Attempt.company_id == company_id, Attempt.local_date == day, Attempt.kind == "official",
+            Attempt.finished_at.is_not(None))
+
+
 def rebuild_company_day(company: Company, day: date) -> CompanyDay:
     """Recompute one company's day from the roster and the finished official attempts."""
     totals = db.session.execute(
         select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.score), 0),
                func.coalesce(func.sum(Attempt.total), 0), func.coalesce(func.sum(Attempt.common_correct), 0))
-        .where(Attempt.company_id == company.id, Attempt.official_date == day, Attempt.finished_at.is_not(None))
+        .where(*_official_finished(company.id, day))
     ).one()
     answered = db.session.execute(
         select(func.count(Answer.id).filter(Answer.common.is_(True)),
                func.count(Answer.id).filter(Answer.behaviour.is_(True)),
                func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)))
         .join(Attempt, Attempt.id == Answer.attempt_id).where(
-            Attempt.company_id == company.id, Attempt.official_date == day, Attempt.finished_at.is_not(None),
+            *_official_finished(company.id, day),
             Answer.chosen.is_not(None))).one()
     row = db.session.get(CompanyDay, (company.id, day)) or CompanyDay(company_id=company.id, day=day)
     row.workday = is_workday(day, company.workdays)
