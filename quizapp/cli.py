@@ -106,13 +106,18 @@ def bank_stats(days: int, flagged: bool, as_json: bool) -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local date (default: yesterday).")
 @with_appcontext
 def rollup(day) -> None:
-    """Rebuild every company's daily rollup for one date (cron: shortly after midnight)."""
+    """Close attempts whose time ran out, then rebuild every company's daily rollup for one date
+    (cron: shortly after midnight)."""
     from sqlalchemy import select
 
     from quizapp.models import Company
-    from quizapp.services.clock import local_today
+    from quizapp.services.clock import local_today, utcnow
+    from quizapp.services.quiz import close_expired
     from quizapp.services.rollups import rebuild_company_day
 
+    closed = close_expired(utcnow())
+    if closed:
+        click.echo(f"closed {closed} attempt(s) whose time ran out")
     target: date = day.date() if day else local_today() - timedelta(days=1)
     companies = list(db.session.scalars(select(Company)))
     for company in companies:

@@ -158,6 +158,18 @@ def close_if_expired(attempt: Attempt, now: datetime) -> bool:
     return False
 
 
+def close_expired(now: datetime) -> int:
+    """Close every attempt whose time ran out but whose worker never came back (cron, via
+    `quizapp rollup`), so it reaches its company's day like one closed on the worker's next visit."""
+    deadline = now - timedelta(seconds=GRACE_SECONDS)
+    expired = db.session.scalars(select(Attempt).where(
+        Attempt.finished_at.is_(None), Attempt.deadline_at < deadline)).all()
+    for attempt in expired:
+        _finish(attempt.id, attempt.deadline_at, expired=True)
+    db.session.flush()
+    return len(expired)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened to an answer: "recorded", "already" (a resent form), "late" or "finished"."""

@@ -201,3 +201,16 @@ def test_a_did_you_do_it_item_ends_the_official_quiz_and_is_counted_apart(town):
     assert not any(a.behaviour for a in practice.answers)
     tomorrow = start(town, now=NOW + timedelta(days=1), today=TODAY + timedelta(days=1))
     assert not any(a.behaviour for a in tomorrow.answers)
+
+
+def test_attempts_left_unfinished_are_closed_and_counted(town):
+    attempt = start(town)
+    answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(seconds=30))
+    db.session.commit()
+    assert quiz.close_expired(NOW + timedelta(minutes=3)) == 0  # still within its five minutes
+    assert quiz.close_expired(NOW + timedelta(hours=2)) == 1
+    db.session.commit()
+    closed = db.session.get(Attempt, attempt.id)
+    assert closed.expired and closed.finished_at == closed.deadline_at and closed.score == 1
+    assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+    assert quiz.close_expired(NOW + timedelta(hours=3)) == 0

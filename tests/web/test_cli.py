@@ -69,3 +69,23 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     assert response.status_code == 503 and response.json["database"] == "unreachable"
     with broken.app_context():
         db.engine.dispose()
+
+
+def test_rollup_closes_expired_attempts_and_rebuilds_the_day(app, runner, town):
+    from datetime import timedelta
+
+    from quizapp.models import Attempt, CompanyDay
+    from quizapp.services import quiz
+    from quizapp.services.clock import local_today, utcnow
+
+    with app.app_context():
+        attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official", local_today(),
+                                     utcnow() - timedelta(hours=1), "test-town")
+        db.session.commit()
+        attempt_id, today = attempt.id, local_today()
+    result = runner.invoke(args=["rollup", "--date", today.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "closed 1 attempt(s)" in result.output and "rebuilt 2 company rollups" in result.output
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).expired
+        assert db.session.get(CompanyDay, (town.company_a, today)).completed == 1
