@@ -8,7 +8,7 @@ from quizapp.extensions import db
 from quizapp.models import Employee
 from quizapp.services.clock import local_today
 from tests.services.test_trends import take_quiz
-from tests.web.helpers import sign_in_staff
+from tests.web.helpers import read, sign_in_staff
 
 
 @pytest.fixture
@@ -25,16 +25,9 @@ def quizzes(app, town):
     return town
 
 
-def get(client, url):
-    response = client.get(url)
-    page = response.get_data(as_text=True)
-    response.close()
-    return response.status_code, page
-
-
 def test_the_trends_page_draws_charts_for_the_company_teams_and_shifts(client, quizzes):
     sign_in_staff(client, "staff-a")
-    status, page = get(client, "/console/trends")
+    status, page = read(client, "/console/trends")
     assert status == 200
     assert page.count("<svg class=\"chart-svg\"") >= 3  # company, one team, one shift
     assert "<path d=\"M" in page and "<circle" in page
@@ -46,18 +39,18 @@ def test_the_trends_page_draws_charts_for_the_company_teams_and_shifts(client, q
 def test_the_period_can_be_7_30_or_90_days_and_anything_else_means_30(client, quizzes):
     sign_in_staff(client, "staff-a")
     for days in (7, 30, 90):
-        status, page = get(client, f"/console/trends?days={days}")
+        status, page = read(client, f"/console/trends?days={days}")
         assert status == 200
         first = (local_today() - timedelta(days=days - 1)).isoformat()
         assert first in page
-    status, page = get(client, "/console/trends?days=9999")
+    status, page = read(client, "/console/trends?days=9999")
     assert status == 200 and (local_today() - timedelta(days=29)).isoformat() in page
 
 
 def test_the_weakest_topic_is_suggested_with_its_lesson_card_in_english(client, quizzes):
     client.get("/lang/en").close()
     sign_in_staff(client, "staff-a")
-    status, page = get(client, "/console/trends?days=7")
+    status, page = read(client, "/console/trends?days=7")
     assert status == 200
     assert "pre-shift talk: Topic beta</h3>" in page
     assert "Lesson card for beta." in page
@@ -68,13 +61,13 @@ def test_the_weakest_topic_is_suggested_with_its_lesson_card_in_english(client, 
 
 def test_staff_without_quizzes_see_empty_charts_and_no_topics(client, town):
     sign_in_staff(client, "staff-b")
-    status, page = get(client, "/console/trends")
+    status, page = read(client, "/console/trends")
     assert status == 200 and "<svg" in page and "甲厂" not in page
 
 
 def test_worker_history_shows_the_workers_days_streak_and_topics(client, quizzes):
     sign_in_staff(client, "staff-a")
-    status, page = get(client, f"/console/workers/{quizzes.worker_a}/history")
+    status, page = read(client, f"/console/workers/{quizzes.worker_a}/history")
     assert status == 200
     assert "王小明" in page and quizzes.worker_a_no in page
     assert local_today().isoformat() in page and "<svg" in page
@@ -83,15 +76,15 @@ def test_worker_history_shows_the_workers_days_streak_and_topics(client, quizzes
 
 def test_worker_history_of_another_companys_worker_is_not_found(client, quizzes):
     sign_in_staff(client, "staff-a")
-    assert get(client, f"/console/workers/{quizzes.worker_b}/history")[0] == 404
-    assert get(client, "/console/workers/999999/history")[0] == 404
+    assert read(client, f"/console/workers/{quizzes.worker_b}/history")[0] == 404
+    assert read(client, "/console/workers/999999/history")[0] == 404
     client.post("/logout").close()
     sign_in_staff(client, "staff-b")
-    assert get(client, f"/console/workers/{quizzes.worker_a}/history")[0] == 404
-    assert get(client, f"/console/workers/{quizzes.worker_b}/history")[0] == 200
+    assert read(client, f"/console/workers/{quizzes.worker_a}/history")[0] == 404
+    assert read(client, f"/console/workers/{quizzes.worker_b}/history")[0] == 200
 
 
 def test_officers_and_workers_cannot_open_the_trends(client, quizzes):
     sign_in_staff(client, "officer-1")
-    assert get(client, "/console/trends")[0] == 403
-    assert get(client, f"/console/workers/{quizzes.worker_a}/history")[0] == 403
+    assert read(client, "/console/trends")[0] == 403
+    assert read(client, f"/console/workers/{quizzes.worker_a}/history")[0] == 403

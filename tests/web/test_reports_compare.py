@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Grid
 from quizapp.services.clock import local_today
 from tests.factories import make_company, make_staff
-from tests.web.helpers import sign_in_staff
+from tests.web.helpers import read, sign_in_staff_in_english
 
 
 def weekly(app, company_id, shares, heads):
@@ -30,23 +30,11 @@ def weekly(app, company_id, shares, heads):
         db.session.commit()
 
 
-def sign_in(client, username):
-    sign_in_staff(client, username)
-    client.set_cookie("lang", "en")  # the checks read the English source text
-
-
-def get(client, url):
-    response = client.get(url)
-    text = response.get_data(as_text=True)
-    response.close()
-    return response.status_code, text
-
-
 def test_chosen_companies_get_chart_data_tables_and_rankings(app, client, town):
     weekly(app, town.company_a, [1.0] * 12, 2)
     weekly(app, town.company_b, [0.0] * 8 + [0.5] * 4, 2)
-    sign_in(client, "admin")
-    status, text = get(client, f"/reports/compare?company_id={town.company_a}&company_id={town.company_b}")
+    sign_in_staff_in_english(client, "admin")
+    status, text = read(client, f"/reports/compare?company_id={town.company_a}&company_id={town.company_b}")
     assert status == 200
     data = json.loads(re.search(r'<script type="application/json" id="compare-data">(.*?)</script>', text, re.S)[1])
     assert len(data["weeks"]) == 12 and [s["name"] for s in data["series"]] == ["甲厂", "乙厂"]
@@ -65,24 +53,24 @@ def test_chosen_companies_get_chart_data_tables_and_rankings(app, client, town):
 
 
 def test_without_a_choice_the_picker_lists_visible_companies_by_improvement(app, client, town):
-    sign_in(client, "officer-1")
-    status, text = get(client, "/reports/compare")
+    sign_in_staff_in_english(client, "officer-1")
+    status, text = read(client, "/reports/compare")
     assert status == 200 and "甲厂" in text and "乙厂" not in text
     assert "compare-data" not in text and "echarts.min.js" not in text
     assert "王小明" not in text
 
 
 def test_an_officer_cannot_compare_a_company_outside_their_grids(app, client, town):
-    sign_in(client, "officer-1")
-    assert get(client, f"/reports/compare?company_id={town.company_b}")[0] == 404
-    assert get(client, f"/reports/compare?company_id={town.company_a}&company_id={town.company_b}")[0] == 404
+    sign_in_staff_in_english(client, "officer-1")
+    assert read(client, f"/reports/compare?company_id={town.company_b}")[0] == 404
+    assert read(client, f"/reports/compare?company_id={town.company_a}&company_id={town.company_b}")[0] == 404
     with app.app_context():
         make_staff("officer-2", "grid_officer", grids=[db.session.scalar(select(Grid).where(Grid.code == "g2"))])
         db.session.commit()
     client.post("/logout")
-    sign_in(client, "officer-2")
-    assert get(client, f"/reports/compare?company_id={town.company_a}")[0] == 404
-    status, text = get(client, f"/reports/compare?company_id={town.company_b}")
+    sign_in_staff_in_english(client, "officer-2")
+    assert read(client, f"/reports/compare?company_id={town.company_a}")[0] == 404
+    status, text = read(client, f"/reports/compare?company_id={town.company_b}")
     assert status == 200 and "乙厂" in text and "甲厂" not in text and "李小红" not in text
 
 
@@ -91,19 +79,19 @@ def test_more_than_eight_companies_are_cut_to_eight_with_a_notice(app, client, t
         grid = db.session.scalar(select(Grid).where(Grid.code == "g1"))
         ids = [make_company(grid, f"c{n}", f"工厂{n}").id for n in range(9)]
         db.session.commit()
-    sign_in(client, "officer-1")
-    status, text = get(client, "/reports/compare?" + "&".join(f"company_id={i}" for i in ids) + "&company_id=x")
+    sign_in_staff_in_english(client, "officer-1")
+    status, text = read(client, "/reports/compare?" + "&".join(f"company_id={i}" for i in ids) + "&company_id=x")
     assert status == 200 and "Only the first 8 companies are compared." in text
     data = json.loads(re.search(r'id="compare-data">(.*?)</script>', text, re.S)[1])
     assert [s["name"] for s in data["series"]] == [f"工厂{n}" for n in range(8)]
 
 
 def test_the_picker_narrows_by_grid_and_name(app, client, town):
-    sign_in(client, "admin")
+    sign_in_staff_in_english(client, "admin")
     with app.app_context():
         g2 = db.session.scalar(select(Grid.id).where(Grid.code == "g2"))
-    _, text = get(client, f"/reports/compare?grid={g2}")
+    _, text = read(client, f"/reports/compare?grid={g2}")
     assert "乙厂" in text and "甲厂" not in text
-    _, text = get(client, "/reports/compare?q=甲&rank=level")
+    _, text = read(client, "/reports/compare?q=甲&rank=level")
     assert "甲厂" in text and "乙厂" not in text
-    assert get(client, "/reports/compare?grid=999999")[0] == 404
+    assert read(client, "/reports/compare?grid=999999")[0] == 404
