@@ -40,6 +40,12 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def menu(sections: list[tuple[str, object]]) -> list[tuple[str, object, str]]:
+    """A section menu: (endpoint, label, URL) for each section whose endpoint is registered."""
+    return [(endpoint, label, url_for(endpoint)) for endpoint, label in sections
+            if endpoint in current_app.view_functions]
+
+
 def set_language(code: str):
     response = redirect(safe_next(request.args.get("next"), "/"))
     if code in LOCALES:

@@ -5,11 +5,12 @@ roster, trends, exports, posters, settings) that adds routes to this blueprint. 
 staff member's company from the signed-in account, never from the URL.
 """
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from quizapp.access import COMPANY_STAFF, guard_staff
+from quizapp.web import menu
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 bp.before_request(guard_staff(COMPANY_STAFF))
@@ -28,10 +29,7 @@ SECTIONS = [
 
 @bp.context_processor
 def _console_nav():
-    def nav():
-        return [(endpoint, label, url_for(endpoint)) for endpoint, label in SECTIONS
-                if endpoint in current_app.view_functions]
-    return {"console_nav": nav, "company": current_user.company}
+    return {"console_nav": lambda: menu(SECTIONS), "company": current_user.company}
 
 
 # The parts of the console register their routes on `bp` when imported.

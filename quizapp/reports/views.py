@@ -7,10 +7,11 @@ services (overview.companies_visible_to): an officer sees the companies of their
 admin every company.
 """
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from quizapp.access import GRID_OFFICER, TOWN_ADMIN, guard_staff
+from quizapp.web import menu
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.before_request(guard_staff(GRID_OFFICER, TOWN_ADMIN))
@@ -27,10 +28,7 @@ SECTIONS = [
 
 @bp.app_context_processor
 def _reports_nav():
-    def reports_nav():
-        return [(endpoint, label, url_for(endpoint)) for endpoint, label in SECTIONS
-                if endpoint in current_app.view_functions]
-    return {"reports_nav": reports_nav}
+    return {"reports_nav": lambda: menu(SECTIONS)}
 
 
 # The parts register their routes on `bp` when imported.
