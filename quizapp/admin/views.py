@@ -1,16 +1,36 @@
-"""The town admin's pages: the town at a glance (aggregates only) and the question bank's item
-analysis. Account and company management come with the reporting issue."""
+"""The town admin's pages (the town anti-fraud centre): today at a glance (aggregates only), the
+question bank's item analysis, and administration. The blueprint and its guard live here; each
+part has its own module adding routes to `bp`, and shows in the section menu once it does."""
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from quizapp.access import TOWN_ADMIN, guard_staff
 from quizapp.auth.forms import LogoutForm
 from quizapp.services import items, overview
 from quizapp.services.clock import local_today
+from quizapp.web import menu
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(guard_staff(TOWN_ADMIN))
+
+# The administration sections, in menu order (pages extend admin/_layout.html).
+SECTIONS = [
+    ("admin.index", _l("Today")),
+    ("admin.grids", _l("Grids")),
+    ("admin.companies", _l("Companies")),
+    ("admin.accounts", _l("Accounts")),
+    ("admin.tokens", _l("API tokens")),
+    ("admin.deliveries", _l("Messages sent")),
+    ("admin.audit", _l("Audit log")),
+    ("admin.bank", _l("Question bank")),
+]
+
+
+@bp.app_context_processor
+def _admin_nav():
+    return {"admin_nav": lambda: menu(SECTIONS)}
 
 
 @bp.get("/")

@@ -14,6 +14,8 @@ from quizapp.extensions import db
 class Delivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    # The officer a digest goes to (NULL for a company's reminder).
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # "reminder", "digest", ...
     channel: Mapped[str] = mapped_column(String(20))  # "webhook" or "email"
     target: Mapped[str] = mapped_column(String(500))  # webhook URL or e-mail address

@@ -40,6 +40,7 @@ class Grid(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
 
     companies: Mapped[list[Company]] = relationship(back_populates="grid")
 
@@ -91,6 +92,9 @@ class StaffUser(Account, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Where `quizapp digest` sends an officer the day's numbers: e-mail and/or a WeChat Work robot.
+    email: Mapped[str | None] = mapped_column(String(254))
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
 
     company: Mapped[Company | None] = relationship()
     grids: Mapped[list[Grid]] = relationship(secondary=officer_grids)

@@ -67,5 +67,22 @@ class AuditLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # An API read is done with a token, not by a signed-in account.
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"), index=True)
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ApiToken(db.Model):
+    """A token the town's analysis system reads the API with. Issued and revoked by the town admin;
+    only a SHA-256 hash is stored, so the token is shown once, when it is issued."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))  # what it is for, e.g. "town analysis system"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(12))  # the token's first characters, to recognise it
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
