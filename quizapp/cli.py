@@ -113,15 +113,20 @@ def rollup(day) -> None:
     from quizapp.models import Company
     from quizapp.services.clock import local_today, utcnow
     from quizapp.services.quiz import close_expired
-    from quizapp.services.rollups import rebuild_company_day
+    from quizapp.services.rollups import RecordGone, rebuild_company_day
 
     closed = close_expired(utcnow())
     if closed:
         click.echo(f"closed {closed} attempt(s) whose time ran out")
     target: date = day.date() if day else local_today() - timedelta(days=1)
     companies = list(db.session.scalars(select(Company)))
-    for company in companies:
-        rebuild_company_day(company, target)
+    try:
+        for company in companies:
+            rebuild_company_day(company, target)
+    except RecordGone as error:
+        db.session.commit()  # the expired attempts closed above stay closed
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
     db.session.commit()
     click.echo(f"rebuilt {len(companies)} company rollups for {target}")
 
@@ -227,7 +232,8 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from quizapp.retention_cli import retention
     from quizapp.synth_cli import synth
 
-    for command in (bank_group, rollup, remind, supervise, serve, demo, synth):
+    for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention):
         app.cli.add_command(command)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from quizapp.domain.bank import Bank, parse_file
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, Grid, StaffUser
+from quizapp.models import Attempt, Company, Employee, Grid, StaffUser
+from quizapp.services import quiz
 from quizapp.services.accounts import hash_pin
 from quizapp.services.bank import load_bank
 
@@ -128,3 +130,26 @@ def behaviour_block(qid: str) -> str:
         "A.zh: 装好了", "A.en: Yes", "B.zh: 还没有", "B.en: Not yet", "answer: A",
         "explain.zh: 从官方应用商店安装。", "explain.en: Install it from the official store.",
         "rule.zh: 装好反诈App。", "rule.en: Install the anti-fraud app.", ""])
+
+
+def right_choice(slot) -> list[int]:
+    """The display positions of the correct options (the worker sees a shuffled order)."""
+    return [pos for pos, idx in enumerate(slot.choice_order) if idx in slot.version.content["answer"]]
+
+
+def wrong_choice(slot) -> list[int]:
+    return [next(pos for pos, idx in enumerate(slot.choice_order) if idx not in slot.version.content["answer"])]
+
+
+def take_quiz(employee: Employee, day: date, wrong_topics=(), wrong: int = 0, kind: str = "official",
+              finish: bool = True) -> Attempt:
+    """Take a quiz through the real services on `day`: wrong on `wrong_topics` and on the first
+    `wrong` other questions, right on the rest (all unanswered when finish is False)."""
+    now = datetime.combine(day, time(0, 30)) + (timedelta(hours=2) if kind == "practice" else timedelta())
+    attempt = quiz.start_attempt(employee, kind, day, now, "test-town")
+    for slot in list(attempt.answers) if finish else []:
+        miss = slot.question.topic.slug in wrong_topics or slot.position <= wrong
+        quiz.record_answer(employee, attempt.id, slot.position, wrong_choice(slot) if miss else right_choice(slot),
+                           now + timedelta(seconds=10 * slot.position))
+    db.session.commit()
+    return attempt

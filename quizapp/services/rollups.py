@@ -16,6 +16,7 @@ from quizapp.database import upsert
 from quizapp.domain.grading import is_workday
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee
+from quizapp.services.retention import kept_from
 
 
 def active_on(day) -> tuple:
@@ -69,8 +70,19 @@ def _official_finished(company_id: int, day: date) -> tuple:
             Attempt.finished_at.is_not(None))
 
 
+class RecordGone(Exception):
+    """The day's raw record was deleted by `quizapp retention`: its rollup is final."""
+
+    def __init__(self, day: date, kept_from: date):
+        super().__init__(f"{day} is before {kept_from}, the first day whose answers are still kept "
+                         "(quizapp retention deleted older ones): its rollup is final and cannot be rebuilt")
+        self.day, self.kept_from = day, kept_from
+
+
 def rebuild_company_day(company: Company, day: date) -> CompanyDay:
     """Recompute one company's day from the roster and the finished official attempts."""
+    if (first_kept := kept_from()) is not None and day < first_kept:
+        raise RecordGone(day, first_kept)
     totals = db.session.execute(
         select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.score), 0),
                func.coalesce(func.sum(Attempt.total), 0), func.coalesce(func.sum(Attempt.common_correct), 0))

@@ -15,7 +15,7 @@ from quizapp.models import Company, Employee
 from quizapp.services.clock import local_today
 from tests.e2e.conftest import shot, sign_in_staff
 from tests.factories import make_employee
-from tests.services.test_trends import take_quiz
+from tests.factories import take_quiz
 
 pytestmark = pytest.mark.e2e
 

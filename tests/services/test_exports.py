@@ -12,7 +12,8 @@ from quizapp.extensions import db
 from quizapp.services import exports
 from quizapp.services.exports import Column, Report, neutralise, to_csv, to_xlsx
 from tests.factories import make_employee
-from tests.services.test_trends import TODAY, floor, staff, take_quiz  # noqa: F401  (floor is a fixture)
+from tests.factories import take_quiz
+from tests.services.test_trends import TODAY, floor, staff  # noqa: F401  (floor is a fixture)
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

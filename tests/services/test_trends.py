@@ -1,15 +1,15 @@
 """Trends and topics as use cases (services.trends): the company's days from the rollup, team and
 shift breakdowns, the weakest topics, one worker's history, and nothing of another company."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question, StaffUser, Topic
-from quizapp.services import quiz, trends
-from tests.factories import make_employee
+from quizapp.services import trends
+from tests.factories import make_employee, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -19,29 +19,6 @@ DAY_OFF = date(2026, 11, 22)
 
 def staff(username: str = "staff-a") -> StaffUser:
     return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
-
-
-def right_choice(slot) -> list[int]:
-    """The display positions of the correct options (the worker sees a shuffled order)."""
-    return [pos for pos, idx in enumerate(slot.choice_order) if idx in slot.version.content["answer"]]
-
-
-def wrong_choice(slot) -> list[int]:
-    return [next(pos for pos, idx in enumerate(slot.choice_order) if idx not in slot.version.content["answer"])]
-
-
-def take_quiz(employee: Employee, day: date, wrong_topics=(), wrong: int = 0, kind: str = "official",
-              finish: bool = True) -> Attempt:
-    """Take a quiz through the real services on `day`: wrong on `wrong_topics` and on the first
-    `wrong` other questions, right on the rest (all unanswered when finish is False)."""
-    now = datetime.combine(day, time(0, 30)) + (timedelta(hours=2) if kind == "practice" else timedelta())
-    attempt = quiz.start_attempt(employee, kind, day, now, "test-town")
-    for slot in list(attempt.answers) if finish else []:
-        miss = slot.question.topic.slug in wrong_topics or slot.position <= wrong
-        quiz.record_answer(employee, attempt.id, slot.position, wrong_choice(slot) if miss else right_choice(slot),
-                           now + timedelta(seconds=10 * slot.position))
-    db.session.commit()
-    return attempt
 
 
 def worker(employee_id: int) -> Employee:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from quizapp.extensions import db
 from quizapp.models import Employee
 from quizapp.services.clock import local_today
-from tests.services.test_trends import take_quiz
+from tests.factories import take_quiz
 from tests.web.helpers import sign_in_staff
 
 REPORTS = ("by-day", "by-worker", "by-team")

@@ -7,7 +7,7 @@ import pytest
 from quizapp.extensions import db
 from quizapp.models import Employee
 from quizapp.services.clock import local_today
-from tests.services.test_trends import take_quiz
+from tests.factories import take_quiz
 from tests.web.helpers import read, sign_in_staff
 
 
