@@ -19,8 +19,7 @@ from quizapp.domain.retention import cutoff as cutoff_for
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
 from quizapp.services import audit
-
-SETTING_KEY = "retention_cutoff"
+from quizapp.services.rollups import KEPT_FROM_KEY as SETTING_KEY
 BATCH = 2000  # attempts per statement: keeps each DELETE's IN list and lock time small
 
 
@@ -31,12 +30,6 @@ class Purge:
     answers: int
     workers: int
     roster_imports: int
-
-
-def kept_from() -> date | None:
-    """The first local date whose raw record is still complete (None: nothing was ever deleted)."""
-    setting = db.session.get(TownSetting, SETTING_KEY)
-    return date.fromisoformat(setting.value["from"]) if setting else None
 
 
 def _old_attempt_ids(first_kept: date) -> list[int]:

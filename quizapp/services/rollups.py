@@ -15,8 +15,10 @@ from sqlalchemy import bindparam, func, or_, select
 from quizapp.database import upsert
 from quizapp.domain.grading import is_workday
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee
-from quizapp.services.retention import kept_from
+from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee, TownSetting
+
+# Written by services.retention: the first local date whose raw record is still complete.
+KEPT_FROM_KEY = "retention_cutoff"
 
 
 def active_on(day) -> tuple:
@@ -68,6 +70,12 @@ def _official_finished(company_id: int, day: date) -> tuple:
     index: filtering on official_date alone leaves PostgreSQL scanning every answer."""
     return (Attempt.company_id == company_id, Attempt.local_date == day, Attempt.kind == "official",
             Attempt.finished_at.is_not(None))
+
+
+def kept_from() -> date | None:
+    """The first local date whose raw record is still complete (None: nothing was ever deleted)."""
+    setting = db.session.get(TownSetting, KEPT_FROM_KEY)
+    return date.fromisoformat(setting.value["from"]) if setting else None
 
 
 class RecordGone(Exception):

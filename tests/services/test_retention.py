@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AuditLog, CompanyDay, Employee, RosterImport, StaffUser
-from quizapp.services.retention import kept_from, purge
-from quizapp.services.rollups import RecordGone, rebuild_company_day
+from quizapp.services.retention import purge
+from quizapp.services.rollups import RecordGone, kept_from, rebuild_company_day
 from tests.factories import make_employee, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
