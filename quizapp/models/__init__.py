@@ -6,11 +6,11 @@ from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
 from quizapp.models.oversight import ApiToken, AuditLog, FollowUp, Incident, SupervisionCase, TownSetting
 from quizapp.models.people import Employee
 from quizapp.models.quiz import Answer, Attempt
-from quizapp.models.reporting import CompanyDay
+from quizapp.models.reporting import CompanyDay, CompanyTopicDay
 from quizapp.models.roster import RosterImport
 
 __all__ = [
-    "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "Delivery", "Employee", "FollowUp", "Grid",
+    "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid",
     "Incident", "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic",
     "TownSetting", "officer_grids",
 ]

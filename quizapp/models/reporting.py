@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import ForeignKey, Index, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import db
@@ -33,3 +33,17 @@ class CompanyDay(db.Model):
     common_answered: Mapped[int] = mapped_column(default=0)
     behaviour_answered: Mapped[int] = mapped_column(default=0)  # "did you do it" answers
     behaviour_yes: Mapped[int] = mapped_column(default=0)  # ... that said "done"
+    # The day's CompanyTopicDay rows are complete: set by a rebuild, cleared by every finisher
+    # after it (the weak-topics query reads the raw answers of days not built).
+    topics_built: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class CompanyTopicDay(db.Model):
+    """One company's knowledge answers on one topic on one local date (finished official quizzes),
+    written by the rollup rebuild, so the weakest topics over 90 days need not scan raw answers."""
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)
+    answered: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)

@@ -10,12 +10,12 @@ from functools import cache
 
 from datetime import date
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 
 from quizapp.database import upsert
 from quizapp.domain.grading import is_workday
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee, TownSetting
+from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
 
 # Written by services.retention: the first local date whose raw record is still complete.
 KEPT_FROM_KEY = "retention_cutoff"
@@ -44,14 +44,16 @@ def _add_statement(dialect: str):
     """The upsert that adds one finished attempt to its day, built once per database dialect.
 
     The first finisher of a day inserts the row and fixes the day's headcount; later ones add.
+    Every finisher marks the day's per-topic rows as not built: the next rebuild writes them.
     """
     stmt = upsert(CompanyDay, dialect).values(
         company_id=bindparam("company_id"), day=bindparam("day"), workday=bindparam("workday"),
         headcount=active_headcount_query(bindparam("company_id"), bindparam("day")),
-        **{name: bindparam(name) for name in _COUNTS})
+        topics_built=False, **{name: bindparam(name) for name in _COUNTS})
     return stmt.on_conflict_do_update(
         index_elements=["company_id", "day"],
-        set_={name: getattr(CompanyDay, name) + getattr(stmt.excluded, name) for name in _COUNTS})
+        set_={"topics_built": False,
+              **{name: getattr(CompanyDay, name) + getattr(stmt.excluded, name) for name in _COUNTS}})
 
 
 def add_finished(conn, attempt, workdays: str, common_answered: int, behaviour_answered: int,
@@ -108,9 +110,28 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
     row.headcount = db.session.scalar(select(active_headcount_query(company.id, day)))
     row.completed, row.score_sum, row.question_sum, row.common_correct = (int(v) for v in totals)
     row.common_answered, row.behaviour_answered, row.behaviour_yes = (int(v or 0) for v in answered)
+    _rebuild_topics(company.id, day)
+    row.topics_built = True
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def topic_answers(*where) -> tuple:
+    """Knowledge answers given (not "did you do it", not left blank) per topic: topic id, answers,
+    right answers. Both the rebuild and the live query of undone days count this way."""
+    return (select(Question.topic_id, func.count(Answer.id), func.count(Answer.id).filter(Answer.correct.is_(True)))
+            .join(Attempt, Attempt.id == Answer.attempt_id).join(Question, Question.id == Answer.question_id)
+            .where(*where, Answer.behaviour.is_(False), Answer.chosen.is_not(None))
+            .group_by(Question.topic_id))
+
+
+def _rebuild_topics(company_id: int, day: date) -> None:
+    db.session.execute(delete(CompanyTopicDay).where(CompanyTopicDay.company_id == company_id,
+                                                     CompanyTopicDay.day == day))
+    rows = db.session.execute(topic_answers(*_official_finished(company_id, day))).all()
+    db.session.add_all(CompanyTopicDay(company_id=company_id, day=day, topic_id=topic_id, answered=answered,
+                                       correct=correct) for topic_id, answered, correct in rows)
 
 
 def day_figures(company_id: int, days: list[date]) -> list[CompanyDay]:

@@ -18,8 +18,8 @@ from quizapp.domain.metrics import share
 from quizapp.domain.trends import (MIN_TOPIC_ANSWERS, DayPoint, GroupDone, RollupDay, RosterSpan, Series, TopicFigure,
                                    company_days, group_series, period, rank_topics, suggested_topic)
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, CompanyDay, Employee, Question, StaffUser, Topic
-from quizapp.services.rollups import active_headcount_query
+from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, StaffUser, Topic
+from quizapp.services.rollups import active_headcount_query, topic_answers
 
 GROUPS = ("team", "shift")
 HISTORY_DAYS = 90
@@ -94,14 +94,9 @@ class TopicRow:
     figure: TopicFigure
 
 
-def _topic_rows(where: tuple, first: date, last: date) -> list[TopicRow]:
-    """Knowledge answers given in the attempts matched by `where`, per topic, weakest first."""
-    rows = db.session.execute(
-        select(Question.topic_id, func.count(Answer.id), func.count(Answer.id).filter(Answer.correct.is_(True)))
-        .join(Attempt, Attempt.id == Answer.attempt_id).join(Question, Question.id == Answer.question_id)
-        .where(*where, Answer.behaviour.is_(False), Answer.chosen.is_not(None),
-               *in_period(first, last))
-        .group_by(Question.topic_id)).all()
+def _ranked(rows) -> list[TopicRow]:
+    """(topic id, answers, right) rows as topics, weakest first."""
+    rows = list(rows)
     topics = {t.id: t for t in db.session.scalars(select(Topic).where(Topic.id.in_([r[0] for r in rows])))}
     ranked = rank_topics(TopicFigure(topics[tid].slug, answers, right) for tid, answers, right in rows)
     by_slug = {t.slug: t for t in topics.values()}
@@ -110,8 +105,25 @@ def _topic_rows(where: tuple, first: date, last: date) -> list[TopicRow]:
 
 def weakest_topics(company: Company, first: date, last: date) -> list[TopicRow]:
     """Share right per topic over the company's official answers to knowledge questions in the
-    period (finished official quizzes only; "did you do it" items and practice left out)."""
-    return _topic_rows((Attempt.company_id == company.id, *official_finished()), first, last)
+    period (finished official quizzes only; "did you do it" items and practice left out).
+
+    Days whose per-topic rollup is built are read from it; the rest (today, and any day with a
+    finisher since the last rebuild) from the raw answers, so the figure is always complete."""
+    built = list(db.session.scalars(select(CompanyDay.day).where(
+        CompanyDay.company_id == company.id, CompanyDay.day >= first, CompanyDay.day <= last,
+        CompanyDay.topics_built.is_(True))))
+    totals: dict[int, list[int]] = {}
+    rolled = db.session.execute(
+        select(CompanyTopicDay.topic_id, func.sum(CompanyTopicDay.answered), func.sum(CompanyTopicDay.correct))
+        .where(CompanyTopicDay.company_id == company.id, CompanyTopicDay.day.in_(built))
+        .group_by(CompanyTopicDay.topic_id)).all() if built else []
+    live = db.session.execute(topic_answers(Attempt.company_id == company.id, *official_finished(),
+                                            *in_period(first, last), Attempt.local_date.not_in(built))).all()
+    for topic_id, answered, right in [*rolled, *live]:
+        total = totals.setdefault(topic_id, [0, 0])
+        total[0] += int(answered or 0)
+        total[1] += int(right or 0)
+    return _ranked((topic_id, answered, right) for topic_id, (answered, right) in totals.items())
 
 
 def suggestion(rows: list[TopicRow]) -> TopicRow | None:
@@ -206,7 +218,8 @@ def worker_history(actor: StaffUser, employee_id: int, today: date, days: int = 
     done_dates = db.session.scalars(select(Attempt.official_date).where(
         Attempt.employee_id == employee.id, *official_finished(),
         Attempt.official_date > today - timedelta(days=400), Attempt.official_date <= today))
-    topics = _topic_rows((Attempt.employee_id == employee.id, *official_finished()), first, today)
+    topics = _ranked(db.session.execute(topic_answers(Attempt.employee_id == employee.id, *official_finished(),
+                                                      *in_period(first, today))).all())
     return WorkerHistory(
         employee=employee, first=first, last=today, days=list(by_day.values()),
         streak=grading.streak(done_dates, today, employee.company.workdays),

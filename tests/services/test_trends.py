@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select, update
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question, StaffUser, Topic
+from quizapp.models import Answer, Attempt, CompanyDay, CompanyTopicDay, Employee, Question, StaffUser, Topic
 from quizapp.services import trends
+from quizapp.services.rollups import rebuild_company_day
 from tests.factories import make_employee, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -111,6 +112,34 @@ def test_the_weakest_topic_is_suggested_with_its_lesson_card(floor):
     assert result.suggested is result.topics[0]
     assert "beta" in result.suggested.topic.lesson("en")
     assert sum(row.figure.answers for row in result.topics) == 9 * 5
+
+
+def figures(topics) -> dict[str, tuple[int, int]]:
+    return {row.topic.slug: (row.figure.answers, row.figure.right) for row in topics}
+
+
+def test_the_weakest_topics_read_the_topic_rollup_of_rebuilt_days_and_raw_answers_of_the_rest(floor):
+    company = floor["a"].company
+    for offset in range(3):
+        for key in ("a", "a2", "a3"):
+            take_quiz(floor[key], TODAY - timedelta(days=offset), wrong_topics={"beta"} if offset else ())
+    raw = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY))
+    for offset in (1, 2):
+        rebuild_company_day(company, TODAY - timedelta(days=offset))
+    db.session.commit()
+    rolled = db.session.scalars(select(CompanyTopicDay).where(CompanyTopicDay.company_id == company.id))
+    assert sum(row.answered for row in rolled) == 2 * 3 * 5
+    # Rebuilt days come from the rollup, today from the answers: the same figures either way.
+    assert figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY)) == raw
+    # A late finisher on a rebuilt day clears the day's flag, so it is counted at once.
+    late = make_employee(company, "A020", "孙三", team="一车间", shift="中班")
+    take_quiz(late, TODAY - timedelta(days=1), wrong_topics={"beta"})
+    assert not db.session.get(CompanyDay, (company.id, TODAY - timedelta(days=1))).topics_built
+    after = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY))
+    assert sum(a for a, _ in after.values()) == sum(a for a, _ in raw.values()) + 5
+    rebuild_company_day(company, TODAY - timedelta(days=1))
+    db.session.commit()
+    assert figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY)) == after
 
 
 def test_did_you_do_it_answers_are_left_out_of_the_topics(floor):
