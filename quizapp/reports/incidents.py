@@ -122,6 +122,10 @@ def incident_import_confirm():
     db.session.commit()
     flash(_("Imported: %(added)s new records, %(replaced)s replaced.", added=result.added,
             replaced=result.replaced), "info")
+    if result.left_out:
+        flash(_("Left out, because they changed since the preview: %(problems)s", problems=" ".join(
+            _("Row %(row)s: %(reason)s", row=p.row, reason=service.reason_text(p)) for p in result.left_out[:5])),
+            "error")
     return redirect(url_for("reports.incidents"))
 
 

@@ -8,7 +8,7 @@ grids and of those grids as a whole; the town admin all of them. Only aggregates
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -209,12 +209,13 @@ def _stored(rows: list[rules.IncidentRow]) -> dict[tuple, Incident]:
 
 
 def preview_import(actor: StaffUser, today: date, filename: str, data: bytes) -> Preview:
-    """Read and check an incident CSV without storing anything. Only a file without a bad row
-    gets a token to confirm: incidents are imported all or none."""
+    """Read and check an incident CSV without storing anything. As with the roster, the good rows
+    can be confirmed and the bad ones are listed and left out; a file that cannot be read as a
+    whole (empty, encoding, columns, size) or has no good row gets no token."""
     parsed = rules.parse_incident_csv(data, import_scope(actor, today))
     stored = _stored(parsed.rows)
     token = None
-    if parsed.ok:
+    if parsed.rows:
         token = _serializer().dumps({"actor": actor.id, "filename": filename, "rows": [r.raw for r in parsed.rows]})
     return Preview(filename, parsed, sum(1 for r in parsed.rows if r.key in stored), token)
 
@@ -223,12 +224,14 @@ def preview_import(actor: StaffUser, today: date, filename: str, data: bytes) ->
 class ImportResult:
     added: int
     replaced: int
-    problems: list[Problem]
+    problems: list[Problem]  # why nothing was stored (an expired or forged confirmation, no good row)
+    left_out: list[Problem] = field(default_factory=list)  # rows that turned bad since the preview
 
 
 def apply_import(actor: StaffUser, today: date, token: str) -> ImportResult:
-    """Store the rows of a confirmed preview, after checking them again (a company may have left
-    the officer's grids since): every row or, when any is bad now, none."""
+    """Store the good rows of a confirmed preview in one transaction, after checking them again:
+    a row that turned bad meanwhile (its company left the officer's grids) is left out and
+    reported, like the bad rows of the preview."""
     try:
         payload = _serializer().loads(token, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
@@ -236,7 +239,7 @@ def apply_import(actor: StaffUser, today: date, token: str) -> ImportResult:
     if payload.get("actor") != actor.id:
         return ImportResult(0, 0, [Problem(0, "", "expired")])
     parsed = rules.check_rows(payload["rows"], import_scope(actor, today))
-    if parsed.problems or not parsed.rows:
+    if not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
     stored = _stored(parsed.rows)
     replaced = 0
@@ -251,9 +254,10 @@ def apply_import(actor: StaffUser, today: date, token: str) -> ImportResult:
         incident.cases, incident.loss_yuan, incident.note = row.cases, row.loss_yuan, row.note or None
     added = len(parsed.rows) - replaced
     audit.record(actor, "import_incidents", {"filename": payload.get("filename", ""), "rows": len(parsed.rows),
-                                             "added": added, "replaced": replaced})
+                                             "added": added, "replaced": replaced,
+                                             "left_out": len({p.row for p in parsed.problems})})
     db.session.flush()
-    return ImportResult(added, replaced, [])
+    return ImportResult(added, replaced, [], parsed.problems)
 
 
 # --- the incidents page -------------------------------------------------------------------------

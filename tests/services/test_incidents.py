@@ -124,11 +124,20 @@ def test_importing_the_same_month_again_replaces_the_records(town):
     assert (only.cases, only.note) == (3, "更正")
 
 
-def test_a_file_with_a_bad_row_gets_no_confirmation(town, english):
-    preview = upload(staff("officer-1"), "2026-10,,acme,alpha,2,100,\r\n2026-10,,bolt,alpha,1,1,\r\n")
-    assert preview.token is None
+def test_a_file_with_a_bad_row_imports_its_good_rows_and_lists_the_bad_one(town, english):
+    officer = staff("officer-1")
+    preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,,bolt,alpha,1,1,\r\n")
     assert [(p.row, p.reason) for p in preview.parsed.problems] == [(3, "outside_grids")]
     assert service.reason_text(preview.parsed.problems[0]) == "Outside your grids."
+    assert preview.token and [r.row for r in preview.parsed.rows] == [2]
+    result = service.apply_import(officer, TODAY, preview.token)
+    assert (result.added, result.left_out) == (1, [])
+    assert db.session.scalars(select(Incident.company_id)).all() == [town.company_a]
+
+
+def test_a_file_without_a_good_row_gets_no_confirmation(town):
+    preview = upload(staff("officer-1"), "2026-10,,bolt,alpha,1,1,\r\n2026-13,,acme,alpha,1,1,\r\n")
+    assert preview.token is None and len(preview.parsed.problems) == 2
 
 
 def test_a_changed_or_foreign_confirmation_imports_nothing(town, app):
@@ -143,13 +152,25 @@ def test_a_changed_or_foreign_confirmation_imports_nothing(town, app):
     assert db.session.scalar(select(Incident.id)) is None
 
 
-def test_the_confirmation_checks_the_rows_again(town):
+def test_the_confirmation_checks_the_rows_again_and_leaves_out_what_turned_bad(town):
     officer = staff("officer-1")
     token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n").token
     db.session.get(Company, town.company_a).grid_id = grid("g2").id  # the company moved meanwhile
     result = service.apply_import(officer, TODAY, token)
+    assert (result.added, [(p.row, p.reason) for p in result.left_out]) == (1, [(2, "outside_grids")])
+    (only,) = db.session.scalars(select(Incident)).all()
+    assert (only.company_id, only.fraud_type) == (None, "other")  # the whole-grid row is stored
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "import_incidents"))
+    assert '"left_out": 1' in log.detail
+
+
+def test_a_confirmation_whose_every_row_turned_bad_stores_nothing(town):
+    officer = staff("officer-1")
+    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token
+    db.session.get(Company, town.company_a).grid_id = grid("g2").id
+    result = service.apply_import(officer, TODAY, token)
     assert [p.reason for p in result.problems] == ["outside_grids"]
-    assert db.session.scalar(select(Incident.id)) is None  # all or none
+    assert db.session.scalar(select(Incident.id)) is None
 
 
 def add(company_id, month, cases, loss="0", grid_code="g1"):

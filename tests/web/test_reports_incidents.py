@@ -122,11 +122,22 @@ def test_an_import_previews_then_writes_every_row_on_confirmation(app, officer, 
         assert db.session.scalar(select(AuditLog.action)) == "import_incidents"
 
 
+def test_the_good_rows_of_a_file_with_bad_ones_can_be_imported(app, officer, town):
+    month = f"{this_month():%Y-%m}"
+    text = upload(officer, f"{month},,acme,alpha,2,100,\r\n{month},,bolt,alpha,1,1,\r\n").get_data(as_text=True)
+    assert "1 rows have problems and will be left out" in text and "Outside your grids." in text
+    token = text.split('name="token" type="hidden" value="')[1].split('"')[0]
+    done = officer.post("/reports/incidents/import/confirm", data={"token": token})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(Incident.company_id)).all() == [town.company_a]
+
+
 def test_the_preview_lists_every_bad_row_and_offers_no_confirmation(officer, town):
     month = f"{this_month():%Y-%m}"
     text = upload(officer, f"{month},,bolt,alpha,1,1,\r\n2026-13,,acme,alpha,1,1,\r\n{month},,acme,lottery,-1,1,\r\n"
                   f"{month},,nope,alpha,1,=1+1,\r\n").get_data(as_text=True)
-    assert "Nothing will be imported" in text and 'name="token"' not in text
+    assert "Nothing can be imported from this file" in text and 'name="token"' not in text
     for expected in ("Outside your grids.", "Not a month", "Unknown fraud type", "A number cannot be negative.",
                      "No company has this code.", "A formula is not accepted"):
         assert expected in text
