@@ -98,6 +98,47 @@ def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
         account.set_password(DEMO_PASSWORD)
         db.session.add(account)
     db.session.flush()
+    _oversight(officer, today, rng)
+
+
+# How often a company reported a fraud case in a month: last year, and since the pre-shift quiz
+# began this year (the "three declines" the town wants to see), scaled by how lax the company is.
+CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR = 0.45, 0.18
+
+
+def _oversight(officer: StaffUser, today: date, rng: random.Random) -> None:
+    """Two years of monthly fraud incidents, and a supervision list as the nightly check and an
+    officer would have left it: cases opened two weeks ago and today, one followed up, one closed."""
+    from quizapp.models import Incident, Topic
+    from quizapp.services import supervision
+
+    slugs = list(db.session.scalars(select(Topic.slug).order_by(Topic.id))) or ["other"]
+    common = [s for s in ("shuadan", "wangdai", "kefu", "youxi") if s in slugs] or slugs
+    keen = {code: k for code, _name, _grid, _size, _per, k in COMPANIES}
+    this_month = today.replace(day=1)
+    for company in db.session.scalars(select(Company).order_by(Company.id)):
+        lax = 1.6 - keen[company.code]  # the keener the company, the fewer cases
+        month = this_month
+        for back in range(24):
+            rate = (CASE_RATE_THIS_YEAR if back < 12 else CASE_RATE_LAST_YEAR) * lax
+            if rng.random() < rate:
+                cases = 1 + (rng.random() < 0.25)
+                db.session.add(Incident(
+                    grid_id=company.grid_id, company_id=company.id, month=month,
+                    fraud_type=rng.choice(common if rng.random() < 0.7 else slugs), cases=cases,
+                    loss_yuan=round(cases * rng.uniform(1800, 60000), -2), created_by=officer.id))
+            month = (month - timedelta(days=1)).replace(day=1)
+    db.session.flush()
+    earlier = supervision.flag_companies(today - timedelta(days=14))
+    if earlier:
+        case = earlier[0]
+        supervision.add_follow_up(officer, case, "yuetan", today - timedelta(days=12), "企业负责人、反诈专员",
+                                  "约谈企业负责人，要求每班班前5分钟组织答题，由班组长督促。",
+                                  "企业承诺两周内参与率提升到80%以上。", today)
+        if len(earlier) > 1:
+            supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。", today - timedelta(days=2))
+    supervision.flag_companies(today)
+    db.session.flush()
 
 
 class _Quirks:

@@ -1,6 +1,7 @@
 """The `quizapp` command as an operator (or the Quick start) uses it."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 from quizapp import create_app
 from quizapp.cli import main
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, Question
+from quizapp.models import Company, Employee, FollowUp, Incident, Question, SupervisionCase
 from tests.factories import bank_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,11 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
         sizes = db.session.execute(select(Company.code, func.count(Employee.id)).join(Employee)
                                    .group_by(Company.code)).all()
         assert max(n for _, n in sizes) >= 1000 and len(sizes) >= 6
+        # Officers find something on every page: two years of incidents and a supervision list.
+        months = db.session.scalars(select(Incident.month).distinct()).all()
+        assert max(months) - min(months) > timedelta(days=365)
+        assert db.session.scalar(select(func.count(SupervisionCase.id))) >= 1
+        assert db.session.scalar(select(func.count(FollowUp.id))) >= 1
     # The demo's accounts work: the company staff account signs in.
     client = app.test_client()
     staff = info["roles"]["company_staff"]
