@@ -232,8 +232,9 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from quizapp.digest_cli import digest
     from quizapp.retention_cli import retention
     from quizapp.synth_cli import synth
 
-    for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention):
+    for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest):
         app.cli.add_command(command)

@@ -58,4 +58,16 @@ def from_env() -> dict:
         # Failed worker sign-in steps per client address (docs/deploy.md).
         "QUIZAPP_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_ADDRESS_LIMIT", "2000 per 10 minutes"),
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
+        # The daily digest (`quizapp digest`, docs/deploy.md): the site's public address for the
+        # dashboard link (no link when unset), the town's name for the subject, and the SMTP server.
+        "QUIZAPP_BASE_URL": os.environ.get("QUIZAPP_BASE_URL", ""),
+        "QUIZAPP_TOWN_NAME": os.environ.get("QUIZAPP_TOWN_NAME", ""),
+        "QUIZAPP_SMTP_HOST": os.environ.get("QUIZAPP_SMTP_HOST", ""),
+        "QUIZAPP_SMTP_PORT": int(os.environ.get("QUIZAPP_SMTP_PORT") or 25),
+        "QUIZAPP_SMTP_USER": os.environ.get("QUIZAPP_SMTP_USER", ""),
+        "QUIZAPP_SMTP_PASSWORD": os.environ.get("QUIZAPP_SMTP_PASSWORD", ""),
+        "QUIZAPP_SMTP_FROM": os.environ.get("QUIZAPP_SMTP_FROM", ""),
+        "QUIZAPP_SMTP_STARTTLS": _flag("QUIZAPP_SMTP_STARTTLS", False),
+        "QUIZAPP_SMTP_SSL": _flag("QUIZAPP_SMTP_SSL", False),
+        "QUIZAPP_SMTP_TIMEOUT": float(os.environ.get("QUIZAPP_SMTP_TIMEOUT") or 10),
     }

@@ -11,11 +11,6 @@ failure never stops the others.
 
 from __future__ import annotations
 
-import json
-import socket
-import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -27,13 +22,15 @@ from sqlalchemy import select
 from quizapp.domain import reminders as rules
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery
+from quizapp.services import deliveries
 from quizapp.services.board import cells, shift_times
 from quizapp.services.clock import to_local
+# The transport and the retry loop are shared with the digest (services.deliveries); `post` and the
+# constants stay importable from here, as before.
+from quizapp.services.deliveries import BACKOFF_SECONDS, TIMEOUT_SECONDS, TRIES  # noqa: F401
+from quizapp.services.deliveries import post_webhook as post
 
 KIND, CHANNEL = "reminder", "webhook"
-TIMEOUT_SECONDS = 5
-TRIES = 3
-BACKOFF_SECONDS = (1.0, 2.0)  # before the second and the third try
 
 
 def reminder_content(company: Company, shift: rules.DueShift, team_counts: list[tuple[str, int]], total: int) -> str:
@@ -103,36 +100,8 @@ def prepare(now: datetime) -> tuple[list[Delivery], int]:
     return todo, skipped
 
 
-def post(url: str, body: dict, timeout: float = TIMEOUT_SECONDS) -> str | None:
-    """POST the message to the robot; the reason it failed, or None when it was accepted."""
-    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                                     headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return rules.robot_error(response.status, response.read(65536))
-    except urllib.error.HTTPError as error:
-        with error:
-            return rules.robot_error(error.code, b"")
-    except (urllib.error.URLError, socket.timeout, OSError, ValueError) as error:
-        return f"{type(error).__name__}: {getattr(error, 'reason', error)}"
-
-
 def deliver(delivery: Delivery, now: datetime, send: Callable[[str, dict], str | None] = post,
             backoff: tuple[float, ...] | None = None) -> bool:
     """Try to post one reminder up to TRIES times; record the outcome on the delivery (flushed)."""
-    backoff = BACKOFF_SECONDS if backoff is None else backoff
-    error = None
-    for attempt in range(TRIES):
-        if attempt:
-            time.sleep(backoff[min(attempt - 1, len(backoff) - 1)])
-        delivery.attempts += 1
-        error = send(delivery.target, delivery.payload["body"])
-        if error is None:
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
-            db.session.flush()
-            return True
-        current_app.logger.warning("reminder %s to company %s failed (try %d of %d): %s",
-                                   delivery.payload.get("key"), delivery.company_id, attempt + 1, TRIES, error)
-    delivery.status, delivery.last_error = "failed", error
-    db.session.flush()
-    return False
+    return deliveries.deliver(delivery, now, lambda d: send(d.target, d.payload["body"]),
+                              f"company {delivery.company_id}", BACKOFF_SECONDS if backoff is None else backoff, TRIES)
