@@ -34,12 +34,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from quizapp import access  # noqa: F401  (registers the user loader)
     from quizapp.admin.views import bp as admin_bp
+    from quizapp.api.views import bp as api_bp
     from quizapp.auth.views import bp as auth_bp
     from quizapp.console.views import bp as console_bp
     from quizapp.quiz.views import bp as quiz_bp
     from quizapp.reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, quiz_bp, console_bp, reports_bp, admin_bp):
+    for blueprint in (auth_bp, quiz_bp, console_bp, reports_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
     web.init_app(app)

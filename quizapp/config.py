@@ -57,6 +57,8 @@ def from_env() -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # Failed worker sign-in steps per client address (docs/deploy.md).
         "QUIZAPP_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_ADDRESS_LIMIT", "2000 per 10 minutes"),
+        # API requests per token (docs/api.md), in Flask-Limiter's notation.
+        "QUIZAPP_API_RATE_LIMIT": os.environ.get("QUIZAPP_API_RATE_LIMIT", "120 per minute"),
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
         # The daily digest (`quizapp digest`, docs/deploy.md): the site's public address for the
         # dashboard link (no link when unset), the town's name for the subject, and the SMTP server.

@@ -1,0 +1,213 @@
+"""The OpenAPI 3.1 document of the API (GET /api/v1/openapi.json): every endpoint, its parameters,
+its answer's schema, the bearer token scheme and the error answers.
+
+Used by the api.openapi endpoint and by tests/web/test_api.py, which validates the document,
+checks it against the url map both ways, and validates real answers against these schemas (so a
+field added to api/shapes.py without its schema fails: objects allow no other properties). The
+prose for people is docs/api.md; the figures' definitions are docs/metrics.md.
+"""
+
+from __future__ import annotations
+
+from quizapp.domain.api import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_LIMIT, REASONS
+
+VERSION = "1.0.0"
+
+INTEGER = {"type": "integer", "minimum": 0}
+ID = {"type": "integer", "minimum": 1}
+DATE = {"type": "string", "format": "date"}
+SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+
+
+def _object(description: str, properties: dict, optional: tuple = ()) -> dict:
+    """An object with exactly these properties (all required unless named optional)."""
+    return {"type": "object", "description": description, "properties": properties,
+            "required": [name for name in properties if name not in optional], "additionalProperties": False}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _described(schema: dict, description: str) -> dict:
+    return {**schema, "description": description}
+
+
+FIGURES = {
+    "expected": _described(INTEGER, "Quizzes expected: active workers summed over the workdays (unit: quizzes)."),
+    "done": _described(INTEGER, "Finished official quizzes on those workdays, each company-day capped at its "
+                                "headcount (unit: quizzes). Practice never counts."),
+    "participation": _described(SHARE, "done ÷ expected, 0..1; null when nothing was expected."),
+    "common_correct": _described(INTEGER, "Right answers on the town's common daily set."),
+    "common_answered": _described(INTEGER, "Answers on the town's common daily set."),
+    "knowledge_index": _described(SHARE, "common_correct ÷ common_answered, 0..1; null when nothing was answered."),
+}
+RANGE = {
+    "from": _described(DATE, "First local date of the range (Asia/Shanghai)."),
+    "to": _described(DATE, "Last local date of the range, included."),
+    "day_count": _described({"type": "integer", "minimum": 1, "maximum": MAX_DAYS}, "Dates in the range."),
+}
+PAGE = {
+    "total": _described(INTEGER, "How many match, on all pages."),
+    "limit": _described({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, "Page size asked for."),
+    "offset": _described(INTEGER, "Where this page starts."),
+    "next": _described({"type": ["string", "null"], "format": "uri-reference"},
+                       "The next page's URL, or null on the last page."),
+}
+GRID = {"id": ID, "code": {"type": "string"}, "name": {"type": "string"},
+        "active": {"type": "boolean", "description": "False once the town admin deactivated the grid."}}
+COMPANY = {"id": ID, "code": {"type": "string", "description": "The code in the company's QR code."},
+           "name": {"type": "string"}, "grid_id": ID,
+           "active": {"type": "boolean", "description": "False once the company was deactivated."}}
+PROVISIONAL = {"type": "boolean", "description": "True for today: its figures are still counting."}
+
+SCHEMAS = {
+    "Error": _object("An error.", {
+        "error": {"type": "string", "description": "A stable code: unauthorized, not_found, rate_limited, ..."},
+        "message": {"type": "string", "description": "What went wrong, for people (Chinese by default)."}}),
+    "ParameterError": _object("A query parameter was refused.", {
+        "error": {"const": "bad_parameter"}, "parameter": {"type": "string", "description": "The parameter."},
+        "reason": {"enum": list(REASONS)}, "message": {"type": "string"}}),
+    "Grid": _object("A grid (网格).", GRID),
+    "Company": _object("A company.", COMPANY),
+    "GridList": _object("Every grid, by code.", {"grids": {"type": "array", "items": _ref("Grid")}}),
+    "CompanyPage": _object("A page of companies, by id.", {
+        "companies": {"type": "array", "items": _ref("Company")}, **PAGE}),
+    "GridDay": _object("A grid's companies on one date, added up.", {
+        "date": DATE, "provisional": PROVISIONAL,
+        "companies": _described(INTEGER, "Active companies with figures that day."),
+        "workday_companies": _described(INTEGER, "Of those, companies for which it was a workday."),
+        "headcount": _described(INTEGER, "Active workers of those companies (workday or not)."), **FIGURES}),
+    "GridDays": _object("A grid day by day (dates without figures are left out).", {
+        "grid": _ref("Grid"), **RANGE, "days": {"type": "array", "items": _ref("GridDay")}}),
+    "CompanyDay": _object("A company on one date.", {
+        "date": DATE, "provisional": PROVISIONAL,
+        "workday": {"type": "boolean", "description": "A day the company expects the quiz."},
+        "headcount": _described(INTEGER, "Active workers that day; expected equals it on a workday, 0 on a day off."),
+        **FIGURES}),
+    "CompanyDays": _object("A company day by day (dates without figures are left out).", {
+        "company": _ref("Company"), **RANGE, "days": {"type": "array", "items": _ref("CompanyDay")}}),
+    "GridFigures": _object("A grid over the range: its active companies summed, then divided once.", {
+        **GRID, "companies": _described(INTEGER, "Active companies in the grid."), **FIGURES}),
+    "TownFigures": _object("The town over the range.", {
+        "companies": _described(INTEGER, "Active companies in the town."), **FIGURES}),
+    "GridSummary": _object("Every grid over the range, and the town.", {
+        **RANGE, "grids": {"type": "array", "items": _ref("GridFigures")}, "town": _ref("TownFigures")}),
+    "CompanyFigures": _object("A company over the range.", {
+        "id": ID, "code": COMPANY["code"], "name": {"type": "string"}, "grid_id": ID, **FIGURES}),
+    "CompanySummary": _object("A page of active companies over the range, by id.", {
+        **RANGE, "companies": {"type": "array", "items": _ref("CompanyFigures")}, **PAGE}),
+    "Incident": _object("Fraud cases and losses recorded for one month, grid, company and fraud type.", {
+        "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "The month, YYYY-MM."},
+        "grid_id": ID,
+        "company_id": {"type": ["integer", "null"], "minimum": 1,
+                       "description": "null: recorded for the whole grid, not for one company."},
+        "fraud_type": {"type": "string", "description": "A topic slug of the question bank, or \"other\"."},
+        "cases": _described(INTEGER, "Fraud cases."),
+        "loss_yuan": {"type": "number", "minimum": 0, "description": "Losses in yuan (two decimals)."}}),
+    "Incidents": _object("Incidents of every month the range touches.", {
+        **RANGE, "incidents": {"type": "array", "items": _ref("Incident")},
+        "total": _object("Over all the rows.", {"cases": INTEGER, "loss_yuan": {"type": "number", "minimum": 0}})}),
+    "OpenAPI": {"type": "object", "description": "This document."},
+}
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def _path(name: str, description: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": ID}
+
+
+PARAMETERS = {
+    "from": _query("from", f"First local date, YYYY-MM-DD. Default: {DEFAULT_DAYS} days ending at `to`. "
+                           f"At most {MAX_DAYS} days before `to`, not after it.", DATE),
+    "to": _query("to", "Last local date, YYYY-MM-DD, included. Default: today; not after today.", DATE),
+    "grid_id": _query("grid_id", "Only this grid's (404 if there is no such grid).", ID),
+    "active": _query("active", "true: active companies only; false: deactivated only. Default: both.",
+                     {"type": "boolean"}),
+    "limit": _query("limit", f"Page size, 1–{MAX_LIMIT}. Default {DEFAULT_LIMIT}.",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+    "offset": _query("offset", "Where the page starts. Default 0.", {"type": "integer", "minimum": 0, "default": 0}),
+    "grid_id_path": _path("grid_id", "The grid's id (GET /api/v1/grids)."),
+    "company_id_path": _path("company_id", "The company's id (GET /api/v1/companies)."),
+}
+
+
+def _error(description: str, schema: str = "Error", headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+    return {**response, "headers": headers} if headers else response
+
+
+RESPONSES = {
+    "BadParameter": _error("A query parameter was refused; `parameter` names it.", "ParameterError"),
+    "Unauthorized": _error("No token, an unknown one, or a revoked one.", headers={"WWW-Authenticate": {
+        "description": "Bearer realm=\"quizapp\" (with error=\"invalid_token\" for a bad token).",
+        "schema": {"type": "string"}}}),
+    "NotFound": _error("No grid or company has that id."),
+    "RateLimited": _error("Too many requests with this token.", headers={"Retry-After": {
+        "description": "Seconds to wait.", "schema": {"type": "integer"}}}),
+}
+
+# endpoint: (path, summary, parameters, answer schema, can be 404)
+ENDPOINTS = {
+    "api.grids": ("/api/v1/grids", "Every grid", [], "GridList", False),
+    "api.grid_days": ("/api/v1/grids/{grid_id}/days", "A grid's figures day by day",
+                      ["grid_id_path", "from", "to"], "GridDays", True),
+    "api.grids_summary": ("/api/v1/grids/summary", "Every grid's figures over a range, and the town's",
+                          ["from", "to"], "GridSummary", False),
+    "api.companies": ("/api/v1/companies", "Companies, a page at a time",
+                      ["grid_id", "active", "limit", "offset"], "CompanyPage", True),
+    "api.company_days": ("/api/v1/companies/{company_id}/days", "A company's figures day by day",
+                         ["company_id_path", "from", "to"], "CompanyDays", True),
+    "api.companies_summary": ("/api/v1/companies/summary", "Active companies' figures over a range",
+                              ["from", "to", "grid_id", "limit", "offset"], "CompanySummary", True),
+    "api.incidents": ("/api/v1/incidents", "Fraud cases and losses by month, grid, company and fraud type",
+                      ["from", "to", "grid_id"], "Incidents", True),
+}
+
+
+def _operation(endpoint: str, summary: str, parameters: list[str], schema: str, can_404: bool) -> dict:
+    responses = {"200": {"description": summary, "content": {"application/json": {"schema": _ref(schema)}}},
+                 "400": {"$ref": "#/components/responses/BadParameter"},
+                 "401": {"$ref": "#/components/responses/Unauthorized"},
+                 "429": {"$ref": "#/components/responses/RateLimited"}}
+    if can_404:
+        responses["404"] = {"$ref": "#/components/responses/NotFound"}
+    return {"operationId": endpoint.split(".")[1], "summary": summary, "tags": ["figures"],
+            "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in parameters],
+            "responses": responses}
+
+
+def document() -> dict:
+    """The whole document, as JSON-ready data."""
+    paths = {path: {"get": _operation(endpoint, summary, params, schema, can_404)}
+             for endpoint, (path, summary, params, schema, can_404) in ENDPOINTS.items()}
+    paths["/api/v1/openapi.json"] = {"get": {
+        "operationId": "openapi", "summary": "This document (no token needed)", "tags": ["about"], "security": [],
+        "responses": {"200": {"description": "The OpenAPI document.",
+                              "content": {"application/json": {"schema": _ref("OpenAPI")}}}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "quizapp: figures for the town's analysis system", "version": VERSION,
+                 "description": "Read-only aggregates of the pre-shift anti-fraud quiz: grids and companies, "
+                                "participation and knowledge index by day and over a range, and fraud incidents "
+                                "by month. Never a worker's name, number or answer. Dates are the town's local "
+                                "dates (Asia/Shanghai), ISO 8601. Shares are 0..1, null when undefined. "
+                                "Definitions: docs/metrics.md; guide: docs/api.md."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearerToken": []}],
+        "tags": [{"name": "figures", "description": "Aggregates read from the daily rollup and incidents."},
+                 {"name": "about", "description": "This document."}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerToken": {
+                "type": "http", "scheme": "bearer",
+                "description": "A token issued by the town admin (Administration → API tokens). Send it as "
+                               "`Authorization: Bearer <token>`. Requests are rate limited per token."}},
+            "parameters": PARAMETERS,
+            "responses": RESPONSES,
+            "schemas": SCHEMAS,
+        },
+    }

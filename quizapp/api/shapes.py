@@ -1,0 +1,79 @@
+"""The API's JSON answers, shaped from services.api's results, and the words of a refused
+parameter. One function per object, named as in the OpenAPI document's components (openapi.py),
+so the two are easy to hold side by side; the tests validate real answers against the document.
+Aggregates only: nothing here reads a worker.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from quizapp.domain.api import DateRange, Paging, ParameterError, figures, month_text
+from quizapp.domain.comparison import Tally
+from quizapp.models import Company, Grid
+from quizapp.services.api import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
+
+
+def grid(row: Grid) -> dict:
+    return {"id": row.id, "code": row.code, "name": row.name, "active": row.active}
+
+
+def company(row: Company) -> dict:
+    return {"id": row.id, "code": row.code, "name": row.name, "grid_id": row.grid_id, "active": row.active}
+
+
+def range_of(span: DateRange) -> dict:
+    return {"from": span.first.isoformat(), "to": span.last.isoformat(), "day_count": span.days}
+
+
+def page(paging: Paging, total: int, next_url: str | None) -> dict:
+    return {"total": total, "limit": paging.limit, "offset": paging.offset, "next": next_url}
+
+
+def grid_day(line: GridDay) -> dict:
+    return {"date": line.day.isoformat(), "provisional": line.provisional, "companies": line.companies,
+            "workday_companies": line.workday_companies, "headcount": line.headcount, **figures(line.tally)}
+
+
+def company_day(line: CompanyDayLine) -> dict:
+    return {"date": line.day.isoformat(), "provisional": line.provisional, "workday": line.workday,
+            "headcount": line.headcount, **figures(line.tally)}
+
+
+def grid_line(line: GridLine) -> dict:
+    return {**grid(line.grid), "companies": line.companies, **figures(line.tally)}
+
+
+def town_line(tally: Tally, companies: int) -> dict:
+    return {"companies": companies, **figures(tally)}
+
+
+def company_line(line: CompanyLine) -> dict:
+    return {"id": line.id, "code": line.code, "name": line.name, "grid_id": line.grid_id, **figures(line.tally)}
+
+
+def incidents(lines: list[IncidentLine]) -> dict:
+    """The rows, and the totals over them. Losses in yuan, as numbers with at most two decimals."""
+    return {"incidents": [{"month": month_text(i.month), "grid_id": i.grid_id, "company_id": i.company_id,
+                           "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": float(i.loss_yuan)}
+                          for i in lines],
+            "total": {"cases": sum(i.cases for i in lines), "loss_yuan": float(sum(i.loss_yuan for i in lines))}}
+
+
+def parameter_message(error: ParameterError) -> str:
+    """Why a query parameter was refused, in words."""
+    name, detail = error.parameter, error.detail
+    messages = {
+        "repeated": lambda: _("Give \"%(name)s\" once.", name=name),
+        "empty": lambda: _("\"%(name)s\" is empty.", name=name),
+        "not_a_date": lambda: _("\"%(name)s\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01.", name=name),
+        "future": lambda: _("\"%(name)s\" is after today (%(today)s): there are no figures for it yet.", name=name,
+                            today=detail),
+        "after_to": lambda: _("\"from\" is after \"to\" (today when not given)."),
+        "too_long": lambda: _("The range from \"from\" to \"to\" is longer than %(days)s days.", days=detail),
+        "not_an_id": lambda: _("\"%(name)s\" is not an id (a whole number from 1).", name=name),
+        "not_a_flag": lambda: _("\"%(name)s\" must be true or false.", name=name),
+        "not_a_number": lambda: _("\"%(name)s\" must be a whole number.", name=name),
+        "out_of_range": lambda: _("\"%(name)s\" must be within %(range)s.", name=name, range=detail),
+    }
+    return messages[error.reason]()

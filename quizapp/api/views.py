@@ -1,0 +1,215 @@
+"""The API blueprint (/api/v1): every endpoint needs `Authorization: Bearer <token>` (issued by
+the town admin, services.tokens); a signed-in browser session does not count. Requests are rate
+limited per token (QUIZAPP_API_RATE_LIMIT), every authenticated request is written to the audit
+log, and every error is JSON {"error": code, "message": text}.
+
+The guard, the limit and the error handler are declared once here; each endpoint is a few lines
+that parse the query (domain.api), call services.api and shape the answer (api/shapes.py).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import HTTPException
+
+from quizapp.api import shapes
+from quizapp.api.openapi import document
+from quizapp.domain.api import PAGING, RANGE, ParameterError, parse_bearer, parse_query, token_digest
+from quizapp.extensions import csrf, db, limiter
+from quizapp.services import api as service
+from quizapp.services import tokens
+from quizapp.services.clock import local_today, utcnow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Read-only, and authenticated by a header a cross-site form cannot send: no CSRF token needed.
+csrf.exempt(bp)
+
+PUBLIC = {"api.openapi"}
+REALM = 'Bearer realm="quizapp"'
+
+
+def _rate_limit() -> str:
+    return current_app.config["QUIZAPP_API_RATE_LIMIT"]
+
+
+def _rate_key() -> str:
+    """Per token: the analysis system may run from any address, and one address may hold several
+    tokens. Without a token, per address (only 401s and the OpenAPI document are served then)."""
+    token = parse_bearer(request.headers.get("Authorization"))
+    return f"api-token:{token_digest(token)}" if token else f"api-address:{get_remote_address()}"
+
+
+# One bucket for the whole API per token, not one per endpoint.
+limiter.shared_limit(_rate_limit, scope="api", key_func=_rate_key)(bp)
+
+
+class ApiError(Exception):
+    """A refusal the API words itself: the HTTP status, a stable code and a message."""
+
+    def __init__(self, status: int, code: str, message: str, challenge: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.challenge = status, code, message, challenge
+
+
+def _unauthorized(failure: str) -> ApiError:
+    message = {"missing": _("Send the API token in the header Authorization: Bearer <token>."),
+               "unknown": _("This API token is not known. Ask the town administrator for a token."),
+               "revoked": _("This API token has been revoked. Ask the town administrator for a new one.")}[failure]
+    # RFC 6750: no token at all gets the bare challenge; a bad one says why.
+    return ApiError(401, "unauthorized", message,
+                    challenge=REALM if failure == "missing" else f'{REALM}, error="invalid_token"')
+
+
+@bp.before_request
+def _authenticate():
+    """The blueprint's guard: a valid, unrevoked token. A read is audit-logged and committed here,
+    before the endpoint runs, so it is recorded even if answering fails."""
+    if request.endpoint in PUBLIC:
+        return None
+    check = tokens.authenticate(parse_bearer(request.headers.get("Authorization")))
+    detail = request.full_path.rstrip("?")
+    if check.failure is not None:
+        current_app.logger.warning("API request refused (%s token) from %s: %s", check.failure,
+                                   get_remote_address(), detail)
+        if check.failure == "revoked":
+            tokens.record_revoked_use(check.token, detail)
+            db.session.commit()
+        raise _unauthorized(check.failure)
+    tokens.record_read(check.token, detail, utcnow())
+    db.session.commit()
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    # Answers read with a token: no shared cache may keep them.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    response = jsonify(error=error.code, message=error.message)
+    response.status_code = error.status
+    if error.challenge:
+        response.headers["WWW-Authenticate"] = error.challenge
+    return response
+
+
+@bp.errorhandler(ParameterError)
+def _bad_parameter(error: ParameterError):
+    response = jsonify(error="bad_parameter", parameter=error.parameter, reason=error.reason,
+                       message=shapes.parameter_message(error))
+    response.status_code = 400
+    return response
+
+
+ERROR_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+               429: "rate_limited"}
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    """Any other refusal on an API route (the rate limit, mostly) in the same JSON shape; the
+    limiter adds Retry-After and the X-RateLimit-* headers to the response."""
+    if error.code == 429:
+        message = _("Too many requests with this token (at most %(limit)s). Wait the seconds in the "
+                    "Retry-After header.", limit=_rate_limit())
+    else:
+        message = error.description or ""
+    response = jsonify(error=ERROR_CODES.get(error.code or 500, "error"), message=message)
+    response.status_code = error.code or 500
+    return response
+
+
+def _not_found(message: str) -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+def _query(*accepted: str):
+    return parse_query(request.args.to_dict(flat=False), accepted, local_today())
+
+
+def _grid_or_404(grid_id: int):
+    grid = service.get_grid(grid_id)
+    if grid is None:
+        raise _not_found(_("No grid has the id %(id)s.", id=grid_id))
+    return grid
+
+
+def _next_url(paging, total: int) -> str | None:
+    following = paging.next_offset(total)
+    if following is None:
+        return None
+    args = {**request.args.to_dict(), "offset": following, "limit": paging.limit}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 document (public: it says what the API answers, never any figure)."""
+    return jsonify(document())
+
+
+@bp.get("/grids")
+def grids():
+    return jsonify(grids=[shapes.grid(g) for g in service.list_grids()])
+
+
+@bp.get("/grids/<int:grid_id>/days")
+def grid_days(grid_id: int):
+    grid = _grid_or_404(grid_id)
+    query = _query(*RANGE)
+    lines = service.grid_days(grid, query.range, local_today())
+    return jsonify(grid=shapes.grid(grid), **shapes.range_of(query.range),
+                   days=[shapes.grid_day(line) for line in lines])
+
+
+@bp.get("/companies")
+def companies():
+    query = _query("grid_id", "active", *PAGING)
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    rows, total = service.list_companies(query.grid_id, query.active, query.paging)
+    return jsonify(companies=[shapes.company(c) for c in rows],
+                   **shapes.page(query.paging, total, _next_url(query.paging, total)))
+
+
+@bp.get("/companies/<int:company_id>/days")
+def company_days(company_id: int):
+    company = service.get_company(company_id)
+    if company is None:
+        raise _not_found(_("No company has the id %(id)s.", id=company_id))
+    query = _query(*RANGE)
+    lines = service.company_days(company, query.range, local_today())
+    return jsonify(company=shapes.company(company), **shapes.range_of(query.range),
+                   days=[shapes.company_day(line) for line in lines])
+
+
+@bp.get("/grids/summary")
+def grids_summary():
+    query = _query(*RANGE)
+    lines, town, companies_count = service.grid_summary(query.range, local_today())
+    return jsonify(**shapes.range_of(query.range), grids=[shapes.grid_line(line) for line in lines],
+                   town=shapes.town_line(town, companies_count))
+
+
+@bp.get("/companies/summary")
+def companies_summary():
+    query = _query(*RANGE, "grid_id", *PAGING)
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    lines, total = service.company_summary(query.range, local_today(), query.grid_id, query.paging)
+    return jsonify(**shapes.range_of(query.range), companies=[shapes.company_line(line) for line in lines],
+                   **shapes.page(query.paging, total, _next_url(query.paging, total)))
+
+
+@bp.get("/incidents")
+def incidents():
+    query = _query(*RANGE, "grid_id")
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    lines = service.incidents(query.range, query.grid_id)
+    return jsonify(**shapes.range_of(query.range), **shapes.incidents(lines))
