@@ -23,13 +23,34 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Callable, Mapping
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.routing import BuildError
 
 from quizapp.domain.reminders import robot_error
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, StaffUser
+
+
+def public_url(endpoint: str, **values) -> str | None:
+    """A page's full address for a message sent from cron (no request to take the host from):
+    from QUIZAPP_BASE_URL, or Flask's SERVER_NAME; None when neither is set (the message then
+    goes without a link)."""
+    config = current_app.config
+    if config.get("QUIZAPP_BASE_URL"):
+        parts = urlsplit(config["QUIZAPP_BASE_URL"])
+        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    elif config.get("SERVER_NAME"):
+        adapter = current_app.url_map.bind(config["SERVER_NAME"], script_name=config.get("APPLICATION_ROOT") or "/",
+                                           url_scheme=config.get("PREFERRED_URL_SCHEME") or "http")
+    else:
+        return None
+    try:
+        return adapter.build(endpoint, values, force_external=True)
+    except BuildError:
+        return None
 
 TIMEOUT_SECONDS = 5
 TRIES = 3

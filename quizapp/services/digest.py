@@ -17,13 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from werkzeug.routing import BuildError
 
 from quizapp.domain import digest as rules
 from quizapp.domain.reminders import MAX_CONTENT_BYTES, webhook_body
@@ -75,23 +73,6 @@ def _incidents(grid_ids: list[int], *where) -> dict[int, tuple[int, Decimal]]:
     return {gid: (int(cases or 0), Decimal(str(loss or 0))) for gid, cases, loss in rows}
 
 
-def dashboard_link(endpoint: str) -> str | None:
-    """The page's full address from QUIZAPP_BASE_URL (or SERVER_NAME); None when neither is set."""
-    config = current_app.config
-    if config.get("QUIZAPP_BASE_URL"):
-        parts = urlsplit(config["QUIZAPP_BASE_URL"])
-        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
-    elif config.get("SERVER_NAME"):
-        adapter = current_app.url_map.bind(config["SERVER_NAME"], script_name=config.get("APPLICATION_ROOT") or "/",
-                                           url_scheme=config.get("PREFERRED_URL_SCHEME") or "http")
-    else:
-        return None
-    try:
-        return adapter.build(endpoint, force_external=True)
-    except BuildError:
-        return None
-
-
 def figures(actor: StaffUser, day: date) -> rules.Digest:
     """The account's numbers for one local date: per grid (an officer's active grids; every active
     grid for the town admin, with the town's totals first), from the CompanyDay rollup through the
@@ -126,7 +107,7 @@ def figures(actor: StaffUser, day: date) -> rules.Digest:
         total = rules.town_total(_("Whole town"), lines) if admin else None
         scope = _("whole town") if admin else "、".join(g.name for g in grids)
     return rules.Digest(day=day, target=target, grids=tuple(lines), total=total, scope=scope,
-                        link=dashboard_link("admin.town" if admin else "reports.index"))
+                        link=deliveries.public_url("admin.town" if admin else "reports.index"))
 
 
 # --- The message ---------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ def reminder_content(company: Company, shift: rules.DueShift, team_counts: list[
         lines = [_("%(team)s: %(count)d not done", team=team or _("No team"), count=count)
                  for team, count in team_counts]
         footer = _("Team leaders: please remind them to scan the company QR code and do it before the shift.")
+        link = deliveries.public_url("auth.company", code=company.code)
+        if link:
+            footer += "\n" + _("Or open: %(link)s", link=link)
         return rules.reminder_text(heading, lines, footer)
 
 

@@ -152,6 +152,15 @@ def test_a_reminder_goes_out_once_per_shift_and_day_with_each_team_s_not_done_co
     assert delivery.sent_at == utc(7, 5) and delivery.last_error is None
 
 
+def test_with_the_site_s_address_set_the_reminder_links_to_the_company_s_page(app, plant, receivers, monkeypatch):
+    robot = receivers()
+    set_webhook(plant.company_a, robot.url)
+    monkeypatch.setitem(app.config, "QUIZAPP_BASE_URL", "https://fzd.example.gov.cn")
+    assert run(utc(7, 5)) == (1, 0, 0)
+    [content] = robot.contents()
+    assert content.splitlines()[-1].endswith("https://fzd.example.gov.cn/c/acme")
+
+
 def test_companies_without_a_webhook_or_on_a_day_off_get_nothing(plant, receivers):
     robot = receivers()
     assert run(utc(7, 5)) == (0, 0, 0)
