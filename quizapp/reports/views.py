@@ -23,6 +23,7 @@ SECTIONS = [
     ("reports.incidents", _l("Incidents")),
     ("reports.supervision", _l("Supervision list")),
     ("admin.town", _l("Town view")),
+    ("reports.periodic", _l("Weekly and monthly reports")),
     ("reports.digest", _l("Daily digest")),
 ]
 
@@ -33,4 +34,4 @@ def _reports_nav():
 
 
 # The parts register their routes on `bp` when imported.
-from quizapp.reports import compare, dashboard, digest, incidents, supervision  # noqa: E402,F401
+from quizapp.reports import compare, dashboard, digest, incidents, periodic, supervision  # noqa: E402,F401

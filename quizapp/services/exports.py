@@ -210,3 +210,63 @@ def render(report: Report, fmt: str) -> bytes:
 
 def filename(company_code: str, report: Report, fmt: str) -> str:
     return f"{company_code}-{report.slug}-{report.first.isoformat()}-{report.last.isoformat()}.{fmt}"
+
+
+# --- Workbooks of several sheets (services.periodic: the weekly and monthly reports) ----------------
+
+@dataclass(frozen=True)
+class Typed:
+    """A cell whose kind is not its column's: on a summary sheet one row holds a share, the next a
+    count or an amount of money."""
+
+    value: Any
+    kind: str = "text"
+
+
+# NUMBER_FORMATS, plus amounts in yuan and changes in percentage points (5.0 = five points).
+SHEET_FORMATS = {**NUMBER_FORMATS, "money": "#,##0.00", "points": "+0.0;-0.0;0.0"}
+
+
+def sheet_title(report: Report) -> str:
+    """A sheet's name: the report's title without the characters Excel refuses ([]:*?/\\), at
+    most 31 characters."""
+    return "".join(ch for ch in str(report.title) if ch not in "[]:*?/\\")[:31] or report.slug
+
+
+def write_sheet(sheet, report: Report) -> None:
+    """One report on one sheet, laid out as to_xlsx lays out its one sheet (a bold header row,
+    frozen, a filter, columns as wide as their content, no cell a spreadsheet could run as a
+    formula); a Typed value brings its own kind and number format."""
+    headers = [neutralise(str(c.header)) for c in report.columns]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8F0FB")
+    widths = [display_width(h) for h in headers]
+    for row_number, row in enumerate(report.rows, start=2):
+        for i, (value, column) in enumerate(zip(row, report.columns)):
+            kind = value.kind if isinstance(value, Typed) else column.kind
+            value = value.value if isinstance(value, Typed) else value
+            if kind == "text" and value is not None:
+                value = neutralise(str(value))
+            cell = sheet.cell(row=row_number, column=i + 1, value=value)
+            if kind in SHEET_FORMATS and value is not None:
+                cell.number_format = SHEET_FORMATS[kind]
+            shown = len("2026-01-01") if kind == "date" else display_width("" if value is None else str(value))
+            widths[i] = max(widths[i], shown if kind != "share" else 6)
+    for i in range(len(report.columns)):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(widths[i] + 2, 8), 60)
+    sheet.freeze_panes = "A2"
+    if report.rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def to_xlsx_book(reports: list[Report]) -> bytes:
+    """Several reports in one workbook, one sheet each, in the order given."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for report in reports:
+        write_sheet(workbook.create_sheet(sheet_title(report)), report)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
