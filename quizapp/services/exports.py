@@ -159,43 +159,10 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-NUMBER_FORMATS = {"share": "0.0%", "date": "yyyy-mm-dd", "int": "0"}
-
-
 def to_xlsx(report: Report) -> bytes:
     """One sheet: a bold header row, frozen so it stays on screen, a filter, and columns as wide
     as their content (within reason); shares as percentages and dates as dates."""
-    workbook = Workbook()
-    sheet = workbook.active
-    # Sheet names: at most 31 characters, none of []:*?/\ .
-    sheet.title = "".join(ch for ch in str(report.title) if ch not in "[]:*?/\\")[:31] or report.slug
-    headers = [neutralise(str(c.header)) for c in report.columns]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8F0FB")
-    widths = [display_width(h) for h in headers]
-    for row in report.rows:
-        values = []
-        for i, (value, column) in enumerate(zip(row, report.columns)):
-            if column.kind == "text" and value is not None:
-                value = neutralise(str(value))
-            values.append(value)
-            shown = len("2026-01-01") if column.kind == "date" else display_width("" if value is None else str(value))
-            widths[i] = max(widths[i], shown if column.kind != "share" else 6)
-        sheet.append(values)
-    for i, column in enumerate(report.columns, start=1):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = min(max(widths[i - 1] + 2, 8), 40)
-        if column.kind in NUMBER_FORMATS:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = NUMBER_FORMATS[column.kind]
-    sheet.freeze_panes = "A2"
-    if report.rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return to_xlsx_book([report])
 
 
 MIMETYPES = {
@@ -223,8 +190,8 @@ class Typed:
     kind: str = "text"
 
 
-# NUMBER_FORMATS, plus amounts in yuan and changes in percentage points (5.0 = five points).
-SHEET_FORMATS = {**NUMBER_FORMATS, "money": "#,##0.00", "points": "+0.0;-0.0;0.0"}
+# Cell formats by kind; amounts in yuan, and changes in percentage points (5.0 = five points).
+SHEET_FORMATS = {"share": "0.0%", "date": "yyyy-mm-dd", "int": "0", "money": "#,##0.00", "points": "+0.0;-0.0;0.0"}
 
 
 def sheet_title(report: Report) -> str:
@@ -234,9 +201,9 @@ def sheet_title(report: Report) -> str:
 
 
 def write_sheet(sheet, report: Report) -> None:
-    """One report on one sheet, laid out as to_xlsx lays out its one sheet (a bold header row,
-    frozen, a filter, columns as wide as their content, no cell a spreadsheet could run as a
-    formula); a Typed value brings its own kind and number format."""
+    """One report on one sheet: a bold header row, frozen, a filter, columns as wide as their
+    content, no cell a spreadsheet could run as a formula; a Typed value brings its own kind and
+    number format."""
     headers = [neutralise(str(c.header)) for c in report.columns]
     sheet.append(headers)
     for cell in sheet[1]:
