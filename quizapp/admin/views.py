@@ -52,4 +52,4 @@ def bank():
 
 
 # Parts of the town admin's pages kept in their own modules register their routes on `bp`.
-from quizapp.admin import deliveries, tokens, town  # noqa: E402,F401
+from quizapp.admin import accounts, audit_log, deliveries, organisation, tokens, town  # noqa: E402,F401
