@@ -131,11 +131,16 @@ def _dummy_hash() -> str:
 
 def load_account(user_id: str) -> Employee | StaffUser | None:
     """Flask-Login's user loader: 'e:<id>' is a worker, 's:<id>' a staff account. A deactivated
-    account loads as nobody, so a session it already has ends at its next request (Flask-Login
-    checks is_active only when signing in)."""
+    account, or one of a deactivated company, loads as nobody, so a session it already has (a
+    worker's weeks-long remember-me cookie) ends at its next request: Flask-Login checks
+    is_active only when signing in."""
     kind, _, raw = user_id.partition(":")
     if not raw.isdigit():
         return None
     model = {"e": Employee, "s": StaffUser}.get(kind)
     account = db.session.get(model, int(raw)) if model else None
-    return account if account is not None and account.active else None
+    if account is None or not account.active:
+        return None
+    if account.company_id is not None and not account.company.active:
+        return None
+    return account

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Company, Grid, StaffUser
 from tests.factories import make_company, make_staff
-from tests.web.helpers import read, sign_in_staff, sign_in_staff_in_english
+from tests.web.helpers import read, sign_in_staff, sign_in_staff_in_english, sign_in_worker
 
 
 @pytest.fixture
@@ -221,6 +221,19 @@ def test_moving_a_company_to_another_grid(admin, app, town):
         assert db.session.get(Company, town.company_a).grid_id == g2
     detail = last_audit(app, "admin.company.update")
     assert detail["grid"] == "g1 → g2" and detail["incidents_kept_in"] == "g1"
+
+
+def test_deactivating_a_company_signs_out_its_workers_and_staff(app, town):
+    # Three people, three browsers (pytest-flask's `client` keeps its last request's context).
+    admin, worker, staff = app.test_client(), app.test_client(), app.test_client()
+    sign_in_staff(admin, "admin")
+    sign_in_worker(worker, town.code_a, town.worker_a_no)
+    sign_in_staff(staff, "staff-a")
+    assert read(worker, "/today")[0] == 200 and read(staff, "/console/")[0] == 200
+    post(admin, f"/admin/companies/{town.company_a}/active", {"active": "0"})
+    assert worker.get("/today").status_code == 302  # signed out: back to the start
+    assert staff.get("/console/").location.startswith("/login")
+    post(admin, f"/admin/companies/{town.company_a}/active", {"active": "1"})
 
 
 def test_deactivating_a_company_says_what_it_does_and_stops_its_qr_code(admin, app, town):
