@@ -25,7 +25,7 @@ from quizapp.domain.comparison import CompanyFigures, DashboardQuery, Span, Stan
 from quizapp.domain.grading import is_workday
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser, TownSetting
-from quizapp.services.overview import companies_visible_to
+from quizapp.services.overview import companies_visible_to, visible_grids
 
 TARGET_KEY = "participation_target"
 COMPARE_CANDIDATES = 50  # the comparison picker lists this many; grid and name filters find the rest
@@ -60,13 +60,6 @@ def visible_scope(actor: StaffUser, grid_id: int | None = None) -> Scope:
     rows = db.session.execute(query.with_only_columns(Company.id, Company.name, Company.grid_id, Company.workdays))
     return Scope([CompanyInfo(cid, name, gid, grids[gid], workdays) for cid, name, gid, workdays in rows],
                  query.with_only_columns(Company.id).order_by(None))
-
-
-def visible_grids(actor: StaffUser) -> list[Grid]:
-    """The grids the account may filter by: an officer's own, or every grid for the town admin."""
-    if actor.role == "town_admin":
-        return list(db.session.scalars(select(Grid).order_by(Grid.code)))
-    return sorted(actor.grids, key=lambda g: g.code) if actor.role == "grid_officer" else []
 
 
 def participation_target() -> float:

@@ -16,13 +16,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import case, func, or_, select, true
 
 from quizapp.domain import incidents as rules
 from quizapp.domain.incidents import OTHER, ImportScope, ParsedIncidents, Problem, Record
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser, Topic
-from quizapp.services import audit, exports
+from quizapp.services import audit, exports, overview
 from quizapp.services.overview import companies_visible_to
 
 PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
@@ -75,11 +75,8 @@ class IncidentError(Exception):
 # --- scope ------------------------------------------------------------------------------------
 
 def visible_grids(actor: StaffUser) -> list[Grid]:
-    if actor.role == "town_admin":
-        return list(db.session.scalars(select(Grid).order_by(Grid.code)))
-    if actor.role == "grid_officer":
-        return sorted(actor.grids, key=lambda g: g.code)
-    return []
+    """Incidents are history: a deactivated grid's records stay readable."""
+    return overview.visible_grids(actor, include_inactive=True)
 
 
 def visible_companies(actor: StaffUser) -> list[Company]:
@@ -92,12 +89,12 @@ def _company_ids(actor: StaffUser):
 
 
 def _visible(actor: StaffUser):
-    """Incidents of a visible company, or of a visible grid as a whole."""
+    """Incidents of a visible company, or recorded in one of the officer's grids (a company that
+    moved to another grid leaves its records with the grid they happened in: docs/admin.md)."""
     if actor.role == "town_admin":
         return true()
     grid_ids = [g.id for g in visible_grids(actor)]
-    return or_(Incident.company_id.in_(_company_ids(actor)),
-               and_(Incident.company_id.is_(None), Incident.grid_id.in_(grid_ids)))
+    return or_(Incident.company_id.in_(_company_ids(actor)), Incident.grid_id.in_(grid_ids))
 
 
 def find_incident(actor: StaffUser, incident_id: int) -> Incident | None:

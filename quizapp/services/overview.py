@@ -32,6 +32,18 @@ def companies_visible_to(user: StaffUser):
     return query.where(False)
 
 
+def visible_grids(user: StaffUser, include_inactive: bool = False) -> list[Grid]:
+    """The grids the account may see, by code: an officer's own, every grid for the town admin.
+    Deactivated grids (which have no active company left) only for history: incidents."""
+    if user.role == "town_admin":
+        grids = list(db.session.scalars(select(Grid).order_by(Grid.code)))
+    elif user.role == "grid_officer":
+        grids = sorted(user.grids, key=lambda g: g.code)
+    else:
+        grids = []
+    return grids if include_inactive else [g for g in grids if g.active]
+
+
 @dataclass(frozen=True)
 class CompanyToday:
     company: Company

@@ -27,6 +27,7 @@ from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.services import audit, dashboard, exports
 from quizapp.services.incidents import fraud_types
+from quizapp.services.overview import visible_grids
 
 TOWN = "town"
 TOP = 5
@@ -83,7 +84,7 @@ def resolve_scope(actor: StaffUser, asked: str | None) -> ReportScope | None:
     """The scope a URL asks for (?scope=<grid id> or "town"); without one, an officer's first grid
     or, for the town admin, the whole town. None when the account may not see it: a grid outside
     an officer's grids, or the whole town for anyone but the town admin."""
-    grids = dashboard.visible_grids(actor)
+    grids = visible_grids(actor)
     town_allowed = actor.role == "town_admin"
     asked = (asked or "").strip()
     if not asked:

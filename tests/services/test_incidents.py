@@ -225,3 +225,13 @@ def test_the_export_lists_the_records_and_is_audited(town, english):
     assert log.actor_id == staff("officer-1").id and '"format": "csv"' in log.detail and "2026-11" in log.detail
     xlsx, _ = service.export_incidents(staff("admin"), Filter(date(2026, 11, 1)), "xlsx", "zh")
     assert xlsx.startswith(b"PK")
+
+
+def test_a_company_s_records_stay_readable_in_the_grid_they_were_recorded_in_after_a_move(town):
+    db.session.add(Incident(grid_id=grid("g1").id, company_id=town.company_a, month=date(2026, 10, 1),
+                            fraud_type="alpha", cases=2, loss_yuan=Decimal("10")))
+    db.session.get(Company, town.company_a).grid_id = grid("g2").id  # moved to grid g2
+    db.session.flush()
+    incident = db.session.scalar(select(Incident))
+    assert service.find_incident(staff("officer-1"), incident.id) is incident  # g1's officer: their record
+    assert service.find_incident(officer_2(), incident.id) is incident  # g2's officer: their company now
