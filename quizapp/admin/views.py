@@ -19,7 +19,7 @@ bp.before_request(guard_staff(TOWN_ADMIN))
 SECTIONS = [
     ("admin.index", _l("Today")),
     ("admin.grids", _l("Grids")),
-    ("admin.companies", _l("Companies")),
+    ("admin.companies", _l("Company list")),
     ("admin.accounts", _l("Accounts")),
     ("admin.tokens", _l("API tokens")),
     ("admin.deliveries", _l("Messages sent")),

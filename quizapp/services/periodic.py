@@ -305,7 +305,7 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
         sheets.append(exports.Report("grids", _l("Grids"), first, last, (
             C(_l("Grid")), C(_l("Companies"), "int"), *_figure_columns(), C(_l("Companies below target"), "int")),
             [(g.name, g.companies, *_figures(g), g.below_count) for g in report.grids]))
-    sheets.append(exports.Report("companies", _l("Companies"), first, last, (
+    sheets.append(exports.Report("companies", _l("Company list"), first, last, (
         C(_l("Grid")), C(_l("Company code")), C(_l("Company")), *_figure_columns(), C(_l("Below target"))),
         [(c.grid_name, c.code, c.name, *_figures(c), yes_no(c.below(report.target))) for c in report.companies]))
     incidents = report.incidents
