@@ -76,6 +76,14 @@ def ctx(app):
 
 
 @pytest.fixture
+def english(app):
+    """A request in English, for use cases whose words come from Flask-Babel (it reads the
+    reader's language from the request): messages in the source language, whatever the catalog."""
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        yield
+
+
+@pytest.fixture
 def bank(app):
     """A small bank (4 topics × 6 questions, some common, one family pair each) in the database."""
     # Its own short app context: a context held across requests would share `g` (and with it

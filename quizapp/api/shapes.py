@@ -64,6 +64,8 @@ def parameter_message(error: ParameterError) -> str:
     """Why a query parameter was refused, in words."""
     name, detail = error.parameter, error.detail
     messages = {
+        "unknown": lambda: _("This endpoint takes no parameter \"%(name)s\" (it takes: %(accepted)s).", name=name,
+                             accepted=detail),
         "repeated": lambda: _("Give \"%(name)s\" once.", name=name),
         "empty": lambda: _("\"%(name)s\" is empty.", name=name),
         "not_a_date": lambda: _("\"%(name)s\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01.", name=name),

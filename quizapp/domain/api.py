@@ -32,7 +32,7 @@ RANGE = ("from", "to")
 PAGING = ("limit", "offset")
 
 # Why a parameter was refused (the API layer words each one for people).
-REASONS = ("repeated", "empty", "not_a_date", "future", "after_to", "too_long", "not_an_id",
+REASONS = ("unknown", "repeated", "empty", "not_a_date", "future", "after_to", "too_long", "not_an_id",
            "not_a_flag", "not_a_number", "out_of_range")
 
 
@@ -161,9 +161,12 @@ def parse_paging(args: Mapping[str, Sequence[str]]) -> Paging:
 
 
 def parse_query(args: Mapping[str, Sequence[str]], accepted: Collection[str], today: date) -> Query:
-    """An endpoint's query parameters, checked. Parameters the endpoint does not take are ignored,
-    so a client may send one range to every endpoint (the list of grids takes none); each one it
+    """An endpoint's query parameters, checked: one the endpoint does not take is refused (a
+    misspelt filter such as `grid=` must not quietly answer for the whole town), and each one it
     takes must be given once and be well formed."""
+    for name in sorted(args):
+        if name not in accepted:
+            raise ParameterError(name, "unknown", ", ".join(accepted) or "-")
     grid_id = _one(args, "grid_id") if "grid_id" in accepted else None
     active = _one(args, "active") if "active" in accepted else None
     return Query(range=parse_range(args, today) if "from" in accepted else None,

@@ -79,8 +79,11 @@ def test_any_two_dates_give_a_valid_range_or_a_refusal_naming_a_parameter(a, b):
         assert span.first <= span.last <= TODAY and 1 <= span.days <= api.MAX_DAYS
 
 
-def test_parameters_an_endpoint_does_not_take_are_ignored():
-    query = api.parse_query(args(grid="3", limit="x", from_="2026-11-01"), ("from", "to"), TODAY)
+def test_a_parameter_the_endpoint_does_not_take_is_refused_naming_the_ones_it_takes():
+    with pytest.raises(api.ParameterError) as refusal:
+        api.parse_query(args(grid="3", from_="2026-11-01"), ("from", "to"), TODAY)
+    assert (refusal.value.parameter, refusal.value.reason, refusal.value.detail) == ("grid", "unknown", "from, to")
+    query = api.parse_query(args(from_="2026-11-01"), ("from", "to"), TODAY)
     assert query.range.first == date(2026, 11, 1) and query.grid_id is None and query.paging is None
 
 

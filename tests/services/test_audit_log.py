@@ -134,7 +134,7 @@ def test_rows_stamped_by_the_database_page_correctly_too():
     assert march_2.entries[0].at.strftime("%Y-%m-%d %H:%M") == "2026-03-02 00:00"  # local time
 
 
-def test_an_entry_says_who_what_and_the_detail(log):
+def test_an_entry_says_who_what_and_the_detail(log, english):
     audit.record(log["admin"], "export_ledger", {"format": "xlsx", "status": "open"})
     newest = audit.audit_page(AuditFilter(), per_page=1).entries[0]
     assert newest.who == "admin" and newest.username == "admin" and newest.token is None
@@ -144,7 +144,7 @@ def test_an_entry_says_who_what_and_the_detail(log):
     assert by_token.label == by_token.action  # an unknown code is shown as it is
 
 
-def test_the_csv_export_is_the_filtered_log_and_is_logged(log):
+def test_the_csv_export_is_the_filtered_log_and_is_logged(log, english):
     data, name = audit.export_audit(log["admin"], AuditFilter(action="api.", first=date(2026, 2, 28)),
                                     date(2026, 3, 5))
     assert data.startswith(b"\xef\xbb\xbf") and name == "audit-2026-02-28-2026-03-01.csv"

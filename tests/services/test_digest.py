@@ -174,7 +174,7 @@ def test_a_day_off_expects_nothing(day_in_town):
     sunday = DAY + timedelta(days=5)
     [grid] = service.figures(staff("officer-1"), sunday).grids
     assert grid.expected == 0 and grid.participation is None
-    assert "not a workday" in service.compose(service.figures(staff("officer-1"), sunday)).text
+    assert "非工作日" in service.compose(service.figures(staff("officer-1"), sunday)).text
 
 
 def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(day_in_town, mailbox, robots,
@@ -188,7 +188,7 @@ def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(da
 
     by_recipient = {tuple(to): message for to, message in mailbox.messages}
     mine = by_recipient[("officer1@town.example",)]
-    assert mine["Subject"] == "大岭山镇 anti-fraud daily report 2026-11-24 · 网格一"
+    assert mine["Subject"] == "大岭山镇反诈日报 2026-11-24 · 网格一"  # the town's language
     assert mine["From"] == "digest@town.example"
     text = mine.get_body(("plain",)).get_content()
     html = mine.get_body(("html",)).get_content()
@@ -197,7 +197,7 @@ def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(da
         assert "网格一" in body and "甲厂" in body and "50%" in body
         assert "网格二" not in body and "乙厂" not in body
         assert not any(worker in body for worker in WORKERS)
-    assert "1 of 2" in text and "7,500.50" in text and "7,000" in text
+    assert "应答2次，完成1次" in text and "7,500.50" in text and "7,000" in text
     assert "https://" not in text  # no QUIZAPP_BASE_URL: no link
 
     theirs = by_recipient[("officer2@town.example",)]
@@ -340,7 +340,7 @@ def test_a_long_digest_is_cut_to_what_the_robot_accepts_keeping_the_link(day_in_
     message = service.compose(service.figures(staff("admin"), DAY))
     content = message.webhook_body()["text"]["content"]
     assert len(content.encode()) <= 2000 and len(message.text.encode()) > 2000
-    assert content.startswith("Anti-fraud daily report 2026-11-24") and "…" in content
+    assert content.startswith("反诈日报 2026-11-24") and "…" in content
     assert content.rstrip().splitlines()[-2].endswith("https://fzd.example.gov.cn/admin/town")
 
 

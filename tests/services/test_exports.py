@@ -25,12 +25,6 @@ def zh(app):
         yield
 
 
-@pytest.fixture
-def en(app):
-    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
-        yield
-
-
 def read_csv(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf")
     text = data[3:].decode("utf-8")
@@ -76,14 +70,14 @@ def test_by_day_has_one_row_per_day_with_translated_headers(floor, zh):
     assert rows[1][4] == ""  # Sunday 11-22 is a day off: no participation, not 0%
 
 
-def test_headers_follow_the_readers_language(floor, en):
+def test_headers_follow_the_readers_language(floor, english):
     report = exports.build(staff(), "by-team", TODAY, 7)
     assert read_csv(to_csv(report))[0][:2] == ["Team", "Active workers"]
     sheet = read_xlsx(to_xlsx(report))
     assert sheet["A1"].value == "Team" and sheet.title == "Completion by team"
 
 
-def test_by_worker_counts_expected_workdays_and_never_lists_another_companys_workers(floor, en):
+def test_by_worker_counts_expected_workdays_and_never_lists_another_companys_workers(floor, english):
     for offset in range(3):
         take_quiz(floor["a"], TODAY - timedelta(days=offset))
         take_quiz(floor["b"], TODAY - timedelta(days=offset))
@@ -102,7 +96,7 @@ def test_by_worker_counts_expected_workdays_and_never_lists_another_companys_wor
     assert "B001" not in content and "李小红" not in content
 
 
-def test_a_worker_who_left_but_took_quizzes_in_the_period_is_listed_as_inactive(floor, en):
+def test_a_worker_who_left_but_took_quizzes_in_the_period_is_listed_as_inactive(floor, english):
     take_quiz(floor["a3"], TODAY - timedelta(days=2))
     floor["a3"].active = False
     db.session.commit()
@@ -110,7 +104,7 @@ def test_a_worker_who_left_but_took_quizzes_in_the_period_is_listed_as_inactive(
     assert rows["A011"][4:7] == ["inactive", "0", "1"] and rows["A011"][7] == ""
 
 
-def test_by_team_sums_the_period(floor, en):
+def test_by_team_sums_the_period(floor, english):
     take_quiz(floor["a"], TODAY)
     take_quiz(floor["a3"], TODAY, wrong=5)
     rows = read_csv(to_csv(exports.build(staff(), "by-team", TODAY, 7)))
@@ -119,6 +113,6 @@ def test_by_team_sums_the_period(floor, en):
     assert len(rows) == 3  # company B's 乙车间 is not there
 
 
-def test_file_names_name_the_company_report_and_period(floor, en):
+def test_file_names_name_the_company_report_and_period(floor, english):
     report = exports.build(staff(), "by-day", TODAY, 30)
     assert exports.filename("acme", report, "xlsx") == "acme-by-day-2026-10-30-2026-11-28.xlsx"

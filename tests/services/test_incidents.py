@@ -18,12 +18,6 @@ from tests.factories import make_staff
 pytestmark = pytest.mark.usefixtures("ctx")
 
 
-@pytest.fixture
-def english(app):
-    """Words come from Flask-Babel, which needs a request (the reader's language)."""
-    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
-        yield
-
 TODAY = date(2026, 11, 24)
 HEADER = "月份,网格,企业编码,诈骗类型,案件数,损失金额(元),备注\r\n"
 

@@ -21,13 +21,6 @@ pytestmark = pytest.mark.usefixtures("ctx")
 TODAY = date(2026, 11, 24)
 
 
-@pytest.fixture
-def english(app):
-    """Messages in the source language, whatever the catalog holds."""
-    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
-        yield
-
-
 def staff(username: str) -> StaffUser:
     return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
 

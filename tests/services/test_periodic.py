@@ -18,19 +18,11 @@ from quizapp.services import periodic, quiz
 from quizapp.services.rollups import rebuild_company_day
 from tests.factories import make_company, make_staff
 
-pytestmark = pytest.mark.usefixtures("ctx")
+pytestmark = pytest.mark.usefixtures("ctx", "english")
 
 TODAY = date(2026, 11, 25)  # a Wednesday: the last complete week is 16-22 November
 WEEK = containing("week", date(2026, 11, 16))
 WORKER_TEXT = ("王小明", "李小红", "张新来", "A001", "A002", "B001")
-
-
-@pytest.fixture(autouse=True)
-def en(app):
-    """A request in English (the report's words need a request's language): sheet names and
-    headers in the source language."""
-    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
-        yield
 
 
 def staff(username: str) -> StaffUser:

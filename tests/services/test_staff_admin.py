@@ -149,7 +149,7 @@ def test_a_new_webhook_address_is_logged_without_its_key(org):
     assert "secret-key" not in audit_rows("admin.account.update")[0].detail
 
 
-def test_the_admin_cannot_change_their_own_role_or_deactivate_themselves(org):
+def test_the_admin_cannot_change_their_own_role_or_deactivate_themselves(org, english):
     admin = org["admin"]
     with pytest.raises(AccountError) as refused:
         staff_admin.update_account(admin, admin, AccountInput("admin", "grid_officer", grid_ids=[org["g1"].id]))
@@ -160,7 +160,7 @@ def test_the_admin_cannot_change_their_own_role_or_deactivate_themselves(org):
     assert admin.active and admin.role == "town_admin"
 
 
-def test_the_last_active_town_admin_stays(org):
+def test_the_last_active_town_admin_stays(org, english):
     deputy = make_staff("deputy", "town_admin")
     staff_admin.set_active(deputy, org["admin"], False)  # two admins: one may go
     with pytest.raises(AccountError) as refused:

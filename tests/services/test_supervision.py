@@ -21,12 +21,6 @@ TODAY = date(2026, 11, 24)  # a Tuesday
 LOW_WEEK = [date(2026, 11, d) for d in (18, 19, 20, 21, 23)]  # the last five workdays (Mon-Sat) before it
 
 
-@pytest.fixture
-def english(app):
-    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
-        yield
-
-
 def staff(username: str) -> StaffUser:
     return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
 

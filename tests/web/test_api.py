@@ -288,7 +288,7 @@ def test_incidents_by_month_with_losses_in_yuan(app, client, town, token):
     ("from=2026-13-01", "from", "not_a_date"), ("to=tomorrow", "to", "not_a_date"),
     ("from=2026-03-02&to=2026-03-01", "from", "after_to"), ("from=2024-01-01&to=2025-12-31", "from", "too_long"),
     ("grid_id=x", "grid_id", "not_an_id"), ("limit=0", "limit", "out_of_range"),
-    ("from=2026-01-01&from=2026-01-02", "from", "repeated")])
+    ("from=2026-01-01&from=2026-01-02", "from", "repeated"), ("grid=1", "grid", "unknown")])
 def test_a_bad_parameter_is_400_naming_it_and_why(client, town, token, query, parameter, reason):
     status, body, _ = call(client, f"/api/v1/companies/summary?{query}", token)
     assert status == 400
