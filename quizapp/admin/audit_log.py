@@ -2,7 +2,7 @@
 (the admin blueprint's guard): newest first, filtered by action, account or API token and dates,
 paged by keyset, and exported as CSV (which is itself logged).
 
-Routes are added on quizapp.admin.views.bp; the queries live in services.audit.
+Routes are added on quizapp.admin.views.bp; the queries live in services.audit_log.
 """
 
 from io import BytesIO
@@ -14,7 +14,7 @@ from flask_login import current_user
 from quizapp.admin.views import bp
 from quizapp.domain.audit import ACTION_FAMILIES, parse_day
 from quizapp.extensions import db
-from quizapp.services import audit, exports
+from quizapp.services import audit_log as log, exports
 from quizapp.services.clock import local_today
 
 
@@ -23,15 +23,15 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _filter() -> audit.AuditFilter:
+def _filter() -> log.AuditFilter:
     first, last = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
     if first and last and first > last:
         first, last = last, first
-    return audit.AuditFilter(action=request.args.get("action", "")[:60], account=request.args.get("account", "")[:64],
+    return log.AuditFilter(action=request.args.get("action", "")[:60], account=request.args.get("account", "")[:64],
                              token_id=_int_arg("token"), first=first, last=last)
 
 
-def _filter_args(chosen: audit.AuditFilter) -> dict:
+def _filter_args(chosen: log.AuditFilter) -> dict:
     return {"action": chosen.action, "account": chosen.account, "token": chosen.token_id or "",
             "from": chosen.first.isoformat() if chosen.first else "",
             "to": chosen.last.isoformat() if chosen.last else ""}
@@ -40,19 +40,19 @@ def _filter_args(chosen: audit.AuditFilter) -> dict:
 @bp.get("/audit", endpoint="audit")
 def audit_log():
     chosen = _filter()
-    page = audit.audit_page(chosen, before=_int_arg("before"), after=_int_arg("after"))
-    return render_template("admin/audit.html", page=page, args=_filter_args(chosen), tokens=audit.tokens(),
-                           families=[(f, audit.FAMILY_LABELS[f]) for f in ACTION_FAMILIES])
+    page = log.audit_page(chosen, before=_int_arg("before"), after=_int_arg("after"))
+    return render_template("admin/audit.html", page=page, args=_filter_args(chosen), tokens=log.tokens(),
+                           families=[(f, log.FAMILY_LABELS[f]) for f in ACTION_FAMILIES])
 
 
 @bp.get("/audit/export.csv")
 def audit_export():
     chosen = _filter()
     try:
-        data, name = audit.export_audit(current_user, chosen, local_today())
-    except audit.TooManyRows:
+        data, name = log.export_audit(current_user, chosen, local_today())
+    except log.TooManyRows:
         flash(_("More than %(n)s rows match: choose a shorter date range and export again.",
-                n=f"{audit.EXPORT_LIMIT:,}"), "error")
+                n=f"{log.EXPORT_LIMIT:,}"), "error")
         return redirect(url_for("admin.audit", **_filter_args(chosen)))
     db.session.commit()  # the "export.audit" row
     response = send_file(BytesIO(data), mimetype=exports.MIMETYPES["csv"], as_attachment=True, download_name=name)

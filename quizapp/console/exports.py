@@ -9,9 +9,9 @@ from flask_login import current_user
 from quizapp.auth.forms import LogoutForm
 from quizapp.console.views import bp
 from quizapp.domain.trends import PERIODS, parse_days
+from quizapp.extensions import db
 from quizapp.services import exports as reports
 from quizapp.services.clock import local_today
-from quizapp.services.trends import staff_company
 
 FORMAT = '<any(csv, xlsx):fmt>'
 
@@ -23,9 +23,9 @@ def exports():
 
 
 def _download(report: str, fmt: str):
-    built = reports.build(current_user, report, local_today(), parse_days(request.args.get("days")))
-    response = send_file(BytesIO(reports.render(built, fmt)), mimetype=reports.MIMETYPES[fmt], as_attachment=True,
-                         download_name=reports.filename(staff_company(current_user).code, built, fmt))
+    data, name = reports.download(current_user, report, fmt, local_today(), parse_days(request.args.get("days")))
+    db.session.commit()  # the audit row
+    response = send_file(BytesIO(data), mimetype=reports.MIMETYPES[fmt], as_attachment=True, download_name=name)
     # Names and results of workers: nothing for shared caches or the browser's disk cache.
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -26,7 +26,7 @@ from quizapp.domain.trends import period, workdays_between, worker_participation
 from quizapp.domain.metrics import share
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
-from quizapp.services import trends
+from quizapp.services import audit, trends
 from quizapp.domain.spreadsheet import looks_like_formula
 
 REPORTS = ("by-day", "by-worker", "by-team")
@@ -177,6 +177,15 @@ def render(report: Report, fmt: str) -> bytes:
 
 def filename(company_code: str, report: Report, fmt: str) -> str:
     return f"{company_code}-{report.slug}-{report.first.isoformat()}-{report.last.isoformat()}.{fmt}"
+
+
+def download(actor: StaffUser, report: str, fmt: str, today: date, days: int) -> tuple[bytes, str]:
+    """A company staff member's export as a file and its name; written to the audit log, since a
+    by-worker export carries names and results (the caller commits)."""
+    built = build(actor, report, today, days)
+    company = trends.staff_company(actor)
+    audit.record(actor, "export.console", {"company": company.code, "report": report, "days": days, "format": fmt})
+    return render(built, fmt), filename(company.code, built, fmt)
 
 
 # --- Workbooks of several sheets (services.periodic: the weekly and monthly reports) ----------------

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
-from quizapp.services import audit
+from quizapp.services import audit_log
 from tests.web.helpers import read, sign_in_staff, sign_in_staff_in_english
 
 
@@ -82,7 +82,7 @@ def links(page: str, word: str) -> list[str]:
 
 def test_paging_older_and_newer(admin, logged):
     _, first = read(admin, "/admin/audit?action=admin.")
-    assert first.count("<tr>") - 1 == audit.PER_PAGE and "bulk-119" in first and "bulk-069" not in first
+    assert first.count("<tr>") - 1 == audit_log.PER_PAGE and "bulk-119" in first and "bulk-069" not in first
     assert links(first, "after") == [] and len(links(first, "before")) == 1
     assert "action=admin." in links(first, "before")[0]  # the filter is kept
     _, second = read(admin, links(first, "before")[0])
@@ -110,7 +110,7 @@ def test_the_export_is_the_filtered_log_and_is_logged(app, admin, logged):
 
 
 def test_an_export_too_large_is_refused_with_a_message(app, admin, logged, monkeypatch):
-    monkeypatch.setattr(audit, "EXPORT_LIMIT", 50)
+    monkeypatch.setattr(audit_log, "EXPORT_LIMIT", 50)
     response = admin.get("/admin/audit/export.csv?action=admin.", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "More than 50 rows match" in page and "admin." in page

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Employee
+from quizapp.models import AuditLog, Employee
 from quizapp.services.clock import local_today
 from tests.factories import take_quiz
 from tests.web.helpers import sign_in_staff
@@ -87,6 +88,15 @@ def test_exports_of_one_company_never_hold_another_companys_workers(client, quiz
         _, data = download(client, "/console/exports/by-worker.csv")
         assert mine[0] in data.decode("utf-8-sig") and mine[1] in data.decode("utf-8-sig")
         client.post("/logout").close()
+
+
+def test_every_download_is_written_to_the_audit_log(app, client, quizzes):
+    sign_in_staff(client, "staff-a")
+    download(client, "/console/exports/by-worker.xlsx?days=30")
+    with app.app_context():
+        row = db.session.scalar(select(AuditLog).where(AuditLog.action == "export.console"))
+        assert row.actor_id is not None
+        assert '"company": "acme"' in row.detail and '"report": "by-worker"' in row.detail and "xlsx" in row.detail
 
 
 def test_an_unknown_format_or_report_is_not_found(client, quizzes):
