@@ -14,7 +14,7 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.console.forms_settings import _webhook as webhook_rule
+from quizapp.validators import robot_webhook
 from quizapp.services.staff_admin import MAX_PASSWORD_LENGTH, ROLE_LABELS, is_email, password_problem
 
 
@@ -39,7 +39,7 @@ class AccountEditForm(FlaskForm):
     webhook_url = StringField(_l("WeChat Work group robot webhook for the daily numbers (optional)"),
                               filters=[_strip], validators=[
                                   Optional(), Length(max=500, message=_l("The address is at most 500 characters.")),
-                                  webhook_rule])
+                                  robot_webhook])
 
     def fill_choices(self, companies, grids) -> None:
         inactive = _l("inactive")

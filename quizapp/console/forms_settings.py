@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectMultipleField, StringField
@@ -19,8 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.domain.reminders import is_http_url, is_wechat_webhook
 from quizapp.services.company_settings import SettingsChange, ShiftRow
+from quizapp.validators import robot_webhook
 
 WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
     (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")), start=1)]
@@ -76,14 +75,6 @@ class ShiftRowForm(Form):
         return ShiftRow(int(self.id.data) if self.id.data else None, self.name.data, parse_hhmm(self.starts_at.data))
 
 
-def _webhook(form, field) -> None:
-    url = field.data or ""
-    if is_wechat_webhook(url) or (current_app.config.get("TESTING") and is_http_url(url)):
-        return
-    raise ValidationError(_l("The webhook must be a WeChat Work group robot address: "
-                             "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=... (copy it from the robot's settings)."))
-
-
 class SettingsForm(FlaskForm):
     name = StringField(_l("Company name, as workers see it"), filters=[_strip],
                        validators=[DataRequired(message=_l("Give the company's name.")),
@@ -96,7 +87,7 @@ class SettingsForm(FlaskForm):
     shifts = FieldList(FormField(ShiftRowForm))
     webhook_url = StringField(_l("WeChat Work group robot webhook (optional)"), filters=[_strip],
                               validators=[Optional(), Length(max=500, message=_l("The address is at most 500 characters.")),
-                                          _webhook])
+                                          robot_webhook])
     remind_minutes = IntegerField(
         _l("Send reminders this many minutes before a shift starts"),
         validators=[InputRequired(message=_l("Minutes before a shift must be a whole number from 5 to 180.")),

@@ -14,7 +14,7 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 # The reminders' webhook rule, shared rather than written twice.
-from quizapp.console.forms_settings import _webhook as robot_address
+from quizapp.validators import robot_webhook
 from quizapp.domain.digest import MAX_EMAIL, is_email
 
 
@@ -33,7 +33,7 @@ class DigestAddressForm(FlaskForm):
     email = StringField(_l("E-mail address (optional)"), filters=[_strip], validators=[
         Optional(), Length(max=MAX_EMAIL, message=_l("The address is at most 254 characters.")), _email])
     webhook_url = StringField(_l("WeChat Work group robot webhook (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=500, message=_l("The address is at most 500 characters.")), robot_address])
+        Optional(), Length(max=500, message=_l("The address is at most 500 characters.")), robot_webhook])
 
 
 class SendTestForm(FlaskForm):
