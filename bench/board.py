@@ -80,6 +80,20 @@ def seed(workers: int, done_share: float, history_days: int) -> None:
     db.session.commit()
 
 
+def bench_app(folder: str):
+    """The app on a fresh, migrated SQLite database in `folder` (CSRF and limits off)."""
+    from flask_migrate import upgrade
+
+    from quizapp import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench",
+                      "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+                      "REMEMBER_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+    return app
+
+
 def timed(client, path: str, runs: int) -> list[float]:
     with client.get(path) as warm:
         assert warm.status_code == 200, (path, warm.status_code)
@@ -101,17 +115,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from quizapp import create_app
     from quizapp.extensions import db
 
     with tempfile.TemporaryDirectory(prefix="quizapp-bench-board-") as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench",
-                          "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-                          "REMEMBER_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
+        app = bench_app(folder)
         with app.app_context():
-            upgrade()
             started = time.perf_counter()
             seed(args.workers, args.done, args.history_days)
             attempts = db.session.scalar(db.text("SELECT count(*) FROM attempt"))

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from board import seed, timed  # noqa: E402  (the board benchmark's company and timer)
+from board import bench_app, seed, timed  # noqa: E402  (the board benchmark's company and timer)
 
 PATH = "/console/trends?days=90"
 
@@ -73,20 +73,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from quizapp import create_app
     from quizapp.extensions import db
     from quizapp.models import Company
     from quizapp.services.clock import local_today
     from quizapp.services.rollups import rebuild_company_day
 
     with tempfile.TemporaryDirectory(prefix="quizapp-bench-trends-") as folder:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench",
-                          "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-                          "REMEMBER_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
+        app = bench_app(folder)
         with app.app_context():
-            upgrade()
             started = time.perf_counter()
             seed(args.workers, args.done, args.history_days)
             answers = add_answers()
