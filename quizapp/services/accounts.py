@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
@@ -138,7 +139,8 @@ def load_account(user_id: str) -> Employee | StaffUser | None:
     if not raw.isdigit():
         return None
     model = {"e": Employee, "s": StaffUser}.get(kind)
-    account = db.session.get(model, int(raw)) if model else None
+    # One query for the account and its company, on every request (the quiz's hot path too).
+    account = db.session.get(model, int(raw), options=[joinedload(model.company)]) if model else None
     if account is None or not account.active:
         return None
     if account.company_id is not None and not account.company.active:
