@@ -15,7 +15,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.validators import robot_webhook
-from quizapp.services.staff_admin import MAX_PASSWORD_LENGTH, ROLE_LABELS, is_email, password_problem
+from quizapp.domain.digest import is_email
+from quizapp.services.staff_admin import MAX_PASSWORD_LENGTH, ROLE_LABELS, password_problem
 
 
 def _strip(value):

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Iterable
 from urllib.parse import parse_qsl, urlsplit
-from zoneinfo import ZoneInfo
 
 from quizapp.domain import metrics
 
@@ -24,7 +23,7 @@ KEY_PREFIX = "digest:"
 TRIAL_PREFIX = "test:"
 FLAGGED_SHOWN = 10  # company names listed per grid; the rest are counted ("and 3 more")
 # user@host.tld, no spaces, one "@": what a digest can be sent to (the SMTP server has the last word).
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 MAX_EMAIL = 254
 
 
@@ -96,32 +95,10 @@ def key_label(key: str) -> str:
     return key
 
 
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The local date as naive UTC instants [start, end), as the database stores times."""
-    start = datetime.combine(day, time(), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
-    return (start.astimezone(timezone.utc).replace(tzinfo=None), end.astimezone(timezone.utc).replace(tzinfo=None))
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def percent(value: float | None) -> str:
-    """A share as a whole percentage ("45%"), or "–" when there is nothing to divide by."""
-    return "–" if value is None else f"{value * 100:.0f}%"
-
-
 def yuan(amount: Decimal | float | int) -> str:
     """An amount of yuan with thousands separators, without needless decimals: 12,500 or 99.50."""
     value = Decimal(str(amount)).quantize(Decimal("0.01"))
     return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
-def shown_names(names: Iterable[str], limit: int = FLAGGED_SHOWN) -> tuple[list[str], int]:
-    """The first `limit` names, and how many more there are."""
-    names = list(names)
-    return names[:limit], max(len(names) - limit, 0)
 
 
 def fit(lines: list[str], footer: list[str], max_bytes: int) -> str:

@@ -46,3 +46,9 @@ def average_score(days: list[DayFigures]) -> float | None:
 def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
     """Share of active workers with at least one finished official quiz in the period."""
     return share(workers_with_a_quiz, active_workers)
+
+
+def percent(value: float | None) -> str:
+    """A share as people read it in a message: a whole percentage ("45%"), or "–" when there was
+    nothing to divide by."""
+    return "–" if value is None else f"{value * 100:.0f}%"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 # Lower case only: the code is part of a URL, and the incident import matches codes case-blind.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -102,8 +102,7 @@ def per_quiz_ok(value: int | None) -> bool:
     return value is not None and PER_QUIZ_MIN <= value <= PER_QUIZ_MAX
 
 
-@dataclass(frozen=True)
-class NameList:
+class NameList(NamedTuple):
     """A few names to quote in a message, and how many more there are."""
 
     shown: list[str]
@@ -111,6 +110,7 @@ class NameList:
 
 
 def name_list(names: Iterable[str], limit: int = 5) -> NameList:
+    """The first `limit` names, and how many more there are."""
     names = list(names)
     return NameList(names[:limit], max(len(names) - limit, 0))
 

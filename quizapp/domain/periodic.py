@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from quizapp.domain import metrics
+from quizapp.domain.incidents import add_months
 from quizapp.domain.comparison import Span, Tally, change
 
 KINDS = ("week", "month")
@@ -24,11 +25,6 @@ EARLIEST = date(2000, 1, 1)  # nothing older is asked for; keeps date arithmetic
 
 
 # --- periods ------------------------------------------------------------------------------------
-
-def _add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
 
 @dataclass(frozen=True)
 class Period:
@@ -72,7 +68,7 @@ def containing(kind: str, day: date) -> Period:
         return Period("week", monday, monday + timedelta(days=6))
     if kind == "month":
         first = day.replace(day=1)
-        return Period("month", first, _add_months(first, 1) - timedelta(days=1))
+        return Period("month", first, add_months(first, 1) - timedelta(days=1))
     raise ValueError(kind)
 
 

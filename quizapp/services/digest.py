@@ -24,6 +24,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from quizapp.domain import digest as rules
+from quizapp.domain.audit import utc_bounds
+from quizapp.domain.incidents import month_start
+from quizapp.domain.metrics import percent
+from quizapp.domain.organisation import name_list
 from quizapp.domain.reminders import MAX_CONTENT_BYTES, webhook_body
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, Grid, Incident, StaffUser, SupervisionCase
@@ -87,11 +91,11 @@ def figures(actor: StaffUser, day: date) -> rules.Digest:
             select(Company.grid_id, Company.name).join(SupervisionCase, SupervisionCase.company_id == Company.id)
             .where(SupervisionCase.opened_on == day, Company.id.in_(visible)).order_by(Company.name)):
         flagged.setdefault(grid_id, []).append(name)
-    start, end = rules.day_bounds(day, town_zone())
-    month_first = rules.day_bounds(rules.month_start(day), town_zone())[0]
+    after, until = utc_bounds(day, day, town_zone())
+    month_after = utc_bounds(month_start(day), None, town_zone())[0]
     # Both count records by when they were entered, so the day's are always part of the month's.
-    today = _incidents(grid_ids, Incident.created_at >= start, Incident.created_at < end)
-    month = _incidents(grid_ids, Incident.created_at >= month_first, Incident.created_at < end)
+    today = _incidents(grid_ids, Incident.created_at > after, Incident.created_at <= until)
+    month = _incidents(grid_ids, Incident.created_at > month_after, Incident.created_at <= until)
     lines = []
     for grid in grids:
         own = [r for r in rows if r.grid_id == grid.id]
@@ -133,12 +137,12 @@ def _block(grid: rules.GridDay, target: float) -> list[str]:
     lines = [f"【{grid.name}】"]
     if grid.expected:
         lines.append(_("Participation: %(share)s (%(done)d of %(expected)d expected quizzes done)",
-                       share=rules.percent(grid.participation), done=grid.done, expected=grid.expected))
+                       share=percent(grid.participation), done=grid.done, expected=grid.expected))
     else:
         lines.append(_("Participation: no quiz expected (not a workday)"))
     lines.append(_("Companies: %(companies)d, of which %(below)d below the %(target)s target (30-day participation)",
-                   companies=grid.companies, below=grid.below_target, target=rules.percent(target)))
-    shown, more = rules.shown_names(grid.flagged)
+                   companies=grid.companies, below=grid.below_target, target=percent(target)))
+    shown, more = name_list(grid.flagged, rules.FLAGGED_SHOWN)
     if shown:
         names = "、".join(shown) + (" " + _("and %(n)d more", n=more) if more else "")
         lines.append(_("Newly on the supervision list: %(names)s", names=names))
@@ -167,8 +171,8 @@ def compose(digest: rules.Digest) -> Message:
         footer.append(_("Participation = finished official quizzes ÷ active workers expected that day. "
                         "Aggregates only: no worker is named."))
         html = current_app.jinja_env.get_template("reports/digest_email.html").render(
-            digest=digest, subject=subject, percent=rules.percent, yuan=rules.yuan,
-            shown_names=rules.shown_names)
+            digest=digest, subject=subject, percent=percent, yuan=rules.yuan,
+            shown_names=lambda names: name_list(names, rules.FLAGGED_SHOWN))
     return Message(subject=subject, lines=tuple(lines), footer=tuple(footer), html=html)
 
 

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from quizapp.domain.digest import is_email
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, StaffUser, officer_grids
 from quizapp.models.org import ROLES
@@ -36,7 +37,6 @@ ROLE_LABELS = {
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 # Readable when handed over on paper or read out: no 0/O, 1/l/I.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PER_PAGE = 50
@@ -65,11 +65,6 @@ def password_problem(password: str):
     if not password.strip():
         return _l("A password cannot be only spaces.")
     return None
-
-
-def is_email(text: str) -> bool:
-    """An e-mail address's shape: something@domain.tld, no spaces (delivery proves the rest)."""
-    return len(text) <= 254 and bool(EMAIL.match(text))
 
 
 # --- Listing -------------------------------------------------------------------------------------

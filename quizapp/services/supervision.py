@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from quizapp.domain import supervision as rules
+from quizapp.domain.metrics import percent
 from quizapp.domain.supervision import Day, Flag, Rules
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
@@ -38,10 +39,6 @@ KIND_LABELS = {"yuetan": _l("Formal talk (约谈)"), "visit": _l("Visit"), "talk
 
 class CaseError(Exception):
     """Something the actor may not do to a case; the message is for the page."""
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
 
 
 # --- the rules' settings ------------------------------------------------------------------------
@@ -71,12 +68,12 @@ def describe(flag: Flag) -> str:
     f = flag.figures
     if flag.rule == rules.PARTICIPATION:
         return _("Participation under %(target)s on each of the last %(n)s workdays (%(first)s to %(last)s): "
-                 "%(shares)s.", target=_pct(f["target"]), n=f["workdays"], first=f["first"].isoformat(),
-                 last=f["last"].isoformat(), shares=", ".join(_pct(s) for s in f["shares"]))
+                 "%(shares)s.", target=percent(f["target"]), n=f["workdays"], first=f["first"].isoformat(),
+                 last=f["last"].isoformat(), shares=", ".join(percent(s) for s in f["shares"]))
     if flag.rule == rules.KNOWLEDGE:
         return _("Knowledge index %(now)s over the last %(days)s days (%(answers_now)s common answers), down "
                  "%(drop)s points from %(before)s over the %(days)s days before (%(answers_before)s answers).",
-                 now=_pct(f["now"]), before=_pct(f["before"]), drop=f"{f['drop'] * 100:.0f}", days=f["days"],
+                 now=percent(f["now"]), before=percent(f["before"]), drop=f"{f['drop'] * 100:.0f}", days=f["days"],
                  answers_now=f["answers_now"], answers_before=f["answers_before"])
     return _("%(cases)s fraud cases in %(first)s to %(last)s, against %(before)s in %(year_first)s to "
              "%(year_last)s.", cases=f["cases"], before=f["cases_year_before"], first=f"{f['first']:%Y-%m}",

@@ -10,6 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.domain import digest as rules
+from quizapp.domain.audit import utc_bounds
+from quizapp.domain.incidents import month_start
+from quizapp.domain.metrics import percent
+from quizapp.domain.organisation import name_list
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -40,19 +44,21 @@ def test_keys_are_one_per_date_and_tests_have_their_own():
 
 
 def test_a_local_day_in_utc_starts_at_local_midnight():
-    start, end = rules.day_bounds(date(2026, 11, 24), SHANGHAI)
-    assert start == datetime(2026, 11, 23, 16, 0) and end == datetime(2026, 11, 24, 16, 0)
+    # The digest counts a day's records with the audit log's bounds: after < at <= until.
+    after, until = utc_bounds(date(2026, 11, 24), date(2026, 11, 24), SHANGHAI)
+    tick = timedelta(microseconds=1)
+    assert after + tick == datetime(2026, 11, 23, 16, 0) and until + tick == datetime(2026, 11, 24, 16, 0)
 
 
 def test_shares_and_amounts_are_written_for_people():
-    assert rules.percent(0.456) == "46%" and rules.percent(None) == "–" and rules.percent(1) == "100%"
+    assert percent(0.456) == "46%" and percent(None) == "–" and percent(1) == "100%"
     assert rules.yuan(Decimal("12500")) == "12,500" and rules.yuan(Decimal("99.5")) == "99.50"
     assert rules.yuan(0) == "0" and rules.yuan(1234567.891) == "1,234,567.89"
 
 
 def test_long_lists_of_names_are_counted_not_listed():
-    assert rules.shown_names(["a", "b"], 3) == (["a", "b"], 0)
-    assert rules.shown_names([str(i) for i in range(12)], 10) == ([str(i) for i in range(10)], 2)
+    assert name_list(["a", "b"], 3) == (["a", "b"], 0)
+    assert name_list([str(i) for i in range(12)], 10) == ([str(i) for i in range(10)], 2)
 
 
 @given(st.lists(st.text(min_size=0, max_size=80), min_size=1, max_size=60))
@@ -82,5 +88,5 @@ def test_a_robot_address_is_shown_with_its_key_cut_short():
 
 
 def test_month_start():
-    assert rules.month_start(date(2026, 11, 24)) == date(2026, 11, 1)
-    assert rules.month_start(date(2026, 11, 1) - timedelta(days=1)) == date(2026, 10, 1)
+    assert month_start(date(2026, 11, 24)) == date(2026, 11, 1)
+    assert month_start(date(2026, 11, 1) - timedelta(days=1)) == date(2026, 10, 1)
