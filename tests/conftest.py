@@ -16,6 +16,7 @@ from sqlalchemy import text
 from quizapp import create_app
 from quizapp.extensions import db, limiter
 from tests import factories
+from tests.receivers import Receiver
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +98,21 @@ def town(app, bank):
     """Two companies in two grids, a worker with a PIN in each, and one account per staff role."""
     with app.app_context():
         return factories.make_town()
+
+
+@pytest.fixture
+def receivers():
+    """Start WeChat Work robot stand-ins (tests/receivers.py): receivers("500") answers errors;
+    all of them stop after the test."""
+    started = []
+
+    def start(answer: str = "ok") -> Receiver:
+        started.append(Receiver(answer))
+        return started[-1]
+
+    yield start
+    for receiver in started:
+        receiver.close()
 
 
 @pytest.fixture

@@ -4,14 +4,10 @@ receives (their own grids only, never a worker), retries, re-runs and the comman
 
 from __future__ import annotations
 
-import email
-import socket
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from quizapp.extensions import db
@@ -19,7 +15,7 @@ from quizapp.models import Company, CompanyDay, Delivery, Grid, Incident, StaffU
 from quizapp.services import deliveries
 from quizapp.services import digest as service
 from tests.factories import make_staff
-from tests.services.test_reminders import Receiver
+from tests.receivers import Mailbox, free_port
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -30,57 +26,6 @@ WORKERS = ("王小明", "张新来", "李小红", "A001", "A002", "B001")
 def utc(day: date, hour: int, minute: int = 0) -> datetime:
     """Naive UTC for a local (Asia/Shanghai, UTC+8) time."""
     return datetime.combine(day, time(hour, minute)) - timedelta(hours=8)
-
-
-class Mailbox:
-    """An SMTP server stand-in: keeps every message, or refuses every recipient when told."""
-
-    def __init__(self):
-        self.messages, self.refuse = [], False
-        box = self
-
-        class Handler:
-            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-                if box.refuse:
-                    return "550 5.1.1 no such mailbox here"
-                envelope.rcpt_tos.append(address)
-                return "250 OK"
-
-            async def handle_DATA(self, server, session, envelope):
-                box.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content,
-                                                                                   policy=policy.default)))
-                return "250 Message accepted"
-
-        self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def texts(self) -> list[str]:
-        return [message.get_body(("plain",)).get_content() for _to, message in self.messages]
-
-    def close(self) -> None:
-        self.controller.stop()
-
-
-def free_port() -> int:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
-@pytest.fixture
-def robots():
-    started = []
-
-    def start(answer: str = "ok") -> Receiver:
-        started.append(Receiver(answer))
-        return started[-1]
-
-    yield start
-    for robot in started:
-        robot.close()
 
 
 @pytest.fixture
@@ -177,10 +122,10 @@ def test_a_day_off_expects_nothing(day_in_town):
     assert "非工作日" in service.compose(service.figures(staff("officer-1"), sunday)).text
 
 
-def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(day_in_town, mailbox, robots,
+def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(day_in_town, mailbox, receivers,
                                                                               named_town):
     _town, officer2 = day_in_town
-    robot = robots()
+    robot = receivers()
     officer1 = staff("officer-1")
     officer1.email, officer1.webhook_url = "officer1@town.example", robot.url
     officer2.email = "officer2@town.example"
@@ -216,8 +161,8 @@ def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(da
     assert email_row.company_id is None and email_row.sent_at == utc(DAY, 21)
 
 
-def test_a_re_run_sends_nothing_twice(day_in_town, mailbox, robots):
-    robot = robots()
+def test_a_re_run_sends_nothing_twice(day_in_town, mailbox, receivers):
+    robot = receivers()
     officer1 = staff("officer-1")
     officer1.email, officer1.webhook_url = "officer1@town.example", robot.url
     assert run() == (2, 0, 0)
@@ -227,8 +172,8 @@ def test_a_re_run_sends_nothing_twice(day_in_town, mailbox, robots):
     assert len(digests(officer1)) == 4
 
 
-def test_a_failing_robot_is_tried_three_times_kept_failed_and_sent_on_the_next_run(day_in_town, robots, caplog):
-    robot = robots("500")
+def test_a_failing_robot_is_tried_three_times_kept_failed_and_sent_on_the_next_run(day_in_town, receivers, caplog):
+    robot = receivers("500")
     officer1 = staff("officer-1")
     officer1.webhook_url = robot.url
     assert run() == (0, 0, 1)
@@ -249,8 +194,8 @@ def test_a_failing_robot_is_tried_three_times_kept_failed_and_sent_on_the_next_r
     assert len(robot.posts) == 4
 
 
-def test_an_errcode_answer_is_a_failure(day_in_town, robots):
-    robot = robots("errcode")
+def test_an_errcode_answer_is_a_failure(day_in_town, receivers):
+    robot = receivers("errcode")
     staff("officer-1").webhook_url = robot.url
     assert run() == (0, 0, 1)
     [row] = digests(staff("officer-1"))
@@ -278,11 +223,11 @@ def test_no_smtp_server_is_a_failure_with_a_clear_error_not_a_silent_skip(day_in
     assert "no SMTP server configured" in caplog.text
 
 
-def test_a_dead_smtp_server_or_robot_does_not_stop_the_others(day_in_town, app, monkeypatch, robots):
+def test_a_dead_smtp_server_or_robot_does_not_stop_the_others(day_in_town, app, monkeypatch, receivers):
     _town, officer2 = day_in_town
     monkeypatch.setitem(app.config, "QUIZAPP_SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "QUIZAPP_SMTP_PORT", free_port())  # nobody listens there
-    robot = robots()
+    robot = receivers()
     officer1 = staff("officer-1")
     officer1.email = "officer1@town.example"
     officer2.webhook_url = robot.url
@@ -292,9 +237,9 @@ def test_a_dead_smtp_server_or_robot_does_not_stop_the_others(day_in_town, app, 
     assert digests(officer2)[0].status == "sent" and "网格二" in robot.contents()[0]
 
 
-def test_one_officer_s_broken_figures_do_not_stop_the_others(day_in_town, robots, monkeypatch, caplog):
+def test_one_officer_s_broken_figures_do_not_stop_the_others(day_in_town, receivers, monkeypatch, caplog):
     _town, officer2 = day_in_town
-    robot = robots()
+    robot = receivers()
     officer1 = staff("officer-1")
     officer1.webhook_url, officer2.webhook_url = robot.url, robot.url
     real = service.figures
@@ -310,9 +255,9 @@ def test_one_officer_s_broken_figures_do_not_stop_the_others(day_in_town, robots
     assert "could not prepare the digest" in caplog.text
 
 
-def test_only_active_officers_and_admins_with_an_address_get_one(day_in_town, robots):
+def test_only_active_officers_and_admins_with_an_address_get_one(day_in_town, receivers):
     _town, officer2 = day_in_town
-    robot = robots()
+    robot = receivers()
     officer2.webhook_url, officer2.active = robot.url, False
     staff("staff-a").webhook_url = robot.url  # company staff get reminders, not the digest
     assert service.recipients() == []
@@ -354,8 +299,8 @@ def test_a_test_from_the_page_never_counts_as_the_day_s_digest(day_in_town, mail
     assert len(mailbox.messages) == 2
 
 
-def test_retry_now_sends_a_failed_digest_again_with_fresh_figures(day_in_town, robots):
-    robot = robots("500")
+def test_retry_now_sends_a_failed_digest_again_with_fresh_figures(day_in_town, receivers):
+    robot = receivers("500")
     officer1 = staff("officer-1")
     officer1.webhook_url = robot.url
     run()
@@ -380,10 +325,10 @@ def test_the_smtp_message_is_utf8_plain_text_with_an_html_alternative():
     assert message.get_body(("plain",)).get_content_charset() == "utf-8"
 
 
-def test_the_command_says_what_it_did_and_exits_non_zero_when_a_delivery_failed(day_in_town, mailbox, robots,
+def test_the_command_says_what_it_did_and_exits_non_zero_when_a_delivery_failed(day_in_town, mailbox, receivers,
                                                                                 runner):
     _town, officer2 = day_in_town
-    robot = robots()
+    robot = receivers()
     officer1 = staff("officer-1")
     officer1.email, officer1.webhook_url = "officer1@town.example", robot.url
     db.session.commit()

@@ -4,12 +4,7 @@ is too slow, and an address where nobody listens."""
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
-import time as clock
 from datetime import date, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Delivery, Employee, Shift
 from quizapp.services import reminders
 from tests.factories import make_employee
+from tests.receivers import free_port
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -29,67 +25,10 @@ def utc(hour: int, minute: int, day: date = DAY) -> datetime:
     return datetime.combine(day, time(hour, minute)) - timedelta(hours=8)
 
 
-class Receiver:
-    """A WeChat Work group robot stand-in: records every post, answers as told."""
-
-    def __init__(self, answer: str = "ok"):
-        self.answer, self.posts = answer, []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                receiver.posts.append(json.loads(self.rfile.read(length).decode("utf-8")))
-                if receiver.answer == "slow":
-                    clock.sleep(1.0)
-                status, body = {"ok": (200, {"errcode": 0, "errmsg": "ok"}), "500": (500, {}),
-                                "errcode": (200, {"errcode": 93000, "errmsg": "invalid webhook url"}),
-                                "slow": (200, {"errcode": 0})}[receiver.answer]
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=test"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def contents(self) -> list[str]:
-        return [post["text"]["content"] for post in self.posts]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture
-def receivers():
-    started = []
-
-    def start(answer: str = "ok") -> Receiver:
-        started.append(Receiver(answer))
-        return started[-1]
-
-    yield start
-    for receiver in started:
-        receiver.close()
-
-
 @pytest.fixture
 def closed_url():
     """An address where nothing listens: bound, then closed again."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key=gone"
+    return f"http://127.0.0.1:{free_port()}/cgi-bin/webhook/send?key=gone"
 
 
 @pytest.fixture(autouse=True)

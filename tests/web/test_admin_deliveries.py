@@ -10,7 +10,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Delivery, StaffUser
 from quizapp.services.clock import local_today
-from tests.services.test_reminders import Receiver
+from tests.receivers import Receiver
 from tests.web.helpers import read, sign_in_staff
 
 SECRET_KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"

@@ -9,8 +9,8 @@ from quizapp.extensions import db
 from quizapp.models import Delivery, Grid, StaffUser, SupervisionCase
 from quizapp.services.clock import local_today
 from tests.factories import make_staff
-from tests.services.test_digest import Mailbox
-from tests.services.test_reminders import Receiver
+from tests.receivers import Mailbox
+from tests.receivers import Receiver
 from tests.web.helpers import read, sign_in_staff
 
 WORKERS = ("王小明", "李小红", "张新来", "A001", "A002", "B001")
