@@ -30,7 +30,7 @@ def urls(app) -> list[tuple[str, str]]:
 
     from quizapp.extensions import db
     from quizapp.models import Grid
-    from quizapp.services.clock import local_today
+    from quizapp.clock import local_today
 
     with app.app_context():
         today = local_today()
@@ -48,8 +48,8 @@ def issue(app) -> str:
 
     from quizapp.extensions import db
     from quizapp.models import StaffUser
-    from quizapp.services import tokens
-    from quizapp.services.clock import utcnow
+    from quizapp.tokens import service as tokens
+    from quizapp.clock import utcnow
 
     with app.app_context():
         admin = db.session.scalar(select(StaffUser).where(StaffUser.role == "town_admin"))

@@ -38,7 +38,7 @@ def seed(workers: int, done_share: float, history_days: int) -> None:
 
     from quizapp.extensions import db
     from quizapp.models import Attempt, Company, Employee, Grid, Shift, StaffUser
-    from quizapp.services.clock import local_today, utcnow
+    from quizapp.clock import local_today, utcnow
 
     rng = random.Random(7)
     grid = Grid(code="g1", name="网格一")

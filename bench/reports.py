@@ -6,7 +6,7 @@ Run by hand (never in the test suite):
     .venv/bin/python bench/reports.py --days 30,365 --runs 10
 
 For each history length: a fresh SQLite database (bench/town.py: migrations, `quizapp
-synth` (services.synth, with the last 30 days' finished official attempts so that coverage reads
+synth` (demo.synth, with the last 30 days' finished official attempts so that coverage reads
 realistic data), then, with the Flask test client, one warm-up and N timed requests of each page:
 the grid dashboard as an officer of 25 grids (about 600 companies) and as the town admin (3,000
 companies), and the town view. Reports the median and the slowest. Target (issue 5): each under

@@ -140,11 +140,11 @@ def prepare(database_url: str, workers: int) -> None:
     from sqlalchemy import insert
 
     from quizapp import create_app
-    from quizapp.domain.bank import read_bank
+    from quizapp.bank.rules.checker import read_bank
     from quizapp.extensions import db
     from quizapp.models import Company, Employee, Grid
-    from quizapp.services.accounts import hash_pin
-    from quizapp.services.bank import load_bank
+    from quizapp.signin.service import hash_pin
+    from quizapp.bank.service import load_bank
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():

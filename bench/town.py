@@ -43,8 +43,8 @@ def build(path: Path, days: int, args: argparse.Namespace, attempt_days: int):
 
     from quizapp import create_app
     from quizapp.extensions import db
-    from quizapp.services.clock import local_today
-    from quizapp.services.synth import synthesize
+    from quizapp.clock import local_today
+    from quizapp.demo.synth import synthesize
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,

@@ -36,10 +36,10 @@ def add_answers() -> int:
     """5 knowledge answers (random questions, ~75% right) for every finished official quiz."""
     from sqlalchemy import insert, select
 
-    from quizapp.domain.bank import read_bank
+    from quizapp.bank.rules.checker import read_bank
     from quizapp.extensions import db
     from quizapp.models import Answer, Attempt, Question
-    from quizapp.services.bank import load_bank
+    from quizapp.bank.service import load_bank
 
     load_bank(read_bank(ROOT / "question_bank"))
     questions = db.session.execute(select(Question.id, Question.current_version_id)
@@ -75,8 +75,8 @@ def main() -> int:
 
     from quizapp.extensions import db
     from quizapp.models import Company
-    from quizapp.services.clock import local_today
-    from quizapp.services.rollups import rebuild_company_day
+    from quizapp.clock import local_today
+    from quizapp.rollups.service import rebuild_company_day
 
     with tempfile.TemporaryDirectory(prefix="quizapp-bench-trends-") as folder:
         app = bench_app(folder)

@@ -7,14 +7,15 @@ pages and security headers. Everything with rules in it lives in domain/ and ser
 from __future__ import annotations
 
 from flask import Flask
+from jinja2 import FileSystemLoader
 
-from quizapp import config as settings
+from quizapp import config
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, static_folder=str(settings.ROOT / "static"), instance_path=str(settings.INSTANCE))
+    app = Flask(__name__, static_folder=str(config.ROOT / "static"), instance_path=str(config.INSTANCE))
     # Environment first, then test or CLI overrides, so one process can point anywhere.
-    app.config.from_mapping(settings.from_env())
+    app.config.from_mapping(config.from_env())
     app.config.from_mapping(overrides or {})
 
     from quizapp import errors, web
@@ -22,7 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     # Migrations live inside the package so an installed quizapp can upgrade its own database.
-    migrate.init_app(app, db, directory=str(settings.ROOT / "quizapp" / "migrations"))
+    migrate.init_app(app, db, directory=str(config.ROOT / "quizapp" / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale, timezone_selector=lambda: app.config["QUIZAPP_TIMEZONE"])
@@ -33,15 +34,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     database.register(app)
 
     from quizapp import access  # noqa: F401  (registers the user loader)
-    from quizapp.admin.views import bp as admin_bp
+    from quizapp import audiences
     from quizapp.api.views import bp as api_bp
-    from quizapp.auth.views import bp as auth_bp
-    from quizapp.console.views import bp as console_bp
     from quizapp.quiz.views import bp as quiz_bp
-    from quizapp.reports.views import bp as reports_bp
+    from quizapp.signin.views import bp as signin_bp
 
-    for blueprint in (auth_bp, quiz_bp, console_bp, reports_bp, admin_bp, api_bp):
+    # Each feature folder keeps its templates beside its code (quizapp/<feature>/templates/<feature>/).
+    app.jinja_loader = FileSystemLoader([str(config.PACKAGE / "templates"),
+                                         *sorted(str(p) for p in config.PACKAGE.glob("*/templates"))])
+    for blueprint in (signin_bp, quiz_bp, api_bp):
         app.register_blueprint(blueprint)
+    audiences.init_app(app)
 
     web.init_app(app)
     errors.init_app(app)

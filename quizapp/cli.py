@@ -15,7 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from quizapp.domain.bank import read_bank
+from quizapp.bank.rules.checker import read_bank
 from quizapp.extensions import db
 
 
@@ -40,7 +40,7 @@ def bank_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Also print counts per topic, type, difficulty and kind.")
 def bank_check(path: str, as_json: bool) -> None:
     """Report every problem in the bank files as file:line: message."""
-    from quizapp.domain.bank import summary
+    from quizapp.bank.rules.checker import summary
 
     bank = read_bank(path)
     for problem in bank.problems:
@@ -59,7 +59,7 @@ def bank_check(path: str, as_json: bool) -> None:
 @with_appcontext
 def bank_load(path: str) -> None:
     """Load the bank into the database (idempotent; edits make new versions; nothing is deleted)."""
-    from quizapp.services.bank import load_bank
+    from quizapp.bank.service import load_bank
 
     bank = read_bank(path)
     if bank.problems:
@@ -81,8 +81,8 @@ def bank_load(path: str) -> None:
 @with_appcontext
 def bank_stats(days: int, flagged: bool, as_json: bool) -> None:
     """Item analysis: answers, share right, discrimination, options chosen and flags per question."""
-    from quizapp.services.clock import local_today
-    from quizapp.services.items import analyse_items
+    from quizapp.clock import local_today
+    from quizapp.bank.items import analyse_items
 
     rows = [r for r in analyse_items(local_today(), days) if not flagged or (r.stats and r.stats.flags)]
     data = [{"question": r.slug, "topic": r.topic.slug, "answers": r.stats.answers if r.stats else 0,
@@ -111,9 +111,9 @@ def rollup(day) -> None:
     from sqlalchemy import select
 
     from quizapp.models import Company
-    from quizapp.services.clock import local_today, utcnow
-    from quizapp.services.quiz import close_expired
-    from quizapp.services.rollups import RecordGone, rebuild_company_day
+    from quizapp.clock import local_today, utcnow
+    from quizapp.quiz.service import close_expired
+    from quizapp.rollups.service import RecordGone, rebuild_company_day
 
     closed = close_expired(utcnow())
     if closed:
@@ -138,8 +138,8 @@ def rollup(day) -> None:
 def remind(at) -> None:
     """Post each team's not-done count to the company's WeChat Work group shortly before each shift
     (cron: every 5 minutes). Failures are logged and retried; they never stop the other companies."""
-    from quizapp.services import reminders
-    from quizapp.services.clock import town_zone, utcnow
+    from quizapp.reminders import service as reminders
+    from quizapp.clock import town_zone, utcnow
 
     now = utcnow() if at is None else at.replace(tzinfo=town_zone()).astimezone(timezone.utc).replace(tzinfo=None)
     todo, already = reminders.prepare(now)
@@ -157,8 +157,8 @@ def remind(at) -> None:
 @with_appcontext
 def supervise(day) -> None:
     """Put companies on the supervision list by the town's rules (cron: nightly, after rollup)."""
-    from quizapp.services.clock import local_today
-    from quizapp.services.supervision import flag_companies
+    from quizapp.clock import local_today
+    from quizapp.supervision.service import flag_companies
 
     opened = flag_companies(day.date() if day else local_today())
     db.session.commit()
@@ -202,9 +202,9 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
     """Create the demo town (SQLite under instance/), then serve it on 127.0.0.1."""
     from flask_migrate import upgrade
 
-    from quizapp.services import demo as demo_service
-    from quizapp.services.bank import load_bank
-    from quizapp.services.clock import local_today, utcnow
+    from quizapp.demo import service as demo_service
+    from quizapp.bank.service import load_bank
+    from quizapp.clock import local_today, utcnow
 
     # The demo is served over plain http on 127.0.0.1, where Secure cookies would never come back.
     os.environ.setdefault("QUIZAPP_SECURE_COOKIES", "0")
@@ -232,9 +232,9 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    from quizapp.digest_cli import digest
-    from quizapp.retention_cli import retention
-    from quizapp.synth_cli import synth
+    from quizapp.digest.cli import digest
+    from quizapp.retention.cli import retention
+    from quizapp.demo.synth_cli import synth
 
     for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest):
         app.cli.add_command(command)

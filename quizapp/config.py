@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "quizapp"
 INSTANCE = Path(os.environ.get("QUIZAPP_INSTANCE", ROOT / "instance"))
 
 

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
 
-from quizapp.domain.reminders import is_http_url, is_wechat_webhook
+from quizapp.reminders.rules import is_http_url, is_wechat_webhook
 
 
 def robot_webhook(form, field) -> None:

@@ -80,9 +80,9 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
     from flask_babel import format_date
 
-    from quizapp.services.clock import local_today, utcnow
+    from quizapp.clock import local_today, utcnow
 
-    from quizapp.auth.forms import LogoutForm
+    from quizapp.signin.forms import LogoutForm
 
     app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, utcnow=utcnow,
                                  today_local=local_today, logout_form_factory=LogoutForm)

@@ -18,6 +18,9 @@ from quizapp.extensions import db, limiter
 from tests import factories
 from tests.receivers import Receiver
 
+# The browser fixtures (live server, Chromium) for the test_browser.py modules of each feature.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):

@@ -9,7 +9,7 @@ prose for people is docs/api.md; the figures' definitions are docs/metrics.md.
 
 from __future__ import annotations
 
-from quizapp.domain.api import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_LIMIT, REASONS
+from quizapp.api.rules import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_LIMIT, REASONS
 
 VERSION = "1.0.0"
 

@@ -1,4 +1,4 @@
-"""The API's JSON answers, shaped from services.api's results, and the words of a refused
+"""The API's JSON answers, shaped from api.service's results, and the words of a refused
 parameter. One function per object, named as in the OpenAPI document's components (openapi.py),
 so the two are easy to hold side by side; the tests validate real answers against the document.
 Aggregates only: nothing here reads a worker.
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from quizapp.domain.api import DateRange, Paging, ParameterError, figures, month_text
-from quizapp.domain.comparison import Tally
+from quizapp.api.rules import DateRange, Paging, ParameterError, figures, month_text
+from quizapp.comparison.rules import Tally
 from quizapp.models import Company, Grid
-from quizapp.services.api import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
+from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
 
 
 def grid(row: Grid) -> dict:

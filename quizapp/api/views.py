@@ -1,10 +1,10 @@
 """The API blueprint (/api/v1): every endpoint needs `Authorization: Bearer <token>` (issued by
-the town admin, services.tokens); a signed-in browser session does not count. Requests are rate
+the town admin, tokens.service); a signed-in browser session does not count. Requests are rate
 limited per token (QUIZAPP_API_RATE_LIMIT), every authenticated request is written to the audit
 log, and every error is JSON {"error": code, "message": text}.
 
 The guard, the limit and the error handler are declared once here; each endpoint is a few lines
-that parse the query (domain.api), call services.api and shape the answer (api/shapes.py).
+that parse the query (api.rules), call api.service and shape the answer (api/shapes.py).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from werkzeug.exceptions import HTTPException
 
 from quizapp.api import shapes
 from quizapp.api.openapi import document
-from quizapp.domain.api import PAGING, RANGE, ParameterError, parse_bearer, parse_query, token_digest
+from quizapp.api.rules import PAGING, RANGE, ParameterError, parse_bearer, parse_query, token_digest
 from quizapp.extensions import csrf, db, limiter
-from quizapp.services import api as service
-from quizapp.services import tokens
-from quizapp.services.clock import local_today, utcnow
+from quizapp.api import service
+from quizapp.tokens import service as tokens
+from quizapp.clock import local_today, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Read-only, and authenticated by a header a cross-site form cannot send: no CSRF token needed.

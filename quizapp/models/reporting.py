@@ -14,7 +14,7 @@ class CompanyDay(db.Model):
     """One company on one local date: official quizzes completed and their scores.
 
     Updated in the same transaction as the answer that finishes an attempt, and recomputable from
-    the raw record (services.rollups.rebuild_company_day) when a late answer or a roster change
+    the raw record (rollups.service.rebuild_company_day) when a late answer or a roster change
     arrives.
     """
 

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.access import guard_worker
-from quizapp.auth.forms import LogoutForm
+from quizapp.signin.forms import LogoutForm
 from quizapp.extensions import db, limiter
 from quizapp.quiz.forms import StartForm
-from quizapp.services import quiz
-from quizapp.services.clock import local_today, utcnow
+from quizapp.quiz import service as quiz
+from quizapp.clock import local_today, utcnow
 
 bp = Blueprint("quiz", __name__)
 bp.before_request(guard_worker())

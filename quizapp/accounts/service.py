@@ -1,0 +1,302 @@
+"""The town admin manages staff accounts: company staff, grid officers and town admins.
+
+Used by the admin blueprint's accounts pages (quizapp.accounts.views). Owns the rules of an
+account: a company staff account belongs to one active company, a grid officer to one or more
+active grids, a town admin to neither; passwords are typed by the admin (at least
+MIN_PASSWORD_LENGTH characters) or generated and shown once; the admin cannot deactivate or demote
+themselves, and the town always keeps one active town admin. Every change is written to the audit
+log ("admin.account.*"), never with a password or a webhook key in it. Functions flush; the view
+commits.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from quizapp.digest.rules import is_email
+from quizapp.extensions import db
+from quizapp.models import Company, Grid, StaffUser, officer_grids
+from quizapp.models.org import ROLES
+from quizapp.audit import service as audit
+
+ROLE_LABELS = {
+    "company_staff": _l("Company outreach staff"),
+    "grid_officer": _l("Grid officer"),
+    "town_admin": _l("Town administrator"),
+}
+# No rule existed (sign-in only caps a password at 200 characters): ten characters, so a typed
+# password is not a guessable word; generated ones are longer.
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")
+# Readable when handed over on paper or read out: no 0/O, 1/l/I.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PER_PAGE = 50
+
+
+class AccountError(Exception):
+    """A change that breaks a rule the form could not check; `field` names the form field."""
+
+    def __init__(self, field: str, message):
+        super().__init__(field)
+        self.field = field
+        self.message = message  # a lazy translation: shown in the reader's language
+
+
+def generate_password() -> str:
+    """Three groups of four from a readable alphabet, e.g. "k7mq-3xhp-a9wd" (about 74 bits)."""
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def password_problem(password: str):
+    """Why a typed password cannot be used, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _l("A password is at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _l("A password is at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)
+    if not password.strip():
+        return _l("A password cannot be only spaces.")
+    return None
+
+
+# --- Listing -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AccountFilter:
+    role: str = ""
+    grid_id: int | None = None  # officers of the grid and staff of its companies
+    company_id: int | None = None
+    active: bool | None = None
+    search: str = ""  # in username, display name or e-mail
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class AccountsPage:
+    filter: AccountFilter
+    accounts: list[StaffUser]
+    total: int
+    page: int
+    pages: int
+
+
+def _filtered(chosen: AccountFilter):
+    query = select(StaffUser)
+    if chosen.role in ROLES:
+        query = query.where(StaffUser.role == chosen.role)
+    if chosen.company_id is not None:
+        query = query.where(StaffUser.company_id == chosen.company_id)
+    if chosen.grid_id is not None:
+        officers = select(officer_grids.c.staff_user_id).where(officer_grids.c.grid_id == chosen.grid_id)
+        companies = select(Company.id).where(Company.grid_id == chosen.grid_id)
+        query = query.where(or_(StaffUser.id.in_(officers), StaffUser.company_id.in_(companies)))
+    if chosen.active is not None:
+        query = query.where(StaffUser.active.is_(chosen.active))
+    text = chosen.search.strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").lower() + "%"
+        query = query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in
+                                  (StaffUser.username, StaffUser.display_name, StaffUser.email))))
+    return query
+
+
+def list_accounts(chosen: AccountFilter, per_page: int = PER_PAGE) -> AccountsPage:
+    """Every staff account matching the filter, by role then username, one page at a time."""
+    query = _filtered(chosen)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(chosen.page, 1), pages)
+    accounts = list(db.session.scalars(
+        query.options(selectinload(StaffUser.company), selectinload(StaffUser.grids))
+        .order_by(StaffUser.role, StaffUser.username).limit(per_page).offset((page - 1) * per_page)))
+    return AccountsPage(chosen, accounts, total, page, pages)
+
+
+def find_account(account_id: int) -> StaffUser | None:
+    return db.session.get(StaffUser, account_id)
+
+
+def all_grids() -> list[Grid]:
+    return list(db.session.scalars(select(Grid).order_by(Grid.code)))
+
+
+def all_companies() -> list[Company]:
+    return list(db.session.scalars(select(Company).order_by(Company.name)))
+
+
+def company_choices(account: StaffUser | None = None) -> list[Company]:
+    """Companies an account can be given: the active ones, and the account's own if it is not."""
+    query = select(Company).where(Company.active.is_(True))
+    if account is not None and account.company_id is not None:
+        query = select(Company).where(or_(Company.active.is_(True), Company.id == account.company_id))
+    return list(db.session.scalars(query.order_by(Company.name)))
+
+
+def grid_choices(account: StaffUser | None = None) -> list[Grid]:
+    """Grids an officer can be given: the active ones, and the account's own if they are not."""
+    own = [g.id for g in account.grids] if account is not None else []
+    return list(db.session.scalars(select(Grid).where(or_(Grid.active.is_(True), Grid.id.in_(own)))
+                                   .order_by(Grid.code)))
+
+
+# --- Changes -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AccountInput:
+    """What the create and edit forms hand over (ids as the form sent them, checked here)."""
+
+    display_name: str
+    role: str
+    company_id: int | None = None
+    grid_ids: list[int] = field(default_factory=list)
+    email: str | None = None
+    webhook_url: str | None = None
+
+
+def _checked_company(data: AccountInput, account: StaffUser | None) -> int | None:
+    if data.role != "company_staff":
+        return None
+    if data.company_id is None:
+        raise AccountError("company", _l("Choose the company this account works for."))
+    company = db.session.get(Company, data.company_id)
+    keeps_own = account is not None and account.company_id == data.company_id
+    if company is None or not (company.active or keeps_own):
+        raise AccountError("company", _l("Choose one of the active companies in the list."))
+    return company.id
+
+
+def _checked_grids(data: AccountInput, account: StaffUser | None) -> list[Grid]:
+    if data.role != "grid_officer":
+        return []
+    if not data.grid_ids:
+        raise AccountError("grids", _l("Choose at least one grid for a grid officer."))
+    grids = list(db.session.scalars(select(Grid).where(Grid.id.in_(set(data.grid_ids))).order_by(Grid.code)))
+    own = {g.id for g in account.grids} if account is not None else set()
+    if len(grids) != len(set(data.grid_ids)) or any(not g.active and g.id not in own for g in grids):
+        raise AccountError("grids", _l("Choose grids from the list of active grids."))
+    return grids
+
+
+def _check_input(data: AccountInput, account: StaffUser | None) -> tuple[int | None, list[Grid]]:
+    if data.role not in ROLES:
+        raise AccountError("role", _l("Choose one of the roles in the list."))
+    if not data.display_name.strip():
+        raise AccountError("display_name", _l("Give the person's name as colleagues know it."))
+    if data.email and not is_email(data.email):
+        raise AccountError("email", _l("This is not an e-mail address (name@example.com)."))
+    return _checked_company(data, account), _checked_grids(data, account)
+
+
+def _active_admins() -> int:
+    return db.session.scalar(select(func.count(StaffUser.id)).where(
+        StaffUser.role == "town_admin", StaffUser.active.is_(True))) or 0
+
+
+def _facts(account: StaffUser) -> dict:
+    """What the audit log keeps about an account: no password, and not the webhook's secret key."""
+    return {"account": account.username, "name": account.display_name, "role": account.role,
+            "company": account.company.code if account.company is not None else None,
+            "grids": [g.code for g in account.grids], "email": account.email,
+            "webhook": bool(account.webhook_url), "active": account.active}
+
+
+def create_account(actor: StaffUser, username: str, data: AccountInput,
+                   password: str | None) -> tuple[StaffUser, str | None]:
+    """A new account. With `password` None one is generated and returned, to be shown once;
+    with a typed password nothing is returned (the admin already knows it)."""
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise AccountError("username", _l("A username is 2 to 64 letters, digits, or . _ @ - and starts with a "
+                                          "letter or digit."))
+    if db.session.scalar(select(StaffUser.id).where(func.lower(StaffUser.username) == username.lower())):
+        raise AccountError("username", _l("The username %(name)s is taken: choose another.", name=username))
+    if password is not None and (problem := password_problem(password)):
+        raise AccountError("password", problem)
+    company_id, grids = _check_input(data, None)
+    account = StaffUser(username=username, display_name=data.display_name.strip(), role=data.role,
+                        company_id=company_id, grids=grids, email=data.email or None,
+                        webhook_url=data.webhook_url or None, active=True)
+    generated = generate_password() if password is None else None
+    account.set_password(password if password is not None else generated)
+    db.session.add(account)
+    db.session.flush()
+    db.session.refresh(account, ["company"])
+    audit.record(actor, "admin.account.create", {**_facts(account), "password": "generated" if generated else "typed"})
+    return account, generated
+
+
+def update_account(actor: StaffUser, account: StaffUser, data: AccountInput) -> list[str]:
+    """Change everything but the username and password; a new role drops the company or grids it
+    does not use. Returns the names of the fields that changed (audit-logged when any did)."""
+    if account.id == actor.id and data.role != account.role:
+        raise AccountError("role", _l("You cannot change your own role: ask another town administrator."))
+    if (account.role == "town_admin" and data.role != "town_admin" and account.active
+            and _active_admins() <= 1):
+        raise AccountError("role", _l("This is the last active town administrator: make another one first."))
+    company_id, grids = _check_input(data, account)
+    before = _facts(account)
+    account.display_name = data.display_name.strip()
+    account.role = data.role
+    account.company_id = company_id
+    account.grids = grids
+    account.email = data.email or None
+    webhook_changed = (data.webhook_url or None) != account.webhook_url
+    account.webhook_url = data.webhook_url or None
+    db.session.flush()
+    db.session.refresh(account, ["company"])
+    after = _facts(account)
+    changed = [key for key in after if after[key] != before[key]]
+    if webhook_changed and "webhook" not in changed:
+        changed.append("webhook")  # replaced by another address: say so, without the key
+    if changed:
+        audit.record(actor, "admin.account.update", {"account": account.username, "changed": changed,
+                                                     **{key: after[key] for key in changed if key in after}})
+    return changed
+
+
+def reset_password(actor: StaffUser, account: StaffUser) -> str:
+    """A new generated password, returned to be shown once; the lock is lifted with it."""
+    password = generate_password()
+    account.set_password(password)
+    account.failed_logins = 0
+    account.locked_until = None
+    db.session.flush()
+    audit.record(actor, "admin.account.reset_password", {"account": account.username})
+    return password
+
+
+def unlock(actor: StaffUser, account: StaffUser) -> None:
+    """Lift the lock after too many wrong passwords, so the person can try again now."""
+    account.failed_logins = 0
+    account.locked_until = None
+    db.session.flush()
+    audit.record(actor, "admin.account.unlock", {"account": account.username})
+
+
+def is_locked(account: StaffUser, now: datetime) -> bool:
+    return account.locked_until is not None and account.locked_until > now
+
+
+def set_active(actor: StaffUser, account: StaffUser, active: bool) -> None:
+    """Deactivate (the account can no longer sign in, and its open sessions end at their next
+    request) or reactivate. Not oneself, and never the last active town admin."""
+    if account.active == active:
+        return
+    if not active:
+        if account.id == actor.id:
+            raise AccountError("active", _l("You cannot deactivate your own account."))
+        if account.role == "town_admin" and _active_admins() <= 1:
+            raise AccountError("active", _l("This is the last active town administrator: it cannot be "
+                                            "deactivated."))
+    account.active = active
+    db.session.flush()
+    audit.record(actor, "admin.account.reactivate" if active else "admin.account.deactivate",
+                 {"account": account.username})

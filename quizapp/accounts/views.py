@@ -1,0 +1,146 @@
+"""Admin: staff and officer accounts, for the town admin only (the admin blueprint's guard): the
+list with filters, create, edit, reset a password (shown once), unlock, deactivate and reactivate.
+
+Its routes are attached to the admin blueprint in quizapp/audiences.py; the rules live in accounts.service. A deactivated
+account's open session ends at its next request (signin.service.load_account).
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.accounts.forms import AccountActionForm, AccountCreateForm, AccountEditForm
+from quizapp.routing import Routes
+from quizapp.extensions import db
+from quizapp.models import StaffUser
+from quizapp.accounts import service
+from quizapp.clock import utcnow
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _filter() -> service.AccountFilter:
+    active = {"1": True, "0": False}.get(request.args.get("active", ""))
+    return service.AccountFilter(role=request.args.get("role", ""), grid_id=_int_arg("grid"),
+                                 company_id=_int_arg("company"), active=active,
+                                 search=request.args.get("q", "")[:100], page=_int_arg("page") or 1)
+
+routes = Routes()
+
+
+@routes.get("/accounts")
+def accounts():
+    page = service.list_accounts(_filter())
+    return render_template("accounts/index.html", page=page, roles=service.ROLE_LABELS, grids=service.all_grids(),
+                           companies=service.all_companies(), now=utcnow())
+
+
+def _input(form: AccountEditForm) -> service.AccountInput:
+    return service.AccountInput(display_name=form.display_name.data, role=form.role.data,
+                                company_id=form.company_id(), grid_ids=form.grid_ids(),
+                                email=form.email.data or None, webhook_url=form.webhook_url.data or None)
+
+
+def _refused(form, error: service.AccountError) -> None:
+    target = getattr(form, error.field, None)
+    (target.errors if target is not None else form.form_errors).append(error.message)
+
+
+def _password_page(account, password: str, created: bool):
+    response = render_template("accounts/password.html", account=account, password=password, created=created)
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@routes.route("/accounts/new", methods=["GET", "POST"])
+def account_new():
+    form = AccountCreateForm()
+    form.fill_choices(service.company_choices(), service.grid_choices())
+    if form.validate_on_submit():
+        try:
+            account, generated = service.create_account(current_user, form.username.data, _input(form),
+                                                        form.password.data or None)
+        except service.AccountError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            if generated:
+                return _password_page(account, generated, created=True)
+            flash(_("Account %(name)s created, with the password you typed.", name=account.username), "info")
+            return redirect(url_for("admin.account_edit", account_id=account.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/form.html", form=form, account=None,
+                           min_password=service.MIN_PASSWORD_LENGTH), status
+
+
+def _account_or_404(account_id: int) -> StaffUser:
+    return service.find_account(account_id) or abort(404)
+
+
+@routes.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+def account_edit(account_id: int):
+    account = _account_or_404(account_id)
+    form = AccountEditForm(data=None if request.method == "POST" else {
+        "display_name": account.display_name, "role": account.role, "company": str(account.company_id or ""),
+        "grids": [str(g.id) for g in account.grids], "email": account.email or "",
+        "webhook_url": account.webhook_url or ""})
+    form.fill_choices(service.company_choices(account), service.grid_choices(account))
+    if form.validate_on_submit():
+        try:
+            changed = service.update_account(current_user, account, _input(form))
+        except service.AccountError as error:
+            db.session.rollback()
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changed else _("Nothing was changed."), "info")
+            return redirect(url_for("admin.account_edit", account_id=account.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/form.html", form=form, account=account, action_form=AccountActionForm(),
+                           locked=service.is_locked(account, utcnow())), status
+
+
+def _action(account_id: int, change) -> object:
+    """A one-click action: checked CSRF, the change, the commit, and back to the account's page."""
+    account = _account_or_404(account_id)
+    if not AccountActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = change(account)
+    except service.AccountError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("admin.account_edit", account_id=account_id))
+    db.session.commit()
+    return result
+
+
+@routes.post("/accounts/<int:account_id>/password")
+def account_password(account_id: int):
+    return _action(account_id, lambda account: _password_page(
+        account, service.reset_password(current_user, account), created=False))
+
+
+def _done(account, message: str):
+    flash(message, "info")
+    return redirect(url_for("admin.account_edit", account_id=account.id))
+
+
+@routes.post("/accounts/<int:account_id>/unlock")
+def account_unlock(account_id: int):
+    return _action(account_id, lambda account: service.unlock(current_user, account) or _done(
+        account, _("Unlocked: %(name)s can sign in again now.", name=account.username)))
+
+
+@routes.post("/accounts/<int:account_id>/deactivate")
+def account_deactivate(account_id: int):
+    return _action(account_id, lambda account: service.set_active(current_user, account, False) or _done(
+        account, _("Deactivated: %(name)s can no longer sign in.", name=account.username)))
+
+
+@routes.post("/accounts/<int:account_id>/reactivate")
+def account_reactivate(account_id: int):
+    return _action(account_id, lambda account: service.set_active(current_user, account, True) or _done(
+        account, _("Reactivated: %(name)s can sign in again.", name=account.username)))

@@ -1,0 +1,217 @@
+"""The read-only API's rules, pure: which query parameters each endpoint takes and how they are
+checked (ISO dates, a range of at most 366 days not after today, ids, flags, paging), the bearer
+token header, and how figures are written in JSON (counts as integers, shares as 0..1 floats
+rounded to 4 places or null when nothing was expected, dates ISO 8601).
+
+Used by quizapp/api/views.py and api.service. Every refusal is a ParameterError naming the
+parameter and a reason code; the API layer turns it into a 400 with a message. The figures follow
+docs/metrics.md through comparison.rules.Tally (participation, knowledge index); docs/api.md
+documents every field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Collection, Mapping, Sequence
+
+from quizapp.comparison.rules import Tally
+
+MAX_DAYS = 366  # a leap year: one year of history in one request
+DEFAULT_DAYS = 30  # no range given: the 30 days ending today, as the dashboard's 30 days
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+MAX_ID = 2**31 - 1  # larger ids cannot exist (and would overflow PostgreSQL's integer)
+SHARE_PLACES = 4  # 0.8333: a hundredth of a percentage point; the counts are given for exact sums
+HINT_LENGTH = 8  # the first characters of a token, shown to recognise it
+TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
+
+RANGE = ("from", "to")
+PAGING = ("limit", "offset")
+
+# Why a parameter was refused (the API layer words each one for people).
+REASONS = ("unknown", "repeated", "empty", "not_a_date", "future", "after_to", "too_long", "not_an_id",
+           "not_a_flag", "not_a_number", "out_of_range")
+
+
+class ParameterError(ValueError):
+    """A query parameter the endpoint cannot use: `parameter` names it, `reason` is one of REASONS,
+    `detail` carries a number the message quotes (a limit, a date)."""
+
+    def __init__(self, parameter: str, reason: str, detail: object = None):
+        super().__init__(f"{parameter}: {reason}")
+        self.parameter, self.reason, self.detail = parameter, reason, detail
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Local dates `first` to `last`, both included (the API's `from` and `to`)."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+    def months(self) -> tuple[date, date]:
+        """The first and the last month the range touches (first days of months)."""
+        return self.first.replace(day=1), self.last.replace(day=1)
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+    def next_offset(self, total: int) -> int | None:
+        """Where the next page starts, or None when this page is the last."""
+        following = self.offset + self.limit
+        return following if following < total else None
+
+
+@dataclass(frozen=True)
+class Query:
+    """An endpoint's checked query: only the parts it accepts are set."""
+
+    range: DateRange | None = None
+    grid_id: int | None = None
+    active: bool | None = None
+    paging: Paging | None = None
+
+
+def _one(args: Mapping[str, Sequence[str]], name: str) -> str | None:
+    values = args.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ParameterError(name, "repeated")
+    value = values[0].strip()
+    if not value:
+        raise ParameterError(name, "empty")
+    return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+
+def parse_date(name: str, text: str) -> date:
+    """An ISO 8601 calendar date, YYYY-MM-DD (nothing else: no time, no other order)."""
+    if not _ISO_DATE.match(text):
+        raise ParameterError(name, "not_a_date")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(name, "not_a_date") from None
+
+
+def parse_range(args: Mapping[str, Sequence[str]], today: date) -> DateRange:
+    """`from` and `to`, local dates with both ends included. `to` defaults to today and may not be
+    after it (the town's local date); `from` defaults to the 30 days ending at `to`. `from` must not
+    be after `to`, and the range is at most 366 days."""
+    raw_from, raw_to = _one(args, "from"), _one(args, "to")
+    last = parse_date("to", raw_to) if raw_to is not None else today
+    first = parse_date("from", raw_from) if raw_from is not None else last - timedelta(days=DEFAULT_DAYS - 1)
+    if last > today:
+        raise ParameterError("to", "future", today.isoformat())
+    if first > last:
+        raise ParameterError("from", "after_to")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ParameterError("from", "too_long", MAX_DAYS)
+    return DateRange(first, last)
+
+
+def parse_id(name: str, text: str) -> int:
+    """A row id: a whole number from 1."""
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise ParameterError(name, "not_an_id")
+    return int(text)
+
+
+FLAGS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def parse_flag(name: str, text: str) -> bool:
+    """true/false (or 1/0)."""
+    try:
+        return FLAGS[text.lower()]
+    except KeyError:
+        raise ParameterError(name, "not_a_flag") from None
+
+
+def _whole(name: str, text: str, low: int, high: int) -> int:
+    if not text.isascii() or not text.isdigit():
+        raise ParameterError(name, "not_a_number")
+    value = int(text)
+    if not low <= value <= high:
+        raise ParameterError(name, "out_of_range", f"{low}–{high}")
+    return value
+
+
+def parse_paging(args: Mapping[str, Sequence[str]]) -> Paging:
+    """`limit` 1–1000 (default 100) and `offset` from 0 (default 0)."""
+    limit, offset = _one(args, "limit"), _one(args, "offset")
+    return Paging(DEFAULT_LIMIT if limit is None else _whole("limit", limit, 1, MAX_LIMIT),
+                  0 if offset is None else _whole("offset", offset, 0, MAX_ID))
+
+
+def parse_query(args: Mapping[str, Sequence[str]], accepted: Collection[str], today: date) -> Query:
+    """An endpoint's query parameters, checked: one the endpoint does not take is refused (a
+    misspelt filter such as `grid=` must not quietly answer for the whole town), and each one it
+    takes must be given once and be well formed."""
+    for name in sorted(args):
+        if name not in accepted:
+            raise ParameterError(name, "unknown", ", ".join(accepted) or "-")
+    grid_id = _one(args, "grid_id") if "grid_id" in accepted else None
+    active = _one(args, "active") if "active" in accepted else None
+    return Query(range=parse_range(args, today) if "from" in accepted else None,
+                 grid_id=None if grid_id is None else parse_id("grid_id", grid_id),
+                 active=None if active is None else parse_flag("active", active),
+                 paging=parse_paging(args) if "limit" in accepted else None)
+
+
+# --- the token header ---------------------------------------------------------------------------
+
+_BEARER = re.compile(r"^Bearer +([A-Za-z0-9._~+/-]+=*) *$", re.IGNORECASE)
+
+
+def parse_bearer(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (RFC 6750), or None."""
+    match = _BEARER.match(header or "")
+    return match.group(1) if match else None
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a token: its SHA-256, hex. A token is 256 random bits, so a plain hash
+    cannot be reversed or guessed; no salt or slow hash is needed (unlike a password)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_hint(token: str) -> str:
+    return token[:HINT_LENGTH]
+
+
+# --- figures as JSON ----------------------------------------------------------------------------
+
+def share(value: float | None) -> float | None:
+    return None if value is None else round(value, SHARE_PLACES)
+
+
+def figures(tally: Tally) -> dict:
+    """A period's (or a day's) figures: expected quizzes (active workers summed over workdays),
+    done (finished official quizzes on those workdays, each day capped at its headcount),
+    participation = done ÷ expected, and the common daily set's right answers, answers and
+    knowledge index = right ÷ answers (docs/metrics.md)."""
+    return {"expected": tally.expected, "done": tally.done, "participation": share(tally.participation),
+            "common_correct": tally.common_correct, "common_answered": tally.common_answered,
+            "knowledge_index": share(tally.knowledge)}
+
+
+def month_text(month: date) -> str:
+    """A month as ISO 8601 writes it: 2026-03."""
+    return month.strftime("%Y-%m")

@@ -1,0 +1,115 @@
+"""The three blueprints that several features share, each with its guard declared once, its
+section menu, and the features whose routes it serves.
+
+- console (/console): company outreach staff, their own company only;
+- reports (/reports): grid officers (their grids) and the town admin (the whole town), aggregates only;
+- admin (/admin): the town admin.
+
+Each feature folder keeps its views in views.py with a `Routes` table (quizapp/routing.py); the
+table below says which blueprint serves it, so a URL's files are found from its first path segment
+after the audience: /console/roster is quizapp/roster/, /reports/supervision is
+quizapp/supervision/, /admin/tokens is quizapp/tokens/. The worker's quiz (quizapp/quiz/),
+sign-in (quizapp/signin/) and the API (quizapp/api/) are one feature each and declare their own
+blueprint there.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from quizapp.access import COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN, guard_staff
+from quizapp.accounts import views as accounts
+from quizapp.audit import views as audit
+from quizapp.bank import views as bank
+from quizapp.board import views as board
+from quizapp.comparison import views as comparison
+from quizapp.dashboard import views as dashboard
+from quizapp.deliveries import views as deliveries
+from quizapp.digest import views as digest
+from quizapp.exports import views as exports
+from quizapp.incidents import views as incidents
+from quizapp.organisation import views as organisation
+from quizapp.periodic import views as periodic
+from quizapp.posters import views as posters
+from quizapp.roster import views as roster
+from quizapp.settings import views as settings
+from quizapp.supervision import views as supervision
+from quizapp.tokens import views as tokens
+from quizapp.town import views as town
+from quizapp.trends import views as trends
+from quizapp.web import menu
+
+console = Blueprint("console", __name__, url_prefix="/console")
+console.before_request(guard_staff(COMPANY_STAFF))
+
+reports = Blueprint("reports", __name__, url_prefix="/reports")
+reports.before_request(guard_staff(GRID_OFFICER, TOWN_ADMIN))
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+admin.before_request(guard_staff(TOWN_ADMIN))
+
+FEATURES = {
+    console: (board, roster, trends, exports, posters, settings),
+    reports: (dashboard, comparison, incidents, supervision, periodic, digest),
+    admin: (town, organisation, accounts, tokens, deliveries, audit, bank),
+}
+
+# Each audience's sections, in menu order; a section shows once its endpoint is registered.
+CONSOLE_SECTIONS = [
+    ("console.index", _l("Today")),
+    ("console.preshift", _l("Pre-shift screen")),
+    ("console.roster", _l("Roster")),
+    ("console.trends", _l("Trends and topics")),
+    ("console.exports", _l("Exports")),
+    ("console.posters", _l("QR posters")),
+    ("console.settings", _l("Settings")),
+]
+REPORTS_SECTIONS = [
+    ("reports.index", _l("Grid dashboard")),
+    ("reports.compare", _l("Compare companies")),
+    ("reports.incidents", _l("Incidents")),
+    ("reports.supervision", _l("Supervision list")),
+    ("admin.town", _l("Town view")),
+    ("reports.periodic", _l("Weekly and monthly reports")),
+    ("reports.digest", _l("Daily digest")),
+]
+ADMIN_SECTIONS = [
+    ("admin.index", _l("Today")),
+    ("admin.grids", _l("Grids")),
+    ("admin.companies", _l("Company list")),
+    ("admin.accounts", _l("Accounts")),
+    ("admin.tokens", _l("API tokens")),
+    ("admin.deliveries", _l("Messages sent")),
+    ("admin.audit", _l("Audit log")),
+    ("admin.bank", _l("Question bank")),
+]
+
+
+@console.context_processor
+def _console_nav():
+    # Every console page gets the staff member's company from the signed-in account, never the URL.
+    return {"console_nav": lambda: menu(CONSOLE_SECTIONS), "company": current_user.company}
+
+
+@reports.app_context_processor
+def _reports_nav():
+    # App-wide: the town view (an admin page) shows the officers' menu too.
+    return {"reports_nav": lambda: menu(REPORTS_SECTIONS)}
+
+
+@admin.app_context_processor
+def _admin_nav():
+    return {"admin_nav": lambda: menu(ADMIN_SECTIONS)}
+
+
+# Once, at import: a blueprint takes no new routes after an app has registered it.
+for _blueprint, _features in FEATURES.items():
+    for _feature in _features:
+        _feature.routes.attach(_blueprint)
+
+
+def init_app(app: Flask) -> None:
+    for blueprint in FEATURES:
+        app.register_blueprint(blueprint)

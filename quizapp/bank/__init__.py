@@ -1,0 +1,3 @@
+"""The question bank: the file format and its checker (rules/checker.py), loading files into the
+database (service.py, `quizapp bank load`), and item analysis (rules/item_analysis.py, items.py,
+/admin/bank and `quizapp bank stats`)."""

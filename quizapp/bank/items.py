@@ -1,0 +1,44 @@
+"""Item analysis over the record: how each question in rotation performs (town admin, `bank stats`).
+
+Reads answers given to the version now in use, in a window of days; aggregates only (no worker
+is named in the result).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from quizapp.bank.rules.item_analysis import AnswerRecord, ItemStats, analyse
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Question, QuestionVersion, Topic
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    slug: str
+    topic: Topic
+    content: dict
+    stats: ItemStats | None  # None: not answered in the window
+
+
+def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
+    """Every knowledge question in rotation with its statistics; flagged ones first."""
+    questions = db.session.execute(
+        select(Question, QuestionVersion.content).join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.active.is_(True), Question.kind == "knowledge")).all()
+    topics = {t.id: t for t in db.session.scalars(select(Topic))}
+    rows = db.session.execute(
+        select(Answer.question_id, Attempt.employee_id, Answer.correct, Answer.chosen)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.question_version_id == Question.current_version_id, Answer.behaviour.is_(False),
+               Answer.chosen.is_not(None), Attempt.local_date > today - timedelta(days=days)))
+    records = [AnswerRecord(q, w, bool(c), tuple(chosen)) for q, w, c, chosen in rows]
+    options = {q.id: (len(content["options"]), content["answer"]) for q, content in questions}
+    stats = {s.question_id: s for s in analyse(records, options)}
+    result = [ItemRow(slug=q.slug, topic=topics[q.topic_id], content=content, stats=stats.get(q.id))
+              for q, content in questions]
+    return sorted(result, key=lambda row: (not (row.stats and row.stats.flags), row.topic.slug, row.slug))

@@ -1,0 +1,87 @@
+"""Loading the checked question bank into the database (`quizapp bank load`).
+
+Idempotent: loading the same files twice changes nothing. A question whose worker-visible text
+changed gets a new immutable version (answers keep pointing at the version the worker saw); a
+question no longer in the files is retired from the rotation, never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from quizapp.bank.rules.checker import Bank
+from quizapp.extensions import db
+from quizapp.models import Question, QuestionVersion, Topic
+
+
+@dataclass
+class LoadReport:
+    topics_added: int = 0
+    topics_updated: int = 0
+    added: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    revived: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def load_bank(bank: Bank) -> LoadReport:
+    """Bring the database in line with a bank that passed `check` (the caller makes sure)."""
+    if bank.problems:
+        raise ValueError("refusing to load a bank with problems; run `quizapp bank check` first")
+    report = LoadReport()
+    topics = {t.slug: t for t in db.session.scalars(select(Topic))}
+    for slug, source in bank.topics.items():
+        topic = topics.get(slug)
+        fields = dict(name_zh=source.name["zh"], name_en=source.name["en"],
+                      lesson_zh=source.lesson["zh"], lesson_en=source.lesson["en"])
+        if topic is None:
+            topics[slug] = Topic(slug=slug, **fields)
+            db.session.add(topics[slug])
+            report.topics_added += 1
+        elif any(getattr(topic, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(topic, k, v)
+            report.topics_updated += 1
+    db.session.flush()
+
+    existing = {q.slug: q for q in db.session.scalars(select(Question))}
+    latest = dict(db.session.execute(
+        select(QuestionVersion.question_id, func.max(QuestionVersion.number)).group_by(QuestionVersion.question_id)
+    ).all())
+    for qid, source in bank.questions.items():
+        question = existing.get(qid)
+        if question is None:
+            question = Question(slug=qid, topic_id=topics[source.topic].id)
+            db.session.add(question)
+            db.session.flush()
+            report.added.append(qid)
+        elif not question.active:
+            report.revived.append(qid)
+        question.topic_id = topics[source.topic].id
+        question.difficulty = source.difficulty
+        question.common = source.common
+        question.kind = source.kind
+        question.family = source.family
+        question.active = True
+        digest = source.content_hash()
+        current = question.current_version
+        if current is not None and current.content_hash == digest:
+            report.unchanged += 1
+            continue
+        version = QuestionVersion(question_id=question.id, number=latest.get(question.id, 0) + 1,
+                                  content_hash=digest, content=source.content())
+        db.session.add(version)
+        db.session.flush()
+        question.current_version_id = version.id
+        if current is not None:
+            report.new_versions.append(qid)
+
+    for slug, question in existing.items():
+        if slug not in bank.questions and question.active:
+            question.active = False
+            report.retired.append(slug)
+    db.session.flush()
+    return report

@@ -1,0 +1,176 @@
+"""Today's board for a company's outreach staff: figures by shift and team, the not-done list
+to chase, the pre-shift screen's count, and the JSON the pages poll.
+
+Used by the console (board, chase lists, pre-shift screen, posters) and reminders.service. Owns
+tenant scoping for these: the company is always the staff member's own. The figures come from one
+GROUP BY over the roster joined to today's official attempts, never a query per worker, so a
+7,000-worker company's board stays fast (bench/board.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+
+from quizapp.board import rules
+from quizapp.quiz.rules.grading import is_workday
+from quizapp.extensions import db
+from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
+from quizapp.clock import to_local
+from quizapp.quiz.service import GRACE_SECONDS
+
+
+def company_of(user: StaffUser) -> Company:
+    """The staff member's own company: the only one these pages ever show."""
+    return db.session.get(Company, user.company_id)
+
+
+def shift_times(company_id: int) -> list[tuple[str, time]]:
+    return [(s.name, s.starts_at) for s in db.session.scalars(
+        select(Shift).where(Shift.company_id == company_id).order_by(Shift.starts_at, Shift.name))]
+
+
+def _active_on(day: date):
+    """Workers on the roster and active on `day` (docs/metrics.md: active headcount)."""
+    return and_(Employee.active.is_(True),
+                or_(Employee.active_from.is_(None), Employee.active_from <= day),
+                or_(Employee.active_until.is_(None), Employee.active_until >= day))
+
+
+def _todays_attempt(today: date):
+    # At most one official attempt per worker and day (a unique constraint), so the join keeps
+    # one row per worker; practice rounds have no official_date and never join.
+    return and_(Attempt.employee_id == Employee.id, Attempt.official_date == today)
+
+
+def _ran_out(now: datetime):
+    """Today's attempt's time is up (with the grace the quiz allows an answer in flight)."""
+    return Attempt.deadline_at < now - timedelta(seconds=GRACE_SECONDS)
+
+
+def cells(company_id: int, today: date, now: datetime) -> list[rules.Cell]:
+    """Active workers per (shift, team) and how many are done or in progress: one GROUP BY."""
+    done = or_(Attempt.finished_at.is_not(None), _ran_out(now))
+    rows = db.session.execute(
+        select(Employee.shift, Employee.team, func.count(Employee.id),
+               func.count(Attempt.id).filter(done),
+               func.count(Attempt.id).filter(Attempt.finished_at.is_(None), ~_ran_out(now)))
+        .select_from(Employee).outerjoin(Attempt, _todays_attempt(today))
+        .where(Employee.company_id == company_id, _active_on(today))
+        .group_by(Employee.shift, Employee.team))
+    return [rules.Cell(shift, team, rules.Tally(int(expected), int(finished), int(started)))
+            for shift, team, expected, finished, started in rows]
+
+
+@dataclass(frozen=True)
+class TodayBoard:
+    company: Company
+    today: date
+    workday: bool
+    shifts: list[tuple[str, time]]
+    board: rules.Board
+    updated: str  # local time of the figures, HH:MM:SS
+
+    @property
+    def starts(self) -> dict[str, time]:
+        return dict(self.shifts)
+
+
+def today_board(user: StaffUser, today: date, now: datetime) -> TodayBoard:
+    """Completion today by shift and by team for the staff member's company."""
+    company = company_of(user)
+    shifts = shift_times(company.id)
+    board = rules.tally(cells(company.id, today, now), [name for name, _ in shifts])
+    return TodayBoard(company, today, is_workday(today, company.workdays), shifts, board,
+                      to_local(now).strftime("%H:%M:%S"))
+
+
+def teams(user: StaffUser, today: date) -> list[str]:
+    """The named teams with active workers today, alphabetically."""
+    return list(db.session.scalars(
+        select(Employee.team).where(Employee.company_id == user.company_id, _active_on(today), Employee.team != "")
+        .distinct().order_by(Employee.team)))
+
+
+def not_done(user: StaffUser, today: date, now: datetime, team: str | None = None) -> list[tuple[str, list[rules.Person]]]:
+    """Active workers who have not done today's quiz (not started, or started and still within
+    their time), grouped by team; one team only when `team` is given. One query."""
+    rows = db.session.execute(
+        select(Employee.name, Employee.employee_no, Employee.team, Employee.shift, Attempt.id,
+               Attempt.finished_at, Attempt.deadline_at)
+        .select_from(Employee).outerjoin(Attempt, _todays_attempt(today))
+        .where(Employee.company_id == user.company_id, _active_on(today),
+               *([Employee.team == team] if team is not None else []),
+               or_(Attempt.id.is_(None), and_(Attempt.finished_at.is_(None), ~_ran_out(now)))))
+    people = [rules.Person(name, number, team_name, shift,
+                           rules.status(attempt_id is not None, finished is not None, False))
+              for name, number, team_name, shift, attempt_id, finished, _deadline in rows]
+    return rules.by_team(people, [name for name, _ in shift_times(user.company_id)])
+
+
+def chase_text(team: str, today: date, people: list[rules.Person], link: str, lang: str) -> str:
+    """The message for a team's WeChat group (board.rules.chase_text), in the page's language."""
+    label = team or _("No team")
+    if not people:
+        heading = _("%(team)s · %(date)s: everyone has done today's anti-fraud quiz. Thank you!",
+                    team=label, date=today.isoformat())
+    else:
+        heading = _("%(team)s · %(date)s: %(count)d not done yet",
+                    team=label, date=today.isoformat(), count=len(people))
+    call = _("Please do today's 5-minute anti-fraud quiz before your shift: %(link)s", link=link)
+    return rules.chase_text(heading, [p.name for p in people], call, ", " if lang == "en" else "、")
+
+
+@dataclass(frozen=True)
+class Preshift:
+    view: TodayBoard
+    shift: str | None  # None: the company has no shifts, so the whole company is shown
+    team: str | None
+    tally: rules.Tally
+
+    @property
+    def company(self) -> Company:
+        return self.view.company
+
+
+def preshift(user: StaffUser, today: date, now: datetime, shift: str | None = None,
+             team: str | None = None) -> Preshift | None:
+    """Done/expected for one shift (default: the next to start, board.rules.next_shift) and
+    optionally one team. None when the shift or team named is not the company's."""
+    view = today_board(user, today, now)
+    if shift is None:
+        shift = rules.next_shift(view.shifts, to_local(now).replace(tzinfo=None))
+    elif shift not in view.starts:
+        return None
+    if team is not None and team not in {name for name, _ in view.board.by_team}:
+        return None
+    return Preshift(view, shift, team, rules.focus(view.board, shift, team))
+
+
+def _figures(tally: rules.Tally, workday: bool) -> dict:
+    share = tally.share if workday else None
+    return {"expected": tally.expected, "done": tally.done, "in_progress": tally.in_progress,
+            "not_started": tally.not_started, "not_done": tally.not_done,
+            "share": "–" if share is None else f"{share * 100:.0f}%"}
+
+
+def poll(user: StaffUser, today: date, now: datetime, shift: str | None = None,
+         team: str | None = None) -> dict | None:
+    """What the board and the pre-shift screen poll: every figure on them, by the key each element
+    names in its data-figure attribute ("total", "shift:<name>", "team:<name>", and "focus": the
+    shift and team asked for). None when the shift or team is not the company's."""
+    if shift is None and team is None:
+        view = today_board(user, today, now)
+        focus = view.board.total
+    else:
+        screen = preshift(user, today, now, shift, team)
+        if screen is None:
+            return None
+        view, focus = screen.view, screen.tally
+    data = {"total": _figures(view.board.total, view.workday), "focus": _figures(focus, view.workday)}
+    data.update({f"shift:{name}": _figures(t, view.workday) for name, t in view.board.by_shift})
+    data.update({f"team:{name}": _figures(t, view.workday) for name, t in view.board.by_team})
+    return {"date": view.today.isoformat(), "updated": view.updated, "figures": data}

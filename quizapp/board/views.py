@@ -1,0 +1,72 @@
+"""Console: today's board (done, in progress, not started by shift and team), the not-done lists
+to chase (printable, and as text for a team's WeChat group), and the pre-shift screen for the
+workshop TV. The JSON endpoint feeds static/js/board.js, which refreshes the figures every 30 s.
+"""
+
+from flask import abort, jsonify, render_template, request
+from flask_login import current_user
+
+from quizapp.routing import Routes
+from quizapp.board import service as board
+from quizapp.posters import qr
+from quizapp.clock import local_today, utcnow
+from quizapp.web import content_lang
+
+POLL_SECONDS = 30
+
+
+def _arg(name: str) -> str | None:
+    """An optional query argument; empty means not given."""
+    return request.args.get(name, "").strip() or None
+
+routes = Routes()
+
+
+@routes.get("/")
+def index():
+    view = board.today_board(current_user, local_today(), utcnow())
+    return render_template("board/index.html", view=view, poll_seconds=POLL_SECONDS)
+
+
+@routes.get("/board.json")
+def board_data():
+    data = board.poll(current_user, local_today(), utcnow(), shift=_arg("shift"), team=_arg("team"))
+    if data is None:
+        abort(404)
+    response = jsonify(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _chase(team: str | None):
+    today = local_today()
+    groups = board.not_done(current_user, today, utcnow(), team=team)
+    if team is not None and team not in board.teams(current_user, today):
+        abort(404)
+    company = board.company_of(current_user)
+    if team is not None and not groups:
+        groups = [(team, [])]
+    link = qr.worker_url(company)
+    texts = {name: board.chase_text(name, today, people, link, content_lang()) for name, people in groups}
+    return render_template("board/preshift_chase.html", groups=groups, texts=texts, team=team, today=today)
+
+
+@routes.get("/chase")
+def chase():
+    return _chase(None)
+
+
+@routes.get("/chase/<team>")
+def chase_team(team: str):
+    return _chase(team)
+
+
+@routes.get("/preshift")
+def preshift():
+    screen = board.preshift(current_user, local_today(), utcnow(), shift=_arg("shift"), team=_arg("team"))
+    if screen is None:
+        abort(404)
+    url = qr.worker_url(screen.company, screen.team)
+    return render_template("board/preshift.html", screen=screen, readable_url=qr.readable(url),
+                           qr_svg=qr.inline_svg(url, screen.company.name), poll_seconds=POLL_SECONDS,
+                           teams=board.teams(current_user, local_today()))

@@ -1,0 +1,28 @@
+"""Reports: compare companies. Officers pick up to 8 of the companies they may see and get their
+participation and knowledge week by week (ECharts, from static/js/compare.js, with the same
+numbers as tables for pages without JavaScript and for print), and a ranking by improvement as
+well as by level. A company outside the account's grids is 404."""
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from quizapp.comparison.rules import MAX_COMPARED, chart_series, parse_company_ids
+from quizapp.routing import Routes
+from quizapp.dashboard import service as dashboard
+from quizapp.clock import local_today
+
+routes = Routes()
+
+
+@routes.get("/compare")
+def compare():
+    chosen, too_many = parse_company_ids(request.args.getlist("company_id"))
+    grid = request.args.get("grid", type=int)
+    q = (request.args.get("q") or "").strip()[:100]
+    rank = request.args.get("rank", "improvement")
+    rank = rank if rank in dashboard.RANKS else "improvement"
+    view = dashboard.compare(current_user, local_today(), chosen, grid, q, rank)
+    if view is None:
+        abort(404)
+    return render_template("comparison/index.html", view=view, grid=grid, q=q, rank=rank, too_many=too_many,
+                           max_compared=MAX_COMPARED, chart=chart_series(view.weeks, view.chosen))

@@ -1,0 +1,309 @@
+"""Companies side by side for grid officers and the town anti-fraud centre: the grid dashboard,
+the comparison page and the town view.
+
+Used by quizapp/reports/dashboard.py, quizapp/reports/compare.py and quizapp/admin/town.py. Owns
+the queries behind them, always scoped through overview.companies_visible_to(actor): an officer
+sees the companies of their grids, the town admin every company; a company outside them does not
+exist here. Figures come from the CompanyDay rollup: one GROUP BY per stretch of days (never a
+query per company), plus one GROUP BY over the roster for today's active headcount, since today's
+row is missing until someone finishes. Coverage is the one figure that needs to know who took a
+quiz: per worker, an index lookup for a finished official attempt in the 30 days, so it is asked
+only for the companies on the page shown (all of them when sorting by it). Aggregates only: no
+worker's name or number leaves this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import case, exists, func, or_, select
+
+from quizapp.comparison import rules
+from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Span, Standing, Tally
+from quizapp.quiz.rules.grading import is_workday
+from quizapp.extensions import db
+from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser, TownSetting
+from quizapp.town.service import companies_visible_to, visible_grids
+
+TARGET_KEY = "participation_target"
+COMPARE_CANDIDATES = 50  # the comparison picker lists this many; grid and name filters find the rest
+
+
+class CompanyInfo(NamedTuple):
+    id: int
+    name: str
+    grid_id: int
+    grid_name: str
+    workdays: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Companies the account may see (perhaps one grid's): their columns, and the same set as a
+    subquery for IN, so a query over 3,000 companies does not carry 3,000 parameters."""
+
+    companies: list[CompanyInfo]
+    ids: object  # a select() of Company.id, or a list of ids
+
+    def only(self, companies: list[CompanyInfo]) -> Scope:
+        return Scope(companies, [c.id for c in companies])
+
+
+def visible_scope(actor: StaffUser, grid_id: int | None = None) -> Scope:
+    """The companies the account may see (one grid's, if given), by name."""
+    query = companies_visible_to(actor)
+    if grid_id is not None:
+        query = query.where(Company.grid_id == grid_id)
+    grids = dict(db.session.execute(select(Grid.id, Grid.name)).all())
+    rows = db.session.execute(query.with_only_columns(Company.id, Company.name, Company.grid_id, Company.workdays))
+    return Scope([CompanyInfo(cid, name, gid, grids[gid], workdays) for cid, name, gid, workdays in rows],
+                 query.with_only_columns(Company.id).order_by(None))
+
+
+def participation_target() -> float:
+    """The town's participation target (TownSetting "participation_target"; 80% when unset)."""
+    setting = db.session.get(TownSetting, TARGET_KEY)
+    return rules.parse_target(setting.value if setting else None)
+
+
+def _active_today(today: date) -> tuple:
+    return (Employee.active.is_(True), or_(Employee.active_from.is_(None), Employee.active_from <= today),
+            or_(Employee.active_until.is_(None), Employee.active_until >= today))
+
+
+def headcounts(scope: Scope, today: date) -> dict[int, int]:
+    """Active workers today per company (one GROUP BY over the roster)."""
+    if not scope.companies:
+        return {}
+    return dict(db.session.execute(select(Employee.company_id, func.count(Employee.id)).where(
+        Employee.company_id.in_(scope.ids), *_active_today(today)).group_by(Employee.company_id)).all())
+
+
+def reached(company_ids: list[int], today: date, span: Span) -> dict[int, int]:
+    """Per company, today's active workers with a finished official quiz in the span."""
+    if not company_ids:
+        return {}
+    # official_date is set on official attempts only: practice never counts.
+    took = exists().where(Attempt.employee_id == Employee.id, Attempt.official_date >= span.first,
+                          Attempt.official_date <= span.last, Attempt.finished_at.is_not(None))
+    return {cid: int(n or 0) for cid, n in db.session.execute(
+        select(Employee.company_id, func.sum(case((took, 1), else_=0)))
+        .where(Employee.company_id.in_(company_ids), *_active_today(today)).group_by(Employee.company_id))}
+
+
+def _sums(ids, span: Span) -> dict[int, tuple[int, ...]]:
+    """Each company's rollup sums over one stretch of days (one GROUP BY), as comparison.rules
+    reads them; a day's done is capped at its headcount (a worker added after the day's first
+    finisher fixed the headcount cannot push a day past 100%)."""
+    on_workday = lambda expr: case((CompanyDay.workday, expr), else_=0)  # noqa: E731
+    capped = case((CompanyDay.completed > CompanyDay.headcount, CompanyDay.headcount), else_=CompanyDay.completed)
+    # Sums of non-null integer columns over at least one row: never NULL, ints on both databases.
+    rows = db.session.execute(
+        select(CompanyDay.company_id, func.sum(on_workday(CompanyDay.headcount)), func.sum(on_workday(capped)),
+               func.sum(CompanyDay.common_correct), func.sum(CompanyDay.common_answered))
+        .where(CompanyDay.company_id.in_(ids), CompanyDay.day >= span.first, CompanyDay.day <= span.last)
+        .group_by(CompanyDay.company_id))
+    return {row[0]: (*row[1:], 0) for row in rows}  # 0: no day estimated
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """The rollup read once per disjoint stretch of days, with today's missing rows filled in."""
+
+    spans: list[Span]
+    sums: list[dict[int, tuple[int, ...]]]
+
+    def inside(self, span: Span) -> list[int]:
+        return [i for i, piece in enumerate(self.spans) if span.first <= piece.first and piece.last <= span.last]
+
+    def tally(self, company_id: int, parts: list[int]) -> Tally:
+        if len(parts) == 1:  # most periods are one stretch: no adding up
+            return Tally(*self.sums[parts[0]].get(company_id, rules.ZERO))
+        return Tally(*rules.add_sums(self.sums[i].get(company_id, rules.ZERO) for i in parts))
+
+
+def read_pieces(scope: Scope, today: date, spans: list[Span], heads: dict[int, int]) -> Pieces:
+    """The rollup sums for the stretches that `spans` are made of (comparison.rules.segments).
+    Today is always a stretch of its own, so a company without today's row is seen and counted
+    with its roster expected and none done (comparison.rules.unseen_today)."""
+    pieces = rules.segments([*spans, Span(today, today)] if any(s.first <= today <= s.last for s in spans) else spans)
+    sums = [_sums(scope.ids, piece) if scope.companies else {} for piece in pieces]
+    for piece, found in zip(pieces, sums):
+        if piece.first == today:
+            for c in scope.companies:
+                if c.id not in found:
+                    found[c.id] = rules.unseen_today(heads.get(c.id, 0), is_workday(today, c.workdays))
+    return Pieces(pieces, sums)
+
+
+def dashboard_spans(today: date) -> dict[str, Span]:
+    return {"today": rules.trailing(today, 1), "last7": rules.trailing(today, 7), "last30": rules.trailing(today, 30),
+            "previous30": rules.trailing(today, 30, 30)}
+
+
+def company_figures(actor: StaffUser, today: date, grid_id: int | None = None, coverage: bool = True
+                    ) -> list[CompanyFigures]:
+    """Every visible company's dashboard line: active headcount, participation today, 7 and 30
+    days, coverage and knowledge over 30 days, the 30 days before for the trend, and the months
+    since its last recorded fraud case. Coverage only when asked (see with_coverage)."""
+    scope = visible_scope(actor, grid_id)
+    spans = dashboard_spans(today)
+    heads = headcounts(scope, today)
+    pieces = read_pieces(scope, today, list(spans.values()), heads)
+    parts = {name: pieces.inside(span) for name, span in spans.items()}
+    cases = dict(db.session.execute(
+        select(Incident.company_id, func.max(Incident.month))
+        .where(Incident.company_id.in_(scope.ids), Incident.cases > 0).group_by(Incident.company_id)).all())
+    rows = [CompanyFigures(company_id=c.id, name=c.name, grid_id=c.grid_id, grid_name=c.grid_name,
+                           headcount=heads.get(c.id, 0), workday_today=is_workday(today, c.workdays),
+                           last_case_month=cases.get(c.id),
+                           months_without_case=rules.months_without_case(cases.get(c.id), today),
+                           **{name: pieces.tally(c.id, p) for name, p in parts.items()})
+            for c in scope.companies]
+    return with_coverage(rows, today) if coverage else rows
+
+
+def with_coverage(rows: list[CompanyFigures], today: date) -> list[CompanyFigures]:
+    """The rows with coverage over the last 30 days filled in (one GROUP BY over their rosters)."""
+    found = reached([r.company_id for r in rows], today, rules.trailing(today, 30))
+    return [replace(r, reached30=found.get(r.company_id, 0)) for r in rows]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    target: float
+    query: DashboardQuery
+    grids: list[Grid]
+    page: rules.Page  # the rows shown, after filtering and sorting
+    companies: int  # visible companies (in the chosen grid)
+    below: int  # of those, below target
+
+
+def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery) -> Dashboard | None:
+    """The grid dashboard: every visible company's figures, filtered, sorted, a page at a time.
+    None when the query names a grid the account may not see."""
+    grids = visible_grids(actor)
+    if query.grid is not None and query.grid not in {g.id for g in grids}:
+        return None
+    target = participation_target()
+    by_coverage = query.sort == "coverage"
+    rows = company_figures(actor, today, query.grid, coverage=by_coverage)
+    shown = rules.sort_rows(rules.filter_rows(rows, query, target), rules.SORTS[query.sort], query.descending)
+    page = rules.paginate(shown, query.page)
+    if not by_coverage:
+        page = replace(page, rows=with_coverage(page.rows, today))
+    return Dashboard(today=today, target=target, query=query, grids=grids, page=page, companies=len(rows),
+                     below=sum(1 for r in rows if r.below(target)))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    weeks: list[Span]
+    chosen: list[Standing]  # in the order chosen, with their weekly tallies
+    by_improvement: list[Standing]  # the chosen companies, most improved first
+    by_level: list[Standing]  # the chosen companies, highest participation first
+    candidates: list[Standing]  # visible companies matching the picker's filter, ranked
+    candidate_total: int
+    grids: list[Grid]
+
+
+RANKS = {"improvement": rules.by_improvement, "level": rules.by_level,
+         "name": lambda rows: sorted(rows, key=lambda s: s.name)}
+
+
+def _standings(scope: Scope, today: date, weeks: list[Span], weekly: bool) -> list[Standing]:
+    """Each company's last 4 weeks against the 4 before (and, if asked, all its weeks)."""
+    recent, before = Span(weeks[-4].first, today), Span(weeks[-8].first, weeks[-5].last)
+    pieces = read_pieces(scope, today, weeks if weekly else [recent, before], headcounts(scope, today))
+    r, b, w = pieces.inside(recent), pieces.inside(before), [pieces.inside(week) for week in weeks]
+    return [Standing(c.id, c.name, pieces.tally(c.id, r), pieces.tally(c.id, b),
+                     tuple(pieces.tally(c.id, p) for p in w) if weekly else (), c.grid_name) for c in scope.companies]
+
+
+def compare(actor: StaffUser, today: date, chosen_ids: list[int], grid_id: int | None = None, q: str = "",
+            rank: str = "improvement") -> Comparison | None:
+    """Participation and knowledge week by week (12 weeks) for the chosen companies, and every
+    visible company's last 4 weeks against the 4 before, ranked by improvement or by level.
+    None when a chosen company (or the grid) is not one the account may see."""
+    grids = visible_grids(actor)
+    if grid_id is not None and grid_id not in {g.id for g in grids}:
+        return None
+    everyone = visible_scope(actor)
+    by_id = {c.id: c for c in everyone.companies}
+    if any(i not in by_id for i in chosen_ids):
+        return None
+    weeks = rules.weeks(today)
+    needle = q.strip().casefold()
+    pool = everyone if grid_id is None else visible_scope(actor, grid_id)
+    candidates = RANKS.get(rank, rules.by_improvement)(
+        [s for s in _standings(pool, today, weeks, weekly=False)
+         if not needle or needle in s.name.casefold() or needle in s.grid_name.casefold()])
+    chosen = _standings(everyone.only([by_id[i] for i in chosen_ids]), today, weeks, weekly=True)
+    return Comparison(weeks=weeks, chosen=chosen, by_improvement=rules.by_improvement(chosen),
+                      by_level=rules.by_level(chosen), candidates=candidates[:COMPARE_CANDIDATES],
+                      candidate_total=len(candidates), grids=grids)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A grid or a company in the town view: its sums over 30 days (and week by week for a grid)."""
+
+    id: int
+    name: str
+    grid_name: str
+    companies: int
+    headcount: int
+    last30: Tally
+    weeks: tuple[Tally, ...] = ()
+
+    @property
+    def level(self) -> float | None:
+        return self.last30.participation
+
+
+@dataclass(frozen=True)
+class TownView:
+    today: date
+    weeks: list[Span]
+    grids: list[Line]  # by grid code
+    top_grids: list[Line]
+    bottom_grids: list[Line]
+    top_companies: list[Line]
+    bottom_companies: list[Line]
+    companies: int
+    headcount: int
+    totals: dict[str, Tally]  # today, last7, last30
+
+
+def town_view(actor: StaffUser, today: date) -> TownView:
+    """The town at a glance: a grid × week heat table of participation (12 weeks), the top and
+    bottom 5 grids and companies by 30-day participation, and the town's totals."""
+    scope = visible_scope(actor)
+    weeks = rules.weeks(today)
+    spans = {"today": rules.trailing(today, 1), "last7": rules.trailing(today, 7), "last30": rules.trailing(today, 30)}
+    heads = headcounts(scope, today)
+    pieces = read_pieces(scope, today, [*spans.values(), *weeks], heads)
+    # Grids are summed stretch by stretch, so no company needs twelve weekly tallies of its own.
+    members: dict[int, list[CompanyInfo]] = {}
+    for c in scope.companies:
+        members.setdefault(c.grid_id, []).append(c)
+    by_grid = {gid: [rules.add_sums(found.get(c.id, rules.ZERO) for c in own) for found in pieces.sums]
+               for gid, own in members.items()}
+    last30 = pieces.inside(spans["last30"])
+    grid_rows = db.session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(list(members))).order_by(Grid.code))
+    grids = [Line(gid, name, "", len(members[gid]), sum(heads.get(c.id, 0) for c in members[gid]),
+                  Tally(*rules.add_sums(by_grid[gid][i] for i in last30)),
+                  tuple(Tally(*rules.add_sums(by_grid[gid][i] for i in pieces.inside(week))) for week in weeks))
+             for gid, name in grid_rows]
+    companies = [Line(c.id, c.name, c.grid_name, 1, heads.get(c.id, 0), pieces.tally(c.id, last30))
+                 for c in scope.companies]
+    top_grids, bottom_grids = rules.top_and_bottom(grids, lambda g: g.level)
+    top_companies, bottom_companies = rules.top_and_bottom(companies, lambda c: c.level)
+    totals = {name: Tally(*rules.add_sums(rules.add_sums(by_grid[gid][i] for i in pieces.inside(span))
+                                          for gid in by_grid)) for name, span in spans.items()}
+    return TownView(today=today, weeks=weeks, grids=grids, top_grids=top_grids, bottom_grids=bottom_grids,
+                    top_companies=top_companies, bottom_companies=bottom_companies, companies=len(companies),
+                    headcount=sum(heads.get(c.id, 0) for c in scope.companies), totals=totals)

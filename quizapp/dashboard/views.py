@@ -1,0 +1,22 @@
+"""Reports: the grid dashboard, the officer's home page. Every company of the officer's grids (the
+town admin: every company, with a grid filter) with its participation, coverage, knowledge, trend
+and months without a fraud case; sorted and filtered by URL arguments, so it works without
+JavaScript. Figures come from dashboard.service (aggregates only)."""
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from quizapp.comparison.rules import parse_dashboard_query
+from quizapp.routing import Routes
+from quizapp.dashboard import service as dashboard
+from quizapp.clock import local_today
+
+routes = Routes()
+
+
+@routes.get("/")
+def index():
+    view = dashboard.grid_dashboard(current_user, local_today(), parse_dashboard_query(request.args))
+    if view is None:
+        abort(404)
+    return render_template("dashboard/index.html", view=view)

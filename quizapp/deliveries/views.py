@@ -1,0 +1,48 @@
+"""The town admin's messages sent (admin.deliveries): every delivery, reminders and digests, newest
+first, filtered by status and kind, with its tries and last error; and "retry now" for a failed
+digest (sent again with fresh figures, once).
+
+Its routes are attached to the admin blueprint in quizapp/audiences.py (town admin only). Reminders are not retried from
+here: `quizapp remind` retries them itself until their shift starts, after which a reminder has
+nothing left to say.
+"""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from quizapp.routing import Routes
+from quizapp.digest.rules import key_label, masked_target
+from quizapp.extensions import db
+from quizapp.models import Delivery
+from quizapp.digest.forms import RetryForm
+from quizapp.deliveries import service
+from quizapp.digest import service as digest
+from quizapp.clock import to_local, utcnow
+from quizapp.web import safe_next
+
+routes = Routes()
+
+
+@routes.get("/deliveries")
+def deliveries():
+    status, kind = request.args.get("status", ""), request.args.get("kind", "")
+    page = service.list_deliveries(status, kind, request.args.get("page", 1, type=int) or 1)
+    return render_template("deliveries/index.html", page=page, status=status, kind=kind, statuses=service.STATUSES,
+                           kinds=service.KINDS, retry_form=RetryForm(), masked=masked_target, key_label=key_label,
+                           to_local=to_local, retryable=digest.KIND)
+
+
+@routes.post("/deliveries/retry")
+def delivery_retry():
+    form = RetryForm()
+    chosen = form.delivery.data or ""
+    found = db.session.get(Delivery, int(chosen)) if form.validate_on_submit() and chosen.isdigit() else None
+    outcome = digest.retry(found, utcnow()) if found is not None else None
+    db.session.commit()
+    if outcome is None:
+        flash(_("Only a failed digest to an active officer who still has that address can be retried here."), "error")
+    elif outcome:
+        flash(_("Sent again: the digest went out."), "info")
+    else:
+        flash(_("Tried again, and it failed again: %(error)s", error=found.last_error), "error")
+    return redirect(safe_next(form.next.data, url_for("admin.deliveries")))

@@ -1,0 +1,314 @@
+"""The demo town: grids, companies of different sizes, staff and officer accounts, and 30 days of
+quiz history that looks like real use (diligent and lapsing workers, quieter Saturdays, Sundays off).
+
+Used by `quizapp demo`. History is written with bulk inserts from the same selection and grading
+rules the app uses, and the rollups are rebuilt from it, so every page shows consistent figures.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, insert, select, text
+
+from quizapp.quiz.rules import grading
+from quizapp.quiz.rules import selection
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, Shift, StaffUser
+from quizapp.signin.service import hash_pin
+from quizapp.quiz.service import QUIZ_SECONDS, load_pool
+from quizapp.rollups.service import rebuild_company_day
+
+DEMO_PASSWORD = "demo-2026"
+DEMO_PIN = "2580"
+TOWN_SEED = "town"
+HISTORY_DAYS = 30
+
+GRIDS = [("xt-2", "新塘村第二网格"), ("ds-3", "大沙村第三网格"), ("lp-1", "连平村第一网格")]
+# (code, name, grid, workers, questions per quiz, how keen the company is)
+COMPANIES = [
+    ("dpt", "岭峰精密家具有限公司", "xt-2", 1200, 5, 0.85),
+    ("hlx", "华岭电子科技有限公司", "xt-2", 420, 5, 0.7),
+    ("xtw", "新塘五金制品厂", "ds-3", 240, 4, 0.55),
+    ("dsb", "大沙包装材料有限公司", "ds-3", 150, 5, 0.75),
+    ("lpx", "连平鞋业有限公司", "lp-1", 90, 3, 0.4),
+    ("ylf", "岭南食品加工厂", "lp-1", 40, 6, 0.9),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建文辉宇鹏飞琴云亮海燕春梅雪松志国永庆振"
+SHIFT_STARTS = [("早班", time(7, 30)), ("中班", time(15, 30)), ("夜班", time(23, 30))]
+SHIFTS = [name for name, _ in SHIFT_STARTS]
+
+
+def is_seeded() -> bool:
+    return (db.session.scalar(select(func.count(Company.id))) or 0) > 0
+
+
+def drop_all() -> None:
+    """Empty every table (the migrations then rebuild the schema)."""
+    db.drop_all()
+    db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
+    rng = rng or random.Random(20260601)
+    grids = {}
+    for code, name in GRIDS:
+        grids[code] = Grid(code=code, name=name)
+        db.session.add(grids[code])
+    db.session.flush()
+
+    admin = StaffUser(username="admin", display_name="镇反诈中心", role="town_admin")
+    officer = StaffUser(username="officer", display_name="新塘/大沙网格员", role="grid_officer",
+                        grids=[grids["xt-2"], grids["ds-3"]])
+    officer2 = StaffUser(username="officer2", display_name="连平网格员", role="grid_officer", grids=[grids["lp-1"]])
+    accounts = [admin, officer, officer2]
+
+    pin_hash = hash_pin(DEMO_PIN)
+    pool = load_pool()
+    versions = dict(db.session.execute(select(Question.id, Question.current_version_id)).all())
+    contents = {v.id: v.content for v in db.session.scalars(select(QuestionVersion))}
+    difficulty = dict(db.session.execute(select(Question.id, Question.difficulty)).all())
+    quirks = _Quirks(difficulty, rng)
+    start = today - timedelta(days=HISTORY_DAYS)
+    commons = {start + timedelta(days=d): selection.common_set(pool, start + timedelta(days=d), TOWN_SEED)
+               for d in range(HISTORY_DAYS + 1)}
+
+    for code, name, grid, size, per_quiz, keen in COMPANIES:
+        company = Company(code=code, name=name, grid=grids[grid], questions_per_quiz=per_quiz, workdays="123456",
+                          shifts=[Shift(name=s, starts_at=t) for s, t in SHIFT_STARTS])
+        db.session.add(company)
+        db.session.flush()
+        accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
+                                  role="company_staff", company_id=company.id))
+        employees = _roster(company, size, rng, pin_hash, today)
+        _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons)
+        if db.session.get_bind().dialect.name == "postgresql":
+            # Fresh statistics after a bulk insert, so the planner uses the indexes for the rebuild.
+            db.session.execute(text("ANALYZE attempt"))
+            db.session.execute(text("ANALYZE answer"))
+        for offset in range(HISTORY_DAYS + 1):
+            rebuild_company_day(company, start + timedelta(days=offset))
+    for account in accounts:
+        account.set_password(DEMO_PASSWORD)
+        db.session.add(account)
+    db.session.flush()
+    _oversight(officer, today, rng)
+
+
+# How often a company reported a fraud case in a month: last year, and since the pre-shift quiz
+# began this year (the "three declines" the town wants to see), scaled by how lax the company is.
+CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR = 0.45, 0.18
+
+
+def _oversight(officer: StaffUser, today: date, rng: random.Random) -> None:
+    """Two years of monthly fraud incidents, and a supervision list as the nightly check and an
+    officer would have left it: cases opened two weeks ago and today, one followed up, one closed."""
+    from quizapp.models import Incident, Topic
+    from quizapp.supervision import service as supervision
+
+    slugs = list(db.session.scalars(select(Topic.slug).order_by(Topic.id))) or ["other"]
+    common = [s for s in ("shuadan", "wangdai", "kefu", "youxi") if s in slugs] or slugs
+    keen = {code: k for code, _name, _grid, _size, _per, k in COMPANIES}
+    this_month = today.replace(day=1)
+    for company in db.session.scalars(select(Company).order_by(Company.id)):
+        lax = 1.6 - keen[company.code]  # the keener the company, the fewer cases
+        month = this_month
+        for back in range(24):
+            rate = (CASE_RATE_THIS_YEAR if back < 12 else CASE_RATE_LAST_YEAR) * lax
+            if rng.random() < rate:
+                cases = 1 + (rng.random() < 0.25)
+                db.session.add(Incident(
+                    grid_id=company.grid_id, company_id=company.id, month=month,
+                    fraud_type=rng.choice(common if rng.random() < 0.7 else slugs), cases=cases,
+                    loss_yuan=round(cases * rng.uniform(1800, 60000), -2), created_by=officer.id))
+            month = (month - timedelta(days=1)).replace(day=1)
+    db.session.flush()
+    earlier = supervision.flag_companies(today - timedelta(days=14))
+    if earlier:
+        case = earlier[0]
+        supervision.add_follow_up(officer, case, "yuetan", today - timedelta(days=12), "企业负责人、反诈专员",
+                                  "约谈企业负责人，要求每班班前5分钟组织答题，由班组长督促。",
+                                  "企业承诺两周内参与率提升到80%以上。", today)
+        if len(earlier) > 1:
+            supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。", today - timedelta(days=2))
+    supervision.flag_companies(today)
+    db.session.flush()
+
+
+class _Quirks:
+    """How simulated workers answer each question, so that the item analysis has something to find.
+
+    Most questions: the abler the worker and the easier the question, the likelier a right answer,
+    with one distractor more tempting than the others. A few, as in any real bank, are flawed:
+    too easy (everyone right), misleading (stronger workers pick a wrong option more often), or
+    with a distractor nobody would pick.
+    """
+
+    def __init__(self, difficulty: dict[int, int], rng: random.Random):
+        self.difficulty = difficulty
+        ids = sorted(difficulty)
+        self.too_easy = set(rng.sample(ids, max(1, len(ids) // 25)))
+        self.misleading = set(rng.sample(ids, max(1, len(ids) // 30)))
+        self.dead_distractor = set(rng.sample(ids, max(1, len(ids) // 20)))
+
+    def p_right(self, qid: int, ability: float) -> float:
+        if qid in self.too_easy:
+            return 0.995
+        if qid in self.misleading:
+            return 0.95 - 0.7 * ability
+        return max(0.15, min(0.97, ability + 0.25 - 0.12 * self.difficulty[qid]))
+
+    def wrong_option(self, qid: int, content: dict, rng: random.Random) -> int:
+        wrong = [i for i in range(len(content["options"])) if i not in content["answer"]]
+        weights = [3] + [1] * (len(wrong) - 1)  # the first distractor tempts most
+        if qid in self.dead_distractor and len(wrong) > 2:
+            weights[-1] = 0
+        return rng.choices(wrong, weights)[0]
+
+
+def _roster(company: Company, size: int, rng: random.Random, pin_hash: str, today: date) -> list[dict]:
+    teams = [f"{w}车间{g}组" for w in "一二三四" for g in "AB"][: max(2, min(8, size // 40))]
+    rows = []
+    for i in range(1, size + 1):
+        joined = today - timedelta(days=rng.choice([400] * 9 + [rng.randint(1, 29)]))
+        rows.append(dict(company_id=company.id, employee_no=f"{company.code.upper()}{i:05d}", name=_name(rng),
+                         team=rng.choice(teams), shift=rng.choice(SHIFTS), active=True, active_from=joined,
+                         pin_hash=None if i % 10 == 3 else pin_hash))
+    db.session.execute(insert(Employee), rows)
+    ids = db.session.execute(select(Employee.id, Employee.employee_no, Employee.active_from, Employee.pin_hash)
+                             .where(Employee.company_id == company.id)).all()
+    return [dict(id=r[0], no=r[1], since=r[2], has_pin=r[3] is not None) for r in ids]
+
+
+def _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons) -> None:
+    """Attempts and answers for the last 30 days and part of today."""
+    attempts, answers = [], []
+    by_id = {i.id: i for i in pool}
+    next_attempt = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
+    for person in employees:
+        if not person["has_pin"]:
+            continue  # never signed in yet
+        habit = rng.random()
+        if habit < 0.3:
+            base, fade = min(0.98, keen + 0.15), 0.0  # diligent
+        elif habit < 0.75:
+            base, fade = keen, 0.0  # regular
+        elif habit < 0.92:
+            base, fade = keen, 0.03  # lapsing: less each day of late
+        else:
+            base, fade = 0.05, 0.0  # rarely
+        ability = rng.uniform(0.45, 0.95)
+        asked: dict[int, selection.Review] = {}  # this worker's "did you do it" answers so far
+        for offset in range(HISTORY_DAYS, -1, -1):
+            day = today - timedelta(days=offset)
+            if day < person["since"] or not grading.is_workday(day, company.workdays):
+                continue
+            chance = base - fade * (HISTORY_DAYS - offset) * 0.5
+            if day.isoweekday() == 6:
+                chance *= 0.7
+            if offset == 0:
+                chance *= 0.45  # today: the later shifts have not started yet
+            if rng.random() > chance:
+                continue
+            picks = [(q, True) for q in commons[day][: selection.common_count(company.questions_per_quiz)]]
+            taken = {q for q, _ in picks}
+            families = {by_id[q].family for q in taken if by_id[q].family}
+            rest = [i for i in pool if not i.behaviour and i.id not in taken
+                    and (not i.family or i.family not in families)]
+            for item in rng.sample(rest, company.questions_per_quiz - len(picks)):
+                if item.family and item.family in families:
+                    continue
+                families.add(item.family)
+                picks.append((item.id, False))
+            slots = [(qid, common, False) for qid, common in picks]
+            check = selection.behaviour_check(pool, list(asked.values()), day)
+            if check is not None:
+                slots.append((check, False, True))
+            if offset == 0:
+                started = now - timedelta(minutes=rng.randint(6, 240))
+            else:  # 07:00-23:00 local time is 23:00 the day before to 15:00 UTC
+                started = datetime.combine(day - timedelta(days=1), time(23, 0)) + timedelta(minutes=rng.randint(0, 16 * 60))
+            attempt_id = next_attempt
+            next_attempt += 1
+            score = common_correct = 0
+            for position, (qid, common, behaviour) in enumerate(slots, start=1):
+                content = contents[versions[qid]]
+                if behaviour:
+                    # The campaign works: more workers say "done" as the weeks go by.
+                    right = rng.random() < min(0.9, 0.3 + 0.02 * (HISTORY_DAYS - offset))
+                    asked[qid] = selection.Review(qid, 5 if right else 1, day, 1, int(not right), day)
+                else:
+                    right = rng.random() < quirks.p_right(qid, ability)
+                chosen = list(content["answer"]) if right else [quirks.wrong_option(qid, content, rng)]
+                score += right and not behaviour
+                common_correct += right and common
+                answers.append(dict(attempt_id=attempt_id, position=position, question_id=qid,
+                                    question_version_id=versions[qid], common=common, behaviour=behaviour,
+                                    choice_order=selection.choice_order(len(content["options"]), content["type"],
+                                                                        f"{person['id']}:{day}:{qid}"),
+                                    chosen=chosen, correct=right,
+                                    answered_at=started + timedelta(seconds=30 * position)))
+            attempts.append(dict(id=attempt_id, employee_id=person["id"], company_id=company.id, local_date=day,
+                                 kind="official", official_date=day, started_at=started,
+                                 deadline_at=started + timedelta(seconds=QUIZ_SECONDS),
+                                 finished_at=started + timedelta(seconds=30 * len(slots)), expired=False,
+                                 total=len(picks), slots=len(slots), answered=len(slots), score=score,
+                                 common_total=sum(1 for _, c in picks if c), common_correct=common_correct))
+    for chunk in range(0, len(attempts), 5000):
+        db.session.execute(insert(Attempt), attempts[chunk:chunk + 5000])
+    for chunk in range(0, len(answers), 5000):
+        db.session.execute(insert(Answer), answers[chunk:chunk + 5000])
+
+
+def entry_info(base_url: str) -> dict:
+    """Where to go and how to sign in, for each role and each demo company."""
+    companies = []
+    for company in db.session.scalars(select(Company).order_by(Company.id)):
+        workers = db.session.scalars(select(Employee).where(Employee.company_id == company.id)
+                                     .order_by(Employee.id).limit(3)).all()
+        count = db.session.scalar(select(func.count(Employee.id)).where(Employee.company_id == company.id))
+        companies.append({
+            "code": company.code, "name": company.name, "workers_on_roster": count,
+            "worker_url": f"{base_url}/c/{company.code}",
+            "staff": {"username": f"staff-{company.code}", "password": DEMO_PASSWORD},
+            "workers": [{"employee_no": w.employee_no, "name": w.name,
+                         "pin": DEMO_PIN if w.pin_hash else None,
+                         "first_time": w.pin_hash is None} for w in workers],
+        })
+    login = f"{base_url}/login"
+    first = companies[0]["staff"]["username"] if companies else None
+    return {
+        "base_url": base_url,
+        "roles": {
+            "worker": {"sign_in_url": companies[0]["worker_url"] if companies else None,
+                       "how": "employee number + PIN (first time: name as on the roster, then choose a PIN)"},
+            "company_staff": {"sign_in_url": login, "username": first, "password": DEMO_PASSWORD},
+            "grid_officer": {"sign_in_url": login, "username": "officer", "password": DEMO_PASSWORD},
+            "town_admin": {"sign_in_url": login, "username": "admin", "password": DEMO_PASSWORD},
+        },
+        "companies": companies,
+    }
+
+
+def describe(info: dict) -> str:
+    lines = [f"quizapp demo is ready at {info['base_url']}", ""]
+    for role in ("company_staff", "grid_officer", "town_admin"):
+        r = info["roles"][role]
+        lines.append(f"  {role:14} {r['sign_in_url']}  user {r['username']}  password {r['password']}")
+    lines.append("")
+    lines.append("  Workers scan their company's QR code; in the demo, open a company link:")
+    for c in info["companies"]:
+        worker = next((w for w in c["workers"] if w["pin"]), None)
+        first = next((w for w in c["workers"] if w["first_time"]), None)
+        hint = f"employee no. {worker['employee_no']} PIN {worker['pin']}" if worker else ""
+        if first:
+            hint += f"; first time: {first['employee_no']} {first['name']}"
+        lines.append(f"  {c['name']} ({c['workers_on_roster']} workers)  {c['worker_url']}  {hint}")
+    return "\n".join(lines)

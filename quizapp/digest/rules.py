@@ -1,0 +1,128 @@
+"""The daily digest (`quizapp digest`) as pure rules: the day's figures of a grid (or the town),
+the once-per-day key, the local day as UTC instants, how amounts and shares are written, how a
+message is cut to what a WeChat Work robot accepts, and what an officer's e-mail address and a
+shown robot address look like.
+
+Used by digest.service, the officers' digest page (reports.digest) and the town admin's list of
+messages sent (admin.deliveries). Figures are defined in docs/digest.md. Aggregates only: a
+GridDay holds counts, sums and company names, never a worker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Iterable
+from urllib.parse import parse_qsl, urlsplit
+
+from quizapp.rules import metrics
+
+KEY_PREFIX = "digest:"
+TRIAL_PREFIX = "test:"
+FLAGGED_SHOWN = 10  # company names listed per grid; the rest are counted ("and 3 more")
+# user@host.tld, no spaces, one "@": what a digest can be sent to (the SMTP server has the last word).
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+MAX_EMAIL = 254
+
+
+@dataclass(frozen=True)
+class GridDay:
+    """One grid's (or the town's) numbers for one local date.
+
+    `expected` and `done` are the day's rollup sums over the companies that work that day (done
+    capped at each company's headcount); `below_target` counts companies whose 30-day
+    participation is under the town's target, as the grid dashboard does.
+    """
+
+    name: str
+    companies: int = 0
+    below_target: int = 0
+    expected: int = 0
+    done: int = 0
+    flagged: tuple[str, ...] = ()  # companies newly on the supervision list that day, by name
+    cases_day: int = 0
+    loss_day: Decimal = Decimal(0)
+    cases_month: int = 0
+    loss_month: Decimal = Decimal(0)
+
+    @property
+    def participation(self) -> float | None:
+        """Done ÷ expected on the day; None when nobody was expected (a day off for every company)."""
+        return metrics.share(self.done, self.expected)
+
+
+def town_total(name: str, grids: Iterable[GridDay]) -> GridDay:
+    """The grids added up: shares are divided once over the sums, so every worker counts the same."""
+    grids = list(grids)
+    return GridDay(name=name, companies=sum(g.companies for g in grids),
+                   below_target=sum(g.below_target for g in grids), expected=sum(g.expected for g in grids),
+                   done=sum(g.done for g in grids), flagged=tuple(n for g in grids for n in g.flagged),
+                   cases_day=sum(g.cases_day for g in grids), loss_day=sum((g.loss_day for g in grids), Decimal(0)),
+                   cases_month=sum(g.cases_month for g in grids),
+                   loss_month=sum((g.loss_month for g in grids), Decimal(0)))
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one officer (or the town admin) is sent for one date."""
+
+    day: date
+    target: float
+    grids: tuple[GridDay, ...]
+    total: GridDay | None = None  # the town's totals, for the town admin
+    link: str | None = None  # the dashboard, when the site's address is configured
+    scope: str = ""  # the grids' names (or "whole town"), for the subject
+
+
+def digest_key(day: date) -> str:
+    """What makes a digest unique for an officer and channel: one per local date."""
+    return f"{KEY_PREFIX}{day.isoformat()}"
+
+
+def trial_key(local_now: datetime) -> str:
+    """A test sent from the digest page (at this local time): its own key, so it never counts as
+    the day's digest."""
+    return f"{TRIAL_PREFIX}{local_now.replace(microsecond=0, tzinfo=None).isoformat(timespec='minutes')}"
+
+
+def key_label(key: str) -> str:
+    """What a delivery's key says, for people: the digest's date, or a test's local date and time."""
+    for prefix in (KEY_PREFIX, TRIAL_PREFIX):
+        if key.startswith(prefix):
+            return key.removeprefix(prefix).replace("T", " ")
+    return key
+
+
+def yuan(amount: Decimal | float | int) -> str:
+    """An amount of yuan with thousands separators, without needless decimals: 12,500 or 99.50."""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def fit(lines: list[str], footer: list[str], max_bytes: int) -> str:
+    """The lines and the footer joined, dropping lines from the end (and writing "…") until the
+    text fits in `max_bytes` of UTF-8: the heading and the link in the footer always go out."""
+    kept = list(lines)
+    text = "\n".join([*kept, *footer])
+    while len(kept) > 1 and len(text.encode()) > max_bytes:
+        kept.pop()
+        text = "\n".join([*kept, "…", *footer])
+    return text
+
+
+def is_email(text: str) -> bool:
+    """An address of the shape user@host.tld, at most 254 characters, with no spaces."""
+    return len(text) <= MAX_EMAIL and bool(EMAIL.match(text))
+
+
+def masked_target(target: str) -> str:
+    """A delivery's address as the town admin's list shows it: an e-mail address in full; a robot
+    address with its key cut to the first 4 characters (the key alone lets anyone post to the group)."""
+    if "://" not in target:
+        return target
+    parts = urlsplit(target)
+    key = dict(parse_qsl(parts.query)).get("key")
+    shown = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return f"{shown}?key={key[:4]}…" if key else shown

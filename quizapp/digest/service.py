@@ -1,0 +1,290 @@
+"""The daily digest: each active grid officer (and town admin) is sent the day's numbers for their
+grids by e-mail and/or their own WeChat Work robot: participation that day, companies and how many
+are below target, companies newly on the supervision list, fraud cases recorded that day and this
+month so far, and a link to the dashboard. Figures are defined in docs/digest.md.
+
+Used by `quizapp digest` (cron, nightly), the officers' digest page (reports.digest: addresses,
+preview, "send me a test now") and the town admin's messages page (admin.deliveries: "retry
+now"). Owns the Delivery rows of kind "digest": one per officer, channel and local date (the key
+"digest:YYYY-MM-DD" is in the payload), sent at most once; a failed one is retried, with fresh
+figures, on the next run. Tests from the page are kind "digest-test" and never count as the day's
+digest. Scoping goes through dashboard.service (overview.companies_visible_to): an officer hears
+only about their own grids. Aggregates only: never a worker's name or employee number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from quizapp.digest import rules
+from quizapp.audit.rules import utc_bounds
+from quizapp.incidents.rules import month_start
+from quizapp.rules.metrics import percent
+from quizapp.organisation.rules import name_list
+from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
+from quizapp.extensions import db
+from quizapp.models import Company, Delivery, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.dashboard import service as dashboard
+from quizapp.deliveries import service as deliveries
+from quizapp.clock import to_local, town_zone
+from quizapp.deliveries.service import BACKOFF_SECONDS, TRIES, SmtpSettings
+from quizapp.town.service import companies_visible_to
+
+KIND, TEST_KIND = "digest", "digest-test"
+ROLES = ("grid_officer", "town_admin")
+EMAIL, WEBHOOK = "email", "webhook"
+RECENT = 20  # deliveries listed on an officer's digest page
+
+
+# --- Who gets a digest, and where ----------------------------------------------------------------
+
+def recipients() -> list[StaffUser]:
+    """Active officers and town admins with an e-mail address or a robot address."""
+    return list(db.session.scalars(select(StaffUser).where(
+        StaffUser.active.is_(True), StaffUser.role.in_(ROLES),
+        or_(func.coalesce(StaffUser.email, "") != "", func.coalesce(StaffUser.webhook_url, "") != ""))
+        .order_by(StaffUser.id)))
+
+
+def addresses(user: StaffUser) -> list[tuple[str, str]]:
+    """(channel, address) for each way the account asked to be sent the digest."""
+    return [(channel, target) for channel, target in ((EMAIL, user.email), (WEBHOOK, user.webhook_url)) if target]
+
+
+def save_addresses(actor: StaffUser, email: str | None, webhook_url: str | None) -> None:
+    """The account's own digest addresses (the form has checked their shape); empty sends nothing."""
+    actor.email, actor.webhook_url = email or None, webhook_url or None
+    db.session.flush()
+
+
+# --- The figures ---------------------------------------------------------------------------------
+
+def _grids(actor: StaffUser) -> list[Grid]:
+    if actor.role == "town_admin":
+        return list(db.session.scalars(select(Grid).where(Grid.active.is_(True)).order_by(Grid.code)))
+    return sorted((g for g in actor.grids if g.active), key=lambda g: g.code) if actor.role == "grid_officer" else []
+
+
+def _incidents(grid_ids: list[int], *where) -> dict[int, tuple[int, Decimal]]:
+    rows = db.session.execute(select(Incident.grid_id, func.sum(Incident.cases), func.sum(Incident.loss_yuan))
+                              .where(Incident.grid_id.in_(grid_ids), *where).group_by(Incident.grid_id))
+    return {gid: (int(cases or 0), Decimal(str(loss or 0))) for gid, cases, loss in rows}
+
+
+def figures(actor: StaffUser, day: date) -> rules.Digest:
+    """The account's numbers for one local date: per grid (an officer's active grids; every active
+    grid for the town admin, with the town's totals first), from the CompanyDay rollup through the
+    grid dashboard's queries, the supervision list and the incident records (docs/digest.md)."""
+    grids = _grids(actor)
+    grid_ids = [g.id for g in grids]
+    target = dashboard.participation_target()
+    rows = dashboard.company_figures(actor, day, coverage=False) if grids else []
+    visible = companies_visible_to(actor).with_only_columns(Company.id).order_by(None)
+    flagged: dict[int, list[str]] = {}
+    for grid_id, name in db.session.execute(
+            select(Company.grid_id, Company.name).join(SupervisionCase, SupervisionCase.company_id == Company.id)
+            .where(SupervisionCase.opened_on == day, Company.id.in_(visible)).order_by(Company.name)):
+        flagged.setdefault(grid_id, []).append(name)
+    after, until = utc_bounds(day, day, town_zone())
+    month_after = utc_bounds(month_start(day), None, town_zone())[0]
+    # Both count records by when they were entered, so the day's are always part of the month's.
+    today = _incidents(grid_ids, Incident.created_at > after, Incident.created_at <= until)
+    month = _incidents(grid_ids, Incident.created_at > month_after, Incident.created_at <= until)
+    lines = []
+    for grid in grids:
+        own = [r for r in rows if r.grid_id == grid.id]
+        (cases_day, loss_day), (cases_month, loss_month) = (
+            found.get(grid.id, (0, Decimal(0))) for found in (today, month))
+        lines.append(rules.GridDay(
+            name=grid.name, companies=len(own), below_target=sum(1 for r in own if r.below(target)),
+            expected=sum(r.today.expected for r in own), done=sum(r.today.done for r in own),
+            flagged=tuple(flagged.get(grid.id, ())), cases_day=cases_day, loss_day=loss_day,
+            cases_month=cases_month, loss_month=loss_month))
+    admin = actor.role == "town_admin"
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        total = rules.town_total(_("Whole town"), lines) if admin else None
+        scope = _("whole town") if admin else "、".join(g.name for g in grids)
+    return rules.Digest(day=day, target=target, grids=tuple(lines), total=total, scope=scope,
+                        link=deliveries.public_url("admin.town" if admin else "reports.index"))
+
+
+# --- The message ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    lines: tuple[str, ...]  # the subject, then each grid's figures
+    footer: tuple[str, ...]  # the link and the definition: always sent
+    html: str
+
+    @property
+    def text(self) -> str:
+        """The e-mail's plain text (and the preview on the digest page)."""
+        return "\n".join(self.lines + self.footer)
+
+    def webhook_body(self) -> dict:
+        """The robot's text message, cut to what it accepts (grids' lines dropped from the end)."""
+        return webhook_body(rules.fit(list(self.lines), list(self.footer), MAX_CONTENT_BYTES))
+
+
+def _block(grid: rules.GridDay, target: float) -> list[str]:
+    lines = [f"【{grid.name}】"]
+    if grid.expected:
+        lines.append(_("Participation: %(share)s (%(done)d of %(expected)d expected quizzes done)",
+                       share=percent(grid.participation), done=grid.done, expected=grid.expected))
+    else:
+        lines.append(_("Participation: no quiz expected (not a workday)"))
+    lines.append(_("Companies: %(companies)d, of which %(below)d below the %(target)s target (30-day participation)",
+                   companies=grid.companies, below=grid.below_target, target=percent(target)))
+    shown, more = name_list(grid.flagged, rules.FLAGGED_SHOWN)
+    if shown:
+        names = "、".join(shown) + (" " + _("and %(n)d more", n=more) if more else "")
+        lines.append(_("Newly on the supervision list: %(names)s", names=names))
+    else:
+        lines.append(_("Newly on the supervision list: none"))
+    lines.append(_("Fraud cases recorded today: %(cases)d (losses %(loss)s yuan); this month so far: "
+                   "%(month_cases)d (losses %(month_loss)s yuan)", cases=grid.cases_day,
+                   loss=rules.yuan(grid.loss_day), month_cases=grid.cases_month,
+                   month_loss=rules.yuan(grid.loss_month)))
+    return lines
+
+
+def compose(digest: rules.Digest) -> Message:
+    """The digest in the town's language (BABEL_DEFAULT_LOCALE), as text and as simple HTML."""
+    town = current_app.config.get("QUIZAPP_TOWN_NAME") or ""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        values = {"town": town, "date": digest.day.isoformat(), "scope": digest.scope}
+        subject = (_("%(town)s anti-fraud daily report %(date)s · %(scope)s", **values) if town
+                   else _("Anti-fraud daily report %(date)s · %(scope)s", **values))
+        lines = [subject]
+        for grid in ([digest.total] if digest.total else []) + list(digest.grids):
+            lines += _block(grid, digest.target)
+        if not digest.grids:
+            lines.append(_("No active grid is assigned to you: there are no figures to send."))
+        footer = [_("Dashboard: %(url)s", url=digest.link)] if digest.link else []
+        footer.append(_("Participation = finished official quizzes ÷ active workers expected that day. "
+                        "Aggregates only: no worker is named."))
+        html = current_app.jinja_env.get_template("digest/email.html").render(
+            digest=digest, subject=subject, percent=percent, yuan=rules.yuan,
+            shown_names=lambda names: name_list(names, rules.FLAGGED_SHOWN))
+    return Message(subject=subject, lines=tuple(lines), footer=tuple(footer), html=html)
+
+
+def _payload(key: str, channel: str, message: Message) -> dict:
+    if channel == EMAIL:
+        return {"key": key, "subject": message.subject, "text": message.text, "html": message.html}
+    return {"key": key, "body": message.webhook_body()}
+
+
+# --- Sending -------------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    todo: list[Delivery]  # recorded (pending or failed before), to be sent now with fresh figures
+    already: int  # the day's digests that went out before
+    broken: list[int]  # accounts whose digest could not even be prepared (logged)
+
+
+def _day_deliveries(user_id: int, kind: str, key: str) -> dict[str, Delivery]:
+    rows = db.session.scalars(select(Delivery).where(
+        Delivery.staff_user_id == user_id, Delivery.kind == kind, Delivery.payload["key"].as_string() == key))
+    return {row.channel: row for row in rows}
+
+
+def prepare(day: date, now: datetime) -> Plan:
+    """The digests for `day` that still have to go out, with fresh figures, recorded as pending
+    (flushed, not committed); how many went out before; whose could not be prepared."""
+    key = rules.digest_key(day)
+    plan = Plan([], 0, [])
+    for user in recipients():
+        try:
+            with db.session.begin_nested():
+                wanted, found = addresses(user), _day_deliveries(user.id, KIND, key)
+                due = [(c, t) for c, t in wanted if c not in found or found[c].status != "sent"]
+                if due:
+                    message = compose(figures(user, day))
+                    for channel, target in due:
+                        delivery = found.get(channel) or Delivery(kind=KIND, channel=channel, staff_user_id=user.id,
+                                                                  created_at=now, target=target, payload={})
+                        # A retried digest carries today's figures, to the address saved now.
+                        delivery.target, delivery.payload = target, _payload(key, channel, message)
+                        db.session.add(delivery)
+                        plan.todo.append(delivery)
+                    db.session.flush()
+            plan.already += len(wanted) - len(due)
+        except Exception:  # one officer's bad data must not stop the others' digests
+            current_app.logger.exception("digest: could not prepare the digest of staff user %s", user.id)
+            plan.todo = [d for d in plan.todo if d.staff_user_id != user.id]
+            plan.broken.append(user.id)
+    return plan
+
+
+def _send(delivery: Delivery) -> str | None:
+    if delivery.channel == EMAIL:
+        payload = delivery.payload
+        return deliveries.send_email(SmtpSettings.from_config(current_app.config), delivery.target,
+                                     payload["subject"], payload["text"], payload["html"])
+    return deliveries.post_webhook(delivery.target, delivery.payload["body"])
+
+
+def deliver(delivery: Delivery, now: datetime, backoff: tuple[float, ...] | None = None, tries: int = TRIES) -> bool:
+    """Send one digest, up to `tries` times; the outcome is kept on the delivery (flushed) and a
+    final failure is logged as an error. E-mail without an SMTP server fails at once."""
+    who = f"staff user {delivery.staff_user_id} ({delivery.channel})"
+    if delivery.channel == EMAIL and not SmtpSettings.from_config(current_app.config).host:
+        delivery.attempts += 1
+        delivery.status, delivery.last_error = "failed", deliveries.NO_SMTP
+        db.session.flush()
+        ok = False
+    else:
+        ok = deliveries.deliver(delivery, now, _send, who, BACKOFF_SECONDS if backoff is None else backoff, tries)
+    if not ok:
+        current_app.logger.error("%s %s to %s failed after %d tries: %s", delivery.kind, delivery.payload.get("key"),
+                                 who, delivery.attempts, delivery.last_error)
+    return ok
+
+
+def send_test(actor: StaffUser, today: date, now: datetime) -> list[Delivery]:
+    """Send the account today's digest so far, once, to each of its addresses, through the same
+    composition and transport as the nightly run (one try: the officer sees the outcome at once)."""
+    message, sent = None, []
+    for channel, target in addresses(actor):
+        message = message or compose(figures(actor, today))
+        delivery = Delivery(kind=TEST_KIND, channel=channel, staff_user_id=actor.id, created_at=now, target=target,
+                            payload=_payload(rules.trial_key(to_local(now)), channel, message))
+        db.session.add(delivery)
+        db.session.flush()  # on record (with its defaults) before the try
+        deliver(delivery, now, backoff=(), tries=1)
+        sent.append(delivery)
+    return sent
+
+
+def retry(delivery: Delivery, now: datetime) -> bool | None:
+    """Send a failed digest again now, with fresh figures, to the address its officer has saved
+    now (one try). None when there is nothing to retry: not a failed digest, or its officer is no
+    longer active or no longer has an address for that channel."""
+    user = db.session.get(StaffUser, delivery.staff_user_id) if delivery.staff_user_id else None
+    key = (delivery.payload or {}).get("key", "")
+    if delivery.kind != KIND or delivery.status == "sent" or user is None or not user.active \
+            or not key.startswith(rules.KEY_PREFIX):
+        return None
+    target = dict(addresses(user)).get(delivery.channel)
+    if not target:
+        return None
+    day = date.fromisoformat(key.removeprefix(rules.KEY_PREFIX))
+    delivery.target, delivery.payload = target, _payload(key, delivery.channel, compose(figures(user, day)))
+    return deliver(delivery, now, backoff=(), tries=1)
+
+
+def recent_deliveries(actor: StaffUser, limit: int = RECENT) -> list[Delivery]:
+    """The account's last digests and tests, newest first."""
+    return list(db.session.scalars(select(Delivery).where(
+        Delivery.staff_user_id == actor.id, Delivery.kind.in_((KIND, TEST_KIND)))
+        .order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)))

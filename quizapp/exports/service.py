@@ -1,0 +1,249 @@
+"""Exports for a company's outreach staff: completion by day, by worker and by team, as CSV and XLSX.
+
+Used by the console's export downloads. Owns what each report contains (always the staff member's
+own company only) and how it is written: CSV that Excel opens correctly (UTF-8 with BOM, CRLF),
+XLSX with a frozen header row, and no cell that a spreadsheet could run as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import func, or_, select
+
+from quizapp.quiz.rules.grading import is_workday
+from quizapp.trends.rules import period, workdays_between, worker_participation
+from quizapp.rules.metrics import share
+from quizapp.extensions import db
+from quizapp.models import Attempt, Employee, StaffUser
+from quizapp.audit import service as audit
+from quizapp.trends import service as trends
+from quizapp.rules.spreadsheets import looks_like_formula
+
+REPORTS = ("by-day", "by-worker", "by-team")
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: Any  # a lazy translation: the headers follow the reader's language
+    kind: str = "text"  # text, int, share, date
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: Any
+    first: date
+    last: date
+    columns: tuple[Column, ...]
+    rows: list[tuple]
+
+
+def neutralise(value: str) -> str:
+    """Text a spreadsheet would take for a formula (CSV injection) gets a leading apostrophe,
+    which shows it as text."""
+    return "'" + value if looks_like_formula(value) else value
+
+
+def _yes_no(flag: bool) -> str:
+    return _("yes") if flag else _("no")
+
+
+def by_day(actor: StaffUser, today: date, days: int) -> Report:
+    """One row per day: workday, active workers, done, participation, average score (the company
+    figures of the trends page, from the rollup)."""
+    company = trends.staff_company(actor)
+    dates = period(today, days)
+    points = trends.company_series(company, dates, today)
+    rows = [(p.day, _yes_no(p.workday), p.headcount, p.done, p.participation, p.average_score) for p in points]
+    return Report("by-day", _l("Completion by day"), dates[0], dates[-1], (
+        Column(_l("Date"), "date"), Column(_l("Workday")), Column(_l("Active workers"), "int"),
+        Column(_l("Done"), "int"), Column(_l("Participation"), "share"), Column(_l("Average score"), "share"),
+    ), rows)
+
+
+def by_team(actor: StaffUser, today: date, days: int) -> Report:
+    """One row per team over the period: active workers now, quizzes expected, done, participation,
+    average score."""
+    company = trends.staff_company(actor)
+    dates = period(today, days)
+    rows = [(s.name or _("(no team)"), s.headcount, s.expected, s.done, s.participation, s.average_score)
+            for s in sorted(trends.group_breakdowns(company, dates, ("team",))["team"], key=lambda s: s.name)]
+    return Report("by-team", _l("Completion by team"), dates[0], dates[-1], (
+        Column(_l("Team")), Column(_l("Active workers"), "int"), Column(_l("Quizzes expected"), "int"),
+        Column(_l("Done"), "int"), Column(_l("Participation"), "share"), Column(_l("Average score"), "share"),
+    ), rows)
+
+
+def by_worker(actor: StaffUser, today: date, days: int) -> Report:
+    """One row per worker of the company who was on the roster or took a quiz in the period.
+
+    Expected: the period's workdays within the worker's active dates. Participation: official
+    quizzes finished on those workdays ÷ expected. Two queries: the workers, and their finished
+    official attempts grouped by worker.
+    """
+    company = trends.staff_company(actor)
+    dates = period(today, days)
+    first, last = dates[0], dates[-1]
+    workday_list = [d for d in dates if is_workday(d, company.workdays)]
+    in_period = (Attempt.company_id == company.id, *trends.official_finished(), *trends.in_period(first, last))
+    totals = {row[0]: row[1:] for row in db.session.execute(
+        select(Attempt.employee_id, func.count(Attempt.id),
+               func.count(Attempt.id).filter(Attempt.local_date.in_(workday_list)),
+               func.sum(Attempt.score), func.sum(Attempt.total), func.max(Attempt.official_date))
+        .where(*in_period).group_by(Attempt.employee_id))}
+    workers = db.session.scalars(select(Employee).where(
+        Employee.company_id == company.id,
+        or_(Employee.active.is_(True), Employee.id.in_(select(Attempt.employee_id).where(*in_period))))
+        .order_by(Employee.team, Employee.employee_no))
+    rows = []
+    for worker in workers:
+        done, on_workdays, score, questions, latest = totals.get(worker.id, (0, 0, 0, 0, None))
+        expected = workdays_between(workday_list, max(first, worker.active_from or first),
+                                    min(last, worker.active_until or last)) if worker.active else 0
+        rows.append((worker.employee_no, worker.name, worker.team, worker.shift,
+                     _("active") if worker.active else _("inactive"), expected, done,
+                     worker_participation(on_workdays, expected), share(int(score or 0), int(questions or 0)),
+                     latest))
+    return Report("by-worker", _l("Completion by worker"), first, last, (
+        Column(_l("Employee number")), Column(_l("Name")), Column(_l("Team")), Column(_l("Shift")),
+        Column(_l("Status")), Column(_l("Quizzes expected"), "int"), Column(_l("Done"), "int"),
+        Column(_l("Participation"), "share"), Column(_l("Average score"), "share"),
+        Column(_l("Last quiz"), "date"),
+    ), rows)
+
+
+BUILDERS = {"by-day": by_day, "by-worker": by_worker, "by-team": by_team}
+
+
+def build(actor: StaffUser, report: str, today: date, days: int) -> Report:
+    return BUILDERS[report](actor, today, days)
+
+
+def _csv_value(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "share":
+        # "62.5%" is what Excel itself writes and reads back as the number 0.625.
+        return f"{value * 100:.1f}%"
+    if kind == "date":
+        return value.isoformat()
+    if kind == "int":
+        return str(int(value))
+    return neutralise(str(value))
+
+
+def to_csv(report: Report) -> bytes:
+    """UTF-8 with a byte-order mark and CRLF line ends: how Excel on Chinese Windows recognises
+    UTF-8 (without the BOM it reads the file as GBK and the Chinese turns to noise)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(str(c.header)) for c in report.columns])
+    for row in report.rows:
+        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, report.columns)])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: Chinese characters are twice as wide as Latin ones."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def to_xlsx(report: Report) -> bytes:
+    """One sheet: a bold header row, frozen so it stays on screen, a filter, and columns as wide
+    as their content (within reason); shares as percentages and dates as dates."""
+    return to_xlsx_book([report])
+
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def render(report: Report, fmt: str) -> bytes:
+    return to_csv(report) if fmt == "csv" else to_xlsx(report)
+
+
+def filename(company_code: str, report: Report, fmt: str) -> str:
+    return f"{company_code}-{report.slug}-{report.first.isoformat()}-{report.last.isoformat()}.{fmt}"
+
+
+def download(actor: StaffUser, report: str, fmt: str, today: date, days: int) -> tuple[bytes, str]:
+    """A company staff member's export as a file and its name; written to the audit log, since a
+    by-worker export carries names and results (the caller commits)."""
+    built = build(actor, report, today, days)
+    company = trends.staff_company(actor)
+    audit.record(actor, "export.console", {"company": company.code, "report": report, "days": days, "format": fmt})
+    return render(built, fmt), filename(company.code, built, fmt)
+
+
+# --- Workbooks of several sheets (periodic.service: the weekly and monthly reports) ----------------
+
+@dataclass(frozen=True)
+class Typed:
+    """A cell whose kind is not its column's: on a summary sheet one row holds a share, the next a
+    count or an amount of money."""
+
+    value: Any
+    kind: str = "text"
+
+
+# Cell formats by kind; amounts in yuan, and changes in percentage points (5.0 = five points).
+SHEET_FORMATS = {"share": "0.0%", "date": "yyyy-mm-dd", "int": "0", "money": "#,##0.00", "points": "+0.0;-0.0;0.0"}
+
+
+def sheet_title(report: Report) -> str:
+    """A sheet's name: the report's title without the characters Excel refuses ([]:*?/\\), at
+    most 31 characters."""
+    return "".join(ch for ch in str(report.title) if ch not in "[]:*?/\\")[:31] or report.slug
+
+
+def write_sheet(sheet, report: Report) -> None:
+    """One report on one sheet: a bold header row, frozen, a filter, columns as wide as their
+    content, no cell a spreadsheet could run as a formula; a Typed value brings its own kind and
+    number format."""
+    headers = [neutralise(str(c.header)) for c in report.columns]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8F0FB")
+    widths = [display_width(h) for h in headers]
+    for row_number, row in enumerate(report.rows, start=2):
+        for i, (value, column) in enumerate(zip(row, report.columns)):
+            kind = value.kind if isinstance(value, Typed) else column.kind
+            value = value.value if isinstance(value, Typed) else value
+            if kind == "text" and value is not None:
+                value = neutralise(str(value))
+            cell = sheet.cell(row=row_number, column=i + 1, value=value)
+            if kind in SHEET_FORMATS and value is not None:
+                cell.number_format = SHEET_FORMATS[kind]
+            shown = len("2026-01-01") if kind == "date" else display_width("" if value is None else str(value))
+            widths[i] = max(widths[i], shown if kind != "share" else 6)
+    for i in range(len(report.columns)):
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(widths[i] + 2, 8), 60)
+    sheet.freeze_panes = "A2"
+    if report.rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def to_xlsx_book(reports: list[Report]) -> bytes:
+    """Several reports in one workbook, one sheet each, in the order given."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for report in reports:
+        write_sheet(workbook.create_sheet(sheet_title(report)), report)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,48 @@
+"""Console: exports (completion by day, by worker and by team, as CSV or XLSX, over 7, 30 or 90
+days). Its routes are attached to the console blueprint in quizapp/audiences.py; the reports are built in exports.service."""
+
+from io import BytesIO
+
+from flask import render_template, request, send_file
+from flask_login import current_user
+
+from quizapp.signin.forms import LogoutForm
+from quizapp.routing import Routes
+from quizapp.trends.rules import PERIODS, parse_days
+from quizapp.extensions import db
+from quizapp.exports import service as reports
+from quizapp.clock import local_today
+
+FORMAT = '<any(csv, xlsx):fmt>'
+
+routes = Routes()
+
+
+@routes.get("/exports")
+def exports():
+    days = parse_days(request.args.get("days"))
+    return render_template("exports/index.html", days=days, periods=PERIODS, logout_form=LogoutForm())
+
+
+def _download(report: str, fmt: str):
+    data, name = reports.download(current_user, report, fmt, local_today(), parse_days(request.args.get("days")))
+    db.session.commit()  # the audit row
+    response = send_file(BytesIO(data), mimetype=reports.MIMETYPES[fmt], as_attachment=True, download_name=name)
+    # Names and results of workers: nothing for shared caches or the browser's disk cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@routes.get(f"/exports/by-day.{FORMAT}")
+def export_by_day(fmt: str):
+    return _download("by-day", fmt)
+
+
+@routes.get(f"/exports/by-worker.{FORMAT}")
+def export_by_worker(fmt: str):
+    return _download("by-worker", fmt)
+
+
+@routes.get(f"/exports/by-team.{FORMAT}")
+def export_by_team(fmt: str):
+    return _download("by-team", fmt)

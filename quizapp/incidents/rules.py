@@ -1,0 +1,465 @@
+"""Fraud incidents as pure rules: months, the incident CSV format and its bad rows, and the figures
+the incidents page shows (year-on-year change, months without a case, cases beside participation).
+
+Used by incidents.service and supervision.service. Owns the file rules (accepted encodings and
+header names, what makes a row bad, numbered as a spreadsheet shows it: header = row 1, refusing
+formulas) and the definitions in docs/supervision.md. No Flask and no database here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
+
+from quizapp.rules.spreadsheets import decode_text, looks_like_formula
+
+OTHER = "other"
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 2000  # a town's monthly incident sheet is a few hundred rows; this keeps the preview small
+MAX_CASES = 100_000
+MAX_LOSS = Decimal("999999999999.99")  # Numeric(14, 2)
+MAX_NOTE = 500
+
+# The template's header row; the Chinese names are the file format, like a CSV spec.
+HEADERS = {"month": "月份", "grid": "网格", "company": "企业编码", "fraud_type": "诈骗类型", "cases": "案件数",
+           "loss_yuan": "损失金额(元)", "note": "备注"}
+REQUIRED = ("month", "company", "fraud_type", "cases", "loss_yuan")
+_ALIASES = {
+    "month": ["月份", "月", "month"],
+    "grid": ["网格", "网格编码", "网格代码", "grid", "grid code"],
+    "company": ["企业编码", "企业代码", "公司编码", "单位编码", "company", "company code"],
+    "fraud_type": ["诈骗类型", "案件类型", "类型", "fraud type", "type"],
+    "cases": ["案件数", "发案数", "案件", "发案", "cases"],
+    "loss_yuan": ["损失金额", "损失", "损失金额元", "loss", "losses", "loss yuan"],
+    "note": ["备注", "说明", "note", "notes"],
+}
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"\(.*?\)", "", text)  # "损失金额(元)", "企业编码（可空）"
+    return re.sub(r"[\s_\-./*:]", "", text)
+
+
+HEADER_KEYS = {_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+
+
+# --- months -----------------------------------------------------------------------------------
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Every month from `first` to `last` (first days of months), oldest first."""
+    months, month = [], month_start(first)
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月|[-/.]\s*\d{1,2}\s*日?)?$")
+
+
+def parse_month(text: str) -> date:
+    """A month written 2026-03 (also 2026-3, 2026/03, 2026年3月, or a date in that month, which
+    is what a spreadsheet makes of a typed month). Raises ValueError otherwise."""
+    match = _MONTH.match(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        raise ValueError(text)
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+        raise ValueError(text)
+    return date(year, month, 1)
+
+
+# --- the incident file ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompanyRef:
+    id: int
+    code: str
+    grid_id: int
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class GridRef:
+    id: int
+    code: str
+
+
+@dataclass
+class ImportScope:
+    """What a row is checked against: every company and grid by code (to tell an unknown code from
+    one outside the officer's grids), the ones the officer may record for, and the fraud types
+    (any accepted spelling, casefolded, to its slug)."""
+
+    today: date
+    companies: dict[str, CompanyRef]
+    grids: dict[str, GridRef]
+    visible_company_ids: frozenset[int]
+    visible_grid_ids: frozenset[int]
+    fraud_types: dict[str, str]
+
+    def company(self, code: str) -> CompanyRef | None:
+        return self.companies.get(code.casefold())
+
+    def grid(self, code: str) -> GridRef | None:
+        return self.grids.get(code.casefold())
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 0: the file as a whole
+    column: str
+    reason: str  # a code; incidents.service.REASONS has the words
+    value: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """A good row, ready to store. `raw` is the row as checked (codes and text), which is what the
+    confirmation carries and checks again."""
+
+    row: int
+    grid_id: int
+    company_id: int | None
+    month: date
+    fraud_type: str
+    cases: int
+    loss_yuan: Decimal
+    note: str
+    raw: dict
+
+    @property
+    def key(self) -> tuple:
+        return (self.grid_id, self.company_id, self.month, self.fraud_type)
+
+
+@dataclass
+class ParsedIncidents:
+    rows: list[IncidentRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.problems
+
+
+def _clean(value: str | None) -> str:
+    return re.sub(r"\s+", " ", value or "").strip()
+
+
+def _number(text: str, whole: bool) -> tuple[Decimal | None, str]:
+    """The cell as a number, or why not: "", "empty", "negative", "not_whole", "not_a_number",
+    "formula", "too_large"."""
+    text = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    text = text.removeprefix("¥").removesuffix("元")
+    if not text:
+        return None, "empty"
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return None, "formula" if looks_like_formula(text) else "not_a_number"
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None, "not_a_number"
+    if value < 0:
+        return None, "negative"
+    if whole and value != value.to_integral_value():
+        return None, "not_whole"
+    if not whole and value != value.quantize(Decimal("0.01")):
+        return None, "not_a_number"
+    if value > (MAX_CASES if whole else MAX_LOSS):
+        return None, "too_large"
+    return value, ""
+
+
+def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow | None, list[Problem]]:
+    """One row's cells (text by field name) checked against the scope. A company names its grid;
+    without a company the row is for a whole grid, named in the grid column (or the officer's only
+    grid). The month may not lie after the current one."""
+    problems: list[Problem] = []
+
+    def bad(name: str, reason: str, detail: str = "") -> None:
+        problems.append(Problem(number, HEADERS[name], reason, raw.get(name, "")[:80], detail))
+
+    for name in HEADERS:
+        if looks_like_formula(raw.get(name, "")) and name not in ("cases", "loss_yuan"):
+            bad(name, "formula")
+    if problems:
+        return None, problems
+    month = None
+    try:
+        month = parse_month(raw.get("month", ""))
+        if month > month_start(scope.today):
+            bad("month", "future_month")
+    except ValueError:
+        bad("month", "bad_month")
+    company, grid = None, None
+    if raw.get("company"):
+        company = scope.company(raw["company"])
+        if company is None:
+            bad("company", "unknown_company")
+        elif company.id not in scope.visible_company_ids:
+            bad("company", "outside_grids" if company.active else "inactive_company")
+    if raw.get("grid"):
+        grid = scope.grid(raw["grid"])
+        if grid is None:
+            bad("grid", "unknown_grid")
+        elif grid.id not in scope.visible_grid_ids:
+            bad("grid", "outside_grids")
+        elif company is not None and company.grid_id != grid.id:
+            bad("grid", "grid_mismatch", raw["company"])
+    grid_id = company.grid_id if company else grid.id if grid else None
+    if grid_id is None and not raw.get("company") and not raw.get("grid"):
+        if len(scope.visible_grid_ids) == 1:
+            grid_id = next(iter(scope.visible_grid_ids))
+        else:
+            bad("grid", "grid_needed")
+    fraud_type = scope.fraud_types.get(unicodedata.normalize("NFKC", raw.get("fraud_type", "")).casefold())
+    if not raw.get("fraud_type"):
+        bad("fraud_type", "empty")
+    elif fraud_type is None:
+        bad("fraud_type", "unknown_fraud_type")
+    cases, reason = _number(raw.get("cases", ""), whole=True)
+    if reason:
+        bad("cases", reason)
+    loss, reason = _number(raw.get("loss_yuan", ""), whole=False)
+    if reason:
+        bad("loss_yuan", reason)
+    if len(raw.get("note", "")) > MAX_NOTE:
+        bad("note", "too_long", str(MAX_NOTE))
+    if problems:
+        return None, problems
+    return IncidentRow(row=number, grid_id=grid_id, company_id=company.id if company else None, month=month,
+                       fraud_type=fraud_type, cases=int(cases), loss_yuan=loss.quantize(Decimal("0.01")),
+                       note=raw.get("note", ""), raw=dict(raw, row=number)), []
+
+
+def _header(cells: list[str]) -> tuple[dict[str, int], list[Problem]]:
+    fields: dict[str, int] = {}
+    problems = []
+    for index, cell in enumerate(cells):
+        text = _clean(cell)
+        if not text:
+            continue
+        name = HEADER_KEYS.get(_key(text))
+        if name is None:
+            problems.append(Problem(1, text, "unknown_column"))
+        elif name in fields:
+            problems.append(Problem(1, text, "duplicate_column"))
+        else:
+            fields[name] = index
+    for name in REQUIRED:
+        if name not in fields:
+            problems.append(Problem(1, HEADERS[name], "missing_column"))
+    return fields, problems
+
+
+def check_rows(rows: Iterable[dict], scope: ImportScope) -> ParsedIncidents:
+    """Check raw rows ({row, month, grid, company, ...} as text); a repeated company (or grid),
+    month and fraud type is a bad row naming the first one."""
+    parsed = ParsedIncidents()
+    first_seen: dict[tuple, int] = {}
+    for raw in rows:
+        number = int(raw.get("row", 0))
+        values = {name: _clean(str(raw.get(name) or "")) for name in HEADERS}
+        good, problems = check_row(number, values, scope)
+        if good is not None and good.key in first_seen:
+            problems = [Problem(number, HEADERS["fraud_type"], "duplicate", values["fraud_type"],
+                                str(first_seen[good.key]))]
+        if problems:
+            parsed.problems.extend(problems)
+        else:
+            first_seen[good.key] = number
+            parsed.rows.append(good)
+    return parsed
+
+
+def parse_incident_csv(data: bytes, scope: ImportScope) -> ParsedIncidents:
+    """Read and check an incident CSV. Problems with the file as a whole (empty, undecodable, too
+    big, wrong columns) are listed like bad rows, with no good rows."""
+    if not data.strip(b" \r\n\t\xef\xbb\xbf"):
+        return ParsedIncidents(problems=[Problem(0, "", "empty_file")])
+    if len(data) > MAX_BYTES:
+        return ParsedIncidents(problems=[Problem(0, "", "too_big", detail=str(MAX_BYTES // 1024))])
+    text = decode_text(data)
+    if text is None:
+        return ParsedIncidents(problems=[Problem(0, "", "encoding")])
+    first = text.split("\n", 1)[0]
+    try:
+        lines = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=max(",\t;", key=first.count)),
+                               start=1))
+    except csv.Error:
+        return ParsedIncidents(problems=[Problem(0, "", "unreadable")])
+    lines = [(n, cells) for n, cells in lines if any(_clean(c) for c in cells)]
+    if not lines:
+        return ParsedIncidents(problems=[Problem(0, "", "empty_file")])
+    fields, problems = _header(lines[0][1])
+    if problems:
+        return ParsedIncidents(problems=[Problem(lines[0][0], p.column, p.reason) for p in problems])
+    if len(lines) == 1:
+        return ParsedIncidents(problems=[Problem(lines[0][0], "", "no_rows")])
+    if len(lines) - 1 > MAX_ROWS:
+        return ParsedIncidents(problems=[Problem(0, "", "too_many_rows", detail=str(MAX_ROWS))])
+    raw = ({"row": n, **{name: cells[i] if i < len(cells) else "" for name, i in fields.items()}}
+           for n, cells in lines[1:])
+    return check_rows(raw, scope)
+
+
+def template_csv() -> bytes:
+    """The header row and one example row, with the BOM Excel needs to show Chinese correctly."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADERS.values())
+    writer.writerow(["2026-03", "", "acme", "shuadan", "2", "15000", ""])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Record:
+    """One stored incident, as the figures need it."""
+
+    month: date
+    grid_id: int
+    company_id: int | None
+    cases: int
+    loss_yuan: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    cases: int = 0
+    loss_yuan: Decimal = Decimal("0")
+
+
+def totals(records: Iterable[Record], first: date, last: date) -> Totals:
+    """Cases and losses over the months from `first` to `last` (first days of months)."""
+    chosen = [r for r in records if first <= r.month <= last]
+    return Totals(sum(r.cases for r in chosen), sum((r.loss_yuan for r in chosen), Decimal("0")))
+
+
+def change(now: float | Decimal | int, before: float | Decimal | int) -> float | None:
+    """Relative change from the same period last year; none when last year had nothing."""
+    return (float(now) - float(before)) / float(before) if before else None
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """This month and the year to date against the same periods a year earlier."""
+
+    month: date
+    this_month: Totals
+    month_last_year: Totals
+    year_to_date: Totals
+    ytd_last_year: Totals
+
+    def changes(self) -> dict[str, float | None]:
+        return {
+            "month_cases": change(self.this_month.cases, self.month_last_year.cases),
+            "month_loss": change(self.this_month.loss_yuan, self.month_last_year.loss_yuan),
+            "ytd_cases": change(self.year_to_date.cases, self.ytd_last_year.cases),
+            "ytd_loss": change(self.year_to_date.loss_yuan, self.ytd_last_year.loss_yuan),
+        }
+
+
+def year_on_year(records: list[Record], month: date) -> YearOnYear:
+    month = month_start(month)
+    year_ago = add_months(month, -12)
+    return YearOnYear(
+        month=month,
+        this_month=totals(records, month, month),
+        month_last_year=totals(records, year_ago, year_ago),
+        year_to_date=totals(records, month.replace(month=1), month),
+        ytd_last_year=totals(records, year_ago.replace(month=1), year_ago),
+    )
+
+
+def months_without_case(last_case: date | None, through: date) -> int | None:
+    """Whole months after the last month with a case, up to and including `through`'s month; none
+    when no case was ever recorded (shown as "no case on record")."""
+    if last_case is None:
+        return None
+    return max(0, len(months_between(add_months(month_start(last_case), 1), month_start(through))))
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    cases: int
+    loss_yuan: Decimal
+    participation: float | None
+
+
+def monthly(months: list[date], records: Iterable[Record],
+            participation: dict[date, float | None]) -> list[MonthRow]:
+    """Cases and losses per month beside the month's participation (from the rollups)."""
+    cases: dict[date, int] = {m: 0 for m in months}
+    losses: dict[date, Decimal] = {m: Decimal("0") for m in months}
+    for r in records:
+        if r.month in cases:
+            cases[r.month] += r.cases
+            losses[r.month] += r.loss_yuan
+    return [MonthRow(m, cases[m], losses[m], participation.get(m)) for m in months]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    title: str
+
+
+@dataclass(frozen=True)
+class ComboChart:
+    """Bars for cases and a line for participation over the same months (drawn as inline SVG)."""
+
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    line: str  # SVG path data; a month without participation starts a new segment
+    dots: tuple[Bar, ...]  # participation points (x, y; width and height unused)
+    labels: tuple[tuple[float, str], ...]
+    max_cases: int
+
+
+def combo_chart(rows: list[MonthRow], width: int = 720, height: int = 200) -> ComboChart:
+    """Geometry only: cases scale to the busiest month, participation to 0..100%."""
+    top, bottom, left, right = 10, 24, 8, 8
+    plot_h = height - top - bottom
+    step = (width - left - right) / max(len(rows), 1)
+    most = max([r.cases for r in rows] + [1])
+    bars, dots, labels = [], [], []
+    segments: list[list[str]] = [[]]
+    for i, r in enumerate(rows):
+        x = left + i * step
+        h = plot_h * r.cases / most
+        bars.append(Bar(round(x + step * 0.2, 1), round(top + plot_h - h, 1), round(step * 0.6, 1), round(h, 1),
+                        f"{r.month:%Y-%m}: {r.cases}"))
+        labels.append((round(x + step / 2, 1), f"{r.month:%m}"))
+        if r.participation is None:
+            segments.append([])  # a gap, never a dip to zero
+            continue
+        cx, cy = round(x + step / 2, 1), round(top + plot_h * (1 - min(r.participation, 1.0)), 1)
+        dots.append(Bar(cx, cy, 0, 0, f"{r.month:%Y-%m}: {r.participation * 100:.0f}%"))
+        segments[-1].append(f"{cx},{cy}")
+    line = " ".join("M" + " L".join(points) for points in segments if points)
+    return ComboChart(width, height, tuple(bars), line, tuple(dots), tuple(labels), most)

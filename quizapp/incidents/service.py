@@ -1,0 +1,396 @@
+"""Fraud incidents recorded by grid officers: by hand, by CSV import (preview, then confirm), the
+incidents page's figures and the incidents export.
+
+Used by the reports blueprint's incidents pages (and supervision.service for the incidents rule).
+Owns the scoping of incidents: an officer sees and records incidents of the companies in their
+grids and of those grids as a whole; the town admin all of them. Only aggregates, never a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import case, func, or_, select, true
+
+from quizapp.incidents import rules
+from quizapp.incidents.rules import OTHER, ImportScope, ParsedIncidents, Problem, Record
+from quizapp.extensions import db
+from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser, Topic
+from quizapp.audit import service as audit
+from quizapp.exports import service as exports
+from quizapp.town import service as overview
+from quizapp.town.service import companies_visible_to
+
+PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
+MONTHS_SHOWN = 12
+
+REASONS = {
+    "empty_file": _l("The file is empty."),
+    "too_big": _l("The file is too big (at most %(detail)s KB)."),
+    "encoding": _l("The file's text encoding cannot be read: save it as UTF-8 or GBK (GB18030)."),
+    "unreadable": _l("The file is not a readable CSV file."),
+    "unknown_column": _l("Unknown column."),
+    "duplicate_column": _l("This column appears twice."),
+    "missing_column": _l("This column is missing."),
+    "no_rows": _l("The file has a header row but no data rows."),
+    "too_many_rows": _l("Too many rows (at most %(detail)s)."),
+    "formula": _l("A formula is not accepted: type the value itself."),
+    "bad_month": _l("Not a month: write it as YYYY-MM, e.g. 2026-03."),
+    "future_month": _l("This month has not started yet."),
+    "unknown_company": _l("No company has this code."),
+    "inactive_company": _l("This company is no longer active."),
+    "outside_grids": _l("Outside your grids."),
+    "unknown_grid": _l("No grid has this code."),
+    "grid_mismatch": _l("The company %(detail)s is in another grid."),
+    "grid_needed": _l("Name the grid when the company is left empty."),
+    "unknown_fraud_type": _l("Unknown fraud type: use a topic of the question bank or \"other\"."),
+    "empty": _l("This cell is empty."),
+    "not_a_number": _l("Not a number (losses may have two decimals)."),
+    "negative": _l("A number cannot be negative."),
+    "not_whole": _l("Cases are a whole number."),
+    "too_large": _l("The number is too large."),
+    "too_long": _l("Too long (at most %(detail)s characters)."),
+    "duplicate": _l("Repeats row %(detail)s (same company or grid, month and fraud type)."),
+    "exists": _l("A record for this company (or grid), month and fraud type exists already: edit it instead."),
+    "expired": _l("This preview has expired or was changed. Please upload the file again."),
+}
+
+
+def reason_text(problem: Problem) -> str:
+    return str(REASONS[problem.reason]) % {"detail": problem.detail}
+
+
+class IncidentError(Exception):
+    """A record the actor may not store; `reason` is a key of REASONS."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+def visible_grids(actor: StaffUser) -> list[Grid]:
+    """Incidents are history: a deactivated grid's records stay readable."""
+    return overview.visible_grids(actor, include_inactive=True)
+
+
+def visible_companies(actor: StaffUser) -> list[Company]:
+    return list(db.session.scalars(companies_visible_to(actor)))
+
+
+def _company_ids(actor: StaffUser):
+    """The visible companies' ids as a subquery (the town admin's can be thousands)."""
+    return companies_visible_to(actor).with_only_columns(Company.id).order_by(None)
+
+
+def _visible(actor: StaffUser):
+    """Incidents of a visible company, or recorded in one of the officer's grids (a company that
+    moved to another grid leaves its records with the grid they happened in: docs/admin.md)."""
+    if actor.role == "town_admin":
+        return true()
+    grid_ids = [g.id for g in visible_grids(actor)]
+    return or_(Incident.company_id.in_(_company_ids(actor)), Incident.grid_id.in_(grid_ids))
+
+
+def find_incident(actor: StaffUser, incident_id: int) -> Incident | None:
+    """An incident the actor may see, or None (outside their grids it does not exist)."""
+    return db.session.scalar(select(Incident).where(Incident.id == incident_id, _visible(actor)))
+
+
+def fraud_types(lang: str) -> list[tuple[str, str]]:
+    """(slug, name) for every topic of the question bank, then "other"."""
+    topics = db.session.scalars(select(Topic).order_by(Topic.slug))
+    return [(t.slug, t.name(lang)) for t in topics] + [(OTHER, _("Other"))]
+
+
+def import_scope(actor: StaffUser, today: date) -> ImportScope:
+    companies = db.session.execute(select(Company.id, Company.code, Company.grid_id, Company.active)).all()
+    grids = db.session.execute(select(Grid.id, Grid.code)).all()
+    spellings: dict[str, str] = {OTHER: OTHER, "其他": OTHER, "其它": OTHER}
+    for topic in db.session.scalars(select(Topic)):
+        for spelling in (topic.slug, topic.name_zh, topic.name_en):
+            spellings[spelling.casefold()] = topic.slug
+    return ImportScope(
+        today=today,
+        companies={c.code.casefold(): rules.CompanyRef(c.id, c.code, c.grid_id, c.active) for c in companies},
+        grids={g.code.casefold(): rules.GridRef(g.id, g.code) for g in grids},
+        visible_company_ids=frozenset(db.session.scalars(_company_ids(actor))),
+        visible_grid_ids=frozenset(g.id for g in visible_grids(actor)),
+        fraud_types=spellings)
+
+
+# --- recording by hand --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IncidentInput:
+    company_id: int | None  # None: the whole grid
+    grid_id: int | None
+    month: date
+    fraud_type: str
+    cases: int
+    loss_yuan: Decimal
+    note: str
+
+
+def _existing(grid_id: int, company_id: int | None, month: date, fraud_type: str) -> Incident | None:
+    return db.session.scalar(select(Incident).where(
+        Incident.grid_id == grid_id, Incident.month == month, Incident.fraud_type == fraud_type,
+        Incident.company_id.is_(None) if company_id is None else Incident.company_id == company_id))
+
+
+def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: Incident | None = None) -> Incident:
+    """Record (or change) one company's or grid's cases and losses for a month and fraud type.
+
+    The company must be one the actor sees (its grid goes with it); a record for a whole grid needs
+    one of the actor's grids. One record per company (or grid), month and fraud type.
+    """
+    scope = import_scope(actor, today)
+    if data.company_id is not None:
+        if data.company_id not in scope.visible_company_ids:
+            raise IncidentError("outside_grids")
+        grid_id = db.session.get(Company, data.company_id).grid_id
+    elif data.grid_id is None:
+        raise IncidentError("grid_needed")
+    elif data.grid_id in scope.visible_grid_ids:
+        grid_id = data.grid_id
+    else:
+        raise IncidentError("outside_grids")
+    month = rules.month_start(data.month)
+    if month > rules.month_start(today):
+        raise IncidentError("future_month")
+    if data.fraud_type not in set(scope.fraud_types.values()):
+        raise IncidentError("unknown_fraud_type")
+    same = _existing(grid_id, data.company_id, month, data.fraud_type)
+    if same is not None and same is not incident:
+        raise IncidentError("exists")
+    incident = incident or Incident(created_by=actor.id)
+    incident.grid_id, incident.company_id, incident.month = grid_id, data.company_id, month
+    incident.fraud_type, incident.cases, incident.loss_yuan = data.fraud_type, data.cases, data.loss_yuan
+    incident.note = data.note or None
+    db.session.add(incident)
+    db.session.flush()
+    return incident
+
+
+def delete_incident(actor: StaffUser, incident: Incident) -> None:
+    """Remove a record the actor found through find_incident (so within their grids)."""
+    db.session.delete(incident)
+    db.session.flush()
+
+
+# --- CSV import -------------------------------------------------------------------------------
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="quizapp.incident-import")
+
+
+@dataclass(frozen=True)
+class Preview:
+    filename: str
+    parsed: ParsedIncidents
+    replaces: int  # good rows that will replace a stored record
+    token: str | None  # the checked rows, signed: what the confirmation imports
+
+
+def _stored(rows: list[rules.IncidentRow]) -> dict[tuple, Incident]:
+    if not rows:
+        return {}
+    stored = db.session.scalars(select(Incident).where(
+        Incident.grid_id.in_({r.grid_id for r in rows}), Incident.month.in_({r.month for r in rows})))
+    return {(i.grid_id, i.company_id, i.month, i.fraud_type): i for i in stored}
+
+
+def preview_import(actor: StaffUser, today: date, filename: str, data: bytes) -> Preview:
+    """Read and check an incident CSV without storing anything. As with the roster, the good rows
+    can be confirmed and the bad ones are listed and left out; a file that cannot be read as a
+    whole (empty, encoding, columns, size) or has no good row gets no token."""
+    parsed = rules.parse_incident_csv(data, import_scope(actor, today))
+    stored = _stored(parsed.rows)
+    token = None
+    if parsed.rows:
+        token = _serializer().dumps({"actor": actor.id, "filename": filename, "rows": [r.raw for r in parsed.rows]})
+    return Preview(filename, parsed, sum(1 for r in parsed.rows if r.key in stored), token)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    replaced: int
+    problems: list[Problem]  # why nothing was stored (an expired or forged confirmation, no good row)
+    left_out: list[Problem] = field(default_factory=list)  # rows that turned bad since the preview
+
+
+def apply_import(actor: StaffUser, today: date, token: str) -> ImportResult:
+    """Store the good rows of a confirmed preview in one transaction, after checking them again:
+    a row that turned bad meanwhile (its company left the officer's grids) is left out and
+    reported, like the bad rows of the preview."""
+    try:
+        payload = _serializer().loads(token, max_age=PREVIEW_MAX_AGE)
+    except BadSignature:
+        return ImportResult(0, 0, [Problem(0, "", "expired")])
+    if payload.get("actor") != actor.id:
+        return ImportResult(0, 0, [Problem(0, "", "expired")])
+    parsed = rules.check_rows(payload["rows"], import_scope(actor, today))
+    if not parsed.rows:
+        return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
+    stored = _stored(parsed.rows)
+    replaced = 0
+    for row in parsed.rows:
+        incident = stored.get(row.key)
+        if incident is None:
+            incident = Incident(grid_id=row.grid_id, company_id=row.company_id, month=row.month,
+                                fraud_type=row.fraud_type, created_by=actor.id)
+            db.session.add(incident)
+        else:
+            replaced += 1
+        incident.cases, incident.loss_yuan, incident.note = row.cases, row.loss_yuan, row.note or None
+    added = len(parsed.rows) - replaced
+    audit.record(actor, "import_incidents", {"filename": payload.get("filename", ""), "rows": len(parsed.rows),
+                                             "added": added, "replaced": replaced,
+                                             "left_out": len({p.row for p in parsed.problems})})
+    db.session.flush()
+    return ImportResult(added, replaced, [], parsed.problems)
+
+
+# --- the incidents page -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filter:
+    month: date
+    grid_id: int | None = None
+    company_id: int | None = None
+
+    def describe(self) -> dict:
+        return {"month": f"{self.month:%Y-%m}", "grid_id": self.grid_id, "company_id": self.company_id}
+
+
+def checked_filter(actor: StaffUser, month: date, grid_id: int | None, company_id: int | None) -> Filter:
+    """The filter with any grid or company the actor may not see dropped."""
+    grids = {g.id for g in visible_grids(actor)}
+    companies = {c.id: c for c in visible_companies(actor)}
+    company = companies.get(company_id) if company_id else None
+    if company is not None and grid_id and company.grid_id != grid_id:
+        company = None
+    return Filter(rules.month_start(month), grid_id if grid_id in grids else None, company.id if company else None)
+
+
+def _where(actor: StaffUser, chosen: Filter) -> list:
+    where = [_visible(actor)]
+    if chosen.company_id:
+        where.append(Incident.company_id == chosen.company_id)
+    elif chosen.grid_id:
+        where.append(Incident.grid_id == chosen.grid_id)
+    return where
+
+
+def _records(actor: StaffUser, chosen: Filter, first: date) -> list[Incident]:
+    return list(db.session.scalars(select(Incident).where(
+        *_where(actor, chosen), Incident.month >= first, Incident.month <= chosen.month)
+        .order_by(Incident.month.desc(), Incident.grid_id, Incident.company_id, Incident.fraud_type)))
+
+
+def monthly_participation(actor: StaffUser, chosen: Filter, months: list[date]) -> dict[date, float | None]:
+    """Participation per month over the chosen companies, from the CompanyDay rollup: done ÷ active
+    headcount summed over workdays (done capped at the day's headcount, as docs/metrics.md does)."""
+    ids = _company_ids(actor)
+    if chosen.company_id:
+        ids = ids.where(Company.id == chosen.company_id)
+    elif chosen.grid_id:
+        ids = ids.where(Company.grid_id == chosen.grid_id)
+    capped = case((CompanyDay.completed > CompanyDay.headcount, CompanyDay.headcount), else_=CompanyDay.completed)
+    rows = db.session.execute(
+        select(CompanyDay.day, func.sum(capped), func.sum(CompanyDay.headcount))
+        .where(CompanyDay.company_id.in_(ids), CompanyDay.workday.is_(True), CompanyDay.day >= months[0],
+               CompanyDay.day < rules.add_months(months[-1], 1))
+        .group_by(CompanyDay.day))
+    done: dict[date, int] = {}
+    expected: dict[date, int] = {}
+    for day, completed, headcount in rows:
+        month = rules.month_start(day)
+        done[month] = done.get(month, 0) + int(completed or 0)
+        expected[month] = expected.get(month, 0) + int(headcount or 0)
+    return {m: (done[m] / expected[m] if expected.get(m) else None) for m in months}
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """A company or grid and how long it has gone without a case."""
+
+    name: str
+    grid: str
+    last_case: date | None
+    months: int | None
+
+
+@dataclass(frozen=True)
+class IncidentsPage:
+    filter: Filter
+    grids: list[Grid]
+    companies: list[Company]
+    year_on_year: rules.YearOnYear
+    months: list[rules.MonthRow]
+    chart: rules.ComboChart
+    quiet_companies: list[Quiet]
+    quiet_grids: list[Quiet]
+    records: list[Incident]  # the 12 months shown, newest first
+    names: dict  # company id / grid id -> name, fraud type slug -> name
+
+
+def _last_case(column, where: list, through: date) -> dict[int, date]:
+    return dict(db.session.execute(select(column, func.max(Incident.month)).where(
+        *where, Incident.cases > 0, Incident.month <= through, column.is_not(None)).group_by(column)).all())
+
+
+def incidents_page(actor: StaffUser, chosen: Filter, lang: str) -> IncidentsPage:
+    """Year-on-year cases and losses, the last 12 months beside participation, months without a
+    case per company and per grid, and the records, for the filter within the actor's grids."""
+    grids, companies = visible_grids(actor), visible_companies(actor)
+    months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
+    first = min(months[0], rules.add_months(chosen.month.replace(month=1), -12))
+    stored = _records(actor, chosen, first)
+    records = [Record(i.month, i.grid_id, i.company_id, i.cases, Decimal(i.loss_yuan)) for i in stored]
+    rows = rules.monthly(months, records, monthly_participation(actor, chosen, months))
+    grid_names = {g.id: g.name for g in grids}
+    shown_companies = [c for c in companies if (not chosen.company_id or c.id == chosen.company_id)
+                       and (not chosen.grid_id or c.grid_id == chosen.grid_id)]
+    shown_grids = [g for g in grids if (not chosen.grid_id or g.id == chosen.grid_id)
+                   and (not chosen.company_id or any(c.grid_id == g.id for c in shown_companies))]
+    last_company = _last_case(Incident.company_id, [_visible(actor)], chosen.month)
+    last_grid = _last_case(Incident.grid_id, [_visible(actor)], chosen.month)
+    names = {"company": {c.id: c.name for c in companies}, "grid": grid_names, "type": dict(fraud_types(lang))}
+    return IncidentsPage(
+        filter=chosen, grids=grids, companies=companies,
+        year_on_year=rules.year_on_year(records, chosen.month), months=rows, chart=rules.combo_chart(rows),
+        quiet_companies=[Quiet(c.name, grid_names.get(c.grid_id, ""), last_company.get(c.id),
+                               rules.months_without_case(last_company.get(c.id), chosen.month))
+                         for c in shown_companies],
+        quiet_grids=[Quiet(g.name, "", last_grid.get(g.id), rules.months_without_case(last_grid.get(g.id), chosen.month))
+                     for g in shown_grids],
+        records=[i for i in stored if i.month >= months[0]], names=names)
+
+
+def export_incidents(actor: StaffUser, chosen: Filter, fmt: str, lang: str) -> tuple[bytes, str]:
+    """The records of the 12 months to the chosen month as CSV or XLSX; written to the audit log."""
+    months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
+    stored = _records(actor, chosen, months[0])
+    grids = {g.id: g for g in visible_grids(actor)}
+    companies = {c.id: c for c in db.session.scalars(select(Company).where(
+        Company.id.in_({i.company_id for i in stored if i.company_id})))}
+    types = dict(fraud_types(lang))
+    report = exports.Report("incidents", _l("Fraud incidents"), months[0], chosen.month, (
+        exports.Column(_l("Month")), exports.Column(_l("Grid")), exports.Column(_l("Company code")),
+        exports.Column(_l("Company")), exports.Column(_l("Fraud type")), exports.Column(_l("Cases"), "int"),
+        exports.Column(_l("Losses (yuan)"), "money"), exports.Column(_l("Note")),
+    ), [(f"{i.month:%Y-%m}", grids[i.grid_id].name if i.grid_id in grids else "",
+         companies[i.company_id].code if i.company_id else "",
+         companies[i.company_id].name if i.company_id else _("(whole grid)"),
+         types.get(i.fraud_type, i.fraud_type), i.cases, Decimal(i.loss_yuan), i.note or "") for i in stored])
+    audit.record(actor, "export_incidents", {"format": fmt, **chosen.describe()})
+    return exports.render(report, fmt), f"incidents-{months[0]:%Y-%m}-{chosen.month:%Y-%m}.{fmt}"

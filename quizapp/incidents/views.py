@@ -1,0 +1,153 @@
+"""Reports: fraud incidents (cases and losses per company or grid, per month and fraud type):
+the figures page, a record by hand, CSV import with a preview, and the export.
+
+Its routes are attached to the reports blueprint in quizapp/audiences.py; everything with a rule in it is in
+incidents.service (scoping: an officer's grids only) and incidents.rules.
+"""
+
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.incidents.rules import month_start, parse_month, template_csv
+from quizapp.extensions import db
+from quizapp.incidents.forms import DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
+from quizapp.routing import Routes
+from quizapp.exports import service as exports
+from quizapp.incidents import service
+from quizapp.clock import local_today
+from quizapp.web import content_lang
+
+FORMAT = "<any(csv, xlsx):fmt>"
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _filter() -> service.Filter:
+    try:
+        month = parse_month(request.args.get("month", ""))
+    except ValueError:
+        month = month_start(local_today())
+    return service.checked_filter(current_user, min(month, month_start(local_today())), _int_arg("grid"),
+                                  _int_arg("company"))
+
+routes = Routes()
+
+
+@routes.get("/incidents")
+def incidents():
+    page = service.incidents_page(current_user, _filter(), content_lang())
+    return render_template("incidents/index.html", page=page, delete_form=DeleteForm())
+
+
+def _form(incident=None) -> IncidentForm:
+    form = IncidentForm(data=None if incident is None else {
+        "company": str(incident.company_id or ""), "grid": str(incident.grid_id), "month": incident.month,
+        "fraud_type": incident.fraud_type, "cases": incident.cases, "loss_yuan": incident.loss_yuan,
+        "note": incident.note or ""})
+    form.company.choices = [(str(c.id), c.name) for c in service.visible_companies(current_user)] + [
+        ("", _("— none: the whole grid —"))]
+    grids = [(str(g.id), g.name) for g in service.visible_grids(current_user)]
+    form.grid.choices = grids if len(grids) == 1 else [("", "—")] + grids
+    form.fraud_type.choices = service.fraud_types(content_lang())
+    return form
+
+
+def _save(form: IncidentForm, incident=None):
+    """Store the form's record; on a rule the form cannot check, show it on the form."""
+    data = service.IncidentInput(
+        company_id=int(form.company.data) if form.company.data else None,
+        grid_id=int(form.grid.data) if (form.grid.data or "").isdigit() else None, month=form.month.data,
+        fraud_type=form.fraud_type.data, cases=form.cases.data, loss_yuan=form.loss_yuan.data,
+        note=(form.note.data or "").strip())
+    try:
+        saved = service.save_incident(current_user, local_today(), data, incident)
+    except service.IncidentError as error:
+        form.form_errors.append(str(service.REASONS[error.reason]) % {"detail": ""})
+        return None
+    db.session.commit()
+    flash(_("The record is saved."), "info")
+    return redirect(url_for("reports.incidents", month=f"{saved.month:%Y-%m}"))
+
+
+@routes.route("/incidents/new", methods=["GET", "POST"])
+def incident_new():
+    form = _form()
+    if request.method == "GET":
+        form.month.data = month_start(local_today())
+    done = form.validate_on_submit() and _save(form)
+    return done or render_template("incidents/form.html", form=form, incident=None)
+
+
+@routes.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
+def incident_edit(incident_id: int):
+    incident = service.find_incident(current_user, incident_id) or abort(404)
+    form = _form(incident if request.method == "GET" else None)
+    done = form.validate_on_submit() and _save(form, incident)
+    return done or render_template("incidents/form.html", form=form, incident=incident,
+                                   delete_form=DeleteForm())
+
+
+@routes.get("/incidents/template.csv")
+def incident_template():
+    return send_file(BytesIO(template_csv()), mimetype="text/csv; charset=utf-8", as_attachment=True,
+                     download_name="incidents-template.csv")
+
+
+@routes.route("/incidents/import", methods=["GET", "POST"])
+def incident_import():
+    form = IncidentImportForm()
+    preview = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        preview = service.preview_import(current_user, local_today(), upload.filename or "", upload.read())
+    return render_template("incidents/import.html", form=form, preview=preview,
+                           confirm_form=IncidentConfirmForm(token=preview.token if preview else None),
+                           reason_text=service.reason_text)
+
+
+@routes.post("/incidents/import/confirm")
+def incident_import_confirm():
+    form = IncidentConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("reports.incident_import"))
+    result = service.apply_import(current_user, local_today(), form.token.data)
+    if result.problems:
+        flash(_("Nothing was imported: %(problems)s", problems=" ".join(
+            service.reason_text(p) for p in result.problems[:5])), "error")
+        return redirect(url_for("reports.incident_import"))
+    db.session.commit()
+    flash(_("Imported: %(added)s new records, %(replaced)s replaced.", added=result.added,
+            replaced=result.replaced), "info")
+    if result.left_out:
+        flash(_("Left out, because they changed since the preview: %(problems)s", problems=" ".join(
+            _("Row %(row)s: %(reason)s", row=p.row, reason=service.reason_text(p)) for p in result.left_out[:5])),
+            "error")
+    return redirect(url_for("reports.incidents"))
+
+
+@routes.get(f"/incidents/export.{FORMAT}")
+def incident_export(fmt: str):
+    data, name = service.export_incidents(current_user, _filter(), fmt, content_lang())
+    db.session.commit()  # the audit row
+    response = send_file(BytesIO(data), mimetype=exports.MIMETYPES[fmt], as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Registered after the pages that show a record (the access matrix visits routes in this order).
+@routes.post("/incidents/<int:incident_id>/delete")
+def incident_delete(incident_id: int):
+    incident = service.find_incident(current_user, incident_id) or abort(404)
+    if DeleteForm().validate_on_submit():
+        month = incident.month
+        service.delete_incident(current_user, incident)
+        db.session.commit()
+        flash(_("The record is deleted."), "info")
+        return redirect(url_for("reports.incidents", month=f"{month:%Y-%m}"))
+    return redirect(url_for("reports.incident_edit", incident_id=incident_id))

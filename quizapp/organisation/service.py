@@ -1,0 +1,334 @@
+"""The town admin's organisation: grids and companies, created, edited, moved, deactivated and
+reactivated, each change written to the audit log with its old → new values.
+
+Used by the admin's grid and company pages (quizapp/admin/organisation.py). Owns the rules that a
+user relies on (docs/admin.md, "Grids" and "Companies"):
+- codes are unique (case ignored); a company name is unique within its grid, a grid name in the town;
+- a grid with active companies cannot be deactivated (the message names them), and an inactive grid
+  is not offered for new or moved companies;
+- moving a company to another grid keeps its history where it happened: its incident records stay
+  with the grid they were recorded in (Incident.grid_id is not changed), while its supervision
+  cases, open or closed, belong to the company and move with it to the new grid's officers;
+- deactivating a company stops its QR code (new sign-ins are refused), takes it off the dashboards
+  and the supervision rules, and closes its open supervision cases with that reason; its roster,
+  staff accounts and history are kept, and reactivating brings it back.
+Services flush; the view commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from quizapp.organisation import rules
+from quizapp.extensions import db
+from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
+from quizapp.audit import service as audit
+from quizapp.rollups.service import active_on
+
+PAGE_SIZE = 50
+
+
+class Refused(Exception):
+    """A change the rules do not allow; nothing was changed. `problems` maps a form field's name
+    (or None for the form as a whole) to what is wrong, in words."""
+
+    def __init__(self, problems: dict[str | None, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def _names(names: list[str]) -> str:
+    listed = rules.name_list(names)
+    text = "、".join(listed.shown)
+    return text + (_(" and %(n)d more", n=listed.more) if listed.more else "")
+
+
+# --- grids --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GridRow:
+    grid: Grid
+    active_companies: int
+    inactive_companies: int
+    officers: int  # active officer accounts assigned to the grid
+
+
+def grid_rows() -> list[GridRow]:
+    """Every grid, active ones first, with its companies and officers counted (two GROUP BYs)."""
+    companies: dict[int, dict[bool, int]] = {}
+    for grid_id, active, count in db.session.execute(
+            select(Company.grid_id, Company.active, func.count(Company.id)).group_by(Company.grid_id, Company.active)):
+        companies.setdefault(grid_id, {})[bool(active)] = count
+    officers = dict(db.session.execute(
+        select(officer_grids.c.grid_id, func.count(StaffUser.id))
+        .join(StaffUser, StaffUser.id == officer_grids.c.staff_user_id)
+        .where(StaffUser.active.is_(True), StaffUser.role == "grid_officer").group_by(officer_grids.c.grid_id)).all())
+    grids = db.session.scalars(select(Grid).order_by(Grid.active.desc(), Grid.code))
+    return [GridRow(g, companies.get(g.id, {}).get(True, 0), companies.get(g.id, {}).get(False, 0),
+                    officers.get(g.id, 0)) for g in grids]
+
+
+def active_grids() -> list[Grid]:
+    """The grids a company may be created in or moved to (and officers assigned to)."""
+    return list(db.session.scalars(select(Grid).where(Grid.active.is_(True)).order_by(Grid.code)))
+
+
+def all_grids() -> list[Grid]:
+    """Every grid, active ones first: the company list's grid filter."""
+    return list(db.session.scalars(select(Grid).order_by(Grid.active.desc(), Grid.code)))
+
+
+def find_grid(grid_id: int) -> Grid | None:
+    return db.session.get(Grid, grid_id)
+
+
+def _grid_problems(code: str, name: str, grid: Grid | None) -> dict[str | None, str]:
+    problems: dict[str | None, str] = {}
+    others = select(Grid).where(Grid.id != grid.id) if grid is not None else select(Grid)
+    if db.session.scalar(others.where(func.lower(Grid.code) == code.lower()).limit(1)) is not None:
+        problems["code"] = _("Another grid already has the code %(code)s.", code=code)
+    key = rules.name_key(name)
+    if any(rules.name_key(n) == key for n in db.session.scalars(others.with_only_columns(Grid.name))):
+        problems["name"] = _("Another grid is already called %(name)s.", name=name)
+    return problems
+
+
+def create_grid(actor: StaffUser, code: str, name: str) -> Grid:
+    """A new, active grid. Code and name must be new to the town."""
+    if problems := _grid_problems(code, name, None):
+        raise Refused(problems)
+    grid = Grid(code=code, name=name, active=True)
+    db.session.add(grid)
+    db.session.flush()
+    audit.record(actor, "admin.grid.create", {"grid_id": grid.id, "code": code, "name": name})
+    return grid
+
+
+def update_grid(actor: StaffUser, grid: Grid, code: str, name: str) -> dict[str, str]:
+    """Rename a grid or change its code; the changed fields, old → new (empty: nothing changed)."""
+    if problems := _grid_problems(code, name, grid):
+        raise Refused(problems)
+    changed = rules.changes({"code": grid.code, "name": grid.name}, {"code": code, "name": name})
+    if changed:
+        grid.code, grid.name = code, name
+        db.session.flush()
+        audit.record(actor, "admin.grid.update", {"grid_id": grid.id, **changed})
+    return changed
+
+
+def set_grid_active(actor: StaffUser, grid: Grid, active: bool) -> bool:
+    """Deactivate or reactivate a grid; False when it already was. A grid that still has active
+    companies is not deactivated: they are named, to be moved or deactivated first."""
+    if grid.active == active:
+        return False
+    if not active:
+        names = list(db.session.scalars(select(Company.name).where(
+            Company.grid_id == grid.id, Company.active.is_(True)).order_by(Company.name)))
+        if names:
+            raise Refused({None: _("%(grid)s still has %(n)d active companies (%(names)s): move them to another "
+                                   "grid or deactivate them first.", grid=grid.name, n=len(names), names=_names(names))})
+    grid.active = active
+    db.session.flush()
+    audit.record(actor, "admin.grid.reactivate" if active else "admin.grid.deactivate",
+                 {"grid_id": grid.id, "code": grid.code, "active": f"{not active} → {active}"})
+    return True
+
+
+# --- companies: the list ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompanyRow:
+    id: int
+    code: str
+    name: str
+    grid_code: str
+    grid_name: str
+    active: bool
+    active_workers: int
+
+
+@dataclass(frozen=True)
+class CompanyList:
+    rows: list[CompanyRow]
+    number: int
+    pages: int
+    total: int
+
+
+def search_companies(query: rules.CompanyQuery, today: date, size: int = PAGE_SIZE) -> CompanyList:
+    """One page of companies matching the name or code search, grid and status filters, by name.
+    Three queries whatever the town's size: a count, the page, and one GROUP BY for the page's
+    active workers (docs/metrics.md: active headcount, today)."""
+    where = []
+    if query.q:
+        # % and _ in the search are meant literally, not as LIKE wildcards.
+        needle = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{needle}%"
+        where.append(or_(func.lower(Company.name).like(pattern, escape="\\"),
+                         func.lower(Company.code).like(pattern, escape="\\")))
+    if query.grid is not None:
+        where.append(Company.grid_id == query.grid)
+    if query.status != "all":
+        where.append(Company.active.is_(query.status == "active"))
+    total = db.session.scalar(select(func.count(Company.id)).where(*where)) or 0
+    pages = max((total + size - 1) // size, 1)
+    number = min(query.page, pages)
+    found = db.session.execute(
+        select(Company.id, Company.code, Company.name, Company.active, Grid.code, Grid.name)
+        .join(Grid, Grid.id == Company.grid_id).where(*where)
+        .order_by(Company.name, Company.id).limit(size).offset((number - 1) * size)).all()
+    ids = [row[0] for row in found]
+    workers = dict(db.session.execute(
+        select(Employee.company_id, func.count(Employee.id)).where(Employee.company_id.in_(ids), *active_on(today))
+        .group_by(Employee.company_id)).all()) if ids else {}
+    rows = [CompanyRow(cid, code, name, grid_code, grid_name, bool(active), workers.get(cid, 0))
+            for cid, code, name, active, grid_code, grid_name in found]
+    return CompanyList(rows, number, pages, total)
+
+
+# --- companies: one company ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompanyInput:
+    name: str
+    grid_id: int | None  # None: the form's value was not a grid id at all
+    code: str
+    workdays: str = rules.WORKDAYS_DEFAULT
+    questions_per_quiz: int = rules.PER_QUIZ_DEFAULT
+
+
+@dataclass(frozen=True)
+class CompanyFacts:
+    """What the company's admin page says before a move or deactivation."""
+
+    active_workers: int
+    staff_accounts: int
+    open_cases: int
+    incidents: int  # incident records of the company, in whatever grid they were recorded
+
+
+def find_company(company_id: int) -> Company | None:
+    return db.session.get(Company, company_id)
+
+
+def company_facts(company: Company, today: date) -> CompanyFacts:
+    def count(query) -> int:
+        return db.session.scalar(query) or 0
+
+    return CompanyFacts(
+        active_workers=count(select(func.count(Employee.id)).where(Employee.company_id == company.id,
+                                                                   *active_on(today))),
+        staff_accounts=count(select(func.count(StaffUser.id)).where(StaffUser.company_id == company.id)),
+        open_cases=count(select(func.count(SupervisionCase.id)).where(
+            SupervisionCase.company_id == company.id, SupervisionCase.status == "open")),
+        incidents=count(select(func.count(Incident.id)).where(Incident.company_id == company.id)))
+
+
+def code_taken(code: str, company: Company | None = None) -> bool:
+    query = select(Company.id).where(func.lower(Company.code) == code.lower())
+    if company is not None:
+        query = query.where(Company.id != company.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def suggest_code() -> str:
+    """A random, unused company code (docs/admin.md: why codes are random)."""
+    while True:
+        code = rules.generate_code()
+        if not code_taken(code):
+            return code
+
+
+def _company_problems(data: CompanyInput, company: Company | None) -> tuple[dict[str | None, str], Grid | None]:
+    problems: dict[str | None, str] = {}
+    grid = db.session.get(Grid, data.grid_id) if data.grid_id is not None else None
+    unchanged_grid = company is not None and grid is not None and grid.id == company.grid_id
+    if grid is None:
+        problems["grid_id"] = _("Choose one of the grids listed.")
+    elif not grid.active and not unchanged_grid:
+        problems["grid_id"] = _("%(grid)s is inactive: choose an active grid, or reactivate it first.", grid=grid.name)
+    if (company is None or data.code != company.code) and code_taken(data.code, company):
+        problems["code"] = _("Another company already has the code %(code)s.", code=data.code)
+    if grid is not None:
+        key = rules.name_key(data.name)
+        others = select(Company.name).where(Company.grid_id == grid.id)
+        if company is not None:
+            others = others.where(Company.id != company.id)
+        if any(rules.name_key(n) == key for n in db.session.scalars(others)):
+            problems["name"] = _("%(grid)s already has a company called %(name)s.", grid=grid.name, name=data.name)
+    return problems, grid
+
+
+def create_company(actor: StaffUser, data: CompanyInput) -> Company:
+    """A new, active company in an active grid, with its quiz defaults."""
+    problems, grid = _company_problems(data, None)
+    if problems:
+        raise Refused(problems)
+    company = Company(name=data.name, grid_id=grid.id, code=data.code, workdays=data.workdays,
+                      questions_per_quiz=data.questions_per_quiz, active=True)
+    db.session.add(company)
+    db.session.flush()
+    audit.record(actor, "admin.company.create", {
+        "company_id": company.id, "code": company.code, "name": company.name, "grid": grid.code,
+        "workdays": company.workdays, "questions_per_quiz": company.questions_per_quiz})
+    return company
+
+
+def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> dict[str, str]:
+    """Change a company's name, grid or code; the changed fields, old → new.
+
+    A move leaves the company's incident records with the grid they were recorded in; its
+    supervision cases go with it (they are the company's). The caller has made sure a new code
+    was confirmed: the printed QR posters stop working."""
+    problems, grid = _company_problems(data, company)
+    if problems:
+        raise Refused(problems)
+    old_grid = db.session.get(Grid, company.grid_id)
+    changed = rules.changes({"name": company.name, "grid": old_grid.code, "code": company.code},
+                            {"name": data.name, "grid": grid.code, "code": data.code})
+    if not changed:
+        return changed
+    detail = {"company_id": company.id, **changed}
+    if "grid" in changed:
+        detail["open_cases_moved"] = db.session.scalar(select(func.count(SupervisionCase.id)).where(
+            SupervisionCase.company_id == company.id, SupervisionCase.status == "open")) or 0
+        detail["incidents_kept_in"] = old_grid.code
+    company.name, company.grid_id, company.code = data.name, grid.id, data.code
+    db.session.flush()
+    audit.record(actor, "admin.company.update", detail)
+    return changed
+
+
+def set_company_active(actor: StaffUser, company: Company, active: bool, today: date) -> bool:
+    """Deactivate or reactivate a company; False when it already was.
+
+    Deactivating closes its open supervision cases (reason written in the town's language, like
+    the rules' reasons): nobody would see or follow them up any more. A company in an inactive
+    grid is not reactivated: its grid must be reactivated, or the company moved, first."""
+    if company.active == active:
+        return False
+    grid = db.session.get(Grid, company.grid_id)
+    if active and not grid.active:
+        raise Refused({None: _("%(company)s is in %(grid)s, which is inactive: reactivate the grid, or move the "
+                               "company to an active grid, first.", company=company.name, grid=grid.name)})
+    closed = []
+    if not active:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            reason = _("Closed because the town admin deactivated the company.")
+        for case in db.session.scalars(select(SupervisionCase).where(
+                SupervisionCase.company_id == company.id, SupervisionCase.status == "open")):
+            case.status, case.closed_on, case.closed_by, case.close_reason = "closed", today, actor.id, reason
+            closed.append(case.id)
+    company.active = active
+    db.session.flush()
+    detail = {"company_id": company.id, "code": company.code, "active": f"{not active} → {active}"}
+    if closed:
+        detail["cases_closed"] = closed
+    audit.record(actor, "admin.company.reactivate" if active else "admin.company.deactivate", detail)
+    return True

@@ -1,0 +1,168 @@
+"""Admin: the town's grids and companies (town admin only, the admin blueprint's guard). Create,
+edit, move, deactivate and reactivate; a company's page shows its QR code and links to its figures.
+The rules and the audit log live in organisation.service; these views only call it and commit."""
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.organisation.forms import ActiveForm, CompanyForm, GridForm, NewCompanyForm
+from quizapp.routing import Routes
+from quizapp.organisation.rules import parse_company_query
+from quizapp.extensions import db
+from quizapp.organisation import service as organisation
+from quizapp.posters import qr
+from quizapp.clock import local_today
+from quizapp.organisation.service import Refused
+
+
+def _refused(form, refused: Refused) -> None:
+    """Put the service's reasons on the form's fields (or above the form), and undo anything."""
+    db.session.rollback()
+    for name, message in refused.problems.items():
+        field = form._fields.get(name) if name else None
+        (field.errors if field is not None else form.form_errors).append(message)
+
+
+def _status() -> int:
+    return 400 if request.method == "POST" else 200
+
+routes = Routes()
+
+
+@routes.route("/grids", methods=["GET", "POST"])
+def grids():
+    form = GridForm()
+    if form.validate_on_submit():
+        try:
+            grid = organisation.create_grid(current_user, form.code.data, form.name.data)
+        except Refused as refused:
+            _refused(form, refused)
+        else:
+            db.session.commit()
+            flash(_("Grid %(name)s created.", name=grid.name))
+            return redirect(url_for("admin.grids"))
+    return render_template("organisation/grids.html", rows=organisation.grid_rows(), form=form), _status()
+
+
+@routes.route("/grids/<int:grid_id>", methods=["GET", "POST"])
+def grid_edit(grid_id: int):
+    grid = organisation.find_grid(grid_id) or abort(404)
+    form = GridForm() if request.method == "POST" else GridForm(data={"code": grid.code, "name": grid.name})
+    if form.validate_on_submit():
+        try:
+            changed = organisation.update_grid(current_user, grid, form.code.data, form.name.data)
+        except Refused as refused:
+            _refused(form, refused)
+        else:
+            db.session.commit()
+            flash(_("Grid %(name)s saved.", name=grid.name) if changed else _("Nothing was changed."))
+            return redirect(url_for("admin.grids"))
+    row = next(r for r in organisation.grid_rows() if r.grid.id == grid.id)
+    return render_template("organisation/grids_edit.html", row=row, form=form, active_form=ActiveForm()), _status()
+
+
+@routes.post("/grids/<int:grid_id>/active")
+def grid_active(grid_id: int):
+    grid = organisation.find_grid(grid_id) or abort(404)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        changed = organisation.set_grid_active(current_user, grid, form.active.data == "1")
+    except Refused as refused:
+        db.session.rollback()
+        flash(" ".join(refused.problems.values()), "error")
+    else:
+        db.session.commit()
+        if changed:
+            flash(_("Grid %(name)s reactivated.", name=grid.name) if grid.active
+                  else _("Grid %(name)s deactivated.", name=grid.name))
+    return redirect(url_for("admin.grid_edit", grid_id=grid.id))
+
+
+@routes.get("/companies")
+def companies():
+    query = parse_company_query(request.args)
+    listing = organisation.search_companies(query, local_today())
+    return render_template("organisation/companies.html", query=query, listing=listing,
+                           grids=organisation.all_grids())
+
+
+@routes.route("/companies/new", methods=["GET", "POST"])
+def company_new():
+    form = NewCompanyForm(grids=organisation.active_grids())
+    if request.method == "GET":
+        form.code.data = organisation.suggest_code()
+    if form.validate_on_submit():
+        try:
+            company = organisation.create_company(current_user, form.company_input())
+        except Refused as refused:
+            _refused(form, refused)
+        else:
+            db.session.commit()
+            flash(_("Company %(name)s created. Its QR code is below: print it for the company's workshops.",
+                    name=company.name))
+            return redirect(url_for("admin.company_edit", company_id=company.id))
+    return render_template("organisation/companies_new.html", form=form), _status()
+
+
+@routes.route("/companies/<int:company_id>", methods=["GET", "POST"])
+def company_edit(company_id: int):
+    company = organisation.find_company(company_id) or abort(404)
+    options = {"grids": organisation.active_grids(), "current_code": company.code, "current_grid": company.grid}
+    form = CompanyForm(**options) if request.method == "POST" else CompanyForm(
+        data={"name": company.name, "grid_id": company.grid_id, "code": company.code}, **options)
+    if form.validate_on_submit():
+        try:
+            changed = organisation.update_company(current_user, company, form.company_input())
+        except Refused as refused:
+            _refused(form, refused)
+        else:
+            db.session.commit()
+            flash(_("Company %(name)s saved.", name=company.name) if changed else _("Nothing was changed."))
+            return redirect(url_for("admin.company_edit", company_id=company.id))
+    url = qr.worker_url(company)
+    return render_template("organisation/companies_edit.html", company=company, form=form, active_form=ActiveForm(),
+                           facts=organisation.company_facts(company, local_today()), worker_url=qr.readable(url),
+                           qr_svg=qr.inline_svg(url, company.name)), _status()
+
+
+def _qr_file(company_id: int, image_fmt: str):
+    """The company's QR code as a file to print (the same code as the console's posters)."""
+    company = organisation.find_company(company_id) or abort(404)
+    data = qr.render(qr.worker_url(company), image_fmt)
+    return send_file(io.BytesIO(data), mimetype=qr.FORMATS[image_fmt], as_attachment=True,
+                     download_name=f"{company.code}-qr.{image_fmt}")
+
+
+# One endpoint per format, so the address names nothing but the company.
+@routes.get("/companies/<int:company_id>/qr.png")
+def company_qr_png(company_id: int):
+    return _qr_file(company_id, "png")
+
+
+@routes.get("/companies/<int:company_id>/qr.svg")
+def company_qr_svg(company_id: int):
+    return _qr_file(company_id, "svg")
+
+
+@routes.post("/companies/<int:company_id>/active")
+def company_active(company_id: int):
+    company = organisation.find_company(company_id) or abort(404)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        changed = organisation.set_company_active(current_user, company, form.active.data == "1", local_today())
+    except Refused as refused:
+        db.session.rollback()
+        flash(" ".join(refused.problems.values()), "error")
+    else:
+        db.session.commit()
+        if changed:
+            flash(_("Company %(name)s reactivated.", name=company.name) if company.active
+                  else _("Company %(name)s deactivated.", name=company.name))
+    return redirect(url_for("admin.company_edit", company_id=company.id))

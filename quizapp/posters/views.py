@@ -1,0 +1,46 @@
+"""Console: printable A4 QR posters (the company's, and one per team) and the QR code as PNG or
+SVG files to download. The code holds the company's worker sign-in link (posters.qr).
+"""
+
+import io
+
+from flask import abort, render_template, request, send_file
+from flask_login import current_user
+
+from quizapp.routing import Routes
+from quizapp.board import service as board
+from quizapp.posters import qr
+from quizapp.clock import local_today
+
+
+def _team_or_404() -> str | None:
+    """?team=<name>: one of the company's teams, or 404; absent or empty: the company."""
+    team = request.args.get("team", "").strip() or None
+    if team is not None and team not in board.teams(current_user, local_today()):
+        abort(404)
+    return team
+
+routes = Routes()
+
+
+@routes.get("/posters")
+def posters():
+    company = board.company_of(current_user)
+    team = _team_or_404()
+    teams = board.teams(current_user, local_today())
+    sheets = [None, *teams] if team is None else [team]
+    urls = {name: qr.worker_url(company, name) for name in sheets}
+    codes = {name: qr.inline_svg(url, company.name) for name, url in urls.items()}
+    return render_template("posters/index.html", sheets=sheets, codes=codes, urls=urls, teams=teams, team=team,
+                           readable=qr.readable)
+
+
+@routes.get("/posters/qr.<image_fmt>")
+def poster_qr(image_fmt: str):
+    if image_fmt not in qr.FORMATS:
+        abort(404)
+    company = board.company_of(current_user)
+    team = _team_or_404()
+    data = qr.render(qr.worker_url(company, team), image_fmt)
+    name = f"{company.code}-{team}-qr.{image_fmt}" if team else f"{company.code}-qr.{image_fmt}"
+    return send_file(io.BytesIO(data), mimetype=qr.FORMATS[image_fmt], as_attachment=True, download_name=name)

@@ -1,0 +1,293 @@
+"""The worker's quiz: starting today's attempt, recording answers, closing it, the result.
+
+Used by the quiz blueprint (workers) and the benchmark. Owns the record's guarantees: one official
+attempt per worker per local day (the database's unique constraint settles races), one answer per
+slot (a conditional UPDATE settles double taps), the server-side deadline, and the rollup update in
+the same transaction as the answer that finishes an attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+
+from quizapp.quiz.rules import grading
+from quizapp.quiz.rules import selection
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic
+from quizapp.rollups import service as rollups
+
+QUIZ_SECONDS = 300
+PRACTICE_SECONDS = 1800
+# Answers sent just before the deadline may arrive a little after it on a weak signal.
+GRACE_SECONDS = 15
+
+
+def load_pool() -> list[selection.Item]:
+    """Every question in rotation, as selection sees it."""
+    rows = db.session.execute(
+        select(Question.id, Topic.slug, Question.family, Question.common, Question.kind)
+        .join(Topic, Topic.id == Question.topic_id)
+        .where(Question.active.is_(True), Question.current_version_id.is_not(None))
+    ).all()
+    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3], behaviour=r[4] == "behaviour")
+            for r in rows]
+
+
+def load_reviews(employee_id: int) -> list[selection.Review]:
+    """The worker's review state, replayed from every answer they gave (official and practice)."""
+    history = db.session.execute(
+        select(Answer.question_id, Answer.correct, Attempt.local_date)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(Attempt.employee_id == employee_id, Answer.chosen.is_not(None))
+        .order_by(Answer.answered_at, Answer.id)).all()
+    return selection.review_states((q, bool(c), d) for q, c, d in history)
+
+
+def official_attempt(employee: Employee, today: date) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.employee_id == employee.id, Attempt.official_date == today))
+
+
+def open_practice(employee: Employee, today: date) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.employee_id == employee.id, Attempt.local_date == today, Attempt.kind == "practice",
+        Attempt.finished_at.is_(None)).order_by(Attempt.id.desc()).limit(1))
+
+
+def start_attempt(employee: Employee, kind: str, today: date, now: datetime, town_seed: str) -> Attempt:
+    """Today's official quiz (or the one already started), or a new practice round.
+
+    Practice opens only after today's official attempt is finished, and never counts in company
+    figures.
+    """
+    if kind == "official":
+        existing = official_attempt(employee, today)
+        if existing is not None:
+            return existing
+    elif kind == "practice":
+        official = official_attempt(employee, today)
+        if official is None or official.finished_at is None:
+            raise PermissionError("practice opens after today's quiz")
+        existing = open_practice(employee, today)
+        if existing is not None and not is_past_deadline(existing, now):
+            return existing
+    else:
+        raise ValueError(f"unknown attempt kind {kind!r}")
+
+    pool = load_pool()
+    reviews = load_reviews(employee.id)
+    n = employee.company.questions_per_quiz
+    behaviour = None
+    if kind == "official":
+        picks = selection.choose_quiz(pool, reviews, today, n, town_seed, f"e{employee.id}")
+        behaviour = selection.behaviour_check(pool, reviews, today)
+    else:
+        seed = f"e{employee.id}:{today}:practice:{now.isoformat()}"
+        picks = [(qid, False) for qid in selection.practice_quiz(pool, reviews, today, n, seed)]
+    if not picks:
+        raise LookupError("the question bank is empty; load it with `quizapp bank load`")
+
+    slots = [(qid, common, False) for qid, common in picks]
+    if behaviour is not None:
+        slots.append((behaviour, False, True))  # last, after the scored questions
+    versions = {v.question_id: v for v in db.session.scalars(
+        select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
+        .where(Question.id.in_([qid for qid, _, _ in slots])))}
+    seconds = QUIZ_SECONDS if kind == "official" else PRACTICE_SECONDS
+    attempt = Attempt(
+        employee_id=employee.id, company_id=employee.company_id, local_date=today, kind=kind,
+        official_date=today if kind == "official" else None, started_at=now,
+        deadline_at=now + timedelta(seconds=seconds), total=len(picks), slots=len(slots),
+        common_total=sum(1 for _, common in picks if common),
+    )
+    for position, (qid, common, is_behaviour) in enumerate(slots, start=1):
+        content = versions[qid].content
+        attempt.answers.append(Answer(
+            position=position, question_id=qid, question_version_id=versions[qid].id, common=common,
+            behaviour=is_behaviour,
+            choice_order=selection.choice_order(len(content["options"]), content["type"],
+                                                f"e{employee.id}:{today}:{qid}:{kind}"),
+        ))
+    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # Another request (a double tap on "start") created today's official attempt first.
+        existing = official_attempt(employee, today)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def attempt_for(employee: Employee, attempt_id: int, all_versions: bool = False) -> Attempt | None:
+    """An attempt of this worker's, with its answers, or None (never another worker's).
+
+    A question page needs one question's text, which loads on use; the result page needs them all
+    (`all_versions`), loaded in one go.
+    """
+    answers = selectinload(Attempt.answers)
+    return db.session.scalar(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.employee_id == employee.id)
+        .options(answers.selectinload(Answer.version) if all_versions else answers))
+
+
+def is_past_deadline(attempt: Attempt, now: datetime) -> bool:
+    return now > attempt.deadline_at + timedelta(seconds=GRACE_SECONDS)
+
+
+def next_position(attempt: Attempt) -> int | None:
+    for answer in attempt.answers:
+        if answer.chosen is None:
+            return answer.position
+    return None
+
+
+def close_if_expired(attempt: Attempt, now: datetime) -> bool:
+    """Close an attempt whose time ran out: unanswered questions count as not right."""
+    if attempt.finished_at is None and is_past_deadline(attempt, now):
+        _finish(attempt.id, attempt.deadline_at, expired=True)
+        return True
+    return False
+
+
+def close_expired(now: datetime) -> int:
+    """Close every attempt whose time ran out but whose worker never came back (cron, via
+    `quizapp rollup`), so it reaches its company's day like one closed on the worker's next visit."""
+    deadline = now - timedelta(seconds=GRACE_SECONDS)
+    expired = db.session.scalars(select(Attempt).where(
+        Attempt.finished_at.is_(None), Attempt.deadline_at < deadline)).all()
+    for attempt in expired:
+        _finish(attempt.id, attempt.deadline_at, expired=True)
+    db.session.flush()
+    return len(expired)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to an answer: "recorded", "already" (a resent form), "late" or "finished"."""
+
+    status: str
+    correct: bool | None = None
+
+
+# The answer request's one read: the attempt, the slot and the version the worker saw. Built once: statement construction is a real share of
+# the hot path's cost.
+_SLOT = (
+    select(Attempt.deadline_at, Attempt.finished_at, Attempt.slots, Attempt.local_date,
+           Answer.id, Answer.question_id, Answer.common, Answer.behaviour, Answer.choice_order, Answer.chosen,
+           Answer.correct,
+           QuestionVersion.content)
+    .join(Answer, Answer.attempt_id == Attempt.id)
+    .join(QuestionVersion, QuestionVersion.id == Answer.question_version_id)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.employee_id == bindparam("employee_id"),
+           Answer.position == bindparam("position"))
+)
+_CLAIM = (update(Answer).where(Answer.id == bindparam("slot_id"), Answer.chosen.is_(None))
+          .values(chosen=bindparam("chosen"), correct=bindparam("correct"), answered_at=bindparam("now")))
+_COUNT = (update(Attempt).where(Attempt.id == bindparam("attempt_id"))
+          .values(answered=Attempt.answered + 1, score=Attempt.score + bindparam("right"),
+                  common_correct=Attempt.common_correct + bindparam("common_right"))
+          .returning(Attempt.answered))
+
+
+def record_answer(employee: Employee, attempt_id: int, position: int, chosen_display: list[int],
+                  now: datetime) -> Outcome:
+    """Record the worker's choice for one slot, once; the last answer finishes the attempt.
+
+    This is the hot path at shift start, so it is three statements in one transaction: one read,
+    one conditional UPDATE of the slot (a double tap loses the race and changes nothing) and one
+    UPDATE of the attempt's counters (which also tells whether this answer was the last).
+    """
+    # Core execution on the session's connection: same transaction, without the ORM's per-statement
+    # bookkeeping (none of these statements loads an object).
+    conn = db.session.connection()
+    row = conn.execute(_SLOT, {"attempt_id": attempt_id, "employee_id": employee.id, "position": position}).first()
+    if row is None:
+        raise LookupError(f"attempt {attempt_id} of this worker has no question {position}")
+    if row.finished_at is not None:
+        return Outcome("finished")
+    if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
+        close_if_expired(db.session.get(Attempt, attempt_id), now)
+        return Outcome("late")
+    if row.chosen is not None:
+        return Outcome("already", row.correct)
+    order = row.choice_order
+    chosen = sorted({order[i] for i in chosen_display if 0 <= i < len(order)})
+    if not chosen:
+        raise ValueError("no option chosen")
+    correct = grading.is_correct(row.content["answer"], chosen)
+    claimed = conn.execute(_CLAIM, {"slot_id": row.id, "chosen": chosen, "correct": correct, "now": now}).rowcount
+    if not claimed:
+        again = db.session.execute(select(Answer.correct).where(Answer.id == row.id)).scalar()
+        return Outcome("already", again)
+    scored = correct and not row.behaviour  # a "did you do it" answer is counted apart
+    answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(scored),
+                                     "common_right": int(scored and row.common)}).scalar_one()
+    if answered >= row.slots:
+        _finish(attempt_id, now, expired=False)
+    return Outcome("recorded", correct)
+
+
+_CLOSE = (update(Attempt).where(Attempt.id == bindparam("attempt_id"), Attempt.finished_at.is_(None))
+          .values(finished_at=bindparam("when"), expired=bindparam("expired"))
+          .returning(Attempt.company_id, Attempt.local_date, Attempt.kind, Attempt.score, Attempt.total,
+                     Attempt.common_correct))
+_ANSWERED = select(
+    func.count(Answer.id).filter(Answer.common.is_(True)),
+    func.count(Answer.id).filter(Answer.behaviour.is_(True)),
+    func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)),
+).where(Answer.attempt_id == bindparam("attempt_id"), Answer.chosen.is_not(None))
+_WORKDAYS = select(Company.workdays).where(Company.id == bindparam("company_id"))
+
+
+def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
+    """Close the attempt once (a second close changes nothing) and add it to its company's day."""
+    conn = db.session.connection()
+    closed = conn.execute(_CLOSE, {"attempt_id": attempt_id, "when": when, "expired": expired}).first()
+    loaded = db.session.identity_map.get(identity_key(Attempt, attempt_id))
+    if loaded is not None:  # keep an object the caller holds in step, without another UPDATE
+        set_committed_value(loaded, "finished_at", when)
+        set_committed_value(loaded, "expired", expired)
+    if closed is not None and closed.kind == "official":
+        common, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
+        workdays = conn.execute(_WORKDAYS, {"company_id": closed.company_id}).scalar_one()
+        rollups.add_finished(conn, closed, workdays, common, behaviour, behaviour_yes)
+
+
+@dataclass(frozen=True)
+class Result:
+    attempt: Attempt
+    streak: int
+    lesson_topic: Topic | None
+
+
+def result(attempt: Attempt, employee: Employee, today: date) -> Result:
+    """The result screen: score, streak of workdays, and the lesson card for the weakest topic."""
+    done = db.session.scalars(select(Attempt.official_date).where(
+        Attempt.employee_id == employee.id, Attempt.official_date.is_not(None),
+        Attempt.finished_at.is_not(None), Attempt.official_date > today - timedelta(days=400)))
+    streak = grading.streak(done, today, employee.company.workdays)
+    topics = {q.id: q.topic for q in db.session.scalars(
+        select(Question).where(Question.id.in_([a.question_id for a in attempt.answers]))
+        .options(selectinload(Question.topic)))}
+    missed = [(topics[a.question_id].slug, bool(a.correct)) for a in attempt.answers if not a.behaviour]
+    weakest = grading.weakest_topic(missed) if any(not ok for _, ok in missed) else None
+    by_slug = {t.slug: t for t in topics.values()}
+    lesson = by_slug.get(weakest) if weakest else topics.get(attempt.answers[0].question_id)
+    return Result(attempt=attempt, streak=streak, lesson_topic=lesson)
+
+
+def history(employee: Employee, limit: int = 60) -> list[Attempt]:
+    """The worker's own past attempts, newest first."""
+    return list(db.session.scalars(
+        select(Attempt).where(Attempt.employee_id == employee.id)
+        .order_by(Attempt.local_date.desc(), Attempt.id.desc()).limit(limit)))

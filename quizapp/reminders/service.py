@@ -1,0 +1,110 @@
+"""Shift reminders to each company's WeChat Work (企业微信) group robot: `quizapp remind` (cron,
+every 5 minutes) posts, shortly before each shift starts, how many of that shift's workers in each
+team have not done today's quiz.
+
+Used by the CLI only: nothing is ever sent from a web request, so a slow or broken robot can never
+hold up a page. Owns the Delivery rows of kind "reminder": one per company, shift and day (its key
+is stored in the payload), sent at most once. A failed post is logged, tried again within the run
+(3 tries, short backoff) and, while the shift has not started, on the next run; one company's
+failure never stops the others.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from quizapp.reminders import rules
+from quizapp.extensions import db
+from quizapp.models import Company, Delivery
+from quizapp.deliveries import service as deliveries
+from quizapp.board.service import cells, shift_times
+from quizapp.clock import to_local
+# The transport and the retry loop are shared with the digest (deliveries.service); `post` and the
+# constants stay importable from here, as before.
+from quizapp.deliveries.service import BACKOFF_SECONDS, TIMEOUT_SECONDS, TRIES  # noqa: F401
+from quizapp.deliveries.service import post_webhook as post
+
+KIND, CHANNEL = "reminder", "webhook"
+
+
+def reminder_content(company: Company, shift: rules.DueShift, team_counts: list[tuple[str, int]], total: int) -> str:
+    """The message: the shift and its start, then each team's not-done count, most first."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        starts = shift.starts.strftime("%H:%M")
+        missing = sum(count for _team, count in team_counts)
+        if not missing:
+            return _("%(company)s · %(shift)s (starts %(time)s): all %(total)d workers have done today's "
+                     "anti-fraud quiz. Thank you!", company=company.name, shift=shift.name, time=starts, total=total)
+        heading = _("%(company)s · %(shift)s (starts %(time)s): %(missing)d of %(total)d workers have not done "
+                    "today's anti-fraud quiz yet.", company=company.name, shift=shift.name, time=starts,
+                    missing=missing, total=total)
+        lines = [_("%(team)s: %(count)d not done", team=team or _("No team"), count=count)
+                 for team, count in team_counts]
+        footer = _("Team leaders: please remind them to scan the company QR code and do it before the shift.")
+        link = deliveries.public_url("auth.company", code=company.code)
+        if link:
+            footer += "\n" + _("Or open: %(link)s", link=link)
+        return rules.reminder_text(heading, lines, footer)
+
+
+def _message(company: Company, shift: rules.DueShift, now: datetime) -> dict:
+    tallies = [c for c in cells(company.id, shift.day, now) if c.shift == shift.name]
+    per_team: dict[str, int] = {}
+    for cell in tallies:
+        per_team[cell.team] = per_team.get(cell.team, 0) + cell.tally.not_done
+    counts = sorted(((team, n) for team, n in per_team.items() if n), key=lambda tc: (-tc[1], tc[0]))
+    total = sum(cell.tally.expected for cell in tallies)
+    return rules.webhook_body(reminder_content(company, shift, counts, total))
+
+
+def _recent(company_id: int, now: datetime) -> dict[str, Delivery]:
+    """This company's reminders of the last two days by key (a shift's window never spans more)."""
+    rows = db.session.scalars(select(Delivery).where(
+        Delivery.company_id == company_id, Delivery.kind == KIND, Delivery.created_at >= now - timedelta(days=2)))
+    return {row.payload.get("key"): row for row in rows}
+
+
+def prepare(now: datetime) -> tuple[list[Delivery], int]:
+    """The reminders due at `now` (UTC) that still have to go out, with fresh figures; and how
+    many due ones were sent already. New ones are recorded as pending (flushed, not committed)."""
+    local_now = to_local(now).replace(tzinfo=None)
+    companies = list(db.session.scalars(select(Company).where(
+        Company.active.is_(True), Company.webhook_url.is_not(None), Company.webhook_url != "").order_by(Company.id)))
+    todo, skipped = [], 0
+    for company in companies:
+        try:
+            with db.session.begin_nested():
+                due = rules.due_shifts(shift_times(company.id), local_now, company.remind_minutes, company.workdays)
+                recent = _recent(company.id, now) if due else {}
+                for shift in due:
+                    key = rules.reminder_key(shift.day, shift.name)
+                    delivery = recent.get(key)
+                    if delivery is not None and delivery.status == "sent":
+                        skipped += 1
+                        continue
+                    if delivery is None:
+                        delivery = Delivery(company_id=company.id, kind=KIND, channel=CHANNEL, created_at=now,
+                                            target=company.webhook_url, payload={})
+                        db.session.add(delivery)
+                    # A retried reminder carries the figures of now, and the address saved now.
+                    delivery.target = company.webhook_url
+                    delivery.payload = {"key": key, "body": _message(company, shift, now)}
+                    todo.append(delivery)
+                db.session.flush()
+        except Exception:  # one company's bad data must not stop the others' reminders
+            current_app.logger.exception("reminders: could not prepare company %s", company.id)
+            todo = [d for d in todo if d.company_id != company.id]
+    return todo, skipped
+
+
+def deliver(delivery: Delivery, now: datetime, send: Callable[[str, dict], str | None] = post,
+            backoff: tuple[float, ...] | None = None) -> bool:
+    """Try to post one reminder up to TRIES times; record the outcome on the delivery (flushed)."""
+    return deliveries.deliver(delivery, now, lambda d: send(d.target, d.payload["body"]),
+                              f"company {delivery.company_id}", BACKOFF_SECONDS if backoff is None else backoff, TRIES)

@@ -1,0 +1,33 @@
+"""`quizapp retention`: delete workers' answers, attempts and leavers older than the retention
+period (cron, monthly). See docs/privacy.md. The command parses and prints; retention.service
+decides what goes."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from quizapp.extensions import db
+
+
+@click.command("retention")
+@click.option("--months", default=12, show_default=True, type=int,
+              help="Keep this many months of answers (the period in the companies' notice to workers).")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@with_appcontext
+def retention(months: int, dry_run: bool) -> None:
+    """Delete answers, attempts, leavers and roster previews older than --months."""
+    from quizapp.clock import local_today
+    from quizapp.retention.service import purge
+
+    try:
+        result = purge(local_today(), months, dry_run=dry_run)
+    except ValueError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    db.session.commit()
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"{verb} records dated before {result.cutoff}: {result.attempts} quizzes, {result.answers} answers, "
+               f"{result.workers} workers who left, {result.roster_imports} roster imports")

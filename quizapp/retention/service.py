@@ -1,0 +1,87 @@
+"""Deleting workers' personal records once the company's notice says they are no longer needed
+(PIPL §19): `quizapp retention` (cron, monthly).
+
+Used by the CLI. Owns what is deleted and in which order: the answers and attempts dated before
+the cutoff, then the workers who left before the cutoff and have no record left, then roster
+import previews (they hold names) older than the cutoff. The daily rollups hold no personal data
+and stay, so every report keeps its history. The cutoff is saved as a town setting so that a
+rollup rebuild of a day whose raw record is gone is refused instead of writing zeros.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import delete, exists, select
+
+from quizapp.retention.rules import cutoff as cutoff_for
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
+from quizapp.audit import service as audit
+from quizapp.rollups.service import KEPT_FROM_KEY as SETTING_KEY
+BATCH = 2000  # attempts per statement: keeps each DELETE's IN list and lock time small
+
+
+@dataclass(frozen=True)
+class Purge:
+    cutoff: date
+    attempts: int
+    answers: int
+    workers: int
+    roster_imports: int
+
+
+def _old_attempt_ids(first_kept: date) -> list[int]:
+    return list(db.session.scalars(select(Attempt.id).where(Attempt.local_date < first_kept)
+                                   .order_by(Attempt.id).limit(BATCH)))
+
+
+def _count_old(first_kept: date) -> tuple[int, int]:
+    old = select(Attempt.id).where(Attempt.local_date < first_kept)
+    attempts = db.session.scalar(select(db.func.count()).select_from(old.subquery()))
+    answers = db.session.scalar(select(db.func.count(Answer.id)).where(Answer.attempt_id.in_(old)))
+    return attempts, answers
+
+
+def _leavers(first_kept: date):
+    """Workers who left before the cutoff and have no attempt left: nothing of theirs is needed."""
+    return select(Employee.id).where(
+        Employee.active.is_(False), Employee.active_until.is_not(None), Employee.active_until < first_kept,
+        ~exists().where(Attempt.employee_id == Employee.id))
+
+
+def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool = True) -> Purge:
+    """Delete what is older than `months`; with `dry_run`, only count it. Batches are committed
+    as they go (unless `commit_batches` is off), so a big first run never holds one huge
+    transaction; a run cut short is simply finished by the next one."""
+    first_kept = cutoff_for(today, months)
+    if dry_run:
+        attempts, answers = _count_old(first_kept)
+        workers = db.session.scalar(select(db.func.count()).select_from(
+            select(Employee.id).where(Employee.active.is_(False), Employee.active_until.is_not(None),
+                                      Employee.active_until < first_kept).subquery()))
+        imports = db.session.scalar(select(db.func.count(RosterImport.id)).where(
+            RosterImport.created_at < datetime.combine(first_kept, time())))
+        return Purge(first_kept, attempts, answers, workers, imports)
+
+    # Saved first: from now on no rebuild may rewrite the days about to lose their record.
+    setting = db.session.get(TownSetting, SETTING_KEY) or TownSetting(key=SETTING_KEY, value={})
+    previous = setting.value.get("from")
+    setting.value = {"from": max(first_kept.isoformat(), previous or "")}
+    db.session.add(setting)
+    db.session.flush()
+
+    attempts = answers = 0
+    while ids := _old_attempt_ids(first_kept):
+        answers += db.session.execute(delete(Answer).where(Answer.attempt_id.in_(ids))).rowcount
+        attempts += db.session.execute(delete(Attempt).where(Attempt.id.in_(ids))).rowcount
+        if commit_batches:
+            db.session.commit()
+    workers = db.session.execute(delete(Employee).where(Employee.id.in_(_leavers(first_kept)))).rowcount
+    imports = db.session.execute(delete(RosterImport).where(
+        RosterImport.created_at < datetime.combine(first_kept, time()))).rowcount
+    result = Purge(first_kept, attempts, answers, workers, imports)
+    audit.record(None, "retention.purge", {"before": first_kept.isoformat(), "attempts": attempts,
+                                           "answers": answers, "workers": workers, "roster_imports": imports})
+    return result

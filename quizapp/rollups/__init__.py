@@ -1,0 +1,2 @@
+"""The daily rollups (CompanyDay, CompanyTopicDay) that every figure reads: kept up to date by the
+quiz, rebuilt by `quizapp rollup` (cron)."""

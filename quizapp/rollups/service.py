@@ -1,0 +1,140 @@
+"""The CompanyDay rollup: kept up to date incrementally, and rebuildable from the raw record.
+
+Used by quiz.service (a finished official attempt adds itself, in the same transaction) and by
+`quizapp rollup` and the demo seeder (rebuild a day: after a late answer or a roster change).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from datetime import date
+
+from sqlalchemy import bindparam, delete, func, or_, select
+
+from quizapp.database import upsert
+from quizapp.quiz.rules.grading import is_workday
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
+
+# Written by retention.service: the first local date whose raw record is still complete.
+KEPT_FROM_KEY = "retention_cutoff"
+
+
+def active_on(day) -> tuple:
+    """Conditions for a worker on the roster and active on `day` (a date or a bind parameter)."""
+    return (
+        Employee.active.is_(True),
+        or_(Employee.active_from.is_(None), Employee.active_from <= day),
+        or_(Employee.active_until.is_(None), Employee.active_until >= day),
+    )
+
+
+def active_headcount_query(company_id, day):
+    """How many of a company's workers are active on `day` (values or bind parameters)."""
+    return select(func.count(Employee.id)).where(Employee.company_id == company_id, *active_on(day)).scalar_subquery()
+
+
+_COUNTS = ("completed", "score_sum", "question_sum", "common_correct", "common_answered", "behaviour_answered",
+           "behaviour_yes")
+
+
+@cache
+def _add_statement(dialect: str):
+    """The upsert that adds one finished attempt to its day, built once per database dialect.
+
+    The first finisher of a day inserts the row and fixes the day's headcount; later ones add.
+    Every finisher marks the day's per-topic rows as not built: the next rebuild writes them.
+    """
+    stmt = upsert(CompanyDay, dialect).values(
+        company_id=bindparam("company_id"), day=bindparam("day"), workday=bindparam("workday"),
+        headcount=active_headcount_query(bindparam("company_id"), bindparam("day")),
+        topics_built=False, **{name: bindparam(name) for name in _COUNTS})
+    return stmt.on_conflict_do_update(
+        index_elements=["company_id", "day"],
+        set_={"topics_built": False,
+              **{name: getattr(CompanyDay, name) + getattr(stmt.excluded, name) for name in _COUNTS}})
+
+
+def add_finished(conn, attempt, workdays: str, common_answered: int, behaviour_answered: int,
+                 behaviour_yes: int) -> None:
+    """Add one finished official attempt (a row with company_id, local_date, score, total,
+    common_correct) to its company's day, safely under concurrency."""
+    conn.execute(_add_statement(conn.dialect.name), dict(
+        company_id=attempt.company_id, day=attempt.local_date, workday=is_workday(attempt.local_date, workdays),
+        completed=1, score_sum=attempt.score, question_sum=attempt.total,
+        common_correct=attempt.common_correct, common_answered=common_answered,
+        behaviour_answered=behaviour_answered, behaviour_yes=behaviour_yes))
+
+
+def _official_finished(company_id: int, day: date) -> tuple:
+    """A company's finished official attempts of one day, found through the (company, local date)
+    index: filtering on official_date alone leaves PostgreSQL scanning every answer."""
+    return (Attempt.company_id == company_id, Attempt.local_date == day, Attempt.kind == "official",
+            Attempt.finished_at.is_not(None))
+
+
+def kept_from() -> date | None:
+    """The first local date whose raw record is still complete (None: nothing was ever deleted)."""
+    setting = db.session.get(TownSetting, KEPT_FROM_KEY)
+    return date.fromisoformat(setting.value["from"]) if setting else None
+
+
+class RecordGone(Exception):
+    """The day's raw record was deleted by `quizapp retention`: its rollup is final."""
+
+    def __init__(self, day: date, kept_from: date):
+        super().__init__(f"{day} is before {kept_from}, the first day whose answers are still kept "
+                         "(quizapp retention deleted older ones): its rollup is final and cannot be rebuilt")
+        self.day, self.kept_from = day, kept_from
+
+
+def rebuild_company_day(company: Company, day: date) -> CompanyDay:
+    """Recompute one company's day from the roster and the finished official attempts."""
+    if (first_kept := kept_from()) is not None and day < first_kept:
+        raise RecordGone(day, first_kept)
+    totals = db.session.execute(
+        select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.score), 0),
+               func.coalesce(func.sum(Attempt.total), 0), func.coalesce(func.sum(Attempt.common_correct), 0))
+        .where(*_official_finished(company.id, day))
+    ).one()
+    answered = db.session.execute(
+        select(func.count(Answer.id).filter(Answer.common.is_(True)),
+               func.count(Answer.id).filter(Answer.behaviour.is_(True)),
+               func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)))
+        .join(Attempt, Attempt.id == Answer.attempt_id).where(
+            *_official_finished(company.id, day),
+            Answer.chosen.is_not(None))).one()
+    row = db.session.get(CompanyDay, (company.id, day)) or CompanyDay(company_id=company.id, day=day)
+    row.workday = is_workday(day, company.workdays)
+    row.headcount = db.session.scalar(select(active_headcount_query(company.id, day)))
+    row.completed, row.score_sum, row.question_sum, row.common_correct = (int(v) for v in totals)
+    row.common_answered, row.behaviour_answered, row.behaviour_yes = (int(v or 0) for v in answered)
+    _rebuild_topics(company.id, day)
+    row.topics_built = True
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def topic_answers(*where) -> tuple:
+    """Knowledge answers given (not "did you do it", not left blank) per topic: topic id, answers,
+    right answers. Both the rebuild and the live query of undone days count this way."""
+    return (select(Question.topic_id, func.count(Answer.id), func.count(Answer.id).filter(Answer.correct.is_(True)))
+            .join(Attempt, Attempt.id == Answer.attempt_id).join(Question, Question.id == Answer.question_id)
+            .where(*where, Answer.behaviour.is_(False), Answer.chosen.is_not(None))
+            .group_by(Question.topic_id))
+
+
+def _rebuild_topics(company_id: int, day: date) -> None:
+    db.session.execute(delete(CompanyTopicDay).where(CompanyTopicDay.company_id == company_id,
+                                                     CompanyTopicDay.day == day))
+    rows = db.session.execute(topic_answers(*_official_finished(company_id, day))).all()
+    db.session.add_all(CompanyTopicDay(company_id=company_id, day=day, topic_id=topic_id, answered=answered,
+                                       correct=correct) for topic_id, answered, correct in rows)
+
+
+def day_figures(company_id: int, days: list[date]) -> list[CompanyDay]:
+    return list(db.session.scalars(select(CompanyDay).where(
+        CompanyDay.company_id == company_id, CompanyDay.day.in_(days))))
+

@@ -1,0 +1,390 @@
+"""Roster files: reading a company's roster from CSV or XLSX, checking every row, and working out
+what an import would add, change and leave out.
+
+Used by roster.service (imports and hand edits) and by bench/roster_import.py. Owns the file
+rules: accepted encodings and header names, what makes a row bad (numbered as the spreadsheet
+shows it: header = row 1), the size limits, refusing formulas (CSV injection), and the plan that
+matches a file to the roster by employee number. No Flask and no database here.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Collection, Iterable, Iterator
+from quizapp.rules.spreadsheets import decode_text, looks_like_formula
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+HEADER_SEARCH = 10  # a title line or two above the header row is common in factory spreadsheets
+# Column widths of the Employee table.
+LIMITS = {"employee_no": 32, "name": 64, "team": 64, "shift": 32}
+REQUIRED = ("employee_no", "name", "team", "shift")
+# The template's header row; the Chinese names are the file format, like a CSV spec.
+HEADERS = {"employee_no": "工号", "name": "姓名", "team": "班组", "shift": "班次", "active_from": "入职日期"}
+_ALIASES = {
+    "employee_no": ["工号", "员工工号", "员工编号", "员工号", "职工号", "编号", "employee no", "employee number",
+                    "employee id", "staff no", "emp no", "no"],
+    "name": ["姓名", "员工姓名", "名字", "name", "employee name", "full name"],
+    "team": ["班组", "部门", "班组/部门", "部门/班组", "车间", "组别", "team", "department", "dept",
+             "team/department", "group"],
+    "shift": ["班次", "班别", "shift"],
+    "active_from": ["入职日期", "入职时间", "到岗日期", "active from", "start date", "hire date", "date joined"],
+}
+
+
+class Formula(str):
+    """An XLSX cell holding a formula (its text): never taken, whatever it would compute."""
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+class RosterFileError(Exception):
+    """The whole file is refused (nothing is stored): `reason` names why, `details` the specifics."""
+
+    def __init__(self, reason: str, **details):
+        super().__init__(reason)
+        self.reason = reason
+        self.details = details
+
+
+def _header_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"\(.*?\)", "", text)  # "入职日期(可选)", "工号 (必填)"
+    return re.sub(r"[\s_\-./*:：]", "", text)
+
+
+HEADER_KEYS = {_header_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+
+
+@dataclass
+class ParsedRoster:
+    """A file read and checked. `rows` are the good rows ({row, employee_no, name, team, shift[,
+    active_from]}); `problems` the rows left out and the columns ignored ({row, column, reason,
+    value, detail, employee_no}); `columns` maps each field to the header found in the file."""
+
+    rows: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+def problem(row: int, column: str, reason: str, value: str = "", detail: str = "", employee_no: str = "",
+            field: str = "") -> dict:
+    return {"row": row, "column": column, "reason": reason, "value": value[:80], "detail": detail,
+            "employee_no": employee_no, "field": field}
+
+
+# --- reading a file into numbered rows of cells ------------------------------------------------
+
+def _decode(data: bytes) -> str:
+    text = decode_text(data)
+    if text is None:
+        raise RosterFileError("encoding")
+    return text
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first.count)
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    except csv.Error as exc:  # e.g. a cell longer than the csv module allows
+        raise RosterFileError("unreadable") from exc
+
+
+def _xlsx_value(cell):
+    if cell.data_type == "f":
+        return Formula(cell.value)
+    value = cell.value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # employee numbers typed as numbers come back as 1001.0
+    return value
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    # A damaged or foreign file can fail anywhere inside openpyxl, zipfile or the XML parser, with
+    # many exception types: any of them means "not a workbook we can read".
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:
+        raise RosterFileError("not_xlsx") from exc
+    try:
+        if not book.worksheets:
+            raise RosterFileError("not_xlsx")
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some writers store a wrong size; read every row there is
+        for cells in sheet.iter_rows():
+            number = next((c.row for c in cells if getattr(c, "row", None)), None)
+            if number is not None:
+                yield number, [_xlsx_value(c) for c in cells]
+    except RosterFileError:
+        raise
+    except Exception as exc:
+        raise RosterFileError("not_xlsx") from exc
+    finally:
+        book.close()
+
+
+def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
+    """(row number, cells) for every row of a CSV or of an XLSX's first sheet, by content."""
+    if not data.strip():
+        raise RosterFileError("empty")
+    if len(data) > MAX_BYTES:
+        raise RosterFileError("too_big", mb=MAX_BYTES // (1024 * 1024))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RosterFileError("old_xls")
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(data)
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        raise RosterFileError("not_xlsx")
+    return _csv_rows(data)
+
+
+# --- checking cells and rows ------------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
+
+
+def parse_date(value) -> date | None:
+    """A start date as a date cell or written 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = _DATE.match(_text(value))
+    if not match:
+        raise ValueError(value)
+    return date(*(int(part) for part in match.groups()))
+
+
+def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
+                 labels: dict[str, str] | None = None) -> tuple[dict, list[dict]]:
+    """One worker's fields (raw cells by field name) cleaned, and what is wrong with them: a
+    formula, an empty employee number or name, a value too long for its column, a shift the
+    company does not have (once it has shifts), a start date that is not a date."""
+    labels = labels or HEADERS
+    clean: dict = {}
+    problems: list[dict] = []
+    number = unicodedata.normalize("NFKC", _text(values.get("employee_no")))  # full-width Ａ００１ is A001
+    for name, raw in values.items():
+        text = number if name == "employee_no" else _text(raw)
+
+        def bad(reason, detail=""):
+            problems.append(problem(row, labels.get(name, name), reason, text, detail, number, name))
+
+        if _is_formula(raw):
+            bad("formula")
+        elif name == "active_from":
+            try:
+                clean[name] = parse_date(raw).isoformat() if text else None
+            except ValueError:
+                bad("bad_date")
+        elif not text and name in ("employee_no", "name"):
+            bad(f"empty_{name}")
+        elif len(text) > LIMITS[name]:
+            bad("too_long", str(LIMITS[name]))
+        elif name == "shift" and text and shift_names and text not in shift_names:
+            bad("unknown_shift", " / ".join(shift_names))
+        else:
+            clean[name] = text
+    return clean, problems
+
+
+def _map_header(number: int, cells: list) -> tuple[dict[str, int], dict[str, str], list[dict]]:
+    fields: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    ignored: list[dict] = []
+    for index, cell in enumerate(cells):
+        header = _text(cell)
+        name = HEADER_KEYS.get(_header_key(header)) if header else None
+        if name is None:
+            if header:
+                ignored.append(problem(number, header, "ignored_column"))
+        elif name in fields:
+            raise RosterFileError("duplicate_columns", columns=f"{headers[name]}, {header}")
+        else:
+            fields[name], headers[name] = index, header
+    return fields, headers, ignored
+
+
+def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, dict[str, int], dict[str, str], list[dict]]:
+    best: tuple[int, list[str], list[str]] | None = None  # (fields known, missing, found) of the likeliest row
+    for _ in range(HEADER_SEARCH):
+        number, cells = next(((n, c) for n, c in rows if any(_text(v) for v in c)), (0, None))
+        if cells is None:
+            break
+        fields, headers, ignored = _map_header(number, cells)
+        missing = [HEADERS[f] for f in REQUIRED if f not in fields]
+        if "employee_no" in fields and "name" in fields and not missing:
+            return number, fields, headers, ignored
+        if best is None or len(fields) > best[0]:
+            best = (len(fields), missing, [_text(c) for c in cells if _text(c)])
+    if best is None:
+        raise RosterFileError("empty")
+    raise RosterFileError("missing_columns", missing=best[1], found=best[2])
+
+
+def parse_roster(filename: str, data: bytes, shift_names: Collection[str] = ()) -> ParsedRoster:
+    """Read and check a roster file. Bad rows are left out with their row number, column and
+    reason; a repeated employee number keeps its first row. A file that cannot be read at all
+    raises RosterFileError."""
+    with closing(read_rows(filename, data)) as rows:
+        return _parse_rows(rows, shift_names)
+
+
+def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) -> ParsedRoster:
+    header_row, fields, headers, ignored = _find_header(rows)
+    parsed = ParsedRoster(problems=list(ignored), columns=headers)
+    first_seen: dict[str, int] = {}
+    data_rows = 0
+    for number, cells in rows:
+        values = {name: cells[index] if index < len(cells) else None for name, index in fields.items()}
+        if not any(_text(v) for v in values.values()):
+            continue  # blank lines between teams are common
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            raise RosterFileError("too_many_rows", limit=MAX_ROWS)
+        clean, problems = check_fields(values, shift_names, number, headers)
+        number_text = unicodedata.normalize("NFKC", _text(values["employee_no"]))
+        if number_text and not _is_formula(values["employee_no"]):
+            if number_text in first_seen:
+                problems.append(problem(number, headers["employee_no"], "duplicate", number_text,
+                                        str(first_seen[number_text]), number_text, "employee_no"))
+            else:
+                first_seen[number_text] = number
+        if problems:
+            parsed.problems.extend(problems)
+        else:
+            parsed.rows.append({"row": number, **clean})
+    if not data_rows:
+        raise RosterFileError("no_rows", row=header_row)
+    return parsed
+
+
+def mentioned_numbers(rows: Iterable[dict], problems: Iterable[dict]) -> set[str]:
+    """Every employee number in the file, bad rows included: a worker whose row was left out is
+    not "missing" from the file and must not be offered for deactivation."""
+    return {r["employee_no"] for r in rows} | {p["employee_no"] for p in problems if p.get("employee_no")}
+
+
+# --- comparing a file with the roster ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Current:
+    """A worker on the roster, as the plan needs them."""
+
+    id: int
+    employee_no: str
+    name: str
+    team: str
+    shift: str
+    active: bool
+    active_from: date | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    row: dict
+    current: Current
+    fields: list[tuple[str, object, object]]  # (field, old, new)
+
+    @property
+    def reactivates(self) -> bool:
+        return not self.current.active
+
+
+@dataclass
+class Plan:
+    """What applying a file would do: add new employee numbers, change (or reactivate) known
+    ones, leave the rest alone, and which active workers the file no longer lists."""
+
+    added: list[dict] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[Current] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        """Changes whenever the plan does: the confirmation must apply what the user saw."""
+        summary = [sorted(r["employee_no"] for r in self.added),
+                   sorted([c.current.id, [[f, str(o), str(n)] for f, o, n in c.fields]] for c in self.changed),
+                   sorted(w.id for w in self.missing)]
+        return hashlib.sha256(json.dumps(summary, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[Current]) -> Plan:
+    """Match the file's good rows to the roster by employee number. A field the file has no
+    column for is left as it is; an inactive worker who is back in the file is reactivated."""
+    by_number = {w.employee_no: w for w in roster}
+    plan = Plan()
+    for row in rows:
+        current = by_number.get(row["employee_no"])
+        if current is None:
+            plan.added.append(row)
+            continue
+        changes = []
+        for name in ("name", "team", "shift", "active_from"):
+            if name not in row:
+                continue
+            old = getattr(current, name)
+            new = date.fromisoformat(row[name]) if name == "active_from" and row[name] else row[name]
+            if old != new:
+                changes.append((name, old, new))
+        if not current.active:
+            changes.append(("active", False, True))
+        if changes:
+            plan.changed.append(Change(row, current, changes))
+        else:
+            plan.unchanged += 1
+    plan.missing = sorted((w for w in by_number.values() if w.active and w.employee_no not in mentioned),
+                          key=lambda w: w.employee_no)
+    return plan
+
+
+# --- the template ------------------------------------------------------------------------------
+
+def template_rows(shift: str | None = None) -> list[list[str]]:
+    """The header row and one example row (the example uses the company's first shift)."""
+    return [list(HEADERS.values()), ["A0001", "王小明", "一车间", shift or "早班", "2024-03-01"]]
+
+
+def template_csv(shift: str | None = None) -> bytes:
+    """CSV with the BOM Excel needs to show Chinese correctly."""
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(template_rows(shift))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(shift: str | None = None) -> bytes:
+    """XLSX with the employee-number column as text, so numbers like 000123 keep their zeros."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "花名册"
+    for row in template_rows(shift):
+        sheet.append(row)
+    for column, width in zip("ABCDE", (14, 12, 16, 10, 14)):
+        sheet.column_dimensions[column].width = width
+        sheet.column_dimensions[column].number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

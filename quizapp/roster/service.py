@@ -1,0 +1,215 @@
+"""The roster, for company outreach staff: importing a file (preview, then apply or cancel) and
+adding, editing, deactivating and reactivating one worker, and resetting a worker's PIN.
+
+Used by quizapp.roster.views and bench/roster_import.py. Owns the roster's tenant scoping: every
+lookup is by the staff member's own company_id, so another company's worker or import is simply not
+found (the page answers 404), and an employee number in a file only ever matches the actor's own
+company. The file rules and the plan live in quizapp.roster.rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select, update
+
+from quizapp.roster import rules as roster
+from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
+from quizapp.extensions import db
+from quizapp.models import Employee, RosterImport, Shift, StaffUser
+
+PAGE_SIZE = 100
+
+
+class ImportClosed(Exception):
+    """The import was already applied or cancelled: it cannot be applied again."""
+
+
+class PlanChanged(Exception):
+    """The roster changed since the preview was shown: the user must look at it again."""
+
+
+def shift_names(company_id: int) -> list[str]:
+    return list(db.session.scalars(select(Shift.name).where(Shift.company_id == company_id).order_by(Shift.starts_at)))
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+def start_import(actor: StaffUser, filename: str, data: bytes) -> RosterImport:
+    """Read and check a file and keep it as an import waiting for confirmation (status preview).
+    Nothing on the roster changes. A file that cannot be read raises RosterFileError."""
+    parsed = roster.parse_roster(filename, data, shift_names(actor.company_id))
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
+    record = RosterImport(company_id=actor.company_id, created_by=actor.id, filename=filename[:255] or "roster",
+                          rows=parsed.rows, errors=parsed.problems, status="preview")
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def find_import(actor: StaffUser, import_id: int) -> RosterImport | None:
+    """One of the actor's company's imports; another company's is not found."""
+    return db.session.scalar(select(RosterImport).where(
+        RosterImport.id == import_id, RosterImport.company_id == actor.company_id))
+
+
+def recent_imports(actor: StaffUser, limit: int = 10) -> list[RosterImport]:
+    return list(db.session.scalars(select(RosterImport).where(RosterImport.company_id == actor.company_id)
+                                   .order_by(RosterImport.id.desc()).limit(limit)))
+
+
+def _roster(company_id: int) -> list[Current]:
+    columns = (Employee.id, Employee.employee_no, Employee.name, Employee.team, Employee.shift, Employee.active,
+               Employee.active_from)
+    return [Current(*row) for row in db.session.execute(select(*columns).where(Employee.company_id == company_id))]
+
+
+def plan_for(record: RosterImport) -> Plan:
+    """What applying the import would do to the roster as it is now."""
+    mentioned = roster.mentioned_numbers(record.rows, record.errors)
+    return roster.plan_import(record.rows, mentioned, _roster(record.company_id))
+
+
+def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_missing: bool,
+                 today: date, now: datetime) -> Plan:
+    """Apply a previewed import in the caller's transaction: add the new workers, update and
+    reactivate the known ones and, if asked, deactivate the active workers the file no longer
+    lists. Only the plan the user saw is applied (PlanChanged otherwise), and only once
+    (ImportClosed for an applied or cancelled import)."""
+    record = find_import(actor, import_id)
+    if record is None:
+        raise LookupError(import_id)
+    if record.status != "preview":
+        raise ImportClosed(record.status)
+    plan = plan_for(record)
+    if plan.fingerprint() != fingerprint:
+        raise PlanChanged()
+    # Claim the import first: of two confirmations racing, only one finds it still in preview.
+    claimed = db.session.execute(update(RosterImport).where(
+        RosterImport.id == record.id, RosterImport.status == "preview").values(status="applied", applied_at=now)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise ImportClosed("applied")
+    # Bulk statements: a 10,000-worker file must apply in seconds, not one ORM object at a time.
+    if plan.added:
+        db.session.execute(insert(Employee), [_new_worker(actor.company_id, row) for row in plan.added])
+    if plan.changed:
+        db.session.execute(update(Employee), [_changed_worker(change) for change in plan.changed])
+    if deactivate_missing and plan.missing:
+        db.session.execute(update(Employee), [{"id": w.id, "active": False, "active_until": today}
+                                              for w in plan.missing])
+    db.session.flush()
+    db.session.expire_all()  # the bulk statements bypassed any Employee already loaded
+    return plan
+
+
+def _new_worker(company_id: int, row: dict) -> dict:
+    return {"company_id": company_id, "employee_no": row["employee_no"], "name": row["name"],
+            "team": row["team"], "shift": row["shift"], "active": True,
+            "active_from": date.fromisoformat(row["active_from"]) if row.get("active_from") else None}
+
+
+def _changed_worker(change: roster.Change) -> dict:
+    values: dict = {"id": change.current.id}
+    for name, _old, new in change.fields:
+        values[name] = new
+    if change.reactivates:
+        values["active_until"] = None
+    return values
+
+
+def cancel_import(actor: StaffUser, import_id: int) -> None:
+    """Drop a previewed import: nothing is applied, and it can no longer be."""
+    record = find_import(actor, import_id)
+    if record is None:
+        raise LookupError(import_id)
+    if record.status != "preview":
+        raise ImportClosed(record.status)
+    record.status = "cancelled"
+    db.session.flush()
+
+
+# --- one worker ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RosterPage:
+    workers: list[Employee]
+    total: int
+    page: int
+    pages: int
+    teams: list[str]
+    shifts: list[str]
+
+
+def list_workers(actor: StaffUser, search: str = "", team: str = "", shift: str = "", status: str = "",
+                 page: int = 1) -> RosterPage:
+    """The company's workers by employee number: search on number or name, filter by team,
+    shift and active or not, a page at a time."""
+    company = Employee.company_id == actor.company_id
+    query = select(Employee).where(company)
+    if search.strip():
+        term = search.strip()
+        query = query.where(Employee.employee_no.icontains(term, autoescape=True)
+                            | Employee.name.icontains(term, autoescape=True))
+    if team:
+        query = query.where(Employee.team == team)
+    if shift:
+        query = query.where(Employee.shift == shift)
+    if status in ("active", "inactive"):
+        query = query.where(Employee.active.is_(status == "active"))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    workers = list(db.session.scalars(query.order_by(Employee.employee_no).offset((page - 1) * PAGE_SIZE)
+                                      .limit(PAGE_SIZE)))
+    shifts = sorted(set(shift_names(actor.company_id)) | set(db.session.scalars(
+        select(Employee.shift).where(company, Employee.shift != "").distinct())))
+    return RosterPage(workers, total, page, pages, team_names(actor.company_id), shifts)
+
+
+def team_names(company_id: int) -> list[str]:
+    # Sorted here: databases collate Chinese differently.
+    return sorted(db.session.scalars(select(Employee.team).where(Employee.company_id == company_id,
+                                                                Employee.team != "").distinct()))
+
+
+def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
+    """One of the actor's company's workers; another company's is not found."""
+    return db.session.scalar(select(Employee).where(Employee.id == employee_id,
+                                                    Employee.company_id == actor.company_id))
+
+
+def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> tuple[Employee | None, list[dict]]:
+    """Add a worker (employee None) or edit one, with the same rules as a file's row, and an
+    employee number no other worker of the company has. Returns the worker, or the problems."""
+    clean, problems = roster.check_fields(fields, shift_names(actor.company_id))
+    number = clean.get("employee_no")
+    if number and db.session.scalar(select(Employee.id).where(
+            Employee.company_id == actor.company_id, Employee.employee_no == number,
+            Employee.id != (employee.id if employee else -1))):
+        problems.append(roster.problem(0, roster.HEADERS["employee_no"], "taken", number, field="employee_no"))
+    if problems:
+        return None, problems
+    if employee is None:
+        employee = Employee(company_id=actor.company_id, active=True)
+        db.session.add(employee)
+    for name, value in clean.items():
+        setattr(employee, name, date.fromisoformat(value) if name == "active_from" and value else value)
+    db.session.flush()
+    return employee, []
+
+
+def set_active(employee: Employee, active: bool, today: date) -> None:
+    """Deactivate a leaver (kept, not deleted: their past days still count) or bring one back."""
+    employee.active = active
+    employee.active_until = None if active else today
+    db.session.flush()
+
+
+def reset_pin(employee: Employee) -> None:
+    """Forget the worker's PIN and any lock: they sign in again with their name and a new PIN."""
+    employee.pin_hash = None
+    employee.pin_failures = 0
+    employee.locked_until = None
+    db.session.flush()

@@ -1,0 +1,223 @@
+"""Console: the roster. The list with search and filters, importing a CSV or XLSX file (upload,
+preview, confirm or cancel), the template file, and one worker's page (edit, deactivate,
+reactivate, reset PIN). Its routes are attached to the console blueprint in quizapp/audiences.py; the rules are in
+roster.service and roster.rules; this module also words their reasons for people.
+"""
+
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
+from quizapp.routing import Routes
+from quizapp.roster import rules
+from quizapp.extensions import db
+from quizapp.roster import service
+from quizapp.clock import local_today, utcnow
+
+FIELDS = {"employee_no": _l("Employee number"), "name": _l("Name"), "team": _l("Team / department"),
+          "shift": _l("Shift"), "active_from": _l("Start date"), "active": _l("Active")}
+TEMPLATE_TYPES = {"csv": "text/csv",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def describe(problem: dict) -> str:
+    """Why a row was left out (or a field refused), in the reader's language."""
+    value, detail = problem.get("value", ""), problem.get("detail", "")
+    return {
+        "duplicate": _("Same employee number as row %(row)s; this row is left out.", row=detail),
+        "empty_name": _("The name is empty."),
+        "empty_employee_no": _("The employee number is empty."),
+        "unknown_shift": _("Unknown shift “%(value)s”. The company's shifts are: %(shifts)s.", value=value,
+                           shifts=detail),
+        "formula": _("Starts like a spreadsheet formula (= + - @): refused, so that the roster never carries "
+                     "commands. Remove the sign or write the value as plain text."),
+        "too_long": _("Too long: at most %(max)s characters.", max=detail),
+        "bad_date": _("Not a date. Write it like 2024-03-01."),
+        "taken": _("Another worker of the company already has this employee number."),
+        "ignored_column": _("Not a roster column: ignored."),
+    }.get(problem["reason"], problem["reason"])
+
+
+def file_message(error: rules.RosterFileError) -> str:
+    """Why a whole file was refused, and what to do about it."""
+    d = error.details
+    return {
+        "empty": _("The file is empty: there is no roster in it."),
+        "no_rows": _("The file has a header row but no workers below it."),
+        "too_big": _("The file is larger than %(mb)s MB. Save only the roster sheet, as CSV or .xlsx, and try again.",
+                     mb=d.get("mb")),
+        "too_many_rows": _("The file has more than %(limit)s rows. Split it into smaller files.", limit=d.get("limit")),
+        "encoding": _("The file's text could not be read. In Excel choose Save As, then “CSV UTF-8” or "
+                      "“Excel Workbook (.xlsx)”, and upload that file."),
+        "unreadable": _("The file could not be read as CSV. Save it again from Excel as CSV or .xlsx."),
+        "not_xlsx": _("This is not a valid Excel workbook (.xlsx). Open it in Excel and save it again as .xlsx or CSV."),
+        "old_xls": _("This is an old Excel file (.xls). In Excel choose Save As, then “Excel Workbook (.xlsx)”."),
+        "missing_columns": _("Required columns are missing: %(missing)s. Columns found in the file: %(found)s. "
+                             "Use the template's header row.", missing=", ".join(d.get("missing", [])),
+                             found=", ".join(d.get("found", [])) or _("none")),
+        "duplicate_columns": _("Two columns mean the same thing (%(columns)s): keep only one.", columns=d.get("columns")),
+    }.get(error.reason, error.reason)
+
+
+def _import_or_404(import_id: int):
+    return service.find_import(current_user, import_id) or abort(404)
+
+
+def _worker_or_404(employee_id: int):
+    return service.find_worker(current_user, employee_id) or abort(404)
+
+routes = Routes()
+
+
+@routes.get("/roster")
+def roster():
+    args = request.args
+    filters = {key: args.get(key, "").strip() for key in ("q", "team", "shift", "status")}
+    page = service.list_workers(current_user, filters["q"], filters["team"], filters["shift"], filters["status"],
+                                args.get("page", 1, type=int))
+    return render_template("roster/index.html", page=page, filters=filters)
+
+
+@routes.route("/roster/import", methods=["GET", "POST"])
+def roster_import():
+    form = RosterUploadForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        # Read one byte past the limit, never the whole upload: a 50 MB file is refused, not loaded.
+        data = upload.stream.read(rules.MAX_BYTES + 1)
+        try:
+            record = service.start_import(current_user, upload.filename or "", data)
+        except rules.RosterFileError as error:
+            flash(file_message(error), "error")
+            status = 400
+        else:
+            db.session.commit()
+            return redirect(url_for("console.roster_preview", import_id=record.id))
+    return render_template("roster/import.html", form=form, imports=service.recent_imports(current_user),
+                           headers=rules.HEADERS, max_mb=rules.MAX_BYTES // (1024 * 1024)), status
+
+
+@routes.get("/roster/import/<int:import_id>")
+def roster_preview(import_id: int):
+    record = _import_or_404(import_id)
+    plan = service.plan_for(record) if record.status == "preview" else None
+    form = ConfirmImportForm(plan=plan.fingerprint() if plan else "")
+    return render_template("roster/preview.html", record=record, plan=plan, form=form,
+                           cancel_form=ActionForm(), describe=describe, fields=FIELDS, shown=200)
+
+
+@routes.post("/roster/import/<int:import_id>/apply")
+def roster_apply(import_id: int):
+    _import_or_404(import_id)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        flash(_("Please confirm from the preview page."), "error")
+        return redirect(url_for("console.roster_preview", import_id=import_id))
+    try:
+        plan = service.apply_import(current_user, import_id, form.plan.data, form.deactivate_missing.data,
+                                    local_today(), utcnow())
+    except service.ImportClosed:
+        flash(_("This import was already applied or cancelled: it cannot be applied again."), "error")
+        return redirect(url_for("console.roster_preview", import_id=import_id))
+    except service.PlanChanged:
+        db.session.rollback()
+        flash(_("The roster changed since this preview was shown. Check the preview again, then confirm."), "error")
+        return redirect(url_for("console.roster_preview", import_id=import_id))
+    db.session.commit()
+    flash(_("Roster updated: %(added)s added, %(changed)s changed, %(deactivated)s deactivated.",
+            added=len(plan.added), changed=len(plan.changed),
+            deactivated=len(plan.missing) if form.deactivate_missing.data else 0))
+    return redirect(url_for("console.roster"))
+
+
+@routes.post("/roster/import/<int:import_id>/cancel")
+def roster_cancel(import_id: int):
+    _import_or_404(import_id)
+    if ActionForm().validate_on_submit():
+        try:
+            service.cancel_import(current_user, import_id)
+        except service.ImportClosed:
+            flash(_("This import was already applied or cancelled."), "error")
+        else:
+            db.session.commit()
+            flash(_("Import cancelled. Nothing on the roster was changed."))
+    return redirect(url_for("console.roster_import"))
+
+
+@routes.get("/roster/template.<fmt>")
+def roster_template(fmt: str):
+    if fmt not in TEMPLATE_TYPES:
+        abort(404)
+    shifts = service.shift_names(current_user.company_id)
+    data = (rules.template_csv if fmt == "csv" else rules.template_xlsx)(shifts[0] if shifts else None)
+    return send_file(BytesIO(data), mimetype=TEMPLATE_TYPES[fmt], as_attachment=True,
+                     download_name=f"roster-template.{fmt}")
+
+
+def _save(form: WorkerForm, employee):
+    fields = {name: getattr(form, name).data for name in ("employee_no", "name", "team", "shift", "active_from")}
+    saved, problems = service.save_worker(current_user, employee, fields)
+    for problem in problems:
+        getattr(form, problem["field"]).errors.append(describe(problem))
+    return saved
+
+
+def _worker_page(form: WorkerForm, employee):
+    return render_template("roster/worker.html", form=form, employee=employee, action_form=ActionForm(),
+                           shifts=service.shift_names(current_user.company_id),
+                           teams=service.team_names(current_user.company_id))
+
+
+@routes.route("/roster/new", methods=["GET", "POST"])
+def worker_new():
+    form = WorkerForm()
+    if form.validate_on_submit() and (saved := _save(form, None)) is not None:
+        db.session.commit()
+        flash(_("%(name)s was added to the roster.", name=saved.name))
+        return redirect(url_for("console.worker", employee_id=saved.id))
+    return _worker_page(form, None)
+
+
+@routes.route("/roster/<int:employee_id>", methods=["GET", "POST"])
+def worker(employee_id: int):
+    employee = _worker_or_404(employee_id)
+    form = WorkerForm(obj=employee)
+    if form.validate_on_submit() and _save(form, employee) is not None:
+        db.session.commit()
+        flash(_("Saved."))
+        return redirect(url_for("console.worker", employee_id=employee.id))
+    return _worker_page(form, employee)
+
+
+def _worker_action(employee_id: int, act, message):
+    employee = _worker_or_404(employee_id)
+    if ActionForm().validate_on_submit():
+        act(employee)
+        db.session.commit()
+        flash(message(employee))
+    return redirect(url_for("console.worker", employee_id=employee_id))
+
+
+@routes.post("/roster/<int:employee_id>/deactivate")
+def worker_deactivate(employee_id: int):
+    return _worker_action(employee_id, lambda e: service.set_active(e, False, local_today()),
+                          lambda e: _("%(name)s was deactivated: no longer expected at the quiz, history kept.",
+                                      name=e.name))
+
+
+@routes.post("/roster/<int:employee_id>/reactivate")
+def worker_reactivate(employee_id: int):
+    return _worker_action(employee_id, lambda e: service.set_active(e, True, local_today()),
+                          lambda e: _("%(name)s is active again.", name=e.name))
+
+
+@routes.post("/roster/<int:employee_id>/reset-pin")
+def worker_reset_pin(employee_id: int):
+    return _worker_action(employee_id, service.reset_pin,
+                          lambda e: _("%(name)s's PIN was reset. Next time they sign in with their name and "
+                                      "choose a new PIN.", name=e.name))

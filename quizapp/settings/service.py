@@ -1,0 +1,112 @@
+"""A company's own settings, changed by its outreach staff: display name, questions per quiz,
+workdays, shifts with start times, the WeChat Work robot webhook and when reminders go out.
+
+Used by the console's settings page. Owns the rules that tie shifts to the roster: workers name
+their shift (Employee.shift), so renaming a shift renames it on their rows too, and a shift that
+active workers are still on cannot be removed. The company is always the staff member's own; a
+shift id that is not one of its shifts changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select, update
+
+from quizapp.extensions import db
+from quizapp.models import Company, Employee, Shift, StaffUser
+from quizapp.board.service import company_of
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    id: int | None  # None: a new shift
+    name: str
+    starts_at: time
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    name: str
+    questions_per_quiz: int
+    workdays: str  # ISO weekdays, e.g. "123456"
+    shifts: list[ShiftRow]  # the shifts to keep or add; the company's others are removed
+    webhook_url: str | None
+    remind_minutes: int
+
+
+def settings_of(user: StaffUser) -> tuple[Company, list[Shift]]:
+    company = company_of(user)
+    shifts = list(db.session.scalars(
+        select(Shift).where(Shift.company_id == company.id).order_by(Shift.starts_at, Shift.name)))
+    return company, shifts
+
+
+def _active_on_shift(company_id: int, names: set[str], today: date) -> dict[str, int]:
+    if not names:
+        return {}
+    return dict(db.session.execute(
+        select(Employee.shift, func.count(Employee.id)).where(
+            Employee.company_id == company_id, Employee.active.is_(True), Employee.shift.in_(names),
+            (Employee.active_until.is_(None)) | (Employee.active_until >= today))
+        .group_by(Employee.shift)).all())
+
+
+def problems_with(user: StaffUser, change: SettingsChange, today: date) -> list[str]:
+    """Why the change cannot be saved (nothing is changed then), or an empty list."""
+    company, shifts = settings_of(user)
+    existing = {s.id: s for s in shifts}
+    problems = []
+    if any(row.id is not None and row.id not in existing for row in change.shifts):
+        problems.append(_("A shift on this page was changed or removed meanwhile. Reload the page and try again."))
+    names = [row.name for row in change.shifts]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(_("Two shifts are named %(name)s: shift names must be different.", name=name))
+    kept = {row.id for row in change.shifts}
+    vanishing = {s.name for s in shifts if s.id not in kept} - set(names)
+    for name, count in sorted(_active_on_shift(company.id, vanishing, today).items()):
+        problems.append(_("%(count)d active workers are on shift %(name)s: move them to another shift in the "
+                          "roster before removing it.", count=count, name=name))
+    return problems
+
+
+def update_settings(user: StaffUser, change: SettingsChange, today: date) -> list[str]:
+    """Save the change to the staff member's company, or change nothing and say why (flushed)."""
+    problems = problems_with(user, change, today)
+    if problems:
+        return problems
+    company, shifts = settings_of(user)
+    company.name = change.name
+    company.questions_per_quiz = change.questions_per_quiz
+    company.workdays = change.workdays
+    company.webhook_url = change.webhook_url or None
+    company.remind_minutes = change.remind_minutes
+
+    existing = {s.id: s for s in shifts}
+    kept = {row.id: row for row in change.shifts if row.id is not None}
+    removed = [s.id for s in shifts if s.id not in kept]
+    for shift_id in removed:
+        db.session.delete(existing.pop(shift_id))
+    db.session.flush()
+    renames = {existing[i].name: row.name for i, row in kept.items() if existing[i].name != row.name}
+    if renames:
+        # Through temporary names, so that a swap never meets the (company, name) unique constraint.
+        for i in kept:
+            if existing[i].name in renames:
+                existing[i].name = f"~{i}~"
+        db.session.flush()
+        # One statement maps every old name to its new one, so a swap cannot merge two shifts' workers.
+        db.session.execute(update(Employee).where(
+            Employee.company_id == company.id, Employee.shift.in_(renames))
+            .values(shift=case(renames, value=Employee.shift)).execution_options(synchronize_session=False))
+    for i, row in kept.items():
+        existing[i].name, existing[i].starts_at = row.name, row.starts_at
+    db.session.flush()
+    for row in change.shifts:
+        if row.id is None:
+            db.session.add(Shift(company_id=company.id, name=row.name, starts_at=row.starts_at))
+    db.session.flush()
+    db.session.expire(company, ["shifts"])
+    return []

@@ -1,0 +1,68 @@
+"""Forms of the supervision pages: the rules' thresholds, "check now", adding a company by hand,
+a follow-up, and closing a case."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from quizapp.supervision.rules import Rules
+
+
+def _bounded(label, name: str, scale: int = 1) -> IntegerField:
+    low, high = Rules.BOUNDS[name]
+    low, high = round(low * scale), round(high * scale)
+    return IntegerField(label, validators=[
+        InputRequired(), NumberRange(min=low, max=high, message=_l("From %(min)s to %(max)s."))])
+
+
+class RulesForm(FlaskForm):
+    """The thresholds, as people say them: percentages and percentage points, not fractions."""
+
+    participation_target = _bounded(_l("Participation target, in percent"), "participation_target", 100)
+    participation_workdays = _bounded(_l("Workdays in a row under the target"), "participation_workdays")
+    knowledge_days = _bounded(_l("Knowledge window (days)"), "knowledge_days")
+    knowledge_drop = _bounded(_l("Knowledge drop that flags (percentage points)"), "knowledge_drop", 100)
+    knowledge_min_answers = _bounded(_l("Common answers needed in each window"), "knowledge_min_answers")
+    incident_months = _bounded(_l("Incident months compared with a year before"), "incident_months")
+    incident_min_cases = _bounded(_l("Cases needed in those months"), "incident_min_cases")
+
+    def fill(self, rules: Rules) -> None:
+        self.participation_target.data = round(rules.participation_target * 100)
+        self.participation_workdays.data = rules.participation_workdays
+        self.knowledge_days.data = rules.knowledge_days
+        self.knowledge_drop.data = round(rules.knowledge_drop * 100)
+        self.knowledge_min_answers.data = rules.knowledge_min_answers
+        self.incident_months.data = rules.incident_months
+        self.incident_min_cases.data = rules.incident_min_cases
+
+    def rules(self) -> Rules:
+        return Rules(participation_target=self.participation_target.data / 100,
+                     participation_workdays=self.participation_workdays.data,
+                     knowledge_days=self.knowledge_days.data, knowledge_drop=self.knowledge_drop.data / 100,
+                     knowledge_min_answers=self.knowledge_min_answers.data,
+                     incident_months=self.incident_months.data, incident_min_cases=self.incident_min_cases.data)
+
+
+class CheckForm(FlaskForm):
+    """"Check now": no fields, the CSRF token alone."""
+
+
+class ManualCaseForm(FlaskForm):
+    company = SelectField(_l("Company"), coerce=int, choices=[],
+                          validate_choice=True)
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(_l("Say why the company goes on the list.")), Length(max=2000)])
+
+
+class FollowUpForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[])
+    happened_on = DateField(_l("Date"), validators=[DataRequired(_l("Give the date (YYYY-MM-DD)."))])
+    who = StringField(_l("Who took part"), validators=[DataRequired(_l("Say who took part.")), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=2000)])
+
+
+class CloseCaseForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for closing"), validators=[
+        DataRequired(_l("Give a reason for closing the case.")), Length(max=2000)])

@@ -1,0 +1,223 @@
+"""The supervision list's rules (督办清单) as pure functions: the configurable thresholds, the three
+rules that flag a company, and the participation around a follow-up that shows whether it worked.
+
+Used by supervision.service. Every rule and default is documented in docs/supervision.md; figures
+follow docs/metrics.md (participation = done ÷ active headcount on workdays, from the daily rollup).
+No Flask and no database here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import date, timedelta
+from typing import Iterable, Mapping
+
+from quizapp.rules import metrics
+from quizapp.incidents.rules import add_months, month_start
+
+PARTICIPATION, KNOWLEDGE, INCIDENTS, MANUAL = "participation", "knowledge", "incidents", "manual"
+RULES = (PARTICIPATION, KNOWLEDGE, INCIDENTS)
+FOLLOW_UP_KINDS = ("yuetan", "visit", "talk")
+EFFECT_DAYS = 14  # two weeks before and after a follow-up
+# How far back a company's workdays are searched: a company with one workday a week still finds 30.
+MAX_LOOKBACK_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds the town admin can change (TownSetting "supervision_rules")."""
+
+    participation_target: float = 0.6  # a workday under this share counts against the company
+    participation_workdays: int = 5  # ... this many workdays in a row
+    knowledge_days: int = 30  # the window compared with the one before it
+    knowledge_drop: float = 0.10  # flagged when the knowledge index falls by more than this
+    knowledge_min_answers: int = 30  # common answers needed in each window
+    incident_months: int = 3  # months compared with the same months a year before
+    incident_min_cases: int = 2  # cases needed in those months
+
+    # (lowest, highest) accepted for each threshold: the settings form checks against these.
+    BOUNDS = {
+        "participation_target": (0.01, 1.0), "participation_workdays": (1, 30), "knowledge_days": (7, 90),
+        "knowledge_drop": (0.01, 1.0), "knowledge_min_answers": (1, 100_000), "incident_months": (1, 12),
+        "incident_min_cases": (1, 10_000),
+    }
+
+    @classmethod
+    def from_json(cls, value: Mapping | None) -> Rules:
+        """Stored values over the defaults; a missing, mistyped or out-of-range value keeps its
+        default, so a bad setting can never switch a rule off by accident."""
+        defaults = cls()
+        chosen = {}
+        for f in fields(cls):
+            raw = (value or {}).get(f.name)
+            kind = type(getattr(defaults, f.name))
+            try:
+                number = kind(raw)
+            except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
+                continue
+            low, high = cls.BOUNDS[f.name]
+            numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
+            if numeric and number == raw and low <= number <= high:
+                chosen[f.name] = number
+        return cls(**chosen)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Day:
+    """One company's day from the CompanyDay rollup."""
+
+    day: date
+    workday: bool
+    headcount: int
+    completed: int
+    common_correct: int = 0
+    common_answered: int = 0
+
+    @property
+    def participation(self) -> float | None:
+        """Done ÷ active headcount on a workday (done capped at the headcount the first finisher
+        fixed, as docs/metrics.md does); none on a day off or with nobody on the roster."""
+        if not self.workday:
+            return None
+        return metrics.share(min(self.completed, self.headcount), self.headcount)
+
+    def figures(self) -> metrics.DayFigures:
+        return metrics.DayFigures(workday=self.workday, headcount=self.headcount,
+                                  completed=min(self.completed, self.headcount), score_sum=0, question_sum=0,
+                                  common_correct=self.common_correct, common_answered=self.common_answered)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A rule that fired, with the figures that made it fire (services put them into words)."""
+
+    rule: str
+    figures: dict
+
+
+def is_workday(day: date, workdays: str) -> bool:
+    return str(day.isoweekday()) in workdays
+
+
+def last_workdays(today: date, workdays: str, count: int) -> list[date]:
+    """The company's last `count` workdays before today (today is still counting), oldest first."""
+    found: list[date] = []
+    day = today - timedelta(days=1)
+    while len(found) < count and (today - day).days <= MAX_LOOKBACK_DAYS:
+        if is_workday(day, workdays):
+            found.append(day)
+        day -= timedelta(days=1)
+    return found[::-1]
+
+
+def participation_flag(days: Mapping[date, Day], workdays: str, today: date, rules: Rules,
+                       since: date | None = None) -> Flag | None:
+    """Participation under the target on each of the last N workdays before today.
+
+    Flags only on evidence: every one of those workdays needs its rollup row with someone on the
+    roster. Evidence from on or before `since` (the day a case under this rule was last closed)
+    is not used again.
+    """
+    dates = last_workdays(today, workdays, rules.participation_workdays)
+    if len(dates) < rules.participation_workdays or (since and dates[0] <= since):
+        return None
+    shares = [days[d].participation if d in days else None for d in dates]
+    if any(s is None or s >= rules.participation_target for s in shares):
+        return None
+    return Flag(PARTICIPATION, {"first": dates[0], "last": dates[-1], "shares": shares,
+                                "target": rules.participation_target, "workdays": len(dates)})
+
+
+def knowledge_windows(today: date, rules: Rules) -> tuple[tuple[date, date], tuple[date, date]]:
+    """(previous, current): the `knowledge_days` days ending yesterday and the same span before."""
+    span = timedelta(days=rules.knowledge_days)
+    current = (today - span, today - timedelta(days=1))
+    previous = (current[0] - span, current[0] - timedelta(days=1))
+    return previous, current
+
+
+def knowledge_flag(days: Iterable[Day], today: date, rules: Rules, since: date | None = None) -> Flag | None:
+    """The knowledge index over the last window fell by more than `knowledge_drop` (in points)
+    from the window before, with at least `knowledge_min_answers` common answers in each."""
+    (p_first, p_last), (c_first, c_last) = knowledge_windows(today, rules)
+    if since and c_first <= since:
+        return None
+    days = list(days)
+    before = [d.figures() for d in days if p_first <= d.day <= p_last]
+    now = [d.figures() for d in days if c_first <= d.day <= c_last]
+    answers_before = sum(d.common_answered for d in before)
+    answers_now = sum(d.common_answered for d in now)
+    if min(answers_before, answers_now) < rules.knowledge_min_answers:
+        return None
+    index_before, index_now = metrics.knowledge_index(before), metrics.knowledge_index(now)
+    drop = round(index_before - index_now, 9)  # 0.7 - 0.6 is 0.0999...; compare points, not float noise
+    if drop <= rules.knowledge_drop:
+        return None
+    return Flag(KNOWLEDGE, {"before": index_before, "now": index_now, "drop": drop, "answers_before": answers_before,
+                            "answers_now": answers_now, "days": rules.knowledge_days})
+
+
+def incident_windows(today: date, rules: Rules) -> tuple[tuple[date, date], tuple[date, date]]:
+    """(recent, a year before): the last `incident_months` months, this month included."""
+    last = month_start(today)
+    first = add_months(last, 1 - rules.incident_months)
+    return (first, last), (add_months(first, -12), add_months(last, -12))
+
+
+def incident_flag(cases_by_month: Mapping[date, int], today: date, rules: Rules,
+                  since: date | None = None) -> Flag | None:
+    """More cases in the last months than in the same months a year before, and at least
+    `incident_min_cases` of them (records for a whole grid do not count against a company)."""
+    (first, last), (y_first, y_last) = incident_windows(today, rules)
+    if since and first <= month_start(since):
+        return None
+    now = sum(n for m, n in cases_by_month.items() if first <= m <= last)
+    before = sum(n for m, n in cases_by_month.items() if y_first <= m <= y_last)
+    if now < rules.incident_min_cases or now <= before:
+        return None
+    return Flag(INCIDENTS, {"first": first, "last": last, "cases": now, "year_first": y_first,
+                            "year_last": y_last, "cases_year_before": before})
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Participation in the two weeks before a follow-up and from it on: did it work?"""
+
+    happened_on: date
+    before: tuple[tuple[date, float | None], ...]
+    after: tuple[tuple[date, float | None], ...]
+    participation_before: float | None
+    participation_after: float | None
+    days_to_come: int  # days of the "after" window still in the future
+
+    @property
+    def change(self) -> float | None:
+        if self.participation_before is None or self.participation_after is None:
+            return None
+        return self.participation_after - self.participation_before
+
+
+def effect_windows(happened_on: date) -> tuple[list[date], list[date]]:
+    """The 14 days before the follow-up, and the 14 days from it on."""
+    before = [happened_on - timedelta(days=n) for n in range(EFFECT_DAYS, 0, -1)]
+    after = [happened_on + timedelta(days=n) for n in range(EFFECT_DAYS)]
+    return before, after
+
+
+def effect(happened_on: date, days: Mapping[date, Day], today: date) -> Effect:
+    """Daily participation around a follow-up (a day off or a day without a rollup shows none)
+    and the participation over each window. Days after `today` have not happened yet."""
+    before, after = effect_windows(happened_on)
+    after_past = [d for d in after if d < today]
+
+    def series(dates):
+        return tuple((d, days[d].participation if d in days else None) for d in dates)
+
+    def overall(dates):
+        return metrics.participation([days[d].figures() for d in dates if d in days])
+
+    return Effect(happened_on, series(before), series(after), overall(before), overall(after_past),
+                  days_to_come=len(after) - len(after_past))

@@ -1,0 +1,146 @@
+"""Reports: the supervision list (督办清单): flagged companies and their cases, follow-ups and the
+participation around them, closing a case, the rules' thresholds, and the ledger (台账) export.
+
+Its routes are attached to the reports blueprint in quizapp/audiences.py; the rules and scoping live in supervision.service
+and supervision.rules (docs/supervision.md).
+"""
+
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.supervision.rules import FOLLOW_UP_KINDS
+from quizapp.extensions import db
+from quizapp.supervision.forms import CheckForm, CloseCaseForm, FollowUpForm, ManualCaseForm, RulesForm
+from quizapp.routing import Routes
+from quizapp.exports import service as exports
+from quizapp.incidents import service as scope
+from quizapp.supervision import service
+from quizapp.clock import local_today
+
+FORMAT = "<any(csv, xlsx):fmt>"
+STATUSES = ("open", "closed")
+
+
+def _is_admin() -> bool:
+    return current_user.role == "town_admin"
+
+
+def _list_page(status: str = "open", add_form: ManualCaseForm | None = None, rules_form: RulesForm | None = None):
+    rules = service.load_rules()
+    if rules_form is None:
+        rules_form = RulesForm(formdata=None)
+        rules_form.fill(rules)
+    add_form = add_form or ManualCaseForm(formdata=None)
+    add_form.company.choices = [(c.id, c.name) for c in scope.visible_companies(current_user)]
+    return render_template("supervision/index.html", status=status, rules=rules, rules_form=rules_form,
+                           add_form=add_form, check_form=CheckForm(), is_admin=_is_admin(),
+                           cases=service.list_cases(current_user, status, local_today()),
+                           rule_labels=service.RULE_LABELS, kind_labels=service.KIND_LABELS)
+
+routes = Routes()
+
+
+@routes.get("/supervision")
+def supervision():
+    status = request.args.get("status")
+    return _list_page(status if status in STATUSES else "open")
+
+
+@routes.post("/supervision/check")
+def supervision_check():
+    if not _is_admin():
+        flash(_("Only the town admin can run the check."), "error")
+    elif CheckForm().validate_on_submit():
+        opened = service.flag_companies(local_today())
+        db.session.commit()
+        flash(_("Check done: %(n)s companies newly flagged.", n=len(opened)), "info")
+    return redirect(url_for("reports.supervision"))
+
+
+@routes.post("/supervision/rules")
+def supervision_rules():
+    if not _is_admin():
+        flash(_("Only the town admin can change the rules."), "error")
+        return redirect(url_for("reports.supervision"))
+    form = RulesForm()
+    if not form.validate_on_submit():
+        return _list_page(rules_form=form)
+    service.save_rules(current_user, form.rules())
+    db.session.commit()
+    flash(_("The rules are saved; they apply from the next check."), "info")
+    return redirect(url_for("reports.supervision"))
+
+
+@routes.post("/supervision/cases")
+def supervision_add():
+    form = ManualCaseForm()
+    form.company.choices = [(c.id, c.name) for c in scope.visible_companies(current_user)]
+    if not form.validate_on_submit():
+        return _list_page(add_form=form)
+    try:
+        case = service.open_case(current_user, form.company.data, form.reason.data, local_today())
+    except service.CaseError as error:
+        form.reason.errors.append(str(error))
+        return _list_page(add_form=form)
+    db.session.commit()
+    return redirect(url_for("reports.supervision_case", case_id=case.id))
+
+
+def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: CloseCaseForm | None = None):
+    follow_up_form = follow_up_form or FollowUpForm(formdata=None, happened_on=local_today())
+    follow_up_form.kind.choices = [(k, service.KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
+    return render_template("supervision/case.html", view=service.case_view(case, local_today()),
+                           follow_up_form=follow_up_form, close_form=close_form or CloseCaseForm(formdata=None),
+                           rule_labels=service.RULE_LABELS, kind_labels=service.KIND_LABELS)
+
+
+@routes.get("/supervision/cases/<int:case_id>")
+def supervision_case(case_id: int):
+    return _case_page(service.find_case(current_user, case_id) or abort(404))
+
+
+@routes.post("/supervision/cases/<int:case_id>/follow-ups")
+def supervision_follow_up(case_id: int):
+    case = service.find_case(current_user, case_id) or abort(404)
+    form = FollowUpForm()
+    form.kind.choices = [(k, service.KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
+    if not form.validate_on_submit():
+        return _case_page(case, follow_up_form=form)
+    try:
+        service.add_follow_up(current_user, case, form.kind.data, form.happened_on.data, form.who.data,
+                              form.notes.data or "", form.outcome.data or "", local_today())
+    except service.CaseError as error:
+        form.happened_on.errors = [str(error)]
+        return _case_page(case, follow_up_form=form)
+    db.session.commit()
+    flash(_("The follow-up is logged."), "info")
+    return redirect(url_for("reports.supervision_case", case_id=case.id))
+
+
+@routes.post("/supervision/cases/<int:case_id>/close")
+def supervision_close(case_id: int):
+    case = service.find_case(current_user, case_id) or abort(404)
+    form = CloseCaseForm()
+    if not form.validate_on_submit():
+        return _case_page(case, close_form=form)
+    try:
+        service.close_case(current_user, case, form.reason.data, local_today())
+    except service.CaseError as error:
+        form.reason.errors = [str(error)]
+        return _case_page(case, close_form=form)
+    db.session.commit()
+    flash(_("The case is closed."), "info")
+    return redirect(url_for("reports.supervision", status="closed"))
+
+
+@routes.get(f"/supervision/ledger.{FORMAT}")
+def supervision_ledger(fmt: str):
+    status = request.args.get("status", "")
+    data, name = service.ledger(current_user, status if status in STATUSES else "", fmt, local_today())
+    db.session.commit()  # the audit row
+    response = send_file(BytesIO(data), mimetype=exports.MIMETYPES[fmt], as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

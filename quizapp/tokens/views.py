@@ -1,0 +1,56 @@
+"""Admin: API tokens for the town's analysis system, for the town admin only (the admin
+blueprint's guard): the list (name, hint, issued, last used, revoked), issuing a token (shown once,
+with how to use it) and revoking one after a confirmation.
+
+Its routes are attached to the admin blueprint in quizapp/audiences.py; the rules (hashing, the audit trail) live in
+tokens.service. The API itself is quizapp/api; its guide is docs/api.md.
+"""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.tokens.forms import IssueTokenForm, RevokeTokenForm
+from quizapp.routing import Routes
+from quizapp.extensions import db
+from quizapp.tokens import service
+from quizapp.clock import utcnow
+
+routes = Routes()
+
+
+@routes.route("/tokens", methods=["GET", "POST"])
+def tokens():
+    form = IssueTokenForm()
+    if form.validate_on_submit():
+        token, secret = service.issue_token(current_user, form.name.data, utcnow())
+        db.session.commit()
+        # Shown on this answer only: nothing we keep can show it again, and no cache may keep it.
+        page = render_template("tokens/issued.html", token=token, secret=secret,
+                               api_url=url_for("api.grids", _external=True),
+                               openapi_url=url_for("api.openapi", _external=True))
+        return page, 200, {"Cache-Control": "no-store"}
+    return render_template("tokens/index.html", rows=service.list_tokens(), form=form,
+                           openapi_url=url_for("api.openapi"))
+
+
+def _token_or_404(token_id: int):
+    token = service.get_token(token_id)
+    if token is None:
+        abort(404)
+    return token
+
+
+@routes.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+def token_revoke(token_id: int):
+    token = _token_or_404(token_id)
+    form = RevokeTokenForm()
+    if form.validate_on_submit():
+        if service.revoke_token(current_user, token, utcnow()):
+            db.session.commit()
+            flash(_("The token “%(name)s” is revoked: requests with it are refused from now on.", name=token.name),
+                  "info")
+        else:
+            flash(_("The token “%(name)s” was revoked already.", name=token.name), "info")
+        return redirect(url_for("admin.tokens"))
+    return render_template("tokens/revoke.html", token=token, form=form)

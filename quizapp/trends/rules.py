@@ -1,0 +1,261 @@
+"""Trends over a period as pure rules: the period, per-day series, group headcounts, weak topics.
+
+Used by trends.service (the console's trends page and worker history) and exports.service.
+Every figure follows docs/metrics.md: participation is done ÷ active headcount on workdays
+(non-starters count as zero, days off are left out of both sides, practice never counts); average
+score is right answers ÷ questions of finished official quizzes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable
+
+from quizapp.rules import metrics
+from quizapp.quiz.rules.grading import is_workday
+
+PERIODS = (7, 30, 90)
+DEFAULT_DAYS = 30
+# A topic needs this many answers before it is suggested for the pre-shift talk: two wrong
+# answers out of two say little about a company.
+MIN_TOPIC_ANSWERS = 10
+
+
+def parse_days(value: object, default: int = DEFAULT_DAYS) -> int:
+    """The period asked for in ?days=, or the default when it is not one of PERIODS."""
+    try:
+        days = int(str(value))
+    except (TypeError, ValueError):
+        return default
+    return days if days in PERIODS else default
+
+
+def period(today: date, days: int) -> list[date]:
+    """The `days` local dates ending with today, oldest first (today is still counting)."""
+    return [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    """One day of a company, a team or a shift."""
+
+    day: date
+    workday: bool
+    headcount: int
+    done: int
+    score_sum: int = 0
+    question_sum: int = 0
+    estimated: bool = False  # no rollup row: headcount is today's roster, done is zero
+
+    @property
+    def participation(self) -> float | None:
+        """Done ÷ active headcount; none on a day off (nothing was expected)."""
+        return metrics.share(min(self.done, self.headcount), self.headcount) if self.workday else None
+
+    @property
+    def average_score(self) -> float | None:
+        return metrics.share(self.score_sum, self.question_sum)
+
+    def figures(self) -> metrics.DayFigures:
+        # A rollup's headcount is fixed by the day's first finisher; a worker added later that day
+        # can push done past it. Capping keeps participation within 100%.
+        return metrics.DayFigures(workday=self.workday, headcount=self.headcount,
+                                  completed=min(self.done, self.headcount),
+                                  score_sum=self.score_sum, question_sum=self.question_sum,
+                                  common_correct=0, common_answered=0)
+
+
+@dataclass(frozen=True)
+class Series:
+    """A named run of days: the company, one team or one shift."""
+
+    name: str
+    days: tuple[DayPoint, ...]
+
+    @property
+    def participation(self) -> float | None:
+        return metrics.participation([d.figures() for d in self.days])
+
+    @property
+    def average_score(self) -> float | None:
+        return metrics.average_score([d.figures() for d in self.days])
+
+    @property
+    def done(self) -> int:
+        return sum(d.done for d in self.days)
+
+    @property
+    def expected(self) -> int:
+        """Quizzes expected: active headcount summed over the workdays."""
+        return sum(d.headcount for d in self.days if d.workday)
+
+    @property
+    def headcount(self) -> int:
+        """Active headcount on the period's last day."""
+        return self.days[-1].headcount if self.days else 0
+
+    @property
+    def estimated_days(self) -> int:
+        """Workdays without a rollup row (on a day off the estimate changes nothing)."""
+        return sum(1 for d in self.days if d.estimated and d.workday)
+
+    @property
+    def labels(self) -> list[str]:
+        """The days as chart labels (month-day: the same in every language)."""
+        return [d.day.strftime("%m-%d") for d in self.days]
+
+    @property
+    def participation_values(self) -> list[float | None]:
+        return [d.participation for d in self.days]
+
+    @property
+    def score_values(self) -> list[float | None]:
+        return [d.average_score for d in self.days]
+
+
+@dataclass(frozen=True)
+class RollupDay:
+    """What the CompanyDay rollup holds for one day."""
+
+    day: date
+    workday: bool
+    headcount: int
+    done: int
+    score_sum: int
+    question_sum: int
+
+
+def company_days(days: list[date], rollup: Iterable[RollupDay], current_headcount: int,
+                 workdays: str) -> tuple[DayPoint, ...]:
+    """The company's days from its rollup. A day without a rollup row had no finished quiz and was
+    never rebuilt: on a workday it counts today's active headcount as expected and zero as done."""
+    rows = {r.day: r for r in rollup}
+    points = []
+    for day in days:
+        row = rows.get(day)
+        if row is None:
+            points.append(DayPoint(day, is_workday(day, workdays), current_headcount, 0, estimated=True))
+        else:
+            points.append(DayPoint(day, row.workday, row.headcount, row.done, row.score_sum, row.question_sum))
+    return tuple(points)
+
+
+@dataclass(frozen=True)
+class RosterSpan:
+    """Active workers of one group (a team or a shift) sharing one active_from/active_until."""
+
+    group: str
+    active_from: date | None
+    active_until: date | None
+    count: int
+
+    def active_on(self, day: date) -> bool:
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_until is None or self.active_until >= day)
+
+
+@dataclass(frozen=True)
+class GroupDone:
+    """Finished official quizzes of one group on one day, by workers active that day."""
+
+    group: str
+    day: date
+    done: int
+    score_sum: int
+    question_sum: int
+
+
+def headcounts(days: list[date], spans: Iterable[RosterSpan]) -> dict[str, list[int]]:
+    """Active workers of each group on each of the (consecutive, sorted) days.
+
+    Each span adds its count from its first active day to its last, as a difference array, so a
+    7,000-worker roster over 90 days costs one pass over the spans plus one over the days.
+    """
+    changes: dict[str, list[int]] = {}
+    for span in spans:
+        start = 0 if span.active_from is None else bisect_left(days, span.active_from)
+        stop = len(days) if span.active_until is None else bisect_right(days, span.active_until)
+        if start < stop:
+            delta = changes.setdefault(span.group, [0] * (len(days) + 1))
+            delta[start] += span.count
+            delta[stop] -= span.count
+        else:
+            changes.setdefault(span.group, [0] * (len(days) + 1))  # on the roster, not active in the period
+    result = {}
+    for group, delta in changes.items():
+        running, counts = 0, []
+        for change in delta[:-1]:
+            running += change
+            counts.append(running)
+        result[group] = counts
+    return result
+
+
+def group_series(days: list[date], spans: Iterable[RosterSpan], done: Iterable[GroupDone],
+                 workdays: str) -> list[Series]:
+    """Per-day series for each team (or shift), lowest participation first, then by name.
+
+    Headcount comes from today's roster with each worker's active dates, so a worker who moved
+    team counts in the new one for the whole period. A group appears when it has workers or quizzes.
+    Several rows for one group and day (spans or quizzes) add up.
+    """
+    heads = headcounts(days, spans)
+    by_key: dict[tuple[str, date], GroupDone] = {}
+    for row in done:  # rows of one group and day (e.g. one per team and shift) add up
+        seen = by_key.get((row.group, row.day))
+        by_key[(row.group, row.day)] = row if seen is None else GroupDone(
+            row.group, row.day, seen.done + row.done, seen.score_sum + row.score_sum,
+            seen.question_sum + row.question_sum)
+    groups = sorted(set(heads) | {g for g, _ in by_key})
+    result = []
+    for group in groups:
+        group_heads = heads.get(group) or [0] * len(days)
+        points = []
+        for day, head in zip(days, group_heads):
+            row = by_key.get((group, day))
+            points.append(DayPoint(day, is_workday(day, workdays), head, row.done if row else 0,
+                                   row.score_sum if row else 0, row.question_sum if row else 0))
+        result.append(Series(group, tuple(points)))
+    return sorted(result, key=lambda s: (s.participation is None, s.participation or 0.0, s.name))
+
+
+def workdays_between(workday_list: list[date], first: date | None, last: date | None) -> int:
+    """How many of the (sorted) workdays fall between first and last, both included; None = open."""
+    lo = 0 if first is None else bisect_left(workday_list, first)
+    hi = len(workday_list) if last is None else bisect_right(workday_list, last)
+    return max(hi - lo, 0)
+
+
+def worker_participation(done_on_workdays: int, expected: int) -> float | None:
+    """A worker's participation: quizzes done on their expected workdays ÷ those workdays."""
+    return metrics.share(min(done_on_workdays, expected), expected)
+
+
+@dataclass(frozen=True)
+class TopicFigure:
+    """Knowledge answers on one topic: how many, how many right."""
+
+    topic: str  # the topic's slug
+    answers: int
+    right: int
+
+    @property
+    def share_right(self) -> float | None:
+        return metrics.share(self.right, self.answers)
+
+
+def rank_topics(figures: Iterable[TopicFigure]) -> list[TopicFigure]:
+    """Topics with answers, lowest share right first; ties: more answers first, then by slug."""
+    answered = [f for f in figures if f.answers]
+    return sorted(answered, key=lambda f: (f.right / f.answers, -f.answers, f.topic))
+
+
+def suggested_topic(ranked: list[TopicFigure], min_answers: int = MIN_TOPIC_ANSWERS) -> TopicFigure | None:
+    """Tomorrow's pre-shift talk: the weakest topic with enough answers to mean something, or the
+    weakest of all when none has that many yet."""
+    for figure in ranked:
+        if figure.answers >= min_answers:
+            return figure
+    return ranked[0] if ranked else None

@@ -1,0 +1,227 @@
+"""Trends and topics for a company's outreach staff, and one worker's history.
+
+Used by the console's trends page, the per-worker history page and exports.service. Owns the
+queries behind them, always scoped to the staff member's own company: the company-level series
+read the CompanyDay rollup; team and shift breakdowns and weak topics are a few GROUP BY queries
+over finished official attempts (never one query per worker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+
+from quizapp.quiz.rules import grading
+from quizapp.rules.metrics import share
+from quizapp.trends.rules import (MIN_TOPIC_ANSWERS, DayPoint, GroupDone, RollupDay, RosterSpan, Series, TopicFigure,
+                                   company_days, group_series, period, rank_topics, suggested_topic)
+from quizapp.extensions import db
+from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, StaffUser, Topic
+from quizapp.rollups.service import active_headcount_query, topic_answers
+
+GROUPS = ("team", "shift")
+HISTORY_DAYS = 90
+
+
+def official_finished():
+    """The only quiz-taking that counts: finished official attempts."""
+    return (Attempt.kind == "official", Attempt.finished_at.is_not(None))
+
+
+def in_period(first: date, last: date):
+    """Attempts taken between first and last. An official attempt's local_date is its
+    official_date; filtering on local_date lets the (company_id, local_date) index do the work."""
+    return (Attempt.local_date >= first, Attempt.local_date <= last)
+
+
+def staff_company(actor: StaffUser) -> Company:
+    """The company a staff member works for: never taken from a URL or a form."""
+    return db.session.get(Company, actor.company_id)
+
+
+def company_series(company: Company, days: list[date], today: date) -> tuple[DayPoint, ...]:
+    """The company's days from the CompanyDay rollup (missing days: see trends.rules.company_days)."""
+    rows = db.session.scalars(select(CompanyDay).where(
+        CompanyDay.company_id == company.id, CompanyDay.day >= days[0], CompanyDay.day <= days[-1]))
+    rollup = [RollupDay(r.day, r.workday, r.headcount, r.completed, r.score_sum, r.question_sum) for r in rows]
+    current = db.session.scalar(select(active_headcount_query(company.id, today))) or 0
+    return company_days(days, rollup, current, company.workdays)
+
+
+def _active_on(day_column):
+    """Employee is on the roster and active on the given date (a column or a value)."""
+    return (Employee.active.is_(True),
+            or_(Employee.active_from.is_(None), Employee.active_from <= day_column),
+            or_(Employee.active_until.is_(None), Employee.active_until >= day_column))
+
+
+def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = GROUPS) -> dict[str, list[Series]]:
+    """Per-day participation and score for each team and each shift ({"team": [...], "shift": [...]}).
+
+    Two queries whatever the company's size: the roster's active workers grouped by (team, shift,
+    active dates), and finished official attempts joined to their workers grouped by (team, shift,
+    day). Only quizzes by workers counted in that day's headcount are counted as done, so no group
+    passes 100%.
+    """
+    if not set(by) <= set(GROUPS):
+        raise ValueError(f"unknown breakdown {by!r}")
+    roster = db.session.execute(
+        select(Employee.team, Employee.shift, Employee.active_from, Employee.active_until, func.count(Employee.id))
+        .where(Employee.company_id == company.id, Employee.active.is_(True))
+        .group_by(Employee.team, Employee.shift, Employee.active_from, Employee.active_until)).all()
+    done = db.session.execute(
+        select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
+               func.sum(Attempt.total))
+        .join(Employee, Employee.id == Attempt.employee_id)
+        .where(Attempt.company_id == company.id, Employee.company_id == company.id, *official_finished(),
+               *in_period(days[0], days[-1]), *_active_on(Attempt.local_date))
+        .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
+    result = {}
+    for name in by:
+        pick = GROUPS.index(name)  # 0: team, 1: shift
+        spans = [RosterSpan(row[pick], start, until, count) for *row, start, until, count in roster]
+        quizzes = [GroupDone(row[pick], day, count, int(score or 0), int(questions or 0))
+                   for *row, day, count, score, questions in done]
+        result[name] = group_series(days, spans, quizzes, company.workdays)
+    return result
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: Topic
+    figure: TopicFigure
+
+
+def _ranked(rows) -> list[TopicRow]:
+    """(topic id, answers, right) rows as topics, weakest first."""
+    rows = list(rows)
+    topics = {t.id: t for t in db.session.scalars(select(Topic).where(Topic.id.in_([r[0] for r in rows])))}
+    ranked = rank_topics(TopicFigure(topics[tid].slug, answers, right) for tid, answers, right in rows)
+    by_slug = {t.slug: t for t in topics.values()}
+    return [TopicRow(by_slug[f.topic], f) for f in ranked]
+
+
+def weakest_topics(company: Company, first: date, last: date) -> list[TopicRow]:
+    """Share right per topic over the company's official answers to knowledge questions in the
+    period (finished official quizzes only; "did you do it" items and practice left out).
+
+    Days whose per-topic rollup is built are read from it; the rest (today, and any day with a
+    finisher since the last rebuild) from the raw answers, so the figure is always complete."""
+    built = list(db.session.scalars(select(CompanyDay.day).where(
+        CompanyDay.company_id == company.id, CompanyDay.day >= first, CompanyDay.day <= last,
+        CompanyDay.topics_built.is_(True))))
+    totals: dict[int, list[int]] = {}
+    rolled = db.session.execute(
+        select(CompanyTopicDay.topic_id, func.sum(CompanyTopicDay.answered), func.sum(CompanyTopicDay.correct))
+        .where(CompanyTopicDay.company_id == company.id, CompanyTopicDay.day.in_(built))
+        .group_by(CompanyTopicDay.topic_id)).all() if built else []
+    live = db.session.execute(topic_answers(Attempt.company_id == company.id, *official_finished(),
+                                            *in_period(first, last), Attempt.local_date.not_in(built))).all()
+    for topic_id, answered, right in [*rolled, *live]:
+        total = totals.setdefault(topic_id, [0, 0])
+        total[0] += int(answered or 0)
+        total[1] += int(right or 0)
+    return _ranked((topic_id, answered, right) for topic_id, (answered, right) in totals.items())
+
+
+def suggestion(rows: list[TopicRow]) -> TopicRow | None:
+    """The topic suggested for tomorrow's pre-shift talk (trends.rules.suggested_topic)."""
+    chosen = suggested_topic([r.figure for r in rows])
+    return next((r for r in rows if r.figure is chosen), None)
+
+
+@dataclass(frozen=True)
+class Trends:
+    days: int
+    first: date
+    last: date
+    company: Series
+    teams: list[Series]
+    shifts: list[Series]
+    topics: list[TopicRow]
+    suggested: TopicRow | None
+    min_topic_answers: int = MIN_TOPIC_ANSWERS
+
+
+def company_trends(actor: StaffUser, today: date, days: int) -> Trends:
+    """Participation and average score per day for the actor's company, by team and by shift, over
+    the `days` ending today, with the weakest topics and the one to talk about tomorrow."""
+    company = staff_company(actor)
+    dates = period(today, days)
+    topics = weakest_topics(company, dates[0], dates[-1])
+    groups = group_breakdowns(company, dates)
+    return Trends(days=days, first=dates[0], last=dates[-1],
+                  company=Series(company.name, company_series(company, dates, today)),
+                  teams=groups["team"], shifts=groups["shift"],
+                  topics=topics, suggested=suggestion(topics))
+
+
+@dataclass(frozen=True)
+class WorkerDay:
+    day: date
+    official: Attempt | None
+    practice: list[Attempt]
+
+
+@dataclass(frozen=True)
+class WorkerHistory:
+    employee: Employee
+    first: date
+    last: date
+    days: list[WorkerDay]  # newest first, days with an attempt only
+    streak: int
+    done: int  # finished official quizzes in the period
+    topics: list[TopicRow]
+    suggested: TopicRow | None
+
+    @property
+    def dates(self) -> list[date]:
+        return period(self.last, (self.last - self.first).days + 1)
+
+    @property
+    def labels(self) -> list[str]:
+        return [d.strftime("%m-%d") for d in self.dates]
+
+    @property
+    def score_values(self) -> list[float | None]:
+        """Each day's official score as a share (None: no finished official quiz that day)."""
+        official = {d.day: d.official for d in self.days if d.official and d.official.finished_at}
+        return [share(official[d].score, official[d].total) if d in official else None for d in self.dates]
+
+
+def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
+    """A worker of the actor's company, or None (another company's worker does not exist here)."""
+    return db.session.scalar(select(Employee).where(
+        Employee.id == employee_id, Employee.company_id == actor.company_id))
+
+
+def worker_history(actor: StaffUser, employee_id: int, today: date, days: int = HISTORY_DAYS) -> WorkerHistory | None:
+    """One worker's official and practice attempts by day, their streak and weakest topics (over
+    their finished official quizzes), for staff of the worker's own company only."""
+    employee = find_worker(actor, employee_id)
+    if employee is None:
+        return None
+    first = today - timedelta(days=days - 1)
+    attempts = list(db.session.scalars(select(Attempt).where(
+        Attempt.employee_id == employee.id, Attempt.local_date >= first, Attempt.local_date <= today)
+        .order_by(Attempt.local_date.desc(), Attempt.started_at)))
+    by_day: dict[date, WorkerDay] = {}
+    for attempt in attempts:
+        entry = by_day.setdefault(attempt.local_date, WorkerDay(attempt.local_date, None, []))
+        if attempt.official:
+            by_day[attempt.local_date] = WorkerDay(entry.day, attempt, entry.practice)
+        else:
+            entry.practice.append(attempt)
+    # The streak looks further back than the period, as the worker's own result page does.
+    done_dates = db.session.scalars(select(Attempt.official_date).where(
+        Attempt.employee_id == employee.id, *official_finished(),
+        Attempt.official_date > today - timedelta(days=400), Attempt.official_date <= today))
+    topics = _ranked(db.session.execute(topic_answers(Attempt.employee_id == employee.id, *official_finished(),
+                                                      *in_period(first, today))).all())
+    return WorkerHistory(
+        employee=employee, first=first, last=today, days=list(by_day.values()),
+        streak=grading.streak(done_dates, today, employee.company.workdays),
+        done=sum(1 for a in attempts if a.official and a.finished_at is not None),
+        topics=topics, suggested=suggestion(topics))

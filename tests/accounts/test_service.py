@@ -1,0 +1,225 @@
+"""The town admin's account rules: roles tie an account to a company or grids, passwords are typed
+(long enough) or generated, the admin cannot lock themselves or the town out, and every change is
+audit-logged without a password or webhook key in it."""
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import AuditLog
+from quizapp.signin import service as accounts
+from quizapp.accounts import service as staff_admin
+from quizapp.accounts.service import AccountError, AccountFilter, AccountInput
+from tests.factories import make_company, make_grid, make_staff
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+
+@pytest.fixture(autouse=True)
+def _request(app, ctx):
+    """The refusals are translated messages: reading one needs a request (for the language)."""
+    with app.test_request_context():
+        yield
+
+
+def refusal(error) -> str:
+    return str(error.value.message)
+
+WEBHOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secret-key-123"
+
+
+@pytest.fixture
+def org():
+    g1, g2 = make_grid("g1", "网格一"), make_grid("g2", "网格二")
+    closed_grid = make_grid("g9", "旧网格")
+    closed_grid.active = False
+    a = make_company(g1, "acme", "甲厂")
+    shut = make_company(g2, "shut", "关厂")
+    shut.active = False
+    admin = make_staff("admin", "town_admin")
+    db.session.flush()
+    return {"g1": g1, "g2": g2, "g9": closed_grid, "a": a, "shut": shut, "admin": admin}
+
+
+def audit_rows(action=None):
+    query = select(AuditLog).order_by(AuditLog.id)
+    if action:
+        query = query.where(AuditLog.action == action)
+    return list(db.session.scalars(query))
+
+
+def test_create_an_officer_with_a_generated_password(org):
+    data = AccountInput("王网格", "grid_officer", grid_ids=[org["g1"].id, org["g2"].id], email="wang@example.cn",
+                        webhook_url=WEBHOOK)
+    account, password = staff_admin.create_account(org["admin"], " officer-wang ", data, None)
+    assert account.username == "officer-wang" and [g.code for g in account.grids] == ["g1", "g2"]
+    assert password and len(password) == 14 and account.check_password(password)
+    assert accounts.verify_staff("officer-wang", password, datetime(2026, 3, 2)).account is account
+    (row,) = audit_rows("admin.account.create")
+    detail = json.loads(row.detail)
+    assert detail["account"] == "officer-wang" and detail["grids"] == ["g1", "g2"] and detail["webhook"] is True
+    assert detail["password"] == "generated"
+    assert password not in row.detail and "secret-key" not in row.detail
+
+
+def test_a_typed_password_is_used_and_not_returned(org):
+    account, password = staff_admin.create_account(org["admin"], "staff-x", AccountInput("小张", "company_staff",
+                                                    company_id=org["a"].id), "long enough pw")
+    assert password is None and account.check_password("long enough pw") and account.company_id == org["a"].id
+    assert "long enough pw" not in audit_rows()[0].detail
+
+
+@pytest.mark.parametrize("password", ["short", "x" * 201, " " * 12])
+def test_a_weak_typed_password_is_refused(org, password):
+    with pytest.raises(AccountError) as refused:
+        staff_admin.create_account(org["admin"], "staff-x", AccountInput("小张", "town_admin"), password)
+    assert refused.value.field == "password"
+
+
+def test_generated_passwords_differ_and_use_the_readable_alphabet():
+    passwords = {staff_admin.generate_password() for _ in range(50)}
+    assert len(passwords) == 50
+    assert all(set(p.replace("-", "")) <= set(staff_admin.PASSWORD_ALPHABET) for p in passwords)
+
+
+@pytest.mark.parametrize("username, data, field", [
+    ("admin", AccountInput("重名", "town_admin"), "username"),
+    ("ADMIN", AccountInput("重名", "town_admin"), "username"),
+    ("a b", AccountInput("空格", "town_admin"), "username"),
+    ("new-1", AccountInput("x", "superuser"), "role"),
+    ("new-1", AccountInput("x", "company_staff"), "company"),
+    ("new-1", AccountInput("x", "company_staff", company_id=999999), "company"),
+    ("new-1", AccountInput("x", "grid_officer"), "grids"),
+    ("new-1", AccountInput("x", "grid_officer", grid_ids=[999999]), "grids"),
+    ("new-1", AccountInput("x", "town_admin", email="not-an-address"), "email"),
+    ("new-1", AccountInput("  ", "town_admin"), "display_name"),
+])
+def test_what_cannot_be_created(org, username, data, field):
+    with pytest.raises(AccountError) as refused:
+        staff_admin.create_account(org["admin"], username, data, None)
+    assert refused.value.field == field
+
+
+def test_inactive_companies_and_grids_cannot_be_given(org):
+    with pytest.raises(AccountError) as refused:
+        staff_admin.create_account(org["admin"], "s1", AccountInput("x", "company_staff", company_id=org["shut"].id), None)
+    assert refused.value.field == "company"
+    with pytest.raises(AccountError) as refused:
+        staff_admin.create_account(org["admin"], "o1", AccountInput("x", "grid_officer", grid_ids=[org["g9"].id]), None)
+    assert refused.value.field == "grids"
+    assert org["shut"] not in staff_admin.company_choices() and org["g9"] not in staff_admin.grid_choices()
+
+
+def test_changing_the_role_drops_what_the_new_role_does_not_use(org):
+    officer = make_staff("officer-1", "grid_officer", grids=[org["g1"]])
+    changed = staff_admin.update_account(org["admin"], officer, AccountInput(
+        "小李", "company_staff", company_id=org["a"].id, grid_ids=[org["g1"].id]))
+    assert officer.role == "company_staff" and officer.company_id == org["a"].id and officer.grids == []
+    assert set(changed) >= {"name", "role", "company", "grids"}
+    staff_admin.update_account(org["admin"], officer, AccountInput("小李", "town_admin", company_id=org["a"].id))
+    assert officer.company_id is None and officer.grids == []
+    assert [json.loads(r.detail)["changed"] for r in audit_rows("admin.account.update")][0][0] == "name"
+
+
+def test_an_officer_keeps_a_grid_that_was_closed_meanwhile_but_cannot_get_a_new_closed_one(org):
+    officer = make_staff("officer-1", "grid_officer", grids=[org["g1"], org["g9"]])
+    assert org["g9"] in staff_admin.grid_choices(officer)
+    staff_admin.update_account(org["admin"], officer, AccountInput("o", "grid_officer", grid_ids=[org["g1"].id, org["g9"].id]))
+    assert {g.code for g in officer.grids} == {"g1", "g9"}
+    other = make_staff("officer-2", "grid_officer", grids=[org["g2"]])
+    with pytest.raises(AccountError):
+        staff_admin.update_account(org["admin"], other, AccountInput("o", "grid_officer", grid_ids=[org["g9"].id]))
+
+
+def test_nothing_changed_is_not_logged(org):
+    officer = make_staff("officer-1", "grid_officer", grids=[org["g1"]])
+    assert staff_admin.update_account(org["admin"], officer, AccountInput("officer-1", "grid_officer",
+                                                                          grid_ids=[org["g1"].id])) == []
+    assert audit_rows("admin.account.update") == []
+
+
+def test_a_new_webhook_address_is_logged_without_its_key(org):
+    officer = make_staff("officer-1", "grid_officer", grids=[org["g1"]])
+    officer.webhook_url = WEBHOOK
+    changed = staff_admin.update_account(org["admin"], officer, AccountInput(
+        "officer-1", "grid_officer", grid_ids=[org["g1"].id], webhook_url=WEBHOOK.replace("123", "456")))
+    assert changed == ["webhook"]
+    assert "secret-key" not in audit_rows("admin.account.update")[0].detail
+
+
+def test_the_admin_cannot_change_their_own_role_or_deactivate_themselves(org, english):
+    admin = org["admin"]
+    with pytest.raises(AccountError) as refused:
+        staff_admin.update_account(admin, admin, AccountInput("admin", "grid_officer", grid_ids=[org["g1"].id]))
+    assert "own role" in refusal(refused)
+    with pytest.raises(AccountError) as refused:
+        staff_admin.set_active(admin, admin, False)
+    assert "your own account" in refusal(refused)
+    assert admin.active and admin.role == "town_admin"
+
+
+def test_the_last_active_town_admin_stays(org, english):
+    deputy = make_staff("deputy", "town_admin")
+    staff_admin.set_active(deputy, org["admin"], False)  # two admins: one may go
+    with pytest.raises(AccountError) as refused:
+        staff_admin.set_active(org["admin"], deputy, False)
+    assert "last active town administrator" in refusal(refused)
+    staff_admin.set_active(deputy, org["admin"], True)
+    staff_admin.update_account(deputy, org["admin"], AccountInput("admin", "grid_officer", grid_ids=[org["g1"].id]))
+    with pytest.raises(AccountError) as refused:
+        staff_admin.update_account(org["admin"], deputy, AccountInput("deputy", "grid_officer", grid_ids=[org["g1"].id]))
+    assert "last active town administrator" in refusal(refused)
+
+
+def test_deactivate_reactivate_reset_and_unlock_are_logged(org):
+    staff = make_staff("staff-a", "company_staff", company=org["a"])
+    now = datetime(2026, 3, 2, 8)
+    staff.failed_logins, staff.locked_until = 3, now + timedelta(minutes=10)
+    assert staff_admin.is_locked(staff, now)
+    staff_admin.unlock(org["admin"], staff)
+    assert staff.failed_logins == 0 and staff.locked_until is None
+    staff_admin.set_active(org["admin"], staff, False)
+    assert accounts.verify_staff("staff-a", "correct horse battery", now).error == "inactive"
+    staff_admin.set_active(org["admin"], staff, False)  # already deactivated: no second row
+    staff_admin.set_active(org["admin"], staff, True)
+    staff.locked_until = now + timedelta(minutes=10)
+    password = staff_admin.reset_password(org["admin"], staff)
+    assert staff.check_password(password) and not staff.check_password("correct horse battery")
+    assert staff.locked_until is None
+    assert [r.action for r in audit_rows()] == ["admin.account.unlock", "admin.account.deactivate",
+                                                "admin.account.reactivate", "admin.account.reset_password"]
+    assert all(r.actor_id == org["admin"].id and json.loads(r.detail) == {"account": "staff-a"} for r in audit_rows())
+    assert password not in "".join(r.detail for r in audit_rows())
+
+
+def test_the_list_filters_and_pages(org):
+    make_staff("staff-a", "company_staff", company=org["a"])
+    o1 = make_staff("officer-1", "grid_officer", grids=[org["g1"]])
+    make_staff("officer-2", "grid_officer", grids=[org["g2"]])
+    o1.email = "o1@example.cn"
+    gone = make_staff("gone", "company_staff", company=org["a"])
+    gone.active = False
+    for i in range(12):
+        make_staff(f"bulk-{i:02d}", "grid_officer", grids=[org["g2"]])
+    db.session.flush()
+
+    def names(**kwargs):
+        return [a.username for a in staff_admin.list_accounts(AccountFilter(**kwargs), per_page=100).accounts]
+
+    assert names(role="town_admin") == ["admin"]
+    assert names(grid_id=org["g1"].id) == ["gone", "staff-a", "officer-1"]  # staff of its companies, its officers
+    assert names(company_id=org["a"].id, active=True) == ["staff-a"]
+    assert names(active=False) == ["gone"]
+    assert names(search="O1@EXAMPLE") == ["officer-1"]
+    assert names(search="%") == [] and names(search="cer-1") == ["officer-1"]
+    assert names(role="forged") == names()  # an unknown role does not filter
+    first = staff_admin.list_accounts(AccountFilter(role="grid_officer", page=1), per_page=5)
+    last = staff_admin.list_accounts(AccountFilter(role="grid_officer", page=99), per_page=5)
+    assert first.total == 14 and first.pages == 3 and len(first.accounts) == 5
+    assert last.page == 3 and len(last.accounts) == 4
+    seen = [a.username for p in (1, 2, 3) for a in staff_admin.list_accounts(
+        AccountFilter(role="grid_officer", page=p), per_page=5).accounts]
+    assert len(seen) == len(set(seen)) == 14

@@ -1,0 +1,121 @@
+"""The access matrix: every endpoint in the url_map, for every role, including a worker of company A
+against company B's attempt. A new endpoint fails this test until its blueprint has a rule here."""
+
+import pytest
+
+from quizapp.extensions import db
+from quizapp.models import ApiToken, Company, Employee, Incident, RosterImport, StaffUser, SupervisionCase
+from quizapp.quiz import service as quiz
+from quizapp.clock import local_today, utcnow
+from tests.pages import sign_in_staff, sign_in_worker
+
+ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin"]
+PUBLIC = {"auth", "healthz", "set_language", "static"}
+# The API is read with a token, never with a session: every role without a token gets 401.
+TOKEN_ONLY = {"api"}
+# Who may use each audience's blueprint.
+ALLOWED = {
+    "quiz": {"worker_a", "worker_b"},
+    "console": {"staff_a", "staff_b"},
+    "reports": {"officer", "admin"},
+    "admin": {"admin"},
+}
+# URL parts that name something of company A's (worker A's attempt, a worker, a roster import): for
+# the other company's staff or worker these do not exist (404).
+OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id"}
+
+
+def sign_in(client, role, town):
+    if role == "worker_a":
+        sign_in_worker(client, town.code_a, town.worker_a_no)
+    elif role == "worker_b":
+        sign_in_worker(client, town.code_b, town.worker_b_no)
+    elif role != "anonymous":
+        sign_in_staff(client, {"staff_a": "staff-a", "staff_b": "staff-b", "officer": "officer-1", "admin": "admin"}[role])
+
+
+def endpoints(app):
+    rules = []
+    for rule in app.url_map.iter_rules():
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        rules.append((rule, methods))
+    # Signing out ends the role's session, so it comes last.
+    return sorted(rules, key=lambda r: r[0].endpoint == "auth.logout")
+
+
+def url_for_rule(rule, town, owned):
+    values = {"code": town.code_a, "position": 1, "filename": "css/app.css", "team": "一车间", "shift": "早班",
+              "fmt": "csv", "image_fmt": "png", "days": 30, "period": "week", **owned}
+    if rule.endpoint == "set_language":
+        values["code"] = "en"
+    return rule.build({k: values[k] for k in rule.arguments})[1]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_endpoint_for_every_role(app, client, town, role):
+    with app.app_context():
+        attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official",
+                                     local_today(), utcnow(), "test-town")
+        staff_a = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))
+        roster_import = RosterImport(company_id=town.company_a, created_by=staff_a.id, filename="a.csv",
+                                     rows=[], errors=[])
+        case = SupervisionCase(company_id=town.company_a, rule="manual", reason="test", opened_on=local_today())
+        incident = Incident(grid_id=db.session.get(Company, town.company_a).grid_id, company_id=town.company_a,
+                            month=local_today().replace(day=1), fraud_type="shuadan", cases=1, loss_yuan=100)
+        officer = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "officer-1"))
+        token = ApiToken(name="analysis", token_hash="0" * 64, hint="0000")
+        db.session.add_all([roster_import, case, incident, token])
+        db.session.commit()
+        owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id,
+                 "company_id": town.company_a, "case_id": case.id, "incident_id": incident.id,
+                 "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id}
+    sign_in(client, role, town)
+    checked = 0
+    for rule, methods in endpoints(app):
+        blueprint = rule.endpoint.split(".")[0]
+        assert blueprint in PUBLIC | TOKEN_ONLY or blueprint in ALLOWED, f"no access rule for {rule.endpoint}"
+        url = url_for_rule(rule, town, owned)
+        for method in methods:
+            response = client.open(url, method=method, data={})
+            response.close()
+            checked += 1
+            status = response.status_code
+            where = f"{role} {method} {url} -> {status}"
+            assert status != 500, where
+            if blueprint in PUBLIC:
+                continue
+            if blueprint in TOKEN_ONLY:
+                assert status == 401 or (rule.endpoint == "api.openapi" and status == 200), where
+                continue
+            if role in ALLOWED[blueprint]:
+                if role in ("worker_b", "staff_b") and OWNED_BY_A & set(rule.arguments):
+                    assert status == 404, where  # company A's things do not exist for company B
+                else:
+                    assert status in (200, 302, 303, 400), where
+                    if status == 302:
+                        assert "/login" not in response.location, where
+            elif role == "anonymous":
+                assert status == 302, where
+                assert response.location.startswith("/login") or response.location == "/", where
+            else:
+                assert status == 403, where
+    assert checked > 10
+
+
+def test_company_staff_see_only_their_own_company(client, town):
+    sign_in_staff(client, "staff-a")
+    page = client.get("/console/").get_data(as_text=True)
+    assert "甲厂" in page and "乙厂" not in page
+
+
+def test_officers_see_only_their_grids_and_no_worker_names(client, town):
+    sign_in_staff(client, "officer-1")
+    page = client.get("/reports/").get_data(as_text=True)
+    assert "甲厂" in page and "乙厂" not in page
+    assert "王小明" not in page and "A001" not in page
+
+
+def test_the_town_admin_sees_every_company_as_aggregates(client, town):
+    sign_in_staff(client, "admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "甲厂" in page and "乙厂" in page and "王小明" not in page

@@ -1,0 +1,97 @@
+"""The `quizapp` command as an operator (or the Quick start) uses it."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from quizapp import create_app
+from quizapp.cli import main
+from quizapp.extensions import db
+from quizapp.models import Company, Employee, FollowUp, Incident, Question, SupervisionCase
+from tests.factories import bank_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bank_check_reports_every_problem_with_file_and_line(runner, tmp_path):
+    good = bank_text("alpha", 2)
+    (tmp_path / "alpha.txt").write_text(good.replace("answer: B", "answer: Q", 1), encoding="utf-8")
+    (tmp_path / "beta.txt").write_text(bank_text("beta", 1).replace("type: single", "type: essay"), encoding="utf-8")
+    result = runner.invoke(main, ["bank", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'alpha.txt'}:" in result.output and "answer 'Q' points at no option" in result.output
+    assert f"{tmp_path / 'beta.txt'}:" in result.output and "unknown type 'essay'" in result.output
+
+
+def test_bank_check_passes_the_real_bank(runner):
+    result = runner.invoke(main, ["bank", "check", str(ROOT / "question_bank")])
+    assert result.exit_code == 0, result.output
+    assert "ok:" in result.output
+
+
+def test_bank_load_is_idempotent_and_refuses_a_broken_bank(app, runner, tmp_path):
+    (tmp_path / "alpha.txt").write_text(bank_text("alpha", 3), encoding="utf-8")
+    first = runner.invoke(args=["bank", "load", str(tmp_path)])
+    second = runner.invoke(args=["bank", "load", str(tmp_path)])
+    assert "3 new" in first.output and "0 new, 0 new versions, 3 unchanged" in second.output
+    (tmp_path / "alpha.txt").write_text(bank_text("alpha", 3).replace("type: single", "type: essay", 1))
+    broken = runner.invoke(args=["bank", "load", str(tmp_path)])
+    assert broken.exit_code == 1 and "nothing loaded" in broken.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Question.id))) == 3
+
+
+def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, runner):
+    result = runner.invoke(args=["demo", "--no-serve", "--json", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.output[result.output.index("{"):])
+    assert set(info["roles"]) >= {"worker", "company_staff", "grid_officer", "town_admin"}
+    assert info["roles"]["town_admin"]["sign_in_url"] == "http://127.0.0.1:8123/login"
+    assert len(info["companies"]) >= 6
+    assert all(c["worker_url"].startswith("http://127.0.0.1:8123/c/") and c["workers"] for c in info["companies"])
+    assert any(w["pin"] for c in info["companies"] for w in c["workers"])
+    with app.app_context():
+        sizes = db.session.execute(select(Company.code, func.count(Employee.id)).join(Employee)
+                                   .group_by(Company.code)).all()
+        assert max(n for _, n in sizes) >= 1000 and len(sizes) >= 6
+        # Officers find something on every page: two years of incidents and a supervision list.
+        months = db.session.scalars(select(Incident.month).distinct()).all()
+        assert max(months) - min(months) > timedelta(days=365)
+        assert db.session.scalar(select(func.count(SupervisionCase.id))) >= 1
+        assert db.session.scalar(select(func.count(FollowUp.id))) >= 1
+    # The demo's accounts work: the company staff account signs in.
+    client = app.test_client()
+    staff = info["roles"]["company_staff"]
+    response = client.post("/login", data={"username": staff["username"], "password": staff["password"]})
+    assert response.status_code == 302 and response.location == "/console/"
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    broken = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.sqlite",
+                         "TESTING": True, "SECRET_KEY": "x"})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "unreachable"
+    with broken.app_context():
+        db.engine.dispose()
+
+
+def test_rollup_closes_expired_attempts_and_rebuilds_the_day(app, runner, town):
+    from datetime import timedelta
+
+    from quizapp.models import Attempt, CompanyDay
+    from quizapp.quiz import service as quiz
+    from quizapp.clock import local_today, utcnow
+
+    with app.app_context():
+        attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official", local_today(),
+                                     utcnow() - timedelta(hours=1), "test-town")
+        db.session.commit()
+        attempt_id, today = attempt.id, local_today()
+    result = runner.invoke(args=["rollup", "--date", today.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "closed 1 attempt(s)" in result.output and "rebuilt 2 company rollups" in result.output
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).expired
+        assert db.session.get(CompanyDay, (town.company_a, today)).completed == 1

@@ -1,0 +1,135 @@
+"""The bank file format and its checker: every rule has a small broken file, and the real bank passes."""
+
+from pathlib import Path
+
+import pytest
+
+from quizapp.bank.rules.checker import Bank, parse_file, read_bank, summary
+from tests.factories import bank_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def problems(text: str) -> list[str]:
+    bank = parse_file("t.txt", text, Bank())
+    return [str(p) for p in bank.problems]
+
+
+def good() -> str:
+    return bank_text("alpha", 2)
+
+
+def test_a_good_file_parses_into_questions_with_both_languages():
+    bank = parse_file("t.txt", good(), Bank())
+    assert bank.ok
+    question = bank.questions["alpha-001"]
+    assert question.stem["zh"].startswith("alpha第1题") and question.stem["en"].startswith("alpha question 1")
+    assert question.kind == "knowledge" and question.family == "alpha-pair0"
+    assert question.answer == [1] and len(question.options) == 3 and question.common
+    assert bank.topics["alpha"].lesson["en"]
+
+
+def test_content_hash_changes_with_the_text_only():
+    a = parse_file("t.txt", good(), Bank()).questions["alpha-001"]
+    b = parse_file("t.txt", good().replace("difficulty: 2", "difficulty: 3"), Bank()).questions["alpha-001"]
+    c = parse_file("t.txt", good().replace("B.zh: 挂断并核实", "B.zh: 挂断并打110核实", 1), Bank()).questions["alpha-001"]
+    assert a.content_hash() == b.content_hash() != c.content_hash()
+
+
+BROKEN = {
+    "unknown key": (lambda t: t.replace("difficulty: 2", "dificulty: 2", 1), "unknown key 'dificulty'"),
+    "missing translation": (lambda t: t.replace("stem.en: alpha question 1: what do you do?\n", "", 1), "missing 'stem.en'"),
+    "option without translation": (lambda t: t.replace("A.en: Do as they say\n", "", 1), "option A has no en text"),
+    "answer to no option": (lambda t: t.replace("answer: B", "answer: E", 1), "answer 'E' points at no option"),
+    "single with two answers": (lambda t: t.replace("answer: B", "answer: A,B", 1), "exactly one correct option, not 2"),
+    "unknown type": (lambda t: t.replace("type: single", "type: essay", 1), "unknown type 'essay'"),
+    "bad difficulty": (lambda t: t.replace("difficulty: 2", "difficulty: 7", 1), "difficulty must be 1, 2 or 3"),
+    "duplicate id": (lambda t: t.replace("=== alpha-002", "=== alpha-001"), "question id 'alpha-001' is also used at t.txt:"),
+    "id outside topic": (lambda t: t.replace("=== alpha-002", "=== beta-002"), "must start with the topic slug 'alpha-'"),
+    "no key value": (lambda t: t.replace("type: single", "type single", 1), "expected 'key: value'"),
+    "key twice": (lambda t: t.replace("type: single", "type: single\ntype: single", 1), "'type' given twice"),
+    "too long": (lambda t: t.replace("rule.zh: 先核实再行动。", "rule.zh: " + "很" * 41, 1), "rule.zh is 41 characters, longer than 40"),
+    "real-looking mobile": (lambda t: t.replace("explain.zh: 因为这是诈骗。", "explain.zh: 打13812345678", 1), "writes out a mobile number"),
+    "unsafe link": (lambda t: t.replace("explain.en: Because it is a scam.", "explain.en: see http://shop.com", 1), "links to 'shop.com'"),
+    "short lesson": (lambda t: t.replace("lesson.zh: ", "lesson.zh: 短", 1).replace("这是一张课堂卡片。" * 20, "", 1), "a lesson card is 150-300"),
+    "missing topic": (lambda t: t.replace("topic: alpha\n", "", 1), "topic header: missing 'topic'"),
+    "truefalse with options": (lambda t: t.replace("type: single", "type: truefalse", 1).replace("answer: B", "answer: true", 1), "a truefalse question has no options"),
+    "truefalse bad answer": (lambda t: t.replace("type: single", "type: truefalse", 1).replace("A.zh: 照对方说的做\nA.en: Do as they say\nB.zh: 挂断并核实\nB.en: Hang up and check\nC.zh: 先转一小笔试试\nC.en: Send a small amount first\n", "", 1), "a truefalse answer is 'true' or 'false'"),
+    "multiple all right": (lambda t: t.replace("type: single", "type: multiple", 1).replace("answer: B", "answer: A,B,C", 1), "needs at least one wrong option"),
+    "scene without kind": (lambda t: t.replace("stem.zh: alpha第1题", "scene.zh: them: 你好\nstem.zh: alpha第1题", 1), "scene lines given but no 'scene:' kind"),
+    "unknown kind": (lambda t: t.replace("type: single", "kind: habit\ntype: single", 1), "kind must be knowledge or behaviour"),
+    "behaviour in common set": (lambda t: t.replace("type: single", "kind: behaviour\ntype: single", 1), "a behaviour item cannot be in the common set"),
+    "behaviour not single": (lambda t: t.replace("common: no\n", "common: no\nkind: behaviour\n", 1).replace("type: single", "type: multiple", 2).replace("answer: B", "answer: B", 1), "a behaviour item is a single-choice question"),
+    "scene lines differ": (lambda t: t.replace("stem.zh: alpha第1题", "scene: sms\nscene.zh: them: 你好\nscene.zh: me: 好\nscene.en: them: Hi\nstem.zh: alpha第1题", 1), "2 scene.zh lines but 1 scene.en lines"),
+    "scene speaker": (lambda t: t.replace("stem.zh: alpha第1题", "scene: sms\nscene.zh: boss: 你好\nscene.en: boss: Hi\nstem.zh: alpha第1题", 1), "must start with them:, me: or note:"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_each_rule_reports_file_and_line(case):
+    mutate, expected = BROKEN[case]
+    found = problems(mutate(good()))
+    assert any(expected in p for p in found), found
+    assert all(p.startswith("t.txt:") for p in found)
+
+
+def test_every_problem_is_reported_at_once_with_its_line():
+    text = good().replace("answer: B", "answer: Z").replace("difficulty: 2", "difficulty: 9")
+    found = problems(text)
+    assert len(found) == 3, found  # two answers pointing nowhere, one bad difficulty
+    lines = text.splitlines()
+    for p in found:
+        number = int(p.split(":")[1])
+        assert 1 <= number <= len(lines)
+
+
+def write(tmp_path, text):
+    (tmp_path / "alpha.txt").write_text(text, encoding="utf-8")
+    return [str(p) for p in read_bank(tmp_path).problems]
+
+
+def test_a_common_question_without_a_variant_is_reported(tmp_path):
+    found = write(tmp_path, good().replace("family: alpha-pair0\n", "", 1))
+    assert any("alpha-001 is common but has no variant" in p for p in found), found
+
+
+def test_near_duplicate_stems_are_reported_across_files(tmp_path):
+    text = good()
+    stem = next(line for line in text.splitlines() if line.startswith("stem.zh: alpha第1题"))
+    copy = bank_text("beta", 2).replace(next(l for l in bank_text("beta", 2).splitlines() if l.startswith("stem.zh: beta第1题")),
+                                        stem.replace("你应该？", "你该怎么办？"), 1)
+    (tmp_path / "beta.txt").write_text(copy, encoding="utf-8")
+    found = write(tmp_path, text)
+    assert any("beta-001 is a near-duplicate of alpha-001" in p and "alpha.txt:" in p for p in found), found
+
+
+def test_the_summary_counts_questions_per_topic_type_difficulty_and_kind():
+    bank = parse_file("t.txt", good(), Bank())
+    counts = summary(bank)
+    assert counts["questions"] == 2 and counts["per_topic"] == {"alpha": 2}
+    assert counts["per_type"] == {"single": 2} and counts["per_kind"] == {"knowledge": 2}
+    assert counts["per_difficulty"] == {"2": 1, "3": 1} and counts["common"] == 1
+
+
+def test_a_file_that_is_not_utf8_is_reported(tmp_path):
+    (tmp_path / "gbk.txt").write_bytes("topic: 中文".encode("gbk"))
+    bank = read_bank(tmp_path)
+    assert any("not UTF-8" in str(p) and "gbk.txt:1" in str(p) for p in bank.problems)
+
+
+def test_the_real_question_bank_passes_and_is_big_enough():
+    bank = read_bank(ROOT / "question_bank")
+    assert bank.problems == []
+    knowledge = [q for q in bank.questions.values() if q.kind == "knowledge"]
+    assert len(knowledge) >= 300 and len(bank.topics) >= 12
+    per_topic = {t: sum(q.topic == t for q in knowledge) for t in bank.topics}
+    assert min(per_topic.values()) >= 15, per_topic
+    # The topics workers meet most get more questions.
+    for heavy in ("shuadan", "daikuan", "kefu", "youxi", "liangka"):
+        assert per_topic[heavy] > 20, (heavy, per_topic[heavy])
+    for topic in bank.topics:
+        assert any(q.topic == topic and q.common for q in knowledge), f"{topic} has no common question"
+    types = {q.type for q in knowledge}
+    assert types == {"single", "multiple", "truefalse"}
+    assert sum(bool(q.scene) for q in knowledge) >= 60
+    assert any(q.kind == "behaviour" for q in bank.questions.values())

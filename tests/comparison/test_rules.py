@@ -1,0 +1,177 @@
+"""Comparing companies fairly (comparison.rules): periods and segments, tallies from the rollup
+with missing workdays filled in, trends, the target, months without a case, sorting, filtering,
+rankings by improvement and by level, the heat scale and the chart data."""
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizapp.comparison import rules as c
+from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Span, Standing, Tally
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+SIX_DAYS = "123456"
+
+
+def test_weeks_are_seven_days_ending_today_oldest_first():
+    weeks = c.weeks(TODAY)
+    assert len(weeks) == 12 and weeks[-1] == Span(TODAY - timedelta(days=6), TODAY)
+    assert all(w.days == 7 for w in weeks)
+    assert all(a.last + timedelta(days=1) == b.first for a, b in zip(weeks, weeks[1:]))
+
+
+def test_the_dashboard_periods_need_four_disjoint_segments():
+    spans = [c.trailing(TODAY, 1), c.trailing(TODAY, 7), c.trailing(TODAY, 30), c.trailing(TODAY, 30, 30)]
+    pieces = c.segments(spans)
+    assert pieces == [Span(TODAY - timedelta(days=59), TODAY - timedelta(days=30)),
+                      Span(TODAY - timedelta(days=29), TODAY - timedelta(days=7)),
+                      Span(TODAY - timedelta(days=6), TODAY - timedelta(days=1)), Span(TODAY, TODAY)]
+
+
+@given(st.lists(st.tuples(st.integers(0, 90), st.integers(1, 40)), min_size=1, max_size=6))
+def test_every_period_is_exactly_the_union_of_the_segments_inside_it(raw):
+    spans = [c.trailing(TODAY, days, back) for back, days in raw]
+    pieces = c.segments(spans)
+    assert all(a.last < b.first for a, b in zip(pieces, pieces[1:]))  # disjoint, in order
+    for span in spans:
+        inside = [p for p in pieces if span.first <= p.first and p.last <= span.last]
+        assert sum(p.days for p in inside) == span.days
+    # Nothing outside the periods is read.
+    assert all(any(s.first <= p.first and p.last <= s.last for s in spans) for p in pieces)
+
+
+def test_a_company_nobody_has_finished_for_today_expects_its_roster_and_counts_none_done():
+    assert c.unseen_today(12, workday=True) == (12, 0, 0, 0, 1)
+    assert Tally(*c.unseen_today(12, workday=True)).participation == 0
+    assert c.unseen_today(12, workday=False) == c.ZERO  # a day off expects nothing
+
+
+def test_sums_over_stretches_add_up():
+    week = c.add_sums([(8, 6, 3, 6, 0), (3, 0, 0, 0, 1), c.ZERO])
+    assert week == (11, 6, 3, 6, 1)
+    assert Tally(*week).participation == 6 / 11 and Tally(*week).knowledge == 0.5 and Tally(*week).estimated == 1
+    assert c.add_sums([]) == c.ZERO
+
+
+def test_tallies_add_up_and_nothing_expected_shows_as_none():
+    total = c.total([Tally(10, 5, 2, 4, 1), Tally(30, 30, 1, 4, 0)])
+    assert total == Tally(40, 35, 3, 8, 1) == Tally(10, 5, 2, 4, 1) + Tally(30, 30, 1, 4, 0)
+    # A big company does not drown a small one inside a sum: 35 of 40 expected.
+    assert total.participation == 35 / 40
+    assert Tally().participation is None and Tally().knowledge is None
+
+
+def test_change_is_in_share_points():
+    assert c.change(0.7, 0.4) == 0.7 - 0.4
+    assert c.change(None, 0.4) is None and c.change(0.4, None) is None
+
+
+def test_the_target_is_read_as_a_share_a_percentage_or_a_value_key():
+    assert c.parse_target(0.8) == 0.8 and c.parse_target(75) == 0.75 and c.parse_target("90") == 0.9
+    assert c.parse_target({"value": 0.7}) == 0.7 and c.parse_target({"value": 65}) == 0.65
+    for junk in (None, "high", True, -1, 0, 250, {"other": 1}, [0.5]):
+        assert c.parse_target(junk) == c.DEFAULT_TARGET
+
+
+def test_months_without_a_case():
+    assert c.months_without_case(None, TODAY) is None
+    assert c.months_without_case(date(2026, 11, 1), TODAY) == 0
+    assert c.months_without_case(date(2026, 8, 1), TODAY) == 3
+    assert c.months_without_case(date(2025, 12, 1), TODAY) == 11
+
+
+def test_heat_classes_run_from_0_to_9():
+    assert c.heat_class(None) == "heat-none"
+    assert c.heat_class(0.0) == "heat-0" and c.heat_class(0.099) == "heat-0" and c.heat_class(0.1) == "heat-1"
+    assert c.heat_class(0.95) == "heat-9" and c.heat_class(1.0) == "heat-9"
+    assert Tally(10, 5).heat == "heat-5"
+
+
+def figures(name, p30, previous=None, headcount=10, grid="网格一", last_case=None, reached=None) -> CompanyFigures:
+    def tally(share):
+        return Tally(100, round(share * 100), 50, 100) if share is not None else Tally()
+    return CompanyFigures(company_id=hash(name) % 1000, name=name, grid_id=1, grid_name=grid, headcount=headcount,
+                          workday_today=True, today=Tally(), last7=Tally(), last30=tally(p30),
+                          previous30=tally(previous), reached30=reached, last_case_month=last_case,
+                          months_without_case=c.months_without_case(last_case, TODAY))
+
+
+def test_company_figures_give_coverage_trend_and_below_target():
+    row = figures("甲", 0.6, previous=0.5, headcount=10, reached=12)
+    assert row.coverage == 1.0  # never over 100%, even if the roster shrank
+    assert abs(row.participation_trend - 0.1) < 1e-9 and row.knowledge_trend == 0
+    assert row.below(0.8) and not row.below(0.6)
+    assert not figures("乙", None).below(0.8)  # nothing expected is not "below"
+
+
+def test_sorting_keeps_rows_without_a_value_last_and_ties_by_name():
+    rows = [figures("丙", 0.5), figures("甲", None), figures("乙", 0.9), figures("丁", 0.5)]
+    ascending = c.sort_rows(rows, c.SORTS["p30"])
+    assert [r.name for r in ascending] == ["丁", "丙", "乙", "甲"]
+    descending = c.sort_rows(rows, c.SORTS["p30"], descending=True)
+    assert [r.name for r in descending] == ["乙", "丁", "丙", "甲"]
+
+
+def test_no_case_recorded_sorts_as_the_longest_time_without_one():
+    rows = [figures("甲", 0.5, last_case=date(2026, 10, 1)), figures("乙", 0.5),
+            figures("丙", 0.5, last_case=date(2026, 1, 1))]
+    assert [r.name for r in c.sort_rows(rows, c.SORTS["no_case"], descending=True)] == ["乙", "丙", "甲"]
+
+
+def test_the_dashboard_query_falls_back_to_defaults():
+    query = c.parse_dashboard_query({"sort": "drop table", "dir": "sideways", "grid": "x", "page": "-3"})
+    assert query == DashboardQuery()
+    query = c.parse_dashboard_query({"sort": "name", "dir": "desc", "grid": "4", "q": " 甲 ", "below": "1",
+                                     "page": "2"})
+    assert query == DashboardQuery(sort="name", descending=True, grid=4, q="甲", below=True, page=2)
+
+
+def test_sort_links_flip_the_sorted_column_and_keep_the_filters():
+    query = DashboardQuery(sort="p30", descending=False, grid=3, q="厂", below=True, page=4)
+    assert query.sort_link("p30") == {"sort": "p30", "dir": "desc", "grid": 3, "q": "厂", "below": 1}
+    assert query.sort_link("name")["dir"] == "asc" and query.sort_link("coverage")["dir"] == "desc"
+    assert DashboardQuery().args() == {"sort": "p30", "dir": "asc"}
+
+
+def test_filtering_by_name_and_below_target():
+    rows = [figures("甲五金厂", 0.5), figures("乙电子厂", 0.9, grid="大沙网格"), figures("Acme Tools", 0.7)]
+    assert [r.name for r in c.filter_rows(rows, DashboardQuery(q="电子"), 0.8)] == ["乙电子厂"]
+    assert [r.name for r in c.filter_rows(rows, DashboardQuery(q="大沙"), 0.8)] == ["乙电子厂"]
+    assert [r.name for r in c.filter_rows(rows, DashboardQuery(q="acme"), 0.8)] == ["Acme Tools"]
+    assert [r.name for r in c.filter_rows(rows, DashboardQuery(below=True), 0.8)] == ["甲五金厂", "Acme Tools"]
+
+
+def test_pages_stay_within_range():
+    page = c.paginate(list(range(250)), 3, size=100)
+    assert page.rows == list(range(200, 250)) and page.pages == 3 and page.total == 250
+    assert c.paginate(list(range(5)), 9).number == 1 and c.paginate([], 1).pages == 1
+
+
+def test_at_most_eight_companies_are_compared_without_repeats():
+    assert c.parse_company_ids(["3", "x", "3", "", "5"]) == ([3, 5], False)
+    ids, left_out = c.parse_company_ids([str(i) for i in range(1, 11)])
+    assert ids == list(range(1, 9)) and left_out
+
+
+def test_a_small_company_that_improved_ranks_above_a_big_steady_one():
+    big = Standing(1, "大厂", recent=Tally(10_000, 7_500), before=Tally(10_000, 7_500))
+    small = Standing(2, "小作坊", recent=Tally(20, 14), before=Tally(20, 8))
+    none = Standing(3, "新厂", recent=Tally(), before=Tally())
+    assert [s.name for s in c.by_improvement([big, small, none])] == ["小作坊", "大厂", "新厂"]
+    assert [s.name for s in c.by_level([big, small, none])] == ["大厂", "小作坊", "新厂"]
+
+
+def test_top_and_bottom_leave_out_rows_without_figures():
+    items = [Standing(i, f"c{i}", Tally(10, i), Tally()) for i in range(8)] + [Standing(99, "none", Tally(), Tally())]
+    top, bottom = c.top_and_bottom(items, lambda s: s.level, count=3)
+    assert [s.id for s in top] == [7, 6, 5] and [s.id for s in bottom] == [0, 1, 2]
+    assert c.top_and_bottom([], lambda s: s.level) == ([], [])
+
+
+def test_chart_series_are_percentages_per_week_with_gaps_as_null():
+    weeks = c.weeks(TODAY, 2)
+    standing = Standing(1, "甲厂", Tally(), Tally(), weekly=(Tally(3, 2, 1, 4), Tally()))
+    assert c.chart_series(weeks, [standing]) == {
+        "weeks": [weeks[0].first.strftime("%m-%d"), weeks[1].first.strftime("%m-%d")],
+        "series": [{"name": "甲厂", "participation": [66.7, None], "knowledge": [25.0, None]}]}

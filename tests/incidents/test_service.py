@@ -1,0 +1,231 @@
+"""Recording, importing, showing and exporting incidents, scoped to an officer's grids."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import AuditLog, Company, CompanyDay, Grid, Incident, StaffUser
+from quizapp.incidents import service
+from quizapp.incidents.service import Filter, IncidentError, IncidentInput
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+
+TODAY = date(2026, 11, 24)
+HEADER = "月份,网格,企业编码,诈骗类型,案件数,损失金额(元),备注\r\n"
+
+
+def staff(username: str) -> StaffUser:
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def grid(code: str) -> Grid:
+    return db.session.scalar(select(Grid).where(Grid.code == code))
+
+
+def officer_2() -> StaffUser:
+    return make_staff("officer-2", "grid_officer", grids=[grid("g2")])
+
+
+def entry(company_id=None, grid_id=None, month=date(2026, 10, 1), fraud_type="alpha", cases=2, loss="1500.50"):
+    return IncidentInput(company_id, grid_id, month, fraud_type, cases, Decimal(loss), "")
+
+
+def test_an_officer_records_incidents_of_a_company_in_their_grid(town):
+    incident = service.save_incident(staff("officer-1"), TODAY, entry(town.company_a))
+    assert incident.grid_id == grid("g1").id and incident.month == date(2026, 10, 1)
+    assert incident.created_by == staff("officer-1").id
+
+
+def test_a_record_for_a_whole_grid_needs_one_of_the_officers_grids(town):
+    whole = service.save_incident(staff("officer-1"), TODAY, entry(grid_id=grid("g1").id))
+    assert whole.company_id is None
+    with pytest.raises(IncidentError) as raised:
+        service.save_incident(staff("officer-1"), TODAY, entry(grid_id=grid("g2").id))
+    assert raised.value.reason == "outside_grids"
+    with pytest.raises(IncidentError) as raised:
+        service.save_incident(staff("officer-1"), TODAY, entry())
+    assert raised.value.reason == "grid_needed"
+
+
+@pytest.mark.parametrize("change,reason", [
+    ({"company_id": "b"}, "outside_grids"),
+    ({"month": date(2026, 12, 1)}, "future_month"),
+    ({"fraud_type": "lottery"}, "unknown_fraud_type"),
+])
+def test_what_an_officer_may_not_record(town, change, reason):
+    values = {"company_id": town.company_a, **change}
+    if values["company_id"] == "b":
+        values["company_id"] = town.company_b
+    with pytest.raises(IncidentError) as raised:
+        service.save_incident(staff("officer-1"), TODAY, entry(**values))
+    assert raised.value.reason == reason
+
+
+def test_one_record_per_company_month_and_type(town):
+    first = service.save_incident(staff("officer-1"), TODAY, entry(town.company_a))
+    with pytest.raises(IncidentError) as raised:
+        service.save_incident(staff("officer-1"), TODAY, entry(town.company_a, cases=5))
+    assert raised.value.reason == "exists"
+    # Editing the record itself is fine.
+    service.save_incident(staff("officer-1"), TODAY, entry(town.company_a, cases=5), first)
+    assert first.cases == 5
+
+
+def test_another_grids_officer_cannot_find_the_record_but_the_admin_can(town):
+    incident = service.save_incident(staff("officer-1"), TODAY, entry(town.company_a))
+    whole = service.save_incident(staff("officer-1"), TODAY, entry(grid_id=grid("g1").id))
+    other = officer_2()
+    assert service.find_incident(other, incident.id) is None
+    assert service.find_incident(other, whole.id) is None
+    assert service.find_incident(staff("admin"), incident.id) is incident
+    assert service.find_incident(staff("officer-1"), whole.id) is whole
+
+
+def upload(actor, body: str, encoding="utf-8"):
+    return service.preview_import(actor, TODAY, "incidents.csv", (HEADER + body).encode(encoding))
+
+
+def test_an_import_writes_nothing_until_confirmed_then_every_row(town):
+    officer = staff("officer-1")
+    preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n", "gbk")
+    assert preview.parsed.ok and preview.token and preview.replaces == 0
+    assert db.session.scalar(select(Incident.id)) is None
+    result = service.apply_import(officer, TODAY, preview.token)
+    assert (result.added, result.replaced, result.problems) == (2, 0, [])
+    stored = db.session.scalars(select(Incident).order_by(Incident.id)).all()
+    assert [(i.company_id, i.fraud_type, i.cases, i.loss_yuan) for i in stored] == [
+        (town.company_a, "alpha", 2, Decimal("100.00")), (None, "other", 1, Decimal("50.00"))]
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "import_incidents"))
+    assert log.actor_id == officer.id and '"added": 2' in log.detail and "incidents.csv" in log.detail
+
+
+def test_importing_the_same_month_again_replaces_the_records(town):
+    officer = staff("officer-1")
+    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token)
+    preview = upload(officer, "2026-10,,acme,主题alpha,3,300,更正\r\n")
+    assert preview.replaces == 1
+    result = service.apply_import(officer, TODAY, preview.token)
+    assert (result.added, result.replaced) == (0, 1)
+    (only,) = db.session.scalars(select(Incident)).all()
+    assert (only.cases, only.note) == (3, "更正")
+
+
+def test_a_file_with_a_bad_row_imports_its_good_rows_and_lists_the_bad_one(town, english):
+    officer = staff("officer-1")
+    preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,,bolt,alpha,1,1,\r\n")
+    assert [(p.row, p.reason) for p in preview.parsed.problems] == [(3, "outside_grids")]
+    assert service.reason_text(preview.parsed.problems[0]) == "Outside your grids."
+    assert preview.token and [r.row for r in preview.parsed.rows] == [2]
+    result = service.apply_import(officer, TODAY, preview.token)
+    assert (result.added, result.left_out) == (1, [])
+    assert db.session.scalars(select(Incident.company_id)).all() == [town.company_a]
+
+
+def test_a_file_without_a_good_row_gets_no_confirmation(town):
+    preview = upload(staff("officer-1"), "2026-10,,bolt,alpha,1,1,\r\n2026-13,,acme,alpha,1,1,\r\n")
+    assert preview.token is None and len(preview.parsed.problems) == 2
+
+
+def test_a_changed_or_foreign_confirmation_imports_nothing(town, app):
+    officer = staff("officer-1")
+    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token
+    forged = URLSafeTimedSerializer("not-the-key", salt="quizapp.incident-import").dumps(
+        {"actor": officer.id, "rows": [{"row": 2, "month": "2026-10", "company": "bolt", "fraud_type": "alpha",
+                                        "cases": "9", "loss_yuan": "9"}]})
+    for bad in (token[:-2] + "xx", forged):
+        assert [p.reason for p in service.apply_import(officer, TODAY, bad).problems] == ["expired"]
+    assert [p.reason for p in service.apply_import(officer_2(), TODAY, token).problems] == ["expired"]
+    assert db.session.scalar(select(Incident.id)) is None
+
+
+def test_the_confirmation_checks_the_rows_again_and_leaves_out_what_turned_bad(town):
+    officer = staff("officer-1")
+    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n").token
+    db.session.get(Company, town.company_a).grid_id = grid("g2").id  # the company moved meanwhile
+    result = service.apply_import(officer, TODAY, token)
+    assert (result.added, [(p.row, p.reason) for p in result.left_out]) == (1, [(2, "outside_grids")])
+    (only,) = db.session.scalars(select(Incident)).all()
+    assert (only.company_id, only.fraud_type) == (None, "other")  # the whole-grid row is stored
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "import_incidents"))
+    assert '"left_out": 1' in log.detail
+
+
+def test_a_confirmation_whose_every_row_turned_bad_stores_nothing(town):
+    officer = staff("officer-1")
+    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token
+    db.session.get(Company, town.company_a).grid_id = grid("g2").id
+    result = service.apply_import(officer, TODAY, token)
+    assert [p.reason for p in result.problems] == ["outside_grids"]
+    assert db.session.scalar(select(Incident.id)) is None
+
+
+def add(company_id, month, cases, loss="0", grid_code="g1"):
+    db.session.add(Incident(grid_id=grid(grid_code).id, company_id=company_id, month=month, fraud_type="alpha",
+                            cases=cases, loss_yuan=Decimal(loss)))
+
+
+def test_the_page_shows_year_on_year_quiet_months_and_participation(town, english):
+    add(town.company_a, date(2026, 11, 1), 1, "100")
+    add(town.company_a, date(2025, 11, 1), 3, "900")
+    add(town.company_a, date(2026, 2, 1), 2, "50")
+    add(None, date(2026, 9, 1), 1, "10")  # the whole grid g1
+    add(town.company_b, date(2026, 11, 1), 7, "7000", "g2")  # another grid: never counted for officer-1
+    db.session.add_all([
+        CompanyDay(company_id=town.company_a, day=date(2026, 11, 2), workday=True, headcount=10, completed=5),
+        CompanyDay(company_id=town.company_a, day=date(2026, 11, 3), workday=True, headcount=10, completed=12),
+        CompanyDay(company_id=town.company_a, day=date(2026, 11, 8), workday=False, headcount=10, completed=9),
+        CompanyDay(company_id=town.company_b, day=date(2026, 11, 2), workday=True, headcount=10, completed=0),
+    ])
+    db.session.flush()
+    page = service.incidents_page(staff("officer-1"), Filter(date(2026, 11, 1)), "zh")
+    y = page.year_on_year
+    assert (y.this_month.cases, y.month_last_year.cases, y.year_to_date.cases) == (1, 3, 4)
+    assert y.this_month.loss_yuan == Decimal("100")
+    november = page.months[-1]
+    assert november.cases == 1 and november.participation == pytest.approx(15 / 20)  # capped, day off left out
+    assert page.months[0].month == date(2025, 12, 1) and len(page.months) == 12
+    assert [(q.name, q.months) for q in page.quiet_companies] == [("甲厂", 0)]
+    assert [(q.name, q.last_case) for q in page.quiet_grids] == [("网格一", date(2026, 11, 1))]
+    assert {i.company_id for i in page.records} == {town.company_a, None}
+    assert page.names["type"]["alpha"] == "主题alpha" and page.names["type"]["other"] == "Other"
+
+
+def test_a_filter_on_someone_elses_grid_or_company_is_dropped(town):
+    chosen = service.checked_filter(staff("officer-1"), date(2026, 11, 1), grid("g2").id, town.company_b)
+    assert (chosen.grid_id, chosen.company_id) == (None, None)
+    chosen = service.checked_filter(staff("admin"), date(2026, 11, 1), grid("g2").id, town.company_b)
+    assert (chosen.grid_id, chosen.company_id) == (grid("g2").id, town.company_b)
+
+
+def test_the_export_lists_the_records_and_is_audited(town, english):
+    add(town.company_a, date(2026, 11, 1), 1, "100.5")
+    add(None, date(2026, 10, 1), 2, "0")
+    add(town.company_b, date(2026, 11, 1), 7, "7000", "g2")
+    db.session.flush()
+    data, name = service.export_incidents(staff("officer-1"), Filter(date(2026, 11, 1)), "csv", "zh")
+    assert data.startswith(b"\xef\xbb\xbf") and name == "incidents-2025-12-2026-11.csv"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1][:7] == ["2026-11", "网格一", "acme", "甲厂", "主题alpha", "1", "100.50"]
+    assert rows[2][2:4] == ["", "(whole grid)"] and len(rows) == 3
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "export_incidents"))
+    assert log.actor_id == staff("officer-1").id and '"format": "csv"' in log.detail and "2026-11" in log.detail
+    xlsx, _ = service.export_incidents(staff("admin"), Filter(date(2026, 11, 1)), "xlsx", "zh")
+    assert xlsx.startswith(b"PK")
+
+
+def test_a_company_s_records_stay_readable_in_the_grid_they_were_recorded_in_after_a_move(town):
+    db.session.add(Incident(grid_id=grid("g1").id, company_id=town.company_a, month=date(2026, 10, 1),
+                            fraud_type="alpha", cases=2, loss_yuan=Decimal("10")))
+    db.session.get(Company, town.company_a).grid_id = grid("g2").id  # moved to grid g2
+    db.session.flush()
+    incident = db.session.scalar(select(Incident))
+    assert service.find_incident(staff("officer-1"), incident.id) is incident  # g1's officer: their record
+    assert service.find_incident(officer_2(), incident.id) is incident  # g2's officer: their company now

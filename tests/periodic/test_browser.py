@@ -1,0 +1,118 @@
+"""The weekly report in a real browser on a desktop, in Chinese: an officer opens their grid's
+report, it prints without menus, and the XLSX is downloaded through the page's own link and read
+back with openpyxl (the issue's "browser test for a report export"). Screenshots saved."""
+
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from quizapp.periodic.rules import last_complete
+from quizapp.extensions import db
+from quizapp.models import Company, CompanyDay, Employee, FollowUp, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.clock import local_today
+from tests.browser import shot, sign_in_staff
+from tests.factories import make_company
+
+pytestmark = pytest.mark.e2e
+
+# (name, workers, done per workday this week, done per workday the week before)
+COMPANIES = [("岭峰精密家具", 120, 100, 90), ("华岭电子科技", 40, 20, 30), ("连平鞋业", 10, 10, 10)]
+
+
+@pytest.fixture
+def report_town(app, town):
+    """Grid g1 with company A and three more companies, two complete weeks of rollups, an
+    incident in the week's month and a supervision case with a follow-up in the week."""
+    with app.app_context():
+        week = last_complete("week", local_today())
+        grid = db.session.scalar(select(Grid).where(Grid.code == "g1"))
+        companies = [(db.session.get(Company, town.company_a), 2, 1, 2)]
+        for n, (name, heads, now, before) in enumerate(COMPANIES):
+            company = make_company(grid, f"rep{n}", name)
+            db.session.execute(Employee.__table__.insert(), [
+                dict(company_id=company.id, employee_no=f"R{n}{i:03d}", name=f"职工{n}{i:03d}", active=True)
+                for i in range(heads)])
+            companies.append((company, heads, now, before))
+        for company, heads, now, before in companies:
+            for back, done in ((0, now), (7, before)):
+                for n in range(7):
+                    day = week.first - timedelta(days=back) + timedelta(days=n)
+                    workday = n < 6
+                    db.session.add(CompanyDay(company_id=company.id, day=day, workday=workday, headcount=heads,
+                                              completed=done if workday else 0,
+                                              common_correct=done if workday else 0,
+                                              common_answered=2 * done if workday else 0))
+        db.session.add(Incident(grid_id=grid.id, company_id=companies[2][0].id, month=week.first.replace(day=1),
+                                fraud_type="alpha", cases=2, loss_yuan=8800))
+        case = SupervisionCase(company_id=companies[2][0].id, rule="participation", reason="低于目标",
+                               opened_on=week.first)
+        db.session.add(case)
+        db.session.flush()
+        officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+        db.session.add(FollowUp(case_id=case.id, kind="visit", happened_on=week.first + timedelta(days=2),
+                                who="厂长", created_by=officer.id))
+        db.session.commit()
+        expected = sum(heads * 6 for _, heads, _, _ in companies)
+        done = sum(now * 6 for _, _, now, _ in companies)
+        return {"week": week, "participation": done / expected}
+
+
+def test_an_officer_prints_the_weekly_report_and_downloads_it_as_xlsx(desktop, live_server, report_town):
+    page = desktop.new_page()
+    problems = []  # script errors, CSP refusals, failed assets
+    page.on("console", lambda message: problems.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
+            if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
+    sign_in_staff(page, live_server, "officer-1")
+    page.goto(f"{live_server}/reports/")
+    page.locator(".console-nav a[href='/reports/periodic/']").click()
+    page.wait_for_url("**/reports/periodic/")
+    week: date = report_town["week"]
+    assert "网格一" in page.locator("h1").inner_text()
+    assert week.first.isoformat() in page.locator(".period").inner_text()
+    assert page.locator(".companies-table tbody tr").count() == 4
+    # 华岭电子科技: 20 of 40 each workday, the lowest, first and below target.
+    first = page.locator(".companies-table tbody tr").first
+    assert "华岭电子科技" in first.inner_text() and "50%" in first.inner_text()
+    assert first.locator(".below-mark").count() == 1
+    shown = f"{report_town['participation'] * 100:.0f}%"
+    assert shown in page.locator(".totals-table tr.key").first.inner_text()
+    content = page.content()
+    assert "王小明" not in content and "职工0001" not in content and "R0001" not in content
+    # The script shows the Print button; printed, the menus and controls are gone.
+    assert page.locator(".print-button").is_visible()
+    shot(page, "reports-periodic-week")
+    page.emulate_media(media="print")
+    assert page.locator(".console-nav").is_hidden() and page.locator(".periodic-controls").is_hidden()
+    shot(page, "reports-periodic-week-print")
+    page.emulate_media(media="screen")
+
+    with page.expect_download() as info:
+        page.locator("#periodic-xlsx").click()
+    download = info.value
+    assert download.suggested_filename.endswith(f"-网格一-{week.first.isoformat()}.xlsx")
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    assert len(book.sheetnames) == 4
+    summary, companies, incidents, supervision = (book[name] for name in book.sheetnames)
+    rows = [[c.value for c in r] for r in summary.iter_rows()]
+    participation = next(r for r in rows if r[1] == report_town["participation"])
+    assert participation[4]  # its definition beside it
+    names = {r[2].value for r in companies.iter_rows(min_row=2)}
+    assert names == {"甲厂", "岭峰精密家具", "华岭电子科技", "连平鞋业"}
+    assert [c.value for c in incidents[incidents.max_row]][2:] == [2, 8800]
+    assert [c.value for c in supervision[2]][2:] == [1, 1, 0, 1]
+    values = " ".join(str(c.value) for sheet in book.worksheets for r in sheet.iter_rows() for c in r)
+    assert "王小明" not in values and "职工" not in values and "R0001" not in values
+
+    # The monthly report through the period switch.
+    page.locator(".kinds a").click()
+    page.wait_for_url("**/reports/periodic/month**")
+    assert page.locator(".companies-table tbody tr").count() == 4
+    shot(page, "reports-periodic-month")
+    assert not problems, problems

@@ -1,0 +1,110 @@
+"""A worker's whole journey in a real browser, at a phone's 360 px, in WeChat's in-app browser,
+in Chinese: first sign-in, today's quiz with feedback after every answer, the result."""
+
+import re
+
+import pytest
+
+from tests.browser import shot
+from tests.factories import PIN
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in_worker(page, base_url: str, code: str, employee_no: str, pin: str = PIN) -> None:
+    page.goto(f"{base_url}/c/{code}")
+    page.get_by_label("工号").fill(employee_no)
+    page.get_by_role("button", name="下一步").click()
+    page.locator("#pin").fill(pin)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url("**/today")
+
+
+def answer_quiz(page, prefix: str | None) -> None:
+    for number in range(1, 9):
+        if "/result" in page.url:
+            return
+        page.locator("label.option").first.click()
+        page.get_by_role("button", name=re.compile("提交答案|Answer")).click()
+        page.wait_for_selector(".feedback")
+        if prefix and number <= 2:
+            shot(page, f"{prefix}-3-feedback-{number}")
+        page.locator("a.button").click()
+    assert "/result" in page.url
+
+
+def test_first_sign_in_to_result_in_chinese_on_a_phone(phone, live_server, real_town):
+    page = phone.new_page()
+    page.goto(f"{live_server}/c/{real_town.code_a}")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "甲厂" in page.content()
+    shot(page, "worker-1-company")
+
+    page.get_by_label("工号").fill("A002")
+    page.get_by_role("button", name="下一步").click()
+    page.wait_for_url("**/welcome")
+    page.locator("#name").fill("张新来")
+    page.locator("#pin").fill("135790")
+    page.locator("#pin_again").fill("135790")
+    shot(page, "worker-2-first-time")
+    page.locator("button[type=submit]").click()
+    page.wait_for_url("**/today")
+    assert "5" in page.locator(".big").inner_text()
+    shot(page, "worker-2-today")
+
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url("**/q/1")
+    assert page.locator(".timer").is_visible()
+    # Nothing wider than the phone: no sideways scrolling at 360 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "worker-3-question-1")
+    answer_quiz(page, "worker")
+
+    assert page.locator(".score").is_visible() and page.locator(".lesson").is_visible()
+    assert re.search(r"\d", page.locator(".streak").inner_text())
+    shot(page, "worker-4-result")
+
+    # The phone remembers the worker: a new visit to the company link goes straight to today.
+    page.goto(f"{live_server}/c/{real_town.code_a}")
+    assert page.url.endswith("/today")
+    assert "练习" in page.content()
+
+
+def test_the_quiz_works_with_javascript_off(browser, live_server, real_town):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    sign_in_worker(page, live_server, real_town.code_b, real_town.worker_b_no)
+    page.locator("button[type=submit]").first.click()
+    answer_quiz(page, None)
+    assert page.locator(".score").is_visible()
+    context.close()
+
+
+def test_a_scene_renders_as_chat_bubbles(phone, live_server, real_town, app):
+    """A scenario question shows the scam as the worker meets it: the caller's lines on the left,
+    the worker's own on the right, never wider than the screen."""
+    from quizapp.extensions import db
+    from quizapp.models import Answer, Employee, Question
+    from quizapp.quiz import service as quiz
+    from quizapp.clock import local_today, utcnow
+
+    with app.app_context():
+        attempt = quiz.start_attempt(db.session.get(Employee, real_town.worker_a), "official", local_today(),
+                                     utcnow(), "test-town")
+        scene = db.session.scalar(db.select(Question).where(Question.slug == "kefu-001"))
+        first = db.session.scalar(db.select(Answer).where(Answer.attempt_id == attempt.id, Answer.position == 1))
+        first.question_id, first.question_version_id = scene.id, scene.current_version_id
+        first.choice_order = [0, 1, 2, 3]
+        db.session.commit()
+        attempt_id = attempt.id
+
+    page = phone.new_page()
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    page.goto(f"{live_server}/attempt/{attempt_id}/q/1")
+    bubbles = page.locator("figure.scene .msg")
+    assert bubbles.count() == 3
+    them = page.locator("figure.scene .msg.them").first.bounding_box()
+    mine = page.locator("figure.scene .msg.me").first.bounding_box()
+    assert mine["x"] > them["x"] and mine["x"] + mine["width"] <= 360
+    assert "物流" in page.locator("figure.scene figcaption").inner_text()
+    shot(page, "worker-scene-call")

@@ -1,0 +1,217 @@
+"""The worker's pages through the test client (which runs no JavaScript, like a phone with JS off)."""
+
+import re
+from datetime import timedelta
+
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, CompanyDay
+from tests.pages import sign_in_worker
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def start_quiz(client, town):
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    response = client.post("/today/start", data={"kind": "official"})
+    return client.get(response.location, follow_redirects=True)
+
+
+def answer_all(client, response, pick=0):
+    """Answer every question with the option shown at position `pick`; return the result page."""
+    for _ in range(10):
+        path = response.request.path
+        if "/q/" not in path:
+            return response
+        response = client.post(path, data={"choice": str(pick)}, follow_redirects=True)
+        assert response.status_code == 200
+        assert 'class="rule' in page(response)  # the rule to remember, after every answer
+        following = re.search(r'href="(/attempt/\d+/(?:q/\d+|result))"', page(response))
+        response = client.get(following.group(1), follow_redirects=True)
+    raise AssertionError("the quiz did not end")
+
+
+def test_the_company_page_shows_the_company_and_asks_for_the_employee_number(client, town):
+    response = client.get(f"/c/{town.code_a}")
+    assert response.status_code == 200
+    assert "甲厂" in page(response) and "工号" in page(response)
+
+
+def test_an_unknown_company_code_is_404(client, town):
+    assert client.get("/c/nope").status_code == 404
+
+
+def test_an_employee_number_not_on_the_roster_says_so(client, town):
+    response = client.post(f"/c/{town.code_a}", data={"employee_no": "Z999"}, follow_redirects=True)
+    assert "Z999" in page(response) and "甲厂" in page(response)
+
+
+def test_first_sign_in_asks_the_roster_name_and_a_pin(client, town):
+    response = client.post(f"/c/{town.code_a}", data={"employee_no": "A002"})
+    assert response.location.endswith("/welcome")
+    wrong = client.post(f"/c/{town.code_a}/welcome", data={"name": "别人", "pin": "1357", "pin_again": "1357"})
+    assert "花名册" in page(wrong) or "roster" in page(wrong)
+    mismatch = client.post(f"/c/{town.code_a}/welcome", data={"name": "张新来", "pin": "1357", "pin_again": "1358"})
+    assert mismatch.status_code == 200 and "/today" not in (mismatch.location or "")
+    done = client.post(f"/c/{town.code_a}/welcome", data={"name": "张新来", "pin": "1357", "pin_again": "1357"})
+    assert done.location == "/today"
+    assert "remember_token" in done.headers.get("Set-Cookie", "") or any(
+        "remember_token" in h for h in done.headers.getlist("Set-Cookie"))
+
+
+def test_wrong_pins_lock_the_worker_and_say_when_to_retry(client, town):
+    client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no})
+    for _ in range(4):
+        client.post(f"/c/{town.code_a}/pin", data={"pin": "0000"})
+    response = client.post(f"/c/{town.code_a}/pin", data={"pin": "0000"})
+    text = page(response)
+    assert re.search(r"\d\d:\d\d", text) and ("再试" in text or "try again" in text)
+    assert client.post(f"/c/{town.code_a}/pin", data={"pin": "2468"}).status_code == 200  # still locked
+
+
+def test_the_whole_journey_from_start_to_result(client, town):
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    start = client.get("/today")
+    assert "5" in page(start) and 'name="kind" value="official"' in page(start)
+    first = client.get(client.post("/today/start", data={"kind": "official"}).location, follow_redirects=True)
+    assert re.search(r'name="choice"', page(first))
+    result = answer_all(client, first)
+    text = page(result)
+    assert "/result" in result.request.path
+    assert re.search(r'class="score">\s*\S+', text) and 'class="streak"' in text and 'class="card lesson"' in text
+    # Done today: the start page now offers practice, not a second official quiz.
+    again = page(client.get("/today"))
+    assert 'value="practice"' in again and 'value="official"' not in again
+
+
+def test_reload_and_resend_record_one_answer(app, client, town):
+    first = start_quiz(client, town)
+    path = first.request.path
+    client.post(path, data={"choice": "0"})
+    client.post(path, data={"choice": "1"})  # a double tap or a resent form
+    feedback = client.get(path)  # a reload shows the feedback, not the question again
+    assert 'name="choice"' not in page(feedback) and 'class="rule' in page(feedback)
+    with app.app_context():
+        answered = db.session.scalars(db.select(Answer).where(Answer.answered_at.is_not(None))).all()
+        assert len(answered) == 1
+
+
+def test_resuming_goes_to_the_first_unanswered_question(client, town):
+    first = start_quiz(client, town)
+    client.post(first.request.path, data={"choice": "0"})
+    attempt_path = first.request.path.rsplit("/q/", 1)[0]
+    assert client.get(attempt_path).location.endswith("/q/2")
+    assert client.post("/today/start", data={"kind": "official"}).location == attempt_path
+
+
+def test_an_answer_after_the_deadline_is_refused_kindly(app, client, town):
+    first = start_quiz(client, town)
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt))
+        attempt.started_at -= timedelta(minutes=10)
+        attempt.deadline_at -= timedelta(minutes=10)
+        db.session.commit()
+    response = client.post(first.request.path, data={"choice": "0"}, follow_redirects=True)
+    text = page(response)
+    assert "/result" in response.request.path
+    assert "没有计分" in text or "not counted" in text
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt))
+        assert attempt.expired and attempt.score == 0
+        assert db.session.get(CompanyDay, (town.company_a, attempt.local_date)).completed == 1
+
+
+def test_no_choice_asks_again_without_recording(client, town):
+    first = start_quiz(client, town)
+    response = client.post(first.request.path, data={}, follow_redirects=True)
+    assert 'name="choice"' in page(response)
+
+
+def test_history_lists_past_days(client, town):
+    first = start_quiz(client, town)
+    answer_all(client, first)
+    text = page(client.get("/history"))
+    assert re.search(r"\d+/5", text)
+
+
+def test_signing_out_forgets_the_phone(client, town):
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    response = client.post("/logout")
+    assert response.location == f"/c/{town.code_a}"
+    assert client.get("/today").status_code == 302
+
+
+def test_english_is_one_tap_away_and_chinese_is_the_default(client, town):
+    chinese = page(client.get(f"/c/{town.code_a}"))
+    assert '<html lang="zh-CN">' in chinese and "English" in chinese
+    switched = client.get("/lang/en?next=/c/acme")
+    assert switched.location == "/c/acme"
+    english = page(client.get("/c/acme"))
+    assert '<html lang="en">' in english and "Employee number" in english
+    assert client.get("/lang/en?next=https://evil.example/").location == "/"
+
+
+def test_the_question_page_with_its_assets_weighs_under_30_kb(client, town):
+    first = start_quiz(client, town)
+    html = first.get_data()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html.decode())
+    total = len(html)
+    for asset in assets:
+        response = client.get(asset)
+        total += len(response.get_data())
+        response.close()
+    assert assets and total < 30 * 1024, total
+
+
+def test_pages_send_security_headers_and_load_nothing_from_other_hosts(client, town):
+    response = client.get(f"/c/{town.code_a}")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page(response))
+    assert "<script>" not in page(response) and "style=" not in page(response)
+
+
+def test_healthz_answers_when_the_database_is_reachable(client, town):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json["database"] == "ok"
+
+
+def test_a_forged_form_without_csrf_token_is_refused(app, town):
+    """CSRF stays on here: a POST without the token must fail with a clear message."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        response = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no})
+        assert response.status_code == 400
+        assert "过期" in page(response) or "expired" in page(response)
+        form = page(client.get(f"/c/{town.code_a}"))
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+        ok = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no, "csrf_token": token})
+        assert ok.status_code == 302
+        # The answer request builds no form object: the global CSRF check still guards it.
+        pin_page = page(client.get(f"/c/{town.code_a}/pin"))
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', pin_page).group(1)
+        client.post(f"/c/{town.code_a}/pin", data={"pin": "2468", "csrf_token": token})
+        today = page(client.get("/today"))
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', today).group(1)
+        question = client.post("/today/start", data={"kind": "official", "csrf_token": token}).location
+        forged = client.post(f"{question}/q/1", data={"choice": "0"})
+        assert forged.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_many_failed_tries_from_one_address_are_limited_but_successes_are_not(app, client, town):
+    app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"] = "3 per 10 minutes"
+    try:
+        for _ in range(5):  # a whole factory signing in successfully from one address
+            assert client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no}).status_code == 302
+        for _ in range(3):
+            assert client.post(f"/c/{town.code_a}", data={"employee_no": "NOPE"}).status_code == 200
+        response = client.post(f"/c/{town.code_a}", data={"employee_no": "NOPE"})
+        assert response.status_code == 429
+        assert re.search(r"\d\d:\d\d", page(response))
+    finally:
+        app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"] = "2000 per 10 minutes"

@@ -1,0 +1,216 @@
+"""The worker's quiz as use cases: start, answer once, the deadline, practice, the rollup."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question
+from quizapp.quiz import service as quiz
+from quizapp.rollups.service import rebuild_company_day
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+NOW = datetime(2026, 11, 24, 0, 30)  # 08:30 in Dongguan
+
+
+def worker(town) -> Employee:
+    return db.session.get(Employee, town.worker_a)
+
+
+def start(town, kind="official", now=NOW, today=TODAY):
+    return quiz.start_attempt(worker(town), kind, today, now, "test-town")
+
+
+def answer(town, attempt, position, choice, now):
+    return quiz.record_answer(worker(town), attempt.id, position, choice, now)
+
+
+def right_choice(slot) -> list[int]:
+    """The display positions of the correct options (the worker sees a shuffled order)."""
+    return [pos for pos, idx in enumerate(slot.choice_order) if idx in slot.version.content["answer"]]
+
+
+def wrong_choice(slot) -> list[int]:
+    return [next(pos for pos, idx in enumerate(slot.choice_order) if idx not in slot.version.content["answer"])]
+
+
+def test_start_builds_todays_quiz_with_the_common_set_first(town):
+    attempt = start(town)
+    db.session.commit()
+    assert attempt.total == 5 and len(attempt.answers) == 5
+    assert [a.common for a in attempt.answers] == [True, True, True, False, False]
+    assert attempt.deadline_at - attempt.started_at == timedelta(seconds=quiz.QUIZ_SECONDS)
+    # Another worker in another company gets the same common questions today.
+    other = quiz.start_attempt(db.session.get(Employee, town.worker_b), "official", TODAY, NOW, "test-town")
+    assert [a.question_id for a in other.answers if a.common] == [a.question_id for a in attempt.answers if a.common]
+
+
+def test_starting_twice_returns_the_same_official_attempt(town):
+    first = start(town)
+    db.session.commit()
+    again = start(town, now=NOW + timedelta(minutes=1))
+    assert again.id == first.id
+    assert db.session.scalar(select(func.count(Attempt.id))) == 1
+
+
+def test_the_database_refuses_a_second_official_attempt_on_one_day(town):
+    start(town)
+    db.session.commit()
+    db.session.add(Attempt(employee_id=town.worker_a, company_id=town.company_a, local_date=TODAY, kind="official",
+                           official_date=TODAY, started_at=NOW, deadline_at=NOW, total=5, slots=5))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_an_answer_is_recorded_once_even_when_sent_twice(town):
+    attempt = start(town)
+    slot = attempt.answers[0]
+    first = answer(town, attempt, 1, right_choice(slot), NOW + timedelta(seconds=20))
+    second = answer(town, attempt, 1, wrong_choice(slot), NOW + timedelta(seconds=21))
+    db.session.commit()
+    assert (first.status, first.correct) == ("recorded", True)
+    assert (second.status, second.correct) == ("already", True)
+    assert attempt.score == 1
+    assert db.session.scalar(select(func.count(Answer.id)).where(Answer.answered_at.is_not(None))) == 1
+
+
+def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
+    attempt = start(town)
+    for slot in attempt.answers:
+        choice = right_choice(slot) if slot.position % 2 else wrong_choice(slot)
+        answer(town, attempt, slot.position, choice, NOW + timedelta(seconds=10 * slot.position))
+    db.session.commit()
+    assert attempt.finished_at is not None and not attempt.expired
+    assert attempt.score == 3 and attempt.common_correct == 2
+    day = db.session.get(CompanyDay, (town.company_a, TODAY))
+    assert (day.completed, day.score_sum, day.question_sum, day.common_correct, day.common_answered) == (1, 3, 5, 2, 3)
+    assert day.headcount == 2 and day.workday
+    missed = [r for r in quiz.load_reviews(town.worker_a) if r.box == 1]
+    assert len(missed) == 2 and all(r.due == TODAY + timedelta(days=1) for r in missed)
+    # The incremental rollup equals one rebuilt from the raw record.
+    rebuilt = rebuild_company_day(worker(town).company, TODAY)
+    assert (rebuilt.completed, rebuilt.score_sum, rebuilt.common_correct, rebuilt.common_answered) == (1, 3, 2, 3)
+
+
+def test_an_answer_after_the_deadline_is_not_counted(town):
+    attempt = start(town)
+    answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(minutes=2))
+    late = NOW + timedelta(seconds=quiz.QUIZ_SECONDS + quiz.GRACE_SECONDS + 1)
+    outcome = answer(town, attempt, 2, right_choice(attempt.answers[1]), late)
+    db.session.commit()
+    assert outcome.status == "late"
+    assert attempt.expired and attempt.finished_at == attempt.deadline_at
+    assert attempt.score == 1 and attempt.answers[1].chosen is None
+    assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+
+
+def test_an_answer_within_the_grace_period_counts(town):
+    attempt = start(town)
+    just_late = NOW + timedelta(seconds=quiz.QUIZ_SECONDS + quiz.GRACE_SECONDS - 1)
+    assert answer(town, attempt, 1, right_choice(attempt.answers[0]), just_late).status == "recorded"
+
+
+def test_practice_opens_after_the_official_quiz_and_never_counts(town):
+    with pytest.raises(PermissionError):
+        start(town, kind="practice")
+    attempt = start(town)
+    for slot in attempt.answers:
+        answer(town, attempt, slot.position, right_choice(slot), NOW + timedelta(seconds=slot.position))
+    practice = start(town, kind="practice", now=NOW + timedelta(minutes=3))
+    for slot in practice.answers:
+        answer(town, practice, slot.position, right_choice(slot), NOW + timedelta(minutes=4))
+    db.session.commit()
+    assert practice.kind == "practice" and practice.official_date is None and practice.finished_at
+    assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+
+
+def test_missed_questions_come_back_the_next_day(town):
+    attempt = start(town)
+    for slot in attempt.answers:
+        answer(town, attempt, slot.position, wrong_choice(slot) if slot.position == 4 else right_choice(slot),
+               NOW + timedelta(seconds=5))
+    db.session.commit()
+    missed = attempt.answers[3].question_id
+    # Out of its family and the common pool, so only the review rule can bring it back tomorrow.
+    question = db.session.get(Question, missed)
+    question.family, question.common = None, False
+    tomorrow = quiz.start_attempt(worker(town), "official", TODAY + timedelta(days=1), NOW + timedelta(days=1),
+                                  "test-town")
+    personal = [a.question_id for a in tomorrow.answers if not a.common]
+    assert personal[0] == missed
+
+
+def test_questions_per_quiz_is_the_company_setting(town):
+    worker(town).company.questions_per_quiz = 3
+    attempt = start(town)
+    assert attempt.total == 3 and sum(a.common for a in attempt.answers) == 2
+
+
+def test_result_gives_streak_and_the_weakest_topics_lesson(town):
+    yesterday = start(town, now=NOW - timedelta(days=1), today=TODAY - timedelta(days=1))
+    for slot in yesterday.answers:
+        answer(town, yesterday, slot.position, right_choice(slot), NOW - timedelta(days=1))
+    attempt = start(town)
+    for slot in attempt.answers:
+        choice = wrong_choice(slot) if slot.position == 4 else right_choice(slot)
+        answer(town, attempt, slot.position, choice, NOW + timedelta(seconds=5))
+    db.session.commit()
+    result = quiz.result(attempt, worker(town), TODAY)
+    assert result.streak == 2
+    missed_topic = attempt.answers[3].question.topic.slug
+    assert result.lesson_topic.slug == missed_topic
+
+
+def test_a_worker_cannot_open_another_workers_attempt(town):
+    attempt = start(town)
+    db.session.commit()
+    other = db.session.get(Employee, town.worker_b)
+    assert quiz.attempt_for(other, attempt.id) is None
+    assert quiz.attempt_for(worker(town), attempt.id).id == attempt.id
+
+
+def test_a_did_you_do_it_item_ends_the_official_quiz_and_is_counted_apart(town):
+    from quizapp.bank.rules.checker import Bank, parse_file
+    from quizapp.bank.service import load_bank
+    from tests.factories import bank_text, behaviour_block
+
+    bank = Bank()
+    for topic in ("alpha", "beta", "gamma", "delta"):
+        text = bank_text(topic, 6) + ("\n" + behaviour_block("alpha-101") if topic == "alpha" else "")
+        parse_file(f"{topic}.txt", text, bank)
+    assert bank.ok, bank.problems
+    load_bank(bank)
+    attempt = start(town)
+    assert attempt.total == 5 and attempt.slots == 6 and len(attempt.answers) == 6
+    last = attempt.answers[-1]
+    assert last.behaviour and last.question.slug == "alpha-101"
+    for slot in attempt.answers:  # every scored answer right, and "not yet" to the check
+        answer(town, attempt, slot.position, wrong_choice(slot) if slot.behaviour else right_choice(slot),
+               NOW + timedelta(seconds=slot.position))
+    db.session.commit()
+    assert attempt.finished_at is not None and attempt.score == 5
+    day = db.session.get(CompanyDay, (town.company_a, TODAY))
+    assert (day.score_sum, day.question_sum, day.behaviour_answered, day.behaviour_yes) == (5, 5, 1, 0)
+    # Not asked again tomorrow, nor in practice.
+    practice = start(town, kind="practice", now=NOW + timedelta(minutes=6))
+    assert not any(a.behaviour for a in practice.answers)
+    tomorrow = start(town, now=NOW + timedelta(days=1), today=TODAY + timedelta(days=1))
+    assert not any(a.behaviour for a in tomorrow.answers)
+
+
+def test_attempts_left_unfinished_are_closed_and_counted(town):
+    attempt = start(town)
+    answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(seconds=30))
+    db.session.commit()
+    assert quiz.close_expired(NOW + timedelta(minutes=3)) == 0  # still within its five minutes
+    assert quiz.close_expired(NOW + timedelta(hours=2)) == 1
+    db.session.commit()
+    closed = db.session.get(Attempt, attempt.id)
+    assert closed.expired and closed.finished_at == closed.deadline_at and closed.score == 1
+    assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+    assert quiz.close_expired(NOW + timedelta(hours=3)) == 0

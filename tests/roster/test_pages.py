@@ -1,0 +1,233 @@
+"""The console's roster pages through the client: the list, import (upload, preview, confirm,
+cancel), bad files, the template, one worker's page, and what company B's staff cannot reach."""
+
+import io
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from quizapp.extensions import db
+from quizapp.models import Employee, RosterImport
+from tests.pages import sign_in_staff, sign_in_worker
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the pages' English wording (Chinese is the default)."""
+    client.set_cookie("lang", "en")
+
+GOOD = "工号,姓名,班组,班次,手机\nA001,王小明,二车间,早班,138\nA100,新员工,一车间,早班,\nA101,,一车间,早班,\n"
+
+
+def upload(client, data: bytes, filename="roster.csv"):
+    # Encoded here, in memory: the test client would spool a large body to a file it never closes.
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), filename)})
+    return client.post("/console/roster/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def import_id(response) -> int:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.location.rsplit("/", 1)[1])
+
+
+def fingerprint(page: str) -> str:
+    return re.search(r'name="plan" type="hidden" value="([0-9a-f]+)"', page).group(1)
+
+
+def counts(app):
+    with app.app_context():
+        return (db.session.scalar(select(func.count(Employee.id))), db.session.scalar(select(func.count(RosterImport.id))),
+                db.session.scalar(select(Employee.team).where(Employee.employee_no == "A001")))
+
+
+@pytest.fixture
+def staff_a(client, town):
+    sign_in_staff(client, "staff-a")
+    return client
+
+
+def test_the_roster_list_searches_and_filters(staff_a, town):
+    page = staff_a.get("/console/roster").get_data(as_text=True)
+    assert "王小明" in page and "张新来" in page and "李小红" not in page
+    found = staff_a.get("/console/roster?q=张").get_data(as_text=True)
+    assert "张新来" in found and "王小明" not in found
+    assert "王小明" in staff_a.get("/console/roster?team=一车间&shift=早班&status=active").get_data(as_text=True)
+    assert "王小明" not in staff_a.get("/console/roster?status=inactive").get_data(as_text=True)
+    assert f'href="/console/roster/{town.worker_a}"' in page
+
+
+def test_upload_preview_confirm(app, staff_a, town):
+    response = upload(staff_a, GOOD.encode("utf-8-sig"))
+    preview_url = f"/console/roster/import/{import_id(response)}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    # The bad row with its spreadsheet row number, column and reason; the change old -> new.
+    assert re.search(r'<td class="num">4</td><td>姓名</td><td></td><td>The name is empty.</td>', page)
+    assert "一车间 → 二车间" in page and "新员工" in page and "手机" in page
+    assert counts(app)[0:1] == (3,) and counts(app)[2] == "一车间"  # nothing written yet
+    response = staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page), "deactivate_missing": "y"})
+    assert response.status_code == 302 and response.location == "/console/roster"
+    roster = staff_a.get("/console/roster").get_data(as_text=True)
+    assert "Roster updated: 1 added, 1 changed, 1 deactivated." in roster and "新员工" in roster
+    with app.app_context():
+        a002 = db.session.scalar(select(Employee).where(Employee.employee_no == "A002"))
+        assert not a002.active
+    # Applying again changes nothing and says why.
+    again = staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page)}, follow_redirects=True)
+    assert "already applied or cancelled" in again.get_data(as_text=True)
+    assert "was applied on" in staff_a.get(preview_url).get_data(as_text=True)
+
+
+def test_cancel_an_import(app, staff_a, town):
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}"
+    page = staff_a.post(preview_url + "/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "Nothing on the roster was changed" in page
+    assert counts(app)[0] == 3
+    staff_a.post(preview_url + "/apply", data={"plan": "x"}).close()
+    assert counts(app)[0] == 3
+
+
+def test_a_preview_that_went_stale_is_shown_again(app, staff_a, town):
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}"
+    seen = fingerprint(staff_a.get(preview_url).get_data(as_text=True))
+    staff_a.post("/console/roster/new", data={"employee_no": "A555", "name": "手加的", "team": "", "shift": ""}).close()
+    response = staff_a.post(preview_url + "/apply", data={"plan": seen, "deactivate_missing": "y"},
+                            follow_redirects=True)
+    assert "The roster changed since this preview" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Employee.active).where(Employee.employee_no == "A555"))
+
+
+def test_an_xlsx_with_a_formula(app, staff_a, town):
+    book = Workbook()
+    for row in (["工号", "姓名", "班组", "班次"], ["A100", "=CMD()", "一车间", "早班"], ["A101", "新", "一车间", "早班"]):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, out.getvalue(), 'r.xlsx'))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    assert re.search(r'<td class="num">2</td><td>姓名</td><td>=CMD\(\)</td><td>Starts like a spreadsheet formula', page)
+
+
+@pytest.mark.parametrize("data, filename, message", [
+    (b"", "r.csv", "The file is empty"),
+    ("工号,姓名,班组,班次\n".encode(), "r.csv", "header row but no workers"),
+    (b"\xff\x80\x81\xfe\xfa", "r.csv", "text could not be read"),
+    ("工号,名字呀,电话\n1,2,3\n".encode("gbk"), "r.csv",
+     "Required columns are missing: 姓名, 班组, 班次. Columns found in the file: 工号, 名字呀, 电话."),
+    (b"PK\x03\x04broken", "r.xlsx", "not a valid Excel workbook"),
+    ("工号,姓名,班组,班次\nA1,甲,一,早\n".encode(), "r.xlsx", "not a valid Excel workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "r.xls", "old Excel file"),
+])
+def test_bad_files_get_a_clear_message_and_change_nothing(app, staff_a, town, data, filename, message):
+    before = counts(app)
+    response = upload(staff_a, data, filename)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert counts(app) == before
+
+
+def test_a_50_mb_file_is_refused_with_a_message(app, staff_a, town):
+    big = ("工号,姓名,班组,班次\n" + "A1,甲,一,早\n" * 10).encode() + b"x" * (50 * 1024 * 1024)
+    response = upload(staff_a, big)
+    assert response.status_code == 400
+    assert "larger than 10 MB" in response.get_data(as_text=True)
+    assert counts(app)[1] == 0
+
+
+def test_no_file_chosen(staff_a, town):
+    response = staff_a.post("/console/roster/import", data={}, content_type="multipart/form-data")
+    assert response.status_code == 200 and "Choose the roster file" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_template_downloads(staff_a, town, fmt):
+    response = staff_a.get(f"/console/roster/template.{fmt}")
+    data = response.get_data()
+    response.close()
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    if fmt == "csv":
+        assert data.startswith("\ufeff工号,姓名,班组,班次,入职日期\r\n".encode())
+    else:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+        book.close()
+        assert rows[0] == ["工号", "姓名", "班组", "班次", "入职日期"] and rows[1][1] == "王小明"
+    assert staff_a.get("/console/roster/template.pdf").status_code == 404
+
+
+def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
+    response = staff_a.post("/console/roster/new", data={"employee_no": "A300", "name": "新人", "team": "一车间",
+                                                         "shift": "早班", "active_from": "2026-03-01"})
+    assert response.status_code == 302
+    url = response.location
+    page = staff_a.post(url, data={"employee_no": "A001", "name": "", "team": "", "shift": ""}).get_data(as_text=True)
+    assert "Another worker of the company already has this employee number." in page and "The name is empty." in page
+    staff_a.post(url, data={"employee_no": "A300", "name": "新人", "team": "二车间", "shift": "早班"}).close()
+    assert "Inactive" in staff_a.post(url + "/deactivate", follow_redirects=True).get_data(as_text=True)
+    assert "is active again" in staff_a.post(url + "/reactivate", follow_redirects=True).get_data(as_text=True)
+    with app.app_context():
+        worker = db.session.scalar(select(Employee).where(Employee.employee_no == "A300"))
+        assert (worker.team, worker.active, worker.company_id) == ("二车间", True, town.company_a)
+
+
+def test_reset_pin_sends_the_worker_through_the_first_time_flow(app, client, town):
+    sign_in_staff(client, "staff-a")
+    page = client.post(f"/console/roster/{town.worker_a}/reset-pin", follow_redirects=True).get_data(as_text=True)
+    assert "PIN was reset" in page and "Has not signed in yet" in page
+    client.post("/logout").close()
+    response = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no})
+    assert response.location.endswith("/welcome")
+    response = client.post(f"/c/{town.code_a}/welcome", data={"name": "王小明", "pin": "8642", "pin_again": "8642"})
+    assert response.location.endswith("/today")
+    client.post("/logout").close()
+    assert sign_in_worker(client, town.code_a, town.worker_a_no, "8642").location.endswith("/today")
+
+
+def test_company_b_can_see_and_change_nothing_of_company_a(app, client, town):
+    sign_in_staff(client, "staff-a")
+    a_import = import_id(upload(client, GOOD.encode()))
+    client.post("/logout").close()
+    sign_in_staff(client, "staff-b")
+    for url in (f"/console/roster/{town.worker_a}", f"/console/roster/import/{a_import}"):
+        assert client.get(url).status_code == 404
+    for url in (f"/console/roster/{town.worker_a}", f"/console/roster/{town.worker_a}/deactivate",
+                f"/console/roster/{town.worker_a}/reset-pin", f"/console/roster/import/{a_import}/apply",
+                f"/console/roster/import/{a_import}/cancel"):
+        assert client.post(url, data={"employee_no": "X", "name": "X", "plan": "x"}).status_code == 404
+    page = client.get("/console/roster").get_data(as_text=True)
+    assert "李小红" in page and "王小明" not in page
+    assert "roster.csv" not in client.get("/console/roster/import").get_data(as_text=True)
+    with app.app_context():
+        worker = db.session.get(Employee, town.worker_a)
+        assert worker.active and worker.pin_hash and worker.name == "王小明"
+        assert db.session.get(RosterImport, a_import).status == "preview"
+
+
+def test_company_b_numbers_in_company_a_import(app, staff_a, town):
+    data = f"工号,姓名,班组,班次\nA001,王小明,一车间,早班\n{town.worker_b_no},甲厂的人,一车间,早班\n".encode()
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, data))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    assert "甲厂的人" in page and "李小红" not in page
+    staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page), "deactivate_missing": "y"}).close()
+    with app.app_context():
+        b_worker = db.session.get(Employee, town.worker_b)
+        assert (b_worker.name, b_worker.active, b_worker.company_id) == ("李小红", True, town.company_b)
+        mine = db.session.scalar(select(Employee).where(Employee.company_id == town.company_a,
+                                                        Employee.employee_no == town.worker_b_no))
+        assert mine.name == "甲厂的人"
+
+
+def test_a_post_without_csrf_token_is_refused(app, client, town):
+    sign_in_staff(client, "staff-a")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(f"/console/roster/{town.worker_a}/deactivate")
+        assert response.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        assert db.session.get(Employee, town.worker_a).active

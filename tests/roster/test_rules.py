@@ -1,0 +1,280 @@
+"""Roster file rules (quizapp.roster.rules): encodings, headers, every reason a row is left out,
+files refused as a whole, and the plan that matches a file to the roster by employee number."""
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from quizapp.roster.rules import (MAX_BYTES, Current, RosterFileError, mentioned_numbers, parse_date,
+                                   parse_roster, plan_import, template_csv, template_xlsx)
+
+HEADER = "工号,姓名,班组,班次\n"
+
+
+def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+
+
+def xlsx_bytes(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            if value is not None:
+                sheet.cell(number, column, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def refused(filename: str, data: bytes, shifts=()) -> RosterFileError:
+    with pytest.raises(RosterFileError) as info:
+        parse_roster(filename, data, shifts)
+    return info.value
+
+
+def reasons(parsed) -> list[tuple[int, str, str]]:
+    return [(p["row"], p["column"], p["reason"]) for p in parsed.problems]
+
+
+# --- encodings and formats ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_csv_in_every_encoding_excel_writes(encoding):
+    parsed = parse_roster("r.csv", csv_bytes(HEADER + "A001,王小明,一车间,早班\n", encoding))
+    assert parsed.rows == [{"row": 2, "employee_no": "A001", "name": "王小明", "team": "一车间", "shift": "早班"}]
+    assert parsed.problems == []
+
+
+def test_gb18030_names_outside_gbk():
+    parsed = parse_roster("r.csv", csv_bytes(HEADER + "A001,王㐀明,一车间,早班\n", "gb18030"))
+    assert parsed.rows[0]["name"] == "王㐀明"
+
+
+def test_tab_and_semicolon_separated_text():
+    assert parse_roster("r.txt", "工号\t姓名\t班组\t班次\nA1\t甲\t一\t早\n".encode()).rows[0]["name"] == "甲"
+    assert parse_roster("r.csv", "工号;姓名;班组;班次\nA1;甲;一;早\n".encode()).rows[0]["team"] == "一"
+
+
+def test_xlsx_numbers_dates_and_row_numbers_as_in_the_sheet():
+    data = xlsx_bytes([["工号", "姓名", "班组", "班次", "入职日期"],
+                       [1001, "王小明", "一车间", "早班", datetime(2024, 3, 1)],
+                       [None],
+                       ["A002", "李小红", "二车间", "", "2024/3/5"]])
+    parsed = parse_roster("roster.xlsx", data)
+    assert parsed.rows == [
+        {"row": 2, "employee_no": "1001", "name": "王小明", "team": "一车间", "shift": "早班", "active_from": "2024-03-01"},
+        {"row": 4, "employee_no": "A002", "name": "李小红", "team": "二车间", "shift": "", "active_from": "2024-03-05"}]
+
+
+def test_xlsx_is_recognised_by_content_not_name():
+    data = xlsx_bytes([["工号", "姓名", "班组", "班次"], ["A1", "甲", "一", "早"]])
+    assert parse_roster("download", data).rows[0]["employee_no"] == "A1"
+
+
+def test_a_formula_cell_in_xlsx_is_refused():
+    data = xlsx_bytes([["工号", "姓名", "班组", "班次"], ["A1", "=HYPERLINK(\"http://x\")", "一", "早"],
+                       ["A2", "乙", "一", "早"]])
+    parsed = parse_roster("r.xlsx", data)
+    assert reasons(parsed) == [(2, "姓名", "formula")]
+    assert [r["employee_no"] for r in parsed.rows] == ["A2"]
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+def test_english_headers_notes_full_width_and_a_title_row():
+    text = "XX电子厂花名册 2024年3月\n Employee No ,NAME,Department,Shift,Start date\nA1,Ann,Line 1,Day,2024-01-02\n"
+    parsed = parse_roster("r.csv", text.encode())
+    assert parsed.rows == [{"row": 3, "employee_no": "A1", "name": "Ann", "team": "Line 1", "shift": "Day",
+                            "active_from": "2024-01-02"}]
+    noted = "工号（必填）,姓名*,部门/班组,班次 (可选)\nA1,甲,一,早\n"
+    assert parse_roster("r.csv", noted.encode()).columns["team"] == "部门/班组"
+
+
+def test_unknown_columns_are_ignored_and_listed():
+    parsed = parse_roster("r.csv", "工号,姓名,班组,班次,手机,备注\nA1,甲,一,早,138,=cmd\n".encode())
+    assert [(p["column"], p["reason"]) for p in parsed.problems] == [("手机", "ignored_column"), ("备注", "ignored_column")]
+    assert len(parsed.rows) == 1  # what is in an ignored column is never stored, formulas included
+
+
+def test_missing_columns_name_the_missing_and_the_found():
+    error = refused("r.csv", "工号,姓名,电话\nA1,甲,1\n".encode())
+    assert error.reason == "missing_columns"
+    assert error.details == {"missing": ["班组", "班次"], "found": ["工号", "姓名", "电话"]}
+    error = refused("r.csv", "id,who\n1,2\n".encode())
+    assert error.details["missing"] == ["工号", "姓名", "班组", "班次"] and error.details["found"] == ["id", "who"]
+
+
+def test_two_columns_for_one_field_are_refused():
+    assert refused("r.csv", "工号,姓名,班组,部门,班次\nA1,甲,一,二,早\n".encode()).reason == "duplicate_columns"
+
+
+# --- files refused as a whole --------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty"),
+    (b" \r\n \n", "empty"),
+    (b",,,\n,,\n", "empty"),
+    ("工号,姓名,班组,班次\n\n,,,\n".encode(), "no_rows"),
+    (b"\xff\x80\x81\xfe", "encoding"),
+    (b"\x00\x01binary\x00", "encoding"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "old_xls"),
+    (b"PK\x03\x04not really a zip", "not_xlsx"),
+])
+def test_bad_files(data, reason):
+    assert refused("r.csv", data).reason == reason
+
+
+def test_a_zip_that_is_not_a_workbook_and_a_text_named_xlsx():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    assert refused("r.xlsx", out.getvalue()).reason == "not_xlsx"
+    assert refused("r.xlsx", HEADER.encode()).reason == "not_xlsx"
+
+
+def test_over_the_size_limit():
+    error = refused("big.csv", HEADER.encode() + b"A" * MAX_BYTES)
+    assert error.reason == "too_big" and error.details == {"mb": 10}
+
+
+# --- rows left out -------------------------------------------------------------------------------
+
+def test_every_reason_a_row_is_left_out():
+    text = (HEADER.rstrip("\n") + ",入职日期\n"
+            "A1,王一,一车间,早班,2024-03-01\n"   # 2 good
+            "A2,,一车间,早班,\n"                 # 3 empty name
+            ",王三,一车间,早班,\n"               # 4 empty employee number
+            "A4,王四,一车间,夜班,\n"             # 5 unknown shift
+            "A1,王五,一车间,早班,\n"             # 6 duplicate of row 2
+            "+A6,王六,一车间,早班,\n"            # 7 formula (+)
+            "A7,-王七,一车间,早班,\n"            # 8 formula (-)
+            "A8,@王八,一车间,早班,\n"            # 9 formula (@)
+            f"A9,{'长' * 65},一车间,早班,\n"    # 10 too long
+            "A10,王十,一车间,早班,明天\n"        # 11 not a date
+            "A11,王十一,=1+1,早班,\n")           # 12 formula (=)
+    parsed = parse_roster("r.csv", text.encode(), ["早班", "中班"])
+    assert [r["row"] for r in parsed.rows] == [2]
+    assert reasons(parsed) == [
+        (3, "姓名", "empty_name"), (4, "工号", "empty_employee_no"), (5, "班次", "unknown_shift"),
+        (6, "工号", "duplicate"), (7, "工号", "formula"), (8, "姓名", "formula"), (9, "姓名", "formula"),
+        (10, "姓名", "too_long"), (11, "入职日期", "bad_date"), (12, "班组", "formula")]
+    by_row = {p["row"]: p for p in parsed.problems}
+    assert by_row[6]["detail"] == "2" and by_row[5]["detail"] == "早班 / 中班" and by_row[10]["detail"] == "64"
+    assert by_row[5]["value"] == "夜班"
+
+
+def test_any_shift_is_accepted_while_the_company_has_none_defined():
+    parsed = parse_roster("r.csv", (HEADER + "A1,甲,一,随便\n").encode(), [])
+    assert parsed.rows[0]["shift"] == "随便"
+
+
+def test_a_row_can_have_several_problems_and_blank_rows_are_skipped():
+    parsed = parse_roster("r.csv", (HEADER + "\n,,,\n,,一,夜班\n").encode(), ["早班"])
+    assert reasons(parsed) == [(4, "工号", "empty_employee_no"), (4, "姓名", "empty_name"), (4, "班次", "unknown_shift")]
+
+
+def test_employee_numbers_are_normalised_and_names_spaces_collapsed():
+    parsed = parse_roster("r.csv", (HEADER + " Ａ００１ ,王  小明 ,一,早\n").encode())
+    assert parsed.rows[0]["employee_no"] == "A001" and parsed.rows[0]["name"] == "王 小明"
+
+
+def test_bad_rows_still_count_as_mentioned():
+    parsed = parse_roster("r.csv", (HEADER + "A1,,一,早\nA2,乙,一,早\n").encode())
+    assert mentioned_numbers(parsed.rows, parsed.problems) == {"A1", "A2"}
+
+
+@pytest.mark.parametrize("text, expected", [("2024-03-01", date(2024, 3, 1)), ("2024/3/1", date(2024, 3, 1)),
+                                            ("2024.03.01", date(2024, 3, 1)), ("2024年3月1日", date(2024, 3, 1))])
+def test_dates_as_people_write_them(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2024-13-01", "03/01/2024", "yesterday"])
+def test_not_dates(text):
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+def worker(id, no, name="甲", team="一", shift="早", active=True, active_from=None):
+    return Current(id, no, name, team, shift, active, active_from)
+
+
+def row(no, name="甲", team="一", shift="早", **extra):
+    return {"row": 2, "employee_no": no, "name": name, "team": team, "shift": shift, **extra}
+
+
+def test_plan_adds_changes_reactivates_and_lists_the_missing():
+    roster = [worker(1, "A1"), worker(2, "A2", team="二"), worker(3, "A3", active=False), worker(4, "A4"),
+              worker(5, "A5"), worker(6, "A6", active=False)]
+    rows = [row("A1"), row("A2"), row("A3"), row("A9")]
+    plan = plan_import(rows, {"A1", "A2", "A3", "A9", "A5"}, roster)
+    assert [r["employee_no"] for r in plan.added] == ["A9"]
+    assert [(c.current.employee_no, c.fields, c.reactivates) for c in plan.changed] == [
+        ("A2", [("team", "二", "一")], False), ("A3", [("active", False, True)], True)]
+    assert plan.unchanged == 1
+    # A5's row was bad (mentioned), A6 is already inactive: only A4 is missing.
+    assert [w.employee_no for w in plan.missing] == ["A4"]
+
+
+def test_a_column_the_file_lacks_is_left_alone():
+    roster = [worker(1, "A1", active_from=date(2020, 1, 1))]
+    assert plan_import([row("A1")], {"A1"}, roster).unchanged == 1
+    plan = plan_import([row("A1", active_from="2024-03-01")], {"A1"}, roster)
+    assert plan.changed[0].fields == [("active_from", date(2020, 1, 1), date(2024, 3, 1))]
+
+
+def test_the_fingerprint_follows_the_plan():
+    roster = [worker(1, "A1"), worker(2, "A2")]
+    first = plan_import([row("A1")], {"A1"}, roster).fingerprint()
+    assert first == plan_import([row("A1")], {"A1"}, roster).fingerprint()
+    assert first != plan_import([row("A1")], {"A1"}, roster + [worker(3, "A3")]).fingerprint()
+    assert first != plan_import([row("A1", team="三")], {"A1"}, roster).fingerprint()
+
+
+# --- the template ---------------------------------------------------------------------------------
+
+def test_the_templates_parse_back():
+    assert template_csv().startswith("\ufeff".encode())
+    for name, data in (("t.csv", template_csv("白班")), ("t.xlsx", template_xlsx("白班"))):
+        parsed = parse_roster(name, data, ["白班"])
+        assert parsed.problems == [] and parsed.rows[0]["shift"] == "白班"
+        assert set(parsed.columns) == {"employee_no", "name", "team", "shift", "active_from"}
+
+
+# --- invariants ----------------------------------------------------------------------------------
+
+cell = st.text(alphabet=st.sampled_from("王李张小明红一二车间AB01-= @+ ,\""), max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(cell, cell, cell), max_size=25), st.sampled_from(["utf-8-sig", "gb18030"]))
+def test_every_data_row_is_either_kept_or_left_out_with_a_reason(people, encoding):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["工号", "姓名", "班组", "班次"])
+    for no, name, team in people:
+        writer.writerow([no, name, team, "早班"])
+    data = out.getvalue().encode(encoding)
+    if not people:
+        assert refused("r.csv", data).reason == "no_rows"
+        return
+    parsed = parse_roster("r.csv", data, ["早班"])
+    kept = {r["row"] for r in parsed.rows}
+    left_out = {p["row"] for p in parsed.problems}
+    assert not kept & left_out
+    assert kept | left_out == set(range(2, len(people) + 2))  # the shift cell keeps every row non-blank
+    numbers = [r["employee_no"] for r in parsed.rows]
+    assert len(numbers) == len(set(numbers))  # never two rows for one employee number
+    for r in parsed.rows:
+        assert r["employee_no"] and r["name"] and not r["name"].startswith(("=", "+", "-", "@"))
+    plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), [])
+    assert len(plan.added) == len(parsed.rows) and not plan.missing

@@ -1,0 +1,185 @@
+"""Flagging companies, cases and follow-ups, the rules' settings and the ledger, scoped to grids."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from quizapp.supervision.rules import Rules
+from quizapp.extensions import db
+from quizapp.models import AuditLog, CompanyDay, Grid, Incident, StaffUser, SupervisionCase, TownSetting
+from quizapp.supervision import service
+from quizapp.supervision.service import CaseError
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+LOW_WEEK = [date(2026, 11, d) for d in (18, 19, 20, 21, 23)]  # the last five workdays (Mon-Sat) before it
+
+
+def staff(username: str) -> StaffUser:
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def officer_2() -> StaffUser:
+    return make_staff("officer-2", "grid_officer", grids=[db.session.scalar(select(Grid).where(Grid.code == "g2"))])
+
+
+def rollup(company_id: int, days, completed: int, headcount: int = 10, right: int = 0, answered: int = 0) -> None:
+    for d in days:
+        db.session.merge(CompanyDay(company_id=company_id, day=d, workday=d.isoweekday() != 7, headcount=headcount,
+                                    completed=completed, common_correct=right, common_answered=answered))
+    db.session.flush()
+
+
+def cases(company_id: int | None = None) -> list[SupervisionCase]:
+    query = select(SupervisionCase).order_by(SupervisionCase.id)
+    if company_id:
+        query = query.where(SupervisionCase.company_id == company_id)
+    return list(db.session.scalars(query))
+
+
+def test_low_participation_on_five_workdays_opens_a_case_once(town):
+    rollup(town.company_a, LOW_WEEK, completed=4)
+    rollup(town.company_b, LOW_WEEK, completed=7)
+    opened = service.flag_companies(TODAY)
+    assert [(c.company_id, c.rule, c.status, c.opened_on) for c in opened] == [
+        (town.company_a, "participation", "open", TODAY)]
+    assert "2026-11-18" in opened[0].reason and "40%" in opened[0].reason and "60%" in opened[0].reason
+    # The next check finds the same evidence but the case is open already.
+    assert service.flag_companies(TODAY + timedelta(days=1)) == []
+    assert len(cases()) == 1
+
+
+def test_a_closed_case_is_not_reopened_on_the_evidence_it_was_closed_on(town):
+    rollup(town.company_a, LOW_WEEK, completed=4)
+    (case,) = service.flag_companies(TODAY)
+    service.close_case(staff("officer-1"), case, "Talked to the manager", TODAY)
+    assert service.flag_companies(TODAY + timedelta(days=1)) == []
+    # Five more low workdays after the close: the problem is back.
+    later = [date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 30)]
+    rollup(town.company_a, later, completed=1)
+    assert [c.rule for c in service.flag_companies(date(2026, 12, 1))] == ["participation"]
+
+
+def test_falling_knowledge_opens_a_case(town):
+    rollup(town.company_a, [TODAY - timedelta(days=45)], completed=10, right=40, answered=50)
+    rollup(town.company_a, [TODAY - timedelta(days=10)], completed=10, right=20, answered=50)
+    (case,) = service.flag_companies(TODAY)
+    assert case.rule == "knowledge" and "40%" in case.reason and "80%" in case.reason
+
+
+def test_rising_incidents_open_a_case_but_whole_grid_records_do_not_count(town):
+    g1 = db.session.scalar(select(Grid).where(Grid.code == "g1")).id
+    db.session.add_all([
+        Incident(grid_id=g1, company_id=town.company_a, month=date(2026, 10, 1), fraud_type="alpha", cases=2),
+        Incident(grid_id=g1, company_id=town.company_a, month=date(2025, 10, 1), fraud_type="alpha", cases=1),
+        Incident(grid_id=g1, company_id=None, month=date(2026, 11, 1), fraud_type="alpha", cases=9),
+    ])
+    (case,) = service.flag_companies(TODAY)
+    assert (case.company_id, case.rule) == (town.company_a, "incidents")
+    assert "2026-09" in case.reason and "2025-11" in case.reason
+
+
+def test_the_rules_come_from_the_town_setting(town):
+    rollup(town.company_a, LOW_WEEK, completed=4)
+    db.session.add(TownSetting(key="supervision_rules", value={"participation_target": 0.3}))
+    db.session.flush()
+    assert service.load_rules().participation_target == 0.3
+    assert service.flag_companies(TODAY) == []
+
+
+def test_only_the_town_admin_changes_the_rules(town, english):
+    with pytest.raises(CaseError):
+        service.save_rules(staff("officer-1"), Rules(participation_target=0.9))
+    saved = service.save_rules(staff("admin"), Rules(participation_target=0.9, incident_min_cases=4))
+    assert saved.participation_target == 0.9 and service.load_rules().incident_min_cases == 4
+    assert db.session.get(TownSetting, "supervision_rules").value["participation_target"] == 0.9
+    assert db.session.scalar(select(AuditLog.action).where(AuditLog.actor_id == staff("admin").id)) == \
+        "supervision_rules"
+
+
+def test_an_officer_adds_a_company_of_their_grid_by_hand_once(town, english):
+    officer = staff("officer-1")
+    case = service.open_case(officer, town.company_a, "  Complaints from workers  ", TODAY)
+    assert (case.rule, case.reason, case.status) == ("manual", "Complaints from workers", "open")
+    with pytest.raises(CaseError, match="already has an open case"):
+        service.open_case(officer, town.company_a, "again", TODAY)
+    with pytest.raises(CaseError, match="not in your grids"):
+        service.open_case(officer, town.company_b, "not mine", TODAY)
+
+
+def test_follow_ups_are_logged_on_open_cases_only_and_never_in_the_future(town, english):
+    officer = staff("officer-1")
+    case = service.open_case(officer, town.company_a, "reason", TODAY)
+    follow_up = service.add_follow_up(officer, case, "yuetan", TODAY, " Factory manager ", "notes", "promised", TODAY)
+    assert (follow_up.kind, follow_up.who, follow_up.created_by) == ("yuetan", "Factory manager", officer.id)
+    with pytest.raises(CaseError, match="future"):
+        service.add_follow_up(officer, case, "visit", TODAY + timedelta(days=1), "x", "", "", TODAY)
+    with pytest.raises(CaseError, match="kind"):
+        service.add_follow_up(officer, case, "phone", TODAY, "x", "", "", TODAY)
+    with pytest.raises(CaseError, match="reason"):
+        service.close_case(officer, case, "   ", TODAY)
+    service.close_case(officer, case, "Participation back above target", TODAY)
+    assert (case.status, case.closed_on, case.closed_by) == ("closed", TODAY, officer.id)
+    with pytest.raises(CaseError, match="closed"):
+        service.add_follow_up(officer, case, "visit", TODAY, "x", "", "", TODAY)
+
+
+def test_officers_see_the_cases_of_their_grids_only(town, english):
+    case = service.open_case(staff("officer-1"), town.company_a, "reason", TODAY)
+    other = officer_2()
+    assert service.find_case(other, case.id) is None
+    assert service.list_cases(other, "open", TODAY) == []
+    assert service.find_case(staff("admin"), case.id) is case
+    assert [v.case for v in service.list_cases(staff("officer-1"), "open", TODAY)] == [case]
+    assert service.list_cases(staff("officer-1"), "closed", TODAY) == []
+
+
+def test_a_case_shows_participation_around_each_follow_up(town, english):
+    officer = staff("officer-1")
+    case = service.open_case(officer, town.company_a, "reason", TODAY)
+    on = date(2026, 11, 10)
+    rollup(town.company_a, [on - timedelta(days=n) for n in range(1, 15)], completed=3)
+    rollup(town.company_a, [on + timedelta(days=n) for n in range(14)], completed=9)
+    service.add_follow_up(officer, case, "visit", on, "HR", "", "", TODAY)
+    service.add_follow_up(officer, case, "talk", TODAY, "HR", "", "", TODAY)
+    view = service.case_view(case, TODAY)
+    assert [f.follow_up.kind for f in view.follow_ups] == ["talk", "visit"]  # newest first
+    visit = view.follow_ups[1].effect
+    assert visit.participation_before == pytest.approx(0.3) and visit.participation_after == pytest.approx(0.9)
+    assert view.latest.effect.days_to_come == 14 and view.company.name == "甲厂" and view.grid.code == "g1"
+
+
+def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, english):
+    officer = staff("officer-1")
+    first = service.open_case(officer, town.company_a, "first reason", TODAY - timedelta(days=20))
+    service.add_follow_up(officer, first, "yuetan", TODAY - timedelta(days=15), "Boss", "n1", "o1", TODAY)
+    service.add_follow_up(officer, first, "visit", TODAY - timedelta(days=5), "HR", "n2", "o2", TODAY)
+    service.close_case(officer, first, "fixed", TODAY)
+    service.open_case(officer, town.company_a, "second reason", TODAY)
+    db.session.add(SupervisionCase(company_id=town.company_b, rule="manual", reason="B's case", opened_on=TODAY))
+    db.session.flush()
+    data, name = service.ledger(officer, "", "csv", TODAY)
+    assert data.startswith(b"\xef\xbb\xbf") and name == "supervision-ledger-2026-11-24.csv"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Case", "Grid", "Company code"]
+    assert [(r[3], r[5], r[7], r[11]) for r in rows[1:]] == [
+        ("甲厂", "first reason", "closed", "Formal talk (约谈)"), ("甲厂", "first reason", "closed", "Visit"),
+        ("甲厂", "second reason", "open", "")]
+    assert "B's case" not in data.decode("utf-8-sig")
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "export_ledger"))
+    assert log.actor_id == officer.id and '"status": "all"' in log.detail
+    xlsx, _ = service.ledger(officer, "closed", "xlsx", TODAY)
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    assert sheet.max_row == 3 and sheet["E2"].value == "Added by an officer"
+
+
+def test_the_supervise_command_runs_the_rules(runner):
+    result = runner.invoke(args=["supervise", "--date", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "case(s) opened" in result.output

@@ -1,0 +1,127 @@
+"""Trend rules (trends.rules): the period, the company's days from the rollup, team and shift
+series, per-worker expectations and the weakest topic."""
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizapp.trends.rules import (DayPoint, GroupDone, RollupDay, RosterSpan, Series, TopicFigure, company_days,
+                                   group_series, headcounts, parse_days, period, rank_topics, suggested_topic,
+                                   workdays_between, worker_participation)
+
+MONDAY = date(2026, 11, 23)
+WEEK = period(MONDAY + timedelta(days=6), 7)  # Monday to Sunday; Sunday is the day off
+SIX_DAYS = "123456"
+
+
+def test_days_come_from_the_allowed_periods_or_the_default():
+    assert parse_days("7") == 7 and parse_days(90) == 90
+    assert parse_days(None) == 30 and parse_days("365") == 30 and parse_days("x") == 30
+
+
+def test_the_period_ends_today_oldest_first():
+    days = period(date(2026, 11, 24), 7)
+    assert days[0] == date(2026, 11, 18) and days[-1] == date(2026, 11, 24) and len(days) == 7
+
+
+def test_company_days_without_a_rollup_row_expect_todays_headcount_and_count_none_done():
+    rollup = [RollupDay(MONDAY, True, 10, 8, 30, 40)]
+    points = company_days(WEEK, rollup, current_headcount=12, workdays=SIX_DAYS)
+    assert points[0] == DayPoint(MONDAY, True, 10, 8, 30, 40)
+    assert points[1].headcount == 12 and points[1].done == 0 and points[1].estimated
+    assert not points[6].workday and points[6].participation is None
+    series = Series("co", points)
+    # Non-starters count: 8 done of 10 on Monday, then five workdays of 12 expected and none done.
+    assert series.participation == 8 / (10 + 5 * 12)
+    assert series.average_score == 30 / 40
+    assert series.expected == 70 and series.done == 8 and series.estimated_days == 5
+
+
+def test_quizzes_on_a_day_off_count_for_the_score_but_not_for_participation():
+    rollup = [RollupDay(WEEK[0], True, 10, 5, 10, 25), RollupDay(WEEK[6], False, 10, 4, 20, 20)]
+    series = Series("co", company_days(WEEK, rollup, 10, SIX_DAYS))
+    assert series.participation == 5 / 60
+    assert series.average_score == 30 / 45
+
+
+def test_participation_never_passes_100_percent_when_done_exceeds_a_frozen_headcount():
+    series = Series("co", (DayPoint(MONDAY, True, 3, 5, 0, 0),))
+    assert series.participation == 1.0 and series.days[0].participation == 1.0
+
+
+def test_group_series_use_each_workers_active_dates_and_put_the_weakest_group_first():
+    spans = [RosterSpan("一车间", None, None, 4), RosterSpan("一车间", MONDAY + timedelta(days=3), None, 2),
+             RosterSpan("二车间", None, MONDAY + timedelta(days=1), 2)]
+    done = [GroupDone("一车间", MONDAY, 4, 16, 20), GroupDone("二车间", MONDAY, 1, 5, 5),
+            GroupDone("三车间", MONDAY, 1, 3, 5)]  # a team with quizzes but nobody active now
+    series = {s.name: s for s in group_series(WEEK, spans, done, SIX_DAYS)}
+    first = series["一车间"]
+    assert [d.headcount for d in first.days] == [4, 4, 4, 6, 6, 6, 6]
+    assert first.participation == 4 / (4 * 3 + 6 * 3)
+    assert first.average_score == 16 / 20
+    assert [d.headcount for d in series["二车间"].days][:3] == [2, 2, 0]
+    assert series["二车间"].participation == 1 / 4
+    assert series["三车间"].participation is None  # nobody expected: "–", never 100%
+    ordered = [s.name for s in group_series(WEEK, spans, done, SIX_DAYS)]
+    assert ordered == ["一车间", "二车间", "三车间"]
+
+
+def test_workdays_between_counts_the_workdays_inside_a_workers_active_dates():
+    workdays = [d for d in WEEK if d.isoweekday() != 7]
+    assert workdays_between(workdays, None, None) == 6
+    assert workdays_between(workdays, MONDAY + timedelta(days=2), None) == 4
+    assert workdays_between(workdays, None, MONDAY) == 1
+    assert workdays_between(workdays, MONDAY + timedelta(days=5), MONDAY) == 0
+
+
+def test_a_workers_participation_is_capped_and_undefined_without_expected_days():
+    assert worker_participation(3, 6) == 0.5
+    assert worker_participation(7, 6) == 1.0
+    assert worker_participation(0, 0) is None
+
+
+def test_topics_rank_lowest_share_right_first_and_the_suggestion_needs_enough_answers():
+    figures = [TopicFigure("a", 2, 0), TopicFigure("b", 20, 10), TopicFigure("c", 30, 24), TopicFigure("d", 0, 0)]
+    ranked = rank_topics(figures)
+    assert [f.topic for f in ranked] == ["a", "b", "c"]
+    assert suggested_topic(ranked).topic == "b"
+    assert suggested_topic([TopicFigure("a", 2, 0), TopicFigure("b", 3, 1)]).topic == "a"
+    assert suggested_topic([]) is None
+
+
+def test_topic_ties_go_to_the_topic_with_more_answers():
+    ranked = rank_topics([TopicFigure("a", 10, 5), TopicFigure("b", 20, 10)])
+    assert [f.topic for f in ranked] == ["b", "a"]
+
+
+day_rows = st.tuples(st.booleans(), st.integers(0, 50), st.integers(0, 80), st.integers(0, 5))
+
+
+@given(st.lists(day_rows, min_size=1, max_size=90))
+def test_participation_and_scores_stay_between_0_and_1(rows):
+    points = tuple(DayPoint(MONDAY + timedelta(days=i), workday, head, done, min(right, done * 5), done * 5)
+                   for i, (workday, head, done, right) in enumerate(rows))
+    series = Series("x", points)
+    for value in (series.participation, series.average_score, *series.participation_values, *series.score_values):
+        assert value is None or 0 <= value <= 1
+
+
+optional_day = st.one_of(st.none(), st.dates(min_value=MONDAY - timedelta(days=5), max_value=MONDAY + timedelta(days=12)))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["一车间", "二车间", ""]), optional_day, optional_day, st.integers(1, 30)),
+                max_size=30))
+def test_group_headcounts_match_counting_each_span_on_each_day(rows):
+    spans = [RosterSpan(*row) for row in rows]
+    counts = headcounts(WEEK, spans)
+    for group in {s.group for s in spans}:
+        assert counts[group] == [sum(s.count for s in spans if s.group == group and s.active_on(day)) for day in WEEK]
+
+
+def test_rows_of_one_group_and_day_add_up():
+    spans = [RosterSpan("一车间", None, None, 2), RosterSpan("一车间", None, None, 3)]
+    done = [GroupDone("一车间", MONDAY, 1, 4, 5), GroupDone("一车间", MONDAY, 2, 6, 10)]
+    (series,) = group_series(WEEK, spans, done, SIX_DAYS)
+    assert series.days[0].headcount == 5 and series.days[0].done == 3
+    assert series.days[0].average_score == 10 / 15
