@@ -28,9 +28,9 @@ import town  # noqa: E402  (the synthetic town and the timer the town-scale benc
 def urls(app) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
+    from quizapp.clock import local_today
     from quizapp.extensions import db
     from quizapp.models import Grid
-    from quizapp.clock import local_today
 
     with app.app_context():
         today = local_today()
@@ -46,10 +46,10 @@ def urls(app) -> list[tuple[str, str]]:
 def issue(app) -> str:
     from sqlalchemy import select
 
+    from quizapp.clock import utcnow
     from quizapp.extensions import db
     from quizapp.models import StaffUser
     from quizapp.tokens import service as tokens
-    from quizapp.clock import utcnow
 
     with app.app_context():
         admin = db.session.scalar(select(StaffUser).where(StaffUser.role == "town_admin"))

@@ -36,9 +36,9 @@ def seed(workers: int, done_share: float, history_days: int) -> None:
     """One company with `workers` active workers; returns nothing (ids are fixed: company 1)."""
     from sqlalchemy import insert
 
+    from quizapp.clock import local_today, utcnow
     from quizapp.extensions import db
     from quizapp.models import Attempt, Company, Employee, Grid, Shift, StaffUser
-    from quizapp.clock import local_today, utcnow
 
     rng = random.Random(7)
     grid = Grid(code="g1", name="网格一")

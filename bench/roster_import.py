@@ -84,9 +84,9 @@ def timed(fn):
 
 
 def through_services(app, actor, data: bytes, filename: str) -> dict:
+    from quizapp.clock import local_today, utcnow
     from quizapp.extensions import db
     from quizapp.roster import service as roster
-    from quizapp.clock import local_today, utcnow
 
     with app.app_context():
         actor = db.session.merge(actor)

@@ -141,10 +141,10 @@ def prepare(database_url: str, workers: int) -> None:
 
     from quizapp import create_app
     from quizapp.bank.rules.checker import read_bank
+    from quizapp.bank.service import load_bank
     from quizapp.extensions import db
     from quizapp.models import Company, Employee, Grid
     from quizapp.signin.service import hash_pin
-    from quizapp.bank.service import load_bank
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():

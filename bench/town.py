@@ -15,8 +15,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,9 +42,9 @@ def build(path: Path, days: int, args: argparse.Namespace, attempt_days: int):
     from flask_migrate import upgrade
 
     from quizapp import create_app
-    from quizapp.extensions import db
     from quizapp.clock import local_today
     from quizapp.demo.synth import synthesize
+    from quizapp.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,

@@ -37,9 +37,9 @@ def add_answers() -> int:
     from sqlalchemy import insert, select
 
     from quizapp.bank.rules.checker import read_bank
+    from quizapp.bank.service import load_bank
     from quizapp.extensions import db
     from quizapp.models import Answer, Attempt, Question
-    from quizapp.bank.service import load_bank
 
     load_bank(read_bank(ROOT / "question_bank"))
     questions = db.session.execute(select(Question.id, Question.current_version_id)
@@ -73,9 +73,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
+    from quizapp.clock import local_today
     from quizapp.extensions import db
     from quizapp.models import Company
-    from quizapp.clock import local_today
     from quizapp.rollups.service import rebuild_company_day
 
     with tempfile.TemporaryDirectory(prefix="quizapp-bench-trends-") as folder:

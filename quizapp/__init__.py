@@ -33,8 +33,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from quizapp import database
     database.register(app)
 
-    from quizapp import access  # noqa: F401  (registers the user loader)
-    from quizapp import audiences
+    from quizapp import (
+        access,  # noqa: F401  (registers the user loader)
+        audiences,
+    )
     from quizapp.api.views import bp as api_bp
     from quizapp.quiz.views import bp as quiz_bp
     from quizapp.signin.views import bp as signin_bp

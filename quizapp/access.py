@@ -7,7 +7,7 @@ audience: workers (Employee) use `quiz`; staff accounts (StaffUser) use `console
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 
 import click
 from flask import Flask, current_app
@@ -81,8 +81,8 @@ def bank_load(path: str) -> None:
 @with_appcontext
 def bank_stats(days: int, flagged: bool, as_json: bool) -> None:
     """Item analysis: answers, share right, discrimination, options chosen and flags per question."""
-    from quizapp.clock import local_today
     from quizapp.bank.items import analyse_items
+    from quizapp.clock import local_today
 
     rows = [r for r in analyse_items(local_today(), days) if not flagged or (r.stats and r.stats.flags)]
     data = [{"question": r.slug, "topic": r.topic.slug, "answers": r.stats.answers if r.stats else 0,
@@ -110,8 +110,8 @@ def rollup(day) -> None:
     (cron: shortly after midnight)."""
     from sqlalchemy import select
 
-    from quizapp.models import Company
     from quizapp.clock import local_today, utcnow
+    from quizapp.models import Company
     from quizapp.quiz.service import close_expired
     from quizapp.rollups.service import RecordGone, rebuild_company_day
 
@@ -138,10 +138,10 @@ def rollup(day) -> None:
 def remind(at) -> None:
     """Post each team's not-done count to the company's WeChat Work group shortly before each shift
     (cron: every 5 minutes). Failures are logged and retried; they never stop the other companies."""
-    from quizapp.reminders import service as reminders
     from quizapp.clock import town_zone, utcnow
+    from quizapp.reminders import service as reminders
 
-    now = utcnow() if at is None else at.replace(tzinfo=town_zone()).astimezone(timezone.utc).replace(tzinfo=None)
+    now = utcnow() if at is None else at.replace(tzinfo=town_zone()).astimezone(UTC).replace(tzinfo=None)
     todo, already = reminders.prepare(now)
     db.session.commit()  # due reminders are on record before anything is sent
     sent = 0
@@ -202,9 +202,9 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
     """Create the demo town (SQLite under instance/), then serve it on 127.0.0.1."""
     from flask_migrate import upgrade
 
-    from quizapp.demo import service as demo_service
     from quizapp.bank.service import load_bank
     from quizapp.clock import local_today, utcnow
+    from quizapp.demo import service as demo_service
 
     # The demo is served over plain http on 127.0.0.1, where Secure cookies would never come back.
     os.environ.setdefault("QUIZAPP_SECURE_COOKIES", "0")
@@ -232,9 +232,9 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from quizapp.demo.synth_cli import synth
     from quizapp.digest.cli import digest
     from quizapp.retention.cli import retention
-    from quizapp.demo.synth_cli import synth
 
     for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest):
         app.cli.add_command(command)

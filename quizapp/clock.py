@@ -6,7 +6,7 @@ can name any day they like.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -14,7 +14,7 @@ from flask import current_app
 
 def utcnow() -> datetime:
     """Naive UTC, as the database stores it."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def town_zone() -> ZoneInfo:
@@ -27,4 +27,4 @@ def local_today() -> date:
 
 
 def to_local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(town_zone())
+    return moment.replace(tzinfo=UTC).astimezone(town_zone())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_time
@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         message = _messages().get(error.code, error.description)
         if error.code == 429 and limiter.current_limit is not None:
-            retry = datetime.fromtimestamp(limiter.current_limit.reset_at, timezone.utc)
+            retry = datetime.fromtimestamp(limiter.current_limit.reset_at, UTC)
             message = _("Too many tries from this network. Please try again after %(time)s.",
                         time=format_time(retry, "HH:mm"))
         if _wants_json():

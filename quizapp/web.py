@@ -81,7 +81,6 @@ def init_app(app: Flask) -> None:
     from flask_babel import format_date
 
     from quizapp.clock import local_today, utcnow
-
     from quizapp.signin.forms import LogoutForm
 
     app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, utcnow=utcnow,

@@ -15,8 +15,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from quizapp.bank.rules.checker import read_bank
-from quizapp.extensions import db
 from quizapp.bank.service import load_bank
+from quizapp.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "tests" / "screenshots"

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from quizapp.bank.rules.checker import Bank, parse_file
+from quizapp.bank.service import load_bank
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Grid, StaffUser
 from quizapp.quiz import service as quiz
 from quizapp.signin.service import hash_pin
-from quizapp.bank.service import load_bank
 
 PASSWORD = "correct horse battery"
 PIN = "2468"

@@ -14,9 +14,9 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.validators import robot_webhook
-from quizapp.digest.rules import is_email
 from quizapp.accounts.service import MAX_PASSWORD_LENGTH, ROLE_LABELS, password_problem
+from quizapp.digest.rules import is_email
+from quizapp.validators import robot_webhook
 
 
 def _strip(value):

@@ -21,11 +21,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from quizapp.audit import service as audit
 from quizapp.digest.rules import is_email
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, StaffUser, officer_grids
 from quizapp.models.org import ROLES
-from quizapp.audit import service as audit
 
 ROLE_LABELS = {
     "company_staff": _l("Company outreach staff"),

@@ -9,12 +9,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from quizapp.accounts import service
 from quizapp.accounts.forms import AccountActionForm, AccountCreateForm, AccountEditForm
-from quizapp.routing import Routes
+from quizapp.clock import utcnow
 from quizapp.extensions import db
 from quizapp.models import StaffUser
-from quizapp.accounts import service
-from quizapp.clock import utcnow
+from quizapp.routing import Routes
 
 
 def _int_arg(name: str) -> int | None:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Collection, Mapping, Sequence
 
 from quizapp.comparison.rules import Tally
 

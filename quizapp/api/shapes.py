@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from quizapp.api.rules import DateRange, Paging, ParameterError, figures, month_text
+from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
 from quizapp.comparison.rules import Tally
 from quizapp.models import Company, Grid
-from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
 
 
 def grid(row: Grid) -> dict:

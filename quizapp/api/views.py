@@ -14,13 +14,12 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
 
-from quizapp.api import shapes
+from quizapp.api import service, shapes
 from quizapp.api.openapi import document
 from quizapp.api.rules import PAGING, RANGE, ParameterError, parse_bearer, parse_query, token_digest
-from quizapp.extensions import csrf, db, limiter
-from quizapp.api import service
-from quizapp.tokens import service as tokens
 from quizapp.clock import local_today, utcnow
+from quizapp.extensions import csrf, db, limiter
+from quizapp.tokens import service as tokens
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Read-only, and authenticated by a header a cross-site form cannot send: no CSRF token needed.

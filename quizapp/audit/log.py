@@ -7,19 +7,18 @@ Used by quizapp/admin/audit_log.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
+from quizapp.audit import service as audit
 from quizapp.audit.rules import detail_pairs, detail_text, like_prefix, utc_bounds
+from quizapp.clock import town_zone
+from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
-from quizapp.audit import service as audit
-from quizapp.exports import service as exports
-from quizapp.clock import town_zone
-
 
 # What each known action means, for people; an unknown code is shown as it is.
 ACTION_LABELS = {
@@ -173,7 +172,7 @@ def _entries(rows) -> list[AuditEntry]:
             labels[action] = action_label(action)  # translated once per code, not once per row
         who = display_name if username is not None else (token or "")
         entries.append(AuditEntry(
-            id=row_id, at=at.replace(tzinfo=timezone.utc).astimezone(zone), who=who, username=username,
+            id=row_id, at=at.replace(tzinfo=UTC).astimezone(zone), who=who, username=username,
             token=token, action=action, label=labels[action], detail=detail or "",
             pairs=detail_pairs(detail or "")))
     return entries

@@ -7,7 +7,7 @@ Used by audit.service (the log's queries and its CSV export). No Flask, no SQLAl
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # Quick filters offered on the page, as action-code prefixes. "export" without a dot also takes the
@@ -76,7 +76,7 @@ def utc_bounds(first: date | None, last: date | None, zone: ZoneInfo) -> tuple[d
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def parse_day(text: str | None) -> date | None:

@@ -11,12 +11,12 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.routing import Routes
-from quizapp.audit.rules import ACTION_FAMILIES, parse_day
-from quizapp.extensions import db
 from quizapp.audit import log
-from quizapp.exports import service as exports
+from quizapp.audit.rules import ACTION_FAMILIES, parse_day
 from quizapp.clock import local_today
+from quizapp.exports import service as exports
+from quizapp.extensions import db
+from quizapp.routing import Routes
 
 
 def _int_arg(name: str) -> int | None:

@@ -8,9 +8,9 @@ share done is done ÷ active workers, non-starters count as zero, practice never
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Iterable
 
 from quizapp.rules.metrics import share
 

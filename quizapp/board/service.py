@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from quizapp.board import rules
-from quizapp.quiz.rules.grading import is_workday
+from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
-from quizapp.clock import to_local
+from quizapp.quiz.rules.grading import is_workday
 from quizapp.quiz.service import GRACE_SECONDS
 
 

@@ -6,10 +6,10 @@ workshop TV. The JSON endpoint feeds static/js/board.js, which refreshes the fig
 from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
-from quizapp.routing import Routes
 from quizapp.board import service as board
-from quizapp.posters import qr
 from quizapp.clock import local_today, utcnow
+from quizapp.posters import qr
+from quizapp.routing import Routes
 from quizapp.web import content_lang
 
 POLL_SECONDS = 30

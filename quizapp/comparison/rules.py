@@ -10,10 +10,10 @@ blended into one score.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date, timedelta
-from typing import Callable, Iterable, Mapping, Sequence
+from functools import cached_property
 
 from quizapp.rules import metrics
 

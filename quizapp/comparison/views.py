@@ -6,10 +6,10 @@ well as by level. A company outside the account's grids is 404."""
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp.comparison.rules import MAX_COMPARED, chart_series, parse_company_ids
-from quizapp.routing import Routes
-from quizapp.dashboard import service as dashboard
 from quizapp.clock import local_today
+from quizapp.comparison.rules import MAX_COMPARED, chart_series, parse_company_ids
+from quizapp.dashboard import service as dashboard
+from quizapp.routing import Routes
 
 routes = Routes()
 

@@ -22,9 +22,9 @@ from sqlalchemy import case, exists, func, or_, select
 
 from quizapp.comparison import rules
 from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Span, Standing, Tally
-from quizapp.quiz.rules.grading import is_workday
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser, TownSetting
+from quizapp.quiz.rules.grading import is_workday
 from quizapp.town.service import companies_visible_to, visible_grids
 
 TARGET_KEY = "participation_target"

@@ -6,10 +6,10 @@ JavaScript. Figures come from dashboard.service (aggregates only)."""
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp.comparison.rules import parse_dashboard_query
-from quizapp.routing import Routes
-from quizapp.dashboard import service as dashboard
 from quizapp.clock import local_today
+from quizapp.comparison.rules import parse_dashboard_query
+from quizapp.dashboard import service as dashboard
+from quizapp.routing import Routes
 
 routes = Routes()
 

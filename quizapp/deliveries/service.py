@@ -13,25 +13,24 @@ from __future__ import annotations
 
 import json
 import smtplib
-import socket
 import ssl
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
-from quizapp.reminders.rules import robot_error
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, StaffUser
+from quizapp.reminders.rules import robot_error
 
 
 def public_url(endpoint: str, **values) -> str | None:
@@ -68,7 +67,7 @@ def post_webhook(url: str, body: dict, timeout: float = TIMEOUT_SECONDS) -> str 
     except urllib.error.HTTPError as error:
         with error:
             return robot_error(error.code, b"")
-    except (urllib.error.URLError, socket.timeout, OSError, ValueError) as error:
+    except (TimeoutError, urllib.error.URLError, OSError, ValueError) as error:
         return f"{type(error).__name__}: {getattr(error, 'reason', error)}"
 
 

@@ -10,14 +10,14 @@ nothing left to say.
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from quizapp.routing import Routes
+from quizapp.clock import to_local, utcnow
+from quizapp.deliveries import service
+from quizapp.digest import service as digest
+from quizapp.digest.forms import RetryForm
 from quizapp.digest.rules import key_label, masked_target
 from quizapp.extensions import db
 from quizapp.models import Delivery
-from quizapp.digest.forms import RetryForm
-from quizapp.deliveries import service
-from quizapp.digest import service as digest
-from quizapp.clock import to_local, utcnow
+from quizapp.routing import Routes
 from quizapp.web import safe_next
 
 routes = Routes()

@@ -12,13 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select, text
 
-from quizapp.quiz.rules import grading
-from quizapp.quiz.rules import selection
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, Shift, StaffUser
-from quizapp.signin.service import hash_pin
+from quizapp.quiz.rules import grading, selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool
 from quizapp.rollups.service import rebuild_company_day
+from quizapp.signin.service import hash_pin
 
 DEMO_PASSWORD = "demo-2026"
 DEMO_PIN = "2580"

@@ -13,16 +13,16 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Callable
 
 from sqlalchemy import func, select
 
-from quizapp.quiz.rules.grading import is_workday
-from quizapp.quiz.rules.selection import common_count
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser
+from quizapp.quiz.rules.grading import is_workday
+from quizapp.quiz.rules.selection import common_count
 
 CHUNK = 10_000  # rows per INSERT batch
 BATCH = 100  # companies generated and written at a time

@@ -23,8 +23,8 @@ from quizapp.extensions import db
 def digest(day) -> None:
     """Send each active officer (and town admin) the day's numbers for their grids. A re-run the
     same day sends only what has not gone out yet; failures are logged, kept and retried."""
-    from quizapp.digest import service
     from quizapp.clock import local_today, utcnow
+    from quizapp.digest import service
 
     target = day.date() if day else local_today()
     now = utcnow()

@@ -13,9 +13,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from quizapp.digest.rules import MAX_EMAIL, is_email
+
 # The reminders' webhook rule, shared rather than written twice.
 from quizapp.validators import robot_webhook
-from quizapp.digest.rules import MAX_EMAIL, is_email
 
 
 def _strip(value):

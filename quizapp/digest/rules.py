@@ -11,10 +11,10 @@ GridDay holds counts, sums and company names, never a worker.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 from quizapp.rules import metrics

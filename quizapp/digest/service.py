@@ -23,18 +23,18 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from quizapp.digest import rules
 from quizapp.audit.rules import utc_bounds
-from quizapp.incidents.rules import month_start
-from quizapp.rules.metrics import percent
-from quizapp.organisation.rules import name_list
-from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
-from quizapp.extensions import db
-from quizapp.models import Company, Delivery, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.clock import to_local, town_zone
 from quizapp.dashboard import service as dashboard
 from quizapp.deliveries import service as deliveries
-from quizapp.clock import to_local, town_zone
 from quizapp.deliveries.service import BACKOFF_SECONDS, TRIES, SmtpSettings
+from quizapp.digest import rules
+from quizapp.extensions import db
+from quizapp.incidents.rules import month_start
+from quizapp.models import Company, Delivery, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.organisation.rules import name_list
+from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
+from quizapp.rules.metrics import percent
 from quizapp.town.service import companies_visible_to
 
 KIND, TEST_KIND = "digest", "digest-test"

@@ -10,12 +10,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from quizapp.clock import local_today, utcnow
+from quizapp.digest import service
+from quizapp.digest.forms import DigestAddressForm, SendTestForm
 from quizapp.digest.rules import key_label, masked_target
 from quizapp.extensions import db
-from quizapp.digest.forms import DigestAddressForm, SendTestForm
 from quizapp.routing import Routes
-from quizapp.digest import service
-from quizapp.clock import local_today, utcnow
 
 routes = Routes()
 

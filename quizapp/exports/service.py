@@ -21,14 +21,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, or_, select
 
-from quizapp.quiz.rules.grading import is_workday
-from quizapp.trends.rules import period, workdays_between, worker_participation
-from quizapp.rules.metrics import share
+from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
-from quizapp.audit import service as audit
-from quizapp.trends import service as trends
+from quizapp.quiz.rules.grading import is_workday
+from quizapp.rules.metrics import share
 from quizapp.rules.spreadsheets import looks_like_formula
+from quizapp.trends import service as trends
+from quizapp.trends.rules import period, workdays_between, worker_participation
 
 REPORTS = ("by-day", "by-worker", "by-team")
 FORMATS = ("csv", "xlsx")

@@ -6,12 +6,12 @@ from io import BytesIO
 from flask import render_template, request, send_file
 from flask_login import current_user
 
-from quizapp.signin.forms import LogoutForm
-from quizapp.routing import Routes
-from quizapp.trends.rules import PERIODS, parse_days
-from quizapp.extensions import db
-from quizapp.exports import service as reports
 from quizapp.clock import local_today
+from quizapp.exports import service as reports
+from quizapp.extensions import db
+from quizapp.routing import Routes
+from quizapp.signin.forms import LogoutForm
+from quizapp.trends.rules import PERIODS, parse_days
 
 FORMAT = '<any(csv, xlsx):fmt>'
 

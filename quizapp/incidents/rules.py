@@ -12,10 +12,10 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
 
 from quizapp.rules.spreadsheets import decode_text, looks_like_formula
 

@@ -18,12 +18,12 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, or_, select, true
 
-from quizapp.incidents import rules
-from quizapp.incidents.rules import OTHER, ImportScope, ParsedIncidents, Problem, Record
-from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser, Topic
 from quizapp.audit import service as audit
 from quizapp.exports import service as exports
+from quizapp.extensions import db
+from quizapp.incidents import rules
+from quizapp.incidents.rules import OTHER, ImportScope, ParsedIncidents, Problem, Record
+from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser, Topic
 from quizapp.town import service as overview
 from quizapp.town.service import companies_visible_to
 

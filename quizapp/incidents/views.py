@@ -11,13 +11,13 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.incidents.rules import month_start, parse_month, template_csv
-from quizapp.extensions import db
-from quizapp.incidents.forms import DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
-from quizapp.routing import Routes
-from quizapp.exports import service as exports
-from quizapp.incidents import service
 from quizapp.clock import local_today
+from quizapp.exports import service as exports
+from quizapp.extensions import db
+from quizapp.incidents import service
+from quizapp.incidents.forms import DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
+from quizapp.incidents.rules import month_start, parse_month, template_csv
+from quizapp.routing import Routes
 from quizapp.web import content_lang
 
 FORMAT = "<any(csv, xlsx):fmt>"

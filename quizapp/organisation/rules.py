@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 # Lower case only: the code is part of a URL, and the incident import matches codes case-blind.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"

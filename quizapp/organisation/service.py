@@ -25,10 +25,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from quizapp.organisation import rules
+from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
-from quizapp.audit import service as audit
+from quizapp.organisation import rules
 from quizapp.rollups.service import active_on
 
 PAGE_SIZE = 50

@@ -8,14 +8,14 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.organisation.forms import ActiveForm, CompanyForm, GridForm, NewCompanyForm
-from quizapp.routing import Routes
-from quizapp.organisation.rules import parse_company_query
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.organisation import service as organisation
-from quizapp.posters import qr
-from quizapp.clock import local_today
+from quizapp.organisation.forms import ActiveForm, CompanyForm, GridForm, NewCompanyForm
+from quizapp.organisation.rules import parse_company_query
 from quizapp.organisation.service import Refused
+from quizapp.posters import qr
+from quizapp.routing import Routes
 
 
 def _refused(form, refused: Refused) -> None:

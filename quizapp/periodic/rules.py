@@ -11,14 +11,14 @@ weekly report counts the month or months its days fall in. No Flask and no datab
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable
 
-from quizapp.rules import metrics
-from quizapp.incidents.rules import add_months
 from quizapp.comparison.rules import Span, Tally, change
+from quizapp.incidents.rules import add_months
+from quizapp.rules import metrics
 
 KINDS = ("week", "month")
 EARLIEST = date(2000, 1, 1)  # nothing older is asked for; keeps date arithmetic in range

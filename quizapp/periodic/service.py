@@ -20,15 +20,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
-from quizapp.periodic import rules
-from quizapp.comparison.rules import change
-from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
-from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.audit import service as audit
+from quizapp.comparison.rules import change
 from quizapp.dashboard import service as dashboard
 from quizapp.exports import service as exports
+from quizapp.extensions import db
 from quizapp.incidents.service import fraud_types
+from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.periodic import rules
+from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
 from quizapp.town.service import visible_grids
 
 TOWN = "town"

@@ -11,12 +11,12 @@ from io import BytesIO
 from flask import abort, render_template, request, send_file
 from flask_login import current_user
 
-from quizapp.periodic.rules import chosen
-from quizapp.extensions import db
-from quizapp.routing import Routes
-from quizapp.exports import service as exports
-from quizapp.periodic import service
 from quizapp.clock import local_today
+from quizapp.exports import service as exports
+from quizapp.extensions import db
+from quizapp.periodic import service
+from quizapp.periodic.rules import chosen
+from quizapp.routing import Routes
 from quizapp.web import content_lang
 
 PERIOD = "<any(week, month):period>"

@@ -7,10 +7,10 @@ import io
 from flask import abort, render_template, request, send_file
 from flask_login import current_user
 
-from quizapp.routing import Routes
 from quizapp.board import service as board
-from quizapp.posters import qr
 from quizapp.clock import local_today
+from quizapp.posters import qr
+from quizapp.routing import Routes
 
 
 def _team_or_404() -> str | None:

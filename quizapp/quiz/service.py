@@ -17,10 +17,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from quizapp.quiz.rules import grading
-from quizapp.quiz.rules import selection
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic
+from quizapp.quiz.rules import grading, selection
 from quizapp.rollups import service as rollups
 
 QUIZ_SECONDS = 300

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.access import guard_worker
-from quizapp.signin.forms import LogoutForm
-from quizapp.extensions import db, limiter
-from quizapp.quiz.forms import StartForm
-from quizapp.quiz import service as quiz
 from quizapp.clock import local_today, utcnow
+from quizapp.extensions import db, limiter
+from quizapp.quiz import service as quiz
+from quizapp.quiz.forms import StartForm
+from quizapp.signin.forms import LogoutForm
 
 bp = Blueprint("quiz", __name__)
 bp.before_request(guard_worker())

@@ -11,24 +11,25 @@ failure never stops the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from quizapp.reminders import rules
-from quizapp.extensions import db
-from quizapp.models import Company, Delivery
-from quizapp.deliveries import service as deliveries
 from quizapp.board.service import cells, shift_times
 from quizapp.clock import to_local
+from quizapp.deliveries import service as deliveries
+
 # The transport and the retry loop are shared with the digest (deliveries.service); `post` and the
 # constants stay importable from here, as before.
 from quizapp.deliveries.service import BACKOFF_SECONDS, TIMEOUT_SECONDS, TRIES  # noqa: F401
 from quizapp.deliveries.service import post_webhook as post
+from quizapp.extensions import db
+from quizapp.models import Company, Delivery
+from quizapp.reminders import rules
 
 KIND, CHANNEL = "reminder", "webhook"
 

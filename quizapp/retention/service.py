@@ -15,11 +15,12 @@ from datetime import date, datetime, time
 
 from sqlalchemy import delete, exists, select
 
-from quizapp.retention.rules import cutoff as cutoff_for
+from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
-from quizapp.audit import service as audit
+from quizapp.retention.rules import cutoff as cutoff_for
 from quizapp.rollups.service import KEPT_FROM_KEY as SETTING_KEY
+
 BATCH = 2000  # attempts per statement: keeps each DELETE's IN list and lock time small
 
 

@@ -6,16 +6,15 @@ Used by quiz.service (a finished official attempt adds itself, in the same trans
 
 from __future__ import annotations
 
-from functools import cache
-
 from datetime import date
+from functools import cache
 
 from sqlalchemy import bindparam, delete, func, or_, select
 
 from quizapp.database import upsert
-from quizapp.quiz.rules.grading import is_workday
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
+from quizapp.quiz.rules.grading import is_workday
 
 # Written by retention.service: the first local date whose raw record is still complete.
 KEPT_FROM_KEY = "retention_cutoff"

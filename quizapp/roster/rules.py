@@ -15,10 +15,11 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Collection, Iterable, Iterator
+
 from quizapp.rules.spreadsheets import decode_text, looks_like_formula
 
 MAX_BYTES = 10 * 1024 * 1024

@@ -14,10 +14,10 @@ from datetime import date, datetime
 
 from sqlalchemy import func, insert, select, update
 
-from quizapp.roster import rules as roster
-from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.extensions import db
 from quizapp.models import Employee, RosterImport, Shift, StaffUser
+from quizapp.roster import rules as roster
+from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 
 PAGE_SIZE = 100
 

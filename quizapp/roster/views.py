@@ -11,12 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from quizapp.clock import local_today, utcnow
+from quizapp.extensions import db
+from quizapp.roster import rules, service
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
 from quizapp.routing import Routes
-from quizapp.roster import rules
-from quizapp.extensions import db
-from quizapp.roster import service
-from quizapp.clock import local_today, utcnow
 
 FIELDS = {"employee_no": _l("Employee number"), "name": _l("Name"), "team": _l("Team / department"),
           "shift": _l("Shift"), "active_from": _l("Start date"), "active": _l("Active")}

@@ -8,8 +8,8 @@ paper. This module only computes coordinates and labels; the template writes the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 
 def percent(value: float) -> str:

@@ -15,9 +15,9 @@ from datetime import date, time
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select, update
 
+from quizapp.board.service import company_of
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Shift, StaffUser
-from quizapp.board.service import company_of
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.settings.forms import SettingsForm
-from quizapp.routing import Routes
-from quizapp.extensions import db
-from quizapp.settings import service as company_settings
 from quizapp.clock import local_today
+from quizapp.extensions import db
+from quizapp.routing import Routes
+from quizapp.settings import service as company_settings
+from quizapp.settings.forms import SettingsForm
 
 routes = Routes()
 

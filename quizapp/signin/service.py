@@ -8,9 +8,9 @@ sits in the view and is far above what a factory behind one NAT address reaches 
 from __future__ import annotations
 
 import re
-from functools import cache
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from quizapp.access import home_for, is_worker
-from quizapp.signin.forms import EmployeeNoForm, FirstTimeForm, LogoutForm, PinForm, StaffLoginForm
+from quizapp.clock import to_local, utcnow
 from quizapp.extensions import db, limiter
 from quizapp.signin import service as accounts
-from quizapp.clock import to_local, utcnow
+from quizapp.signin.forms import EmployeeNoForm, FirstTimeForm, LogoutForm, PinForm, StaffLoginForm
 from quizapp.web import safe_next
 
 bp = Blueprint("auth", __name__)

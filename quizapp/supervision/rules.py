@@ -8,12 +8,12 @@ No Flask and no database here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
-from typing import Iterable, Mapping
 
-from quizapp.rules import metrics
 from quizapp.incidents.rules import add_months, month_start
+from quizapp.rules import metrics
 
 PARTICIPATION, KNOWLEDGE, INCIDENTS, MANUAL = "participation", "knowledge", "incidents", "manual"
 RULES = (PARTICIPATION, KNOWLEDGE, INCIDENTS)

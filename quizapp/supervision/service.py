@@ -19,13 +19,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from quizapp.supervision import rules
-from quizapp.rules.metrics import percent
-from quizapp.supervision.rules import Day, Flag, Rules
-from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
 from quizapp.audit import service as audit
 from quizapp.exports import service as exports
+from quizapp.extensions import db
+from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
+from quizapp.rules.metrics import percent
+from quizapp.supervision import rules
+from quizapp.supervision.rules import Day, Flag, Rules
 from quizapp.town.service import companies_visible_to
 
 SETTING_KEY = "supervision_rules"

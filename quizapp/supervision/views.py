@@ -11,14 +11,14 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.supervision.rules import FOLLOW_UP_KINDS
-from quizapp.extensions import db
-from quizapp.supervision.forms import CheckForm, CloseCaseForm, FollowUpForm, ManualCaseForm, RulesForm
-from quizapp.routing import Routes
-from quizapp.exports import service as exports
-from quizapp.incidents import service as scope
-from quizapp.supervision import service
 from quizapp.clock import local_today
+from quizapp.exports import service as exports
+from quizapp.extensions import db
+from quizapp.incidents import service as scope
+from quizapp.routing import Routes
+from quizapp.supervision import service
+from quizapp.supervision.forms import CheckForm, CloseCaseForm, FollowUpForm, ManualCaseForm, RulesForm
+from quizapp.supervision.rules import FOLLOW_UP_KINDS
 
 FORMAT = "<any(csv, xlsx):fmt>"
 STATUSES = ("open", "closed")

@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from quizapp.api.rules import TOKEN_BYTES, token_digest, token_hint
+from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import ApiToken, StaffUser
-from quizapp.audit import service as audit
 
 
 def list_tokens() -> list[ApiToken]:

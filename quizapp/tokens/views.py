@@ -10,11 +10,11 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.tokens.forms import IssueTokenForm, RevokeTokenForm
-from quizapp.routing import Routes
-from quizapp.extensions import db
-from quizapp.tokens import service
 from quizapp.clock import utcnow
+from quizapp.extensions import db
+from quizapp.routing import Routes
+from quizapp.tokens import service
+from quizapp.tokens.forms import IssueTokenForm, RevokeTokenForm
 
 routes = Routes()
 

@@ -12,11 +12,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from quizapp.rules import metrics
-from quizapp.quiz.rules.grading import is_workday
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Grid, StaffUser, officer_grids
+from quizapp.quiz.rules.grading import is_workday
 from quizapp.rollups.service import active_on
+from quizapp.rules import metrics
 
 
 def companies_visible_to(user: StaffUser):

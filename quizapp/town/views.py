@@ -5,12 +5,11 @@ Aggregates only; the figures come from dashboard.service."""
 from flask import render_template
 from flask_login import current_user
 
+from quizapp.clock import local_today
+from quizapp.dashboard import service as dashboard
+from quizapp.routing import Routes
 from quizapp.signin.forms import LogoutForm
 from quizapp.town import service as overview
-
-from quizapp.routing import Routes
-from quizapp.dashboard import service as dashboard
-from quizapp.clock import local_today
 
 routes = Routes()
 

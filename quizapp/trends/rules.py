@@ -9,12 +9,12 @@ score is right answers ÷ questions of finished official quizzes.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable
 
-from quizapp.rules import metrics
 from quizapp.quiz.rules.grading import is_workday
+from quizapp.rules import metrics
 
 PERIODS = (7, 30, 90)
 DEFAULT_DAYS = 30

@@ -13,13 +13,25 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
-from quizapp.quiz.rules import grading
-from quizapp.rules.metrics import share
-from quizapp.trends.rules import (MIN_TOPIC_ANSWERS, DayPoint, GroupDone, RollupDay, RosterSpan, Series, TopicFigure,
-                                   company_days, group_series, period, rank_topics, suggested_topic)
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, StaffUser, Topic
+from quizapp.quiz.rules import grading
 from quizapp.rollups.service import active_headcount_query, topic_answers
+from quizapp.rules.metrics import share
+from quizapp.trends.rules import (
+    MIN_TOPIC_ANSWERS,
+    DayPoint,
+    GroupDone,
+    RollupDay,
+    RosterSpan,
+    Series,
+    TopicFigure,
+    company_days,
+    group_series,
+    period,
+    rank_topics,
+    suggested_topic,
+)
 
 GROUPS = ("team", "shift")
 HISTORY_DAYS = 90

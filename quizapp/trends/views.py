@@ -4,12 +4,12 @@ shift, the weakest topics) and one worker's history. Its routes are attached to 
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp.signin.forms import LogoutForm
+from quizapp.clock import local_today
 from quizapp.routing import Routes
 from quizapp.rules import charts
-from quizapp.trends.rules import PERIODS, parse_days
+from quizapp.signin.forms import LogoutForm
 from quizapp.trends import service as trend_figures
-from quizapp.clock import local_today
+from quizapp.trends.rules import PERIODS, parse_days
 
 routes = Routes()
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from quizapp.clock import utcnow
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Company, Grid, StaffUser
-from quizapp.clock import utcnow
 from tests.factories import make_staff
 from tests.pages import read, sign_in_staff, sign_in_staff_in_english
 

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from quizapp.accounts import service as staff_admin
+from quizapp.accounts.service import AccountError, AccountFilter, AccountInput
 from quizapp.extensions import db
 from quizapp.models import AuditLog
 from quizapp.signin import service as accounts
-from quizapp.accounts import service as staff_admin
-from quizapp.accounts.service import AccountError, AccountFilter, AccountInput
 from tests.factories import make_company, make_grid, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")

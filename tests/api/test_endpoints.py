@@ -11,10 +11,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_spec
 from sqlalchemy import select
 
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Grid, Incident, StaffUser
 from quizapp.tokens import service as tokens
-from quizapp.clock import local_today, utcnow
 from tests.pages import sign_in_staff
 
 WORKERS = ("王小明", "李小红", "张新来", "A001", "B001", "A002")

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from quizapp.api import service as api
 from quizapp.api.rules import DateRange, Paging
 from quizapp.comparison.rules import Tally, trailing
+from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser
-from quizapp.api import service as api
-from quizapp.dashboard import service as dashboard
 from tests.factories import make_company, make_employee
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -3,10 +3,10 @@ against company B's attempt. A new endpoint fails this test until its blueprint 
 
 import pytest
 
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Company, Employee, Incident, RosterImport, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
-from quizapp.clock import local_today, utcnow
 from tests.pages import sign_in_staff, sign_in_worker
 
 ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin"]

@@ -16,10 +16,10 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
-from quizapp.clock import local_today, utcnow
 from tests.factories import make_employee
 from tests.pages import sign_in_staff
 

@@ -80,9 +80,9 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
 def test_rollup_closes_expired_attempts_and_rebuilds_the_day(app, runner, town):
     from datetime import timedelta
 
+    from quizapp.clock import local_today, utcnow
     from quizapp.models import Attempt, CompanyDay
     from quizapp.quiz import service as quiz
-    from quizapp.clock import local_today, utcnow
 
     with app.app_context():
         attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official", local_today(),

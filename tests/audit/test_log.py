@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select, text
 
+from quizapp.audit import log as audit_log
+from quizapp.audit import service as audit
+from quizapp.audit.log import AuditFilter
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
-from quizapp.audit import service as audit
-from quizapp.audit import log as audit_log
-from quizapp.audit.log import AuditFilter
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import insert, select
 
+from quizapp.audit import log as audit_log
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
-from quizapp.audit import log as audit_log
 from tests.pages import read, sign_in_staff, sign_in_staff_in_english
 
 

@@ -1,13 +1,12 @@
 """Loading the bank: idempotent, versioned, retiring instead of deleting."""
 
 import pytest
-
 from sqlalchemy import func, select
 
 from quizapp.bank.rules.checker import Bank, parse_file
+from quizapp.bank.service import load_bank
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionVersion
-from quizapp.bank.service import load_bank
 from tests.factories import bank_text, small_bank
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -3,10 +3,10 @@
 import json
 from datetime import timedelta
 
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Employee
 from quizapp.quiz import service as quiz
-from quizapp.clock import local_today, utcnow
 from tests.factories import make_employee
 from tests.pages import sign_in_staff
 

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from quizapp.board import views as board_views
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Shift
-from quizapp.clock import local_today, utcnow
 from tests.browser import shot, sign_in_staff
 from tests.factories import make_employee
 

@@ -6,9 +6,9 @@ from datetime import time, timedelta
 
 import pytest
 
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift
-from quizapp.clock import local_today, utcnow
 from tests.factories import make_employee
 from tests.pages import sign_in_staff
 

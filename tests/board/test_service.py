@@ -6,12 +6,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from quizapp.board import service as board
 from quizapp.board.rules import IN_PROGRESS, NOT_STARTED, Tally
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
-from quizapp.board import service as board
-from quizapp.settings import service as company_settings
 from quizapp.posters import qr
+from quizapp.settings import service as company_settings
 from quizapp.settings.service import SettingsChange, ShiftRow
 from tests.factories import make_employee
 

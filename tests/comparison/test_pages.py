@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Grid
-from quizapp.clock import local_today
 from tests.factories import make_company, make_staff
 from tests.pages import read, sign_in_staff_in_english
 

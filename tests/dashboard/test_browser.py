@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Employee, Grid, Incident
-from quizapp.clock import local_today
 from tests.browser import shot, sign_in_staff
 from tests.factories import make_company
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, TownSetting
-from quizapp.clock import local_today, utcnow
 from quizapp.rollups.service import rebuild_company_day
 from tests.factories import make_company, make_employee, make_staff
 from tests.pages import read, sign_in_staff_in_english

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.comparison.rules import DashboardQuery
+from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser, TownSetting
-from quizapp.dashboard import service as dashboard
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
 from tests.factories import make_staff

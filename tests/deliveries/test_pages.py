@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Delivery, StaffUser
-from quizapp.clock import local_today
-from tests.receivers import Receiver
 from tests.pages import read, sign_in_staff
+from tests.receivers import Receiver
 
 SECRET_KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 

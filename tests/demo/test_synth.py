@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from quizapp.extensions import db
-from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, StaffUser
 from quizapp.dashboard import service as dashboard
-from quizapp.rollups.service import active_headcount_query
 from quizapp.demo.synth import TownNotEmpty, company_sizes, synthesize
 from quizapp.demo.synth_cli import synth
+from quizapp.extensions import db
+from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, StaffUser
+from quizapp.rollups.service import active_headcount_query
 
 TODAY = date(2026, 11, 24)
 

@@ -5,13 +5,12 @@ deliveries; another grid's officer never hears about company A; CSRF on the test
 import pytest
 from sqlalchemy import select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Delivery, Grid, StaffUser, SupervisionCase
-from quizapp.clock import local_today
 from tests.factories import make_staff
-from tests.receivers import Mailbox
-from tests.receivers import Receiver
 from tests.pages import read, sign_in_staff
+from tests.receivers import Mailbox, Receiver
 
 WORKERS = ("王小明", "李小红", "张新来", "A001", "A002", "B001")
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.digest import rules
 from quizapp.audit.rules import utc_bounds
+from quizapp.digest import rules
 from quizapp.incidents.rules import month_start
-from quizapp.rules.metrics import percent
 from quizapp.organisation.rules import name_list
+from quizapp.rules.metrics import percent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, Delivery, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.deliveries import service as deliveries
 from quizapp.digest import service
+from quizapp.extensions import db
+from quizapp.models import Company, CompanyDay, Delivery, Grid, Incident, StaffUser, SupervisionCase
 from tests.factories import make_staff
 from tests.receivers import Mailbox, free_port
 

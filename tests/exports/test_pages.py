@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Employee
-from quizapp.clock import local_today
 from tests.factories import take_quiz
 from tests.pages import sign_in_staff
 

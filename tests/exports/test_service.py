@@ -8,11 +8,10 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from quizapp.extensions import db
 from quizapp.exports import service as exports
 from quizapp.exports.service import Column, Report, neutralise, to_csv, to_xlsx
-from tests.factories import make_employee
-from tests.factories import take_quiz
+from quizapp.extensions import db
+from tests.factories import make_employee, take_quiz
 from tests.trends.test_service import TODAY, floor, staff  # noqa: F401  (floor is a fixture)
 
 pytestmark = pytest.mark.usefixtures("ctx")

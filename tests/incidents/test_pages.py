@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident
-from quizapp.clock import local_today
 from tests.factories import make_staff
 from tests.pages import sign_in_staff
 

@@ -10,9 +10,9 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Company, CompanyDay, Grid, Incident, StaffUser
 from quizapp.incidents import service
 from quizapp.incidents.service import Filter, IncidentError, IncidentInput
+from quizapp.models import AuditLog, Company, CompanyDay, Grid, Incident, StaffUser
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, insert, select
 
-from quizapp.organisation.rules import CompanyQuery, company_code_problem
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Company, Employee, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.organisation import service
+from quizapp.organisation.rules import CompanyQuery, company_code_problem
+from quizapp.organisation.service import CompanyInput, Refused
 from quizapp.signin import service as accounts
 from quizapp.supervision import service as supervision
-from quizapp.organisation import service
-from quizapp.organisation.service import CompanyInput, Refused
 from tests.factories import make_company, make_employee, make_grid, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from quizapp.periodic.rules import last_complete
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Employee, FollowUp, Grid, Incident, StaffUser, SupervisionCase
-from quizapp.clock import local_today
+from quizapp.periodic.rules import last_complete
 from tests.browser import shot, sign_in_staff
 from tests.factories import make_company
 

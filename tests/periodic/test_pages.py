@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from quizapp.periodic.rules import last_complete
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident
-from quizapp.clock import local_today
+from quizapp.periodic.rules import last_complete
 from tests.factories import make_staff
 from tests.pages import read, sign_in_staff
 

@@ -10,8 +10,21 @@ from hypothesis import strategies as st
 
 from quizapp.comparison.rules import Tally
 from quizapp.periodic.rules import (
-    Activity, Behaviour, CaseDates, IncidentRecord, Line, Period, chosen, combine, containing, filename,
-    last_complete, lowest_first, summarise_incidents, supervision_activity, top_and_bottom,
+    Activity,
+    Behaviour,
+    CaseDates,
+    IncidentRecord,
+    Line,
+    Period,
+    chosen,
+    combine,
+    containing,
+    filename,
+    last_complete,
+    lowest_first,
+    summarise_incidents,
+    supervision_activity,
+    top_and_bottom,
 )
 
 TODAY = date(2026, 11, 25)  # a Wednesday

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from quizapp.periodic.rules import chosen, containing
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Company, CompanyDay, Employee, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.periodic import service as periodic
+from quizapp.periodic.rules import chosen, containing
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
 from tests.factories import make_company, make_staff

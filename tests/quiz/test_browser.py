@@ -83,10 +83,10 @@ def test_the_quiz_works_with_javascript_off(browser, live_server, real_town):
 def test_a_scene_renders_as_chat_bubbles(phone, live_server, real_town, app):
     """A scenario question shows the scam as the worker meets it: the caller's lines on the left,
     the worker's own on the right, never wider than the screen."""
+    from quizapp.clock import local_today, utcnow
     from quizapp.extensions import db
     from quizapp.models import Answer, Employee, Question
     from quizapp.quiz import service as quiz
-    from quizapp.clock import local_today, utcnow
 
     with app.app_context():
         attempt = quiz.start_attempt(db.session.get(Employee, real_town.worker_a), "official", local_today(),

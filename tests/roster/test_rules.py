@@ -11,8 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from quizapp.roster.rules import (MAX_BYTES, Current, RosterFileError, mentioned_numbers, parse_date,
-                                   parse_roster, plan_import, template_csv, template_xlsx)
+from quizapp.roster.rules import (
+    MAX_BYTES,
+    Current,
+    RosterFileError,
+    mentioned_numbers,
+    parse_date,
+    parse_roster,
+    plan_import,
+    template_csv,
+    template_xlsx,
+)
 
 HEADER = "工号,姓名,班组,班次\n"
 
@@ -107,7 +116,7 @@ def test_missing_columns_name_the_missing_and_the_found():
     error = refused("r.csv", "工号,姓名,电话\nA1,甲,1\n".encode())
     assert error.reason == "missing_columns"
     assert error.details == {"missing": ["班组", "班次"], "found": ["工号", "姓名", "电话"]}
-    error = refused("r.csv", "id,who\n1,2\n".encode())
+    error = refused("r.csv", b"id,who\n1,2\n")
     assert error.details["missing"] == ["工号", "姓名", "班组", "班次"] and error.details["found"] == ["id", "who"]
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
-from quizapp.signin import service as accounts
 from quizapp.roster import service
+from quizapp.signin import service as accounts
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.usefixtures("ctx")

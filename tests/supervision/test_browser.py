@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from quizapp.supervision.rules import last_workdays
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay
-from quizapp.clock import local_today
+from quizapp.supervision.rules import last_workdays
 from tests.browser import shot, sign_in_staff
 
 pytestmark = pytest.mark.e2e

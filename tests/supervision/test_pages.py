@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from quizapp.supervision.rules import last_workdays
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, FollowUp, Grid, StaffUser, SupervisionCase, TownSetting
-from quizapp.clock import local_today
+from quizapp.supervision.rules import last_workdays
 from tests.factories import make_staff
 from tests.pages import sign_in_staff
 

@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from quizapp.supervision.rules import Rules
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident, StaffUser, SupervisionCase, TownSetting
 from quizapp.supervision import service
+from quizapp.supervision.rules import Rules
 from quizapp.supervision.service import CaseError
 from tests.factories import make_staff
 

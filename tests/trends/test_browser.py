@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Company, Employee
-from quizapp.clock import local_today
 from tests.browser import shot, sign_in_staff
-from tests.factories import make_employee
-from tests.factories import take_quiz
+from tests.factories import make_employee, take_quiz
 
 pytestmark = pytest.mark.e2e
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Employee
-from quizapp.clock import local_today
 from tests.factories import take_quiz
 from tests.pages import read, sign_in_staff
 

@@ -6,9 +6,23 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.trends.rules import (DayPoint, GroupDone, RollupDay, RosterSpan, Series, TopicFigure, company_days,
-                                   group_series, headcounts, parse_days, period, rank_topics, suggested_topic,
-                                   workdays_between, worker_participation)
+from quizapp.trends.rules import (
+    DayPoint,
+    GroupDone,
+    RollupDay,
+    RosterSpan,
+    Series,
+    TopicFigure,
+    company_days,
+    group_series,
+    headcounts,
+    parse_days,
+    period,
+    rank_topics,
+    suggested_topic,
+    workdays_between,
+    worker_participation,
+)
 
 MONDAY = date(2026, 11, 23)
 WEEK = period(MONDAY + timedelta(days=6), 7)  # Monday to Sunday; Sunday is the day off

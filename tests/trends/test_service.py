@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, CompanyTopicDay, Employee, Question, StaffUser, Topic
-from quizapp.trends import service as trends
 from quizapp.rollups.service import rebuild_company_day
+from quizapp.trends import service as trends
 from tests.factories import make_employee, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 MIN_ANSWERS = 30
 EVERYONE_RIGHT, EVERYONE_WRONG = 0.95, 0.15

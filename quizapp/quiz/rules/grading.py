@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Iterable
 
 
 def is_correct(answer: Iterable[int], chosen: Iterable[int]) -> bool:

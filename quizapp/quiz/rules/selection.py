@@ -18,9 +18,9 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Sequence
 
 # Days until a question in box b comes back. Box 1 = just missed; box 5 = known.
 INTERVALS = {1: 1, 2: 3, 3: 7, 4: 14, 5: 30}
