@@ -1,3 +1,7 @@
+"""Alembic's environment for `flask db` and the app's own upgrade: runs the migrations in
+versions/ against the app's database (Flask-Migrate's template, logging kept).
+"""
+
 import logging
 from logging.config import fileConfig
 
