@@ -8,7 +8,7 @@ from quizapp.extensions import db
 from quizapp.models import Employee
 from quizapp.quiz import service as quiz
 from tests.factories import make_employee
-from tests.pages import sign_in_staff
+from tests.pages import sign_in_staff, texts
 
 
 def take_quizzes(app, town, workers=40):
@@ -31,9 +31,19 @@ def take_quizzes(app, town, workers=40):
 def test_the_admin_sees_how_each_question_performs(app, client, town):
     take_quizzes(app, town)
     sign_in_staff(client, "admin")
+    client.set_cookie("lang", "en")
     page = client.get("/admin/bank").get_data(as_text=True)
-    assert "alpha-001" in page and "50%" in page  # half the workers right on the common questions
+    # Each question's answers and share right: the common questions (all 40 workers answer them)
+    # are half right; every question of the bank has a row.
+    rows = {texts(row, "summary")[0]: texts(row, "td", class_="num")[:2]
+            for row in page.split("<tr")[1:] if "<summary>" in row}
+    common = {slug: share for slug, (answers, share) in rows.items() if answers == "40"}
+    assert len(rows) == 24 and common and set(common.values()) == {"50%"}
+    # Always the same wrong option: the other wrong options are dead, flagged once 30 have answered.
     flagged = client.get("/admin/bank?flagged=1").get_data(as_text=True)
+    shown = {texts(row, "summary")[0]: texts(row, "span", class_="flag")
+             for row in flagged.split("<tr")[1:] if "<summary>" in row}
+    assert set(shown) == set(common) and all("a wrong option nobody picks" in flags for flags in shown.values())
     assert "工人" not in page and "X001" not in page  # aggregates only
 
 

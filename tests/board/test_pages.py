@@ -6,11 +6,12 @@ from datetime import time, timedelta
 
 import pytest
 
-from quizapp.clock import local_today, utcnow
+from quizapp.board.rules import next_shift
+from quizapp.clock import local_today, to_local, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift
 from tests.factories import make_employee
-from tests.pages import sign_in_staff
+from tests.pages import sign_in_staff, texts
 
 
 def page(response) -> str:
@@ -68,11 +69,12 @@ def test_the_not_done_lists_are_printable_and_ready_to_paste(client, busy):
     assert "张新来" in html and "A002" in html and "赵一" in html and "钱二" in html
     assert "王小明" not in html.split("</nav>", 1)[1]  # done: not on the list (the nav shows the staff name)
     assert html.count('class="card chase-team"') == 2 and html.count('class="paste-text"') == 2
+    client.set_cookie("lang", "en")
     team = page(client.get("/console/chase/二车间"))
-    text = team.split('class="paste-text"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
-    lines = text.strip().splitlines()
-    assert "二车间" in lines[0] and local_today().isoformat() in lines[0] and "2" in lines[0]
-    assert "赵一" in lines[1] and "钱二" in lines[1]
+    [text] = texts(team, "textarea", raw=True, class_="paste-text")
+    lines = text.splitlines()
+    assert lines[0] == f"二车间 · {local_today().isoformat()}: 2 not done yet"
+    assert sorted(lines[1].split(", ")) == ["赵一", "钱二"]
     assert "http://localhost/c/acme" in lines[2]
     assert "张新来" not in team
 
@@ -82,8 +84,13 @@ def test_a_team_that_is_all_done_says_so(client, busy):
     with client.application.app_context():
         db.session.get(Employee, busy.worker_a).team = "三车间"
         db.session.commit()
+    client.set_cookie("lang", "en")
     html = page(client.get("/console/chase/三车间"))
-    assert "三车间" in html and "0" in html and "王小明" not in html.split("</nav>", 1)[1]
+    today = local_today().isoformat()
+    assert texts(html, "h2") == [f"三车间 · {today} · 0 not done"]
+    assert texts(html, "textarea", raw=True) == [
+        f"三车间 · {today}: everyone has done today's anti-fraud quiz. Thank you!"]
+    assert "王小明" not in html.split("</nav>", 1)[1]
 
 
 def test_an_unknown_team_is_404(client, busy):
@@ -102,8 +109,10 @@ def test_the_preshift_screen_shows_the_qr_code_and_the_shift_s_count(client, bus
     team = page(client.get("/console/preshift?shift=夜班&team=二车间"))
     assert "http://localhost/c/acme?team=" in team and "二车间" in team
     assert client.get("/console/preshift?shift=中班").status_code == 404
+    client.set_cookie("lang", "en")
     default = page(client.get("/console/preshift"))
-    assert "早班" in default or "夜班" in default
+    expected = next_shift([("早班", time(7, 30)), ("夜班", time(19, 30))], to_local(utcnow()).replace(tzinfo=None))
+    assert texts(default, "p", class_="count-label") == [f"Done today, {expected}"]
 
 
 def test_company_b_s_staff_see_nothing_of_company_a(client, busy):

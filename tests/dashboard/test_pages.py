@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, TownSetting
 from quizapp.rollups.service import rebuild_company_day
 from tests.factories import make_company, make_employee, make_staff
-from tests.pages import read, sign_in_staff_in_english
+from tests.pages import read, sign_in_staff_in_english, texts
 
 WORKER_NAMES = ("王小明", "张新来", "李小红")
 
@@ -107,7 +107,8 @@ def test_filters_by_name_and_below_target(app, client, town):
         db.session.add(TownSetting(key="participation_target", value={"value": 0.4}))
         db.session.commit()
     _, text = read(client, "/reports/?below=1")
-    assert "No company matches." in text and "40%" in text
+    assert "No company matches." in text
+    assert texts(text, "p", class_="summary") == ["2 companies; 0 below the participation target of 40% over 30 days."]
 
 
 def test_a_late_answer_and_a_roster_change_show_on_the_dashboard_once_the_day_is_rebuilt(app, client, town):

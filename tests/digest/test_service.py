@@ -189,7 +189,8 @@ def test_a_failing_robot_is_tried_three_times_kept_failed_and_sent_on_the_next_r
     assert run(now=utc(DAY, 22)) == (1, 0, 0)
     [row] = digests(officer1)
     assert (row.status, row.attempts, row.last_error) == ("sent", 4, None)
-    assert "15" in robot.contents()[-1]  # 2 + 4 + 9 cases recorded that day
+    # 2 + 4 + 9 cases recorded that day, 1 more earlier this month.
+    assert "今日登记诈骗案件15起（损失7,001元）；本月累计16起（损失7,501.50元）" in robot.contents()[-1].splitlines()
     assert run(now=utc(DAY, 23)) == (0, 1, 0)
     assert len(robot.posts) == 4
 

@@ -14,7 +14,7 @@ from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident
 from tests.factories import make_staff
-from tests.pages import sign_in_staff
+from tests.pages import sign_in_staff, table_rows
 
 HEADER = "月份,网格,企业编码,诈骗类型,案件数,损失金额(元),备注\r\n"
 WORKER_NAMES = ("王小明", "李小红", "张新来", "A001", "B001")
@@ -62,7 +62,8 @@ def no_worker_names(text: str) -> None:
 def test_the_incidents_page_shows_the_figures_as_aggregates(officer, incident_a):
     page = officer.get("/reports/incidents").get_data(as_text=True)
     assert "Year on year" in page and "Months without a case" in page and "甲厂" in page
-    assert "1,200.50" in page and "75%" in page  # losses, and the month's participation (3 of 4)
+    # The month's row: cases, losses, and the month's participation (3 of 4).
+    assert [f"{this_month():%Y-%m}", "2", "1,200.50", "75%"] in table_rows(page)
     assert "<svg" in page and 'class="bar"' in page
     assert "乙厂" not in page  # another grid's company
     no_worker_names(page)

@@ -16,7 +16,7 @@ from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident
 from quizapp.periodic.rules import last_complete
 from tests.factories import make_staff
-from tests.pages import read, sign_in_staff
+from tests.pages import read, sign_in_staff, texts
 
 WORKER_TEXT = ("王小明", "李小红", "张新来", "A001", "A002", "B001")
 
@@ -56,8 +56,8 @@ def test_an_officer_reads_their_grids_weekly_report_with_definitions(client, wee
     assert status == 200
     assert "Weekly report · 网格一" in page and week.first.isoformat() in page
     assert "甲厂" in page and "乙厂" not in page
-    assert "75%" in page  # company A: 9 of 12
-    assert "below target" in page and "Cases: 2; losses: 300.00 yuan" in page
+    assert texts(page, "td", class_="p") == ["75% below target"]  # company A's row: 9 of 12
+    assert "Cases: 2; losses: 300.00 yuan" in page
     assert "Non-starters count as zero" in page and "weekly report counts the whole month" in page
     assert not any(name in page for name in WORKER_TEXT)
     # The section is in the menu; the previous week is a link, the current one is not complete.

@@ -3,7 +3,7 @@
 from quizapp.extensions import db
 from quizapp.models import Company
 from tests.factories import make_employee
-from tests.pages import sign_in_staff
+from tests.pages import sign_in_staff, texts
 
 
 def page(response) -> str:
@@ -19,16 +19,20 @@ def add_team(app, company_id: int, team: str) -> None:
 
 def test_the_posters_page_has_the_company_s_poster_and_one_per_team(app, client, town):
     add_team(app, town.company_a, "二车间")
+    with app.app_context():
+        db.session.get(Company, town.company_a).questions_per_quiz = 7
+        db.session.commit()
     sign_in_staff(client, "staff-a")
+    client.set_cookie("lang", "en")
     html = page(client.get("/console/posters"))
     assert html.count('<article class="poster">') == 3  # the company, 一车间, 二车间
     assert html.count('<svg') >= 3 and "css/board.css" in html
     assert "甲厂" in html and "http://localhost/c/acme" in html
     assert "http://localhost/c/acme?team=二车间" in html  # readable under the code
     assert "/console/posters/qr.png" in html and "/console/posters/qr.svg?team=" in html
-    # Three lines on how to take the quiz, with the company's number of questions.
-    assert "WeChat" in html or "微信" in html
-    assert "工号" in html and "5" in html
+    # Three lines on how to take the quiz, with the company's number of questions, on each poster.
+    assert texts(html, "ol", class_="steps") == 3 * [
+        "Scan the code with WeChat. Enter your employee number (工号). Answer 7 questions in 5 minutes."]
 
 
 def test_one_team_s_poster(client, town):

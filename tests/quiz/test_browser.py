@@ -49,7 +49,7 @@ def test_first_sign_in_to_result_in_chinese_on_a_phone(phone, live_server, real_
     shot(page, "worker-2-first-time")
     page.locator("button[type=submit]").click()
     page.wait_for_url("**/today")
-    assert "5" in page.locator(".big").inner_text()
+    assert page.locator(".big").inner_text() == "5道题，5分钟"
     shot(page, "worker-2-today")
 
     page.locator("button[type=submit]").first.click()

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay
-from tests.pages import sign_in_worker
+from tests.pages import sign_in_worker, table_rows, texts
 
 
 def page(response) -> str:
@@ -43,15 +43,19 @@ def test_an_unknown_company_code_is_404(client, town):
 
 
 def test_an_employee_number_not_on_the_roster_says_so(client, town):
+    client.set_cookie("lang", "en")
     response = client.post(f"/c/{town.code_a}", data={"employee_no": "Z999"}, follow_redirects=True)
-    assert "Z999" in page(response) and "甲厂" in page(response)
+    assert texts(page(response), "p", class_="flash") == [
+        "Employee number Z999 is not on 甲厂's roster. Check it, or ask your outreach staff."]
 
 
 def test_first_sign_in_asks_the_roster_name_and_a_pin(client, town):
+    client.set_cookie("lang", "en")
     response = client.post(f"/c/{town.code_a}", data={"employee_no": "A002"})
     assert response.location.endswith("/welcome")
     wrong = client.post(f"/c/{town.code_a}/welcome", data={"name": "别人", "pin": "1357", "pin_again": "1357"})
-    assert "花名册" in page(wrong) or "roster" in page(wrong)
+    assert texts(page(wrong), "p", class_="flash") == [
+        "The name does not match the roster. Write it exactly as your company has it."]
     mismatch = client.post(f"/c/{town.code_a}/welcome", data={"name": "张新来", "pin": "1357", "pin_again": "1358"})
     assert mismatch.status_code == 200 and "/today" not in (mismatch.location or "")
     done = client.post(f"/c/{town.code_a}/welcome", data={"name": "张新来", "pin": "1357", "pin_again": "1357"})
@@ -61,25 +65,33 @@ def test_first_sign_in_asks_the_roster_name_and_a_pin(client, town):
 
 
 def test_wrong_pins_lock_the_worker_and_say_when_to_retry(client, town):
+    client.set_cookie("lang", "en")
     client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no})
     for _ in range(4):
         client.post(f"/c/{town.code_a}/pin", data={"pin": "0000"})
     response = client.post(f"/c/{town.code_a}/pin", data={"pin": "0000"})
-    text = page(response)
-    assert re.search(r"\d\d:\d\d", text) and ("再试" in text or "try again" in text)
+    [refusal] = texts(page(response), "p", class_="flash")
+    assert re.fullmatch(r"Too many wrong tries\. Please try again after \d\d:\d\d, or ask your outreach staff "
+                        r"to reset your PIN\.", refusal), refusal
     assert client.post(f"/c/{town.code_a}/pin", data={"pin": "2468"}).status_code == 200  # still locked
 
 
 def test_the_whole_journey_from_start_to_result(client, town):
     sign_in_worker(client, town.code_a, town.worker_a_no)
+    client.set_cookie("lang", "en")
     start = client.get("/today")
-    assert "5" in page(start) and 'name="kind" value="official"' in page(start)
+    assert texts(page(start), "p", class_="big") == ["5 questions, 5 minutes"]
+    assert 'name="kind" value="official"' in page(start)
     first = client.get(client.post("/today/start", data={"kind": "official"}).location, follow_redirects=True)
     assert re.search(r'name="choice"', page(first))
     result = answer_all(client, first)
     text = page(result)
     assert "/result" in result.request.path
-    assert re.search(r'class="score">\s*\S+', text) and 'class="streak"' in text and 'class="card lesson"' in text
+    with client.application.app_context():
+        attempt = db.session.scalar(db.select(Attempt).where(Attempt.kind == "official"))
+        assert attempt.finished_at is not None
+        assert texts(text, "p", class_="score") == [f"{attempt.score} of 5 right"]
+    assert 'class="streak"' in text and 'class="card lesson"' in text
     # Done today: the start page now offers practice, not a second official quiz.
     again = page(client.get("/today"))
     assert 'value="practice"' in again and 'value="official"' not in again
@@ -112,10 +124,12 @@ def test_an_answer_after_the_deadline_is_refused_kindly(app, client, town):
         attempt.started_at -= timedelta(minutes=10)
         attempt.deadline_at -= timedelta(minutes=10)
         db.session.commit()
+    client.set_cookie("lang", "en")
     response = client.post(first.request.path, data={"choice": "0"}, follow_redirects=True)
     text = page(response)
     assert "/result" in response.request.path
-    assert "没有计分" in text or "not counted" in text
+    assert texts(text, "p", class_="flash") == [
+        "Time was up, so that answer was not counted. No problem: here is how you did."]
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt))
         assert attempt.expired and attempt.score == 0
@@ -131,8 +145,12 @@ def test_no_choice_asks_again_without_recording(client, town):
 def test_history_lists_past_days(client, town):
     first = start_quiz(client, town)
     answer_all(client, first)
+    client.set_cookie("lang", "en")
     text = page(client.get("/history"))
-    assert re.search(r"\d+/5", text)
+    with client.application.app_context():
+        score = db.session.scalar(db.select(Attempt.score))
+    header, *days = table_rows(text)
+    assert header[1:] == ["Kind", "Score"] and [day[1:] for day in days] == [["Quiz", f"{score}/5"]]
 
 
 def test_signing_out_forgets_the_phone(client, town):
@@ -183,9 +201,11 @@ def test_a_forged_form_without_csrf_token_is_refused(app, town):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         client = app.test_client()
+        client.set_cookie("lang", "en")
         response = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no})
         assert response.status_code == 400
-        assert "过期" in page(response) or "expired" in page(response)
+        assert ("This form has expired or was not sent from this site. Please go back, reload and try again."
+                in texts(page(response), "p"))
         form = page(client.get(f"/c/{town.code_a}"))
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
         ok = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no, "csrf_token": token})
@@ -210,8 +230,10 @@ def test_many_failed_tries_from_one_address_are_limited_but_successes_are_not(ap
             assert client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no}).status_code == 302
         for _ in range(3):
             assert client.post(f"/c/{town.code_a}", data={"employee_no": "NOPE"}).status_code == 200
+        client.set_cookie("lang", "en")
         response = client.post(f"/c/{town.code_a}", data={"employee_no": "NOPE"})
         assert response.status_code == 429
-        assert re.search(r"\d\d:\d\d", page(response))
+        assert [text for text in texts(page(response), "p")
+                if re.fullmatch(r"Too many tries from this network\. Please try again after \d\d:\d\d\.", text)]
     finally:
         app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"] = "2000 per 10 minutes"

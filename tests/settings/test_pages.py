@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Shift
-from tests.pages import sign_in_staff
+from tests.pages import sign_in_staff, texts
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +87,8 @@ def test_removing_a_shift_that_workers_are_on_is_refused(app, staff_a, town):
         shift_id = db.session.scalar(select(Shift.id).where(Shift.company_id == town.company_a))
     response = staff_a.post("/console/settings", data=form(**{"shifts-0-id": str(shift_id), "shifts-0-remove": "y"}))
     assert response.status_code == 400
-    assert "早班" in page(response) and "2" in page(response)
+    assert texts(page(response), "p", class_="error") == [
+        "2 active workers are on shift 早班: move them to another shift in the roster before removing it."]
     assert shifts(app, town.company_a) == {"早班": time(7, 30)}
 
 
