@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
+
+from werkzeug.security import generate_password_hash
 
 from quizapp.bank.rules.checker import Bank, parse_file
 from quizapp.bank.service import load_bank
@@ -15,6 +18,20 @@ from quizapp.signin.service import hash_pin
 PASSWORD = "correct horse battery"
 PIN = "2468"
 LESSON_ZH = "这是一张课堂卡片。" * 20  # 180 characters: within a lesson card's 150-300
+
+
+# Each distinct password and PIN is hashed once per test session: a staff password's scrypt hash
+# takes about 0.17 s, and a town has four accounts. The hashes are the app's own (the same method
+# and cost as StaffUser.set_password and signin.hash_pin), so signing in through the real pages
+# checks them as it would in production; accounts created through the app still hash each time.
+@cache
+def password_hash(password: str) -> str:
+    return generate_password_hash(password)
+
+
+@cache
+def pin_hash(pin: str) -> str:
+    return hash_pin(pin)
 
 
 def _words(seed: str, n: int = 16) -> str:
@@ -78,7 +95,7 @@ def make_company(grid: Grid, code: str = "acme", name: str = "示范工厂", per
 def make_employee(company: Company, no: str = "E001", name: str = "王小明", pin: str | None = PIN,
                   team: str = "一车间", shift: str = "早班", active: bool = True) -> Employee:
     employee = Employee(company_id=company.id, employee_no=no, name=name, team=team, shift=shift, active=active,
-                        pin_hash=hash_pin(pin) if pin else None)
+                        pin_hash=pin_hash(pin) if pin else None)
     db.session.add(employee)
     db.session.flush()
     return employee
@@ -86,8 +103,8 @@ def make_employee(company: Company, no: str = "E001", name: str = "王小明", p
 
 def make_staff(username: str, role: str, company: Company | None = None, grids=()) -> StaffUser:
     user = StaffUser(username=username, display_name=username, role=role,
-                     company_id=company.id if company else None, grids=list(grids))
-    user.set_password(PASSWORD)
+                     company_id=company.id if company else None, grids=list(grids),
+                     password_hash=password_hash(PASSWORD))
     db.session.add(user)
     db.session.flush()
     return user
