@@ -3,11 +3,15 @@ statement quizapp needs (an upsert)."""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
+
+if TYPE_CHECKING:  # services import upsert from here: no Flask at run time
+    from flask import Flask
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

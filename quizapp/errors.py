@@ -1,4 +1,8 @@
-"""Error pages: HTML for people, JSON for API clients; a failed request's transaction is rolled back."""
+"""Error pages: HTML for people, JSON for API clients; a failed request's transaction is rolled back.
+
+A service's refusal (quizapp.rules.errors) that a view does not catch is answered here by its
+kind: NotFound 404, Forbidden 403, Conflict 409, Invalid 400, with the page's usual words.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from quizapp.extensions import db, limiter
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+
+STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 400))
 
 
 def _wants_json() -> bool:
@@ -23,6 +30,7 @@ def _messages():
         403: _("This page is not for your account."),
         404: _("This page does not exist."),
         405: _("This page cannot be used that way."),
+        409: _("This was changed meanwhile. Please go back, reload and try again."),
         429: _("Too many tries. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Your answers so far are saved; please try again."),
     }
@@ -49,6 +57,15 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return jsonify(error=error.code, message=message), error.code
         return render_template("error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        db.session.rollback()  # whatever the use case flushed before it refused
+        code = next((status for kind, status in STATUS if isinstance(error, kind)), 400)
+        message = _messages()[code]
+        if _wants_json():
+            return jsonify(error=code, message=message), code
+        return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -21,6 +21,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic
 from quizapp.quiz.rules import grading, selection
 from quizapp.rollups import service as rollups
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
 
 QUIZ_SECONDS = 300
 PRACTICE_SECONDS = 1800
@@ -63,8 +64,9 @@ def open_practice(employee: Employee, today: date) -> Attempt | None:
 def start_attempt(employee: Employee, kind: str, today: date, now: datetime, town_seed: str) -> Attempt:
     """Today's official quiz (or the one already started), or a new practice round.
 
-    Practice opens only after today's official attempt is finished, and never counts in company
-    figures.
+    Practice opens only after today's official attempt is finished (Forbidden
+    "quiz.practice_locked" before), and never counts in company figures. An empty question bank
+    is a Conflict ("quiz.bank_empty"): the town has not loaded it yet.
     """
     if kind == "official":
         existing = official_attempt(employee, today)
@@ -73,12 +75,12 @@ def start_attempt(employee: Employee, kind: str, today: date, now: datetime, tow
     elif kind == "practice":
         official = official_attempt(employee, today)
         if official is None or official.finished_at is None:
-            raise PermissionError("practice opens after today's quiz")
+            raise Forbidden("quiz.practice_locked")
         existing = open_practice(employee, today)
         if existing is not None and not is_past_deadline(existing, now):
             return existing
     else:
-        raise ValueError(f"unknown attempt kind {kind!r}")
+        raise Invalid("quiz.unknown_kind", kind=kind)
 
     pool = load_pool()
     reviews = load_reviews(employee.id)
@@ -91,7 +93,7 @@ def start_attempt(employee: Employee, kind: str, today: date, now: datetime, tow
         seed = f"e{employee.id}:{today}:practice:{now.isoformat()}"
         picks = [(qid, False) for qid in selection.practice_quiz(pool, reviews, today, n, seed)]
     if not picks:
-        raise LookupError("the question bank is empty; load it with `quizapp bank load`")
+        raise Conflict("quiz.bank_empty")
 
     slots = [(qid, common, False) for qid, common in picks]
     if behaviour is not None:
@@ -205,13 +207,15 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     This is the hot path at shift start, so it is three statements in one transaction: one read,
     one conditional UPDATE of the slot (a double tap loses the race and changes nothing) and one
     UPDATE of the attempt's counters (which also tells whether this answer was the last).
+    Another worker's attempt, or a position it does not have, is NotFound ("quiz.no_question");
+    no option among those shown is Invalid ("quiz.no_choice").
     """
     # Core execution on the session's connection: same transaction, without the ORM's per-statement
     # bookkeeping (none of these statements loads an object).
     conn = db.session.connection()
     row = conn.execute(_SLOT, {"attempt_id": attempt_id, "employee_id": employee.id, "position": position}).first()
     if row is None:
-        raise LookupError(f"attempt {attempt_id} of this worker has no question {position}")
+        raise NotFound("quiz.no_question", attempt_id=attempt_id, position=position)
     if row.finished_at is not None:
         return Outcome("finished")
     if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
@@ -222,7 +226,7 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     order = row.choice_order
     chosen = sorted({order[i] for i in chosen_display if 0 <= i < len(order)})
     if not chosen:
-        raise ValueError("no option chosen")
+        raise Invalid("quiz.no_choice")
     correct = grading.is_correct(row.content["answer"], chosen)
     claimed = conn.execute(_CLAIM, {"slot_id": row.id, "chosen": chosen, "correct": correct, "now": now}).rowcount
     if not claimed:

@@ -15,7 +15,10 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db, limiter
 from quizapp.quiz import service as quiz
 from quizapp.quiz.forms import StartForm
+from quizapp.quiz.wording import MESSAGES
+from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.signin.forms import LogoutForm
+from quizapp.wording import say
 
 bp = Blueprint("quiz", __name__)
 bp.before_request(guard_worker())
@@ -50,8 +53,8 @@ def start():
     try:
         attempt = quiz.start_attempt(current_user, form.kind.data, local_today(), utcnow(),
                                      current_app.config.get("QUIZAPP_TOWN_SEED", "town"))
-    except PermissionError:
-        flash(_("Practice opens after today's quiz."), "error")
+    except (Forbidden, Conflict) as error:
+        flash(say(error, MESSAGES), "error")
         return redirect(url_for("quiz.today"))
     db.session.commit()
     return redirect(url_for("quiz.resume", attempt_id=attempt.id))
@@ -92,9 +95,11 @@ def answer(attempt_id: int, position: int):
         flash(_("Please choose an answer."), "error")
         return redirect(here)
     try:
+        # Another worker's attempt or a missing position is NotFound: the app answers 404.
         outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow())
-    except LookupError:
-        abort(404)
+    except Invalid as error:  # none of the options shown was chosen
+        flash(say(error, MESSAGES), "error")
+        return redirect(here)
     db.session.commit()
     if outcome.status in ("late", "finished"):
         if outcome.status == "late":

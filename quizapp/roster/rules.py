@@ -20,6 +20,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from quizapp.rules.errors import Invalid
 from quizapp.rules.spreadsheets import decode_text, looks_like_formula
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -47,13 +48,12 @@ class Formula(str):
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-class RosterFileError(Exception):
-    """The whole file is refused (nothing is stored): `reason` names why, `details` the specifics."""
+class RosterFileError(Invalid):
+    """The whole file is refused (nothing is stored): the code "roster.file.<reason>" says why,
+    `data` holds the specifics (the size limit, the columns missing and found, ...)."""
 
-    def __init__(self, reason: str, **details):
-        super().__init__(reason)
-        self.reason = reason
-        self.details = details
+    def __init__(self, reason: str, **details: object) -> None:
+        super().__init__(f"roster.file.{reason}", **details)
 
 
 def _header_key(text: str) -> str:

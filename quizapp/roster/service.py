@@ -18,16 +18,9 @@ from quizapp.extensions import db
 from quizapp.models import Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
+from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
 
 PAGE_SIZE = 100
-
-
-class ImportClosed(Exception):
-    """The import was already applied or cancelled: it cannot be applied again."""
-
-
-class PlanChanged(Exception):
-    """The roster changed since the preview was shown: the user must look at it again."""
 
 
 def shift_names(company_id: int) -> list[str]:
@@ -71,26 +64,34 @@ def plan_for(record: RosterImport) -> Plan:
     return roster.plan_import(record.rows, mentioned, _roster(record.company_id))
 
 
+def _open_import(actor: StaffUser, import_id: int, action: str) -> RosterImport:
+    """The actor's company's import, still in preview; `action` ("apply" or "cancel") is what the
+    user tried, for the words of the refusal."""
+    record = find_import(actor, import_id)
+    if record is None:
+        raise NotFound("roster.import_not_found", import_id=import_id)
+    if record.status != "preview":
+        raise Conflict("roster.import_closed", status=record.status, action=action)
+    return record
+
+
 def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_missing: bool,
                  today: date, now: datetime) -> Plan:
     """Apply a previewed import in the caller's transaction: add the new workers, update and
     reactivate the known ones and, if asked, deactivate the active workers the file no longer
-    lists. Only the plan the user saw is applied (PlanChanged otherwise), and only once
-    (ImportClosed for an applied or cancelled import)."""
-    record = find_import(actor, import_id)
-    if record is None:
-        raise LookupError(import_id)
-    if record.status != "preview":
-        raise ImportClosed(record.status)
+    lists. Only the plan the user saw is applied (Conflict "roster.plan_changed" otherwise), and
+    only once (Conflict "roster.import_closed" for an applied or cancelled import); another
+    company's import is NotFound."""
+    record = _open_import(actor, import_id, "apply")
     plan = plan_for(record)
     if plan.fingerprint() != fingerprint:
-        raise PlanChanged()
+        raise Conflict("roster.plan_changed")
     # Claim the import first: of two confirmations racing, only one finds it still in preview.
     claimed = db.session.execute(update(RosterImport).where(
         RosterImport.id == record.id, RosterImport.status == "preview").values(status="applied", applied_at=now)
         .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        raise ImportClosed("applied")
+        raise Conflict("roster.import_closed", status="applied", action="apply")
     # Bulk statements: a 10,000-worker file must apply in seconds, not one ORM object at a time.
     if plan.added:
         db.session.execute(insert(Employee), [_new_worker(actor.company_id, row) for row in plan.added])
@@ -121,11 +122,7 @@ def _changed_worker(change: roster.Change) -> dict:
 
 def cancel_import(actor: StaffUser, import_id: int) -> None:
     """Drop a previewed import: nothing is applied, and it can no longer be."""
-    record = find_import(actor, import_id)
-    if record is None:
-        raise LookupError(import_id)
-    if record.status != "preview":
-        raise ImportClosed(record.status)
+    record = _open_import(actor, import_id, "cancel")
     record.status = "cancelled"
     db.session.flush()
 
@@ -180,24 +177,25 @@ def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
                                                     Employee.company_id == actor.company_id))
 
 
-def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> tuple[Employee | None, list[dict]]:
+def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> Employee:
     """Add a worker (employee None) or edit one, with the same rules as a file's row, and an
-    employee number no other worker of the company has. Returns the worker, or the problems."""
+    employee number no other worker of the company has. Anything wrong is raised as Invalid
+    "roster.row.<reason>" on its field (several at once as Problems); nothing is changed then."""
     clean, problems = roster.check_fields(fields, shift_names(actor.company_id))
     number = clean.get("employee_no")
     if number and db.session.scalar(select(Employee.id).where(
             Employee.company_id == actor.company_id, Employee.employee_no == number,
             Employee.id != (employee.id if employee else -1))):
         problems.append(roster.problem(0, roster.HEADERS["employee_no"], "taken", number, field="employee_no"))
-    if problems:
-        return None, problems
+    refuse([Invalid(f"roster.row.{p['reason']}", field=p["field"], value=p["value"], detail=p["detail"])
+            for p in problems])
     if employee is None:
         employee = Employee(company_id=actor.company_id, active=True)
         db.session.add(employee)
     for name, value in clean.items():
         setattr(employee, name, date.fromisoformat(value) if name == "active_from" and value else value)
     db.session.flush()
-    return employee, []
+    return employee
 
 
 def set_active(employee: Employee, active: bool, today: date) -> None:

@@ -1,65 +1,26 @@
 """Console: the roster. The list with search and filters, importing a CSV or XLSX file (upload,
 preview, confirm or cancel), the template file, and one worker's page (edit, deactivate,
 reactivate, reset PIN). Its routes are attached to the console blueprint in quizapp/audiences.py; the rules are in
-roster.service and roster.rules; this module also words their reasons for people.
+roster.service and roster.rules, their reasons in words in roster.wording.
 """
 
 from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.roster import rules, service
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
+from quizapp.roster.wording import FIELDS, MESSAGES, describe
 from quizapp.routing import Routes
+from quizapp.rules.errors import Conflict, Invalid
+from quizapp.wording import attach_to_form, say
 
-FIELDS = {"employee_no": _l("Employee number"), "name": _l("Name"), "team": _l("Team / department"),
-          "shift": _l("Shift"), "active_from": _l("Start date"), "active": _l("Active")}
 TEMPLATE_TYPES = {"csv": "text/csv",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def describe(problem: dict) -> str:
-    """Why a row was left out (or a field refused), in the reader's language."""
-    value, detail = problem.get("value", ""), problem.get("detail", "")
-    return {
-        "duplicate": _("Same employee number as row %(row)s; this row is left out.", row=detail),
-        "empty_name": _("The name is empty."),
-        "empty_employee_no": _("The employee number is empty."),
-        "unknown_shift": _("Unknown shift “%(value)s”. The company's shifts are: %(shifts)s.", value=value,
-                           shifts=detail),
-        "formula": _("Starts like a spreadsheet formula (= + - @): refused, so that the roster never carries "
-                     "commands. Remove the sign or write the value as plain text."),
-        "too_long": _("Too long: at most %(max)s characters.", max=detail),
-        "bad_date": _("Not a date. Write it like 2024-03-01."),
-        "taken": _("Another worker of the company already has this employee number."),
-        "ignored_column": _("Not a roster column: ignored."),
-    }.get(problem["reason"], problem["reason"])
-
-
-def file_message(error: rules.RosterFileError) -> str:
-    """Why a whole file was refused, and what to do about it."""
-    d = error.details
-    return {
-        "empty": _("The file is empty: there is no roster in it."),
-        "no_rows": _("The file has a header row but no workers below it."),
-        "too_big": _("The file is larger than %(mb)s MB. Save only the roster sheet, as CSV or .xlsx, and try again.",
-                     mb=d.get("mb")),
-        "too_many_rows": _("The file has more than %(limit)s rows. Split it into smaller files.", limit=d.get("limit")),
-        "encoding": _("The file's text could not be read. In Excel choose Save As, then “CSV UTF-8” or "
-                      "“Excel Workbook (.xlsx)”, and upload that file."),
-        "unreadable": _("The file could not be read as CSV. Save it again from Excel as CSV or .xlsx."),
-        "not_xlsx": _("This is not a valid Excel workbook (.xlsx). Open it in Excel and save it again as .xlsx or CSV."),
-        "old_xls": _("This is an old Excel file (.xls). In Excel choose Save As, then “Excel Workbook (.xlsx)”."),
-        "missing_columns": _("Required columns are missing: %(missing)s. Columns found in the file: %(found)s. "
-                             "Use the template's header row.", missing=", ".join(d.get("missing", [])),
-                             found=", ".join(d.get("found", [])) or _("none")),
-        "duplicate_columns": _("Two columns mean the same thing (%(columns)s): keep only one.", columns=d.get("columns")),
-    }.get(error.reason, error.reason)
 
 
 def _import_or_404(import_id: int):
@@ -92,7 +53,7 @@ def roster_import():
         try:
             record = service.start_import(current_user, upload.filename or "", data)
         except rules.RosterFileError as error:
-            flash(file_message(error), "error")
+            flash(say(error, MESSAGES), "error")
             status = 400
         else:
             db.session.commit()
@@ -120,12 +81,9 @@ def roster_apply(import_id: int):
     try:
         plan = service.apply_import(current_user, import_id, form.plan.data, form.deactivate_missing.data,
                                     local_today(), utcnow())
-    except service.ImportClosed:
-        flash(_("This import was already applied or cancelled: it cannot be applied again."), "error")
-        return redirect(url_for("console.roster_preview", import_id=import_id))
-    except service.PlanChanged:
+    except Conflict as error:  # applied or cancelled already, or the roster changed since the preview
         db.session.rollback()
-        flash(_("The roster changed since this preview was shown. Check the preview again, then confirm."), "error")
+        flash(say(error, MESSAGES), "error")
         return redirect(url_for("console.roster_preview", import_id=import_id))
     db.session.commit()
     flash(_("Roster updated: %(added)s added, %(changed)s changed, %(deactivated)s deactivated.",
@@ -140,8 +98,8 @@ def roster_cancel(import_id: int):
     if ActionForm().validate_on_submit():
         try:
             service.cancel_import(current_user, import_id)
-        except service.ImportClosed:
-            flash(_("This import was already applied or cancelled."), "error")
+        except Conflict as error:
+            flash(say(error, MESSAGES), "error")
         else:
             db.session.commit()
             flash(_("Import cancelled. Nothing on the roster was changed."))
@@ -159,11 +117,13 @@ def roster_template(fmt: str):
 
 
 def _save(form: WorkerForm, employee):
+    """The worker saved, or None with the reasons on the form's fields."""
     fields = {name: getattr(form, name).data for name in ("employee_no", "name", "team", "shift", "active_from")}
-    saved, problems = service.save_worker(current_user, employee, fields)
-    for problem in problems:
-        getattr(form, problem["field"]).errors.append(describe(problem))
-    return saved
+    try:
+        return service.save_worker(current_user, employee, fields)
+    except Invalid as error:
+        attach_to_form(form, error, MESSAGES)
+        return None
 
 
 def _worker_page(form: WorkerForm, employee):

@@ -142,6 +142,28 @@ def test_no_choice_asks_again_without_recording(client, town):
     assert 'name="choice"' in page(response)
 
 
+def test_a_choice_that_was_not_shown_asks_again_without_recording(app, client, town):
+    first = start_quiz(client, town)
+    response = client.post(first.request.path, data={"choice": "9"}, follow_redirects=True)
+    assert response.request.path == first.request.path
+    assert "请先选一个答案。" in page(response)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Answer.id)).where(Answer.chosen.is_not(None))) == 0
+
+
+def test_an_answer_to_a_question_the_quiz_does_not_have_is_404(client, town):
+    first = start_quiz(client, town)
+    attempt_path = first.request.path.rsplit("/q/", 1)[0]
+    assert client.post(f"{attempt_path}/q/99", data={"choice": "0"}).status_code == 404
+
+
+def test_practice_before_todays_quiz_says_when_it_opens(client, town):
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    response = client.post("/today/start", data={"kind": "practice"}, follow_redirects=True)
+    assert response.request.path == "/today"
+    assert "做完今日答题后，就可以练习了。" in page(response)
+
+
 def test_history_lists_past_days(client, town):
     first = start_quiz(client, town)
     answer_all(client, first)

@@ -10,6 +10,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
+from quizapp.rules.errors import Forbidden, Invalid, NotFound
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -116,8 +117,9 @@ def test_an_answer_within_the_grace_period_counts(town):
 
 
 def test_practice_opens_after_the_official_quiz_and_never_counts(town):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Forbidden) as refused:
         start(town, kind="practice")
+    assert refused.value.code == "quiz.practice_locked"
     attempt = start(town)
     for slot in attempt.answers:
         answer(town, attempt, slot.position, right_choice(slot), NOW + timedelta(seconds=slot.position))
@@ -214,3 +216,21 @@ def test_attempts_left_unfinished_are_closed_and_counted(town):
     assert closed.expired and closed.finished_at == closed.deadline_at and closed.score == 1
     assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
     assert quiz.close_expired(NOW + timedelta(hours=3)) == 0
+
+
+def test_another_workers_attempt_or_a_missing_question_is_not_found(town):
+    attempt = start(town)
+    other = db.session.get(Employee, town.worker_b)
+    with pytest.raises(NotFound) as missing:
+        quiz.record_answer(other, attempt.id, 1, [0], NOW)
+    assert missing.value.code == "quiz.no_question"
+    with pytest.raises(NotFound):
+        answer(town, attempt, 99, [0], NOW)
+
+
+def test_a_choice_outside_the_options_shown_is_invalid_and_records_nothing(town):
+    attempt = start(town)
+    with pytest.raises(Invalid) as refused:
+        answer(town, attempt, 1, [9], NOW)
+    assert refused.value.code == "quiz.no_choice"
+    assert attempt.answers[0].chosen is None

@@ -114,14 +114,15 @@ def test_unknown_columns_are_ignored_and_listed():
 
 def test_missing_columns_name_the_missing_and_the_found():
     error = refused("r.csv", "工号,姓名,电话\nA1,甲,1\n".encode())
-    assert error.reason == "missing_columns"
-    assert error.details == {"missing": ["班组", "班次"], "found": ["工号", "姓名", "电话"]}
+    assert error.code == "roster.file.missing_columns"
+    assert error.data == {"missing": ["班组", "班次"], "found": ["工号", "姓名", "电话"]}
     error = refused("r.csv", b"id,who\n1,2\n")
-    assert error.details["missing"] == ["工号", "姓名", "班组", "班次"] and error.details["found"] == ["id", "who"]
+    assert error.data["missing"] == ["工号", "姓名", "班组", "班次"] and error.data["found"] == ["id", "who"]
 
 
 def test_two_columns_for_one_field_are_refused():
-    assert refused("r.csv", "工号,姓名,班组,部门,班次\nA1,甲,一,二,早\n".encode()).reason == "duplicate_columns"
+    error = refused("r.csv", "工号,姓名,班组,部门,班次\nA1,甲,一,二,早\n".encode())
+    assert error.code == "roster.file.duplicate_columns"
 
 
 # --- files refused as a whole --------------------------------------------------------------------
@@ -137,20 +138,20 @@ def test_two_columns_for_one_field_are_refused():
     (b"PK\x03\x04not really a zip", "not_xlsx"),
 ])
 def test_bad_files(data, reason):
-    assert refused("r.csv", data).reason == reason
+    assert refused("r.csv", data).code == f"roster.file.{reason}"
 
 
 def test_a_zip_that_is_not_a_workbook_and_a_text_named_xlsx():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    assert refused("r.xlsx", out.getvalue()).reason == "not_xlsx"
-    assert refused("r.xlsx", HEADER.encode()).reason == "not_xlsx"
+    assert refused("r.xlsx", out.getvalue()).code == "roster.file.not_xlsx"
+    assert refused("r.xlsx", HEADER.encode()).code == "roster.file.not_xlsx"
 
 
 def test_over_the_size_limit():
     error = refused("big.csv", HEADER.encode() + b"A" * MAX_BYTES)
-    assert error.reason == "too_big" and error.details == {"mb": 10}
+    assert error.code == "roster.file.too_big" and error.data == {"mb": 10}
 
 
 # --- rows left out -------------------------------------------------------------------------------
@@ -274,7 +275,7 @@ def test_every_data_row_is_either_kept_or_left_out_with_a_reason(people, encodin
         writer.writerow([no, name, team, "早班"])
     data = out.getvalue().encode(encoding)
     if not people:
-        assert refused("r.csv", data).reason == "no_rows"
+        assert refused("r.csv", data).code == "roster.file.no_rows"
         return
     parsed = parse_roster("r.csv", data, ["早班"])
     kept = {r["row"] for r in parsed.rows}

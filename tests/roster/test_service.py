@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import service
+from quizapp.rules.errors import Conflict, Invalid, NotFound, Problems
 from quizapp.signin import service as accounts
 from tests.factories import make_employee
 
@@ -81,16 +82,18 @@ def test_a_worker_who_reappears_is_reactivated(town):
 def test_an_import_applies_once_and_a_cancelled_one_never(town):
     actor = staff()
     record, _ = preview_and_apply(actor, csv("A100,新员工,一车间,早班"))
-    with pytest.raises(service.ImportClosed):
+    with pytest.raises(Conflict) as closed:
         service.apply_import(actor, record.id, "anything", False, TODAY, NOW)
+    assert (closed.value.code, closed.value.data) == ("roster.import_closed", {"status": "applied", "action": "apply"})
     other = service.start_import(actor, "r.csv", csv("A200,另一个,一车间,早班"))
     fingerprint = service.plan_for(other).fingerprint()
     service.cancel_import(actor, other.id)
     db.session.commit()
-    with pytest.raises(service.ImportClosed):
+    with pytest.raises(Conflict, match="roster.import_closed"):
         service.apply_import(actor, other.id, fingerprint, False, TODAY, NOW)
-    with pytest.raises(service.ImportClosed):
+    with pytest.raises(Conflict) as closed:
         service.cancel_import(actor, other.id)
+    assert closed.value.data == {"status": "cancelled", "action": "cancel"}
     assert "A200" not in roster_of(town.company_a)
 
 
@@ -100,7 +103,7 @@ def test_a_plan_that_changed_since_the_preview_is_not_applied(town):
     db.session.commit()
     seen = service.plan_for(record).fingerprint()
     make_employee(db.session.get(Company, town.company_a), "A050", "刚加的")  # someone adds a worker by hand
-    with pytest.raises(service.PlanChanged):
+    with pytest.raises(Conflict, match="roster.plan_changed"):
         service.apply_import(actor, record.id, seen, True, TODAY, NOW)
     db.session.rollback()
     assert db.session.get(RosterImport, record.id).status == "preview"
@@ -140,9 +143,9 @@ def test_imports_and_workers_of_another_company_are_not_found(town):
     assert service.find_import(other, record.id) is None
     assert service.find_worker(other, town.worker_a) is None
     assert service.recent_imports(other) == []
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound, match="roster.import_not_found"):
         service.apply_import(other, record.id, service.plan_for(record).fingerprint(), True, TODAY, NOW)
-    with pytest.raises(LookupError):
+    with pytest.raises(NotFound, match="roster.import_not_found"):
         service.cancel_import(other, record.id)
     assert [w.employee_no for w in service.list_workers(other).workers] == [town.worker_b_no]
 
@@ -155,8 +158,9 @@ def test_shifts_are_checked_once_the_company_has_them(town):
 
 
 def test_a_bad_file_stores_nothing(town):
-    with pytest.raises(service.RosterFileError):
+    with pytest.raises(service.RosterFileError) as refused:
         service.start_import(staff(), "r.csv", "姓名,电话\n甲,1\n".encode())
+    assert refused.value.code == "roster.file.missing_columns"
     assert db.session.scalar(select(func.count(RosterImport.id))) == 0
 
 
@@ -180,21 +184,30 @@ def test_the_list_searches_filters_and_pages(town):
 
 def test_adding_and_editing_a_worker_by_hand(town):
     actor = staff()
-    added, problems = service.save_worker(actor, None, {"employee_no": "Ａ300", "name": " 新人 ", "team": "一车间",
-                                                        "shift": "早班", "active_from": date(2026, 3, 1)})
-    assert problems == [] and (added.employee_no, added.name, added.active_from) == ("A300", "新人", date(2026, 3, 1))
+    added = service.save_worker(actor, None, {"employee_no": "Ａ300", "name": " 新人 ", "team": "一车间",
+                                              "shift": "早班", "active_from": date(2026, 3, 1)})
+    assert (added.employee_no, added.name, added.active_from) == ("A300", "新人", date(2026, 3, 1))
     assert added.active and added.company_id == town.company_a and added.pin_hash is None
-    _, problems = service.save_worker(actor, added, {"employee_no": "A001", "name": "", "team": "=cmd",
-                                                     "shift": "", "active_from": None})
-    assert sorted((p["field"], p["reason"]) for p in problems) == [
-        ("employee_no", "taken"), ("name", "empty_name"), ("team", "formula")]
-    edited, problems = service.save_worker(actor, added, {"employee_no": "A301", "name": "新人", "team": "二车间",
-                                                          "shift": "早班", "active_from": None})
-    assert problems == [] and (edited.employee_no, edited.team) == ("A301", "二车间")
+    with pytest.raises(Problems) as refused:
+        service.save_worker(actor, added, {"employee_no": "A001", "name": "", "team": "=cmd", "shift": "",
+                                           "active_from": None})
+    assert sorted((p.field, p.code) for p in refused.value.problems) == [
+        ("employee_no", "roster.row.taken"), ("name", "roster.row.empty_name"), ("team", "roster.row.formula")]
+    assert added.employee_no == "A300" and added.team == "一车间"  # nothing changed
+    db.session.add_all([Shift(company_id=town.company_a, name="早班", starts_at=time(8)),
+                        Shift(company_id=town.company_a, name="夜班", starts_at=time(20))])
+    with pytest.raises(Invalid) as refused:
+        service.save_worker(actor, added, {"employee_no": "A301", "name": "新人", "team": "二车间", "shift": "午班",
+                                           "active_from": None})
+    assert (refused.value.field, refused.value.code, refused.value.data) == (
+        "shift", "roster.row.unknown_shift", {"value": "午班", "detail": "早班 / 夜班"})
+    edited = service.save_worker(actor, added, {"employee_no": "A301", "name": "新人", "team": "二车间",
+                                                "shift": "早班", "active_from": None})
+    assert (edited.employee_no, edited.team) == ("A301", "二车间")
     # Another company's employee number is free for us.
-    _, problems = service.save_worker(actor, None, {"employee_no": town.worker_b_no, "name": "乙", "team": "",
-                                                    "shift": "", "active_from": None})
-    assert problems == []
+    other = service.save_worker(actor, None, {"employee_no": town.worker_b_no, "name": "乙", "team": "",
+                                              "shift": "", "active_from": None})
+    assert other.company_id == town.company_a
 
 
 def test_deactivate_reactivate_and_reset_pin(town):

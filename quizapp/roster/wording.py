@@ -1,0 +1,69 @@
+"""The roster in words, in the reader's language: the column names, why a row was left out (the
+reasons roster.rules stores on an import) and why a file, an apply or a cancel was refused (the
+codes roster.service and roster.rules raise). Used by the roster's views and templates."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from quizapp.wording import Messages
+
+FIELDS = {"employee_no": _l("Employee number"), "name": _l("Name"), "team": _l("Team / department"),
+          "shift": _l("Shift"), "active_from": _l("Start date"), "active": _l("Active")}
+
+
+# Why a row was left out (or a field refused): the reasons roster.rules gives, by name.
+ROW_REASONS = {
+    "duplicate": lambda value, detail: _("Same employee number as row %(row)s; this row is left out.", row=detail),
+    "empty_name": lambda value, detail: _("The name is empty."),
+    "empty_employee_no": lambda value, detail: _("The employee number is empty."),
+    "unknown_shift": lambda value, detail: _("Unknown shift “%(value)s”. The company's shifts are: %(shifts)s.",
+                                             value=value, shifts=detail),
+    "formula": lambda value, detail: _("Starts like a spreadsheet formula (= + - @): refused, so that the roster "
+                                       "never carries commands. Remove the sign or write the value as plain text."),
+    "too_long": lambda value, detail: _("Too long: at most %(max)s characters.", max=detail),
+    "bad_date": lambda value, detail: _("Not a date. Write it like 2024-03-01."),
+    "taken": lambda value, detail: _("Another worker of the company already has this employee number."),
+    "ignored_column": lambda value, detail: _("Not a roster column: ignored."),
+}
+
+
+def describe(problem: dict) -> str:
+    """A stored row problem (an import's rows left out) in the reader's language."""
+    word = ROW_REASONS.get(problem["reason"])
+    return word(problem.get("value", ""), problem.get("detail", "")) if word else problem["reason"]
+
+
+def _closed(status: str, action: str) -> str:
+    if action == "apply":
+        return _("This import was already applied or cancelled: it cannot be applied again.")
+    return _("This import was already applied or cancelled.")
+
+
+MESSAGES: Messages = {
+    # Why a whole file was refused, and what to do about it.
+    "roster.file.empty": lambda: _("The file is empty: there is no roster in it."),
+    "roster.file.no_rows": lambda row: _("The file has a header row but no workers below it."),
+    "roster.file.too_big": lambda mb: _("The file is larger than %(mb)s MB. Save only the roster sheet, as CSV or "
+                                        ".xlsx, and try again.", mb=mb),
+    "roster.file.too_many_rows": lambda limit: _("The file has more than %(limit)s rows. Split it into smaller "
+                                                 "files.", limit=limit),
+    "roster.file.encoding": lambda: _("The file's text could not be read. In Excel choose Save As, then “CSV UTF-8” "
+                                      "or “Excel Workbook (.xlsx)”, and upload that file."),
+    "roster.file.unreadable": lambda: _("The file could not be read as CSV. Save it again from Excel as CSV or "
+                                        ".xlsx."),
+    "roster.file.not_xlsx": lambda: _("This is not a valid Excel workbook (.xlsx). Open it in Excel and save it "
+                                      "again as .xlsx or CSV."),
+    "roster.file.old_xls": lambda: _("This is an old Excel file (.xls). In Excel choose Save As, then “Excel "
+                                     "Workbook (.xlsx)”."),
+    "roster.file.missing_columns": lambda missing, found: _(
+        "Required columns are missing: %(missing)s. Columns found in the file: %(found)s. Use the template's header "
+        "row.", missing=", ".join(missing), found=", ".join(found) or _("none")),
+    "roster.file.duplicate_columns": lambda columns: _("Two columns mean the same thing (%(columns)s): keep only "
+                                                       "one.", columns=columns),
+    # Applying or cancelling an import.
+    "roster.import_closed": _closed,
+    "roster.plan_changed": lambda: _("The roster changed since this preview was shown. Check the preview again, "
+                                     "then confirm."),
+    # A worker added or edited by hand (roster.service.save_worker): the row reasons, on their field.
+    **{f"roster.row.{reason}": word for reason, word in ROW_REASONS.items()},
+}
