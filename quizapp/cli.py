@@ -140,9 +140,10 @@ def remind(at) -> None:
     (cron: every 5 minutes). Failures are logged and retried; they never stop the other companies."""
     from quizapp.clock import town_zone, utcnow
     from quizapp.reminders import service as reminders
+    from quizapp.reminders.wording import town_reminders
 
     now = utcnow() if at is None else at.replace(tzinfo=town_zone()).astimezone(UTC).replace(tzinfo=None)
-    todo, already = reminders.prepare(now)
+    todo, already = reminders.prepare(now, town_zone(), town_reminders())
     db.session.commit()  # due reminders are on record before anything is sent
     sent = 0
     for delivery in todo:
@@ -159,8 +160,9 @@ def supervise(day) -> None:
     """Put companies on the supervision list by the town's rules (cron: nightly, after rollup)."""
     from quizapp.clock import local_today
     from quizapp.supervision.service import flag_companies
+    from quizapp.supervision.wording import town_reasons
 
-    opened = flag_companies(day.date() if day else local_today())
+    opened = flag_companies(day.date() if day else local_today(), town_reasons())
     db.session.commit()
     click.echo(f"{len(opened)} case(s) opened")
 
@@ -205,6 +207,7 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
     from quizapp.bank.service import load_bank
     from quizapp.clock import local_today, utcnow
     from quizapp.demo import service as demo_service
+    from quizapp.supervision.wording import town_reasons
 
     # The demo is served over plain http on 127.0.0.1, where Secure cookies would never come back.
     os.environ.setdefault("QUIZAPP_SECURE_COOKIES", "0")
@@ -220,7 +223,7 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
         load_bank(bank)
         db.session.commit()
         if not demo_service.is_seeded():
-            demo_service.seed(today=local_today(), now=utcnow())
+            demo_service.seed(today=local_today(), now=utcnow(), describe_flag=town_reasons())
             db.session.commit()
         info = demo_service.entry_info(f"http://127.0.0.1:{port}")
     if as_json:

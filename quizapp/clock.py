@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from quizapp.rules import zones
+
 
 def utcnow() -> datetime:
     """Naive UTC, as the database stores it."""
@@ -27,4 +29,4 @@ def local_today() -> date:
 
 
 def to_local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC).astimezone(town_zone())
+    return zones.to_local(moment, town_zone())

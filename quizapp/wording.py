@@ -4,11 +4,18 @@ ServiceError through `say` or put it on a form with `attach_to_form`.
 
 A message table maps a code to a function of the error's data:
     {"roster.import_closed": lambda: _("This import was already applied or cancelled.")}
+
+Words that are stored or sent out of the app (a supervision case's reason, a reminder, the digest)
+are written in the town's language whoever triggered them: `in_town_language` wraps a wording
+function so, and the view or command passes it to the service that needs words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+
+from flask import current_app
+from flask_babel import force_locale
 
 from quizapp.rules.errors import ServiceError
 
@@ -30,3 +37,15 @@ def attach_to_form(form, error: ServiceError, messages: Messages) -> None:
             form.form_errors.append(message)
         else:
             field.errors = [*field.errors, message]  # a tuple until the field has been validated
+
+
+def in_town_language(word: Callable[..., str]) -> Callable[..., str]:
+    """`word`, always in the town's language (BABEL_DEFAULT_LOCALE) whoever reads the page: for
+    words that are stored (a case's reason) or sent out (reminders, the digest)."""
+    locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+
+    def worded(*args, **kwargs) -> str:
+        with force_locale(locale):
+            return word(*args, **kwargs)
+
+    return worded

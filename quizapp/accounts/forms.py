@@ -14,9 +14,11 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.accounts.service import MAX_PASSWORD_LENGTH, ROLE_LABELS, password_problem
+from quizapp.accounts.service import MAX_PASSWORD_LENGTH, password_problem
+from quizapp.accounts.wording import MESSAGES, ROLE_LABELS
 from quizapp.digest.rules import is_email
 from quizapp.validators import robot_webhook
+from quizapp.wording import say
 
 
 def _strip(value):
@@ -89,7 +91,7 @@ class AccountCreateForm(AccountEditForm):
 
     def validate_password(self, field) -> None:
         if field.data and (problem := password_problem(field.data)):
-            raise ValidationError(problem)
+            raise ValidationError(say(problem, MESSAGES))
 
 
 class AccountActionForm(FlaskForm):

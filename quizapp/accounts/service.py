@@ -17,7 +17,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -26,12 +25,8 @@ from quizapp.digest.rules import is_email
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, StaffUser, officer_grids
 from quizapp.models.org import ROLES
+from quizapp.rules.errors import Conflict, Forbidden, Invalid
 
-ROLE_LABELS = {
-    "company_staff": _l("Company outreach staff"),
-    "grid_officer": _l("Grid officer"),
-    "town_admin": _l("Town administrator"),
-}
 # No rule existed (sign-in only caps a password at 200 characters): ten characters, so a typed
 # password is not a guessable word; generated ones are longer.
 MIN_PASSWORD_LENGTH = 10
@@ -42,28 +37,19 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 PER_PAGE = 50
 
 
-class AccountError(Exception):
-    """A change that breaks a rule the form could not check; `field` names the form field."""
-
-    def __init__(self, field: str, message):
-        super().__init__(field)
-        self.field = field
-        self.message = message  # a lazy translation: shown in the reader's language
-
-
 def generate_password() -> str:
     """Three groups of four from a readable alphabet, e.g. "k7mq-3xhp-a9wd" (about 74 bits)."""
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
 
 
-def password_problem(password: str):
+def password_problem(password: str) -> Invalid | None:
     """Why a typed password cannot be used, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return _l("A password is at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+        return Invalid("accounts.password_too_short", field="password", n=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return _l("A password is at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)
+        return Invalid("accounts.password_too_long", field="password", n=MAX_PASSWORD_LENGTH)
     if not password.strip():
-        return _l("A password cannot be only spaces.")
+        return Invalid("accounts.password_blank", field="password")
     return None
 
 
@@ -165,11 +151,11 @@ def _checked_company(data: AccountInput, account: StaffUser | None) -> int | Non
     if data.role != "company_staff":
         return None
     if data.company_id is None:
-        raise AccountError("company", _l("Choose the company this account works for."))
+        raise Invalid("accounts.company_needed", field="company")
     company = db.session.get(Company, data.company_id)
     keeps_own = account is not None and account.company_id == data.company_id
     if company is None or not (company.active or keeps_own):
-        raise AccountError("company", _l("Choose one of the active companies in the list."))
+        raise Invalid("accounts.company_inactive", field="company")
     return company.id
 
 
@@ -177,21 +163,21 @@ def _checked_grids(data: AccountInput, account: StaffUser | None) -> list[Grid]:
     if data.role != "grid_officer":
         return []
     if not data.grid_ids:
-        raise AccountError("grids", _l("Choose at least one grid for a grid officer."))
+        raise Invalid("accounts.grids_needed", field="grids")
     grids = list(db.session.scalars(select(Grid).where(Grid.id.in_(set(data.grid_ids))).order_by(Grid.code)))
     own = {g.id for g in account.grids} if account is not None else set()
     if len(grids) != len(set(data.grid_ids)) or any(not g.active and g.id not in own for g in grids):
-        raise AccountError("grids", _l("Choose grids from the list of active grids."))
+        raise Invalid("accounts.grids_inactive", field="grids")
     return grids
 
 
 def _check_input(data: AccountInput, account: StaffUser | None) -> tuple[int | None, list[Grid]]:
     if data.role not in ROLES:
-        raise AccountError("role", _l("Choose one of the roles in the list."))
+        raise Invalid("accounts.unknown_role", field="role")
     if not data.display_name.strip():
-        raise AccountError("display_name", _l("Give the person's name as colleagues know it."))
+        raise Invalid("accounts.name_needed", field="display_name")
     if data.email and not is_email(data.email):
-        raise AccountError("email", _l("This is not an e-mail address (name@example.com)."))
+        raise Invalid("accounts.bad_email", field="email")
     return _checked_company(data, account), _checked_grids(data, account)
 
 
@@ -214,12 +200,11 @@ def create_account(actor: StaffUser, username: str, data: AccountInput,
     with a typed password nothing is returned (the admin already knows it)."""
     username = username.strip()
     if not USERNAME.match(username):
-        raise AccountError("username", _l("A username is 2 to 64 letters, digits, or . _ @ - and starts with a "
-                                          "letter or digit."))
+        raise Invalid("accounts.bad_username", field="username")
     if db.session.scalar(select(StaffUser.id).where(func.lower(StaffUser.username) == username.lower())):
-        raise AccountError("username", _l("The username %(name)s is taken: choose another.", name=username))
+        raise Invalid("accounts.username_taken", field="username", name=username)
     if password is not None and (problem := password_problem(password)):
-        raise AccountError("password", problem)
+        raise problem
     company_id, grids = _check_input(data, None)
     account = StaffUser(username=username, display_name=data.display_name.strip(), role=data.role,
                         company_id=company_id, grids=grids, email=data.email or None,
@@ -237,10 +222,10 @@ def update_account(actor: StaffUser, account: StaffUser, data: AccountInput) -> 
     """Change everything but the username and password; a new role drops the company or grids it
     does not use. Returns the names of the fields that changed (audit-logged when any did)."""
     if account.id == actor.id and data.role != account.role:
-        raise AccountError("role", _l("You cannot change your own role: ask another town administrator."))
+        raise Forbidden("accounts.own_role", field="role")
     if (account.role == "town_admin" and data.role != "town_admin" and account.active
             and _active_admins() <= 1):
-        raise AccountError("role", _l("This is the last active town administrator: make another one first."))
+        raise Conflict("accounts.last_admin_role", field="role")
     company_id, grids = _check_input(data, account)
     before = _facts(account)
     account.display_name = data.display_name.strip()
@@ -292,10 +277,9 @@ def set_active(actor: StaffUser, account: StaffUser, active: bool) -> None:
         return
     if not active:
         if account.id == actor.id:
-            raise AccountError("active", _l("You cannot deactivate your own account."))
+            raise Forbidden("accounts.own_account", field="active")
         if account.role == "town_admin" and _active_admins() <= 1:
-            raise AccountError("active", _l("This is the last active town administrator: it cannot be "
-                                            "deactivated."))
+            raise Conflict("accounts.last_admin_active", field="active")
     account.active = active
     db.session.flush()
     audit.record(actor, "admin.account.reactivate" if active else "admin.account.deactivate",

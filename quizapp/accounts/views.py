@@ -11,10 +11,13 @@ from flask_login import current_user
 
 from quizapp.accounts import service
 from quizapp.accounts.forms import AccountActionForm, AccountCreateForm, AccountEditForm
+from quizapp.accounts.wording import MESSAGES, ROLE_LABELS
 from quizapp.clock import utcnow
 from quizapp.extensions import db
 from quizapp.models import StaffUser
 from quizapp.routing import Routes
+from quizapp.rules.errors import ServiceError
+from quizapp.wording import attach_to_form, say
 
 
 def _int_arg(name: str) -> int | None:
@@ -34,7 +37,7 @@ routes = Routes()
 @routes.get("/accounts")
 def accounts():
     page = service.list_accounts(_filter())
-    return render_template("accounts/index.html", page=page, roles=service.ROLE_LABELS, grids=service.all_grids(),
+    return render_template("accounts/index.html", page=page, roles=ROLE_LABELS, grids=service.all_grids(),
                            companies=service.all_companies(), now=utcnow())
 
 
@@ -42,11 +45,6 @@ def _input(form: AccountEditForm) -> service.AccountInput:
     return service.AccountInput(display_name=form.display_name.data, role=form.role.data,
                                 company_id=form.company_id(), grid_ids=form.grid_ids(),
                                 email=form.email.data or None, webhook_url=form.webhook_url.data or None)
-
-
-def _refused(form, error: service.AccountError) -> None:
-    target = getattr(form, error.field, None)
-    (target.errors if target is not None else form.form_errors).append(error.message)
 
 
 def _password_page(account, password: str, created: bool):
@@ -62,8 +60,8 @@ def account_new():
         try:
             account, generated = service.create_account(current_user, form.username.data, _input(form),
                                                         form.password.data or None)
-        except service.AccountError as error:
-            _refused(form, error)
+        except ServiceError as error:
+            attach_to_form(form, error, MESSAGES)
         else:
             db.session.commit()
             if generated:
@@ -90,9 +88,9 @@ def account_edit(account_id: int):
     if form.validate_on_submit():
         try:
             changed = service.update_account(current_user, account, _input(form))
-        except service.AccountError as error:
+        except ServiceError as error:
             db.session.rollback()
-            _refused(form, error)
+            attach_to_form(form, error, MESSAGES)
         else:
             db.session.commit()
             flash(_("Saved.") if changed else _("Nothing was changed."), "info")
@@ -109,9 +107,9 @@ def _action(account_id: int, change) -> object:
         abort(400)
     try:
         result = change(account)
-    except service.AccountError as error:
+    except ServiceError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        flash(say(error, MESSAGES), "error")
         return redirect(url_for("admin.account_edit", account_id=account_id))
     db.session.commit()
     return result

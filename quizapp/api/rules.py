@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from quizapp.comparison.rules import Tally
+from quizapp.rules.errors import Invalid
 
 MAX_DAYS = 366  # a leap year: one year of history in one request
 DEFAULT_DAYS = 30  # no range given: the 30 days ending today, as the dashboard's 30 days
@@ -36,12 +37,13 @@ REASONS = ("unknown", "repeated", "empty", "not_a_date", "future", "after_to", "
            "not_a_flag", "not_a_number", "out_of_range")
 
 
-class ParameterError(ValueError):
-    """A query parameter the endpoint cannot use: `parameter` names it, `reason` is one of REASONS,
-    `detail` carries a number the message quotes (a limit, a date)."""
+class ParameterError(Invalid):
+    """A query parameter the endpoint cannot use: `parameter` names it, `reason` is one of REASONS
+    (the code is "api.<reason>"), `detail` carries a number the message quotes (a limit, a date).
+    The answer's JSON carries `parameter` and `reason` as they are: clients rely on them."""
 
     def __init__(self, parameter: str, reason: str, detail: object = None):
-        super().__init__(f"{parameter}: {reason}")
+        super().__init__(f"api.{reason}", field=parameter, name=parameter, detail=detail)
         self.parameter, self.reason, self.detail = parameter, reason, detail
 
 

@@ -1,14 +1,12 @@
-"""The API's JSON answers, shaped from api.service's results, and the words of a refused
-parameter. One function per object, named as in the OpenAPI document's components (openapi.py),
+"""The API's JSON answers, shaped from api.service's results (a refused parameter is worded in
+api.wording). One function per object, named as in the OpenAPI document's components (openapi.py),
 so the two are easy to hold side by side; the tests validate real answers against the document.
 Aggregates only: nothing here reads a worker.
 """
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
-from quizapp.api.rules import DateRange, Paging, ParameterError, figures, month_text
+from quizapp.api.rules import DateRange, Paging, figures, month_text
 from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
 from quizapp.comparison.rules import Tally
 from quizapp.models import Company, Grid
@@ -58,24 +56,3 @@ def incidents(lines: list[IncidentLine]) -> dict:
                            "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": float(i.loss_yuan)}
                           for i in lines],
             "total": {"cases": sum(i.cases for i in lines), "loss_yuan": float(sum(i.loss_yuan for i in lines))}}
-
-
-def parameter_message(error: ParameterError) -> str:
-    """Why a query parameter was refused, in words."""
-    name, detail = error.parameter, error.detail
-    messages = {
-        "unknown": lambda: _("This endpoint takes no parameter \"%(name)s\" (it takes: %(accepted)s).", name=name,
-                             accepted=detail),
-        "repeated": lambda: _("Give \"%(name)s\" once.", name=name),
-        "empty": lambda: _("\"%(name)s\" is empty.", name=name),
-        "not_a_date": lambda: _("\"%(name)s\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01.", name=name),
-        "future": lambda: _("\"%(name)s\" is after today (%(today)s): there are no figures for it yet.", name=name,
-                            today=detail),
-        "after_to": lambda: _("\"from\" is after \"to\" (today when not given)."),
-        "too_long": lambda: _("The range from \"from\" to \"to\" is longer than %(days)s days.", days=detail),
-        "not_an_id": lambda: _("\"%(name)s\" is not an id (a whole number from 1).", name=name),
-        "not_a_flag": lambda: _("\"%(name)s\" must be true or false.", name=name),
-        "not_a_number": lambda: _("\"%(name)s\" must be a whole number.", name=name),
-        "out_of_range": lambda: _("\"%(name)s\" must be within %(range)s.", name=name, range=detail),
-    }
-    return messages[error.reason]()

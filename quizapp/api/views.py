@@ -17,9 +17,11 @@ from werkzeug.exceptions import HTTPException
 from quizapp.api import service, shapes
 from quizapp.api.openapi import document
 from quizapp.api.rules import PAGING, RANGE, ParameterError, parse_bearer, parse_query, token_digest
+from quizapp.api.wording import MESSAGES
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import csrf, db, limiter
 from quizapp.tokens import service as tokens
+from quizapp.wording import say
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Read-only, and authenticated by a header a cross-site form cannot send: no CSRF token needed.
@@ -100,7 +102,7 @@ def _api_error(error: ApiError):
 @bp.errorhandler(ParameterError)
 def _bad_parameter(error: ParameterError):
     response = jsonify(error="bad_parameter", parameter=error.parameter, reason=error.reason,
-                       message=shapes.parameter_message(error))
+                       message=say(error, MESSAGES))
     response.status_code = 400
     return response
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from quizapp.board import rules
-from quizapp.clock import to_local
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
 from quizapp.quiz.rules.grading import is_workday
 from quizapp.quiz.service import GRACE_SECONDS
+from quizapp.rules.zones import to_local
 
 
 def company_of(user: StaffUser) -> Company:
@@ -79,13 +79,14 @@ class TodayBoard:
         return dict(self.shifts)
 
 
-def today_board(user: StaffUser, today: date, now: datetime) -> TodayBoard:
-    """Completion today by shift and by team for the staff member's company."""
+def today_board(user: StaffUser, today: date, now: datetime, zone: ZoneInfo) -> TodayBoard:
+    """Completion today by shift and by team for the staff member's company (`zone`: the town's,
+    for the local time of the figures)."""
     company = company_of(user)
     shifts = shift_times(company.id)
     board = rules.tally(cells(company.id, today, now), [name for name, _ in shifts])
     return TodayBoard(company, today, is_workday(today, company.workdays), shifts, board,
-                      to_local(now).strftime("%H:%M:%S"))
+                      to_local(now, zone).strftime("%H:%M:%S"))
 
 
 def teams(user: StaffUser, today: date) -> list[str]:
@@ -111,19 +112,6 @@ def not_done(user: StaffUser, today: date, now: datetime, team: str | None = Non
     return rules.by_team(people, [name for name, _ in shift_times(user.company_id)])
 
 
-def chase_text(team: str, today: date, people: list[rules.Person], link: str, lang: str) -> str:
-    """The message for a team's WeChat group (board.rules.chase_text), in the page's language."""
-    label = team or _("No team")
-    if not people:
-        heading = _("%(team)s · %(date)s: everyone has done today's anti-fraud quiz. Thank you!",
-                    team=label, date=today.isoformat())
-    else:
-        heading = _("%(team)s · %(date)s: %(count)d not done yet",
-                    team=label, date=today.isoformat(), count=len(people))
-    call = _("Please do today's 5-minute anti-fraud quiz before your shift: %(link)s", link=link)
-    return rules.chase_text(heading, [p.name for p in people], call, ", " if lang == "en" else "、")
-
-
 @dataclass(frozen=True)
 class Preshift:
     view: TodayBoard
@@ -136,13 +124,13 @@ class Preshift:
         return self.view.company
 
 
-def preshift(user: StaffUser, today: date, now: datetime, shift: str | None = None,
+def preshift(user: StaffUser, today: date, now: datetime, zone: ZoneInfo, shift: str | None = None,
              team: str | None = None) -> Preshift | None:
     """Done/expected for one shift (default: the next to start, board.rules.next_shift) and
     optionally one team. None when the shift or team named is not the company's."""
-    view = today_board(user, today, now)
+    view = today_board(user, today, now, zone)
     if shift is None:
-        shift = rules.next_shift(view.shifts, to_local(now).replace(tzinfo=None))
+        shift = rules.next_shift(view.shifts, to_local(now, zone).replace(tzinfo=None))
     elif shift not in view.starts:
         return None
     if team is not None and team not in {name for name, _ in view.board.by_team}:
@@ -157,16 +145,16 @@ def _figures(tally: rules.Tally, workday: bool) -> dict:
             "share": "–" if share is None else f"{share * 100:.0f}%"}
 
 
-def poll(user: StaffUser, today: date, now: datetime, shift: str | None = None,
+def poll(user: StaffUser, today: date, now: datetime, zone: ZoneInfo, shift: str | None = None,
          team: str | None = None) -> dict | None:
     """What the board and the pre-shift screen poll: every figure on them, by the key each element
     names in its data-figure attribute ("total", "shift:<name>", "team:<name>", and "focus": the
     shift and team asked for). None when the shift or team is not the company's."""
     if shift is None and team is None:
-        view = today_board(user, today, now)
+        view = today_board(user, today, now, zone)
         focus = view.board.total
     else:
-        screen = preshift(user, today, now, shift, team)
+        screen = preshift(user, today, now, zone, shift, team)
         if screen is None:
             return None
         view, focus = screen.view, screen.tally

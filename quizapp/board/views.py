@@ -7,7 +7,9 @@ from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
 from quizapp.board import service as board
-from quizapp.clock import local_today, utcnow
+from quizapp.board.wording import chase_text
+from quizapp.clock import local_today, town_zone, utcnow
+from quizapp.links import worker_url
 from quizapp.posters import qr
 from quizapp.routing import Routes
 from quizapp.web import content_lang
@@ -24,13 +26,13 @@ routes = Routes()
 
 @routes.get("/")
 def index():
-    view = board.today_board(current_user, local_today(), utcnow())
+    view = board.today_board(current_user, local_today(), utcnow(), town_zone())
     return render_template("board/index.html", view=view, poll_seconds=POLL_SECONDS)
 
 
 @routes.get("/board.json")
 def board_data():
-    data = board.poll(current_user, local_today(), utcnow(), shift=_arg("shift"), team=_arg("team"))
+    data = board.poll(current_user, local_today(), utcnow(), town_zone(), shift=_arg("shift"), team=_arg("team"))
     if data is None:
         abort(404)
     response = jsonify(data)
@@ -46,8 +48,8 @@ def _chase(team: str | None):
     company = board.company_of(current_user)
     if team is not None and not groups:
         groups = [(team, [])]
-    link = qr.worker_url(company)
-    texts = {name: board.chase_text(name, today, people, link, content_lang()) for name, people in groups}
+    link = worker_url(company)
+    texts = {name: chase_text(name, today, people, link, content_lang()) for name, people in groups}
     return render_template("board/preshift_chase.html", groups=groups, texts=texts, team=team, today=today)
 
 
@@ -63,10 +65,11 @@ def chase_team(team: str):
 
 @routes.get("/preshift")
 def preshift():
-    screen = board.preshift(current_user, local_today(), utcnow(), shift=_arg("shift"), team=_arg("team"))
+    screen = board.preshift(current_user, local_today(), utcnow(), town_zone(), shift=_arg("shift"),
+                            team=_arg("team"))
     if screen is None:
         abort(404)
-    url = qr.worker_url(screen.company, screen.team)
+    url = worker_url(screen.company, screen.team)
     return render_template("board/preshift.html", screen=screen, readable_url=qr.readable(url),
                            qr_svg=qr.inline_svg(url, screen.company.name), poll_seconds=POLL_SECONDS,
                            teams=board.teams(current_user, local_today()))

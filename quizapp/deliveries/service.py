@@ -12,6 +12,7 @@ callers.
 from __future__ import annotations
 
 import json
+import logging
 import smtplib
 import ssl
 import time
@@ -22,35 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
-from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, StaffUser
 from quizapp.reminders.rules import robot_error
 
-
-def public_url(endpoint: str, **values) -> str | None:
-    """A page's full address for a message sent from cron (no request to take the host from):
-    from QUIZAPP_BASE_URL, or Flask's SERVER_NAME; None when neither is set (the message then
-    goes without a link)."""
-    config = current_app.config
-    if config.get("QUIZAPP_BASE_URL"):
-        parts = urlsplit(config["QUIZAPP_BASE_URL"])
-        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
-    elif config.get("SERVER_NAME"):
-        adapter = current_app.url_map.bind(config["SERVER_NAME"], script_name=config.get("APPLICATION_ROOT") or "/",
-                                           url_scheme=config.get("PREFERRED_URL_SCHEME") or "http")
-    else:
-        return None
-    try:
-        return adapter.build(endpoint, values, force_external=True)
-    except BuildError:
-        return None
-
+log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 5
 TRIES = 3
 BACKOFF_SECONDS = (1.0, 2.0)  # before the second and the third try
@@ -150,8 +130,8 @@ def deliver(delivery: Delivery, now: datetime, send: Callable[[Delivery], str | 
             delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
             db.session.flush()
             return True
-        current_app.logger.warning("%s %s to %s failed (try %d of %d): %s", delivery.kind,
-                                   delivery.payload.get("key"), who, attempt + 1, tries, error)
+        log.warning("%s %s to %s failed (try %d of %d): %s", delivery.kind,
+                    delivery.payload.get("key"), who, attempt + 1, tries, error)
     delivery.status, delivery.last_error = "failed", error
     db.session.flush()
     return False

@@ -15,6 +15,7 @@ from quizapp.deliveries import service
 from quizapp.digest import service as digest
 from quizapp.digest.forms import RetryForm
 from quizapp.digest.rules import key_label, masked_target
+from quizapp.digest.wording import town_outbox
 from quizapp.extensions import db
 from quizapp.models import Delivery
 from quizapp.routing import Routes
@@ -37,7 +38,7 @@ def delivery_retry():
     form = RetryForm()
     chosen = form.delivery.data or ""
     found = db.session.get(Delivery, int(chosen)) if form.validate_on_submit() and chosen.isdigit() else None
-    outcome = digest.retry(found, utcnow()) if found is not None else None
+    outcome = digest.retry(found, utcnow(), town_outbox()) if found is not None else None
     db.session.commit()
     if outcome is None:
         flash(_("Only a failed digest to an active officer who still has that address can be retried here."), "error")

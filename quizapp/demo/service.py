@@ -8,6 +8,7 @@ rules the app uses, and the rollups are rebuilt from it, so every page shows con
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select, text
@@ -18,6 +19,7 @@ from quizapp.quiz.rules import grading, selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.signin.service import hash_pin
+from quizapp.supervision.rules import Flag
 
 DEMO_PASSWORD = "demo-2026"
 DEMO_PIN = "2580"
@@ -55,7 +57,8 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
-def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
+def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: random.Random | None = None) -> None:
+    """The demo town; `describe_flag` words the supervision cases' reasons (supervision.wording)."""
     rng = rng or random.Random(20260601)
     grids = {}
     for code, name in GRIDS:
@@ -98,7 +101,7 @@ def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
         account.set_password(DEMO_PASSWORD)
         db.session.add(account)
     db.session.flush()
-    _oversight(officer, today, rng)
+    _oversight(officer, today, rng, describe_flag)
 
 
 # How often a company reported a fraud case in a month: last year, and since the pre-shift quiz
@@ -106,7 +109,7 @@ def seed(today: date, now: datetime, rng: random.Random | None = None) -> None:
 CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR = 0.45, 0.18
 
 
-def _oversight(officer: StaffUser, today: date, rng: random.Random) -> None:
+def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_flag: Callable[[Flag], str]) -> None:
     """Two years of monthly fraud incidents, and a supervision list as the nightly check and an
     officer would have left it: cases opened two weeks ago and today, one followed up, one closed."""
     from quizapp.models import Incident, Topic
@@ -129,7 +132,7 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random) -> None:
                     loss_yuan=round(cases * rng.uniform(1800, 60000), -2), created_by=officer.id))
             month = (month - timedelta(days=1)).replace(day=1)
     db.session.flush()
-    earlier = supervision.flag_companies(today - timedelta(days=14))
+    earlier = supervision.flag_companies(today - timedelta(days=14), describe_flag)
     if earlier:
         case = earlier[0]
         supervision.add_follow_up(officer, case, "yuetan", today - timedelta(days=12), "企业负责人、反诈专员",
@@ -137,7 +140,7 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random) -> None:
                                   "企业承诺两周内参与率提升到80%以上。", today)
         if len(earlier) > 1:
             supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。", today - timedelta(days=2))
-    supervision.flag_companies(today)
+    supervision.flag_companies(today, describe_flag)
     db.session.flush()
 
 

@@ -25,14 +25,16 @@ def digest(day) -> None:
     same day sends only what has not gone out yet; failures are logged, kept and retried."""
     from quizapp.clock import local_today, utcnow
     from quizapp.digest import service
+    from quizapp.digest.wording import town_outbox
 
     target = day.date() if day else local_today()
     now = utcnow()
-    plan = service.prepare(target, now)
+    outbox = town_outbox()
+    plan = service.prepare(target, now, outbox)
     db.session.commit()  # the day's digests are on record before anything is sent
     sent = 0
     for delivery in plan.todo:
-        sent += service.deliver(delivery, now)
+        sent += service.deliver(delivery, now, outbox.smtp)
         db.session.commit()
     failed = len(plan.todo) - sent + len(plan.broken)
     click.echo(f"digest {target}: {sent} sent, {plan.already} already sent, {failed} failed")

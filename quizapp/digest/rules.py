@@ -71,9 +71,10 @@ class Digest:
     day: date
     target: float
     grids: tuple[GridDay, ...]
-    total: GridDay | None = None  # the town's totals, for the town admin
+    total: GridDay | None = None  # the town's totals, for the town admin (named by the words)
     link: str | None = None  # the dashboard, when the site's address is configured
-    scope: str = ""  # the grids' names (or "whole town"), for the subject
+    scope: str = ""  # the grids' names, for the subject ("whole town" in words, for the town admin)
+    town: bool = False  # the town admin's digest: every grid and the town's totals
 
 
 def digest_key(day: date) -> str:

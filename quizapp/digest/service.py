@@ -14,17 +14,16 @@ only about their own grids. Aggregates only: never a worker's name or employee n
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from quizapp.audit.rules import utc_bounds
-from quizapp.clock import to_local, town_zone
 from quizapp.dashboard import service as dashboard
 from quizapp.deliveries import service as deliveries
 from quizapp.deliveries.service import BACKOFF_SECONDS, TRIES, SmtpSettings
@@ -32,15 +31,15 @@ from quizapp.digest import rules
 from quizapp.extensions import db
 from quizapp.incidents.rules import month_start
 from quizapp.models import Company, Delivery, Grid, Incident, StaffUser, SupervisionCase
-from quizapp.organisation.rules import name_list
 from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
-from quizapp.rules.metrics import percent
+from quizapp.rules.zones import to_local
 from quizapp.town.service import companies_visible_to
 
 KIND, TEST_KIND = "digest", "digest-test"
 ROLES = ("grid_officer", "town_admin")
 EMAIL, WEBHOOK = "email", "webhook"
 RECENT = 20  # deliveries listed on an officer's digest page
+log = logging.getLogger(__name__)
 
 
 # --- Who gets a digest, and where ----------------------------------------------------------------
@@ -78,10 +77,12 @@ def _incidents(grid_ids: list[int], *where) -> dict[int, tuple[int, Decimal]]:
     return {gid: (int(cases or 0), Decimal(str(loss or 0))) for gid, cases, loss in rows}
 
 
-def figures(actor: StaffUser, day: date) -> rules.Digest:
-    """The account's numbers for one local date: per grid (an officer's active grids; every active
-    grid for the town admin, with the town's totals first), from the CompanyDay rollup through the
-    grid dashboard's queries, the supervision list and the incident records (docs/digest.md)."""
+def figures(actor: StaffUser, day: date, zone: ZoneInfo) -> rules.Digest:
+    """The account's numbers for one local date (of the town's `zone`): per grid (an officer's
+    active grids; every active grid for the town admin, with the town's totals first), from the
+    CompanyDay rollup through the grid dashboard's queries, the supervision list and the incident
+    records (docs/digest.md). Numbers only: digest.wording.compose names the town and adds the
+    dashboard's link."""
     grids = _grids(actor)
     grid_ids = [g.id for g in grids]
     target = dashboard.participation_target()
@@ -92,8 +93,8 @@ def figures(actor: StaffUser, day: date) -> rules.Digest:
             select(Company.grid_id, Company.name).join(SupervisionCase, SupervisionCase.company_id == Company.id)
             .where(SupervisionCase.opened_on == day, Company.id.in_(visible)).order_by(Company.name)):
         flagged.setdefault(grid_id, []).append(name)
-    after, until = utc_bounds(day, day, town_zone())
-    month_after = utc_bounds(month_start(day), None, town_zone())[0]
+    after, until = utc_bounds(day, day, zone)
+    month_after = utc_bounds(month_start(day), None, zone)[0]
     # Both count records by when they were entered, so the day's are always part of the month's.
     today = _incidents(grid_ids, Incident.created_at > after, Incident.created_at <= until)
     month = _incidents(grid_ids, Incident.created_at > month_after, Incident.created_at <= until)
@@ -108,17 +109,17 @@ def figures(actor: StaffUser, day: date) -> rules.Digest:
             flagged=tuple(flagged.get(grid.id, ())), cases_day=cases_day, loss_day=loss_day,
             cases_month=cases_month, loss_month=loss_month))
     admin = actor.role == "town_admin"
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        total = rules.town_total(_("Whole town"), lines) if admin else None
-        scope = _("whole town") if admin else "、".join(g.name for g in grids)
-    return rules.Digest(day=day, target=target, grids=tuple(lines), total=total, scope=scope,
-                        link=deliveries.public_url("admin.town" if admin else "reports.index"))
+    return rules.Digest(day=day, target=target, grids=tuple(lines),
+                        total=rules.town_total("", lines) if admin else None,
+                        scope="" if admin else "、".join(g.name for g in grids), town=admin)
 
 
 # --- The message ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Message:
+    """A digest as it is sent (digest.wording.compose writes it)."""
+
     subject: str
     lines: tuple[str, ...]  # the subject, then each grid's figures
     footer: tuple[str, ...]  # the link and the definition: always sent
@@ -134,47 +135,15 @@ class Message:
         return webhook_body(rules.fit(list(self.lines), list(self.footer), MAX_CONTENT_BYTES))
 
 
-def _block(grid: rules.GridDay, target: float) -> list[str]:
-    lines = [f"【{grid.name}】"]
-    if grid.expected:
-        lines.append(_("Participation: %(share)s (%(done)d of %(expected)d expected quizzes done)",
-                       share=percent(grid.participation), done=grid.done, expected=grid.expected))
-    else:
-        lines.append(_("Participation: no quiz expected (not a workday)"))
-    lines.append(_("Companies: %(companies)d, of which %(below)d below the %(target)s target (30-day participation)",
-                   companies=grid.companies, below=grid.below_target, target=percent(target)))
-    shown, more = name_list(grid.flagged, rules.FLAGGED_SHOWN)
-    if shown:
-        names = "、".join(shown) + (" " + _("and %(n)d more", n=more) if more else "")
-        lines.append(_("Newly on the supervision list: %(names)s", names=names))
-    else:
-        lines.append(_("Newly on the supervision list: none"))
-    lines.append(_("Fraud cases recorded today: %(cases)d (losses %(loss)s yuan); this month so far: "
-                   "%(month_cases)d (losses %(month_loss)s yuan)", cases=grid.cases_day,
-                   loss=rules.yuan(grid.loss_day), month_cases=grid.cases_month,
-                   month_loss=rules.yuan(grid.loss_month)))
-    return lines
+@dataclass(frozen=True)
+class Outbox:
+    """What sending a digest needs from the app (digest.wording.town_outbox builds it): the town's
+    time zone, the words (`compose`: figures in, the message out, in the town's language) and the
+    SMTP server's settings."""
 
-
-def compose(digest: rules.Digest) -> Message:
-    """The digest in the town's language (BABEL_DEFAULT_LOCALE), as text and as simple HTML."""
-    town = current_app.config.get("QUIZAPP_TOWN_NAME") or ""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        values = {"town": town, "date": digest.day.isoformat(), "scope": digest.scope}
-        subject = (_("%(town)s anti-fraud daily report %(date)s · %(scope)s", **values) if town
-                   else _("Anti-fraud daily report %(date)s · %(scope)s", **values))
-        lines = [subject]
-        for grid in ([digest.total] if digest.total else []) + list(digest.grids):
-            lines += _block(grid, digest.target)
-        if not digest.grids:
-            lines.append(_("No active grid is assigned to you: there are no figures to send."))
-        footer = [_("Dashboard: %(url)s", url=digest.link)] if digest.link else []
-        footer.append(_("Participation = finished official quizzes ÷ active workers expected that day. "
-                        "Aggregates only: no worker is named."))
-        html = current_app.jinja_env.get_template("digest/email.html").render(
-            digest=digest, subject=subject, percent=percent, yuan=rules.yuan,
-            shown_names=lambda names: name_list(names, rules.FLAGGED_SHOWN))
-    return Message(subject=subject, lines=tuple(lines), footer=tuple(footer), html=html)
+    zone: ZoneInfo
+    compose: Callable[[rules.Digest], Message]
+    smtp: SmtpSettings
 
 
 def _payload(key: str, channel: str, message: Message) -> dict:
@@ -198,7 +167,7 @@ def _day_deliveries(user_id: int, kind: str, key: str) -> dict[str, Delivery]:
     return {row.channel: row for row in rows}
 
 
-def prepare(day: date, now: datetime) -> Plan:
+def prepare(day: date, now: datetime, outbox: Outbox) -> Plan:
     """The digests for `day` that still have to go out, with fresh figures, recorded as pending
     (flushed, not committed); how many went out before; whose could not be prepared."""
     key = rules.digest_key(day)
@@ -209,7 +178,7 @@ def prepare(day: date, now: datetime) -> Plan:
                 wanted, found = addresses(user), _day_deliveries(user.id, KIND, key)
                 due = [(c, t) for c, t in wanted if c not in found or found[c].status != "sent"]
                 if due:
-                    message = compose(figures(user, day))
+                    message = outbox.compose(figures(user, day, outbox.zone))
                     for channel, target in due:
                         delivery = found.get(channel) or Delivery(kind=KIND, channel=channel, staff_user_id=user.id,
                                                                   created_at=now, target=target, payload={})
@@ -220,53 +189,56 @@ def prepare(day: date, now: datetime) -> Plan:
                     db.session.flush()
             plan.already += len(wanted) - len(due)
         except Exception:  # one officer's bad data must not stop the others' digests
-            current_app.logger.exception("digest: could not prepare the digest of staff user %s", user.id)
+            log.exception("digest: could not prepare the digest of staff user %s", user.id)
             plan.todo = [d for d in plan.todo if d.staff_user_id != user.id]
             plan.broken.append(user.id)
     return plan
 
 
-def _send(delivery: Delivery) -> str | None:
-    if delivery.channel == EMAIL:
-        payload = delivery.payload
-        return deliveries.send_email(SmtpSettings.from_config(current_app.config), delivery.target,
-                                     payload["subject"], payload["text"], payload["html"])
-    return deliveries.post_webhook(delivery.target, delivery.payload["body"])
+def _sender(smtp: SmtpSettings) -> Callable[[Delivery], str | None]:
+    def send(delivery: Delivery) -> str | None:
+        if delivery.channel == EMAIL:
+            payload = delivery.payload
+            return deliveries.send_email(smtp, delivery.target, payload["subject"], payload["text"], payload["html"])
+        return deliveries.post_webhook(delivery.target, delivery.payload["body"])
+    return send
 
 
-def deliver(delivery: Delivery, now: datetime, backoff: tuple[float, ...] | None = None, tries: int = TRIES) -> bool:
+def deliver(delivery: Delivery, now: datetime, smtp: SmtpSettings, backoff: tuple[float, ...] | None = None,
+            tries: int = TRIES) -> bool:
     """Send one digest, up to `tries` times; the outcome is kept on the delivery (flushed) and a
     final failure is logged as an error. E-mail without an SMTP server fails at once."""
     who = f"staff user {delivery.staff_user_id} ({delivery.channel})"
-    if delivery.channel == EMAIL and not SmtpSettings.from_config(current_app.config).host:
+    if delivery.channel == EMAIL and not smtp.host:
         delivery.attempts += 1
         delivery.status, delivery.last_error = "failed", deliveries.NO_SMTP
         db.session.flush()
         ok = False
     else:
-        ok = deliveries.deliver(delivery, now, _send, who, BACKOFF_SECONDS if backoff is None else backoff, tries)
+        ok = deliveries.deliver(delivery, now, _sender(smtp), who, BACKOFF_SECONDS if backoff is None else backoff,
+                                tries)
     if not ok:
-        current_app.logger.error("%s %s to %s failed after %d tries: %s", delivery.kind, delivery.payload.get("key"),
+        log.error("%s %s to %s failed after %d tries: %s", delivery.kind, delivery.payload.get("key"),
                                  who, delivery.attempts, delivery.last_error)
     return ok
 
 
-def send_test(actor: StaffUser, today: date, now: datetime) -> list[Delivery]:
+def send_test(actor: StaffUser, today: date, now: datetime, outbox: Outbox) -> list[Delivery]:
     """Send the account today's digest so far, once, to each of its addresses, through the same
     composition and transport as the nightly run (one try: the officer sees the outcome at once)."""
     message, sent = None, []
     for channel, target in addresses(actor):
-        message = message or compose(figures(actor, today))
+        message = message or outbox.compose(figures(actor, today, outbox.zone))
         delivery = Delivery(kind=TEST_KIND, channel=channel, staff_user_id=actor.id, created_at=now, target=target,
-                            payload=_payload(rules.trial_key(to_local(now)), channel, message))
+                            payload=_payload(rules.trial_key(to_local(now, outbox.zone)), channel, message))
         db.session.add(delivery)
         db.session.flush()  # on record (with its defaults) before the try
-        deliver(delivery, now, backoff=(), tries=1)
+        deliver(delivery, now, outbox.smtp, backoff=(), tries=1)
         sent.append(delivery)
     return sent
 
 
-def retry(delivery: Delivery, now: datetime) -> bool | None:
+def retry(delivery: Delivery, now: datetime, outbox: Outbox) -> bool | None:
     """Send a failed digest again now, with fresh figures, to the address its officer has saved
     now (one try). None when there is nothing to retry: not a failed digest, or its officer is no
     longer active or no longer has an address for that channel."""
@@ -279,8 +251,9 @@ def retry(delivery: Delivery, now: datetime) -> bool | None:
     if not target:
         return None
     day = date.fromisoformat(key.removeprefix(rules.KEY_PREFIX))
-    delivery.target, delivery.payload = target, _payload(key, delivery.channel, compose(figures(user, day)))
-    return deliver(delivery, now, backoff=(), tries=1)
+    delivery.target, delivery.payload = target, _payload(key, delivery.channel,
+                                                         outbox.compose(figures(user, day, outbox.zone)))
+    return deliver(delivery, now, outbox.smtp, backoff=(), tries=1)
 
 
 def recent_deliveries(actor: StaffUser, limit: int = RECENT) -> list[Delivery]:

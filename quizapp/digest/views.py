@@ -10,10 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.clock import local_today, utcnow
+from quizapp.clock import local_today, town_zone, utcnow
 from quizapp.digest import service
 from quizapp.digest.forms import DigestAddressForm, SendTestForm
 from quizapp.digest.rules import key_label, masked_target
+from quizapp.digest.wording import compose, town_outbox
 from quizapp.extensions import db
 from quizapp.routing import Routes
 
@@ -28,7 +29,7 @@ def digest():
         db.session.commit()
         flash(_("Your digest addresses are saved."), "info")
         return redirect(url_for("reports.digest"))
-    preview = service.compose(service.figures(current_user, local_today()))
+    preview = compose(service.figures(current_user, local_today(), town_zone()))
     return render_template("digest/index.html", form=form, test_form=SendTestForm(), preview=preview,
                            recent=service.recent_deliveries(current_user), masked=masked_target, key_label=key_label,
                            can_test=bool(service.addresses(current_user))), 400 if request.method == "POST" else 200
@@ -38,7 +39,7 @@ def digest():
 def digest_test():
     if not SendTestForm().validate_on_submit():
         abort(400)
-    sent = service.send_test(current_user, local_today(), utcnow())
+    sent = service.send_test(current_user, local_today(), utcnow(), town_outbox())
     db.session.commit()
     if not sent:
         flash(_("Save an e-mail address or a robot address first."), "error")

@@ -20,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 from quizapp.rules.spreadsheets import decode_text, looks_like_formula
 
 OTHER = "other"
+# The one fraud type that is not a topic of the question bank; named in both languages like a topic.
+OTHER_NAMES = {"zh": "其他", "en": "Other"}
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000  # a town's monthly incident sheet is a few hundred rows; this keeps the preview small
 MAX_CASES = 100_000
@@ -125,7 +127,7 @@ class ImportScope:
 class Problem:
     row: int  # 0: the file as a whole
     column: str
-    reason: str  # a code; incidents.service.REASONS has the words
+    reason: str  # a code; incidents.wording.REASONS has the words
     value: str = ""
     detail: str = ""
 

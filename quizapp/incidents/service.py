@@ -12,67 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import case, func, or_, select, true
 
 from quizapp.audit import service as audit
-from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.incidents import rules
-from quizapp.incidents.rules import OTHER, ImportScope, ParsedIncidents, Problem, Record
+from quizapp.incidents.rules import OTHER, OTHER_NAMES, ImportScope, ParsedIncidents, Problem, Record
 from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser, Topic
+from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.town import service as overview
 from quizapp.town.service import companies_visible_to
 
 PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
-
-REASONS = {
-    "empty_file": _l("The file is empty."),
-    "too_big": _l("The file is too big (at most %(detail)s KB)."),
-    "encoding": _l("The file's text encoding cannot be read: save it as UTF-8 or GBK (GB18030)."),
-    "unreadable": _l("The file is not a readable CSV file."),
-    "unknown_column": _l("Unknown column."),
-    "duplicate_column": _l("This column appears twice."),
-    "missing_column": _l("This column is missing."),
-    "no_rows": _l("The file has a header row but no data rows."),
-    "too_many_rows": _l("Too many rows (at most %(detail)s)."),
-    "formula": _l("A formula is not accepted: type the value itself."),
-    "bad_month": _l("Not a month: write it as YYYY-MM, e.g. 2026-03."),
-    "future_month": _l("This month has not started yet."),
-    "unknown_company": _l("No company has this code."),
-    "inactive_company": _l("This company is no longer active."),
-    "outside_grids": _l("Outside your grids."),
-    "unknown_grid": _l("No grid has this code."),
-    "grid_mismatch": _l("The company %(detail)s is in another grid."),
-    "grid_needed": _l("Name the grid when the company is left empty."),
-    "unknown_fraud_type": _l("Unknown fraud type: use a topic of the question bank or \"other\"."),
-    "empty": _l("This cell is empty."),
-    "not_a_number": _l("Not a number (losses may have two decimals)."),
-    "negative": _l("A number cannot be negative."),
-    "not_whole": _l("Cases are a whole number."),
-    "too_large": _l("The number is too large."),
-    "too_long": _l("Too long (at most %(detail)s characters)."),
-    "duplicate": _l("Repeats row %(detail)s (same company or grid, month and fraud type)."),
-    "exists": _l("A record for this company (or grid), month and fraud type exists already: edit it instead."),
-    "expired": _l("This preview has expired or was changed. Please upload the file again."),
-}
-
-
-def reason_text(problem: Problem) -> str:
-    return str(REASONS[problem.reason]) % {"detail": problem.detail}
-
-
-class IncidentError(Exception):
-    """A record the actor may not store; `reason` is a key of REASONS."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
 
 # --- scope ------------------------------------------------------------------------------------
 
@@ -107,7 +60,7 @@ def find_incident(actor: StaffUser, incident_id: int) -> Incident | None:
 def fraud_types(lang: str) -> list[tuple[str, str]]:
     """(slug, name) for every topic of the question bank, then "other"."""
     topics = db.session.scalars(select(Topic).order_by(Topic.slug))
-    return [(t.slug, t.name(lang)) for t in topics] + [(OTHER, _("Other"))]
+    return [(t.slug, t.name(lang)) for t in topics] + [(OTHER, OTHER_NAMES.get(lang, OTHER_NAMES["en"]))]
 
 
 def import_scope(actor: StaffUser, today: date) -> ImportScope:
@@ -149,27 +102,28 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     """Record (or change) one company's or grid's cases and losses for a month and fraud type.
 
     The company must be one the actor sees (its grid goes with it); a record for a whole grid needs
-    one of the actor's grids. One record per company (or grid), month and fraud type.
+    one of the actor's grids. One record per company (or grid), month and fraud type. Refusals are
+    "incidents.<reason>", the reasons an import's rows are left out for (incidents.wording).
     """
     scope = import_scope(actor, today)
     if data.company_id is not None:
         if data.company_id not in scope.visible_company_ids:
-            raise IncidentError("outside_grids")
+            raise Forbidden("incidents.outside_grids", field="company")
         grid_id = db.session.get(Company, data.company_id).grid_id
     elif data.grid_id is None:
-        raise IncidentError("grid_needed")
+        raise Invalid("incidents.grid_needed", field="grid")
     elif data.grid_id in scope.visible_grid_ids:
         grid_id = data.grid_id
     else:
-        raise IncidentError("outside_grids")
+        raise Forbidden("incidents.outside_grids", field="grid")
     month = rules.month_start(data.month)
     if month > rules.month_start(today):
-        raise IncidentError("future_month")
+        raise Invalid("incidents.future_month", field="month")
     if data.fraud_type not in set(scope.fraud_types.values()):
-        raise IncidentError("unknown_fraud_type")
+        raise Invalid("incidents.unknown_fraud_type", field="fraud_type")
     same = _existing(grid_id, data.company_id, month, data.fraud_type)
     if same is not None and same is not incident:
-        raise IncidentError("exists")
+        raise Conflict("incidents.exists")
     incident = incident or Incident(created_by=actor.id)
     incident.grid_id, incident.company_id, incident.month = grid_id, data.company_id, month
     incident.fraud_type, incident.cases, incident.loss_yuan = data.fraud_type, data.cases, data.loss_yuan
@@ -187,8 +141,8 @@ def delete_incident(actor: StaffUser, incident: Incident) -> None:
 
 # --- CSV import -------------------------------------------------------------------------------
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="quizapp.incident-import")
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="quizapp.incident-import")
 
 
 @dataclass(frozen=True)
@@ -207,15 +161,17 @@ def _stored(rows: list[rules.IncidentRow]) -> dict[tuple, Incident]:
     return {(i.grid_id, i.company_id, i.month, i.fraud_type): i for i in stored}
 
 
-def preview_import(actor: StaffUser, today: date, filename: str, data: bytes) -> Preview:
+def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
     """Read and check an incident CSV without storing anything. As with the roster, the good rows
     can be confirmed and the bad ones are listed and left out; a file that cannot be read as a
-    whole (empty, encoding, columns, size) or has no good row gets no token."""
+    whole (empty, encoding, columns, size) or has no good row gets no token (signed with the app's
+    `secret`, so a confirmation can only carry rows this check let through)."""
     parsed = rules.parse_incident_csv(data, import_scope(actor, today))
     stored = _stored(parsed.rows)
     token = None
     if parsed.rows:
-        token = _serializer().dumps({"actor": actor.id, "filename": filename, "rows": [r.raw for r in parsed.rows]})
+        token = _serializer(secret).dumps({"actor": actor.id, "filename": filename,
+                                           "rows": [r.raw for r in parsed.rows]})
     return Preview(filename, parsed, sum(1 for r in parsed.rows if r.key in stored), token)
 
 
@@ -227,12 +183,12 @@ class ImportResult:
     left_out: list[Problem] = field(default_factory=list)  # rows that turned bad since the preview
 
 
-def apply_import(actor: StaffUser, today: date, token: str) -> ImportResult:
+def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> ImportResult:
     """Store the good rows of a confirmed preview in one transaction, after checking them again:
     a row that turned bad meanwhile (its company left the officer's grids) is left out and
     reported, like the bad rows of the preview."""
     try:
-        payload = _serializer().loads(token, max_age=PREVIEW_MAX_AGE)
+        payload = _serializer(secret).loads(token, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
         return ImportResult(0, 0, [Problem(0, "", "expired")])
     if payload.get("actor") != actor.id:
@@ -376,21 +332,37 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str) -> IncidentsPage
         records=[i for i in stored if i.month >= months[0]], names=names)
 
 
-def export_incidents(actor: StaffUser, chosen: Filter, fmt: str, lang: str) -> tuple[bytes, str]:
-    """The records of the 12 months to the chosen month as CSV or XLSX; written to the audit log."""
+@dataclass(frozen=True)
+class ExportedRecord:
+    month: date
+    grid: str
+    company_code: str
+    company: str | None  # None: a record for the whole grid
+    fraud_type: str
+    cases: int
+    loss_yuan: Decimal
+    note: str
+
+
+@dataclass(frozen=True)
+class ExportedRecords:
+    months: list[date]
+    rows: list[ExportedRecord]
+
+
+def export_incidents(actor: StaffUser, chosen: Filter, fmt: str, lang: str) -> ExportedRecords:
+    """The records of the 12 months to the chosen month, for the export's file
+    (incidents.sheets.incidents); the export is written to the audit log."""
     months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
     stored = _records(actor, chosen, months[0])
     grids = {g.id: g for g in visible_grids(actor)}
     companies = {c.id: c for c in db.session.scalars(select(Company).where(
         Company.id.in_({i.company_id for i in stored if i.company_id})))}
     types = dict(fraud_types(lang))
-    report = exports.Report("incidents", _l("Fraud incidents"), months[0], chosen.month, (
-        exports.Column(_l("Month")), exports.Column(_l("Grid")), exports.Column(_l("Company code")),
-        exports.Column(_l("Company")), exports.Column(_l("Fraud type")), exports.Column(_l("Cases"), "int"),
-        exports.Column(_l("Losses (yuan)"), "money"), exports.Column(_l("Note")),
-    ), [(f"{i.month:%Y-%m}", grids[i.grid_id].name if i.grid_id in grids else "",
-         companies[i.company_id].code if i.company_id else "",
-         companies[i.company_id].name if i.company_id else _("(whole grid)"),
-         types.get(i.fraud_type, i.fraud_type), i.cases, Decimal(i.loss_yuan), i.note or "") for i in stored])
+    rows = [ExportedRecord(i.month, grids[i.grid_id].name if i.grid_id in grids else "",
+                           companies[i.company_id].code if i.company_id else "",
+                           companies[i.company_id].name if i.company_id else None,
+                           types.get(i.fraud_type, i.fraud_type), i.cases, Decimal(i.loss_yuan), i.note or "")
+            for i in stored]
     audit.record(actor, "export_incidents", {"format": fmt, **chosen.describe()})
-    return exports.render(report, fmt), f"incidents-{months[0]:%Y-%m}-{chosen.month:%Y-%m}.{fmt}"
+    return ExportedRecords(months, rows)

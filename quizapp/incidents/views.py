@@ -7,18 +7,21 @@ incidents.service (scoping: an officer's grids only) and incidents.rules.
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
-from quizapp.incidents import service
+from quizapp.incidents import service, sheets
 from quizapp.incidents.forms import DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
 from quizapp.incidents.rules import month_start, parse_month, template_csv
+from quizapp.incidents.wording import MESSAGES, reason_text
 from quizapp.routing import Routes
+from quizapp.rules.errors import ServiceError
 from quizapp.web import content_lang
+from quizapp.wording import say
 
 FORMAT = "<any(csv, xlsx):fmt>"
 
@@ -67,8 +70,8 @@ def _save(form: IncidentForm, incident=None):
         note=(form.note.data or "").strip())
     try:
         saved = service.save_incident(current_user, local_today(), data, incident)
-    except service.IncidentError as error:
-        form.form_errors.append(str(service.REASONS[error.reason]) % {"detail": ""})
+    except ServiceError as error:
+        form.form_errors.append(say(error, MESSAGES))
         return None
     db.session.commit()
     flash(_("The record is saved."), "info")
@@ -105,10 +108,11 @@ def incident_import():
     preview = None
     if form.validate_on_submit():
         upload = form.file.data
-        preview = service.preview_import(current_user, local_today(), upload.filename or "", upload.read())
+        preview = service.preview_import(current_user, local_today(), upload.filename or "", upload.read(),
+                                         current_app.config["SECRET_KEY"])
     return render_template("incidents/import.html", form=form, preview=preview,
                            confirm_form=IncidentConfirmForm(token=preview.token if preview else None),
-                           reason_text=service.reason_text)
+                           reason_text=reason_text)
 
 
 @routes.post("/incidents/import/confirm")
@@ -116,24 +120,24 @@ def incident_import_confirm():
     form = IncidentConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("reports.incident_import"))
-    result = service.apply_import(current_user, local_today(), form.token.data)
+    result = service.apply_import(current_user, local_today(), form.token.data, current_app.config["SECRET_KEY"])
     if result.problems:
         flash(_("Nothing was imported: %(problems)s", problems=" ".join(
-            service.reason_text(p) for p in result.problems[:5])), "error")
+            reason_text(p) for p in result.problems[:5])), "error")
         return redirect(url_for("reports.incident_import"))
     db.session.commit()
     flash(_("Imported: %(added)s new records, %(replaced)s replaced.", added=result.added,
             replaced=result.replaced), "info")
     if result.left_out:
         flash(_("Left out, because they changed since the preview: %(problems)s", problems=" ".join(
-            _("Row %(row)s: %(reason)s", row=p.row, reason=service.reason_text(p)) for p in result.left_out[:5])),
+            _("Row %(row)s: %(reason)s", row=p.row, reason=reason_text(p)) for p in result.left_out[:5])),
             "error")
     return redirect(url_for("reports.incidents"))
 
 
 @routes.get(f"/incidents/export.{FORMAT}")
 def incident_export(fmt: str):
-    data, name = service.export_incidents(current_user, _filter(), fmt, content_lang())
+    data, name = sheets.incidents(service.export_incidents(current_user, _filter(), fmt, content_lang()), fmt)
     db.session.commit()  # the audit row
     response = send_file(BytesIO(data), mimetype=exports.MIMETYPES[fmt], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"

@@ -12,7 +12,8 @@ user relies on (docs/admin.md, "Grids" and "Companies"):
 - deactivating a company stops its QR code (new sign-ins are refused), takes it off the dashboards
   and the supervision rules, and closes its open supervision cases with that reason; its roster,
   staff accounts and history are kept, and reactivating brings it back.
-Services flush; the view commits.
+Services flush; the view commits. A refused change raises Invalid or Conflict ("organisation.*",
+on the form field at fault; several at once as Problems) and changes nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from quizapp.audit import service as audit
@@ -30,23 +28,9 @@ from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
 from quizapp.organisation import rules
 from quizapp.rollups.service import active_on
+from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
 
 PAGE_SIZE = 50
-
-
-class Refused(Exception):
-    """A change the rules do not allow; nothing was changed. `problems` maps a form field's name
-    (or None for the form as a whole) to what is wrong, in words."""
-
-    def __init__(self, problems: dict[str | None, str]):
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
-
-
-def _names(names: list[str]) -> str:
-    listed = rules.name_list(names)
-    text = "、".join(listed.shown)
-    return text + (_(" and %(n)d more", n=listed.more) if listed.more else "")
 
 
 # --- grids --------------------------------------------------------------------------------------
@@ -88,21 +72,20 @@ def find_grid(grid_id: int) -> Grid | None:
     return db.session.get(Grid, grid_id)
 
 
-def _grid_problems(code: str, name: str, grid: Grid | None) -> dict[str | None, str]:
-    problems: dict[str | None, str] = {}
+def _grid_problems(code: str, name: str, grid: Grid | None) -> list[ServiceError]:
+    problems: list[ServiceError] = []
     others = select(Grid).where(Grid.id != grid.id) if grid is not None else select(Grid)
     if db.session.scalar(others.where(func.lower(Grid.code) == code.lower()).limit(1)) is not None:
-        problems["code"] = _("Another grid already has the code %(code)s.", code=code)
+        problems.append(Conflict("organisation.grid_code_taken", field="code", code=code))
     key = rules.name_key(name)
     if any(rules.name_key(n) == key for n in db.session.scalars(others.with_only_columns(Grid.name))):
-        problems["name"] = _("Another grid is already called %(name)s.", name=name)
+        problems.append(Conflict("organisation.grid_name_taken", field="name", name=name))
     return problems
 
 
 def create_grid(actor: StaffUser, code: str, name: str) -> Grid:
     """A new, active grid. Code and name must be new to the town."""
-    if problems := _grid_problems(code, name, None):
-        raise Refused(problems)
+    refuse(_grid_problems(code, name, None))
     grid = Grid(code=code, name=name, active=True)
     db.session.add(grid)
     db.session.flush()
@@ -112,8 +95,7 @@ def create_grid(actor: StaffUser, code: str, name: str) -> Grid:
 
 def update_grid(actor: StaffUser, grid: Grid, code: str, name: str) -> dict[str, str]:
     """Rename a grid or change its code; the changed fields, old → new (empty: nothing changed)."""
-    if problems := _grid_problems(code, name, grid):
-        raise Refused(problems)
+    refuse(_grid_problems(code, name, grid))
     changed = rules.changes({"code": grid.code, "name": grid.name}, {"code": code, "name": name})
     if changed:
         grid.code, grid.name = code, name
@@ -131,8 +113,7 @@ def set_grid_active(actor: StaffUser, grid: Grid, active: bool) -> bool:
         names = list(db.session.scalars(select(Company.name).where(
             Company.grid_id == grid.id, Company.active.is_(True)).order_by(Company.name)))
         if names:
-            raise Refused({None: _("%(grid)s still has %(n)d active companies (%(names)s): move them to another "
-                                   "grid or deactivate them first.", grid=grid.name, n=len(names), names=_names(names))})
+            raise Conflict("organisation.grid_has_active_companies", grid=grid.name, names=names)
     grid.active = active
     db.session.flush()
     audit.record(actor, "admin.grid.reactivate" if active else "admin.grid.deactivate",
@@ -245,31 +226,30 @@ def suggest_code() -> str:
             return code
 
 
-def _company_problems(data: CompanyInput, company: Company | None) -> tuple[dict[str | None, str], Grid | None]:
-    problems: dict[str | None, str] = {}
+def _company_problems(data: CompanyInput, company: Company | None) -> tuple[list[ServiceError], Grid | None]:
+    problems: list[ServiceError] = []
     grid = db.session.get(Grid, data.grid_id) if data.grid_id is not None else None
     unchanged_grid = company is not None and grid is not None and grid.id == company.grid_id
     if grid is None:
-        problems["grid_id"] = _("Choose one of the grids listed.")
+        problems.append(Invalid("organisation.unknown_grid", field="grid_id"))
     elif not grid.active and not unchanged_grid:
-        problems["grid_id"] = _("%(grid)s is inactive: choose an active grid, or reactivate it first.", grid=grid.name)
+        problems.append(Invalid("organisation.grid_inactive", field="grid_id", grid=grid.name))
     if (company is None or data.code != company.code) and code_taken(data.code, company):
-        problems["code"] = _("Another company already has the code %(code)s.", code=data.code)
+        problems.append(Conflict("organisation.company_code_taken", field="code", code=data.code))
     if grid is not None:
         key = rules.name_key(data.name)
         others = select(Company.name).where(Company.grid_id == grid.id)
         if company is not None:
             others = others.where(Company.id != company.id)
         if any(rules.name_key(n) == key for n in db.session.scalars(others)):
-            problems["name"] = _("%(grid)s already has a company called %(name)s.", grid=grid.name, name=data.name)
+            problems.append(Conflict("organisation.company_name_taken", field="name", grid=grid.name, name=data.name))
     return problems, grid
 
 
 def create_company(actor: StaffUser, data: CompanyInput) -> Company:
     """A new, active company in an active grid, with its quiz defaults."""
     problems, grid = _company_problems(data, None)
-    if problems:
-        raise Refused(problems)
+    refuse(problems)
     company = Company(name=data.name, grid_id=grid.id, code=data.code, workdays=data.workdays,
                       questions_per_quiz=data.questions_per_quiz, active=True)
     db.session.add(company)
@@ -287,8 +267,7 @@ def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> di
     supervision cases go with it (they are the company's). The caller has made sure a new code
     was confirmed: the printed QR posters stop working."""
     problems, grid = _company_problems(data, company)
-    if problems:
-        raise Refused(problems)
+    refuse(problems)
     old_grid = db.session.get(Grid, company.grid_id)
     changed = rules.changes({"name": company.name, "grid": old_grid.code, "code": company.code},
                             {"name": data.name, "grid": grid.code, "code": data.code})
@@ -305,25 +284,23 @@ def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> di
     return changed
 
 
-def set_company_active(actor: StaffUser, company: Company, active: bool, today: date) -> bool:
+def set_company_active(actor: StaffUser, company: Company, active: bool, today: date, close_reason: str) -> bool:
     """Deactivate or reactivate a company; False when it already was.
 
-    Deactivating closes its open supervision cases (reason written in the town's language, like
-    the rules' reasons): nobody would see or follow them up any more. A company in an inactive
-    grid is not reactivated: its grid must be reactivated, or the company moved, first."""
+    Deactivating closes its open supervision cases with `close_reason` (the view writes it in the
+    town's language, like the rules' reasons): nobody would see or follow them up any more. A
+    company in an inactive grid is not reactivated: its grid must be reactivated, or the company
+    moved, first."""
     if company.active == active:
         return False
     grid = db.session.get(Grid, company.grid_id)
     if active and not grid.active:
-        raise Refused({None: _("%(company)s is in %(grid)s, which is inactive: reactivate the grid, or move the "
-                               "company to an active grid, first.", company=company.name, grid=grid.name)})
+        raise Conflict("organisation.company_grid_inactive", company=company.name, grid=grid.name)
     closed = []
     if not active:
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            reason = _("Closed because the town admin deactivated the company.")
         for case in db.session.scalars(select(SupervisionCase).where(
                 SupervisionCase.company_id == company.id, SupervisionCase.status == "open")):
-            case.status, case.closed_on, case.closed_by, case.close_reason = "closed", today, actor.id, reason
+            case.status, case.closed_on, case.closed_by, case.close_reason = "closed", today, actor.id, close_reason
             closed.append(case.id)
     company.active = active
     db.session.flush()

@@ -10,20 +10,21 @@ from flask_login import current_user
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
+from quizapp.links import worker_url
 from quizapp.organisation import service as organisation
 from quizapp.organisation.forms import ActiveForm, CompanyForm, GridForm, NewCompanyForm
 from quizapp.organisation.rules import parse_company_query
-from quizapp.organisation.service import Refused
+from quizapp.organisation.wording import MESSAGES, deactivation_close_reason
 from quizapp.posters import qr
 from quizapp.routing import Routes
+from quizapp.rules.errors import ServiceError
+from quizapp.wording import attach_to_form, in_town_language, say
 
 
-def _refused(form, refused: Refused) -> None:
+def _refused(form, refused: ServiceError) -> None:
     """Put the service's reasons on the form's fields (or above the form), and undo anything."""
     db.session.rollback()
-    for name, message in refused.problems.items():
-        field = form._fields.get(name) if name else None
-        (field.errors if field is not None else form.form_errors).append(message)
+    attach_to_form(form, refused, MESSAGES)
 
 
 def _status() -> int:
@@ -38,7 +39,7 @@ def grids():
     if form.validate_on_submit():
         try:
             grid = organisation.create_grid(current_user, form.code.data, form.name.data)
-        except Refused as refused:
+        except ServiceError as refused:
             _refused(form, refused)
         else:
             db.session.commit()
@@ -54,7 +55,7 @@ def grid_edit(grid_id: int):
     if form.validate_on_submit():
         try:
             changed = organisation.update_grid(current_user, grid, form.code.data, form.name.data)
-        except Refused as refused:
+        except ServiceError as refused:
             _refused(form, refused)
         else:
             db.session.commit()
@@ -72,9 +73,9 @@ def grid_active(grid_id: int):
         abort(400)
     try:
         changed = organisation.set_grid_active(current_user, grid, form.active.data == "1")
-    except Refused as refused:
+    except ServiceError as refused:
         db.session.rollback()
-        flash(" ".join(refused.problems.values()), "error")
+        flash(say(refused, MESSAGES), "error")
     else:
         db.session.commit()
         if changed:
@@ -99,7 +100,7 @@ def company_new():
     if form.validate_on_submit():
         try:
             company = organisation.create_company(current_user, form.company_input())
-        except Refused as refused:
+        except ServiceError as refused:
             _refused(form, refused)
         else:
             db.session.commit()
@@ -118,13 +119,13 @@ def company_edit(company_id: int):
     if form.validate_on_submit():
         try:
             changed = organisation.update_company(current_user, company, form.company_input())
-        except Refused as refused:
+        except ServiceError as refused:
             _refused(form, refused)
         else:
             db.session.commit()
             flash(_("Company %(name)s saved.", name=company.name) if changed else _("Nothing was changed."))
             return redirect(url_for("admin.company_edit", company_id=company.id))
-    url = qr.worker_url(company)
+    url = worker_url(company)
     return render_template("organisation/companies_edit.html", company=company, form=form, active_form=ActiveForm(),
                            facts=organisation.company_facts(company, local_today()), worker_url=qr.readable(url),
                            qr_svg=qr.inline_svg(url, company.name)), _status()
@@ -133,7 +134,7 @@ def company_edit(company_id: int):
 def _qr_file(company_id: int, image_fmt: str):
     """The company's QR code as a file to print (the same code as the console's posters)."""
     company = organisation.find_company(company_id) or abort(404)
-    data = qr.render(qr.worker_url(company), image_fmt)
+    data = qr.render(worker_url(company), image_fmt)
     return send_file(io.BytesIO(data), mimetype=qr.FORMATS[image_fmt], as_attachment=True,
                      download_name=f"{company.code}-qr.{image_fmt}")
 
@@ -156,10 +157,11 @@ def company_active(company_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        changed = organisation.set_company_active(current_user, company, form.active.data == "1", local_today())
-    except Refused as refused:
+        changed = organisation.set_company_active(current_user, company, form.active.data == "1", local_today(),
+                                                  in_town_language(deactivation_close_reason)())
+    except ServiceError as refused:
         db.session.rollback()
-        flash(" ".join(refused.problems.values()), "error")
+        flash(say(refused, MESSAGES), "error")
     else:
         db.session.commit()
         if changed:

@@ -1,9 +1,7 @@
-"""The company's QR code (segno): the worker link it holds, as inline SVG for pages and as PNG or
-SVG files to download.
+"""The company's QR code (segno): the worker link it holds (quizapp.links.worker_url), as inline
+SVG for pages and as PNG or SVG files to download.
 
-Used by the console's posters and pre-shift screen and by the chase texts (the same link). The
-link is the company's sign-in page; a team's code adds ?team=<team>, which the sign-in page ignores
-but which lets a team's poster be told apart.
+Used by the console's posters and pre-shift screen and the admin's company page.
 """
 
 from __future__ import annotations
@@ -12,19 +10,9 @@ import io
 from urllib.parse import unquote
 
 import segno
-from flask import url_for
 from markupsafe import Markup
 
-from quizapp.models import Company
-
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
-
-
-def worker_url(company: Company, team: str | None = None) -> str:
-    """The address workers open: the company's sign-in page (needs a request or SERVER_NAME)."""
-    if team:
-        return url_for("auth.company", code=company.code, team=team, _external=True)
-    return url_for("auth.company", code=company.code, _external=True)
 
 
 def readable(url: str) -> str:

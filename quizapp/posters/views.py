@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from quizapp.board import service as board
 from quizapp.clock import local_today
+from quizapp.links import worker_url
 from quizapp.posters import qr
 from quizapp.routing import Routes
 
@@ -29,7 +30,7 @@ def posters():
     team = _team_or_404()
     teams = board.teams(current_user, local_today())
     sheets = [None, *teams] if team is None else [team]
-    urls = {name: qr.worker_url(company, name) for name in sheets}
+    urls = {name: worker_url(company, name) for name in sheets}
     codes = {name: qr.inline_svg(url, company.name) for name, url in urls.items()}
     return render_template("posters/index.html", sheets=sheets, codes=codes, urls=urls, teams=teams, team=team,
                            readable=qr.readable)
@@ -41,6 +42,6 @@ def poster_qr(image_fmt: str):
         abort(404)
     company = board.company_of(current_user)
     team = _team_or_404()
-    data = qr.render(qr.worker_url(company, team), image_fmt)
+    data = qr.render(worker_url(company, team), image_fmt)
     name = f"{company.code}-{team}-qr.{image_fmt}" if team else f"{company.code}-qr.{image_fmt}"
     return send_file(io.BytesIO(data), mimetype=qr.FORMATS[image_fmt], as_attachment=True, download_name=name)

@@ -11,16 +11,14 @@ failure never stops the others.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from quizapp.board.service import cells, shift_times
-from quizapp.clock import to_local
 from quizapp.deliveries import service as deliveries
 
 # The transport and the retry loop are shared with the digest (deliveries.service); `post` and the
@@ -30,38 +28,23 @@ from quizapp.deliveries.service import post_webhook as post
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery
 from quizapp.reminders import rules
+from quizapp.rules.zones import to_local
 
 KIND, CHANNEL = "reminder", "webhook"
+log = logging.getLogger(__name__)
+# What a reminder says (reminders.wording.town_reminders): the company, the due shift, each team's
+# not-done count (most first) and the shift's expected total, in; the message's text, out.
+Compose = Callable[[Company, rules.DueShift, list[tuple[str, int]], int], str]
 
 
-def reminder_content(company: Company, shift: rules.DueShift, team_counts: list[tuple[str, int]], total: int) -> str:
-    """The message: the shift and its start, then each team's not-done count, most first."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        starts = shift.starts.strftime("%H:%M")
-        missing = sum(count for _team, count in team_counts)
-        if not missing:
-            return _("%(company)s · %(shift)s (starts %(time)s): all %(total)d workers have done today's "
-                     "anti-fraud quiz. Thank you!", company=company.name, shift=shift.name, time=starts, total=total)
-        heading = _("%(company)s · %(shift)s (starts %(time)s): %(missing)d of %(total)d workers have not done "
-                    "today's anti-fraud quiz yet.", company=company.name, shift=shift.name, time=starts,
-                    missing=missing, total=total)
-        lines = [_("%(team)s: %(count)d not done", team=team or _("No team"), count=count)
-                 for team, count in team_counts]
-        footer = _("Team leaders: please remind them to scan the company QR code and do it before the shift.")
-        link = deliveries.public_url("auth.company", code=company.code)
-        if link:
-            footer += "\n" + _("Or open: %(link)s", link=link)
-        return rules.reminder_text(heading, lines, footer)
-
-
-def _message(company: Company, shift: rules.DueShift, now: datetime) -> dict:
+def _message(company: Company, shift: rules.DueShift, now: datetime, compose: Compose) -> dict:
     tallies = [c for c in cells(company.id, shift.day, now) if c.shift == shift.name]
     per_team: dict[str, int] = {}
     for cell in tallies:
         per_team[cell.team] = per_team.get(cell.team, 0) + cell.tally.not_done
     counts = sorted(((team, n) for team, n in per_team.items() if n), key=lambda tc: (-tc[1], tc[0]))
     total = sum(cell.tally.expected for cell in tallies)
-    return rules.webhook_body(reminder_content(company, shift, counts, total))
+    return rules.webhook_body(compose(company, shift, counts, total))
 
 
 def _recent(company_id: int, now: datetime) -> dict[str, Delivery]:
@@ -71,10 +54,11 @@ def _recent(company_id: int, now: datetime) -> dict[str, Delivery]:
     return {row.payload.get("key"): row for row in rows}
 
 
-def prepare(now: datetime) -> tuple[list[Delivery], int]:
-    """The reminders due at `now` (UTC) that still have to go out, with fresh figures; and how
-    many due ones were sent already. New ones are recorded as pending (flushed, not committed)."""
-    local_now = to_local(now).replace(tzinfo=None)
+def prepare(now: datetime, zone: ZoneInfo, compose: Compose) -> tuple[list[Delivery], int]:
+    """The reminders due at `now` (UTC; shifts start in the town's `zone`) that still have to go
+    out, with fresh figures, worded by `compose`; and how many due ones were sent already. New ones
+    are recorded as pending (flushed, not committed)."""
+    local_now = to_local(now, zone).replace(tzinfo=None)
     companies = list(db.session.scalars(select(Company).where(
         Company.active.is_(True), Company.webhook_url.is_not(None), Company.webhook_url != "").order_by(Company.id)))
     todo, skipped = [], 0
@@ -95,11 +79,11 @@ def prepare(now: datetime) -> tuple[list[Delivery], int]:
                         db.session.add(delivery)
                     # A retried reminder carries the figures of now, and the address saved now.
                     delivery.target = company.webhook_url
-                    delivery.payload = {"key": key, "body": _message(company, shift, now)}
+                    delivery.payload = {"key": key, "body": _message(company, shift, now, compose)}
                     todo.append(delivery)
                 db.session.flush()
         except Exception:  # one company's bad data must not stop the others' reminders
-            current_app.logger.exception("reminders: could not prepare company %s", company.id)
+            log.exception("reminders: could not prepare company %s", company.id)
             todo = [d for d in todo if d.company_id != company.id]
     return todo, skipped
 

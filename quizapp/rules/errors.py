@@ -15,7 +15,7 @@ class ServiceError(Exception):
     """A use case refused. `code` says why, `data` holds what the message needs (names, counts,
     limits), `field` the input at fault when there is one (a form shows the message beside it)."""
 
-    def __init__(self, code: str, *, field: str | None = None, **data: object) -> None:
+    def __init__(self, code: str, /, *, field: str | None = None, **data: object) -> None:
         super().__init__(code)
         self.code = code
         self.field = field

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from flask_babel import gettext as _
 from sqlalchemy import case, func, select, update
 
 from quizapp.board.service import company_of
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Shift, StaffUser
+from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
 
 
 @dataclass(frozen=True)
@@ -54,29 +54,27 @@ def _active_on_shift(company_id: int, names: set[str], today: date) -> dict[str,
         .group_by(Employee.shift)).all())
 
 
-def problems_with(user: StaffUser, change: SettingsChange, today: date) -> list[str]:
+def problems_with(user: StaffUser, change: SettingsChange, today: date) -> list[ServiceError]:
     """Why the change cannot be saved (nothing is changed then), or an empty list."""
     company, shifts = settings_of(user)
     existing = {s.id: s for s in shifts}
-    problems = []
+    problems: list[ServiceError] = []
     if any(row.id is not None and row.id not in existing for row in change.shifts):
-        problems.append(_("A shift on this page was changed or removed meanwhile. Reload the page and try again."))
+        problems.append(Conflict("settings.shift_gone"))
     names = [row.name for row in change.shifts]
     for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(_("Two shifts are named %(name)s: shift names must be different.", name=name))
+        problems.append(Invalid("settings.shift_name_twice", name=name))
     kept = {row.id for row in change.shifts}
     vanishing = {s.name for s in shifts if s.id not in kept} - set(names)
     for name, count in sorted(_active_on_shift(company.id, vanishing, today).items()):
-        problems.append(_("%(count)d active workers are on shift %(name)s: move them to another shift in the "
-                          "roster before removing it.", count=count, name=name))
+        problems.append(Conflict("settings.shift_has_workers", count=count, name=name))
     return problems
 
 
-def update_settings(user: StaffUser, change: SettingsChange, today: date) -> list[str]:
-    """Save the change to the staff member's company, or change nothing and say why (flushed)."""
-    problems = problems_with(user, change, today)
-    if problems:
-        return problems
+def update_settings(user: StaffUser, change: SettingsChange, today: date) -> None:
+    """Save the change to the staff member's company (flushed), or change nothing and raise why
+    (problems_with: one ServiceError, or several as Problems)."""
+    refuse(problems_with(user, change, today))
     company, shifts = settings_of(user)
     company.name = change.name
     company.questions_per_quiz = change.questions_per_quiz
@@ -109,4 +107,3 @@ def update_settings(user: StaffUser, change: SettingsChange, today: date) -> lis
             db.session.add(Shift(company_id=company.id, name=row.name, starts_at=row.starts_at))
     db.session.flush()
     db.session.expire(company, ["shifts"])
-    return []

@@ -8,8 +8,10 @@ from flask_login import current_user
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.routing import Routes
+from quizapp.rules.errors import ServiceError
 from quizapp.settings import service as company_settings
 from quizapp.settings.forms import SettingsForm
+from quizapp.settings.wording import MESSAGES
 
 routes = Routes()
 
@@ -22,12 +24,15 @@ def settings():
         form = SettingsForm.for_company(*company_settings.settings_of(current_user))
     problems = []
     if form.validate_on_submit():
-        problems = company_settings.update_settings(current_user, form.change(), local_today())
-        if not problems:
+        try:
+            company_settings.update_settings(current_user, form.change(), local_today())
+        except ServiceError as error:
+            db.session.rollback()
+            problems = [MESSAGES[p.code](**p.data) for p in error.problems]
+        else:
             db.session.commit()
             flash(_("Settings saved."))
             return redirect(url_for("console.settings"))
-        db.session.rollback()
     elif request.method == "POST":
         problems = list(form.shift_problems)
     status = 400 if request.method == "POST" else 200

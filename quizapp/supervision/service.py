@@ -10,36 +10,21 @@ changed by the town admin. Figures come from the daily rollup; no worker is ever
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from quizapp.audit import service as audit
-from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
-from quizapp.rules.metrics import percent
+from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.supervision import rules
 from quizapp.supervision.rules import Day, Flag, Rules
 from quizapp.town.service import companies_visible_to
 
 SETTING_KEY = "supervision_rules"
-RULE_LABELS = {
-    rules.PARTICIPATION: _l("Participation under target"),
-    rules.KNOWLEDGE: _l("Falling knowledge"),
-    rules.INCIDENTS: _l("Rising incidents"),
-    rules.MANUAL: _l("Added by an officer"),
-}
-KIND_LABELS = {"yuetan": _l("Formal talk (约谈)"), "visit": _l("Visit"), "talk": _l("Talk")}
-
-
-class CaseError(Exception):
-    """Something the actor may not do to a case; the message is for the page."""
 
 
 # --- the rules' settings ------------------------------------------------------------------------
@@ -53,7 +38,7 @@ def load_rules() -> Rules:
 def save_rules(actor: StaffUser, chosen: Rules) -> Rules:
     """Store new thresholds: the town admin only."""
     if actor.role != "town_admin":
-        raise CaseError(_("Only the town admin can change the rules."))
+        raise Forbidden("supervision.rules_admin_only")
     setting = db.session.get(TownSetting, SETTING_KEY) or TownSetting(key=SETTING_KEY, value={})
     setting.value = chosen.to_json()
     db.session.add(setting)
@@ -64,23 +49,6 @@ def save_rules(actor: StaffUser, chosen: Rules) -> Rules:
 
 # --- flagging -----------------------------------------------------------------------------------
 
-def describe(flag: Flag) -> str:
-    """The figures that made a rule fire, in words, for the case's reason."""
-    f = flag.figures
-    if flag.rule == rules.PARTICIPATION:
-        return _("Participation under %(target)s on each of the last %(n)s workdays (%(first)s to %(last)s): "
-                 "%(shares)s.", target=percent(f["target"]), n=f["workdays"], first=f["first"].isoformat(),
-                 last=f["last"].isoformat(), shares=", ".join(percent(s) for s in f["shares"]))
-    if flag.rule == rules.KNOWLEDGE:
-        return _("Knowledge index %(now)s over the last %(days)s days (%(answers_now)s common answers), down "
-                 "%(drop)s points from %(before)s over the %(days)s days before (%(answers_before)s answers).",
-                 now=percent(f["now"]), before=percent(f["before"]), drop=f"{f['drop'] * 100:.0f}", days=f["days"],
-                 answers_now=f["answers_now"], answers_before=f["answers_before"])
-    return _("%(cases)s fraud cases in %(first)s to %(last)s, against %(before)s in %(year_first)s to "
-             "%(year_last)s.", cases=f["cases"], before=f["cases_year_before"], first=f"{f['first']:%Y-%m}",
-             last=f"{f['last']:%Y-%m}", year_first=f"{f['year_first']:%Y-%m}", year_last=f"{f['year_last']:%Y-%m}")
-
-
 DAY_COLUMNS = (CompanyDay.company_id, CompanyDay.day, CompanyDay.workday, CompanyDay.headcount, CompanyDay.completed,
                CompanyDay.common_correct, CompanyDay.common_answered)
 
@@ -89,11 +57,12 @@ def _day(row) -> Day:
     return Day(row.day, row.workday, row.headcount, row.completed, row.common_correct, row.common_answered)
 
 
-def flag_companies(today: date, chosen: Rules | None = None) -> list[SupervisionCase]:
+def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules | None = None) -> list[SupervisionCase]:
     """Run the three rules over every active company and open a case for each that fires, unless
     the company has an open case under that rule already. Evidence from before a case under the
-    same rule was closed is not used again. Reasons are written in the town's language, so the
-    ledger reads the same whoever ran the check (a signed-in admin or cron)."""
+    same rule was closed is not used again. `describe` words a flag's figures as the case's reason
+    (supervision.wording.town_reasons: in the town's language, so the ledger reads the same
+    whoever ran the check, a signed-in admin or cron)."""
     chosen = chosen or load_rules()
     companies = list(db.session.scalars(select(Company).where(Company.active.is_(True)).order_by(Company.id)))
     open_cases = {(company_id, rule) for company_id, rule in db.session.execute(
@@ -116,23 +85,22 @@ def flag_companies(today: date, chosen: Rules | None = None) -> list[Supervision
             .group_by(Incident.company_id, Incident.month)):
         cases_by_month[company_id][month] += int(cases or 0)
     opened = []
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        for company in companies:
-            mine = days.get(company.id, {})
-            flags = [
-                rules.participation_flag(mine, company.workdays, today, chosen,
-                                         closed.get((company.id, rules.PARTICIPATION))),
-                rules.knowledge_flag(mine.values(), today, chosen, closed.get((company.id, rules.KNOWLEDGE))),
-                rules.incident_flag(cases_by_month.get(company.id, {}), today, chosen,
-                                    closed.get((company.id, rules.INCIDENTS))),
-            ]
-            for flag in flags:
-                if flag is None or (company.id, flag.rule) in open_cases:
-                    continue
-                case = SupervisionCase(company_id=company.id, rule=flag.rule, reason=describe(flag), opened_on=today,
-                                       status="open")
-                db.session.add(case)
-                opened.append(case)
+    for company in companies:
+        mine = days.get(company.id, {})
+        flags = [
+            rules.participation_flag(mine, company.workdays, today, chosen,
+                                     closed.get((company.id, rules.PARTICIPATION))),
+            rules.knowledge_flag(mine.values(), today, chosen, closed.get((company.id, rules.KNOWLEDGE))),
+            rules.incident_flag(cases_by_month.get(company.id, {}), today, chosen,
+                                closed.get((company.id, rules.INCIDENTS))),
+        ]
+        for flag in flags:
+            if flag is None or (company.id, flag.rule) in open_cases:
+                continue
+            case = SupervisionCase(company_id=company.id, rule=flag.rule, reason=describe(flag), opened_on=today,
+                                   status="open")
+            db.session.add(case)
+            opened.append(case)
     db.session.flush()
     return opened
 
@@ -153,11 +121,11 @@ def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> Su
     """An officer puts a company of their grids on the list by hand, with a reason."""
     company = db.session.scalar(companies_visible_to(actor).where(Company.id == company_id))
     if company is None:
-        raise CaseError(_("This company is not in your grids."))
+        raise Forbidden("supervision.not_your_company")
     if db.session.scalar(select(SupervisionCase.id).where(
             SupervisionCase.company_id == company.id, SupervisionCase.rule == rules.MANUAL,
             SupervisionCase.status == "open")):
-        raise CaseError(_("This company already has an open case added by hand: log a follow-up there instead."))
+        raise Conflict("supervision.manual_case_open")
     case = SupervisionCase(company_id=company.id, rule=rules.MANUAL, reason=reason.strip(), opened_on=today,
                            status="open")
     db.session.add(case)
@@ -169,11 +137,11 @@ def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: str, happened_o
                   outcome: str, today: date) -> FollowUp:
     """Log a formal talk (约谈), visit or talk on an open case; it cannot lie in the future."""
     if case.status != "open":
-        raise CaseError(_("This case is closed."))
+        raise Conflict("supervision.case_closed")
     if kind not in rules.FOLLOW_UP_KINDS:
-        raise CaseError(_("Choose what kind of follow-up it was."))
+        raise Invalid("supervision.unknown_kind", field="kind")
     if happened_on > today:
-        raise CaseError(_("A follow-up cannot be in the future."))
+        raise Invalid("supervision.future_follow_up", field="happened_on")
     follow_up = FollowUp(case_id=case.id, kind=kind, happened_on=happened_on, who=who.strip(), notes=notes.strip(),
                          outcome=outcome.strip(), created_by=actor.id)
     db.session.add(follow_up)
@@ -184,9 +152,9 @@ def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: str, happened_o
 def close_case(actor: StaffUser, case: SupervisionCase, reason: str, today: date) -> SupervisionCase:
     """Close an open case; a reason is required. Closed cases stay on the list under "closed"."""
     if case.status != "open":
-        raise CaseError(_("This case is closed."))
+        raise Conflict("supervision.case_closed")
     if not reason.strip():
-        raise CaseError(_("Give a reason for closing the case."))
+        raise Invalid("supervision.close_reason_needed", field="reason")
     case.status, case.closed_on, case.close_reason, case.closed_by = "closed", today, reason.strip(), actor.id
     db.session.flush()
     return case
@@ -260,32 +228,12 @@ def case_view(case: SupervisionCase, today: date) -> CaseView:
 
 # --- the ledger (台账) --------------------------------------------------------------------------
 
-def ledger(actor: StaffUser, status: str, fmt: str, today: date) -> tuple[bytes, str]:
-    """Every case of the actor's grids (open, closed or both) with its follow-ups, one row per
-    follow-up (a case without one gets one row), as CSV or XLSX; written to the audit log."""
+def export_ledger(actor: StaffUser, status: str, fmt: str, today: date) -> list[CaseView]:
+    """Every case of the actor's grids (open, closed or both) with its follow-ups, oldest first,
+    for the ledger's file (supervision.sheets.ledger); the export is written to the audit log."""
     query = select(SupervisionCase).where(SupervisionCase.company_id.in_(_visible_company_ids(actor)))
     if status in ("open", "closed"):
         query = query.where(SupervisionCase.status == status)
     views = _views(list(db.session.scalars(query.order_by(SupervisionCase.opened_on, SupervisionCase.id))), today)
-    rows = []
-    for v in views:
-        c = v.case
-        head = (c.id, v.grid.name, v.company.code, v.company.name, str(RULE_LABELS.get(c.rule, c.rule)), c.reason,
-                c.opened_on, _("open") if c.status == "open" else _("closed"), c.closed_on, c.close_reason or "")
-        for f in list(reversed(v.follow_ups)) or [None]:
-            if f is None:
-                rows.append(head + (None, "", "", "", "", None, None))
-            else:
-                u = f.follow_up
-                rows.append(head + (u.happened_on, str(KIND_LABELS.get(u.kind, u.kind)), u.who, u.notes, u.outcome,
-                                    f.effect.participation_before, f.effect.participation_after))
-    C = exports.Column
-    report = exports.Report("ledger", _l("Supervision ledger"), min((v.case.opened_on for v in views), default=today),
-                            today, (
-        C(_l("Case"), "int"), C(_l("Grid")), C(_l("Company code")), C(_l("Company")), C(_l("Rule")), C(_l("Reason")),
-        C(_l("Opened on"), "date"), C(_l("Status")), C(_l("Closed on"), "date"), C(_l("Reason for closing")),
-        C(_l("Follow-up on"), "date"), C(_l("Kind")), C(_l("Who")), C(_l("Notes")), C(_l("Outcome")),
-        C(_l("Participation, 2 weeks before"), "share"), C(_l("Participation, 2 weeks after"), "share"),
-    ), rows)
     audit.record(actor, "export_ledger", {"format": fmt, "status": status or "all"})
-    return exports.render(report, fmt), f"supervision-ledger-{today.isoformat()}.{fmt}"
+    return views

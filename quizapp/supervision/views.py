@@ -16,9 +16,12 @@ from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.incidents import service as scope
 from quizapp.routing import Routes
-from quizapp.supervision import service
+from quizapp.rules.errors import ServiceError
+from quizapp.supervision import service, sheets
 from quizapp.supervision.forms import CheckForm, CloseCaseForm, FollowUpForm, ManualCaseForm, RulesForm
 from quizapp.supervision.rules import FOLLOW_UP_KINDS
+from quizapp.supervision.wording import KIND_LABELS, MESSAGES, RULE_LABELS, town_reasons
+from quizapp.wording import say
 
 FORMAT = "<any(csv, xlsx):fmt>"
 STATUSES = ("open", "closed")
@@ -38,7 +41,7 @@ def _list_page(status: str = "open", add_form: ManualCaseForm | None = None, rul
     return render_template("supervision/index.html", status=status, rules=rules, rules_form=rules_form,
                            add_form=add_form, check_form=CheckForm(), is_admin=_is_admin(),
                            cases=service.list_cases(current_user, status, local_today()),
-                           rule_labels=service.RULE_LABELS, kind_labels=service.KIND_LABELS)
+                           rule_labels=RULE_LABELS, kind_labels=KIND_LABELS)
 
 routes = Routes()
 
@@ -54,7 +57,7 @@ def supervision_check():
     if not _is_admin():
         flash(_("Only the town admin can run the check."), "error")
     elif CheckForm().validate_on_submit():
-        opened = service.flag_companies(local_today())
+        opened = service.flag_companies(local_today(), town_reasons())
         db.session.commit()
         flash(_("Check done: %(n)s companies newly flagged.", n=len(opened)), "info")
     return redirect(url_for("reports.supervision"))
@@ -82,8 +85,8 @@ def supervision_add():
         return _list_page(add_form=form)
     try:
         case = service.open_case(current_user, form.company.data, form.reason.data, local_today())
-    except service.CaseError as error:
-        form.reason.errors.append(str(error))
+    except ServiceError as error:
+        form.reason.errors.append(say(error, MESSAGES))
         return _list_page(add_form=form)
     db.session.commit()
     return redirect(url_for("reports.supervision_case", case_id=case.id))
@@ -91,10 +94,10 @@ def supervision_add():
 
 def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: CloseCaseForm | None = None):
     follow_up_form = follow_up_form or FollowUpForm(formdata=None, happened_on=local_today())
-    follow_up_form.kind.choices = [(k, service.KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
+    follow_up_form.kind.choices = [(k, KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
     return render_template("supervision/case.html", view=service.case_view(case, local_today()),
                            follow_up_form=follow_up_form, close_form=close_form or CloseCaseForm(formdata=None),
-                           rule_labels=service.RULE_LABELS, kind_labels=service.KIND_LABELS)
+                           rule_labels=RULE_LABELS, kind_labels=KIND_LABELS)
 
 
 @routes.get("/supervision/cases/<int:case_id>")
@@ -106,14 +109,14 @@ def supervision_case(case_id: int):
 def supervision_follow_up(case_id: int):
     case = service.find_case(current_user, case_id) or abort(404)
     form = FollowUpForm()
-    form.kind.choices = [(k, service.KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
+    form.kind.choices = [(k, KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
     if not form.validate_on_submit():
         return _case_page(case, follow_up_form=form)
     try:
         service.add_follow_up(current_user, case, form.kind.data, form.happened_on.data, form.who.data,
                               form.notes.data or "", form.outcome.data or "", local_today())
-    except service.CaseError as error:
-        form.happened_on.errors = [str(error)]
+    except ServiceError as error:
+        form.happened_on.errors = [say(error, MESSAGES)]
         return _case_page(case, follow_up_form=form)
     db.session.commit()
     flash(_("The follow-up is logged."), "info")
@@ -128,8 +131,8 @@ def supervision_close(case_id: int):
         return _case_page(case, close_form=form)
     try:
         service.close_case(current_user, case, form.reason.data, local_today())
-    except service.CaseError as error:
-        form.reason.errors = [str(error)]
+    except ServiceError as error:
+        form.reason.errors = [say(error, MESSAGES)]
         return _case_page(case, close_form=form)
     db.session.commit()
     flash(_("The case is closed."), "info")
@@ -139,7 +142,9 @@ def supervision_close(case_id: int):
 @routes.get(f"/supervision/ledger.{FORMAT}")
 def supervision_ledger(fmt: str):
     status = request.args.get("status", "")
-    data, name = service.ledger(current_user, status if status in STATUSES else "", fmt, local_today())
+    today = local_today()
+    cases = service.export_ledger(current_user, status if status in STATUSES else "", fmt, today)
+    data, name = sheets.ledger(cases, fmt, today)
     db.session.commit()  # the audit row
     response = send_file(BytesIO(data), mimetype=exports.MIMETYPES[fmt], as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "private, no-store"

@@ -2,23 +2,30 @@
 database: what counts, what is grouped where, and that company A's staff see only company A."""
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from quizapp.board import service as board
 from quizapp.board.rules import IN_PROGRESS, NOT_STARTED, Tally
+from quizapp.board.wording import chase_text
 from quizapp.extensions import db
+from quizapp.links import worker_url
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
 from quizapp.posters import qr
+from quizapp.rules.errors import Conflict, Invalid
 from quizapp.settings import service as company_settings
 from quizapp.settings.service import SettingsChange, ShiftRow
+from quizapp.settings.wording import MESSAGES
+from quizapp.wording import say
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 3, 2)  # a Monday
 NOW = datetime(2026, 3, 1, 23, 0)  # UTC: 07:00 on Monday in Asia/Shanghai
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def staff(username: str) -> StaffUser:
@@ -70,7 +77,7 @@ def factory(town):
 
 
 def test_the_board_counts_done_in_progress_and_not_started_by_shift_and_team(factory):
-    view = board.today_board(staff("staff-a"), TODAY, NOW)
+    view = board.today_board(staff("staff-a"), TODAY, NOW, ZONE)
     assert view.workday and view.shifts == [("早班", time(7, 30)), ("夜班", time(19, 30))]
     # Active: A001, A002 (一车间 早班), A005 (二车间 早班), A003, A004 (二车间 夜班); not A006, A007.
     assert view.board.total == Tally(expected=5, done=2, in_progress=1)
@@ -80,8 +87,8 @@ def test_the_board_counts_done_in_progress_and_not_started_by_shift_and_team(fac
 
 
 def test_company_b_is_never_on_company_a_s_board(factory):
-    a = board.today_board(staff("staff-a"), TODAY, NOW)
-    b = board.today_board(staff("staff-b"), TODAY, NOW)
+    a = board.today_board(staff("staff-a"), TODAY, NOW, ZONE)
+    b = board.today_board(staff("staff-b"), TODAY, NOW, ZONE)
     assert a.company.id == factory.company_a and b.company.id == factory.company_b
     assert b.board.total == Tally(expected=3, done=2, in_progress=0)
     names = [p.name for _, people in board.not_done(staff("staff-a"), TODAY, NOW) for p in people]
@@ -99,8 +106,8 @@ def test_the_not_done_list_has_the_not_started_and_those_still_within_their_time
 def test_the_chase_text_names_team_date_count_people_and_link(app, factory):
     groups = dict(board.not_done(staff("staff-a"), TODAY, NOW))
     with app.test_request_context("/console/chase", headers={"Cookie": "lang=en"}):
-        link = qr.worker_url(company(factory.company_a))
-        text = board.chase_text("二车间", TODAY, groups["二车间"], link, "en")
+        link = worker_url(company(factory.company_a))
+        text = chase_text("二车间", TODAY, groups["二车间"], link, "en")
     heading, names, call = text.splitlines()
     assert heading == "二车间 · 2026-03-02: 2 not done yet"
     assert names == "孙三, 赵一"
@@ -108,33 +115,33 @@ def test_the_chase_text_names_team_date_count_people_and_link(app, factory):
 
 
 def test_the_preshift_screen_defaults_to_the_next_shift_and_counts_it(factory):
-    screen = board.preshift(staff("staff-a"), TODAY, NOW)  # 07:00 local: 早班 is next
+    screen = board.preshift(staff("staff-a"), TODAY, NOW, ZONE)  # 07:00 local: 早班 is next
     assert screen.shift == "早班" and screen.tally == Tally(3, 1, 0)
-    evening = board.preshift(staff("staff-a"), TODAY, NOW, shift="夜班", team="二车间")
+    evening = board.preshift(staff("staff-a"), TODAY, NOW, ZONE, shift="夜班", team="二车间")
     assert evening.tally == Tally(2, 1, 1)
-    assert board.preshift(staff("staff-a"), TODAY, NOW, shift="中班") is None
-    assert board.preshift(staff("staff-a"), TODAY, NOW, team="三车间") is None
+    assert board.preshift(staff("staff-a"), TODAY, NOW, ZONE, shift="中班") is None
+    assert board.preshift(staff("staff-a"), TODAY, NOW, ZONE, team="三车间") is None
 
 
 def test_without_shifts_the_preshift_screen_counts_the_whole_company(factory):
-    screen = board.preshift(staff("staff-b"), TODAY, NOW)
+    screen = board.preshift(staff("staff-b"), TODAY, NOW, ZONE)
     assert screen.shift is None and screen.tally == Tally(3, 2, 0)
 
 
 def test_the_polled_figures_name_every_row_of_the_board(factory):
-    data = board.poll(staff("staff-a"), TODAY, NOW)
+    data = board.poll(staff("staff-a"), TODAY, NOW, ZONE)
     assert data["date"] == "2026-03-02" and data["updated"] == "07:00:00"
     figures = data["figures"]
     assert figures["total"] == {"expected": 5, "done": 2, "in_progress": 1, "not_started": 2, "not_done": 3,
                                 "share": "40%"}
     assert figures["shift:夜班"]["in_progress"] == 1 and figures["team:一车间"]["done"] == 1
-    assert board.poll(staff("staff-a"), TODAY, NOW, shift="夜班")["figures"]["focus"]["expected"] == 2
-    assert board.poll(staff("staff-a"), TODAY, NOW, shift="不存在") is None
+    assert board.poll(staff("staff-a"), TODAY, NOW, ZONE, shift="夜班")["figures"]["focus"]["expected"] == 2
+    assert board.poll(staff("staff-a"), TODAY, NOW, ZONE, shift="不存在") is None
 
 
 def test_on_a_day_off_no_share_is_shown(factory):
     sunday = TODAY + timedelta(days=6)
-    assert board.poll(staff("staff-a"), sunday, NOW + timedelta(days=6))["figures"]["total"]["share"] == "–"
+    assert board.poll(staff("staff-a"), sunday, NOW + timedelta(days=6), ZONE)["figures"]["total"]["share"] == "–"
 
 
 def test_teams_are_the_named_teams_with_active_workers(factory):
@@ -159,7 +166,7 @@ def test_settings_are_saved_and_a_renamed_shift_keeps_its_workers(factory):
                                             ShiftRow(None, "中班", time(12, 0))],
                         name="甲厂（新）", questions_per_quiz=6, workdays="12345", remind_minutes=45,
                         webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc")
-    assert company_settings.update_settings(staff("staff-a"), change, TODAY) == []
+    company_settings.update_settings(staff("staff-a"), change, TODAY)
     a = company(factory.company_a)
     assert (a.name, a.questions_per_quiz, a.workdays, a.remind_minutes) == ("甲厂（新）", 6, "12345", 45)
     assert {s.name: s.starts_at for s in a.shifts} == {"白班": time(8, 0), "夜班": time(19, 30), "中班": time(12, 0)}
@@ -174,7 +181,7 @@ def test_swapping_two_shift_names_swaps_their_workers_too(factory):
     rows = shift_rows(factory.company_a)
     change = change_for(factory.company_a, [ShiftRow(rows["早班"].id, "夜班", time(7, 30)),
                                             ShiftRow(rows["夜班"].id, "早班", time(19, 30))])
-    assert company_settings.update_settings(staff("staff-a"), change, TODAY) == []
+    company_settings.update_settings(staff("staff-a"), change, TODAY)
     shifts = dict(db.session.execute(select(Employee.employee_no, Employee.shift).where(
         Employee.company_id == factory.company_a)).all())
     assert shifts["A001"] == "夜班" and shifts["A003"] == "早班"
@@ -189,9 +196,11 @@ def page(app):
 
 def test_a_shift_with_active_workers_cannot_be_removed(factory, page):
     rows = shift_rows(factory.company_a)
-    problems = company_settings.update_settings(staff("staff-a"), change_for(factory.company_a, [rows["早班"]]), TODAY)
-    assert problems == ["2 active workers are on shift 夜班: move them to another shift in the roster "
-                        "before removing it."]
+    with pytest.raises(Conflict) as refused:
+        company_settings.update_settings(staff("staff-a"), change_for(factory.company_a, [rows["早班"]]), TODAY)
+    assert (refused.value.code, refused.value.data) == ("settings.shift_has_workers", {"count": 2, "name": "夜班"})
+    assert say(refused.value, MESSAGES) == ("2 active workers are on shift 夜班: move them to another shift in the "
+                                            "roster before removing it.")
     assert set(shift_rows(factory.company_a)) == {"早班", "夜班"}
 
 
@@ -199,15 +208,17 @@ def test_a_shift_with_nobody_on_it_can_be_removed(factory):
     add_shifts(factory.company_a, ("中班", time(12, 0)))
     rows = shift_rows(factory.company_a)
     change = change_for(factory.company_a, [rows["早班"], rows["夜班"]])
-    assert company_settings.update_settings(staff("staff-a"), change, TODAY) == []
+    company_settings.update_settings(staff("staff-a"), change, TODAY)
     assert set(shift_rows(factory.company_a)) == {"早班", "夜班"}
 
 
 def test_duplicate_shift_names_are_refused(factory, page):
     rows = shift_rows(factory.company_a)
     change = change_for(factory.company_a, [rows["早班"], rows["夜班"], ShiftRow(None, "早班", time(9, 0))])
-    problems = company_settings.update_settings(staff("staff-a"), change, TODAY)
-    assert problems == ["Two shifts are named 早班: shift names must be different."]
+    with pytest.raises(Invalid) as refused:
+        company_settings.update_settings(staff("staff-a"), change, TODAY)
+    assert (refused.value.code, refused.value.data) == ("settings.shift_name_twice", {"name": "早班"})
+    assert say(refused.value, MESSAGES) == "Two shifts are named 早班: shift names must be different."
 
 
 def test_staff_of_company_a_cannot_touch_company_b_s_shifts(factory, page):
@@ -215,8 +226,11 @@ def test_staff_of_company_a_cannot_touch_company_b_s_shifts(factory, page):
     theirs = shift_rows(factory.company_b)["早班"]
     mine = shift_rows(factory.company_a)
     change = change_for(factory.company_a, [mine["早班"], mine["夜班"], ShiftRow(theirs.id, "被改了", time(1, 0))])
-    problems = company_settings.update_settings(staff("staff-a"), change, TODAY)
-    assert problems == ["A shift on this page was changed or removed meanwhile. Reload the page and try again."]
+    with pytest.raises(Conflict) as refused:
+        company_settings.update_settings(staff("staff-a"), change, TODAY)
+    assert refused.value.code == "settings.shift_gone"
+    assert say(refused.value, MESSAGES) == ("A shift on this page was changed or removed meanwhile. Reload the page "
+                                            "and try again.")
     db.session.expire_all()
     assert shift_rows(factory.company_b)["早班"].starts_at == time(6, 0)
     assert company(factory.company_b).name == "乙厂"
@@ -225,9 +239,9 @@ def test_staff_of_company_a_cannot_touch_company_b_s_shifts(factory, page):
 def test_the_qr_code_holds_the_company_link_and_renders_as_png_and_svg(app, town):
     with app.test_request_context("/console/posters"):
         a = company(town.company_a)
-        assert qr.worker_url(a) == "http://localhost/c/acme"
-        assert qr.worker_url(a, "一车间") == "http://localhost/c/acme?team=%E4%B8%80%E8%BD%A6%E9%97%B4"
-        svg = str(qr.inline_svg(qr.worker_url(a), "甲厂 <&>"))
+        assert worker_url(a) == "http://localhost/c/acme"
+        assert worker_url(a, "一车间") == "http://localhost/c/acme?team=%E4%B8%80%E8%BD%A6%E9%97%B4"
+        svg = str(qr.inline_svg(worker_url(a), "甲厂 <&>"))
     assert svg.startswith("<svg") and 'class="qr"' in svg and "&lt;&amp;&gt;" in svg
     assert qr.render("http://localhost/c/acme", "png").startswith(b"\x89PNG")
     assert b"<svg" in qr.render("http://localhost/c/acme", "svg")

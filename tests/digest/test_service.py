@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from quizapp.deliveries import service as deliveries
 from quizapp.digest import service
+from quizapp.digest.wording import compose, town_outbox
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Delivery, Grid, Incident, StaffUser, SupervisionCase
 from tests.factories import make_staff
@@ -20,6 +22,7 @@ from tests.receivers import Mailbox, free_port
 pytestmark = pytest.mark.usefixtures("ctx")
 
 DAY = date(2026, 11, 24)  # a Tuesday
+ZONE = ZoneInfo("Asia/Shanghai")
 WORKERS = ("王小明", "张新来", "李小红", "A001", "A002", "B001")
 
 
@@ -88,8 +91,9 @@ def day_in_town(town):
 def run(day: date = DAY, now: datetime | None = None) -> tuple[int, int, int]:
     """What `quizapp digest` does: prepare, then deliver each. (sent, already sent, failed)"""
     now = now or utc(day, 21)
-    plan = service.prepare(day, now)
-    sent = sum(service.deliver(delivery, now) for delivery in plan.todo)
+    outbox = town_outbox()  # read at each run, as the command does: tests change the SMTP settings
+    plan = service.prepare(day, now, outbox)
+    sent = sum(service.deliver(delivery, now, outbox.smtp) for delivery in plan.todo)
     return sent, plan.already, len(plan.todo) - sent + len(plan.broken)
 
 
@@ -98,7 +102,7 @@ def digests(user: StaffUser) -> list[Delivery]:
 
 
 def test_an_officer_s_figures_are_their_grid_s_day(day_in_town):
-    [grid] = service.figures(staff("officer-1"), DAY).grids
+    [grid] = service.figures(staff("officer-1"), DAY, ZONE).grids
     assert grid.name == "网格一"
     assert (grid.companies, grid.below_target, grid.expected, grid.done) == (1, 1, 2, 1)
     assert grid.participation == 0.5 and grid.flagged == ("甲厂",)
@@ -107,7 +111,7 @@ def test_an_officer_s_figures_are_their_grid_s_day(day_in_town):
 
 
 def test_the_town_admin_gets_every_grid_and_the_town_s_totals(day_in_town):
-    digest = service.figures(staff("admin"), DAY)
+    digest = service.figures(staff("admin"), DAY, ZONE)
     assert [g.name for g in digest.grids] == ["网格一", "网格二"]
     total = digest.total
     assert (total.companies, total.below_target, total.expected, total.done) == (2, 1, 3, 2)
@@ -117,9 +121,9 @@ def test_the_town_admin_gets_every_grid_and_the_town_s_totals(day_in_town):
 
 def test_a_day_off_expects_nothing(day_in_town):
     sunday = DAY + timedelta(days=5)
-    [grid] = service.figures(staff("officer-1"), sunday).grids
+    [grid] = service.figures(staff("officer-1"), sunday, ZONE).grids
     assert grid.expected == 0 and grid.participation is None
-    assert "非工作日" in service.compose(service.figures(staff("officer-1"), sunday)).text
+    assert "非工作日" in compose(service.figures(staff("officer-1"), sunday, ZONE)).text
 
 
 def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(day_in_town, mailbox, receivers,
@@ -245,10 +249,10 @@ def test_one_officer_s_broken_figures_do_not_stop_the_others(day_in_town, receiv
     officer1.webhook_url, officer2.webhook_url = robot.url, robot.url
     real = service.figures
 
-    def figures(actor, day):
+    def figures(actor, day, zone):
         if actor.id == officer1.id:
             raise RuntimeError("bad data")
-        return real(actor, day)
+        return real(actor, day, zone)
 
     monkeypatch.setattr(service, "figures", figures)
     assert run() == (1, 0, 1)
@@ -270,10 +274,10 @@ def test_only_active_officers_and_admins_with_an_address_get_one(day_in_town, re
 
 
 def test_the_dashboard_link_comes_from_the_base_url(day_in_town, app, monkeypatch):
-    assert service.figures(staff("officer-1"), DAY).link is None
+    assert "https://" not in compose(service.figures(staff("officer-1"), DAY, ZONE)).text
     monkeypatch.setitem(app.config, "QUIZAPP_BASE_URL", "https://fzd.example.gov.cn/quiz")
-    assert service.figures(staff("officer-1"), DAY).link == "https://fzd.example.gov.cn/quiz/reports/"
-    message = service.compose(service.figures(staff("admin"), DAY))
+    assert "https://fzd.example.gov.cn/quiz/reports/" in compose(service.figures(staff("officer-1"), DAY, ZONE)).text
+    message = compose(service.figures(staff("admin"), DAY, ZONE))
     assert "https://fzd.example.gov.cn/quiz/admin/town" in message.text
     assert 'href="https://fzd.example.gov.cn/quiz/admin/town"' in message.html
 
@@ -283,7 +287,7 @@ def test_a_long_digest_is_cut_to_what_the_robot_accepts_keeping_the_link(day_in_
     many = [Grid(code=f"x{i:02d}", name=f"很长的网格名字第{i}号网格") for i in range(40)]
     db.session.add_all(many)
     db.session.flush()
-    message = service.compose(service.figures(staff("admin"), DAY))
+    message = compose(service.figures(staff("admin"), DAY, ZONE))
     content = message.webhook_body()["text"]["content"]
     assert len(content.encode()) <= 2000 and len(message.text.encode()) > 2000
     assert content.startswith("反诈日报 2026-11-24") and "…" in content
@@ -293,7 +297,7 @@ def test_a_long_digest_is_cut_to_what_the_robot_accepts_keeping_the_link(day_in_
 def test_a_test_from_the_page_never_counts_as_the_day_s_digest(day_in_town, mailbox):
     officer1 = staff("officer-1")
     officer1.email = "officer1@town.example"
-    [trial] = service.send_test(officer1, DAY, utc(DAY, 10, 15))
+    [trial] = service.send_test(officer1, DAY, utc(DAY, 10, 15), town_outbox())
     assert (trial.kind, trial.status, trial.attempts) == ("digest-test", "sent", 1)
     assert trial.payload["key"] == "test:2026-11-24T10:15"
     assert run() == (1, 0, 0)
@@ -307,12 +311,12 @@ def test_retry_now_sends_a_failed_digest_again_with_fresh_figures(day_in_town, r
     run()
     [row] = digests(officer1)
     robot.answer = "ok"
-    assert service.retry(row, utc(DAY, 22)) is True
+    assert service.retry(row, utc(DAY, 22), town_outbox()) is True
     assert (row.status, row.attempts) == ("sent", 4)
-    assert service.retry(row, utc(DAY, 23)) is None  # sent: nothing to retry
+    assert service.retry(row, utc(DAY, 23), town_outbox()) is None  # sent: nothing to retry
     officer1.webhook_url = None
     row.status = "failed"
-    assert service.retry(row, utc(DAY, 23)) is None  # the officer took the address away
+    assert service.retry(row, utc(DAY, 23), town_outbox()) is None  # the officer took the address away
 
 
 def test_the_smtp_message_is_utf8_plain_text_with_an_html_alternative():

@@ -10,9 +10,11 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.incidents import service
-from quizapp.incidents.service import Filter, IncidentError, IncidentInput
+from quizapp.incidents import service, sheets
+from quizapp.incidents.service import Filter, IncidentInput
+from quizapp.incidents.wording import reason_text
 from quizapp.models import AuditLog, Company, CompanyDay, Grid, Incident, StaffUser
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -47,12 +49,12 @@ def test_an_officer_records_incidents_of_a_company_in_their_grid(town):
 def test_a_record_for_a_whole_grid_needs_one_of_the_officers_grids(town):
     whole = service.save_incident(staff("officer-1"), TODAY, entry(grid_id=grid("g1").id))
     assert whole.company_id is None
-    with pytest.raises(IncidentError) as raised:
+    with pytest.raises(Forbidden) as raised:
         service.save_incident(staff("officer-1"), TODAY, entry(grid_id=grid("g2").id))
-    assert raised.value.reason == "outside_grids"
-    with pytest.raises(IncidentError) as raised:
+    assert raised.value.code == "incidents.outside_grids"
+    with pytest.raises(Invalid) as raised:
         service.save_incident(staff("officer-1"), TODAY, entry())
-    assert raised.value.reason == "grid_needed"
+    assert raised.value.code == "incidents.grid_needed"
 
 
 @pytest.mark.parametrize("change,reason", [
@@ -64,16 +66,16 @@ def test_what_an_officer_may_not_record(town, change, reason):
     values = {"company_id": town.company_a, **change}
     if values["company_id"] == "b":
         values["company_id"] = town.company_b
-    with pytest.raises(IncidentError) as raised:
+    with pytest.raises(ServiceError) as raised:
         service.save_incident(staff("officer-1"), TODAY, entry(**values))
-    assert raised.value.reason == reason
+    assert raised.value.code == f"incidents.{reason}"
 
 
 def test_one_record_per_company_month_and_type(town):
     first = service.save_incident(staff("officer-1"), TODAY, entry(town.company_a))
-    with pytest.raises(IncidentError) as raised:
+    with pytest.raises(Conflict) as raised:
         service.save_incident(staff("officer-1"), TODAY, entry(town.company_a, cases=5))
-    assert raised.value.reason == "exists"
+    assert raised.value.code == "incidents.exists"
     # Editing the record itself is fine.
     service.save_incident(staff("officer-1"), TODAY, entry(town.company_a, cases=5), first)
     assert first.cases == 5
@@ -89,8 +91,11 @@ def test_another_grids_officer_cannot_find_the_record_but_the_admin_can(town):
     assert service.find_incident(staff("officer-1"), whole.id) is whole
 
 
+SECRET = "an-import-secret"  # what the views pass: the app's SECRET_KEY
+
+
 def upload(actor, body: str, encoding="utf-8"):
-    return service.preview_import(actor, TODAY, "incidents.csv", (HEADER + body).encode(encoding))
+    return service.preview_import(actor, TODAY, "incidents.csv", (HEADER + body).encode(encoding), SECRET)
 
 
 def test_an_import_writes_nothing_until_confirmed_then_every_row(town):
@@ -98,7 +103,7 @@ def test_an_import_writes_nothing_until_confirmed_then_every_row(town):
     preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n", "gbk")
     assert preview.parsed.ok and preview.token and preview.replaces == 0
     assert db.session.scalar(select(Incident.id)) is None
-    result = service.apply_import(officer, TODAY, preview.token)
+    result = service.apply_import(officer, TODAY, preview.token, SECRET)
     assert (result.added, result.replaced, result.problems) == (2, 0, [])
     stored = db.session.scalars(select(Incident).order_by(Incident.id)).all()
     assert [(i.company_id, i.fraud_type, i.cases, i.loss_yuan) for i in stored] == [
@@ -109,10 +114,10 @@ def test_an_import_writes_nothing_until_confirmed_then_every_row(town):
 
 def test_importing_the_same_month_again_replaces_the_records(town):
     officer = staff("officer-1")
-    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token)
+    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token, SECRET)
     preview = upload(officer, "2026-10,,acme,主题alpha,3,300,更正\r\n")
     assert preview.replaces == 1
-    result = service.apply_import(officer, TODAY, preview.token)
+    result = service.apply_import(officer, TODAY, preview.token, SECRET)
     assert (result.added, result.replaced) == (0, 1)
     (only,) = db.session.scalars(select(Incident)).all()
     assert (only.cases, only.note) == (3, "更正")
@@ -122,9 +127,9 @@ def test_a_file_with_a_bad_row_imports_its_good_rows_and_lists_the_bad_one(town,
     officer = staff("officer-1")
     preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,,bolt,alpha,1,1,\r\n")
     assert [(p.row, p.reason) for p in preview.parsed.problems] == [(3, "outside_grids")]
-    assert service.reason_text(preview.parsed.problems[0]) == "Outside your grids."
+    assert reason_text(preview.parsed.problems[0]) == "Outside your grids."
     assert preview.token and [r.row for r in preview.parsed.rows] == [2]
-    result = service.apply_import(officer, TODAY, preview.token)
+    result = service.apply_import(officer, TODAY, preview.token, SECRET)
     assert (result.added, result.left_out) == (1, [])
     assert db.session.scalars(select(Incident.company_id)).all() == [town.company_a]
 
@@ -141,8 +146,8 @@ def test_a_changed_or_foreign_confirmation_imports_nothing(town, app):
         {"actor": officer.id, "rows": [{"row": 2, "month": "2026-10", "company": "bolt", "fraud_type": "alpha",
                                         "cases": "9", "loss_yuan": "9"}]})
     for bad in (token[:-2] + "xx", forged):
-        assert [p.reason for p in service.apply_import(officer, TODAY, bad).problems] == ["expired"]
-    assert [p.reason for p in service.apply_import(officer_2(), TODAY, token).problems] == ["expired"]
+        assert [p.reason for p in service.apply_import(officer, TODAY, bad, SECRET).problems] == ["expired"]
+    assert [p.reason for p in service.apply_import(officer_2(), TODAY, token, SECRET).problems] == ["expired"]
     assert db.session.scalar(select(Incident.id)) is None
 
 
@@ -150,7 +155,7 @@ def test_the_confirmation_checks_the_rows_again_and_leaves_out_what_turned_bad(t
     officer = staff("officer-1")
     token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n").token
     db.session.get(Company, town.company_a).grid_id = grid("g2").id  # the company moved meanwhile
-    result = service.apply_import(officer, TODAY, token)
+    result = service.apply_import(officer, TODAY, token, SECRET)
     assert (result.added, [(p.row, p.reason) for p in result.left_out]) == (1, [(2, "outside_grids")])
     (only,) = db.session.scalars(select(Incident)).all()
     assert (only.company_id, only.fraud_type) == (None, "other")  # the whole-grid row is stored
@@ -162,7 +167,7 @@ def test_a_confirmation_whose_every_row_turned_bad_stores_nothing(town):
     officer = staff("officer-1")
     token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token
     db.session.get(Company, town.company_a).grid_id = grid("g2").id
-    result = service.apply_import(officer, TODAY, token)
+    result = service.apply_import(officer, TODAY, token, SECRET)
     assert [p.reason for p in result.problems] == ["outside_grids"]
     assert db.session.scalar(select(Incident.id)) is None
 
@@ -195,7 +200,7 @@ def test_the_page_shows_year_on_year_quiet_months_and_participation(town, englis
     assert [(q.name, q.months) for q in page.quiet_companies] == [("甲厂", 0)]
     assert [(q.name, q.last_case) for q in page.quiet_grids] == [("网格一", date(2026, 11, 1))]
     assert {i.company_id for i in page.records} == {town.company_a, None}
-    assert page.names["type"]["alpha"] == "主题alpha" and page.names["type"]["other"] == "Other"
+    assert page.names["type"]["alpha"] == "主题alpha" and page.names["type"]["other"] == "其他"  # content language
 
 
 def test_a_filter_on_someone_elses_grid_or_company_is_dropped(town):
@@ -210,14 +215,16 @@ def test_the_export_lists_the_records_and_is_audited(town, english):
     add(None, date(2026, 10, 1), 2, "0")
     add(town.company_b, date(2026, 11, 1), 7, "7000", "g2")
     db.session.flush()
-    data, name = service.export_incidents(staff("officer-1"), Filter(date(2026, 11, 1)), "csv", "zh")
+    data, name = sheets.incidents(service.export_incidents(staff("officer-1"), Filter(date(2026, 11, 1)), "csv", "zh"),
+                                  "csv")
     assert data.startswith(b"\xef\xbb\xbf") and name == "incidents-2025-12-2026-11.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1][:7] == ["2026-11", "网格一", "acme", "甲厂", "主题alpha", "1", "100.50"]
     assert rows[2][2:4] == ["", "(whole grid)"] and len(rows) == 3
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "export_incidents"))
     assert log.actor_id == staff("officer-1").id and '"format": "csv"' in log.detail and "2026-11" in log.detail
-    xlsx, _ = service.export_incidents(staff("admin"), Filter(date(2026, 11, 1)), "xlsx", "zh")
+    records = service.export_incidents(staff("admin"), Filter(date(2026, 11, 1)), "xlsx", "zh")
+    xlsx, _ = sheets.incidents(records, "xlsx")
     assert xlsx.startswith(b"PK")
 
 

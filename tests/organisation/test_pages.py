@@ -2,12 +2,13 @@
 deactivation, forged forms (a form error, never a 500), CSRF, and who may open them."""
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Company, Grid, StaffUser
+from quizapp.models import AuditLog, Company, Grid, StaffUser, SupervisionCase
 from tests.factories import make_company, make_staff
 from tests.pages import read, sign_in_staff, sign_in_staff_in_english, sign_in_worker
 
@@ -250,6 +251,17 @@ def test_deactivating_a_company_says_what_it_does_and_stops_its_qr_code(admin, a
     assert "甲厂" in listing
     post(admin, f"/admin/companies/{town.company_a}/active", {"active": "1"})
     assert read(admin, "/c/acme")[0] == 200
+
+
+def test_the_cases_a_deactivation_closes_say_why_in_the_town_s_language(admin, app, town):
+    with app.app_context():
+        db.session.add(SupervisionCase(company_id=town.company_a, rule="manual", reason="x", opened_on=date(2026, 3, 2),
+                                       status="open"))
+        db.session.commit()
+    post(admin, f"/admin/companies/{town.company_a}/active", {"active": "0"})  # the admin reads English
+    with app.app_context():
+        case = db.session.scalar(select(SupervisionCase))
+        assert (case.status, case.close_reason) == ("closed", "镇反诈中心管理员停用了该企业，因此销号。")
 
 
 @pytest.mark.parametrize("data", [{}, {"active": "maybe"}])

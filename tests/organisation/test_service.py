@@ -12,14 +12,20 @@ from quizapp.extensions import db
 from quizapp.models import AuditLog, Company, Employee, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.organisation import service
 from quizapp.organisation.rules import CompanyQuery, company_code_problem
-from quizapp.organisation.service import CompanyInput, Refused
+from quizapp.organisation.service import CompanyInput
+from quizapp.organisation.wording import MESSAGES
+from quizapp.rules.errors import Conflict, ServiceError
 from quizapp.signin import service as accounts
 from quizapp.supervision import service as supervision
+from quizapp.wording import say
 from tests.factories import make_company, make_employee, make_grid, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)
+
+
+CLOSED = "Closed because the town admin deactivated the company."
 
 
 def staff(username: str) -> StaffUser:
@@ -47,10 +53,11 @@ def test_a_new_grid_is_active_and_audited(town):
 
 @pytest.mark.parametrize("code, name, field", [("G1", "另一个网格", "code"), ("g9", "网格 一", "name")])
 def test_grid_codes_and_names_are_unique_whatever_the_case_or_spacing(town, english, code, name, field):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Conflict) as refused:
         service.create_grid(staff("admin"), code, name)
-    assert list(refused.value.problems) == [field]
-    assert "Another grid" in refused.value.problems[field]
+    assert [p.field for p in refused.value.problems] == [field]
+    assert refused.value.code == f"organisation.grid_{field}_taken"
+    assert say(refused.value, MESSAGES).startswith("Another grid")
 
 
 def test_editing_a_grid_records_old_and_new_values(town):
@@ -65,9 +72,11 @@ def test_editing_a_grid_records_old_and_new_values(town):
 
 def test_a_grid_with_active_companies_is_not_deactivated_and_they_are_named(town, english):
     g1 = grid("g1")
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Conflict) as refused:
         service.set_grid_active(staff("admin"), g1, False)
-    assert "甲厂" in refused.value.problems[None] and "move them" in refused.value.problems[None]
+    assert (refused.value.code, refused.value.field) == ("organisation.grid_has_active_companies", None)
+    assert refused.value.data == {"grid": "网格一", "names": ["甲厂"]}
+    assert "甲厂" in say(refused.value, MESSAGES) and "move them" in say(refused.value, MESSAGES)
     assert g1.active and not audit_rows("admin.grid.deactivate")
 
 
@@ -75,16 +84,17 @@ def test_a_long_list_of_blocking_companies_is_shortened(town, english):
     g1 = grid("g1")
     for n in range(7):
         make_company(g1, f"co{n}xxxx", f"企业{n}")
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(Conflict) as refused:
         service.set_grid_active(staff("admin"), g1, False)
-    assert "8 active companies" in refused.value.problems[None]
-    assert "and 3 more" in refused.value.problems[None]
+    assert len(refused.value.data["names"]) == 8  # all of them; the words shorten the list
+    assert "8 active companies" in say(refused.value, MESSAGES)
+    assert "and 3 more" in say(refused.value, MESSAGES)
 
 
 def test_a_grid_without_active_companies_is_deactivated_and_no_longer_offered(town):
     admin = staff("admin")
     g1 = grid("g1")
-    service.set_company_active(admin, db.session.get(Company, town.company_a), False, TODAY)
+    service.set_company_active(admin, db.session.get(Company, town.company_a), False, TODAY, CLOSED)
     assert service.set_grid_active(admin, g1, False) is True
     assert service.set_grid_active(admin, g1, False) is False  # already inactive: nothing written twice
     assert g1 not in service.active_grids() and g1 in service.all_grids()
@@ -128,9 +138,9 @@ def test_a_new_company_gets_its_defaults_and_is_audited(town):
 ])
 def test_what_a_new_company_may_not_be(town, english, change, field, words):
     data = new_company(grid("g1").id)
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.create_company(staff("admin"), CompanyInput(**{**data.__dict__, **change}))
-    assert words in refused.value.problems[field]
+    assert refused.value.field == field and words in say(refused.value, MESSAGES)
     assert db.session.scalar(select(Company).where(Company.code == data.code)) is None
 
 
@@ -142,11 +152,12 @@ def test_an_inactive_grid_is_not_offered_for_new_or_moved_companies(town, englis
     admin = staff("admin")
     spare = make_grid("g3", "网格三")
     service.set_grid_active(admin, spare, False)
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.create_company(admin, new_company(spare.id))
-    assert "is inactive" in refused.value.problems["grid_id"]
+    assert (refused.value.code, refused.value.field) == ("organisation.grid_inactive", "grid_id")
+    assert "is inactive" in say(refused.value, MESSAGES)
     company_a = db.session.get(Company, town.company_a)
-    with pytest.raises(Refused):
+    with pytest.raises(ServiceError):
         service.update_company(admin, company_a, CompanyInput("甲厂", spare.id, "acme"))
     assert company_a.grid_id == grid("g1").id
 
@@ -196,18 +207,18 @@ def test_deactivating_a_company_stops_sign_in_closes_its_cases_and_keeps_its_peo
     db.session.add(case)
     db.session.flush()
 
-    assert service.set_company_active(admin, company_a, False, TODAY) is True
+    assert service.set_company_active(admin, company_a, False, TODAY, CLOSED) is True
 
     assert accounts.company_by_code("acme") is None
     assert (case.status, case.closed_on, case.closed_by) == ("closed", TODAY, admin.id)
-    assert case.close_reason
+    assert case.close_reason == CLOSED
     assert staff("staff-a").company_id == company_a.id  # staff accounts are not deleted
     assert db.session.scalar(select(Employee.id).where(Employee.company_id == company_a.id)) is not None
     assert audit_rows("admin.company.deactivate") == [{
         "company_id": company_a.id, "code": "acme", "active": "True → False", "cases_closed": [case.id]}]
-    assert service.set_company_active(admin, company_a, False, TODAY) is False
+    assert service.set_company_active(admin, company_a, False, TODAY, CLOSED) is False
 
-    assert service.set_company_active(admin, company_a, True, TODAY) is True
+    assert service.set_company_active(admin, company_a, True, TODAY, CLOSED) is True
     assert accounts.company_by_code("acme") == company_a
     assert case.status == "closed"
 
@@ -215,11 +226,12 @@ def test_deactivating_a_company_stops_sign_in_closes_its_cases_and_keeps_its_peo
 def test_a_company_in_an_inactive_grid_is_not_reactivated(town, english):
     admin = staff("admin")
     company_a = db.session.get(Company, town.company_a)
-    service.set_company_active(admin, company_a, False, TODAY)
+    service.set_company_active(admin, company_a, False, TODAY, CLOSED)
     service.set_grid_active(admin, grid("g1"), False)
-    with pytest.raises(Refused) as refused:
-        service.set_company_active(admin, company_a, True, TODAY)
-    assert "which is inactive" in refused.value.problems[None]
+    with pytest.raises(Conflict) as refused:
+        service.set_company_active(admin, company_a, True, TODAY, CLOSED)
+    assert refused.value.code == "organisation.company_grid_inactive"
+    assert "which is inactive" in say(refused.value, MESSAGES)
     assert not company_a.active
 
 

@@ -5,6 +5,7 @@ is too slow, and an address where nobody listens."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -12,12 +13,14 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Delivery, Employee, Shift
 from quizapp.reminders import service as reminders
+from quizapp.reminders.wording import town_reminders
 from tests.factories import make_employee
 from tests.receivers import free_port
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 DAY = date(2026, 3, 2)  # a Monday
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def utc(hour: int, minute: int, day: date = DAY) -> datetime:
@@ -62,7 +65,7 @@ def set_webhook(company_id: int, url: str | None) -> Company:
 
 def run(now: datetime) -> tuple[int, int, int]:
     """What `quizapp remind` does: prepare, then deliver each. (sent, failed, already sent)"""
-    todo, already = reminders.prepare(now)
+    todo, already = reminders.prepare(now, ZONE, town_reminders())
     sent = sum(reminders.deliver(delivery, now) for delivery in todo)
     return sent, len(todo) - sent, already
 

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident, StaffUser, SupervisionCase, TownSetting
-from quizapp.supervision import service
+from quizapp.rules.errors import Conflict, Forbidden, Invalid
+from quizapp.supervision import service, sheets
 from quizapp.supervision.rules import Rules
-from quizapp.supervision.service import CaseError
+from quizapp.supervision.wording import town_reasons
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -36,6 +37,11 @@ def rollup(company_id: int, days, completed: int, headcount: int = 10, right: in
     db.session.flush()
 
 
+def flag(day: date):
+    """The nightly check, with reasons in the town's language as the command writes them."""
+    return service.flag_companies(day, town_reasons())
+
+
 def cases(company_id: int | None = None) -> list[SupervisionCase]:
     query = select(SupervisionCase).order_by(SupervisionCase.id)
     if company_id:
@@ -46,30 +52,30 @@ def cases(company_id: int | None = None) -> list[SupervisionCase]:
 def test_low_participation_on_five_workdays_opens_a_case_once(town):
     rollup(town.company_a, LOW_WEEK, completed=4)
     rollup(town.company_b, LOW_WEEK, completed=7)
-    opened = service.flag_companies(TODAY)
+    opened = flag(TODAY)
     assert [(c.company_id, c.rule, c.status, c.opened_on) for c in opened] == [
         (town.company_a, "participation", "open", TODAY)]
     assert "2026-11-18" in opened[0].reason and "40%" in opened[0].reason and "60%" in opened[0].reason
     # The next check finds the same evidence but the case is open already.
-    assert service.flag_companies(TODAY + timedelta(days=1)) == []
+    assert flag(TODAY + timedelta(days=1)) == []
     assert len(cases()) == 1
 
 
 def test_a_closed_case_is_not_reopened_on_the_evidence_it_was_closed_on(town):
     rollup(town.company_a, LOW_WEEK, completed=4)
-    (case,) = service.flag_companies(TODAY)
+    (case,) = flag(TODAY)
     service.close_case(staff("officer-1"), case, "Talked to the manager", TODAY)
-    assert service.flag_companies(TODAY + timedelta(days=1)) == []
+    assert flag(TODAY + timedelta(days=1)) == []
     # Five more low workdays after the close: the problem is back.
     later = [date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 30)]
     rollup(town.company_a, later, completed=1)
-    assert [c.rule for c in service.flag_companies(date(2026, 12, 1))] == ["participation"]
+    assert [c.rule for c in flag(date(2026, 12, 1))] == ["participation"]
 
 
 def test_falling_knowledge_opens_a_case(town):
     rollup(town.company_a, [TODAY - timedelta(days=45)], completed=10, right=40, answered=50)
     rollup(town.company_a, [TODAY - timedelta(days=10)], completed=10, right=20, answered=50)
-    (case,) = service.flag_companies(TODAY)
+    (case,) = flag(TODAY)
     assert case.rule == "knowledge" and "40%" in case.reason and "80%" in case.reason
 
 
@@ -80,7 +86,7 @@ def test_rising_incidents_open_a_case_but_whole_grid_records_do_not_count(town):
         Incident(grid_id=g1, company_id=town.company_a, month=date(2025, 10, 1), fraud_type="alpha", cases=1),
         Incident(grid_id=g1, company_id=None, month=date(2026, 11, 1), fraud_type="alpha", cases=9),
     ])
-    (case,) = service.flag_companies(TODAY)
+    (case,) = flag(TODAY)
     assert (case.company_id, case.rule) == (town.company_a, "incidents")
     assert "2026-09" in case.reason and "2025-11" in case.reason
 
@@ -90,11 +96,11 @@ def test_the_rules_come_from_the_town_setting(town):
     db.session.add(TownSetting(key="supervision_rules", value={"participation_target": 0.3}))
     db.session.flush()
     assert service.load_rules().participation_target == 0.3
-    assert service.flag_companies(TODAY) == []
+    assert flag(TODAY) == []
 
 
-def test_only_the_town_admin_changes_the_rules(town, english):
-    with pytest.raises(CaseError):
+def test_only_the_town_admin_changes_the_rules(town):
+    with pytest.raises(Forbidden, match="supervision.rules_admin_only"):
         service.save_rules(staff("officer-1"), Rules(participation_target=0.9))
     saved = service.save_rules(staff("admin"), Rules(participation_target=0.9, incident_min_cases=4))
     assert saved.participation_target == 0.9 and service.load_rules().incident_min_cases == 4
@@ -103,30 +109,30 @@ def test_only_the_town_admin_changes_the_rules(town, english):
         "supervision_rules"
 
 
-def test_an_officer_adds_a_company_of_their_grid_by_hand_once(town, english):
+def test_an_officer_adds_a_company_of_their_grid_by_hand_once(town):
     officer = staff("officer-1")
     case = service.open_case(officer, town.company_a, "  Complaints from workers  ", TODAY)
     assert (case.rule, case.reason, case.status) == ("manual", "Complaints from workers", "open")
-    with pytest.raises(CaseError, match="already has an open case"):
+    with pytest.raises(Conflict, match="supervision.manual_case_open"):
         service.open_case(officer, town.company_a, "again", TODAY)
-    with pytest.raises(CaseError, match="not in your grids"):
+    with pytest.raises(Forbidden, match="supervision.not_your_company"):
         service.open_case(officer, town.company_b, "not mine", TODAY)
 
 
-def test_follow_ups_are_logged_on_open_cases_only_and_never_in_the_future(town, english):
+def test_follow_ups_are_logged_on_open_cases_only_and_never_in_the_future(town):
     officer = staff("officer-1")
     case = service.open_case(officer, town.company_a, "reason", TODAY)
     follow_up = service.add_follow_up(officer, case, "yuetan", TODAY, " Factory manager ", "notes", "promised", TODAY)
     assert (follow_up.kind, follow_up.who, follow_up.created_by) == ("yuetan", "Factory manager", officer.id)
-    with pytest.raises(CaseError, match="future"):
+    with pytest.raises(Invalid, match="supervision.future_follow_up"):
         service.add_follow_up(officer, case, "visit", TODAY + timedelta(days=1), "x", "", "", TODAY)
-    with pytest.raises(CaseError, match="kind"):
+    with pytest.raises(Invalid, match="supervision.unknown_kind"):
         service.add_follow_up(officer, case, "phone", TODAY, "x", "", "", TODAY)
-    with pytest.raises(CaseError, match="reason"):
+    with pytest.raises(Invalid, match="supervision.close_reason_needed"):
         service.close_case(officer, case, "   ", TODAY)
     service.close_case(officer, case, "Participation back above target", TODAY)
     assert (case.status, case.closed_on, case.closed_by) == ("closed", TODAY, officer.id)
-    with pytest.raises(CaseError, match="closed"):
+    with pytest.raises(Conflict, match="supervision.case_closed"):
         service.add_follow_up(officer, case, "visit", TODAY, "x", "", "", TODAY)
 
 
@@ -164,7 +170,7 @@ def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, engli
     service.open_case(officer, town.company_a, "second reason", TODAY)
     db.session.add(SupervisionCase(company_id=town.company_b, rule="manual", reason="B's case", opened_on=TODAY))
     db.session.flush()
-    data, name = service.ledger(officer, "", "csv", TODAY)
+    data, name = sheets.ledger(service.export_ledger(officer, "", "csv", TODAY), "csv", TODAY)
     assert data.startswith(b"\xef\xbb\xbf") and name == "supervision-ledger-2026-11-24.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Case", "Grid", "Company code"]
@@ -174,7 +180,7 @@ def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, engli
     assert "B's case" not in data.decode("utf-8-sig")
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "export_ledger"))
     assert log.actor_id == officer.id and '"status": "all"' in log.detail
-    xlsx, _ = service.ledger(officer, "closed", "xlsx", TODAY)
+    xlsx, _ = sheets.ledger(service.export_ledger(officer, "closed", "xlsx", TODAY), "xlsx", TODAY)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet.max_row == 3 and sheet["E2"].value == "Added by an officer"
 

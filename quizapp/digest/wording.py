@@ -1,0 +1,76 @@
+"""The daily digest's words: the message an officer is sent (subject, each grid's lines, the
+dashboard's link and the definition, and the HTML alternative), always in the town's language,
+and the Outbox that the views and `quizapp digest` hand to digest.service.
+
+The figures come from digest.service.figures (numbers only); here they get the town's name, the
+names "whole town", the link built from the site's address (quizapp.links.public_url) and words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from quizapp.clock import town_zone
+from quizapp.deliveries.service import SmtpSettings
+from quizapp.digest import rules
+from quizapp.digest.service import Message, Outbox
+from quizapp.links import public_url
+from quizapp.organisation.rules import name_list
+from quizapp.rules.metrics import percent
+
+
+def _block(grid: rules.GridDay, target: float) -> list[str]:
+    lines = [f"【{grid.name}】"]
+    if grid.expected:
+        lines.append(_("Participation: %(share)s (%(done)d of %(expected)d expected quizzes done)",
+                       share=percent(grid.participation), done=grid.done, expected=grid.expected))
+    else:
+        lines.append(_("Participation: no quiz expected (not a workday)"))
+    lines.append(_("Companies: %(companies)d, of which %(below)d below the %(target)s target (30-day participation)",
+                   companies=grid.companies, below=grid.below_target, target=percent(target)))
+    shown, more = name_list(grid.flagged, rules.FLAGGED_SHOWN)
+    if shown:
+        names = "、".join(shown) + (" " + _("and %(n)d more", n=more) if more else "")
+        lines.append(_("Newly on the supervision list: %(names)s", names=names))
+    else:
+        lines.append(_("Newly on the supervision list: none"))
+    lines.append(_("Fraud cases recorded today: %(cases)d (losses %(loss)s yuan); this month so far: "
+                   "%(month_cases)d (losses %(month_loss)s yuan)", cases=grid.cases_day,
+                   loss=rules.yuan(grid.loss_day), month_cases=grid.cases_month,
+                   month_loss=rules.yuan(grid.loss_month)))
+    return lines
+
+
+def compose(digest: rules.Digest) -> Message:
+    """The digest in the town's language (BABEL_DEFAULT_LOCALE), as text and as simple HTML, with
+    a link to the officer's dashboard (the town admin's: the town view) when the site's address
+    is configured."""
+    town = current_app.config.get("QUIZAPP_TOWN_NAME") or ""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        digest = replace(digest, link=public_url("admin.town" if digest.town else "reports.index"),
+                         total=replace(digest.total, name=_("Whole town")) if digest.total else None,
+                         scope=_("whole town") if digest.town else digest.scope)
+        values = {"town": town, "date": digest.day.isoformat(), "scope": digest.scope}
+        subject = (_("%(town)s anti-fraud daily report %(date)s · %(scope)s", **values) if town
+                   else _("Anti-fraud daily report %(date)s · %(scope)s", **values))
+        lines = [subject]
+        for grid in ([digest.total] if digest.total else []) + list(digest.grids):
+            lines += _block(grid, digest.target)
+        if not digest.grids:
+            lines.append(_("No active grid is assigned to you: there are no figures to send."))
+        footer = [_("Dashboard: %(url)s", url=digest.link)] if digest.link else []
+        footer.append(_("Participation = finished official quizzes ÷ active workers expected that day. "
+                        "Aggregates only: no worker is named."))
+        html = current_app.jinja_env.get_template("digest/email.html").render(
+            digest=digest, subject=subject, percent=percent, yuan=rules.yuan,
+            shown_names=lambda names: name_list(names, rules.FLAGGED_SHOWN))
+    return Message(subject=subject, lines=tuple(lines), footer=tuple(footer), html=html)
+
+
+def town_outbox() -> Outbox:
+    """What digest.service sends with: the town's zone, compose, and the QUIZAPP_SMTP_* settings."""
+    return Outbox(zone=town_zone(), compose=compose, smtp=SmtpSettings.from_config(current_app.config))

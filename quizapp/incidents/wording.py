@@ -1,0 +1,54 @@
+"""Incidents in words: why a row of an import was left out, or a record refused (the reasons
+incidents.rules and incidents.service give), in the reader's language. Used by the incidents views
+and templates."""
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from quizapp.incidents.rules import Problem
+from quizapp.wording import Messages
+
+REASONS = {
+    "empty_file": _l("The file is empty."),
+    "too_big": _l("The file is too big (at most %(detail)s KB)."),
+    "encoding": _l("The file's text encoding cannot be read: save it as UTF-8 or GBK (GB18030)."),
+    "unreadable": _l("The file is not a readable CSV file."),
+    "unknown_column": _l("Unknown column."),
+    "duplicate_column": _l("This column appears twice."),
+    "missing_column": _l("This column is missing."),
+    "no_rows": _l("The file has a header row but no data rows."),
+    "too_many_rows": _l("Too many rows (at most %(detail)s)."),
+    "formula": _l("A formula is not accepted: type the value itself."),
+    "bad_month": _l("Not a month: write it as YYYY-MM, e.g. 2026-03."),
+    "future_month": _l("This month has not started yet."),
+    "unknown_company": _l("No company has this code."),
+    "inactive_company": _l("This company is no longer active."),
+    "outside_grids": _l("Outside your grids."),
+    "unknown_grid": _l("No grid has this code."),
+    "grid_mismatch": _l("The company %(detail)s is in another grid."),
+    "grid_needed": _l("Name the grid when the company is left empty."),
+    "unknown_fraud_type": _l("Unknown fraud type: use a topic of the question bank or \"other\"."),
+    "empty": _l("This cell is empty."),
+    "not_a_number": _l("Not a number (losses may have two decimals)."),
+    "negative": _l("A number cannot be negative."),
+    "not_whole": _l("Cases are a whole number."),
+    "too_large": _l("The number is too large."),
+    "too_long": _l("Too long (at most %(detail)s characters)."),
+    "duplicate": _l("Repeats row %(detail)s (same company or grid, month and fraud type)."),
+    "exists": _l("A record for this company (or grid), month and fraud type exists already: edit it instead."),
+    "expired": _l("This preview has expired or was changed. Please upload the file again."),
+}
+
+
+def reason_text(problem: Problem) -> str:
+    """A row's problem (or a whole file's) in words."""
+    return str(REASONS[problem.reason]) % {"detail": problem.detail}
+
+
+def _message(reason: str) -> Callable[..., str]:
+    return lambda detail="": str(REASONS[reason]) % {"detail": detail}
+
+
+# A record refused (incidents.service.save_incident): "incidents.<reason>", worded as the import's rows.
+MESSAGES: Messages = {f"incidents.{reason}": _message(reason) for reason in REASONS}

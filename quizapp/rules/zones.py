@@ -1,0 +1,12 @@
+"""Local time in the town's zone, as pure conversions: the zone itself is configuration, read by
+views and commands (quizapp.clock.town_zone) and passed to the services that need it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+
+def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A naive UTC instant (as the database stores it) in the town's local time."""
+    return moment.replace(tzinfo=UTC).astimezone(zone)

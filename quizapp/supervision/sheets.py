@@ -1,0 +1,38 @@
+"""The supervision ledger (台账) as a spreadsheet: one row per follow-up (a case without one gets
+one row), headed in the reader's language. The cases come from supervision.service.export_ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from quizapp.exports import service as exports
+from quizapp.supervision.service import CaseView
+from quizapp.supervision.wording import KIND_LABELS, RULE_LABELS
+
+
+def ledger(views: list[CaseView], fmt: str, today: date) -> tuple[bytes, str]:
+    """The cases and their follow-ups as CSV or XLSX, and the file's name."""
+    rows = []
+    for v in views:
+        c = v.case
+        head = (c.id, v.grid.name, v.company.code, v.company.name, str(RULE_LABELS.get(c.rule, c.rule)), c.reason,
+                c.opened_on, _("open") if c.status == "open" else _("closed"), c.closed_on, c.close_reason or "")
+        for f in list(reversed(v.follow_ups)) or [None]:
+            if f is None:
+                rows.append(head + (None, "", "", "", "", None, None))
+            else:
+                u = f.follow_up
+                rows.append(head + (u.happened_on, str(KIND_LABELS.get(u.kind, u.kind)), u.who, u.notes, u.outcome,
+                                    f.effect.participation_before, f.effect.participation_after))
+    C = exports.Column
+    report = exports.Report("ledger", _l("Supervision ledger"), min((v.case.opened_on for v in views), default=today),
+                            today, (
+        C(_l("Case"), "int"), C(_l("Grid")), C(_l("Company code")), C(_l("Company")), C(_l("Rule")), C(_l("Reason")),
+        C(_l("Opened on"), "date"), C(_l("Status")), C(_l("Closed on"), "date"), C(_l("Reason for closing")),
+        C(_l("Follow-up on"), "date"), C(_l("Kind")), C(_l("Who")), C(_l("Notes")), C(_l("Outcome")),
+        C(_l("Participation, 2 weeks before"), "share"), C(_l("Participation, 2 weeks after"), "share"),
+    ), rows)
+    return exports.render(report, fmt), f"supervision-ledger-{today.isoformat()}.{fmt}"

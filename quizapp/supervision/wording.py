@@ -1,0 +1,58 @@
+"""The supervision list in words: the rules' and follow-ups' names, a flag's figures as the
+reason a case is opened (written in the town's language, so the ledger reads the same whoever ran
+the check), and why supervision.service refused a change (its error codes). Used by the
+supervision views, templates and sheets, and by the `quizapp supervise` and `quizapp demo`
+commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from quizapp.rules.metrics import percent
+from quizapp.supervision import rules
+from quizapp.supervision.rules import Flag
+from quizapp.wording import Messages, in_town_language
+
+RULE_LABELS = {
+    rules.PARTICIPATION: _l("Participation under target"),
+    rules.KNOWLEDGE: _l("Falling knowledge"),
+    rules.INCIDENTS: _l("Rising incidents"),
+    rules.MANUAL: _l("Added by an officer"),
+}
+KIND_LABELS = {"yuetan": _l("Formal talk (约谈)"), "visit": _l("Visit"), "talk": _l("Talk")}
+
+MESSAGES: Messages = {
+    "supervision.rules_admin_only": lambda: _("Only the town admin can change the rules."),
+    "supervision.not_your_company": lambda: _("This company is not in your grids."),
+    "supervision.manual_case_open": lambda: _("This company already has an open case added by hand: log a "
+                                              "follow-up there instead."),
+    "supervision.case_closed": lambda: _("This case is closed."),
+    "supervision.unknown_kind": lambda: _("Choose what kind of follow-up it was."),
+    "supervision.future_follow_up": lambda: _("A follow-up cannot be in the future."),
+    "supervision.close_reason_needed": lambda: _("Give a reason for closing the case."),
+}
+
+
+def describe(flag: Flag) -> str:
+    """The figures that made a rule fire, in words, for the case's reason."""
+    f = flag.figures
+    if flag.rule == rules.PARTICIPATION:
+        return _("Participation under %(target)s on each of the last %(n)s workdays (%(first)s to %(last)s): "
+                 "%(shares)s.", target=percent(f["target"]), n=f["workdays"], first=f["first"].isoformat(),
+                 last=f["last"].isoformat(), shares=", ".join(percent(s) for s in f["shares"]))
+    if flag.rule == rules.KNOWLEDGE:
+        return _("Knowledge index %(now)s over the last %(days)s days (%(answers_now)s common answers), down "
+                 "%(drop)s points from %(before)s over the %(days)s days before (%(answers_before)s answers).",
+                 now=percent(f["now"]), before=percent(f["before"]), drop=f"{f['drop'] * 100:.0f}", days=f["days"],
+                 answers_now=f["answers_now"], answers_before=f["answers_before"])
+    return _("%(cases)s fraud cases in %(first)s to %(last)s, against %(before)s in %(year_first)s to "
+             "%(year_last)s.", cases=f["cases"], before=f["cases_year_before"], first=f"{f['first']:%Y-%m}",
+             last=f"{f['last']:%Y-%m}", year_first=f"{f['year_first']:%Y-%m}", year_last=f"{f['year_last']:%Y-%m}")
+
+
+def town_reasons() -> Callable[[Flag], str]:
+    """What supervision.service.flag_companies writes as a new case's reason."""
+    return in_town_language(describe)
