@@ -5,12 +5,11 @@ paged by keyset, and exported as CSV (which is itself logged).
 Its routes are attached to the admin blueprint in quizapp/audiences.py; the queries live in audit.log.
 """
 
-from io import BytesIO
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.audit import log
 from quizapp.audit.rules import ACTION_FAMILIES, parse_day
 from quizapp.clock import local_today
@@ -58,6 +57,4 @@ def audit_export():
                 n=f"{log.EXPORT_LIMIT:,}"), "error")
         return redirect(url_for("admin.audit", **_filter_args(chosen)))
     db.session.commit()  # the "export.audit" row
-    response = send_file(BytesIO(data), mimetype=exports.MIMETYPES["csv"], as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.send(data, exports.MIMETYPES["csv"], name)

@@ -1,11 +1,10 @@
 """Console: exports (completion by day, by worker and by team, as CSV or XLSX, over 7, 30 or 90
 days). Its routes are attached to the console blueprint in quizapp/audiences.py; the reports are built in exports.service."""
 
-from io import BytesIO
-
-from flask import render_template, request, send_file
+from flask import render_template, request
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as reports
 from quizapp.extensions import db
@@ -27,10 +26,8 @@ def exports():
 def _download(report: str, fmt: str):
     data, name = reports.download(current_user, report, fmt, local_today(), parse_days(request.args.get("days")))
     db.session.commit()  # the audit row
-    response = send_file(BytesIO(data), mimetype=reports.MIMETYPES[fmt], as_attachment=True, download_name=name)
-    # Names and results of workers: nothing for shared caches or the browser's disk cache.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    # Names and results of workers: private (nothing for shared caches or the browser's disk cache).
+    return downloads.send(data, reports.MIMETYPES[fmt], name)
 
 
 @routes.get(f"/exports/by-day.{FORMAT}")

@@ -5,12 +5,11 @@ Its routes are attached to the reports blueprint in quizapp/audiences.py; everyt
 incidents.service (scoping: an officer's grids only) and incidents.rules.
 """
 
-from io import BytesIO
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
@@ -98,8 +97,7 @@ def incident_edit(incident_id: int):
 
 @routes.get("/incidents/template.csv")
 def incident_template():
-    return send_file(BytesIO(template_csv()), mimetype="text/csv; charset=utf-8", as_attachment=True,
-                     download_name="incidents-template.csv")
+    return downloads.send(template_csv(), "text/csv; charset=utf-8", "incidents-template.csv", private=False)
 
 
 @routes.route("/incidents/import", methods=["GET", "POST"])
@@ -139,9 +137,7 @@ def incident_import_confirm():
 def incident_export(fmt: str):
     data, name = sheets.incidents(service.export_incidents(current_user, _filter(), fmt, content_lang()), fmt)
     db.session.commit()  # the audit row
-    response = send_file(BytesIO(data), mimetype=exports.MIMETYPES[fmt], as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.send(data, exports.MIMETYPES[fmt], name)
 
 
 # Registered after the pages that show a record (the access matrix visits routes in this order).

@@ -2,12 +2,11 @@
 edit, move, deactivate and reactivate; a company's page shows its QR code and links to its figures.
 The rules and the audit log live in organisation.service; these views only call it and commit."""
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.links import worker_url
@@ -135,8 +134,7 @@ def _qr_file(company_id: int, image_fmt: str):
     """The company's QR code as a file to print (the same code as the console's posters)."""
     company = organisation.find_company(company_id) or abort(404)
     data = qr.render(worker_url(company), image_fmt)
-    return send_file(io.BytesIO(data), mimetype=qr.FORMATS[image_fmt], as_attachment=True,
-                     download_name=f"{company.code}-qr.{image_fmt}")
+    return downloads.send(data, qr.FORMATS[image_fmt], f"{company.code}-qr.{image_fmt}", private=False)
 
 
 # One endpoint per format, so the address names nothing but the company.

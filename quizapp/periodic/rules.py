@@ -312,3 +312,10 @@ def filename(report_name: str, scope_name: str, period: Period) -> str:
     a file system refuses become "_"."""
     parts = [_UNSAFE.sub("_", part).strip() or "_" for part in (report_name, scope_name)]
     return f"{parts[0]}-{parts[1]}-{period.key}.xlsx"
+
+
+def ascii_filename(scope_code: str | None, period: Period) -> str:
+    """The same name in ASCII, for browsers that ignore the UTF-8 one: the kind of report, the
+    grid's code (or "town") and the period, e.g. weekly-g1-2026-11-16.xlsx or monthly-town-2026-11.xlsx."""
+    kind = "weekly" if period.kind == "week" else "monthly"
+    return f"{kind}-{scope_code or 'town'}-{period.key}.xlsx"

@@ -326,10 +326,12 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
     return sheets
 
 
-def export_report(actor: StaffUser, report: PeriodicReport) -> tuple[bytes, str]:
-    """The report as an XLSX workbook (Summary, [Grids,] Companies, Incidents, Supervision) and its
-    file name; the download is written to the audit log."""
+def export_report(actor: StaffUser, report: PeriodicReport) -> tuple[bytes, str, str]:
+    """The report as an XLSX workbook (Summary, [Grids,] Companies, Incidents, Supervision), its
+    file name and that name in ASCII (periodic.rules.ascii_filename); the download is written to
+    the audit log."""
     data = exports.to_xlsx_book(_sheets(report))
     audit.record(actor, "export.periodic", {"period": report.period.kind, "start": report.period.first,
                                             "scope": report.scope.key})
-    return data, rules.filename(report.title, report.scope.name, report.period)
+    return (data, rules.filename(report.title, report.scope.name, report.period),
+            rules.ascii_filename(report.scope.grid.code if report.scope.grid else None, report.period))

@@ -6,11 +6,10 @@ complete one), ?scope= a grid id or "town"; a scope the account may not see is 4
 with a rule in it is in periodic.service and periodic.rules (docs/reports.md).
 """
 
-from io import BytesIO
-
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
@@ -45,8 +44,6 @@ def periodic(period: str | None):
 
 @routes.get(f"/periodic/{PERIOD}.xlsx")
 def periodic_xlsx(period: str):
-    data, name = service.export_report(current_user, _report(period))
+    data, name, fallback = service.export_report(current_user, _report(period))
     db.session.commit()  # the audit row
-    response = send_file(BytesIO(data), mimetype=exports.MIMETYPES["xlsx"], as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.send(data, exports.MIMETYPES["xlsx"], name, fallback)

@@ -31,6 +31,14 @@ def inline_svg(url: str, label: str) -> Markup:
     return Markup(svg)
 
 
+def file_names(company_code: str, team: str | None, fmt: str) -> tuple[str, str]:
+    """A code file's name (acme-一车间-qr.png) and its ASCII fallback for browsers that ignore the
+    UTF-8 name (acme-team-qr.png: a team's name is rarely ASCII)."""
+    if not team:
+        return f"{company_code}-qr.{fmt}", f"{company_code}-qr.{fmt}"
+    return f"{company_code}-{team}-qr.{fmt}", f"{company_code}-team-qr.{fmt}"
+
+
 def render(url: str, fmt: str) -> bytes:
     """The code as a file: a PNG big enough to print on A4 (about 10 cm at 300 dpi), or SVG."""
     buffer = io.BytesIO()

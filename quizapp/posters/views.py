@@ -2,11 +2,10 @@
 SVG files to download. The code holds the company's worker sign-in link (posters.qr).
 """
 
-import io
-
-from flask import abort, render_template, request, send_file
+from flask import abort, render_template, request
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.board import service as board
 from quizapp.clock import local_today
 from quizapp.links import worker_url
@@ -43,5 +42,5 @@ def poster_qr(image_fmt: str):
     company = board.company_of(current_user)
     team = _team_or_404()
     data = qr.render(worker_url(company, team), image_fmt)
-    name = f"{company.code}-{team}-qr.{image_fmt}" if team else f"{company.code}-qr.{image_fmt}"
-    return send_file(io.BytesIO(data), mimetype=qr.FORMATS[image_fmt], as_attachment=True, download_name=name)
+    name, fallback = qr.file_names(company.code, team, image_fmt)
+    return downloads.send(data, qr.FORMATS[image_fmt], name, fallback, private=False)

@@ -4,12 +4,11 @@ reactivate, reset PIN). Its routes are attached to the console blueprint in quiz
 roster.service and roster.rules, their reasons in words in roster.wording.
 """
 
-from io import BytesIO
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.roster import rules, service
@@ -112,8 +111,7 @@ def roster_template(fmt: str):
         abort(404)
     shifts = service.shift_names(current_user.company_id)
     data = (rules.template_csv if fmt == "csv" else rules.template_xlsx)(shifts[0] if shifts else None)
-    return send_file(BytesIO(data), mimetype=TEMPLATE_TYPES[fmt], as_attachment=True,
-                     download_name=f"roster-template.{fmt}")
+    return downloads.send(data, TEMPLATE_TYPES[fmt], f"roster-template.{fmt}", private=False)
 
 
 def _save(form: WorkerForm, employee):

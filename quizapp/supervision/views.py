@@ -5,12 +5,11 @@ Its routes are attached to the reports blueprint in quizapp/audiences.py; the ru
 and supervision.rules (docs/supervision.md).
 """
 
-from io import BytesIO
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
@@ -146,6 +145,4 @@ def supervision_ledger(fmt: str):
     cases = service.export_ledger(current_user, status if status in STATUSES else "", fmt, today)
     data, name = sheets.ledger(cases, fmt, today)
     db.session.commit()  # the audit row
-    response = send_file(BytesIO(data), mimetype=exports.MIMETYPES[fmt], as_attachment=True, download_name=name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.send(data, exports.MIMETYPES[fmt], name)

@@ -122,6 +122,7 @@ def test_the_xlsx_download_has_no_worker_and_writes_an_audit_row_each_time(app, 
     response.close()
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     assert f"filename*=UTF-8''{quote(f'Weekly report-网格一-{week.first.isoformat()}.xlsx')}" in disposition
+    assert f'filename="weekly-g1-{week.first.isoformat()}.xlsx"' in disposition
     assert response.headers["Cache-Control"] == "private, no-store"
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Summary", "Company list", "Incidents", "Supervision"]

@@ -16,6 +16,7 @@ from quizapp.periodic.rules import (
     IncidentRecord,
     Line,
     Period,
+    ascii_filename,
     chosen,
     combine,
     containing,
@@ -131,3 +132,8 @@ def test_the_file_name_names_the_report_the_scope_and_the_period():
     assert filename("周报", "网格一", week) == "周报-网格一-2026-11-16.xlsx"
     assert filename("月报", "全镇", containing("month", date(2026, 10, 3))) == "月报-全镇-2026-10.xlsx"
     assert filename("周报", 'a/b:"c"', week) == "周报-a_b_c_-2026-11-16.xlsx"
+
+
+def test_the_ascii_file_name_names_the_kind_the_grid_code_and_the_period():
+    assert ascii_filename("g1", containing("week", date(2026, 11, 18))) == "weekly-g1-2026-11-16.xlsx"
+    assert ascii_filename(None, containing("month", date(2026, 10, 3))) == "monthly-town-2026-10.xlsx"

@@ -169,8 +169,8 @@ def cells(data: bytes) -> dict[str, list[list]]:
 def test_the_workbook_has_its_sheets_no_worker_and_an_audit_row_per_download(history):
     actor = staff("officer-1")
     r = report("officer-1")
-    data, name = periodic.export_report(actor, r)
-    assert name == "Weekly report-网格一-2026-11-16.xlsx"
+    data, name, fallback = periodic.export_report(actor, r)
+    assert name == "Weekly report-网格一-2026-11-16.xlsx" and fallback == "weekly-g1-2026-11-16.xlsx"
     sheets = cells(data)
     assert list(sheets) == ["Summary", "Company list", "Incidents", "Supervision"]
     summary = {row[0]: row[1:] for row in sheets["Summary"]}
@@ -192,8 +192,8 @@ def test_the_workbook_has_its_sheets_no_worker_and_an_audit_row_per_download(his
 
 
 def test_the_town_workbook_has_a_grids_sheet(history):
-    data, name = periodic.export_report(staff("admin"), report("admin"))
+    data, name, fallback = periodic.export_report(staff("admin"), report("admin"))
     sheets = cells(data)
-    assert name == "Weekly report-Whole town-2026-11-16.xlsx"
+    assert name == "Weekly report-Whole town-2026-11-16.xlsx" and fallback == "weekly-town-2026-11-16.xlsx"
     assert list(sheets) == ["Summary", "Grids", "Company list", "Incidents", "Supervision"]
     assert [r[0] for r in sheets["Grids"][1:]] == ["网格一", "网格二"] and len(sheets["Company list"]) == 4
