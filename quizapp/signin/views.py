@@ -154,7 +154,9 @@ def login():
             login_user(result.account)
             return redirect(safe_next(request.args.get("next"), home_for(result.account)))
         if result.error == "locked":
-            flash(_refusal(result), "error")
+            # Staff and officers are unlocked by the town admin (accounts), not by outreach staff.
+            flash(_("Too many wrong tries. Please try again after %(time)s, or ask the town administrator to "
+                    "unlock your account.", time=format_time(to_local(result.locked_until), "HH:mm")), "error")
         elif result.error == "inactive":
             flash(_("This account is deactivated. Ask the town administrator."), "error")
         else:
