@@ -139,7 +139,7 @@ def deliver(delivery: Delivery, now: datetime, send: Callable[[Delivery], str | 
 
 # --- The town admin's list of messages sent (admin.deliveries) -----------------------------------
 
-KINDS = ("reminder", "digest", "digest-test")
+KINDS = ("reminder", "reminder-test", "digest", "digest-test")
 STATUSES = ("pending", "sent", "failed")
 PER_PAGE = 100
 

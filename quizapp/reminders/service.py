@@ -25,6 +25,7 @@ from quizapp.deliveries import service as deliveries
 # constants stay importable from here, as before.
 from quizapp.deliveries.service import BACKOFF_SECONDS, TIMEOUT_SECONDS, TRIES  # noqa: F401
 from quizapp.deliveries.service import post_webhook as post
+from quizapp.digest.rules import trial_key  # a test's key: its local time, shown in the list of messages sent
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery
 from quizapp.reminders import rules
@@ -93,3 +94,23 @@ def deliver(delivery: Delivery, now: datetime, send: Callable[[str, dict], str |
     """Try to post one reminder up to TRIES times; record the outcome on the delivery (flushed)."""
     return deliveries.deliver(delivery, now, lambda d: send(d.target, d.payload["body"]),
                               f"company {delivery.company_id}", BACKOFF_SECONDS if backoff is None else backoff, TRIES)
+
+
+# --- The settings page's "send a test message" -------------------------------------------------
+
+TEST_KIND = "reminder-test"
+
+
+def send_test(company: Company, url: str, now: datetime, zone: ZoneInfo, content: str) -> Delivery:
+    """Post `content` (reminders.wording.town_test_message) to the robot at `url` (the address on
+    the settings page, saved or not), once, through the reminders' transport. Kept as a Delivery
+    of kind "reminder-test", so the town admin's list of messages sent shows it like every other
+    post; its outcome (sent, or the robot's errcode and errmsg, the HTTP status or the network
+    error) is on the delivery."""
+    delivery = Delivery(company_id=company.id, kind=TEST_KIND, channel=CHANNEL, created_at=now, target=url,
+                        payload={"key": trial_key(to_local(now, zone)), "body": rules.webhook_body(content)})
+    db.session.add(delivery)
+    db.session.flush()  # on record (with its defaults) before the try
+    deliveries.deliver(delivery, now, lambda d: post(d.target, d.payload["body"]), f"company {company.id} (test)",
+                       backoff=(), tries=1)
+    return delivery

@@ -1,6 +1,7 @@
 """The shift reminder's words: what a company's WeChat Work group is sent before a shift (laid out
 by reminders.rules.reminder_text), always in the town's language. `quizapp remind` passes
-town_reminders() to reminders.service.prepare."""
+town_reminders() to reminders.service.prepare; the settings page's robot test sends
+town_test_message()."""
 
 from __future__ import annotations
 
@@ -36,3 +37,14 @@ def reminder_content(company: Company, shift: rules.DueShift, team_counts: list[
 def town_reminders() -> Callable[[Company, rules.DueShift, list[tuple[str, int]], int], str]:
     """reminder_content in the town's language, whoever runs the command."""
     return in_town_language(reminder_content)
+
+
+def test_message(company: Company) -> str:
+    """The settings page's test: who is posting, and what the group will get from now on."""
+    return _("%(company)s · test message from the anti-fraud quiz: shift reminders will be posted in this "
+             "group %(minutes)d minutes before each shift.", company=company.name, minutes=company.remind_minutes)
+
+
+def town_test_message(company: Company) -> str:
+    """test_message in the town's language (the group's), whoever presses the button."""
+    return in_town_language(test_message)(company)

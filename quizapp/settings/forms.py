@@ -95,7 +95,8 @@ class SettingsForm(FlaskForm):
     workdays = MultiCheckboxField(_l("Workdays (the quiz is expected on these days)"), choices=WEEKDAYS)
     shifts = FieldList(FormField(ShiftRowForm))
     webhook_url = StringField(_l("WeChat Work group robot webhook (optional)"), filters=[_strip],
-                              validators=[Optional(), Length(max=500, message=_l("The address is at most 500 characters.")),
+                              validators=[Optional(),
+                                          Length(max=500, message=_l("The address is at most 500 characters.")),
                                           robot_webhook])
     remind_minutes = IntegerField(
         _l("Send reminders this many minutes before a shift starts"),
@@ -132,3 +133,13 @@ class SettingsForm(FlaskForm):
         return cls(data={"name": company.name, "questions_per_quiz": company.questions_per_quiz,
                          "workdays": list(company.workdays), "shifts": rows, "webhook_url": company.webhook_url or "",
                          "remind_minutes": company.remind_minutes})
+
+
+class WebhookTestForm(FlaskForm):
+    """The settings page's "send a test message" button: it submits the settings form, of which
+    only the robot address (checked as when saving) and the CSRF token are read; nothing is saved."""
+
+    webhook_url = StringField(_l("WeChat Work group robot webhook (optional)"), filters=[_strip],
+                              validators=[DataRequired(message=_l("Enter the robot's webhook address first.")),
+                                          Length(max=500, message=_l("The address is at most 500 characters.")),
+                                          robot_webhook])

@@ -5,12 +5,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.clock import local_today
+from quizapp.board.service import company_of
+from quizapp.clock import local_today, town_zone, utcnow
 from quizapp.extensions import db
+from quizapp.reminders import service as reminders
+from quizapp.reminders.wording import town_test_message
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
 from quizapp.settings import service as company_settings
-from quizapp.settings.forms import SettingsForm
+from quizapp.settings.forms import SettingsForm, WebhookTestForm
 from quizapp.settings.wording import MESSAGES
 
 routes = Routes()
@@ -37,3 +40,19 @@ def settings():
         problems = list(form.shift_problems)
     status = 400 if request.method == "POST" else 200
     return render_template("settings/index.html", form=form, problems=problems), status
+
+
+@routes.post("/settings/webhook-test")
+def settings_webhook_test():
+    """Post a test message to the robot address on the page (saved or not) and show the page again,
+    with what was typed kept and the robot's answer beside the address."""
+    test = WebhookTestForm()
+    form = SettingsForm()  # what was typed, shown again as it was: nothing is saved here
+    if not test.validate_on_submit():
+        form.webhook_url.errors = list(test.webhook_url.errors) or [_("The form had expired: send the test again.")]
+        return render_template("settings/index.html", form=form, problems=[]), 400
+    company = company_of(current_user)
+    delivery = reminders.send_test(company, test.webhook_url.data, utcnow(), town_zone(), town_test_message(company))
+    db.session.commit()  # the delivery, for the town admin's list of messages sent
+    return render_template("settings/index.html", form=form, problems=[], webhook_test=delivery,
+                           unsaved=test.webhook_url.data != (company.webhook_url or ""))

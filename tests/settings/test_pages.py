@@ -1,5 +1,5 @@
-"""The settings page: saving, every validation message, CSRF, and company A's staff never
-changing company B."""
+"""The settings page: saving, every validation message, CSRF, company A's staff never changing
+company B, and the robot test button showing the robot's answer."""
 
 from datetime import time
 
@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, Shift
-from tests.pages import sign_in_staff, texts
+from quizapp.models import Company, Delivery, Employee, Shift
+from tests.pages import sign_in_staff, table_rows, texts
+from tests.receivers import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +75,8 @@ def test_renaming_and_removing_shifts(app, staff_a, town):
         ids = {s.name: s.id for s in db.session.scalars(select(Shift).where(Shift.company_id == town.company_a))}
     response = staff_a.post("/console/settings", data=form(**{
         "shifts-0-id": str(ids["早班"]), "shifts-0-name": "白班", "shifts-0-starts_at": "8:00",
-        "shifts-1-id": str(ids["中班"]), "shifts-1-name": "中班", "shifts-1-starts_at": "12:00", "shifts-1-remove": "y"}))
+        "shifts-1-id": str(ids["中班"]), "shifts-1-name": "中班", "shifts-1-starts_at": "12:00",
+        "shifts-1-remove": "y"}))
     assert response.status_code == 302
     assert shifts(app, town.company_a) == {"白班": time(8, 0)}
     with app.app_context():
@@ -153,3 +155,78 @@ def test_company_a_s_staff_cannot_change_company_b(app, client, town):
     assert shifts(app, town.company_b) == {"早班": time(6, 0)}
     html = page(client.get("/console/settings"))
     assert "乙厂" not in html and 'value="06:00"' not in html
+
+
+def _deliveries(app) -> list[Delivery]:
+    with app.app_context():
+        rows = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
+        db.session.expunge_all()
+        return rows
+
+
+def test_the_test_button_posts_to_the_robot_typed_and_shows_its_answer_without_saving(app, staff_a, town, receivers):
+    robot = receivers("ok")
+    response = staff_a.post("/console/settings/webhook-test", data=form(webhook_url=robot.url, name="还没保存的名字"))
+    html = page(response)
+    assert response.status_code == 200 and texts(html, "p", role="status") == [
+        "The robot accepted the test message: it should now be in the WeChat Work group. "
+        "The address is not saved yet: press Save settings to keep it."]
+    assert 'value="还没保存的名字"' in html  # what was typed stays on the page
+    assert len(robot.posts) == 1 and "甲厂" in robot.contents()[0]
+    assert company(app, town.company_a).name == "甲厂" and company(app, town.company_a).webhook_url is None
+    [delivery] = _deliveries(app)
+    assert (delivery.kind, delivery.company_id, delivery.status, delivery.attempts) == \
+        ("reminder-test", town.company_a, "sent", 1)
+
+
+@pytest.mark.parametrize(("answer", "shown"), [("errcode", "errcode 93000: invalid webhook url"), ("500", "HTTP 500")])
+def test_a_refusal_by_the_robot_is_shown_as_the_robot_said_it(app, staff_a, town, receivers, answer, shown):
+    robot = receivers(answer)
+    html = page(staff_a.post("/console/settings/webhook-test", data=form(webhook_url=robot.url)))
+    assert texts(html, "p", role="alert") == [f"The robot did not take the test message: {shown}"]
+    assert len(robot.posts) == 1  # tried once: the answer is shown at once
+    assert [(d.kind, d.status, d.last_error) for d in _deliveries(app)] == [("reminder-test", "failed", shown)]
+
+
+def test_a_robot_that_cannot_be_reached_is_a_network_error(app, staff_a, town):
+    unreachable = f"http://127.0.0.1:{free_port()}/cgi-bin/webhook/send?key=test"
+    html = page(staff_a.post("/console/settings/webhook-test", data=form(webhook_url=unreachable)))
+    [refusal] = texts(html, "p", role="alert")
+    assert refusal.startswith("The robot did not take the test message: URLError: ")
+
+
+def test_the_saved_address_sends_without_the_not_saved_note(app, staff_a, town, receivers):
+    robot = receivers("ok")
+    staff_a.post("/console/settings", data=form(webhook_url=robot.url))
+    html = page(staff_a.post("/console/settings/webhook-test", data=form(webhook_url=robot.url)))
+    assert texts(html, "p", role="status") == [
+        "The robot accepted the test message: it should now be in the WeChat Work group."]
+
+
+def test_no_address_or_a_refused_one_sends_nothing(app, staff_a, town, receivers, monkeypatch):
+    response = staff_a.post("/console/settings/webhook-test", data=form(webhook_url=""))
+    assert response.status_code == 400
+    assert texts(page(response), "span", class_="field-error") == ["Enter the robot's webhook address first."]
+    monkeypatch.setitem(app.config, "TESTING", False)
+    robot = receivers("ok")
+    response = staff_a.post("/console/settings/webhook-test", data=form(webhook_url=robot.url))
+    assert response.status_code == 400 and "qyapi.weixin.qq.com" in page(response)
+    assert robot.posts == [] and _deliveries(app) == []
+
+
+def test_the_test_needs_the_csrf_token(app, staff_a, town, receivers, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    robot = receivers("ok")
+    assert staff_a.post("/console/settings/webhook-test", data=form(webhook_url=robot.url)).status_code == 400
+    assert robot.posts == []
+
+
+def test_the_town_admin_sees_the_test_among_the_messages_sent(app, client, town, receivers):
+    robot = receivers("ok")
+    sign_in_staff(client, "staff-a")
+    client.post("/console/settings/webhook-test", data=form(webhook_url=robot.url))
+    client.post("/logout", data={})
+    sign_in_staff(client, "admin")
+    html = page(client.get("/admin/deliveries?kind=reminder-test"))
+    [row] = [r for r in table_rows(html) if "Reminder test" in r]
+    assert row[1] == "Reminder test" and row[3] == "甲厂" and row[6] == "sent"
