@@ -110,7 +110,7 @@ def test_settings_add_a_shift_with_the_add_button_and_save(app, desktop, live_se
     page.locator("#shifts-2-name").fill("夜班")
     page.locator("#shifts-2-starts_at").fill("23:30")
     shot(page, "console-settings-1-shifts")
-    page.locator(".settings button[type=submit]").click()
+    page.locator("#settings-form button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".flash").count() == 1
     with app.app_context():
