@@ -1,68 +1,29 @@
 """The audit log, read back for the town admin's audit page (admin.audit): filters, keyset paging
-and the CSV export, with a human label per known action. Rows are written by audit.service.
+and the entries of the CSV export (audit.sheets writes the file; audit.wording labels each action).
+Rows are written by audit.service. Local dates and times are the town's `zone`'s.
 
-Used by quizapp/admin/audit_log.py.
+Used by quizapp/audit/views.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from quizapp.audit import service as audit
-from quizapp.audit.rules import detail_pairs, detail_text, like_prefix, utc_bounds
-from quizapp.clock import town_zone
-from quizapp.exports import service as exports
+from quizapp.audit.rules import detail_pairs, like_prefix, utc_bounds
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
+from quizapp.rules.errors import Invalid
 
-# What each known action means, for people; an unknown code is shown as it is.
-ACTION_LABELS = {
-    "export_ledger": _l("Exported the supervision ledger"),
-    "export_incidents": _l("Exported incident records"),
-    "import_incidents": _l("Imported incident records"),
-    "supervision_rules": _l("Changed the supervision rules"),
-    "export.audit": _l("Exported the audit log"),
-    "export.periodic": _l("Exported a weekly or monthly report"),
-    "export.console": _l("A company exported its quiz records"),
-    "api.read": _l("Read through the API"),
-    "api.revoked_token": _l("Tried the API with a revoked token"),
-    "api_token.issue": _l("Issued an API token"),
-    "api_token.revoke": _l("Revoked an API token"),
-    "retention.purge": _l("Deleted records past their keeping time"),
-    "admin.grid.create": _l("Created a grid"),
-    "admin.grid.update": _l("Changed a grid"),
-    "admin.grid.deactivate": _l("Deactivated a grid"),
-    "admin.grid.reactivate": _l("Reactivated a grid"),
-    "admin.company.create": _l("Created a company"),
-    "admin.company.update": _l("Changed a company"),
-    "admin.company.deactivate": _l("Deactivated a company"),
-    "admin.company.reactivate": _l("Reactivated a company"),
-    "admin.account.create": _l("Created an account"),
-    "admin.account.update": _l("Changed an account"),
-    "admin.account.reset_password": _l("Reset an account's password"),
-    "admin.account.unlock": _l("Unlocked an account"),
-    "admin.account.deactivate": _l("Deactivated an account"),
-    "admin.account.reactivate": _l("Reactivated an account"),
-}
-FAMILY_LABELS = {
-    "export": _l("Exports"), "api.": _l("API reads"), "admin.": _l("Administration"),
-    "api_token.": _l("API tokens"), "import": _l("Imports"), "supervision": _l("Supervision settings"),
-    "retention.": _l("Deletions past keeping time"),
-}
 PER_PAGE = 50
 # An export larger than this is refused with a request to narrow the dates: the file is built in
 # memory (exports.service), and a million-row CSV helps nobody.
 EXPORT_LIMIT = 100_000
-
-
-def action_label(code: str) -> str:
-    label = ACTION_LABELS.get(code)
-    return str(label) if label is not None else code
 
 
 @dataclass(frozen=True)
@@ -88,8 +49,7 @@ class AuditEntry:
     who: str  # the account's display name, or the API token's name
     username: str | None
     token: str | None
-    action: str
-    label: str
+    action: str  # the code; audit.wording.action_label says what it means
     detail: str
     pairs: list[tuple[str, str]] | None  # the detail as key: value, when it is a JSON object
 
@@ -112,7 +72,7 @@ def _account_id(username: str) -> int | None:
     return db.session.scalar(select(StaffUser.id).where(StaffUser.username == username.strip()))
 
 
-def _conditions(chosen: AuditFilter) -> list | None:
+def _conditions(chosen: AuditFilter, zone: ZoneInfo) -> list | None:
     """WHERE conditions for the filter; None when it cannot match anything (unknown account)."""
     conditions = []
     if chosen.action.strip():
@@ -127,7 +87,7 @@ def _conditions(chosen: AuditFilter) -> list | None:
         # them doing most reads, so walking the `at` index newest first and stopping after a page
         # is far cheaper than sorting all of that token's rows (0.9 s → 0.03 s on a million rows).
         conditions.append(AuditLog.token_id + 0 == chosen.token_id)
-    after, until = utc_bounds(chosen.first, chosen.last, town_zone())
+    after, until = utc_bounds(chosen.first, chosen.last, zone)
     if after is not None:
         conditions.append(AuditLog.at > after)
     if until is not None:
@@ -164,17 +124,13 @@ def _query(conditions: list):
 NEWEST_FIRST = (AuditLog.at.desc(), AuditLog.id.desc())
 
 
-def _entries(rows) -> list[AuditEntry]:
-    zone, labels = town_zone(), {}
+def _entries(rows, zone: ZoneInfo) -> list[AuditEntry]:
     entries = []
     for row_id, at, action, detail, display_name, username, token in rows:
-        if action not in labels:
-            labels[action] = action_label(action)  # translated once per code, not once per row
         who = display_name if username is not None else (token or "")
         entries.append(AuditEntry(
             id=row_id, at=at.replace(tzinfo=UTC).astimezone(zone), who=who, username=username,
-            token=token, action=action, label=labels[action], detail=detail or "",
-            pairs=detail_pairs(detail or "")))
+            token=token, action=action, detail=detail or "", pairs=detail_pairs(detail or "")))
     return entries
 
 
@@ -182,12 +138,12 @@ def _exists(conditions: list) -> bool:
     return db.session.scalar(select(AuditLog.id).where(*conditions).limit(1)) is not None
 
 
-def audit_page(chosen: AuditFilter, before: int | None = None, after: int | None = None,
+def audit_page(chosen: AuditFilter, zone: ZoneInfo, before: int | None = None, after: int | None = None,
                per_page: int = PER_PAGE) -> AuditPage:
     """One page of the log, newest first: the newest rows matching the filter, or those just older
     than row `before`, or just newer than row `after` (keyset paging on the indexed `at`, with the
     id breaking ties, so a page costs the same on the first page and the ten-thousandth)."""
-    conditions = _conditions(chosen)
+    conditions = _conditions(chosen, zone)
     if conditions is None:
         return AuditPage(chosen, [], None, None, unknown_account=True)
     if after is not None:
@@ -196,7 +152,7 @@ def audit_page(chosen: AuditFilter, before: int | None = None, after: int | None
     else:
         paged = [*conditions, _older_than(before)] if before is not None else conditions
         rows = list(db.session.execute(_query(paged).order_by(*NEWEST_FIRST).limit(per_page)))
-    entries = _entries(rows)
+    entries = _entries(rows, zone)
     if not entries:
         return AuditPage(chosen, [], None, None, unknown_account=False)
     newer = entries[0].id if _exists([*conditions, _newer_than(entries[0].id)]) else None
@@ -204,35 +160,22 @@ def audit_page(chosen: AuditFilter, before: int | None = None, after: int | None
     return AuditPage(chosen, entries, newer, older, unknown_account=False)
 
 
-def matching_entries(chosen: AuditFilter, limit: int) -> list[AuditEntry]:
+def matching_entries(chosen: AuditFilter, zone: ZoneInfo, limit: int) -> list[AuditEntry]:
     """Up to `limit` rows matching the filter, newest first."""
-    conditions = _conditions(chosen)
+    conditions = _conditions(chosen, zone)
     if conditions is None:
         return []
-    return _entries(db.session.execute(_query(conditions).order_by(*NEWEST_FIRST).limit(limit)))
+    return _entries(db.session.execute(_query(conditions).order_by(*NEWEST_FIRST).limit(limit)), zone)
 
 
-class TooManyRows(Exception):
-    """The filtered log is larger than EXPORT_LIMIT rows."""
-
-
-def export_audit(actor: StaffUser, chosen: AuditFilter, today: date, limit: int | None = None) -> tuple[bytes, str]:
-    """The filtered log as CSV (exports.service: Excel-ready, formula-safe), and its file name.
-    The export itself is written to the log ("export.audit", with the filter), after the rows are
-    read, so it is not in its own file. Raises TooManyRows above `limit` (EXPORT_LIMIT) rows, and
-    then nothing is logged."""
+def export_entries(actor: StaffUser, chosen: AuditFilter, zone: ZoneInfo, limit: int | None = None) -> list[AuditEntry]:
+    """The filtered log for its CSV file (audit.sheets.audit_log). The export itself is written to
+    the log ("export.audit", with the filter), after the rows are read, so it is not in its own
+    file. Above `limit` (EXPORT_LIMIT) rows it is refused (Invalid "audit.too_many_rows") and
+    nothing is logged."""
     limit = EXPORT_LIMIT if limit is None else limit
-    entries = matching_entries(chosen, limit + 1)
+    entries = matching_entries(chosen, zone, limit + 1)
     if len(entries) > limit:
-        raise TooManyRows(limit)
-    first = chosen.first or (entries[-1].at.date() if entries else today)
-    last = chosen.last or (entries[0].at.date() if entries else today)
-    rows = [(e.at.strftime("%Y-%m-%d %H:%M:%S"), e.who, e.username or "", e.token or "", e.label, e.action,
-             detail_text(e.detail)) for e in entries]
-    report = exports.Report("audit", _l("Audit log"), first, last, (
-        exports.Column(_l("When (local time)")), exports.Column(_l("Done by")), exports.Column(_l("Username")),
-        exports.Column(_l("API token")), exports.Column(_l("What")), exports.Column(_l("Action code")),
-        exports.Column(_l("Detail"))), rows)
-    data = exports.to_csv(report)
-    audit.record(actor, "export.audit", {"format": "csv", "rows": len(rows), **chosen.describe()})
-    return data, f"audit-{first.isoformat()}-{last.isoformat()}.csv"
+        raise Invalid("audit.too_many_rows", limit=limit)
+    audit.record(actor, "export.audit", {"format": "csv", "rows": len(entries), **chosen.describe()})
+    return entries

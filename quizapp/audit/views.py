@@ -6,16 +6,18 @@ Its routes are attached to the admin blueprint in quizapp/audiences.py; the quer
 """
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import downloads
-from quizapp.audit import log
+from quizapp.audit import log, sheets
 from quizapp.audit.rules import ACTION_FAMILIES, parse_day
-from quizapp.clock import local_today
+from quizapp.audit.wording import FAMILY_LABELS, MESSAGES, action_label
+from quizapp.clock import local_today, town_zone
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.routing import Routes
+from quizapp.rules.errors import Invalid
+from quizapp.wording import say
 
 
 def _int_arg(name: str) -> int | None:
@@ -42,19 +44,19 @@ routes = Routes()
 @routes.get("/audit", endpoint="audit")
 def audit_log():
     chosen = _filter()
-    page = log.audit_page(chosen, before=_int_arg("before"), after=_int_arg("after"))
+    page = log.audit_page(chosen, town_zone(), before=_int_arg("before"), after=_int_arg("after"))
     return render_template("audit/index.html", page=page, args=_filter_args(chosen), tokens=log.tokens(),
-                           families=[(f, log.FAMILY_LABELS[f]) for f in ACTION_FAMILIES])
+                           families=[(f, FAMILY_LABELS[f]) for f in ACTION_FAMILIES], action_label=action_label)
 
 
 @routes.get("/audit/export.csv")
 def audit_export():
     chosen = _filter()
     try:
-        data, name = log.export_audit(current_user, chosen, local_today())
-    except log.TooManyRows:
-        flash(_("More than %(n)s rows match: choose a shorter date range and export again.",
-                n=f"{log.EXPORT_LIMIT:,}"), "error")
+        entries = log.export_entries(current_user, chosen, town_zone())
+    except Invalid as error:  # too many rows
+        flash(say(error, MESSAGES), "error")
         return redirect(url_for("admin.audit", **_filter_args(chosen)))
+    data, name = sheets.audit_log(entries, chosen, local_today())
     db.session.commit()  # the "export.audit" row
     return downloads.send(data, exports.MIMETYPES["csv"], name)

@@ -1,8 +1,10 @@
 """Exports for a company's outreach staff: completion by day, by worker and by team, as CSV and XLSX.
 
-Used by the console's export downloads. Owns what each report contains (always the staff member's
-own company only) and how it is written: CSV that Excel opens correctly (UTF-8 with BOM, CRLF),
-XLSX with a frozen header row, and no cell that a spreadsheet could run as a formula.
+Used by the console's export downloads (exports.sheets lays the rows out under headers in the
+reader's language) and, for writing files, by every feature's sheets.py. Owns what each report
+contains (always the staff member's own company only) and how a file is written: CSV that Excel
+opens correctly (UTF-8 with BOM, CRLF), XLSX with a frozen header row, and no cell that a
+spreadsheet could run as a formula.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -36,7 +36,7 @@ FORMATS = ("csv", "xlsx")
 
 @dataclass(frozen=True)
 class Column:
-    header: Any  # a lazy translation: the headers follow the reader's language
+    header: Any  # words, or a lazy translation (a sheets.py module's): written as str(header)
     kind: str = "text"  # text, int, share, date
 
 
@@ -56,37 +56,49 @@ def neutralise(value: str) -> str:
     return "'" + value if looks_like_formula(value) else value
 
 
-def _yes_no(flag: bool) -> str:
-    return _("yes") if flag else _("no")
+@dataclass(frozen=True)
+class WorkerRow:
+    employee_no: str
+    name: str
+    team: str
+    shift: str
+    active: bool
+    expected: int  # the period's workdays within the worker's active dates
+    done: int
+    participation: float | None
+    average_score: float | None
+    last_quiz: date | None
 
 
-def by_day(actor: StaffUser, today: date, days: int) -> Report:
+@dataclass(frozen=True)
+class Found:
+    """A report's rows as data, for `slug` over `first` to `last`: trends' day points (by-day),
+    its team breakdowns (by-team) or WorkerRows (by-worker). exports.sheets words and lays them out."""
+
+    slug: str
+    first: date
+    last: date
+    rows: list
+
+
+def by_day(actor: StaffUser, today: date, days: int) -> Found:
     """One row per day: workday, active workers, done, participation, average score (the company
     figures of the trends page, from the rollup)."""
     company = trends.staff_company(actor)
     dates = period(today, days)
-    points = trends.company_series(company, dates, today)
-    rows = [(p.day, _yes_no(p.workday), p.headcount, p.done, p.participation, p.average_score) for p in points]
-    return Report("by-day", _l("Completion by day"), dates[0], dates[-1], (
-        Column(_l("Date"), "date"), Column(_l("Workday")), Column(_l("Active workers"), "int"),
-        Column(_l("Done"), "int"), Column(_l("Participation"), "share"), Column(_l("Average score"), "share"),
-    ), rows)
+    return Found("by-day", dates[0], dates[-1], list(trends.company_series(company, dates, today)))
 
 
-def by_team(actor: StaffUser, today: date, days: int) -> Report:
+def by_team(actor: StaffUser, today: date, days: int) -> Found:
     """One row per team over the period: active workers now, quizzes expected, done, participation,
     average score."""
     company = trends.staff_company(actor)
     dates = period(today, days)
-    rows = [(s.name or _("(no team)"), s.headcount, s.expected, s.done, s.participation, s.average_score)
-            for s in sorted(trends.group_breakdowns(company, dates, ("team",))["team"], key=lambda s: s.name)]
-    return Report("by-team", _l("Completion by team"), dates[0], dates[-1], (
-        Column(_l("Team")), Column(_l("Active workers"), "int"), Column(_l("Quizzes expected"), "int"),
-        Column(_l("Done"), "int"), Column(_l("Participation"), "share"), Column(_l("Average score"), "share"),
-    ), rows)
+    return Found("by-team", dates[0], dates[-1],
+                 sorted(trends.group_breakdowns(company, dates, ("team",))["team"], key=lambda s: s.name))
 
 
-def by_worker(actor: StaffUser, today: date, days: int) -> Report:
+def by_worker(actor: StaffUser, today: date, days: int) -> Found:
     """One row per worker of the company who was on the roster or took a quiz in the period.
 
     Expected: the period's workdays within the worker's active dates. Participation: official
@@ -112,22 +124,16 @@ def by_worker(actor: StaffUser, today: date, days: int) -> Report:
         done, on_workdays, score, questions, latest = totals.get(worker.id, (0, 0, 0, 0, None))
         expected = workdays_between(workday_list, max(first, worker.active_from or first),
                                     min(last, worker.active_until or last)) if worker.active else 0
-        rows.append((worker.employee_no, worker.name, worker.team, worker.shift,
-                     _("active") if worker.active else _("inactive"), expected, done,
-                     worker_participation(on_workdays, expected), share(int(score or 0), int(questions or 0)),
-                     latest))
-    return Report("by-worker", _l("Completion by worker"), first, last, (
-        Column(_l("Employee number")), Column(_l("Name")), Column(_l("Team")), Column(_l("Shift")),
-        Column(_l("Status")), Column(_l("Quizzes expected"), "int"), Column(_l("Done"), "int"),
-        Column(_l("Participation"), "share"), Column(_l("Average score"), "share"),
-        Column(_l("Last quiz"), "date"),
-    ), rows)
+        rows.append(WorkerRow(worker.employee_no, worker.name, worker.team, worker.shift, worker.active, expected, done,
+                              worker_participation(on_workdays, expected), share(int(score or 0), int(questions or 0)),
+                              latest))
+    return Found("by-worker", first, last, rows)
 
 
 BUILDERS = {"by-day": by_day, "by-worker": by_worker, "by-team": by_team}
 
 
-def build(actor: StaffUser, report: str, today: date, days: int) -> Report:
+def build(actor: StaffUser, report: str, today: date, days: int) -> Found:
     return BUILDERS[report](actor, today, days)
 
 
@@ -180,13 +186,19 @@ def filename(company_code: str, report: Report, fmt: str) -> str:
     return f"{company_code}-{report.slug}-{report.first.isoformat()}-{report.last.isoformat()}.{fmt}"
 
 
-def download(actor: StaffUser, report: str, fmt: str, today: date, days: int) -> tuple[bytes, str]:
-    """A company staff member's export as a file and its name; written to the audit log, since a
-    by-worker export carries names and results (the caller commits)."""
-    built = build(actor, report, today, days)
+@dataclass(frozen=True)
+class Download:
+    company_code: str
+    found: Found
+
+
+def download(actor: StaffUser, report: str, fmt: str, today: date, days: int) -> Download:
+    """A company staff member's export (exports.sheets.download writes the file); written to the
+    audit log, since a by-worker export carries names and results (the caller commits)."""
+    found = build(actor, report, today, days)
     company = trends.staff_company(actor)
     audit.record(actor, "export.console", {"company": company.code, "report": report, "days": days, "format": fmt})
-    return render(built, fmt), filename(company.code, built, fmt)
+    return Download(company.code, found)
 
 
 # --- Workbooks of several sheets (periodic.service: the weekly and monthly reports) ----------------

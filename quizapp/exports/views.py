@@ -7,6 +7,7 @@ from flask_login import current_user
 from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as reports
+from quizapp.exports import sheets
 from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.signin.forms import LogoutForm
@@ -24,7 +25,8 @@ def exports():
 
 
 def _download(report: str, fmt: str):
-    data, name = reports.download(current_user, report, fmt, local_today(), parse_days(request.args.get("days")))
+    export = reports.download(current_user, report, fmt, local_today(), parse_days(request.args.get("days")))
+    data, name = sheets.download(export, fmt)
     db.session.commit()  # the audit row
     # Names and results of workers: private (nothing for shared caches or the browser's disk cache).
     return downloads.send(data, reports.MIMETYPES[fmt], name)

@@ -13,7 +13,7 @@ from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
-from quizapp.periodic import service
+from quizapp.periodic import service, sheets, wording
 from quizapp.periodic.rules import chosen
 from quizapp.routing import Routes
 from quizapp.web import content_lang
@@ -39,11 +39,13 @@ routes = Routes()
 @routes.get("/periodic/", defaults={"period": None})
 @routes.get(f"/periodic/{PERIOD}")
 def periodic(period: str | None):
-    return render_template("periodic/index.html", report=_report(period or "week"))
+    report = _report(period or "week")
+    return render_template("periodic/index.html", report=report, title=wording.title(report),
+                           scope_name=wording.scope_name(report.scope), definitions=wording.definitions(report))
 
 
 @routes.get(f"/periodic/{PERIOD}.xlsx")
 def periodic_xlsx(period: str):
-    data, name, fallback = service.export_report(current_user, _report(period))
+    data, name, fallback = sheets.workbook(service.export_report(current_user, _report(period)))
     db.session.commit()  # the audit row
     return downloads.send(data, exports.MIMETYPES["xlsx"], name, fallback)

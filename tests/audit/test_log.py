@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import insert, select, text
@@ -13,14 +14,18 @@ from sqlalchemy import insert, select, text
 from quizapp.audit import log as audit_log
 from quizapp.audit import service as audit
 from quizapp.audit.log import AuditFilter
+from quizapp.audit.sheets import audit_log as audit_csv
+from quizapp.audit.wording import action_label
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
+from quizapp.rules.errors import Invalid
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 ACTIONS = ["export.ledger", "api.grids", "admin.account.create", "export_incidents", "api.companies"]
 START = datetime(2026, 2, 27, 10, 0, 0)  # UTC: 18:00 in Shanghai
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
@@ -59,15 +64,15 @@ def walk(chosen: AuditFilter, per_page: int) -> tuple[list[int], list[list[int]]
     """Every page from the newest, following "older" links; then back, following "newer" links."""
     pages, before = [], None
     while True:
-        page = audit_log.audit_page(chosen, before=before, per_page=per_page)
+        page = audit_log.audit_page(chosen, ZONE, before=before, per_page=per_page)
         pages.append([e.id for e in page.entries])
         if page.older is None:
             break
         before = page.older
     back = [pages[-1]]
-    page = audit_log.audit_page(chosen, before=pages[-2][-1] if len(pages) > 1 else None, per_page=per_page)
+    page = audit_log.audit_page(chosen, ZONE, before=pages[-2][-1] if len(pages) > 1 else None, per_page=per_page)
     while page.newer is not None:
-        page = audit_log.audit_page(chosen, after=page.newer, per_page=per_page)
+        page = audit_log.audit_page(chosen, ZONE, after=page.newer, per_page=per_page)
         back.append([e.id for e in page.entries])
     return [i for p in pages for i in p], back
 
@@ -83,9 +88,9 @@ def test_paging_through_everything_newest_first_without_gaps_or_repeats(log):
 
 
 def test_the_first_page_has_no_newer_link_and_the_last_no_older_link(log):
-    first = audit_log.audit_page(AuditFilter(), per_page=50)
+    first = audit_log.audit_page(AuditFilter(), ZONE, per_page=50)
     assert first.newer is None and first.older == first.entries[-1].id and len(first.entries) == 50
-    last = audit_log.audit_page(AuditFilter(), before=expected()[-3], per_page=50)
+    last = audit_log.audit_page(AuditFilter(), ZONE, before=expected()[-3], per_page=50)
     assert [e.id for e in last.entries] == expected()[-2:] and last.older is None and last.newer is not None
 
 
@@ -104,7 +109,7 @@ def test_by_account_and_by_token(log):
     assert ids == expected(lambda r: r.actor_id == log["officer"].id) and len(ids) == 1000
     ids, _ = walk(AuditFilter(token_id=log["token"].id, action="api."), per_page=250)
     assert ids == expected(lambda r: r.token_id == log["token"].id and r.action.startswith("api."))
-    unknown = audit_log.audit_page(AuditFilter(account="nobody"))
+    unknown = audit_log.audit_page(AuditFilter(account="nobody"), ZONE)
     assert unknown.unknown_account and unknown.entries == []
 
 
@@ -114,7 +119,7 @@ def test_by_local_dates(log):
     ids, _ = walk(day, per_page=300)
     inside = expected(lambda r: datetime(2026, 2, 27, 16) <= r.at < datetime(2026, 2, 28, 16))
     assert ids == inside and len(inside) == 480 * 3  # an instant every 3 minutes, three rows each
-    assert all(e.at.date() == date(2026, 2, 28) for e in audit_log.audit_page(day).entries)
+    assert all(e.at.date() == date(2026, 2, 28) for e in audit_log.audit_page(day, ZONE).entries)
     since, _ = walk(AuditFilter(first=date(2026, 3, 2)), per_page=500)
     assert since == expected(lambda r: r.at >= datetime(2026, 3, 1, 16))
 
@@ -129,25 +134,26 @@ def test_rows_stamped_by_the_database_page_correctly_too():
     boundary = audit.record(admin, "export.midnight").id
     db.session.execute(text("UPDATE audit_log SET at = :at WHERE id = :id"),
                        {"at": "2026-03-01 16:00:00", "id": boundary})
-    march_2 = audit_log.audit_page(AuditFilter(first=date(2026, 3, 2), last=date(2026, 3, 2)))
-    march_1 = audit_log.audit_page(AuditFilter(first=date(2026, 3, 1), last=date(2026, 3, 1)))
+    march_2 = audit_log.audit_page(AuditFilter(first=date(2026, 3, 2), last=date(2026, 3, 2)), ZONE)
+    march_1 = audit_log.audit_page(AuditFilter(first=date(2026, 3, 1), last=date(2026, 3, 1)), ZONE)
     assert [e.id for e in march_2.entries] == [boundary] and march_1.entries == []
     assert march_2.entries[0].at.strftime("%Y-%m-%d %H:%M") == "2026-03-02 00:00"  # local time
 
 
 def test_an_entry_says_who_what_and_the_detail(log, english):
     audit.record(log["admin"], "export_ledger", {"format": "xlsx", "status": "open"})
-    newest = audit_log.audit_page(AuditFilter(), per_page=1).entries[0]
+    newest = audit_log.audit_page(AuditFilter(), ZONE, per_page=1).entries[0]
     assert newest.who == "admin" and newest.username == "admin" and newest.token is None
-    assert newest.label == "Exported the supervision ledger" and newest.pairs == [("format", "xlsx"), ("status", "open")]
-    by_token = audit_log.audit_page(AuditFilter(token_id=log["token"].id), per_page=1).entries[0]
+    assert action_label(newest.action) == "Exported the supervision ledger"
+    assert newest.pairs == [("format", "xlsx"), ("status", "open")]
+    by_token = audit_log.audit_page(AuditFilter(token_id=log["token"].id), ZONE, per_page=1).entries[0]
     assert by_token.who == "分析系统" and by_token.username is None
-    assert by_token.label == by_token.action  # an unknown code is shown as it is
+    assert action_label(by_token.action) == by_token.action  # an unknown code is shown as it is
 
 
 def test_the_csv_export_is_the_filtered_log_and_is_logged(log, english):
-    data, name = audit_log.export_audit(log["admin"], AuditFilter(action="api.", first=date(2026, 2, 28)),
-                                    date(2026, 3, 5))
+    chosen = AuditFilter(action="api.", first=date(2026, 2, 28))
+    data, name = audit_csv(audit_log.export_entries(log["admin"], chosen, ZONE), chosen, date(2026, 3, 5))
     assert data.startswith(b"\xef\xbb\xbf") and name == "audit-2026-02-28-2026-03-01.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "When (local time)" and len(rows) - 1 == len(
@@ -159,10 +165,12 @@ def test_the_csv_export_is_the_filtered_log_and_is_logged(log, english):
 
 
 def test_an_export_above_the_limit_is_refused_and_not_logged(log):
-    with pytest.raises(audit_log.TooManyRows):
-        audit_log.export_audit(log["admin"], AuditFilter(), date(2026, 3, 5), limit=2999)
+    with pytest.raises(Invalid) as refused:
+        audit_log.export_entries(log["admin"], AuditFilter(), ZONE, limit=2999)
+    assert (refused.value.code, refused.value.data) == ("audit.too_many_rows", {"limit": 2999})
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "export.audit")) is None
-    data, _ = audit_log.export_audit(log["admin"], AuditFilter(), date(2026, 3, 5), limit=3000)
+    entries = audit_log.export_entries(log["admin"], AuditFilter(), ZONE, limit=3000)
+    data, _ = audit_csv(entries, AuditFilter(), date(2026, 3, 5))
     assert data.count(b"\r\n") == 3001
 
 

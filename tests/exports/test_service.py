@@ -1,5 +1,6 @@
-"""Exports as use cases (exports.service): what each report holds, CSV that Excel opens (BOM,
-CRLF), XLSX with a frozen header, no formula injection, and only the staff member's company."""
+"""Exports as use cases (exports.service, laid out by exports.sheets): what each report holds, CSV
+that Excel opens (BOM, CRLF), XLSX with a frozen header, no formula injection, and only the staff
+member's company."""
 
 import csv
 import io
@@ -9,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from quizapp.exports import service as exports
+from quizapp.exports import sheets
 from quizapp.exports.service import Column, Report, neutralise, to_csv, to_xlsx
 from quizapp.extensions import db
 from tests.factories import make_employee, take_quiz
@@ -61,7 +63,7 @@ def test_csv_and_xlsx_writers_without_the_database():
 
 def test_by_day_has_one_row_per_day_with_translated_headers(floor, zh):
     take_quiz(floor["a"], TODAY)
-    report = exports.build(staff(), "by-day", TODAY, 7)
+    report = sheets.report(exports.build(staff(), "by-day", TODAY, 7))
     rows = read_csv(to_csv(report))
     assert rows[0][0] == "日期" and "参与率" in rows[0] and "在册员工" in rows[0]
     assert len(rows) == 1 + 7
@@ -70,7 +72,7 @@ def test_by_day_has_one_row_per_day_with_translated_headers(floor, zh):
 
 
 def test_headers_follow_the_readers_language(floor, english):
-    report = exports.build(staff(), "by-team", TODAY, 7)
+    report = sheets.report(exports.build(staff(), "by-team", TODAY, 7))
     assert read_csv(to_csv(report))[0][:2] == ["Team", "Active workers"]
     sheet = read_xlsx(to_xlsx(report))
     assert sheet["A1"].value == "Team" and sheet.title == "Completion by team"
@@ -84,7 +86,7 @@ def test_by_worker_counts_expected_workdays_and_never_lists_another_companys_wor
     newcomer = make_employee(floor["a"].company, "A020", "=HYPERLINK(\"http://x\")", team="二车间")
     newcomer.active_from = TODAY - timedelta(days=1)
     db.session.commit()
-    report = exports.build(staff(), "by-worker", TODAY, 7)
+    report = sheets.report(exports.build(staff(), "by-worker", TODAY, 7))
     rows = {r[0]: r for r in read_csv(to_csv(report))[1:]}
     assert set(rows) == {"A001", "A002", "A010", "A011", "A020"}
     a = rows["A001"]
@@ -99,19 +101,19 @@ def test_a_worker_who_left_but_took_quizzes_in_the_period_is_listed_as_inactive(
     take_quiz(floor["a3"], TODAY - timedelta(days=2))
     floor["a3"].active = False
     db.session.commit()
-    rows = {r[0]: r for r in read_csv(to_csv(exports.build(staff(), "by-worker", TODAY, 7)))[1:]}
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
     assert rows["A011"][4:7] == ["inactive", "0", "1"] and rows["A011"][7] == ""
 
 
 def test_by_team_sums_the_period(floor, english):
     take_quiz(floor["a"], TODAY)
     take_quiz(floor["a3"], TODAY, wrong=5)
-    rows = read_csv(to_csv(exports.build(staff(), "by-team", TODAY, 7)))
+    rows = read_csv(to_csv(sheets.report(exports.build(staff(), "by-team", TODAY, 7))))
     assert rows[1] == ["一车间", "3", "18", "1", "5.6%", "100.0%"]
     assert rows[2] == ["二车间", "1", "6", "1", "16.7%", "0.0%"]
     assert len(rows) == 3  # company B's 乙车间 is not there
 
 
 def test_file_names_name_the_company_report_and_period(floor, english):
-    report = exports.build(staff(), "by-day", TODAY, 30)
+    report = sheets.report(exports.build(staff(), "by-day", TODAY, 30))
     assert exports.filename("acme", report, "xlsx") == "acme-by-day-2026-10-30-2026-11-28.xlsx"

@@ -15,6 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import AuditLog, Company, CompanyDay, Employee, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.periodic import service as periodic
 from quizapp.periodic.rules import chosen, containing
+from quizapp.periodic.sheets import workbook
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
 from tests.factories import make_company, make_staff
@@ -169,7 +170,7 @@ def cells(data: bytes) -> dict[str, list[list]]:
 def test_the_workbook_has_its_sheets_no_worker_and_an_audit_row_per_download(history):
     actor = staff("officer-1")
     r = report("officer-1")
-    data, name, fallback = periodic.export_report(actor, r)
+    data, name, fallback = workbook(periodic.export_report(actor, r))
     assert name == "Weekly report-网格一-2026-11-16.xlsx" and fallback == "weekly-g1-2026-11-16.xlsx"
     sheets = cells(data)
     assert list(sheets) == ["Summary", "Company list", "Incidents", "Supervision"]
@@ -184,7 +185,7 @@ def test_the_workbook_has_its_sheets_no_worker_and_an_audit_row_per_download(his
     assert sheets["Supervision"][1][1:] == ["甲厂", 1, 1, 1, 1]
     text = " ".join(str(v) for rows in sheets.values() for r_ in rows for v in r_ if v is not None)
     assert not any(name in text for name in WORKER_TEXT)
-    periodic.export_report(actor, report("officer-1", period=chosen("month", None, TODAY)))
+    workbook(periodic.export_report(actor, report("officer-1", period=chosen("month", None, TODAY))))
     db.session.commit()
     audits = db.session.scalars(select(AuditLog).where(AuditLog.action == "export.periodic")).all()
     assert len(audits) == 2 and all(a.actor_id == actor.id for a in audits)
@@ -192,7 +193,7 @@ def test_the_workbook_has_its_sheets_no_worker_and_an_audit_row_per_download(his
 
 
 def test_the_town_workbook_has_a_grids_sheet(history):
-    data, name, fallback = periodic.export_report(staff("admin"), report("admin"))
+    data, name, fallback = workbook(periodic.export_report(staff("admin"), report("admin")))
     sheets = cells(data)
     assert name == "Weekly report-Whole town-2026-11-16.xlsx" and fallback == "weekly-town-2026-11-16.xlsx"
     assert list(sheets) == ["Summary", "Grids", "Company list", "Incidents", "Supervision"]

@@ -1,0 +1,103 @@
+"""A weekly or monthly report as an XLSX workbook: Summary (each figure beside its definition),
+[Grids,] Company list, Incidents and Supervision, headed in the reader's language. The figures come
+from periodic.service.export_report."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from quizapp.comparison.rules import change
+from quizapp.exports import service as exports
+from quizapp.periodic import rules
+from quizapp.periodic.rules import Line, Period
+from quizapp.periodic.service import PeriodicReport
+from quizapp.periodic.wording import definitions, scope_name, title
+
+
+def _points(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def _dates(period: Period) -> str:
+    return f"{period.first.isoformat()} – {period.last.isoformat()}"
+
+
+def _summary(report: PeriodicReport) -> exports.Report:
+    T, D, t = exports.Typed, definitions(report), report.total
+    share = lambda value: T(value, "share")  # noqa: E731
+    count = lambda value: T(value, "int")  # noqa: E731
+    points = lambda value: T(_points(value), "points")  # noqa: E731
+    a, i = report.activity, report.incidents
+    rows = [
+        (_("Report"), title(report), None, None, ""),
+        (_("Scope"), scope_name(report.scope), None, None, ""),
+        (_("Period"), _dates(report.period), _dates(report.previous), None, ""),
+        (_("Companies"), count(t.companies), None, None, D["companies"]),
+        (_("Active workers"), count(t.headcount), count(t.headcount_before), count(t.headcount - t.headcount_before),
+         D["headcount"]),
+        (_("Participation"), share(t.participation), share(t.participation_before), points(t.participation_change),
+         D["participation"]),
+        (_("Knowledge index"), share(t.knowledge), share(t.knowledge_before), points(t.knowledge_change),
+         D["knowledge"]),
+        *([(_("Did-you-do-it share"), share(report.behaviour.share), share(report.behaviour_before.share),
+            points(change(report.behaviour.share, report.behaviour_before.share)), D["behaviour"])]
+          if report.behaviour is not None else []),
+        (_("Participation target"), share(report.target), None, None, D["target"]),
+        (_("Companies below target"), count(t.below_count), count(report.below_before), None, D["below"]),
+        (_("Fraud cases"), count(i.cases), None, None, D["incidents"]),
+        (_("Losses (yuan)"), T(i.loss_yuan, "money"), None, None, D["incidents"]),
+        (_("Supervision cases opened"), count(a.opened), None, None, D["opened"]),
+        (_("Follow-ups logged"), count(a.follow_ups), None, None, D["follow_ups"]),
+        (_("Supervision cases closed"), count(a.closed), None, None, D["closed"]),
+        (_("Open at the end of the period"), count(a.open_at_end), None, None, D["open_at_end"]),
+    ]
+    C = exports.Column
+    return exports.Report("summary", _l("Summary"), report.period.first, report.period.last, (
+        C(_l("Figure")), C(_l("This period")), C(_l("Previous period")), C(_l("Change")), C(_l("Definition"))), rows)
+
+
+def _figure_columns() -> tuple[exports.Column, ...]:
+    C = exports.Column
+    return (C(_l("Active workers"), "int"), C(_l("Participation"), "share"), C(_l("Previous period"), "share"),
+            C(_l("Change (points)"), "points"), C(_l("Knowledge index"), "share"), C(_l("Previous period"), "share"),
+            C(_l("Change (points)"), "points"))
+
+
+def _figures(line: Line) -> tuple:
+    return (line.headcount, line.participation, line.participation_before, _points(line.participation_change),
+            line.knowledge, line.knowledge_before, _points(line.knowledge_change))
+
+
+def _sheets(report: PeriodicReport) -> list[exports.Report]:
+    C, first, last = exports.Column, report.period.first, report.period.last
+    yes_no = lambda flag: _("yes") if flag else _("no")  # noqa: E731
+    sheets = [_summary(report)]
+    if report.town:
+        sheets.append(exports.Report("grids", _l("Grids"), first, last, (
+            C(_l("Grid")), C(_l("Companies"), "int"), *_figure_columns(), C(_l("Companies below target"), "int")),
+            [(g.name, g.companies, *_figures(g), g.below_count) for g in report.grids]))
+    sheets.append(exports.Report("companies", _l("Company list"), first, last, (
+        C(_l("Grid")), C(_l("Company code")), C(_l("Company")), *_figure_columns(), C(_l("Below target"))),
+        [(c.grid_name, c.code, c.name, *_figures(c), yes_no(c.below(report.target))) for c in report.companies]))
+    incidents = report.incidents
+    sheets.append(exports.Report("incidents", _l("Incidents"), first, last, (
+        C(_l("Months counted")), C(_l("Fraud type")), C(_l("Cases"), "int"), C(_l("Losses (yuan)"), "money")),
+        [*((", ".join(f"{m:%Y-%m}" for m in incidents.months), report.fraud_names.get(t.fraud_type, t.fraud_type),
+            t.cases, t.loss_yuan) for t in incidents.by_type),
+         ("", _("Total"), incidents.cases, incidents.loss_yuan)]))
+    a = report.activity
+    sheets.append(exports.Report("supervision", _l("Supervision"), first, last, (
+        C(_l("Grid")), C(_l("Company")), C(_l("Cases opened"), "int"), C(_l("Follow-ups logged"), "int"),
+        C(_l("Cases closed"), "int"), C(_l("Open at the end of the period"), "int")),
+        [*((r.grid_name, r.name, r.activity.opened, r.activity.follow_ups, r.activity.closed, r.activity.open_at_end)
+           for r in report.activity_by_company),
+         ("", _("Total"), a.opened, a.follow_ups, a.closed, a.open_at_end)]))
+    return sheets
+
+
+def workbook(report: PeriodicReport) -> tuple[bytes, str, str]:
+    """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Supervision), its
+    file name and that name in ASCII (periodic.rules.ascii_filename)."""
+    return (exports.to_xlsx_book(_sheets(report)), rules.filename(title(report), scope_name(report.scope), report.period),
+            rules.ascii_filename(report.scope.grid.code if report.scope.grid else None, report.period))

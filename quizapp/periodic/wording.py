@@ -1,0 +1,56 @@
+"""Weekly and monthly reports in words: the reports' titles, the scope's name and each figure's
+definition (docs/reports.md), shown beside the figures on the page and in the workbook's Summary
+sheet. Used by the periodic views, template and sheets."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from quizapp.periodic.service import PeriodicReport, ReportScope
+
+DEFINITIONS = {
+    "companies": _l("Active companies in the report's grid or town."),
+    "headcount": _l("Workers active on the last day of the period with a daily rollup row (that day's "
+                    "headcount), summed over the companies."),
+    "participation": _l("Finished official quizzes ÷ active workers, each summed over the companies' workdays "
+                        "in the period; a grid or the town is summed first and divided once. Non-starters count "
+                        "as zero; practice never counts; a day's quizzes are capped at its headcount."),
+    "knowledge": _l("Share of right answers on the town's common daily set over the period (the same questions "
+                    "for every company that day). Shown beside participation, never blended with it."),
+    "behaviour": _l("Share of \"did you do it\" answers over the period that said \"done\", counted apart from "
+                    "knowledge (grid reports only)."),
+    "change": _l("This period minus the previous one (the week or month before), in percentage points; for "
+                 "active workers, the difference in workers."),
+    "target": _l("The town's participation target (set by the town admin; 80%% when unset)."),
+    "below": _l("Companies whose participation over the period is under the town's target of %(target)s; a "
+                "company with nothing expected is never below."),
+    "incidents_week": _l("Fraud cases and losses recorded for %(months)s: incidents are recorded per month, so a "
+                         "weekly report counts the whole month or months its days fall in. Records for a grid as "
+                         "a whole are included."),
+    "incidents_month": _l("Fraud cases and losses recorded for %(months)s, for the companies and for the grid as "
+                          "a whole."),
+    "opened": _l("Supervision cases opened in the period, by a rule or by hand."),
+    "follow_ups": _l("Follow-ups (formal talk, visit, talk) that took place in the period, by their date."),
+    "closed": _l("Supervision cases closed in the period."),
+    "open_at_end": _l("Supervision cases open on the period's last day (a case closed later still counts)."),
+}
+TITLES = {"week": _l("Weekly report"), "month": _l("Monthly report")}
+
+
+def title(report: PeriodicReport) -> str:
+    return str(TITLES[report.period.kind])
+
+
+def scope_name(scope: ReportScope) -> str:
+    """The grid's name, or the whole town."""
+    return _("Whole town") if scope.grid is None else scope.grid.name
+
+
+def definitions(report: PeriodicReport) -> dict[str, str]:
+    """Each figure's definition as the page and the workbook show it."""
+    months = ", ".join(f"{m:%Y-%m}" for m in report.incidents.months)
+    values = {"target": f"{report.target * 100:.0f}%", "months": months}
+    found = {key: str(text) % values for key, text in DEFINITIONS.items()}
+    found["incidents"] = found[f"incidents_{report.period.kind}"]
+    return found
