@@ -14,9 +14,8 @@ from flask_login import current_user
 
 from quizapp.extensions import login_manager
 from quizapp.models import Employee, StaffUser
+from quizapp.models.org import COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN
 from quizapp.signin.service import load_account
-
-COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = "company_staff", "grid_officer", "town_admin"
 
 
 @login_manager.user_loader

@@ -125,7 +125,8 @@ def rollup(day) -> None:
             rebuild_company_day(company, target)
     except RecordGone as error:
         db.session.commit()  # the expired attempts closed above stay closed
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {error.day} is before {error.kept_from}, the first day whose answers are still kept "
+                   "(quizapp retention deleted older ones): its rollup is final and cannot be rebuilt", err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"rebuilt {len(companies)} company rollups for {target}")

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from quizapp.access import TOWN_ADMIN
 from quizapp.api.rules import DateRange, Paging
 from quizapp.comparison import rules
 from quizapp.comparison.rules import Span, Tally
@@ -24,6 +23,7 @@ from quizapp.dashboard import service as dashboard
 from quizapp.dashboard.service import CompanyInfo, Scope
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Grid, Incident
+from quizapp.models.org import TOWN_ADMIN
 from quizapp.quiz.rules.grading import is_workday
 
 

@@ -23,6 +23,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser
 from quizapp.quiz.rules.grading import is_workday
 from quizapp.quiz.rules.selection import common_count
+from quizapp.rules.errors import Conflict
 
 CHUNK = 10_000  # rows per INSERT batch
 BATCH = 100  # companies generated and written at a time
@@ -31,8 +32,11 @@ FRAUD_TYPES = ("shuadan", "daikuan", "kefu", "touzi", "hunlian", "other")
 PATTERNS = ("123456",) * 16 + ("12345",) * 3 + ("1234567",)
 
 
-class TownNotEmpty(Exception):
+class TownNotEmpty(Conflict):
     """The database already has companies: synthesising would mix a fake town into a real one."""
+
+    def __init__(self) -> None:
+        super().__init__("demo.town_not_empty")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 
-ROLES = ("company_staff", "grid_officer", "town_admin")
+COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = ROLES = ("company_staff", "grid_officer", "town_admin")
 
 
 class Account:

@@ -15,6 +15,7 @@ from quizapp.database import upsert
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
 from quizapp.quiz.rules.grading import is_workday
+from quizapp.rules.errors import Conflict
 
 # Written by retention.service: the first local date whose raw record is still complete.
 KEPT_FROM_KEY = "retention_cutoff"
@@ -79,12 +80,12 @@ def kept_from() -> date | None:
     return date.fromisoformat(setting.value["from"]) if setting else None
 
 
-class RecordGone(Exception):
-    """The day's raw record was deleted by `quizapp retention`: its rollup is final."""
+class RecordGone(Conflict):
+    """The day's raw record was deleted by `quizapp retention`: its rollup is final (the code
+    "rollups.record_gone"; `day` and `kept_from` are in the data, and attributes)."""
 
     def __init__(self, day: date, kept_from: date):
-        super().__init__(f"{day} is before {kept_from}, the first day whose answers are still kept "
-                         "(quizapp retention deleted older ones): its rollup is final and cannot be rebuilt")
+        super().__init__("rollups.record_gone", day=day, kept_from=kept_from)
         self.day, self.kept_from = day, kept_from
 
 

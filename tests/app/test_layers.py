@@ -1,6 +1,7 @@
 """Use cases do not reach for the web: no module outside the presentation layer imports Flask,
-Flask-Babel or Flask-Login, directly or through another quizapp module; and every refusal a use
-case raises has words in its feature's wording.py (docs/decisions.md, "One error style").
+Flask-Babel or Flask-Login, directly or through another quizapp module; and every error code a
+feature raises for people to read has words in its wording.py (docs/decisions.md, "One error
+style").
 
 The presentation layer is named by file: views, forms, CLI commands, wording (error messages,
 labels, the texts of messages sent out) and sheets (spreadsheet layouts), plus the app's wiring
@@ -94,18 +95,9 @@ def test_the_walk_sees_every_service_and_the_use_case_modules_beside_them():
     assert "quizapp.roster.views" not in USE_CASES and "quizapp.roster.wording" not in USE_CASES
 
 
-# Modules still being moved off Flask (this list only shrinks; the test below keeps it honest).
-PENDING = {"quizapp.api.service", "quizapp.api.shapes"}
-
-
-@pytest.mark.parametrize("name", [n for n in USE_CASES if n not in PENDING])
+@pytest.mark.parametrize("name", USE_CASES)
 def test_a_use_case_module_imports_no_flask(name):
     assert web_imports(name) == []
-
-
-@pytest.mark.parametrize("name", sorted(PENDING))
-def test_a_pending_module_still_needs_moving(name):
-    assert web_imports(name), f"{name} no longer imports Flask: take it off PENDING"
 
 
 # --- every refusal has words ---------------------------------------------------------------------

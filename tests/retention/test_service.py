@@ -75,8 +75,9 @@ def test_a_purged_day_cannot_be_rebuilt_but_a_kept_day_can(history):
     purge(TODAY, 12)
     db.session.commit()
     assert kept_from() == date(2025, 11, 24)
-    with pytest.raises(RecordGone, match="2025-11-24"):
+    with pytest.raises(RecordGone) as gone:
         rebuild_company_day(history.company, OLD)
+    assert (gone.value.code, gone.value.data) == ("rollups.record_gone", {"day": OLD, "kept_from": date(2025, 11, 24)})
     assert rebuild_company_day(history.company, RECENT).completed == 1
 
 
