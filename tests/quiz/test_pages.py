@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, CompanyDay
+from quizapp.models import Answer, Attempt, CompanyDay, Question
 from tests.pages import sign_in_worker, table_rows, texts
 
 
@@ -162,6 +162,15 @@ def test_practice_before_todays_quiz_says_when_it_opens(client, town):
     response = client.post("/today/start", data={"kind": "practice"}, follow_redirects=True)
     assert response.request.path == "/today"
     assert "做完今日答题后，就可以练习了。" in page(response)
+
+
+def test_a_quiz_with_no_questions_in_rotation_says_so_instead_of_failing(app, client, town):
+    with app.app_context():
+        db.session.execute(db.update(Question).values(active=False))
+        db.session.commit()
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    response = client.post("/today/start", data={"kind": "official"}, follow_redirects=True)
+    assert response.request.path == "/today" and "今天的题目还没有准备好，请稍后再试。" in page(response)
 
 
 def test_history_lists_past_days(client, town):

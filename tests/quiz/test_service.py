@@ -3,14 +3,14 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
-from quizapp.rules.errors import Forbidden, Invalid, NotFound
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -234,3 +234,11 @@ def test_a_choice_outside_the_options_shown_is_invalid_and_records_nothing(town)
         answer(town, attempt, 1, [9], NOW)
     assert refused.value.code == "quiz.no_choice"
     assert attempt.answers[0].chosen is None
+
+
+def test_an_empty_bank_is_a_conflict_not_a_quiz_without_questions(town):
+    db.session.execute(update(Question).values(active=False))
+    with pytest.raises(Conflict) as refused:
+        start(town)
+    assert refused.value.code == "quiz.bank_empty"
+    assert db.session.scalar(select(func.count(Attempt.id))) == 0
