@@ -81,10 +81,11 @@ def init_app(app: Flask) -> None:
     from flask_babel import format_date
 
     from quizapp.clock import local_today, utcnow
+    from quizapp.downloads import in_wechat
     from quizapp.signin.forms import LogoutForm
 
     app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, utcnow=utcnow,
-                                 today_local=local_today, logout_form_factory=LogoutForm)
+                                 today_local=local_today, logout_form_factory=LogoutForm, in_wechat=in_wechat)
 
     @app.context_processor
     def _switch_url():

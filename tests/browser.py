@@ -2,13 +2,15 @@
 
 The test command installs Chromium (and CJK fonts, so Chinese renders in screenshots); the path
 comes from QUIZAPP_CHROMIUM or defaults to /usr/bin/chromium. Screenshots go to
-tests/screenshots/.
+tests/screenshots/. The `plant` fixture is a big company as staff see it on a phone.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,10 @@ from werkzeug.serving import make_server
 
 from quizapp.bank.rules.checker import read_bank
 from quizapp.bank.service import load_bank
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
+from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
+from quizapp.roster.service import start_import
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "tests" / "screenshots"
@@ -99,3 +104,77 @@ def sign_in_staff(page, base_url: str, username: str, password: str = "correct h
     page.locator("#password").fill(password)
     page.locator("button[type=submit]").click()
     page.wait_for_load_state()
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂"
+TEAMS = ["一车间A组", "一车间B组", "二车间A组", "二车间B组", "三车间喷涂组", "四车间包装组", "仓储物流部", "品质检验部"]
+SHIFTS = [("早班", time(7, 30)), ("中班", time(15, 30)), ("夜班", time(23, 30))]
+
+
+def person_name(i: int) -> str:
+    """A plausible name: mostly three characters, some two, a few four (复姓)."""
+    given = GIVEN[i % len(GIVEN)] + GIVEN[(i * 7) % len(GIVEN)]
+    if i % 11 == 0:
+        return "欧阳" + given
+    return SURNAMES[(i // 3) % len(SURNAMES)] + (given[0] if i % 5 == 0 else given)
+
+
+@dataclass(frozen=True)
+class Plant:
+    town: object
+    names: dict[str, list[str]]  # shift: the names of the workers on it who have not done today's quiz
+    employee_id: int
+    import_id: int
+
+
+@pytest.fixture
+def plant(app, town):
+    """Company A as a big plant on a phone sees it: a long name, 8 teams, 3 shifts, 960 more workers
+    of whom 900 have not done today's quiz (300 per shift; a few started), and a roster import
+    waiting in preview with added, changed, left-out and missing rows."""
+    with app.app_context():
+        company = db.session.get(Company, town.company_a)
+        company.name = "岭南精密家具制造（东莞）有限公司大岭山分厂"
+        db.session.add_all([Shift(company_id=company.id, name=name, starts_at=starts) for name, starts in SHIFTS])
+        now, today = utcnow(), local_today()
+        names: dict[str, list[str]] = {name: [] for name, _ in SHIFTS}
+        for worker in db.session.scalars(db.select(Employee).where(Employee.company_id == company.id)):
+            names[worker.shift].append(worker.name)  # the town's own workers: none has done today's quiz
+        employees = []
+        for i in range(960):
+            shift = SHIFTS[i % 3][0]
+            employee = Employee(company_id=company.id, employee_no=f"YLF{i:05d}", name=person_name(i),
+                                team=TEAMS[(i // 3) % len(TEAMS)], shift=shift, active=True)
+            employees.append(employee)
+        db.session.add_all(employees)
+        db.session.flush()
+        for i, employee in enumerate(employees):
+            if i % 16 in (0, 1):
+                finished = now if i % 16 == 0 else None
+                db.session.add(Attempt(employee_id=employee.id, company_id=company.id, local_date=today,
+                                       kind="official", official_date=today, started_at=now - timedelta(minutes=1),
+                                       deadline_at=now + timedelta(minutes=4), finished_at=finished, total=5, slots=5))
+            if i % 16 != 0:
+                names[employee.shift].append(employee.name)
+        staff = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))
+        roster = "工号,姓名,班组,班次\r\n" + "".join(
+            f"YLF{i:05d},{person_name(i)},{TEAMS[(i + 1) % len(TEAMS)]},早班\r\n" for i in range(0, 30, 3))
+        roster += "YLF90001,新来的欧阳小明,仓储物流部,早班\r\nYLF90002,,仓储物流部,早班\r\n"
+        record = start_import(staff, "二〇二六年十二月 全厂花名册（最新版本，请勿外传）.csv", roster.encode("utf-8"))
+        db.session.commit()
+        return Plant(town, names, employees[5].id, record.id)
+
+
+def page_width(page) -> tuple[int, list[str]]:
+    """The document's width, and what sticks out past the viewport's right edge (to say why)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth, out = [];
+        for (const el of document.querySelectorAll('body *')) {
+            const box = el.getBoundingClientRect();
+            if (box.width > 0 && box.right > width + 1) {
+                out.push(`${el.tagName}.${el.className} (${Math.round(box.right)} px)`);
+            }
+        }
+        return [document.documentElement.scrollWidth, out.slice(0, 5)];
+    }""")

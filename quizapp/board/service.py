@@ -96,15 +96,28 @@ def teams(user: StaffUser, today: date) -> list[str]:
         .distinct().order_by(Employee.team)))
 
 
-def not_done(user: StaffUser, today: date, now: datetime, team: str | None = None) -> list[tuple[str, list[rules.Person]]]:
+def shifts(user: StaffUser, today: date) -> list[str]:
+    """The shifts a list can be narrowed to: the configured ones in start order, then the other
+    shift names active workers are on today, alphabetically."""
+    configured = [name for name, _ in shift_times(user.company_id)]
+    on_roster = db.session.scalars(
+        select(Employee.shift).where(Employee.company_id == user.company_id, _active_on(today), Employee.shift != "")
+        .distinct().order_by(Employee.shift))
+    return configured + [name for name in on_roster if name not in configured]
+
+
+def not_done(user: StaffUser, today: date, now: datetime, team: str | None = None,
+             shift: str | None = None) -> list[tuple[str, list[rules.Person]]]:
     """Active workers who have not done today's quiz (not started, or started and still within
-    their time), grouped by team; one team only when `team` is given. One query."""
+    their time), grouped by team; one team only when `team` is given, one shift only when `shift`
+    is. One query."""
     rows = db.session.execute(
         select(Employee.name, Employee.employee_no, Employee.team, Employee.shift, Attempt.id,
                Attempt.finished_at, Attempt.deadline_at)
         .select_from(Employee).outerjoin(Attempt, _todays_attempt(today))
         .where(Employee.company_id == user.company_id, _active_on(today),
                *([Employee.team == team] if team is not None else []),
+               *([Employee.shift == shift] if shift is not None else []),
                or_(Attempt.id.is_(None), and_(Attempt.finished_at.is_(None), ~_ran_out(now)))))
     people = [rules.Person(name, number, team_name, shift,
                            rules.status(attempt_id is not None, finished is not None, False))

@@ -41,16 +41,19 @@ def board_data():
 
 
 def _chase(team: str | None):
-    today = local_today()
-    groups = board.not_done(current_user, today, utcnow(), team=team)
-    if team is not None and team not in board.teams(current_user, today):
+    """The not-done list of every team or of one, of every shift or of one (?shift=)."""
+    today, shift = local_today(), _arg("shift")
+    shifts = board.shifts(current_user, today)
+    unknown_team = team is not None and team not in board.teams(current_user, today)
+    if unknown_team or (shift is not None and shift not in shifts):
         abort(404)
-    company = board.company_of(current_user)
+    groups = board.not_done(current_user, today, utcnow(), team=team, shift=shift)
     if team is not None and not groups:
         groups = [(team, [])]
-    link = worker_url(company)
-    texts = {name: chase_text(name, today, people, link, content_lang()) for name, people in groups}
-    return render_template("board/preshift_chase.html", groups=groups, texts=texts, team=team, today=today)
+    link = worker_url(board.company_of(current_user))
+    texts = {name: chase_text(name, today, people, link, content_lang(), shift) for name, people in groups}
+    return render_template("board/preshift_chase.html", groups=groups, texts=texts, team=team, today=today,
+                           shift=shift, shifts=shifts)
 
 
 @routes.get("/chase")

@@ -9,9 +9,13 @@ from flask_babel import gettext as _
 from quizapp.board import rules
 
 
-def chase_text(team: str, today: date, people: list[rules.Person], link: str, lang: str) -> str:
-    """The message for a team's WeChat group (board.rules.chase_text), in the page's language."""
+def chase_text(team: str, today: date, people: list[rules.Person], link: str, lang: str,
+               shift: str | None = None) -> str:
+    """The message for a team's WeChat group (board.rules.chase_text), in the page's language; of
+    one shift's workers when `shift` is given."""
     label = team or _("No team")
+    if shift:
+        label = f"{label} · {shift}"
     if not people:
         heading = _("%(team)s · %(date)s: everyone has done today's anti-fraud quiz. Thank you!",
                     team=label, date=today.isoformat())

@@ -157,7 +157,7 @@ def to_csv(report: Report) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(str(c.header)) for c in report.columns])
     for row in report.rows:
-        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, report.columns)])
+        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, report.columns, strict=False)])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
@@ -193,12 +193,28 @@ class Download:
 
 
 def download(actor: StaffUser, report: str, fmt: str, today: date, days: int) -> Download:
-    """A company staff member's export (exports.sheets.download writes the file); written to the
-    audit log, since a by-worker export carries names and results (the caller commits)."""
+    """A company staff member's export (exports.sheets.download writes the file; "screen": shown on
+    a page, for WeChat's browser, which saves no files); written to the audit log, since a
+    by-worker export carries names and results (the caller commits)."""
     found = build(actor, report, today, days)
     company = trends.staff_company(actor)
     audit.record(actor, "export.console", {"company": company.code, "report": report, "days": days, "format": fmt})
     return Download(company.code, found)
+
+
+def cell_text(value: Any, kind: str) -> str:
+    """A value as the CSV writes it (a share as 62.5%, a date as 2026-11-23, nothing as "")."""
+    return _csv_value(value, kind)
+
+
+def to_text(report: Report) -> str:
+    """The report as text to copy: a header line, then a line per row, the values as in the CSV,
+    separated by tabs, so that it pastes into Excel or WPS as a table and into a chat as lines."""
+    def line(values) -> str:
+        return "\t".join(value.replace("\t", " ").replace("\n", " ") for value in values)
+    return "\n".join([line(neutralise(str(c.header)) for c in report.columns),
+                      *(line(_csv_value(v, c.kind) for v, c in zip(row, report.columns, strict=True))
+                        for row in report.rows)])
 
 
 # --- Workbooks of several sheets (periodic.service: the weekly and monthly reports) ----------------
@@ -233,7 +249,7 @@ def write_sheet(sheet, report: Report) -> None:
         cell.fill = PatternFill("solid", fgColor="E8F0FB")
     widths = [display_width(h) for h in headers]
     for row_number, row in enumerate(report.rows, start=2):
-        for i, (value, column) in enumerate(zip(row, report.columns)):
+        for i, (value, column) in enumerate(zip(row, report.columns, strict=False)):
             kind = value.kind if isinstance(value, Typed) else column.kind
             value = value.value if isinstance(value, Typed) else value
             if kind == "text" and value is not None:

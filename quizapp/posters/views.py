@@ -43,4 +43,6 @@ def poster_qr(image_fmt: str):
     team = _team_or_404()
     data = qr.render(worker_url(company, team), image_fmt)
     name, fallback = qr.file_names(company.code, team, image_fmt)
-    return downloads.send(data, qr.FORMATS[image_fmt], name, fallback, private=False)
+    # ?show=1: a picture on the page to long-press and save (WeChat's browser saves no downloads).
+    return downloads.send(data, qr.FORMATS[image_fmt], name, fallback, private=False,
+                          inline=request.args.get("show") == "1")

@@ -11,7 +11,7 @@ from quizapp.board import views as board_views
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Shift
-from tests.browser import shot, sign_in_staff
+from tests.browser import TEAMS, shot, sign_in_staff
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.e2e
@@ -24,9 +24,10 @@ def workshop(app, town):
         a = db.session.get(Company, town.company_a)
         db.session.add_all([Shift(company_id=a.id, name="早班", starts_at=time(7, 30)),
                             Shift(company_id=a.id, name="夜班", starts_at=time(19, 30))])
+        names = ["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十"]
         people = [make_employee(a, f"A1{i:02d}", name, team="二车间" if i % 2 else "一车间",
                                 shift="夜班" if i % 3 else "早班")
-                  for i, name in enumerate(["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十"])]
+                  for i, name in enumerate(names)]
         now, today = utcnow(), local_today()
         for employee in people[:4]:
             db.session.add(Attempt(employee_id=employee.id, company_id=a.id, local_date=today, kind="official",
@@ -68,6 +69,33 @@ def test_the_board_refreshes_by_itself_and_the_chase_text_copies(app, desktop, l
     page.locator("section.chase-team").first.get_by_role("button", name=re.compile("复制|Copy")).click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "一车间" in copied and "/c/acme" in copied and "张新来" in copied
+
+
+def pdf_pages(page) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="A4")))
+
+
+def test_the_not_done_list_of_a_shift_prints_in_columns_on_a_few_pages(desktop, live_server, plant):
+    """About 300 names of one shift on at most 2 A4 pages (one name per row took 40 pages for 907),
+    and only that shift's names; the whole plant's 900 on a few more."""
+    page = desktop.new_page()
+    sign_in_staff(page, live_server, "staff-a")
+    page.goto(f"{live_server}/console/chase?shift=早班")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    names = page.locator(".names .person").all_inner_texts()
+    assert len(names) >= 300 and sorted(names) == sorted(plant.names["早班"])
+    headings = page.locator(".chase-team h2").all_inner_texts()
+    assert {h.split(" · ")[0] for h in headings} == {*TEAMS, "一车间"} and all(" · 早班 · " in h for h in headings)
+    assert page.locator(".chase-intro").is_hidden() and page.locator(".paste").first.is_hidden()
+    columns = page.locator(".chase-team", has_text=TEAMS[0]).locator(".names li").evaluate_all(
+        "items => new Set(items.map(li => Math.round(li.getBoundingClientRect().left))).size")
+    assert columns == 4
+    shot(page, "console-board-3-not-done-print")
+    assert pdf_pages(page) <= 2
+    page.goto(f"{live_server}/console/chase")
+    assert page.locator(".names .person").count() == sum(len(shift) for shift in plant.names.values()) >= 900
+    assert pdf_pages(page) <= 6
 
 
 def test_the_preshift_screen_shows_a_big_code_and_the_live_count(desktop, live_server, workshop):

@@ -79,6 +79,24 @@ def test_the_not_done_lists_are_printable_and_ready_to_paste(client, busy):
     assert "张新来" not in team
 
 
+def test_the_not_done_list_of_one_shift_names_that_shift_s_workers_only(client, busy):
+    sign_in_staff(client, "staff-a")
+    client.set_cookie("lang", "en")
+    today = local_today().isoformat()
+    html = page(client.get("/console/chase?shift=夜班"))
+    assert texts(html, "h2") == [f"二车间 · 夜班 · {today} · 2 not done"]
+    assert texts(html, "li") == ["赵一 A003 ◐", "钱二 A004"]  # the shift is in the heading, not on each name
+    [text] = texts(html, "textarea", raw=True, class_="paste-text")
+    assert text.splitlines()[0] == f"二车间 · 夜班 · {today}: 2 not done yet"
+    assert texts(html, "p", class_="chase-shifts") == ["Shift: All shifts 早班 夜班"]
+    everyone = page(client.get("/console/chase"))
+    assert texts(everyone, "li") == ["张新来 A002 早班", "赵一 A003 夜班 ◐", "钱二 A004 夜班"]
+    morning = page(client.get("/console/chase/二车间?shift=早班"))
+    assert texts(morning, "h2") == [f"二车间 · 早班 · {today} · 0 not done"] and texts(morning, "li") == []
+    assert client.get("/console/chase?shift=中班").status_code == 404
+    assert client.get("/console/chase/二车间?shift=中班").status_code == 404
+
+
 def test_a_team_that_is_all_done_says_so(client, busy):
     sign_in_staff(client, "staff-a")
     with client.application.app_context():

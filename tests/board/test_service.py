@@ -40,7 +40,8 @@ def take(employee: Employee, finished: bool = True, kind: str = "official", day:
          started: datetime = NOW - timedelta(minutes=2)) -> Attempt:
     attempt = Attempt(employee_id=employee.id, company_id=employee.company_id, local_date=day, kind=kind,
                       official_date=day if kind == "official" else None, started_at=started,
-                      deadline_at=started + timedelta(minutes=5), finished_at=started + timedelta(minutes=1) if finished else None,
+                      deadline_at=started + timedelta(minutes=5),
+                      finished_at=started + timedelta(minutes=1) if finished else None,
                       total=5, slots=5)
     db.session.add(attempt)
     db.session.flush()
@@ -103,6 +104,19 @@ def test_the_not_done_list_has_the_not_started_and_those_still_within_their_time
     assert [team for team, _ in only] == ["二车间"]
 
 
+def test_the_not_done_list_of_one_shift_has_that_shift_s_workers_only(factory):
+    night = board.not_done(staff("staff-a"), TODAY, NOW, shift="夜班")
+    assert [(team, [p.employee_no for p in people]) for team, people in night] == [("二车间", ["A003"])]
+    morning = board.not_done(staff("staff-a"), TODAY, NOW, team="二车间", shift="早班")
+    assert [(team, [p.employee_no for p in people]) for team, people in morning] == [("二车间", ["A005"])]
+
+
+def test_the_shifts_to_choose_are_the_configured_ones_then_those_only_on_the_roster(factory):
+    make_employee(company(factory.company_a), "A008", "吴中", team="一车间", shift="中班")
+    make_employee(company(factory.company_b), "B009", "乙九", team="一车间", shift="白班")  # company B's
+    assert board.shifts(staff("staff-a"), TODAY) == ["早班", "夜班", "中班"]
+
+
 def test_the_chase_text_names_team_date_count_people_and_link(app, factory):
     groups = dict(board.not_done(staff("staff-a"), TODAY, NOW))
     with app.test_request_context("/console/chase", headers={"Cookie": "lang=en"}):
@@ -112,6 +126,9 @@ def test_the_chase_text_names_team_date_count_people_and_link(app, factory):
     assert heading == "二车间 · 2026-03-02: 2 not done yet"
     assert names == "孙三, 赵一"
     assert link in call and link.startswith("http://localhost/c/acme")
+    with app.test_request_context("/console/chase", headers={"Cookie": "lang=en"}):
+        night = chase_text("二车间", TODAY, groups["二车间"][1:], link, "en", shift="夜班")
+    assert night.splitlines()[:2] == ["二车间 · 夜班 · 2026-03-02: 1 not done yet", "赵一"]
 
 
 def test_the_preshift_screen_defaults_to_the_next_shift_and_counts_it(factory):

@@ -1,4 +1,5 @@
-"""The exports page and its downloads, through the console as company staff use it."""
+"""The exports page and its downloads, through the console as company staff use it; inside
+WeChat (which saves no files) the notice, and each report on screen as a table and as text."""
 
 import csv
 import io
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Employee
+from tests.browser import WECHAT_UA
 from tests.factories import take_quiz
-from tests.pages import sign_in_staff
+from tests.pages import sign_in_staff, table_rows, texts
 
 REPORTS = ("by-day", "by-worker", "by-team")
 
@@ -110,3 +112,34 @@ def test_others_cannot_download(client, quizzes):
     assert response.status_code == 302 and "/login" in response.location
     sign_in_staff(client, "officer-1")
     assert download(client, "/console/exports/by-worker.csv")[0].status_code == 403
+
+
+WECHAT = {"User-Agent": WECHAT_UA}
+
+
+def test_in_wechat_the_page_says_how_to_download_and_offers_each_report_on_screen(client, quizzes):
+    sign_in_staff(client, "staff-a")
+    client.set_cookie("lang", "en")
+    html = client.get("/console/exports?days=7", headers=WECHAT).get_data(as_text=True)
+    [notice] = texts(html, "div", class_="wechat-notice")
+    assert notice.startswith("WeChat's browser does not save files. To download, tap ··· at the top right, "
+                             "choose “Open in browser” (在浏览器打开) and sign in there.")
+    for report in REPORTS:
+        assert f"/console/exports/{report}.html?days=7" in html
+    desktop = client.get("/console/exports?days=7").get_data(as_text=True)
+    assert texts(desktop, "div", class_="wechat-notice") == [] and "/console/exports/by-day.html?days=7" in desktop
+
+
+def test_a_report_on_screen_is_the_csv_as_a_table_and_as_text_and_is_audited(app, client, quizzes):
+    sign_in_staff(client, "staff-a")
+    response = client.get("/console/exports/by-worker.html?days=30", headers=WECHAT)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    _, data = download(client, "/console/exports/by-worker.csv?days=30")
+    [text] = texts(html, "textarea", raw=True, class_="paste-text")
+    assert text == "\n".join("\t".join(row) for row in csv_rows(data)).strip()  # the CSV's values, tab-separated
+    rows = table_rows(html)
+    assert rows[0] == csv_rows(data)[0] and rows[1][:2] == ["A001", "王小明"] and "李小红" not in html
+    with app.app_context():
+        details = db.session.scalars(select(AuditLog.detail).where(AuditLog.action == "export.console")).all()
+    assert any('"format": "screen"' in d and '"report": "by-worker"' in d for d in details)

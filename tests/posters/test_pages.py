@@ -1,7 +1,9 @@
-"""QR posters and the QR downloads: the company's and each team's, company A's only."""
+"""QR posters and the QR downloads: the company's and each team's, company A's only; inside
+WeChat (which saves no files) each code as a picture to long-press instead."""
 
 from quizapp.extensions import db
 from quizapp.models import Company
+from tests.browser import WECHAT_UA
 from tests.factories import make_employee
 from tests.pages import sign_in_staff, texts
 
@@ -47,7 +49,8 @@ def test_the_qr_code_downloads_as_png_and_svg_and_nothing_else(client, town):
     with client.get("/console/posters/qr.png") as png:
         assert png.status_code == 200 and png.mimetype == "image/png"
         assert png.data.startswith(b"\x89PNG")
-        assert "attachment" in png.headers["Content-Disposition"] and "acme-qr.png" in png.headers["Content-Disposition"]
+        disposition = png.headers["Content-Disposition"]
+        assert "attachment" in disposition and "acme-qr.png" in disposition
     with client.get("/console/posters/qr.svg?team=一车间") as svg:
         assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
         assert b"<svg" in svg.data and "attachment" in svg.headers["Content-Disposition"]
@@ -65,3 +68,18 @@ def test_company_b_s_staff_get_company_b_s_code_and_none_of_a_s_teams(app, clien
     assert client.get("/console/posters?team=二车间").status_code == 404
     with client.get("/console/posters/qr.png?team=二车间") as response:
         assert response.status_code == 404
+
+
+def test_in_wechat_each_code_is_a_picture_to_save_instead_of_a_download(client, town):
+    sign_in_staff(client, "staff-a")
+    client.set_cookie("lang", "en")
+    html = page(client.get("/console/posters", headers={"User-Agent": WECHAT_UA}))
+    assert len(texts(html, "div", class_="wechat-notice")) == 1
+    assert texts(html, "figcaption").count("Long-press the picture to save it to your phone.") == 2
+    assert 'src="/console/posters/qr.png?team=%E4%B8%80%E8%BD%A6%E9%97%B4&amp;show=1"' in html
+    assert " download>" not in html
+    with client.get("/console/posters/qr.png?team=一车间&show=1") as picture:
+        assert picture.status_code == 200 and picture.data.startswith(b"\x89PNG")
+        assert picture.headers["Content-Disposition"].startswith('inline; filename="acme-team-qr.png"')
+    desktop = page(client.get("/console/posters"))
+    assert texts(desktop, "div", class_="wechat-notice") == [] and " download>PNG</a>" in desktop

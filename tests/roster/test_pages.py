@@ -12,7 +12,8 @@ from werkzeug.test import encode_multipart
 
 from quizapp.extensions import db
 from quizapp.models import Employee, RosterImport
-from tests.pages import sign_in_staff, sign_in_worker
+from tests.browser import WECHAT_UA
+from tests.pages import sign_in_staff, sign_in_worker, texts
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +41,8 @@ def fingerprint(page: str) -> str:
 
 def counts(app):
     with app.app_context():
-        return (db.session.scalar(select(func.count(Employee.id))), db.session.scalar(select(func.count(RosterImport.id))),
+        return (db.session.scalar(select(func.count(Employee.id))),
+                db.session.scalar(select(func.count(RosterImport.id))),
                 db.session.scalar(select(Employee.team).where(Employee.employee_no == "A001")))
 
 
@@ -103,7 +105,8 @@ def test_a_preview_that_went_stale_is_shown_again(app, staff_a, town):
 
 def test_an_xlsx_with_a_formula(app, staff_a, town):
     book = Workbook()
-    for row in (["工号", "姓名", "班组", "班次"], ["A100", "=CMD()", "一车间", "早班"], ["A101", "新", "一车间", "早班"]):
+    for row in (["工号", "姓名", "班组", "班次"], ["A100", "=CMD()", "一车间", "早班"],
+                ["A101", "新", "一车间", "早班"]):
         book.active.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -157,6 +160,13 @@ def test_the_template_downloads(staff_a, town, fmt):
         book.close()
         assert rows[0] == ["工号", "姓名", "班组", "班次", "入职日期"] and rows[1][1] == "王小明"
     assert staff_a.get("/console/roster/template.pdf").status_code == 404
+
+
+def test_in_wechat_the_import_page_says_how_to_get_the_template(staff_a, town):
+    html = staff_a.get("/console/roster/import", headers={"User-Agent": WECHAT_UA}).get_data(as_text=True)
+    [notice] = texts(html, "div", class_="wechat-notice")
+    assert notice.startswith("WeChat's browser does not save files.") and "first row holds the column names" in notice
+    assert texts(staff_a.get("/console/roster/import").get_data(as_text=True), "div", class_="wechat-notice") == []
 
 
 def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
