@@ -4,7 +4,7 @@ number and reason, confirm, and find the new workers on the roster."""
 
 import pytest
 
-from tests.browser import shot, sign_in_staff
+from tests.browser import page_width, shot, sign_in_staff
 
 pytestmark = pytest.mark.e2e
 
@@ -57,3 +57,27 @@ def test_import_with_a_bad_row_preview_confirm(desktop, live_server, town, tmp_p
     page.wait_for_url("**/console/roster/*")
     assert page.locator("#name").input_value() == "新员工"
     shot(page, "console-roster-5-worker")
+
+
+def test_import_on_a_phone_inside_wechat(phone, live_server, plant, tmp_path):
+    """The same import from a 360 px phone in WeChat: the page says how to get the template, the
+    file input works, and the preview's tables scroll inside their own boxes, never the page."""
+    page = phone.new_page()
+    sign_in_staff(page, live_server, "staff-a")
+    page.goto(f"{live_server}/console/roster/import")
+    assert page.locator(".wechat-notice").is_visible()
+    roster_file = tmp_path / "花名册.csv"
+    roster_file.write_bytes(("工号,姓名,班组,班次\r\n" + "".join(
+        f"YLF{i:05d},{name},仓储物流部,早班\r\n" for i, name in enumerate(["欧阳伟伟", "王伟", "李秀英"]))
+        + "YLF99999,新来的员工,仓储物流部,早班\r\n").encode("utf-8"))
+    page.locator("#file").set_input_files(str(roster_file))
+    page.locator("form.upload button[type=submit]").click()
+    page.wait_for_url("**/console/roster/import/*")
+    assert page_width(page)[0] <= 360
+    changed = page.locator("#changed table")
+    assert changed.evaluate("t => t.scrollWidth > t.clientWidth")  # the diff scrolls inside its box
+    assert "新来的员工" in page.locator("#added").inner_text()
+    shot(page, "console-roster-phone-preview")
+    page.locator(".confirm form").first.locator("button[type=submit]").click()
+    page.wait_for_url("**/console/roster")
+    assert page_width(page)[0] <= 360 and page.locator(".flash").count() == 1
