@@ -27,8 +27,10 @@ class ItemRow:
 def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
     """Every knowledge question in rotation with its statistics; flagged ones first."""
     questions = db.session.execute(
-        select(Question, QuestionVersion.content).join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.active.is_(True), Question.kind == "knowledge")).all()
+        select(Question, QuestionVersion.content)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.active.is_(True), Question.kind == "knowledge")
+    ).all()
     topics = {t.id: t for t in db.session.scalars(select(Topic))}
     rows = db.session.execute(
         select(Answer.question_id, Attempt.employee_id, Answer.correct, Answer.chosen)

@@ -51,28 +51,28 @@ def load_bank(bank: Bank) -> LoadReport:
     latest = dict(db.session.execute(
         select(QuestionVersion.question_id, func.max(QuestionVersion.number)).group_by(QuestionVersion.question_id)
     ).all())
-    for qid, source in bank.questions.items():
+    for qid, item in bank.questions.items():
         question = existing.get(qid)
         if question is None:
-            question = Question(slug=qid, topic_id=topics[source.topic].id)
+            question = Question(slug=qid, topic_id=topics[item.topic].id)
             db.session.add(question)
             db.session.flush()
             report.added.append(qid)
         elif not question.active:
             report.revived.append(qid)
-        question.topic_id = topics[source.topic].id
-        question.difficulty = source.difficulty
-        question.common = source.common
-        question.kind = source.kind
-        question.family = source.family
+        question.topic_id = topics[item.topic].id
+        question.difficulty = item.difficulty
+        question.common = item.common
+        question.kind = item.kind
+        question.family = item.family
         question.active = True
-        digest = source.content_hash()
+        digest = item.content_hash()
         current = question.current_version
         if current is not None and current.content_hash == digest:
             report.unchanged += 1
             continue
         version = QuestionVersion(question_id=question.id, number=latest.get(question.id, 0) + 1,
-                                  content_hash=digest, content=source.content())
+                                  content_hash=digest, content=item.content())
         db.session.add(version)
         db.session.flush()
         question.current_version_id = version.id

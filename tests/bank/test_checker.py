@@ -32,36 +32,103 @@ def test_a_good_file_parses_into_questions_with_both_languages():
 def test_content_hash_changes_with_the_text_only():
     a = parse_file("t.txt", good(), Bank()).questions["alpha-001"]
     b = parse_file("t.txt", good().replace("difficulty: 2", "difficulty: 3"), Bank()).questions["alpha-001"]
-    c = parse_file("t.txt", good().replace("B.zh: 挂断并核实", "B.zh: 挂断并打110核实", 1), Bank()).questions["alpha-001"]
+    reworded = good().replace("B.zh: 挂断并核实", "B.zh: 挂断并打110核实", 1)
+    c = parse_file("t.txt", reworded, Bank()).questions["alpha-001"]
     assert a.content_hash() == b.content_hash() != c.content_hash()
 
 
 BROKEN = {
     "unknown key": (lambda t: t.replace("difficulty: 2", "dificulty: 2", 1), "unknown key 'dificulty'"),
-    "missing translation": (lambda t: t.replace("stem.en: alpha question 1: what do you do?\n", "", 1), "missing 'stem.en'"),
+    "missing translation": (
+        lambda t: t.replace("stem.en: alpha question 1: what do you do?\n", "", 1),
+        "missing 'stem.en'",
+    ),
     "option without translation": (lambda t: t.replace("A.en: Do as they say\n", "", 1), "option A has no en text"),
     "answer to no option": (lambda t: t.replace("answer: B", "answer: E", 1), "answer 'E' points at no option"),
-    "single with two answers": (lambda t: t.replace("answer: B", "answer: A,B", 1), "exactly one correct option, not 2"),
+    "single with two answers": (
+        lambda t: t.replace("answer: B", "answer: A,B", 1),
+        "exactly one correct option, not 2",
+    ),
     "unknown type": (lambda t: t.replace("type: single", "type: essay", 1), "unknown type 'essay'"),
     "bad difficulty": (lambda t: t.replace("difficulty: 2", "difficulty: 7", 1), "difficulty must be 1, 2 or 3"),
-    "duplicate id": (lambda t: t.replace("=== alpha-002", "=== alpha-001"), "question id 'alpha-001' is also used at t.txt:"),
-    "id outside topic": (lambda t: t.replace("=== alpha-002", "=== beta-002"), "must start with the topic slug 'alpha-'"),
+    "duplicate id": (
+        lambda t: t.replace("=== alpha-002", "=== alpha-001"),
+        "question id 'alpha-001' is also used at t.txt:",
+    ),
+    "id outside topic": (
+        lambda t: t.replace("=== alpha-002", "=== beta-002"),
+        "must start with the topic slug 'alpha-'",
+    ),
     "no key value": (lambda t: t.replace("type: single", "type single", 1), "expected 'key: value'"),
     "key twice": (lambda t: t.replace("type: single", "type: single\ntype: single", 1), "'type' given twice"),
-    "too long": (lambda t: t.replace("rule.zh: 先核实再行动。", "rule.zh: " + "很" * 41, 1), "rule.zh is 41 characters, longer than 40"),
-    "real-looking mobile": (lambda t: t.replace("explain.zh: 因为这是诈骗。", "explain.zh: 打13812345678", 1), "writes out a mobile number"),
-    "unsafe link": (lambda t: t.replace("explain.en: Because it is a scam.", "explain.en: see http://shop.com", 1), "links to 'shop.com'"),
-    "short lesson": (lambda t: t.replace("lesson.zh: ", "lesson.zh: 短", 1).replace("这是一张课堂卡片。" * 20, "", 1), "a lesson card is 150-300"),
+    "too long": (
+        lambda t: t.replace("rule.zh: 先核实再行动。", "rule.zh: " + "很" * 41, 1),
+        "rule.zh is 41 characters, longer than 40",
+    ),
+    "real-looking mobile": (
+        lambda t: t.replace("explain.zh: 因为这是诈骗。", "explain.zh: 打13812345678", 1),
+        "writes out a mobile number",
+    ),
+    "unsafe link": (
+        lambda t: t.replace("explain.en: Because it is a scam.", "explain.en: see http://shop.com", 1),
+        "links to 'shop.com'",
+    ),
+    "short lesson": (
+        lambda t: t.replace("lesson.zh: ", "lesson.zh: 短", 1).replace("这是一张课堂卡片。" * 20, "", 1),
+        "a lesson card is 150-300",
+    ),
     "missing topic": (lambda t: t.replace("topic: alpha\n", "", 1), "topic header: missing 'topic'"),
-    "truefalse with options": (lambda t: t.replace("type: single", "type: truefalse", 1).replace("answer: B", "answer: true", 1), "a truefalse question has no options"),
-    "truefalse bad answer": (lambda t: t.replace("type: single", "type: truefalse", 1).replace("A.zh: 照对方说的做\nA.en: Do as they say\nB.zh: 挂断并核实\nB.en: Hang up and check\nC.zh: 先转一小笔试试\nC.en: Send a small amount first\n", "", 1), "a truefalse answer is 'true' or 'false'"),
-    "multiple all right": (lambda t: t.replace("type: single", "type: multiple", 1).replace("answer: B", "answer: A,B,C", 1), "needs at least one wrong option"),
-    "scene without kind": (lambda t: t.replace("stem.zh: alpha第1题", "scene.zh: them: 你好\nstem.zh: alpha第1题", 1), "scene lines given but no 'scene:' kind"),
-    "unknown kind": (lambda t: t.replace("type: single", "kind: habit\ntype: single", 1), "kind must be knowledge or behaviour"),
-    "behaviour in common set": (lambda t: t.replace("type: single", "kind: behaviour\ntype: single", 1), "a behaviour item cannot be in the common set"),
-    "behaviour not single": (lambda t: t.replace("common: no\n", "common: no\nkind: behaviour\n", 1).replace("type: single", "type: multiple", 2).replace("answer: B", "answer: B", 1), "a behaviour item is a single-choice question"),
-    "scene lines differ": (lambda t: t.replace("stem.zh: alpha第1题", "scene: sms\nscene.zh: them: 你好\nscene.zh: me: 好\nscene.en: them: Hi\nstem.zh: alpha第1题", 1), "2 scene.zh lines but 1 scene.en lines"),
-    "scene speaker": (lambda t: t.replace("stem.zh: alpha第1题", "scene: sms\nscene.zh: boss: 你好\nscene.en: boss: Hi\nstem.zh: alpha第1题", 1), "must start with them:, me: or note:"),
+    "truefalse with options": (
+        lambda t: t.replace("type: single", "type: truefalse", 1).replace("answer: B", "answer: true", 1),
+        "a truefalse question has no options",
+    ),
+    "truefalse bad answer": (
+        lambda t: t.replace("type: single", "type: truefalse", 1).replace(
+            "A.zh: 照对方说的做\nA.en: Do as they say\nB.zh: 挂断并核实\nB.en: Hang up and check\n"
+            "C.zh: 先转一小笔试试\nC.en: Send a small amount first\n",
+            "",
+            1,
+        ),
+        "a truefalse answer is 'true' or 'false'",
+    ),
+    "multiple all right": (
+        lambda t: t.replace("type: single", "type: multiple", 1).replace("answer: B", "answer: A,B,C", 1),
+        "needs at least one wrong option",
+    ),
+    "scene without kind": (
+        lambda t: t.replace("stem.zh: alpha第1题", "scene.zh: them: 你好\nstem.zh: alpha第1题", 1),
+        "scene lines given but no 'scene:' kind",
+    ),
+    "unknown kind": (
+        lambda t: t.replace("type: single", "kind: habit\ntype: single", 1),
+        "kind must be knowledge or behaviour",
+    ),
+    "behaviour in common set": (
+        lambda t: t.replace("type: single", "kind: behaviour\ntype: single", 1),
+        "a behaviour item cannot be in the common set",
+    ),
+    "behaviour not single": (
+        lambda t: (
+            t.replace("common: no\n", "common: no\nkind: behaviour\n", 1)
+            .replace("type: single", "type: multiple", 2)
+            .replace("answer: B", "answer: B", 1)
+        ),
+        "a behaviour item is a single-choice question",
+    ),
+    "scene lines differ": (
+        lambda t: t.replace(
+            "stem.zh: alpha第1题",
+            "scene: sms\nscene.zh: them: 你好\nscene.zh: me: 好\nscene.en: them: Hi\nstem.zh: alpha第1题",
+            1,
+        ),
+        "2 scene.zh lines but 1 scene.en lines",
+    ),
+    "scene speaker": (
+        lambda t: t.replace(
+            "stem.zh: alpha第1题", "scene: sms\nscene.zh: boss: 你好\nscene.en: boss: Hi\nstem.zh: alpha第1题", 1
+        ),
+        "must start with them:, me: or note:",
+    ),
 }
 
 
@@ -96,8 +163,11 @@ def test_a_common_question_without_a_variant_is_reported(tmp_path):
 def test_near_duplicate_stems_are_reported_across_files(tmp_path):
     text = good()
     stem = next(line for line in text.splitlines() if line.startswith("stem.zh: alpha第1题"))
-    copy = bank_text("beta", 2).replace(next(l for l in bank_text("beta", 2).splitlines() if l.startswith("stem.zh: beta第1题")),
-                                        stem.replace("你应该？", "你该怎么办？"), 1)
+    copy = bank_text("beta", 2).replace(
+        next(line for line in bank_text("beta", 2).splitlines() if line.startswith("stem.zh: beta第1题")),
+        stem.replace("你应该？", "你该怎么办？"),
+        1,
+    )
     (tmp_path / "beta.txt").write_text(copy, encoding="utf-8")
     found = write(tmp_path, text)
     assert any("beta-001 is a near-duplicate of alpha-001" in p and "alpha.txt:" in p for p in found), found

@@ -20,7 +20,10 @@ def background(workers, skill):
 
 def test_a_good_item_separates_stronger_from_weaker_workers():
     workers = range(40)
-    strong = lambda w: 8 if w < 20 else 3
+
+    def strong(w: int) -> int:
+        return 8 if w < 20 else 3
+
     rows = background(workers, strong) + records(1, [(w, w < 20, [1] if w < 20 else [0]) for w in workers])
     stats = {s.question_id: s for s in analyse(rows, {1: (3, [1])})}[1]
     assert stats.answers == 40 and stats.p == 0.5
@@ -31,7 +34,8 @@ def test_a_good_item_separates_stronger_from_weaker_workers():
 
 def test_a_misleading_item_has_negative_discrimination():
     workers = range(40)
-    rows = background(workers, lambda w: 8 if w < 20 else 3) + records(2, [(w, w >= 20, [1] if w >= 20 else [0]) for w in workers])
+    answers = [(w, w >= 20, [1] if w >= 20 else [0]) for w in workers]  # only the weaker half gets it right
+    rows = background(workers, lambda w: 8 if w < 20 else 3) + records(2, answers)
     stats = {s.question_id: s for s in analyse(rows, {2: (2, [1])})}[2]
     assert stats.r < 0 and "negative_discrimination" in stats.flags
 

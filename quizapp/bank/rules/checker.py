@@ -196,22 +196,32 @@ def _topic(path: str, header: _Block, bank: Bank) -> str | None:
     if slug is None:
         return None
     if not SLUG.match(slug):
-        problems.append(Problem(path, header.values["topic"][0], f"topic slug {slug!r} must be lowercase letters, digits and '-'"))
+        problems.append(
+            Problem(path, header.values["topic"][0], f"topic slug {slug!r} must be lowercase letters, digits and '-'")
+        )
     if slug in bank.topics:
-        problems.append(Problem(path, header.values["topic"][0], f"topic {slug!r} is also defined in {bank.topics[slug].path}"))
+        problems.append(
+            Problem(path, header.values["topic"][0], f"topic {slug!r} is also defined in {bank.topics[slug].path}")
+        )
         return slug
     lesson_zh = values["lesson.zh"]
     if lesson_zh is not None and not LESSON_ZH[0] <= len(lesson_zh) <= LESSON_ZH[1]:
-        problems.append(Problem(path, header.values["lesson.zh"][0],
-                                f"lesson.zh is {len(lesson_zh)} characters; a lesson card is {LESSON_ZH[0]}-{LESSON_ZH[1]}"))
+        problems.append(
+            Problem(
+                path,
+                header.values["lesson.zh"][0],
+                f"lesson.zh is {len(lesson_zh)} characters; a lesson card is {LESSON_ZH[0]}-{LESSON_ZH[1]}",
+            )
+        )
     for key in ("lesson.zh", "lesson.en"):
         if key in header.values:
             _check_safe(path, header.values[key][0], key, header.values[key][1], problems)
-    if None not in values.values():
+    given = {k: v for k, v in values.items() if v is not None}
+    if len(given) == len(values):
         bank.topics[slug] = Topic(
             slug=slug,
-            name={"zh": values["name.zh"], "en": values["name.en"]},
-            lesson={"zh": values["lesson.zh"], "en": values["lesson.en"]},
+            name={"zh": given["name.zh"], "en": given["name.en"]},
+            lesson={"zh": given["lesson.zh"], "en": given["lesson.en"]},
             path=path,
         )
     return slug
@@ -221,7 +231,9 @@ def _check_text(path: str, block: _Block, key: str, kind: str, problems: list[Pr
     line, value = block.values[key]
     limit = LIMITS[kind][LANGS.index(key.rsplit(".", 1)[1])]
     if len(value) > limit:
-        problems.append(Problem(path, line, f"{key} is {len(value)} characters, longer than {limit} (too long for a phone screen)"))
+        problems.append(
+            Problem(path, line, f"{key} is {len(value)} characters, longer than {limit} (too long for a phone screen)")
+        )
     _check_safe(path, line, key, value, problems)
 
 
@@ -231,7 +243,9 @@ def _check_safe(path: str, line: int, key: str, value: str, problems: list[Probl
     for match in LINK.finditer(value):
         host = match.group(1).lower().rstrip(".")
         if not host.endswith(SAFE_TLDS):
-            problems.append(Problem(path, line, f"{key} links to {host!r}; use a reserved domain (.example, .invalid, .test)"))
+            problems.append(
+                Problem(path, line, f"{key} links to {host!r}; use a reserved domain (.example, .invalid, .test)")
+            )
 
 
 def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
@@ -246,7 +260,9 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
 
     qtype = _need(path, block, "type", problems)
     if qtype is not None and qtype not in TYPES:
-        problems.append(Problem(path, block.values["type"][0], f"unknown type {qtype!r}; use one of {', '.join(TYPES)}"))
+        problems.append(
+            Problem(path, block.values["type"][0], f"unknown type {qtype!r}; use one of {', '.join(TYPES)}")
+        )
         qtype = None
 
     difficulty = 0
@@ -266,7 +282,9 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
 
     item_kind = block.values.get("kind", (0, "knowledge"))[1]
     if item_kind not in KINDS:
-        problems.append(Problem(path, block.values["kind"][0], f"kind must be knowledge or behaviour, not {item_kind!r}"))
+        problems.append(
+            Problem(path, block.values["kind"][0], f"kind must be knowledge or behaviour, not {item_kind!r}")
+        )
     elif item_kind == "behaviour":
         if qtype not in (None, "single"):
             problems.append(Problem(path, block.values["type"][0], "a behaviour item is a single-choice question"))
@@ -275,7 +293,9 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
 
     family = block.values.get("family", (0, None))[1]
     if family is not None and not SLUG.match(family):
-        problems.append(Problem(path, block.values["family"][0], f"family {family!r} must be lowercase letters, digits and '-'"))
+        problems.append(
+            Problem(path, block.values["family"][0], f"family {family!r} must be lowercase letters, digits and '-'")
+        )
 
     texts: dict[str, dict[str, str]] = {}
     for kind in ("stem", "explain", "rule"):
@@ -309,17 +329,25 @@ def _scene(path: str, block: _Block, problems: list[Problem]):
             problems.append(Problem(path, line, f"question {block.qid}: scene lines given but no 'scene:' kind"))
         return None, {}, []
     if kind not in SCENES:
-        problems.append(Problem(path, block.values["scene"][0], f"unknown scene {kind!r}; use one of {', '.join(SCENES)}"))
+        problems.append(
+            Problem(path, block.values["scene"][0], f"unknown scene {kind!r}; use one of {', '.join(SCENES)}")
+        )
     if not zh or not en:
-        problems.append(Problem(path, block.values["scene"][0], f"question {block.qid}: scene needs scene.zh and scene.en lines"))
+        problems.append(
+            Problem(path, block.values["scene"][0], f"question {block.qid}: scene needs scene.zh and scene.en lines")
+        )
         return kind, title, []
     if len(title) == 1:
-        problems.append(Problem(path, block.values["scene"][0], f"question {block.qid}: scene.title needs both zh and en"))
+        problems.append(
+            Problem(path, block.values["scene"][0], f"question {block.qid}: scene.title needs both zh and en")
+        )
     if len(zh) != len(en):
-        problems.append(Problem(path, en[0][0], f"question {block.qid}: {len(zh)} scene.zh lines but {len(en)} scene.en lines"))
+        problems.append(
+            Problem(path, en[0][0], f"question {block.qid}: {len(zh)} scene.zh lines but {len(en)} scene.en lines")
+        )
         return kind, title, []
     lines = []
-    for (zline, ztext), (eline, etext) in zip(zh, en):
+    for (zline, ztext), (eline, etext) in zip(zh, en, strict=True):
         zspeaker, _, zbody = ztext.partition(":")
         espeaker, _, ebody = etext.partition(":")
         zspeaker, espeaker = zspeaker.strip(), espeaker.strip()
@@ -327,10 +355,21 @@ def _scene(path: str, block: _Block, problems: list[Problem]):
             if speaker not in SPEAKERS:
                 problems.append(Problem(path, line, f"scene line must start with them:, me: or note:, not {speaker!r}"))
         if zspeaker != espeaker:
-            problems.append(Problem(path, eline, f"scene.en speaker {espeaker!r} differs from scene.zh speaker {zspeaker!r} on line {zline}"))
-        for line, key, body, limit in ((zline, "scene.zh", zbody, LIMITS["scene"][0]), (eline, "scene.en", ebody, LIMITS["scene"][1])):
+            problems.append(
+                Problem(
+                    path,
+                    eline,
+                    f"scene.en speaker {espeaker!r} differs from scene.zh speaker {zspeaker!r} on line {zline}",
+                )
+            )
+        for line, key, body, limit in (
+            (zline, "scene.zh", zbody, LIMITS["scene"][0]),
+            (eline, "scene.en", ebody, LIMITS["scene"][1]),
+        ):
             if len(body.strip()) > limit:
-                problems.append(Problem(path, line, f"{key} line is {len(body.strip())} characters, longer than {limit}"))
+                problems.append(
+                    Problem(path, line, f"{key} line is {len(body.strip())} characters, longer than {limit}")
+                )
             _check_safe(path, line, key, body, problems)
         lines.append(SceneLine(speaker=zspeaker, text={"zh": zbody.strip(), "en": ebody.strip()}))
     return kind, title, lines
@@ -342,8 +381,9 @@ def _options(path: str, block: _Block, qtype: str | None, problems: list[Problem
     answer_line = block.values.get("answer", (block.start, ""))[0]
     if qtype == "truefalse":
         if given:
-            problems.append(Problem(path, block.values[f"{given[0]}.zh" if f"{given[0]}.zh" in block.values else f"{given[0]}.en"][0],
-                                    "a truefalse question has no options (it shows 对/错)"))
+            first = f"{given[0]}.zh" if f"{given[0]}.zh" in block.values else f"{given[0]}.en"
+            message = "a truefalse question has no options (it shows 对/错)"
+            problems.append(Problem(path, block.values[first][0], message))
         if answer_raw is not None and answer_raw not in ("true", "false"):
             problems.append(Problem(path, answer_line, f"a truefalse answer is 'true' or 'false', not {answer_raw!r}"))
             return TRUE_FALSE_OPTIONS, []
@@ -354,7 +394,13 @@ def _options(path: str, block: _Block, qtype: str | None, problems: list[Problem
     options: list[dict[str, str]] = []
     expected = LETTERS[: len(given)]
     if "".join(given) != expected:
-        problems.append(Problem(path, block.start, f"question {block.qid}: options must be lettered in order from A, got {', '.join(given) or 'none'}"))
+        problems.append(
+            Problem(
+                path,
+                block.start,
+                f"question {block.qid}: options must be lettered in order from A, got {', '.join(given) or 'none'}",
+            )
+        )
     if len(given) < 2:
         problems.append(Problem(path, block.start, f"question {block.qid}: needs at least 2 options"))
     for letter in given:
@@ -362,7 +408,11 @@ def _options(path: str, block: _Block, qtype: str | None, problems: list[Problem
         for lang in LANGS:
             key = f"{letter}.{lang}"
             if key not in block.values:
-                problems.append(Problem(path, block.start, f"question {block.qid}: option {letter} has no {lang} text ({key!r} missing)"))
+                problems.append(
+                    Problem(
+                        path, block.start, f"question {block.qid}: option {letter} has no {lang} text ({key!r} missing)"
+                    )
+                )
                 continue
             option[lang] = block.values[key][1]
             _check_text(path, block, key, "option", problems)
@@ -374,13 +424,17 @@ def _options(path: str, block: _Block, qtype: str | None, problems: list[Problem
     answer: list[int] = []
     for letter in letters:
         if letter not in given:
-            problems.append(Problem(path, answer_line, f"answer {letter!r} points at no option (options: {', '.join(given)})"))
+            problems.append(
+                Problem(path, answer_line, f"answer {letter!r} points at no option (options: {', '.join(given)})")
+            )
         elif LETTERS.index(letter) in answer:
             problems.append(Problem(path, answer_line, f"answer {letter!r} given twice"))
         else:
             answer.append(LETTERS.index(letter))
     if qtype == "single" and len(letters) != 1:
-        problems.append(Problem(path, answer_line, f"a single-choice question has exactly one correct option, not {len(letters)}"))
+        problems.append(
+            Problem(path, answer_line, f"a single-choice question has exactly one correct option, not {len(letters)}")
+        )
     if qtype == "multiple" and answer and len(answer) == len(given):
         problems.append(Problem(path, answer_line, "a multiple-choice question needs at least one wrong option"))
     return options, sorted(answer)
