@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound so that models and blueprints can import them."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +27,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at run time from Base's body (adding automatic table names), which a
+    # type checker cannot follow: to mypy a model is simply a Base.
+    Model = Base
+else:
+    Model = db.Model
 # Batch mode: SQLite can only alter a table by copying it.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()

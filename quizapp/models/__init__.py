@@ -10,7 +10,7 @@ from quizapp.models.reporting import CompanyDay, CompanyTopicDay
 from quizapp.models.roster import RosterImport
 
 __all__ = [
-    "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid",
-    "Incident", "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic",
-    "TownSetting", "officer_grids",
+    "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "CompanyTopicDay", "Delivery",
+    "Employee", "FollowUp", "Grid", "Incident", "Question", "QuestionVersion", "RosterImport", "Shift",
+    "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
 ]

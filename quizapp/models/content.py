@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
-class Topic(db.Model):
+class Topic(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name_zh: Mapped[str] = mapped_column(String(100))
@@ -29,7 +29,7 @@ class Topic(db.Model):
         return self.lesson_en if lang == "en" else self.lesson_zh
 
 
-class Question(db.Model):
+class Question(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
@@ -46,7 +46,7 @@ class Question(db.Model):
     current_version: Mapped[QuestionVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
 
 
-class QuestionVersion(db.Model):
+class QuestionVersion(Model):
     __table_args__ = (UniqueConstraint("question_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

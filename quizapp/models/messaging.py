@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     # The officer a digest goes to (NULL for a company's reminder).

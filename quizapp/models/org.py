@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from quizapp.extensions import db
+from quizapp.extensions import Model, db
 
 COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = ROLES = ("company_staff", "grid_officer", "town_admin")
 
@@ -20,6 +21,11 @@ class Account:
     ID_PREFIX = ""
     is_authenticated = True
     is_anonymous = False
+    if TYPE_CHECKING:
+        # Both account models map these columns; declared here for the type checker only, so that
+        # SQLAlchemy does not see a mixin column.
+        id: Mapped[int]
+        active: Mapped[bool]
 
     def get_id(self) -> str:
         return f"{self.ID_PREFIX}:{self.id}"
@@ -36,7 +42,7 @@ officer_grids = Table(
 )
 
 
-class Grid(db.Model):
+class Grid(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -45,7 +51,7 @@ class Grid(db.Model):
     companies: Mapped[list[Company]] = relationship(back_populates="grid")
 
 
-class Company(db.Model):
+class Company(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The code is what the company's QR code holds: /c/<code>.
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -64,7 +70,7 @@ class Company(db.Model):
     shifts: Mapped[list[Shift]] = relationship(back_populates="company", order_by="Shift.starts_at")
 
 
-class Shift(db.Model):
+class Shift(Model):
     """A company's shift and when it starts: the quiz is taken before it, reminders go out before it.
     Workers name their shift by `name` (Employee.shift)."""
 
@@ -78,7 +84,7 @@ class Shift(db.Model):
     company: Mapped[Company] = relationship(back_populates="shifts")
 
 
-class StaffUser(Account, db.Model):
+class StaffUser(Account, Model):
     """Someone who signs in with a username and password: company staff, grid officer or town admin."""
 
     ID_PREFIX = "s"

@@ -8,10 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
-class Incident(db.Model):
+class Incident(Model):
     """Fraud cases and losses for one company (or a whole grid) in one month, by fraud type."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +26,7 @@ class Incident(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class SupervisionCase(db.Model):
+class SupervisionCase(Model):
     """A company on the supervision list: why it was flagged, and how the case was closed."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +40,7 @@ class SupervisionCase(db.Model):
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """An officer's follow-up on a supervision case: 约谈 (formal talk), visit or talk."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,14 +54,14 @@ class FollowUp(db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
-class TownSetting(db.Model):
+class TownSetting(Model):
     """A town-wide setting the town admin can change (e.g. the supervision rules' thresholds)."""
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     """Every export and API read, for the town admin to review."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +73,7 @@ class AuditLog(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A token the town's analysis system reads the API with. Issued and revoked by the town admin;
     only a SHA-256 hash is stored, so the token is shown once, when it is issued."""
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 from quizapp.models.org import Account, Company
 
 
-class Employee(Account, db.Model):
+class Employee(Account, Model):
     ID_PREFIX = "e"
     __table_args__ = (UniqueConstraint("company_id", "employee_no"),)
 

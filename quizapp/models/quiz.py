@@ -13,11 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 from quizapp.models.content import Question, QuestionVersion
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     __table_args__ = (
         UniqueConstraint("employee_id", "official_date", name="uq_attempt_one_official_per_day"),
         Index("ix_attempt_company_day", "company_id", "local_date"),
@@ -48,7 +48,7 @@ class Attempt(db.Model):
         return self.kind == "official"
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One slot of an attempt: created when the quiz starts, filled in once when answered."""
 
     __table_args__ = (UniqueConstraint("attempt_id", "position"),)

@@ -7,10 +7,10 @@ from datetime import date
 from sqlalchemy import ForeignKey, Index, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
-class CompanyDay(db.Model):
+class CompanyDay(Model):
     """One company on one local date: official quizzes completed and their scores.
 
     Updated in the same transaction as the answer that finishes an attempt, and recomputable from
@@ -38,7 +38,7 @@ class CompanyDay(db.Model):
     topics_built: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
-class CompanyTopicDay(db.Model):
+class CompanyTopicDay(Model):
     """One company's knowledge answers on one topic on one local date (finished official quizzes),
     written by the rollup rebuild, so the weakest topics over 90 days need not scan raw answers."""
 

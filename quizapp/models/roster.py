@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
-class RosterImport(db.Model):
+class RosterImport(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))

@@ -138,11 +138,16 @@ def load_account(user_id: str) -> Employee | StaffUser | None:
     kind, _, raw = user_id.partition(":")
     if not raw.isdigit():
         return None
-    model = {"e": Employee, "s": StaffUser}.get(kind)
     # One query for the account and its company, on every request (the quiz's hot path too).
-    account = db.session.get(model, int(raw), options=[joinedload(model.company)]) if model else None
+    account: Employee | StaffUser | None
+    if kind == "e":
+        account = db.session.get(Employee, int(raw), options=[joinedload(Employee.company)])
+    elif kind == "s":
+        account = db.session.get(StaffUser, int(raw), options=[joinedload(StaffUser.company)])
+    else:
+        return None
     if account is None or not account.active:
         return None
-    if account.company_id is not None and not account.company.active:
+    if account.company is not None and not account.company.active:
         return None
     return account

@@ -58,7 +58,7 @@ def _pending(code: str, wants_pin: bool):
 
 
 def _refusal(result: accounts.SignIn) -> str:
-    if result.error == "locked":
+    if result.error == "locked" and result.locked_until is not None:
         return _("Too many wrong tries. Please try again after %(time)s, or ask your outreach staff to reset your PIN.",
                  time=format_time(to_local(result.locked_until), "HH:mm"))
     if result.error == "inactive":

@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 24, 0, 0)
 def test_right_pin_signs_in_and_five_wrong_lock_for_fifteen_minutes(town):
     worker = db.session.get(Employee, town.worker_a)
     assert accounts.verify_pin(worker, PIN, NOW).account is worker
-    for attempt in range(4):
+    for _ in range(4):
         assert accounts.verify_pin(worker, "0000", NOW).error == "wrong"
     locked = accounts.verify_pin(worker, "0000", NOW)
     assert locked.error == "locked" and locked.locked_until == NOW + timedelta(minutes=15)
