@@ -29,7 +29,7 @@ def detail_pairs(detail: str) -> list[tuple[str, str]] | None:
     return [(str(key), value_text(value)) for key, value in parsed.items()]
 
 
-def value_text(value) -> str:
+def value_text(value: object) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):

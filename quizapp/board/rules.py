@@ -8,7 +8,7 @@ share done is done ÷ active workers, non-starters count as zero, practice never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -127,7 +127,7 @@ class Person:
     state: str
 
 
-def by_team(people: Iterable[Person], shift_order: list[str] = ()) -> list[tuple[str, list[Person]]]:
+def by_team(people: Iterable[Person], shift_order: Sequence[str] = ()) -> list[tuple[str, list[Person]]]:
     """People grouped by team (named teams alphabetically, the unnamed last); within a team by
     shift, in start-time order (`shift_order`), then by employee number."""
     groups: dict[str, list[Person]] = {}

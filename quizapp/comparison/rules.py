@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import pairwise
+from typing import Any, Protocol, TypeVar
 
 from quizapp.rules import metrics
 
@@ -22,6 +24,15 @@ MAX_COMPARED = 8
 WEEKS = 12  # weekly points on the comparison page and the town's heat table
 PAGE_SIZE = 100
 HEAT_STEPS = 10  # heat-0 .. heat-9
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_Named)
+SortValue = float | str | None  # None: no value, sorted last whatever the direction
 
 
 @dataclass(frozen=True, order=True)
@@ -57,7 +68,7 @@ def segments(spans: Iterable[Span]) -> list[Span]:
     if not spans:
         return []
     cuts = sorted({s.first for s in spans} | {s.last + timedelta(days=1) for s in spans})
-    covered = [Span(a, b - timedelta(days=1)) for a, b in zip(cuts, cuts[1:])]
+    covered = [Span(a, b - timedelta(days=1)) for a, b in pairwise(cuts)]
     return [s for s in covered if any(p.first <= s.first and s.last <= p.last for p in spans)]
 
 
@@ -206,7 +217,7 @@ def _no_case_key(row: CompanyFigures) -> float | None:
     return float("inf") if row.last_case_month is None else row.months_without_case
 
 
-SORTS: dict[str, Callable[[CompanyFigures], object]] = {
+SORTS: dict[str, Callable[[CompanyFigures], SortValue]] = {
     "name": lambda r: r.name,
     "grid": lambda r: r.grid_name,
     "headcount": lambda r: r.headcount,
@@ -222,11 +233,10 @@ SORTS: dict[str, Callable[[CompanyFigures], object]] = {
 DEFAULT_SORT = "p30"
 
 
-def sort_rows(rows: Iterable, key: Callable[[object], object], descending: bool = False,
-              tiebreak: Callable[[object], object] = lambda r: r.name) -> list:
+def sort_rows(rows: Iterable[Row], key: Callable[[Row], SortValue], descending: bool = False) -> list[Row]:
     """Rows sorted by `key`; rows without a value always last, ties by name."""
-    keyed = sorted(((key(r), r) for r in rows), key=lambda kr: tiebreak(kr[1]))
-    known = sorted((kr for kr in keyed if kr[0] is not None), key=lambda kr: kr[0], reverse=descending)
+    keyed = sorted(((key(r), r) for r in rows), key=lambda kr: kr[1].name)
+    known = sorted([(k, r) for k, r in keyed if k is not None], key=lambda kr: kr[0], reverse=descending)
     return [r for _, r in known] + [r for k, r in keyed if k is None]
 
 
@@ -241,7 +251,7 @@ class DashboardQuery:
     below: bool = False
     page: int = 1
 
-    def args(self, **changes) -> dict:
+    def args(self, **changes: Any) -> dict:
         """URL arguments for this query with some changed (for links), defaults left out."""
         query = replace(self, **changes)
         args = {"sort": query.sort, "dir": "desc" if query.descending else "asc", "grid": query.grid,
@@ -265,7 +275,9 @@ def _int(value: object) -> int | None:
 def parse_dashboard_query(args: Mapping[str, str]) -> DashboardQuery:
     """The dashboard query from URL arguments; unknown values fall back to the defaults (the
     default order puts the lowest 30-day participation first: the companies to look at)."""
-    sort = args.get("sort") if args.get("sort") in SORTS else DEFAULT_SORT
+    sort = args.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
     page = _int(args.get("page"))
     return DashboardQuery(sort=sort, descending=args.get("dir") == "desc", grid=_int(args.get("grid")),
                           q=(args.get("q") or "").strip()[:100], below=args.get("below") in ("1", "on", "yes"),
@@ -337,7 +349,8 @@ def by_level(standings: Iterable[Standing]) -> list[Standing]:
     return sort_rows(standings, lambda s: s.level, descending=True)
 
 
-def top_and_bottom(items: Iterable, value: Callable[[object], float | None], count: int = 5) -> tuple[list, list]:
+def top_and_bottom(items: Iterable[Row], value: Callable[[Row], float | None],
+                   count: int = 5) -> tuple[list[Row], list[Row]]:
     """The `count` highest and the `count` lowest by value (items without a value left out);
     the bottom list starts with the lowest. Ties go by name."""
     ranked = [i for i in sort_rows(items, value, descending=True) if value(i) is not None]

@@ -247,6 +247,9 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
         bad("note", "too_long", str(MAX_NOTE))
     if problems:
         return None, problems
+    # Each value left out above was reported as a problem.
+    assert month is not None and grid_id is not None and fraud_type is not None
+    assert cases is not None and loss is not None
     return IncidentRow(row=number, grid_id=grid_id, company_id=company.id if company else None, month=month,
                        fraud_type=fraud_type, cases=int(cases), loss_yuan=loss.quantize(Decimal("0.01")),
                        note=raw.get("note", ""), raw=dict(raw, row=number)), []
@@ -284,7 +287,7 @@ def check_rows(rows: Iterable[dict], scope: ImportScope) -> ParsedIncidents:
         if good is not None and good.key in first_seen:
             problems = [Problem(number, HEADERS["fraud_type"], "duplicate", values["fraud_type"],
                                 str(first_seen[good.key]))]
-        if problems:
+        if good is None or problems:
             parsed.problems.extend(problems)
         else:
             first_seen[good.key] = number

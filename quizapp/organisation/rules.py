@@ -130,7 +130,7 @@ class CompanyQuery:
     status: str = "active"  # "active", "inactive" or "all"
     page: int = 1
 
-    def args(self, **override) -> dict:
+    def args(self, **override: object) -> dict:
         """URL arguments for this query, with `override` applied; defaults left out."""
         values = {"q": self.q, "grid": self.grid, "status": self.status, "page": self.page, **override}
         defaults = {"q": "", "grid": None, "status": "active", "page": 1}

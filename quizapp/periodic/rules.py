@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from quizapp.comparison.rules import Span, Tally, change
 from quizapp.incidents.rules import add_months
@@ -153,7 +154,7 @@ def count_below(lines: Iterable[Line], target: float) -> int:
     return sum(1 for line in lines if line.below(target))
 
 
-def combine(name: str, lines: list[Line], target: float, **extra) -> Line:
+def combine(name: str, lines: list[Line], target: float, **extra: Any) -> Line:
     """A grid or the town from its companies: sums added first and divided once, so every
     worker counts the same, whatever the size of their company."""
     now = Tally(*_add(line.now for line in lines))
@@ -231,11 +232,11 @@ def summarise_incidents(records: Iterable[IncidentRecord], months: list[date]) -
     """Cases and losses over the months counted, by fraud type (most cases, then most loss,
     first), the companies with at least one case, and the cases recorded for a grid as a whole."""
     records = list(records)
-    types: dict[str, list] = {}
+    types: dict[str, tuple[int, Decimal]] = {}
     for r in records:
         cases, loss = types.get(r.fraud_type, (0, Decimal("0")))
-        types[r.fraud_type] = [cases + r.cases, loss + r.loss_yuan]
-    by_type = sorted((TypeTotal(t, c, l) for t, (c, l) in types.items()),
+        types[r.fraud_type] = (cases + r.cases, loss + r.loss_yuan)
+    by_type = sorted((TypeTotal(kind, cases, loss) for kind, (cases, loss) in types.items()),
                      key=lambda t: (-t.cases, -t.loss_yuan, t.fraud_type))
     return IncidentSummary(
         months=months, cases=sum(r.cases for r in records),
@@ -282,10 +283,12 @@ def supervision_activity(cases: Iterable[CaseDates], follow_up_dates: Iterable[t
     then and not closed by then: a case closed later still counts as open at the end)."""
     found: dict[int, Activity] = {}
 
-    def add(company_id: int, **counts) -> None:
+    def add(company_id: int, **counts: int) -> None:
         found[company_id] = found.get(company_id, Activity()) + Activity(**counts)
 
-    inside = lambda day: day is not None and period.first <= day <= period.last  # noqa: E731
+    def inside(day: date | None) -> bool:
+        return day is not None and period.first <= day <= period.last
+
     for case in cases:
         add(case.company_id, opened=int(inside(case.opened_on)), closed=int(inside(case.closed_on)),
             open_at_end=int(case.opened_on <= period.last and (case.closed_on is None or case.closed_on > period.last)))

@@ -15,10 +15,11 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from quizapp.rules.errors import Invalid
 from quizapp.rules.spreadsheets import decode_text, looks_like_formula
@@ -91,7 +92,7 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+def _csv_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)
@@ -101,7 +102,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
         raise RosterFileError("unreadable") from exc
 
 
-def _xlsx_value(cell):
+def _xlsx_value(cell: Any) -> object:  # an openpyxl cell (openpyxl has no type information)
     if cell.data_type == "f":
         return Formula(cell.value)
     value = cell.value
@@ -110,7 +111,7 @@ def _xlsx_value(cell):
     return value
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
+def _xlsx_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
     from openpyxl import load_workbook
 
     # A damaged or foreign file can fail anywhere inside openpyxl, zipfile or the XML parser, with
@@ -136,8 +137,9 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
         book.close()
 
 
-def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
-    """(row number, cells) for every row of a CSV or of an XLSX's first sheet, by content."""
+def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, None]:
+    """(row number, cells) for every row of a CSV or of an XLSX's first sheet, by content; close it
+    when done, so that the workbook is released even if the rows are not all read."""
     if not data.strip():
         raise RosterFileError("empty")
     if len(data) > MAX_BYTES:
@@ -153,7 +155,7 @@ def read_rows(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
 
 # --- checking cells and rows ------------------------------------------------------------------
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -161,11 +163,11 @@ def _text(value) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
-def _is_formula(value) -> bool:
+def _is_formula(value: object) -> bool:
     return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
 
 
-def parse_date(value) -> date | None:
+def parse_date(value: object) -> date:
     """A start date as a date cell or written 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日."""
     if isinstance(value, datetime):
         return value.date()
@@ -188,25 +190,25 @@ def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
     number = unicodedata.normalize("NFKC", _text(values.get("employee_no")))  # full-width Ａ００１ is A001
     for name, raw in values.items():
         text = number if name == "employee_no" else _text(raw)
-
-        def bad(reason, detail=""):
-            problems.append(problem(row, labels.get(name, name), reason, text, detail, number, name))
-
+        fault: tuple[str, str] | None = None  # (reason, detail)
         if _is_formula(raw):
-            bad("formula")
+            fault = ("formula", "")
         elif name == "active_from":
             try:
                 clean[name] = parse_date(raw).isoformat() if text else None
             except ValueError:
-                bad("bad_date")
+                fault = ("bad_date", "")
         elif not text and name in ("employee_no", "name"):
-            bad(f"empty_{name}")
+            fault = (f"empty_{name}", "")
         elif len(text) > LIMITS[name]:
-            bad("too_long", str(LIMITS[name]))
+            fault = ("too_long", str(LIMITS[name]))
         elif name == "shift" and text and shift_names and text not in shift_names:
-            bad("unknown_shift", " / ".join(shift_names))
+            fault = ("unknown_shift", " / ".join(shift_names))
         else:
             clean[name] = text
+        if fault is not None:
+            reason, detail = fault
+            problems.append(problem(row, labels.get(name, name), reason, text, detail, number, name))
     return clean, problems
 
 
@@ -383,7 +385,7 @@ def template_xlsx(shift: str | None = None) -> bytes:
     sheet.title = "花名册"
     for row in template_rows(shift):
         sheet.append(row)
-    for column, width in zip("ABCDE", (14, 12, 16, 10, 14)):
+    for column, width in zip("ABCDE", (14, 12, 16, 10, 14), strict=True):
         sheet.column_dimensions[column].width = width
         sheet.column_dimensions[column].number_format = "@"
     out = io.BytesIO()

@@ -153,6 +153,8 @@ def knowledge_flag(days: Iterable[Day], today: date, rules: Rules, since: date |
     if min(answers_before, answers_now) < rules.knowledge_min_answers:
         return None
     index_before, index_now = metrics.knowledge_index(before), metrics.knowledge_index(now)
+    if index_before is None or index_now is None:  # no common answers in a window: nothing to compare
+        return None
     drop = round(index_before - index_now, 9)  # 0.7 - 0.6 is 0.0999...; compare points, not float noise
     if drop <= rules.knowledge_drop:
         return None
@@ -213,10 +215,10 @@ def effect(happened_on: date, days: Mapping[date, Day], today: date) -> Effect:
     before, after = effect_windows(happened_on)
     after_past = [d for d in after if d < today]
 
-    def series(dates):
+    def series(dates: list[date]) -> tuple[tuple[date, float | None], ...]:
         return tuple((d, days[d].participation if d in days else None) for d in dates)
 
-    def overall(dates):
+    def overall(dates: list[date]) -> float | None:
         return metrics.participation([days[d].figures() for d in dates if d in days])
 
     return Effect(happened_on, series(before), series(after), overall(before), overall(after_past),

@@ -213,10 +213,10 @@ def group_series(days: list[date], spans: Iterable[RosterSpan], done: Iterable[G
     for group in groups:
         group_heads = heads.get(group) or [0] * len(days)
         points = []
-        for day, head in zip(days, group_heads):
-            row = by_key.get((group, day))
-            points.append(DayPoint(day, is_workday(day, workdays), head, row.done if row else 0,
-                                   row.score_sum if row else 0, row.question_sum if row else 0))
+        for day, head in zip(days, group_heads, strict=True):
+            total = by_key.get((group, day))
+            points.append(DayPoint(day, is_workday(day, workdays), head, total.done if total else 0,
+                                   total.score_sum if total else 0, total.question_sum if total else 0))
         result.append(Series(group, tuple(points)))
     return sorted(result, key=lambda s: (s.participation is None, s.participation or 0.0, s.name))
 

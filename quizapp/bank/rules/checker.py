@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -319,7 +320,7 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
         )
 
 
-def _scene(path: str, block: _Block, problems: list[Problem]):
+def _scene(path: str, block: _Block, problems: list[Problem]) -> tuple[str | None, dict[str, str], list[SceneLine]]:
     kind = block.values.get("scene", (0, None))[1]
     title = {lang: block.values[f"scene.title.{lang}"][1] for lang in LANGS if f"scene.title.{lang}" in block.values}
     zh, en = block.scene["zh"], block.scene["en"]
@@ -375,7 +376,8 @@ def _scene(path: str, block: _Block, problems: list[Problem]):
     return kind, title, lines
 
 
-def _options(path: str, block: _Block, qtype: str | None, problems: list[Problem]):
+def _options(path: str, block: _Block, qtype: str | None,
+             problems: list[Problem]) -> tuple[list[dict[str, str]], list[int]]:
     given = sorted({k[0] for k in block.values if OPTION_KEY.match(k)})
     answer_raw = _need(path, block, "answer", problems)
     answer_line = block.values.get("answer", (block.start, ""))[0]
@@ -501,7 +503,7 @@ def check_near_duplicates(bank: Bank) -> None:
 
 def summary(bank: Bank) -> dict:
     """Counts per topic, type, difficulty and kind, for `quizapp bank check --json`."""
-    def count(key) -> dict:
+    def count(key: Callable[[Question], object]) -> dict:
         totals: dict = {}
         for question in bank.questions.values():
             value = key(question)
