@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from quizapp.extensions import login_manager
@@ -27,10 +28,10 @@ def is_worker(user=None) -> bool:
     return isinstance(user or current_user, Employee)
 
 
-def guard_worker() -> Callable[[], object]:
+def guard_worker() -> Callable[[], ResponseReturnValue | None]:
     """A blueprint guard: signed-in workers only; anyone else is sent to their company's page."""
 
-    def check():
+    def check() -> ResponseReturnValue | None:
         if not isinstance(current_user, Employee):
             if isinstance(current_user, StaffUser):
                 abort(403)
@@ -40,10 +41,10 @@ def guard_worker() -> Callable[[], object]:
     return check
 
 
-def guard_staff(*roles: str) -> Callable[[], object]:
+def guard_staff(*roles: str) -> Callable[[], ResponseReturnValue | None]:
     """A blueprint guard: staff accounts with one of `roles`; others sign in or get 403."""
 
-    def check():
+    def check() -> ResponseReturnValue | None:
         if not isinstance(current_user, StaffUser):
             if isinstance(current_user, Employee):
                 abort(403)

@@ -85,21 +85,23 @@ def bank_stats(days: int, flagged: bool, as_json: bool) -> None:
     from quizapp.clock import local_today
 
     rows = [r for r in analyse_items(local_today(), days) if not flagged or (r.stats and r.stats.flags)]
-    data = [{"question": r.slug, "topic": r.topic.slug, "answers": r.stats.answers if r.stats else 0,
-             "share_right": round(r.stats.p, 3) if r.stats else None,
-             "discrimination": round(r.stats.r, 3) if r.stats and r.stats.r is not None else None,
-             "option_shares": [round(x, 3) for x in r.stats.option_shares] if r.stats else [],
-             "flags": r.stats.flags if r.stats else []} for r in rows]
     if as_json:
+        data = [{"question": r.slug, "topic": r.topic.slug, "answers": r.stats.answers if r.stats else 0,
+                 "share_right": round(r.stats.p, 3) if r.stats else None,
+                 "discrimination": round(r.stats.r, 3) if r.stats and r.stats.r is not None else None,
+                 "option_shares": [round(x, 3) for x in r.stats.option_shares] if r.stats else [],
+                 "flags": r.stats.flags if r.stats else []} for r in rows]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{'question':16} {'topic':11} {'answers':>7} {'right':>6} {'discr':>6}  options / flags")
-    for d in data:
-        right = "–" if d["share_right"] is None else f"{d['share_right']:.0%}"
-        discr = "–" if d["discrimination"] is None else f"{d['discrimination']:.2f}"
-        options = " ".join(f"{'ABCDEF'[i]}{x:.0%}" for i, x in enumerate(d["option_shares"]))
-        click.echo(f"{d['question']:16} {d['topic']:11} {d['answers']:>7} {right:>6} {discr:>6}  {options}  "
-                   f"{' '.join(d['flags'])}")
+    for r in rows:
+        stats = r.stats
+        answers = stats.answers if stats else 0
+        right = "–" if stats is None else f"{stats.p:.0%}"
+        discr = "–" if stats is None or stats.r is None else f"{stats.r:.2f}"
+        options = " ".join(f"{'ABCDEF'[i]}{x:.0%}" for i, x in enumerate(stats.option_shares)) if stats else ""
+        flags = " ".join(stats.flags) if stats else ""
+        click.echo(f"{r.slug:16} {r.topic.slug:11} {answers:>7} {right:>6} {discr:>6}  {options}  {flags}")
 
 
 @click.command("rollup")

@@ -74,10 +74,12 @@ def _authenticate():
     if check.failure is not None:
         current_app.logger.warning("API request refused (%s token) from %s: %s", check.failure,
                                    get_remote_address(), detail)
-        if check.failure == "revoked":
+        if check.failure == "revoked" and check.token is not None:
             tokens.record_revoked_use(check.token, detail)
             db.session.commit()
         raise _unauthorized(check.failure)
+    if check.token is None:  # authenticate() names a failure whenever it finds no token
+        raise _unauthorized("unknown")
     tokens.record_read(check.token, detail, utcnow())
     db.session.commit()
     return None
@@ -142,7 +144,7 @@ def _grid_or_404(grid_id: int):
 
 def _next_url(paging, total: int) -> str | None:
     following = paging.next_offset(total)
-    if following is None:
+    if following is None or request.endpoint is None:  # no endpoint: a request no route matched
         return None
     args = {**request.args.to_dict(), "offset": following, "limit": paging.limit}
     return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from quizapp.audit import service as audit
@@ -72,9 +72,9 @@ def _account_id(username: str) -> int | None:
     return db.session.scalar(select(StaffUser.id).where(StaffUser.username == username.strip()))
 
 
-def _conditions(chosen: AuditFilter, zone: ZoneInfo) -> list | None:
+def _conditions(chosen: AuditFilter, zone: ZoneInfo) -> list[ColumnElement[bool]] | None:
     """WHERE conditions for the filter; None when it cannot match anything (unknown account)."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if chosen.action.strip():
         conditions.append(AuditLog.action.like(like_prefix(chosen.action), escape="\\"))
     if chosen.account.strip():

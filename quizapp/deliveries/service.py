@@ -91,6 +91,7 @@ def send_email(settings: SmtpSettings, to: str, subject: str, text: str, html: s
         return NO_SMTP
     message = email_message(settings.sender, to, subject, text, html)
     try:
+        server: smtplib.SMTP
         if settings.ssl:
             server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
                                       context=ssl.create_default_context())

@@ -40,7 +40,7 @@ def delivery_retry():
     found = db.session.get(Delivery, int(chosen)) if form.validate_on_submit() and chosen.isdigit() else None
     outcome = digest.retry(found, utcnow(), town_outbox()) if found is not None else None
     db.session.commit()
-    if outcome is None:
+    if found is None or outcome is None:
         flash(_("Only a failed digest to an active officer who still has that address can be retried here."), "error")
     elif outcome:
         flash(_("Sent again: the digest went out."), "info")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
@@ -271,7 +272,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
 
 def entry_info(base_url: str) -> dict:
     """Where to go and how to sign in, for each role and each demo company."""
-    companies = []
+    companies: list[dict[str, Any]] = []  # JSON for scripts/demo
     for company in db.session.scalars(select(Company).order_by(Company.id)):
         workers = db.session.scalars(select(Employee).where(Employee.company_id == company.id)
                                      .order_by(Employee.id).limit(3)).all()

@@ -86,7 +86,7 @@ def company_sizes(rng: random.Random, companies: int, workers: int) -> list[int]
 
 
 def _accounts(grids: list[Grid], password: str) -> list[str]:
-    wanted = [("synth-admin", "town_admin", [])]
+    wanted: list[tuple[str, str, list[Grid]]] = [("synth-admin", "town_admin", [])]
     for n in range(0, len(grids), GRIDS_PER_OFFICER):
         wanted.append((f"synth-officer-{n // GRIDS_PER_OFFICER + 1}", "grid_officer", grids[n:n + GRIDS_PER_OFFICER]))
     made = []
@@ -207,7 +207,8 @@ def _history_day(rng: random.Random, town: list[_Synthetic], day: date, start: d
                  with_attempts: bool) -> tuple[list[dict], list[dict]]:
     """Every company's rollup row for one day (today's only where someone has finished), and the
     finished official attempts behind them when asked."""
-    rows, attempts = [], []
+    rows: list[dict] = []
+    attempts: list[dict] = []
     progress_in_year = (day - start).days / 365
     for company in town:
         habit = company.habit

@@ -269,7 +269,7 @@ def write_sheet(sheet, report: Report) -> None:
 def to_xlsx_book(reports: list[Report]) -> bytes:
     """Several reports in one workbook, one sheet each, in the order given."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     for report in reports:
         write_sheet(workbook.create_sheet(sheet_title(report)), report)
     out = io.BytesIO()

@@ -15,7 +15,8 @@ config = context.config
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
 # Keep the app's own loggers: a migration run inside the app must not silence them.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+if config.config_file_name is not None:  # Flask-Migrate always passes its alembic.ini
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

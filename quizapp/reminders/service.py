@@ -52,7 +52,7 @@ def _recent(company_id: int, now: datetime) -> dict[str, Delivery]:
     """This company's reminders of the last two days by key (a shift's window never spans more)."""
     rows = db.session.scalars(select(Delivery).where(
         Delivery.company_id == company_id, Delivery.kind == KIND, Delivery.created_at >= now - timedelta(days=2)))
-    return {row.payload.get("key"): row for row in rows}
+    return {row.payload["key"]: row for row in rows if "key" in row.payload}
 
 
 def prepare(now: datetime, zone: ZoneInfo, compose: Compose) -> tuple[list[Delivery], int]:
@@ -64,6 +64,9 @@ def prepare(now: datetime, zone: ZoneInfo, compose: Compose) -> tuple[list[Deliv
         Company.active.is_(True), Company.webhook_url.is_not(None), Company.webhook_url != "").order_by(Company.id)))
     todo, skipped = [], 0
     for company in companies:
+        target = company.webhook_url
+        if not target:  # the query leaves such companies out; this says so to the type checker
+            continue
         try:
             with db.session.begin_nested():
                 due = rules.due_shifts(shift_times(company.id), local_now, company.remind_minutes, company.workdays)
@@ -76,10 +79,10 @@ def prepare(now: datetime, zone: ZoneInfo, compose: Compose) -> tuple[list[Deliv
                         continue
                     if delivery is None:
                         delivery = Delivery(company_id=company.id, kind=KIND, channel=CHANNEL, created_at=now,
-                                            target=company.webhook_url, payload={})
+                                            target=target, payload={})
                         db.session.add(delivery)
                     # A retried reminder carries the figures of now, and the address saved now.
-                    delivery.target = company.webhook_url
+                    delivery.target = target
                     delivery.payload = {"key": key, "body": _message(company, shift, now, compose)}
                     todo.append(delivery)
                 db.session.flush()

@@ -381,7 +381,7 @@ def template_xlsx(shift: str | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the empty sheet a new workbook starts with
     sheet.title = "花名册"
     for row in template_rows(shift):
         sheet.append(row)

@@ -38,7 +38,7 @@ class AnswerRecord:
 class ItemStats:
     question_id: int
     answers: int
-    p: float | None
+    p: float  # share right (a question has stats once it has answers)
     r: float | None
     option_shares: list[float]
     flags: list[str] = field(default_factory=list)
