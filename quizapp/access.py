@@ -2,7 +2,7 @@
 
 Used by the app factory and every blueprint. Owns the rule that an account kind decides the
 audience: workers (Employee) use `quiz`; staff accounts (StaffUser) use `console`, `reports` or
-`admin` by role. Tenant scoping (which company, which grids) lives in services.
+`admin` by role. What an account sees once inside (which company, which grids) is quizapp/scope.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 period, and fraud incidents by month, for the town's analysis system.
 
 Used by quizapp/api/views.py. A token reads as the town anti-fraud centre (TOWN): every grid and
-company, scoped through overview.companies_visible_to like every officer and admin page. Figures
+company, scoped through quizapp/scope.py like every officer and admin page. Figures
 come from the CompanyDay rollup through dashboard.service (visible_scope, read_pieces,
 headcounts), so a period's participation and knowledge index are the dashboard's to the digit;
 incidents from Incident rows. Aggregates only: no worker's name, number or answer is read here.
@@ -30,7 +30,7 @@ from quizapp.quiz.rules.grading import is_workday
 @dataclass(frozen=True)
 class TownReader:
     """Whom an API token reads as: the town anti-fraud centre, which sees every grid and company
-    (companies_visible_to and dashboard.visible_scope read `role` and `id`)."""
+    (quizapp/scope.py reads `role` and `id`)."""
 
     role: str = TOWN_ADMIN
     id: int | None = None

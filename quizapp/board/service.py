@@ -1,8 +1,8 @@
 """Today's board for a company's outreach staff: figures by shift and team, the not-done list
 to chase, the pre-shift screen's count, and the JSON the pages poll.
 
-Used by the console (board, chase lists, pre-shift screen, posters) and reminders.service. Owns
-tenant scoping for these: the company is always the staff member's own. The figures come from one
+Used by the console (board, chase lists, pre-shift screen, posters) and reminders.service. The
+company is always the staff member's own (scope.own_company). The figures come from one
 GROUP BY over the roster joined to today's official attempts, never a query per worker, so a
 7,000-worker company's board stays fast (bench/board.py).
 """
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 
+from quizapp import scope
 from quizapp.board import rules
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
@@ -23,21 +24,9 @@ from quizapp.quiz.service import GRACE_SECONDS
 from quizapp.rules.zones import to_local
 
 
-def company_of(user: StaffUser) -> Company:
-    """The staff member's own company: the only one these pages ever show."""
-    return db.session.get(Company, user.company_id)
-
-
 def shift_times(company_id: int) -> list[tuple[str, time]]:
     return [(s.name, s.starts_at) for s in db.session.scalars(
         select(Shift).where(Shift.company_id == company_id).order_by(Shift.starts_at, Shift.name))]
-
-
-def _active_on(day: date):
-    """Workers on the roster and active on `day` (docs/metrics.md: active headcount)."""
-    return and_(Employee.active.is_(True),
-                or_(Employee.active_from.is_(None), Employee.active_from <= day),
-                or_(Employee.active_until.is_(None), Employee.active_until >= day))
 
 
 def _todays_attempt(today: date):
@@ -59,7 +48,7 @@ def cells(company_id: int, today: date, now: datetime) -> list[rules.Cell]:
                func.count(Attempt.id).filter(done),
                func.count(Attempt.id).filter(Attempt.finished_at.is_(None), ~_ran_out(now)))
         .select_from(Employee).outerjoin(Attempt, _todays_attempt(today))
-        .where(Employee.company_id == company_id, _active_on(today))
+        .where(Employee.company_id == company_id, *scope.active_on(today))
         .group_by(Employee.shift, Employee.team))
     return [rules.Cell(shift, team, rules.Tally(int(expected), int(finished), int(started)))
             for shift, team, expected, finished, started in rows]
@@ -82,7 +71,7 @@ class TodayBoard:
 def today_board(user: StaffUser, today: date, now: datetime, zone: ZoneInfo) -> TodayBoard:
     """Completion today by shift and by team for the staff member's company (`zone`: the town's,
     for the local time of the figures)."""
-    company = company_of(user)
+    company = scope.own_company(user)
     shifts = shift_times(company.id)
     board = rules.tally(cells(company.id, today, now), [name for name, _ in shifts])
     return TodayBoard(company, today, is_workday(today, company.workdays), shifts, board,
@@ -92,16 +81,18 @@ def today_board(user: StaffUser, today: date, now: datetime, zone: ZoneInfo) -> 
 def teams(user: StaffUser, today: date) -> list[str]:
     """The named teams with active workers today, alphabetically."""
     return list(db.session.scalars(
-        select(Employee.team).where(Employee.company_id == user.company_id, _active_on(today), Employee.team != "")
+        select(Employee.team).where(Employee.company_id == scope.own_company_id(user), *scope.active_on(today),
+                                    Employee.team != "")
         .distinct().order_by(Employee.team)))
 
 
 def shifts(user: StaffUser, today: date) -> list[str]:
     """The shifts a list can be narrowed to: the configured ones in start order, then the other
     shift names active workers are on today, alphabetically."""
-    configured = [name for name, _ in shift_times(user.company_id)]
+    company_id = scope.own_company_id(user)
+    configured = [name for name, _ in shift_times(company_id)]
     on_roster = db.session.scalars(
-        select(Employee.shift).where(Employee.company_id == user.company_id, _active_on(today), Employee.shift != "")
+        select(Employee.shift).where(Employee.company_id == company_id, *scope.active_on(today), Employee.shift != "")
         .distinct().order_by(Employee.shift))
     return configured + [name for name in on_roster if name not in configured]
 
@@ -111,18 +102,19 @@ def not_done(user: StaffUser, today: date, now: datetime, team: str | None = Non
     """Active workers who have not done today's quiz (not started, or started and still within
     their time), grouped by team; one team only when `team` is given, one shift only when `shift`
     is. One query."""
+    company_id = scope.own_company_id(user)
     rows = db.session.execute(
         select(Employee.name, Employee.employee_no, Employee.team, Employee.shift, Attempt.id,
                Attempt.finished_at, Attempt.deadline_at)
         .select_from(Employee).outerjoin(Attempt, _todays_attempt(today))
-        .where(Employee.company_id == user.company_id, _active_on(today),
+        .where(Employee.company_id == company_id, *scope.active_on(today),
                *([Employee.team == team] if team is not None else []),
                *([Employee.shift == shift] if shift is not None else []),
                or_(Attempt.id.is_(None), and_(Attempt.finished_at.is_(None), ~_ran_out(now)))))
     people = [rules.Person(name, number, team_name, shift,
                            rules.status(attempt_id is not None, finished is not None, False))
               for name, number, team_name, shift, attempt_id, finished, _deadline in rows]
-    return rules.by_team(people, [name for name, _ in shift_times(user.company_id)])
+    return rules.by_team(people, [name for name, _ in shift_times(company_id)])
 
 
 @dataclass(frozen=True)

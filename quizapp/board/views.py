@@ -6,6 +6,7 @@ workshop TV. The JSON endpoint feeds static/js/board.js, which refreshes the fig
 from flask import abort, jsonify, render_template, request
 from flask_login import current_user
 
+from quizapp import scope
 from quizapp.board import service as board
 from quizapp.board.wording import chase_text
 from quizapp.clock import local_today, town_zone, utcnow
@@ -50,7 +51,7 @@ def _chase(team: str | None):
     groups = board.not_done(current_user, today, utcnow(), team=team, shift=shift)
     if team is not None and not groups:
         groups = [(team, [])]
-    link = worker_url(board.company_of(current_user))
+    link = worker_url(scope.own_company(current_user))
     texts = {name: chase_text(name, today, people, link, content_lang(), shift) for name, people in groups}
     return render_template("board/preshift_chase.html", groups=groups, texts=texts, team=team, today=today,
                            shift=shift, shifts=shifts)

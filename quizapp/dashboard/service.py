@@ -2,7 +2,7 @@
 the comparison page and the town view.
 
 Used by quizapp/reports/dashboard.py, quizapp/reports/compare.py and quizapp/admin/town.py. Owns
-the queries behind them, always scoped through overview.companies_visible_to(actor): an officer
+the queries behind them, always scoped through quizapp/scope.py (visible_companies(actor)): an officer
 sees the companies of their grids, the town admin every company; a company outside them does not
 exist here. Figures come from the CompanyDay rollup: one GROUP BY per stretch of days (never a
 query per company), plus one GROUP BY over the roster for today's active headcount, since today's
@@ -18,14 +18,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, select
 
+from quizapp import scope as tenancy  # `scope` here names a Scope: the companies a page covers
 from quizapp.comparison import rules
 from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Span, Standing, Tally
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser, TownSetting
 from quizapp.quiz.rules.grading import is_workday
-from quizapp.town.service import companies_visible_to, visible_grids
 
 TARGET_KEY = "participation_target"
 COMPARE_CANDIDATES = 50  # the comparison picker lists this many; grid and name filters find the rest
@@ -51,9 +51,14 @@ class Scope:
         return Scope(companies, [c.id for c in companies])
 
 
+def visible_grids(actor: StaffUser) -> list[Grid]:
+    """The active grids the account may see, by code (the grid filters offer these)."""
+    return list(db.session.scalars(tenancy.visible_grids(actor)))
+
+
 def visible_scope(actor: StaffUser, grid_id: int | None = None) -> Scope:
     """The companies the account may see (one grid's, if given), by name."""
-    query = companies_visible_to(actor)
+    query = tenancy.visible_companies(actor)
     if grid_id is not None:
         query = query.where(Company.grid_id == grid_id)
     grids = dict(db.session.execute(select(Grid.id, Grid.name)).all())
@@ -68,17 +73,12 @@ def participation_target() -> float:
     return rules.parse_target(setting.value if setting else None)
 
 
-def _active_today(today: date) -> tuple:
-    return (Employee.active.is_(True), or_(Employee.active_from.is_(None), Employee.active_from <= today),
-            or_(Employee.active_until.is_(None), Employee.active_until >= today))
-
-
 def headcounts(scope: Scope, today: date) -> dict[int, int]:
     """Active workers today per company (one GROUP BY over the roster)."""
     if not scope.companies:
         return {}
     return dict(db.session.execute(select(Employee.company_id, func.count(Employee.id)).where(
-        Employee.company_id.in_(scope.ids), *_active_today(today)).group_by(Employee.company_id)).all())
+        Employee.company_id.in_(scope.ids), *tenancy.active_on(today)).group_by(Employee.company_id)).all())
 
 
 def reached(company_ids: list[int], today: date, span: Span) -> dict[int, int]:
@@ -90,7 +90,7 @@ def reached(company_ids: list[int], today: date, span: Span) -> dict[int, int]:
                           Attempt.official_date <= span.last, Attempt.finished_at.is_not(None))
     return {cid: int(n or 0) for cid, n in db.session.execute(
         select(Employee.company_id, func.sum(case((took, 1), else_=0)))
-        .where(Employee.company_id.in_(company_ids), *_active_today(today)).group_by(Employee.company_id))}
+        .where(Employee.company_id.in_(company_ids), *tenancy.active_on(today)).group_by(Employee.company_id))}
 
 
 def _sums(ids, span: Span) -> dict[int, tuple[int, ...]]:

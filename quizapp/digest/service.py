@@ -8,7 +8,7 @@ preview, "send me a test now") and the town admin's messages page (admin.deliver
 now"). Owns the Delivery rows of kind "digest": one per officer, channel and local date (the key
 "digest:YYYY-MM-DD" is in the payload), sent at most once; a failed one is retried, with fresh
 figures, on the next run. Tests from the page are kind "digest-test" and never count as the day's
-digest. Scoping goes through dashboard.service (overview.companies_visible_to): an officer hears
+digest. Scoping goes through quizapp/scope.py (and dashboard.service): an officer hears
 only about their own grids. Aggregates only: never a worker's name or employee number.
 """
 
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
+from quizapp import scope
 from quizapp.audit.rules import utc_bounds
 from quizapp.dashboard import service as dashboard
 from quizapp.deliveries import service as deliveries
@@ -30,10 +31,9 @@ from quizapp.deliveries.service import BACKOFF_SECONDS, TRIES, SmtpSettings
 from quizapp.digest import rules
 from quizapp.extensions import db
 from quizapp.incidents.rules import month_start
-from quizapp.models import Company, Delivery, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.models import Company, Delivery, Incident, StaffUser, SupervisionCase
 from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
 from quizapp.rules.zones import to_local
-from quizapp.town.service import companies_visible_to
 
 KIND, TEST_KIND = "digest", "digest-test"
 ROLES = ("grid_officer", "town_admin")
@@ -65,12 +65,6 @@ def save_addresses(actor: StaffUser, email: str | None, webhook_url: str | None)
 
 # --- The figures ---------------------------------------------------------------------------------
 
-def _grids(actor: StaffUser) -> list[Grid]:
-    if actor.role == "town_admin":
-        return list(db.session.scalars(select(Grid).where(Grid.active.is_(True)).order_by(Grid.code)))
-    return sorted((g for g in actor.grids if g.active), key=lambda g: g.code) if actor.role == "grid_officer" else []
-
-
 def _incidents(grid_ids: list[int], *where) -> dict[int, tuple[int, Decimal]]:
     rows = db.session.execute(select(Incident.grid_id, func.sum(Incident.cases), func.sum(Incident.loss_yuan))
                               .where(Incident.grid_id.in_(grid_ids), *where).group_by(Incident.grid_id))
@@ -83,11 +77,11 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo) -> rules.Digest:
     CompanyDay rollup through the grid dashboard's queries, the supervision list and the incident
     records (docs/digest.md). Numbers only: digest.wording.compose names the town and adds the
     dashboard's link."""
-    grids = _grids(actor)
+    grids = dashboard.visible_grids(actor)
     grid_ids = [g.id for g in grids]
     target = dashboard.participation_target()
     rows = dashboard.company_figures(actor, day, coverage=False) if grids else []
-    visible = companies_visible_to(actor).with_only_columns(Company.id).order_by(None)
+    visible = scope.visible_company_ids(actor)
     flagged: dict[int, list[str]] = {}
     for grid_id, name in db.session.execute(
             select(Company.grid_id, Company.name).join(SupervisionCase, SupervisionCase.company_id == Company.id)
@@ -108,7 +102,7 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo) -> rules.Digest:
             expected=sum(r.today.expected for r in own), done=sum(r.today.done for r in own),
             flagged=tuple(flagged.get(grid.id, ())), cases_day=cases_day, loss_day=loss_day,
             cases_month=cases_month, loss_month=loss_month))
-    admin = actor.role == "town_admin"
+    admin = scope.sees_whole_town(actor)
     return rules.Digest(day=day, target=target, grids=tuple(lines),
                         total=rules.town_total("", lines) if admin else None,
                         scope="" if admin else "、".join(g.name for g in grids), town=admin)

@@ -21,6 +21,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, or_, select
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
@@ -84,7 +85,7 @@ class Found:
 def by_day(actor: StaffUser, today: date, days: int) -> Found:
     """One row per day: workday, active workers, done, participation, average score (the company
     figures of the trends page, from the rollup)."""
-    company = trends.staff_company(actor)
+    company = scope.own_company(actor)
     dates = period(today, days)
     return Found("by-day", dates[0], dates[-1], list(trends.company_series(company, dates, today)))
 
@@ -92,7 +93,7 @@ def by_day(actor: StaffUser, today: date, days: int) -> Found:
 def by_team(actor: StaffUser, today: date, days: int) -> Found:
     """One row per team over the period: active workers now, quizzes expected, done, participation,
     average score."""
-    company = trends.staff_company(actor)
+    company = scope.own_company(actor)
     dates = period(today, days)
     return Found("by-team", dates[0], dates[-1],
                  sorted(trends.group_breakdowns(company, dates, ("team",))["team"], key=lambda s: s.name))
@@ -105,7 +106,7 @@ def by_worker(actor: StaffUser, today: date, days: int) -> Found:
     quizzes finished on those workdays ÷ expected. Two queries: the workers, and their finished
     official attempts grouped by worker.
     """
-    company = trends.staff_company(actor)
+    company = scope.own_company(actor)
     dates = period(today, days)
     first, last = dates[0], dates[-1]
     workday_list = [d for d in dates if is_workday(d, company.workdays)]
@@ -197,7 +198,7 @@ def download(actor: StaffUser, report: str, fmt: str, today: date, days: int) ->
     a page, for WeChat's browser, which saves no files); written to the audit log, since a
     by-worker export carries names and results (the caller commits)."""
     found = build(actor, report, today, days)
-    company = trends.staff_company(actor)
+    company = scope.own_company(actor)
     audit.record(actor, "export.console", {"company": company.code, "report": report, "days": days, "format": fmt})
     return Download(company.code, found)
 

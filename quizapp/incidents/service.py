@@ -2,8 +2,9 @@
 incidents page's figures and the incidents export.
 
 Used by the reports blueprint's incidents pages (and supervision.service for the incidents rule).
-Owns the scoping of incidents: an officer sees and records incidents of the companies in their
-grids and of those grids as a whole; the town admin all of them. Only aggregates, never a worker.
+An officer sees and records incidents of the companies in their grids and of those grids as a
+whole; the town admin all of them (quizapp/scope.py: visible_incidents). Only aggregates, never a
+worker.
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from datetime import date
 from decimal import Decimal
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import case, func, select
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.incidents import rules
 from quizapp.incidents.rules import OTHER, OTHER_NAMES, ImportScope, ParsedIncidents, Problem, Record
 from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser, Topic
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
-from quizapp.town import service as overview
-from quizapp.town.service import companies_visible_to
 
 PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
@@ -31,30 +31,16 @@ MONTHS_SHOWN = 12
 
 def visible_grids(actor: StaffUser) -> list[Grid]:
     """Incidents are history: a deactivated grid's records stay readable."""
-    return overview.visible_grids(actor, include_inactive=True)
+    return list(db.session.scalars(scope.visible_grids(actor, include_inactive=True)))
 
 
 def visible_companies(actor: StaffUser) -> list[Company]:
-    return list(db.session.scalars(companies_visible_to(actor)))
-
-
-def _company_ids(actor: StaffUser):
-    """The visible companies' ids as a subquery (the town admin's can be thousands)."""
-    return companies_visible_to(actor).with_only_columns(Company.id).order_by(None)
-
-
-def _visible(actor: StaffUser):
-    """Incidents of a visible company, or recorded in one of the officer's grids (a company that
-    moved to another grid leaves its records with the grid they happened in: docs/admin.md)."""
-    if actor.role == "town_admin":
-        return true()
-    grid_ids = [g.id for g in visible_grids(actor)]
-    return or_(Incident.company_id.in_(_company_ids(actor)), Incident.grid_id.in_(grid_ids))
+    return list(db.session.scalars(scope.visible_companies(actor)))
 
 
 def find_incident(actor: StaffUser, incident_id: int) -> Incident | None:
     """An incident the actor may see, or None (outside their grids it does not exist)."""
-    return db.session.scalar(select(Incident).where(Incident.id == incident_id, _visible(actor)))
+    return db.session.scalar(select(Incident).where(Incident.id == incident_id, scope.visible_incidents(actor)))
 
 
 def fraud_types(lang: str) -> list[tuple[str, str]]:
@@ -74,7 +60,7 @@ def import_scope(actor: StaffUser, today: date) -> ImportScope:
         today=today,
         companies={c.code.casefold(): rules.CompanyRef(c.id, c.code, c.grid_id, c.active) for c in companies},
         grids={g.code.casefold(): rules.GridRef(g.id, g.code) for g in grids},
-        visible_company_ids=frozenset(db.session.scalars(_company_ids(actor))),
+        visible_company_ids=frozenset(db.session.scalars(scope.visible_company_ids(actor))),
         visible_grid_ids=frozenset(g.id for g in visible_grids(actor)),
         fraud_types=spellings)
 
@@ -105,21 +91,21 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     one of the actor's grids. One record per company (or grid), month and fraud type. Refusals are
     "incidents.<reason>", the reasons an import's rows are left out for (incidents.wording).
     """
-    scope = import_scope(actor, today)
+    allowed = import_scope(actor, today)
     if data.company_id is not None:
-        if data.company_id not in scope.visible_company_ids:
+        if data.company_id not in allowed.visible_company_ids:
             raise Forbidden("incidents.outside_grids", field="company")
         grid_id = db.session.get(Company, data.company_id).grid_id
     elif data.grid_id is None:
         raise Invalid("incidents.grid_needed", field="grid")
-    elif data.grid_id in scope.visible_grid_ids:
+    elif data.grid_id in allowed.visible_grid_ids:
         grid_id = data.grid_id
     else:
         raise Forbidden("incidents.outside_grids", field="grid")
     month = rules.month_start(data.month)
     if month > rules.month_start(today):
         raise Invalid("incidents.future_month", field="month")
-    if data.fraud_type not in set(scope.fraud_types.values()):
+    if data.fraud_type not in set(allowed.fraud_types.values()):
         raise Invalid("incidents.unknown_fraud_type", field="fraud_type")
     same = _existing(grid_id, data.company_id, month, data.fraud_type)
     if same is not None and same is not incident:
@@ -238,7 +224,7 @@ def checked_filter(actor: StaffUser, month: date, grid_id: int | None, company_i
 
 
 def _where(actor: StaffUser, chosen: Filter) -> list:
-    where = [_visible(actor)]
+    where = [scope.visible_incidents(actor)]
     if chosen.company_id:
         where.append(Incident.company_id == chosen.company_id)
     elif chosen.grid_id:
@@ -255,7 +241,7 @@ def _records(actor: StaffUser, chosen: Filter, first: date) -> list[Incident]:
 def monthly_participation(actor: StaffUser, chosen: Filter, months: list[date]) -> dict[date, float | None]:
     """Participation per month over the chosen companies, from the CompanyDay rollup: done ÷ active
     headcount summed over workdays (done capped at the day's headcount, as docs/metrics.md does)."""
-    ids = _company_ids(actor)
+    ids = scope.visible_company_ids(actor)
     if chosen.company_id:
         ids = ids.where(Company.id == chosen.company_id)
     elif chosen.grid_id:
@@ -318,8 +304,8 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str) -> IncidentsPage
                        and (not chosen.grid_id or c.grid_id == chosen.grid_id)]
     shown_grids = [g for g in grids if (not chosen.grid_id or g.id == chosen.grid_id)
                    and (not chosen.company_id or any(c.grid_id == g.id for c in shown_companies))]
-    last_company = _last_case(Incident.company_id, [_visible(actor)], chosen.month)
-    last_grid = _last_case(Incident.grid_id, [_visible(actor)], chosen.month)
+    last_company = _last_case(Incident.company_id, [scope.visible_incidents(actor)], chosen.month)
+    last_grid = _last_case(Incident.grid_id, [scope.visible_incidents(actor)], chosen.month)
     names = {"company": {c.id: c.name for c in companies}, "grid": grid_names, "type": dict(fraud_types(lang))}
     return IncidentsPage(
         filter=chosen, grids=grids, companies=companies,

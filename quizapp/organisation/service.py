@@ -23,11 +23,11 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
 from quizapp.organisation import rules
-from quizapp.rollups.service import active_on
 from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
 
 PAGE_SIZE = 50
@@ -166,7 +166,8 @@ def search_companies(query: rules.CompanyQuery, today: date, size: int = PAGE_SI
         .order_by(Company.name, Company.id).limit(size).offset((number - 1) * size)).all()
     ids = [row[0] for row in found]
     workers = dict(db.session.execute(
-        select(Employee.company_id, func.count(Employee.id)).where(Employee.company_id.in_(ids), *active_on(today))
+        select(Employee.company_id, func.count(Employee.id))
+        .where(Employee.company_id.in_(ids), *scope.active_on(today))
         .group_by(Employee.company_id)).all()) if ids else {}
     rows = [CompanyRow(cid, code, name, grid_code, grid_name, bool(active), workers.get(cid, 0))
             for cid, code, name, active, grid_code, grid_name in found]
@@ -204,7 +205,7 @@ def company_facts(company: Company, today: date) -> CompanyFacts:
 
     return CompanyFacts(
         active_workers=count(select(func.count(Employee.id)).where(Employee.company_id == company.id,
-                                                                   *active_on(today))),
+                                                                   *scope.active_on(today))),
         staff_accounts=count(select(func.count(StaffUser.id)).where(StaffUser.company_id == company.id)),
         open_cases=count(select(func.count(SupervisionCase.id)).where(
             SupervisionCase.company_id == company.id, SupervisionCase.status == "open")),

@@ -2,8 +2,8 @@
 and for the whole town (the town admin only), as a page and as an XLSX workbook.
 
 Used by quizapp/reports/periodic.py. Owns which scopes an account may ask for, the report's
-figures and the workbook's sheets. Scoping goes through dashboard.service.visible_scope (so
-overview.companies_visible_to): a grid outside the officer's grids, or the whole town for an
+figures and the workbook's sheets. Scoping goes through quizapp/scope.py (via
+dashboard.service.visible_scope): a grid outside the officer's grids, or the whole town for an
 officer, does not exist here. Figures come from the CompanyDay rollup (one GROUP BY per period
 through dashboard.service.read_pieces, one for the "did you do it" answers, one for the
 headcount at each period's end), incidents and supervision cases: aggregates only, never a
@@ -25,7 +25,7 @@ from quizapp.incidents.service import fraud_types
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
-from quizapp.town.service import visible_grids
+from quizapp.scope import sees_whole_town
 
 TOWN = "town"
 TOP = 5
@@ -48,8 +48,8 @@ def resolve_scope(actor: StaffUser, asked: str | None) -> ReportScope | None:
     """The scope a URL asks for (?scope=<grid id> or "town"); without one, an officer's first grid
     or, for the town admin, the whole town. None when the account may not see it: a grid outside
     an officer's grids, or the whole town for anyone but the town admin."""
-    grids = visible_grids(actor)
-    town_allowed = actor.role == "town_admin"
+    grids = dashboard.visible_grids(actor)
+    town_allowed = sees_whole_town(actor)
     asked = (asked or "").strip()
     if not asked:
         if town_allowed:

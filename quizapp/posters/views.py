@@ -5,7 +5,7 @@ SVG files to download. The code holds the company's worker sign-in link (posters
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp import downloads
+from quizapp import downloads, scope
 from quizapp.board import service as board
 from quizapp.clock import local_today
 from quizapp.links import worker_url
@@ -25,7 +25,7 @@ routes = Routes()
 
 @routes.get("/posters")
 def posters():
-    company = board.company_of(current_user)
+    company = scope.own_company(current_user)
     team = _team_or_404()
     teams = board.teams(current_user, local_today())
     sheets = [None, *teams] if team is None else [team]
@@ -39,7 +39,7 @@ def posters():
 def poster_qr(image_fmt: str):
     if image_fmt not in qr.FORMATS:
         abort(404)
-    company = board.company_of(current_user)
+    company = scope.own_company(current_user)
     team = _team_or_404()
     data = qr.render(worker_url(company, team), image_fmt)
     name, fallback = qr.file_names(company.code, team, image_fmt)

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import delete, exists, select
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
@@ -47,9 +48,8 @@ def _count_old(first_kept: date) -> tuple[int, int]:
 
 def _leavers(first_kept: date):
     """Workers who left before the cutoff and have no attempt left: nothing of theirs is needed."""
-    return select(Employee.id).where(
-        Employee.active.is_(False), Employee.active_until.is_not(None), Employee.active_until < first_kept,
-        ~exists().where(Attempt.employee_id == Employee.id))
+    return select(Employee.id).where(*scope.left_before(first_kept),
+                                     ~exists().where(Attempt.employee_id == Employee.id))
 
 
 def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool = True) -> Purge:
@@ -60,8 +60,7 @@ def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool 
     if dry_run:
         attempts, answers = _count_old(first_kept)
         workers = db.session.scalar(select(db.func.count()).select_from(
-            select(Employee.id).where(Employee.active.is_(False), Employee.active_until.is_not(None),
-                                      Employee.active_until < first_kept).subquery()))
+            select(Employee.id).where(*scope.left_before(first_kept)).subquery()))
         imports = db.session.scalar(select(db.func.count(RosterImport.id)).where(
             RosterImport.created_at < datetime.combine(first_kept, time())))
         return Purge(first_kept, attempts, answers, workers, imports)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from sqlalchemy import bindparam, delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, select
 
+from quizapp import scope
 from quizapp.database import upsert
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
@@ -21,18 +22,10 @@ from quizapp.rules.errors import Conflict
 KEPT_FROM_KEY = "retention_cutoff"
 
 
-def active_on(day) -> tuple:
-    """Conditions for a worker on the roster and active on `day` (a date or a bind parameter)."""
-    return (
-        Employee.active.is_(True),
-        or_(Employee.active_from.is_(None), Employee.active_from <= day),
-        or_(Employee.active_until.is_(None), Employee.active_until >= day),
-    )
-
-
 def active_headcount_query(company_id, day):
     """How many of a company's workers are active on `day` (values or bind parameters)."""
-    return select(func.count(Employee.id)).where(Employee.company_id == company_id, *active_on(day)).scalar_subquery()
+    return select(func.count(Employee.id)).where(
+        Employee.company_id == company_id, *scope.active_on(day)).scalar_subquery()
 
 
 _COUNTS = ("completed", "score_sum", "question_sum", "common_correct", "common_answered", "behaviour_answered",

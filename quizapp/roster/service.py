@@ -1,10 +1,10 @@
 """The roster, for company outreach staff: importing a file (preview, then apply or cancel) and
 adding, editing, deactivating and reactivating one worker, and resetting a worker's PIN.
 
-Used by quizapp.roster.views and bench/roster_import.py. Owns the roster's tenant scoping: every
-lookup is by the staff member's own company_id, so another company's worker or import is simply not
-found (the page answers 404), and an employee number in a file only ever matches the actor's own
-company. The file rules and the plan live in quizapp.roster.rules.
+Used by quizapp.roster.views and bench/roster_import.py. Every lookup is by the staff member's own
+company (scope.own_company_id), so another company's worker or import is simply not found (the page
+answers 404), and an employee number in a file only ever matches the actor's own company. The file
+rules and the plan live in quizapp.roster.rules.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, insert, select, update
 
+from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import rules as roster
@@ -32,9 +33,10 @@ def shift_names(company_id: int) -> list[str]:
 def start_import(actor: StaffUser, filename: str, data: bytes) -> RosterImport:
     """Read and check a file and keep it as an import waiting for confirmation (status preview).
     Nothing on the roster changes. A file that cannot be read raises RosterFileError."""
-    parsed = roster.parse_roster(filename, data, shift_names(actor.company_id))
+    company_id = scope.own_company_id(actor)
+    parsed = roster.parse_roster(filename, data, shift_names(company_id))
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
-    record = RosterImport(company_id=actor.company_id, created_by=actor.id, filename=filename[:255] or "roster",
+    record = RosterImport(company_id=company_id, created_by=actor.id, filename=filename[:255] or "roster",
                           rows=parsed.rows, errors=parsed.problems, status="preview")
     db.session.add(record)
     db.session.flush()
@@ -44,11 +46,11 @@ def start_import(actor: StaffUser, filename: str, data: bytes) -> RosterImport:
 def find_import(actor: StaffUser, import_id: int) -> RosterImport | None:
     """One of the actor's company's imports; another company's is not found."""
     return db.session.scalar(select(RosterImport).where(
-        RosterImport.id == import_id, RosterImport.company_id == actor.company_id))
+        RosterImport.id == import_id, RosterImport.company_id == scope.own_company_id(actor)))
 
 
 def recent_imports(actor: StaffUser, limit: int = 10) -> list[RosterImport]:
-    return list(db.session.scalars(select(RosterImport).where(RosterImport.company_id == actor.company_id)
+    return list(db.session.scalars(select(RosterImport).where(RosterImport.company_id == scope.own_company_id(actor))
                                    .order_by(RosterImport.id.desc()).limit(limit)))
 
 
@@ -94,7 +96,7 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
         raise Conflict("roster.import_closed", status="applied", action="apply")
     # Bulk statements: a 10,000-worker file must apply in seconds, not one ORM object at a time.
     if plan.added:
-        db.session.execute(insert(Employee), [_new_worker(actor.company_id, row) for row in plan.added])
+        db.session.execute(insert(Employee), [_new_worker(scope.own_company_id(actor), row) for row in plan.added])
     if plan.changed:
         db.session.execute(update(Employee), [_changed_worker(change) for change in plan.changed])
     if deactivate_missing and plan.missing:
@@ -143,7 +145,8 @@ def list_workers(actor: StaffUser, search: str = "", team: str = "", shift: str 
                  page: int = 1) -> RosterPage:
     """The company's workers by employee number: search on number or name, filter by team,
     shift and active or not, a page at a time."""
-    company = Employee.company_id == actor.company_id
+    company_id = scope.own_company_id(actor)
+    company = Employee.company_id == company_id
     query = select(Employee).where(company)
     if search.strip():
         term = search.strip()
@@ -160,9 +163,9 @@ def list_workers(actor: StaffUser, search: str = "", team: str = "", shift: str 
     page = min(max(1, page), pages)
     workers = list(db.session.scalars(query.order_by(Employee.employee_no).offset((page - 1) * PAGE_SIZE)
                                       .limit(PAGE_SIZE)))
-    shifts = sorted(set(shift_names(actor.company_id)) | set(db.session.scalars(
+    shifts = sorted(set(shift_names(company_id)) | set(db.session.scalars(
         select(Employee.shift).where(company, Employee.shift != "").distinct())))
-    return RosterPage(workers, total, page, pages, team_names(actor.company_id), shifts)
+    return RosterPage(workers, total, page, pages, team_names(company_id), shifts)
 
 
 def team_names(company_id: int) -> list[str]:
@@ -174,23 +177,24 @@ def team_names(company_id: int) -> list[str]:
 def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
     """One of the actor's company's workers; another company's is not found."""
     return db.session.scalar(select(Employee).where(Employee.id == employee_id,
-                                                    Employee.company_id == actor.company_id))
+                                                    Employee.company_id == scope.own_company_id(actor)))
 
 
 def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> Employee:
     """Add a worker (employee None) or edit one, with the same rules as a file's row, and an
     employee number no other worker of the company has. Anything wrong is raised as Invalid
     "roster.row.<reason>" on its field (several at once as Problems); nothing is changed then."""
-    clean, problems = roster.check_fields(fields, shift_names(actor.company_id))
+    company_id = scope.own_company_id(actor)
+    clean, problems = roster.check_fields(fields, shift_names(company_id))
     number = clean.get("employee_no")
     if number and db.session.scalar(select(Employee.id).where(
-            Employee.company_id == actor.company_id, Employee.employee_no == number,
+            Employee.company_id == company_id, Employee.employee_no == number,
             Employee.id != (employee.id if employee else -1))):
         problems.append(roster.problem(0, roster.HEADERS["employee_no"], "taken", number, field="employee_no"))
     refuse([Invalid(f"roster.row.{p['reason']}", field=p["field"], value=p["value"], detail=p["detail"])
             for p in problems])
     if employee is None:
-        employee = Employee(company_id=actor.company_id, active=True)
+        employee = Employee(company_id=company_id, active=True)
         db.session.add(employee)
     for name, value in clean.items():
         setattr(employee, name, date.fromisoformat(value) if name == "active_from" and value else value)

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp import downloads
+from quizapp import downloads, scope
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.roster import rules, service
@@ -109,7 +109,7 @@ def roster_cancel(import_id: int):
 def roster_template(fmt: str):
     if fmt not in TEMPLATE_TYPES:
         abort(404)
-    shifts = service.shift_names(current_user.company_id)
+    shifts = service.shift_names(scope.own_company_id(current_user))
     data = (rules.template_csv if fmt == "csv" else rules.template_xlsx)(shifts[0] if shifts else None)
     return downloads.send(data, TEMPLATE_TYPES[fmt], f"roster-template.{fmt}", private=False)
 
@@ -125,9 +125,9 @@ def _save(form: WorkerForm, employee):
 
 
 def _worker_page(form: WorkerForm, employee):
+    company_id = scope.own_company_id(current_user)
     return render_template("roster/worker.html", form=form, employee=employee, action_form=ActionForm(),
-                           shifts=service.shift_names(current_user.company_id),
-                           teams=service.team_names(current_user.company_id))
+                           shifts=service.shift_names(company_id), teams=service.team_names(company_id))
 
 
 @routes.route("/roster/new", methods=["GET", "POST"])

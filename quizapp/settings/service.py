@@ -14,7 +14,7 @@ from datetime import date, time
 
 from sqlalchemy import case, func, select, update
 
-from quizapp.board.service import company_of
+from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Shift, StaffUser
 from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
@@ -38,7 +38,7 @@ class SettingsChange:
 
 
 def settings_of(user: StaffUser) -> tuple[Company, list[Shift]]:
-    company = company_of(user)
+    company = scope.own_company(user)
     shifts = list(db.session.scalars(
         select(Shift).where(Shift.company_id == company.id).order_by(Shift.starts_at, Shift.name)))
     return company, shifts
@@ -49,8 +49,7 @@ def _active_on_shift(company_id: int, names: set[str], today: date) -> dict[str,
         return {}
     return dict(db.session.execute(
         select(Employee.shift, func.count(Employee.id)).where(
-            Employee.company_id == company_id, Employee.active.is_(True), Employee.shift.in_(names),
-            (Employee.active_until.is_(None)) | (Employee.active_until >= today))
+            Employee.company_id == company_id, Employee.shift.in_(names), *scope.on_roster_from(today))
         .group_by(Employee.shift)).all())
 
 

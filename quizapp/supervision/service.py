@@ -16,13 +16,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.supervision import rules
 from quizapp.supervision.rules import Day, Flag, Rules
-from quizapp.town.service import companies_visible_to
 
 SETTING_KEY = "supervision_rules"
 
@@ -107,19 +107,20 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
 
 # --- cases --------------------------------------------------------------------------------------
 
-def _visible_company_ids(actor: StaffUser):
-    return companies_visible_to(actor).with_only_columns(Company.id).order_by(None)
+def visible_companies(actor: StaffUser) -> list[Company]:
+    """The companies an officer may put on the list by hand: those of their grids (the admin: all)."""
+    return list(db.session.scalars(scope.visible_companies(actor)))
 
 
 def find_case(actor: StaffUser, case_id: int) -> SupervisionCase | None:
     """A case of a company the actor may see, or None (outside their grids it does not exist)."""
     return db.session.scalar(select(SupervisionCase).where(
-        SupervisionCase.id == case_id, SupervisionCase.company_id.in_(_visible_company_ids(actor))))
+        SupervisionCase.id == case_id, SupervisionCase.company_id.in_(scope.visible_company_ids(actor))))
 
 
 def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> SupervisionCase:
     """An officer puts a company of their grids on the list by hand, with a reason."""
-    company = db.session.scalar(companies_visible_to(actor).where(Company.id == company_id))
+    company = db.session.scalar(scope.visible_companies(actor).where(Company.id == company_id))
     if company is None:
         raise Forbidden("supervision.not_your_company")
     if db.session.scalar(select(SupervisionCase.id).where(
@@ -215,7 +216,7 @@ def _views(cases: list[SupervisionCase], today: date) -> list[CaseView]:
 
 def list_cases(actor: StaffUser, status: str, today: date) -> list[CaseView]:
     """Open cases (newest first) or closed ones (most recently closed first) of the actor's grids."""
-    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(_visible_company_ids(actor)),
+    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.visible_company_ids(actor)),
                                           SupervisionCase.status == status)
     order = (SupervisionCase.closed_on.desc(),) if status == "closed" else ()
     return _views(list(db.session.scalars(query.order_by(*order, SupervisionCase.opened_on.desc(),
@@ -231,7 +232,7 @@ def case_view(case: SupervisionCase, today: date) -> CaseView:
 def export_ledger(actor: StaffUser, status: str, fmt: str, today: date) -> list[CaseView]:
     """Every case of the actor's grids (open, closed or both) with its follow-ups, oldest first,
     for the ledger's file (supervision.sheets.ledger); the export is written to the audit log."""
-    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(_visible_company_ids(actor)))
+    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.visible_company_ids(actor)))
     if status in ("open", "closed"):
         query = query.where(SupervisionCase.status == status)
     views = _views(list(db.session.scalars(query.order_by(SupervisionCase.opened_on, SupervisionCase.id))), today)

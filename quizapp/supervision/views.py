@@ -13,7 +13,6 @@ from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
-from quizapp.incidents import service as scope
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
 from quizapp.supervision import service, sheets
@@ -36,7 +35,7 @@ def _list_page(status: str = "open", add_form: ManualCaseForm | None = None, rul
         rules_form = RulesForm(formdata=None)
         rules_form.fill(rules)
     add_form = add_form or ManualCaseForm(formdata=None)
-    add_form.company.choices = [(c.id, c.name) for c in scope.visible_companies(current_user)]
+    add_form.company.choices = [(c.id, c.name) for c in service.visible_companies(current_user)]
     return render_template("supervision/index.html", status=status, rules=rules, rules_form=rules_form,
                            add_form=add_form, check_form=CheckForm(), is_admin=_is_admin(),
                            cases=service.list_cases(current_user, status, local_today()),
@@ -79,7 +78,7 @@ def supervision_rules():
 @routes.post("/supervision/cases")
 def supervision_add():
     form = ManualCaseForm()
-    form.company.choices = [(c.id, c.name) for c in scope.visible_companies(current_user)]
+    form.company.choices = [(c.id, c.name) for c in service.visible_companies(current_user)]
     if not form.validate_on_submit():
         return _list_page(add_form=form)
     try:

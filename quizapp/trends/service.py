@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, StaffUser, Topic
 from quizapp.quiz.rules import grading
@@ -48,11 +49,6 @@ def in_period(first: date, last: date):
     return (Attempt.local_date >= first, Attempt.local_date <= last)
 
 
-def staff_company(actor: StaffUser) -> Company:
-    """The company a staff member works for: never taken from a URL or a form."""
-    return db.session.get(Company, actor.company_id)
-
-
 def company_series(company: Company, days: list[date], today: date) -> tuple[DayPoint, ...]:
     """The company's days from the CompanyDay rollup (missing days: see trends.rules.company_days)."""
     rows = db.session.scalars(select(CompanyDay).where(
@@ -60,13 +56,6 @@ def company_series(company: Company, days: list[date], today: date) -> tuple[Day
     rollup = [RollupDay(r.day, r.workday, r.headcount, r.completed, r.score_sum, r.question_sum) for r in rows]
     current = db.session.scalar(select(active_headcount_query(company.id, today))) or 0
     return company_days(days, rollup, current, company.workdays)
-
-
-def _active_on(day_column):
-    """Employee is on the roster and active on the given date (a column or a value)."""
-    return (Employee.active.is_(True),
-            or_(Employee.active_from.is_(None), Employee.active_from <= day_column),
-            or_(Employee.active_until.is_(None), Employee.active_until >= day_column))
 
 
 def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = GROUPS) -> dict[str, list[Series]]:
@@ -88,7 +77,7 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
                func.sum(Attempt.total))
         .join(Employee, Employee.id == Attempt.employee_id)
         .where(Attempt.company_id == company.id, Employee.company_id == company.id, *official_finished(),
-               *in_period(days[0], days[-1]), *_active_on(Attempt.local_date))
+               *in_period(days[0], days[-1]), *scope.active_on(Attempt.local_date))
         .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
     result = {}
     for name in by:
@@ -160,7 +149,7 @@ class Trends:
 def company_trends(actor: StaffUser, today: date, days: int) -> Trends:
     """Participation and average score per day for the actor's company, by team and by shift, over
     the `days` ending today, with the weakest topics and the one to talk about tomorrow."""
-    company = staff_company(actor)
+    company = scope.own_company(actor)
     dates = period(today, days)
     topics = weakest_topics(company, dates[0], dates[-1])
     groups = group_breakdowns(company, dates)
@@ -206,7 +195,7 @@ class WorkerHistory:
 def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
     """A worker of the actor's company, or None (another company's worker does not exist here)."""
     return db.session.scalar(select(Employee).where(
-        Employee.id == employee_id, Employee.company_id == actor.company_id))
+        Employee.id == employee_id, Employee.company_id == scope.own_company_id(actor)))
 
 
 def worker_history(actor: StaffUser, employee_id: int, today: date, days: int = HISTORY_DAYS) -> WorkerHistory | None:

@@ -1,0 +1,114 @@
+"""Every tenant filter, in one place: which company a staff member works for, which grids and
+companies an account may see, which incidents, and which workers count on a day.
+
+Used by every feature's service (and the cron commands') that reads one company's or several
+companies' data; access.py beside it decides who may open a page at all, this module what they
+see once there. Company staff see their own company, never one named by a URL or a form; grid
+officers the active companies of their grids; the town admin (and an API token, which reads as
+the town) every company. A worker counts on a day when they are on the roster and that day lies
+within their start and leaving dates (docs/metrics.md: active headcount).
+
+Everything here takes the acting account as an argument and returns a value, SQL conditions or a
+select(): callers execute them. No Flask, no session: a test checks (tests/app/test_scope.py),
+and another that no feature writes one of these filters itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, or_, select, true
+
+from quizapp.models import Company, Employee, Grid, Incident, StaffUser, officer_grids
+
+COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = "company_staff", "grid_officer", "town_admin"
+
+
+# --- the staff member's company ------------------------------------------------------------------
+
+def own_company_id(actor: StaffUser) -> int:
+    """The company a staff member works for: the only one the console ever shows them."""
+    if actor.role != COMPANY_STAFF or actor.company_id is None:
+        raise LookupError(f"account {actor.id} is not a company's staff")
+    return actor.company_id
+
+
+def own_company(actor: StaffUser) -> Company:
+    """The staff member's company (loaded with the account by the user loader)."""
+    own_company_id(actor)
+    return actor.company
+
+
+# --- what an officer or the town admin sees -------------------------------------------------------
+
+def sees_whole_town(actor: StaffUser) -> bool:
+    """The town admin (and an API token) sees every grid and company, and the town as a whole."""
+    return actor.role == TOWN_ADMIN
+
+
+def _officer_grid_ids(actor: StaffUser) -> Select:
+    return select(officer_grids.c.grid_id).where(officer_grids.c.staff_user_id == actor.id)
+
+
+def visible_grids(actor: StaffUser, include_inactive: bool = False) -> Select:
+    """A select() of the grids the account may see, by code: an officer's own, every grid for the
+    town admin, none for company staff. Deactivated grids (no active company left) only with
+    `include_inactive`: incidents are history and stay readable in the grid they were recorded in."""
+    query = select(Grid).order_by(Grid.code)
+    if not include_inactive:
+        query = query.where(Grid.active.is_(True))
+    if sees_whole_town(actor):
+        return query
+    if actor.role == GRID_OFFICER:
+        return query.where(Grid.id.in_(_officer_grid_ids(actor)))
+    return query.where(false())
+
+
+def visible_companies(actor: StaffUser) -> Select:
+    """A select() of the active companies the account may see, by name: company staff their own,
+    an officer those of their grids, the town admin all."""
+    query = select(Company).where(Company.active.is_(True)).order_by(Company.name)
+    if sees_whole_town(actor):
+        return query
+    if actor.role == GRID_OFFICER:
+        return query.where(Company.grid_id.in_(_officer_grid_ids(actor)))
+    if actor.role == COMPANY_STAFF:
+        return query.where(Company.id == actor.company_id)
+    return query.where(false())
+
+
+def visible_company_ids(actor: StaffUser) -> Select:
+    """The visible companies' ids as a subquery for IN (the town admin's can be thousands: no
+    list of parameters)."""
+    return visible_companies(actor).with_only_columns(Company.id).order_by(None)
+
+
+def visible_incidents(actor: StaffUser):
+    """The condition on Incident for the records the account may see: those of a visible company,
+    or recorded in one of the officer's grids (a company that moved to another grid leaves its
+    records with the grid they happened in: docs/admin.md); the town admin all of them."""
+    if sees_whole_town(actor):
+        return true()
+    grid_ids = visible_grids(actor, include_inactive=True).with_only_columns(Grid.id).order_by(None)
+    return or_(Incident.company_id.in_(visible_company_ids(actor)), Incident.grid_id.in_(grid_ids))
+
+
+# --- which workers count on a day ----------------------------------------------------------------
+
+def active_on(day) -> tuple:
+    """Conditions for a worker on the roster and active on `day`: started on or before it, not left
+    before it. `day` is a date, a column (Attempt.local_date) or a bind parameter."""
+    return (
+        Employee.active.is_(True),
+        or_(Employee.active_from.is_(None), Employee.active_from <= day),
+        or_(Employee.active_until.is_(None), Employee.active_until >= day),
+    )
+
+
+def on_roster_from(day) -> tuple:
+    """Conditions for a worker on the roster on `day` or starting later (who a change from `day`
+    on, such as removing a shift, still concerns)."""
+    return (Employee.active.is_(True), or_(Employee.active_until.is_(None), Employee.active_until >= day))
+
+
+def left_before(day) -> tuple:
+    """Conditions for a worker who left the roster before `day`."""
+    return (Employee.active.is_(False), Employee.active_until.is_not(None), Employee.active_until < day)

@@ -1,0 +1,204 @@
+"""quizapp/scope.py: every tenant filter in one place. What each account sees (the staff member's
+company, an officer's grids and companies, the town admin's whole town, incidents), which workers
+count on a day, and a check over the source that no feature writes one of these filters itself."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from quizapp import scope
+from quizapp.extensions import db
+from quizapp.models import Company, Employee, Grid, Incident, StaffUser
+from tests.factories import make_company, make_employee, make_grid
+
+TODAY = date(2026, 11, 24)
+PACKAGE = Path(scope.__file__).parent
+
+
+def staff(username: str) -> StaffUser:
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def names(query) -> list[str]:
+    return [row.name for row in db.session.scalars(query)]
+
+
+# --- what each account sees -----------------------------------------------------------------------
+
+@pytest.mark.usefixtures("ctx")
+def test_each_role_sees_its_companies_and_grids(town):
+    make_company(db.session.scalar(select(Grid).where(Grid.code == "g1")), "gone", "停业厂").active = False
+    make_grid("g9", "旧网格").active = False
+    assert names(scope.visible_companies(staff("staff-a"))) == ["甲厂"]
+    assert names(scope.visible_companies(staff("officer-1"))) == ["甲厂"]  # g1 only; inactive companies never
+    assert set(names(scope.visible_companies(staff("admin")))) == {"甲厂", "乙厂"}
+    assert names(scope.visible_grids(staff("staff-a"))) == []
+    assert names(scope.visible_grids(staff("officer-1"))) == ["网格一"]
+    assert names(scope.visible_grids(staff("admin"))) == ["网格一", "网格二"]
+    assert names(scope.visible_grids(staff("admin"), include_inactive=True)) == ["网格一", "网格二", "旧网格"]
+    ids = set(db.session.scalars(scope.visible_company_ids(staff("officer-1"))))
+    assert ids == {town.company_a}
+
+
+@pytest.mark.usefixtures("ctx")
+def test_the_staff_member_s_company_is_their_own_and_no_one_else_has_one(town):
+    assert scope.own_company_id(staff("staff-b")) == town.company_b
+    assert scope.own_company(staff("staff-a")).id == town.company_a
+    for username in ("officer-1", "admin"):
+        with pytest.raises(LookupError):
+            scope.own_company_id(staff(username))
+
+
+@pytest.mark.usefixtures("ctx")
+def test_incidents_follow_the_grid_they_were_recorded_in(town):
+    a = db.session.get(Company, town.company_a)
+    g1, g2 = a.grid_id, db.session.get(Company, town.company_b).grid_id
+    for grid_id, company_id, kind in ((g1, a.id, "of_a"), (g1, None, "grid1"), (g2, None, "grid2")):
+        db.session.add(Incident(grid_id=grid_id, company_id=company_id, month=TODAY.replace(day=1),
+                                fraud_type=kind, cases=1, loss_yuan=0))
+    db.session.flush()
+    a.grid_id = g2  # company A moves to the other grid: its past record stays with grid 1
+
+    def seen(username):
+        return set(db.session.scalars(select(Incident.fraud_type).where(scope.visible_incidents(staff(username)))))
+
+    assert seen("officer-1") == {"of_a", "grid1"}
+    assert seen("admin") == {"of_a", "grid1", "grid2"}
+    assert seen("staff-a") == {"of_a"}
+
+
+@pytest.mark.usefixtures("ctx")
+def test_active_on_a_day_counts_from_the_start_date_through_the_leaving_date(town):
+    a = db.session.get(Company, town.company_a)
+    make_employee(a, "A010", "明天来").active_from = TODAY + timedelta(days=1)
+    left_today = make_employee(a, "A011", "今天走")
+    left_today.active_until = TODAY
+    left_before = make_employee(a, "A012", "昨天走")
+    left_before.active, left_before.active_until = False, TODAY - timedelta(days=1)
+    make_employee(a, "A013", "今天来").active_from = TODAY
+    db.session.flush()
+
+    def count(*where):
+        return set(db.session.scalars(select(Employee.name).where(Employee.company_id == a.id, *where)))
+
+    base = {"王小明", "张新来"}
+    assert count(*scope.active_on(TODAY)) == base | {"今天走", "今天来"}
+    assert count(*scope.active_on(TODAY + timedelta(days=1))) == base | {"明天来", "今天来"}
+    assert count(*scope.on_roster_from(TODAY)) == base | {"今天走", "今天来", "明天来"}
+    assert count(*scope.left_before(TODAY)) == {"昨天走"}
+    assert count(*scope.left_before(TODAY - timedelta(days=1))) == set()
+
+
+# --- no feature writes a tenant filter of its own -------------------------------------------------
+
+ACTOR_NAMES = {"actor", "user", "current_user"}  # how services and views name the signed-in account
+ROSTER_DATES = {"active_from", "active_until"}
+
+# (module, function) -> why it may: each is the town admin's managing of accounts and grids, or a
+# permission (who may act), not a filter on what an account sees. Each entry must still be needed.
+ALLOWED = {
+    ("officer_grids", "accounts/service.py", "_filtered"): "the admin's account list, filtered by a grid's officers",
+    ("officer_grids", "organisation/service.py", "grid_rows"): "the admin's grid list counts each grid's officers",
+    ("account.company_id", "signin/views.py", "company"): "current_user is a worker here, not a staff account",
+    ("account.role", "supervision/service.py", "save_rules"): "a permission: only the town admin sets the rules",
+    ("account.role", "supervision/views.py", "_is_admin"): "a permission: only the town admin sets the rules",
+}
+
+
+def hand_written_filters(source: str) -> list[tuple[str, str, int]]:
+    """(kind, enclosing function, line) for each tenant filter the source writes itself:
+    - `officer_grids`: which grids an officer has;
+    - reading the signed-in account's company_id or grids, or comparing its role;
+    - comparing Employee.active_from / active_until (whether a worker counts on a day)."""
+    found = []
+
+    class Visitor(ast.NodeVisitor):
+        function = "<module>"
+
+        def visit_FunctionDef(self, node):
+            outer, self.function = self.function, node.name
+            self.generic_visit(node)
+            self.function = outer
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_Name(self, node):
+            if node.id == "officer_grids":
+                found.append(("officer_grids", self.function, node.lineno))
+
+        def visit_Attribute(self, node):
+            account = isinstance(node.value, ast.Name) and node.value.id in ACTOR_NAMES
+            if account and node.attr in ("company_id", "grids"):
+                found.append((f"account.{node.attr}", self.function, node.lineno))
+            self.generic_visit(node)
+
+        def visit_Compare(self, node):
+            for side in (node.left, *node.comparators):
+                if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name):
+                    if side.value.id in ACTOR_NAMES and side.attr == "role":
+                        found.append(("account.role", self.function, node.lineno))
+                    if side.value.id == "Employee" and side.attr in ROSTER_DATES:
+                        found.append(("roster dates", self.function, node.lineno))
+            self.generic_visit(node)
+
+        def visit_Call(self, node):
+            # Employee.active_until.is_(None) and the like
+            target = node.func
+            if (isinstance(target, ast.Attribute) and target.attr in ("is_", "is_not", "isnot", "between")
+                    and isinstance(target.value, ast.Attribute) and target.value.attr in ROSTER_DATES
+                    and isinstance(target.value.value, ast.Name) and target.value.value.id == "Employee"):
+                found.append(("roster dates", self.function, node.lineno))
+            self.generic_visit(node)
+
+    Visitor().visit(ast.parse(source))
+    return found
+
+
+def feature_modules() -> list[Path]:
+    """Every module of the package but the scope itself, the guards, the models and migrations."""
+    skip = {PACKAGE / "scope.py", PACKAGE / "access.py"}
+    return sorted(p for p in PACKAGE.rglob("*.py")
+                  if p not in skip and p.relative_to(PACKAGE).parts[0] not in ("models", "migrations"))
+
+
+def test_the_check_finds_filters_written_by_hand():
+    source = '''
+def mine(actor, day):
+    query = select(Company).where(Company.id == actor.company_id)
+    grids = select(officer_grids.c.grid_id)
+    if actor.role == "town_admin":
+        pass
+    return or_(Employee.active_until.is_(None), Employee.active_from <= day), user.grids
+'''
+    assert sorted(kind for kind, function, _line in hand_written_filters(source)) == [
+        "account.company_id", "account.grids", "account.role", "officer_grids", "roster dates", "roster dates"]
+    assert {function for _kind, function, _line in hand_written_filters(source)} == {"mine"}
+    # Selecting the dates, or another object's company, is no filter on what the account sees.
+    assert hand_written_filters("select(Employee.active_from)\nworker.company_id == 3\n") == []
+
+
+def test_no_feature_writes_a_tenant_filter_of_its_own():
+    modules = feature_modules()
+    assert len(modules) > 50 and PACKAGE / "board" / "service.py" in modules
+    used, offending = set(), []
+    for path in modules:
+        where = path.relative_to(PACKAGE).as_posix()
+        for kind, function, line in hand_written_filters(path.read_text(encoding="utf-8")):
+            if (kind, where, function) in ALLOWED:
+                used.add((kind, where, function))
+            else:
+                offending.append(f"quizapp/{where}:{line} ({function}): {kind}: call quizapp/scope.py instead")
+    assert offending == []
+    assert used == set(ALLOWED), f"no longer needed: {set(ALLOWED) - used}"
+
+
+def test_the_scope_module_uses_sqlalchemy_and_the_models_only():
+    tree = ast.parse((PACKAGE / "scope.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert imported == {"__future__", "sqlalchemy", "quizapp.models"}
