@@ -31,25 +31,27 @@ class CompanyToday:
         return metrics.share(self.done, self.headcount) if self.workday else None
 
 
+def todays_attempts(company_ids: list[int], today: date):
+    """Per company, today's official attempts finished and still open: one GROUP BY. It filters on
+    local_date and kind (an official attempt's official_date is its local_date) so that the
+    (company_id, local_date) index reads today's rows only, never a company's whole history."""
+    return (select(Attempt.company_id, func.count().filter(Attempt.finished_at.is_not(None)),
+                   func.count().filter(Attempt.finished_at.is_(None)))
+            .where(Attempt.company_id.in_(company_ids), Attempt.local_date == today, Attempt.kind == "official")
+            .group_by(Attempt.company_id))
+
+
 def today_by_company(user: StaffUser, today: date) -> list[CompanyToday]:
     """Done, in progress and headcount today for every company the account may see."""
     companies = list(db.session.scalars(scope.visible_companies(user)))
     ids = [c.id for c in companies]
     if not ids:
         return []
-    counts = dict(db.session.execute(
-        select(Attempt.company_id, func.count()).where(
-            Attempt.company_id.in_(ids), Attempt.official_date == today, Attempt.finished_at.is_not(None))
-        .group_by(Attempt.company_id)).all())
-    started = dict(db.session.execute(
-        select(Attempt.company_id, func.count()).where(
-            Attempt.company_id.in_(ids), Attempt.official_date == today, Attempt.finished_at.is_(None))
-        .group_by(Attempt.company_id)).all())
+    attempts = {cid: (int(done), int(started))
+                for cid, done, started in db.session.execute(todays_attempts(ids, today))}
     heads = dict(db.session.execute(
         select(Employee.company_id, func.count(Employee.id)).where(
             Employee.company_id.in_(ids), *scope.active_on(today)).group_by(Employee.company_id)).all())
     grids = {g.id: g for g in db.session.scalars(select(Grid).where(Grid.id.in_({c.grid_id for c in companies})))}
-    return [CompanyToday(company=c, grid=grids[c.grid_id], workday=is_workday(today, c.workdays),
-                         headcount=heads.get(c.id, 0), done=counts.get(c.id, 0), in_progress=started.get(c.id, 0))
-            for c in companies]
-
+    return [CompanyToday(c, grids[c.grid_id], is_workday(today, c.workdays), heads.get(c.id, 0),
+                         *attempts.get(c.id, (0, 0))) for c in companies]
