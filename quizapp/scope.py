@@ -18,6 +18,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, or_, select, true
 
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, officer_grids
+from quizapp.rules.errors import NotFound
 
 COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = "company_staff", "grid_officer", "town_admin"
 
@@ -25,9 +26,10 @@ COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = "company_staff", "grid_officer", "town
 # --- the staff member's company ------------------------------------------------------------------
 
 def own_company_id(actor: StaffUser) -> int:
-    """The company a staff member works for: the only one the console ever shows them."""
+    """The company a staff member works for: the only one the console ever shows them. Any other
+    account has none (NotFound: the app answers 404)."""
     if actor.role != COMPANY_STAFF or actor.company_id is None:
-        raise LookupError(f"account {actor.id} is not a company's staff")
+        raise NotFound("scope.no_own_company", account=actor.id)
     return actor.company_id
 
 

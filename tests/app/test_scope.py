@@ -14,6 +14,7 @@ from sqlalchemy import select
 from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser
+from quizapp.rules.errors import NotFound
 from tests.factories import make_company, make_employee, make_grid
 
 TODAY = date(2026, 11, 24)
@@ -50,7 +51,7 @@ def test_the_staff_member_s_company_is_their_own_and_no_one_else_has_one(town):
     assert scope.own_company_id(staff("staff-b")) == town.company_b
     assert scope.own_company(staff("staff-a")).id == town.company_a
     for username in ("officer-1", "admin"):
-        with pytest.raises(LookupError):
+        with pytest.raises(NotFound):
             scope.own_company_id(staff(username))
 
 
@@ -197,8 +198,8 @@ def test_no_feature_writes_a_tenant_filter_of_its_own():
     assert used == set(ALLOWED), f"no longer needed: {set(ALLOWED) - used}"
 
 
-def test_the_scope_module_uses_sqlalchemy_and_the_models_only():
+def test_the_scope_module_uses_sqlalchemy_the_models_and_the_errors_only():
     tree = ast.parse((PACKAGE / "scope.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert imported == {"__future__", "sqlalchemy", "quizapp.models"}
+    assert imported == {"__future__", "sqlalchemy", "quizapp.models", "quizapp.rules.errors"}
