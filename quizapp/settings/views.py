@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp.board.service import company_of
+from quizapp import scope
 from quizapp.clock import local_today, town_zone, utcnow
 from quizapp.extensions import db
 from quizapp.reminders import service as reminders
@@ -51,7 +51,7 @@ def settings_webhook_test():
     if not test.validate_on_submit():
         form.webhook_url.errors = list(test.webhook_url.errors) or [_("The form had expired: send the test again.")]
         return render_template("settings/index.html", form=form, problems=[]), 400
-    company = company_of(current_user)
+    company = scope.own_company(current_user)
     delivery = reminders.send_test(company, test.webhook_url.data, utcnow(), town_zone(), town_test_message(company))
     db.session.commit()  # the delivery, for the town admin's list of messages sent
     return render_template("settings/index.html", form=form, problems=[], webhook_test=delivery,
