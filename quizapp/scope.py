@@ -18,10 +18,8 @@ from __future__ import annotations
 from sqlalchemy import Select, false, or_, select, true
 
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, officer_grids
+from quizapp.models.org import COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN
 from quizapp.rules.errors import NotFound
-
-COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = "company_staff", "grid_officer", "town_admin"
-
 
 # --- the staff member's company ------------------------------------------------------------------
 
@@ -36,7 +34,10 @@ def own_company_id(actor: StaffUser) -> int:
 def own_company(actor: StaffUser) -> Company:
     """The staff member's company (loaded with the account by the user loader)."""
     own_company_id(actor)
-    return actor.company
+    company = actor.company
+    if company is None:  # a company_id always names a company (a foreign key)
+        raise NotFound("scope.no_own_company", account=actor.id)
+    return company
 
 
 # --- what an officer or the town admin sees -------------------------------------------------------
