@@ -43,6 +43,9 @@ class AccountEditForm(FlaskForm):
                               filters=[_strip], validators=[
                                   Optional(), Length(max=500, message=_l("The address is at most 500 characters.")),
                                   robot_webhook])
+    # The ids offered by fill_choices: a value outside them is a forged form.
+    offered_companies: frozenset[str] = frozenset()
+    offered_grids: frozenset[str] = frozenset()
 
     def fill_choices(self, companies, grids) -> None:
         inactive = _l("inactive")
@@ -51,25 +54,25 @@ class AccountEditForm(FlaskForm):
             (str(c.id), c.name if c.active else f"{c.name} ({inactive})") for c in companies]
         self.grids.choices = [
             (str(g.id), f"{g.code} · {g.name}" if g.active else f"{g.code} · {g.name} ({inactive})") for g in grids]
+        self.offered_companies = frozenset(str(c.id) for c in companies)
+        self.offered_grids = frozenset(str(g.id) for g in grids)
 
     def validate_role(self, field) -> None:
         if field.data not in ROLE_LABELS:
             raise ValidationError(_l("Choose one of the roles in the list."))
 
     def validate_company(self, field) -> None:
-        offered = {value for value, _label in self.company.choices if value}
         if self.role.data == "company_staff":
             if not field.data:
                 raise ValidationError(_l("Choose the company this account works for."))
-            if field.data not in offered:
+            if field.data not in self.offered_companies:
                 raise ValidationError(_l("Choose one of the active companies in the list."))
 
     def validate_grids(self, field) -> None:
-        offered = {value for value, _label in self.grids.choices}
         if self.role.data == "grid_officer":
             if not field.data:
                 raise ValidationError(_l("Choose at least one grid for a grid officer."))
-            if not set(field.data) <= offered:
+            if not set(field.data) <= self.offered_grids:
                 raise ValidationError(_l("Choose grids from the list of active grids."))
 
     def validate_email(self, field) -> None:
@@ -80,7 +83,7 @@ class AccountEditForm(FlaskForm):
         return int(self.company.data) if self.role.data == "company_staff" and self.company.data else None
 
     def grid_ids(self) -> list[int]:
-        return [int(g) for g in self.grids.data] if self.role.data == "grid_officer" else []
+        return [int(g) for g in self.grids.data or []] if self.role.data == "grid_officer" else []
 
 
 class AccountCreateForm(AccountEditForm):

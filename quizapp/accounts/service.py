@@ -209,8 +209,10 @@ def create_account(actor: StaffUser, username: str, data: AccountInput,
     account = StaffUser(username=username, display_name=data.display_name.strip(), role=data.role,
                         company_id=company_id, grids=grids, email=data.email or None,
                         webhook_url=data.webhook_url or None, active=True)
-    generated = generate_password() if password is None else None
-    account.set_password(password if password is not None else generated)
+    generated = None
+    if password is None:
+        password = generated = generate_password()
+    account.set_password(password)
     db.session.add(account)
     db.session.flush()
     db.session.refresh(account, ["company"])

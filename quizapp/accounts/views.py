@@ -1,8 +1,9 @@
 """Admin: staff and officer accounts, for the town admin only (the admin blueprint's guard): the
 list with filters, create, edit, reset a password (shown once), unlock, deactivate and reactivate.
 
-Its routes are attached to the admin blueprint in quizapp/audiences.py; the rules live in accounts.service. A deactivated
-account's open session ends at its next request (signin.service.load_account).
+Its routes are attached to the admin blueprint in quizapp/audiences.py; the rules live in
+accounts.service. A deactivated account's open session ends at its next request
+(signin.service.load_account).
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -17,6 +18,7 @@ from quizapp.extensions import db
 from quizapp.models import StaffUser
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.validators import filled
 from quizapp.wording import attach_to_form, say
 
 
@@ -42,7 +44,7 @@ def accounts():
 
 
 def _input(form: AccountEditForm) -> service.AccountInput:
-    return service.AccountInput(display_name=form.display_name.data, role=form.role.data,
+    return service.AccountInput(display_name=filled(form.display_name.data), role=form.role.data,
                                 company_id=form.company_id(), grid_ids=form.grid_ids(),
                                 email=form.email.data or None, webhook_url=form.webhook_url.data or None)
 
@@ -58,7 +60,7 @@ def account_new():
     form.fill_choices(service.company_choices(), service.grid_choices())
     if form.validate_on_submit():
         try:
-            account, generated = service.create_account(current_user, form.username.data, _input(form),
+            account, generated = service.create_account(current_user, filled(form.username.data), _input(form),
                                                         form.password.data or None)
         except ServiceError as error:
             attach_to_form(form, error, MESSAGES)
@@ -128,17 +130,26 @@ def _done(account, message: str):
 
 @routes.post("/accounts/<int:account_id>/unlock")
 def account_unlock(account_id: int):
-    return _action(account_id, lambda account: service.unlock(current_user, account) or _done(
-        account, _("Unlocked: %(name)s can sign in again now.", name=account.username)))
+    def unlock(account: StaffUser):
+        service.unlock(current_user, account)
+        return _done(account, _("Unlocked: %(name)s can sign in again now.", name=account.username))
+
+    return _action(account_id, unlock)
 
 
 @routes.post("/accounts/<int:account_id>/deactivate")
 def account_deactivate(account_id: int):
-    return _action(account_id, lambda account: service.set_active(current_user, account, False) or _done(
-        account, _("Deactivated: %(name)s can no longer sign in.", name=account.username)))
+    def deactivate(account: StaffUser):
+        service.set_active(current_user, account, False)
+        return _done(account, _("Deactivated: %(name)s can no longer sign in.", name=account.username))
+
+    return _action(account_id, deactivate)
 
 
 @routes.post("/accounts/<int:account_id>/reactivate")
 def account_reactivate(account_id: int):
-    return _action(account_id, lambda account: service.set_active(current_user, account, True) or _done(
-        account, _("Reactivated: %(name)s can sign in again.", name=account.username)))
+    def reactivate(account: StaffUser):
+        service.set_active(current_user, account, True)
+        return _done(account, _("Reactivated: %(name)s can sign in again.", name=account.username))
+
+    return _action(account_id, reactivate)

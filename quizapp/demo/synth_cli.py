@@ -20,7 +20,8 @@ from quizapp.extensions import db
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same town.")
 @click.option("--attempt-days", default=0, show_default=True, type=click.IntRange(0, 90),
               help="Also write the last N days' finished official attempts (for coverage).")
-@click.option("--password", default="synth-2026", show_default=True, help="For the synth-admin and synth-officer-N accounts.")
+@click.option("--password", default="synth-2026", show_default=True,
+              help="For the synth-admin and synth-officer-N accounts.")
 @click.option("--force", is_flag=True, help="Add to a database that already has companies.")
 @with_appcontext
 def synth(companies: int, workers: int, days: int, grids: int, seed: int, attempt_days: int, password: str,
@@ -35,9 +36,10 @@ def synth(companies: int, workers: int, days: int, grids: int, seed: int, attemp
         report = synthesize(local_today(), companies=companies, workers=workers, days=days, grids=grids, seed=seed,
                             attempt_days=min(attempt_days, days), password=password, force=force,
                             progress=lambda text: click.echo(text, err=True))
-    except TownNotEmpty:
+    except TownNotEmpty as refused:
         db.session.rollback()
-        raise click.ClickException("this database already has companies; use --force to add a synthetic town anyway")
+        raise click.ClickException(
+            "this database already has companies; use --force to add a synthetic town anyway") from refused
     db.session.commit()
     click.echo(f"synthesised {report.companies} companies in {report.grids} grids, {report.workers} workers, "
                f"{report.days} days: {report.rollup_rows} rollup rows, {report.attempts} attempts, "

@@ -19,6 +19,7 @@ from quizapp.incidents.rules import month_start, parse_month, template_csv
 from quizapp.incidents.wording import MESSAGES, reason_text
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.validators import filled
 from quizapp.web import content_lang
 from quizapp.wording import say
 
@@ -64,8 +65,8 @@ def _save(form: IncidentForm, incident=None):
     """Store the form's record; on a rule the form cannot check, show it on the form."""
     data = service.IncidentInput(
         company_id=int(form.company.data) if form.company.data else None,
-        grid_id=int(form.grid.data) if (form.grid.data or "").isdigit() else None, month=form.month.data,
-        fraud_type=form.fraud_type.data, cases=form.cases.data, loss_yuan=form.loss_yuan.data,
+        grid_id=int(form.grid.data) if (form.grid.data or "").isdigit() else None, month=filled(form.month.data),
+        fraud_type=form.fraud_type.data, cases=filled(form.cases.data), loss_yuan=filled(form.loss_yuan.data),
         note=(form.note.data or "").strip())
     try:
         saved = service.save_incident(current_user, local_today(), data, incident)
@@ -118,7 +119,8 @@ def incident_import_confirm():
     form = IncidentConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("reports.incident_import"))
-    result = service.apply_import(current_user, local_today(), form.token.data, current_app.config["SECRET_KEY"])
+    secret = current_app.config["SECRET_KEY"]
+    result = service.apply_import(current_user, local_today(), filled(form.token.data), secret)
     if result.problems:
         flash(_("Nothing was imported: %(problems)s", problems=" ".join(
             reason_text(p) for p in result.problems[:5])), "error")

@@ -11,12 +11,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, not in its stubs
 from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.organisation import rules
 from quizapp.organisation.service import CompanyInput
+from quizapp.validators import filled
 
 WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
     (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")), start=1)]
@@ -120,7 +121,7 @@ class CompanyForm(FlaskForm):
                                      code=self.current_code))
 
     def company_input(self) -> CompanyInput:
-        return CompanyInput(name=self.name.data, grid_id=self.grid_id.data, code=self.stored_code())
+        return CompanyInput(name=filled(self.name.data), grid_id=self.grid_id.data, code=self.stored_code())
 
 
 class NewCompanyForm(CompanyForm):
@@ -139,9 +140,9 @@ class NewCompanyForm(CompanyForm):
             raise ValidationError(_l("Tick at least one workday."))
 
     def company_input(self) -> CompanyInput:
-        return CompanyInput(name=self.name.data, grid_id=self.grid_id.data, code=self.stored_code(),
-                            workdays=rules.normalise_workdays(self.workdays.data),
-                            questions_per_quiz=self.questions_per_quiz.data)
+        return CompanyInput(name=filled(self.name.data), grid_id=self.grid_id.data, code=self.stored_code(),
+                            workdays=rules.normalise_workdays(self.workdays.data or []),
+                            questions_per_quiz=filled(self.questions_per_quiz.data))
 
 
 class ActiveForm(FlaskForm):

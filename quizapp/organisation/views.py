@@ -17,6 +17,7 @@ from quizapp.organisation.wording import MESSAGES, deactivation_close_reason
 from quizapp.posters import qr
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.validators import filled
 from quizapp.wording import attach_to_form, in_town_language, say
 
 
@@ -37,7 +38,7 @@ def grids():
     form = GridForm()
     if form.validate_on_submit():
         try:
-            grid = organisation.create_grid(current_user, form.code.data, form.name.data)
+            grid = organisation.create_grid(current_user, filled(form.code.data), filled(form.name.data))
         except ServiceError as refused:
             _refused(form, refused)
         else:
@@ -53,7 +54,7 @@ def grid_edit(grid_id: int):
     form = GridForm() if request.method == "POST" else GridForm(data={"code": grid.code, "name": grid.name})
     if form.validate_on_submit():
         try:
-            changed = organisation.update_grid(current_user, grid, form.code.data, form.name.data)
+            changed = organisation.update_grid(current_user, grid, filled(form.code.data), filled(form.name.data))
         except ServiceError as refused:
             _refused(form, refused)
         else:
@@ -112,9 +113,10 @@ def company_new():
 @routes.route("/companies/<int:company_id>", methods=["GET", "POST"])
 def company_edit(company_id: int):
     company = organisation.find_company(company_id) or abort(404)
-    options = {"grids": organisation.active_grids(), "current_code": company.code, "current_grid": company.grid}
-    form = CompanyForm(**options) if request.method == "POST" else CompanyForm(
-        data={"name": company.name, "grid_id": company.grid_id, "code": company.code}, **options)
+    stored = None if request.method == "POST" else {"name": company.name, "grid_id": company.grid_id,
+                                                    "code": company.code}
+    form = CompanyForm(data=stored, grids=organisation.active_grids(), current_code=company.code,
+                       current_grid=company.grid)
     if form.validate_on_submit():
         try:
             changed = organisation.update_company(current_user, company, form.company_input())

@@ -25,10 +25,22 @@ def _dates(period: Period) -> str:
 
 def _summary(report: PeriodicReport) -> exports.Report:
     T, D, t = exports.Typed, definitions(report), report.total
-    share = lambda value: T(value, "share")  # noqa: E731
-    count = lambda value: T(value, "int")  # noqa: E731
-    points = lambda value: T(_points(value), "points")  # noqa: E731
+
+    def share(value: float | None) -> exports.Typed:
+        return T(value, "share")
+
+    def count(value: int | None) -> exports.Typed:
+        return T(value, "int")
+
+    def points(value: float | None) -> exports.Typed:
+        return T(_points(value), "points")
+
     a, i = report.activity, report.incidents
+    behaviour = []  # a grid's report only: the town's leaves the share out (periodic.service)
+    if report.behaviour is not None and report.behaviour_before is not None:
+        now, before = report.behaviour.share, report.behaviour_before.share
+        behaviour.append((_("Did-you-do-it share"), share(now), share(before), points(change(now, before)),
+                          D["behaviour"]))
     rows = [
         (_("Report"), title(report), None, None, ""),
         (_("Scope"), scope_name(report.scope), None, None, ""),
@@ -40,9 +52,7 @@ def _summary(report: PeriodicReport) -> exports.Report:
          D["participation"]),
         (_("Knowledge index"), share(t.knowledge), share(t.knowledge_before), points(t.knowledge_change),
          D["knowledge"]),
-        *([(_("Did-you-do-it share"), share(report.behaviour.share), share(report.behaviour_before.share),
-            points(change(report.behaviour.share, report.behaviour_before.share)), D["behaviour"])]
-          if report.behaviour is not None else []),
+        *behaviour,
         (_("Participation target"), share(report.target), None, None, D["target"]),
         (_("Companies below target"), count(t.below_count), count(report.below_before), None, D["below"]),
         (_("Fraud cases"), count(i.cases), None, None, D["incidents"]),
@@ -99,5 +109,6 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
 def workbook(report: PeriodicReport) -> tuple[bytes, str, str]:
     """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Supervision), its
     file name and that name in ASCII (periodic.rules.ascii_filename)."""
-    return (exports.to_xlsx_book(_sheets(report)), rules.filename(title(report), scope_name(report.scope), report.period),
-            rules.ascii_filename(report.scope.grid.code if report.scope.grid else None, report.period))
+    name = rules.filename(title(report), scope_name(report.scope), report.period)
+    ascii_name = rules.ascii_filename(report.scope.grid.code if report.scope.grid else None, report.period)
+    return exports.to_xlsx_book(_sheets(report)), name, ascii_name

@@ -1,9 +1,9 @@
 """Reports: weekly and monthly reports of a grid (an officer's own grids; the town admin any grid)
 or of the whole town (the town admin only), as a printable page and as an XLSX workbook.
 
-Its routes are attached to the reports blueprint in quizapp/audiences.py. ?start= names the week or month (default: the last
-complete one), ?scope= a grid id or "town"; a scope the account may not see is 404. Everything
-with a rule in it is in periodic.service and periodic.rules (docs/reports.md).
+Its routes are attached to the reports blueprint in quizapp/audiences.py. ?start= names the week
+or month (default: the last complete one), ?scope= a grid id or "town"; a scope the account may not
+see is 404. Everything with a rule in it is in periodic.service and periodic.rules (docs/reports.md).
 """
 
 from flask import abort, render_template, request

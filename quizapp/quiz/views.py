@@ -18,6 +18,7 @@ from quizapp.quiz.forms import StartForm
 from quizapp.quiz.wording import MESSAGES
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.signin.forms import LogoutForm
+from quizapp.validators import filled
 from quizapp.wording import say
 
 bp = Blueprint("quiz", __name__)
@@ -51,7 +52,7 @@ def start():
     if not form.validate_on_submit():
         abort(400)
     try:
-        attempt = quiz.start_attempt(current_user, form.kind.data, local_today(), utcnow(),
+        attempt = quiz.start_attempt(current_user, filled(form.kind.data), local_today(), utcnow(),
                                      current_app.config.get("QUIZAPP_TOWN_SEED", "town"))
     except (Forbidden, Conflict) as error:
         flash(say(error, MESSAGES), "error")

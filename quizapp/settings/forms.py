@@ -23,12 +23,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, not in its stubs
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.settings.service import SettingsChange, ShiftRow
-from quizapp.validators import robot_webhook
+from quizapp.validators import filled, robot_webhook
 
 WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
     (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")), start=1)]
@@ -40,7 +40,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def parse_hhmm(text: str) -> time | None:
+def parse_hhmm(text: str | None) -> time | None:
     match = HHMM.match(text or "")
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
@@ -81,7 +81,9 @@ class ShiftRowForm(Form):
         return ok
 
     def row(self) -> ShiftRow:
-        return ShiftRow(int(self.id.data) if self.id.data else None, self.name.data, parse_hhmm(self.starts_at.data))
+        """The row as entered, once it has validated (a name and a start time)."""
+        return ShiftRow(int(self.id.data) if self.id.data else None, filled(self.name.data),
+                        filled(parse_hhmm(self.starts_at.data)))
 
 
 class SettingsForm(FlaskForm):
@@ -121,10 +123,10 @@ class SettingsForm(FlaskForm):
 
     def change(self) -> SettingsChange:
         return SettingsChange(
-            name=self.name.data, questions_per_quiz=self.questions_per_quiz.data,
-            workdays="".join(sorted(set(self.workdays.data))),
+            name=filled(self.name.data), questions_per_quiz=filled(self.questions_per_quiz.data),
+            workdays="".join(sorted(set(self.workdays.data or []))),
             shifts=[entry.form.row() for entry in self.shifts if not entry.form.ignored],
-            webhook_url=self.webhook_url.data or None, remind_minutes=self.remind_minutes.data)
+            webhook_url=self.webhook_url.data or None, remind_minutes=filled(self.remind_minutes.data))
 
     @classmethod
     def for_company(cls, company, shifts, blank_rows: int = 2) -> SettingsForm:

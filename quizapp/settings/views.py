@@ -15,6 +15,7 @@ from quizapp.rules.errors import ServiceError
 from quizapp.settings import service as company_settings
 from quizapp.settings.forms import SettingsForm, WebhookTestForm
 from quizapp.settings.wording import MESSAGES
+from quizapp.validators import filled
 
 routes = Routes()
 
@@ -52,7 +53,8 @@ def settings_webhook_test():
         form.webhook_url.errors = list(test.webhook_url.errors) or [_("The form had expired: send the test again.")]
         return render_template("settings/index.html", form=form, problems=[]), 400
     company = scope.own_company(current_user)
-    delivery = reminders.send_test(company, test.webhook_url.data, utcnow(), town_zone(), town_test_message(company))
+    delivery = reminders.send_test(company, filled(test.webhook_url.data), utcnow(), town_zone(),
+                                   town_test_message(company))
     db.session.commit()  # the delivery, for the town admin's list of messages sent
     return render_template("settings/index.html", form=form, problems=[], webhook_test=delivery,
                            unsaved=test.webhook_url.data != (company.webhook_url or ""))

@@ -16,6 +16,7 @@ from quizapp.clock import to_local, utcnow
 from quizapp.extensions import db, limiter
 from quizapp.signin import service as accounts
 from quizapp.signin.forms import EmployeeNoForm, FirstTimeForm, LogoutForm, PinForm, StaffLoginForm
+from quizapp.validators import filled
 from quizapp.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -58,7 +59,7 @@ def _pending(code: str, wants_pin: bool):
 
 
 def _refusal(result: accounts.SignIn) -> str:
-    if result.error == "locked" and result.locked_until is not None:
+    if result.locked_until is not None:  # only a lock carries a time
         return _("Too many wrong tries. Please try again after %(time)s, or ask your outreach staff to reset your PIN.",
                  time=format_time(to_local(result.locked_until), "HH:mm"))
     if result.error == "inactive":
@@ -87,10 +88,10 @@ def company(code: str):
         return redirect(url_for("quiz.today"))
     form = EmployeeNoForm()
     if form.validate_on_submit():
-        employee = accounts.find_employee(company, form.employee_no.data)
+        employee = accounts.find_employee(company, filled(form.employee_no.data))
         if employee is None:
             flash(_("Employee number %(no)s is not on %(company)s's roster. Check it, or ask your outreach staff.",
-                    no=form.employee_no.data.strip(), company=company.name), "error")
+                    no=filled(form.employee_no.data).strip(), company=company.name), "error")
         elif not employee.active:
             flash(_("This employee number is not active. Please ask your company's outreach staff."), "error")
         else:
@@ -108,7 +109,7 @@ def pin(code: str):
         return elsewhere
     form = PinForm()
     if form.validate_on_submit():
-        result = accounts.verify_pin(employee, form.pin.data, utcnow())
+        result = accounts.verify_pin(employee, filled(form.pin.data), utcnow())
         db.session.commit()
         if result.account is not None:
             return _signed_in(employee, code)
@@ -124,7 +125,7 @@ def first_time(code: str):
         return elsewhere
     form = FirstTimeForm()
     if form.validate_on_submit():
-        result = accounts.register_pin(employee, form.name.data, form.pin.data, utcnow())
+        result = accounts.register_pin(employee, filled(form.name.data), filled(form.pin.data), utcnow())
         db.session.commit()
         if result.account is not None:
             return _signed_in(employee, code)
@@ -148,12 +149,12 @@ def login():
         return redirect(home_for(current_user))
     form = StaffLoginForm()
     if form.validate_on_submit():
-        result = accounts.verify_staff(form.username.data, form.password.data, utcnow())
+        result = accounts.verify_staff(filled(form.username.data), filled(form.password.data), utcnow())
         db.session.commit()
         if result.account is not None:
             login_user(result.account)
             return redirect(safe_next(request.args.get("next"), home_for(result.account)))
-        if result.error == "locked":
+        if result.locked_until is not None:  # only a lock carries a time
             # Staff and officers are unlocked by the town admin (accounts), not by outreach staff.
             flash(_("Too many wrong tries. Please try again after %(time)s, or ask the town administrator to "
                     "unlock your account.", time=format_time(to_local(result.locked_until), "HH:mm")), "error")

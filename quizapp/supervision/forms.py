@@ -7,6 +7,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.supervision.rules import Rules
+from quizapp.validators import filled
 
 
 def _bounded(label, name: str, scale: int = 1) -> IntegerField:
@@ -37,11 +38,14 @@ class RulesForm(FlaskForm):
         self.incident_min_cases.data = rules.incident_min_cases
 
     def rules(self) -> Rules:
-        return Rules(participation_target=self.participation_target.data / 100,
-                     participation_workdays=self.participation_workdays.data,
-                     knowledge_days=self.knowledge_days.data, knowledge_drop=self.knowledge_drop.data / 100,
-                     knowledge_min_answers=self.knowledge_min_answers.data,
-                     incident_months=self.incident_months.data, incident_min_cases=self.incident_min_cases.data)
+        """The thresholds entered, once the form has validated (every field is required)."""
+        return Rules(participation_target=filled(self.participation_target.data) / 100,
+                     participation_workdays=filled(self.participation_workdays.data),
+                     knowledge_days=filled(self.knowledge_days.data),
+                     knowledge_drop=filled(self.knowledge_drop.data) / 100,
+                     knowledge_min_answers=filled(self.knowledge_min_answers.data),
+                     incident_months=filled(self.incident_months.data),
+                     incident_min_cases=filled(self.incident_min_cases.data))
 
 
 class CheckForm(FlaskForm):

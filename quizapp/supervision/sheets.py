@@ -15,18 +15,17 @@ from quizapp.supervision.wording import KIND_LABELS, RULE_LABELS
 
 def ledger(views: list[CaseView], fmt: str, today: date) -> tuple[bytes, str]:
     """The cases and their follow-ups as CSV or XLSX, and the file's name."""
-    rows = []
+    rows: list[tuple] = []
     for v in views:
         c = v.case
         head = (c.id, v.grid.name, v.company.code, v.company.name, str(RULE_LABELS.get(c.rule, c.rule)), c.reason,
                 c.opened_on, _("open") if c.status == "open" else _("closed"), c.closed_on, c.close_reason or "")
-        for f in list(reversed(v.follow_ups)) or [None]:
-            if f is None:
-                rows.append(head + (None, "", "", "", "", None, None))
-            else:
-                u = f.follow_up
-                rows.append(head + (u.happened_on, str(KIND_LABELS.get(u.kind, u.kind)), u.who, u.notes, u.outcome,
-                                    f.effect.participation_before, f.effect.participation_after))
+        if not v.follow_ups:
+            rows.append(head + (None, "", "", "", "", None, None))
+        for f in reversed(v.follow_ups):  # oldest first
+            u = f.follow_up
+            rows.append(head + (u.happened_on, str(KIND_LABELS.get(u.kind, u.kind)), u.who, u.notes, u.outcome,
+                                f.effect.participation_before, f.effect.participation_after))
     C = exports.Column
     report = exports.Report("ledger", _l("Supervision ledger"), min((v.case.opened_on for v in views), default=today),
                             today, (

@@ -1,8 +1,8 @@
 """Reports: the supervision list (督办清单): flagged companies and their cases, follow-ups and the
 participation around them, closing a case, the rules' thresholds, and the ledger (台账) export.
 
-Its routes are attached to the reports blueprint in quizapp/audiences.py; the rules and scoping live in supervision.service
-and supervision.rules (docs/supervision.md).
+Its routes are attached to the reports blueprint in quizapp/audiences.py; the rules and scoping
+live in supervision.service and supervision.rules (docs/supervision.md).
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -19,6 +19,7 @@ from quizapp.supervision import service, sheets
 from quizapp.supervision.forms import CheckForm, CloseCaseForm, FollowUpForm, ManualCaseForm, RulesForm
 from quizapp.supervision.rules import FOLLOW_UP_KINDS
 from quizapp.supervision.wording import KIND_LABELS, MESSAGES, RULE_LABELS, town_reasons
+from quizapp.validators import filled
 from quizapp.wording import say
 
 FORMAT = "<any(csv, xlsx):fmt>"
@@ -82,9 +83,9 @@ def supervision_add():
     if not form.validate_on_submit():
         return _list_page(add_form=form)
     try:
-        case = service.open_case(current_user, form.company.data, form.reason.data, local_today())
+        case = service.open_case(current_user, form.company.data, filled(form.reason.data), local_today())
     except ServiceError as error:
-        form.reason.errors.append(say(error, MESSAGES))
+        form.reason.errors = [say(error, MESSAGES)]
         return _list_page(add_form=form)
     db.session.commit()
     return redirect(url_for("reports.supervision_case", case_id=case.id))
@@ -111,7 +112,7 @@ def supervision_follow_up(case_id: int):
     if not form.validate_on_submit():
         return _case_page(case, follow_up_form=form)
     try:
-        service.add_follow_up(current_user, case, form.kind.data, form.happened_on.data, form.who.data,
+        service.add_follow_up(current_user, case, form.kind.data, filled(form.happened_on.data), filled(form.who.data),
                               form.notes.data or "", form.outcome.data or "", local_today())
     except ServiceError as error:
         form.happened_on.errors = [say(error, MESSAGES)]
@@ -128,7 +129,7 @@ def supervision_close(case_id: int):
     if not form.validate_on_submit():
         return _case_page(case, close_form=form)
     try:
-        service.close_case(current_user, case, form.reason.data, local_today())
+        service.close_case(current_user, case, filled(form.reason.data), local_today())
     except ServiceError as error:
         form.reason.errors = [say(error, MESSAGES)]
         return _case_page(case, close_form=form)

@@ -15,6 +15,7 @@ from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.tokens import service
 from quizapp.tokens.forms import IssueTokenForm, RevokeTokenForm
+from quizapp.validators import filled
 
 routes = Routes()
 
@@ -23,7 +24,7 @@ routes = Routes()
 def tokens():
     form = IssueTokenForm()
     if form.validate_on_submit():
-        token, secret = service.issue_token(current_user, form.name.data, utcnow())
+        token, secret = service.issue_token(current_user, filled(form.name.data), utcnow())
         db.session.commit()
         # Shown on this answer only: nothing we keep can show it again, and no cache may keep it.
         page = render_template("tokens/issued.html", token=token, secret=secret,
