@@ -1,11 +1,11 @@
-"""Database connection settings that SQLAlchemy URLs cannot carry, and the one dialect-specific
-statement quizapp needs (an upsert)."""
+"""Database connection settings that SQLAlchemy URLs cannot carry, the one dialect-specific
+statement quizapp needs (an upsert), and how many rows a bulk UPDATE or DELETE changed."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event
+from sqlalchemy import CursorResult, Executable, event
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
@@ -23,6 +23,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run a bulk UPDATE or DELETE in the session and say how many rows it changed."""
+    result = db.session.execute(statement)
+    if not isinstance(result, CursorResult):  # what SQLAlchemy answers a DML statement with
+        raise TypeError(f"not an UPDATE or DELETE: {statement}")
+    return result.rowcount
 
 
 def upsert(model, dialect: str | None = None):

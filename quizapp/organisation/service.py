@@ -49,7 +49,7 @@ def grid_rows() -> list[GridRow]:
     for grid_id, active, count in db.session.execute(
             select(Company.grid_id, Company.active, func.count(Company.id)).group_by(Company.grid_id, Company.active)):
         companies.setdefault(grid_id, {})[bool(active)] = count
-    officers = dict(db.session.execute(
+    officers: dict[int, int] = dict(db.session.execute(
         select(officer_grids.c.grid_id, func.count(StaffUser.id))
         .join(StaffUser, StaffUser.id == officer_grids.c.staff_user_id)
         .where(StaffUser.active.is_(True), StaffUser.role == "grid_officer").group_by(officer_grids.c.grid_id)).all())
@@ -247,10 +247,18 @@ def _company_problems(data: CompanyInput, company: Company | None) -> tuple[list
     return problems, grid
 
 
+def _checked_grid(data: CompanyInput, company: Company | None) -> Grid:
+    """The company's grid once every rule holds; otherwise the problems found are raised."""
+    problems, grid = _company_problems(data, company)
+    refuse(problems)
+    if grid is None:  # an unknown grid is one of the problems refused above
+        raise Invalid("organisation.unknown_grid", field="grid_id")
+    return grid
+
+
 def create_company(actor: StaffUser, data: CompanyInput) -> Company:
     """A new, active company in an active grid, with its quiz defaults."""
-    problems, grid = _company_problems(data, None)
-    refuse(problems)
+    grid = _checked_grid(data, None)
     company = Company(name=data.name, grid_id=grid.id, code=data.code, workdays=data.workdays,
                       questions_per_quiz=data.questions_per_quiz, active=True)
     db.session.add(company)
@@ -267,9 +275,8 @@ def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> di
     A move leaves the company's incident records with the grid they were recorded in; its
     supervision cases go with it (they are the company's). The caller has made sure a new code
     was confirmed: the printed QR posters stop working."""
-    problems, grid = _company_problems(data, company)
-    refuse(problems)
-    old_grid = db.session.get(Grid, company.grid_id)
+    grid = _checked_grid(data, company)
+    old_grid = company.grid
     changed = rules.changes({"name": company.name, "grid": old_grid.code, "code": company.code},
                             {"name": data.name, "grid": grid.code, "code": data.code})
     if not changed:
@@ -294,7 +301,7 @@ def set_company_active(actor: StaffUser, company: Company, active: bool, today: 
     moved, first."""
     if company.active == active:
         return False
-    grid = db.session.get(Grid, company.grid_id)
+    grid = company.grid
     if active and not grid.active:
         raise Conflict("organisation.company_grid_inactive", company=company.name, grid=grid.name)
     closed = []

@@ -17,6 +17,7 @@ from sqlalchemy import delete, exists, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
+from quizapp.database import rows_changed
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
 from quizapp.retention.rules import cutoff as cutoff_for
@@ -41,8 +42,8 @@ def _old_attempt_ids(first_kept: date) -> list[int]:
 
 def _count_old(first_kept: date) -> tuple[int, int]:
     old = select(Attempt.id).where(Attempt.local_date < first_kept)
-    attempts = db.session.scalar(select(db.func.count()).select_from(old.subquery()))
-    answers = db.session.scalar(select(db.func.count(Answer.id)).where(Answer.attempt_id.in_(old)))
+    attempts = db.session.scalar(select(db.func.count()).select_from(old.subquery())) or 0
+    answers = db.session.scalar(select(db.func.count(Answer.id)).where(Answer.attempt_id.in_(old))) or 0
     return attempts, answers
 
 
@@ -60,9 +61,9 @@ def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool 
     if dry_run:
         attempts, answers = _count_old(first_kept)
         workers = db.session.scalar(select(db.func.count()).select_from(
-            select(Employee.id).where(*scope.left_before(first_kept)).subquery()))
+            select(Employee.id).where(*scope.left_before(first_kept)).subquery())) or 0
         imports = db.session.scalar(select(db.func.count(RosterImport.id)).where(
-            RosterImport.created_at < datetime.combine(first_kept, time())))
+            RosterImport.created_at < datetime.combine(first_kept, time()))) or 0
         return Purge(first_kept, attempts, answers, workers, imports)
 
     # Saved first: from now on no rebuild may rewrite the days about to lose their record.
@@ -74,13 +75,12 @@ def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool 
 
     attempts = answers = 0
     while ids := _old_attempt_ids(first_kept):
-        answers += db.session.execute(delete(Answer).where(Answer.attempt_id.in_(ids))).rowcount
-        attempts += db.session.execute(delete(Attempt).where(Attempt.id.in_(ids))).rowcount
+        answers += rows_changed(delete(Answer).where(Answer.attempt_id.in_(ids)))
+        attempts += rows_changed(delete(Attempt).where(Attempt.id.in_(ids)))
         if commit_batches:
             db.session.commit()
-    workers = db.session.execute(delete(Employee).where(Employee.id.in_(_leavers(first_kept)))).rowcount
-    imports = db.session.execute(delete(RosterImport).where(
-        RosterImport.created_at < datetime.combine(first_kept, time()))).rowcount
+    workers = rows_changed(delete(Employee).where(Employee.id.in_(_leavers(first_kept))))
+    imports = rows_changed(delete(RosterImport).where(RosterImport.created_at < datetime.combine(first_kept, time())))
     result = Purge(first_kept, attempts, answers, workers, imports)
     audit.record(None, "retention.purge", {"before": first_kept.isoformat(), "attempts": attempts,
                                            "answers": answers, "workers": workers, "roster_imports": imports})

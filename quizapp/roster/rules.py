@@ -53,7 +53,7 @@ class RosterFileError(Invalid):
     """The whole file is refused (nothing is stored): the code "roster.file.<reason>" says why,
     `data` holds the specifics (the size limit, the columns missing and found, ...)."""
 
-    def __init__(self, reason: str, **details: object) -> None:
+    def __init__(self, reason: str, **details: Any) -> None:  # Any: the details are data, never `field`
         super().__init__(f"roster.file.{reason}", **details)
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select, update
 
 from quizapp import scope
+from quizapp.database import rows_changed
 from quizapp.extensions import db
 from quizapp.models import Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import rules as roster
@@ -89,10 +90,10 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     if plan.fingerprint() != fingerprint:
         raise Conflict("roster.plan_changed")
     # Claim the import first: of two confirmations racing, only one finds it still in preview.
-    claimed = db.session.execute(update(RosterImport).where(
+    claimed = rows_changed(update(RosterImport).where(
         RosterImport.id == record.id, RosterImport.status == "preview").values(status="applied", applied_at=now)
         .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    if claimed != 1:
         raise Conflict("roster.import_closed", status="applied", action="apply")
     # Bulk statements: a 10,000-worker file must apply in seconds, not one ORM object at a time.
     if plan.added:

@@ -16,6 +16,7 @@ from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm
 from quizapp.roster.wording import FIELDS, MESSAGES, describe
 from quizapp.routing import Routes
 from quizapp.rules.errors import Conflict, Invalid
+from quizapp.validators import filled
 from quizapp.wording import attach_to_form, say
 
 TEMPLATE_TYPES = {"csv": "text/csv",
@@ -78,7 +79,7 @@ def roster_apply(import_id: int):
         flash(_("Please confirm from the preview page."), "error")
         return redirect(url_for("console.roster_preview", import_id=import_id))
     try:
-        plan = service.apply_import(current_user, import_id, form.plan.data, form.deactivate_missing.data,
+        plan = service.apply_import(current_user, import_id, filled(form.plan.data), form.deactivate_missing.data,
                                     local_today(), utcnow())
     except Conflict as error:  # applied or cancelled already, or the roster changed since the preview
         db.session.rollback()

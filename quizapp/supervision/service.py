@@ -83,7 +83,8 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
             select(Incident.company_id, Incident.month, func.sum(Incident.cases))
             .where(Incident.company_id.is_not(None), Incident.month >= year_first)
             .group_by(Incident.company_id, Incident.month)):
-        cases_by_month[company_id][month] += int(cases or 0)
+        if company_id is not None:  # always so (see the WHERE): a grid-wide record names no company
+            cases_by_month[company_id][month] += int(cases or 0)
     opened = []
     for company in companies:
         mine = days.get(company.id, {})
