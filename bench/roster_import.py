@@ -143,7 +143,7 @@ def main() -> None:
             db.session.add(company)
             db.session.flush()
             db.session.add_all(Shift(company_id=company.id, name=name, starts_at=clock_time(h))
-                               for name, h in zip(SHIFTS, (8, 14, 22)))
+                               for name, h in zip(SHIFTS, (8, 14, 22), strict=True))
             staff = StaffUser(username=f"staff-{code}", display_name=code, role="company_staff", company_id=company.id)
             staff.set_password("bench-password")
             db.session.add(staff)
@@ -176,7 +176,8 @@ def main() -> None:
         figures = through_pages(client, data, name)
         results["pages"].append(figures)
         print(f"  {name:18} {figures['upload_s']:6.2f} s | {figures['preview_page_s']:5.2f} s | "
-              f"{figures['confirm_s']:5.2f} s | {figures['total_s']:5.2f} s   (preview page {figures['preview_html_kb']} KB)")
+              f"{figures['confirm_s']:5.2f} s | {figures['total_s']:5.2f} s   "
+              f"(preview page {figures['preview_html_kb']} KB)")
 
     worst = max(f["total_s"] for f in results["services"] + results["pages"])
     print(f"\nslowest import: {worst:.2f} s (target: under 10 s) -> {'OK' if worst < 10 else 'TOO SLOW'}")

@@ -106,7 +106,10 @@ def percentiles(values: list[float]) -> dict:
     if not values:
         return {}
     values = sorted(values)
-    pick = lambda q: values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+    def pick(q: float) -> float:  # the q-quantile, in milliseconds
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
     return {"n": len(values), "p50_ms": round(pick(0.50), 1), "p95_ms": round(pick(0.95), 1),
             "p99_ms": round(pick(0.99), 1), "mean_ms": round(statistics.fmean(values) * 1000, 1)}
 

@@ -63,8 +63,8 @@ def test_the_list_pages(app, admin, town):
         for i in range(55):
             make_staff(f"bulk-{i:02d}", "company_staff", company=db.session.get(Company, town.company_a))
         db.session.commit()
-    _, first = read(admin, "/admin/accounts?company=%d" % town.company_a)
-    _, second = read(admin, "/admin/accounts?company=%d&page=2" % town.company_a)
+    _, first = read(admin, f"/admin/accounts?company={town.company_a}")
+    _, second = read(admin, f"/admin/accounts?company={town.company_a}&page=2")
     assert "Page 1 of 2" in first and "bulk-00" in first and "bulk-54" not in first
     assert "bulk-54" in second and "bulk-00" not in second
 

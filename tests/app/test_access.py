@@ -31,7 +31,8 @@ def sign_in(client, role, town):
     elif role == "worker_b":
         sign_in_worker(client, town.code_b, town.worker_b_no)
     elif role != "anonymous":
-        sign_in_staff(client, {"staff_a": "staff-a", "staff_b": "staff-b", "officer": "officer-1", "admin": "admin"}[role])
+        usernames = {"staff_a": "staff-a", "staff_b": "staff-b", "officer": "officer-1", "admin": "admin"}
+        sign_in_staff(client, usernames[role])
 
 
 def endpoints(app):

@@ -39,7 +39,8 @@ def test_every_view_of_the_board_adds_up_to_the_total(rows):
 
 
 def test_configured_shifts_come_first_in_start_order_and_the_unnamed_last():
-    cells = [Cell("夜班", "二车间", Tally(3, 1, 0)), Cell("", "", Tally(2, 0, 0)), Cell("临时班", "一车间", Tally(1, 1, 0))]
+    cells = [Cell("夜班", "二车间", Tally(3, 1, 0)), Cell("", "", Tally(2, 0, 0)),
+             Cell("临时班", "一车间", Tally(1, 1, 0))]
     board = rules.tally(cells, ["早班", "夜班"])
     assert [name for name, _ in board.by_shift] == ["早班", "夜班", "临时班", ""]
     assert board.by_shift[0][1] == Tally()  # a configured shift with nobody on it still shows

@@ -44,8 +44,9 @@ def grid_town(app, town):
                 db.session.add(CompanyDay(company_id=company.id, day=day, workday=workday, headcount=heads,
                                           completed=done, common_answered=answered,
                                           common_correct=round(answered * rng.uniform(0.55, 0.85))))
-        db.session.add(Incident(grid_id=grid.id, company_id=companies[3][0].id, month=today.replace(day=1) - timedelta(days=70),
-                                fraud_type="shuadan", cases=1, loss_yuan=12000))
+        db.session.add(Incident(grid_id=grid.id, company_id=companies[3][0].id,
+                                month=today.replace(day=1) - timedelta(days=70), fraud_type="shuadan", cases=1,
+                                loss_yuan=12000))
         db.session.commit()
         return [c.id for c, _, _, _ in companies]
 

@@ -62,7 +62,8 @@ def test_old_records_go_and_the_rollups_and_recent_records_stay(history):
     db.session.commit()
     assert result.attempts == 2 and result.workers == 1 and result.roster_imports == 1
     assert [a.local_date for a in db.session.scalars(select(Attempt))] == [RECENT]
-    assert db.session.scalar(select(func.count(Answer.id)).join(Attempt).where(Attempt.local_date < OLD + timedelta(days=1))) == 0
+    old_answers = select(func.count(Answer.id)).join(Attempt).where(Attempt.local_date < OLD + timedelta(days=1))
+    assert db.session.scalar(old_answers) == 0
     names = set(db.session.scalars(select(Employee.name)))
     assert "离职者" not in names and {"王小明", "刚离职"} <= names  # a recent leaver still counts in kept days
     assert db.session.get(CompanyDay, (history.company_id, OLD)).completed == completed == 2

@@ -52,7 +52,7 @@ def test_the_last_workdays_skip_days_off_and_today():
 
 def low_week(shares=(3, 4, 5, 2, 0), headcount=10):
     dates = sv.last_workdays(TODAY, SIX_DAYS, len(shares))
-    return {d: day(d, done, headcount) for d, done in zip(dates, shares)}
+    return {d: day(d, done, headcount) for d, done in zip(dates, shares, strict=True)}
 
 
 def test_participation_under_target_on_n_workdays_in_a_row_flags():
