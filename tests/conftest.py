@@ -11,12 +11,18 @@ import os
 
 import pytest
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import text
 
 from quizapp import create_app
 from quizapp.extensions import db, limiter
 from tests import factories
 from tests.receivers import Receiver
+
+# No time limit per example: on a loaded machine (CI, or eight suites at once) hypothesis's default
+# 200 ms deadline fails correct code; a test's correctness never depends on how fast it ran.
+settings.register_profile("quizapp", deadline=None)
+settings.load_profile("quizapp")
 
 # The browser fixtures (live server, Chromium) for the test_browser.py modules of each feature.
 pytest_plugins = ["tests.browser"]
