@@ -1,10 +1,16 @@
 """Roster files: reading a company's roster from CSV or XLSX, checking every row, and working out
-what an import would add, change and leave out.
+what an import would add, change, empty and leave out.
 
 Used by roster.service (imports and hand edits) and by bench/roster_import.py. Owns the file
 rules: accepted encodings and header names, what makes a row bad (numbered as the spreadsheet
-shows it: header = row 1), the size limits, refusing formulas (CSV injection), and the plan that
-matches a file to the roster by employee number. No Flask and no database here.
+shows it: header = row 1), the size limits, refusing formulas (CSV injection), blank cells and the
+clear marker, and the plan that matches a file to the roster by employee number. No Flask and no
+database here.
+
+Blank cells never erase anything: a file is often an export from another system, or the app's own
+template filled in by hand, with the optional columns left empty. So for a worker already on the
+roster a blank team, shift or start date means "keep what the roster has"; to empty one, the cell
+holds the clear marker (清空). For a new worker a blank cell is simply empty.
 """
 
 from __future__ import annotations
@@ -29,7 +35,14 @@ MAX_ROWS = 50_000
 HEADER_SEARCH = 10  # a title line or two above the header row is common in factory spreadsheets
 # Column widths of the Employee table.
 LIMITS = {"employee_no": 32, "name": 64, "team": 64, "shift": 32}
-REQUIRED = ("employee_no", "name", "team", "shift")
+REQUIRED = ("employee_no", "name", "team", "shift")  # columns the file must have
+# Fields a worker may have empty: in a file, a blank cell leaves them as they are and the clear
+# marker empties them (team and shift become "", the start date None).
+OPTIONAL = ("team", "shift", "active_from")
+# The clear marker as staff type it: 清空 ("empty it") or "clear", bare or in brackets of any
+# width. Not "-": a cell starting with "-" is refused as a formula (CSV injection).
+CLEAR_MARKER = "清空"
+_CLEAR_WORDS = {"清空", "clear"}
 # The template's header row; the Chinese names are the file format, like a CSV spec.
 HEADERS = {"employee_no": "工号", "name": "姓名", "team": "班组", "shift": "班次", "active_from": "入职日期"}
 _ALIASES = {
@@ -68,9 +81,11 @@ HEADER_KEYS = {_header_key(alias): name for name, aliases in _ALIASES.items() fo
 
 @dataclass
 class ParsedRoster:
-    """A file read and checked. `rows` are the good rows ({row, employee_no, name, team, shift[,
-    active_from]}); `problems` the rows left out and the columns ignored ({row, column, reason,
-    value, detail, employee_no}); `columns` maps each field to the header found in the file."""
+    """A file read and checked. `rows` are the good rows ({row, employee_no, name[, team][, shift][,
+    active_from][, clear]}: an optional field whose cell was blank is left out of the row, and the
+    fields whose cell held the clear marker are listed in `clear`); `problems` the rows left out
+    and the columns ignored ({row, column, reason, value, detail, employee_no}); `columns` maps each
+    field to the header found in the file."""
 
     rows: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
@@ -167,6 +182,15 @@ def _is_formula(value: object) -> bool:
     return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
 
 
+def is_clear_marker(value) -> bool:
+    """A cell that asks to empty the field: 清空 or clear, alone or in brackets (（清空）, [clear])."""
+    if not isinstance(value, str):
+        return False
+    text = unicodedata.normalize("NFKC", value).strip().casefold()
+    text = re.sub(r"^[(\[【<《]\s*(.*?)\s*[)\]】>》]$", r"\1", text)
+    return text in _CLEAR_WORDS
+
+
 def parse_date(value: object) -> date:
     """A start date as a date cell or written 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日."""
     if isinstance(value, datetime):
@@ -180,18 +204,31 @@ def parse_date(value: object) -> date:
 
 
 def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
-                 labels: dict[str, str] | None = None) -> tuple[dict, list[dict]]:
+                 labels: dict[str, str] | None = None, from_file: bool = False) -> tuple[dict, list[dict]]:
     """One worker's fields (raw cells by field name) cleaned, and what is wrong with them: a
     formula, an empty employee number or name, a value too long for its column, a shift the
-    company does not have (once it has shifts), a start date that is not a date."""
+    company does not have (once it has shifts), a start date that is not a date.
+
+    From a file (`from_file`), a blank optional cell is left out of the result (it changes
+    nothing) and a cell holding the clear marker is listed under "clear" instead; the marker in
+    the employee number or name is refused (they cannot be empty). By hand, a blank field is
+    empty and the marker is just text."""
     labels = labels or HEADERS
     clean: dict = {}
+    cleared: list[str] = []
     problems: list[dict] = []
     number = unicodedata.normalize("NFKC", _text(values.get("employee_no")))  # full-width Ａ００１ is A001
     for name, raw in values.items():
         text = number if name == "employee_no" else _text(raw)
         fault: tuple[str, str] | None = None  # (reason, detail)
-        if _is_formula(raw):
+        if from_file and is_clear_marker(raw):
+            if name in OPTIONAL:
+                cleared.append(name)
+            else:
+                fault = ("cannot_clear", "")
+        elif from_file and name in OPTIONAL and not text:
+            continue  # blank: unchanged
+        elif _is_formula(raw):
             fault = ("formula", "")
         elif name == "active_from":
             try:
@@ -209,6 +246,8 @@ def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
         if fault is not None:
             reason, detail = fault
             problems.append(problem(row, labels.get(name, name), reason, text, detail, number, name))
+    if cleared:
+        clean["clear"] = cleared
     return clean, problems
 
 
@@ -266,7 +305,7 @@ def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) 
         data_rows += 1
         if data_rows > MAX_ROWS:
             raise RosterFileError("too_many_rows", limit=MAX_ROWS)
-        clean, problems = check_fields(values, shift_names, number, headers)
+        clean, problems = check_fields(values, shift_names, number, headers, from_file=True)
         number_text = unicodedata.normalize("NFKC", _text(values["employee_no"]))
         if number_text and not _is_formula(values["employee_no"]):
             if number_text in first_seen:
@@ -308,11 +347,16 @@ class Current:
 class Change:
     row: dict
     current: Current
-    fields: list[tuple[str, object, object]]  # (field, old, new)
+    fields: list[tuple[str, object, object]]  # (field, old, new); new None or "": the field is emptied
 
     @property
     def reactivates(self) -> bool:
         return not self.current.active
+
+    @property
+    def emptied(self) -> list[str]:
+        """The fields this change empties (only ever asked for with the clear marker)."""
+        return [name for name, _old, new in self.fields if new is None or new == ""]
 
 
 @dataclass
@@ -325,6 +369,11 @@ class Plan:
     unchanged: int = 0
     missing: list[Current] = field(default_factory=list)
 
+    @property
+    def emptied(self) -> int:
+        """How many fields the plan empties, over all the workers it changes."""
+        return sum(len(c.emptied) for c in self.changed)
+
     def fingerprint(self) -> str:
         """Changes whenever the plan does: the confirmation must apply what the user saw."""
         summary = [sorted(r["employee_no"] for r in self.added),
@@ -333,9 +382,24 @@ class Plan:
         return hashlib.sha256(json.dumps(summary, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
+KEEP = object()  # a row leaves the field as the roster has it
+
+
+def new_value(row: dict, name: str):
+    """What a row writes into a field: the clear marker's empty value, the cell's value, or KEEP
+    (a blank cell, or no column for it in the file)."""
+    if name in row.get("clear", ()):
+        return None if name == "active_from" else ""
+    value = row.get(name)
+    if value is None or value == "":  # also rows stored before blanks meant "unchanged"
+        return KEEP
+    return date.fromisoformat(value) if name == "active_from" else value
+
+
 def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[Current]) -> Plan:
     """Match the file's good rows to the roster by employee number. A field the file has no
-    column for is left as it is; an inactive worker who is back in the file is reactivated."""
+    column for, or a blank cell, is left as it is; the clear marker empties the field; an
+    inactive worker who is back in the file is reactivated."""
     by_number = {w.employee_no: w for w in roster}
     plan = Plan()
     for row in rows:
@@ -344,12 +408,10 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
             plan.added.append(row)
             continue
         changes = []
-        for name in ("name", "team", "shift", "active_from"):
-            if name not in row:
-                continue
+        for name in ("name", *OPTIONAL):
+            new = new_value(row, name)
             old = getattr(current, name)
-            new = date.fromisoformat(row[name]) if name == "active_from" and row[name] else row[name]
-            if old != new:
+            if new is not KEEP and old != new:
                 changes.append((name, old, new))
         if not current.active:
             changes.append(("active", False, True))
@@ -364,6 +426,14 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
 
 # --- the template ------------------------------------------------------------------------------
 
+def new_worker(row: dict) -> dict:
+    """A new worker's fields from a row: blank cells (and the clear marker) are simply empty."""
+    start = new_value(row, "active_from")
+    return {"employee_no": row["employee_no"], "name": row["name"],
+            "team": row.get("team") or "", "shift": row.get("shift") or "",
+            "active_from": start if isinstance(start, date) else None}
+
+
 def template_rows(shift: str | None = None) -> list[list[str]]:
     """The header row and one example row (the example uses the company's first shift)."""
     return [list(HEADERS.values()), ["A0001", "王小明", "一车间", shift or "早班", "2024-03-01"]]
@@ -376,8 +446,10 @@ def template_csv(shift: str | None = None) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def template_xlsx(shift: str | None = None) -> bytes:
-    """XLSX with the employee-number column as text, so numbers like 000123 keep their zeros."""
+def template_xlsx(shift: str | None = None, notes: Iterable[str] = ()) -> bytes:
+    """XLSX with the employee-number column as text, so numbers like 000123 keep their zeros;
+    `notes` (how to fill it in, in the reader's language) go on a second sheet, which the import
+    never reads."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -388,6 +460,12 @@ def template_xlsx(shift: str | None = None) -> bytes:
     for column, width in zip("ABCDE", (14, 12, 16, 10, 14), strict=True):
         sheet.column_dimensions[column].width = width
         sheet.column_dimensions[column].number_format = "@"
+    notes = list(notes)
+    if notes:
+        help_sheet = book.create_sheet("说明")
+        for line in notes:
+            help_sheet.append([line])
+        help_sheet.column_dimensions["A"].width = 100
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

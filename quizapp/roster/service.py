@@ -81,7 +81,8 @@ def _open_import(actor: StaffUser, import_id: int, action: str) -> RosterImport:
 def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_missing: bool,
                  today: date, now: datetime) -> Plan:
     """Apply a previewed import in the caller's transaction: add the new workers, update and
-    reactivate the known ones and, if asked, deactivate the active workers the file no longer
+    reactivate the known ones (writing exactly the changes the preview listed, emptied fields
+    included, and nothing else) and, if asked, deactivate the active workers the file no longer
     lists. Only the plan the user saw is applied (Conflict "roster.plan_changed" otherwise), and
     only once (Conflict "roster.import_closed" for an applied or cancelled import); another
     company's import is NotFound."""
@@ -109,9 +110,7 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
 
 
 def _new_worker(company_id: int, row: dict) -> dict:
-    return {"company_id": company_id, "employee_no": row["employee_no"], "name": row["name"],
-            "team": row["team"], "shift": row["shift"], "active": True,
-            "active_from": date.fromisoformat(row["active_from"]) if row.get("active_from") else None}
+    return {"company_id": company_id, "active": True, **roster.new_worker(row)}
 
 
 def _changed_worker(change: roster.Change) -> dict:

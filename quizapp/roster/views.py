@@ -13,7 +13,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.roster import rules, service
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
-from quizapp.roster.wording import FIELDS, MESSAGES, describe
+from quizapp.roster.wording import FIELDS, MESSAGES, describe, template_notes
 from quizapp.routing import Routes
 from quizapp.rules.errors import Conflict, Invalid
 from quizapp.validators import filled
@@ -59,7 +59,8 @@ def roster_import():
             db.session.commit()
             return redirect(url_for("console.roster_preview", import_id=record.id))
     return render_template("roster/import.html", form=form, imports=service.recent_imports(current_user),
-                           headers=rules.HEADERS, max_mb=rules.MAX_BYTES // (1024 * 1024)), status
+                           headers=rules.HEADERS, max_mb=rules.MAX_BYTES // (1024 * 1024),
+                           clear_marker=rules.CLEAR_MARKER), status
 
 
 @routes.get("/roster/import/<int:import_id>")
@@ -68,7 +69,8 @@ def roster_preview(import_id: int):
     plan = service.plan_for(record) if record.status == "preview" else None
     form = ConfirmImportForm(plan=plan.fingerprint() if plan else "")
     return render_template("roster/preview.html", record=record, plan=plan, form=form,
-                           cancel_form=ActionForm(), describe=describe, fields=FIELDS, shown=200)
+                           cancel_form=ActionForm(), describe=describe, fields=FIELDS, shown=200,
+                           clear_marker=rules.CLEAR_MARKER)
 
 
 @routes.post("/roster/import/<int:import_id>/apply")
@@ -111,7 +113,8 @@ def roster_template(fmt: str):
     if fmt not in TEMPLATE_TYPES:
         abort(404)
     shifts = service.shift_names(scope.own_company_id(current_user))
-    data = (rules.template_csv if fmt == "csv" else rules.template_xlsx)(shifts[0] if shifts else None)
+    first = shifts[0] if shifts else None
+    data = rules.template_csv(first) if fmt == "csv" else rules.template_xlsx(first, template_notes())
     return downloads.send(data, TEMPLATE_TYPES[fmt], f"roster-template.{fmt}", private=False)
 
 

@@ -5,6 +5,7 @@ codes roster.service and roster.rules raise). Used by the roster's views and tem
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from quizapp.roster.rules import CLEAR_MARKER, HEADERS
 from quizapp.wording import Messages
 
 FIELDS = {"employee_no": _l("Employee number"), "name": _l("Name"), "team": _l("Team / department"),
@@ -24,6 +25,7 @@ ROW_REASONS = {
     "bad_date": lambda value, detail: _("Not a date. Write it like 2024-03-01."),
     "taken": lambda value, detail: _("Another worker of the company already has this employee number."),
     "ignored_column": lambda value, detail: _("Not a roster column: ignored."),
+    "cannot_clear": lambda value, detail: _("The employee number and the name cannot be emptied."),
 }
 
 
@@ -31,6 +33,25 @@ def describe(problem: dict) -> str:
     """A stored row problem (an import's rows left out) in the reader's language."""
     word = ROW_REASONS.get(problem["reason"])
     return word(problem.get("value", ""), problem.get("detail", "")) if word else problem["reason"]
+
+
+def template_notes() -> list[str]:
+    """How to fill in the template, on the XLSX template's second sheet (the import reads the first)."""
+    h = HEADERS
+    return [
+        _("How to fill in the roster"),
+        _("One row per worker on the first sheet, below the header row. Keep the header row as it is."),
+        _("%(no)s and %(name)s are required. A worker is matched to the roster by %(no)s.", no=h["employee_no"],
+          name=h["name"]),
+        _("%(team)s, %(shift)s and %(start)s may be left blank. For a worker already on the roster a blank "
+          "cell changes nothing: the roster keeps what it has.", team=h["team"], shift=h["shift"],
+          start=h["active_from"]),
+        _("To empty one of them, write “%(marker)s” in the cell. The preview lists every field that will be "
+          "emptied before anything is saved.", marker=CLEAR_MARKER),
+        _("%(start)s as a date, e.g. 2024-03-01.", start=h["active_from"]),
+        _("Workers who are not in the file are not changed, unless you choose to deactivate them when you "
+          "confirm the import."),
+    ]
 
 
 def _closed(status: str, action: str) -> str:

@@ -3,10 +3,11 @@ cancel), bad files, the template, one worker's page, and what company B's staff 
 
 import io
 import re
+from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -159,6 +160,8 @@ def test_the_template_downloads(staff_a, town, fmt):
         rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
         book.close()
         assert rows[0] == ["工号", "姓名", "班组", "班次", "入职日期"] and rows[1][1] == "王小明"
+        notes = load_workbook(io.BytesIO(data))["说明"]
+        assert any("清空" in (row[0] or "") for row in notes.iter_rows(values_only=True))
     assert staff_a.get("/console/roster/template.pdf").status_code == 404
 
 
@@ -167,6 +170,34 @@ def test_in_wechat_the_import_page_says_how_to_get_the_template(staff_a, town):
     [notice] = texts(html, "div", class_="wechat-notice")
     assert notice.startswith("WeChat's browser does not save files.") and "first row holds the column names" in notice
     assert texts(staff_a.get("/console/roster/import").get_data(as_text=True), "div", class_="wechat-notice") == []
+
+
+def test_the_import_page_says_how_blanks_and_clearing_work(staff_a, town):
+    page = staff_a.get("/console/roster/import").get_data(as_text=True)
+    assert "a blank cell changes nothing" in page and "“清空”" in page
+
+
+def test_blank_cells_change_nothing_and_the_marker_is_shown_as_emptied(app, staff_a, town):
+    with app.app_context():
+        db.session.execute(update(Employee).where(Employee.employee_no.in_(["A001", "A002"]))
+                           .values(active_from=date(2025, 10, 31)))
+        db.session.commit()
+    blank = "工号,姓名,班组,班次,入职日期\nA001,王小明,,,\nA002,张新来,一车间,早班,\n"
+    page = staff_a.get(f"/console/roster/import/{import_id(upload(staff_a, blank.encode()))}").get_data(as_text=True)
+    assert 'id="changed"' not in page and 'id="emptied"' not in page and "2</strong> unchanged" in page
+
+    marked = "工号,姓名,班组,班次,入职日期\nA001,王小明,清空,,\nA002,张新来,一车间,早班,（清空）\n"
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, marked.encode()))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    assert '2</strong> <a href="#emptied">fields to be emptied</a>' in page
+    emptied = page.split('id="emptied"')[1].split("</section>")[0]
+    assert re.search(r"<td>A001</td><td>王小明</td>\s*<td>Team / department</td><td><del>一车间</del>", emptied)
+    assert re.search(r"<td>A002</td><td>张新来</td>\s*<td>Start date</td><td><del>2025-10-31</del>", emptied)
+    assert "to be emptied</span> Start date: <del>2025-10-31</del> → –" in page
+    staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page)}).close()
+    with app.app_context():
+        rows = {e.employee_no: (e.team, e.active_from) for e in db.session.scalars(select(Employee))}
+    assert rows["A001"] == ("", date(2025, 10, 31)) and rows["A002"] == ("一车间", None)
 
 
 def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):

@@ -15,7 +15,9 @@ from quizapp.roster.rules import (
     MAX_BYTES,
     Current,
     RosterFileError,
+    is_clear_marker,
     mentioned_numbers,
+    new_worker,
     parse_date,
     parse_roster,
     plan_import,
@@ -78,8 +80,9 @@ def test_xlsx_numbers_dates_and_row_numbers_as_in_the_sheet():
                        ["A002", "李小红", "二车间", "", "2024/3/5"]])
     parsed = parse_roster("roster.xlsx", data)
     assert parsed.rows == [
-        {"row": 2, "employee_no": "1001", "name": "王小明", "team": "一车间", "shift": "早班", "active_from": "2024-03-01"},
-        {"row": 4, "employee_no": "A002", "name": "李小红", "team": "二车间", "shift": "", "active_from": "2024-03-05"}]
+        {"row": 2, "employee_no": "1001", "name": "王小明", "team": "一车间", "shift": "早班",
+         "active_from": "2024-03-01"},
+        {"row": 4, "employee_no": "A002", "name": "李小红", "team": "二车间", "active_from": "2024-03-05"}]
 
 
 def test_xlsx_is_recognised_by_content_not_name():
@@ -108,7 +111,8 @@ def test_english_headers_notes_full_width_and_a_title_row():
 
 def test_unknown_columns_are_ignored_and_listed():
     parsed = parse_roster("r.csv", "工号,姓名,班组,班次,手机,备注\nA1,甲,一,早,138,=cmd\n".encode())
-    assert [(p["column"], p["reason"]) for p in parsed.problems] == [("手机", "ignored_column"), ("备注", "ignored_column")]
+    assert [(p["column"], p["reason"]) for p in parsed.problems] == [
+        ("手机", "ignored_column"), ("备注", "ignored_column")]
     assert len(parsed.rows) == 1  # what is in an ignored column is never stored, formulas included
 
 
@@ -187,7 +191,8 @@ def test_any_shift_is_accepted_while_the_company_has_none_defined():
 
 def test_a_row_can_have_several_problems_and_blank_rows_are_skipped():
     parsed = parse_roster("r.csv", (HEADER + "\n,,,\n,,一,夜班\n").encode(), ["早班"])
-    assert reasons(parsed) == [(4, "工号", "empty_employee_no"), (4, "姓名", "empty_name"), (4, "班次", "unknown_shift")]
+    assert reasons(parsed) == [
+        (4, "工号", "empty_employee_no"), (4, "姓名", "empty_name"), (4, "班次", "unknown_shift")]
 
 
 def test_employee_numbers_are_normalised_and_names_spaces_collapsed():
@@ -250,14 +255,104 @@ def test_the_fingerprint_follows_the_plan():
     assert first != plan_import([row("A1", team="三")], {"A1"}, roster).fingerprint()
 
 
+# --- blank cells and the clear marker -------------------------------------------------------------
+
+FULL = "工号,姓名,班组,班次,入职日期\n"
+
+
+@pytest.mark.parametrize("text", ["清空", " 清空 ", "（清空）", "(清空)", "【清空】", "[clear]", "CLEAR", "(Clear)"])
+def test_the_clear_marker_as_staff_type_it(text):
+    assert is_clear_marker(text)
+
+
+@pytest.mark.parametrize("value", ["", "清", "清空了", "clearly", "-", "–", None, 0, date(2024, 1, 1)])
+def test_not_the_clear_marker(value):
+    assert not is_clear_marker(value)
+
+
+def test_blank_optional_cells_are_left_out_of_the_row_and_the_marker_is_listed():
+    text = FULL + "A1,甲,,,\nA2,乙,清空,（清空）,clear\nA3,丙,一车间,早班,2024-03-01\n"
+    parsed = parse_roster("r.csv", text.encode())
+    assert parsed.problems == []
+    assert parsed.rows == [
+        {"row": 2, "employee_no": "A1", "name": "甲"},
+        {"row": 3, "employee_no": "A2", "name": "乙", "clear": ["team", "shift", "active_from"]},
+        {"row": 4, "employee_no": "A3", "name": "丙", "team": "一车间", "shift": "早班", "active_from": "2024-03-01"}]
+
+
+def test_the_marker_is_not_a_shift_the_company_lacks_nor_a_bad_date():
+    parsed = parse_roster("r.csv", (FULL + "A1,甲,一车间,清空,清空\n").encode(), ["早班"])
+    assert parsed.problems == [] and parsed.rows[0]["clear"] == ["shift", "active_from"]
+
+
+def test_the_employee_number_and_name_cannot_be_cleared():
+    parsed = parse_roster("r.csv", (FULL + "清空,甲,,,\nA2,(清空),,,\n").encode())
+    assert parsed.rows == []
+    assert reasons(parsed) == [(2, "工号", "cannot_clear"), (3, "姓名", "cannot_clear")]
+
+
+def test_an_xlsx_with_blank_and_marker_cells():
+    data = xlsx_bytes([["工号", "姓名", "班组", "班次", "入职日期"],
+                       ["A1", "甲", None, "早班", None],
+                       ["A2", "乙", "清空", None, "清空"]])
+    assert parse_roster("r.xlsx", data).rows == [
+        {"row": 2, "employee_no": "A1", "name": "甲", "shift": "早班"},
+        {"row": 3, "employee_no": "A2", "name": "乙", "clear": ["team", "active_from"]}]
+
+
+def test_a_blank_cell_keeps_what_the_roster_has():
+    roster = [worker(1, "A1", team="一", shift="早", active_from=date(2025, 10, 31))]
+    plan = plan_import([{"row": 2, "employee_no": "A1", "name": "甲"}], {"A1"}, roster)
+    assert plan.changed == [] and plan.unchanged == 1 and plan.emptied == 0
+
+
+def test_rows_kept_before_blanks_meant_unchanged_keep_the_roster_too():
+    """A preview stored by an older version wrote a blank as "" (team, shift) or None (start date)."""
+    roster = [worker(1, "A1", team="一", shift="早", active_from=date(2025, 10, 31))]
+    old_style = {"row": 2, "employee_no": "A1", "name": "甲", "team": "", "shift": "", "active_from": None}
+    assert plan_import([old_style], {"A1"}, roster).unchanged == 1
+
+
+def test_the_marker_empties_the_field_and_the_plan_says_so():
+    roster = [worker(1, "A1", team="一", shift="早", active_from=date(2025, 10, 31)),
+              worker(2, "A2", team="", shift="早", active_from=None)]
+    rows = [{"row": 2, "employee_no": "A1", "name": "甲", "clear": ["team", "active_from"]},
+            {"row": 3, "employee_no": "A2", "name": "甲", "clear": ["team", "active_from"]}]  # already empty
+    plan = plan_import(rows, {"A1", "A2"}, roster)
+    assert [(c.current.employee_no, c.fields, c.emptied) for c in plan.changed] == [
+        ("A1", [("team", "一", ""), ("active_from", date(2025, 10, 31), None)], ["team", "active_from"])]
+    assert plan.emptied == 2 and plan.unchanged == 1
+
+
+def test_emptying_changes_the_fingerprint():
+    roster = [worker(1, "A1", active_from=date(2025, 10, 31))]
+    keep = plan_import([row("A1")], {"A1"}, roster).fingerprint()
+    empty = plan_import([row("A1", clear=["active_from"])], {"A1"}, roster).fingerprint()
+    assert keep != empty
+
+
+def test_a_new_worker_with_blank_or_marked_cells_is_simply_empty():
+    assert new_worker({"row": 2, "employee_no": "A9", "name": "新", "clear": ["shift"]}) == {
+        "employee_no": "A9", "name": "新", "team": "", "shift": "", "active_from": None}
+    assert new_worker(row("A9", active_from="2024-03-01"))["active_from"] == date(2024, 3, 1)
+
+
 # --- the template ---------------------------------------------------------------------------------
 
 def test_the_templates_parse_back():
     assert template_csv().startswith("\ufeff".encode())
-    for name, data in (("t.csv", template_csv("白班")), ("t.xlsx", template_xlsx("白班"))):
+    for name, data in (("t.csv", template_csv("白班")), ("t.xlsx", template_xlsx("白班", ["How to fill it in"]))):
         parsed = parse_roster(name, data, ["白班"])
         assert parsed.problems == [] and parsed.rows[0]["shift"] == "白班"
         assert set(parsed.columns) == {"employee_no", "name", "team", "shift", "active_from"}
+
+
+def test_the_xlsx_template_carries_its_notes_on_a_second_sheet():
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(template_xlsx(None, ["first note", "second note"])))
+    assert book.sheetnames == ["花名册", "说明"]
+    assert [r[0] for r in book["说明"].iter_rows(values_only=True)] == ["first note", "second note"]
 
 
 # --- invariants ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ it or none of it; re-imports update by employee number; hand edits; tenant scopi
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
@@ -41,7 +43,8 @@ def preview_and_apply(actor, data, deactivate=False):
 def test_an_import_is_only_a_preview_until_confirmed(town):
     actor = staff()
     before = roster_of(town.company_a)
-    record = service.start_import(actor, "花名册.csv", csv("A001,王小明,二车间,早班", "A100,新员工,一车间,早班", "A101,,一车间,早班"))
+    record = service.start_import(actor, "花名册.csv",
+                                  csv("A001,王小明,二车间,早班", "A100,新员工,一车间,早班", "A101,,一车间,早班"))
     db.session.commit()
     assert (record.status, record.company_id, record.created_by, record.filename) == (
         "preview", town.company_a, actor.id, "花名册.csv")
@@ -222,3 +225,127 @@ def test_deactivate_reactivate_and_reset_pin(town):
     # The worker then takes the first-time path: name and a new PIN.
     assert accounts.verify_pin(worker, "2468", NOW).error == "no_pin"
     assert accounts.register_pin(worker, "王小明", "1357", NOW).account is worker
+
+
+# --- blank cells, the clear marker, and apply = preview ---------------------------------------------
+
+OPTIONAL = ("team", "shift", "active_from")
+VALUES = {"team": ["一车间", "二车间", "包装组"], "shift": ["早班", "晚班"],
+          "active_from": [date(2024, 3, 1), date(2025, 10, 31), date(2026, 12, 1)]}
+EMPTY = {"team": "", "shift": "", "active_from": None}
+
+
+def _cell_text(value) -> str:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@st.composite
+def re_imports(draw):
+    """Workers on the roster, and a file naming some of them and some new ones, each optional cell
+    blank, the clear marker, or a value (which may be the one the roster has)."""
+    existing = [{"no": f"W{i:02d}", "name": draw(st.sampled_from(["王一", "李二"])),
+                 **{f: draw(st.sampled_from([EMPTY[f], *VALUES[f]])) for f in OPTIONAL},
+                 "active": draw(st.booleans())} for i in range(draw(st.integers(0, 6)))]
+    numbers = draw(st.lists(st.sampled_from([w["no"] for w in existing] + ["N01", "N02", "N03"]), unique=True,
+                            max_size=9))
+    rows = []
+    for no in numbers:
+        cells = {}
+        for f in OPTIONAL:
+            kind = draw(st.sampled_from(["blank", "marker", "value"]))
+            cells[f] = ("value", draw(st.sampled_from(VALUES[f]))) if kind == "value" else (kind, None)
+        rows.append({"no": no, "name": draw(st.sampled_from(["王一", "李二"])), "cells": cells})
+    return existing, draw(st.booleans()), rows
+
+
+def _file(rows, with_start: bool) -> bytes:
+    columns = OPTIONAL if with_start else OPTIONAL[:2]
+    lines = [",".join(["工号", "姓名", "班组", "班次", "入职日期"][:2 + len(columns)])]
+    for r in rows:
+        cells = [_cell_text(value) if kind == "value" else {"blank": "", "marker": "清空"}[kind]
+                 for kind, value in (r["cells"][f] for f in columns)]
+        lines.append(",".join([r["no"], r["name"], *cells]))
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+def _snapshot(company_id) -> dict[str, dict]:
+    return {e.employee_no: {"name": e.name, "team": e.team, "shift": e.shift, "active_from": e.active_from,
+                            "active": e.active}
+            for e in roster_of(company_id).values() if e.employee_no[0] in "WN"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(re_imports())
+def test_apply_writes_exactly_what_the_preview_listed_for_every_column(town, case):
+    existing, with_start, rows = case
+    actor = staff()
+    try:
+        for w in existing:
+            db.session.add(Employee(company_id=town.company_a, employee_no=w["no"], name=w["name"], team=w["team"],
+                                    shift=w["shift"], active_from=w["active_from"], active=w["active"]))
+        db.session.flush()
+        before = _snapshot(town.company_a)
+        if not rows:
+            return
+        record = service.start_import(actor, "r.csv", _file(rows, with_start))
+        assert record.errors == []
+        plan = service.plan_for(record)
+        service.apply_import(actor, record.id, plan.fingerprint(), False, TODAY, NOW)
+        after = _snapshot(town.company_a)
+
+        # What apply wrote is the roster as it was with the preview's changes, and nothing else.
+        listed = {c.current.employee_no: c.fields for c in plan.changed}
+        for no, was in before.items():
+            expected = dict(was)
+            for name, old, new in listed.get(no, []):
+                assert expected[name] == old
+                expected[name] = new
+            assert after[no] == expected, no
+        added = {r["employee_no"]: r for r in plan.added}
+        assert set(after) == set(before) | set(added)
+
+        # And the preview is what the file says: blank keeps, the marker empties (listed as emptied),
+        # a value is written; a new worker's blank or marked cell is empty.
+        for r in rows:
+            no = r["no"]
+            changed = {name: new for name, _old, new in listed.get(no, [])}
+            emptied = next((c.emptied for c in plan.changed if c.current.employee_no == no), [])
+            for f in OPTIONAL:
+                kind, value = r["cells"][f] if with_start or f != "active_from" else ("blank", None)
+                if no in added:
+                    assert after[no][f] == (value if kind == "value" else EMPTY[f])
+                    continue
+                want = {"blank": before[no][f], "marker": EMPTY[f], "value": value}[kind]
+                assert after[no][f] == want, (no, f, kind)
+                assert (f in changed) == (want != before[no][f])
+                assert (f in emptied) == (kind == "marker" and before[no][f] != EMPTY[f])
+            assert after[no]["name"] == r["name"] and after[no]["active"]
+    finally:
+        db.session.rollback()
+
+
+def test_re_importing_the_roster_with_the_start_date_blank_keeps_the_start_dates(town):
+    actor = staff()
+    workers = roster_of(town.company_a)
+    workers["A001"].active_from, workers["A002"].active_from = date(2025, 10, 31), date(2026, 12, 1)
+    db.session.commit()
+    record, plan = preview_and_apply(actor, ("工号,姓名,班组,班次,入职日期\nA001,王小明,一车间,早班,\n"
+                                             "A002,张新来,一车间,早班,\n").encode())
+    assert plan.changed == [] and plan.unchanged == 2
+    workers = roster_of(town.company_a)
+    assert (workers["A001"].active_from, workers["A002"].active_from) == (date(2025, 10, 31), date(2026, 12, 1))
+
+    record, plan = preview_and_apply(actor, "工号,姓名,班组,班次,入职日期\nA002,张新来,一车间,早班,清空\n".encode())
+    assert [(c.current.employee_no, c.emptied) for c in plan.changed] == [("A002", ["active_from"])]
+    workers = roster_of(town.company_a)
+    assert (workers["A001"].active_from, workers["A002"].active_from) == (date(2025, 10, 31), None)
+
+
+def test_a_new_worker_with_blank_cells_is_added(town):
+    file = "工号,姓名,班组,班次,入职日期\nA300,新人,,,\nA301,又一个,清空,,清空\n"
+    _, plan = preview_and_apply(staff(), file.encode())
+    assert len(plan.added) == 2
+    workers = roster_of(town.company_a)
+    for no in ("A300", "A301"):
+        worker = workers[no]
+        assert (worker.team, worker.shift, worker.active_from, worker.active) == ("", "", None, True)
