@@ -113,11 +113,12 @@ CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR = 0.45, 0.18
 def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_flag: Callable[[Flag], str]) -> None:
     """Two years of monthly fraud incidents, and a supervision list as the nightly check and an
     officer would have left it: cases opened two weeks ago and today, one followed up, one closed."""
+    from quizapp.incidents.rules import is_fraud_type
     from quizapp.models import Incident, Topic
     from quizapp.supervision import service as supervision
 
-    slugs = list(db.session.scalars(select(Topic.slug).order_by(Topic.id))) or ["other"]
-    common = [s for s in ("shuadan", "wangdai", "kefu", "youxi") if s in slugs] or slugs
+    slugs = [s for s in db.session.scalars(select(Topic.slug).order_by(Topic.id)) if is_fraud_type(s)] or ["other"]
+    common = [s for s in ("shuadan", "daikuan", "kefu", "youxi") if s in slugs] or slugs
     keen = {code: k for code, _name, _grid, _size, _per, k in COMPANIES}
     this_month = today.replace(day=1)
     for company in db.session.scalars(select(Company).order_by(Company.id)):
@@ -140,7 +141,8 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_fla
                                   "约谈企业负责人，要求每班班前5分钟组织答题，由班组长督促。",
                                   "企业承诺两周内参与率提升到80%以上。", today)
         if len(earlier) > 1:
-            supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。", today - timedelta(days=2))
+            supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。",
+                                   today - timedelta(days=2))
     supervision.flag_companies(today, describe_flag)
     db.session.flush()
 
@@ -237,7 +239,8 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
             if offset == 0:
                 started = now - timedelta(minutes=rng.randint(6, 240))
             else:  # 07:00-23:00 local time is 23:00 the day before to 15:00 UTC
-                started = datetime.combine(day - timedelta(days=1), time(23, 0)) + timedelta(minutes=rng.randint(0, 16 * 60))
+                started = (datetime.combine(day - timedelta(days=1), time(23, 0))
+                           + timedelta(minutes=rng.randint(0, 16 * 60)))
             attempt_id = next_attempt
             next_attempt += 1
             score = common_correct = 0

@@ -1,9 +1,11 @@
-"""Fraud incidents as pure rules: months, the incident CSV format and its bad rows, and the figures
-the incidents page shows (year-on-year change, months without a case, cases beside participation).
+"""Fraud incidents as pure rules: which topics are fraud types, months, the incident CSV format, its
+bad rows and what an import would write, and the figures the incidents page shows (year-on-year
+change, months without a case, cases beside participation).
 
 Used by incidents.service and supervision.service. Owns the file rules (accepted encodings and
 header names, what makes a row bad, numbered as a spreadsheet shows it: header = row 1, refusing
-formulas) and the definitions in docs/supervision.md. No Flask and no database here.
+formulas; a blank note keeps the stored one, the clear marker empties it) and the definitions in
+docs/supervision.md. No Flask and no database here.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from quizapp.rules.spreadsheets import decode_text, looks_like_formula
+from quizapp.rules.spreadsheets import decode_text, is_clear_marker, looks_like_formula
 
 OTHER = "other"
 # The one fraud type that is not a topic of the question bank; named in both languages like a topic.
 OTHER_NAMES = {"zh": "其他", "en": "Other"}
+# Topics of the question bank that are not fraud types, so never an incident's type: the official
+# anti-fraud tools and rules (guanfang), and renting out bank and phone cards (liangka: a crime the
+# worker is drawn into, counted by the police apart from fraud cases, with no victim's loss).
+NOT_FRAUD_TYPES = frozenset({"guanfang", "liangka"})
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000  # a town's monthly incident sheet is a few hundred rows; this keeps the preview small
 MAX_CASES = 100_000
@@ -50,6 +56,11 @@ def _key(text: str) -> str:
 
 
 HEADER_KEYS = {_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+
+
+def is_fraud_type(slug: str) -> bool:
+    """A topic slug an incident may be recorded under (and "other")."""
+    return slug not in NOT_FRAUD_TYPES
 
 
 # --- months -----------------------------------------------------------------------------------
@@ -135,7 +146,8 @@ class Problem:
 @dataclass(frozen=True)
 class IncidentRow:
     """A good row, ready to store. `raw` is the row as checked (codes and text), which is what the
-    confirmation carries and checks again."""
+    confirmation carries and checks again. An empty `note` keeps a stored record's note, unless
+    the cell held the clear marker (`note_cleared`)."""
 
     row: int
     grid_id: int
@@ -146,6 +158,7 @@ class IncidentRow:
     loss_yuan: Decimal
     note: str
     raw: dict
+    note_cleared: bool = False
 
     @property
     def key(self) -> tuple:
@@ -250,9 +263,11 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
     # Each value left out above was reported as a problem.
     assert month is not None and grid_id is not None and fraud_type is not None
     assert cases is not None and loss is not None
+    cleared = is_clear_marker(raw.get("note", ""))
     return IncidentRow(row=number, grid_id=grid_id, company_id=company.id if company else None, month=month,
                        fraud_type=fraud_type, cases=int(cases), loss_yuan=loss.quantize(Decimal("0.01")),
-                       note=raw.get("note", ""), raw=dict(raw, row=number)), []
+                       note="" if cleared else raw.get("note", ""), raw=dict(raw, row=number),
+                       note_cleared=cleared), []
 
 
 def _header(cells: list[str]) -> tuple[dict[str, int], list[Problem]]:
@@ -324,6 +339,66 @@ def parse_incident_csv(data: bytes, scope: ImportScope) -> ParsedIncidents:
     raw = ({"row": n, **{name: cells[i] if i < len(cells) else "" for name, i in fields.items()}}
            for n, cells in lines[1:])
     return check_rows(raw, scope)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored record's values that an import may overwrite (note None: no note)."""
+
+    cases: int
+    loss_yuan: Decimal
+    note: str | None
+
+    def snapshot(self) -> str:
+        """The values as text: the confirmation checks they are still what the preview showed."""
+        return f"{self.cases}|{Decimal(self.loss_yuan):.2f}|{self.note or ''}"
+
+
+NOTHING_STORED = "new"  # the snapshot of a key with no record yet
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """What one good row would write: a new record, or a stored one replaced. `fields` are the
+    stored record's values that change, as (field, old, new); a new value None is an emptied note."""
+
+    row: IncidentRow
+    stored: Stored | None
+    written: Stored
+    fields: list[tuple[str, object, object]]
+
+    @property
+    def replaces(self) -> bool:
+        return self.stored is not None
+
+    @property
+    def emptied(self) -> list[str]:
+        return [name for name, _old, new in self.fields if new is None]
+
+    @property
+    def seen(self) -> str:
+        return self.stored.snapshot() if self.stored is not None else NOTHING_STORED
+
+
+def plan_rows(rows: Iterable[IncidentRow], stored: dict[tuple, Stored]) -> list[RowPlan]:
+    """What each good row writes, given the records stored under the same company (or grid),
+    month and fraud type: cases and losses as in the file; the note as in the file, or, when the
+    cell is blank, the stored note (the clear marker empties it)."""
+    plans = []
+    for row in rows:
+        old = stored.get(row.key)
+        if row.note:
+            note = row.note
+        elif row.note_cleared or old is None:
+            note = None
+        else:
+            note = old.note
+        written = Stored(row.cases, row.loss_yuan, note)
+        fields = [] if old is None else [
+            (name, getattr(old, name), getattr(written, name)) for name in ("cases", "loss_yuan", "note")
+            if getattr(old, name) != getattr(written, name)]
+        plans.append(RowPlan(row, old, written, fields))
+    return plans
 
 
 def template_csv() -> bytes:

@@ -44,9 +44,20 @@ def find_incident(actor: StaffUser, incident_id: int) -> Incident | None:
 
 
 def fraud_types(lang: str) -> list[tuple[str, str]]:
-    """(slug, name) for every topic of the question bank, then "other"."""
+    """(slug, name) for every topic of the question bank that is a fraud type, then "other": what
+    a record may be filed under."""
     topics = db.session.scalars(select(Topic).order_by(Topic.slug))
-    return [(t.slug, t.name(lang)) for t in topics] + [(OTHER, OTHER_NAMES.get(lang, OTHER_NAMES["en"]))]
+    return [(t.slug, t.name(lang)) for t in topics if rules.is_fraud_type(t.slug)] + [(OTHER, _other(lang))]
+
+
+def type_names(lang: str) -> dict[str, str]:
+    """Every topic's name by slug, and "other": for showing stored records, including any filed
+    under a topic that is not a fraud type before that was refused."""
+    return {t.slug: t.name(lang) for t in db.session.scalars(select(Topic))} | {OTHER: _other(lang)}
+
+
+def _other(lang: str) -> str:
+    return OTHER_NAMES.get(lang, OTHER_NAMES["en"])
 
 
 def import_scope(actor: StaffUser, today: date) -> ImportScope:
@@ -54,6 +65,8 @@ def import_scope(actor: StaffUser, today: date) -> ImportScope:
     grids = db.session.execute(select(Grid.id, Grid.code)).all()
     spellings: dict[str, str] = {OTHER: OTHER, "其他": OTHER, "其它": OTHER}
     for topic in db.session.scalars(select(Topic)):
+        if not rules.is_fraud_type(topic.slug):
+            continue
         for spelling in (topic.slug, topic.name_zh, topic.name_en):
             spellings[spelling.casefold()] = topic.slug
     return ImportScope(
@@ -105,7 +118,8 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     month = rules.month_start(data.month)
     if month > rules.month_start(today):
         raise Invalid("incidents.future_month", field="month")
-    if data.fraud_type not in set(allowed.fraud_types.values()):
+    kept = incident is not None and incident.fraud_type == data.fraud_type  # an older record keeps its type
+    if data.fraud_type not in set(allowed.fraud_types.values()) and not kept:
         raise Invalid("incidents.unknown_fraud_type", field="fraud_type")
     same = _existing(grid_id, data.company_id, month, data.fraud_type)
     if same is not None and same is not incident:
@@ -135,8 +149,18 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 class Preview:
     filename: str
     parsed: ParsedIncidents
-    replaces: int  # good rows that will replace a stored record
-    token: str | None  # the checked rows, signed: what the confirmation imports
+    plans: list[rules.RowPlan]  # what each good row writes: new, or replacing a record (old → new)
+    token: str | None  # the checked rows and the stored values seen, signed: what the confirmation imports
+
+    @property
+    def replaces(self) -> int:
+        """Good rows that will replace a stored record."""
+        return sum(1 for p in self.plans if p.replaces)
+
+    @property
+    def emptied(self) -> list[rules.RowPlan]:
+        """The rows that empty a stored record's note (the clear marker)."""
+        return [p for p in self.plans if p.emptied]
 
 
 def _stored(rows: list[rules.IncidentRow]) -> dict[tuple, Incident]:
@@ -147,18 +171,34 @@ def _stored(rows: list[rules.IncidentRow]) -> dict[tuple, Incident]:
     return {(i.grid_id, i.company_id, i.month, i.fraud_type): i for i in stored}
 
 
+def _values(stored: dict[tuple, Incident]) -> dict[tuple, rules.Stored]:
+    return {key: rules.Stored(i.cases, Decimal(i.loss_yuan), i.note or None) for key, i in stored.items()}
+
+
+def preview_names(preview: Preview, lang: str) -> dict:
+    """What the preview shows instead of codes: grid id / company id -> name, fraud type slug -> name."""
+    rows = preview.parsed.rows
+    grid_ids, company_ids = {r.grid_id for r in rows}, {r.company_id for r in rows if r.company_id}
+    grids = db.session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(grid_ids))).all() if grid_ids else []
+    companies = (db.session.execute(select(Company.id, Company.name).where(Company.id.in_(company_ids))).all()
+                 if company_ids else [])
+    return {"grid": dict(grids), "company": dict(companies), "type": type_names(lang)}
+
+
 def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
     """Read and check an incident CSV without storing anything. As with the roster, the good rows
     can be confirmed and the bad ones are listed and left out; a file that cannot be read as a
     whole (empty, encoding, columns, size) or has no good row gets no token (signed with the app's
-    `secret`, so a confirmation can only carry rows this check let through)."""
+    `secret`, so a confirmation can only carry rows this check let through). For a row that
+    replaces a stored record the preview has the values that change, an emptied note included."""
     parsed = rules.parse_incident_csv(data, import_scope(actor, today))
-    stored = _stored(parsed.rows)
+    plans = rules.plan_rows(parsed.rows, _values(_stored(parsed.rows)))
     token = None
     if parsed.rows:
         token = _serializer(secret).dumps({"actor": actor.id, "filename": filename,
-                                           "rows": [r.raw for r in parsed.rows]})
-    return Preview(filename, parsed, sum(1 for r in parsed.rows if r.key in stored), token)
+                                           "rows": [r.raw for r in parsed.rows],
+                                           "seen": {str(p.row.row): p.seen for p in plans}})
+    return Preview(filename, parsed, plans, token)
 
 
 @dataclass(frozen=True)
@@ -172,7 +212,8 @@ class ImportResult:
 def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> ImportResult:
     """Store the good rows of a confirmed preview in one transaction, after checking them again:
     a row that turned bad meanwhile (its company left the officer's grids) is left out and
-    reported, like the bad rows of the preview."""
+    reported, like the bad rows of the preview. What is written is what the preview showed: if a
+    record a row would add or replace was stored or changed since, nothing is imported."""
     try:
         payload = _serializer(secret).loads(token, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
@@ -183,8 +224,13 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
     if not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
     stored = _stored(parsed.rows)
+    plans = rules.plan_rows(parsed.rows, _values(stored))
+    seen = payload.get("seen") or {}
+    if any(seen.get(str(p.row.row)) != p.seen for p in plans):
+        return ImportResult(0, 0, [Problem(0, "", "changed")])
     replaced = 0
-    for row in parsed.rows:
+    for plan in plans:
+        row = plan.row
         incident = stored.get(row.key)
         if incident is None:
             incident = Incident(grid_id=row.grid_id, company_id=row.company_id, month=row.month,
@@ -192,7 +238,8 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
             db.session.add(incident)
         else:
             replaced += 1
-        incident.cases, incident.loss_yuan, incident.note = row.cases, row.loss_yuan, row.note or None
+        written = plan.written
+        incident.cases, incident.loss_yuan, incident.note = written.cases, written.loss_yuan, written.note
     added = len(parsed.rows) - replaced
     audit.record(actor, "import_incidents", {"filename": payload.get("filename", ""), "rows": len(parsed.rows),
                                              "added": added, "replaced": replaced,
@@ -306,14 +353,15 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str) -> IncidentsPage
                    and (not chosen.company_id or any(c.grid_id == g.id for c in shown_companies))]
     last_company = _last_case(Incident.company_id, [scope.visible_incidents(actor)], chosen.month)
     last_grid = _last_case(Incident.grid_id, [scope.visible_incidents(actor)], chosen.month)
-    names = {"company": {c.id: c.name for c in companies}, "grid": grid_names, "type": dict(fraud_types(lang))}
+    names = {"company": {c.id: c.name for c in companies}, "grid": grid_names, "type": type_names(lang)}
     return IncidentsPage(
         filter=chosen, grids=grids, companies=companies,
         year_on_year=rules.year_on_year(records, chosen.month), months=rows, chart=rules.combo_chart(rows),
         quiet_companies=[Quiet(c.name, grid_names.get(c.grid_id, ""), last_company.get(c.id),
                                rules.months_without_case(last_company.get(c.id), chosen.month))
                          for c in shown_companies],
-        quiet_grids=[Quiet(g.name, "", last_grid.get(g.id), rules.months_without_case(last_grid.get(g.id), chosen.month))
+        quiet_grids=[Quiet(g.name, "", last_grid.get(g.id),
+                           rules.months_without_case(last_grid.get(g.id), chosen.month))
                      for g in shown_grids],
         records=[i for i in stored if i.month >= months[0]], names=names)
 
@@ -344,7 +392,7 @@ def export_incidents(actor: StaffUser, chosen: Filter, fmt: str, lang: str) -> E
     grids = {g.id: g for g in visible_grids(actor)}
     companies = {c.id: c for c in db.session.scalars(select(Company).where(
         Company.id.in_({i.company_id for i in stored if i.company_id})))}
-    types = dict(fraud_types(lang))
+    types = type_names(lang)
     rows = [ExportedRecord(i.month, grids[i.grid_id].name if i.grid_id in grids else "",
                            companies[i.company_id].code if i.company_id else "",
                            companies[i.company_id].name if i.company_id else None,

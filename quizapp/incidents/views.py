@@ -19,6 +19,7 @@ from quizapp.incidents.rules import month_start, parse_month, template_csv
 from quizapp.incidents.wording import MESSAGES, reason_text
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.rules.spreadsheets import CLEAR_MARKER
 from quizapp.validators import filled
 from quizapp.web import content_lang
 from quizapp.wording import say
@@ -48,8 +49,9 @@ def incidents():
     return render_template("incidents/index.html", page=page, delete_form=DeleteForm())
 
 
-def _form(incident=None) -> IncidentForm:
-    form = IncidentForm(data=None if incident is None else {
+def _form(incident=None, fill: bool = True) -> IncidentForm:
+    """The record form; `fill` with the incident's values (on GET; a POST brings its own)."""
+    form = IncidentForm(data=None if incident is None or not fill else {
         "company": str(incident.company_id or ""), "grid": str(incident.grid_id), "month": incident.month,
         "fraud_type": incident.fraud_type, "cases": incident.cases, "loss_yuan": incident.loss_yuan,
         "note": incident.note or ""})
@@ -58,6 +60,10 @@ def _form(incident=None) -> IncidentForm:
     grids = [(str(g.id), g.name) for g in service.visible_grids(current_user)]
     form.grid.choices = grids if len(grids) == 1 else [("", "—")] + grids
     form.fraud_type.choices = service.fraud_types(content_lang())
+    if incident is not None and incident.fraud_type not in dict(form.fraud_type.choices):
+        # Filed under a topic that is not a fraud type before that was refused: shown, to keep or correct.
+        form.fraud_type.choices.append((incident.fraud_type, service.type_names(content_lang()).get(
+            incident.fraud_type, incident.fraud_type)))
     return form
 
 
@@ -90,7 +96,7 @@ def incident_new():
 @routes.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
 def incident_edit(incident_id: int):
     incident = service.find_incident(current_user, incident_id) or abort(404)
-    form = _form(incident if request.method == "GET" else None)
+    form = _form(incident, fill=request.method == "GET")
     done = form.validate_on_submit() and _save(form, incident)
     return done or render_template("incidents/form.html", form=form, incident=incident,
                                    delete_form=DeleteForm())
@@ -110,8 +116,10 @@ def incident_import():
         preview = service.preview_import(current_user, local_today(), upload.filename or "", upload.read(),
                                          current_app.config["SECRET_KEY"])
     return render_template("incidents/import.html", form=form, preview=preview,
+                           names=service.preview_names(preview, content_lang()) if preview else {},
                            confirm_form=IncidentConfirmForm(token=preview.token if preview else None),
-                           reason_text=reason_text)
+                           reason_text=reason_text, fraud_types=service.fraud_types(content_lang()),
+                           clear_marker=CLEAR_MARKER)
 
 
 @routes.post("/incidents/import/confirm")

@@ -28,7 +28,8 @@ REASONS = {
     "unknown_grid": _l("No grid has this code."),
     "grid_mismatch": _l("The company %(detail)s is in another grid."),
     "grid_needed": _l("Name the grid when the company is left empty."),
-    "unknown_fraud_type": _l("Unknown fraud type: use a topic of the question bank or \"other\"."),
+    "unknown_fraud_type": _l("Unknown fraud type: use one of the fraud types listed on this page (its name or "
+                             "code) or “other”."),
     "empty": _l("This cell is empty."),
     "not_a_number": _l("Not a number (losses may have two decimals)."),
     "negative": _l("A number cannot be negative."),
@@ -38,6 +39,8 @@ REASONS = {
     "duplicate": _l("Repeats row %(detail)s (same company or grid, month and fraud type)."),
     "exists": _l("A record for this company (or grid), month and fraud type exists already: edit it instead."),
     "expired": _l("This preview has expired or was changed. Please upload the file again."),
+    "changed": _l("The stored records changed since this preview was shown. Upload the file again to see what "
+                  "it would change now."),
 }
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, func, or_, select
 from quizapp.audit import service as audit
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
-from quizapp.incidents.service import fraud_types
+from quizapp.incidents.service import type_names
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
@@ -144,7 +144,8 @@ def _activity(ids, period: Period) -> dict[int, Activity]:
         .where(SupervisionCase.company_id.in_(ids), SupervisionCase.opened_on <= period.last,
                or_(SupervisionCase.closed_on.is_(None), SupervisionCase.closed_on >= period.first)))]
     follow_ups = db.session.execute(
-        select(SupervisionCase.company_id, FollowUp.happened_on).join(SupervisionCase, FollowUp.case_id == SupervisionCase.id)
+        select(SupervisionCase.company_id, FollowUp.happened_on)
+        .join(SupervisionCase, FollowUp.case_id == SupervisionCase.id)
         .where(SupervisionCase.company_id.in_(ids), FollowUp.happened_on >= period.first,
                FollowUp.happened_on <= period.last)).all()
     return rules.supervision_activity(cases, follow_ups, period)
@@ -170,7 +171,7 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
     bottom: list[Line] = []
     if scope.grid is None:
         members: dict[int, list[Line]] = {}
-        for info, line in zip(found.companies, companies):
+        for info, line in zip(found.companies, companies, strict=True):
             members.setdefault(info.grid_id, []).append(line)
         grids = [rules.combine(g.name, members[g.id], target) for g in scope.grids if g.id in members]
         top, bottom = rules.top_and_bottom(companies, TOP)
@@ -189,7 +190,7 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
         below_before=sum(1 for c in companies if c.before.participation is not None
                          and c.before.participation < target),
         behaviour=behaviour, behaviour_before=behaviour_before, companies=rules.lowest_first(companies),
-        grids=grids, top=top, bottom=bottom, incidents=_incidents(scope, period), fraud_names=dict(fraud_types(lang)),
+        grids=grids, top=top, bottom=bottom, incidents=_incidents(scope, period), fraud_names=type_names(lang),
         activity=rules.total_activity(by_company.values()), activity_by_company=activity_rows)
 
 

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from quizapp.rules.errors import Invalid
-from quizapp.rules.spreadsheets import decode_text, looks_like_formula
+from quizapp.rules.spreadsheets import CLEAR_MARKER, decode_text, is_clear_marker, looks_like_formula  # noqa: F401
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -39,10 +39,7 @@ REQUIRED = ("employee_no", "name", "team", "shift")  # columns the file must hav
 # Fields a worker may have empty: in a file, a blank cell leaves them as they are and the clear
 # marker empties them (team and shift become "", the start date None).
 OPTIONAL = ("team", "shift", "active_from")
-# The clear marker as staff type it: 清空 ("empty it") or "clear", bare or in brackets of any
-# width. Not "-": a cell starting with "-" is refused as a formula (CSV injection).
-CLEAR_MARKER = "清空"
-_CLEAR_WORDS = {"清空", "clear"}
+
 # The template's header row; the Chinese names are the file format, like a CSV spec.
 HEADERS = {"employee_no": "工号", "name": "姓名", "team": "班组", "shift": "班次", "active_from": "入职日期"}
 _ALIASES = {
@@ -180,15 +177,6 @@ def _text(value: object) -> str:
 
 def _is_formula(value: object) -> bool:
     return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
-
-
-def is_clear_marker(value) -> bool:
-    """A cell that asks to empty the field: 清空 or clear, alone or in brackets (（清空）, [clear])."""
-    if not isinstance(value, str):
-        return False
-    text = unicodedata.normalize("NFKC", value).strip().casefold()
-    text = re.sub(r"^[(\[【<《]\s*(.*?)\s*[)\]】>》]$", r"\1", text)
-    return text in _CLEAR_WORDS
 
 
 def parse_date(value: object) -> date:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import AuditLog, CompanyDay, Grid, Incident
+from quizapp.models import AuditLog, CompanyDay, Grid, Incident, Topic
 from tests.factories import make_staff
 from tests.pages import sign_in_staff, table_rows
 
@@ -132,6 +132,44 @@ def test_the_good_rows_of_a_file_with_bad_ones_can_be_imported(app, officer, tow
     assert done.status_code == 302
     with app.app_context():
         assert db.session.scalars(select(Incident.company_id)).all() == [town.company_a]
+
+
+def test_the_preview_shows_names_and_what_a_replaced_record_loses(app, officer, town, incident_a):
+    month = f"{this_month():%Y-%m}"
+    text = upload(officer, f"{month},,acme,alpha,3,1200.50,清空\r\n{month},g1,,other,1,10,\r\n").get_data(as_text=True)
+    table = text.split('class="figures import-preview"')[1].split("</table>")[0]
+    assert "甲厂" in table and "网格一" in table and "Topic alpha" in table and "Other" in table
+    assert ">acme<" not in table and ">g1<" not in table and ">alpha<" not in table  # names, not codes
+    assert "Cases: 2 → 3" in table and "to be emptied</strong> Note: <del>两起</del> → –" in table
+    assert "new record" in table
+    emptied = text.split('id="emptied"')[1].split("</div>")[0]
+    assert "1 stored notes will be emptied" in emptied and "<del>两起</del>" in emptied
+    token = text.split('name="token" type="hidden" value="')[1].split('"')[0]
+    officer.post("/reports/incidents/import/confirm", data={"token": token}).close()
+    with app.app_context():
+        stored = db.session.get(Incident, incident_a)
+        assert (stored.cases, stored.loss_yuan, stored.note) == (3, Decimal("1200.50"), None)
+
+
+def test_a_blank_note_keeps_the_stored_one(app, officer, town, incident_a):
+    text = upload(officer, f"{this_month():%Y-%m},,acme,alpha,2,1200.50,\r\n").get_data(as_text=True)
+    assert "replaces a stored record: no change" in text and 'id="emptied"' not in text
+    token = text.split('name="token" type="hidden" value="')[1].split('"')[0]
+    officer.post("/reports/incidents/import/confirm", data={"token": token}).close()
+    with app.app_context():
+        assert db.session.get(Incident, incident_a).note == "两起"
+
+
+def test_the_import_page_lists_the_fraud_types_and_says_how_blanks_work(app, officer, town):
+    with app.app_context():
+        db.session.add(Topic(slug="guanfang", name_zh="官方反诈工具和防骗口诀", name_en="Official anti-fraud tools",
+                             lesson_zh="", lesson_en=""))
+        db.session.commit()
+    page = officer.get("/reports/incidents/import").get_data(as_text=True)
+    assert "<code>alpha</code>" in page and "<code>other</code>" in page and "guanfang" not in page
+    assert "a blank note keeps the note" in page and "“清空”" in page
+    form = officer.get("/reports/incidents/new").get_data(as_text=True)
+    assert 'value="alpha"' in form and 'value="guanfang"' not in form
 
 
 def test_the_preview_lists_every_bad_row_and_offers_no_confirmation(officer, town):

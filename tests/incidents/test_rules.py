@@ -151,6 +151,53 @@ def test_a_note_too_long_is_a_bad_row():
     assert reasons(parse("2026-03,,acme,shuadan,1,1," + "字" * 501 + "\r\n")) == [(2, "备注", "too_long")]
 
 
+def test_a_blank_note_is_empty_and_the_marker_asks_to_empty_the_stored_one():
+    blank, marked, bracketed = parse("2026-03,,acme,shuadan,1,1,\r\n2026-03,,acme,other,1,1,清空\r\n"
+                                     "2026-02,,acme,other,1,1,（清空）\r\n").rows
+    assert (blank.note, blank.note_cleared) == ("", False)
+    assert (marked.note, marked.note_cleared) == ("", True) and bracketed.note_cleared
+
+
+def test_topics_that_are_not_fraud_types():
+    assert not inc.is_fraud_type("guanfang") and not inc.is_fraud_type("liangka")
+    assert inc.is_fraud_type("shuadan") and inc.is_fraud_type(inc.OTHER)
+
+
+# --- what an import writes ------------------------------------------------------------------------
+
+def good_row(note="", cleared=False, cases=2, loss="100.00", company=1):
+    return inc.IncidentRow(row=2, grid_id=1, company_id=company, month=date(2026, 3, 1), fraud_type="shuadan",
+                           cases=cases, loss_yuan=Decimal(loss), note=note, raw={}, note_cleared=cleared)
+
+
+KEY = (1, 1, date(2026, 3, 1), "shuadan")
+
+
+def test_a_new_record_is_written_as_the_file_says():
+    (plan,) = inc.plan_rows([good_row()], {})
+    assert not plan.replaces and plan.fields == [] and plan.written == inc.Stored(2, Decimal("100.00"), None)
+    assert plan.seen == inc.NOTHING_STORED
+
+
+def test_a_blank_note_keeps_the_stored_note_and_the_marker_empties_it():
+    stored = {KEY: inc.Stored(1, Decimal("50"), "先前的备注")}
+    (keep,) = inc.plan_rows([good_row()], stored)
+    assert keep.written.note == "先前的备注"
+    assert keep.fields == [("cases", 1, 2), ("loss_yuan", Decimal("50"), Decimal("100.00"))] and keep.emptied == []
+    (empty,) = inc.plan_rows([good_row(cleared=True)], stored)
+    assert empty.written.note is None and empty.emptied == ["note"]
+    assert ("note", "先前的备注", None) in empty.fields
+    (new,) = inc.plan_rows([good_row(note="更正")], stored)
+    assert new.written.note == "更正" and ("note", "先前的备注", "更正") in new.fields
+
+
+def test_the_same_values_change_nothing_and_the_snapshot_follows_the_stored_values():
+    stored = inc.Stored(2, Decimal("100"), "x")
+    (plan,) = inc.plan_rows([good_row()], {KEY: stored})
+    assert plan.fields == [] and plan.replaces
+    assert plan.seen == "2|100.00|x" != inc.Stored(2, Decimal("100"), None).snapshot()
+
+
 def test_the_checked_rows_check_again_the_same_way():
     """The confirmation carries each good row's `raw` and checks it again: same rows, same result."""
     parsed = parse("2026-03,,acme,shuadan,2,15000,a\r\n2026-02,g1,,other,1,0.5,\r\n")

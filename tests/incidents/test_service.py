@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -13,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.incidents import service, sheets
 from quizapp.incidents.service import Filter, IncidentInput
 from quizapp.incidents.wording import reason_text
-from quizapp.models import AuditLog, Company, CompanyDay, Grid, Incident, StaffUser
+from quizapp.models import AuditLog, Company, CompanyDay, Grid, Incident, StaffUser, Topic
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError
 from tests.factories import make_staff
 
@@ -170,6 +172,132 @@ def test_a_confirmation_whose_every_row_turned_bad_stores_nothing(town):
     result = service.apply_import(officer, TODAY, token, SECRET)
     assert [p.reason for p in result.problems] == ["outside_grids"]
     assert db.session.scalar(select(Incident.id)) is None
+
+
+# --- blank cells, the clear marker, and apply = preview ---------------------------------------------
+
+KEYS = [(company, month, kind) for company in ("acme", "") for month in ("2026-08", "2026-09")
+        for kind in ("alpha", "other")]
+
+
+@st.composite
+def incident_imports(draw):
+    """Records stored under some keys, and a file with rows for some keys (stored or not), each
+    note blank, the clear marker or a text."""
+    stored = {key: (draw(st.integers(0, 5)), draw(st.sampled_from(["0.00", "12.50", "3000.00"])),
+                    draw(st.sampled_from([None, "旧备注", "x"])))
+              for key in draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=len(KEYS)))}
+    rows = [(key, draw(st.integers(0, 5)), draw(st.sampled_from(["0", "12.5", "99.99"])),
+             draw(st.sampled_from(["blank", "marker", "旧备注", "新备注"])))
+            for key in draw(st.lists(st.sampled_from(KEYS), unique=True, min_size=1, max_size=len(KEYS)))]
+    return stored, rows
+
+
+def _key(incident: Incident) -> tuple:
+    return ("acme" if incident.company_id else "", f"{incident.month:%Y-%m}", incident.fraud_type)
+
+
+def _all_records() -> dict[tuple, tuple]:
+    return {_key(i): (i.cases, Decimal(i.loss_yuan), i.note) for i in db.session.scalars(select(Incident))}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(incident_imports())
+def test_an_import_writes_exactly_what_its_preview_showed_for_every_column(town, case):
+    stored, rows = case
+    officer = staff("officer-1")
+    g1 = grid("g1").id
+    try:
+        for (company, month, kind), (cases, loss, note) in stored.items():
+            db.session.add(Incident(grid_id=g1, company_id=town.company_a if company else None,
+                                    month=date.fromisoformat(month + "-01"), fraud_type=kind, cases=cases,
+                                    loss_yuan=Decimal(loss), note=note))
+        db.session.flush()
+        before = _all_records()
+        body = "".join(f"{month},{'' if company else 'g1'},{company},{kind},{cases},{loss},"
+                       f"{ {'blank': '', 'marker': '清空'}.get(note, note)}\r\n"
+                       for (company, month, kind), cases, loss, note in rows)
+        preview = upload(officer, body)
+        assert preview.parsed.ok, preview.parsed.problems
+        result = service.apply_import(officer, TODAY, preview.token, SECRET)
+        assert result.problems == [] and (result.added, result.replaced) == (
+            len(rows) - preview.replaces, preview.replaces)
+        after = _all_records()
+
+        # What apply wrote is what the preview showed, row by row, and nothing else changed.
+        shown = {_key(Incident(company_id=p.row.company_id, month=p.row.month, fraud_type=p.row.fraud_type)): p
+                 for p in preview.plans}
+        assert set(after) == set(before) | set(shown)
+        for key, values in after.items():
+            plan = shown.get(key)
+            if plan is None:
+                assert values == before[key]
+                continue
+            assert values == (plan.written.cases, plan.written.loss_yuan, plan.written.note)
+            if key in before:
+                old = before[key]
+                assert plan.fields == [(name, o, n) for name, o, n in zip(
+                    ("cases", "loss_yuan", "note"), old, values, strict=True) if o != n]
+                assert plan.emptied == (["note"] if old[2] and values[2] is None else [])
+
+        # And the preview is what the file says: cases and losses as written, a blank note keeps
+        # the stored one (none for a new record), the marker empties it.
+        for key, cases, loss, note in rows:
+            kept = before[key][2] if key in before else None
+            want = {"blank": kept, "marker": None}.get(note, note)
+            assert after[key] == (cases, Decimal(loss).quantize(Decimal("0.01")), want), key
+    finally:
+        db.session.rollback()
+
+
+def test_a_record_changed_since_the_preview_is_not_overwritten(town):
+    officer = staff("officer-1")
+    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,旧\r\n").token, SECRET)
+    preview = upload(officer, "2026-10,,acme,alpha,3,300,\r\n2026-10,g1,,other,1,1,\r\n")
+    assert [p.fields for p in preview.plans] == [[("cases", 2, 3), ("loss_yuan", Decimal("100.00"), Decimal("300.00"))],
+                                                 []]
+    db.session.scalar(select(Incident)).note = "有人刚改过"  # another officer, meanwhile
+    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    assert [p.reason for p in result.problems] == ["changed"]
+    assert [(i.cases, i.note) for i in db.session.scalars(select(Incident))] == [(2, "有人刚改过")]
+
+
+def test_a_record_stored_since_the_preview_is_not_overwritten(town):
+    officer = staff("officer-1")
+    preview = upload(officer, "2026-10,,acme,alpha,3,300,\r\n")
+    service.save_incident(officer, TODAY, entry(town.company_a))
+    assert [p.reason for p in service.apply_import(officer, TODAY, preview.token, SECRET).problems] == ["changed"]
+
+
+# --- fraud types -----------------------------------------------------------------------------------
+
+def _tools_topic() -> None:
+    db.session.add(Topic(slug="guanfang", name_zh="官方反诈工具和防骗口诀", name_en="Official anti-fraud tools",
+                         lesson_zh="", lesson_en=""))
+    db.session.flush()
+
+
+def test_incidents_are_filed_under_fraud_types_only(town, english):
+    _tools_topic()
+    slugs = [slug for slug, _name in service.fraud_types("zh")]
+    assert "guanfang" not in slugs and slugs[-1] == "other" and "alpha" in slugs
+    assert service.type_names("zh")["guanfang"] == "官方反诈工具和防骗口诀"  # older records still read well
+    with pytest.raises(Invalid) as raised:
+        service.save_incident(staff("officer-1"), TODAY, entry(town.company_a, fraud_type="guanfang"))
+    assert raised.value.code == "incidents.unknown_fraud_type"
+    preview = upload(staff("officer-1"), "2026-10,,acme,guanfang,1,1,\r\n2026-10,,acme,官方反诈工具和防骗口诀,1,1,\r\n")
+    assert [p.reason for p in preview.parsed.problems] == ["unknown_fraud_type"] * 2
+
+
+def test_a_record_filed_under_a_topic_that_is_not_a_fraud_type_can_still_be_edited(town):
+    _tools_topic()
+    old = Incident(grid_id=grid("g1").id, company_id=town.company_a, month=date(2026, 9, 1), fraud_type="guanfang",
+                   cases=1, loss_yuan=Decimal(1))
+    db.session.add(old)
+    db.session.flush()
+    service.save_incident(staff("officer-1"), TODAY, entry(town.company_a, month=date(2026, 9, 1),
+                                                           fraud_type="guanfang", cases=4), old)
+    assert (old.cases, old.fraud_type) == (4, "guanfang")
 
 
 def add(company_id, month, cases, loss="0", grid_code="g1"):

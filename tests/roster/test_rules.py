@@ -15,7 +15,6 @@ from quizapp.roster.rules import (
     MAX_BYTES,
     Current,
     RosterFileError,
-    is_clear_marker,
     mentioned_numbers,
     new_worker,
     parse_date,
@@ -258,16 +257,6 @@ def test_the_fingerprint_follows_the_plan():
 # --- blank cells and the clear marker -------------------------------------------------------------
 
 FULL = "工号,姓名,班组,班次,入职日期\n"
-
-
-@pytest.mark.parametrize("text", ["清空", " 清空 ", "（清空）", "(清空)", "【清空】", "[clear]", "CLEAR", "(Clear)"])
-def test_the_clear_marker_as_staff_type_it(text):
-    assert is_clear_marker(text)
-
-
-@pytest.mark.parametrize("value", ["", "清", "清空了", "clearly", "-", "–", None, 0, date(2024, 1, 1)])
-def test_not_the_clear_marker(value):
-    assert not is_clear_marker(value)
 
 
 def test_blank_optional_cells_are_left_out_of_the_row_and_the_marker_is_listed():
