@@ -241,11 +241,12 @@ def update_account(actor: StaffUser, account: StaffUser, data: AccountInput) -> 
     db.session.refresh(account, ["company"])
     after = _facts(account)
     changed = [key for key in after if after[key] != before[key]]
+    values: dict = {key: {"old": before[key], "new": after[key]} for key in changed}
     if webhook_changed and "webhook" not in changed:
-        changed.append("webhook")  # replaced by another address: say so, without the key
+        changed.append("webhook")
+        values["webhook"] = "replaced"  # by another address: say so, without the key
     if changed:
-        audit.record(actor, "admin.account.update", {"account": account.username, "changed": changed,
-                                                     **{key: after[key] for key in changed if key in after}})
+        audit.record(actor, "admin.account.update", {"account": account.username, "changed": changed, **values})
     return changed
 
 

@@ -1,6 +1,8 @@
-"""The audit log, read back for the town admin's audit page (admin.audit): filters, keyset paging
-and the entries of the CSV export (audit.sheets writes the file; audit.wording labels each action).
-Rows are written by audit.service. Local dates and times are the town's `zone`'s.
+"""The audit log, read back for the town admin's audit page (admin.audit): filters, keyset paging,
+the entries of the CSV export (audit.sheets writes the file; audit.wording labels each action and
+puts each detail into words), and the names of the grids, companies and API tokens the details
+refer to by code or id. Rows are written by audit.service. Local dates and times are the town's
+`zone`'s.
 
 Used by quizapp/audit/views.py.
 """
@@ -15,9 +17,9 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from quizapp.audit import service as audit
-from quizapp.audit.rules import detail_pairs, like_prefix, utc_bounds
+from quizapp.audit.rules import like_prefix, references, utc_bounds
 from quizapp.extensions import db
-from quizapp.models import ApiToken, AuditLog, StaffUser
+from quizapp.models import ApiToken, AuditLog, Company, Grid, StaffUser
 from quizapp.rules.errors import Invalid
 
 PER_PAGE = 50
@@ -50,8 +52,7 @@ class AuditEntry:
     username: str | None
     token: str | None
     action: str  # the code; audit.wording.action_label says what it means
-    detail: str
-    pairs: list[tuple[str, str]] | None  # the detail as key: value, when it is a JSON object
+    detail: str  # as stored; audit.wording.detail_pairs puts it into words
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,30 @@ def _entries(rows, zone: ZoneInfo) -> list[AuditEntry]:
         who = display_name if username is not None else (token or "")
         entries.append(AuditEntry(
             id=row_id, at=at.replace(tzinfo=UTC).astimezone(zone), who=who, username=username,
-            token=token, action=action, detail=detail or "", pairs=detail_pairs(detail or "")))
+            token=token, action=action, detail=detail or ""))
     return entries
+
+
+def reference_names(entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
+    """The names of the grids, companies and API tokens the entries' details refer to, by the code
+    or id stored (audit.rules.references), in a few queries for a whole page or export."""
+    wanted = references(e.detail for e in entries)
+    grid_ids = {int(v) for v in wanted["grid_id"] | wanted["scope"] if v.isdigit()}
+    company_ids = {int(v) for v in wanted["company_id"] if v.isdigit()}
+    token_ids = {int(v) for v in wanted["token"] if v.isdigit()}
+    names: dict[str, dict[str, str]] = {kind: {} for kind in wanted}
+    if wanted["grid"] or grid_ids:
+        for grid_id, code, name in db.session.execute(select(Grid.id, Grid.code, Grid.name).where(
+                or_(Grid.code.in_(wanted["grid"]), Grid.id.in_(grid_ids)))):
+            names["grid"][code] = names["grid_id"][str(grid_id)] = names["scope"][str(grid_id)] = name
+    if wanted["company"] or company_ids:
+        for company_id, code, name in db.session.execute(select(Company.id, Company.code, Company.name).where(
+                or_(Company.code.in_(wanted["company"]), Company.id.in_(company_ids)))):
+            names["company"][code] = names["company_id"][str(company_id)] = name
+    if token_ids:
+        names["token"] = {str(i): n for i, n in db.session.execute(
+            select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_(token_ids)))}
+    return names
 
 
 def _exists(conditions: list) -> bool:

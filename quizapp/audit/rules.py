@@ -1,12 +1,19 @@
-"""Pure rules of the town admin's audit log page: how a row's detail is shown, how an action filter
-becomes a safe SQL LIKE prefix, and which UTC instants a range of the town's local dates covers.
+"""Pure rules of the town admin's audit log page: how a row's detail is shown (its values as people
+read them: 启用 → 停用, 工作日 周一至周六, 月报 · 全镇, grids and companies by name), how an action
+filter becomes a safe SQL LIKE prefix, and which UTC instants a range of the town's local dates
+covers.
 
-Used by audit.service (the log's queries and its CSV export). No Flask, no SQLAlchemy.
+Used by audit.log (the log's page and its CSV export), which supplies the words in the reader's
+language and the town's names (a Wording). The stored detail stays machine-readable JSON: codes,
+ids, booleans, and a change as {"old": …, "new": …}; it is put into words only when read, here.
+No Flask, no SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,20 +23,158 @@ ACTION_FAMILIES = ("export", "api.", "admin.", "api_token.", "import", "supervis
 MICROSECOND = timedelta(microseconds=1)
 
 
-def detail_pairs(detail: str) -> list[tuple[str, str]] | None:
-    """A JSON object detail as (key, value) pairs in its own order, values as plain text (lists
-    joined with commas, nested objects as compact JSON); None when the detail is not a JSON object
-    (then it is shown as it is)."""
+# --- a detail in words ----------------------------------------------------------------------------
+
+ARROW = " → "  # how a change reads; rows written before changes were stored as {"old", "new"} hold "old → new"
+
+# What kind of value each detail key holds, which decides how it reads. A key not listed reads as
+# it is stored (numbers, dates, file names, usernames).
+KINDS = {
+    "active": "active", "webhook": "webhook", "workdays": "workdays", "role": "role", "password": "password",
+    "period": "period", "scope": "scope", "status": "status", "report": "report", "format": "format",
+    "grid": "grid", "grids": "grid", "incidents_kept_in": "grid", "grid_id": "grid_id",
+    "company": "company", "company_id": "company_id", "token": "token", "token_id": "token",
+    "changed": "field", "participation_target": "share", "knowledge_drop": "share",
+}
+REFERENCES = ("grid", "grid_id", "company", "company_id", "token", "scope")  # kinds that name a stored thing
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The reader's words for detail keys and values, and the town's names for the codes and ids
+    a detail holds (audit.log fills it in)."""
+
+    keys: Mapping[str, str] = field(default_factory=dict)  # detail key -> label
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # kind -> stored value -> words
+    weekdays: Sequence[str] = ("1", "2", "3", "4", "5", "6", "7")  # Monday first
+    every_day: str = "1-7"
+    no_day: str = "–"
+    day_range: str = "%(first)s-%(last)s"
+    separator: str = ", "
+    yes: str = "✓"
+    no: str = "✗"
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # "grid"/"grid_id"/... -> key -> name
+
+
+def _literal(text: str):
+    """A side of an "old → new" written before changes were stored as JSON: Python's spelling."""
+    return {"True": True, "False": False, "None": None}.get(text, text)
+
+
+def change_of(value) -> tuple[object, object] | None:
+    """(old, new) when the stored value is a change: {"old": …, "new": …}, or "old → new" text."""
+    if isinstance(value, dict) and set(value) == {"old", "new"}:
+        return value["old"], value["new"]
+    if isinstance(value, str) and value.count(ARROW) == 1:
+        old, new = value.split(ARROW)
+        return _literal(old), _literal(new)
+    return None
+
+
+def workdays_text(code: str, words: Wording) -> str:
+    """ISO weekdays ("123456") as people say them: runs of three days or more as "Monday to
+    Saturday", other days one by one, every day as "every day"."""
+    days = sorted({int(d) for d in str(code) if d in "1234567"})
+    if len(days) == 7:
+        return words.every_day
+    if not days:
+        return words.no_day
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(words.day_range % {"first": words.weekdays[run[0] - 1], "last": words.weekdays[run[-1] - 1]})
+        else:
+            parts.extend(words.weekdays[d - 1] for d in run)
+    return words.separator.join(parts)
+
+
+def _key(value) -> str:
+    """A stored value as the key of a words or names table: booleans as JSON spells them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def value_words(kind: str | None, value, words: Wording) -> str:
+    """One stored value in the reader's words, by the kind of its key."""
+    if value is None or value == []:
+        return "–"
+    if isinstance(value, list):
+        return words.separator.join(value_words(kind, v, words) for v in value)
+    if kind == "workdays":
+        return workdays_text(value, words)
+    if kind == "share" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value * 100:g}%"
+    if kind == "field":
+        return words.keys.get(str(value), str(value))
+    if kind in REFERENCES:
+        found = words.names.get(kind, {}).get(_key(value))
+        if found is not None:
+            return found
+    if kind is not None and _key(value) in words.values.get(kind, {}):
+        return words.values[kind][_key(value)]
+    if isinstance(value, bool):
+        return words.yes if value else words.no
+    return value_text(value)
+
+
+def readable_pairs(detail: str, words: Wording) -> list[tuple[str, str]] | None:
+    """A JSON object detail as (label, value) pairs in its own order, in the reader's words; a
+    change reads "old → new". None when the detail is not a JSON object (it is shown as it is)."""
+    parsed = _object(detail)
+    if parsed is None:
+        return None
+    pairs = []
+    for key, value in parsed.items():
+        kind = KINDS.get(key)
+        change = change_of(value)
+        text = (value_words(kind, change[0], words) + ARROW + value_words(kind, change[1], words)
+                if change is not None else value_words(kind, value, words))
+        pairs.append((words.keys.get(key, key), text))
+    return pairs
+
+
+def readable_text(detail: str, words: Wording) -> str:
+    """The detail in words on one line (the CSV export): "label: value; label: value", or the text."""
+    pairs = readable_pairs(detail, words)
+    if pairs is None:
+        return detail
+    return "; ".join(f"{key}: {value}" for key, value in pairs)
+
+
+def references(details: Iterable[str]) -> dict[str, set[str]]:
+    """The codes and ids the details name, by kind, so their names are looked up once for a page."""
+    found: dict[str, set[str]] = {kind: set() for kind in REFERENCES}
+    for detail in details:
+        for key, value in (_object(detail) or {}).items():
+            kind = KINDS.get(key)
+            if kind not in found:
+                continue
+            change = change_of(value)
+            for item in (change if change is not None else [value]):
+                for one in (item if isinstance(item, list) else [item]):
+                    if one is not None and not isinstance(one, (dict, bool)):
+                        found[kind].add(str(one))
+    return found
+
+
+def _object(detail: str) -> dict | None:
     try:
         parsed = json.loads(detail) if detail else None
     except ValueError:
         return None
-    if not isinstance(parsed, dict):
-        return None
-    return [(str(key), value_text(value)) for key, value in parsed.items()]
+    return parsed if isinstance(parsed, dict) else None
 
 
 def value_text(value: object) -> str:
+    """A value of a kind with no words of its own: lists joined with commas, nested objects as
+    compact JSON, booleans as ✓ and ✗."""
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -39,14 +184,6 @@ def value_text(value: object) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
-
-
-def detail_text(detail: str) -> str:
-    """The detail on one line (for the CSV export): "key: value; key: value", or the text as it is."""
-    pairs = detail_pairs(detail)
-    if pairs is None:
-        return detail
-    return "; ".join(f"{key}: {value}" for key, value in pairs)
 
 
 def like_prefix(prefix: str, escape: str = "\\") -> str:

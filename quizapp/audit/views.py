@@ -11,7 +11,7 @@ from flask_login import current_user
 from quizapp import downloads
 from quizapp.audit import log, sheets
 from quizapp.audit.rules import ACTION_FAMILIES, parse_day
-from quizapp.audit.wording import FAMILY_LABELS, MESSAGES, action_label
+from quizapp.audit.wording import FAMILY_LABELS, MESSAGES, action_label, detail_pairs, detail_words
 from quizapp.clock import local_today, town_zone
 from quizapp.exports import service as exports
 from quizapp.extensions import db
@@ -45,8 +45,10 @@ routes = Routes()
 def audit_log():
     chosen = _filter()
     page = log.audit_page(chosen, town_zone(), before=_int_arg("before"), after=_int_arg("after"))
+    words = detail_words(log.reference_names(page.entries))
     return render_template("audit/index.html", page=page, args=_filter_args(chosen), tokens=log.tokens(),
-                           families=[(f, FAMILY_LABELS[f]) for f in ACTION_FAMILIES], action_label=action_label)
+                           families=[(f, FAMILY_LABELS[f]) for f in ACTION_FAMILIES], action_label=action_label,
+                           detail_pairs=lambda detail: detail_pairs(detail, words))
 
 
 @routes.get("/audit/export.csv")
@@ -57,6 +59,6 @@ def audit_export():
     except Invalid as error:  # too many rows
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("admin.audit", **_filter_args(chosen)))
-    data, name = sheets.audit_log(entries, chosen, local_today())
+    data, name = sheets.audit_log(entries, log.reference_names(entries), chosen, local_today())
     db.session.commit()  # the "export.audit" row
     return downloads.send(data, exports.MIMETYPES["csv"], name)

@@ -1,9 +1,13 @@
 """The audit log in words: what each known action means for people (an unknown code is shown as it
-is) and the action families the filter offers. Used by the audit views, template and sheet."""
+is), the action families the filter offers, and each detail's keys and values as people read them
+(启用 → 停用, 工作日 周一至周六, 报表 月报, 范围 全镇, roles, grids and companies by name), in the reader's
+language: audit.rules.readable_pairs with the words here and the names audit.log looked up. The
+stored detail stays as it was written. Used by the audit views, template and sheet."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from quizapp.audit.rules import Wording, readable_pairs, readable_text
 from quizapp.wording import Messages
 
 ACTION_LABELS = {
@@ -49,3 +53,61 @@ MESSAGES: Messages = {
 def action_label(code: str) -> str:
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+# What the keys of a detail mean, for people; an unknown key is shown as it is.
+KEY_LABELS = {
+    "account": _l("Account"), "name": _l("Called"), "role": _l("Role"), "company": _l("Company"),
+    "company_id": _l("Company"), "grids": _l("Grids"), "grid": _l("Grid"), "grid_id": _l("Grid"),
+    "code": _l("Code"), "email": _l("E-mail"), "webhook": _l("WeChat Work robot"), "active": _l("Status"),
+    "password": _l("Password"), "changed": _l("Changed"), "workdays": _l("Workdays"),
+    "questions_per_quiz": _l("Questions per quiz"), "period": _l("Report"), "start": _l("Period starting"),
+    "scope": _l("Scope"), "format": _l("Format"), "status": _l("Cases"), "rows": _l("Rows"),
+    "added": _l("Added"), "replaced": _l("Replaced"), "left_out": _l("Left out"), "filename": _l("File"),
+    "report": _l("Report"), "days": _l("Days"), "month": _l("Month"), "action": _l("Action starts with"),
+    "token": _l("API token"), "token_id": _l("API token"), "hint": _l("Token ends with"),
+    "from": _l("From"), "to": _l("To"), "open_cases_moved": _l("Open supervision cases moved with it"),
+    "incidents_kept_in": _l("Incident records kept in"), "cases_closed": _l("Supervision cases closed"),
+    "before": _l("Deleted records before"), "attempts": _l("Quiz attempts"), "answers": _l("Answers"),
+    "workers": _l("Leavers"), "roster_imports": _l("Roster imports"),
+    "participation_target": _l("Participation target"),
+    "participation_workdays": _l("Workdays in a row below the target"),
+    "knowledge_days": _l("Days compared for the knowledge index"),
+    "knowledge_drop": _l("Knowledge index drop"), "knowledge_min_answers": _l("Answers needed"),
+    "incident_months": _l("Months compared for incidents"), "incident_min_cases": _l("Cases needed"),
+}
+# What a stored value means, by the kind of its key (audit.rules.KINDS).
+VALUE_WORDS = {
+    "active": {"true": _l("enabled"), "false": _l("disabled")},
+    "webhook": {"true": _l("set"), "false": _l("none"), "replaced": _l("replaced by another address")},
+    "role": {"company_staff": _l("Company outreach staff"), "grid_officer": _l("Grid officer"),
+             "town_admin": _l("Town administrator")},
+    "password": {"generated": _l("generated"), "typed": _l("typed by the admin")},
+    "period": {"week": _l("Weekly report"), "month": _l("Monthly report")},
+    "scope": {"town": _l("Whole town")},
+    "status": {"open": _l("open"), "closed": _l("closed"), "all": _l("all")},
+    "report": {"by-day": _l("Completion by day"), "by-worker": _l("Completion by worker"),
+               "by-team": _l("Completion by team")},
+    "format": {"csv": "CSV", "xlsx": "XLSX"},
+}
+WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
+            _l("Sunday"))
+
+
+def detail_words(names: dict[str, dict[str, str]]) -> Wording:
+    """The reader's words for audit details, with the names audit.log.reference_names found."""
+    return Wording(
+        keys={key: str(label) for key, label in KEY_LABELS.items()},
+        values={kind: {value: str(label) for value, label in table.items()} for kind, table in VALUE_WORDS.items()},
+        weekdays=tuple(str(day) for day in WEEKDAYS), every_day=_("every day"), no_day=_("no day"),
+        day_range=_("%(first)s to %(last)s"), separator=_(", "), yes=_("yes"), no=_("no"), names=names)
+
+
+def detail_pairs(detail: str, words: Wording) -> list[tuple[str, str]] | None:
+    """A detail as (label, value) pairs in words; None when it is not a JSON object."""
+    return readable_pairs(detail, words)
+
+
+def detail_line(detail: str, words: Wording) -> str:
+    """A detail in words on one line (the CSV export)."""
+    return readable_text(detail, words)

@@ -116,9 +116,10 @@ def name_list(names: Iterable[str], limit: int = 5) -> NameList:
     return NameList(names[:limit], max(len(names) - limit, 0))
 
 
-def changes(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, str]:
-    """The fields that changed, each as "old → new" (the audit log's detail for an update)."""
-    return {key: f"{before.get(key)} → {after[key]}" for key in after if before.get(key) != after[key]}
+def changes(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, dict]:
+    """The fields that changed, each as {"old": …, "new": …} (the audit log's detail for an update,
+    which audit.log puts into words)."""
+    return {key: {"old": before.get(key), "new": after[key]} for key in after if before.get(key) != after[key]}
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,8 @@ def create_grid(actor: StaffUser, code: str, name: str) -> Grid:
     return grid
 
 
-def update_grid(actor: StaffUser, grid: Grid, code: str, name: str) -> dict[str, str]:
-    """Rename a grid or change its code; the changed fields, old → new (empty: nothing changed)."""
+def update_grid(actor: StaffUser, grid: Grid, code: str, name: str) -> dict[str, dict]:
+    """Rename a grid or change its code; the changed fields, {"old", "new"} (empty: nothing changed)."""
     refuse(_grid_problems(code, name, grid))
     changed = rules.changes({"code": grid.code, "name": grid.name}, {"code": code, "name": name})
     if changed:
@@ -117,7 +117,7 @@ def set_grid_active(actor: StaffUser, grid: Grid, active: bool) -> bool:
     grid.active = active
     db.session.flush()
     audit.record(actor, "admin.grid.reactivate" if active else "admin.grid.deactivate",
-                 {"grid_id": grid.id, "code": grid.code, "active": f"{not active} → {active}"})
+                 {"grid_id": grid.id, "code": grid.code, "active": {"old": not active, "new": active}})
     return True
 
 
@@ -269,8 +269,8 @@ def create_company(actor: StaffUser, data: CompanyInput) -> Company:
     return company
 
 
-def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> dict[str, str]:
-    """Change a company's name, grid or code; the changed fields, old → new.
+def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> dict[str, dict]:
+    """Change a company's name, grid or code; the changed fields, {"old", "new"}.
 
     A move leaves the company's incident records with the grid they were recorded in; its
     supervision cases go with it (they are the company's). The caller has made sure a new code
@@ -312,7 +312,7 @@ def set_company_active(actor: StaffUser, company: Company, active: bool, today: 
             closed.append(case.id)
     company.active = active
     db.session.flush()
-    detail = {"company_id": company.id, "code": company.code, "active": f"{not active} → {active}"}
+    detail = {"company_id": company.id, "code": company.code, "active": {"old": not active, "new": active}}
     if closed:
         detail["cases_closed"] = closed
     audit.record(actor, "admin.company.reactivate" if active else "admin.company.deactivate", detail)

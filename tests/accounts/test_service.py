@@ -98,7 +98,8 @@ def test_what_cannot_be_created(org, username, data, field, code):
 
 def test_inactive_companies_and_grids_cannot_be_given(org):
     with pytest.raises(ServiceError) as refused:
-        staff_admin.create_account(org["admin"], "s1", AccountInput("x", "company_staff", company_id=org["shut"].id), None)
+        staff_admin.create_account(org["admin"], "s1", AccountInput("x", "company_staff", company_id=org["shut"].id),
+                                   None)
     assert refused.value.field == "company"
     with pytest.raises(ServiceError) as refused:
         staff_admin.create_account(org["admin"], "o1", AccountInput("x", "grid_officer", grid_ids=[org["g9"].id]), None)
@@ -114,13 +115,17 @@ def test_changing_the_role_drops_what_the_new_role_does_not_use(org):
     assert set(changed) >= {"name", "role", "company", "grids"}
     staff_admin.update_account(org["admin"], officer, AccountInput("小李", "town_admin", company_id=org["a"].id))
     assert officer.company_id is None and officer.grids == []
-    assert [json.loads(r.detail)["changed"] for r in audit_rows("admin.account.update")][0][0] == "name"
+    first = json.loads(audit_rows("admin.account.update")[0].detail)
+    assert first["changed"][0] == "name"
+    assert first["role"] == {"old": "grid_officer", "new": "company_staff"}  # old and new, put into words when read
+    assert first["grids"] == {"old": ["g1"], "new": []}
 
 
 def test_an_officer_keeps_a_grid_that_was_closed_meanwhile_but_cannot_get_a_new_closed_one(org):
     officer = make_staff("officer-1", "grid_officer", grids=[org["g1"], org["g9"]])
     assert org["g9"] in staff_admin.grid_choices(officer)
-    staff_admin.update_account(org["admin"], officer, AccountInput("o", "grid_officer", grid_ids=[org["g1"].id, org["g9"].id]))
+    staff_admin.update_account(org["admin"], officer,
+                               AccountInput("o", "grid_officer", grid_ids=[org["g1"].id, org["g9"].id]))
     assert {g.code for g in officer.grids} == {"g1", "g9"}
     other = make_staff("officer-2", "grid_officer", grids=[org["g2"]])
     with pytest.raises(ServiceError):
@@ -141,6 +146,7 @@ def test_a_new_webhook_address_is_logged_without_its_key(org):
         "officer-1", "grid_officer", grid_ids=[org["g1"].id], webhook_url=WEBHOOK.replace("123", "456")))
     assert changed == ["webhook"]
     assert "secret-key" not in audit_rows("admin.account.update")[0].detail
+    assert json.loads(audit_rows("admin.account.update")[0].detail)["webhook"] == "replaced"
 
 
 def test_the_admin_cannot_change_their_own_role_or_deactivate_themselves(org):
@@ -163,7 +169,8 @@ def test_the_last_active_town_admin_stays(org):
     staff_admin.set_active(deputy, org["admin"], True)
     staff_admin.update_account(deputy, org["admin"], AccountInput("admin", "grid_officer", grid_ids=[org["g1"].id]))
     with pytest.raises(Conflict) as refused:
-        staff_admin.update_account(org["admin"], deputy, AccountInput("deputy", "grid_officer", grid_ids=[org["g1"].id]))
+        staff_admin.update_account(org["admin"], deputy,
+                                   AccountInput("deputy", "grid_officer", grid_ids=[org["g1"].id]))
     assert refused.value.code == "accounts.last_admin_role"
 
 

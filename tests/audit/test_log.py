@@ -15,7 +15,7 @@ from quizapp.audit import log as audit_log
 from quizapp.audit import service as audit
 from quizapp.audit.log import AuditFilter
 from quizapp.audit.sheets import audit_log as audit_csv
-from quizapp.audit.wording import action_label
+from quizapp.audit.wording import action_label, detail_line, detail_pairs, detail_words
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
 from quizapp.rules.errors import Invalid
@@ -145,7 +145,9 @@ def test_an_entry_says_who_what_and_the_detail(log, english):
     newest = audit_log.audit_page(AuditFilter(), ZONE, per_page=1).entries[0]
     assert newest.who == "admin" and newest.username == "admin" and newest.token is None
     assert action_label(newest.action) == "Exported the supervision ledger"
-    assert newest.pairs == [("format", "xlsx"), ("status", "open")]
+    words = detail_words(audit_log.reference_names([newest]))
+    assert detail_pairs(newest.detail, words) == [("Format", "XLSX"), ("Cases", "open")]
+    assert detail_line(newest.detail, words) == "Format: XLSX; Cases: open"
     by_token = audit_log.audit_page(AuditFilter(token_id=log["token"].id), ZONE, per_page=1).entries[0]
     assert by_token.who == "分析系统" and by_token.username is None
     assert action_label(by_token.action) == by_token.action  # an unknown code is shown as it is
@@ -153,12 +155,14 @@ def test_an_entry_says_who_what_and_the_detail(log, english):
 
 def test_the_csv_export_is_the_filtered_log_and_is_logged(log, english):
     chosen = AuditFilter(action="api.", first=date(2026, 2, 28))
-    data, name = audit_csv(audit_log.export_entries(log["admin"], chosen, ZONE), chosen, date(2026, 3, 5))
+    entries = audit_log.export_entries(log["admin"], chosen, ZONE)
+    data, name = audit_csv(entries, audit_log.reference_names(entries), chosen, date(2026, 3, 5))
     assert data.startswith(b"\xef\xbb\xbf") and name == "audit-2026-02-28-2026-03-01.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "When (local time)" and len(rows) - 1 == len(
         expected(lambda r: r.action.startswith("api.") and r.at >= datetime(2026, 2, 27, 16)))
     assert {r[5] for r in rows[1:]} == {"api.grids", "api.companies"} and rows[1][6].startswith("n: ")
+    assert json.loads(rows[1][7])["n"] >= 0  # and as stored, for machines
     logged = db.session.scalar(select(AuditLog).where(AuditLog.action == "export.audit"))
     assert logged.actor_id == log["admin"].id
     assert json.loads(logged.detail) == {"action": "api.", "format": "csv", "from": "2026-02-28", "rows": len(rows) - 1}
@@ -170,10 +174,78 @@ def test_an_export_above_the_limit_is_refused_and_not_logged(log):
     assert (refused.value.code, refused.value.data) == ("audit.too_many_rows", {"limit": 2999})
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "export.audit")) is None
     entries = audit_log.export_entries(log["admin"], AuditFilter(), ZONE, limit=3000)
-    data, _ = audit_csv(entries, AuditFilter(), date(2026, 3, 5))
+    data, _ = audit_csv(entries, {}, AuditFilter(), date(2026, 3, 5))
     assert data.count(b"\r\n") == 3001
 
 
 def test_tokens_for_the_filter(log):
     assert [t.name for t in audit_log.tokens()] == ["分析系统"]
     assert db.session.scalar(select(StaffUser.username).where(StaffUser.id == log["officer"].id)) == "officer-1"
+
+
+# --- details in the reader's words ------------------------------------------------------------------
+
+@pytest.fixture
+def changes():
+    """A grid deactivated (old style and new), a company created and moved, a monthly report of the
+    whole town and a weekly one of a grid, an account's role changed, a console export. (A detail
+    is stored with its keys sorted, and read in that order.)"""
+    from tests.factories import make_company, make_grid
+
+    admin = make_staff("admin", "town_admin")
+    g1, g2 = make_grid("g1", "网格一"), make_grid("g2", "网格二")
+    company = make_company(g1, "acme", "甲厂")
+    details = [
+        ("admin.grid.deactivate", {"grid_id": g1.id, "code": "g1", "active": "True → False"}),
+        ("admin.grid.reactivate", {"grid_id": g1.id, "code": "g1", "active": {"old": False, "new": True}}),
+        ("admin.company.create", {"company_id": company.id, "grid": "g1", "workdays": "123456",
+                                  "questions_per_quiz": 5}),
+        ("admin.company.update", {"company_id": company.id, "grid": {"old": "g1", "new": "g2"},
+                                  "incidents_kept_in": "g1"}),
+        ("export.periodic", {"period": "month", "start": "2026-02-01", "scope": "town"}),
+        ("export.periodic", {"period": "week", "start": "2026-02-23", "scope": str(g2.id)}),
+        ("admin.account.update", {"account": "li", "changed": ["role", "grids"],
+                                  "role": {"old": "grid_officer", "new": "town_admin"},
+                                  "grids": {"old": ["g1", "g2"], "new": []}}),
+        ("export.console", {"company": "acme", "report": "by-worker", "days": 30, "format": "xlsx"}),
+    ]
+    for action, detail in details:
+        audit.record(admin, action, detail)
+    return admin, len(details)
+
+
+def _pairs(changes) -> list[list[tuple[str, str]] | None]:
+    entries = audit_log.audit_page(AuditFilter(), ZONE, per_page=changes[1]).entries
+    words = detail_words(audit_log.reference_names(entries))
+    return [detail_pairs(e.detail, words) for e in reversed(entries)]
+
+
+def test_details_read_in_chinese_as_people_say_them(changes):
+    grid_off, grid_on, created, moved, monthly, weekly, account, export = _pairs(changes)
+    assert grid_off == [("状态", "启用 → 停用"), ("编码", "g1"), ("网格", "网格一")]
+    assert grid_on[0] == ("状态", "停用 → 启用")
+    assert created == [("企业", "甲厂"), ("网格", "网格一"), ("每次答题的题数", "5"), ("工作日", "周一至周六")]
+    assert moved == [("企业", "甲厂"), ("网格", "网格一 → 网格二"), ("案件记录留在", "网格一")]
+    assert monthly == [("报表", "月报"), ("范围", "全镇"), ("周期开始", "2026-02-01")]
+    assert weekly == [("报表", "周报"), ("范围", "网格二"), ("周期开始", "2026-02-23")]
+    assert account == [("账号", "li"), ("改动", "角色、网格"), ("网格", "网格一、网格二 → –"),
+                       ("角色", "网格员 → 镇反诈中心管理员")]
+    assert export == [("企业", "甲厂"), ("天数", "30"), ("格式", "XLSX"), ("报表", "按员工完成情况")]
+
+
+def test_details_read_in_english_too(changes, english):
+    grid_off, _on, created, moved, monthly, weekly, account, _export = _pairs(changes)
+    assert grid_off[0] == ("Status", "enabled → disabled")
+    assert created[3] == ("Workdays", "Monday to Saturday")
+    assert moved[1] == ("Grid", "网格一 → 网格二")  # names as the town wrote them
+    assert monthly[0] == ("Report", "Monthly report") and monthly[1] == ("Scope", "Whole town")
+    assert account[3] == ("Role", "Grid officer → Town administrator")
+
+
+def test_the_csv_export_has_the_words_and_the_stored_detail(changes, english):
+    chosen = AuditFilter(action="export.periodic")
+    entries = audit_log.export_entries(changes[0], chosen, ZONE)
+    data, _name = audit_csv(entries, audit_log.reference_names(entries), chosen, date(2026, 3, 5))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1][6] == "Report: Weekly report; Scope: 网格二; Period starting: 2026-02-23"
+    assert json.loads(rows[1][7])["period"] == "week"

@@ -54,7 +54,7 @@ def test_the_log_newest_first_with_who_what_when_and_detail(admin, logged):
     assert first < page.index("town analysis") < page.index("Unlocked an account")
     assert "2026-03-02 08:30:00" in page  # 00:30 UTC, shown in Shanghai time
     assert "officer-1" in page and "(API token)" in page and "api.grids" in page
-    assert "<dt>format</dt><dd>xlsx</dd>" in page
+    assert "<dt>Format</dt><dd>XLSX</dd><dt>Cases</dt><dd>open</dd>" in page
     assert "王小明" not in page
 
 
@@ -101,7 +101,7 @@ def test_the_export_is_the_filtered_log_and_is_logged(app, admin, logged):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == 121 and {r[5] for r in rows[1:]} == {"admin.account.unlock"}
-    assert rows[1][1] == "admin" and rows[1][6] == "account: bulk-119"
+    assert rows[1][1] == "admin" and rows[1][6] == "Account: bulk-119" and rows[1][7] == '{"account": "bulk-119"}'
     with app.app_context():
         row = db.session.scalar(select(AuditLog).where(AuditLog.action == "export.audit"))
         assert json.loads(row.detail) == {"action": "admin.", "format": "csv", "from": "2026-02-01", "rows": 120}

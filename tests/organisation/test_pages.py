@@ -75,7 +75,8 @@ def test_editing_a_grid(admin, app):
     assert status == 200 and 'value="网格一"' in page
     status, _page, location = post(admin, f"/admin/grids/{g1}", {"code": "dl-1", "name": "大岭一网格"})
     assert (status, location) == (302, "/admin/grids")
-    assert last_audit(app, "admin.grid.update") == {"grid_id": g1, "code": "g1 → dl-1", "name": "网格一 → 大岭一网格"}
+    assert last_audit(app, "admin.grid.update") == {
+        "grid_id": g1, "code": {"old": "g1", "new": "dl-1"}, "name": {"old": "网格一", "new": "大岭一网格"}}
     assert read(admin, "/admin/grids/999999")[0] == 404
 
 
@@ -202,7 +203,8 @@ def test_changing_the_code_needs_the_confirmation_tick(admin, app, town):
         assert db.session.get(Company, town.company_a).code == "acme"
     status, _page, location = post(admin, url, {**data, "confirm_code_change": "y"})
     assert status == 302
-    assert last_audit(app, "admin.company.update") == {"company_id": town.company_a, "code": "acme → newcode9"}
+    assert last_audit(app, "admin.company.update") == {
+        "company_id": town.company_a, "code": {"old": "acme", "new": "newcode9"}}
     assert read(admin, "/c/acme")[0] == 404 and read(admin, "/c/newcode9")[0] == 200
 
 
@@ -210,7 +212,8 @@ def test_an_old_short_code_is_kept_without_the_tick(admin, app, town):
     status, _page, _location = post(admin, f"/admin/companies/{town.company_a}", {
         "name": "甲厂 新名", "grid_id": str(grid_id(app, "g1")), "code": "acme"})
     assert status == 302
-    assert last_audit(app, "admin.company.update") == {"company_id": town.company_a, "name": "甲厂 → 甲厂 新名"}
+    assert last_audit(app, "admin.company.update") == {
+        "company_id": town.company_a, "name": {"old": "甲厂", "new": "甲厂 新名"}}
 
 
 def test_moving_a_company_to_another_grid(admin, app, town):
@@ -221,7 +224,7 @@ def test_moving_a_company_to_another_grid(admin, app, town):
     with app.app_context():
         assert db.session.get(Company, town.company_a).grid_id == g2
     detail = last_audit(app, "admin.company.update")
-    assert detail["grid"] == "g1 → g2" and detail["incidents_kept_in"] == "g1"
+    assert detail["grid"] == {"old": "g1", "new": "g2"} and detail["incidents_kept_in"] == "g1"
 
 
 def test_deactivating_a_company_signs_out_its_workers_and_staff(app, town):

@@ -23,7 +23,8 @@ def test_grid_codes(code, problem):
 @pytest.mark.parametrize("code, problem", [
     ("k7m2qx9p", None), ("dongguan-01", None), ("a" * 32, None),
     ("", rules.PROBLEM_EMPTY), ("acme", rules.PROBLEM_TOO_SHORT), ("a" * 33, rules.PROBLEM_TOO_LONG),
-    ("acme/../x", rules.PROBLEM_CHARACTERS), ("甲厂甲厂甲厂", rules.PROBLEM_CHARACTERS), ("-acme-1", rules.PROBLEM_EDGE_HYPHEN),
+    ("acme/../x", rules.PROBLEM_CHARACTERS), ("甲厂甲厂甲厂", rules.PROBLEM_CHARACTERS),
+    ("-acme-1", rules.PROBLEM_EDGE_HYPHEN),
 ])
 def test_company_codes(code, problem):
     assert rules.company_code_problem(code) == problem
@@ -77,7 +78,7 @@ def test_questions_per_quiz_range():
 
 def test_changes_show_old_and_new_values_of_the_changed_fields_only():
     before = {"name": "甲厂", "grid": "g1", "code": "acme"}
-    assert rules.changes(before, {"name": "甲厂", "grid": "g2", "code": "acme"}) == {"grid": "g1 → g2"}
+    assert rules.changes(before, {"name": "甲厂", "grid": "g2", "code": "acme"}) == {"grid": {"old": "g1", "new": "g2"}}
     assert rules.changes(before, dict(before)) == {}
 
 

@@ -64,10 +64,10 @@ def test_editing_a_grid_records_old_and_new_values(town):
     g1 = grid("g1")
     assert service.update_grid(staff("admin"), g1, "g1", "网格一") == {}  # nothing changed: no row
     changed = service.update_grid(staff("admin"), g1, "dl-1", "大岭一网格")
-    assert changed == {"code": "g1 → dl-1", "name": "网格一 → 大岭一网格"}
+    assert changed == {"code": {"old": "g1", "new": "dl-1"}, "name": {"old": "网格一", "new": "大岭一网格"}}
     assert audit_rows("admin.grid.update") == [{"grid_id": g1.id, **changed}]
     # Its own code and name do not count as duplicates.
-    assert service.update_grid(staff("admin"), g1, "DL-1", "大岭一网格") == {"code": "dl-1 → DL-1"}
+    assert service.update_grid(staff("admin"), g1, "DL-1", "大岭一网格") == {"code": {"old": "dl-1", "new": "DL-1"}}
 
 
 def test_a_grid_with_active_companies_is_not_deactivated_and_they_are_named(town, english):
@@ -98,7 +98,8 @@ def test_a_grid_without_active_companies_is_deactivated_and_no_longer_offered(to
     assert service.set_grid_active(admin, g1, False) is True
     assert service.set_grid_active(admin, g1, False) is False  # already inactive: nothing written twice
     assert g1 not in service.active_grids() and g1 in service.all_grids()
-    assert audit_rows("admin.grid.deactivate") == [{"grid_id": g1.id, "code": "g1", "active": "True → False"}]
+    assert audit_rows("admin.grid.deactivate") == [
+        {"grid_id": g1.id, "code": "g1", "active": {"old": True, "new": False}}]
     assert service.set_grid_active(admin, g1, True) is True
     assert len(audit_rows("admin.grid.reactivate")) == 1
 
@@ -179,7 +180,7 @@ def test_moving_a_company_keeps_incidents_with_their_grid_and_moves_its_cases(to
 
     changed = service.update_company(admin, company_a, CompanyInput("甲厂", g2.id, "acme"))
 
-    assert changed == {"grid": "g1 → g2"}
+    assert changed == {"grid": {"old": "g1", "new": "g2"}}
     assert company_a.grid_id == g2.id
     assert incident.grid_id == g1.id  # the grid's history of cases does not change
     assert case.status == "open"  # the case is the company's: the new grid's officers follow it up
@@ -187,13 +188,14 @@ def test_moving_a_company_keeps_incidents_with_their_grid_and_moves_its_cases(to
     assert supervision.find_case(officer_2, case.id) == case
     assert supervision.find_case(staff("officer-1"), case.id) is None
     assert audit_rows("admin.company.update") == [{
-        "company_id": company_a.id, "grid": "g1 → g2", "open_cases_moved": 1, "incidents_kept_in": "g1"}]
+        "company_id": company_a.id, "grid": {"old": "g1", "new": "g2"}, "open_cases_moved": 1,
+        "incidents_kept_in": "g1"}]
 
 
 def test_renaming_and_recoding_a_company_records_old_and_new_values(town):
     company_a = db.session.get(Company, town.company_a)
     changed = service.update_company(staff("admin"), company_a, CompanyInput("甲厂新名", company_a.grid_id, "k7m2qx9p"))
-    assert changed == {"name": "甲厂 → 甲厂新名", "code": "acme → k7m2qx9p"}
+    assert changed == {"name": {"old": "甲厂", "new": "甲厂新名"}, "code": {"old": "acme", "new": "k7m2qx9p"}}
     assert accounts.company_by_code("acme") is None  # the old posters stop working: the form warned
     assert accounts.company_by_code("k7m2qx9p") == company_a
     assert service.update_company(staff("admin"), company_a, CompanyInput("甲厂新名", company_a.grid_id,
@@ -215,7 +217,8 @@ def test_deactivating_a_company_stops_sign_in_closes_its_cases_and_keeps_its_peo
     assert staff("staff-a").company_id == company_a.id  # staff accounts are not deleted
     assert db.session.scalar(select(Employee.id).where(Employee.company_id == company_a.id)) is not None
     assert audit_rows("admin.company.deactivate") == [{
-        "company_id": company_a.id, "code": "acme", "active": "True → False", "cases_closed": [case.id]}]
+        "company_id": company_a.id, "code": "acme", "active": {"old": True, "new": False},
+        "cases_closed": [case.id]}]
     assert service.set_company_active(admin, company_a, False, TODAY, CLOSED) is False
 
     assert service.set_company_active(admin, company_a, True, TODAY, CLOSED) is True
