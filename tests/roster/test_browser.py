@@ -81,3 +81,80 @@ def test_import_on_a_phone_inside_wechat(phone, live_server, plant, tmp_path):
     page.locator(".confirm form").first.locator("button[type=submit]").click()
     page.wait_for_url("**/console/roster")
     assert page_width(page)[0] <= 360 and page.locator(".flash").count() == 1
+
+
+def _roster_dates(app) -> dict[str, object]:
+    from sqlalchemy import select
+
+    from quizapp.extensions import db
+    from quizapp.models import Employee
+
+    with app.app_context():
+        return {e.employee_no: e.active_from for e in db.session.scalars(select(Employee))}
+
+
+def _upload(page, live_server, path) -> None:
+    page.goto(f"{live_server}/console/roster/import")
+    page.locator("#file").set_input_files(str(path))
+    page.locator("form.upload button[type=submit]").click()
+    page.wait_for_url("**/console/roster/import/*")
+
+
+def test_re_importing_the_template_with_blank_start_dates_keeps_them_and_the_marker_clears_one(
+        app, desktop, live_server, town, tmp_path):
+    """Issue 10: a full roster in the app's own template, the optional 入职日期 column left blank,
+    must not wipe start dates; writing 清空 empties one, shown as such in the preview first."""
+    from datetime import date
+
+    from openpyxl import load_workbook
+    from sqlalchemy import update
+
+    from quizapp.extensions import db
+    from quizapp.models import Employee
+
+    with app.app_context():
+        for number, start in (("A001", date(2025, 10, 31)), ("A002", date(2026, 12, 1))):
+            db.session.execute(update(Employee).where(Employee.employee_no == number).values(active_from=start))
+        db.session.commit()
+    page = desktop.new_page()
+    sign_in_staff(page, live_server, "staff-a")
+    page.goto(f"{live_server}/console/roster/import")
+    assert "清空" in page.locator("#blanks").inner_text()
+    with page.expect_download() as download:
+        page.locator("a[href$='template.xlsx']").click()
+    template = tmp_path / "roster-template.xlsx"
+    download.value.save_as(template)
+
+    # The whole roster in the template, start dates left blank.
+    book = load_workbook(template)
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == ["工号", "姓名", "班组", "班次", "入职日期"]
+    sheet.delete_rows(2, sheet.max_row)
+    sheet.append(["A001", "王小明", "一车间", "早班", None])
+    sheet.append(["A002", "张新来", "一车间", "早班", None])
+    book.save(template)
+    _upload(page, live_server, template)
+    assert page.locator("#changed").count() == 0 and page.locator("#emptied").count() == 0  # no change at all
+    assert page.locator(".summary li").nth(2).inner_text().startswith("2")  # both unchanged
+    shot(page, "console-roster-6-blank-start-dates")
+    page.locator(".confirm form").first.locator("button[type=submit]").click()
+    page.wait_for_url("**/console/roster")
+    dates = _roster_dates(app)
+    assert (dates["A001"], dates["A002"]) == (date(2025, 10, 31), date(2026, 12, 1))
+
+    # Now empty A002's start date on purpose.
+    sheet["E3"] = "清空"
+    book.save(template)
+    _upload(page, live_server, template)
+    emptied = page.locator("#emptied")
+    assert emptied.count() == 1
+    assert emptied.locator("tbody tr").count() == 1
+    row = emptied.locator("tbody tr").inner_text()
+    assert "A002" in row and "入职日期" in row and "2026-12-01" in row
+    assert "将清空" in page.locator("#changed").inner_text()
+    assert page.locator("#changed del").inner_text() == "2026-12-01"
+    shot(page, "console-roster-7-clear-marker")
+    page.locator(".confirm form").first.locator("button[type=submit]").click()
+    page.wait_for_url("**/console/roster")
+    dates = _roster_dates(app)
+    assert (dates["A001"], dates["A002"]) == (date(2025, 10, 31), None)
