@@ -3,9 +3,10 @@ read them: 启用 → 停用, 工作日 周一至周六, 月报 · 全镇, grids
 filter becomes a safe SQL LIKE prefix, and which UTC instants a range of the town's local dates
 covers.
 
-Used by audit.log (the log's page and its CSV export), which supplies the words in the reader's
-language and the town's names (a Wording). The stored detail stays machine-readable JSON: codes,
-ids, booleans, and a change as {"old": …, "new": …}; it is put into words only when read, here.
+Used by audit.log (queries; references() tells it which names to look up) and audit.wording (the
+words in the reader's language and the town's names, as a Wording, for the page and the CSV).
+The stored detail stays machine-readable JSON: codes, ids, booleans, and a change as
+{"old": …, "new": …}; it is put into words only when read, here.
 No Flask, no SQLAlchemy.
 """
 
@@ -42,7 +43,7 @@ REFERENCES = ("grid", "grid_id", "company", "company_id", "token", "scope")  # k
 @dataclass(frozen=True)
 class Wording:
     """The reader's words for detail keys and values, and the town's names for the codes and ids
-    a detail holds (audit.log fills it in)."""
+    a detail holds (audit.wording.detail_words fills it in)."""
 
     keys: Mapping[str, str] = field(default_factory=dict)  # detail key -> label
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # kind -> stored value -> words
