@@ -57,12 +57,12 @@ class Wording:
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # "grid"/"grid_id"/... -> key -> name
 
 
-def _literal(text: str):
+def _literal(text: str) -> object:
     """A side of an "old → new" written before changes were stored as JSON: Python's spelling."""
     return {"True": True, "False": False, "None": None}.get(text, text)
 
 
-def change_of(value) -> tuple[object, object] | None:
+def change_of(value: object) -> tuple[object, object] | None:
     """(old, new) when the stored value is a change: {"old": …, "new": …}, or "old → new" text."""
     if isinstance(value, dict) and set(value) == {"old", "new"}:
         return value["old"], value["new"]
@@ -95,21 +95,21 @@ def workdays_text(code: str, words: Wording) -> str:
     return words.separator.join(parts)
 
 
-def _key(value) -> str:
+def _key(value: object) -> str:
     """A stored value as the key of a words or names table: booleans as JSON spells them."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def value_words(kind: str | None, value, words: Wording) -> str:
+def value_words(kind: str | None, value: object, words: Wording) -> str:
     """One stored value in the reader's words, by the kind of its key."""
     if value is None or value == []:
         return "–"
     if isinstance(value, list):
         return words.separator.join(value_words(kind, v, words) for v in value)
     if kind == "workdays":
-        return workdays_text(value, words)
+        return workdays_text(str(value), words)
     if kind == "share" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value * 100:g}%"
     if kind == "field":

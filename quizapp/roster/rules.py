@@ -373,7 +373,7 @@ class Plan:
 KEEP = object()  # a row leaves the field as the roster has it
 
 
-def new_value(row: dict, name: str):
+def new_value(row: dict, name: str) -> object:
     """What a row writes into a field: the clear marker's empty value, the cell's value, or KEEP
     (a blank cell, or no column for it in the file)."""
     if name in row.get("clear", ()):

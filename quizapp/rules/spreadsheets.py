@@ -24,7 +24,7 @@ _CLEAR_WORDS = {"清空", "clear"}
 _BRACKETED = re.compile(r"^[(\[【<《]\s*(.*?)\s*[)\]】>》]$")
 
 
-def is_clear_marker(value) -> bool:
+def is_clear_marker(value: object) -> bool:
     """A cell that asks to empty the field: 清空 or clear, alone or in brackets (（清空）, [clear])."""
     if not isinstance(value, str):
         return False
