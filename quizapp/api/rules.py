@@ -5,7 +5,7 @@ rounded to 4 places or null when nothing was expected, dates ISO 8601).
 
 Used by quizapp/api/views.py and api.service. Every refusal is a ParameterError naming the
 parameter and a reason code; the API layer turns it into a 400 with a message. The figures follow
-docs/metrics.md through comparison.rules.Tally (participation, knowledge index); docs/api.md
+docs/metrics.md through rules.metrics.Tally (participation, knowledge index); docs/api.md
 documents every field.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from quizapp.comparison.rules import Tally
 from quizapp.rules.errors import Invalid
+from quizapp.rules.metrics import Tally
 
 MAX_DAYS = 366  # a leap year: one year of history in one request
 DEFAULT_DAYS = 30  # no range given: the 30 days ending today, as the dashboard's 30 days
@@ -205,13 +205,13 @@ def share(value: float | None) -> float | None:
 
 
 def figures(tally: Tally) -> dict:
-    """A period's (or a day's) figures: expected quizzes (active workers summed over workdays),
-    done (finished official quizzes on those workdays, each day capped at its headcount),
-    participation = done ÷ expected, and the common daily set's right answers, answers and
-    knowledge index = right ÷ answers (docs/metrics.md)."""
+    """A period's (or a day's) figures: expected quizzes (active workers summed over workdays with
+    data), done (official quizzes done on those workdays, each day capped at its headcount),
+    participation = done ÷ expected, the common daily set's right answers, answers and knowledge
+    index = right ÷ answers, and the company-days with data (docs/metrics.md)."""
     return {"expected": tally.expected, "done": tally.done, "participation": share(tally.participation),
             "common_correct": tally.common_correct, "common_answered": tally.common_answered,
-            "knowledge_index": share(tally.knowledge)}
+            "knowledge_index": share(tally.knowledge), "days_with_data": tally.days}
 
 
 def month_text(month: date) -> str:

@@ -2,29 +2,29 @@
 period, and fraud incidents by month, for the town's analysis system.
 
 Used by quizapp/api/views.py. A token reads as the town anti-fraud centre (TOWN): every grid and
-company, scoped through quizapp/scope.py like every officer and admin page. Figures
-come from the CompanyDay rollup through dashboard.service (visible_scope, read_pieces,
-headcounts), so a period's participation and knowledge index are the dashboard's to the digit;
-incidents from Incident rows. Aggregates only: no worker's name, number or answer is read here.
+company, scoped through quizapp/scope.py like every officer and admin page. Figures are read by
+rollups.figures (past dates from the CompanyDay rollup, today live) and computed by rules.metrics,
+so a period's participation and knowledge index are the dashboard's to the digit; incidents from
+Incident rows. Aggregates only: no worker's name, number or answer is read here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import astuple, dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from quizapp.api.rules import DateRange, Paging
-from quizapp.comparison import rules
-from quizapp.comparison.rules import Span, Tally
 from quizapp.dashboard import service as dashboard
-from quizapp.dashboard.service import CompanyInfo, Scope
 from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, Grid, Incident
+from quizapp.models import Company, Grid, Incident
 from quizapp.models.org import TOWN_ADMIN
-from quizapp.quiz.rules.grading import is_workday
+from quizapp.rollups import figures
+from quizapp.rollups.figures import CompanyInfo, Scope
+from quizapp.rules import metrics
+from quizapp.rules.metrics import Span, Tally
 
 
 @dataclass(frozen=True)
@@ -67,17 +67,9 @@ def list_companies(grid_id: int | None, active: bool | None, paging: Paging) -> 
 
 # --- day by day ---------------------------------------------------------------------------------
 
-def _on_workday(expr):
-    return case((CompanyDay.workday, expr), else_=0)
-
-
-# A day's done is capped at its headcount, as on the dashboard (dashboard.service._sums).
-_CAPPED = case((CompanyDay.completed > CompanyDay.headcount, CompanyDay.headcount), else_=CompanyDay.completed)
-
-
 @dataclass(frozen=True)
 class GridDay:
-    """A grid on one local date: its companies' rollup rows added up."""
+    """A grid on one local date: its companies' figures added up."""
 
     day: date
     companies: int  # companies with figures that day
@@ -87,44 +79,21 @@ class GridDay:
     provisional: bool  # today: still counting
 
 
-def grid_days(grid: Grid, span: DateRange, today: date) -> list[GridDay]:
-    """Each date of the range on which the grid's active companies have figures. Today, a company
-    without its row yet counts with its roster expected and none done, as on the dashboard."""
+def _span(span: DateRange) -> Span:
+    return Span(span.first, span.last)
+
+
+def grid_days(grid: Grid, span: DateRange, today: date, now: datetime | None = None) -> list[GridDay]:
+    """Each date of the range on which the grid's active companies have figures (rollups.figures:
+    a past date's rollup rows, today live, as on the dashboard)."""
     scope = dashboard.visible_scope(TOWN, grid.id)
-    if not scope.companies:
-        return []
-    rows = db.session.execute(
-        select(CompanyDay.day, func.count(), func.sum(case((CompanyDay.workday, 1), else_=0)),
-               func.sum(CompanyDay.headcount), func.sum(_on_workday(CompanyDay.headcount)),
-               func.sum(_on_workday(_CAPPED)), func.sum(CompanyDay.common_correct),
-               func.sum(CompanyDay.common_answered))
-        .where(CompanyDay.company_id.in_(scope.ids), CompanyDay.day >= span.first, CompanyDay.day <= span.last)
-        .group_by(CompanyDay.day).order_by(CompanyDay.day))
-    days = {day: GridDay(day, n, int(workdays), int(heads), Tally(int(expected), int(done), int(right), int(answered)),
-                         day == today)
-            for day, n, workdays, heads, expected, done, right, answered in rows}
-    if span.contains(today):
-        days[today] = _with_unseen_today(days.get(today), scope, today)
-    return [days[d] for d in sorted(days)]
-
-
-def _with_unseen_today(seen: GridDay | None, scope: Scope, today: date) -> GridDay:
-    have = set(db.session.scalars(select(CompanyDay.company_id).where(
-        CompanyDay.company_id.in_(scope.ids), CompanyDay.day == today)))
-    missing = [c for c in scope.companies if c.id not in have]
-    line = seen or GridDay(today, 0, 0, 0, Tally(), True)
-    if not missing:
-        return line
-    heads = dashboard.headcounts(scope.only(missing), today)
-    workday = [c for c in missing if is_workday(today, c.workdays)]
-    added = rules.total(Tally(*rules.unseen_today(heads.get(c.id, 0), True)) for c in workday)
-    return GridDay(today, line.companies + len(missing), line.workday_companies + len(workday),
-                   line.headcount + sum(heads.get(c.id, 0) for c in missing), line.tally + added, True)
+    return [GridDay(d.day, d.companies, d.workday_companies, d.headcount, d.tally, d.today)
+            for d in figures.days_of(scope, _span(span), today, now)]
 
 
 @dataclass(frozen=True)
 class CompanyDayLine:
-    """A company on one local date, from its rollup row."""
+    """A company on one local date with figures."""
 
     day: date
     workday: bool
@@ -133,32 +102,19 @@ class CompanyDayLine:
     provisional: bool
 
 
-def company_days(company: Company, span: DateRange, today: date) -> list[CompanyDayLine]:
-    """Each date of the range with the company's rollup row; today without a row yet counts its
-    roster as expected and none done (on a workday), as on the dashboard."""
-    rows = db.session.scalars(select(CompanyDay).where(
-        CompanyDay.company_id == company.id, CompanyDay.day >= span.first, CompanyDay.day <= span.last)
-        .order_by(CompanyDay.day))
-    lines = {r.day: CompanyDayLine(r.day, r.workday, r.headcount, Tally(
-        r.headcount if r.workday else 0, min(r.completed, r.headcount) if r.workday else 0,
-        r.common_correct, r.common_answered), r.day == today) for r in rows}
-    if span.contains(today) and today not in lines:
-        info = CompanyInfo(company.id, company.name, company.grid_id, "", company.workdays)
-        heads = dashboard.headcounts(Scope([info], [company.id]), today).get(company.id, 0)
-        workday = is_workday(today, company.workdays)
-        lines[today] = CompanyDayLine(today, workday, heads, Tally(*rules.unseen_today(heads, workday)), True)
-    return [lines[d] for d in sorted(lines)]
+def company_days(company: Company, span: DateRange, today: date, now: datetime | None = None
+                 ) -> list[CompanyDayLine]:
+    """Each date of the range with the company's figures: its rollup row, and today live."""
+    scope = Scope([CompanyInfo(company.id, company.name, company.grid_id, "", company.workdays)], [company.id])
+    return [CompanyDayLine(d.day, d.workday, d.headcount, d.tally, d.today)
+            for d in figures.days_of(scope, _span(span), today, now)]
 
 
 # --- a period -----------------------------------------------------------------------------------
 
-def _period(scope: Scope, span: DateRange, today: date) -> dict[int, Tally]:
+def _period(scope: Scope, span: DateRange, today: date, now: datetime | None) -> dict[int, Tally]:
     """Each company's tally over the range, exactly as the dashboard adds it up."""
-    period = Span(span.first, span.last)
-    heads = dashboard.headcounts(scope, today) if span.contains(today) else {}
-    pieces = dashboard.read_pieces(scope, today, [period], heads)
-    parts = pieces.inside(period)
-    return {c.id: pieces.tally(c.id, parts) for c in scope.companies}
+    return figures.period_tallies(scope, _span(span), today, now)
 
 
 @dataclass(frozen=True)
@@ -168,17 +124,17 @@ class GridLine:
     tally: Tally
 
 
-def grid_summary(span: DateRange, today: date) -> tuple[list[GridLine], Tally, int]:
+def grid_summary(span: DateRange, today: date, now: datetime | None = None) -> tuple[list[GridLine], Tally, int]:
     """Every grid's figures over the range (its active companies summed first, then divided
     once, so every worker counts the same), the town's total, and the town's active companies."""
     scope = dashboard.visible_scope(TOWN)
-    tallies = _period(scope, span, today)
+    tallies = _period(scope, span, today, now)
     members: dict[int, list[int]] = {}
     for c in scope.companies:
         members.setdefault(c.grid_id, []).append(c.id)
-    lines = [GridLine(g, len(members.get(g.id, [])), rules.total(tallies[i] for i in members.get(g.id, [])))
+    lines = [GridLine(g, len(members.get(g.id, [])), metrics.total(tallies[i] for i in members.get(g.id, [])))
              for g in list_grids()]
-    return lines, rules.total(tallies.values()), len(scope.companies)
+    return lines, metrics.total(tallies.values()), len(scope.companies)
 
 
 @dataclass(frozen=True)
@@ -190,14 +146,14 @@ class CompanyLine:
     tally: Tally
 
 
-def company_summary(span: DateRange, today: date, grid_id: int | None, paging: Paging
-                    ) -> tuple[list[CompanyLine], int]:
+def company_summary(span: DateRange, today: date, grid_id: int | None, paging: Paging,
+                    now: datetime | None = None) -> tuple[list[CompanyLine], int]:
     """A page of active companies (by id) with their figures over the range, and how many there
     are. Only the page's companies are read from the rollup."""
     scope = dashboard.visible_scope(TOWN, grid_id)
     ordered = sorted(scope.companies, key=lambda c: c.id)
     page = scope.only(ordered[paging.offset:paging.offset + paging.limit])
-    tallies = _period(page, span, today) if page.companies else {}
+    tallies = _period(page, span, today, now) if page.companies else {}
     codes = dict(db.session.execute(select(Company.id, Company.code).where(Company.id.in_(page.ids))).all()) \
         if page.companies else {}
     return [CompanyLine(c.id, codes[c.id], c.name, c.grid_id, tallies[c.id]) for c in page.companies], len(ordered)
@@ -223,10 +179,8 @@ def incidents(span: DateRange, grid_id: int | None) -> list[IncidentLine]:
                    Incident.loss_yuan).where(Incident.month >= first, Incident.month <= last)
     if grid_id is not None:
         query = query.where(Incident.grid_id == grid_id)
-    sums: dict[tuple, list] = {}
-    for month, gid, cid, fraud_type, cases, loss in db.session.execute(query):
-        entry = sums.setdefault((month, gid, cid, fraud_type), [0, Decimal(0)])
-        entry[0] += cases
-        entry[1] += Decimal(str(loss))
-    order = sorted(sums, key=lambda k: (k[0], k[1], k[2] is not None, k[2] or 0, k[3]))
-    return [IncidentLine(*key, sums[key][0], sums[key][1]) for key in order]
+    groups: dict[tuple, list] = {}
+    for row in db.session.execute(query):
+        groups.setdefault((row.month, row.grid_id, row.company_id, row.fraud_type), []).append(row)
+    order = sorted(groups, key=lambda k: (k[0], k[1], k[2] is not None, k[2] or 0, k[3]))
+    return [IncidentLine(*key, *astuple(metrics.incident_totals(groups[key]))) for key in order]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from quizapp.api.rules import DateRange, Paging, figures, month_text
 from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
-from quizapp.comparison.rules import Tally
 from quizapp.models import Company, Grid
+from quizapp.rules.metrics import Tally, incident_totals
 
 
 def grid(row: Grid) -> dict:
@@ -51,8 +51,10 @@ def company_line(line: CompanyLine) -> dict:
 
 
 def incidents(lines: list[IncidentLine]) -> dict:
-    """The rows, and the totals over them. Losses in yuan, as numbers with at most two decimals."""
+    """The rows, and the totals over them (metrics.incident_totals). Losses in yuan, as numbers with
+    at most two decimals."""
+    totals = incident_totals(lines)
     return {"incidents": [{"month": month_text(i.month), "grid_id": i.grid_id, "company_id": i.company_id,
                            "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": float(i.loss_yuan)}
                           for i in lines],
-            "total": {"cases": sum(i.cases for i in lines), "loss_yuan": float(sum(i.loss_yuan for i in lines))}}
+            "total": {"cases": totals.cases, "loss_yuan": float(totals.loss_yuan)}}

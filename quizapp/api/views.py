@@ -165,7 +165,7 @@ def grids():
 def grid_days(grid_id: int):
     grid = _grid_or_404(grid_id)
     query = _query(*RANGE)
-    lines = service.grid_days(grid, query.range, local_today())
+    lines = service.grid_days(grid, query.range, local_today(), utcnow())
     return jsonify(grid=shapes.grid(grid), **shapes.range_of(query.range),
                    days=[shapes.grid_day(line) for line in lines])
 
@@ -186,7 +186,7 @@ def company_days(company_id: int):
     if company is None:
         raise _not_found(_("No company has the id %(id)s.", id=company_id))
     query = _query(*RANGE)
-    lines = service.company_days(company, query.range, local_today())
+    lines = service.company_days(company, query.range, local_today(), utcnow())
     return jsonify(company=shapes.company(company), **shapes.range_of(query.range),
                    days=[shapes.company_day(line) for line in lines])
 
@@ -194,7 +194,7 @@ def company_days(company_id: int):
 @bp.get("/grids/summary")
 def grids_summary():
     query = _query(*RANGE)
-    lines, town, companies_count = service.grid_summary(query.range, local_today())
+    lines, town, companies_count = service.grid_summary(query.range, local_today(), utcnow())
     return jsonify(**shapes.range_of(query.range), grids=[shapes.grid_line(line) for line in lines],
                    town=shapes.town_line(town, companies_count))
 
@@ -204,7 +204,8 @@ def companies_summary():
     query = _query(*RANGE, "grid_id", *PAGING)
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    lines, total = service.company_summary(query.range, local_today(), query.grid_id, query.paging)
+    lines, total = service.company_summary(query.range, local_today(), query.grid_id, query.paging,
+                                           utcnow())
     return jsonify(**shapes.range_of(query.range), companies=[shapes.company_line(line) for line in lines],
                    **shapes.page(query.paging, total, _next_url(query.paging, total)))
 

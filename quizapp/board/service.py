@@ -10,17 +10,17 @@ GROUP BY over the roster joined to today's official attempts, never a query per 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from quizapp import scope
 from quizapp.board import rules
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
-from quizapp.quiz.rules.grading import is_workday
-from quizapp.quiz.service import GRACE_SECONDS
+from quizapp.rollups import figures
+from quizapp.rules.metrics import is_workday, percent
 from quizapp.rules.zones import to_local
 
 
@@ -29,25 +29,16 @@ def shift_times(company_id: int) -> list[tuple[str, time]]:
         select(Shift).where(Shift.company_id == company_id).order_by(Shift.starts_at, Shift.name))]
 
 
-def _todays_attempt(today: date):
-    # At most one official attempt per worker and day (a unique constraint), so the join keeps
-    # one row per worker; practice rounds have no official_date and never join.
-    return and_(Attempt.employee_id == Employee.id, Attempt.official_date == today)
-
-
-def _ran_out(now: datetime):
-    """Today's attempt's time is up (with the grace the quiz allows an answer in flight)."""
-    return Attempt.deadline_at < now - timedelta(seconds=GRACE_SECONDS)
 
 
 def cells(company_id: int, today: date, now: datetime) -> list[rules.Cell]:
-    """Active workers per (shift, team) and how many are done or in progress: one GROUP BY."""
-    done = or_(Attempt.finished_at.is_not(None), _ran_out(now))
+    """Active workers per (shift, team) and how many are done or in progress: one GROUP BY, the
+    per-team form of the count every page reads for today (rollups.figures.live_today)."""
     rows = db.session.execute(
         select(Employee.shift, Employee.team, func.count(Employee.id),
-               func.count(Attempt.id).filter(done),
-               func.count(Attempt.id).filter(Attempt.finished_at.is_(None), ~_ran_out(now)))
-        .select_from(Employee).outerjoin(Attempt, _todays_attempt(today))
+               func.count(Attempt.id).filter(figures.done(now)),
+               func.count(Attempt.id).filter(~figures.done(now)))
+        .select_from(Employee).outerjoin(Attempt, figures.todays_attempt(today))
         .where(Employee.company_id == company_id, *scope.active_on(today))
         .group_by(Employee.shift, Employee.team))
     return [rules.Cell(shift, team, rules.Tally(int(expected), int(finished), int(started)))
@@ -106,11 +97,11 @@ def not_done(user: StaffUser, today: date, now: datetime, team: str | None = Non
     rows = db.session.execute(
         select(Employee.name, Employee.employee_no, Employee.team, Employee.shift, Attempt.id,
                Attempt.finished_at, Attempt.deadline_at)
-        .select_from(Employee).outerjoin(Attempt, _todays_attempt(today))
+        .select_from(Employee).outerjoin(Attempt, figures.todays_attempt(today))
         .where(Employee.company_id == company_id, *scope.active_on(today),
                *([Employee.team == team] if team is not None else []),
                *([Employee.shift == shift] if shift is not None else []),
-               or_(Attempt.id.is_(None), and_(Attempt.finished_at.is_(None), ~_ran_out(now)))))
+               or_(Attempt.id.is_(None), ~figures.done(now))))
     people = [rules.Person(name, number, team_name, shift,
                            rules.status(attempt_id is not None, finished is not None, False))
               for name, number, team_name, shift, attempt_id, finished, _deadline in rows]
@@ -147,7 +138,7 @@ def _figures(tally: rules.Tally, workday: bool) -> dict:
     share = tally.share if workday else None
     return {"expected": tally.expected, "done": tally.done, "in_progress": tally.in_progress,
             "not_started": tally.not_started, "not_done": tally.not_done,
-            "share": "–" if share is None else f"{share * 100:.0f}%"}
+            "share": percent(share)}
 
 
 def poll(user: StaffUser, today: date, now: datetime, zone: ZoneInfo, shift: str | None = None,

@@ -6,7 +6,7 @@ well as by level. A company outside the account's grids is 404."""
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.comparison.rules import MAX_COMPARED, chart_series, parse_company_ids
 from quizapp.dashboard import service as dashboard
 from quizapp.routing import Routes
@@ -21,7 +21,7 @@ def compare():
     q = (request.args.get("q") or "").strip()[:100]
     rank = request.args.get("rank", "improvement")
     rank = rank if rank in dashboard.RANKS else "improvement"
-    view = dashboard.compare(current_user, local_today(), chosen, grid, q, rank)
+    view = dashboard.compare(current_user, local_today(), chosen, grid, q, rank, now=utcnow())
     if view is None:
         abort(404)
     return render_template("comparison/index.html", view=view, grid=grid, q=q, rank=rank, too_many=too_many,

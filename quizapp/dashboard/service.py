@@ -1,54 +1,36 @@
 """Companies side by side for grid officers and the town anti-fraud centre: the grid dashboard,
 the comparison page and the town view.
 
-Used by quizapp/reports/dashboard.py, quizapp/reports/compare.py and quizapp/admin/town.py. Owns
-the queries behind them, always scoped through quizapp/scope.py (visible_companies(actor)): an officer
-sees the companies of their grids, the town admin every company; a company outside them does not
-exist here. Figures come from the CompanyDay rollup: one GROUP BY per stretch of days (never a
-query per company), plus one GROUP BY over the roster for today's active headcount, since today's
-row is missing until someone finishes. Coverage is the one figure that needs to know who took a
-quiz: per worker, an index lookup for a finished official attempt in the 30 days, so it is asked
-only for the companies on the page shown (all of them when sorting by it). Aggregates only: no
-worker's name or number leaves this module.
+Used by the dashboard, comparison and town views (and by periodic, digest and the API for the
+scope and the target). Owns the queries behind them, always scoped through quizapp/scope.py
+(visible_companies(actor)): an officer sees the companies of their grids, the town admin every
+company; a company outside them does not exist here. Figures are read by rollups.figures (past
+days from the CompanyDay rollup, one GROUP BY per stretch of days; today live from the roster and
+today's attempts) and computed by rules.metrics (docs/metrics.md). Coverage is the one figure that
+needs to know who took a quiz: per worker, an index lookup for a finished official attempt in the
+30 days, so it is asked only for the companies on the page shown (all of them when sorting by it).
+Aggregates only: no worker's name or number leaves this module.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
-from typing import NamedTuple
+from datetime import date, datetime
 
 from sqlalchemy import case, exists, func, select
 
 from quizapp import scope as tenancy  # `scope` here names a Scope: the companies a page covers
 from quizapp.comparison import rules
-from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Span, Standing, Tally
+from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Standing
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser, TownSetting
-from quizapp.quiz.rules.grading import is_workday
+from quizapp.models import Attempt, Company, Employee, Grid, Incident, StaffUser, TownSetting
+from quizapp.rollups import figures
+from quizapp.rollups.figures import CompanyInfo, Scope
+from quizapp.rules import metrics
+from quizapp.rules.metrics import Span, Tally
 
 TARGET_KEY = "participation_target"
 COMPARE_CANDIDATES = 50  # the comparison picker lists this many; grid and name filters find the rest
-
-
-class CompanyInfo(NamedTuple):
-    id: int
-    name: str
-    grid_id: int
-    grid_name: str
-    workdays: str
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Companies the account may see (perhaps one grid's): their columns, and the same set as a
-    subquery for IN, so a query over 3,000 companies does not carry 3,000 parameters."""
-
-    companies: list[CompanyInfo]
-    ids: object  # a select() of Company.id, or a list of ids
-
-    def only(self, companies: list[CompanyInfo]) -> Scope:
-        return Scope(companies, [c.id for c in companies])
 
 
 def visible_grids(actor: StaffUser) -> list[Grid]:
@@ -73,14 +55,6 @@ def participation_target() -> float:
     return rules.parse_target(setting.value if setting else None)
 
 
-def headcounts(scope: Scope, today: date) -> dict[int, int]:
-    """Active workers today per company (one GROUP BY over the roster)."""
-    if not scope.companies:
-        return {}
-    return dict(db.session.execute(select(Employee.company_id, func.count(Employee.id)).where(
-        Employee.company_id.in_(scope.ids), *tenancy.active_on(today)).group_by(Employee.company_id)).all())
-
-
 def reached(company_ids: list[int], today: date, span: Span) -> dict[int, int]:
     """Per company, today's active workers with a finished official quiz in the span."""
     if not company_ids:
@@ -93,73 +67,35 @@ def reached(company_ids: list[int], today: date, span: Span) -> dict[int, int]:
         .where(Employee.company_id.in_(company_ids), *tenancy.active_on(today)).group_by(Employee.company_id))}
 
 
-def _sums(ids, span: Span) -> dict[int, tuple[int, ...]]:
-    """Each company's rollup sums over one stretch of days (one GROUP BY), as comparison.rules
-    reads them; a day's done is capped at its headcount (a worker added after the day's first
-    finisher fixed the headcount cannot push a day past 100%)."""
-    on_workday = lambda expr: case((CompanyDay.workday, expr), else_=0)  # noqa: E731
-    capped = case((CompanyDay.completed > CompanyDay.headcount, CompanyDay.headcount), else_=CompanyDay.completed)
-    # Sums of non-null integer columns over at least one row: never NULL, ints on both databases.
-    rows = db.session.execute(
-        select(CompanyDay.company_id, func.sum(on_workday(CompanyDay.headcount)), func.sum(on_workday(capped)),
-               func.sum(CompanyDay.common_correct), func.sum(CompanyDay.common_answered))
-        .where(CompanyDay.company_id.in_(ids), CompanyDay.day >= span.first, CompanyDay.day <= span.last)
-        .group_by(CompanyDay.company_id))
-    return {row[0]: (*row[1:], 0) for row in rows}  # 0: no day estimated
-
-
-@dataclass(frozen=True)
-class Pieces:
-    """The rollup read once per disjoint stretch of days, with today's missing rows filled in."""
-
-    spans: list[Span]
-    sums: list[dict[int, tuple[int, ...]]]
-
-    def inside(self, span: Span) -> list[int]:
-        return [i for i, piece in enumerate(self.spans) if span.first <= piece.first and piece.last <= span.last]
-
-    def tally(self, company_id: int, parts: list[int]) -> Tally:
-        if len(parts) == 1:  # most periods are one stretch: no adding up
-            return Tally(*self.sums[parts[0]].get(company_id, rules.ZERO))
-        return Tally(*rules.add_sums(self.sums[i].get(company_id, rules.ZERO) for i in parts))
-
-
-def read_pieces(scope: Scope, today: date, spans: list[Span], heads: dict[int, int]) -> Pieces:
-    """The rollup sums for the stretches that `spans` are made of (comparison.rules.segments).
-    Today is always a stretch of its own, so a company without today's row is seen and counted
-    with its roster expected and none done (comparison.rules.unseen_today)."""
-    pieces = rules.segments([*spans, Span(today, today)] if any(s.first <= today <= s.last for s in spans) else spans)
-    sums = [_sums(scope.ids, piece) if scope.companies else {} for piece in pieces]
-    for piece, found in zip(pieces, sums):
-        if piece.first == today:
-            for c in scope.companies:
-                if c.id not in found:
-                    found[c.id] = rules.unseen_today(heads.get(c.id, 0), is_workday(today, c.workdays))
-    return Pieces(pieces, sums)
-
-
 def dashboard_spans(today: date) -> dict[str, Span]:
-    return {"today": rules.trailing(today, 1), "last7": rules.trailing(today, 7), "last30": rules.trailing(today, 30),
-            "previous30": rules.trailing(today, 30, 30)}
+    return {"today": metrics.trailing(today, 1), "last7": metrics.trailing(today, 7),
+            "last30": metrics.trailing(today, 30), "previous30": metrics.trailing(today, 30, 30)}
 
 
-def company_figures(actor: StaffUser, today: date, grid_id: int | None = None, coverage: bool = True
-                    ) -> list[CompanyFigures]:
-    """Every visible company's dashboard line: active headcount, participation today, 7 and 30
+def last_case_months(scope: Scope) -> dict[int, date]:
+    """Per company, the month of its last recorded fraud case (its own records, with a case)."""
+    return {cid: month for cid, month in db.session.execute(
+        select(Incident.company_id, func.max(Incident.month))
+        .where(Incident.company_id.in_(scope.ids), Incident.cases > 0).group_by(Incident.company_id))
+        if cid is not None}
+
+
+def company_figures(actor: StaffUser, today: date, grid_id: int | None = None, coverage: bool = True,
+                    now: datetime | None = None) -> list[CompanyFigures]:
+    """Every visible company's dashboard line: active workers, participation today, 7 and 30
     days, coverage and knowledge over 30 days, the 30 days before for the trend, and the months
-    since its last recorded fraud case. Coverage only when asked (see with_coverage)."""
+    since its last recorded fraud case. Coverage only when asked (see with_coverage). `now`: the
+    moment read, for today's quizzes whose time ran out (rollups.figures.done)."""
     scope = visible_scope(actor, grid_id)
     spans = dashboard_spans(today)
-    heads = headcounts(scope, today)
-    pieces = read_pieces(scope, today, list(spans.values()), heads)
+    live = figures.live_today(scope, today, now)
+    pieces = figures.read_pieces(scope, today, list(spans.values()), now, live)
     parts = {name: pieces.inside(span) for name, span in spans.items()}
-    cases = dict(db.session.execute(
-        select(Incident.company_id, func.max(Incident.month))
-        .where(Incident.company_id.in_(scope.ids), Incident.cases > 0).group_by(Incident.company_id)).all())
+    cases = last_case_months(scope)
     rows = [CompanyFigures(company_id=c.id, name=c.name, grid_id=c.grid_id, grid_name=c.grid_name,
-                           headcount=heads.get(c.id, 0), workday_today=is_workday(today, c.workdays),
-                           last_case_month=cases.get(c.id),
-                           months_without_case=rules.months_without_case(cases.get(c.id), today),
+                           headcount=live.get(c.id, figures.Live()).headcount,
+                           workday_today=metrics.is_workday(today, c.workdays), last_case_month=cases.get(c.id),
+                           months_without_case=metrics.months_without_case(cases.get(c.id), today),
                            **{name: pieces.tally(c.id, p) for name, p in parts.items()})
             for c in scope.companies]
     return with_coverage(rows, today) if coverage else rows
@@ -167,7 +103,7 @@ def company_figures(actor: StaffUser, today: date, grid_id: int | None = None, c
 
 def with_coverage(rows: list[CompanyFigures], today: date) -> list[CompanyFigures]:
     """The rows with coverage over the last 30 days filled in (one GROUP BY over their rosters)."""
-    found = reached([r.company_id for r in rows], today, rules.trailing(today, 30))
+    found = reached([r.company_id for r in rows], today, metrics.trailing(today, 30))
     return [replace(r, reached30=found.get(r.company_id, 0)) for r in rows]
 
 
@@ -182,7 +118,8 @@ class Dashboard:
     below: int  # of those, below target
 
 
-def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery) -> Dashboard | None:
+def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: datetime | None = None
+                   ) -> Dashboard | None:
     """The grid dashboard: every visible company's figures, filtered, sorted, a page at a time.
     None when the query names a grid the account may not see."""
     grids = visible_grids(actor)
@@ -190,7 +127,7 @@ def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery) -> Dash
         return None
     target = participation_target()
     by_coverage = query.sort == "coverage"
-    rows = company_figures(actor, today, query.grid, coverage=by_coverage)
+    rows = company_figures(actor, today, query.grid, coverage=by_coverage, now=now)
     shown = rules.sort_rows(rules.filter_rows(rows, query, target), rules.SORTS[query.sort], query.descending)
     page = rules.paginate(shown, query.page)
     if not by_coverage:
@@ -209,22 +146,29 @@ class Comparison:
     candidate_total: int
     grids: list[Grid]
 
+    @property
+    def short_of_data(self) -> list[Standing]:
+        """Companies shown whose 4 weeks before hold less than 4 weeks of data (the page warns)."""
+        shown = {s.id: s for s in [*self.chosen, *self.candidates]}
+        return rules.short_of_data(shown.values())
+
 
 RANKS = {"improvement": rules.by_improvement, "level": rules.by_level,
          "name": lambda rows: sorted(rows, key=lambda s: s.name)}
 
 
-def _standings(scope: Scope, today: date, weeks: list[Span], weekly: bool) -> list[Standing]:
+def _standings(scope: Scope, today: date, weeks: list[Span], weekly: bool, now: datetime | None
+               ) -> list[Standing]:
     """Each company's last 4 weeks against the 4 before (and, if asked, all its weeks)."""
     recent, before = Span(weeks[-4].first, today), Span(weeks[-8].first, weeks[-5].last)
-    pieces = read_pieces(scope, today, weeks if weekly else [recent, before], headcounts(scope, today))
+    pieces = figures.read_pieces(scope, today, weeks if weekly else [recent, before], now)
     r, b, w = pieces.inside(recent), pieces.inside(before), [pieces.inside(week) for week in weeks]
     return [Standing(c.id, c.name, pieces.tally(c.id, r), pieces.tally(c.id, b),
                      tuple(pieces.tally(c.id, p) for p in w) if weekly else (), c.grid_name) for c in scope.companies]
 
 
 def compare(actor: StaffUser, today: date, chosen_ids: list[int], grid_id: int | None = None, q: str = "",
-            rank: str = "improvement") -> Comparison | None:
+            rank: str = "improvement", now: datetime | None = None) -> Comparison | None:
     """Participation and knowledge week by week (12 weeks) for the chosen companies, and every
     visible company's last 4 weeks against the 4 before, ranked by improvement or by level.
     None when a chosen company (or the grid) is not one the account may see."""
@@ -239,9 +183,9 @@ def compare(actor: StaffUser, today: date, chosen_ids: list[int], grid_id: int |
     needle = q.strip().casefold()
     pool = everyone if grid_id is None else visible_scope(actor, grid_id)
     candidates = RANKS.get(rank, rules.by_improvement)(
-        [s for s in _standings(pool, today, weeks, weekly=False)
+        [s for s in _standings(pool, today, weeks, weekly=False, now=now)
          if not needle or needle in s.name.casefold() or needle in s.grid_name.casefold()])
-    chosen = _standings(everyone.only([by_id[i] for i in chosen_ids]), today, weeks, weekly=True)
+    chosen = _standings(everyone.only([by_id[i] for i in chosen_ids]), today, weeks, weekly=True, now=now)
     return Comparison(weeks=weeks, chosen=chosen, by_improvement=rules.by_improvement(chosen),
                       by_level=rules.by_level(chosen), candidates=candidates[:COMPARE_CANDIDATES],
                       candidate_total=len(candidates), grids=grids)
@@ -278,32 +222,35 @@ class TownView:
     totals: dict[str, Tally]  # today, last7, last30
 
 
-def town_view(actor: StaffUser, today: date) -> TownView:
+def town_view(actor: StaffUser, today: date, now: datetime | None = None) -> TownView:
     """The town at a glance: a grid × week heat table of participation (12 weeks), the top and
-    bottom 5 grids and companies by 30-day participation, and the town's totals."""
+    bottom 5 grids and companies by 30-day participation (one list when there are fewer than 10),
+    and the town's totals."""
     scope = visible_scope(actor)
     weeks = rules.weeks(today)
-    spans = {"today": rules.trailing(today, 1), "last7": rules.trailing(today, 7), "last30": rules.trailing(today, 30)}
-    heads = headcounts(scope, today)
-    pieces = read_pieces(scope, today, [*spans.values(), *weeks], heads)
+    spans = {"today": metrics.trailing(today, 1), "last7": metrics.trailing(today, 7),
+             "last30": metrics.trailing(today, 30)}
+    live = figures.live_today(scope, today, now)
+    heads = {cid: seen.headcount for cid, seen in live.items()}
+    pieces = figures.read_pieces(scope, today, [*spans.values(), *weeks], now, live)
     # Grids are summed stretch by stretch, so no company needs twelve weekly tallies of its own.
     members: dict[int, list[CompanyInfo]] = {}
     for c in scope.companies:
         members.setdefault(c.grid_id, []).append(c)
-    by_grid = {gid: [rules.add_sums(found.get(c.id, rules.ZERO) for c in own) for found in pieces.sums]
+    by_grid = {gid: [metrics.total(found.get(c.id, figures.NOTHING) for c in own) for found in pieces.sums]
                for gid, own in members.items()}
     last30 = pieces.inside(spans["last30"])
     grid_rows = db.session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(list(members))).order_by(Grid.code))
     grids = [Line(gid, name, "", len(members[gid]), sum(heads.get(c.id, 0) for c in members[gid]),
-                  Tally(*rules.add_sums(by_grid[gid][i] for i in last30)),
-                  tuple(Tally(*rules.add_sums(by_grid[gid][i] for i in pieces.inside(week))) for week in weeks))
+                  metrics.total(by_grid[gid][i] for i in last30),
+                  tuple(metrics.total(by_grid[gid][i] for i in pieces.inside(week)) for week in weeks))
              for gid, name in grid_rows]
     companies = [Line(c.id, c.name, c.grid_name, 1, heads.get(c.id, 0), pieces.tally(c.id, last30))
                  for c in scope.companies]
-    top_grids, bottom_grids = rules.top_and_bottom(grids, lambda g: g.level)
-    top_companies, bottom_companies = rules.top_and_bottom(companies, lambda c: c.level)
-    totals = {name: Tally(*rules.add_sums(rules.add_sums(by_grid[gid][i] for i in pieces.inside(span))
-                                          for gid in by_grid)) for name, span in spans.items()}
+    top_grids, bottom_grids = metrics.top_and_bottom(grids, lambda g: g.level)
+    top_companies, bottom_companies = metrics.top_and_bottom(companies, lambda c: c.level)
+    totals = {name: metrics.total(by_grid[gid][i] for gid in by_grid for i in pieces.inside(span))
+              for name, span in spans.items()}
     return TownView(today=today, weeks=weeks, grids=grids, top_grids=top_grids, bottom_grids=bottom_grids,
                     top_companies=top_companies, bottom_companies=bottom_companies, companies=len(companies),
                     headcount=sum(heads.get(c.id, 0) for c in scope.companies), totals=totals)

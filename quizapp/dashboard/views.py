@@ -6,7 +6,7 @@ JavaScript. Figures come from dashboard.service (aggregates only)."""
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.comparison.rules import parse_dashboard_query
 from quizapp.dashboard import service as dashboard
 from quizapp.routing import Routes
@@ -16,7 +16,7 @@ routes = Routes()
 
 @routes.get("/")
 def index():
-    view = dashboard.grid_dashboard(current_user, local_today(), parse_dashboard_query(request.args))
+    view = dashboard.grid_dashboard(current_user, local_today(), parse_dashboard_query(request.args), utcnow())
     if view is None:
         abort(404)
     return render_template("dashboard/index.html", view=view)

@@ -16,9 +16,10 @@ from sqlalchemy import func, insert, select, text
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, Shift, StaffUser
-from quizapp.quiz.rules import grading, selection
+from quizapp.quiz.rules import selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool
 from quizapp.rollups.service import rebuild_company_day
+from quizapp.rules import metrics
 from quizapp.signin.service import hash_pin
 from quizapp.supervision.rules import Flag
 
@@ -213,7 +214,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         asked: dict[int, selection.Review] = {}  # this worker's "did you do it" answers so far
         for offset in range(HISTORY_DAYS, -1, -1):
             day = today - timedelta(days=offset)
-            if day < person["since"] or not grading.is_workday(day, company.workdays):
+            if day < person["since"] or not metrics.is_workday(day, company.workdays):
                 continue
             chance = base - fade * (HISTORY_DAYS - offset) * 0.5
             if day.isoweekday() == 6:

@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser
-from quizapp.quiz.rules.grading import is_workday
 from quizapp.quiz.rules.selection import common_count
 from quizapp.rules.errors import Conflict
+from quizapp.rules.metrics import is_workday
 
 CHUNK = 10_000  # rows per INSERT batch
 BATCH = 100  # companies generated and written at a time
@@ -225,7 +225,8 @@ def _history_day(rng: random.Random, town: list[_Synthetic], day: date, start: d
         if with_attempts and done:
             active = [e for e, joined, left in company.staff
                       if (joined is None or joined <= day) and (left is None or left >= day)]
-            score_sum, common_right = _attempts(rng, attempts, company.id, day, rng.sample(active, min(done, len(active))),
+            score_sum, common_right = _attempts(rng, attempts, company.id, day,
+                                                rng.sample(active, min(done, len(active))),
                                                 habit.per_quiz, common, skill)
         else:
             score_sum, common_right = _binomial(rng, done * habit.per_quiz, skill), _binomial(rng, done * common, skill)

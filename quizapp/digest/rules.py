@@ -18,6 +18,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 from quizapp.rules import metrics
+from quizapp.rules.metrics import Tally
 
 KEY_PREFIX = "digest:"
 TRIAL_PREFIX = "test:"
@@ -31,35 +32,45 @@ MAX_EMAIL = 254
 class GridDay:
     """One grid's (or the town's) numbers for one local date.
 
-    `expected` and `done` are the day's rollup sums over the companies that work that day (done
-    capped at each company's headcount); `below_target` counts companies whose 30-day
-    participation is under the town's target, as the grid dashboard does.
+    `day` is the grid's companies' tally of the date, added up (rollups.figures: the rollup for a
+    past date, live for today); `below_target` counts companies whose 30-day participation is under
+    the town's target, as the grid dashboard does; the incidents are the records of the date's month
+    (the month the cases happened, as the incidents page counts them).
     """
 
     name: str
     companies: int = 0
     below_target: int = 0
-    expected: int = 0
-    done: int = 0
+    day: Tally = Tally()
     flagged: tuple[str, ...] = ()  # companies newly on the supervision list that day, by name
-    cases_day: int = 0
-    loss_day: Decimal = Decimal(0)
     cases_month: int = 0
     loss_month: Decimal = Decimal(0)
 
     @property
+    def expected(self) -> int:
+        return self.day.expected
+
+    @property
+    def done(self) -> int:
+        return self.day.done
+
+    @property
+    def has_data(self) -> bool:
+        """Some company of the grid has figures for the date (a past date without a rollup row has none)."""
+        return self.day.days > 0
+
+    @property
     def participation(self) -> float | None:
-        """Done ÷ expected on the day; None when nobody was expected (a day off for every company)."""
-        return metrics.share(self.done, self.expected)
+        """Done ÷ expected on the day; None when nobody was expected (a day off, or no data)."""
+        return self.day.participation
 
 
 def town_total(name: str, grids: Iterable[GridDay]) -> GridDay:
     """The grids added up: shares are divided once over the sums, so every worker counts the same."""
     grids = list(grids)
     return GridDay(name=name, companies=sum(g.companies for g in grids),
-                   below_target=sum(g.below_target for g in grids), expected=sum(g.expected for g in grids),
-                   done=sum(g.done for g in grids), flagged=tuple(n for g in grids for n in g.flagged),
-                   cases_day=sum(g.cases_day for g in grids), loss_day=sum((g.loss_day for g in grids), Decimal(0)),
+                   below_target=sum(g.below_target for g in grids), day=metrics.total(g.day for g in grids),
+                   flagged=tuple(n for g in grids for n in g.flagged),
                    cases_month=sum(g.cases_month for g in grids),
                    loss_month=sum((g.loss_month for g in grids), Decimal(0)))
 
@@ -75,6 +86,11 @@ class Digest:
     link: str | None = None  # the dashboard, when the site's address is configured
     scope: str = ""  # the grids' names, for the subject ("whole town" in words, for the town admin)
     town: bool = False  # the town admin's digest: every grid and the town's totals
+
+    @property
+    def month(self) -> date:
+        """The month whose incidents the digest counts: the date's."""
+        return self.day.replace(day=1)
 
 
 def digest_key(day: date) -> str:

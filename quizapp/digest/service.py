@@ -1,7 +1,8 @@
 """The daily digest: each active grid officer (and town admin) is sent the day's numbers for their
 grids by e-mail and/or their own WeChat Work robot: participation that day, companies and how many
-are below target, companies newly on the supervision list, fraud cases recorded that day and this
-month so far, and a link to the dashboard. Figures are defined in docs/digest.md.
+are below target, companies newly on the supervision list, the fraud cases of the day's month (by
+the month they happened, as recorded so far), and a link to the dashboard. Figures are defined in
+docs/digest.md and docs/metrics.md.
 
 Used by `quizapp digest` (cron, nightly), the officers' digest page (reports.digest: addresses,
 preview, "send me a test now") and the town admin's messages page (admin.deliveries: "retry
@@ -18,13 +19,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
 from quizapp import scope
-from quizapp.audit.rules import utc_bounds
 from quizapp.dashboard import service as dashboard
 from quizapp.deliveries import service as deliveries
 from quizapp.deliveries.service import BACKOFF_SECONDS, TRIES, SmtpSettings
@@ -33,6 +32,9 @@ from quizapp.extensions import db
 from quizapp.incidents.rules import month_start
 from quizapp.models import Company, Delivery, Incident, StaffUser, SupervisionCase
 from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
+from quizapp.rollups import figures as reading
+from quizapp.rules import metrics
+from quizapp.rules.metrics import Span
 from quizapp.rules.zones import to_local
 
 KIND, TEST_KIND = "digest", "digest-test"
@@ -65,43 +67,49 @@ def save_addresses(actor: StaffUser, email: str | None, webhook_url: str | None)
 
 # --- The figures ---------------------------------------------------------------------------------
 
-def _incidents(grid_ids: list[int], *where) -> dict[int, tuple[int, Decimal]]:
-    rows = db.session.execute(select(Incident.grid_id, func.sum(Incident.cases), func.sum(Incident.loss_yuan))
-                              .where(Incident.grid_id.in_(grid_ids), *where).group_by(Incident.grid_id))
-    return {gid: (int(cases or 0), Decimal(str(loss or 0))) for gid, cases, loss in rows}
+def _incidents(grid_ids: list[int], month: date) -> dict[int, metrics.IncidentTotals]:
+    """Per grid, the cases and losses of its incident records (its companies' and whole-grid ones)
+    for the month the cases happened in (metrics.incident_totals), like the incidents page."""
+    records: dict[int, list] = {}
+    for row in db.session.execute(select(Incident.grid_id, Incident.month, Incident.cases, Incident.loss_yuan)
+                                  .where(Incident.grid_id.in_(grid_ids), Incident.month == month)):
+        records.setdefault(row.grid_id, []).append(row)
+    return {gid: metrics.incident_totals(rows, [month]) for gid, rows in records.items()}
 
 
-def figures(actor: StaffUser, day: date, zone: ZoneInfo) -> rules.Digest:
+def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = None) -> rules.Digest:
     """The account's numbers for one local date (of the town's `zone`): per grid (an officer's
-    active grids; every active grid for the town admin, with the town's totals first), from the
-    CompanyDay rollup through the grid dashboard's queries, the supervision list and the incident
-    records (docs/digest.md). Numbers only: digest.wording.compose names the town and adds the
-    dashboard's link."""
+    active grids; every active grid for the town admin, with the town's totals first), read like
+    the grid dashboard's (rollups.figures: the rollup for a past date, live for today, the local
+    date of `now`, or `day` when no moment is given), the supervision list and the incident records
+    of the date's month (docs/digest.md). Numbers only: digest.wording.compose names the town and
+    adds the dashboard's link."""
+    today = day if now is None else to_local(now, zone).date()
     grids = dashboard.visible_grids(actor)
     grid_ids = [g.id for g in grids]
     target = dashboard.participation_target()
-    rows = dashboard.company_figures(actor, day, coverage=False) if grids else []
+    covered = dashboard.visible_scope(actor)
+    spans = {"day": Span(day, day), "last30": metrics.trailing(day, 30)}
+    pieces = reading.read_pieces(covered, today, list(spans.values()), now)
     visible = scope.visible_company_ids(actor)
     flagged: dict[int, list[str]] = {}
     for grid_id, name in db.session.execute(
             select(Company.grid_id, Company.name).join(SupervisionCase, SupervisionCase.company_id == Company.id)
             .where(SupervisionCase.opened_on == day, Company.id.in_(visible)).order_by(Company.name)):
         flagged.setdefault(grid_id, []).append(name)
-    after, until = utc_bounds(day, day, zone)
-    month_after = utc_bounds(month_start(day), None, zone)[0]
-    # Both count records by when they were entered, so the day's are always part of the month's.
-    today = _incidents(grid_ids, Incident.created_at > after, Incident.created_at <= until)
-    month = _incidents(grid_ids, Incident.created_at > month_after, Incident.created_at <= until)
+    month = month_start(day)
+    incidents = _incidents(grid_ids, month)
     lines = []
     for grid in grids:
-        own = [r for r in rows if r.grid_id == grid.id]
-        (cases_day, loss_day), (cases_month, loss_month) = (
-            found.get(grid.id, (0, Decimal(0))) for found in (today, month))
+        own = [c for c in covered.companies if c.grid_id == grid.id]
+        of_day = [pieces.tally(c.id, pieces.inside(spans["day"])) for c in own]
+        last30 = [pieces.tally(c.id, pieces.inside(spans["last30"])) for c in own]
+        found = incidents.get(grid.id, metrics.IncidentTotals())
         lines.append(rules.GridDay(
-            name=grid.name, companies=len(own), below_target=sum(1 for r in own if r.below(target)),
-            expected=sum(r.today.expected for r in own), done=sum(r.today.done for r in own),
-            flagged=tuple(flagged.get(grid.id, ())), cases_day=cases_day, loss_day=loss_day,
-            cases_month=cases_month, loss_month=loss_month))
+            name=grid.name, companies=len(own),
+            below_target=sum(1 for t in last30 if t.participation is not None and t.participation < target),
+            day=metrics.total(of_day), flagged=tuple(flagged.get(grid.id, ())),
+            cases_month=found.cases, loss_month=found.loss_yuan))
     admin = scope.sees_whole_town(actor)
     return rules.Digest(day=day, target=target, grids=tuple(lines),
                         total=rules.town_total("", lines) if admin else None,
@@ -172,7 +180,7 @@ def prepare(day: date, now: datetime, outbox: Outbox) -> Plan:
                 wanted, found = addresses(user), _day_deliveries(user.id, KIND, key)
                 due = [(c, t) for c, t in wanted if c not in found or found[c].status != "sent"]
                 if due:
-                    message = outbox.compose(figures(user, day, outbox.zone))
+                    message = outbox.compose(figures(user, day, outbox.zone, now))
                     for channel, target in due:
                         delivery = found.get(channel) or Delivery(kind=KIND, channel=channel, staff_user_id=user.id,
                                                                   created_at=now, target=target, payload={})
@@ -222,7 +230,7 @@ def send_test(actor: StaffUser, today: date, now: datetime, outbox: Outbox) -> l
     composition and transport as the nightly run (one try: the officer sees the outcome at once)."""
     message, sent = None, []
     for channel, target in addresses(actor):
-        message = message or outbox.compose(figures(actor, today, outbox.zone))
+        message = message or outbox.compose(figures(actor, today, outbox.zone, now))
         delivery = Delivery(kind=TEST_KIND, channel=channel, staff_user_id=actor.id, created_at=now, target=target,
                             payload=_payload(rules.trial_key(to_local(now, outbox.zone)), channel, message))
         db.session.add(delivery)
@@ -246,7 +254,7 @@ def retry(delivery: Delivery, now: datetime, outbox: Outbox) -> bool | None:
         return None
     day = date.fromisoformat(key.removeprefix(rules.KEY_PREFIX))
     delivery.target, delivery.payload = target, _payload(key, delivery.channel,
-                                                         outbox.compose(figures(user, day, outbox.zone)))
+                                                         outbox.compose(figures(user, day, outbox.zone, now)))
     return deliver(delivery, now, outbox.smtp, backoff=(), tries=1)
 
 

@@ -2,7 +2,8 @@
 (e-mail, WeChat Work robot), previews today's digest so far, sends themself a test, and sees their
 last deliveries.
 
-Its routes are attached to the reports blueprint in quizapp/audiences.py; everything with a rule in it is in digest.service.
+Its routes are attached to the reports blueprint in quizapp/audiences.py; everything with a rule
+in it is in digest.service.
 Always the signed-in account's own addresses and figures.
 """
 
@@ -29,7 +30,7 @@ def digest():
         db.session.commit()
         flash(_("Your digest addresses are saved."), "info")
         return redirect(url_for("reports.digest"))
-    preview = compose(service.figures(current_user, local_today(), town_zone()))
+    preview = compose(service.figures(current_user, local_today(), town_zone(), utcnow()))
     return render_template("digest/index.html", form=form, test_form=SendTestForm(), preview=preview,
                            recent=service.recent_deliveries(current_user), masked=masked_target, key_label=key_label,
                            can_test=bool(service.addresses(current_user))), 400 if request.method == "POST" else 200

@@ -9,6 +9,7 @@ names "whole town", the link built from the site's address (quizapp.links.public
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale
@@ -23,13 +24,15 @@ from quizapp.organisation.rules import name_list
 from quizapp.rules.metrics import percent
 
 
-def _block(grid: rules.GridDay, target: float) -> list[str]:
+def _block(grid: rules.GridDay, target: float, month: date) -> list[str]:
     lines = [f"【{grid.name}】"]
     if grid.expected:
         lines.append(_("Participation: %(share)s (%(done)d of %(expected)d expected quizzes done)",
                        share=percent(grid.participation), done=grid.done, expected=grid.expected))
-    else:
+    elif grid.has_data:
         lines.append(_("Participation: no quiz expected (not a workday)"))
+    else:
+        lines.append(_("Participation: – (no data for this date: the nightly rollup has not recorded it)"))
     lines.append(_("Companies: %(companies)d, of which %(below)d below the %(target)s target (30-day participation)",
                    companies=grid.companies, below=grid.below_target, target=percent(target)))
     shown, more = name_list(grid.flagged, rules.FLAGGED_SHOWN)
@@ -38,10 +41,8 @@ def _block(grid: rules.GridDay, target: float) -> list[str]:
         lines.append(_("Newly on the supervision list: %(names)s", names=names))
     else:
         lines.append(_("Newly on the supervision list: none"))
-    lines.append(_("Fraud cases recorded today: %(cases)d (losses %(loss)s yuan); this month so far: "
-                   "%(month_cases)d (losses %(month_loss)s yuan)", cases=grid.cases_day,
-                   loss=rules.yuan(grid.loss_day), month_cases=grid.cases_month,
-                   month_loss=rules.yuan(grid.loss_month)))
+    lines.append(_("Fraud cases in %(month)s (as recorded so far): %(cases)d (losses %(loss)s yuan)",
+                   month=f"{month:%Y-%m}", cases=grid.cases_month, loss=rules.yuan(grid.loss_month)))
     return lines
 
 
@@ -59,7 +60,7 @@ def compose(digest: rules.Digest) -> Message:
                    else _("Anti-fraud daily report %(date)s · %(scope)s", **values))
         lines = [subject]
         for grid in ([digest.total] if digest.total else []) + list(digest.grids):
-            lines += _block(grid, digest.target)
+            lines += _block(grid, digest.target, digest.month)
         if not digest.grids:
             lines.append(_("No active grid is assigned to you: there are no figures to send."))
         footer = [_("Dashboard: %(url)s", url=digest.link)] if digest.link else []

@@ -13,7 +13,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -25,7 +25,6 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
-from quizapp.quiz.rules.grading import is_workday
 from quizapp.rules.metrics import share
 from quizapp.rules.spreadsheets import looks_like_formula
 from quizapp.trends import service as trends
@@ -82,34 +81,37 @@ class Found:
     rows: list
 
 
-def by_day(actor: StaffUser, today: date, days: int) -> Found:
+def by_day(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
     """One row per day: workday, active workers, done, participation, average score (the company
-    figures of the trends page, from the rollup)."""
+    figures of the trends page: a past day's rollup row, today live; a day without data has none)."""
     company = scope.own_company(actor)
     dates = period(today, days)
-    return Found("by-day", dates[0], dates[-1], list(trends.company_series(company, dates, today)))
+    return Found("by-day", dates[0], dates[-1], list(trends.company_series(company, dates, today, now)))
 
 
-def by_team(actor: StaffUser, today: date, days: int) -> Found:
+def by_team(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
     """One row per team over the period: active workers now, quizzes expected, done, participation,
-    average score."""
+    average score (the trends page's teams: the company's days with data only)."""
     company = scope.own_company(actor)
     dates = period(today, days)
+    with_data = trends.workdays_with_data(trends.company_series(company, dates, today, now))
     return Found("by-team", dates[0], dates[-1],
-                 sorted(trends.group_breakdowns(company, dates, ("team",))["team"], key=lambda s: s.name))
+                 sorted(trends.group_breakdowns(company, dates, ("team",), with_data, now)["team"],
+                        key=lambda s: s.name))
 
 
-def by_worker(actor: StaffUser, today: date, days: int) -> Found:
+def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
     """One row per worker of the company who was on the roster or took a quiz in the period.
 
-    Expected: the period's workdays within the worker's active dates. Participation: official
-    quizzes finished on those workdays ÷ expected. Two queries: the workers, and their finished
-    official attempts grouped by worker.
+    Expected: the period's workdays with data within the worker's active dates. Participation:
+    official quizzes finished on those workdays ÷ expected. Two queries: the workers, and their
+    finished official attempts grouped by worker.
     """
     company = scope.own_company(actor)
     dates = period(today, days)
     first, last = dates[0], dates[-1]
-    workday_list = [d for d in dates if is_workday(d, company.workdays)]
+    with_data = trends.workdays_with_data(trends.company_series(company, dates, today, now))
+    workday_list = sorted(d for d, workday in with_data.items() if workday)
     in_period = (Attempt.company_id == company.id, *trends.official_finished(), *trends.in_period(first, last))
     totals = {row[0]: row[1:] for row in db.session.execute(
         select(Attempt.employee_id, func.count(Attempt.id),
@@ -134,8 +136,8 @@ def by_worker(actor: StaffUser, today: date, days: int) -> Found:
 BUILDERS = {"by-day": by_day, "by-worker": by_worker, "by-team": by_team}
 
 
-def build(actor: StaffUser, report: str, today: date, days: int) -> Found:
-    return BUILDERS[report](actor, today, days)
+def build(actor: StaffUser, report: str, today: date, days: int, now: datetime | None = None) -> Found:
+    return BUILDERS[report](actor, today, days, now)
 
 
 def _csv_value(value: Any, kind: str) -> str:
@@ -193,11 +195,12 @@ class Download:
     found: Found
 
 
-def download(actor: StaffUser, report: str, fmt: str, today: date, days: int) -> Download:
+def download(actor: StaffUser, report: str, fmt: str, today: date, days: int, now: datetime | None = None
+             ) -> Download:
     """A company staff member's export (exports.sheets.download writes the file; "screen": shown on
     a page, for WeChat's browser, which saves no files); written to the audit log, since a
     by-worker export carries names and results (the caller commits)."""
-    found = build(actor, report, today, days)
+    found = build(actor, report, today, days, now)
     company = scope.own_company(actor)
     audit.record(actor, "export.console", {"company": company.code, "report": report, "days": days, "format": fmt})
     return Download(company.code, found)

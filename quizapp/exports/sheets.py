@@ -15,10 +15,14 @@ def _yes_no(flag: bool) -> str:
 
 
 def _by_day(found: Found) -> Report:
-    rows = [(p.day, _yes_no(p.workday), p.headcount, p.done, p.participation, p.average_score) for p in found.rows]
+    # A day without data (no rollup row) has empty figures and says so (docs/metrics.md).
+    rows = [(p.day, _yes_no(p.workday), p.headcount if p.has_data else None, p.done if p.has_data else None,
+             p.participation, p.average_score, "" if p.has_data else _("no data (no daily record)"))
+            for p in found.rows]
     return Report("by-day", _l("Completion by day"), found.first, found.last, (
         Column(_l("Date"), "date"), Column(_l("Workday")), Column(_l("Active workers"), "int"),
         Column(_l("Done"), "int"), Column(_l("Participation"), "share"), Column(_l("Average score"), "share"),
+        Column(_l("Note")),
     ), rows)
 
 

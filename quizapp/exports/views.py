@@ -6,7 +6,7 @@ from flask import make_response, render_template, request
 from flask_login import current_user
 
 from quizapp import downloads
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.exports import service as reports
 from quizapp.exports import sheets
 from quizapp.extensions import db
@@ -28,7 +28,8 @@ def exports():
 def _download(report: str, fmt: str):
     days = parse_days(request.args.get("days"))
     # On screen (html): the same export, audited as format "screen", as a table and text to copy.
-    export = reports.download(current_user, report, "screen" if fmt == "html" else fmt, local_today(), days)
+    export = reports.download(current_user, report, "screen" if fmt == "html" else fmt, local_today(), days,
+                              utcnow())
     db.session.commit()  # the audit row
     if fmt == "html":
         laid_out = sheets.report(export.found)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from quizapp.rules import metrics
 from quizapp.rules.spreadsheets import decode_text, is_clear_marker, looks_like_formula
 
 OTHER = "other"
@@ -423,16 +424,13 @@ class Record:
     loss_yuan: Decimal
 
 
-@dataclass(frozen=True)
-class Totals:
-    cases: int = 0
-    loss_yuan: Decimal = Decimal("0")
+Totals = metrics.IncidentTotals
 
 
 def totals(records: Iterable[Record], first: date, last: date) -> Totals:
-    """Cases and losses over the months from `first` to `last` (first days of months)."""
-    chosen = [r for r in records if first <= r.month <= last]
-    return Totals(sum(r.cases for r in chosen), sum((r.loss_yuan for r in chosen), Decimal("0")))
+    """Cases and losses over the months from `first` to `last` (first days of months), by the
+    month the cases happened (metrics.incident_totals)."""
+    return metrics.incident_totals(records, months_between(first, last))
 
 
 def change(now: float | Decimal | int, before: float | Decimal | int) -> float | None:
@@ -471,14 +469,6 @@ def year_on_year(records: list[Record], month: date) -> YearOnYear:
     )
 
 
-def months_without_case(last_case: date | None, through: date) -> int | None:
-    """Whole months after the last month with a case, up to and including `through`'s month; none
-    when no case was ever recorded (shown as "no case on record")."""
-    if last_case is None:
-        return None
-    return max(0, len(months_between(add_months(month_start(last_case), 1), month_start(through))))
-
-
 @dataclass(frozen=True)
 class MonthRow:
     month: date
@@ -489,14 +479,13 @@ class MonthRow:
 
 def monthly(months: list[date], records: Iterable[Record],
             participation: dict[date, float | None]) -> list[MonthRow]:
-    """Cases and losses per month beside the month's participation (from the rollups)."""
-    cases: dict[date, int] = {m: 0 for m in months}
-    losses: dict[date, Decimal] = {m: Decimal("0") for m in months}
-    for r in records:
-        if r.month in cases:
-            cases[r.month] += r.cases
-            losses[r.month] += r.loss_yuan
-    return [MonthRow(m, cases[m], losses[m], participation.get(m)) for m in months]
+    """Cases and losses per month (metrics.incident_totals) beside the month's participation."""
+    records = list(records)
+    rows = []
+    for m in months:
+        found = metrics.incident_totals(records, [m])
+        rows.append(MonthRow(m, found.cases, found.loss_yuan, participation.get(m)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -539,7 +528,7 @@ def combo_chart(rows: list[MonthRow], width: int = 720, height: int = 200) -> Co
             segments.append([])  # a gap, never a dip to zero
             continue
         cx, cy = round(x + step / 2, 1), round(top + plot_h * (1 - min(r.participation, 1.0)), 1)
-        dots.append(Bar(cx, cy, 0, 0, f"{r.month:%Y-%m}: {r.participation * 100:.0f}%"))
+        dots.append(Bar(cx, cy, 0, 0, f"{r.month:%Y-%m}: {metrics.percent(r.participation)}"))
         segments[-1].append(f"{cx},{cy}")
     line = " ".join("M" + " L".join(points) for points in segments if points)
     return ComboChart(width, height, tuple(bars), line, tuple(dots), tuple(labels), most)

@@ -10,19 +10,23 @@ worker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
+from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.incidents import rules
 from quizapp.incidents.rules import OTHER, OTHER_NAMES, ImportScope, ParsedIncidents, Problem, Record
-from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser, Topic
+from quizapp.models import Company, Grid, Incident, StaffUser, Topic
+from quizapp.rollups import figures
+from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
+from quizapp.rules.metrics import Span, Tally
 
 PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
@@ -285,27 +289,19 @@ def _records(actor: StaffUser, chosen: Filter, first: date) -> list[Incident]:
         .order_by(Incident.month.desc(), Incident.grid_id, Incident.company_id, Incident.fraud_type)))
 
 
-def monthly_participation(actor: StaffUser, chosen: Filter, months: list[date]) -> dict[date, float | None]:
-    """Participation per month over the chosen companies, from the CompanyDay rollup: done ÷ active
-    headcount summed over workdays (done capped at the day's headcount, as docs/metrics.md does)."""
-    ids = scope.visible_company_ids(actor)
+def monthly_participation(actor: StaffUser, chosen: Filter, months: list[date], today: date,
+                          now: datetime | None = None) -> dict[date, float | None]:
+    """Participation per month over the chosen companies (docs/metrics.md: done ÷ expected over
+    the workdays with data, read by rollups.figures; the current month so far, today live)."""
+    covered = dashboard.visible_scope(actor, chosen.grid_id if not chosen.company_id else None)
     if chosen.company_id:
-        ids = ids.where(Company.id == chosen.company_id)
-    elif chosen.grid_id:
-        ids = ids.where(Company.grid_id == chosen.grid_id)
-    capped = case((CompanyDay.completed > CompanyDay.headcount, CompanyDay.headcount), else_=CompanyDay.completed)
-    rows = db.session.execute(
-        select(CompanyDay.day, func.sum(capped), func.sum(CompanyDay.headcount))
-        .where(CompanyDay.company_id.in_(ids), CompanyDay.workday.is_(True), CompanyDay.day >= months[0],
-               CompanyDay.day < rules.add_months(months[-1], 1))
-        .group_by(CompanyDay.day))
-    done: dict[date, int] = {}
-    expected: dict[date, int] = {}
-    for day, completed, headcount in rows:
-        month = rules.month_start(day)
-        done[month] = done.get(month, 0) + int(completed or 0)
-        expected[month] = expected.get(month, 0) + int(headcount or 0)
-    return {m: (done[m] / expected[m] if expected.get(m) else None) for m in months}
+        covered = covered.only([c for c in covered.companies if c.id == chosen.company_id])
+    last = min(rules.add_months(months[-1], 1) - timedelta(days=1), today)
+    tallies: dict[date, list[Tally]] = {m: [] for m in months}
+    if months[0] <= last:
+        for day in figures.days_of(covered, Span(months[0], last), today, now):
+            tallies[rules.month_start(day.day)].append(day.tally)
+    return {m: metrics.total(found).participation for m, found in tallies.items()}
 
 
 @dataclass(frozen=True)
@@ -337,15 +333,18 @@ def _last_case(column, where: list, through: date) -> dict[int, date]:
         *where, Incident.cases > 0, Incident.month <= through, column.is_not(None)).group_by(column)).all())
 
 
-def incidents_page(actor: StaffUser, chosen: Filter, lang: str) -> IncidentsPage:
+def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | None = None,
+                   now: datetime | None = None) -> IncidentsPage:
     """Year-on-year cases and losses, the last 12 months beside participation, months without a
-    case per company and per grid, and the records, for the filter within the actor's grids."""
+    case per company and per grid, and the records, for the filter within the actor's grids.
+    `today` (and `now`) say which day is read live, in the current month so far."""
     grids, companies = visible_grids(actor), visible_companies(actor)
     months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
     first = min(months[0], rules.add_months(chosen.month.replace(month=1), -12))
     stored = _records(actor, chosen, first)
     records = [Record(i.month, i.grid_id, i.company_id, i.cases, Decimal(i.loss_yuan)) for i in stored]
-    rows = rules.monthly(months, records, monthly_participation(actor, chosen, months))
+    today = today or rules.add_months(chosen.month, 1)  # not given: read as after the months shown
+    rows = rules.monthly(months, records, monthly_participation(actor, chosen, months, today, now))
     grid_names = {g.id: g.name for g in grids}
     shown_companies = [c for c in companies if (not chosen.company_id or c.id == chosen.company_id)
                        and (not chosen.grid_id or c.grid_id == chosen.grid_id)]
@@ -358,10 +357,10 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str) -> IncidentsPage
         filter=chosen, grids=grids, companies=companies,
         year_on_year=rules.year_on_year(records, chosen.month), months=rows, chart=rules.combo_chart(rows),
         quiet_companies=[Quiet(c.name, grid_names.get(c.grid_id, ""), last_company.get(c.id),
-                               rules.months_without_case(last_company.get(c.id), chosen.month))
+                               metrics.months_without_case(last_company.get(c.id), chosen.month))
                          for c in shown_companies],
         quiet_grids=[Quiet(g.name, "", last_grid.get(g.id),
-                           rules.months_without_case(last_grid.get(g.id), chosen.month))
+                           metrics.months_without_case(last_grid.get(g.id), chosen.month))
                      for g in shown_grids],
         records=[i for i in stored if i.month >= months[0]], names=names)
 

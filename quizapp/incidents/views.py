@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import downloads
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.incidents import service, sheets
@@ -45,7 +45,7 @@ routes = Routes()
 
 @routes.get("/incidents")
 def incidents():
-    page = service.incidents_page(current_user, _filter(), content_lang())
+    page = service.incidents_page(current_user, _filter(), content_lang(), local_today(), utcnow())
     return render_template("incidents/index.html", page=page, delete_form=DeleteForm())
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from quizapp.comparison.rules import Span, Tally, change
 from quizapp.incidents.rules import add_months
 from quizapp.rules import metrics
+from quizapp.rules.metrics import Span, Tally, change
 
 KINDS = ("week", "month")
 EARLIEST = date(2000, 1, 1)  # nothing older is asked for; keeps date arithmetic in range
@@ -107,17 +107,25 @@ def chosen(kind: str, text: str | None, today: date) -> Period:
 @dataclass(frozen=True)
 class Line:
     """A company, a grid or the town in a report: its rollup sums over the period and the one
-    before, active workers at each period's end, and (for a grid or the town) how many companies."""
+    before, active workers at each period's end (None: no day of the period has data), and (for a
+    grid or the town) how many companies."""
 
     name: str
     now: Tally
     before: Tally
-    headcount: int = 0
-    headcount_before: int = 0
+    headcount: int | None = None
+    headcount_before: int | None = None
     grid_name: str = ""
     code: str = ""
     companies: int = 1
     below_count: int = 0  # a grid or the town: its companies below target
+    comparable: bool = True  # a grid or the town: the same companies have data in both periods
+
+    @property
+    def headcount_change(self) -> int | None:
+        """The difference in active workers; None when either period has no data, or when a grid's
+        companies with data differ between the periods (a company new to quizapp is not a hire)."""
+        return metrics.count_change(self.headcount, self.headcount_before) if self.comparable else None
 
     @property
     def participation(self) -> float | None:
@@ -154,21 +162,22 @@ def count_below(lines: Iterable[Line], target: float) -> int:
     return sum(1 for line in lines if line.below(target))
 
 
+def _known_sum(values: Iterable[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def combine(name: str, lines: list[Line], target: float, **extra: Any) -> Line:
     """A grid or the town from its companies: sums added first and divided once, so every
-    worker counts the same, whatever the size of their company."""
-    now = Tally(*_add(line.now for line in lines))
-    before = Tally(*_add(line.before for line in lines))
-    return Line(name=name, now=now, before=before, headcount=sum(line.headcount for line in lines),
-                headcount_before=sum(line.headcount_before for line in lines), companies=len(lines),
-                below_count=count_below(lines, target), **extra)
-
-
-def _add(tallies: Iterable[Tally]) -> tuple[int, ...]:
-    total = Tally()
-    for tally in tallies:
-        total = total + tally
-    return total.expected, total.done, total.common_correct, total.common_answered, total.estimated
+    worker counts the same, whatever the size of their company. Active workers add up over the
+    companies with data; the change only when the same companies have data in both periods."""
+    return Line(name=name, now=metrics.total(line.now for line in lines),
+                before=metrics.total(line.before for line in lines),
+                headcount=_known_sum(line.headcount for line in lines),
+                headcount_before=_known_sum(line.headcount_before for line in lines), companies=len(lines),
+                below_count=count_below(lines, target),
+                comparable=all((line.headcount is None) == (line.headcount_before is None) for line in lines),
+                **extra)
 
 
 @dataclass(frozen=True)
@@ -193,10 +202,9 @@ def lowest_first(lines: Iterable[Line]) -> list[Line]:
 
 
 def top_and_bottom(lines: Iterable[Line], count: int = 5) -> tuple[list[Line], list[Line]]:
-    """The `count` highest and lowest by participation (nothing expected: left out); the bottom
-    list starts with the lowest."""
-    ranked = lowest_first(line for line in lines if line.participation is not None)
-    return list(reversed(ranked[-count:])), ranked[:count]
+    """The `count` highest and lowest by participation (nothing expected: left out; the bottom
+    list starts with the lowest); with fewer than 2 × count, one list (metrics.top_and_bottom)."""
+    return metrics.top_and_bottom(lines, lambda line: line.participation, count)
 
 
 # --- incidents ----------------------------------------------------------------------------------
@@ -205,6 +213,7 @@ def top_and_bottom(lines: Iterable[Line], count: int = 5) -> tuple[list[Line], l
 class IncidentRecord:
     """One stored incident row, as the report needs it."""
 
+    month: date
     fraud_type: str
     company_id: int | None
     cases: int
@@ -229,18 +238,18 @@ class IncidentSummary:
 
 
 def summarise_incidents(records: Iterable[IncidentRecord], months: list[date]) -> IncidentSummary:
-    """Cases and losses over the months counted, by fraud type (most cases, then most loss,
-    first), the companies with at least one case, and the cases recorded for a grid as a whole."""
-    records = list(records)
-    types: dict[str, tuple[int, Decimal]] = {}
+    """Cases and losses of the months counted (metrics.incident_totals: by the month the cases
+    happened), by fraud type (most cases, then most loss, first), the companies with at least one
+    case, and the cases recorded for a grid as a whole."""
+    records = [r for r in records if r.month in months]
+    types: dict[str, list[IncidentRecord]] = {}
     for r in records:
-        cases, loss = types.get(r.fraud_type, (0, Decimal("0")))
-        types[r.fraud_type] = (cases + r.cases, loss + r.loss_yuan)
-    by_type = sorted((TypeTotal(kind, cases, loss) for kind, (cases, loss) in types.items()),
+        types.setdefault(r.fraud_type, []).append(r)
+    by_type = sorted((TypeTotal(t, *astuple(metrics.incident_totals(rs))) for t, rs in types.items()),
                      key=lambda t: (-t.cases, -t.loss_yuan, t.fraud_type))
+    totals = metrics.incident_totals(records, months)
     return IncidentSummary(
-        months=months, cases=sum(r.cases for r in records),
-        loss_yuan=sum((r.loss_yuan for r in records), Decimal("0")),
+        months=months, cases=totals.cases, loss_yuan=totals.loss_yuan,
         companies_with_a_case=len({r.company_id for r in records if r.company_id is not None and r.cases > 0}),
         grid_wide_cases=sum(r.cases for r in records if r.company_id is None), by_type=by_type)
 

@@ -1,13 +1,13 @@
 """Weekly and monthly reports for a grid (grid officers: their own grids; the town admin: any)
 and for the whole town (the town admin only), as a page and as an XLSX workbook.
 
-Used by quizapp/reports/periodic.py. Owns which scopes an account may ask for, the report's
-figures and the workbook's sheets. Scoping goes through quizapp/scope.py (via
-dashboard.service.visible_scope): a grid outside the officer's grids, or the whole town for an
-officer, does not exist here. Figures come from the CompanyDay rollup (one GROUP BY per period
-through dashboard.service.read_pieces, one for the "did you do it" answers, one for the
-headcount at each period's end), incidents and supervision cases: aggregates only, never a
-worker's name, number or answer. Definitions: docs/reports.md.
+Used by periodic.views. Owns which scopes an account may ask for, the report's figures and the
+workbook's sheets. Scoping goes through quizapp/scope.py (via dashboard.service.visible_scope): a
+grid outside the officer's grids, or the whole town for an officer, does not exist here. Figures
+come from the CompanyDay rollup through rollups.figures (one GROUP BY per period, one for the
+headcount at each period's end) and one query for the "did you do it" answers, incidents and
+supervision cases, computed by rules.metrics: aggregates only, never a worker's name, number or
+answer. Definitions: docs/reports.md and docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from quizapp.audit import service as audit
 from quizapp.dashboard import service as dashboard
@@ -25,6 +25,7 @@ from quizapp.incidents.service import type_names
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
+from quizapp.rollups import figures
 from quizapp.scope import sees_whole_town
 
 TOWN = "town"
@@ -97,23 +98,6 @@ class PeriodicReport:
         return rules.is_complete(self.period.next(), self.today)
 
 
-def _end_headcounts(ids, companies: list[int], period: Period) -> dict[int, int]:
-    """Each company's headcount on the last day of the period that has a rollup row. The nightly
-    rollup writes every company's day, so the period's last day is read first (one index probe
-    per company); only companies without that row are looked for further back."""
-    found = dict(db.session.execute(select(CompanyDay.company_id, CompanyDay.headcount).where(
-        CompanyDay.company_id.in_(ids), CompanyDay.day == period.last)).all())
-    missing = [cid for cid in companies if cid not in found]
-    if missing:
-        latest = (select(CompanyDay.company_id, func.max(CompanyDay.day).label("day"))
-                  .where(CompanyDay.company_id.in_(missing), CompanyDay.day >= period.first,
-                         CompanyDay.day < period.last)
-                  .group_by(CompanyDay.company_id).subquery())
-        found.update(db.session.execute(select(CompanyDay.company_id, CompanyDay.headcount).join(
-            latest, and_(CompanyDay.company_id == latest.c.company_id, CompanyDay.day == latest.c.day))).all())
-    return found
-
-
 def _behaviour(ids, period: Period, previous: Period) -> tuple[Behaviour, Behaviour]:
     """"Did you do it" answers and "done" answers in the period and the one before (one scan)."""
     now = CompanyDay.day >= period.first
@@ -131,9 +115,10 @@ def _incidents(scope: ReportScope, period: Period) -> IncidentSummary:
     where = [Incident.month.in_(period.months())]
     if scope.grid is not None:
         where.append(Incident.grid_id == scope.grid.id)
-    records = [rules.IncidentRecord(t, cid, int(cases or 0), Decimal(loss or 0)) for t, cid, cases, loss in
-               db.session.execute(select(Incident.fraud_type, Incident.company_id, Incident.cases,
-                                         Incident.loss_yuan).where(*where))]
+    records = [rules.IncidentRecord(month, t, cid, int(cases or 0), Decimal(loss or 0))
+               for month, t, cid, cases, loss in db.session.execute(
+                   select(Incident.month, Incident.fraud_type, Incident.company_id, Incident.cases,
+                          Incident.loss_yuan).where(*where))]
     return rules.summarise_incidents(records, period.months())
 
 
@@ -158,13 +143,13 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
     found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None)
     previous = period.previous()
     target = dashboard.participation_target()
-    pieces = dashboard.read_pieces(found, today, [period.span, previous.span], {})
+    pieces = figures.read_pieces(found, today, [period.span, previous.span])
     now, before = pieces.inside(period.span), pieces.inside(previous.span)
-    listed = [c.id for c in found.companies]
-    heads, heads_before = _end_headcounts(found.ids, listed, period), _end_headcounts(found.ids, listed, previous)
+    heads = figures.end_headcounts(found, period.span, today)
+    heads_before = figures.end_headcounts(found, previous.span, today)
     codes = dict(db.session.execute(select(Company.id, Company.code).where(Company.id.in_(found.ids))).all())
     companies = [Line(name=c.name, now=pieces.tally(c.id, now), before=pieces.tally(c.id, before),
-                      headcount=heads.get(c.id, 0), headcount_before=heads_before.get(c.id, 0),
+                      headcount=heads.get(c.id), headcount_before=heads_before.get(c.id),
                       grid_name=c.grid_name, code=codes.get(c.id, "")) for c in found.companies]
     grids: list[Line] = []
     top: list[Line] = []

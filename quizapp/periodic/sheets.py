@@ -7,16 +7,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from quizapp.comparison.rules import change
 from quizapp.exports import service as exports
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Line, Period
 from quizapp.periodic.service import PeriodicReport
 from quizapp.periodic.wording import definitions, scope_name, title
+from quizapp.rules import metrics
+from quizapp.rules.metrics import change
 
 
 def _points(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
+    return None if value is None else metrics.percent_number(value, 1)
 
 
 def _dates(period: Period) -> str:
@@ -46,7 +47,7 @@ def _summary(report: PeriodicReport) -> exports.Report:
         (_("Scope"), scope_name(report.scope), None, None, ""),
         (_("Period"), _dates(report.period), _dates(report.previous), None, ""),
         (_("Companies"), count(t.companies), None, None, D["companies"]),
-        (_("Active workers"), count(t.headcount), count(t.headcount_before), count(t.headcount - t.headcount_before),
+        (_("Active workers"), count(t.headcount), count(t.headcount_before), count(t.headcount_change),
          D["headcount"]),
         (_("Participation"), share(t.participation), share(t.participation_before), points(t.participation_change),
          D["participation"]),

@@ -8,20 +8,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.periodic.service import PeriodicReport, ReportScope
+from quizapp.rules import metrics
 
 DEFINITIONS = {
     "companies": _l("Active companies in the report's grid or town."),
-    "headcount": _l("Workers active on the last day of the period with a daily rollup row (that day's "
-                    "headcount), summed over the companies."),
+    "headcount": _l("Workers active on the last day of the period with data (that day's headcount), summed over "
+                    "the companies with data; \"–\" when no day of the period has data."),
     "participation": _l("Finished official quizzes ÷ active workers, each summed over the companies' workdays "
-                        "in the period; a grid or the town is summed first and divided once. Non-starters count "
-                        "as zero; practice never counts; a day's quizzes are capped at its headcount."),
+                        "with data in the period; a grid or the town is summed first and divided once. Non-starters "
+                        "count as zero; practice never counts; a day's quizzes are capped at its headcount. A day "
+                        "without a daily record (before a company used quizapp, or a night the rollup did not run) "
+                        "is left out, not counted as 0%%; \"–\" when nothing was expected."),
     "knowledge": _l("Share of right answers on the town's common daily set over the period (the same questions "
                     "for every company that day). Shown beside participation, never blended with it."),
     "behaviour": _l("Share of \"did you do it\" answers over the period that said \"done\", counted apart from "
                     "knowledge (grid reports only)."),
     "change": _l("This period minus the previous one (the week or month before), in percentage points; for "
-                 "active workers, the difference in workers."),
+                 "active workers, the difference in workers. \"–\" when either period has no data (or, for "
+                 "active workers, when different companies have data in the two periods)."),
     "target": _l("The town's participation target (set by the town admin; 80%% when unset)."),
     "below": _l("Companies whose participation over the period is under the town's target of %(target)s; a "
                 "company with nothing expected is never below."),
@@ -50,7 +54,7 @@ def scope_name(scope: ReportScope) -> str:
 def definitions(report: PeriodicReport) -> dict[str, str]:
     """Each figure's definition as the page and the workbook show it."""
     months = ", ".join(f"{m:%Y-%m}" for m in report.incidents.months)
-    values = {"target": f"{report.target * 100:.0f}%", "months": months}
+    values = {"target": metrics.percent(report.target), "months": months}
     found = {key: str(text) % values for key, text in DEFINITIONS.items()}
     found["incidents"] = found[f"incidents_{report.period.kind}"]
     return found

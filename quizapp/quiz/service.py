@@ -21,6 +21,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic
 from quizapp.quiz.rules import grading, selection
 from quizapp.rollups import service as rollups
+from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
 
 QUIZ_SECONDS = 300
@@ -180,8 +181,8 @@ class Outcome:
     correct: bool | None = None
 
 
-# The answer request's one read: the attempt, the slot and the version the worker saw. Built once: statement construction is a real share of
-# the hot path's cost.
+# The answer request's one read: the attempt, the slot and the version the worker saw. Built once:
+# statement construction is a real share of the hot path's cost.
 _SLOT = (
     select(Attempt.deadline_at, Attempt.finished_at, Attempt.slots, Attempt.local_date,
            Answer.id, Answer.question_id, Answer.common, Answer.behaviour, Answer.choice_order, Answer.chosen,
@@ -273,12 +274,21 @@ class Result:
     lesson_topic: Topic | None
 
 
+STREAK_LOOKBACK_DAYS = 400
+
+
+def streak_of(employee: Employee, today: date) -> int:
+    """The worker's streak (metrics.streak: workdays in a row with a finished official quiz), as
+    the result screen and the staff's worker history both show it."""
+    done = db.session.scalars(select(Attempt.official_date).where(
+        Attempt.employee_id == employee.id, Attempt.official_date.is_not(None), Attempt.finished_at.is_not(None),
+        Attempt.official_date > today - timedelta(days=STREAK_LOOKBACK_DAYS), Attempt.official_date <= today))
+    return metrics.streak(done, today, employee.company.workdays)
+
+
 def result(attempt: Attempt, employee: Employee, today: date) -> Result:
     """The result screen: score, streak of workdays, and the lesson card for the weakest topic."""
-    done = db.session.scalars(select(Attempt.official_date).where(
-        Attempt.employee_id == employee.id, Attempt.official_date.is_not(None),
-        Attempt.finished_at.is_not(None), Attempt.official_date > today - timedelta(days=400)))
-    streak = grading.streak(done, today, employee.company.workdays)
+    streak = streak_of(employee, today)
     topics = {q.id: q.topic for q in db.session.scalars(
         select(Question).where(Question.id.in_([a.question_id for a in attempt.answers]))
         .options(selectinload(Question.topic)))}

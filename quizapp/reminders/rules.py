@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
-from quizapp.quiz.rules.grading import is_workday
+from quizapp.rules.metrics import is_workday
 
 WECHAT_WEBHOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
 # WeChat Work caps a text message at 2,048 bytes; leave room for the robot's own framing.

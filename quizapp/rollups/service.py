@@ -15,8 +15,8 @@ from quizapp import scope
 from quizapp.database import upsert
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
-from quizapp.quiz.rules.grading import is_workday
 from quizapp.rules.errors import Conflict
+from quizapp.rules.metrics import is_workday
 
 # Written by retention.service: the first local date whose raw record is still complete.
 KEPT_FROM_KEY = "retention_cutoff"

@@ -11,9 +11,11 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from quizapp.rules import metrics
+
 
 def percent(value: float) -> str:
-    return f"{value * 100:.0f}%"
+    return metrics.percent(value)
 
 
 @dataclass(frozen=True)

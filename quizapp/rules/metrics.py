@@ -1,8 +1,22 @@
-"""Every figure the console and the reports show, defined once (docs/metrics.md)."""
+"""Every figure that more than one page shows, defined once (docs/metrics.md), as pure rules.
+
+Used by every surface that shows a figure: the console's board, trends and exports, the grid
+dashboard, comparison and town view, the weekly and monthly reports (page and XLSX), the daily
+digest, the API and the supervision rules. A figure is computed here from sums the services read
+(quizapp/rollups/figures.py reads the daily rollup and today's roster into them) and written for
+people here too, so two pages showing the same figure cannot disagree in the last digit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+from typing import NamedTuple, Protocol, TypeVar
+
+NO_DATA = "–"
 
 
 def share(part: int, whole: int) -> float | None:
@@ -10,45 +24,257 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-@dataclass(frozen=True)
-class DayFigures:
-    """What one company did on one date, as the rollup stores it."""
-
-    workday: bool
-    headcount: int
-    completed: int
-    score_sum: int
-    question_sum: int
-    common_correct: int
-    common_answered: int
-
-
-def participation(days: list[DayFigures]) -> float | None:
-    """Finished official quizzes ÷ expected quizzes (active workers on each workday).
-
-    Non-starters count as zero, so a big company cannot hide them. Quizzes on days off are not
-    expected and do not count, so participation never passes 100%.
-    """
-    workdays = [d for d in days if d.workday]
-    return share(sum(d.completed for d in workdays), sum(d.headcount for d in workdays))
-
-
-def knowledge_index(days: list[DayFigures]) -> float | None:
-    """Share right on the town's common daily set: every company answers the same questions."""
-    return share(sum(d.common_correct for d in days), sum(d.common_answered for d in days))
-
-
-def average_score(days: list[DayFigures]) -> float | None:
-    """Share right over all questions of finished official quizzes."""
-    return share(sum(d.score_sum for d in days), sum(d.question_sum for d in days))
-
-
-def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
-    """Share of active workers with at least one finished official quiz in the period."""
-    return share(workers_with_a_quiz, active_workers)
+def _half_up(value: float, places: int = 0) -> Decimal:
+    # repr() is the shortest text that reads back as the same float, so 0.285 rounds to 28.5 and
+    # then 29, as a person (and a spreadsheet showing 28.5%) would round it, not to 28.
+    exact = Decimal(value) if isinstance(value, (int, Decimal)) else Decimal(repr(value))
+    return (exact * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def percent(value: float | None) -> str:
-    """A share as people read it in a message: a whole percentage ("45%"), or "–" when there was
-    nothing to divide by."""
-    return "–" if value is None else f"{value * 100:.0f}%"
+    """A share as every page, message and file name writes it: a whole percentage rounded half
+    up ("45%"), or "–" when there was nothing to divide by."""
+    return NO_DATA if value is None else f"{_half_up(value)}%"
+
+
+def percent_number(value: float, places: int = 1) -> float:
+    """A share in percent as a number, rounded half up to `places` (a chart's 62.5)."""
+    return float(_half_up(value, places))
+
+
+def whole_points(value: float | None) -> int | None:
+    """A change of shares in whole percentage points, rounded half up (away from zero), or None."""
+    return None if value is None else int(_half_up(value))
+
+
+# --- periods ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A run of local dates, both ends included."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def trailing(today: date, days: int, ending_days_ago: int = 0) -> Span:
+    """The `days` dates ending `ending_days_ago` days before today (0: ending today, which is
+    still counting: a period that includes today is a partial one)."""
+    last = today - timedelta(days=ending_days_ago)
+    return Span(last - timedelta(days=days - 1), last)
+
+
+def segments(spans: Iterable[Span]) -> list[Span]:
+    """The fewest disjoint spans that every given span is a union of, oldest first.
+
+    The rollup is summed once per segment (one GROUP BY); each period is then the sum of its
+    segments, so overlapping periods (today, 7 and 30 days) cost one scan of the rollup.
+    """
+    spans = list(spans)
+    if not spans:
+        return []
+    cuts = sorted({s.first for s in spans} | {s.last + timedelta(days=1) for s in spans})
+    covered = [Span(a, b - timedelta(days=1)) for a, b in pairwise(cuts)]
+    return [s for s in covered if any(p.first <= s.first and s.last <= p.last for p in spans)]
+
+
+# --- participation and the knowledge index --------------------------------------------------------
+
+class Tally(NamedTuple):
+    """A company's (or a grid's, or the town's) sums over some days, from which participation and
+    the knowledge index are computed (docs/metrics.md).
+
+    `expected` is the active headcount summed over the workdays with data; `done` the official
+    quizzes done on those workdays, each day capped at its headcount; `common_*` the answers to
+    the town's common daily set; `days` how many company-days had data (a rollup row, or today).
+    A day without data is in none of the sums: it is not a day of 0%. (A named tuple: the town
+    view adds up some 40,000 of them per request.)
+    """
+
+    expected: int = 0
+    done: int = 0
+    common_correct: int = 0
+    common_answered: int = 0
+    days: int = 0
+
+    def __add__(self, other: Tally) -> Tally:  # type: ignore[override]  # sums, not concatenation
+        return Tally(self[0] + other[0], self[1] + other[1], self[2] + other[2], self[3] + other[3],
+                     self[4] + other[4])
+
+    @property
+    def participation(self) -> float | None:
+        return participation(self)
+
+    @property
+    def knowledge(self) -> float | None:
+        return knowledge_index(self)
+
+    @property
+    def heat(self) -> str:
+        """The town view's heat-table class of this tally's participation."""
+        return heat_class(self.participation)
+
+
+def total(tallies: Iterable[Tally | tuple[int, ...]]) -> Tally:
+    """Many tallies added up (a grid's companies, the town's grids): shares are divided once over
+    the sums, so every worker counts the same whatever the size of their company. (Plain tuples
+    in Tally's order add up too: the readers keep them so.)"""
+    expected = done = right = answered = days = 0
+    for t in tallies:
+        expected, done, right, answered, days = (expected + t[0], done + t[1], right + t[2], answered + t[3],
+                                                 days + t[4])
+    return Tally(expected, done, right, answered, days)
+
+
+def day_tally(workday: bool, headcount: int, done: int, common_correct: int = 0, common_answered: int = 0) -> Tally:
+    """One company-day with data. On a workday its active headcount is expected and its done
+    quizzes count up to that headcount (a worker added after the day's first finisher fixed the
+    headcount cannot push it past 100%); a day off expects nothing and its quizzes do not count.
+    The common daily set counts every day. (rollups/figures.py adds rollup rows up by this rule in
+    SQL; tests/rollups/test_figures.py checks the two agree.)"""
+    return Tally(headcount if workday else 0, min(done, headcount) if workday else 0,
+                 common_correct, common_answered, 1)
+
+
+def participation(tally: Tally) -> float | None:
+    """Done ÷ expected: non-starters count as zero, so a big company cannot hide them; days off
+    and days without data are in neither sum; None when nothing was expected."""
+    return share(tally.done, tally.expected)
+
+
+def knowledge_index(tally: Tally) -> float | None:
+    """Share right on the town's common daily set (every company answers the same questions)."""
+    return share(tally.common_correct, tally.common_answered)
+
+
+def average_score(score_sum: int, question_sum: int) -> float | None:
+    """Share right over all questions of finished official quizzes."""
+    return share(score_sum, question_sum)
+
+
+def change(now: float | None, before: float | None) -> float | None:
+    """This period's share minus the previous period's (in share points); None when either is
+    missing, so a change is never against nothing."""
+    return None if now is None or before is None else now - before
+
+
+def count_change(now: int | None, before: int | None) -> int | None:
+    """The difference of two counts (active workers), or None when either period has no data."""
+    return None if now is None or before is None else now - before
+
+
+HEAT_STEPS = 10  # heat-0 .. heat-9
+
+
+def heat_class(value: float | None) -> str:
+    """The CSS class of a heat-table cell: heat-0 (under 10%) to heat-9 (90% and over), or
+    heat-none when nothing was expected."""
+    if value is None:
+        return "heat-none"
+    return f"heat-{min(max(int(value * HEAT_STEPS), 0), HEAT_STEPS - 1)}"
+
+
+# --- headcount and coverage ------------------------------------------------------------------------
+
+def headcount_at_end(days: Iterable[tuple[date, int]]) -> int | None:
+    """Active workers over a period: the headcount of its last day with data (today: the roster's
+    active workers now); None when no day of the period has data."""
+    last = max(days, default=None, key=lambda d: d[0])
+    return None if last is None else last[1]
+
+
+def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
+    """Share of today's active workers with at least one finished official quiz in the period."""
+    return share(min(workers_with_a_quiz, active_workers), active_workers)
+
+
+# --- streaks ---------------------------------------------------------------------------------------
+
+def is_workday(day: date, workdays: str) -> bool:
+    """A day the company expects the pre-shift quiz (ISO weekdays, e.g. "123456")."""
+    return str(day.isoweekday()) in workdays
+
+
+def streak(done: Iterable[date], today: date, workdays: str) -> int:
+    """Workdays in a row with a finished official quiz, counting back from today.
+
+    Days off neither break nor extend a streak. Today not done yet does not break it either: the
+    shift may not have started.
+    """
+    done = set(done)
+    if not workdays:
+        return 0
+    day, count = today, 0
+    if day not in done:
+        day -= timedelta(days=1)
+    for _ in range(3660):
+        if not is_workday(day, workdays):
+            day -= timedelta(days=1)
+            continue
+        if day not in done:
+            break
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+# --- incidents and losses -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IncidentTotals:
+    cases: int = 0
+    loss_yuan: Decimal = Decimal("0")
+
+
+def incident_totals(records: Iterable, months: Iterable[date] | None = None) -> IncidentTotals:
+    """Cases and losses of the incident records (anything with `month`, `cases`, `loss_yuan`)
+    whose month (the month the cases happened, not the day they were entered) is one of `months`
+    (first days of months; None: every record given). Losses are added as decimals (yuan, fen)."""
+    wanted = None if months is None else set(months)
+    chosen = [r for r in records if wanted is None or r.month in wanted]
+    return IncidentTotals(sum(r.cases for r in chosen),
+                          sum((Decimal(str(r.loss_yuan)) for r in chosen), Decimal("0")))
+
+
+def months_without_case(last_case_month: date | None, through: date) -> int | None:
+    """Whole months from the month of the last recorded case to `through`'s month (0: a case
+    that month); None when no case was ever recorded."""
+    if last_case_month is None:
+        return None
+    return max((through.year - last_case_month.year) * 12 + through.month - last_case_month.month, 0)
+
+
+# --- rankings --------------------------------------------------------------------------------------
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_Named)
+SortValue = float | str | None  # None: no value, sorted last whatever the direction
+
+
+def ranked(items: Iterable[Row], key: Callable[[Row], SortValue], descending: bool = False) -> list[Row]:
+    """Items sorted by `key`; those without a value always last, ties by name."""
+    keyed = sorted(((key(r), r) for r in items), key=lambda kr: kr[1].name)
+    known = sorted([(k, r) for k, r in keyed if k is not None], key=lambda kr: kr[0], reverse=descending)
+    return [r for _, r in known] + [r for k, r in keyed if k is None]
+
+
+def top_and_bottom(items: Iterable[Row], value: Callable[[Row], float | None], count: int = 5
+                   ) -> tuple[list[Row], list[Row]]:
+    """The `count` highest (highest first) and the `count` lowest (lowest first) by value, items
+    without a value left out. With fewer than 2 × count, every item is in the first list alone
+    and the second is empty: the same company is never listed as both top and bottom."""
+    order = [i for i in ranked(items, value, descending=True) if value(i) is not None]
+    if len(order) < 2 * count:
+        return order, []
+    return order[:count], list(reversed(order[-count:]))

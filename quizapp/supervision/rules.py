@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from quizapp.incidents.rules import add_months, month_start
 from quizapp.rules import metrics
+from quizapp.rules.metrics import is_workday
 
 PARTICIPATION, KNOWLEDGE, INCIDENTS, MANUAL = "participation", "knowledge", "incidents", "manual"
 RULES = (PARTICIPATION, KNOWLEDGE, INCIDENTS)
@@ -78,16 +79,13 @@ class Day:
 
     @property
     def participation(self) -> float | None:
-        """Done ÷ active headcount on a workday (done capped at the headcount the first finisher
-        fixed, as docs/metrics.md does); none on a day off or with nobody on the roster."""
-        if not self.workday:
-            return None
-        return metrics.share(min(self.completed, self.headcount), self.headcount)
+        """Done ÷ active headcount on a workday (metrics.day_tally); none on a day off or with
+        nobody on the roster."""
+        return self.figures().participation
 
-    def figures(self) -> metrics.DayFigures:
-        return metrics.DayFigures(workday=self.workday, headcount=self.headcount,
-                                  completed=min(self.completed, self.headcount), score_sum=0, question_sum=0,
-                                  common_correct=self.common_correct, common_answered=self.common_answered)
+    def figures(self) -> metrics.Tally:
+        return metrics.day_tally(self.workday, self.headcount, self.completed, self.common_correct,
+                                 self.common_answered)
 
 
 @dataclass(frozen=True)
@@ -96,10 +94,6 @@ class Flag:
 
     rule: str
     figures: dict
-
-
-def is_workday(day: date, workdays: str) -> bool:
-    return str(day.isoweekday()) in workdays
 
 
 def last_workdays(today: date, workdays: str, count: int) -> list[date]:
@@ -146,10 +140,9 @@ def knowledge_flag(days: Iterable[Day], today: date, rules: Rules, since: date |
     if since and c_first <= since:
         return None
     days = list(days)
-    before = [d.figures() for d in days if p_first <= d.day <= p_last]
-    now = [d.figures() for d in days if c_first <= d.day <= c_last]
-    answers_before = sum(d.common_answered for d in before)
-    answers_now = sum(d.common_answered for d in now)
+    before = metrics.total(d.figures() for d in days if p_first <= d.day <= p_last)
+    now = metrics.total(d.figures() for d in days if c_first <= d.day <= c_last)
+    answers_before, answers_now = before.common_answered, now.common_answered
     if min(answers_before, answers_now) < rules.knowledge_min_answers:
         return None
     index_before, index_now = metrics.knowledge_index(before), metrics.knowledge_index(now)
@@ -219,7 +212,7 @@ def effect(happened_on: date, days: Mapping[date, Day], today: date) -> Effect:
         return tuple((d, days[d].participation if d in days else None) for d in dates)
 
     def overall(dates: list[date]) -> float | None:
-        return metrics.participation([days[d].figures() for d in dates if d in days])
+        return metrics.total(days[d].figures() for d in dates if d in days).participation
 
     return Effect(happened_on, series(before), series(after), overall(before), overall(after_past),
                   days_to_come=len(after) - len(after_past))

@@ -6,14 +6,14 @@ only, never a worker's name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from quizapp import scope
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, Employee, Grid, StaffUser
-from quizapp.quiz.rules.grading import is_workday
+from quizapp.models import Company, Grid, StaffUser
+from quizapp.rollups import figures
 from quizapp.rules import metrics
 
 
@@ -28,30 +28,19 @@ class CompanyToday:
 
     @property
     def participation(self) -> float | None:
-        return metrics.share(self.done, self.headcount) if self.workday else None
+        """Today's participation (docs/metrics.md): done ÷ active workers on a workday."""
+        return metrics.day_tally(self.workday, self.headcount, self.done).participation
 
 
-def todays_attempts(company_ids: list[int], today: date):
-    """Per company, today's official attempts finished and still open: one GROUP BY. It filters on
-    local_date and kind (an official attempt's official_date is its local_date) so that the
-    (company_id, local_date) index reads today's rows only, never a company's whole history."""
-    return (select(Attempt.company_id, func.count().filter(Attempt.finished_at.is_not(None)),
-                   func.count().filter(Attempt.finished_at.is_(None)))
-            .where(Attempt.company_id.in_(company_ids), Attempt.local_date == today, Attempt.kind == "official")
-            .group_by(Attempt.company_id))
-
-
-def today_by_company(user: StaffUser, today: date) -> list[CompanyToday]:
-    """Done, in progress and headcount today for every company the account may see."""
+def today_by_company(user: StaffUser, today: date, now: datetime | None = None) -> list[CompanyToday]:
+    """Done, in progress and active workers today for every company the account may see, counted
+    as the console's board counts them (rollups.figures.live_today: the roster, and today's
+    attempts read through the (company_id, local_date) index)."""
     companies = list(db.session.scalars(scope.visible_companies(user)))
-    ids = [c.id for c in companies]
-    if not ids:
+    if not companies:
         return []
-    attempts = {cid: (int(done), int(started))
-                for cid, done, started in db.session.execute(todays_attempts(ids, today))}
-    heads = dict(db.session.execute(
-        select(Employee.company_id, func.count(Employee.id)).where(
-            Employee.company_id.in_(ids), *scope.active_on(today)).group_by(Employee.company_id)).all())
+    live = figures.live_today(figures.Scope([figures.CompanyInfo(c.id, c.name, c.grid_id, "", c.workdays)
+                                             for c in companies], [c.id for c in companies]), today, now)
     grids = {g.id: g for g in db.session.scalars(select(Grid).where(Grid.id.in_({c.grid_id for c in companies})))}
-    return [CompanyToday(c, grids[c.grid_id], is_workday(today, c.workdays), heads.get(c.id, 0),
-                         *attempts.get(c.id, (0, 0))) for c in companies]
+    return [CompanyToday(c, grids[c.grid_id], metrics.is_workday(today, c.workdays), seen.headcount, seen.done,
+                         seen.in_progress) for c in companies for seen in [live.get(c.id, figures.Live())]]

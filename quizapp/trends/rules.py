@@ -1,20 +1,21 @@
 """Trends over a period as pure rules: the period, per-day series, group headcounts, weak topics.
 
 Used by trends.service (the console's trends page and worker history) and exports.service.
-Every figure follows docs/metrics.md: participation is done ÷ active headcount on workdays
-(non-starters count as zero, days off are left out of both sides, practice never counts); average
-score is right answers ÷ questions of finished official quizzes.
+Every figure is computed by rules.metrics (docs/metrics.md): participation is done ÷ active
+headcount over the workdays with data (non-starters count as zero, days off and days without data
+are left out of both sides, practice never counts); average score is right answers ÷ questions of
+finished official quizzes.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from quizapp.quiz.rules.grading import is_workday
 from quizapp.rules import metrics
+from quizapp.rules.metrics import Tally, is_workday
 
 PERIODS = (7, 30, 90)
 DEFAULT_DAYS = 30
@@ -39,32 +40,32 @@ def period(today: date, days: int) -> list[date]:
 
 @dataclass(frozen=True)
 class DayPoint:
-    """One day of a company, a team or a shift."""
+    """One day of a company, a team or a shift. `tally` is None on a day without data (a past day
+    without the company's rollup row): it is left out of every figure and the chart has a gap."""
 
     day: date
     workday: bool
     headcount: int
-    done: int
+    tally: Tally | None
     score_sum: int = 0
     question_sum: int = 0
-    estimated: bool = False  # no rollup row: headcount is today's roster, done is zero
+
+    @property
+    def has_data(self) -> bool:
+        return self.tally is not None
+
+    @property
+    def done(self) -> int:
+        return self.tally.done if self.tally else 0
 
     @property
     def participation(self) -> float | None:
-        """Done ÷ active headcount; none on a day off (nothing was expected)."""
-        return metrics.share(min(self.done, self.headcount), self.headcount) if self.workday else None
+        """Done ÷ active headcount; none on a day off (nothing was expected) or without data."""
+        return self.tally.participation if self.tally else None
 
     @property
     def average_score(self) -> float | None:
-        return metrics.share(self.score_sum, self.question_sum)
-
-    def figures(self) -> metrics.DayFigures:
-        # A rollup's headcount is fixed by the day's first finisher; a worker added later that day
-        # can push done past it. Capping keeps participation within 100%.
-        return metrics.DayFigures(workday=self.workday, headcount=self.headcount,
-                                  completed=min(self.done, self.headcount),
-                                  score_sum=self.score_sum, question_sum=self.question_sum,
-                                  common_correct=0, common_answered=0)
+        return metrics.average_score(self.score_sum, self.question_sum) if self.tally else None
 
 
 @dataclass(frozen=True)
@@ -75,31 +76,38 @@ class Series:
     days: tuple[DayPoint, ...]
 
     @property
+    def tally(self) -> Tally:
+        """The days with data added up (docs/metrics.md)."""
+        return metrics.total(d.tally for d in self.days if d.tally)
+
+    @property
     def participation(self) -> float | None:
-        return metrics.participation([d.figures() for d in self.days])
+        return self.tally.participation
 
     @property
     def average_score(self) -> float | None:
-        return metrics.average_score([d.figures() for d in self.days])
+        with_data = [d for d in self.days if d.tally]
+        return metrics.average_score(sum(d.score_sum for d in with_data), sum(d.question_sum for d in with_data))
 
     @property
     def done(self) -> int:
-        return sum(d.done for d in self.days)
+        """Official quizzes done on workdays with data, each day capped at its headcount."""
+        return self.tally.done
 
     @property
     def expected(self) -> int:
-        """Quizzes expected: active headcount summed over the workdays."""
-        return sum(d.headcount for d in self.days if d.workday)
+        """Quizzes expected: active headcount summed over the workdays with data."""
+        return self.tally.expected
 
     @property
-    def headcount(self) -> int:
-        """Active headcount on the period's last day."""
-        return self.days[-1].headcount if self.days else 0
+    def headcount(self) -> int | None:
+        """Active workers: the headcount of the period's last day with data (today: now)."""
+        return metrics.headcount_at_end((d.day, d.headcount) for d in self.days if d.tally)
 
     @property
-    def estimated_days(self) -> int:
-        """Workdays without a rollup row (on a day off the estimate changes nothing)."""
-        return sum(1 for d in self.days if d.estimated and d.workday)
+    def days_without_data(self) -> int:
+        """Days of the period without data: left out of the figures, a gap in the chart."""
+        return sum(1 for d in self.days if not d.tally)
 
     @property
     def labels(self) -> list[str]:
@@ -115,31 +123,11 @@ class Series:
         return [d.average_score for d in self.days]
 
 
-@dataclass(frozen=True)
-class RollupDay:
-    """What the CompanyDay rollup holds for one day."""
-
-    day: date
-    workday: bool
-    headcount: int
-    done: int
-    score_sum: int
-    question_sum: int
-
-
-def company_days(days: list[date], rollup: Iterable[RollupDay], current_headcount: int,
-                 workdays: str) -> tuple[DayPoint, ...]:
-    """The company's days from its rollup. A day without a rollup row had no finished quiz and was
-    never rebuilt: on a workday it counts today's active headcount as expected and zero as done."""
-    rows = {r.day: r for r in rollup}
-    points = []
-    for day in days:
-        row = rows.get(day)
-        if row is None:
-            points.append(DayPoint(day, is_workday(day, workdays), current_headcount, 0, estimated=True))
-        else:
-            points.append(DayPoint(day, row.workday, row.headcount, row.done, row.score_sum, row.question_sum))
-    return tuple(points)
+def company_days(days: list[date], found: Iterable[DayPoint], workdays: str) -> tuple[DayPoint, ...]:
+    """The company's days of the period: those with data as read (rollups.figures.days_of), the
+    others without data (docs/metrics.md: a day without a rollup row is no data, not 0%)."""
+    seen = {d.day: d for d in found}
+    return tuple(seen.get(day) or DayPoint(day, is_workday(day, workdays), 0, None) for day in days)
 
 
 @dataclass(frozen=True)
@@ -194,12 +182,14 @@ def headcounts(days: list[date], spans: Iterable[RosterSpan]) -> dict[str, list[
 
 
 def group_series(days: list[date], spans: Iterable[RosterSpan], done: Iterable[GroupDone],
-                 workdays: str) -> list[Series]:
+                 workdays: str, with_data: Mapping[date, bool] | None = None) -> list[Series]:
     """Per-day series for each team (or shift), lowest participation first, then by name.
 
     Headcount comes from today's roster with each worker's active dates, so a worker who moved
     team counts in the new one for the whole period. A group appears when it has workers or quizzes.
-    Several rows for one group and day (spans or quizzes) add up.
+    Several rows for one group and day (spans or quizzes) add up. Only the days the company has
+    data for count, as for the company itself, with the company's workday flag of that day
+    (`with_data`: date -> workday; None: every day counts, workdays by the company's setting).
     """
     heads = headcounts(days, spans)
     by_key: dict[tuple[str, date], GroupDone] = {}
@@ -214,9 +204,12 @@ def group_series(days: list[date], spans: Iterable[RosterSpan], done: Iterable[G
         group_heads = heads.get(group) or [0] * len(days)
         points = []
         for day, head in zip(days, group_heads, strict=True):
-            total = by_key.get((group, day))
-            points.append(DayPoint(day, is_workday(day, workdays), head, total.done if total else 0,
-                                   total.score_sum if total else 0, total.question_sum if total else 0))
+            found = by_key.get((group, day))
+            workday = is_workday(day, workdays) if with_data is None else with_data.get(day, False)
+            tally = metrics.day_tally(workday, head, found.done if found else 0) \
+                if with_data is None or day in with_data else None
+            points.append(DayPoint(day, workday, head, tally, found.score_sum if found else 0,
+                                   found.question_sum if found else 0))
         result.append(Series(group, tuple(points)))
     return sorted(result, key=lambda s: (s.participation is None, s.participation or 0.0, s.name))
 
@@ -229,7 +222,8 @@ def workdays_between(workday_list: list[date], first: date | None, last: date | 
 
 
 def worker_participation(done_on_workdays: int, expected: int) -> float | None:
-    """A worker's participation: quizzes done on their expected workdays ÷ those workdays."""
+    """A worker's participation: quizzes done on their expected workdays (workdays with data
+    within their active dates) ÷ those workdays."""
     return metrics.share(min(done_on_workdays, expected), expected)
 
 

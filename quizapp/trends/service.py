@@ -9,21 +9,21 @@ over finished official attempts (never one query per worker).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, StaffUser, Topic
-from quizapp.quiz.rules import grading
-from quizapp.rollups.service import active_headcount_query, topic_answers
-from quizapp.rules.metrics import share
+from quizapp.quiz import service as quiz
+from quizapp.rollups import figures
+from quizapp.rollups.service import topic_answers
+from quizapp.rules.metrics import Span, share
 from quizapp.trends.rules import (
     MIN_TOPIC_ANSWERS,
     DayPoint,
     GroupDone,
-    RollupDay,
     RosterSpan,
     Series,
     TopicFigure,
@@ -49,22 +49,31 @@ def in_period(first: date, last: date):
     return (Attempt.local_date >= first, Attempt.local_date <= last)
 
 
-def company_series(company: Company, days: list[date], today: date) -> tuple[DayPoint, ...]:
-    """The company's days from the CompanyDay rollup (missing days: see trends.rules.company_days)."""
-    rows = db.session.scalars(select(CompanyDay).where(
-        CompanyDay.company_id == company.id, CompanyDay.day >= days[0], CompanyDay.day <= days[-1]))
-    rollup = [RollupDay(r.day, r.workday, r.headcount, r.completed, r.score_sum, r.question_sum) for r in rows]
-    current = db.session.scalar(select(active_headcount_query(company.id, today))) or 0
-    return company_days(days, rollup, current, company.workdays)
+def company_scope(company: Company) -> figures.Scope:
+    """The staff member's own company as rollups.figures reads it."""
+    return figures.Scope([figures.CompanyInfo(company.id, company.name, company.grid_id, "", company.workdays)],
+                         [company.id])
 
 
-def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = GROUPS) -> dict[str, list[Series]]:
+def company_series(company: Company, days: list[date], today: date, now: datetime | None = None
+                   ) -> tuple[DayPoint, ...]:
+    """The company's days (rollups.figures.days_of: a past day's rollup row, today live); a day
+    without data is left out of every figure (trends.rules.company_days)."""
+    found = [DayPoint(d.day, d.workday, d.headcount, d.tally, d.score_sum, d.question_sum)
+             for d in figures.days_of(company_scope(company), Span(days[0], days[-1]), today, now)]
+    return company_days(days, found, company.workdays)
+
+
+def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = GROUPS,
+                     with_data: dict[date, bool] | None = None, now: datetime | None = None
+                     ) -> dict[str, list[Series]]:
     """Per-day participation and score for each team and each shift ({"team": [...], "shift": [...]}).
 
     Two queries whatever the company's size: the roster's active workers grouped by (team, shift,
-    active dates), and finished official attempts joined to their workers grouped by (team, shift,
-    day). Only quizzes by workers counted in that day's headcount are counted as done, so no group
-    passes 100%.
+    active dates), and official attempts done (finished, or today's whose time ran out) joined to
+    their workers grouped by (team, shift, day). Only quizzes by workers counted in that day's
+    headcount are counted as done, so no group passes 100%. Only the company's days with data
+    count (`with_data`: date -> workday, from company_series).
     """
     if not set(by) <= set(GROUPS):
         raise ValueError(f"unknown breakdown {by!r}")
@@ -76,8 +85,8 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
         select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
                func.sum(Attempt.total))
         .join(Employee, Employee.id == Attempt.employee_id)
-        .where(Attempt.company_id == company.id, Employee.company_id == company.id, *official_finished(),
-               *in_period(days[0], days[-1]), *scope.active_on(Attempt.local_date))
+        .where(Attempt.company_id == company.id, Employee.company_id == company.id, Attempt.kind == "official",
+               figures.done(now), *in_period(days[0], days[-1]), *scope.active_on(Attempt.local_date))
         .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
     result = {}
     for name in by:
@@ -85,8 +94,13 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
         spans = [RosterSpan(row[pick], start, until, count) for *row, start, until, count in roster]
         quizzes = [GroupDone(row[pick], day, count, int(score or 0), int(questions or 0))
                    for *row, day, count, score, questions in done]
-        result[name] = group_series(days, spans, quizzes, company.workdays)
+        result[name] = group_series(days, spans, quizzes, company.workdays, with_data)
     return result
+
+
+def workdays_with_data(series: tuple[DayPoint, ...]) -> dict[date, bool]:
+    """The company's days with data and whether each was a workday."""
+    return {d.day: d.workday for d in series if d.has_data}
 
 
 @dataclass(frozen=True)
@@ -146,15 +160,16 @@ class Trends:
     min_topic_answers: int = MIN_TOPIC_ANSWERS
 
 
-def company_trends(actor: StaffUser, today: date, days: int) -> Trends:
+def company_trends(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Trends:
     """Participation and average score per day for the actor's company, by team and by shift, over
     the `days` ending today, with the weakest topics and the one to talk about tomorrow."""
     company = scope.own_company(actor)
     dates = period(today, days)
     topics = weakest_topics(company, dates[0], dates[-1])
-    groups = group_breakdowns(company, dates)
+    series = company_series(company, dates, today, now)
+    groups = group_breakdowns(company, dates, with_data=workdays_with_data(series), now=now)
     return Trends(days=days, first=dates[0], last=dates[-1],
-                  company=Series(company.name, company_series(company, dates, today)),
+                  company=Series(company.name, series),
                   teams=groups["team"], shifts=groups["shift"],
                   topics=topics, suggested=suggestion(topics))
 
@@ -215,14 +230,10 @@ def worker_history(actor: StaffUser, employee_id: int, today: date, days: int = 
             by_day[attempt.local_date] = WorkerDay(entry.day, attempt, entry.practice)
         else:
             entry.practice.append(attempt)
-    # The streak looks further back than the period, as the worker's own result page does.
-    done_dates = db.session.scalars(select(Attempt.official_date).where(
-        Attempt.employee_id == employee.id, *official_finished(),
-        Attempt.official_date > today - timedelta(days=400), Attempt.official_date <= today))
     topics = _ranked(db.session.execute(topic_answers(Attempt.employee_id == employee.id, *official_finished(),
                                                       *in_period(first, today))).all())
     return WorkerHistory(
         employee=employee, first=first, last=today, days=list(by_day.values()),
-        streak=grading.streak(done_dates, today, employee.company.workdays),
+        streak=quiz.streak_of(employee, today),
         done=sum(1 for a in attempts if a.official and a.finished_at is not None),
         topics=topics, suggested=suggestion(topics))

@@ -1,10 +1,11 @@
 """Console: trends and topics (participation and average score over 7, 30 or 90 days, by team and
-shift, the weakest topics) and one worker's history. Its routes are attached to the console blueprint in quizapp/audiences.py."""
+shift, the weakest topics) and one worker's history. Its routes are attached to the console
+blueprint in quizapp/audiences.py."""
 
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.routing import Routes
 from quizapp.rules import charts
 from quizapp.signin.forms import LogoutForm
@@ -17,7 +18,7 @@ routes = Routes()
 @routes.get("/trends")
 def trends():
     days = parse_days(request.args.get("days"))
-    figures = trend_figures.company_trends(current_user, local_today(), days)
+    figures = trend_figures.company_trends(current_user, local_today(), days, utcnow())
     return render_template("trends/index.html", trends=figures, periods=PERIODS, line_chart=charts.line_chart,
                            logout_form=LogoutForm())
 

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Grid, Incident, StaffUser
+from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Employee, Grid, Incident, StaffUser
 from quizapp.tokens import service as tokens
+from tests.factories import take_quiz
 from tests.pages import sign_in_staff
 
 WORKERS = ("王小明", "李小红", "张新来", "A001", "B001", "A002")
@@ -51,10 +52,11 @@ def call(client, url: str, secret: str | None = None, **headers):
 
 
 def history(app, town, days: int = 40) -> None:
-    """Rollup rows for both companies and some incidents: real figures in every answer."""
+    """Rollup rows for both companies before today, today's quiz of one worker in each (today is
+    read live) and some incidents: real figures in every answer."""
     with app.app_context():
         today = local_today()
-        for back in range(0, days):
+        for back in range(1, days):
             day = today - timedelta(days=back)
             for company_id, heads in ((town.company_a, 2), (town.company_b, 1)):
                 db.session.add(CompanyDay(company_id=company_id, day=day, workday=day.isoweekday() != 7,
@@ -67,6 +69,9 @@ def history(app, town, days: int = 40) -> None:
             Incident(grid_id=company_a.grid_id, company_id=None, month=today.replace(day=1), fraud_type="other",
                      cases=1, loss_yuan=Decimal("0.25"))])
         db.session.commit()
+        if today.isoweekday() != 7:
+            for worker in (town.worker_a, town.worker_b):
+                take_quiz(db.session.get(Employee, worker), today)
 
 
 def every_url(app, town) -> list[str]:
@@ -253,10 +258,14 @@ def test_a_company_day_by_day(app, client, town, token):
                                                                    today.isoformat())
     (day,) = body["days"]
     workday = today.isoweekday() != 7
+    with app.app_context():
+        row = db.session.get(CompanyDay, (town.company_a, today))
+        right, answered = (row.common_correct, row.common_answered) if row else (0, 0)
     assert day == {"date": today.isoformat(), "provisional": True, "workday": workday, "headcount": 2,
                    "expected": 2 if workday else 0, "done": 1 if workday else 0,
-                   "participation": 0.5 if workday else None, "common_correct": 1, "common_answered": 2,
-                   "knowledge_index": 0.5}
+                   "participation": 0.5 if workday else None, "common_correct": right, "common_answered": answered,
+                   "knowledge_index": round(right / answered, 4) if answered else None,
+                   "days_with_data": 1}
 
 
 def test_the_summaries_add_up_grids_companies_and_the_town(app, client, town, token):

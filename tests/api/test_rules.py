@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from quizapp.api import rules as api
 from quizapp.api.rules import DateRange, Paging, ParameterError
-from quizapp.comparison.rules import Tally
+from quizapp.rules.metrics import Tally
 
 TODAY = date(2026, 11, 24)
 RANGE_AND_GRID = ("from", "to", "grid_id")
@@ -137,9 +137,9 @@ def test_a_token_is_kept_as_its_sha256_and_recognised_by_its_first_characters():
 
 
 def test_figures_are_counts_and_shares_rounded_or_null():
-    written = api.figures(Tally(expected=3, done=2, common_correct=1, common_answered=3))
+    written = api.figures(Tally(expected=3, done=2, common_correct=1, common_answered=3, days=2))
     assert written == {"expected": 3, "done": 2, "participation": 0.6667, "common_correct": 1, "common_answered": 3,
-                       "knowledge_index": 0.3333}
+                       "knowledge_index": 0.3333, "days_with_data": 2}
     empty = api.figures(Tally())
     assert empty["participation"] is None and empty["knowledge_index"] is None and empty["expected"] == 0
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from quizapp.api import service as api
 from quizapp.api.rules import DateRange, Paging
-from quizapp.comparison.rules import Tally, trailing
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, Grid, Incident, StaffUser
-from tests.factories import make_company, make_employee
+from quizapp.models import Company, CompanyDay, Employee, Grid, Incident, StaffUser
+from quizapp.rules.metrics import Tally, trailing
+from tests.factories import make_company, make_employee, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -65,8 +65,8 @@ def test_a_company_day_by_day_caps_done_and_leaves_days_off_out_of_participation
     lines = api.company_days(company, DateRange(date(2026, 11, 20), date(2026, 11, 23)), TODAY)
     assert [line.day for line in lines] == [date(2026, 11, 20), SUNDAY, date(2026, 11, 23)]  # 21st: no row
     capped, sunday, monday = lines
-    assert capped.tally == Tally(2, 2, 2, 4) and capped.tally.participation == 1.0
-    assert sunday.workday is False and sunday.headcount == 2 and sunday.tally == Tally(0, 0, 1, 1)
+    assert capped.tally == Tally(2, 2, 2, 4, 1) and capped.tally.participation == 1.0
+    assert sunday.workday is False and sunday.headcount == 2 and sunday.tally == Tally(0, 0, 1, 1, 1)
     assert sunday.tally.participation is None and sunday.tally.knowledge == 1.0
     assert monday.tally.participation == 0.5 and not any(line.provisional for line in lines)
 
@@ -85,15 +85,17 @@ def test_a_grid_day_by_day_adds_up_its_companies(town):
     day_row(town.company_a, saturday, 2, 1, 1, 2)
     day_row(second.id, saturday, 1, 0, 0, 0, workday=False)
     day_row(town.company_b, saturday, 5, 5, 5, 5)  # another grid
-    day_row(town.company_a, TODAY, 2, 2, 2, 2)  # company A finished today; the new company has no row yet
     db.session.flush()
+    take_quiz(db.session.get(Employee, town.worker_a), TODAY)  # company A: one done today; the new company none
     lines = api.grid_days(grid("g1"), DateRange(saturday, TODAY), TODAY)
-    assert [line.day for line in lines] == [saturday, TODAY]
+    assert [line.day for line in lines] == [saturday, TODAY]  # Sunday and Monday: no data, left out
     sat, today = lines
     assert (sat.companies, sat.workday_companies, sat.headcount) == (2, 1, 3)
-    assert sat.tally == Tally(2, 1, 1, 2) and not sat.provisional
+    assert sat.tally == Tally(2, 1, 1, 2, 2) and not sat.provisional
+    # Today is read live from the rosters: 3 expected, 1 done; the common set from today's rollup row.
     assert (today.companies, today.workday_companies, today.headcount) == (2, 2, 3)
-    assert today.tally == Tally(3, 2, 2, 2, 1) and today.provisional
+    row = db.session.get(CompanyDay, (town.company_a, TODAY))
+    assert today.tally == Tally(3, 1, row.common_correct, row.common_answered, 2) and today.provisional
 
 
 def test_a_period_gives_the_dashboards_figures_to_the_digit(town):
@@ -116,7 +118,7 @@ def test_a_past_period_reads_only_its_days(town):
     history(town)
     span = DateRange(date(2026, 11, 16), date(2026, 11, 21))  # Monday to Saturday
     (line,) = [line for line in api.company_summary(span, TODAY, None, Paging())[0] if line.id == town.company_a]
-    assert line.tally == Tally(12, 6, 6, 12) and line.tally.participation == 0.5
+    assert line.tally == Tally(12, 6, 6, 12, 6) and line.tally.participation == 0.5
     assert line.code == "acme" and line.name == "甲厂"
 
 

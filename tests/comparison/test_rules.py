@@ -1,14 +1,13 @@
-"""Comparing companies fairly (comparison.rules): periods and segments, tallies from the rollup
-with missing workdays filled in, trends, the target, months without a case, sorting, filtering,
-rankings by improvement and by level, the heat scale and the chart data."""
+"""Comparing companies fairly (comparison.rules): weeks, trends, the target, sorting, filtering,
+rankings by improvement and by level, the warning about a short "4 weeks before" and the chart
+data. The figures themselves (tallies, segments, heat, months without a case): tests/rules/test_metrics.py."""
 
 from datetime import date, timedelta
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from quizapp.comparison import rules as c
-from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Span, Standing, Tally
+from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Standing
+from quizapp.rules import metrics
+from quizapp.rules.metrics import Span, Tally
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 SIX_DAYS = "123456"
@@ -18,48 +17,7 @@ def test_weeks_are_seven_days_ending_today_oldest_first():
     weeks = c.weeks(TODAY)
     assert len(weeks) == 12 and weeks[-1] == Span(TODAY - timedelta(days=6), TODAY)
     assert all(w.days == 7 for w in weeks)
-    assert all(a.last + timedelta(days=1) == b.first for a, b in zip(weeks, weeks[1:]))
-
-
-def test_the_dashboard_periods_need_four_disjoint_segments():
-    spans = [c.trailing(TODAY, 1), c.trailing(TODAY, 7), c.trailing(TODAY, 30), c.trailing(TODAY, 30, 30)]
-    pieces = c.segments(spans)
-    assert pieces == [Span(TODAY - timedelta(days=59), TODAY - timedelta(days=30)),
-                      Span(TODAY - timedelta(days=29), TODAY - timedelta(days=7)),
-                      Span(TODAY - timedelta(days=6), TODAY - timedelta(days=1)), Span(TODAY, TODAY)]
-
-
-@given(st.lists(st.tuples(st.integers(0, 90), st.integers(1, 40)), min_size=1, max_size=6))
-def test_every_period_is_exactly_the_union_of_the_segments_inside_it(raw):
-    spans = [c.trailing(TODAY, days, back) for back, days in raw]
-    pieces = c.segments(spans)
-    assert all(a.last < b.first for a, b in zip(pieces, pieces[1:]))  # disjoint, in order
-    for span in spans:
-        inside = [p for p in pieces if span.first <= p.first and p.last <= span.last]
-        assert sum(p.days for p in inside) == span.days
-    # Nothing outside the periods is read.
-    assert all(any(s.first <= p.first and p.last <= s.last for s in spans) for p in pieces)
-
-
-def test_a_company_nobody_has_finished_for_today_expects_its_roster_and_counts_none_done():
-    assert c.unseen_today(12, workday=True) == (12, 0, 0, 0, 1)
-    assert Tally(*c.unseen_today(12, workday=True)).participation == 0
-    assert c.unseen_today(12, workday=False) == c.ZERO  # a day off expects nothing
-
-
-def test_sums_over_stretches_add_up():
-    week = c.add_sums([(8, 6, 3, 6, 0), (3, 0, 0, 0, 1), c.ZERO])
-    assert week == (11, 6, 3, 6, 1)
-    assert Tally(*week).participation == 6 / 11 and Tally(*week).knowledge == 0.5 and Tally(*week).estimated == 1
-    assert c.add_sums([]) == c.ZERO
-
-
-def test_tallies_add_up_and_nothing_expected_shows_as_none():
-    total = c.total([Tally(10, 5, 2, 4, 1), Tally(30, 30, 1, 4, 0)])
-    assert total == Tally(40, 35, 3, 8, 1) == Tally(10, 5, 2, 4, 1) + Tally(30, 30, 1, 4, 0)
-    # A big company does not drown a small one inside a sum: 35 of 40 expected.
-    assert total.participation == 35 / 40
-    assert Tally().participation is None and Tally().knowledge is None
+    assert all(a.last + timedelta(days=1) == b.first for a, b in zip(weeks, weeks[1:], strict=False))
 
 
 def test_change_is_in_share_points():
@@ -74,27 +32,13 @@ def test_the_target_is_read_as_a_share_a_percentage_or_a_value_key():
         assert c.parse_target(junk) == c.DEFAULT_TARGET
 
 
-def test_months_without_a_case():
-    assert c.months_without_case(None, TODAY) is None
-    assert c.months_without_case(date(2026, 11, 1), TODAY) == 0
-    assert c.months_without_case(date(2026, 8, 1), TODAY) == 3
-    assert c.months_without_case(date(2025, 12, 1), TODAY) == 11
-
-
-def test_heat_classes_run_from_0_to_9():
-    assert c.heat_class(None) == "heat-none"
-    assert c.heat_class(0.0) == "heat-0" and c.heat_class(0.099) == "heat-0" and c.heat_class(0.1) == "heat-1"
-    assert c.heat_class(0.95) == "heat-9" and c.heat_class(1.0) == "heat-9"
-    assert Tally(10, 5).heat == "heat-5"
-
-
 def figures(name, p30, previous=None, headcount=10, grid="网格一", last_case=None, reached=None) -> CompanyFigures:
     def tally(share):
         return Tally(100, round(share * 100), 50, 100) if share is not None else Tally()
     return CompanyFigures(company_id=hash(name) % 1000, name=name, grid_id=1, grid_name=grid, headcount=headcount,
                           workday_today=True, today=Tally(), last7=Tally(), last30=tally(p30),
                           previous30=tally(previous), reached30=reached, last_case_month=last_case,
-                          months_without_case=c.months_without_case(last_case, TODAY))
+                          months_without_case=metrics.months_without_case(last_case, TODAY))
 
 
 def test_company_figures_give_coverage_trend_and_below_target():
@@ -164,9 +108,18 @@ def test_a_small_company_that_improved_ranks_above_a_big_steady_one():
 
 def test_top_and_bottom_leave_out_rows_without_figures():
     items = [Standing(i, f"c{i}", Tally(10, i), Tally()) for i in range(8)] + [Standing(99, "none", Tally(), Tally())]
-    top, bottom = c.top_and_bottom(items, lambda s: s.level, count=3)
+    top, bottom = metrics.top_and_bottom(items, lambda s: s.level, count=3)
     assert [s.id for s in top] == [7, 6, 5] and [s.id for s in bottom] == [0, 1, 2]
-    assert c.top_and_bottom([], lambda s: s.level) == ([], [])
+    assert metrics.top_and_bottom([], lambda s: s.level) == ([], [])
+
+
+def test_a_company_with_less_than_four_weeks_of_data_before_is_flagged():
+    full = Standing(1, "老厂", Tally(10, 8, days=28), Tally(10, 5, days=28))
+    short = Standing(2, "新厂", Tally(10, 8, days=28), Tally(4, 1, days=9))
+    empty = Standing(3, "刚来", Tally(10, 8, days=12), Tally())
+    assert not full.short_before and short.short_before and not empty.short_before
+    assert empty.improvement is None  # no change against nothing
+    assert [s.name for s in c.short_of_data([full, short, empty])] == ["新厂", "刚来"]
 
 
 def test_chart_series_are_percentages_per_week_with_gaps_as_null():

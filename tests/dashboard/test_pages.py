@@ -55,7 +55,7 @@ def test_the_officer_sees_their_grids_companies_with_figures_and_definitions(app
                      rf'{town.company_a}"', text)
     assert "below target" in text
     # Definitions beside the figures: as titles and in the definitions block.
-    assert 'title="Finished official quizzes ÷ active workers' in text
+    assert 'title="Official quizzes done ÷ active workers' in text
     assert '<dl class="definitions">' in text and "common daily set" in text
     assert "no case recorded" in text
     assert "style=" not in text and "<script>" not in text
@@ -154,7 +154,8 @@ def test_the_town_view_is_for_the_town_admin_only(app, client, town):
     status, text = read(client, "/admin/town")
     assert status == 200
     assert "网格一" in text and "网格二" in text and "heat-5" in text and "heat-9" in text
-    assert "Top 5 companies" in text and "甲厂" in text
+    # Two companies: one ranked list, not a top 5 and a bottom 5 holding the same two.
+    assert "Every company with figures, highest first" in text and "Top 5 companies" not in text and "甲厂" in text
     assert "style=" not in text and not any(name in text for name in WORKER_NAMES)
     client.post("/logout")
     sign_in_staff_in_english(client, "officer-1")
@@ -169,5 +170,7 @@ def test_a_company_with_no_workers_yet_shows_dashes_not_zeroes(app, client, town
     sign_in_staff_in_english(client, "officer-1")
     _, text = read(client, "/reports/?q=新开")
     row = text[text.index("新开厂"):text.index("</tr>", text.index("新开厂"))]
-    assert "–" in row and "0%" not in row
+    shown = re.sub(r'title="[^"]*"', "", row)  # the figures, not their definitions
+    assert "–" in shown and "0%" not in shown
+    assert 'class="no-data" title="No figure' in row  # each "–" says why
     assert "赵新人" not in text

@@ -54,12 +54,12 @@ def line(rows, company_id):
     return next(r for r in rows if r.company_id == company_id)
 
 
-def test_figures_come_from_the_rollup_with_todays_missing_row_counted_as_none_done(town):
+def test_figures_come_from_the_rollup_and_today_is_read_live(town):
     a_history(town)
     a = line(dashboard.company_figures(staff("officer-1"), TODAY), town.company_a)
     assert a.headcount == 2 and a.workday_today
-    # Today: no row yet, so 2 expected and 0 done; a big company could not hide its non-starters.
-    assert a.today.participation == 0 and a.today.estimated == 1
+    # Today is read from the roster: 2 expected and 0 done; a big company could not hide its non-starters.
+    assert a.today.participation == 0 and a.today.days == 1
     assert a.last7.participation == 8 / 12  # Wed-Mon rows (2 expected each) plus today's 2
     assert a.last30.participation == 11 / 16  # 7 workdays with rows, plus today
     assert a.last30.knowledge == 0.5
@@ -205,9 +205,10 @@ def test_the_town_view_sums_grids_and_the_town_and_ranks_them(town):
     assert view.companies == 2 and view.headcount == 3
     assert [g.name for g in view.grids] == ["网格一", "网格二"] and len(view.grids[0].weeks) == 12
     assert view.grids[0].weeks[0].participation == 0.5 and view.grids[1].weeks[0].participation == 1.0
-    # Today has no rows yet: all 3 workers expected, none done.
+    # Today is read from the roster: all 3 workers expected, none done.
     assert view.totals["today"].expected == 3 and view.totals["today"].participation == 0
-    assert [g.name for g in view.top_grids][0] == "网格二" and view.bottom_grids[0].name == "网格一"
-    assert view.top_companies[0].name == "乙厂" and view.bottom_companies[0].name == "甲厂"
+    # Two grids and two companies: one ranked list each, never the same one as both top and bottom.
+    assert [g.name for g in view.top_grids] == ["网格二", "网格一"] and view.bottom_grids == []
+    assert [c.name for c in view.top_companies] == ["乙厂", "甲厂"] and view.bottom_companies == []
     last30 = view.totals["last30"]
     assert last30.participation == last30.done / last30.expected and last30.knowledge == 0.5

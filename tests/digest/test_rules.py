@@ -13,25 +13,33 @@ from quizapp.audit.rules import utc_bounds
 from quizapp.digest import rules
 from quizapp.incidents.rules import month_start
 from quizapp.organisation.rules import name_list
-from quizapp.rules.metrics import percent
+from quizapp.rules.metrics import Tally, percent
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_a_grid_s_participation_is_done_over_expected_and_a_day_off_has_none():
-    assert rules.GridDay("网格一", expected=200, done=90).participation == 0.45
-    assert rules.GridDay("网格一", expected=0, done=0).participation is None
+def test_a_grid_s_participation_is_done_over_expected_and_a_day_off_or_without_data_has_none():
+    assert rules.GridDay("网格一", day=Tally(200, 90, days=3)).participation == 0.45
+    day_off = rules.GridDay("网格一", day=Tally(0, 0, days=3))
+    assert day_off.participation is None and day_off.has_data
+    no_data = rules.GridDay("网格一", day=Tally())
+    assert no_data.participation is None and not no_data.has_data
 
 
 def test_the_town_total_adds_the_grids_up_before_dividing():
-    small = rules.GridDay("小", companies=1, below_target=1, expected=10, done=10, flagged=("甲厂",), cases_day=1,
-                          loss_day=Decimal("1.50"), cases_month=2, loss_month=Decimal(3))
-    big = rules.GridDay("大", companies=3, below_target=0, expected=990, done=0, flagged=("乙厂", "丙厂"))
+    small = rules.GridDay("小", companies=1, below_target=1, day=Tally(10, 10, days=1), flagged=("甲厂",),
+                          cases_month=2, loss_month=Decimal("3.50"))
+    big = rules.GridDay("大", companies=3, below_target=0, day=Tally(990, 0, days=3), flagged=("乙厂", "丙厂"))
     total = rules.town_total("全镇", [small, big])
     assert (total.companies, total.below_target, total.expected, total.done) == (4, 1, 1000, 10)
     assert total.participation == 0.01  # not the mean of 100% and 0%
-    assert total.flagged == ("甲厂", "乙厂", "丙厂") and total.loss_day == Decimal("1.50")
+    assert total.flagged == ("甲厂", "乙厂", "丙厂") and total.loss_month == Decimal("3.50")
     assert rules.town_total("全镇", []).participation is None
+
+
+def test_the_digest_counts_the_incidents_of_its_date_s_month():
+    digest = rules.Digest(day=date(2026, 12, 9), target=0.8, grids=())
+    assert digest.month == date(2026, 12, 1)
 
 
 def test_keys_are_one_per_date_and_tests_have_their_own():

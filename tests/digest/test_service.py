@@ -15,8 +15,8 @@ from quizapp.deliveries import service as deliveries
 from quizapp.digest import service
 from quizapp.digest.wording import compose, town_outbox
 from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, Delivery, Grid, Incident, StaffUser, SupervisionCase
-from tests.factories import make_staff
+from quizapp.models import Company, CompanyDay, Delivery, Employee, Grid, Incident, StaffUser, SupervisionCase
+from tests.factories import make_staff, take_quiz
 from tests.receivers import Mailbox, free_port
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -57,27 +57,26 @@ def staff(username: str) -> StaffUser:
 
 @pytest.fixture
 def day_in_town(town):
-    """DAY in the test town: 甲厂 (grid 网格一) 1 of 2 done and newly flagged, with fraud cases
-    recorded that day and earlier in the month; 乙厂 (网格二) 1 of 1 done, with a case of its own."""
+    """DAY in the test town: 甲厂 (grid 网格一) 1 of 2 done and newly flagged, with fraud cases of
+    the month (some entered later) and last month's back-filled on DAY; 乙厂 (网格二) 1 of 1 done,
+    with a case of its own."""
     a, b = db.session.get(Company, town.company_a), db.session.get(Company, town.company_b)
     g1, g2 = a.grid_id, b.grid_id
+    take_quiz(db.session.get(Employee, town.worker_a), DAY)
+    take_quiz(db.session.get(Employee, town.worker_b), DAY)
     db.session.add_all([
-        CompanyDay(company_id=a.id, day=DAY, workday=True, headcount=2, completed=1),
-        CompanyDay(company_id=b.id, day=DAY, workday=True, headcount=1, completed=1),
         SupervisionCase(company_id=a.id, rule="manual", reason="low", opened_on=DAY),
         SupervisionCase(company_id=b.id, rule="manual", reason="old", opened_on=DAY - timedelta(days=3)),
-        # Recorded at 23:30 local on DAY (15:30 UTC): that day.
+        # November's cases, whenever they were entered: all of them count for a November date.
         Incident(grid_id=g1, company_id=a.id, month=DAY.replace(day=1), fraud_type="shuadan", cases=2,
                  loss_yuan=Decimal("3000"), created_at=utc(DAY, 23, 30)),
         Incident(grid_id=g1, company_id=None, month=DAY.replace(day=1), fraud_type="other", cases=1,
                  loss_yuan=Decimal("500.50"), created_at=utc(DAY - timedelta(days=2), 9)),
-        # Recorded the next morning (00:30 local): neither that day nor the month so far on DAY.
         Incident(grid_id=g1, company_id=a.id, month=DAY.replace(day=1), fraud_type="police", cases=7,
                  loss_yuan=Decimal("70000"), created_at=utc(DAY + timedelta(days=1), 0, 30)),
-        # Recorded at 23:00 local on the last day of the month before: not this month's.
+        # October's cases, whenever entered (even on DAY: a back-fill): not November's.
         Incident(grid_id=g1, company_id=a.id, month=date(2026, 10, 1), fraud_type="other", cases=8,
                  loss_yuan=Decimal("8"), created_at=utc(date(2026, 10, 31), 23)),
-        # Last month's cases, recorded that day: counted by when they were recorded.
         Incident(grid_id=g1, company_id=a.id, month=date(2026, 10, 1), fraud_type="loan", cases=4,
                  loss_yuan=Decimal("4000"), created_at=utc(DAY, 10)),
         Incident(grid_id=g2, company_id=b.id, month=DAY.replace(day=1), fraud_type="shuadan", cases=5,
@@ -106,8 +105,9 @@ def test_an_officer_s_figures_are_their_grid_s_day(day_in_town):
     assert grid.name == "网格一"
     assert (grid.companies, grid.below_target, grid.expected, grid.done) == (1, 1, 2, 1)
     assert grid.participation == 0.5 and grid.flagged == ("甲厂",)
-    assert (grid.cases_day, grid.loss_day) == (2 + 4, Decimal("7000"))
-    assert (grid.cases_month, grid.loss_month) == (2 + 4 + 1, Decimal("7500.50"))
+    # By the month the cases happened, like the incidents page: November's 2 + 1 + 7, not the 4 of
+    # October back-filled on DAY (counting by entry date said 2 + 4 + 1 before issue 10).
+    assert (grid.cases_month, grid.loss_month) == (2 + 1 + 7, Decimal("73500.50"))
 
 
 def test_the_town_admin_gets_every_grid_and_the_town_s_totals(day_in_town):
@@ -115,7 +115,7 @@ def test_the_town_admin_gets_every_grid_and_the_town_s_totals(day_in_town):
     assert [g.name for g in digest.grids] == ["网格一", "网格二"]
     total = digest.total
     assert (total.companies, total.below_target, total.expected, total.done) == (2, 1, 3, 2)
-    assert total.cases_day == 2 + 4 + 5 and total.cases_month == 2 + 4 + 1 + 5
+    assert total.cases_month == 2 + 1 + 7 + 5
     assert set(total.flagged) == {"甲厂"}
 
 
@@ -124,6 +124,19 @@ def test_a_day_off_expects_nothing(day_in_town):
     [grid] = service.figures(staff("officer-1"), sunday, ZONE).grids
     assert grid.expected == 0 and grid.participation is None
     assert "非工作日" in compose(service.figures(staff("officer-1"), sunday, ZONE)).text
+
+
+def test_a_past_date_without_a_rollup_row_says_there_is_no_data_not_a_day_off(day_in_town):
+    monday = DAY - timedelta(days=1)  # a workday; the nightly job never wrote its rows here
+    digest = service.figures(staff("officer-1"), monday, ZONE, utc(DAY, 21))  # sent on DAY
+    [grid] = digest.grids
+    assert grid.expected == 0 and not grid.has_data and grid.participation is None
+    text = compose(digest).text
+    assert "非工作日" not in text and "–" in text
+    db.session.add(CompanyDay(company_id=day_in_town[0].company_a, day=monday, workday=True, headcount=2,
+                              completed=2))
+    [grid] = service.figures(staff("officer-1"), monday, ZONE, utc(DAY, 21)).grids
+    assert (grid.expected, grid.done) == (2, 2)  # a past date is read from its rollup row
 
 
 def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(day_in_town, mailbox, receivers,
@@ -146,7 +159,7 @@ def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(da
         assert "网格一" in body and "甲厂" in body and "50%" in body
         assert "网格二" not in body and "乙厂" not in body
         assert not any(worker in body for worker in WORKERS)
-    assert "应答2次，完成1次" in text and "7,500.50" in text and "7,000" in text
+    assert "应答2次，完成1次" in text and "2026-11" in text and "73,500.50" in text
     assert "https://" not in text  # no QUIZAPP_BASE_URL: no link
 
     theirs = by_recipient[("officer2@town.example",)]
@@ -193,8 +206,8 @@ def test_a_failing_robot_is_tried_three_times_kept_failed_and_sent_on_the_next_r
     assert run(now=utc(DAY, 22)) == (1, 0, 0)
     [row] = digests(officer1)
     assert (row.status, row.attempts, row.last_error) == ("sent", 4, None)
-    # 2 + 4 + 9 cases recorded that day, 1 more earlier this month.
-    assert "今日登记诈骗案件15起（损失7,001元）；本月累计16起（损失7,501.50元）" in robot.contents()[-1].splitlines()
+    # November's 2 + 1 + 7 and the 9 entered after the failed run (by the month they happened).
+    assert "2026-11诈骗案件（截至目前已录入）：19起（损失73,501.50元）" in robot.contents()[-1].splitlines()
     assert run(now=utc(DAY, 23)) == (0, 1, 0)
     assert len(robot.posts) == 4
 
@@ -249,10 +262,10 @@ def test_one_officer_s_broken_figures_do_not_stop_the_others(day_in_town, receiv
     officer1.webhook_url, officer2.webhook_url = robot.url, robot.url
     real = service.figures
 
-    def figures(actor, day, zone):
+    def figures(actor, day, *args):
         if actor.id == officer1.id:
             raise RuntimeError("bad data")
-        return real(actor, day, zone)
+        return real(actor, day, *args)
 
     monkeypatch.setattr(service, "figures", figures)
     assert run() == (1, 0, 1)

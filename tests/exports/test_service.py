@@ -90,8 +90,10 @@ def test_by_worker_counts_expected_workdays_and_never_lists_another_companys_wor
     rows = {r[0]: r for r in read_csv(to_csv(report))[1:]}
     assert set(rows) == {"A001", "A002", "A010", "A011", "A020"}
     a = rows["A001"]
-    assert a[4:10] == ["active", "6", "4", "50.0%", "100.0%", TODAY.isoformat()]
-    assert rows["A002"][5:8] == ["6", "0", "0.0%"]
+    # Expected: the workdays with data (today, and the two days before with rollup rows); Monday to
+    # Wednesday have none and are not expected of anyone (they used to be: 6 expected, 50%).
+    assert a[4:10] == ["active", "3", "4", "100.0%", "100.0%", TODAY.isoformat()]
+    assert rows["A002"][5:8] == ["3", "0", "0.0%"]
     assert rows["A020"][1].startswith("'=") and rows["A020"][5] == "2"
     content = to_csv(report).decode("utf-8-sig") + repr([list(r) for r in read_xlsx(to_xlsx(report)).values])
     assert "B001" not in content and "李小红" not in content
@@ -109,8 +111,10 @@ def test_by_team_sums_the_period(floor, english):
     take_quiz(floor["a"], TODAY)
     take_quiz(floor["a3"], TODAY, wrong=5)
     rows = read_csv(to_csv(sheets.report(exports.build(staff(), "by-team", TODAY, 7))))
-    assert rows[1] == ["一车间", "3", "18", "1", "5.6%", "100.0%"]
-    assert rows[2] == ["二车间", "1", "6", "1", "16.7%", "0.0%"]
+    # Only today has data: the six days before have no rollup row and are left out (they used to
+    # count as 0%: 1 of 18 and 1 of 6), as on the trends page and every officer's page.
+    assert rows[1] == ["一车间", "3", "3", "1", "33.3%", "100.0%"]
+    assert rows[2] == ["二车间", "1", "1", "1", "100.0%", "0.0%"]
     assert len(rows) == 3  # company B's 乙车间 is not there
 
 

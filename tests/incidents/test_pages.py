@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
+from quizapp.incidents.rules import add_months
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident, Topic
 from tests.factories import make_staff
 from tests.pages import sign_in_staff, table_rows
@@ -38,8 +39,9 @@ def incident_a(app, town):
         incident = Incident(grid_id=g1, company_id=town.company_a, month=this_month(), fraud_type="alpha", cases=2,
                             loss_yuan=Decimal("1200.50"), note="两起")
         db.session.add(incident)
-        db.session.add(CompanyDay(company_id=town.company_a, day=this_month(), workday=True, headcount=4,
-                                  completed=3))
+        # Last month (this month so far also counts today, read live from the roster).
+        db.session.add(CompanyDay(company_id=town.company_a, day=add_months(this_month(), -1), workday=True,
+                                  headcount=4, completed=3))
         db.session.commit()
         return incident.id
 
@@ -62,8 +64,11 @@ def no_worker_names(text: str) -> None:
 def test_the_incidents_page_shows_the_figures_as_aggregates(officer, incident_a):
     page = officer.get("/reports/incidents").get_data(as_text=True)
     assert "Year on year" in page and "Months without a case" in page and "甲厂" in page
-    # The month's row: cases, losses, and the month's participation (3 of 4).
-    assert [f"{this_month():%Y-%m}", "2", "1,200.50", "75%"] in table_rows(page)
+    # This month's row: cases and losses (its participation counts today, read live from the roster);
+    # last month's: the rollup's 3 of 4.
+    rows = table_rows(page)
+    assert [f"{this_month():%Y-%m}", "2", "1,200.50"] in [row[:3] for row in rows]
+    assert [f"{add_months(this_month(), -1):%Y-%m}", "0", "0.00", "75%"] in rows
     assert "<svg" in page and 'class="bar"' in page
     assert "乙厂" not in page  # another grid's company
     no_worker_names(page)

@@ -246,12 +246,6 @@ def test_a_change_from_nothing_is_not_a_percentage():
     assert inc.change(3, 0) is None and inc.change(0, 0) is None and inc.change(0, 2) == -1.0
 
 
-def test_months_without_a_case_count_whole_months_after_the_last_case():
-    assert inc.months_without_case(date(2026, 8, 1), date(2026, 11, 1)) == 3
-    assert inc.months_without_case(date(2026, 11, 1), date(2026, 11, 1)) == 0
-    assert inc.months_without_case(None, date(2026, 11, 1)) is None
-
-
 def test_monthly_rows_put_cases_beside_participation():
     months = inc.months_between(date(2026, 1, 1), date(2026, 3, 1))
     rows = inc.monthly(months, [rec(date(2026, 2, 1), 2, "5"), rec(date(2026, 2, 1), 1, "1", company=None),

@@ -8,7 +8,6 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.comparison.rules import Tally
 from quizapp.periodic.rules import (
     Activity,
     Behaviour,
@@ -27,6 +26,7 @@ from quizapp.periodic.rules import (
     supervision_activity,
     top_and_bottom,
 )
+from quizapp.rules.metrics import Tally
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 
@@ -92,11 +92,29 @@ def test_a_grid_is_summed_first_and_divided_once_and_changes_are_points():
     assert small.below(0.8) and not big.below(0.8) and not line("空", 0, 0).below(0.8)
 
 
+def test_active_workers_without_data_are_none_and_never_change_against_nothing():
+    # The monthly report used to say "383 / previous 0 / +383" when the previous month had no data.
+    new = Line(name="新厂", now=Tally(383, 300, days=30), before=Tally(), headcount=383, headcount_before=None)
+    assert new.headcount_change is None
+    old = Line(name="老厂", now=Tally(10, 9, days=30), before=Tally(10, 8, days=31), headcount=12, headcount_before=10)
+    assert old.headcount_change == 2
+    grid = combine("网格一", [new, old], 0.8)
+    # 395 workers now, 10 before: not 385 hires but a company new to quizapp, so no change is given.
+    assert (grid.headcount, grid.headcount_before, grid.headcount_change) == (395, 10, None)
+    assert combine("网格二", [old], 0.8).headcount_change == 2
+    empty = combine("网格三", [Line(name="空", now=Tally(), before=Tally())], 0.8)
+    assert (empty.headcount, empty.headcount_before, empty.headcount_change) == (None, None, None)
+
+
 def test_lowest_first_and_the_top_and_bottom_leave_out_companies_with_nothing_expected():
     rows = [line("甲", 10, 9), line("乙", 10, 2), line("丙", 0, 0), line("丁", 10, 5)]
     assert [r.name for r in lowest_first(rows)] == ["乙", "丁", "甲", "丙"]
+    # Three companies with figures and lists of 2: one list (丁 was both "top" and "bottom" before).
     top, bottom = top_and_bottom(rows, 2)
-    assert [r.name for r in top] == ["甲", "丁"] and [r.name for r in bottom] == ["乙", "丁"]
+    assert [r.name for r in top] == ["甲", "丁", "乙"] and bottom == []
+    more = rows + [line("戊", 10, 10), line("己", 10, 1)]
+    top, bottom = top_and_bottom(more, 2)
+    assert [r.name for r in top] == ["戊", "甲"] and [r.name for r in bottom] == ["己", "乙"]
 
 
 def test_did_you_do_it_share():
@@ -106,9 +124,12 @@ def test_did_you_do_it_share():
 def test_incidents_by_type_most_cases_first_with_grid_wide_records_counted_apart():
     months = [date(2026, 11, 1), date(2026, 12, 1)]
     summary = summarise_incidents([
-        IncidentRecord("kefu", 1, 2, Decimal("300.50")), IncidentRecord("touzi", 1, 1, Decimal("9000")),
-        IncidentRecord("kefu", 2, 1, Decimal("0")), IncidentRecord("other", None, 3, Decimal("100")),
-        IncidentRecord("touzi", 3, 0, Decimal("0"))], months)
+        IncidentRecord(months[0], "kefu", 1, 2, Decimal("300.50")),
+        IncidentRecord(months[1], "touzi", 1, 1, Decimal("9000")),
+        IncidentRecord(months[0], "kefu", 2, 1, Decimal("0")),
+        IncidentRecord(months[1], "other", None, 3, Decimal("100")),
+        IncidentRecord(months[0], "touzi", 3, 0, Decimal("0")),
+        IncidentRecord(date(2026, 10, 1), "kefu", 1, 7, Decimal("5"))], months)  # another month: not counted
     assert summary.cases == 7 and summary.loss_yuan == Decimal("9400.50")
     assert summary.companies_with_a_case == 2 and summary.grid_wide_cases == 3
     assert [(t.fraud_type, t.cases) for t in summary.by_type] == [("kefu", 3), ("other", 3), ("touzi", 1)]

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from quizapp.rules.metrics import day_tally
 from quizapp.trends.rules import (
     DayPoint,
     GroupDone,
-    RollupDay,
     RosterSpan,
     Series,
     TopicFigure,
@@ -29,6 +29,11 @@ WEEK = period(MONDAY + timedelta(days=6), 7)  # Monday to Sunday; Sunday is the 
 SIX_DAYS = "123456"
 
 
+def point(day: date, workday: bool, headcount: int, done: int, score_sum: int = 0, question_sum: int = 0) -> DayPoint:
+    """A day with data, as rollups.figures reads it."""
+    return DayPoint(day, workday, headcount, day_tally(workday, headcount, done), score_sum, question_sum)
+
+
 def test_days_come_from_the_allowed_periods_or_the_default():
     assert parse_days("7") == 7 and parse_days(90) == 90
     assert parse_days(None) == 30 and parse_days("365") == 30 and parse_days("x") == 30
@@ -39,28 +44,38 @@ def test_the_period_ends_today_oldest_first():
     assert days[0] == date(2026, 11, 18) and days[-1] == date(2026, 11, 24) and len(days) == 7
 
 
-def test_company_days_without_a_rollup_row_expect_todays_headcount_and_count_none_done():
-    rollup = [RollupDay(MONDAY, True, 10, 8, 30, 40)]
-    points = company_days(WEEK, rollup, current_headcount=12, workdays=SIX_DAYS)
-    assert points[0] == DayPoint(MONDAY, True, 10, 8, 30, 40)
-    assert points[1].headcount == 12 and points[1].done == 0 and points[1].estimated
+def test_a_day_without_data_is_left_out_of_every_figure_not_counted_as_zero():
+    # Only Monday has a rollup row: the five other workdays have no data (the company was not
+    # using quizapp yet, or the nightly job did not run). Counting them as 0% (with today's roster
+    # as expected) was the console's old rule; it made the same company 21% on the console and 65%
+    # in the API (issue 10).
+    points = company_days(WEEK, [point(MONDAY, True, 10, 8, 30, 40)], SIX_DAYS)
+    assert points[0] == point(MONDAY, True, 10, 8, 30, 40)
+    assert not points[1].has_data and points[1].participation is None and points[1].average_score is None
     assert not points[6].workday and points[6].participation is None
     series = Series("co", points)
-    # Non-starters count: 8 done of 10 on Monday, then five workdays of 12 expected and none done.
-    assert series.participation == 8 / (10 + 5 * 12)
+    assert series.participation == 8 / 10
     assert series.average_score == 30 / 40
-    assert series.expected == 70 and series.done == 8 and series.estimated_days == 5
+    assert series.expected == 10 and series.done == 8 and series.days_without_data == 6
+    assert series.headcount == 10  # the last day with data
+
+
+def test_a_period_without_any_data_has_no_figures():
+    series = Series("co", company_days(WEEK, [], SIX_DAYS))
+    assert series.participation is None and series.average_score is None and series.headcount is None
+    assert series.expected == 0 and series.done == 0 and series.days_without_data == 7
 
 
 def test_quizzes_on_a_day_off_count_for_the_score_but_not_for_participation():
-    rollup = [RollupDay(WEEK[0], True, 10, 5, 10, 25), RollupDay(WEEK[6], False, 10, 4, 20, 20)]
-    series = Series("co", company_days(WEEK, rollup, 10, SIX_DAYS))
-    assert series.participation == 5 / 60
+    found = [point(WEEK[0], True, 10, 5, 10, 25), point(WEEK[6], False, 10, 4, 20, 20)]
+    series = Series("co", company_days(WEEK, found, SIX_DAYS))
+    assert series.participation == 5 / 10
     assert series.average_score == 30 / 45
+    assert series.done == 5  # done on workdays: the day off's 4 count for the score only
 
 
 def test_participation_never_passes_100_percent_when_done_exceeds_a_frozen_headcount():
-    series = Series("co", (DayPoint(MONDAY, True, 3, 5, 0, 0),))
+    series = Series("co", (point(MONDAY, True, 3, 5),))
     assert series.participation == 1.0 and series.days[0].participation == 1.0
 
 
@@ -79,6 +94,14 @@ def test_group_series_use_each_workers_active_dates_and_put_the_weakest_group_fi
     assert series["三车间"].participation is None  # nobody expected: "–", never 100%
     ordered = [s.name for s in group_series(WEEK, spans, done, SIX_DAYS)]
     assert ordered == ["一车间", "二车间", "三车间"]
+
+
+def test_group_series_count_only_the_companys_days_with_data():
+    spans = [RosterSpan("一车间", None, None, 4)]
+    done = [GroupDone("一车间", MONDAY, 4, 16, 20), GroupDone("一车间", MONDAY + timedelta(days=1), 2, 8, 10)]
+    with_data = {MONDAY: True, MONDAY + timedelta(days=1): True}  # the company's rows: Monday and Tuesday
+    (series,) = group_series(WEEK, spans, done, SIX_DAYS, with_data)
+    assert series.participation == 6 / 8 and series.expected == 8 and series.days_without_data == 5
 
 
 def test_workdays_between_counts_the_workdays_inside_a_workers_active_dates():
@@ -114,14 +137,15 @@ day_rows = st.tuples(st.booleans(), st.integers(0, 50), st.integers(0, 80), st.i
 
 @given(st.lists(day_rows, min_size=1, max_size=90))
 def test_participation_and_scores_stay_between_0_and_1(rows):
-    points = tuple(DayPoint(MONDAY + timedelta(days=i), workday, head, done, min(right, done * 5), done * 5)
+    points = tuple(point(MONDAY + timedelta(days=i), workday, head, done, min(right, done * 5), done * 5)
                    for i, (workday, head, done, right) in enumerate(rows))
     series = Series("x", points)
     for value in (series.participation, series.average_score, *series.participation_values, *series.score_values):
         assert value is None or 0 <= value <= 1
 
 
-optional_day = st.one_of(st.none(), st.dates(min_value=MONDAY - timedelta(days=5), max_value=MONDAY + timedelta(days=12)))
+optional_day = st.one_of(st.none(), st.dates(min_value=MONDAY - timedelta(days=5),
+                                             max_value=MONDAY + timedelta(days=12)))
 
 
 @given(st.lists(st.tuples(st.sampled_from(["一车间", "二车间", ""]), optional_day, optional_day, st.integers(1, 30)),

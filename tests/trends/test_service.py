@@ -1,7 +1,7 @@
 """Trends and topics as use cases (trends.service): the company's days from the rollup, team and
 shift breakdowns, the weakest topics, one worker's history, and nothing of another company."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -51,15 +51,29 @@ def test_the_company_series_reads_the_rollup_and_counts_non_starters(floor):
     result = trends.company_trends(staff(), TODAY, 7)
     days = {d.day: d for d in result.company.days}
     friday = days[TODAY - timedelta(days=1)]
-    assert (friday.headcount, friday.done, friday.estimated) == (4, 2, False)
+    assert (friday.headcount, friday.done, friday.has_data) == (4, 2, True)
     assert friday.participation == 2 / 4 and friday.average_score == 9 / 10
-    # Days with no quiz have no rollup row: today's headcount expected, none done; Sunday is off.
+    # Today is read live: the roster's 4 active workers expected, 1 done.
+    assert (days[TODAY].headcount, days[TODAY].done) == (4, 1)
+    # Earlier days have no rollup row (the nightly job never ran in this test): no data, left out
+    # of the figures. (Before issue 10 they counted today's 4 workers as expected and none as done,
+    # which made this company 3 / 24 here while the officers' pages said 3 / 8.)
     monday = days[date(2026, 11, 23)]
-    assert (monday.headcount, monday.done, monday.estimated) == (4, 0, True)
+    assert not monday.has_data and monday.participation is None
     assert days[DAY_OFF].participation is None
-    assert result.company.participation == 3 / (6 * 4)
-    assert result.company.estimated_days == 4
+    assert result.company.participation == 3 / 8
+    assert (result.company.done, result.company.expected) == (3, 8)
+    assert result.company.days_without_data == 5
     assert (result.first, result.last) == (DAY_OFF, TODAY)
+
+
+def test_a_worker_whose_time_ran_out_counts_as_done_today_as_on_the_board(floor):
+    take_quiz(floor["a2"], TODAY, finish=False)  # started at 00:30 (UTC), five minutes, never came back
+    live = trends.company_trends(staff(), TODAY, 7, now=datetime.combine(TODAY, time(0, 32)))
+    assert live.company.days[-1].done == 0  # still within its time
+    later = trends.company_trends(staff(), TODAY, 7, now=datetime.combine(TODAY, time(12, 0)))
+    assert later.company.days[-1].done == 1
+    assert next(s for s in later.teams if s.name == "一车间").days[-1].done == 1
 
 
 def test_teams_and_shifts_come_from_the_roster_with_the_weakest_first(floor):
@@ -161,12 +175,15 @@ def test_another_companys_quizzes_never_reach_the_figures(floor):
     assert other.company.done == 3 and [s.name for s in other.teams] == ["乙车间"]
 
 
-def test_a_day_without_a_rollup_row_but_with_a_rebuilt_row_uses_the_rebuilt_headcount(floor):
+def test_a_day_with_a_rebuilt_row_uses_the_rebuilt_headcount_and_counts_as_data(floor):
     db.session.add(CompanyDay(company_id=floor["a"].company_id, day=TODAY - timedelta(days=2), workday=True,
                               headcount=9, completed=0))
     db.session.commit()
-    days = {d.day: d for d in trends.company_trends(staff(), TODAY, 7).company.days}
-    assert days[TODAY - timedelta(days=2)].headcount == 9 and not days[TODAY - timedelta(days=2)].estimated
+    result = trends.company_trends(staff(), TODAY, 7)
+    days = {d.day: d for d in result.company.days}
+    assert days[TODAY - timedelta(days=2)].headcount == 9 and days[TODAY - timedelta(days=2)].participation == 0
+    # The teams count that day too (and, as always, today): 2 days with data.
+    assert all(s.days_without_data == 5 for s in result.teams)
 
 
 def test_worker_history_lists_quizzes_by_day_with_streak_and_weakest_topics(floor):

@@ -1,0 +1,76 @@
+"""Reading the figures (rollups.figures): the rollup's SQL sums follow metrics.day_tally, a past day
+without a row has no data, and today is read live, exactly as the console's board counts it."""
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.board import service as board
+from quizapp.extensions import db
+from quizapp.models import Company, CompanyDay, Employee, StaffUser
+from quizapp.rollups import figures
+from quizapp.rules import metrics
+from quizapp.rules.metrics import Span, Tally
+from tests.factories import make_employee, take_quiz
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+
+
+def scope_of(company: Company) -> figures.Scope:
+    return figures.Scope([figures.CompanyInfo(company.id, company.name, company.grid_id, "", company.workdays)],
+                         [company.id])
+
+
+def test_the_rollups_sql_sums_are_metrics_day_tally_added_up(town):
+    company = db.session.get(Company, town.company_a)
+    rng = random.Random(10)
+    expected = Tally()
+    for back in range(1, 41):
+        if rng.random() < 0.2:
+            continue  # a night without a row: no data
+        workday, heads = rng.random() < 0.85, rng.randint(0, 12)
+        done, answered = rng.randint(0, 15), rng.randint(0, 20)
+        right = rng.randint(0, answered)
+        db.session.add(CompanyDay(company_id=company.id, day=TODAY - timedelta(days=back), workday=workday,
+                                  headcount=heads, completed=done, common_correct=right, common_answered=answered))
+        expected = expected + metrics.day_tally(workday, heads, done, right, answered)
+    db.session.flush()
+    span = Span(TODAY - timedelta(days=40), TODAY - timedelta(days=1))
+    assert figures.period_tallies(scope_of(company), span, TODAY)[company.id] == expected
+    by_day = figures.days_of(scope_of(company), span, TODAY)
+    assert metrics.total(d.tally for d in by_day) == expected and len(by_day) == expected.days
+
+
+def test_a_past_day_without_a_row_is_left_out_and_today_always_counts(town):
+    company = db.session.get(Company, town.company_a)  # two active workers
+    db.session.add(CompanyDay(company_id=company.id, day=TODAY - timedelta(days=2), workday=True, headcount=2,
+                              completed=2))
+    db.session.flush()
+    tally = figures.period_tallies(scope_of(company), metrics.trailing(TODAY, 7), TODAY)[company.id]
+    # The 2nd day back (2 of 2) and today (2 expected, none done yet); the 5 other days have no data.
+    assert tally == Tally(4, 2, 0, 0, 2) and tally.participation == 0.5
+
+
+def test_today_is_the_boards_count_to_the_digit(town):
+    company = db.session.get(Company, town.company_a)
+    late = make_employee(company, "A030", "孙迟到", team="二车间")
+    take_quiz(db.session.get(Employee, town.worker_a), TODAY)
+    take_quiz(late, TODAY, finish=False)  # started at 00:30, never came back
+    gone = make_employee(company, "A031", "周离职")
+    take_quiz(gone, TODAY)
+    gone.active = False  # left after doing today's quiz: counted neither as expected nor done
+    db.session.commit()
+    staff = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+    for now in (datetime.combine(TODAY, time(0, 31)), datetime.combine(TODAY, time(9))):
+        on_board = board.today_board(staff, TODAY, now, ZoneInfo("Asia/Shanghai")).board.total
+        live = figures.live_today(scope_of(company), TODAY, now)[company.id]
+        assert (live.headcount, live.done, live.in_progress) == (on_board.expected, on_board.done,
+                                                                 on_board.in_progress)
+        today = figures.today_tallies(scope_of(company), TODAY, now)[company.id]
+        assert (today.expected, today.done) == (on_board.expected, on_board.done)
+    assert (live.headcount, live.done, live.in_progress) == (3, 2, 0)  # the late one's time ran out

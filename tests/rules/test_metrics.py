@@ -1,0 +1,159 @@
+"""The shared figures (rules.metrics, docs/metrics.md): one definition each, whatever page shows it."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizapp.rules import metrics
+from quizapp.rules.metrics import Span, Tally, day_tally
+
+MONDAY = date(2026, 11, 23)
+
+
+def test_a_day_with_data_expects_its_headcount_on_a_workday_and_caps_done_at_it():
+    assert day_tally(True, 10, 7, 3, 6) == Tally(10, 7, 3, 6, 1)
+    assert day_tally(True, 3, 5) == Tally(3, 3, 0, 0, 1)  # a frozen headcount cannot pass 100%
+    assert day_tally(False, 10, 4, 2, 5) == Tally(0, 0, 2, 5, 1)  # a day off expects nothing; its common set counts
+
+
+def test_participation_counts_non_starters_and_leaves_days_off_and_days_without_data_out():
+    days = [day_tally(True, 10, 5), day_tally(True, 10, 10), day_tally(False, 10, 3)]
+    assert metrics.total(days).participation == 15 / 20
+    assert metrics.total(days).days == 3
+    assert day_tally(False, 10, 3).participation is None
+    assert Tally().participation is None and Tally().knowledge is None  # no data: "–", never 0%
+
+
+def test_knowledge_index_and_average_score_are_shares_right():
+    assert metrics.total([day_tally(True, 1, 1, 3, 6), day_tally(True, 1, 1, 6, 6)]).knowledge == 0.75
+    assert metrics.average_score(8, 10) == 0.8 and metrics.average_score(0, 0) is None
+
+
+def test_coverage_is_the_share_of_todays_workers_reached_and_never_passes_100_percent():
+    assert metrics.coverage(30, 40) == 0.75
+    assert metrics.coverage(45, 40) == 1.0
+    assert metrics.coverage(0, 0) is None
+
+
+def test_a_change_is_never_against_nothing():
+    assert metrics.change(0.7, 0.5) == 0.7 - 0.5
+    assert metrics.change(0.7, None) is None and metrics.change(None, 0.5) is None
+    assert metrics.count_change(383, 380) == 3
+    assert metrics.count_change(383, None) is None  # the monthly report's old "上期 0 / +383"
+
+
+def test_headcount_over_a_period_is_its_last_day_with_data():
+    assert metrics.headcount_at_end([(MONDAY, 10), (MONDAY + timedelta(days=2), 12)]) == 12
+    assert metrics.headcount_at_end([]) is None
+
+
+def test_percentages_round_half_up_the_way_a_spreadsheet_shows_them():
+    assert metrics.percent(0.625) == "63%"  # not Python's round-half-even 62%
+    assert metrics.percent(0.285) == "29%"  # 0.285 * 100 is 28.499999... as a float
+    assert metrics.percent(57 / 200) == "29%"
+    assert metrics.percent(1.0) == "100%" and metrics.percent(0) == "0%"
+    assert metrics.percent(None) == "–"
+    assert metrics.percent_number(0.6254, 1) == 62.5
+
+
+def test_points_round_half_up_away_from_zero():
+    assert metrics.whole_points(0.125) == 13
+    assert metrics.whole_points(-0.125) == -13
+    assert metrics.whole_points(-0.003) == 0
+    assert metrics.whole_points(None) is None
+
+
+def test_streak_counts_workdays_and_skips_days_off():
+    # Mon-Sat workdays. Done Thu, Fri, Sat, (Sun off), Mon; today is Tuesday, not yet done.
+    tuesday = MONDAY + timedelta(days=1)
+    done = {MONDAY - timedelta(days=d) for d in (4, 3, 2)} | {MONDAY}
+    assert metrics.streak(done, tuesday, "123456") == 4
+    assert metrics.streak(done | {tuesday}, tuesday, "123456") == 5
+
+
+def test_a_missed_workday_breaks_the_streak():
+    done = {MONDAY, MONDAY - timedelta(days=3)}  # Friday done, Saturday missed
+    assert metrics.streak(done, MONDAY, "123456") == 1
+    assert metrics.streak(set(), MONDAY, "123456") == 0
+    assert metrics.streak({MONDAY}, MONDAY, "") == 0
+
+
+@given(st.sets(st.dates(MONDAY - timedelta(days=60), MONDAY)))
+def test_streak_is_never_negative_nor_longer_than_the_days_done(done):
+    value = metrics.streak(done, MONDAY, "12345")
+    assert 0 <= value <= len(done)
+
+
+def test_incidents_count_by_the_month_they_happened_in_with_exact_losses():
+    nov, dec = date(2026, 11, 1), date(2026, 12, 1)
+    records = [SimpleNamespace(month=nov, cases=15, loss_yuan=Decimal("100.10")),
+               SimpleNamespace(month=dec, cases=4, loss_yuan=0.2), SimpleNamespace(month=dec, cases=0, loss_yuan=0.1)]
+    assert metrics.incident_totals(records, [dec]) == metrics.IncidentTotals(4, Decimal("0.3"))
+    assert metrics.incident_totals(records) == metrics.IncidentTotals(19, Decimal("100.40"))
+
+
+def test_months_without_a_case():
+    assert metrics.months_without_case(None, MONDAY) is None
+    assert metrics.months_without_case(date(2026, 11, 1), MONDAY) == 0
+    assert metrics.months_without_case(date(2026, 8, 1), MONDAY) == 3
+    assert metrics.months_without_case(date(2025, 12, 1), MONDAY) == 11
+
+
+def test_heat_classes_run_from_0_to_9():
+    assert metrics.heat_class(None) == "heat-none"
+    assert metrics.heat_class(0.0) == "heat-0" and metrics.heat_class(0.95) == "heat-9"
+    assert metrics.heat_class(1.0) == "heat-9" and metrics.heat_class(0.5) == "heat-5"
+
+
+def named(name, value):
+    return SimpleNamespace(name=name, value=value)
+
+
+def test_top_and_bottom_never_list_one_item_twice():
+    few = [named(n, v) for n, v in [("a", 0.5), ("b", 0.9), ("c", None), ("d", 0.1)]]
+    top, bottom = metrics.top_and_bottom(few, lambda i: i.value)
+    assert [i.name for i in top] == ["b", "a", "d"] and bottom == []  # fewer than 10: one list
+    many = [named(f"n{i:02d}", i / 20) for i in range(12)]
+    top, bottom = metrics.top_and_bottom(many, lambda i: i.value)
+    assert [i.name for i in top] == ["n11", "n10", "n09", "n08", "n07"]
+    assert [i.name for i in bottom] == ["n00", "n01", "n02", "n03", "n04"]
+    ten = [named(f"n{i:02d}", i / 20) for i in range(10)]
+    top, bottom = metrics.top_and_bottom(ten, lambda i: i.value)
+    assert not {i.name for i in top} & {i.name for i in bottom}
+
+
+def test_ranking_keeps_items_without_a_value_last_and_ties_by_name():
+    items = [named("b", 0.5), named("a", 0.5), named("c", None), named("d", 0.9)]
+    assert [i.name for i in metrics.ranked(items, lambda i: i.value)] == ["a", "b", "d", "c"]
+    assert [i.name for i in metrics.ranked(items, lambda i: i.value, descending=True)] == ["d", "a", "b", "c"]
+
+
+def test_the_dashboard_periods_need_four_disjoint_segments():
+    today = MONDAY
+    spans = [metrics.trailing(today, 1), metrics.trailing(today, 7), metrics.trailing(today, 30),
+             metrics.trailing(today, 30, 30)]
+    pieces = metrics.segments(spans)
+    assert len(pieces) == 4 and pieces[-1] == Span(today, today)
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 40)), min_size=1, max_size=6))
+def test_every_period_is_exactly_the_union_of_the_segments_inside_it(raw):
+    spans = [metrics.trailing(MONDAY, days, back) for back, days in raw]
+    pieces = metrics.segments(spans)
+    for span in spans:
+        inside = [p for p in pieces if span.first <= p.first and p.last <= span.last]
+        assert sum(p.days for p in inside) == span.days
+
+
+day_rows = st.tuples(st.booleans(), st.integers(0, 50), st.integers(0, 80), st.integers(0, 5), st.integers(0, 5))
+
+
+@given(st.lists(day_rows, max_size=60))
+def test_shares_of_any_days_stay_between_0_and_1(rows):
+    total = metrics.total(day_tally(w, h, d, min(r, a), a) for w, h, d, r, a in rows)
+    for value in (total.participation, total.knowledge):
+        assert value is None or 0 <= value <= 1
+    assert total.days == len(rows)
