@@ -15,11 +15,26 @@ and another that no feature writes one of these filters itself.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import Select, false, or_, select, true
 
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, officer_grids
 from quizapp.models.org import COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN
 from quizapp.rules.errors import NotFound
+
+
+class Reader(Protocol):
+    """Whoever reads: a staff account (StaffUser), or an API token, which reads as the town
+    (api.service.TownReader). What the filters below look at."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def company_id(self) -> int | None: ...
+
 
 # --- the staff member's company ------------------------------------------------------------------
 
@@ -42,16 +57,16 @@ def own_company(actor: StaffUser) -> Company:
 
 # --- what an officer or the town admin sees -------------------------------------------------------
 
-def sees_whole_town(actor: StaffUser) -> bool:
+def sees_whole_town(actor: Reader) -> bool:
     """The town admin (and an API token) sees every grid and company, and the town as a whole."""
     return actor.role == TOWN_ADMIN
 
 
-def _officer_grid_ids(actor: StaffUser) -> Select:
+def _officer_grid_ids(actor: Reader) -> Select:
     return select(officer_grids.c.grid_id).where(officer_grids.c.staff_user_id == actor.id)
 
 
-def visible_grids(actor: StaffUser, include_inactive: bool = False) -> Select:
+def visible_grids(actor: Reader, include_inactive: bool = False) -> Select:
     """A select() of the grids the account may see, by code: an officer's own, every grid for the
     town admin, none for company staff. Deactivated grids (no active company left) only with
     `include_inactive`: incidents are history and stay readable in the grid they were recorded in."""
@@ -65,7 +80,7 @@ def visible_grids(actor: StaffUser, include_inactive: bool = False) -> Select:
     return query.where(false())
 
 
-def visible_companies(actor: StaffUser) -> Select:
+def visible_companies(actor: Reader) -> Select:
     """A select() of the active companies the account may see, by name: company staff their own,
     an officer those of their grids, the town admin all."""
     query = select(Company).where(Company.active.is_(True)).order_by(Company.name)
@@ -78,13 +93,13 @@ def visible_companies(actor: StaffUser) -> Select:
     return query.where(false())
 
 
-def visible_company_ids(actor: StaffUser) -> Select:
+def visible_company_ids(actor: Reader) -> Select:
     """The visible companies' ids as a subquery for IN (the town admin's can be thousands: no
     list of parameters)."""
     return visible_companies(actor).with_only_columns(Company.id).order_by(None)
 
 
-def visible_incidents(actor: StaffUser):
+def visible_incidents(actor: Reader):
     """The condition on Incident for the records the account may see: those of a visible company,
     or recorded in one of the officer's grids (a company that moved to another grid leaves its
     records with the grid they happened in: docs/admin.md); the town admin all of them."""

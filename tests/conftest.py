@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from quizapp import create_app
 from quizapp.extensions import db, limiter
+from quizapp.models import Employee
 from tests import factories
 from tests.receivers import Receiver
 
@@ -107,6 +108,25 @@ def town(app, bank):
     """Two companies in two grids, a worker with a PIN in each, and one account per staff role."""
     with app.app_context():
         return factories.make_town()
+
+
+@pytest.fixture
+def floor(town):
+    """Teams and shifts on the town's factory floors, for the trends and exports tests. Company A:
+    worker A (一车间, 早班), a second 一车间 worker on 中班, one in 二车间 (中班); company B's worker
+    in 乙车间. Returns the employees by key. Needs an app context (the `ctx` fixture)."""
+    a = db.session.get(Employee, town.worker_a)
+    b = db.session.get(Employee, town.worker_b)
+    people = {
+        "a": a,
+        "a2": factories.make_employee(a.company, "A010", "赵一", team="一车间", shift="中班"),
+        "a3": factories.make_employee(a.company, "A011", "钱二", team="二车间", shift="中班"),
+        "b": b,
+    }
+    b.team = "乙车间"
+    # A002 (no PIN) in town is in 一车间 / 早班 and never takes a quiz: a non-starter.
+    db.session.commit()
+    return people
 
 
 @pytest.fixture

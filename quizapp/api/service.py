@@ -34,6 +34,7 @@ class TownReader:
 
     role: str = TOWN_ADMIN
     id: int | None = None
+    company_id: int | None = None
 
 
 TOWN = TownReader()

@@ -38,7 +38,7 @@ def visible_grids(actor: StaffUser) -> list[Grid]:
     return list(db.session.scalars(tenancy.visible_grids(actor)))
 
 
-def visible_scope(actor: StaffUser, grid_id: int | None = None) -> Scope:
+def visible_scope(actor: tenancy.Reader, grid_id: int | None = None) -> Scope:
     """The companies the account may see (one grid's, if given), by name."""
     query = tenancy.visible_companies(actor)
     if grid_id is not None:
@@ -92,11 +92,16 @@ def company_figures(actor: StaffUser, today: date, grid_id: int | None = None, c
     pieces = figures.read_pieces(scope, today, list(spans.values()), now, live)
     parts = {name: pieces.inside(span) for name, span in spans.items()}
     cases = last_case_months(scope)
+
+    def tally(company_id: int, name: str) -> Tally:
+        return pieces.tally(company_id, parts[name])
+
     rows = [CompanyFigures(company_id=c.id, name=c.name, grid_id=c.grid_id, grid_name=c.grid_name,
                            headcount=live.get(c.id, figures.Live()).headcount,
                            workday_today=metrics.is_workday(today, c.workdays), last_case_month=cases.get(c.id),
                            months_without_case=metrics.months_without_case(cases.get(c.id), today),
-                           **{name: pieces.tally(c.id, p) for name, p in parts.items()})
+                           today=tally(c.id, "today"), last7=tally(c.id, "last7"), last30=tally(c.id, "last30"),
+                           previous30=tally(c.id, "previous30"))
             for c in scope.companies]
     return with_coverage(rows, today) if coverage else rows
 

@@ -112,7 +112,7 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     if data.company_id is not None:
         if data.company_id not in allowed.visible_company_ids:
             raise Forbidden("incidents.outside_grids", field="company")
-        grid_id = db.session.get(Company, data.company_id).grid_id
+        grid_id = db.session.get_one(Company, data.company_id).grid_id
     elif data.grid_id is None:
         raise Invalid("incidents.grid_needed", field="grid")
     elif data.grid_id in allowed.visible_grid_ids:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,7 +21,7 @@ class Incident(Model):
     month: Mapped[date]  # the first day of the month
     fraud_type: Mapped[str] = mapped_column(String(40))  # a topic slug, or "other"
     cases: Mapped[int] = mapped_column(default=0)
-    loss_yuan: Mapped[float] = mapped_column(Numeric(14, 2), default=0)
+    loss_yuan: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))  # money: never a float
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

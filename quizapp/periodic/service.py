@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 
 from quizapp.audit import service as audit
 from quizapp.dashboard import service as dashboard
@@ -112,7 +112,7 @@ def _behaviour(ids, period: Period, previous: Period) -> tuple[Behaviour, Behavi
 
 
 def _incidents(scope: ReportScope, period: Period) -> IncidentSummary:
-    where = [Incident.month.in_(period.months())]
+    where: list[ColumnElement[bool]] = [Incident.month.in_(period.months())]
     if scope.grid is not None:
         where.append(Incident.grid_id == scope.grid.id)
     records = [rules.IncidentRecord(month, t, cid, int(cases or 0), Decimal(loss or 0))

@@ -220,7 +220,7 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if row.finished_at is not None:
         return Outcome("finished")
     if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
-        close_if_expired(db.session.get(Attempt, attempt_id), now)
+        close_if_expired(db.session.get_one(Attempt, attempt_id), now)
         return Outcome("late")
     if row.chosen is not None:
         return Outcome("already", row.correct)
@@ -283,7 +283,7 @@ def streak_of(employee: Employee, today: date) -> int:
     done = db.session.scalars(select(Attempt.official_date).where(
         Attempt.employee_id == employee.id, Attempt.official_date.is_not(None), Attempt.finished_at.is_not(None),
         Attempt.official_date > today - timedelta(days=STREAK_LOOKBACK_DAYS), Attempt.official_date <= today))
-    return metrics.streak(done, today, employee.company.workdays)
+    return metrics.streak((day for day in done if day is not None), today, employee.company.workdays)
 
 
 def result(attempt: Attempt, employee: Employee, today: date) -> Result:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 
 from quizapp import scope
 from quizapp.database import upsert
@@ -100,7 +100,7 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
             Answer.chosen.is_not(None))).one()
     row = db.session.get(CompanyDay, (company.id, day)) or CompanyDay(company_id=company.id, day=day)
     row.workday = is_workday(day, company.workdays)
-    row.headcount = db.session.scalar(select(active_headcount_query(company.id, day)))
+    row.headcount = db.session.scalar(select(active_headcount_query(company.id, day))) or 0
     row.completed, row.score_sum, row.question_sum, row.common_correct = (int(v) for v in totals)
     row.common_answered, row.behaviour_answered, row.behaviour_yes = (int(v or 0) for v in answered)
     _rebuild_topics(company.id, day)
@@ -110,7 +110,7 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
     return row
 
 
-def topic_answers(*where) -> tuple:
+def topic_answers(*where: ColumnElement[bool]) -> Select[int, int, int]:
     """Knowledge answers given (not "did you do it", not left blank) per topic: topic id, answers,
     right answers. Both the rebuild and the live query of undone days count this way."""
     return (select(Question.topic_id, func.count(Answer.id), func.count(Answer.id).filter(Answer.correct.is_(True)))

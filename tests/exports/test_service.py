@@ -14,7 +14,7 @@ from quizapp.exports import sheets
 from quizapp.exports.service import Column, Report, neutralise, to_csv, to_xlsx
 from quizapp.extensions import db
 from tests.factories import make_employee, take_quiz
-from tests.trends.test_service import TODAY, floor, staff  # noqa: F401  (floor is a fixture)
+from tests.trends.test_service import TODAY, staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

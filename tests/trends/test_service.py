@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, CompanyDay, CompanyTopicDay, Employee, Question, StaffUser, Topic
+from quizapp.models import Answer, Attempt, CompanyDay, CompanyTopicDay, Question, StaffUser, Topic
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.trends import service as trends
 from tests.factories import make_employee, take_quiz
@@ -20,28 +20,6 @@ DAY_OFF = date(2026, 11, 22)
 
 def staff(username: str = "staff-a") -> StaffUser:
     return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
-
-
-def worker(employee_id: int) -> Employee:
-    return db.session.get(Employee, employee_id)
-
-
-@pytest.fixture
-def floor(town):
-    """Company A: worker A (一车间, 早班), a second 一车间 worker on 中班, one in 二车间 (中班);
-    company B's worker in 乙车间. Returns the employees by key."""
-    a = worker(town.worker_a)
-    company = a.company
-    people = {
-        "a": a,
-        "a2": make_employee(company, "A010", "赵一", team="一车间", shift="中班"),
-        "a3": make_employee(company, "A011", "钱二", team="二车间", shift="中班"),
-        "b": worker(town.worker_b),
-    }
-    people["b"].team = "乙车间"
-    # A002 (no PIN) in town is in 一车间 / 早班 and never takes a quiz: a non-starter.
-    db.session.commit()
-    return people
 
 
 def test_the_company_series_reads_the_rollup_and_counts_non_starters(floor):
