@@ -202,4 +202,5 @@ def test_the_scope_module_uses_sqlalchemy_the_models_and_the_errors_only():
     tree = ast.parse((PACKAGE / "scope.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert imported == {"__future__", "sqlalchemy", "quizapp.models", "quizapp.models.org", "quizapp.rules.errors"}
+    assert imported == {"__future__", "typing", "sqlalchemy", "quizapp.models", "quizapp.models.org",
+                        "quizapp.rules.errors"}  # typing: the Reader protocol, for annotations only
