@@ -82,7 +82,10 @@ def _figures(line: Line) -> tuple:
 
 def _sheets(report: PeriodicReport) -> list[exports.Report]:
     C, first, last = exports.Column, report.period.first, report.period.last
-    yes_no = lambda flag: _("yes") if flag else _("no")  # noqa: E731
+
+    def yes_no(flag: bool) -> str:
+        return _("yes") if flag else _("no")
+
     sheets = [_summary(report)]
     if report.town:
         sheets.append(exports.Report("grids", _l("Grids"), first, last, (

@@ -10,7 +10,10 @@ SHIFTS = [("早班", time(7, 30)), ("夜班", time(19, 30)), ("零点班", time(
 
 def test_a_shift_is_due_from_remind_minutes_before_it_until_it_starts():
     monday = date(2026, 3, 2)
-    at = lambda h, m: datetime.combine(monday, time(h, m))  # noqa: E731
+
+    def at(h: int, m: int) -> datetime:
+        return datetime.combine(monday, time(h, m))
+
     assert rules.due_shifts(SHIFTS, at(6, 59), 30, "123456") == []
     assert [d.name for d in rules.due_shifts(SHIFTS, at(7, 0), 30, "123456")] == ["早班"]
     assert [d.name for d in rules.due_shifts(SHIFTS, at(7, 29), 30, "123456")] == ["早班"]
