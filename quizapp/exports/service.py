@@ -25,6 +25,7 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
+from quizapp.rules import metrics
 from quizapp.rules.metrics import share
 from quizapp.rules.spreadsheets import looks_like_formula
 from quizapp.trends import service as trends
@@ -144,8 +145,9 @@ def _csv_value(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if kind == "share":
-        # "62.5%" is what Excel itself writes and reads back as the number 0.625.
-        return f"{value * 100:.1f}%"
+        # "62.5%" is what Excel itself writes and reads back as the number 0.625; rounded half up,
+        # as every page rounds (metrics.percent).
+        return f"{metrics.percent_number(value, 1):.1f}%"
     if kind == "date":
         return value.isoformat()
     if kind == "int":

@@ -1,0 +1,591 @@
+"""Every figure agrees on every surface that shows it (issue 10, docs/metrics.md).
+
+A town with the gaps real towns have (nights the rollup did not run, a company that started using
+quizapp on the 1st of last month, a worker who joined and one who left mid-period, a day whose
+frozen headcount a late joiner passed, today still counting with a quiz whose time ran out and
+one still being answered, a current month only partly over, incidents back-filled into past
+months) is read through every surface that shows a figure: the console's board, trends and
+exports, the grid dashboard, the comparison, the town view and the admin home, the weekly and
+monthly reports (page and XLSX), the daily digest's text, the incidents page and the API (with a
+token). Each figure must be the same on all of them, to the digit each shows, and the same as
+computed here from what was stored (`Town.expect`), so that surfaces agreeing on a wrong number
+fail too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from quizapp.clock import local_today, town_zone, utcnow
+from quizapp.digest import service as digest
+from quizapp.digest.wording import compose
+from quizapp.extensions import db
+from quizapp.incidents.rules import add_months
+from quizapp.models import Attempt, CompanyDay, Employee, Incident, StaffUser
+from quizapp.quiz.service import GRACE_SECONDS
+from quizapp.tokens import service as tokens
+from tests.factories import make_company, make_employee, make_grid, make_staff, take_quiz
+from tests.pages import read, sign_in_staff_in_english, sign_in_worker, texts
+
+HISTORY = 100  # days of rollups of 甲厂 and 乙厂; 丙厂 started using quizapp on the 1st of last month
+GAPS = {"acme": {9, 17, 45}, "bolt": {3}}  # days ago: nights the rollup did not run
+WORKDAYS = {"acme": "1234567", "bolt": "12345", "cog": "123456"}  # 甲厂 works every day: today is a workday
+NAMES = {"acme": "甲厂", "bolt": "乙厂", "cog": "丙厂"}
+
+
+# --- the town ------------------------------------------------------------------------------------
+
+@dataclass
+class Town:
+    today: date
+    now: datetime
+    ids: dict[str, int]  # company code -> id
+    grids: dict[str, int]  # grid code -> id
+    rows: dict[tuple[str, date], tuple[bool, int, int, int, int]] = field(default_factory=dict)
+    live: dict[str, tuple[int, int]] = field(default_factory=dict)  # today: active workers, done
+    workers: dict[str, int] = field(default_factory=dict)  # employee number -> id
+    cog_start: date = date.min  # 丙厂's first day in quizapp
+    streak: int = 0  # A001's
+    result_attempt: int = 0  # A001's attempt of today
+    token: str = ""
+
+    def expect(self, codes, first: date, last: date) -> tuple[int, int, int, int, int]:
+        """(expected, done, common right, common answered, days with data) from what was stored,
+        as docs/metrics.md defines them: a day without a row left out, today live."""
+        expected = done = right = answered = days = 0
+        day = first
+        while day <= last:
+            for code in codes:
+                if day == self.today:
+                    heads, finished = self.live[code]
+                    working = str(day.isoweekday()) in WORKDAYS[code]
+                    expected += heads if working else 0
+                    done += finished if working else 0
+                    row = self.rows.get((code, day))
+                    right, answered = right + (row[3] if row else 0), answered + (row[4] if row else 0)
+                    days += 1
+                elif (code, day) in self.rows:
+                    workday, heads, completed, cc, ca = self.rows[(code, day)]
+                    expected += heads if workday else 0
+                    done += min(completed, heads) if workday else 0
+                    right, answered, days = right + cc, answered + ca, days + 1
+            day += timedelta(days=1)
+        return expected, done, right, answered, days
+
+    def percent(self, codes, first: date, last: date, knowledge: bool = False) -> str:
+        expected, done, right, answered, _ = self.expect(codes, first, last)
+        part, whole = (right, answered) if knowledge else (done, expected)
+        return shown(part, whole)
+
+
+def shown(part: int, whole: int, places: int = 0) -> str:
+    """A share as the pages write it: rounded half up, "–" when there is nothing to divide by."""
+    if not whole:
+        return "–"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def of(figures: dict, knowledge: bool = False) -> str:
+    """An API answer's share as a page writes it, from its exact counts (the 4-place share would
+    round twice)."""
+    if knowledge:
+        return shown(figures["common_correct"], figures["common_answered"])
+    return shown(figures["done"], figures["expected"])
+
+
+def as_shown(value: float | None, places: int = 0) -> str:
+    """A share read from a spreadsheet (a number at full precision), written as a page writes it."""
+    if value is None:
+        return "–"
+    exact = (Decimal(repr(value)) * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{exact}%"
+
+
+def active(employee: Employee, day: date) -> bool:
+    return employee.active and (employee.active_from is None or employee.active_from <= day) and (
+        employee.active_until is None or employee.active_until >= day)
+
+
+@pytest.fixture
+def town(app, bank) -> Town:
+    with app.app_context():
+        today, now = local_today(), utcnow()
+        g1, g2 = make_grid("g1", "网格一"), make_grid("g2", "网格二")
+        companies = {"acme": make_company(g1, "acme", NAMES["acme"], workdays=WORKDAYS["acme"]),
+                     "bolt": make_company(g1, "bolt", NAMES["bolt"], workdays=WORKDAYS["bolt"]),
+                     "cog": make_company(g2, "cog", NAMES["cog"], workdays=WORKDAYS["cog"])}
+        people = {"acme": [make_employee(companies["acme"], f"A00{i}", f"甲{i}") for i in range(1, 5)],
+                  "bolt": [make_employee(companies["bolt"], f"B00{i}", f"乙{i}") for i in range(1, 4)],
+                  "cog": [make_employee(companies["cog"], f"C00{i}", f"丙{i}") for i in range(1, 3)]}
+        joined, left = people["acme"][2], people["acme"][3]
+        joined.active_from = today - timedelta(days=20)  # joined mid-period
+        left.active_until = today - timedelta(days=10)  # left mid-period
+        make_staff("staff-a", "company_staff", company=companies["acme"])
+        make_staff("staff-c", "company_staff", company=companies["cog"])
+        make_staff("officer-1", "grid_officer", grids=[g1])
+        admin = make_staff("admin", "town_admin")
+        db.session.commit()
+        found = Town(today, now, {code: c.id for code, c in companies.items()}, {"g1": g1.id, "g2": g2.id})
+        found.workers = {e.employee_no: e.id for staff in people.values() for e in staff}
+
+        # A001's streak: 甲厂's last four workdays before today, and today.
+        a1 = people["acme"][0]
+        streak_days, day = [], today - timedelta(days=1)
+        while len(streak_days) < 4:
+            if str(day.isoweekday()) in WORKDAYS["acme"]:
+                streak_days.append(day)
+            day -= timedelta(days=1)
+        for day in streak_days:
+            take_quiz(a1, day)
+        # Today: finished quizzes, a wrong answer or two, and one started whose time ran out (or not yet).
+        found.result_attempt = take_quiz(a1, today).id
+        take_quiz(joined, today, wrong=1)
+        late = take_quiz(people["acme"][1], today, finish=False)  # its 5 minutes ran out 10 minutes ago
+        late.started_at, late.deadline_at = now - timedelta(minutes=15), now - timedelta(minutes=10)
+        going = take_quiz(people["bolt"][1], today, finish=False)  # still answering
+        going.started_at, going.deadline_at = now - timedelta(minutes=1), now + timedelta(minutes=4)
+        take_quiz(people["bolt"][0], today)
+        take_quiz(people["cog"][0], today, wrong=2)
+        found.streak = len(streak_days) + 1
+
+        # The rollup's past days, as the nightly job would have written them, with its gaps, and one
+        # workday of 甲厂 whose headcount a finisher froze before a worker was added (done > heads).
+        found.cog_start = add_months(today.replace(day=1), -1)
+        frozen = next(today - timedelta(days=back) for back in range(8, 15)
+                      if str((today - timedelta(days=back)).isoweekday()) in WORKDAYS["acme"]
+                      and back not in GAPS["acme"])
+        for code, staff in people.items():
+            start = (today - found.cog_start).days if code == "cog" else HISTORY
+            for back in range(1, start + 1):
+                day = today - timedelta(days=back)
+                if back in GAPS.get(code, ()):
+                    continue
+                rng = random.Random(f"{code}{day}")
+                workday = str(day.isoweekday()) in WORKDAYS[code]
+                heads = sum(1 for e in staff if active(e, day))
+                completed = rng.randint(0, heads) if workday else rng.randint(0, 1)
+                if code == "acme" and day == frozen:
+                    completed = heads + 1
+                answered = completed * 2
+                right = rng.randint(0, answered)
+                db.session.merge(CompanyDay(company_id=companies[code].id, day=day, workday=workday, headcount=heads,
+                                            completed=completed, score_sum=completed * 4, question_sum=completed * 5,
+                                            common_correct=right, common_answered=answered))
+                found.rows[(code, day)] = (workday, heads, completed, right, answered)
+        # Today's rows, written by the finishers (the common set counts from them).
+        for code, company in companies.items():
+            row = db.session.get(CompanyDay, (company.id, today))
+            if row is not None:
+                found.rows[(code, today)] = (row.workday, row.headcount, row.completed, row.common_correct,
+                                             row.common_answered)
+        for code, staff in people.items():
+            heads = [e for e in staff if active(e, today)]
+            started = db.session.scalars(select(Attempt).where(
+                Attempt.employee_id.in_([e.id for e in heads]), Attempt.official_date == today)).all()
+            found.live[code] = (len(heads), sum(1 for a in started if a.finished_at is not None
+                                                or a.deadline_at + timedelta(seconds=GRACE_SECONDS) < now))
+
+        # Incidents: this month's, and last months' entered today (a back-fill).
+        month, last_month, before = today.replace(day=1), add_months(today.replace(day=1), -1), \
+            add_months(today.replace(day=1), -2)
+        db.session.add_all([
+            Incident(grid_id=g1.id, company_id=companies["acme"].id, month=month, fraud_type="alpha", cases=2,
+                     loss_yuan=Decimal("1000.50")),
+            Incident(grid_id=g1.id, company_id=None, month=month, fraud_type="other", cases=1, loss_yuan=Decimal(10)),
+            Incident(grid_id=g1.id, company_id=companies["acme"].id, month=last_month, fraud_type="beta", cases=3,
+                     loss_yuan=Decimal(3000)),
+            Incident(grid_id=g1.id, company_id=companies["bolt"].id, month=last_month, fraud_type="alpha", cases=1,
+                     loss_yuan=Decimal(500)),
+            Incident(grid_id=g2.id, company_id=companies["cog"].id, month=before, fraud_type="alpha", cases=4,
+                     loss_yuan=Decimal(400))])
+        _, found.token = tokens.issue_token(admin, "figures", now)
+        db.session.commit()
+        return found
+
+
+# --- reading the surfaces -------------------------------------------------------------------------
+
+class _Tables(HTMLParser):
+    """Every table of a page: its caption and rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[dict] = []
+        self.stack: list[dict] = []
+        self.cell: list[str] | None = None
+        self.caption: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.stack.append({"caption": "", "rows": []})
+        elif tag == "caption" and self.stack:
+            self.caption = []
+        elif tag == "tr" and self.stack:
+            self.stack[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.stack:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.stack:
+            self.tables.append(self.stack.pop())
+        elif tag == "caption" and self.caption is not None:
+            self.stack[-1]["caption"] = " ".join("".join(self.caption).split())
+            self.caption = None
+        elif tag in ("td", "th") and self.cell is not None:
+            self.stack[-1]["rows"][-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.caption is not None:
+            self.caption.append(data)
+
+
+def tables(html: str) -> list[dict]:
+    parser = _Tables()
+    parser.feed(html)
+    parser.close()
+    return parser.tables
+
+
+def table(html: str, *headers: str, caption: str | None = None) -> list[dict[str, str]]:
+    """The rows of the table whose header row has these column names (or this caption), each as
+    {column: text}; a header cell matches by its start (a sorted column carries "▲")."""
+    for found in tables(html):
+        if caption is not None and found["caption"] != caption:
+            continue
+        head = found["rows"][0] if found["rows"] else []
+        if all(any(cell.startswith(h) for cell in head) for h in headers):
+            names = [next((h for h in headers if cell.startswith(h)), cell) for cell in head]
+            return [dict(zip(names, row, strict=False)) for row in found["rows"][1:] if len(row) == len(head)]
+    raise AssertionError(f"no table with {headers or caption}")
+
+
+def rows_by(html: str, key: str, *headers: str, caption: str | None = None) -> dict[str, dict[str, str]]:
+    """The rows of that table by their `key` column."""
+    return {row[key]: row for row in table(html, key, *headers, caption=caption)}
+
+
+def term(html: str, name: str) -> str:
+    """The text of the <dd> after the <dt> that reads `name`."""
+    found = re.search(r"<dt>\s*" + re.escape(name) + r"\s*</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.S)
+    assert found, name
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1)).split())
+
+
+def signed_in(app, username: str):
+    client = app.test_client()
+    sign_in_staff_in_english(client, username)
+    return client
+
+
+def page(client, url: str) -> str:
+    status, html = read(client, url)
+    assert status == 200, url
+    return html
+
+
+def api(app, town: Town, url: str) -> dict:
+    response = app.test_client().get(f"/api/v1{url}", headers={"Authorization": f"Bearer {town.token}"})
+    assert response.status_code == 200, (url, response.get_json())
+    return response.get_json()
+
+
+def company_figures(app, town: Town, code: str, first: date, last: date) -> dict:
+    found = api(app, town, f"/companies/summary?from={first}&to={last}")["companies"]
+    return next(c for c in found if c["code"] == code)
+
+
+def workbook(client, url: str) -> dict[str, list[list]]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    book = load_workbook(io.BytesIO(response.get_data()))
+    response.close()
+    return {sheet.title: [[c.value for c in row] for row in sheet.iter_rows()] for sheet in book.worksheets}
+
+
+def sheet_rows(book: dict, title: str) -> list[dict]:
+    head, *rows = book[title]
+    return [dict(zip(head, row, strict=True)) for row in rows]
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("days", [7, 30, 90])
+def test_participation_over_a_period_agrees_on_the_console_the_dashboard_the_exports_and_the_api(app, town, days):
+    first, last = town.today - timedelta(days=days - 1), town.today
+    staff, admin = signed_in(app, "staff-a"), signed_in(app, "admin")
+    trends = page(staff, f"/console/trends?days={days}")
+    for code in ("acme", "cog"):
+        expected, done, *_ = town.expect([code], first, last)
+        figures = company_figures(app, town, code, first, last)
+        assert (figures["expected"], figures["done"]) == (expected, done)
+        assert of(figures) == town.percent([code], first, last)
+        assert figures["participation"] == (round(done / expected, 4) if expected else None)
+        assert figures["days_with_data"] == town.expect([code], first, last)[4]
+        if days in (7, 30):
+            row = rows_by(page(admin, "/reports/"), "Company", f"{days} days")[NAMES[code]]
+            assert row[f"{days} days"].split()[0] == town.percent([code], first, last)
+    expected, done, *_ = town.expect(["acme"], first, last)
+    assert term(trends, "Participation") == town.percent(["acme"], first, last)
+    assert term(trends, "Done / expected") == f"{done} / {expected}"
+    missing = sum(1 for back in range(days) if ("acme", town.today - timedelta(days=back)) not in town.rows
+                  and back > 0)
+    if missing:
+        assert f"{missing} days of this period have no daily record" in trends
+    # Teams: the trends page's small multiples and the by-team export (one decimal there).
+    teams = staff.get(f"/console/exports/by-team.csv?days={days}").get_data().decode("utf-8-sig")
+    for row in csv.DictReader(io.StringIO(teams)):
+        [card] = [t for t in texts(trends, "article", class_="multiple") if t.startswith(row["Team"])]
+        done, expected = int(row["Done"]), int(row["Quizzes expected"])
+        assert re.search(r"Participation (\S+) ·", card).group(1) == shown(done, expected)
+        assert (row["Participation"] or "–") == shown(done, expected, 1)
+    # The by-day export: each day's participation (one decimal) is the API's day.
+    data = staff.get(f"/console/exports/by-day.csv?days={days}").get_data()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    answer = api(app, town, f"/companies/{town.ids['acme']}/days?from={first}&to={last}")
+    by_api = {d["date"]: d for d in answer["days"]}
+    assert len(rows) == days
+    for row in rows:
+        day = by_api.get(row["Date"])
+        if day is None:  # no data that day: empty figures, said so
+            assert row["Participation"] == "" and row["Done"] == "" and row["Note"]
+        else:
+            assert (row["Participation"] or "–") == shown(day["done"], day["expected"], 1)
+            assert (row["Active workers"], row["Done"]) == (str(day["headcount"]), str(day["done"]))
+
+
+def test_a_company_new_to_quizapp_shows_the_same_over_90_days_everywhere(app, town):
+    """Issue 10's case: the console said 21% (632/3,058) where the API said 65% (632/967)."""
+    first, last = town.today - timedelta(days=89), town.today
+    expected, done, *_ = town.expect(["cog"], first, last)
+    trends = page(signed_in(app, "staff-c"), "/console/trends?days=90")
+    assert term(trends, "Done / expected") == f"{done} / {expected}"
+    figures = company_figures(app, town, "cog", first, last)
+    assert (figures["done"], figures["expected"]) == (done, expected)
+    assert term(trends, "Participation") == of(figures) == shown(done, expected)
+    assert figures["days_with_data"] == (town.today - town.cog_start).days + 1  # its days here, today too
+
+
+def test_today_agrees_on_the_board_the_admin_home_the_dashboard_the_town_view_the_digest_and_the_api(
+        app, town, monkeypatch):
+    today = town.today
+    heads, done = town.live["acme"]
+    board = page(signed_in(app, "staff-a"), "/console/")
+    total = {name: texts(board, "span", **{"data-figure": "total", "data-field": name})[0]
+             for name in ("done", "expected", "share")}
+    working = str(today.isoweekday()) in WORKDAYS["acme"]
+    assert (total["done"], total["expected"]) == (str(done), str(heads))
+    assert total["share"] == (shown(done, heads) if working else "–")
+    admin = signed_in(app, "admin")
+    [home] = [r for r in table(page(admin, "/admin/"), "Company", "Participation") if r["Company"] == NAMES["acme"]]
+    assert (home["Active workers"], home["Done today"]) == (str(heads), str(done))
+    if working:
+        assert home["Participation"] == shown(done, heads)
+    [row] = [r for r in table(page(admin, "/reports/"), "Company", "Today") if r["Company"] == NAMES["acme"]]
+    assert row["Active workers"] == str(heads)
+    assert row["Today"] == (shown(done, heads) if working else "day off")
+    [day] = api(app, town, f"/companies/{town.ids['acme']}/days?from={today}")["days"]
+    assert (day["headcount"], day["done"], day["provisional"]) == (heads, done if working else 0, True)
+    # The town and a grid, today: the town view, the API and the officer's digest.
+    codes = ["acme", "bolt", "cog"]
+    view = page(admin, "/admin/town")
+    assert term(view, "Participation today") == town.percent(codes, today, today)
+    assert term(view, "Active workers") == str(sum(town.live[c][0] for c in codes))
+    summary = api(app, town, f"/grids/summary?from={today}&to={today}")
+    assert of(summary["town"]) == town.percent(codes, today, today)
+    [grid_day] = api(app, town, f"/grids/{town.grids['g1']}/days?from={today}")["days"]
+    expected, grid_done, *_ = town.expect(["acme", "bolt"], today, today)
+    assert (grid_day["expected"], grid_day["done"]) == (expected, grid_done)
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+    with app.test_request_context("/"):
+        officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+        text = compose(digest.figures(officer, today, town_zone(), utcnow())).text
+    if expected:
+        assert (f"Participation: {shown(grid_done, expected)} ({grid_done} of {expected} expected quizzes done)"
+                in text.splitlines())
+    else:
+        assert "Participation: no quiz expected (not a workday)" in text.splitlines()
+
+
+def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_comparison_town_view_and_api(app, town):
+    admin = signed_in(app, "admin")
+    html = page(admin, f"/reports/compare?company_id={town.ids['acme']}&company_id={town.ids['cog']}")
+    weekly = rows_by(html, "Company", caption="Participation per week, by the week's first day")
+    knowledge = rows_by(html, "Company", caption="Knowledge index per week, by the week's first day")
+    today = town.today
+    weeks = [(today - timedelta(days=7 * back + 6), today - timedelta(days=7 * back)) for back in range(11, -1, -1)]
+    for code in ("acme", "cog"):
+        cells = [v for k, v in weekly[NAMES[code]].items() if k != "Company"]
+        index = [v for k, v in knowledge[NAMES[code]].items() if k != "Company"]
+        for (first, last), cell, known in zip(weeks, cells, index, strict=True):
+            figures = company_figures(app, town, code, first, last)
+            assert cell == of(figures) == town.percent([code], first, last)
+            assert known == of(figures, knowledge=True) == town.percent([code], first, last, knowledge=True)
+    # The picker: the last 4 weeks and the 4 before, marked when those hold less than 28 days of
+    # data (丙厂 is new; a night without a rollup counts too), with a warning saying how many.
+    picker = {r["Company"]: r for r in table(html, "Company", "Participation, last 4 weeks")}
+    recent, before = (weeks[-4][0], today), (weeks[-8][0], weeks[-5][1])
+    short = 0
+    for code in NAMES:
+        cell = picker[NAMES[code]]["4 weeks before"]
+        assert picker[NAMES[code]]["Participation, last 4 weeks"] == town.percent([code], *recent)
+        assert cell.removesuffix(" ⚠") == town.percent([code], *before)
+        days = town.expect([code], *before)[4]
+        assert cell.endswith("⚠") == (0 < days < 28)
+        short += days < 28
+    assert short and f"{short} companies listed have less than 4 weeks of data" in html
+    # The town view: the heat table's weeks per grid, the 30-day lists (one list: fewer than 10).
+    view = page(admin, "/admin/town")
+    heat = {r["Grid"]: r for r in table(view, "Grid", "Companies")}
+    for grid, codes in (("网格一", ["acme", "bolt"]), ("网格二", ["cog"])):
+        cells = [v for k, v in heat[grid].items() if k not in ("Grid", "Companies")]
+        assert cells == [town.percent(codes, first, last) for first, last in weeks]
+    grids30 = table(view, "Grid", "30 days", caption="Every grid with figures, highest first")
+    last30 = (today - timedelta(days=29), today)
+    summary = {g["name"]: g for g in api(app, town, f"/grids/summary?from={last30[0]}&to={today}")["grids"]}
+    for row in grids30:
+        assert row["30 days"] == of(summary[row["Grid"]])
+    assert "Top 5 grids" not in view and "Bottom 5 companies" not in view
+    assert term(view, "Knowledge index, 30 days") == town.percent(["acme", "bolt", "cog"], *last30, knowledge=True)
+    row = rows_by(page(admin, "/reports/"), "Company", "Knowledge (30 days)")[NAMES["acme"]]
+    assert row["Knowledge (30 days)"] == of(company_figures(app, town, "acme", *last30), knowledge=True)
+
+
+@pytest.mark.parametrize("kind", ["week", "month"])
+def test_the_weekly_and_monthly_reports_agree_on_the_page_the_workbook_and_the_api(app, town, kind):
+    today = town.today
+    if kind == "month":
+        first = add_months(today.replace(day=1), -1)
+        last = today.replace(day=1) - timedelta(days=1)
+    else:
+        first = today - timedelta(days=today.weekday() + 7)
+        last = first + timedelta(days=6)
+    previous_last = first - timedelta(days=1)
+    previous_first = add_months(first, -1) if kind == "month" else first - timedelta(days=7)
+    admin = signed_in(app, "admin")
+    html = page(admin, f"/reports/periodic/{kind}?scope=town&start={first}")
+    book = workbook(admin, f"/reports/periodic/{kind}.xlsx?scope=town&start={first}")
+    grids_page = {r["Grid"]: r for r in table(html, "Grid", "Companies", "Active workers")}
+    grids_book = {r["Grid"]: r for r in sheet_rows(book, "Grids")}
+    grids_api = {g["name"]: g for g in api(app, town, f"/grids/summary?from={first}&to={last}")["grids"]}
+    for grid, codes in (("网格一", ["acme", "bolt"]), ("网格二", ["cog"])):
+        want = town.percent(codes, first, last)
+        assert grids_page[grid]["Participation"].split()[0] == want
+        assert as_shown(grids_book[grid]["Participation"]) == want
+        assert of(grids_api[grid]) == want
+        assert grids_page[grid]["Knowledge index"] == as_shown(grids_book[grid]["Knowledge index"]) == \
+            town.percent(codes, first, last, knowledge=True)
+    # Every company: the page's one ranked list (fewer than 10), the workbook's list and the API.
+    ranked = {r["Company"]: r for r in table(html, "Company", "Grid", "Active workers",
+                                               caption="Every company with figures, highest first")}
+    listed = {r["Company"]: r for r in sheet_rows(book, "Company list")}
+    for code in NAMES:
+        name, want = NAMES[code], town.percent([code], first, last)
+        figures = company_figures(app, town, code, first, last)
+        assert as_shown(listed[name]["Participation"]) == of(figures) == want
+        if name in ranked:
+            assert ranked[name]["Participation"].split()[0] == want
+        # Active workers: the last day of the period with data; "–" (empty in the workbook) without.
+        days = [day for (c, day) in town.rows if c == code and first <= day <= last]
+        heads = town.rows[(code, max(days))][1] if days else None
+        assert listed[name]["Active workers"] == heads
+        if name in ranked:
+            assert ranked[name]["Active workers"] == ("–" if heads is None else str(heads))
+    # The totals: the page's Summary table and the workbook's Summary sheet.
+    summary_page = {r["Figure"]: r for r in table(html, "Figure", "This period", "Previous period")}
+    summary_book = {r["Figure"]: r for r in sheet_rows(book, "Summary")}
+    codes = list(NAMES)
+    assert summary_page["Participation"]["This period"] == as_shown(summary_book["Participation"]["This period"]) \
+        == town.percent(codes, first, last)
+    assert summary_page["Participation"]["Previous period"] == town.percent(codes, previous_first, previous_last)
+    workers, in_book = summary_page["Active workers"], summary_book["Active workers"]
+    for column in ("This period", "Previous period"):
+        assert workers[column] == ("–" if in_book[column] is None else str(in_book[column]))
+    assert workers["Change"] == ("–" if in_book["Change"] is None else f"{in_book['Change']:+d}")
+
+
+def test_a_month_without_data_shows_dashes_never_zero_or_a_change_against_nothing(app, town):
+    """丙厂 started on the 1st of last month: its grid's report of last month has no month before."""
+    month = town.cog_start
+    admin = signed_in(app, "admin")
+    html = page(admin, f"/reports/periodic/month?scope={town.grids['g2']}&start={month:%Y-%m}")
+    book = workbook(admin, f"/reports/periodic/month.xlsx?scope={town.grids['g2']}&start={month:%Y-%m}")
+    summary = {r["Figure"]: r for r in table(html, "Figure", "This period", "Previous period")}
+    workers = summary["Active workers"]
+    assert workers["This period"] == "2"
+    assert workers["Previous period"] == "–" and workers["Change"] == "–"  # never "0" and "+n"
+    assert summary["Participation"]["Previous period"] == "–"
+    assert re.search(r'<span class="no-data" title="[^"]+">–</span>', html)
+    row = {r["Figure"]: r for r in sheet_rows(book, "Summary")}["Active workers"]
+    assert row["Previous period"] is None and row["Change"] is None
+    figures = company_figures(app, town, "cog", add_months(month, -1), month - timedelta(days=1))
+    assert figures["participation"] is None and figures["days_with_data"] == 0
+
+
+def test_incidents_count_by_the_month_they_happened_on_the_digest_the_incidents_page_reports_and_api(
+        app, town, monkeypatch):
+    today = town.today
+    this_month, last_month = today.replace(day=1), add_months(today.replace(day=1), -1)
+    officer = signed_in(app, "officer-1")
+    incidents = page(officer, f"/reports/incidents?month={today:%Y-%m}&grid={town.grids['g1']}")
+    rows = rows_by(incidents, "Month", "Cases", "Losses (yuan)")
+    # Entered today, back-filled or not: each counts in the month it happened.
+    assert (rows[f"{this_month:%Y-%m}"]["Cases"], rows[f"{this_month:%Y-%m}"]["Losses (yuan)"]) == ("3", "1,010.50")
+    assert (rows[f"{last_month:%Y-%m}"]["Cases"], rows[f"{last_month:%Y-%m}"]["Losses (yuan)"]) == ("4", "3,500.00")
+    found = api(app, town, f"/incidents?from={this_month}&to={today}&grid_id={town.grids['g1']}")
+    assert found["total"] == {"cases": 3, "loss_yuan": 1010.5}
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+    with app.test_request_context("/"):
+        account = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+        text = compose(digest.figures(account, today, town_zone(), utcnow())).text
+    assert f"Fraud cases in {this_month:%Y-%m} (as recorded so far): 3 (losses 1,010.50 yuan)" in text.splitlines()
+    # Last month in the monthly report (page and workbook) and the API.
+    html = page(officer, f"/reports/periodic/month?scope={town.grids['g1']}&start={last_month:%Y-%m}")
+    summary = {r["Figure"]: r for r in table(html, "Figure", "This period")}
+    assert (summary["Fraud cases"]["This period"], summary["Losses (yuan)"]["This period"]) == ("4", "3,500.00")
+    book = workbook(officer, f"/reports/periodic/month.xlsx?scope={town.grids['g1']}&start={last_month:%Y-%m}")
+    total = [r for r in sheet_rows(book, "Incidents") if r["Fraud type"] == "Total"][0]
+    assert (total["Cases"], total["Losses (yuan)"]) == (4, Decimal(3500))
+    end = this_month - timedelta(days=1)
+    assert api(app, town, f"/incidents?from={last_month}&to={end}&grid_id={town.grids['g1']}")["total"] == \
+        {"cases": 4, "loss_yuan": 3500.0}
+
+
+def test_a_workers_streak_is_the_same_on_their_result_and_on_the_staffs_history(app, town):
+    staff = signed_in(app, "staff-a")
+    history = page(staff, f"/console/workers/{town.workers['A001']}/history")
+    assert term(history, "Streak") == str(town.streak)
+    worker = app.test_client()
+    sign_in_worker(worker, "acme", "A001")
+    worker.set_cookie("lang", "en")
+    result = page(worker, f"/attempt/{town.result_attempt}/result")
+    assert texts(result, "p", class_="streak") == [f"{town.streak} workdays in a row"]
+
+
+def test_headcount_agrees_on_the_board_the_dashboard_the_admin_home_the_town_view_and_the_api(app, town):
+    admin = signed_in(app, "admin")
+    dashboard = {r["Company"]: r for r in table(page(admin, "/reports/"), "Company", "Active workers")}
+    home = {r["Company"]: r for r in table(page(admin, "/admin/"), "Company", "Active workers")}
+    for code in NAMES:
+        heads = town.live[code][0]
+        assert dashboard[NAMES[code]]["Active workers"] == home[NAMES[code]]["Active workers"] == str(heads)
+        [day] = api(app, town, f"/companies/{town.ids[code]}/days?from={town.today}")["days"]
+        assert day["headcount"] == heads
+    board = page(signed_in(app, "staff-a"), "/console/")
+    assert texts(board, "span", **{"data-figure": "total", "data-field": "expected"}) == [str(town.live["acme"][0])]
+    # 甲厂: 4 on the roster, one joined 20 days ago (counted), one left 10 days ago (not).
+    assert town.live["acme"][0] == 3
