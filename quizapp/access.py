@@ -2,7 +2,8 @@
 
 Used by the app factory and every blueprint. Owns the rule that an account kind decides the
 audience: workers (Employee) use `quiz`; staff accounts (StaffUser) use `console`, `reports` or
-`admin` by role. What an account sees once inside (which company, which grids) is quizapp/scope.py.
+`admin` by role (quizapp.rules.vocab.Role). What an account sees once inside (which company,
+which grids) is quizapp/scope.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_login import current_user
 
 from quizapp.extensions import login_manager
 from quizapp.models import Employee, StaffUser
-from quizapp.models.org import COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN
+from quizapp.rules.vocab import Role
 from quizapp.signin.service import load_account
 
 
@@ -41,7 +42,7 @@ def guard_worker() -> Callable[[], ResponseReturnValue | None]:
     return check
 
 
-def guard_staff(*roles: str) -> Callable[[], ResponseReturnValue | None]:
+def guard_staff(*roles: Role) -> Callable[[], ResponseReturnValue | None]:
     """A blueprint guard: staff accounts with one of `roles`; others sign in or get 403."""
 
     def check() -> ResponseReturnValue | None:
@@ -60,8 +61,7 @@ def home_for(user) -> str:
     """Where an account lands after signing in."""
     if isinstance(user, Employee):
         return url_for("quiz.today")
-    return {
-        COMPANY_STAFF: url_for("console.index"),
-        GRID_OFFICER: url_for("reports.index"),
-        TOWN_ADMIN: url_for("admin.index"),
-    }.get(getattr(user, "role", ""), url_for("auth.login"))
+    if isinstance(user, StaffUser):
+        return url_for({Role.COMPANY_STAFF: "console.index", Role.GRID_OFFICER: "reports.index",
+                        Role.TOWN_ADMIN: "admin.index"}[user.role])
+    return url_for("auth.login")

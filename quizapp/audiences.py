@@ -19,7 +19,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from quizapp.access import COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN, guard_staff
+from quizapp.access import guard_staff
 from quizapp.accounts import views as accounts
 from quizapp.audit import views as audit
 from quizapp.bank import views as bank
@@ -34,6 +34,7 @@ from quizapp.organisation import views as organisation
 from quizapp.periodic import views as periodic
 from quizapp.posters import views as posters
 from quizapp.roster import views as roster
+from quizapp.rules.vocab import Role
 from quizapp.settings import views as settings
 from quizapp.supervision import views as supervision
 from quizapp.tokens import views as tokens
@@ -42,13 +43,13 @@ from quizapp.trends import views as trends
 from quizapp.web import menu
 
 console = Blueprint("console", __name__, url_prefix="/console")
-console.before_request(guard_staff(COMPANY_STAFF))
+console.before_request(guard_staff(Role.COMPANY_STAFF))
 
 reports = Blueprint("reports", __name__, url_prefix="/reports")
-reports.before_request(guard_staff(GRID_OFFICER, TOWN_ADMIN))
+reports.before_request(guard_staff(Role.GRID_OFFICER, Role.TOWN_ADMIN))
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
-admin.before_request(guard_staff(TOWN_ADMIN))
+admin.before_request(guard_staff(Role.TOWN_ADMIN))
 
 FEATURES = {
     console: (board, roster, trends, exports, posters, settings),

@@ -20,8 +20,8 @@ from typing import Protocol
 from sqlalchemy import Select, false, or_, select, true
 
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, officer_grids
-from quizapp.models.org import COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN
 from quizapp.rules.errors import NotFound
+from quizapp.rules.vocab import Role
 
 
 class Reader(Protocol):
@@ -31,7 +31,7 @@ class Reader(Protocol):
     @property
     def id(self) -> int | None: ...
     @property
-    def role(self) -> str: ...
+    def role(self) -> Role: ...
     @property
     def company_id(self) -> int | None: ...
 
@@ -41,7 +41,7 @@ class Reader(Protocol):
 def own_company_id(actor: StaffUser) -> int:
     """The company a staff member works for: the only one the console ever shows them. Any other
     account has none (NotFound: the app answers 404)."""
-    if actor.role != COMPANY_STAFF or actor.company_id is None:
+    if actor.role != Role.COMPANY_STAFF or actor.company_id is None:
         raise NotFound("scope.no_own_company", account=actor.id)
     return actor.company_id
 
@@ -59,7 +59,7 @@ def own_company(actor: StaffUser) -> Company:
 
 def sees_whole_town(actor: Reader) -> bool:
     """The town admin (and an API token) sees every grid and company, and the town as a whole."""
-    return actor.role == TOWN_ADMIN
+    return actor.role == Role.TOWN_ADMIN
 
 
 def _officer_grid_ids(actor: Reader) -> Select:
@@ -75,7 +75,7 @@ def visible_grids(actor: Reader, include_inactive: bool = False) -> Select:
         query = query.where(Grid.active.is_(True))
     if sees_whole_town(actor):
         return query
-    if actor.role == GRID_OFFICER:
+    if actor.role == Role.GRID_OFFICER:
         return query.where(Grid.id.in_(_officer_grid_ids(actor)))
     return query.where(false())
 
@@ -86,9 +86,9 @@ def visible_companies(actor: Reader) -> Select:
     query = select(Company).where(Company.active.is_(True)).order_by(Company.name)
     if sees_whole_town(actor):
         return query
-    if actor.role == GRID_OFFICER:
+    if actor.role == Role.GRID_OFFICER:
         return query.where(Company.grid_id.in_(_officer_grid_ids(actor)))
-    if actor.role == COMPANY_STAFF:
+    if actor.role == Role.COMPANY_STAFF:
         return query.where(Company.id == actor.company_id)
     return query.where(false())
 

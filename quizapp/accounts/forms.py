@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from quizapp.accounts.service import MAX_PASSWORD_LENGTH, password_problem
 from quizapp.accounts.wording import MESSAGES, ROLE_LABELS
 from quizapp.digest.rules import is_email
+from quizapp.rules.vocab import Role
 from quizapp.validators import robot_webhook
 from quizapp.wording import say
 
@@ -49,7 +50,7 @@ class AccountEditForm(FlaskForm):
 
     def fill_choices(self, companies, grids) -> None:
         inactive = _l("inactive")
-        self.role.choices = [("", "—")] + [(role, str(label)) for role, label in ROLE_LABELS.items()]
+        self.role.choices = [("", "—")] + [(role.value, str(label)) for role, label in ROLE_LABELS.items()]
         self.company.choices = [("", "—")] + [
             (str(c.id), c.name if c.active else f"{c.name} ({inactive})") for c in companies]
         self.grids.choices = [
@@ -62,14 +63,14 @@ class AccountEditForm(FlaskForm):
             raise ValidationError(_l("Choose one of the roles in the list."))
 
     def validate_company(self, field) -> None:
-        if self.role.data == "company_staff":
+        if self.role.data == Role.COMPANY_STAFF:
             if not field.data:
                 raise ValidationError(_l("Choose the company this account works for."))
             if field.data not in self.offered_companies:
                 raise ValidationError(_l("Choose one of the active companies in the list."))
 
     def validate_grids(self, field) -> None:
-        if self.role.data == "grid_officer":
+        if self.role.data == Role.GRID_OFFICER:
             if not field.data:
                 raise ValidationError(_l("Choose at least one grid for a grid officer."))
             if not set(field.data) <= self.offered_grids:
@@ -80,10 +81,10 @@ class AccountEditForm(FlaskForm):
             raise ValidationError(_l("This is not an e-mail address (name@example.com)."))
 
     def company_id(self) -> int | None:
-        return int(self.company.data) if self.role.data == "company_staff" and self.company.data else None
+        return int(self.company.data) if self.role.data == Role.COMPANY_STAFF and self.company.data else None
 
     def grid_ids(self) -> list[int]:
-        return [int(g) for g in self.grids.data or []] if self.role.data == "grid_officer" else []
+        return [int(g) for g in self.grids.data or []] if self.role.data == Role.GRID_OFFICER else []
 
 
 class AccountCreateForm(AccountEditForm):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
@@ -24,8 +24,8 @@ from quizapp.audit import service as audit
 from quizapp.digest.rules import is_email
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, StaffUser, officer_grids
-from quizapp.models.org import ROLES
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
+from quizapp.rules.vocab import Role, parse
 
 # No rule existed (sign-in only caps a password at 200 characters): ten characters, so a typed
 # password is not a guessable word; generated ones are longer.
@@ -57,7 +57,7 @@ def password_problem(password: str) -> Invalid | None:
 
 @dataclass(frozen=True)
 class AccountFilter:
-    role: str = ""
+    role: Role | None = None
     grid_id: int | None = None  # officers of the grid and staff of its companies
     company_id: int | None = None
     active: bool | None = None
@@ -76,7 +76,7 @@ class AccountsPage:
 
 def _filtered(chosen: AccountFilter):
     query = select(StaffUser)
-    if chosen.role in ROLES:
+    if chosen.role is not None:
         query = query.where(StaffUser.role == chosen.role)
     if chosen.company_id is not None:
         query = query.where(StaffUser.company_id == chosen.company_id)
@@ -140,7 +140,7 @@ class AccountInput:
     """What the create and edit forms hand over (ids as the form sent them, checked here)."""
 
     display_name: str
-    role: str
+    role: Role | str  # as the form sent it: checked here
     company_id: int | None = None
     grid_ids: list[int] = field(default_factory=list)
     email: str | None = None
@@ -148,7 +148,7 @@ class AccountInput:
 
 
 def _checked_company(data: AccountInput, account: StaffUser | None) -> int | None:
-    if data.role != "company_staff":
+    if data.role != Role.COMPANY_STAFF:
         return None
     if data.company_id is None:
         raise Invalid("accounts.company_needed", field="company")
@@ -160,7 +160,7 @@ def _checked_company(data: AccountInput, account: StaffUser | None) -> int | Non
 
 
 def _checked_grids(data: AccountInput, account: StaffUser | None) -> list[Grid]:
-    if data.role != "grid_officer":
+    if data.role != Role.GRID_OFFICER:
         return []
     if not data.grid_ids:
         raise Invalid("accounts.grids_needed", field="grids")
@@ -171,19 +171,21 @@ def _checked_grids(data: AccountInput, account: StaffUser | None) -> list[Grid]:
     return grids
 
 
-def _check_input(data: AccountInput, account: StaffUser | None) -> tuple[int | None, list[Grid]]:
-    if data.role not in ROLES:
+def _check_input(data: AccountInput, account: StaffUser | None) -> tuple[Role, int | None, list[Grid]]:
+    role = parse(Role, data.role)
+    if role is None:
         raise Invalid("accounts.unknown_role", field="role")
+    data = replace(data, role=role)
     if not data.display_name.strip():
         raise Invalid("accounts.name_needed", field="display_name")
     if data.email and not is_email(data.email):
         raise Invalid("accounts.bad_email", field="email")
-    return _checked_company(data, account), _checked_grids(data, account)
+    return role, _checked_company(data, account), _checked_grids(data, account)
 
 
 def _active_admins() -> int:
     return db.session.scalar(select(func.count(StaffUser.id)).where(
-        StaffUser.role == "town_admin", StaffUser.active.is_(True))) or 0
+        StaffUser.role == Role.TOWN_ADMIN, StaffUser.active.is_(True))) or 0
 
 
 def _facts(account: StaffUser) -> dict:
@@ -205,8 +207,8 @@ def create_account(actor: StaffUser, username: str, data: AccountInput,
         raise Invalid("accounts.username_taken", field="username", name=username)
     if password is not None and (problem := password_problem(password)):
         raise problem
-    company_id, grids = _check_input(data, None)
-    account = StaffUser(username=username, display_name=data.display_name.strip(), role=data.role,
+    role, company_id, grids = _check_input(data, None)
+    account = StaffUser(username=username, display_name=data.display_name.strip(), role=role,
                         company_id=company_id, grids=grids, email=data.email or None,
                         webhook_url=data.webhook_url or None, active=True)
     generated = None
@@ -225,13 +227,13 @@ def update_account(actor: StaffUser, account: StaffUser, data: AccountInput) -> 
     does not use. Returns the names of the fields that changed (audit-logged when any did)."""
     if account.id == actor.id and data.role != account.role:
         raise Forbidden("accounts.own_role", field="role")
-    if (account.role == "town_admin" and data.role != "town_admin" and account.active
+    if (account.role == Role.TOWN_ADMIN and data.role != Role.TOWN_ADMIN and account.active
             and _active_admins() <= 1):
         raise Conflict("accounts.last_admin_role", field="role")
-    company_id, grids = _check_input(data, account)
+    role, company_id, grids = _check_input(data, account)
     before = _facts(account)
     account.display_name = data.display_name.strip()
-    account.role = data.role
+    account.role = role
     account.company_id = company_id
     account.grids = grids
     account.email = data.email or None
@@ -281,7 +283,7 @@ def set_active(actor: StaffUser, account: StaffUser, active: bool) -> None:
     if not active:
         if account.id == actor.id:
             raise Forbidden("accounts.own_account", field="active")
-        if account.role == "town_admin" and _active_admins() <= 1:
+        if account.role == Role.TOWN_ADMIN and _active_admins() <= 1:
             raise Conflict("accounts.last_admin_active", field="active")
     account.active = active
     db.session.flush()

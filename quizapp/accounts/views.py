@@ -18,6 +18,7 @@ from quizapp.extensions import db
 from quizapp.models import StaffUser
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.rules.vocab import Role, parse
 from quizapp.validators import filled
 from quizapp.wording import attach_to_form, say
 
@@ -29,7 +30,7 @@ def _int_arg(name: str) -> int | None:
 
 def _filter() -> service.AccountFilter:
     active = {"1": True, "0": False}.get(request.args.get("active", ""))
-    return service.AccountFilter(role=request.args.get("role", ""), grid_id=_int_arg("grid"),
+    return service.AccountFilter(role=parse(Role, request.args.get("role")), grid_id=_int_arg("grid"),
                                  company_id=_int_arg("company"), active=active,
                                  search=request.args.get("q", "")[:100], page=_int_arg("page") or 1)
 

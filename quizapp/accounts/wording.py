@@ -4,12 +4,13 @@ error codes), in the reader's language. Used by the accounts views, forms and te
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from quizapp.rules.vocab import Role
 from quizapp.wording import Messages
 
 ROLE_LABELS = {
-    "company_staff": _l("Company outreach staff"),
-    "grid_officer": _l("Grid officer"),
-    "town_admin": _l("Town administrator"),
+    Role.COMPANY_STAFF: _l("Company outreach staff"),
+    Role.GRID_OFFICER: _l("Grid officer"),
+    Role.TOWN_ADMIN: _l("Town administrator"),
 }
 
 MESSAGES: Messages = {

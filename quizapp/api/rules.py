@@ -1,7 +1,7 @@
 """The read-only API's rules, pure: which query parameters each endpoint takes and how they are
 checked (ISO dates, a range of at most 366 days not after today, ids, flags, paging), the bearer
 token header, and how figures are written in JSON (counts as integers, shares as 0..1 floats
-rounded to 4 places or null when nothing was expected, dates ISO 8601).
+rounded to 4 places or null when nothing was expected, money summed as decimals, dates ISO 8601).
 
 Used by quizapp/api/views.py and api.service. Every refusal is a ParameterError naming the
 parameter and a reason code; the API layer turns it into a 400 with a message. The figures follow
@@ -16,6 +16,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from quizapp.rules.errors import Invalid
 from quizapp.rules.metrics import Tally
@@ -26,6 +27,7 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_ID = 2**31 - 1  # larger ids cannot exist (and would overflow PostgreSQL's integer)
 SHARE_PLACES = 4  # 0.8333: a hundredth of a percentage point; the counts are given for exact sums
+FEN = Decimal("0.01")
 HINT_LENGTH = 8  # the first characters of a token, shown to recognise it
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 characters, 256 bits
 
@@ -217,3 +219,10 @@ def figures(tally: Tally) -> dict:
 def month_text(month: date) -> str:
     """A month as ISO 8601 writes it: 2026-03."""
     return month.strftime("%Y-%m")
+
+
+def money(amount: Decimal) -> float:
+    """An amount of yuan as a JSON number: added up as decimals (never floats), rounded to the fen,
+    and only then made a float. Up to 15 significant digits (any amount under 10^13 yuan) the
+    float's shortest form, which is what JSON writes, is the decimal itself: 0.10 + 0.20 is 0.3."""
+    return float(amount.quantize(FEN))

@@ -20,11 +20,11 @@ from quizapp.api.rules import DateRange, Paging
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, Incident
-from quizapp.models.org import TOWN_ADMIN
 from quizapp.rollups import figures
 from quizapp.rollups.figures import CompanyInfo, Scope
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span, Tally
+from quizapp.rules.vocab import Role
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class TownReader:
     """Whom an API token reads as: the town anti-fraud centre, which sees every grid and company
     (quizapp/scope.py reads `role` and `id`)."""
 
-    role: str = TOWN_ADMIN
+    role: Role = Role.TOWN_ADMIN
     id: int | None = None
     company_id: int | None = None
 

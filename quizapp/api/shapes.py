@@ -6,7 +6,7 @@ Aggregates only: nothing here reads a worker.
 
 from __future__ import annotations
 
-from quizapp.api.rules import DateRange, Paging, figures, month_text
+from quizapp.api.rules import DateRange, Paging, figures, money, month_text
 from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
 from quizapp.models import Company, Grid
 from quizapp.rules.metrics import Tally, incident_totals
@@ -55,6 +55,6 @@ def incidents(lines: list[IncidentLine]) -> dict:
     at most two decimals."""
     totals = incident_totals(lines)
     return {"incidents": [{"month": month_text(i.month), "grid_id": i.grid_id, "company_id": i.company_id,
-                           "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": float(i.loss_yuan)}
+                           "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": money(i.loss_yuan)}
                           for i in lines],
-            "total": {"cases": totals.cases, "loss_yuan": float(totals.loss_yuan)}}
+            "total": {"cases": totals.cases, "loss_yuan": money(totals.loss_yuan)}}

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from quizapp.bank.rules.item_analysis import AnswerRecord, ItemStats, analyse
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question, QuestionVersion, Topic
+from quizapp.rules.vocab import QuestionKind
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
     questions = db.session.execute(
         select(Question, QuestionVersion.content)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-        .where(Question.active.is_(True), Question.kind == "knowledge")
+        .where(Question.active.is_(True), Question.kind == QuestionKind.KNOWLEDGE)
     ).all()
     topics = {t.id: t for t in db.session.scalars(select(Topic))}
     rows = db.session.execute(

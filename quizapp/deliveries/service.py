@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, StaffUser
 from quizapp.reminders.rules import robot_error
+from quizapp.rules.vocab import DeliveryKind, DeliveryStatus
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 5
@@ -128,20 +129,18 @@ def deliver(delivery: Delivery, now: datetime, send: Callable[[Delivery], str | 
         delivery.attempts += 1
         error = send(delivery)
         if error is None:
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
+            delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
             db.session.flush()
             return True
         log.warning("%s %s to %s failed (try %d of %d): %s", delivery.kind,
                     delivery.payload.get("key"), who, attempt + 1, tries, error)
-    delivery.status, delivery.last_error = "failed", error
+    delivery.status, delivery.last_error = DeliveryStatus.FAILED, error
     db.session.flush()
     return False
 
 
 # --- The town admin's list of messages sent (admin.deliveries) -----------------------------------
 
-KINDS = ("reminder", "reminder-test", "digest", "digest-test")
-STATUSES = ("pending", "sent", "failed")
 PER_PAGE = 100
 
 
@@ -162,18 +161,18 @@ class SentPage:
     failed: int  # failed deliveries in all, whatever the filter
 
 
-def list_deliveries(status: str | None, kind: str | None, page: int = 1) -> SentPage:
+def list_deliveries(status: DeliveryStatus | None, kind: DeliveryKind | None, page: int = 1) -> SentPage:
     """Every delivery (reminders and digests), newest first, optionally of one status and kind,
     a page of PER_PAGE at a time."""
     page = max(page, 1)
     query = (select(Delivery, Company.name, StaffUser.display_name)
              .outerjoin(Company, Company.id == Delivery.company_id)
              .outerjoin(StaffUser, StaffUser.id == Delivery.staff_user_id))
-    if status in STATUSES:
+    if status is not None:
         query = query.where(Delivery.status == status)
-    if kind in KINDS:
+    if kind is not None:
         query = query.where(Delivery.kind == kind)
     rows = db.session.execute(query.order_by(Delivery.created_at.desc(), Delivery.id.desc())
                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
-    failed = db.session.scalar(select(func.count(Delivery.id)).where(Delivery.status == "failed")) or 0
+    failed = db.session.scalar(select(func.count(Delivery.id)).where(Delivery.status == DeliveryStatus.FAILED)) or 0
     return SentPage([Sent(*row) for row in rows[:PER_PAGE]], page, len(rows) > PER_PAGE, failed)

@@ -19,6 +19,7 @@ from quizapp.digest.wording import town_outbox
 from quizapp.extensions import db
 from quizapp.models import Delivery
 from quizapp.routing import Routes
+from quizapp.rules.vocab import DeliveryKind, DeliveryStatus, parse
 from quizapp.web import safe_next
 
 routes = Routes()
@@ -26,11 +27,10 @@ routes = Routes()
 
 @routes.get("/deliveries")
 def deliveries():
-    status, kind = request.args.get("status", ""), request.args.get("kind", "")
+    status, kind = parse(DeliveryStatus, request.args.get("status")), parse(DeliveryKind, request.args.get("kind"))
     page = service.list_deliveries(status, kind, request.args.get("page", 1, type=int) or 1)
-    return render_template("deliveries/index.html", page=page, status=status, kind=kind, statuses=service.STATUSES,
-                           kinds=service.KINDS, retry_form=RetryForm(), masked=masked_target, key_label=key_label,
-                           to_local=to_local, retryable=digest.KIND)
+    return render_template("deliveries/index.html", page=page, status=status, kind=kind, retry_form=RetryForm(),
+                           masked=masked_target, key_label=key_label, to_local=to_local)
 
 
 @routes.post("/deliveries/retry")

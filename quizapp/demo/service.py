@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -20,6 +21,7 @@ from quizapp.quiz.rules import selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules import metrics
+from quizapp.rules.vocab import AttemptKind, FollowUpKind, Role
 from quizapp.signin.service import hash_pin
 from quizapp.supervision.rules import Flag
 
@@ -68,10 +70,10 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         db.session.add(grids[code])
     db.session.flush()
 
-    admin = StaffUser(username="admin", display_name="镇反诈中心", role="town_admin")
-    officer = StaffUser(username="officer", display_name="新塘/大沙网格员", role="grid_officer",
+    admin = StaffUser(username="admin", display_name="镇反诈中心", role=Role.TOWN_ADMIN)
+    officer = StaffUser(username="officer", display_name="新塘/大沙网格员", role=Role.GRID_OFFICER,
                         grids=[grids["xt-2"], grids["ds-3"]])
-    officer2 = StaffUser(username="officer2", display_name="连平网格员", role="grid_officer", grids=[grids["lp-1"]])
+    officer2 = StaffUser(username="officer2", display_name="连平网格员", role=Role.GRID_OFFICER, grids=[grids["lp-1"]])
     accounts = [admin, officer, officer2]
 
     pin_hash = hash_pin(DEMO_PIN)
@@ -90,7 +92,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         db.session.add(company)
         db.session.flush()
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
-                                  role="company_staff", company_id=company.id))
+                                  role=Role.COMPANY_STAFF, company_id=company.id))
         employees = _roster(company, size, rng, pin_hash, today)
         _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons)
         if db.session.get_bind().dialect.name == "postgresql":
@@ -132,14 +134,14 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_fla
                 db.session.add(Incident(
                     grid_id=company.grid_id, company_id=company.id, month=month,
                     fraud_type=rng.choice(common if rng.random() < 0.7 else slugs), cases=cases,
-                    loss_yuan=round(cases * rng.uniform(1800, 60000), -2), created_by=officer.id))
+                    loss_yuan=Decimal(int(round(cases * rng.uniform(1800, 60000), -2))), created_by=officer.id))
             month = (month - timedelta(days=1)).replace(day=1)
     db.session.flush()
     earlier = supervision.flag_companies(today - timedelta(days=14), describe_flag)
     if earlier:
         case = earlier[0]
-        supervision.add_follow_up(officer, case, "yuetan", today - timedelta(days=12), "企业负责人、反诈专员",
-                                  "约谈企业负责人，要求每班班前5分钟组织答题，由班组长督促。",
+        supervision.add_follow_up(officer, case, FollowUpKind.YUETAN, today - timedelta(days=12),
+                                  "企业负责人、反诈专员", "约谈企业负责人，要求每班班前5分钟组织答题，由班组长督促。",
                                   "企业承诺两周内参与率提升到80%以上。", today)
         if len(earlier) > 1:
             supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。",
@@ -263,7 +265,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
                                     chosen=chosen, correct=right,
                                     answered_at=started + timedelta(seconds=30 * position)))
             attempts.append(dict(id=attempt_id, employee_id=person["id"], company_id=company.id, local_date=day,
-                                 kind="official", official_date=day, started_at=started,
+                                 kind=AttemptKind.OFFICIAL, official_date=day, started_at=started,
                                  deadline_at=started + timedelta(seconds=QUIZ_SECONDS),
                                  finished_at=started + timedelta(seconds=30 * len(slots)), expired=False,
                                  total=len(picks), slots=len(slots), answered=len(slots), score=score,
@@ -296,9 +298,9 @@ def entry_info(base_url: str) -> dict:
         "roles": {
             "worker": {"sign_in_url": companies[0]["worker_url"] if companies else None,
                        "how": "employee number + PIN (first time: name as on the roster, then choose a PIN)"},
-            "company_staff": {"sign_in_url": login, "username": first, "password": DEMO_PASSWORD},
-            "grid_officer": {"sign_in_url": login, "username": "officer", "password": DEMO_PASSWORD},
-            "town_admin": {"sign_in_url": login, "username": "admin", "password": DEMO_PASSWORD},
+            Role.COMPANY_STAFF: {"sign_in_url": login, "username": first, "password": DEMO_PASSWORD},
+            Role.GRID_OFFICER: {"sign_in_url": login, "username": "officer", "password": DEMO_PASSWORD},
+            Role.TOWN_ADMIN: {"sign_in_url": login, "username": "admin", "password": DEMO_PASSWORD},
         },
         "companies": companies,
     }
@@ -306,7 +308,7 @@ def entry_info(base_url: str) -> dict:
 
 def describe(info: dict) -> str:
     lines = [f"quizapp demo is ready at {info['base_url']}", ""]
-    for role in ("company_staff", "grid_officer", "town_admin"):
+    for role in Role:
         r = info["roles"][role]
         lines.append(f"  {role:14} {r['sign_in_url']}  user {r['username']}  password {r['password']}")
     lines.append("")

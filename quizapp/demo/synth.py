@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -24,6 +25,7 @@ from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Inciden
 from quizapp.quiz.rules.selection import common_count
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
+from quizapp.rules.vocab import AttemptKind, Role
 
 CHUNK = 10_000  # rows per INSERT batch
 BATCH = 100  # companies generated and written at a time
@@ -86,9 +88,10 @@ def company_sizes(rng: random.Random, companies: int, workers: int) -> list[int]
 
 
 def _accounts(grids: list[Grid], password: str) -> list[str]:
-    wanted: list[tuple[str, str, list[Grid]]] = [("synth-admin", "town_admin", [])]
+    wanted: list[tuple[str, Role, list[Grid]]] = [("synth-admin", Role.TOWN_ADMIN, [])]
     for n in range(0, len(grids), GRIDS_PER_OFFICER):
-        wanted.append((f"synth-officer-{n // GRIDS_PER_OFFICER + 1}", "grid_officer", grids[n:n + GRIDS_PER_OFFICER]))
+        wanted.append((f"synth-officer-{n // GRIDS_PER_OFFICER + 1}", Role.GRID_OFFICER,
+                       grids[n:n + GRIDS_PER_OFFICER]))
     made = []
     for username, role, own in wanted:
         if db.session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
@@ -248,7 +251,7 @@ def _incidents(rng: random.Random, town: list[_Synthetic], start: date, today: d
                 rows.append(dict(grid_id=company.grid_id, company_id=company.id,
                                  month=(start + timedelta(days=rng.randrange(span))).replace(day=1),
                                  fraud_type=rng.choice(FRAUD_TYPES), cases=rng.randint(1, 3),
-                                 loss_yuan=rng.randint(500, 80_000), note=None, created_by=None))
+                                 loss_yuan=Decimal(rng.randint(500, 80_000)), note=None, created_by=None))
     return rows
 
 
@@ -261,7 +264,7 @@ def _attempts(rng: random.Random, out: list[dict], company_id: int, day: date, w
         at = started + timedelta(minutes=rng.randrange(16 * 60))
         score, right = _binomial(rng, per_quiz, skill), _binomial(rng, common, skill)
         score_sum, common_sum = score_sum + score, common_sum + right
-        out.append(dict(employee_id=employee_id, company_id=company_id, local_date=day, kind="official",
+        out.append(dict(employee_id=employee_id, company_id=company_id, local_date=day, kind=AttemptKind.OFFICIAL,
                         official_date=day, started_at=at, deadline_at=at + timedelta(minutes=5),
                         finished_at=at + timedelta(minutes=3), expired=False, total=per_quiz, slots=per_quiz,
                         answered=per_quiz, score=score, common_total=common, common_correct=right))

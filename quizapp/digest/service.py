@@ -35,11 +35,10 @@ from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
 from quizapp.rollups import figures as reading
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span
+from quizapp.rules.vocab import Channel, DeliveryKind, DeliveryStatus, Role
 from quizapp.rules.zones import to_local
 
-KIND, TEST_KIND = "digest", "digest-test"
-ROLES = ("grid_officer", "town_admin")
-EMAIL, WEBHOOK = "email", "webhook"
+RECIPIENT_ROLES = (Role.GRID_OFFICER, Role.TOWN_ADMIN)
 RECENT = 20  # deliveries listed on an officer's digest page
 log = logging.getLogger(__name__)
 
@@ -49,14 +48,15 @@ log = logging.getLogger(__name__)
 def recipients() -> list[StaffUser]:
     """Active officers and town admins with an e-mail address or a robot address."""
     return list(db.session.scalars(select(StaffUser).where(
-        StaffUser.active.is_(True), StaffUser.role.in_(ROLES),
+        StaffUser.active.is_(True), StaffUser.role.in_(RECIPIENT_ROLES),
         or_(func.coalesce(StaffUser.email, "") != "", func.coalesce(StaffUser.webhook_url, "") != ""))
         .order_by(StaffUser.id)))
 
 
-def addresses(user: StaffUser) -> list[tuple[str, str]]:
+def addresses(user: StaffUser) -> list[tuple[Channel, str]]:
     """(channel, address) for each way the account asked to be sent the digest."""
-    return [(channel, target) for channel, target in ((EMAIL, user.email), (WEBHOOK, user.webhook_url)) if target]
+    return [(channel, target) for channel, target in ((Channel.EMAIL, user.email), (Channel.WEBHOOK, user.webhook_url))
+            if target]
 
 
 def save_addresses(actor: StaffUser, email: str | None, webhook_url: str | None) -> None:
@@ -148,8 +148,8 @@ class Outbox:
     smtp: SmtpSettings
 
 
-def _payload(key: str, channel: str, message: Message) -> dict:
-    if channel == EMAIL:
+def _payload(key: str, channel: Channel, message: Message) -> dict:
+    if channel == Channel.EMAIL:
         return {"key": key, "subject": message.subject, "text": message.text, "html": message.html}
     return {"key": key, "body": message.webhook_body()}
 
@@ -163,7 +163,7 @@ class Plan:
     broken: list[int]  # accounts whose digest could not even be prepared (logged)
 
 
-def _day_deliveries(user_id: int, kind: str, key: str) -> dict[str, Delivery]:
+def _day_deliveries(user_id: int, kind: DeliveryKind, key: str) -> dict[Channel, Delivery]:
     rows = db.session.scalars(select(Delivery).where(
         Delivery.staff_user_id == user_id, Delivery.kind == kind, Delivery.payload["key"].as_string() == key))
     return {row.channel: row for row in rows}
@@ -177,13 +177,14 @@ def prepare(day: date, now: datetime, outbox: Outbox) -> Plan:
     for user in recipients():
         try:
             with db.session.begin_nested():
-                wanted, found = addresses(user), _day_deliveries(user.id, KIND, key)
-                due = [(c, t) for c, t in wanted if c not in found or found[c].status != "sent"]
+                wanted, found = addresses(user), _day_deliveries(user.id, DeliveryKind.DIGEST, key)
+                due = [(c, t) for c, t in wanted if c not in found or found[c].status != DeliveryStatus.SENT]
                 if due:
                     message = outbox.compose(figures(user, day, outbox.zone, now))
                     for channel, target in due:
-                        delivery = found.get(channel) or Delivery(kind=KIND, channel=channel, staff_user_id=user.id,
-                                                                  created_at=now, target=target, payload={})
+                        delivery = found.get(channel) or Delivery(
+                            kind=DeliveryKind.DIGEST, channel=channel, staff_user_id=user.id, created_at=now,
+                            target=target, payload={})
                         # A retried digest carries today's figures, to the address saved now.
                         delivery.target, delivery.payload = target, _payload(key, channel, message)
                         db.session.add(delivery)
@@ -199,7 +200,7 @@ def prepare(day: date, now: datetime, outbox: Outbox) -> Plan:
 
 def _sender(smtp: SmtpSettings) -> Callable[[Delivery], str | None]:
     def send(delivery: Delivery) -> str | None:
-        if delivery.channel == EMAIL:
+        if delivery.channel == Channel.EMAIL:
             payload = delivery.payload
             return deliveries.send_email(smtp, delivery.target, payload["subject"], payload["text"], payload["html"])
         return deliveries.post_webhook(delivery.target, delivery.payload["body"])
@@ -211,9 +212,9 @@ def deliver(delivery: Delivery, now: datetime, smtp: SmtpSettings, backoff: tupl
     """Send one digest, up to `tries` times; the outcome is kept on the delivery (flushed) and a
     final failure is logged as an error. E-mail without an SMTP server fails at once."""
     who = f"staff user {delivery.staff_user_id} ({delivery.channel})"
-    if delivery.channel == EMAIL and not smtp.host:
+    if delivery.channel == Channel.EMAIL and not smtp.host:
         delivery.attempts += 1
-        delivery.status, delivery.last_error = "failed", deliveries.NO_SMTP
+        delivery.status, delivery.last_error = DeliveryStatus.FAILED, deliveries.NO_SMTP
         db.session.flush()
         ok = False
     else:
@@ -231,7 +232,8 @@ def send_test(actor: StaffUser, today: date, now: datetime, outbox: Outbox) -> l
     message, sent = None, []
     for channel, target in addresses(actor):
         message = message or outbox.compose(figures(actor, today, outbox.zone, now))
-        delivery = Delivery(kind=TEST_KIND, channel=channel, staff_user_id=actor.id, created_at=now, target=target,
+        delivery = Delivery(kind=DeliveryKind.DIGEST_TEST, channel=channel, staff_user_id=actor.id, created_at=now,
+                            target=target,
                             payload=_payload(rules.trial_key(to_local(now, outbox.zone)), channel, message))
         db.session.add(delivery)
         db.session.flush()  # on record (with its defaults) before the try
@@ -246,8 +248,8 @@ def retry(delivery: Delivery, now: datetime, outbox: Outbox) -> bool | None:
     longer active or no longer has an address for that channel."""
     user = db.session.get(StaffUser, delivery.staff_user_id) if delivery.staff_user_id else None
     key = (delivery.payload or {}).get("key", "")
-    if delivery.kind != KIND or delivery.status == "sent" or user is None or not user.active \
-            or not key.startswith(rules.KEY_PREFIX):
+    if (delivery.kind != DeliveryKind.DIGEST or delivery.status == DeliveryStatus.SENT or user is None
+            or not user.active or not key.startswith(rules.KEY_PREFIX)):
         return None
     target = dict(addresses(user)).get(delivery.channel)
     if not target:
@@ -261,5 +263,5 @@ def retry(delivery: Delivery, now: datetime, outbox: Outbox) -> bool | None:
 def recent_deliveries(actor: StaffUser, limit: int = RECENT) -> list[Delivery]:
     """The account's last digests and tests, newest first."""
     return list(db.session.scalars(select(Delivery).where(
-        Delivery.staff_user_id == actor.id, Delivery.kind.in_((KIND, TEST_KIND)))
+        Delivery.staff_user_id == actor.id, Delivery.kind.in_((DeliveryKind.DIGEST, DeliveryKind.DIGEST_TEST)))
         .order_by(Delivery.created_at.desc(), Delivery.id.desc()).limit(limit)))

@@ -18,6 +18,7 @@ from quizapp.digest.rules import key_label, masked_target
 from quizapp.digest.wording import compose, town_outbox
 from quizapp.extensions import db
 from quizapp.routing import Routes
+from quizapp.rules.vocab import Channel, DeliveryStatus
 
 routes = Routes()
 
@@ -45,8 +46,8 @@ def digest_test():
     if not sent:
         flash(_("Save an e-mail address or a robot address first."), "error")
     for delivery in sent:
-        channel = _("e-mail") if delivery.channel == service.EMAIL else _("WeChat Work robot")
-        if delivery.status == "sent":
+        channel = _("e-mail") if delivery.channel == Channel.EMAIL else _("WeChat Work robot")
+        if delivery.status == DeliveryStatus.SENT:
             flash(_("Test sent by %(channel)s to %(target)s.", channel=channel, target=masked_target(delivery.target)),
                   "info")
         else:

@@ -152,6 +152,8 @@ def _csv_value(value: Any, kind: str) -> str:
         return value.isoformat()
     if kind == "int":
         return str(int(value))
+    if kind == "money":
+        return f"{value:.2f}"  # a Decimal, written to the fen as stored
     return neutralise(str(value))
 
 

@@ -342,7 +342,7 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | No
     months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
     first = min(months[0], rules.add_months(chosen.month.replace(month=1), -12))
     stored = _records(actor, chosen, first)
-    records = [Record(i.month, i.grid_id, i.company_id, i.cases, Decimal(i.loss_yuan)) for i in stored]
+    records = [Record(i.month, i.grid_id, i.company_id, i.cases, i.loss_yuan) for i in stored]
     today = today or rules.add_months(chosen.month, 1)  # not given: read as after the months shown
     rows = rules.monthly(months, records, monthly_participation(actor, chosen, months, today, now))
     grid_names = {g.id: g.name for g in grids}
@@ -395,7 +395,7 @@ def export_incidents(actor: StaffUser, chosen: Filter, fmt: str, lang: str) -> E
     rows = [ExportedRecord(i.month, grids[i.grid_id].name if i.grid_id in grids else "",
                            companies[i.company_id].code if i.company_id else "",
                            companies[i.company_id].name if i.company_id else None,
-                           types.get(i.fraud_type, i.fraud_type), i.cases, Decimal(i.loss_yuan), i.note or "")
+                           types.get(i.fraud_type, i.fraud_type), i.cases, i.loss_yuan, i.note or "")
             for i in stored]
     audit.record(actor, "export_incidents", {"format": fmt, **chosen.describe()})
     return ExportedRecords(months, rows)

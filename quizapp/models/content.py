@@ -12,6 +12,8 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import Model
+from quizapp.models.columns import vocabulary
+from quizapp.rules.vocab import QuestionKind
 
 
 class Topic(Model):
@@ -35,7 +37,7 @@ class Question(Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
     difficulty: Mapped[int] = mapped_column(default=1)
     common: Mapped[bool] = mapped_column(default=False)
-    kind: Mapped[str] = mapped_column(String(10), default="knowledge")  # or "behaviour"
+    kind: Mapped[QuestionKind] = mapped_column(vocabulary(QuestionKind, "kind", 10), default=QuestionKind.KNOWLEDGE)
     family: Mapped[str | None] = mapped_column(String(60))
     active: Mapped[bool] = mapped_column(default=True)
     current_version_id: Mapped[int | None] = mapped_column(

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import Model, db
-
-COMPANY_STAFF, GRID_OFFICER, TOWN_ADMIN = ROLES = ("company_staff", "grid_officer", "town_admin")
+from quizapp.models.columns import vocabulary
+from quizapp.rules.vocab import Role
 
 
 class Account:
@@ -93,7 +93,7 @@ class StaffUser(Account, Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(vocabulary(Role, "role", 20))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, func
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import Model
+from quizapp.models.columns import vocabulary
+from quizapp.rules.vocab import CaseRule, CaseStatus, FollowUpKind
 
 
 class Incident(Model):
@@ -27,15 +29,25 @@ class Incident(Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
+# The cases the one-open-case index covers (migration 0007 writes the same).
+OPEN_ONLY = f"status = '{CaseStatus.OPEN}'"
+
+
 class SupervisionCase(Model):
-    """A company on the supervision list: why it was flagged, and how the case was closed."""
+    """A company on the supervision list: why it was flagged, and how the case was closed.
+
+    At most one open case per company and rule: a partial unique index holds it (the service
+    checks first, to say so in words)."""
+
+    __table_args__ = (Index("uq_supervision_case_one_open_per_rule", "company_id", "rule", unique=True,
+                            postgresql_where=text(OPEN_ONLY), sqlite_where=text(OPEN_ONLY)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
-    rule: Mapped[str] = mapped_column(String(40))  # which rule flagged it, or "manual"
+    rule: Mapped[CaseRule] = mapped_column(vocabulary(CaseRule, "rule", 40))  # which rule flagged it, or "manual"
     reason: Mapped[str] = mapped_column(Text)  # the figures that triggered it, in words
     opened_on: Mapped[date]
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open or closed
+    status: Mapped[CaseStatus] = mapped_column(vocabulary(CaseStatus, "status", 10), default=CaseStatus.OPEN)
     closed_on: Mapped[date | None]
     close_reason: Mapped[str | None] = mapped_column(Text)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -46,7 +58,7 @@ class FollowUp(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("supervision_case.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "yuetan", "visit", "talk"
+    kind: Mapped[FollowUpKind] = mapped_column(vocabulary(FollowUpKind, "kind", 10))
     happened_on: Mapped[date]
     who: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import Model
+from quizapp.models.columns import vocabulary
 from quizapp.models.content import Question, QuestionVersion
+from quizapp.rules.vocab import AttemptKind
 
 
 class Attempt(Model):
@@ -28,7 +30,7 @@ class Attempt(Model):
     # Denormalised so company figures never join through the roster.
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
     local_date: Mapped[date]
-    kind: Mapped[str] = mapped_column(String(10))  # "official" or "practice"
+    kind: Mapped[AttemptKind] = mapped_column(vocabulary(AttemptKind, "kind", 10))
     official_date: Mapped[date | None]  # = local_date for official attempts, NULL for practice
     started_at: Mapped[datetime]
     deadline_at: Mapped[datetime]
@@ -45,7 +47,7 @@ class Attempt(Model):
 
     @property
     def official(self) -> bool:
-        return self.kind == "official"
+        return self.kind == AttemptKind.OFFICIAL
 
 
 class Answer(Model):

@@ -9,6 +9,8 @@ from sqlalchemy import JSON, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import Model
+from quizapp.models.columns import vocabulary
+from quizapp.rules.vocab import ImportStatus
 
 
 class RosterImport(Model):
@@ -19,5 +21,5 @@ class RosterImport(Model):
     filename: Mapped[str] = mapped_column(String(255))
     rows: Mapped[list] = mapped_column(JSON)  # the valid rows, as parsed
     errors: Mapped[list] = mapped_column(JSON)  # the rows left out, with row, column and reason
-    status: Mapped[str] = mapped_column(String(10), default="preview")  # preview, applied, cancelled
+    status: Mapped[ImportStatus] = mapped_column(vocabulary(ImportStatus, "status", 10), default=ImportStatus.PREVIEW)
     applied_at: Mapped[datetime | None]

@@ -29,6 +29,7 @@ from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
 from quizapp.organisation import rules
 from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
+from quizapp.rules.vocab import CaseStatus, Role
 
 PAGE_SIZE = 50
 
@@ -52,7 +53,8 @@ def grid_rows() -> list[GridRow]:
     officers: dict[int, int] = dict(db.session.execute(
         select(officer_grids.c.grid_id, func.count(StaffUser.id))
         .join(StaffUser, StaffUser.id == officer_grids.c.staff_user_id)
-        .where(StaffUser.active.is_(True), StaffUser.role == "grid_officer").group_by(officer_grids.c.grid_id)).all())
+        .where(StaffUser.active.is_(True), StaffUser.role == Role.GRID_OFFICER)
+        .group_by(officer_grids.c.grid_id)).all())
     grids = db.session.scalars(select(Grid).order_by(Grid.active.desc(), Grid.code))
     return [GridRow(g, companies.get(g.id, {}).get(True, 0), companies.get(g.id, {}).get(False, 0),
                     officers.get(g.id, 0)) for g in grids]
@@ -208,7 +210,7 @@ def company_facts(company: Company, today: date) -> CompanyFacts:
                                                                    *scope.active_on(today))),
         staff_accounts=count(select(func.count(StaffUser.id)).where(StaffUser.company_id == company.id)),
         open_cases=count(select(func.count(SupervisionCase.id)).where(
-            SupervisionCase.company_id == company.id, SupervisionCase.status == "open")),
+            SupervisionCase.company_id == company.id, SupervisionCase.status == CaseStatus.OPEN)),
         incidents=count(select(func.count(Incident.id)).where(Incident.company_id == company.id)))
 
 
@@ -284,7 +286,7 @@ def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> di
     detail = {"company_id": company.id, **changed}
     if "grid" in changed:
         detail["open_cases_moved"] = db.session.scalar(select(func.count(SupervisionCase.id)).where(
-            SupervisionCase.company_id == company.id, SupervisionCase.status == "open")) or 0
+            SupervisionCase.company_id == company.id, SupervisionCase.status == CaseStatus.OPEN)) or 0
         detail["incidents_kept_in"] = old_grid.code
     company.name, company.grid_id, company.code = data.name, grid.id, data.code
     db.session.flush()
@@ -307,8 +309,9 @@ def set_company_active(actor: StaffUser, company: Company, active: bool, today: 
     closed = []
     if not active:
         for case in db.session.scalars(select(SupervisionCase).where(
-                SupervisionCase.company_id == company.id, SupervisionCase.status == "open")):
-            case.status, case.closed_on, case.closed_by, case.close_reason = "closed", today, actor.id, close_reason
+                SupervisionCase.company_id == company.id, SupervisionCase.status == CaseStatus.OPEN)):
+            case.status, case.closed_on, case.closed_by = CaseStatus.CLOSED, today, actor.id
+            case.close_reason = close_reason
             closed.append(case.id)
     company.active = active
     db.session.flush()

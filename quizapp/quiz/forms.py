@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
 
+from quizapp.rules.vocab import AttemptKind
+
 
 class StartForm(FlaskForm):
-    kind = HiddenField(validators=[AnyOf(["official", "practice"])])
+    kind = HiddenField(validators=[AnyOf([k.value for k in AttemptKind])])

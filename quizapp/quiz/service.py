@@ -23,6 +23,7 @@ from quizapp.quiz.rules import grading, selection
 from quizapp.rollups import service as rollups
 from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
+from quizapp.rules.vocab import AttemptKind, QuestionKind, parse
 
 QUIZ_SECONDS = 300
 PRACTICE_SECONDS = 1800
@@ -37,7 +38,7 @@ def load_pool() -> list[selection.Item]:
         .join(Topic, Topic.id == Question.topic_id)
         .where(Question.active.is_(True), Question.current_version_id.is_not(None))
     ).all()
-    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3], behaviour=r[4] == "behaviour")
+    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3], behaviour=r[4] == QuestionKind.BEHAVIOUR)
             for r in rows]
 
 
@@ -58,22 +59,24 @@ def official_attempt(employee: Employee, today: date) -> Attempt | None:
 
 def open_practice(employee: Employee, today: date) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(
-        Attempt.employee_id == employee.id, Attempt.local_date == today, Attempt.kind == "practice",
+        Attempt.employee_id == employee.id, Attempt.local_date == today, Attempt.kind == AttemptKind.PRACTICE,
         Attempt.finished_at.is_(None)).order_by(Attempt.id.desc()).limit(1))
 
 
-def start_attempt(employee: Employee, kind: str, today: date, now: datetime, town_seed: str) -> Attempt:
+def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: date, now: datetime,
+                  town_seed: str) -> Attempt:
     """Today's official quiz (or the one already started), or a new practice round.
 
     Practice opens only after today's official attempt is finished (Forbidden
     "quiz.practice_locked" before), and never counts in company figures. An empty question bank
     is a Conflict ("quiz.bank_empty"): the town has not loaded it yet.
     """
-    if kind == "official":
+    kind = parse(AttemptKind, asked)
+    if kind == AttemptKind.OFFICIAL:
         existing = official_attempt(employee, today)
         if existing is not None:
             return existing
-    elif kind == "practice":
+    elif kind == AttemptKind.PRACTICE:
         official = official_attempt(employee, today)
         if official is None or official.finished_at is None:
             raise Forbidden("quiz.practice_locked")
@@ -81,13 +84,13 @@ def start_attempt(employee: Employee, kind: str, today: date, now: datetime, tow
         if existing is not None and not is_past_deadline(existing, now):
             return existing
     else:
-        raise Invalid("quiz.unknown_kind", kind=kind)
+        raise Invalid("quiz.unknown_kind", kind=asked)
 
     pool = load_pool()
     reviews = load_reviews(employee.id)
     n = employee.company.questions_per_quiz
     behaviour = None
-    if kind == "official":
+    if kind == AttemptKind.OFFICIAL:
         picks = selection.choose_quiz(pool, reviews, today, n, town_seed, f"e{employee.id}")
         behaviour = selection.behaviour_check(pool, reviews, today)
     else:
@@ -102,10 +105,10 @@ def start_attempt(employee: Employee, kind: str, today: date, now: datetime, tow
     versions = {v.question_id: v for v in db.session.scalars(
         select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
         .where(Question.id.in_([qid for qid, _, _ in slots])))}
-    seconds = QUIZ_SECONDS if kind == "official" else PRACTICE_SECONDS
+    seconds = QUIZ_SECONDS if kind == AttemptKind.OFFICIAL else PRACTICE_SECONDS
     attempt = Attempt(
         employee_id=employee.id, company_id=employee.company_id, local_date=today, kind=kind,
-        official_date=today if kind == "official" else None, started_at=now,
+        official_date=today if kind == AttemptKind.OFFICIAL else None, started_at=now,
         deadline_at=now + timedelta(seconds=seconds), total=len(picks), slots=len(slots),
         common_total=sum(1 for _, common in picks if common),
     )
@@ -261,7 +264,7 @@ def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
     if loaded is not None:  # keep an object the caller holds in step, without another UPDATE
         set_committed_value(loaded, "finished_at", when)
         set_committed_value(loaded, "expired", expired)
-    if closed is not None and closed.kind == "official":
+    if closed is not None and closed.kind == AttemptKind.OFFICIAL:
         common, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
         workdays = conn.execute(_WORKDAYS, {"company_id": closed.company_id}).scalar_one()
         rollups.add_finished(conn, closed, workdays, common, behaviour, behaviour_yes)

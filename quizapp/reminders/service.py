@@ -29,9 +29,9 @@ from quizapp.digest.rules import trial_key  # a test's key: its local time, show
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery
 from quizapp.reminders import rules
+from quizapp.rules.vocab import Channel, DeliveryKind, DeliveryStatus
 from quizapp.rules.zones import to_local
 
-KIND, CHANNEL = "reminder", "webhook"
 log = logging.getLogger(__name__)
 # What a reminder says (reminders.wording.town_reminders): the company, the due shift, each team's
 # not-done count (most first) and the shift's expected total, in; the message's text, out.
@@ -51,7 +51,8 @@ def _message(company: Company, shift: rules.DueShift, now: datetime, compose: Co
 def _recent(company_id: int, now: datetime) -> dict[str, Delivery]:
     """This company's reminders of the last two days by key (a shift's window never spans more)."""
     rows = db.session.scalars(select(Delivery).where(
-        Delivery.company_id == company_id, Delivery.kind == KIND, Delivery.created_at >= now - timedelta(days=2)))
+        Delivery.company_id == company_id, Delivery.kind == DeliveryKind.REMINDER,
+        Delivery.created_at >= now - timedelta(days=2)))
     return {row.payload["key"]: row for row in rows if "key" in row.payload}
 
 
@@ -74,12 +75,12 @@ def prepare(now: datetime, zone: ZoneInfo, compose: Compose) -> tuple[list[Deliv
                 for shift in due:
                     key = rules.reminder_key(shift.day, shift.name)
                     delivery = recent.get(key)
-                    if delivery is not None and delivery.status == "sent":
+                    if delivery is not None and delivery.status == DeliveryStatus.SENT:
                         skipped += 1
                         continue
                     if delivery is None:
-                        delivery = Delivery(company_id=company.id, kind=KIND, channel=CHANNEL, created_at=now,
-                                            target=target, payload={})
+                        delivery = Delivery(company_id=company.id, kind=DeliveryKind.REMINDER, channel=Channel.WEBHOOK,
+                                            created_at=now, target=target, payload={})
                         db.session.add(delivery)
                     # A retried reminder carries the figures of now, and the address saved now.
                     delivery.target = target
@@ -101,16 +102,14 @@ def deliver(delivery: Delivery, now: datetime, send: Callable[[str, dict], str |
 
 # --- The settings page's "send a test message" -------------------------------------------------
 
-TEST_KIND = "reminder-test"
-
-
 def send_test(company: Company, url: str, now: datetime, zone: ZoneInfo, content: str) -> Delivery:
     """Post `content` (reminders.wording.town_test_message) to the robot at `url` (the address on
     the settings page, saved or not), once, through the reminders' transport. Kept as a Delivery
     of kind "reminder-test", so the town admin's list of messages sent shows it like every other
     post; its outcome (sent, or the robot's errcode and errmsg, the HTTP status or the network
     error) is on the delivery."""
-    delivery = Delivery(company_id=company.id, kind=TEST_KIND, channel=CHANNEL, created_at=now, target=url,
+    delivery = Delivery(company_id=company.id, kind=DeliveryKind.REMINDER_TEST, channel=Channel.WEBHOOK, created_at=now,
+                        target=url,
                         payload={"key": trial_key(to_local(now, zone)), "body": rules.webhook_body(content)})
     db.session.add(delivery)
     db.session.flush()  # on record (with its defaults) before the try

@@ -29,6 +29,7 @@ from quizapp.models import Attempt, CompanyDay, Employee
 from quizapp.quiz.service import GRACE_SECONDS
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span, Tally
+from quizapp.rules.vocab import AttemptKind
 
 NOTHING = Tally()  # no day with data
 
@@ -93,8 +94,9 @@ def live_today(scope: Scope, today: date, now: datetime | None = None) -> dict[i
     quizzes = {cid: (int(finished), int(started)) for cid, finished, started in db.session.execute(
         select(Attempt.company_id, func.count().filter(done(now)), func.count().filter(~done(now)))
         .join(Employee, Employee.id == Attempt.employee_id)
-        .where(Attempt.company_id.in_(scope.ids), Attempt.local_date == today, Attempt.kind == "official",
-               Employee.company_id == Attempt.company_id, *tenancy.active_on(today))
+        .where(Attempt.company_id.in_(scope.ids), Attempt.local_date == today,
+               Attempt.kind == AttemptKind.OFFICIAL, Employee.company_id == Attempt.company_id,
+               *tenancy.active_on(today))
         .group_by(Attempt.company_id))}
     return {cid: Live(count, *quizzes.get(cid, (0, 0))) for cid, count in heads.items()}
 

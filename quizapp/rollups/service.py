@@ -17,6 +17,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
+from quizapp.rules.vocab import AttemptKind
 
 # Written by retention.service: the first local date whose raw record is still complete.
 KEPT_FROM_KEY = "retention_cutoff"
@@ -63,7 +64,7 @@ def add_finished(conn, attempt, workdays: str, common_answered: int, behaviour_a
 def _official_finished(company_id: int, day: date) -> tuple:
     """A company's finished official attempts of one day, found through the (company, local date)
     index: filtering on official_date alone leaves PostgreSQL scanning every answer."""
-    return (Attempt.company_id == company_id, Attempt.local_date == day, Attempt.kind == "official",
+    return (Attempt.company_id == company_id, Attempt.local_date == day, Attempt.kind == AttemptKind.OFFICIAL,
             Attempt.finished_at.is_not(None))
 
 

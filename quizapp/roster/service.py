@@ -21,6 +21,7 @@ from quizapp.models import Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
+from quizapp.rules.vocab import ImportStatus
 
 PAGE_SIZE = 100
 
@@ -38,7 +39,7 @@ def start_import(actor: StaffUser, filename: str, data: bytes) -> RosterImport:
     parsed = roster.parse_roster(filename, data, shift_names(company_id))
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
     record = RosterImport(company_id=company_id, created_by=actor.id, filename=filename[:255] or "roster",
-                          rows=parsed.rows, errors=parsed.problems, status="preview")
+                          rows=parsed.rows, errors=parsed.problems, status=ImportStatus.PREVIEW)
     db.session.add(record)
     db.session.flush()
     return record
@@ -73,7 +74,7 @@ def _open_import(actor: StaffUser, import_id: int, action: str) -> RosterImport:
     record = find_import(actor, import_id)
     if record is None:
         raise NotFound("roster.import_not_found", import_id=import_id)
-    if record.status != "preview":
+    if record.status != ImportStatus.PREVIEW:
         raise Conflict("roster.import_closed", status=record.status, action=action)
     return record
 
@@ -92,10 +93,11 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
         raise Conflict("roster.plan_changed")
     # Claim the import first: of two confirmations racing, only one finds it still in preview.
     claimed = rows_changed(update(RosterImport).where(
-        RosterImport.id == record.id, RosterImport.status == "preview").values(status="applied", applied_at=now)
+        RosterImport.id == record.id, RosterImport.status == ImportStatus.PREVIEW)
+        .values(status=ImportStatus.APPLIED, applied_at=now)
         .execution_options(synchronize_session=False))
     if claimed != 1:
-        raise Conflict("roster.import_closed", status="applied", action="apply")
+        raise Conflict("roster.import_closed", status=ImportStatus.APPLIED, action="apply")
     # Bulk statements: a 10,000-worker file must apply in seconds, not one ORM object at a time.
     if plan.added:
         db.session.execute(insert(Employee), [_new_worker(scope.own_company_id(actor), row) for row in plan.added])
@@ -125,7 +127,7 @@ def _changed_worker(change: roster.Change) -> dict:
 def cancel_import(actor: StaffUser, import_id: int) -> None:
     """Drop a previewed import: nothing is applied, and it can no longer be."""
     record = _open_import(actor, import_id, "cancel")
-    record.status = "cancelled"
+    record.status = ImportStatus.CANCELLED
     db.session.flush()
 
 

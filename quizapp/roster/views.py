@@ -16,6 +16,7 @@ from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm
 from quizapp.roster.wording import FIELDS, MESSAGES, describe, template_notes
 from quizapp.routing import Routes
 from quizapp.rules.errors import Conflict, Invalid
+from quizapp.rules.vocab import ImportStatus
 from quizapp.validators import filled
 from quizapp.wording import attach_to_form, say
 
@@ -66,7 +67,7 @@ def roster_import():
 @routes.get("/roster/import/<int:import_id>")
 def roster_preview(import_id: int):
     record = _import_or_404(import_id)
-    plan = service.plan_for(record) if record.status == "preview" else None
+    plan = service.plan_for(record) if record.status == ImportStatus.PREVIEW else None
     form = ConfirmImportForm(plan=plan.fingerprint() if plan else "")
     return render_template("roster/preview.html", record=record, plan=plan, form=form,
                            cancel_form=ActionForm(), describe=describe, fields=FIELDS, shown=200,

@@ -15,10 +15,8 @@ from datetime import date, timedelta
 from quizapp.incidents.rules import add_months, month_start
 from quizapp.rules import metrics
 from quizapp.rules.metrics import is_workday
+from quizapp.rules.vocab import CaseRule
 
-PARTICIPATION, KNOWLEDGE, INCIDENTS, MANUAL = "participation", "knowledge", "incidents", "manual"
-RULES = (PARTICIPATION, KNOWLEDGE, INCIDENTS)
-FOLLOW_UP_KINDS = ("yuetan", "visit", "talk")
 EFFECT_DAYS = 14  # two weeks before and after a follow-up
 # How far back a company's workdays are searched: a company with one workday a week still finds 30.
 MAX_LOOKBACK_DAYS = 400
@@ -92,7 +90,7 @@ class Day:
 class Flag:
     """A rule that fired, with the figures that made it fire (services put them into words)."""
 
-    rule: str
+    rule: CaseRule
     figures: dict
 
 
@@ -121,7 +119,7 @@ def participation_flag(days: Mapping[date, Day], workdays: str, today: date, rul
     shares = [days[d].participation if d in days else None for d in dates]
     if any(s is None or s >= rules.participation_target for s in shares):
         return None
-    return Flag(PARTICIPATION, {"first": dates[0], "last": dates[-1], "shares": shares,
+    return Flag(CaseRule.PARTICIPATION, {"first": dates[0], "last": dates[-1], "shares": shares,
                                 "target": rules.participation_target, "workdays": len(dates)})
 
 
@@ -151,8 +149,9 @@ def knowledge_flag(days: Iterable[Day], today: date, rules: Rules, since: date |
     drop = round(index_before - index_now, 9)  # 0.7 - 0.6 is 0.0999...; compare points, not float noise
     if drop <= rules.knowledge_drop:
         return None
-    return Flag(KNOWLEDGE, {"before": index_before, "now": index_now, "drop": drop, "answers_before": answers_before,
-                            "answers_now": answers_now, "days": rules.knowledge_days})
+    return Flag(CaseRule.KNOWLEDGE, {"before": index_before, "now": index_now, "drop": drop,
+                                     "answers_before": answers_before, "answers_now": answers_now,
+                                     "days": rules.knowledge_days})
 
 
 def incident_windows(today: date, rules: Rules) -> tuple[tuple[date, date], tuple[date, date]]:
@@ -173,7 +172,7 @@ def incident_flag(cases_by_month: Mapping[date, int], today: date, rules: Rules,
     before = sum(n for m, n in cases_by_month.items() if y_first <= m <= y_last)
     if now < rules.incident_min_cases or now <= before:
         return None
-    return Flag(INCIDENTS, {"first": first, "last": last, "cases": now, "year_first": y_first,
+    return Flag(CaseRule.INCIDENTS, {"first": first, "last": last, "cases": now, "year_first": y_first,
                             "year_last": y_last, "cases_year_before": before})
 
 

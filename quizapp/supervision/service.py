@@ -21,6 +21,7 @@ from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
+from quizapp.rules.vocab import CaseRule, CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import rules
 from quizapp.supervision.rules import Day, Flag, Rules
 
@@ -37,7 +38,7 @@ def load_rules() -> Rules:
 
 def save_rules(actor: StaffUser, chosen: Rules) -> Rules:
     """Store new thresholds: the town admin only."""
-    if actor.role != "town_admin":
+    if actor.role != Role.TOWN_ADMIN:
         raise Forbidden("supervision.rules_admin_only")
     setting = db.session.get(TownSetting, SETTING_KEY) or TownSetting(key=SETTING_KEY, value={})
     setting.value = chosen.to_json()
@@ -66,10 +67,10 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
     chosen = chosen or load_rules()
     companies = list(db.session.scalars(select(Company).where(Company.active.is_(True)).order_by(Company.id)))
     open_cases = {(company_id, rule) for company_id, rule in db.session.execute(
-        select(SupervisionCase.company_id, SupervisionCase.rule).where(SupervisionCase.status == "open"))}
+        select(SupervisionCase.company_id, SupervisionCase.rule).where(SupervisionCase.status == CaseStatus.OPEN))}
     closed = {(c, r): d for c, r, d in db.session.execute(
         select(SupervisionCase.company_id, SupervisionCase.rule, func.max(SupervisionCase.closed_on))
-        .where(SupervisionCase.status == "closed").group_by(SupervisionCase.company_id, SupervisionCase.rule))}
+        .where(SupervisionCase.status == CaseStatus.CLOSED).group_by(SupervisionCase.company_id, SupervisionCase.rule))}
     workdays = {c.id: rules.last_workdays(today, c.workdays, chosen.participation_workdays) for c in companies}
     (first, _last), _current = rules.knowledge_windows(today, chosen)
     first = min([first] + [d[0] for d in workdays.values() if d])
@@ -90,16 +91,16 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
         mine = days.get(company.id, {})
         flags = [
             rules.participation_flag(mine, company.workdays, today, chosen,
-                                     closed.get((company.id, rules.PARTICIPATION))),
-            rules.knowledge_flag(mine.values(), today, chosen, closed.get((company.id, rules.KNOWLEDGE))),
+                                     closed.get((company.id, CaseRule.PARTICIPATION))),
+            rules.knowledge_flag(mine.values(), today, chosen, closed.get((company.id, CaseRule.KNOWLEDGE))),
             rules.incident_flag(cases_by_month.get(company.id, {}), today, chosen,
-                                closed.get((company.id, rules.INCIDENTS))),
+                                closed.get((company.id, CaseRule.INCIDENTS))),
         ]
         for flag in flags:
             if flag is None or (company.id, flag.rule) in open_cases:
                 continue
             case = SupervisionCase(company_id=company.id, rule=flag.rule, reason=describe(flag), opened_on=today,
-                                   status="open")
+                                   status=CaseStatus.OPEN)
             db.session.add(case)
             opened.append(case)
     db.session.flush()
@@ -125,26 +126,27 @@ def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> Su
     if company is None:
         raise Forbidden("supervision.not_your_company")
     if db.session.scalar(select(SupervisionCase.id).where(
-            SupervisionCase.company_id == company.id, SupervisionCase.rule == rules.MANUAL,
-            SupervisionCase.status == "open")):
+            SupervisionCase.company_id == company.id, SupervisionCase.rule == CaseRule.MANUAL,
+            SupervisionCase.status == CaseStatus.OPEN)):
         raise Conflict("supervision.manual_case_open")
-    case = SupervisionCase(company_id=company.id, rule=rules.MANUAL, reason=reason.strip(), opened_on=today,
-                           status="open")
+    case = SupervisionCase(company_id=company.id, rule=CaseRule.MANUAL, reason=reason.strip(), opened_on=today,
+                           status=CaseStatus.OPEN)
     db.session.add(case)
     db.session.flush()
     return case
 
 
-def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: str, happened_on: date, who: str, notes: str,
-                  outcome: str, today: date) -> FollowUp:
+def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: FollowUpKind | str, happened_on: date, who: str,
+                  notes: str, outcome: str, today: date) -> FollowUp:
     """Log a formal talk (约谈), visit or talk on an open case; it cannot lie in the future."""
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
-    if kind not in rules.FOLLOW_UP_KINDS:
+    chosen = parse(FollowUpKind, kind)
+    if chosen is None:
         raise Invalid("supervision.unknown_kind", field="kind")
     if happened_on > today:
         raise Invalid("supervision.future_follow_up", field="happened_on")
-    follow_up = FollowUp(case_id=case.id, kind=kind, happened_on=happened_on, who=who.strip(), notes=notes.strip(),
+    follow_up = FollowUp(case_id=case.id, kind=chosen, happened_on=happened_on, who=who.strip(), notes=notes.strip(),
                          outcome=outcome.strip(), created_by=actor.id)
     db.session.add(follow_up)
     db.session.flush()
@@ -153,11 +155,11 @@ def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: str, happened_o
 
 def close_case(actor: StaffUser, case: SupervisionCase, reason: str, today: date) -> SupervisionCase:
     """Close an open case; a reason is required. Closed cases stay on the list under "closed"."""
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
     if not reason.strip():
         raise Invalid("supervision.close_reason_needed", field="reason")
-    case.status, case.closed_on, case.close_reason, case.closed_by = "closed", today, reason.strip(), actor.id
+    case.status, case.closed_on, case.close_reason, case.closed_by = CaseStatus.CLOSED, today, reason.strip(), actor.id
     db.session.flush()
     return case
 
@@ -215,11 +217,11 @@ def _views(cases: list[SupervisionCase], today: date) -> list[CaseView]:
             for c in cases]
 
 
-def list_cases(actor: StaffUser, status: str, today: date) -> list[CaseView]:
+def list_cases(actor: StaffUser, status: CaseStatus, today: date) -> list[CaseView]:
     """Open cases (newest first) or closed ones (most recently closed first) of the actor's grids."""
     query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.visible_company_ids(actor)),
                                           SupervisionCase.status == status)
-    order = (SupervisionCase.closed_on.desc(),) if status == "closed" else ()
+    order = (SupervisionCase.closed_on.desc(),) if status == CaseStatus.CLOSED else ()
     return _views(list(db.session.scalars(query.order_by(*order, SupervisionCase.opened_on.desc(),
                                                           SupervisionCase.id.desc()))), today)
 
@@ -230,11 +232,11 @@ def case_view(case: SupervisionCase, today: date) -> CaseView:
 
 # --- the ledger (台账) --------------------------------------------------------------------------
 
-def export_ledger(actor: StaffUser, status: str, fmt: str, today: date) -> list[CaseView]:
+def export_ledger(actor: StaffUser, status: CaseStatus | None, fmt: str, today: date) -> list[CaseView]:
     """Every case of the actor's grids (open, closed or both) with its follow-ups, oldest first,
     for the ledger's file (supervision.sheets.ledger); the export is written to the audit log."""
     query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.visible_company_ids(actor)))
-    if status in ("open", "closed"):
+    if status is not None:
         query = query.where(SupervisionCase.status == status)
     views = _views(list(db.session.scalars(query.order_by(SupervisionCase.opened_on, SupervisionCase.id))), today)
     audit.record(actor, "export_ledger", {"format": fmt, "status": status or "all"})

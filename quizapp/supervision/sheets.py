@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.exports import service as exports
+from quizapp.rules.vocab import CaseStatus
 from quizapp.supervision.service import CaseView
 from quizapp.supervision.wording import KIND_LABELS, RULE_LABELS
 
@@ -19,7 +20,8 @@ def ledger(views: list[CaseView], fmt: str, today: date) -> tuple[bytes, str]:
     for v in views:
         c = v.case
         head = (c.id, v.grid.name, v.company.code, v.company.name, str(RULE_LABELS.get(c.rule, c.rule)), c.reason,
-                c.opened_on, _("open") if c.status == "open" else _("closed"), c.closed_on, c.close_reason or "")
+                c.opened_on, _("open") if c.status == CaseStatus.OPEN else _("closed"), c.closed_on,
+                c.close_reason or "")
         if not v.follow_ups:
             rows.append(head + (None, "", "", "", "", None, None))
         for f in reversed(v.follow_ups):  # oldest first

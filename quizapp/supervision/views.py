@@ -15,22 +15,22 @@ from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.rules.vocab import CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import service, sheets
 from quizapp.supervision.forms import CheckForm, CloseCaseForm, FollowUpForm, ManualCaseForm, RulesForm
-from quizapp.supervision.rules import FOLLOW_UP_KINDS
 from quizapp.supervision.wording import KIND_LABELS, MESSAGES, RULE_LABELS, town_reasons
 from quizapp.validators import filled
 from quizapp.wording import say
 
 FORMAT = "<any(csv, xlsx):fmt>"
-STATUSES = ("open", "closed")
 
 
 def _is_admin() -> bool:
-    return current_user.role == "town_admin"
+    return current_user.role == Role.TOWN_ADMIN
 
 
-def _list_page(status: str = "open", add_form: ManualCaseForm | None = None, rules_form: RulesForm | None = None):
+def _list_page(status: CaseStatus = CaseStatus.OPEN, add_form: ManualCaseForm | None = None,
+               rules_form: RulesForm | None = None):
     rules = service.load_rules()
     if rules_form is None:
         rules_form = RulesForm(formdata=None)
@@ -47,8 +47,7 @@ routes = Routes()
 
 @routes.get("/supervision")
 def supervision():
-    status = request.args.get("status")
-    return _list_page(status if status in STATUSES else "open")
+    return _list_page(parse(CaseStatus, request.args.get("status")) or CaseStatus.OPEN)
 
 
 @routes.post("/supervision/check")
@@ -93,7 +92,7 @@ def supervision_add():
 
 def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: CloseCaseForm | None = None):
     follow_up_form = follow_up_form or FollowUpForm(formdata=None, happened_on=local_today())
-    follow_up_form.kind.choices = [(k, KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
+    follow_up_form.kind.choices = [(k.value, KIND_LABELS[k]) for k in FollowUpKind]
     return render_template("supervision/case.html", view=service.case_view(case, local_today()),
                            follow_up_form=follow_up_form, close_form=close_form or CloseCaseForm(formdata=None),
                            rule_labels=RULE_LABELS, kind_labels=KIND_LABELS)
@@ -108,7 +107,7 @@ def supervision_case(case_id: int):
 def supervision_follow_up(case_id: int):
     case = service.find_case(current_user, case_id) or abort(404)
     form = FollowUpForm()
-    form.kind.choices = [(k, KIND_LABELS[k]) for k in FOLLOW_UP_KINDS]
+    form.kind.choices = [(k.value, KIND_LABELS[k]) for k in FollowUpKind]
     if not form.validate_on_submit():
         return _case_page(case, follow_up_form=form)
     try:
@@ -135,14 +134,13 @@ def supervision_close(case_id: int):
         return _case_page(case, close_form=form)
     db.session.commit()
     flash(_("The case is closed."), "info")
-    return redirect(url_for("reports.supervision", status="closed"))
+    return redirect(url_for("reports.supervision", status=CaseStatus.CLOSED))
 
 
 @routes.get(f"/supervision/ledger.{FORMAT}")
 def supervision_ledger(fmt: str):
-    status = request.args.get("status", "")
     today = local_today()
-    cases = service.export_ledger(current_user, status if status in STATUSES else "", fmt, today)
+    cases = service.export_ledger(current_user, parse(CaseStatus, request.args.get("status")), fmt, today)
     data, name = sheets.ledger(cases, fmt, today)
     db.session.commit()  # the audit row
     return downloads.send(data, exports.MIMETYPES[fmt], name)

@@ -12,17 +12,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.rules.metrics import percent
-from quizapp.supervision import rules
+from quizapp.rules.vocab import CaseRule, FollowUpKind
 from quizapp.supervision.rules import Flag
 from quizapp.wording import Messages, in_town_language
 
 RULE_LABELS = {
-    rules.PARTICIPATION: _l("Participation under target"),
-    rules.KNOWLEDGE: _l("Falling knowledge"),
-    rules.INCIDENTS: _l("Rising incidents"),
-    rules.MANUAL: _l("Added by an officer"),
+    CaseRule.PARTICIPATION: _l("Participation under target"),
+    CaseRule.KNOWLEDGE: _l("Falling knowledge"),
+    CaseRule.INCIDENTS: _l("Rising incidents"),
+    CaseRule.MANUAL: _l("Added by an officer"),
 }
-KIND_LABELS = {"yuetan": _l("Formal talk (约谈)"), "visit": _l("Visit"), "talk": _l("Talk")}
+KIND_LABELS = {FollowUpKind.YUETAN: _l("Formal talk (约谈)"), FollowUpKind.VISIT: _l("Visit"),
+               FollowUpKind.TALK: _l("Talk")}
 
 MESSAGES: Messages = {
     "supervision.rules_admin_only": lambda: _("Only the town admin can change the rules."),
@@ -39,11 +40,11 @@ MESSAGES: Messages = {
 def describe(flag: Flag) -> str:
     """The figures that made a rule fire, in words, for the case's reason."""
     f = flag.figures
-    if flag.rule == rules.PARTICIPATION:
+    if flag.rule == CaseRule.PARTICIPATION:
         return _("Participation under %(target)s on each of the last %(n)s workdays (%(first)s to %(last)s): "
                  "%(shares)s.", target=percent(f["target"]), n=f["workdays"], first=f["first"].isoformat(),
                  last=f["last"].isoformat(), shares=", ".join(percent(s) for s in f["shares"]))
-    if flag.rule == rules.KNOWLEDGE:
+    if flag.rule == CaseRule.KNOWLEDGE:
         return _("Knowledge index %(now)s over the last %(days)s days (%(answers_now)s common answers), down "
                  "%(drop)s points from %(before)s over the %(days)s days before (%(answers_before)s answers).",
                  now=percent(f["now"]), before=percent(f["before"]), drop=f"{f['drop'] * 100:.0f}", days=f["days"],

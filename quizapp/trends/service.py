@@ -20,6 +20,7 @@ from quizapp.quiz import service as quiz
 from quizapp.rollups import figures
 from quizapp.rollups.service import topic_answers
 from quizapp.rules.metrics import Span, share
+from quizapp.rules.vocab import AttemptKind
 from quizapp.trends.rules import (
     MIN_TOPIC_ANSWERS,
     DayPoint,
@@ -40,7 +41,7 @@ HISTORY_DAYS = 90
 
 def official_finished():
     """The only quiz-taking that counts: finished official attempts."""
-    return (Attempt.kind == "official", Attempt.finished_at.is_not(None))
+    return (Attempt.kind == AttemptKind.OFFICIAL, Attempt.finished_at.is_not(None))
 
 
 def in_period(first: date, last: date):
@@ -85,8 +86,9 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
         select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
                func.sum(Attempt.total))
         .join(Employee, Employee.id == Attempt.employee_id)
-        .where(Attempt.company_id == company.id, Employee.company_id == company.id, Attempt.kind == "official",
-               figures.done(now), *in_period(days[0], days[-1]), *scope.active_on(Attempt.local_date))
+        .where(Attempt.company_id == company.id, Employee.company_id == company.id,
+               Attempt.kind == AttemptKind.OFFICIAL, figures.done(now), *in_period(days[0], days[-1]),
+               *scope.active_on(Attempt.local_date))
         .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
     result = {}
     for name in by:

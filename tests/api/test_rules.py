@@ -1,7 +1,9 @@
 """The API's pure rules (api.rules): query parameters and their refusals, date ranges, paging, the
 bearer header, token fingerprints and how figures are written."""
 
+import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -146,3 +148,15 @@ def test_figures_are_counts_and_shares_rounded_or_null():
 
 def test_months_are_written_year_and_month():
     assert api.month_text(date(2026, 3, 1)) == "2026-03"
+
+
+def test_money_is_written_as_the_json_number_of_the_decimal_sum():
+    assert json.dumps(api.money(Decimal("0.10") + Decimal("0.20"))) == "0.3"
+    assert json.dumps(api.money(Decimal("12850.50"))) == "12850.5" and json.dumps(api.money(Decimal(3000))) == "3000.0"
+    assert json.dumps(api.money(Decimal("999999999999.99"))) == "999999999999.99"  # the column's largest amount
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=Decimal("999999999.99"), places=2), max_size=200))
+def test_any_sum_of_amounts_reads_back_as_the_exact_decimal(amounts):
+    total = sum(amounts, Decimal(0))
+    assert Decimal(json.dumps(api.money(total))) == total

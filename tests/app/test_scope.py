@@ -198,9 +198,9 @@ def test_no_feature_writes_a_tenant_filter_of_its_own():
     assert used == set(ALLOWED), f"no longer needed: {set(ALLOWED) - used}"
 
 
-def test_the_scope_module_uses_sqlalchemy_the_models_and_the_errors_only():
+def test_the_scope_module_uses_sqlalchemy_the_models_the_errors_and_the_roles_only():
     tree = ast.parse((PACKAGE / "scope.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert imported == {"__future__", "typing", "sqlalchemy", "quizapp.models", "quizapp.models.org",
-                        "quizapp.rules.errors"}  # typing: the Reader protocol, for annotations only
+    assert imported == {"__future__", "typing", "sqlalchemy", "quizapp.models", "quizapp.rules.errors",
+                        "quizapp.rules.vocab"}  # typing: the Reader protocol, for annotations only

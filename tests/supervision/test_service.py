@@ -11,6 +11,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident, StaffUser, SupervisionCase, TownSetting
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
+from quizapp.rules.vocab import CaseStatus
 from quizapp.supervision import service, sheets
 from quizapp.supervision.rules import Rules
 from quizapp.supervision.wording import town_reasons
@@ -140,10 +141,10 @@ def test_officers_see_the_cases_of_their_grids_only(town, english):
     case = service.open_case(staff("officer-1"), town.company_a, "reason", TODAY)
     other = officer_2()
     assert service.find_case(other, case.id) is None
-    assert service.list_cases(other, "open", TODAY) == []
+    assert service.list_cases(other, CaseStatus.OPEN, TODAY) == []
     assert service.find_case(staff("admin"), case.id) is case
-    assert [v.case for v in service.list_cases(staff("officer-1"), "open", TODAY)] == [case]
-    assert service.list_cases(staff("officer-1"), "closed", TODAY) == []
+    assert [v.case for v in service.list_cases(staff("officer-1"), CaseStatus.OPEN, TODAY)] == [case]
+    assert service.list_cases(staff("officer-1"), CaseStatus.CLOSED, TODAY) == []
 
 
 def test_a_case_shows_participation_around_each_follow_up(town, english):
@@ -170,7 +171,7 @@ def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, engli
     service.open_case(officer, town.company_a, "second reason", TODAY)
     db.session.add(SupervisionCase(company_id=town.company_b, rule="manual", reason="B's case", opened_on=TODAY))
     db.session.flush()
-    data, name = sheets.ledger(service.export_ledger(officer, "", "csv", TODAY), "csv", TODAY)
+    data, name = sheets.ledger(service.export_ledger(officer, None, "csv", TODAY), "csv", TODAY)
     assert data.startswith(b"\xef\xbb\xbf") and name == "supervision-ledger-2026-11-24.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Case", "Grid", "Company code"]
@@ -180,7 +181,7 @@ def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, engli
     assert "B's case" not in data.decode("utf-8-sig")
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "export_ledger"))
     assert log.actor_id == officer.id and '"status": "all"' in log.detail
-    xlsx, _ = sheets.ledger(service.export_ledger(officer, "closed", "xlsx", TODAY), "xlsx", TODAY)
+    xlsx, _ = sheets.ledger(service.export_ledger(officer, CaseStatus.CLOSED, "xlsx", TODAY), "xlsx", TODAY)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet.max_row == 3 and sheet["E2"].value == "Added by an officer"
 

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from quizapp.rules.vocab import QuestionKind, QuestionType, parse
+
 LANGS = ("zh", "en")
-TYPES = ("single", "multiple", "truefalse")
 SCENES = ("sms", "wechat", "call", "payment")
 SPEAKERS = ("them", "me", "note")
 LETTERS = "ABCDEF"
@@ -37,7 +38,6 @@ LINK = re.compile(r"(?:https?://|www\.)([A-Za-z0-9.-]+)", re.IGNORECASE)
 SAFE_TLDS = (".example", ".invalid", ".test")
 
 TOPIC_KEYS = {"topic", "name.zh", "name.en", "lesson.zh", "lesson.en"}
-KINDS = ("knowledge", "behaviour")
 # Two stems sharing this much of their character pairs read as the same question.
 NEAR_DUPLICATE = 0.6
 SINGLE_KEYS = {
@@ -77,7 +77,7 @@ class Question:
 
     qid: str
     topic: str
-    type: str
+    type: QuestionType
     difficulty: int
     common: bool
     family: str | None
@@ -91,7 +91,7 @@ class Question:
     scene_lines: list[SceneLine] = field(default_factory=list)
     path: str = ""
     line: int = 0
-    kind: str = "knowledge"  # "behaviour": a "did you do it" item, never scored
+    kind: QuestionKind = QuestionKind.KNOWLEDGE  # BEHAVIOUR: a "did you do it" item, never scored
 
     def content(self) -> dict:
         """The worker-visible content: a change here is a new version of the question."""
@@ -259,12 +259,11 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
     if topic and not qid.startswith(topic + "-"):
         problems.append(Problem(path, block.start, f"question id {qid!r} must start with the topic slug '{topic}-'"))
 
-    qtype = _need(path, block, "type", problems)
-    if qtype is not None and qtype not in TYPES:
-        problems.append(
-            Problem(path, block.values["type"][0], f"unknown type {qtype!r}; use one of {', '.join(TYPES)}")
-        )
-        qtype = None
+    raw_type = _need(path, block, "type", problems)
+    qtype = parse(QuestionType, raw_type)
+    if raw_type is not None and qtype is None:
+        problems.append(Problem(path, block.values["type"][0],
+                                f"unknown type {raw_type!r}; use one of {', '.join(QuestionType)}"))
 
     difficulty = 0
     raw = _need(path, block, "difficulty", problems)
@@ -281,13 +280,14 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
             problems.append(Problem(path, line, f"common must be 'yes' or 'no', not {raw!r}"))
         common = raw == "yes"
 
-    item_kind = block.values.get("kind", (0, "knowledge"))[1]
-    if item_kind not in KINDS:
+    raw_kind = block.values.get("kind", (0, QuestionKind.KNOWLEDGE))[1]
+    item_kind = parse(QuestionKind, raw_kind)
+    if item_kind is None:
         problems.append(
-            Problem(path, block.values["kind"][0], f"kind must be knowledge or behaviour, not {item_kind!r}")
+            Problem(path, block.values["kind"][0], f"kind must be knowledge or behaviour, not {raw_kind!r}")
         )
-    elif item_kind == "behaviour":
-        if qtype not in (None, "single"):
+    elif item_kind == QuestionKind.BEHAVIOUR:
+        if qtype not in (None, QuestionType.SINGLE):
             problems.append(Problem(path, block.values["type"][0], "a behaviour item is a single-choice question"))
         if common:
             problems.append(Problem(path, block.values["common"][0], "a behaviour item cannot be in the common set"))
@@ -311,7 +311,7 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
     scene, scene_title, scene_lines = _scene(path, block, problems)
     options, answer = _options(path, block, qtype, problems)
 
-    if len(problems) == before and topic and qtype:
+    if len(problems) == before and topic and qtype and item_kind:
         bank.questions[qid] = Question(
             qid=qid, topic=topic, type=qtype, difficulty=difficulty, common=common, family=family,
             stem=texts["stem"], options=options, answer=answer, explain=texts["explain"],
@@ -376,12 +376,12 @@ def _scene(path: str, block: _Block, problems: list[Problem]) -> tuple[str | Non
     return kind, title, lines
 
 
-def _options(path: str, block: _Block, qtype: str | None,
+def _options(path: str, block: _Block, qtype: QuestionType | None,
              problems: list[Problem]) -> tuple[list[dict[str, str]], list[int]]:
     given = sorted({k[0] for k in block.values if OPTION_KEY.match(k)})
     answer_raw = _need(path, block, "answer", problems)
     answer_line = block.values.get("answer", (block.start, ""))[0]
-    if qtype == "truefalse":
+    if qtype == QuestionType.TRUEFALSE:
         if given:
             first = f"{given[0]}.zh" if f"{given[0]}.zh" in block.values else f"{given[0]}.en"
             message = "a truefalse question has no options (it shows 对/错)"
@@ -433,11 +433,11 @@ def _options(path: str, block: _Block, qtype: str | None,
             problems.append(Problem(path, answer_line, f"answer {letter!r} given twice"))
         else:
             answer.append(LETTERS.index(letter))
-    if qtype == "single" and len(letters) != 1:
+    if qtype == QuestionType.SINGLE and len(letters) != 1:
         problems.append(
             Problem(path, answer_line, f"a single-choice question has exactly one correct option, not {len(letters)}")
         )
-    if qtype == "multiple" and answer and len(answer) == len(given):
+    if qtype == QuestionType.MULTIPLE and answer and len(answer) == len(given):
         problems.append(Problem(path, answer_line, "a multiple-choice question needs at least one wrong option"))
     return options, sorted(answer)
 

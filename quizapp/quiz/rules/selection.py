@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from quizapp.rules.vocab import QuestionType
+
 # Days until a question in box b comes back. Box 1 = just missed; box 5 = known.
 INTERVALS = {1: 1, 2: 3, 3: 7, 4: 14, 5: 30}
 KNOWN_BOX = 5
@@ -234,9 +236,9 @@ def review_states(history: Iterable[tuple[int, bool, date]]) -> list[Review]:
     return list(states.values())
 
 
-def choice_order(option_count: int, qtype: str, seed: str) -> list[int]:
+def choice_order(option_count: int, qtype: QuestionType | str, seed: str) -> list[int]:
     """The order one worker sees the options in. True/false keeps 对 before 错."""
     order = list(range(option_count))
-    if qtype != "truefalse":
+    if qtype != QuestionType.TRUEFALSE:
         random.Random(seed).shuffle(order)
     return order

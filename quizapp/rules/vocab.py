@@ -1,0 +1,118 @@
+"""The app's fixed vocabularies: every role, kind and status a column holds, defined once.
+
+Used by the models (each column is typed with its enum, quizapp/models/columns.py), by the CHECK
+constraints of migration 0007, and by every rule, service, view and template that compares one.
+Each member's value is what the database stores, so these values never change without a migration.
+Pure: no Flask, no SQLAlchemy, so rules modules can import it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Role(StrEnum):
+    """What a staff account (StaffUser.role) may do: its audience and its scope."""
+
+    COMPANY_STAFF = "company_staff"  # one company's outreach staff: the console
+    GRID_OFFICER = "grid_officer"  # the grids assigned to them: reports
+    TOWN_ADMIN = "town_admin"  # the whole town: reports and administration
+
+
+class AttemptKind(StrEnum):
+    """A quiz attempt (Attempt.kind): the day's official quiz, or a practice round after it."""
+
+    OFFICIAL = "official"
+    PRACTICE = "practice"
+
+
+class QuestionKind(StrEnum):
+    """A question of the bank (Question.kind): scored knowledge, or a never-scored "did you do it"."""
+
+    KNOWLEDGE = "knowledge"
+    BEHAVIOUR = "behaviour"
+
+
+class QuestionType(StrEnum):
+    """How a question is answered (the bank's `type:`, kept in QuestionVersion.content)."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUEFALSE = "truefalse"
+
+
+class CaseStatus(StrEnum):
+    """A supervision case (SupervisionCase.status). At most one open case per company and rule."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CaseRule(StrEnum):
+    """Why a company is on the supervision list (SupervisionCase.rule): one of the three rules
+    (docs/supervision.md), or an officer's manual entry."""
+
+    PARTICIPATION = "participation"
+    KNOWLEDGE = "knowledge"
+    INCIDENTS = "incidents"
+    MANUAL = "manual"
+
+
+class FollowUpKind(StrEnum):
+    """An officer's follow-up on a case (FollowUp.kind)."""
+
+    YUETAN = "yuetan"  # 约谈: a formal talk with the company's management
+    VISIT = "visit"
+    TALK = "talk"
+
+
+class DeliveryKind(StrEnum):
+    """A message sent out (Delivery.kind): the shift reminder, the officers' digest, and the test
+    message of each that the settings and digest pages send on request."""
+
+    REMINDER = "reminder"
+    REMINDER_TEST = "reminder-test"
+    DIGEST = "digest"
+    DIGEST_TEST = "digest-test"
+
+
+class Channel(StrEnum):
+    """How a message goes out (Delivery.channel)."""
+
+    WEBHOOK = "webhook"  # a WeChat Work group robot
+    EMAIL = "email"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a message is (Delivery.status): waiting or being retried, sent, or given up on."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class ImportStatus(StrEnum):
+    """A roster import (RosterImport.status): shown for confirmation, then applied or cancelled."""
+
+    PREVIEW = "preview"
+    APPLIED = "applied"
+    CANCELLED = "cancelled"
+
+
+# Every vocabulary, by name: templates see each one (quizapp/web.py), the migration checks each column.
+ALL: tuple[type[StrEnum], ...] = (Role, AttemptKind, QuestionKind, QuestionType, CaseStatus, CaseRule, FollowUpKind,
+                                  DeliveryKind, Channel, DeliveryStatus, ImportStatus)
+
+
+def parse(enum: type[E], value: object) -> E | None:
+    """The member of `enum` whose value is `value` (text from a form, a URL or a file), or None.
+    (`value in enum` would do on Python 3.12; on 3.11 it refuses plain strings.)"""
+    if not isinstance(value, str):
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        return None

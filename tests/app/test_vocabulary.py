@@ -1,0 +1,178 @@
+"""The database holds the vocabularies itself (migration 0007): a role, kind or status outside its
+enum is refused by a CHECK constraint, a company never has two open supervision cases under one
+rule (a partial unique index), and the columns read back as enum members. Runs on SQLite and, in
+the test command's second pass, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, Delivery, Employee, FollowUp, Question, RosterImport, StaffUser, SupervisionCase
+from quizapp.rules import vocab
+from quizapp.rules.vocab import (
+    AttemptKind,
+    CaseRule,
+    CaseStatus,
+    Channel,
+    DeliveryKind,
+    DeliveryStatus,
+    FollowUpKind,
+    ImportStatus,
+    QuestionKind,
+    Role,
+)
+from tests.factories import take_quiz
+
+MIGRATION = Path(__file__).resolve().parents[2] / "quizapp/migrations/versions/0007_vocabulary_checks.py"
+DAY = date(2026, 11, 24)
+
+
+def _migration():
+    spec = importlib.util.spec_from_file_location("vocabulary_checks", MIGRATION)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def typed_columns() -> dict[tuple[str, str], type]:
+    """(table, column) -> enum, for every model column typed with a vocabulary."""
+    return {(table.name, column.name): column.type.enum_class
+            for table in db.metadata.sorted_tables for column in table.columns
+            if isinstance(column.type, sa.Enum)}
+
+
+def test_the_migration_checks_every_typed_column_with_its_enum_s_values():
+    checks, columns = _migration().CHECKS, typed_columns()
+    assert set(checks) == set(columns)
+    assert {key: tuple(m.value for m in enum) for key, enum in columns.items()} == checks
+    # Every vocabulary is a column's but the question type, which lives in the question's content.
+    assert set(vocab.ALL) - set(columns.values()) == {vocab.QuestionType}
+    for table, column in columns:
+        found = [c for c in db.metadata.tables[table].constraints
+                 if isinstance(c, sa.CheckConstraint) and c.name == f"ck_{table}_{column}"]
+        assert len(found) == 1, (table, column)
+
+
+@pytest.fixture
+def rows(app, town):
+    """One row in every table with a vocabulary column: table -> the row's id."""
+    with app.app_context():
+        employee = db.session.get(Employee, town.worker_a)
+        attempt = take_quiz(employee, DAY)
+        staff = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+        officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+        imported = RosterImport(company_id=town.company_a, created_by=staff.id, filename="roster.csv", rows=[],
+                                errors=[], status=ImportStatus.PREVIEW)
+        delivery = Delivery(company_id=town.company_a, kind=DeliveryKind.REMINDER, channel=Channel.WEBHOOK,
+                            target="https://example.invalid/robot", payload={})
+        case = SupervisionCase(company_id=town.company_a, rule=CaseRule.MANUAL, reason="by hand", opened_on=DAY)
+        db.session.add_all([imported, delivery, case])
+        db.session.flush()
+        follow_up = FollowUp(case_id=case.id, kind=FollowUpKind.VISIT, happened_on=DAY, who="厂长",
+                             created_by=officer.id)
+        db.session.add(follow_up)
+        db.session.commit()
+        question = db.session.scalar(select(Question.id).order_by(Question.id).limit(1))
+        return {"staff_user": staff.id, "question": question, "attempt": attempt.id, "roster_import": imported.id,
+                "delivery": delivery.id, "supervision_case": case.id, "follow_up": follow_up.id}
+
+
+def _set(table: str, column: str, value: str, row_id: int) -> int:
+    """Write `value` straight into the column, past the models: only the database checks it."""
+    return db.session.execute(text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
+                              {"value": value, "id": row_id}).rowcount
+
+
+def test_the_database_refuses_a_value_outside_the_vocabulary_and_takes_every_value_in_it(app, rows):
+    with app.app_context():
+        taken, refused = [], []
+        for (table, column), enum in typed_columns().items():
+            for bad in ("bogus", "", list(enum)[-1].value.upper()):  # upper case: TOWN_ADMIN, MANUAL
+                try:
+                    with db.session.begin_nested():
+                        _set(table, column, bad, rows[table])
+                    taken.append((table, column, bad))
+                except IntegrityError:
+                    refused.append((table, column))
+            for member in enum:
+                with db.session.begin_nested() as savepoint:
+                    assert _set(table, column, member.value, rows[table]) == 1
+                    savepoint.rollback()
+        assert taken == []
+        assert len(refused) == 3 * len(typed_columns())
+
+
+def test_columns_read_back_as_members(app, rows):
+    with app.app_context():
+        assert db.session.get(StaffUser, rows["staff_user"]).role is Role.COMPANY_STAFF
+        assert db.session.get(Question, rows["question"]).kind is QuestionKind.KNOWLEDGE
+        assert db.session.get(Attempt, rows["attempt"]).kind is AttemptKind.OFFICIAL
+        assert db.session.get(RosterImport, rows["roster_import"]).status is ImportStatus.PREVIEW
+        delivery = db.session.get(Delivery, rows["delivery"])
+        assert (delivery.kind, delivery.channel, delivery.status) == (
+            DeliveryKind.REMINDER, Channel.WEBHOOK, DeliveryStatus.PENDING)
+        assert type(delivery.status) is DeliveryStatus  # the default, as stored and read back
+        case = db.session.get(SupervisionCase, rows["supervision_case"])
+        assert case.rule is CaseRule.MANUAL and case.status is CaseStatus.OPEN
+        assert db.session.get(FollowUp, rows["follow_up"]).kind is FollowUpKind.VISIT
+
+
+def _case(company_id: int, rule: CaseRule, status: CaseStatus = CaseStatus.OPEN) -> SupervisionCase:
+    return SupervisionCase(company_id=company_id, rule=rule, reason="figures", opened_on=DAY, status=status)
+
+
+def test_the_database_refuses_a_second_open_case_for_a_company_and_rule(app, town):
+    with app.app_context():
+        db.session.add_all([_case(town.company_a, CaseRule.PARTICIPATION),
+                            _case(town.company_a, CaseRule.PARTICIPATION, CaseStatus.CLOSED),
+                            _case(town.company_a, CaseRule.PARTICIPATION, CaseStatus.CLOSED),
+                            _case(town.company_a, CaseRule.KNOWLEDGE), _case(town.company_b, CaseRule.PARTICIPATION)])
+        db.session.commit()  # closed cases under the rule, and open ones under other rules and companies
+        with pytest.raises(IntegrityError):
+            with db.session.begin_nested():
+                db.session.add(_case(town.company_a, CaseRule.PARTICIPATION))
+        # Reopening a closed case while another is open is refused the same way.
+        closed = db.session.scalar(select(SupervisionCase).where(SupervisionCase.status == CaseStatus.CLOSED).limit(1))
+        with pytest.raises(IntegrityError):
+            with db.session.begin_nested():
+                closed.status = CaseStatus.OPEN
+                db.session.flush()
+        db.session.rollback()
+        open_cases = db.session.scalar(select(sa.func.count()).where(
+            SupervisionCase.company_id == town.company_a, SupervisionCase.rule == CaseRule.PARTICIPATION,
+            SupervisionCase.status == CaseStatus.OPEN))
+        assert open_cases == 1
+
+
+def test_the_migration_downgrades_and_upgrades_again_with_the_rows_in_place(app, rows):
+    with app.app_context():
+        company_id = db.session.get(SupervisionCase, rows["supervision_case"]).company_id
+        db.session.remove()  # no transaction of the test may hold a table the migration copies
+        downgrade(revision="0006")
+        try:
+            # Without the constraints the old schema takes any text, and a second open case.
+            assert _set("staff_user", "role", "root", rows["staff_user"]) == 1
+            db.session.add(_case(company_id, CaseRule.MANUAL))
+            db.session.flush()
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            upgrade()
+        with pytest.raises(IntegrityError):
+            with db.session.begin_nested():
+                _set("staff_user", "role", "root", rows["staff_user"])
+        counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in rows}
+        assert all(counts.values()), counts
+        assert db.session.scalar(text("SELECT role FROM staff_user WHERE id = :id"),
+                                 {"id": rows["staff_user"]}) == "company_staff"
