@@ -22,6 +22,7 @@ def workshop(app, town):
     """Company A with two shifts, two teams and a dozen workers, a few done already."""
     with app.app_context():
         a = db.session.get(Company, town.company_a)
+        a.workdays = "1234567"  # today is a workday whatever the weekday
         db.session.add_all([Shift(company_id=a.id, name="早班", starts_at=time(7, 30)),
                             Shift(company_id=a.id, name="夜班", starts_at=time(19, 30))])
         names = ["赵一", "钱二", "孙三", "李四", "周五", "吴六", "郑七", "王八", "冯九", "陈十"]

@@ -112,6 +112,10 @@ def test_filters_by_name_and_below_target(app, client, town):
 
 
 def test_a_late_answer_and_a_roster_change_show_on_the_dashboard_once_the_day_is_rebuilt(app, client, town):
+    with app.app_context():
+        for company in db.session.scalars(select(Company)):
+            company.workdays = "1234567"  # today is a workday whatever the weekday
+        db.session.commit()
     sign_in_staff_in_english(client, "officer-1")
     today_cells = re.compile(r'<td class="num">(\d+)</td>\s*<td class="num" title="[^"]*">([^<]*)</td>')
     _, text = read(client, "/reports/")

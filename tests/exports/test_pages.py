@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Employee
+from quizapp.models import AuditLog, Company, Employee
 from tests.browser import WECHAT_UA
 from tests.factories import take_quiz
 from tests.pages import sign_in_staff, table_rows, texts
@@ -25,6 +25,9 @@ def quizzes(app, town):
     with app.app_context():
         a, b = db.session.get(Employee, town.worker_a), db.session.get(Employee, town.worker_b)
         b.team = "乙车间"
+        # Every day a workday: today's row must show today's quiz whatever the weekday.
+        for company in db.session.scalars(select(Company)):
+            company.workdays = "1234567"
         db.session.commit()
         for worker in (a, b):
             take_quiz(worker, local_today())
