@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from quizapp.rules.errors import Invalid
-from quizapp.rules.metrics import Tally
+from quizapp.rules.metrics import Span, Tally
 
 MAX_DAYS = 366  # a leap year: one year of history in one request
 DEFAULT_DAYS = 30  # no range given: the 30 days ending today, as the dashboard's 30 days
@@ -49,19 +49,9 @@ class ParameterError(Invalid):
         self.parameter, self.reason, self.detail = parameter, reason, detail
 
 
-@dataclass(frozen=True)
-class DateRange:
-    """Local dates `first` to `last`, both included (the API's `from` and `to`)."""
-
-    first: date
-    last: date
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def contains(self, day: date) -> bool:
-        return self.first <= day <= self.last
+@dataclass(frozen=True, order=True)
+class DateRange(Span):
+    """Local dates `first` to `last`, both included (the API's `from` and `to`): a metrics Span."""
 
     def months(self) -> tuple[date, date]:
         """The first and the last month the range touches (first days of months)."""
