@@ -43,6 +43,8 @@ NEAR_DUPLICATE = 0.6
 SINGLE_KEYS = {
     "kind", "type", "difficulty", "common", "family", "scene", "scene.title.zh", "scene.title.en",
     "stem.zh", "stem.en", "answer", "explain.zh", "explain.en", "rule.zh", "rule.en",
+    # Provenance, not content: which documented fact the item rests on, and when a person last checked it.
+    "source", "reviewed",
 }
 OPTION_KEY = re.compile(r"^([A-F])\.(zh|en)$")
 
@@ -92,6 +94,8 @@ class Question:
     path: str = ""
     line: int = 0
     kind: QuestionKind = QuestionKind.KNOWLEDGE  # BEHAVIOUR: a "did you do it" item, never scored
+    sources: list[str] = field(default_factory=list)  # ids of entries in question_bank/sources/*.md
+    reviewed: str | None = None  # ISO date a person last checked the item against its source
 
     def content(self) -> dict:
         """The worker-visible content: a change here is a new version of the question."""
@@ -317,6 +321,8 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
             stem=texts["stem"], options=options, answer=answer, explain=texts["explain"],
             rule=texts["rule"], scene=scene, scene_title=scene_title, scene_lines=scene_lines,
             path=path, line=block.start, kind=item_kind,
+            sources=[s.strip() for s in block.values.get("source", (0, ""))[1].split(",") if s.strip()],
+            reviewed=block.values.get("reviewed", (0, None))[1],
         )
 
 
