@@ -18,7 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_env())
     app.config.from_mapping(overrides or {})
 
-    from quizapp import errors, web
+    from quizapp import assets, errors, web
     from quizapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -49,6 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     audiences.init_app(app)
 
     web.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
 
     from quizapp.cli import register

@@ -10,7 +10,7 @@ from quizapp.quiz import service as quiz
 from tests.pages import sign_in_staff, sign_in_worker
 
 ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin"]
-PUBLIC = {"auth", "healthz", "set_language", "static"}
+PUBLIC = {"auth", "favicon", "healthz", "set_language", "static"}
 # The API is read with a token, never with a session: every role without a token gets 401.
 TOKEN_ONLY = {"api"}
 # Who may use each audience's blueprint.

@@ -26,7 +26,7 @@ WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "wtforms")
 # Presentation modules, by file name, in any feature.
 PRESENTATION = {"views.py", "forms.py", "cli.py", "synth_cli.py", "wording.py", "sheets.py"}
 # The app's wiring: what turns requests and config into calls, and files into responses (quizapp/<name>).
-WIRING = {"__init__.py", "access.py", "audiences.py", "routing.py", "web.py", "downloads.py", "errors.py",
+WIRING = {"__init__.py", "access.py", "assets.py", "audiences.py", "routing.py", "web.py", "downloads.py", "errors.py",
           "extensions.py", "validators.py", "wording.py", "links.py", "clock.py", "config.py", "cli.py"}
 ALLOWED = {"quizapp.extensions"}
 

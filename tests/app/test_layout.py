@@ -218,7 +218,7 @@ SEGMENT_EXCEPTIONS = {
     "/history": "quiz",
 }
 # Pages every audience shares, served by the app itself rather than a feature.
-APP_WIDE = {"/static": "flask", "/healthz": "quizapp.web", "/lang": "quizapp.web"}
+APP_WIDE = {"/static": "flask", "/favicon": "quizapp.assets", "/healthz": "quizapp.web", "/lang": "quizapp.web"}
 
 
 def first_segment(rule: str) -> str:

@@ -108,3 +108,37 @@ def test_a_scene_renders_as_chat_bubbles(phone, live_server, real_town, app):
     assert mine["x"] > them["x"] and mine["x"] + mine["width"] <= 360
     assert "物流" in page.locator("figure.scene figcaption").inner_text()
     shot(page, "worker-scene-call")
+
+
+def test_after_the_first_page_the_phone_asks_for_no_static_file_again(phone, live_server, real_town):
+    """On a weak signal every round trip counts: each static file crosses the network once, then
+    comes from the phone's cache with no revalidation, for the whole quiz; no page asks for an icon."""
+    page = phone.new_page()
+    cdp = phone.new_cdp_session(page)
+    cdp.send("Network.enable")
+    static: dict[str, str] = {}  # request id -> URL of every static file the pages asked for
+    cached: set[str] = set()
+    icons: list[str] = []
+
+    def sent(event):
+        if "/static/" in event["request"]["url"]:
+            static[event["requestId"]] = event["request"]["url"]
+        if "favicon" in event["request"]["url"]:
+            icons.append(event["request"]["url"])
+
+    def from_disk(event):
+        if event["response"].get("fromDiskCache"):
+            cached.add(event["requestId"])
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.requestServedFromCache", lambda event: cached.add(event["requestId"]))
+    cdp.on("Network.responseReceived", from_disk)
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    assert any("app.css" in url for url in static.values()), "the first pages load the stylesheet"
+    page.locator("button[type=submit]").first.click()
+    answer_quiz(page, None)
+    over_the_network = [url for rid, url in static.items() if rid not in cached]
+    assert any("quiz.js" in url for url in over_the_network), "the question pages use the quiz script"
+    assert sorted(over_the_network) == sorted(set(over_the_network)), "a static file crossed the network twice"
+    assert len(static) > 3 * len(over_the_network), "most pages took their files from the cache"
+    assert icons == []
