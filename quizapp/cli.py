@@ -37,21 +37,32 @@ def bank_group() -> None:
 
 @bank_group.command("check")
 @click.argument("path", type=click.Path(exists=True), default="question_bank")
-@click.option("--json", "as_json", is_flag=True, help="Also print counts per topic, type, difficulty and kind.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print counts per topic, type, difficulty and kind, and the answer-cue figures, as JSON.")
 def bank_check(path: str, as_json: bool) -> None:
-    """Report every problem in the bank files as file:line: message."""
+    """Report every problem in the bank files as file:line: message (exit 1), then warnings and the
+    answer-cue figures (how far the key can be found without reading the question; never exit 1)."""
+    from quizapp.bank.rules import cues
     from quizapp.bank.rules.checker import summary
 
     bank = read_bank(path)
+    warnings = cues.item_warnings(bank)
     for problem in bank.problems:
         click.echo(str(problem), err=True)
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
+    figures = cues.report(bank)
     if as_json:
-        click.echo(json.dumps(summary(bank), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**summary(bank), "warnings": len(warnings), "answer_cues": figures},
+                              ensure_ascii=False, indent=2))
+    else:
+        for line in cues.render(figures):
+            click.echo(line)
     if bank.problems:
         click.echo(f"{len(bank.problems)} problem(s) in {path}", err=True)
         sys.exit(1)
     if not as_json:
-        click.echo(f"ok: {len(bank.questions)} questions in {len(bank.topics)} topics")
+        click.echo(f"ok: {len(bank.questions)} questions in {len(bank.topics)} topics, {len(warnings)} warning(s)")
 
 
 @bank_group.command("load")

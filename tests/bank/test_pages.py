@@ -62,6 +62,6 @@ def test_bank_stats_prints_item_analysis_as_json(app, runner, town):
 
 def test_bank_check_json_counts(runner):
     result = runner.invoke(args=["bank", "check", "question_bank", "--json"])
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)  # warnings go to stderr
     assert result.exit_code == 0 and data["problems"] == 0
     assert data["per_kind"]["behaviour"] >= 1 and sum(data["per_topic"].values()) == data["questions"]
