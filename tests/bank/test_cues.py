@@ -77,15 +77,30 @@ def test_true_share_and_safety_words_per_option():
     assert (safety["key_rate"], safety["distractor_rate"], safety["ratio"]) == (0.5, 0.25, 0.5)
     assert safety["words"]["核实"] == {"keys": 1, "distractors": 1}
     assert safety["words"]["官方"] == {"keys": 0, "distractors": 1} and "拒绝" not in safety["words"]
-    assert cues.targets(data) == {"key_longest": "warn", "keyed_true": "warn", "safety_balance": "warn"}
+    assert safety["lopsided_words"] == []  # no word is used often enough to tell
+    assert cues.targets(data) == {"key_longest": "warn", "keyed_true": "warn", "safety_balance": "warn",
+                                  "each_safety_word": "pass"}
+
+
+def test_a_word_far_more_common_in_keys_or_in_wrong_options_is_a_cue_of_its_own():
+    # 110 only ever in keys, 核实 only in wrong options: all safety words together look balanced.
+    blocks = [single(n, ["打110问问", "回拨核实", "照对方做"]) for n in range(1, 11)]
+    data = cues.figures(bank_of(*blocks).questions.values()).as_dict()
+    assert data["safety"]["ratio"] == 0.5 and data["safety"]["lopsided_words"] == ["110", "核实"]
+    assert cues.targets(data)["each_safety_word"] == "warn"
 
 
 def test_targets_pass_inside_the_issues_bounds():
-    data = {"key_longest_share": 0.35, "keyed_true_share": 0.4, "safety": {"ratio": 0.8, "key_rate": 0.3}}
+    data = {"key_longest_share": 0.35, "keyed_true_share": 0.4,
+            "safety": {"ratio": 0.8, "key_rate": 0.3, "lopsided_words": []}}
     assert set(cues.targets(data).values()) == {"pass"}
-    data = {"key_longest_share": 0.36, "keyed_true_share": 0.61, "safety": {"ratio": 0.79, "key_rate": 0.3}}
+    data = {"key_longest_share": 0.36, "keyed_true_share": 0.61,
+            "safety": {"ratio": 0.79, "key_rate": 0.3, "lopsided_words": ["110"]}}
     assert set(cues.targets(data).values()) == {"warn"}
-    empty = {"key_longest_share": None, "keyed_true_share": None, "safety": {"ratio": None, "key_rate": None}}
+    too_many = {**data, "safety": {"ratio": 1.3, "key_rate": 0.3, "lopsided_words": []}}
+    assert cues.targets(too_many)["safety_balance"] == "warn"  # wrong options stuffed with 核实 are a cue too
+    empty = {"key_longest_share": None, "keyed_true_share": None,
+             "safety": {"ratio": None, "key_rate": None, "lopsided_words": []}}
     assert set(cues.targets(empty).values()) == {"pass"}
 
 
@@ -127,6 +142,24 @@ def test_the_guesser_stays_at_chance_when_keys_carry_no_cue():
     assert result["single"]["status"] == "pass" and result["single"]["points_above_chance"] == 0.0
     assert result["truefalse"]["accuracy"] == 0.5 and result["truefalse"]["status"] == "pass"
     assert result["multiple"]["accuracy"] == result["multiple"]["chance"] == round(1 / 7, 3)
+
+
+def test_the_learned_rule_finds_a_cue_in_a_topic_it_was_not_fitted_on():
+    # Every option is as long and as "safe" as the others, so the fixed rules tie at 1/3; but in both
+    # topics the key is the one that says 派出所, which the learned rule picks up from the other topic.
+    alpha = [single(n, ["去派出所问", "打110问", "回拨核实"], key="A") for n in range(1, 7)]
+    alpha += [single(n, ["打110问", "去派出所问", "回拨核实"], key="B") for n in range(7, 13)]
+    text = "\n".join(HEADER + [line for block in alpha for line in block])
+    bank = parse_file("alpha.txt", text, Bank())
+    parse_file("beta.txt", text.replace("alpha", "beta"), bank)
+    assert bank.ok, bank.problems
+    result = guess(bank.questions.values())["single"]
+    assert result["rules"]["combined"] == round(1 / 3, 3)
+    assert result["rules"]["learned_leave_one_topic_out"] == 1.0
+    assert result["best_rule"] == "learned_leave_one_topic_out"
+    assert result["telling_cues"][0] == {"cue": "word:派出所", "in_keys": 1.0, "in_others": 0.0}
+    # With one topic there is nothing to hold out: the learned rule is not reported.
+    assert "learned_leave_one_topic_out" not in guess(bank_of(*alpha).questions.values())["single"]["rules"]
 
 
 def test_report_has_bank_and_topic_figures_and_renders_as_text():

@@ -4,7 +4,8 @@ Pure: a checked Bank in, figures and `file:line` warnings out. The cues and thei
 shared/domain/item-writing.md; the targets come from issue 11:
 - single choice: the key is the strictly longest option in at most 35 % of items;
 - true/false: 40-60 % of items keyed true;
-- safety words (SAFETY_WORDS) appear in wrong options about as often, per option, as in keys.
+- safety words (SAFETY_WORDS) appear in wrong options about as often, per option, as in keys (all
+  words together within 0.8-1.25x, and no word used 10+ times more than 2x lopsided either way).
 Texts are measured in Chinese, the language workers see by default. Only knowledge items count:
 behaviour items are never scored.
 """
@@ -21,8 +22,11 @@ from quizapp.rules.vocab import QuestionType
 
 KEY_LONGEST_TARGET = 0.35
 KEYED_TRUE_TARGET = (0.40, 0.60)
-# Per option, wrong options must carry safety words at least this often relative to keys.
+# Per option, wrong options carry safety words about as often as keys: this ratio either way.
 SAFETY_BALANCE_TARGET = 0.8
+# A single word used this often, and this many times more often per option in keys than in wrong
+# options (or the other way round), is a cue of its own: "pick the one with 110", "never the one with 核实".
+WORD_MIN_USES, WORD_LOPSIDED = 10, 2.0
 # A key this many times longer than every other option stands out on the screen.
 MUCH_LONGER = 1.3
 
@@ -59,6 +63,18 @@ class Figures:
     def share(self, part: float, whole: int) -> float | None:
         return part / whole if whole else None
 
+    def lopsided(self) -> list[str]:
+        """Words used often enough whose per-option rate in keys and in wrong options differ over 2x."""
+        found = []
+        for word, (keys, wrong) in self.words.items():
+            if keys + wrong < WORD_MIN_USES or not self.keys or not self.distractors:
+                continue
+            # Half a use added to each side: a word never seen on one side is lopsided, not infinite.
+            ratio = ((keys + 0.5) / self.keys) / ((wrong + 0.5) / self.distractors)
+            if not 1 / WORD_LOPSIDED <= ratio <= WORD_LOPSIDED:
+                found.append(word)
+        return found
+
     def as_dict(self) -> dict:
         key_rate = self.share(self.keys_with_safety, self.keys)
         distractor_rate = self.share(self.distractors_with_safety, self.distractors)
@@ -79,6 +95,7 @@ class Figures:
                 "distractor_rate": _round(distractor_rate),
                 "ratio": _round(distractor_rate / key_rate) if key_rate and distractor_rate is not None else None,
                 "words": {w: {"keys": k, "distractors": d} for w, (k, d) in self.words.items() if k or d},
+                "lopsided_words": self.lopsided(),
             },
         }
 
@@ -119,11 +136,12 @@ def targets(data: dict) -> dict[str, str]:
     true = data["keyed_true_share"]
     ratio = data["safety"]["ratio"]
     key_rate = data["safety"]["key_rate"]
-    safety_ok = not key_rate or (ratio is not None and ratio >= SAFETY_BALANCE_TARGET)
+    safety_ok = not key_rate or (ratio is not None and SAFETY_BALANCE_TARGET <= ratio <= 1 / SAFETY_BALANCE_TARGET)
     return {
         "key_longest": "pass" if longest is None or longest <= KEY_LONGEST_TARGET else "warn",
         "keyed_true": "pass" if true is None or KEYED_TRUE_TARGET[0] <= true <= KEYED_TRUE_TARGET[1] else "warn",
         "safety_balance": "pass" if safety_ok else "warn",
+        "each_safety_word": "warn" if data["safety"]["lopsided_words"] else "pass",
     }
 
 
@@ -176,8 +194,11 @@ def render(data: dict) -> list[str]:
         f"answer cues ({status['keyed_true']}) true/false keyed true: {whole['keyed_true']} of {whole['truefalse']} "
         f"({_pct(whole['keyed_true_share'])}; target {KEYED_TRUE_TARGET[0]:.0%}-{KEYED_TRUE_TARGET[1]:.0%})",
         f"answer cues ({status['safety_balance']}) options with a safety word: {_pct(safety['key_rate'])} of keys, "
-        f"{_pct(safety['distractor_rate'])} of wrong options (target: wrong options at least "
-        f"{SAFETY_BALANCE_TARGET:.0%} as often as keys)",
+        f"{_pct(safety['distractor_rate'])} of wrong options (target: within {SAFETY_BALANCE_TARGET:.0%}-"
+        f"{1 / SAFETY_BALANCE_TARGET:.0%} as often as keys)",
+        f"answer cues ({status['each_safety_word']}) words far more common in keys or in wrong options "
+        f"(used {WORD_MIN_USES}+ times, over {WORD_LOPSIDED:.0f}x per option): "
+        + (", ".join(safety["lopsided_words"]) or "none"),
         "  safety words (in keys / in wrong options): "
         + (", ".join(f"{w} {n['keys']}/{n['distractors']}" for w, n in safety["words"].items()) or "none"),
     ]
@@ -185,6 +206,9 @@ def render(data: dict) -> list[str]:
         lines.append(f"stem-blind guesser ({result['status']}) {qtype}: {_pct(result['accuracy'])} right on "
                      f"{result['items']} items, chance {_pct(result['chance'])} "
                      f"({result['points_above_chance']:+.1f} points, best rule: {result['best_rule']})")
+        if result["telling_cues"]:
+            lines.append("  cues that tell keys from the rest (share of keys / of others): " + ", ".join(
+                f"{c['cue']} {c['in_keys']:.0%}/{c['in_others']:.0%}" for c in result["telling_cues"]))
     for slug, topic in data["per_topic"].items():
         missed = [name for name, value in topic["targets"].items() if value == "warn"]
         if missed:

@@ -3,8 +3,12 @@ Used by `quizapp bank check` (issue 11: within 10 points of chance per question 
 
 The guesser never reads the stem or the scene of a choice item; it sees only the options and the
 cues of shared/domain/item-writing.md. Its rules are fixed here in advance, not fitted to the bank
-(nothing is learned, so nothing can overfit); it tries each rule and reports the best one per
-question type, which overstates guessability rather than hiding it. Ties are split: an item where
+(nothing is learned, so nothing can overfit), plus one learned rule fitted honestly: naive Bayes over
+the same cues (each safety word on its own, length, absolutes, hedges, echo, an opening 不), trained
+on the other topics and tested on the held-out one (leave one topic out), so it finds a cue the
+writers still lean on (a key with 110, a statement that says 不) without grading itself on the items
+it learned from. It tries each rule and reports the best one per question type, which overstates
+guessability rather than hiding it. Ties are split: an item where
 the rule cannot choose between t options earns 1/t if the key is among them (a random tie-break's
 expected score), so accuracy is an expectation, not one lucky draw.
 
@@ -17,6 +21,7 @@ expected score), so accuracy is an expectation, not one lucky draw.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 from quizapp.bank.rules.checker import Question
@@ -95,7 +100,109 @@ STATEMENT_RULES: dict[str, Callable[[str], bool]] = {
 }
 
 
-def _result(credits: dict[str, float], count: int, chance: float) -> dict:
+NEGATIONS = ("不", "别", "没", "无", "拒", "绝不")
+
+
+def option_cues(texts: list[str]) -> list[set[str]]:
+    """The cues each option shows a stem-blind reader (features of the learned rule)."""
+    lengths = [text_length(t) for t in texts]
+    longest, shortest, echo = _longest(texts), [float(n == min(lengths)) for n in lengths], _echo(texts)
+    found = []
+    for i, text in enumerate(texts):
+        others = [n for j, n in enumerate(lengths) if j != i]
+        cues = {f"word:{w}" for w in safety_words(text)}
+        flags = {
+            "safety_word": bool(cues), "longest": bool(longest[i]), "echo": bool(echo[i]),
+            "shortest": bool(shortest[i]) and lengths.count(min(lengths)) == 1,
+            "longer_than_others": lengths[i] >= 1.15 * sum(others) / len(others),
+            "absolute": has_any(text, ABSOLUTES), "hedge": has_any(text, HEDGES),
+            "opens_with_no": text.startswith(NEGATIONS), "negation": has_any(text, NEGATIONS),
+        }
+        found.append(cues | {name for name, on in flags.items() if on})
+    return found
+
+
+def statement_cues(text: str) -> set[str]:
+    """The cue words of a true/false statement (features of the learned rule)."""
+    cues = {f"word:{w}" for w in safety_words(text)}
+    flags = {"safety_word": bool(cues), "absolute": has_any(text, ABSOLUTES), "hedge": has_any(text, HEDGES),
+             "negation": has_any(text, NEGATIONS), "long": text_length(text) > 40}
+    return cues | {name for name, on in flags.items() if on}
+
+
+def _naive_bayes(rows: list[tuple[set[str], bool]]) -> Callable[[set[str]], float]:
+    """Log-odds of "key" (or "true") from cue sets, Laplace-smoothed; the prior is the training share."""
+    positive = sum(label for _, label in rows)
+    negative = len(rows) - positive
+    counts: dict[str, list[int]] = {}
+    for cues, label in rows:
+        for cue in cues:
+            counts.setdefault(cue, [0, 0])[0 if label else 1] += 1
+    prior = math.log((positive + 1) / (negative + 1))
+    present = {cue: math.log((p + 1) / (positive + 2)) - math.log((n + 1) / (negative + 2))
+               for cue, (p, n) in counts.items()}
+    absent = {cue: math.log((positive - p + 1) / (positive + 2)) - math.log((negative - n + 1) / (negative + 2))
+              for cue, (p, n) in counts.items()}
+    base = prior + sum(absent.values())
+
+    def score(cues: set[str]) -> float:
+        return base + sum(present[c] - absent[c] for c in cues if c in present)
+
+    return score
+
+
+def telling_cues(rows: list[tuple[set[str], bool]], top: int = 6) -> list[dict]:
+    """The cues whose share differs most between keys (for true/false: true statements) and the rest,
+    used 5+ times: what to fix first."""
+    positive = sum(label for _, label in rows)
+    negative = len(rows) - positive
+    if not positive or not negative:
+        return []
+    counts: dict[str, list[int]] = {}
+    for cues, label in rows:
+        for cue in cues:
+            counts.setdefault(cue, [0, 0])[0 if label else 1] += 1
+    shares = sorted(((cue, round(p / positive, 3), round(n / negative, 3))
+                     for cue, (p, n) in counts.items() if p + n >= 5), key=lambda s: (-abs(s[1] - s[2]), s[0]))
+    return [{"cue": cue, "in_keys": keys, "in_others": others} for cue, keys, others in shares[:top]]
+
+
+def _rows(questions: list[Question], qtype: QuestionType) -> list[tuple[set[str], bool]]:
+    if qtype == QuestionType.TRUEFALSE:
+        return [(statement_cues(q.stem["zh"]), q.answer == [0]) for q in questions]
+    return [(cues, i in q.answer) for q in questions
+            for i, cues in enumerate(option_cues([o["zh"] for o in q.options]))]
+
+
+def _learned_credit(questions: list[Question], qtype: QuestionType) -> float | None:
+    """Total credit of the naive-Bayes rule, each topic's items scored by a model fitted on the others."""
+    topics = sorted({q.topic for q in questions})
+    if len(topics) < 2:
+        return None
+    total = 0.0
+    for topic in topics:
+        train = [q for q in questions if q.topic != topic]
+        if qtype == QuestionType.TRUEFALSE:
+            says_true = _naive_bayes(_rows(train, qtype))
+            for q in questions:
+                if q.topic == topic:
+                    odds = says_true(statement_cues(q.stem["zh"]))
+                    total += 0.5 if odds == 0 else float((odds > 0) == (q.answer == [0]))
+            continue
+        is_key = _naive_bayes(_rows(train, qtype))
+        for q in questions:
+            if q.topic != topic:
+                continue
+            scores = [is_key(cues) for cues in option_cues([o["zh"] for o in q.options])]
+            if qtype == QuestionType.SINGLE:
+                total += _single_credit(scores, q.answer[0])
+            else:
+                chosen = [i for i, s in enumerate(scores) if s > 0] or [scores.index(max(scores))]
+                total += float(chosen == sorted(q.answer))
+    return total
+
+
+def _result(credits: dict[str, float], count: int, chance: float, cues: list[dict]) -> dict:
     accuracy = {name: round(total / count, 3) for name, total in credits.items()}
     best = max(accuracy, key=lambda name: accuracy[name])
     above = round(accuracy[best] - chance, 3)
@@ -107,6 +214,7 @@ def _result(credits: dict[str, float], count: int, chance: float) -> dict:
         "points_above_chance": round(100 * above, 1),
         "status": "pass" if above <= GUESS_MARGIN else "warn",
         "rules": accuracy,
+        "telling_cues": cues,
     }
 
 
@@ -128,12 +236,19 @@ def guess(questions: Iterable[Question]) -> dict[str, dict]:
                 scores = rule(texts)
                 credits[name] += (_single_credit(scores, q.answer[0]) if qtype == QuestionType.SINGLE
                                   else _multiple_credit(scores, q.answer))
-        report[str(qtype)] = _result(credits, len(chosen), chance / len(chosen))
+        learned = _learned_credit(chosen, qtype)
+        if learned is not None:
+            credits["learned_leave_one_topic_out"] = learned
+        report[str(qtype)] = _result(credits, len(chosen), chance / len(chosen), telling_cues(_rows(chosen, qtype)))
     statements = [q for q in items if q.type == QuestionType.TRUEFALSE]
     if statements:
         credits = dict.fromkeys(STATEMENT_RULES, 0.0)
         for q in statements:
             for name, says in STATEMENT_RULES.items():
                 credits[name] += says(q.stem["zh"]) == (q.answer == [0])
-        report[str(QuestionType.TRUEFALSE)] = _result(credits, len(statements), 0.5)
+        learned = _learned_credit(statements, QuestionType.TRUEFALSE)
+        if learned is not None:
+            credits["learned_leave_one_topic_out"] = learned
+        report[str(QuestionType.TRUEFALSE)] = _result(credits, len(statements), 0.5,
+                                                      telling_cues(_rows(statements, QuestionType.TRUEFALSE)))
     return report
