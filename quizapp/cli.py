@@ -237,7 +237,8 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
         load_bank(bank)
         db.session.commit()
         if not demo_service.is_seeded():
-            demo_service.seed(today=local_today(), now=utcnow(), describe_flag=town_reasons())
+            demo_service.seed(today=local_today(), now=utcnow(), describe_flag=town_reasons(),
+                              seed_of_town=current_app.config.get("QUIZAPP_TOWN_SEED"))
             db.session.commit()
         info = demo_service.entry_info(f"http://127.0.0.1:{port}")
     if as_json:

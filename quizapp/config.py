@@ -39,8 +39,9 @@ def from_env() -> dict:
         "SQLALCHEMY_DATABASE_URI": database,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "QUIZAPP_TIMEZONE": os.environ.get("QUIZAPP_TIMEZONE", "Asia/Shanghai"),
-        # Seeds the common daily set: every company in the town gets the same questions on a date.
-        "QUIZAPP_TOWN_SEED": os.environ.get("QUIZAPP_TOWN_SEED", "town"),
+        # Orders the common daily set (a secret: whoever knows it can compute the coming days' sets).
+        # Unset: generated once and kept in the database (quiz.service.town_seed).
+        "QUIZAPP_TOWN_SEED": os.environ.get("QUIZAPP_TOWN_SEED") or None,
         "QUIZAPP_BANK_PATH": os.environ.get("QUIZAPP_BANK_PATH", str(ROOT / "question_bank")),
         # Behind HTTPS in production; the demo on plain http://127.0.0.1 turns this off.
         "SESSION_COOKIE_SECURE": _flag("QUIZAPP_SECURE_COOKIES", True),

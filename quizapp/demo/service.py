@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, text
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, Shift, StaffUser
 from quizapp.quiz.rules import selection
-from quizapp.quiz.service import QUIZ_SECONDS, load_pool
+from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_seed
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules import metrics
 from quizapp.rules.vocab import AttemptKind, FollowUpKind, Role
@@ -27,7 +27,6 @@ from quizapp.supervision.rules import Flag
 
 DEMO_PASSWORD = "demo-2026"
 DEMO_PIN = "2580"
-TOWN_SEED = "town"
 HISTORY_DAYS = 30
 
 GRIDS = [("xt-2", "新塘村第二网格"), ("ds-3", "大沙村第三网格"), ("lp-1", "连平村第一网格")]
@@ -61,9 +60,13 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
-def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: random.Random | None = None) -> None:
-    """The demo town; `describe_flag` words the supervision cases' reasons (supervision.wording)."""
+def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: random.Random | None = None,
+         seed_of_town: str | None = None) -> None:
+    """The demo town; `describe_flag` words the supervision cases' reasons (supervision.wording).
+    The history's common sets are the installation's (`seed_of_town`: QUIZAPP_TOWN_SEED if set),
+    so they match the live ones."""
     rng = rng or random.Random(20260601)
+    secret = town_seed(seed_of_town)
     grids = {}
     for code, name in GRIDS:
         grids[code] = Grid(code=code, name=name)
@@ -83,7 +86,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     difficulty = dict(db.session.execute(select(Question.id, Question.difficulty)).all())
     quirks = _Quirks(difficulty, rng)
     start = today - timedelta(days=HISTORY_DAYS)
-    commons = {start + timedelta(days=d): selection.common_set(pool, start + timedelta(days=d), TOWN_SEED)
+    commons = {start + timedelta(days=d): selection.common_set(pool, start + timedelta(days=d), secret)
                for d in range(HISTORY_DAYS + 1)}
 
     for code, name, grid, size, per_quiz, keen in COMPANIES:
@@ -213,7 +216,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         else:
             base, fade = 0.05, 0.0  # rarely
         ability = rng.uniform(0.45, 0.95)
-        asked: dict[int, selection.Review] = {}  # this worker's "did you do it" answers so far
+        asked = selection.Learner()  # this worker's "did you do it" answers so far
         for offset in range(HISTORY_DAYS, -1, -1):
             day = today - timedelta(days=offset)
             if day < person["since"] or not metrics.is_workday(day, company.workdays):
@@ -225,7 +228,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
                 chance *= 0.45  # today: the later shifts have not started yet
             if rng.random() > chance:
                 continue
-            picks = [(q, True) for q in commons[day][: selection.common_count(company.questions_per_quiz)]]
+            picks = [(q, True) for q in commons[day]]
             taken = {q for q, _ in picks}
             families = {by_id[q].family for q in taken if by_id[q].family}
             rest = [i for i in pool if not i.behaviour and i.id not in taken
@@ -236,7 +239,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
                 families.add(item.family)
                 picks.append((item.id, False))
             slots = [(qid, common, False) for qid, common in picks]
-            check = selection.behaviour_check(pool, list(asked.values()), day)
+            check = selection.behaviour_check(pool, asked, day)
             if check is not None:
                 slots.append((check, False, True))
             if offset == 0:
@@ -252,7 +255,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
                 if behaviour:
                     # The campaign works: more workers say "done" as the weeks go by.
                     right = rng.random() < min(0.9, 0.3 + 0.02 * (HISTORY_DAYS - offset))
-                    asked[qid] = selection.Review(qid, 5 if right else 1, day, 1, int(not right), day)
+                    asked.record(by_id[qid], right, day)
                 else:
                     right = rng.random() < quirks.p_right(qid, ability)
                 chosen = list(content["answer"]) if right else [quirks.wrong_option(qid, content, rng)]

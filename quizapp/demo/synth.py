@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser
-from quizapp.quiz.rules.selection import common_count
+from quizapp.quiz.rules.selection import COMMON_SIZE
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
 from quizapp.rules.vocab import AttemptKind, Role
@@ -224,7 +224,7 @@ def _history_day(rng: random.Random, town: list[_Synthetic], day: date, start: d
         if day == today and not done:
             continue
         skill = min(habit.skill + 0.08 * progress_in_year, 0.97)
-        common = common_count(habit.per_quiz)
+        common = COMMON_SIZE
         if with_attempts and done:
             active = [e for e, joined, left in company.staff
                       if (joined is None or joined <= day) and (left is None or left >= day)]

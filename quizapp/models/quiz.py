@@ -1,5 +1,5 @@
 """The record of practice: attempts and answers. (Each worker's spaced-review state is derived
-from their answers when a quiz starts: quiz.rules.selection.review_states.)
+from their answers when a quiz starts: quiz.rules.selection.replay.)
 
 The record is sacred: at most one official attempt per worker per local day (a unique constraint
 on (employee, official_date), which is NULL for practice rounds), one answer per position (a double

@@ -8,6 +8,7 @@ the same transaction as the answer that finishes an attempt.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic
+from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic, TownSetting
 from quizapp.quiz.rules import grading, selection
 from quizapp.rollups import service as rollups
 from quizapp.rules import metrics
@@ -42,14 +43,35 @@ def load_pool() -> list[selection.Item]:
             for r in rows]
 
 
-def load_reviews(employee_id: int) -> list[selection.Review]:
-    """The worker's review state, replayed from every answer they gave (official and practice)."""
+def load_learner(employee_id: int, pool: list[selection.Item]) -> selection.Learner:
+    """The worker's memory state, replayed from every answer they gave (official and practice)."""
     history = db.session.execute(
-        select(Answer.question_id, Answer.correct, Attempt.local_date)
+        select(Answer.question_id, Answer.correct, Attempt.local_date, Answer.common)
         .join(Attempt, Attempt.id == Answer.attempt_id)
         .where(Attempt.employee_id == employee_id, Answer.chosen.is_not(None))
         .order_by(Answer.answered_at, Answer.id)).all()
-    return selection.review_states((q, bool(c), d) for q, c, d in history)
+    return selection.replay(pool, (selection.Answer(q, bool(c), d, bool(common)) for q, c, d, common in history))
+
+
+TOWN_SEED_KEY = "town_seed"
+
+
+def town_seed(configured: str | None) -> str:
+    """The secret that orders the town's common daily set: QUIZAPP_TOWN_SEED when the installation
+    sets one, else a random value generated on first use and kept in the town settings, so the
+    coming days' common sets cannot be computed from the source code."""
+    if configured:
+        return configured
+    setting = db.session.get(TownSetting, TOWN_SEED_KEY)
+    if setting is None:
+        setting = TownSetting(key=TOWN_SEED_KEY, value={"seed": secrets.token_hex(16)})
+        try:
+            with db.session.begin_nested():
+                db.session.add(setting)
+                db.session.flush()
+        except IntegrityError:  # another request stored one first: use that
+            setting = db.session.get_one(TownSetting, TOWN_SEED_KEY)
+    return str(setting.value["seed"])
 
 
 def official_attempt(employee: Employee, today: date) -> Attempt | None:
@@ -87,15 +109,15 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
         raise Invalid("quiz.unknown_kind", kind=asked)
 
     pool = load_pool()
-    reviews = load_reviews(employee.id)
+    learner = load_learner(employee.id, pool)
     n = employee.company.questions_per_quiz
     behaviour = None
     if kind == AttemptKind.OFFICIAL:
-        picks = selection.choose_quiz(pool, reviews, today, n, town_seed, f"e{employee.id}")
-        behaviour = selection.behaviour_check(pool, reviews, today)
+        picks = selection.choose_quiz(pool, learner, today, n, town_seed, f"e{employee.id}")
+        behaviour = selection.behaviour_check(pool, learner, today)
     else:
         seed = f"e{employee.id}:{today}:practice:{now.isoformat()}"
-        picks = [(qid, False) for qid in selection.practice_quiz(pool, reviews, today, n, seed)]
+        picks = [(qid, False) for qid in selection.practice_quiz(pool, learner, today, n, seed)]
     if not picks:
         raise Conflict("quiz.bank_empty")
 

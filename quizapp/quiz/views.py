@@ -53,7 +53,7 @@ def start():
         abort(400)
     try:
         attempt = quiz.start_attempt(current_user, filled(form.kind.data), local_today(), utcnow(),
-                                     current_app.config.get("QUIZAPP_TOWN_SEED", "town"))
+                                     quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED")))
     except (Forbidden, Conflict) as error:
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("quiz.today"))

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizapp.quiz.rules import selection
-from quizapp.quiz.rules.selection import Item, Review
+from quizapp.quiz.rules.selection import Answer, Item, Learner
 
 DAY = date(2026, 11, 24)
 
@@ -22,15 +22,22 @@ def pool(topics=("a", "b", "c", "d"), per_topic=6, common_every=2, families=True
     return items
 
 
-def review(qid, box=1, due=DAY, seen=1, wrong=1, last=DAY - timedelta(days=1)):
-    return Review(question_id=qid, box=box, due=due, seen=seen, wrong=wrong, last_seen=last)
+def learner(items, answers):
+    """A worker's state from (question id, right?, day offset from DAY[, common]) tuples."""
+    return selection.replay(items, [Answer(a[0], a[1], DAY + timedelta(days=a[2]), *a[3:]) for a in answers])
 
+
+def point_of(items, qid):
+    return next(i.point for i in items if i.id == qid)
+
+
+# --- the common set -------------------------------------------------------------------------------
 
 def test_common_set_is_the_same_for_everyone_on_a_date_and_changes_by_day():
     items = pool()
     first = selection.common_set(items, DAY, "town")
     assert first == selection.common_set(list(reversed(items)), DAY, "town")
-    assert len(first) == 3 and len(set(first)) == 3
+    assert len(first) == selection.COMMON_SIZE and len(set(first)) == selection.COMMON_SIZE
     assert first != selection.common_set(items, DAY + timedelta(days=1), "town")
     assert all(next(i for i in items if i.id == q).common for q in first)
 
@@ -39,9 +46,9 @@ def test_common_set_rotates_through_topics_and_does_not_repeat_before_the_topic_
     items = pool()
     topic_of = {i.id: i.topic for i in items}
     commons_per_topic = 3
-    days = [DAY + timedelta(days=d) for d in range(4)]  # 12 slots over 4 topics: 3 rounds
+    days = [DAY + timedelta(days=d) for d in range(6)]  # 12 slots over 4 topics: 3 rounds
     chosen = [q for d in days for q in selection.common_set(items, d, "town")]
-    per_topic = {}
+    per_topic: dict[str, list[int]] = {}
     for q in chosen:
         per_topic.setdefault(topic_of[q], []).append(q)
     assert set(per_topic) == {"a", "b", "c", "d"}
@@ -54,57 +61,218 @@ def test_common_set_topics_differ_within_a_day():
     topic_of = {i.id: i.topic for i in items}
     for d in range(10):
         qs = selection.common_set(items, DAY + timedelta(days=d), "town")
-        assert len({topic_of[q] for q in qs}) == 3
+        assert len({topic_of[q] for q in qs}) == selection.COMMON_SIZE
 
 
-def test_common_count_leaves_room_for_personal_questions():
-    assert [selection.common_count(n) for n in range(3, 9)] == [2, 2, 3, 3, 3, 3]
+def test_the_order_of_common_sets_depends_on_the_town_seed():
+    items = pool(per_topic=12)
+    days = [DAY + timedelta(days=d) for d in range(12)]
+    one = [selection.common_set(items, d, "secret-one") for d in days]
+    two = [selection.common_set(items, d, "secret-two") for d in days]
+    assert one != two
 
 
-def test_due_missed_questions_come_back_first():
+@settings(max_examples=100, deadline=None)
+@given(day_offset=st.integers(0, 800), seed=st.text(max_size=8), worker=st.text(max_size=5))
+def test_every_quiz_length_gets_the_same_whole_common_set(day_offset, seed, worker):
     items = pool()
-    reviews = [review(9, box=1, due=DAY - timedelta(days=2)), review(10, box=2, due=DAY),
-               review(11, box=1, due=DAY + timedelta(days=1))]  # not due yet
-    picked = selection.personal_items(items, reviews, DAY, 2, [], "w1")
-    assert picked == [9, 10]
+    day = DAY + timedelta(days=day_offset)
+    expected = selection.common_set(items, day, seed)
+    assert len(expected) == selection.COMMON_SIZE
+    for n in range(selection.MIN_QUESTIONS, selection.MAX_QUESTIONS + 1):
+        quiz = selection.choose_quiz(items, Learner(), day, n, seed, worker)
+        assert [q for q, common in quiz if common] == expected
+        assert len(quiz) - len(expected) >= 1  # always at least one personal slot
+
+
+# --- memory and evidence --------------------------------------------------------------------------
+
+def test_a_right_first_answer_is_not_proof_it_schedules_a_check():
+    items = pool(families=False)
+    state = learner(items, [(5, True, 0)])
+    memory = state.memories[point_of(items, 5)]
+    assert not memory.retired
+    assert DAY < memory.due <= DAY + timedelta(days=3)
+    # On the check's day it is the review that comes first, before any new material.
+    picked = selection.personal_items(items, state, memory.due, 2, [], "w")
+    assert picked[0] == 5
+
+
+def test_a_miss_comes_back_the_next_day():
+    items = pool(families=False)
+    state = learner(items, [(5, False, 0)])
+    assert state.memories[point_of(items, 5)].due == DAY + timedelta(days=1)
+    assert selection.personal_items(items, state, DAY + timedelta(days=1), 2, [], "w")[0] == 5
+
+
+def test_two_right_answers_days_apart_retire_a_point_and_a_miss_brings_it_back():
+    items = pool(families=False)
+    point = point_of(items, 5)
+    assert not learner(items, [(5, True, 0), (5, True, 1)]).memories[point].retired  # too close together
+    assert not learner(items, [(5, True, 0), (5, False, 8), (5, True, 16)]).memories[point].retired  # not in a row
+    assert learner(items, [(5, True, 0), (5, True, selection.RETIRE_GAP)]).memories[point].retired
+    assert not learner(items, [(5, True, 0), (5, True, 7), (5, False, 60)]).memories[point].retired
+
+
+def test_a_retired_point_is_not_reviewed_while_there_is_anything_else():
+    items = pool(topics=("a",), per_topic=4, families=False)
+    state = learner(items, [(1, True, 0), (1, True, 10), (2, False, 10)])
+    assert state.memories[point_of(items, 1)].retired
+    later = DAY + timedelta(days=60)  # point 1 is long past any FSRS due date
+    picked = selection.personal_items(items, state, later, 3, [], "w")
+    assert 1 not in picked and 2 in picked
+
+
+answers_strategy = st.lists(st.tuples(st.integers(1, 24), st.booleans(), st.integers(0, 3), st.booleans()),
+                            max_size=40)
+
+
+def _history(steps):
+    """(question, right?, days after the previous answer, common?) steps as dated answers."""
+    day, history = 0, []
+    for qid, right, gap, common in steps:
+        day += gap
+        history.append((qid, right, day, common))
+    return history, day
+
+
+@settings(max_examples=200, deadline=None)
+@given(steps=answers_strategy)
+def test_a_point_retires_only_on_evidence(steps):
+    items = pool()
+    history, _ = _history(steps)
+    state = learner(items, history)
+    for point, memory in state.memories.items():
+        answers = [(day, right) for qid, right, day, _ in history if point_of(items, qid) == point]
+        if len(answers) == 1:
+            assert not memory.retired  # one right answer is never proof
+        if memory.retired:
+            misses = [k for k, (_, right) in enumerate(answers) if not right]
+            since = answers[misses[-1] + 1:] if misses else answers
+            assert since and since[-1] == answers[-1]  # the last answer was right
+            spaced = any(b[0] - a[0] >= selection.RETIRE_GAP for a, b in zip(since, since[1:], strict=False))
+            assert spaced or memory.stability >= selection.RETIRE_STABILITY
+
+
+def test_a_review_shows_another_variant_of_the_family():
+    items = pool()  # ids 1 and 2 share family "a-fam"
+    state = learner(items, [(1, False, 0)])
+    picked = selection.personal_items(items, state, DAY + timedelta(days=1), 2, [], "w")
+    assert picked[0] == 2
+    # Both seen: the one seen longest ago comes back.
+    state = learner(items, [(1, False, 0), (2, False, 1)])
+    assert selection.personal_items(items, state, DAY + timedelta(days=2), 2, [], "w")[0] == 1
 
 
 def test_a_quiz_holds_one_question_per_family():
     items = pool()
-    reviews = [review(7, box=1, due=DAY - timedelta(days=1)), review(8, box=1, due=DAY)]  # one family
-    picked = selection.personal_items(items, reviews, DAY, 4, [], "w1")
-    assert 7 in picked and 8 not in picked
+    state = learner(items, [(1, False, 0), (2, False, 0)])
+    picked = selection.personal_items(items, state, DAY + timedelta(days=1), 4, [], "w1")
+    assert len([q for q in picked if q in (1, 2)]) == 1
 
 
 def test_unseen_questions_come_from_the_weakest_topic():
     items = pool()
-    # Topic "b" (ids 7-12) answered badly, topic "a" (ids 1-6) well; nothing due.
-    reviews = [review(7, box=1, due=DAY + timedelta(days=3), seen=2, wrong=2),
-               review(1, box=5, due=DAY + timedelta(days=30), seen=2, wrong=0)]
-    picked = selection.personal_items(items, reviews, DAY, 3, [], "w1")
-    assert {next(i.topic for i in items if i.id == q) for q in picked} == {"b"}
-    assert 7 not in picked
+    # Topic "b" (ids 7-12) answered badly, topic "a" (ids 1-6) well; nothing due today.
+    state = learner(items, [(7, False, 0), (7, False, 1), (3, True, 0), (3, True, 1)])
+    picked = selection.personal_items(items, state, DAY + timedelta(days=1), 3, [], "w1")
+    new = [q for q in picked if q not in state.questions]
+    assert new and {next(i.topic for i in items if i.id == q) for q in new} == {"b"}
 
 
-def test_everything_seen_brings_back_the_least_recently_seen():
+def test_everything_met_brings_back_the_most_likely_forgotten():
     items = pool(topics=("a",), per_topic=3, families=False)
-    reviews = [review(1, box=5, due=DAY + timedelta(days=9), wrong=0, last=DAY - timedelta(days=3)),
-               review(2, box=5, due=DAY + timedelta(days=9), wrong=0, last=DAY - timedelta(days=9)),
-               review(3, box=5, due=DAY + timedelta(days=9), wrong=0, last=DAY - timedelta(days=1))]
-    assert selection.personal_items(items, reviews, DAY, 3, [], "w") == [2, 1, 3]
+    state = learner(items, [(1, True, 0), (2, True, 0), (3, True, 0), (1, True, 20), (3, True, 28)])
+    later = DAY + timedelta(days=29)
+    picked = selection.personal_items(items, state, later, 3, [], "w")
+    recall = {q: state.memories[point_of(items, q)].recall(later) for q in (1, 2, 3)}
+    assert picked == sorted((1, 2, 3), key=lambda q: recall[q])
 
 
-def test_next_review_widens_the_gap_after_each_right_answer():
-    box, due = selection.next_review(None, False, DAY)
-    assert (box, due) == (1, DAY + timedelta(days=1))
-    gaps = []
-    state = review(1, box=box, due=due)
-    for _ in range(4):
-        box, due = selection.next_review(state, True, state.due)
-        gaps.append((due - state.due).days)
-        state = review(1, box=box, due=due)
-    assert gaps == [3, 7, 14, 30]
-    assert selection.next_review(None, True, DAY)[0] == selection.KNOWN_BOX
+# --- new material and the daily cap ---------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(steps=answers_strategy, n=st.integers(1, 12), gap=st.integers(0, 40), seed=st.text(max_size=4))
+def test_every_quiz_has_an_unseen_question_while_any_remain(steps, n, gap, seed):
+    items = pool()
+    history, last = _history(steps)
+    state = learner(items, history)
+    today = DAY + timedelta(days=last + gap)
+    quiz = selection.choose_quiz(items, state, today, n, "town", seed)
+    common_points = {point_of(items, q) for q, c in quiz if c}
+    available = [i for i in items if i.id not in state.questions and i.point not in common_points]
+    in_quiz_unseen = [q for q, _ in quiz if q not in state.questions]
+    if available:
+        assert in_quiz_unseen
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=answers_strategy, n=st.integers(1, 12), gap=st.integers(0, 40), seed=st.text(max_size=4))
+def test_reviews_are_capped_per_day_while_new_points_remain(steps, n, gap, seed):
+    items = pool()
+    history, last = _history(steps)
+    state = learner(items, history)
+    today = DAY + timedelta(days=last + gap)
+    quiz = selection.choose_quiz(items, state, today, n, "town", seed)
+    personal = [q for q, c in quiz if not c]
+    reviews = [q for q in personal if point_of(items, q) in state.memories]
+    common_points = {point_of(items, q) for q, c in quiz if c}
+    fresh = {i.point for i in items if i.point not in state.memories and i.point not in common_points}
+    fresh_in_quiz = {point_of(items, q) for q in personal} & fresh
+    if fresh - fresh_in_quiz:  # new points were left out: then reviews kept to the cap
+        assert len(reviews) <= max(0, selection.MAX_REVIEWS_PER_DAY - state.reviews_on(today))
+
+
+def test_the_cap_counts_todays_earlier_reviews():
+    items = pool(topics=("a", "b", "c", "d", "e", "f"), families=False)
+    misses = [(q, False, 0) for q in range(1, 11)]
+    # Tomorrow, an earlier round already held the day's reviews.
+    earlier = [(q, True, 1) for q in range(1, 1 + selection.MAX_REVIEWS_PER_DAY)]
+    state = learner(items, misses + earlier)
+    tomorrow = DAY + timedelta(days=1)
+    assert state.reviews_on(tomorrow) == selection.MAX_REVIEWS_PER_DAY
+    picked = selection.personal_items(items, state, tomorrow, 5, [], "w")
+    assert all(q not in state.questions for q in picked)
+    # Answers in a common slot are imposed, never counted as reviews.
+    common = learner(items, misses + [(q, True, 1, True) for q in range(1, 4)])
+    assert common.reviews_on(tomorrow) == 0
+
+
+# --- the quiz as a whole --------------------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 12), steps=answers_strategy, day_offset=st.integers(0, 400), seed=st.text(max_size=5))
+def test_a_quiz_never_repeats_a_question_or_a_family_and_has_the_size_asked(n, steps, day_offset, seed):
+    items = pool()
+    history, _ = _history(steps)
+    day = DAY + timedelta(days=day_offset)
+    quiz = selection.choose_quiz(items, learner(items, history), day, n, "town", seed)
+    ids = [q for q, _ in quiz]
+    assert len(ids) == len(set(ids))
+    points = [point_of(items, q) for q in ids]
+    assert len(points) == len(set(points))
+    expected = max(selection.MIN_QUESTIONS, min(selection.MAX_QUESTIONS, n))
+    assert len(ids) == expected
+    assert [q for q, c in quiz if c] == selection.common_set(items, day, "town")
+
+
+def test_the_same_record_gives_the_same_quiz():
+    items = pool()
+    history = [(1, False, 0), (9, True, 0), (14, True, 3), (1, True, 4)]
+    one = selection.choose_quiz(items, learner(items, history), DAY + timedelta(days=6), 6, "town", "w")
+    two = selection.choose_quiz(items, learner(items, history), DAY + timedelta(days=6), 6, "town", "w")
+    assert one == two
+
+
+def test_replay_counts_answers_and_skips_questions_out_of_rotation():
+    items = pool()
+    state = learner(items, [(1, False, 0), (2, True, 1), (99, True, 1)])
+    assert 99 not in state.questions
+    memory = state.memories["a-fam"]
+    assert (memory.answers, memory.wrong, memory.streak, memory.last_seen) == (2, 1, 1, DAY + timedelta(days=1))
+    assert state.topics["a"] == [2, 1]
+    assert (state.questions[1].seen, state.questions[1].last_correct) == (1, False)
+    assert selection.replay(items, []).memories == {}
 
 
 def test_choice_order_is_a_stable_permutation_and_true_false_keeps_its_order():
@@ -116,54 +284,24 @@ def test_choice_order_is_a_stable_permutation_and_true_false_keeps_its_order():
     assert len(orders) > 1  # shuffled per worker
 
 
-reviews_strategy = st.lists(
-    st.builds(review, st.integers(1, 24), st.integers(0, 5),
-              st.dates(DAY - timedelta(days=40), DAY + timedelta(days=40)), st.integers(1, 5),
-              st.integers(0, 1), st.dates(DAY - timedelta(days=40), DAY)),
-    unique_by=lambda r: r.question_id, max_size=24)
-
-
-@settings(max_examples=200, deadline=None)
-@given(n=st.integers(1, 12), reviews=reviews_strategy, day_offset=st.integers(0, 400), seed=st.text(max_size=5))
-def test_a_quiz_never_repeats_a_question_or_a_family_and_has_the_size_asked(n, reviews, day_offset, seed):
-    items = pool()
-    day = DAY + timedelta(days=day_offset)
-    quiz = selection.choose_quiz(items, reviews, day, n, "town", seed)
-    ids = [q for q, _ in quiz]
-    assert len(ids) == len(set(ids))
-    families = [next(i.family for i in items if i.id == q) for q in ids]
-    families = [f for f in families if f]
-    assert len(families) == len(set(families))
-    expected = max(selection.MIN_QUESTIONS, min(selection.MAX_QUESTIONS, n))
-    assert len(ids) == expected
-    common = [q for q, c in quiz if c]
-    assert common == selection.common_set(items, day, "town")[: selection.common_count(expected)]
-
-
-def test_review_states_replay_the_answer_history():
-    history = [(1, False, DAY), (2, True, DAY), (1, True, DAY + timedelta(days=1))]
-    states = {r.question_id: r for r in selection.review_states(history)}
-    assert states[1].box == 2 and states[1].due == DAY + timedelta(days=4)
-    assert (states[1].seen, states[1].wrong, states[1].last_seen) == (2, 1, DAY + timedelta(days=1))
-    assert states[2].box == selection.KNOWN_BOX and states[2].wrong == 0
-    assert selection.review_states([]) == []
-
+# --- "did you do it" items (unchanged) -------------------------------------------------------------
 
 def test_a_behaviour_item_is_asked_once_then_again_after_a_while():
     items = pool() + [Item(id=100, topic="z", behaviour=True), Item(id=101, topic="z", behaviour=True)]
-    assert selection.behaviour_check(items, [], DAY) == 100
-    done = review(100, box=5, due=DAY, wrong=0, last=DAY - timedelta(days=1))
-    not_yet = review(101, box=1, due=DAY, wrong=1, last=DAY - timedelta(days=10))
-    assert selection.behaviour_check(items, [done, not_yet], DAY) is None
-    assert selection.behaviour_check(items, [done, not_yet], DAY + timedelta(days=4)) == 101  # 14 days after "not yet"
-    assert selection.behaviour_check(items, [done], DAY + timedelta(days=1)) == 101  # never asked first
-    assert selection.behaviour_check(items, [done, review(101, box=5, wrong=0, last=DAY)],
-                                     DAY - timedelta(days=1) + timedelta(days=90)) == 100  # a quarter after "done"
+    assert selection.behaviour_check(items, Learner(), DAY) == 100
+    both = learner(items, [(101, False, -10), (100, True, -1)])  # 101 "not yet", 100 "done"
+    assert selection.behaviour_check(items, both, DAY) is None
+    assert selection.behaviour_check(items, both, DAY + timedelta(days=4)) == 101  # 14 days after "not yet"
+    done = learner(items, [(100, True, -1)])
+    assert selection.behaviour_check(items, done, DAY + timedelta(days=1)) == 101  # never asked first
+    both_done = learner(items, [(100, True, -1), (101, True, 0)])
+    assert selection.behaviour_check(items, both_done, DAY - timedelta(days=1) + timedelta(days=90)) == 100
+    assert both_done.memories == {}  # no memory, no topic tallies: they are not knowledge
 
 
 def test_behaviour_items_never_enter_the_scored_questions():
     items = pool() + [Item(id=100 + i, topic="a", behaviour=True) for i in range(20)]
     for d in range(20):
-        quiz = selection.choose_quiz(items, [], DAY + timedelta(days=d), 8, "town", f"w{d}")
+        quiz = selection.choose_quiz(items, Learner(), DAY + timedelta(days=d), 8, "town", f"w{d}")
         assert all(q < 100 for q, _ in quiz)
-    assert all(q < 100 for q in selection.practice_quiz(items, [], DAY, 8, "w"))
+    assert all(q < 100 for q in selection.practice_quiz(items, Learner(), DAY, 8, "w"))

@@ -43,7 +43,7 @@ def test_start_builds_todays_quiz_with_the_common_set_first(town):
     attempt = start(town)
     db.session.commit()
     assert attempt.total == 5 and len(attempt.answers) == 5
-    assert [a.common for a in attempt.answers] == [True, True, True, False, False]
+    assert [a.common for a in attempt.answers] == [True, True, False, False, False]
     assert attempt.deadline_at - attempt.started_at == timedelta(seconds=quiz.QUIZ_SECONDS)
     # Another worker in another company gets the same common questions today.
     other = quiz.start_attempt(db.session.get(Employee, town.worker_b), "official", TODAY, NOW, "test-town")
@@ -87,15 +87,18 @@ def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
         answer(town, attempt, slot.position, choice, NOW + timedelta(seconds=10 * slot.position))
     db.session.commit()
     assert attempt.finished_at is not None and not attempt.expired
-    assert attempt.score == 3 and attempt.common_correct == 2
+    assert attempt.score == 3 and attempt.common_correct == 1
     day = db.session.get(CompanyDay, (town.company_a, TODAY))
-    assert (day.completed, day.score_sum, day.question_sum, day.common_correct, day.common_answered) == (1, 3, 5, 2, 3)
+    assert (day.completed, day.score_sum, day.question_sum, day.common_correct, day.common_answered) == (1, 3, 5, 1, 2)
     assert day.headcount == 2 and day.workday
-    missed = [r for r in quiz.load_reviews(town.worker_a) if r.box == 1]
-    assert len(missed) == 2 and all(r.due == TODAY + timedelta(days=1) for r in missed)
+    pool = quiz.load_pool()
+    point = {i.id: i.point for i in pool}
+    state = quiz.load_learner(town.worker_a, pool)
+    missed = [state.memories[point[a.question_id]] for a in attempt.answers if a.position % 2 == 0]
+    assert len(missed) == 2 and all(m.due == TODAY + timedelta(days=1) and m.wrong == 1 for m in missed)
     # The incremental rollup equals one rebuilt from the raw record.
     rebuilt = rebuild_company_day(worker(town).company, TODAY)
-    assert (rebuilt.completed, rebuilt.score_sum, rebuilt.common_correct, rebuilt.common_answered) == (1, 3, 2, 3)
+    assert (rebuilt.completed, rebuilt.score_sum, rebuilt.common_correct, rebuilt.common_answered) == (1, 3, 1, 2)
 
 
 def test_an_answer_after_the_deadline_is_not_counted(town):
@@ -147,10 +150,40 @@ def test_missed_questions_come_back_the_next_day(town):
     assert personal[0] == missed
 
 
+def test_a_review_shows_another_variant_of_the_missed_family(town):
+    attempt = start(town)
+    pool = {i.id: i for i in quiz.load_pool()}
+    missed = next((a for a in attempt.answers if not a.common and pool[a.question_id].family), None)
+    assert missed is not None, "the test bank gives a personal question with a family"
+    for slot in attempt.answers:
+        answer(town, attempt, slot.position, wrong_choice(slot) if slot is missed else right_choice(slot),
+               NOW + timedelta(seconds=5))
+    db.session.commit()
+    family = pool[missed.question_id].family
+    tomorrow = quiz.start_attempt(worker(town), "official", TODAY + timedelta(days=1), NOW + timedelta(days=1),
+                                  "test-town")
+    again = [a.question_id for a in tomorrow.answers if pool[a.question_id].family == family]
+    assert again and missed.question_id not in again
+
+
+def test_the_town_seed_is_generated_once_and_kept_unless_configured(town):
+    first = quiz.town_seed(None)
+    db.session.commit()
+    assert len(first) == 32 and first != "town"
+    assert quiz.town_seed(None) == first == quiz.town_seed("")
+    assert quiz.town_seed("from-config") == "from-config"
+
+
 def test_questions_per_quiz_is_the_company_setting(town):
     worker(town).company.questions_per_quiz = 3
     attempt = start(town)
     assert attempt.total == 3 and sum(a.common for a in attempt.answers) == 2
+    # Every quiz length gets the same whole common set.
+    worker_b = db.session.get(Employee, town.worker_b)
+    worker_b.company.questions_per_quiz = 8
+    other = quiz.start_attempt(worker_b, "official", TODAY, NOW, "test-town")
+    assert other.total == 8
+    assert [a.question_id for a in other.answers if a.common] == [a.question_id for a in attempt.answers if a.common]
 
 
 def test_result_gives_streak_and_the_weakest_topics_lesson(town):

@@ -1,16 +1,26 @@
 """Which questions a worker gets today: the rules of docs/selection.md.
 
-Used by quiz.service when an attempt starts. Pure: plain dataclasses in, question ids out, and the
-same inputs always give the same quiz, so a quiz can be explained after the fact.
+Used by quiz.service when an attempt starts, and by bench/learning.py. Pure: plain dataclasses in,
+question ids out, and the same inputs always give the same quiz, so a quiz can be explained after
+the fact.
 
 A quiz of n questions =
-  1. the town's common daily set (common_count(n) questions, the same for every worker on a date,
-     so companies are compared on the same items), then
-  2. personal questions: missed questions that are due for review (Leitner boxes, widening
-     intervals), then unseen questions from the worker's weakest topic, then from the next
-     weakest topics, then the least recently seen.
+  1. the town's common daily set (COMMON_SIZE questions whatever n, the same for every worker on a
+     date, so companies are compared on the same items), then
+  2. personal questions chosen from the worker's memory of each *point* (an item family; an item
+     without a family is its own point), modelled with FSRS (the `fsrs` package): points due for a
+     check, lowest predicted recall first, at most MAX_REVIEWS_PER_DAY a day and always leaving a
+     slot for an unseen question while there is one; a review shows another variant of the point
+     where one exists; then points never met, weakest topic first; then, once everything has been
+     met, the points most likely forgotten.
+A point retires (is no longer scheduled for review) only on evidence: FSRS stability of at least
+RETIRE_STABILITY days, or two right answers in a row at least RETIRE_GAP days apart. A single right
+answer is never proof (a true/false item is right half the time by chance): it schedules a check.
 No quiz holds a question twice or two questions of one family. An official quiz may end with one
 "did you do it" item (behaviour_check), which is never scored.
+
+The worker's state is not stored: `replay` rebuilds it from the answers in the record, so it can
+never disagree with them.
 """
 
 from __future__ import annotations
@@ -19,15 +29,30 @@ import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from fsrs import Card, Rating, Scheduler
 
 from quizapp.rules.vocab import QuestionType
 
-# Days until a question in box b comes back. Box 1 = just missed; box 5 = known.
-INTERVALS = {1: 1, 2: 3, 3: 7, 4: 14, 5: 30}
-KNOWN_BOX = 5
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 8
+# The common daily set: the same size for every quiz length (3 to 8), so every company of the town
+# answers the same common questions and at least one slot is always personal.
+COMMON_SIZE = 2
+# Personal review slots a worker gets per day (official and practice together) while points they
+# have never met remain: new material keeps coming.
+MAX_REVIEWS_PER_DAY = 3
+# Evidence that retires a point: FSRS stability (days until predicted recall falls to 90 %) ...
+RETIRE_STABILITY = 60.0
+# ... or two right answers in a row, the second at least this many days after the first.
+RETIRE_GAP = 7
+DESIRED_RETENTION = 0.9
+
+# FSRS with its published default parameters, on whole days: a quiz has no same-session learning
+# steps, and no random fuzz (the same record must give the same schedule).
+SCHEDULER = Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(), relearning_steps=(),
+                      maximum_interval=365, enable_fuzzing=False)
 
 
 @dataclass(frozen=True)
@@ -40,38 +65,141 @@ class Item:
     common: bool = False
     behaviour: bool = False  # a "did you do it" item: chosen by behaviour_check, never scored
 
+    @property
+    def point(self) -> str:
+        """The point the item tests: its family, or the item itself when it has none."""
+        return self.family or f"#{self.id}"
+
 
 @dataclass(frozen=True)
-class Review:
+class Answer:
+    """One answer from the record, as replay reads it."""
+
+    question_id: int
+    correct: bool
+    day: date  # the worker's local date
+    common: bool = False  # answered in a common slot (imposed, so never counted as a review)
+
+
+@dataclass
+class Seen:
     """One worker's history with one question."""
 
     question_id: int
-    box: int
-    due: date
-    seen: int
-    wrong: int
+    seen: int = 0
+    wrong: int = 0
+    last_seen: date = date.min
+    last_correct: bool = False
+
+
+@dataclass
+class Memory:
+    """One worker's memory of one point, as FSRS models it from their answers to its variants."""
+
+    point: str
+    card: Card
+    first_seen: date
     last_seen: date
+    due: date  # FSRS's next check
+    answers: int = 0
+    wrong: int = 0
+    streak: int = 0  # right answers in a row
+    retired: bool = False
+
+    @property
+    def stability(self) -> float:
+        return self.card.stability or 0.0
+
+    def recall(self, day: date) -> float:
+        """FSRS's predicted probability that the worker recalls the point on `day`."""
+        return SCHEDULER.get_card_retrievability(self.card, _at(day))
 
 
-def common_count(n: int) -> int:
-    """How many of a quiz's n questions come from the common daily set."""
-    return 2 if n <= 4 else 3
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+@dataclass
+class Learner:
+    """One worker's state: a memory per point met, a record per question seen, topic tallies, and the
+    personal reviews of the latest day (for the daily cap)."""
+
+    memories: dict[str, Memory] = field(default_factory=dict)
+    questions: dict[int, Seen] = field(default_factory=dict)
+    topics: dict[str, list[int]] = field(default_factory=dict)  # topic -> [answers, wrong]
+    review_day: date | None = None
+    reviews: int = 0
+
+    def reviews_on(self, day: date) -> int:
+        """Personal reviews (answers in a non-common slot to a point met before) given on `day`."""
+        return self.reviews if self.review_day == day else 0
+
+    def record(self, item: Item, correct: bool, day: date, common: bool = False) -> None:
+        """Add one answer (answers are recorded oldest first)."""
+        seen = self.questions.setdefault(item.id, Seen(item.id))
+        seen.seen += 1
+        seen.wrong += int(not correct)
+        seen.last_seen = day
+        seen.last_correct = correct
+        if item.behaviour:
+            return  # "did you do it" answers are not knowledge
+        tally = self.topics.setdefault(item.topic, [0, 0])
+        tally[0] += 1
+        tally[1] += int(not correct)
+        memory = self.memories.get(item.point)
+        if memory is not None and not common:
+            if self.review_day != day:
+                self.review_day, self.reviews = day, 0
+            self.reviews += 1
+        card = memory.card if memory is not None else Card(card_id=1)
+        card, _ = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, _at(day))
+        if memory is None:
+            memory = self.memories[item.point] = Memory(point=item.point, card=card, first_seen=day, last_seen=day,
+                                                        due=card.due.date())
+            previous_right = None
+        else:
+            previous_right = memory.last_seen if memory.streak else None
+            memory.card = card
+            memory.due = card.due.date()
+        memory.answers += 1
+        memory.last_seen = day
+        if correct:
+            memory.streak += 1
+            spaced = previous_right is not None and (day - previous_right).days >= RETIRE_GAP
+            memory.retired = memory.retired or spaced or memory.stability >= RETIRE_STABILITY
+        else:
+            memory.wrong += 1
+            memory.streak = 0
+            memory.retired = False  # a miss is evidence the point is not known
+
+
+def replay(pool: Sequence[Item], history: Iterable[Answer]) -> Learner:
+    """The worker's state, replayed from their answers (oldest first). Answers to questions no longer
+    in rotation are left out: the pool no longer says which point they tested."""
+    by_id = {i.id: i for i in pool}
+    learner = Learner()
+    for answer in history:
+        item = by_id.get(answer.question_id)
+        if item is not None:
+            learner.record(item, answer.correct, answer.day, answer.common)
+    return learner
 
 
 def _rank(seed: str, value: object) -> str:
     return hashlib.sha256(f"{seed}:{value}".encode()).hexdigest()
 
 
-def common_set(pool: Sequence[Item], day: date, seed: str, size: int = 3) -> list[int]:
+def common_set(pool: Sequence[Item], day: date, seed: str, size: int = COMMON_SIZE) -> list[int]:
     """The town's common questions for `day`: same inputs, same list, for every worker.
 
     Slots rotate through the topics (k-th slot overall goes to topic k mod T), and within a topic
-    questions come in a fixed shuffled order, so a question returns only after every other common
-    question of its topic has been used.
+    questions come in an order shuffled by the town's secret seed, so a question returns only after
+    every other common question of its topic has been used, and nobody without the seed can tell
+    which questions come next.
     """
     by_topic: dict[str, list[Item]] = defaultdict(list)
     for item in pool:
-        if item.common:
+        if item.common and not item.behaviour:
             by_topic[item.topic].append(item)
     topics = sorted(by_topic)
     if not topics:
@@ -88,81 +216,123 @@ def common_set(pool: Sequence[Item], day: date, seed: str, size: int = 3) -> lis
         items = by_topic[topic]
         item = items[(k // len(topics)) % len(items)]
         k += 1
-        if any(item.id == c.id or (item.family and item.family == c.family) for c in chosen):
+        if any(item.id == c.id or item.point == c.point for c in chosen):
             continue
         chosen.append(item)
     return [c.id for c in chosen]
 
 
-def topic_strength(pool: Sequence[Item], reviews: Iterable[Review]) -> list[str]:
+def topic_strength(topics: Iterable[str], learner: Learner) -> list[str]:
     """Topics from weakest to strongest for this worker: lowest share correct, then least practised."""
-    topic_of = {i.id: i.topic for i in pool}
-    seen: dict[str, int] = defaultdict(int)
-    wrong: dict[str, int] = defaultdict(int)
-    for r in reviews:
-        topic = topic_of.get(r.question_id)
-        if topic:
-            seen[topic] += r.seen
-            wrong[topic] += r.wrong
-    topics = sorted({i.topic for i in pool})
 
-    def key(topic: str):
-        accuracy = 1 - wrong[topic] / seen[topic] if seen[topic] else 1.0
-        return (accuracy, seen[topic], topic)
+    def key(topic: str) -> tuple[float, int, str]:
+        answers, wrong = learner.topics.get(topic, (0, 0))
+        accuracy = 1 - wrong / answers if answers else 1.0
+        return (accuracy, answers, topic)
 
-    return sorted(topics, key=key)
+    return sorted(set(topics), key=key)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The knowledge items in rotation, indexed by point; build it once with `index` when many
+    quizzes are chosen from one pool (a simulation), or let the functions below build it."""
+
+    items: tuple[Item, ...]
+    by_point: dict[str, tuple[Item, ...]]
+
+
+def index(pool: Sequence[Item] | Pool) -> Pool:
+    if isinstance(pool, Pool):
+        return pool
+    by_point: dict[str, list[Item]] = defaultdict(list)
+    for item in pool:
+        if not item.behaviour:
+            by_point[item.point].append(item)
+    return Pool(items=tuple(i for i in pool if not i.behaviour), by_point={p: tuple(v) for p, v in by_point.items()})
+
+
+def _variant(items: tuple[Item, ...], learner: Learner, seed: str) -> Item:
+    """The variant of a point to show: one the worker has never seen (in an order shuffled per
+    worker and day), else the one seen longest ago, so a review is another wording where one exists."""
+    if len(items) == 1:
+        return items[0]
+
+    def key(item: Item) -> tuple[date, str]:
+        seen = learner.questions.get(item.id)
+        return (seen.last_seen if seen else date.min, _rank(seed, item.id))
+
+    return min(items, key=key)
 
 
 def personal_items(
-    pool: Sequence[Item],
-    reviews: Sequence[Review],
+    pool: Sequence[Item] | Pool,
+    learner: Learner,
     today: date,
     count: int,
     taken: Sequence[Item],
     seed: str,
 ) -> list[int]:
     """Fill `count` personal slots after the items already `taken` (the common set)."""
-    by_id = {i.id: i for i in pool}
-    reviewed = {r.question_id: r for r in reviews if r.question_id in by_id}
-    chosen: list[Item] = list(taken)
+    by_point = index(pool).by_point
+    questions, memories = learner.questions, learner.memories
+    used = {i.point for i in taken}
     picked: list[int] = []
 
-    def take(item: Item) -> bool:
-        if len(picked) >= count:
-            return False
-        if any(item.id == c.id or (item.family and item.family == c.family) for c in chosen):
-            return False
-        chosen.append(item)
-        picked.append(item.id)
-        return True
+    def take(point: str) -> None:
+        if len(picked) < count and point not in used:
+            used.add(point)
+            picked.append(_variant(by_point[point], learner, seed).id)
 
-    # 1. Missed questions that are due, most overdue first, lowest box first.
-    due = sorted((r for r in reviewed.values() if r.box < KNOWN_BOX and r.due <= today),
-                 key=lambda r: (r.due, r.box, r.question_id))
-    for r in due:
-        take(by_id[r.question_id])
+    fresh = [p for p in by_point if p not in memories and p not in used]
+    # A point never met has only unseen questions (any answer to one of them creates its memory).
+    unseen_left = bool(fresh) or any(i.id not in questions for p, items in by_point.items() if p not in used
+                                     for i in items)
+    has_unseen = any(i.id not in questions for i in taken)
+    reserve = 1 if unseen_left and not has_unseen else 0
+    budget = count - reserve
+    if fresh:
+        budget = min(budget, max(0, MAX_REVIEWS_PER_DAY - learner.reviews_on(today)))
 
-    # 2. Unseen questions, weakest topic first; shuffled within a topic per worker and day.
-    rng = random.Random(seed)
-    unseen: dict[str, list[Item]] = defaultdict(list)
-    for item in pool:
-        if item.id not in reviewed:
-            unseen[item.topic].append(item)
-    for topic in topic_strength(pool, reviewed.values()):
-        items = sorted(unseen[topic], key=lambda i: i.id)
-        rng.shuffle(items)
-        for item in items:
-            take(item)
+    # 1. Checks that are due: points not retired whose due date has come, lowest predicted recall first.
+    if budget > 0:
+        due = [m for p, m in memories.items() if not m.retired and m.due <= today and p in by_point and p not in used]
+        due.sort(key=lambda m: (m.recall(today), m.point))
+        for memory in due[:budget]:
+            take(memory.point)
 
-    # 3. Everything has been seen: the least recently seen come back.
-    for r in sorted(reviewed.values(), key=lambda r: (r.last_seen, r.question_id)):
-        take(by_id[r.question_id])
+    # 2. New material: points never met, weakest topic first, in an order shuffled per worker and day.
+    if fresh and len(picked) < count:
+        rng = random.Random(seed)
+        by_topic: dict[str, list[str]] = defaultdict(list)
+        for point in sorted(fresh):
+            by_topic[by_point[point][0].topic].append(point)
+        for topic in topic_strength(by_topic, learner):
+            points = by_topic[topic]
+            rng.shuffle(points)
+            for point in points:
+                take(point)
+            if len(picked) >= count:
+                break
+
+    # 3. Every point met: the ones most likely forgotten, after one with a variant not yet seen if
+    # the quiz has no unseen question so far.
+    if len(picked) < count:
+        rest = sorted((m for p, m in memories.items() if p in by_point and p not in used),
+                      key=lambda m: (m.recall(today), m.point))
+        if reserve and all(q in questions for q in picked):
+            for memory in rest:
+                if any(i.id not in questions for i in by_point[memory.point]):
+                    take(memory.point)
+                    break
+        for memory in rest:
+            take(memory.point)
     return picked
 
 
 def choose_quiz(
-    pool: Sequence[Item],
-    reviews: Sequence[Review],
+    pool: Sequence[Item] | Pool,
+    learner: Learner,
     today: date,
     n: int,
     town_seed: str,
@@ -170,70 +340,38 @@ def choose_quiz(
 ) -> list[tuple[int, bool]]:
     """Today's quiz for one worker: (question id, is_common) pairs, common set first."""
     n = max(MIN_QUESTIONS, min(MAX_QUESTIONS, n))
-    pool = [i for i in pool if not i.behaviour]
-    by_id = {i.id: i for i in pool}
-    common = common_set(pool, today, town_seed, size=3)[: common_count(n)]
+    bank = index(pool)
+    by_id = {i.id: i for i in bank.items}
+    common = common_set(bank.items, today, town_seed)
     taken = [by_id[i] for i in common]
-    personal = personal_items(pool, reviews, today, n - len(common), taken, f"{worker_seed}:{today}")
+    personal = personal_items(bank, learner, today, n - len(common), taken, f"{worker_seed}:{today}")
     return [(i, True) for i in common] + [(i, False) for i in personal]
 
 
-def practice_quiz(pool: Sequence[Item], reviews: Sequence[Review], today: date, n: int, seed: str) -> list[int]:
-    """A practice round: personal selection only (reviews, then weakest topics), never counted."""
-    return personal_items([i for i in pool if not i.behaviour], reviews, today, n, [], seed)
+def practice_quiz(pool: Sequence[Item] | Pool, learner: Learner, today: date, n: int, seed: str) -> list[int]:
+    """A practice round: personal selection only (reviews, then new material), never counted."""
+    return personal_items(pool, learner, today, n, [], seed)
 
 
 # A "did you do it" item comes back two weeks after "not yet", a quarter after "done".
 ASK_AGAIN_NOT_YET, ASK_AGAIN_DONE = 14, 90
 
 
-def behaviour_check(pool: Sequence[Item], reviews: Sequence[Review], today: date) -> int | None:
+def behaviour_check(pool: Sequence[Item], learner: Learner, today: date) -> int | None:
     """The one "did you do it" item for today's official quiz, if any is due: never asked first,
-    then the one asked longest ago. An answer that is not the recommended one counts as a miss
-    in the review state (box 1)."""
-    asked = {r.question_id: r for r in reviews}
+    then the one asked longest ago. An answer that is not the recommended one is "not yet"."""
     due = []
     for item in pool:
         if not item.behaviour:
             continue
-        review = asked.get(item.id)
-        if review is None:
+        seen = learner.questions.get(item.id)
+        if seen is None:
             due.append((date.min, item.id))
             continue
-        wait = ASK_AGAIN_NOT_YET if review.box == 1 else ASK_AGAIN_DONE
-        if review.last_seen <= today - timedelta(days=wait):
-            due.append((review.last_seen, item.id))
+        wait = ASK_AGAIN_DONE if seen.last_correct else ASK_AGAIN_NOT_YET
+        if seen.last_seen <= today - timedelta(days=wait):
+            due.append((seen.last_seen, item.id))
     return min(due)[1] if due else None
-
-
-def next_review(previous: Review | None, correct: bool, today: date) -> tuple[int, date]:
-    """The Leitner step after an answer: (box, due date).
-
-    A miss goes to box 1 (back tomorrow); a right answer to a missed question moves one box up,
-    so the gaps widen 1, 3, 7, 14, 30 days; a question right the first time is known (box 5).
-    """
-    if not correct:
-        box = 1
-    elif previous is None or previous.box == 0:
-        box = KNOWN_BOX
-    else:
-        box = min(previous.box + 1, KNOWN_BOX)
-    return box, today + timedelta(days=INTERVALS[box])
-
-
-def review_states(history: Iterable[tuple[int, bool, date]]) -> list[Review]:
-    """Each question's review state, replayed from the worker's answers in the order given
-    ((question id, right?, local date), oldest first). The state is derived, never stored, so it
-    can never disagree with the record."""
-    states: dict[int, Review] = {}
-    for question_id, correct, day in history:
-        previous = states.get(question_id)
-        box, due = next_review(previous, correct, day)
-        states[question_id] = Review(
-            question_id=question_id, box=box, due=due,
-            seen=(previous.seen if previous else 0) + 1,
-            wrong=(previous.wrong if previous else 0) + int(not correct), last_seen=day)
-    return list(states.values())
 
 
 def choice_order(option_count: int, qtype: QuestionType | str, seed: str) -> list[int]:
