@@ -98,6 +98,17 @@ def test_a_right_first_answer_is_not_proof_it_schedules_a_check():
     assert picked[0] == 5
 
 
+def test_predicted_recall_is_fsrs_own_forgetting_curve():
+    items = pool(families=False)
+    memory = learner(items, [(5, True, 0), (5, False, 3), (5, True, 4)]).memories[point_of(items, 5)]
+    for days in (0, 1, 5, 30, 400):
+        day = DAY + timedelta(days=4 + days)
+        expected = selection.SCHEDULER.get_card_retrievability(memory.card, selection._at(day))
+        assert abs(memory.recall(day) - expected) < 1e-12
+    assert memory.recall(DAY + timedelta(days=10)) > memory.recall(DAY + timedelta(days=20))
+    assert memory.risk(DAY + timedelta(days=10)) < memory.risk(DAY + timedelta(days=20))
+
+
 def test_a_miss_comes_back_the_next_day():
     items = pool(families=False)
     state = learner(items, [(5, False, 0)])

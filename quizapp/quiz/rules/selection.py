@@ -26,6 +26,7 @@ never disagree with them.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -53,6 +54,9 @@ DESIRED_RETENTION = 0.9
 # steps, and no random fuzz (the same record must give the same schedule).
 SCHEDULER = Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(), relearning_steps=(),
                       maximum_interval=365, enable_fuzzing=False)
+# FSRS's forgetting curve, R = (1 + FACTOR * days / stability) ** DECAY (as Scheduler computes it).
+DECAY = -SCHEDULER.parameters[20]
+FACTOR = 0.9 ** (1 / DECAY) - 1
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,12 @@ class Memory:
 
     def recall(self, day: date) -> float:
         """FSRS's predicted probability that the worker recalls the point on `day`."""
-        return SCHEDULER.get_card_retrievability(self.card, _at(day))
+        return (1 + FACTOR * max(0, (day - self.last_seen).days) / self.stability) ** DECAY
+
+    def risk(self, day: date) -> float:
+        """Days since the last answer per day of stability: the higher, the lower `recall(day)`
+        (the same order, without the power)."""
+        return max(0, (day - self.last_seen).days) / (self.card.stability or 1.0)
 
 
 def _at(day: date) -> datetime:
@@ -240,6 +249,7 @@ class Pool:
 
     items: tuple[Item, ...]
     by_point: dict[str, tuple[Item, ...]]
+    by_id: dict[int, Item]
 
 
 def index(pool: Sequence[Item] | Pool) -> Pool:
@@ -249,7 +259,8 @@ def index(pool: Sequence[Item] | Pool) -> Pool:
     for item in pool:
         if not item.behaviour:
             by_point[item.point].append(item)
-    return Pool(items=tuple(i for i in pool if not i.behaviour), by_point={p: tuple(v) for p, v in by_point.items()})
+    items = tuple(i for i in pool if not i.behaviour)
+    return Pool(items=items, by_point={p: tuple(v) for p, v in by_point.items()}, by_id={i.id: i for i in items})
 
 
 def _variant(items: tuple[Item, ...], learner: Learner, seed: str) -> Item:
@@ -274,7 +285,8 @@ def personal_items(
     seed: str,
 ) -> list[int]:
     """Fill `count` personal slots after the items already `taken` (the common set)."""
-    by_point = index(pool).by_point
+    bank = index(pool)
+    by_point = bank.by_point
     questions, memories = learner.questions, learner.memories
     used = {i.point for i in taken}
     picked: list[int] = []
@@ -284,10 +296,9 @@ def personal_items(
             used.add(point)
             picked.append(_variant(by_point[point], learner, seed).id)
 
-    fresh = [p for p in by_point if p not in memories and p not in used]
+    fresh = sorted(by_point.keys() - memories.keys() - used)
     # A point never met has only unseen questions (any answer to one of them creates its memory).
-    unseen_left = bool(fresh) or any(i.id not in questions for p, items in by_point.items() if p not in used
-                                     for i in items)
+    unseen_left = bool(fresh) or any(bank.by_id[q].point not in used for q in bank.by_id.keys() - questions.keys())
     has_unseen = any(i.id not in questions for i in taken)
     reserve = 1 if unseen_left and not has_unseen else 0
     budget = count - reserve
@@ -297,7 +308,7 @@ def personal_items(
     # 1. Checks that are due: points not retired whose due date has come, lowest predicted recall first.
     if budget > 0:
         due = [m for p, m in memories.items() if not m.retired and m.due <= today and p in by_point and p not in used]
-        due.sort(key=lambda m: (m.recall(today), m.point))
+        due.sort(key=lambda m: (-m.risk(today), m.point))
         for memory in due[:budget]:
             take(memory.point)
 
@@ -305,7 +316,7 @@ def personal_items(
     if fresh and len(picked) < count:
         rng = random.Random(seed)
         by_topic: dict[str, list[str]] = defaultdict(list)
-        for point in sorted(fresh):
+        for point in fresh:
             by_topic[by_point[point][0].topic].append(point)
         for topic in topic_strength(by_topic, learner):
             points = by_topic[topic]
@@ -315,17 +326,19 @@ def personal_items(
             if len(picked) >= count:
                 break
 
-    # 3. Every point met: the ones most likely forgotten, after one with a variant not yet seen if
-    # the quiz has no unseen question so far.
+    # 3. Every point met: the ones most likely forgotten, after the most likely forgotten of those with
+    # a variant not yet seen if the quiz has no unseen question so far.
     if len(picked) < count:
-        rest = sorted((m for p, m in memories.items() if p in by_point and p not in used),
-                      key=lambda m: (m.recall(today), m.point))
+        rest = [m for p, m in memories.items() if p in by_point and p not in used]
+
+        def at_risk(m: Memory) -> tuple[float, str]:
+            return (-m.risk(today), m.point)
+
         if reserve and all(q in questions for q in picked):
-            for memory in rest:
-                if any(i.id not in questions for i in by_point[memory.point]):
-                    take(memory.point)
-                    break
-        for memory in rest:
+            unseen = [m for m in rest if any(i.id not in questions for i in by_point[m.point])]
+            if unseen:
+                take(min(unseen, key=at_risk).point)
+        for memory in heapq.nsmallest(count - len(picked) + 1, rest, key=at_risk):
             take(memory.point)
     return picked
 

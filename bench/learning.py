@@ -1,0 +1,530 @@
+"""Does the schedule teach? A simulated cohort of workers takes a year of daily quizzes built by
+quizapp's real selection code and by other policies; we compare how much they truly know.
+
+Run by hand (never in the test suite); the full spec takes a while, so run it in the background:
+    nice .venv/bin/python bench/learning.py                      # 2,000 workers, 20 reps, sweep 0.5/1/2
+    .venv/bin/python bench/learning.py --workers 300 --reps 3    # a quick look
+    .venv/bin/python bench/learning.py --jobs 2                  # one process per core
+
+The world (the same for every policy within a replication: common random numbers):
+- the real question bank (question_bank/*.txt): each knowledge item with its topic, family and
+  difficulty; a family is one *point* (the thing to remember), an item without one is its own;
+- workers with ability theta ~ N(0, 1); prior knowledge of item i: P = sigmoid(theta - b_i - 1),
+  b_i = difficulty - 2 (+ noise), fixed (it neither fades nor grows);
+- memory of a point (after the first time it is met): recall R = 0.9 ** (phi * days / S), exponential
+  decay with stability S; phi is the forgetting rate (the sweep). The worker recalls an item with
+  probability 1 - (1 - P) * (1 - R): that is the *true recall* (guessing excluded);
+- an answer is right when the worker recalls, else by guessing: 1/k for single choice with k
+  options, 1/2 for true/false, 1/(2^k - 1) for multiple choice;
+- every answer is followed by the explanation, so memory changes: met for the first time, S = 3 days
+  if recalled, else 1 day (times exp(0.3 (theta - b))); recalled again, S grows by FSRS's
+  recall formula (more when recall was harder: the spacing effect); not recalled, S falls to FSRS's
+  post-lapse stability but not below the first-time value (the explanation is read again);
+- a worker attends a given day with their own probability (mean 80 %), and leaves the company with
+  a 40 % yearly chance (replaced the same day by a newcomer who knows nothing of the bank yet);
+- quizzes of `--length` questions (default 5); the town's common daily set (real code,
+  `selection.common_set`, 2 items) is the same for every policy: policies differ only in the
+  personal slots.
+
+Policies for the personal slots:
+- quizapp: the real `selection.personal_items` on the real `selection.Learner` (FSRS per family,
+  variants, new material every quiz, daily review cap, retirement on evidence);
+- random: points drawn uniformly, a random variant;
+- leitner: the old policy (bench/old_leitner.py, a copy of quizapp's code before FSRS);
+- qstream: Qstream's rules per item: wrong -> again in 8 days, right -> in 16 days, retired after two
+  right in a row; due items first (most overdue), then new items, then the least recently seen;
+- fsrs: plain FSRS per item (the same `fsrs` scheduler): due items first (lowest predicted recall),
+  then new items in random order, then the lowest predicted recall.
+
+Printed: mean true recall over all knowledge items and all workers employed that day, at day 90,
+180 and 365, with 95 % intervals over the replications; items seen (distinct items a worker has
+answered, mean over workers employed that day); and quizapp's paired difference to each policy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import old_leitner  # noqa: E402  (the old policy, kept in bench/ for comparison)
+from fsrs import Card, Rating  # noqa: E402
+
+from quizapp.bank.rules.checker import read_bank  # noqa: E402
+from quizapp.quiz.rules import selection  # noqa: E402
+from quizapp.rules.vocab import QuestionKind, QuestionType  # noqa: E402
+
+START = date(2027, 1, 4)
+CHECKPOINTS = (90, 180, 365)
+POLICIES = ("quizapp", "random", "leitner", "qstream", "fsrs")
+TOWN_SEED = "bench-town"
+YEARLY_TURNOVER = 0.40
+MEAN_ATTENDANCE = 0.80
+
+# FSRS-6 default weights used by the *true* memory model's updates (w8-w14).
+W8, W9, W10, W11, W12, W13, W14 = 1.8722, 0.1666, 0.796, 1.4835, 0.0614, 0.2629, 1.6483
+FIRST_RECALLED, FIRST_MISSED = 3.0, 1.0  # days of stability after the first meeting with a point
+
+
+# --- the bank -------------------------------------------------------------------------------------
+
+@dataclass
+class Bank:
+    items: list[selection.Item]  # ids are 0..N-1
+    difficulty: list[float]
+    guess: list[float]
+    point: list[int]  # item -> point index
+    points: int
+    pool: selection.Pool
+    old_items: list[old_leitner.Item]
+    by_point: list[list[int]]
+
+
+def load_bank(root: Path) -> Bank:
+    bank = read_bank(root)
+    questions = [q for q in bank.questions.values() if q.kind != QuestionKind.BEHAVIOUR]
+    items, difficulty, guess, point = [], [], [], []
+    point_ids: dict[str, int] = {}
+    for n, q in enumerate(questions):
+        item = selection.Item(id=n, topic=q.topic, family=q.family, common=q.common)
+        items.append(item)
+        difficulty.append(q.difficulty - 2.0)
+        k = len(q.options)
+        guess.append(0.5 if q.type == QuestionType.TRUEFALSE
+                     else 1 / (2 ** k - 1) if q.type == QuestionType.MULTIPLE else 1 / k)
+        point.append(point_ids.setdefault(item.point, len(point_ids)))
+    by_point: list[list[int]] = [[] for _ in point_ids]
+    for n, p in enumerate(point):
+        by_point[p].append(n)
+    return Bank(items=items, difficulty=difficulty, guess=guess, point=point, points=len(point_ids),
+                pool=selection.index(items), old_items=[old_leitner.Item(i.id, i.topic, i.family) for i in items],
+                by_point=by_point)
+
+
+# --- policies -------------------------------------------------------------------------------------
+# A policy keeps its own state per worker: new() makes it, pick() fills the personal slots after the
+# common items, update() sees each answer (right or wrong, as the app would record it).
+
+class Quizapp:
+    name = "quizapp"
+
+    def __init__(self, bank: Bank):
+        self.bank = bank
+
+    def new(self) -> selection.Learner:
+        return selection.Learner()
+
+    def pick(self, state: selection.Learner, today: date, count: int, taken: list[int], rng: random.Random,
+             key: str) -> list[int]:
+        items = self.bank.items
+        return selection.personal_items(self.bank.pool, state, today, count, [items[i] for i in taken],
+                                        f"{key}:{today}")
+
+    def update(self, state: selection.Learner, item: int, correct: bool, today: date, common: bool) -> None:
+        state.record(self.bank.items[item], correct, today, common)
+
+
+class Uniform:
+    name = "random"
+
+    def __init__(self, bank: Bank):
+        self.bank = bank
+
+    def new(self) -> None:
+        return None
+
+    def pick(self, state: None, today: date, count: int, taken: list[int], rng: random.Random,
+             key: str) -> list[int]:
+        used = {self.bank.point[i] for i in taken}
+        picked: list[int] = []
+        while len(picked) < count:
+            p = rng.randrange(self.bank.points)
+            if p not in used:
+                used.add(p)
+                picked.append(rng.choice(self.bank.by_point[p]))
+        return picked
+
+    def update(self, state: None, item: int, correct: bool, today: date, common: bool) -> None:
+        return None
+
+
+class Leitner:
+    name = "leitner"
+
+    def __init__(self, bank: Bank):
+        self.bank = bank
+
+    def new(self) -> dict[int, old_leitner.Review]:
+        return {}
+
+    def pick(self, state: dict[int, old_leitner.Review], today: date, count: int, taken: list[int],
+             rng: random.Random, key: str) -> list[int]:
+        old = self.bank.old_items
+        return old_leitner.personal_items(old, list(state.values()), today, count, [old[i] for i in taken],
+                                          f"{key}:{today}")
+
+    def update(self, state: dict[int, old_leitner.Review], item: int, correct: bool, today: date,
+               common: bool) -> None:
+        state[item] = old_leitner.next_review(item, state.get(item), correct, today)
+
+
+@dataclass
+class QstreamItem:
+    due: date
+    streak: int
+    last_seen: date
+    retired: bool = False
+
+
+class Qstream:
+    name = "qstream"
+    AGAIN_WRONG, AGAIN_RIGHT = 8, 16
+
+    def __init__(self, bank: Bank):
+        self.bank = bank
+
+    def new(self) -> dict[int, QstreamItem]:
+        return {}
+
+    def pick(self, state: dict[int, QstreamItem], today: date, count: int, taken: list[int], rng: random.Random,
+             key: str) -> list[int]:
+        point = self.bank.point
+        used = {point[i] for i in taken}
+        picked: list[int] = []
+
+        def take(i: int) -> None:
+            if len(picked) < count and point[i] not in used:
+                used.add(point[i])
+                picked.append(i)
+
+        for i, _ in sorted(((i, s) for i, s in state.items() if not s.retired and s.due <= today),
+                           key=lambda x: (x[1].due, x[0])):
+            take(i)
+        if len(picked) < count:
+            new = [i for i in range(len(self.bank.items)) if i not in state]
+            rng.shuffle(new)
+            for i in new:
+                take(i)
+                if len(picked) >= count:
+                    break
+        if len(picked) < count:
+            for i, _ in sorted(state.items(), key=lambda x: (x[1].retired, x[1].last_seen, x[0])):
+                take(i)
+        return picked
+
+    def update(self, state: dict[int, QstreamItem], item: int, correct: bool, today: date, common: bool) -> None:
+        s = state.get(item)
+        streak = (s.streak if s else 0) + 1 if correct else 0
+        state[item] = QstreamItem(due=today + timedelta(days=self.AGAIN_RIGHT if correct else self.AGAIN_WRONG),
+                                  streak=streak, last_seen=today, retired=streak >= 2)
+
+
+class PlainFsrs:
+    name = "fsrs"
+
+    def __init__(self, bank: Bank):
+        self.bank = bank
+
+    def new(self) -> dict[int, tuple[Card, date]]:
+        return {}
+
+    def pick(self, state: dict[int, tuple[Card, date]], today: date, count: int, taken: list[int],
+             rng: random.Random, key: str) -> list[int]:
+        point = self.bank.point
+        used = {point[i] for i in taken}
+        picked: list[int] = []
+
+        def take(i: int) -> None:
+            if len(picked) < count and point[i] not in used:
+                used.add(point[i])
+                picked.append(i)
+
+        def risk(card: Card) -> float:  # ordered as FSRS's predicted recall, highest risk first
+            return -(today - card.last_review.date()).days / (card.stability or 1.0)  # type: ignore[union-attr]
+
+        for i, _ in sorted(((i, risk(c)) for i, (c, due) in state.items() if due <= today),
+                           key=lambda x: (x[1], x[0])):
+            take(i)
+        if len(picked) < count:
+            new = [i for i in range(len(self.bank.items)) if i not in state]
+            rng.shuffle(new)
+            for i in new:
+                take(i)
+                if len(picked) >= count:
+                    break
+        if len(picked) < count:
+            for i, _ in sorted(((i, risk(c)) for i, (c, _) in state.items()), key=lambda x: (x[1], x[0])):
+                take(i)
+        return picked
+
+    def update(self, state: dict[int, tuple[Card, date]], item: int, correct: bool, today: date,
+               common: bool) -> None:
+        card = state[item][0] if item in state else Card(card_id=1)
+        card, _ = selection.SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, selection._at(today))
+        state[item] = (card, card.due.date())
+
+
+POLICY_CLASSES: dict[str, Callable[[Bank], Any]] = {
+    "quizapp": Quizapp, "random": Uniform, "leitner": Leitner, "qstream": Qstream, "fsrs": PlainFsrs}
+
+
+# --- the simulated world --------------------------------------------------------------------------
+
+@dataclass
+class Worker:
+    key: str
+    theta: float
+    attendance: float
+    prior: list[float]  # P(knows item i) before any quiz
+    first_recalled: float
+    first_missed: float
+    hardness: list[float]  # FSRS-style difficulty D (1-10) per item, for the true memory updates
+    stability: dict[int, float] = field(default_factory=dict)  # point -> S (days)
+    last: dict[int, int] = field(default_factory=dict)  # point -> day of last study
+    seen: set[int] = field(default_factory=set)
+    state: Any = None
+
+
+def new_worker(n: int, bank: Bank, noise: list[float], rng: random.Random) -> Worker:
+    theta = rng.gauss(0, 1)
+    attendance = min(1.0, max(0.3, rng.gauss(MEAN_ATTENDANCE, 0.12)))
+    b = [d + e for d, e in zip(bank.difficulty, noise, strict=True)]
+    prior = [1 / (1 + math.exp(-(theta - bi - 1.0))) for bi in b]
+    hardness = [min(10.0, max(1.0, 5 + 1.5 * bi - theta)) for bi in b]
+    scale = math.exp(0.3 * theta)
+    return Worker(key=f"w{n}", theta=theta, attendance=attendance, prior=prior, hardness=hardness,
+                  first_recalled=FIRST_RECALLED * scale, first_missed=FIRST_MISSED * scale)
+
+
+def memory_recall(worker: Worker, p: int, day: int, phi: float) -> float:
+    s = worker.stability.get(p)
+    return 0.9 ** (phi * (day - worker.last[p]) / s) if s else 0.0
+
+
+def answer(worker: Worker, bank: Bank, item: int, day: int, phi: float, rng: random.Random) -> bool:
+    """The worker answers, reads the explanation, and their memory of the point changes."""
+    p = bank.point[item]
+    r_mem = memory_recall(worker, p, day, phi)
+    recalled = rng.random() < 1 - (1 - worker.prior[item]) * (1 - r_mem)
+    correct = recalled or rng.random() < bank.guess[item]
+    s = worker.stability.get(p)
+    d = worker.hardness[item]
+    if s is None:
+        s = worker.first_recalled if recalled else worker.first_missed
+    elif recalled:
+        s = s * (1 + math.exp(W8) * (11 - d) * s ** -W9 * (math.exp(W10 * (1 - r_mem)) - 1))
+    else:
+        lapse = W11 * d ** -W12 * ((s + 1) ** W13 - 1) * math.exp(W14 * (1 - r_mem))
+        s = max(worker.first_missed, min(s, lapse))
+    worker.stability[p] = s
+    worker.last[p] = day
+    worker.seen.add(item)
+    return correct
+
+
+def true_recall(worker: Worker, bank: Bank, day: int, phi: float) -> float:
+    memory = [memory_recall(worker, p, day, phi) for p in range(bank.points)]
+    point = bank.point
+    return sum(1 - (1 - pr) * (1 - memory[point[i]]) for i, pr in enumerate(worker.prior)) / len(worker.prior)
+
+
+@dataclass(frozen=True)
+class Task:
+    policy: str
+    rep: int
+    phi: float
+    workers: int
+    days: int
+    length: int
+
+
+def run(task: Task) -> dict[str, Any]:
+    """One policy, one replication: the recall and items seen at each checkpoint."""
+    bank = BANK or load_bank(ROOT / "question_bank")
+    policy = POLICY_CLASSES[task.policy](bank)
+    world = random.Random(f"world:{task.rep}")  # the same workers, attendance and leavers for every policy
+    answers = random.Random(f"answers:{task.rep}:{task.policy}:{task.phi}")
+    choices = random.Random(f"choices:{task.rep}:{task.policy}:{task.phi}")
+    noise = [world.gauss(0, 0.3) for _ in bank.items]
+    hired = 0
+
+    def hire() -> Worker:
+        nonlocal hired
+        worker = new_worker(hired, bank, noise, world)
+        worker.state = policy.new()
+        hired += 1
+        return worker
+
+    staff = [hire() for _ in range(task.workers)]
+    leave = 1 - (1 - YEARLY_TURNOVER) ** (1 / 365)
+    commons = [selection.common_set(bank.items, START + timedelta(days=d), TOWN_SEED) for d in range(task.days)]
+    count = task.length - selection.COMMON_SIZE
+    out: dict[str, Any] = {"policy": task.policy, "rep": task.rep, "phi": task.phi}
+    started = time.perf_counter()
+    for day in range(task.days):
+        today = START + timedelta(days=day)
+        common = commons[day]
+        for n in range(len(staff)):
+            if world.random() < leave:
+                staff[n] = hire()
+            worker = staff[n]
+            if world.random() >= worker.attendance:
+                continue
+            personal = policy.pick(worker.state, today, count, common, choices, worker.key)
+            for item in common:
+                policy.update(worker.state, item, answer(worker, bank, item, day, task.phi, answers), today, True)
+            for item in personal:
+                policy.update(worker.state, item, answer(worker, bank, item, day, task.phi, answers), today, False)
+        if day + 1 in CHECKPOINTS:
+            end = day + 1
+            out[f"recall{end}"] = statistics.fmean(true_recall(w, bank, end, task.phi) for w in staff)
+            out[f"seen{end}"] = statistics.fmean(len(w.seen) for w in staff)
+    out["seconds"] = time.perf_counter() - started
+    return out
+
+
+BANK: Bank | None = None
+
+
+def _init() -> None:
+    global BANK
+    BANK = load_bank(ROOT / "question_bank")
+
+
+# --- statistics and report ------------------------------------------------------------------------
+
+def t_quantile(df: int) -> float:
+    """The 97.5 % quantile of Student's t (Cornish-Fisher expansion; exact to 3 decimals for df >= 3)."""
+    z = 1.959964
+    return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
+
+
+def interval(values: list[float]) -> tuple[float, float]:
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, float("nan")
+    return mean, t_quantile(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+
+
+def report(results: list[dict[str, Any]], phis: list[float], policies: list[str], days: int) -> str:
+    lines = []
+    points = [c for c in CHECKPOINTS if c <= days]
+    for phi in phis:
+        lines.append(f"\nforgetting rate phi = {phi:g}  (mean true recall, % of items, 95 % interval; items seen)")
+        head = f"{'policy':<9}" + "".join(f"{'day ' + str(c):>24}" for c in points)
+        lines.append(head)
+        by = {(r["policy"], r["rep"]): r for r in results if r["phi"] == phi}
+        reps = sorted({r["rep"] for r in results if r["phi"] == phi})
+        for policy in policies:
+            row = f"{policy:<9}"
+            for c in points:
+                mean, half = interval([100 * by[(policy, rep)][f"recall{c}"] for rep in reps])
+                seen = statistics.fmean(by[(policy, rep)][f"seen{c}"] for rep in reps)
+                row += f"{mean:>10.1f} ± {half:4.1f} {seen:6.0f} it"
+            lines.append(row)
+        if "quizapp" in policies:
+            for policy in policies:
+                if policy == "quizapp":
+                    continue
+                row = f"{'  - ' + policy:<9}"
+                for c in points:
+                    diffs = [100 * (by[("quizapp", rep)][f"recall{c}"] - by[(policy, rep)][f"recall{c}"])
+                             for rep in reps]
+                    mean, half = interval(diffs)
+                    row += f"{mean:>+10.1f} ± {half:4.1f}         "
+                lines.append(row)
+            lines.append("  (rows '- policy': quizapp minus that policy, paired by replication, points of recall)")
+    return "\n".join(lines)
+
+
+def replay_timing(bank: Bank) -> tuple[float, int]:
+    """Milliseconds to replay a year of one worker's answers (what a quiz start does)."""
+    rng = random.Random(7)
+    learner = selection.Learner()
+    history = []
+    for day in range(365):
+        today = START + timedelta(days=day)
+        if rng.random() < MEAN_ATTENDANCE:
+            common = selection.common_set(bank.items, today, TOWN_SEED)
+            for qid in common + selection.personal_items(bank.pool, learner, today, 3,
+                                                         [bank.items[i] for i in common], str(day)):
+                right = rng.random() < 0.7
+                learner.record(bank.items[qid], right, today, qid in common)
+                history.append(selection.Answer(qid, right, today, qid in common))
+    started = time.perf_counter()
+    for _ in range(5):
+        selection.replay(bank.items, history)
+    return (time.perf_counter() - started) / 5 * 1000, len(history)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=2000)
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--length", type=int, default=5, help="questions per quiz (3-8)")
+    parser.add_argument("--phi", default="1,0.5,2", help="forgetting rates to sweep, comma-separated")
+    parser.add_argument("--policies", default=",".join(POLICIES))
+    parser.add_argument("--jobs", type=int, default=1, help="processes (the machine has 2 cores)")
+    parser.add_argument("--out", help="append each replication's figures to this file (JSON lines)")
+    parser.add_argument("--report", help="only print the report of the figures in this file (JSON lines)")
+    args = parser.parse_args()
+    phis = [float(x) for x in args.phi.split(",")]
+    policies = [p for p in args.policies.split(",") if p]
+    if args.report:
+        results = [json.loads(line) for line in Path(args.report).read_text().splitlines() if line.strip()]
+        phis = sorted({r["phi"] for r in results}, key=lambda phi: (phi != 1, phi))
+        policies = [p for p in POLICIES if any(r["policy"] == p for r in results)]
+        reps = {p: len({(r["rep"], r["phi"]) for r in results if r["policy"] == p}) for p in policies}
+        keep = {(r["rep"], r["phi"]) for r in results if all(
+            any(o["policy"] == p and (o["rep"], o["phi"]) == (r["rep"], r["phi"]) for o in results) for p in policies)}
+        print(f"{len(results)} runs read ({reps}); complete replications: {len(keep)}")
+        print(report([r for r in results if (r["rep"], r["phi"]) in keep], phis, policies, args.days))
+        return
+    bank = load_bank(ROOT / "question_bank")
+    print(f"bank: {len(bank.items)} knowledge items, {bank.points} points (families), "
+          f"{sum(i.common for i in bank.items)} common; {args.workers} workers, {args.reps} replications, "
+          f"{args.days} days, {args.length} questions a quiz ({selection.COMMON_SIZE} common)", flush=True)
+    ms, n = replay_timing(bank)
+    print(f"replaying a year of one worker's answers ({n}): {ms:.1f} ms", flush=True)
+    tasks = [Task(p, rep, phi, args.workers, args.days, args.length)
+             for phi in phis for rep in range(args.reps) for p in policies]
+    started = time.perf_counter()
+    results = []
+
+    def keep(result: dict[str, Any]) -> None:
+        results.append(result)
+        print(f"  {result['policy']:<8} rep {result['rep']:>2} phi {result['phi']:g}: "
+              f"{result['seconds']:.0f} s", file=sys.stderr, flush=True)
+        if args.out:
+            with open(args.out, "a") as out:
+                out.write(json.dumps(result) + "\n")
+
+    if args.jobs > 1:
+        with ProcessPoolExecutor(args.jobs, initializer=_init) as pool:
+            for result in pool.map(run, tasks):
+                keep(result)
+    else:
+        _init()
+        for task in tasks:
+            keep(run(task))
+    print(report(results, phis, policies, args.days))
+    print(f"\n{time.perf_counter() - started:.0f} s of simulation")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The personal-question policy quizapp used before FSRS (Leitner boxes), kept for comparison in
+bench/learning.py only: never imported by the app. Copied from quizapp/quiz/rules/selection.py as it
+stood at commit a75fc32 (docs/selection.md of that commit describes it), minus the common set,
+behaviour items and option order, which bench/learning.py takes from the real code.
+
+Rules: a miss goes to box 1 (back the next day); a right answer to a missed question moves one box
+up (gaps 1, 3, 7, 14, 30 days); a question right the first time it is seen is "known" (box 5) and
+comes back only when the worker has seen everything. Personal slots: due questions of boxes 1-4,
+most overdue first; then unseen questions from the weakest topic; then the least recently seen.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+INTERVALS = {1: 1, 2: 3, 3: 7, 4: 14, 5: 30}
+KNOWN_BOX = 5
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    topic: str
+    family: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    question_id: int
+    box: int
+    due: date
+    seen: int
+    wrong: int
+    last_seen: date
+
+
+def topic_strength(pool: Sequence[Item], reviews: Iterable[Review]) -> list[str]:
+    topic_of = {i.id: i.topic for i in pool}
+    seen: dict[str, int] = defaultdict(int)
+    wrong: dict[str, int] = defaultdict(int)
+    for r in reviews:
+        topic = topic_of.get(r.question_id)
+        if topic:
+            seen[topic] += r.seen
+            wrong[topic] += r.wrong
+    topics = sorted({i.topic for i in pool})
+
+    def key(topic: str) -> tuple[float, int, str]:
+        accuracy = 1 - wrong[topic] / seen[topic] if seen[topic] else 1.0
+        return (accuracy, seen[topic], topic)
+
+    return sorted(topics, key=key)
+
+
+def personal_items(pool: Sequence[Item], reviews: Sequence[Review], today: date, count: int,
+                   taken: Sequence[Item], seed: str) -> list[int]:
+    by_id = {i.id: i for i in pool}
+    reviewed = {r.question_id: r for r in reviews if r.question_id in by_id}
+    chosen: list[Item] = list(taken)
+    picked: list[int] = []
+
+    def take(item: Item) -> bool:
+        if len(picked) >= count:
+            return False
+        if any(item.id == c.id or (item.family and item.family == c.family) for c in chosen):
+            return False
+        chosen.append(item)
+        picked.append(item.id)
+        return True
+
+    due = sorted((r for r in reviewed.values() if r.box < KNOWN_BOX and r.due <= today),
+                 key=lambda r: (r.due, r.box, r.question_id))
+    for r in due:
+        take(by_id[r.question_id])
+
+    rng = random.Random(seed)
+    unseen: dict[str, list[Item]] = defaultdict(list)
+    for item in pool:
+        if item.id not in reviewed:
+            unseen[item.topic].append(item)
+    for topic in topic_strength(pool, reviewed.values()):
+        if len(picked) >= count:
+            break  # (added for speed: later shuffles cannot change what was picked)
+        items = sorted(unseen[topic], key=lambda i: i.id)
+        rng.shuffle(items)
+        for item in items:
+            take(item)
+
+    if len(picked) < count:  # (added for speed, same result)
+        for r in sorted(reviewed.values(), key=lambda r: (r.last_seen, r.question_id)):
+            take(by_id[r.question_id])
+    return picked
+
+
+def next_review(question_id: int, previous: Review | None, correct: bool, today: date) -> Review:
+    """The Leitner step after an answer (review_states of the old code, one answer at a time)."""
+    if not correct:
+        box = 1
+    elif previous is None or previous.box == 0:
+        box = KNOWN_BOX
+    else:
+        box = min(previous.box + 1, KNOWN_BOX)
+    return Review(question_id=question_id, box=box,
+                  due=today + timedelta(days=INTERVALS[box]), seen=(previous.seen if previous else 0) + 1,
+                  wrong=(previous.wrong if previous else 0) + int(not correct), last_seen=today)
