@@ -78,14 +78,15 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
     app.after_request(security_headers)
-    from flask_babel import format_date
+    from flask_babel import format_date, format_time
 
     from quizapp.clock import local_today, utcnow
     from quizapp.downloads import in_wechat
     from quizapp.rules import metrics, vocab
     from quizapp.signin.forms import LogoutForm
 
-    app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, utcnow=utcnow,
+    app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, format_time=format_time,
+                                 utcnow=utcnow,
                                  today_local=local_today, logout_form_factory=LogoutForm, in_wechat=in_wechat)
     # Shares and changes are written by the same rules everywhere (pages, messages, file names).
     app.jinja_env.filters.update(percent=metrics.percent, whole_points=metrics.whole_points)

@@ -200,10 +200,14 @@ def close_expired(now: datetime) -> int:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to an answer: "recorded", "already" (a resent form), "late" or "finished"."""
+    """What happened to an answer: "recorded", "already" (a resent form), "late" or "finished".
+
+    `differs` is True when an "already" answer chose otherwise than the one that counts (another tab,
+    or another phone, answered first): the worker is told, not silently shown the other choice."""
 
     status: str
     correct: bool | None = None
+    differs: bool = False
 
 
 # The answer request's one read: the attempt, the slot and the version the worker saw. Built once:
@@ -247,17 +251,17 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
         close_if_expired(db.session.get_one(Attempt, attempt_id), now)
         return Outcome("late")
-    if row.chosen is not None:
-        return Outcome("already", row.correct)
     order = row.choice_order
     chosen = sorted({order[i] for i in chosen_display if 0 <= i < len(order)})
+    if row.chosen is not None:
+        return Outcome("already", row.correct, differs=sorted(row.chosen) != chosen)
     if not chosen:
         raise Invalid("quiz.no_choice")
     correct = grading.is_correct(row.content["answer"], chosen)
     claimed = conn.execute(_CLAIM, {"slot_id": row.id, "chosen": chosen, "correct": correct, "now": now}).rowcount
     if not claimed:
-        again = db.session.execute(select(Answer.correct).where(Answer.id == row.id)).scalar()
-        return Outcome("already", again)
+        again = db.session.execute(select(Answer.correct, Answer.chosen).where(Answer.id == row.id)).one()
+        return Outcome("already", again.correct, differs=sorted(again.chosen or []) != chosen)
     scored = correct and not row.behaviour  # a "did you do it" answer is counted apart
     answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(scored),
                                      "common_right": int(scored and row.common)}).scalar_one()

@@ -102,12 +102,16 @@ def answer(attempt_id: int, position: int):
         flash(say(error, MESSAGES), "error")
         return redirect(here)
     db.session.commit()
+    if outcome.status == "already" and outcome.differs:
+        flash(_("This question had already been answered (in another tab or on another phone). "
+                "The first answer counts; this one was not recorded."), "warning")
     if outcome.status in ("late", "finished"):
         if outcome.status == "late":
             flash(_("Time was up, so that answer was not counted. No problem: here is how you did."), "info")
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    # Post/redirect/get: a reload shows the feedback instead of resending the answer.
-    return redirect(here)
+    # Post/redirect/get: a reload shows the feedback instead of resending the answer; the anchor
+    # brings the verdict into view.
+    return redirect(here + "#feedback")
 
 
 @bp.get("/attempt/<int:attempt_id>/result")

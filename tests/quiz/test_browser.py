@@ -142,3 +142,101 @@ def test_after_the_first_page_the_phone_asks_for_no_static_file_again(phone, liv
     assert sorted(over_the_network) == sorted(set(over_the_network)), "a static file crossed the network twice"
     assert len(static) > 3 * len(over_the_network), "most pages took their files from the cache"
     assert icons == []
+
+
+TAP_TARGETS = """() => Array.from(document.querySelectorAll('a[href], button, input[type=submit]'))
+    .filter(el => el.offsetParent !== null)
+    .map(el => { const b = el.getBoundingClientRect(), name = el.textContent.trim() || el.outerHTML.slice(0, 60);
+                 return [name, Math.round(b.width), Math.round(b.height)]; })
+    .filter(([, w, h]) => w < 44 || h < 44)"""
+
+
+def test_every_link_and_button_a_worker_taps_is_at_least_44_px(phone, live_server, real_town):
+    page = phone.new_page()
+    small: dict[str, list] = {}
+    page.goto(f"{live_server}/c/{real_town.code_a}")
+    small["company"] = page.evaluate(TAP_TARGETS)
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    small["today"] = page.evaluate(TAP_TARGETS)
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url("**/q/1")
+    small["question"] = page.evaluate(TAP_TARGETS)
+    page.locator("label.option").first.click()
+    page.get_by_role("button", name="提交答案").click()
+    page.wait_for_selector(".feedback")
+    small["feedback"] = page.evaluate(TAP_TARGETS)
+    page.locator("a.button").click()
+    answer_quiz(page, None)
+    small["result"] = page.evaluate(TAP_TARGETS)
+    page.goto(f"{live_server}/history")
+    small["history"] = page.evaluate(TAP_TARGETS)
+    page.goto(f"{live_server}/lang/en?next=/today")
+    small["today in English"] = page.evaluate(TAP_TARGETS)
+    assert {name: found for name, found in small.items() if found} == {}
+
+
+SPEECH = """() => {
+    window.__spoken = [];
+    Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: {
+        speak: u => window.__spoken.push([u.text, u.lang]), cancel: () => {},
+        getVoices: () => [{lang: 'zh-CN'}, {lang: 'en-US'}]}});
+    window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+}"""
+
+
+def _scene_attempt(app, town):
+    from quizapp.clock import local_today, utcnow
+    from quizapp.extensions import db
+    from quizapp.models import Answer, Employee, Question
+    from quizapp.quiz import service as quiz
+
+    with app.app_context():
+        attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official", local_today(),
+                                     utcnow(), "test-town")
+        scene = db.session.scalar(db.select(Question).where(Question.slug == "kefu-001"))
+        first = db.session.scalar(db.select(Answer).where(Answer.attempt_id == attempt.id, Answer.position == 1))
+        first.question_id, first.question_version_id = scene.id, scene.current_version_id
+        first.choice_order = [0, 1, 2, 3]
+        db.session.commit()
+        return attempt.id, scene.current_version.content
+
+
+def test_read_aloud_reads_the_scene_first_then_the_numbered_options(phone, live_server, real_town, app):
+    attempt_id, content = _scene_attempt(app, real_town)
+    page = phone.new_page()
+    page.add_init_script(f"({SPEECH})()")
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    page.goto(f"{live_server}/attempt/{attempt_id}/q/1")
+    button = page.locator(".speak-btn").bounding_box()
+    scene = page.locator("figure.scene").bounding_box()
+    assert button["y"] + button["height"] <= scene["y"], "the button sits above the card, covering nothing"
+    page.locator(".speak-btn").click()
+    (text, lang), = page.evaluate("window.__spoken")
+    assert lang == "zh-CN"
+    first_line = content["scene_lines"][0]["text"]["zh"]
+    assert text.index(first_line) < text.index(content["stem"]["zh"])
+    assert "对方说：" in text or "你说：" in text
+    assert text.index("选项1：") < text.index("选项2：") and text.index(content["stem"]["zh"]) < text.index("选项1：")
+    assert page.locator(".option .n").first.inner_text() == "1"
+
+
+def test_a_phone_that_cannot_speak_is_told_so(phone, live_server, real_town, app):
+    attempt_id, _ = _scene_attempt(app, real_town)
+    page = phone.new_page()
+    page.add_init_script("Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: undefined});")
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    page.goto(f"{live_server}/attempt/{attempt_id}/q/1")
+    page.locator(".speak-btn").click()
+    assert "不能朗读" in page.locator(".speak-note").inner_text()
+
+
+def test_after_an_answer_the_verdict_is_in_view(phone, live_server, real_town, app):
+    attempt_id, _ = _scene_attempt(app, real_town)
+    page = phone.new_page()
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    page.goto(f"{live_server}/attempt/{attempt_id}/q/1")
+    page.locator("label.option").first.click()
+    page.get_by_role("button", name="提交答案").click()
+    page.wait_for_selector(".feedback")
+    verdict = page.locator(".feedback .verdict").bounding_box()
+    assert 0 <= verdict["y"] and verdict["y"] + verdict["height"] <= 740

@@ -2,6 +2,9 @@
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, Question
@@ -268,3 +271,78 @@ def test_many_failed_tries_from_one_address_are_limited_but_successes_are_not(ap
                 if re.fullmatch(r"Too many tries from this network\. Please try again after \d\d:\d\d\.", text)]
     finally:
         app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"] = "2000 per 10 minutes"
+
+
+def test_an_answer_brings_the_verdict_into_view(client, town):
+    question = start_quiz(client, town)
+    response = client.post(question.request.path, data={"choice": "0"})
+    assert response.location.endswith("#feedback")
+    assert 'id="feedback"' in page(client.get(response.location))
+
+
+def test_an_answer_from_a_second_tab_is_refused_and_says_so(client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    client.post(question.request.path, data={"choice": "0"})  # tab 1
+    tab_two = client.post(question.request.path, data={"choice": "1"}, follow_redirects=True)
+    assert texts(page(tab_two), "p", class_="flash") == [
+        "This question had already been answered (in another tab or on another phone). "
+        "The first answer counts; this one was not recorded."]
+    resent = client.post(question.request.path, data={"choice": "0"}, follow_redirects=True)
+    assert texts(page(resent), "p", class_="flash") == []  # the same answer again: a harmless resend
+
+
+def test_each_worker_page_has_its_own_title(client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    titles = {texts(page(question), "title")[0]}
+    titles.add(texts(page(client.get("/today")), "title")[0])
+    titles.add(texts(page(client.get("/history")), "title")[0])
+    result = answer_all(client, question)
+    titles.add(texts(page(result), "title")[0])
+    assert len(titles) == 4
+    assert "Question 1 of" in texts(page(question), "title")[0]
+
+
+def test_the_count_says_what_comes_and_the_deadline_is_a_clock_time(app, client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        has_behaviour = any(a.behaviour for a in attempt.answers)
+        deadline = attempt.deadline_at
+    html = page(question)
+    assert f"Question 1 of {attempt.total}" in html
+    assert ("then one short question about you" in html) == has_behaviour
+    town_zone = ZoneInfo(app.config["QUIZAPP_TIMEZONE"])
+    clock = format_time(deadline.replace(tzinfo=ZoneInfo("UTC")), "HH:mm", tzinfo=town_zone)
+    assert texts(html, "span", class_="timer") == [f"Answer by {clock}"]
+
+
+def test_a_past_day_s_result_carries_its_date_and_no_streak(app, client, town):
+    client.set_cookie("lang", "en")
+    result = answer_all(client, start_quiz(client, town))
+    assert texts(page(result), "h1") == ["Today's result"]
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        attempt.local_date = attempt.local_date - timedelta(days=3)
+        attempt.official_date = attempt.local_date
+        day = attempt.local_date
+        db.session.commit()
+    past = page(client.get(result.request.path))
+    heading = texts(past, "h1")[0]
+    assert heading.startswith("Quiz of ") and str(day.day) in heading
+    assert 'class="streak"' not in past
+
+
+def test_a_timed_out_quiz_says_the_answers_given_are_kept(app, client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    client.post(question.request.path, data={"choice": "0"})
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        attempt.deadline_at = attempt.deadline_at - timedelta(minutes=30)
+        attempt_id = attempt.id
+        db.session.commit()
+    result = page(client.get(f"/attempt/{attempt_id}/result", follow_redirects=True))
+    assert "Your 1 answer given in time is kept" in result
