@@ -38,24 +38,34 @@ def bank_group() -> None:
 @bank_group.command("check")
 @click.argument("path", type=click.Path(exists=True), default="question_bank")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print counts per topic, type, difficulty and kind, and the answer-cue figures, as JSON.")
-def bank_check(path: str, as_json: bool) -> None:
+              help="Print counts per topic, type, difficulty and kind, provenance and the answer-cue figures as JSON.")
+@click.option("--require-provenance/--no-require-provenance", envvar="QUIZAPP_REQUIRE_PROVENANCE", default=False,
+              show_envvar=True, help="A question without 'source' or 'reviewed' is a problem, not just counted.")
+@with_appcontext
+def bank_check(path: str, as_json: bool, require_provenance: bool) -> None:
     """Report every problem in the bank files as file:line: message (exit 1), then warnings and the
     answer-cue figures (how far the key can be found without reading the question; never exit 1)."""
     from quizapp.bank.rules import cues
     from quizapp.bank.rules.checker import summary
+    from quizapp.bank.rules.provenance import read_checked_bank
+    from quizapp.clock import local_today
 
-    bank = read_bank(path)
-    warnings = cues.item_warnings(bank)
+    bank, provenance = read_checked_bank(path, local_today(), require_provenance)
+    warnings = provenance.warnings + cues.item_warnings(bank)
     for problem in bank.problems:
         click.echo(str(problem), err=True)
     for warning in warnings:
         click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     figures = cues.report(bank)
     if as_json:
-        click.echo(json.dumps({**summary(bank), "warnings": len(warnings), "answer_cues": figures},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**summary(bank), "warnings": len(warnings), "provenance_required": require_provenance,
+                               "provenance": provenance.counts, "answer_cues": figures}, ensure_ascii=False, indent=2))
     else:
+        counts = provenance.counts
+        click.echo(f"provenance ({'required' if require_provenance else 'not yet required'}): "
+                   f"{counts['missing_source']} of {counts['questions']} questions without a source, "
+                   f"{counts['missing_reviewed']} without a reviewed date, "
+                   f"{counts['reviewed_over_a_year_ago']} reviewed over a year ago")
         for line in cues.render(figures):
             click.echo(line)
     if bank.problems:
@@ -70,9 +80,11 @@ def bank_check(path: str, as_json: bool) -> None:
 @with_appcontext
 def bank_load(path: str) -> None:
     """Load the bank into the database (idempotent; edits make new versions; nothing is deleted)."""
+    from quizapp.bank.rules.provenance import read_checked_bank
     from quizapp.bank.service import load_bank
+    from quizapp.clock import local_today
 
-    bank = read_bank(path)
+    bank, _ = read_checked_bank(path, local_today())
     if bank.problems:
         for problem in bank.problems:
             click.echo(str(problem), err=True)
