@@ -20,7 +20,7 @@ from sqlalchemy.orm.util import identity_key
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic, TownSetting
-from quizapp.quiz.rules import grading, selection
+from quizapp.quiz.rules import grading, selection, timing
 from quizapp.rollups import service as rollups
 from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
@@ -226,7 +226,8 @@ _CLAIM = (update(Answer).where(Answer.id == bindparam("slot_id"), Answer.chosen.
           .values(chosen=bindparam("chosen"), correct=bindparam("correct"), answered_at=bindparam("now")))
 _COUNT = (update(Attempt).where(Attempt.id == bindparam("attempt_id"))
           .values(answered=Attempt.answered + 1, score=Attempt.score + bindparam("right"),
-                  common_correct=Attempt.common_correct + bindparam("common_right"))
+                  common_correct=Attempt.common_correct + bindparam("common_right"),
+                  deadline_at=bindparam("deadline"))
           .returning(Attempt.answered))
 
 
@@ -263,8 +264,13 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
         again = db.session.execute(select(Answer.correct, Answer.chosen).where(Answer.id == row.id)).one()
         return Outcome("already", again.correct, differs=sorted(again.chosen or []) != chosen)
     scored = correct and not row.behaviour  # a "did you do it" answer is counted apart
+    # The clock stops while the worker reads the feedback (rules/timing.py): the deadline moves on.
+    # Two tabs answering at once may each move it from the same start; the later write wins, so
+    # the worker gets at most one allowance too few, never extra time.
+    deadline = row.deadline_at + timedelta(seconds=timing.reading_seconds(row.content))
     answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(scored),
-                                     "common_right": int(scored and row.common)}).scalar_one()
+                                     "common_right": int(scored and row.common),
+                                     "deadline": deadline}).scalar_one()
     if answered >= row.slots:
         _finish(attempt_id, now, expired=False)
     return Outcome("recorded", correct)

@@ -104,7 +104,8 @@ def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
 def test_an_answer_after_the_deadline_is_not_counted(town):
     attempt = start(town)
     answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(minutes=2))
-    late = NOW + timedelta(seconds=quiz.QUIZ_SECONDS + quiz.GRACE_SECONDS + 1)
+    db.session.refresh(attempt)
+    late = attempt.deadline_at + timedelta(seconds=quiz.GRACE_SECONDS + 1)
     outcome = answer(town, attempt, 2, right_choice(attempt.answers[1]), late)
     db.session.commit()
     assert outcome.status == "late"
@@ -275,3 +276,24 @@ def test_an_empty_bank_is_a_conflict_not_a_quiz_without_questions(town):
         start(town)
     assert refused.value.code == "quiz.bank_empty"
     assert db.session.scalar(select(func.count(Attempt.id))) == 0
+
+
+def test_the_clock_stops_while_the_worker_reads_the_feedback(town):
+    """Each answer moves the deadline on by the time a slow reader needs for its explanation, so a
+    worker who reads every explanation slowly still answers all five questions in time."""
+    from quizapp.quiz.rules.timing import reading_seconds
+
+    attempt = start(town)
+    deadline = attempt.deadline_at
+    now = NOW
+    for slot in attempt.answers:
+        allowance = reading_seconds(slot.version.content)
+        now += timedelta(seconds=50)  # answering takes 50 s
+        assert answer(town, attempt, slot.position, right_choice(slot), now).status == "recorded"
+        db.session.refresh(attempt)
+        assert attempt.deadline_at == deadline + timedelta(seconds=allowance)
+        deadline = attempt.deadline_at
+        now += timedelta(seconds=allowance)  # and reading takes all the allowance
+    assert attempt.finished_at is not None and not attempt.expired
+    assert attempt.score == attempt.total
+    assert now > NOW + timedelta(seconds=quiz.QUIZ_SECONDS + quiz.GRACE_SECONDS)  # the wall clock ran past 5 min
