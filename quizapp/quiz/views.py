@@ -9,10 +9,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 from quizapp.access import guard_worker
 from quizapp.clock import local_today, utcnow
-from quizapp.extensions import db, limiter
+from quizapp.extensions import csrf, db, limiter
 from quizapp.quiz import service as quiz
 from quizapp.quiz.forms import StartForm
 from quizapp.quiz.wording import MESSAGES
@@ -86,9 +88,34 @@ def question(attempt_id: int, position: int):
                            next_position=quiz.next_position(attempt))
 
 
+def _sent_from_here() -> bool:
+    """The answer form's CSRF check, which survives a lost session cookie.
+
+    The token lives in the session; a phone that lost its session cookie mid-quiz (WeChat clears
+    them, the worker's phone was low on memory) is signed in again by its remember cookie but holds
+    a token of the old session. Its answer is still taken when the browser says the form was sent
+    from this site (Origin, or Referer when a browser sends no Origin): a cross-site form cannot
+    forge those, and the remember cookie (SameSite=Lax) is not sent with another site's POST."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+        return True
+    except ValidationError:
+        pass
+    here = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin == here
+    referer = request.headers.get("Referer") or ""
+    return referer.startswith(here + "/")
+
+
 @bp.post("/attempt/<int:attempt_id>/q/<int:position>")
+@csrf.exempt  # checked by _sent_from_here(), which keeps an answer sent after a lost session
 def answer(attempt_id: int, position: int):
-    # CSRFProtect has already checked this POST's token (the hot path builds no form object).
+    if not _sent_from_here():
+        raise CSRFError()
     choices = [int(c) for c in request.form.getlist("choice") if c.isdigit()]
     here = url_for("quiz.question", attempt_id=attempt_id, position=position)
     if not choices:

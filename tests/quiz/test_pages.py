@@ -346,3 +346,41 @@ def test_a_timed_out_quiz_says_the_answers_given_are_kept(app, client, town):
         db.session.commit()
     result = page(client.get(f"/attempt/{attempt_id}/result", follow_redirects=True))
     assert "Your 1 answer given in time is kept" in result
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_an_answer_sent_after_the_session_cookie_was_lost_is_kept(app, town):
+    """WeChat or a low-memory phone can drop the session cookie mid-quiz: the remember cookie signs
+    the worker in again and the answer counts, as long as the form came from this site."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no,
+                                               "csrf_token": token_of(page(client.get(f"/c/{town.code_a}")))})
+        client.post(f"/c/{town.code_a}/pin", data={"pin": "2468",
+                                                   "csrf_token": token_of(page(client.get(f"/c/{town.code_a}/pin")))})
+        attempt = client.post("/today/start", data={"kind": "official",
+                                                     "csrf_token": token_of(page(client.get("/today")))}).location
+        question = page(client.get(f"{attempt}/q/1"))
+        old_token = token_of(question)
+        client.delete_cookie("session")  # the phone lost it; the remember cookie stays
+        here = "http://localhost"
+        forged = client.post(f"{attempt}/q/1", data={"choice": "0", "csrf_token": old_token},
+                             headers={"Origin": "https://evil.example"})
+        assert forged.status_code == 400
+        bare = client.post(f"{attempt}/q/1", data={"choice": "0", "csrf_token": old_token})
+        assert bare.status_code == 400  # neither a valid token nor a browser's word on where it came from
+        kept = client.post(f"{attempt}/q/1", data={"choice": "0", "csrf_token": old_token},
+                           headers={"Origin": here})
+        assert kept.status_code == 302 and kept.location.endswith("#feedback")
+        with app.app_context():
+            first = db.session.scalar(db.select(Answer).join(Attempt).order_by(Attempt.id.desc(), Answer.position))
+            assert first.chosen is not None
+        referred = client.post(f"{attempt}/q/2", data={"choice": "0", "csrf_token": old_token},
+                               headers={"Referer": f"{here}{attempt}/q/2"})
+        assert referred.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
