@@ -268,3 +268,7 @@ def register(app: Flask) -> None:
 
     for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest):
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":  # `python -m quizapp.cli …` works like the installed `quizapp` command
+    main()

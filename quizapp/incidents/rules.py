@@ -27,8 +27,11 @@ OTHER = "other"
 OTHER_NAMES = {"zh": "其他", "en": "Other"}
 # Topics of the question bank that are not fraud types, so never an incident's type: the official
 # anti-fraud tools and rules (guanfang), and renting out bank and phone cards (liangka: a crime the
-# worker is drawn into, counted by the police apart from fraud cases, with no victim's loss).
-NOT_FRAUD_TYPES = frozenset({"guanfang", "liangka"})
+# worker is drawn into, counted by the police apart from fraud cases, with no victim's loss), and
+# two techniques that serve many frauds rather than being one (screen sharing, pingmu; AI face and
+# voice cloning, aihuanlian): a case that used them is filed under the fraud it served (a fake
+# customer-service refund, a fake boss), as the police classify it.
+NOT_FRAUD_TYPES = frozenset({"guanfang", "liangka", "pingmu", "aihuanlian"})
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000  # a town's monthly incident sheet is a few hundred rows; this keeps the preview small
 MAX_CASES = 100_000
