@@ -103,28 +103,40 @@ def bank_load(path: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def bank_stats(days: int, flagged: bool, as_json: bool) -> None:
-    """Item analysis: answers, share right, discrimination, options chosen and flags per question."""
+    """Item analysis, one first official try per worker: workers, share right, discrimination with its
+    95% interval, options chosen (all, stronger and weaker half) and flags per question."""
     from quizapp.bank.items import analyse_items
     from quizapp.clock import local_today
 
     rows = [r for r in analyse_items(local_today(), days) if not flagged or (r.stats and r.stats.flags)]
+
+    def share(x: float | None) -> float | None:
+        return None if x is None else round(x, 3)
+
     if as_json:
-        data = [{"question": r.slug, "topic": r.topic.slug, "answers": r.stats.answers if r.stats else 0,
-                 "share_right": round(r.stats.p, 3) if r.stats else None,
-                 "discrimination": round(r.stats.r, 3) if r.stats and r.stats.r is not None else None,
-                 "option_shares": [round(x, 3) for x in r.stats.option_shares] if r.stats else [],
+        data = [{"question": r.slug, "topic": r.topic.slug, "workers": r.stats.workers if r.stats else 0,
+                 "share_right": share(r.stats.p) if r.stats else None,
+                 "discrimination": share(r.stats.r) if r.stats else None,
+                 "discrimination_interval": [share(r.stats.r_low), share(r.stats.r_high)] if r.stats else None,
+                 "option_shares": [share(x) for x in r.stats.option_shares] if r.stats else [],
+                 "stronger_half": [share(x) for x in r.stats.stronger_shares] if r.stats else [],
+                 "weaker_half": [share(x) for x in r.stats.weaker_shares] if r.stats else [],
                  "flags": r.stats.flags if r.stats else []} for r in rows]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'question':16} {'topic':11} {'answers':>7} {'right':>6} {'discr':>6}  options / flags")
+    click.echo(f"{'question':16} {'topic':11} {'workers':>7} {'right':>6} {'discr (95% interval)':>21}  "
+               "options: all (stronger/weaker half) / flags")
     for r in rows:
         stats = r.stats
-        answers = stats.answers if stats else 0
+        workers = stats.workers if stats else 0
         right = "–" if stats is None else f"{stats.p:.0%}"
         discr = "–" if stats is None or stats.r is None else f"{stats.r:.2f}"
-        options = " ".join(f"{'ABCDEF'[i]}{x:.0%}" for i, x in enumerate(stats.option_shares)) if stats else ""
+        if stats and stats.r_low is not None and stats.r_high is not None:
+            discr += f" ({stats.r_low:.2f}, {stats.r_high:.2f})"
+        options = " ".join(f"{'ABCDEF'[i]}{x:.0%}({s:.0%}/{w:.0%})" for i, (x, s, w) in enumerate(
+            zip(stats.option_shares, stats.stronger_shares, stats.weaker_shares, strict=True))) if stats else ""
         flags = " ".join(stats.flags) if stats else ""
-        click.echo(f"{r.slug:16} {r.topic.slug:11} {answers:>7} {right:>6} {discr:>6}  {options}  {flags}")
+        click.echo(f"{r.slug:16} {r.topic.slug:11} {workers:>7} {right:>6} {discr:>21}  {options}  {flags}")
 
 
 @click.command("rollup")

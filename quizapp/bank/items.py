@@ -1,7 +1,10 @@
 """Item analysis over the record: how each question in rotation performs (town admin, `bank stats`).
 
-Reads answers given to the version now in use, in a window of days; aggregates only (no worker
-is named in the result).
+Reads each worker's first official, scored try at each question: practice rounds never count, and
+a later try (a review after the feedback, a repeat in a common set) never does either. The try is
+kept when it was to the version now in use and fell in the window; a worker whose first try was
+at an older version, or before the window, is left out of that question. Aggregates only (no
+worker is named in the result).
 """
 
 from __future__ import annotations
@@ -9,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.bank.rules.item_analysis import AnswerRecord, ItemStats, analyse
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question, QuestionVersion, Topic
-from quizapp.rules.vocab import QuestionKind
+from quizapp.rules.vocab import AttemptKind, QuestionKind
 
 
 @dataclass(frozen=True)
@@ -33,12 +36,21 @@ def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
         .where(Question.active.is_(True), Question.kind == QuestionKind.KNOWLEDGE)
     ).all()
     topics = {t.id: t for t in db.session.scalars(select(Topic))}
-    rows = db.session.execute(
-        select(Answer.question_id, Attempt.employee_id, Answer.correct, Answer.chosen)
+    tries = (
+        select(Answer.question_id, Attempt.employee_id, Answer.question_version_id, Answer.correct, Answer.chosen,
+               Attempt.local_date,
+               func.row_number().over(partition_by=(Attempt.employee_id, Answer.question_id),
+                                      order_by=(Attempt.local_date, Answer.answered_at, Answer.id)).label("try_number"))
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.question_version_id == Question.current_version_id, Answer.behaviour.is_(False),
-               Answer.chosen.is_not(None), Attempt.local_date > today - timedelta(days=days)))
+        .where(Attempt.kind == AttemptKind.OFFICIAL, Answer.behaviour.is_(False), Answer.chosen.is_not(None),
+               Answer.correct.is_not(None), Attempt.local_date <= today)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(tries.c.question_id, tries.c.employee_id, tries.c.correct, tries.c.chosen)
+        .join(Question, Question.id == tries.c.question_id)
+        .where(tries.c.try_number == 1, tries.c.question_version_id == Question.current_version_id,
+               tries.c.local_date > today - timedelta(days=days)))
     records = [AnswerRecord(q, w, bool(c), tuple(chosen)) for q, w, c, chosen in rows]
     options = {q.id: (len(content["options"]), content["answer"]) for q, content in questions}
     stats = {s.question_id: s for s in analyse(records, options)}

@@ -45,6 +45,10 @@ def test_the_admin_sees_how_each_question_performs(app, client, town):
              for row in flagged.split("<tr")[1:] if "<summary>" in row}
     assert set(shown) == set(common) and all("a wrong option nobody picks" in flags for flags in shown.values())
     assert "工人" not in page and "X001" not in page  # aggregates only
+    # The stronger half (right everywhere else) chose the key, the weaker half the same wrong option.
+    assert "Options chosen (stronger / weaker half)" in page
+    row = next(row for row in page.split("<tr")[1:] if f"<summary>{sorted(common)[0]}</summary>" in row)
+    assert "(100% / 0%)" in row and "(0% / 100%)" in row and "(1.00, 1.00)" in row
 
 
 def test_bank_stats_prints_item_analysis_as_json(app, runner, town):
@@ -52,8 +56,8 @@ def test_bank_stats_prints_item_analysis_as_json(app, runner, town):
     result = runner.invoke(args=["bank", "stats", "--json"])
     assert result.exit_code == 0, result.output
     data = {row["question"]: row for row in json.loads(result.output)}
-    common = next(r for r in data.values() if r["answers"] == 40)  # a common question: everyone had it
-    assert common["answers"] == 40 and common["share_right"] == 0.5
+    common = next(r for r in data.values() if r["workers"] == 40)  # a common question: everyone had it
+    assert common["workers"] == 40 and common["share_right"] == 0.5
     assert common["discrimination"] > 0.9  # the same workers are right everywhere
     assert "dead_distractor" in common["flags"]  # only one wrong option was ever chosen
     text = runner.invoke(args=["bank", "stats", "--flagged"]).output
