@@ -36,7 +36,7 @@ def load_bank(bank: Bank) -> LoadReport:
     for slug, source in bank.topics.items():
         topic = topics.get(slug)
         fields = dict(name_zh=source.name["zh"], name_en=source.name["en"],
-                      lesson_zh=source.lesson["zh"], lesson_en=source.lesson["en"])
+                      lesson_zh=source.lesson["zh"], lesson_en=source.lesson["en"], card=source.card)
         if topic is None:
             topics[slug] = Topic(slug=slug, **fields)
             db.session.add(topics[slug])

@@ -23,12 +23,23 @@ class Topic(Model):
     name_en: Mapped[str] = mapped_column(String(200))
     lesson_zh: Mapped[str] = mapped_column(Text)
     lesson_en: Mapped[str] = mapped_column(Text)
+    # The lesson card (bank/rules/checker.py: icon, red flags, the rule to remember), or None.
+    card: Mapped[dict | None] = mapped_column(JSON)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
 
     def lesson(self, lang: str) -> str:
         return self.lesson_en if lang == "en" else self.lesson_zh
+
+    def flags(self, lang: str) -> list[str]:
+        return list((self.card or {}).get("flags", {}).get(lang, []))
+
+    def remember(self, lang: str) -> str | None:
+        return (self.card or {}).get("remember", {}).get(lang)
+
+    def icon(self) -> str | None:
+        return (self.card or {}).get("icon")
 
 
 class Question(Model):

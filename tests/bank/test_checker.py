@@ -203,3 +203,61 @@ def test_the_real_question_bank_passes_and_is_big_enough():
     assert types == {"single", "multiple", "truefalse"}
     assert sum(bool(q.scene) for q in knowledge) >= 60
     assert any(q.kind == "behaviour" for q in bank.questions.values())
+
+
+CARD = ("topic: alpha\nname.zh: 主题\nname.en: Topic\nlesson.zh: {lesson}\nlesson.en: Lesson.\n"
+        "icon: gift\n{flags}remember.zh: 先核实。\nremember.en: Check first.\n")
+
+
+def card_file(flags_zh: int = 3, flags_en: int = 3, flag: str = "陌生人要转账", **replace: str) -> str:
+    from tests.factories import LESSON_ZH
+
+    flags = "".join(f"flag.zh: {flag}{i}\n" for i in range(flags_zh))
+    flags += "".join(f"flag.en: A stranger wants money {i}\n" for i in range(flags_en))
+    text = CARD.format(lesson=LESSON_ZH, flags=flags)
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    return text
+
+
+def test_a_topic_s_lesson_card_is_parsed():
+    bank = parse_file("t.txt", card_file(), Bank())
+    assert bank.ok, bank.problems
+    card = bank.topics["alpha"].card
+    assert card["icon"] == "gift" and card["remember"] == {"zh": "先核实。", "en": "Check first."}
+    assert card["flags"]["zh"] == ["陌生人要转账0", "陌生人要转账1", "陌生人要转账2"]
+    assert len(card["flags"]["en"]) == 3
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (card_file(flags_zh=2, flags_en=2), "t.txt:7: a lesson card has 3-5 flag.zh lines, not 2"),
+    (card_file(flags_en=4), "3 flag.zh lines but 4 flag.en lines"),
+    (card_file(flag="字" * 31), "flag.zh is 32 characters, longer than 30"),
+    (card_file(**{"icon: gift\n": ""}), "topic header: missing 'icon'"),
+    (card_file(**{"icon: gift": "icon: Gift!"}), "icon 'Gift!' must be the name of static/icons/<icon>.svg"),
+    (card_file(**{"remember.en: Check first.\n": ""}), "topic header: missing 'remember.en'"),
+    (card_file(flag="call 13812345678 "), "flag.zh writes out a mobile number"),
+])
+def test_a_card_given_in_part_or_too_long_is_a_problem(text, expected):
+    found = problems(text)
+    assert any(expected in p for p in found), found
+
+
+def test_a_topic_without_a_card_is_a_warning_not_a_problem():
+    from quizapp.bank.rules.checker import missing_cards
+
+    text = card_file()
+    for key in ("icon: gift\n", "remember.zh: 先核实。\n", "remember.en: Check first.\n"):
+        text = text.replace(key, "")
+    text = "".join(line + "\n" for line in text.splitlines() if not line.startswith("flag."))
+    bank = parse_file("t.txt", text, Bank())
+    assert bank.ok and bank.topics["alpha"].card is None
+    assert [str(w) for w in missing_cards(bank)] == [
+        "t.txt:1: topic alpha: no lesson card yet (icon, 3-5 flag.zh/flag.en lines, remember.zh/remember.en)"]
+
+
+def test_every_icon_the_real_bank_names_is_vendored():
+    bank = read_bank(ROOT / "question_bank")
+    for slug, topic in bank.topics.items():
+        if topic.card:
+            assert (ROOT / "static" / "icons" / f"{topic.card['icon']}.svg").is_file(), slug

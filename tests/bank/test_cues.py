@@ -181,10 +181,11 @@ def test_bank_check_prints_cues_and_warnings_but_exits_zero_on_warnings(runner, 
     assert result.exit_code == 0, result.output
     assert f"{tmp_path / 'alpha.txt'}:6: warning: question alpha-001: the key is the only option" in result.stderr
     assert "answer cues (warn) key is the strictly longest option: 1 of 1" in result.stdout
-    assert "ok: 1 questions in 1 topics, 2 warning(s)" in result.stdout
+    assert "topic alpha: no lesson card yet" in result.stderr
+    assert "ok: 1 questions in 1 topics, 3 warning(s)" in result.stdout
 
     data = json.loads(runner.invoke(main, ["bank", "check", str(tmp_path), "--json", "--no-require-provenance"]).stdout)
-    assert data["warnings"] == 2 and data["problems"] == 0
+    assert data["warnings"] == 3 and data["problems"] == 0
     assert data["answer_cues"]["bank"]["key_longest"] == 1
     assert data["answer_cues"]["per_topic"]["alpha"]["targets"]["key_longest"] == "warn"
     assert data["answer_cues"]["guesser"]["single"]["accuracy"] == 1.0

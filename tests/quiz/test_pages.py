@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, CompanyDay, Question
+from quizapp.models import Answer, Attempt, CompanyDay, Question, Topic
 from tests.pages import sign_in_worker, table_rows, texts
 
 
@@ -384,3 +384,28 @@ def test_an_answer_sent_after_the_session_cookie_was_lost_is_kept(app, town):
         assert referred.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_result_s_lesson_is_a_card_read_in_under_a_minute(app, client, town):
+    """Red flags as a short list, the rule highlighted, the topic's icon; the whole lesson folded."""
+    with app.app_context():
+        for topic in db.session.scalars(db.select(Topic)):
+            topic.card = {"icon": "gift", "remember": {"zh": "先核实，再行动。", "en": "Check first, then act."},
+                          "flags": {"zh": ["陌生人要你转账", "催你马上办", "让你点链接"],
+                                    "en": ["A stranger wants money", "You are rushed", "You get a link"]}}
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    result = page(answer_all(client, start_quiz(client, town)))
+    assert texts(result, "li", class_="speak") == ["A stranger wants money", "You are rushed", "You get a link"]
+    assert texts(result, "p", class_="remember") == ["Remember: Check first, then act."]
+    icon = re.search(r'<img class="topic-icon" src="([^"]+)"', result).group(1)
+    assert icon.startswith("/static/icons/gift.svg?v=")
+    with client.get(icon) as response:
+        assert response.status_code == 200
+    assert "<details" in result and "Lesson card for" in result
+
+
+def test_a_topic_without_a_card_shows_its_lesson_as_before(client, town):
+    client.set_cookie("lang", "en")
+    result = page(answer_all(client, start_quiz(client, town)))
+    assert 'class="flags"' not in result and "Lesson card for" in result

@@ -37,7 +37,12 @@ MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 LINK = re.compile(r"(?:https?://|www\.)([A-Za-z0-9.-]+)", re.IGNORECASE)
 SAFE_TLDS = (".example", ".invalid", ".test")
 
-TOPIC_KEYS = {"topic", "name.zh", "name.en", "lesson.zh", "lesson.en"}
+TOPIC_KEYS = {"topic", "name.zh", "name.en", "lesson.zh", "lesson.en", "icon", "remember.zh", "remember.en"}
+# The lesson card a worker reads in under a minute after the quiz: 3-5 red flags, the one rule to
+# remember, and the topic's icon (static/icons/<icon>.svg). Lengths in zh and en characters.
+FLAGS = (3, 5)
+FLAG_LIMITS = (30, 90)
+REMEMBER_LIMITS = (40, 120)
 # Two stems sharing this much of their character pairs read as the same question.
 NEAR_DUPLICATE = 0.6
 SINGLE_KEYS = {
@@ -65,6 +70,7 @@ class Topic:
     name: dict[str, str]
     lesson: dict[str, str]
     path: str = ""
+    card: dict | None = None  # {"icon", "remember": {zh, en}, "flags": {zh: [...], en: [...]}}
 
 
 @dataclass
@@ -139,6 +145,7 @@ class _Block:
         self.qid = qid
         self.values: dict[str, tuple[int, str]] = {}
         self.scene: dict[str, list[tuple[int, str]]] = {"zh": [], "en": []}
+        self.flags: dict[str, list[tuple[int, str]]] = {"zh": [], "en": []}
 
 
 def parse_file(path: str, text: str, bank: Bank | None = None) -> Bank:
@@ -166,6 +173,9 @@ def parse_file(path: str, text: str, bank: Bank | None = None) -> Bank:
             continue
         if key in ("scene.zh", "scene.en") and current.qid is not None:
             current.scene[key[-2:]].append((number, value))
+            continue
+        if key in ("flag.zh", "flag.en") and current.qid is None:
+            current.flags[key[-2:]].append((number, value))
             continue
         allowed = TOPIC_KEYS if current.qid is None else SINGLE_KEYS
         if key not in allowed and not (current.qid is not None and OPTION_KEY.match(key)):
@@ -221,6 +231,7 @@ def _topic(path: str, header: _Block, bank: Bank) -> str | None:
     for key in ("lesson.zh", "lesson.en"):
         if key in header.values:
             _check_safe(path, header.values[key][0], key, header.values[key][1], problems)
+    card = _card(path, header, problems)
     given = {k: v for k, v in values.items() if v is not None}
     if len(given) == len(values):
         bank.topics[slug] = Topic(
@@ -228,8 +239,53 @@ def _topic(path: str, header: _Block, bank: Bank) -> str | None:
             name={"zh": given["name.zh"], "en": given["name.en"]},
             lesson={"zh": given["lesson.zh"], "en": given["lesson.en"]},
             path=path,
+            card=card,
         )
     return slug
+
+
+def missing_cards(bank: Bank) -> list[Problem]:
+    """Warnings for topics whose header has no lesson card yet (icon, flag.*, remember.*)."""
+    return [Problem(topic.path, 1, f"topic {slug}: no lesson card yet (icon, 3-5 flag.zh/flag.en lines, "
+                                   "remember.zh/remember.en)")
+            for slug, topic in sorted(bank.topics.items()) if topic.card is None]
+
+
+def _card(path: str, header: _Block, problems: list[Problem]) -> dict | None:
+    """The topic's lesson card (icon, red flags, the rule to remember), or None when the header has
+    none yet (a warning: see `missing_cards`); a card given in part is a problem at its line."""
+    keys = ("icon", "remember.zh", "remember.en")
+    if not any(k in header.values for k in keys) and not (header.flags["zh"] or header.flags["en"]):
+        return None
+    before = len(problems)
+    icon = _need(path, header, "icon", problems)
+    if icon is not None and not SLUG.match(icon):
+        problems.append(Problem(path, header.values["icon"][0],
+                                f"icon {icon!r} must be the name of static/icons/<icon>.svg"))
+    remember = {lang: _need(path, header, f"remember.{lang}", problems) for lang in LANGS}
+    for lang, limit in zip(LANGS, REMEMBER_LIMITS, strict=True):
+        key = f"remember.{lang}"
+        if key in header.values:
+            line, value = header.values[key]
+            if len(value) > limit:
+                problems.append(Problem(path, line, f"{key} is {len(value)} characters, longer than {limit}"))
+            _check_safe(path, line, key, value, problems)
+    zh, en = header.flags["zh"], header.flags["en"]
+    if not FLAGS[0] <= len(zh) <= FLAGS[1]:
+        line = zh[0][0] if zh else header.start
+        problems.append(Problem(path, line, f"a lesson card has {FLAGS[0]}-{FLAGS[1]} flag.zh lines, not {len(zh)}"))
+    if len(zh) != len(en):
+        line = (en or zh)[0][0]
+        problems.append(Problem(path, line, f"{len(zh)} flag.zh lines but {len(en)} flag.en lines"))
+    for lang, limit in zip(LANGS, FLAG_LIMITS, strict=True):
+        for line, value in header.flags[lang]:
+            if len(value) > limit:
+                problems.append(Problem(path, line, f"flag.{lang} is {len(value)} characters, longer than {limit}"))
+            _check_safe(path, line, f"flag.{lang}", value, problems)
+    if len(problems) > before:
+        return None
+    return {"icon": icon, "remember": remember,
+            "flags": {lang: [value for _, value in header.flags[lang]] for lang in LANGS}}
 
 
 def _check_text(path: str, block: _Block, key: str, kind: str, problems: list[Problem]) -> None:
