@@ -17,7 +17,7 @@ from flask_login import current_user
 from quizapp.extensions import login_manager
 from quizapp.models import Employee, StaffUser
 from quizapp.rules.vocab import Role
-from quizapp.signin.service import load_account
+from quizapp.signin.sessions import load_account
 
 
 @login_manager.user_loader
@@ -50,6 +50,10 @@ def guard_staff(*roles: Role) -> Callable[[], ResponseReturnValue | None]:
             if isinstance(current_user, Employee):
                 abort(403)
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.must_change_password:
+            # A one-time password from the town admin: the person's own comes first, so the admin
+            # who handed it over cannot use the account (accounts.service.create_account).
+            return redirect(url_for("auth.change_password"))
         if current_user.role not in roles:
             abort(403)
         return None

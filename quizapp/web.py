@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, redirect, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import text
 
@@ -64,6 +64,11 @@ def healthz():
 
 
 def security_headers(response):
+    user = g.get("_login_user")  # only when this request looked (a static file does not)
+    if user is not None and user.is_authenticated and response.mimetype == "text/html":
+        # Signed-in pages show names (roster, chase list, history, import preview): no copy in a
+        # shared computer's or a proxy's cache, nor in the back-button history after signing out.
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -1,7 +1,8 @@
 """Forms of the town admin's accounts pages: create, edit, and the one-click actions (reset
 password, unlock, deactivate, reactivate: CSRF token only).
 
-Used by quizapp.accounts.views. Choices (roles, companies, grids) are filled by the view; a value
+Used by quizapp.accounts.views. There is no password field: the admin never chooses one (a
+one-time password is generated). Choices (roles, companies, grids) are filled by the view; a value
 that is not among them (a forged form) is a field error, never a crash. The webhook rule is the
 console settings' one (a WeChat Work group robot address), so both pages accept the same addresses.
 """
@@ -10,16 +11,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.accounts.service import MAX_PASSWORD_LENGTH, password_problem
-from quizapp.accounts.wording import MESSAGES, ROLE_LABELS
+from quizapp.accounts.wording import ROLE_LABELS
 from quizapp.digest.rules import is_email
 from quizapp.rules.vocab import Role
 from quizapp.validators import robot_webhook
-from quizapp.wording import say
 
 
 def _strip(value):
@@ -90,12 +89,6 @@ class AccountEditForm(FlaskForm):
 class AccountCreateForm(AccountEditForm):
     username = StringField(_l("Username (for signing in; cannot be changed later)"), filters=[_strip], validators=[
         DataRequired(_l("Choose a username.")), Length(max=64, message=_l("A username is at most 64 characters."))])
-    password = PasswordField(_l("Password (leave empty to generate one)"), validators=[
-        Optional(strip_whitespace=False), Length(max=MAX_PASSWORD_LENGTH)])
-
-    def validate_password(self, field) -> None:
-        if field.data and (problem := password_problem(field.data)):
-            raise ValidationError(say(problem, MESSAGES))
 
 
 class AccountActionForm(FlaskForm):

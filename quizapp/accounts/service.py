@@ -2,11 +2,14 @@
 
 Used by the admin blueprint's accounts pages (quizapp.accounts.views). Owns the rules of an
 account: a company staff account belongs to one active company, a grid officer to one or more
-active grids, a town admin to neither; passwords are typed by the admin (at least
-MIN_PASSWORD_LENGTH characters) or generated and shown once; the admin cannot deactivate or demote
-themselves, and the town always keeps one active town admin. Every change is written to the audit
-log ("admin.account.*"), never with a password or a webhook key in it. Functions flush; the view
-commits.
+active grids, a town admin to neither; the admin never chooses a password: creating an account
+or resetting its password generates a one-time password, shown once, that the person must replace
+with their own (at least MIN_PASSWORD_LENGTH characters) at their first sign-in, so the admin
+cannot sign in as a company's staff and read its workers' names; a reset, deactivating,
+reactivating and "sign out everywhere" end every session of the account (signin.sessions); the
+admin cannot deactivate or demote themselves, and the town always keeps one active town admin.
+Every change is written to the audit log ("admin.account.*"), never with a password or a webhook
+key in it. Functions flush; the view commits.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from quizapp.extensions import db
 from quizapp.models import Company, Grid, StaffUser, officer_grids
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.rules.vocab import Role, parse
+from quizapp.signin.sessions import end_sessions
 
 # No rule existed (sign-in only caps a password at 200 characters): ten characters, so a typed
 # password is not a guessable word; generated ones are longer.
@@ -196,30 +200,26 @@ def _facts(account: StaffUser) -> dict:
             "webhook": bool(account.webhook_url), "active": account.active}
 
 
-def create_account(actor: StaffUser, username: str, data: AccountInput,
-                   password: str | None) -> tuple[StaffUser, str | None]:
-    """A new account. With `password` None one is generated and returned, to be shown once;
-    with a typed password nothing is returned (the admin already knows it)."""
+def create_account(actor: StaffUser, username: str, data: AccountInput, now: datetime) -> tuple[StaffUser, str]:
+    """A new account with a generated one-time password, returned to be shown once; the person
+    replaces it with their own at their first sign-in."""
     username = username.strip()
     if not USERNAME.match(username):
         raise Invalid("accounts.bad_username", field="username")
     if db.session.scalar(select(StaffUser.id).where(func.lower(StaffUser.username) == username.lower())):
         raise Invalid("accounts.username_taken", field="username", name=username)
-    if password is not None and (problem := password_problem(password)):
-        raise problem
     role, company_id, grids = _check_input(data, None)
     account = StaffUser(username=username, display_name=data.display_name.strip(), role=role,
                         company_id=company_id, grids=grids, email=data.email or None,
-                        webhook_url=data.webhook_url or None, active=True)
-    generated = None
-    if password is None:
-        password = generated = generate_password()
+                        webhook_url=data.webhook_url or None, active=True, must_change_password=True,
+                        created_by=actor.id, created_at=now)
+    password = generate_password()
     account.set_password(password)
     db.session.add(account)
     db.session.flush()
     db.session.refresh(account, ["company"])
-    audit.record(actor, "admin.account.create", {**_facts(account), "password": "generated" if generated else "typed"})
-    return account, generated
+    audit.record(actor, "admin.account.create", {**_facts(account), "password": "one-time"})
+    return account, password
 
 
 def update_account(actor: StaffUser, account: StaffUser, data: AccountInput) -> list[str]:
@@ -252,15 +252,26 @@ def update_account(actor: StaffUser, account: StaffUser, data: AccountInput) -> 
     return changed
 
 
-def reset_password(actor: StaffUser, account: StaffUser) -> str:
-    """A new generated password, returned to be shown once; the lock is lifted with it."""
+def reset_password(actor: StaffUser, account: StaffUser, now: datetime) -> str:
+    """A new one-time password, returned to be shown once, which the person must replace at their
+    next sign-in; the lock is lifted with it and every session of the account ends."""
     password = generate_password()
     account.set_password(password)
+    account.must_change_password = True
     account.failed_logins = 0
     account.locked_until = None
-    db.session.flush()
-    audit.record(actor, "admin.account.reset_password", {"account": account.username})
+    account.password_reset_by = actor.id
+    account.password_reset_at = now
+    end_sessions(account)
+    audit.record(actor, "admin.account.reset_password", {"account": account.username, "password": "one-time"})
     return password
+
+
+def sign_out_everywhere(actor: StaffUser, account: StaffUser) -> None:
+    """End every session and remember-me cookie of the account, on every device (a lost phone, a
+    shared computer); the password stays."""
+    end_sessions(account)
+    audit.record(actor, "admin.account.sign_out", {"account": account.username})
 
 
 def unlock(actor: StaffUser, account: StaffUser) -> None:
@@ -277,7 +288,8 @@ def is_locked(account: StaffUser, now: datetime) -> bool:
 
 def set_active(actor: StaffUser, account: StaffUser, active: bool) -> None:
     """Deactivate (the account can no longer sign in, and its open sessions end at their next
-    request) or reactivate. Not oneself, and never the last active town admin."""
+    request) or reactivate (it signs in again with its password: sessions it had before stay
+    ended). Not oneself, and never the last active town admin."""
     if account.active == active:
         return
     if not active:
@@ -286,6 +298,6 @@ def set_active(actor: StaffUser, account: StaffUser, active: bool) -> None:
         if account.role == Role.TOWN_ADMIN and _active_admins() <= 1:
             raise Conflict("accounts.last_admin_active", field="active")
     account.active = active
-    db.session.flush()
+    end_sessions(account)
     audit.record(actor, "admin.account.reactivate" if active else "admin.account.deactivate",
                  {"account": account.username})

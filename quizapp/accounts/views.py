@@ -1,9 +1,10 @@
 """Admin: staff and officer accounts, for the town admin only (the admin blueprint's guard): the
-list with filters, create, edit, reset a password (shown once), unlock, deactivate and reactivate.
+list with filters, create and reset a password (a one-time password, shown once), edit, unlock,
+sign out everywhere, deactivate and reactivate.
 
 Its routes are attached to the admin blueprint in quizapp/audiences.py; the rules live in
 accounts.service. A deactivated account's open session ends at its next request
-(signin.service.load_account).
+(signin.sessions.load_account).
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -61,19 +62,15 @@ def account_new():
     form.fill_choices(service.company_choices(), service.grid_choices())
     if form.validate_on_submit():
         try:
-            account, generated = service.create_account(current_user, filled(form.username.data), _input(form),
-                                                        form.password.data or None)
+            account, password = service.create_account(current_user, filled(form.username.data), _input(form),
+                                                       utcnow())
         except ServiceError as error:
             attach_to_form(form, error, MESSAGES)
         else:
             db.session.commit()
-            if generated:
-                return _password_page(account, generated, created=True)
-            flash(_("Account %(name)s created, with the password you typed.", name=account.username), "info")
-            return redirect(url_for("admin.account_edit", account_id=account.id))
+            return _password_page(account, password, created=True)
     status = 400 if request.method == "POST" else 200
-    return render_template("accounts/form.html", form=form, account=None,
-                           min_password=service.MIN_PASSWORD_LENGTH), status
+    return render_template("accounts/form.html", form=form, account=None), status
 
 
 def _account_or_404(account_id: int) -> StaffUser:
@@ -121,12 +118,21 @@ def _action(account_id: int, change) -> object:
 @routes.post("/accounts/<int:account_id>/password")
 def account_password(account_id: int):
     return _action(account_id, lambda account: _password_page(
-        account, service.reset_password(current_user, account), created=False))
+        account, service.reset_password(current_user, account, utcnow()), created=False))
 
 
 def _done(account, message: str):
     flash(message, "info")
     return redirect(url_for("admin.account_edit", account_id=account.id))
+
+
+@routes.post("/accounts/<int:account_id>/sign-out")
+def account_sign_out(account_id: int):
+    def sign_out(account: StaffUser):
+        service.sign_out_everywhere(current_user, account)
+        return _done(account, _("%(name)s is signed out on every device.", name=account.username))
+
+    return _action(account_id, sign_out)
 
 
 @routes.post("/accounts/<int:account_id>/unlock")

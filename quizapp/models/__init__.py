@@ -3,7 +3,15 @@
 from quizapp.models.content import Question, QuestionVersion, Topic
 from quizapp.models.messaging import Delivery
 from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
-from quizapp.models.oversight import ApiToken, AuditLog, FollowUp, Incident, SupervisionCase, TownSetting
+from quizapp.models.oversight import (
+    ApiToken,
+    AuditLog,
+    FollowUp,
+    Incident,
+    SigninFailure,
+    SupervisionCase,
+    TownSetting,
+)
 from quizapp.models.people import Employee
 from quizapp.models.quiz import Answer, Attempt
 from quizapp.models.reporting import CompanyDay, CompanyTopicDay
@@ -12,5 +20,5 @@ from quizapp.models.roster import RosterImport
 __all__ = [
     "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "CompanyTopicDay", "Delivery",
     "Employee", "FollowUp", "Grid", "Incident", "Question", "QuestionVersion", "RosterImport", "Shift",
-    "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
+    "SigninFailure", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
 ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, func
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,7 +17,11 @@ from quizapp.rules.vocab import Role
 
 class Account:
     """What Flask-Login needs from a signed-in account. Ids carry the account kind
-    (`ID_PREFIX`), so a worker and a staff account with the same row id never collide."""
+    (`ID_PREFIX`), so a worker and a staff account with the same row id never collide, and the
+    account's session generation: signing out, a new PIN or password, deactivating, reactivating
+    and "sign out everywhere" raise it (signin.sessions), and the user loader refuses a session or
+    remember-me cookie that carries an older one. A random part makes every sign-in's remember-me
+    cookie differ from the last; only the generation is checked."""
 
     ID_PREFIX = ""
     is_authenticated = True
@@ -26,9 +31,10 @@ class Account:
         # SQLAlchemy does not see a mixin column.
         id: Mapped[int]
         active: Mapped[bool]
+        session_generation: Mapped[int]
 
     def get_id(self) -> str:
-        return f"{self.ID_PREFIX}:{self.id}"
+        return f"{self.ID_PREFIX}:{self.id}:{self.session_generation}:{secrets.token_hex(4)}"
 
     @property
     def is_active(self) -> bool:
@@ -101,8 +107,20 @@ class StaffUser(Account, Model):
     # Where `quizapp digest` sends an officer the day's numbers: e-mail and/or a WeChat Work robot.
     email: Mapped[str | None] = mapped_column(String(254))
     webhook_url: Mapped[str | None] = mapped_column(String(500))
+    # Raised to end every session and remember-me cookie of the account (Account.get_id).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A password the town admin handed over (generated, shown once) must be replaced by the person's
+    # own at their first sign-in, before any other page (access.guard_staff).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Who created the account and who last reset its password, and when; when it last signed in.
+    # Company staff see these for their company's accounts (accounts.console).
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime | None] = mapped_column(default=func.now())
+    password_reset_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    password_reset_at: Mapped[datetime | None]
+    last_signed_in_at: Mapped[datetime | None]
 
-    company: Mapped[Company | None] = relationship()
+    company: Mapped[Company | None] = relationship(foreign_keys=[company_id])
     grids: Mapped[list[Grid]] = relationship(secondary=officer_grids)
 
     def set_password(self, password: str) -> None:

@@ -27,6 +27,8 @@ class Employee(Account, Model):
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     pin_failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Raised to end every session and remember-me cookie of the worker (Account.get_id).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     company: Mapped[Company] = relationship()

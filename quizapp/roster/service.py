@@ -1,5 +1,11 @@
 """The roster, for company outreach staff: importing a file (preview, then apply or cancel) and
-adding, editing, deactivating and reactivating one worker, and resetting a worker's PIN.
+adding, editing, deactivating and reactivating one worker, resetting a worker's PIN and signing a
+worker out everywhere.
+
+Every change is in the audit log ("roster.*": the company's code and employee numbers, and which
+fields changed, never a worker's name or values: the town admin reads the log, and sees no names).
+Deactivating, reactivating (one worker or by an import), a PIN reset and "sign out everywhere" end
+every session of the worker (signin.sessions): a reactivated worker signs in again.
 
 Used by quizapp.roster.views and bench/roster_import.py. Every lookup is by the staff member's own
 company (scope.own_company_id), so another company's worker or import is simply not found (the page
@@ -15,13 +21,15 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select, update
 
 from quizapp import scope
+from quizapp.audit import service as audit
 from quizapp.database import rows_changed
 from quizapp.extensions import db
-from quizapp.models import Employee, RosterImport, Shift, StaffUser
+from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
 from quizapp.rules.vocab import ImportStatus
+from quizapp.signin.sessions import end_sessions
 
 PAGE_SIZE = 100
 
@@ -106,8 +114,19 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     if deactivate_missing and plan.missing:
         db.session.execute(update(Employee), [{"id": w.id, "active": False, "active_until": today}
                                               for w in plan.missing])
+    ended = [c.current.id for c in plan.changed if c.reactivates]
+    ended += [w.id for w in plan.missing] if deactivate_missing else []
+    for chunk in range(0, len(ended), 1000):  # a reactivated worker's old cookies must not come back
+        db.session.execute(update(Employee).where(Employee.id.in_(ended[chunk:chunk + 1000]))
+                           .values(session_generation=Employee.session_generation + 1)
+                           .execution_options(synchronize_session=False))
     db.session.flush()
     db.session.expire_all()  # the bulk statements bypassed any Employee already loaded
+    audit.record(actor, "roster.import", {
+        "company": db.session.scalar(select(Company.code).where(Company.id == record.company_id)),
+        "filename": record.filename,
+        "added": len(plan.added), "changed": len(plan.changed),
+        "deactivated": len(plan.missing) if deactivate_missing else 0})
     return plan
 
 
@@ -195,25 +214,47 @@ def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> Em
         problems.append(roster.problem(0, roster.HEADERS["employee_no"], "taken", number, field="employee_no"))
     refuse([Invalid(f"roster.row.{p['reason']}", field=p["field"], value=p["value"], detail=p["detail"])
             for p in problems])
+    added = employee is None
     if employee is None:
         employee = Employee(company_id=company_id, active=True)
         db.session.add(employee)
+    changed = []
     for name, value in clean.items():
-        setattr(employee, name, date.fromisoformat(value) if name == "active_from" and value else value)
+        value = date.fromisoformat(value) if name == "active_from" and value else value
+        if getattr(employee, name) != value:
+            changed.append(name)
+        setattr(employee, name, value)
     db.session.flush()
+    if added or changed:
+        audit.record(actor, "roster.worker.add" if added else "roster.worker.update",
+                     {**_facts(employee), **({} if added else {"changed": changed})})
     return employee
 
 
-def set_active(employee: Employee, active: bool, today: date) -> None:
-    """Deactivate a leaver (kept, not deleted: their past days still count) or bring one back."""
+def _facts(employee: Employee) -> dict:
+    """What the audit log keeps about a worker: their company and employee number, not their name."""
+    return {"company": employee.company.code, "employee_no": employee.employee_no}
+
+
+def set_active(actor: StaffUser, employee: Employee, active: bool, today: date) -> None:
+    """Deactivate a leaver (kept, not deleted: their past days still count) or bring one back;
+    either way every session the worker had ends (a reactivated worker signs in again)."""
     employee.active = active
     employee.active_until = None if active else today
-    db.session.flush()
+    end_sessions(employee)
+    audit.record(actor, "roster.worker.reactivate" if active else "roster.worker.deactivate", _facts(employee))
 
 
 def reset_pin(employee: Employee) -> None:
-    """Forget the worker's PIN and any lock: they sign in again with their name and a new PIN."""
+    """Forget the worker's PIN and any lock: they sign in again with their name and a new PIN.
+    Every session of the worker ends (a phone someone else holds is signed out)."""
     employee.pin_hash = None
     employee.pin_failures = 0
     employee.locked_until = None
-    db.session.flush()
+    end_sessions(employee)
+
+
+def sign_out_everywhere(actor: StaffUser, employee: Employee) -> None:
+    """End every session of the worker, on every phone (a lost or shared phone); the PIN stays."""
+    end_sessions(employee)
+    audit.record(actor, "roster.worker.sign_out", _facts(employee))

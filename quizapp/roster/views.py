@@ -167,15 +167,22 @@ def _worker_action(employee_id: int, act, message):
 
 @routes.post("/roster/<int:employee_id>/deactivate")
 def worker_deactivate(employee_id: int):
-    return _worker_action(employee_id, lambda e: service.set_active(e, False, local_today()),
+    return _worker_action(employee_id, lambda e: service.set_active(current_user, e, False, local_today()),
                           lambda e: _("%(name)s was deactivated: no longer expected at the quiz, history kept.",
                                       name=e.name))
 
 
 @routes.post("/roster/<int:employee_id>/reactivate")
 def worker_reactivate(employee_id: int):
-    return _worker_action(employee_id, lambda e: service.set_active(e, True, local_today()),
+    return _worker_action(employee_id, lambda e: service.set_active(current_user, e, True, local_today()),
                           lambda e: _("%(name)s is active again.", name=e.name))
+
+
+@routes.post("/roster/<int:employee_id>/sign-out")
+def worker_sign_out(employee_id: int):
+    return _worker_action(employee_id, lambda e: service.sign_out_everywhere(current_user, e),
+                          lambda e: _("%(name)s is signed out on every phone. They sign in again with their PIN.",
+                                      name=e.name))
 
 
 @routes.post("/roster/<int:employee_id>/reset-pin")

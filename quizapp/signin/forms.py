@@ -28,5 +28,14 @@ class StaffLoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
+class PasswordChangeForm(FlaskForm):
+    """A staff member's own new password (accounts.service.password_problem is checked by the service)."""
+
+    current = PasswordField(_l("The password you were given"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Your new password"), validators=[DataRequired(), Length(max=200)])
+    password_again = PasswordField(_l("Type the new password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
+
+
 class LogoutForm(FlaskForm):
     """No fields: the CSRF token alone proves the click came from our page."""

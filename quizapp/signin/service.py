@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
@@ -108,46 +107,6 @@ def register_pin(employee: Employee, name: str, pin: str, now: datetime) -> Sign
     return SignIn(account=employee)
 
 
-def verify_staff(username: str, password: str, now: datetime) -> SignIn:
-    """Staff, officer or admin sign-in. Five wrong passwords lock the account for 15 minutes."""
-    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
-    if user is None:
-        # Same work as a real check, so timing does not reveal which usernames exist.
-        check_password_hash(_dummy_hash(), password)
-        return SignIn(error="wrong")
-    if (locked := _locked(user, now)) is not None:
-        return locked
-    if not user.check_password(password):
-        return _failed(user, now, "failed_logins")
-    if not user.active:
-        return SignIn(error="inactive")
-    user.failed_logins = 0
-    return SignIn(account=user)
-
-
 @cache
 def _dummy_hash() -> str:
     return generate_password_hash("not a password")
-
-
-def load_account(user_id: str) -> Employee | StaffUser | None:
-    """Flask-Login's user loader: 'e:<id>' is a worker, 's:<id>' a staff account. A deactivated
-    account, or one of a deactivated company, loads as nobody, so a session it already has (a
-    worker's weeks-long remember-me cookie) ends at its next request: Flask-Login checks
-    is_active only when signing in."""
-    kind, _, raw = user_id.partition(":")
-    if not raw.isdigit():
-        return None
-    # One query for the account and its company, on every request (the quiz's hot path too).
-    account: Employee | StaffUser | None
-    if kind == "e":
-        account = db.session.get(Employee, int(raw), options=[joinedload(Employee.company)])
-    elif kind == "s":
-        account = db.session.get(StaffUser, int(raw), options=[joinedload(StaffUser.company)])
-    else:
-        return None
-    if account is None or not account.active:
-        return None
-    if account.company is not None and not account.company.active:
-        return None
-    return account

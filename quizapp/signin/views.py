@@ -12,12 +12,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from quizapp.access import home_for, is_worker
+from quizapp.accounts.service import MIN_PASSWORD_LENGTH
 from quizapp.clock import to_local, utcnow
 from quizapp.extensions import db, limiter
+from quizapp.models import StaffUser
+from quizapp.rules.errors import ServiceError
 from quizapp.signin import service as accounts
-from quizapp.signin.forms import EmployeeNoForm, FirstTimeForm, LogoutForm, PinForm, StaffLoginForm
+from quizapp.signin import staff
+from quizapp.signin.forms import EmployeeNoForm, FirstTimeForm, LogoutForm, PasswordChangeForm, PinForm, StaffLoginForm
+from quizapp.signin.sessions import end_sessions
+from quizapp.signin.wording import MESSAGES
 from quizapp.validators import filled
 from quizapp.web import safe_next
+from quizapp.wording import attach_to_form
 
 bp = Blueprint("auth", __name__)
 
@@ -149,29 +156,59 @@ def login():
         return redirect(home_for(current_user))
     form = StaffLoginForm()
     if form.validate_on_submit():
-        result = accounts.verify_staff(filled(form.username.data), filled(form.password.data), utcnow())
+        result = staff.verify_staff(filled(form.username.data), filled(form.password.data), utcnow(),
+                                    request.remote_addr or "")
         db.session.commit()
         if result.account is not None:
             login_user(result.account)
+            if isinstance(result.account, StaffUser) and result.account.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next"), home_for(result.account)))
-        if result.locked_until is not None:  # only a lock carries a time
-            # Staff and officers are unlocked by the town admin (accounts), not by outreach staff.
-            flash(_("Too many wrong tries. Please try again after %(time)s, or ask the town administrator to "
-                    "unlock your account.", time=format_time(to_local(result.locked_until), "HH:mm")), "error")
-        elif result.error == "inactive":
+        if result.error == "inactive":  # only after the right password
             flash(_("This account is deactivated. Ask the town administrator."), "error")
         else:
-            flash(_("Wrong username or password."), "error")
+            # A locked account reads like a wrong password: a stranger learns nothing about either.
+            flash(_("Wrong username or password, or too many wrong tries: the account is then locked for "
+                    "%(minutes)d minutes. Try again later, or ask the town administrator.",
+                    minutes=accounts.LOCK_MINUTES), "error")
     return render_template("signin/login.html", form=form)
+
+
+@bp.route("/login/password", methods=["GET", "POST"])
+def change_password():
+    """A staff member sets their own password: required before any other page after the town
+    admin created the account or reset its password (a one-time password)."""
+    if not current_user.is_authenticated or is_worker():
+        return redirect(url_for("auth.login"))
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            staff.change_own_password(user, filled(form.current.data), filled(form.password.data), utcnow())
+        except ServiceError as error:
+            db.session.rollback()
+            attach_to_form(form, error, MESSAGES)
+        else:
+            db.session.commit()
+            login_user(user)  # in again with the new session generation: every other session has ended
+            flash(_("Your password is set. Other devices signed in with this account are signed out."), "info")
+            return redirect(home_for(user))
+    status = 400 if request.method == "POST" else 200
+    return render_template("signin/password.html", form=form, min_password=MIN_PASSWORD_LENGTH), status
 
 
 @bp.post("/logout")
 def logout():
+    """Signing out ends every session of the account, on every device (its session generation is
+    raised): the same button is "sign out everywhere", and on a worker's phone "not my phone"."""
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
     worker = is_worker()
     company_code = current_user.company.code if worker else None
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
+        db.session.commit()
     # Clear first: logout_user() leaves the note that deletes the remember-me cookie.
     session.clear()
     logout_user()

@@ -1,6 +1,7 @@
-"""The town admin's accounts pages: list and filters, create with a password typed or generated
-(shown once), edit, reset, unlock, deactivate (the person's open session ends), reactivate; forged
-forms are form errors; CSRF is checked; other roles are refused."""
+"""The town admin's accounts pages: list and filters, create and reset with a one-time password
+(shown once; the person sets their own before any other page), edit, unlock, sign out everywhere,
+deactivate (the person's open session ends), reactivate (old sessions stay ended); forged forms are
+form errors; CSRF is checked; other roles are refused."""
 
 import re
 from datetime import timedelta
@@ -84,17 +85,43 @@ def test_create_an_officer_the_password_is_generated_and_shown_once(app, admin, 
     _, log = read(admin, "/admin/audit")
     assert "Created an account" in log and password not in log
     other = app.test_client()  # another person's browser
-    assert sign_in_staff(other, "officer-9", password).location == "/reports/"
+    assert sign_in_staff(other, "officer-9", password).location == "/login/password"
+    assert other.get("/reports/").location == "/login/password"  # nothing else until the own password is set
+    changed = other.post("/login/password", data={"current": password, "password": "my own secret",
+                                                  "password_again": "my own secret"})
+    assert changed.location == "/reports/" and other.get("/reports/").status_code == 200
+    assert not account(app, "officer-9").must_change_password
 
 
-def test_create_company_staff_with_a_typed_password(app, admin, town):
+def test_the_admin_cannot_type_a_password_for_company_staff(app, admin, town):
+    _, form = read(admin, "/admin/accounts/new")
+    assert 'name="password"' not in form
     response = admin.post("/admin/accounts/new", data={
         "username": "staff-c", "display_name": "小陈", "role": "company_staff", "company": str(town.company_a),
         "password": "a typed password"})
-    assert response.status_code == 302
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    password = shown_password(response.get_data(as_text=True))
     assert account(app, "staff-c").company_id == town.company_a
     other = app.test_client()
-    assert sign_in_staff(other, "staff-c", "a typed password").location == "/console/"
+    assert sign_in_staff(other, "staff-c", "a typed password").status_code == 200  # ignored: not the password
+    assert sign_in_staff(other, "staff-c", password).location == "/login/password"
+    for page in ("/console/", "/console/roster", "/console/chase"):
+        assert other.get(page).location == "/login/password"
+
+
+def test_setting_the_own_password_refuses_mistakes(app, admin, town):
+    password = shown_password(admin.post("/admin/accounts/new", data={
+        "username": "staff-c", "display_name": "小陈", "role": "company_staff",
+        "company": str(town.company_a)}).get_data(as_text=True))
+    other = app.test_client()
+    sign_in_staff(other, "staff-c", password)
+    other.set_cookie("lang", "en")
+    for data, message in (({"current": "wrong", "password": "my own secret"}, "not the password you were given"),
+                          ({"current": password, "password": "short"}, "at least 10 characters"),
+                          ({"current": password, "password": password}, "not the one you were given")):
+        response = other.post("/login/password", data={**data, "password_again": data["password"]})
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert account(app, "staff-c").must_change_password
 
 
 @pytest.mark.parametrize("change, message", [
@@ -109,7 +136,6 @@ def test_create_company_staff_with_a_typed_password(app, admin, town):
     ({"username": "has space"}, "A username is 2 to 64 letters"),
     ({"email": "zhao@"}, "This is not an e-mail address"),
     ({"webhook_url": "ftp://example.cn/x"}, "The webhook must be a WeChat Work group robot address"),
-    ({"password": "short"}, "A password is at least 10 characters."),
     ({"display_name": ""}, "name as colleagues know it."),
 ])
 def test_bad_and_forged_forms_are_form_errors(app, admin, town, change, message):
@@ -183,9 +209,11 @@ def test_deactivating_ends_the_open_session_and_sign_in(app, admin, town):
     again = sign_in_staff(officer, "officer-1")
     assert again.status_code == 200 and "This account is deactivated" in again.get_data(as_text=True)
     admin.post(f"/admin/accounts/{known['officer']}/reactivate")
+    assert officer.get("/reports/").status_code == 302  # reactivating does not bring the old session back
     assert sign_in_staff(officer, "officer-1").location == "/reports/"
     with app.app_context():
-        actions = list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+        actions = list(db.session.scalars(select(AuditLog.action).where(AuditLog.action.like("admin.%"))
+                                          .order_by(AuditLog.id)))
     assert actions == ["admin.account.deactivate", "admin.account.reactivate"]
 
 
@@ -203,7 +231,7 @@ def test_reset_password_and_unlock(app, admin, town):
     password = shown_password(response.get_data(as_text=True))
     other = app.test_client()
     assert sign_in_staff(other, "officer-1").status_code == 200  # the old password is gone
-    assert sign_in_staff(other, "officer-1", password).location == "/reports/"
+    assert sign_in_staff(other, "officer-1", password).location == "/login/password"
 
 
 def test_posts_without_the_csrf_token_are_refused(app, admin, town, monkeypatch):

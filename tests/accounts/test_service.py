@@ -1,6 +1,7 @@
-"""The town admin's account rules: roles tie an account to a company or grids, passwords are typed
-(long enough) or generated, the admin cannot lock themselves or the town out, and every change is
-audit-logged without a password or webhook key in it."""
+"""The town admin's account rules: roles tie an account to a company or grids, the admin never
+chooses a password (a one-time one is generated, to be replaced at the first sign-in), the admin
+cannot lock themselves or the town out, resets and deactivation end every session, and every
+change is audit-logged without a password or webhook key in it."""
 
 import json
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import AuditLog
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError
 from quizapp.rules.vocab import Role
-from quizapp.signin import service as accounts
+from quizapp.signin import staff as accounts
 from tests.factories import make_company, make_grid, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -43,34 +44,53 @@ def audit_rows(action=None):
     return list(db.session.scalars(query))
 
 
-def test_create_an_officer_with_a_generated_password(org):
+NOW = datetime(2026, 3, 2, 8)
+
+
+def test_create_an_officer_with_a_one_time_password(org):
     data = AccountInput("王网格", "grid_officer", grid_ids=[org["g1"].id, org["g2"].id], email="wang@example.cn",
                         webhook_url=WEBHOOK)
-    account, password = staff_admin.create_account(org["admin"], " officer-wang ", data, None)
+    account, password = staff_admin.create_account(org["admin"], " officer-wang ", data, NOW)
     assert account.username == "officer-wang" and [g.code for g in account.grids] == ["g1", "g2"]
     assert password and len(password) == 14 and account.check_password(password)
+    assert account.must_change_password and account.created_by == org["admin"].id and account.created_at == NOW
     assert accounts.verify_staff("officer-wang", password, datetime(2026, 3, 2)).account is account
     (row,) = audit_rows("admin.account.create")
     detail = json.loads(row.detail)
     assert detail["account"] == "officer-wang" and detail["grids"] == ["g1", "g2"] and detail["webhook"] is True
-    assert detail["password"] == "generated"
+    assert detail["password"] == "one-time"
     assert password not in row.detail and "secret-key" not in row.detail
 
 
-def test_a_typed_password_is_used_and_not_returned(org):
+def test_company_staff_get_a_one_time_password_too(org):
     account, password = staff_admin.create_account(org["admin"], "staff-x", AccountInput("小张", "company_staff",
-                                                    company_id=org["a"].id), "long enough pw")
-    assert password is None and account.check_password("long enough pw") and account.company_id == org["a"].id
-    assert "long enough pw" not in audit_rows()[0].detail
+                                                    company_id=org["a"].id), NOW)
+    assert account.check_password(password) and account.must_change_password and account.company_id == org["a"].id
+    assert password not in audit_rows()[0].detail
 
 
 @pytest.mark.parametrize("password, code", [("short", "accounts.password_too_short"),
                                             ("x" * 201, "accounts.password_too_long"),
-                                            (" " * 12, "accounts.password_blank")])
-def test_a_weak_typed_password_is_refused(org, password, code):
+                                            (" " * 12, "accounts.password_blank"),
+                                            ("given-password", "signin.same_password")])
+def test_the_own_password_must_be_long_enough_and_new(org, password, code):
+    account, given = staff_admin.create_account(org["admin"], "staff-x", AccountInput("小张", "town_admin"), NOW)
     with pytest.raises(Invalid) as refused:
-        staff_admin.create_account(org["admin"], "staff-x", AccountInput("小张", "town_admin"), password)
-    assert (refused.value.field, refused.value.code) == ("password", code)
+        accounts.change_own_password(account, given, given if code == "signin.same_password" else password, NOW)
+    assert refused.value.code == code and account.must_change_password
+
+
+def test_the_own_password_needs_the_one_given_and_ends_other_sessions(org):
+    account, given = staff_admin.create_account(org["admin"], "staff-x", AccountInput("小张", "town_admin"), NOW)
+    with pytest.raises(Invalid) as refused:
+        accounts.change_own_password(account, "not the one", "my own password", NOW)
+    assert (refused.value.field, refused.value.code) == ("current", "signin.wrong_current_password")
+    generation = account.session_generation
+    accounts.change_own_password(account, given, "my own password", NOW)
+    assert account.check_password("my own password") and not account.must_change_password
+    assert account.session_generation == generation + 1
+    assert audit_rows("account.password_changed")[0].actor_id == account.id
+    assert "my own password" not in "".join(r.detail for r in audit_rows())
 
 
 def test_generated_passwords_differ_and_use_the_readable_alphabet():
@@ -187,13 +207,29 @@ def test_deactivate_reactivate_reset_and_unlock_are_logged(org):
     staff_admin.set_active(org["admin"], staff, False)  # already deactivated: no second row
     staff_admin.set_active(org["admin"], staff, True)
     staff.locked_until = now + timedelta(minutes=10)
-    password = staff_admin.reset_password(org["admin"], staff)
+    password = staff_admin.reset_password(org["admin"], staff, now)
     assert staff.check_password(password) and not staff.check_password("correct horse battery")
-    assert staff.locked_until is None
-    assert [r.action for r in audit_rows()] == ["admin.account.unlock", "admin.account.deactivate",
-                                                "admin.account.reactivate", "admin.account.reset_password"]
-    assert all(r.actor_id == org["admin"].id and json.loads(r.detail) == {"account": "staff-a"} for r in audit_rows())
+    assert staff.locked_until is None and staff.must_change_password
+    assert (staff.password_reset_by, staff.password_reset_at) == (org["admin"].id, now)
+    staff_admin.sign_out_everywhere(org["admin"], staff)
+    admin_rows = [r for r in audit_rows() if r.actor_id == org["admin"].id]
+    assert [r.action for r in admin_rows] == ["admin.account.unlock", "admin.account.deactivate",
+                                              "admin.account.reactivate", "admin.account.reset_password",
+                                              "admin.account.sign_out"]
+    assert all(json.loads(r.detail)["account"] == "staff-a" for r in admin_rows)
     assert password not in "".join(r.detail for r in audit_rows())
+
+
+def test_deactivating_reactivating_resetting_and_signing_out_each_end_the_sessions(org):
+    staff = make_staff("staff-a", "company_staff", company=org["a"])
+    generations = [staff.session_generation]
+    for change in (lambda: staff_admin.set_active(org["admin"], staff, False),
+                   lambda: staff_admin.set_active(org["admin"], staff, True),
+                   lambda: staff_admin.reset_password(org["admin"], staff, NOW),
+                   lambda: staff_admin.sign_out_everywhere(org["admin"], staff)):
+        change()
+        generations.append(staff.session_generation)
+    assert generations == [0, 1, 2, 3, 4]
 
 
 def test_the_list_filters_and_pages(org):

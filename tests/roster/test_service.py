@@ -215,13 +215,15 @@ def test_adding_and_editing_a_worker_by_hand(town):
 
 def test_deactivate_reactivate_and_reset_pin(town):
     worker = db.session.get(Employee, town.worker_a)
-    service.set_active(worker, False, TODAY)
+    service.set_active(staff(), worker, False, TODAY)
     assert not worker.active and worker.active_until == TODAY
-    service.set_active(worker, True, TODAY)
+    service.set_active(staff(), worker, True, TODAY)
     assert worker.active and worker.active_until is None
     worker.pin_failures, worker.locked_until = 3, NOW + timedelta(minutes=10)
     service.reset_pin(worker)
     assert (worker.pin_hash, worker.pin_failures, worker.locked_until) == (None, 0, None)
+    service.sign_out_everywhere(staff(), worker)
+    assert worker.session_generation == 4  # each of the four ended every session the worker had
     # The worker then takes the first-time path: name and a new PIN.
     assert accounts.verify_pin(worker, "2468", NOW).error == "no_pin"
     assert accounts.register_pin(worker, "王小明", "1357", NOW).account is worker

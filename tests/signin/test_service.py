@@ -1,4 +1,4 @@
-"""Sign-in rules: PIN throttling per worker, first sign-in by roster name, staff lock-out."""
+"""Sign-in rules: PIN throttling per worker, first sign-in by roster name (staff: test_staff.py)."""
 
 from datetime import datetime, timedelta
 
@@ -7,7 +7,7 @@ import pytest
 from quizapp.extensions import db
 from quizapp.models import Employee
 from quizapp.signin import service as accounts
-from tests.factories import PASSWORD, PIN
+from tests.factories import PIN
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -52,16 +52,3 @@ def test_pins_are_stored_hashed(town):
     assert PIN not in worker.pin_hash and worker.pin_hash.startswith("pbkdf2:sha256:")
 
 
-def test_staff_sign_in_and_lock_out(town):
-    assert accounts.verify_staff("staff-a", PASSWORD, NOW).account.username == "staff-a"
-    assert accounts.verify_staff("nobody", PASSWORD, NOW).error == "wrong"
-    for _ in range(4):
-        assert accounts.verify_staff("staff-a", "nope", NOW).error == "wrong"
-    assert accounts.verify_staff("staff-a", "nope", NOW).error == "locked"
-    assert accounts.verify_staff("staff-a", PASSWORD, NOW + timedelta(minutes=1)).error == "locked"
-
-
-def test_the_user_loader_tells_workers_from_staff(town):
-    assert isinstance(accounts.load_account(f"e:{town.worker_a}"), Employee)
-    assert accounts.load_account("s:999999") is None
-    assert accounts.load_account("x:1") is None and accounts.load_account("e:abc") is None
