@@ -1,6 +1,9 @@
 """The `quizapp` command as an operator (or the Quick start) uses it."""
 
 import json
+import os
+import shutil
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,7 +49,7 @@ def test_bank_load_is_idempotent_and_refuses_a_broken_bank(app, runner, tmp_path
 def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, runner):
     result = runner.invoke(args=["demo", "--no-serve", "--json", "--port", "8123"])
     assert result.exit_code == 0, result.output
-    info = json.loads(result.output[result.output.index("{"):])
+    info = json.loads(result.stdout)  # JSON alone on stdout, on a first run too
     assert set(info["roles"]) >= {"worker", "company_staff", "grid_officer", "town_admin"}
     assert info["roles"]["town_admin"]["sign_in_url"] == "http://127.0.0.1:8123/login"
     assert len(info["companies"]) >= 6
@@ -66,6 +69,30 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
     staff = info["roles"]["company_staff"]
     response = client.post("/login", data={"username": staff["username"], "password": staff["password"]})
     assert response.status_code == 302 and response.location == "/console/"
+
+
+def test_scripts_demo_json_prints_json_alone_on_a_first_run(tmp_path):
+    """A first run creates the virtualenv and installs quizapp (stood in for here: a `python` that
+    makes a venv whose pip chatters on stdout and whose `quizapp` prints JSON); what the set-up
+    says goes to stderr, so stdout is the JSON alone."""
+    root = tmp_path / "checkout"
+    (root / "scripts").mkdir(parents=True)
+    for name in ("demo", "_setup.sh"):
+        shutil.copy(ROOT / "scripts" / name, root / "scripts" / name)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    stubs = tmp_path / "stubs"  # what the stand-in venv holds
+    stubs.mkdir()
+    (stubs / "python").write_text('#!/bin/sh\necho "Collecting flask (pip chatters on stdout)"\n')
+    (stubs / "quizapp").write_text('#!/bin/sh\nprintf \'{"base_url": "http://127.0.0.1:8000", "args": "%s"}\\n\' "$*"\n')
+    python = tmp_path / "python3"  # `python3 -m venv DIR`
+    python.write_text(f'#!/bin/sh\nmkdir -p "$3/bin"\ncp {stubs}/* "$3/bin/"\necho "venv made (on stdout)"\n')
+    for script in (python, stubs / "python", stubs / "quizapp"):
+        script.chmod(0o755)
+    result = subprocess.run([str(root / "scripts" / "demo"), "--json", "--no-serve"], capture_output=True, text=True,
+                            env={**os.environ, "PYTHON": str(python)}, check=True)
+    assert json.loads(result.stdout) == {"base_url": "http://127.0.0.1:8000", "args": "demo --json --no-serve"}
+    assert "==> creating" in result.stderr and "==> installing" in result.stderr and "Collecting" in result.stderr
+    assert (root / ".venv" / ".quizapp-installed").exists()
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
