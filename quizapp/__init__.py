@@ -52,6 +52,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
 
+    # Behind nginx every request comes from the proxy's address: the client's is in the headers the
+    # trusted proxies add, and only as many of them as the deployment says are believed.
+    proxies = app.config.get("QUIZAPP_TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
     from quizapp.cli import register
     register(app)
     return app

@@ -36,6 +36,7 @@ from quizapp.posters import views as posters
 from quizapp.roster import views as roster
 from quizapp.rules.vocab import Role
 from quizapp.settings import views as settings
+from quizapp.staff import views as staff
 from quizapp.supervision import views as supervision
 from quizapp.tokens import views as tokens
 from quizapp.town import views as town
@@ -52,7 +53,7 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.before_request(guard_staff(Role.TOWN_ADMIN))
 
 FEATURES = {
-    console: (board, roster, trends, exports, posters, settings),
+    console: (board, roster, trends, exports, posters, settings, staff),
     reports: (dashboard, comparison, incidents, supervision, periodic, digest),
     admin: (town, organisation, accounts, tokens, deliveries, audit, bank),
 }
@@ -66,6 +67,7 @@ CONSOLE_SECTIONS = [
     ("console.exports", _l("Exports")),
     ("console.posters", _l("QR posters")),
     ("console.settings", _l("Settings")),
+    ("console.staff_accounts", _l("Staff accounts")),
 ]
 REPORTS_SECTIONS = [
     ("reports.index", _l("Grid dashboard")),

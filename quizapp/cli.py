@@ -208,19 +208,39 @@ def supervise(day) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="gunicorn workers (default: 2 × cores + 1).")
+@click.option("--workers", default=None, type=int,
+              help="gunicorn worker processes (default: 2 × cores + 1 with a shared rate-limit storage, else 1).")
+@with_appcontext
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve quizapp with gunicorn, the production WSGI server."""
-    run_gunicorn(host, port, workers)
+    processes, threads = server_shape(workers, current_app.config["RATELIMIT_STORAGE_URI"], os.cpu_count() or 1)
+    run_gunicorn(host, port, processes, threads)
 
 
-def run_gunicorn(host: str, port: int, workers: int | None) -> None:
+def server_shape(workers: int | None, storage_uri: str, cores: int) -> tuple[int, int]:
+    """(processes, threads per process) for gunicorn. With memory:// each process counts sign-in
+    tries and API requests alone, so N processes would let N times the configured limits through:
+    then quizapp runs one process (with threads for concurrency) and refuses several."""
+    shared = not storage_uri.startswith("memory://")
+    if shared:
+        return workers or 2 * cores + 1, 1
+    if workers is not None and workers > 1:
+        raise click.UsageError(
+            f"--workers {workers} with QUIZAPP_RATELIMIT_STORAGE_URI={storage_uri}: each process would count "
+            "sign-in tries and API requests on its own, letting through "
+            f"{workers} times the configured limits. Run one worker, or set QUIZAPP_RATELIMIT_STORAGE_URI to a "
+            "storage every process shares (e.g. redis://host:6379/0; docs/deploy.md).")
+    return 1, 2 * cores + 1
+
+
+def run_gunicorn(host: str, port: int, workers: int, threads: int = 1) -> None:
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers or (2 * (os.cpu_count() or 1) + 1))
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)  # more than 1: gunicorn's threaded worker
             self.cfg.set("accesslog", os.environ.get("QUIZAPP_ACCESS_LOG") or None)
             self.cfg.set("timeout", 30)
 
@@ -270,7 +290,7 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
     else:
         click.echo(demo_service.describe(info))
     if not no_serve:
-        run_gunicorn("127.0.0.1", port, None)
+        run_gunicorn("127.0.0.1", port, *server_shape(None, app.config["RATELIMIT_STORAGE_URI"], os.cpu_count() or 1))
 
 
 def register(app: Flask) -> None:

@@ -55,10 +55,17 @@ def from_env() -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 12,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        # memory:// counts in each process alone: `quizapp serve` then runs one process (cli.serve).
         "RATELIMIT_STORAGE_URI": os.environ.get("QUIZAPP_RATELIMIT_STORAGE_URI", "memory://"),
+        # How many proxies in front of quizapp set X-Forwarded-For/-Proto (nginx: 1). Their headers
+        # are believed only then: with 0 anyone could claim any address and dodge the limits.
+        "QUIZAPP_TRUSTED_PROXIES": int(os.environ.get("QUIZAPP_TRUSTED_PROXIES") or 0),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Failed worker sign-in steps per client address (docs/deploy.md).
         "QUIZAPP_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_ADDRESS_LIMIT", "2000 per 10 minutes"),
+        # Failed staff sign-ins per client address (docs/deploy.md).
+        "QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT",
+                                                             "60 per 10 minutes"),
         # API requests per token (docs/api.md), in Flask-Limiter's notation.
         "QUIZAPP_API_RATE_LIMIT": os.environ.get("QUIZAPP_API_RATE_LIMIT", "120 per minute"),
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,

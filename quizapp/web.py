@@ -65,7 +65,8 @@ def healthz():
 
 def security_headers(response):
     user = g.get("_login_user")  # only when this request looked (a static file does not)
-    if user is not None and user.is_authenticated and response.mimetype == "text/html":
+    if (user is not None and user.is_authenticated and response.mimetype == "text/html"
+            and "no-store" not in response.headers.get("Cache-Control", "")):
         # Signed-in pages show names (roster, chase list, history, import preview): no copy in a
         # shared computer's or a proxy's cache, nor in the back-button history after signing out.
         response.headers["Cache-Control"] = "no-store"

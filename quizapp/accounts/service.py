@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.digest.rules import is_email
 from quizapp.extensions import db
@@ -135,6 +136,28 @@ def grid_choices(account: StaffUser | None = None) -> list[Grid]:
     own = [g.id for g in account.grids] if account is not None else []
     return list(db.session.scalars(select(Grid).where(or_(Grid.active.is_(True), Grid.id.in_(own)))
                                    .order_by(Grid.code)))
+
+
+@dataclass(frozen=True)
+class CompanyAccount:
+    """A staff account of the company as its staff see it: who created it and who last reset its
+    password (a display name and username, or None when not recorded), when, and its last sign-in."""
+
+    account: StaffUser
+    created_by: StaffUser | None
+    reset_by: StaffUser | None
+
+
+def company_accounts(actor: StaffUser) -> list[CompanyAccount]:
+    """The staff accounts of the actor's own company, so its staff can see whether the town
+    admin made or reset one and whether it was used (the admin cannot choose its password, but
+    could sign in with the one-time one before its holder does)."""
+    accounts = list(db.session.scalars(select(StaffUser).where(
+        StaffUser.company_id == scope.own_company_id(actor)).order_by(StaffUser.username)))
+    ids = {a.created_by for a in accounts} | {a.password_reset_by for a in accounts}
+    people = {p.id: p for p in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(ids - {None})))}
+    return [CompanyAccount(a, people.get(a.created_by) if a.created_by else None,
+                           people.get(a.password_reset_by) if a.password_reset_by else None) for a in accounts]
 
 
 # --- Changes -------------------------------------------------------------------------------------

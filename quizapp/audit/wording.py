@@ -37,11 +37,28 @@ ACTION_LABELS = {
     "admin.account.unlock": _l("Unlocked an account"),
     "admin.account.deactivate": _l("Deactivated an account"),
     "admin.account.reactivate": _l("Reactivated an account"),
+    "admin.account.sign_out": _l("Signed an account out everywhere"),
+    "signin.staff": _l("Signed in"),
+    "signin.staff.failed": _l("Failed sign-ins (counted per account, address and 10 minutes)"),
+    "signin.staff.locked": _l("An account was locked after too many wrong passwords"),
+    "account.password_changed": _l("Set their own password"),
+    "roster.import": _l("Applied a roster import"),
+    "roster.worker.add": _l("Added a worker to the roster"),
+    "roster.worker.update": _l("Changed a worker on the roster"),
+    "roster.worker.deactivate": _l("Deactivated a worker"),
+    "roster.worker.reactivate": _l("Reactivated a worker"),
+    "roster.worker.sign_out": _l("Signed a worker out everywhere"),
+    "incident.create": _l("Recorded an incident"),
+    "incident.update": _l("Changed an incident record"),
+    "incident.delete": _l("Deleted an incident record"),
+    "supervision.case.open": _l("Opened a supervision case"),
+    "supervision.case.close": _l("Closed a supervision case"),
 }
 FAMILY_LABELS = {
     "export": _l("Exports"), "api.": _l("API reads"), "admin.": _l("Administration"),
-    "api_token.": _l("API tokens"), "import": _l("Imports"), "supervision": _l("Supervision settings"),
-    "retention.": _l("Deletions past keeping time"),
+    "api_token.": _l("API tokens"), "import": _l("Imports"), "supervision": _l("Supervision list and settings"),
+    "retention.": _l("Deletions past keeping time"), "signin.": _l("Sign-ins"), "account.": _l("Own passwords"),
+    "roster.": _l("Roster changes"), "incident.": _l("Incident records"),
 }
 
 MESSAGES: Messages = {
@@ -75,6 +92,11 @@ KEY_LABELS = {
     "knowledge_days": _l("Days compared for the knowledge index"),
     "knowledge_drop": _l("Knowledge index drop"), "knowledge_min_answers": _l("Answers needed"),
     "incident_months": _l("Months compared for incidents"), "incident_min_cases": _l("Cases needed"),
+    "address": _l("Client address"), "failures": _l("Failed tries"), "window_start": _l("Counted from"),
+    "window_minutes": _l("Minutes counted"), "until": _l("Locked until"), "employee_no": _l("Employee number"),
+    "team": _l("Team"), "shift": _l("Shift"), "active_from": _l("Active from"),
+    "deactivated": _l("Deactivated"), "case": _l("Case"), "rule": _l("Rule"), "id": _l("Record"),
+    "fraud_type": _l("Fraud type"), "cases": _l("Cases"), "loss_yuan": _l("Loss (yuan)"), "note": _l("Note"),
 }
 # What a stored value means, by the kind of its key (audit.rules.KINDS).
 VALUE_WORDS = {
@@ -82,7 +104,10 @@ VALUE_WORDS = {
     "webhook": {"true": _l("set"), "false": _l("none"), "replaced": _l("replaced by another address")},
     "role": {"company_staff": _l("Company outreach staff"), "grid_officer": _l("Grid officer"),
              "town_admin": _l("Town administrator")},
-    "password": {"generated": _l("generated"), "typed": _l("typed by the admin")},
+    "password": {"generated": _l("generated"), "typed": _l("typed by the admin"),
+                 "one-time": _l("one-time, to be replaced at the first sign-in")},
+    "rule": {"participation": _l("participation"), "knowledge": _l("knowledge"), "incidents": _l("incidents"),
+             "manual": _l("put on the list by hand")},
     "period": {"week": _l("Weekly report"), "month": _l("Monthly report")},
     "scope": {"town": _l("Whole town")},
     "status": {"open": _l("open"), "closed": _l("closed"), "all": _l("all")},

@@ -128,17 +128,36 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     same = _existing(grid_id, data.company_id, month, data.fraud_type)
     if same is not None and same is not incident:
         raise Conflict("incidents.exists")
+    before = _facts(incident) if incident is not None else None
     incident = incident or Incident(created_by=actor.id)
     incident.grid_id, incident.company_id, incident.month = grid_id, data.company_id, month
     incident.fraud_type, incident.cases, incident.loss_yuan = data.fraud_type, data.cases, data.loss_yuan
     incident.note = data.note or None
     db.session.add(incident)
     db.session.flush()
+    after = _facts(incident)
+    if before is None:
+        audit.record(actor, "incident.create", after)
+    elif changed := [key for key in after if after[key] != before[key]]:
+        audit.record(actor, "incident.update", {"id": incident.id, "changed": changed,
+                                                **{key: {"old": before[key], "new": after[key]} for key in changed}})
     return incident
 
 
+def _facts(incident: Incident) -> dict:
+    """What the audit log keeps about a record: where, when, which type, how many, how much; the
+    note only as whether there is one (it is free text)."""
+    company = db.session.get(Company, incident.company_id) if incident.company_id is not None else None
+    return {"id": incident.id, "grid": db.session.get_one(Grid, incident.grid_id).code,
+            "company": company.code if company is not None else None, "month": incident.month.isoformat()[:7],
+            "fraud_type": incident.fraud_type, "cases": incident.cases, "loss_yuan": f"{incident.loss_yuan:.2f}",
+            "note": bool(incident.note)}
+
+
 def delete_incident(actor: StaffUser, incident: Incident) -> None:
-    """Remove a record the actor found through find_incident (so within their grids)."""
+    """Remove a record the actor found through find_incident (so within their grids); the audit
+    log keeps what it said."""
+    audit.record(actor, "incident.delete", _facts(incident))
     db.session.delete(incident)
     db.session.flush()
 

@@ -149,8 +149,12 @@ def _signed_in(employee, code: str):
     return response
 
 
+def _staff_address_limit() -> str:
+    return current_app.config["QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("60 per 10 minutes", methods=["POST"], deduct_when=_failed)
+@limiter.limit(_staff_address_limit, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated and not is_worker():
         return redirect(home_for(current_user))

@@ -104,6 +104,10 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
             db.session.add(case)
             opened.append(case)
     db.session.flush()
+    codes = {company.id: company.code for company in companies}
+    for case in opened:  # opened by the town's rules: nobody's hand ("the system")
+        audit.record(None, "supervision.case.open", {"case": case.id, "company": codes[case.company_id],
+                                                     "rule": case.rule})
     return opened
 
 
@@ -133,6 +137,7 @@ def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> Su
                            status=CaseStatus.OPEN)
     db.session.add(case)
     db.session.flush()
+    audit.record(actor, "supervision.case.open", {"case": case.id, "company": company.code, "rule": case.rule})
     return case
 
 
@@ -161,6 +166,8 @@ def close_case(actor: StaffUser, case: SupervisionCase, reason: str, today: date
         raise Invalid("supervision.close_reason_needed", field="reason")
     case.status, case.closed_on, case.close_reason, case.closed_by = CaseStatus.CLOSED, today, reason.strip(), actor.id
     db.session.flush()
+    company = db.session.get_one(Company, case.company_id)
+    audit.record(actor, "supervision.case.close", {"case": case.id, "company": company.code, "rule": case.rule})
     return case
 
 

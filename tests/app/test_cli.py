@@ -83,7 +83,8 @@ def test_scripts_demo_json_prints_json_alone_on_a_first_run(tmp_path):
     stubs = tmp_path / "stubs"  # what the stand-in venv holds
     stubs.mkdir()
     (stubs / "python").write_text('#!/bin/sh\necho "Collecting flask (pip chatters on stdout)"\n')
-    (stubs / "quizapp").write_text('#!/bin/sh\nprintf \'{"base_url": "http://127.0.0.1:8000", "args": "%s"}\\n\' "$*"\n')
+    (stubs / "quizapp").write_text(
+        '#!/bin/sh\nprintf \'{"base_url": "http://127.0.0.1:8000", "args": "%s"}\\n\' "$*"\n')
     python = tmp_path / "python3"  # `python3 -m venv DIR`
     python.write_text(f'#!/bin/sh\nmkdir -p "$3/bin"\ncp {stubs}/* "$3/bin/"\necho "venv made (on stdout)"\n')
     for script in (python, stubs / "python", stubs / "quizapp"):

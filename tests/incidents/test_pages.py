@@ -125,7 +125,7 @@ def test_an_import_previews_then_writes_every_row_on_confirmation(app, officer, 
     assert done.status_code == 302
     with app.app_context():
         assert len(db.session.scalars(select(Incident)).all()) == 2
-        assert db.session.scalar(select(AuditLog.action)) == "import_incidents"
+        assert db.session.scalar(select(AuditLog.action).where(AuditLog.action != "signin.staff")) == "import_incidents"
 
 
 def test_the_good_rows_of_a_file_with_bad_ones_can_be_imported(app, officer, town):
@@ -216,7 +216,8 @@ def test_the_export_is_audited_and_holds_no_worker(app, officer, incident_a):
     xlsx = officer.get("/reports/incidents/export.xlsx")
     assert load_workbook(io.BytesIO(xlsx.data)).active["D2"].value == "甲厂"
     with app.app_context():
-        assert db.session.scalars(select(AuditLog.action)).all() == ["export_incidents", "export_incidents"]
+        assert db.session.scalars(select(AuditLog.action).where(AuditLog.action != "signin.staff")
+                                  ).all() == ["export_incidents", "export_incidents"]
 
 
 def test_the_template_downloads(officer, town):

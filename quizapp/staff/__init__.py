@@ -1,0 +1,1 @@
+"""Console → Staff accounts: a company's own staff accounts as its outreach staff see them."""
