@@ -1,6 +1,7 @@
 """Accounts in a real desktop browser: the town admin creates a grid officer for grid g1, reads the
-one-time password, the officer signs in with it in their own browser, the admin deactivates the
-account, and the officer's open session ends at their next click."""
+one-time password, the officer signs in with it in their own browser and must first set their own
+password, the admin deactivates the account, and the officer's open session ends at their next
+click."""
 
 import re
 
@@ -38,6 +39,12 @@ def test_create_an_officer_hand_over_the_password_and_deactivate(browser, deskto
     try:
         officer = officer_context.new_page()
         sign_in_staff(officer, live_server, "officer-zhao", password)
+        officer.wait_for_url("**/login/password")  # their own password before anything else
+        shot(officer, "admin-accounts-own-password")
+        officer.locator("#current").fill(password)
+        officer.locator("#password").fill("zhao's own secret")
+        officer.locator("#password_again").fill("zhao's own secret")
+        officer.locator("form button[type=submit]").click()
         officer.wait_for_url("**/reports/")
         expect(officer.locator("body")).to_contain_text("甲厂")
         expect(officer.locator("body")).not_to_contain_text("乙厂")  # grid g1 only
