@@ -36,9 +36,9 @@ def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
         .where(Question.active.is_(True), Question.kind == QuestionKind.KNOWLEDGE)
     ).all()
     topics = {t.id: t for t in db.session.scalars(select(Topic))}
+    # Number each worker's official, scored tries at each question in time order (ids only: light to sort).
     tries = (
-        select(Answer.question_id, Attempt.employee_id, Answer.question_version_id, Answer.correct, Answer.chosen,
-               Attempt.local_date,
+        select(Answer.id.label("answer_id"),
                func.row_number().over(partition_by=(Attempt.employee_id, Answer.question_id),
                                       order_by=(Attempt.local_date, Answer.answered_at, Answer.id)).label("try_number"))
         .join(Attempt, Attempt.id == Answer.attempt_id)
@@ -47,10 +47,12 @@ def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
         .subquery()
     )
     rows = db.session.execute(
-        select(tries.c.question_id, tries.c.employee_id, tries.c.correct, tries.c.chosen)
-        .join(Question, Question.id == tries.c.question_id)
-        .where(tries.c.try_number == 1, tries.c.question_version_id == Question.current_version_id,
-               tries.c.local_date > today - timedelta(days=days)))
+        select(Answer.question_id, Attempt.employee_id, Answer.correct, Answer.chosen)
+        .join(tries, tries.c.answer_id == Answer.id)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(tries.c.try_number == 1, Answer.question_version_id == Question.current_version_id,
+               Attempt.local_date > today - timedelta(days=days)))
     records = [AnswerRecord(q, w, bool(c), tuple(chosen)) for q, w, c, chosen in rows]
     options = {q.id: (len(content["options"]), content["answer"]) for q, content in questions}
     stats = {s.question_id: s for s in analyse(records, options)}
