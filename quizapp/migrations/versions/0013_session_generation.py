@@ -1,8 +1,8 @@
 """session generation: sessions that end when they should, one-time staff passwords, and the
 failed staff sign-ins counted per window
 
-Revision ID: 0009
-Revises: 0007
+Revision ID: 0013
+Revises: 0012
 
 - employee.session_generation, staff_user.session_generation: raised to end every session and
   remember-me cookie of the account (sign-out, new PIN or password, deactivation, reactivation,
@@ -16,8 +16,8 @@ Revises: 0007
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0007'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
