@@ -162,11 +162,32 @@ def test_the_learned_rule_finds_a_cue_in_a_topic_it_was_not_fitted_on():
     assert "learned_leave_one_topic_out" not in guess(bank_of(*alpha).questions.values())["single"]["rules"]
 
 
+def test_the_wording_model_finds_words_the_keys_share_across_topics():
+    # No named cue: same length, no safety word, absolute or hedge. But every key says 自己 and every
+    # wrong option says 先 or 再, in both topics.
+    alpha = [single(n, ["自己去问问", "先按他说的", "再等等看吧"], key="A") for n in range(1, 7)]
+    alpha += [single(n, ["先按他说的", "自己去问问", "再等等看吧"], key="B") for n in range(7, 13)]
+    alpha += [statement(13, "这是骗局。", "true"), statement(14, "这样就可以。", "false")]
+    text = "\n".join(HEADER + [line for block in alpha for line in block])
+    bank = parse_file("alpha.txt", text, Bank())
+    parse_file("beta.txt", text.replace("alpha", "beta"), bank)
+    assert bank.ok, bank.problems
+    wording = cues.report(bank)["wording_guesser"]
+    assert wording["single"]["accuracy"] == 1.0 and wording["single"]["status"] == "warn"
+    assert {"cue": "自己", "in_keys": 1.0, "in_others": 0.0} in wording["single"]["telling_cues"]
+    assert wording["truefalse"]["accuracy"] == 1.0 and wording["truefalse"]["chance"] == 0.5
+    assert guess(bank.questions.values())["single"]["rules"]["combined"] == round(1 / 3, 3)
+    text = "\n".join(cues.render(cues.report(bank)))
+    assert "wording model (warn) single: 100% right on 24 items from the options' characters alone" in text
+    assert "wording model (warn) truefalse: 100% right on 4 items from the statement's characters alone" in text
+
+
 def test_report_has_bank_and_topic_figures_and_renders_as_text():
     bank = bank_of(single(1, ["挂断打110", "照做", "转"]), statement(2, "不要转账。", "false"))
     data = cues.report(bank)
     assert data["bank"]["targets"]["key_longest"] == "warn" and data["per_topic"]["alpha"]["single"] == 1
     assert set(data["guesser"]) == {"single", "truefalse"}
+    assert data["wording_guesser"] == {}  # one topic: nothing to hold out
     text = "\n".join(cues.render(data))
     assert "answer cues (warn) key is the strictly longest option: 1 of 1 single-choice items (100%" in text
     assert "answer cues (warn) true/false keyed true: 0 of 1 (0%; target 40%-60%)" in text

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from quizapp.bank.rules.checker import Bank, Problem, Question
-from quizapp.bank.rules.guesser import guess
+from quizapp.bank.rules.guesser import guess, guess_wording
 from quizapp.bank.rules.words import SAFETY_WORDS, knowledge_items, safety_words, text_length
 from quizapp.rules.vocab import QuestionType
 
@@ -176,7 +176,8 @@ def report(bank: Bank) -> dict:
     for slug in sorted(bank.topics):
         data = figures(q for q in questions if q.topic == slug).as_dict()
         per_topic[slug] = {**data, "targets": targets(data)}
-    return {"bank": {**whole, "targets": targets(whole)}, "per_topic": per_topic, "guesser": guess(questions)}
+    return {"bank": {**whole, "targets": targets(whole)}, "per_topic": per_topic, "guesser": guess(questions),
+            "wording_guesser": guess_wording(questions)}
 
 
 def _pct(value: float | None) -> str:
@@ -209,6 +210,13 @@ def render(data: dict) -> list[str]:
         if result["telling_cues"]:
             lines.append("  cues that tell keys from the rest (share of keys / of others): " + ", ".join(
                 f"{c['cue']} {c['in_keys']:.0%}/{c['in_others']:.0%}" for c in result["telling_cues"]))
+    for qtype, result in data["wording_guesser"].items():
+        read = "the statement's" if qtype == "truefalse" else "the options'"
+        lines.append(f"wording model ({result['status']}) {qtype}: {_pct(result['accuracy'])} right on "
+                     f"{result['items']} items from {read} characters alone (other topics teach it), "
+                     f"chance {_pct(result['chance'])} ({result['points_above_chance']:+.1f} points)")
+        lines.append("  wording that tells keys from the rest (share of keys / of others): " + ", ".join(
+            f"{c['cue']} {c['in_keys']:.0%}/{c['in_others']:.0%}" for c in result["telling_cues"]))
     for slug, topic in data["per_topic"].items():
         missed = [name for name, value in topic["targets"].items() if value == "warn"]
         if missed:

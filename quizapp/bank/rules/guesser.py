@@ -22,7 +22,9 @@ expected score), so accuracy is an expectation, not one lucky draw.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from quizapp.bank.rules.checker import Question
 from quizapp.bank.rules.words import ABSOLUTES, HEDGES, has_any, knowledge_items, safety_words, text_length
@@ -167,39 +169,78 @@ def telling_cues(rows: list[tuple[set[str], bool]], top: int = 6) -> list[dict]:
     return [{"cue": cue, "in_keys": keys, "in_others": others} for cue, keys, others in shares[:top]]
 
 
-def _rows(questions: list[Question], qtype: QuestionType) -> list[tuple[set[str], bool]]:
+@dataclass(frozen=True)
+class Features:
+    """What a learned rule sees: cues per option (given all of an item's options), and of a statement."""
+
+    options: Callable[[list[str]], list[set[str]]]
+    statement: Callable[[str], set[str]]
+
+
+CUES = Features(option_cues, statement_cues)
+_MARKS = re.compile(r"[\s\W_]+")
+
+
+def wording(text: str) -> set[str]:
+    """Every character and character pair of a text: the wording itself, whatever the cue."""
+    text = _MARKS.sub("", text)
+    return set(text) | {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+WORDING = Features(lambda texts: [wording(t) for t in texts], wording)
+
+
+def _rows(questions: list[Question], qtype: QuestionType, features: Features) -> list[tuple[set[str], bool]]:
     if qtype == QuestionType.TRUEFALSE:
-        return [(statement_cues(q.stem["zh"]), q.answer == [0]) for q in questions]
+        return [(features.statement(q.stem["zh"]), q.answer == [0]) for q in questions]
     return [(cues, i in q.answer) for q in questions
-            for i, cues in enumerate(option_cues([o["zh"] for o in q.options]))]
+            for i, cues in enumerate(features.options([o["zh"] for o in q.options]))]
 
 
-def _learned_credit(questions: list[Question], qtype: QuestionType) -> float | None:
+def _learned_credit(questions: list[Question], qtype: QuestionType, features: Features = CUES) -> float | None:
     """Total credit of the naive-Bayes rule, each topic's items scored by a model fitted on the others."""
     topics = sorted({q.topic for q in questions})
     if len(topics) < 2:
         return None
     total = 0.0
     for topic in topics:
-        train = [q for q in questions if q.topic != topic]
-        if qtype == QuestionType.TRUEFALSE:
-            says_true = _naive_bayes(_rows(train, qtype))
-            for q in questions:
-                if q.topic == topic:
-                    odds = says_true(statement_cues(q.stem["zh"]))
-                    total += 0.5 if odds == 0 else float((odds > 0) == (q.answer == [0]))
-            continue
-        is_key = _naive_bayes(_rows(train, qtype))
+        model = _naive_bayes(_rows([q for q in questions if q.topic != topic], qtype, features))
         for q in questions:
             if q.topic != topic:
                 continue
-            scores = [is_key(cues) for cues in option_cues([o["zh"] for o in q.options])]
+            if qtype == QuestionType.TRUEFALSE:
+                odds = model(features.statement(q.stem["zh"]))
+                total += 0.5 if odds == 0 else float((odds > 0) == (q.answer == [0]))
+                continue
+            scores = [model(cues) for cues in features.options([o["zh"] for o in q.options])]
             if qtype == QuestionType.SINGLE:
                 total += _single_credit(scores, q.answer[0])
             else:
                 chosen = [i for i, s in enumerate(scores) if s > 0] or [scores.index(max(scores))]
                 total += float(chosen == sorted(q.answer))
     return total
+
+
+def _chance(questions: list[Question], qtype: QuestionType) -> float:
+    if qtype == QuestionType.TRUEFALSE:
+        return 0.5
+    ks = [len(q.options) for q in questions]
+    return sum(1 / k if qtype == QuestionType.SINGLE else 1 / (2 ** k - 1) for k in ks) / len(ks)
+
+
+def guess_wording(questions: Iterable[Question]) -> dict[str, dict]:
+    """Beyond the named cues: naive Bayes over the options' characters and character pairs (for
+    true/false, the statement's), fitted on the other topics, scored on the held-out one. It finds
+    any wording the keys share across topics ("自己", "马上") or the wrong options share ("先…再转")."""
+    items = knowledge_items(questions)
+    report = {}
+    for qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUEFALSE):
+        chosen = [q for q in items if q.type == qtype]
+        credit = _learned_credit(chosen, qtype, WORDING) if chosen else None
+        if credit is not None:
+            report[str(qtype)] = _result({"wording_leave_one_topic_out": credit}, len(chosen),
+                                         _chance(chosen, qtype), telling_cues(_rows(chosen, qtype, WORDING), top=10))
+    return report
 
 
 def _result(credits: dict[str, float], count: int, chance: float, cues: list[dict]) -> dict:
@@ -239,7 +280,8 @@ def guess(questions: Iterable[Question]) -> dict[str, dict]:
         learned = _learned_credit(chosen, qtype)
         if learned is not None:
             credits["learned_leave_one_topic_out"] = learned
-        report[str(qtype)] = _result(credits, len(chosen), chance / len(chosen), telling_cues(_rows(chosen, qtype)))
+        report[str(qtype)] = _result(credits, len(chosen), chance / len(chosen),
+                                     telling_cues(_rows(chosen, qtype, CUES)))
     statements = [q for q in items if q.type == QuestionType.TRUEFALSE]
     if statements:
         credits = dict.fromkeys(STATEMENT_RULES, 0.0)
@@ -250,5 +292,5 @@ def guess(questions: Iterable[Question]) -> dict[str, dict]:
         if learned is not None:
             credits["learned_leave_one_topic_out"] = learned
         report[str(QuestionType.TRUEFALSE)] = _result(credits, len(statements), 0.5,
-                                                      telling_cues(_rows(statements, QuestionType.TRUEFALSE)))
+                                                      telling_cues(_rows(statements, QuestionType.TRUEFALSE, CUES)))
     return report
