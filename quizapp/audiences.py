@@ -74,7 +74,7 @@ REPORTS_SECTIONS = [
     ("reports.compare", _l("Compare companies")),
     ("reports.incidents", _l("Incidents")),
     ("reports.supervision", _l("Supervision list")),
-    ("admin.town", _l("Town view")),
+    ("reports.town", _l("Town view")),
     ("reports.periodic", _l("Weekly and monthly reports")),
     ("reports.digest", _l("Daily digest")),
 ]
@@ -98,7 +98,7 @@ def _console_nav():
 
 @reports.app_context_processor
 def _reports_nav():
-    # App-wide: the town view (an admin page) shows the officers' menu too.
+    # App-wide: the admin's pages link to the officers' menu too.
     return {"reports_nav": lambda: menu(REPORTS_SECTIONS)}
 
 
@@ -111,6 +111,8 @@ def _admin_nav():
 for _blueprint, _features in FEATURES.items():
     for _feature in _features:
         _feature.routes.attach(_blueprint)
+# The heat table is the admin's town view and, for their own grids, the officers' too.
+town.heat_routes.attach(reports)
 
 
 def init_app(app: Flask) -> None:

@@ -1,18 +1,23 @@
-"""Admin: the town admin's home (today at a glance, aggregates only) and the town view, for the
-town anti-fraud centre only (the admin blueprint's guard): a grid × week heat table of
-participation, the top and bottom grids and companies, and the town's totals. Aggregates only;
-the figures come from dashboard.service and town.service."""
+"""The town admin's home (today at a glance, aggregates only) and the grid × week heat table of
+participation with the top and bottom grids and companies and the totals.
 
-from flask import render_template
+The home is the town admin's (`routes`, attached to the admin blueprint). The heat table is served
+on the reports blueprint (`heat_routes`: /reports/town), so grid officers see it too: for their own
+grids only, as quizapp/scope.py decides in dashboard.service.town_view; /admin/town, the address
+the digest and bookmarks use, forwards there. Aggregates only."""
+
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from quizapp.clock import local_today, utcnow
 from quizapp.dashboard import service as dashboard
 from quizapp.routing import Routes
+from quizapp.scope import sees_whole_town
 from quizapp.signin.forms import LogoutForm
 from quizapp.town import service as overview
 
 routes = Routes()
+heat_routes = Routes()
 
 
 @routes.get("/")
@@ -23,5 +28,10 @@ def index():
 
 @routes.get("/town")
 def town():
+    return redirect(url_for("reports.town"))
+
+
+@heat_routes.get("/town", endpoint="town")
+def heat():
     view = dashboard.town_view(current_user, local_today(), utcnow())
-    return render_template("town/heat.html", view=view)
+    return render_template("town/heat.html", view=view, whole_town=sees_whole_town(current_user))

@@ -116,6 +116,16 @@ def test_officers_see_only_their_grids_and_no_worker_names(client, town):
     assert "王小明" not in page and "A001" not in page
 
 
+def test_officers_see_the_heat_table_of_their_own_grids_only(client, town):
+    # Once 403 for officers (it lived on the admin blueprint); now a reports page scoped by grid.
+    sign_in_staff(client, "officer-1")
+    response = client.get("/reports/town")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "网格一" in page and "网格二" not in page
+    assert "乙厂" not in page and "王小明" not in page and "A001" not in page
+    assert client.get("/admin/town").status_code == 403
+
+
 def test_the_town_admin_sees_every_company_as_aggregates(client, town):
     sign_in_staff(client, "admin")
     page = client.get("/admin/").get_data(as_text=True)

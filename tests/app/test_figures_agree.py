@@ -402,7 +402,7 @@ def test_today_agrees_on_the_board_the_admin_home_the_dashboard_the_town_view_th
     assert (day["headcount"], day["done"], day["provisional"]) == (heads, done if working else 0, True)
     # The town and a grid, today: the town view, the API and the officer's digest.
     codes = ["acme", "bolt", "cog"]
-    view = page(admin, "/admin/town")
+    view = page(admin, "/reports/town")
     assert term(view, "Participation today") == town.percent(codes, today, today)
     assert term(view, "Active workers") == str(sum(town.live[c][0] for c in codes))
     summary = api(app, town, f"/grids/summary?from={today}&to={today}")
@@ -449,7 +449,7 @@ def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_compar
         short += days < 28
     assert short and f"{short} companies listed have less than 4 weeks of data" in html
     # The town view: the heat table's weeks per grid, the 30-day lists (one list: fewer than 10).
-    view = page(admin, "/admin/town")
+    view = page(admin, "/reports/town")
     heat = {r["Grid"]: r for r in table(view, "Grid", "Companies")}
     for grid, codes in (("网格一", ["acme", "bolt"]), ("网格二", ["cog"])):
         cells = [v for k, v in heat[grid].items() if k not in ("Grid", "Companies")]

@@ -112,7 +112,7 @@ def test_the_picker_stops_at_eight_companies(desktop, live_server, grid_town, ap
 def test_the_town_admin_reads_the_heat_table(desktop, live_server, grid_town):
     page = desktop.new_page()
     sign_in_staff(page, live_server, "admin")
-    page.goto(f"{live_server}/admin/town")
+    page.goto(f"{live_server}/reports/town")
     assert page.locator(".heat-table tbody tr").count() == 2
     assert page.locator(".heat-table td.heat").count() == 24
     shot(page, "reports-town")

@@ -152,10 +152,11 @@ def test_big_lists_come_a_page_at_a_time(app, client, town):
     assert "甲厂" in text and "工厂000" not in text
 
 
-def test_the_town_view_is_for_the_town_admin_only(app, client, town):
+def test_the_town_view_shows_the_admin_the_town_and_an_officer_their_grids(app, client, town):
     history(app, town)
     sign_in_staff_in_english(client, "admin")
-    status, text = read(client, "/admin/town")
+    assert client.get("/admin/town").location.endswith("/reports/town")  # the digest's old link
+    status, text = read(client, "/reports/town")
     assert status == 200
     assert "网格一" in text and "网格二" in text and "heat-5" in text and "heat-9" in text
     # Two companies: one ranked list, not a top 5 and a bottom 5 holding the same two.
@@ -163,7 +164,11 @@ def test_the_town_view_is_for_the_town_admin_only(app, client, town):
     assert "style=" not in text and not any(name in text for name in WORKER_NAMES)
     client.post("/logout")
     sign_in_staff_in_english(client, "officer-1")
-    assert read(client, "/admin/town")[0] == 403
+    assert client.get("/admin/town").status_code == 403  # the admin's pages stay the admin's
+    status, text = read(client, "/reports/town")
+    assert status == 200 and "My grids by week" in text and "Town view ·" not in text
+    assert "网格一" in text and "网格二" not in text and "甲厂" in text and "乙厂" not in text
+    assert not any(name in text for name in WORKER_NAMES) and "A001" not in text
 
 
 def test_a_company_with_no_workers_yet_shows_dashes_not_zeroes(app, client, town):
