@@ -90,12 +90,15 @@ def init_app(app: Flask) -> None:
     from quizapp.downloads import in_wechat
     from quizapp.rules import metrics, vocab
     from quizapp.signin.forms import LogoutForm
+    from quizapp.wording import change_words
 
     app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, format_time=format_time,
                                  utcnow=utcnow,
                                  today_local=local_today, logout_form_factory=LogoutForm, in_wechat=in_wechat)
     # Shares and changes are written by the same rules everywhere (pages, messages, file names).
-    app.jinja_env.filters.update(percent=metrics.percent, whole_points=metrics.whole_points)
+    app.jinja_env.filters.update(percent=metrics.percent)
+    app.jinja_env.globals.update(point_change=metrics.point_change, relative_change=metrics.relative_change,
+                                 change_words=change_words)
     # Templates compare with the vocabularies' members: {% if case.status == CaseStatus.OPEN %}.
     app.jinja_env.globals.update({enum.__name__: enum for enum in vocab.ALL})
 

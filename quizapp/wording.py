@@ -49,3 +49,15 @@ def in_town_language(word: Callable[..., str]) -> Callable[..., str]:
             return word(*args, **kwargs)
 
     return worded
+
+
+def change_words(value: float | int | None, unit: str = "points") -> str:
+    """A change in the reader's language through the one formatting rule (metrics.signed):
+    "+3 个百分点" / "+3 pts" (unit "points": percentage points), "+12%" ("percent": relative, as
+    year on year), "+3" ("count"); "持平" / "no change" for none, "–" for none."""
+    from flask_babel import gettext as _
+
+    from quizapp.rules.metrics import signed
+
+    units = {"points": _("%(change)s pts", change="{}"), "percent": "{}%", "count": "{}"}
+    return signed(value, _("no change"), units[unit])

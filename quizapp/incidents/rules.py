@@ -436,9 +436,10 @@ def totals(records: Iterable[Record], first: date, last: date) -> Totals:
     return metrics.incident_totals(records, months_between(first, last))
 
 
-def change(now: float | Decimal | int, before: float | Decimal | int) -> float | None:
-    """Relative change from the same period last year; none when last year had nothing."""
-    return (float(now) - float(before)) / float(before) if before else None
+def change(now: Decimal | int, before: Decimal | int) -> int | None:
+    """Relative change from the same period last year in whole percent, from the figures printed
+    (metrics.relative_change); none when last year had nothing."""
+    return metrics.relative_change(now, before)
 
 
 @dataclass(frozen=True)
@@ -451,7 +452,7 @@ class YearOnYear:
     year_to_date: Totals
     ytd_last_year: Totals
 
-    def changes(self) -> dict[str, float | None]:
+    def changes(self) -> dict[str, int | None]:
         return {
             "month_cases": change(self.this_month.cases, self.month_last_year.cases),
             "month_loss": change(self.this_month.loss_yuan, self.month_last_year.loss_yuan),

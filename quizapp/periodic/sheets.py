@@ -13,11 +13,11 @@ from quizapp.periodic.rules import Line, Period
 from quizapp.periodic.service import PeriodicReport
 from quizapp.periodic.wording import definitions, scope_name, title
 from quizapp.rules import metrics
-from quizapp.rules.metrics import change
 
 
-def _points(value: float | None) -> float | None:
-    return None if value is None else metrics.percent_number(value, 1)
+def _points(now: float | None, before: float | None) -> float | None:
+    # The sheet shows shares with one decimal: the change is the difference of those two figures.
+    return metrics.point_change(now, before, 1)
 
 
 def _dates(period: Period) -> str:
@@ -33,14 +33,14 @@ def _summary(report: PeriodicReport) -> exports.Report:
     def count(value: int | None) -> exports.Typed:
         return T(value, "int")
 
-    def points(value: float | None) -> exports.Typed:
-        return T(_points(value), "points")
+    def points(now: float | None, before: float | None) -> exports.Typed:
+        return T(_points(now, before), "points")
 
     a, i = report.activity, report.incidents
     behaviour = []  # a grid's report only: the town's leaves the share out (periodic.service)
     if report.behaviour is not None and report.behaviour_before is not None:
         now, before = report.behaviour.share, report.behaviour_before.share
-        behaviour.append((_("Did-you-do-it share"), share(now), share(before), points(change(now, before)),
+        behaviour.append((_("Did-you-do-it share"), share(now), share(before), points(now, before),
                           D["behaviour"]))
     rows = [
         (_("Report"), title(report), None, None, ""),
@@ -49,9 +49,9 @@ def _summary(report: PeriodicReport) -> exports.Report:
         (_("Companies"), count(t.companies), None, None, D["companies"]),
         (_("Active workers"), count(t.headcount), count(t.headcount_before), count(t.headcount_change),
          D["headcount"]),
-        (_("Participation"), share(t.participation), share(t.participation_before), points(t.participation_change),
-         D["participation"]),
-        (_("Knowledge index"), share(t.knowledge), share(t.knowledge_before), points(t.knowledge_change),
+        (_("Participation"), share(t.participation), share(t.participation_before),
+         points(t.participation, t.participation_before), D["participation"]),
+        (_("Knowledge index"), share(t.knowledge), share(t.knowledge_before), points(t.knowledge, t.knowledge_before),
          D["knowledge"]),
         *behaviour,
         (_("Participation target"), share(report.target), None, None, D["target"]),
@@ -76,8 +76,9 @@ def _figure_columns() -> tuple[exports.Column, ...]:
 
 
 def _figures(line: Line) -> tuple:
-    return (line.headcount, line.participation, line.participation_before, _points(line.participation_change),
-            line.knowledge, line.knowledge_before, _points(line.knowledge_change))
+    return (line.headcount, line.participation, line.participation_before,
+            _points(line.participation, line.participation_before),
+            line.knowledge, line.knowledge_before, _points(line.knowledge, line.knowledge_before))
 
 
 def _sheets(report: PeriodicReport) -> list[exports.Report]:

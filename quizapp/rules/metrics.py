@@ -47,6 +47,39 @@ def whole_points(value: float | None) -> int | None:
     return None if value is None else int(_half_up(value))
 
 
+def point_change(now: float | None, before: float | None, places: int = 0) -> float | int | None:
+    """The change of two shares in percentage points, computed from the percentages as printed
+    (rounded half up to `places`, as `percent` and the spreadsheets write them), so 45% beside 45%
+    is never "+1": the change always equals the difference of the two figures shown. None when
+    either share is missing (no change against nothing)."""
+    if now is None or before is None:
+        return None
+    points = _half_up(now, places) - _half_up(before, places)
+    return int(points) if places == 0 else float(points)
+
+
+def relative_change(now: float | Decimal | int, before: float | Decimal | int) -> int | None:
+    """Year-on-year (or any) change of a count or an amount in whole percent of `before`,
+    rounded half up away from zero; None when `before` is nothing (no change against nothing)."""
+    if not before:
+        return None
+    before_ = Decimal(str(before))
+    ratio = (Decimal(str(now)) - before_) * 100 / before_
+    return int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def signed(value: float | int | None, same: str, unit: str = "{}") -> str:
+    """A change as every page, message and file writes it: "+3", "-2" (put into `unit`, e.g.
+    "{} 个百分点" or "{}%"), `same` ("持平", "unchanged") for no change, never "+0" or "-0";
+    "–" when there is no change to give."""
+    if value is None:
+        return NO_DATA
+    if value == 0:
+        return same
+    text = f"{value:+d}" if isinstance(value, int) else f"{value:+.1f}"
+    return unit.format(text)
+
+
 # --- periods ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, order=True)

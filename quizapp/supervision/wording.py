@@ -11,7 +11,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from quizapp.rules.metrics import percent
+from quizapp.rules.metrics import percent, point_change
 from quizapp.rules.vocab import CaseRule, FollowUpKind
 from quizapp.supervision.rules import Flag
 from quizapp.wording import Messages, in_town_language
@@ -47,7 +47,8 @@ def describe(flag: Flag) -> str:
     if flag.rule == CaseRule.KNOWLEDGE:
         return _("Knowledge index %(now)s over the last %(days)s days (%(answers_now)s common answers), down "
                  "%(drop)s points from %(before)s over the %(days)s days before (%(answers_before)s answers).",
-                 now=percent(f["now"]), before=percent(f["before"]), drop=f"{f['drop'] * 100:.0f}", days=f["days"],
+                 now=percent(f["now"]), before=percent(f["before"]), days=f["days"],
+                 drop=point_change(f["before"], f["now"]),  # the difference of the two figures printed
                  answers_now=f["answers_now"], answers_before=f["answers_before"])
     return _("%(cases)s fraud cases in %(first)s to %(last)s, against %(before)s in %(year_first)s to "
              "%(year_last)s.", cases=f["cases"], before=f["cases_year_before"], first=f"{f['first']:%Y-%m}",

@@ -1,2 +1,2 @@
-"""The town admin's home (/admin/) and the town view (/reports/town; officers see their own grids): today by company, and the grid ×
-week heat table, aggregates only."""
+"""The town admin's home (/admin/) and the grid × week heat table (/reports/town: the town for the
+admin, their own grids for an officer): today by company, aggregates only."""

@@ -238,12 +238,12 @@ def test_year_on_year_compares_the_month_and_the_year_to_date():
     assert (y.year_to_date.cases, y.ytd_last_year.cases) == (3, 5)
     assert y.year_to_date.loss_yuan == Decimal("150") and y.ytd_last_year.loss_yuan == Decimal("410")
     changes = y.changes()
-    assert changes["month_cases"] == pytest.approx(-0.5)
-    assert changes["ytd_loss"] == pytest.approx((150 - 410) / 410)
+    assert changes["month_cases"] == -50  # whole percent, as printed
+    assert changes["ytd_loss"] == -63  # (150 − 410) ÷ 410 = −63.4%
 
 
 def test_a_change_from_nothing_is_not_a_percentage():
-    assert inc.change(3, 0) is None and inc.change(0, 0) is None and inc.change(0, 2) == -1.0
+    assert inc.change(3, 0) is None and inc.change(0, 0) is None and inc.change(0, 2) == -100
 
 
 def test_monthly_rows_put_cases_beside_participation():

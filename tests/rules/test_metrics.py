@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -157,3 +158,29 @@ def test_shares_of_any_days_stay_between_0_and_1(rows):
     for value in (total.participation, total.knowledge):
         assert value is None or 0 <= value <= 1
     assert total.days == len(rows)
+
+
+def test_a_change_in_points_is_the_difference_of_the_percentages_printed():
+    # 45.4% and 44.6% both print as 45%: the change beside them is none, not "+1".
+    assert metrics.percent(0.454) == metrics.percent(0.446) == "45%"
+    assert metrics.point_change(0.454, 0.446) == 0
+    assert metrics.whole_points(0.454 - 0.446) == 1  # what used to be printed
+    assert metrics.point_change(0.455, 0.444) == 2  # 46% − 44%
+    assert metrics.point_change(0.4555, 0.4444, 1) == pytest.approx(1.2)  # 45.6% − 44.4% in a sheet
+    assert metrics.point_change(None, 0.5) is None and metrics.point_change(0.5, None) is None
+
+
+def test_a_relative_change_is_whole_percent_and_never_against_nothing():
+    assert metrics.relative_change(2, 1) == 100
+    assert metrics.relative_change(1, 3) == -67
+    assert metrics.relative_change(5, 5) == 0
+    assert metrics.relative_change(3, 0) is None
+
+
+def test_a_change_is_signed_and_no_change_is_said_in_words():
+    assert metrics.signed(3, "持平", "{} 个百分点") == "+3 个百分点"
+    assert metrics.signed(-2, "持平", "{}%") == "-2%"
+    assert metrics.signed(0, "持平", "{} 个百分点") == "持平"  # never "+0" or "+0 个百分点"
+    assert metrics.signed(0.0, "unchanged") == "unchanged"
+    assert metrics.signed(None, "持平") == "–"
+    assert metrics.signed(1.2, "持平") == "+1.2"
