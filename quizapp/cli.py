@@ -39,7 +39,7 @@ def bank_group() -> None:
 @click.argument("path", type=click.Path(exists=True), default="question_bank")
 @click.option("--json", "as_json", is_flag=True,
               help="Print counts per topic, type, difficulty and kind, provenance and the answer-cue figures as JSON.")
-@click.option("--require-provenance/--no-require-provenance", envvar="QUIZAPP_REQUIRE_PROVENANCE", default=False,
+@click.option("--require-provenance/--no-require-provenance", envvar="QUIZAPP_REQUIRE_PROVENANCE", default=True,
               show_envvar=True, help="A question without 'source' or 'reviewed' is a problem, not just counted.")
 @with_appcontext
 def bank_check(path: str, as_json: bool, require_provenance: bool) -> None:

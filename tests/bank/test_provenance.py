@@ -2,7 +2,6 @@
 makes a missing source or date a problem."""
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
@@ -143,12 +142,12 @@ def test_bank_check_and_load_refuse_an_unknown_source_even_when_not_required(run
     assert "nothing loaded" in runner.invoke(main, ["bank", "load", str(tmp_path)]).output
 
 
-def test_the_real_bank_passes_bank_check_as_ci_runs_it(runner):
-    """The provenance requirement follows CI's setting: scripts/test exports QUIZAPP_REQUIRE_PROVENANCE,
-    0 until every question has its source and reviewed date, then 1 (and this test holds the bank to it)."""
-    required = os.environ.get("QUIZAPP_REQUIRE_PROVENANCE", "0").lower() in ("1", "true", "yes", "on")
-    result = runner.invoke(main, ["bank", "check", str(ROOT / "question_bank"), "--json"])
+def test_the_real_bank_passes_bank_check_with_provenance_required(runner):
+    """Provenance is required by default: every question of the real bank has its source and reviewed date."""
+    result = runner.invoke(main, ["bank", "check", str(ROOT / "question_bank"), "--json"],
+                           env={"QUIZAPP_REQUIRE_PROVENANCE": None})
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["provenance_required"] is required
+    assert data["provenance_required"] is True
+    assert data["provenance"]["missing_source"] == 0 and data["provenance"]["missing_reviewed"] == 0
     assert data["provenance"]["unknown_source_ids"] == 0 and data["provenance"]["questions"] == data["questions"]
