@@ -80,9 +80,8 @@ def token(text: str) -> str:
 
 def sign_in_and_start(s: Session, code: str, employee_no: str) -> str:
     _, _, page = s.request("company_page", "GET", f"/c/{code}")
-    s.request("employee_no", "POST", f"/c/{code}", {"employee_no": employee_no, "csrf_token": token(page)})
-    _, _, page = s.request("pin_page", "GET", f"/c/{code}/pin")
-    _, location, _ = s.request("pin", "POST", f"/c/{code}/pin", {"pin": PIN, "csrf_token": token(page)})
+    _, location, _ = s.request("sign_in", "POST", f"/c/{code}", {"employee_no": employee_no, "pin": PIN,
+                                                               "csrf_token": token(page)})
     assert location and location.endswith("/today"), location
     _, _, page = s.request("today", "GET", "/today")
     _, location, _ = s.request("start", "POST", "/today/start", {"kind": "official", "csrf_token": token(page)})

@@ -61,8 +61,11 @@ def from_env() -> dict:
         # are believed only then: with 0 anyone could claim any address and dodge the limits.
         "QUIZAPP_TRUSTED_PROXIES": int(os.environ.get("QUIZAPP_TRUSTED_PROXIES") or 0),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Failed worker sign-in steps per client address (docs/deploy.md).
+        # Worker sign-in steps, right or wrong, per client address and per company; wrong PINs and
+        # codes from phones that are not the worker's own, per address (docs/privacy.md, docs/deploy.md).
         "QUIZAPP_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_ADDRESS_LIMIT", "2000 per 10 minutes"),
+        "QUIZAPP_SIGNIN_COMPANY_LIMIT": os.environ.get("QUIZAPP_SIGNIN_COMPANY_LIMIT", "3000 per 10 minutes"),
+        "QUIZAPP_SIGNIN_GUESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_GUESS_LIMIT", "20 per 10 minutes;100 per day"),
         # Failed staff sign-ins per client address (docs/deploy.md).
         "QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT",
                                                              "60 per 10 minutes"),

@@ -8,8 +8,8 @@ from tests.factories import PASSWORD, PIN
 
 
 def sign_in_worker(client, code: str, employee_no: str, pin: str = PIN):
-    client.post(f"/c/{code}", data={"employee_no": employee_no})
-    return client.post(f"/c/{code}/pin", data={"pin": pin})
+    """Employee number and PIN on the company's page (one form)."""
+    return client.post(f"/c/{code}", data={"employee_no": employee_no, "pin": pin})
 
 
 def sign_in_staff(client, username: str, password: str = PASSWORD):

@@ -53,6 +53,7 @@ class AuditEntry:
     token: str | None
     action: str  # the code; audit.wording.action_label says what it means
     detail: str  # as stored; audit.wording.detail_pairs puts it into words
+    times: int = 1  # how many like events the row stands for (failed sign-ins, per ten minutes)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def _newer_than(row_id: int):
 def _query(conditions: list):
     # Columns, not AuditLog objects: an export reads up to EXPORT_LIMIT rows.
     return (select(AuditLog.id, AuditLog.at, AuditLog.action, AuditLog.detail, StaffUser.display_name,
-                   StaffUser.username, ApiToken.name)
+                   StaffUser.username, ApiToken.name, AuditLog.times)
             .outerjoin(StaffUser, AuditLog.actor_id == StaffUser.id)
             .outerjoin(ApiToken, AuditLog.token_id == ApiToken.id)
             .where(*conditions))
@@ -127,11 +128,11 @@ NEWEST_FIRST = (AuditLog.at.desc(), AuditLog.id.desc())
 
 def _entries(rows, zone: ZoneInfo) -> list[AuditEntry]:
     entries = []
-    for row_id, at, action, detail, display_name, username, token in rows:
+    for row_id, at, action, detail, display_name, username, token, times in rows:
         who = display_name if username is not None else (token or "")
         entries.append(AuditEntry(
             id=row_id, at=at.replace(tzinfo=UTC).astimezone(zone), who=who, username=username,
-            token=token, action=action, detail=detail or ""))
+            token=token, action=action, detail=detail or "", times=times))
     return entries
 
 

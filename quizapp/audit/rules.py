@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 # Quick filters offered on the page, as action-code prefixes. "export" without a dot also takes the
 # older codes written before the dotted style (export_ledger, export_incidents); likewise "import".
 ACTION_FAMILIES = ("export", "api.", "admin.", "api_token.", "import", "supervision", "retention.", "signin.",
-                   "account.", "roster.", "incident.")
+                   "account.", "roster.", "incident.", "worker.")
 MICROSECOND = timedelta(microseconds=1)
 
 
@@ -37,6 +37,7 @@ KINDS = {
     "grid": "grid", "grids": "grid", "incidents_kept_in": "grid", "grid_id": "grid_id",
     "company": "company", "company_id": "company_id", "token": "token", "token_id": "token",
     "changed": "field", "participation_target": "share", "knowledge_drop": "share", "rule": "rule",
+    "device": "device",
 }
 REFERENCES = ("grid", "grid_id", "company", "company_id", "token", "scope")  # kinds that name a stored thing
 

@@ -9,9 +9,16 @@ can import it.
 from __future__ import annotations
 
 import json
+from datetime import datetime
+
+from sqlalchemy import update
 
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
+
+
+def _text(detail: str | dict) -> str:
+    return detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def record(actor: StaffUser | None, action: str, detail: str | dict = "", token: ApiToken | None = None) -> AuditLog:
@@ -20,10 +27,24 @@ def record(actor: StaffUser | None, action: str, detail: str | dict = "", token:
     `detail` is text, or a dict written as JSON with sorted keys so rows compare and grep well.
     An API request acts by `token`, not by an account.
     """
-    if not isinstance(detail, str):
-        detail = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+    detail = _text(detail)
     row = AuditLog(actor_id=actor.id if actor is not None else None, token_id=token.id if token is not None else None,
                    action=action, detail=detail)
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def record_repeated(actor: StaffUser | None, action: str, detail: dict, since: datetime, now: datetime) -> None:
+    """Count one more of an event that repeats (a failed sign-in): the row written since `since`
+    with the same action and detail (the detail names its window) gets times + 1, in one UPDATE;
+    the first one of a window writes the row, stamped `now` (UTC, like every row). Two first ones
+    at the same instant may write two rows: the counts still add up."""
+    text = _text(detail)
+    counted = db.session.execute(
+        update(AuditLog).where(AuditLog.at >= since, AuditLog.action == action, AuditLog.detail == text)
+        .values(times=AuditLog.times + 1).returning(AuditLog.id)
+        .execution_options(synchronize_session=False)).first()
+    if counted is None:
+        db.session.add(AuditLog(actor_id=actor.id if actor is not None else None, action=action, detail=text, at=now))
+        db.session.flush()

@@ -23,7 +23,8 @@ def audit_log(entries: list[AuditEntry], names: dict, chosen: AuditFilter, today
     for e in entries:
         if e.action not in labels:
             labels[e.action] = action_label(e.action)  # translated once per code, not once per row
-        rows.append((e.at.strftime("%Y-%m-%d %H:%M:%S"), e.who, e.username or "", e.token or "", labels[e.action],
+        label = labels[e.action] if e.times == 1 else f"{labels[e.action]} ×{e.times}"
+        rows.append((e.at.strftime("%Y-%m-%d %H:%M:%S"), e.who, e.username or "", e.token or "", label,
                      e.action, detail_line(e.detail, words), e.detail))
     report = exports.Report("audit", _l("Audit log"), first, last, (
         exports.Column(_l("When (local time)")), exports.Column(_l("Done by")), exports.Column(_l("Username")),

@@ -53,12 +53,19 @@ ACTION_LABELS = {
     "incident.delete": _l("Deleted an incident record"),
     "supervision.case.open": _l("Opened a supervision case"),
     "supervision.case.close": _l("Closed a supervision case"),
+    "signin.failed": _l("Failed worker sign-ins (counted per ten minutes)"),
+    "signin.locked": _l("A worker was locked after wrong PINs on their own phone"),
+    "signin.throttled": _l("Other phones were made to wait after wrong tries"),
+    "signin.address_throttled": _l("An address used up its sign-in guesses"),
+    "worker.reset_pin": _l("Reset a worker's PIN"),
+    "worker.unlock": _l("Unlocked a worker"),
+    "worker.first_time_codes": _l("Made first-time codes"),
 }
 FAMILY_LABELS = {
     "export": _l("Exports"), "api.": _l("API reads"), "admin.": _l("Administration"),
     "api_token.": _l("API tokens"), "import": _l("Imports"), "supervision": _l("Supervision list and settings"),
     "retention.": _l("Deletions past keeping time"), "signin.": _l("Sign-ins"), "account.": _l("Own passwords"),
-    "roster.": _l("Roster changes"), "incident.": _l("Incident records"),
+    "roster.": _l("Roster changes"), "incident.": _l("Incident records"), "worker.": _l("Workers' PINs"),
 }
 
 MESSAGES: Messages = {
@@ -97,6 +104,8 @@ KEY_LABELS = {
     "team": _l("Team"), "shift": _l("Shift"), "active_from": _l("Active from"),
     "deactivated": _l("Deactivated"), "case": _l("Case"), "rule": _l("Rule"), "id": _l("Record"),
     "fraud_type": _l("Fraud type"), "cases": _l("Cases"), "loss_yuan": _l("Loss (yuan)"), "note": _l("Note"),
+    "worker": _l("Worker (record no.)"), "device": _l("Phone"), "known": _l("On the roster"),
+    "window": _l("Ten minutes from (UTC)"), "codes": _l("Codes made"),
 }
 # What a stored value means, by the kind of its key (audit.rules.KINDS).
 VALUE_WORDS = {
@@ -114,6 +123,7 @@ VALUE_WORDS = {
     "report": {"by-day": _l("Completion by day"), "by-worker": _l("Completion by worker"),
                "by-team": _l("Completion by team")},
     "format": {"csv": "CSV", "xlsx": "XLSX"},
+    "device": {"own": _l("the worker's own phone"), "other": _l("another phone or browser")},
 }
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
             _l("Sunday"))

@@ -12,6 +12,8 @@ from quizapp.board.wording import chase_text
 from quizapp.clock import local_today, town_zone, utcnow
 from quizapp.links import worker_url
 from quizapp.posters import qr
+from quizapp.roster import service as roster
+from quizapp.roster.forms import ActionForm
 from quizapp.routing import Routes
 from quizapp.web import content_lang
 
@@ -28,7 +30,10 @@ routes = Routes()
 @routes.get("/")
 def index():
     view = board.today_board(current_user, local_today(), utcnow(), town_zone())
-    return render_template("board/index.html", view=view, poll_seconds=POLL_SECONDS)
+    # Workers who cannot sign in right now (wrong PINs), each with a one-tap unlock.
+    stopped = roster.stopped_workers(current_user, utcnow())
+    return render_template("board/index.html", view=view, poll_seconds=POLL_SECONDS, stopped=stopped,
+                           unlock_form=ActionForm())
 
 
 @routes.get("/board.json")

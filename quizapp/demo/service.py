@@ -22,11 +22,16 @@ from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_seed
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules import metrics
 from quizapp.rules.vocab import AttemptKind, FollowUpKind, Role
+from quizapp.signin.rules import code_expires as code_expires_at
 from quizapp.signin.service import hash_pin
+from quizapp.signin.workers import hash_code
 from quizapp.supervision.rules import Flag
 
 DEMO_PASSWORD = "demo-2026"
 DEMO_PIN = "2580"
+# The one-time code staff would hand a worker who has not signed in yet; in the demo every such
+# worker has this one (a real roster's codes are random, made on the first-time codes page).
+DEMO_CODE = "31415926"
 HISTORY_DAYS = 30
 
 GRIDS = [("xt-2", "新塘村第二网格"), ("ds-3", "大沙村第三网格"), ("lp-1", "连平村第一网格")]
@@ -80,6 +85,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     accounts = [admin, officer, officer2]
 
     pin_hash = hash_pin(DEMO_PIN)
+    code_hash, code_expires = hash_code(DEMO_CODE), code_expires_at(now)
     pool = load_pool()
     versions = dict(db.session.execute(select(Question.id, Question.current_version_id)).all())
     contents = {v.id: v.content for v in db.session.scalars(select(QuestionVersion))}
@@ -96,7 +102,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         db.session.flush()
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
                                   role=Role.COMPANY_STAFF, company_id=company.id))
-        employees = _roster(company, size, rng, pin_hash, today)
+        employees = _roster(company, size, rng, (pin_hash, code_hash, code_expires), today)
         _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons)
         if db.session.get_bind().dialect.name == "postgresql":
             # Fresh statistics after a bulk insert, so the planner uses the indexes for the rebuild.
@@ -184,14 +190,19 @@ class _Quirks:
         return rng.choices(wrong, weights)[0]
 
 
-def _roster(company: Company, size: int, rng: random.Random, pin_hash: str, today: date) -> list[dict]:
+def _roster(company: Company, size: int, rng: random.Random, secrets: tuple[str, str, datetime],
+            today: date) -> list[dict]:
+    """Every tenth worker has no PIN yet and holds the demo's one-time code instead."""
+    pin_hash, code_hash, code_expires = secrets
     teams = [f"{w}车间{g}组" for w in "一二三四" for g in "AB"][: max(2, min(8, size // 40))]
     rows = []
     for i in range(1, size + 1):
         joined = today - timedelta(days=rng.choice([400] * 9 + [rng.randint(1, 29)]))
         rows.append(dict(company_id=company.id, employee_no=f"{company.code.upper()}{i:05d}", name=_name(rng),
                          team=rng.choice(teams), shift=rng.choice(SHIFTS), active=True, active_from=joined,
-                         pin_hash=None if i % 10 == 3 else pin_hash))
+                         pin_hash=None if i % 10 == 3 else pin_hash,
+                         setup_code_hash=code_hash if i % 10 == 3 else None,
+                         setup_code_expires=code_expires if i % 10 == 3 else None))
     db.session.execute(insert(Employee), rows)
     ids = db.session.execute(select(Employee.id, Employee.employee_no, Employee.active_from, Employee.pin_hash)
                              .where(Employee.company_id == company.id)).all()
@@ -292,7 +303,8 @@ def entry_info(base_url: str) -> dict:
             "staff": {"username": f"staff-{company.code}", "password": DEMO_PASSWORD},
             "workers": [{"employee_no": w.employee_no, "name": w.name,
                          "pin": DEMO_PIN if w.pin_hash else None,
-                         "first_time": w.pin_hash is None} for w in workers],
+                         "first_time": w.pin_hash is None,
+                         "code": DEMO_CODE if w.pin_hash is None else None} for w in workers],
         })
     login = f"{base_url}/login"
     first = companies[0]["staff"]["username"] if companies else None
@@ -300,7 +312,8 @@ def entry_info(base_url: str) -> dict:
         "base_url": base_url,
         "roles": {
             "worker": {"sign_in_url": companies[0]["worker_url"] if companies else None,
-                       "how": "employee number + PIN (first time: name as on the roster, then choose a PIN)"},
+                       "how": "employee number + PIN (first time: employee number + the one-time code staff hand out, "
+                              "then choose a PIN)"},
             Role.COMPANY_STAFF: {"sign_in_url": login, "username": first, "password": DEMO_PASSWORD},
             Role.GRID_OFFICER: {"sign_in_url": login, "username": "officer", "password": DEMO_PASSWORD},
             Role.TOWN_ADMIN: {"sign_in_url": login, "username": "admin", "password": DEMO_PASSWORD},
@@ -321,6 +334,6 @@ def describe(info: dict) -> str:
         first = next((w for w in c["workers"] if w["first_time"]), None)
         hint = f"employee no. {worker['employee_no']} PIN {worker['pin']}" if worker else ""
         if first:
-            hint += f"; first time: {first['employee_no']} {first['name']}"
+            hint += f"; first time: {first['employee_no']} code {first['code']}"
         lines.append(f"  {c['name']} ({c['workers_on_roster']} workers)  {c['worker_url']}  {hint}")
     return "\n".join(lines)

@@ -84,6 +84,8 @@ class AuditLog(Model):
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"), index=True)
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[str] = mapped_column(Text, default="")
+    # How many like events the row stands for: failed sign-ins are aggregated per window.
+    times: Mapped[int] = mapped_column(default=1)
 
 
 class SigninFailure(Model):

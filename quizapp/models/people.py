@@ -25,8 +25,16 @@ class Employee(Account, Model):
     active_from: Mapped[date | None]
     active_until: Mapped[date | None]
     pin_hash: Mapped[str | None] = mapped_column(String(255))
+    # Wrong PINs from a phone that has signed in as this worker before, and its lock (signin.rules).
     pin_failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # Wrong PINs and codes from any other phone, counted apart: they make other phones wait.
+    stranger_failures: Mapped[int] = mapped_column(default=0)
+    stranger_until: Mapped[datetime | None]
+    # The one-time code staff hand the worker to set a PIN (first time, or after a reset): its hash
+    # only, and until when it works.
+    setup_code_hash: Mapped[str | None] = mapped_column(String(255))
+    setup_code_expires: Mapped[datetime | None]
     # Raised to end every session and remember-me cookie of the worker (Account.get_id).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -72,6 +72,18 @@ class RosterFileError(Invalid):
         super().__init__(f"roster.file.{reason}", **details)
 
 
+def employee_number(text: object) -> str:
+    """An employee number as the roster keeps it, wherever one enters (a file, a staff member's
+    form, a worker's sign-in): Unicode NFKC (full-width Ａ００１ is A001) and trimmed."""
+    return unicodedata.normalize("NFKC", _text(text)).strip()
+
+
+def number_key(text: object) -> str:
+    """What makes two employee numbers the same worker: case does not count (a phone keyboard types
+    dpt00009 for DPT00009), nor width. A company's roster never holds two with the same key."""
+    return employee_number(text).upper()
+
+
 def _header_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = re.sub(r"\(.*?\)", "", text)  # "入职日期(可选)", "工号 (必填)"
@@ -210,7 +222,7 @@ def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
     clean: dict = {}
     cleared: list[str] = []
     problems: list[dict] = []
-    number = unicodedata.normalize("NFKC", _text(values.get("employee_no")))  # full-width Ａ００１ is A001
+    number = employee_number(values.get("employee_no"))
     for name, raw in values.items():
         text = number if name == "employee_no" else _text(raw)
         fault: tuple[str, str] | None = None  # (reason, detail)
@@ -299,13 +311,14 @@ def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) 
         if data_rows > MAX_ROWS:
             raise RosterFileError("too_many_rows", limit=MAX_ROWS)
         clean, problems = check_fields(values, shift_names, number, headers, from_file=True)
-        number_text = unicodedata.normalize("NFKC", _text(values["employee_no"]))
+        number_text = employee_number(values["employee_no"])
         if number_text and not _is_formula(values["employee_no"]):
-            if number_text in first_seen:
+            # A2 and a2 (or Ａ２) are one worker: the second row is a duplicate of the first.
+            if number_key(number_text) in first_seen:
                 problems.append(problem(number, headers["employee_no"], "duplicate", number_text,
-                                        str(first_seen[number_text]), number_text, "employee_no"))
+                                        str(first_seen[number_key(number_text)]), number_text, "employee_no"))
             else:
-                first_seen[number_text] = number
+                first_seen[number_key(number_text)] = number
         if problems:
             parsed.problems.extend(problems)
         else:
@@ -390,13 +403,15 @@ def new_value(row: dict, name: str) -> object:
 
 
 def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[Current]) -> Plan:
-    """Match the file's good rows to the roster by employee number. A field the file has no
-    column for, or a blank cell, is left as it is; the clear marker empties the field; an
-    inactive worker who is back in the file is reactivated."""
-    by_number = {w.employee_no: w for w in roster}
+    """Match the file's good rows to the roster by employee number, whatever its case or width
+    (number_key: the roster keeps its own spelling). A field the file has no column for, or a
+    blank cell, is left as it is; the clear marker empties the field; an inactive worker who is
+    back in the file is reactivated."""
+    by_number = {number_key(w.employee_no): w for w in roster}
+    mentioned = {number_key(n) for n in mentioned}
     plan = Plan()
     for row in rows:
-        current = by_number.get(row["employee_no"])
+        current = by_number.get(number_key(row["employee_no"]))
         if current is None:
             plan.added.append(row)
             continue
@@ -412,7 +427,7 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
             plan.changed.append(Change(row, current, changes))
         else:
             plan.unchanged += 1
-    plan.missing = sorted((w for w in by_number.values() if w.active and w.employee_no not in mentioned),
+    plan.missing = sorted((w for key, w in by_number.items() if w.active and key not in mentioned),
                           key=lambda w: w.employee_no)
     return plan
 

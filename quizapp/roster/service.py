@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -29,7 +29,9 @@ from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
 from quizapp.rules.vocab import ImportStatus
+from quizapp.signin import workers
 from quizapp.signin.sessions import end_sessions
+from quizapp.signin.workers import worker_by_number
 
 PAGE_SIZE = 100
 
@@ -207,10 +209,9 @@ def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> Em
     "roster.row.<reason>" on its field (several at once as Problems); nothing is changed then."""
     company_id = scope.own_company_id(actor)
     clean, problems = roster.check_fields(fields, shift_names(company_id))
-    number = clean.get("employee_no")
-    if number and db.session.scalar(select(Employee.id).where(
-            Employee.company_id == company_id, Employee.employee_no == number,
-            Employee.id != (employee.id if employee else -1))):
+    number: str = clean.get("employee_no") or ""
+    same = worker_by_number(company_id, number) if number else None
+    if same is not None and same.id != (employee.id if employee else -1):
         problems.append(roster.problem(0, roster.HEADERS["employee_no"], "taken", number, field="employee_no"))
     refuse([Invalid(f"roster.row.{p['reason']}", field=p["field"], value=p["value"], detail=p["detail"])
             for p in problems])
@@ -245,13 +246,65 @@ def set_active(actor: StaffUser, employee: Employee, active: bool, today: date) 
     audit.record(actor, "roster.worker.reactivate" if active else "roster.worker.deactivate", _facts(employee))
 
 
-def reset_pin(employee: Employee) -> None:
-    """Forget the worker's PIN and any lock: they sign in again with their name and a new PIN.
-    Every session of the worker ends (a phone someone else holds is signed out)."""
+def reset_pin(actor: StaffUser, employee: Employee, now: datetime) -> str:
+    """Forget the worker's PIN and any lock, end every session of the worker, and make the one-time
+    code (returned: shown once to the staff member, who hands it to the worker) with which the
+    worker chooses a new PIN. Written to the audit log (never the code)."""
     employee.pin_hash = None
-    employee.pin_failures = 0
-    employee.locked_until = None
-    end_sessions(employee)
+    code = workers.issue_code(employee, now)
+    db.session.flush()
+    workers.clear_stops(employee)
+    end_sessions(employee)  # a phone someone else holds is signed out
+    audit.record(actor, "worker.reset_pin", {"company": _company_code(actor), "worker": employee.id})
+    return code
+
+
+def unlock(actor: StaffUser, employee: Employee) -> None:
+    """Staff's one tap for a worker locked out by wrong PINs or made to wait by other phones'
+    guesses: both start again; the PIN stays. Written to the audit log."""
+    workers.clear_stops(employee)
+    audit.record(actor, "worker.unlock", {"company": _company_code(actor), "worker": employee.id})
+
+
+def stopped_workers(actor: StaffUser, now: datetime) -> list[Employee]:
+    """The company's workers locked on their own phone or whose other phones must wait, for the
+    board (each with a one-tap unlock)."""
+    return list(db.session.scalars(select(Employee).where(
+        Employee.company_id == scope.own_company_id(actor), Employee.active.is_(True),
+        or_(Employee.locked_until > now, Employee.stranger_until > now)).order_by(Employee.employee_no)))
+
+
+@dataclass(frozen=True)
+class FirstTimeCode:
+    employee_no: str
+    name: str
+    team: str
+    code: str
+
+
+def not_signed_in(actor: StaffUser, team: str = "") -> list[Employee]:
+    """Active workers who have no PIN (never signed in, or reset since), by team and number."""
+    query = select(Employee).where(Employee.company_id == scope.own_company_id(actor), Employee.active.is_(True),
+                                   Employee.pin_hash.is_(None))
+    if team:
+        query = query.where(Employee.team == team)
+    return list(db.session.scalars(query.order_by(Employee.team, Employee.employee_no)))
+
+
+def issue_first_time_codes(actor: StaffUser, team: str, now: datetime) -> list[FirstTimeCode]:
+    """A new one-time code for every worker of not_signed_in() (older codes stop working), for the
+    printed list staff cut into slips. Only the hashes are kept: the list cannot be shown again,
+    only made anew. Written to the audit log (how many, never the codes)."""
+    issued = [FirstTimeCode(e.employee_no, e.name, e.team, workers.issue_code(e, now))
+              for e in not_signed_in(actor, team)]
+    db.session.flush()
+    audit.record(actor, "worker.first_time_codes", {"company": _company_code(actor), "team": team or None,
+                                                    "codes": len(issued)})
+    return issued
+
+
+def _company_code(actor: StaffUser) -> str:
+    return scope.own_company(actor).code
 
 
 def sign_out_everywhere(actor: StaffUser, employee: Employee) -> None:

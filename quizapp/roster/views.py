@@ -1,15 +1,19 @@
 """Console: the roster. The list with search and filters, importing a CSV or XLSX file (upload,
-preview, confirm or cancel), the template file, and one worker's page (edit, deactivate,
-reactivate, reset PIN). Its routes are attached to the console blueprint in quizapp/audiences.py; the rules are in
+preview, confirm or cancel), the template file, one worker's page (edit, deactivate, reactivate,
+reset PIN with a one-time code, unlock) and the printable first-time codes. Its routes are
+attached to the console blueprint in quizapp/audiences.py; the rules are in
 roster.service and roster.rules, their reasons in words in roster.wording.
 """
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import downloads, scope
-from quizapp.clock import local_today, utcnow
+from quizapp.clock import local_today, to_local, utcnow
 from quizapp.extensions import db
 from quizapp.roster import rules, service
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
@@ -17,7 +21,9 @@ from quizapp.roster.wording import FIELDS, MESSAGES, describe, template_notes
 from quizapp.routing import Routes
 from quizapp.rules.errors import Conflict, Invalid
 from quizapp.rules.vocab import ImportStatus
+from quizapp.signin.rules import CODE_DAYS
 from quizapp.validators import filled
+from quizapp.web import safe_next
 from quizapp.wording import attach_to_form, say
 
 TEMPLATE_TYPES = {"csv": "text/csv",
@@ -187,6 +193,43 @@ def worker_sign_out(employee_id: int):
 
 @routes.post("/roster/<int:employee_id>/reset-pin")
 def worker_reset_pin(employee_id: int):
-    return _worker_action(employee_id, service.reset_pin,
-                          lambda e: _("%(name)s's PIN was reset. Next time they sign in with their name and "
-                                      "choose a new PIN.", name=e.name))
+    """Reset and show the one-time code once, on this page (never in a cookie or a redirect)."""
+    employee = _worker_or_404(employee_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("console.worker", employee_id=employee_id))
+    code = service.reset_pin(current_user, employee, utcnow())
+    db.session.commit()
+    return _codes_page([service.FirstTimeCode(employee.employee_no, employee.name, employee.team, code)],
+                       employee.setup_code_expires, reset=True)
+
+
+def _codes_page(codes, expires, reset: bool):
+    return render_template("roster/codes_issued.html", codes=codes, reset=reset,
+                           company=scope.own_company(current_user),
+                           expires=format_datetime(to_local(expires), "yyyy-MM-dd HH:mm") if expires else "")
+
+
+@routes.post("/roster/<int:employee_id>/unlock")
+def worker_unlock(employee_id: int):
+    """One tap from the board or the worker's page: wrong-PIN locks and waits start again."""
+    employee = _worker_or_404(employee_id)
+    if ActionForm().validate_on_submit():
+        service.unlock(current_user, employee)
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=employee.name))
+    return redirect(safe_next(request.form.get("next"), url_for("console.worker", employee_id=employee_id)))
+
+
+@routes.route("/roster/first-time-codes", methods=["GET", "POST"])
+def first_time_codes():
+    """Workers who have not signed in yet: make their one-time codes and print them as slips."""
+    team = request.values.get("team", "").strip()
+    form = ActionForm()
+    if form.validate_on_submit():
+        codes = service.issue_first_time_codes(current_user, team, utcnow())
+        db.session.commit()
+        return _codes_page(codes, utcnow() + timedelta(days=CODE_DAYS), reset=False)
+    company_id = scope.own_company_id(current_user)
+    return render_template("roster/first_time_codes.html", workers=service.not_signed_in(current_user, team),
+                           team=team, teams=service.team_names(company_id), form=form, days=CODE_DAYS, now=utcnow(),
+                           local_date=lambda moment: format_date(to_local(moment), "yyyy-MM-dd"))

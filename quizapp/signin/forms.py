@@ -2,25 +2,66 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import PasswordField, StringField, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length
 
-PIN_RULE = Regexp(r"^\d{4,6}$", message=_l("A PIN is 4 to 6 digits."))
+from quizapp.signin import rules
+
+# What phones need to offer the right keyboard: digits for a PIN or code, capitals for an employee
+# number (Android keyboards start in lower case; the roster matches any case anyway).
+NUMBER_KEYBOARD = {"autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false"}
+DIGITS_KEYBOARD = {"inputmode": "numeric", "pattern": "[0-9]*"}
+WEAK_REASONS = {
+    "same": _l("One digit repeated is too easy to guess. Choose another PIN."),
+    "run": _l("Digits in a row, like 1234 or 4321, are too easy to guess. Choose another PIN."),
+    "common": _l("This is one of the most common PINs, easy to guess. Choose another."),
+}
 
 
-class EmployeeNoForm(FlaskForm):
-    employee_no = StringField(_l("Employee number (工号)"), validators=[DataRequired(), Length(max=32)])
+def _pin_format(form, field) -> None:
+    """4 to 6 digits, full-width digits (１２３４) read as 1234."""
+    if not rules.is_pin(rules.typed_digits(field.data)):
+        raise ValidationError(_l("A PIN is 4 to 6 digits."))
 
 
-class PinForm(FlaskForm):
-    pin = PasswordField(_l("PIN"), validators=[DataRequired(), PIN_RULE])
+def _strong_pin(form, field) -> None:
+    pin = rules.typed_digits(field.data)
+    reason = rules.weak_pin(pin) if rules.is_pin(pin) else None  # a malformed one is told so by _pin_format
+    if reason is not None:
+        raise ValidationError(WEAK_REASONS[reason])
+
+
+def _same_pin(form, field) -> None:
+    if rules.typed_digits(field.data) != rules.typed_digits(form.pin.data):
+        raise ValidationError(_l("The two PINs are not the same."))
+
+
+def _code_format(form, field) -> None:
+    if not rules.CODE_PATTERN.match(rules.typed_digits(field.data)):
+        raise ValidationError(_l("The code is %(n)s digits, as your outreach staff gave it.", n=rules.CODE_LENGTH))
+
+
+def _number_field() -> StringField:
+    return StringField(_l("Employee number (工号)"), validators=[DataRequired(), Length(max=64)],
+                       render_kw={**NUMBER_KEYBOARD, "autocomplete": "username"})
+
+
+class WorkerSignInForm(FlaskForm):
+    employee_no = _number_field()
+    pin = PasswordField(_l("PIN"), validators=[DataRequired(), _pin_format],
+                        render_kw={**DIGITS_KEYBOARD, "autocomplete": "current-password"})
 
 
 class FirstTimeForm(FlaskForm):
-    name = StringField(_l("Your name, as on the roster"), validators=[DataRequired(), Length(max=64)])
-    pin = PasswordField(_l("Choose a PIN (4 to 6 digits)"), validators=[DataRequired(), PIN_RULE])
-    pin_again = PasswordField(_l("Type the PIN again"),
-                              validators=[DataRequired(), EqualTo("pin", message=_l("The two PINs are not the same."))])
+    """The first PIN, or the first after a reset: the one-time code from staff, then a PIN."""
+
+    employee_no = _number_field()
+    code = StringField(_l("One-time code from your outreach staff"), validators=[DataRequired(), _code_format],
+                       render_kw={**DIGITS_KEYBOARD, "autocomplete": "one-time-code"})
+    pin = PasswordField(_l("Choose a PIN (4 to 6 digits)"), validators=[DataRequired(), _pin_format, _strong_pin],
+                        render_kw={**DIGITS_KEYBOARD, "autocomplete": "new-password"})
+    pin_again = PasswordField(_l("Type the PIN again"), validators=[DataRequired(), _same_pin],
+                              render_kw={**DIGITS_KEYBOARD, "autocomplete": "new-password"})
 
 
 class StaffLoginForm(FlaskForm):

@@ -1,7 +1,9 @@
 """Signing in and out, for workers (/c/<company-code>, the URL in the QR code) and for staff (/login).
 
 Public blueprint: no guard. A worker's phone is remembered for weeks (remember-me cookie), so the
-PIN is needed only the first time and after signing out.
+PIN is needed only the first time and after signing out. The phone also keeps a signed device
+cookie naming the workers who signed in on it: their wrong PINs there count on their own track
+(signin.workers), apart from guesses from other phones.
 """
 
 from __future__ import annotations
@@ -9,17 +11,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadData, URLSafeSerializer
+from limits import parse_many
 
 from quizapp.access import home_for, is_worker
 from quizapp.accounts.service import MIN_PASSWORD_LENGTH
+from quizapp.audit import service as audit
 from quizapp.clock import to_local, utcnow
 from quizapp.extensions import db, limiter
 from quizapp.models import StaffUser
 from quizapp.rules.errors import ServiceError
+from quizapp.signin import rules, staff, workers
 from quizapp.signin import service as accounts
-from quizapp.signin import staff
-from quizapp.signin.forms import EmployeeNoForm, FirstTimeForm, LogoutForm, PasswordChangeForm, PinForm, StaffLoginForm
+from quizapp.signin.forms import FirstTimeForm, LogoutForm, PasswordChangeForm, StaffLoginForm, WorkerSignInForm
 from quizapp.signin.sessions import end_sessions
 from quizapp.signin.wording import MESSAGES
 from quizapp.validators import filled
@@ -31,18 +37,63 @@ bp = Blueprint("auth", __name__)
 COMPANY_COOKIE = "company"
 
 
+DEVICE_COOKIE = "device"
+DEVICE_WORKERS = 5  # a shared phone remembers the last five workers who signed in on it
+
+
 def _address_limit() -> str:
     return current_app.config["QUIZAPP_SIGNIN_ADDRESS_LIMIT"]
 
 
+def _company_limit() -> str:
+    return current_app.config["QUIZAPP_SIGNIN_COMPANY_LIMIT"]
+
+
+def _company_key() -> str:
+    return "company:" + str((request.view_args or {}).get("code", ""))
+
+
 def _failed(response) -> bool:
-    """A sign-in step failed when it shows the form again instead of moving on."""
+    """A staff sign-in failed when it shows the form again instead of moving on."""
     return response.status_code != 302
 
 
-# A whole factory signs in from one NAT address at shift start, so only failed tries count against
-# the address, and the limit sits far above a factory's honest typos; each worker locks sooner.
-address_limit = limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+# Every worker sign-in step, right or wrong, counts against the address and against the company
+# (so numbers cannot be tried faster than this from anywhere); both sit far above a factory's
+# honest shift start behind one NAT address (docs/privacy.md, "Signing in").
+address_budget = limiter.limit(_address_limit, methods=["POST"])
+company_budget = limiter.limit(_company_limit, methods=["POST"], key_func=_company_key)
+
+
+def _guess_limits():
+    return parse_many(current_app.config["QUIZAPP_SIGNIN_GUESS_LIMIT"])
+
+
+def _guesses_spent() -> bool:
+    """The address has used its budget of wrong PINs and codes from phones that are not the
+    worker's own: more such tries are refused unchecked (the worker's own phone still gets in)."""
+    return not all(limiter.limiter.test(item, "signin-guess", get_remote_address()) for item in _guess_limits())
+
+
+def _count_guess(company, now) -> None:
+    spent = [item for item in _guess_limits() if not limiter.limiter.hit(item, "signin-guess", get_remote_address())]
+    if spent:
+        audit.record_repeated(None, "signin.address_throttled", {
+            "company": company.code, "address": get_remote_address(),
+            "window": rules.window_start(now).strftime("%Y-%m-%d %H:%M")}, since=rules.window_start(now), now=now)
+
+
+def _device() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="worker-device")
+
+
+def trusted_workers() -> list[int]:
+    """The workers who have signed in on this phone before (its signed device cookie)."""
+    try:
+        ids = _device().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadData:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
 def _company_or_404(code: str):
@@ -52,28 +103,23 @@ def _company_or_404(code: str):
     return company
 
 
-def _pending(code: str, wants_pin: bool):
-    """The worker who entered their employee number on this company's page, for the PIN step
-    (`wants_pin`: returning worker) or the first-time step; otherwise where they should go."""
-    company = _company_or_404(code)
-    employee_id = session.get("pending_worker")
-    employee = db.session.get(accounts.Employee, employee_id) if employee_id else None
-    if employee is None or employee.company_id != company.id:
-        return company, None, redirect(url_for("auth.company", code=code))
-    if (employee.pin_hash is not None) != wants_pin:
-        return company, None, redirect(url_for("auth.pin" if employee.pin_hash else "auth.first_time", code=code))
-    return company, employee, None
-
-
-def _refusal(result: accounts.SignIn) -> str:
-    if result.locked_until is not None:  # only a lock carries a time
+def _refusal(outcome: workers.Outcome, setting_up: bool) -> str:
+    """What the page says. A stranger's phone is only ever told "not right"; the worker's own
+    phone (device cookie) hears about a lock or a reset PIN."""
+    if outcome.refusal == "locked" and outcome.until is not None:
         return _("Too many wrong tries. Please try again after %(time)s, or ask your outreach staff to reset your PIN.",
-                 time=format_time(to_local(result.locked_until), "HH:mm"))
-    if result.error == "inactive":
-        return _("This employee number is not active. Please ask your company's outreach staff.")
-    if result.error == "name_mismatch":
-        return _("The name does not match the roster. Write it exactly as your company has it.")
-    return _("Wrong PIN. Please try again.")
+                 time=format_time(to_local(outcome.until), "HH:mm"))
+    if outcome.refusal == "no_pin":
+        return _("Your PIN was reset. Tap “First time, or a new code” and enter the code from your outreach staff.")
+    if not outcome.guessed:  # the worker's own phone: the number is theirs
+        if setting_up:
+            return _("The code is not right, or it has expired. Ask your outreach staff for a new code.")
+        return _("Wrong PIN. Please try again.")
+    if setting_up:
+        return _("The employee number or the code is not right, or the code has expired. Check both, or ask your "
+                 "outreach staff for a new code. After several wrong tries you must wait a few minutes.")
+    return _("The employee number or the PIN is not right. Check both and try again. After several wrong tries "
+             "you must wait a few minutes.")
 
 
 @bp.get("/")
@@ -87,65 +133,63 @@ def worker_start():
     return render_template("signin/start.html")
 
 
+def _try(company, form, attempt):
+    """Run a sign-in or set-up try; the response if the worker is in, else None (the form again)."""
+    now = utcnow()
+    outcome = attempt(now, _guesses_spent())
+    if outcome.guessed:
+        _count_guess(company, now)
+    db.session.commit()
+    if outcome.employee is not None:
+        return _signed_in(outcome.employee, company.code)
+    flash(_refusal(outcome, isinstance(form, FirstTimeForm)), "error")
+    return None
+
+
 @bp.route("/c/<code>", methods=["GET", "POST"])
-@address_limit
+@address_budget
+@company_budget
 def company(code: str):
+    """Employee number and PIN, on one page: a known and an unknown number get the same answer."""
     company = _company_or_404(code)
     if is_worker() and current_user.company_id == company.id:
         return redirect(url_for("quiz.today"))
-    form = EmployeeNoForm()
+    form = WorkerSignInForm()
     if form.validate_on_submit():
-        employee = accounts.find_employee(company, filled(form.employee_no.data))
-        if employee is None:
-            flash(_("Employee number %(no)s is not on %(company)s's roster. Check it, or ask your outreach staff.",
-                    no=filled(form.employee_no.data).strip(), company=company.name), "error")
-        elif not employee.active:
-            flash(_("This employee number is not active. Please ask your company's outreach staff."), "error")
-        else:
-            session["pending_worker"] = employee.id
-            step = "auth.pin" if employee.pin_hash else "auth.first_time"
-            return redirect(url_for(step, code=code))
+        done = _try(company, form, lambda now, stopped: workers.sign_in(
+            company, filled(form.employee_no.data), filled(form.pin.data), trusted_workers(),
+            get_remote_address(), now, strangers_stopped=stopped))
+        if done is not None:
+            return done
     return render_template("signin/company.html", company=company, form=form)
 
 
-@bp.route("/c/<code>/pin", methods=["GET", "POST"])
-@address_limit
-def pin(code: str):
-    company, employee, elsewhere = _pending(code, wants_pin=True)
-    if elsewhere:
-        return elsewhere
-    form = PinForm()
-    if form.validate_on_submit():
-        result = accounts.verify_pin(employee, filled(form.pin.data), utcnow())
-        db.session.commit()
-        if result.account is not None:
-            return _signed_in(employee, code)
-        flash(_refusal(result), "error")
-    return render_template("signin/pin.html", company=company, employee=employee, form=form)
-
-
 @bp.route("/c/<code>/welcome", methods=["GET", "POST"])
-@address_limit
+@address_budget
+@company_budget
 def first_time(code: str):
-    company, employee, elsewhere = _pending(code, wants_pin=False)
-    if elsewhere:
-        return elsewhere
+    """The first PIN, or a new one after staff reset it: the one-time code staff handed over."""
+    company = _company_or_404(code)
     form = FirstTimeForm()
     if form.validate_on_submit():
-        result = accounts.register_pin(employee, filled(form.name.data), filled(form.pin.data), utcnow())
-        db.session.commit()
-        if result.account is not None:
-            return _signed_in(employee, code)
-        flash(_refusal(result), "error")
-    return render_template("signin/first_time.html", company=company, employee=employee, form=form)
+        done = _try(company, form, lambda now, stopped: workers.set_up(
+            company, filled(form.employee_no.data), filled(form.code.data), rules.typed_digits(form.pin.data),
+            trusted_workers(), get_remote_address(), now, strangers_stopped=stopped))
+        if done is not None:
+            return done
+    return render_template("signin/first_time.html", company=company, form=form)
 
 
 def _signed_in(employee, code: str):
-    session.pop("pending_worker", None)
     login_user(employee, remember=True)
     response = redirect(url_for("quiz.today"))
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
     response.set_cookie(COMPANY_COOKIE, code, max_age=60 * 60 * 24 * 365, httponly=True, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+                        secure=secure)
+    # This phone is now one of the worker's own: their wrong PINs on it count on their own track.
+    known = [employee.id, *(i for i in trusted_workers() if i != employee.id)][:DEVICE_WORKERS]
+    response.set_cookie(DEVICE_COOKIE, _device().dumps(known), max_age=60 * 60 * 24 * 365, httponly=True,
+                        samesite="Lax", secure=secure)
     return response
 
 

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from quizapp.extensions import db
-from quizapp.models import Employee, RosterImport
+from quizapp.models import AuditLog, Employee, RosterImport
 from tests.browser import WECHAT_UA
 from tests.pages import sign_in_staff, sign_in_worker, texts
 
@@ -215,17 +215,35 @@ def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
         assert (worker.team, worker.active, worker.company_id) == ("二车间", True, town.company_a)
 
 
-def test_reset_pin_sends_the_worker_through_the_first_time_flow(app, client, town):
+def test_reset_pin_shows_a_one_time_code_once_and_only_it_sets_the_new_pin(app, client, town):
     sign_in_staff(client, "staff-a")
-    page = client.post(f"/console/roster/{town.worker_a}/reset-pin", follow_redirects=True).get_data(as_text=True)
-    assert "PIN was reset" in page and "Has not signed in yet" in page
+    response = client.post(f"/console/roster/{town.worker_a}/reset-pin")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "shown only now" in page  # on this page, not in a redirect's cookie
+    [code] = texts(page, "strong", class_="code")
+    assert re.fullmatch(r"[0-9]{8}", code) and code not in client.get(f"/console/roster/{town.worker_a}").get_data(
+        as_text=True)
+    assert "Has not signed in yet" in client.get(f"/console/roster/{town.worker_a}").get_data(as_text=True)
     client.post("/logout").close()
-    response = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no})
-    assert response.location.endswith("/welcome")
-    response = client.post(f"/c/{town.code_a}/welcome", data={"name": "王小明", "pin": "8642", "pin_again": "8642"})
-    assert response.location.endswith("/today")
+    # The old PIN and the name no longer help; the code does, once.
+    assert sign_in_worker(client, town.code_a, town.worker_a_no).status_code == 200
+    welcome = f"/c/{town.code_a}/welcome"
+    wrong = client.post(welcome, data={"employee_no": town.worker_a_no, "code": "00000000", "pin": "8642",
+                                       "pin_again": "8642"})
+    assert wrong.status_code == 200
+    right = client.post(welcome, data={"employee_no": town.worker_a_no.lower(), "code": code, "pin": "8642",
+                                       "pin_again": "8642"})
+    assert right.location.endswith("/today")
     client.post("/logout").close()
     assert sign_in_worker(client, town.code_a, town.worker_a_no, "8642").location.endswith("/today")
+    client.post("/logout").close()
+    again = client.post(welcome, data={"employee_no": town.worker_a_no, "code": code, "pin": "9753",
+                                       "pin_again": "9753"})
+    assert again.status_code == 200  # used up
+    with app.app_context():
+        actions = [(r.action, r.detail) for r in db.session.scalars(select(AuditLog).order_by(AuditLog.id))]
+    assert ("worker.reset_pin", f'{{"company": "acme", "worker": {town.worker_a}}}') in actions
+    assert not any(code in detail or "8642" in detail for _action, detail in actions)
 
 
 def test_company_b_can_see_and_change_nothing_of_company_a(app, client, town):

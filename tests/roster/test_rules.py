@@ -372,3 +372,17 @@ def test_every_data_row_is_either_kept_or_left_out_with_a_reason(people, encodin
         assert r["employee_no"] and r["name"] and not r["name"].startswith(("=", "+", "-", "@"))
     plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), [])
     assert len(plan.added) == len(parsed.rows) and not plan.missing
+
+
+def test_a_file_with_two_numbers_differing_only_by_case_or_width_keeps_the_first():
+    data = "工号,姓名,班组,班次\nA1,甲,,\na1,乙,,\nＡ1,丙,,\nA2,丁,,\n".encode()
+    parsed = parse_roster("r.csv", data)
+    assert [r["employee_no"] for r in parsed.rows] == ["A1", "A2"]
+    assert [(p["row"], p["reason"], p["detail"]) for p in parsed.problems] == [(3, "duplicate", "2"),
+                                                                             (4, "duplicate", "2")]
+
+
+def test_a_file_matches_the_roster_whatever_the_case_of_its_numbers():
+    roster = [Current(1, "DPT00009", "甲", "", "", True)]
+    plan = plan_import([{"row": 2, "employee_no": "dpt00009", "name": "甲"}], {"dpt00009"}, roster)
+    assert (plan.added, plan.changed, plan.unchanged, plan.missing) == ([], [], 1, [])

@@ -12,7 +12,7 @@ from quizapp.extensions import db
 from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import service
 from quizapp.rules.errors import Conflict, Invalid, NotFound, Problems
-from quizapp.signin import service as accounts
+from quizapp.signin import workers
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -207,6 +207,11 @@ def test_adding_and_editing_a_worker_by_hand(town):
     edited = service.save_worker(actor, added, {"employee_no": "A301", "name": "新人", "team": "二车间",
                                                 "shift": "早班", "active_from": None})
     assert (edited.employee_no, edited.team) == ("A301", "二车间")
+    # The same number in another case or width is the same worker: taken.
+    with pytest.raises(Invalid) as refused:
+        service.save_worker(actor, None, {"employee_no": "ａ001", "name": "乙", "team": "", "shift": "",
+                                          "active_from": None})
+    assert (refused.value.field, refused.value.code) == ("employee_no", "roster.row.taken")
     # Another company's employee number is free for us.
     other = service.save_worker(actor, None, {"employee_no": town.worker_b_no, "name": "乙", "team": "",
                                               "shift": "", "active_from": None})
@@ -220,13 +225,15 @@ def test_deactivate_reactivate_and_reset_pin(town):
     service.set_active(staff(), worker, True, TODAY)
     assert worker.active and worker.active_until is None
     worker.pin_failures, worker.locked_until = 3, NOW + timedelta(minutes=10)
-    service.reset_pin(worker)
+    db.session.flush()
+    code = service.reset_pin(staff(), worker, NOW)
     assert (worker.pin_hash, worker.pin_failures, worker.locked_until) == (None, 0, None)
+    assert worker.setup_code_expires == NOW + timedelta(days=14) and code not in worker.setup_code_hash
     service.sign_out_everywhere(staff(), worker)
     assert worker.session_generation == 4  # each of the four ended every session the worker had
-    # The worker then takes the first-time path: name and a new PIN.
-    assert accounts.verify_pin(worker, "2468", NOW).error == "no_pin"
-    assert accounts.register_pin(worker, "王小明", "1357", NOW).account is worker
+    # The worker then sets a new PIN with the code, not with the old PIN.
+    assert workers.sign_in(worker.company, "A001", "2468", [worker.id], "10.0.0.1", NOW).refusal == "no_pin"
+    assert workers.set_up(worker.company, "A001", code, "1357", [], "10.0.0.1", NOW).employee is worker
 
 
 # --- blank cells, the clear marker, and apply = preview ---------------------------------------------
