@@ -273,3 +273,16 @@ def test_first_time_codes_are_made_for_workers_not_signed_in_and_printed_once(ap
     if first != second:  # the newer code replaced the older one
         assert worker.post(f"/c/{town.code_a}/welcome", data={**setup, "code": first}).status_code == 200
     assert worker.post(f"/c/{town.code_a}/welcome", data={**setup, "code": second}).location == "/today"
+
+
+def test_the_town_admin_reads_the_sign_in_trail_counted_and_without_names_or_numbers(app, town):
+    client = app.test_client()
+    for _ in range(3):
+        sign_in_worker(client, town.code_a, town.worker_a_no, "1357").close()
+    admin = app.test_client()
+    sign_in_staff(admin, "admin")
+    admin.set_cookie("lang", "en")
+    html = page(admin.get("/admin/audit?action=signin."))
+    assert "Failed worker sign-ins (counted per ten minutes)" in html and "×3" in html
+    assert "Other phones were made to wait after wrong tries" in html and "another phone or browser" in html
+    assert "王小明" not in html and town.worker_a_no not in html and "1357" not in html
