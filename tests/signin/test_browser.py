@@ -12,6 +12,7 @@ from quizapp.models import Employee
 from quizapp.signin import workers
 from tests.browser import WECHAT_UA, shot
 from tests.factories import PIN
+from tests.quiz.test_browser import TAP_TARGETS
 
 pytestmark = pytest.mark.e2e
 
@@ -36,8 +37,10 @@ def test_the_first_pin_with_a_one_time_code_typed_as_a_phone_types_it(app, phone
     assert page.locator("#employee_no").get_attribute("autocapitalize") == "characters"
     assert page.locator("#pin").get_attribute("inputmode") == "numeric"
     assert "张新来" not in page.content()
+    assert page.evaluate(TAP_TARGETS) == []
     page.get_by_role("link", name="首次登录或新验证码").click()
     page.wait_for_url("**/welcome")
+    assert page.evaluate(TAP_TARGETS) == []  # every link and button at least 44 px
     for field in ("#code", "#pin", "#pin_again"):
         assert page.locator(field).get_attribute("inputmode") == "numeric"
     page.get_by_label("工号").fill("a002")
