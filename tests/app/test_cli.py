@@ -69,6 +69,18 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
     staff = info["roles"]["company_staff"]
     response = client.post("/login", data={"username": staff["username"], "password": staff["password"]})
     assert response.status_code == 302 and response.location == "/console/"
+    # So do its workers, as README says: the printed PIN, and the first-time flow with the printed code.
+    company = info["companies"][0]
+    returning = next(w for w in company["workers"] if w["pin"])
+    newcomer = next(w for w in company["workers"] if w["first_time"])
+    worker = app.test_client()
+    signed_in = worker.post(f"/c/{company['code']}", data={"employee_no": returning["employee_no"],
+                                                           "pin": returning["pin"]})
+    assert signed_in.location == "/today"
+    worker.post("/logout").close()
+    set_up = worker.post(f"/c/{company['code']}/welcome", data={
+        "employee_no": newcomer["employee_no"], "code": newcomer["code"], "pin": "8642", "pin_again": "8642"})
+    assert set_up.location == "/today"
 
 
 def test_scripts_demo_json_prints_json_alone_on_a_first_run(tmp_path):
