@@ -306,10 +306,8 @@ def test_an_answer_sent_after_the_session_cookie_was_lost_is_kept(app, town):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         client = app.test_client()
-        client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no,
+        client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no, "pin": "2468",
                                                "csrf_token": token_of(page(client.get(f"/c/{town.code_a}")))})
-        client.post(f"/c/{town.code_a}/pin", data={"pin": "2468",
-                                                   "csrf_token": token_of(page(client.get(f"/c/{town.code_a}/pin")))})
         attempt = client.post("/today/start", data={"kind": "official",
                                                      "csrf_token": token_of(page(client.get("/today")))}).location
         question = page(client.get(f"{attempt}/q/1"))
