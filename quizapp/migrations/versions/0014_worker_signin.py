@@ -1,13 +1,8 @@
 """worker sign-in: one-time set-up codes, a second failure track for other phones, and a count on
 audit rows that stand for several like events
 
-<<<<<<<< HEAD:quizapp/migrations/versions/0014_worker_signin.py
 Revision ID: 0014
 Revises: 0013
-========
-Revision ID: 0013
-Revises: 0012
->>>>>>>> 89c45c8 (The worker sign-in migration follows the lesson card's: 0013, after 0012 (one head)):quizapp/migrations/versions/0013_worker_signin.py
 
 employee.setup_code_hash / setup_code_expires: the hash of the one-time code staff hand a worker
 for their first PIN or a PIN after a reset (the code itself is shown once and never stored).
@@ -20,13 +15,8 @@ and address per ten minutes, with their count).
 import sqlalchemy as sa
 from alembic import op
 
-<<<<<<<< HEAD:quizapp/migrations/versions/0014_worker_signin.py
 revision = '0014'
 down_revision = '0013'
-========
-revision = '0013'
-down_revision = '0012'
->>>>>>>> 89c45c8 (The worker sign-in migration follows the lesson card's: 0013, after 0012 (one head)):quizapp/migrations/versions/0013_worker_signin.py
 branch_labels = None
 depends_on = None
 
