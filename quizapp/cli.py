@@ -46,12 +46,12 @@ def bank_check(path: str, as_json: bool, require_provenance: bool) -> None:
     """Report every problem in the bank files as file:line: message (exit 1), then warnings and the
     answer-cue figures (how far the key can be found without reading the question; never exit 1)."""
     from quizapp.bank.rules import cues
-    from quizapp.bank.rules.checker import missing_cards, summary
+    from quizapp.bank.rules.checker import summary
     from quizapp.bank.rules.provenance import read_checked_bank
     from quizapp.clock import local_today
 
     bank, provenance = read_checked_bank(path, local_today(), require_provenance)
-    warnings = provenance.warnings + cues.item_warnings(bank) + missing_cards(bank)
+    warnings = provenance.warnings + cues.item_warnings(bank)
     for problem in bank.problems:
         click.echo(str(problem), err=True)
     for warning in warnings:

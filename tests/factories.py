@@ -18,6 +18,10 @@ from quizapp.signin.service import hash_pin
 PASSWORD = "correct horse battery"
 PIN = "2468"
 LESSON_ZH = "这是一张课堂卡片。" * 20  # 180 characters: within a lesson card's 150-300
+# Every topic header carries a lesson card (a header without one is a problem): an icon, 3 red flags, the rule.
+CARD_LINES = ["icon: gift", "flag.zh: 陌生人要你先转钱", "flag.zh: 对方催你快点办", "flag.zh: 让你别告诉别人",
+              "flag.en: A stranger wants money first", "flag.en: They rush you", "flag.en: They say keep it quiet",
+              "remember.zh: 先核实，再转钱。", "remember.en: Check before you pay."]
 
 
 # Each distinct password and PIN is hashed once per test session: a staff password's scrypt hash
@@ -46,7 +50,7 @@ def bank_text(topic: str, count: int, common_every: int = 3, family_pairs: bool 
     """A valid bank file: `count` single-choice questions (answer B); every third is common and
     shares a family with the next one."""
     lines = [f"topic: {topic}", f"name.zh: 主题{topic}", f"name.en: Topic {topic}",
-             f"lesson.zh: {LESSON_ZH}", f"lesson.en: Lesson card for {topic}.", ""]
+             f"lesson.zh: {LESSON_ZH}", f"lesson.en: Lesson card for {topic}.", *CARD_LINES, ""]
     for i in range(1, count + 1):
         common = i % common_every == 1
         lines += [f"=== {topic}-{i:03d}", "type: single", f"difficulty: {1 + i % 3}",
@@ -60,6 +64,11 @@ def bank_text(topic: str, count: int, common_every: int = 3, family_pairs: bool 
                   "explain.zh: 因为这是诈骗。", "explain.en: Because it is a scam.",
                   "rule.zh: 先核实再行动。", "rule.en: Check before you act.", ""]
     return "\n".join(lines)
+
+
+def line_of(text: str, line: str) -> int:
+    """The 1-based number of the first line of `text` that is exactly `line` (as the checker reports it)."""
+    return text.splitlines().index(line) + 1
 
 
 def small_bank(topics=("alpha", "beta", "gamma", "delta"), per_topic: int = 6) -> Bank:

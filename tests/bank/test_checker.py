@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.bank.rules.checker import Bank, parse_file, read_bank, summary
-from tests.factories import bank_text
+from tests.factories import bank_text, line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -243,17 +243,42 @@ def test_a_card_given_in_part_or_too_long_is_a_problem(text, expected):
     assert any(expected in p for p in found), found
 
 
-def test_a_topic_without_a_card_is_a_warning_not_a_problem():
-    from quizapp.bank.rules.checker import missing_cards
-
+def test_a_topic_without_a_card_is_a_problem_at_its_header():
     text = card_file()
     for key in ("icon: gift\n", "remember.zh: 先核实。\n", "remember.en: Check first.\n"):
         text = text.replace(key, "")
     text = "".join(line + "\n" for line in text.splitlines() if not line.startswith("flag."))
     bank = parse_file("t.txt", text, Bank())
-    assert bank.ok and bank.topics["alpha"].card is None
-    assert [str(w) for w in missing_cards(bank)] == [
-        "t.txt:1: topic alpha: no lesson card yet (icon, 3-5 flag.zh/flag.en lines, remember.zh/remember.en)"]
+    assert [str(p) for p in bank.problems] == [
+        "t.txt:1: topic header: no lesson card (icon, 3-5 flag.zh/flag.en lines, remember.zh/remember.en)"]
+    assert "alpha" in bank.topics and bank.topics["alpha"].card is None
+    # The problem sits on the header's topic line, after any comment lines above it.
+    commented = parse_file("t.txt", "# a comment\n\n" + text, Bank())
+    assert [p.line for p in commented.problems] == [line_of("# a comment\n\n" + text, "topic: alpha")] == [3]
+
+
+@pytest.mark.parametrize(("zh", "en"), [
+    ("下面哪些做法是对的？（多选）", "Which of these are right?"),
+    ("下面哪些做法是对的？（可多选）", "Which of these are right?"),
+    ("选出所有正确的做法。", "Which of these are right?"),
+    ("下面哪些做法是对的？", "Which of these are right? (Choose all that apply.)"),
+    ("下面哪些做法是对的？", "Select all the right moves."),
+])
+def test_a_multiple_choice_stem_that_repeats_the_page_s_hint_is_a_problem_at_its_line(zh, en):
+    text = good().replace("type: single", "type: multiple", 1).replace("answer: B", "answer: A,B", 1)
+    text = text.replace(next(line for line in text.splitlines() if line.startswith("stem.zh: alpha第1题")),
+                        f"stem.zh: {zh}", 1).replace("stem.en: alpha question 1: what do you do?", f"stem.en: {en}", 1)
+    lang = "zh" if zh != "下面哪些做法是对的？" else "en"
+    stem = f"stem.{lang}: {zh if lang == 'zh' else en}"
+    found = problems(text)
+    assert len(found) == 1 and found[0].startswith(f"t.txt:{line_of(text, stem)}: stem.{lang} says "), found
+    assert "already tells the worker to choose all that apply" in found[0]
+
+
+def test_the_same_words_in_a_single_choice_stem_or_a_plain_multiple_stem_are_not_a_hint():
+    assert problems(good().replace("what do you do?", "which one? (Choose all that apply.)", 1)) == []
+    plain = good().replace("type: single", "type: multiple", 1).replace("answer: B", "answer: A,B", 1)
+    assert problems(plain.replace("what do you do?", "which of these are right?", 1)) == []
 
 
 def test_every_icon_the_real_bank_names_is_vendored():

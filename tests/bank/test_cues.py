@@ -7,9 +7,10 @@ from quizapp.bank.rules.checker import Bank, parse_file
 from quizapp.bank.rules.guesser import guess
 from quizapp.bank.rules.words import safety_words, text_length
 from quizapp.cli import main
-from tests.factories import LESSON_ZH, _words
+from tests.factories import CARD_LINES, LESSON_ZH, _words, line_of
 
-HEADER = ["topic: alpha", "name.zh: 主题", "name.en: Topic", f"lesson.zh: {LESSON_ZH}", "lesson.en: Lesson."]
+HEADER = ["topic: alpha", "name.zh: 主题", "name.en: Topic", f"lesson.zh: {LESSON_ZH}", "lesson.en: Lesson.",
+          *CARD_LINES]
 TAIL = ["explain.zh: 因为。", "explain.en: Because.", "rule.zh: 规则。", "rule.en: Rule."]
 
 
@@ -196,17 +197,17 @@ def test_report_has_bank_and_topic_figures_and_renders_as_text():
 
 
 def test_bank_check_prints_cues_and_warnings_but_exits_zero_on_warnings(runner, tmp_path):
-    (tmp_path / "alpha.txt").write_text("\n".join(HEADER + single(1, ["挂断后打110核实", "照做", "转一半"])),
-                                        encoding="utf-8")
+    text = "\n".join(HEADER + single(1, ["挂断后打110核实", "照做", "转一半"]))
+    (tmp_path / "alpha.txt").write_text(text, encoding="utf-8")
     result = runner.invoke(main, ["bank", "check", str(tmp_path), "--no-require-provenance"])
     assert result.exit_code == 0, result.output
-    assert f"{tmp_path / 'alpha.txt'}:6: warning: question alpha-001: the key is the only option" in result.stderr
+    first = line_of(text, "=== alpha-001")
+    assert f"{tmp_path / 'alpha.txt'}:{first}: warning: question alpha-001: the key is the only option" in result.stderr
     assert "answer cues (warn) key is the strictly longest option: 1 of 1" in result.stdout
-    assert "topic alpha: no lesson card yet" in result.stderr
-    assert "ok: 1 questions in 1 topics, 3 warning(s)" in result.stdout
+    assert "ok: 1 questions in 1 topics, 2 warning(s)" in result.stdout
 
     data = json.loads(runner.invoke(main, ["bank", "check", str(tmp_path), "--json", "--no-require-provenance"]).stdout)
-    assert data["warnings"] == 3 and data["problems"] == 0
+    assert data["warnings"] == 2 and data["problems"] == 0
     assert data["answer_cues"]["bank"]["key_longest"] == 1
     assert data["answer_cues"]["per_topic"]["alpha"]["targets"]["key_longest"] == "warn"
     assert data["answer_cues"]["guesser"]["single"]["accuracy"] == 1.0

@@ -8,7 +8,7 @@ from pathlib import Path
 from quizapp.bank.rules.checker import Bank, parse_file
 from quizapp.bank.rules.provenance import check_provenance, parse_sources, read_checked_bank, read_sources
 from quizapp.cli import main
-from tests.factories import bank_text
+from tests.factories import bank_text, line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 12, 5)
@@ -98,9 +98,10 @@ def test_missing_provenance_is_counted_and_a_problem_only_when_required():
     relaxed = check(text)
     assert relaxed.problems == [] and relaxed.counts["missing_source"] == relaxed.counts["missing_reviewed"] == 2
     strict = check(text, required=True)
+    first = line_of(text, "=== alpha-001")
     assert [str(p) for p in strict.problems][:2] == [
-        "alpha.txt:7: question alpha-001: missing 'source' (the fact it rests on)",
-        "alpha.txt:7: question alpha-001: missing 'reviewed' (YYYY-MM-DD)",
+        f"alpha.txt:{first}: question alpha-001: missing 'source' (the fact it rests on)",
+        f"alpha.txt:{first}: question alpha-001: missing 'reviewed' (YYYY-MM-DD)",
     ]
     assert len(strict.problems) == 4
 
@@ -128,7 +129,8 @@ def test_bank_check_requires_provenance_behind_a_switch(runner, tmp_path):
             "0 reviewed over a year ago") in relaxed.stdout
     strict = runner.invoke(main, ["bank", "check", str(tmp_path), "--require-provenance"])
     assert strict.exit_code == 1
-    assert f"{tmp_path / 'alpha.txt'}:7: question alpha-001: missing 'source'" in strict.stderr
+    first = line_of(bank_text("alpha", 2), "=== alpha-001")
+    assert f"{tmp_path / 'alpha.txt'}:{first}: question alpha-001: missing 'source'" in strict.stderr
     by_env = runner.invoke(main, ["bank", "check", str(tmp_path), "--json"], env={"QUIZAPP_REQUIRE_PROVENANCE": "1"})
     assert by_env.exit_code == 1 and json.loads(by_env.stdout)["provenance_required"] is True
     by_env = runner.invoke(main, ["bank", "check", str(tmp_path), "--json"], env={"QUIZAPP_REQUIRE_PROVENANCE": "0"})

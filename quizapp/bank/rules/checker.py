@@ -43,6 +43,13 @@ TOPIC_KEYS = {"topic", "name.zh", "name.en", "lesson.zh", "lesson.en", "icon", "
 FLAGS = (3, 5)
 FLAG_LIMITS = (30, 90)
 REMEMBER_LIMITS = (40, 120)
+# The question page itself says "Choose all that apply" (选出所有正确的) on a multiple-choice item, so a
+# stem that says it too shows the hint twice: "（多选）", "可多选", "选出所有…", "(Choose all that apply)".
+MULTIPLE_HINT = re.compile(
+    r"多选|多项选择|选出所有|选出全部|全部选出|all that apply|(?:choose|select|tick|pick|mark) (?:all|every)"
+    r"|more than one (?:answer|option)|one or more (?:answers|options)",
+    re.IGNORECASE,
+)
 # Two stems sharing this much of their character pairs read as the same question.
 NEAR_DUPLICATE = 0.6
 SINGLE_KEYS = {
@@ -244,18 +251,14 @@ def _topic(path: str, header: _Block, bank: Bank) -> str | None:
     return slug
 
 
-def missing_cards(bank: Bank) -> list[Problem]:
-    """Warnings for topics whose header has no lesson card yet (icon, flag.*, remember.*)."""
-    return [Problem(topic.path, 1, f"topic {slug}: no lesson card yet (icon, 3-5 flag.zh/flag.en lines, "
-                                   "remember.zh/remember.en)")
-            for slug, topic in sorted(bank.topics.items()) if topic.card is None]
-
-
 def _card(path: str, header: _Block, problems: list[Problem]) -> dict | None:
-    """The topic's lesson card (icon, red flags, the rule to remember), or None when the header has
-    none yet (a warning: see `missing_cards`); a card given in part is a problem at its line."""
+    """The topic's lesson card (icon, red flags, the rule to remember), or None with a problem: a
+    header without a card is a problem at the header, a card given in part a problem at its line."""
     keys = ("icon", "remember.zh", "remember.en")
     if not any(k in header.values for k in keys) and not (header.flags["zh"] or header.flags["en"]):
+        line = header.values.get("topic", (header.start, ""))[0]
+        problems.append(Problem(path, line, "topic header: no lesson card (icon, 3-5 flag.zh/flag.en lines, "
+                                            "remember.zh/remember.en)"))
         return None
     before = len(problems)
     icon = _need(path, header, "icon", problems)
@@ -367,6 +370,14 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
             if value is not None:
                 texts[kind][lang] = value
                 _check_text(path, block, key, kind, problems)
+
+    if qtype == QuestionType.MULTIPLE:
+        for lang in LANGS:
+            key = f"stem.{lang}"
+            hint = MULTIPLE_HINT.search(texts["stem"].get(lang, ""))
+            if hint:
+                problems.append(Problem(path, block.values[key][0], f"{key} says {hint.group(0)!r}: the question page "
+                                        "already tells the worker to choose all that apply; drop it from the stem"))
 
     scene, scene_title, scene_lines = _scene(path, block, problems)
     options, answer = _options(path, block, qtype, problems)
