@@ -105,7 +105,7 @@ KEY_LABELS = {
     "deactivated": _l("Deactivated"), "case": _l("Case"), "rule": _l("Rule"), "id": _l("Record"),
     "fraud_type": _l("Fraud type"), "cases": _l("Cases"), "loss_yuan": _l("Loss (yuan)"), "note": _l("Note"),
     "worker": _l("Worker (record no.)"), "device": _l("Phone"), "known": _l("On the roster"),
-    "window": _l("Ten minutes from (UTC)"), "codes": _l("Codes made"),
+    "codes": _l("Codes made"),
 }
 # What a stored value means, by the kind of its key (audit.rules.KINDS).
 VALUE_WORDS = {

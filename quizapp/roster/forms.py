@@ -21,7 +21,8 @@ class ConfirmImportForm(FlaskForm):
 
 class WorkerForm(FlaskForm):
     # Lengths and the other rules are checked by the same code as a file's rows (roster.rules).
-    employee_no = StringField(_l("Employee number (工号)"))
+    employee_no = StringField(_l("Employee number (工号)"),
+                              render_kw={"autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false"})
     name = StringField(_l("Name"))
     team = StringField(_l("Team / department"))
     shift = StringField(_l("Shift"))

@@ -143,8 +143,8 @@ def test_failed_tries_are_counted_in_one_audit_row_per_number_address_and_ten_mi
     assert failed == [(town.worker_a, ADDRESS, 3), (town.worker_a, "10.0.0.8", 1), (None, ADDRESS, 1)]
     throttled = [json.loads(d) for a, d, _t, _ in rows if a == "signin.throttled"]
     worker = town.worker_a
-    assert throttled == [{"company": "acme", "worker": worker, "address": ADDRESS, "until": "2026-11-24 00:10"},
-                         {"company": "acme", "worker": worker, "address": "10.0.0.8", "until": "2026-11-24 01:12"}]
+    assert throttled == [{"company": "acme", "worker": worker, "address": ADDRESS, "until": "2026-11-24T00:10"},
+                         {"company": "acme", "worker": worker, "address": "10.0.0.8", "until": "2026-11-24T01:12"}]
     assert all(json.loads(d)["company"] == "acme" for _a, d, _t, _ in rows)
     assert not any("1357" in d or PIN in d or "Z999" in d or "A001" in d for _a, d, _t, _ in rows)
 
