@@ -1,5 +1,5 @@
 """Every tenant filter, in one place: which company a staff member works for, which grids and
-companies an account may see, which incidents, and which workers count on a day.
+companies an account may see, which incidents and outreach records, and which workers count on a day.
 
 Used by every feature's service (and the cron commands') that reads one company's or several
 companies' data; access.py beside it decides who may open a page at all, this module what they
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy import Select, and_, false, or_, select, true
 
-from quizapp.models import Company, Employee, Grid, Incident, StaffUser, officer_grids
+from quizapp.models import Company, Employee, Grid, Incident, OutreachActivity, StaffUser, officer_grids
 from quizapp.rules.errors import NotFound
 from quizapp.rules.vocab import Role
 
@@ -107,6 +107,37 @@ def visible_incidents(actor: Reader):
         return true()
     grid_ids = visible_grids(actor, include_inactive=True).with_only_columns(Grid.id).order_by(None)
     return or_(Incident.company_id.in_(visible_company_ids(actor)), Incident.grid_id.in_(grid_ids))
+
+
+# --- the outreach ledger -------------------------------------------------------------------------
+
+def records_for_own_company(actor: Reader) -> bool:
+    """Company staff record outreach for their own company (and its grid); officers and the town
+    admin record it for a grid they see."""
+    return actor.role == Role.COMPANY_STAFF
+
+
+def visible_outreach(actor: Reader):
+    """The condition on OutreachActivity for the records the account may see: company staff their
+    company's; an officer every record of their grids (a company's too, and a deactivated grid's:
+    records stay with the grid they were recorded in); the town admin all of them."""
+    if sees_whole_town(actor):
+        return true()
+    if actor.role == Role.COMPANY_STAFF:
+        return OutreachActivity.company_id == actor.company_id
+    if actor.role == Role.GRID_OFFICER:
+        grid_ids = visible_grids(actor, include_inactive=True).with_only_columns(Grid.id).order_by(None)
+        return OutreachActivity.grid_id.in_(grid_ids)
+    return false()
+
+
+def changeable_outreach(actor: Reader):
+    """The records the account may change or delete: company staff their company's; officers and
+    the town admin the records they see that no company recorded (a company's own records are the
+    company's to change, the officers read them)."""
+    if actor.role == Role.COMPANY_STAFF:
+        return visible_outreach(actor)
+    return and_(visible_outreach(actor), OutreachActivity.company_id.is_(None))
 
 
 # --- which workers count on a day ----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from quizapp.models.content import Question, QuestionVersion, Topic
 from quizapp.models.messaging import Delivery
 from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
+from quizapp.models.outreach import OutreachActivity
 from quizapp.models.oversight import (
     ApiToken,
     AuditLog,
@@ -19,6 +20,6 @@ from quizapp.models.roster import RosterImport
 
 __all__ = [
     "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "CompanyTopicDay", "Delivery",
-    "Employee", "FollowUp", "Grid", "Incident", "Question", "QuestionVersion", "RosterImport", "Shift",
-    "SigninFailure", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
+    "Employee", "FollowUp", "Grid", "Incident", "OutreachActivity", "Question", "QuestionVersion", "RosterImport",
+    "Shift", "SigninFailure", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
 ]

@@ -30,9 +30,11 @@ from typing import Any
 from quizapp.rules.errors import Invalid
 from quizapp.rules.spreadsheets import (
     CLEAR_MARKER,  # noqa: F401  (roster's wording and pages read it from here)
-    decode_text,
+    Formula,
+    SheetError,
     is_clear_marker,
     looks_like_formula,
+    read_sheet,
 )
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -57,9 +59,6 @@ _ALIASES = {
     "active_from": ["入职日期", "入职时间", "到岗日期", "active from", "start date", "hire date", "date joined"],
 }
 
-
-class Formula(str):
-    """An XLSX cell holding a formula (its text): never taken, whatever it would compute."""
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
@@ -114,72 +113,22 @@ def problem(row: int, column: str, reason: str, value: str = "", detail: str = "
 
 # --- reading a file into numbered rows of cells ------------------------------------------------
 
-def _decode(data: bytes) -> str:
-    text = decode_text(data)
-    if text is None:
-        raise RosterFileError("encoding")
-    return text
-
-
-def _csv_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count)
-    try:
-        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-    except csv.Error as exc:  # e.g. a cell longer than the csv module allows
-        raise RosterFileError("unreadable") from exc
-
-
-def _xlsx_value(cell: Any) -> object:  # an openpyxl cell (openpyxl has no type information)
-    if cell.data_type == "f":
-        return Formula(cell.value)
-    value = cell.value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # employee numbers typed as numbers come back as 1001.0
-    return value
-
-
-def _xlsx_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
-    from openpyxl import load_workbook
-
-    # A damaged or foreign file can fail anywhere inside openpyxl, zipfile or the XML parser, with
-    # many exception types: any of them means "not a workbook we can read".
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:
-        raise RosterFileError("not_xlsx") from exc
-    try:
-        if not book.worksheets:
-            raise RosterFileError("not_xlsx")
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers store a wrong size; read every row there is
-        for cells in sheet.iter_rows():
-            number = next((c.row for c in cells if getattr(c, "row", None)), None)
-            if number is not None:
-                yield number, [_xlsx_value(c) for c in cells]
-    except RosterFileError:
-        raise
-    except Exception as exc:
-        raise RosterFileError("not_xlsx") from exc
-    finally:
-        book.close()
+def _translated(rows: Iterator[tuple[int, list]]) -> Generator[tuple[int, list], None, None]:
+    with closing(rows):
+        try:
+            yield from rows
+        except SheetError as exc:
+            raise RosterFileError(exc.reason, **exc.details) from exc
 
 
 def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, None]:
-    """(row number, cells) for every row of a CSV or of an XLSX's first sheet, by content; close it
-    when done, so that the workbook is released even if the rows are not all read."""
-    if not data.strip():
-        raise RosterFileError("empty")
-    if len(data) > MAX_BYTES:
-        raise RosterFileError("too_big", mb=MAX_BYTES // (1024 * 1024))
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RosterFileError("old_xls")
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(data)
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise RosterFileError("not_xlsx")
-    return _csv_rows(data)
+    """(row number, cells) for every row of a CSV or of an XLSX's first sheet (quizapp/rules/
+    spreadsheets.py reads them); close it when done. A file that cannot be read raises
+    RosterFileError, with the reader's reason."""
+    try:
+        return _translated(read_sheet(filename, data, MAX_BYTES))
+    except SheetError as exc:
+        raise RosterFileError(exc.reason, **exc.details) from exc
 
 
 # --- checking cells and rows ------------------------------------------------------------------

@@ -284,6 +284,41 @@ def months_without_case(last_case_month: date | None, through: date) -> int | No
     return max((through.year - last_case_month.year) * 12 + through.month - last_case_month.month, 0)
 
 
+# --- outreach -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutreachTotals:
+    """Outreach events and people reached (docs/metrics.md)."""
+
+    events: int = 0
+    people: int = 0
+
+
+def outreach_totals(records: Iterable, span: Span | None = None) -> OutreachTotals:
+    """Outreach events and people reached: each activity recorded in the ledger is one event,
+    whatever its size, and its people reached are added as recorded (a person at two activities
+    counts twice: the town counts reach, not residents). `records` are anything with `day`,
+    `events` (activities it stands for: 1 for a record, the count for a grouped row) and `people`;
+    only those whose day lies in `span` count (None: every one given)."""
+    events = people = 0
+    for r in records:
+        if span is None or span.contains(r.day):
+            events, people = events + r.events, people + r.people
+    return OutreachTotals(events, people)
+
+
+K = TypeVar("K")
+
+
+def outreach_by(records: Iterable, key: Callable[..., K], span: Span | None = None) -> dict[K, OutreachTotals]:
+    """outreach_totals per `key(record)` (a grid, a kind, a month), in the order keys first appear."""
+    groups: dict[K, list] = {}
+    for r in records:
+        if span is None or span.contains(r.day):
+            groups.setdefault(key(r), []).append(r)
+    return {k: outreach_totals(found) for k, found in groups.items()}
+
+
 # --- rankings --------------------------------------------------------------------------------------
 
 class _Named(Protocol):

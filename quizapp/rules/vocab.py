@@ -102,9 +102,23 @@ class ImportStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class OutreachKind(StrEnum):
+    """An outreach activity of the ledger (OutreachActivity.kind): the town's "五进五宣" and the
+    company's own sessions (docs/outreach.md)."""
+
+    COMPANY_TALK = "company_talk"  # 宣讲进企业: a talk inside a company
+    COMMUNITY = "community"  # 进社区
+    SCHOOL = "school"  # 进校园
+    MARKET = "market"  # 进市场
+    FAMILY = "family"  # 进家庭
+    STALL = "stall"  # a stall (摆摊设点) in the street or a square
+    DOOR_TO_DOOR = "door_to_door"  # 上门走访: a round of visits, door to door
+    PRESHIFT = "preshift"  # 岗前5分钟: a company's pre-shift talk
+
+
 # Every vocabulary, by name: templates see each one (quizapp/web.py), the migration checks each column.
 ALL: tuple[type[StrEnum], ...] = (Role, AttemptKind, QuestionKind, QuestionType, CaseStatus, CaseRule, FollowUpKind,
-                                  DeliveryKind, Channel, DeliveryStatus, ImportStatus)
+                                  DeliveryKind, Channel, DeliveryStatus, ImportStatus, OutreachKind)
 
 
 def parse(enum: type[E], value: object) -> E | None:

@@ -17,7 +17,17 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, Delivery, Employee, FollowUp, Question, RosterImport, StaffUser, SupervisionCase
+from quizapp.models import (
+    Attempt,
+    Delivery,
+    Employee,
+    FollowUp,
+    OutreachActivity,
+    Question,
+    RosterImport,
+    StaffUser,
+    SupervisionCase,
+)
 from quizapp.rules import vocab
 from quizapp.rules.vocab import (
     AttemptKind,
@@ -28,21 +38,32 @@ from quizapp.rules.vocab import (
     DeliveryStatus,
     FollowUpKind,
     ImportStatus,
+    OutreachKind,
     QuestionKind,
     Role,
 )
 from tests.factories import take_quiz
 
-MIGRATION = Path(__file__).resolve().parents[2] / "quizapp/migrations/versions/0007_vocabulary_checks.py"
+VERSIONS = Path(__file__).resolve().parents[2] / "quizapp/migrations/versions"
+MIGRATION = VERSIONS / "0007_vocabulary_checks.py"
 DAY = date(2026, 11, 24)
 
 
-def _migration():
-    spec = importlib.util.spec_from_file_location("vocabulary_checks", MIGRATION)
+def _migration(path: Path = MIGRATION):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def migration_checks() -> dict:
+    """(table, column) -> values, from every migration that checks a vocabulary: 0007 for the
+    columns it found, later ones (0011, the outreach ledger) for the tables they create."""
+    checks: dict = {}
+    for path in sorted(VERSIONS.glob("0*.py")):
+        checks.update(getattr(_migration(path), "CHECKS", {}))
+    return checks
 
 
 def typed_columns() -> dict[tuple[str, str], type]:
@@ -53,7 +74,7 @@ def typed_columns() -> dict[tuple[str, str], type]:
 
 
 def test_the_migration_checks_every_typed_column_with_its_enum_s_values():
-    checks, columns = _migration().CHECKS, typed_columns()
+    checks, columns = migration_checks(), typed_columns()
     assert set(checks) == set(columns)
     assert {key: tuple(m.value for m in enum) for key, enum in columns.items()} == checks
     # Every vocabulary is a column's but the question type, which lives in the question's content.
@@ -81,11 +102,15 @@ def rows(app, town):
         db.session.flush()
         follow_up = FollowUp(case_id=case.id, kind=FollowUpKind.VISIT, happened_on=DAY, who="厂长",
                              created_by=officer.id)
-        db.session.add(follow_up)
+        activity = OutreachActivity(grid_id=staff.company.grid_id, company_id=town.company_a, day=DAY,
+                                    kind=OutreachKind.PRESHIFT, place="一车间", speaker="张主任", people=40,
+                                    created_by=staff.id)
+        db.session.add_all([follow_up, activity])
         db.session.commit()
         question = db.session.scalar(select(Question.id).order_by(Question.id).limit(1))
         return {"staff_user": staff.id, "question": question, "attempt": attempt.id, "roster_import": imported.id,
-                "delivery": delivery.id, "supervision_case": case.id, "follow_up": follow_up.id}
+                "delivery": delivery.id, "supervision_case": case.id, "follow_up": follow_up.id,
+                "outreach_activity": activity.id}
 
 
 def _set(table: str, column: str, value: str, row_id: int) -> int:
@@ -126,6 +151,17 @@ def test_columns_read_back_as_members(app, rows):
         case = db.session.get(SupervisionCase, rows["supervision_case"])
         assert case.rule is CaseRule.MANUAL and case.status is CaseStatus.OPEN
         assert db.session.get(FollowUp, rows["follow_up"]).kind is FollowUpKind.VISIT
+        assert db.session.get(OutreachActivity, rows["outreach_activity"]).kind is OutreachKind.PRESHIFT
+
+
+def test_the_database_refuses_people_reached_out_of_bounds(app, rows):
+    with app.app_context():
+        for bad in (-1, 100_001):
+            with pytest.raises(IntegrityError):
+                with db.session.begin_nested():
+                    db.session.execute(text("UPDATE outreach_activity SET people = :n WHERE id = :id"),
+                                       {"n": bad, "id": rows["outreach_activity"]})
+        db.session.rollback()
 
 
 def _case(company_id: int, rule: CaseRule, status: CaseStatus = CaseStatus.OPEN) -> SupervisionCase:
@@ -172,7 +208,9 @@ def test_the_migration_downgrades_and_upgrades_again_with_the_rows_in_place(app,
         with pytest.raises(IntegrityError):
             with db.session.begin_nested():
                 _set("staff_user", "role", "root", rows["staff_user"])
-        counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in rows}
+        # Tables made after 0007 (the outreach ledger, 0011) went with the downgrade and came back empty.
+        counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in rows
+                  if table != "outreach_activity"}
         assert all(counts.values()), counts
         assert db.session.scalar(text("SELECT role FROM staff_user WHERE id = :id"),
                                  {"id": rows["staff_user"]}) == "company_staff"
