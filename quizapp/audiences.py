@@ -31,6 +31,7 @@ from quizapp.digest import views as digest
 from quizapp.exports import views as exports
 from quizapp.incidents import views as incidents
 from quizapp.organisation import views as organisation
+from quizapp.outreach import views as outreach
 from quizapp.periodic import views as periodic
 from quizapp.posters import views as posters
 from quizapp.roster import views as roster
@@ -53,8 +54,8 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.before_request(guard_staff(Role.TOWN_ADMIN))
 
 FEATURES = {
-    console: (board, roster, trends, exports, posters, settings, staff),
-    reports: (dashboard, comparison, incidents, supervision, periodic, digest),
+    console: (board, roster, trends, exports, posters, settings, staff, outreach),
+    reports: (dashboard, comparison, incidents, supervision, periodic, digest, outreach),
     admin: (town, organisation, accounts, tokens, deliveries, audit, bank),
 }
 
@@ -64,6 +65,7 @@ CONSOLE_SECTIONS = [
     ("console.preshift", _l("Pre-shift screen")),
     ("console.roster", _l("Roster")),
     ("console.trends", _l("Trends and topics")),
+    ("console.outreach", _l("Outreach ledger")),
     ("console.exports", _l("Exports")),
     ("console.posters", _l("QR posters")),
     ("console.settings", _l("Settings")),
@@ -72,6 +74,7 @@ CONSOLE_SECTIONS = [
 REPORTS_SECTIONS = [
     ("reports.index", _l("Grid dashboard")),
     ("reports.compare", _l("Compare companies")),
+    ("reports.outreach", _l("Outreach ledger")),
     ("reports.incidents", _l("Incidents")),
     ("reports.supervision", _l("Supervision list")),
     ("reports.town", _l("Town view")),

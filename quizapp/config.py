@@ -42,6 +42,8 @@ def from_env() -> dict:
         # Orders the common daily set (a secret: whoever knows it can compute the coming days' sets).
         # Unset: generated once and kept in the database (quiz.service.town_seed).
         "QUIZAPP_TOWN_SEED": os.environ.get("QUIZAPP_TOWN_SEED") or None,
+        # Outreach photos (re-encoded, quizapp/outreach/photos.py): outside static, served only by a guarded view.
+        "QUIZAPP_PHOTO_DIR": os.environ.get("QUIZAPP_PHOTO_DIR", str(INSTANCE / "outreach-photos")),
         "QUIZAPP_BANK_PATH": os.environ.get("QUIZAPP_BANK_PATH", str(ROOT / "question_bank")),
         # Behind HTTPS in production; the demo on plain http://127.0.0.1 turns this off.
         "SESSION_COOKIE_SECURE": _flag("QUIZAPP_SECURE_COOKIES", True),

@@ -41,6 +41,7 @@ def app(tmp_path_factory):
         "REMEMBER_COOKIE_SECURE": False,
         "QUIZAPP_TOWN_SEED": "test-town",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "QUIZAPP_PHOTO_DIR": str(tmp_path_factory.mktemp("photos")),
     })
     with app.app_context():
         db.drop_all()

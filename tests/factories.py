@@ -179,3 +179,16 @@ def take_quiz(employee: Employee, day: date, wrong_topics=(), wrong: int = 0, ki
                            now + timedelta(seconds=10 * slot.position))
     db.session.commit()
     return attempt
+
+
+def make_activity(grid_id: int, day: date, people: int = 50, kind: str = "community", company_id: int | None = None,
+                  place: str = "新塘村文化广场", speaker: str = "李警官", created_by: int | None = None,
+                  photo: str | None = None):
+    """An outreach activity stored as it is (outreach.service checks what a person records)."""
+    from quizapp.models import OutreachActivity
+
+    activity = OutreachActivity(grid_id=grid_id, company_id=company_id, day=day, kind=kind, place=place,
+                                speaker=speaker, people=people, note="", created_by=created_by, photo=photo)
+    db.session.add(activity)
+    db.session.flush()
+    return activity

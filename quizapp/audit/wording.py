@@ -15,6 +15,11 @@ ACTION_LABELS = {
     "export_incidents": _l("Exported incident records"),
     "import_incidents": _l("Imported incident records"),
     "supervision_rules": _l("Changed the supervision rules"),
+    "outreach.record": _l("Recorded an outreach activity"),
+    "outreach.change": _l("Changed an outreach activity"),
+    "outreach.delete": _l("Deleted an outreach activity"),
+    "outreach.import": _l("Imported outreach activities"),
+    "outreach.export": _l("Exported the outreach ledger"),
     "export.audit": _l("Exported the audit log"),
     "export.periodic": _l("Exported a weekly or monthly report"),
     "export.console": _l("A company exported its quiz records"),
@@ -66,6 +71,7 @@ FAMILY_LABELS = {
     "api_token.": _l("API tokens"), "import": _l("Imports"), "supervision": _l("Supervision list and settings"),
     "retention.": _l("Deletions past keeping time"), "signin.": _l("Sign-ins"), "account.": _l("Own passwords"),
     "roster.": _l("Roster changes"), "incident.": _l("Incident records"), "worker.": _l("Workers' PINs"),
+    "outreach.": _l("Outreach ledger"),
 }
 
 MESSAGES: Messages = {

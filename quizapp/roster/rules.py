@@ -113,7 +113,7 @@ def problem(row: int, column: str, reason: str, value: str = "", detail: str = "
 
 # --- reading a file into numbered rows of cells ------------------------------------------------
 
-def _translated(rows: Iterator[tuple[int, list]]) -> Generator[tuple[int, list], None, None]:
+def _translated(rows: Generator[tuple[int, list], None, None]) -> Generator[tuple[int, list], None, None]:
     with closing(rows):
         try:
             yield from rows

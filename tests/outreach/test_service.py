@@ -1,0 +1,212 @@
+"""The outreach ledger's use cases: who records for which grid, the date window, the photo kept
+without its metadata, who may change a record, the totals every surface reads, and the import's
+all-or-none apply."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from quizapp.clock import local_today, utcnow
+from quizapp.extensions import db
+from quizapp.models import AuditLog, Company, Grid, OutreachActivity, StaffUser
+from quizapp.outreach import photos, service
+from quizapp.outreach.service import ActivityInput
+from quizapp.rules.errors import Forbidden, Invalid, Problems
+from quizapp.rules.metrics import Span
+from quizapp.rules.vocab import OutreachKind
+from tests.factories import make_activity
+
+SECRET = "test-secret"
+
+
+def staff(username: str) -> StaffUser:
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def grid(code: str) -> Grid:
+    return db.session.scalar(select(Grid).where(Grid.code == code))
+
+
+def entry(day, people=40, kind="preshift", grid_id=None, **fields) -> ActivityInput:
+    return ActivityInput(day=day, kind=kind, place=fields.get("place", "一车间"), speaker=fields.get("speaker", "张主任"),
+                         people=people, note=fields.get("note", ""), grid_id=grid_id)
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (2400, 1200), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (22.0, 53.0, 10.0), 3: "E", 4: (113.0, 50.0, 5.0)}  # GPS
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, comment=b"secret comment")
+    return out.getvalue()
+
+
+@pytest.fixture
+def setup(ctx, town, tmp_path):
+    """Company A existed a year ago (so the date window is the two years back)."""
+    db.session.get(Company, town.company_a).created_at = datetime(2025, 1, 1)
+    db.session.commit()
+    return tmp_path
+
+
+def test_company_staff_record_for_their_company_and_it_counts_for_its_grid(setup, town):
+    today = local_today()
+    record = service.record_activity(staff("staff-a"), today, entry(today, grid_id=grid("g2").id), None, setup)
+    assert (record.company_id, record.grid_id) == (town.company_a, grid("g1").id)  # the grid asked for is ignored
+    assert record.kind is OutreachKind.PRESHIFT
+    totals = service.summary(staff("officer-1"), Span(today, today))
+    assert (totals.total.events, totals.total.people) == (1, 40)
+    assert [(g.code, t.people) for g, t in totals.by_grid] == [("g1", 40)]
+    assert service.summary(staff("staff-b"), Span(today, today)).total.events == 0
+    assert db.session.scalar(select(AuditLog.action).where(AuditLog.action == "outreach.record")) == "outreach.record"
+
+
+def test_officers_record_for_their_grids_only(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    record = service.record_activity(officer, today, entry(today, kind="community", grid_id=grid("g1").id), None,
+                                     setup)
+    assert record.company_id is None and record.grid_id == grid("g1").id
+    with pytest.raises(Forbidden):
+        service.record_activity(officer, today, entry(today, grid_id=grid("g2").id), None, setup)
+    with pytest.raises(Invalid):
+        service.record_activity(officer, today, entry(today, grid_id=None), None, setup)
+
+
+@pytest.mark.parametrize("days_back, code", [(-1, "outreach.future_date"), (800, "outreach.too_old")])
+def test_a_date_outside_the_window_is_refused(setup, town, days_back, code):
+    today = local_today()
+    with pytest.raises(Invalid) as refused:
+        service.record_activity(staff("staff-a"), today, entry(today - timedelta(days=days_back)), None, setup)
+    assert refused.value.code == code and refused.value.field == "day"
+
+
+def test_a_company_records_nothing_from_before_it_was_in_quizapp(setup, town):
+    today = local_today()
+    db.session.get(Company, town.company_a).created_at = datetime.combine(today - timedelta(days=10), datetime.min.time())
+    with pytest.raises(Invalid) as refused:
+        service.record_activity(staff("staff-a"), today, entry(today - timedelta(days=11)), None, setup)
+    assert refused.value.code == "outreach.too_old"
+    service.record_activity(staff("staff-a"), today, entry(today - timedelta(days=10)), None, setup)
+
+
+def test_several_problems_are_all_reported(setup, town):
+    with pytest.raises(Problems) as refused:
+        service.record_activity(staff("staff-a"), local_today(), entry(local_today(), people=100_001, kind="party",
+                                                                       speaker=""), None, setup)
+    assert {p.code for p in refused.value.problems} == {"outreach.people_range", "outreach.unknown_kind",
+                                                        "outreach.empty"}
+
+
+def test_the_photo_is_kept_re_encoded_without_its_location_or_camera(setup, town):
+    today = local_today()
+    record = service.record_activity(staff("staff-a"), today, entry(today), jpeg_with_gps(), setup)
+    kept = (setup / record.photo).read_bytes()
+    with Image.open(io.BytesIO(kept)) as image:
+        assert image.format == "JPEG" and max(image.size) == photos.MAX_SIDE
+        assert not image.getexif() and "comment" not in image.info and "exif" not in image.info
+    assert b"PhoneMaker" not in kept and b"secret comment" not in kept
+    assert service.photo_of(staff("officer-1"), record.id, setup) == kept
+    assert service.photo_of(staff("staff-b"), record.id, setup) is None  # another company's: not there
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(setup, town):
+    with pytest.raises(Invalid) as refused:
+        service.record_activity(staff("staff-a"), local_today(), entry(local_today()), b"GIF89a not a photo", setup)
+    assert refused.value.code == "outreach.photo_not_image"
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
+    assert list(setup.iterdir()) == []
+
+
+def test_only_whoever_recorded_it_changes_a_record(setup, town):
+    today = local_today()
+    company_record = service.record_activity(staff("staff-a"), today, entry(today), jpeg_with_gps(), setup)
+    grid_record = service.record_activity(staff("officer-1"), today, entry(today, kind="stall",
+                                                                           grid_id=grid("g1").id), None, setup)
+    # The officer reads the company's record but does not change it; the company never sees the grid's.
+    assert service.find_activity(staff("officer-1"), company_record.id) is company_record
+    assert service.find_changeable(staff("officer-1"), company_record.id) is None
+    assert service.find_activity(staff("staff-a"), grid_record.id) is None
+    assert service.find_activity(staff("staff-b"), company_record.id) is None
+    with pytest.raises(Forbidden):
+        service.delete_activity(staff("officer-1"), company_record, setup)
+    old_photo = company_record.photo
+    changed = service.change_activity(staff("staff-a"), today, company_record, entry(today, people=60), None, True,
+                                      setup, utcnow())
+    assert changed.people == 60 and changed.photo is None and not (setup / old_photo).exists()
+    service.delete_activity(staff("officer-1"), grid_record, setup)
+    actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
+    assert actions == ["outreach.record", "outreach.record", "outreach.change", "outreach.delete"]
+
+
+def test_totals_by_grid_kind_and_month_add_up_to_the_total(setup, town):
+    today = local_today()
+    first = today.replace(day=1)
+    g1, g2 = grid("g1").id, grid("g2").id
+    make_activity(g1, first, 100, "community")
+    make_activity(g1, first, 30, "preshift", company_id=town.company_a)
+    make_activity(g2, first, 7, "stall")
+    make_activity(g2, first - timedelta(days=1), 1000, "school")  # last month
+    span = service.month_span(first, today)
+    town_wide = service.summary(staff("admin"), span)
+    assert (town_wide.total.events, town_wide.total.people) == (3, 137)
+    assert {g.code: (t.events, t.people) for g, t in town_wide.by_grid} == {"g1": (2, 130), "g2": (1, 7)}
+    assert [k for k, _ in town_wide.by_kind] == [OutreachKind.COMMUNITY, OutreachKind.STALL, OutreachKind.PRESHIFT]
+    assert sum(t.people for _, t in town_wide.by_kind) == town_wide.total.people
+    officer = service.summary(staff("officer-1"), Span(first - timedelta(days=1), today))
+    assert (officer.total.events, officer.total.people) == (2, 130)
+    assert [m for m, _ in officer.by_month] == [service.add_months(first, -1), first]
+
+
+def csv_file(*rows: str, header: str = "日期,类型,地点或单位,网格,主讲人,覆盖人数,备注") -> bytes:
+    return ("\r\n".join((header, *rows)) + "\r\n").encode("utf-8-sig")
+
+
+def test_an_import_writes_nothing_before_it_is_confirmed_and_then_everything(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,", f"{today},摆摊设点,市场口,G1,李警官,30,周末")
+    preview = service.preview_import(officer, today, "activities.csv", data, SECRET)
+    assert preview.token and not preview.parsed.problems and preview.people == 150
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
+    result = service.apply_import(officer, today, preview.token, SECRET)
+    assert (result.added, result.people, result.problems) == (2, 150, [])
+    kinds = db.session.scalars(select(OutreachActivity.kind).order_by(OutreachActivity.id)).all()
+    assert kinds == [OutreachKind.COMMUNITY, OutreachKind.STALL]
+
+
+def test_an_import_with_one_bad_row_imports_nothing_and_says_where(setup, town):
+    today = local_today()
+    data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,", f"{today},进社区,新塘村,g2,李警官,十,",
+                    f"{today + timedelta(days=1)},唱歌,新塘村,g1,李警官,5,")
+    preview = service.preview_import(staff("officer-1"), today, "a.csv", data, SECRET)
+    assert preview.token is None
+    assert [(p.row, p.column, p.reason) for p in preview.parsed.problems] == [
+        (3, "网格", "unknown_grid"), (3, "覆盖人数", "not_whole"), (4, "日期", "future_date"), (4, "类型", "unknown_kind")]
+
+
+def test_a_confirmation_is_checked_again_and_refused_whole(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    preview = service.preview_import(officer, today, "a.csv", csv_file(f"{today},进社区,新塘村,g1,李警官,120,"), SECRET)
+    officer.grids = []  # the officer's grid was taken away meanwhile
+    db.session.flush()
+    result = service.apply_import(officer, today, preview.token, SECRET)
+    assert result.added == 0 and [p.reason for p in result.problems] == ["unknown_grid"]
+    assert service.apply_import(staff("admin"), today, preview.token, SECRET).problems[0].reason == "expired"
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
+
+
+def test_company_staff_import_without_a_grid_column(setup, town):
+    today = local_today()
+    data = csv_file(f"{today},岗前5分钟,一车间,张主任,45,刷单", header="日期,类型,地点或单位,主讲人,覆盖人数,备注")
+    preview = service.preview_import(staff("staff-a"), today, "a.csv", data, SECRET)
+    assert service.apply_import(staff("staff-a"), today, preview.token, SECRET).added == 1
+    record = db.session.scalar(select(OutreachActivity))
+    assert (record.company_id, record.grid_id, record.note) == (town.company_a, grid("g1").id, "刷单")
