@@ -33,8 +33,8 @@ def grid(code: str) -> Grid:
 
 
 def entry(day, people=40, kind="preshift", grid_id=None, **fields) -> ActivityInput:
-    return ActivityInput(day=day, kind=kind, place=fields.get("place", "一车间"), speaker=fields.get("speaker", "张主任"),
-                         people=people, note=fields.get("note", ""), grid_id=grid_id)
+    return ActivityInput(day=day, kind=kind, place=fields.get("place", "一车间"),
+                         speaker=fields.get("speaker", "张主任"), people=people, note=fields.get("note", ""), grid_id=grid_id)
 
 
 def jpeg_with_gps() -> bytes:
@@ -89,7 +89,8 @@ def test_a_date_outside_the_window_is_refused(setup, town, days_back, code):
 
 def test_a_company_records_nothing_from_before_it_was_in_quizapp(setup, town):
     today = local_today()
-    db.session.get(Company, town.company_a).created_at = datetime.combine(today - timedelta(days=10), datetime.min.time())
+    joined = today - timedelta(days=10)
+    db.session.get(Company, town.company_a).created_at = datetime.combine(joined, datetime.min.time())
     with pytest.raises(Invalid) as refused:
         service.record_activity(staff("staff-a"), today, entry(today - timedelta(days=11)), None, setup)
     assert refused.value.code == "outreach.too_old"
@@ -194,7 +195,8 @@ def test_an_import_with_one_bad_row_imports_nothing_and_says_where(setup, town):
 def test_a_confirmation_is_checked_again_and_refused_whole(setup, town):
     today = local_today()
     officer = staff("officer-1")
-    preview = service.preview_import(officer, today, "a.csv", csv_file(f"{today},进社区,新塘村,g1,李警官,120,"), SECRET)
+    data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,")
+    preview = service.preview_import(officer, today, "a.csv", data, SECRET)
     officer.grids = []  # the officer's grid was taken away meanwhile
     db.session.flush()
     result = service.apply_import(officer, today, preview.token, SECRET)
