@@ -27,7 +27,7 @@ from quizapp.models import Company, Grid, OutreachActivity, StaffUser
 from quizapp.outreach import photos, rules
 from quizapp.outreach.rules import Activity, ImportFileError, ParsedFile, Problem
 from quizapp.rules import metrics
-from quizapp.rules.errors import Forbidden, Invalid, refuse
+from quizapp.rules.errors import Forbidden, Invalid, ServiceError, refuse
 from quizapp.rules.metrics import OutreachTotals, Span
 from quizapp.rules.vocab import OutreachKind
 
@@ -125,6 +125,26 @@ def _checked(data: ActivityInput, today: date, company: Company | None) -> Activ
     return activity
 
 
+def _place_and_activity(actor: StaffUser, today: date, data: ActivityInput,
+                        record: OutreachActivity | None = None) -> tuple[int, Company | None, Activity]:
+    """The record's grid and company and its checked fields, or every problem with them at once."""
+    problems: list[ServiceError] = []
+    grid_id, company = 0, None
+    try:
+        if record is not None and record.company_id:  # a company's record stays with its grid
+            grid_id, company = record.grid_id, db.session.get(Company, record.company_id)
+        else:
+            grid_id, company = _where(actor, data.grid_id)
+    except ServiceError as error:
+        problems.append(error)
+    try:
+        activity = _checked(data, today, company)
+    except ServiceError as error:
+        problems.extend(error.problems)
+    refuse(problems)
+    return grid_id, company, activity
+
+
 def _photo(data: bytes | None) -> bytes | None:
     if not data:
         return None
@@ -145,8 +165,7 @@ def record_activity(actor: StaffUser, today: date, data: ActivityInput, photo: b
     an officer for one of their grids, the town admin for any grid. The day lies between
     rules.earliest_day and today; the photo, if any, is kept re-encoded (outreach.photos).
     Refusals are "outreach.<reason>" (outreach.wording)."""
-    grid_id, company = _where(actor, data.grid_id)
-    activity = _checked(data, today, company)
+    grid_id, company, activity = _place_and_activity(actor, today, data)
     image = _photo(photo)
     record = OutreachActivity(grid_id=grid_id, company_id=company.id if company is not None else None,
                               created_by=actor.id, day=activity.day, kind=activity.kind, place=activity.place,
@@ -166,9 +185,7 @@ def change_activity(actor: StaffUser, today: date, record: OutreachActivity, dat
     another of their grids; a company's record stays with its grid."""
     if not may_change(actor, record):
         raise Forbidden("outreach.not_yours")
-    grid_id, company = (record.grid_id, db.session.get(Company, record.company_id)) if record.company_id \
-        else _where(actor, data.grid_id)
-    activity = _checked(data, today, company)
+    grid_id, company, activity = _place_and_activity(actor, today, data, record)
     image = _photo(photo)
     old_photo = record.photo
     record.grid_id, record.day, record.kind, record.place = grid_id, activity.day, activity.kind, activity.place

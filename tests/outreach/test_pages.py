@@ -1,0 +1,206 @@
+"""The outreach ledger's pages, for company staff (/console/outreach) and officers
+(/reports/outreach): recording with a photo, the totals, the guarded photo, editing and deleting,
+import with its preview, the template and the export; and another tenant never reaching a record."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy import select
+
+from quizapp.clock import local_today
+from quizapp.extensions import db
+from quizapp.models import AuditLog, Company, Grid, OutreachActivity
+from tests.pages import read, sign_in_staff, table_rows, texts
+
+WORKER_NAMES = ("王小明", "李小红", "张新来", "A001", "B001")
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (0, 90, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def aged(app, town):
+    with app.app_context():
+        for company in db.session.scalars(select(Company)):
+            company.created_at = datetime(2025, 1, 1)
+        db.session.commit()
+        return {g.code: g.id for g in db.session.scalars(select(Grid))}
+
+
+def status(client, method: str, url: str) -> int:
+    response = client.open(url, method=method)
+    response.close()
+    return response.status_code
+
+
+def signed_in(client, username: str):
+    """The client signed in as `username` (signed out of any account first: one client per test,
+    since a second client in the same test would see the first one's cached sign-in)."""
+    client.post("/logout").close()
+    client.set_cookie("lang", "en")
+    sign_in_staff(client, username).close()
+    return client
+
+
+def form(day, people="45", kind="preshift", **extra):
+    return {"day": str(day), "kind": kind, "place": "一车间", "speaker": "张主任", "people": people, "note": "刷单",
+            **extra}
+
+
+def test_staff_record_an_activity_with_a_photo_and_see_the_totals(app, client, town, aged):
+    staff = signed_in(client, "staff-a")
+    today = local_today()
+    response = staff.post("/console/outreach/new", data={**form(today), "photo": (io.BytesIO(png()), "talk.png")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 302 and "/console/outreach" in response.location
+    page = staff.get("/console/outreach").get_data(as_text=True)
+    assert texts(page, "p", id="outreach-month-total") == [f"1 events reaching 45 people in {today:%Y-%m}."]
+    assert ["Pre-shift talk", "1", "45"] in table_rows(page)
+    with app.app_context():
+        record = db.session.scalar(select(OutreachActivity))
+    photo = staff.get(f"/console/outreach/{record.id}/photo")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert photo.headers["Cache-Control"] == "private, no-store"
+    assert photo.get_data()[:3] == b"\xff\xd8\xff"  # re-encoded: a JPEG now
+
+
+def test_another_company_and_another_grid_never_reach_the_record_or_its_photo(app, client, town, aged):
+    with app.app_context():
+        record = OutreachActivity(grid_id=aged["g1"], company_id=town.company_a, day=local_today(), kind="preshift",
+                                  place="一车间", speaker="张主任", people=30, note="", photo="x" * 24 + ".jpg")
+        db.session.add(record)
+        db.session.commit()
+        record_id = record.id
+    staff_b = signed_in(client, "staff-b")
+    for url in (f"/console/outreach/{record_id}/photo", f"/console/outreach/{record_id}/edit"):
+        assert status(staff_b, "GET", url) == 404
+    assert status(staff_b, "POST", f"/console/outreach/{record_id}/delete") == 404
+    assert "一车间" not in read(staff_b, "/console/outreach")[1]
+    officer = signed_in(client, "officer-1")
+    code, page = read(officer, "/reports/outreach")
+    assert code == 200
+    assert "甲厂" in page and "30" in page
+    assert status(officer, "GET", f"/reports/outreach/{record_id}/edit") == 404  # the company's to change
+    for name in WORKER_NAMES:
+        assert name not in page
+
+
+def test_an_officer_records_for_a_grid_then_changes_and_deletes_it(app, client, town, aged):
+    officer = signed_in(client, "officer-1")
+    today = local_today()
+    response = officer.post("/reports/outreach/new", data=form(today, "120", "community", grid=str(aged["g1"])))
+    assert response.status_code == 302
+    with app.app_context():
+        record_id = db.session.scalar(select(OutreachActivity.id))
+    page = officer.get(f"/reports/outreach/{record_id}/edit").get_data(as_text=True)
+    assert 'value="120"' in page and "Delete this activity" in page
+    officer.post(f"/reports/outreach/{record_id}/edit", data=form(today, "130", "community", grid=str(aged["g1"])))
+    with app.app_context():
+        assert db.session.get(OutreachActivity, record_id).people == 130
+    assert officer.post(f"/reports/outreach/{record_id}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.get(OutreachActivity, record_id) is None
+        actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
+    assert actions == ["outreach.record", "outreach.change", "outreach.delete"]
+
+
+def test_the_form_says_what_is_wrong(client, town, aged):
+    officer = signed_in(client, "officer-1")
+    tomorrow = local_today() + timedelta(days=1)
+    page = officer.post("/reports/outreach/new", data=form(tomorrow, "-3", grid=str(aged["g2"]))).get_data(as_text=True)
+    assert "People reached are a whole number from 0 to 100000." in page
+    page = officer.post("/reports/outreach/new", data=form(tomorrow, "3", grid=str(aged["g2"]))).get_data(as_text=True)
+    assert "This day has not come yet." in page and "Outside your grids." in page
+    staff = signed_in(client, "staff-a")
+    page = staff.post("/console/outreach/new", data={**form(local_today()), "photo": (io.BytesIO(b"%PDF-1.4"), "a.png")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "The photo must be a JPEG or PNG picture." in page
+
+
+def test_a_post_without_the_csrf_token_fails(app, client, town, aged, monkeypatch):
+    staff = signed_in(client, "staff-a")
+    with app.app_context():
+        today = local_today()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert status(staff, "POST", "/console/outreach/new") == 400
+    response = staff.post("/console/outreach/new", data=form(today))
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(OutreachActivity)) is None
+
+
+def upload(client, prefix: str, body: bytes, name: str = "outreach.csv"):
+    return client.post(f"{prefix}/outreach/import", data={"file": (io.BytesIO(body), name)},
+                       content_type="multipart/form-data")
+
+
+def test_an_import_previews_then_writes_everything_on_confirmation(app, client, town, aged):
+    officer = signed_in(client, "officer-1")
+    today = local_today()
+    body = f"日期,类型,地点或单位,网格,主讲人,覆盖人数,备注\r\n{today},进校园,大沙小学,g1,李警官,600,\r\n".encode("gbk")
+    page = upload(officer, "/reports", body).get_data(as_text=True)
+    assert "1 activities reaching 600 people will be recorded." in page
+    with app.app_context():
+        assert db.session.scalar(select(OutreachActivity)) is None
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    assert token
+    response = officer.post("/reports/outreach/import/confirm", data={"token": token.group(1)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(OutreachActivity.people)) == 600
+
+
+def test_an_import_with_a_bad_row_shows_each_problem_and_offers_nothing(client, town, aged):
+    staff = signed_in(client, "staff-a")
+    today = local_today()
+    body = (f"日期,类型,地点或单位,主讲人,覆盖人数\r\n{today},岗前5分钟,一车间,张主任,40\r\n"
+            f"{today},岗前5分钟,二车间,,=1+1\r\n").encode()
+    page = upload(staff, "/console", body).get_data(as_text=True)
+    assert "Nothing can be imported from this file: 2 problems." in page
+    assert ["3", "主讲人", "This cell is empty."] in table_rows(page)
+    assert ["3", "覆盖人数", "A formula is not accepted: type the value itself."] in table_rows(page)
+    assert "/console/outreach/import/confirm" not in page
+
+
+def test_an_xlsx_import_and_a_file_that_is_no_sheet(client, town, aged):
+    from openpyxl import Workbook
+    staff = signed_in(client, "staff-a")
+    book = Workbook()
+    book.active.append(["日期", "类型", "地点或单位", "主讲人", "覆盖人数"])
+    book.active.append([datetime.combine(local_today(), datetime.min.time()), "进家庭", "宿舍区", "王姐", 12])
+    out = io.BytesIO()
+    book.save(out)
+    page = upload(staff, "/console", out.getvalue(), "a.xlsx").get_data(as_text=True)
+    assert "1 activities reaching 12 people will be recorded." in page
+    page = upload(staff, "/console", b"\xd0\xcf\x11\xe0 old excel", "a.xls").get_data(as_text=True)
+    assert "This is an old Excel file (.xls)" in page
+
+
+def test_the_template_and_the_export(app, client, town, aged):
+    staff = signed_in(client, "staff-a")
+    template = staff.get("/console/outreach/template.csv").get_data().decode("utf-8-sig")
+    assert template.splitlines()[0] == "日期,类型,地点或单位,主讲人,覆盖人数,备注"
+    officer = signed_in(client, "officer-1")
+    assert officer.get("/reports/outreach/template.csv").get_data().decode("utf-8-sig").startswith(
+        "日期,类型,地点或单位,网格,主讲人,覆盖人数,备注")
+    with app.app_context():
+        db.session.add(OutreachActivity(grid_id=aged["g1"], company_id=None, day=local_today(), kind="market",
+                                        place="大岭山市场", speaker="李警官", people=88, note=""))
+        db.session.add(OutreachActivity(grid_id=aged["g2"], company_id=None, day=local_today(), kind="market",
+                                        place="别的网格", speaker="赵警官", people=9, note=""))
+        db.session.commit()
+    response = officer.get(f"/reports/outreach/export.xlsx?month={local_today():%Y-%m}")
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(response.get_data())).active.iter_rows()]
+    assert rows[1][1:7] == ["网格一", None, "In a market", "大岭山市场", "李警官", 88]
+    assert all("别的网格" not in row for row in rows)
+    with app.app_context():
+        assert db.session.scalar(select(AuditLog.action).where(AuditLog.action == "outreach.export"))
