@@ -1,12 +1,15 @@
 """The access matrix: every endpoint in the url_map, for every role, including a worker of company A
 against company B's attempt. A new endpoint fails this test until its blueprint has a rule here."""
 
+from pathlib import Path
+
 import pytest
 
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Company, Employee, Incident, RosterImport, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
+from tests.factories import make_activity
 from tests.pages import sign_in_staff, sign_in_worker
 
 ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin"]
@@ -22,7 +25,7 @@ ALLOWED = {
 }
 # URL parts that name something of company A's (worker A's attempt, a worker, a roster import): for
 # the other company's staff or worker these do not exist (404).
-OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id"}
+OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id", "activity_id"}
 
 
 def sign_in(client, role, town):
@@ -65,11 +68,18 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                             month=local_today().replace(day=1), fraud_type="shuadan", cases=1, loss_yuan=100)
         officer = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "officer-1"))
         token = ApiToken(name="analysis", token_hash="0" * 64, hint="0000")
+        # Outreach records with a photo each: company A's (its staff's to change) and grid 1's (the officers').
+        photo = "a" * 24 + ".jpg"
+        Path(app.config["QUIZAPP_PHOTO_DIR"], photo).write_bytes(b"\xff\xd8\xff\xe0 kept photo")
+        company_activity = make_activity(incident.grid_id, local_today(), company_id=town.company_a,
+                                         created_by=staff_a.id, photo=photo)
+        grid_activity = make_activity(incident.grid_id, local_today(), created_by=officer.id, photo=photo)
         db.session.add_all([roster_import, case, incident, token])
         db.session.commit()
         owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id,
                  "company_id": town.company_a, "case_id": case.id, "incident_id": incident.id,
-                 "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id}
+                 "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id,
+                 "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):

@@ -20,7 +20,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
-from tests.factories import make_employee
+from tests.factories import make_activity, make_employee
 from tests.pages import sign_in_staff
 
 API_TOKEN = "scan-token-for-the-aggregates-test"
@@ -38,7 +38,8 @@ def _finish(employee: Employee) -> None:
 
 @pytest.fixture
 def record(app, town):
-    """A day of quizzes in both companies, an incident, and a supervision case with a follow-up."""
+    """A day of quizzes in both companies, an incident, a supervision case with a follow-up, and an
+    outreach activity each by company A's staff and by the officer."""
     with app.app_context():
         a, b = db.session.get(Company, town.company_a), db.session.get(Company, town.company_b)
         workers = [db.session.get(Employee, town.worker_a), db.session.get(Employee, town.worker_b),
@@ -56,8 +57,12 @@ def record(app, town):
                      outcome="agreed", created_by=officer.id),
             ApiToken(name="scan", token_hash=hashlib.sha256(API_TOKEN.encode()).hexdigest(), hint=API_TOKEN[:6]),
         ])
+        staff_a = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))
+        make_activity(a.grid_id, local_today(), 40, "preshift", company_id=a.id, place="二车间", speaker="张主任",
+                      created_by=staff_a.id)
+        activity = make_activity(a.grid_id, local_today(), 120, "community", created_by=officer.id)
         db.session.commit()
-        return {"company_id": a.id, "grid_id": a.grid_id, "case_id": case.id, "account_id": officer.id,
+        return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id, "account_id": officer.id,
                 "incident_id": db.session.scalar(db.select(Incident.id)),
                 "token_id": db.session.scalar(db.select(ApiToken.id)), "days": 30, "period": "week",
                 "team": "一车间", "shift": "早班", "code": town.code_a, "image_fmt": "png"}

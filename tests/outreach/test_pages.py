@@ -121,7 +121,8 @@ def test_the_form_says_what_is_wrong(client, town, aged):
     page = officer.post("/reports/outreach/new", data=form(tomorrow, "3", grid=str(aged["g2"]))).get_data(as_text=True)
     assert "This day has not come yet." in page and "Outside your grids." in page
     staff = signed_in(client, "staff-a")
-    page = staff.post("/console/outreach/new", data={**form(local_today()), "photo": (io.BytesIO(b"%PDF-1.4"), "a.png")},
+    not_a_photo = (io.BytesIO(b"%PDF-1.4"), "a.png")
+    page = staff.post("/console/outreach/new", data={**form(local_today()), "photo": not_a_photo},
                       content_type="multipart/form-data").get_data(as_text=True)
     assert "The photo must be a JPEG or PNG picture." in page
 

@@ -34,7 +34,8 @@ def grid(code: str) -> Grid:
 
 def entry(day, people=40, kind="preshift", grid_id=None, **fields) -> ActivityInput:
     return ActivityInput(day=day, kind=kind, place=fields.get("place", "一车间"),
-                         speaker=fields.get("speaker", "张主任"), people=people, note=fields.get("note", ""), grid_id=grid_id)
+                         speaker=fields.get("speaker", "张主任"), people=people,
+                         note=fields.get("note", ""), grid_id=grid_id)
 
 
 def jpeg_with_gps() -> bytes:
@@ -189,7 +190,8 @@ def test_an_import_with_one_bad_row_imports_nothing_and_says_where(setup, town):
     preview = service.preview_import(staff("officer-1"), today, "a.csv", data, SECRET)
     assert preview.token is None
     assert [(p.row, p.column, p.reason) for p in preview.parsed.problems] == [
-        (3, "网格", "unknown_grid"), (3, "覆盖人数", "not_whole"), (4, "日期", "future_date"), (4, "类型", "unknown_kind")]
+        (3, "网格", "unknown_grid"), (3, "覆盖人数", "not_whole"), (4, "日期", "future_date"),
+        (4, "类型", "unknown_kind")]
 
 
 def test_a_confirmation_is_checked_again_and_refused_whole(setup, town):
