@@ -24,6 +24,8 @@ from quizapp.comparison import rules
 from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Standing
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Grid, Incident, StaffUser, TownSetting
+from quizapp.outreach import service as outreach
+from quizapp.outreach.service import OutreachSummary
 from quizapp.rollups import figures
 from quizapp.rollups.figures import CompanyInfo, Scope
 from quizapp.rules import metrics
@@ -121,12 +123,15 @@ class Dashboard:
     page: rules.Page  # the rows shown, after filtering and sorting
     companies: int  # visible companies (in the chosen grid)
     below: int  # of those, below target
+    outreach: OutreachSummary  # this month so far: by grid and kind
+    outreach_months: OutreachSummary  # this month and the two before: by month
 
 
 def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: datetime | None = None
                    ) -> Dashboard | None:
-    """The grid dashboard: every visible company's figures, filtered, sorted, a page at a time.
-    None when the query names a grid the account may not see."""
+    """The grid dashboard: every visible company's figures, filtered, sorted, a page at a time,
+    and the outreach ledger's totals (this month by grid and kind, three months by month). None
+    when the query names a grid the account may not see."""
     grids = visible_grids(actor)
     if query.grid is not None and query.grid not in {g.id for g in grids}:
         return None
@@ -137,8 +142,12 @@ def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: da
     page = rules.paginate(shown, query.page)
     if not by_coverage:
         page = replace(page, rows=with_coverage(page.rows, today))
+    month = today.replace(day=1)
+    three_months = Span(outreach.add_months(month, -2), today)
     return Dashboard(today=today, target=target, query=query, grids=grids, page=page, companies=len(rows),
-                     below=sum(1 for r in rows if r.below(target)))
+                     below=sum(1 for r in rows if r.below(target)),
+                     outreach=outreach.summary(actor, outreach.month_span(month, today), query.grid),
+                     outreach_months=outreach.summary(actor, three_months, query.grid))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from quizapp.clock import local_today, utcnow
 from quizapp.comparison.rules import parse_dashboard_query
 from quizapp.dashboard import service as dashboard
+from quizapp.outreach import wording as outreach_words
 from quizapp.routing import Routes
 
 routes = Routes()
@@ -19,4 +20,5 @@ def index():
     view = dashboard.grid_dashboard(current_user, local_today(), parse_dashboard_query(request.args), utcnow())
     if view is None:
         abort(404)
-    return render_template("dashboard/index.html", view=view)
+    return render_template("dashboard/index.html", view=view, outreach_labelled=outreach_words.labelled,
+                           outreach_definitions=outreach_words.definitions)

@@ -23,7 +23,15 @@ from quizapp.extensions import db
 from quizapp.outreach import service, sheets
 from quizapp.outreach.forms import ActivityForm, ConfirmForm, DeleteForm, ImportForm
 from quizapp.outreach.rules import template_csv
-from quizapp.outreach.wording import MESSAGES, definitions, kind_choices, kind_name, kinds_in_files, reason_text
+from quizapp.outreach.wording import (
+    MESSAGES,
+    definitions,
+    kind_choices,
+    kind_name,
+    kinds_in_files,
+    labelled,
+    reason_text,
+)
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
 from quizapp.wording import attach_to_form
@@ -60,7 +68,7 @@ def _render(name: str, **context):
 def outreach():
     page = service.ledger(current_user, local_today(), _month(), _grid_arg())
     return _render("outreach/index.html", page=page, D=definitions(), grid_names={g.id: g.name for g in page.grids},
-                   grid_label=lambda grid: grid.name, month_label=lambda month: f"{month:%Y-%m}")
+                   labelled=labelled)
 
 
 def _form(record=None) -> ActivityForm:

@@ -4,11 +4,14 @@ definitions (docs/metrics.md). Used by the outreach views, templates and sheets,
 dashboard, reports and digest that show the totals."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.outreach.rules import KIND_NAMES, MAX_PEOPLE, Problem
+from quizapp.outreach.service import OutreachSummary
+from quizapp.rules.metrics import OutreachTotals
 from quizapp.rules.vocab import OutreachKind
 from quizapp.wording import Messages
 
@@ -79,6 +82,23 @@ def _message(reason: str) -> Callable[..., str]:
 
 # A record refused (outreach.service): "outreach.<reason>", worded as the import's cells.
 MESSAGES: Messages = {f"outreach.{reason}": _message(reason) for reason in REASONS}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """An outreach summary's rows with their labels in words: what the totals macro
+    (outreach/_totals.html), the reports' sheets and the digest show."""
+
+    total: OutreachTotals
+    grids: list[tuple[str, OutreachTotals]]
+    kinds: list[tuple[str, OutreachTotals]]
+    months: list[tuple[str, OutreachTotals]]
+
+
+def labelled(summary: OutreachSummary) -> Labelled:
+    return Labelled(summary.total, [(g.name, t) for g, t in summary.by_grid],
+                    [(kind_name(k), t) for k, t in summary.by_kind],
+                    [(f"{m:%Y-%m}", t) for m, t in summary.by_month])
 
 
 def definitions() -> dict[str, str]:
