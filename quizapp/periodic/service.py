@@ -23,6 +23,8 @@ from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.incidents.service import type_names
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
+from quizapp.outreach import service as outreach
+from quizapp.outreach.service import OutreachSummary
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
 from quizapp.rollups import figures
@@ -88,6 +90,8 @@ class PeriodicReport:
     fraud_names: dict[str, str]
     activity: Activity
     activity_by_company: list[CompanyActivity]
+    outreach: OutreachSummary  # the ledger's activities in the period: by grid and kind
+    outreach_before: OutreachSummary  # in the previous period
 
     @property
     def town(self) -> bool:
@@ -139,7 +143,8 @@ def _activity(ids, period: Period) -> dict[int, Activity]:
 def periodic_report(actor: StaffUser, today: date, period: Period, scope: ReportScope, lang: str) -> PeriodicReport:
     """The weekly or monthly report of a grid or the town: totals against the previous period,
     companies below target, every company (the town: every grid, and the top and bottom
-    companies), incidents of the month(s) counted, and supervision activity."""
+    companies), incidents of the month(s) counted, supervision activity, and the outreach ledger's
+    events and people reached against the previous period."""
     found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None)
     previous = period.previous()
     target = dashboard.participation_target()
@@ -176,7 +181,9 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
                          and c.before.participation < target),
         behaviour=behaviour, behaviour_before=behaviour_before, companies=rules.lowest_first(companies),
         grids=grids, top=top, bottom=bottom, incidents=_incidents(scope, period), fraud_names=type_names(lang),
-        activity=rules.total_activity(by_company.values()), activity_by_company=activity_rows)
+        activity=rules.total_activity(by_company.values()), activity_by_company=activity_rows,
+        outreach=outreach.summary(actor, period.span, scope.grid.id if scope.grid is not None else None),
+        outreach_before=outreach.summary(actor, previous.span, scope.grid.id if scope.grid is not None else None))
 
 
 # --- the workbook -------------------------------------------------------------------------------

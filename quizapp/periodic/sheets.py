@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.exports import service as exports
+from quizapp.outreach import wording as outreach_words
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Line, Period
 from quizapp.periodic.service import PeriodicReport
@@ -37,6 +38,7 @@ def _summary(report: PeriodicReport) -> exports.Report:
         return T(_points(now, before), "points")
 
     a, i = report.activity, report.incidents
+    o, ob, reach = report.outreach, report.outreach_before, outreach_words.definitions()
     behaviour = []  # a grid's report only: the town's leaves the share out (periodic.service)
     if report.behaviour is not None and report.behaviour_before is not None:
         now, before = report.behaviour.share, report.behaviour_before.share
@@ -58,6 +60,10 @@ def _summary(report: PeriodicReport) -> exports.Report:
         (_("Companies below target"), count(t.below_count), count(report.below_before), None, D["below"]),
         (_("Fraud cases"), count(i.cases), None, None, D["incidents"]),
         (_("Losses (yuan)"), T(i.loss_yuan, "money"), None, None, D["incidents"]),
+        (_("Outreach events"), count(o.total.events), count(ob.total.events),
+         count(o.total.events - ob.total.events), reach["events"]),
+        (_("People reached"), count(o.total.people), count(ob.total.people),
+         count(o.total.people - ob.total.people), reach["people"]),
         (_("Supervision cases opened"), count(a.opened), None, None, D["opened"]),
         (_("Follow-ups logged"), count(a.follow_ups), None, None, D["follow_ups"]),
         (_("Supervision cases closed"), count(a.closed), None, None, D["closed"]),
@@ -101,6 +107,12 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
         [*((", ".join(f"{m:%Y-%m}" for m in incidents.months), report.fraud_names.get(t.fraud_type, t.fraud_type),
             t.cases, t.loss_yuan) for t in incidents.by_type),
          ("", _("Total"), incidents.cases, incidents.loss_yuan)]))
+    shown = outreach_words.labelled(report.outreach)
+    sheets.append(exports.Report("outreach", _l("Outreach"), first, last, (
+        C(_l("By")), C(_l("Grid or kind")), C(_l("Events"), "int"), C(_l("People reached"), "int")),
+        [*((_("Grid"), name, t.events, t.people) for name, t in shown.grids),
+         *((_("Kind of activity"), name, t.events, t.people) for name, t in shown.kinds),
+         ("", _("Total"), shown.total.events, shown.total.people)]))
     a = report.activity
     sheets.append(exports.Report("supervision", _l("Supervision"), first, last, (
         C(_l("Grid")), C(_l("Company")), C(_l("Cases opened"), "int"), C(_l("Follow-ups logged"), "int"),
@@ -112,7 +124,7 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
 
 
 def workbook(report: PeriodicReport) -> tuple[bytes, str, str]:
-    """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Supervision), its
+    """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Outreach, Supervision), its
     file name and that name in ASCII (periodic.rules.ascii_filename)."""
     name = rules.filename(title(report), scope_name(report.scope), report.period)
     ascii_name = rules.ascii_filename(report.scope.grid.code if report.scope.grid else None, report.period)
