@@ -18,7 +18,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 from quizapp.rules import metrics
-from quizapp.rules.metrics import Tally
+from quizapp.rules.metrics import OutreachTotals, Tally
 
 KEY_PREFIX = "digest:"
 TRIAL_PREFIX = "test:"
@@ -45,6 +45,7 @@ class GridDay:
     flagged: tuple[str, ...] = ()  # companies newly on the supervision list that day, by name
     cases_month: int = 0
     loss_month: Decimal = Decimal(0)
+    outreach_month: OutreachTotals = OutreachTotals()  # the outreach ledger's, the date's month to the date
 
     @property
     def expected(self) -> int:
@@ -66,7 +67,8 @@ class GridDay:
 
 
 def town_total(name: str, grids: Iterable[GridDay]) -> GridDay:
-    """The grids added up: shares are divided once over the sums, so every worker counts the same."""
+    """The grids added up: shares are divided once over the sums, so every worker counts the same.
+    (The outreach totals are the town's own, digest.service reads them with the grids'.)"""
     grids = list(grids)
     return GridDay(name=name, companies=sum(g.companies for g in grids),
                    below_target=sum(g.below_target for g in grids), day=metrics.total(g.day for g in grids),

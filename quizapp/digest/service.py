@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from quizapp.digest import rules
 from quizapp.extensions import db
 from quizapp.incidents.rules import month_start
 from quizapp.models import Company, Delivery, Incident, StaffUser, SupervisionCase
+from quizapp.outreach import service as outreach
 from quizapp.reminders.rules import MAX_CONTENT_BYTES, webhook_body
 from quizapp.rollups import figures as reading
 from quizapp.rules import metrics
@@ -81,8 +82,9 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
     """The account's numbers for one local date (of the town's `zone`): per grid (an officer's
     active grids; every active grid for the town admin, with the town's totals first), read like
     the grid dashboard's (rollups.figures: the rollup for a past date, live for today, the local
-    date of `now`, or `day` when no moment is given), the supervision list and the incident records
-    of the date's month (docs/digest.md). Numbers only: digest.wording.compose names the town and
+    date of `now`, or `day` when no moment is given), the supervision list, the incident records
+    of the date's month and the outreach ledger's activities of the month to the date
+    (docs/digest.md). Numbers only: digest.wording.compose names the town and
     adds the dashboard's link."""
     today = day if now is None else to_local(now, zone).date()
     grids = dashboard.visible_grids(actor)
@@ -99,6 +101,8 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
         flagged.setdefault(grid_id, []).append(name)
     month = month_start(day)
     incidents = _incidents(grid_ids, month)
+    reach = outreach.summary(actor, outreach.month_span(month, day))
+    reach_by_grid = {g.id: totals for g, totals in reach.by_grid}
     lines = []
     for grid in grids:
         own = [c for c in covered.companies if c.grid_id == grid.id]
@@ -109,10 +113,11 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
             name=grid.name, companies=len(own),
             below_target=sum(1 for t in last30 if t.participation is not None and t.participation < target),
             day=metrics.total(of_day), flagged=tuple(flagged.get(grid.id, ())),
-            cases_month=found.cases, loss_month=found.loss_yuan))
+            cases_month=found.cases, loss_month=found.loss_yuan,
+            outreach_month=reach_by_grid.get(grid.id, metrics.OutreachTotals())))
     admin = scope.sees_whole_town(actor)
     return rules.Digest(day=day, target=target, grids=tuple(lines),
-                        total=rules.town_total("", lines) if admin else None,
+                        total=replace(rules.town_total("", lines), outreach_month=reach.total) if admin else None,
                         scope="" if admin else "、".join(g.name for g in grids), town=admin)
 
 
