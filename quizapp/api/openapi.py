@@ -10,6 +10,7 @@ prose for people is docs/api.md; the figures' definitions are docs/metrics.md.
 from __future__ import annotations
 
 from quizapp.api.rules import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_LIMIT, REASONS
+from quizapp.rules.vocab import OutreachKind
 
 VERSION = "1.0.0"
 
@@ -112,6 +113,24 @@ SCHEMAS = {
     "Incidents": _object("Incidents of every month the range touches.", {
         **RANGE, "incidents": {"type": "array", "items": _ref("Incident")},
         "total": _object("Over all the rows.", {"cases": INTEGER, "loss_yuan": {"type": "number", "minimum": 0}})}),
+    "OutreachTotals": _object("Outreach events and people reached (docs/metrics.md).", {
+        "events": _described(INTEGER, "Activities recorded in the outreach ledger, each counted once."),
+        "people": _described(INTEGER, "People reached, as each activity recorded them, added up.")}),
+    "Outreach": _object("The outreach ledger over the range: in all, by grid, by kind and by month.", {
+        **RANGE, "total": _ref("OutreachTotals"),
+        "grids": {"type": "array", "description": "Grids with an activity in the range, by code.", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["grid_id", "code", "name", "events", "people"],
+            "properties": {"grid_id": ID, "code": {"type": "string"}, "name": {"type": "string"},
+                           "events": INTEGER, "people": INTEGER}}},
+        "kinds": {"type": "array", "description": "Kinds with an activity in the range.", "items": {
+            "type": "object", "additionalProperties": False, "required": ["kind", "events", "people"],
+            "properties": {"kind": {"type": "string", "enum": [k.value for k in OutreachKind]},
+                           "events": INTEGER, "people": INTEGER}}},
+        "months": {"type": "array", "description": "Every month the range touches (only its days in the range).",
+                   "items": {"type": "object", "additionalProperties": False, "required": ["month", "events", "people"],
+                             "properties": {"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                                            "events": INTEGER, "people": INTEGER}}}}),
     "OpenAPI": {"type": "object", "description": "This document."},
 }
 
@@ -169,6 +188,8 @@ ENDPOINTS = {
                               ["from", "to", "grid_id", "limit", "offset"], "CompanySummary", True),
     "api.incidents": ("/api/v1/incidents", "Fraud cases and losses by month, grid, company and fraud type",
                       ["from", "to", "grid_id"], "Incidents", True),
+    "api.outreach": ("/api/v1/outreach", "Outreach events and people reached by grid, kind and month",
+                     ["from", "to", "grid_id"], "Outreach", True),
 }
 
 
@@ -196,9 +217,10 @@ def document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "quizapp: figures for the town's analysis system", "version": VERSION,
                  "description": "Read-only aggregates of the pre-shift anti-fraud quiz: grids and companies, "
-                                "participation and knowledge index by day and over a range, and fraud incidents "
-                                "by month. Never a worker's name, number or answer. Dates are the town's local "
-                                "dates (Asia/Shanghai), ISO 8601. Shares are 0..1, null when undefined. "
+                                "participation and knowledge index by day and over a range, fraud incidents "
+                                "by month and the outreach ledger's events and people reached. Never a worker's "
+                                "name, number or answer. Dates are the town's local dates (Asia/Shanghai), "
+                                "ISO 8601. Shares are 0..1, null when undefined. "
                                 "Definitions: docs/metrics.md; guide: docs/api.md."},
         "servers": [{"url": "/"}],
         "security": [{"bearerToken": []}],

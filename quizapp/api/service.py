@@ -20,6 +20,8 @@ from quizapp.api.rules import DateRange, Paging
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, Incident
+from quizapp.outreach import service as outreach_service
+from quizapp.outreach.service import OutreachSummary
 from quizapp.rollups import figures
 from quizapp.rollups.figures import CompanyInfo, Scope
 from quizapp.rules import metrics
@@ -185,3 +187,11 @@ def incidents(span: DateRange, grid_id: int | None) -> list[IncidentLine]:
         groups.setdefault((row.month, row.grid_id, row.company_id, row.fraud_type), []).append(row)
     order = sorted(groups, key=lambda k: (k[0], k[1], k[2] is not None, k[2] or 0, k[3]))
     return [IncidentLine(*key, *astuple(metrics.incident_totals(groups[key]))) for key in order]
+
+
+# --- outreach -------------------------------------------------------------------------------------
+
+def outreach(span: DateRange, grid_id: int | None) -> OutreachSummary:
+    """Outreach events and people reached over the range, in all, by grid, by kind and by month
+    (outreach.service.summary: the figures every page shows, docs/metrics.md)."""
+    return outreach_service.summary(TOWN, span, grid_id)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from quizapp.api.rules import DateRange, Paging, figures, money, month_text
 from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
 from quizapp.models import Company, Grid
-from quizapp.rules.metrics import Tally, incident_totals
+from quizapp.outreach.service import OutreachSummary
+from quizapp.rules.metrics import OutreachTotals, Tally, incident_totals
 
 
 def grid(row: Grid) -> dict:
@@ -58,3 +59,13 @@ def incidents(lines: list[IncidentLine]) -> dict:
                            "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": money(i.loss_yuan)}
                           for i in lines],
             "total": {"cases": totals.cases, "loss_yuan": money(totals.loss_yuan)}}
+
+
+def outreach(summary: OutreachSummary) -> dict:
+    def totals(t: OutreachTotals) -> dict:
+        return {"events": t.events, "people": t.people}
+
+    return {"total": totals(summary.total),
+            "grids": [{"grid_id": g.id, "code": g.code, "name": g.name, **totals(t)} for g, t in summary.by_grid],
+            "kinds": [{"kind": k.value, **totals(t)} for k, t in summary.by_kind],
+            "months": [{"month": month_text(m), **totals(t)} for m, t in summary.by_month]}

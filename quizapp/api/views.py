@@ -217,3 +217,11 @@ def incidents():
         _grid_or_404(query.grid_id)
     lines = service.incidents(query.range, query.grid_id)
     return jsonify(**shapes.range_of(query.range), **shapes.incidents(lines))
+
+
+@bp.get("/outreach")
+def outreach():
+    query = _query(*RANGE, "grid_id")
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    return jsonify(**shapes.range_of(query.range), **shapes.outreach(service.outreach(query.range, query.grid_id)))

@@ -15,7 +15,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Employee, Grid, Incident, StaffUser
 from quizapp.tokens import service as tokens
-from tests.factories import take_quiz
+from tests.factories import make_activity, take_quiz
 from tests.pages import sign_in_staff
 
 WORKERS = ("王小明", "李小红", "张新来", "A001", "B001", "A002")
@@ -68,6 +68,8 @@ def history(app, town, days: int = 40) -> None:
                      fraud_type="shuadan", cases=2, loss_yuan=Decimal("1234.50")),
             Incident(grid_id=company_a.grid_id, company_id=None, month=today.replace(day=1), fraud_type="other",
                      cases=1, loss_yuan=Decimal("0.25"))])
+        make_activity(company_a.grid_id, today, 45, "preshift", company_id=company_a.id)
+        make_activity(company_a.grid_id, today, 120, "community")
         db.session.commit()
         if today.isoweekday() != 7:
             for worker in (town.worker_a, town.worker_b):
@@ -83,7 +85,8 @@ def every_url(app, town) -> list[str]:
             "/api/v1/companies", f"/api/v1/companies?grid_id={grids['g2']}&active=true&limit=1",
             f"/api/v1/companies/{town.company_a}/days", f"/api/v1/companies/{town.company_b}/days?from={first}",
             "/api/v1/companies/summary", f"/api/v1/companies/summary?grid_id={grids['g1']}&limit=1",
-            "/api/v1/incidents", f"/api/v1/incidents?grid_id={grids['g1']}&from={first}"]
+            "/api/v1/incidents", f"/api/v1/incidents?grid_id={grids['g1']}&from={first}",
+            "/api/v1/outreach", f"/api/v1/outreach?grid_id={grids['g2']}&from={first}"]
 
 
 # --- the document --------------------------------------------------------------------------------
@@ -293,6 +296,19 @@ def test_incidents_by_month_with_losses_in_yuan(app, client, town, token):
     assert body["incidents"] == [] and body["total"] == {"cases": 0, "loss_yuan": 0.0}
 
 
+def test_outreach_events_and_people_reached_by_grid_kind_and_month(app, client, town, token):
+    history(app, town, days=1)
+    today = today_in(app)
+    status, body, _ = call(client, f"/api/v1/outreach?from={today.replace(day=1)}", token)
+    assert status == 200
+    assert body["total"] == {"events": 2, "people": 165}
+    assert [(g["code"], g["events"], g["people"]) for g in body["grids"]] == [("g1", 2, 165)]
+    assert [(k["kind"], k["people"]) for k in body["kinds"]] == [("community", 120), ("preshift", 45)]
+    assert body["months"] == [{"month": today.strftime("%Y-%m"), "events": 2, "people": 165}]
+    status, body, _ = call(client, f"/api/v1/outreach?grid_id={grid_ids(app)['g2']}", token)
+    assert body["total"] == {"events": 0, "people": 0} and body["grids"] == []
+
+
 @pytest.mark.parametrize("query, parameter, reason", [
     ("from=2026-13-01", "from", "not_a_date"), ("to=tomorrow", "to", "not_a_date"),
     ("from=2026-03-02&to=2026-03-01", "from", "after_to"), ("from=2024-01-01&to=2025-12-31", "from", "too_long"),
@@ -313,7 +329,8 @@ def test_a_date_after_today_is_refused(app, client, town, token):
 
 def test_an_unknown_grid_or_company_is_404_json(client, town, token):
     for url in ("/api/v1/grids/999999/days", "/api/v1/companies/999999/days", "/api/v1/companies?grid_id=999999",
-                "/api/v1/companies/summary?grid_id=999999", "/api/v1/incidents?grid_id=999999"):
+                "/api/v1/companies/summary?grid_id=999999", "/api/v1/incidents?grid_id=999999",
+                "/api/v1/outreach?grid_id=999999"):
         status, body, _ = call(client, url, token)
         assert status == 404 and body["error"] == "not_found" and body["message"], url
 

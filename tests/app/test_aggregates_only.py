@@ -62,7 +62,8 @@ def record(app, town):
                       created_by=staff_a.id)
         activity = make_activity(a.grid_id, local_today(), 120, "community", created_by=officer.id)
         db.session.commit()
-        return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id, "account_id": officer.id,
+        return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id,
+                "account_id": officer.id,
                 "incident_id": db.session.scalar(db.select(Incident.id)),
                 "token_id": db.session.scalar(db.select(ApiToken.id)), "days": 30, "period": "week",
                 "team": "一车间", "shift": "早班", "code": town.code_a, "image_fmt": "png"}
