@@ -35,7 +35,7 @@ from quizapp.incidents.rules import add_months
 from quizapp.models import Attempt, CompanyDay, Employee, Incident, StaffUser
 from quizapp.quiz.service import GRACE_SECONDS
 from quizapp.tokens import service as tokens
-from tests.factories import make_company, make_employee, make_grid, make_staff, take_quiz
+from tests.factories import make_activity, make_company, make_employee, make_grid, make_staff, take_quiz
 from tests.pages import read, sign_in_staff_in_english, sign_in_worker, texts
 
 HISTORY = 100  # days of rollups of 甲厂 and 乙厂; 丙厂 started using quizapp on the 1st of last month
@@ -59,6 +59,12 @@ class Town:
     streak: int = 0  # A001's
     result_attempt: int = 0  # A001's attempt of today
     token: str = ""
+    outreach: list[tuple[str, date, int]] = field(default_factory=list)  # grid code, day, people reached
+
+    def reach(self, grids, first: date, last: date) -> tuple[int, int]:
+        """(events, people reached) of the grids' activities from first to last, as stored."""
+        found = [people for code, day, people in self.outreach if code in grids and first <= day <= last]
+        return len(found), sum(found)
 
     def expect(self, codes, first: date, last: date) -> tuple[int, int, int, int, int]:
         """(expected, done, common right, common answered, days with data) from what was stored,
@@ -210,6 +216,15 @@ def town(app, bank) -> Town:
                      loss_yuan=Decimal(500)),
             Incident(grid_id=g2.id, company_id=companies["cog"].id, month=before, fraud_type="alpha", cases=4,
                      loss_yuan=Decimal(400))])
+        # Outreach: this month's (a company's pre-shift talks count for its grid) and last month's.
+        for grid_code, company, day, kind, people in (
+                ("g1", "acme", month, "preshift", 45), ("g1", None, month, "community", 1200),
+                ("g1", "bolt", today, "preshift", 30), ("g2", None, month, "school", 600),
+                ("g1", None, last_month, "stall", 80), ("g2", "cog", last_month, "preshift", 12),
+                ("g2", None, last_month, "door_to_door", 25)):
+            grid_id = g1.id if grid_code == "g1" else g2.id
+            make_activity(grid_id, day, people, kind, company_id=companies[company].id if company else None)
+            found.outreach.append((grid_code, day, people))
         _, found.token = tokens.issue_token(admin, "figures", now)
         db.session.commit()
         return found
@@ -589,3 +604,55 @@ def test_headcount_agrees_on_the_board_the_dashboard_the_admin_home_the_town_vie
     assert texts(board, "span", **{"data-figure": "total", "data-field": "expected"}) == [str(town.live["acme"][0])]
     # 甲厂: 4 on the roster, one joined 20 days ago (counted), one left 10 days ago (not).
     assert town.live["acme"][0] == 3
+
+
+def test_outreach_events_and_people_agree_on_the_ledger_dashboard_reports_digest_and_api(app, town, monkeypatch):
+    today = town.today
+    month, last_month = today.replace(day=1), add_months(today.replace(day=1), -1)
+    month_end = month - timedelta(days=1)
+
+    def shown_pair(events: int, people: int) -> tuple[str, str]:
+        return f"{events:,}", f"{people:,}"
+
+    this_month = {code: town.reach([code], month, today) for code in ("g1", "g2")}
+    assert this_month["g1"] == (3, 1275)  # 甲厂's and 乙厂's pre-shift talks count for 网格一
+    officer, admin = signed_in(app, "officer-1"), signed_in(app, "admin")
+    # The ledger (officer: 网格一 only) and the dashboard (admin: both grids), this month by grid.
+    ledger = rows_by(page(officer, "/reports/outreach"), "Grid", "Events", "People reached",
+                     caption=f"By grid, {month:%Y-%m}")
+    assert list(ledger) == ["网格一", "Total"]
+    assert (ledger["网格一"]["Events"], ledger["网格一"]["People reached"]) == shown_pair(*this_month["g1"])
+    dashboard = rows_by(page(admin, "/reports/"), "Grid", "Events", "People reached",
+                        caption="Outreach by grid, this month")
+    for code, name in (("g1", "网格一"), ("g2", "网格二")):
+        assert (dashboard[name]["Events"], dashboard[name]["People reached"]) == shown_pair(*this_month[code])
+    total = town.reach(["g1", "g2"], month, today)
+    assert (dashboard["Total"]["Events"], dashboard["Total"]["People reached"]) == shown_pair(*total)
+    # The API, this month and last month.
+    found = api(app, town, f"/outreach?from={month}&to={today}")
+    assert {g["code"]: (g["events"], g["people"]) for g in found["grids"]} == this_month
+    assert (found["total"]["events"], found["total"]["people"]) == total
+    before = town.reach(["g1", "g2"], last_month, month_end)
+    found = api(app, town, f"/outreach?from={last_month}&to={month_end}")
+    assert (found["total"]["events"], found["total"]["people"]) == before == (3, 117)
+    # Last month's report of the town: the page's totals, its Outreach table and the workbook.
+    html = page(admin, f"/reports/periodic/month?scope=town&start={last_month:%Y-%m}")
+    summary = {r["Figure"]: r for r in table(html, "Figure", "This period", "Previous period")}
+    assert (summary["Outreach events"]["This period"], summary["People reached"]["This period"]) == \
+        shown_pair(*before)
+    by_grid = rows_by(html, "Grid", "Events", "People reached", caption="Outreach by grid")
+    assert (by_grid["网格二"]["Events"], by_grid["网格二"]["People reached"]) == \
+        shown_pair(*town.reach(["g2"], last_month, month_end))
+    book = workbook(admin, f"/reports/periodic/month.xlsx?scope=town&start={last_month:%Y-%m}")
+    rows = {r["Figure"]: r for r in sheet_rows(book, "Summary")}
+    assert (rows["Outreach events"]["This period"], rows["People reached"]["This period"]) == before
+    sheet = {(r["By"], r["Grid or kind"]): r for r in sheet_rows(book, "Outreach")}
+    assert (sheet[(None, "Total")]["Events"], sheet[(None, "Total")]["People reached"]) == before
+    assert sheet[("Grid", "网格一")]["People reached"] == town.reach(["g1"], last_month, month_end)[1]
+    # The digest: the officer's grid, this month so far.
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+    with app.test_request_context("/"):
+        account = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+        text = compose(digest.figures(account, today, town_zone(), utcnow())).text
+    events, people = shown_pair(*this_month["g1"])
+    assert f"Outreach in {month:%Y-%m} so far: {events} events, {people} people reached" in text.splitlines()
