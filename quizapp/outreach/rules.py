@@ -302,7 +302,7 @@ def check_cells(number: int, cells: dict, scope: ImportScope, headers: Mapping[s
     problems.extend(found)
     if problems or activity is None or grid_id is None:
         return None, problems
-    raw = {name: (value.isoformat() if isinstance(value, date | datetime) else _text(value))
+    raw = {name: (parse_day(value).isoformat() if isinstance(value, date | datetime) else _text(value))
            for name, value in cells.items()}
     return Row(number, grid_id, activity, raw), []
 
