@@ -21,7 +21,7 @@ from quizapp.quiz.rules import selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_seed
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules import metrics
-from quizapp.rules.vocab import AttemptKind, FollowUpKind, Role
+from quizapp.rules.vocab import AttemptKind, FollowUpKind, OutreachKind, Role
 from quizapp.signin.rules import code_expires as code_expires_at
 from quizapp.signin.service import hash_pin
 from quizapp.signin.workers import hash_code
@@ -97,7 +97,8 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
 
     for code, name, grid, size, per_quiz, keen in COMPANIES:
         company = Company(code=code, name=name, grid=grids[grid], questions_per_quiz=per_quiz, workdays="123456",
-                          shifts=[Shift(name=s, starts_at=t) for s, t in SHIFT_STARTS])
+                          shifts=[Shift(name=s, starts_at=t) for s, t in SHIFT_STARTS],
+                          created_at=now - timedelta(days=OUTREACH_DAYS + 30))  # in quizapp since before the ledger
         db.session.add(company)
         db.session.flush()
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
@@ -115,6 +116,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         db.session.add(account)
     db.session.flush()
     _oversight(officer, today, rng, describe_flag)
+    _outreach({grids["xt-2"].id: officer, grids["ds-3"].id: officer, grids["lp-1"].id: officer2}, today, rng)
 
 
 # How often a company reported a fraud case in a month: last year, and since the pre-shift quiz
@@ -156,6 +158,60 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_fla
             supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。",
                                    today - timedelta(days=2))
     supervision.flag_companies(today, describe_flag)
+    db.session.flush()
+
+
+# The outreach ledger: five months of "五进五宣" as the town counts them (3,552 events reaching
+# 180,000 people in five months over 125 grids: about 6 events a grid a week, some 50 people
+# each), and each company's pre-shift talks, recorded once a week per shift by its staff.
+OUTREACH_DAYS = 150
+# kind: (events per grid per week, people reached from-to, places, speakers)
+OUTREACH = {
+    OutreachKind.COMMUNITY: (1.6, (30, 260),
+                             ["新塘村文化广场", "大沙社区党群服务中心", "连平村委会礼堂", "岭南花园小区"],
+                             ["社区民警李警官", "网格员陈敏", "反诈志愿者"]),
+    OutreachKind.SCHOOL: (0.4, (150, 1400), ["大岭山第二小学", "新塘小学", "连平中学"],
+                          ["反诈专班刘警官", "法治副校长"]),
+    OutreachKind.MARKET: (0.8, (20, 140), ["大岭山农贸市场", "连平商业街", "新塘夜市"],
+                          ["网格员陈敏", "市场管理员"]),
+    OutreachKind.FAMILY: (1.2, (2, 12), ["新塘村三巷", "大沙村出租屋", "连平村六组"],
+                          ["网格员陈敏", "楼栋长"]),
+    OutreachKind.STALL: (0.7, (40, 380), ["大岭山广场", "连平公交站", "新塘村口"],
+                         ["反诈志愿者", "社区民警李警官"]),
+    OutreachKind.DOOR_TO_DOOR: (1.0, (8, 60), ["大沙村出租屋", "岭南花园小区", "新塘村二巷"],
+                                ["网格员陈敏", "物业管家"]),
+    OutreachKind.COMPANY_TALK: (0.5, (60, 600), ["厂区食堂", "员工宿舍", "生产车间"],
+                                ["反诈专班刘警官", "社区民警李警官"]),
+}
+NOTES = ["刷单返利", "冒充客服退款", "虚假贷款", "冒充公检法", "游戏装备交易", "网络交友诱导投资", ""]
+
+
+def _outreach(officers: dict[int, StaffUser], today: date, rng: random.Random) -> None:
+    """Five months of outreach activities in each grid by its officer, and each company's weekly
+    pre-shift talks by its staff (they count for the company's grid)."""
+    from quizapp.models import OutreachActivity
+
+    rows = []
+    start = today - timedelta(days=OUTREACH_DAYS)
+    for grid_id, officer in officers.items():
+        for kind, (weekly, (low, high), places, speakers) in OUTREACH.items():
+            for _ in range(round(weekly * OUTREACH_DAYS / 7 * rng.uniform(0.7, 1.3))):
+                rows.append(dict(grid_id=grid_id, company_id=None, created_by=officer.id, kind=kind,
+                                 day=start + timedelta(days=rng.randint(0, OUTREACH_DAYS)), place=rng.choice(places),
+                                 speaker=rng.choice(speakers), people=rng.randint(low, high), note=rng.choice(NOTES)))
+    staff = {s.company_id: s for s in db.session.scalars(select(StaffUser).where(StaffUser.company_id.is_not(None)))}
+    sizes = {code: size for code, _name, _grid, size, _per, _keen in COMPANIES}
+    for company in db.session.scalars(select(Company).order_by(Company.id)):
+        shift_size = max(5, sizes[company.code] // len(SHIFTS))
+        for week in range(OUTREACH_DAYS // 7):
+            for shift in SHIFTS:
+                if rng.random() < 0.8:
+                    rows.append(dict(grid_id=company.grid_id, company_id=company.id, created_by=staff[company.id].id,
+                                     kind=OutreachKind.PRESHIFT, place=f"{shift}班前会",
+                                     day=today - timedelta(days=7 * week + rng.randint(0, 5)),
+                                     speaker=f"{company.name[:2]}反诈宣传员",
+                                     people=round(shift_size * rng.uniform(0.7, 1.0)), note=rng.choice(NOTES)))
+    db.session.execute(insert(OutreachActivity), rows)
     db.session.flush()
 
 

@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 
 from quizapp import create_app
 from quizapp.cli import main
+from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, FollowUp, Incident, Question, SupervisionCase
+from quizapp.models import Company, Employee, FollowUp, Incident, OutreachActivity, Question, SupervisionCase
+from quizapp.rules.vocab import OutreachKind
 from tests.factories import bank_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +66,16 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
         assert max(months) - min(months) > timedelta(days=365)
         assert db.session.scalar(select(func.count(SupervisionCase.id))) >= 1
         assert db.session.scalar(select(func.count(FollowUp.id))) >= 1
+        # And an outreach ledger: five months of the grids' activities and the companies' pre-shift talks,
+        # each within the date window the ledger keeps (no day in the future, none before its company joined).
+        kinds = dict(db.session.execute(
+            select(OutreachActivity.kind, func.count()).group_by(OutreachActivity.kind)).all())
+        assert set(kinds) == set(OutreachKind) and sum(kinds.values()) > 300
+        days = db.session.execute(select(func.min(OutreachActivity.day), func.max(OutreachActivity.day))).one()
+        assert days[1] <= local_today() and days[1] - days[0] > timedelta(days=120)
+        joined = dict(db.session.execute(select(Company.id, Company.created_at)).all())
+        assert all(day >= joined[cid].date() for cid, day in db.session.execute(
+            select(OutreachActivity.company_id, OutreachActivity.day).where(OutreachActivity.company_id.is_not(None))))
     # The demo's accounts work: the company staff account signs in.
     client = app.test_client()
     staff = info["roles"]["company_staff"]
