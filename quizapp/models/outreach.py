@@ -12,7 +12,7 @@ from quizapp.extensions import Model
 from quizapp.models.columns import vocabulary
 from quizapp.rules.vocab import OutreachKind
 
-# The most people one activity may say it reached (quizapp/outreach/rules.py: MAX_PEOPLE; migration 0014).
+# The most people one activity may say it reached (quizapp/outreach/rules.py: MAX_PEOPLE; migration 0015).
 PEOPLE_CHECK = "people >= 0 AND people <= 100000"
 
 

@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from quizapp.rules.spreadsheets import Formula, SheetError, looks_like_formula, read_sheet
 from quizapp.rules.vocab import OutreachKind, parse
 
-MAX_PEOPLE = 100_000  # one activity (a whole school's assembly reaches a few thousand); migration 0014 checks it
+MAX_PEOPLE = 100_000  # one activity (a whole school's assembly reaches a few thousand); migration 0015 checks it
 MAX_PLACE, MAX_SPEAKER, MAX_NOTE = 100, 60, 300  # the columns' widths
 YEARS_BACK = 2  # an activity older than this is history, not the ledger's to record now
 MAX_BYTES = 2 * 1024 * 1024

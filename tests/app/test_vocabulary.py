@@ -59,7 +59,7 @@ def _migration(path: Path = MIGRATION):
 
 def migration_checks() -> dict:
     """(table, column) -> values, from every migration that checks a vocabulary: 0007 for the
-    columns it found, later ones (0014, the outreach ledger) for the tables they create."""
+    columns it found, later ones (0015, the outreach ledger) for the tables they create."""
     checks: dict = {}
     for path in sorted(VERSIONS.glob("0*.py")):
         checks.update(getattr(_migration(path), "CHECKS", {}))
@@ -208,7 +208,7 @@ def test_the_migration_downgrades_and_upgrades_again_with_the_rows_in_place(app,
         with pytest.raises(IntegrityError):
             with db.session.begin_nested():
                 _set("staff_user", "role", "root", rows["staff_user"])
-        # Tables made after 0007 (the outreach ledger, 0014) went with the downgrade and came back empty.
+        # Tables made after 0007 (the outreach ledger, 0015) went with the downgrade and came back empty.
         counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in rows
                   if table != "outreach_activity"}
         assert all(counts.values()), counts

@@ -1,8 +1,8 @@
 """outreach ledger: one row per outreach activity (五进五宣, a stall, a pre-shift talk) with the
 people it reached and an optional photo's file name
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 
 The kinds are written out here as they are in quizapp/rules/vocab.py (OutreachKind) today: a
 migration must mean the same thing whenever it runs (tests/app/test_vocabulary.py checks they
@@ -11,8 +11,8 @@ still match). The people reached are held to 0..100,000 by a CHECK as well.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
