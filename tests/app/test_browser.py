@@ -5,17 +5,31 @@ console page is checked too (or the test names it as a file, not a page)."""
 
 import pytest
 
+from quizapp.clock import local_today
+from quizapp.extensions import db
+from quizapp.models import Company
 from tests.browser import TEAMS, page_width, shot, sign_in_staff
+from tests.factories import make_activity
 
 pytestmark = pytest.mark.e2e
 
-# Console GET endpoints that answer with a file or JSON, not a page.
-NOT_PAGES = {"console.board_data", "console.roster_template", "console.poster_qr"}
+# Console GET endpoints that answer with a file, an image or JSON, not a page.
+NOT_PAGES = {"console.board_data", "console.roster_template", "console.poster_qr", "console.outreach_template",
+             "console.outreach_export", "console.outreach_photo"}
 
 
 def console_pages(app, plant) -> dict[str, str]:
-    """Each console page's address, with the plant's worker, import, team and a shift filled in."""
-    values = {"employee_id": plant.employee_id, "import_id": plant.import_id, "team": TEAMS[4], "fmt": "html"}
+    """Each console page's address, with the plant's worker, import, team, a shift and a long
+    outreach record filled in."""
+    with app.app_context():
+        activity = make_activity(db.session.get(Company, plant.town.company_a).grid_id, local_today(), 320,
+                                 "preshift", company_id=plant.town.company_a,
+                                 place="三车间喷涂组与四车间包装组联合班前会（夜班，食堂二楼）",
+                                 speaker="岭南精密家具反诈宣传员")
+        db.session.commit()
+        activity_id = activity.id
+    values = {"employee_id": plant.employee_id, "import_id": plant.import_id, "team": TEAMS[4], "fmt": "html",
+              "activity_id": activity_id}
     pages = {}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("console.") and "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
