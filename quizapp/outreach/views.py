@@ -20,9 +20,9 @@ from quizapp import downloads
 from quizapp.clock import local_today, utcnow
 from quizapp.exports import service as exports
 from quizapp.extensions import db
-from quizapp.outreach import service, sheets
+from quizapp.outreach import photos, service, sheets
 from quizapp.outreach.forms import ActivityForm, ConfirmForm, DeleteForm, ImportForm
-from quizapp.outreach.rules import template_csv
+from quizapp.outreach.rules import MAX_BYTES, template_csv
 from quizapp.outreach.wording import (
     MESSAGES,
     definitions,
@@ -87,7 +87,8 @@ def _save(form: ActivityForm, record=None):
                                  speaker=form.speaker.data, people=form.people.data, note=form.note.data or "",
                                  grid_id=int(grid) if grid.isdigit() else None)
     upload = form.photo.data
-    photo = upload.read() if upload and getattr(upload, "filename", "") else None
+    # Read one byte past the limit, no more: a bigger upload is refused without holding it in memory.
+    photo = upload.read(photos.MAX_BYTES + 1) if upload and getattr(upload, "filename", "") else None
     try:
         if record is None:
             saved = service.record_activity(current_user, local_today(), data, photo, _folder())
@@ -142,8 +143,8 @@ def outreach_import():
     preview = None
     if form.validate_on_submit():
         upload = form.file.data
-        preview = service.preview_import(current_user, local_today(), upload.filename or "", upload.read(),
-                                         current_app.config["SECRET_KEY"])
+        preview = service.preview_import(current_user, local_today(), upload.filename or "",
+                                         upload.read(MAX_BYTES + 1), current_app.config["SECRET_KEY"])
     return _render("outreach/import.html", form=form, preview=preview, reason_text=reason_text,
                    confirm_form=ConfirmForm(token=preview.token if preview else None), kinds=kinds_in_files(),
                    own=request.blueprint == "console",

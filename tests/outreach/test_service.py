@@ -126,6 +126,13 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(setup, town):
     assert list(setup.iterdir()) == []
 
 
+def test_a_photo_over_the_size_limit_is_refused_before_it_is_decoded(setup, town):
+    with pytest.raises(Invalid) as refused:
+        service.record_activity(staff("staff-a"), local_today(), entry(local_today()),
+                                b"\xff\xd8\xff" + b"0" * photos.MAX_BYTES, setup)
+    assert refused.value.code == "outreach.photo_too_big"
+
+
 def test_only_whoever_recorded_it_changes_a_record(setup, town):
     today = local_today()
     company_record = service.record_activity(staff("staff-a"), today, entry(today), jpeg_with_gps(), setup)
