@@ -137,6 +137,10 @@ def test_a_weak_pin_is_refused_at_its_field_with_the_reason(app, client, town, p
     assert texts(html, "span", class_="field-error") == [reason]
     assert re.search(r'<input[^>]*aria-invalid="true"[^>]*name="pin"|<input[^>]*name="pin"[^>]*aria-invalid="true"',
                      html)
+    # A screen reader reads the reason with the field: the input names its error's id.
+    pin_input = re.search(r'<input[^>]*name="pin"[^>]*>', html).group(0)
+    assert 'aria-describedby="pin-error"' in pin_input
+    assert texts(html, "span", id="pin-error") == [reason]
     with app.app_context():  # the code was not used up by a refused PIN
         assert db.session.scalar(select(Employee.setup_code_hash).where(Employee.employee_no == "A002"))
 
