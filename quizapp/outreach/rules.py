@@ -369,3 +369,21 @@ def template_csv(own_company: bool, grid_code: str = "G01") -> bytes:
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n").writerows(template_rows(own_company, grid_code))
     return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(own_company: bool, grid_code: str = "G01") -> bytes:
+    """The same rows as an XLSX workbook, every column text (a date typed as 2026-03-02 stays so)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.worksheets[0]  # the empty sheet a new workbook starts with
+    sheet.title = "宣传活动台账"
+    for row in template_rows(own_company, grid_code):
+        sheet.append(row)
+    for index in range(1, len(HEADERS) + 1):
+        letter = chr(ord("A") + index - 1)
+        sheet.column_dimensions[letter].width = 16
+        sheet.column_dimensions[letter].number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

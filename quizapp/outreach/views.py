@@ -22,7 +22,7 @@ from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.outreach import photos, service, sheets
 from quizapp.outreach.forms import ActivityForm, ConfirmForm, DeleteForm, ImportForm
-from quizapp.outreach.rules import MAX_BYTES, template_csv
+from quizapp.outreach.rules import MAX_BYTES, template_csv, template_xlsx
 from quizapp.outreach.wording import (
     MESSAGES,
     definitions,
@@ -129,12 +129,13 @@ def outreach_photo(activity_id: int):
     return downloads.send(data, "image/jpeg", f"outreach-{activity_id}.jpg", inline=True)
 
 
-@routes.get("/outreach/template.csv")
-def outreach_template():
+@routes.get(f"/outreach/template.{FORMAT}")
+def outreach_template(fmt: str):
     own = request.blueprint == "console"
     grids = service.recordable_grids(current_user)
-    return downloads.send(template_csv(own, grids[0].code if grids else "G01"), "text/csv; charset=utf-8",
-                          "outreach-template.csv", private=False)
+    code = grids[0].code if grids else "G01"
+    data = template_csv(own, code) if fmt == "csv" else template_xlsx(own, code)
+    return downloads.send(data, exports.MIMETYPES[fmt], f"outreach-template.{fmt}", private=False)
 
 
 @routes.route("/outreach/import", methods=["GET", "POST"])

@@ -194,6 +194,10 @@ def test_the_template_and_the_export(app, client, town, aged):
     officer = signed_in(client, "officer-1")
     assert officer.get("/reports/outreach/template.csv").get_data().decode("utf-8-sig").startswith(
         "日期,类型,地点或单位,网格,主讲人,覆盖人数,备注")
+    template = officer.get("/reports/outreach/template.xlsx")
+    book = load_workbook(io.BytesIO(template.get_data()))
+    template.close()
+    assert [c.value for c in book.active[1]] == ["日期", "类型", "地点或单位", "网格", "主讲人", "覆盖人数", "备注"]
     with app.app_context():
         db.session.add(OutreachActivity(grid_id=aged["g1"], company_id=None, day=local_today(), kind="market",
                                         place="大岭山市场", speaker="李警官", people=88, note=""))

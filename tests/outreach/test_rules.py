@@ -114,8 +114,9 @@ def test_the_template_reads_back_without_a_problem():
     for own in (True, False):
         scope = ImportScope(date(2026, 3, 31), {"g01": GridRef(1, "G01")}, {1: date(2025, 1, 1)},
                             own_grid=1 if own else None)
-        parsed = rules.parse_file("t.csv", rules.template_csv(own), scope)
-        assert parsed.problems == [] and len(parsed.rows) == 2
+        for name, data in (("t.csv", rules.template_csv(own)), ("t.xlsx", rules.template_xlsx(own))):
+            parsed = rules.parse_file(name, data, scope)
+            assert parsed.problems == [] and len(parsed.rows) == 2
 
 
 class Row:
