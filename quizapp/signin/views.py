@@ -187,10 +187,17 @@ def _signed_in(employee, code: str):
     response.set_cookie(COMPANY_COOKIE, code, max_age=60 * 60 * 24 * 365, httponly=True, samesite="Lax",
                         secure=secure)
     # This phone is now one of the worker's own: their wrong PINs on it count on their own track.
-    known = [employee.id, *(i for i in trusted_workers() if i != employee.id)][:DEVICE_WORKERS]
-    response.set_cookie(DEVICE_COOKIE, _device().dumps(known), max_age=60 * 60 * 24 * 365, httponly=True,
-                        samesite="Lax", secure=secure)
+    _keep_device([employee.id, *(i for i in trusted_workers() if i != employee.id)][:DEVICE_WORKERS], response)
     return response
+
+
+def _keep_device(ids: list[int], response) -> None:
+    """The phone's device cookie now names `ids` (deleted when nobody is left)."""
+    if not ids:
+        response.delete_cookie(DEVICE_COOKIE)
+        return
+    response.set_cookie(DEVICE_COOKIE, _device().dumps(ids), max_age=60 * 60 * 24 * 365, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
 
 
 def _staff_address_limit() -> str:
@@ -248,12 +255,14 @@ def change_password():
 @bp.post("/logout")
 def logout():
     """Signing out ends every session of the account, on every device (its session generation is
-    raised): the same button is "sign out everywhere", and on a worker's phone "not my phone"."""
+    raised): the same button is "sign out everywhere", and on a worker's phone "not my phone", which
+    also takes the worker off the phone's device cookie: it is no longer treated as their own."""
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
     worker = is_worker()
     company_code = current_user.company.code if worker else None
+    worker_id = current_user.id if worker else None
     if current_user.is_authenticated:
         end_sessions(current_user._get_current_object())
         db.session.commit()
@@ -261,5 +270,8 @@ def logout():
     session.clear()
     logout_user()
     if worker:
-        return redirect(url_for("auth.company", code=company_code))
+        response = redirect(url_for("auth.company", code=company_code))
+        if trusted_workers():
+            _keep_device([i for i in trusted_workers() if i != worker_id], response)
+        return response
     return redirect(url_for("auth.login"))

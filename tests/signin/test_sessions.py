@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import StaffUser
+from quizapp.models import Employee, StaffUser
 from tests.pages import sign_in_staff, sign_in_worker
 
 SESSION, REMEMBER = "session", "remember_token"
@@ -137,3 +137,32 @@ def test_a_session_from_before_generations_existed_is_refused(app, town):
         assert load_account(f"s:{account_id(app, 'officer-1')}:0:abcd") is not None
         assert load_account(f"s:{account_id(app, 'officer-1')}:1:abcd") is None
         assert load_account("x:1:0:abcd") is None and load_account("e:abc:0:abcd") is None
+
+
+def test_not_my_phone_takes_the_worker_off_the_phone_s_device_cookie(app, town):
+    """After "not my phone" the phone is no longer the worker's own: their wrong PINs on it count
+    with other phones' guesses, and a lock there can never be the owner's. A shared phone keeps the
+    other workers who signed in on it; the last one out deletes the cookie."""
+    phone = app.test_client()
+    sign_in_worker(phone, town.code_b, town.worker_b_no)
+    phone.post("/logout")
+    sign_in_worker(phone, town.code_a, town.worker_a_no)
+    assert phone.get_cookie("device") is not None
+    phone.post("/logout")
+    assert sign_in_worker(phone, town.code_a, town.worker_a_no, "1357").status_code == 200  # wrong PIN
+    with app.app_context():
+        worker_a = db.session.get(Employee, town.worker_a)
+        assert (worker_a.stranger_failures, worker_a.pin_failures) == (1, 0)
+    assert sign_in_worker(phone, town.code_b, town.worker_b_no, "1357").status_code == 200
+    with app.app_context():
+        worker_b = db.session.get(Employee, town.worker_b)
+        assert (worker_b.stranger_failures, worker_b.pin_failures) == (1, 0)  # B signed out too, earlier
+    sign_in_worker(phone, town.code_b, town.worker_b_no)
+    sign_in_worker(phone, town.code_a, town.worker_a_no)  # a second worker on the same phone
+    phone.post("/logout")  # A: not my phone
+    sign_in_worker(phone, town.code_b, town.worker_b_no, "1357")
+    with app.app_context():
+        assert db.session.get(Employee, town.worker_b).pin_failures == 1  # still B's own phone
+    sign_in_worker(phone, town.code_b, town.worker_b_no)
+    phone.post("/logout")
+    assert phone.get_cookie("device") is None
