@@ -1,10 +1,10 @@
 """Pure rules of the town admin's audit log page: how a row's detail is shown (its values as people
 read them: 启用 → 停用, 工作日 周一至周六, 月报 · 全镇, grids and companies by name), how an action
 filter becomes a safe SQL LIKE prefix, and which UTC instants a range of the town's local dates
-covers.
+covers, and the window a repeated event (a failed sign-in) is counted in.
 
-Used by audit.log (queries; references() tells it which names to look up) and audit.wording (the
-words in the reader's language and the town's names, as a Wording, for the page and the CSV).
+Used by audit.service (the window), audit.log (queries; references() tells it which names to look
+up) and audit.wording (the words in the reader's language and the town's names, as a Wording, for the page and the CSV).
 The stored detail stays machine-readable JSON: codes, ids, booleans, and a change as
 {"old": …, "new": …}; it is put into words only when read, here.
 No Flask, no SQLAlchemy.
@@ -23,6 +23,14 @@ from zoneinfo import ZoneInfo
 ACTION_FAMILIES = ("export", "api.", "admin.", "api_token.", "import", "supervision", "retention.", "signin.",
                    "account.", "roster.", "incident.", "worker.")
 MICROSECOND = timedelta(microseconds=1)
+# Failed sign-ins (workers' and staff's) are written once per window of this many minutes, with
+# their count (audit.service.record_repeated).
+REPEAT_WINDOW_MINUTES = 10
+
+
+def window_start(now: datetime, minutes: int = REPEAT_WINDOW_MINUTES) -> datetime:
+    """The start of the `minutes`-long window `now` falls in (minutes divides an hour)."""
+    return now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)
 
 
 # --- a detail in words ----------------------------------------------------------------------------

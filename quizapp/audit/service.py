@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from quizapp.audit.rules import REPEAT_WINDOW_MINUTES, window_start
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, StaffUser
 
@@ -35,12 +36,15 @@ def record(actor: StaffUser | None, action: str, detail: str | dict = "", token:
     return row
 
 
-def record_repeated(actor: StaffUser | None, action: str, detail: dict, since: datetime, now: datetime) -> None:
-    """Count one more of an event that repeats (a failed sign-in): the row written since `since`
-    with the same action and detail (the detail names its window) gets times + 1, in one UPDATE;
-    the first one of a window writes the row, stamped `now` (UTC, like every row). Two first ones
-    at the same instant may write two rows: the counts still add up."""
-    text = _text(detail)
+def record_repeated(actor: StaffUser | None, action: str, detail: dict, now: datetime,
+                    minutes: int = REPEAT_WINDOW_MINUTES) -> None:
+    """Count one more of an event that repeats (a failed sign-in, a worker's or a staff member's: the
+    one way both are aggregated): one row per action, detail and `minutes`-long window, its `times`
+    raised in one UPDATE; the first one of a window writes the row, stamped `now` (UTC, like every
+    row), with the window in its detail (window_start, window_minutes). Two first ones at the same
+    instant may write two rows: the counts still add up."""
+    since = window_start(now, minutes)
+    text = _text({**detail, "window_start": since.isoformat(timespec="minutes"), "window_minutes": minutes})
     counted = db.session.execute(
         update(AuditLog).where(AuditLog.at >= since, AuditLog.action == action, AuditLog.detail == text)
         .values(times=AuditLog.times + 1).returning(AuditLog.id)

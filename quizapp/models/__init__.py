@@ -9,7 +9,6 @@ from quizapp.models.oversight import (
     AuditLog,
     FollowUp,
     Incident,
-    SigninFailure,
     SupervisionCase,
     TownSetting,
 )
@@ -21,5 +20,5 @@ from quizapp.models.roster import RosterImport
 __all__ = [
     "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "CompanyTopicDay", "Delivery",
     "Employee", "FollowUp", "Grid", "Incident", "OutreachActivity", "Question", "QuestionVersion", "RosterImport",
-    "Shift", "SigninFailure", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
+    "Shift", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, func, text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import Model
@@ -86,21 +86,6 @@ class AuditLog(Model):
     detail: Mapped[str] = mapped_column(Text, default="")
     # How many like events the row stands for: failed sign-ins are aggregated per window.
     times: Mapped[int] = mapped_column(default=1)
-
-
-class SigninFailure(Model):
-    """Failed staff sign-ins, counted per account (or "" for a username that names no account),
-    client address and window (signin.trail): one audit row per window says how many, rather than
-    a row per try (an attack makes thousands)."""
-
-    __table_args__ = (UniqueConstraint("username", "address", "window_start"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64))
-    address: Mapped[str] = mapped_column(String(64))
-    window_start: Mapped[datetime]
-    failures: Mapped[int] = mapped_column(default=0)
-    audit_id: Mapped[int] = mapped_column(ForeignKey("audit_log.id"))
 
 
 class ApiToken(Model):

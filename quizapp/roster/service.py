@@ -233,8 +233,9 @@ def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> Em
 
 
 def _facts(employee: Employee) -> dict:
-    """What the audit log keeps about a worker: their company and employee number, not their name."""
-    return {"company": employee.company.code, "employee_no": employee.employee_no}
+    """What the audit log keeps about a worker: their company and record id, as the sign-in trail
+    names them (the town admin who reads the log never sees a worker's name or number)."""
+    return {"company": employee.company.code, "worker": employee.id}
 
 
 def set_active(actor: StaffUser, employee: Employee, active: bool, today: date) -> None:

@@ -75,11 +75,3 @@ def stranger_wait(failures: int) -> timedelta | None:
     index = min(failures - STRANGER_FREE_TRIES, len(STRANGER_WAITS) - 1)
     return STRANGER_WAITS[index]
 
-
-FAILURE_WINDOW_MINUTES = 10
-
-
-def window_start(now: datetime, minutes: int = FAILURE_WINDOW_MINUTES) -> datetime:
-    """The start of the `minutes`-long window `now` falls in: failed sign-ins are written to the
-    audit log once per worker (or unknown number) and address per window, with a count."""
-    return now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)

@@ -7,9 +7,9 @@ Used by the auth blueprint (quizapp/signin/views.py). Owns the rules:
 - a stranger cannot tell a locked account, an unknown username and a wrong password apart: all
   three are "wrong" (the same message and status), with the same password-hash work;
 - every sign-in is in the audit log ("signin.staff"), every lock ("signin.staff.locked"), and
-  failed sign-ins once per account, client address and FAILURE_WINDOW_MINUTES
-  ("signin.staff.failed", its count kept up to date), so an attack of thousands of tries leaves a
-  few rows, not thousands;
+  failed sign-ins once per account, client address and ten minutes ("signin.staff.failed", its
+  `times` kept up to date by audit.service.record_repeated, as the workers' are), so an attack of
+  thousands of tries leaves a few rows, not thousands;
 - a one-time password must be replaced before anything else; the new one follows the accounts'
   password rule and cannot be the one-time one; changing it ends every other session.
 Functions flush; the views commit. No Flask.
@@ -17,23 +17,19 @@ Functions flush; the views commit. No Flask.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select, update
 from werkzeug.security import check_password_hash
 
 from quizapp.accounts.service import password_problem
 from quizapp.audit import service as audit
 from quizapp.database import rows_changed
 from quizapp.extensions import db
-from quizapp.models import AuditLog, SigninFailure, StaffUser
+from quizapp.models import StaffUser
 from quizapp.rules.errors import Invalid
 from quizapp.signin.service import LOCK_MINUTES, MAX_FAILURES, SignIn, _dummy_hash
 from quizapp.signin.sessions import end_sessions
-
-FAILURE_WINDOW_MINUTES = 10
 
 
 def _find(username: str) -> StaffUser | None:
@@ -84,36 +80,11 @@ def _count_failure(user: StaffUser, address: str, now: datetime) -> None:
                                                    "until": until.isoformat(timespec="minutes")})
 
 
-def _window(now: datetime) -> datetime:
-    minutes = now.hour * 60 + now.minute
-    start = minutes - minutes % FAILURE_WINDOW_MINUTES
-    return now.replace(hour=start // 60, minute=start % 60, second=0, microsecond=0)
-
-
 def record_failure(username: str, address: str, now: datetime) -> None:
     """Count a failed sign-in to `username` ("" for a name that is no account: what was typed is
-    not kept, it may be a password) from `address` in the current window, and keep the window's
-    one audit row ("signin.staff.failed") saying how many."""
-    window = _window(now)
-    key = and_(SigninFailure.username == username, SigninFailure.address == address,
-               SigninFailure.window_start == window)
-    raised = rows_changed(update(SigninFailure).where(key).values(failures=SigninFailure.failures + 1)
-                          .execution_options(synchronize_session=False))
-    if not raised:
-        try:
-            with db.session.begin_nested():
-                row = audit.record(None, "signin.staff.failed", "")
-                db.session.add(SigninFailure(username=username, address=address, window_start=window, failures=1,
-                                             audit_id=row.id))
-        except IntegrityError:  # another request opened the window first: count in its row
-            db.session.execute(update(SigninFailure).where(key).values(failures=SigninFailure.failures + 1)
-                               .execution_options(synchronize_session=False))
-    counted = db.session.execute(select(SigninFailure.failures, SigninFailure.audit_id).where(key)).one()
-    detail = {"account": username or None, "address": address, "failures": counted.failures,
-              "window_start": window.isoformat(timespec="minutes"), "window_minutes": FAILURE_WINDOW_MINUTES}
-    db.session.execute(update(AuditLog).where(AuditLog.id == counted.audit_id)
-                       .values(detail=json.dumps(detail, ensure_ascii=False, sort_keys=True))
-                       .execution_options(synchronize_session=False))
+    not kept, it may be a password) from `address`: one audit row per account, address and ten
+    minutes ("signin.staff.failed") with how many."""
+    audit.record_repeated(None, "signin.staff.failed", {"account": username or None, "address": address}, now)
 
 
 def change_own_password(user: StaffUser, current: str, new: str, now: datetime) -> None:

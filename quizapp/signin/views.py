@@ -79,8 +79,7 @@ def _count_guess(company, now) -> None:
     spent = [item for item in _guess_limits() if not limiter.limiter.hit(item, "signin-guess", get_remote_address())]
     if spent:
         audit.record_repeated(None, "signin.address_throttled", {
-            "company": company.code, "address": get_remote_address(), **workers.window_detail(now)},
-            since=rules.window_start(now), now=now)
+            "company": company.code, "address": get_remote_address()}, now)
 
 
 def _device() -> URLSafeSerializer:

@@ -105,18 +105,11 @@ def _trail(company: Company, address: str, now: datetime, employee: Employee | N
     device = "own" if trusted else "other"
     audit.record_repeated(None, "signin.failed", {
         "company": company.code, "worker": employee.id if employee else None,
-        "known": employee is not None, "address": address, "device": device,
-        **window_detail(now)}, since=rules.window_start(now), now=now)
+        "known": employee is not None, "address": address, "device": device}, now)
     if employee is not None and stopped is not None:
         audit.record(None, "signin.locked" if trusted else "signin.throttled", {
             "company": company.code, "worker": employee.id, "address": address,
             "until": stopped.isoformat(timespec="minutes")})
-
-
-def window_detail(now: datetime) -> dict:
-    """The counting window in a detail, as the staff sign-in trail writes it (signin.staff)."""
-    return {"window_start": rules.window_start(now).isoformat(timespec="minutes"),
-            "window_minutes": rules.FAILURE_WINDOW_MINUTES}
 
 
 def _refused(company: Company, address: str, now: datetime, employee: Employee | None,

@@ -123,3 +123,40 @@ def test_other_roles_are_refused(client, logged, username):
     sign_in_staff(client, username)
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit/export.csv").status_code == 403
+
+
+def test_the_admin_s_audit_page_and_export_show_no_worker_s_number_or_name(app, town):
+    """A company's day of roster work and sign-ins, then the admin reads every row of the log (page
+    and CSV): no worker's employee number or name is anywhere in them."""
+    from quizapp.clock import utcnow
+    from quizapp.models import Employee
+    from quizapp.roster import service as roster
+    from tests.pages import sign_in_worker
+
+    with app.app_context():
+        actor = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+        added = roster.save_worker(actor, None, {"employee_no": "ZX-7731", "name": "赵可辨", "team": "一车间",
+                                                 "shift": "", "active_from": None})
+        roster.save_worker(actor, added, {"employee_no": "ZX-7731", "name": "赵可辨", "team": "二车间", "shift": "",
+                                          "active_from": None})
+        roster.sign_out_everywhere(actor, added)
+        roster.reset_pin(actor, added, utcnow())
+        roster.set_active(actor, added, False, utcnow().date())
+        db.session.commit()
+    phone = app.test_client()
+    for number in (town.worker_a_no, "ZX-7731", "NO-SUCH-9"):
+        sign_in_worker(phone, town.code_a, number, "1357").close()
+    sign_in_worker(phone, town.code_a, town.worker_a_no).close()
+    admin = app.test_client()
+    sign_in_staff_in_english(admin, "admin")
+    _, html = read(admin, "/admin/audit")
+    response = admin.get("/admin/audit/export.csv")
+    exported = response.get_data().decode("utf-8-sig")
+    response.close()
+    assert "Changed a worker on the roster" in html and "Failed worker sign-ins" in html
+    with app.app_context():
+        workers = list(db.session.execute(select(Employee.employee_no, Employee.name)))
+    assert len(workers) == 4
+    for text in (html, exported):
+        shown = [value for worker in workers for value in worker if value in text]
+        assert shown == [] and "NO-SUCH-9" not in text

@@ -2,7 +2,7 @@
 workdays, reports and scopes, roles, grids and companies by name; old → new), a safe LIKE prefix,
 and the UTC instants a range of local days covers (right for both ways SQLite spells a timestamp)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,7 @@ from quizapp.audit.rules import (
     readable_text,
     references,
     utc_bounds,
+    window_start,
     workdays_text,
 )
 
@@ -173,3 +174,11 @@ def test_open_ended_ranges():
 def test_parse_day():
     assert parse_day("2026-03-02") == date(2026, 3, 2)
     assert parse_day(" ") is None and parse_day("2026-13-01") is None and parse_day(None) is None
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_a_repeated_event_s_window_starts_on_a_whole_ten_minutes_at_most_ten_minutes_before(now):
+    start = window_start(now)
+    assert start.minute % 10 == 0 and start.second == start.microsecond == 0
+    assert start <= now < start + timedelta(minutes=10)
+    assert window_start(datetime(2026, 12, 5, 18, 37, 12)) == datetime(2026, 12, 5, 18, 30)

@@ -1,6 +1,6 @@
 """The security trail: roster edits and imports, incident edits and deletions, supervision cases
-opened and closed are in the audit log, naming workers by employee number only (the town admin
-reads the log and sees no names); every action the code writes has a label and is described in
+opened and closed are in the audit log, naming workers by record id only (the town admin reads
+the log and sees neither names nor employee numbers); every action the code writes has a label and is described in
 docs/admin.md."""
 
 import ast
@@ -53,15 +53,15 @@ def test_roster_edits_and_imports_are_in_the_trail_without_names(town):
     roster.apply_import(actor, record.id, roster.plan_for(record).fingerprint(), True, TODAY, NOW)
     rows = trail("roster.")
     assert [(action, detail) for action, detail, _ in rows] == [
-        ("roster.worker.add", {"company": "acme", "employee_no": "A300"}),
-        ("roster.worker.update", {"company": "acme", "employee_no": "A300", "changed": ["team"]}),
-        ("roster.worker.deactivate", {"company": "acme", "employee_no": "A001"}),
-        ("roster.worker.reactivate", {"company": "acme", "employee_no": "A001"}),
-        ("roster.worker.sign_out", {"company": "acme", "employee_no": "A001"}),
+        ("roster.worker.add", {"company": "acme", "worker": added.id}),
+        ("roster.worker.update", {"company": "acme", "worker": added.id, "changed": ["team"]}),
+        ("roster.worker.deactivate", {"company": "acme", "worker": worker.id}),
+        ("roster.worker.reactivate", {"company": "acme", "worker": worker.id}),
+        ("roster.worker.sign_out", {"company": "acme", "worker": worker.id}),
         ("roster.import", {"company": "acme", "filename": "花名册.csv", "added": 1, "changed": 1, "deactivated": 2}),
     ]
     assert {actor_id for _, _, actor_id in rows} == {actor.id}
-    assert not re.search("王小明|新人", json.dumps([d for _, d, _ in rows], ensure_ascii=False))
+    assert not re.search("王小明|新人|A001|A300|A400", json.dumps([d for _, d, _ in rows], ensure_ascii=False))
 
 
 @pytest.mark.usefixtures("ctx")
@@ -92,11 +92,13 @@ def test_supervision_cases_opened_and_closed_are_in_the_trail(town):
 
 
 def written_actions() -> set[str]:
-    """Every action code the package writes with audit.record(actor, "<code>", …)."""
+    """Every action code the package writes with audit.record(actor, "<code>", …) or
+    audit.record_repeated (failed sign-ins)."""
     found = set()
     for path in (ROOT / "quizapp").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("record", "record_repeated")
                     and len(node.args) >= 2):
                 for arg in ast.walk(node.args[1]):
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.fullmatch(r"[a-z_.]+",
@@ -107,7 +109,8 @@ def written_actions() -> set[str]:
 
 def test_every_action_written_has_a_label_and_is_described_in_the_admin_guide():
     written = written_actions()
-    assert {"signin.staff.failed", "roster.import", "incident.delete", "supervision.case.close"} <= written
+    assert {"signin.staff.failed", "signin.failed", "roster.import", "incident.delete",
+            "supervision.case.close"} <= written
     assert written - set(ACTION_LABELS) == set()
     guide = (ROOT / "docs" / "admin.md").read_text(encoding="utf-8")
     assert sorted(code for code in ACTION_LABELS if f"`{code}`" not in guide) == []

@@ -49,4 +49,3 @@ def test_codes_are_eight_digits_and_work_fourteen_days():
     assert all(rules.CODE_PATTERN.match(c) for c in codes) and len(codes) > 45
     now = datetime(2026, 12, 5, 18, 37, 12)
     assert rules.code_expires(now) == now + timedelta(days=14)
-    assert rules.window_start(now) == datetime(2026, 12, 5, 18, 30)
