@@ -30,9 +30,11 @@ from quizapp.deliveries import views as deliveries
 from quizapp.digest import views as digest
 from quizapp.exports import views as exports
 from quizapp.incidents import views as incidents
+from quizapp.map import views as incident_map
 from quizapp.organisation import views as organisation
 from quizapp.outreach import views as outreach
 from quizapp.periodic import views as periodic
+from quizapp.places import views as places
 from quizapp.posters import views as posters
 from quizapp.roster import views as roster
 from quizapp.rules.vocab import Role
@@ -55,8 +57,8 @@ admin.before_request(guard_staff(Role.TOWN_ADMIN))
 
 FEATURES = {
     console: (board, roster, trends, exports, posters, settings, staff, outreach),
-    reports: (dashboard, comparison, incidents, supervision, periodic, digest, outreach),
-    admin: (town, organisation, accounts, tokens, deliveries, audit, bank),
+    reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach),
+    admin: (town, organisation, places, accounts, tokens, deliveries, audit, bank),
 }
 
 # Each audience's sections, in menu order; a section shows once its endpoint is registered.
@@ -76,6 +78,7 @@ REPORTS_SECTIONS = [
     ("reports.compare", _l("Compare companies")),
     ("reports.outreach", _l("Outreach ledger")),
     ("reports.incidents", _l("Incidents")),
+    ("reports.map", _l("Incident map")),
     ("reports.supervision", _l("Supervision list")),
     ("reports.town", _l("Town view")),
     ("reports.periodic", _l("Weekly and monthly reports")),
@@ -85,6 +88,7 @@ ADMIN_SECTIONS = [
     ("admin.index", _l("Today")),
     ("admin.grids", _l("Grids")),
     ("admin.companies", _l("Company list")),
+    ("admin.places", _l("Places and boundaries")),
     ("admin.accounts", _l("Accounts")),
     ("admin.tokens", _l("API tokens")),
     ("admin.deliveries", _l("Messages sent")),

@@ -1,5 +1,7 @@
 """The demo town: grids, companies of different sizes, staff and officer accounts, and 30 days of
-quiz history that looks like real use (diligent and lapsing workers, quieter Saturdays, Sundays off).
+quiz history that looks like real use (diligent and lapsing workers, quieter Saturdays, Sundays off);
+its map: 125 made-up grid outlines (demo.geography), the places of its grids, and incidents that say
+where they happened.
 
 Used by `quizapp demo`. History is written with bulk inserts from the same selection and grading
 rules the app uses, and the rollups are rebuilt from it, so every page shows consistent figures.
@@ -15,8 +17,24 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from quizapp.demo import geography
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, Employee, Grid, Question, QuestionVersion, Shift, StaffUser
+from quizapp.models import (
+    Answer,
+    Attempt,
+    Company,
+    Employee,
+    Grid,
+    GridBoundary,
+    GridPlace,
+    Incident,
+    Question,
+    QuestionVersion,
+    Shift,
+    StaffUser,
+    Topic,
+)
+from quizapp.places import rules as place_rules
 from quizapp.quiz.rules import selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_seed
 from quizapp.rollups.service import rebuild_company_day
@@ -77,6 +95,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         grids[code] = Grid(code=code, name=name)
         db.session.add(grids[code])
     db.session.flush()
+    cells = _town_map(grids)
 
     admin = StaffUser(username="admin", display_name="镇反诈中心", role=Role.TOWN_ADMIN)
     officer = StaffUser(username="officer", display_name="新塘/大沙网格员", role=Role.GRID_OFFICER,
@@ -117,6 +136,71 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     db.session.flush()
     _oversight(officer, today, rng, describe_flag)
     _outreach({grids["xt-2"].id: officer, grids["ds-3"].id: officer, grids["lp-1"].id: officer2}, today, rng)
+    _locate_incidents(cells, today)
+
+
+# The demo grids' villages and communities (made up), which incidents may name as their place.
+PLACES = {"xt-2": ["新塘村", "新塘社区", "新塘工业区"], "ds-3": ["大沙村", "大沙市场", "大沙新村"],
+          "lp-1": ["连平村", "连平小学片区"]}
+
+
+def _town_map(grids: dict[str, Grid]) -> dict[int, geography.Cell]:
+    """The rest of the made-up town around the demo's grids (which take the middle cells): 122
+    more grids with no company on quizapp yet, every grid's outline, and the demo grids' places.
+    Returns each grid's cell by grid id."""
+    cells = geography.town_cells()
+    for code, name in geography.grid_names(len(cells) - len(grids)):
+        grids[code] = Grid(code=code, name=name)
+        db.session.add(grids[code])
+    db.session.flush()
+    by_grid = {grid.id: cell for grid, cell in zip(grids.values(), cells, strict=True)}
+    db.session.add_all(GridBoundary(grid_id=grid_id, geometry=cell.polygon) for grid_id, cell in by_grid.items())
+    db.session.add_all(GridPlace(grid_id=grids[code].id, name=name) for code, names in PLACES.items() for name in names)
+    db.session.flush()
+    return by_grid
+
+
+def _locate_incidents(cells: dict[int, geography.Cell], today: date) -> None:
+    """Where the demo's incidents happened: most at a point inside their grid (some as a phone
+    in AMap or WeChat gives it, in GCJ-02), some at one of the grid's places, a few unknown; and
+    the town's other grids get some whole-grid records with a point, so the map is a town's."""
+    from quizapp.incidents.rules import is_fraud_type
+
+    rng = random.Random(20260602)  # its own stream: the rest of the demo stays as it was
+    known: dict[int, list[int]] = {}
+    for place in db.session.scalars(select(GridPlace)):
+        known.setdefault(place.grid_id, []).append(place.id)
+    for incident in db.session.scalars(select(Incident).order_by(Incident.id)):
+        _place_it(incident, cells[incident.grid_id], known.get(incident.grid_id, []), rng)
+    slugs = [s for s in db.session.scalars(select(Topic.slug).order_by(Topic.id)) if is_fraud_type(s)] or ["other"]
+    this_month = today.replace(day=1)
+    for grid_id, cell in cells.items():
+        if grid_id in known or rng.random() > 0.4:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            month = this_month
+            for _back in range(rng.randrange(12)):
+                month = (month - timedelta(days=1)).replace(day=1)
+            cases = 1 + (rng.random() < 0.2)
+            incident = Incident(grid_id=grid_id, company_id=None, month=month, fraud_type=rng.choice(slugs),
+                                cases=cases, loss_yuan=Decimal(int(round(cases * rng.uniform(1500, 50000), -2))))
+            _place_it(incident, cell, [], rng)
+            db.session.add(incident)
+    db.session.flush()
+
+
+def _place_it(incident: Incident, cell: geography.Cell, place_ids: list[int], rng: random.Random) -> None:
+    draw = rng.random()
+    if place_ids and 0.6 <= draw < 0.85:
+        incident.place_id = rng.choice(place_ids)
+    elif draw < 0.85 or not place_ids:
+        lon, lat = geography.point_in(cell, rng)
+        if rng.random() < 0.3:  # read off AMap or WeChat: GCJ-02, stored as given
+            lon, lat = (round(v, 6) for v in place_rules.wgs84_to_gcj02(lon, lat))
+            incident.datum = "gcj02"
+        else:
+            incident.datum = "wgs84"
+        incident.longitude, incident.latitude = Decimal(str(lon)), Decimal(str(lat))
 
 
 # How often a company reported a fraud case in a month: last year, and since the pre-shift quiz
@@ -128,7 +212,6 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_fla
     """Two years of monthly fraud incidents, and a supervision list as the nightly check and an
     officer would have left it: cases opened two weeks ago and today, one followed up, one closed."""
     from quizapp.incidents.rules import is_fraud_type
-    from quizapp.models import Incident, Topic
     from quizapp.supervision import service as supervision
 
     slugs = [s for s in db.session.scalars(select(Topic.slug).order_by(Topic.id)) if is_fraud_type(s)] or ["other"]

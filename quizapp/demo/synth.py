@@ -20,8 +20,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from quizapp.demo import geography
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser
+from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, GridBoundary, Incident, StaffUser
 from quizapp.quiz.rules.selection import COMMON_SIZE
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
@@ -128,6 +129,10 @@ def synthesize(today: date, companies: int = 3000, workers: int = 150_000, days:
     grid_rows = [Grid(code=f"syn{tag}-g{n:03d}", name=f"合成网格{n:03d}") for n in range(1, grids + 1)]
     db.session.add_all(grid_rows)
     db.session.flush()
+    # The made-up town's outlines (demo.geography), one per grid up to its 125.
+    cells = {g.id: cell for g, cell in zip(grid_rows, geography.town_cells(min(grids, geography.TOWN_GRIDS)),
+                                          strict=False)}
+    db.session.add_all(GridBoundary(grid_id=grid_id, geometry=cell.polygon) for grid_id, cell in cells.items())
     accounts = _accounts(grid_rows, password)
     sizes = company_sizes(rng, companies, workers)
     created = datetime.combine(start, time(0, 0))
@@ -156,7 +161,7 @@ def synthesize(today: date, companies: int = 3000, workers: int = 150_000, days:
         if progress and (day.day == 1 or day == today):
             progress(f"history: {day}")
         day += timedelta(days=1)
-    incidents = _incidents(rng, town, start, today)
+    incidents = _incidents(rng, town, start, today, cells)
     _insert(Incident.__table__, incidents)
     return SynthReport(grids=grids, companies=companies, workers=sum(sizes), days=days, rollup_rows=rollup_rows,
                        attempts=attempts, incidents=len(incidents), accounts=accounts)
@@ -241,8 +246,11 @@ def _history_day(rng: random.Random, town: list[_Synthetic], day: date, start: d
     return rows, attempts
 
 
-def _incidents(rng: random.Random, town: list[_Synthetic], start: date, today: date) -> list[dict]:
-    """A fraud case or three in some month of the year for about one company in seven."""
+def _incidents(rng: random.Random, town: list[_Synthetic], start: date, today: date,
+               cells: dict[int, geography.Cell]) -> list[dict]:
+    """A fraud case or three in some month of the year for about one company in seven, most at a
+    point inside the company's grid (WGS-84)."""
+    where = random.Random(start.toordinal())  # its own stream: the cases stay as they were
     span = (today - start).days + 1
     rows = []
     for company in town:
@@ -251,8 +259,17 @@ def _incidents(rng: random.Random, town: list[_Synthetic], start: date, today: d
                 rows.append(dict(grid_id=company.grid_id, company_id=company.id,
                                  month=(start + timedelta(days=rng.randrange(span))).replace(day=1),
                                  fraud_type=rng.choice(FRAUD_TYPES), cases=rng.randint(1, 3),
-                                 loss_yuan=Decimal(rng.randint(500, 80_000)), note=None, created_by=None))
+                                 loss_yuan=Decimal(rng.randint(500, 80_000)), note=None, created_by=None,
+                                 **_point(cells.get(company.grid_id), where)))
     return rows
+
+
+def _point(cell: geography.Cell | None, rng: random.Random) -> dict:
+    """An incident's location columns: a point in the cell four times in five, else none."""
+    if cell is None or rng.random() < 0.2:
+        return {"longitude": None, "latitude": None, "datum": None}
+    lon, lat = geography.point_in(cell, rng)
+    return {"longitude": Decimal(str(lon)), "latitude": Decimal(str(lat)), "datum": "wgs84"}
 
 
 def _attempts(rng: random.Random, out: list[dict], company_id: int, day: date, who: list[int], per_quiz: int,

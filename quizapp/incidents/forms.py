@@ -5,14 +5,18 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, HiddenField, IntegerField, MonthField, SelectField, TextAreaField
+from wtforms import DecimalField, HiddenField, IntegerField, MonthField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.incidents.rules import MAX_CASES, MAX_LOSS, MAX_NOTE
+from quizapp.places import rules as places
+from quizapp.places.rules import Datum
 
 
 class IncidentForm(FlaskForm):
     """Cases and losses of one company (or a whole grid: company left empty) in one month."""
+
+    point: places.Point | None = None  # set by validate()
 
     company = SelectField(_l("Company"), choices=[])
     # Only read for a whole-grid record (the service checks it is one of the officer's grids).
@@ -26,10 +30,43 @@ class IncidentForm(FlaskForm):
         InputRequired(_l("Give the losses in yuan (0 or more).")),
         NumberRange(min=Decimal(0), max=MAX_LOSS, message=_l("Losses are a number from 0."))])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+    # Where (optional): a point with its datum, or one of the grid's places (places.rules).
+    longitude = StringField(_l("Longitude (east, decimal degrees)"), validators=[Optional()])
+    latitude = StringField(_l("Latitude (north, decimal degrees)"), validators=[Optional()])
+    datum = SelectField(_l("Datum of the point"), choices=[], validate_choice=False)  # checked as a point
+    place = SelectField(_l("Or a village or community"), choices=[], validate_choice=False)
 
     def validate_grid(self, field) -> None:
         if not self.company.data and not field.data:
             raise ValidationError(_l("Choose a company, or the grid for a record of a whole grid."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.datum.choices = [(Datum.WGS84.value, _l("WGS-84 (GPS)")),
+                              (Datum.GCJ02.value, _l("GCJ-02 (AMap, Tencent, WeChat)"))]
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then the point as a whole (places.check_point): `self.point`."""
+        valid = super().validate(extra_validators)
+        lon, lat = (self.longitude.data or "").strip(), (self.latitude.data or "").strip()
+        self.point, problems = places.check_point(lon, lat, self.datum.data or "" if lon or lat else "")
+        for name, reason in problems:
+            field = getattr(self, name)
+            field.errors = [*field.errors, _POINT_ERRORS[reason]]
+        if self.point is not None and self.place.data:
+            self.place.errors = [*self.place.errors, _l("Give a point or a place, not both.")]
+            valid = False
+        return valid and not problems
+
+
+_POINT_ERRORS = {
+    "half_point": _l("Give both the longitude and the latitude, or neither."),
+    "bad_longitude": _l("Not a longitude: decimal degrees from -180 to 180 (east is positive), e.g. 113.84."),
+    "bad_latitude": _l("Not a latitude: decimal degrees from -90 to 90 (north is positive), e.g. 22.90."),
+    "datum_needed": _l("Say which datum the point is in: WGS-84 (GPS) or GCJ-02 (AMap, Tencent, WeChat)."),
+    "unknown_datum": _l("Unknown datum: write WGS-84 or GCJ-02."),
+    "datum_without_point": _l("A datum is given but no point: give the longitude and latitude, or leave it empty."),
+}
 
 
 class IncidentImportForm(FlaskForm):

@@ -14,11 +14,12 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from quizapp.places import rules as places
 from quizapp.rules import metrics
 from quizapp.rules.spreadsheets import decode_text, is_clear_marker, looks_like_formula
 
@@ -40,7 +41,9 @@ MAX_NOTE = 500
 
 # The template's header row; the Chinese names are the file format, like a CSV spec.
 HEADERS = {"month": "月份", "grid": "网格", "company": "企业编码", "fraud_type": "诈骗类型", "cases": "案件数",
-           "loss_yuan": "损失金额(元)", "note": "备注"}
+           "loss_yuan": "损失金额(元)", "note": "备注",
+           # Where (optional, places.rules): a point with its datum, or a place of the grid.
+           "longitude": "经度", "latitude": "纬度", "datum": "坐标系", "place": "村/社区"}
 REQUIRED = ("month", "company", "fraud_type", "cases", "loss_yuan")
 _ALIASES = {
     "month": ["月份", "月", "month"],
@@ -50,7 +53,13 @@ _ALIASES = {
     "cases": ["案件数", "发案数", "案件", "发案", "cases"],
     "loss_yuan": ["损失金额", "损失", "损失金额元", "loss", "losses", "loss yuan"],
     "note": ["备注", "说明", "note", "notes"],
+    "longitude": ["经度", "longitude", "lon", "lng"],
+    "latitude": ["纬度", "latitude", "lat"],
+    "datum": ["坐标系", "坐标系统", "datum", "crs"],
+    "place": ["村/社区", "村社区", "村", "社区", "地点", "place", "village", "community"],
 }
+# Cells that may start with "-" (a longitude west, a latitude south) or "+": read as numbers.
+NUMBER_CELLS = ("cases", "loss_yuan", "longitude", "latitude")
 
 
 def _key(text: str) -> str:
@@ -130,6 +139,7 @@ class ImportScope:
     visible_company_ids: frozenset[int]
     visible_grid_ids: frozenset[int]
     fraud_types: dict[str, str]
+    places: dict[tuple[int, str], int] = field(default_factory=dict)  # (grid id, places.place_key) -> id
 
     def company(self, code: str) -> CompanyRef | None:
         return self.companies.get(code.casefold())
@@ -163,6 +173,8 @@ class IncidentRow:
     note: str
     raw: dict
     note_cleared: bool = False
+    point: places.Point | None = None  # where, if given: a point, or
+    place_id: int | None = None  # one of the grid's places
 
     @property
     def key(self) -> tuple:
@@ -217,7 +229,7 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
         problems.append(Problem(number, HEADERS[name], reason, raw.get(name, "")[:80], detail))
 
     for name in HEADERS:
-        if looks_like_formula(raw.get(name, "")) and name not in ("cases", "loss_yuan"):
+        if looks_like_formula(raw.get(name, "")) and name not in NUMBER_CELLS:
             bad(name, "formula")
     if problems:
         return None, problems
@@ -262,6 +274,7 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
         bad("loss_yuan", reason)
     if len(raw.get("note", "")) > MAX_NOTE:
         bad("note", "too_long", str(MAX_NOTE))
+    point, place_id = _location(raw, grid_id, scope, bad)
     if problems:
         return None, problems
     # Each value left out above was reported as a problem.
@@ -271,7 +284,25 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
     return IncidentRow(row=number, grid_id=grid_id, company_id=company.id if company else None, month=month,
                        fraud_type=fraud_type, cases=int(cases), loss_yuan=loss.quantize(Decimal("0.01")),
                        note="" if cleared else raw.get("note", ""), raw=dict(raw, row=number),
-                       note_cleared=cleared), []
+                       note_cleared=cleared, point=point, place_id=place_id), []
+
+
+def _location(raw: dict, grid_id: int | None, scope: ImportScope,
+              bad: Callable[[str, str], None]) -> tuple[places.Point | None, int | None]:
+    """The row's point (longitude, latitude and datum, places.check_point) or place (one of the
+    grid's, by name), each optional, never both."""
+    point, problems = places.check_point(raw.get("longitude", ""), raw.get("latitude", ""), raw.get("datum", ""))
+    for name, reason in problems:
+        bad(name, reason)
+    place_id = None
+    if raw.get("place"):
+        if point is not None or problems:
+            bad("place", "point_and_place")
+        elif grid_id is not None:
+            place_id = scope.places.get((grid_id, places.place_key(raw["place"])))
+            if place_id is None:
+                bad("place", "unknown_place")
+    return point, place_id
 
 
 def _header(cells: list[str]) -> tuple[dict[str, int], list[Problem]]:
@@ -410,7 +441,7 @@ def template_csv() -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS.values())
-    writer.writerow(["2026-03", "", "acme", "shuadan", "2", "15000", ""])
+    writer.writerow(["2026-03", "", "acme", "shuadan", "2", "15000", "", "113.8412", "22.9035", "WGS-84", ""])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -22,7 +22,8 @@ from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.incidents import rules
 from quizapp.incidents.rules import OTHER, OTHER_NAMES, ImportScope, ParsedIncidents, Problem, Record
-from quizapp.models import Company, Grid, Incident, StaffUser, Topic
+from quizapp.models import Company, Grid, GridPlace, Incident, StaffUser, Topic
+from quizapp.places import rules as places
 from quizapp.rollups import figures
 from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
@@ -40,6 +41,14 @@ def visible_grids(actor: StaffUser) -> list[Grid]:
 
 def visible_companies(actor: StaffUser) -> list[Company]:
     return list(db.session.scalars(scope.visible_companies(actor)))
+
+
+def place_choices(actor: StaffUser) -> list[tuple[str, str]]:
+    """(id, "grid · place") for every place of the actor's grids: what a record may name."""
+    grids = {g.id: g.name for g in visible_grids(actor)}
+    found = db.session.scalars(select(GridPlace).where(GridPlace.grid_id.in_(grids)).order_by(
+        GridPlace.grid_id, GridPlace.name))
+    return [(str(p.id), f"{grids[p.grid_id]} · {p.name}") for p in found]
 
 
 def find_incident(actor: StaffUser, incident_id: int) -> Incident | None:
@@ -79,7 +88,8 @@ def import_scope(actor: StaffUser, today: date) -> ImportScope:
         grids={g.code.casefold(): rules.GridRef(g.id, g.code) for g in grids},
         visible_company_ids=frozenset(db.session.scalars(scope.visible_company_ids(actor))),
         visible_grid_ids=frozenset(g.id for g in visible_grids(actor)),
-        fraud_types=spellings)
+        fraud_types=spellings,
+        places={(p.grid_id, places.place_key(p.name)): p.id for p in db.session.scalars(select(GridPlace))})
 
 
 # --- recording by hand --------------------------------------------------------------------------
@@ -93,6 +103,16 @@ class IncidentInput:
     cases: int
     loss_yuan: Decimal
     note: str
+    point: places.Point | None = None  # where: a point, or one of the grid's places, or neither
+    place_id: int | None = None
+
+
+def set_location(incident: Incident, point: places.Point | None, place_id: int | None) -> None:
+    """Where the cases happened: a point (stored as given, with its datum) or a place, or neither."""
+    incident.longitude = point.longitude if point else None
+    incident.latitude = point.latitude if point else None
+    incident.datum = point.datum.value if point else None
+    incident.place_id = place_id if point is None else None
 
 
 def _existing(grid_id: int, company_id: int | None, month: date, fraud_type: str) -> Incident | None:
@@ -125,6 +145,11 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     kept = incident is not None and incident.fraud_type == data.fraud_type  # an older record keeps its type
     if data.fraud_type not in set(allowed.fraud_types.values()) and not kept:
         raise Invalid("incidents.unknown_fraud_type", field="fraud_type")
+    if data.point is not None and data.place_id is not None:
+        raise Invalid("incidents.point_and_place", field="place")
+    if data.place_id is not None and db.session.scalar(select(GridPlace.grid_id).where(
+            GridPlace.id == data.place_id)) != grid_id:
+        raise Invalid("incidents.place_outside_grid", field="place")
     same = _existing(grid_id, data.company_id, month, data.fraud_type)
     if same is not None and same is not incident:
         raise Conflict("incidents.exists")
@@ -133,6 +158,7 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     incident.grid_id, incident.company_id, incident.month = grid_id, data.company_id, month
     incident.fraud_type, incident.cases, incident.loss_yuan = data.fraud_type, data.cases, data.loss_yuan
     incident.note = data.note or None
+    set_location(incident, data.point, data.place_id)
     db.session.add(incident)
     db.session.flush()
     after = _facts(incident)
@@ -205,7 +231,10 @@ def preview_names(preview: Preview, lang: str) -> dict:
     grids = db.session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(grid_ids))).all() if grid_ids else []
     companies = (db.session.execute(select(Company.id, Company.name).where(Company.id.in_(company_ids))).all()
                  if company_ids else [])
-    return {"grid": dict(grids), "company": dict(companies), "type": type_names(lang)}
+    place_ids = {r.place_id for r in rows if r.place_id}
+    found = (db.session.execute(select(GridPlace.id, GridPlace.name).where(GridPlace.id.in_(place_ids))).all()
+             if place_ids else [])
+    return {"grid": dict(grids), "company": dict(companies), "type": type_names(lang), "place": dict(found)}
 
 
 def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
@@ -263,6 +292,8 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
             replaced += 1
         written = plan.written
         incident.cases, incident.loss_yuan, incident.note = written.cases, written.loss_yuan, written.note
+        if row.point is not None or row.place_id is not None:  # a blank location keeps the stored one
+            set_location(incident, row.point, row.place_id)
     added = len(parsed.rows) - replaced
     audit.record(actor, "import_incidents", {"filename": payload.get("filename", ""), "rows": len(parsed.rows),
                                              "added": added, "replaced": replaced,

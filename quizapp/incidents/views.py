@@ -54,12 +54,15 @@ def _form(incident=None, fill: bool = True) -> IncidentForm:
     form = IncidentForm(data=None if incident is None or not fill else {
         "company": str(incident.company_id or ""), "grid": str(incident.grid_id), "month": incident.month,
         "fraud_type": incident.fraud_type, "cases": incident.cases, "loss_yuan": incident.loss_yuan,
-        "note": incident.note or ""})
+        "note": incident.note or "", "longitude": str(incident.longitude or ""),
+        "latitude": str(incident.latitude or ""), "datum": incident.datum or "wgs84",
+        "place": str(incident.place_id or "")})
     form.company.choices = [(str(c.id), c.name) for c in service.visible_companies(current_user)] + [
         ("", _("— none: the whole grid —"))]
     grids = [(str(g.id), g.name) for g in service.visible_grids(current_user)]
     form.grid.choices = grids if len(grids) == 1 else [("", "—")] + grids
     form.fraud_type.choices = service.fraud_types(content_lang())
+    form.place.choices = [("", "—")] + service.place_choices(current_user)
     if incident is not None and incident.fraud_type not in dict(form.fraud_type.choices):
         # Filed under a topic that is not a fraud type before that was refused: shown, to keep or correct.
         form.fraud_type.choices.append((incident.fraud_type, service.type_names(content_lang()).get(
@@ -73,7 +76,8 @@ def _save(form: IncidentForm, incident=None):
         company_id=int(form.company.data) if form.company.data else None,
         grid_id=int(form.grid.data) if (form.grid.data or "").isdigit() else None, month=filled(form.month.data),
         fraud_type=form.fraud_type.data, cases=filled(form.cases.data), loss_yuan=filled(form.loss_yuan.data),
-        note=(form.note.data or "").strip())
+        note=(form.note.data or "").strip(), point=form.point,
+        place_id=int(form.place.data) if (form.place.data or "").isdigit() else None)
     try:
         saved = service.save_incident(current_user, local_today(), data, incident)
     except ServiceError as error:

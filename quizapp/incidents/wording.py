@@ -39,6 +39,15 @@ REASONS = {
     "duplicate": _l("Repeats row %(detail)s (same company or grid, month and fraud type)."),
     "exists": _l("A record for this company (or grid), month and fraud type exists already: edit it instead."),
     "expired": _l("This preview has expired or was changed. Please upload the file again."),
+    "half_point": _l("Give both the longitude and the latitude, or neither."),
+    "bad_longitude": _l("Not a longitude: decimal degrees from -180 to 180 (east is positive), e.g. 113.84."),
+    "bad_latitude": _l("Not a latitude: decimal degrees from -90 to 90 (north is positive), e.g. 22.90."),
+    "datum_needed": _l("Say which datum the point is in: WGS-84 (GPS) or GCJ-02 (AMap, Tencent, WeChat)."),
+    "unknown_datum": _l("Unknown datum: write WGS-84 or GCJ-02."),
+    "datum_without_point": _l("A datum is given but no point: give the longitude and latitude, or leave it empty."),
+    "point_and_place": _l("Give a point or a place, not both."),
+    "unknown_place": _l("This grid has no place of this name: the town admin keeps each grid's places."),
+    "place_outside_grid": _l("This place is in another grid."),
     "changed": _l("The stored records changed since this preview was shown. Upload the file again to see what "
                   "it would change now."),
 }

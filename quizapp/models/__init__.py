@@ -13,12 +13,14 @@ from quizapp.models.oversight import (
     TownSetting,
 )
 from quizapp.models.people import Employee
+from quizapp.models.places import BoundaryUpload, GridBoundary, GridPlace
 from quizapp.models.quiz import Answer, Attempt
 from quizapp.models.reporting import CompanyDay, CompanyTopicDay
 from quizapp.models.roster import RosterImport
 
 __all__ = [
-    "Answer", "ApiToken", "Attempt", "AuditLog", "Company", "CompanyDay", "CompanyTopicDay", "Delivery",
-    "Employee", "FollowUp", "Grid", "Incident", "OutreachActivity", "Question", "QuestionVersion", "RosterImport",
-    "Shift", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "officer_grids",
+    "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "Company", "CompanyDay", "CompanyTopicDay",
+    "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident", "OutreachActivity",
+    "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic",
+    "TownSetting", "officer_grids",
 ]

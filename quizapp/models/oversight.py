@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, func, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import Model
@@ -15,7 +15,11 @@ from quizapp.rules.vocab import CaseRule, CaseStatus, FollowUpKind
 
 
 class Incident(Model):
-    """Fraud cases and losses for one company (or a whole grid) in one month, by fraud type."""
+    """Fraud cases and losses for one company (or a whole grid) in one month, by fraud type; where
+    they happened, optionally: a point (longitude, latitude and the datum they are given in, stored
+    as given) or one of the grid's places (places.rules, migration 0017)."""
+
+    __table_args__ = (CheckConstraint("datum IN ('wgs84', 'gcj02')", name="datum"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
@@ -27,6 +31,10 @@ class Incident(Model):
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(10, 7))
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(10, 7))
+    datum: Mapped[str | None] = mapped_column(String(8))  # rules.vocab.Datum; set with a point only
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("grid_place.id"), index=True)
 
 
 # The cases the one-open-case index covers (migration 0007 writes the same).

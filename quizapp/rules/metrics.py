@@ -317,6 +317,31 @@ def outreach_by(records: Iterable, key: Callable[..., K], span: Span | None = No
         if span is None or span.contains(r.day):
             groups.setdefault(key(r), []).append(r)
     return {k: outreach_totals(found) for k, found in groups.items()}
+# --- the heat index (热力指数) ----------------------------------------------------------------------
+
+HEAT_MONTHS = 12  # the months a grid's cases count in, the last one included
+HEAT_HALF_LIFE = 6  # a case this many months old counts half as much as one this month
+PER_WORKERS = 10_000
+
+
+def cases_per_workers(cases: int, workers: int | None) -> float | None:
+    """Cases per 10,000 workers, or None when the grid has no worker to divide by."""
+    return cases * PER_WORKERS / workers if workers else None
+
+
+def heat_index(cases_by_age: Iterable[tuple[int, int]], workers: int | None, participation: float | None,
+               knowledge: float | None) -> float | None:
+    """A grid's 热力指数 (docs/metrics.md): its recent cases per 10,000 workers, each case weighted
+    by its age in months (0: the period's last month) as 0.5 ** (age / HEAT_HALF_LIFE), cases older
+    than HEAT_MONTHS left out; times (1 - (participation + knowledge) / 3), so a grid whose workers
+    all take part and answer right counts a third as hot as one with the same cases and no
+    quiz at all. A missing participation or knowledge counts as 0 (nothing shows the workers are
+    protected). None when the grid has no worker."""
+    if not workers:
+        return None
+    weighted = sum(cases * 0.5 ** (age / HEAT_HALF_LIFE) for age, cases in cases_by_age if 0 <= age < HEAT_MONTHS)
+    guard = ((participation or 0.0) + (knowledge or 0.0)) / 3
+    return weighted * PER_WORKERS / workers * (1 - guard)
 
 
 # --- rankings --------------------------------------------------------------------------------------

@@ -27,6 +27,9 @@ class RulesForm(FlaskForm):
     knowledge_min_answers = _bounded(_l("Common answers needed in each window"), "knowledge_min_answers")
     incident_months = _bounded(_l("Incident months compared with a year before"), "incident_months")
     incident_min_cases = _bounded(_l("Cases needed in those months"), "incident_min_cases")
+    incident_min_heat = IntegerField(_l("Heat index the company's grid needs for the incidents rule (0: any)"),
+                                     validators=[Optional(), NumberRange(min=0, max=100_000,
+                                                                         message=_l("From %(min)s to %(max)s."))])
 
     def fill(self, rules: Rules) -> None:
         self.participation_target.data = round(rules.participation_target * 100)
@@ -36,6 +39,7 @@ class RulesForm(FlaskForm):
         self.knowledge_min_answers.data = rules.knowledge_min_answers
         self.incident_months.data = rules.incident_months
         self.incident_min_cases.data = rules.incident_min_cases
+        self.incident_min_heat.data = round(rules.incident_min_heat)
 
     def rules(self) -> Rules:
         """The thresholds entered, once the form has validated (every field is required)."""
@@ -45,7 +49,8 @@ class RulesForm(FlaskForm):
                      knowledge_drop=filled(self.knowledge_drop.data) / 100,
                      knowledge_min_answers=filled(self.knowledge_min_answers.data),
                      incident_months=filled(self.incident_months.data),
-                     incident_min_cases=filled(self.incident_min_cases.data))
+                     incident_min_cases=filled(self.incident_min_cases.data),
+                     incident_min_heat=float(self.incident_min_heat.data or 0))
 
 
 class CheckForm(FlaskForm):

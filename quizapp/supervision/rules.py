@@ -33,12 +33,15 @@ class Rules:
     knowledge_min_answers: int = 30  # common answers needed in each window
     incident_months: int = 3  # months compared with the same months a year before
     incident_min_cases: int = 2  # cases needed in those months
+    # The company's grid's heat index (metrics.heat_index) the incidents rule also needs; 0: any
+    # (the default, so the heat index changes nothing unless the town sets it).
+    incident_min_heat: float = 0.0
 
     # (lowest, highest) accepted for each threshold: the settings form checks against these.
     BOUNDS = {
         "participation_target": (0.01, 1.0), "participation_workdays": (1, 30), "knowledge_days": (7, 90),
         "knowledge_drop": (0.01, 1.0), "knowledge_min_answers": (1, 100_000), "incident_months": (1, 12),
-        "incident_min_cases": (1, 10_000),
+        "incident_min_cases": (1, 10_000), "incident_min_heat": (0.0, 100_000.0),
     }
 
     @classmethod
@@ -162,9 +165,12 @@ def incident_windows(today: date, rules: Rules) -> tuple[tuple[date, date], tupl
 
 
 def incident_flag(cases_by_month: Mapping[date, int], today: date, rules: Rules,
-                  since: date | None = None) -> Flag | None:
+                  since: date | None = None, heat: float | None = None) -> Flag | None:
     """More cases in the last months than in the same months a year before, and at least
-    `incident_min_cases` of them (records for a whole grid do not count against a company)."""
+    `incident_min_cases` of them (records for a whole grid do not count against a company); with
+    `incident_min_heat` set above 0, only in a grid whose heat index (`heat`) is at least that."""
+    if rules.incident_min_heat > 0 and (heat is None or heat < rules.incident_min_heat):
+        return None
     (first, last), (y_first, y_last) = incident_windows(today, rules)
     if since and first <= month_start(since):
         return None

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
+from quizapp.map.service import grid_heat
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.rules.vocab import CaseRule, CaseStatus, FollowUpKind, Role, parse
@@ -86,6 +87,8 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
             .group_by(Incident.company_id, Incident.month)):
         if company_id is not None:  # always so (see the WHERE): a grid-wide record names no company
             cases_by_month[company_id][month] += int(cases or 0)
+    # The heat index is an input of the incidents rule, read only when the town asks for it.
+    heat = grid_heat(today) if chosen.incident_min_heat > 0 else {}
     opened = []
     for company in companies:
         mine = days.get(company.id, {})
@@ -94,7 +97,7 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
                                      closed.get((company.id, CaseRule.PARTICIPATION))),
             rules.knowledge_flag(mine.values(), today, chosen, closed.get((company.id, CaseRule.KNOWLEDGE))),
             rules.incident_flag(cases_by_month.get(company.id, {}), today, chosen,
-                                closed.get((company.id, CaseRule.INCIDENTS))),
+                                closed.get((company.id, CaseRule.INCIDENTS)), heat.get(company.grid_id)),
         ]
         for flag in flags:
             if flag is None or (company.id, flag.rule) in open_cases:

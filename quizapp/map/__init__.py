@@ -1,0 +1,1 @@
+"""The incident map: each grid coloured by a figure, incidents as points (reports.map)."""

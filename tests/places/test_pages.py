@@ -1,0 +1,112 @@
+"""The admin's places and boundaries pages, and an incident recorded with a point on the form: happy
+paths, the refusals, and officers kept out of the admin pages."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.clock import local_today
+from quizapp.extensions import db
+from quizapp.models import Grid, GridBoundary, GridPlace, Incident
+from tests.pages import sign_in_staff, table_rows
+
+
+@pytest.fixture
+def admin(client, town):
+    client.set_cookie("lang", "en")
+    sign_in_staff(client, "admin")
+    return client
+
+
+@pytest.fixture
+def officer(client, town):
+    client.set_cookie("lang", "en")
+    sign_in_staff(client, "officer-1")
+    return client
+
+
+def grid_id(app, code: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Grid.id).where(Grid.code == code))
+
+
+def test_the_admin_keeps_a_grid_s_places(app, admin):
+    g1 = grid_id(app, "g1")
+    page = admin.get("/admin/places").get_data(as_text=True)
+    assert "Places and boundaries" in page and f"/admin/places/{g1}" in page
+    response = admin.post(f"/admin/places/{g1}", data={"names": "新塘村\n大沙社区"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Added 2 places." in page
+    assert [row[0] for row in table_rows(page)[1:]] == ["大沙社区", "新塘村"]
+    with app.app_context():
+        place = db.session.scalar(select(GridPlace).where(GridPlace.name == "新塘村"))
+        place_id = place.id
+    response = admin.post(f"/admin/places/{g1}/remove", data={"place": place_id}, follow_redirects=True)
+    assert "Removed 新塘村." in response.get_data(as_text=True)
+    assert admin.get("/admin/places/999").status_code == 404
+
+
+def test_a_too_long_place_name_is_shown_on_the_form(app, admin):
+    response = admin.post(f"/admin/places/{grid_id(app, 'g1')}", data={"names": "村" * 120})
+    assert response.status_code == 200 and "at most 100 characters" in response.get_data(as_text=True)
+
+
+def boundary(code: str) -> dict:
+    return {"type": "Feature", "properties": {"grid": code}, "geometry": {"type": "Polygon", "coordinates": [
+        [[113.84, 22.9], [113.85, 22.9], [113.85, 22.91], [113.84, 22.9]]]}}
+
+
+def upload(client, features, name="town.geojson"):
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    return client.post("/admin/places/boundaries", data={"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_the_admin_uploads_the_boundaries_sees_them_and_applies_them(app, admin):
+    page = upload(admin, [boundary("g1"), boundary("g2")]).get_data(as_text=True)
+    assert "2 grids outlined: 2 new, 0 replace stored outlines" in page
+    upload_id = page.split('name="upload" type="hidden" value="')[1].split('"')[0]
+    response = admin.post("/admin/places/boundaries/apply", data={"upload": upload_id}, follow_redirects=True)
+    assert "Stored the outlines of 2 grids." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(GridBoundary)) == 2
+
+
+def test_a_bad_boundary_file_lists_its_problems_and_offers_nothing_to_apply(app, admin):
+    bad = boundary("g2")
+    bad["geometry"]["coordinates"][0].pop()  # no longer closes, and only 3 positions
+    page = upload(admin, [boundary("g1"), bad, boundary("nowhere")]).get_data(as_text=True)
+    rows = table_rows(page)
+    assert ["1", "g2", "Ring 1 (3) has fewer than 4 positions."] in rows
+    assert ["2", "nowhere", "No grid has this code."] in rows
+    assert "Nothing can be stored from this file" in page and "/admin/places/boundaries/apply" not in page
+    with app.app_context():
+        assert db.session.scalar(select(GridBoundary)) is None
+
+
+def test_officers_cannot_open_the_admin_pages(app, officer):
+    assert officer.get("/admin/places").status_code == 403
+    assert officer.get("/admin/places/boundaries").status_code == 403
+
+
+def test_an_officer_records_an_incident_with_a_point_and_a_bad_point_is_shown(app, officer, town):
+    month = f"{local_today().replace(day=1):%Y-%m}"
+    base = {"company": str(town.company_a), "grid": "", "month": month, "fraud_type": "beta", "cases": "1",
+            "loss_yuan": "100", "note": ""}
+    page = officer.post("/reports/incidents/new", data={**base, "longitude": "213.8", "latitude": "22.9",
+                                                         "datum": "wgs84"}).get_data(as_text=True)
+    assert "Not a longitude" in page
+    page = officer.post("/reports/incidents/new", data={**base, "longitude": "113.8", "datum": "wgs84"}
+                        ).get_data(as_text=True)
+    assert "Give both the longitude and the latitude" in page
+    response = officer.post("/reports/incidents/new", data={**base, "longitude": "113.84", "latitude": "22.90",
+                                                             "datum": "gcj02"})
+    assert response.status_code == 302
+    with app.app_context():
+        incident = db.session.scalar(select(Incident))
+        assert (str(incident.longitude), str(incident.latitude), incident.datum) == ("113.8400000", "22.9000000",
+                                                                                    "gcj02")
+        assert incident.month == date.fromisoformat(month + "-01")
