@@ -492,6 +492,7 @@ def main() -> None:
         reps = {p: len({(r["rep"], r["phi"]) for r in results if r["policy"] == p}) for p in policies}
         keep = {(r["rep"], r["phi"]) for r in results if all(
             any(o["policy"] == p and (o["rep"], o["phi"]) == (r["rep"], r["phi"]) for o in results) for p in policies)}
+        phis = [phi for phi in phis if any(k[1] == phi for k in keep)]
         print(f"{len(results)} runs read ({reps}); complete replications: {len(keep)}")
         print(report([r for r in results if (r["rep"], r["phi"]) in keep], phis, policies, args.days))
         return
@@ -502,7 +503,7 @@ def main() -> None:
     ms, n = replay_timing(bank)
     print(f"replaying a year of one worker's answers ({n}): {ms:.1f} ms", flush=True)
     tasks = [Task(p, rep, phi, args.workers, args.days, args.length)
-             for phi in phis for rep in range(args.reps) for p in policies]
+             for rep in range(args.reps) for phi in phis for p in policies]
     started = time.perf_counter()
     results = []
 
