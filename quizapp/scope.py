@@ -66,6 +66,12 @@ def _officer_grid_ids(actor: Reader) -> Select:
     return select(officer_grids.c.grid_id).where(officer_grids.c.staff_user_id == actor.id)
 
 
+def officers_of_grid(grid_id: int) -> Select:
+    """A select() of the ids of the accounts assigned to a grid as its officers (who may own its
+    companies' supervision cases, beside the town admin)."""
+    return select(officer_grids.c.staff_user_id).where(officer_grids.c.grid_id == grid_id)
+
+
 def visible_grids(actor: Reader, include_inactive: bool = False) -> Select:
     """A select() of the grids the account may see, by code: an officer's own, every grid for the
     town admin, none for company staff. Deactivated grids (no active company left) only with

@@ -68,6 +68,8 @@ ACTION_LABELS = {
     "worker.reset_pin": _l("Reset a worker's PIN"),
     "worker.unlock": _l("Unlocked a worker"),
     "worker.first_time_codes": _l("Made first-time codes"),
+    "supervision.case.assign": _l("Gave a supervision case an owner and a deadline"),
+    "supervision.case.reopen": _l("Reopened a supervision case"),
 }
 FAMILY_LABELS = {
     "export": _l("Exports"), "api.": _l("API reads"), "admin.": _l("Administration"),

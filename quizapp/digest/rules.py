@@ -46,6 +46,7 @@ class GridDay:
     cases_month: int = 0
     loss_month: Decimal = Decimal(0)
     outreach_month: OutreachTotals = OutreachTotals()  # the outreach ledger's, the date's month to the date
+    overdue: int = 0  # open supervision cases past their deadline on the date
 
     @property
     def expected(self) -> int:
@@ -74,7 +75,8 @@ def town_total(name: str, grids: Iterable[GridDay]) -> GridDay:
                    below_target=sum(g.below_target for g in grids), day=metrics.total(g.day for g in grids),
                    flagged=tuple(n for g in grids for n in g.flagged),
                    cases_month=sum(g.cases_month for g in grids),
-                   loss_month=sum((g.loss_month for g in grids), Decimal(0)))
+                   loss_month=sum((g.loss_month for g in grids), Decimal(0)),
+                   overdue=sum(g.overdue for g in grids))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from quizapp.rules import metrics
 from quizapp.rules.metrics import Span
 from quizapp.rules.vocab import Channel, DeliveryKind, DeliveryStatus, Role
 from quizapp.rules.zones import to_local
+from quizapp.supervision import service as supervision
 
 RECIPIENT_ROLES = (Role.GRID_OFFICER, Role.TOWN_ADMIN)
 RECENT = 20  # deliveries listed on an officer's digest page
@@ -103,6 +104,7 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
     incidents = _incidents(grid_ids, month)
     reach = outreach.summary(actor, outreach.month_span(month, day))
     reach_by_grid = {g.id: totals for g, totals in reach.by_grid}
+    overdue = supervision.overdue_cases(grid_ids, day)
     lines = []
     for grid in grids:
         own = [c for c in covered.companies if c.grid_id == grid.id]
@@ -114,7 +116,7 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
             below_target=sum(1 for t in last30 if t.participation is not None and t.participation < target),
             day=metrics.total(of_day), flagged=tuple(flagged.get(grid.id, ())),
             cases_month=found.cases, loss_month=found.loss_yuan,
-            outreach_month=reach_by_grid.get(grid.id, metrics.OutreachTotals())))
+            outreach_month=reach_by_grid.get(grid.id, metrics.OutreachTotals()), overdue=overdue.get(grid.id, 0)))
     admin = scope.sees_whole_town(actor)
     return rules.Digest(day=day, target=target, grids=tuple(lines),
                         total=replace(rules.town_total("", lines), outreach_month=reach.total) if admin else None,

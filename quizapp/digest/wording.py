@@ -41,6 +41,7 @@ def _block(grid: rules.GridDay, target: float, month: date) -> list[str]:
         lines.append(_("Newly on the supervision list: %(names)s", names=names))
     else:
         lines.append(_("Newly on the supervision list: none"))
+    lines.append(_("Supervision cases overdue: %(n)d", n=grid.overdue))
     lines.append(_("Fraud cases in %(month)s (as recorded so far): %(cases)d (losses %(loss)s yuan)",
                    month=f"{month:%Y-%m}", cases=grid.cases_month, loss=rules.yuan(grid.loss_month)))
     lines.append(_("Outreach in %(month)s so far: %(events)s events, %(people)s people reached",

@@ -7,6 +7,7 @@ from quizapp.models.outreach import OutreachActivity
 from quizapp.models.oversight import (
     ApiToken,
     AuditLog,
+    CaseEvent,
     FollowUp,
     Incident,
     SupervisionCase,
@@ -19,8 +20,8 @@ from quizapp.models.reporting import CompanyDay, CompanyTopicDay
 from quizapp.models.roster import RosterImport
 
 __all__ = [
-    "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "Company", "CompanyDay", "CompanyTopicDay",
-    "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident", "OutreachActivity",
-    "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic",
+    "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "Company", "CompanyDay",
+    "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident",
+    "OutreachActivity", "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic",
     "TownSetting", "officer_grids",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import Model
 from quizapp.models.columns import vocabulary
-from quizapp.rules.vocab import CaseRule, CaseStatus, FollowUpKind
+from quizapp.rules.vocab import CaseEventKind, CaseRule, CaseStatus, FollowUpKind
 
 
 class Incident(Model):
@@ -57,8 +57,12 @@ class SupervisionCase(Model):
     opened_on: Mapped[date]
     status: Mapped[CaseStatus] = mapped_column(vocabulary(CaseStatus, "status", 10), default=CaseStatus.OPEN)
     closed_on: Mapped[date | None]
-    close_reason: Mapped[str | None] = mapped_column(Text)
+    close_reason: Mapped[str | None] = mapped_column(Text)  # the result, required to close
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # Who answers for the case (an officer of the company's grid, or the town admin) and by when;
+    # none until assigned (a case the town's rules opened).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    deadline: Mapped[date | None]
 
 
 class FollowUp(Model):
@@ -73,6 +77,22 @@ class FollowUp(Model):
     outcome: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # A 约谈 records who was summoned (the company's person: name and role, as free text) and where.
+    summoned_name: Mapped[str | None] = mapped_column(String(100))
+    summoned_role: Mapped[str | None] = mapped_column(String(100))
+    place: Mapped[str | None] = mapped_column(String(200))
+
+
+class CaseEvent(Model):
+    """One step of a supervision case's history: opened, assigned, follow-up added, closed,
+    reopened; who (none: the town's rules) and when. Written by supervision.service only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("supervision_case.id"), index=True)
+    kind: Mapped[CaseEventKind] = mapped_column(vocabulary(CaseEventKind, "kind", 20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    at: Mapped[datetime] = mapped_column(server_default=func.now())  # as the audit log's rows
+    detail: Mapped[str] = mapped_column(String(500), default="")
 
 
 class TownSetting(Model):

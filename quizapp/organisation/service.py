@@ -29,7 +29,8 @@ from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
 from quizapp.organisation import rules
 from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
-from quizapp.rules.vocab import CaseStatus, Role
+from quizapp.rules.vocab import CaseEventKind, CaseStatus, Role
+from quizapp.supervision import service as supervision
 
 PAGE_SIZE = 50
 
@@ -313,6 +314,7 @@ def set_company_active(actor: StaffUser, company: Company, active: bool, today: 
             case.status, case.closed_on, case.closed_by = CaseStatus.CLOSED, today, actor.id
             case.close_reason = close_reason
             closed.append(case.id)
+            supervision.record_step(case, CaseEventKind.CLOSED, actor, close_reason)
     company.active = active
     db.session.flush()
     detail = {"company_id": company.id, "code": company.code, "active": {"old": not active, "new": active}}

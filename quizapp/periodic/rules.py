@@ -20,6 +20,7 @@ from typing import Any
 from quizapp.incidents.rules import add_months
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span, Tally, change
+from quizapp.supervision import rules as sv_rules
 
 KINDS = ("week", "month")
 EARLIEST = date(2000, 1, 1)  # nothing older is asked for; keeps date arithmetic in range
@@ -264,6 +265,7 @@ class CaseDates:
     rule: str
     opened_on: date
     closed_on: date | None
+    deadline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -275,10 +277,12 @@ class Activity:
     follow_ups: int = 0
     closed: int = 0
     open_at_end: int = 0
+    overdue_at_end: int = 0  # of those, past their deadline on the period's last day
 
     def __add__(self, other: Activity) -> Activity:
         return Activity(self.opened + other.opened, self.follow_ups + other.follow_ups,
-                        self.closed + other.closed, self.open_at_end + other.open_at_end)
+                        self.closed + other.closed, self.open_at_end + other.open_at_end,
+                        self.overdue_at_end + other.overdue_at_end)
 
     @property
     def any(self) -> bool:
@@ -289,7 +293,8 @@ def supervision_activity(cases: Iterable[CaseDates], follow_up_dates: Iterable[t
                          period: Period) -> dict[int, Activity]:
     """Per company: cases opened in the period, follow-ups that happened in it (by their date,
     not when they were typed in), cases closed in it, and cases open at its last day (opened by
-    then and not closed by then: a case closed later still counts as open at the end)."""
+    then and not closed by then: a case closed later still counts as open at the end), and of
+    those the ones past their deadline that day (supervision.rules.is_overdue)."""
     found: dict[int, Activity] = {}
 
     def add(company_id: int, **counts: int) -> None:
@@ -299,8 +304,10 @@ def supervision_activity(cases: Iterable[CaseDates], follow_up_dates: Iterable[t
         return day is not None and period.first <= day <= period.last
 
     for case in cases:
+        still_open = case.opened_on <= period.last and (case.closed_on is None or case.closed_on > period.last)
         add(case.company_id, opened=int(inside(case.opened_on)), closed=int(inside(case.closed_on)),
-            open_at_end=int(case.opened_on <= period.last and (case.closed_on is None or case.closed_on > period.last)))
+            open_at_end=int(still_open), overdue_at_end=int(still_open and sv_rules.is_overdue(
+                "open", case.deadline, period.last)))
     for company_id, happened_on in follow_up_dates:
         if inside(happened_on):
             add(company_id, follow_ups=1)

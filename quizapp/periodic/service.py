@@ -128,8 +128,9 @@ def _incidents(scope: ReportScope, period: Period) -> IncidentSummary:
 
 def _activity(ids, period: Period) -> dict[int, Activity]:
     """Per company, supervision over the period (only cases that touch it are read)."""
-    cases = [rules.CaseDates(cid, rule, opened, closed) for cid, rule, opened, closed in db.session.execute(
-        select(SupervisionCase.company_id, SupervisionCase.rule, SupervisionCase.opened_on, SupervisionCase.closed_on)
+    cases = [rules.CaseDates(*row) for row in db.session.execute(
+        select(SupervisionCase.company_id, SupervisionCase.rule, SupervisionCase.opened_on, SupervisionCase.closed_on,
+               SupervisionCase.deadline)
         .where(SupervisionCase.company_id.in_(ids), SupervisionCase.opened_on <= period.last,
                or_(SupervisionCase.closed_on.is_(None), SupervisionCase.closed_on >= period.first)))]
     follow_ups = db.session.execute(

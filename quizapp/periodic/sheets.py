@@ -68,6 +68,7 @@ def _summary(report: PeriodicReport) -> exports.Report:
         (_("Follow-ups logged"), count(a.follow_ups), None, None, D["follow_ups"]),
         (_("Supervision cases closed"), count(a.closed), None, None, D["closed"]),
         (_("Open at the end of the period"), count(a.open_at_end), None, None, D["open_at_end"]),
+        (_("Overdue at the end of the period"), count(a.overdue_at_end), None, None, D["overdue_at_end"]),
     ]
     C = exports.Column
     return exports.Report("summary", _l("Summary"), report.period.first, report.period.last, (

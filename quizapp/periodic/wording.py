@@ -38,6 +38,7 @@ DEFINITIONS = {
     "follow_ups": _l("Follow-ups (formal talk, visit, talk) that took place in the period, by their date."),
     "closed": _l("Supervision cases closed in the period."),
     "open_at_end": _l("Supervision cases open on the period's last day (a case closed later still counts)."),
+    "overdue_at_end": _l("Of those, the cases past their deadline on the period's last day."),
 }
 TITLES = {"week": _l("Weekly report"), "month": _l("Monthly report")}
 

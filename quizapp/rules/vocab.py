@@ -69,6 +69,16 @@ class FollowUpKind(StrEnum):
     TALK = "talk"
 
 
+class CaseEventKind(StrEnum):
+    """A step in a supervision case's history (CaseEvent.kind): who did it and when is the record."""
+
+    OPENED = "opened"  # by an officer's hand, or by the town's rules (no actor)
+    ASSIGNED = "assigned"  # an owner and a deadline given (or changed)
+    FOLLOW_UP = "follow_up"  # a follow-up logged (a 约谈, a visit or a talk)
+    CLOSED = "closed"  # with its result
+    REOPENED = "reopened"  # with the reason
+
+
 class DeliveryKind(StrEnum):
     """A message sent out (Delivery.kind): the shift reminder, the officers' digest, and the test
     message of each that the settings and digest pages send on request."""
@@ -118,7 +128,7 @@ class OutreachKind(StrEnum):
 
 # Every vocabulary, by name: templates see each one (quizapp/web.py), the migration checks each column.
 ALL: tuple[type[StrEnum], ...] = (Role, AttemptKind, QuestionKind, QuestionType, CaseStatus, CaseRule, FollowUpKind,
-                                  DeliveryKind, Channel, DeliveryStatus, ImportStatus, OutreachKind)
+                                  CaseEventKind, DeliveryKind, Channel, DeliveryStatus, ImportStatus, OutreachKind)
 
 
 def parse(enum: type[E], value: object) -> E | None:

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from quizapp.supervision.rules import Rules
+from quizapp.supervision.rules import PLACE_MAX, RESULT_MAX, SUMMONED_MAX, Rules
 from quizapp.validators import filled
 
 
@@ -70,8 +70,24 @@ class FollowUpForm(FlaskForm):
     who = StringField(_l("Who took part"), validators=[DataRequired(_l("Say who took part.")), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=2000)])
+    # A 约谈 only (supervision.rules.summons_problems says they are needed then).
+    summoned_name = StringField(_l("Summoned: name"), validators=[Optional(), Length(max=SUMMONED_MAX)])
+    summoned_role = StringField(_l("Summoned: role in the company"), validators=[Optional(), Length(max=SUMMONED_MAX)])
+    place = StringField(_l("Where"), validators=[Optional(), Length(max=PLACE_MAX)])
 
 
 class CloseCaseForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for closing"), validators=[
-        DataRequired(_l("Give a reason for closing the case.")), Length(max=2000)])
+    reason = TextAreaField(_l("Result"), validators=[
+        DataRequired(_l("Give the result of the case before closing it.")), Length(max=RESULT_MAX)])
+
+
+class AssignForm(FlaskForm):
+    """The case's owner (an officer of its grid or the town admin) and its deadline."""
+
+    owner = SelectField(_l("Owner"), coerce=int, choices=[], validate_choice=True)
+    deadline = DateField(_l("Deadline"), validators=[DataRequired(_l("Give the date (YYYY-MM-DD)."))])
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why reopen"), validators=[
+        DataRequired(_l("Say why the case is reopened.")), Length(max=RESULT_MAX)])

@@ -221,3 +221,85 @@ def effect(happened_on: date, days: Mapping[date, Day], today: date) -> Effect:
 
     return Effect(happened_on, series(before), series(after), overall(before), overall(after_past),
                   days_to_come=len(after) - len(after_past))
+
+
+# --- owner, deadline, closing and the year's counts ---------------------------------------------
+
+DEADLINE_DAYS = 30  # a new or reopened case's deadline, unless its owner sets another
+MAX_DEADLINE_DAYS = 366  # a deadline further off than a year is a typing mistake
+RESULT_MAX = 500  # a case's result: a short text
+SUMMONED_MAX = 100  # a 约谈's summoned person: name, role (free text)
+PLACE_MAX = 200
+
+
+def default_deadline(day: date) -> date:
+    """The deadline a case gets when it is opened or reopened on `day`."""
+    return day + timedelta(days=DEADLINE_DAYS)
+
+
+def is_overdue(status: str, deadline: date | None, today: date) -> bool:
+    """Overdue: still open and its deadline has passed (the deadline day itself is still in time)."""
+    return status == "open" and deadline is not None and deadline < today
+
+
+def deadline_problem(deadline: date, opened_on: date, today: date) -> str | None:
+    """Why a deadline cannot be set, or None: not before today (nor the case's opening), and not
+    more than a year ahead."""
+    if deadline < max(today, opened_on):
+        return "supervision.deadline_past"
+    if deadline > today + timedelta(days=MAX_DEADLINE_DAYS):
+        return "supervision.deadline_far"
+    return None
+
+
+def summons_problems(kind: str, name: str, role: str, place: str) -> list[tuple[str, str]]:
+    """(code, field) for each part of a 约谈's record that is missing or too long: who was summoned
+    (name and role of the company's person) and where. Other kinds need none of them."""
+    problems = []
+    if kind == "yuetan":
+        for value, field, limit in ((name, "summoned_name", SUMMONED_MAX), (role, "summoned_role", SUMMONED_MAX),
+                                    (place, "place", PLACE_MAX)):
+            if not value.strip():
+                problems.append(("supervision.summons_needed", field))
+            elif len(value.strip()) > limit:
+                problems.append(("supervision.too_long", field))
+    return problems
+
+
+def close_problems(follow_ups: int, result: str) -> list[tuple[str, str | None]]:
+    """(code, field) for each reason a case cannot be closed: no follow-up yet, no result, or a
+    result longer than a short text."""
+    problems: list[tuple[str, str | None]] = []
+    if follow_ups < 1:
+        problems.append(("supervision.close_needs_follow_up", None))
+    if not result.strip():
+        problems.append(("supervision.close_reason_needed", "reason"))
+    elif len(result.strip()) > RESULT_MAX:
+        problems.append(("supervision.too_long", "reason"))
+    return problems
+
+
+@dataclass
+class YearCounts:
+    """One grid's supervision in a calendar year: 约谈 held, cases opened and closed; and open
+    cases overdue today."""
+
+    summons: int = 0
+    opened: int = 0
+    closed: int = 0
+    overdue: int = 0
+
+
+def year_counts(cases: Iterable, summons_days: Iterable[tuple[int, date]], year: int,
+                today: date) -> dict[int, YearCounts]:
+    """Per grid: `cases` are anything with grid_id, opened_on, closed_on, status and deadline;
+    `summons_days` (grid id, day) for each 约谈. Counted by the day it happened in `year`."""
+    found: dict[int, YearCounts] = {}
+    for c in cases:
+        row = found.setdefault(c.grid_id, YearCounts())
+        row.opened += c.opened_on.year == year
+        row.closed += c.closed_on is not None and c.closed_on.year == year and c.status == "closed"
+        row.overdue += is_overdue(c.status, c.deadline, today)
+    for grid_id, day in summons_days:
+        found.setdefault(grid_id, YearCounts()).summons += day.year == year
+    return found

@@ -12,17 +12,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.map.service import grid_heat
-from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase, TownSetting
-from quizapp.rules.errors import Conflict, Forbidden, Invalid
-from quizapp.rules.vocab import CaseRule, CaseStatus, FollowUpKind, Role, parse
+from quizapp.models import (
+    CaseEvent,
+    Company,
+    CompanyDay,
+    FollowUp,
+    Grid,
+    Incident,
+    StaffUser,
+    SupervisionCase,
+    TownSetting,
+)
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError, refuse
+from quizapp.rules.vocab import CaseEventKind, CaseRule, CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import rules
 from quizapp.supervision.rules import Day, Flag, Rules
 
@@ -103,7 +113,7 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
             if flag is None or (company.id, flag.rule) in open_cases:
                 continue
             case = SupervisionCase(company_id=company.id, rule=flag.rule, reason=describe(flag), opened_on=today,
-                                   status=CaseStatus.OPEN)
+                                   status=CaseStatus.OPEN, deadline=rules.default_deadline(today))
             db.session.add(case)
             opened.append(case)
     db.session.flush()
@@ -111,7 +121,19 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
     for case in opened:  # opened by the town's rules: nobody's hand ("the system")
         audit.record(None, "supervision.case.open", {"case": case.id, "company": codes[case.company_id],
                                                      "rule": case.rule})
+        record_step(case, CaseEventKind.OPENED, None)
     return opened
+
+
+def record_step(case: SupervisionCase, kind: CaseEventKind, actor: StaffUser | None, detail: str = "") -> CaseEvent:
+    """One step of the case's history: what, who (None: the town's rules), and when (the
+    database's clock, as the audit log's). Every change of a case's state writes one (here, and
+    organisation.service when deactivating a company closes its cases)."""
+    event = CaseEvent(case_id=case.id, kind=kind, actor_id=actor.id if actor is not None else None,
+                      detail=detail[:500])
+    db.session.add(event)
+    db.session.flush()
+    return event
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -128,7 +150,8 @@ def find_case(actor: StaffUser, case_id: int) -> SupervisionCase | None:
 
 
 def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> SupervisionCase:
-    """An officer puts a company of their grids on the list by hand, with a reason."""
+    """An officer puts a company of their grids on the list by hand, with a reason; they own the
+    case, with the default deadline (docs/supervision.md)."""
     company = db.session.scalar(scope.visible_companies(actor).where(Company.id == company_id))
     if company is None:
         raise Forbidden("supervision.not_your_company")
@@ -137,16 +160,47 @@ def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> Su
             SupervisionCase.status == CaseStatus.OPEN)):
         raise Conflict("supervision.manual_case_open")
     case = SupervisionCase(company_id=company.id, rule=CaseRule.MANUAL, reason=reason.strip(), opened_on=today,
-                           status=CaseStatus.OPEN)
+                           status=CaseStatus.OPEN, owner_id=actor.id, deadline=rules.default_deadline(today))
     db.session.add(case)
     db.session.flush()
     audit.record(actor, "supervision.case.open", {"case": case.id, "company": company.code, "rule": case.rule})
+    record_step(case, CaseEventKind.OPENED, actor)
+    return case
+
+
+def owner_choices(case: SupervisionCase) -> list[StaffUser]:
+    """Who may own a case: the active officers of its company's grid, and the town admins."""
+    company = db.session.get_one(Company, case.company_id)
+    return list(db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True), or_(
+        StaffUser.role == Role.TOWN_ADMIN,
+        and_(StaffUser.role == Role.GRID_OFFICER, StaffUser.id.in_(scope.officers_of_grid(company.grid_id)))))
+        .order_by(StaffUser.role, StaffUser.display_name, StaffUser.id)))
+
+
+def assign_case(actor: StaffUser, case: SupervisionCase, owner_id: int, deadline: date, today: date) -> SupervisionCase:
+    """Give an open case an owner (an officer of its grid, or the town admin) and a deadline (from
+    today to a year ahead). Audit-logged, and a step of the case's history."""
+    if case.status != CaseStatus.OPEN:
+        raise Conflict("supervision.case_closed")
+    owner = next((u for u in owner_choices(case) if u.id == owner_id), None)
+    problems: list[ServiceError] = [] if owner is not None else [Invalid("supervision.not_an_owner", field="owner")]
+    if (problem := rules.deadline_problem(deadline, case.opened_on, today)) is not None:
+        problems.append(Invalid(problem, field="deadline"))
+    refuse(problems)
+    assert owner is not None
+    case.owner_id, case.deadline = owner.id, deadline
+    db.session.flush()
+    company = db.session.get_one(Company, case.company_id)
+    audit.record(actor, "supervision.case.assign", {"case": case.id, "company": company.code, "owner": owner.username,
+                                                     "deadline": deadline.isoformat()})
+    record_step(case, CaseEventKind.ASSIGNED, actor, f"{owner.display_name} · {deadline.isoformat()}")
     return case
 
 
 def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: FollowUpKind | str, happened_on: date, who: str,
-                  notes: str, outcome: str, today: date) -> FollowUp:
-    """Log a formal talk (约谈), visit or talk on an open case; it cannot lie in the future."""
+                  notes: str, outcome: str, today: date, summons: tuple[str, str, str] = ("", "", "")) -> FollowUp:
+    """Log a formal talk (约谈), visit or talk on an open case; it cannot lie in the future. A 约谈
+    records who was summoned (`summons`: the company's person's name and role, and the place)."""
     if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
     chosen = parse(FollowUpKind, kind)
@@ -154,24 +208,101 @@ def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: FollowUpKind | 
         raise Invalid("supervision.unknown_kind", field="kind")
     if happened_on > today:
         raise Invalid("supervision.future_follow_up", field="happened_on")
+    name, role, place = (part.strip() for part in summons)
+    refuse([Invalid(code, field=field) for code, field in rules.summons_problems(chosen, name, role, place)])
+    yuetan = chosen == FollowUpKind.YUETAN
     follow_up = FollowUp(case_id=case.id, kind=chosen, happened_on=happened_on, who=who.strip(), notes=notes.strip(),
-                         outcome=outcome.strip(), created_by=actor.id)
+                         outcome=outcome.strip(), created_by=actor.id, summoned_name=name if yuetan else None,
+                         summoned_role=role if yuetan else None, place=place if yuetan else None)
     db.session.add(follow_up)
     db.session.flush()
+    record_step(case, CaseEventKind.FOLLOW_UP, actor, f"{happened_on.isoformat()} {chosen.value}")
     return follow_up
 
 
 def close_case(actor: StaffUser, case: SupervisionCase, reason: str, today: date) -> SupervisionCase:
-    """Close an open case; a reason is required. Closed cases stay on the list under "closed"."""
+    """Close an open case: it needs at least one follow-up and a result (a short text). Closed
+    cases stay on the list under "closed"."""
     if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
-    if not reason.strip():
-        raise Invalid("supervision.close_reason_needed", field="reason")
+    follow_ups = db.session.scalar(select(func.count(FollowUp.id)).where(FollowUp.case_id == case.id)) or 0
+    refuse([Invalid(code, field=field) for code, field in rules.close_problems(follow_ups, reason)])
     case.status, case.closed_on, case.close_reason, case.closed_by = CaseStatus.CLOSED, today, reason.strip(), actor.id
     db.session.flush()
     company = db.session.get_one(Company, case.company_id)
     audit.record(actor, "supervision.case.close", {"case": case.id, "company": company.code, "rule": case.rule})
+    record_step(case, CaseEventKind.CLOSED, actor, case.close_reason or "")
     return case
+
+
+def reopen_case(actor: StaffUser, case: SupervisionCase, reason: str, today: date) -> SupervisionCase:
+    """Reopen a closed case, with a reason: its result is cleared (kept in the history), its owner
+    stays and a passed deadline becomes the default one. Refused while the company has another
+    open case under the same rule."""
+    if case.status != CaseStatus.CLOSED:
+        raise Conflict("supervision.case_open")
+    if not reason.strip():
+        raise Invalid("supervision.reopen_reason_needed", field="reason")
+    if len(reason.strip()) > rules.RESULT_MAX:
+        raise Invalid("supervision.too_long", field="reason")
+    if db.session.scalar(select(SupervisionCase.id).where(
+            SupervisionCase.company_id == case.company_id, SupervisionCase.rule == case.rule,
+            SupervisionCase.status == CaseStatus.OPEN)):
+        raise Conflict("supervision.other_case_open")
+    case.status, case.closed_on, case.close_reason, case.closed_by = CaseStatus.OPEN, None, None, None
+    if case.deadline is None or case.deadline < today:
+        case.deadline = rules.default_deadline(today)
+    db.session.flush()
+    company = db.session.get_one(Company, case.company_id)
+    audit.record(actor, "supervision.case.reopen", {"case": case.id, "company": company.code, "rule": case.rule})
+    record_step(case, CaseEventKind.REOPENED, actor, reason.strip())
+    return case
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of a case's history as the case page shows it."""
+
+    kind: CaseEventKind
+    at: datetime
+    actor: str | None  # the staff account's display name; None: the town's rules
+    detail: str
+
+
+def history(case: SupervisionCase) -> list[Step]:
+    """The case's steps, oldest first."""
+    rows = db.session.execute(select(CaseEvent, StaffUser.display_name).outerjoin(
+        StaffUser, StaffUser.id == CaseEvent.actor_id).where(CaseEvent.case_id == case.id)
+        .order_by(CaseEvent.at, CaseEvent.id))
+    return [Step(e.kind, e.at, name, e.detail) for e, name in rows]
+
+
+def year_counts(actor: StaffUser, year: int, today: date) -> list[tuple[Grid, rules.YearCounts]]:
+    """Per grid the actor sees: 约谈 held and cases opened and closed in `year`, and open cases
+    overdue today (supervision.rules.year_counts)."""
+    grids = list(db.session.scalars(scope.visible_grids(actor)))
+    companies = scope.visible_company_ids(actor)
+    cases = db.session.execute(select(Company.grid_id, SupervisionCase.opened_on, SupervisionCase.closed_on,
+                                      SupervisionCase.status, SupervisionCase.deadline)
+                               .join(Company, Company.id == SupervisionCase.company_id)
+                               .where(SupervisionCase.company_id.in_(companies)))
+    summons = db.session.execute(select(Company.grid_id, FollowUp.happened_on)
+                                 .join(SupervisionCase, SupervisionCase.id == FollowUp.case_id)
+                                 .join(Company, Company.id == SupervisionCase.company_id)
+                                 .where(SupervisionCase.company_id.in_(companies),
+                                        FollowUp.kind == FollowUpKind.YUETAN))
+    found = rules.year_counts(cases, [(g, d) for g, d in summons], year, today)
+    return [(g, found.get(g.id, rules.YearCounts())) for g in grids]
+
+
+def overdue_cases(grid_ids: list[int], today: date) -> dict[int, int]:
+    """Open cases past their deadline, per grid (the digest and the weekly report count them)."""
+    if not grid_ids:
+        return {}
+    return {gid: n for gid, n in db.session.execute(
+        select(Company.grid_id, func.count(SupervisionCase.id)).join(Company, Company.id == SupervisionCase.company_id)
+        .where(Company.grid_id.in_(grid_ids), SupervisionCase.status == CaseStatus.OPEN,
+               SupervisionCase.deadline < today).group_by(Company.grid_id))}
 
 
 def company_days(company_ids: set[int], first: date, last: date) -> dict[int, dict[date, Day]]:
@@ -196,6 +327,8 @@ class CaseView:
     company: Company
     grid: Grid
     follow_ups: list[FollowUpView]  # newest first
+    owner: StaffUser | None = None
+    overdue: bool = False  # open, and its deadline has passed (supervision.rules.is_overdue)
 
     @property
     def latest(self) -> FollowUpView | None:
@@ -221,9 +354,13 @@ def _views(cases: list[SupervisionCase], today: date) -> list[CaseView]:
         days = company_days({c.company_id for c in cases if follow_ups[c.id]},
                             min(dates) - timedelta(days=rules.EFFECT_DAYS),
                             max(dates) + timedelta(days=rules.EFFECT_DAYS))
+    owner_ids = {c.owner_id for c in cases if c.owner_id is not None}
+    owners = {u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(owner_ids)))}
     return [CaseView(c, companies[c.company_id], grids[companies[c.company_id].grid_id],
                      [FollowUpView(f, rules.effect(f.happened_on, days.get(c.company_id, {}), today))
-                      for f in follow_ups[c.id]])
+                      for f in follow_ups[c.id]],
+                     owners.get(c.owner_id) if c.owner_id is not None else None,
+                     rules.is_overdue(c.status, c.deadline, today))
             for c in cases]
 
 

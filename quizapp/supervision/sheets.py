@@ -21,19 +21,23 @@ def ledger(views: list[CaseView], fmt: str, today: date) -> tuple[bytes, str]:
         c = v.case
         head = (c.id, v.grid.name, v.company.code, v.company.name, str(RULE_LABELS.get(c.rule, c.rule)), c.reason,
                 c.opened_on, _("open") if c.status == CaseStatus.OPEN else _("closed"), c.closed_on,
-                c.close_reason or "")
+                c.close_reason or "", v.owner.display_name if v.owner else "", c.deadline,
+                _("overdue") if v.overdue else "")
         if not v.follow_ups:
-            rows.append(head + (None, "", "", "", "", None, None))
+            rows.append(head + (None, "", "", "", "", "", "", None, None))
         for f in reversed(v.follow_ups):  # oldest first
             u = f.follow_up
-            rows.append(head + (u.happened_on, str(KIND_LABELS.get(u.kind, u.kind)), u.who, u.notes, u.outcome,
-                                f.effect.participation_before, f.effect.participation_after))
+            summoned = " · ".join(p for p in (u.summoned_name, u.summoned_role) if p)
+            rows.append(head + (u.happened_on, str(KIND_LABELS.get(u.kind, u.kind)), u.who, summoned, u.place or "",
+                                u.notes, u.outcome, f.effect.participation_before, f.effect.participation_after))
     C = exports.Column
     report = exports.Report("ledger", _l("Supervision ledger"), min((v.case.opened_on for v in views), default=today),
                             today, (
         C(_l("Case"), "int"), C(_l("Grid")), C(_l("Company code")), C(_l("Company")), C(_l("Rule")), C(_l("Reason")),
-        C(_l("Opened on"), "date"), C(_l("Status")), C(_l("Closed on"), "date"), C(_l("Reason for closing")),
-        C(_l("Follow-up on"), "date"), C(_l("Kind")), C(_l("Who")), C(_l("Notes")), C(_l("Outcome")),
+        C(_l("Opened on"), "date"), C(_l("Status")), C(_l("Closed on"), "date"), C(_l("Result")), C(_l("Owner")),
+        C(_l("Deadline"), "date"), C(_l("Overdue")),
+        C(_l("Follow-up on"), "date"), C(_l("Kind")), C(_l("Who")), C(_l("Summoned")), C(_l("Where")), C(_l("Notes")),
+        C(_l("Outcome")),
         C(_l("Participation, 2 weeks before"), "share"), C(_l("Participation, 2 weeks after"), "share"),
     ), rows)
     return exports.render(report, fmt), f"supervision-ledger-{today.isoformat()}.{fmt}"

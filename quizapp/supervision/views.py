@@ -17,10 +17,18 @@ from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
 from quizapp.rules.vocab import CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import service, sheets
-from quizapp.supervision.forms import CheckForm, CloseCaseForm, FollowUpForm, ManualCaseForm, RulesForm
-from quizapp.supervision.wording import KIND_LABELS, MESSAGES, RULE_LABELS, town_reasons
+from quizapp.supervision.forms import (
+    AssignForm,
+    CheckForm,
+    CloseCaseForm,
+    FollowUpForm,
+    ManualCaseForm,
+    ReopenForm,
+    RulesForm,
+)
+from quizapp.supervision.wording import EVENT_LABELS, KIND_LABELS, MESSAGES, RULE_LABELS, town_reasons
 from quizapp.validators import filled
-from quizapp.wording import say
+from quizapp.wording import attach_to_form, say
 
 FORMAT = "<any(csv, xlsx):fmt>"
 
@@ -37,9 +45,11 @@ def _list_page(status: CaseStatus = CaseStatus.OPEN, add_form: ManualCaseForm | 
         rules_form.fill(rules)
     add_form = add_form or ManualCaseForm(formdata=None)
     add_form.company.choices = [(c.id, c.name) for c in service.visible_companies(current_user)]
+    today = local_today()
     return render_template("supervision/index.html", status=status, rules=rules, rules_form=rules_form,
-                           add_form=add_form, check_form=CheckForm(), is_admin=_is_admin(),
-                           cases=service.list_cases(current_user, status, local_today()),
+                           add_form=add_form, check_form=CheckForm(), is_admin=_is_admin(), today=today,
+                           cases=service.list_cases(current_user, status, today),
+                           counts=service.year_counts(current_user, today.year, today),
                            rule_labels=RULE_LABELS, kind_labels=KIND_LABELS)
 
 routes = Routes()
@@ -90,12 +100,23 @@ def supervision_add():
     return redirect(url_for("reports.supervision_case", case_id=case.id))
 
 
-def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: CloseCaseForm | None = None):
-    follow_up_form = follow_up_form or FollowUpForm(formdata=None, happened_on=local_today())
+def _owners(case, form: AssignForm) -> AssignForm:
+    form.owner.choices = [(u.id, u.display_name) for u in service.owner_choices(case)]
+    return form
+
+
+def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: CloseCaseForm | None = None,
+               assign_form: AssignForm | None = None, reopen_form: ReopenForm | None = None):
+    today = local_today()
+    follow_up_form = follow_up_form or FollowUpForm(formdata=None, happened_on=today)
     follow_up_form.kind.choices = [(k.value, KIND_LABELS[k]) for k in FollowUpKind]
-    return render_template("supervision/case.html", view=service.case_view(case, local_today()),
-                           follow_up_form=follow_up_form, close_form=close_form or CloseCaseForm(formdata=None),
-                           rule_labels=RULE_LABELS, kind_labels=KIND_LABELS)
+    assign_form = _owners(case, assign_form or AssignForm(formdata=None, owner=case.owner_id,
+                                                          deadline=case.deadline))
+    return render_template("supervision/case.html", view=service.case_view(case, today), today=today,
+                           history=service.history(case), follow_up_form=follow_up_form,
+                           close_form=close_form or CloseCaseForm(formdata=None), assign_form=assign_form,
+                           reopen_form=reopen_form or ReopenForm(formdata=None), rule_labels=RULE_LABELS,
+                           kind_labels=KIND_LABELS, event_labels=EVENT_LABELS)
 
 
 @routes.get("/supervision/cases/<int:case_id>")
@@ -112,9 +133,10 @@ def supervision_follow_up(case_id: int):
         return _case_page(case, follow_up_form=form)
     try:
         service.add_follow_up(current_user, case, form.kind.data, filled(form.happened_on.data), filled(form.who.data),
-                              form.notes.data or "", form.outcome.data or "", local_today())
+                              form.notes.data or "", form.outcome.data or "", local_today(),
+                              (form.summoned_name.data or "", form.summoned_role.data or "", form.place.data or ""))
     except ServiceError as error:
-        form.happened_on.errors = [say(error, MESSAGES)]
+        attach_to_form(form, error, MESSAGES)
         return _case_page(case, follow_up_form=form)
     db.session.commit()
     flash(_("The follow-up is logged."), "info")
@@ -130,11 +152,43 @@ def supervision_close(case_id: int):
     try:
         service.close_case(current_user, case, filled(form.reason.data), local_today())
     except ServiceError as error:
-        form.reason.errors = [say(error, MESSAGES)]
+        attach_to_form(form, error, MESSAGES)
         return _case_page(case, close_form=form)
     db.session.commit()
     flash(_("The case is closed."), "info")
     return redirect(url_for("reports.supervision", status=CaseStatus.CLOSED))
+
+
+@routes.post("/supervision/cases/<int:case_id>/assign")
+def supervision_assign(case_id: int):
+    case = service.find_case(current_user, case_id) or abort(404)
+    form = _owners(case, AssignForm())
+    if not form.validate_on_submit():
+        return _case_page(case, assign_form=form)
+    try:
+        service.assign_case(current_user, case, form.owner.data, filled(form.deadline.data), local_today())
+    except ServiceError as error:
+        attach_to_form(form, error, MESSAGES)
+        return _case_page(case, assign_form=form)
+    db.session.commit()
+    flash(_("The owner and the deadline are saved."), "info")
+    return redirect(url_for("reports.supervision_case", case_id=case.id))
+
+
+@routes.post("/supervision/cases/<int:case_id>/reopen")
+def supervision_reopen(case_id: int):
+    case = service.find_case(current_user, case_id) or abort(404)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _case_page(case, reopen_form=form)
+    try:
+        service.reopen_case(current_user, case, filled(form.reason.data), local_today())
+    except ServiceError as error:
+        attach_to_form(form, error, MESSAGES)
+        return _case_page(case, reopen_form=form)
+    db.session.commit()
+    flash(_("The case is open again."), "info")
+    return redirect(url_for("reports.supervision_case", case_id=case.id))
 
 
 @routes.get(f"/supervision/ledger.{FORMAT}")

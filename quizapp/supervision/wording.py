@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.rules.metrics import percent, point_change
-from quizapp.rules.vocab import CaseRule, FollowUpKind
+from quizapp.rules.vocab import CaseEventKind, CaseRule, FollowUpKind
 from quizapp.supervision.rules import Flag
 from quizapp.wording import Messages, in_town_language
 
@@ -33,7 +33,23 @@ MESSAGES: Messages = {
     "supervision.case_closed": lambda: _("This case is closed."),
     "supervision.unknown_kind": lambda: _("Choose what kind of follow-up it was."),
     "supervision.future_follow_up": lambda: _("A follow-up cannot be in the future."),
-    "supervision.close_reason_needed": lambda: _("Give a reason for closing the case."),
+    "supervision.close_reason_needed": lambda: _("Give the result of the case before closing it."),
+    "supervision.close_needs_follow_up": lambda: _("Log at least one follow-up before closing the case."),
+    "supervision.too_long": lambda: _("This is too long: keep it short."),
+    "supervision.summons_needed": lambda: _("A formal talk (约谈) records who was summoned (name and role) and "
+                                            "where."),
+    "supervision.not_an_owner": lambda: _("Choose an officer of the company's grid or the town admin."),
+    "supervision.deadline_past": lambda: _("The deadline cannot be before today."),
+    "supervision.deadline_far": lambda: _("The deadline cannot be more than a year ahead."),
+    "supervision.case_open": lambda: _("This case is open."),
+    "supervision.reopen_reason_needed": lambda: _("Say why the case is reopened."),
+    "supervision.other_case_open": lambda: _("The company has another open case under this rule: work on that "
+                                             "one instead."),
+}
+EVENT_LABELS = {
+    CaseEventKind.OPENED: _l("Opened"), CaseEventKind.ASSIGNED: _l("Owner and deadline set"),
+    CaseEventKind.FOLLOW_UP: _l("Follow-up added"), CaseEventKind.CLOSED: _l("Closed"),
+    CaseEventKind.REOPENED: _l("Reopened"),
 }
 
 

@@ -47,7 +47,8 @@ def record(app, town):
         for employee in workers:
             _finish(employee)
         officer = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "officer-1"))
-        case = SupervisionCase(company_id=a.id, rule="manual", reason="participation low", opened_on=local_today())
+        case = SupervisionCase(company_id=a.id, rule="manual", reason="participation low", opened_on=local_today(),
+                               owner_id=officer.id, deadline=local_today() - timedelta(days=1))  # overdue
         db.session.add(case)
         db.session.flush()
         db.session.add_all([
@@ -55,6 +56,8 @@ def record(app, town):
                      cases=2, loss_yuan=3000, created_by=officer.id),
             FollowUp(case_id=case.id, kind="visit", happened_on=local_today(), who="网格员", notes="pre-shift talk",
                      outcome="agreed", created_by=officer.id),
+            FollowUp(case_id=case.id, kind="yuetan", happened_on=local_today(), who="网格员", created_by=officer.id,
+                     summoned_name="张厂长", summoned_role="厂长", place="派出所会议室"),  # a manager, not a worker
             ApiToken(name="scan", token_hash=hashlib.sha256(API_TOKEN.encode()).hexdigest(), hint=API_TOKEN[:6]),
         ])
         staff_a = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))

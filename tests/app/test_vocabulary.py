@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
+    CaseEvent,
     Delivery,
     Employee,
     FollowUp,
@@ -31,6 +32,7 @@ from quizapp.models import (
 from quizapp.rules import vocab
 from quizapp.rules.vocab import (
     AttemptKind,
+    CaseEventKind,
     CaseRule,
     CaseStatus,
     Channel,
@@ -59,7 +61,7 @@ def _migration(path: Path = MIGRATION):
 
 def migration_checks() -> dict:
     """(table, column) -> values, from every migration that checks a vocabulary: 0007 for the
-    columns it found, later ones (0015, the outreach ledger) for the tables they create."""
+    columns it found, later ones (0015, the outreach ledger; 0018, a case's history) for the tables they create."""
     checks: dict = {}
     for path in sorted(VERSIONS.glob("0*.py")):
         checks.update(getattr(_migration(path), "CHECKS", {}))
@@ -105,12 +107,13 @@ def rows(app, town):
         activity = OutreachActivity(grid_id=staff.company.grid_id, company_id=town.company_a, day=DAY,
                                     kind=OutreachKind.PRESHIFT, place="一车间", speaker="张主任", people=40,
                                     created_by=staff.id)
-        db.session.add_all([follow_up, activity])
+        event = CaseEvent(case_id=case.id, kind=CaseEventKind.OPENED)
+        db.session.add_all([follow_up, activity, event])
         db.session.commit()
         question = db.session.scalar(select(Question.id).order_by(Question.id).limit(1))
         return {"staff_user": staff.id, "question": question, "attempt": attempt.id, "roster_import": imported.id,
                 "delivery": delivery.id, "supervision_case": case.id, "follow_up": follow_up.id,
-                "outreach_activity": activity.id}
+                "outreach_activity": activity.id, "case_event": event.id}
 
 
 def _set(table: str, column: str, value: str, row_id: int) -> int:
@@ -151,6 +154,7 @@ def test_columns_read_back_as_members(app, rows):
         case = db.session.get(SupervisionCase, rows["supervision_case"])
         assert case.rule is CaseRule.MANUAL and case.status is CaseStatus.OPEN
         assert db.session.get(FollowUp, rows["follow_up"]).kind is FollowUpKind.VISIT
+        assert db.session.get(CaseEvent, rows["case_event"]).kind is CaseEventKind.OPENED
         assert db.session.get(OutreachActivity, rows["outreach_activity"]).kind is OutreachKind.PRESHIFT
 
 
@@ -199,8 +203,10 @@ def test_the_migration_downgrades_and_upgrades_again_with_the_rows_in_place(app,
         try:
             # Without the constraints the old schema takes any text, and a second open case.
             assert _set("staff_user", "role", "root", rows["staff_user"]) == 1
-            db.session.add(_case(company_id, CaseRule.MANUAL))
-            db.session.flush()
+            # Written past the model, which has the columns of later revisions (0018: a case's owner).
+            db.session.execute(text("INSERT INTO supervision_case (company_id, rule, reason, opened_on, status) "
+                                    "VALUES (:company, 'manual', 'figures', :day, 'open')"),
+                               {"company": company_id, "day": DAY})
         finally:
             db.session.rollback()
             db.session.remove()

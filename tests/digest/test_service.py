@@ -370,3 +370,14 @@ def test_the_command_says_what_it_did_and_exits_non_zero_when_a_delivery_failed(
         ("digest:2026-11-25", "email", "sent"), ("digest:2026-11-25", "webhook", "sent")]
     assert rows[-1].attempts == 4 and len(robot.posts) == 1 + 3 + 1
     assert not any(worker in text for text in mailbox.texts() + robot.contents() for worker in WORKERS)
+
+
+def test_overdue_supervision_cases_are_counted_per_grid_and_said(day_in_town):
+    cases = list(db.session.scalars(select(SupervisionCase).order_by(SupervisionCase.id)))
+    cases[0].deadline = DAY - timedelta(days=1)  # 甲厂's, in 网格一: overdue on DAY
+    cases[1].deadline = DAY  # 乙厂's: due on DAY, still in time
+    db.session.flush()
+    digest = service.figures(staff("admin"), DAY, ZONE)
+    assert [g.overdue for g in digest.grids] == [1, 0] and digest.total.overdue == 1
+    message = compose(service.figures(staff("officer-1"), DAY, ZONE))
+    assert "督办超期案件：1" in message.text  # in the town's language

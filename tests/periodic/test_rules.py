@@ -148,6 +148,16 @@ def test_supervision_activity_by_the_dates_inside_the_period():
                      2: Activity(opened=0, follow_ups=1, closed=0, open_at_end=1)}
 
 
+def test_cases_open_at_the_end_of_the_period_and_past_their_deadline_are_overdue():
+    week = containing("week", date(2026, 11, 18))  # 16th to 22nd
+    cases = [CaseDates(1, "manual", date(2026, 10, 1), None, date(2026, 10, 31)),  # overdue
+             CaseDates(1, "manual", date(2026, 10, 1), None, date(2026, 11, 22)),  # due on the last day: in time
+             CaseDates(2, "manual", date(2026, 10, 1), date(2026, 11, 20), date(2026, 11, 1)),  # closed: not
+             CaseDates(3, "manual", date(2026, 10, 1), date(2026, 11, 25), date(2026, 11, 1))]  # closed later
+    found = supervision_activity(cases, [], week)
+    assert {cid: a.overdue_at_end for cid, a in found.items()} == {1: 1, 2: 0, 3: 1}
+
+
 def test_the_file_name_names_the_report_the_scope_and_the_period():
     week = containing("week", date(2026, 11, 18))
     assert filename("周报", "网格一", week) == "周报-网格一-2026-11-16.xlsx"

@@ -1,5 +1,6 @@
 """The supervision workflow in a real desktop browser: the town admin's "check now" flags a company,
-the grid officer opens the case, logs a 约谈 (formal talk) and closes the case with a reason."""
+the grid officer opens the case, takes it (owner and deadline), logs a 约谈 (formal talk) with who
+was summoned and where, and closes the case with its result; the case's history shows each step."""
 
 from datetime import timedelta
 
@@ -50,7 +51,21 @@ def test_flag_open_follow_up_and_close_a_case(desktop, live_server, lagging_town
     page.locator("table.cases a").first.click()
     page.wait_for_url("**/supervision/cases/*")
     expect(page.locator("h1")).to_contain_text("甲厂")
+    expect(page.locator(".case-facts").first).to_contain_text("未指派")  # opened by the town's rules
     shot(page, "supervision-2-case")
+
+    # The officer takes the case, due in a week.
+    page.locator("#owner").select_option(label="officer-1")
+    due = today + timedelta(days=7)
+    page.locator("#deadline").fill(due.isoformat())
+    page.locator("form[action$='/assign'] button").click()
+    page.wait_for_load_state()
+    expect(page.locator(".case-facts").first).to_contain_text(due.isoformat())
+    # Closing before any follow-up is refused, and says why.
+    page.locator("#reason").fill("参与率已恢复")
+    page.locator("form[action$='/close'] button").click()
+    page.wait_for_load_state()
+    expect(page.locator("form[action$='/close'] .field-error")).to_be_visible()
 
     talk_day = today - timedelta(days=3)
     page.locator("#kind").select_option("yuetan")
@@ -58,15 +73,24 @@ def test_flag_open_follow_up_and_close_a_case(desktop, live_server, lagging_town
     page.locator("#who").fill("厂长 / 人事主管")
     page.locator("#notes").fill("约谈厂长，要求每班开工前组织5分钟答题。")
     page.locator("#outcome").fill("承诺由班组长每天提醒")
+    page.locator("form[action$='/follow-ups'] button").click()  # a 约谈 without who was summoned: refused
+    page.wait_for_load_state()
+    expect(page.locator("form[action$='/follow-ups'] .field-error").first).to_be_visible()
+    page.locator("#summoned_name").fill("赵建国")
+    page.locator("#summoned_role").fill("厂长")
+    page.locator("#place").fill("镇派出所会议室")
     page.locator("form[action$='/follow-ups'] button").click()
     page.wait_for_load_state()
     follow_up = page.locator("article.follow-up")
     expect(follow_up).to_have_count(1)
     expect(follow_up).to_contain_text("厂长 / 人事主管")
+    expect(follow_up).to_contain_text("赵建国 · 厂长")
+    expect(follow_up).to_contain_text("镇派出所会议室")
     expect(follow_up.locator("svg.strip rect")).to_have_count(28)  # two weeks before and after, day by day
     shot(page, "supervision-3-follow-up")
 
-    page.locator("form[action$='/close'] button").click()  # no reason yet: refused
+    page.locator("#reason").fill("")
+    page.locator("form[action$='/close'] button").click()  # no result yet: refused
     page.wait_for_load_state()
     expect(page.locator("form[action$='/close'] .field-error")).to_be_visible()
     page.locator("#reason").fill("参与率已恢复，转入日常跟踪")
@@ -77,3 +101,9 @@ def test_flag_open_follow_up_and_close_a_case(desktop, live_server, lagging_town
     expect(closed).to_contain_text("参与率已恢复")
     assert "王小明" not in page.content()
     shot(page, "supervision-4-closed")
+    closed.locator("a").first.click()
+    page.wait_for_url("**/supervision/cases/*")
+    history = page.locator("ol.history li")
+    expect(history).to_have_count(4)  # opened (by the town's rules), assigned, the 约谈, closed
+    expect(history.nth(1)).to_contain_text("officer-1")
+    assert "王小明" not in page.content() and "A001" not in page.content()

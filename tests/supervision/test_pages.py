@@ -109,16 +109,22 @@ def test_a_follow_up_shows_participation_before_and_after_and_closing_needs_a_re
                                                    "happened_on": (local_today() + timedelta(days=2)).isoformat()})
     assert "cannot be in the future" in future.get_data(as_text=True)
     happened = (local_today() - timedelta(days=7)).isoformat()
+    unsaid = officer.post(f"{url}/follow-ups", data={"kind": "yuetan", "happened_on": happened, "who": "Boss"})
+    assert "records who was summoned" in unsaid.get_data(as_text=True)
+    missing = officer.post(f"{url}/close", data={"reason": "Participation back above target"})
+    assert missing.status_code == 200 and "Log at least one follow-up" in missing.get_data(as_text=True)
     assert officer.post(f"{url}/follow-ups", data={"kind": "yuetan", "happened_on": happened, "who": "Factory manager",
-                                                   "notes": "Agreed a daily reminder", "outcome": "Promised"}
-                        ).status_code == 302
+                                                   "notes": "Agreed a daily reminder", "outcome": "Promised",
+                                                   "summoned_name": "张厂长", "summoned_role": "厂长",
+                                                   "place": "派出所会议室"}).status_code == 302
     page = officer.get(url).get_data(as_text=True)
+    assert "张厂长 · 厂长" in page and "派出所会议室" in page and "Follow-up added" in page
     assert "Formal talk (约谈)" in page and "Factory manager" in page and "Agreed a daily reminder" in page
     assert "Participation: 20% in the two weeks before, 20% from the follow-up on" in page
     assert 'class="strip"' in page and "(7 days still to come)" in page
     no_worker_names(page)
     missing = officer.post(f"{url}/close", data={"reason": "  "})
-    assert missing.status_code == 200 and "Give a reason for closing the case." in missing.get_data(as_text=True)
+    assert missing.status_code == 200 and "Give the result of the case" in missing.get_data(as_text=True)
     closed = officer.post(f"{url}/close", data={"reason": "Participation back above target"})
     assert closed.status_code == 302 and "status=closed" in closed.location
     listed = officer.get("/reports/supervision?status=closed").get_data(as_text=True)
@@ -138,10 +144,10 @@ def test_the_ledger_downloads_as_csv_and_xlsx_and_is_audited(app, client, case_a
     assert response.status_code == 200 and response.data.startswith(b"\xef\xbb\xbf")
     text = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[1][3] == "甲厂" and rows[1][11] == "Visit" and rows[1][15] == "20.0%"
+    assert rows[1][3] == "甲厂" and rows[1][14] == "Visit" and rows[1][20] == "20.0%"
     no_worker_names(text)
     xlsx = officer.get("/reports/supervision/ledger.xlsx")
-    assert load_workbook(io.BytesIO(xlsx.data)).active["M2"].value == "HR office"
+    assert load_workbook(io.BytesIO(xlsx.data)).active["P2"].value == "HR office"
     with app.app_context():
         details = db.session.scalars(select(AuditLog.detail).where(AuditLog.action == "export_ledger")).all()
         assert len(details) == 2 and '"status": "open"' in details[0] and '"format": "xlsx"' in details[1]
@@ -171,3 +177,29 @@ def test_closing_without_the_csrf_token_fails(app, client, case_a, monkeypatch):
     assert officer.post(f"/reports/supervision/cases/{case_a}/close", data={"reason": "x"}).status_code == 400
     with app.app_context():
         assert db.session.get(SupervisionCase, case_a).status == "open"
+
+
+def test_an_officer_assigns_a_case_sees_it_overdue_and_reopens_it(app, client, case_a):
+    officer = signed_in(client, "officer-1")
+    url = f"/reports/supervision/cases/{case_a}"
+    with app.app_context():
+        officer_id = db.session.scalar(select(StaffUser.id).where(StaffUser.username == "officer-1"))
+    past = officer.post(f"{url}/assign", data={"owner": officer_id, "deadline": "2000-01-01"})
+    assert past.status_code == 200 and "cannot be before today" in past.get_data(as_text=True)
+    soon = (local_today() + timedelta(days=3)).isoformat()
+    assert officer.post(f"{url}/assign", data={"owner": officer_id, "deadline": soon}).status_code == 302
+    page = officer.get(url).get_data(as_text=True)
+    assert soon in page and "Owner and deadline set" in page and "overdue" not in page.split("<h2>")[0]
+    with app.app_context():  # the deadline passes
+        db.session.get(SupervisionCase, case_a).deadline = local_today() - timedelta(days=1)
+        db.session.commit()
+    listed = officer.get("/reports/supervision").get_data(as_text=True)
+    assert 'class="overdue"' in listed and "Supervision in" in listed
+    no_worker_names(listed)
+    officer.post(f"{url}/follow-ups", data={"kind": "visit", "happened_on": local_today().isoformat(), "who": "HR"})
+    assert officer.post(f"{url}/close", data={"reason": "Reminders every shift"}).status_code == 302
+    assert officer.post(f"{url}/reopen", data={"reason": " "}).status_code == 200
+    assert officer.post(f"{url}/reopen", data={"reason": "Fell again"}).status_code == 302
+    page = officer.get(url).get_data(as_text=True)
+    assert "Reopened" in page and "Fell again" in page and "Reminders every shift" in page  # kept in the history
+    no_worker_names(page)

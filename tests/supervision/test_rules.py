@@ -1,6 +1,7 @@
 """The supervision rules without a database: thresholds, the three rules, and a follow-up's effect."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import example, given
@@ -163,3 +164,39 @@ def test_no_figures_around_a_follow_up_give_no_change():
     effect = sv.effect(TODAY, {}, TODAY)
     assert effect.participation_before is None and effect.change is None
     assert all(share is None for _, share in effect.before)
+
+
+def test_a_case_is_overdue_only_while_open_and_after_its_deadline():
+    day = date(2026, 11, 24)
+    assert sv.is_overdue("open", day - timedelta(days=1), day)
+    assert not sv.is_overdue("open", day, day)  # the deadline day itself is in time
+    assert not sv.is_overdue("closed", day - timedelta(days=9), day)
+    assert not sv.is_overdue("open", None, day)
+    assert sv.default_deadline(day) == day + timedelta(days=sv.DEADLINE_DAYS)
+    assert sv.deadline_problem(day - timedelta(days=1), day - timedelta(days=5), day) == "supervision.deadline_past"
+    assert sv.deadline_problem(day + timedelta(days=367), day, day) == "supervision.deadline_far"
+    assert sv.deadline_problem(day, day, day) is None
+
+
+def test_closing_needs_a_follow_up_and_a_short_result():
+    assert sv.close_problems(0, "") == [("supervision.close_needs_follow_up", None),
+                                           ("supervision.close_reason_needed", "reason")]
+    assert sv.close_problems(1, "x" * (sv.RESULT_MAX + 1)) == [("supervision.too_long", "reason")]
+    assert sv.close_problems(1, "  fixed  ") == []
+
+
+def test_only_a_formal_talk_needs_its_summons():
+    assert sv.summons_problems("visit", "", "", "") == []
+    assert [f for _c, f in sv.summons_problems("yuetan", "张", " ", "")] == ["summoned_role", "place"]
+    assert sv.summons_problems("yuetan", "张", "厂长", "会议室") == []
+
+
+def test_the_year_s_counts_go_by_the_day_things_happened():
+    case = SimpleNamespace
+    cases = [case(grid_id=1, opened_on=date(2026, 1, 5), closed_on=date(2026, 2, 1), status="closed", deadline=None),
+             case(grid_id=1, opened_on=date(2025, 12, 30), closed_on=None, status="open", deadline=date(2026, 1, 30)),
+             case(grid_id=2, opened_on=date(2025, 6, 1), closed_on=date(2025, 7, 1), status="closed", deadline=None)]
+    found = sv.year_counts(cases, [(1, date(2026, 3, 1)), (1, date(2025, 3, 1)), (3, date(2026, 5, 5))], 2026,
+                              date(2026, 11, 24))
+    assert (found[1].summons, found[1].opened, found[1].closed, found[1].overdue) == (1, 1, 1, 1)
+    assert (found[2].opened, found[2].closed) == (0, 0) and found[3].summons == 1

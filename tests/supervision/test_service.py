@@ -20,6 +20,7 @@ from tests.factories import make_staff
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)  # a Tuesday
+SUMMONS = ("张厂长", "厂长", "派出所会议室")  # who was summoned to a 约谈 (name, role) and where
 LOW_WEEK = [date(2026, 11, d) for d in (18, 19, 20, 21, 23)]  # the last five workdays (Mon-Sat) before it
 
 
@@ -65,6 +66,7 @@ def test_low_participation_on_five_workdays_opens_a_case_once(town):
 def test_a_closed_case_is_not_reopened_on_the_evidence_it_was_closed_on(town):
     rollup(town.company_a, LOW_WEEK, completed=4)
     (case,) = flag(TODAY)
+    service.add_follow_up(staff("officer-1"), case, "visit", TODAY, "HR", "", "", TODAY)
     service.close_case(staff("officer-1"), case, "Talked to the manager", TODAY)
     assert flag(TODAY + timedelta(days=1)) == []
     # Five more low workdays after the close: the problem is back.
@@ -123,7 +125,10 @@ def test_an_officer_adds_a_company_of_their_grid_by_hand_once(town):
 def test_follow_ups_are_logged_on_open_cases_only_and_never_in_the_future(town):
     officer = staff("officer-1")
     case = service.open_case(officer, town.company_a, "reason", TODAY)
-    follow_up = service.add_follow_up(officer, case, "yuetan", TODAY, " Factory manager ", "notes", "promised", TODAY)
+    with pytest.raises(Invalid, match="supervision.close_needs_follow_up"):
+        service.close_case(officer, case, "nothing done yet", TODAY)
+    follow_up = service.add_follow_up(officer, case, "yuetan", TODAY, " Factory manager ", "notes", "promised", TODAY,
+                                      SUMMONS)
     assert (follow_up.kind, follow_up.who, follow_up.created_by) == ("yuetan", "Factory manager", officer.id)
     with pytest.raises(Invalid, match="supervision.future_follow_up"):
         service.add_follow_up(officer, case, "visit", TODAY + timedelta(days=1), "x", "", "", TODAY)
@@ -165,7 +170,7 @@ def test_a_case_shows_participation_around_each_follow_up(town, english):
 def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, english):
     officer = staff("officer-1")
     first = service.open_case(officer, town.company_a, "first reason", TODAY - timedelta(days=20))
-    service.add_follow_up(officer, first, "yuetan", TODAY - timedelta(days=15), "Boss", "n1", "o1", TODAY)
+    service.add_follow_up(officer, first, "yuetan", TODAY - timedelta(days=15), "Boss", "n1", "o1", TODAY, SUMMONS)
     service.add_follow_up(officer, first, "visit", TODAY - timedelta(days=5), "HR", "n2", "o2", TODAY)
     service.close_case(officer, first, "fixed", TODAY)
     service.open_case(officer, town.company_a, "second reason", TODAY)
@@ -175,9 +180,11 @@ def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, engli
     assert data.startswith(b"\xef\xbb\xbf") and name == "supervision-ledger-2026-11-24.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Case", "Grid", "Company code"]
-    assert [(r[3], r[5], r[7], r[11]) for r in rows[1:]] == [
+    assert [(r[3], r[5], r[7], r[14]) for r in rows[1:]] == [
         ("甲厂", "first reason", "closed", "Formal talk (约谈)"), ("甲厂", "first reason", "closed", "Visit"),
         ("甲厂", "second reason", "open", "")]
+    # Owner and deadline; a 约谈's summoned person and place.
+    assert rows[1][10] == officer.display_name and rows[1][16:18] == ["张厂长 · 厂长", "派出所会议室"]
     assert "B's case" not in data.decode("utf-8-sig")
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "export_ledger"))
     assert log.actor_id == officer.id and '"status": "all"' in log.detail
@@ -190,3 +197,70 @@ def test_the_supervise_command_runs_the_rules(runner):
     result = runner.invoke(args=["supervise", "--date", "2026-11-24"])
     assert result.exit_code == 0, result.output
     assert "case(s) opened" in result.output
+
+
+def test_a_case_has_an_owner_a_deadline_and_a_history_and_is_audited(town):
+    officer, admin = staff("officer-1"), staff("admin")
+    case = service.open_case(officer, town.company_a, "by hand", TODAY)
+    assert (case.owner_id, case.deadline) == (officer.id, TODAY + timedelta(days=30))
+    # Owners: the officers of the company's grid and the town admin; officer-2 (grid g2) is not one.
+    other = officer_2()
+    assert {u.username for u in service.owner_choices(case)} == {"officer-1", "admin"}
+    with pytest.raises(Invalid, match="supervision.not_an_owner"):
+        service.assign_case(officer, case, other.id, TODAY + timedelta(days=7), TODAY)
+    with pytest.raises(Invalid, match="supervision.deadline_past"):
+        service.assign_case(officer, case, admin.id, TODAY - timedelta(days=1), TODAY)
+    with pytest.raises(Invalid, match="supervision.deadline_far"):
+        service.assign_case(officer, case, admin.id, TODAY + timedelta(days=400), TODAY)
+    service.assign_case(officer, case, admin.id, TODAY + timedelta(days=7), TODAY)
+    assert (case.owner_id, case.deadline) == (admin.id, TODAY + timedelta(days=7))
+    service.add_follow_up(officer, case, "yuetan", TODAY, "Boss", "", "", TODAY, SUMMONS)
+    service.close_case(officer, case, "Reminders on every shift now", TODAY)
+    with pytest.raises(Invalid, match="supervision.reopen_reason_needed"):
+        service.reopen_case(admin, case, " ", TODAY)
+    service.reopen_case(admin, case, "Participation fell again", TODAY + timedelta(days=10))
+    assert (case.status, case.closed_on, case.close_reason) == ("open", None, None)
+    assert case.deadline == TODAY + timedelta(days=40)  # the passed deadline became the default one
+    steps = service.history(case)
+    assert [(s.kind, s.actor) for s in steps] == [
+        ("opened", officer.display_name), ("assigned", officer.display_name), ("follow_up", officer.display_name),
+        ("closed", officer.display_name), ("reopened", admin.display_name)]
+    assert admin.display_name in steps[1].detail and "Participation fell again" == steps[-1].detail
+    actions = list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+    assert [a for a in actions if a.startswith("supervision.case")] == [
+        "supervision.case.open", "supervision.case.assign", "supervision.case.close", "supervision.case.reopen"]
+
+
+def test_a_formal_talk_records_who_was_summoned_and_where(town):
+    officer = staff("officer-1")
+    case = service.open_case(officer, town.company_a, "by hand", TODAY)
+    with pytest.raises(Invalid) as refused:
+        service.add_follow_up(officer, case, "yuetan", TODAY, "Boss", "", "", TODAY)
+    assert {(p.code, p.field) for p in refused.value.problems} == {
+        ("supervision.summons_needed", "summoned_name"), ("supervision.summons_needed", "summoned_role"),
+        ("supervision.summons_needed", "place")}
+    with pytest.raises(Invalid, match="supervision.too_long"):
+        service.add_follow_up(officer, case, "yuetan", TODAY, "Boss", "", "", TODAY, ("张" * 101, "厂长", "会议室"))
+    talk = service.add_follow_up(officer, case, "yuetan", TODAY, "Boss", "", "", TODAY, (" 张厂长 ", "厂长", "会议室"))
+    assert (talk.summoned_name, talk.summoned_role, talk.place) == ("张厂长", "厂长", "会议室")
+    visit = service.add_follow_up(officer, case, "visit", TODAY, "HR", "", "", TODAY, ("ignored", "x", "y"))
+    assert (visit.summoned_name, visit.place) == (None, None)  # only a 约谈 records a summons
+
+
+def test_the_year_s_counts_and_overdue_cases_by_grid(town):
+    officer, admin = staff("officer-1"), staff("admin")
+    late = service.open_case(officer, town.company_a, "late", date(2026, 9, 1))  # deadline 2026-10-01
+    service.add_follow_up(officer, late, "yuetan", date(2026, 9, 3), "Boss", "", "", TODAY, SUMMONS)
+    service.add_follow_up(officer, late, "yuetan", date(2025, 12, 3), "Boss", "", "", TODAY, SUMMONS)  # last year
+    b = service.open_case(admin, town.company_b, "b", TODAY)
+    service.add_follow_up(admin, b, "visit", TODAY, "HR", "", "", TODAY)
+    service.close_case(admin, b, "done", TODAY)
+    counts = {g.code: n for g, n in service.year_counts(admin, 2026, TODAY)}
+    assert (counts["g1"].summons, counts["g1"].opened, counts["g1"].closed, counts["g1"].overdue) == (1, 1, 0, 1)
+    assert (counts["g2"].summons, counts["g2"].opened, counts["g2"].closed, counts["g2"].overdue) == (0, 1, 1, 0)
+    assert [g.code for g, _n in service.year_counts(officer, 2026, TODAY)] == ["g1"]  # their grids only
+    grids = {g.code: g.id for g in db.session.scalars(select(Grid))}
+    assert service.overdue_cases(list(grids.values()), TODAY) == {grids["g1"]: 1}
+    assert service.overdue_cases(list(grids.values()), date(2026, 10, 1)) == {}  # the deadline day is in time
+    (view,) = service.list_cases(officer, CaseStatus.OPEN, TODAY)
+    assert view.overdue and view.owner is not None and view.owner.username == "officer-1"
