@@ -236,8 +236,12 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_fla
         case = earlier[0]
         supervision.add_follow_up(officer, case, FollowUpKind.YUETAN, today - timedelta(days=12),
                                   "企业负责人、反诈专员", "约谈企业负责人，要求每班班前5分钟组织答题，由班组长督促。",
-                                  "企业承诺两周内参与率提升到80%以上。", today)
+                                  "企业承诺两周内参与率提升到80%以上。", today,
+                                  ("陈志强", "行政经理", "镇派出所会议室"))
+        supervision.assign_case(officer, case, officer.id, today + timedelta(days=7), today)
         if len(earlier) > 1:
+            supervision.add_follow_up(officer, earlier[-1], FollowUpKind.VISIT, today - timedelta(days=5),
+                                      "人事主管", "走访车间，查看班前答题安排。", "班组长每日提醒。", today)
             supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。",
                                    today - timedelta(days=2))
     supervision.flag_companies(today, describe_flag)
