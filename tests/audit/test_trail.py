@@ -85,10 +85,13 @@ def test_incident_records_created_changed_and_deleted_are_in_the_trail(town):
 def test_supervision_cases_opened_and_closed_are_in_the_trail(town):
     officer = staff("officer-1")
     case = supervision.open_case(officer, town.company_a, "Complaints from workers", TODAY)
+    supervision.add_follow_up(officer, case, "visit", TODAY, "HR", "", "", TODAY)  # a case closes after one
     supervision.close_case(officer, case, "Talked with the manager", TODAY)
+    supervision.reopen_case(officer, case, "Complaints again", TODAY)
     assert trail("supervision.case") == [
         ("supervision.case.open", {"case": case.id, "company": "acme", "rule": "manual"}, officer.id),
-        ("supervision.case.close", {"case": case.id, "company": "acme", "rule": "manual"}, officer.id)]
+        ("supervision.case.close", {"case": case.id, "company": "acme", "rule": "manual"}, officer.id),
+        ("supervision.case.reopen", {"case": case.id, "company": "acme", "rule": "manual"}, officer.id)]
 
 
 def written_actions() -> set[str]:
