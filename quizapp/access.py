@@ -51,8 +51,9 @@ def guard_staff(*roles: Role) -> Callable[[], ResponseReturnValue | None]:
                 abort(403)
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if current_user.must_change_password:
-            # A one-time password from the town admin: the person's own comes first, so the admin
-            # who handed it over cannot use the account (accounts.service.create_account).
+            # A one-time password from the town admin: no page but setting one's own opens with it.
+            # The admin who handed it over could still sign in with it before its holder and set a
+            # password; that is visible, not prevented (audit log, /console/staff; docs/admin.md).
             return redirect(url_for("auth.change_password"))
         if current_user.role not in roles:
             abort(403)

@@ -22,8 +22,8 @@ CODE_DAYS = 14  # a one-time set-up code works this long after staff made it
 OWN_DEVICE_TRIES = 5
 OWN_DEVICE_LOCK = timedelta(minutes=15)
 # Wrong PINs or codes from any other phone or browser are counted apart, so a colleague's guesses
-# never lock the worker's own phone: the first STRANGER_FREE_TRIES are free, then each further try
-# must wait, the wait doubling from one minute up to an hour.
+# never lock the worker's own phone: the first STRANGER_FREE_TRIES - 1 wrong tries are free, the
+# STRANGER_FREE_TRIES-th and each later one make the next try wait 1, 2, 4, ... 32, then 60 minutes.
 STRANGER_FREE_TRIES = 3
 STRANGER_WAITS = tuple(timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60))
 
