@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from quizapp.outreach.rules import MAX_NOTE, MAX_PEOPLE, MAX_PLACE, MAX_SPEAKER
 
-PHOTO_TYPES = ["jpg", "jpeg", "png", "JPG", "JPEG", "PNG"]
+PHOTO_TYPES = ["jpg", "jpeg", "png", "mpo", "JPG", "JPEG", "PNG", "MPO"]  # .mpo: a 3D camera's JPEG
 
 
 class ActivityForm(FlaskForm):

@@ -1,7 +1,8 @@
 """An outreach activity's photo: checked, re-encoded and kept on disk outside the static folder.
 
 Used by outreach.service (storing, replacing, removing) and outreach.views (reading one back for
-the guarded photo view). Owns the rules for a photo: JPEG or PNG by content (not by name), at most
+the guarded photo view). Owns the rules for a photo: JPEG or PNG by content (not by name; an MPO,
+the JPEG with extra embedded frames many phones write, is a JPEG: its first frame is kept), at most
 MAX_BYTES uploaded and MAX_PIXELS decoded (a decompression bomb is refused before it is decoded),
 turned upright by its EXIF orientation and then re-encoded as a fresh JPEG of at most MAX_SIDE
 pixels a side, so that nothing of the original file survives: no EXIF (GPS position, camera,
@@ -23,7 +24,7 @@ MAX_BYTES = 8 * 1024 * 1024  # a phone's photo is 2-6 MB
 MAX_PIXELS = 40_000_000  # 40 megapixels: every phone camera, and no decompression bomb
 MAX_SIDE = 1600  # enough to see a hall full of people; a tenth of the original's size
 QUALITY = 82
-ACCEPTED = ("JPEG", "PNG")
+ACCEPTED = ("JPEG", "PNG", "MPO")  # MPO: a phone's JPEG with more frames after the first
 _NAME = re.compile(r"^[A-Za-z0-9_-]{16,40}\.jpg$")
 
 
@@ -37,7 +38,7 @@ class PhotoError(ValueError):
 
 def reencode(data: bytes) -> bytes:
     """The photo as a new JPEG without any of the original's metadata, upright and at most
-    MAX_SIDE a side; PhotoError when it is not a JPEG or PNG within the limits."""
+    MAX_SIDE a side; PhotoError when it is not a JPEG (or MPO) or PNG within the limits."""
     if len(data) > MAX_BYTES:
         raise PhotoError("too_big")
     try:
@@ -48,6 +49,7 @@ def reencode(data: bytes) -> bytes:
                     raise PhotoError("not_image")
                 if probe.width * probe.height > MAX_PIXELS:
                     raise PhotoError("too_large")
+                probe.seek(0)  # an MPO's first frame is the photo; the others are depth maps or previews
                 probe.load()
                 # Only the pixels are carried over: the new image has no info, EXIF, ICC or comment.
                 image = ImageOps.exif_transpose(probe).convert("RGB")

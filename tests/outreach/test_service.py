@@ -118,6 +118,20 @@ def test_the_photo_is_kept_re_encoded_without_its_location_or_camera(setup, town
     assert service.photo_of(staff("staff-b"), record.id, setup) is None  # another company's: not there
 
 
+def test_a_phone_photo_with_extra_frames_mpo_is_kept_as_its_first_frame(setup, town):
+    first = Image.new("RGB", (2000, 1000), (10, 200, 10))
+    second = Image.new("RGB", (2000, 1000), (10, 10, 200))
+    upload = io.BytesIO()
+    first.save(upload, "MPO", save_all=True, append_images=[second])
+    with Image.open(io.BytesIO(upload.getvalue())) as written:
+        assert written.format == "MPO" and written.n_frames == 2  # what a phone sends, as Pillow reads it
+    record = service.record_activity(staff("staff-a"), local_today(), entry(local_today()), upload.getvalue(), setup)
+    with Image.open(setup / record.photo) as kept:
+        assert kept.format == "JPEG" and getattr(kept, "n_frames", 1) == 1 and kept.size == (photos.MAX_SIDE, 800)
+        red, green, blue = kept.convert("RGB").getpixel((kept.width // 2, kept.height // 2))
+        assert green > 150 and blue < 100  # the first frame, not the second
+
+
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_kept(setup, town):
     with pytest.raises(Invalid) as refused:
         service.record_activity(staff("staff-a"), local_today(), entry(local_today()), b"GIF89a not a photo", setup)
