@@ -67,7 +67,7 @@ def from_env() -> dict:
         # codes from phones that are not the worker's own, per address (docs/privacy.md, docs/deploy.md).
         "QUIZAPP_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_ADDRESS_LIMIT", "2000 per 10 minutes"),
         "QUIZAPP_SIGNIN_COMPANY_LIMIT": os.environ.get("QUIZAPP_SIGNIN_COMPANY_LIMIT", "3000 per 10 minutes"),
-        "QUIZAPP_SIGNIN_GUESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_GUESS_LIMIT", "20 per 10 minutes;100 per day"),
+        "QUIZAPP_SIGNIN_GUESS_LIMIT": os.environ.get("QUIZAPP_SIGNIN_GUESS_LIMIT", "200 per 10 minutes;2000 per day"),
         # Failed staff sign-ins per client address (docs/deploy.md).
         "QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT": os.environ.get("QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT",
                                                              "60 per 10 minutes"),

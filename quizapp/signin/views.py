@@ -8,7 +8,9 @@ cookie naming the workers who signed in on it: their wrong PINs there count on t
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -75,6 +77,14 @@ def _guesses_spent() -> bool:
     return not all(limiter.limiter.test(item, "signin-guess", get_remote_address()) for item in _guess_limits())
 
 
+def _guesses_back_at():
+    """When the address may guess again: the latest reset among its spent windows (UTC)."""
+    address = get_remote_address()
+    resets = [limiter.limiter.get_window_stats(item, "signin-guess", address).reset_time
+              for item in _guess_limits() if not limiter.limiter.test(item, "signin-guess", address)]
+    return datetime.fromtimestamp(max(resets), UTC).replace(tzinfo=None) if resets else utcnow()
+
+
 def _count_guess(company, now) -> None:
     spent = [item for item in _guess_limits() if not limiter.limiter.hit(item, "signin-guess", get_remote_address())]
     if spent:
@@ -133,16 +143,29 @@ def worker_start():
 
 
 def _try(company, form, attempt):
-    """Run a sign-in or set-up try; the response if the worker is in, else None (the form again)."""
+    """Run a sign-in or set-up try; the response if the worker is in, else None (the form again).
+    When this network has used its budget of guesses, the page says so and when it opens again
+    (status 429): it tells nothing about any worker, and a worker with the right PIN is not left
+    thinking the PIN is wrong."""
     now = utcnow()
-    outcome = attempt(now, _guesses_spent())
+    spent = _guesses_spent()
+    outcome = attempt(now, spent)
     if outcome.guessed:
         _count_guess(company, now)
     db.session.commit()
     if outcome.employee is not None:
         return _signed_in(outcome.employee, company.code)
+    if spent and outcome.guessed:
+        flash(_("Too many wrong tries from this network. Please try again after %(time)s, or sign in on your "
+                "own phone.", time=format_time(to_local(_guesses_back_at()), "HH:mm")), "error")
+        g.signin_throttled = True
+        return None
     flash(_refusal(outcome, isinstance(form, FirstTimeForm)), "error")
     return None
+
+
+def _status() -> int:
+    return 429 if g.get("signin_throttled") else 200
 
 
 @bp.route("/c/<code>", methods=["GET", "POST"])
@@ -160,7 +183,7 @@ def company(code: str):
             get_remote_address(), now, strangers_stopped=stopped))
         if done is not None:
             return done
-    return render_template("signin/company.html", company=company, form=form)
+    return render_template("signin/company.html", company=company, form=form), _status()
 
 
 @bp.route("/c/<code>/welcome", methods=["GET", "POST"])
@@ -176,7 +199,7 @@ def first_time(code: str):
             trusted_workers(), get_remote_address(), now, strangers_stopped=stopped))
         if done is not None:
             return done
-    return render_template("signin/first_time.html", company=company, form=form)
+    return render_template("signin/first_time.html", company=company, form=form), _status()
 
 
 def _signed_in(employee, code: str):
