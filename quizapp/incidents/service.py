@@ -402,7 +402,9 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | No
                    and (not chosen.company_id or any(c.grid_id == g.id for c in shown_companies))]
     last_company = _last_case(Incident.company_id, [scope.visible_incidents(actor)], chosen.month)
     last_grid = _last_case(Incident.grid_id, [scope.visible_incidents(actor)], chosen.month)
-    names = {"company": {c.id: c.name for c in companies}, "grid": grid_names, "type": type_names(lang)}
+    names = {"company": {c.id: c.name for c in companies}, "grid": grid_names, "type": type_names(lang),
+             "place": dict(db.session.execute(select(GridPlace.id, GridPlace.name).where(
+                 GridPlace.grid_id.in_(grid_names))).all())}
     return IncidentsPage(
         filter=chosen, grids=grids, companies=companies,
         year_on_year=rules.year_on_year(records, chosen.month), months=rows, chart=rules.combo_chart(rows),

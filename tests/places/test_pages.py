@@ -4,6 +4,7 @@ paths, the refusals, and officers kept out of the admin pages."""
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -110,3 +111,21 @@ def test_an_officer_records_an_incident_with_a_point_and_a_bad_point_is_shown(ap
         assert (str(incident.longitude), str(incident.latitude), incident.datum) == ("113.8400000", "22.9000000",
                                                                                     "gcj02")
         assert incident.month == date.fromisoformat(month + "-01")
+
+
+def test_the_incidents_list_says_where_each_record_happened(app, officer, town):
+    with app.app_context():
+        g1 = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
+        place = GridPlace(grid_id=g1, name="新塘村")
+        db.session.add(place)
+        db.session.flush()
+        month = local_today().replace(day=1)
+        db.session.add_all([
+            Incident(grid_id=g1, company_id=town.company_a, month=month, fraud_type="alpha", cases=1, loss_yuan=10,
+                     longitude=Decimal("113.8412345"), latitude=Decimal("22.9035"), datum="gcj02"),
+            Incident(grid_id=g1, company_id=None, month=month, fraud_type="alpha", cases=1, loss_yuan=10,
+                     place_id=place.id)])
+        db.session.commit()
+    rows = table_rows(officer.get("/reports/incidents").get_data(as_text=True))
+    where = [row[-2] for row in rows if len(row) > 7]
+    assert "113.84123, 22.90350 (GCJ-02)" in where and "新塘村" in where
