@@ -8,7 +8,8 @@ staff record for their own company (its grid is the record's); grid officers for
 the town admin for any grid. Who sees and who may change which record is quizapp/scope.py
 (visible_outreach, changeable_outreach); figures are rules.metrics.outreach_totals
 (docs/metrics.md). Every change is written to the audit log. Takes the actor and today; flushes,
-never commits.
+never commits: a photo file written here is removed again if the transaction rolls back, and a
+file a change drops is removed only after the commit (outreach.photo_files).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, OutreachActivity, StaffUser
-from quizapp.outreach import photos, rules
+from quizapp.outreach import photo_files, photos, rules
 from quizapp.outreach.rules import Activity, ImportFileError, ParsedFile, Problem
 from quizapp.rules import metrics
 from quizapp.rules.errors import Forbidden, Invalid, ServiceError, refuse
@@ -172,6 +173,7 @@ def record_activity(actor: StaffUser, today: date, data: ActivityInput, photo: b
                               speaker=activity.speaker, people=activity.people, note=activity.note)
     if image is not None:
         record.photo = photos.store(folder, image)
+        photo_files.keep_until_rollback(db.session(), folder, record.photo)
     db.session.add(record)
     db.session.flush()
     audit.record(actor, "outreach.record", _detail(record))
@@ -192,25 +194,26 @@ def change_activity(actor: StaffUser, today: date, record: OutreachActivity, dat
     record.speaker, record.people, record.note = activity.speaker, activity.people, activity.note
     if image is not None:
         record.photo = photos.store(folder, image)
+        photo_files.keep_until_rollback(db.session(), folder, record.photo)
     elif drop_photo:
         record.photo = None
     record.updated_at = now
     db.session.flush()
     if old_photo is not None and old_photo != record.photo:
-        photos.remove(folder, old_photo)
+        photo_files.remove_after_commit(db.session(), folder, old_photo)
     audit.record(actor, "outreach.change", _detail(record))
     return record
 
 
 def delete_activity(actor: StaffUser, record: OutreachActivity, folder: Path) -> None:
-    """Delete a record the account may change, and its photo."""
+    """Delete a record the account may change, and its photo (once the deletion is committed)."""
     if not may_change(actor, record):
         raise Forbidden("outreach.not_yours")
     detail = _detail(record)
     name = record.photo
     db.session.delete(record)
     db.session.flush()
-    photos.remove(folder, name)
+    photo_files.remove_after_commit(db.session(), folder, name)
     audit.record(actor, "outreach.delete", detail)
 
 

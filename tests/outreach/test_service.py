@@ -162,10 +162,59 @@ def test_only_whoever_recorded_it_changes_a_record(setup, town):
     old_photo = company_record.photo
     changed = service.change_activity(staff("staff-a"), today, company_record, entry(today, people=60), None, True,
                                       setup, utcnow())
-    assert changed.people == 60 and changed.photo is None and not (setup / old_photo).exists()
+    assert changed.people == 60 and changed.photo is None
+    assert (setup / old_photo).exists()  # until the change is committed
+    db.session.commit()
+    assert not (setup / old_photo).exists()
     service.delete_activity(staff("officer-1"), grid_record, setup)
     actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()
     assert actions == ["outreach.record", "outreach.record", "outreach.change", "outreach.delete"]
+
+
+def test_a_new_photo_is_removed_when_its_record_is_rolled_back(setup, town):
+    today = local_today()
+    service.record_activity(staff("staff-a"), today, entry(today), jpeg_with_gps(), setup)
+    assert len(list(setup.iterdir())) == 1
+    db.session.rollback()
+    assert list(setup.iterdir()) == []
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
+    # A later commit in the same session does not bring anything back or remove anything else.
+    kept = service.record_activity(staff("staff-a"), today, entry(today), jpeg_with_gps(), setup)
+    db.session.commit()
+    assert [p.name for p in setup.iterdir()] == [kept.photo]
+
+
+def test_a_replaced_or_deleted_photo_goes_only_when_the_change_is_committed(setup, town):
+    today = local_today()
+    record = service.record_activity(staff("staff-a"), today, entry(today), jpeg_with_gps(), setup)
+    db.session.commit()
+    record_id, first = record.id, record.photo
+
+    # Replaced, then rolled back: the record still names the first photo, and it is still there.
+    service.change_activity(staff("staff-a"), today, record, entry(today), jpeg_with_gps(), False, setup, utcnow())
+    assert (setup / first).exists() and len(list(setup.iterdir())) == 2
+    db.session.rollback()
+    record = db.session.get(OutreachActivity, record_id)
+    assert record.photo == first and [p.name for p in setup.iterdir()] == [first]
+
+    # Deleted, then rolled back: the record and its photo are both still there.
+    service.delete_activity(staff("staff-a"), record, setup)
+    assert (setup / first).exists()
+    db.session.rollback()
+    record = db.session.get(OutreachActivity, record_id)
+    assert record is not None and service.photo_of(staff("staff-a"), record_id, setup) is not None
+
+    # Replaced and committed: the old photo goes, the new one stays.
+    service.change_activity(staff("staff-a"), today, record, entry(today), jpeg_with_gps(), False, setup, utcnow())
+    second = record.photo
+    db.session.commit()
+    assert [p.name for p in setup.iterdir()] == [second]
+
+    # Deleted and committed: the photo goes with it.
+    service.delete_activity(staff("staff-a"), record, setup)
+    assert (setup / second).exists()
+    db.session.commit()
+    assert list(setup.iterdir()) == []
 
 
 def test_totals_by_grid_kind_and_month_add_up_to_the_total(setup, town):
