@@ -283,6 +283,8 @@ def reset_password(actor: StaffUser, account: StaffUser, now: datetime) -> str:
     account.must_change_password = True
     account.failed_logins = 0
     account.locked_until = None
+    account.stranger_failures = 0
+    account.stranger_until = None
     account.password_reset_by = actor.id
     account.password_reset_at = now
     end_sessions(account)
@@ -298,9 +300,12 @@ def sign_out_everywhere(actor: StaffUser, account: StaffUser) -> None:
 
 
 def unlock(actor: StaffUser, account: StaffUser) -> None:
-    """Lift the lock after too many wrong passwords, so the person can try again now."""
+    """Lift the lock after too many wrong passwords (and other browsers' wait), so the person can try
+    again now."""
     account.failed_logins = 0
     account.locked_until = None
+    account.stranger_failures = 0
+    account.stranger_until = None
     db.session.flush()
     audit.record(actor, "admin.account.unlock", {"account": account.username})
 

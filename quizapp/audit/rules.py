@@ -45,7 +45,7 @@ KINDS = {
     "grid": "grid", "grids": "grid", "incidents_kept_in": "grid", "grid_id": "grid_id",
     "company": "company", "company_id": "company_id", "token": "token", "token_id": "token",
     "changed": "field", "participation_target": "share", "knowledge_drop": "share", "rule": "rule",
-    "device": "device",
+    "device": "device", "browser": "browser",
 }
 REFERENCES = ("grid", "grid_id", "company", "company_id", "token", "scope")  # kinds that name a stored thing
 

@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "signin.staff": _l("Signed in"),
     "signin.staff.failed": _l("Failed sign-ins (counted per account, address and 10 minutes)"),
     "signin.staff.locked": _l("An account was locked after too many wrong passwords"),
+    "signin.staff.throttled": _l("Other browsers were made to wait after wrong passwords"),
     "account.password_changed": _l("Set their own password"),
     "roster.import": _l("Applied a roster import"),
     "roster.worker.add": _l("Added a worker to the roster"),
@@ -117,6 +118,7 @@ KEY_LABELS = {
     "deactivated": _l("Deactivated"), "case": _l("Case"), "rule": _l("Rule"), "id": _l("Record"),
     "fraud_type": _l("Fraud type"), "cases": _l("Cases"), "loss_yuan": _l("Loss (yuan)"), "note": _l("Note"),
     "worker": _l("Worker (record no.)"), "device": _l("Phone"), "known": _l("On the roster"),
+    "browser": _l("Browser"),
     "codes": _l("Codes made"),
 }
 # What a stored value means, by the kind of its key (audit.rules.KINDS).
@@ -136,6 +138,7 @@ VALUE_WORDS = {
                "by-team": _l("Completion by team")},
     "format": {"csv": "CSV", "xlsx": "XLSX"},
     "device": {"own": _l("the worker's own phone"), "other": _l("another phone or browser")},
+    "browser": {"own": _l("one the account signed in on before"), "other": _l("another browser")},
 }
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
             _l("Sunday"))

@@ -102,8 +102,13 @@ class StaffUser(Account, Model):
     role: Mapped[Role] = mapped_column(vocabulary(Role, "role", 20))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Wrong passwords from a browser the account signed in on before (its staff device cookie)...
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    # ...and from any other browser, counted apart: they make other browsers wait, never lock the
+    # owner out (signin.staff; the same rule as a worker's two tracks).
+    stranger_failures: Mapped[int] = mapped_column(default=0)
+    stranger_until: Mapped[datetime | None]
     # Where `quizapp digest` sends an officer the day's numbers: e-mail and/or a WeChat Work robot.
     email: Mapped[str | None] = mapped_column(String(254))
     webhook_url: Mapped[str | None] = mapped_column(String(500))

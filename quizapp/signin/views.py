@@ -222,6 +222,23 @@ def _keep_device(ids: list[int], response) -> None:
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
 
 
+STAFF_DEVICE_COOKIE = "staff_device"
+
+
+def _staff_device() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="staff-device")
+
+
+def trusted_staff() -> list[int]:
+    """The staff accounts that have signed in on this browser before (its signed staff device
+    cookie): their wrong passwords here count on the account's own track (signin.staff)."""
+    try:
+        ids = _staff_device().loads(request.cookies.get(STAFF_DEVICE_COOKIE, ""))
+    except BadData:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
 def _staff_address_limit() -> str:
     return current_app.config["QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT"]
 
@@ -234,20 +251,26 @@ def login():
     form = StaffLoginForm()
     if form.validate_on_submit():
         result = staff.verify_staff(filled(form.username.data), filled(form.password.data), utcnow(),
-                                    request.remote_addr or "")
+                                    request.remote_addr or "", trusted_staff())
         db.session.commit()
         if result.account is not None:
             login_user(result.account)
             if isinstance(result.account, StaffUser) and result.account.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(request.args.get("next"), home_for(result.account)))
+                response = redirect(url_for("auth.change_password"))
+            else:
+                response = redirect(safe_next(request.args.get("next"), home_for(result.account)))
+            # This browser is now one of the account's own: its wrong passwords count on the own track.
+            known = [result.account.id, *(i for i in trusted_staff() if i != result.account.id)][:DEVICE_WORKERS]
+            response.set_cookie(STAFF_DEVICE_COOKIE, _staff_device().dumps(known), max_age=60 * 60 * 24 * 365,
+                                httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+            return response
         if result.error == "inactive":  # only after the right password
             flash(_("This account is deactivated. Ask the town administrator."), "error")
         else:
             # A locked account reads like a wrong password: a stranger learns nothing about either.
             flash(_("Wrong username or password, or too many wrong tries: the account is then locked for "
                     "%(minutes)d minutes. Try again later, or ask the town administrator.",
-                    minutes=accounts.LOCK_MINUTES), "error")
+                    minutes=rules.OWN_DEVICE_LOCK.seconds // 60), "error")
     return render_template("signin/login.html", form=form)
 
 

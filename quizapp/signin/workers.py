@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.audit import service as audit
@@ -32,7 +32,7 @@ from quizapp.extensions import db
 from quizapp.models import Company, Employee
 from quizapp.roster import rules as roster
 from quizapp.signin import rules
-from quizapp.signin.service import PIN_HASH, hash_pin
+from quizapp.signin.service import PIN_HASH, claim_try, hash_pin
 
 # A one-time code is made for a whole roster at once (1,200 workers in about a second) and works
 # for 14 days: a lighter hash than a PIN's, still salted per code.
@@ -66,27 +66,8 @@ def _same_work(method: str, secret: str) -> None:
 
 
 def _claim(employee: Employee, trusted: bool, now: datetime) -> int | None:
-    """Count one try on the worker's track for this phone before the secret is checked; None when
-    the track is locked or waiting (the try is refused unchecked). One UPDATE ... RETURNING: of
-    parallel tries, exactly as many get through as the rules allow."""
-    new_count: ColumnElement[int]
-    new_until: ColumnElement[datetime | None]
-    if trusted:
-        count, until = Employee.pin_failures, Employee.locked_until
-        expired = and_(until.is_not(None), until <= now)
-        new_count = case((expired, 1), else_=count + 1)
-        new_until = case((new_count >= rules.OWN_DEVICE_TRIES, now + rules.OWN_DEVICE_LOCK), else_=None)
-    else:
-        count, until = Employee.stranger_failures, Employee.stranger_until
-        new_count = count + 1
-        first = rules.STRANGER_FREE_TRIES
-        waits = [(new_count == first + i, now + wait) for i, wait in enumerate(rules.STRANGER_WAITS)]
-        new_until = case((new_count < first, None), *waits, else_=now + rules.STRANGER_WAITS[-1])
-    claimed = db.session.execute(
-        update(Employee).where(Employee.id == employee.id, or_(until.is_(None), until <= now))
-        .values({count: new_count, until: new_until}).returning(count, until)
-        .execution_options(synchronize_session=False)).first()
-    db.session.refresh(employee)
+    """Count one try on the worker's track for this phone before the PIN is checked (claim_try)."""
+    claimed = claim_try(employee, trusted, now)
     return None if claimed is None else claimed[0]
 
 
