@@ -109,10 +109,12 @@ SCHEMAS = {
                        "description": "null: recorded for the whole grid, not for one company."},
         "fraud_type": {"type": "string", "description": "A topic slug of the question bank, or \"other\"."},
         "cases": _described(INTEGER, "Fraud cases."),
-        "loss_yuan": {"type": "number", "minimum": 0, "description": "Losses in yuan (two decimals)."}}),
+        "loss_yuan": {"type": "number", "minimum": 0, "description": "Losses in yuan (two decimals)."},
+        "raw_reports": _described(INTEGER, "Raw reports (原始警情), confirmed or not; 0 where not recorded.")}),
     "Incidents": _object("Incidents of every month the range touches.", {
         **RANGE, "incidents": {"type": "array", "items": _ref("Incident")},
-        "total": _object("Over all the rows.", {"cases": INTEGER, "loss_yuan": {"type": "number", "minimum": 0}})}),
+        "total": _object("Over all the rows.", {"cases": INTEGER, "loss_yuan": {"type": "number", "minimum": 0},
+                                                "raw_reports": INTEGER})}),
     "OutreachTotals": _object("Outreach events and people reached (docs/metrics.md).", {
         "events": _described(INTEGER, "Activities recorded in the outreach ledger, each counted once."),
         "people": _described(INTEGER, "People reached, as each activity recorded them, added up.")}),

@@ -172,14 +172,15 @@ class IncidentLine:
     fraud_type: str
     cases: int
     loss_yuan: Decimal
+    raw_reports: int
 
 
 def incidents(span: DateRange, grid_id: int | None) -> list[IncidentLine]:
-    """Cases and losses per month, grid, company (or whole grid) and fraud type, for every month
+    """Confirmed cases, losses and raw reports per month, grid, company (or whole grid) and fraud type, for every month
     the range touches. Losses are added as decimals (yuan and fen), never as floats."""
     first, last = span.months()
     query = select(Incident.month, Incident.grid_id, Incident.company_id, Incident.fraud_type, Incident.cases,
-                   Incident.loss_yuan).where(Incident.month >= first, Incident.month <= last)
+                   Incident.loss_yuan, Incident.raw_reports).where(Incident.month >= first, Incident.month <= last)
     if grid_id is not None:
         query = query.where(Incident.grid_id == grid_id)
     groups: dict[tuple, list] = {}

@@ -56,9 +56,10 @@ def incidents(lines: list[IncidentLine]) -> dict:
     at most two decimals."""
     totals = incident_totals(lines)
     return {"incidents": [{"month": month_text(i.month), "grid_id": i.grid_id, "company_id": i.company_id,
-                           "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": money(i.loss_yuan)}
+                           "fraud_type": i.fraud_type, "cases": i.cases, "loss_yuan": money(i.loss_yuan),
+                           "raw_reports": i.raw_reports}
                           for i in lines],
-            "total": {"cases": totals.cases, "loss_yuan": money(totals.loss_yuan)}}
+            "total": {"cases": totals.cases, "loss_yuan": money(totals.loss_yuan), "raw_reports": totals.raw_reports}}
 
 
 def outreach(summary: OutreachSummary) -> dict:

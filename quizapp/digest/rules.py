@@ -47,6 +47,7 @@ class GridDay:
     loss_month: Decimal = Decimal(0)
     outreach_month: OutreachTotals = OutreachTotals()  # the outreach ledger's, the date's month to the date
     overdue: int = 0  # open supervision cases past their deadline on the date
+    raw_month: int = 0  # raw reports (原始警情) of the date's month
 
     @property
     def expected(self) -> int:
@@ -76,7 +77,7 @@ def town_total(name: str, grids: Iterable[GridDay]) -> GridDay:
                    flagged=tuple(n for g in grids for n in g.flagged),
                    cases_month=sum(g.cases_month for g in grids),
                    loss_month=sum((g.loss_month for g in grids), Decimal(0)),
-                   overdue=sum(g.overdue for g in grids))
+                   overdue=sum(g.overdue for g in grids), raw_month=sum(g.raw_month for g in grids))
 
 
 @dataclass(frozen=True)

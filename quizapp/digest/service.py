@@ -73,7 +73,8 @@ def _incidents(grid_ids: list[int], month: date) -> dict[int, metrics.IncidentTo
     """Per grid, the cases and losses of its incident records (its companies' and whole-grid ones)
     for the month the cases happened in (metrics.incident_totals), like the incidents page."""
     records: dict[int, list] = {}
-    for row in db.session.execute(select(Incident.grid_id, Incident.month, Incident.cases, Incident.loss_yuan)
+    for row in db.session.execute(select(Incident.grid_id, Incident.month, Incident.cases, Incident.loss_yuan,
+                                         Incident.raw_reports)
                                   .where(Incident.grid_id.in_(grid_ids), Incident.month == month)):
         records.setdefault(row.grid_id, []).append(row)
     return {gid: metrics.incident_totals(rows, [month]) for gid, rows in records.items()}
@@ -116,7 +117,8 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
             below_target=sum(1 for t in last30 if t.participation is not None and t.participation < target),
             day=metrics.total(of_day), flagged=tuple(flagged.get(grid.id, ())),
             cases_month=found.cases, loss_month=found.loss_yuan,
-            outreach_month=reach_by_grid.get(grid.id, metrics.OutreachTotals()), overdue=overdue.get(grid.id, 0)))
+            outreach_month=reach_by_grid.get(grid.id, metrics.OutreachTotals()), overdue=overdue.get(grid.id, 0),
+            raw_month=found.raw_reports))
     admin = scope.sees_whole_town(actor)
     return rules.Digest(day=day, target=target, grids=tuple(lines),
                         total=replace(rules.town_total("", lines), outreach_month=reach.total) if admin else None,

@@ -42,6 +42,8 @@ def _block(grid: rules.GridDay, target: float, month: date) -> list[str]:
     else:
         lines.append(_("Newly on the supervision list: none"))
     lines.append(_("Supervision cases overdue: %(n)d", n=grid.overdue))
+    lines.append(_("Raw reports (原始警情) in %(month)s (as recorded so far): %(n)d", month=f"{month:%Y-%m}",
+                   n=grid.raw_month))
     lines.append(_("Fraud cases in %(month)s (as recorded so far): %(cases)d (losses %(loss)s yuan)",
                    month=f"{month:%Y-%m}", cases=grid.cases_month, loss=rules.yuan(grid.loss_month)))
     lines.append(_("Outreach in %(month)s so far: %(events)s events, %(people)s people reached",

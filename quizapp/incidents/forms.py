@@ -26,6 +26,9 @@ class IncidentForm(FlaskForm):
     cases = IntegerField(_l("Cases"), validators=[
         InputRequired(_l("Give the number of cases (0 or more).")),
         NumberRange(min=0, max=MAX_CASES, message=_l("Cases are a whole number from 0."))])
+    raw_reports = IntegerField(_l("Raw reports (原始警情)"), validators=[
+        Optional(),  # blank: none recorded (0)
+        NumberRange(min=0, max=MAX_CASES, message=_l("Raw reports are a whole number from 0."))])
     loss_yuan = DecimalField(_l("Losses (yuan)"), places=2, validators=[
         InputRequired(_l("Give the losses in yuan (0 or more).")),
         NumberRange(min=Decimal(0), max=MAX_LOSS, message=_l("Losses are a number from 0."))])

@@ -43,14 +43,17 @@ MAX_NOTE = 500
 HEADERS = {"month": "月份", "grid": "网格", "company": "企业编码", "fraud_type": "诈骗类型", "cases": "案件数",
            "loss_yuan": "损失金额(元)", "note": "备注",
            # Where (optional, places.rules): a point with its datum, or a place of the grid.
-           "longitude": "经度", "latitude": "纬度", "datum": "坐标系", "place": "村/社区"}
+           "longitude": "经度", "latitude": "纬度", "datum": "坐标系", "place": "村/社区",
+           "raw_reports": "原始警情"}
 REQUIRED = ("month", "company", "fraud_type", "cases", "loss_yuan")
 _ALIASES = {
     "month": ["月份", "月", "month"],
     "grid": ["网格", "网格编码", "网格代码", "grid", "grid code"],
     "company": ["企业编码", "企业代码", "公司编码", "单位编码", "company", "company code"],
     "fraud_type": ["诈骗类型", "案件类型", "类型", "fraud type", "type"],
-    "cases": ["案件数", "发案数", "案件", "发案", "cases"],
+    "cases": ["案件数", "发案数", "案件", "发案", "确认警情", "确认警情数", "cases", "confirmed cases"],
+    # Optional: a file without it (or a blank cell) keeps a stored record's raw count (a new one: 0).
+    "raw_reports": ["原始警情", "原始警情数", "警情数", "raw reports", "raw"],
     "loss_yuan": ["损失金额", "损失", "损失金额元", "loss", "losses", "loss yuan"],
     "note": ["备注", "说明", "note", "notes"],
     "longitude": ["经度", "longitude", "lon", "lng"],
@@ -59,7 +62,7 @@ _ALIASES = {
     "place": ["村/社区", "村社区", "村", "社区", "地点", "place", "village", "community"],
 }
 # Cells that may start with "-" (a longitude west, a latitude south) or "+": read as numbers.
-NUMBER_CELLS = ("cases", "loss_yuan", "longitude", "latitude")
+NUMBER_CELLS = ("cases", "loss_yuan", "longitude", "latitude", "raw_reports")
 
 
 def _key(text: str) -> str:
@@ -175,6 +178,7 @@ class IncidentRow:
     note_cleared: bool = False
     point: places.Point | None = None  # where, if given: a point, or
     place_id: int | None = None  # one of the grid's places
+    raw_reports: int | None = None  # None: not in the file (a stored record keeps its own)
 
     @property
     def key(self) -> tuple:
@@ -272,6 +276,11 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
     loss, reason = _number(raw.get("loss_yuan", ""), whole=False)
     if reason:
         bad("loss_yuan", reason)
+    raw_reports = None
+    if raw.get("raw_reports", "").strip():
+        raw_reports, reason = _number(raw["raw_reports"], whole=True)
+        if reason:
+            bad("raw_reports", reason)
     if len(raw.get("note", "")) > MAX_NOTE:
         bad("note", "too_long", str(MAX_NOTE))
     point, place_id = _location(raw, grid_id, scope, bad)
@@ -284,7 +293,8 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
     return IncidentRow(row=number, grid_id=grid_id, company_id=company.id if company else None, month=month,
                        fraud_type=fraud_type, cases=int(cases), loss_yuan=loss.quantize(Decimal("0.01")),
                        note="" if cleared else raw.get("note", ""), raw=dict(raw, row=number),
-                       note_cleared=cleared, point=point, place_id=place_id), []
+                       note_cleared=cleared, point=point, place_id=place_id,
+                       raw_reports=None if raw_reports is None else int(raw_reports)), []
 
 
 def _location(raw: dict, grid_id: int | None, scope: ImportScope,
@@ -383,10 +393,11 @@ class Stored:
     cases: int
     loss_yuan: Decimal
     note: str | None
+    raw_reports: int = 0
 
     def snapshot(self) -> str:
         """The values as text: the confirmation checks they are still what the preview showed."""
-        return f"{self.cases}|{Decimal(self.loss_yuan):.2f}|{self.note or ''}"
+        return f"{self.cases}|{Decimal(self.loss_yuan):.2f}|{self.note or ''}|{self.raw_reports}"
 
 
 NOTHING_STORED = "new"  # the snapshot of a key with no record yet
@@ -418,7 +429,8 @@ class RowPlan:
 def plan_rows(rows: Iterable[IncidentRow], stored: dict[tuple, Stored]) -> list[RowPlan]:
     """What each good row writes, given the records stored under the same company (or grid),
     month and fraud type: cases and losses as in the file; the note as in the file, or, when the
-    cell is blank, the stored note (the clear marker empties it)."""
+    cell is blank, the stored note (the clear marker empties it); raw reports as in the file, or
+    when the file has none for the row, the stored count (a new record: 0)."""
     plans = []
     for row in rows:
         old = stored.get(row.key)
@@ -428,9 +440,10 @@ def plan_rows(rows: Iterable[IncidentRow], stored: dict[tuple, Stored]) -> list[
             note = None
         else:
             note = old.note
-        written = Stored(row.cases, row.loss_yuan, note)
+        raw_reports = row.raw_reports if row.raw_reports is not None else old.raw_reports if old else 0
+        written = Stored(row.cases, row.loss_yuan, note, raw_reports)
         fields = [] if old is None else [
-            (name, getattr(old, name), getattr(written, name)) for name in ("cases", "loss_yuan", "note")
+            (name, getattr(old, name), getattr(written, name)) for name in ("raw_reports", "cases", "loss_yuan", "note")
             if getattr(old, name) != getattr(written, name)]
         plans.append(RowPlan(row, old, written, fields))
     return plans
@@ -441,7 +454,7 @@ def template_csv() -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS.values())
-    writer.writerow(["2026-03", "", "acme", "shuadan", "2", "15000", "", "113.8412", "22.9035", "WGS-84", ""])
+    writer.writerow(["2026-03", "", "acme", "shuadan", "2", "15000", "", "113.8412", "22.9035", "WGS-84", "", "3"])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -456,6 +469,7 @@ class Record:
     company_id: int | None
     cases: int
     loss_yuan: Decimal
+    raw_reports: int = 0
 
 
 Totals = metrics.IncidentTotals
@@ -473,34 +487,63 @@ def change(now: Decimal | int, before: Decimal | int) -> int | None:
     return metrics.relative_change(now, before)
 
 
+FIGURES = ("raw_reports", "cases", "loss_yuan")  # 原始警情, 确认警情, 损失金额: the "three declines"
+
+
 @dataclass(frozen=True)
 class YearOnYear:
-    """This month and the year to date against the same periods a year earlier."""
+    """The month and the year to date against the same periods a year earlier, like with like.
+
+    Records are kept by month, so a month in progress (`partial`) cannot be cut to the same days of
+    last year's month: it is shown, labelled partial, and not compared (no change, no decline);
+    the year to date then runs through the last complete month (`ytd_last`, None in January)."""
 
     month: date
     this_month: Totals
     month_last_year: Totals
     year_to_date: Totals
     ytd_last_year: Totals
+    partial: bool = False
+    ytd_last: date | None = None  # the last month in the year to date; None: no complete month yet
 
     def changes(self) -> dict[str, int | None]:
-        return {
-            "month_cases": change(self.this_month.cases, self.month_last_year.cases),
-            "month_loss": change(self.this_month.loss_yuan, self.month_last_year.loss_yuan),
-            "ytd_cases": change(self.year_to_date.cases, self.ytd_last_year.cases),
-            "ytd_loss": change(self.year_to_date.loss_yuan, self.ytd_last_year.loss_yuan),
-        }
+        """Relative change (whole percent) of each figure: month_<figure> and ytd_<figure>."""
+        found: dict[str, int | None] = {}
+        for name in FIGURES:
+            found[f"month_{name}"] = None if self.partial else change(
+                getattr(self.this_month, name), getattr(self.month_last_year, name))
+            found[f"ytd_{name}"] = None if self.ytd_last is None else change(
+                getattr(self.year_to_date, name), getattr(self.ytd_last_year, name))
+        return found
+
+    def declines(self) -> dict[str, bool | None]:
+        """Whether each figure fell (metrics.declined): month_<figure> and ytd_<figure>; None
+        where it is not compared."""
+        found: dict[str, bool | None] = {}
+        for name in FIGURES:
+            found[f"month_{name}"] = None if self.partial else metrics.declined(
+                getattr(self.this_month, name), getattr(self.month_last_year, name))
+            found[f"ytd_{name}"] = None if self.ytd_last is None else metrics.declined(
+                getattr(self.year_to_date, name), getattr(self.ytd_last_year, name))
+        return found
 
 
-def year_on_year(records: list[Record], month: date) -> YearOnYear:
+def year_on_year(records: list[Record], month: date, today: date | None = None) -> YearOnYear:
+    """The chosen month and the year to date against a year before (metrics.incident_totals).
+    When the month is the one `today` is in, it is partial: see YearOnYear."""
     month = month_start(month)
     year_ago = add_months(month, -12)
+    partial = today is not None and month_start(today) == month
+    last = add_months(month, -1) if partial else month
+    ytd_last = last if last.year == month.year else None
+    empty = Totals()
     return YearOnYear(
         month=month,
         this_month=totals(records, month, month),
         month_last_year=totals(records, year_ago, year_ago),
-        year_to_date=totals(records, month.replace(month=1), month),
-        ytd_last_year=totals(records, year_ago.replace(month=1), year_ago),
+        year_to_date=totals(records, month.replace(month=1), last) if ytd_last else empty,
+        ytd_last_year=totals(records, year_ago.replace(month=1), add_months(last, -12)) if ytd_last else empty,
+        partial=partial, ytd_last=ytd_last,
     )
 
 

@@ -105,6 +105,7 @@ class IncidentInput:
     note: str
     point: places.Point | None = None  # where: a point, or one of the grid's places, or neither
     place_id: int | None = None
+    raw_reports: int = 0  # 原始警情
 
 
 def set_location(incident: Incident, point: places.Point | None, place_id: int | None) -> None:
@@ -157,6 +158,7 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     incident = incident or Incident(created_by=actor.id)
     incident.grid_id, incident.company_id, incident.month = grid_id, data.company_id, month
     incident.fraud_type, incident.cases, incident.loss_yuan = data.fraud_type, data.cases, data.loss_yuan
+    incident.raw_reports = data.raw_reports
     incident.note = data.note or None
     set_location(incident, data.point, data.place_id)
     db.session.add(incident)
@@ -177,6 +179,7 @@ def _facts(incident: Incident) -> dict:
     return {"id": incident.id, "grid": db.session.get_one(Grid, incident.grid_id).code,
             "company": company.code if company is not None else None, "month": incident.month.isoformat()[:7],
             "fraud_type": incident.fraud_type, "cases": incident.cases, "loss_yuan": f"{incident.loss_yuan:.2f}",
+            "raw_reports": incident.raw_reports,
             "note": bool(incident.note)}
 
 
@@ -221,7 +224,8 @@ def _stored(rows: list[rules.IncidentRow]) -> dict[tuple, Incident]:
 
 
 def _values(stored: dict[tuple, Incident]) -> dict[tuple, rules.Stored]:
-    return {key: rules.Stored(i.cases, Decimal(i.loss_yuan), i.note or None) for key, i in stored.items()}
+    return {key: rules.Stored(i.cases, Decimal(i.loss_yuan), i.note or None, i.raw_reports)
+            for key, i in stored.items()}
 
 
 def preview_names(preview: Preview, lang: str) -> dict:
@@ -292,6 +296,7 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
             replaced += 1
         written = plan.written
         incident.cases, incident.loss_yuan, incident.note = written.cases, written.loss_yuan, written.note
+        incident.raw_reports = written.raw_reports
         if row.point is not None or row.place_id is not None:  # a blank location keeps the stored one
             set_location(incident, row.point, row.place_id)
     added = len(parsed.rows) - replaced
@@ -362,6 +367,7 @@ class Quiet:
     grid: str
     last_case: date | None
     months: int | None
+    zero_months: int | None = None  # "连续 N 个月零发案": complete months in a row (metrics.zero_case_months)
 
 
 @dataclass(frozen=True)
@@ -392,7 +398,7 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | No
     months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
     first = min(months[0], rules.add_months(chosen.month.replace(month=1), -12))
     stored = _records(actor, chosen, first)
-    records = [Record(i.month, i.grid_id, i.company_id, i.cases, i.loss_yuan) for i in stored]
+    records = [Record(i.month, i.grid_id, i.company_id, i.cases, i.loss_yuan, i.raw_reports) for i in stored]
     today = today or rules.add_months(chosen.month, 1)  # not given: read as after the months shown
     rows = rules.monthly(months, records, monthly_participation(actor, chosen, months, today, now))
     grid_names = {g.id: g.name for g in grids}
@@ -407,12 +413,13 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | No
                  GridPlace.grid_id.in_(grid_names))).all())}
     return IncidentsPage(
         filter=chosen, grids=grids, companies=companies,
-        year_on_year=rules.year_on_year(records, chosen.month), months=rows, chart=rules.combo_chart(rows),
+        year_on_year=rules.year_on_year(records, chosen.month, today), months=rows, chart=rules.combo_chart(rows),
         quiet_companies=[Quiet(c.name, grid_names.get(c.grid_id, ""), last_company.get(c.id),
                                metrics.months_without_case(last_company.get(c.id), chosen.month))
                          for c in shown_companies],
         quiet_grids=[Quiet(g.name, "", last_grid.get(g.id),
-                           metrics.months_without_case(last_grid.get(g.id), chosen.month))
+                           metrics.months_without_case(last_grid.get(g.id), chosen.month),
+                           metrics.zero_case_months(last_grid.get(g.id), chosen.month, today))
                      for g in shown_grids],
         records=[i for i in stored if i.month >= months[0]], names=names)
 

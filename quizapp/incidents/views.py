@@ -54,6 +54,7 @@ def _form(incident=None, fill: bool = True) -> IncidentForm:
     form = IncidentForm(data=None if incident is None or not fill else {
         "company": str(incident.company_id or ""), "grid": str(incident.grid_id), "month": incident.month,
         "fraud_type": incident.fraud_type, "cases": incident.cases, "loss_yuan": incident.loss_yuan,
+        "raw_reports": incident.raw_reports,
         "note": incident.note or "", "longitude": str(incident.longitude or ""),
         "latitude": str(incident.latitude or ""), "datum": incident.datum or "wgs84",
         "place": str(incident.place_id or "")})
@@ -77,7 +78,8 @@ def _save(form: IncidentForm, incident=None):
         grid_id=int(form.grid.data) if (form.grid.data or "").isdigit() else None, month=filled(form.month.data),
         fraud_type=form.fraud_type.data, cases=filled(form.cases.data), loss_yuan=filled(form.loss_yuan.data),
         note=(form.note.data or "").strip(), point=form.point,
-        place_id=int(form.place.data) if (form.place.data or "").isdigit() else None)
+        place_id=int(form.place.data) if (form.place.data or "").isdigit() else None,
+        raw_reports=form.raw_reports.data or 0)
     try:
         saved = service.save_incident(current_user, local_today(), data, incident)
     except ServiceError as error:

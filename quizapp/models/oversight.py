@@ -26,7 +26,9 @@ class Incident(Model):
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     month: Mapped[date]  # the first day of the month
     fraud_type: Mapped[str] = mapped_column(String(40))  # a topic slug, or "other"
-    cases: Mapped[int] = mapped_column(default=0)
+    cases: Mapped[int] = mapped_column(default=0)  # 确认警情: confirmed fraud cases
+    # 原始警情: reports received (raw), confirmed or not; 0 for records from before it was kept.
+    raw_reports: Mapped[int] = mapped_column(default=0, server_default="0")
     loss_yuan: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))  # money: never a float
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))

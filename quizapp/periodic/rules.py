@@ -219,6 +219,7 @@ class IncidentRecord:
     company_id: int | None
     cases: int
     loss_yuan: Decimal
+    raw_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ class TypeTotal:
     fraud_type: str
     cases: int
     loss_yuan: Decimal
+    raw_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ class IncidentSummary:
     months: list[date]
     cases: int = 0
     loss_yuan: Decimal = Decimal("0")
+    raw_reports: int = 0
     companies_with_a_case: int = 0
     grid_wide_cases: int = 0  # records for a whole grid, not a company
     by_type: list[TypeTotal] = field(default_factory=list)  # most cases first
@@ -250,7 +253,7 @@ def summarise_incidents(records: Iterable[IncidentRecord], months: list[date]) -
                      key=lambda t: (-t.cases, -t.loss_yuan, t.fraud_type))
     totals = metrics.incident_totals(records, months)
     return IncidentSummary(
-        months=months, cases=totals.cases, loss_yuan=totals.loss_yuan,
+        months=months, cases=totals.cases, loss_yuan=totals.loss_yuan, raw_reports=totals.raw_reports,
         companies_with_a_case=len({r.company_id for r in records if r.company_id is not None and r.cases > 0}),
         grid_wide_cases=sum(r.cases for r in records if r.company_id is None), by_type=by_type)
 

@@ -119,10 +119,10 @@ def _incidents(scope: ReportScope, period: Period) -> IncidentSummary:
     where: list[ColumnElement[bool]] = [Incident.month.in_(period.months())]
     if scope.grid is not None:
         where.append(Incident.grid_id == scope.grid.id)
-    records = [rules.IncidentRecord(month, t, cid, int(cases or 0), loss or Decimal(0))
-               for month, t, cid, cases, loss in db.session.execute(
+    records = [rules.IncidentRecord(month, t, cid, int(cases or 0), loss or Decimal(0), int(raw or 0))
+               for month, t, cid, cases, loss, raw in db.session.execute(
                    select(Incident.month, Incident.fraud_type, Incident.company_id, Incident.cases,
-                          Incident.loss_yuan).where(*where))]
+                          Incident.loss_yuan, Incident.raw_reports).where(*where))]
     return rules.summarise_incidents(records, period.months())
 
 

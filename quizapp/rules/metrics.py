@@ -262,18 +262,32 @@ def streak(done: Iterable[date], today: date, workdays: str) -> int:
 
 @dataclass(frozen=True)
 class IncidentTotals:
+    """The town's three figures (the "three declines"): confirmed cases (确认警情), losses (损失金额)
+    and raw reports (原始警情)."""
+
     cases: int = 0
     loss_yuan: Decimal = Decimal("0")
+    raw_reports: int = 0
 
 
 def incident_totals(records: Iterable, months: Iterable[date] | None = None) -> IncidentTotals:
-    """Cases and losses of the incident records (anything with `month`, `cases`, `loss_yuan`)
-    whose month (the month the cases happened, not the day they were entered) is one of `months`
-    (first days of months; None: every record given). Losses are added as decimals (yuan, fen)."""
+    """Confirmed cases, losses and raw reports of the incident records (anything with `month`,
+    `cases`, `loss_yuan` and `raw_reports`) whose month (the month the cases happened, not the day
+    they were entered) is one of `months` (first days of months; None: every record given). Losses
+    are added as decimals (yuan, fen)."""
     wanted = None if months is None else set(months)
     chosen = [r for r in records if wanted is None or r.month in wanted]
     return IncidentTotals(sum(r.cases for r in chosen),
-                          sum((Decimal(str(r.loss_yuan)) for r in chosen), Decimal("0")))
+                          sum((Decimal(str(r.loss_yuan)) for r in chosen), Decimal("0")),
+                          sum(r.raw_reports for r in chosen))
+
+
+def declined(now: int | Decimal, before: int | Decimal) -> bool | None:
+    """Whether a figure fell from the same period a year before ("下降"): None when the earlier
+    period had none to fall from (0 → 0 is no decline, and no rise either)."""
+    if not before and not now:
+        return None
+    return now < before
 
 
 def months_without_case(last_case_month: date | None, through: date) -> int | None:
@@ -282,6 +296,19 @@ def months_without_case(last_case_month: date | None, through: date) -> int | No
     if last_case_month is None:
         return None
     return max((through.year - last_case_month.year) * 12 + through.month - last_case_month.month, 0)
+
+
+def zero_case_months(last_case_month: date | None, through: date, today: date) -> int | None:
+    """"连续 N 个月零发案" as the town counts it: whole calendar months in a row without a recorded
+    case, ending with the last **complete** month on or before `through`'s month (a month still in
+    progress on `today` does not count yet: it may still bring a case). 0 when that month had a
+    case; None when no case was ever recorded (no run to count from)."""
+    if last_case_month is None:
+        return None
+    last_complete = through.replace(day=1)
+    if last_complete >= today.replace(day=1):  # the month is not over yet
+        last_complete = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return max((last_complete.year - last_case_month.year) * 12 + last_complete.month - last_case_month.month, 0)
 
 
 # --- outreach -------------------------------------------------------------------------------------

@@ -291,9 +291,9 @@ def test_incidents_by_month_with_losses_in_yuan(app, client, town, token):
     assert status == 200
     assert [(i["month"], i["company_id"], i["fraud_type"], i["cases"], i["loss_yuan"]) for i in body["incidents"]] == [
         (month, None, "other", 1, 0.25), (month, town.company_a, "shuadan", 2, 1234.5)]
-    assert body["total"] == {"cases": 3, "loss_yuan": 1234.75}
+    assert body["total"] == {"cases": 3, "loss_yuan": 1234.75, "raw_reports": 0}
     status, body, _ = call(client, f"/api/v1/incidents?grid_id={grid_ids(app)['g2']}", token)
-    assert body["incidents"] == [] and body["total"] == {"cases": 0, "loss_yuan": 0.0}
+    assert body["incidents"] == [] and body["total"] == {"cases": 0, "loss_yuan": 0.0, "raw_reports": 0}
 
 
 def test_outreach_events_and_people_reached_by_grid_kind_and_month(app, client, town, token):

@@ -208,12 +208,13 @@ def town(app, bank) -> Town:
             add_months(today.replace(day=1), -2)
         db.session.add_all([
             Incident(grid_id=g1.id, company_id=companies["acme"].id, month=month, fraud_type="alpha", cases=2,
-                     loss_yuan=Decimal("1000.50")),
-            Incident(grid_id=g1.id, company_id=None, month=month, fraud_type="other", cases=1, loss_yuan=Decimal(10)),
+                     loss_yuan=Decimal("1000.50"), raw_reports=5),
+            Incident(grid_id=g1.id, company_id=None, month=month, fraud_type="other", cases=1, loss_yuan=Decimal(10),
+                     raw_reports=1),
             Incident(grid_id=g1.id, company_id=companies["acme"].id, month=last_month, fraud_type="beta", cases=3,
-                     loss_yuan=Decimal(3000)),
+                     loss_yuan=Decimal(3000), raw_reports=6),
             Incident(grid_id=g1.id, company_id=companies["bolt"].id, month=last_month, fraud_type="alpha", cases=1,
-                     loss_yuan=Decimal(500)),
+                     loss_yuan=Decimal(500), raw_reports=2),
             Incident(grid_id=g2.id, company_id=companies["cog"].id, month=before, fraud_type="alpha", cases=4,
                      loss_yuan=Decimal(400))])
         # Outreach: this month's (a company's pre-shift talks count for its grid) and last month's.
@@ -562,22 +563,29 @@ def test_incidents_count_by_the_month_they_happened_on_the_digest_the_incidents_
     assert (rows[f"{this_month:%Y-%m}"]["Cases"], rows[f"{this_month:%Y-%m}"]["Losses (yuan)"]) == ("3", "1,010.50")
     assert (rows[f"{last_month:%Y-%m}"]["Cases"], rows[f"{last_month:%Y-%m}"]["Losses (yuan)"]) == ("4", "3,500.00")
     found = api(app, town, f"/incidents?from={this_month}&to={today}&grid_id={town.grids['g1']}")
-    assert found["total"] == {"cases": 3, "loss_yuan": 1010.5}
+    assert found["total"] == {"cases": 3, "loss_yuan": 1010.5, "raw_reports": 6}
+    # The three figures of the month in progress: shown, labelled partial, not compared.
+    yoy = {cells[0]: cells[1] for cells in (list(r.values()) for r in table(incidents, "Same month last year"))}
+    assert yoy == {"Raw reports (原始警情)": "6", "Confirmed cases (确认警情)": "3",
+                   "Losses (损失金额, yuan)": "1,010.50"}
+    assert "(in progress)" in incidents and "is still in progress" in incidents
     monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
     with app.test_request_context("/"):
         account = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
         text = compose(digest.figures(account, today, town_zone(), utcnow())).text
     assert f"Fraud cases in {this_month:%Y-%m} (as recorded so far): 3 (losses 1,010.50 yuan)" in text.splitlines()
+    assert f"Raw reports (原始警情) in {this_month:%Y-%m} (as recorded so far): 6" in text.splitlines()
     # Last month in the monthly report (page and workbook) and the API.
     html = page(officer, f"/reports/periodic/month?scope={town.grids['g1']}&start={last_month:%Y-%m}")
     summary = {r["Figure"]: r for r in table(html, "Figure", "This period")}
     assert (summary["Fraud cases"]["This period"], summary["Losses (yuan)"]["This period"]) == ("4", "3,500.00")
+    assert summary["Raw reports"]["This period"] == "8"
     book = workbook(officer, f"/reports/periodic/month.xlsx?scope={town.grids['g1']}&start={last_month:%Y-%m}")
     total = [r for r in sheet_rows(book, "Incidents") if r["Fraud type"] == "Total"][0]
     assert (total["Cases"], total["Losses (yuan)"]) == (4, Decimal(3500))
     end = this_month - timedelta(days=1)
     assert api(app, town, f"/incidents?from={last_month}&to={end}&grid_id={town.grids['g1']}")["total"] == \
-        {"cases": 4, "loss_yuan": 3500.0}
+        {"cases": 4, "loss_yuan": 3500.0, "raw_reports": 8}
 
 
 def test_a_workers_streak_is_the_same_on_their_result_and_on_the_staffs_history(app, town):

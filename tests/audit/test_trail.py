@@ -75,7 +75,8 @@ def test_incident_records_created_changed_and_deleted_are_in_the_trail(town):
     rows = trail("incident.")
     assert [action for action, _, _ in rows] == ["incident.create", "incident.update", "incident.delete"]
     assert rows[0][1] == {"id": record.id, "grid": "g1", "company": "acme", "month": "2026-10",
-                          "fraud_type": "alpha", "cases": 2, "loss_yuan": "1500.50", "note": True}
+                          "fraud_type": "alpha", "cases": 2, "loss_yuan": "1500.50", "raw_reports": 0,
+                          "note": True}
     assert rows[1][1] == {"id": record.id, "changed": ["cases"], "cases": {"old": 2, "new": 3}}
     assert rows[2][1]["cases"] == 3 and "a note" not in json.dumps([d for _, d, _ in rows])
     assert all(actor_id == officer.id for _, _, actor_id in rows)

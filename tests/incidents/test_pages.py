@@ -262,3 +262,21 @@ def test_a_whole_grid_record_for_another_grid_is_refused(app, officer, town):
         assert page.status_code == 200 and message in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Incident.id)) is None
+
+
+def test_a_record_carries_its_raw_reports_and_the_page_shows_the_three_figures(app, officer, town):
+    response = officer.post("/reports/incidents/new", data={
+        "company": str(town.company_a), "grid": "", "month": f"{this_month():%Y-%m}", "fraud_type": "beta",
+        "raw_reports": "7", "cases": "3", "loss_yuan": "99.90", "note": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Incident.raw_reports)) == 7
+    refused = officer.post("/reports/incidents/new", data={
+        "company": str(town.company_a), "grid": "", "month": f"{this_month():%Y-%m}", "fraud_type": "alpha",
+        "raw_reports": "-1", "cases": "1", "loss_yuan": "1", "note": ""})
+    assert "Raw reports are a whole number from 0." in refused.get_data(as_text=True)
+    page = officer.get(f"/reports/incidents?month={this_month():%Y-%m}").get_data(as_text=True)
+    for label in ("Raw reports (原始警情)", "Confirmed cases (确认警情)", "Losses (损失金额, yuan)", "Declined?"):
+        assert label in page
+    assert "is still in progress" in page  # this month is not compared with a whole month
+    no_worker_names(page)

@@ -195,7 +195,20 @@ def test_the_same_values_change_nothing_and_the_snapshot_follows_the_stored_valu
     stored = inc.Stored(2, Decimal("100"), "x")
     (plan,) = inc.plan_rows([good_row()], {KEY: stored})
     assert plan.fields == [] and plan.replaces
-    assert plan.seen == "2|100.00|x" != inc.Stored(2, Decimal("100"), None).snapshot()
+    assert plan.seen == "2|100.00|x|0" != inc.Stored(2, Decimal("100"), None).snapshot()
+
+
+def test_raw_reports_are_written_as_the_file_says_or_kept_when_it_says_none():
+    stored = {KEY: inc.Stored(2, Decimal("100.00"), None, raw_reports=9)}
+    (kept,) = inc.plan_rows([good_row()], stored)  # no raw count in the file: the stored one stays
+    assert kept.written.raw_reports == 9 and kept.fields == []
+    row = inc.IncidentRow(row=2, grid_id=1, company_id=1, month=date(2026, 3, 1), fraud_type="shuadan", cases=2,
+                          loss_yuan=Decimal("100.00"), note="", raw={}, raw_reports=12)
+    (changed,) = inc.plan_rows([row], stored)
+    assert changed.written.raw_reports == 12 and changed.fields == [("raw_reports", 9, 12)]
+    assert changed.seen == "2|100.00||9"
+    (new,) = inc.plan_rows([good_row()], {})
+    assert new.written.raw_reports == 0  # a new record without a raw count
 
 
 def test_the_checked_rows_check_again_the_same_way():
@@ -226,8 +239,8 @@ def test_any_cells_give_a_good_row_or_problems_never_an_error(raw):
 
 # --- figures ---------------------------------------------------------------------------------
 
-def rec(month, cases, loss="0", company=1, grid=1):
-    return Record(month, grid, company, cases, Decimal(loss))
+def rec(month, cases, loss="0", company=1, grid=1, raw=0):
+    return Record(month, grid, company, cases, Decimal(loss), raw)
 
 
 def test_year_on_year_compares_the_month_and_the_year_to_date():
@@ -239,7 +252,30 @@ def test_year_on_year_compares_the_month_and_the_year_to_date():
     assert y.year_to_date.loss_yuan == Decimal("150") and y.ytd_last_year.loss_yuan == Decimal("410")
     changes = y.changes()
     assert changes["month_cases"] == -50  # whole percent, as printed
-    assert changes["ytd_loss"] == -63  # (150 − 410) ÷ 410 = −63.4%
+    assert changes["ytd_loss_yuan"] == -63  # (150 − 410) ÷ 410 = −63.4%
+
+
+def test_a_month_in_progress_is_shown_but_not_compared_and_the_year_to_date_runs_through_complete_months():
+    records = [rec(date(2026, 3, 1), 1, "100", raw=3), rec(date(2026, 1, 1), 1, "50", raw=2),
+               rec(date(2025, 3, 1), 4, "400", raw=8), rec(date(2025, 1, 1), 2, "10", raw=2),
+               rec(date(2025, 2, 1), 1, "10", raw=1)]
+    y = inc.year_on_year(records, date(2026, 3, 1), today=date(2026, 3, 5))  # 5 March: the month has begun
+    assert y.partial and y.ytd_last == date(2026, 2, 1)
+    assert (y.this_month.cases, y.this_month.raw_reports) == (1, 3)  # shown...
+    changes, declines = y.changes(), y.declines()
+    assert changes["month_cases"] is None and declines["month_raw_reports"] is None  # ...but not compared
+    # January to February against January to February 2025: like with like.
+    assert (y.year_to_date.cases, y.ytd_last_year.cases) == (1, 3)
+    assert (y.year_to_date.raw_reports, y.ytd_last_year.raw_reports) == (2, 3)
+    assert changes["ytd_cases"] == -67 and declines["ytd_cases"] is True
+    assert changes["ytd_raw_reports"] == -33 and declines["ytd_raw_reports"] is True
+    assert changes["ytd_loss_yuan"] == 150 and declines["ytd_loss_yuan"] is False  # 50 against 20
+    # The same month once it is over: compared whole against whole.
+    done = inc.year_on_year(records, date(2026, 3, 1), today=date(2026, 4, 2))
+    assert not done.partial and done.changes()["month_cases"] == -75 and done.declines()["month_cases"] is True
+    # In January there is no complete month yet this year: no year to date to compare.
+    january = inc.year_on_year(records, date(2026, 1, 1), today=date(2026, 1, 9))
+    assert january.ytd_last is None and january.changes()["ytd_cases"] is None
 
 
 def test_a_change_from_nothing_is_not_a_percentage():

@@ -90,10 +90,18 @@ def test_streak_is_never_negative_nor_longer_than_the_days_done(done):
 
 def test_incidents_count_by_the_month_they_happened_in_with_exact_losses():
     nov, dec = date(2026, 11, 1), date(2026, 12, 1)
-    records = [SimpleNamespace(month=nov, cases=15, loss_yuan=Decimal("100.10")),
-               SimpleNamespace(month=dec, cases=4, loss_yuan=0.2), SimpleNamespace(month=dec, cases=0, loss_yuan=0.1)]
-    assert metrics.incident_totals(records, [dec]) == metrics.IncidentTotals(4, Decimal("0.3"))
-    assert metrics.incident_totals(records) == metrics.IncidentTotals(19, Decimal("100.40"))
+    records = [SimpleNamespace(month=nov, cases=15, loss_yuan=Decimal("100.10"), raw_reports=20),
+               SimpleNamespace(month=dec, cases=4, loss_yuan=0.2, raw_reports=6),
+               SimpleNamespace(month=dec, cases=0, loss_yuan=0.1, raw_reports=1)]
+    assert metrics.incident_totals(records, [dec]) == metrics.IncidentTotals(4, Decimal("0.3"), 7)
+    assert metrics.incident_totals(records) == metrics.IncidentTotals(19, Decimal("100.40"), 27)
+
+
+def test_a_figure_declines_when_it_is_lower_than_a_year_before():
+    assert metrics.declined(3, 5) is True and metrics.declined(5, 3) is False
+    assert metrics.declined(4, 4) is False  # 持平: not a decline
+    assert metrics.declined(0, 0) is None  # nothing either year: neither
+    assert metrics.declined(Decimal("0.5"), Decimal("0.6")) is True
 
 
 def test_months_without_a_case():
@@ -184,3 +192,12 @@ def test_a_change_is_signed_and_no_change_is_said_in_words():
     assert metrics.signed(0.0, "unchanged") == "unchanged"
     assert metrics.signed(None, "持平") == "–"
     assert metrics.signed(1.2, "持平") == "+1.2"
+
+
+def test_zero_cases_in_a_row_count_complete_months_as_the_town_does():
+    # A case in September; on 5 December, October and November are over without one: 连续2个月零发案.
+    assert metrics.zero_case_months(date(2026, 9, 1), date(2026, 12, 1), date(2026, 12, 5)) == 2
+    assert metrics.months_without_case(date(2026, 9, 1), date(2026, 12, 1)) == 3  # December so far counted
+    assert metrics.zero_case_months(date(2026, 11, 1), date(2026, 12, 1), date(2026, 12, 5)) == 0
+    assert metrics.zero_case_months(date(2026, 9, 1), date(2026, 11, 1), date(2026, 12, 5)) == 2  # a past month
+    assert metrics.zero_case_months(None, date(2026, 12, 1), date(2026, 12, 5)) is None
