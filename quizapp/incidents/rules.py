@@ -40,11 +40,10 @@ MAX_LOSS = Decimal("999999999999.99")  # Numeric(14, 2)
 MAX_NOTE = 500
 
 # The template's header row; the Chinese names are the file format, like a CSV spec.
-HEADERS = {"month": "月份", "grid": "网格", "company": "企业编码", "fraud_type": "诈骗类型", "cases": "案件数",
-           "loss_yuan": "损失金额(元)", "note": "备注",
+HEADERS = {"month": "月份", "grid": "网格", "company": "企业编码", "fraud_type": "诈骗类型",
+           "raw_reports": "原始警情", "cases": "案件数", "loss_yuan": "损失金额(元)", "note": "备注",
            # Where (optional, places.rules): a point with its datum, or a place of the grid.
-           "longitude": "经度", "latitude": "纬度", "datum": "坐标系", "place": "村/社区",
-           "raw_reports": "原始警情"}
+           "longitude": "经度", "latitude": "纬度", "datum": "坐标系", "place": "村/社区"}
 REQUIRED = ("month", "company", "fraud_type", "cases", "loss_yuan")
 _ALIASES = {
     "month": ["月份", "月", "month"],
@@ -454,7 +453,7 @@ def template_csv() -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS.values())
-    writer.writerow(["2026-03", "", "acme", "shuadan", "2", "15000", "", "113.8412", "22.9035", "WGS-84", "", "3"])
+    writer.writerow(["2026-03", "", "acme", "shuadan", "3", "2", "15000", "", "113.8412", "22.9035", "WGS-84", ""])
     return out.getvalue().encode("utf-8-sig")
 
 

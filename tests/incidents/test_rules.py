@@ -224,6 +224,15 @@ def test_the_checked_rows_check_again_the_same_way():
 def test_the_template_reads_back_as_a_good_file():
     parsed = inc.parse_incident_csv(inc.template_csv(), scope(today=date(2026, 11, 24)))
     assert parsed.ok and parsed.rows[0].company_id == 1
+    assert (parsed.rows[0].raw_reports, parsed.rows[0].cases) == (3, 2)  # 原始警情 and 确认警情
+
+
+def test_raw_reports_are_optional_in_a_file_and_checked_when_given():
+    head = "月份,企业编码,诈骗类型,案件数,损失金额,原始警情\r\n"
+    parsed = inc.parse_incident_csv((head + "2026-03,acme,shuadan,2,10,\r\n2026-03,acme,shuadan,1,5,-4\r\n")
+                                    .encode("utf-8"), scope(today=date(2026, 11, 24)))
+    assert [r.raw_reports for r in parsed.rows] == [None]  # blank: not given, a stored count stays
+    assert (3, "原始警情") in [(p.row, p.column) for p in parsed.problems]  # -4: not a count
 
 
 cells = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
