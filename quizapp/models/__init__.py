@@ -3,7 +3,7 @@
 from quizapp.models.content import Question, QuestionVersion, Topic
 from quizapp.models.messaging import Delivery
 from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
-from quizapp.models.outreach import OutreachActivity
+from quizapp.models.outreach import OutreachActivity, OutreachImport
 from quizapp.models.oversight import (
     ApiToken,
     AuditLog,
@@ -22,6 +22,6 @@ from quizapp.models.roster import RosterImport
 __all__ = [
     "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "Company", "CompanyDay",
     "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident",
-    "OutreachActivity", "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic",
-    "TownSetting", "officer_grids",
+    "OutreachActivity", "OutreachImport", "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser",
+    "SupervisionCase", "Topic", "TownSetting", "officer_grids",
 ]

@@ -14,6 +14,7 @@ file a change drops is removed only after the commit (outreach.photo_files).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,8 +24,9 @@ from sqlalchemy import func, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
+from quizapp.database import upsert
 from quizapp.extensions import db
-from quizapp.models import Company, Grid, OutreachActivity, StaffUser
+from quizapp.models import Company, Grid, OutreachActivity, OutreachImport, StaffUser
 from quizapp.outreach import photo_files, photos, rules
 from quizapp.outreach.rules import Activity, ImportFileError, ParsedFile, Problem
 from quizapp.rules import metrics
@@ -354,14 +356,15 @@ class Preview:
 def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
     """Read and check an outreach file (CSV or XLSX) without storing anything. Every problem is
     listed at its row and column; only a file whose every row is good gets a token (signed with
-    the app's `secret`, so the confirmation can only carry rows this check let through)."""
+    the app's `secret`, so the confirmation can only carry rows this check let through) and a
+    random nonce, so that it is confirmed once (apply_import)."""
     try:
         parsed = rules.parse_file(filename, data, import_scope(actor, today))
     except ImportFileError as error:
         return Preview(filename, None, Problem(0, "", error.reason, error.detail), None)
     token = None
     if parsed.rows and not parsed.problems:
-        token = _serializer(secret).dumps({"actor": actor.id, "filename": filename,
+        token = _serializer(secret).dumps({"actor": actor.id, "filename": filename, "nonce": secrets.token_urlsafe(16),
                                            "rows": [[r.row, r.raw] for r in parsed.rows]})
     return Preview(filename, parsed, None, token)
 
@@ -375,17 +378,27 @@ class ImportResult:
 
 def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> ImportResult:
     """Store every row of a confirmed preview in one go, after checking them all again; if any
-    row is no longer good (a day now too old, a grid no longer the officer's), nothing is stored."""
+    row is no longer good (a day now too old, a grid no longer the officer's), nothing is stored.
+    A token imports once: its nonce is recorded (OutreachImport, unique) in the same transaction as
+    the rows, so a second confirmation, after the first or at the same moment, answers
+    "already_imported" and writes nothing."""
     try:
         payload = _serializer(secret).loads(token, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
         return ImportResult(0, 0, [Problem(0, "", "expired")])
-    if payload.get("actor") != actor.id:
+    nonce = payload.get("nonce")
+    if payload.get("actor") != actor.id or not isinstance(nonce, str) or not nonce:
         return ImportResult(0, 0, [Problem(0, "", "expired")])
     allowed = import_scope(actor, today)
     parsed = rules.check_raw([(int(n), cells) for n, cells in payload["rows"]], allowed)
     if parsed.problems or not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
+    # The receipt before the rows, in their transaction. After an earlier confirmation, or at the same
+    # moment as another (which waits for that one's commit), the insert finds the nonce and does nothing.
+    receipt = db.session.execute(upsert(OutreachImport).values(nonce=nonce, created_by=actor.id, rows=len(parsed.rows))
+                                 .on_conflict_do_nothing(index_elements=["nonce"]).returning(OutreachImport.id))
+    if receipt.scalar() is None:
+        return ImportResult(0, 0, [Problem(0, "", "already_imported")])
     company_id = scope.own_company_id(actor) if allowed.own_grid is not None else None
     for row in parsed.rows:
         a = row.activity

@@ -158,6 +158,10 @@ def outreach_import_confirm():
     if not form.validate_on_submit():
         return redirect(url_for(".outreach_import"))
     result = service.apply_import(current_user, local_today(), form.token.data or "", current_app.config["SECRET_KEY"])
+    if result.problems and result.problems[0].reason == "already_imported":  # a double tap, Back and resend
+        db.session.rollback()
+        flash(reason_text(result.problems[0]), "info")
+        return redirect(url_for(".outreach"))
     if result.problems:
         flash(_("Nothing was imported: %(problems)s", problems=" ".join(
             reason_text(p) for p in result.problems[:5])), "error")

@@ -68,6 +68,7 @@ REASONS = {
     "no_rows": _l("The file has a header row but no data rows."),
     "too_many_rows": _l("Too many rows (at most %(detail)s)."),
     "expired": _l("This preview has expired or was changed. Please upload the file again."),
+    "already_imported": _l("This file was already imported; nothing was added again."),
 }
 
 

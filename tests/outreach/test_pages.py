@@ -4,18 +4,20 @@ import with its preview, the template and the export; and another tenant never r
 
 from __future__ import annotations
 
+import html
 import io
 import re
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Company, Grid, OutreachActivity
+from quizapp.models import AuditLog, Company, Grid, OutreachActivity, OutreachImport
 from tests.pages import read, sign_in_staff, table_rows, texts
 
 WORKER_NAMES = ("王小明", "李小红", "张新来", "A001", "B001")
@@ -159,6 +161,64 @@ def test_an_import_previews_then_writes_everything_on_confirmation(app, client, 
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(OutreachActivity.people)) == 600
+
+
+def _confirmable(client, app):
+    officer = signed_in(client, "officer-1")
+    body = f"日期,类型,地点或单位,网格,主讲人,覆盖人数,备注\r\n{local_today()},进校园,大沙小学,g1,李警官,600,\r\n"
+    page = upload(officer, "/reports", body.encode()).get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    assert token
+    return officer, token.group(1)
+
+
+def _imported(app) -> tuple[int, int, int]:
+    with app.app_context():
+        return (db.session.scalar(select(func.count()).select_from(OutreachActivity)),
+                db.session.scalar(select(func.count()).select_from(OutreachImport)),
+                db.session.scalar(select(func.count()).select_from(AuditLog).where(
+                    AuditLog.action == "outreach.import")))
+
+
+def test_confirming_an_import_twice_stores_its_rows_once(app, client, town, aged):
+    officer, token = _confirmable(client, app)
+    assert officer.post("/reports/outreach/import/confirm", data={"token": token}).status_code == 302
+    # Back and resend (or a double tap): the same token again.
+    response = officer.post("/reports/outreach/import/confirm", data={"token": token}, follow_redirects=True)
+    assert "This file was already imported; nothing was added again." in html.unescape(response.get_data(as_text=True))
+    assert _imported(app) == (1, 1, 1)
+
+
+def test_two_confirmations_at_the_same_moment_store_the_rows_once(app, client, town, aged):
+    officer, token = _confirmable(client, app)
+    cookie = app.config.get("SESSION_COOKIE_NAME", "session")
+    session_value = officer.get_cookie(cookie).value
+    barrier = threading.Barrier(2)
+    answers: list[str] = ["", ""]
+    errors: list[BaseException] = []
+
+    def confirm(index: int) -> None:
+        try:
+            tab = app.test_client()
+            tab.set_cookie("lang", "en")
+            tab.set_cookie(cookie, session_value)
+            barrier.wait()
+            response = tab.post("/reports/outreach/import/confirm", data={"token": token}, follow_redirects=True)
+            answers[index] = html.unescape(response.get_data(as_text=True))
+            response.close()
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    imported = sum("Imported 1 activities reaching 600 people." in a for a in answers)
+    already = sum("This file was already imported; nothing was added again." in a for a in answers)
+    assert (imported, already) == (1, 1)
+    assert _imported(app) == (1, 1, 1)
 
 
 def test_an_import_with_a_bad_row_shows_each_problem_and_offers_nothing(client, town, aged):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Company, Grid, OutreachActivity, StaffUser
+from quizapp.models import AuditLog, Company, Grid, OutreachActivity, OutreachImport, StaffUser
 from quizapp.outreach import photos, service
 from quizapp.outreach.service import ActivityInput
 from quizapp.rules.errors import Forbidden, Invalid, Problems
@@ -251,6 +251,27 @@ def test_an_import_writes_nothing_before_it_is_confirmed_and_then_everything(set
     assert (result.added, result.people, result.problems) == (2, 150, [])
     kinds = db.session.scalars(select(OutreachActivity.kind).order_by(OutreachActivity.id)).all()
     assert kinds == [OutreachKind.COMMUNITY, OutreachKind.STALL]
+
+
+def test_an_import_is_confirmed_once_and_a_second_confirmation_writes_nothing(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,")
+    preview = service.preview_import(officer, today, "activities.csv", data, SECRET)
+    assert service.apply_import(officer, today, preview.token, SECRET).added == 1
+    # Again in the same transaction (a retry before the commit), then after the commit (Back and resend).
+    again = service.apply_import(officer, today, preview.token, SECRET)
+    assert (again.added, [p.reason for p in again.problems]) == (0, ["already_imported"])
+    db.session.commit()
+    again = service.apply_import(officer, today, preview.token, SECRET)
+    assert (again.added, [p.reason for p in again.problems]) == (0, ["already_imported"])
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutreachImport)) == 1
+    assert db.session.scalars(select(AuditLog.action)).all() == ["outreach.import"]
+    # The same file previewed again is a new import (a new nonce): it is the officer's choice to make.
+    second = service.preview_import(officer, today, "activities.csv", data, SECRET)
+    assert second.token != preview.token and service.apply_import(officer, today, second.token, SECRET).added == 1
 
 
 def test_an_import_with_one_bad_row_imports_nothing_and_says_where(setup, town):
