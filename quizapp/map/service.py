@@ -35,7 +35,8 @@ from quizapp.rules.metrics import Span
 
 @dataclass(frozen=True)
 class MapPoint:
-    """An incident record with a point, where the map draws it (WGS-84) and what its tooltip says."""
+    """An incident record with a point, where the map draws it (WGS-84, rounded to
+    places.SHOWN_DECIMALS: about 100 m) and what its tooltip says."""
 
     longitude: float
     latitude: float
@@ -110,7 +111,8 @@ def map_view(actor: tenancy.Reader, period: Period, today: date, now: datetime |
         if lon is None or lat is None or datum is None:
             continue
         x, y = places.drawn(places.Point(Decimal(lon), Decimal(lat), Datum(datum)))
-        points.append(MapPoint(round(x, 6), round(y, 6), codes[grid_id], month, names.get(fraud_type, fraud_type), n))
+        points.append(MapPoint(places.shown(x), places.shown(y), codes[grid_id], month,
+                               names.get(fraud_type, fraud_type), n))
     return MapView(period, shown, {g.code: geometry[g.id] for g in grids if g.id in geometry}, points,
                    located=sum(1 for r in located if r.datum is not None or r.place_id is not None),
                    records=len(located))

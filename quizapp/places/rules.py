@@ -159,6 +159,16 @@ def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     return x, y
 
 
+# A point shown to a reader (the map, the incidents list) is rounded to 3 decimals of a degree,
+# about 100 m: where in the village, not which door (docs/privacy.md). Stored as given (7 decimals).
+SHOWN_DECIMALS = 3
+
+
+def shown(degrees: float | Decimal) -> float:
+    """A longitude or latitude as pages show it: SHOWN_DECIMALS decimals (about 100 m)."""
+    return round(float(degrees), SHOWN_DECIMALS)
+
+
 def drawn(point: Point) -> tuple[float, float]:
     """Where the map draws a point: WGS-84 (the datum of the boundaries)."""
     lon, lat = float(point.longitude), float(point.latitude)

@@ -74,6 +74,16 @@ def test_the_incidents_page_shows_the_figures_as_aggregates(officer, incident_a)
     no_worker_names(page)
 
 
+def test_the_records_show_a_point_to_about_100_m_not_as_stored(app, officer, incident_a):
+    with app.app_context():
+        incident = db.session.get(Incident, incident_a)
+        incident.longitude, incident.latitude, incident.datum = Decimal("113.8451234"), Decimal("22.9054321"), "gcj02"
+        db.session.commit()
+    page = officer.get("/reports/incidents").get_data(as_text=True)
+    assert "113.845, 22.905 (GCJ-02)" in [row[-2] for row in table_rows(page)]
+    assert "113.8451" not in page and "22.9054" not in page
+
+
 def test_an_officer_records_edits_and_deletes_a_record(app, officer, town):
     response = officer.post("/reports/incidents/new", data={
         "company": str(town.company_a), "grid": "", "month": f"{this_month():%Y-%m}", "fraud_type": "beta",

@@ -56,6 +56,19 @@ def test_an_officer_sees_their_grids_on_the_map_and_in_the_table(client, town_ma
     assert not any(name in page for name in WORKER_NAMES)
 
 
+def test_a_point_is_shown_to_about_100_m_not_as_stored(app, client, town_map):
+    with app.app_context():
+        db.session.add(Incident(grid_id=town_map["g2"], month=local_today().replace(day=1), fraud_type="alpha",
+                                cases=1, loss_yuan=Decimal("0"), longitude=Decimal("113.8651234"),
+                                latitude=Decimal("22.9054321"), datum="wgs84"))
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    sign_in_staff(client, "admin")
+    page = client.get("/reports/map").get_data(as_text=True)
+    assert [113.865, 22.905, 1] in [p["value"] for p in chart(page)["points"]]
+    assert "113.8651" not in page and "22.9054" not in page
+
+
 def test_the_admin_sees_every_grid_and_picks_a_period_and_a_figure(client, town_map):
     client.set_cookie("lang", "en")
     sign_in_staff(client, "admin")

@@ -128,4 +128,4 @@ def test_the_incidents_list_says_where_each_record_happened(app, officer, town):
         db.session.commit()
     rows = table_rows(officer.get("/reports/incidents").get_data(as_text=True))
     where = [row[-2] for row in rows if len(row) > 7]
-    assert "113.84123, 22.90350 (GCJ-02)" in where and "新塘村" in where
+    assert "113.841, 22.904 (GCJ-02)" in where and "新塘村" in where  # shown to about 100 m
