@@ -18,7 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_env())
     app.config.from_mapping(overrides or {})
 
-    from quizapp import assets, errors, web
+    from quizapp import assets, errors, validators, web
     from quizapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -33,6 +33,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from quizapp import database
     database.register(app)
 
+    # `<id:...>` in routes: every id in a URL is a bounded integer (before any blueprint is compiled).
+    validators.register_converters(app)
     from quizapp import (
         access,  # noqa: F401  (registers the user loader)
         audiences,

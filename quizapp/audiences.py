@@ -99,8 +99,9 @@ ADMIN_SECTIONS = [
 
 @console.context_processor
 def _console_nav():
-    # Every console page gets the staff member's company from the signed-in account, never the URL.
-    return {"console_nav": lambda: menu(CONSOLE_SECTIONS), "company": current_user.company}
+    # Every console page gets the staff member's company from the signed-in account, never the URL;
+    # an error page answering someone signed out (or not staff) has none.
+    return {"console_nav": lambda: menu(CONSOLE_SECTIONS), "company": getattr(current_user, "company", None)}
 
 
 @reports.app_context_processor

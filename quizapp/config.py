@@ -74,6 +74,9 @@ def from_env() -> dict:
         # API requests per token (docs/api.md), in Flask-Limiter's notation.
         "QUIZAPP_API_RATE_LIMIT": os.environ.get("QUIZAPP_API_RATE_LIMIT", "120 per minute"),
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 12,
+        # The largest request the app reads (the roster upload, 10 MB, with room for the form):
+        # anything larger is refused with 413 before its body is read.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("QUIZAPP_MAX_CONTENT_LENGTH") or 12 * 1024 * 1024),
         # The daily digest (`quizapp digest`, docs/deploy.md): the site's public address for the
         # dashboard link (no link when unset), the town's name for the subject, and the SMTP server.
         "QUIZAPP_BASE_URL": os.environ.get("QUIZAPP_BASE_URL", ""),

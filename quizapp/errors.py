@@ -20,6 +20,18 @@ from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound, Service
 STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 400))
 
 
+# The API's error codes (its OpenAPI document's Error schema): words, not numbers.
+API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 413: "too_large", 429: "rate_limited", 500: "server_error"}
+
+
+def _json_error(code: int, message: str):
+    """An error as JSON: the API's word for it on /api/ (a URL no route matched, such as an id out
+    of range, is answered here, not by the API's own handlers), the status number elsewhere."""
+    error = API_CODES.get(code, "error") if request.path.startswith("/api/") else code
+    return jsonify(error=error, message=message), code
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -31,6 +43,7 @@ def _messages():
         404: _("This page does not exist."),
         405: _("This page cannot be used that way."),
         409: _("This was changed meanwhile. Please go back, reload and try again."),
+        413: _("That is too large to send. Files up to 10 MB can be uploaded."),
         429: _("Too many tries. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Your answers so far are saved; please try again."),
     }
@@ -55,7 +68,7 @@ def init_app(app: Flask) -> None:
             message = _("Too many tries from this network. Please try again after %(time)s.",
                         time=format_time(retry, "HH:mm"))
         if _wants_json():
-            return jsonify(error=error.code, message=message), error.code
+            return _json_error(error.code or 500, message)
         return render_template("error.html", code=error.code, message=message), error.code
 
     @app.errorhandler(ServiceError)
@@ -64,7 +77,7 @@ def init_app(app: Flask) -> None:
         code = next((status for kind, status in STATUS if isinstance(error, kind)), 400)
         message = _messages()[code]
         if _wants_json():
-            return jsonify(error=code, message=message), code
+            return _json_error(code, message)
         return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)
@@ -73,5 +86,5 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error")
         message = _messages()[500]
         if _wants_json():
-            return jsonify(error=500, message=message), 500
+            return _json_error(500, message)
         return render_template("error.html", code=500, message=message), 500

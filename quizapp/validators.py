@@ -1,15 +1,30 @@
-"""WTForms validators shared by several audiences' forms: the company's reminder robot (console
-settings), an officer's digest robot (reports) and an account's digest robot (admin) follow one rule;
-and `filled`, how a view reads a required field once its form has validated.
+"""Input read at the edge, once, by one rule per kind (quizapp.rules.inputs): the `<id:...>` URL
+converter every route with a row id uses; query parameters (`query_int`, `query_ids`,
+`query_text`); `Form`, the base of every form, whose text fields refuse control characters and
+overlong text and whose integer fields stay within what the database holds; `DateWithin`, a date
+field's window for its meaning.
+
+Also the WTForms validators shared by several audiences' forms: the company's reminder robot
+(console settings), an officer's digest robot (reports) and an account's digest robot (admin)
+follow one rule; and `filled`, how a view reads a required field once its form has validated.
 """
 
-from typing import TypeVar
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar, overload
 
-from flask import current_app
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from flask_wtf import FlaskForm
+from werkzeug.routing import BaseConverter
+from werkzeug.routing import ValidationError as RoutingValidationError
+from wtforms import DateField, IntegerField, StringField, ValidationError
+from wtforms import Form as WTForm
+from wtforms.validators import StopValidation
 
+from quizapp.clock import local_today
 from quizapp.reminders.rules import is_http_url, is_wechat_webhook
+from quizapp.rules import inputs
 
 T = TypeVar("T")
 
@@ -31,3 +46,121 @@ def robot_webhook(form, field) -> None:
     raise ValidationError(_l("The webhook must be a WeChat Work group robot address: "
                              "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=... "
                              "(copy it from the robot's settings)."))
+
+
+# --- one rule per kind, at the edge -------------------------------------------------------------
+
+class IdConverter(BaseConverter):
+    """`<id:name>` in a route: a row id, ASCII digits 1..2³¹−1. Anything else (0, a leading zero,
+    ², a number too large for the database) matches no route, so it is a 404, never a 500."""
+
+    regex = r"[1-9][0-9]{0,9}"
+    weight = 50
+
+    def to_python(self, value: str) -> int:
+        number = inputs.row_id(value)
+        if number is None:
+            raise RoutingValidationError()
+        return number
+
+    def to_url(self, value: object) -> str:
+        return str(int(str(value)))
+
+
+class TextConverter(BaseConverter):
+    """`<name>` in a route (the default converter): 1 to 200 characters, neither a slash nor a
+    control character (a NUL in a company code never reaches a database: PostgreSQL refuses it)."""
+
+    regex = r"[^/\x00-\x1f\x7f-\x9f]{1,200}"
+
+
+def register_converters(app: Flask) -> None:
+    """Before any blueprint is registered: their rules are compiled with the app's converters."""
+    app.url_map.converters.update(id=IdConverter, default=TextConverter, string=TextConverter)
+
+
+@overload
+def query_int(name: str, default: int, low: int = 1, high: int = inputs.MAX_INT) -> int: ...
+@overload
+def query_int(name: str, default: None = None, low: int = 1, high: int = inputs.MAX_INT) -> int | None: ...
+def query_int(name: str, default: int | None = None, low: int = 1, high: int = inputs.MAX_INT) -> int | None:
+    """An integer query parameter (a page, a grid, a number of days): the default when it is
+    missing or malformed, so a bad link still shows the page."""
+    value = inputs.whole(request.args.get(name), low, high)
+    return default if value is None else value
+
+
+def query_ids(name: str, limit: int = 100) -> list[int]:
+    """Every well-formed id among a repeated query parameter (?company_id=1&company_id=2)."""
+    found = (inputs.row_id(value) for value in request.args.getlist(name)[:limit])
+    return [value for value in found if value is not None]
+
+
+def query_text(name: str, limit: int = inputs.QUERY_TEXT_LIMIT) -> str:
+    """A text query parameter (a search, a filter): control characters dropped, at most `limit`."""
+    return inputs.plain_text(request.args.get(name), limit)
+
+
+def _plain_text(form, field) -> None:
+    """Every text field: no control character other than tab and newline, at most TEXT_LIMIT
+    characters (a field with its own Length says so more tightly)."""
+    data = field.data
+    if not isinstance(data, str):
+        return
+    if inputs.control_characters(data):
+        raise StopValidation(_l("Remove the control characters (invisible characters such as NUL) from this field."))
+    if len(data) > inputs.TEXT_LIMIT:
+        raise StopValidation(_l("This is at most %(n)d characters.", n=inputs.TEXT_LIMIT))
+
+
+def _whole_number(form, field) -> None:
+    """Every integer field: what the database can hold, whatever the field's own range says."""
+    if isinstance(field.data, int) and abs(field.data) > inputs.MAX_INT:
+        raise StopValidation(_l("This number is too large."))
+
+
+class _Meta:
+    def bind_field(self, form, unbound_field, options):
+        """Each field as declared, plus its kind's rule: text checked for control characters and
+        length (line ends made \\n first), integers held to what the database stores, dates
+        within 2000-01-01 .. a year ahead unless the field says its own window."""
+        field = unbound_field.bind(form=form, **options)
+        if isinstance(field, StringField):
+            field.filters = (inputs.newlines, *field.filters)
+            field.validators = [_plain_text, *field.validators]
+        elif isinstance(field, IntegerField):
+            field.validators = [_whole_number, *field.validators]
+        elif isinstance(field, DateField) and not any(isinstance(v, DateWithin) for v in field.validators):
+            field.validators = [*field.validators, DateWithin(ahead=inputs.PLANNING_DAYS)]
+        return field
+
+
+class Form(FlaskForm):
+    """Every form of the app: a FlaskForm (CSRF) whose fields follow the rule for their kind."""
+
+    class Meta(_Meta, FlaskForm.Meta):
+        pass
+
+
+class Subform(WTForm):
+    """A form repeated inside another (a FieldList of FormFields): the same rules, no CSRF token."""
+
+    class Meta(_Meta, WTForm.Meta):
+        pass
+
+
+class DateWithin:
+    """A date field's window: not before `earliest` (a date, or a function of the form giving one,
+    e.g. the case's opening day), and at most `ahead` days after today (0 for what has happened)."""
+
+    def __init__(self, earliest: Callable[[Any], date] | date = inputs.EARLIEST_DAY, ahead: int = 0):
+        self.earliest, self.ahead = earliest, ahead
+
+    def __call__(self, form, field) -> None:
+        if not isinstance(field.data, date):
+            return
+        earliest = self.earliest(form) if callable(self.earliest) else self.earliest
+        latest = inputs.latest_day(local_today(), self.ahead)
+        if not inputs.day_within(field.data, earliest, latest):
+            raise StopValidation(_l("Give a date from %(first)s to %(last)s.",
+                                    first=earliest.isoformat(), last=latest.isoformat()))

@@ -10,7 +10,6 @@ console settings' one (a WeChat Work group robot address), so both pages accept 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -18,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from quizapp.accounts.wording import ROLE_LABELS
 from quizapp.digest.rules import is_email
 from quizapp.rules.vocab import Role
-from quizapp.validators import robot_webhook
+from quizapp.validators import Form, robot_webhook
 
 
 def _strip(value):
@@ -30,7 +29,7 @@ class GridChecks(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AccountEditForm(FlaskForm):
+class AccountEditForm(Form):
     display_name = StringField(_l("Name (as colleagues know the person)"), filters=[_strip], validators=[
         DataRequired(_l("Give the person's name as colleagues know it.")),
         Length(max=100, message=_l("The name is at most 100 characters."))])
@@ -91,5 +90,5 @@ class AccountCreateForm(AccountEditForm):
         DataRequired(_l("Choose a username.")), Length(max=64, message=_l("A username is at most 64 characters."))])
 
 
-class AccountActionForm(FlaskForm):
+class AccountActionForm(Form):
     """No fields: the CSRF token alone proves the click came from our page."""

@@ -20,20 +20,15 @@ from quizapp.models import StaffUser
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
 from quizapp.rules.vocab import Role, parse
-from quizapp.validators import filled
+from quizapp.validators import filled, query_int, query_text
 from quizapp.wording import attach_to_form, say
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _filter() -> service.AccountFilter:
     active = {"1": True, "0": False}.get(request.args.get("active", ""))
-    return service.AccountFilter(role=parse(Role, request.args.get("role")), grid_id=_int_arg("grid"),
-                                 company_id=_int_arg("company"), active=active,
-                                 search=request.args.get("q", "")[:100], page=_int_arg("page") or 1)
+    return service.AccountFilter(role=parse(Role, request.args.get("role")), grid_id=query_int("grid"),
+                                 company_id=query_int("company"), active=active,
+                                 search=query_text("q"), page=query_int("page", 1))
 
 routes = Routes()
 
@@ -77,7 +72,7 @@ def _account_or_404(account_id: int) -> StaffUser:
     return service.find_account(account_id) or abort(404)
 
 
-@routes.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+@routes.route("/accounts/<id:account_id>", methods=["GET", "POST"])
 def account_edit(account_id: int):
     account = _account_or_404(account_id)
     form = AccountEditForm(data=None if request.method == "POST" else {
@@ -115,7 +110,7 @@ def _action(account_id: int, change) -> object:
     return result
 
 
-@routes.post("/accounts/<int:account_id>/password")
+@routes.post("/accounts/<id:account_id>/password")
 def account_password(account_id: int):
     return _action(account_id, lambda account: _password_page(
         account, service.reset_password(current_user, account, utcnow()), created=False))
@@ -126,7 +121,7 @@ def _done(account, message: str):
     return redirect(url_for("admin.account_edit", account_id=account.id))
 
 
-@routes.post("/accounts/<int:account_id>/sign-out")
+@routes.post("/accounts/<id:account_id>/sign-out")
 def account_sign_out(account_id: int):
     def sign_out(account: StaffUser):
         service.sign_out_everywhere(current_user, account)
@@ -135,7 +130,7 @@ def account_sign_out(account_id: int):
     return _action(account_id, sign_out)
 
 
-@routes.post("/accounts/<int:account_id>/unlock")
+@routes.post("/accounts/<id:account_id>/unlock")
 def account_unlock(account_id: int):
     def unlock(account: StaffUser):
         service.unlock(current_user, account)
@@ -144,7 +139,7 @@ def account_unlock(account_id: int):
     return _action(account_id, unlock)
 
 
-@routes.post("/accounts/<int:account_id>/deactivate")
+@routes.post("/accounts/<id:account_id>/deactivate")
 def account_deactivate(account_id: int):
     def deactivate(account: StaffUser):
         service.set_active(current_user, account, False)
@@ -153,7 +148,7 @@ def account_deactivate(account_id: int):
     return _action(account_id, deactivate)
 
 
-@routes.post("/accounts/<int:account_id>/reactivate")
+@routes.post("/accounts/<id:account_id>/reactivate")
 def account_reactivate(account_id: int):
     def reactivate(account: StaffUser):
         service.set_active(current_user, account, True)

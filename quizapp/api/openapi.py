@@ -9,13 +9,13 @@ prose for people is docs/api.md; the figures' definitions are docs/metrics.md.
 
 from __future__ import annotations
 
-from quizapp.api.rules import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_LIMIT, REASONS
+from quizapp.api.rules import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_ID, MAX_LIMIT, REASONS
 from quizapp.rules.vocab import OutreachKind
 
 VERSION = "1.0.0"
 
 INTEGER = {"type": "integer", "minimum": 0}
-ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": "string", "format": "date"}
 SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 
@@ -105,7 +105,7 @@ SCHEMAS = {
     "Incident": _object("Fraud cases and losses recorded for one month, grid, company and fraud type.", {
         "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "The month, YYYY-MM."},
         "grid_id": ID,
-        "company_id": {"type": ["integer", "null"], "minimum": 1,
+        "company_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID,
                        "description": "null: recorded for the whole grid, not for one company."},
         "fraud_type": {"type": "string", "description": "A topic slug of the question bank, or \"other\"."},
         "cases": _described(INTEGER, "Fraud cases."),
@@ -154,7 +154,8 @@ PARAMETERS = {
                      {"type": "boolean"}),
     "limit": _query("limit", f"Page size, 1–{MAX_LIMIT}. Default {DEFAULT_LIMIT}.",
                     {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
-    "offset": _query("offset", "Where the page starts. Default 0.", {"type": "integer", "minimum": 0, "default": 0}),
+    "offset": _query("offset", "Where the page starts. Default 0.",
+                     {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0}),
     "grid_id_path": _path("grid_id", "The grid's id (GET /api/v1/grids)."),
     "company_id_path": _path("company_id", "The company's id (GET /api/v1/companies)."),
 }

@@ -15,10 +15,11 @@ import hashlib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from quizapp.rules.errors import Invalid
+from quizapp.rules.inputs import shift_day
 from quizapp.rules.metrics import Span, Tally
 
 MAX_DAYS = 366  # a leap year: one year of history in one request
@@ -110,7 +111,8 @@ def parse_range(args: Mapping[str, Sequence[str]], today: date) -> DateRange:
     be after `to`, and the range is at most 366 days."""
     raw_from, raw_to = _one(args, "from"), _one(args, "to")
     last = parse_date("to", raw_to) if raw_to is not None else today
-    first = parse_date("from", raw_from) if raw_from is not None else last - timedelta(days=DEFAULT_DAYS - 1)
+    # Clamped at the calendar's start: `to=0001-01-01` is a range, not an error.
+    first = parse_date("from", raw_from) if raw_from is not None else shift_day(last, -(DEFAULT_DAYS - 1))
     if last > today:
         raise ParameterError("to", "future", today.isoformat())
     if first > last:

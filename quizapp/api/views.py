@@ -161,7 +161,7 @@ def grids():
     return jsonify(grids=[shapes.grid(g) for g in service.list_grids()])
 
 
-@bp.get("/grids/<int:grid_id>/days")
+@bp.get("/grids/<id:grid_id>/days")
 def grid_days(grid_id: int):
     grid = _grid_or_404(grid_id)
     query = _query(*RANGE)
@@ -180,7 +180,7 @@ def companies():
                    **shapes.page(query.paging, total, _next_url(query.paging, total)))
 
 
-@bp.get("/companies/<int:company_id>/days")
+@bp.get("/companies/<id:company_id>/days")
 def company_days(company_id: int):
     company = service.get_company(company_id)
     if company is None:

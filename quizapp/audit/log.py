@@ -20,6 +20,7 @@ from quizapp.audit import service as audit
 from quizapp.audit.rules import like_prefix, references, utc_bounds
 from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, Company, Grid, StaffUser
+from quizapp.rules import inputs
 from quizapp.rules.errors import Invalid
 
 PER_PAGE = 50
@@ -136,13 +137,16 @@ def _entries(rows, zone: ZoneInfo) -> list[AuditEntry]:
     return entries
 
 
+def _ids(values: set[str]) -> set[int]:
+    return {number for number in map(inputs.row_id, values) if number is not None}
+
+
 def reference_names(entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
     """The names of the grids, companies and API tokens the entries' details refer to, by the code
     or id stored (audit.rules.references), in a few queries for a whole page or export."""
     wanted = references(e.detail for e in entries)
-    grid_ids = {int(v) for v in wanted["grid_id"] | wanted["scope"] if v.isdigit()}
-    company_ids = {int(v) for v in wanted["company_id"] if v.isdigit()}
-    token_ids = {int(v) for v in wanted["token"] if v.isdigit()}
+    grid_ids = _ids(wanted["grid_id"] | wanted["scope"])
+    company_ids, token_ids = _ids(wanted["company_id"]), _ids(wanted["token"])
     names: dict[str, dict[str, str]] = {kind: {} for kind in wanted}
     if wanted["grid"] or grid_ids:
         for grid_id, code, name in db.session.execute(select(Grid.id, Grid.code, Grid.name).where(

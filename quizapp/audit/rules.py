@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from quizapp.rules import inputs
+
 # Quick filters offered on the page, as action-code prefixes. "export" without a dot also takes the
 # older codes written before the dotted style (export_ledger, export_incidents); likewise "import".
 ACTION_FAMILIES = ("export", "api.", "admin.", "api_token.", "import", "supervision", "retention.", "signin.",
@@ -228,8 +230,10 @@ def _utc(moment: datetime) -> datetime:
 
 
 def parse_day(text: str | None) -> date | None:
-    """A YYYY-MM-DD date from a filter field; None when empty or not a date."""
+    """A YYYY-MM-DD date from a filter field; None when empty, not a date, or outside the dates the
+    log can hold (before 2000, or more than a year ahead of any clock: year 1 or 9999)."""
     try:
-        return date.fromisoformat((text or "").strip())
+        day = date.fromisoformat((text or "").strip())
     except ValueError:
         return None
+    return day if inputs.day_within(day, inputs.EARLIEST_DAY, inputs.LATEST_DAY) else None

@@ -17,20 +17,16 @@ from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.rules.errors import Invalid
+from quizapp.validators import query_int, query_text
 from quizapp.wording import say
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _filter() -> log.AuditFilter:
     first, last = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
     if first and last and first > last:
         first, last = last, first
-    return log.AuditFilter(action=request.args.get("action", "")[:60], account=request.args.get("account", "")[:64],
-                             token_id=_int_arg("token"), first=first, last=last)
+    return log.AuditFilter(action=query_text("action", 60), account=query_text("account", 64),
+                             token_id=query_int("token"), first=first, last=last)
 
 
 def _filter_args(chosen: log.AuditFilter) -> dict:
@@ -44,7 +40,7 @@ routes = Routes()
 @routes.get("/audit", endpoint="audit")
 def audit_log():
     chosen = _filter()
-    page = log.audit_page(chosen, town_zone(), before=_int_arg("before"), after=_int_arg("after"))
+    page = log.audit_page(chosen, town_zone(), before=query_int("before"), after=query_int("after"))
     words = detail_words(log.reference_names(page.entries))
     return render_template("audit/index.html", page=page, args=_filter_args(chosen), tokens=log.tokens(),
                            families=[(f, FAMILY_LABELS[f]) for f in ACTION_FAMILIES], action_label=action_label,

@@ -7,6 +7,7 @@ from quizapp.bank import items
 from quizapp.clock import local_today
 from quizapp.routing import Routes
 from quizapp.signin.forms import LogoutForm
+from quizapp.validators import query_int
 
 routes = Routes()
 
@@ -14,7 +15,7 @@ routes = Routes()
 @routes.get("/bank")
 def bank():
     """How each question performs: difficulty, discrimination, option shares, and what looks broken."""
-    days = request.args.get("days", 90, type=int)
+    days = query_int("days", 90)
     days = days if days in (30, 90, 365) else 90
     rows = items.analyse_items(local_today(), days)
     flagged_only = request.args.get("flagged") == "1"

@@ -3,7 +3,7 @@ to chase (printable, and as text for a team's WeChat group), and the pre-shift s
 workshop TV. The JSON endpoint feeds static/js/board.js, which refreshes the figures every 30 s.
 """
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, jsonify, render_template
 from flask_login import current_user
 
 from quizapp import scope
@@ -15,6 +15,7 @@ from quizapp.posters import qr
 from quizapp.roster import service as roster
 from quizapp.roster.forms import ActionForm
 from quizapp.routing import Routes
+from quizapp.validators import query_text
 from quizapp.web import content_lang
 
 POLL_SECONDS = 30
@@ -22,7 +23,7 @@ POLL_SECONDS = 30
 
 def _arg(name: str) -> str | None:
     """An optional query argument; empty means not given."""
-    return request.args.get(name, "").strip() or None
+    return query_text(name) or None
 
 routes = Routes()
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from quizapp.rules import metrics
+from quizapp.rules.inputs import plain_text, row_id
 from quizapp.rules.metrics import Row, SortValue, Span, Tally, change, trailing
 
 DEFAULT_TARGET = 0.8
@@ -134,10 +135,7 @@ class DashboardQuery:
 
 
 def _int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
+    return row_id(value)
 
 
 def parse_dashboard_query(args: Mapping[str, str]) -> DashboardQuery:
@@ -148,7 +146,7 @@ def parse_dashboard_query(args: Mapping[str, str]) -> DashboardQuery:
         sort = DEFAULT_SORT
     page = _int(args.get("page"))
     return DashboardQuery(sort=sort, descending=args.get("dir") == "desc", grid=_int(args.get("grid")),
-                          q=(args.get("q") or "").strip()[:100], below=args.get("below") in ("1", "on", "yes"),
+                          q=plain_text(args.get("q")), below=args.get("below") in ("1", "on", "yes"),
                           page=page if page and page > 0 else 1)
 
 

@@ -10,6 +10,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.comparison.rules import MAX_COMPARED, chart_series, parse_company_ids
 from quizapp.dashboard import service as dashboard
 from quizapp.routing import Routes
+from quizapp.validators import query_int, query_text
 
 routes = Routes()
 
@@ -17,9 +18,9 @@ routes = Routes()
 @routes.get("/compare")
 def compare():
     chosen, too_many = parse_company_ids(request.args.getlist("company_id"))
-    grid = request.args.get("grid", type=int)
-    q = (request.args.get("q") or "").strip()[:100]
-    rank = request.args.get("rank", "improvement")
+    grid = query_int("grid")
+    q = query_text("q")
+    rank = query_text("rank") or "improvement"
     rank = rank if rank in dashboard.RANKS else "improvement"
     view = dashboard.compare(current_user, local_today(), chosen, grid, q, rank, now=utcnow())
     if view is None:

@@ -19,7 +19,9 @@ from quizapp.digest.wording import town_outbox
 from quizapp.extensions import db
 from quizapp.models import Delivery
 from quizapp.routing import Routes
+from quizapp.rules.inputs import row_id
 from quizapp.rules.vocab import DeliveryKind, DeliveryStatus, parse
+from quizapp.validators import query_int
 from quizapp.web import safe_next
 
 routes = Routes()
@@ -28,7 +30,7 @@ routes = Routes()
 @routes.get("/deliveries")
 def deliveries():
     status, kind = parse(DeliveryStatus, request.args.get("status")), parse(DeliveryKind, request.args.get("kind"))
-    page = service.list_deliveries(status, kind, request.args.get("page", 1, type=int) or 1)
+    page = service.list_deliveries(status, kind, query_int("page", 1))
     return render_template("deliveries/index.html", page=page, status=status, kind=kind, retry_form=RetryForm(),
                            masked=masked_target, key_label=key_label, to_local=to_local)
 
@@ -37,7 +39,8 @@ def deliveries():
 def delivery_retry():
     form = RetryForm()
     chosen = form.delivery.data or ""
-    found = db.session.get(Delivery, int(chosen)) if form.validate_on_submit() and chosen.isdigit() else None
+    number = row_id(chosen) if form.validate_on_submit() else None
+    found = db.session.get(Delivery, number) if number is not None else None
     outcome = digest.retry(found, utcnow(), town_outbox()) if found is not None else None
     db.session.commit()
     if found is None or outcome is None:

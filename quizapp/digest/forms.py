@@ -9,14 +9,13 @@ TESTING set is any http(s) address accepted, so tests can point digests at a loc
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from quizapp.digest.rules import MAX_EMAIL, is_email
 
 # The reminders' webhook rule, shared rather than written twice.
-from quizapp.validators import robot_webhook
+from quizapp.validators import Form, robot_webhook
 
 
 def _strip(value):
@@ -28,7 +27,7 @@ def _email(form, field) -> None:
         raise ValidationError(_l("Give an e-mail address such as name@example.com."))
 
 
-class DigestAddressForm(FlaskForm):
+class DigestAddressForm(Form):
     """Where the account's daily digest goes: an e-mail address and/or a WeChat Work robot."""
 
     email = StringField(_l("E-mail address (optional)"), filters=[_strip], validators=[
@@ -37,11 +36,11 @@ class DigestAddressForm(FlaskForm):
         Optional(), Length(max=500, message=_l("The address is at most 500 characters.")), robot_webhook])
 
 
-class SendTestForm(FlaskForm):
+class SendTestForm(Form):
     """No fields: the CSRF token alone proves the click came from our page."""
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     """The town admin's "retry now" on one failed digest; `next` brings them back to the same list."""
 
     delivery = HiddenField(validators=[DataRequired()])

@@ -26,6 +26,7 @@ from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
 from quizapp.rules import metrics
+from quizapp.rules.inputs import csv_safe, xml_safe
 from quizapp.rules.metrics import share
 from quizapp.rules.spreadsheets import looks_like_formula
 from quizapp.trends import service as trends
@@ -52,8 +53,11 @@ class Report:
 
 
 def neutralise(value: str) -> str:
-    """Text a spreadsheet would take for a formula (CSV injection) gets a leading apostrophe,
-    which shows it as text."""
+    """Text as a spreadsheet cell may hold it: without control characters (a NUL or \x01 stored
+    before the forms refused them: XLSX cannot hold them, CSV readers stop at them) nor what XML
+    refuses; and text a spreadsheet would take for a formula (CSV injection) gets a leading
+    apostrophe, which shows it as text."""
+    value = str(xml_safe(csv_safe(value)))
     return "'" + value if looks_like_formula(value) else value
 
 

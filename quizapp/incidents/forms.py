@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, HiddenField, IntegerField, MonthField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -11,9 +10,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from quizapp.incidents.rules import MAX_CASES, MAX_LOSS, MAX_NOTE
 from quizapp.places import rules as places
 from quizapp.places.rules import Datum
+from quizapp.validators import Form
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(Form):
     """Cases and losses of one company (or a whole grid: company left empty) in one month."""
 
     point: places.Point | None = None  # set by validate()
@@ -72,15 +72,15 @@ _POINT_ERRORS = {
 }
 
 
-class IncidentImportForm(FlaskForm):
+class IncidentImportForm(Form):
     file = FileField(_l("Incident file (CSV)"), validators=[FileRequired(_l("Choose the CSV file to upload."))])
 
 
-class IncidentConfirmForm(FlaskForm):
+class IncidentConfirmForm(Form):
     """Carries the checked rows, signed by the server: the confirmation checks them again."""
 
     token = HiddenField(validators=[DataRequired()])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """No fields: the CSRF token alone proves the click came from our page."""

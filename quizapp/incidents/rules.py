@@ -370,6 +370,8 @@ def parse_incident_csv(data: bytes, scope: ImportScope) -> ParsedIncidents:
                                start=1))
     except csv.Error:
         return ParsedIncidents(problems=[Problem(0, "", "unreadable")])
+    if len(lines) - 1 > MAX_ROWS:  # blank lines count: each one costs reading
+        return ParsedIncidents(problems=[Problem(0, "", "too_many_rows", detail=str(MAX_ROWS))])
     lines = [(n, cells) for n, cells in lines if any(_clean(c) for c in cells)]
     if not lines:
         return ParsedIncidents(problems=[Problem(0, "", "empty_file")])

@@ -15,21 +15,17 @@ from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.incidents import service, sheets
 from quizapp.incidents.forms import DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
-from quizapp.incidents.rules import month_start, parse_month, template_csv
+from quizapp.incidents.rules import MAX_BYTES, month_start, parse_month, template_csv
 from quizapp.incidents.wording import MESSAGES, reason_text
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.rules.inputs import row_id
 from quizapp.rules.spreadsheets import CLEAR_MARKER
-from quizapp.validators import filled
+from quizapp.validators import filled, query_int
 from quizapp.web import content_lang
 from quizapp.wording import say
 
 FORMAT = "<any(csv, xlsx):fmt>"
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _filter() -> service.Filter:
@@ -37,8 +33,8 @@ def _filter() -> service.Filter:
         month = parse_month(request.args.get("month", ""))
     except ValueError:
         month = month_start(local_today())
-    return service.checked_filter(current_user, min(month, month_start(local_today())), _int_arg("grid"),
-                                  _int_arg("company"))
+    return service.checked_filter(current_user, min(month, month_start(local_today())), query_int("grid"),
+                                  query_int("company"))
 
 routes = Routes()
 
@@ -74,8 +70,7 @@ def _form(incident=None, fill: bool = True) -> IncidentForm:
 def _save(form: IncidentForm, incident=None):
     """Store the form's record; on a rule the form cannot check, show it on the form."""
     data = service.IncidentInput(
-        company_id=int(form.company.data) if form.company.data else None,
-        grid_id=int(form.grid.data) if (form.grid.data or "").isdigit() else None, month=filled(form.month.data),
+        company_id=row_id(form.company.data), grid_id=row_id(form.grid.data), month=filled(form.month.data),
         fraud_type=form.fraud_type.data, cases=filled(form.cases.data), loss_yuan=filled(form.loss_yuan.data),
         note=(form.note.data or "").strip(), point=form.point,
         place_id=int(form.place.data) if (form.place.data or "").isdigit() else None,
@@ -99,7 +94,7 @@ def incident_new():
     return done or render_template("incidents/form.html", form=form, incident=None)
 
 
-@routes.route("/incidents/<int:incident_id>/edit", methods=["GET", "POST"])
+@routes.route("/incidents/<id:incident_id>/edit", methods=["GET", "POST"])
 def incident_edit(incident_id: int):
     incident = service.find_incident(current_user, incident_id) or abort(404)
     form = _form(incident, fill=request.method == "GET")
@@ -119,7 +114,8 @@ def incident_import():
     preview = None
     if form.validate_on_submit():
         upload = form.file.data
-        preview = service.preview_import(current_user, local_today(), upload.filename or "", upload.read(),
+        data = upload.stream.read(MAX_BYTES + 1)  # one byte past the limit, never the whole upload
+        preview = service.preview_import(current_user, local_today(), upload.filename or "", data,
                                          current_app.config["SECRET_KEY"])
     return render_template("incidents/import.html", form=form, preview=preview,
                            names=service.preview_names(preview, content_lang()) if preview else {},
@@ -157,7 +153,7 @@ def incident_export(fmt: str):
 
 
 # Registered after the pages that show a record (the access matrix visits routes in this order).
-@routes.post("/incidents/<int:incident_id>/delete")
+@routes.post("/incidents/<id:incident_id>/delete")
 def incident_delete(incident_id: int):
     incident = service.find_incident(current_user, incident_id) or abort(404)
     if DeleteForm().validate_on_submit():

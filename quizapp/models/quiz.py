@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import Model
@@ -18,11 +18,16 @@ from quizapp.models.columns import vocabulary
 from quizapp.models.content import Question, QuestionVersion
 from quizapp.rules.vocab import AttemptKind
 
+OPEN_PRACTICE = "kind = 'practice' AND finished_at IS NULL"
+
 
 class Attempt(Model):
     __table_args__ = (
         UniqueConstraint("employee_id", "official_date", name="uq_attempt_one_official_per_day"),
         Index("ix_attempt_company_day", "company_id", "local_date"),
+        # A double tap on "practice again" must not open two rounds (migration 0021).
+        Index("uq_attempt_one_open_practice", "employee_id", unique=True,
+              postgresql_where=text(OPEN_PRACTICE), sqlite_where=text(OPEN_PRACTICE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,6 @@ None here and "choose one of the grids listed" there, never an error page.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3, not in its stubs
 from wtforms.validators import AnyOf, InputRequired, NumberRange, ValidationError
@@ -17,7 +16,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.organisation import rules
 from quizapp.organisation.service import CompanyInput
-from quizapp.validators import filled
+from quizapp.rules.inputs import row_id
+from quizapp.validators import Form, filled
 
 WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
     (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")), start=1)]
@@ -28,8 +28,7 @@ def _clean(value):
 
 
 def _grid_id(value) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return row_id(value)
 
 
 CODE_MESSAGES = {
@@ -63,7 +62,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class GridForm(FlaskForm):
+class GridForm(Form):
     code = StringField(_l("Code"), filters=[_clean],
                        description=_l("Short: letters, digits and hyphens, e.g. xt-2. Used in incident imports."))
     name = StringField(_l("Grid name"), filters=[_clean],
@@ -75,7 +74,7 @@ class GridForm(FlaskForm):
             raise ValidationError(_code_message(problem, rules.GRID_CODE_MAX))
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(Form):
     """A new company, or the name, grid and code of an existing one (`current_code` given).
     A changed code needs the confirmation tick: the printed QR posters stop working."""
 
@@ -145,7 +144,7 @@ class NewCompanyForm(CompanyForm):
                             questions_per_quiz=filled(self.questions_per_quiz.data))
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(Form):
     """Deactivate (active=0) or reactivate (active=1): one button, CSRF-protected."""
 
     active = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from quizapp.rules.inputs import plain_text, row_id
+
 # Lower case only: the code is part of a URL, and the incident import matches codes case-blind.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 GENERATED_LENGTH = 8
@@ -142,13 +144,12 @@ STATUSES = ("active", "inactive", "all")
 
 
 def _positive_int(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+    return row_id(value)
 
 
 def parse_company_query(args: Mapping[str, str]) -> CompanyQuery:
     """Anything malformed falls back to the default: a bad link still shows a list."""
     status = args.get("status", "active")
-    return CompanyQuery(q=clean_text(args.get("q"))[:100], grid=_positive_int(args.get("grid")),
+    return CompanyQuery(q=clean_text(plain_text(args.get("q"))), grid=_positive_int(args.get("grid")),
                         status=status if status in STATUSES else "active",
                         page=_positive_int(args.get("page")) or 1)

@@ -48,7 +48,7 @@ def grids():
     return render_template("organisation/grids.html", rows=organisation.grid_rows(), form=form), _status()
 
 
-@routes.route("/grids/<int:grid_id>", methods=["GET", "POST"])
+@routes.route("/grids/<id:grid_id>", methods=["GET", "POST"])
 def grid_edit(grid_id: int):
     grid = organisation.find_grid(grid_id) or abort(404)
     form = GridForm() if request.method == "POST" else GridForm(data={"code": grid.code, "name": grid.name})
@@ -65,7 +65,7 @@ def grid_edit(grid_id: int):
     return render_template("organisation/grids_edit.html", row=row, form=form, active_form=ActiveForm()), _status()
 
 
-@routes.post("/grids/<int:grid_id>/active")
+@routes.post("/grids/<id:grid_id>/active")
 def grid_active(grid_id: int):
     grid = organisation.find_grid(grid_id) or abort(404)
     form = ActiveForm()
@@ -110,7 +110,7 @@ def company_new():
     return render_template("organisation/companies_new.html", form=form), _status()
 
 
-@routes.route("/companies/<int:company_id>", methods=["GET", "POST"])
+@routes.route("/companies/<id:company_id>", methods=["GET", "POST"])
 def company_edit(company_id: int):
     company = organisation.find_company(company_id) or abort(404)
     stored = None if request.method == "POST" else {"name": company.name, "grid_id": company.grid_id,
@@ -140,17 +140,17 @@ def _qr_file(company_id: int, image_fmt: str):
 
 
 # One endpoint per format, so the address names nothing but the company.
-@routes.get("/companies/<int:company_id>/qr.png")
+@routes.get("/companies/<id:company_id>/qr.png")
 def company_qr_png(company_id: int):
     return _qr_file(company_id, "png")
 
 
-@routes.get("/companies/<int:company_id>/qr.svg")
+@routes.get("/companies/<id:company_id>/qr.svg")
 def company_qr_svg(company_id: int):
     return _qr_file(company_id, "svg")
 
 
-@routes.post("/companies/<int:company_id>/active")
+@routes.post("/companies/<id:company_id>/active")
 def company_active(company_id: int):
     company = organisation.find_company(company_id) or abort(404)
     form = ActiveForm()

@@ -3,17 +3,17 @@ its confirmation, deleting a record. The rules that need the database or today (
 the grids) are outreach.service's; these check what a form can."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.outreach.rules import MAX_NOTE, MAX_PEOPLE, MAX_PLACE, MAX_SPEAKER
+from quizapp.validators import Form
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "mpo", "JPG", "JPEG", "PNG", "MPO"]  # .mpo: a 3D camera's JPEG
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     """One activity. `grid` is offered to officers and the town admin only (a company's staff
     record for their company's grid)."""
 
@@ -32,16 +32,16 @@ class ActivityForm(FlaskForm):
     remove_photo = BooleanField(_l("Remove the photo"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Outreach file (CSV or XLSX)"), validators=[
         FileRequired(_l("Choose the file to upload."))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Carries the checked rows, signed by the server: the confirmation checks them again."""
 
     token = HiddenField(validators=[DataRequired()])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """No fields: the CSRF token alone proves the click came from our page."""

@@ -312,10 +312,10 @@ def parse_file(filename: str, data: bytes, scope: ImportScope) -> ParsedFile:
     problem is kept with its row and column. A file that cannot be read at all raises
     ImportFileError."""
     try:
-        with closing(read_sheet(filename, data, MAX_BYTES)) as rows:
+        with closing(read_sheet(filename, data, MAX_BYTES, MAX_ROWS)) as rows:
             return _parse(rows, scope)
     except SheetError as exc:
-        raise ImportFileError(exc.reason, str(exc.details.get("mb", ""))) from exc
+        raise ImportFileError(exc.reason, str(exc.details.get("mb", exc.details.get("limit", "")))) from exc
 
 
 def _parse(rows: Iterator[tuple[int, list]], scope: ImportScope) -> ParsedFile:

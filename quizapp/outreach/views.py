@@ -33,7 +33,9 @@ from quizapp.outreach.wording import (
     reason_text,
 )
 from quizapp.routing import Routes
+from quizapp.rules import inputs
 from quizapp.rules.errors import ServiceError
+from quizapp.validators import query_int
 from quizapp.wording import attach_to_form
 
 routes = Routes()
@@ -49,15 +51,17 @@ def _layout() -> str:
 
 
 def _month() -> date:
+    """?month=YYYY-MM within the town's records (2000 to this month); else this month."""
+    this_month = local_today().replace(day=1)
     try:
-        return date.fromisoformat(request.args.get("month", "") + "-01")
+        month = date.fromisoformat(request.args.get("month", "") + "-01")
     except ValueError:
-        return local_today().replace(day=1)
+        return this_month
+    return month if inputs.day_within(month, inputs.EARLIEST_DAY, this_month) else this_month
 
 
 def _grid_arg() -> int | None:
-    value = request.args.get("grid", "")
-    return int(value) if value.isdigit() else None
+    return query_int("grid")
 
 
 def _render(name: str, **context):
@@ -112,7 +116,7 @@ def outreach_new():
     return done or _render("outreach/form.html", form=form, record=None, today=local_today())
 
 
-@routes.route("/outreach/<int:activity_id>/edit", methods=["GET", "POST"])
+@routes.route("/outreach/<id:activity_id>/edit", methods=["GET", "POST"])
 def outreach_edit(activity_id: int):
     record = service.find_changeable(current_user, activity_id) or abort(404)
     form = _form(record)
@@ -121,7 +125,7 @@ def outreach_edit(activity_id: int):
                            delete_form=DeleteForm())
 
 
-@routes.get("/outreach/<int:activity_id>/photo")
+@routes.get("/outreach/<id:activity_id>/photo")
 def outreach_photo(activity_id: int):
     data = service.photo_of(current_user, activity_id, _folder())
     if data is None:
@@ -181,7 +185,7 @@ def outreach_export(fmt: str):
 
 
 # Registered after the pages that show a record (the access matrix visits routes in this order).
-@routes.post("/outreach/<int:activity_id>/delete")
+@routes.post("/outreach/<id:activity_id>/delete")
 def outreach_delete(activity_id: int):
     record = service.find_changeable(current_user, activity_id) or abort(404)
     if DeleteForm().validate_on_submit():

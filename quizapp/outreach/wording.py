@@ -62,6 +62,8 @@ REASONS = {
     "too_big": _l("The file is too big (at most %(detail)s MB)."),
     "old_xls": _l("This is an old Excel file (.xls): save it as .xlsx or CSV and upload it again."),
     "not_xlsx": _l("The file is not a readable XLSX workbook."),
+    "too_big_unpacked": _l("The workbook unpacks to more than %(detail)s MB: copy only its rows into a new workbook, "
+                           "or save it as CSV, and upload that."),
     "encoding": _l("The file's text encoding cannot be read: save it as UTF-8 or GBK (GB18030)."),
     "unreadable": _l("The file is not a readable CSV file."),
     "missing_columns": _l("Columns missing: %(detail)s."),

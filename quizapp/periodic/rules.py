@@ -96,7 +96,7 @@ def chosen(kind: str, text: str | None, today: date) -> Period:
     year, month, day = int(found[1]), int(found[2]), int(found[3] or 1)
     try:
         picked = containing(kind, date(year, month, day))
-    except ValueError:
+    except (ValueError, OverflowError):  # no such date, or a week running past year 9999
         return default
     if picked.first < EARLIEST or not is_complete(picked, today):
         return default

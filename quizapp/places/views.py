@@ -25,7 +25,7 @@ def places():
     return render_template("places/index.html", lines=service.grid_lines())
 
 
-@routes.route("/places/<int:grid_id>", methods=["GET", "POST"])
+@routes.route("/places/<id:grid_id>", methods=["GET", "POST"])
 def grid_places(grid_id: int):
     try:
         grid = service.find_grid(grid_id)
@@ -47,7 +47,7 @@ def grid_places(grid_id: int):
                            remove_form=RemovePlaceForm())
 
 
-@routes.post("/places/<int:grid_id>/remove")
+@routes.post("/places/<id:grid_id>/remove")
 def grid_place_remove(grid_id: int):
     form = RemovePlaceForm()
     if form.validate_on_submit():

@@ -11,11 +11,12 @@ from quizapp.clock import local_today
 from quizapp.links import worker_url
 from quizapp.posters import qr
 from quizapp.routing import Routes
+from quizapp.validators import query_text
 
 
 def _team_or_404() -> str | None:
     """?team=<name>: one of the company's teams, or 404; absent or empty: the company."""
-    team = request.args.get("team", "").strip() or None
+    team = query_text("team") or None
     if team is not None and team not in board.teams(current_user, local_today()):
         abort(404)
     return team

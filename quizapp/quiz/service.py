@@ -24,7 +24,7 @@ from quizapp.quiz.rules import grading, selection, timing
 from quizapp.rollups import service as rollups
 from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
-from quizapp.rules.vocab import AttemptKind, QuestionKind, parse
+from quizapp.rules.vocab import AttemptKind, QuestionKind, QuestionType, parse
 
 QUIZ_SECONDS = 300
 PRACTICE_SECONDS = 1800
@@ -85,6 +85,14 @@ def open_practice(employee: Employee, today: date) -> Attempt | None:
         Attempt.finished_at.is_(None)).order_by(Attempt.id.desc()).limit(1))
 
 
+def _close_open_practice(employee: Employee, now: datetime) -> None:
+    """At most one open practice attempt per worker (a partial unique index holds it): one whose
+    time ran out, or left open on another day, is closed before a new one starts."""
+    for attempt in db.session.scalars(select(Attempt).where(
+            Attempt.employee_id == employee.id, Attempt.kind == AttemptKind.PRACTICE, Attempt.finished_at.is_(None))):
+        _finish(attempt.id, min(attempt.deadline_at, now), expired=True)
+
+
 def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: date, now: datetime,
                   town_seed: str) -> Attempt:
     """Today's official quiz (or the one already started), or a new practice round.
@@ -105,6 +113,7 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
         existing = open_practice(employee, today)
         if existing is not None and not is_past_deadline(existing, now):
             return existing
+        _close_open_practice(employee, now)
     else:
         raise Invalid("quiz.unknown_kind", kind=asked)
 
@@ -142,13 +151,15 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
             choice_order=selection.choice_order(len(content["options"]), content["type"],
                                                 f"e{employee.id}:{today}:{qid}:{kind}"),
         ))
-    db.session.add(attempt)
     try:
+        # Added inside the savepoint: flushed before it, a lost race would spoil the whole session.
         with db.session.begin_nested():
+            db.session.add(attempt)
             db.session.flush()
     except IntegrityError:
-        # Another request (a double tap on "start") created today's official attempt first.
-        existing = official_attempt(employee, today)
+        # Another request (a double tap on "start") created today's official attempt, or the
+        # worker's one open practice round, first: that one is the worker's.
+        existing = official_attempt(employee, today) if kind == AttemptKind.OFFICIAL else open_practice(employee, today)
         if existing is None:
             raise
         return existing
@@ -239,7 +250,8 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     one conditional UPDATE of the slot (a double tap loses the race and changes nothing) and one
     UPDATE of the attempt's counters (which also tells whether this answer was the last).
     Another worker's attempt, or a position it does not have, is NotFound ("quiz.no_question");
-    no option among those shown is Invalid ("quiz.no_choice").
+    no option among those shown, or one never shown, is Invalid ("quiz.no_choice"); several options
+    for a question that takes one is Invalid ("quiz.one_choice").
     """
     # Core execution on the session's connection: same transaction, without the ORM's per-statement
     # bookkeeping (none of these statements loads an object).
@@ -253,11 +265,15 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
         close_if_expired(db.session.get_one(Attempt, attempt_id), now)
         return Outcome("late")
     order = row.choice_order
-    chosen = sorted({order[i] for i in chosen_display if 0 <= i < len(order)})
+    if any(not 0 <= i < len(order) for i in chosen_display):  # a forged form: an option never shown
+        raise Invalid("quiz.no_choice")
+    chosen = sorted({order[i] for i in chosen_display})
     if row.chosen is not None:
         return Outcome("already", row.correct, differs=sorted(row.chosen) != chosen)
     if not chosen:
         raise Invalid("quiz.no_choice")
+    if len(chosen) > 1 and row.content.get("type") != QuestionType.MULTIPLE:
+        raise Invalid("quiz.one_choice")
     correct = grading.is_correct(row.content["answer"], chosen)
     claimed = conn.execute(_CLAIM, {"slot_id": row.id, "chosen": chosen, "correct": correct, "now": now}).rowcount
     if not claimed:

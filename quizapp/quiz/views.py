@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.exc import IntegrityError
 from wtforms import ValidationError
 
 from quizapp.access import guard_worker
@@ -18,10 +19,14 @@ from quizapp.extensions import csrf, db, limiter
 from quizapp.quiz import service as quiz
 from quizapp.quiz.forms import StartForm
 from quizapp.quiz.wording import MESSAGES
+from quizapp.rules import inputs
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.signin.forms import LogoutForm
 from quizapp.validators import filled
 from quizapp.wording import say
+
+# More choices than any question has options is a forged form: the rest are not read.
+MAX_CHOICES = 10
 
 bp = Blueprint("quiz", __name__)
 bp.before_request(guard_worker())
@@ -54,16 +59,25 @@ def start():
     if not form.validate_on_submit():
         abort(400)
     try:
-        attempt = quiz.start_attempt(current_user, filled(form.kind.data), local_today(), utcnow(),
-                                     quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED")))
+        attempt_id = _start(filled(form.kind.data))
+    except IntegrityError:  # a double tap: the other request started it first, so open that one
+        db.session.rollback()
+        attempt_id = _start(filled(form.kind.data))
     except (Forbidden, Conflict) as error:
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("quiz.today"))
+    return redirect(url_for("quiz.resume", attempt_id=attempt_id))
+
+
+def _start(kind: str) -> int:
+    attempt = quiz.start_attempt(current_user, kind, local_today(), utcnow(),
+                                 quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED")))
+    attempt_id = attempt.id
     db.session.commit()
-    return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+    return attempt_id
 
 
-@bp.get("/attempt/<int:attempt_id>")
+@bp.get("/attempt/<id:attempt_id>")
 def resume(attempt_id: int):
     """Back where the worker left off: after a reload, a locked phone or a lost signal."""
     attempt = _attempt_or_404(attempt_id)
@@ -75,7 +89,7 @@ def resume(attempt_id: int):
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
 
 
-@bp.get("/attempt/<int:attempt_id>/q/<int:position>")
+@bp.get("/attempt/<id:attempt_id>/q/<id:position>")
 def question(attempt_id: int, position: int):
     attempt = _attempt_or_404(attempt_id)
     slot = next((a for a in attempt.answers if a.position == position), None)
@@ -111,12 +125,13 @@ def _sent_from_here() -> bool:
     return referer.startswith(here + "/")
 
 
-@bp.post("/attempt/<int:attempt_id>/q/<int:position>")
+@bp.post("/attempt/<id:attempt_id>/q/<id:position>")
 @csrf.exempt  # checked by _sent_from_here(), which keeps an answer sent after a lost session
 def answer(attempt_id: int, position: int):
     if not _sent_from_here():
         raise CSRFError()
-    choices = [int(c) for c in request.form.getlist("choice") if c.isdigit()]
+    choices = [number for number in map(inputs.whole, request.form.getlist("choice")[:MAX_CHOICES])
+               if number is not None]
     here = url_for("quiz.question", attempt_id=attempt_id, position=position)
     if not choices:
         _attempt_or_404(attempt_id)
@@ -125,7 +140,7 @@ def answer(attempt_id: int, position: int):
     try:
         # Another worker's attempt or a missing position is NotFound: the app answers 404.
         outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow())
-    except Invalid as error:  # none of the options shown was chosen
+    except Invalid as error:  # none of the options shown was chosen, or several for a one-answer question
         flash(say(error, MESSAGES), "error")
         return redirect(here)
     db.session.commit()
@@ -141,7 +156,7 @@ def answer(attempt_id: int, position: int):
     return redirect(here + "#feedback")
 
 
-@bp.get("/attempt/<int:attempt_id>/result")
+@bp.get("/attempt/<id:attempt_id>/result")
 def result(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, all_versions=True)
     if attempt.finished_at is None and not quiz.close_if_expired(attempt, utcnow()):

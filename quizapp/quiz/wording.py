@@ -9,4 +9,5 @@ MESSAGES: Messages = {
     "quiz.bank_empty": lambda: _("Today's questions are not ready yet. Please try again later."),
     "quiz.unknown_kind": lambda kind: _("There is no quiz of that kind."),
     "quiz.no_choice": lambda: _("Please choose an answer."),
+    "quiz.one_choice": lambda: _("This question takes one answer: please choose one."),
 }

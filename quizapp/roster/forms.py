@@ -2,24 +2,25 @@
 the one-click actions (each a CSRF-protected POST)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, StringField
 from wtforms.validators import DataRequired, Optional
 
+from quizapp.validators import Form
 
-class RosterUploadForm(FlaskForm):
+
+class RosterUploadForm(Form):
     file = FileField(_l("Roster file (CSV or Excel .xlsx)"),
                      validators=[FileRequired(_l("Choose the roster file to upload."))])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     # What the user saw: if the roster changed since, the import is shown again instead of applied.
     plan = HiddenField(validators=[DataRequired()])
     deactivate_missing = BooleanField(_l("Also deactivate the workers who are not in this file"))
 
 
-class WorkerForm(FlaskForm):
+class WorkerForm(Form):
     # Lengths and the other rules are checked by the same code as a file's rows (roster.rules).
     employee_no = StringField(_l("Employee number (工号)"),
                               render_kw={"autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false"})
@@ -29,5 +30,5 @@ class WorkerForm(FlaskForm):
     active_from = DateField(_l("Start date (optional)"), validators=[Optional()])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """No fields: cancel an import, deactivate, reactivate, reset a PIN."""

@@ -38,7 +38,9 @@ from quizapp.rules.spreadsheets import (
 )
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 50_000
+# Rows in a file, blank ones included (a file of blank rows must not hold a worker for minutes); a
+# real company's roster is at most a few thousand.
+MAX_ROWS = 20_000
 HEADER_SEARCH = 10  # a title line or two above the header row is common in factory spreadsheets
 # Column widths of the Employee table.
 LIMITS = {"employee_no": 32, "name": 64, "team": 64, "shift": 32}
@@ -126,7 +128,7 @@ def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, N
     spreadsheets.py reads them); close it when done. A file that cannot be read raises
     RosterFileError, with the reader's reason."""
     try:
-        return _translated(read_sheet(filename, data, MAX_BYTES))
+        return _translated(read_sheet(filename, data, MAX_BYTES, MAX_ROWS))
     except SheetError as exc:
         raise RosterFileError(exc.reason, **exc.details) from exc
 

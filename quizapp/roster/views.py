@@ -20,9 +20,10 @@ from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm
 from quizapp.roster.wording import FIELDS, MESSAGES, describe, template_notes
 from quizapp.routing import Routes
 from quizapp.rules.errors import Conflict, Invalid
+from quizapp.rules.inputs import plain_text
 from quizapp.rules.vocab import ImportStatus
 from quizapp.signin.rules import CODE_DAYS
-from quizapp.validators import filled
+from quizapp.validators import filled, query_int, query_text
 from quizapp.web import safe_next
 from quizapp.wording import attach_to_form, say
 
@@ -42,10 +43,9 @@ routes = Routes()
 
 @routes.get("/roster")
 def roster():
-    args = request.args
-    filters = {key: args.get(key, "").strip() for key in ("q", "team", "shift", "status")}
+    filters = {key: query_text(key) for key in ("q", "team", "shift", "status")}
     page = service.list_workers(current_user, filters["q"], filters["team"], filters["shift"], filters["status"],
-                                args.get("page", 1, type=int))
+                                query_int("page", 1))
     return render_template("roster/index.html", page=page, filters=filters)
 
 
@@ -70,7 +70,7 @@ def roster_import():
                            clear_marker=rules.CLEAR_MARKER), status
 
 
-@routes.get("/roster/import/<int:import_id>")
+@routes.get("/roster/import/<id:import_id>")
 def roster_preview(import_id: int):
     record = _import_or_404(import_id)
     plan = service.plan_for(record) if record.status == ImportStatus.PREVIEW else None
@@ -80,7 +80,7 @@ def roster_preview(import_id: int):
                            clear_marker=rules.CLEAR_MARKER)
 
 
-@routes.post("/roster/import/<int:import_id>/apply")
+@routes.post("/roster/import/<id:import_id>/apply")
 def roster_apply(import_id: int):
     _import_or_404(import_id)
     form = ConfirmImportForm()
@@ -101,7 +101,7 @@ def roster_apply(import_id: int):
     return redirect(url_for("console.roster"))
 
 
-@routes.post("/roster/import/<int:import_id>/cancel")
+@routes.post("/roster/import/<id:import_id>/cancel")
 def roster_cancel(import_id: int):
     _import_or_404(import_id)
     if ActionForm().validate_on_submit():
@@ -151,7 +151,7 @@ def worker_new():
     return _worker_page(form, None)
 
 
-@routes.route("/roster/<int:employee_id>", methods=["GET", "POST"])
+@routes.route("/roster/<id:employee_id>", methods=["GET", "POST"])
 def worker(employee_id: int):
     employee = _worker_or_404(employee_id)
     form = WorkerForm(obj=employee)
@@ -171,27 +171,27 @@ def _worker_action(employee_id: int, act, message):
     return redirect(url_for("console.worker", employee_id=employee_id))
 
 
-@routes.post("/roster/<int:employee_id>/deactivate")
+@routes.post("/roster/<id:employee_id>/deactivate")
 def worker_deactivate(employee_id: int):
     return _worker_action(employee_id, lambda e: service.set_active(current_user, e, False, local_today()),
                           lambda e: _("%(name)s was deactivated: no longer expected at the quiz, history kept.",
                                       name=e.name))
 
 
-@routes.post("/roster/<int:employee_id>/reactivate")
+@routes.post("/roster/<id:employee_id>/reactivate")
 def worker_reactivate(employee_id: int):
     return _worker_action(employee_id, lambda e: service.set_active(current_user, e, True, local_today()),
                           lambda e: _("%(name)s is active again.", name=e.name))
 
 
-@routes.post("/roster/<int:employee_id>/sign-out")
+@routes.post("/roster/<id:employee_id>/sign-out")
 def worker_sign_out(employee_id: int):
     return _worker_action(employee_id, lambda e: service.sign_out_everywhere(current_user, e),
                           lambda e: _("%(name)s is signed out on every phone. They sign in again with their PIN.",
                                       name=e.name))
 
 
-@routes.post("/roster/<int:employee_id>/reset-pin")
+@routes.post("/roster/<id:employee_id>/reset-pin")
 def worker_reset_pin(employee_id: int):
     """Reset and show the one-time code once, on this page (never in a cookie or a redirect)."""
     employee = _worker_or_404(employee_id)
@@ -209,7 +209,7 @@ def _codes_page(codes, expires, reset: bool):
                            expires=format_datetime(to_local(expires), "yyyy-MM-dd HH:mm") if expires else "")
 
 
-@routes.post("/roster/<int:employee_id>/unlock")
+@routes.post("/roster/<id:employee_id>/unlock")
 def worker_unlock(employee_id: int):
     """One tap from the board or the worker's page: wrong-PIN locks and waits start again."""
     employee = _worker_or_404(employee_id)
@@ -223,7 +223,7 @@ def worker_unlock(employee_id: int):
 @routes.route("/roster/first-time-codes", methods=["GET", "POST"])
 def first_time_codes():
     """Workers who have not signed in yet: make their one-time codes and print them as slips."""
-    team = request.values.get("team", "").strip()
+    team = plain_text(request.values.get("team"))
     form = ActionForm()
     if form.validate_on_submit():
         codes = service.issue_first_time_codes(current_user, team, utcnow())

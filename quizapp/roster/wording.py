@@ -66,8 +66,12 @@ MESSAGES: Messages = {
     "roster.file.no_rows": lambda row: _("The file has a header row but no workers below it."),
     "roster.file.too_big": lambda mb: _("The file is larger than %(mb)s MB. Save only the roster sheet, as CSV or "
                                         ".xlsx, and try again.", mb=mb),
-    "roster.file.too_many_rows": lambda limit: _("The file has more than %(limit)s rows. Split it into smaller "
+    "roster.file.too_many_rows": lambda limit: _("The file has more than %(limit)s rows (blank rows count too). "
+                                                 "Delete the empty rows below the roster, or split it into smaller "
                                                  "files.", limit=limit),
+    "roster.file.too_big_unpacked": lambda mb: _("This workbook unpacks to more than %(mb)s MB, far more than a "
+                                                 "roster needs. Copy only the roster's rows into a new workbook, "
+                                                 "or save the sheet as CSV, and upload that.", mb=mb),
     "roster.file.encoding": lambda: _("The file's text could not be read. In Excel choose Save As, then “CSV UTF-8” "
                                       "or “Excel Workbook (.xlsx)”, and upload that file."),
     "roster.file.unreadable": lambda: _("The file could not be read as CSV. Save it again from Excel as CSV or "

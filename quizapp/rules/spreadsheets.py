@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Generator
 from typing import Any
 
@@ -55,9 +56,63 @@ def decode_text(data: bytes) -> str | None:
 
 # --- reading an uploaded sheet ------------------------------------------------------------------
 
+# An XLSX is a zip of XML files. Checked before any XML is parsed: a 1 MB file can unpack to 1 GiB
+# of whitespace, or to millions of rows; openpyxl reads all shared strings into memory at once, and
+# scans a whole sheet that lacks its <dimension> before the first row is read. A 20,000-row,
+# six-column roster unpacks to about 7 MB (inline strings; less with shared strings); a workbook
+# from Excel or WPS holds a dozen entries.
+XLSX_MAX_ENTRIES = 200
+XLSX_MAX_UNPACKED = 16 * 1024 * 1024
+XLSX_MAX_SHARED_STRINGS = 8 * 1024 * 1024
+# A row element, with or without a namespace prefix (<row r="2">, <x:row>, <row/>).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_CHUNK = 1024 * 1024
+
+
+def xlsx_problem(data: bytes, max_rows: int) -> str | None:
+    """Why a workbook is refused before it is opened: "not_xlsx" (not a zip), "too_many_entries",
+    "too_big_unpacked" (all entries, or the shared strings, unpack past their limit), "too_many_rows"
+    (its sheets hold more row elements than `max_rows`, blank ones included: counted in the bytes,
+    which costs milliseconds); None when it may be read. The sizes are those the zip declares:
+    Python's zipfile never unpacks past them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > XLSX_MAX_ENTRIES:
+                return "too_many_entries"
+            shared = sum(e.file_size for e in entries if e.filename.lower().endswith("sharedstrings.xml"))
+            if sum(e.file_size for e in entries) > XLSX_MAX_UNPACKED or shared > XLSX_MAX_SHARED_STRINGS:
+                return "too_big_unpacked"
+            rows = 0
+            for entry in entries:
+                if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                    rows += _row_tags(archive, entry, max_rows - rows)
+                    if rows > max_rows:
+                        return "too_many_rows"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        return "not_xlsx"
+    return None
+
+
+def _row_tags(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> int:
+    """How many row elements an entry holds, streamed a megabyte at a time; stops past `limit`."""
+    count, tail = 0, b""
+    with archive.open(entry) as source:
+        while True:
+            chunk = source.read(_CHUNK)
+            buffer = tail + chunk
+            # A tag cut by the chunk's end is counted with the next chunk (tags are short).
+            safe = len(buffer) - 64 if chunk else len(buffer)
+            count += sum(1 for found in _ROW_TAG.finditer(buffer) if found.start() < safe)
+            if not chunk or count > limit:
+                return count
+            tail = buffer[safe:]
+
+
 class SheetError(ValueError):
     """The whole file cannot be read: `reason` is one of empty, too_big (details: mb), old_xls,
-    not_xlsx, encoding, unreadable; each import words it in its own messages."""
+    not_xlsx, too_big_unpacked (mb), too_many_rows (limit), encoding, unreadable; each import
+    words it in its own messages."""
 
     def __init__(self, reason: str, **details: Any) -> None:
         super().__init__(reason)
@@ -69,14 +124,17 @@ class Formula(str):
     """An XLSX cell holding a formula (its text): never taken, whatever it would compute."""
 
 
-def _csv_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
+def _csv_rows(data: bytes, max_rows: int) -> Generator[tuple[int, list], None, None]:
     text = decode_text(data)
     if text is None:
         raise SheetError("encoding")
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)
     try:
-        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if number > max_rows:  # blank lines count
+                raise SheetError("too_many_rows", limit=max_rows)
+            yield number, cells
     except csv.Error as exc:  # e.g. a cell longer than the csv module allows
         raise SheetError("unreadable") from exc
 
@@ -90,8 +148,16 @@ def _xlsx_value(cell: Any) -> object:  # an openpyxl cell (openpyxl has no type 
     return value
 
 
-def _xlsx_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
+def _xlsx_rows(data: bytes, max_rows: int) -> Generator[tuple[int, list], None, None]:
     from openpyxl import load_workbook
+
+    problem = xlsx_problem(data, max_rows)
+    if problem == "too_big_unpacked":
+        raise SheetError("too_big_unpacked", mb=XLSX_MAX_UNPACKED // (1024 * 1024))
+    if problem == "too_many_rows":
+        raise SheetError("too_many_rows", limit=max_rows)
+    if problem is not None:
+        raise SheetError("not_xlsx")
 
     # A damaged or foreign file can fail anywhere inside openpyxl, zipfile or the XML parser, with
     # many exception types: any of them means "not a workbook we can read".
@@ -104,8 +170,10 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
             raise SheetError("not_xlsx")
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size; read every row there is
-        for cells in sheet.iter_rows():
+        for seen, cells in enumerate(sheet.iter_rows(), start=1):
             number = next((c.row for c in cells if getattr(c, "row", None)), None)
+            if seen > max_rows or (number or 0) > max_rows:  # blank rows count: each costs reading
+                raise SheetError("too_many_rows", limit=max_rows)
             if number is not None:
                 yield number, [_xlsx_value(c) for c in cells]
     except SheetError:
@@ -116,10 +184,13 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list], None, None]:
         book.close()
 
 
-def read_sheet(filename: str, data: bytes, max_bytes: int) -> Generator[tuple[int, list], None, None]:
+def read_sheet(filename: str, data: bytes, max_bytes: int,
+               max_rows: int) -> Generator[tuple[int, list], None, None]:
     """(row number, cells) for every row of a CSV or of an XLSX's first sheet, told apart by
     content (an XLSX is a zip); close it when done, so that the workbook is released even if the
-    rows are not all read. SheetError when the file cannot be read (some only once read)."""
+    rows are not all read. SheetError when the file cannot be read (some only once read): past
+    `max_rows` rows, blank ones included, it stops ("too_many_rows"); an XLSX is checked before
+    it is opened (xlsx_problem)."""
     if not data.strip():
         raise SheetError("empty")
     if len(data) > max_bytes:
@@ -127,7 +198,7 @@ def read_sheet(filename: str, data: bytes, max_bytes: int) -> Generator[tuple[in
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SheetError("old_xls")
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(data)
+        return _xlsx_rows(data, max_rows)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise SheetError("not_xlsx")
-    return _csv_rows(data)
+    return _csv_rows(data, max_rows)

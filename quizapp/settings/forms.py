@@ -12,11 +12,9 @@ import re
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -27,8 +25,9 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from quizapp.rules.inputs import row_id
 from quizapp.settings.service import SettingsChange, ShiftRow
-from quizapp.validators import filled, robot_webhook
+from quizapp.validators import Form, Subform, filled, robot_webhook
 
 WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
     (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")), start=1)]
@@ -50,7 +49,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ShiftRowForm(Form):
+class ShiftRowForm(Subform):
     """One row of the shifts table; a row left empty is ignored, a ticked "remove" drops the shift."""
 
     id = HiddenField()
@@ -75,18 +74,18 @@ class ShiftRowForm(Form):
         if parse_hhmm(self.starts_at.data) is None:
             self.starts_at.errors = [_l("Start time must be HH:MM on the 24-hour clock, e.g. 07:30 or 19:00.")]
             ok = False
-        if self.id.data and not self.id.data.isdigit():
+        if self.id.data and row_id(self.id.data) is None:
             self.id.errors = [_l("This row is not one of your shifts. Reload the page and try again.")]
             ok = False
         return ok
 
     def row(self) -> ShiftRow:
         """The row as entered, once it has validated (a name and a start time)."""
-        return ShiftRow(int(self.id.data) if self.id.data else None, filled(self.name.data),
+        return ShiftRow(row_id(self.id.data), filled(self.name.data),
                         filled(parse_hhmm(self.starts_at.data)))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(_l("Company name, as workers see it"), filters=[_strip],
                        validators=[DataRequired(message=_l("Give the company's name.")),
                                    Length(max=200, message=_l("The name is at most 200 characters."))])
@@ -137,7 +136,7 @@ class SettingsForm(FlaskForm):
                          "remind_minutes": company.remind_minutes})
 
 
-class WebhookTestForm(FlaskForm):
+class WebhookTestForm(Form):
     """The settings page's "send a test message" button: it submits the settings form, of which
     only the robot address (checked as when saving) and the CSRF token are read; nothing is saved."""
 

@@ -1,11 +1,11 @@
 """Sign-in forms for workers and staff."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from quizapp.signin import rules
+from quizapp.validators import Form
 
 # What phones need to offer the right keyboard: digits for a PIN or code, capitals for an employee
 # number (Android keyboards start in lower case; the roster matches any case anyway).
@@ -46,13 +46,13 @@ def _number_field() -> StringField:
                        render_kw={**NUMBER_KEYBOARD, "autocomplete": "username"})
 
 
-class WorkerSignInForm(FlaskForm):
+class WorkerSignInForm(Form):
     employee_no = _number_field()
     pin = PasswordField(_l("PIN"), validators=[DataRequired(), _pin_format],
                         render_kw={**DIGITS_KEYBOARD, "autocomplete": "current-password"})
 
 
-class FirstTimeForm(FlaskForm):
+class FirstTimeForm(Form):
     """The first PIN, or the first after a reset: the one-time code from staff, then a PIN."""
 
     employee_no = _number_field()
@@ -64,12 +64,12 @@ class FirstTimeForm(FlaskForm):
                               render_kw={**DIGITS_KEYBOARD, "autocomplete": "new-password"})
 
 
-class StaffLoginForm(FlaskForm):
+class StaffLoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     """A staff member's own new password (accounts.service.password_problem is checked by the service)."""
 
     current = PasswordField(_l("The password you were given"), validators=[DataRequired(), Length(max=200)])
@@ -78,5 +78,5 @@ class PasswordChangeForm(FlaskForm):
         DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))])
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """No fields: the CSRF token alone proves the click came from our page."""

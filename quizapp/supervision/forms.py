@@ -2,12 +2,11 @@
 a follow-up, and closing a case."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.supervision.rules import PLACE_MAX, RESULT_MAX, SUMMONED_MAX, Rules
-from quizapp.validators import filled
+from quizapp.validators import Form, filled
 
 
 def _bounded(label, name: str, scale: int = 1) -> IntegerField:
@@ -17,7 +16,7 @@ def _bounded(label, name: str, scale: int = 1) -> IntegerField:
         InputRequired(), NumberRange(min=low, max=high, message=_l("From %(min)s to %(max)s."))])
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     """The thresholds, as people say them: percentages and percentage points, not fractions."""
 
     participation_target = _bounded(_l("Participation target, in percent"), "participation_target", 100)
@@ -53,18 +52,18 @@ class RulesForm(FlaskForm):
                      incident_min_heat=float(self.incident_min_heat.data or 0))
 
 
-class CheckForm(FlaskForm):
+class CheckForm(Form):
     """"Check now": no fields, the CSRF token alone."""
 
 
-class ManualCaseForm(FlaskForm):
+class ManualCaseForm(Form):
     company = SelectField(_l("Company"), coerce=int, choices=[],
                           validate_choice=True)
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(_l("Say why the company goes on the list.")), Length(max=2000)])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     kind = SelectField(_l("Kind"), choices=[])
     happened_on = DateField(_l("Date"), validators=[DataRequired(_l("Give the date (YYYY-MM-DD)."))])
     who = StringField(_l("Who took part"), validators=[DataRequired(_l("Say who took part.")), Length(max=200)])
@@ -76,18 +75,22 @@ class FollowUpForm(FlaskForm):
     place = StringField(_l("Where"), validators=[Optional(), Length(max=PLACE_MAX)])
 
 
-class CloseCaseForm(FlaskForm):
+class CloseCaseForm(Form):
     reason = TextAreaField(_l("Result"), validators=[
         DataRequired(_l("Give the result of the case before closing it.")), Length(max=RESULT_MAX)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     """The case's owner (an officer of its grid or the town admin) and its deadline."""
 
     owner = SelectField(_l("Owner"), coerce=int, choices=[], validate_choice=True)
     deadline = DateField(_l("Deadline"), validators=[DataRequired(_l("Give the date (YYYY-MM-DD)."))])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField(_l("Why reopen"), validators=[
         DataRequired(_l("Say why the case is reopened.")), Length(max=RESULT_MAX)])
+
+
+class ActionForm(Form):
+    """A button that changes one thing (delete a follow-up): only the CSRF token."""

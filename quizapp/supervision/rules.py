@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from quizapp.incidents.rules import add_months, month_start
 from quizapp.rules import metrics
+from quizapp.rules.inputs import shift_day
 from quizapp.rules.metrics import is_workday
 from quizapp.rules.vocab import CaseRule
 
@@ -201,9 +202,10 @@ class Effect:
 
 
 def effect_windows(happened_on: date) -> tuple[list[date], list[date]]:
-    """The 14 days before the follow-up, and the 14 days from it on."""
-    before = [happened_on - timedelta(days=n) for n in range(EFFECT_DAYS, 0, -1)]
-    after = [happened_on + timedelta(days=n) for n in range(EFFECT_DAYS)]
+    """The 14 days before the follow-up, and the 14 days from it on (fewer at the very ends of the
+    calendar: a stored date of year 1 or 9999 still shows a page)."""
+    before = [shift_day(happened_on, -n) for n in range(EFFECT_DAYS, 0, -1)]
+    after = [shift_day(happened_on, n) for n in range(EFFECT_DAYS)]
     return before, after
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 
@@ -31,7 +31,9 @@ from quizapp.models import (
     SupervisionCase,
     TownSetting,
 )
+from quizapp.rules import inputs
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError, refuse
+from quizapp.rules.inputs import shift_day
 from quizapp.rules.vocab import CaseEventKind, CaseRule, CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import rules
 from quizapp.supervision.rules import Day, Flag, Rules
@@ -206,8 +208,7 @@ def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: FollowUpKind | 
     chosen = parse(FollowUpKind, kind)
     if chosen is None:
         raise Invalid("supervision.unknown_kind", field="kind")
-    if happened_on > today:
-        raise Invalid("supervision.future_follow_up", field="happened_on")
+    _check_day(happened_on, today)
     name, role, place = (part.strip() for part in summons)
     refuse([Invalid(code, field=field) for code, field in rules.summons_problems(chosen, name, role, place)])
     yuetan = chosen == FollowUpKind.YUETAN
@@ -218,6 +219,53 @@ def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: FollowUpKind | 
     db.session.flush()
     record_step(case, CaseEventKind.FOLLOW_UP, actor, f"{happened_on.isoformat()} {chosen.value}")
     return follow_up
+
+
+def _check_day(happened_on: date, today: date) -> None:
+    """A follow-up lies between the town's earliest records (2000) and today. (Not "after the case
+    was opened": a visit often comes first and the case is logged after it.)"""
+    if happened_on > today:
+        raise Invalid("supervision.future_follow_up", field="happened_on")
+    if happened_on < inputs.EARLIEST_DAY:
+        raise Invalid("supervision.follow_up_too_early", field="happened_on", day=inputs.EARLIEST_DAY.isoformat())
+
+
+def find_follow_up(actor: StaffUser, follow_up_id: int) -> FollowUp | None:
+    """A follow-up on a case the actor may see, or None."""
+    return db.session.scalar(select(FollowUp).join(SupervisionCase, SupervisionCase.id == FollowUp.case_id).where(
+        FollowUp.id == follow_up_id, SupervisionCase.company_id.in_(scope.visible_company_ids(actor))))
+
+
+def correct_follow_up(actor: StaffUser, follow_up: FollowUp, kind: FollowUpKind | str, happened_on: date, who: str,
+                      notes: str, outcome: str, today: date) -> FollowUp:
+    """Correct a follow-up logged wrong (its date, kind, people or notes), on an open or a closed
+    case: the list must be right. The audit log keeps what changed, old and new."""
+    case = db.session.get_one(SupervisionCase, follow_up.case_id)
+    chosen = parse(FollowUpKind, kind)
+    if chosen is None:
+        raise Invalid("supervision.unknown_kind", field="kind")
+    _check_day(happened_on, today)
+    after = {"kind": str(chosen), "happened_on": happened_on.isoformat(), "who": who.strip(),
+             "notes": notes.strip(), "outcome": outcome.strip()}
+    before = {"kind": str(follow_up.kind), "happened_on": follow_up.happened_on.isoformat(), "who": follow_up.who,
+              "notes": follow_up.notes or "", "outcome": follow_up.outcome or ""}
+    follow_up.kind, follow_up.happened_on, follow_up.who = chosen, happened_on, after["who"]
+    follow_up.notes, follow_up.outcome = after["notes"], after["outcome"]
+    changes = {key: {"old": before[key], "new": after[key]} for key in after if before[key] != after[key]}
+    audit.record(actor, "supervision.follow_up.update",
+                 {"case_id": case.id, "company_id": case.company_id, **changes})
+    db.session.flush()
+    return follow_up
+
+
+def delete_follow_up(actor: StaffUser, follow_up: FollowUp) -> None:
+    """Delete a follow-up logged by mistake; the audit log keeps what it said."""
+    case = db.session.get_one(SupervisionCase, follow_up.case_id)
+    audit.record(actor, "supervision.follow_up.delete", {
+        "case_id": case.id, "company_id": case.company_id, "kind": str(follow_up.kind),
+        "happened_on": follow_up.happened_on.isoformat(), "who": follow_up.who})
+    db.session.delete(follow_up)
+    db.session.flush()
 
 
 def close_case(actor: StaffUser, case: SupervisionCase, reason: str, today: date) -> SupervisionCase:
@@ -352,8 +400,7 @@ def _views(cases: list[SupervisionCase], today: date) -> list[CaseView]:
     days = {}
     if dates:
         days = company_days({c.company_id for c in cases if follow_ups[c.id]},
-                            min(dates) - timedelta(days=rules.EFFECT_DAYS),
-                            max(dates) + timedelta(days=rules.EFFECT_DAYS))
+                            shift_day(min(dates), -rules.EFFECT_DAYS), shift_day(max(dates), rules.EFFECT_DAYS))
     owner_ids = {c.owner_id for c in cases if c.owner_id is not None}
     owners = {u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(owner_ids)))}
     return [CaseView(c, companies[c.company_id], grids[companies[c.company_id].grid_id],

@@ -18,6 +18,7 @@ from quizapp.rules.errors import ServiceError
 from quizapp.rules.vocab import CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import service, sheets
 from quizapp.supervision.forms import (
+    ActionForm,
     AssignForm,
     CheckForm,
     CloseCaseForm,
@@ -119,12 +120,12 @@ def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: Clo
                            kind_labels=KIND_LABELS, event_labels=EVENT_LABELS)
 
 
-@routes.get("/supervision/cases/<int:case_id>")
+@routes.get("/supervision/cases/<id:case_id>")
 def supervision_case(case_id: int):
     return _case_page(service.find_case(current_user, case_id) or abort(404))
 
 
-@routes.post("/supervision/cases/<int:case_id>/follow-ups")
+@routes.post("/supervision/cases/<id:case_id>/follow-ups")
 def supervision_follow_up(case_id: int):
     case = service.find_case(current_user, case_id) or abort(404)
     form = FollowUpForm()
@@ -143,7 +144,45 @@ def supervision_follow_up(case_id: int):
     return redirect(url_for("reports.supervision_case", case_id=case.id))
 
 
-@routes.post("/supervision/cases/<int:case_id>/close")
+def _follow_up_form(follow_up=None) -> FollowUpForm:
+    form = FollowUpForm(obj=follow_up) if follow_up is not None else FollowUpForm()
+    form.kind.choices = [(k.value, KIND_LABELS[k]) for k in FollowUpKind]
+    return form
+
+
+@routes.route("/supervision/follow-ups/<id:follow_up_id>", methods=["GET", "POST"])
+def supervision_follow_up_edit(follow_up_id: int):
+    """Correct a follow-up logged wrong (a date mistyped, the wrong kind): audit-logged."""
+    follow_up = service.find_follow_up(current_user, follow_up_id) or abort(404)
+    form = _follow_up_form(follow_up)
+    if form.validate_on_submit():
+        try:
+            service.correct_follow_up(current_user, follow_up, filled(form.kind.data), filled(form.happened_on.data),
+                                      filled(form.who.data), form.notes.data or "", form.outcome.data or "",
+                                      local_today())
+        except ServiceError as error:
+            db.session.rollback()
+            form.happened_on.errors = [say(error, MESSAGES)]
+        else:
+            db.session.commit()
+            flash(_("The follow-up is corrected."), "info")
+            return redirect(url_for("reports.supervision_case", case_id=follow_up.case_id))
+    return render_template("supervision/follow_up.html", follow_up=follow_up, form=form,
+                           delete_form=ActionForm(formdata=None))
+
+
+@routes.post("/supervision/follow-ups/<id:follow_up_id>/delete")
+def supervision_follow_up_delete(follow_up_id: int):
+    follow_up = service.find_follow_up(current_user, follow_up_id) or abort(404)
+    case_id = follow_up.case_id
+    if ActionForm().validate_on_submit():
+        service.delete_follow_up(current_user, follow_up)
+        db.session.commit()
+        flash(_("The follow-up is deleted."), "info")
+    return redirect(url_for("reports.supervision_case", case_id=case_id))
+
+
+@routes.post("/supervision/cases/<id:case_id>/close")
 def supervision_close(case_id: int):
     case = service.find_case(current_user, case_id) or abort(404)
     form = CloseCaseForm()
@@ -159,7 +198,7 @@ def supervision_close(case_id: int):
     return redirect(url_for("reports.supervision", status=CaseStatus.CLOSED))
 
 
-@routes.post("/supervision/cases/<int:case_id>/assign")
+@routes.post("/supervision/cases/<id:case_id>/assign")
 def supervision_assign(case_id: int):
     case = service.find_case(current_user, case_id) or abort(404)
     form = _owners(case, AssignForm())
@@ -175,7 +214,7 @@ def supervision_assign(case_id: int):
     return redirect(url_for("reports.supervision_case", case_id=case.id))
 
 
-@routes.post("/supervision/cases/<int:case_id>/reopen")
+@routes.post("/supervision/cases/<id:case_id>/reopen")
 def supervision_reopen(case_id: int):
     case = service.find_case(current_user, case_id) or abort(404)
     form = ReopenForm()

@@ -33,6 +33,7 @@ MESSAGES: Messages = {
     "supervision.case_closed": lambda: _("This case is closed."),
     "supervision.unknown_kind": lambda: _("Choose what kind of follow-up it was."),
     "supervision.future_follow_up": lambda: _("A follow-up cannot be in the future."),
+    "supervision.follow_up_too_early": lambda day: _("A follow-up cannot be dated before %(day)s.", day=day),
     "supervision.close_reason_needed": lambda: _("Give the result of the case before closing it."),
     "supervision.close_needs_follow_up": lambda: _("Log at least one follow-up before closing the case."),
     "supervision.too_long": lambda: _("This is too long: keep it short."),

@@ -42,7 +42,7 @@ def _token_or_404(token_id: int):
     return token
 
 
-@routes.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@routes.route("/tokens/<id:token_id>/revoke", methods=["GET", "POST"])
 def token_revoke(token_id: int):
     token = _token_or_404(token_id)
     form = RevokeTokenForm()

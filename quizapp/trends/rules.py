@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from quizapp.rules import metrics
+from quizapp.rules.inputs import whole
 from quizapp.rules.metrics import Tally, is_workday
 
 PERIODS = (7, 30, 90)
@@ -26,10 +27,7 @@ MIN_TOPIC_ANSWERS = 10
 
 def parse_days(value: object, default: int = DEFAULT_DAYS) -> int:
     """The period asked for in ?days=, or the default when it is not one of PERIODS."""
-    try:
-        days = int(str(value))
-    except (TypeError, ValueError):
-        return default
+    days = whole(value)
     return days if days in PERIODS else default
 
 

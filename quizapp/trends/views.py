@@ -23,7 +23,7 @@ def trends():
                            logout_form=LogoutForm())
 
 
-@routes.get("/workers/<int:employee_id>/history")
+@routes.get("/workers/<id:employee_id>/history")
 def worker_history(employee_id: int):
     history = trend_figures.worker_history(current_user, employee_id, local_today())
     if history is None:

@@ -7,7 +7,7 @@ import pytest
 
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import ApiToken, Company, Employee, Incident, RosterImport, StaffUser, SupervisionCase
+from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, RosterImport, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
 from tests.factories import make_activity
 from tests.pages import sign_in_staff, sign_in_worker
@@ -25,7 +25,8 @@ ALLOWED = {
 }
 # URL parts that name something of company A's (worker A's attempt, a worker, a roster import): for
 # the other company's staff or worker these do not exist (404).
-OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id", "activity_id"}
+OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id", "activity_id",
+              "follow_up_id"}
 
 
 def sign_in(client, role, town):
@@ -75,11 +76,16 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                                          created_by=staff_a.id, photo=photo)
         grid_activity = make_activity(incident.grid_id, local_today(), created_by=officer.id, photo=photo)
         db.session.add_all([roster_import, case, incident, token])
+        db.session.flush()
+        follow_up = FollowUp(case_id=case.id, kind="visit", happened_on=local_today(), who="张三",
+                             created_by=officer.id)
+        db.session.add(follow_up)
         db.session.commit()
         owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id,
                  "company_id": town.company_a, "case_id": case.id, "incident_id": incident.id,
                  "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id,
-                 "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id}
+                 "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id,
+                 "follow_up_id": follow_up.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):

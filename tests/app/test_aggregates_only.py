@@ -68,6 +68,7 @@ def record(app, town):
         return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id,
                 "account_id": officer.id,
                 "incident_id": db.session.scalar(db.select(Incident.id)),
+                "follow_up_id": db.session.scalar(db.select(FollowUp.id)),
                 "token_id": db.session.scalar(db.select(ApiToken.id)), "days": 30, "period": "week",
                 "team": "一车间", "shift": "早班", "code": town.code_a, "image_fmt": "png"}
 

@@ -136,6 +136,14 @@ def test_bad_files_get_a_clear_message_and_change_nothing(app, staff_a, town, da
 
 def test_a_50_mb_file_is_refused_with_a_message(app, staff_a, town):
     big = ("工号,姓名,班组,班次\n" + "A1,甲,一,早\n" * 10).encode() + b"x" * (50 * 1024 * 1024)
+    response = upload(staff_a, big)  # past the app's request limit: refused before the body is read
+    assert response.status_code == 413
+    assert "Files up to 10 MB can be uploaded." in response.get_data(as_text=True)
+    assert counts(app)[1] == 0
+
+
+def test_an_11_mb_file_is_refused_by_the_roster_limit(app, staff_a, town):
+    big = ("工号,姓名,班组,班次\n" + "A1,甲,一,早\n" * 10).encode() + b"x" * (11 * 1024 * 1024)
     response = upload(staff_a, big)
     assert response.status_code == 400
     assert "larger than 10 MB" in response.get_data(as_text=True)

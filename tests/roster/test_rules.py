@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from quizapp.roster.rules import (
     MAX_BYTES,
+    MAX_ROWS,
     Current,
     RosterFileError,
     mentioned_numbers,
@@ -155,6 +156,58 @@ def test_a_zip_that_is_not_a_workbook_and_a_text_named_xlsx():
 def test_over_the_size_limit():
     error = refused("big.csv", HEADER.encode() + b"A" * MAX_BYTES)
     assert error.code == "roster.file.too_big" and error.data == {"mb": 10}
+
+
+def _with_sheet_xml(sheet_xml_parts, extra_entries: int = 0) -> bytes:
+    """A real workbook whose first sheet's XML is replaced (written in parts, so a big one is
+    never held whole), with `extra_entries` more files in the zip."""
+    base = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["工号", "姓名"], ["A1", "王一"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        for item in base.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                with book.open(item.filename, "w") as sheet:
+                    for part in sheet_xml_parts:
+                        sheet.write(part)
+            else:
+                book.writestr(item, base.read(item.filename))
+        for n in range(extra_entries):
+            book.writestr(f"customXml/item{n}.xml", "<a/>")
+    return out.getvalue()
+
+
+SHEET_HEAD = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              b'<row r="1"><c r="A1" t="inlineStr"><is><t>\xe5\xb7\xa5\xe5\x8f\xb7</t></is></c>'
+              b'<c r="B1" t="inlineStr"><is><t>\xe5\xa7\x93\xe5\x90\x8d</t></is></c></row>')
+SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def test_a_workbook_padded_with_whitespace_is_refused_before_it_is_opened():
+    padding = (b" " * (1024 * 1024) for _ in range(40))
+    data = _with_sheet_xml([SHEET_HEAD, *padding, SHEET_TAIL])
+    assert len(data) < 1024 * 1024  # small to upload, 40 MB unpacked
+    error = refused("padded.xlsx", data)
+    assert error.code == "roster.file.too_big_unpacked" and error.data == {"mb": 16}
+
+
+def test_a_workbook_of_thousands_of_entries_is_refused():
+    assert refused("many.xlsx", _with_sheet_xml([SHEET_HEAD, SHEET_TAIL], extra_entries=300)).code == \
+        "roster.file.not_xlsx"
+
+
+def test_blank_rows_count_towards_the_row_limit():
+    blank = [f'<row r="{r}"/>'.encode() for r in range(2, MAX_ROWS + 3)]
+    error = refused("blank.xlsx", _with_sheet_xml([SHEET_HEAD, *blank, SHEET_TAIL]))
+    assert error.code == "roster.file.too_many_rows" and error.data == {"limit": MAX_ROWS}
+    far = _with_sheet_xml([SHEET_HEAD, f'<row r="{MAX_ROWS + 5}"><c><v>1</v></c></row>'.encode(), SHEET_TAIL])
+    assert refused("far.xlsx", far).code == "roster.file.too_many_rows"
+    lines = refused("blank.csv", (HEADER + "A1,王一,一,早\n" + "\n" * MAX_ROWS).encode())
+    assert lines.code == "roster.file.too_many_rows"
+
+
+def test_a_roster_just_under_the_row_limit_is_read():
+    rows = "".join(f"A{n},王{n},,\n" for n in range(MAX_ROWS - 1))
+    assert len(parse_roster("r.csv", (HEADER + rows).encode()).rows) == MAX_ROWS - 1
 
 
 # --- rows left out -------------------------------------------------------------------------------

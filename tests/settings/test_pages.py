@@ -103,6 +103,9 @@ def test_removing_a_shift_that_workers_are_on_is_refused(app, staff_a, town):
     ("shifts-0-name", "", "Give the shift a name"),
     ("webhook_url", "ftp://example.com/hook", "WeChat Work group robot address"),
     ("remind_minutes", "1", "from 5 to 180"),
+    ("shifts-0-id", "²", "not one of your shifts"),
+    ("shifts-0-id", "99999999999999999999", "not one of your shifts"),
+    ("name", "甲厂\x00", "control characters"),
 ])
 def test_each_mistake_is_named_and_nothing_is_saved(app, staff_a, town, field, value, message):
     response = staff_a.post("/console/settings", data=form(**{field: value}))
