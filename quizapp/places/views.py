@@ -14,6 +14,7 @@ from quizapp.places.rules import MAX_BOUNDARY_BYTES
 from quizapp.places.wording import MESSAGES, boundary_problem_text
 from quizapp.routing import Routes
 from quizapp.rules.errors import NotFound, ServiceError
+from quizapp.rules.inputs import row_id
 from quizapp.validators import filled
 from quizapp.wording import say
 
@@ -81,9 +82,10 @@ def boundaries():
 @routes.post("/places/boundaries/apply")
 def boundaries_apply():
     form = BoundaryApplyForm()
-    if form.validate_on_submit() and (form.upload.data or "").isdigit():
+    upload_id = row_id(form.upload.data) if form.validate_on_submit() else None
+    if upload_id is not None:
         try:
-            count = service.apply_boundaries(current_user, int(filled(form.upload.data)), utcnow())
+            count = service.apply_boundaries(current_user, upload_id, utcnow())
         except NotFound:
             abort(404)
         except ServiceError as error:
