@@ -73,12 +73,7 @@ def _save(form: IncidentForm, incident=None):
         company_id=row_id(form.company.data), grid_id=row_id(form.grid.data), month=filled(form.month.data),
         fraud_type=form.fraud_type.data, cases=filled(form.cases.data), loss_yuan=filled(form.loss_yuan.data),
         note=(form.note.data or "").strip(), point=form.point,
-<<<<<<< HEAD
-        place_id=int(form.place.data) if (form.place.data or "").isdigit() else None,
-        raw_reports=form.raw_reports.data or 0)
-=======
-        place_id=row_id(form.place.data))
->>>>>>> 0cb388c (The places pages and the incident form's place read their ids by the one id rule (place=² or a 20-digit number answered 500); the fuzz test found them)
+        place_id=row_id(form.place.data), raw_reports=form.raw_reports.data or 0)
     try:
         saved = service.save_incident(current_user, local_today(), data, incident)
     except ServiceError as error:
