@@ -25,7 +25,7 @@ class Attempt(Model):
     __table_args__ = (
         UniqueConstraint("employee_id", "official_date", name="uq_attempt_one_official_per_day"),
         Index("ix_attempt_company_day", "company_id", "local_date"),
-        # A double tap on "practice again" must not open two rounds (migration 0021).
+        # A double tap on "practice again" must not open two rounds (migration 0022).
         Index("uq_attempt_one_open_practice", "employee_id", unique=True,
               postgresql_where=text(OPEN_PRACTICE), sqlite_where=text(OPEN_PRACTICE)),
     )

@@ -1,4 +1,4 @@
-"""Migration 0021 mends what was stored before the input rules: control characters in typed text,
+"""Migration 0022 mends what was stored before the input rules: control characters in typed text,
 impossible dates, and two open practice rounds of one worker; then the database keeps it so."""
 
 from datetime import date, datetime, timedelta
@@ -24,7 +24,7 @@ def _practice(employee: Employee, minutes: int) -> Attempt:
 def test_the_migration_cleans_stored_values_and_keeps_one_open_practice(app, town):
     with app.app_context():
         db.session.remove()  # no transaction of the test may hold a table the migration changes
-        downgrade(revision="0020")
+        downgrade(revision="0021")
         try:
             worker = db.session.get(Employee, town.worker_a)
             officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))

@@ -1,8 +1,8 @@
 """clean stored input: control characters out of typed text, impossible dates out of follow-ups,
 incidents and start dates, and at most one open practice attempt per worker
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 
 Before the forms refused them, a NUL or another control character could be saved in a name, a
 note or an employee number (and then broke every XLSX export), a follow-up could be dated year 1
@@ -24,8 +24,8 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
