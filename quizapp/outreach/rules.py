@@ -19,7 +19,10 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from quizapp.rules.spreadsheets import Formula, SheetError, looks_like_formula, read_sheet
+from quizapp.rules.spreadsheets import SheetError, read_sheet
+from quizapp.rules.spreadsheets import cell_date as parse_day
+from quizapp.rules.spreadsheets import cell_text as _text
+from quizapp.rules.spreadsheets import is_formula as _is_formula
 from quizapp.rules.vocab import OutreachKind, parse
 
 MAX_PEOPLE = 100_000  # one activity (a whole school's assembly reaches a few thousand); migration 0015 checks it
@@ -65,8 +68,6 @@ _HEADER_ALIASES = {
 }
 REQUIRED = ("day", "kind", "place", "speaker", "people")
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
 
 def _key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -105,31 +106,6 @@ class Problem:
     reason: str
     detail: str = ""
     field: str = ""
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return re.sub(r"\s+", " ", str(value)).strip()
-
-
-def _is_formula(value: object) -> bool:
-    return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
-
-
-def parse_day(value: object) -> date:
-    """A day as a date (a form's, a spreadsheet's date cell) or written 2026-03-01, 2026/3/1,
-    2026.3.1 or 2026年3月1日."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    match = _DATE.match(_text(value))
-    if not match:
-        raise ValueError(value)
-    return date(*(int(part) for part in match.groups()))
 
 
 def _people(value: object) -> int:

@@ -24,18 +24,19 @@ import unicodedata
 from collections.abc import Collection, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from quizapp.rules.errors import Invalid
 from quizapp.rules.spreadsheets import (
     CLEAR_MARKER,  # noqa: F401  (roster's wording and pages read it from here)
-    Formula,
     SheetError,
     is_clear_marker,
-    looks_like_formula,
     read_sheet,
 )
+from quizapp.rules.spreadsheets import cell_date as parse_date
+from quizapp.rules.spreadsheets import cell_text as _text
+from quizapp.rules.spreadsheets import is_formula as _is_formula
 
 MAX_BYTES = 10 * 1024 * 1024
 # Rows in a file, blank ones included (a file of blank rows must not hold a worker for minutes); a
@@ -60,9 +61,6 @@ _ALIASES = {
     "shift": ["班次", "班别", "shift"],
     "active_from": ["入职日期", "入职时间", "到岗日期", "active from", "start date", "hire date", "date joined"],
 }
-
-
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
 class RosterFileError(Invalid):
@@ -134,29 +132,6 @@ def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, N
 
 
 # --- checking cells and rows ------------------------------------------------------------------
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return re.sub(r"\s+", " ", str(value)).strip()
-
-
-def _is_formula(value: object) -> bool:
-    return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
-
-
-def parse_date(value: object) -> date:
-    """A start date as a date cell or written 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    match = _DATE.match(_text(value))
-    if not match:
-        raise ValueError(value)
-    return date(*(int(part) for part in match.groups()))
 
 
 def check_fields(values: dict, shift_names: Collection[str], row: int = 0,

@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Generator
+from datetime import date, datetime
 from typing import Any
 
 # A text cell starting with one of these is run as a formula by Excel or LibreOffice.
@@ -202,3 +203,35 @@ def read_sheet(filename: str, data: bytes, max_bytes: int,
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise SheetError("not_xlsx")
     return _csv_rows(data, max_rows)
+
+
+# --- reading one cell (roster, outreach and incident files alike) -------------------------------
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def cell_text(value: object) -> str:
+    """A cell as one line of text: a date cell as its day, runs of whitespace as one space."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def is_formula(value: object) -> bool:
+    """A formula cell, or text that a spreadsheet would run as one (=, +, -, @ ...)."""
+    return isinstance(value, Formula) or (isinstance(value, str) and looks_like_formula(value.strip()))
+
+
+def cell_date(value: object) -> date:
+    """A day as a date (a form's, a spreadsheet's date cell) or written 2026-03-01, 2026/3/1,
+    2026.3.1 or 2026年3月1日; ValueError otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = _DATE.match(cell_text(value))
+    if not match:
+        raise ValueError(value)
+    return date(*(int(part) for part in match.groups()))
