@@ -40,8 +40,9 @@ FIGURES = {
     "done": _described(INTEGER, "Finished official quizzes on those workdays, each company-day capped at its "
                                 "headcount (unit: quizzes). Practice never counts."),
     "participation": _described(SHARE, "done ÷ expected, 0..1; null when nothing was expected."),
-    "common_correct": _described(INTEGER, "Right answers on the town's common daily set."),
-    "common_answered": _described(INTEGER, "Answers on the town's common daily set."),
+    "common_correct": _described(INTEGER, "Right first tries at the town's common daily set (a "
+                                                 "question the worker met before is left out)."),
+    "common_answered": _described(INTEGER, "First tries at the town's common daily set."),
     "knowledge_index": _described(SHARE, "common_correct ÷ common_answered, 0..1; null when nothing was answered."),
     "days_with_data": _described(INTEGER, "Company-days with data: a past date counts when the company has its "
                                           "daily rollup row, today always. A date without data is left out of "

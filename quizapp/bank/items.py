@@ -12,12 +12,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from quizapp.bank.rules.item_analysis import AnswerRecord, ItemStats, analyse
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question, QuestionVersion, Topic
 from quizapp.rules.vocab import AttemptKind, QuestionKind
+
+
+def counted_try(answer=Answer, attempt=Attempt) -> tuple:
+    """An answer that is a try in the record's sense: in an official quiz, a knowledge question
+    (not "did you do it"), answered and scored. Practice rounds never count."""
+    return (attempt.kind == AttemptKind.OFFICIAL, answer.behaviour.is_(False), answer.chosen.is_not(None),
+            answer.correct.is_not(None))
+
+
+def is_first_try(answer=Answer, attempt=Attempt):
+    """The answer is the worker's first counted try at its question: no counted try on an earlier
+    local date (one official quiz a day, and a question once per quiz, so that is the first).
+    The same rule as `analyse_items`' first tries, for the knowledge index and the learning page;
+    a try whose earlier ones were deleted by `quizapp retention` reads as first."""
+    before, before_quiz = aliased(Answer), aliased(Attempt)
+    return ~exists().where(before_quiz.employee_id == attempt.employee_id, before_quiz.local_date < attempt.local_date,
+                           before.attempt_id == before_quiz.id, before.question_id == answer.question_id,
+                           *counted_try(before, before_quiz))
 
 
 @dataclass(frozen=True)
@@ -42,8 +61,7 @@ def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
                func.row_number().over(partition_by=(Attempt.employee_id, Answer.question_id),
                                       order_by=(Attempt.local_date, Answer.answered_at, Answer.id)).label("try_number"))
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(Attempt.kind == AttemptKind.OFFICIAL, Answer.behaviour.is_(False), Answer.chosen.is_not(None),
-               Answer.correct.is_not(None), Attempt.local_date <= today)
+        .where(*counted_try(), Attempt.local_date <= today)
         .subquery()
     )
     rows = db.session.execute(

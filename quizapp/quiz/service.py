@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from quizapp.bank.items import is_first_try
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic, TownSetting
 from quizapp.quiz.rules import grading, selection, timing
@@ -296,11 +297,16 @@ _CLOSE = (update(Attempt).where(Attempt.id == bindparam("attempt_id"), Attempt.f
           .values(finished_at=bindparam("when"), expired=bindparam("expired"))
           .returning(Attempt.company_id, Attempt.local_date, Attempt.kind, Attempt.score, Attempt.total,
                      Attempt.common_correct))
+# The knowledge index counts first tries at the common set only (docs/metrics.md): a common
+# question the worker met before (as a review, or in an earlier common set) is left out.
+_FIRST_COMMON = (Answer.common.is_(True), is_first_try())
 _ANSWERED = select(
-    func.count(Answer.id).filter(Answer.common.is_(True)),
+    func.count(Answer.id).filter(*_FIRST_COMMON),
+    func.count(Answer.id).filter(*_FIRST_COMMON, Answer.correct.is_(True)),
     func.count(Answer.id).filter(Answer.behaviour.is_(True)),
     func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)),
-).where(Answer.attempt_id == bindparam("attempt_id"), Answer.chosen.is_not(None))
+).select_from(Answer).join(Attempt, Attempt.id == Answer.attempt_id).where(
+    Answer.attempt_id == bindparam("attempt_id"), Answer.chosen.is_not(None))
 _WORKDAYS = select(Company.workdays).where(Company.id == bindparam("company_id"))
 
 
@@ -313,9 +319,9 @@ def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
         set_committed_value(loaded, "finished_at", when)
         set_committed_value(loaded, "expired", expired)
     if closed is not None and closed.kind == AttemptKind.OFFICIAL:
-        common, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
+        common, common_right, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
         workdays = conn.execute(_WORKDAYS, {"company_id": closed.company_id}).scalar_one()
-        rollups.add_finished(conn, closed, workdays, common, behaviour, behaviour_yes)
+        rollups.add_finished(conn, closed, workdays, common, common_right, behaviour, behaviour_yes)
 
 
 @dataclass(frozen=True)

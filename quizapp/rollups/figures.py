@@ -11,7 +11,8 @@ the companies it may show (dashboard.service.visible_scope, or the staff member'
   used quizapp, or a night the job did not run): it is left out of every sum, never a day of 0%.
 - Today is read live, whatever the rollup holds yet: the roster's active workers are expected
   (on a workday) and done are their official quizzes finished or whose time ran out, exactly as
-  the console's board counts them. The common daily set and scores come from today's rollup row.
+  the console's board counts them. The common daily set (first tries only, as the finishers
+  counted them) and scores come from today's rollup row.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from functools import cache
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 
 from quizapp import scope
+from quizapp.bank.items import is_first_try
 from quizapp.database import upsert
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
@@ -50,14 +51,14 @@ def _add_statement(dialect: str):
               **{name: getattr(CompanyDay, name) + getattr(stmt.excluded, name) for name in _COUNTS}})
 
 
-def add_finished(conn, attempt, workdays: str, common_answered: int, behaviour_answered: int,
+def add_finished(conn, attempt, workdays: str, common_answered: int, common_correct: int, behaviour_answered: int,
                  behaviour_yes: int) -> None:
-    """Add one finished official attempt (a row with company_id, local_date, score, total,
-    common_correct) to its company's day, safely under concurrency."""
+    """Add one finished official attempt (a row with company_id, local_date, score, total) to its
+    company's day, safely under concurrency; `common_*` count its first tries at the common set."""
     conn.execute(_add_statement(conn.dialect.name), dict(
         company_id=attempt.company_id, day=attempt.local_date, workday=is_workday(attempt.local_date, workdays),
         completed=1, score_sum=attempt.score, question_sum=attempt.total,
-        common_correct=attempt.common_correct, common_answered=common_answered,
+        common_correct=common_correct, common_answered=common_answered,
         behaviour_answered=behaviour_answered, behaviour_yes=behaviour_yes))
 
 
@@ -89,11 +90,13 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
         raise RecordGone(day, first_kept)
     totals = db.session.execute(
         select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.score), 0),
-               func.coalesce(func.sum(Attempt.total), 0), func.coalesce(func.sum(Attempt.common_correct), 0))
+               func.coalesce(func.sum(Attempt.total), 0))
         .where(*_official_finished(company.id, day))
     ).one()
+    first_common = (Answer.common.is_(True), is_first_try())  # the knowledge index's answers
     answered = db.session.execute(
-        select(func.count(Answer.id).filter(Answer.common.is_(True)),
+        select(func.count(Answer.id).filter(*first_common),
+               func.count(Answer.id).filter(*first_common, Answer.correct.is_(True)),
                func.count(Answer.id).filter(Answer.behaviour.is_(True)),
                func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)))
         .join(Attempt, Attempt.id == Answer.attempt_id).where(
@@ -102,8 +105,9 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
     row = db.session.get(CompanyDay, (company.id, day)) or CompanyDay(company_id=company.id, day=day)
     row.workday = is_workday(day, company.workdays)
     row.headcount = db.session.scalar(select(active_headcount_query(company.id, day))) or 0
-    row.completed, row.score_sum, row.question_sum, row.common_correct = (int(v) for v in totals)
-    row.common_answered, row.behaviour_answered, row.behaviour_yes = (int(v or 0) for v in answered)
+    row.completed, row.score_sum, row.question_sum = (int(v) for v in totals)
+    row.common_answered, row.common_correct, row.behaviour_answered, row.behaviour_yes = (
+        int(v or 0) for v in answered)
     _rebuild_topics(company.id, day)
     row.topics_built = True
     db.session.add(row)

@@ -183,7 +183,10 @@ def participation(tally: Tally) -> float | None:
 
 
 def knowledge_index(tally: Tally) -> float | None:
-    """Share right on the town's common daily set (every company answers the same questions)."""
+    """Share right among first tries at the town's common daily set: every company answers the same
+    questions that day, and a question a worker met before (a review, an earlier common set) is
+    left out, so the index compares what workers know, not what they were taught to recognise.
+    (The rollup counts only first tries in `common_*`: rollups.service, bank.items.is_first_try.)"""
     return share(tally.common_correct, tally.common_answered)
 
 
