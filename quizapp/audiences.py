@@ -30,6 +30,7 @@ from quizapp.deliveries import views as deliveries
 from quizapp.digest import views as digest
 from quizapp.exports import views as exports
 from quizapp.incidents import views as incidents
+from quizapp.learning import views as learning
 from quizapp.map import views as incident_map
 from quizapp.organisation import views as organisation
 from quizapp.outreach import views as outreach
@@ -57,7 +58,7 @@ admin.before_request(guard_staff(Role.TOWN_ADMIN))
 
 FEATURES = {
     console: (board, roster, trends, exports, posters, settings, staff, outreach),
-    reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach),
+    reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning),
     admin: (town, organisation, places, accounts, tokens, deliveries, audit, bank),
 }
 
@@ -83,6 +84,7 @@ REPORTS_SECTIONS = [
     ("reports.town", _l("Town view")),
     ("reports.periodic", _l("Weekly and monthly reports")),
     ("reports.digest", _l("Daily digest")),
+    ("reports.learning", _l("Learning")),
 ]
 ADMIN_SECTIONS = [
     ("admin.index", _l("Today")),

@@ -18,6 +18,8 @@ INTEGER = {"type": "integer", "minimum": 0}
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DATE = {"type": "string", "format": "date"}
 SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+CHANGE = {"type": "number", "minimum": -2, "maximum": 2}
+MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "The month, YYYY-MM."}
 
 
 def _object(description: str, properties: dict, optional: tuple = ()) -> dict:
@@ -134,6 +136,44 @@ SCHEMAS = {
                    "items": {"type": "object", "additionalProperties": False, "required": ["month", "events", "people"],
                              "properties": {"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
                                             "events": INTEGER, "people": INTEGER}}}}),
+    "Share": _object("Right answers of answered, the share right and its 95 % Wilson interval.", {
+        "answered": INTEGER, "right": INTEGER, "share": SHARE,
+        "low": _described(SHARE, "Lower end of the 95 % interval; null when nothing was answered."),
+        "high": _described(SHARE, "Upper end of the 95 % interval; null when nothing was answered.")}),
+    "Estimate": {"oneOf": [{"type": "null"}, _object("A change in share right (-1..1: +0.05 is 5 points) with its 95 % "
+                                                      "interval; null when there are too few to estimate.", {
+        "value": CHANGE, "low": CHANGE, "high": CHANGE,
+        "units": _described(INTEGER, "What it rests on: workers (probe) or answers (sharing).")})]},
+    "MonthShare": _object("First tries at the common set in one calendar month (this month so far).", {
+        "month": MONTH, "answered": INTEGER, "right": INTEGER, "share": SHARE, "low": SHARE, "high": SHARE}),
+    "Learning": _object("Whether workers learn (docs/metrics.md, \"Learning\"): the town's, or one grid's.", {
+        "first_tries": _object("First-try accuracy on the common set (the knowledge index) by grid and month.", {
+            "grids": {"type": "array", "items": _object("A grid's months.", {
+                "grid_id": ID, "name": {"type": "string"},
+                "months": {"type": "array", "items": _ref("MonthShare")}})},
+            "total": {"type": "array", "items": _ref("MonthShare"), "description": "Every grid added up."}}),
+        "retention": {"type": "array", "description": "The forgetting curve: accuracy on questions answered before, "
+                                                      "by days since last answered (official quizzes, last 365 days).",
+                      "items": _object("One bucket of days.", {
+                          "days_from": INTEGER,
+                          "days_to": {"type": ["integer", "null"], "minimum": 0,
+                                      "description": "Last day of the bucket, included; null: no upper end."},
+                          "answered": INTEGER, "right": INTEGER, "share": SHARE, "low": SHARE, "high": SHARE})},
+        "probe": _object("The before/after probe: the within-worker change in share right, counterbalanced.", {
+            "workers_started": _described(INTEGER, "Workers who answered a probe question."),
+            "workers_paired": _described(INTEGER, "Of them, workers who answered both halves."),
+            "estimate": _ref("Estimate"),
+            "by_lag": {"type": "array", "items": _object("Workers with one lag.", {
+                "lag_days": {"enum": [30, 90, 180]}, "estimate": _ref("Estimate")})}}),
+        "sharing": {"type": "array", "description": "Per company over the 30 days before today: early and late "
+                                                    "finishers of each day on common and personal questions.",
+                    "items": _object("A company.", {
+                        "company_id": ID, "name": {"type": "string"}, "grid_id": ID,
+                        "early_common": _ref("Share"), "late_common": _ref("Share"),
+                        "early_personal": _ref("Share"), "late_personal": _ref("Share"),
+                        "gap": _ref("Estimate"),
+                        "flagged": {"type": "boolean",
+                                    "description": "The gap's 95 % interval excludes zero."}})}}),
     "OpenAPI": {"type": "object", "description": "This document."},
 }
 
@@ -190,6 +230,8 @@ ENDPOINTS = {
                          ["company_id_path", "from", "to"], "CompanyDays", True),
     "api.companies_summary": ("/api/v1/companies/summary", "Active companies' figures over a range",
                               ["from", "to", "grid_id", "limit", "offset"], "CompanySummary", True),
+    "api.learning": ("/api/v1/learning", "Whether workers learn: first tries, retention, the probe, answer sharing",
+                     ["grid_id"], "Learning", True),
     "api.incidents": ("/api/v1/incidents", "Fraud cases and losses by month, grid, company and fraud type",
                       ["from", "to", "grid_id"], "Incidents", True),
     "api.outreach": ("/api/v1/outreach", "Outreach events and people reached by grid, kind and month",

@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from quizapp.api.rules import DateRange, Paging
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
+from quizapp.learning import service as learning_figures
+from quizapp.learning.service import LearningView
 from quizapp.models import Company, Grid, Incident
 from quizapp.outreach import service as outreach_service
 from quizapp.outreach.service import OutreachSummary
@@ -173,6 +175,11 @@ class IncidentLine:
     cases: int
     loss_yuan: Decimal
     raw_reports: int
+
+
+def learning(grid_id: int | None, today: date, now: datetime | None = None) -> LearningView:
+    """The learning figures of the town, or of one grid (docs/metrics.md, "Learning")."""
+    return learning_figures.learning(TOWN, today, grid_id, now)
 
 
 def incidents(span: DateRange, grid_id: int | None) -> list[IncidentLine]:

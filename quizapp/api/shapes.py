@@ -7,7 +7,10 @@ Aggregates only: nothing here reads a worker.
 from __future__ import annotations
 
 from quizapp.api.rules import DateRange, Paging, figures, money, month_text
+from quizapp.api.rules import share as rounded
 from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
+from quizapp.learning.rules import Estimate, Share
+from quizapp.learning.service import GridMonths, LearningView
 from quizapp.models import Company, Grid
 from quizapp.outreach.service import OutreachSummary
 from quizapp.rules.metrics import OutreachTotals, Tally, incident_totals
@@ -70,3 +73,41 @@ def outreach(summary: OutreachSummary) -> dict:
             "grids": [{"grid_id": g.id, "code": g.code, "name": g.name, **totals(t)} for g, t in summary.by_grid],
             "kinds": [{"kind": k.value, **totals(t)} for k, t in summary.by_kind],
             "months": [{"month": month_text(m), **totals(t)} for m, t in summary.by_month]}
+
+
+def share(found: Share) -> dict:
+    """Right of answered, the share (null for none) and its 95 % Wilson interval."""
+    interval = found.interval or (None, None)
+    return {"answered": found.answered, "right": found.right, "share": rounded(found.value),
+            "low": rounded(interval[0]), "high": rounded(interval[1])}
+
+
+def estimate(found: Estimate | None) -> dict | None:
+    """A change in shares (0..1 scale, negative for a fall) with its 95 % interval, or null."""
+    if found is None:
+        return None
+    return {"value": rounded(found.value), "low": rounded(found.low), "high": rounded(found.high),
+            "units": found.units}
+
+
+def learning(view: LearningView) -> dict:
+    """The learning figures (docs/metrics.md, "Learning")."""
+
+    def months(row: GridMonths) -> list[dict]:
+        return [{"month": month_text(span.first), **share(found)} for span, found in zip(view.months, row.months,
+                                                                                         strict=True)]
+
+    probe = view.probe
+    return {
+        "first_tries": {"grids": [{"grid_id": row.id, "name": row.name, "months": months(row)} for row in view.grids],
+                        "total": months(view.total)},
+        "retention": [{"days_from": point.low, "days_to": point.high, **share(point.share)} for point in view.curve],
+        "probe": {"workers_started": probe.before, "workers_paired": probe.pairs, "estimate": estimate(probe.estimate),
+                  "by_lag": [{"lag_days": line.lag, "estimate": estimate(line.estimate)} for line in probe.by_lag]},
+        "sharing": [{"company_id": line.id, "name": line.name, "grid_id": line.grid_id,
+                     "early_common": share(line.counts.early_common), "late_common": share(line.counts.late_common),
+                     "early_personal": share(line.counts.early_personal),
+                     "late_personal": share(line.counts.late_personal),
+                     "gap": estimate(line.gap), "flagged": bool(line.gap and line.gap.excludes_zero)}
+                    for line in view.sharing],
+    }

@@ -210,6 +210,15 @@ def companies_summary():
                    **shapes.page(query.paging, total, _next_url(query.paging, total)))
 
 
+@bp.get("/learning")
+def learning():
+    query = _query("grid_id")
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    view = service.learning(query.grid_id, local_today(), utcnow())
+    return jsonify(shapes.learning(view))
+
+
 @bp.get("/incidents")
 def incidents():
     query = _query(*RANGE, "grid_id")

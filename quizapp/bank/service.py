@@ -63,6 +63,7 @@ def load_bank(bank: Bank) -> LoadReport:
         question.topic_id = topics[item.topic].id
         question.difficulty = item.difficulty
         question.common = item.common
+        question.probe = item.probe
         question.kind = item.kind
         question.family = item.family
         question.active = True

@@ -47,6 +47,7 @@ class GridMonths:
 class CompanySharing:
     id: int
     name: str
+    grid_id: int
     grid: str
     counts: SharingCounts
     gap: Estimate | None
@@ -157,12 +158,15 @@ def sharing(scope: Scope, today: date, days: int = SHARING_DAYS) -> list[Company
             found = cells.setdefault(company_id, {})
             found[key] = found.get(key, Share(0, 0)) + Share(int(right), int(answered))
     result = []
-    for company in sorted(scope.companies, key=lambda c: (c.grid_name, c.name)):
+    for company in scope.companies:
         found = cells.get(company.id, {})
         counts = SharingCounts(*(found.get(k, Share(0, 0)) for k in
                                  ("early_common", "late_common", "early_personal", "late_personal")))
-        result.append(CompanySharing(company.id, company.name, company.grid_name, counts, rules.sharing_gap(counts)))
-    return result
+        result.append(CompanySharing(company.id, company.name, company.grid_id, company.grid_name, counts,
+                                     rules.sharing_gap(counts)))
+    # Flagged first, then the widest gap; companies without a gap last, by grid and name.
+    return sorted(result, key=lambda line: (not (line.gap and line.gap.excludes_zero),
+                                            -(line.gap.value if line.gap else float("-inf")), line.grid, line.name))
 
 
 def probe_pairs(scope: Scope, today: date) -> tuple[int, list[ProbePair]]:
@@ -187,7 +191,8 @@ def probe_pairs(scope: Scope, today: date) -> tuple[int, list[ProbePair]]:
     pairs = []
     for answers in workers.values():
         first_half, started = answers[0][0], answers[0][1]
-        before = Share(sum(c for h, _, c in answers if h == first_half), sum(1 for h, _, _ in answers if h == first_half))
+        first = [c for h, _, c in answers if h == first_half]
+        before = Share(sum(first), len(first))
         later = [(day, c) for h, day, c in answers if h != first_half]
         if later:
             gap = (later[0][0] - started).days

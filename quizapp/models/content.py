@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import Model
@@ -48,6 +48,8 @@ class Question(Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
     difficulty: Mapped[int] = mapped_column(default=1)
     common: Mapped[bool] = mapped_column(default=False)
+    # A probe item measures learning before and after (docs/selection.md): never taught, never common.
+    probe: Mapped[bool] = mapped_column(default=False, server_default=false())
     kind: Mapped[QuestionKind] = mapped_column(vocabulary(QuestionKind, "kind", 10), default=QuestionKind.KNOWLEDGE)
     family: Mapped[str | None] = mapped_column(String(60))
     active: Mapped[bool] = mapped_column(default=True)

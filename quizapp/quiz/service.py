@@ -36,12 +36,12 @@ GRACE_SECONDS = 15
 def load_pool() -> list[selection.Item]:
     """Every question in rotation, as selection sees it."""
     rows = db.session.execute(
-        select(Question.id, Topic.slug, Question.family, Question.common, Question.kind)
+        select(Question.id, Topic.slug, Question.family, Question.common, Question.kind, Question.probe)
         .join(Topic, Topic.id == Question.topic_id)
         .where(Question.active.is_(True), Question.current_version_id.is_not(None))
     ).all()
-    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3], behaviour=r[4] == QuestionKind.BEHAVIOUR)
-            for r in rows]
+    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3], behaviour=r[4] == QuestionKind.BEHAVIOUR,
+                           probe=r[5]) for r in rows]
 
 
 def load_learner(employee_id: int, pool: list[selection.Item]) -> selection.Learner:
@@ -123,7 +123,8 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
     n = employee.company.questions_per_quiz
     behaviour = None
     if kind == AttemptKind.OFFICIAL:
-        picks = selection.choose_quiz(pool, learner, today, n, town_seed, f"e{employee.id}")
+        probe = selection.probe_item(pool, learner, today, selection.probe_plan(f"e{employee.id}", town_seed))
+        picks = selection.choose_quiz(pool, learner, today, n, town_seed, f"e{employee.id}", probe)
         behaviour = selection.behaviour_check(pool, learner, today)
     else:
         seed = f"e{employee.id}:{today}:practice:{now.isoformat()}"

@@ -86,7 +86,8 @@ def every_url(app, town) -> list[str]:
             f"/api/v1/companies/{town.company_a}/days", f"/api/v1/companies/{town.company_b}/days?from={first}",
             "/api/v1/companies/summary", f"/api/v1/companies/summary?grid_id={grids['g1']}&limit=1",
             "/api/v1/incidents", f"/api/v1/incidents?grid_id={grids['g1']}&from={first}",
-            "/api/v1/outreach", f"/api/v1/outreach?grid_id={grids['g2']}&from={first}"]
+            "/api/v1/outreach", f"/api/v1/outreach?grid_id={grids['g2']}&from={first}",
+            "/api/v1/learning", f"/api/v1/learning?grid_id={grids['g1']}"]
 
 
 # --- the document --------------------------------------------------------------------------------
@@ -330,7 +331,8 @@ def test_a_date_after_today_is_refused(app, client, town, token):
 def test_an_unknown_grid_or_company_is_404_json(client, town, token):
     for url in ("/api/v1/grids/999999/days", "/api/v1/companies/999999/days", "/api/v1/companies?grid_id=999999",
                 "/api/v1/companies/summary?grid_id=999999", "/api/v1/incidents?grid_id=999999",
-                "/api/v1/outreach?grid_id=999999"):
+                "/api/v1/outreach?grid_id=999999",
+                "/api/v1/learning?grid_id=999999"):
         status, body, _ = call(client, url, token)
         assert status == 404 and body["error"] == "not_found" and body["message"], url
 

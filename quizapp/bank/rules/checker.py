@@ -53,7 +53,7 @@ MULTIPLE_HINT = re.compile(
 # Two stems sharing this much of their character pairs read as the same question.
 NEAR_DUPLICATE = 0.6
 SINGLE_KEYS = {
-    "kind", "type", "difficulty", "common", "family", "scene", "scene.title.zh", "scene.title.en",
+    "kind", "type", "difficulty", "common", "probe", "family", "scene", "scene.title.zh", "scene.title.en",
     "stem.zh", "stem.en", "answer", "explain.zh", "explain.en", "rule.zh", "rule.en",
     # Provenance, not content: which documented fact the item rests on, and when a person last checked it.
     "source", "reviewed",
@@ -109,6 +109,7 @@ class Question:
     kind: QuestionKind = QuestionKind.KNOWLEDGE  # BEHAVIOUR: a "did you do it" item, never scored
     sources: list[str] = field(default_factory=list)  # ids of entries in question_bank/sources/*.md
     reviewed: str | None = None  # ISO date a person last checked the item against its source
+    probe: bool = False  # a probe item: the before/after measure of learning, never taught
 
     def content(self) -> dict:
         """The worker-visible content: a change here is a new version of the question."""
@@ -342,6 +343,18 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
         if raw not in ("yes", "no"):
             problems.append(Problem(path, line, f"common must be 'yes' or 'no', not {raw!r}"))
         common = raw == "yes"
+    # A probe item measures learning (docs/selection.md): never in the common set, never a "did you
+    # do it" item. Its family's other variants are taught as usual (the probe measures the point).
+    probe = False
+    if "probe" in block.values:
+        line, raw = block.values["probe"]
+        if raw not in ("yes", "no"):
+            problems.append(Problem(path, line, f"probe must be 'yes' or 'no', not {raw!r}"))
+        probe = raw == "yes"
+        if probe and common:
+            problems.append(Problem(path, line, "a probe item cannot be in the common set"))
+        if probe and block.values.get("kind", (0, ""))[1] == QuestionKind.BEHAVIOUR:
+            problems.append(Problem(path, line, "a behaviour item cannot be a probe"))
 
     raw_kind = block.values.get("kind", (0, QuestionKind.KNOWLEDGE))[1]
     item_kind = parse(QuestionKind, raw_kind)
@@ -384,7 +397,7 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
 
     if len(problems) == before and topic and qtype and item_kind:
         bank.questions[qid] = Question(
-            qid=qid, topic=topic, type=qtype, difficulty=difficulty, common=common, family=family,
+            qid=qid, topic=topic, type=qtype, difficulty=difficulty, common=common, probe=probe, family=family,
             stem=texts["stem"], options=options, answer=answer, explain=texts["explain"],
             rule=texts["rule"], scene=scene, scene_title=scene_title, scene_lines=scene_lines,
             path=path, line=block.start, kind=item_kind,
@@ -591,6 +604,7 @@ def summary(bank: Bank) -> dict:
         "per_difficulty": count(lambda q: str(q.difficulty)),
         "per_kind": count(lambda q: q.kind),
         "common": sum(q.common for q in bank.questions.values()),
+        "probe": sum(q.probe for q in bank.questions.values()),
         "with_scene": sum(bool(q.scene) for q in bank.questions.values()),
         "problems": len(bank.problems),
     }

@@ -17,7 +17,9 @@ A point retires (is no longer scheduled for review) only on evidence: FSRS stabi
 RETIRE_STABILITY days, or two right answers in a row at least RETIRE_GAP days apart. A single right
 answer is never proof (a true/false item is right half the time by chance): it schedules a check.
 No quiz holds a question twice or two questions of one family. An official quiz may end with one
-"did you do it" item (behaviour_check), which is never scored.
+"did you do it" item (behaviour_check), which is never scored. Probe items (the before/after
+measure of learning, docs/selection.md) are never taught: neither the common set nor personal
+selection picks them; `probe_item` gives a worker's next one, which takes the last personal slot.
 
 The worker's state is not stored: `replay` rebuilds it from the answers in the record, so it can
 never disagree with them.
@@ -68,6 +70,7 @@ class Item:
     family: str | None = None
     common: bool = False
     behaviour: bool = False  # a "did you do it" item: chosen by behaviour_check, never scored
+    probe: bool = False  # a probe item: asked only by probe_item, never taught
 
     @property
     def point(self) -> str:
@@ -150,8 +153,8 @@ class Learner:
         seen.wrong += int(not correct)
         seen.last_seen = day
         seen.last_correct = correct
-        if item.behaviour:
-            return  # "did you do it" answers are not knowledge
+        if item.behaviour or item.probe:
+            return  # "did you do it" answers are not knowledge; a probe is a measure, not teaching
         tally = self.topics.setdefault(item.topic, [0, 0])
         tally[0] += 1
         tally[1] += int(not correct)
@@ -208,7 +211,7 @@ def common_set(pool: Sequence[Item], day: date, seed: str, size: int = COMMON_SI
     """
     by_topic: dict[str, list[Item]] = defaultdict(list)
     for item in pool:
-        if item.common and not item.behaviour:
+        if item.common and not item.behaviour and not item.probe:
             by_topic[item.topic].append(item)
     topics = sorted(by_topic)
     if not topics:
@@ -256,10 +259,9 @@ def index(pool: Sequence[Item] | Pool) -> Pool:
     if isinstance(pool, Pool):
         return pool
     by_point: dict[str, list[Item]] = defaultdict(list)
-    for item in pool:
-        if not item.behaviour:
-            by_point[item.point].append(item)
-    items = tuple(i for i in pool if not i.behaviour)
+    items = tuple(i for i in pool if not i.behaviour and not i.probe)
+    for item in items:
+        by_point[item.point].append(item)
     return Pool(items=items, by_point={p: tuple(v) for p, v in by_point.items()}, by_id={i.id: i for i in items})
 
 
@@ -350,15 +352,69 @@ def choose_quiz(
     n: int,
     town_seed: str,
     worker_seed: str,
+    probe: int | None = None,
 ) -> list[tuple[int, bool]]:
-    """Today's quiz for one worker: (question id, is_common) pairs, common set first."""
+    """Today's quiz for one worker: (question id, is_common) pairs, common set first; a `probe`
+    item (probe_item) takes the last personal slot, so the quiz keeps its length."""
     n = max(MIN_QUESTIONS, min(MAX_QUESTIONS, n))
     bank = index(pool)
     by_id = {i.id: i for i in bank.items}
     common = common_set(bank.items, today, town_seed)
     taken = [by_id[i] for i in common]
-    personal = personal_items(bank, learner, today, n - len(common), taken, f"{worker_seed}:{today}")
-    return [(i, True) for i in common] + [(i, False) for i in personal]
+    count = n - len(common) - (probe is not None)
+    personal = personal_items(bank, learner, today, count, taken, f"{worker_seed}:{today}")
+    return [(i, True) for i in common] + [(i, False) for i in personal] + ([(probe, False)] if probe else [])
+
+
+# --- the before/after probe (docs/selection.md, docs/metrics.md "Learning") -----------------------
+
+PROBE_LAGS = (30, 90, 180)  # days from a worker's first probe answer to their second half
+
+
+@dataclass(frozen=True)
+class ProbePlan:
+    """One worker's probe: the half they answer first (0 or 1) and the lag before the other half."""
+
+    first_half: int
+    lag: int
+
+
+def probe_plan(worker_seed: str, town_seed: str) -> ProbePlan:
+    """The worker's counterbalancing group and lag, drawn at random once (a hash of the worker and
+    the town's secret, so it is fixed, unpredictable and half the workers start with each half)."""
+    draw = int(_rank(f"probe:{town_seed}", worker_seed), 16)
+    return ProbePlan(first_half=draw % 2, lag=PROBE_LAGS[(draw // 2) % len(PROBE_LAGS)])
+
+
+def probe_halves(pool: Iterable[Item]) -> tuple[list[int], list[int]]:
+    """The probe set in two halves balanced by topic: each topic's probe items by id, alternately."""
+    halves: tuple[list[int], list[int]] = ([], [])
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    for item in pool:
+        if item.probe and not item.behaviour:
+            by_topic[item.topic].append(item.id)
+    turn = 0
+    for topic in sorted(by_topic):
+        for qid in sorted(by_topic[topic]):
+            halves[turn % 2].append(qid)
+            turn += 1
+    return halves
+
+
+def probe_item(pool: Sequence[Item], learner: Learner, today: date, plan: ProbePlan) -> int | None:
+    """The probe item for the worker's official quiz today, if one is due: the first half from
+    their first quiz on, one a quiz; the other half once `plan.lag` days have passed since their
+    first probe answer. A probe item is asked once, never again."""
+    halves = probe_halves(pool)
+    first, second = halves[plan.first_half], halves[1 - plan.first_half]
+    asked = learner.questions
+    for qid in first:
+        if qid not in asked:
+            return qid
+    started = min((asked[q].last_seen for q in first if q in asked), default=None)
+    if started is None or today < started + timedelta(days=plan.lag):
+        return None
+    return next((qid for qid in second if qid not in asked), None)
 
 
 def practice_quiz(pool: Sequence[Item] | Pool, learner: Learner, today: date, n: int, seed: str) -> list[int]:

@@ -1,0 +1,1 @@
+"""Learning, measured in production: does the quiz teach? (docs/metrics.md, "Learning")."""
