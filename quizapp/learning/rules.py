@@ -46,7 +46,10 @@ def wilson(right: int, answered: int, z: float = Z95) -> tuple[float, float] | N
     p = right / answered
     centre = (p + z * z / (2 * answered)) / (1 + z * z / answered)
     half = z * sqrt(p * (1 - p) / answered + z * z / (4 * answered * answered)) / (1 + z * z / answered)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 or at 1 the interval's end is that share exactly (the formula leaves a rounding crumb).
+    low = 0.0 if right == 0 else max(0.0, min(p, centre - half))
+    high = 1.0 if right == answered else min(1.0, max(p, centre + half))
+    return low, high
 
 
 def bucket_of(days: int) -> int | None:
