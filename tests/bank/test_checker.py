@@ -286,3 +286,28 @@ def test_every_icon_the_real_bank_names_is_vendored():
     for slug, topic in bank.topics.items():
         if topic.card:
             assert (ROOT / "static" / "icons" / f"{topic.card['icon']}.svg").is_file(), slug
+
+
+def test_a_probe_item_is_marked_with_probe_yes_and_never_common(tmp_path):
+    text = good().replace("=== alpha-002\n", "=== alpha-002\nprobe: yes\n", 1)
+    bank = read_bank_from(tmp_path, text)
+    assert bank.questions["alpha-002"].probe and not bank.questions["alpha-001"].probe
+    assert summary(bank)["probe"] == 1
+    assert bank.questions["alpha-002"].content() == read_bank_from(tmp_path, good()).questions["alpha-002"].content()
+    common = good().replace("=== alpha-001\n", "=== alpha-001\nprobe: yes\n", 1)
+    assert any("a probe item cannot be in the common set" in p for p in write(tmp_path, common))
+    assert any("probe must be 'yes' or 'no'" in p for p in write(tmp_path, good().replace(
+        "=== alpha-002\n", "=== alpha-002\nprobe: maybe\n", 1)))
+
+
+def read_bank_from(tmp_path, text) -> Bank:
+    (tmp_path / "alpha.txt").write_text(text, encoding="utf-8")
+    return read_bank(tmp_path)
+
+
+def test_the_town_bank_holds_about_two_probe_items_per_topic_of_mid_difficulty_outside_the_common_set():
+    bank = read_bank(Path(__file__).parents[2] / "question_bank")
+    probes = [q for q in bank.questions.values() if q.probe]
+    per_topic = {topic: sum(q.topic == topic for q in probes) for topic in bank.topics}
+    assert set(per_topic.values()) == {2}
+    assert all(q.difficulty == 2 and not q.common and q.kind == "knowledge" for q in probes)

@@ -56,3 +56,14 @@ def test_a_question_removed_from_the_files_is_retired_not_deleted(ctx):
     assert retired is not None and not retired.active
     again = load_bank(small_bank())
     assert len(again.revived) == 6
+
+
+def test_a_probe_item_is_loaded_as_one(ctx):
+    bank = Bank()
+    for topic in ("alpha", "beta", "gamma", "delta"):
+        parse_file(f"{topic}.txt", bank_text(topic, 6).replace(f"=== {topic}-002\n", f"=== {topic}-002\nprobe: yes\n"),
+                   bank)
+    load_bank(bank)
+    db.session.commit()
+    assert set(db.session.scalars(select(Question.slug).where(Question.probe.is_(True)))) == {
+        "alpha-002", "beta-002", "gamma-002", "delta-002"}

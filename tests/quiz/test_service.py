@@ -297,3 +297,24 @@ def test_the_clock_stops_while_the_worker_reads_the_feedback(town):
     assert attempt.finished_at is not None and not attempt.expired
     assert attempt.score == attempt.total
     assert now > NOW + timedelta(seconds=quiz.QUIZ_SECONDS + quiz.GRACE_SECONDS)  # the wall clock ran past 5 min
+
+
+def test_an_official_quiz_asks_the_workers_next_probe_item_in_its_last_personal_slot(town):
+    probes = list(db.session.scalars(select(Question).where(Question.common.is_(False)).order_by(Question.id)
+                                     .limit(4)))
+    for question in probes:
+        question.probe = True
+    db.session.commit()
+    plan = quiz.selection.probe_plan(f"e{town.worker_a}", "test-town")
+    first_half = quiz.selection.probe_halves(quiz.load_pool())[plan.first_half]
+    attempt = start(town)
+    scored = [slot for slot in attempt.answers if not slot.behaviour]
+    assert len(scored) == worker(town).company.questions_per_quiz
+    assert scored[-1].question_id == first_half[0] and not scored[-1].common
+    assert sum(slot.question_id in {q.id for q in probes} for slot in attempt.answers) == 1
+    for slot in attempt.answers:
+        answer(town, attempt, slot.position, right_choice(slot), NOW + timedelta(seconds=slot.position))
+    practice = start(town, kind="practice", now=NOW + timedelta(minutes=3))
+    assert not {slot.question_id for slot in practice.answers} & {q.id for q in probes}  # never taught
+    tomorrow = start(town, today=TODAY + timedelta(days=1), now=NOW + timedelta(days=1))
+    assert [s.question_id for s in tomorrow.answers if not s.behaviour][-1] == first_half[1]
