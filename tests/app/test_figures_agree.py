@@ -6,7 +6,7 @@ frozen headcount a late joiner passed, today still counting with a quiz whose ti
 one still being answered, a current month only partly over, incidents back-filled into past
 months) is read through every surface that shows a figure: the console's board, trends and
 exports, the grid dashboard, the comparison, the town view and the admin home, the weekly and
-monthly reports (page and XLSX), the daily digest's text, the incidents page and the API (with a
+monthly reports (page and XLSX), the daily digest's text, the incidents page, the learning page and the API (with a
 token). Each figure must be the same on all of them, to the digit each shows, and the same as
 computed here from what was stored (`Town.expect`), so that surfaces agreeing on a wrong number
 fail too.
@@ -532,6 +532,38 @@ def test_the_weekly_and_monthly_reports_agree_on_the_page_the_workbook_and_the_a
     for column in ("This period", "Previous period"):
         assert workers[column] == ("–" if in_book[column] is None else str(in_book[column]))
     assert workers["Change"] == ("–" if in_book["Change"] is None else f"{in_book['Change']:+d}")
+
+
+def test_first_try_accuracy_by_grid_and_month_is_the_knowledge_index_on_the_learning_page_reports_and_api(
+        app, town):
+    """The learning page's and the API's first-try accuracy by grid and month is the knowledge index
+    over that grid and month: the monthly report's, to the digit."""
+    admin, officer = signed_in(app, "admin"), signed_in(app, "officer-1")
+    html, officers = page(admin, "/reports/learning"), page(officer, "/reports/learning")
+    learning = api(app, town, "/learning")["first_tries"]
+    this_month = town.today.replace(day=1)
+    months = [add_months(this_month, back) for back in (-2, -1, 0)]
+    by_page = rows_by(html, "Grid", caption="First-try accuracy by grid and month")
+    by_officer = rows_by(officers, "Grid", caption="First-try accuracy by grid and month")
+    assert "网格二" not in by_officer
+    by_api = {g["name"]: {m["month"]: m for m in g["months"]} for g in learning["grids"]}
+    for month in months:
+        last = min(add_months(month, 1) - timedelta(days=1), town.today)
+        column = month.strftime("%Y-%m")
+        report = page(admin, f"/reports/periodic/month?scope=town&start={month}") if month < this_month else None
+        grids_report = {r["Grid"]: r for r in table(report, "Grid", "Companies", "Active workers")} if report else {}
+        for grid, codes in (("网格一", ["acme", "bolt"]), ("网格二", ["cog"])):
+            want = town.percent(codes, month, last, knowledge=True)
+            assert by_page[grid][column] == want, (grid, column)
+            found = by_api[grid][column]
+            assert shown(found["right"], found["answered"]) == want
+            if grid in grids_report:
+                assert grids_report[grid]["Knowledge index"] == want
+        assert by_officer["网格一"][column] == by_page["网格一"][column]
+        everyone = town.percent(list(NAMES), month, last, knowledge=True)
+        assert by_page["All grids shown"][column] == everyone
+        total = next(m for m in learning["total"] if m["month"] == column)
+        assert shown(total["right"], total["answered"]) == everyone
 
 
 def test_a_month_without_data_shows_dashes_never_zero_or_a_change_against_nothing(app, town):
