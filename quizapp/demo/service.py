@@ -9,6 +9,7 @@ rules the app uses, and the rollups are rebuilt from it, so every page shows con
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -123,7 +124,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
                                   role=Role.COMPANY_STAFF, company_id=company.id))
         employees = _roster(company, size, rng, (pin_hash, code_hash, code_expires), today)
-        _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons)
+        _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons, secret)
         if db.session.get_bind().dialect.name == "postgresql":
             # Fresh statistics after a bulk insert, so the planner uses the indexes for the rebuild.
             db.session.execute(text("ANALYZE attempt"))
@@ -352,10 +353,31 @@ def _roster(company: Company, size: int, rng: random.Random, secrets: tuple[str,
     return [dict(id=r[0], no=r[1], since=r[2], has_pin=r[3] is not None) for r in ids]
 
 
-def _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons) -> None:
-    """Attempts and answers for the last 30 days and part of today."""
+# The demo's learning, synthetic (docs/metrics.md, "The demo town's learning figures are synthetic"):
+# a question met before is answered right more often, the more so the sooner it comes back (the
+# feedback is remembered, then fades), and the probe's second half gains a little from the teaching.
+FEEDBACK_GAIN, FEEDBACK_FADE_DAYS = 0.25, 20.0
+PROBE_GAIN = 0.10
+# Share of a quiz's personal slots that go to a question the worker met before (a review).
+REVIEW_SHARE = 0.4
+
+
+def _p_learned(quirks: _Quirks, qid: int, ability: float, last_seen: date | None, day: date) -> float:
+    """The chance of a right answer, raised by the feedback on an earlier try (fading with the days)."""
+    p = quirks.p_right(qid, ability)
+    if last_seen is not None:
+        p += (1 - p) * FEEDBACK_GAIN * math.exp(-(day - last_seen).days / FEEDBACK_FADE_DAYS)
+    return min(0.99, p)
+
+
+def _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons, secret) -> None:
+    """Attempts and answers for the last 30 days and part of today: reviews of questions met before,
+    the probe in the last personal slot (selection.probe_item), and a synthetic learning effect."""
     attempts, answers = [], []
     by_id = {i.id: i for i in pool}
+    teachable = [i for i in pool if not i.behaviour and not i.probe]
+    probes = [i for i in pool if i.probe]  # the same halves as the whole pool gives, found faster
+    halves = selection.probe_halves(probes)
     next_attempt = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
     for person in employees:
         if not person["has_pin"]:
@@ -370,7 +392,10 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         else:
             base, fade = 0.05, 0.0  # rarely
         ability = rng.uniform(0.45, 0.95)
-        asked = selection.Learner()  # this worker's "did you do it" answers so far
+        asked = selection.Learner()  # this worker's "did you do it" and probe answers so far
+        plan = selection.probe_plan(f"e{person['id']}", secret)
+        second_half = set(halves[1 - plan.first_half])
+        seen: dict[int, date] = {}  # question -> the day this worker last answered it
         for offset in range(HISTORY_DAYS, -1, -1):
             day = today - timedelta(days=offset)
             if day < person["since"] or not metrics.is_workday(day, company.workdays):
@@ -385,13 +410,21 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
             picks = [(q, True) for q in commons[day]]
             taken = {q for q, _ in picks}
             families = {by_id[q].family for q in taken if by_id[q].family}
-            rest = [i for i in pool if not i.behaviour and i.id not in taken
-                    and (not i.family or i.family not in families)]
-            for item in rng.sample(rest, company.questions_per_quiz - len(picks)):
+            probe = selection.probe_item(probes, asked, day, plan)
+            personal = company.questions_per_quiz - len(picks) - (probe is not None)
+            rest = [i for i in teachable if i.id not in taken and (not i.family or i.family not in families)]
+            met = [i for i in rest if i.id in seen and seen[i.id] < day]
+            reviews = rng.sample(met, min(len(met), sum(rng.random() < REVIEW_SHARE for _ in range(personal))))
+            for item in reviews + rng.sample(rest, personal):
+                if len(picks) >= len(commons[day]) + personal or item.id in taken:
+                    continue
                 if item.family and item.family in families:
                     continue
                 families.add(item.family)
+                taken.add(item.id)
                 picks.append((item.id, False))
+            if probe is not None:
+                picks.append((probe, False))
             slots = [(qid, common, False) for qid, common in picks]
             check = selection.behaviour_check(pool, asked, day)
             if check is not None:
@@ -410,8 +443,13 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
                     # The campaign works: more workers say "done" as the weeks go by.
                     right = rng.random() < min(0.9, 0.3 + 0.02 * (HISTORY_DAYS - offset))
                     asked.record(by_id[qid], right, day)
+                elif by_id[qid].probe:
+                    gain = PROBE_GAIN if qid in second_half else 0.0
+                    right = rng.random() < min(0.99, quirks.p_right(qid, ability) + gain)
+                    asked.record(by_id[qid], right, day)
                 else:
-                    right = rng.random() < quirks.p_right(qid, ability)
+                    right = rng.random() < _p_learned(quirks, qid, ability, seen.get(qid), day)
+                    seen[qid] = day
                 chosen = list(content["answer"]) if right else [quirks.wrong_option(qid, content, rng)]
                 score += right and not behaviour
                 common_correct += right and common
