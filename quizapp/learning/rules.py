@@ -34,7 +34,7 @@ class Share:
     def interval(self) -> tuple[float, float] | None:
         return wilson(self.right, self.answered)
 
-    def __add__(self, other: Share) -> Share:  # type: ignore[override]
+    def __add__(self, other: Share) -> Share:
         return Share(self.right + other.right, self.answered + other.answered)
 
 
