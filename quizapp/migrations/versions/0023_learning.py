@@ -1,7 +1,7 @@
 """learning: probe items
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 
 - question.probe: the item belongs to the before/after probe that measures learning
   (docs/selection.md): never taught, asked once per worker in a counterbalanced order. Existing
@@ -10,8 +10,8 @@ Revises: 0020
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021'
-down_revision = '0020'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
