@@ -149,7 +149,8 @@ def test_the_ledger_downloads_as_csv_and_xlsx_and_is_audited(app, client, case_a
     xlsx = officer.get("/reports/supervision/ledger.xlsx")
     assert load_workbook(io.BytesIO(xlsx.data)).active["P2"].value == "HR office"
     with app.app_context():
-        details = db.session.scalars(select(AuditLog.detail).where(AuditLog.action == "export_ledger")).all()
+        details = db.session.scalars(select(AuditLog.detail).where(AuditLog.action == "export_ledger")
+                                     .order_by(AuditLog.id)).all()
         assert len(details) == 2 and '"status": "open"' in details[0] and '"format": "xlsx"' in details[1]
 
 
