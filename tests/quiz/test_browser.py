@@ -90,20 +90,7 @@ def test_the_quiz_works_with_javascript_off(browser, live_server, real_town):
 def test_a_scene_renders_as_chat_bubbles(phone, live_server, real_town, app):
     """A scenario question shows the scam as the worker meets it: the caller's lines on the left,
     the worker's own on the right, never wider than the screen."""
-    from quizapp.clock import local_today, utcnow
-    from quizapp.extensions import db
-    from quizapp.models import Answer, Employee, Question
-    from quizapp.quiz import service as quiz
-
-    with app.app_context():
-        attempt = quiz.start_attempt(db.session.get(Employee, real_town.worker_a), "official", local_today(),
-                                     utcnow(), "test-town")
-        scene = db.session.scalar(db.select(Question).where(Question.slug == "kefu-001"))
-        first = db.session.scalar(db.select(Answer).where(Answer.attempt_id == attempt.id, Answer.position == 1))
-        first.question_id, first.question_version_id = scene.id, scene.current_version_id
-        first.choice_order = [0, 1, 2, 3]
-        db.session.commit()
-        attempt_id = attempt.id
+    attempt_id, _ = _scene_attempt(app, real_town)
 
     page = phone.new_page()
     sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
@@ -192,6 +179,7 @@ SPEECH = """() => {
 
 
 def _scene_attempt(app, town):
+    """Today's quiz for worker A, with the kefu-001 call scene as question 1 (options in written order)."""
     from quizapp.clock import local_today, utcnow
     from quizapp.extensions import db
     from quizapp.models import Answer, Employee, Question
