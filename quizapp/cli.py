@@ -75,6 +75,35 @@ def bank_check(path: str, as_json: bool, require_provenance: bool) -> None:
         click.echo(f"ok: {len(bank.questions)} questions in {len(bank.topics)} topics, {len(warnings)} warning(s)")
 
 
+@bank_group.command("wording")
+@click.argument("path", type=click.Path(exists=True), default="question_bank")
+@click.option("--topic", "topics", multiple=True, help="Only this topic's items (repeatable).")
+@click.option("--all", "show_all", is_flag=True, help="List the items the model misses too.")
+@with_appcontext
+def bank_wording(path: str, topics: tuple[str, ...], show_all: bool) -> None:
+    """For the writer: each knowledge item the wording model (naive Bayes over the options' characters,
+    fitted on the other topics) finds the key of, as file:line, with its margin and the wording that
+    pulled it there. Rewrite those options until the model is near chance (bank check's figure)."""
+    from quizapp.bank.rules.guesser import WORDING, learned_guesses
+    from quizapp.bank.rules.words import knowledge_items
+    from quizapp.rules.vocab import QuestionType
+
+    bank = read_bank(path)
+    items = knowledge_items(bank.questions.values())
+    for qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUEFALSE):
+        guesses = [g for g in learned_guesses([q for q in items if q.type == qtype], qtype, WORDING)
+                   if not topics or g.question.topic in topics]
+        if not guesses:
+            continue
+        found = sum(g.credit for g in guesses)
+        click.echo(f"{qtype}: the model finds {found:.0f} of {len(guesses)} keys")
+        for g in sorted(guesses, key=lambda g: (g.question.path, g.question.line)):
+            if g.credit or show_all:
+                verdict = "found" if g.credit >= 1 else ("tie" if g.credit else "missed")
+                click.echo(f"  {g.question.path}:{g.question.line}: {g.question.qid} {verdict} "
+                           f"(margin {g.margin:+.1f}) pulled by {' '.join(g.pulled_by)}")
+
+
 @bank_group.command("load")
 @click.argument("path", type=click.Path(exists=True), default="question_bank")
 @with_appcontext

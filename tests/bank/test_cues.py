@@ -4,7 +4,7 @@ import json
 
 from quizapp.bank.rules import cues
 from quizapp.bank.rules.checker import Bank, parse_file
-from quizapp.bank.rules.guesser import guess
+from quizapp.bank.rules.guesser import guess, wording
 from quizapp.bank.rules.words import safety_words, text_length
 from quizapp.cli import main
 from tests.factories import CARD_LINES, LESSON_ZH, _words, line_of
@@ -219,3 +219,20 @@ def test_bank_check_on_the_real_bank_reports_its_figures(runner):
     cues_data = json.loads(result.stdout)["answer_cues"]
     assert cues_data["bank"]["single"] + cues_data["bank"]["truefalse"] > 0
     assert set(cues_data["per_topic"]) == set(json.loads(result.stdout)["per_topic"])
+
+
+def test_bank_wording_lists_each_item_the_wording_model_finds_with_the_words_that_pulled_it(runner, tmp_path):
+    alpha = [single(n, ["自己去问问", "先按他说的", "再等等看吧"], key="A") for n in range(1, 4)]
+    alpha += [single(4, ["先按他说的", "再等等看吧", "自己去问问"], key="A")]  # keyed the other way: missed
+    text = "\n".join(HEADER + [line for block in alpha for line in block])
+    (tmp_path / "alpha.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "beta.txt").write_text(text.replace("alpha", "beta"), encoding="utf-8")
+    result = runner.invoke(main, ["bank", "wording", str(tmp_path), "--topic", "alpha"])
+    assert result.exit_code == 0, result.output
+    assert "single: the model finds 3 of 4 keys" in result.output
+    first = line_of(text, "=== alpha-001")
+    found = next(line for line in result.output.splitlines() if f"alpha.txt:{first}:" in line)
+    assert "alpha-001 found (margin +" in found
+    assert set(found.split("pulled by ")[1].split()) <= wording("自己去问问")  # the key's own words
+    assert "alpha-004" not in result.output and "beta.txt" not in result.output
+    assert "alpha-004 missed (margin -" in runner.invoke(main, ["bank", "wording", str(tmp_path), "--all"]).output

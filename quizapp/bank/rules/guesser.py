@@ -132,7 +132,17 @@ def statement_cues(text: str) -> set[str]:
     return cues | {name for name, on in flags.items() if on}
 
 
-def _naive_bayes(rows: list[tuple[set[str], bool]]) -> Callable[[set[str]], float]:
+class _Model:
+    """A fitted naive-Bayes rule: call it on a cue set for the log-odds; `terms` is what each cue adds."""
+
+    def __init__(self, base: float, terms: dict[str, float]) -> None:
+        self.base, self.terms = base, terms
+
+    def __call__(self, cues: set[str]) -> float:
+        return self.base + sum(self.terms[c] for c in cues if c in self.terms)
+
+
+def _naive_bayes(rows: list[tuple[set[str], bool]]) -> _Model:
     """Log-odds of "key" (or "true") from cue sets, Laplace-smoothed; the prior is the training share."""
     positive = sum(label for _, label in rows)
     negative = len(rows) - positive
@@ -145,12 +155,7 @@ def _naive_bayes(rows: list[tuple[set[str], bool]]) -> Callable[[set[str]], floa
                for cue, (p, n) in counts.items()}
     absent = {cue: math.log((positive - p + 1) / (positive + 2)) - math.log((negative - n + 1) / (negative + 2))
               for cue, (p, n) in counts.items()}
-    base = prior + sum(absent.values())
-
-    def score(cues: set[str]) -> float:
-        return base + sum(present[c] - absent[c] for c in cues if c in present)
-
-    return score
+    return _Model(prior + sum(absent.values()), {c: present[c] - absent[c] for c in present})
 
 
 def telling_cues(rows: list[tuple[set[str], bool]], top: int = 6) -> list[dict]:
@@ -197,28 +202,60 @@ def _rows(questions: list[Question], qtype: QuestionType, features: Features) ->
             for i, cues in enumerate(features.options([o["zh"] for o in q.options]))]
 
 
-def _learned_credit(questions: list[Question], qtype: QuestionType, features: Features = CUES) -> float | None:
-    """Total credit of the naive-Bayes rule, each topic's items scored by a model fitted on the others."""
+@dataclass(frozen=True)
+class Guess:
+    """How the learned rule, fitted on the other topics, did on one item: its credit (0..1) and, for a
+    writer, the wording that pulled it towards its pick (and the key's margin over the best wrong
+    option, or for true/false the log-odds of "true"; positive means it found the key)."""
+
+    question: Question
+    credit: float
+    margin: float
+    pulled_by: list[str]
+
+
+def _pulls(model_terms: dict[str, float], cues: set[str], top: int = 4) -> list[str]:
+    return [c for c, _ in sorted(((c, model_terms[c]) for c in cues if c in model_terms),
+                                 key=lambda t: (-t[1], t[0]))[:top]]
+
+
+def learned_guesses(questions: list[Question], qtype: QuestionType, features: Features = CUES) -> list[Guess]:
+    """Each item scored by a naive-Bayes model fitted on the other topics (leave one topic out)."""
     topics = sorted({q.topic for q in questions})
     if len(topics) < 2:
-        return None
-    total = 0.0
+        return []
+    found = []
     for topic in topics:
         model = _naive_bayes(_rows([q for q in questions if q.topic != topic], qtype, features))
         for q in questions:
             if q.topic != topic:
                 continue
             if qtype == QuestionType.TRUEFALSE:
-                odds = model(features.statement(q.stem["zh"]))
-                total += 0.5 if odds == 0 else float((odds > 0) == (q.answer == [0]))
+                cues = features.statement(q.stem["zh"])
+                odds = model(cues)
+                says_true = q.answer == [0]
+                credit = 0.5 if odds == 0 else float((odds > 0) == says_true)
+                pulled = _pulls(model.terms if odds > 0 else {c: -w for c, w in model.terms.items()}, cues)
+                found.append(Guess(q, credit, odds if says_true else -odds, pulled))
                 continue
-            scores = [model(cues) for cues in features.options([o["zh"] for o in q.options])]
+            option_cues_ = features.options([o["zh"] for o in q.options])
+            scores = [model(cues) for cues in option_cues_]
             if qtype == QuestionType.SINGLE:
-                total += _single_credit(scores, q.answer[0])
+                credit = _single_credit(scores, q.answer[0])
             else:
                 chosen = [i for i, s in enumerate(scores) if s > 0] or [scores.index(max(scores))]
-                total += float(chosen == sorted(q.answer))
-    return total
+                credit = float(chosen == sorted(q.answer))
+            best_wrong = max(s for i, s in enumerate(scores) if i not in q.answer)
+            keys = [scores[i] for i in q.answer]
+            pick = q.answer[keys.index(max(keys))] if credit else scores.index(max(scores))
+            found.append(Guess(q, credit, min(keys) - best_wrong, _pulls(model.terms, option_cues_[pick])))
+    return found
+
+
+def _learned_credit(questions: list[Question], qtype: QuestionType, features: Features = CUES) -> float | None:
+    """Total credit of the naive-Bayes rule, each topic's items scored by a model fitted on the others."""
+    guesses = learned_guesses(questions, qtype, features)
+    return sum(g.credit for g in guesses) if guesses else None
 
 
 def _chance(questions: list[Question], qtype: QuestionType) -> float:
