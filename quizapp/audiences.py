@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from quizapp.access import guard_staff
 from quizapp.accounts import views as accounts
+from quizapp.alerts import views as alerts
 from quizapp.audit import views as audit
 from quizapp.bank import views as bank
 from quizapp.board import views as board
@@ -58,7 +59,8 @@ admin.before_request(guard_staff(Role.TOWN_ADMIN))
 
 FEATURES = {
     console: (board, roster, trends, exports, posters, settings, staff, outreach),
-    reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning),
+    reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
+              alerts),
     admin: (town, organisation, places, accounts, tokens, deliveries, audit, bank),
 }
 
@@ -81,6 +83,7 @@ REPORTS_SECTIONS = [
     ("reports.incidents", _l("Incidents")),
     ("reports.map", _l("Incident map")),
     ("reports.supervision", _l("Supervision list")),
+    ("reports.alerts", _l("This week's alerts")),
     ("reports.town", _l("Town view")),
     ("reports.periodic", _l("Weekly and monthly reports")),
     ("reports.digest", _l("Daily digest")),

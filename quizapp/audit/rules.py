@@ -23,7 +23,7 @@ from quizapp.rules import inputs
 # Quick filters offered on the page, as action-code prefixes. "export" without a dot also takes the
 # older codes written before the dotted style (export_ledger, export_incidents); likewise "import".
 ACTION_FAMILIES = ("export", "api.", "admin.", "api_token.", "import", "supervision", "retention.", "signin.",
-                   "account.", "roster.", "incident.", "worker.")
+                   "account.", "roster.", "incident.", "worker.", "alert.")
 MICROSECOND = timedelta(microseconds=1)
 # Failed sign-ins (workers' and staff's) are written once per window of this many minutes, with
 # their count (audit.service.record_repeated).

@@ -22,10 +22,11 @@ from quizapp.rules.vocab import AttemptKind, QuestionKind
 
 
 def counted_try(answer=Answer, attempt=Attempt) -> tuple:
-    """An answer that is a try in the record's sense: in an official quiz, a knowledge question
-    (not "did you do it"), answered and scored. Practice rounds never count."""
-    return (attempt.kind == AttemptKind.OFFICIAL, answer.behaviour.is_(False), answer.chosen.is_not(None),
-            answer.correct.is_not(None))
+    """An answer that is a try in the record's sense: in an official quiz, a knowledge question of
+    the bank (not "did you do it", not a 本周警情 alert's), answered and scored. Practice rounds never
+    count."""
+    return (attempt.kind == AttemptKind.OFFICIAL, answer.behaviour.is_(False), answer.alert_id.is_(None),
+            answer.chosen.is_not(None), answer.correct.is_not(None))
 
 
 def is_first_try(answer=Answer, attempt=Attempt):

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2.0 models: every table quizapp owns. Import models from here."""
 
+from quizapp.models.alerts import Alert, alert_grids
 from quizapp.models.content import Question, QuestionVersion, Topic
 from quizapp.models.messaging import Delivery
 from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
@@ -20,8 +21,8 @@ from quizapp.models.reporting import CompanyDay, CompanyTopicDay
 from quizapp.models.roster import RosterImport
 
 __all__ = [
-    "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "Company", "CompanyDay",
+    "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "Company", "CompanyDay",
     "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident",
     "OutreachActivity", "OutreachImport", "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser",
-    "SupervisionCase", "Topic", "TownSetting", "officer_grids",
+    "SupervisionCase", "Topic", "TownSetting", "alert_grids", "officer_grids",
 ]

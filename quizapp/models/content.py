@@ -53,6 +53,8 @@ class Question(Model):
     kind: Mapped[QuestionKind] = mapped_column(vocabulary(QuestionKind, "kind", 10), default=QuestionKind.KNOWLEDGE)
     family: Mapped[str | None] = mapped_column(String(60))
     active: Mapped[bool] = mapped_column(default=True)
+    # A question written for a 本周警情 alert (quizapp/alerts): never active, so never in rotation.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version")
     )

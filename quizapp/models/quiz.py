@@ -67,6 +67,8 @@ class Answer(Model):
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))
     common: Mapped[bool] = mapped_column(default=False)
     behaviour: Mapped[bool] = mapped_column(default=False)  # a "did you do it" item: never scored
+    # A 本周警情 alert's question (quizapp/alerts): never scored, never a try at a bank item.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"), index=True)
     # The worker's shuffled order: display position -> option index in the version's content.
     choice_order: Mapped[list] = mapped_column(JSON)
     chosen: Mapped[list | None] = mapped_column(JSON)  # option indexes in the version's content

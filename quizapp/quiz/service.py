@@ -18,9 +18,10 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from quizapp.alerts import service as alerts
 from quizapp.bank.items import is_first_try
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic, TownSetting
+from quizapp.models import Alert, Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic, TownSetting
 from quizapp.quiz.rules import grading, selection, timing
 from quizapp.rollups import service as rollups
 from quizapp.rules import metrics
@@ -133,6 +134,11 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
         raise Conflict("quiz.bank_empty")
 
     slots = [(qid, common, False) for qid, common in picks]
+    # A live 本周警情 alert of the worker's grid takes the first personal slot, unscored (alerts.service).
+    alert = alerts.alert_slot(employee, today) if kind == AttemptKind.OFFICIAL else None
+    if alert is not None:
+        first_personal = sum(1 for _, common in picks if common)
+        slots.insert(first_personal, (alert[1], False, False))
     if behaviour is not None:
         slots.append((behaviour, False, True))  # last, after the scored questions
     versions = {v.question_id: v for v in db.session.scalars(
@@ -149,7 +155,7 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
         content = versions[qid].content
         attempt.answers.append(Answer(
             position=position, question_id=qid, question_version_id=versions[qid].id, common=common,
-            behaviour=is_behaviour,
+            behaviour=is_behaviour, alert_id=alert[0] if alert is not None and qid == alert[1] else None,
             choice_order=selection.choice_order(len(content["options"]), content["type"],
                                                 f"e{employee.id}:{today}:{qid}:{kind}"),
         ))
@@ -228,7 +234,7 @@ class Outcome:
 _SLOT = (
     select(Attempt.deadline_at, Attempt.finished_at, Attempt.slots, Attempt.local_date,
            Answer.id, Answer.question_id, Answer.common, Answer.behaviour, Answer.choice_order, Answer.chosen,
-           Answer.correct,
+           Answer.correct, Answer.alert_id,
            QuestionVersion.content)
     .join(Answer, Answer.attempt_id == Attempt.id)
     .join(QuestionVersion, QuestionVersion.id == Answer.question_version_id)
@@ -281,7 +287,8 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if not claimed:
         again = db.session.execute(select(Answer.correct, Answer.chosen).where(Answer.id == row.id)).one()
         return Outcome("already", again.correct, differs=sorted(again.chosen or []) != chosen)
-    scored = correct and not row.behaviour  # a "did you do it" answer is counted apart
+    # A "did you do it" answer is counted apart; an alert's is never scored (docs/metrics.md).
+    scored = correct and not row.behaviour and row.alert_id is None
     # The clock stops while the worker reads the feedback (rules/timing.py): the deadline moves on.
     # Two tabs answering at once may each move it from the same start; the later write wins, so
     # the worker gets at most one allowance too few, never extra time.
@@ -330,6 +337,7 @@ class Result:
     attempt: Attempt
     streak: int
     lesson_topic: Topic | None
+    alert: Alert | None = None  # the 本周警情 alert the quiz carried: its lesson is shown too
 
 
 STREAK_LOOKBACK_DAYS = 400
@@ -350,11 +358,12 @@ def result(attempt: Attempt, employee: Employee, today: date) -> Result:
     topics = {q.id: q.topic for q in db.session.scalars(
         select(Question).where(Question.id.in_([a.question_id for a in attempt.answers]))
         .options(selectinload(Question.topic)))}
-    missed = [(topics[a.question_id].slug, bool(a.correct)) for a in attempt.answers if not a.behaviour]
+    bank_answers = [a for a in attempt.answers if not a.behaviour and a.alert_id is None]
+    missed = [(topics[a.question_id].slug, bool(a.correct)) for a in bank_answers]
     weakest = grading.weakest_topic(missed) if any(not ok for _, ok in missed) else None
     by_slug = {t.slug: t for t in topics.values()}
-    lesson = by_slug.get(weakest) if weakest else topics.get(attempt.answers[0].question_id)
-    return Result(attempt=attempt, streak=streak, lesson_topic=lesson)
+    lesson = by_slug.get(weakest) if weakest else topics.get((bank_answers or attempt.answers)[0].question_id)
+    return Result(attempt=attempt, streak=streak, lesson_topic=lesson, alert=alerts.alert_of(attempt))
 
 
 def history(employee: Employee, limit: int = 60) -> list[Attempt]:

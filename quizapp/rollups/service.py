@@ -116,11 +116,12 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
 
 
 def topic_answers(*where: ColumnElement[bool]) -> Select[int, int, int]:
-    """Knowledge answers given (not "did you do it", not left blank) per topic: topic id, answers,
-    right answers. Both the rebuild and the live query of undone days count this way."""
+    """Knowledge answers to the bank's questions given (not "did you do it", not a 本周警情 alert's,
+    not left blank) per topic: topic id, answers, right answers. Both the rebuild and the live query
+    of undone days count this way."""
     return (select(Question.topic_id, func.count(Answer.id), func.count(Answer.id).filter(Answer.correct.is_(True)))
             .join(Attempt, Attempt.id == Answer.attempt_id).join(Question, Question.id == Answer.question_id)
-            .where(*where, Answer.behaviour.is_(False), Answer.chosen.is_not(None))
+            .where(*where, Answer.behaviour.is_(False), Answer.alert_id.is_(None), Answer.chosen.is_not(None))
             .group_by(Question.topic_id))
 
 

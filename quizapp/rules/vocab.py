@@ -126,9 +126,19 @@ class OutreachKind(StrEnum):
     PRESHIFT = "preshift"  # 岗前5分钟: a company's pre-shift talk
 
 
+class AlertStatus(StrEnum):
+    """A 本周警情 alert (Alert.status): drafted by an officer or the town admin, published by the town
+    admin, or withdrawn. A published alert past its expiry date is expired (alerts.rules.state)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
 # Every vocabulary, by name: templates see each one (quizapp/web.py), the migration checks each column.
 ALL: tuple[type[StrEnum], ...] = (Role, AttemptKind, QuestionKind, QuestionType, CaseStatus, CaseRule, FollowUpKind,
-                                  CaseEventKind, DeliveryKind, Channel, DeliveryStatus, ImportStatus, OutreachKind)
+                                  CaseEventKind, DeliveryKind, Channel, DeliveryStatus, ImportStatus, OutreachKind,
+                                  AlertStatus)
 
 
 def parse(enum: type[E], value: object) -> E | None:

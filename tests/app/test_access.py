@@ -5,10 +5,22 @@ from pathlib import Path
 
 import pytest
 
+from quizapp.alerts import service as alerts
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, RosterImport, StaffUser, SupervisionCase
+from quizapp.models import (
+    ApiToken,
+    Company,
+    Employee,
+    FollowUp,
+    Incident,
+    RosterImport,
+    StaffUser,
+    SupervisionCase,
+    Topic,
+)
 from quizapp.quiz import service as quiz
+from tests.alerts import drafts
 from tests.factories import make_activity
 from tests.pages import sign_in_staff, sign_in_worker
 
@@ -80,12 +92,16 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         follow_up = FollowUp(case_id=case.id, kind="visit", happened_on=local_today(), who="张三",
                              created_by=officer.id)
         db.session.add(follow_up)
+        # A draft alert for grid 1, by its officer (the town admin may publish it, the officer not).
+        alert = alerts.save_draft(officer, drafts.draft(), alerts.Target(db.session.scalar(db.select(Topic.id)),
+                                                                         [incident.grid_id], local_today()),
+                                  local_today(), utcnow())
         db.session.commit()
         owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id,
                  "company_id": town.company_a, "case_id": case.id, "incident_id": incident.id,
                  "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id,
                  "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id,
-                 "follow_up_id": follow_up.id}
+                 "follow_up_id": follow_up.id, "alert_id": alert.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):

@@ -16,10 +16,12 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.alerts import service as alerts
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, StaffUser, SupervisionCase
+from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, StaffUser, SupervisionCase, Topic
 from quizapp.quiz import service as quiz
+from tests.alerts import drafts
 from tests.factories import make_activity, make_employee
 from tests.pages import sign_in_staff
 
@@ -44,6 +46,12 @@ def record(app, town):
         a, b = db.session.get(Company, town.company_a), db.session.get(Company, town.company_b)
         workers = [db.session.get(Employee, town.worker_a), db.session.get(Employee, town.worker_b),
                    make_employee(a, "A101", "欧阳春花", team="二车间"), make_employee(b, "B101", "司马秋月")]
+        # A live alert for both grids, published before the day's quizzes: its reach covers them.
+        admin = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "admin"))
+        alert = alerts.save_draft(admin, drafts.draft(), alerts.Target(db.session.scalar(db.select(Topic.id)),
+                                                                       [a.grid_id, b.grid_id], local_today()),
+                                  local_today(), utcnow())
+        alerts.publish(admin, alert, local_today())
         for employee in workers:
             _finish(employee)
         officer = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "officer-1"))
@@ -66,7 +74,7 @@ def record(app, town):
         activity = make_activity(a.grid_id, local_today(), 120, "community", created_by=officer.id)
         db.session.commit()
         return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id,
-                "account_id": officer.id,
+                "account_id": officer.id, "alert_id": alert.id,
                 "incident_id": db.session.scalar(db.select(Incident.id)),
                 "follow_up_id": db.session.scalar(db.select(FollowUp.id)),
                 "token_id": db.session.scalar(db.select(ApiToken.id)), "days": 30, "period": "week",

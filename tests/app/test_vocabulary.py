@@ -7,7 +7,7 @@ the test command's second pass, on PostgreSQL.
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from quizapp.alerts import service as alerts
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
@@ -28,6 +29,7 @@ from quizapp.models import (
     RosterImport,
     StaffUser,
     SupervisionCase,
+    Topic,
 )
 from quizapp.rules import vocab
 from quizapp.rules.vocab import (
@@ -44,6 +46,7 @@ from quizapp.rules.vocab import (
     QuestionKind,
     Role,
 )
+from tests.alerts import drafts
 from tests.factories import take_quiz
 
 VERSIONS = Path(__file__).resolve().parents[2] / "quizapp/migrations/versions"
@@ -108,12 +111,14 @@ def rows(app, town):
                                     kind=OutreachKind.PRESHIFT, place="一车间", speaker="张主任", people=40,
                                     created_by=staff.id)
         event = CaseEvent(case_id=case.id, kind=CaseEventKind.OPENED)
+        alert = alerts.save_draft(officer, drafts.draft(), alerts.Target(
+            db.session.scalar(select(Topic.id)), [staff.company.grid_id], DAY), DAY, datetime(2026, 11, 24))
         db.session.add_all([follow_up, activity, event])
         db.session.commit()
         question = db.session.scalar(select(Question.id).order_by(Question.id).limit(1))
         return {"staff_user": staff.id, "question": question, "attempt": attempt.id, "roster_import": imported.id,
                 "delivery": delivery.id, "supervision_case": case.id, "follow_up": follow_up.id,
-                "outreach_activity": activity.id, "case_event": event.id}
+                "outreach_activity": activity.id, "case_event": event.id, "alert": alert.id}
 
 
 def _set(table: str, column: str, value: str, row_id: int) -> int:
@@ -214,9 +219,10 @@ def test_the_migration_downgrades_and_upgrades_again_with_the_rows_in_place(app,
         with pytest.raises(IntegrityError):
             with db.session.begin_nested():
                 _set("staff_user", "role", "root", rows["staff_user"])
-        # Tables made after 0007 (the outreach ledger, 0015) went with the downgrade and came back empty.
+        # Tables made after 0007 (the outreach ledger, 0015; the alerts, 0024) went with the downgrade and
+        # came back empty.
         counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in rows
-                  if table != "outreach_activity"}
+                  if table not in ("outreach_activity", "alert")}
         assert all(counts.values()), counts
         assert db.session.scalar(text("SELECT role FROM staff_user WHERE id = :id"),
                                  {"id": rows["staff_user"]}) == "company_staff"

@@ -156,8 +156,11 @@ class _Block:
         self.flags: dict[str, list[tuple[int, str]]] = {"zh": [], "en": []}
 
 
-def parse_file(path: str, text: str, bank: Bank | None = None) -> Bank:
-    """Parse one bank file into `bank`, appending every problem found (never stopping early)."""
+def parse_file(path: str, text: str, bank: Bank | None = None, card: bool = True) -> Bank:
+    """Parse one bank file into `bank`, appending every problem found (never stopping early).
+
+    `card=False` reads a header whose lesson has no lesson card (a 本周警情 alert's, quizapp/alerts):
+    the lesson itself is checked as a topic's is."""
     bank = bank or Bank()
     problems = bank.problems
     header = _Block(1, None)
@@ -198,7 +201,7 @@ def parse_file(path: str, text: str, bank: Bank | None = None) -> Bank:
             continue
         current.values[key] = (number, value)
 
-    topic = _topic(path, header, bank)
+    topic = _topic(path, header, bank, card)
     for block in blocks:
         _question(path, block, topic, bank)
     return bank
@@ -212,7 +215,7 @@ def _need(path: str, block: _Block, key: str, problems: list[Problem]) -> str | 
     return None
 
 
-def _topic(path: str, header: _Block, bank: Bank) -> str | None:
+def _topic(path: str, header: _Block, bank: Bank, with_card: bool = True) -> str | None:
     problems = bank.problems
     slug = _need(path, header, "topic", problems)
     values = {k: _need(path, header, k, problems) for k in ("name.zh", "name.en", "lesson.zh", "lesson.en")}
@@ -239,7 +242,7 @@ def _topic(path: str, header: _Block, bank: Bank) -> str | None:
     for key in ("lesson.zh", "lesson.en"):
         if key in header.values:
             _check_safe(path, header.values[key][0], key, header.values[key][1], problems)
-    card = _card(path, header, problems)
+    card = _card(path, header, problems) if with_card else None
     given = {k: v for k, v in values.items() if v is not None}
     if len(given) == len(values):
         bank.topics[slug] = Topic(

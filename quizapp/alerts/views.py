@@ -1,0 +1,140 @@
+"""Reports: 本周警情. The alerts list (in the quiz, drafts, history), drafting and editing a draft
+(officers for their grids, the town admin), an alert's page with its reach (aggregates only), and
+the town admin's publish and the withdraw buttons.
+
+Its routes are attached to the reports blueprint in quizapp/audiences.py; the rules live in
+alerts.rules, the use cases in alerts.service. The drafting form opens prefilled from its query
+(title, topic, scene, scene_zh, grid, lead): the seam workers' reports (quizapp/leads) use.
+"""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from quizapp.alerts import rules, service
+from quizapp.alerts.forms import SCENE_LABELS, TYPE_LABELS, ActionForm, AlertForm
+from quizapp.alerts.wording import MESSAGES, STATE_LABELS
+from quizapp.clock import local_today, utcnow
+from quizapp.extensions import db
+from quizapp.routing import Routes
+from quizapp.rules.errors import ServiceError
+from quizapp.validators import query_ids, query_int, query_text
+from quizapp.web import content_lang
+from quizapp.wording import attach_to_form, say
+
+routes = Routes()
+
+
+def _choices(form: AlertForm) -> AlertForm:
+    form.topic.choices = [(t.id, t.name(content_lang())) for t in service.topics()]
+    form.grids.choices = [(g.id, g.name) for g in service.grids_for(current_user)]
+    return form
+
+
+def _target(form: AlertForm) -> service.Target:
+    return service.Target(topic_id=form.topic.data or None, grid_ids=list(form.grids.data or []),
+                          expires_on=form.expires_on.data)
+
+
+def _form_page(form: AlertForm, alert=None):
+    return render_template("alerts/draft.html", form=form, alert=alert, scene_labels=SCENE_LABELS,
+                           type_labels=TYPE_LABELS, questions=range(1, rules.MAX_QUESTIONS + 1),
+                           letters=rules.OPTION_LETTERS.lower())
+
+
+@routes.get("/alerts")
+def alerts():
+    today = local_today()
+    lists = service.list_alerts(current_user, today)
+    states = {a.id: service.state(a, today) for a in (*lists.live, *lists.drafts, *lists.history)}
+    return render_template("alerts/index.html", lists=lists, states=states, state_labels=STATE_LABELS)
+
+
+def _prefilled() -> AlertForm:
+    """A new draft's form: two weeks, the query's prefilled fields (a worker's report, quizapp/leads)."""
+    form = _choices(AlertForm(formdata=None, expires_on=rules.default_expiry(local_today())))
+    form.title.data = query_text("title", rules.TITLE_MAX)
+    slug = query_text("topic", 40)
+    form.topic.data = next((t.id for t in service.topics() if t.slug == slug), None)
+    if query_text("scene", 10) in SCENE_LABELS:
+        form.scene_kind.data = query_text("scene", 10)
+    form.scene_zh.data = query_text("scene_zh", 2000)
+    own = {g.id for g in service.grids_for(current_user)}
+    form.grids.data = [gid for gid in query_ids("grid") if gid in own]
+    return form
+
+
+@routes.route("/alerts/new", methods=["GET", "POST"])
+def alert_new():
+    if request.method == "GET":
+        return _form_page(_prefilled())
+    form = _choices(AlertForm())
+    if not form.validate_on_submit():
+        return _form_page(form)
+    try:
+        alert = service.save_draft(current_user, form.draft(), _target(form), local_today(), utcnow(),
+                                   lead=query_int("lead"))
+    except ServiceError as error:
+        db.session.rollback()
+        attach_to_form(form, error, MESSAGES)
+        return _form_page(form)
+    db.session.commit()
+    flash(_("The draft is saved. The town admin reviews and publishes it."), "info")
+    return redirect(url_for("reports.alert", alert_id=alert.id))
+
+
+@routes.route("/alerts/<id:alert_id>/edit", methods=["GET", "POST"])
+def alert_edit(alert_id: int):
+    alert = service.alert_for(current_user, alert_id)
+    if request.method == "GET":
+        form = _choices(AlertForm(formdata=None, topic=alert.topic_id, expires_on=alert.expires_on,
+                                  grids=[g.id for g in alert.grids]))
+        form.fill(service.draft_of(alert))
+        return _form_page(form, alert)
+    form = _choices(AlertForm())
+    if not form.validate_on_submit():
+        return _form_page(form, alert)
+    try:
+        service.edit_draft(current_user, alert, form.draft(), _target(form), local_today(), utcnow())
+    except ServiceError as error:
+        db.session.rollback()
+        attach_to_form(form, error, MESSAGES)
+        return _form_page(form, alert)
+    db.session.commit()
+    flash(_("The draft is saved."), "info")
+    return redirect(url_for("reports.alert", alert_id=alert.id))
+
+
+@routes.get("/alerts/<id:alert_id>")
+def alert(alert_id: int):
+    today = local_today()
+    item = service.alert_for(current_user, alert_id)
+    companies, grids, whole = service.reach(current_user, item, today)
+    return render_template("alerts/alert.html", alert=item, state=service.state(item, today),
+                           state_labels=STATE_LABELS, people=service.people(item), draft=service.draft_of(item),
+                           companies=companies, grids=grids, whole=whole, action_form=ActionForm(),
+                           scene_labels=SCENE_LABELS, small_company=rules.SMALL_COMPANY)
+
+
+def _act(alert_id: int, action, done: str):
+    item = service.alert_for(current_user, alert_id)
+    if ActionForm().validate_on_submit():
+        try:
+            action(current_user, item, local_today())
+        except ServiceError as error:
+            db.session.rollback()
+            flash(say(error, MESSAGES), "error")
+        else:
+            db.session.commit()
+            flash(done, "info")
+    return redirect(url_for("reports.alert", alert_id=alert_id))
+
+
+@routes.post("/alerts/<id:alert_id>/publish")
+def alert_publish(alert_id: int):
+    return _act(alert_id, service.publish, _("Published: workers of its grids meet it from their next quiz."))
+
+
+@routes.post("/alerts/<id:alert_id>/withdraw")
+def alert_withdraw(alert_id: int):
+    return _act(alert_id, service.withdraw, _("Withdrawn: it has left the quiz."))
