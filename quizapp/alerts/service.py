@@ -262,6 +262,28 @@ def live_for_grid(grid_id: int, today: date) -> list[Alert]:
         .where(alert_grids.c.grid_id == grid_id, *_live(today)).order_by(Alert.published_on, Alert.id)))
 
 
+@dataclass(frozen=True)
+class ReadOut:
+    """A live alert as the staff read it out at the pre-shift meeting: its lesson and the rule of
+    its first question, in the reader's language (a Chinese-only alert in Chinese)."""
+
+    alert: Alert
+    lesson: str
+    rule: str
+
+
+def read_outs(company: Company, today: date, lang: str) -> list[ReadOut]:
+    """The alerts in the quiz today for a company's workers (its grid's), for its pre-shift screen
+    and the WeChat text the staff paste into the teams' groups."""
+    found = []
+    for alert in live_for_grid(company.grid_id, today):
+        rule = (first_question(alert) or {}).get("rule", {})
+        english = lang == "en" and not alert.chinese_only
+        found.append(ReadOut(alert, alert.lesson_en if english and alert.lesson_en else alert.lesson_zh,
+                             rule.get("en" if english else "zh", "")))
+    return found
+
+
 def alert_slot(employee: Employee, today: date) -> tuple[int, int] | None:
     """(alert id, question id) for the worker's next official quiz: the earliest published live
     alert of their grid they have not answered yet (rules.next_alert), and of its questions the one

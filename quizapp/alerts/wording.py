@@ -65,5 +65,6 @@ STATE_LABELS = {
 }
 
 
-def paste_heading() -> str:
-    return _("【This week's alert】")
+def paste_text(read_out, link: str) -> str:
+    """The WeChat text for one live alert (alerts.rules.paste_text) in the reader's language."""
+    return rules.paste_text(_("【This week's alert】"), read_out.alert.title, read_out.lesson, read_out.rule, link)

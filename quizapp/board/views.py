@@ -7,6 +7,8 @@ from flask import abort, jsonify, render_template
 from flask_login import current_user
 
 from quizapp import scope
+from quizapp.alerts import service as alerts
+from quizapp.alerts import wording as alert_words
 from quizapp.board import service as board
 from quizapp.board.wording import chase_text
 from quizapp.clock import local_today, town_zone, utcnow
@@ -60,7 +62,7 @@ def _chase(team: str | None):
     link = worker_url(scope.own_company(current_user))
     texts = {name: chase_text(name, today, people, link, content_lang(), shift) for name, people in groups}
     return render_template("board/preshift_chase.html", groups=groups, texts=texts, team=team, today=today,
-                           shift=shift, shifts=shifts)
+                           shift=shift, shifts=shifts, alerts=_alerts(scope.own_company(current_user), link))
 
 
 @routes.get("/chase")
@@ -82,4 +84,10 @@ def preshift():
     url = worker_url(screen.company, screen.team)
     return render_template("board/preshift.html", screen=screen, readable_url=qr.readable(url),
                            qr_svg=qr.inline_svg(url, screen.company.name), poll_seconds=POLL_SECONDS,
-                           teams=board.teams(current_user, local_today()))
+                           teams=board.teams(current_user, local_today()), alerts=_alerts(screen.company, url))
+
+
+def _alerts(company, link: str) -> list[tuple]:
+    """This week's alerts for the company's grid, each with its WeChat text (quizapp/alerts)."""
+    return [(item, alert_words.paste_text(item, link))
+            for item in alerts.read_outs(company, local_today(), content_lang())]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from quizapp.alerts import service
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import Alert, Employee, Grid, StaffUser, Topic
+from quizapp.models import Alert, Company, Employee, Grid, StaffUser, Topic
 from tests.alerts import drafts
 from tests.factories import take_quiz
 from tests.pages import sign_in_staff, sign_in_worker, texts
@@ -86,3 +86,21 @@ def test_the_worker_sees_the_alert_question_first_and_its_lesson(app, client, to
     assert "本周警情" in question and "butie.example" in question
     result = client.get(f"/attempt/{attempt_id}/result").get_data(as_text=True)
     assert drafts.FORM["title"] in result and "稳岗补贴" in result and "不计入你的得分" in result
+
+
+def test_the_pre_shift_screen_and_the_chase_page_carry_the_live_alert_to_read_out(app, client, town):
+    with app.app_context():
+        admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
+        grids = list(db.session.scalars(select(Grid.id).where(Grid.code == "g2")))
+        target = service.Target(db.session.scalar(select(Topic.id)), grids, local_today() + timedelta(days=3))
+        service.publish(admin, service.save_draft(admin, drafts.draft(), target, local_today(), utcnow()),
+                        local_today())
+        db.session.commit()
+    sign_in_staff(client, "staff-b")
+    for url in ("/console/preshift", "/console/chase"):
+        page = client.get(url).get_data(as_text=True)
+        pasted = texts(page, "textarea", raw=True, id="alert-paste-1")
+        assert pasted and pasted[0].splitlines()[0] == "【本周警情】" + drafts.FORM["title"], url
+        assert drafts.FORM["q1_rule_zh"] in pasted[0] and "/c/bolt" in pasted[0]
+    with app.app_context():  # company A's grid is not targeted
+        assert service.read_outs(db.session.get(Company, town.company_a), local_today(), "zh") == []
