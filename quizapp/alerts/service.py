@@ -318,6 +318,16 @@ def first_question(alert: Alert) -> dict | None:
         .where(Question.alert_id == alert.id).order_by(Question.id).limit(1))
 
 
+def published(grid_id: int | None = None) -> list[Alert]:
+    """Every alert ever published (in the quiz, expired or withdrawn), newest first, optionally only
+    those targeting one grid: the API's list."""
+    query = (select(Alert).where(Alert.published_on.is_not(None))
+             .options(selectinload(Alert.grids), selectinload(Alert.topic)).order_by(Alert.id.desc()))
+    if grid_id is not None:
+        query = query.where(Alert.id.in_(select(alert_grids.c.alert_id).where(alert_grids.c.grid_id == grid_id)))
+    return list(db.session.scalars(query))
+
+
 # --- reach -------------------------------------------------------------------------------------
 
 def reach(actor, alert: Alert, today: date) -> tuple[list[rules.ReachRow], list[rules.ReachRow], rules.ReachRow]:

@@ -114,6 +114,28 @@ SCHEMAS = {
         "cases": _described(INTEGER, "Fraud cases."),
         "loss_yuan": {"type": "number", "minimum": 0, "description": "Losses in yuan (two decimals)."},
         "raw_reports": _described(INTEGER, "Raw reports (原始警情), confirmed or not; 0 where not recorded.")}),
+    "AlertReach": _object("Workers who answered an alert's question in an official quiz (once each), and how many "
+                          "got it right: their first try.", {
+        "workers": INTEGER, "right": INTEGER,
+        "accuracy": _described(SHARE, "right ÷ workers, 0..1; null when nobody answered yet.")}),
+    "Alert": _object("A published 本周警情 alert (docs/metrics.md, \"Alerts\").", {
+        "id": ID, "title": {"type": "string"},
+        "fraud_type": _described({"type": "string"}, "The topic slug of the question bank it is filed under."),
+        "state": {"type": "string", "enum": ["live", "expired", "withdrawn"]},
+        "published_on": DATE, "expires_on": _described(DATE, "Its last day in the quiz."),
+        "withdrawn_on": {"type": ["string", "null"], "format": "date"},
+        "grids": {"type": "array", "items": {"type": "string"}, "description": "Codes of the grids it targets."},
+        "reach": _ref("AlertReach"),
+        "reach_by_grid": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["grid", "workers", "right", "accuracy"],
+            "properties": {"grid": {"type": "string"}, "workers": INTEGER, "right": INTEGER, "accuracy": SHARE}}},
+        "reach_by_company": {"type": "array", "description": "Companies of 20 workers or more by name; smaller ones "
+                                                             "added up per grid, with company null.", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["grid", "company", "workers", "right", "accuracy"],
+            "properties": {"grid": {"type": "string"}, "company": {"type": ["string", "null"]},
+                           "workers": INTEGER, "right": INTEGER, "accuracy": SHARE}}}}),
+    "Alerts": _object("Every published alert, newest first.", {"alerts": {"type": "array", "items": _ref("Alert")}}),
     "Incidents": _object("Incidents of every month the range touches.", {
         **RANGE, "incidents": {"type": "array", "items": _ref("Incident")},
         "total": _object("Over all the rows.", {"cases": INTEGER, "loss_yuan": {"type": "number", "minimum": 0},
@@ -232,6 +254,8 @@ ENDPOINTS = {
                               ["from", "to", "grid_id", "limit", "offset"], "CompanySummary", True),
     "api.learning": ("/api/v1/learning", "Whether workers learn: first tries, retention, the probe, answer sharing",
                      ["grid_id"], "Learning", True),
+    "api.alerts": ("/api/v1/alerts", "本周警情: every published alert and its reach by grid and company",
+                   ["grid_id"], "Alerts", True),
     "api.incidents": ("/api/v1/incidents", "Fraud cases and losses by month, grid, company and fraud type",
                       ["from", "to", "grid_id"], "Incidents", True),
     "api.outreach": ("/api/v1/outreach", "Outreach events and people reached by grid, kind and month",

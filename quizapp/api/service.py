@@ -16,12 +16,14 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from quizapp.alerts import rules as alert_rules
+from quizapp.alerts import service as alert_service
 from quizapp.api.rules import DateRange, Paging
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.learning import service as learning_figures
 from quizapp.learning.service import LearningView
-from quizapp.models import Company, Grid, Incident
+from quizapp.models import Alert, Company, Grid, Incident
 from quizapp.outreach import service as outreach_service
 from quizapp.outreach.service import OutreachSummary
 from quizapp.rollups import figures
@@ -203,3 +205,21 @@ def outreach(span: DateRange, grid_id: int | None) -> OutreachSummary:
     """Outreach events and people reached over the range, in all, by grid, by kind and by month
     (outreach.service.summary: the figures every page shows, docs/metrics.md)."""
     return outreach_service.summary(TOWN, span, grid_id)
+
+
+# --- 本周警情 alerts ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AlertLine:
+    alert: Alert
+    state: str
+    companies: list[alert_rules.ReachRow]
+    grids: list[alert_rules.ReachRow]
+    whole: alert_rules.ReachRow
+
+
+def alerts(grid_id: int | None, today: date) -> list[AlertLine]:
+    """Every published alert with its reach (alerts.service.reach, as the town admin reads it:
+    companies under 20 workers added up per grid, never a worker)."""
+    return [AlertLine(alert, alert_service.state(alert, today), *alert_service.reach(TOWN, alert, today))
+            for alert in alert_service.published(grid_id)]

@@ -111,3 +111,20 @@ def learning(view: LearningView) -> dict:
                      "gap": estimate(line.gap), "flagged": bool(line.gap and line.gap.excludes_zero)}
                     for line in view.sharing],
     }
+
+
+def alert(line) -> dict:
+    """A published 本周警情 alert and its reach: workers who answered its question and how many got
+    it right the first time, by company (companies under 20 workers added up per grid, "company":
+    null), by grid and in all."""
+    def reach(row) -> dict:
+        return {"workers": row.workers, "right": row.right, "accuracy": row.accuracy}
+
+    item = line.alert
+    return {"id": item.id, "title": item.title, "fraud_type": item.topic.slug, "state": line.state,
+            "published_on": item.published_on.isoformat() if item.published_on else None,
+            "expires_on": item.expires_on.isoformat(),
+            "withdrawn_on": item.withdrawn_on.isoformat() if item.withdrawn_on else None,
+            "grids": [g.code for g in item.grids], "reach": reach(line.whole),
+            "reach_by_grid": [{"grid": row.grid, **reach(row)} for row in line.grids],
+            "reach_by_company": [{"grid": row.grid, "company": row.company, **reach(row)} for row in line.companies]}

@@ -219,6 +219,14 @@ def learning():
     return jsonify(shapes.learning(view))
 
 
+@bp.get("/alerts")
+def alerts():
+    query = _query("grid_id")
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    return jsonify(alerts=[shapes.alert(line) for line in service.alerts(query.grid_id, local_today())])
+
+
 @bp.get("/incidents")
 def incidents():
     query = _query(*RANGE, "grid_id")

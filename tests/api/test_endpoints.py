@@ -11,10 +11,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from openapi_spec_validator import validate as validate_spec
 from sqlalchemy import select
 
+from quizapp.alerts import service as alerts
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Employee, Grid, Incident, StaffUser
+from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Employee, Grid, Incident, StaffUser, Topic
 from quizapp.tokens import service as tokens
+from tests.alerts import drafts
 from tests.factories import make_activity, take_quiz
 from tests.pages import sign_in_staff
 
@@ -70,6 +72,10 @@ def history(app, town, days: int = 40) -> None:
                      cases=1, loss_yuan=Decimal("0.25"))])
         make_activity(company_a.grid_id, today, 45, "preshift", company_id=company_a.id)
         make_activity(company_a.grid_id, today, 120, "community")
+        # A 本周警情 alert for grid 1, live today: the day's quiz carries it.
+        admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
+        target = alerts.Target(db.session.scalar(select(Topic.id)), [company_a.grid_id], today + timedelta(days=3))
+        alerts.publish(admin, alerts.save_draft(admin, drafts.draft(), target, today, utcnow()), today)
         db.session.commit()
         if today.isoweekday() != 7:
             for worker in (town.worker_a, town.worker_b):
@@ -87,7 +93,8 @@ def every_url(app, town) -> list[str]:
             "/api/v1/companies/summary", f"/api/v1/companies/summary?grid_id={grids['g1']}&limit=1",
             "/api/v1/incidents", f"/api/v1/incidents?grid_id={grids['g1']}&from={first}",
             "/api/v1/outreach", f"/api/v1/outreach?grid_id={grids['g2']}&from={first}",
-            "/api/v1/learning", f"/api/v1/learning?grid_id={grids['g1']}"]
+            "/api/v1/learning", f"/api/v1/learning?grid_id={grids['g1']}",
+            "/api/v1/alerts", f"/api/v1/alerts?grid_id={grids['g2']}"]
 
 
 # --- the document --------------------------------------------------------------------------------
@@ -295,6 +302,19 @@ def test_incidents_by_month_with_losses_in_yuan(app, client, town, token):
     assert body["total"] == {"cases": 3, "loss_yuan": 1234.75, "raw_reports": 0}
     status, body, _ = call(client, f"/api/v1/incidents?grid_id={grid_ids(app)['g2']}", token)
     assert body["incidents"] == [] and body["total"] == {"cases": 0, "loss_yuan": 0.0, "raw_reports": 0}
+
+
+def test_alerts_with_their_reach_by_grid_and_company(app, client, town, token):
+    history(app, town, days=1)
+    status, body, _ = call(client, "/api/v1/alerts", token)
+    assert status == 200 and len(body["alerts"]) == 1
+    alert = body["alerts"][0]
+    assert (alert["state"], alert["grids"], alert["fraud_type"]) == ("live", ["g1"], "alpha")
+    answered = 1 if today_in(app).isoweekday() != 7 else 0
+    # Company A has 2 workers: fewer than 20, so it is added up in its grid, never named.
+    assert alert["reach"] == {"workers": answered, "right": answered, "accuracy": 1.0 if answered else None}
+    assert [(r["grid"], r["company"], r["workers"]) for r in alert["reach_by_company"]] == [("网格一", None, answered)]
+    assert call(client, f"/api/v1/alerts?grid_id={grid_ids(app)['g2']}", token)[1] == {"alerts": []}
 
 
 def test_outreach_events_and_people_reached_by_grid_kind_and_month(app, client, town, token):
