@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from quizapp.demo import geography
+from quizapp.demo.alerts import seed_alerts
 from quizapp.extensions import db
 from quizapp.models import (
     Answer,
@@ -138,6 +139,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     _oversight(officer, today, rng, describe_flag)
     _outreach({grids["xt-2"].id: officer, grids["ds-3"].id: officer, grids["lp-1"].id: officer2}, today, rng)
     _locate_incidents(cells, today)
+    seed_alerts(today, now, rng)  # after the history: their answers go into its quizzes
 
 
 # The demo grids' villages and communities (made up), which incidents may name as their place.

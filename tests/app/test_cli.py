@@ -10,10 +10,22 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from quizapp import create_app
+from quizapp.alerts import service as alerts
 from quizapp.cli import main
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, FollowUp, Incident, OutreachActivity, Question, SupervisionCase
+from quizapp.models import (
+    Answer,
+    Attempt,
+    Company,
+    Employee,
+    FollowUp,
+    Incident,
+    OutreachActivity,
+    Question,
+    StaffUser,
+    SupervisionCase,
+)
 from quizapp.rules.vocab import OutreachKind
 from tests.factories import bank_text
 
@@ -76,6 +88,19 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
         joined = dict(db.session.execute(select(Company.id, Company.created_at)).all())
         assert all(day >= joined[cid].date() for cid, day in db.session.execute(
             select(OutreachActivity.company_id, OutreachActivity.day).where(OutreachActivity.company_id.is_not(None))))
+        # One live 本周警情 alert and one expired, each answered by workers of its grids in the first
+        # personal slot, once each; the admin's reach figures count them.
+        admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
+        states = {alerts.state(a, local_today()): a for a in alerts.published()}
+        assert set(states) == {"live", "expired"}
+        for alert in states.values():
+            _companies, _grids, whole = alerts.reach(admin, alert, local_today())
+            assert whole.workers > 100 and 0.4 < (whole.accuracy or 0) < 0.95
+            slots = db.session.execute(select(Answer.position, Attempt.common_total, Attempt.employee_id)
+                                       .join(Attempt, Attempt.id == Answer.attempt_id)
+                                       .where(Answer.alert_id == alert.id)).all()
+            assert all(position == common + 1 for position, common, _ in slots)
+            assert len({worker for _, _, worker in slots}) == len(slots) == whole.workers
     # The demo's accounts work: the company staff account signs in.
     client = app.test_client()
     staff = info["roles"]["company_staff"]
