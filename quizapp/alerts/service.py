@@ -136,7 +136,7 @@ def _problems(draft: rules.Draft) -> list[ServiceError]:
 def _check(actor: StaffUser, draft: rules.Draft, target: Target, today: date) -> list[Grid]:
     """Every problem with the draft and its target at once (Invalid at each field)."""
     problems = _problems(draft)
-    if target.topic_id is None or db.session.get(Topic, target.topic_id) is None:
+    if target.topic_id not in {t.id for t in topics()}:
         problems.append(Invalid("alerts.missing", field="topic"))
     allowed = {g.id: g for g in grids_for(actor)}
     if not target.grid_ids:

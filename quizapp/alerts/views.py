@@ -18,6 +18,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
+from quizapp.rules.vocab import AlertStatus
 from quizapp.validators import query_ids, query_int, query_text
 from quizapp.web import content_lang
 from quizapp.wording import attach_to_form, say
@@ -86,6 +87,8 @@ def alert_new():
 @routes.route("/alerts/<id:alert_id>/edit", methods=["GET", "POST"])
 def alert_edit(alert_id: int):
     alert = service.alert_for(current_user, alert_id)
+    if alert.status != AlertStatus.DRAFT:  # published or withdrawn: read it, never edit it
+        return redirect(url_for("reports.alert", alert_id=alert.id))
     if request.method == "GET":
         form = _choices(AlertForm(formdata=None, topic=alert.topic_id, expires_on=alert.expires_on,
                                   grids=[g.id for g in alert.grids]))
