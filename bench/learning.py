@@ -44,6 +44,7 @@ answered, mean over workers employed that day); and quizapp's paired difference 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -52,7 +53,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,8 +62,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import numpy as np  # noqa: E402
 import old_leitner  # noqa: E402  (the old policy, kept in bench/ for comparison)
-from fsrs import Card, Rating  # noqa: E402
+from fsrs import Card  # noqa: E402
 
 from quizapp.bank.rules.checker import read_bank  # noqa: E402
 from quizapp.quiz.rules import selection  # noqa: E402
@@ -167,19 +169,18 @@ class Leitner:
 
     def __init__(self, bank: Bank):
         self.bank = bank
+        self.index = old_leitner.index(bank.old_items)
 
-    def new(self) -> dict[int, old_leitner.Review]:
-        return {}
+    def new(self) -> old_leitner.State:
+        return old_leitner.State()
 
-    def pick(self, state: dict[int, old_leitner.Review], today: date, count: int, taken: list[int],
+    def pick(self, state: old_leitner.State, today: date, count: int, taken: list[int],
              rng: random.Random, key: str) -> list[int]:
         old = self.bank.old_items
-        return old_leitner.personal_items(old, list(state.values()), today, count, [old[i] for i in taken],
-                                          f"{key}:{today}")
+        return old_leitner.personal_items(self.index, state, today, count, [old[i] for i in taken], f"{key}:{today}")
 
-    def update(self, state: dict[int, old_leitner.Review], item: int, correct: bool, today: date,
-               common: bool) -> None:
-        state[item] = old_leitner.next_review(item, state.get(item), correct, today)
+    def update(self, state: old_leitner.State, item: int, correct: bool, today: date, common: bool) -> None:
+        state.record(self.bank.old_items[item], correct, today)
 
 
 @dataclass
@@ -188,6 +189,16 @@ class QstreamItem:
     streak: int
     last_seen: date
     retired: bool = False
+
+
+def take_new(new: list[int], take: Callable[[int], None], full: Callable[[], bool], rng: random.Random) -> None:
+    """New items in random order until the slots are full: each next one drawn uniformly from those
+    left (the order a shuffle would give, without shuffling the whole list every quiz)."""
+    left = list(new)
+    while left and not full():
+        n = rng.randrange(len(left))
+        left[n], left[-1] = left[-1], left[n]
+        take(left.pop())
 
 
 class Qstream:
@@ -215,12 +226,8 @@ class Qstream:
                            key=lambda x: (x[1].due, x[0])):
             take(i)
         if len(picked) < count:
-            new = [i for i in range(len(self.bank.items)) if i not in state]
-            rng.shuffle(new)
-            for i in new:
-                take(i)
-                if len(picked) >= count:
-                    break
+            take_new([i for i in range(len(self.bank.items)) if i not in state], take,
+                     lambda: len(picked) >= count, rng)
         if len(picked) < count:
             for i, _ in sorted(state.items(), key=lambda x: (x[1].retired, x[1].last_seen, x[0])):
                 take(i)
@@ -239,43 +246,38 @@ class PlainFsrs:
     def __init__(self, bank: Bank):
         self.bank = bank
 
-    def new(self) -> dict[int, tuple[Card, date]]:
+    def new(self) -> dict[int, tuple[Card, int, int, float]]:
         return {}
 
-    def pick(self, state: dict[int, tuple[Card, date]], today: date, count: int, taken: list[int],
+    def pick(self, state: dict[int, tuple[Card, int, int, float]], today: date, count: int, taken: list[int],
              rng: random.Random, key: str) -> list[int]:
         point = self.bank.point
         used = {point[i] for i in taken}
         picked: list[int] = []
+        t = today.toordinal()
 
         def take(i: int) -> None:
             if len(picked) < count and point[i] not in used:
                 used.add(point[i])
                 picked.append(i)
 
-        def risk(card: Card) -> float:  # ordered as FSRS's predicted recall, highest risk first
-            return -(today - card.last_review.date()).days / (card.stability or 1.0)  # type: ignore[union-attr]
-
-        for i, _ in sorted(((i, risk(c)) for i, (c, due) in state.items() if due <= today),
-                           key=lambda x: (x[1], x[0])):
+        # Ordered as FSRS's predicted recall, highest risk first: days since the last review per day of stability.
+        for _, i in sorted((-(t - last) / s, i) for i, (_, due, last, s) in state.items() if due <= t):
             take(i)
         if len(picked) < count:
-            new = [i for i in range(len(self.bank.items)) if i not in state]
-            rng.shuffle(new)
-            for i in new:
-                take(i)
-                if len(picked) >= count:
-                    break
+            take_new([i for i in range(len(self.bank.items)) if i not in state], take,
+                     lambda: len(picked) >= count, rng)
         if len(picked) < count:
-            for i, _ in sorted(((i, risk(c)) for i, (c, _) in state.items()), key=lambda x: (x[1], x[0])):
+            for _, i in sorted((-(t - last) / s, i) for i, (_, _, last, s) in state.items()):
                 take(i)
         return picked
 
-    def update(self, state: dict[int, tuple[Card, date]], item: int, correct: bool, today: date,
+    def update(self, state: dict[int, tuple[Card, int, int, float]], item: int, correct: bool, today: date,
                common: bool) -> None:
-        card = state[item][0] if item in state else Card(card_id=1)
-        card, _ = selection.SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, selection._at(today))
-        state[item] = (card, card.due.date())
+        """The item's card after the answer, with its due day, the day of this review (ordinals) and
+        its stability, kept beside it so that pick() reads plain numbers."""
+        card = selection.review(state[item][0] if item in state else None, correct, today)
+        state[item] = (card, card.due.toordinal(), today.toordinal(), card.stability or 1.0)
 
 
 POLICY_CLASSES: dict[str, Callable[[Bank], Any]] = {
@@ -283,63 +285,73 @@ POLICY_CLASSES: dict[str, Callable[[Bank], Any]] = {
 
 
 # --- the simulated world --------------------------------------------------------------------------
+# The workers' true state is held in arrays, one row per staff slot (a newcomer takes a leaver's
+# row), and a day's answers are simulated together: within a day no two of a worker's answers touch
+# the same point (a quiz holds no two items of one family), so the batch gives what answering them
+# one by one would.
 
-@dataclass
-class Worker:
-    key: str
-    theta: float
-    attendance: float
-    prior: list[float]  # P(knows item i) before any quiz
-    first_recalled: float
-    first_missed: float
-    hardness: list[float]  # FSRS-style difficulty D (1-10) per item, for the true memory updates
-    stability: dict[int, float] = field(default_factory=dict)  # point -> S (days)
-    last: dict[int, int] = field(default_factory=dict)  # point -> day of last study
-    seen: set[int] = field(default_factory=set)
-    state: Any = None
+class World:
+    """What the simulated workers truly know: prior knowledge per item, memory per point."""
 
+    def __init__(self, bank: Bank, slots: int, noise: list[float], phi: float):
+        self.bank, self.phi = bank, phi
+        self.b = np.array(bank.difficulty) + np.array(noise)
+        self.point = np.array(bank.point)
+        self.guess = np.array(bank.guess)
+        items, points = len(bank.items), bank.points
+        self.theta = [0.0] * slots
+        self.attendance = [0.0] * slots
+        self.key = [""] * slots
+        self.prior = np.zeros((slots, items))  # P(knows item i) before any quiz
+        self.hardness = np.zeros((slots, items))  # FSRS-style difficulty D (1-10), for the memory updates
+        self.first_recalled = np.zeros(slots)
+        self.first_missed = np.zeros(slots)
+        self.stability = np.zeros((slots, points))  # S in days; 0: never met
+        self.last = np.zeros((slots, points))  # day of last study
+        self.seen = np.zeros((slots, items), dtype=bool)
 
-def new_worker(n: int, bank: Bank, noise: list[float], rng: random.Random) -> Worker:
-    theta = rng.gauss(0, 1)
-    attendance = min(1.0, max(0.3, rng.gauss(MEAN_ATTENDANCE, 0.12)))
-    b = [d + e for d, e in zip(bank.difficulty, noise, strict=True)]
-    prior = [1 / (1 + math.exp(-(theta - bi - 1.0))) for bi in b]
-    hardness = [min(10.0, max(1.0, 5 + 1.5 * bi - theta)) for bi in b]
-    scale = math.exp(0.3 * theta)
-    return Worker(key=f"w{n}", theta=theta, attendance=attendance, prior=prior, hardness=hardness,
-                  first_recalled=FIRST_RECALLED * scale, first_missed=FIRST_MISSED * scale)
+    def hire(self, slot: int, n: int, rng: random.Random) -> None:
+        """Worker number `n` takes `slot`: ability, attendance, and a memory of nothing yet."""
+        theta = rng.gauss(0, 1)
+        self.theta[slot], self.key[slot] = theta, f"w{n}"
+        self.attendance[slot] = min(1.0, max(0.3, rng.gauss(MEAN_ATTENDANCE, 0.12)))
+        self.prior[slot] = 1 / (1 + np.exp(-(theta - self.b - 1.0)))
+        self.hardness[slot] = np.clip(5 + 1.5 * self.b - theta, 1.0, 10.0)
+        scale = math.exp(0.3 * theta)
+        self.first_recalled[slot], self.first_missed[slot] = FIRST_RECALLED * scale, FIRST_MISSED * scale
+        self.stability[slot] = 0.0
+        self.last[slot] = 0.0
+        self.seen[slot] = False
 
+    def answer(self, rows: np.ndarray, items: np.ndarray, day: int, rng: np.random.Generator) -> np.ndarray:
+        """The workers answer (right when they recall, else by guessing), read the explanation, and
+        their memory of each point changes. Returns whether each answer was right."""
+        points = self.point[items]
+        s = self.stability[rows, points]
+        met = s > 0
+        safe = np.where(met, s, 1.0)
+        r_mem = np.where(met, 0.9 ** (self.phi * (day - self.last[rows, points]) / safe), 0.0)
+        draws = rng.random((2, len(rows)))
+        recalled = draws[0] < 1 - (1 - self.prior[rows, items]) * (1 - r_mem)
+        correct = recalled | (draws[1] < self.guess[items])
+        d = self.hardness[rows, items]
+        grown = safe * (1 + math.exp(W8) * (11 - d) * safe ** -W9 * (np.exp(W10 * (1 - r_mem)) - 1))
+        lapse = W11 * d ** -W12 * ((safe + 1) ** W13 - 1) * np.exp(W14 * (1 - r_mem))
+        lapsed = np.maximum(self.first_missed[rows], np.minimum(safe, lapse))
+        first = np.where(recalled, self.first_recalled[rows], self.first_missed[rows])
+        self.stability[rows, points] = np.where(met, np.where(recalled, grown, lapsed), first)
+        self.last[rows, points] = day
+        self.seen[rows, items] = True
+        return correct
 
-def memory_recall(worker: Worker, p: int, day: int, phi: float) -> float:
-    s = worker.stability.get(p)
-    return 0.9 ** (phi * (day - worker.last[p]) / s) if s else 0.0
+    def true_recall(self, day: int) -> float:
+        """Mean over workers and items of P(recall) = 1 - (1 - prior) (1 - memory): guessing excluded."""
+        met = self.stability > 0
+        memory = np.where(met, 0.9 ** (self.phi * (day - self.last) / np.where(met, self.stability, 1.0)), 0.0)
+        return float((1 - (1 - self.prior) * (1 - memory[:, self.point])).mean())
 
-
-def answer(worker: Worker, bank: Bank, item: int, day: int, phi: float, rng: random.Random) -> bool:
-    """The worker answers, reads the explanation, and their memory of the point changes."""
-    p = bank.point[item]
-    r_mem = memory_recall(worker, p, day, phi)
-    recalled = rng.random() < 1 - (1 - worker.prior[item]) * (1 - r_mem)
-    correct = recalled or rng.random() < bank.guess[item]
-    s = worker.stability.get(p)
-    d = worker.hardness[item]
-    if s is None:
-        s = worker.first_recalled if recalled else worker.first_missed
-    elif recalled:
-        s = s * (1 + math.exp(W8) * (11 - d) * s ** -W9 * (math.exp(W10 * (1 - r_mem)) - 1))
-    else:
-        lapse = W11 * d ** -W12 * ((s + 1) ** W13 - 1) * math.exp(W14 * (1 - r_mem))
-        s = max(worker.first_missed, min(s, lapse))
-    worker.stability[p] = s
-    worker.last[p] = day
-    worker.seen.add(item)
-    return correct
-
-
-def true_recall(worker: Worker, bank: Bank, day: int, phi: float) -> float:
-    memory = [memory_recall(worker, p, day, phi) for p in range(bank.points)]
-    point = bank.point
-    return sum(1 - (1 - pr) * (1 - memory[point[i]]) for i, pr in enumerate(worker.prior)) / len(worker.prior)
+    def items_seen(self) -> float:
+        return float(self.seen.sum(axis=1).mean())
 
 
 @dataclass(frozen=True)
@@ -352,48 +364,63 @@ class Task:
     length: int
 
 
+def _seed(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
 def run(task: Task) -> dict[str, Any]:
     """One policy, one replication: the recall and items seen at each checkpoint."""
     bank = BANK or load_bank(ROOT / "question_bank")
     policy = POLICY_CLASSES[task.policy](bank)
     world = random.Random(f"world:{task.rep}")  # the same workers, attendance and leavers for every policy
-    answers = random.Random(f"answers:{task.rep}:{task.policy}:{task.phi}")
+    answers = np.random.default_rng(_seed(f"answers:{task.rep}:{task.policy}:{task.phi}"))
     choices = random.Random(f"choices:{task.rep}:{task.policy}:{task.phi}")
     noise = [world.gauss(0, 0.3) for _ in bank.items]
+    staff = World(bank, task.workers, noise, task.phi)
+    states: list[Any] = [None] * task.workers
     hired = 0
 
-    def hire() -> Worker:
+    def hire(slot: int) -> None:
         nonlocal hired
-        worker = new_worker(hired, bank, noise, world)
-        worker.state = policy.new()
+        staff.hire(slot, hired, world)
+        states[slot] = policy.new()
         hired += 1
-        return worker
 
-    staff = [hire() for _ in range(task.workers)]
+    for slot in range(task.workers):
+        hire(slot)
     leave = 1 - (1 - YEARLY_TURNOVER) ** (1 / 365)
     commons = [selection.common_set(bank.items, START + timedelta(days=d), TOWN_SEED) for d in range(task.days)]
     count = task.length - selection.COMMON_SIZE
     out: dict[str, Any] = {"policy": task.policy, "rep": task.rep, "phi": task.phi}
-    started = time.perf_counter()
+    started = time.process_time()
+    attendance, keys = staff.attendance, staff.key
     for day in range(task.days):
         today = START + timedelta(days=day)
         common = commons[day]
-        for n in range(len(staff)):
+        rows: list[int] = []
+        items: list[int] = []
+        quizzes: list[tuple[int, int, int]] = []  # (worker, first answer, end) in rows and items
+        for n in range(task.workers):
             if world.random() < leave:
-                staff[n] = hire()
-            worker = staff[n]
-            if world.random() >= worker.attendance:
+                hire(n)
+            if world.random() >= attendance[n]:
                 continue
-            personal = policy.pick(worker.state, today, count, common, choices, worker.key)
-            for item in common:
-                policy.update(worker.state, item, answer(worker, bank, item, day, task.phi, answers), today, True)
-            for item in personal:
-                policy.update(worker.state, item, answer(worker, bank, item, day, task.phi, answers), today, False)
+            personal = policy.pick(states[n], today, count, common, choices, keys[n])
+            quizzes.append((n, len(items), len(items) + len(common) + len(personal)))
+            rows += [n] * (len(common) + len(personal))
+            items += common
+            items += personal
+        correct = staff.answer(np.array(rows, dtype=np.intp), np.array(items, dtype=np.intp), day, answers).tolist()
+        update = policy.update
+        for n, first, end in quizzes:  # each worker's answers in order: the common set, then personal
+            state = states[n]
+            for k in range(first, end):
+                update(state, items[k], correct[k], today, k < first + len(common))
         if day + 1 in CHECKPOINTS:
             end = day + 1
-            out[f"recall{end}"] = statistics.fmean(true_recall(w, bank, end, task.phi) for w in staff)
-            out[f"seen{end}"] = statistics.fmean(len(w.seen) for w in staff)
-    out["seconds"] = time.perf_counter() - started
+            out[f"recall{end}"] = staff.true_recall(end)
+            out[f"seen{end}"] = staff.items_seen()
+    out["seconds"] = time.process_time() - started
     return out
 
 

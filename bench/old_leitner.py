@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 INTERVALS = {1: 1, 2: 3, 3: 7, 4: 14, 5: 30}
@@ -47,8 +47,10 @@ def topic_strength(pool: Sequence[Item], reviews: Iterable[Review]) -> list[str]
         if topic:
             seen[topic] += r.seen
             wrong[topic] += r.wrong
-    topics = sorted({i.topic for i in pool})
+    return _by_strength(sorted({i.topic for i in pool}), seen, wrong)
 
+
+def _by_strength(topics: Iterable[str], seen: dict[str, int], wrong: dict[str, int]) -> list[str]:
     def key(topic: str) -> tuple[float, int, str]:
         accuracy = 1 - wrong[topic] / seen[topic] if seen[topic] else 1.0
         return (accuracy, seen[topic], topic)
@@ -56,10 +58,41 @@ def topic_strength(pool: Sequence[Item], reviews: Iterable[Review]) -> list[str]
     return sorted(topics, key=key)
 
 
-def personal_items(pool: Sequence[Item], reviews: Sequence[Review], today: date, count: int,
-                   taken: Sequence[Item], seed: str) -> list[int]:
-    by_id = {i.id: i for i in pool}
-    reviewed = {r.question_id: r for r in reviews if r.question_id in by_id}
+@dataclass
+class Index:
+    """The pool as personal_items reads it, built once (added for speed: the old code rebuilt it
+    every quiz)."""
+
+    by_id: dict[int, Item]
+    by_topic: dict[str, list[Item]]  # each topic's items by id
+
+
+def index(pool: Sequence[Item]) -> Index:
+    by_topic: dict[str, list[Item]] = defaultdict(list)
+    for item in sorted(pool, key=lambda i: i.id):
+        by_topic[item.topic].append(item)
+    return Index({i.id: i for i in pool}, dict(sorted(by_topic.items())))
+
+
+@dataclass
+class State:
+    """One worker's reviews by question, and their answers and misses by topic (kept as they come,
+    added for speed: the old code re-added them from the reviews every quiz)."""
+
+    reviews: dict[int, Review] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def record(self, item: Item, correct: bool, today: date) -> None:
+        self.reviews[item.id] = next_review(item.id, self.reviews.get(item.id), correct, today)
+        self.seen[item.topic] += 1
+        self.wrong[item.topic] += int(not correct)
+
+
+def personal_items(pool: Index, state: State, today: date, count: int, taken: Sequence[Item],
+                   seed: str) -> list[int]:
+    by_id = pool.by_id
+    reviewed = state.reviews
     chosen: list[Item] = list(taken)
     picked: list[int] = []
 
@@ -78,14 +111,10 @@ def personal_items(pool: Sequence[Item], reviews: Sequence[Review], today: date,
         take(by_id[r.question_id])
 
     rng = random.Random(seed)
-    unseen: dict[str, list[Item]] = defaultdict(list)
-    for item in pool:
-        if item.id not in reviewed:
-            unseen[item.topic].append(item)
-    for topic in topic_strength(pool, reviewed.values()):
+    for topic in _by_strength(pool.by_topic, state.seen, state.wrong):
         if len(picked) >= count:
             break  # (added for speed: later shuffles cannot change what was picked)
-        items = sorted(unseen[topic], key=lambda i: i.id)
+        items = [i for i in pool.by_topic[topic] if i.id not in reviewed]
         rng.shuffle(items)
         for item in items:
             take(item)

@@ -131,12 +131,42 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
+# SCHEDULER.review_card's results, by what they depend on: without fuzz and on whole days, the card
+# after a review is a function of the card's state, step, stability and difficulty, the days since
+# its last review and the rating. Replaying a worker (and a simulated cohort, bench/learning.py)
+# meets the same few thousand transitions again and again. Bounded: emptied when it grows past
+# REVIEW_CACHE_SIZE entries.
+_REVIEWS: dict[tuple, tuple] = {}
+REVIEW_CACHE_SIZE = 200_000
+
+
+def review(card: Card | None, correct: bool, day: date) -> Card:
+    """The point's FSRS card after an answer on `day` (None: the first answer), rated Good when
+    right and Again when wrong: SCHEDULER.review_card's result, memoised (_REVIEWS)."""
+    if card is None or card.last_review is None:
+        key: tuple = (correct,)
+    else:
+        key = (card.state, card.step, card.stability, card.difficulty, (day - card.last_review.date()).days, correct)
+    found = _REVIEWS.get(key)
+    at = _at(day)
+    if found is None:
+        reviewed, _ = SCHEDULER.review_card(card or Card(card_id=1), Rating.Good if correct else Rating.Again, at)
+        found = (reviewed.state, reviewed.step, reviewed.stability, reviewed.difficulty, reviewed.due - at)
+        if len(_REVIEWS) >= REVIEW_CACHE_SIZE:
+            _REVIEWS.clear()
+        _REVIEWS[key] = found
+    state, step, stability, difficulty, interval = found
+    return Card(card_id=1, state=state, step=step, stability=stability, difficulty=difficulty, due=at + interval,
+                last_review=at)
+
+
 @dataclass
 class Learner:
     """One worker's state: a memory per point met, a record per question seen, topic tallies, and the
     personal reviews of the latest day (for the daily cap)."""
 
     memories: dict[str, Memory] = field(default_factory=dict)
+    scheduled: dict[str, Memory] = field(default_factory=dict)  # the memories not retired (checks to come)
     questions: dict[int, Seen] = field(default_factory=dict)
     topics: dict[str, list[int]] = field(default_factory=dict)  # topic -> [answers, wrong]
     review_day: date | None = None
@@ -163,8 +193,7 @@ class Learner:
             if self.review_day != day:
                 self.review_day, self.reviews = day, 0
             self.reviews += 1
-        card = memory.card if memory is not None else Card(card_id=1)
-        card, _ = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, _at(day))
+        card = review(memory.card if memory is not None else None, correct, day)
         if memory is None:
             memory = self.memories[item.point] = Memory(point=item.point, card=card, first_seen=day, last_seen=day,
                                                         due=card.due.date())
@@ -183,6 +212,10 @@ class Learner:
             memory.wrong += 1
             memory.streak = 0
             memory.retired = False  # a miss is evidence the point is not known
+        if memory.retired:
+            self.scheduled.pop(item.point, None)
+        else:
+            self.scheduled[item.point] = memory
 
 
 def replay(pool: Sequence[Item], history: Iterable[Answer]) -> Learner:
@@ -253,6 +286,7 @@ class Pool:
     items: tuple[Item, ...]
     by_point: dict[str, tuple[Item, ...]]
     by_id: dict[int, Item]
+    by_topic: dict[str, tuple[str, ...]]  # topic -> its points, sorted
 
 
 def index(pool: Sequence[Item] | Pool) -> Pool:
@@ -262,7 +296,11 @@ def index(pool: Sequence[Item] | Pool) -> Pool:
     items = tuple(i for i in pool if not i.behaviour and not i.probe)
     for item in items:
         by_point[item.point].append(item)
-    return Pool(items=items, by_point={p: tuple(v) for p, v in by_point.items()}, by_id={i.id: i for i in items})
+    by_topic: dict[str, list[str]] = defaultdict(list)
+    for point, variants in by_point.items():
+        by_topic[variants[0].topic].append(point)
+    return Pool(items=items, by_point={p: tuple(v) for p, v in by_point.items()}, by_id={i.id: i for i in items},
+                by_topic={t: tuple(sorted(v)) for t, v in by_topic.items()})
 
 
 def _variant(items: tuple[Item, ...], learner: Learner, seed: str) -> Item:
@@ -298,7 +336,7 @@ def personal_items(
             used.add(point)
             picked.append(_variant(by_point[point], learner, seed).id)
 
-    fresh = sorted(by_point.keys() - memories.keys() - used)
+    fresh = by_point.keys() - memories.keys() - used
     # A point never met has only unseen questions (any answer to one of them creates its memory).
     unseen_left = bool(fresh) or any(bank.by_id[q].point not in used for q in bank.by_id.keys() - questions.keys())
     has_unseen = any(i.id not in questions for i in taken)
@@ -309,19 +347,17 @@ def personal_items(
 
     # 1. Checks that are due: points not retired whose due date has come, lowest predicted recall first.
     if budget > 0:
-        due = [m for p, m in memories.items() if not m.retired and m.due <= today and p in by_point and p not in used]
-        due.sort(key=lambda m: (-m.risk(today), m.point))
-        for memory in due[:budget]:
-            take(memory.point)
+        due = [(-(max(0, (today - m.last_seen).days) / (m.card.stability or 1.0)), p)
+               for p, m in learner.scheduled.items() if m.due <= today and p in by_point and p not in used]
+        for _, point in heapq.nsmallest(budget, due):
+            take(point)
 
     # 2. New material: points never met, weakest topic first, in an order shuffled per worker and day.
     if fresh and len(picked) < count:
         rng = random.Random(seed)
-        by_topic: dict[str, list[str]] = defaultdict(list)
-        for point in fresh:
-            by_topic[by_point[point][0].topic].append(point)
-        for topic in topic_strength(by_topic, learner):
-            points = by_topic[topic]
+        topics = [t for t, points in bank.by_topic.items() if not fresh.isdisjoint(points)]
+        for topic in topic_strength(topics, learner):
+            points = [p for p in bank.by_topic[topic] if p in fresh]
             rng.shuffle(points)
             for point in points:
                 take(point)
@@ -331,17 +367,15 @@ def personal_items(
     # 3. Every point met: the ones most likely forgotten, after the most likely forgotten of those with
     # a variant not yet seen if the quiz has no unseen question so far.
     if len(picked) < count:
-        rest = [m for p, m in memories.items() if p in by_point and p not in used]
-
-        def at_risk(m: Memory) -> tuple[float, str]:
-            return (-m.risk(today), m.point)
-
+        # (-risk, point): Memory.risk, highest first, computed once per point.
+        rest = [(-(max(0, (today - m.last_seen).days) / (m.card.stability or 1.0)), p)
+                for p, m in memories.items() if p in by_point and p not in used]
         if reserve and all(q in questions for q in picked):
-            unseen = [m for m in rest if any(i.id not in questions for i in by_point[m.point])]
+            unseen = [r for r in rest if any(i.id not in questions for i in by_point[r[1]])]
             if unseen:
-                take(min(unseen, key=at_risk).point)
-        for memory in heapq.nsmallest(count - len(picked) + 1, rest, key=at_risk):
-            take(memory.point)
+                take(min(unseen)[1])
+        for _, point in heapq.nsmallest(count - len(picked) + 1, rest):
+            take(point)
     return picked
 
 
