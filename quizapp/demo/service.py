@@ -1,5 +1,7 @@
 """The demo town: grids, companies of different sizes, staff and officer accounts, and 30 days of
-quiz history that looks like real use (diligent and lapsing workers, quieter Saturdays, Sundays off);
+quiz history that looks like real use (diligent and lapsing workers, quieter Saturdays, Sundays off),
+with each worker's probe baseline before them and answer sharing in one company, so the learning
+page has something to show (docs/metrics.md, "The demo town's learning figures are synthetic");
 its map: 125 made-up grid outlines (demo.geography), the places of its grids, and incidents that say
 where they happened.
 
@@ -113,25 +115,27 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     difficulty = dict(db.session.execute(select(Question.id, Question.difficulty)).all())
     quirks = _Quirks(difficulty, rng)
     start = today - timedelta(days=HISTORY_DAYS)
-    commons = {start + timedelta(days=d): selection.common_set(pool, start + timedelta(days=d), secret)
-               for d in range(HISTORY_DAYS + 1)}
+    commons = _Commons(pool, secret)
 
     for code, name, grid, size, per_quiz, keen in COMPANIES:
         company = Company(code=code, name=name, grid=grids[grid], questions_per_quiz=per_quiz, workdays="123456",
                           shifts=[Shift(name=s, starts_at=t) for s, t in SHIFT_STARTS],
-                          created_at=now - timedelta(days=OUTREACH_DAYS + 30))  # in quizapp since before the ledger
+                          # in quizapp since before the ledger and the probe's baseline
+                          created_at=now - timedelta(days=max(OUTREACH_DAYS, BASELINE_DAYS) + 30))
         db.session.add(company)
         db.session.flush()
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
                                   role=Role.COMPANY_STAFF, company_id=company.id))
         employees = _roster(company, size, rng, (pin_hash, code_hash, code_expires), today)
-        _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons, secret)
-        if db.session.get_bind().dialect.name == "postgresql":
-            # Fresh statistics after a bulk insert, so the planner uses the indexes for the rebuild.
-            db.session.execute(text("ANALYZE attempt"))
-            db.session.execute(text("ANALYZE answer"))
-        for offset in range(HISTORY_DAYS + 1):
-            rebuild_company_day(company, start + timedelta(days=offset))
+        earlier = _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons,
+                           secret)
+        # Fresh statistics after a bulk insert, so the planner uses the indexes for the rebuild (without
+        # them SQLite scans the answers for every first try: a company-day took seconds, not milliseconds).
+        db.session.execute(text("ANALYZE attempt"))
+        db.session.execute(text("ANALYZE answer"))
+        # Every day of the 30 (as the nightly job leaves them), and the earlier days some worker took a quiz.
+        for day in sorted(earlier | {start + timedelta(days=offset) for offset in range(HISTORY_DAYS + 1)}):
+            rebuild_company_day(company, day)
     for account in accounts:
         account.set_password(DEMO_PASSWORD)
         db.session.add(account)
@@ -357,11 +361,35 @@ def _roster(company: Company, size: int, rng: random.Random, secrets: tuple[str,
 
 # The demo's learning, synthetic (docs/metrics.md, "The demo town's learning figures are synthetic"):
 # a question met before is answered right more often, the more so the sooner it comes back (the
-# feedback is remembered, then fades), and the probe's second half gains a little from the teaching.
+# feedback is remembered, then fades), and the probe's second half gains from the teaching, less
+# the longer ago the worker's first half was.
 FEEDBACK_GAIN, FEEDBACK_FADE_DAYS = 0.25, 20.0
-PROBE_GAIN = 0.10
+PROBE_GAIN, PROBE_FADE_DAYS = 0.12, 400.0
 # Share of a quiz's personal slots that go to a question the worker met before (a review).
 REVIEW_SHARE = 0.4
+# The probe's baseline: before the 30 days, each worker answered the first half of the probe in the
+# official quizzes of a stretch that began `lag` days (their own, selection.probe_plan) before a day
+# of the 30 days, plus up to BASELINE_SPREAD days; only those quizzes are recorded, so their second
+# half falls due within the 30 days, on the dates the real rule gives. The longest reaches back:
+BASELINE_SPREAD = 20
+BASELINE_DAYS = HISTORY_DAYS + max(selection.PROBE_LAGS)
+# One company whose workers pass the common questions on: those who start after the middle of the
+# day (15:00 local) have often heard the answers from colleagues who finished earlier. The learning
+# page's answer-sharing check should flag it, and only it.
+SHARING_COMPANY, SHARED_ANSWERS = "hlx", 0.45
+LATE_MINUTES = 8 * 60  # after 07:00 + 8 h
+
+
+class _Commons(dict):
+    """The town's common set by day (selection.common_set), computed when a day is first asked for."""
+
+    def __init__(self, pool: list[selection.Item], secret: str):
+        super().__init__()
+        self.pool, self.secret = pool, secret
+
+    def __missing__(self, day: date) -> list[int]:
+        found = self[day] = selection.common_set(self.pool, day, self.secret)
+        return found
 
 
 def _p_learned(quirks: _Quirks, qid: int, ability: float, last_seen: date | None, day: date) -> float:
@@ -372,14 +400,20 @@ def _p_learned(quirks: _Quirks, qid: int, ability: float, last_seen: date | None
     return min(0.99, p)
 
 
-def _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons, secret) -> None:
-    """Attempts and answers for the last 30 days and part of today: reviews of questions met before,
-    the probe in the last personal slot (selection.probe_item), and a synthetic learning effect."""
+def _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons,
+             secret) -> set[date]:
+    """Attempts and answers for the last 30 days and part of today, and each worker's probe baseline
+    before them: reviews of questions met before, the probe in the last personal slot
+    (selection.probe_item), a synthetic learning effect, and answer sharing in one company.
+    Returns the days before the 30 on which someone took a quiz (their rollups are rebuilt too)."""
     attempts, answers = [], []
     by_id = {i.id: i for i in pool}
     teachable = [i for i in pool if not i.behaviour and not i.probe]
     probes = [i for i in pool if i.probe]  # the same halves as the whole pool gives, found faster
     halves = selection.probe_halves(probes)
+    start = today - timedelta(days=HISTORY_DAYS)
+    sharing = company.code == SHARING_COMPANY
+    earlier: set[date] = set()
     next_attempt = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
     for person in employees:
         if not person["has_pin"]:
@@ -396,13 +430,19 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         ability = rng.uniform(0.45, 0.95)
         asked = selection.Learner()  # this worker's "did you do it" and probe answers so far
         plan = selection.probe_plan(f"e{person['id']}", secret)
-        second_half = set(halves[1 - plan.first_half])
+        first_half, second_half = set(halves[plan.first_half]), set(halves[1 - plan.first_half])
         seen: dict[int, date] = {}  # question -> the day this worker last answered it
-        for offset in range(HISTORY_DAYS, -1, -1):
-            day = today - timedelta(days=offset)
+        began = start - timedelta(days=plan.lag - rng.randint(0, BASELINE_SPREAD))
+        days = [began + timedelta(days=d) for d in range((start - began).days)] if person["since"] <= began else []
+        days += [start + timedelta(days=d) for d in range(HISTORY_DAYS + 1)]
+        for day in days:
+            offset = (today - day).days
+            baseline = day < start
+            if baseline and first_half <= asked.questions.keys():
+                continue  # the baseline is over once the first half is answered
             if day < person["since"] or not metrics.is_workday(day, company.workdays):
                 continue
-            chance = base - fade * (HISTORY_DAYS - offset) * 0.5
+            chance = base - fade * max(0, HISTORY_DAYS - offset) * 0.5
             if day.isoweekday() == 6:
                 chance *= 0.7
             if offset == 0:
@@ -431,26 +471,34 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
             check = selection.behaviour_check(pool, asked, day)
             if check is not None:
                 slots.append((check, False, True))
+            minutes = rng.randint(0, 16 * 60)
             if offset == 0:
                 started = now - timedelta(minutes=rng.randint(6, 240))
             else:  # 07:00-23:00 local time is 23:00 the day before to 15:00 UTC
-                started = (datetime.combine(day - timedelta(days=1), time(23, 0))
-                           + timedelta(minutes=rng.randint(0, 16 * 60)))
+                started = datetime.combine(day - timedelta(days=1), time(23, 0)) + timedelta(minutes=minutes)
+            heard = sharing and offset > 0 and minutes >= LATE_MINUTES  # colleagues told them the common answers
             attempt_id = next_attempt
             next_attempt += 1
+            if baseline:
+                earlier.add(day)
             score = common_correct = 0
             for position, (qid, common, behaviour) in enumerate(slots, start=1):
                 content = contents[versions[qid]]
                 if behaviour:
                     # The campaign works: more workers say "done" as the weeks go by.
-                    right = rng.random() < min(0.9, 0.3 + 0.02 * (HISTORY_DAYS - offset))
+                    right = rng.random() < min(0.9, max(0.1, 0.3 + 0.02 * (HISTORY_DAYS - offset)))
                     asked.record(by_id[qid], right, day)
                 elif by_id[qid].probe:
-                    gain = PROBE_GAIN if qid in second_half else 0.0
+                    gain = 0.0
+                    if qid in second_half:
+                        gain = PROBE_GAIN * math.exp(-plan.lag / PROBE_FADE_DAYS)
                     right = rng.random() < min(0.99, quirks.p_right(qid, ability) + gain)
                     asked.record(by_id[qid], right, day)
                 else:
-                    right = rng.random() < _p_learned(quirks, qid, ability, seen.get(qid), day)
+                    p = _p_learned(quirks, qid, ability, seen.get(qid), day)
+                    if common and heard:
+                        p += (1 - p) * SHARED_ANSWERS
+                    right = rng.random() < p
                     seen[qid] = day
                 chosen = list(content["answer"]) if right else [quirks.wrong_option(qid, content, rng)]
                 score += right and not behaviour
@@ -471,6 +519,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         db.session.execute(insert(Attempt), attempts[chunk:chunk + 5000])
     for chunk in range(0, len(answers), 5000):
         db.session.execute(insert(Answer), answers[chunk:chunk + 5000])
+    return earlier
 
 
 def entry_info(base_url: str) -> dict:
