@@ -28,7 +28,9 @@ The world (the same for every policy within a replication: common random numbers
 
 Policies for the personal slots:
 - quizapp: the real `selection.personal_items` on the real `selection.Learner` (FSRS per family,
-  variants, new material every quiz, daily review cap, retirement on evidence);
+  variants, new material every quiz, daily review cap, retirement on evidence), and the probe in the
+  last personal slot while it is due (`selection.probe_item`: the bank's probe items are never
+  taught by quizapp, and cost it a slot in about 42 quizzes of each worker, as in the app);
 - random: points drawn uniformly, a random variant;
 - leitner: the old policy (bench/old_leitner.py, a copy of quizapp's code before FSRS);
 - qstream: Qstream's rules per item: wrong -> again in 8 days, right -> in 16 days, retired after two
@@ -102,7 +104,7 @@ def load_bank(root: Path) -> Bank:
     items, difficulty, guess, point = [], [], [], []
     point_ids: dict[str, int] = {}
     for n, q in enumerate(questions):
-        item = selection.Item(id=n, topic=q.topic, family=q.family, common=q.common)
+        item = selection.Item(id=n, topic=q.topic, family=q.family, common=q.common, probe=q.probe)
         items.append(item)
         difficulty.append(q.difficulty - 2.0)
         k = len(q.options)
@@ -122,10 +124,15 @@ def load_bank(root: Path) -> Bank:
 # common items, update() sees each answer (right or wrong, as the app would record it).
 
 class Quizapp:
+    """The real selection: selection.choose_quiz's personal part, with the probe (an official quiz's
+    last personal slot while the worker's probe is due, selection.probe_item, never taught)."""
+
     name = "quizapp"
 
     def __init__(self, bank: Bank):
         self.bank = bank
+        self.probes = [i for i in bank.items if i.probe]  # the same halves as the whole pool gives, found faster
+        self.plans: dict[str, selection.ProbePlan] = {}
 
     def new(self) -> selection.Learner:
         return selection.Learner()
@@ -133,8 +140,11 @@ class Quizapp:
     def pick(self, state: selection.Learner, today: date, count: int, taken: list[int], rng: random.Random,
              key: str) -> list[int]:
         items = self.bank.items
-        return selection.personal_items(self.bank.pool, state, today, count, [items[i] for i in taken],
-                                        f"{key}:{today}")
+        plan = self.plans.get(key) or self.plans.setdefault(key, selection.probe_plan(key, TOWN_SEED))
+        probe = selection.probe_item(self.probes, state, today, plan)
+        personal = selection.personal_items(self.bank.pool, state, today, count - (probe is not None),
+                                            [items[i] for i in taken], f"{key}:{today}")
+        return personal + ([probe] if probe is not None else [])
 
     def update(self, state: selection.Learner, item: int, correct: bool, today: date, common: bool) -> None:
         state.record(self.bank.items[item], correct, today, common)
