@@ -316,3 +316,36 @@ def test_behaviour_items_never_enter_the_scored_questions():
         quiz = selection.choose_quiz(items, Learner(), DAY + timedelta(days=d), 8, "town", f"w{d}")
         assert all(q < 100 for q, _ in quiz)
     assert all(q < 100 for q in selection.practice_quiz(items, Learner(), DAY, 8, "w"))
+
+
+# --- FSRS's transitions, memoised -------------------------------------------------------------------
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=120)), min_size=1, max_size=12))
+def test_the_memoised_review_is_fsrs_own_review(answers):
+    """selection.review gives what SCHEDULER.review_card gives, answer after answer (the cache is
+    keyed on everything the card after a review depends on)."""
+    from fsrs import Card, Rating
+
+    mine, theirs, day = None, Card(card_id=1), DAY
+    for correct, gap in answers:
+        day += timedelta(days=gap)
+        mine = selection.review(mine, correct, day)
+        rating = Rating.Good if correct else Rating.Again
+        theirs, _ = selection.SCHEDULER.review_card(theirs, rating, selection._at(day))
+        assert (mine.state, mine.step, mine.stability, mine.difficulty, mine.due, mine.last_review) == (
+            theirs.state, theirs.step, theirs.stability, theirs.difficulty, theirs.due, theirs.last_review)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(min_value=1, max_value=24), st.booleans(), st.integers(min_value=0, max_value=9),
+                          st.booleans()), max_size=40))
+def test_the_points_still_scheduled_are_the_memories_not_retired(steps):
+    """Learner.scheduled (what the due checks read) is always the memories that are not retired."""
+    items = pool()
+    day, answers = 0, []
+    for qid, correct, gap, common in steps:
+        day += gap
+        answers.append((qid, correct, day, common))
+    state = learner(items, answers)
+    assert state.scheduled == {p: m for p, m in state.memories.items() if not m.retired}
