@@ -131,7 +131,8 @@ class Quizapp:
 
     def __init__(self, bank: Bank):
         self.bank = bank
-        self.probes = [i for i in bank.items if i.probe]  # the same halves as the whole pool gives, found faster
+        self.probes = [i for i in bank.items if i.probe]
+        self.halves = selection.probe_halves(self.probes)
         self.plans: dict[str, selection.ProbePlan] = {}
 
     def new(self) -> selection.Learner:
@@ -141,7 +142,7 @@ class Quizapp:
              key: str) -> list[int]:
         items = self.bank.items
         plan = self.plans.get(key) or self.plans.setdefault(key, selection.probe_plan(key, TOWN_SEED))
-        probe = selection.probe_item(self.probes, state, today, plan)
+        probe = selection.probe_item(self.probes, state, today, plan, self.halves)
         personal = selection.personal_items(self.bank.pool, state, today, count - (probe is not None),
                                             [items[i] for i in taken], f"{key}:{today}")
         return personal + ([probe] if probe is not None else [])
@@ -236,8 +237,9 @@ class Qstream:
                            key=lambda x: (x[1].due, x[0])):
             take(i)
         if len(picked) < count:
-            take_new([i for i in range(len(self.bank.items)) if i not in state], take,
-                     lambda: len(picked) >= count, rng)
+            if len(state) < len(self.bank.items):
+                take_new([i for i in range(len(self.bank.items)) if i not in state], take,
+                         lambda: len(picked) >= count, rng)
         if len(picked) < count:
             for i, _ in sorted(state.items(), key=lambda x: (x[1].retired, x[1].last_seen, x[0])):
                 take(i)
@@ -275,8 +277,9 @@ class PlainFsrs:
         for _, i in sorted((-(t - last) / s, i) for i, (_, due, last, s) in state.items() if due <= t):
             take(i)
         if len(picked) < count:
-            take_new([i for i in range(len(self.bank.items)) if i not in state], take,
-                     lambda: len(picked) >= count, rng)
+            if len(state) < len(self.bank.items):
+                take_new([i for i in range(len(self.bank.items)) if i not in state], take,
+                         lambda: len(picked) >= count, rng)
         if len(picked) < count:
             for _, i in sorted((-(t - last) / s, i) for i, (_, _, last, s) in state.items()):
                 take(i)

@@ -341,7 +341,8 @@ def test_the_memoised_review_is_fsrs_own_review(answers):
 @given(st.lists(st.tuples(st.integers(min_value=1, max_value=24), st.booleans(), st.integers(min_value=0, max_value=9),
                           st.booleans()), max_size=40))
 def test_the_points_still_scheduled_are_the_memories_not_retired(steps):
-    """Learner.scheduled (what the due checks read) is always the memories that are not retired."""
+    """Learner.scheduled (what the due checks read) is always the memories that are not retired, and
+    each memory's day number and stability are its last answer's."""
     items = pool()
     day, answers = 0, []
     for qid, correct, gap, common in steps:
@@ -349,3 +350,6 @@ def test_the_points_still_scheduled_are_the_memories_not_retired(steps):
         answers.append((qid, correct, day, common))
     state = learner(items, answers)
     assert state.scheduled == {p: m for p, m in state.memories.items() if not m.retired}
+    # The plain numbers personal_items ranks by are the memory's own.
+    for memory in state.memories.values():
+        assert memory.last_day == memory.last_seen.toordinal() and memory.per == (memory.card.stability or 1.0)

@@ -112,6 +112,10 @@ class Memory:
     wrong: int = 0
     streak: int = 0  # right answers in a row
     retired: bool = False
+    # For ranking many points fast (personal_items): last_seen as a day number, and the stability
+    # that risk() divides by.
+    last_day: int = 0
+    per: float = 1.0
 
     @property
     def stability(self) -> float:
@@ -178,7 +182,9 @@ class Learner:
 
     def record(self, item: Item, correct: bool, day: date, common: bool = False) -> None:
         """Add one answer (answers are recorded oldest first)."""
-        seen = self.questions.setdefault(item.id, Seen(item.id))
+        seen = self.questions.get(item.id)
+        if seen is None:
+            seen = self.questions[item.id] = Seen(item.id)
         seen.seen += 1
         seen.wrong += int(not correct)
         seen.last_seen = day
@@ -204,6 +210,8 @@ class Learner:
             memory.due = card.due.date()
         memory.answers += 1
         memory.last_seen = day
+        memory.last_day = day.toordinal()
+        memory.per = card.stability or 1.0
         if correct:
             memory.streak += 1
             spaced = previous_right is not None and (day - previous_right).days >= RETIRE_GAP
@@ -346,8 +354,9 @@ def personal_items(
         budget = min(budget, max(0, MAX_REVIEWS_PER_DAY - learner.reviews_on(today)))
 
     # 1. Checks that are due: points not retired whose due date has come, lowest predicted recall first.
+    t = today.toordinal()  # (-risk, point) below is (-Memory.risk(today), point), read from plain numbers
     if budget > 0:
-        due = [(-(max(0, (today - m.last_seen).days) / (m.card.stability or 1.0)), p)
+        due = [(-((t - m.last_day if t > m.last_day else 0) / m.per), p)
                for p, m in learner.scheduled.items() if m.due <= today and p in by_point and p not in used]
         for _, point in heapq.nsmallest(budget, due):
             take(point)
@@ -367,13 +376,15 @@ def personal_items(
     # 3. Every point met: the ones most likely forgotten, after the most likely forgotten of those with
     # a variant not yet seen if the quiz has no unseen question so far.
     if len(picked) < count:
-        # (-risk, point): Memory.risk, highest first, computed once per point.
-        rest = [(-(max(0, (today - m.last_seen).days) / (m.card.stability or 1.0)), p)
+        # (-Memory.risk(today), point): the most likely forgotten first, computed once per point.
+        rest = [(-((t - m.last_day if t > m.last_day else 0) / m.per), p)
                 for p, m in memories.items() if p in by_point and p not in used]
         if reserve and all(q in questions for q in picked):
-            unseen = [r for r in rest if any(i.id not in questions for i in by_point[r[1]])]
-            if unseen:
-                take(min(unseen)[1])
+            # The most likely forgotten of the points with a variant not yet seen.
+            for _, point in sorted(rest):
+                if any(i.id not in questions for i in by_point[point]):
+                    take(point)
+                    break
         for _, point in heapq.nsmallest(count - len(picked) + 1, rest):
             take(point)
     return picked
@@ -435,11 +446,13 @@ def probe_halves(pool: Iterable[Item]) -> tuple[list[int], list[int]]:
     return halves
 
 
-def probe_item(pool: Sequence[Item], learner: Learner, today: date, plan: ProbePlan) -> int | None:
+def probe_item(pool: Sequence[Item], learner: Learner, today: date, plan: ProbePlan,
+               halves: tuple[list[int], list[int]] | None = None) -> int | None:
     """The probe item for the worker's official quiz today, if one is due: the first half from
     their first quiz on, one a quiz; the other half once `plan.lag` days have passed since their
-    first probe answer. A probe item is asked once, never again."""
-    halves = probe_halves(pool)
+    first probe answer. A probe item is asked once, never again. `halves`: probe_halves(pool),
+    when the caller already has them (a simulation asks for every worker every day)."""
+    halves = halves or probe_halves(pool)
     first, second = halves[plan.first_half], halves[1 - plan.first_half]
     asked = learner.questions
     for qid in first:
