@@ -55,7 +55,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -212,6 +212,12 @@ def take_new(new: list[int], take: Callable[[int], None], full: Callable[[], boo
         take(left.pop())
 
 
+@dataclass
+class QstreamState:
+    items: dict[int, QstreamItem] = field(default_factory=dict)
+    open: dict[int, QstreamItem] = field(default_factory=dict)  # the items not retired
+
+
 class Qstream:
     name = "qstream"
     AGAIN_WRONG, AGAIN_RIGHT = 8, 16
@@ -219,10 +225,10 @@ class Qstream:
     def __init__(self, bank: Bank):
         self.bank = bank
 
-    def new(self) -> dict[int, QstreamItem]:
-        return {}
+    def new(self) -> QstreamState:
+        return QstreamState()
 
-    def pick(self, state: dict[int, QstreamItem], today: date, count: int, taken: list[int], rng: random.Random,
+    def pick(self, state: QstreamState, today: date, count: int, taken: list[int], rng: random.Random,
              key: str) -> list[int]:
         point = self.bank.point
         used = {point[i] for i in taken}
@@ -233,23 +239,27 @@ class Qstream:
                 used.add(point[i])
                 picked.append(i)
 
-        for i, _ in sorted(((i, s) for i, s in state.items() if not s.retired and s.due <= today),
-                           key=lambda x: (x[1].due, x[0])):
+        for _, i in sorted((s.due, i) for i, s in state.open.items() if s.due <= today):
             take(i)
         if len(picked) < count:
-            if len(state) < len(self.bank.items):
-                take_new([i for i in range(len(self.bank.items)) if i not in state], take,
+            if len(state.items) < len(self.bank.items):
+                take_new([i for i in range(len(self.bank.items)) if i not in state.items], take,
                          lambda: len(picked) >= count, rng)
         if len(picked) < count:
-            for i, _ in sorted(state.items(), key=lambda x: (x[1].retired, x[1].last_seen, x[0])):
+            for *_, i in sorted((s.retired, s.last_seen, i) for i, s in state.items.items()):
                 take(i)
         return picked
 
-    def update(self, state: dict[int, QstreamItem], item: int, correct: bool, today: date, common: bool) -> None:
-        s = state.get(item)
+    def update(self, state: QstreamState, item: int, correct: bool, today: date, common: bool) -> None:
+        s = state.items.get(item)
         streak = (s.streak if s else 0) + 1 if correct else 0
-        state[item] = QstreamItem(due=today + timedelta(days=self.AGAIN_RIGHT if correct else self.AGAIN_WRONG),
-                                  streak=streak, last_seen=today, retired=streak >= 2)
+        again = self.AGAIN_RIGHT if correct else self.AGAIN_WRONG
+        s = state.items[item] = QstreamItem(due=today + timedelta(days=again), streak=streak, last_seen=today,
+                                            retired=streak >= 2)
+        if s.retired:
+            state.open.pop(item, None)
+        else:
+            state.open[item] = s
 
 
 class PlainFsrs:

@@ -76,15 +76,21 @@ def index(pool: Sequence[Item]) -> Index:
 
 @dataclass
 class State:
-    """One worker's reviews by question, and their answers and misses by topic (kept as they come,
-    added for speed: the old code re-added them from the reviews every quiz)."""
+    """One worker's reviews by question (and apart, those in boxes 1-4), and their answers and misses
+    by topic, kept as they come (added for speed: the old code re-read them from every review every
+    quiz)."""
 
     reviews: dict[int, Review] = field(default_factory=dict)
+    boxed: dict[int, Review] = field(default_factory=dict)  # the reviews in boxes 1-4 (the ones ever due)
     seen: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     wrong: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def record(self, item: Item, correct: bool, today: date) -> None:
-        self.reviews[item.id] = next_review(item.id, self.reviews.get(item.id), correct, today)
+        review = self.reviews[item.id] = next_review(item.id, self.reviews.get(item.id), correct, today)
+        if review.box < KNOWN_BOX:
+            self.boxed[item.id] = review
+        else:
+            self.boxed.pop(item.id, None)
         self.seen[item.topic] += 1
         self.wrong[item.topic] += int(not correct)
 
@@ -105,7 +111,7 @@ def personal_items(pool: Index, state: State, today: date, count: int, taken: Se
         picked.append(item.id)
         return True
 
-    due = sorted((r for r in reviewed.values() if r.box < KNOWN_BOX and r.due <= today),
+    due = sorted((r for r in state.boxed.values() if r.due <= today),
                  key=lambda r: (r.due, r.box, r.question_id))
     for r in due:
         take(by_id[r.question_id])
