@@ -56,7 +56,7 @@ def test_the_form_opens_prefilled_from_a_workers_report(app, client, town):
     assert f'checked id="grids-0" name="grids" type="checkbox" value="{grid}"' in page
 
 
-def test_the_admin_publishes_and_the_worker_meets_the_alert(app, client, town):
+def test_the_admin_publishes_and_withdraws_an_alert(app, client, town):
     with app.app_context():
         topic, grid = db.session.scalar(select(Topic.id)), db.session.scalar(select(Grid.id))
         alert = service.save_draft(db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1")),
@@ -68,6 +68,14 @@ def test_the_admin_publishes_and_the_worker_meets_the_alert(app, client, town):
     assert client.post(f"/reports/alerts/{alert_id}/publish").status_code == 302
     page = client.get(f"/reports/alerts/{alert_id}").get_data(as_text=True)
     assert "/withdraw" in page and "王小明" not in page and "A001" not in page
+    # Withdrawn at once: it leaves the quiz and stays readable in the history.
+    assert client.post(f"/reports/alerts/{alert_id}/withdraw").status_code == 302
+    page = client.get(f"/reports/alerts/{alert_id}").get_data(as_text=True)
+    assert "已撤回" in page and "/withdraw" not in page and drafts.FORM["q1_rule_zh"] in page
+    history = client.get("/reports/alerts").get_data(as_text=True)
+    assert history.index("历史") < history.index(drafts.FORM["title"])
+    with app.app_context():
+        assert service.alert_slot(db.session.get(Employee, town.worker_a), local_today()) is None
 
 
 def test_the_worker_sees_the_alert_question_first_and_its_lesson(app, client, town):
