@@ -209,8 +209,9 @@ def figures(tally: Tally) -> dict:
 
 
 def month_text(month: date) -> str:
-    """A month as ISO 8601 writes it: 2026-03."""
-    return month.strftime("%Y-%m")
+    """A month as ISO 8601 writes it: 2026-03, and 0598-11 (strftime's %Y drops the leading zeros of an
+    early year, which the OpenAPI document's YYYY-MM refuses; schemathesis found it)."""
+    return f"{month.year:04d}-{month.month:02d}"
 
 
 def money(amount: Decimal) -> float:

@@ -148,6 +148,7 @@ def test_figures_are_counts_and_shares_rounded_or_null():
 
 def test_months_are_written_year_and_month():
     assert api.month_text(date(2026, 3, 1)) == "2026-03"
+    assert api.month_text(date(598, 11, 1)) == "0598-11"  # an early year keeps its four digits
 
 
 def test_money_is_written_as_the_json_number_of_the_decimal_sum():
