@@ -76,6 +76,14 @@ def town_seed(configured: str | None) -> str:
     return str(setting.value["seed"])
 
 
+def waiting_alert(employee: Employee, today: date, official: Attempt | None) -> Alert | None:
+    """The 本周警情 alert today's quiz will carry, while it has not started (alerts.service.alert_slot)."""
+    if official is not None:
+        return None
+    slot = alerts.alert_slot(employee, today)
+    return db.session.get(Alert, slot[0]) if slot else None
+
+
 def official_attempt(employee: Employee, today: date) -> Attempt | None:
     return db.session.scalar(select(Attempt).where(
         Attempt.employee_id == employee.id, Attempt.official_date == today))

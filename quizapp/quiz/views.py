@@ -50,7 +50,7 @@ def today():
         db.session.commit()
     return render_template("quiz/today.html", official=official, form=StartForm(),
                            logout_form=LogoutForm(), count=current_user.company.questions_per_quiz,
-                           minutes=quiz.QUIZ_SECONDS // 60)
+                           minutes=quiz.QUIZ_SECONDS // 60, alert=quiz.waiting_alert(current_user, day, official))
 
 
 @bp.post("/today/start")

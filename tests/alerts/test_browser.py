@@ -52,11 +52,19 @@ def test_the_officer_drafts_and_the_admin_publishes(app, desktop, live_server, t
     expect(page.locator("h1")).to_contain_text("草稿")
     expect(page.locator("form[action$='/publish']")).to_have_count(0)  # an officer never publishes
     shot(page, "alerts-2-drafted")
+    # The officer edits the draft before the town admin reviews it.
+    page.get_by_role("link", name="修改草稿").click()
+    page.wait_for_url("**/edit")
+    expect(page.locator("#q2_answer")).to_have_value("false")
+    page.locator("#title").fill(drafts.FORM["title"] + "（更新）")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url(re.compile(r".*/alerts/\d+$"))
+    expect(page.locator("h1")).to_contain_text("（更新）")
 
     page.locator("form[action='/logout'] button").click()
     sign_in_staff(page, live_server, "admin")
     page.goto(f"{live_server}/reports/alerts")
-    page.get_by_role("link", name=drafts.FORM["title"]).click()
+    page.get_by_role("link", name=drafts.FORM["title"] + "（更新）").click()
     page.get_by_role("button", name="发布").click()
     page.wait_for_load_state()
     expect(page.locator("h1")).to_contain_text("答题中")
