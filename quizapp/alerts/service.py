@@ -118,6 +118,11 @@ def list_alerts(actor: StaffUser, today: date) -> AlertLists:
     return AlertLists(live, drafts, history)
 
 
+def reach_totals(actor, alerts: Sequence[Alert], today: date) -> dict[int, rules.ReachRow]:
+    """Each published alert's reach in all, as the reader may see it (the list's columns)."""
+    return {alert.id: reach(actor, alert, today)[2] for alert in alerts if alert.published_on is not None}
+
+
 def state(alert: Alert, today: date) -> str:
     return rules.state(alert.status, alert.published_on, alert.expires_on, today)
 

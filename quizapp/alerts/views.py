@@ -48,7 +48,8 @@ def alerts():
     today = local_today()
     lists = service.list_alerts(current_user, today)
     states = {a.id: service.state(a, today) for a in (*lists.live, *lists.drafts, *lists.history)}
-    return render_template("alerts/index.html", lists=lists, states=states, state_labels=STATE_LABELS)
+    return render_template("alerts/index.html", lists=lists, states=states, state_labels=STATE_LABELS,
+                           reach=service.reach_totals(current_user, [*lists.live, *lists.history], today))
 
 
 def _prefilled() -> AlertForm:

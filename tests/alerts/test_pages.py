@@ -12,7 +12,7 @@ from quizapp.extensions import db
 from quizapp.models import Alert, Company, Employee, Grid, StaffUser, Topic
 from tests.alerts import drafts
 from tests.factories import take_quiz
-from tests.pages import sign_in_staff, sign_in_worker, texts
+from tests.pages import sign_in_staff, sign_in_worker, table_rows, texts
 
 
 def _ids(app):
@@ -128,3 +128,17 @@ def test_today_s_page_says_the_quiz_carries_an_alert_until_it_is_answered(app, c
     with app.app_context():
         take_quiz(db.session.get(Employee, town.worker_a), local_today())
     assert "今天多一道题" not in client.get("/today").get_data(as_text=True)
+
+
+def test_the_list_shows_each_published_alert_s_reach(app, client, town):
+    with app.app_context():
+        admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
+        grid = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
+        target = service.Target(db.session.scalar(select(Topic.id)), [grid], local_today() + timedelta(days=3))
+        service.publish(admin, service.save_draft(admin, drafts.draft(), target, local_today(), utcnow()),
+                        local_today())
+        db.session.commit()
+        take_quiz(db.session.get(Employee, town.worker_a), local_today())
+    sign_in_staff(client, "officer-1")
+    rows = table_rows(client.get("/reports/alerts").get_data(as_text=True))
+    assert rows[1][0] == drafts.FORM["title"] and rows[1][-2:] == ["1", "100%"]
