@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from quizapp.bank.rules.checker import read_bank
 from quizapp.extensions import db
+from quizapp.jobs import one_at_a_time
 
 
 def _create_app():
@@ -171,6 +172,7 @@ def bank_stats(days: int, flagged: bool, as_json: bool) -> None:
 @click.command("rollup")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Local date (default: yesterday).")
 @with_appcontext
+@one_at_a_time("rollup")
 def rollup(day) -> None:
     """Close attempts whose time ran out, then rebuild every company's daily rollup for one date
     (cron: shortly after midnight)."""
@@ -202,6 +204,7 @@ def rollup(day) -> None:
 @click.option("--at", "at", type=click.DateTime(["%Y-%m-%d %H:%M"]), default=None,
               help="Pretend it is this local time (default: now).")
 @with_appcontext
+@one_at_a_time("remind")
 def remind(at) -> None:
     """Post each team's not-done count to the company's WeChat Work group shortly before each shift
     (cron: every 5 minutes). Failures are logged and retried; they never stop the other companies."""
@@ -223,6 +226,7 @@ def remind(at) -> None:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check as of this local date (default: today).")
 @with_appcontext
+@one_at_a_time("supervise")
 def supervise(day) -> None:
     """Put companies on the supervision list by the town's rules (cron: nightly, after rollup)."""
     from quizapp.clock import local_today

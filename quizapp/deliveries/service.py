@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, StaffUser
@@ -116,6 +117,22 @@ def send_email(settings: SmtpSettings, to: str, subject: str, text: str, html: s
 
 def _text(reason: bytes | str) -> str:
     return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
+def record_once(delivery: Delivery) -> Delivery | None:
+    """Record a new message that goes out at most once (its `once_key` set), flushed inside a
+    savepoint: the delivery, or None when a row with its key exists already (another run, on this
+    server or another, recorded it first: that run sends it). The unique index decides, not a
+    look beforehand."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(delivery)
+            db.session.flush()
+    except IntegrityError:
+        if db.session.scalar(select(Delivery.id).where(Delivery.once_key == delivery.once_key)) is None:
+            raise  # some other constraint: not a message recorded twice
+        return None
+    return delivery
 
 
 def deliver(delivery: Delivery, now: datetime, send: Callable[[Delivery], str | None], who: str,

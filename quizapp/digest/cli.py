@@ -14,12 +14,14 @@ import click
 from flask.cli import with_appcontext
 
 from quizapp.extensions import db
+from quizapp.jobs import one_at_a_time
 
 
 @click.command("digest")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The local date to report (default: today).")
 @with_appcontext
+@one_at_a_time("digest")
 def digest(day) -> None:
     """Send each active officer (and town admin) the day's numbers for their grids. A re-run the
     same day sends only what has not gone out yet; failures are logged, kept and retried."""

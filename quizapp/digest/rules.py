@@ -103,6 +103,11 @@ def digest_key(day: date) -> str:
     return f"{KEY_PREFIX}{day.isoformat()}"
 
 
+def once_key(day: date, staff_user_id: int, channel: str) -> str:
+    """The day's digest to one account by one channel (Delivery.once_key, unique in the database)."""
+    return f"{digest_key(day)}/staff {staff_user_id}/{channel}"
+
+
 def trial_key(local_now: datetime) -> str:
     """A test sent from the digest page (at this local time): its own key, so it never counts as
     the day's digest."""

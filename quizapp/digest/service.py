@@ -7,7 +7,8 @@ docs/digest.md and docs/metrics.md.
 Used by `quizapp digest` (cron, nightly), the officers' digest page (reports.digest: addresses,
 preview, "send me a test now") and the town admin's messages page (admin.deliveries: "retry
 now"). Owns the Delivery rows of kind "digest": one per officer, channel and local date (the key
-"digest:YYYY-MM-DD" is in the payload), sent at most once; a failed one is retried, with fresh
+"digest:YYYY-MM-DD" is in the payload; Delivery.once_key, unique in the database, holds "one"
+whichever server records it), sent at most once; a failed one is retried, with fresh
 figures, on the next run. Tests from the page are kind "digest-test" and never count as the day's
 digest. Scoping goes through quizapp/scope.py (and dashboard.service): an officer hears
 only about their own grids. Aggregates only: never a worker's name or employee number.
@@ -191,12 +192,16 @@ def prepare(day: date, now: datetime, outbox: Outbox) -> Plan:
                 if due:
                     message = outbox.compose(figures(user, day, outbox.zone, now))
                     for channel, target in due:
-                        delivery = found.get(channel) or Delivery(
-                            kind=DeliveryKind.DIGEST, channel=channel, staff_user_id=user.id, created_at=now,
-                            target=target, payload={})
+                        delivery = found.get(channel)
+                        if delivery is None:
+                            delivery = deliveries.record_once(Delivery(
+                                kind=DeliveryKind.DIGEST, channel=channel, staff_user_id=user.id, created_at=now,
+                                target=target, payload={}, once_key=rules.once_key(day, user.id, channel)))
+                            if delivery is None:  # another run recorded it since we looked: that run sends it
+                                plan.already += 1
+                                continue
                         # A retried digest carries today's figures, to the address saved now.
                         delivery.target, delivery.payload = target, _payload(key, channel, message)
-                        db.session.add(delivery)
                         plan.todo.append(delivery)
                     db.session.flush()
             plan.already += len(wanted) - len(due)

@@ -50,6 +50,12 @@ def reminder_key(day: date, shift: str) -> str:
     return f"{day.isoformat()}/{shift}"
 
 
+def once_key(company_id: int, key: str) -> str:
+    """A company's reminder for one shift and day, from its `reminder_key` (Delivery.once_key,
+    unique in the database)."""
+    return f"reminder:{key}/company {company_id}"
+
+
 def reminder_text(heading: str, team_lines: list[str], footer: str) -> str:
     """The reminder: a heading (shift, start, how many not done), one line per team with someone
     not done, and a closing line. Cut to what the robot accepts, keeping the heading and footer."""

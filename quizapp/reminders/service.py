@@ -1,12 +1,13 @@
 """Shift reminders to each company's WeChat Work (企业微信) group robot: `quizapp remind` (cron,
 every 5 minutes) posts, shortly before each shift starts, how many of that shift's workers in each
-team have not done today's quiz.
+team have not done today's quiz. `quizapp remind` holds the job's lock (quizapp/jobs.py), so cron
+may run it on every server.
 
 Used by the CLI only: nothing is ever sent from a web request, so a slow or broken robot can never
 hold up a page. Owns the Delivery rows of kind "reminder": one per company, shift and day (its key
-is stored in the payload), sent at most once. A failed post is logged, tried again within the run
-(3 tries, short backoff) and, while the shift has not started, on the next run; one company's
-failure never stops the others.
+is stored in the payload; Delivery.once_key, unique in the database, holds "one"), sent at
+most once. A failed post is logged, tried again within the run (3 tries, short backoff) and,
+while the shift has not started, on the next run; one company's failure never stops the others.
 """
 
 from __future__ import annotations
@@ -79,9 +80,12 @@ def prepare(now: datetime, zone: ZoneInfo, compose: Compose) -> tuple[list[Deliv
                         skipped += 1
                         continue
                     if delivery is None:
-                        delivery = Delivery(company_id=company.id, kind=DeliveryKind.REMINDER, channel=Channel.WEBHOOK,
-                                            created_at=now, target=target, payload={})
-                        db.session.add(delivery)
+                        delivery = deliveries.record_once(Delivery(
+                            company_id=company.id, kind=DeliveryKind.REMINDER, channel=Channel.WEBHOOK,
+                            created_at=now, target=target, payload={}, once_key=rules.once_key(company.id, key)))
+                        if delivery is None:  # another run recorded it since we looked: that run sends it
+                            skipped += 1
+                            continue
                     # A retried reminder carries the figures of now, and the address saved now.
                     delivery.target = target
                     delivery.payload = {"key": key, "body": _message(company, shift, now, compose)}

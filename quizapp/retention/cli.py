@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from quizapp.extensions import db
+from quizapp.jobs import one_at_a_time
 
 
 @click.command("retention")
@@ -17,6 +18,7 @@ from quizapp.extensions import db
               help="Keep this many months of answers (the period in the companies' notice to workers).")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @with_appcontext
+@one_at_a_time("retention")
 def retention(months: int, dry_run: bool) -> None:
     """Delete answers, attempts, leavers and roster previews older than --months."""
     from quizapp.clock import local_today

@@ -1,0 +1,1 @@
+"""Tests of quizapp/jobs.py: cron jobs run once across processes."""
