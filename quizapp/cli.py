@@ -1,7 +1,9 @@
 """The `quizapp` console command: demo, serve, db (Flask-Migrate), bank, rollup, remind, supervise.
 
 Used by operators, cron and the README's Quick start. Commands parse arguments, call services and
-commit; they hold no rules of their own.
+commit; they hold no rules of their own. The cron jobs (rollup, remind, supervise; digest and
+retention in their features) run under their job's lock (quizapp/jobs.py): cron may start them on
+every server at once.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def upgrade():
     rows = bind.execute(sa.select(delivery.c.id, delivery.c.kind, delivery.c.company_id, delivery.c.staff_user_id,
                                   delivery.c.channel, delivery.c.status, delivery.c.payload)
                         .where(delivery.c.kind.in_(("digest", "reminder"))).order_by(delivery.c.id)).all()
-    chosen = {}
+    chosen: dict[str, tuple[int, str]] = {}
     for row in rows:
         key = (row.payload or {}).get("key")
         if not key:
