@@ -31,6 +31,7 @@ from quizapp.deliveries import views as deliveries
 from quizapp.digest import views as digest
 from quizapp.exports import views as exports
 from quizapp.incidents import views as incidents
+from quizapp.leads import views as leads
 from quizapp.learning import views as learning
 from quizapp.map import views as incident_map
 from quizapp.organisation import views as organisation
@@ -38,6 +39,7 @@ from quizapp.outreach import views as outreach
 from quizapp.periodic import views as periodic
 from quizapp.places import views as places
 from quizapp.posters import views as posters
+from quizapp.quiz.views import bp as quiz
 from quizapp.roster import views as roster
 from quizapp.rules.vocab import Role
 from quizapp.settings import views as settings
@@ -60,7 +62,7 @@ admin.before_request(guard_staff(Role.TOWN_ADMIN))
 FEATURES = {
     console: (board, roster, trends, exports, posters, settings, staff, outreach),
     reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
-              alerts),
+              alerts, leads),
     admin: (town, organisation, places, accounts, tokens, deliveries, audit, bank),
 }
 
@@ -88,6 +90,7 @@ REPORTS_SECTIONS = [
     ("reports.periodic", _l("Weekly and monthly reports")),
     ("reports.digest", _l("Daily digest")),
     ("reports.learning", _l("Learning")),
+    ("reports.leads", _l("Workers' reports")),
 ]
 ADMIN_SECTIONS = [
     ("admin.index", _l("Today")),
@@ -126,6 +129,8 @@ for _blueprint, _features in FEATURES.items():
         _feature.routes.attach(_blueprint)
 # The heat table is the admin's town view and, for their own grids, the officers' too.
 town.heat_routes.attach(reports)
+# A worker reports a scam they met from the quiz (我遇到过类似的骗局): the worker's blueprint, its guard.
+leads.worker_routes.attach(quiz)
 
 
 def init_app(app: Flask) -> None:

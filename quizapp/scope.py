@@ -1,5 +1,6 @@
 """Every tenant filter, in one place: which company a staff member works for, which grids and
-companies an account may see, which incidents and outreach records, and which workers count on a day.
+companies an account may see, which incidents, outreach records and
+workers' reports, and which workers count on a day.
 
 Used by every feature's service (and the cron commands') that reads one company's or several
 companies' data; access.py beside it decides who may open a page at all, this module what they
@@ -19,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy import Select, and_, false, or_, select, true
 
-from quizapp.models import Company, Employee, Grid, Incident, OutreachActivity, StaffUser, officer_grids
+from quizapp.models import Company, Employee, Grid, Incident, Lead, OutreachActivity, StaffUser, officer_grids
 from quizapp.rules.errors import NotFound
 from quizapp.rules.vocab import Role
 
@@ -113,6 +114,19 @@ def visible_incidents(actor: Reader):
         return true()
     grid_ids = visible_grids(actor, include_inactive=True).with_only_columns(Grid.id).order_by(None)
     return or_(Incident.company_id.in_(visible_company_ids(actor)), Incident.grid_id.in_(grid_ids))
+
+
+# --- workers' reports (leads) -------------------------------------------------------------------
+
+def visible_leads(actor: Reader):
+    """The condition on Lead for the leads the account may see: an officer those of their grids
+    (a deactivated grid's too: a lead stays with the grid it was reported in); the town admin all;
+    company staff none (a lead is for the police, not the employer)."""
+    if sees_whole_town(actor):
+        return true()
+    if actor.role == Role.GRID_OFFICER:
+        return Lead.grid_id.in_(visible_grids(actor, include_inactive=True).with_only_columns(Grid.id).order_by(None))
+    return false()
 
 
 # --- the outreach ledger -------------------------------------------------------------------------

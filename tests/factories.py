@@ -192,3 +192,18 @@ def make_activity(grid_id: int, day: date, people: int = 50, kind: str = "commun
     db.session.add(activity)
     db.session.flush()
     return activity
+
+
+LEAD_SECRET = b"test-secret"  # the test app's SECRET_KEY, as the leads views pass it
+
+
+def make_lead(worker: Employee, text: str = "您的快递丢失，加微信领取理赔", channel: str = "sms",
+              asked_for: str = "money", contact: str = "13812345678", money_lost: bool = False,
+              day: date | None = None):
+    """A worker's report of a scam, through the real use case (leads.service.report)."""
+    from quizapp.clock import local_today
+    from quizapp.leads import service as leads
+    from quizapp.rules.vocab import LeadAsk, LeadChannel
+
+    sent = leads.Sent(LeadChannel(channel), LeadAsk(asked_for), text, contact, money_lost)
+    return leads.report(worker, sent, day or local_today(), LEAD_SECRET)

@@ -2,6 +2,7 @@
 
 from quizapp.models.alerts import Alert, alert_grids
 from quizapp.models.content import Question, QuestionVersion, Topic
+from quizapp.models.leads import Lead, LeadReport
 from quizapp.models.messaging import Delivery
 from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
 from quizapp.models.outreach import OutreachActivity, OutreachImport
@@ -22,7 +23,7 @@ from quizapp.models.roster import RosterImport
 
 __all__ = [
     "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "Company", "CompanyDay",
-    "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident",
-    "OutreachActivity", "OutreachImport", "Question", "QuestionVersion", "RosterImport", "Shift", "StaffUser",
-    "SupervisionCase", "Topic", "TownSetting", "alert_grids", "officer_grids",
+    "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident", "Lead",
+    "LeadReport", "OutreachActivity", "OutreachImport", "Question", "QuestionVersion", "RosterImport", "Shift",
+    "StaffUser", "SupervisionCase", "Topic", "TownSetting", "alert_grids", "officer_grids",
 ]

@@ -22,6 +22,8 @@ from quizapp.audit import service as audit
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.incidents.service import type_names
+from quizapp.leads import service as leads
+from quizapp.leads.service import LeadSummary
 from quizapp.models import Company, CompanyDay, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.outreach import service as outreach
 from quizapp.outreach.service import OutreachSummary
@@ -92,6 +94,7 @@ class PeriodicReport:
     activity_by_company: list[CompanyActivity]
     outreach: OutreachSummary  # the ledger's activities in the period: by grid and kind
     outreach_before: OutreachSummary  # in the previous period
+    leads: LeadSummary  # workers' reports received in the period: by grid and channel
 
     @property
     def town(self) -> bool:
@@ -144,8 +147,8 @@ def _activity(ids, period: Period) -> dict[int, Activity]:
 def periodic_report(actor: StaffUser, today: date, period: Period, scope: ReportScope, lang: str) -> PeriodicReport:
     """The weekly or monthly report of a grid or the town: totals against the previous period,
     companies below target, every company (the town: every grid, and the top and bottom
-    companies), incidents of the month(s) counted, supervision activity, and the outreach ledger's
-    events and people reached against the previous period."""
+    companies), incidents of the month(s) counted, supervision activity, the outreach ledger's
+    events and people reached against the previous period, and workers' reports by grid and channel."""
     found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None)
     previous = period.previous()
     target = dashboard.participation_target()
@@ -184,7 +187,8 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
         grids=grids, top=top, bottom=bottom, incidents=_incidents(scope, period), fraud_names=type_names(lang),
         activity=rules.total_activity(by_company.values()), activity_by_company=activity_rows,
         outreach=outreach.summary(actor, period.span, scope.grid.id if scope.grid is not None else None),
-        outreach_before=outreach.summary(actor, previous.span, scope.grid.id if scope.grid is not None else None))
+        outreach_before=outreach.summary(actor, previous.span, scope.grid.id if scope.grid is not None else None),
+        leads=leads.summary(actor, period.span, scope.grid.id if scope.grid is not None else None))
 
 
 # --- the workbook -------------------------------------------------------------------------------

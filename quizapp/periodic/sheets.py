@@ -1,6 +1,6 @@
 """A weekly or monthly report as an XLSX workbook: Summary (each figure beside its definition),
-[Grids,] Company list, Incidents and Supervision, headed in the reader's language. The figures come
-from periodic.service.export_report."""
+[Grids,] Company list, Incidents, Outreach, Workers' reports and Supervision, headed in the reader's
+language. The figures come from periodic.service.export_report."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.exports import service as exports
+from quizapp.leads import wording as lead_words
 from quizapp.outreach import wording as outreach_words
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Line, Period
@@ -65,6 +66,9 @@ def _summary(report: PeriodicReport) -> exports.Report:
          count(o.total.events - ob.total.events), reach["events"]),
         (_("People reached"), count(o.total.people), count(ob.total.people),
          count(o.total.people - ob.total.people), reach["people"]),
+        (_("Workers' reports: leads"), count(report.leads.total.leads), None, None, lead_words.definitions()["leads"]),
+        (_("Workers' reports: reports"), count(report.leads.total.reports), None, None,
+         lead_words.definitions()["reports"]),
         (_("Supervision cases opened"), count(a.opened), None, None, D["opened"]),
         (_("Follow-ups logged"), count(a.follow_ups), None, None, D["follow_ups"]),
         (_("Supervision cases closed"), count(a.closed), None, None, D["closed"]),
@@ -115,6 +119,7 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
         [*((_("Grid"), name, t.events, t.people) for name, t in shown.grids),
          *((_("Kind of activity"), name, t.events, t.people) for name, t in shown.kinds),
          ("", _("Total"), shown.total.events, shown.total.people)]))
+    sheets.append(_leads(report))
     a = report.activity
     sheets.append(exports.Report("supervision", _l("Supervision"), first, last, (
         C(_l("Grid")), C(_l("Company")), C(_l("Cases opened"), "int"), C(_l("Follow-ups logged"), "int"),
@@ -125,8 +130,25 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
     return sheets
 
 
+def _leads(report: PeriodicReport) -> exports.Report:
+    """Workers' reports by grid and channel (the grids' and channels' totals, then each pair)."""
+    C, shown, summary = exports.Column, lead_words.labelled(report.leads), report.leads
+    grid_names = {g.id: g.name for g, _t in summary.by_grid}
+    channels = dict(lead_words.CHANNEL_LABELS)
+    pairs = sorted(summary.by_grid_channel.items(), key=lambda item: (grid_names.get(item[0][0], ""),
+                                                                      list(channels).index(item[0][1])))
+    return exports.Report("leads", _l("Workers' reports"), report.period.first, report.period.last, (
+        C(_l("Grid")), C(_l("Channel")), C(_l("Leads"), "int"), C(_l("Reports"), "int"), C(_l("Money lost"), "int")),
+        [*((name, _("All channels"), t.leads, t.reports, t.money_lost) for name, t in shown.grids),
+         *((_("All grids"), name, t.leads, t.reports, t.money_lost) for name, t in shown.channels),
+         *((grid_names.get(grid_id, ""), str(channels[channel]), t.leads, t.reports, t.money_lost)
+           for (grid_id, channel), t in pairs),
+         (_("Total"), "", shown.total.leads, shown.total.reports, shown.total.money_lost)])
+
+
 def workbook(report: PeriodicReport) -> tuple[bytes, str, str]:
-    """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Outreach, Supervision), its
+    """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Outreach, Workers' reports,
+    Supervision), its
     file name and that name in ASCII (periodic.rules.ascii_filename)."""
     name = rules.filename(title(report), scope_name(report.scope), report.period)
     ascii_name = rules.ascii_filename(report.scope.grid.code if report.scope.grid else None, report.period)

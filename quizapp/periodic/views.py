@@ -13,6 +13,7 @@ from quizapp import downloads
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
+from quizapp.leads import wording as lead_words
 from quizapp.outreach import wording as outreach_words
 from quizapp.periodic import service, sheets, wording
 from quizapp.periodic.rules import chosen
@@ -43,7 +44,8 @@ def periodic(period: str | None):
     report = _report(period or "week")
     return render_template("periodic/index.html", report=report, title=wording.title(report),
                            scope_name=wording.scope_name(report.scope), definitions=wording.definitions(report),
-                           outreach=outreach_words.labelled(report.outreach), O=outreach_words.definitions())
+                           outreach=outreach_words.labelled(report.outreach), O=outreach_words.definitions(),
+                           leads=lead_words.labelled(report.leads), L=lead_words.definitions())
 
 
 @routes.get(f"/periodic/{PERIOD}.xlsx")

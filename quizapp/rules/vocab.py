@@ -135,10 +135,39 @@ class AlertStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class LeadChannel(StrEnum):
+    """How a scam reached the worker who reported it (Lead.channel): 我遇到过类似的骗局."""
+
+    CALL = "call"
+    SMS = "sms"
+    CHAT = "chat"  # WeChat, QQ or another chat
+    APP = "app"  # an app or a web page
+    OTHER = "other"
+
+
+class LeadAsk(StrEnum):
+    """What the scam asked the worker for (Lead.asked_for)."""
+
+    MONEY = "money"  # to transfer or pay (a fee, a deposit, a "refund" first)
+    CODE = "code"  # a verification code, a password or a bank card number
+    PERSONAL = "personal"  # an ID card, a photo, personal details
+    INSTALL = "install"  # to install an app, share the screen or open a link
+    OTHER = "other"
+
+
+class LeadStatus(StrEnum):
+    """Where a worker's report is in its grid's inbox (Lead.status)."""
+
+    NEW = "new"
+    REVIEWED = "reviewed"  # an officer has read it
+    ALERTED = "alerted"  # turned into a draft 本周警情 alert
+    DISMISSED = "dismissed"  # not a lead (a test, a joke, not a scam), with the reason
+
+
 # Every vocabulary, by name: templates see each one (quizapp/web.py), the migration checks each column.
 ALL: tuple[type[StrEnum], ...] = (Role, AttemptKind, QuestionKind, QuestionType, CaseStatus, CaseRule, FollowUpKind,
                                   CaseEventKind, DeliveryKind, Channel, DeliveryStatus, ImportStatus, OutreachKind,
-                                  AlertStatus)
+                                  AlertStatus, LeadChannel, LeadAsk, LeadStatus)
 
 
 def parse(enum: type[E], value: object) -> E | None:

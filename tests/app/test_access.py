@@ -21,7 +21,7 @@ from quizapp.models import (
 )
 from quizapp.quiz import service as quiz
 from tests.alerts import drafts
-from tests.factories import make_activity
+from tests.factories import make_activity, make_lead
 from tests.pages import sign_in_staff, sign_in_worker
 
 ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin"]
@@ -96,12 +96,13 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         alert = alerts.save_draft(officer, drafts.draft(), alerts.Target(db.session.scalar(db.select(Topic.id)),
                                                                          [incident.grid_id], local_today()),
                                   local_today(), utcnow())
+        lead = make_lead(db.session.get(Employee, town.worker_a))  # a worker's report, in grid 1
         db.session.commit()
         owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id,
                  "company_id": town.company_a, "case_id": case.id, "incident_id": incident.id,
                  "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id,
                  "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id,
-                 "follow_up_id": follow_up.id, "alert_id": alert.id}
+                 "follow_up_id": follow_up.id, "alert_id": alert.id, "lead_id": lead.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):

@@ -22,7 +22,7 @@ from quizapp.extensions import db
 from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, StaffUser, SupervisionCase, Topic
 from quizapp.quiz import service as quiz
 from tests.alerts import drafts
-from tests.factories import make_activity, make_employee
+from tests.factories import make_activity, make_employee, make_lead
 from tests.pages import sign_in_staff
 
 API_TOKEN = "scan-token-for-the-aggregates-test"
@@ -72,9 +72,12 @@ def record(app, town):
         make_activity(a.grid_id, local_today(), 40, "preshift", company_id=a.id, place="二车间", speaker="张主任",
                       created_by=staff_a.id)
         activity = make_activity(a.grid_id, local_today(), 120, "community", created_by=officer.id)
+        # Workers' reports, one signed with the worker's name and number, one from the other grid.
+        lead = make_lead(workers[0], text="我是王小明，工号A001，有人冒充客服要退款", money_lost=True)
+        make_lead(workers[3], text="刷单返利，先垫付", channel="chat", contact="wxid_scam")
         db.session.commit()
         return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id,
-                "account_id": officer.id, "alert_id": alert.id,
+                "account_id": officer.id, "alert_id": alert.id, "lead_id": lead.id,
                 "incident_id": db.session.scalar(db.select(Incident.id)),
                 "follow_up_id": db.session.scalar(db.select(FollowUp.id)),
                 "token_id": db.session.scalar(db.select(ApiToken.id)), "days": 30, "period": "week",

@@ -216,6 +216,7 @@ SEGMENT_EXCEPTIONS = {
     "/today": "quiz",
     "/attempt": "quiz",
     "/history": "quiz",
+    "/scam-report": "leads",  # a worker's report of a scam met (我遇到过类似的骗局), beside the officers' inbox
 }
 # Pages every audience shares, served by the app itself rather than a feature.
 APP_WIDE = {"/static": "flask", "/favicon": "quizapp.assets", "/healthz": "quizapp.web", "/lang": "quizapp.web"}

@@ -47,7 +47,7 @@ from quizapp.rules.vocab import (
     Role,
 )
 from tests.alerts import drafts
-from tests.factories import take_quiz
+from tests.factories import make_lead, take_quiz
 
 VERSIONS = Path(__file__).resolve().parents[2] / "quizapp/migrations/versions"
 MIGRATION = VERSIONS / "0007_vocabulary_checks.py"
@@ -114,11 +114,12 @@ def rows(app, town):
         alert = alerts.save_draft(officer, drafts.draft(), alerts.Target(
             db.session.scalar(select(Topic.id)), [staff.company.grid_id], DAY), DAY, datetime(2026, 11, 24))
         db.session.add_all([follow_up, activity, event])
+        lead = make_lead(employee, day=DAY)
         db.session.commit()
         question = db.session.scalar(select(Question.id).order_by(Question.id).limit(1))
         return {"staff_user": staff.id, "question": question, "attempt": attempt.id, "roster_import": imported.id,
                 "delivery": delivery.id, "supervision_case": case.id, "follow_up": follow_up.id,
-                "outreach_activity": activity.id, "case_event": event.id, "alert": alert.id}
+                "outreach_activity": activity.id, "case_event": event.id, "alert": alert.id, "lead": lead.id}
 
 
 def _set(table: str, column: str, value: str, row_id: int) -> int:
@@ -219,10 +220,10 @@ def test_the_migration_downgrades_and_upgrades_again_with_the_rows_in_place(app,
         with pytest.raises(IntegrityError):
             with db.session.begin_nested():
                 _set("staff_user", "role", "root", rows["staff_user"])
-        # Tables made after 0007 (the outreach ledger, 0015; the alerts, 0024) went with the downgrade and
-        # came back empty.
+        # Tables made after 0007 (the outreach ledger, 0015; the alerts, 0024; leads, 0025) went with the
+        # downgrade and came back empty.
         counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in rows
-                  if table not in ("outreach_activity", "alert")}
+                  if table not in ("outreach_activity", "alert", "lead")}
         assert all(counts.values()), counts
         assert db.session.scalar(text("SELECT role FROM staff_user WHERE id = :id"),
                                  {"id": rows["staff_user"]}) == "company_staff"

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import AuditLog, CompanyDay, Grid, Incident
+from quizapp.models import AuditLog, CompanyDay, Employee, Grid, Incident
 from quizapp.periodic.rules import last_complete
-from tests.factories import make_staff
-from tests.pages import read, sign_in_staff, texts
+from tests.factories import make_lead, make_staff
+from tests.pages import read, sign_in_staff, table_rows, texts
 
 WORKER_TEXT = ("王小明", "李小红", "张新来", "A001", "A002", "B001")
 
@@ -35,6 +35,11 @@ def week(app, town):
         g1 = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
         db.session.add(Incident(grid_id=g1, company_id=town.company_a, month=period.first.replace(day=1),
                                 fraud_type="alpha", cases=2, loss_yuan=300))
+        # Two workers' reports in the week: company A's worker twice, by SMS (one lead), and by call.
+        worker = db.session.get(Employee, town.worker_a)
+        make_lead(worker, text="冒充客服说快递丢了要理赔", day=period.first)
+        make_lead(worker, text="冒充客服说快递丢了要理赔", day=period.first + timedelta(days=1), money_lost=True)
+        make_lead(worker, text="自称公检法要求转账到安全账户", channel="call", day=period.first + timedelta(days=2))
         db.session.commit()
     return period
 
@@ -58,6 +63,9 @@ def test_an_officer_reads_their_grids_weekly_report_with_definitions(client, wee
     assert "甲厂" in page and "乙厂" not in page
     assert texts(page, "td", class_="p") == ["75% below target"]  # company A's row: 9 of 12
     assert "Cases: 2; losses: 300.00 yuan" in page
+    # Workers' reports by channel (a grid's report: no table by grid): 1 SMS lead reported twice, 1 call.
+    assert ["An SMS", "1", "2", "1"] in table_rows(page) and ["A phone call", "1", "1", "0"] in table_rows(page)
+    assert ["Total", "2", "3", "1"] in table_rows(page)
     assert "Non-starters count as zero" in page and "weekly report counts the whole month" in page
     assert not any(name in page for name in WORKER_TEXT)
     # The section is in the menu; the previous week is a link, the current one is not complete.
@@ -127,12 +135,16 @@ def test_the_xlsx_download_has_no_worker_and_writes_an_audit_row_each_time(app, 
     assert f'filename="weekly-g1-{week.first.isoformat()}.xlsx"' in disposition
     assert response.headers["Cache-Control"] == "private, no-store"
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Summary", "Company list", "Incidents", "Outreach", "Supervision"]
+    assert book.sheetnames == ["Summary", "Company list", "Incidents", "Outreach", "Workers' reports", "Supervision"]
     values = [str(c.value) for sheet in book.worksheets for r in sheet.iter_rows() for c in r if c.value is not None]
     assert "甲厂" in values and "乙厂" not in values
     assert not any(name in v for v in values for name in WORKER_TEXT)
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows()}
     assert summary["Participation"] == 0.75 and summary["Fraud cases"] == 2
+    assert summary["Workers' reports: leads"] == 2 and summary["Workers' reports: reports"] == 3
+    leads = [[c.value for c in r] for r in book["Workers' reports"].iter_rows(min_row=2)]
+    assert ["网格一", "All channels", 2, 3, 1] in leads and ["All grids", "An SMS", 1, 2, 1] in leads
+    assert ["网格一", "A phone call", 1, 1, 0] in leads and ["Total", None, 2, 3, 1] in leads
     assert audit_rows(app) == 1
     client.get("/reports/periodic/month.xlsx").close()
     assert audit_rows(app) == 2

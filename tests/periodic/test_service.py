@@ -174,7 +174,7 @@ def test_the_workbook_has_its_sheets_no_worker_and_an_audit_row_per_download(his
     data, name, fallback = workbook(periodic.export_report(actor, r))
     assert name == "Weekly report-网格一-2026-11-16.xlsx" and fallback == "weekly-g1-2026-11-16.xlsx"
     sheets = cells(data)
-    assert list(sheets) == ["Summary", "Company list", "Incidents", "Outreach", "Supervision"]
+    assert list(sheets) == ["Summary", "Company list", "Incidents", "Outreach", "Workers' reports", "Supervision"]
     summary = {row[0]: row[1:] for row in sheets["Summary"]}
     assert summary["Participation"][:2] == [62 / 72, 1.0]
     assert summary["Participation"][2] == round((62 / 72 - 1) * 100, 1)
@@ -197,5 +197,6 @@ def test_the_town_workbook_has_a_grids_sheet(history):
     data, name, fallback = workbook(periodic.export_report(staff("admin"), report("admin")))
     sheets = cells(data)
     assert name == "Weekly report-Whole town-2026-11-16.xlsx" and fallback == "weekly-town-2026-11-16.xlsx"
-    assert list(sheets) == ["Summary", "Grids", "Company list", "Incidents", "Outreach", "Supervision"]
+    assert list(sheets) == ["Summary", "Grids", "Company list", "Incidents", "Outreach", "Workers' reports",
+                            "Supervision"]
     assert [r[0] for r in sheets["Grids"][1:]] == ["网格一", "网格二"] and len(sheets["Company list"]) == 4
