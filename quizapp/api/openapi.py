@@ -10,7 +10,7 @@ prose for people is docs/api.md; the figures' definitions are docs/metrics.md.
 from __future__ import annotations
 
 from quizapp.api.rules import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_ID, MAX_LIMIT, REASONS
-from quizapp.rules.vocab import OutreachKind
+from quizapp.rules.vocab import LeadChannel, OutreachKind
 
 VERSION = "1.0.0"
 
@@ -158,6 +158,25 @@ SCHEMAS = {
                    "items": {"type": "object", "additionalProperties": False, "required": ["month", "events", "people"],
                              "properties": {"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
                                             "events": INTEGER, "people": INTEGER}}}}),
+    "LeadTotals": _object("Workers' reports (docs/metrics.md, \"Workers' reports\").", {
+        "leads": _described(INTEGER, "Different scams reported with a report in the range (the same text in a grid "
+                                     "is one lead)."),
+        "reports": _described(INTEGER, "Reports received in the range (a worker's repeat of their own report on the "
+                                       "same day is not counted)."),
+        "money_lost": _described(INTEGER, "Leads with a report in the range that said money was lost.")}),
+    "LeadChannel": _object("Workers' reports of one channel.", {
+        "channel": {"type": "string", "enum": [c.value for c in LeadChannel]},
+        "leads": INTEGER, "reports": INTEGER, "money_lost": INTEGER}),
+    "Leads": _object("Workers' reports of scams (我遇到过类似的骗局) over the range, counted by grid and channel: "
+                     "never a text, a number or a worker.", {
+        **RANGE, "total": _ref("LeadTotals"),
+        "grids": {"type": "array", "description": "Grids with a report in the range, by code.", "items": _object(
+            "A grid's reports, in all and by channel.", {
+                "grid_id": ID, "code": {"type": "string"}, "name": {"type": "string"},
+                "leads": INTEGER, "reports": INTEGER, "money_lost": INTEGER,
+                "channels": {"type": "array", "items": _ref("LeadChannel")}})},
+        "channels": {"type": "array", "description": "Channels with a report in the range.",
+                     "items": _ref("LeadChannel")}}),
     "Share": _object("Right answers of answered, the share right and its 95 % Wilson interval.", {
         "answered": INTEGER, "right": INTEGER, "share": SHARE,
         "low": _described(SHARE, "Lower end of the 95 % interval; null when nothing was answered."),
@@ -260,6 +279,8 @@ ENDPOINTS = {
                       ["from", "to", "grid_id"], "Incidents", True),
     "api.outreach": ("/api/v1/outreach", "Outreach events and people reached by grid, kind and month",
                      ["from", "to", "grid_id"], "Outreach", True),
+    "api.leads": ("/api/v1/leads", "Workers' reports of scams: leads and reports by grid and channel",
+                  ["from", "to", "grid_id"], "Leads", True),
 }
 
 
@@ -288,8 +309,9 @@ def document() -> dict:
         "info": {"title": "quizapp: figures for the town's analysis system", "version": VERSION,
                  "description": "Read-only aggregates of the pre-shift anti-fraud quiz: grids and companies, "
                                 "participation and knowledge index by day and over a range, fraud incidents "
-                                "by month and the outreach ledger's events and people reached. Never a worker's "
-                                "name, number or answer. Dates are the town's local dates (Asia/Shanghai), "
+                                "by month, the outreach ledger's events and people reached, and workers' "
+                                "reports of scams by grid and channel. Never a worker's name, number or answer. "
+                                "Dates are the town's local dates (Asia/Shanghai), "
                                 "ISO 8601. Shares are 0..1, null when undefined. "
                                 "Definitions: docs/metrics.md; guide: docs/api.md."},
         "servers": [{"url": "/"}],

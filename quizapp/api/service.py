@@ -21,6 +21,8 @@ from quizapp.alerts import service as alert_service
 from quizapp.api.rules import DateRange, Paging
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
+from quizapp.leads import service as leads_service
+from quizapp.leads.service import LeadSummary
 from quizapp.learning import service as learning_figures
 from quizapp.learning.service import LearningView
 from quizapp.models import Alert, Company, Grid, Incident
@@ -223,3 +225,11 @@ def alerts(grid_id: int | None, today: date) -> list[AlertLine]:
     companies under 20 workers added up per grid, never a worker)."""
     return [AlertLine(alert, alert_service.state(alert, today), *alert_service.reach(TOWN, alert, today))
             for alert in alert_service.published(grid_id)]
+
+
+# --- workers' reports ---------------------------------------------------------------------------
+
+def leads(span: DateRange, grid_id: int | None) -> LeadSummary:
+    """Workers' reports received over the range (leads, reports, money lost) in all, by grid, by
+    channel and by both (leads.service.summary, docs/metrics.md): counts only, never a text."""
+    return leads_service.summary(TOWN, span, grid_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from quizapp.api.rules import DateRange, Paging, figures, money, month_text
 from quizapp.api.rules import share as rounded
 from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
+from quizapp.leads.rules import LeadTally
+from quizapp.leads.service import LeadSummary
 from quizapp.learning.rules import Estimate, Share
 from quizapp.learning.service import GridMonths, LearningView
 from quizapp.models import Company, Grid
@@ -128,3 +130,16 @@ def alert(line) -> dict:
             "grids": [g.code for g in item.grids], "reach": reach(line.whole),
             "reach_by_grid": [{"grid": row.grid, **reach(row)} for row in line.grids],
             "reach_by_company": [{"grid": row.grid, "company": row.company, **reach(row)} for row in line.companies]}
+
+
+def leads(summary: LeadSummary) -> dict:
+    """Workers' reports: in all, per grid (with its channels), per channel."""
+    def totals(t: LeadTally) -> dict:
+        return {"leads": t.leads, "reports": t.reports, "money_lost": t.money_lost}
+
+    return {"total": totals(summary.total),
+            "grids": [{"grid_id": g.id, "code": g.code, "name": g.name, **totals(t),
+                       "channels": [{"channel": c.value, **totals(summary.by_grid_channel[(g.id, c)])}
+                                    for c, _t in summary.by_channel if (g.id, c) in summary.by_grid_channel]}
+                      for g, t in summary.by_grid],
+            "channels": [{"channel": c.value, **totals(t)} for c, t in summary.by_channel]}

@@ -242,3 +242,11 @@ def outreach():
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
     return jsonify(**shapes.range_of(query.range), **shapes.outreach(service.outreach(query.range, query.grid_id)))
+
+
+@bp.get("/leads")
+def leads():
+    query = _query(*RANGE, "grid_id")
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    return jsonify(**shapes.range_of(query.range), **shapes.leads(service.leads(query.range, query.grid_id)))

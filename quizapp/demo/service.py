@@ -144,6 +144,44 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     _outreach({grids["xt-2"].id: officer, grids["ds-3"].id: officer, grids["lp-1"].id: officer2}, today, rng)
     _locate_incidents(cells, today)
     seed_alerts(today, now, rng)  # after the history: their answers go into its quizzes
+    _leads(officer, today, rng, secret.encode())
+
+
+# Workers' reports of the last three weeks: (company, days ago, channel, asked for, text, number or
+# link, money lost, how many workers reported it). Numbers are from reserved test ranges.
+LEADS = [
+    ("dpt", 2, "sms", "install", "【人社局】您的2026年度技能补贴待领取，请点击链接填写银行卡信息办理",
+     "http://rsj-butie.top/lq", False, 3),
+    ("dpt", 5, "chat", "money", "兼职刷单，日结300元，先垫付100元做第一单，做完马上返还本金和佣金",
+     "wxid_jianzhi888", True, 1),
+    ("hlx", 1, "call", "code", "自称快递客服，说我的包裹丢了要理赔，让我报手机收到的验证码", "17000001234", False, 2),
+    ("xtw", 9, "app", "money", "贷款App说我的账户填错被冻结，要先交解冻费2000元才能放款", "", True, 1),
+    ("dsb", 4, "call", "personal", "冒充派出所民警，说我涉嫌洗钱，要我把身份证正反面拍照发过去", "0769-12345678",
+     False, 1),
+    ("lpx", 12, "sms", "install", "你的ETC已失效，请尽快登录 etc-renzheng.cn 重新认证，否则将停用", "etc-renzheng.cn",
+     False, 2),
+    ("ylf", 0, "chat", "money", "网上认识的“老乡”拉我进群投资，说稳赚不赔，让我下载一个理财App充值", "", False, 1),
+]
+
+
+def _leads(officer: StaffUser, today: date, rng: random.Random, secret: bytes) -> None:
+    """A handful of workers' reports through the real use case, oldest first: some reported by
+    several workers, two with money lost; the officer has reviewed one and dismissed none."""
+    from quizapp.leads import service as leads
+    from quizapp.rules.vocab import LeadAsk, LeadChannel
+
+    companies = {c.code: c for c in db.session.scalars(select(Company))}
+    made = []
+    for code, days_ago, channel, asked, text_, contact, lost, reporters in sorted(LEADS, key=lambda r: -r[1]):
+        workers = list(db.session.scalars(select(Employee).where(Employee.company_id == companies[code].id)
+                                          .order_by(Employee.id).limit(50)))
+        for n, worker in enumerate(rng.sample(workers, reporters)):
+            sent = leads.Sent(LeadChannel(channel), LeadAsk(asked), text_, contact, lost and n == 0)
+            lead = leads.report(worker, sent, today - timedelta(days=days_ago + (reporters - 1 - n)), secret)
+        made.append(lead)
+    oldest = made[0]
+    if oldest.grid_id in {g.id for g in officer.grids}:
+        leads.mark_reviewed(officer, oldest, today)
 
 
 # The demo grids' villages and communities (made up), which incidents may name as their place.

@@ -32,4 +32,5 @@ def retention(months: int, dry_run: bool) -> None:
     db.session.commit()
     verb = "would delete" if dry_run else "deleted"
     click.echo(f"{verb} records dated before {result.cutoff}: {result.attempts} quizzes, {result.answers} answers, "
-               f"{result.workers} workers who left, {result.roster_imports} roster imports")
+               f"{result.workers} workers who left, {result.roster_imports} roster imports, "
+               f"{result.leads} workers' reports")

@@ -3,7 +3,8 @@
 
 Used by the CLI. Owns what is deleted and in which order: the answers and attempts dated before
 the cutoff, then the workers who left before the cutoff and have no record left, then roster
-import previews (they hold names) older than the cutoff. The daily rollups hold no personal data
+import previews (they hold names) older than the cutoff, and workers' reports (leads) last reported
+before it, with every past day's reporter hash. The daily rollups hold no personal data
 and stay, so every report keeps its history. The cutoff is saved as a town setting so that a
 rollup rebuild of a day whose raw record is gone is refused instead of writing zeros.
 """
@@ -19,6 +20,7 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.database import rows_changed
 from quizapp.extensions import db
+from quizapp.leads import service as leads
 from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
 from quizapp.retention.rules import cutoff as cutoff_for
 from quizapp.rollups.service import KEPT_FROM_KEY as SETTING_KEY
@@ -33,6 +35,7 @@ class Purge:
     answers: int
     workers: int
     roster_imports: int
+    leads: int = 0  # workers' reports last reported before the cutoff (leads.service.forget)
 
 
 def _old_attempt_ids(first_kept: date) -> list[int]:
@@ -64,7 +67,7 @@ def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool 
             select(Employee.id).where(*scope.left_before(first_kept)).subquery())) or 0
         imports = db.session.scalar(select(db.func.count(RosterImport.id)).where(
             RosterImport.created_at < datetime.combine(first_kept, time()))) or 0
-        return Purge(first_kept, attempts, answers, workers, imports)
+        return Purge(first_kept, attempts, answers, workers, imports, leads.forget(first_kept, today, dry_run=True))
 
     # Saved first: from now on no rebuild may rewrite the days about to lose their record.
     setting = db.session.get(TownSetting, SETTING_KEY) or TownSetting(key=SETTING_KEY, value={})
@@ -81,7 +84,9 @@ def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool 
             db.session.commit()
     workers = rows_changed(delete(Employee).where(Employee.id.in_(_leavers(first_kept))))
     imports = rows_changed(delete(RosterImport).where(RosterImport.created_at < datetime.combine(first_kept, time())))
-    result = Purge(first_kept, attempts, answers, workers, imports)
+    forgotten = leads.forget(first_kept, today)
+    result = Purge(first_kept, attempts, answers, workers, imports, forgotten)
     audit.record(None, "retention.purge", {"before": first_kept.isoformat(), "attempts": attempts,
-                                           "answers": answers, "workers": workers, "roster_imports": imports})
+                                           "answers": answers, "workers": workers, "roster_imports": imports,
+                                           "leads": forgotten})
     return result

@@ -2,6 +2,7 @@
 validated against the OpenAPI document, the document against the url map both ways, 400/404 JSON,
 the rate limit per token, the audit trail, and no worker's name or number in any answer."""
 
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -17,7 +18,7 @@ from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Employee, Grid, Incident, StaffUser, Topic
 from quizapp.tokens import service as tokens
 from tests.alerts import drafts
-from tests.factories import make_activity, take_quiz
+from tests.factories import make_activity, make_employee, make_lead, take_quiz
 from tests.pages import sign_in_staff
 
 WORKERS = ("王小明", "李小红", "张新来", "A001", "B001", "A002")
@@ -93,6 +94,7 @@ def every_url(app, town) -> list[str]:
             "/api/v1/companies/summary", f"/api/v1/companies/summary?grid_id={grids['g1']}&limit=1",
             "/api/v1/incidents", f"/api/v1/incidents?grid_id={grids['g1']}&from={first}",
             "/api/v1/outreach", f"/api/v1/outreach?grid_id={grids['g2']}&from={first}",
+            "/api/v1/leads", f"/api/v1/leads?grid_id={grids['g1']}&from={first}",
             "/api/v1/learning", f"/api/v1/learning?grid_id={grids['g1']}",
             "/api/v1/alerts", f"/api/v1/alerts?grid_id={grids['g2']}"]
 
@@ -330,6 +332,29 @@ def test_outreach_events_and_people_reached_by_grid_kind_and_month(app, client, 
     assert body["total"] == {"events": 0, "people": 0} and body["grids"] == []
 
 
+def test_workers_reports_by_grid_and_channel(app, client, town, token):
+    with app.app_context():
+        a, b = db.session.get(Employee, town.worker_a), db.session.get(Employee, town.worker_b)
+        make_lead(a, text="冒充客服退款的短信")
+        make_lead(make_employee(a.company, "A070", "周八"), text="冒充客服退款的短信", money_lost=True)
+        make_lead(a, text="假冒公检法的电话", channel="call")
+        make_lead(b, text="刷单返利的聊天", channel="chat")
+        make_lead(b, text="上个月的一条短信", day=today_in(app) - timedelta(days=40))
+        db.session.commit()
+    status, body, _ = call(client, "/api/v1/leads", token)  # the last 30 days
+    assert status == 200
+    assert body["total"] == {"leads": 3, "reports": 4, "money_lost": 1}
+    g1 = body["grids"][0]
+    assert (g1["code"], g1["leads"], g1["reports"], g1["money_lost"]) == ("g1", 2, 3, 1)
+    assert g1["channels"] == [{"channel": "call", "leads": 1, "reports": 1, "money_lost": 0},
+                              {"channel": "sms", "leads": 1, "reports": 2, "money_lost": 1}]
+    assert [(c["channel"], c["reports"]) for c in body["channels"]] == [("call", 1), ("sms", 2), ("chat", 1)]
+    assert "冒充" not in json.dumps(body, ensure_ascii=False) and "138" not in json.dumps(body)
+    status, body, _ = call(client, f"/api/v1/leads?grid_id={grid_ids(app)['g2']}&from="
+                                    f"{(today_in(app) - timedelta(days=59)).isoformat()}", token)
+    assert body["total"] == {"leads": 2, "reports": 2, "money_lost": 0}
+
+
 @pytest.mark.parametrize("query, parameter, reason", [
     ("from=2026-13-01", "from", "not_a_date"), ("to=tomorrow", "to", "not_a_date"),
     ("from=2026-03-02&to=2026-03-01", "from", "after_to"), ("from=2024-01-01&to=2025-12-31", "from", "too_long"),
@@ -351,7 +376,7 @@ def test_a_date_after_today_is_refused(app, client, town, token):
 def test_an_unknown_grid_or_company_is_404_json(client, town, token):
     for url in ("/api/v1/grids/999999/days", "/api/v1/companies/999999/days", "/api/v1/companies?grid_id=999999",
                 "/api/v1/companies/summary?grid_id=999999", "/api/v1/incidents?grid_id=999999",
-                "/api/v1/outreach?grid_id=999999",
+                "/api/v1/outreach?grid_id=999999", "/api/v1/leads?grid_id=999999",
                 "/api/v1/learning?grid_id=999999"):
         status, body, _ = call(client, url, token)
         assert status == 404 and body["error"] == "not_found" and body["message"], url

@@ -21,6 +21,7 @@ from quizapp.models import (
     Employee,
     FollowUp,
     Incident,
+    Lead,
     OutreachActivity,
     Question,
     StaffUser,
@@ -101,6 +102,10 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
                                        .where(Answer.alert_id == alert.id)).all()
             assert all(position == common + 1 for position, common, _ in slots)
             assert len({worker for _, _, worker in slots}) == len(slots) == whole.workers
+        # And a handful of workers' reports (some reported by several workers, money lost in two).
+        leads = db.session.execute(select(Lead.reports, Lead.money_lost, Lead.status)).all()
+        assert len(leads) >= 5 and any(n > 1 for n, _lost, _s in leads) and sum(lost for _n, lost, _s in leads) == 2
+        assert {status for _n, _lost, status in leads} == {"new", "reviewed"}
     # The demo's accounts work: the company staff account signs in.
     client = app.test_client()
     staff = info["roles"]["company_staff"]

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, AuditLog, CompanyDay, Employee, RosterImport, StaffUser
+from quizapp.models import Answer, Attempt, AuditLog, CompanyDay, Employee, Lead, LeadReport, RosterImport, StaffUser
 from quizapp.retention.service import purge
 from quizapp.rollups.service import RecordGone, kept_from, rebuild_company_day
-from tests.factories import make_employee, take_quiz
+from tests.factories import make_employee, make_lead, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -40,6 +40,8 @@ def history(town):
     db.session.flush()
     old_import.created_at = datetime_of(OLD)
     rebuild_company_day(worker.company, OLD)
+    make_lead(worker, text="去年的可疑短信内容", day=OLD)  # a worker's report, last reported long ago
+    make_lead(worker, text="昨天的可疑短信内容", day=RECENT)
     db.session.commit()
     return worker
 
@@ -50,7 +52,8 @@ def datetime_of(day: date) -> datetime:
 
 def test_a_dry_run_counts_and_deletes_nothing(history):
     result = purge(TODAY, 12, dry_run=True)
-    assert (result.cutoff, result.attempts, result.workers, result.roster_imports) == (date(2025, 11, 24), 2, 1, 1)
+    assert (result.cutoff, result.attempts, result.workers, result.roster_imports, result.leads) == (
+        date(2025, 11, 24), 2, 1, 1, 1)
     assert result.answers > 0
     assert count(Attempt) == 3 and kept_from() is None
 
@@ -68,6 +71,8 @@ def test_old_records_go_and_the_rollups_and_recent_records_stay(history):
     assert "离职者" not in names and {"王小明", "刚离职"} <= names  # a recent leaver still counts in kept days
     assert db.session.get(CompanyDay, (history.company_id, OLD)).completed == completed == 2
     assert count(RosterImport) == 0
+    assert result.leads == 1 and list(db.session.scalars(select(Lead.last_reported_on))) == [RECENT]
+    assert list(db.session.scalars(select(LeadReport.reporter_key))) == [None]  # a past day's hash: erased
     logged = db.session.scalar(select(AuditLog).where(AuditLog.action == "retention.purge"))
     assert '"attempts": 2' in logged.detail
 
