@@ -179,9 +179,9 @@ def _leads(officer: StaffUser, today: date, rng: random.Random, secret: bytes) -
             sent = leads.Sent(LeadChannel(channel), LeadAsk(asked), text_, contact, lost and n == 0)
             lead = leads.report(worker, sent, today - timedelta(days=days_ago + (reporters - 1 - n)), secret)
         made.append(lead)
-    oldest = made[0]
-    if oldest.grid_id in {g.id for g in officer.grids}:
-        leads.mark_reviewed(officer, oldest, today)
+    own = [lead for lead in made if lead.grid_id in {g.id for g in officer.grids}]
+    if own:  # the officer has read the oldest of their grids'
+        leads.mark_reviewed(officer, own[0], today)
 
 
 # The demo grids' villages and communities (made up), which incidents may name as their place.

@@ -148,3 +148,26 @@ def test_retention_forgets_old_leads(town):
     assert service.forget(cutoff, TODAY) == 1
     assert list(db.session.scalars(select(Lead.id))) == [kept.id]
     assert db.session.scalar(select(db.func.count(LeadReport.id))) == 1
+
+
+def test_the_demo_town_s_leads_go_through_the_real_use_case(town):
+    """The demo's handful of leads (quizapp demo): several reported by more than one worker, two
+    with money lost, the oldest of the officer's grids reviewed. The whole demo is seeded by
+    tests/app/test_cli.py; this checks its leads on a small town of the demo's company codes."""
+    import random
+
+    from quizapp.demo import service as demo
+    from tests.factories import make_company, make_grid, make_staff
+
+    grids = {code: make_grid(code, code) for code in ("xt-2", "ds-3", "lp-1")}
+    for code, name, grid, *_rest in demo.COMPANIES:
+        company = make_company(grids[grid], code, name)
+        for i in range(4):
+            make_employee(company, f"{code}{i}", f"{name}{i}")
+    officer = make_staff("demo-officer", "grid_officer", grids=[grids["xt-2"], grids["ds-3"]])
+    demo._leads(officer, TODAY, random.Random(1), b"demo")
+    leads = list(db.session.scalars(select(Lead)))
+    assert len(leads) == len(demo.LEADS) and sum(lead.money_lost for lead in leads) == 2
+    assert sum(lead.reports for lead in leads) == sum(row[-1] for row in demo.LEADS)
+    assert [lead.status for lead in leads].count(LeadStatus.REVIEWED) == 1
+    assert max(lead.last_reported_on for lead in leads) == TODAY
