@@ -30,6 +30,7 @@ from quizapp import scope
 from quizapp.alerts import rules
 from quizapp.audit import service as audit
 from quizapp.extensions import db
+from quizapp.leads import service as leads
 from quizapp.models import (
     Alert,
     Answer,
@@ -181,6 +182,7 @@ def save_draft(actor: StaffUser, draft: rules.Draft, target: Target, today: date
     db.session.add(alert)
     db.session.flush()
     audit.record(actor, "alert.draft", _detail(alert, **({"lead": lead} if lead else {})))
+    leads.draft_saved(actor, lead, alert.id, today)  # the worker's report it was made from, if any
     return alert
 
 

@@ -15,11 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from quizapp.alerts.rules import SMALL_COMPANY
 from quizapp.rules.vocab import LeadChannel, LeadStatus
 
-# A company with fewer active workers than this is not named to the officers: its grid alone
-# (the issue's "no company for companies under 20 workers"; no such threshold existed before).
-SMALL_COMPANY = 20
 # Reports a worker may send in one local day, duplicates included (the abuse limit).
 DAILY_LIMIT = 5
 TEXT_MIN, TEXT_MAX = 4, 300
@@ -116,6 +114,33 @@ def mask_numbers(text: str) -> str:
     """Runs of 7 digits or more in a text (a phone number, a card or ID number) masked as a
     number is (mask_contact): the text stays readable, the number does not."""
     return _DIGIT_RUN.sub(lambda m: _mask_middle(m.group(0), 3, 2), text)
+
+
+# A lead's channel as the alert drafting form's scene (alerts.forms.SCENE_LABELS); an app or other: none.
+SCENES = {LeadChannel.SMS: "sms", LeadChannel.CHAT: "wechat", LeadChannel.CALL: "call"}
+ALERT_TITLE_CHARS = 30
+
+
+def alert_prefill(lead_id: int, grid_id: int, channel: LeadChannel, text: str, title_prefix: str) -> dict:
+    """The drafting form's query for a draft alert made from a lead (the seam quizapp/alerts
+    offers: reports.alert_new opens prefilled from it): a title of the prefix and the text's start,
+    the scene the channel names, the text as the scammer's line with its long numbers masked (an
+    alert never carries a real number: the bank's rules want safe ones), the lead's grid, and the
+    lead's id, so the draft saved from it marks the lead (leads.service.draft_saved)."""
+    shown = mask_numbers(tidy(text))
+    short = shown if len(shown) <= ALERT_TITLE_CHARS else shown[:ALERT_TITLE_CHARS] + "…"
+    query: dict = {"title": f"{title_prefix}{short}", "scene_zh": f"them: {shown}", "grid": grid_id,
+                   "lead": lead_id}
+    if channel in SCENES:
+        query["scene"] = SCENES[channel]
+    return query
+
+
+def is_small(active_workers: int) -> bool:
+    """A company with fewer active workers than SMALL_COMPANY (20: the alerts' reach table's
+    threshold, reused) is not named with a lead, only its grid: one of a handful of workers would
+    be easy to pick out."""
+    return active_workers < SMALL_COMPANY
 
 
 def over_limit(sent_today: int) -> bool:

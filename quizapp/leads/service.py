@@ -50,10 +50,10 @@ def _erase_past_keys(today: date) -> None:
 
 
 def _named_company(worker: Employee, today: date) -> int | None:
-    """The worker's company if it has SMALL_COMPANY active workers or more today, else None."""
+    """The worker's company unless it is small (rules.is_small) today, else None."""
     workers = db.session.scalar(select(func.count(Employee.id)).where(
         Employee.company_id == worker.company_id, *scope.active_on(today))) or 0
-    return worker.company_id if workers >= rules.SMALL_COMPANY else None
+    return None if rules.is_small(workers) else worker.company_id
 
 
 def sent_today(worker: Employee, today: date, secret: bytes) -> int:
@@ -197,8 +197,20 @@ def dismiss(actor: StaffUser, lead: Lead, reason: str, today: date) -> Lead:
 
 def mark_alerted(actor: StaffUser, lead: Lead, alert_id: int, today: date) -> Lead:
     """The lead became the draft alert `alert_id` (made by quizapp/alerts): audit-logged."""
+    if not rules.may_move(lead.status, LeadStatus.ALERTED):
+        raise Conflict("leads.cannot_move", status=lead.status, to=LeadStatus.ALERTED)
     lead.alert_id = alert_id
     return _move(actor, lead, LeadStatus.ALERTED, today, alert=alert_id)
+
+
+def draft_saved(actor: StaffUser, lead_id: int | None, alert_id: int, today: date) -> Lead | None:
+    """alerts.service.save_draft saved a draft from a lead's prefilled form (its `lead`): the lead
+    is now "made into an alert", linked to the draft. A lead the actor does not see, or one that
+    cannot move so (dismissed, or already an alert's), is left as it is: the draft stands alone."""
+    lead = find_lead(actor, lead_id) if lead_id else None
+    if lead is None or not rules.may_move(lead.status, LeadStatus.ALERTED):
+        return None
+    return mark_alerted(actor, lead, alert_id, today)
 
 
 # --- the counts -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.leads import service
+from quizapp.leads import rules, service
 from quizapp.leads.forms import ActionForm, DismissForm, LeadForm
 from quizapp.leads.wording import ASK_LABELS, CHANNEL_LABELS, MESSAGES, STATUS_LABELS
 from quizapp.routing import Routes
@@ -93,9 +93,14 @@ def leads():
 
 
 def _lead_page(lead, dismiss_form: DismissForm | None = None):
+    # "Turn into a draft alert" opens the alerts' drafting form prefilled (the seam quizapp/alerts
+    # offers); saving that draft marks the lead (leads.service.draft_saved).
+    draft_url = url_for("reports.alert_new", **rules.alert_prefill(lead.id, lead.grid_id, lead.channel, lead.text,
+                                                                    _("Workers report: ")))
+    alert_url = url_for("reports.alert", alert_id=lead.alert_id) if lead.alert_id else None
     return render_template("leads/lead.html", item=service.view(lead), action_form=ActionForm(),
                            dismiss_form=dismiss_form or DismissForm(formdata=None), channels=CHANNEL_LABELS,
-                           asks=ASK_LABELS, statuses=STATUS_LABELS, alert_endpoint=False, alert_url=None)
+                           asks=ASK_LABELS, statuses=STATUS_LABELS, draft_url=draft_url, alert_url=alert_url)
 
 
 @routes.get("/leads/<id:lead_id>")

@@ -21,7 +21,7 @@ class Lead(Model):
 
     The same text in the same grid is one lead (leads.rules.same_text_key; a unique constraint
     holds it when two reports race). `company_id` is kept only when the company had at least
-    leads.rules.SMALL_COMPANY active workers at the first report; else the grid alone."""
+    leads.rules.SMALL_COMPANY (20) active workers at the first report; else the grid alone."""
 
     __table_args__ = (UniqueConstraint("grid_id", "text_key", name="uq_lead_grid_text"),
                       Index("ix_lead_grid_status", "grid_id", "status"))
@@ -42,7 +42,7 @@ class Lead(Model):
     handled_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     handled_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(String(300), default="")  # why it was dismissed
-    alert_id: Mapped[int | None]  # the draft alert made from it (quizapp/alerts)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))  # the draft alert made from it
 
 
 class LeadReport(Model):

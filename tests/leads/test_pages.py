@@ -143,3 +143,15 @@ def test_a_token_less_post_is_refused(app, town):
         assert client.post(f"/reports/leads/{mine}/review").status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_turn_into_a_draft_alert_opens_the_prefilled_alert_form(app, client, town):
+    mine, _theirs = _two_leads(app, town)
+    sign_in_staff(client, "officer-1")
+    _status, page = read(client, f"/reports/leads/{mine}")
+    link = next(a for a in page.split('href="')[1:] if a.startswith("/reports/alerts/new?"))
+    url = link.split('"')[0].replace("&amp;", "&")
+    assert f"lead={mine}" in url
+    status, form = read(client, url)
+    assert status == 200 and "王小明收到的退款短信" not in form  # the reporter's name was never stored
+    assert "收到的退款短信" in form

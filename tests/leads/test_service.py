@@ -2,7 +2,7 @@
 small companies not named, the inbox scoped to grids, its moves audit-logged, the counts and
 retention."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -171,3 +171,27 @@ def test_the_demo_town_s_leads_go_through_the_real_use_case(town):
     assert sum(lead.reports for lead in leads) == sum(row[-1] for row in demo.LEADS)
     assert [lead.status for lead in leads].count(LeadStatus.REVIEWED) == 1
     assert max(lead.last_reported_on for lead in leads) == TODAY
+
+
+def test_a_draft_alert_saved_from_a_lead_marks_it(town):
+    """The alerts' seam: the drafting form prefilled from a lead saves a draft with `lead`, and the
+    lead becomes "made into an alert", linked to it; a dismissed lead is left alone."""
+    from quizapp.alerts import service as alerts
+    from quizapp.models import Topic
+    from tests.alerts import drafts
+
+    officer = staff("officer-1")
+    lead = make_lead(worker(town), text="冒充人社局发补贴短信，让我点链接填银行卡 13812345678", day=TODAY)
+    dismissed = make_lead(worker(town), text="测试一下这个功能", day=TODAY)
+    service.dismiss(officer, dismissed, "测试", TODAY)
+    query = rules.alert_prefill(lead.id, lead.grid_id, lead.channel, lead.text, "工人举报：")
+    assert query["scene"] == "sms" and query["grid"] == lead.grid_id and query["lead"] == lead.id
+    assert "13812345678" not in query["scene_zh"] and "138******78" in query["scene_zh"]
+    assert query["title"].startswith("工人举报：冒充人社局") and len(query["title"]) <= 5 + rules.ALERT_TITLE_CHARS + 1
+
+    target = alerts.Target(db.session.scalar(select(Topic.id)), [lead.grid_id], TODAY + timedelta(days=14))
+    alert = alerts.save_draft(officer, drafts.draft(), target, TODAY, datetime(2026, 12, 5, 2), lead=lead.id)
+    assert lead.status == LeadStatus.ALERTED and lead.alert_id == alert.id
+    other = alerts.save_draft(officer, drafts.draft(), target, TODAY, datetime(2026, 12, 5, 3), lead=dismissed.id)
+    assert dismissed.status == LeadStatus.DISMISSED and dismissed.alert_id is None and other.id
+    assert "lead.alerted" in set(db.session.scalars(select(AuditLog.action)))

@@ -6,7 +6,7 @@ Revises: 0024
 - lead: a suspicious call, SMS, chat or app reported by workers of a grid, anonymous: the grid,
   the company only when it is not small (leads.rules.SMALL_COMPANY), the channel, what it asked
   for, the text, the number or link as given, whether money was lost, how many reports, the inbox
-  status and who handled it. One lead per grid and normalised text (a unique constraint).
+  status, who handled it and the draft alert made from it (0024's alert). One lead per grid and normalised text (a unique constraint).
 - lead_report: one row per report (the day, money lost, and a keyed hash of the worker and the day
   that is erased once the day is over): the daily limit and the counts. No worker id anywhere.
 
@@ -58,6 +58,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], name=op.f('fk_lead_grid_id_grid')),
         sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_lead_company_id_company')),
         sa.ForeignKeyConstraint(['handled_by'], ['staff_user.id'], name=op.f('fk_lead_handled_by_staff_user')),
+        sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_lead_alert_id_alert')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_lead')),
         sa.UniqueConstraint('grid_id', 'text_key', name='uq_lead_grid_text'),
     )
