@@ -108,3 +108,11 @@ def test_an_officer_works_the_inbox(app, desktop, live_server, town):
     page.get_by_role("link", name="已查看 (1)").click()
     expect(page.locator("table.leads tbody")).to_contain_text("冒充快递客服")
     shot(page, "leads-5-reviewed")
+
+    # A reviewed lead turns into a draft alert: the alert form opens filled in from it, numbers masked.
+    page.locator("tr.lead a", has_text="查看").click()
+    page.wait_for_url(f"**/reports/leads/{refund_id}")
+    page.locator("a.draft-alert").click()
+    page.wait_for_url("**/reports/alerts/new?*")
+    expect(page.locator("#title")).to_have_value("工人举报：冒充快递客服说包裹丢失，要我报验证码理赔")
+    expect(page.locator("#scene_zh")).to_have_value("them: 冒充快递客服说包裹丢失，要我报验证码理赔")
