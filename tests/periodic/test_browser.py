@@ -98,8 +98,8 @@ def test_an_officer_prints_the_weekly_report_and_downloads_it_as_xlsx(desktop, l
     download = info.value
     assert download.suggested_filename.endswith(f"-网格一-{week.first.isoformat()}.xlsx")
     book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
-    assert len(book.sheetnames) == 5
-    summary, companies, incidents, outreach, supervision = (book[name] for name in book.sheetnames)
+    assert len(book.sheetnames) == 6
+    summary, companies, incidents, outreach, leads, supervision = (book[name] for name in book.sheetnames)
     rows = [[c.value for c in r] for r in summary.iter_rows()]
     participation = next(r for r in rows if r[1] == report_town["participation"])
     assert participation[4]  # its definition beside it
@@ -108,6 +108,7 @@ def test_an_officer_prints_the_weekly_report_and_downloads_it_as_xlsx(desktop, l
     assert [c.value for c in incidents[incidents.max_row]][2:] == [2, 8800]
     assert [c.value for c in supervision[2]][2:] == [1, 1, 0, 1]
     assert [c.value for c in outreach[outreach.max_row]][1:] == ["合计", 0, 0]  # no activity recorded this week
+    assert [c.value for c in leads[leads.max_row]] == ["合计", None, 0, 0, 0]  # no worker's report this week
     values = " ".join(str(c.value) for sheet in book.worksheets for r in sheet.iter_rows() for c in r)
     assert "王小明" not in values and "职工" not in values and "R0001" not in values
 
