@@ -117,10 +117,6 @@ def test_review_dismiss_and_restore_are_audit_logged(town):
         service.mark_reviewed(officer, lead, TODAY)
     actions = list(db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
     assert actions == ["lead.reviewed", "lead.dismissed", "lead.reviewed"]
-    service.mark_alerted(officer, lead, 42, TODAY)
-    assert lead.status == LeadStatus.ALERTED and lead.alert_id == 42
-    with pytest.raises(Conflict):
-        service.dismiss(officer, lead, "不要了", TODAY)
 
 
 def test_the_counts_by_grid_and_channel_over_a_span(town):
@@ -192,6 +188,8 @@ def test_a_draft_alert_saved_from_a_lead_marks_it(town):
     target = alerts.Target(db.session.scalar(select(Topic.id)), [lead.grid_id], TODAY + timedelta(days=14))
     alert = alerts.save_draft(officer, drafts.draft(), target, TODAY, datetime(2026, 12, 5, 2), lead=lead.id)
     assert lead.status == LeadStatus.ALERTED and lead.alert_id == alert.id
+    with pytest.raises(Conflict):  # an alert's lead stays one
+        service.dismiss(officer, lead, "不要了", TODAY)
     other = alerts.save_draft(officer, drafts.draft(), target, TODAY, datetime(2026, 12, 5, 3), lead=dismissed.id)
     assert dismissed.status == LeadStatus.DISMISSED and dismissed.alert_id is None and other.id
     assert "lead.alerted" in set(db.session.scalars(select(AuditLog.action)))
