@@ -170,6 +170,11 @@ def view(lead: Lead) -> LeadView:
     return _views([lead])[0]
 
 
+# The audit log's action for each move (audit.wording.ACTION_LABELS, docs/admin.md).
+ACTIONS = {LeadStatus.REVIEWED: "lead.reviewed", LeadStatus.DISMISSED: "lead.dismissed",
+           LeadStatus.ALERTED: "lead.alerted"}
+
+
 def _move(actor: StaffUser, lead: Lead, to: LeadStatus, today: date, **detail: object) -> Lead:
     if not rules.may_move(lead.status, to):
         raise Conflict("leads.cannot_move", status=lead.status, to=to)
@@ -177,7 +182,7 @@ def _move(actor: StaffUser, lead: Lead, to: LeadStatus, today: date, **detail: o
     lead.status, lead.handled_by, lead.handled_on = to, actor.id, today
     db.session.flush()
     grid_code = db.session.scalar(select(Grid.code).where(Grid.id == lead.grid_id))
-    audit.record(actor, f"lead.{to}", {"lead": lead.id, "grid": grid_code, "from": was, **detail})
+    audit.record(actor, ACTIONS[to], {"lead": lead.id, "grid": grid_code, "was": was, **detail})
     return lead
 
 
