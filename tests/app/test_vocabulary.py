@@ -220,7 +220,7 @@ def test_the_migration_downgrades_and_upgrades_again_with_the_rows_in_place(app,
         with pytest.raises(IntegrityError):
             with db.session.begin_nested():
                 _set("staff_user", "role", "root", rows["staff_user"])
-        # Tables made after 0007 (the outreach ledger, 0015; the alerts, 0024; leads, 0025) went with the
+        # Tables made after 0007 (the outreach ledger, 0015; the alerts, 0024; leads, 0026) went with the
         # downgrade and came back empty.
         counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in rows
                   if table not in ("outreach_activity", "alert", "lead")}

@@ -1,10 +1,10 @@
 """workers' reports of scams (我遇到过类似的骗局): leads and their reports
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 
 - lead: a suspicious call, SMS, chat or app reported by workers of a grid, anonymous: the grid,
-  the company only when it is not small (leads.rules.SMALL_COMPANY), the channel, what it asked
+  the company only when it is not small (leads.rules.is_small), the channel, what it asked
   for, the text, the number or link as given, whether money was lost, how many reports, the inbox
   status, who handled it and the draft alert made from it (0024's alert). One lead per grid and normalised text (a unique constraint).
 - lead_report: one row per report (the day, money lost, and a keyed hash of the worker and the day
@@ -16,8 +16,8 @@ The vocabularies are written out here as they are in quizapp/rules/vocab.py toda
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0025'
-down_revision = '0024'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
