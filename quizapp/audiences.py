@@ -41,6 +41,7 @@ from quizapp.places import views as places
 from quizapp.posters import views as posters
 from quizapp.quiz.views import bp as quiz
 from quizapp.roster import views as roster
+from quizapp.rounds import views as rounds
 from quizapp.rules.vocab import Role
 from quizapp.settings import views as settings
 from quizapp.staff import views as staff
@@ -60,7 +61,7 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.before_request(guard_staff(Role.TOWN_ADMIN))
 
 FEATURES = {
-    console: (board, roster, trends, exports, posters, settings, staff, outreach),
+    console: (board, rounds, roster, trends, exports, posters, settings, staff, outreach),
     reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
               alerts, leads),
     admin: (town, organisation, places, accounts, tokens, deliveries, audit, bank),

@@ -20,6 +20,7 @@ from quizapp.models import (
     Topic,
 )
 from quizapp.quiz import service as quiz
+from quizapp.rounds import service as rounds
 from tests.alerts import drafts
 from tests.factories import make_activity, make_lead
 from tests.pages import sign_in_staff, sign_in_worker
@@ -38,7 +39,7 @@ ALLOWED = {
 # URL parts that name something of company A's (worker A's attempt, a worker, a roster import): for
 # the other company's staff or worker these do not exist (404).
 OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id", "activity_id",
-              "follow_up_id"}
+              "follow_up_id", "round_id"}
 
 
 def sign_in(client, role, town):
@@ -97,12 +98,15 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                                                                          [incident.grid_id], local_today()),
                                   local_today(), utcnow())
         lead = make_lead(db.session.get(Employee, town.worker_a))  # a worker's report, in grid 1
+        # A pre-shift round of company A's (the day's common questions on its pre-shift screen).
+        preshift_round = rounds.start_round(staff_a, local_today(), utcnow(), None, None, "test-town")
         db.session.commit()
         owned = {"attempt_id": attempt.id, "employee_id": town.worker_a, "import_id": roster_import.id,
                  "company_id": town.company_a, "case_id": case.id, "incident_id": incident.id,
                  "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id,
                  "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id,
-                 "follow_up_id": follow_up.id, "alert_id": alert.id, "lead_id": lead.id}
+                 "follow_up_id": follow_up.id, "alert_id": alert.id, "lead_id": lead.id,
+                 "round_id": preshift_round.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):
