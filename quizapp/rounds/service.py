@@ -169,7 +169,9 @@ def screen(actor: StaffUser, round_id: int, today: date) -> Screen:
             .join(Attempt, Attempt.id == Answer.attempt_id)
             .join(Employee, Employee.id == Attempt.employee_id)
             .join(Question, Question.id == Answer.question_id)
-            .where(Attempt.company_id == found.company_id, Attempt.official_date == found.local_date,
+            # local_date too: the company-and-day index (ix_attempt_company_day) finds the attempts.
+            .where(Attempt.company_id == found.company_id, Attempt.local_date == found.local_date,
+                   Attempt.official_date == found.local_date,
                    Answer.question_id.in_(ids), Answer.common.is_(True), Answer.chosen.is_not(None),
                    Answer.question_version_id == Question.current_version_id, *_team(found))):
         chosen[question_id].append(picked or [])

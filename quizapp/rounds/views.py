@@ -11,8 +11,11 @@ company only); the rules live in rounds.service and rounds.rules.
 from flask import current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from quizapp import scope
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
+from quizapp.links import worker_url
+from quizapp.posters import qr
 from quizapp.quiz import service as quiz
 from quizapp.rounds import rules, service
 from quizapp.rounds.forms import StartRoundForm, StepForm
@@ -51,8 +54,11 @@ def start_round():
 @routes.get("/rounds/<id:round_id>")
 def round_screen(round_id: int):
     shown = service.screen(current_user, round_id, local_today())
+    # The code to scan stays in a corner: a worker who has not signed in yet joins from the screen.
+    url = worker_url(scope.own_company(current_user), shown.round.team or None)
     return render_template("rounds/screen.html", screen=shown, min_answers=rules.MIN_ANSWERS, Step=rules.Step,
-                           form=StepForm(formdata=None), poll_seconds=POLL_SECONDS, refresh_seconds=REFRESH_SECONDS)
+                           qr_svg=qr.inline_svg(url, qr.readable(url)), poll_seconds=POLL_SECONDS,
+                           refresh_seconds=REFRESH_SECONDS)
 
 
 @routes.get("/rounds/<id:round_id>.json")

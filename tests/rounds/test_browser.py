@@ -103,3 +103,23 @@ def test_a_round_on_the_preshift_screen_while_two_workers_answer(app, browser, d
     screen.emulate_media(media="print")
     assert screen.locator(".round-controls").is_hidden() and screen.locator(".round-lesson").first.is_visible()
     shot(screen, "console-round-4-recap-print")
+
+
+def test_the_round_runs_with_javascript_off(browser, live_server, meeting):
+    """No script on the screen's browser: the buttons are plain forms, the page reloads itself for
+    the latest shares and has a refresh link."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, java_script_enabled=False, locale="zh-CN")
+    screen = context.new_page()
+    sign_in_staff(screen, live_server, "staff-a")
+    screen.goto(f"{live_server}/console/preshift?team=一车间")
+    screen.get_by_role("button", name="大家一起过今天的题").click()
+    screen.wait_for_url(re.compile(r".*/console/rounds/\d+$"))
+    assert screen.locator("noscript").count() == 1
+    assert screen.get_by_role("link", name="刷新").get_attribute("href") == screen.url.removeprefix(live_server)
+    screen.get_by_role("button", name="公布答案").click()
+    assert screen.locator(".round-lesson").is_visible()
+    screen.get_by_role("button", name="下一题").click()
+    assert screen.locator(".round-count").inner_text() == "第2题，共2题"
+    screen.get_by_role("button", name="结束本轮").click()
+    assert screen.locator(".round-recap .round-question").count() == 2
+    context.close()
