@@ -88,6 +88,7 @@ def init_app(app: Flask) -> None:
 
     from quizapp.clock import local_today, utcnow
     from quizapp.downloads import in_wechat
+    from quizapp.incidents import wording as incident_words
     from quizapp.rules import metrics, vocab
     from quizapp.signin.forms import LogoutForm
     from quizapp.wording import change_words
@@ -99,6 +100,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(percent=metrics.percent)
     app.jinja_env.globals.update(point_change=metrics.point_change, relative_change=metrics.relative_change,
                                  change_words=change_words)
+    # The "three declines" and quiet months are worded by one rule each (incidents.wording).
+    app.jinja_env.globals.update(verdict=incident_words.verdict, zero_run=incident_words.zero_run,
+                                 quiet_months=incident_words.quiet_months,
+                                 declines_label=incident_words.figure_name,
+                                 declines_basis=incident_words.basis)
     # Templates compare with the vocabularies' members: {% if case.status == CaseStatus.OPEN %}.
     app.jinja_env.globals.update({enum.__name__: enum for enum in vocab.ALL})
 

@@ -20,6 +20,14 @@ DATE = {"type": "string", "format": "date"}
 SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 CHANGE = {"type": "number", "minimum": -2, "maximum": 2}
 MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "The month, YYYY-MM."}
+# YYYY-MM from 0001-01: what api.rules.parse_month reads (a month after this one is refused as "future").
+MONTH_PARAMETER = r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])$"
+NUMBER = {"type": "number", "minimum": 0}
+NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0}
+PERCENT = {"type": ["integer", "null"], "description": "Change in whole percent of the earlier figure (rounded half "
+                                                       "up); null when not compared or the earlier figure is 0."}
+VERDICT = {"type": ["boolean", "null"], "description": "Declined: lower than a year earlier (the same is not a "
+                                                       "decline); null when not compared."}
 
 
 def _object(description: str, properties: dict, optional: tuple = ()) -> dict:
@@ -140,6 +148,45 @@ SCHEMAS = {
         **RANGE, "incidents": {"type": "array", "items": _ref("Incident")},
         "total": _object("Over all the rows.", {"cases": INTEGER, "loss_yuan": {"type": "number", "minimum": 0},
                                                 "raw_reports": INTEGER})}),
+    "Declines": _object("The three declines (原始警情, 确认警情, 损失金额) of a month and of the year to date "
+                        "against the "
+                        "same periods a year earlier, like with like (docs/metrics.md, \"Year on year\"), and each "
+                        "grid's months without a case.", {
+        "month": MONTH,
+        "partial": {"type": "boolean", "description": "The month is still in progress: incidents are recorded by "
+                                                      "month, so it is shown but not compared (its changes and "
+                                                      "declines are null) and the year to date runs through the "
+                                                      "last complete month."},
+        "year_to_date": {"oneOf": [{"type": "null"}, _object("The months of the year to date.", {
+            "from": MONTH, "to": MONTH})], "description": "null: no complete month of this year yet (January "
+                                                             "while it is in progress)."},
+        "figures": {"type": "array", "description": "raw_reports, cases, loss_yuan, in that order.",
+                    "items": _object("One figure year on year.", {
+                        "figure": {"enum": ["raw_reports", "cases", "loss_yuan"],
+                                   "description": "raw_reports: 原始警情 (reports received, confirmed or not); "
+                                                  "cases: 确认警情 (confirmed fraud cases); loss_yuan: 损失金额."},
+                        "month": _described(NUMBER, "The month's figure (so far, when partial)."),
+                        "month_last_year": _described(NUMBER, "The same month a year earlier, whole."),
+                        "month_change": _described(PERCENT, "Change in whole percent of last year's figure; "
+                                                            "null when not compared or last year had none."),
+                        "month_declined": _described(VERDICT, "Lower than a year earlier; null when not compared "
+                                                              "(partial) or nothing either year."),
+                        "year_to_date": _described(NULLABLE_NUMBER, "January through the last month of the year "
+                                                                    "to date; null without one."),
+                        "ytd_last_year": _described(NULLABLE_NUMBER, "The same months a year earlier."),
+                        "ytd_change": PERCENT, "ytd_declined": VERDICT})},
+        "grids": {"type": "array", "description": "Every grid (or the one asked for), by code.",
+                  "items": _object("A grid's months without a case, up to the month asked for.", {
+                      "grid_id": ID, "code": {"type": "string"}, "name": {"type": "string"},
+                      "last_case_month": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}$",
+                                          "description": "The last month with a confirmed case; null: none recorded."},
+                      "months_without_case": _described({"type": ["integer", "null"], "minimum": 0},
+                                                        "Whole months from the last month with a case to the "
+                                                        "month asked for; null: no case recorded."),
+                      "zero_case_months": _described({"type": ["integer", "null"], "minimum": 0},
+                                                     "连续 N 个月零发案: complete months in a row without a case, "
+                                                     "ending with the last month that is over; null: no case "
+                                                     "recorded.")})}}),
     "OutreachTotals": _object("Outreach events and people reached (docs/metrics.md).", {
         "events": _described(INTEGER, "Activities recorded in the outreach ledger, each counted once."),
         "people": _described(INTEGER, "People reached, as each activity recorded them, added up.")}),
@@ -231,6 +278,8 @@ PARAMETERS = {
     "from": _query("from", f"First local date, YYYY-MM-DD. Default: {DEFAULT_DAYS} days ending at `to`. "
                            f"At most {MAX_DAYS} days before `to`, not after it.", DATE),
     "to": _query("to", "Last local date, YYYY-MM-DD, included. Default: today; not after today.", DATE),
+    "month": _query("month", "The month, YYYY-MM. Default: this month (in progress: shown, not compared); "
+                             "not after this month.", {"type": "string", "pattern": MONTH_PARAMETER}),
     "grid_id": _query("grid_id", "Only this grid's (404 if there is no such grid).", ID),
     "active": _query("active", "true: active companies only; false: deactivated only. Default: both.",
                      {"type": "boolean"}),
@@ -277,6 +326,8 @@ ENDPOINTS = {
                    ["grid_id"], "Alerts", True),
     "api.incidents": ("/api/v1/incidents", "Fraud cases and losses by month, grid, company and fraud type",
                       ["from", "to", "grid_id"], "Incidents", True),
+    "api.declines": ("/api/v1/declines", "The three declines (原始警情, 确认警情, 损失金额) year on year, and "
+                     "each grid's months without a case", ["month", "grid_id"], "Declines", True),
     "api.outreach": ("/api/v1/outreach", "Outreach events and people reached by grid, kind and month",
                      ["from", "to", "grid_id"], "Outreach", True),
     "api.leads": ("/api/v1/leads", "Workers' reports of scams: leads and reports by grid and channel",
@@ -309,8 +360,9 @@ def document() -> dict:
         "info": {"title": "quizapp: figures for the town's analysis system", "version": VERSION,
                  "description": "Read-only aggregates of the pre-shift anti-fraud quiz: grids and companies, "
                                 "participation and knowledge index by day and over a range, fraud incidents "
-                                "by month, the outreach ledger's events and people reached, and workers' "
-                                "reports of scams by grid and channel. Never a worker's name, number or answer. "
+                                "by month, the three declines year on year and each grid's months without a "
+                                "case, the outreach ledger's events and people reached, and workers' reports "
+                                "of scams by grid and channel. Never a worker's name, number or answer. "
                                 "Dates are the town's local dates (Asia/Shanghai), "
                                 "ISO 8601. Shares are 0..1, null when undefined. "
                                 "Definitions: docs/metrics.md; guide: docs/api.md."},

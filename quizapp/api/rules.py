@@ -37,7 +37,7 @@ PAGING = ("limit", "offset")
 
 # Why a parameter was refused (the API layer words each one for people).
 REASONS = ("unknown", "repeated", "empty", "not_a_date", "future", "after_to", "too_long", "not_an_id",
-           "not_a_flag", "not_a_number", "out_of_range")
+           "not_a_flag", "not_a_number", "out_of_range", "not_a_month")
 
 
 class ParameterError(Invalid):
@@ -78,6 +78,7 @@ class Query:
     grid_id: int | None = None
     active: bool | None = None
     paging: Paging | None = None
+    month: date | None = None  # the first day of the month asked for (`month`, default this month)
 
 
 def _one(args: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -120,6 +121,22 @@ def parse_range(args: Mapping[str, Sequence[str]], today: date) -> DateRange:
     if (last - first).days + 1 > MAX_DAYS:
         raise ParameterError("from", "too_long", MAX_DAYS)
     return DateRange(first, last)
+
+
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+
+
+def parse_month(name: str, text: str | None, today: date) -> date:
+    """A calendar month, YYYY-MM (its first day), not after today's month; none given: this month."""
+    if text is None:
+        return today.replace(day=1)
+    found = _ISO_MONTH.match(text)
+    if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
+        raise ParameterError(name, "not_a_month")
+    month = date(int(found[1]), int(found[2]), 1)
+    if month > today.replace(day=1):
+        raise ParameterError(name, "future", today.strftime("%Y-%m"))
+    return month
 
 
 def parse_id(name: str, text: str) -> int:
@@ -168,7 +185,8 @@ def parse_query(args: Mapping[str, Sequence[str]], accepted: Collection[str], to
     return Query(range=parse_range(args, today) if "from" in accepted else None,
                  grid_id=None if grid_id is None else parse_id("grid_id", grid_id),
                  active=None if active is None else parse_flag("active", active),
-                 paging=parse_paging(args) if "limit" in accepted else None)
+                 paging=parse_paging(args) if "limit" in accepted else None,
+                 month=parse_month("month", _one(args, "month"), today) if "month" in accepted else None)
 
 
 # --- the token header ---------------------------------------------------------------------------

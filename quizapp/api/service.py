@@ -21,6 +21,9 @@ from quizapp.alerts import service as alert_service
 from quizapp.api.rules import DateRange, Paging
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
+from quizapp.incidents import figures as incident_records
+from quizapp.incidents.figures import Quiet
+from quizapp.incidents.rules import YearOnYear
 from quizapp.leads import service as leads_service
 from quizapp.leads.service import LeadSummary
 from quizapp.learning import service as learning_figures
@@ -199,6 +202,25 @@ def incidents(span: DateRange, grid_id: int | None) -> list[IncidentLine]:
         groups.setdefault((row.month, row.grid_id, row.company_id, row.fraud_type), []).append(row)
     order = sorted(groups, key=lambda k: (k[0], k[1], k[2] is not None, k[2] or 0, k[3]))
     return [IncidentLine(*key, *astuple(metrics.incident_totals(groups[key]))) for key in order]
+
+
+@dataclass(frozen=True)
+class Declines:
+    """The three declines of a month and the year to date (incidents.figures.declines) and each grid's
+    months without a case (incidents.figures.quiet_grids), for the town or one grid."""
+
+    year_on_year: YearOnYear
+    grids: list[tuple[Grid, Quiet]]
+
+
+def declines(month: date, grid_id: int | None, today: date) -> Declines:
+    """原始警情, 确认警情 and 损失金额 of `month` and of the year to date against a year before, like with
+    like (a month in progress is not compared), as the dashboard, reports and digest show them; and
+    per grid, months without a case and zero cases in a row up to `month`."""
+    quiet = incident_records.quiet_grids(TOWN, month, today, [grid_id] if grid_id is not None else None)
+    grids = {g.id: g for g in list_grids()}
+    return Declines(incident_records.declines(TOWN, month, today, grid_id),
+                    [(grids[gid], found) for gid, found in sorted(quiet.items(), key=lambda q: grids[q[0]].code)])
 
 
 # --- outreach -------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from quizapp.api.rules import DateRange, Paging, figures, money, month_text
 from quizapp.api.rules import share as rounded
-from quizapp.api.service import CompanyDayLine, CompanyLine, GridDay, GridLine, IncidentLine
+from quizapp.api.service import CompanyDayLine, CompanyLine, Declines, GridDay, GridLine, IncidentLine
+from quizapp.incidents.rules import FIGURES
 from quizapp.leads.rules import LeadTally
 from quizapp.leads.service import LeadSummary
 from quizapp.learning.rules import Estimate, Share
@@ -65,6 +66,34 @@ def incidents(lines: list[IncidentLine]) -> dict:
                            "raw_reports": i.raw_reports}
                           for i in lines],
             "total": {"cases": totals.cases, "loss_yuan": money(totals.loss_yuan), "raw_reports": totals.raw_reports}}
+
+
+def declines(found: Declines) -> dict:
+    """The three declines (docs/metrics.md, "Year on year"): each figure this month and the year to
+    date beside a year before, the change in whole percent and whether it declined (null where not
+    compared); and each grid's months without a case."""
+    y = found.year_on_year
+    changes, down = y.changes(), y.declines()
+
+    def value(totals, name: str) -> int | float:
+        amount = getattr(totals, name)
+        return money(amount) if name == "loss_yuan" else amount
+
+    return {
+        "month": month_text(y.month), "partial": y.partial,
+        "year_to_date": None if y.ytd_last is None else {"from": month_text(y.month.replace(month=1)),
+                                                          "to": month_text(y.ytd_last)},
+        "figures": [{"figure": name, "month": value(y.this_month, name),
+                     "month_last_year": value(y.month_last_year, name), "month_change": changes[f"month_{name}"],
+                     "month_declined": down[f"month_{name}"],
+                     "year_to_date": value(y.year_to_date, name) if y.ytd_last else None,
+                     "ytd_last_year": value(y.ytd_last_year, name) if y.ytd_last else None,
+                     "ytd_change": changes[f"ytd_{name}"], "ytd_declined": down[f"ytd_{name}"]}
+                    for name in FIGURES],
+        "grids": [{"grid_id": g.id, "code": g.code, "name": g.name,
+                   "last_case_month": None if q.last_case is None else month_text(q.last_case),
+                   "months_without_case": q.months, "zero_case_months": q.zero_months} for g, q in found.grids],
+    }
 
 
 def outreach(summary: OutreachSummary) -> dict:

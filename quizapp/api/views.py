@@ -236,6 +236,14 @@ def incidents():
     return jsonify(**shapes.range_of(query.range), **shapes.incidents(lines))
 
 
+@bp.get("/declines")
+def declines():
+    query = _query("month", "grid_id")
+    if query.grid_id is not None:
+        _grid_or_404(query.grid_id)
+    return jsonify(shapes.declines(service.declines(query.month, query.grid_id, local_today())))
+
+
 @bp.get("/outreach")
 def outreach():
     query = _query(*RANGE, "grid_id")

@@ -20,5 +20,7 @@ MESSAGES: Messages = {
     "api.not_an_id": lambda name, detail: _("\"%(name)s\" is not an id (a whole number from 1).", name=name),
     "api.not_a_flag": lambda name, detail: _("\"%(name)s\" must be true or false.", name=name),
     "api.not_a_number": lambda name, detail: _("\"%(name)s\" must be a whole number.", name=name),
+    "api.not_a_month": lambda name, detail: _("\"%(name)s\" is not a month: write it as YYYY-MM, e.g. 2026-03.",
+                                              name=name),
     "api.out_of_range": lambda name, detail: _("\"%(name)s\" must be within %(range)s.", name=name, range=detail),
 }

@@ -23,6 +23,8 @@ from quizapp import scope as tenancy  # `scope` here names a Scope: the companie
 from quizapp.comparison import rules
 from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Standing
 from quizapp.extensions import db
+from quizapp.incidents import figures as incidents
+from quizapp.incidents.rules import YearOnYear
 from quizapp.models import Attempt, Company, Employee, Grid, Incident, StaffUser, TownSetting
 from quizapp.outreach import service as outreach
 from quizapp.outreach.service import OutreachSummary
@@ -125,12 +127,16 @@ class Dashboard:
     below: int  # of those, below target
     outreach: OutreachSummary  # this month so far: by grid and kind
     outreach_months: OutreachSummary  # this month and the two before: by month
+    declines: YearOnYear  # the three figures this month and this year against last year
+    quiet: list[incidents.Quiet]  # per grid shown: months without a case, zero cases in a row
 
 
 def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: datetime | None = None
                    ) -> Dashboard | None:
     """The grid dashboard: every visible company's figures, filtered, sorted, a page at a time,
-    and the outreach ledger's totals (this month by grid and kind, three months by month). None
+    the outreach ledger's totals (this month by grid and kind, three months by month), the three
+    declines of this month and year (incidents.figures.declines) and each grid's months without a
+    case (incidents.figures.quiet_grids). None
     when the query names a grid the account may not see."""
     grids = visible_grids(actor)
     if query.grid is not None and query.grid not in {g.id for g in grids}:
@@ -144,10 +150,13 @@ def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: da
         page = replace(page, rows=with_coverage(page.rows, today))
     month = today.replace(day=1)
     three_months = Span(outreach.add_months(month, -2), today)
+    quiet = incidents.quiet_grids(actor, today, today, [query.grid] if query.grid is not None else
+                                  [g.id for g in grids])
     return Dashboard(today=today, target=target, query=query, grids=grids, page=page, companies=len(rows),
                      below=sum(1 for r in rows if r.below(target)),
                      outreach=outreach.summary(actor, outreach.month_span(month, today), query.grid),
-                     outreach_months=outreach.summary(actor, three_months, query.grid))
+                     outreach_months=outreach.summary(actor, three_months, query.grid),
+                     declines=incidents.declines(actor, month, today, query.grid), quiet=list(quiet.values()))
 
 
 @dataclass(frozen=True)
@@ -234,12 +243,13 @@ class TownView:
     companies: int
     headcount: int
     totals: dict[str, Tally]  # today, last7, last30
+    quiet: dict[int, incidents.Quiet]  # per grid id: months without a case, zero cases in a row
 
 
 def town_view(actor: StaffUser, today: date, now: datetime | None = None) -> TownView:
     """The town at a glance: a grid × week heat table of participation (12 weeks), the top and
     bottom 5 grids and companies by 30-day participation (one list when there are fewer than 10),
-    and the town's totals."""
+    the town's totals, and each grid's months without a case (incidents.figures.quiet_grids)."""
     scope = visible_scope(actor)
     weeks = rules.weeks(today)
     spans = {"today": metrics.trailing(today, 1), "last7": metrics.trailing(today, 7),
@@ -267,4 +277,5 @@ def town_view(actor: StaffUser, today: date, now: datetime | None = None) -> Tow
               for name, span in spans.items()}
     return TownView(today=today, weeks=weeks, grids=grids, top_grids=top_grids, bottom_grids=bottom_grids,
                     top_companies=top_companies, bottom_companies=bottom_companies, companies=len(companies),
-                    headcount=sum(heads.get(c.id, 0) for c in scope.companies), totals=totals)
+                    headcount=sum(heads.get(c.id, 0) for c in scope.companies), totals=totals,
+                    quiet=incidents.quiet_grids(actor, today, today, [g.id for g in grids]))

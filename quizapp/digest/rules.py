@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
+from quizapp.incidents.rules import YearOnYear
 from quizapp.rules import metrics
 from quizapp.rules.metrics import OutreachTotals, Tally
 
@@ -48,6 +49,8 @@ class GridDay:
     outreach_month: OutreachTotals = OutreachTotals()  # the outreach ledger's, the date's month to the date
     overdue: int = 0  # open supervision cases past their deadline on the date
     raw_month: int = 0  # raw reports (原始警情) of the date's month
+    months_without_case: int | None = None  # a grid's (metrics.months_without_case), at the date's month
+    zero_months: int | None = None  # a grid's "连续 N 个月零发案" (metrics.zero_case_months)
 
     @property
     def expected(self) -> int:
@@ -91,6 +94,7 @@ class Digest:
     link: str | None = None  # the dashboard, when the site's address is configured
     scope: str = ""  # the grids' names, for the subject ("whole town" in words, for the town admin)
     town: bool = False  # the town admin's digest: every grid and the town's totals
+    declines: YearOnYear | None = None  # the three figures of the date's month and year against a year before
 
     @property
     def month(self) -> date:

@@ -30,6 +30,7 @@ from quizapp.deliveries import service as deliveries
 from quizapp.deliveries.service import BACKOFF_SECONDS, TRIES, SmtpSettings
 from quizapp.digest import rules
 from quizapp.extensions import db
+from quizapp.incidents import figures as incident_records
 from quizapp.incidents.rules import month_start
 from quizapp.models import Company, Delivery, Incident, StaffUser, SupervisionCase
 from quizapp.outreach import service as outreach
@@ -86,8 +87,10 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
     active grids; every active grid for the town admin, with the town's totals first), read like
     the grid dashboard's (rollups.figures: the rollup for a past date, live for today, the local
     date of `now`, or `day` when no moment is given), the supervision list, the incident records
-    of the date's month and the outreach ledger's activities of the month to the date
-    (docs/digest.md). Numbers only: digest.wording.compose names the town and
+    of the date's month, the three declines of the date's month and year against a year before
+    (incidents.figures.declines, like with like: the month is not compared while `today` is in it),
+    each grid's months without a case, and the outreach ledger's activities of the month to the
+    date (docs/digest.md). Numbers only: digest.wording.compose names the town and
     adds the dashboard's link."""
     today = day if now is None else to_local(now, zone).date()
     grids = dashboard.visible_grids(actor)
@@ -107,6 +110,7 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
     reach = outreach.summary(actor, outreach.month_span(month, day))
     reach_by_grid = {g.id: totals for g, totals in reach.by_grid}
     overdue = supervision.overdue_cases(grid_ids, day)
+    quiet = incident_records.quiet_grids(actor, day, today, grid_ids)
     lines = []
     for grid in grids:
         own = [c for c in covered.companies if c.grid_id == grid.id]
@@ -119,11 +123,13 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = 
             day=metrics.total(of_day), flagged=tuple(flagged.get(grid.id, ())),
             cases_month=found.cases, loss_month=found.loss_yuan,
             outreach_month=reach_by_grid.get(grid.id, metrics.OutreachTotals()), overdue=overdue.get(grid.id, 0),
-            raw_month=found.raw_reports))
+            raw_month=found.raw_reports, months_without_case=quiet[grid.id].months,
+            zero_months=quiet[grid.id].zero_months))
     admin = scope.sees_whole_town(actor)
     return rules.Digest(day=day, target=target, grids=tuple(lines),
                         total=replace(rules.town_total("", lines), outreach_month=reach.total) if admin else None,
-                        scope="" if admin else "、".join(g.name for g in grids), town=admin)
+                        scope="" if admin else "、".join(g.name for g in grids), town=admin,
+                        declines=incident_records.declines(actor, month, today))
 
 
 # --- The message ---------------------------------------------------------------------------------

@@ -19,9 +19,12 @@ from quizapp.clock import town_zone
 from quizapp.deliveries.service import SmtpSettings
 from quizapp.digest import rules
 from quizapp.digest.service import Message, Outbox
+from quizapp.incidents import wording as incident_words
+from quizapp.incidents.rules import FIGURES, YearOnYear
 from quizapp.links import public_url
 from quizapp.organisation.rules import name_list
 from quizapp.rules.metrics import percent
+from quizapp.wording import change_words
 
 
 def _block(grid: rules.GridDay, target: float, month: date) -> list[str]:
@@ -49,6 +52,40 @@ def _block(grid: rules.GridDay, target: float, month: date) -> list[str]:
     lines.append(_("Outreach in %(month)s so far: %(events)s events, %(people)s people reached",
                    month=f"{month:%Y-%m}", events=f"{grid.outreach_month.events:,}",
                    people=f"{grid.outreach_month.people:,}"))
+    if grid.zero_months is not None or grid.months_without_case is not None:  # a grid (the town total has none)
+        lines.append(_("Months without a case: %(months)s; zero cases in a row: %(run)s",
+                       months=incident_words.quiet_months(grid.months_without_case),
+                       run=incident_words.zero_run(grid.zero_months)))
+    return lines
+
+
+def _figure(name: str, value) -> str:
+    return rules.yuan(value) if name == "loss_yuan" else str(value)
+
+
+def declines_lines(y: YearOnYear) -> list[str]:
+    """The three declines (incidents.figures.declines) as the digest says them: what is compared,
+    then each figure this month and the year to date beside a year before, the change and whether it
+    declined (the incidents page's figures and words)."""
+    changes, down = y.changes(), y.declines()
+    lines = [_("Year on year (the “three declines”): %(basis)s", basis=incident_words.basis(y.month, y.partial))]
+    for name in FIGURES:
+        values = {"figure": incident_words.figure_name(name), "month": f"{y.month:%Y-%m}",
+                  "now": _figure(name, getattr(y.this_month, name)),
+                  "before": _figure(name, getattr(y.month_last_year, name)),
+                  "change": change_words(changes[f"month_{name}"], "percent"),
+                  "verdict": incident_words.verdict(down[f"month_{name}"])}
+        if y.ytd_last is None:
+            lines.append(_("%(figure)s: %(month)s %(now)s (same month last year %(before)s, %(change)s, "
+                           "%(verdict)s)", **values))
+            continue
+        lines.append(_("%(figure)s: %(month)s %(now)s (same month last year %(before)s, %(change)s, %(verdict)s); "
+                       "January to %(last)s %(ytd)s (a year before %(ytd_before)s, %(ytd_change)s, "
+                       "%(ytd_verdict)s)", **values, last=f"{y.ytd_last:%Y-%m}",
+                       ytd=_figure(name, getattr(y.year_to_date, name)),
+                       ytd_before=_figure(name, getattr(y.ytd_last_year, name)),
+                       ytd_change=change_words(changes[f"ytd_{name}"], "percent"),
+                       ytd_verdict=incident_words.verdict(down[f"ytd_{name}"])))
     return lines
 
 
@@ -65,6 +102,8 @@ def compose(digest: rules.Digest) -> Message:
         subject = (_("%(town)s anti-fraud daily report %(date)s · %(scope)s", **values) if town
                    else _("Anti-fraud daily report %(date)s · %(scope)s", **values))
         lines = [subject]
+        if digest.declines is not None and digest.grids:
+            lines += declines_lines(digest.declines)
         for grid in ([digest.total] if digest.total else []) + list(digest.grids):
             lines += _block(grid, digest.target, digest.month)
         if not digest.grids:
@@ -73,7 +112,7 @@ def compose(digest: rules.Digest) -> Message:
         footer.append(_("Participation = finished official quizzes ÷ active workers expected that day. "
                         "Aggregates only: no worker is named."))
         html = current_app.jinja_env.get_template("digest/email.html").render(
-            digest=digest, subject=subject, percent=percent, yuan=rules.yuan,
+            digest=digest, subject=subject, percent=percent, yuan=rules.yuan, declines=declines_lines,
             shown_names=lambda names: name_list(names, rules.FLAGGED_SHOWN))
     return Message(subject=subject, lines=tuple(lines), footer=tuple(footer), html=html)
 

@@ -59,6 +59,9 @@ _ALIASES = {
     "latitude": ["纬度", "latitude", "lat"],
     "datum": ["坐标系", "坐标系统", "datum", "crs"],
     "place": ["村/社区", "村社区", "村", "社区", "地点", "place", "village", "community"],
+    # Read and left alone: the names the export writes beside the codes, for people.
+    "grid_name": ["网格名称", "grid name"],
+    "company_name": ["企业名称", "公司名称", "单位名称", "company name"],
 }
 # Cells that may start with "-" (a longitude west, a latitude south) or "+": read as numbers.
 NUMBER_CELLS = ("cases", "loss_yuan", "longitude", "latitude", "raw_reports")
@@ -395,10 +398,24 @@ class Stored:
     loss_yuan: Decimal
     note: str | None
     raw_reports: int = 0
+    where: str = ""  # location_text of its point or place ("": none)
 
     def snapshot(self) -> str:
         """The values as text: the confirmation checks they are still what the preview showed."""
-        return f"{self.cases}|{Decimal(self.loss_yuan):.2f}|{self.note or ''}|{self.raw_reports}"
+        return f"{self.cases}|{Decimal(self.loss_yuan):.2f}|{self.note or ''}|{self.raw_reports}|{self.where}"
+
+
+def degrees(value: Decimal) -> str:
+    """A stored coordinate as typed: 113.841234, not the column's 113.8412340."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def location_text(point: places.Point | None, place: str | None) -> str:
+    """Where a record or a row says the cases happened, as the import's preview shows it:
+    "113.841234, 22.903456 (GCJ-02)", the place's name, or "" for neither."""
+    if point is not None:
+        return f"{degrees(point.longitude)}, {degrees(point.latitude)} ({places.DATUM_NAMES[point.datum.value]})"
+    return place or ""
 
 
 NOTHING_STORED = "new"  # the snapshot of a key with no record yet
@@ -427,12 +444,14 @@ class RowPlan:
         return self.stored.snapshot() if self.stored is not None else NOTHING_STORED
 
 
-def plan_rows(rows: Iterable[IncidentRow], stored: dict[tuple, Stored]) -> list[RowPlan]:
+def plan_rows(rows: Iterable[IncidentRow], stored: dict[tuple, Stored],
+              place_names: dict[int, str] | None = None) -> list[RowPlan]:
     """What each good row writes, given the records stored under the same company (or grid),
     month and fraud type: cases and losses as in the file; the note as in the file, or, when the
     cell is blank, the stored note (the clear marker empties it); raw reports as in the file, or
-    when the file has none for the row, the stored count (a new record: 0)."""
-    plans = []
+    when the file has none for the row, the stored count (a new record: 0); the location (a point
+    or a place, named by `place_names`) as in the file, or when the row gives none, the stored one."""
+    plans, place_names = [], place_names or {}
     for row in rows:
         old = stored.get(row.key)
         if row.note:
@@ -442,9 +461,11 @@ def plan_rows(rows: Iterable[IncidentRow], stored: dict[tuple, Stored]) -> list[
         else:
             note = old.note
         raw_reports = row.raw_reports if row.raw_reports is not None else old.raw_reports if old else 0
-        written = Stored(row.cases, row.loss_yuan, note, raw_reports)
+        where = location_text(row.point, place_names.get(row.place_id) if row.place_id else None)
+        written = Stored(row.cases, row.loss_yuan, note, raw_reports, where or (old.where if old else ""))
         fields = [] if old is None else [
-            (name, getattr(old, name), getattr(written, name)) for name in ("raw_reports", "cases", "loss_yuan", "note")
+            (name, getattr(old, name), getattr(written, name))
+            for name in ("raw_reports", "cases", "loss_yuan", "note", "where")
             if getattr(old, name) != getattr(written, name)]
         plans.append(RowPlan(row, old, written, fields))
     return plans

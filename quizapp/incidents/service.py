@@ -14,13 +14,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.incidents import rules
+from quizapp.incidents.figures import Quiet, declines, last_case, quiet_grids
 from quizapp.incidents.rules import OTHER, OTHER_NAMES, ImportScope, ParsedIncidents, Problem, Record
 from quizapp.models import Company, Grid, GridPlace, Incident, StaffUser, Topic
 from quizapp.places import rules as places
@@ -223,8 +224,17 @@ def _stored(rows: list[rules.IncidentRow]) -> dict[tuple, Incident]:
     return {(i.grid_id, i.company_id, i.month, i.fraud_type): i for i in stored}
 
 
-def _values(stored: dict[tuple, Incident]) -> dict[tuple, rules.Stored]:
-    return {key: rules.Stored(i.cases, Decimal(i.loss_yuan), i.note or None, i.raw_reports)
+def _place_names() -> dict[int, str]:
+    return dict(db.session.execute(select(GridPlace.id, GridPlace.name)).all())
+
+
+def _values(stored: dict[tuple, Incident], place_names: dict[int, str]) -> dict[tuple, rules.Stored]:
+    def where(i: Incident) -> str:
+        point = (places.Point(Decimal(i.longitude), Decimal(i.latitude), places.Datum(i.datum))
+                 if i.datum and i.longitude is not None and i.latitude is not None else None)
+        return rules.location_text(point, place_names.get(i.place_id) if i.place_id else None)
+
+    return {key: rules.Stored(i.cases, Decimal(i.loss_yuan), i.note or None, i.raw_reports, where(i))
             for key, i in stored.items()}
 
 
@@ -248,7 +258,8 @@ def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, se
     `secret`, so a confirmation can only carry rows this check let through). For a row that
     replaces a stored record the preview has the values that change, an emptied note included."""
     parsed = rules.parse_incident_csv(data, import_scope(actor, today))
-    plans = rules.plan_rows(parsed.rows, _values(_stored(parsed.rows)))
+    names = _place_names()
+    plans = rules.plan_rows(parsed.rows, _values(_stored(parsed.rows), names), names)
     token = None
     if parsed.rows:
         token = _serializer(secret).dumps({"actor": actor.id, "filename": filename,
@@ -280,7 +291,8 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
     if not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
     stored = _stored(parsed.rows)
-    plans = rules.plan_rows(parsed.rows, _values(stored))
+    names = _place_names()
+    plans = rules.plan_rows(parsed.rows, _values(stored, names), names)
     seen = payload.get("seen") or {}
     if any(seen.get(str(p.row.row)) != p.seen for p in plans):
         return ImportResult(0, 0, [Problem(0, "", "changed")])
@@ -360,17 +372,6 @@ def monthly_participation(actor: StaffUser, chosen: Filter, months: list[date], 
 
 
 @dataclass(frozen=True)
-class Quiet:
-    """A company or grid and how long it has gone without a case."""
-
-    name: str
-    grid: str
-    last_case: date | None
-    months: int | None
-    zero_months: int | None = None  # "连续 N 个月零发案": complete months in a row (metrics.zero_case_months)
-
-
-@dataclass(frozen=True)
 class IncidentsPage:
     filter: Filter
     grids: list[Grid]
@@ -384,11 +385,6 @@ class IncidentsPage:
     names: dict  # company id / grid id -> name, fraud type slug -> name
 
 
-def _last_case(column, where: list, through: date) -> dict[int, date]:
-    return dict(db.session.execute(select(column, func.max(Incident.month)).where(
-        *where, Incident.cases > 0, Incident.month <= through, column.is_not(None)).group_by(column)).all())
-
-
 def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | None = None,
                    now: datetime | None = None) -> IncidentsPage:
     """Year-on-year cases and losses, the last 12 months beside participation, months without a
@@ -396,8 +392,7 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | No
     `today` (and `now`) say which day is read live, in the current month so far."""
     grids, companies = visible_grids(actor), visible_companies(actor)
     months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
-    first = min(months[0], rules.add_months(chosen.month.replace(month=1), -12))
-    stored = _records(actor, chosen, first)
+    stored = _records(actor, chosen, months[0])
     records = [Record(i.month, i.grid_id, i.company_id, i.cases, i.loss_yuan, i.raw_reports) for i in stored]
     today = today or rules.add_months(chosen.month, 1)  # not given: read as after the months shown
     rows = rules.monthly(months, records, monthly_participation(actor, chosen, months, today, now))
@@ -406,21 +401,19 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | No
                        and (not chosen.grid_id or c.grid_id == chosen.grid_id)]
     shown_grids = [g for g in grids if (not chosen.grid_id or g.id == chosen.grid_id)
                    and (not chosen.company_id or any(c.grid_id == g.id for c in shown_companies))]
-    last_company = _last_case(Incident.company_id, [scope.visible_incidents(actor)], chosen.month)
-    last_grid = _last_case(Incident.grid_id, [scope.visible_incidents(actor)], chosen.month)
+    last_company = last_case(Incident.company_id, [scope.visible_incidents(actor)], chosen.month)
+    quiet = quiet_grids(actor, chosen.month, today, [g.id for g in shown_grids])
     names = {"company": {c.id: c.name for c in companies}, "grid": grid_names, "type": type_names(lang),
              "place": dict(db.session.execute(select(GridPlace.id, GridPlace.name).where(
                  GridPlace.grid_id.in_(grid_names))).all())}
     return IncidentsPage(
         filter=chosen, grids=grids, companies=companies,
-        year_on_year=rules.year_on_year(records, chosen.month, today), months=rows, chart=rules.combo_chart(rows),
+        year_on_year=declines(actor, chosen.month, today, chosen.grid_id, chosen.company_id), months=rows,
+        chart=rules.combo_chart(rows),
         quiet_companies=[Quiet(c.name, grid_names.get(c.grid_id, ""), last_company.get(c.id),
                                metrics.months_without_case(last_company.get(c.id), chosen.month))
                          for c in shown_companies],
-        quiet_grids=[Quiet(g.name, "", last_grid.get(g.id),
-                           metrics.months_without_case(last_grid.get(g.id), chosen.month),
-                           metrics.zero_case_months(last_grid.get(g.id), chosen.month, today))
-                     for g in shown_grids],
+        quiet_grids=[quiet[g.id] for g in shown_grids],
         records=[i for i in stored if i.month >= months[0]], names=names)
 
 
@@ -434,6 +427,12 @@ class ExportedRecord:
     cases: int
     loss_yuan: Decimal
     note: str
+    grid_code: str = ""
+    raw_reports: int = 0
+    longitude: Decimal | None = None  # where: a point as stored, with its datum, or
+    latitude: Decimal | None = None
+    datum: str = ""  # "WGS-84" or "GCJ-02", as the import reads it
+    place: str = ""  # the name of one of the grid's places
 
 
 @dataclass(frozen=True)
@@ -444,17 +443,23 @@ class ExportedRecords:
 
 def export_incidents(actor: StaffUser, chosen: Filter, fmt: str, lang: str) -> ExportedRecords:
     """The records of the 12 months to the chosen month, for the export's file
-    (incidents.sheets.incidents); the export is written to the audit log."""
+    (incidents.sheets.incidents), with where each happened (its point and datum, or its place): a
+    file the import reads back as it is. The export is written to the audit log."""
     months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
     stored = _records(actor, chosen, months[0])
     grids = {g.id: g for g in visible_grids(actor)}
     companies = {c.id: c for c in db.session.scalars(select(Company).where(
         Company.id.in_({i.company_id for i in stored if i.company_id})))}
     types = type_names(lang)
+    places_by_id = dict(db.session.execute(select(GridPlace.id, GridPlace.name).where(
+        GridPlace.id.in_({i.place_id for i in stored if i.place_id}))).all())
     rows = [ExportedRecord(i.month, grids[i.grid_id].name if i.grid_id in grids else "",
                            companies[i.company_id].code if i.company_id else "",
                            companies[i.company_id].name if i.company_id else None,
-                           types.get(i.fraud_type, i.fraud_type), i.cases, i.loss_yuan, i.note or "")
+                           types.get(i.fraud_type, i.fraud_type), i.cases, i.loss_yuan, i.note or "",
+                           grid_code=grids[i.grid_id].code if i.grid_id in grids else "", raw_reports=i.raw_reports,
+                           longitude=i.longitude if i.datum else None, latitude=i.latitude if i.datum else None,
+                           datum=places.DATUM_NAMES.get(i.datum or "", ""), place=places_by_id.get(i.place_id or 0, ""))
             for i in stored]
     audit.record(actor, "export_incidents", {"format": fmt, **chosen.describe()})
     return ExportedRecords(months, rows)

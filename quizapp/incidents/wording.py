@@ -3,8 +3,10 @@ incidents.rules and incidents.service give), in the reader's language. Used by t
 and templates."""
 
 from collections.abc import Callable
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from quizapp.incidents.rules import Problem
 from quizapp.wording import Messages
@@ -64,3 +66,47 @@ def _message(reason: str) -> Callable[..., str]:
 
 # A record refused (incidents.service.save_incident): "incidents.<reason>", worded as the import's rows.
 MESSAGES: Messages = {f"incidents.{reason}": _message(reason) for reason in REASONS}
+
+
+# --- the "three declines" and quiet months, as every surface words them ---------------------------
+
+# The three figures in the order the town names them (incidents.rules.FIGURES).
+FIGURE_NAMES = {"raw_reports": _l("Raw reports (原始警情)"), "cases": _l("Confirmed cases (确认警情)"),
+                "loss_yuan": _l("Losses (损失金额, yuan)")}
+
+
+def verdict(value: bool | None) -> str:
+    """Whether a figure declined year on year (metrics.declined), in words: "declined" (下降), "did
+    not decline" (未下降), or "–" where it is not compared (a month in progress, nothing either year)."""
+    if value is None:
+        return "–"
+    return str(_l("declined")) if value else str(_l("did not decline"))
+
+
+def zero_run(months: int | None) -> str:
+    """"连续 N 个月零发案" (metrics.zero_case_months), or "–" when there is no run: no case ever
+    recorded, or a case in the last complete month."""
+    if not months:
+        return "–"
+    return ngettext("%(num)d month in a row with zero cases", "%(num)d months in a row with zero cases", months)
+
+
+def quiet_months(months: int | None) -> str:
+    """Months without a case (metrics.months_without_case) as a number, "–" when no case was ever
+    recorded."""
+    return "–" if months is None else str(months)
+
+
+def figure_name(name: str) -> str:
+    """One of the three figures' names (FIGURE_NAMES) in the reader's language."""
+    return str(FIGURE_NAMES[name])
+
+
+def basis(month: date, partial: bool) -> str:
+    """What a year-on-year comparison compares (incidents.rules.YearOnYear), as every surface says it."""
+    if partial:
+        return str(_l("%(month)s is still in progress: incidents are recorded by month, so it cannot be set against "
+                      "the same days of last year's month and is not compared. The year to date runs through the "
+                      "last complete month.")) % {"month": f"{month:%Y-%m}"}
+    return str(_l("%(month)s is complete: it is compared with the whole of the same month last year.")) % {
+        "month": f"{month:%Y-%m}"}

@@ -72,6 +72,7 @@ class GridFigures:
     tally: metrics.Tally
     months_without_case: int | None
     cases_by_age: tuple[tuple[int, int], ...] = ()
+    zero_months: int | None = None  # "连续 N 个月零发案" (metrics.zero_case_months)
 
     @property
     def cases_per_10k(self) -> float | None:

@@ -21,6 +21,7 @@ from quizapp import scope as tenancy
 from quizapp.api.service import TOWN
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
+from quizapp.incidents import figures as incident_figures
 from quizapp.incidents import service as incidents
 from quizapp.incidents.rules import add_months, month_start
 from quizapp.map.rules import GridFigures, Period, cases_by_age
@@ -91,13 +92,11 @@ def map_view(actor: tenancy.Reader, period: Period, today: date, now: datetime |
         if month >= period.first:
             counted[grid_id] += int(n or 0)
             losses[grid_id] += Decimal(str(loss or 0))
-    last_case = dict(db.session.execute(
-        select(Incident.grid_id, func.max(Incident.month))
-        .where(tenancy.visible_incidents(actor), Incident.grid_id.in_(grid_ids), Incident.cases > 0,
-               Incident.month <= period.last).group_by(Incident.grid_id)).all())
+    quiet = incident_figures.quiet_grids(actor, period.last, today, grid_ids)
     shown = [GridFigures(g.id, g.code, g.name, workers[g.id], counted[g.id], losses[g.id],
-                         metrics.total(by_grid[g.id]), metrics.months_without_case(last_case.get(g.id), period.last),
-                         cases_by_age({m: n for m, n in cases[g.id].items() if n}, period.last)) for g in grids]
+                         metrics.total(by_grid[g.id]), quiet[g.id].months,
+                         cases_by_age({m: n for m, n in cases[g.id].items() if n}, period.last),
+                         quiet[g.id].zero_months) for g in grids]
     geometry = outlines_service.outlines(grid_ids)
     names = incidents.type_names(lang)
     codes = {g.id: g.name for g in grids}

@@ -21,6 +21,9 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from quizapp.audit import service as audit
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
+from quizapp.incidents import figures as incidents
+from quizapp.incidents.figures import Quiet
+from quizapp.incidents.rules import YearOnYear
 from quizapp.incidents.service import type_names
 from quizapp.leads import service as leads
 from quizapp.leads.service import LeadSummary
@@ -95,6 +98,8 @@ class PeriodicReport:
     outreach: OutreachSummary  # the ledger's activities in the period: by grid and kind
     outreach_before: OutreachSummary  # in the previous period
     leads: LeadSummary  # workers' reports received in the period: by grid and channel
+    declines: YearOnYear  # the three figures of the period's (last) month and year against a year before
+    quiet: list[Quiet]  # the scope's grids: months without a case, zero cases in a row
 
     @property
     def town(self) -> bool:
@@ -147,8 +152,11 @@ def _activity(ids, period: Period) -> dict[int, Activity]:
 def periodic_report(actor: StaffUser, today: date, period: Period, scope: ReportScope, lang: str) -> PeriodicReport:
     """The weekly or monthly report of a grid or the town: totals against the previous period,
     companies below target, every company (the town: every grid, and the top and bottom
-    companies), incidents of the month(s) counted, supervision activity, the outreach ledger's
-    events and people reached against the previous period, and workers' reports by grid and channel."""
+    companies), incidents of the month(s) counted, the three declines of the period's (last) month
+    and year to date against a year before (incidents.figures.declines: a week in a month still in
+    progress shows that month uncompared) and each grid's months without a case, supervision
+    activity, the outreach ledger's events and people reached against the previous period, and
+    workers' reports by grid and channel."""
     found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None)
     previous = period.previous()
     target = dashboard.participation_target()
@@ -175,6 +183,9 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
     behaviour, behaviour_before = (_behaviour(found.ids, period, previous) if scope.grid is not None
                                    else (None, None))
     by_company = _activity(found.ids, period)
+    grid_id = scope.grid.id if scope.grid is not None else None
+    quiet = incidents.quiet_grids(actor, period.last, today, [grid_id] if grid_id is not None else
+                                  [g.id for g in scope.grids])
     names = {c.id: (c.name, c.grid_name) for c in found.companies}
     activity_rows = sorted((CompanyActivity(*names[cid], activity) for cid, activity in by_company.items()),
                            key=lambda a: (a.grid_name, a.name))
@@ -188,7 +199,8 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
         activity=rules.total_activity(by_company.values()), activity_by_company=activity_rows,
         outreach=outreach.summary(actor, period.span, scope.grid.id if scope.grid is not None else None),
         outreach_before=outreach.summary(actor, previous.span, scope.grid.id if scope.grid is not None else None),
-        leads=leads.summary(actor, period.span, scope.grid.id if scope.grid is not None else None))
+        leads=leads.summary(actor, period.span, scope.grid.id if scope.grid is not None else None),
+        declines=incidents.declines(actor, period.last, today, grid_id), quiet=list(quiet.values()))
 
 
 # --- the workbook -------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.exports import service as exports
+from quizapp.incidents import wording as incident_words
+from quizapp.incidents.rules import FIGURES, YearOnYear
 from quizapp.leads import wording as lead_words
 from quizapp.outreach import wording as outreach_words
 from quizapp.periodic import rules
@@ -93,6 +95,33 @@ def _figures(line: Line) -> tuple:
             line.knowledge, line.knowledge_before, _points(line.knowledge, line.knowledge_before))
 
 
+def _declines(y: YearOnYear, first, last) -> exports.Report:
+    """The three declines (incidents.figures.declines) as the page's table: each figure this month and
+    the year to date beside a year before, the change in whole percent (empty where not compared)
+    and whether it declined; the last row says what is compared."""
+    C, changes, down = exports.Column, y.changes(), y.declines()
+    kind = {"raw_reports": "int", "cases": "int", "loss_yuan": "money"}
+    month = f"{y.month:%Y-%m}" + (f" {_('(in progress)')}" if y.partial else "")
+    ytd = _("Year to date") + (f" {_('(January to %(month)s)', month=f'{y.ytd_last:%Y-%m}')}" if y.ytd_last else "")
+    rows: list[tuple] = []
+    for name in FIGURES:
+        def cell(value, name=name):
+            return exports.Typed(value, kind[name])
+
+        def said(key: str) -> str | None:
+            return None if down[key] is None else incident_words.verdict(down[key])
+
+        rows.append((incident_words.figure_name(name), cell(getattr(y.this_month, name)),
+                     cell(getattr(y.month_last_year, name)), changes[f"month_{name}"], said(f"month_{name}"),
+                     cell(getattr(y.year_to_date, name)) if y.ytd_last else None,
+                     cell(getattr(y.ytd_last_year, name)) if y.ytd_last else None, changes[f"ytd_{name}"],
+                     said(f"ytd_{name}")))
+    rows.append((incident_words.basis(y.month, y.partial),))
+    return exports.Report("declines", _l("Three declines"), first, last, (
+        C(_l("Figure")), C(month), C(_l("Same month last year")), C(_l("Change (%)"), "int"), C(_l("Declined?")),
+        C(ytd), C(_l("Same period last year")), C(_l("Change (%)"), "int"), C(_l("Declined?"))), rows)
+
+
 def _sheets(report: PeriodicReport) -> list[exports.Report]:
     C, first, last = exports.Column, report.period.first, report.period.last
 
@@ -109,10 +138,16 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
         [(c.grid_name, c.code, c.name, *_figures(c), yes_no(c.below(report.target))) for c in report.companies]))
     incidents = report.incidents
     sheets.append(exports.Report("incidents", _l("Incidents"), first, last, (
-        C(_l("Months counted")), C(_l("Fraud type")), C(_l("Cases"), "int"), C(_l("Losses (yuan)"), "money")),
+        C(_l("Months counted")), C(_l("Fraud type")), C(_l("Raw reports"), "int"), C(_l("Cases"), "int"),
+        C(_l("Losses (yuan)"), "money")),
         [*((", ".join(f"{m:%Y-%m}" for m in incidents.months), report.fraud_names.get(t.fraud_type, t.fraud_type),
-            t.cases, t.loss_yuan) for t in incidents.by_type),
-         ("", _("Total"), incidents.cases, incidents.loss_yuan)]))
+            t.raw_reports, t.cases, t.loss_yuan) for t in incidents.by_type),
+         ("", _("Total"), incidents.raw_reports, incidents.cases, incidents.loss_yuan)]))
+    sheets.append(_declines(report.declines, first, last))
+    sheets.append(exports.Report("quiet", _l("Months without a case"), first, last, (
+        C(_l("Grid")), C(_l("Last case")), C(_l("Months without a case"), "int"), C(_l("Zero cases in a row"))),
+        [(q.name, f"{q.last_case:%Y-%m}" if q.last_case else None, q.months,
+          incident_words.zero_run(q.zero_months) if q.zero_months else None) for q in report.quiet]))
     shown = outreach_words.labelled(report.outreach)
     sheets.append(exports.Report("outreach", _l("Outreach"), first, last, (
         C(_l("By")), C(_l("Grid or kind")), C(_l("Events"), "int"), C(_l("People reached"), "int")),
@@ -147,8 +182,8 @@ def _leads(report: PeriodicReport) -> exports.Report:
 
 
 def workbook(report: PeriodicReport) -> tuple[bytes, str, str]:
-    """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Outreach, Workers' reports,
-    Supervision), its
+    """The report as an XLSX workbook (Summary, [Grids,] Company list, Incidents, Three declines, Months
+    without a case, Outreach, Workers' reports, Supervision), its
     file name and that name in ASCII (periodic.rules.ascii_filename)."""
     name = rules.filename(title(report), scope_name(report.scope), report.period)
     ascii_name = rules.ascii_filename(report.scope.grid.code if report.scope.grid else None, report.period)

@@ -37,6 +37,9 @@ _DATUMS = {
     **dict.fromkeys(("gcj02", "gcj", "火星坐标", "火星坐标系", "国测局", "国测局坐标", "高德", "腾讯"), Datum.GCJ02),
 }
 
+# How a datum is written in files (the incidents export, the template): what parse_datum reads back.
+DATUM_NAMES = {Datum.WGS84.value: "WGS-84", Datum.GCJ02.value: "GCJ-02"}
+
 
 def parse_datum(text: str) -> Datum | None:
     """The datum a cell or form names: WGS-84 (also WGS84, GPS) or GCJ-02 (also 火星坐标, 国测局), any case;

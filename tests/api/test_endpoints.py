@@ -96,7 +96,8 @@ def every_url(app, town) -> list[str]:
             "/api/v1/outreach", f"/api/v1/outreach?grid_id={grids['g2']}&from={first}",
             "/api/v1/leads", f"/api/v1/leads?grid_id={grids['g1']}&from={first}",
             "/api/v1/learning", f"/api/v1/learning?grid_id={grids['g1']}",
-            "/api/v1/alerts", f"/api/v1/alerts?grid_id={grids['g2']}"]
+            "/api/v1/alerts", f"/api/v1/alerts?grid_id={grids['g2']}",
+            "/api/v1/declines", f"/api/v1/declines?grid_id={grids['g1']}&month={today:%Y-%m}"]
 
 
 # --- the document --------------------------------------------------------------------------------
@@ -139,7 +140,8 @@ def test_every_documented_query_parameter_is_read_by_its_endpoint(app, client, t
     document = openapi(client)
     ids = {"grid_id": str(grid_ids(app)["g1"]), "company_id": str(town.company_a)}
     today = today_in(app).isoformat()
-    samples = {"from": today, "to": today, "grid_id": ids["grid_id"], "active": "true", "limit": "5", "offset": "0"}
+    samples = {"from": today, "to": today, "grid_id": ids["grid_id"], "active": "true", "limit": "5", "offset": "0",
+               "month": today[:7]}
     for path, operations in document["paths"].items():
         if path.endswith("openapi.json"):
             continue
@@ -376,7 +378,7 @@ def test_a_date_after_today_is_refused(app, client, town, token):
 def test_an_unknown_grid_or_company_is_404_json(client, town, token):
     for url in ("/api/v1/grids/999999/days", "/api/v1/companies/999999/days", "/api/v1/companies?grid_id=999999",
                 "/api/v1/companies/summary?grid_id=999999", "/api/v1/incidents?grid_id=999999",
-                "/api/v1/outreach?grid_id=999999", "/api/v1/leads?grid_id=999999",
+                "/api/v1/outreach?grid_id=999999", "/api/v1/leads?grid_id=999999", "/api/v1/declines?grid_id=999999",
                 "/api/v1/learning?grid_id=999999"):
         status, body, _ = call(client, url, token)
         assert status == 404 and body["error"] == "not_found" and body["message"], url

@@ -6,8 +6,9 @@ answer for every value it allows (so the document states exactly the ranges the 
 Bounded: a few dozen examples per operation and mode.
 
 One promise JSON Schema cannot state: a date range's ends depend on each other and on today
-(`from` not after `to`, `to` not after today, at most 366 days). The document says so in words; a
-valid-looking request refused for that reason, and only that, is accepted here."""
+(`from` not after `to`, `to` not after today, at most 366 days; a `month` not after this
+one). The document says so in words; a valid-looking request refused for that reason, and only
+that, is accepted here."""
 
 import pytest
 import schemathesis
@@ -22,7 +23,7 @@ from tests.api.test_endpoints import token  # noqa: F401  (the fixture)
 EXAMPLES = 30
 OPERATIONS = sorted(path for path, *_ in ENDPOINTS.values())
 # The only refusals of schema-valid requests: a date range whose ends do not fit together or today.
-CROSS_FIELD = {("from", "after_to"), ("from", "too_long"), ("to", "future")}
+CROSS_FIELD = {("from", "after_to"), ("from", "too_long"), ("to", "future"), ("month", "future")}
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -41,7 +42,7 @@ def test_every_operation_keeps_the_documents_promises(app, town, token, monkeypa
     def call(case):
         # A parameter given as an empty list sends nothing: such a "negative" request is a valid one.
         assume(mode == GenerationMode.POSITIVE or [] not in (case.query or {}).values())
-        ranged = mode == GenerationMode.POSITIVE and bool({"from", "to"} & set(case.query or {}))
+        ranged = mode == GenerationMode.POSITIVE and bool({"from", "to", "month"} & set(case.query or {}))
         # Uncompressed: JSON answers are gzipped for clients that ask (quizapp.assets), and the WSGI
         # transport hands schemathesis the body as sent.
         response = case.call_and_validate(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},

@@ -60,6 +60,60 @@ class Town:
     result_attempt: int = 0  # A001's attempt of today
     token: str = ""
     outreach: list[tuple[str, date, int]] = field(default_factory=list)  # grid code, day, people reached
+    incidents: list[tuple[str, date, int, Decimal, int]] = field(default_factory=list)  # grid, month, cases, loss, raw
+
+    def declines(self, grids, month: date) -> list[list[str]]:
+        """The three declines of `month` for the grids, as the pages write them, from what was stored
+        (docs/metrics.md, "Year on year"): [figure, month, a year before, change, declined?, year to
+        date, a year before, change, declined?] for raw reports, cases and losses. A month in progress
+        is not compared; the year to date runs through the last complete month of the year."""
+        partial = month == self.today.replace(day=1)
+        ytd_last = add_months(month, -1) if partial else month
+        if ytd_last.year != month.year:
+            ytd_last = None
+
+        def total(first: date, last: date, index: int):
+            return sum((r[index] for r in self.incidents if r[0] in grids and first <= r[1] <= last),
+                       Decimal(0) if index == 3 else 0)
+
+        def change(now, before, compared: bool) -> tuple[str, str]:
+            if not compared:
+                return "–", "–"
+            verdict = "–" if not now and not before else "declined" if now < before else "did not decline"
+            if not before:
+                return "–", verdict
+            ratio = (Decimal(now) - Decimal(before)) * 100 / Decimal(before)
+            whole = int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            return ("no change" if whole == 0 else f"{whole:+d}%"), verdict
+
+        def text(value, index: int) -> str:
+            return f"{value:,.2f}" if index == 3 else str(value)
+
+        rows = []
+        year_ago = add_months(month, -12)
+        for label, index in (("Raw reports (原始警情)", 4), ("Confirmed cases (确认警情)", 2),
+                             ("Losses (损失金额, yuan)", 3)):
+            now, before = total(month, month, index), total(year_ago, year_ago, index)
+            row = [label, text(now, index), text(before, index), *change(now, before, not partial)]
+            if ytd_last is None:
+                row += ["–", "–", "–", "–"]
+            else:
+                ytd = total(month.replace(month=1), ytd_last, index)
+                ytd_before = total(year_ago.replace(month=1), add_months(ytd_last, -12), index)
+                row += [text(ytd, index), text(ytd_before, index), *change(ytd, ytd_before, True)]
+            rows.append(row)
+        return rows
+
+    def quiet(self, grid: str, month: date) -> tuple[str, str]:
+        """(months without a case, zero cases in a row) of a grid at `month`, as the pages write them."""
+        cased = [r[1] for r in self.incidents if r[0] == grid and r[2] > 0 and r[1] <= month]
+        if not cased:
+            return "–", "–"
+        last = max(cased)
+        complete = min(month, add_months(self.today.replace(day=1), -1))
+        run = max((complete.year - last.year) * 12 + complete.month - last.month, 0)
+        months = (month.year - last.year) * 12 + month.month - last.month
+        return str(months), ("–" if not run else f"{run} month{'s' if run > 1 else ''} in a row with zero cases")
 
     def reach(self, grids, first: date, last: date) -> tuple[int, int]:
         """(events, people reached) of the grids' activities from first to last, as stored."""
@@ -216,7 +270,17 @@ def town(app, bank) -> Town:
             Incident(grid_id=g1.id, company_id=companies["bolt"].id, month=last_month, fraud_type="alpha", cases=1,
                      loss_yuan=Decimal(500), raw_reports=2),
             Incident(grid_id=g2.id, company_id=companies["cog"].id, month=before, fraud_type="alpha", cases=4,
-                     loss_yuan=Decimal(400))])
+                     loss_yuan=Decimal(400)),
+            # A year earlier, for the three declines: the same month, last month and the month before.
+            Incident(grid_id=g1.id, company_id=companies["acme"].id, month=add_months(month, -12), fraud_type="alpha",
+                     cases=2, loss_yuan=Decimal(800), raw_reports=4),
+            Incident(grid_id=g1.id, company_id=companies["bolt"].id, month=add_months(month, -13), fraud_type="beta",
+                     cases=4, loss_yuan=Decimal(5000), raw_reports=7),
+            Incident(grid_id=g2.id, company_id=None, month=add_months(month, -14), fraud_type="other", cases=6,
+                     loss_yuan=Decimal("900.40"), raw_reports=3)])
+        found.incidents = [(g1.id == i_grid and "g1" or "g2", i_month, cases, loss, raw) for i_grid, i_month, cases,
+                           loss, raw in db.session.execute(select(Incident.grid_id, Incident.month, Incident.cases,
+                                                                  Incident.loss_yuan, Incident.raw_reports))]
         # Outreach: this month's (a company's pre-shift talks count for its grid) and last month's.
         for grid_code, company, day, kind, people in (
                 ("g1", "acme", month, "preshift", 45), ("g1", None, month, "community", 1200),
@@ -468,7 +532,8 @@ def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_compar
     view = page(admin, "/reports/town")
     heat = {r["Grid"]: r for r in table(view, "Grid", "Companies")}
     for grid, codes in (("网格一", ["acme", "bolt"]), ("网格二", ["cog"])):
-        cells = [v for k, v in heat[grid].items() if k not in ("Grid", "Companies")]
+        cells = [v for k, v in heat[grid].items()
+                 if k not in ("Grid", "Companies", "Months without a case", "Zero cases in a row")]
         assert cells == [town.percent(codes, first, last) for first, last in weeks]
     grids30 = table(view, "Grid", "30 days", caption="Every grid with figures, highest first")
     last30 = (today - timedelta(days=29), today)
@@ -696,3 +761,166 @@ def test_outreach_events_and_people_agree_on_the_ledger_dashboard_reports_digest
         text = compose(digest.figures(account, today, town_zone(), utcnow())).text
     events, people = shown_pair(*this_month["g1"])
     assert f"Outreach in {month:%Y-%m} so far: {events} events, {people} people reached" in text.splitlines()
+
+
+# --- the three declines ---------------------------------------------------------------------------
+
+def declines_on_page(html: str) -> list[list[str]]:
+    """The rows of the page's year-on-year table (its header has "Same month last year")."""
+    [found] = [t for t in tables(html) if t["rows"] and "Same month last year" in t["rows"][0]]
+    return found["rows"][1:]
+
+
+def declines_in_book(book: dict) -> list[list[str]]:
+    """The workbook's "Three declines" sheet written as the page writes it (an empty cell: "–")."""
+    rows = []
+    for cells in book["Three declines"][1:4]:
+        label, *values = cells
+        shown_row = [label]
+        for position, value in enumerate(values):
+            if value is None:
+                shown_row.append("–")
+            elif position in (2, 6):  # changes, in whole percent
+                shown_row.append("no change" if value == 0 else f"{value:+d}%")
+            elif isinstance(value, str):
+                shown_row.append(value)
+            else:
+                shown_row.append(f"{Decimal(str(value)):,.2f}" if "Losses" in label else str(value))
+        rows.append(shown_row)
+    return rows
+
+
+def declines_in_api(answer: dict) -> list[list[str]]:
+    """The API's answer written as the page writes it."""
+    labels = {"raw_reports": "Raw reports (原始警情)", "cases": "Confirmed cases (确认警情)",
+              "loss_yuan": "Losses (损失金额, yuan)"}
+    words = {True: "declined", False: "did not decline", None: "–"}
+
+    def number(value, name):
+        if value is None:
+            return "–"
+        return f"{Decimal(str(value)):,.2f}" if name == "loss_yuan" else str(value)
+
+    def change(value):
+        return "–" if value is None else "no change" if value == 0 else f"{value:+d}%"
+
+    return [[labels[f["figure"]], number(f["month"], f["figure"]), number(f["month_last_year"], f["figure"]),
+             change(f["month_change"]), words[f["month_declined"]], number(f["year_to_date"], f["figure"]),
+             number(f["ytd_last_year"], f["figure"]), change(f["ytd_change"]), words[f["ytd_declined"]]]
+            for f in answer["figures"]]
+
+
+def declines_in_digest(text: str) -> list[list[str]]:
+    """The digest's three lines, parsed back into the page's cells (its amounts drop ".00")."""
+    rows = []
+    pattern = re.compile(r"^(.+?): (\d{4}-\d{2}) (\S+) \(same month last year (\S+), (.+?), (.+?)\)"
+                         r"(?:; January to \d{4}-\d{2} (\S+) \(a year before (\S+), (.+?), (.+?)\))?$")
+    for line in text.splitlines():
+        found = pattern.match(line)
+        if not found:
+            continue
+        label = found.group(1)
+        cells = [found.group(i) for i in (3, 4, 5, 6, 7, 8, 9, 10)]
+        if cells[4] is None:
+            cells[4:] = ["–", "–", "–", "–"]
+        for i in (0, 1, 4, 5):
+            if "Losses" in label and cells[i] != "–":
+                cells[i] = f"{Decimal(cells[i].replace(',', '')):,.2f}"
+        rows.append([label, *cells])
+    return rows
+
+
+def test_the_three_declines_and_their_verdicts_agree_on_every_surface(app, town, monkeypatch):
+    """原始警情, 确认警情 and 损失金额 year on year, and whether each declined: the incidents page, the
+    dashboard, the weekly and monthly reports (page and workbook), the digest and the API show the
+    same figures and the same words, and the same as computed here from what was stored. The month
+    in progress is shown and not compared, and each surface says so."""
+    today = town.today
+    this_month, last_month = today.replace(day=1), add_months(today.replace(day=1), -1)
+    admin, officer = signed_in(app, "admin"), signed_in(app, "officer-1")
+    everywhere, own = ("g1", "g2"), ("g1",)
+    now_town, now_g1 = town.declines(everywhere, this_month), town.declines(own, this_month)
+    before_town = town.declines(everywhere, last_month)
+    # The figures this test stands on: the month in progress is not compared; last month is, with a
+    # decline (losses), no change (cases) and a rise (raw reports) in the town.
+    assert [row[3:5] for row in now_town] == [["–", "–"]] * 3
+    assert [row[3:5] for row in before_town] == [["+14%", "did not decline"], ["no change", "did not decline"],
+                                                 ["-30%", "declined"]]
+    # The incidents page (this month and last month), the dashboard (this month).
+    assert declines_on_page(page(admin, f"/reports/incidents?month={this_month:%Y-%m}")) == now_town
+    assert declines_on_page(page(admin, f"/reports/incidents?month={last_month:%Y-%m}")) == before_town
+    assert declines_on_page(page(officer, f"/reports/incidents?month={this_month:%Y-%m}")) == now_g1
+    dashboard = page(admin, "/reports/")
+    assert declines_on_page(dashboard) == now_town
+    assert f"{this_month:%Y-%m} is still in progress" in dashboard
+    assert declines_on_page(page(officer, "/reports/")) == now_g1
+    # The monthly report of last month (complete: compared), page and workbook.
+    html = page(admin, f"/reports/periodic/month?scope=town&start={last_month:%Y-%m}")
+    assert declines_on_page(html) == before_town and f"{last_month:%Y-%m} is complete" in html
+    book = workbook(admin, f"/reports/periodic/month.xlsx?scope=town&start={last_month:%Y-%m}")
+    assert declines_in_book(book) == before_town
+    grid_report = page(officer, f"/reports/periodic/month?scope={town.grids['g1']}&start={last_month:%Y-%m}")
+    assert declines_on_page(grid_report) == town.declines(own, last_month)
+    # The weekly report of last week: the month its last day is in (in progress or not).
+    monday = today - timedelta(days=today.weekday() + 7)
+    week_month = (monday + timedelta(days=6)).replace(day=1)
+    html = page(admin, f"/reports/periodic/week?scope=town&start={monday}")
+    book = workbook(admin, f"/reports/periodic/week.xlsx?scope=town&start={monday}")
+    assert declines_on_page(html) == declines_in_book(book) == town.declines(everywhere, week_month)
+    # The API, the town's and a grid's.
+    assert declines_in_api(api(app, town, "/declines")) == now_town
+    assert declines_in_api(api(app, town, f"/declines?month={last_month:%Y-%m}")) == before_town
+    answer = api(app, town, f"/declines?month={this_month:%Y-%m}&grid_id={town.grids['g1']}")
+    assert declines_in_api(answer) == now_g1 and answer["partial"] is True
+    # The digest: the officer's grid and the town admin's town, today's month.
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+    with app.test_request_context("/"):
+        accounts = {name: db.session.scalar(select(StaffUser).where(StaffUser.username == name))
+                    for name in ("officer-1", "admin")}
+        texts_sent = {name: compose(digest.figures(account, today, town_zone(), utcnow())).text
+                      for name, account in accounts.items()}
+    assert declines_in_digest(texts_sent["officer-1"]) == now_g1
+    assert declines_in_digest(texts_sent["admin"]) == now_town
+    assert f"{this_month:%Y-%m} is still in progress" in texts_sent["admin"]
+
+
+def test_months_without_a_case_per_grid_agree_wherever_grids_are_listed(app, town, monkeypatch):
+    """Months without a case and "连续 N 个月零发案" per grid: the incidents page, the dashboard, the
+    town view, the map, the monthly report (page and workbook), the digest and the API."""
+    today = town.today
+    this_month, last_month = today.replace(day=1), add_months(today.replace(day=1), -1)
+    admin = signed_in(app, "admin")
+    names = {"g1": "网格一", "g2": "网格二"}
+    want = {code: town.quiet(code, this_month) for code in names}
+    assert want["g2"] == ("2", "1 month in a row with zero cases")  # its last case: two months ago
+
+    def pairs(rows: dict) -> dict:
+        return {code: (rows[name]["Months without a case"], rows[name]["Zero cases in a row"])
+                for code, name in names.items()}
+
+    headers = ("Months without a case", "Zero cases in a row")
+    assert pairs(rows_by(page(admin, f"/reports/incidents?month={this_month:%Y-%m}"), "Grid", "Last case",
+                         *headers)) == want
+    assert pairs(rows_by(page(admin, "/reports/"), "Grid", *headers,
+                         caption="Months without a case, by grid")) == want
+    assert pairs(rows_by(page(admin, "/reports/town"), "Grid", "Companies", *headers)) == want
+    assert pairs(rows_by(page(admin, "/reports/map"), "Grid", "Workers", *headers)) == want
+    wanted_before = {code: town.quiet(code, last_month) for code in names}
+    report = page(admin, f"/reports/periodic/month?scope=town&start={last_month:%Y-%m}")
+    assert pairs(rows_by(report, "Grid", *headers, caption="Months without a case, by grid")) == wanted_before
+    book = workbook(admin, f"/reports/periodic/month.xlsx?scope=town&start={last_month:%Y-%m}")
+    sheet = {r["Grid"]: r for r in sheet_rows(book, "Months without a case")}
+    assert {code: ("–" if sheet[name]["Months without a case"] is None else str(sheet[name]["Months without a case"]),
+                   sheet[name]["Zero cases in a row"] or "–") for code, name in names.items()} == wanted_before
+    answer = {g["code"]: g for g in api(app, town, "/declines")["grids"]}
+    for code in names:
+        months, run = answer[code]["months_without_case"], answer[code]["zero_case_months"]
+        assert ("–" if months is None else str(months),
+                "–" if not run else f"{run} month{'s' if run > 1 else ''} in a row with zero cases") == want[code]
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+    with app.test_request_context("/"):
+        account = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
+        text = compose(digest.figures(account, today, town_zone(), utcnow())).text
+    for code in names:
+        months, run = want[code]
+        assert f"Months without a case: {months}; zero cases in a row: {run}" in text.splitlines()

@@ -64,6 +64,12 @@ def test_an_officer_sorts_filters_and_compares_companies_with_charts(desktop, li
     assert page.locator("table.dashboard-table tbody tr").count() == 6
     assert page.locator("tr.below").count() >= 1
     assert "王小明" not in page.content() and "工人0001" not in page.content()
+    # The three declines of this month (in progress: shown, not compared) and the grid's quiet months.
+    declines = page.locator("#declines table.yoy tbody tr")
+    assert declines.count() == 3 and "原始警情" in declines.first.inner_text()
+    assert "未结束" in page.locator("#declines").inner_text()
+    quiet = page.locator("#declines table.quiet-grids tbody tr")
+    assert quiet.count() == 1 and "连续2个月零发案" in quiet.first.inner_text()  # its case: 3 months ago
     shot(page, "reports-dashboard")
 
     # Sort by 30-day participation, highest first, through the column header link.

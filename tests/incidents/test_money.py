@@ -56,7 +56,7 @@ def test_the_incidents_page_and_its_export_add_up_to_the_fen(fen, english):
     assert page.year_on_year.this_month.loss_yuan == Decimal("0.30")
     data, _name = sheets.incidents(service.export_incidents(staff("officer-1"), Filter(MONTH), "csv", "en"), "csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert sorted(r[6] for r in rows[1:]) == ["0.10", "0.20"]
+    assert sorted(r[8] for r in rows[1:]) == ["0.10", "0.20"]
 
 
 def test_the_periodic_report_adds_the_losses_as_decimals(fen):

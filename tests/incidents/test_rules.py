@@ -195,7 +195,7 @@ def test_the_same_values_change_nothing_and_the_snapshot_follows_the_stored_valu
     stored = inc.Stored(2, Decimal("100"), "x")
     (plan,) = inc.plan_rows([good_row()], {KEY: stored})
     assert plan.fields == [] and plan.replaces
-    assert plan.seen == "2|100.00|x|0" != inc.Stored(2, Decimal("100"), None).snapshot()
+    assert plan.seen == "2|100.00|x|0|" != inc.Stored(2, Decimal("100"), None).snapshot()
 
 
 def test_raw_reports_are_written_as_the_file_says_or_kept_when_it_says_none():
@@ -206,7 +206,7 @@ def test_raw_reports_are_written_as_the_file_says_or_kept_when_it_says_none():
                           loss_yuan=Decimal("100.00"), note="", raw={}, raw_reports=12)
     (changed,) = inc.plan_rows([row], stored)
     assert changed.written.raw_reports == 12 and changed.fields == [("raw_reports", 9, 12)]
-    assert changed.seen == "2|100.00||9"
+    assert changed.seen == "2|100.00||9|"
     (new,) = inc.plan_rows([good_row()], {})
     assert new.written.raw_reports == 0  # a new record without a raw count
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
@@ -15,7 +16,7 @@ from quizapp.extensions import db
 from quizapp.incidents import service, sheets
 from quizapp.incidents.service import Filter, IncidentInput
 from quizapp.incidents.wording import reason_text
-from quizapp.models import AuditLog, Company, CompanyDay, Grid, Incident, StaffUser, Topic
+from quizapp.models import AuditLog, Company, CompanyDay, Grid, GridPlace, Incident, StaffUser, Topic
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError
 from tests.factories import make_staff
 
@@ -347,8 +348,11 @@ def test_the_export_lists_the_records_and_is_audited(town, english):
                                   "csv")
     assert data.startswith(b"\xef\xbb\xbf") and name == "incidents-2025-12-2026-11.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[1][:7] == ["2026-11", "网格一", "acme", "甲厂", "主题alpha", "1", "100.50"]
-    assert rows[2][2:4] == ["", "(whole grid)"] and len(rows) == 3
+    assert rows[0] == ["Month", "Grid code", "Grid name", "Company code", "Company name", "Fraud type", "Raw reports",
+                       "Cases", "Losses (yuan)", "Note", "Longitude", "Latitude", "Datum",
+                       "Place (village or community)"]
+    assert rows[1][:9] == ["2026-11", "g1", "网格一", "acme", "甲厂", "主题alpha", "0", "1", "100.50"]
+    assert rows[2][3:5] == ["", "(whole grid)"] and len(rows) == 3
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "export_incidents"))
     assert log.actor_id == staff("officer-1").id and '"format": "csv"' in log.detail and "2026-11" in log.detail
     records = service.export_incidents(staff("admin"), Filter(date(2026, 11, 1)), "xlsx", "zh")
@@ -364,3 +368,56 @@ def test_a_company_s_records_stay_readable_in_the_grid_they_were_recorded_in_aft
     incident = db.session.scalar(select(Incident))
     assert service.find_incident(staff("officer-1"), incident.id) is incident  # g1's officer: their record
     assert service.find_incident(officer_2(), incident.id) is incident  # g2's officer: their company now
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans_CN", "en"])
+def test_an_exported_csv_imports_back_as_it_is_locations_included(town, lang):
+    """The export is headed with names the import reads (in either language) and carries where each
+    record happened: a point with its datum, or a place of the grid. Imported back, every record
+    is replaced by itself: nothing changes."""
+    g1 = grid("g1")
+    place = GridPlace(grid_id=g1.id, name="新塘村")
+    db.session.add(place)
+    db.session.flush()
+    db.session.add_all([
+        Incident(grid_id=g1.id, company_id=town.company_a, month=date(2026, 11, 1), fraud_type="alpha", cases=2,
+                 loss_yuan=Decimal("1500.50"), raw_reports=5, note="刷单", longitude=Decimal("113.841234"),
+                 latitude=Decimal("22.903456"), datum="gcj02"),
+        Incident(grid_id=g1.id, company_id=None, month=date(2026, 10, 1), fraud_type="other", cases=1,
+                 loss_yuan=Decimal("10"), raw_reports=1, place_id=place.id),
+        Incident(grid_id=g1.id, company_id=town.company_a, month=date(2026, 9, 1), fraud_type="alpha", cases=0,
+                 loss_yuan=Decimal("0"), raw_reports=3)])
+    db.session.flush()
+
+    def stored() -> list[tuple]:
+        return sorted(((i.grid_id, i.company_id, i.month, i.fraud_type, i.cases, i.loss_yuan, i.raw_reports, i.note,
+                        i.longitude, i.latitude, i.datum, i.place_id) for i in db.session.scalars(select(Incident))),
+                      key=lambda row: (row[2], row[3]))
+
+    before = stored()
+    officer = staff("officer-1")
+    with force_locale(lang):
+        data, _name = sheets.incidents(service.export_incidents(officer, Filter(date(2026, 11, 1)), "csv",
+                                                                lang[:2]), "csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:2] == (["月份", "网格编码"] if lang != "en" else ["Month", "Grid code"])
+    assert ["113.841234", "22.903456", "GCJ-02", ""] in [r[-4:] for r in rows]
+    assert ["", "", "", "新塘村"] in [r[-4:] for r in rows]
+    preview = service.preview_import(officer, TODAY, "incidents.csv", data, SECRET)
+    assert preview.parsed.problems == [] and preview.replaces == 3
+    assert [p.fields for p in preview.plans] == [[], [], []]  # nothing would change
+    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    assert (result.added, result.replaced, result.problems) == (0, 3, [])
+    db.session.flush()
+    assert stored() == before
+    # A location corrected in the file is a change the preview shows, and the import writes.
+    moved = [r[:-4] + (["113.85", "22.91", "WGS-84", ""] if r[-1] == "新塘村" else r[-4:]) for r in rows]
+    out = io.StringIO()
+    csv.writer(out).writerows(moved)
+    preview = service.preview_import(officer, TODAY, "incidents.csv", out.getvalue().encode(), SECRET)
+    assert [p.fields for p in preview.plans if p.fields] == [[("where", "新塘村", "113.85, 22.91 (WGS-84)")]]
+    service.apply_import(officer, TODAY, preview.token, SECRET)
+    db.session.flush()
+    whole = db.session.scalar(select(Incident).where(Incident.company_id.is_(None)))
+    assert (whole.longitude, whole.latitude, whole.datum, whole.place_id) == (Decimal("113.85"), Decimal("22.91"),
+                                                                               "wgs84", None)

@@ -135,7 +135,8 @@ def test_the_xlsx_download_has_no_worker_and_writes_an_audit_row_each_time(app, 
     assert f'filename="weekly-g1-{week.first.isoformat()}.xlsx"' in disposition
     assert response.headers["Cache-Control"] == "private, no-store"
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Summary", "Company list", "Incidents", "Outreach", "Workers' reports", "Supervision"]
+    assert book.sheetnames == ["Summary", "Company list", "Incidents", "Three declines", "Months without a case",
+                               "Outreach", "Workers' reports", "Supervision"]
     values = [str(c.value) for sheet in book.worksheets for r in sheet.iter_rows() for c in r if c.value is not None]
     assert "甲厂" in values and "乙厂" not in values
     assert not any(name in v for v in values for name in WORKER_TEXT)
