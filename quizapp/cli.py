@@ -16,6 +16,7 @@ from datetime import UTC, date, timedelta
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import text
 
 from quizapp.bank.rules.checker import read_bank
 from quizapp.extensions import db
@@ -199,6 +200,13 @@ def rollup(day) -> None:
                    "(quizapp retention deleted older ones): its rollup is final and cannot be rebuilt", err=True)
         sys.exit(1)
     db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        # SQLite keeps no statistics of its own (PostgreSQL's autovacuum does): without them the planner
+        # scans the answers for every first try and a company-day takes seconds, not milliseconds. A
+        # sampled ANALYZE (analysis_limit) each night keeps them fresh at a small, bounded cost.
+        db.session.execute(text("PRAGMA analysis_limit=1000"))
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo(f"rebuilt {len(companies)} company rollups for {target}")
 
 
