@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from quizapp.demo import geography
+from quizapp.demo import geography, town
 from quizapp.demo.alerts import seed_alerts
 from quizapp.extensions import db
 from quizapp.models import (
@@ -145,6 +145,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     _locate_incidents(cells, today)
     seed_alerts(today, now, rng)  # after the history: their answers go into its quizzes
     _leads(officer, today, rng, secret.encode())
+    town.seed_town(cells, {grids[code].id for code, _name in GRIDS}, today, now, pin_hash, officer, DEMO_PASSWORD)
 
 
 # Workers' reports of the last three weeks: (company, days ago, channel, asked for, text, number or
@@ -563,7 +564,8 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
 def entry_info(base_url: str) -> dict:
     """Where to go and how to sign in, for each role and each demo company."""
     companies: list[dict[str, Any]] = []  # JSON for scripts/demo
-    for company in db.session.scalars(select(Company).order_by(Company.id)):
+    demo_codes = [code for code, *_rest in COMPANIES]  # the town's other companies have no staff account
+    for company in db.session.scalars(select(Company).where(Company.code.in_(demo_codes)).order_by(Company.id)):
         workers = db.session.scalars(select(Employee).where(Employee.company_id == company.id)
                                      .order_by(Employee.id).limit(3)).all()
         count = db.session.scalar(select(func.count(Employee.id)).where(Employee.company_id == company.id))
