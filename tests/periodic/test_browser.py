@@ -98,14 +98,16 @@ def test_an_officer_prints_the_weekly_report_and_downloads_it_as_xlsx(desktop, l
     download = info.value
     assert download.suggested_filename.endswith(f"-网格一-{week.first.isoformat()}.xlsx")
     book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
-    assert len(book.sheetnames) == 6
-    summary, companies, incidents, outreach, leads, supervision = (book[name] for name in book.sheetnames)
+    assert len(book.sheetnames) == 8  # with the three declines and the months without a case
+    summary, companies, incidents, declines, _quiet, outreach, leads, supervision = (
+        book[name] for name in book.sheetnames)
     rows = [[c.value for c in r] for r in summary.iter_rows()]
     participation = next(r for r in rows if r[1] == report_town["participation"])
     assert participation[4]  # its definition beside it
     names = {r[2].value for r in companies.iter_rows(min_row=2)}
     assert names == {"甲厂", "岭峰精密家具", "华岭电子科技", "连平鞋业"}
-    assert [c.value for c in incidents[incidents.max_row]][2:] == [2, 8800]
+    assert [c.value for c in incidents[incidents.max_row]][2:] == [0, 2, 8800]  # raw reports, cases, losses
+    assert declines.max_row == 5  # raw reports, cases, losses, and what is compared
     assert [c.value for c in supervision[2]][2:] == [1, 1, 0, 1]
     assert [c.value for c in outreach[outreach.max_row]][1:] == ["合计", 0, 0]  # no activity recorded this week
     assert [c.value for c in leads[leads.max_row]] == ["合计", None, 0, 0, 0]  # no worker's report this week
