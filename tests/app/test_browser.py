@@ -4,10 +4,12 @@ one character per line, and the menu wraps. The pages are walked from the url_ma
 console page is checked too (or the test names it as a file, not a page)."""
 
 import pytest
+from sqlalchemy import select
 
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import Company
+from quizapp.models import Company, StaffUser
+from quizapp.rounds import service as rounds
 from tests.browser import TEAMS, page_width, shot, sign_in_staff
 from tests.factories import make_activity
 
@@ -15,21 +17,23 @@ pytestmark = pytest.mark.e2e
 
 # Console GET endpoints that answer with a file, an image or JSON, not a page.
 NOT_PAGES = {"console.board_data", "console.roster_template", "console.poster_qr", "console.outreach_template",
-             "console.outreach_export", "console.outreach_photo"}
+             "console.outreach_export", "console.outreach_photo", "console.round_data"}
 
 
 def console_pages(app, plant) -> dict[str, str]:
-    """Each console page's address, with the plant's worker, import, team, a shift and a long
-    outreach record filled in."""
+    """Each console page's address, with the plant's worker, import, team, a shift, a long
+    outreach record and a pre-shift round filled in."""
     with app.app_context():
         activity = make_activity(db.session.get(Company, plant.town.company_a).grid_id, local_today(), 320,
                                  "preshift", company_id=plant.town.company_a,
                                  place="三车间喷涂组与四车间包装组联合班前会（夜班，食堂二楼）",
                                  speaker="岭南精密家具反诈宣传员")
+        staff = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+        started = rounds.start_round(staff, local_today(), utcnow(), "夜班", TEAMS[4], "test-town")
         db.session.commit()
-        activity_id = activity.id
+        activity_id, round_id = activity.id, started.id
     values = {"employee_id": plant.employee_id, "import_id": plant.import_id, "team": TEAMS[4], "fmt": "html",
-              "activity_id": activity_id}
+              "activity_id": activity_id, "round_id": round_id}
     pages = {}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("console.") and "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
