@@ -65,11 +65,15 @@ def sent_today(worker: Employee, today: date, secret: bytes) -> int:
 def report(worker: Employee, sent: Sent, today: date, secret: bytes) -> Lead:
     """A worker reports a scam they met: it joins the lead of the same text in their company's grid
     (one more report, unless they reported it already today) or starts one. At most
-    rules.DAILY_LIMIT reports per worker per local day (Conflict "leads.daily_limit"). The text is
+    rules.DAILY_LIMIT reports per worker per local day (Conflict "leads.daily_limit"), however many
+    arrive at once. The text is
     stored without the worker's own name and number; the number or link as given. Two reports of a
     new text at the same instant: the second fails on the unique constraint (IntegrityError), and
     the caller rolls back and calls again, which then finds the lead."""
     _erase_past_keys(today)
+    # Claim the worker's row before counting (a row lock on PostgreSQL, the write lock on SQLite), so
+    # two reports sent at the same instant are counted one after the other: never DAILY_LIMIT + 1.
+    db.session.execute(update(Employee).where(Employee.id == worker.id).values(id=Employee.id))
     key = rules.reporter_key(secret, worker.id, today)
     if rules.over_limit(sent_today(worker, today, secret)):
         raise Conflict("leads.daily_limit", limit=rules.DAILY_LIMIT)

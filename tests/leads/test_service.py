@@ -2,10 +2,11 @@
 small companies not named, the inbox scoped to grids, its moves audit-logged, the counts and
 retention."""
 
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.leads import rules, service
@@ -193,3 +194,39 @@ def test_a_draft_alert_saved_from_a_lead_marks_it(town):
     other = alerts.save_draft(officer, drafts.draft(), target, TODAY, datetime(2026, 12, 5, 3), lead=dismissed.id)
     assert dismissed.status == LeadStatus.DISMISSED and dismissed.alert_id is None and other.id
     assert "lead.alerted" in set(db.session.scalars(select(AuditLog.action)))
+
+
+def test_reports_sent_at_the_same_instant_stop_at_exactly_the_daily_limit(app, town):
+    # Each report in its own thread and session, released together: the count and the insert must
+    # not interleave, or two of them both see DAILY_LIMIT - 1 and both insert (on PostgreSQL this
+    # failed before the worker's row was claimed; SQLite serialises its writers anyway).
+    tries = rules.DAILY_LIMIT + 4
+    worker_id = worker(town).id
+    db.session.commit()
+    barrier = threading.Barrier(tries)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def one(index: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                try:
+                    make_lead(db.session.get(Employee, worker_id), text=f"同一时刻的第{index}条可疑短信", day=TODAY)
+                    db.session.commit()
+                    outcomes.append("stored")
+                except Conflict as refused:
+                    db.session.rollback()
+                    outcomes.append(refused.code)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert sorted(outcomes) == sorted(["stored"] * rules.DAILY_LIMIT + ["leads.daily_limit"] * 4)
+    stored = db.session.scalar(select(func.count(LeadReport.id)).where(LeadReport.reported_on == TODAY))
+    assert stored == rules.DAILY_LIMIT
