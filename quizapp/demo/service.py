@@ -558,6 +558,11 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
         db.session.execute(insert(Attempt), attempts[chunk:chunk + 5000])
     for chunk in range(0, len(answers), 5000):
         db.session.execute(insert(Answer), answers[chunk:chunk + 5000])
+    if db.engine.dialect.name == "postgresql":
+        # The attempts above carry their own ids; PostgreSQL's sequence does not see them, so move it
+        # on, or the next attempt inserted without an id (the rest of the town, a worker) collides.
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('attempt', 'id'), "
+                                "(SELECT max(id) FROM attempt))"))
     return earlier
 
 
