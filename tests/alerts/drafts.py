@@ -73,3 +73,23 @@ def draft(**changes) -> rules.Draft:
                   lesson={"zh": LESSON_ZH, "en": LESSON_EN}, questions=questions)
     values.update(changes)
     return rules.Draft(**values)
+
+
+def published(grid_code: str = "g1", days: int = 3):
+    """The admin drafts and publishes this draft for one grid of the test town, live for `days`
+    more days (committed): the alert a worker of that grid meets in the next quiz."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from quizapp.alerts import service
+    from quizapp.clock import local_today, utcnow
+    from quizapp.extensions import db
+    from quizapp.models import Grid, StaffUser, Topic
+
+    admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
+    grid = db.session.scalar(select(Grid.id).where(Grid.code == grid_code))
+    target = service.Target(db.session.scalar(select(Topic.id)), [grid], local_today() + timedelta(days=days))
+    alert = service.publish(admin, service.save_draft(admin, draft(), target, local_today(), utcnow()), local_today())
+    db.session.commit()
+    return alert

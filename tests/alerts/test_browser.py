@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from quizapp.alerts import service
-from quizapp.clock import local_today, utcnow
+from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Alert, Employee, Grid, Question, QuestionVersion, StaffUser, Topic
+from quizapp.models import Alert, Employee, Question, QuestionVersion
 from tests.alerts import drafts
 from tests.browser import WECHAT_UA, page_width, shot, sign_in_staff
 from tests.quiz.test_browser import sign_in_worker
@@ -76,12 +76,7 @@ def test_the_officer_drafts_and_the_admin_publishes(app, desktop, live_server, t
 
 def test_a_worker_meets_the_alert_at_360_px_with_javascript_off(app, browser, live_server, town):
     with app.app_context():
-        admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
-        grid = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
-        target = service.Target(db.session.scalar(select(Topic.id)), [grid], local_today() + timedelta(days=14))
-        service.publish(admin, service.save_draft(admin, drafts.draft(), target, local_today(), utcnow()),
-                        local_today())
-        db.session.commit()
+        drafts.published(days=14)
         # Which of the alert's variants the worker gets depends on the ids (alerts.rules.variant_for).
         _, question_id = service.alert_slot(db.session.get(Employee, town.worker_a), local_today())
         content = db.session.scalar(select(QuestionVersion.content).join(

@@ -119,12 +119,7 @@ def test_the_pre_shift_screen_and_the_chase_page_carry_the_live_alert_to_read_ou
 
 def test_today_s_page_says_the_quiz_carries_an_alert_until_it_is_answered(app, client, town):
     with app.app_context():
-        admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
-        grid = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
-        target = service.Target(db.session.scalar(select(Topic.id)), [grid], local_today() + timedelta(days=3))
-        service.publish(admin, service.save_draft(admin, drafts.draft(), target, local_today(), utcnow()),
-                        local_today())
-        db.session.commit()
+        drafts.published(days=3)
     sign_in_worker(client, town.code_a, town.worker_a_no)
     page = client.get("/today").get_data(as_text=True)
     assert f"今天多一道题：你身边出现的骗局“{drafts.FORM['title']}”" in page
@@ -135,12 +130,7 @@ def test_today_s_page_says_the_quiz_carries_an_alert_until_it_is_answered(app, c
 
 def test_the_list_shows_each_published_alert_s_reach(app, client, town):
     with app.app_context():
-        admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
-        grid = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
-        target = service.Target(db.session.scalar(select(Topic.id)), [grid], local_today() + timedelta(days=3))
-        service.publish(admin, service.save_draft(admin, drafts.draft(), target, local_today(), utcnow()),
-                        local_today())
-        db.session.commit()
+        drafts.published(days=3)
         take_quiz(db.session.get(Employee, town.worker_a), local_today())
     sign_in_staff(client, "officer-1")
     rows = table_rows(client.get("/reports/alerts").get_data(as_text=True))
