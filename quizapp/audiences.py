@@ -40,6 +40,7 @@ from quizapp.periodic import views as periodic
 from quizapp.places import views as places
 from quizapp.posters import views as posters
 from quizapp.quiz.views import bp as quiz
+from quizapp.register import views as register
 from quizapp.roster import views as roster
 from quizapp.rounds import views as rounds
 from quizapp.rules.vocab import Role
@@ -64,7 +65,7 @@ FEATURES = {
     console: (board, rounds, roster, trends, exports, posters, settings, staff, outreach),
     reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
               alerts, leads),
-    admin: (town, organisation, places, accounts, tokens, deliveries, audit, bank),
+    admin: (town, organisation, register, places, accounts, tokens, deliveries, audit, bank),
 }
 
 # Each audience's sections, in menu order; a section shows once its endpoint is registered.
@@ -97,6 +98,7 @@ ADMIN_SECTIONS = [
     ("admin.index", _l("Today")),
     ("admin.grids", _l("Grids")),
     ("admin.companies", _l("Company list")),
+    ("admin.register", _l("Register import")),
     ("admin.places", _l("Places and boundaries")),
     ("admin.accounts", _l("Accounts")),
     ("admin.tokens", _l("API tokens")),

@@ -100,6 +100,35 @@ def visible_companies(actor: Reader) -> Select:
     return query.where(false())
 
 
+def manages_register(actor: Reader) -> bool:
+    """The town admin keeps the town's register of grids and companies (imports, exports)."""
+    return sees_whole_town(actor)
+
+
+def register_grids(actor: Reader) -> Select:
+    """A select() of the grids whose register the account manages (the register import and
+    export): the town admin's every grid, active or not; nobody else's any."""
+    query = select(Grid).order_by(Grid.code)
+    return query if manages_register(actor) else query.where(false())
+
+
+def register_companies(actor: Reader) -> Select:
+    """A select() of the companies of register_grids(), active or not, by code."""
+    grid_ids = register_grids(actor).with_only_columns(Grid.id).order_by(None)
+    return select(Company).where(Company.grid_id.in_(grid_ids)).order_by(Company.code)
+
+
+def other_towns_codes(actor: Reader) -> tuple[Select, Select]:
+    """select()s of the grid codes and the company codes that belong to other towns than the
+    account's: a register file may not take them. A single town has none."""
+    return select(Grid.code).where(false()), select(Company.code).where(false())
+
+
+def new_grid_values(actor: Reader) -> dict:
+    """The values that put a grid the account creates into its own town (a single town: none)."""
+    return {}
+
+
 def visible_company_ids(actor: Reader) -> Select:
     """The visible companies' ids as a subquery for IN (the town admin's can be thousands: no
     list of parameters)."""

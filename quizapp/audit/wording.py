@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "signin.staff.throttled": _l("Other browsers were made to wait after wrong passwords"),
     "account.password_changed": _l("Set their own password"),
     "roster.import": _l("Applied a roster import"),
+    "register.import": _l("Applied a register import (grids and companies)"),
+    "register.export": _l("Exported the register of grids and companies"),
     "roster.worker.add": _l("Added a worker to the roster"),
     "roster.worker.update": _l("Changed a worker on the roster"),
     "roster.worker.deactivate": _l("Deactivated a worker"),
@@ -86,7 +88,8 @@ FAMILY_LABELS = {
     "api_token.": _l("API tokens"), "import": _l("Imports"), "supervision": _l("Supervision list and settings"),
     "alert.": _l("This week's alerts"), "lead.": _l("Workers' reports"),
     "retention.": _l("Deletions past keeping time"), "signin.": _l("Sign-ins"), "account.": _l("Own passwords"),
-    "roster.": _l("Roster changes"), "incident.": _l("Incident records"), "worker.": _l("Workers' PINs"),
+    "roster.": _l("Roster changes"), "register.": _l("The town's register"),
+    "incident.": _l("Incident records"), "worker.": _l("Workers' PINs"),
     "outreach.": _l("Outreach ledger"),
 }
 
@@ -135,6 +138,10 @@ KEY_LABELS = {
     "worker": _l("Worker (record no.)"), "device": _l("Phone"), "known": _l("On the roster"),
     "browser": _l("Browser"),
     "codes": _l("Codes made"),
+    "grids_added": _l("Grids added"), "grids_changed": _l("Grids changed"),
+    "grids_deactivated": _l("Grids deactivated"), "companies_added": _l("Companies added"),
+    "companies_changed": _l("Companies changed"), "companies_moved": _l("Companies moved to another grid"),
+    "companies_deactivated": _l("Companies deactivated"),
 }
 # What a stored value means, by the kind of its key (audit.rules.KINDS).
 VALUE_WORDS = {

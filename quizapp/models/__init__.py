@@ -18,6 +18,7 @@ from quizapp.models.oversight import (
 from quizapp.models.people import Employee
 from quizapp.models.places import BoundaryUpload, GridBoundary, GridPlace
 from quizapp.models.quiz import Answer, Attempt
+from quizapp.models.register import RegisterImport
 from quizapp.models.reporting import CompanyDay, CompanyTopicDay
 from quizapp.models.roster import RosterImport
 from quizapp.models.rounds import PreshiftRound
@@ -25,6 +26,7 @@ from quizapp.models.rounds import PreshiftRound
 __all__ = [
     "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "Company", "CompanyDay",
     "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident", "Lead",
-    "LeadReport", "OutreachActivity", "OutreachImport", "PreshiftRound", "Question", "QuestionVersion", "RosterImport",
-    "Shift", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "alert_grids", "officer_grids",
+    "LeadReport", "OutreachActivity", "OutreachImport", "PreshiftRound", "Question", "QuestionVersion",
+    "RegisterImport", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "alert_grids",
+    "officer_grids",
 ]

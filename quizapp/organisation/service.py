@@ -295,6 +295,22 @@ def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> di
     return changed
 
 
+def close_open_cases(actor: StaffUser, company_ids: list[int], today: date, close_reason: str) -> list[int]:
+    """Close the open supervision cases of companies being deactivated (by hand here, or by a
+    register import), each with `close_reason` and a step in its history: nobody would see or
+    follow them up any more. Returns the ids of the cases closed."""
+    closed = []
+    for start in range(0, len(company_ids), 500):
+        for case in db.session.scalars(select(SupervisionCase).where(
+                SupervisionCase.company_id.in_(company_ids[start:start + 500]),
+                SupervisionCase.status == CaseStatus.OPEN).order_by(SupervisionCase.id)):
+            case.status, case.closed_on, case.closed_by = CaseStatus.CLOSED, today, actor.id
+            case.close_reason = close_reason
+            closed.append(case.id)
+            supervision.record_step(case, CaseEventKind.CLOSED, actor, close_reason)
+    return closed
+
+
 def set_company_active(actor: StaffUser, company: Company, active: bool, today: date, close_reason: str) -> bool:
     """Deactivate or reactivate a company; False when it already was.
 
@@ -307,14 +323,7 @@ def set_company_active(actor: StaffUser, company: Company, active: bool, today: 
     grid = company.grid
     if active and not grid.active:
         raise Conflict("organisation.company_grid_inactive", company=company.name, grid=grid.name)
-    closed = []
-    if not active:
-        for case in db.session.scalars(select(SupervisionCase).where(
-                SupervisionCase.company_id == company.id, SupervisionCase.status == CaseStatus.OPEN)):
-            case.status, case.closed_on, case.closed_by = CaseStatus.CLOSED, today, actor.id
-            case.close_reason = close_reason
-            closed.append(case.id)
-            supervision.record_step(case, CaseEventKind.CLOSED, actor, close_reason)
+    closed = [] if active else close_open_cases(actor, [company.id], today, close_reason)
     company.active = active
     db.session.flush()
     detail = {"company_id": company.id, "code": company.code, "active": {"old": not active, "new": active}}

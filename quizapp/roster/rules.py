@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 import unicodedata
 from collections.abc import Collection, Generator, Iterable, Iterator
 from contextlib import closing
@@ -30,7 +29,11 @@ from typing import Any
 from quizapp.rules.errors import Invalid
 from quizapp.rules.spreadsheets import (
     CLEAR_MARKER,  # noqa: F401  (roster's wording and pages read it from here)
+    SHEET_MAX_BYTES,
+    SHEET_MAX_ROWS,
     SheetError,
+    find_header,
+    header_keys,
     is_clear_marker,
     read_sheet,
 )
@@ -38,11 +41,9 @@ from quizapp.rules.spreadsheets import cell_date as parse_date
 from quizapp.rules.spreadsheets import cell_text as _text
 from quizapp.rules.spreadsheets import is_formula as _is_formula
 
-MAX_BYTES = 10 * 1024 * 1024
-# Rows in a file, blank ones included (a file of blank rows must not hold a worker for minutes); a
-# real company's roster is at most a few thousand.
-MAX_ROWS = 20_000
-HEADER_SEARCH = 10  # a title line or two above the header row is common in factory spreadsheets
+# Bytes and rows in a file, blank rows included: the limits the register import shares.
+MAX_BYTES = SHEET_MAX_BYTES
+MAX_ROWS = SHEET_MAX_ROWS
 # Column widths of the Employee table.
 LIMITS = {"employee_no": 32, "name": 64, "team": 64, "shift": 32}
 REQUIRED = ("employee_no", "name", "team", "shift")  # columns the file must have
@@ -83,13 +84,7 @@ def number_key(text: object) -> str:
     return employee_number(text).upper()
 
 
-def _header_key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"\(.*?\)", "", text)  # "入职日期(可选)", "工号 (必填)"
-    return re.sub(r"[\s_\-./*:：]", "", text)
-
-
-HEADER_KEYS = {_header_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+HEADER_KEYS = header_keys(_ALIASES)
 
 
 @dataclass
@@ -182,40 +177,6 @@ def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
     return clean, problems
 
 
-def _map_header(number: int, cells: list) -> tuple[dict[str, int], dict[str, str], list[dict]]:
-    fields: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    ignored: list[dict] = []
-    for index, cell in enumerate(cells):
-        header = _text(cell)
-        name = HEADER_KEYS.get(_header_key(header)) if header else None
-        if name is None:
-            if header:
-                ignored.append(problem(number, header, "ignored_column"))
-        elif name in fields:
-            raise RosterFileError("duplicate_columns", columns=f"{headers[name]}, {header}")
-        else:
-            fields[name], headers[name] = index, header
-    return fields, headers, ignored
-
-
-def _find_header(rows: Iterator[tuple[int, list]]) -> tuple[int, dict[str, int], dict[str, str], list[dict]]:
-    best: tuple[int, list[str], list[str]] | None = None  # (fields known, missing, found) of the likeliest row
-    for _ in range(HEADER_SEARCH):
-        number, cells = next(((n, c) for n, c in rows if any(_text(v) for v in c)), (0, None))
-        if cells is None:
-            break
-        fields, headers, ignored = _map_header(number, cells)
-        missing = [HEADERS[f] for f in REQUIRED if f not in fields]
-        if "employee_no" in fields and "name" in fields and not missing:
-            return number, fields, headers, ignored
-        if best is None or len(fields) > best[0]:
-            best = (len(fields), missing, [_text(c) for c in cells if _text(c)])
-    if best is None:
-        raise RosterFileError("empty")
-    raise RosterFileError("missing_columns", missing=best[1], found=best[2])
-
-
 def parse_roster(filename: str, data: bytes, shift_names: Collection[str] = ()) -> ParsedRoster:
     """Read and check a roster file. Bad rows are left out with their row number, column and
     reason; a repeated employee number keeps its first row. A file that cannot be read at all
@@ -225,8 +186,12 @@ def parse_roster(filename: str, data: bytes, shift_names: Collection[str] = ()) 
 
 
 def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) -> ParsedRoster:
-    header_row, fields, headers, ignored = _find_header(rows)
-    parsed = ParsedRoster(problems=list(ignored), columns=headers)
+    try:
+        header_row, fields, headers, ignored = find_header(rows, HEADER_KEYS, {f: HEADERS[f] for f in REQUIRED})
+    except SheetError as exc:
+        raise RosterFileError(exc.reason, **exc.details) from exc
+    parsed = ParsedRoster(problems=[problem(header_row, header, "ignored_column") for header in ignored],
+                          columns=headers)
     first_seen: dict[str, int] = {}
     data_rows = 0
     for number, cells in rows:

@@ -2,8 +2,9 @@
 Windows saves CSV in, the cell starts a spreadsheet would run as a formula (CSV injection), and the
 marker that empties a field on import (a blank cell never does: it leaves the field as it is).
 Also the one reader of an uploaded sheet (CSV or an XLSX's first sheet) into numbered rows of
-cells. Used by the roster import, the incident import, the outreach import and the exports. Pure
-(openpyxl is imported when an XLSX is read)."""
+cells, the limits of the two large imports (the roster, the town's register) and the finder of
+their header row. Used by the roster import, the register import, the incident import, the
+outreach import and the exports. Pure (openpyxl is imported when an XLSX is read)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -53,6 +54,13 @@ def decode_text(data: bytes) -> str | None:
         if "\x00" not in text:  # a NUL means a binary file that happened to decode
             return text
     return None
+
+
+# The roster's and the register's limits: a company's roster or a town's register is at most a
+# few thousand rows; blank rows count (a file of blank rows must not hold a worker for minutes).
+SHEET_MAX_BYTES = 10 * 1024 * 1024
+SHEET_MAX_ROWS = 20_000
+HEADER_SEARCH = 10  # a title line or two above the header row is common in factory spreadsheets
 
 
 # --- reading an uploaded sheet ------------------------------------------------------------------
@@ -203,6 +211,63 @@ def read_sheet(filename: str, data: bytes, max_bytes: int,
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise SheetError("not_xlsx")
     return _csv_rows(data, max_rows)
+
+
+# --- finding the header row ----------------------------------------------------------------------
+
+def header_key(text: str) -> str:
+    """What makes two header names the same column: width, case, spaces, punctuation and a note in
+    brackets do not count ("入职日期(可选)", "工号 (必填)", "Employee No.")."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"\(.*?\)", "", text)
+    return re.sub(r"[\s_\-./*:：]", "", text)
+
+
+def header_keys(aliases: dict[str, list[str]]) -> dict[str, str]:
+    """Each alias's header_key to its field: {"employee_no": ["工号", "employee no"]} ->
+    {"工号": "employee_no", "employeeno": "employee_no"}."""
+    return {header_key(alias): name for name, names in aliases.items() for alias in names}
+
+
+def _map_header(cells: list, keys: dict[str, str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    fields: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
+    for index, cell in enumerate(cells):
+        header = cell_text(cell)
+        name = keys.get(header_key(header)) if header else None
+        if name is None:
+            if header:
+                ignored.append(header)
+        elif name in fields:
+            raise SheetError("duplicate_columns", columns=f"{headers[name]}, {header}")
+        else:
+            fields[name], headers[name] = index, header
+    return fields, headers, ignored
+
+
+def find_header(rows: Iterator[tuple[int, list]], keys: dict[str, str],
+                required: dict[str, str]) -> tuple[int, dict[str, int], dict[str, str], list[str]]:
+    """The header row among the first HEADER_SEARCH non-blank rows: the first that has every
+    `required` field ({field: its name in the template}). Returns its number, each field's column
+    index and header text as found, and the headers that name no field (ignored). SheetError
+    "duplicate_columns" (columns) when two columns mean one field, "missing_columns" (missing:
+    the template names, found: the likeliest row's headers) when no row has them all, "empty"
+    when there is no non-blank row."""
+    best: tuple[int, list[str], list[str]] | None = None  # (fields known, missing, found) of the likeliest row
+    for _ in range(HEADER_SEARCH):
+        number, cells = next(((n, c) for n, c in rows if any(cell_text(v) for v in c)), (0, None))
+        if cells is None:
+            break
+        fields, headers, ignored = _map_header(cells, keys)
+        missing = [label for name, label in required.items() if name not in fields]
+        if not missing:
+            return number, fields, headers, ignored
+        if best is None or len(fields) > best[0]:
+            best = (len(fields), missing, [cell_text(c) for c in cells if cell_text(c)])
+    if best is None:
+        raise SheetError("empty")
+    raise SheetError("missing_columns", missing=best[1], found=best[2])
 
 
 # --- reading one cell (roster, outreach and incident files alike) -------------------------------

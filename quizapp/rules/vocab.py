@@ -105,7 +105,8 @@ class DeliveryStatus(StrEnum):
 
 
 class ImportStatus(StrEnum):
-    """A roster import (RosterImport.status): shown for confirmation, then applied or cancelled."""
+    """A roster or register import (RosterImport.status, RegisterImport.status): shown for
+    confirmation, then applied or cancelled."""
 
     PREVIEW = "preview"
     APPLIED = "applied"

@@ -14,6 +14,7 @@ from quizapp.models import (
     Employee,
     FollowUp,
     Incident,
+    RegisterImport,
     RosterImport,
     StaffUser,
     SupervisionCase,
@@ -82,13 +83,16 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                             month=local_today().replace(day=1), fraud_type="shuadan", cases=1, loss_yuan=100)
         officer = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "officer-1"))
         token = ApiToken(name="analysis", token_hash="0" * 64, hint="0000")
+        # A register import waiting for the town admin who uploaded it (the admin's own).
+        admin = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "admin"))
+        register_import = RegisterImport(created_by=admin.id, filename="register.csv", rows=[], errors=[])
         # Outreach records with a photo each: company A's (its staff's to change) and grid 1's (the officers').
         photo = "a" * 24 + ".jpg"
         Path(app.config["QUIZAPP_PHOTO_DIR"], photo).write_bytes(b"\xff\xd8\xff\xe0 kept photo")
         company_activity = make_activity(incident.grid_id, local_today(), company_id=town.company_a,
                                          created_by=staff_a.id, photo=photo)
         grid_activity = make_activity(incident.grid_id, local_today(), created_by=officer.id, photo=photo)
-        db.session.add_all([roster_import, case, incident, token])
+        db.session.add_all([roster_import, case, incident, token, register_import])
         db.session.flush()
         follow_up = FollowUp(case_id=case.id, kind="visit", happened_on=local_today(), who="张三",
                              created_by=officer.id)
@@ -106,7 +110,7 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                  "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id,
                  "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id,
                  "follow_up_id": follow_up.id, "alert_id": alert.id, "lead_id": lead.id,
-                 "round_id": preshift_round.id}
+                 "round_id": preshift_round.id, "register_id": register_import.id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):

@@ -104,6 +104,7 @@ def test_a_use_case_module_imports_no_flask(name):
 
 KINDS = {cls.__name__: "" for cls in (ServiceError, Conflict, Forbidden, Invalid)}
 KINDS["RosterFileError"] = "roster.file."  # roster.rules: the code is "roster.file.<reason>"
+KINDS["RegisterFileError"] = "register.file."  # register.rules.file: "register.file.<reason>"
 
 
 def raised_codes() -> dict[str, set[str]]:
@@ -122,7 +123,8 @@ def raised_codes() -> dict[str, set[str]]:
 
 def test_every_code_a_feature_raises_has_words_in_its_wording():
     codes = raised_codes()
-    assert "quiz.practice_locked" in codes["quiz"] and "roster.file.missing_columns" in codes["roster"]
+    assert "quiz.practice_locked" in codes["quiz"] and "roster.file.no_rows" in codes["roster"]
+    assert "register.file.no_rows" in codes["register"]
     for feature, raised in codes.items():
         words = set(importlib.import_module(f"quizapp.{feature}.wording").MESSAGES)
         assert raised <= words, f"{feature}: no words for {sorted(raised - words)}"

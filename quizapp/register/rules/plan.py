@@ -1,0 +1,319 @@
+"""What applying a register file would do to the town: grids and companies to add, to change (each
+field old -> new, a move to another grid among them), unchanged, and the active ones the file does
+not list; and the problems only the town can show (a grid code neither in the file nor in the
+town, a code another town uses, a name another grid or company already has, a shift that workers
+are still on). Pure: the town comes in as plain values (register.service reads it).
+
+The plan is the contract between the preview and the apply: its fingerprint travels with the
+confirmation, and the apply works the plan out again and refuses when it differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from quizapp.organisation.rules import (
+    PER_QUIZ_DEFAULT,
+    WORKDAYS_DEFAULT,
+    company_code_problem,
+    grid_code_problem,
+    name_key,
+)
+from quizapp.register.rules.file import HEADERS, grid_key, problem
+
+Shifts = tuple[tuple[str, str], ...]  # (name, "HH:MM"), by start time
+
+
+@dataclass(frozen=True)
+class TownGrid:
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class TownCompany:
+    id: int
+    code: str
+    name: str
+    grid_id: int
+    questions_per_quiz: int
+    workdays: str
+    shifts: Shifts
+    active: bool
+    busy_shifts: frozenset[str] = frozenset()  # shift names workers on the roster are on
+
+
+@dataclass(frozen=True)
+class Town:
+    """The acting admin's town as the plan needs it, and the codes other towns use (casefolded
+    grid codes, company codes): a file may not take them."""
+
+    grids: tuple[TownGrid, ...]
+    companies: tuple[TownCompany, ...]
+    other_grid_codes: frozenset[str] = frozenset()
+    other_company_codes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class NewGrid:
+    row: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class GridChange:
+    row: int
+    grid: TownGrid
+    fields: tuple[tuple[str, object, object], ...]  # ("name" | "active", old, new)
+
+
+@dataclass(frozen=True)
+class NewCompany:
+    row: int
+    code: str
+    name: str
+    grid_code: str
+    questions_per_quiz: int
+    workdays: str
+    shifts: Shifts
+    active: bool
+
+
+@dataclass(frozen=True)
+class CompanyChange:
+    row: int
+    company: TownCompany
+    fields: tuple[tuple[str, object, object], ...]  # (field, old, new); "grid": old and new grid codes
+
+    @property
+    def moves(self) -> bool:
+        return any(name == "grid" for name, _old, _new in self.fields)
+
+    @property
+    def deactivates(self) -> bool:
+        return ("active", True, False) in self.fields
+
+    def new(self, name: str) -> object:
+        return next((new for f, _old, new in self.fields if f == name), None)
+
+
+@dataclass
+class Plan:
+    new_grids: list[NewGrid] = field(default_factory=list)
+    changed_grids: list[GridChange] = field(default_factory=list)
+    unchanged_grids: int = 0
+    new_companies: list[NewCompany] = field(default_factory=list)
+    changed_companies: list[CompanyChange] = field(default_factory=list)
+    unchanged_companies: int = 0
+    missing_companies: list[TownCompany] = field(default_factory=list)  # active, not in the file
+    missing_grids: list[TownGrid] = field(default_factory=list)  # active, not in the file
+    problems: list[dict] = field(default_factory=list)  # what only the town shows, at row and column
+    grid_names: dict[str, str] = field(default_factory=dict)  # grid key -> its name after the import
+
+    @property
+    def moved(self) -> list[CompanyChange]:
+        return [c for c in self.changed_companies if c.moves]
+
+    def grid_label(self, code: str) -> str:
+        """A grid as the preview names it: its name after the import, and its code."""
+        name = self.grid_names.get(grid_key(code))
+        return f"{name} ({code})" if name else code
+
+    def fingerprint(self) -> str:
+        """Changes whenever the plan does: the confirmation applies only what the user saw."""
+        summary = [[(g.code, g.name) for g in self.new_grids],
+                   [(c.grid.id, [list(map(str, f)) for f in c.fields]) for c in self.changed_grids],
+                   [[str(v) for v in vars(c).values()] for c in self.new_companies],
+                   [(c.company.id, [list(map(str, f)) for f in c.fields]) for c in self.changed_companies],
+                   [c.id for c in self.missing_companies], [g.id for g in self.missing_grids], len(self.problems)]
+        return hashlib.sha256(json.dumps(summary, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def mentioned(rows: list[dict], problems: list[dict]) -> tuple[set[str], set[str]]:
+    """Every grid key and company code the file names, bad rows included: what a bad row names is
+    not "missing" from the file."""
+    grids = {grid_key(r["grid_code"]) for r in [*rows, *problems] if r.get("grid_code")}
+    companies = {r["company_code"] for r in [*rows, *problems] if r.get("company_code")}
+    return grids, companies
+
+
+def _shifts(value: object) -> Shifts:
+    return tuple((str(n), str(t)) for n, t in value) if isinstance(value, list | tuple) else ()
+
+
+class _Planner:
+    def __init__(self, rows: list[dict], problems: list[dict], town: Town, columns: dict[str, str]) -> None:
+        self.rows, self.town, self.columns = rows, town, columns
+        self.plan = Plan()
+        self.grids = {grid_key(g.code): g for g in town.grids}
+        self.grid_by_id = {g.id: g for g in town.grids}
+        self.companies = {c.code: c for c in town.companies}
+        self.mentioned_grids, self.mentioned_companies = mentioned(rows, problems)
+        self.codes: dict[str, str] = {}  # grid key -> the code it keeps (the town's spelling, or the file's)
+        self.bad_grids: set[str] = set()
+
+    def fault(self, row: dict, name: str, reason: str, value: object = "", detail: object = "") -> None:
+        self.plan.problems.append(problem(row["row"], self.columns.get(name, HEADERS[name]), name, reason, value,
+                                          detail, row["grid_code"], row.get("company_code", "")))
+
+    def grids_step(self) -> None:
+        named: dict[str, dict] = {}
+        for row in self.rows:
+            if row.get("grid_name"):
+                named.setdefault(grid_key(row["grid_code"]), row)
+        for row in self.rows:
+            key = grid_key(row["grid_code"])
+            if key in self.codes or key in self.bad_grids:
+                if key in self.bad_grids and self.grids.get(key) is None and key not in named:
+                    self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
+                continue
+            current, naming = self.grids.get(key), named.get(key)
+            if key in self.town.other_grid_codes:
+                self.bad_grids.add(key)
+                self.fault(row, "grid_code", "grid_other_town", row["grid_code"])
+            elif current is None and naming is None:
+                self.bad_grids.add(key)
+                self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
+            elif current is None and naming is not None and (why := grid_code_problem(row["grid_code"])):
+                self.bad_grids.add(key)
+                self.fault(row, "grid_code", f"grid_code_{why}", row["grid_code"])
+            elif current is None and naming is not None:
+                self.codes[key] = naming["grid_code"]
+                self.plan.new_grids.append(NewGrid(naming["row"], naming["grid_code"], naming["grid_name"]))
+            elif current is not None:
+                self.codes[key] = current.code
+                self.plan.grid_names[key] = current.name
+        for grid in self.plan.new_grids:
+            self.plan.grid_names[grid_key(grid.code)] = grid.name
+        for key, current in self.grids.items():
+            self.plan.grid_names.setdefault(key, current.name)
+        for key, row in named.items():
+            if key in self.grids and key not in self.bad_grids:
+                self.plan.grid_names[key] = row["grid_name"]
+        self._grid_names_unique(named)
+
+    def _grid_names_unique(self, named: dict[str, dict]) -> None:
+        final = self.plan.grid_names
+        holders: dict[str, list[str]] = {}
+        for key, name in final.items():
+            holders.setdefault(name_key(name), []).append(key)
+        for keys in holders.values():
+            for key in keys:
+                others = [k for k in keys if k != key]
+                if others and key in named and key not in self.bad_grids:
+                    other = self.codes.get(others[0]) or self.grids[others[0]].code
+                    self.fault(named[key], "grid_name", "grid_name_taken", named[key]["grid_name"], other)
+
+    def companies_step(self) -> list[tuple[dict, str, bool]]:
+        """Each good company row with its grid key and whether it is active after the import."""
+        placed: list[tuple[dict, str, bool]] = []
+        for row in self.rows:
+            code = row.get("company_code")
+            key = grid_key(row["grid_code"])
+            if not code or key in self.bad_grids:
+                continue
+            current = self.companies.get(code)
+            if code in self.town.other_company_codes:
+                self.fault(row, "company_code", "company_other_town", code)
+            elif current is None and (why := company_code_problem(code)):
+                self.fault(row, "company_code", f"company_code_{why}", code)
+            elif current is None:
+                active = row.get("active", True)
+                self.plan.new_companies.append(NewCompany(
+                    row["row"], code, row["company_name"], self.codes[key],
+                    row.get("questions_per_quiz", PER_QUIZ_DEFAULT), row.get("workdays", WORKDAYS_DEFAULT),
+                    _shifts(row.get("shifts", [])), active))
+                placed.append((row, key, active))
+            else:
+                change = self._change(row, current, key)
+                if change is not None:
+                    placed.append((row, key, bool(change.new("active")) if any(
+                        f == "active" for f, _o, _n in change.fields) else current.active))
+                    if change.fields:
+                        self.plan.changed_companies.append(change)
+                    else:
+                        self.plan.unchanged_companies += 1
+        return placed
+
+    def _change(self, row: dict, current: TownCompany, key: str) -> CompanyChange | None:
+        fields: list[tuple[str, object, object]] = []
+        if row["company_name"] != current.name:
+            fields.append(("company_name", current.name, row["company_name"]))
+        old_grid = self.grid_by_id.get(current.grid_id)
+        if old_grid is None or grid_key(old_grid.code) != key:
+            fields.append(("grid", old_grid.code if old_grid else "", self.codes[key]))
+        for name in ("questions_per_quiz", "workdays", "active"):
+            if name in row and row[name] != getattr(current, name):
+                fields.append((name, getattr(current, name), row[name]))
+        if "shifts" in row:
+            new = _shifts(row["shifts"])
+            if new != current.shifts:
+                busy = sorted(({n for n, _t in current.shifts} - {n for n, _t in new}) & current.busy_shifts)
+                if busy:
+                    self.fault(row, "shifts", "shift_has_workers", row["shifts"], "、".join(busy))
+                    return None
+                fields.append(("shifts", current.shifts, new))
+        return CompanyChange(row["row"], current, tuple(fields))
+
+    def names_step(self, placed: list[tuple[dict, str, bool]]) -> None:
+        """A company's name is unique within its grid after the import (case and spaces ignored)."""
+        in_file = {row["company_code"] for row, _key, _active in placed} | self.mentioned_companies
+        holders: dict[tuple[str, str], list[dict | None]] = {}
+        for company in self.town.companies:
+            grid = self.grid_by_id.get(company.grid_id)
+            if company.code not in in_file and grid is not None:
+                holders.setdefault((grid_key(grid.code), name_key(company.name)), []).append(None)
+        for row, key, _active in placed:
+            holders.setdefault((key, name_key(row["company_name"])), []).append(row)
+        for entries in holders.values():
+            first = entries[0]
+            for entry in entries[1:]:
+                if entry is not None:
+                    self.fault(entry, "company_name", "company_name_taken", entry["company_name"],
+                               first["row"] if first is not None else "")
+
+    def activity_step(self, placed: list[tuple[dict, str, bool]]) -> None:
+        """A grid that gets an active company is active; grids and companies the file does not name."""
+        lit = {key for _row, key, active in placed if active}
+        named_rows: dict[str, dict] = {}  # grid key -> the row naming it, or else the first row with it
+        for row in self.rows:
+            key = grid_key(row["grid_code"])
+            if row.get("grid_name") or key not in named_rows:
+                named_rows[key] = row if not named_rows.get(key, {}).get("grid_name") else named_rows[key]
+        changes: dict[str, list[tuple[str, object, object]]] = {}
+        for key, name in self.plan.grid_names.items():
+            current = self.grids.get(key)
+            if current is not None and name != current.name:
+                changes.setdefault(key, []).append(("name", current.name, name))
+        for key in lit:
+            current = self.grids.get(key)
+            if current is not None and not current.active:
+                changes.setdefault(key, []).append(("active", False, True))
+        for key, fields in sorted(changes.items(), key=lambda item: named_rows[item[0]]["row"]):
+            self.plan.changed_grids.append(GridChange(named_rows[key]["row"], self.grids[key], tuple(fields)))
+        self.plan.unchanged_grids = len([k for k in self.codes if k in self.grids and k not in changes])
+        self.plan.missing_companies = sorted((c for c in self.town.companies
+                                              if c.active and c.code not in self.mentioned_companies),
+                                             key=lambda c: c.code)
+        self.plan.missing_grids = sorted((g for key, g in self.grids.items()
+                                          if g.active and key not in self.mentioned_grids), key=lambda g: g.code)
+
+
+def plan_import(rows: list[dict], problems: list[dict], town: Town, columns: dict[str, str] | None = None) -> Plan:
+    """Match the file's good rows to the town: grids by code (case and width ignored: the town's
+    spelling stays), companies by code. A blank setting keeps the company's; a company whose grid
+    code differs moves (a change shown like any other); an inactive grid that gets an active
+    company is reactivated. `problems` are the file's own (their codes count as named);
+    the plan's are only those the town shows, in row order."""
+    planner = _Planner(rows, problems, town, columns or {})
+    planner.grids_step()
+    placed = planner.companies_step()
+    planner.names_step(placed)
+    planner.activity_step(placed)
+    planner.plan.problems.sort(key=lambda p: (p["row"], p["column"]))
+    return planner.plan

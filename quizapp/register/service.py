@@ -1,0 +1,249 @@
+"""The town's register, for the town admin: importing grids and companies from a file (upload,
+preview, then apply all of it in one transaction or cancel), the template and the export.
+
+Used by register.views and bench/register_import.py. The town is what quizapp/scope.py says the
+admin manages (register_grids, register_companies); codes other towns use are refused there too.
+An import is kept between preview and apply and belongs to the admin who uploaded it: another
+account's is not found. Applying works the plan out again from the stored rows and the town as it
+is now and refuses unless it is the plan the admin saw (its fingerprint) and has no problem; then
+it writes everything with bulk statements and one audit row ("register.import", with counts).
+The file rules and the plan are register.rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import delete, insert, select, update
+
+from quizapp import scope
+from quizapp.audit import service as audit
+from quizapp.database import rows_changed
+from quizapp.extensions import db
+from quizapp.models import Company, Employee, Grid, RegisterImport, Shift, StaffUser
+from quizapp.organisation.service import close_open_cases
+from quizapp.register.rules import file as rules
+from quizapp.register.rules.file import RegisterFileError  # noqa: F401  (callers catch it)
+from quizapp.register.rules.plan import Plan, Town, TownCompany, TownGrid, plan_import
+from quizapp.rules.errors import Conflict, Forbidden, NotFound
+from quizapp.rules.vocab import ImportStatus
+
+CHUNK = 500  # ids or codes per IN (...): well under every database's limit on parameters
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+
+
+# --- the town as the plan sees it ---------------------------------------------------------------
+
+def town_of(actor: StaffUser, today: date) -> Town:
+    """The grids and companies the admin manages, with each company's shifts and the shifts workers
+    on the roster (from `today` on) are still on; and the codes other towns use. Five queries."""
+    grids = tuple(TownGrid(g.id, g.code, g.name, bool(g.active)) for g in db.session.execute(
+        scope.register_grids(actor).with_only_columns(Grid.id, Grid.code, Grid.name, Grid.active)))
+    companies_query = scope.register_companies(actor)
+    company_ids = companies_query.with_only_columns(Company.id).order_by(None)
+    shifts: dict[int, list[tuple[str, str]]] = {}
+    for company_id, name, starts in db.session.execute(
+            select(Shift.company_id, Shift.name, Shift.starts_at).where(Shift.company_id.in_(company_ids))):
+        shifts.setdefault(company_id, []).append((name, starts.strftime("%H:%M")))
+    busy: dict[int, set[str]] = {}
+    for company_id, name in db.session.execute(
+            select(Employee.company_id, Employee.shift).where(
+                Employee.company_id.in_(company_ids), Employee.shift != "", *scope.on_roster_from(today))
+            .distinct()):
+        busy.setdefault(company_id, set()).add(name)
+    companies = tuple(
+        TownCompany(c.id, c.code, c.name, c.grid_id, c.questions_per_quiz, c.workdays,
+                    tuple(sorted(shifts.get(c.id, []), key=lambda s: (s[1], s[0]))), bool(c.active),
+                    frozenset(busy.get(c.id, ())))
+        for c in db.session.execute(companies_query.with_only_columns(
+            Company.id, Company.code, Company.name, Company.grid_id, Company.questions_per_quiz, Company.workdays,
+            Company.active)))
+    other_grids, other_companies = scope.other_towns_codes(actor)
+    return Town(grids, companies, frozenset(rules.grid_key(c) for c in db.session.scalars(other_grids)),
+                frozenset(db.session.scalars(other_companies)))
+
+
+def register_rows(actor: StaffUser) -> list[dict]:
+    """The register as it is, one row per company (by grid code, then company code) and one per grid
+    without companies: what the export writes and the import reads back unchanged."""
+    town = town_of(actor, date.min)
+    grids = {g.id: g for g in town.grids}
+    rows: list[dict] = []
+    for company in town.companies:
+        grid = grids[company.grid_id]
+        rows.append({"grid_code": grid.code, "grid_name": grid.name, "company_code": company.code,
+                     "company_name": company.name, "questions_per_quiz": company.questions_per_quiz,
+                     "workdays": company.workdays, "shifts": [list(s) for s in company.shifts],
+                     "active": company.active})
+    with_companies = {c.grid_id for c in town.companies}
+    rows += [{"grid_code": g.code, "grid_name": g.name} for g in town.grids if g.id not in with_companies]
+    return sorted(rows, key=lambda r: (rules.grid_key(r["grid_code"]), r.get("company_code", "")))
+
+
+def export_register(actor: StaffUser) -> list[dict]:
+    """register_rows(), written to the audit log ("register.export", how many rows)."""
+    rows = register_rows(actor)
+    audit.record(actor, "register.export", {"rows": len(rows)})
+    return rows
+
+
+# --- imports --------------------------------------------------------------------------------------
+
+def start_import(actor: StaffUser, filename: str, data: bytes) -> RegisterImport:
+    """Read and check a file and keep it as an import waiting for the admin's confirmation. Nothing
+    in the town changes. A file that cannot be read raises RegisterFileError."""
+    if not scope.manages_register(actor):
+        raise Forbidden("register.not_yours")
+    parsed = rules.parse_register(filename, data)
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
+    record = RegisterImport(created_by=actor.id, filename=filename[:255] or "register", rows=parsed.rows,
+                            errors=[*parsed.problems, *({"row": 0, "column": header, "reason": "ignored_column"}
+                                                        for header in parsed.ignored)],
+                            status=ImportStatus.PREVIEW)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def find_import(actor: StaffUser, import_id: int) -> RegisterImport | None:
+    """One of the actor's own imports; anyone else's is not found."""
+    return db.session.scalar(select(RegisterImport).where(RegisterImport.id == import_id,
+                                                          RegisterImport.created_by == actor.id))
+
+
+def recent_imports(actor: StaffUser, limit: int = 10) -> list[RegisterImport]:
+    return list(db.session.scalars(select(RegisterImport).where(RegisterImport.created_by == actor.id)
+                                   .order_by(RegisterImport.id.desc()).limit(limit)))
+
+
+def file_problems(record: RegisterImport) -> list[dict]:
+    """The file's own problems (not the ignored columns)."""
+    return [p for p in record.errors if p.get("reason") != "ignored_column"]
+
+
+def columns_of(record: RegisterImport) -> dict[str, str]:
+    """Each field's header as the file wrote it (for a problem's column), from the stored problems
+    and the template's names."""
+    found = {p["field"]: p["column"] for p in record.errors if p.get("field")}
+    return {**rules.HEADERS, **found}
+
+
+def plan_for(actor: StaffUser, record: RegisterImport, today: date) -> Plan:
+    """What applying the import would do to the town as it is now."""
+    return plan_import(record.rows, file_problems(record), town_of(actor, today), columns_of(record))
+
+
+def _open_import(actor: StaffUser, import_id: int, action: str) -> RegisterImport:
+    record = find_import(actor, import_id)
+    if record is None:
+        raise NotFound("register.import_not_found", import_id=import_id)
+    if record.status != ImportStatus.PREVIEW:
+        raise Conflict("register.import_closed", status=record.status, action=action)
+    return record
+
+
+def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_missing: bool, today: date,
+                 now: datetime, close_reason: str) -> Plan:
+    """Apply a previewed import in the caller's transaction, all of it: add the new grids and
+    companies, write exactly the changes the preview listed (moves, renames, settings, shifts,
+    (re)activation) and, if asked, deactivate the active companies and grids the file does not
+    list; a deactivated company's open supervision cases are closed with `close_reason`.
+    Refused, with nothing written: an import of another account (NotFound), one applied or
+    cancelled already, or one whose file has problems (Conflict "register.import_closed",
+    "register.has_problems"), or whose plan is not the one the admin saw (Conflict
+    "register.plan_changed": the town changed since, or the confirmation was forged)."""
+    record = _open_import(actor, import_id, "apply")
+    plan = plan_for(actor, record, today)
+    if file_problems(record) or plan.problems:
+        raise Conflict("register.has_problems", count=len(file_problems(record)) + len(plan.problems))
+    if plan.fingerprint() != fingerprint:
+        raise Conflict("register.plan_changed")
+    claimed = rows_changed(update(RegisterImport).where(
+        RegisterImport.id == record.id, RegisterImport.status == ImportStatus.PREVIEW)
+        .values(status=ImportStatus.APPLIED, applied_at=now).execution_options(synchronize_session=False))
+    if claimed != 1:  # of two confirmations racing, only one finds it still in preview
+        raise Conflict("register.import_closed", status=ImportStatus.APPLIED, action="apply")
+    grid_ids = _write_grids(actor, plan)
+    _write_companies(plan, grid_ids)
+    deactivated = [c.company.id for c in plan.changed_companies if c.deactivates]
+    if deactivate_missing:
+        deactivated += [c.id for c in plan.missing_companies]
+        for chunk in _chunks([c.id for c in plan.missing_companies]):
+            db.session.execute(update(Company).where(Company.id.in_(chunk)).values(active=False)
+                               .execution_options(synchronize_session=False))
+        for chunk in _chunks([g.id for g in plan.missing_grids]):
+            db.session.execute(update(Grid).where(Grid.id.in_(chunk)).values(active=False)
+                               .execution_options(synchronize_session=False))
+    closed = close_open_cases(actor, deactivated, today, close_reason)
+    db.session.flush()
+    db.session.expire_all()  # the bulk statements bypassed any grid or company already loaded
+    audit.record(actor, "register.import", {
+        "filename": record.filename, "grids_added": len(plan.new_grids), "grids_changed": len(plan.changed_grids),
+        "grids_deactivated": len(plan.missing_grids) if deactivate_missing else 0,
+        "companies_added": len(plan.new_companies), "companies_changed": len(plan.changed_companies),
+        "companies_moved": len(plan.moved), "companies_deactivated": len(deactivated), "cases_closed": len(closed)})
+    return plan
+
+
+def _write_grids(actor: StaffUser, plan: Plan) -> dict[str, int]:
+    """Add and change the grids; every grid code the plan uses (by grid key) -> its id."""
+    if plan.new_grids:
+        db.session.execute(insert(Grid), [{"code": g.code, "name": g.name, "active": True,
+                                           **scope.new_grid_values(actor)} for g in plan.new_grids])
+    for change in plan.changed_grids:
+        values = {name: new for name, _old, new in change.fields}
+        db.session.execute(update(Grid).where(Grid.id == change.grid.id).values(**values)
+                           .execution_options(synchronize_session=False))
+    return {rules.grid_key(code): gid for gid, code in db.session.execute(
+        scope.register_grids(actor).with_only_columns(Grid.id, Grid.code))}
+
+
+def _write_companies(plan: Plan, grid_ids: dict[str, int]) -> None:
+    """Add and change the companies, with their shifts: one statement per kind of write."""
+    if plan.new_companies:
+        db.session.execute(insert(Company), [
+            {"code": c.code, "name": c.name, "grid_id": grid_ids[rules.grid_key(c.grid_code)],
+             "questions_per_quiz": c.questions_per_quiz, "workdays": c.workdays, "active": c.active}
+            for c in plan.new_companies])
+    new_ids = {code: cid for chunk in _chunks([c.code for c in plan.new_companies])
+               for cid, code in db.session.execute(select(Company.id, Company.code).where(Company.code.in_(chunk)))}
+    names = {"company_name": "name", "questions_per_quiz": "questions_per_quiz", "workdays": "workdays",
+             "active": "active"}
+    updates = []
+    for change in plan.changed_companies:
+        current = change.company
+        values = {"id": current.id, "name": current.name, "grid_id": current.grid_id,
+                  "questions_per_quiz": current.questions_per_quiz, "workdays": current.workdays,
+                  "active": current.active}
+        for name, _old, new in change.fields:
+            if name == "grid":
+                values["grid_id"] = grid_ids[rules.grid_key(str(new))]
+            elif name in names:
+                values[names[name]] = new
+        updates.append(values)
+    if updates:
+        db.session.execute(update(Company), updates)
+    reshifted = [c for c in plan.changed_companies if any(f == "shifts" for f, _o, _n in c.fields)]
+    for chunk in _chunks([c.company.id for c in reshifted]):
+        db.session.execute(delete(Shift).where(Shift.company_id.in_(chunk)))
+    shifts = [{"company_id": new_ids[c.code], "name": name, "starts_at": _time(starts)}
+              for c in plan.new_companies for name, starts in c.shifts]
+    shifts += [{"company_id": c.company.id, "name": name, "starts_at": _time(starts)}
+               for c in reshifted for name, starts in c.new("shifts") or ()]  # type: ignore[attr-defined]
+    if shifts:
+        db.session.execute(insert(Shift), shifts)
+
+
+def _time(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def cancel_import(actor: StaffUser, import_id: int) -> None:
+    """Drop a previewed import: nothing is applied, and it can no longer be."""
+    record = _open_import(actor, import_id, "cancel")
+    record.status = ImportStatus.CANCELLED
+    db.session.flush()

@@ -1,0 +1,174 @@
+"""The town admin's register pages through the client: upload, preview (summary, problems at row
+and column, changes old -> new with moves), apply, cancel, a forged confirmation, the template and
+the export that import back, bad files, and every other role refused."""
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from quizapp.extensions import db
+from quizapp.models import AuditLog, Company, Grid, RegisterImport
+from tests.factories import make_staff
+from tests.pages import sign_in_staff, table_rows, texts
+
+HEAD = "网格编码,网格名称,企业编码,企业名称,每次题数,工作日,班次,启用\n"
+GOOD = HEAD + "G7,新网格,newco001,新厂,6,1-5,早班 07:30,\ng2,,acme,甲厂,,,,\n"
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """These tests read the pages' English wording (Chinese is the default)."""
+    client.set_cookie("lang", "en")
+
+
+@pytest.fixture
+def admin(client, town):
+    sign_in_staff(client, "admin")
+    return client
+
+
+def upload(client, data: bytes, filename="register.csv"):
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), filename)})
+    return client.post("/admin/register", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def preview_of(client, data: bytes, filename="register.csv") -> tuple[str, str]:
+    response = upload(client, data, filename)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.location, client.get(response.location).get_data(as_text=True)
+
+
+def fingerprint(page: str) -> str:
+    return re.search(r'name="plan" type="hidden" value="([0-9a-f]+)"', page).group(1)
+
+
+def companies(app) -> list[tuple]:
+    with app.app_context():
+        return db.session.execute(select(Company.code, Company.name, Company.grid_id, Company.active)
+                                  .order_by(Company.code)).all()
+
+
+def test_upload_preview_and_apply(admin, app):
+    url, page = preview_of(admin, GOOD.encode())
+    summary = texts(page, "ul", class_="summary")[0]
+    assert "1 grids to add" in summary and "1 companies to add" in summary and "1 of them move" in summary
+    assert "1 active companies not in the file" in summary and "0 problems" in summary
+    changed = table_rows(page.split('id="changed"')[1])
+    assert ["3", "acme", "甲厂", "moves Grid: 网格一 (g1) → 网格二 (g2)"] in changed
+    added = table_rows(page.split('id="added"')[1])
+    assert ["2", "newco001", "新厂", "新网格 (G7)", "6", "1-5", "早班 07:30", "Active"] in added
+    assert companies(app)[0][1:] == ("甲厂", 1, True)  # nothing saved yet
+    response = admin.post(f"{url}/apply", data={"plan": fingerprint(page)})
+    assert response.status_code == 302 and response.location == "/admin/grids"
+    assert "Register imported: 1 grids and 1 companies added" in admin.get("/admin/grids").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Company.grid_id).where(Company.code == "acme")) == db.session.scalar(
+            select(Grid.id).where(Grid.code == "g2"))
+        assert db.session.scalar(select(func.count()).select_from(AuditLog)
+                                 .where(AuditLog.action == "register.import")) == 1
+    applied = admin.get(url).get_data(as_text=True)
+    assert "This import was applied" in applied and 'name="plan"' not in applied
+
+
+def test_problems_are_listed_at_row_and_column_and_nothing_can_be_applied(admin, app):
+    url, page = preview_of(admin, (HEAD + "G9,,newco001,新厂,,,,\ng2,,acme,甲厂,,,早班 31:00,\n").encode())
+    rows = table_rows(page.split('id="problems"')[1])
+    assert rows[1][:3] == ["2", "网格编码", "G9"] and "neither in the town nor named in this file" in rows[1][3]
+    assert rows[2][:3] == ["3", "班次", "早班 31:00"] and "24-hour clock" in rows[2][3]
+    assert 'name="plan"' not in page
+    before = companies(app)
+    response = admin.post(f"{url}/apply", data={"plan": "0" * 32}, follow_redirects=True)
+    assert "The file has 2 problems: nothing can be applied" in response.get_data(as_text=True)
+    assert companies(app) == before
+
+
+def test_a_forged_confirmation_applies_nothing(admin, app):
+    url, page = preview_of(admin, GOOD.encode())
+    before = companies(app)
+    response = admin.post(f"{url}/apply", data={"plan": "f" * 32}, follow_redirects=True)
+    assert "changed since this preview was shown, or the confirmation did not come from it" in response.get_data(
+        as_text=True)
+    assert companies(app) == before
+    assert admin.post(f"{url}/apply", data={}).status_code == 302  # no token at all: back to the preview
+    assert companies(app) == before
+
+
+def test_deactivate_the_missing_ones_only_when_ticked_and_cancel(admin, app):
+    url, page = preview_of(admin, (HEAD + "g1,,acme,甲厂,,,,\n").encode())
+    assert "In the town but not in the file (2)" in page and "乙厂" in page
+    admin.post(f"{url}/apply", data={"plan": fingerprint(page), "deactivate_missing": "y"})
+    assert [c[3] for c in companies(app)] == [True, False]
+    url, page = preview_of(admin, GOOD.encode())
+    assert admin.post(f"{url}/cancel").status_code == 302
+    assert "This import was cancelled" in admin.get(url).get_data(as_text=True)
+    assert admin.post(f"{url}/apply", data={"plan": fingerprint(page)}, follow_redirects=True).status_code == 200
+    assert companies(app)[0][2] == 1  # acme still in g1
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    (b"\xd0\xcf\x11\xe0" + b"\0" * 64, "old Excel file (.xls)"),
+    ("网格,企业\nG1,厂\n".encode(), "Required columns are missing"),
+    (HEAD.encode(), "no companies or grids below it"),
+])
+def test_a_file_that_cannot_be_read_is_refused_with_its_reason(admin, app, data, words):
+    response = upload(admin, data)
+    assert response.status_code == 400 and words in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(RegisterImport.id))) == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_template_and_the_export_import_back(admin, app, fmt):
+    template = admin.get(f"/admin/register/template.{fmt}")
+    assert template.status_code == 200
+    _url, page = preview_of(admin, template.data, f"template.{fmt}")
+    assert "0 problems" in texts(page, "ul", class_="summary")[0]
+    export = admin.get(f"/admin/register/export.{fmt}")
+    assert export.status_code == 200 and "attachment" in export.headers["Content-Disposition"]
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(export.data)).worksheets[0]
+        assert [c.value for c in sheet[1]][:4] == ["Grid code", "Grid name", "Company code", "Company name"]
+    _url, page = preview_of(admin, export.data, f"export.{fmt}")
+    summary = texts(page, "ul", class_="summary")[0]
+    assert "2 companies unchanged" in summary and "0 companies to change" in summary and "0 problems" in summary
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditLog)
+                                 .where(AuditLog.action == "register.export")) == 1
+
+
+def test_another_admin_s_import_and_other_roles_are_refused(client, app, town):
+    sign_in_staff(client, "admin")
+    url, _page = preview_of(client, GOOD.encode())
+    with app.app_context():
+        make_staff("admin-2", "town_admin")
+        db.session.commit()
+    client.post("/logout").close()
+    sign_in_staff(client, "admin-2")
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}/apply", data={"plan": "0" * 32}).status_code == 404
+    for username in ("officer-1", "staff-a"):
+        client.post("/logout").close()
+        sign_in_staff(client, username)
+        assert client.get("/admin/register").status_code == 403
+        assert client.get(url).status_code == 403
+        assert client.get("/admin/register/export.csv").status_code == 403
+    assert companies(app)[0][2] == 1
+
+
+def test_the_pages_are_in_chinese_by_default(admin):
+    admin.set_cookie("lang", "zh")
+    _url, page = preview_of(admin, GOOD.encode())
+    assert "名册导入预览" in page and "家企业将新增" in page and "转网格" in page
+
+
+def test_every_reason_a_whole_file_is_refused_for_has_words():
+    from quizapp.register.wording import MESSAGES
+
+    reasons = ("empty", "too_big", "old_xls", "not_xlsx", "too_big_unpacked", "too_many_rows", "encoding",
+               "unreadable", "missing_columns", "duplicate_columns", "no_rows")  # SheetError's, and no_rows
+    assert {f"register.file.{r}" for r in reasons} <= set(MESSAGES)

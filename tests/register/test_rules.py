@@ -1,0 +1,250 @@
+"""The register file and plan, pure: cells (workdays, shifts, active), rows with their problems at
+row and column, hostile files refused as the roster refuses them, the template and an export that
+read back unchanged, and the plan against a town (new, changed field by field, moves, unchanged,
+not in the file, and the problems only the town shows)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from quizapp.register.rules.file import (
+    HEADERS,
+    MAX_BYTES,
+    MAX_ROWS,
+    RegisterFileError,
+    format_shifts,
+    format_workdays,
+    parse_active,
+    parse_register,
+    parse_shifts,
+    parse_workdays,
+    sheet_rows,
+    template_rows,
+    to_csv,
+    to_xlsx,
+)
+from quizapp.register.rules.plan import Town, TownCompany, TownGrid, plan_import
+from quizapp.roster import rules as roster
+
+HEAD = "网格编码,网格名称,企业编码,企业名称,每次题数,工作日,班次,启用\n"
+TOWN = Town(
+    grids=(TownGrid(1, "g1", "网格一", True), TownGrid(2, "g2", "网格二", True), TownGrid(3, "g3", "旧网格", False)),
+    companies=(
+        TownCompany(10, "acme01", "甲厂", 1, 5, "123456", (("早班", "08:00"), ("夜班", "20:00")), True,
+                    frozenset({"早班"})),
+        TownCompany(11, "bolt01", "乙厂", 2, 5, "123456", (), True),
+        TownCompany(12, "gone01", "停业厂", 2, 5, "123456", (), False),
+    ))
+
+
+def parsed(text: str):
+    return parse_register("register.csv", text.encode())
+
+
+def plan_of(text: str, town: Town = TOWN):
+    found = parsed(text)
+    return found, plan_import(found.rows, found.problems, town, found.columns)
+
+
+def where(problems) -> list[tuple[int, str, str]]:
+    return [(p["row"], p["column"], p["reason"]) for p in problems]
+
+
+# --- cells ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("1-6", "123456"), ("123456", "123456"), (123456, "123456"), ("1,3,5", "135"), ("周一至周五", "12345"),
+    ("星期一、星期三", "13"), ("Mon-Fri", "12345"), ("每天", "1234567"), ("1-5，7", "123457"), ("一至六", "123456"),
+])
+def test_workdays_are_read_in_the_ways_people_write_them(text, days):
+    assert parse_workdays(text) == days
+
+
+@pytest.mark.parametrize("text", ["8", "6-1", "周八", "weekdays", "1-6x"])
+def test_what_is_not_a_list_of_weekdays_is_refused(text):
+    assert parse_workdays(text) is None
+
+
+@given(st.sets(st.sampled_from("1234567"), min_size=1))
+def test_workdays_written_back_read_back_the_same(days):
+    stored = "".join(sorted(days))
+    assert parse_workdays(format_workdays(stored)) == stored
+
+
+def test_shifts_read_with_their_start_times_in_order():
+    assert parse_shifts("夜班 20:00; 早班 8:00") == ([["早班", "08:00"], ["夜班", "20:00"]], None)
+    assert parse_shifts("早班=07:30，中班@15：30")[0] == [["早班", "07:30"], ["中班", "15:30"]]
+    assert parse_shifts("早班 25:00") == ([], ("bad_shift_time", "早班 25:00"))
+    assert parse_shifts("早班") == ([], ("bad_shift_time", "早班"))
+    assert parse_shifts("08:00") == ([], ("shift_name_empty", "08:00"))
+    assert parse_shifts("早班 08:00; 早班 09:00") == ([], ("shift_twice", "早班"))
+    shifts = [["A 班", "06:00"], ["早班", "08:00"]]
+    assert parse_shifts(format_shifts(shifts)) == (shifts, None)
+
+
+def test_active_is_yes_or_no_in_either_language():
+    values = ("是", "启用", "yes", "TRUE", 1, "否", "停用", "no", 0)
+    assert [parse_active(v) for v in values] == [True] * 5 + [False] * 4
+    assert parse_active("maybe") is None
+
+
+# --- rows and their problems -----------------------------------------------------------------------
+
+def test_a_good_file_reads_every_column_and_leaves_blank_cells_out():
+    found = parsed(HEAD + "G01,新塘村网格,DLS2K7MQ,东莞示例电子有限公司,6,1-5,早班 08:00,是\n"
+                          "G01,,dls9h3xw,五金厂,,,,\n" + "G02,大塘朗网格,,,,,,\n")
+    assert found.problems == []
+    assert found.rows == [
+        {"row": 2, "grid_code": "G01", "grid_name": "新塘村网格", "company_code": "dls2k7mq",
+         "company_name": "东莞示例电子有限公司", "questions_per_quiz": 6, "workdays": "12345",
+         "shifts": [["早班", "08:00"]], "active": True},
+        {"row": 3, "grid_code": "G01", "company_code": "dls9h3xw", "company_name": "五金厂"},
+        {"row": 4, "grid_code": "G02", "grid_name": "大塘朗网格"},
+    ]
+
+
+def test_english_headers_and_a_title_line_above_them_are_read():
+    found = parsed("Town register 2026\nGrid code,Grid name,Company code,Company name,Shifts,Notes\n"
+                   "G01,Xintang,dls2k7mq,Demo Electronics,Early 08:00,x\n")
+    assert found.rows[0]["row"] == 3 and found.rows[0]["shifts"] == [["Early", "08:00"]]
+    assert found.ignored == ["Notes"]
+
+
+def test_every_problem_is_at_its_row_and_column():
+    found = parsed(HEAD + ",网格,abcdefgh,厂,,,,\n"           # 2: no grid code
+                          "G01,网格,,厂,,,,\n"                 # 3: no company code
+                          "G01,网格,nonamexx,,,,,\n"           # 4: no company name
+                          "G01,网格,ABCDEFGH,同码厂,9,8,早班 25:00,也许\n"  # 5: a repeated code, bad settings
+                          "G01,另一个名字,xyzxyzxy,厂二,,,,\n"    # 6: the grid with another name
+                          "G01,网格,=cmd(),厂三,,,,\n"          # 7: a formula
+                          "G01,网格,qwertyui,厂四,清空,,清空,\n")  # 8: 清空 only empties shifts
+    assert where(found.problems) == [
+        (2, "网格编码", "empty_grid_code"), (3, "企业编码", "empty_company_code"),
+        (4, "企业名称", "empty_company_name"),
+        (5, "每次题数", "bad_per_quiz"), (5, "工作日", "bad_workdays"), (5, "班次", "bad_shift_time"),
+        (5, "启用", "bad_active"), (5, "企业编码", "duplicate_company"),
+        (6, "网格名称", "grid_name_differs"),
+        (7, "企业编码", "formula"),
+        (8, "每次题数", "cannot_clear"),
+    ]
+    assert found.problems[7]["detail"] == 2  # the row the code is on first
+    assert [r["row"] for r in found.rows] == []  # every row has a problem
+
+
+def test_hostile_files_are_refused_with_the_roster_s_limits():
+    assert (MAX_BYTES, MAX_ROWS) == (roster.MAX_BYTES, roster.MAX_ROWS)
+    for name, data, reason in [
+        ("big.csv", HEAD.encode() + b"a" * MAX_BYTES, "too_big"),
+        ("blank.csv", (HEAD + "G01,网格,abcdefgh,厂,,,,\n" + "\n" * MAX_ROWS).encode(), "too_many_rows"),
+        ("old.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "old_xls"),
+        ("fake.xlsx", b"not a zip at all", "not_xlsx"),
+        ("binary.csv", b"\xff\xfe" + "网格编码\x00".encode("utf-16-le") * 3, "encoding"),
+        ("empty.csv", b"   ", "empty"),
+        ("header.csv", HEAD.encode(), "no_rows"),
+        ("columns.csv", "网格,企业名称\nG01,厂\n".encode(), "missing_columns"),
+        ("twice.csv", "网格编码,网格代码,网格名称,企业编码,企业名称\n".encode(), "duplicate_columns"),
+    ]:
+        with pytest.raises(RegisterFileError) as refused:
+            parse_register(name, data)
+        assert refused.value.code == f"register.file.{reason}", name
+
+
+def test_an_xlsx_with_formulas_and_numbers_is_read_like_the_csv():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(HEADERS.values()))
+    sheet.append(["G01", "网格", "abcdefgh", "厂", 5.0, 123456, "早班 08:00", "是"])
+    sheet.append(["G01", "网格", "=HYPERLINK(\"x\")", "厂二", None, None, None, None])
+    out = io.BytesIO()
+    book.save(out)
+    found = parse_register("register.xlsx", out.getvalue())
+    assert found.rows[0]["questions_per_quiz"] == 5 and found.rows[0]["workdays"] == "123456"
+    assert where(found.problems) == [(3, "企业编码", "formula")]
+
+
+@pytest.mark.parametrize("english", [False, True])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_template_and_an_export_read_back_as_written(fmt, english):
+    rows = [*template_rows(), {"grid_code": "G9", "grid_name": "=危险名", "company_code": "abcdefgh",
+                               "company_name": "厂", "questions_per_quiz": 8, "workdays": "7", "shifts": [],
+                               "active": False}]
+    table = sheet_rows(rows, english)
+    data = to_csv(table) if fmt == "csv" else to_xlsx(table, ["notes"])
+    found = parse_register(f"register.{fmt}", data)
+    assert [p["reason"] for p in found.problems] == []
+    assert found.rows[0] == {"row": 2, **rows[0]}
+    assert found.rows[2] == {"row": 4, **rows[2]}
+    assert found.rows[3]["grid_name"] == "'=危险名"  # written as text, never as a formula
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+def test_an_export_of_the_town_plans_no_change():
+    text = HEAD + ("g1,网格一,acme01,甲厂,5,1-6,早班 08:00; 夜班 20:00,是\n"
+                   "g2,网格二,bolt01,乙厂,5,1-6,,是\ng2,网格二,gone01,停业厂,5,1-6,,否\ng3,旧网格,,,,,,\n")
+    found, plan = plan_of(text)
+    assert (plan.new_grids, plan.changed_grids, plan.new_companies, plan.changed_companies) == ([], [], [], [])
+    assert (plan.unchanged_grids, plan.unchanged_companies, plan.missing_companies, plan.problems) == (3, 3, [], [])
+
+
+def test_new_changed_moved_unchanged_and_missing():
+    _found, plan = plan_of(HEAD + "G7,新网格,newco001,新厂,,,,\n"
+                                  "g2,网格二改名,acme01,甲厂新名,6,,早班 08:00; 夜班 21:00,\n"
+                                  "G3,,gone01,停业厂,,,,是\n")
+    assert [(g.code, g.name) for g in plan.new_grids] == [("G7", "新网格")]
+    new = plan.new_companies[0]
+    assert (new.code, new.grid_code, new.questions_per_quiz, new.workdays, new.shifts, new.active) == (
+        "newco001", "G7", 5, "123456", (), True)
+    acme, gone = plan.changed_companies
+    assert acme.fields == (("company_name", "甲厂", "甲厂新名"), ("grid", "g1", "g2"), ("questions_per_quiz", 5, 6),
+                           ("shifts", (("早班", "08:00"), ("夜班", "20:00")), (("早班", "08:00"), ("夜班", "21:00"))))
+    assert acme.moves and gone.moves and gone.fields == (("grid", "g2", "g3"), ("active", False, True))
+    # Grid g3 gets an active company back: it is reactivated; g2 is renamed (its name as the file gives it).
+    assert {(c.grid.code, c.fields) for c in plan.changed_grids} == {
+        ("g2", (("name", "网格二", "网格二改名"),)), ("g3", (("active", False, True),))}
+    assert [c.code for c in plan.missing_companies] == ["bolt01"] and [g.code for g in plan.missing_grids] == ["g1"]
+    assert plan.grid_label("G2") == "网格二改名 (G2)" and plan.problems == []
+
+
+def test_the_problems_only_the_town_shows():
+    town = Town(TOWN.grids, TOWN.companies, other_grid_codes=frozenset({"x9"}),
+                other_company_codes=frozenset({"theirs01"}))
+    _found, plan = plan_of(HEAD + "G5,,abcdefgh,无网格厂,,,,\n"      # 2: a grid neither in the town nor the file
+                                  "G5,,bcdefghi,无网格厂二,,,,\n"    # 3: the same, again at its row
+                                  "X9,别镇网格,cdefghij,厂,,,,\n"     # 4: another town's grid code
+                                  "g2,,theirs01,厂,,,,\n"          # 5: another town's company code
+                                  "g2,,short,厂五,,,,\n"            # 6: a new code too short
+                                  "g2,,defghijk,乙厂,,,,\n"         # 7: a name the grid's company has
+                                  "G8,网格一,efghijkl,厂,,,,\n"       # 8: a grid name grid g1 has
+                                  "g1,,acme01,甲厂,,,清空,\n"        # 9: a shift workers are still on
+                                  "bad code,坏网格,,,,,,\n", town)    # 10: a new grid code with a space
+    assert where(plan.problems) == [
+        (2, "网格编码", "unknown_grid"), (3, "网格编码", "unknown_grid"), (4, "网格编码", "grid_other_town"),
+        (5, "企业编码", "company_other_town"), (6, "企业编码", "company_code_too_short"),
+        (7, "企业名称", "company_name_taken"), (8, "网格名称", "grid_name_taken"),
+        (9, "班次", "shift_has_workers"), (10, "网格编码", "grid_code_characters"),
+    ]
+    assert plan.problems[7]["detail"] == "早班"
+
+
+def test_a_shift_nobody_is_on_may_go_and_blank_cells_keep_the_company_s_settings():
+    _found, plan = plan_of(HEAD + "g1,,acme01,甲厂,,,早班 08:00,\n")
+    assert plan.changed_companies[0].fields == (("shifts", (("早班", "08:00"), ("夜班", "20:00")),
+                                                 (("早班", "08:00"),)),)
+    _found, plan = plan_of(HEAD + "g1,,acme01,甲厂,,,,\n")
+    assert plan.changed_companies == [] and plan.unchanged_companies == 1
+
+
+def test_the_fingerprint_follows_the_plan():
+    _f, one = plan_of(HEAD + "g1,,acme01,甲厂,6,,,\n")
+    _f, same = plan_of(HEAD + "g1,,acme01,甲厂,6,,,\n")
+    _f, other = plan_of(HEAD + "g1,,acme01,甲厂,7,,,\n")
+    moved = Town(TOWN.grids, (TownCompany(10, "acme01", "甲厂", 1, 6, "123456", (), True),) + TOWN.companies[1:])
+    _f, town_changed = plan_of(HEAD + "g1,,acme01,甲厂,6,,,\n", moved)
+    assert one.fingerprint() == same.fingerprint()
+    assert len({one.fingerprint(), other.fingerprint(), town_changed.fingerprint()}) == 3

@@ -1,0 +1,194 @@
+"""The register import's use cases against the database: a preview changes nothing, apply writes
+exactly the plan (grids, companies, moves, settings, shifts) all or none in the caller's
+transaction, deactivates what the file leaves out only when asked (closing open cases, deleting
+nothing), refuses a forged or stale fingerprint, a file with problems, another admin's import, a
+second apply; the export imports back unchanged."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import AuditLog, Company, Employee, Grid, Incident, Shift, StaffUser, SupervisionCase
+from quizapp.register import service
+from quizapp.register.rules.file import sheet_rows, to_csv, to_xlsx
+from quizapp.rules.errors import Conflict, Forbidden, NotFound
+from quizapp.rules.vocab import CaseStatus, ImportStatus
+from tests.factories import make_staff
+
+TODAY = date(2026, 11, 24)
+NOW = datetime(2026, 11, 24, 2, 0)
+HEAD = "网格编码,网格名称,企业编码,企业名称,每次题数,工作日,班次,启用\n"
+REASON = "Closed because the town admin deactivated the company."
+
+
+def staff(username: str) -> StaffUser:
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def start(text: str, who: str = "admin"):
+    return service.start_import(staff(who), "register.csv", text.encode())
+
+
+def apply(record, deactivate: bool = False, fingerprint: str | None = None, who: str = "admin"):
+    actor = staff(who)
+    if fingerprint is None:
+        fingerprint = service.plan_for(actor, record, TODAY).fingerprint()
+    return service.apply_import(actor, record.id, fingerprint, deactivate, TODAY, NOW, REASON)
+
+
+def company(code: str) -> Company:
+    return db.session.scalar(select(Company).where(Company.code == code))
+
+
+def shifts_of(code: str) -> list[tuple[str, time]]:
+    return [tuple(r) for r in db.session.execute(select(Shift.name, Shift.starts_at).join(Company)
+                                   .where(Company.code == code).order_by(Shift.starts_at)).all()]
+
+
+def snapshot() -> list:
+    grids = db.session.execute(select(Grid.code, Grid.name, Grid.active).order_by(Grid.code)).all()
+    companies = db.session.execute(select(Company.code, Company.name, Company.grid_id, Company.questions_per_quiz,
+                                          Company.workdays, Company.active).order_by(Company.code)).all()
+    shifts = db.session.execute(select(Shift.company_id, Shift.name, Shift.starts_at).order_by(Shift.id)).all()
+    return [grids, companies, shifts]
+
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+
+def test_a_preview_changes_nothing_and_applying_writes_the_plan(town):
+    before = snapshot()
+    record = start(HEAD + "G7,新网格,newco001,新厂,6,1-5,早班 07:30; 夜班 19:30,\n"
+                          "g2,网格二改名,acme,甲厂新名,,,中班 14:00,\n"
+                          "g2,,bolt,乙厂,,,,\n")
+    assert snapshot() == before and record.status == ImportStatus.PREVIEW
+    plan = apply(record)
+    db.session.commit()
+    new = company("newco001")
+    assert (new.name, new.grid.code, new.grid.name, new.questions_per_quiz, new.workdays, new.active) == (
+        "新厂", "G7", "新网格", 6, "12345", True)
+    assert shifts_of("newco001") == [("早班", time(7, 30)), ("夜班", time(19, 30))]
+    acme = company("acme")
+    assert (acme.name, acme.grid.code, acme.grid.name, acme.questions_per_quiz) == ("甲厂新名", "g2", "网格二改名", 5)
+    assert shifts_of("acme") == [("中班", time(14, 0))]
+    assert record.status == ImportStatus.APPLIED and len(plan.moved) == 1
+    # Grid g1 lost its only company but was not deactivated: nobody asked.
+    assert db.session.scalar(select(Grid.active).where(Grid.code == "g1")) is True
+    detail = db.session.scalar(select(AuditLog.detail).where(AuditLog.action == "register.import"))
+    assert '"companies_added": 1' in detail and '"companies_moved": 1' in detail and '"grids_added": 1' in detail
+
+
+def test_a_move_takes_open_cases_along_and_leaves_incident_records_in_the_old_grid(town):
+    acme = company("acme")
+    g1 = acme.grid_id
+    db.session.add_all([SupervisionCase(company_id=acme.id, rule="manual", reason="test", opened_on=TODAY),
+                        Incident(grid_id=g1, company_id=acme.id, month=date(2026, 11, 1), fraud_type="shuadan",
+                                 cases=1, loss_yuan=10)])
+    db.session.commit()
+    apply(start(HEAD + "g2,,acme,甲厂,,,,\n"))
+    db.session.commit()
+    assert company("acme").grid.code == "g2"
+    assert db.session.scalar(select(Incident.grid_id)) == g1
+    assert db.session.scalar(select(SupervisionCase.status)) == CaseStatus.OPEN
+
+
+def test_deactivating_what_the_file_leaves_out_closes_cases_and_deletes_nothing(town):
+    db.session.add(SupervisionCase(company_id=town.company_b, rule="manual", reason="test", opened_on=TODAY))
+    db.session.commit()
+    record = start(HEAD + "g1,,acme,甲厂,,,,\n")
+    plan = service.plan_for(staff("admin"), record, TODAY)
+    assert [c.code for c in plan.missing_companies] == ["bolt"] and [g.code for g in plan.missing_grids] == ["g2"]
+    apply(record, deactivate=True)
+    db.session.commit()
+    bolt = company("bolt")
+    assert bolt is not None and bolt.active is False and bolt.grid.active is False
+    case = db.session.scalar(select(SupervisionCase))
+    assert (case.status, case.close_reason, case.closed_on) == (CaseStatus.CLOSED, REASON, TODAY)
+    assert db.session.scalar(select(func.count(Employee.id)).where(Employee.company_id == bolt.id)) == 1
+    assert '"companies_deactivated": 1' in db.session.scalar(
+        select(AuditLog.detail).where(AuditLog.action == "register.import"))
+
+
+def test_left_alone_unless_asked(town):
+    apply(start(HEAD + "g1,,acme,甲厂,,,,\n"), deactivate=False)
+    db.session.commit()
+    assert company("bolt").active is True
+
+
+def test_a_file_with_problems_applies_nothing(town):
+    before = snapshot()
+    record = start(HEAD + "G7,新网格,newco001,新厂,,,,\n" + "G9,,newco002,没有网格的厂,,,,\n")
+    plan = service.plan_for(staff("admin"), record, TODAY)
+    assert [(p["row"], p["column"], p["reason"]) for p in plan.problems] == [(3, "网格编码", "unknown_grid")]
+    with pytest.raises(Conflict) as refused:
+        apply(record, fingerprint=plan.fingerprint())
+    assert refused.value.code == "register.has_problems"
+    db.session.rollback()
+    assert snapshot() == before
+
+
+def test_a_forged_or_stale_fingerprint_applies_nothing(town):
+    before = snapshot()
+    record = start(HEAD + "g1,,acme,甲厂,7,,,\n")
+    seen = service.plan_for(staff("admin"), record, TODAY).fingerprint()
+    with pytest.raises(Conflict) as forged:
+        apply(record, fingerprint="0" * 32)
+    assert forged.value.code == "register.plan_changed"
+    company("acme").questions_per_quiz = 6  # the town changes after the preview
+    db.session.commit()
+    with pytest.raises(Conflict):
+        apply(record, fingerprint=seen)
+    db.session.rollback()
+    assert snapshot()[0] == before[0] and company("acme").questions_per_quiz == 6
+
+
+def test_only_the_admin_who_uploaded_it_applies_it_and_only_once(town):
+    make_staff("admin-2", "town_admin")
+    db.session.commit()
+    record = start(HEAD + "g1,,acme,甲厂,7,,,\n")
+    with pytest.raises(NotFound):
+        apply(record, who="admin-2")
+    assert service.find_import(staff("admin-2"), record.id) is None
+    with pytest.raises(Forbidden):
+        start(HEAD + "g1,,acme,甲厂,7,,,\n", who="staff-a")
+    apply(record)
+    db.session.commit()
+    with pytest.raises(Conflict) as again:
+        apply(record)
+    assert again.value.code == "register.import_closed"
+    cancelled = start(HEAD + "g1,,acme,甲厂,8,,,\n")
+    service.cancel_import(staff("admin"), cancelled.id)
+    with pytest.raises(Conflict):
+        apply(cancelled)
+
+
+def test_a_shift_workers_are_on_is_a_problem_and_others_may_go(town):
+    acme = company("acme")
+    db.session.add_all([Shift(company_id=acme.id, name="早班", starts_at=time(8)),
+                        Shift(company_id=acme.id, name="夜班", starts_at=time(20))])
+    db.session.get(Employee, town.worker_a).shift = "早班"
+    db.session.commit()
+    busy = service.plan_for(staff("admin"), start(HEAD + "g1,,acme,甲厂,,,清空,\n"), TODAY)
+    assert [(p["row"], p["reason"], p["detail"]) for p in busy.problems] == [(2, "shift_has_workers", "早班")]
+    apply(start(HEAD + "g1,,acme,甲厂,,,早班 07:45,\n"))
+    db.session.commit()
+    assert shifts_of("acme") == [("早班", time(7, 45))]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_imports_back_unchanged(town, fmt):
+    apply(start(HEAD + "G7,新网格,newco001,新厂,6,1-5,早班 07:30; 夜班 19:30,否\nG8,空网格,,,,,,\n"))
+    db.session.commit()
+    rows = service.export_register(staff("admin"))
+    assert [r.get("company_code") for r in rows] == ["acme", "bolt", "newco001", None]
+    table = sheet_rows(rows)
+    data = to_csv(table) if fmt == "csv" else to_xlsx(table)
+    record = service.start_import(staff("admin"), f"export.{fmt}", data)
+    plan = service.plan_for(staff("admin"), record, TODAY)
+    assert record.errors == [] and plan.problems == []
+    assert (plan.new_grids, plan.changed_grids, plan.new_companies, plan.changed_companies) == ([], [], [], [])
+    assert (plan.unchanged_companies, plan.missing_companies, plan.missing_grids) == (3, [], [])
