@@ -49,8 +49,8 @@ def fingerprint(page: str) -> str:
 
 def companies(app) -> list[tuple]:
     with app.app_context():
-        return db.session.execute(select(Company.code, Company.name, Company.grid_id, Company.active)
-                                  .order_by(Company.code)).all()
+        return db.session.execute(select(Company.code, Company.name, Grid.code, Company.active)
+                                  .join(Grid, Grid.id == Company.grid_id).order_by(Company.code)).all()
 
 
 def test_upload_preview_and_apply(admin, app):
@@ -62,7 +62,7 @@ def test_upload_preview_and_apply(admin, app):
     assert ["3", "acme", "甲厂", "moves Grid: 网格一 (g1) → 网格二 (g2)"] in changed
     added = table_rows(page.split('id="added"')[1])
     assert ["2", "newco001", "新厂", "新网格 (G7)", "6", "1-5", "早班 07:30", "Active"] in added
-    assert companies(app)[0][1:] == ("甲厂", 1, True)  # nothing saved yet
+    assert companies(app)[0][1:] == ("甲厂", "g1", True)  # nothing saved yet
     response = admin.post(f"{url}/apply", data={"plan": fingerprint(page)})
     assert response.status_code == 302 and response.location == "/admin/grids"
     assert "Register imported: 1 grids and 1 companies added" in admin.get("/admin/grids").get_data(as_text=True)
@@ -107,7 +107,7 @@ def test_deactivate_the_missing_ones_only_when_ticked_and_cancel(admin, app):
     assert admin.post(f"{url}/cancel").status_code == 302
     assert "This import was cancelled" in admin.get(url).get_data(as_text=True)
     assert admin.post(f"{url}/apply", data={"plan": fingerprint(page)}, follow_redirects=True).status_code == 200
-    assert companies(app)[0][2] == 1  # acme still in g1
+    assert companies(app)[0][2] == "g1"  # acme still in g1
 
 
 @pytest.mark.parametrize(("data", "words"), [
@@ -157,7 +157,7 @@ def test_another_admin_s_import_and_other_roles_are_refused(client, app, town):
         assert client.get("/admin/register").status_code == 403
         assert client.get(url).status_code == 403
         assert client.get("/admin/register/export.csv").status_code == 403
-    assert companies(app)[0][2] == 1
+    assert companies(app)[0][2] == "g1"
 
 
 def test_the_pages_are_in_chinese_by_default(admin):
