@@ -21,6 +21,8 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import ApiToken, Company, Employee, FollowUp, Incident, StaffUser, SupervisionCase, Topic
 from quizapp.quiz import service as quiz
+from quizapp.register import service as register
+from quizapp.register.rules.file import sheet_rows, to_csv
 from tests.alerts import drafts
 from tests.factories import make_activity, make_employee, make_lead
 from tests.pages import sign_in_staff
@@ -75,13 +77,17 @@ def record(app, town):
         # Workers' reports, one signed with the worker's name and number, one from the other grid.
         lead = make_lead(workers[0], text="我是王小明，工号A001，有人冒充客服要退款", money_lost=True)
         make_lead(workers[3], text="刷单返利，先垫付", channel="chat", contact="wxid_scam")
+        # A register import of the town as it is, waiting for the admin's confirmation (its preview page).
+        register_file = to_csv(sheet_rows(register.register_rows(admin)))
+        register_import = register.start_import(admin, "register.csv", register_file)
         db.session.commit()
         return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id,
                 "account_id": officer.id, "alert_id": alert.id, "lead_id": lead.id,
                 "incident_id": db.session.scalar(db.select(Incident.id)),
                 "follow_up_id": db.session.scalar(db.select(FollowUp.id)),
                 "token_id": db.session.scalar(db.select(ApiToken.id)), "days": 30, "period": "week",
-                "team": "一车间", "shift": "早班", "code": town.code_a, "image_fmt": "png"}
+                "team": "一车间", "shift": "早班", "code": town.code_a, "image_fmt": "png",
+                "register_id": register_import.id}
 
 
 def _texts(body: bytes) -> list[str]:
