@@ -318,23 +318,28 @@ def test_behaviour_items_never_enter_the_scored_questions():
     assert all(q < 100 for q in selection.practice_quiz(items, Learner(), DAY, 8, "w"))
 
 
-# --- FSRS's transitions, memoised -------------------------------------------------------------------
+# --- FSRS's transitions, computed directly ----------------------------------------------------------
 
-@settings(max_examples=60)
-@given(st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=120)), min_size=1, max_size=12))
-def test_the_memoised_review_is_fsrs_own_review(answers):
-    """selection.review gives what SCHEDULER.review_card gives, answer after answer (the cache is
-    keyed on everything the card after a review depends on)."""
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=400)), min_size=1, max_size=16))
+def test_the_direct_review_is_fsrs_own_review(answers):
+    """selection.review, and the memory Learner.record keeps, give exactly what SCHEDULER.review_card
+    gives, answer after answer (the same floats: the same formulas in the same order)."""
     from fsrs import Card, Rating
 
     mine, theirs, day = None, Card(card_id=1), DAY
+    state = Learner()
+    item = Item(id=1, topic="a")
     for correct, gap in answers:
         day += timedelta(days=gap)
         mine = selection.review(mine, correct, day)
+        state.record(item, correct, day)
         rating = Rating.Good if correct else Rating.Again
         theirs, _ = selection.SCHEDULER.review_card(theirs, rating, selection._at(day))
-        assert (mine.state, mine.step, mine.stability, mine.difficulty, mine.due, mine.last_review) == (
-            theirs.state, theirs.step, theirs.stability, theirs.difficulty, theirs.due, theirs.last_review)
+        kept = state.memories[item.point].card
+        for card in (mine, kept):
+            assert (card.state, card.step, card.stability, card.difficulty, card.due, card.last_review) == (
+                theirs.state, theirs.step, theirs.stability, theirs.difficulty, theirs.due, theirs.last_review)
 
 
 @settings(max_examples=60)
@@ -352,4 +357,4 @@ def test_the_points_still_scheduled_are_the_memories_not_retired(steps):
     assert state.scheduled == {p: m for p, m in state.memories.items() if not m.retired}
     # The plain numbers personal_items ranks by are the memory's own.
     for memory in state.memories.values():
-        assert memory.last_day == memory.last_seen.toordinal() and memory.per == (memory.card.stability or 1.0)
+        assert memory.last_day == memory.last_seen.toordinal() and memory.due_day == memory.due.toordinal()

@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import MAX_DIFFICULTY, MIN_DIFFICULTY, STABILITY_MIN
 
 from quizapp.rules.vocab import QuestionType
 
@@ -101,10 +103,13 @@ class Seen:
 
 @dataclass
 class Memory:
-    """One worker's memory of one point, as FSRS models it from their answers to its variants."""
+    """One worker's memory of one point, as FSRS models it from their answers to its variants: the
+    FSRS card's stability and difficulty after the last answer, kept as plain numbers (`card` gives
+    the fsrs Card), and FSRS's next check."""
 
     point: str
-    card: Card
+    stability: float  # days until predicted recall falls to 90 %
+    difficulty: float
     first_seen: date
     last_seen: date
     due: date  # FSRS's next check
@@ -112,14 +117,15 @@ class Memory:
     wrong: int = 0
     streak: int = 0  # right answers in a row
     retired: bool = False
-    # For ranking many points fast (personal_items): last_seen as a day number, and the stability
-    # that risk() divides by.
+    # For ranking many points fast (personal_items): last_seen and due as day numbers.
     last_day: int = 0
-    per: float = 1.0
+    due_day: int = 0
 
     @property
-    def stability(self) -> float:
-        return self.card.stability or 0.0
+    def card(self) -> Card:
+        """The point's FSRS card (what SCHEDULER.review_card gives after the same answers)."""
+        return Card(card_id=1, state=State.Review, step=None, stability=self.stability, difficulty=self.difficulty,
+                    due=_at(self.due), last_review=_at(self.last_seen))
 
     def recall(self, day: date) -> float:
         """FSRS's predicted probability that the worker recalls the point on `day`."""
@@ -128,40 +134,74 @@ class Memory:
     def risk(self, day: date) -> float:
         """Days since the last answer per day of stability: the higher, the lower `recall(day)`
         (the same order, without the power)."""
-        return max(0, (day - self.last_seen).days) / (self.card.stability or 1.0)
+        return max(0, (day - self.last_seen).days) / self.stability
 
 
 def _at(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-# SCHEDULER.review_card's results, by what they depend on: without fuzz and on whole days, the card
-# after a review is a function of the card's state, step, stability and difficulty, the days since
-# its last review and the rating. Replaying a worker (and a simulated cohort, bench/learning.py)
-# meets the same few thousand transitions again and again. Bounded: emptied when it grows past
-# REVIEW_CACHE_SIZE entries.
-_REVIEWS: dict[tuple, tuple] = {}
-REVIEW_CACHE_SIZE = 200_000
+# FSRS's transitions for our scheduler, computed as SCHEDULER.review_card computes them (the same
+# formulas in the same order, so the same floats to the last bit; a property test compares the two)
+# but without copying cards or building review logs: replaying a worker and simulating a cohort
+# (bench/learning.py) review cards hundreds of thousands of times. With no learning or relearning
+# steps and no fuzz, a card is New before its first answer and in the Review state after it, and the
+# card after an answer depends only on its stability and difficulty, the whole days since its last
+# review and the rating. Any other card (from another scheduler) goes through review_card itself.
+_P = SCHEDULER.parameters
+_FIRST = {  # the card after a first answer: (stability, difficulty), rated Again / Good
+    correct: (max(_P[rating - 1], STABILITY_MIN),
+              min(max(_P[4] - (math.e ** (_P[5] * (rating - 1))) + 1, MIN_DIFFICULTY), MAX_DIFFICULTY))
+    for correct, rating in ((False, Rating.Again), (True, Rating.Good))}
+_EASY_DIFFICULTY = _P[4] - (math.e ** (_P[5] * (Rating.Easy - 1))) + 1
+_RECALL_FACTOR = math.e ** (_P[8])
+_FORGET_SHORT = math.e ** (_P[17] * _P[18])
+_SHORT_TERM = {correct: math.e ** (_P[17] * (rating - 3 + _P[18]))
+               for correct, rating in ((False, Rating.Again), (True, Rating.Good))}
+_INTERVAL_FACTOR = (SCHEDULER.desired_retention ** (1 / SCHEDULER._DECAY)) - 1
+_MAX_INTERVAL = SCHEDULER.maximum_interval
+
+
+def _interval(stability: float) -> int:
+    """Whole days to the next check (Scheduler._next_interval)."""
+    return min(max(round((stability / FACTOR) * _INTERVAL_FACTOR), 1), _MAX_INTERVAL)
+
+
+def _next(stability: float, difficulty: float, days: int, correct: bool) -> tuple[float, float]:
+    """(stability, difficulty) of a card in the Review state after an answer `days` after its last."""
+    if days < 1:  # a second answer the same day: short-term stability
+        increase = _SHORT_TERM[correct] * (stability ** -_P[19])
+        if correct:
+            increase = max(increase, 1.0)
+        following = max(stability * increase, STABILITY_MIN)
+    else:
+        r = (1 + FACTOR * days / stability) ** DECAY
+        if correct:
+            following = stability * (1 + _RECALL_FACTOR * (11 - difficulty) * (stability ** -_P[9])
+                                     * ((math.e ** ((1 - r) * _P[10])) - 1))
+        else:
+            following = min(_P[11] * (difficulty ** -_P[12]) * (((stability + 1) ** (_P[13])) - 1)
+                            * (math.e ** ((1 - r) * _P[14])), stability / _FORGET_SHORT)
+        following = max(following, STABILITY_MIN)
+    delta = -(_P[6] * ((Rating.Good if correct else Rating.Again) - 3))
+    damped = difficulty + (10.0 - difficulty) * delta / 9.0
+    return following, min(max(_P[7] * _EASY_DIFFICULTY + (1 - _P[7]) * damped, MIN_DIFFICULTY), MAX_DIFFICULTY)
 
 
 def review(card: Card | None, correct: bool, day: date) -> Card:
     """The point's FSRS card after an answer on `day` (None: the first answer), rated Good when
-    right and Again when wrong: SCHEDULER.review_card's result, memoised (_REVIEWS)."""
-    if card is None or card.last_review is None:
-        key: tuple = (correct,)
-    else:
-        key = (card.state, card.step, card.stability, card.difficulty, (day - card.last_review.date()).days, correct)
-    found = _REVIEWS.get(key)
+    right and Again when wrong: what SCHEDULER.review_card gives, computed directly (see above)."""
     at = _at(day)
-    if found is None:
-        reviewed, _ = SCHEDULER.review_card(card or Card(card_id=1), Rating.Good if correct else Rating.Again, at)
-        found = (reviewed.state, reviewed.step, reviewed.stability, reviewed.difficulty, reviewed.due - at)
-        if len(_REVIEWS) >= REVIEW_CACHE_SIZE:
-            _REVIEWS.clear()
-        _REVIEWS[key] = found
-    state, step, stability, difficulty, interval = found
-    return Card(card_id=1, state=state, step=step, stability=stability, difficulty=difficulty, due=at + interval,
-                last_review=at)
+    if card is None or (card.last_review is None and card.stability is None):
+        stability, difficulty = _FIRST[correct]
+    elif card.state == State.Review and card.stability is not None and card.difficulty is not None \
+            and card.last_review is not None:
+        stability, difficulty = _next(card.stability, card.difficulty, (at - card.last_review).days, correct)
+    else:
+        reviewed, _ = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, at)
+        return reviewed
+    return Card(card_id=1, state=State.Review, step=None, stability=stability, difficulty=difficulty,
+                due=at + timedelta(days=_interval(stability)), last_review=at)
 
 
 @dataclass
@@ -199,19 +239,23 @@ class Learner:
             if self.review_day != day:
                 self.review_day, self.reviews = day, 0
             self.reviews += 1
-        card = review(memory.card if memory is not None else None, correct, day)
+        t = day.toordinal()
         if memory is None:
-            memory = self.memories[item.point] = Memory(point=item.point, card=card, first_seen=day, last_seen=day,
-                                                        due=card.due.date())
+            stability, difficulty = _FIRST[correct]
+            due_day = t + _interval(stability)
+            memory = self.memories[item.point] = Memory(
+                point=item.point, stability=stability, difficulty=difficulty, first_seen=day, last_seen=day,
+                due=date.fromordinal(due_day), due_day=due_day)
             previous_right = None
         else:
             previous_right = memory.last_seen if memory.streak else None
-            memory.card = card
-            memory.due = card.due.date()
+            memory.stability, memory.difficulty = _next(memory.stability, memory.difficulty, t - memory.last_day,
+                                                        correct)
+            memory.due_day = t + _interval(memory.stability)
+            memory.due = date.fromordinal(memory.due_day)
         memory.answers += 1
         memory.last_seen = day
-        memory.last_day = day.toordinal()
-        memory.per = card.stability or 1.0
+        memory.last_day = t
         if correct:
             memory.streak += 1
             spaced = previous_right is not None and (day - previous_right).days >= RETIRE_GAP
@@ -356,8 +400,8 @@ def personal_items(
     # 1. Checks that are due: points not retired whose due date has come, lowest predicted recall first.
     t = today.toordinal()  # (-risk, point) below is (-Memory.risk(today), point), read from plain numbers
     if budget > 0:
-        due = [(-((t - m.last_day if t > m.last_day else 0) / m.per), p)
-               for p, m in learner.scheduled.items() if m.due <= today and p in by_point and p not in used]
+        due = [(-((t - m.last_day if t > m.last_day else 0) / m.stability), p)
+               for p, m in learner.scheduled.items() if m.due_day <= t and p in by_point and p not in used]
         for _, point in heapq.nsmallest(budget, due):
             take(point)
 
@@ -377,7 +421,7 @@ def personal_items(
     # a variant not yet seen if the quiz has no unseen question so far.
     if len(picked) < count:
         # (-Memory.risk(today), point): the most likely forgotten first, computed once per point.
-        rest = [(-((t - m.last_day if t > m.last_day else 0) / m.per), p)
+        rest = [(-((t - m.last_day if t > m.last_day else 0) / m.stability), p)
                 for p, m in memories.items() if p in by_point and p not in used]
         if reserve and all(q in questions for q in picked):
             # The most likely forgotten of the points with a variant not yet seen.
