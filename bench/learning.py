@@ -120,22 +120,52 @@ def load_bank(root: Path) -> Bank:
 
 
 # --- policies -------------------------------------------------------------------------------------
-# A policy keeps its own state per worker: new() makes it, pick() fills the personal slots after the
-# common items, update() sees each answer (right or wrong, as the app would record it).
+# A policy keeps its own state per worker: new(slot) makes it for the worker taking that staff slot,
+# pick_all() fills the personal slots of a day's quizzes after the common items (one quiz after the
+# other, in slot order: the policy's random draws come in the same order whatever the policy's
+# layout), update_all() sees the day's answers in order (right or wrong, as the app would record them).
 
-class Quizapp:
+class ObjectPolicy:
+    """A policy with one state object per worker, chosen and updated one quiz, one answer at a time."""
+
+    bank: Bank
+
+    def pick(self, state: Any, today: date, count: int, taken: list[int], rng: random.Random,
+             key: str) -> list[int]:
+        raise NotImplementedError
+
+    def update(self, state: Any, item: int, correct: bool, today: date, common: bool) -> None:
+        raise NotImplementedError
+
+    def bind(self, states: list[Any]) -> None:
+        self.states = states
+
+    def pick_all(self, slots: list[int], today: date, count: int, taken: list[int], rng: random.Random,
+                 keys: list[str]) -> list[list[int]]:
+        states, pick = self.states, self.pick
+        return [pick(states[n], today, count, taken, rng, keys[n]) for n in slots]
+
+    def update_all(self, rows: np.ndarray, items: np.ndarray, correct: np.ndarray, today: date,
+                   common: np.ndarray) -> None:
+        states, update = self.states, self.update
+        for n, item, right, imposed in zip(rows.tolist(), items.tolist(), correct.tolist(), common.tolist(),
+                                           strict=True):
+            update(states[n], item, right, today, imposed)
+
+
+class Quizapp(ObjectPolicy):
     """The real selection: selection.choose_quiz's personal part, with the probe (an official quiz's
     last personal slot while the worker's probe is due, selection.probe_item, never taught)."""
 
     name = "quizapp"
 
-    def __init__(self, bank: Bank):
+    def __init__(self, bank: Bank, slots: int):
         self.bank = bank
         self.probes = [i for i in bank.items if i.probe]
         self.halves = selection.probe_halves(self.probes)
         self.plans: dict[str, selection.ProbePlan] = {}
 
-    def new(self) -> selection.Learner:
+    def new(self, slot: int) -> selection.Learner:
         return selection.Learner()
 
     def pick(self, state: selection.Learner, today: date, count: int, taken: list[int], rng: random.Random,
@@ -151,13 +181,13 @@ class Quizapp:
         state.record(self.bank.items[item], correct, today, common)
 
 
-class Uniform:
+class Uniform(ObjectPolicy):
     name = "random"
 
-    def __init__(self, bank: Bank):
+    def __init__(self, bank: Bank, slots: int):
         self.bank = bank
 
-    def new(self) -> None:
+    def new(self, slot: int) -> None:
         return None
 
     def pick(self, state: None, today: date, count: int, taken: list[int], rng: random.Random,
@@ -175,14 +205,14 @@ class Uniform:
         return None
 
 
-class Leitner:
+class Leitner(ObjectPolicy):
     name = "leitner"
 
-    def __init__(self, bank: Bank):
+    def __init__(self, bank: Bank, slots: int):
         self.bank = bank
         self.index = old_leitner.index(bank.old_items)
 
-    def new(self) -> old_leitner.State:
+    def new(self, slot: int) -> old_leitner.State:
         return old_leitner.State()
 
     def pick(self, state: old_leitner.State, today: date, count: int, taken: list[int],
@@ -192,14 +222,6 @@ class Leitner:
 
     def update(self, state: old_leitner.State, item: int, correct: bool, today: date, common: bool) -> None:
         state.record(self.bank.old_items[item], correct, today)
-
-
-@dataclass
-class QstreamItem:
-    due: date
-    streak: int
-    last_seen: date
-    retired: bool = False
 
 
 def take_new(new: list[int], take: Callable[[int], None], full: Callable[[], bool], rng: random.Random) -> None:
@@ -212,98 +234,159 @@ def take_new(new: list[int], take: Callable[[int], None], full: Callable[[], boo
         take(left.pop())
 
 
-@dataclass
-class QstreamState:
-    items: dict[int, QstreamItem] = field(default_factory=dict)
-    open: dict[int, QstreamItem] = field(default_factory=dict)  # the items not retired
+def by_row(rows: int, row: np.ndarray, col: np.ndarray, *keys: np.ndarray) -> list[list[int]]:
+    """For each of `rows` rows, its entries' columns ordered by `keys` (the first key first), then by
+    column: one sort for a whole day's quizzes."""
+    order = np.lexsort((col, *reversed(keys), row))
+    cols = col[order].tolist()
+    bounds = np.searchsorted(row[order], np.arange(rows + 1)).tolist()
+    return [cols[bounds[j]:bounds[j + 1]] for j in range(rows)]
 
 
-class Qstream:
+class ArrayPolicy:
+    """A policy whose per-item state is held in arrays, one row per staff slot, so that a day's
+    quizzes are chosen together (pick_all) and its answers recorded together (update_all). A
+    worker's state is their slot number."""
+
+    def __init__(self, bank: Bank, slots: int):
+        self.bank = bank
+        self.point = bank.point
+        self.items = len(bank.items)
+
+    def take_for(self, taken: list[int], count: int) -> tuple[list[int], Callable[[int], None]]:
+        point = self.point
+        used = {point[i] for i in taken}
+        picked: list[int] = []
+
+        def take(i: int) -> None:
+            if len(picked) < count and point[i] not in used:
+                used.add(point[i])
+                picked.append(i)
+
+        return picked, take
+
+
+class Qstream(ArrayPolicy):
+    """Qstream's rules per item: due items first (most overdue: earliest due date), then new items in
+    random order, then the least recently seen (retired last)."""
+
     name = "qstream"
     AGAIN_WRONG, AGAIN_RIGHT = 8, 16
 
-    def __init__(self, bank: Bank):
-        self.bank = bank
+    def __init__(self, bank: Bank, slots: int):
+        super().__init__(bank, slots)
+        shape = (slots, self.items)
+        self.seen = np.zeros(shape, dtype=bool)
+        self.due = np.zeros(shape, dtype=np.int64)
+        self.streak = np.zeros(shape, dtype=np.int64)
+        self.last_seen = np.zeros(shape, dtype=np.int64)
+        self.retired = np.zeros(shape, dtype=bool)
 
-    def new(self) -> QstreamState:
-        return QstreamState()
+    def new(self, slot: int) -> int:
+        self.seen[slot] = False
+        self.retired[slot] = False
+        return slot
 
-    def pick(self, state: QstreamState, today: date, count: int, taken: list[int], rng: random.Random,
-             key: str) -> list[int]:
-        point = self.bank.point
-        used = {point[i] for i in taken}
-        picked: list[int] = []
-
-        def take(i: int) -> None:
-            if len(picked) < count and point[i] not in used:
-                used.add(point[i])
-                picked.append(i)
-
-        for _, i in sorted((s.due, i) for i, s in state.open.items() if s.due <= today):
-            take(i)
-        if len(picked) < count:
-            if len(state.items) < len(self.bank.items):
-                take_new([i for i in range(len(self.bank.items)) if i not in state.items], take,
-                         lambda: len(picked) >= count, rng)
-        if len(picked) < count:
-            for *_, i in sorted((s.retired, s.last_seen, i) for i, s in state.items.items()):
+    def pick_all(self, slots: list[int], today: date, count: int, taken: list[int], rng: random.Random,
+                 keys: list[str]) -> list[list[int]]:
+        t = today.toordinal()
+        rows = np.array(slots, dtype=np.intp)
+        seen = self.seen[rows]
+        row, col = np.nonzero(seen & ~self.retired[rows] & (self.due[rows] <= t))
+        due = by_row(len(slots), row, col, self.due[rows[row], col])
+        out = []
+        for j, n in enumerate(slots):
+            picked, take = self.take_for(taken, count)
+            for i in due[j]:
                 take(i)
-        return picked
+            if len(picked) < count:
+                unseen = np.flatnonzero(~seen[j])
+                if len(unseen):
+                    take_new(unseen.tolist(), take, lambda: len(picked) >= count, rng)
+            if len(picked) < count:
+                met = np.flatnonzero(seen[j])
+                for i in met[np.lexsort((met, self.last_seen[n, met], self.retired[n, met]))].tolist():
+                    take(i)
+            out.append(picked)
+        return out
 
-    def update(self, state: QstreamState, item: int, correct: bool, today: date, common: bool) -> None:
-        s = state.items.get(item)
-        streak = (s.streak if s else 0) + 1 if correct else 0
-        again = self.AGAIN_RIGHT if correct else self.AGAIN_WRONG
-        s = state.items[item] = QstreamItem(due=today + timedelta(days=again), streak=streak, last_seen=today,
-                                            retired=streak >= 2)
-        if s.retired:
-            state.open.pop(item, None)
-        else:
-            state.open[item] = s
+    def update_all(self, rows: np.ndarray, items: np.ndarray, correct: np.ndarray, today: date,
+                   common: np.ndarray) -> None:
+        t = today.toordinal()
+        streak = np.where(correct, np.where(self.seen[rows, items], self.streak[rows, items], 0) + 1, 0)
+        self.streak[rows, items] = streak
+        self.due[rows, items] = t + np.where(correct, self.AGAIN_RIGHT, self.AGAIN_WRONG)
+        self.last_seen[rows, items] = t
+        self.retired[rows, items] = streak >= 2
+        self.seen[rows, items] = True
 
 
-class PlainFsrs:
+class PlainFsrs(ArrayPolicy):
+    """Plain FSRS per item (selection's scheduler): due items first, lowest predicted recall first;
+    then new items in random order; then the lowest predicted recall."""
+
     name = "fsrs"
 
-    def __init__(self, bank: Bank):
-        self.bank = bank
+    def __init__(self, bank: Bank, slots: int):
+        super().__init__(bank, slots)
+        shape = (slots, self.items)
+        self.known = np.zeros(shape, dtype=bool)
+        self.due = np.zeros(shape, dtype=np.int64)  # day numbers
+        self.last = np.zeros(shape, dtype=np.int64)
+        self.stability = np.ones(shape)
+        self.difficulty = np.ones(shape)
 
-    def new(self) -> dict[int, tuple[Card, int, int, float]]:
-        return {}
+    def new(self, slot: int) -> int:
+        self.known[slot] = False
+        return slot
 
-    def pick(self, state: dict[int, tuple[Card, int, int, float]], today: date, count: int, taken: list[int],
-             rng: random.Random, key: str) -> list[int]:
-        point = self.bank.point
-        used = {point[i] for i in taken}
-        picked: list[int] = []
+    def pick_all(self, slots: list[int], today: date, count: int, taken: list[int], rng: random.Random,
+                 keys: list[str]) -> list[list[int]]:
         t = today.toordinal()
-
-        def take(i: int) -> None:
-            if len(picked) < count and point[i] not in used:
-                used.add(point[i])
-                picked.append(i)
-
+        rows = np.array(slots, dtype=np.intp)
+        known = self.known[rows]
+        row, col = np.nonzero(known & (self.due[rows] <= t))
+        at = rows[row]
         # Ordered as FSRS's predicted recall, highest risk first: days since the last review per day of stability.
-        for _, i in sorted((-(t - last) / s, i) for i, (_, due, last, s) in state.items() if due <= t):
-            take(i)
-        if len(picked) < count:
-            if len(state) < len(self.bank.items):
-                take_new([i for i in range(len(self.bank.items)) if i not in state], take,
-                         lambda: len(picked) >= count, rng)
-        if len(picked) < count:
-            for _, i in sorted((-(t - last) / s, i) for i, (_, _, last, s) in state.items()):
+        due = by_row(len(slots), row, col, -(t - self.last[at, col]) / self.stability[at, col])
+        out = []
+        for j, n in enumerate(slots):
+            picked, take = self.take_for(taken, count)
+            for i in due[j]:
                 take(i)
-        return picked
+            if len(picked) < count:
+                unknown = np.flatnonzero(~known[j])
+                if len(unknown):
+                    take_new(unknown.tolist(), take, lambda: len(picked) >= count, rng)
+            if len(picked) < count:
+                met = np.flatnonzero(known[j])
+                risk = -(t - self.last[n, met]) / self.stability[n, met]
+                for i in met[np.lexsort((met, risk))].tolist():
+                    take(i)
+            out.append(picked)
+        return out
 
-    def update(self, state: dict[int, tuple[Card, int, int, float]], item: int, correct: bool, today: date,
-               common: bool) -> None:
-        """The item's card after the answer, with its due day, the day of this review (ordinals) and
-        its stability, kept beside it so that pick() reads plain numbers."""
-        card = selection.review(state[item][0] if item in state else None, correct, today)
-        state[item] = (card, card.due.toordinal(), today.toordinal(), card.stability or 1.0)
+    def update_all(self, rows: np.ndarray, items: np.ndarray, correct: np.ndarray, today: date,
+                   common: np.ndarray) -> None:
+        """Each item's card after the answer (selection's FSRS transitions, on the card's numbers):
+        within a day no worker answers an item twice, so the answers are recorded together."""
+        t = today.toordinal()
+        known = self.known[rows, items].tolist()
+        stability = self.stability[rows, items].tolist()
+        difficulty = self.difficulty[rows, items].tolist()
+        days = (t - self.last[rows, items]).tolist()
+        for k, right in enumerate(correct.tolist()):
+            s, d = (selection.transition(stability[k], difficulty[k], days[k], right) if known[k]
+                    else selection.first(right))
+            stability[k], difficulty[k], days[k] = s, d, t + selection.interval(s)
+        self.stability[rows, items] = stability
+        self.difficulty[rows, items] = difficulty
+        self.due[rows, items] = days
+        self.last[rows, items] = t
+        self.known[rows, items] = True
 
 
-POLICY_CLASSES: dict[str, Callable[[Bank], Any]] = {
+POLICY_CLASSES: dict[str, Callable[[Bank, int], Any]] = {
     "quizapp": Quizapp, "random": Uniform, "leitner": Leitner, "qstream": Qstream, "fsrs": PlainFsrs}
 
 
@@ -394,19 +477,21 @@ def _seed(text: str) -> int:
 def run(task: Task) -> dict[str, Any]:
     """One policy, one replication: the recall and items seen at each checkpoint."""
     bank = BANK or load_bank(ROOT / "question_bank")
-    policy = POLICY_CLASSES[task.policy](bank)
+    policy = POLICY_CLASSES[task.policy](bank, task.workers)
     world = random.Random(f"world:{task.rep}")  # the same workers, attendance and leavers for every policy
     answers = np.random.default_rng(_seed(f"answers:{task.rep}:{task.policy}:{task.phi}"))
     choices = random.Random(f"choices:{task.rep}:{task.policy}:{task.phi}")
     noise = [world.gauss(0, 0.3) for _ in bank.items]
     staff = World(bank, task.workers, noise, task.phi)
     states: list[Any] = [None] * task.workers
+    if isinstance(policy, ObjectPolicy):
+        policy.bind(states)
     hired = 0
 
     def hire(slot: int) -> None:
         nonlocal hired
         staff.hire(slot, hired, world)
-        states[slot] = policy.new()
+        states[slot] = policy.new(slot)
         hired += 1
 
     for slot in range(task.workers):
@@ -420,25 +505,24 @@ def run(task: Task) -> dict[str, Any]:
     for day in range(task.days):
         today = START + timedelta(days=day)
         common = commons[day]
-        rows: list[int] = []
-        items: list[int] = []
-        quizzes: list[tuple[int, int, int]] = []  # (worker, first answer, end) in rows and items
+        present: list[int] = []
         for n in range(task.workers):
             if world.random() < leave:
                 hire(n)
-            if world.random() >= attendance[n]:
-                continue
-            personal = policy.pick(states[n], today, count, common, choices, keys[n])
-            quizzes.append((n, len(items), len(items) + len(common) + len(personal)))
+            if world.random() < attendance[n]:
+                present.append(n)
+        rows: list[int] = []
+        items: list[int] = []
+        imposed: list[bool] = []
+        for n, personal in zip(present, policy.pick_all(present, today, count, common, choices, keys), strict=True):
             rows += [n] * (len(common) + len(personal))
             items += common
             items += personal
-        correct = staff.answer(np.array(rows, dtype=np.intp), np.array(items, dtype=np.intp), day, answers).tolist()
-        update = policy.update
-        for n, first, end in quizzes:  # each worker's answers in order: the common set, then personal
-            state = states[n]
-            for k in range(first, end):
-                update(state, items[k], correct[k], today, k < first + len(common))
+            imposed += [True] * len(common) + [False] * len(personal)
+        # Each worker's answers in order: the common set, then the personal questions.
+        row_array, item_array = np.array(rows, dtype=np.intp), np.array(items, dtype=np.intp)
+        correct = staff.answer(row_array, item_array, day, answers)
+        policy.update_all(row_array, item_array, correct, today, np.array(imposed, dtype=bool))
         if day + 1 in CHECKPOINTS:
             end = day + 1
             out[f"recall{end}"] = staff.true_recall(end)

@@ -111,23 +111,31 @@ def personal_items(pool: Index, state: State, today: date, count: int, taken: Se
         picked.append(item.id)
         return True
 
-    due = sorted((r for r in state.boxed.values() if r.due <= today),
-                 key=lambda r: (r.due, r.box, r.question_id))
-    for r in due:
-        take(by_id[r.question_id])
-
-    rng = random.Random(seed)
-    for topic in _by_strength(pool.by_topic, state.seen, state.wrong):
+    # (added for speed, same result: each loop stops once the slots are full, where take() would
+    # refuse everything that follows; the random order is drawn only when new items are looked for.)
+    due = sorted((r.due, r.box, r.question_id) for r in state.boxed.values() if r.due <= today)
+    for *_, qid in due:
         if len(picked) >= count:
-            break  # (added for speed: later shuffles cannot change what was picked)
-        items = [i for i in pool.by_topic[topic] if i.id not in reviewed]
-        rng.shuffle(items)
-        for item in items:
-            take(item)
+            break
+        take(by_id[qid])
+
+    if len(picked) < count and len(reviewed) < len(by_id):
+        rng = random.Random(seed)
+        for topic in _by_strength(pool.by_topic, state.seen, state.wrong):
+            if len(picked) >= count:
+                break  # (added for speed: later shuffles cannot change what was picked)
+            items = [i for i in pool.by_topic[topic] if i.id not in reviewed]
+            rng.shuffle(items)
+            for item in items:
+                if len(picked) >= count:
+                    break
+                take(item)
 
     if len(picked) < count:  # (added for speed, same result)
-        for r in sorted(reviewed.values(), key=lambda r: (r.last_seen, r.question_id)):
-            take(by_id[r.question_id])
+        for _, qid in sorted((r.last_seen, r.question_id) for r in reviewed.values()):
+            if len(picked) >= count:
+                break
+            take(by_id[qid])
     return picked
 
 

@@ -167,6 +167,22 @@ def _interval(stability: float) -> int:
     return min(max(round((stability / FACTOR) * _INTERVAL_FACTOR), 1), _MAX_INTERVAL)
 
 
+def first(correct: bool) -> tuple[float, float]:
+    """(stability, difficulty) of a new card after its first answer."""
+    return _FIRST[correct]
+
+
+def interval(stability: float) -> int:
+    """Whole days from an answer to FSRS's next check, given the card's stability after it."""
+    return _interval(stability)
+
+
+def transition(stability: float, difficulty: float, days: int, correct: bool) -> tuple[float, float]:
+    """(stability, difficulty) of a card in the Review state after an answer `days` after its last:
+    what SCHEDULER.review_card gives, on plain numbers."""
+    return _next(stability, difficulty, days, correct)
+
+
 def _next(stability: float, difficulty: float, days: int, correct: bool) -> tuple[float, float]:
     """(stability, difficulty) of a card in the Review state after an answer `days` after its last."""
     if days < 1:  # a second answer the same day: short-term stability
