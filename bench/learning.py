@@ -55,7 +55,7 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
 import old_leitner  # noqa: E402  (the old policy, kept in bench/ for comparison)
-from fsrs import Card  # noqa: E402
 
 from quizapp.bank.rules.checker import read_bank  # noqa: E402
 from quizapp.quiz.rules import selection  # noqa: E402
@@ -168,14 +167,22 @@ class Quizapp(ObjectPolicy):
     def new(self, slot: int) -> selection.Learner:
         return selection.Learner()
 
-    def pick(self, state: selection.Learner, today: date, count: int, taken: list[int], rng: random.Random,
-             key: str) -> list[int]:
-        items = self.bank.items
-        plan = self.plans.get(key) or self.plans.setdefault(key, selection.probe_plan(key, TOWN_SEED))
-        probe = selection.probe_item(self.probes, state, today, plan, self.halves)
-        personal = selection.personal_items(self.bank.pool, state, today, count - (probe is not None),
-                                            [items[i] for i in taken], f"{key}:{today}")
-        return personal + ([probe] if probe is not None else [])
+    def pick_all(self, slots: list[int], today: date, count: int, taken: list[int], rng: random.Random,
+                 keys: list[str]) -> list[list[int]]:
+        """Each present worker's personal questions: selection.probe_item, then selection.personal_items
+        for the slots left, as choose_quiz does (the day's common items looked up once)."""
+        items, pool, plans, probes, halves = self.bank.items, self.bank.pool, self.plans, self.probes, self.halves
+        common = [items[i] for i in taken]
+        out = []
+        for n in slots:
+            key, state = keys[n], self.states[n]
+            plan = plans.get(key) or plans.setdefault(key, selection.probe_plan(key, TOWN_SEED))
+            probe = selection.probe_item(probes, state, today, plan, halves)
+            if probe is None:
+                out.append(selection.personal_items(pool, state, today, count, common, f"{key}:{today}"))
+            else:
+                out.append(selection.personal_items(pool, state, today, count - 1, common, f"{key}:{today}") + [probe])
+        return out
 
     def update(self, state: selection.Learner, item: int, correct: bool, today: date, common: bool) -> None:
         state.record(self.bank.items[item], correct, today, common)
@@ -302,7 +309,7 @@ class Qstream(ArrayPolicy):
             if len(picked) < count:
                 unseen = np.flatnonzero(~seen[j])
                 if len(unseen):
-                    take_new(unseen.tolist(), take, lambda: len(picked) >= count, rng)
+                    take_new(unseen.tolist(), take, lambda picked=picked: len(picked) >= count, rng)
             if len(picked) < count:
                 met = np.flatnonzero(seen[j])
                 for i in met[np.lexsort((met, self.last_seen[n, met], self.retired[n, met]))].tolist():
@@ -357,7 +364,7 @@ class PlainFsrs(ArrayPolicy):
             if len(picked) < count:
                 unknown = np.flatnonzero(~known[j])
                 if len(unknown):
-                    take_new(unknown.tolist(), take, lambda: len(picked) >= count, rng)
+                    take_new(unknown.tolist(), take, lambda picked=picked: len(picked) >= count, rng)
             if len(picked) < count:
                 met = np.flatnonzero(known[j])
                 risk = -(t - self.last[n, met]) / self.stability[n, met]

@@ -73,11 +73,11 @@ class Item:
     common: bool = False
     behaviour: bool = False  # a "did you do it" item: chosen by behaviour_check, never scored
     probe: bool = False  # a probe item: asked only by probe_item, never taught
+    # The point the item tests: its family, or the item itself when it has none (set from the above).
+    point: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def point(self) -> str:
-        """The point the item tests: its family, or the item itself when it has none."""
-        return self.family or f"#{self.id}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "point", self.family or f"#{self.id}")
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Answer:
     common: bool = False  # answered in a common slot (imposed, so never counted as a review)
 
 
-@dataclass
+@dataclass(slots=True)
 class Seen:
     """One worker's history with one question."""
 
@@ -101,7 +101,7 @@ class Seen:
     last_correct: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Memory:
     """One worker's memory of one point, as FSRS models it from their answers to its variants: the
     FSRS card's stability and difficulty after the last answer, kept as plain numbers (`card` gives
@@ -376,12 +376,12 @@ def _variant(items: tuple[Item, ...], learner: Learner, seed: str) -> Item:
     worker and day), else the one seen longest ago, so a review is another wording where one exists."""
     if len(items) == 1:
         return items[0]
-
-    def key(item: Item) -> tuple[date, str]:
-        seen = learner.questions.get(item.id)
-        return (seen.last_seen if seen else date.min, _rank(seed, item.id))
-
-    return min(items, key=key)
+    questions = learner.questions
+    last = [seen.last_seen if (seen := questions.get(item.id)) else date.min for item in items]
+    oldest = min(last)
+    tied = [item for item, day in zip(items, last, strict=True) if day == oldest]
+    # The order shuffled per worker and day (a hash) only decides between variants seen on the same day.
+    return tied[0] if len(tied) == 1 else min(tied, key=lambda item: _rank(seed, item.id))
 
 
 def personal_items(
@@ -441,7 +441,10 @@ def personal_items(
                 for p, m in memories.items() if p in by_point and p not in used]
         if reserve and all(q in questions for q in picked):
             # The most likely forgotten of the points with a variant not yet seen.
-            for _, point in sorted(rest):
+            ranked = list(rest)
+            heapq.heapify(ranked)
+            while ranked:
+                _, point = heapq.heappop(ranked)
                 if any(i.id not in questions for i in by_point[point]):
                     take(point)
                     break
@@ -518,10 +521,13 @@ def probe_item(pool: Sequence[Item], learner: Learner, today: date, plan: ProbeP
     for qid in first:
         if qid not in asked:
             return qid
+    following = next((qid for qid in second if qid not in asked), None)
+    if following is None:
+        return None
     started = min((asked[q].last_seen for q in first if q in asked), default=None)
     if started is None or today < started + timedelta(days=plan.lag):
         return None
-    return next((qid for qid in second if qid not in asked), None)
+    return following
 
 
 def practice_quiz(pool: Sequence[Item] | Pool, learner: Learner, today: date, n: int, seed: str) -> list[int]:
