@@ -1,5 +1,6 @@
 """The layout holds: pure rules stay pure, every module says what it is, no quizapp module imports
-in a circle, and every URL's view is found from the folder its path names.
+in a circle, every URL's view is found from the folder its path names, and every import preview
+lists its problems with the one shared macro.
 
 Everything here is found by convention (a rules.py anywhere, a module in a `rules` package, the
 url_map), so a new feature is covered the day it lands, without editing this file.
@@ -255,3 +256,18 @@ def test_every_exception_to_the_folder_rule_is_still_used(app):
     assert set(APP_WIDE) - used == set()
     # And no exception restates the rule (e.g. "/console/roster": "roster").
     assert [key for key, feature in SEGMENT_EXCEPTIONS.items() if key.rsplit("/", 1)[1] == feature] == []
+
+
+# --- one way to show an import's problems ------------------------------------------------------------
+
+# The imports whose preview lists problems and lets nothing (or only the good rows) through: each uses
+# the shared macro (quizapp/templates/_import.html) instead of a table of its own.
+IMPORT_PREVIEWS = ["register/templates/register/preview.html", "outreach/templates/outreach/import.html",
+                   "incidents/templates/incidents/import.html", "places/templates/places/boundaries.html"]
+
+
+@pytest.mark.parametrize("template", IMPORT_PREVIEWS)
+def test_every_import_preview_lists_its_problems_with_the_shared_macro(template):
+    source = (PACKAGE / template).read_text(encoding="utf-8")
+    assert '{% from "_import.html" import problem_list %}' in source and "problem_list(" in source
+    assert 'class="figures problems"' not in source and "What is wrong" not in source
