@@ -263,7 +263,8 @@ def test_every_exception_to_the_folder_rule_is_still_used(app):
 # The imports whose preview lists problems and lets nothing (or only the good rows) through: each uses
 # the shared macro (quizapp/templates/_import.html) instead of a table of its own.
 IMPORT_PREVIEWS = ["register/templates/register/preview.html", "outreach/templates/outreach/import.html",
-                   "incidents/templates/incidents/import.html", "places/templates/places/boundaries.html"]
+                   "incidents/templates/incidents/import.html", "places/templates/places/boundaries.html",
+                   "roster/templates/roster/preview.html"]
 
 
 @pytest.mark.parametrize("template", IMPORT_PREVIEWS)
