@@ -32,8 +32,19 @@ def _flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def storage_options(uri: str) -> dict:
+    """How the rate-limit storage is reached: its errors surface as limits.errors.StorageError
+    (signin.views fails open on them), and a Redis that does not answer within half a second
+    counts as down, so that a lost Redis slows no request by more than that."""
+    options: dict = {"wrap_exceptions": True}
+    if uri.split(":", 1)[0] in ("redis", "rediss", "redis+unix"):
+        options.update(socket_connect_timeout=0.5, socket_timeout=0.5)
+    return options
+
+
 def from_env() -> dict:
     database = os.environ.get("QUIZAPP_DATABASE_URL") or f"sqlite:///{INSTANCE / 'quizapp.sqlite'}"
+    storage = os.environ.get("QUIZAPP_RATELIMIT_STORAGE_URI", "memory://")
     return {
         "SECRET_KEY": _secret_key(INSTANCE),
         "SQLALCHEMY_DATABASE_URI": database,
@@ -58,7 +69,12 @@ def from_env() -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         # memory:// counts in each process alone: `quizapp serve` then runs one process (cli.serve).
-        "RATELIMIT_STORAGE_URI": os.environ.get("QUIZAPP_RATELIMIT_STORAGE_URI", "memory://"),
+        # Several processes or servers share one Redis (redis://host:6379/0): docs/deploy.md.
+        "RATELIMIT_STORAGE_URI": storage,
+        "RATELIMIT_STORAGE_OPTIONS": storage_options(storage),
+        # Redis down: limits fail open (the request goes through, the error is logged) rather than
+        # every sign-in failing; the per-account lockouts are in the database and keep holding.
+        "RATELIMIT_SWALLOW_ERRORS": True,
         # How many proxies in front of quizapp set X-Forwarded-For/-Proto (nginx: 1). Their headers
         # are believed only then: with 0 anyone could claim any address and dodge the limits.
         "QUIZAPP_TRUSTED_PROXIES": int(os.environ.get("QUIZAPP_TRUSTED_PROXIES") or 0),

@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import text
 
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 
 LOCALES = ("zh_CN", "en")
 LANG_COOKIE = "lang"
@@ -55,12 +55,20 @@ def set_language(code: str):
 
 
 def healthz():
+    """For the load balancer's health checks (no sign-in, no rate limit, one cheap query): 503 when
+    this server cannot reach the database, so the balancer sends its requests elsewhere. The
+    rate-limit storage (Redis) is reported but never fails the check: every server shares the
+    same Redis, so failing on it would take them all out at once, for limits that fail open."""
+    limits = "memory" if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") else (
+        "ok" if limiter.storage.check() else "unreachable")
+    if limits == "unreachable":
+        current_app.logger.warning("health check: the rate-limit storage is unreachable (limits fail open)")
     try:
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means "not reachable"
         current_app.logger.error("health check failed: %s", exc)
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        return jsonify(status="error", database="unreachable", limits=limits), 503
+    return jsonify(status="ok", database="ok", limits=limits)
 
 
 def security_headers(response):

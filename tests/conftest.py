@@ -15,10 +15,17 @@ from hypothesis import settings
 from sqlalchemy import text
 
 from quizapp import create_app
+from quizapp.config import storage_options
 from quizapp.extensions import db, limiter
 from quizapp.models import Employee
 from tests import factories
 from tests.receivers import Receiver
+
+# The rate-limit storage: memory:// on SQLite; on the PostgreSQL run scripts/test starts a throwaway
+# Redis and names it in QUIZAPP_TEST_REDIS_URL, so the limits and lockouts are tested as several
+# servers share them. Every app a test creates reads it (from the environment, like a server).
+LIMITS = os.environ.get("QUIZAPP_TEST_REDIS_URL") or "memory://"
+os.environ["QUIZAPP_RATELIMIT_STORAGE_URI"] = LIMITS
 
 # No time limit per example: on a loaded machine (CI, or eight suites at once) hypothesis's default
 # 200 ms deadline fails correct code; a test's correctness never depends on how fast it ran.
@@ -40,7 +47,8 @@ def app(tmp_path_factory):
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "QUIZAPP_TOWN_SEED": "test-town",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": LIMITS,
+        "RATELIMIT_STORAGE_OPTIONS": storage_options(LIMITS),
         "QUIZAPP_PHOTO_DIR": str(tmp_path_factory.mktemp("photos")),
     })
     with app.app_context():

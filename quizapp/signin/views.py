@@ -17,6 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeSerializer
 from limits import parse_many
+from limits.errors import StorageError
 
 from quizapp.access import home_for, is_worker
 from quizapp.accounts.service import MIN_PASSWORD_LENGTH
@@ -73,20 +74,35 @@ def _guess_limits():
 
 def _guesses_spent() -> bool:
     """The address has used its budget of wrong PINs and codes from phones that are not the
-    worker's own: more such tries are refused unchecked (the worker's own phone still gets in)."""
-    return not all(limiter.limiter.test(item, "signin-guess", get_remote_address()) for item in _guess_limits())
+    worker's own: more such tries are refused unchecked (the worker's own phone still gets in).
+    The budget lives in the rate-limit storage (Redis with several servers); while that storage
+    cannot be reached it is not spent (fail open, as Flask-Limiter's own limits here): the
+    per-worker tracks in the database still slow guessing down."""
+    try:
+        return not all(limiter.limiter.test(item, "signin-guess", get_remote_address()) for item in _guess_limits())
+    except StorageError as error:
+        current_app.logger.warning("rate-limit storage unreachable, guess budget not checked: %s", error)
+        return False
 
 
 def _guesses_back_at():
     """When the address may guess again: the latest reset among its spent windows (UTC)."""
     address = get_remote_address()
-    resets = [limiter.limiter.get_window_stats(item, "signin-guess", address).reset_time
-              for item in _guess_limits() if not limiter.limiter.test(item, "signin-guess", address)]
+    try:
+        resets = [limiter.limiter.get_window_stats(item, "signin-guess", address).reset_time
+                  for item in _guess_limits() if not limiter.limiter.test(item, "signin-guess", address)]
+    except StorageError:
+        resets = []
     return datetime.fromtimestamp(max(resets), UTC).replace(tzinfo=None) if resets else utcnow()
 
 
 def _count_guess(company, now) -> None:
-    spent = [item for item in _guess_limits() if not limiter.limiter.hit(item, "signin-guess", get_remote_address())]
+    try:
+        spent = [item for item in _guess_limits()
+                 if not limiter.limiter.hit(item, "signin-guess", get_remote_address())]
+    except StorageError as error:
+        current_app.logger.warning("rate-limit storage unreachable, guess not counted: %s", error)
+        return
     if spent:
         audit.record_repeated(None, "signin.address_throttled", {
             "company": company.code, "address": get_remote_address()}, now)

@@ -10,17 +10,21 @@ import pytest
 from sqlalchemy import select
 
 from quizapp import cli, create_app
-from quizapp.extensions import db
-from quizapp.models import AuditLog
+from quizapp.config import storage_options
+from quizapp.extensions import db, limiter
+from quizapp.models import AuditLog, Employee
+from tests.conftest import LIMITS
+from tests.pages import sign_in_worker
 
 
 @pytest.fixture
 def behind_nginx(app):
     """The app as deployed behind one nginx (QUIZAPP_TRUSTED_PROXIES=1), on the test database,
-    with a small staff sign-in limit."""
+    with a small staff sign-in limit, counted in the suite's rate-limit storage (Redis on the PostgreSQL
+    run: tests/conftest.py)."""
     proxied = create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "RATELIMIT_STORAGE_URI": "memory://",
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "QUIZAPP_TOWN_SEED": "test-town", "QUIZAPP_TRUSTED_PROXIES": 1,
         "QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT": "3 per 10 minutes"})
     yield proxied
@@ -55,6 +59,7 @@ def test_with_no_trusted_proxy_a_forged_header_counts_for_nothing(app, town, mon
 
 
 def test_serve_refuses_several_processes_that_would_each_count_alone(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "memory://")
     started = []
     monkeypatch.setattr(cli, "run_gunicorn", lambda *args: started.append(args))
     refused = runner.invoke(args=["serve", "--workers", "4"])
@@ -74,3 +79,49 @@ def test_the_server_shape_rule():
     assert cli.server_shape(None, "redis://x:6379/0", 4) == (9, 1)
     with pytest.raises(click.UsageError):
         cli.server_shape(2, "memory://", 4)
+
+
+@pytest.fixture
+def redis_down(app):
+    """The app as deployed with a shared rate-limit storage that does not answer (nothing listens on
+    port 1), and small limits. The limiter is one object for every app: the suite's storage is put
+    back afterwards."""
+    storage = "redis://127.0.0.1:1/0"
+    cut_off = create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "QUIZAPP_TOWN_SEED": "test-town",
+        "RATELIMIT_STORAGE_URI": storage, "RATELIMIT_STORAGE_OPTIONS": storage_options(storage),
+        "QUIZAPP_SIGNIN_GUESS_LIMIT": "2 per 10 minutes", "QUIZAPP_SIGNIN_ADDRESS_LIMIT": "3 per 10 minutes",
+        "QUIZAPP_STAFF_SIGNIN_ADDRESS_LIMIT": "1 per 10 minutes"})
+    yield cut_off
+    with cut_off.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    limiter.init_app(app)
+
+
+def test_with_the_limit_storage_down_limits_fail_open_and_the_health_check_says_so(redis_down, town):
+    client = redis_down.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json == {"status": "ok", "database": "ok", "limits": "unreachable"}
+    # Past every limit (address, guesses, staff): nothing counted, nobody refused for it.
+    wrong = [client.post(f"/c/{town.code_a}", data={"employee_no": f"X{n}", "pin": "9999"}).status_code
+             for n in range(5)]
+    assert wrong == [200] * 5
+    assert sign_in_worker(client, town.code_a, town.worker_a_no).headers["Location"] == "/today"
+    assert [wrong_sign_in(redis_down.test_client(), None).status_code for _ in range(3)] == [200] * 3
+    # The per-worker tracks are in the database and still hold: a stranger's wrong PINs for one
+    # worker are slowed down there whatever the storage.
+    with redis_down.app_context():
+        stranger_tries = db.session.scalar(select(Employee.stranger_failures).where(Employee.id == town.worker_b))
+    assert stranger_tries == 0
+    tries = [redis_down.test_client().post(f"/c/{town.code_b}", data={"employee_no": town.worker_b_no,
+                                                                      "pin": "9999"}) for _ in range(3)]
+    assert all(t.status_code == 200 for t in tries)
+    with redis_down.app_context():
+        assert db.session.scalar(select(Employee.stranger_failures).where(Employee.id == town.worker_b)) > 0
+
+
+def test_the_health_check_names_the_memory_storage(client, town):
+    assert client.get("/healthz").json["limits"] == ("memory" if LIMITS.startswith("memory://") else "ok")
