@@ -253,11 +253,14 @@ def supervise(day) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=None, type=int,
               help="gunicorn worker processes (default: 2 × cores + 1 with a shared rate-limit storage, else 1).")
+@click.option("--threads", default=None, type=int,
+              help="threads per process (default: 1 with a shared rate-limit storage, else 2 × cores + 1).")
 @with_appcontext
-def serve(host: str, port: int, workers: int | None) -> None:
+def serve(host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Serve quizapp with gunicorn, the production WSGI server."""
-    processes, threads = server_shape(workers, current_app.config["RATELIMIT_STORAGE_URI"], os.cpu_count() or 1)
-    run_gunicorn(host, port, processes, threads)
+    processes, default_threads = server_shape(workers, current_app.config["RATELIMIT_STORAGE_URI"],
+                                              os.cpu_count() or 1)
+    run_gunicorn(host, port, processes, threads or default_threads)
 
 
 def server_shape(workers: int | None, storage_uri: str, cores: int) -> tuple[int, int]:
