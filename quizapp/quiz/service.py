@@ -227,7 +227,8 @@ def close_expired(now: datetime) -> int:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to an answer: "recorded", "already" (a resent form), "late" or "finished".
+    """What happened to an answer: "recorded", "already" (the slot was answered before: a resent
+    form, also after the quiz ended), "late" or "finished" (an unanswered slot of a closed quiz).
 
     `differs` is True when an "already" answer chose otherwise than the one that counts (another tab,
     or another phone, answered first): the worker is told, not silently shown the other choice."""
@@ -275,17 +276,20 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     row = conn.execute(_SLOT, {"attempt_id": attempt_id, "employee_id": employee.id, "position": position}).first()
     if row is None:
         raise NotFound("quiz.no_question", attempt_id=attempt_id, position=position)
+    order = row.choice_order
+    if row.chosen is not None:
+        # A resent form (a reload of the answer's page, a retry on a weak signal), even after the
+        # quiz ended: the first answer stands, and the worker sees its feedback again.
+        shown = sorted({order[i] for i in chosen_display if 0 <= i < len(order)})
+        return Outcome("already", row.correct, differs=sorted(row.chosen) != shown)
     if row.finished_at is not None:
         return Outcome("finished")
     if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
         close_if_expired(db.session.get_one(Attempt, attempt_id), now)
         return Outcome("late")
-    order = row.choice_order
     if any(not 0 <= i < len(order) for i in chosen_display):  # a forged form: an option never shown
         raise Invalid("quiz.no_choice")
     chosen = sorted({order[i] for i in chosen_display})
-    if row.chosen is not None:
-        return Outcome("already", row.correct, differs=sorted(row.chosen) != chosen)
     if not chosen:
         raise Invalid("quiz.no_choice")
     if len(chosen) > 1 and row.content.get("type") != QuestionType.MULTIPLE:

@@ -2,11 +2,15 @@
 
 Workers only (guard below). Every attempt is looked up through the signed-in worker, so another
 worker's attempt id is a 404. Pages are plain HTML forms: they work with JavaScript off.
+
+Round trips cost seconds on a weak signal, so a quiz takes as few as it can: the answer's POST
+answers with its feedback (no redirect to a GET); sent by quiz.js (Accept: application/json), it
+answers with the feedback and the next question as HTML fragments, so each question is one request.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -28,8 +32,31 @@ from quizapp.wording import say
 # More choices than any question has options is a forged form: the rest are not read.
 MAX_CHOICES = 10
 
+_workers_only = guard_worker()
+
+
+def _from_script() -> bool:
+    """The request comes from quiz.js, which wants JSON (as the error pages read it too)."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _signed_in_worker():
+    """guard_worker(), saying what happened to a worker whose sign-in ended mid-quiz (signed out
+    on another phone, or the phone lost its cookies): the answer was not saved, the quiz is kept."""
+    refused = _workers_only()
+    if refused is None or current_user.is_authenticated:
+        return refused
+    message = _("You were signed out, so your last answer was not saved. Sign in again: your quiz is kept, "
+                "and you carry on where you left off.")
+    if _from_script():
+        return jsonify(error="signed_out", message=message, sign_in=url_for("auth.worker_start")), 401
+    if request.method == "POST":
+        flash(message, "warning")
+    return refused
+
+
 bp = Blueprint("quiz", __name__)
-bp.before_request(guard_worker())
+bp.before_request(_signed_in_worker)
 # Signed-in workers only, one record per slot: nothing here to rate-limit, and the answer request is
 # the shift-start hot path.
 limiter.exempt(bp)
@@ -48,9 +75,18 @@ def today():
     official = quiz.official_attempt(current_user, day)
     if official is not None and quiz.close_if_expired(official, now):
         db.session.commit()
-    return render_template("quiz/today.html", official=official, form=StartForm(),
+    onward = _onward(official) if official is not None and official.finished_at is None else None
+    return render_template("quiz/today.html", official=official, form=StartForm(), onward=onward,
                            logout_form=LogoutForm(), count=current_user.company.questions_per_quiz,
                            minutes=quiz.QUIZ_SECONDS // 60, alert=quiz.waiting_alert(current_user, day, official))
+
+
+def _onward(attempt) -> str:
+    """Where an attempt carries on: its first unanswered question, or its result."""
+    position = quiz.next_position(attempt)
+    if attempt.finished_at is not None or position is None:
+        return url_for("quiz.result", attempt_id=attempt.id)
+    return url_for("quiz.question", attempt_id=attempt.id, position=position)
 
 
 @bp.post("/today/start")
@@ -59,22 +95,22 @@ def start():
     if not form.validate_on_submit():
         abort(400)
     try:
-        attempt_id = _start(filled(form.kind.data))
+        onward = _start(filled(form.kind.data))
     except IntegrityError:  # a double tap: the other request started it first, so open that one
         db.session.rollback()
-        attempt_id = _start(filled(form.kind.data))
+        onward = _start(filled(form.kind.data))
     except (Forbidden, Conflict) as error:
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("quiz.today"))
-    return redirect(url_for("quiz.resume", attempt_id=attempt_id))
+    return redirect(onward)  # straight to the question: no stop at quiz.resume on the way
 
 
-def _start(kind: str) -> int:
+def _start(kind: str) -> str:
     attempt = quiz.start_attempt(current_user, kind, local_today(), utcnow(),
                                  quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED")))
-    attempt_id = attempt.id
+    onward = _onward(attempt)
     db.session.commit()
-    return attempt_id
+    return onward
 
 
 @bp.get("/attempt/<id:attempt_id>")
@@ -83,10 +119,7 @@ def resume(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if quiz.close_if_expired(attempt, utcnow()):
         db.session.commit()
-    position = quiz.next_position(attempt)
-    if attempt.finished_at is not None or position is None:
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=position))
+    return redirect(_onward(attempt))
 
 
 @bp.get("/attempt/<id:attempt_id>/q/<id:position>")
@@ -128,32 +161,65 @@ def _sent_from_here() -> bool:
 @bp.post("/attempt/<id:attempt_id>/q/<id:position>")
 @csrf.exempt  # checked by _sent_from_here(), which keeps an answer sent after a lost session
 def answer(attempt_id: int, position: int):
+    """Record the answer and show its feedback in this response (with the next question's link).
+
+    No redirect to a GET: that was one more round trip per question. A reload of this page sends
+    the form again, which records nothing new (the first answer stands) and shows the same feedback;
+    an answer from another tab or phone that chose otherwise is shown the first answer, and told."""
     if not _sent_from_here():
         raise CSRFError()
     choices = [number for number in map(inputs.whole, request.form.getlist("choice")[:MAX_CHOICES])
                if number is not None]
-    here = url_for("quiz.question", attempt_id=attempt_id, position=position)
     if not choices:
-        _attempt_or_404(attempt_id)
-        flash(_("Please choose an answer."), "error")
-        return redirect(here)
+        return _show(attempt_id, position, error=_("Please choose an answer."))
     try:
         # Another worker's attempt or a missing position is NotFound: the app answers 404.
         outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow())
     except Invalid as error:  # none of the options shown was chosen, or several for a one-answer question
-        flash(say(error, MESSAGES), "error")
-        return redirect(here)
+        return _show(attempt_id, position, error=say(error, MESSAGES))
     db.session.commit()
-    if outcome.status == "already" and outcome.differs:
-        flash(_("This question had already been answered (in another tab or on another phone). "
-                "The first answer counts; this one was not recorded."), "warning")
     if outcome.status in ("late", "finished"):
         if outcome.status == "late":
             flash(_("Time was up, so that answer was not counted. No problem: here is how you did."), "info")
-        return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    # Post/redirect/get: a reload shows the feedback instead of resending the answer; the anchor
-    # brings the verdict into view.
-    return redirect(here + "#feedback")
+        return _go(url_for("quiz.result", attempt_id=attempt_id))
+    notice = None
+    if outcome.status == "already" and outcome.differs:
+        notice = _("This question had already been answered (in another tab or on another phone). "
+                   "The first answer counts; this one was not recorded.")
+    return _show(attempt_id, position, notice=notice)
+
+
+def _go(url: str):
+    """Elsewhere: a redirect for the browser, or where to go for quiz.js."""
+    return jsonify(go=url) if _from_script() else redirect(url)
+
+
+def _show(attempt_id: int, position: int, error: str | None = None, notice: str | None = None):
+    """The slot after its answer request: its page, or for quiz.js the slot's HTML and the next
+    question's, so the worker goes on without another request. An unanswered slot of a closed quiz
+    goes to the result."""
+    script = _from_script()
+    attempt = _attempt_or_404(attempt_id, all_versions=script)
+    slot = next((a for a in attempt.answers if a.position == position), None)
+    if slot is None:
+        abort(404)
+    if slot.chosen is None and attempt.finished_at is not None:
+        return _go(url_for("quiz.result", attempt_id=attempt.id))
+    following = quiz.next_position(attempt)
+    if not script:
+        return render_template("quiz/question.html", attempt=attempt, slot=slot, next_position=following,
+                               error=error, notice=notice)
+    if error is not None and slot.chosen is None:
+        return jsonify(error="invalid", message=error), 400
+    here = url_for("quiz.question", attempt_id=attempt.id, position=position)
+    shown = {"url": here + "#feedback", "html": render_template(
+        "quiz/_slot.html", attempt=attempt, slot=slot, next_position=following, notice=notice)}
+    if following is None:
+        return jsonify(answer=shown, next=None)
+    upcoming = next(a for a in attempt.answers if a.position == following)
+    return jsonify(answer=shown, next={
+        "url": url_for("quiz.question", attempt_id=attempt.id, position=following),
+        "html": render_template("quiz/_slot.html", attempt=attempt, slot=upcoming, next_position=None)})
 
 
 @bp.get("/attempt/<id:attempt_id>/result")

@@ -22,13 +22,16 @@ def start_quiz(client, town):
 
 
 def answer_all(client, response, pick=0):
-    """Answer every question with the option shown at position `pick`; return the result page."""
+    """Answer every question with the option shown at position `pick`, as a phone with JavaScript
+    off does (the answer's POST shows its feedback, then the link to the next); the result page."""
     for _ in range(10):
         path = response.request.path
         if "/q/" not in path:
             return response
-        response = client.post(path, data={"choice": str(pick)}, follow_redirects=True)
-        assert response.status_code == 200
+        action = re.search(r'<form method="post" action="([^"]+)"', page(response)).group(1)
+        assert action == path + "#feedback"  # the feedback opens at its verdict
+        response = client.post(action, data={"choice": str(pick)})
+        assert response.status_code == 200  # the feedback itself, no redirect to fetch it
         assert 'class="rule' in page(response)  # the rule to remember, after every answer
         following = re.search(r'href="(/attempt/\d+/(?:q/\d+|result))"', page(response))
         response = client.get(following.group(1), follow_redirects=True)
@@ -83,7 +86,16 @@ def test_resuming_goes_to_the_first_unanswered_question(client, town):
     client.post(first.request.path, data={"choice": "0"})
     attempt_path = first.request.path.rsplit("/q/", 1)[0]
     assert client.get(attempt_path).location.endswith("/q/2")
-    assert client.post("/today/start", data={"kind": "official"}).location == attempt_path
+    # Start again (a second tap, or "start" from an old page): straight to that question.
+    assert client.post("/today/start", data={"kind": "official"}).location == f"{attempt_path}/q/2"
+    assert f'href="{attempt_path}/q/2"' in page(client.get("/today"))  # "continue" goes there too
+
+
+def test_start_opens_the_first_question_without_a_stop_on_the_way(client, town):
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    response = client.post("/today/start", data={"kind": "official"})
+    assert re.fullmatch(r"/attempt/\d+/q/1", response.location)
+    assert 'name="choice"' in page(client.get(response.location))
 
 
 def test_an_answer_after_the_deadline_is_refused_kindly(app, client, town):
@@ -107,15 +119,16 @@ def test_an_answer_after_the_deadline_is_refused_kindly(app, client, town):
 
 def test_no_choice_asks_again_without_recording(client, town):
     first = start_quiz(client, town)
-    response = client.post(first.request.path, data={}, follow_redirects=True)
-    assert 'name="choice"' in page(response)
+    response = client.post(first.request.path, data={})
+    assert response.status_code == 200 and 'name="choice"' in page(response)
+    assert texts(page(response), "p", class_="error") == ["请先选一个答案。"]
 
 
 def test_a_choice_that_was_not_shown_asks_again_without_recording(app, client, town):
     first = start_quiz(client, town)
-    response = client.post(first.request.path, data={"choice": "9"}, follow_redirects=True)
-    assert response.request.path == first.request.path
-    assert "请先选一个答案。" in page(response)
+    response = client.post(first.request.path, data={"choice": "9"})
+    assert response.status_code == 200 and 'name="choice"' in page(response)
+    assert texts(page(response), "p", class_="error") == ["请先选一个答案。"]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Answer.id)).where(Answer.chosen.is_not(None))) == 0
 
@@ -215,7 +228,7 @@ def test_a_forged_form_without_csrf_token_is_refused(app, town):
         today = page(client.get("/today"))
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', today).group(1)
         question = client.post("/today/start", data={"kind": "official", "csrf_token": token}).location
-        forged = client.post(f"{question}/q/1", data={"choice": "0"})
+        forged = client.post(question, data={"choice": "0"})
         assert forged.status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
@@ -223,20 +236,20 @@ def test_a_forged_form_without_csrf_token_is_refused(app, town):
 
 def test_an_answer_brings_the_verdict_into_view(client, town):
     question = start_quiz(client, town)
+    assert f'action="{question.request.path}#feedback"' in page(question)
     response = client.post(question.request.path, data={"choice": "0"})
-    assert response.location.endswith("#feedback")
-    assert 'id="feedback"' in page(client.get(response.location))
+    assert response.status_code == 200 and 'id="feedback"' in page(response)
 
 
 def test_an_answer_from_a_second_tab_is_refused_and_says_so(client, town):
     client.set_cookie("lang", "en")
     question = start_quiz(client, town)
     client.post(question.request.path, data={"choice": "0"})  # tab 1
-    tab_two = client.post(question.request.path, data={"choice": "1"}, follow_redirects=True)
+    tab_two = client.post(question.request.path, data={"choice": "1"})
     assert texts(page(tab_two), "p", class_="flash") == [
         "This question had already been answered (in another tab or on another phone). "
         "The first answer counts; this one was not recorded."]
-    resent = client.post(question.request.path, data={"choice": "0"}, follow_redirects=True)
+    resent = client.post(question.request.path, data={"choice": "0"})
     assert texts(page(resent), "p", class_="flash") == []  # the same answer again: a harmless resend
 
 
@@ -308,8 +321,9 @@ def test_an_answer_sent_after_the_session_cookie_was_lost_is_kept(app, town):
         client = app.test_client()
         client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no, "pin": "2468",
                                                "csrf_token": token_of(page(client.get(f"/c/{town.code_a}")))})
-        attempt = client.post("/today/start", data={"kind": "official",
-                                                     "csrf_token": token_of(page(client.get("/today")))}).location
+        first = client.post("/today/start", data={"kind": "official",
+                                                   "csrf_token": token_of(page(client.get("/today")))}).location
+        attempt = first.rsplit("/q/", 1)[0]
         question = page(client.get(f"{attempt}/q/1"))
         old_token = token_of(question)
         client.delete_cookie("session")  # the phone lost it; the remember cookie stays
@@ -321,13 +335,13 @@ def test_an_answer_sent_after_the_session_cookie_was_lost_is_kept(app, town):
         assert bare.status_code == 400  # neither a valid token nor a browser's word on where it came from
         kept = client.post(f"{attempt}/q/1", data={"choice": "0", "csrf_token": old_token},
                            headers={"Origin": here})
-        assert kept.status_code == 302 and kept.location.endswith("#feedback")
+        assert kept.status_code == 200 and 'id="feedback"' in page(kept)
         with app.app_context():
             first = db.session.scalar(db.select(Answer).join(Attempt).order_by(Attempt.id.desc(), Answer.position))
             assert first.chosen is not None
         referred = client.post(f"{attempt}/q/2", data={"choice": "0", "csrf_token": old_token},
                                headers={"Referer": f"{here}{attempt}/q/2"})
-        assert referred.status_code == 302
+        assert referred.status_code == 200
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
 
@@ -360,3 +374,160 @@ def test_a_topic_without_a_card_shows_its_lesson_as_before(app, client, town):
     client.set_cookie("lang", "en")
     result = page(answer_all(client, start_quiz(client, town)))
     assert 'class="flags"' not in result and "Lesson card for" in result
+
+
+# The answer request: one round trip per question on a weak signal (quiz.views.answer).
+
+JSON = {"Accept": "application/json"}
+
+
+def feedback_of(html: str) -> tuple[list[str], list[str], list[str]]:
+    """What a worker reads after an answer: the options as marked, the verdict and explanation, the way on."""
+    return (texts(html, "li", class_="option"), texts(html, "div", class_="feedback"),
+            re.findall(r'<a class="button onward" href="([^"]+)"', html))
+
+
+def test_the_answer_s_post_shows_its_feedback_with_the_next_question_s_link(client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    path = question.request.path
+    response = client.post(path, data={"choice": "0"})
+    html = page(response)
+    assert response.status_code == 200 and 'name="choice"' not in html
+    options, feedback, onward = feedback_of(html)
+    assert len(options) >= 2 and feedback[0].startswith(("Right!", "Not quite."))
+    assert onward == [path.replace("/q/1", "/q/2")] and texts(html, "a", class_="onward") == ["Next question"]
+    assert "I have met a scam like this" in html  # the scam report under the feedback
+    assert texts(html, "title")[0].startswith("Question 1 of")
+
+
+def test_a_resent_answer_records_nothing_and_shows_the_same_feedback(app, client, town):
+    """A reload of the feedback sends the form again (the browser asks first): the same page."""
+    question = start_quiz(client, town)
+    path = question.request.path
+    first = page(client.post(path, data={"choice": "0"}))
+    again = page(client.post(path, data={"choice": "0"}))
+    assert feedback_of(again) == feedback_of(first) and texts(again, "p", class_="flash") == []
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt))
+        assert attempt.answered == 1
+        assert db.session.scalar(db.select(db.func.count(Answer.id)).where(Answer.chosen.is_not(None))) == 1
+
+
+def test_the_last_answer_resent_after_the_quiz_ended_shows_its_feedback_again(app, client, town):
+    client.set_cookie("lang", "en")
+    result = answer_all(client, start_quiz(client, town))
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt))
+        last, score = attempt.slots, attempt.score
+    path = result.request.path.replace("/result", f"/q/{last}")
+    again = page(client.post(path, data={"choice": "0"}))
+    options, feedback, onward = feedback_of(again)
+    assert feedback and onward == [result.request.path]
+    assert texts(again, "a", class_="onward") == ["See my result"]
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt))
+        assert (attempt.score, attempt.answered) == (score, last)
+        assert db.session.get(CompanyDay, (town.company_a, attempt.local_date)).completed == 1
+
+
+def test_an_answered_question_cannot_be_answered_otherwise(app, client, town):
+    """Back to an answered question (the back button, an old tab): its page is its feedback, and a
+    form sent from an old copy changes nothing; the first answer's feedback is shown, and why."""
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    path = question.request.path
+    first = page(client.post(path, data={"choice": "0"}))
+    back = page(client.get(path))
+    assert 'name="choice"' not in back and feedback_of(back) == feedback_of(first)
+    other = page(client.post(path, data={"choice": "1"}))
+    assert feedback_of(other) == feedback_of(first)
+    assert texts(other, "p", class_="warning")[0].startswith("This question had already been answered")
+    with app.app_context():
+        slot = db.session.scalar(db.select(Answer).where(Answer.position == 1))
+        assert slot.chosen == [slot.choice_order[0]]
+
+
+def test_an_answer_sent_after_signing_out_says_so_and_leads_back(client, town):
+    """Signed out mid-quiz (everywhere, from another phone; or the phone lost its cookies): the
+    answer is not saved, the worker is told so on the sign-in page, and after signing in the quiz
+    carries on from that question."""
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    path = question.request.path
+    client.delete_cookie("session")
+    client.delete_cookie("remember_token")
+    response = client.post(path, data={"choice": "0"})
+    assert response.status_code == 302 and response.location == "/"
+    signin = client.get("/", follow_redirects=True)
+    assert signin.request.path == f"/c/{town.code_a}"
+    assert texts(page(signin), "p", class_="warning") == [
+        "You were signed out, so your last answer was not saved. Sign in again: your quiz is kept, "
+        "and you carry on where you left off."]
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    assert f'href="{path}"' in page(client.get("/today"))  # "Continue": the same question
+
+
+def test_the_script_gets_json_when_signed_out(client, town):
+    question = start_quiz(client, town)
+    client.delete_cookie("session")
+    client.delete_cookie("remember_token")
+    response = client.post(question.request.path, data={"choice": "0"}, headers=JSON)
+    assert response.status_code == 401
+    assert response.json["error"] == "signed_out" and response.json["sign_in"] == "/"
+    assert "signed out" in response.json["message"] or "退出" in response.json["message"]
+
+
+def test_the_script_gets_the_feedback_and_the_next_question_in_one_response(app, client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    path = question.request.path
+    response = client.post(path, data={"choice": "0"}, headers=JSON)
+    assert response.status_code == 200
+    shown, following = response.json["answer"], response.json["next"]
+    assert shown["url"] == path + "#feedback"
+    # The same slot as its page shows it once answered, and the next question as its page shows it.
+    assert feedback_of(shown["html"]) == feedback_of(page(client.get(path)))
+    assert following["url"] == path.replace("/q/1", "/q/2")
+    second = page(client.get(following["url"]))
+    assert texts(following["html"], "h1", class_="stem") == texts(second, "h1", class_="stem")
+    assert 'name="choice"' in following["html"] and f'action="{following["url"]}#feedback"' in following["html"]
+    assert 'data-title="Question 2 of 5' in following["html"]
+    # Sent again (a retry on a weak signal after the first did arrive): the same feedback, counted once.
+    again = client.post(path, data={"choice": "0"}, headers=JSON).json
+    assert feedback_of(again["answer"]["html"]) == feedback_of(shown["html"])
+    with app.app_context():
+        assert db.session.scalar(db.select(Attempt.answered)) == 1
+
+
+def test_the_script_s_last_answer_leads_to_the_result(client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    path = question.request.path
+    for _ in range(10):
+        data = client.post(path, data={"choice": "0"}, headers=JSON).json
+        if data["next"] is None:
+            break
+        path = data["next"]["url"]
+    onward = feedback_of(data["answer"]["html"])[2]
+    assert onward == [path.rsplit("/q/", 1)[0] + "/result"]
+
+
+def test_the_script_is_told_what_went_wrong(app, client, town):
+    question = start_quiz(client, town)
+    path = question.request.path
+    refused = client.post(path, data={"choice": "9"}, headers=JSON)
+    assert refused.status_code == 400 and refused.json == {"error": "invalid", "message": "请先选一个答案。"}
+    assert client.post(path, data={}, headers=JSON).status_code == 400
+    with app.app_context():
+        attempt = db.session.scalar(db.select(Attempt))
+        attempt.deadline_at -= timedelta(minutes=30)
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    late = client.post(path, data={"choice": "0"}, headers=JSON)
+    assert late.status_code == 200 and late.json == {"go": path.replace("/q/1", "/result")}
+    result = page(client.get(late.json["go"]))  # the script goes there, and the result says why
+    assert texts(result, "p", class_="flash") == [
+        "Time was up, so that answer was not counted. No problem: here is how you did."]
+    gone = client.post(path.replace("/q/1", "/q/99"), data={"choice": "0"}, headers=JSON)
+    assert gone.status_code == 404 and gone.json["message"]

@@ -80,6 +80,32 @@ def test_an_answer_is_recorded_once_even_when_sent_twice(town):
     assert db.session.scalar(select(func.count(Answer.id)).where(Answer.answered_at.is_not(None))) == 1
 
 
+def test_the_last_answer_sent_again_after_the_quiz_ended_is_the_same_answer(town):
+    """A reload of the last answer's page resends it: the quiz is over, but the slot was answered, so
+    the worker sees that answer's feedback again ("already"), and nothing is counted twice."""
+    attempt = start(town)
+    for slot in attempt.answers:
+        answer(town, attempt, slot.position, right_choice(slot), NOW + timedelta(seconds=10 * slot.position))
+    last = attempt.answers[-1]
+    again = answer(town, attempt, last.position, right_choice(last), NOW + timedelta(minutes=1))
+    other = answer(town, attempt, last.position, wrong_choice(last), NOW + timedelta(hours=2))  # and after the deadline
+    db.session.commit()
+    assert (again.status, again.correct, again.differs) == ("already", True, False)
+    assert (other.status, other.correct, other.differs) == ("already", True, True)
+    assert attempt.score == 5 and db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+
+
+def test_an_unanswered_slot_of_a_finished_quiz_is_not_recorded(town):
+    attempt = start(town)
+    answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(seconds=10))
+    late = attempt.deadline_at + timedelta(hours=1)
+    assert quiz.close_if_expired(attempt, late)
+    assert answer(town, attempt, 2, right_choice(attempt.answers[1]), late).status == "finished"
+    assert answer(town, attempt, 1, [9], late).status == "already"  # a forged choice on an answered slot
+    db.session.commit()
+    assert attempt.answers[1].chosen is None and attempt.score == 1
+
+
 def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
     attempt = start(town)
     for slot in attempt.answers:
