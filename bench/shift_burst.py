@@ -47,9 +47,11 @@ class Session:
     def __init__(self, port: int, timings: dict, errors: list):
         self.port, self.cookies, self.timings, self.errors = port, {}, timings, errors
 
-    def request(self, kind: str, method: str, path: str, form: dict | None = None):
+    def request(self, kind: str, method: str, path: str, form: dict | None = None, accept: str | None = None):
         body = urlencode(form) if form is not None else None
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if accept is not None:
+            headers["Accept"] = accept
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
@@ -88,17 +90,29 @@ def sign_in_and_start(s: Session, code: str, employee_no: str) -> str:
     return location
 
 
-def take_quiz(s: Session, attempt_path: str) -> None:
-    _, location, _ = s.request("resume", "GET", attempt_path)
+def take_quiz(s: Session, location: str, script: bool = True) -> None:
+    """The whole quiz from its first question (where start leads), as a phone does it: with
+    JavaScript (quiz.js) each answer is one request whose JSON brings the feedback and the next
+    question; without, the answer's POST shows the feedback and the next question is a GET."""
+    _, _, page = s.request("question", "GET", location)
     for _ in range(10):
-        if location.endswith("/result"):
-            s.request("result", "GET", location)
-            return
-        _, _, page = s.request("question", "GET", location)
-        s.request("answer", "POST", location, {"choice": CHOICE.search(page).group(1), "csrf_token": token(page)})
-        _, _, page = s.request("feedback", "GET", location)
-        location = NEXT.search(page).group(1)
-    raise RuntimeError("quiz did not end")
+        form = {"choice": CHOICE.search(page).group(1), "csrf_token": token(page)}
+        if not script:
+            _, _, page = s.request("answer", "POST", location, form)
+            location = NEXT.search(page).group(1)
+            if location.endswith("/result"):
+                break
+            _, _, page = s.request("question", "GET", location)
+            continue
+        _, _, text = s.request("answer", "POST", location, form, accept="application/json")
+        data = json.loads(text)
+        if data.get("go") or data["next"] is None:
+            location = data.get("go") or NEXT.search(data["answer"]["html"]).group(1)
+            break
+        location, page = data["next"]["url"], data["next"]["html"]
+    else:
+        raise RuntimeError("quiz did not end")
+    s.request("result", "GET", location)
 
 
 def percentiles(values: list[float]) -> dict:
@@ -187,6 +201,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32, help="phones talking at once")
     parser.add_argument("--server-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file in a temp folder")
+    parser.add_argument("--no-js", action="store_true",
+                        help="phones with JavaScript off: each answer's page, then the next question's")
     opts = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="quizapp-bench-"))
@@ -205,7 +221,8 @@ def main() -> int:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     report: dict = {"database": url.split("://")[0], "server_workers": opts.server_workers,
-                    "concurrency": opts.concurrency, "cpu_count": os.cpu_count()}
+                    "concurrency": opts.concurrency, "cpu_count": os.cpu_count(),
+                    "phones": "javascript off" if opts.no_js else "quiz.js"}
     try:
         # Phase 1: the burst. Every worker signs in and takes the whole quiz.
         done = []
@@ -214,7 +231,7 @@ def main() -> int:
         def worker(i: int) -> None:
             s = Session(port, timings, errors)
             try:
-                take_quiz(s, sign_in_and_start(s, "bench", f"W{i:06d}"))
+                take_quiz(s, sign_in_and_start(s, "bench", f"W{i:06d}"), script=not opts.no_js)
                 with lock:
                     done.append(time.perf_counter())
             except Exception:  # counted in errors
@@ -240,8 +257,8 @@ def main() -> int:
         prep_timings: dict[str, list[float]] = defaultdict(list)
         for i in range(opts.workers, total):
             s = Session(port, prep_timings, errors)
-            attempt = sign_in_and_start(s, "bench", f"W{i:06d}")
-            _, location, page = s.request("resume", "GET", attempt)
+            location = sign_in_and_start(s, "bench", f"W{i:06d}")  # the first question
+            attempt = location.rsplit("/q/", 1)[0]
             sessions.append(s)
             csrf = token(s.request("question", "GET", location)[2])
             for position in range(1, 6):
@@ -254,7 +271,8 @@ def main() -> int:
             s.timings = {"answer": answer_times}
             s.errors = answer_errors
             try:
-                s.request("answer", "POST", path, {"choice": "0", "csrf_token": csrf})
+                s.request("answer", "POST", path, {"choice": "0", "csrf_token": csrf},
+                          accept=None if opts.no_js else "application/json")
             except Exception:
                 pass
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -192,6 +192,16 @@ def attempt_for(employee: Employee, attempt_id: int, all_versions: bool = False)
     return db.session.scalar(
         select(Attempt).where(Attempt.id == attempt_id, Attempt.employee_id == employee.id)
         .options(answers.selectinload(Answer.version) if all_versions else answers))
+
+
+def attempt_answered(employee_id: int, attempt_id: int) -> Attempt | None:
+    """An attempt of this worker's with its answers and the versions they show, in one statement
+    (or None): the answer request shows the feedback and the next question right after recording,
+    at every shift start for every worker, so one read, not three. Takes the worker's id: read
+    after the answer's commit, the worker's own row would be read again just for it."""
+    return db.session.scalars(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.employee_id == employee_id)
+        .options(joinedload(Attempt.answers).joinedload(Answer.version))).unique().first()
 
 
 def is_past_deadline(attempt: Attempt, now: datetime) -> bool:

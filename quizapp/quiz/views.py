@@ -168,15 +168,16 @@ def answer(attempt_id: int, position: int):
     an answer from another tab or phone that chose otherwise is shown the first answer, and told."""
     if not _sent_from_here():
         raise CSRFError()
+    worker = current_user.id
     choices = [number for number in map(inputs.whole, request.form.getlist("choice")[:MAX_CHOICES])
                if number is not None]
     if not choices:
-        return _show(attempt_id, position, error=_("Please choose an answer."))
+        return _show(worker, attempt_id, position, error=_("Please choose an answer."))
     try:
         # Another worker's attempt or a missing position is NotFound: the app answers 404.
         outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow())
     except Invalid as error:  # none of the options shown was chosen, or several for a one-answer question
-        return _show(attempt_id, position, error=say(error, MESSAGES))
+        return _show(worker, attempt_id, position, error=say(error, MESSAGES))
     db.session.commit()
     if outcome.status in ("late", "finished"):
         if outcome.status == "late":
@@ -186,7 +187,7 @@ def answer(attempt_id: int, position: int):
     if outcome.status == "already" and outcome.differs:
         notice = _("This question had already been answered (in another tab or on another phone). "
                    "The first answer counts; this one was not recorded.")
-    return _show(attempt_id, position, notice=notice)
+    return _show(worker, attempt_id, position, notice=notice)
 
 
 def _go(url: str):
@@ -194,12 +195,14 @@ def _go(url: str):
     return jsonify(go=url) if _from_script() else redirect(url)
 
 
-def _show(attempt_id: int, position: int, error: str | None = None, notice: str | None = None):
+def _show(worker: int, attempt_id: int, position: int, error: str | None = None, notice: str | None = None):
     """The slot after its answer request: its page, or for quiz.js the slot's HTML and the next
     question's, so the worker goes on without another request. An unanswered slot of a closed quiz
     goes to the result."""
     script = _from_script()
-    attempt = _attempt_or_404(attempt_id, all_versions=script)
+    attempt = quiz.attempt_answered(worker, attempt_id)
+    if attempt is None:
+        abort(404)
     slot = next((a for a in attempt.answers if a.position == position), None)
     if slot is None:
         abort(404)
