@@ -397,6 +397,10 @@ def test_an_answer_whose_reply_was_lost_is_sent_again_and_counted_once(app, phon
     status.get_by_role("button", name="再试一次").wait_for()
     assert "没有发出去" in status.inner_text()
     assert page.get_by_role("button", name="提交答案").is_enabled()
+    retry = status.get_by_role("button", name="再试一次").bounding_box()
+    assert retry["height"] >= 44 and retry["x"] + retry["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "worker-3-not-sent")
     status.get_by_role("button", name="再试一次").click()
     page.wait_for_selector(".feedback")
     assert len(posts) == 2 and posts[0] == posts[1]

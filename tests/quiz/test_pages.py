@@ -531,3 +531,24 @@ def test_the_script_is_told_what_went_wrong(app, client, town):
         "Time was up, so that answer was not counted. No problem: here is how you did."]
     gone = client.post(path.replace("/q/1", "/q/99"), data={"choice": "0"}, headers=JSON)
     assert gone.status_code == 404 and gone.json["message"]
+
+
+def test_the_script_s_answer_carries_the_form_s_token_and_a_forged_one_is_refused(app, town):
+    """CSRF stays on: quiz.js sends the form's own fields (the token with them); a request with
+    neither the token nor a browser's word that it came from this site is refused, in JSON."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no, "pin": "2468",
+                                               "csrf_token": token_of(page(client.get(f"/c/{town.code_a}")))})
+        question = client.post("/today/start", data={"kind": "official",
+                                                      "csrf_token": token_of(page(client.get("/today")))}).location
+        token = token_of(page(client.get(question)))
+        forged = client.post(question, data={"choice": "0"}, headers=JSON)
+        assert forged.status_code == 400 and forged.json["error"] == "csrf"
+        sent = client.post(question, data={"choice": "0", "csrf_token": token}, headers=JSON)
+        assert sent.status_code == 200 and token_of(sent.json["next"]["html"]) == token
+        with app.app_context():
+            assert db.session.scalar(db.select(Attempt.answered)) == 1
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
