@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from quizapp.bank.rules.item_analysis import AnswerRecord, ItemStats, analyse
@@ -21,12 +21,18 @@ from quizapp.models import Answer, Attempt, Question, QuestionVersion, Topic
 from quizapp.rules.vocab import AttemptKind, QuestionKind
 
 
-def counted_try(answer=Answer, attempt=Attempt) -> tuple:
+def counted_try(answer=Answer, attempt=Attempt, alert_index: bool = True) -> tuple:
     """An answer that is a try in the record's sense: in an official quiz, a knowledge question of
     the bank (not "did you do it", not a 本周警情 alert's), answered and scored. Practice rounds never
-    count."""
-    return (attempt.kind == AttemptKind.OFFICIAL, answer.behaviour.is_(False), answer.alert_id.is_(None),
+    count. `alert_index=False` keeps the planner off the alert_id index (see is_first_try)."""
+    alert = answer.alert_id if alert_index else _unindexed(answer.alert_id)
+    return (attempt.kind == AttemptKind.OFFICIAL, answer.behaviour.is_(False), alert.is_(None),
             answer.chosen.is_not(None), answer.correct.is_not(None))
+
+
+def _unindexed(column):
+    """The column's value in a form no index can serve (`column + 0`: the same value, NULL stays NULL)."""
+    return column + literal_column("0")
 
 
 def is_first_try(answer=Answer, attempt=Attempt):
@@ -35,9 +41,15 @@ def is_first_try(answer=Answer, attempt=Attempt):
     The same rule as `analyse_items`' first tries, for the knowledge index and the learning page;
     a try whose earlier ones were deleted by `quizapp retention` reads as first."""
     before, before_quiz = aliased(Answer), aliased(Attempt)
+    # Found through the worker's own attempts (the employee_id index, then each attempt's answers),
+    # never through the question or the alert: a common question has an answer from every worker of
+    # the town each day, and nearly every answer has no alert, so either index reads them all. Without
+    # the planner's statistics (a new SQLite database has none until the nightly ANALYZE) SQLite chose
+    # them, and each finishing answer took about a millisecond per thousand workers; the unindexed
+    # forms leave the planners only the worker's own attempts, on SQLite and PostgreSQL alike.
     return ~exists().where(before_quiz.employee_id == attempt.employee_id, before_quiz.local_date < attempt.local_date,
-                           before.attempt_id == before_quiz.id, before.question_id == answer.question_id,
-                           *counted_try(before, before_quiz))
+                           before.attempt_id == before_quiz.id, _unindexed(before.question_id) == answer.question_id,
+                           *counted_try(before, before_quiz, alert_index=False))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,7 +21,7 @@ from sqlalchemy.orm.util import identity_key
 from quizapp.alerts import service as alerts
 from quizapp.bank.items import is_first_try
 from quizapp.extensions import db
-from quizapp.models import Alert, Answer, Attempt, Company, Employee, Question, QuestionVersion, Topic, TownSetting
+from quizapp.models import Alert, Answer, Attempt, Employee, Question, QuestionVersion, Topic, TownSetting
 from quizapp.quiz.rules import grading, selection, timing
 from quizapp.rollups import service as rollups
 from quizapp.rules import metrics
@@ -159,14 +159,6 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
         deadline_at=now + timedelta(seconds=seconds), total=len(picks), slots=len(slots),
         common_total=sum(1 for _, common in picks if common),
     )
-    for position, (qid, common, is_behaviour) in enumerate(slots, start=1):
-        content = versions[qid].content
-        attempt.answers.append(Answer(
-            position=position, question_id=qid, question_version_id=versions[qid].id, common=common,
-            behaviour=is_behaviour, alert_id=alert[0] if alert is not None and qid == alert[1] else None,
-            choice_order=selection.choice_order(len(content["options"]), content["type"],
-                                                f"e{employee.id}:{today}:{qid}:{kind}"),
-        ))
     try:
         # Added inside the savepoint: flushed before it, a lost race would spoil the whole session.
         with db.session.begin_nested():
@@ -179,6 +171,14 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
         if existing is None:
             raise
         return existing
+    # The slots in one statement (the ORM inserted them one by one, to read back ids nobody uses);
+    # `attempt.answers` loads them when read.
+    db.session.execute(insert(Answer), [dict(
+        attempt_id=attempt.id, position=position, question_id=qid, question_version_id=versions[qid].id,
+        common=common, behaviour=is_behaviour, alert_id=alert[0] if alert is not None and qid == alert[1] else None,
+        choice_order=selection.choice_order(len(versions[qid].content["options"]), versions[qid].content["type"],
+                                            f"e{employee.id}:{today}:{qid}:{kind}"),
+    ) for position, (qid, common, is_behaviour) in enumerate(slots, start=1)])
     return attempt
 
 
@@ -337,7 +337,6 @@ _ANSWERED = select(
     func.count(Answer.id).filter(Answer.behaviour.is_(True), Answer.correct.is_(True)),
 ).select_from(Answer).join(Attempt, Attempt.id == Answer.attempt_id).where(
     Answer.attempt_id == bindparam("attempt_id"), Answer.chosen.is_not(None))
-_WORKDAYS = select(Company.workdays).where(Company.id == bindparam("company_id"))
 
 
 def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
@@ -350,8 +349,7 @@ def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
         set_committed_value(loaded, "expired", expired)
     if closed is not None and closed.kind == AttemptKind.OFFICIAL:
         common, common_right, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
-        workdays = conn.execute(_WORKDAYS, {"company_id": closed.company_id}).scalar_one()
-        rollups.add_finished(conn, closed, workdays, common, common_right, behaviour, behaviour_yes)
+        rollups.add_finished(conn, closed, common, common_right, behaviour, behaviour_yes)
 
 
 @dataclass(frozen=True)
@@ -377,9 +375,9 @@ def streak_of(employee: Employee, today: date) -> int:
 def result(attempt: Attempt, employee: Employee, today: date) -> Result:
     """The result screen: score, streak of workdays, and the lesson card for the weakest topic."""
     streak = streak_of(employee, today)
-    topics = {q.id: q.topic for q in db.session.scalars(
-        select(Question).where(Question.id.in_([a.question_id for a in attempt.answers]))
-        .options(selectinload(Question.topic)))}
+    topics = {question_id: topic for question_id, topic in db.session.execute(
+        select(Question.id, Topic).join(Topic, Topic.id == Question.topic_id)
+        .where(Question.id.in_([a.question_id for a in attempt.answers])))}
     bank_answers = [a for a in attempt.answers if not a.behaviour and a.alert_id is None]
     missed = [(topics[a.question_id].slug, bool(a.correct)) for a in bank_answers]
     weakest = grading.weakest_topic(missed) if any(not ok for _, ok in missed) else None

@@ -228,9 +228,11 @@ def _show(worker: int, attempt_id: int, position: int, error: str | None = None,
 @bp.get("/attempt/<id:attempt_id>/result")
 def result(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, all_versions=True)
-    if attempt.finished_at is None and not quiz.close_if_expired(attempt, utcnow()):
-        return redirect(url_for("quiz.resume", attempt_id=attempt.id))
-    db.session.commit()
+    if attempt.finished_at is None:
+        if not quiz.close_if_expired(attempt, utcnow()):
+            return redirect(url_for("quiz.resume", attempt_id=attempt.id))
+        db.session.commit()  # closed just now, its time run out: saved with its company's day
+    # A finished attempt is only read: no commit (which would expire what was loaded and read it again).
     outcome = quiz.result(attempt, current_user, local_today())
     return render_template("quiz/result.html", result=outcome, form=StartForm())
 
