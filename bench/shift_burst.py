@@ -52,8 +52,10 @@ class Session:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if accept is not None:
             headers["Accept"] = accept
-        if body is not None:
+        if body is not None:  # a browser's form POST: where it was sent from, as a phone's browser says
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = f"http://127.0.0.1:{self.port}"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         started = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:

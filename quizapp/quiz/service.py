@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -185,13 +185,14 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
 def attempt_for(employee: Employee, attempt_id: int, all_versions: bool = False) -> Attempt | None:
     """An attempt of this worker's, with its answers, or None (never another worker's).
 
-    A question page needs one question's text, which loads on use; the result page needs them all
-    (`all_versions`), loaded in one go.
+    One statement: the attempt joined with its answers (a handful of rows). A question page needs
+    one question's text, which loads on use; the result page needs them all (`all_versions`),
+    joined in the same statement.
     """
-    answers = selectinload(Attempt.answers)
-    return db.session.scalar(
+    answers = joinedload(Attempt.answers)
+    return db.session.execute(
         select(Attempt).where(Attempt.id == attempt_id, Attempt.employee_id == employee.id)
-        .options(answers.selectinload(Answer.version) if all_versions else answers))
+        .options(answers.joinedload(Answer.version) if all_versions else answers)).unique().scalar_one_or_none()
 
 
 def attempt_answered(employee_id: int, attempt_id: int) -> Attempt | None:

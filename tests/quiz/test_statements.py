@@ -106,9 +106,18 @@ def test_the_result_page_reads_without_writing_or_reading_twice(app, client, tow
         response = client.get(f"{attempt_path}/result")
     assert response.status_code == 200
     assert not any(re.match(r"\s*(UPDATE|INSERT|DELETE|SAVEPOINT)", s) for s in statements), statements
-    # who is signed in with the company; the attempt, its answers and their versions; the streak;
-    # the questions' topics for the lesson card
-    assert len(statements) == 6, statements
+    # who is signed in with the company; the attempt with its answers and their versions; the
+    # streak; the questions' topics for the lesson card
+    assert len(statements) == 4, statements
+
+
+def test_a_question_page_reads_the_attempt_in_one_statement(app, client, town):
+    attempt_path, _ = started(client, town)
+    with counted(app) as statements:
+        response = client.get(f"{attempt_path}/q/1")
+    assert response.status_code == 200
+    # who is signed in with the company; the attempt with its answers; the question's text
+    assert len(statements) == 3, statements
 
 
 def test_the_health_check_and_static_files_load_nobody(app, client, town):
