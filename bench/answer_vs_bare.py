@@ -141,7 +141,8 @@ def check(app, sent: int, in_flight: int) -> dict:
     return {"answer_requests": sent, "answers_recorded": answered, "attempts_finished": finished,
             "rollup_completed": completed,
             # wrk counts the answers it got back; those in flight when a window closed were recorded too.
-            "ok": sent <= answered <= sent + in_flight and finished == completed}
+            # and some quizzes were finished (a window too short for a block of attempts finishes none).
+            "ok": sent <= answered <= sent + in_flight and finished == completed and finished > 0}
 
 
 def main() -> int:
@@ -154,7 +155,7 @@ def main() -> int:
     parser.add_argument("--server-workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class for both servers")
     parser.add_argument("--rate", type=int, default=3000,
-                        help="answers per second to provision for (a window that runs out is flagged)")
+                        help="answers per second to provision for (a quizapp window that runs out is flagged)")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (database, request files)")
     opts = parser.parse_args()
 
@@ -175,7 +176,7 @@ def main() -> int:
     started = time.perf_counter()
     prepared = phones(app, workers)
     print(f"  {len(prepared)} phones ready in {time.perf_counter() - started:.0f} s", flush=True)
-    block = 4 * opts.connections // opts.threads
+    block = 2 * opts.connections // opts.threads
     windows = []
     for w in range(opts.windows):
         batch = prepared[w * attempts_per_window:(w + 1) * attempts_per_window]
@@ -213,8 +214,10 @@ def main() -> int:
     report["ratio"] = round(answer / bare, 3)
     report["check"] = check(app, sum(r["requests"] for r in report["quizapp"]),
                             opts.connections * opts.windows)
-    report["valid"] = report["check"]["ok"] and not any(r["wrapped"] or r["non_2xx_3xx"] or r["socket_errors"]
-                                                        for side in ("bare", "quizapp") for r in report[side])
+    # The bare endpoint ignores its request lines, so only quizapp must not run out of them.
+    report["valid"] = report["check"]["ok"] and not any(
+        (r["wrapped"] and side == "quizapp") or r["non_2xx_3xx"] or r["socket_errors"]
+        for side in ("bare", "quizapp") for r in report[side])
     print(f"median: bare {bare:.0f}/s, answer {answer:.0f}/s, ratio {report['ratio']:.2f}; "
           f"check {report['check']}; valid {report['valid']}")
     out = ROOT / "bench" / "results"
