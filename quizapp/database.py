@@ -33,6 +33,19 @@ def rows_changed(statement: Executable) -> int:
     return result.rowcount
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session has loaded. Only for a request whose writes went
+    through Core statements, so that none of its loaded objects changed: the quiz's answer, which
+    then shows a page naming the signed-in worker's company. A plain commit would expire the
+    account and its company and read both again (two statements) for that page."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def upsert(model, dialect: str | None = None):
     """INSERT ... ON CONFLICT for the current database (SQLite and PostgreSQL both have it)."""
     dialect = dialect or db.session.get_bind().dialect.name

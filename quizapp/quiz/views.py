@@ -19,6 +19,7 @@ from wtforms import ValidationError
 
 from quizapp.access import guard_worker
 from quizapp.clock import local_today, utcnow
+from quizapp.database import commit_keeping_loaded
 from quizapp.extensions import csrf, db, limiter
 from quizapp.quiz import service as quiz
 from quizapp.quiz.forms import StartForm
@@ -180,7 +181,8 @@ def answer(attempt_id: int, position: int):
         outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow())
     except Invalid as error:  # none of the options shown was chosen, or several for a one-answer question
         return _show(worker, attempt_id, position, error=say(error, MESSAGES))
-    db.session.commit()
+    # record_answer writes through Core: the signed-in worker and company loaded before stay valid.
+    commit_keeping_loaded()
     if outcome.status in ("late", "finished"):
         if outcome.status == "late":
             flash(_("Time was up, so that answer was not counted. No problem: here is how you did."), "info")
