@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.shift_burst import PIN, prepare, serve, stop  # noqa: E402
+from bench.shift_burst import PIN, prepare, serve, server_cpu, stop  # noqa: E402
 
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2134A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
              "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 "
@@ -48,22 +48,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def server_cpu(pid: int) -> float:
-    """CPU seconds used so far by the server's process group (the gunicorn master and workers)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pid:  # the process group: fields after the name start at "state"
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
 
 
 class Meter:

@@ -92,15 +92,27 @@ def sign_in_and_start(s: Session, code: str, employee_no: str) -> str:
     return location
 
 
+def followed(s: Session, path: str, reply: tuple) -> tuple[str, str]:
+    """Where a reply ends and its page, after the redirects a browser would follow (quizapp before
+    2026-12-06 redirected after start and after each answer; with --no-js this script measures it)."""
+    for _ in range(3):
+        status, location, text = reply
+        if status not in (301, 302, 303) or not location:
+            return path, text
+        path = location.split("#", 1)[0]
+        reply = s.request("redirect", "GET", path)
+    raise RuntimeError("too many redirects")
+
+
 def take_quiz(s: Session, location: str, script: bool = True) -> None:
     """The whole quiz from its first question (where start leads), as a phone does it: with
     JavaScript (quiz.js) each answer is one request whose JSON brings the feedback and the next
     question; without, the answer's POST shows the feedback and the next question is a GET."""
-    _, _, page = s.request("question", "GET", location)
+    location, page = followed(s, location, s.request("question", "GET", location))
     for _ in range(10):
         form = {"choice": CHOICE.search(page).group(1), "csrf_token": token(page)}
         if not script:
-            _, _, page = s.request("answer", "POST", location, form)
+            _, page = followed(s, location, s.request("answer", "POST", location, form))
             location = NEXT.search(page).group(1)
             if location.endswith("/result"):
                 break
@@ -115,6 +127,22 @@ def take_quiz(s: Session, location: str, script: bool = True) -> None:
     else:
         raise RuntimeError("quiz did not end")
     s.request("result", "GET", location)
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by a server's process group (the gunicorn master and its workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pid:  # the process group: fields after the name start at "state"
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def percentiles(values: list[float]) -> dict:
@@ -240,13 +268,16 @@ def main() -> int:
                 pass
 
         print(f"phase 1: {opts.workers} workers, {opts.concurrency} at a time ...", flush=True)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), server_cpu(app_proc.pid)
         with ThreadPoolExecutor(opts.concurrency) as pool:
             list(pool.map(worker, range(opts.workers)))
         elapsed = max(time.perf_counter() - started, 1e-9)
+        cpu = server_cpu(app_proc.pid) - cpu
         requests = sum(len(v) for v in timings.values())
         report["burst"] = {
             "workers": opts.workers, "completed": len(done), "seconds": round(elapsed, 1),
+            "requests_per_quiz": round(requests / max(len(done), 1), 1),
+            "server_cpu_ms_per_quiz": round(cpu * 1000 / max(len(done), 1), 1),
             "quizzes_per_second": round(len(done) / elapsed, 1), "requests": requests,
             "requests_per_second": round(requests / elapsed, 1), "errors": len(errors),
             "error_samples": errors[:5],
@@ -262,7 +293,7 @@ def main() -> int:
             location = sign_in_and_start(s, "bench", f"W{i:06d}")  # the first question
             attempt = location.rsplit("/q/", 1)[0]
             sessions.append(s)
-            csrf = token(s.request("question", "GET", location)[2])
+            csrf = token(followed(s, location, s.request("question", "GET", location))[1])
             for position in range(1, 6):
                 slots.append((s, f"{attempt}/q/{position}", csrf))
         answer_times: list[float] = []
