@@ -622,12 +622,13 @@ def main() -> None:
     parser.add_argument("--policies", default=",".join(POLICIES))
     parser.add_argument("--jobs", type=int, default=1, help="processes (the machine has 2 cores)")
     parser.add_argument("--out", help="append each replication's figures to this file (JSON lines)")
-    parser.add_argument("--report", help="only print the report of the figures in this file (JSON lines)")
+    parser.add_argument("--report", nargs="+", help="only print the report of the figures in these files (JSON lines)")
     args = parser.parse_args()
     phis = [float(x) for x in args.phi.split(",")]
     policies = [p for p in args.policies.split(",") if p]
     if args.report:
-        results = [json.loads(line) for line in Path(args.report).read_text().splitlines() if line.strip()]
+        results = [json.loads(line) for path in args.report for line in Path(path).read_text().splitlines()
+                   if line.strip()]
         phis = sorted({r["phi"] for r in results}, key=lambda phi: (phi != 1, phi))
         policies = [p for p in POLICIES if any(r["policy"] == p for r in results)]
         reps = {p: len({(r["rep"], r["phi"]) for r in results if r["policy"] == p}) for p in policies}
