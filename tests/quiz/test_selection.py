@@ -92,7 +92,9 @@ def test_a_right_first_answer_is_not_proof_it_schedules_a_check():
     state = learner(items, [(5, True, 0)])
     memory = state.memories[point_of(items, 5)]
     assert not memory.retired
-    assert DAY < memory.due <= DAY + timedelta(days=3)
+    # The check is FSRS's first interval at the desired retention (8 days at 80 %), within two weeks.
+    assert memory.due == DAY + timedelta(days=selection.interval(selection.first(True)[0]))
+    assert DAY < memory.due <= DAY + timedelta(days=14)
     # On the check's day it is the review that comes first, before any new material.
     picked = selection.personal_items(items, state, memory.due, 2, [], "w")
     assert picked[0] == 5

@@ -52,7 +52,13 @@ MAX_REVIEWS_PER_DAY = 3
 RETIRE_STABILITY = 60.0
 # ... or two right answers in a row, the second at least this many days after the first.
 RETIRE_GAP = 7
-DESIRED_RETENTION = 0.9
+# The predicted recall at which FSRS schedules a check. Lower than FSRS's usual 90 %: that value
+# assumes a learner who reviews everything due, while a worker has about three personal slots a day
+# and hundreds of points to meet; at 80 % a right first answer is checked after 8 days instead of 2,
+# which leaves room for new material and lets each check grow memory more (the spacing effect).
+# In bench/learning.py's simulated cohort it gave more true recall at every forgetting rate and
+# checkpoint than 90 % (bench/README.md).
+DESIRED_RETENTION = 0.8
 
 # FSRS with its published default parameters, on whole days: a quiz has no same-session learning
 # steps, and no random fuzz (the same record must give the same schedule).
