@@ -549,7 +549,10 @@ def _init() -> None:
 # --- statistics and report ------------------------------------------------------------------------
 
 def t_quantile(df: int) -> float:
-    """The 97.5 % quantile of Student's t (Cornish-Fisher expansion; exact to 3 decimals for df >= 3)."""
+    """The 97.5 % quantile of Student's t (Cornish-Fisher expansion; exact to 3 decimals for df >= 3,
+    tabulated below that, where the expansion is far too small)."""
+    if df < 3:
+        return {1: 12.706, 2: 4.303}[df]
     z = 1.959964
     return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
 
