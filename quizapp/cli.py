@@ -289,6 +289,10 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int = 1) -> None:
             self.cfg.set("threads", threads)  # more than 1: gunicorn's threaded worker
             self.cfg.set("accesslog", os.environ.get("QUIZAPP_ACCESS_LOG") or None)
             self.cfg.set("timeout", 30)
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn 25+ opens a control socket at one path per user: several app servers on
+                # one machine (scripts/cluster) would take it from each other. quizapp does not use it.
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             from quizapp import create_app

@@ -45,14 +45,14 @@ def _wait(what: str, ready, process: subprocess.Popen | None, seconds: float = 1
 
 def answers(port: int, path: str = "/healthz") -> int | None:
     """The HTTP status of GET `path` on 127.0.0.1:`port`, or None if nothing answers."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         conn.request("GET", path)
-        status = conn.getresponse().status
-        conn.close()
-        return status
-    except OSError:
+        return conn.getresponse().status
+    except (OSError, http.client.HTTPException):
         return None
+    finally:
+        conn.close()
 
 
 @dataclass
@@ -199,9 +199,12 @@ def server_env(database_url: str, redis_url: str, root: Path, secret_key: str,
             "QUIZAPP_SECURE_COOKIES": "0", **(extra or {})}
 
 
+QUIZAPP = [sys.executable, "-m", "quizapp"]  # the `quizapp` command of this checkout
+
+
 def quizapp(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
     """Run a `quizapp` command as one of the servers would (cron, set-up)."""
-    return subprocess.run([sys.executable, "-m", "quizapp", *args], env=env, cwd=ROOT, **kwargs)
+    return subprocess.run([*QUIZAPP, *args], env=env, cwd=ROOT, **kwargs)
 
 
 @dataclass
@@ -217,7 +220,7 @@ class AppServer:
     piece: Piece | None = None
 
     def start(self) -> None:
-        self.piece = _start(self.name, [sys.executable, "-m", "quizapp", "serve", "--host", "127.0.0.1",
+        self.piece = _start(self.name, [*QUIZAPP, "serve", "--host", "127.0.0.1",
                                         "--port", str(self.port), "--workers", str(self.workers),
                                         "--threads", str(self.threads)], self.log, self.env)
 
@@ -243,8 +246,10 @@ class Balancer:
 
     def render(self) -> str:
         lines = [
-            "global", "    maxconn 4096", "",
-            "defaults", "    mode http", "    timeout connect 2s", "    timeout client 60s",
+            "global", "    maxconn 4096", "    log stderr format raw daemon info", "",
+            # Failed requests are logged (logs/haproxy.log), the normal ones are not.
+            "defaults", "    mode http", "    log global", "    option httplog", "    option dontlog-normal",
+            "    timeout connect 2s", "    timeout client 60s",
             "    timeout server 60s", "    timeout queue 30s", "    retries 3", "    option redispatch 1",
             "    option http-server-close", "    option forwardfor", "",
             "frontend quizapp", f"    bind 127.0.0.1:{self.port}", "    http-request set-header X-Forwarded-Proto http",
@@ -254,7 +259,10 @@ class Balancer:
             "    http-check expect status 200",
             # Which server answered: for tracing (and the cluster test's spread of wrong PINs).
             "    http-response set-header X-Served-By %s",
-            f"    default-server check inter 1s fall 2 rise 2 maxconn {self.maxconn}",
+            # Out after 2 failed checks, or at once when a request's connection is refused (a dead
+            # server's port: until its checks fail, it would look free and draw every queued request).
+            f"    default-server check inter 1s fall 2 rise 2 maxconn {self.maxconn} observe layer4 error-limit 1"
+            " on-error mark-down",
             *(f"    server {s.name} 127.0.0.1:{s.port}" for s in self.servers), "",
             "frontend stats", f"    bind 127.0.0.1:{self.stats_port}", "    stats enable", "    stats uri /",
             "    stats refresh 2s", "",
@@ -272,8 +280,11 @@ class Balancer:
     def up(self) -> dict[str, bool]:
         """Each server's state as HAProxy sees it (its stats CSV): True when up."""
         conn = http.client.HTTPConnection("127.0.0.1", self.stats_port, timeout=5)
-        conn.request("GET", "/;csv")
-        rows = conn.getresponse().read().decode().splitlines()
+        try:
+            conn.request("GET", "/;csv")
+            rows = conn.getresponse().read().decode().splitlines()
+        finally:
+            conn.close()
         header = rows[0].lstrip("# ").split(",")
         states = {}
         for row in rows[1:]:
