@@ -46,12 +46,12 @@ def add_answers() -> int:
                                    .where(Question.kind == "knowledge")).all()
     rng = random.Random(11)
     rows, total = [], 0
-    for attempt_id, finished in db.session.execute(select(Attempt.id, Attempt.finished_at)):
+    for attempt_id, day, finished in db.session.execute(select(Attempt.id, Attempt.local_date, Attempt.finished_at)):
         if finished is None:
             continue
         for position, (qid, vid) in enumerate(rng.sample(questions, 5), start=1):
             right = rng.random() < 0.75
-            rows.append({"attempt_id": attempt_id, "position": position, "question_id": qid,
+            rows.append({"attempt_id": attempt_id, "local_date": day, "position": position, "question_id": qid,
                          "question_version_id": vid, "common": position == 1, "behaviour": False,
                          "choice_order": [0, 1, 2, 3], "chosen": [0 if right else 1], "correct": right,
                          "answered_at": finished})

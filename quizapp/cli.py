@@ -346,9 +346,10 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
 def register(app: Flask) -> None:
     from quizapp.demo.synth_cli import synth
     from quizapp.digest.cli import digest
+    from quizapp.partitions.cli import partitions_group
     from quizapp.retention.cli import retention
 
-    for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest):
+    for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest, partitions_group):
         app.cli.add_command(command)
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import text
 from quizapp.extensions import db
 
 NAMESPACE = 0x717A  # "qz": the first key of quizapp's advisory locks, apart from any other program's
-JOBS = {"rollup": 1, "supervise": 2, "remind": 3, "digest": 4, "retention": 5}
+JOBS = {"rollup": 1, "supervise": 2, "remind": 3, "digest": 4, "retention": 5, "partitions": 6}
 
 
 def held_message(job: str) -> str:

@@ -37,14 +37,15 @@ pytest_plugins = ["tests.browser"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """The cluster test (tests/cluster, marker `cluster`) runs its app servers against a database
-    server: on SQLite it is deselected, not skipped."""
-    if (os.environ.get("QUIZAPP_TEST_DATABASE_URL") or "").startswith("postgresql"):
-        return
-    cluster = [item for item in items if item.get_closest_marker("cluster")]
-    if cluster:
-        config.hook.pytest_deselected(items=cluster)
-        items[:] = [item for item in items if not item.get_closest_marker("cluster")]
+    """Tests run in the pass their marker names, deselected (not skipped) in the other: `cluster`
+    (tests/cluster: app servers against a database server) and `postgresql` in the PostgreSQL pass
+    only, `sqlite` in the SQLite pass only."""
+    on_postgresql = (os.environ.get("QUIZAPP_TEST_DATABASE_URL") or "").startswith("postgresql")
+    others = ("sqlite",) if on_postgresql else ("postgresql", "cluster")
+    deselected = [item for item in items if any(item.get_closest_marker(m) for m in others)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
 
 
 @pytest.fixture(scope="session")

@@ -131,7 +131,8 @@ def _answers(alert: Alert, grid_ids: list[int], last: date, right: float, rng: r
         position = attempt.common_total + 1
         ok = rng.random() < right
         wrong = [i for i in range(len(content["options"])) if i not in content["answer"]]
-        rows.append(dict(attempt_id=attempt.id, position=position, question_id=qid, question_version_id=version,
+        rows.append(dict(attempt_id=attempt.id, local_date=attempt.local_date, position=position, question_id=qid,
+                         question_version_id=version,
                          common=False, behaviour=False, alert_id=alert.id, correct=ok,
                          chosen=list(content["answer"]) if ok else [rng.choice(wrong)],
                          choice_order=selection.choice_order(len(content["options"]), content["type"],

@@ -542,7 +542,7 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
                 chosen = list(content["answer"]) if right else [quirks.wrong_option(qid, content, rng)]
                 score += right and not behaviour
                 common_correct += right and common
-                answers.append(dict(attempt_id=attempt_id, position=position, question_id=qid,
+                answers.append(dict(attempt_id=attempt_id, local_date=day, position=position, question_id=qid,
                                     question_version_id=versions[qid], common=common, behaviour=behaviour,
                                     choice_order=selection.choice_order(len(content["options"]), content["type"],
                                                                         f"{person['id']}:{day}:{qid}"),

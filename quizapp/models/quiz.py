@@ -56,12 +56,21 @@ class Attempt(Model):
 
 
 class Answer(Model):
-    """One slot of an attempt: created when the quiz starts, filled in once when answered."""
+    """One slot of an attempt: created when the quiz starts, filled in once when answered.
+
+    On a large PostgreSQL installation the table is partitioned by month of `local_date`
+    (`quizapp partitions`, docs/scale.md): there the primary key is (id, local_date) and the
+    unique slot (attempt_id, position, local_date); ids stay unique (one sequence), and the model
+    keeps `id` as its identity on both databases.
+    """
 
     __table_args__ = (UniqueConstraint("attempt_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    # The attempt's local date, copied when the quiz starts: the month partitions' key (a quiz's
+    # answers all sit in one month's partition, and retention drops whole months).
+    local_date: Mapped[date]
     position: Mapped[int]
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))

@@ -174,7 +174,8 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
     # The slots in one statement (the ORM inserted them one by one, to read back ids nobody uses);
     # `attempt.answers` loads them when read.
     db.session.execute(insert(Answer), [dict(
-        attempt_id=attempt.id, position=position, question_id=qid, question_version_id=versions[qid].id,
+        attempt_id=attempt.id, local_date=today, position=position, question_id=qid,
+        question_version_id=versions[qid].id,
         common=common, behaviour=is_behaviour, alert_id=alert[0] if alert is not None and qid == alert[1] else None,
         choice_order=selection.choice_order(len(versions[qid].content["options"]), versions[qid].content["type"],
                                             f"e{employee.id}:{today}:{qid}:{kind}"),

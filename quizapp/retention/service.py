@@ -2,9 +2,10 @@
 (PIPL §19): `quizapp retention` (cron, monthly).
 
 Used by the CLI. Owns what is deleted and in which order: the answers and attempts dated before
-the cutoff, then the workers who left before the cutoff and have no record left, then roster
-import previews (they hold names) older than the cutoff, and workers' reports (leads) last reported
-before it, with every past day's reporter hash. The daily rollups hold no personal data
+the cutoff (on PostgreSQL with answers by month, whole month partitions dropped first:
+partitions.service), then the workers who left before the cutoff and have no record left, then
+roster import previews (they hold names) older than the cutoff, and workers' reports (leads) last
+reported before it, with every past day's reporter hash. The daily rollups hold no personal data
 and stay, so every report keeps its history. The cutoff is saved as a town setting so that a
 rollup rebuild of a day whose raw record is gone is refused instead of writing zeros.
 """
@@ -22,6 +23,7 @@ from quizapp.database import rows_changed
 from quizapp.extensions import db
 from quizapp.leads import service as leads
 from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
+from quizapp.partitions import service as partitions
 from quizapp.retention.rules import cutoff as cutoff_for
 from quizapp.rollups.service import KEPT_FROM_KEY as SETTING_KEY
 
@@ -76,9 +78,13 @@ def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool 
     db.session.add(setting)
     db.session.flush()
 
-    attempts = answers = 0
+    # On PostgreSQL with answers by month (partitions.service), the months wholly before the
+    # cutoff go whole; the rest is deleted in batches, which finds no answers there any more.
+    attempts = 0
+    answers = partitions.drop_before(first_kept)[1]
     while ids := _old_attempt_ids(first_kept):
-        answers += rows_changed(delete(Answer).where(Answer.attempt_id.in_(ids)))
+        # The date condition lets PostgreSQL look in the old months' partitions only.
+        answers += rows_changed(delete(Answer).where(Answer.attempt_id.in_(ids), Answer.local_date < first_kept))
         attempts += rows_changed(delete(Attempt).where(Attempt.id.in_(ids)))
         if commit_batches:
             db.session.commit()

@@ -26,7 +26,8 @@ def answer(employee, question, day, right, kind="official", version=None):
     db.session.flush()
     key = version.content["answer"]
     wrong = next(i for i in range(len(version.content["options"])) if i not in key)
-    db.session.add(Answer(attempt_id=attempt.id, position=1, question_id=question.id, question_version_id=version.id,
+    db.session.add(Answer(attempt_id=attempt.id, local_date=day, position=1, question_id=question.id,
+                          question_version_id=version.id,
                           choice_order=list(range(len(version.content["options"]))),
                           chosen=list(key) if right else [wrong], correct=right, answered_at=start))
     db.session.flush()

@@ -82,7 +82,7 @@ def test_synth_refuses_a_database_with_companies_unless_forced(app, runner, town
         db.session.rollback()
     result = runner.invoke(synth, ["--companies", "2", "--workers", "10", "--days", "3", "--grids", "1", "--force"])
     assert result.exit_code == 0, result.output
-    assert "synthesised 2 companies in 1 grids, 10 workers, 3 days" in result.output
+    assert "synthesised 1 town(s): 2 companies in 1 grids, 10 workers, 3 days" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Company.id))) == 4
 
@@ -94,3 +94,33 @@ def test_synth_checks_its_options(runner, app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Employee.id))) == 9
+
+
+@pytest.mark.usefixtures("ctx")
+def test_a_synthetic_city_has_each_towns_grids_companies_roster_and_accounts():
+    report = synthesize(TODAY, companies=5, workers=50, days=10, grids=2, seed=3, towns=3, attempt_days=3,
+                        attempt_towns=1)
+    db.session.flush()
+    assert (report.towns, report.companies, report.grids, report.workers) == (3, 15, 6, 150)
+    assert db.session.scalar(select(func.count(Employee.id))) == 150
+    grids = db.session.scalars(select(Grid.code).order_by(Grid.code)).all()
+    assert len(grids) == 6 and grids[0].endswith("-t01-g001") and grids[-1].endswith("-t03-g002")
+    assert report.accounts == ["synth-admin", "synth-officer-1", "synth-t02-admin", "synth-t02-officer-1",
+                               "synth-t03-admin", "synth-t03-officer-1"]
+    # Each company has every past day; its headcount is its roster's that day.
+    past = db.session.execute(select(CompanyDay.company_id, func.count()).where(CompanyDay.day < TODAY)
+                              .group_by(CompanyDay.company_id)).all()
+    assert len(past) == 15 and {n for _, n in past} == {9}
+    for row in db.session.scalars(select(CompanyDay).where(CompanyDay.day.in_([TODAY - timedelta(days=9), TODAY]))):
+        assert row.headcount == db.session.scalar(select(active_headcount_query(row.company_id, row.day)))
+    # Attempts only behind the first town's rollup, exactly its finishers.
+    first_town = select(Company.id).join(Grid).where(Grid.code.like("%-t01-%"))
+    attempts = db.session.scalar(select(func.count(Attempt.id)))
+    assert attempts == report.attempts > 0
+    assert db.session.scalar(select(func.count(Attempt.id)).where(Attempt.company_id.not_in(first_town))) == 0
+    finished = db.session.scalar(select(func.sum(CompanyDay.completed)).where(
+        CompanyDay.company_id.in_(first_town), CompanyDay.day > TODAY - timedelta(days=3)))
+    assert finished == attempts
+    scores = db.session.scalar(select(func.sum(CompanyDay.score_sum)).where(
+        CompanyDay.company_id.in_(first_town), CompanyDay.day > TODAY - timedelta(days=3)))
+    assert scores == db.session.scalar(select(func.sum(Attempt.score)))

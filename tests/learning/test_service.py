@@ -36,7 +36,7 @@ def quiz(employee: Employee, day: date, answers: list[tuple[Question, bool, bool
     db.session.add(attempt)
     db.session.flush()
     for position, (question, right, common) in enumerate(answers, start=1):
-        db.session.add(Answer(attempt_id=attempt.id, position=position, question_id=question.id,
+        db.session.add(Answer(attempt_id=attempt.id, local_date=day, position=position, question_id=question.id,
                               question_version_id=question.current_version_id, common=common,
                               choice_order=[0, 1, 2], chosen=[1] if right else [0], correct=right,
                               answered_at=start + timedelta(seconds=10 * position)))

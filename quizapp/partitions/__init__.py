@@ -1,0 +1,1 @@
+"""Month partitions of the answer table on PostgreSQL (`quizapp partitions`, docs/scale.md)."""
