@@ -257,12 +257,14 @@ _SLOT = (
            Answer.id, Answer.question_id, Answer.common, Answer.behaviour, Answer.choice_order, Answer.chosen,
            Answer.correct, Answer.alert_id,
            QuestionVersion.content)
-    .join(Answer, Answer.attempt_id == Attempt.id)
+    # The date lets PostgreSQL look in one month's partition only (partitions.service).
+    .join(Answer, (Answer.attempt_id == Attempt.id) & (Answer.local_date == Attempt.local_date))
     .join(QuestionVersion, QuestionVersion.id == Answer.question_version_id)
     .where(Attempt.id == bindparam("attempt_id"), Attempt.employee_id == bindparam("employee_id"),
            Answer.position == bindparam("position"))
 )
-_CLAIM = (update(Answer).where(Answer.id == bindparam("slot_id"), Answer.chosen.is_(None))
+_CLAIM = (update(Answer).where(Answer.id == bindparam("slot_id"), Answer.local_date == bindparam("slot_date"),
+                               Answer.chosen.is_(None))
           .values(chosen=bindparam("chosen"), correct=bindparam("correct"), answered_at=bindparam("now")))
 _COUNT = (update(Attempt).where(Attempt.id == bindparam("attempt_id"))
           .values(answered=Attempt.answered + 1, score=Attempt.score + bindparam("right"),
@@ -307,7 +309,8 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if len(chosen) > 1 and row.content.get("type") != QuestionType.MULTIPLE:
         raise Invalid("quiz.one_choice")
     correct = grading.is_correct(row.content["answer"], chosen)
-    claimed = conn.execute(_CLAIM, {"slot_id": row.id, "chosen": chosen, "correct": correct, "now": now}).rowcount
+    claimed = conn.execute(_CLAIM, {"slot_id": row.id, "slot_date": row.local_date, "chosen": chosen,
+                                    "correct": correct, "now": now}).rowcount
     if not claimed:
         again = db.session.execute(select(Answer.correct, Answer.chosen).where(Answer.id == row.id)).one()
         return Outcome("already", again.correct, differs=sorted(again.chosen or []) != chosen)

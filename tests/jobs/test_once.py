@@ -239,7 +239,7 @@ def test_a_job_s_lock_is_held_by_one_holder_at_a_time_and_free_again_after(app, 
             assert other
     with exclusive("digest") as again:
         assert again
-    assert set(JOBS) == {"digest", "remind", "rollup", "supervise", "retention"}
+    assert set(JOBS) == {"digest", "remind", "rollup", "supervise", "retention", "partitions"}
 
 
 def test_the_database_refuses_a_second_row_for_the_same_message(app, ctx, town):
