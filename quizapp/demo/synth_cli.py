@@ -50,4 +50,10 @@ def synth(towns: int, companies: int, workers: int, days: int, grids: int, seed:
     click.echo(f"synthesised {report.towns} town(s): {report.companies} companies in {report.grids} grids, "
                f"{report.workers} workers, "
                f"{report.days} days: {report.rollup_rows} rollup rows, {report.attempts} attempts, "
-               f"{report.incidents} incident records; accounts: {', '.join(report.accounts) or 'none new'}")
+               f"{report.incidents} incident records; accounts: {_names(report.accounts)}")
+
+
+def _names(accounts: list[str]) -> str:
+    if len(accounts) > 8:  # a city's: the first town's, then how many more
+        return f"{', '.join(accounts[:4])}, … ({len(accounts)} new)"
+    return ", ".join(accounts) or "none new"
