@@ -1,7 +1,7 @@
 """answer.local_date: the attempt's local date on each answer, the key of the month partitions
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 
 - answer.local_date (NOT NULL): copied from the answer's attempt, as the quiz writes it from now
   on. It is what `quizapp partitions convert` partitions the table by on PostgreSQL (by month), so
@@ -11,8 +11,8 @@ Revises: 0027
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0028'
-down_revision = '0027'
+revision = '0029'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
