@@ -62,7 +62,7 @@ class Company(Model):
     # The code is what the company's QR code holds: /c/<code>.
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)  # every scope is by grid
     questions_per_quiz: Mapped[int] = mapped_column(default=5)
     # ISO weekdays on which the pre-shift quiz is expected, e.g. "123456" = Monday to Saturday.
     workdays: Mapped[str] = mapped_column(String(7), default="123456")
