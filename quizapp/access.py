@@ -42,8 +42,9 @@ def guard_worker() -> Callable[[], ResponseReturnValue | None]:
     return check
 
 
-def guard_staff(*roles: Role) -> Callable[[], ResponseReturnValue | None]:
-    """A blueprint guard: staff accounts with one of `roles`; others sign in or get 403."""
+def guard_staff(*roles: Role, also: dict[Role, set[str]] | None = None) -> Callable[[], ResponseReturnValue | None]:
+    """A blueprint guard: staff accounts with one of `roles`; others sign in or get 403. `also`
+    lets another role in on some endpoints only (the city admin on the reports that compare towns)."""
 
     def check() -> ResponseReturnValue | None:
         if not isinstance(current_user, StaffUser):
@@ -55,7 +56,7 @@ def guard_staff(*roles: Role) -> Callable[[], ResponseReturnValue | None]:
             # The admin who handed it over could still sign in with it before its holder and set a
             # password; that is visible, not prevented (audit log, /console/staff; docs/admin.md).
             return redirect(url_for("auth.change_password"))
-        if current_user.role not in roles:
+        if current_user.role not in roles and request.endpoint not in (also or {}).get(current_user.role, ()):
             abort(403)
         return None
 
@@ -68,5 +69,5 @@ def home_for(user) -> str:
         return url_for("quiz.today")
     if isinstance(user, StaffUser):
         return url_for({Role.COMPANY_STAFF: "console.index", Role.GRID_OFFICER: "reports.index",
-                        Role.TOWN_ADMIN: "admin.index"}[user.role])
+                        Role.TOWN_ADMIN: "admin.index", Role.CITY_ADMIN: "city.index"}[user.role])
     return url_for("auth.login")

@@ -1,9 +1,11 @@
-"""The three blueprints that several features share, each with its guard declared once, its
-section menu, and the features whose routes it serves.
+"""The blueprints that several features share, each with its guard declared once, its section
+menu, and the features whose routes it serves.
 
 - console (/console): company outreach staff, their own company only;
-- reports (/reports): grid officers (their grids) and the town admin (the whole town), aggregates only;
-- admin (/admin): the town admin.
+- reports (/reports): grid officers (their grids) and the town admin (their whole town), aggregates
+  only; the city admin only on the pages in CITY_REPORTS (the towns compared);
+- admin (/admin): the town admin, their own town;
+- city (/city): the city admin: every town as aggregates, the towns and their admins.
 
 Each feature folder keeps its views in views.py with a `Routes` table (quizapp/routing.py); the
 table below says which blueprint serves it, so a URL's files are found from its first path segment
@@ -49,23 +51,32 @@ from quizapp.staff import views as staff
 from quizapp.supervision import views as supervision
 from quizapp.tokens import views as tokens
 from quizapp.town import views as town
+from quizapp.towns import views as towns
 from quizapp.trends import views as trends
 from quizapp.web import menu
 
 console = Blueprint("console", __name__, url_prefix="/console")
 console.before_request(guard_staff(Role.COMPANY_STAFF))
 
+# The reports pages the city admin may open too (town by town aggregates, never one town's
+# companies or workers): the city comparison page adds its endpoint here.
+CITY_REPORTS: set[str] = set()
+
 reports = Blueprint("reports", __name__, url_prefix="/reports")
-reports.before_request(guard_staff(Role.GRID_OFFICER, Role.TOWN_ADMIN))
+reports.before_request(guard_staff(Role.GRID_OFFICER, Role.TOWN_ADMIN, also={Role.CITY_ADMIN: CITY_REPORTS}))
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 admin.before_request(guard_staff(Role.TOWN_ADMIN))
+
+city = Blueprint("city", __name__, url_prefix="/city")
+city.before_request(guard_staff(Role.CITY_ADMIN))
 
 FEATURES = {
     console: (board, rounds, roster, trends, exports, posters, settings, staff, outreach),
     reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
               alerts, leads),
     admin: (town, organisation, register, places, accounts, tokens, deliveries, audit, bank),
+    city: (towns,),
 }
 
 # Each audience's sections, in menu order; a section shows once its endpoint is registered.
@@ -106,6 +117,11 @@ ADMIN_SECTIONS = [
     ("admin.audit", _l("Audit log")),
     ("admin.bank", _l("Question bank")),
 ]
+CITY_SECTIONS = [
+    ("city.index", _l("Towns at a glance")),
+    ("reports.city", _l("Towns compared")),
+    ("city.towns", _l("Towns")),
+]
 
 
 @console.context_processor
@@ -124,6 +140,12 @@ def _reports_nav():
 @admin.app_context_processor
 def _admin_nav():
     return {"admin_nav": lambda: menu(ADMIN_SECTIONS)}
+
+
+@city.app_context_processor
+def _city_nav():
+    # App-wide: the towns compared (a reports page) shows the city's menu to the city admin.
+    return {"city_nav": lambda: menu(CITY_SECTIONS)}
 
 
 # Once, at import: a blueprint takes no new routes after an app has registered it.

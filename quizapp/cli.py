@@ -348,8 +348,10 @@ def register(app: Flask) -> None:
     from quizapp.digest.cli import digest
     from quizapp.partitions.cli import partitions_group
     from quizapp.retention.cli import retention
+    from quizapp.towns.cli import city_admin
 
-    for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest, partitions_group):
+    for command in (bank_group, rollup, remind, supervise, serve, demo, synth, retention, digest, partitions_group,
+                    city_admin):
         app.cli.add_command(command)
 
 

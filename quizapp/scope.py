@@ -1,13 +1,15 @@
-"""Every tenant filter, in one place: which company a staff member works for, which grids and
-companies an account may see, which incidents, outreach records and
+"""Every tenant filter, in one place: which town an account is in, which company a staff member
+works for, which grids and companies an account may see, which incidents, outreach records and
 workers' reports, and which workers count on a day.
 
 Used by every feature's service (and the cron commands') that reads one company's or several
 companies' data; access.py beside it decides who may open a page at all, this module what they
-see once there. Company staff see their own company, never one named by a URL or a form; grid
-officers the active companies of their grids; the town admin (and an API token, which reads as
-the town) every company. A worker counts on a day when they are on the roster and that day lies
-within their start and leaving dates (docs/metrics.md: active headcount).
+see once there. The city holds towns (the tenants), a town holds grids. Company staff see their
+own company, never one named by a URL or a form; grid officers the active companies of their grids;
+a town admin (and a town's API token, which reads as that town) every company of their own town,
+nothing of another town; the city admin (and a city token) no grid or company at all, only each
+town's aggregates (`towns_of`). A worker counts on a day when they are on the roster and that day
+lies within their start and leaving dates (docs/metrics.md: active headcount).
 
 Everything here takes the acting account as an argument and returns a value, SQL conditions or a
 select(): callers execute them. No Flask, no session: a test checks (tests/app/test_scope.py),
@@ -18,16 +20,26 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import Select, and_, false, or_, select, true
+from sqlalchemy import Select, and_, false, or_, select
 
-from quizapp.models import Company, Employee, Grid, Incident, Lead, OutreachActivity, StaffUser, officer_grids
+from quizapp.models import (
+    Company,
+    Employee,
+    Grid,
+    Incident,
+    Lead,
+    OutreachActivity,
+    StaffUser,
+    Town,
+    officer_grids,
+)
 from quizapp.rules.errors import NotFound
 from quizapp.rules.vocab import Role
 
 
 class Reader(Protocol):
-    """Whoever reads: a staff account (StaffUser), or an API token, which reads as the town
-    (api.service.TownReader). What the filters below look at."""
+    """Whoever reads: a staff account (StaffUser), or an API token, which reads as its town or the
+    city (api.service.TokenReader). What the filters below look at."""
 
     @property
     def id(self) -> int | None: ...
@@ -35,6 +47,53 @@ class Reader(Protocol):
     def role(self) -> Role: ...
     @property
     def company_id(self) -> int | None: ...
+    @property
+    def town_id(self) -> int | None: ...
+
+
+# --- the town ------------------------------------------------------------------------------------
+
+def own_town_id(actor: Reader) -> int:
+    """The town an account (or a town token) belongs to: the only one whose data it ever sees.
+    The city admin and a city token have none (NotFound: the app answers 404)."""
+    if actor.town_id is None or actor.role == Role.CITY_ADMIN:
+        raise NotFound("scope.no_own_town", account=actor.id)
+    return actor.town_id
+
+
+def town_of(actor: Reader) -> int | None:
+    """The town whose settings apply to what the account reads (a target, the supervision rules):
+    its own, or None for the city admin and a city token (the documented defaults)."""
+    return None if actor.role == Role.CITY_ADMIN else actor.town_id
+
+
+def sees_city(actor: Reader) -> bool:
+    """The city admin (and a city token) sees every town, as each town's aggregates only."""
+    return actor.role == Role.CITY_ADMIN
+
+
+def towns_of(actor: Reader) -> Select:
+    """A select() of the towns the account may read aggregates of, by code: every town for the
+    city admin, their own for anyone else."""
+    query = select(Town).order_by(Town.code)
+    if sees_city(actor):
+        return query
+    return query.where(Town.id == actor.town_id)
+
+
+def town_grid_ids(town_id: int) -> Select:
+    """The ids of a town's grids (active or not), as a subquery for IN."""
+    return select(Grid.id).where(Grid.town_id == town_id)
+
+
+def town_company_ids(town_id: int) -> Select:
+    """The ids of a town's companies (active or not), as a subquery for IN."""
+    return select(Company.id).where(Company.grid_id.in_(town_grid_ids(town_id)))
+
+
+def town_staff_ids(town_id: int) -> Select:
+    """The ids of a town's staff accounts, as a subquery for IN."""
+    return select(StaffUser.id).where(StaffUser.town_id == town_id)
 
 
 # --- the staff member's company ------------------------------------------------------------------
@@ -59,8 +118,13 @@ def own_company(actor: StaffUser) -> Company:
 # --- what an officer or the town admin sees -------------------------------------------------------
 
 def sees_whole_town(actor: Reader) -> bool:
-    """The town admin (and an API token) sees every grid and company, and the town as a whole."""
-    return actor.role == Role.TOWN_ADMIN
+    """A town admin (and a town's API token) sees every grid and company of their own town, and
+    the town as a whole."""
+    return actor.role == Role.TOWN_ADMIN and actor.town_id is not None
+
+
+def _town_grids(actor: Reader) -> Select:
+    return town_grid_ids(own_town_id(actor))
 
 
 def _officer_grid_ids(actor: Reader) -> Select:
@@ -81,7 +145,7 @@ def visible_grids(actor: Reader, include_inactive: bool = False) -> Select:
     if not include_inactive:
         query = query.where(Grid.active.is_(True))
     if sees_whole_town(actor):
-        return query
+        return query.where(Grid.town_id == actor.town_id)
     if actor.role == Role.GRID_OFFICER:
         return query.where(Grid.id.in_(_officer_grid_ids(actor)))
     return query.where(false())
@@ -92,7 +156,7 @@ def visible_companies(actor: Reader) -> Select:
     an officer those of their grids, the town admin all."""
     query = select(Company).where(Company.active.is_(True)).order_by(Company.name)
     if sees_whole_town(actor):
-        return query
+        return query.where(Company.grid_id.in_(_town_grids(actor)))
     if actor.role == Role.GRID_OFFICER:
         return query.where(Company.grid_id.in_(_officer_grid_ids(actor)))
     if actor.role == Role.COMPANY_STAFF:
@@ -107,9 +171,9 @@ def manages_register(actor: Reader) -> bool:
 
 def register_grids(actor: Reader) -> Select:
     """A select() of the grids whose register the account manages (the register import and
-    export): the town admin's every grid, active or not; nobody else's any."""
+    export): the town admin's every grid of their own town, active or not; nobody else's any."""
     query = select(Grid).order_by(Grid.code)
-    return query if manages_register(actor) else query.where(false())
+    return query.where(Grid.town_id == own_town_id(actor)) if manages_register(actor) else query.where(false())
 
 
 def register_companies(actor: Reader) -> Select:
@@ -120,13 +184,17 @@ def register_companies(actor: Reader) -> Select:
 
 def other_towns_codes(actor: Reader) -> tuple[Select, Select]:
     """select()s of the grid codes and the company codes that belong to other towns than the
-    account's: a register file may not take them. A single town has none."""
-    return select(Grid.code).where(false()), select(Company.code).where(false())
+    account's: a register file may not take them. Grid codes are per town (another town's `01`
+    does not stop this town's), so none; company codes are the city's (the QR code's address)."""
+    if not manages_register(actor):
+        return select(Grid.code).where(false()), select(Company.code).where(false())
+    return (select(Grid.code).where(false()),
+            select(Company.code).where(Company.grid_id.not_in(_town_grids(actor))))
 
 
 def new_grid_values(actor: Reader) -> dict:
-    """The values that put a grid the account creates into its own town (a single town: none)."""
-    return {}
+    """The values that put a grid the account creates into its own town."""
+    return {"town_id": own_town_id(actor)}
 
 
 def visible_company_ids(actor: Reader) -> Select:
@@ -138,9 +206,9 @@ def visible_company_ids(actor: Reader) -> Select:
 def visible_incidents(actor: Reader):
     """The condition on Incident for the records the account may see: those of a visible company,
     or recorded in one of the officer's grids (a company that moved to another grid leaves its
-    records with the grid they happened in: docs/admin.md); the town admin all of them."""
+    records with the grid they happened in: docs/admin.md); the town admin all of their town's."""
     if sees_whole_town(actor):
-        return true()
+        return Incident.grid_id.in_(_town_grids(actor))
     grid_ids = visible_grids(actor, include_inactive=True).with_only_columns(Grid.id).order_by(None)
     return or_(Incident.company_id.in_(visible_company_ids(actor)), Incident.grid_id.in_(grid_ids))
 
@@ -149,10 +217,10 @@ def visible_incidents(actor: Reader):
 
 def visible_leads(actor: Reader):
     """The condition on Lead for the leads the account may see: an officer those of their grids
-    (a deactivated grid's too: a lead stays with the grid it was reported in); the town admin all;
-    company staff none (a lead is for the police, not the employer)."""
+    (a deactivated grid's too: a lead stays with the grid it was reported in); the town admin all
+    of their town's; company staff none (a lead is for the police, not the employer)."""
     if sees_whole_town(actor):
-        return true()
+        return Lead.grid_id.in_(_town_grids(actor))
     if actor.role == Role.GRID_OFFICER:
         return Lead.grid_id.in_(visible_grids(actor, include_inactive=True).with_only_columns(Grid.id).order_by(None))
     return false()
@@ -169,9 +237,9 @@ def records_for_own_company(actor: Reader) -> bool:
 def visible_outreach(actor: Reader):
     """The condition on OutreachActivity for the records the account may see: company staff their
     company's; an officer every record of their grids (a company's too, and a deactivated grid's:
-    records stay with the grid they were recorded in); the town admin all of them."""
+    records stay with the grid they were recorded in); the town admin all of their town's."""
     if sees_whole_town(actor):
-        return true()
+        return OutreachActivity.grid_id.in_(_town_grids(actor))
     if actor.role == Role.COMPANY_STAFF:
         return OutreachActivity.company_id == actor.company_id
     if actor.role == Role.GRID_OFFICER:

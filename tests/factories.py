@@ -11,7 +11,8 @@ from werkzeug.security import generate_password_hash
 from quizapp.bank.rules.checker import Bank, parse_file
 from quizapp.bank.service import load_bank
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, Employee, Grid, StaffUser
+from quizapp.models import Attempt, City, Company, Employee, Grid, StaffUser
+from quizapp.models import Town as TownRow  # `Town` below is the `town` fixture's ids
 from quizapp.quiz import service as quiz
 from quizapp.signin.service import hash_pin
 
@@ -86,8 +87,31 @@ def load_small_bank(**kwargs) -> Bank:
     return bank
 
 
-def make_grid(code: str = "g1", name: str = "网格一") -> Grid:
-    grid = Grid(code=code, name=name)
+def make_city(name: str = "东莞市") -> City:
+    """The city (an installation has one): the one there is, else a new one."""
+    city = db.session.scalar(db.select(City).order_by(City.id).limit(1))
+    if city is None:
+        city = City(name=name)
+        db.session.add(city)
+        db.session.flush()
+    return city
+
+
+def make_town_row(code: str = "dls", name: str = "大岭山镇") -> TownRow:
+    """A town of the city (the `town` fixture's is "dls"); `first_town()` for the one most tests use."""
+    town = TownRow(city_id=make_city().id, code=code, name=name)
+    db.session.add(town)
+    db.session.flush()
+    return town
+
+
+def first_town() -> TownRow:
+    """The first town, made when there is none: where make_grid and make_staff put things by default."""
+    return db.session.scalar(db.select(TownRow).order_by(TownRow.id).limit(1)) or make_town_row()
+
+
+def make_grid(code: str = "g1", name: str = "网格一", town: TownRow | None = None) -> Grid:
+    grid = Grid(code=code, name=name, town_id=(town or first_town()).id)
     db.session.add(grid)
     db.session.flush()
     return grid
@@ -110,9 +134,23 @@ def make_employee(company: Company, no: str = "E001", name: str = "王小明", p
     return employee
 
 
-def make_staff(username: str, role: str, company: Company | None = None, grids=()) -> StaffUser:
-    user = StaffUser(username=username, display_name=username, role=role,
-                     company_id=company.id if company else None, grids=list(grids),
+def make_staff(username: str, role: str, company: Company | None = None, grids=(),
+               town: TownRow | None = None) -> StaffUser:
+    """A staff account in `town`: by default its company's or grids' town, else the first town; the
+    city admin's in none."""
+    grids = list(grids)
+    if role == "city_admin":
+        town_id = None
+    elif town is not None:
+        town_id = town.id
+    elif company is not None:
+        town_id = db.session.get_one(Grid, company.grid_id).town_id
+    elif grids:
+        town_id = grids[0].town_id
+    else:
+        town_id = first_town().id
+    user = StaffUser(username=username, display_name=username, role=role, town_id=town_id,
+                     company_id=company.id if company else None, grids=grids,
                      password_hash=password_hash(PASSWORD))
     db.session.add(user)
     db.session.flush()

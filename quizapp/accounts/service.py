@@ -1,4 +1,5 @@
-"""The town admin manages staff accounts: company staff, grid officers and town admins.
+"""A town admin manages their town's staff accounts: company staff, grid officers and town admins;
+the city admin makes towns' admin accounts (quizapp/towns).
 
 Used by the admin blueprint's accounts pages (quizapp.accounts.views). Owns the rules of an
 account: a company staff account belongs to one active company, a grid officer to one or more
@@ -8,6 +9,9 @@ with their own (at least MIN_PASSWORD_LENGTH characters) at their first sign-in,
 cannot sign in as a company's staff and read its workers' names; a reset, deactivating,
 reactivating and "sign out everywhere" end every session of the account (signin.sessions); the
 admin cannot deactivate or demote themselves, and the town always keeps one active town admin.
+An account belongs to the town it was made in: a town admin sees, changes and gives companies and
+grids of their own town only (another town's accounts, companies and grids do not exist for them),
+and never makes a city admin.
 Every change is written to the audit log ("admin.account.*"), never with a password or a webhook
 key in it. Functions flush; the view commits.
 """
@@ -20,7 +24,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from quizapp import scope
@@ -79,8 +83,13 @@ class AccountsPage:
     pages: int
 
 
-def _filtered(chosen: AccountFilter):
-    query = select(StaffUser)
+def _town_accounts(actor: StaffUser):
+    """The staff accounts of the admin's own town: the only ones they see and manage."""
+    return select(StaffUser).where(StaffUser.id.in_(scope.town_staff_ids(scope.own_town_id(actor))))
+
+
+def _filtered(actor: StaffUser, chosen: AccountFilter):
+    query = _town_accounts(actor)
     if chosen.role is not None:
         query = query.where(StaffUser.role == chosen.role)
     if chosen.company_id is not None:
@@ -99,9 +108,10 @@ def _filtered(chosen: AccountFilter):
     return query
 
 
-def list_accounts(chosen: AccountFilter, per_page: int = PER_PAGE) -> AccountsPage:
-    """Every staff account matching the filter, by role then username, one page at a time."""
-    query = _filtered(chosen)
+def list_accounts(actor: StaffUser, chosen: AccountFilter, per_page: int = PER_PAGE) -> AccountsPage:
+    """Every staff account of the admin's town matching the filter, by role then username, one
+    page at a time."""
+    query = _filtered(actor, chosen)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(chosen.page, 1), pages)
@@ -111,31 +121,39 @@ def list_accounts(chosen: AccountFilter, per_page: int = PER_PAGE) -> AccountsPa
     return AccountsPage(chosen, accounts, total, page, pages)
 
 
-def find_account(account_id: int) -> StaffUser | None:
-    return db.session.get(StaffUser, account_id)
+def find_account(actor: StaffUser, account_id: int) -> StaffUser | None:
+    """An account of the admin's town, or None (another town's does not exist for them)."""
+    return db.session.scalar(_town_accounts(actor).where(StaffUser.id == account_id))
 
 
-def all_grids() -> list[Grid]:
-    return list(db.session.scalars(select(Grid).order_by(Grid.code)))
+def _town_grid_ids(actor: StaffUser):
+    return scope.town_grid_ids(scope.own_town_id(actor))
 
 
-def all_companies() -> list[Company]:
-    return list(db.session.scalars(select(Company).order_by(Company.name)))
+def all_grids(actor: StaffUser) -> list[Grid]:
+    return list(db.session.scalars(select(Grid).where(Grid.id.in_(_town_grid_ids(actor))).order_by(Grid.code)))
 
 
-def company_choices(account: StaffUser | None = None) -> list[Company]:
-    """Companies an account can be given: the active ones, and the account's own if it is not."""
-    query = select(Company).where(Company.active.is_(True))
+def all_companies(actor: StaffUser) -> list[Company]:
+    return list(db.session.scalars(select(Company).where(Company.grid_id.in_(_town_grid_ids(actor)))
+                                   .order_by(Company.name)))
+
+
+def company_choices(actor: StaffUser, account: StaffUser | None = None) -> list[Company]:
+    """The town's companies an account can be given: the active ones, and the account's own if it
+    is not."""
+    chosen: ColumnElement[bool] = Company.active.is_(True)
     if account is not None and account.company_id is not None:
-        query = select(Company).where(or_(Company.active.is_(True), Company.id == account.company_id))
-    return list(db.session.scalars(query.order_by(Company.name)))
+        chosen = or_(Company.active.is_(True), Company.id == account.company_id)
+    return list(db.session.scalars(select(Company).where(chosen, Company.grid_id.in_(_town_grid_ids(actor)))
+                                   .order_by(Company.name)))
 
 
-def grid_choices(account: StaffUser | None = None) -> list[Grid]:
-    """Grids an officer can be given: the active ones, and the account's own if they are not."""
+def grid_choices(actor: StaffUser, account: StaffUser | None = None) -> list[Grid]:
+    """The town's grids an officer can be given: the active ones, and the account's own if they are not."""
     own = [g.id for g in account.grids] if account is not None else []
-    return list(db.session.scalars(select(Grid).where(or_(Grid.active.is_(True), Grid.id.in_(own)))
-                                   .order_by(Grid.code)))
+    return list(db.session.scalars(select(Grid).where(or_(Grid.active.is_(True), Grid.id.in_(own)),
+                                                      Grid.id.in_(_town_grid_ids(actor))).order_by(Grid.code)))
 
 
 @dataclass(frozen=True)
@@ -174,45 +192,48 @@ class AccountInput:
     webhook_url: str | None = None
 
 
-def _checked_company(data: AccountInput, account: StaffUser | None) -> int | None:
+def _checked_company(town_id: int, data: AccountInput, account: StaffUser | None) -> int | None:
     if data.role != Role.COMPANY_STAFF:
         return None
     if data.company_id is None:
         raise Invalid("accounts.company_needed", field="company")
-    company = db.session.get(Company, data.company_id)
+    company = db.session.scalar(select(Company).where(Company.id == data.company_id,
+                                                      Company.grid_id.in_(scope.town_grid_ids(town_id))))
     keeps_own = account is not None and account.company_id == data.company_id
     if company is None or not (company.active or keeps_own):
         raise Invalid("accounts.company_inactive", field="company")
     return company.id
 
 
-def _checked_grids(data: AccountInput, account: StaffUser | None) -> list[Grid]:
+def _checked_grids(town_id: int, data: AccountInput, account: StaffUser | None) -> list[Grid]:
     if data.role != Role.GRID_OFFICER:
         return []
     if not data.grid_ids:
         raise Invalid("accounts.grids_needed", field="grids")
-    grids = list(db.session.scalars(select(Grid).where(Grid.id.in_(set(data.grid_ids))).order_by(Grid.code)))
+    grids = list(db.session.scalars(select(Grid).where(Grid.id.in_(set(data.grid_ids)), Grid.town_id == town_id)
+                                    .order_by(Grid.code)))
     own = {g.id for g in account.grids} if account is not None else set()
     if len(grids) != len(set(data.grid_ids)) or any(not g.active and g.id not in own for g in grids):
         raise Invalid("accounts.grids_inactive", field="grids")
     return grids
 
 
-def _check_input(data: AccountInput, account: StaffUser | None) -> tuple[Role, int | None, list[Grid]]:
+def _check_input(town_id: int, data: AccountInput, account: StaffUser | None
+                 ) -> tuple[Role, int | None, list[Grid]]:
     role = parse(Role, data.role)
-    if role is None:
+    if role is None or role == Role.CITY_ADMIN:  # a town's account: never the city admin
         raise Invalid("accounts.unknown_role", field="role")
     data = replace(data, role=role)
     if not data.display_name.strip():
         raise Invalid("accounts.name_needed", field="display_name")
     if data.email and not is_email(data.email):
         raise Invalid("accounts.bad_email", field="email")
-    return role, _checked_company(data, account), _checked_grids(data, account)
+    return role, _checked_company(town_id, data, account), _checked_grids(town_id, data, account)
 
 
-def _active_admins() -> int:
+def _active_admins(town_id: int | None) -> int:
     return db.session.scalar(select(func.count(StaffUser.id)).where(
-        StaffUser.role == Role.TOWN_ADMIN, StaffUser.active.is_(True))) or 0
+        StaffUser.role == Role.TOWN_ADMIN, StaffUser.active.is_(True), StaffUser.town_id == town_id)) or 0
 
 
 def _facts(account: StaffUser) -> dict:
@@ -223,16 +244,23 @@ def _facts(account: StaffUser) -> dict:
             "webhook": bool(account.webhook_url), "active": account.active}
 
 
-def create_account(actor: StaffUser, username: str, data: AccountInput, now: datetime) -> tuple[StaffUser, str]:
-    """A new account with a generated one-time password, returned to be shown once; the person
-    replaces it with their own at their first sign-in."""
+def create_account(actor: StaffUser, username: str, data: AccountInput, now: datetime,
+                   town_id: int | None = None) -> tuple[StaffUser, str]:
+    """A new account of the admin's town with a generated one-time password, returned to be shown
+    once; the person replaces it with their own at their first sign-in. The city admin makes town
+    admin accounts only, of the town named by `town_id` (quizapp/towns)."""
+    if scope.sees_city(actor):
+        if town_id is None or parse(Role, data.role) != Role.TOWN_ADMIN:
+            raise Forbidden("accounts.city_makes_town_admins", field="role")
+    else:
+        town_id = scope.own_town_id(actor)
     username = username.strip()
     if not USERNAME.match(username):
         raise Invalid("accounts.bad_username", field="username")
     if db.session.scalar(select(StaffUser.id).where(func.lower(StaffUser.username) == username.lower())):
         raise Invalid("accounts.username_taken", field="username", name=username)
-    role, company_id, grids = _check_input(data, None)
-    account = StaffUser(username=username, display_name=data.display_name.strip(), role=role,
+    role, company_id, grids = _check_input(town_id, data, None)
+    account = StaffUser(username=username, display_name=data.display_name.strip(), role=role, town_id=town_id,
                         company_id=company_id, grids=grids, email=data.email or None,
                         webhook_url=data.webhook_url or None, active=True, must_change_password=True,
                         created_by=actor.id, created_at=now)
@@ -251,9 +279,9 @@ def update_account(actor: StaffUser, account: StaffUser, data: AccountInput) -> 
     if account.id == actor.id and data.role != account.role:
         raise Forbidden("accounts.own_role", field="role")
     if (account.role == Role.TOWN_ADMIN and data.role != Role.TOWN_ADMIN and account.active
-            and _active_admins() <= 1):
+            and _active_admins(account.town_id) <= 1):
         raise Conflict("accounts.last_admin_role", field="role")
-    role, company_id, grids = _check_input(data, account)
+    role, company_id, grids = _check_input(scope.own_town_id(account), data, account)
     before = _facts(account)
     account.display_name = data.display_name.strip()
     account.role = role
@@ -323,7 +351,7 @@ def set_active(actor: StaffUser, account: StaffUser, active: bool) -> None:
     if not active:
         if account.id == actor.id:
             raise Forbidden("accounts.own_account", field="active")
-        if account.role == Role.TOWN_ADMIN and _active_admins() <= 1:
+        if account.role == Role.TOWN_ADMIN and _active_admins(account.town_id) <= 1:
             raise Conflict("accounts.last_admin_active", field="active")
     account.active = active
     end_sessions(account)

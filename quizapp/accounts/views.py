@@ -35,9 +35,9 @@ routes = Routes()
 
 @routes.get("/accounts")
 def accounts():
-    page = service.list_accounts(_filter())
-    return render_template("accounts/index.html", page=page, roles=ROLE_LABELS, grids=service.all_grids(),
-                           companies=service.all_companies(), now=utcnow())
+    page = service.list_accounts(current_user, _filter())
+    return render_template("accounts/index.html", page=page, roles=ROLE_LABELS, grids=service.all_grids(current_user),
+                           companies=service.all_companies(current_user), now=utcnow())
 
 
 def _input(form: AccountEditForm) -> service.AccountInput:
@@ -54,7 +54,7 @@ def _password_page(account, password: str, created: bool):
 @routes.route("/accounts/new", methods=["GET", "POST"])
 def account_new():
     form = AccountCreateForm()
-    form.fill_choices(service.company_choices(), service.grid_choices())
+    form.fill_choices(service.company_choices(current_user), service.grid_choices(current_user))
     if form.validate_on_submit():
         try:
             account, password = service.create_account(current_user, filled(form.username.data), _input(form),
@@ -69,7 +69,7 @@ def account_new():
 
 
 def _account_or_404(account_id: int) -> StaffUser:
-    return service.find_account(account_id) or abort(404)
+    return service.find_account(current_user, account_id) or abort(404)
 
 
 @routes.route("/accounts/<id:account_id>", methods=["GET", "POST"])
@@ -79,7 +79,7 @@ def account_edit(account_id: int):
         "display_name": account.display_name, "role": account.role, "company": str(account.company_id or ""),
         "grids": [str(g.id) for g in account.grids], "email": account.email or "",
         "webhook_url": account.webhook_url or ""})
-    form.fill_choices(service.company_choices(account), service.grid_choices(account))
+    form.fill_choices(service.company_choices(current_user, account), service.grid_choices(current_user, account))
     if form.validate_on_submit():
         try:
             changed = service.update_account(current_user, account, _input(form))

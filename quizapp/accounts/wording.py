@@ -12,6 +12,9 @@ ROLE_LABELS = {
     Role.GRID_OFFICER: _l("Grid officer"),
     Role.TOWN_ADMIN: _l("Town administrator"),
 }
+# Every role's name, the city admin's too (the audit log, the city's pages); ROLE_LABELS are the
+# roles a town admin can give.
+ALL_ROLE_LABELS = {**ROLE_LABELS, Role.CITY_ADMIN: _l("City administrator")}
 
 MESSAGES: Messages = {
     "accounts.unknown_role": lambda: _("Choose one of the roles in the list."),
@@ -30,6 +33,8 @@ MESSAGES: Messages = {
     "accounts.own_role": lambda: _("You cannot change your own role: ask another town administrator."),
     "accounts.last_admin_role": lambda: _("This is the last active town administrator: make another one first."),
     "accounts.own_account": lambda: _("You cannot deactivate your own account."),
+    "accounts.city_makes_town_admins": lambda: _("The city administrator makes town administrators only, each "
+                                                 "for one town."),
     "accounts.last_admin_active": lambda: _("This is the last active town administrator: it cannot be "
                                             "deactivated."),
 }

@@ -85,11 +85,12 @@ def _may_change(actor: StaffUser, alert: Alert) -> bool:
 
 
 def visible_alerts(actor: StaffUser):
-    """A select() of the alerts the actor may read: all for the town admin; for an officer, those
-    targeting one of their grids and the drafts they wrote."""
+    """A select() of the alerts the actor may read: all of their town's for the town admin (another
+    town's do not exist for them); for an officer, those targeting one of their grids and the
+    drafts they wrote."""
     query = select(Alert).options(selectinload(Alert.grids), selectinload(Alert.topic))
     if _is_admin(actor):
-        return query
+        return query.where(Alert.town_id == scope.own_town_id(actor))
     own = select(alert_grids.c.alert_id).where(alert_grids.c.grid_id.in_(_grid_ids(actor)))
     return query.where((Alert.id.in_(own)) | (Alert.created_by == actor.id))
 
@@ -177,7 +178,7 @@ def save_draft(actor: StaffUser, draft: rules.Draft, target: Target, today: date
                lead: int | None = None) -> Alert:
     """A new draft alert, once it passes the bank's rules and targets grids of the actor's."""
     grids = _check(actor, draft, target, today)
-    alert = Alert(status=AlertStatus.DRAFT, created_by=actor.id, created_at=now)
+    alert = Alert(status=AlertStatus.DRAFT, created_by=actor.id, created_at=now, town_id=scope.own_town_id(actor))
     _fill(alert, draft, target, grids)
     db.session.add(alert)
     db.session.flush()
@@ -326,11 +327,10 @@ def first_question(alert: Alert) -> dict | None:
         .where(Question.alert_id == alert.id).order_by(Question.id).limit(1))
 
 
-def published(grid_id: int | None = None) -> list[Alert]:
-    """Every alert ever published (in the quiz, expired or withdrawn), newest first, optionally only
-    those targeting one grid: the API's list."""
-    query = (select(Alert).where(Alert.published_on.is_not(None))
-             .options(selectinload(Alert.grids), selectinload(Alert.topic)).order_by(Alert.id.desc()))
+def published(reader, grid_id: int | None = None) -> list[Alert]:
+    """Every alert of the reader's town ever published (in the quiz, expired or withdrawn), newest
+    first, optionally only those targeting one grid: the API's list."""
+    query = visible_alerts(reader).where(Alert.published_on.is_not(None)).order_by(Alert.id.desc())
     if grid_id is not None:
         query = query.where(Alert.id.in_(select(alert_grids.c.alert_id).where(alert_grids.c.grid_id == grid_id)))
     return list(db.session.scalars(query))

@@ -87,6 +87,12 @@ SCHEMAS = {
     "Grid": _object("A grid (网格).", GRID),
     "Company": _object("A company.", COMPANY),
     "GridList": _object("Every grid, by code.", {"grids": {"type": "array", "items": _ref("Grid")}}),
+    "TownList": _object("The towns the token reads, by code: a town's token its own, a city token every town.", {
+        "towns": {"type": "array", "items": _object("A town (镇/街道) as counts.", {
+            "id": ID, "code": {"type": "string"}, "name": {"type": "string"},
+            "grids": _described(INTEGER, "Active grids."),
+            "companies": _described(INTEGER, "Active companies."),
+            "workers": _described(INTEGER, "Workers on the active companies' rosters today (active headcount).")})}}),
     "CompanyPage": _object("A page of companies, by id.", {
         "companies": {"type": "array", "items": _ref("Company")}, **PAGE}),
     "GridDay": _object("A grid's companies on one date, added up.", {
@@ -309,6 +315,7 @@ RESPONSES = {
 
 # endpoint: (path, summary, parameters, answer schema, can be 404)
 ENDPOINTS = {
+    "api.towns": ("/api/v1/towns", "The towns the token reads, as counts", [], "TownList", False),
     "api.grids": ("/api/v1/grids", "Every grid", [], "GridList", False),
     "api.grid_days": ("/api/v1/grids/{grid_id}/days", "A grid's figures day by day",
                       ["grid_id_path", "from", "to"], "GridDays", True),
@@ -374,7 +381,9 @@ def document() -> dict:
         "components": {
             "securitySchemes": {"bearerToken": {
                 "type": "http", "scheme": "bearer",
-                "description": "A token issued by the town admin (Administration → API tokens). Send it as "
+                "description": "A token issued by a town admin (Administration → API tokens: it reads that "
+                               "town only) or by the city admin (a city token: it reads every town's "
+                               "counts, no town's grids or companies). Send it as "
                                "`Authorization: Bearer <token>`. Requests are rate limited per token."}},
             "parameters": PARAMETERS,
             "responses": RESPONSES,

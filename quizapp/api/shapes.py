@@ -17,6 +17,12 @@ from quizapp.learning.service import GridMonths, LearningView
 from quizapp.models import Company, Grid
 from quizapp.outreach.service import OutreachSummary
 from quizapp.rules.metrics import OutreachTotals, Tally, incident_totals
+from quizapp.towns.service import TownRow
+
+
+def town(row: TownRow) -> dict:
+    return {"id": row.town.id, "code": row.town.code, "name": row.town.name, "grids": row.grids,
+            "companies": row.companies, "workers": row.workers}
 
 
 def grid(row: Grid) -> dict:

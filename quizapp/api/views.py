@@ -9,7 +9,7 @@ that parse the query (api.rules), call api.service and shape the answer (api/sha
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException
@@ -21,6 +21,7 @@ from quizapp.api.wording import MESSAGES
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import csrf, db, limiter
 from quizapp.tokens import service as tokens
+from quizapp.towns import service as town_figures
 from quizapp.wording import say
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -82,7 +83,13 @@ def _authenticate():
         raise _unauthorized("unknown")
     tokens.record_read(check.token, detail, utcnow())
     db.session.commit()
+    g.api_reader = service.reader_for(check.token)
     return None
+
+
+def _reader() -> service.TokenReader:
+    """Whom this request's token reads as (set by the guard above)."""
+    return g.api_reader
 
 
 @bp.after_request
@@ -136,7 +143,7 @@ def _query(*accepted: str):
 
 
 def _grid_or_404(grid_id: int):
-    grid = service.get_grid(grid_id)
+    grid = service.get_grid(_reader(), grid_id)
     if grid is None:
         raise _not_found(_("No grid has the id %(id)s.", id=grid_id))
     return grid
@@ -156,16 +163,21 @@ def openapi():
     return jsonify(document())
 
 
+@bp.get("/towns")
+def towns():
+    return jsonify(towns=[shapes.town(row) for row in town_figures.town_rows(_reader(), local_today())])
+
+
 @bp.get("/grids")
 def grids():
-    return jsonify(grids=[shapes.grid(g) for g in service.list_grids()])
+    return jsonify(grids=[shapes.grid(g) for g in service.list_grids(_reader())])
 
 
 @bp.get("/grids/<id:grid_id>/days")
 def grid_days(grid_id: int):
     grid = _grid_or_404(grid_id)
     query = _query(*RANGE)
-    lines = service.grid_days(grid, query.range, local_today(), utcnow())
+    lines = service.grid_days(_reader(), grid, query.range, local_today(), utcnow())
     return jsonify(grid=shapes.grid(grid), **shapes.range_of(query.range),
                    days=[shapes.grid_day(line) for line in lines])
 
@@ -175,14 +187,14 @@ def companies():
     query = _query("grid_id", "active", *PAGING)
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    rows, total = service.list_companies(query.grid_id, query.active, query.paging)
+    rows, total = service.list_companies(_reader(), query.grid_id, query.active, query.paging)
     return jsonify(companies=[shapes.company(c) for c in rows],
                    **shapes.page(query.paging, total, _next_url(query.paging, total)))
 
 
 @bp.get("/companies/<id:company_id>/days")
 def company_days(company_id: int):
-    company = service.get_company(company_id)
+    company = service.get_company(_reader(), company_id)
     if company is None:
         raise _not_found(_("No company has the id %(id)s.", id=company_id))
     query = _query(*RANGE)
@@ -194,7 +206,7 @@ def company_days(company_id: int):
 @bp.get("/grids/summary")
 def grids_summary():
     query = _query(*RANGE)
-    lines, town, companies_count = service.grid_summary(query.range, local_today(), utcnow())
+    lines, town, companies_count = service.grid_summary(_reader(), query.range, local_today(), utcnow())
     return jsonify(**shapes.range_of(query.range), grids=[shapes.grid_line(line) for line in lines],
                    town=shapes.town_line(town, companies_count))
 
@@ -204,7 +216,7 @@ def companies_summary():
     query = _query(*RANGE, "grid_id", *PAGING)
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    lines, total = service.company_summary(query.range, local_today(), query.grid_id, query.paging,
+    lines, total = service.company_summary(_reader(), query.range, local_today(), query.grid_id, query.paging,
                                            utcnow())
     return jsonify(**shapes.range_of(query.range), companies=[shapes.company_line(line) for line in lines],
                    **shapes.page(query.paging, total, _next_url(query.paging, total)))
@@ -215,7 +227,7 @@ def learning():
     query = _query("grid_id")
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    view = service.learning(query.grid_id, local_today(), utcnow())
+    view = service.learning(_reader(), query.grid_id, local_today(), utcnow())
     return jsonify(shapes.learning(view))
 
 
@@ -224,7 +236,7 @@ def alerts():
     query = _query("grid_id")
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    return jsonify(alerts=[shapes.alert(line) for line in service.alerts(query.grid_id, local_today())])
+    return jsonify(alerts=[shapes.alert(line) for line in service.alerts(_reader(), query.grid_id, local_today())])
 
 
 @bp.get("/incidents")
@@ -232,7 +244,7 @@ def incidents():
     query = _query(*RANGE, "grid_id")
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    lines = service.incidents(query.range, query.grid_id)
+    lines = service.incidents(_reader(), query.range, query.grid_id)
     return jsonify(**shapes.range_of(query.range), **shapes.incidents(lines))
 
 
@@ -241,7 +253,7 @@ def declines():
     query = _query("month", "grid_id")
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    return jsonify(shapes.declines(service.declines(query.month, query.grid_id, local_today())))
+    return jsonify(shapes.declines(service.declines(_reader(), query.month, query.grid_id, local_today())))
 
 
 @bp.get("/outreach")
@@ -249,7 +261,8 @@ def outreach():
     query = _query(*RANGE, "grid_id")
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    return jsonify(**shapes.range_of(query.range), **shapes.outreach(service.outreach(query.range, query.grid_id)))
+    summary = service.outreach(_reader(), query.range, query.grid_id)
+    return jsonify(**shapes.range_of(query.range), **shapes.outreach(summary))
 
 
 @bp.get("/leads")
@@ -257,4 +270,4 @@ def leads():
     query = _query(*RANGE, "grid_id")
     if query.grid_id is not None:
         _grid_or_404(query.grid_id)
-    return jsonify(**shapes.range_of(query.range), **shapes.leads(service.leads(query.range, query.grid_id)))
+    return jsonify(**shapes.range_of(query.range), **shapes.leads(service.leads(_reader(), query.range, query.grid_id)))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import aliased
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.audit.rules import like_prefix, references, utc_bounds
 from quizapp.extensions import db
@@ -66,18 +67,20 @@ class AuditPage:
     unknown_account: bool  # the account filter names no account: nothing can match
 
 
-def tokens() -> list[ApiToken]:
-    """Every API token, for the "who" filter (a town has a handful)."""
-    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.name, ApiToken.id)))
+def tokens(actor: StaffUser) -> list[ApiToken]:
+    """Every API token of the admin's town, for the "who" filter (a town has a handful)."""
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.town_id == scope.own_town_id(actor))
+                                   .order_by(ApiToken.name, ApiToken.id)))
 
 
 def _account_id(username: str) -> int | None:
     return db.session.scalar(select(StaffUser.id).where(StaffUser.username == username.strip()))
 
 
-def _conditions(chosen: AuditFilter, zone: ZoneInfo) -> list[ColumnElement[bool]] | None:
-    """WHERE conditions for the filter; None when it cannot match anything (unknown account)."""
-    conditions: list[ColumnElement[bool]] = []
+def _conditions(actor: StaffUser, chosen: AuditFilter, zone: ZoneInfo) -> list[ColumnElement[bool]] | None:
+    """WHERE conditions for the filter, within the admin's own town's rows (another town's, and the
+    city's, are not theirs to read); None when it cannot match anything (unknown account)."""
+    conditions: list[ColumnElement[bool]] = [AuditLog.town_id == scope.own_town_id(actor)]
     if chosen.action.strip():
         conditions.append(AuditLog.action.like(like_prefix(chosen.action), escape="\\"))
     if chosen.account.strip():
@@ -141,24 +144,27 @@ def _ids(values: set[str]) -> set[int]:
     return {number for number in map(inputs.row_id, values) if number is not None}
 
 
-def reference_names(entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
-    """The names of the grids, companies and API tokens the entries' details refer to, by the code
-    or id stored (audit.rules.references), in a few queries for a whole page or export."""
+def reference_names(actor: StaffUser, entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
+    """The names of the grids, companies and API tokens of the admin's town the entries' details
+    refer to, by the code or id stored (audit.rules.references), in a few queries for a whole page
+    or export (grid codes repeat across towns: the town's own are meant)."""
+    in_town = scope.town_grid_ids(scope.own_town_id(actor))
     wanted = references(e.detail for e in entries)
     grid_ids = _ids(wanted["grid_id"] | wanted["scope"])
     company_ids, token_ids = _ids(wanted["company_id"]), _ids(wanted["token"])
     names: dict[str, dict[str, str]] = {kind: {} for kind in wanted}
     if wanted["grid"] or grid_ids:
         for grid_id, code, name in db.session.execute(select(Grid.id, Grid.code, Grid.name).where(
-                or_(Grid.code.in_(wanted["grid"]), Grid.id.in_(grid_ids)))):
+                or_(Grid.code.in_(wanted["grid"]), Grid.id.in_(grid_ids)), Grid.id.in_(in_town))):
             names["grid"][code] = names["grid_id"][str(grid_id)] = names["scope"][str(grid_id)] = name
     if wanted["company"] or company_ids:
         for company_id, code, name in db.session.execute(select(Company.id, Company.code, Company.name).where(
-                or_(Company.code.in_(wanted["company"]), Company.id.in_(company_ids)))):
+                or_(Company.code.in_(wanted["company"]), Company.id.in_(company_ids)), Company.grid_id.in_(in_town))):
             names["company"][code] = names["company_id"][str(company_id)] = name
     if token_ids:
         names["token"] = {str(i): n for i, n in db.session.execute(
-            select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_(token_ids)))}
+            select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_(token_ids),
+                                                     ApiToken.town_id == scope.own_town_id(actor)))}
     return names
 
 
@@ -166,12 +172,12 @@ def _exists(conditions: list) -> bool:
     return db.session.scalar(select(AuditLog.id).where(*conditions).limit(1)) is not None
 
 
-def audit_page(chosen: AuditFilter, zone: ZoneInfo, before: int | None = None, after: int | None = None,
-               per_page: int = PER_PAGE) -> AuditPage:
+def audit_page(actor: StaffUser, chosen: AuditFilter, zone: ZoneInfo, before: int | None = None,
+               after: int | None = None, per_page: int = PER_PAGE) -> AuditPage:
     """One page of the log, newest first: the newest rows matching the filter, or those just older
     than row `before`, or just newer than row `after` (keyset paging on the indexed `at`, with the
     id breaking ties, so a page costs the same on the first page and the ten-thousandth)."""
-    conditions = _conditions(chosen, zone)
+    conditions = _conditions(actor, chosen, zone)
     if conditions is None:
         return AuditPage(chosen, [], None, None, unknown_account=True)
     if after is not None:
@@ -188,9 +194,9 @@ def audit_page(chosen: AuditFilter, zone: ZoneInfo, before: int | None = None, a
     return AuditPage(chosen, entries, newer, older, unknown_account=False)
 
 
-def matching_entries(chosen: AuditFilter, zone: ZoneInfo, limit: int) -> list[AuditEntry]:
-    """Up to `limit` rows matching the filter, newest first."""
-    conditions = _conditions(chosen, zone)
+def matching_entries(actor: StaffUser, chosen: AuditFilter, zone: ZoneInfo, limit: int) -> list[AuditEntry]:
+    """Up to `limit` rows of the admin's town matching the filter, newest first."""
+    conditions = _conditions(actor, chosen, zone)
     if conditions is None:
         return []
     return _entries(db.session.execute(_query(conditions).order_by(*NEWEST_FIRST).limit(limit)), zone)
@@ -202,7 +208,7 @@ def export_entries(actor: StaffUser, chosen: AuditFilter, zone: ZoneInfo, limit:
     file. Above `limit` (EXPORT_LIMIT) rows it is refused (Invalid "audit.too_many_rows") and
     nothing is logged."""
     limit = EXPORT_LIMIT if limit is None else limit
-    entries = matching_entries(chosen, zone, limit + 1)
+    entries = matching_entries(actor, chosen, zone, limit + 1)
     if len(entries) > limit:
         raise Invalid("audit.too_many_rows", limit=limit)
     audit.record(actor, "export.audit", {"format": "csv", "rows": len(entries), **chosen.describe()})

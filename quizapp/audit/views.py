@@ -40,9 +40,9 @@ routes = Routes()
 @routes.get("/audit", endpoint="audit")
 def audit_log():
     chosen = _filter()
-    page = log.audit_page(chosen, town_zone(), before=query_int("before"), after=query_int("after"))
-    words = detail_words(log.reference_names(page.entries))
-    return render_template("audit/index.html", page=page, args=_filter_args(chosen), tokens=log.tokens(),
+    page = log.audit_page(current_user, chosen, town_zone(), before=query_int("before"), after=query_int("after"))
+    words = detail_words(log.reference_names(current_user, page.entries))
+    return render_template("audit/index.html", page=page, args=_filter_args(chosen), tokens=log.tokens(current_user),
                            families=[(f, FAMILY_LABELS[f]) for f in ACTION_FAMILIES], action_label=action_label,
                            detail_pairs=lambda detail: detail_pairs(detail, words))
 
@@ -55,6 +55,6 @@ def audit_export():
     except Invalid as error:  # too many rows
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("admin.audit", **_filter_args(chosen)))
-    data, name = sheets.audit_log(entries, log.reference_names(entries), chosen, local_today())
+    data, name = sheets.audit_log(entries, log.reference_names(current_user, entries), chosen, local_today())
     db.session.commit()  # the "export.audit" row
     return downloads.send(data, exports.MIMETYPES["csv"], name)

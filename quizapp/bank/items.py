@@ -60,8 +60,11 @@ class ItemRow:
     stats: ItemStats | None  # None: not answered in the window
 
 
-def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
-    """Every knowledge question in rotation with its statistics; flagged ones first."""
+def analyse_items(today: date, days: int = 90, companies=None) -> list[ItemRow]:
+    """Every knowledge question in rotation with its statistics; flagged ones first. The bank is
+    the city's, the answers counted those of `companies` (a select() of ids: a town admin's town)
+    or, without it, of the whole city (`quizapp bank stats`)."""
+    within = (Attempt.company_id.in_(companies),) if companies is not None else ()
     questions = db.session.execute(
         select(Question, QuestionVersion.content)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
@@ -74,7 +77,7 @@ def analyse_items(today: date, days: int = 90) -> list[ItemRow]:
                func.row_number().over(partition_by=(Attempt.employee_id, Answer.question_id),
                                       order_by=(Attempt.local_date, Answer.answered_at, Answer.id)).label("try_number"))
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(*counted_try(), Attempt.local_date <= today)
+        .where(*counted_try(), Attempt.local_date <= today, *within)
         .subquery()
     )
     rows = db.session.execute(

@@ -25,13 +25,14 @@ from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Standing
 from quizapp.extensions import db
 from quizapp.incidents import figures as incidents
 from quizapp.incidents.rules import YearOnYear
-from quizapp.models import Attempt, Company, Employee, Grid, Incident, StaffUser, TownSetting
+from quizapp.models import Attempt, Company, Employee, Grid, Incident, StaffUser
 from quizapp.outreach import service as outreach
 from quizapp.outreach.service import OutreachSummary
 from quizapp.rollups import figures
 from quizapp.rollups.figures import CompanyInfo, Scope
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span, Tally
+from quizapp.town import settings as town_settings
 
 TARGET_KEY = "participation_target"
 COMPARE_CANDIDATES = 50  # the comparison picker lists this many; grid and name filters find the rest
@@ -53,10 +54,10 @@ def visible_scope(actor: tenancy.Reader, grid_id: int | None = None) -> Scope:
                  query.with_only_columns(Company.id).order_by(None))
 
 
-def participation_target() -> float:
-    """The town's participation target (TownSetting "participation_target"; 80% when unset)."""
-    setting = db.session.get(TownSetting, TARGET_KEY)
-    return rules.parse_target(setting.value if setting else None)
+def participation_target(town_id: int | None) -> float:
+    """The town's participation target (its setting "participation_target"; 80% when unset, and
+    for the city as a whole)."""
+    return rules.parse_target(town_settings.read(town_id, TARGET_KEY) if town_id is not None else None)
 
 
 def reached(company_ids: list[int], today: date, span: Span) -> dict[int, int]:
@@ -141,7 +142,7 @@ def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: da
     grids = visible_grids(actor)
     if query.grid is not None and query.grid not in {g.id for g in grids}:
         return None
-    target = participation_target()
+    target = participation_target(tenancy.town_of(actor))
     by_coverage = query.sort == "coverage"
     rows = company_figures(actor, today, query.grid, coverage=by_coverage, now=now)
     shown = rules.sort_rows(rules.filter_rows(rows, query, target), rules.SORTS[query.sort], query.descending)

@@ -24,9 +24,10 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, StaffUser
 from quizapp.reminders.rules import robot_error
@@ -178,18 +179,34 @@ class SentPage:
     failed: int  # failed deliveries in all, whatever the filter
 
 
-def list_deliveries(status: DeliveryStatus | None, kind: DeliveryKind | None, page: int = 1) -> SentPage:
-    """Every delivery (reminders and digests), newest first, optionally of one status and kind,
-    a page of PER_PAGE at a time."""
+def of_town(actor: StaffUser):
+    """The condition on Delivery for the messages of the admin's own town: reminders to its
+    companies, digests to its accounts (another town's do not exist for them)."""
+    town_id = scope.own_town_id(actor)
+    return or_(Delivery.company_id.in_(scope.town_company_ids(town_id)),
+               Delivery.staff_user_id.in_(scope.town_staff_ids(town_id)))
+
+
+def find_delivery(actor: StaffUser, delivery_id: int) -> Delivery | None:
+    """A delivery of the admin's town, or None."""
+    return db.session.scalar(select(Delivery).where(Delivery.id == delivery_id, of_town(actor)))
+
+
+def list_deliveries(actor: StaffUser, status: DeliveryStatus | None, kind: DeliveryKind | None, page: int = 1
+                    ) -> SentPage:
+    """Every delivery of the admin's town (reminders and digests), newest first, optionally of one
+    status and kind, a page of PER_PAGE at a time."""
     page = max(page, 1)
     query = (select(Delivery, Company.name, StaffUser.display_name)
              .outerjoin(Company, Company.id == Delivery.company_id)
-             .outerjoin(StaffUser, StaffUser.id == Delivery.staff_user_id))
+             .outerjoin(StaffUser, StaffUser.id == Delivery.staff_user_id)
+             .where(of_town(actor)))
     if status is not None:
         query = query.where(Delivery.status == status)
     if kind is not None:
         query = query.where(Delivery.kind == kind)
     rows = db.session.execute(query.order_by(Delivery.created_at.desc(), Delivery.id.desc())
                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
-    failed = db.session.scalar(select(func.count(Delivery.id)).where(Delivery.status == DeliveryStatus.FAILED)) or 0
+    failed = db.session.scalar(select(func.count(Delivery.id)).where(
+        Delivery.status == DeliveryStatus.FAILED, of_town(actor))) or 0
     return SentPage([Sent(*row) for row in rows[:PER_PAGE]], page, len(rows) > PER_PAGE, failed)

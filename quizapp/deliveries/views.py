@@ -9,6 +9,7 @@ nothing left to say.
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from quizapp.clock import to_local, utcnow
 from quizapp.deliveries import service
@@ -17,7 +18,6 @@ from quizapp.digest.forms import RetryForm
 from quizapp.digest.rules import key_label, masked_target
 from quizapp.digest.wording import town_outbox
 from quizapp.extensions import db
-from quizapp.models import Delivery
 from quizapp.routing import Routes
 from quizapp.rules.inputs import row_id
 from quizapp.rules.vocab import DeliveryKind, DeliveryStatus, parse
@@ -30,7 +30,7 @@ routes = Routes()
 @routes.get("/deliveries")
 def deliveries():
     status, kind = parse(DeliveryStatus, request.args.get("status")), parse(DeliveryKind, request.args.get("kind"))
-    page = service.list_deliveries(status, kind, query_int("page", 1))
+    page = service.list_deliveries(current_user, status, kind, query_int("page", 1))
     return render_template("deliveries/index.html", page=page, status=status, kind=kind, retry_form=RetryForm(),
                            masked=masked_target, key_label=key_label, to_local=to_local)
 
@@ -40,7 +40,7 @@ def delivery_retry():
     form = RetryForm()
     chosen = form.delivery.data or ""
     number = row_id(chosen) if form.validate_on_submit() else None
-    found = db.session.get(Delivery, number) if number is not None else None
+    found = service.find_delivery(current_user, number) if number is not None else None
     outcome = digest.retry(found, utcnow(), town_outbox()) if found is not None else None
     db.session.commit()
     if found is None or outcome is None:

@@ -26,6 +26,7 @@ from quizapp.extensions import db
 from quizapp.models import (
     Answer,
     Attempt,
+    City,
     Company,
     Employee,
     Grid,
@@ -37,10 +38,11 @@ from quizapp.models import (
     Shift,
     StaffUser,
     Topic,
+    Town,
 )
 from quizapp.places import rules as place_rules
 from quizapp.quiz.rules import selection
-from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_seed
+from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_secret
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules import metrics
 from quizapp.rules.vocab import AttemptKind, FollowUpKind, OutreachKind, Role
@@ -50,6 +52,9 @@ from quizapp.signin.workers import hash_code
 from quizapp.supervision.rules import Flag
 
 DEMO_PASSWORD = "demo-2026"
+# The demo is one town of a city (the city admin's landing page lists it).
+CITY_NAME = "东莞市"
+TOWN_CODE, TOWN_NAME = "dls", "大岭山镇"
 DEMO_PIN = "2580"
 # The one-time code staff would hand a worker who has not signed in yet; in the demo every such
 # worker has this one (a real roster's codes are random, made on the first-time codes page).
@@ -93,19 +98,25 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     The history's common sets are the installation's (`seed_of_town`: QUIZAPP_TOWN_SEED if set),
     so they match the live ones."""
     rng = rng or random.Random(20260601)
-    secret = town_seed(seed_of_town)
+    city = City(name=CITY_NAME)
+    demo_town = Town(city=city, code=TOWN_CODE, name=TOWN_NAME)
+    db.session.add_all([city, demo_town])
+    db.session.flush()
+    secret = seed_of_town or town_secret(demo_town.id)
     grids = {}
     for code, name in GRIDS:
-        grids[code] = Grid(code=code, name=name)
+        grids[code] = Grid(code=code, name=name, town_id=demo_town.id)
         db.session.add(grids[code])
     db.session.flush()
-    cells = _town_map(grids)
+    cells = _town_map(demo_town, grids)
 
-    admin = StaffUser(username="admin", display_name="镇反诈中心", role=Role.TOWN_ADMIN)
+    admin = StaffUser(username="admin", display_name="镇反诈中心", role=Role.TOWN_ADMIN, town_id=demo_town.id)
     officer = StaffUser(username="officer", display_name="新塘/大沙网格员", role=Role.GRID_OFFICER,
-                        grids=[grids["xt-2"], grids["ds-3"]])
-    officer2 = StaffUser(username="officer2", display_name="连平网格员", role=Role.GRID_OFFICER, grids=[grids["lp-1"]])
-    accounts = [admin, officer, officer2]
+                        grids=[grids["xt-2"], grids["ds-3"]], town_id=demo_town.id)
+    officer2 = StaffUser(username="officer2", display_name="连平网格员", role=Role.GRID_OFFICER, grids=[grids["lp-1"]],
+                         town_id=demo_town.id)
+    city_admin = StaffUser(username="city", display_name="市反诈中心", role=Role.CITY_ADMIN)
+    accounts = [admin, officer, officer2, city_admin]
 
     pin_hash = hash_pin(DEMO_PIN)
     code_hash, code_expires = hash_code(DEMO_CODE), code_expires_at(now)
@@ -125,7 +136,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         db.session.add(company)
         db.session.flush()
         accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
-                                  role=Role.COMPANY_STAFF, company_id=company.id))
+                                  role=Role.COMPANY_STAFF, company_id=company.id, town_id=demo_town.id))
         employees = _roster(company, size, rng, (pin_hash, code_hash, code_expires), today)
         earlier = _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons,
                            secret)
@@ -190,13 +201,13 @@ PLACES = {"xt-2": ["新塘村", "新塘社区", "新塘工业区"], "ds-3": ["�
           "lp-1": ["连平村", "连平小学片区"]}
 
 
-def _town_map(grids: dict[str, Grid]) -> dict[int, geography.Cell]:
+def _town_map(town: Town, grids: dict[str, Grid]) -> dict[int, geography.Cell]:
     """The rest of the made-up town around the demo's grids (which take the middle cells): 122
     more grids with no company on quizapp yet, every grid's outline, and the demo grids' places.
     Returns each grid's cell by grid id."""
     cells = geography.town_cells()
     for code, name in geography.grid_names(len(cells) - len(grids)):
-        grids[code] = Grid(code=code, name=name)
+        grids[code] = Grid(code=code, name=name, town_id=town.id)
         db.session.add(grids[code])
     db.session.flush()
     by_grid = {grid.id: cell for grid, cell in zip(grids.values(), cells, strict=True)}
@@ -594,6 +605,7 @@ def entry_info(base_url: str) -> dict:
             Role.COMPANY_STAFF: {"sign_in_url": login, "username": first, "password": DEMO_PASSWORD},
             Role.GRID_OFFICER: {"sign_in_url": login, "username": "officer", "password": DEMO_PASSWORD},
             Role.TOWN_ADMIN: {"sign_in_url": login, "username": "admin", "password": DEMO_PASSWORD},
+            Role.CITY_ADMIN: {"sign_in_url": login, "username": "city", "password": DEMO_PASSWORD},
         },
         "companies": companies,
     }

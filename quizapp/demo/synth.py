@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 
 from quizapp.demo import geography
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, GridBoundary, Incident, StaffUser
+from quizapp.models import Attempt, City, Company, CompanyDay, Employee, Grid, GridBoundary, Incident, StaffUser, Town
 from quizapp.quiz.rules.selection import COMMON_SIZE
 from quizapp.rules.errors import Conflict
 from quizapp.rules.vocab import AttemptKind, Role
@@ -183,7 +183,7 @@ def synthesize(today: date, companies: int = 3000, workers: int = 150_000, days:
                        attempts=attempts, incidents=incidents, accounts=accounts)
 
 
-def _accounts(number: int, grids: list[Grid], password: str) -> list[str]:
+def _accounts(number: int, town_id: int, grids: list[Grid], password: str) -> list[str]:
     """A town admin and an officer per 25 grids: synth-admin and synth-officer-N for the first
     town, synth-tNN-admin and synth-tNN-officer-N for the others."""
     prefix = "synth" if number == 1 else f"synth-t{number:02d}"
@@ -195,7 +195,7 @@ def _accounts(number: int, grids: list[Grid], password: str) -> list[str]:
     for username, role, own in wanted:
         if db.session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
             continue
-        user = StaffUser(username=username, display_name=username, role=role, grids=list(own))
+        user = StaffUser(username=username, display_name=username, role=role, grids=list(own), town_id=town_id)
         user.set_password(password)
         db.session.add(user)
         made.append(username)
@@ -209,15 +209,19 @@ def _town(rng, number: int, towns: int, tag: int, start: date, today: date, comp
     import numpy as np
 
     label = f"syn{tag}" if towns == 1 else f"syn{tag}-t{number:02d}"
+    city = db.session.scalar(select(City).order_by(City.id).limit(1)) or City(name="合成市")
+    town = Town(city=city, code=label, name=f"合成{number:02d}镇" if towns > 1 else "合成镇")
+    db.session.add(town)
+    db.session.flush()
     grid_rows = [Grid(code=f"{label}-g{n:03d}", name=f"合成{number:02d}镇网格{n:03d}" if towns > 1
-                      else f"合成网格{n:03d}") for n in range(1, grids + 1)]
+                      else f"合成网格{n:03d}", town_id=town.id) for n in range(1, grids + 1)]
     db.session.add_all(grid_rows)
     db.session.flush()
     # The made-up town's outlines (demo.geography), one per grid up to its 125.
     cells = {g.id: cell for g, cell in zip(grid_rows, geography.town_cells(min(grids, geography.TOWN_GRIDS)),
                                           strict=False)}
     db.session.add_all(GridBoundary(grid_id=grid_id, geometry=cell.polygon) for grid_id, cell in cells.items())
-    accounts = _accounts(number, grid_rows, password)
+    accounts = _accounts(number, town.id, grid_rows, password)
     db.session.flush()
 
     sizes = np.array(company_sizes(random.Random(int(rng.integers(2**31))), companies, workers))

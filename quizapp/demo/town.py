@@ -105,7 +105,8 @@ def _officers(grids: list[Grid], demo_officer: StaffUser, password: str) -> dict
     found: dict[int, StaffUser] = {}
     for n, (username, display_name) in enumerate(OFFICERS):
         own = grids[n * per:(n + 1) * per]
-        account = StaffUser(username=username, display_name=display_name, role=Role.GRID_OFFICER, grids=own)
+        account = StaffUser(username=username, display_name=display_name, role=Role.GRID_OFFICER, grids=own,
+                            town_id=demo_officer.town_id)
         account.set_password(password)
         db.session.add(account)
         found |= {g.id: account for g in own}

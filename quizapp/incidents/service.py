@@ -75,8 +75,13 @@ def _other(lang: str) -> str:
 
 
 def import_scope(actor: StaffUser, today: date) -> ImportScope:
-    companies = db.session.execute(select(Company.id, Company.code, Company.grid_id, Company.active)).all()
-    grids = db.session.execute(select(Grid.id, Grid.code)).all()
+    """What a record or an import may name: the companies, grids and places of the actor's town by
+    code (another town's are unknown: grid codes repeat across towns), and of those the ones the
+    actor sees."""
+    in_town = scope.town_grid_ids(scope.own_town_id(actor))
+    companies = db.session.execute(select(Company.id, Company.code, Company.grid_id, Company.active)
+                                   .where(Company.grid_id.in_(in_town))).all()
+    grids = db.session.execute(select(Grid.id, Grid.code).where(Grid.id.in_(in_town))).all()
     spellings: dict[str, str] = {OTHER: OTHER, "其他": OTHER, "其它": OTHER}
     for topic in db.session.scalars(select(Topic)):
         if not rules.is_fraud_type(topic.slug):
@@ -90,7 +95,8 @@ def import_scope(actor: StaffUser, today: date) -> ImportScope:
         visible_company_ids=frozenset(db.session.scalars(scope.visible_company_ids(actor))),
         visible_grid_ids=frozenset(g.id for g in visible_grids(actor)),
         fraud_types=spellings,
-        places={(p.grid_id, places.place_key(p.name)): p.id for p in db.session.scalars(select(GridPlace))})
+        places={(p.grid_id, places.place_key(p.name)): p.id
+                for p in db.session.scalars(select(GridPlace).where(GridPlace.grid_id.in_(in_town)))})
 
 
 # --- recording by hand --------------------------------------------------------------------------

@@ -254,13 +254,17 @@ def summary(actor: scope.Reader, span: Span, grid_id: int | None = None) -> Lead
 
 # --- retention --------------------------------------------------------------------------------------
 
-def forget(first_kept: date, today: date, dry_run: bool = False) -> int:
-    """Leads last reported before `first_kept` (with their reports) are deleted, and the reporter
-    keys of past days erased (`quizapp retention`); how many leads that is."""
-    old = select(Lead.id).where(Lead.last_reported_on < first_kept)
+def forget(first_kept: date, today: date, dry_run: bool = False, town_id: int | None = None) -> int:
+    """Leads last reported before `first_kept` (with their reports; only those of the town's grids
+    when `town_id` is given) are deleted, and the reporter keys of past days erased (`quizapp
+    retention`); how many leads that is."""
+    where = [Lead.last_reported_on < first_kept]
+    if town_id is not None:
+        where.append(Lead.grid_id.in_(scope.town_grid_ids(town_id)))
+    old = select(Lead.id).where(*where)
     if dry_run:
         return db.session.scalar(select(func.count()).select_from(old.subquery())) or 0
     _erase_past_keys(today)
     db.session.execute(delete(LeadReport).where(LeadReport.lead_id.in_(old))
                        .execution_options(synchronize_session=False))
-    return rows_changed(delete(Lead).where(Lead.last_reported_on < first_kept))
+    return rows_changed(delete(Lead).where(*where))

@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from quizapp import scope as tenancy
-from quizapp.api.service import TOWN
+from quizapp.api.service import TokenReader
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.incidents import figures as incident_figures
@@ -117,9 +117,10 @@ def map_view(actor: tenancy.Reader, period: Period, today: date, now: datetime |
                    records=len(located))
 
 
-def grid_heat(today: date, now: datetime | None = None) -> dict[int, float | None]:
-    """Every grid's heat index over the HEAT_MONTHS to this month, as the town admin's map shows
-    it (an input of the supervision rules: supervision.rules.incident_flag)."""
+def grid_heat(town_id: int, today: date, now: datetime | None = None) -> dict[int, float | None]:
+    """Every grid of the town's heat index over the HEAT_MONTHS to this month, as the town admin's
+    map shows it (an input of the supervision rules: supervision.rules.incident_flag)."""
     this_month = month_start(today)
-    view = map_view(TOWN, Period(add_months(this_month, 1 - metrics.HEAT_MONTHS), this_month), today, now, "zh")
+    view = map_view(TokenReader(town_id=town_id), Period(add_months(this_month, 1 - metrics.HEAT_MONTHS), this_month),
+                    today, now, "zh")
     return {g.grid_id: g.heat for g in view.grids}

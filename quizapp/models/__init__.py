@@ -4,7 +4,7 @@ from quizapp.models.alerts import Alert, alert_grids
 from quizapp.models.content import Question, QuestionVersion, Topic
 from quizapp.models.leads import Lead, LeadReport
 from quizapp.models.messaging import Delivery
-from quizapp.models.org import Company, Grid, Shift, StaffUser, officer_grids
+from quizapp.models.org import City, Company, Grid, Shift, StaffUser, Town, officer_grids
 from quizapp.models.outreach import OutreachActivity, OutreachImport
 from quizapp.models.oversight import (
     ApiToken,
@@ -24,9 +24,9 @@ from quizapp.models.roster import RosterImport
 from quizapp.models.rounds import PreshiftRound
 
 __all__ = [
-    "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "Company", "CompanyDay",
-    "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace", "Incident", "Lead",
-    "LeadReport", "OutreachActivity", "OutreachImport", "PreshiftRound", "Question", "QuestionVersion",
-    "RegisterImport", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "TownSetting", "alert_grids",
-    "officer_grids",
+    "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "City", "Company",
+    "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace",
+    "Incident", "Lead", "LeadReport", "OutreachActivity", "OutreachImport", "PreshiftRound", "Question",
+    "QuestionVersion", "RegisterImport", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "Town",
+    "TownSetting", "alert_grids", "officer_grids",
 ]

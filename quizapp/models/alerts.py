@@ -30,6 +30,8 @@ class Alert(Model):
     by the bank's own rules before it is saved."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The town whose anti-fraud centre sends it: it reaches that town's grids only.
+    town_id: Mapped[int] = mapped_column(ForeignKey("town.id"), index=True)
     title: Mapped[str] = mapped_column(String(100))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))  # the fraud type, as the bank files it
     status: Mapped[AlertStatus] = mapped_column(vocabulary(AlertStatus, "status", 10), default=AlertStatus.DRAFT)

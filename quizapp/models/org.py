@@ -1,4 +1,9 @@
-"""The town's organisation: grids, companies and staff accounts (company staff, officers, admin)."""
+"""The city's organisation: the city and its towns (the tenants), each town's grids and companies,
+and the staff accounts (company staff, officers, town admins, the city admin).
+
+A town holds grids, a grid holds companies; a staff account belongs to one town (StaffUser.town_id)
+except the city admin's, which has none. What an account sees follows from that (quizapp/scope.py).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import secrets
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, false, func
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -48,12 +53,41 @@ officer_grids = Table(
 )
 
 
-class Grid(Model):
+class City(Model):
+    """The city whose anti-fraud centre runs quizapp for its towns (one row: an installation is one
+    city; a single-town installation became a city with one town in migration 0031)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+    towns: Mapped[list[Town]] = relationship(back_populates="city", order_by="Town.code")
+
+
+class Town(Model):
+    """A town (镇) or street (街道) of the city: a tenant. Its admin manages its grids, companies and
+    accounts and sees nothing of another town; its settings (TownSetting), its common daily set,
+    its alerts, digests and retention are its own."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id"))
     code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    city: Mapped[City] = relationship(back_populates="towns")
+
+
+class Grid(Model):
+    # A grid's code is unique within its town (two towns may both have a grid "01").
+    __table_args__ = (UniqueConstraint("town_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("town.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
 
+    town: Mapped[Town] = relationship()
     companies: Mapped[list[Company]] = relationship(back_populates="grid")
 
 
@@ -91,7 +125,14 @@ class Shift(Model):
 
 
 class StaffUser(Account, Model):
-    """Someone who signs in with a username and password: company staff, grid officer or town admin."""
+    """Someone who signs in with a username and password: company staff, grid officer, town admin or
+    the city admin.
+
+    Every account but the city admin's belongs to a town (`town_id`, a CHECK holds it): a town
+    admin's is the town they manage, an officer's the town of the grids they may be given, company
+    staff's their company's town (a company moves between grids of its own town only)."""
+
+    __table_args__ = (CheckConstraint(f"role = '{Role.CITY_ADMIN}' OR town_id IS NOT NULL", name="town"),)
 
     ID_PREFIX = "s"
 
@@ -100,6 +141,7 @@ class StaffUser(Account, Model):
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(vocabulary(Role, "role", 20))
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("town.id"), index=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
     active: Mapped[bool] = mapped_column(default=True)
     # Wrong passwords from a browser the account signed in on before (its staff device cookie)...
@@ -127,6 +169,7 @@ class StaffUser(Account, Model):
 
     company: Mapped[Company | None] = relationship(foreign_keys=[company_id])
     grids: Mapped[list[Grid]] = relationship(secondary=officer_grids)
+    town: Mapped[Town | None] = relationship()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -98,17 +98,22 @@ class CaseEvent(Model):
 
 
 class TownSetting(Model):
-    """A town-wide setting the town admin can change (e.g. the supervision rules' thresholds)."""
+    """A town-wide setting, one per town and key: what the town admin can change (the supervision
+    rules' thresholds, the participation target) and what the town keeps (its common-set secret,
+    the first day retention kept)."""
 
+    town_id: Mapped[int] = mapped_column(ForeignKey("town.id"), primary_key=True)
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
 
 
 class AuditLog(Model):
-    """Every export and API read, for the town admin to review."""
+    """Every export and API read, for the town admin to review: a row belongs to the town it
+    happened in (`town_id`), or to the city (none: the city admin's own acts, a city token's reads)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("town.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     # An API read is done with a token, not by a signed-in account.
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"), index=True)
@@ -119,10 +124,12 @@ class AuditLog(Model):
 
 
 class ApiToken(Model):
-    """A token the town's analysis system reads the API with. Issued and revoked by the town admin;
-    only a SHA-256 hash is stored, so the token is shown once, when it is issued."""
+    """A token an analysis system reads the API with. Issued and revoked by a town admin for their
+    town (it reads that town only), or by the city admin for the city (`town_id` none: it reads the
+    towns' aggregates). Only a SHA-256 hash is stored, so the token is shown once, when it is issued."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("town.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))  # what it is for, e.g. "town analysis system"
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hint: Mapped[str] = mapped_column(String(12))  # the token's first characters, to recognise it

@@ -38,7 +38,7 @@ CODE_MESSAGES = {
 }
 
 
-def _code_message(problem: str, longest: int, shortest: int = 1):
+def code_message(problem: str, longest: int, shortest: int = 1):
     if problem == rules.PROBLEM_TOO_LONG:
         return _l("A code is at most %(n)d characters.", n=longest)
     if problem == rules.PROBLEM_TOO_SHORT:
@@ -47,7 +47,7 @@ def _code_message(problem: str, longest: int, shortest: int = 1):
     return CODE_MESSAGES[problem]
 
 
-def _name_check(longest: int, empty_message):
+def name_check(longest: int, empty_message):
     def check(form, field) -> None:
         problem = rules.name_problem(field.data or "", longest)
         if problem == rules.PROBLEM_EMPTY:
@@ -66,12 +66,12 @@ class GridForm(Form):
     code = StringField(_l("Code"), filters=[_clean],
                        description=_l("Short: letters, digits and hyphens, e.g. xt-2. Used in incident imports."))
     name = StringField(_l("Grid name"), filters=[_clean],
-                       validators=[_name_check(rules.GRID_NAME_MAX, _l("Give the grid's name."))])
+                       validators=[name_check(rules.GRID_NAME_MAX, _l("Give the grid's name."))])
 
     def validate_code(self, field) -> None:
         problem = rules.grid_code_problem(field.data or "")
         if problem:
-            raise ValidationError(_code_message(problem, rules.GRID_CODE_MAX))
+            raise ValidationError(code_message(problem, rules.GRID_CODE_MAX))
 
 
 class CompanyForm(Form):
@@ -79,7 +79,7 @@ class CompanyForm(Form):
     A changed code needs the confirmation tick: the printed QR posters stop working."""
 
     name = StringField(_l("Company name"), filters=[_clean],
-                       validators=[_name_check(rules.COMPANY_NAME_MAX, _l("Give the company's name."))])
+                       validators=[name_check(rules.COMPANY_NAME_MAX, _l("Give the company's name."))])
     grid_id = SelectField(_l("Grid"), coerce=_grid_id, validate_choice=False)
     code = StringField(_l("Code (the end of the QR code's link)"), filters=[_clean])
     confirm_code_change = BooleanField(_l("Yes, change the code: the printed QR posters will stop working"))
@@ -108,7 +108,7 @@ class CompanyForm(Form):
             return  # codes from before the current rules stay valid as they are
         problem = rules.company_code_problem(self.stored_code())
         if problem:
-            raise ValidationError(_code_message(problem, rules.COMPANY_CODE_MAX, rules.COMPANY_CODE_MIN))
+            raise ValidationError(code_message(problem, rules.COMPANY_CODE_MAX, rules.COMPANY_CODE_MIN))
 
     def validate_grid_id(self, field) -> None:
         if field.data is None:

@@ -1,9 +1,12 @@
-"""The town admin's organisation: grids and companies, created, edited, moved, deactivated and
-reactivated, each change written to the audit log with its old → new values.
+"""The town admin's organisation: their town's grids and companies, created, edited, moved,
+deactivated and reactivated, each change written to the audit log with its old → new values.
 
 Used by the admin's grid and company pages (quizapp/admin/organisation.py). Owns the rules that a
 user relies on (docs/admin.md, "Grids" and "Companies"):
-- codes are unique (case ignored); a company name is unique within its grid, a grid name in the town;
+- a town admin sees and changes their own town's grids and companies only: another town's do not
+  exist for them (quizapp/scope.py); a company moves between grids of its own town only;
+- company codes are unique in the city (they are the QR code's address), grid codes and names in
+  the town (case ignored); a company name is unique within its grid;
 - a grid with active companies cannot be deactivated (the message names them), and an inactive grid
   is not offered for new or moved companies;
 - moving a company to another grid keeps its history where it happened: its incident records stay
@@ -21,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -45,39 +48,50 @@ class GridRow:
     officers: int  # active officer accounts assigned to the grid
 
 
-def grid_rows() -> list[GridRow]:
-    """Every grid, active ones first, with its companies and officers counted (two GROUP BYs)."""
+def _town_grids(actor: StaffUser):
+    """Every grid of the admin's town (active or not), by code: the only ones they manage."""
+    return scope.visible_grids(actor, include_inactive=True)
+
+
+def grid_rows(actor: StaffUser) -> list[GridRow]:
+    """Every grid of the town, active ones first, with its companies and officers counted (two
+    GROUP BYs)."""
+    grid_ids = _town_grids(actor).with_only_columns(Grid.id).order_by(None)
     companies: dict[int, dict[bool, int]] = {}
     for grid_id, active, count in db.session.execute(
-            select(Company.grid_id, Company.active, func.count(Company.id)).group_by(Company.grid_id, Company.active)):
+            select(Company.grid_id, Company.active, func.count(Company.id)).where(Company.grid_id.in_(grid_ids))
+            .group_by(Company.grid_id, Company.active)):
         companies.setdefault(grid_id, {})[bool(active)] = count
     officers: dict[int, int] = dict(db.session.execute(
         select(officer_grids.c.grid_id, func.count(StaffUser.id))
         .join(StaffUser, StaffUser.id == officer_grids.c.staff_user_id)
-        .where(StaffUser.active.is_(True), StaffUser.role == Role.GRID_OFFICER)
+        .where(StaffUser.active.is_(True), StaffUser.role == Role.GRID_OFFICER, officer_grids.c.grid_id.in_(grid_ids))
         .group_by(officer_grids.c.grid_id)).all())
-    grids = db.session.scalars(select(Grid).order_by(Grid.active.desc(), Grid.code))
+    grids = db.session.scalars(_town_grids(actor).order_by(None).order_by(Grid.active.desc(), Grid.code))
     return [GridRow(g, companies.get(g.id, {}).get(True, 0), companies.get(g.id, {}).get(False, 0),
                     officers.get(g.id, 0)) for g in grids]
 
 
-def active_grids() -> list[Grid]:
-    """The grids a company may be created in or moved to (and officers assigned to)."""
-    return list(db.session.scalars(select(Grid).where(Grid.active.is_(True)).order_by(Grid.code)))
+def active_grids(actor: StaffUser) -> list[Grid]:
+    """The town's grids a company may be created in or moved to (and officers assigned to)."""
+    return list(db.session.scalars(scope.visible_grids(actor)))
 
 
-def all_grids() -> list[Grid]:
-    """Every grid, active ones first: the company list's grid filter."""
-    return list(db.session.scalars(select(Grid).order_by(Grid.active.desc(), Grid.code)))
+def all_grids(actor: StaffUser) -> list[Grid]:
+    """Every grid of the town, active ones first: the company list's grid filter."""
+    return list(db.session.scalars(_town_grids(actor).order_by(None).order_by(Grid.active.desc(), Grid.code)))
 
 
-def find_grid(grid_id: int) -> Grid | None:
-    return db.session.get(Grid, grid_id)
+def find_grid(actor: StaffUser, grid_id: int) -> Grid | None:
+    """A grid of the admin's town, or None (another town's does not exist for them)."""
+    return db.session.scalar(_town_grids(actor).where(Grid.id == grid_id))
 
 
-def _grid_problems(code: str, name: str, grid: Grid | None) -> list[ServiceError]:
+def _grid_problems(actor: StaffUser, code: str, name: str, grid: Grid | None) -> list[ServiceError]:
     problems: list[ServiceError] = []
-    others = select(Grid).where(Grid.id != grid.id) if grid is not None else select(Grid)
+    others = _town_grids(actor).order_by(None)
+    if grid is not None:
+        others = others.where(Grid.id != grid.id)
     if db.session.scalar(others.where(func.lower(Grid.code) == code.lower()).limit(1)) is not None:
         problems.append(Conflict("organisation.grid_code_taken", field="code", code=code))
     key = rules.name_key(name)
@@ -87,9 +101,9 @@ def _grid_problems(code: str, name: str, grid: Grid | None) -> list[ServiceError
 
 
 def create_grid(actor: StaffUser, code: str, name: str) -> Grid:
-    """A new, active grid. Code and name must be new to the town."""
-    refuse(_grid_problems(code, name, None))
-    grid = Grid(code=code, name=name, active=True)
+    """A new, active grid of the admin's town. Code and name must be new to the town."""
+    refuse(_grid_problems(actor, code, name, None))
+    grid = Grid(code=code, name=name, active=True, town_id=scope.own_town_id(actor))
     db.session.add(grid)
     db.session.flush()
     audit.record(actor, "admin.grid.create", {"grid_id": grid.id, "code": code, "name": name})
@@ -98,7 +112,7 @@ def create_grid(actor: StaffUser, code: str, name: str) -> Grid:
 
 def update_grid(actor: StaffUser, grid: Grid, code: str, name: str) -> dict[str, dict]:
     """Rename a grid or change its code; the changed fields, {"old", "new"} (empty: nothing changed)."""
-    refuse(_grid_problems(code, name, grid))
+    refuse(_grid_problems(actor, code, name, grid))
     changed = rules.changes({"code": grid.code, "name": grid.name}, {"code": code, "name": name})
     if changed:
         grid.code, grid.name = code, name
@@ -145,11 +159,13 @@ class CompanyList:
     total: int
 
 
-def search_companies(query: rules.CompanyQuery, today: date, size: int = PAGE_SIZE) -> CompanyList:
-    """One page of companies matching the name or code search, grid and status filters, by name.
-    Three queries whatever the town's size: a count, the page, and one GROUP BY for the page's
-    active workers (docs/metrics.md: active headcount, today)."""
-    where = []
+def search_companies(actor: StaffUser, query: rules.CompanyQuery, today: date, size: int = PAGE_SIZE
+                     ) -> CompanyList:
+    """One page of the town's companies matching the name or code search, grid and status filters,
+    by name. Three queries whatever the town's size: a count, the page, and one GROUP BY for the
+    page's active workers (docs/metrics.md: active headcount, today)."""
+    where: list[ColumnElement[bool]] = [
+        Company.grid_id.in_(_town_grids(actor).with_only_columns(Grid.id).order_by(None))]
     if query.q:
         # % and _ in the search are meant literally, not as LIKE wildcards.
         needle = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -198,8 +214,10 @@ class CompanyFacts:
     incidents: int  # incident records of the company, in whatever grid they were recorded
 
 
-def find_company(company_id: int) -> Company | None:
-    return db.session.get(Company, company_id)
+def find_company(actor: StaffUser, company_id: int) -> Company | None:
+    """A company of the admin's town, active or not, or None (another town's does not exist for them)."""
+    in_town = _town_grids(actor).with_only_columns(Grid.id).order_by(None)
+    return db.session.scalar(select(Company).where(Company.id == company_id, Company.grid_id.in_(in_town)))
 
 
 def company_facts(company: Company, today: date) -> CompanyFacts:
@@ -230,9 +248,10 @@ def suggest_code() -> str:
             return code
 
 
-def _company_problems(data: CompanyInput, company: Company | None) -> tuple[list[ServiceError], Grid | None]:
+def _company_problems(actor: StaffUser, data: CompanyInput, company: Company | None
+                      ) -> tuple[list[ServiceError], Grid | None]:
     problems: list[ServiceError] = []
-    grid = db.session.get(Grid, data.grid_id) if data.grid_id is not None else None
+    grid = find_grid(actor, data.grid_id) if data.grid_id is not None else None
     unchanged_grid = company is not None and grid is not None and grid.id == company.grid_id
     if grid is None:
         problems.append(Invalid("organisation.unknown_grid", field="grid_id"))
@@ -250,9 +269,9 @@ def _company_problems(data: CompanyInput, company: Company | None) -> tuple[list
     return problems, grid
 
 
-def _checked_grid(data: CompanyInput, company: Company | None) -> Grid:
+def _checked_grid(actor: StaffUser, data: CompanyInput, company: Company | None) -> Grid:
     """The company's grid once every rule holds; otherwise the problems found are raised."""
-    problems, grid = _company_problems(data, company)
+    problems, grid = _company_problems(actor, data, company)
     refuse(problems)
     if grid is None:  # an unknown grid is one of the problems refused above
         raise Invalid("organisation.unknown_grid", field="grid_id")
@@ -261,7 +280,7 @@ def _checked_grid(data: CompanyInput, company: Company | None) -> Grid:
 
 def create_company(actor: StaffUser, data: CompanyInput) -> Company:
     """A new, active company in an active grid, with its quiz defaults."""
-    grid = _checked_grid(data, None)
+    grid = _checked_grid(actor, data, None)
     company = Company(name=data.name, grid_id=grid.id, code=data.code, workdays=data.workdays,
                       questions_per_quiz=data.questions_per_quiz, active=True)
     db.session.add(company)
@@ -278,7 +297,7 @@ def update_company(actor: StaffUser, company: Company, data: CompanyInput) -> di
     A move leaves the company's incident records with the grid they were recorded in; its
     supervision cases go with it (they are the company's). The caller has made sure a new code
     was confirmed: the printed QR posters stop working."""
-    grid = _checked_grid(data, company)
+    grid = _checked_grid(actor, data, company)
     old_grid = company.grid
     changed = rules.changes({"name": company.name, "grid": old_grid.code, "code": company.code},
                             {"name": data.name, "grid": grid.code, "code": data.code})

@@ -45,12 +45,12 @@ def grids():
             db.session.commit()
             flash(_("Grid %(name)s created.", name=grid.name))
             return redirect(url_for("admin.grids"))
-    return render_template("organisation/grids.html", rows=organisation.grid_rows(), form=form), _status()
+    return render_template("organisation/grids.html", rows=organisation.grid_rows(current_user), form=form), _status()
 
 
 @routes.route("/grids/<id:grid_id>", methods=["GET", "POST"])
 def grid_edit(grid_id: int):
-    grid = organisation.find_grid(grid_id) or abort(404)
+    grid = organisation.find_grid(current_user, grid_id) or abort(404)
     form = GridForm() if request.method == "POST" else GridForm(data={"code": grid.code, "name": grid.name})
     if form.validate_on_submit():
         try:
@@ -61,13 +61,13 @@ def grid_edit(grid_id: int):
             db.session.commit()
             flash(_("Grid %(name)s saved.", name=grid.name) if changed else _("Nothing was changed."))
             return redirect(url_for("admin.grids"))
-    row = next(r for r in organisation.grid_rows() if r.grid.id == grid.id)
+    row = next(r for r in organisation.grid_rows(current_user) if r.grid.id == grid.id)
     return render_template("organisation/grids_edit.html", row=row, form=form, active_form=ActiveForm()), _status()
 
 
 @routes.post("/grids/<id:grid_id>/active")
 def grid_active(grid_id: int):
-    grid = organisation.find_grid(grid_id) or abort(404)
+    grid = organisation.find_grid(current_user, grid_id) or abort(404)
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -87,14 +87,14 @@ def grid_active(grid_id: int):
 @routes.get("/companies")
 def companies():
     query = parse_company_query(request.args)
-    listing = organisation.search_companies(query, local_today())
+    listing = organisation.search_companies(current_user, query, local_today())
     return render_template("organisation/companies.html", query=query, listing=listing,
-                           grids=organisation.all_grids())
+                           grids=organisation.all_grids(current_user))
 
 
 @routes.route("/companies/new", methods=["GET", "POST"])
 def company_new():
-    form = NewCompanyForm(grids=organisation.active_grids())
+    form = NewCompanyForm(grids=organisation.active_grids(current_user))
     if request.method == "GET":
         form.code.data = organisation.suggest_code()
     if form.validate_on_submit():
@@ -112,10 +112,10 @@ def company_new():
 
 @routes.route("/companies/<id:company_id>", methods=["GET", "POST"])
 def company_edit(company_id: int):
-    company = organisation.find_company(company_id) or abort(404)
+    company = organisation.find_company(current_user, company_id) or abort(404)
     stored = None if request.method == "POST" else {"name": company.name, "grid_id": company.grid_id,
                                                     "code": company.code}
-    form = CompanyForm(data=stored, grids=organisation.active_grids(), current_code=company.code,
+    form = CompanyForm(data=stored, grids=organisation.active_grids(current_user), current_code=company.code,
                        current_grid=company.grid)
     if form.validate_on_submit():
         try:
@@ -134,7 +134,7 @@ def company_edit(company_id: int):
 
 def _qr_file(company_id: int, image_fmt: str):
     """The company's QR code as a file to print (the same code as the console's posters)."""
-    company = organisation.find_company(company_id) or abort(404)
+    company = organisation.find_company(current_user, company_id) or abort(404)
     data = qr.render(worker_url(company), image_fmt)
     return downloads.send(data, qr.FORMATS[image_fmt], f"{company.code}-qr.{image_fmt}", private=False)
 
@@ -152,7 +152,7 @@ def company_qr_svg(company_id: int):
 
 @routes.post("/companies/<id:company_id>/active")
 def company_active(company_id: int):
-    company = organisation.find_company(company_id) or abort(404)
+    company = organisation.find_company(current_user, company_id) or abort(404)
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)

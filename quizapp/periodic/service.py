@@ -33,7 +33,7 @@ from quizapp.outreach.service import OutreachSummary
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
 from quizapp.rollups import figures
-from quizapp.scope import sees_whole_town
+from quizapp.scope import sees_whole_town, town_of
 
 TOWN = "town"
 TOP = 5
@@ -159,7 +159,7 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
     workers' reports by grid and channel."""
     found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None)
     previous = period.previous()
-    target = dashboard.participation_target()
+    target = dashboard.participation_target(town_of(actor))
     pieces = figures.read_pieces(found, today, [period.span, previous.span])
     now, before = pieces.inside(period.span), pieces.inside(previous.span)
     heads = figures.end_headcounts(found, period.span, today)

@@ -1,5 +1,6 @@
 """The town admin's places: each grid's villages and communities (what an incident may name as its
-place) and the grids' boundaries, uploaded as GeoJSON, checked whole, shown, then applied.
+place) and the grids' boundaries, uploaded as GeoJSON, checked whole, shown, then applied. The
+admin's own town's grids only: another town's do not exist for them (quizapp/scope.py).
 
 Used by the admin's places and boundaries pages (places.views), the map (map.service) and the
 demo. Takes the actor as an argument and flushes; the views commit. The checks are places.rules.
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import BoundaryUpload, Grid, GridBoundary, GridPlace, Incident, StaffUser
@@ -29,16 +31,28 @@ class GridLine:
     has_boundary: bool
 
 
-def grid_lines() -> list[GridLine]:
-    """Every grid (active first, by code) with how many places it keeps and whether it has a boundary."""
-    counts = dict(db.session.execute(select(GridPlace.grid_id, func.count()).group_by(GridPlace.grid_id)).all())
-    outlined = set(db.session.scalars(select(GridBoundary.grid_id)))
-    grids = db.session.scalars(select(Grid).order_by(Grid.active.desc(), Grid.code))
+def _town_grids(actor: StaffUser):
+    return scope.visible_grids(actor, include_inactive=True)
+
+
+def _town_grid_ids(actor: StaffUser):
+    return _town_grids(actor).with_only_columns(Grid.id).order_by(None)
+
+
+def grid_lines(actor: StaffUser) -> list[GridLine]:
+    """Every grid of the town (active first, by code) with how many places it keeps and whether it
+    has a boundary."""
+    ids = _town_grid_ids(actor)
+    counts = dict(db.session.execute(select(GridPlace.grid_id, func.count()).where(GridPlace.grid_id.in_(ids))
+                                     .group_by(GridPlace.grid_id)).all())
+    outlined = set(db.session.scalars(select(GridBoundary.grid_id).where(GridBoundary.grid_id.in_(ids))))
+    grids = db.session.scalars(_town_grids(actor).order_by(None).order_by(Grid.active.desc(), Grid.code))
     return [GridLine(g, int(counts.get(g.id, 0)), g.id in outlined) for g in grids]
 
 
-def find_grid(grid_id: int) -> Grid:
-    grid = db.session.get(Grid, grid_id)
+def find_grid(actor: StaffUser, grid_id: int) -> Grid:
+    """A grid of the admin's town (NotFound otherwise: another town's does not exist for them)."""
+    grid = db.session.scalar(_town_grids(actor).where(Grid.id == grid_id))
     if grid is None:
         raise NotFound("places.no_grid", grid=grid_id)
     return grid
@@ -62,7 +76,7 @@ def add_places(actor: StaffUser, grid_id: int, text: str) -> Added:
     """Add the names in `text` (one per line) to the grid's places. A name the grid has already
     is skipped and said; a name too long refuses the whole list (Invalid "places.too_long"), so
     nothing is half added."""
-    grid = find_grid(grid_id)
+    grid = find_grid(actor, grid_id)
     kept = {rules.place_key(p.name) for p, _used in grid_places(grid.id)}
     names = []
     for line in text.splitlines():
@@ -88,12 +102,13 @@ def add_places(actor: StaffUser, grid_id: int, text: str) -> Added:
 def remove_place(actor: StaffUser, grid_id: int, place_id: int) -> str:
     """Remove a place no incident record names (Conflict "places.in_use" otherwise: move those
     records first, so a record never loses where it happened unseen). Returns its name."""
+    grid = find_grid(actor, grid_id)
     place = db.session.get(GridPlace, place_id)
-    if place is None or place.grid_id != grid_id:
+    if place is None or place.grid_id != grid.id:
         raise NotFound("places.no_place", place=place_id)
     if db.session.scalar(select(func.count()).select_from(Incident).where(Incident.place_id == place.id)):
         raise Conflict("places.in_use", name=place.name)
-    audit.record(actor, "places.remove", {"grid": find_grid(grid_id).code, "name": place.name})
+    audit.record(actor, "places.remove", {"grid": grid.code, "name": place.name})
     db.session.delete(place)
     db.session.flush()
     return place.name
@@ -102,9 +117,10 @@ def remove_place(actor: StaffUser, grid_id: int, place_id: int) -> str:
 # --- boundaries ---------------------------------------------------------------------------------
 
 
-def grid_codes() -> dict[str, int]:
-    """Every grid's code, casefolded, to its id (an inactive grid may still be outlined)."""
-    return {code.casefold(): gid for gid, code in db.session.execute(select(Grid.id, Grid.code))}
+def grid_codes(actor: StaffUser) -> dict[str, int]:
+    """Every grid of the town's code, casefolded, to its id (an inactive grid may still be outlined)."""
+    return {code.casefold(): gid for gid, code in db.session.execute(
+        _town_grids(actor).with_only_columns(Grid.id, Grid.code).order_by(None))}
 
 
 @dataclass(frozen=True)
@@ -122,17 +138,18 @@ def preview_boundaries(actor: StaffUser, filename: str, data: bytes) -> Boundary
     """Check a boundary file (places.rules.check_boundaries) without touching the stored ones. A
     file that passes is kept as an upload to apply; one that does not lists every problem, by
     feature index and grid code, and nothing is kept."""
-    parsed = rules.check_boundaries(data, grid_codes())
+    parsed = rules.check_boundaries(data, grid_codes(actor))
     if not parsed.ok:
         return BoundaryPreview(filename, parsed, None, [], [], [], [])
     upload = BoundaryUpload(filename=filename[:255], created_by=actor.id, features=[
         {"grid_id": b.grid_id, "code": b.code, "geometry": b.geometry} for b in parsed.boundaries])
     db.session.add(upload)
     db.session.flush()
-    stored = set(db.session.scalars(select(GridBoundary.grid_id)))
-    codes = dict(db.session.execute(select(Grid.id, Grid.code)).all())
+    ids = _town_grid_ids(actor)
+    stored = set(db.session.scalars(select(GridBoundary.grid_id).where(GridBoundary.grid_id.in_(ids))))
+    codes = dict(db.session.execute(_town_grids(actor).with_only_columns(Grid.id, Grid.code).order_by(None)).all())
     in_file = {b.grid_id for b in parsed.boundaries}
-    active = set(db.session.scalars(select(Grid.id).where(Grid.active.is_(True))))
+    active = set(db.session.scalars(select(Grid.id).where(Grid.active.is_(True), Grid.id.in_(ids))))
     return BoundaryPreview(
         filename, parsed, upload,
         new=sorted(codes[g] for g in in_file - stored), replaced=sorted(codes[g] for g in in_file & stored),

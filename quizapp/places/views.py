@@ -23,13 +23,13 @@ routes = Routes()
 
 @routes.get("/places")
 def places():
-    return render_template("places/index.html", lines=service.grid_lines())
+    return render_template("places/index.html", lines=service.grid_lines(current_user))
 
 
 @routes.route("/places/<id:grid_id>", methods=["GET", "POST"])
 def grid_places(grid_id: int):
     try:
-        grid = service.find_grid(grid_id)
+        grid = service.find_grid(current_user, grid_id)
     except NotFound:
         abort(404)
     form = PlacesForm()
@@ -50,6 +50,10 @@ def grid_places(grid_id: int):
 
 @routes.post("/places/<id:grid_id>/remove")
 def grid_place_remove(grid_id: int):
+    try:
+        service.find_grid(current_user, grid_id)  # another town's grid does not exist for this admin
+    except NotFound:
+        abort(404)
     form = RemovePlaceForm()
     if form.validate_on_submit():
         try:
@@ -73,7 +77,7 @@ def boundaries():
         data = upload.stream.read(MAX_BOUNDARY_BYTES + 1)  # never more than the limit into memory
         preview = service.preview_boundaries(current_user, upload.filename or "", data)
         db.session.commit()  # the checked upload, to apply
-    return render_template("places/boundaries.html", form=form, preview=preview, lines=service.grid_lines(),
+    return render_template("places/boundaries.html", form=form, preview=preview, lines=service.grid_lines(current_user),
                            problem_text=boundary_problem_text, max_kb=MAX_BOUNDARY_BYTES // 1024,
                            apply_form=BoundaryApplyForm(upload=preview.upload.id if preview and preview.upload
                                                         else None))

@@ -27,6 +27,7 @@ from quizapp.rollups import service as rollups
 from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
 from quizapp.rules.vocab import AttemptKind, QuestionKind, QuestionType, parse
+from quizapp.town import settings as town_settings
 
 QUIZ_SECONDS = 300
 PRACTICE_SECONDS = 1800
@@ -58,22 +59,31 @@ def load_learner(employee_id: int, pool: list[selection.Item]) -> selection.Lear
 TOWN_SEED_KEY = "town_seed"
 
 
-def town_seed(configured: str | None) -> str:
-    """The secret that orders the town's common daily set: QUIZAPP_TOWN_SEED when the installation
-    sets one, else a random value generated on first use and kept in the town settings, so the
-    coming days' common sets cannot be computed from the source code."""
+def town_seed(configured: str | None, company_id: int) -> str:
+    """The secret that orders the common daily set of the company's town: QUIZAPP_TOWN_SEED when
+    the installation sets one (then every town of the city has the same set each day: docs/
+    deploy.md), else the town's own random value, generated on its first use and kept in the
+    town's settings, so the coming days' common sets cannot be computed from the source code nor
+    from another town's set."""
     if configured:
         return configured
-    setting = db.session.get(TownSetting, TOWN_SEED_KEY)
-    if setting is None:
-        setting = TownSetting(key=TOWN_SEED_KEY, value={"seed": secrets.token_hex(16)})
-        try:
-            with db.session.begin_nested():
-                db.session.add(setting)
-                db.session.flush()
-        except IntegrityError:  # another request stored one first: use that
-            setting = db.session.get_one(TownSetting, TOWN_SEED_KEY)
-    return str(setting.value["seed"])
+    found = town_settings.read_for_company(company_id, TOWN_SEED_KEY)
+    if found is not None:
+        return str(found["seed"])
+    return town_secret(town_settings.town_of_company(company_id))
+
+
+def town_secret(town_id: int) -> str:
+    """The town's own common-set secret, made on first use (see town_seed)."""
+    if (found := town_settings.read(town_id, TOWN_SEED_KEY)) is not None:
+        return str(found["seed"])
+    try:
+        with db.session.begin_nested():
+            db.session.add(TownSetting(town_id=town_id, key=TOWN_SEED_KEY, value={"seed": secrets.token_hex(16)}))
+            db.session.flush()
+    except IntegrityError:  # another request stored one first: use that
+        pass
+    return str(db.session.get_one(TownSetting, (town_id, TOWN_SEED_KEY)).value["seed"])
 
 
 def waiting_alert(employee: Employee, today: date, official: Attempt | None) -> Alert | None:

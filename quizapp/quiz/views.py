@@ -108,7 +108,7 @@ def start():
 
 def _start(kind: str) -> str:
     attempt = quiz.start_attempt(current_user, kind, local_today(), utcnow(),
-                                 quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED")))
+                                 quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED"), current_user.company_id))
     onward = _onward(attempt)
     db.session.commit()
     return onward

@@ -1,13 +1,14 @@
 """Deleting workers' personal records once the company's notice says they are no longer needed
-(PIPL §19): `quizapp retention` (cron, monthly).
+(PIPL §19): `quizapp retention` (cron, monthly), town by town.
 
 Used by the CLI. Owns what is deleted and in which order: the answers and attempts dated before
-the cutoff (on PostgreSQL with answers by month, whole month partitions dropped first:
-partitions.service), then the workers who left before the cutoff and have no record left, then
-roster import previews (they hold names) older than the cutoff, and workers' reports (leads) last
-reported before it, with every past day's reporter hash. The daily rollups hold no personal data
-and stay, so every report keeps its history. The cutoff is saved as a town setting so that a
-rollup rebuild of a day whose raw record is gone is refused instead of writing zeros.
+the cutoff (on PostgreSQL with answers by month, whole month partitions dropped first, for the
+whole city at once: partitions.service), then the workers who left before the cutoff and have no
+record left, then roster import previews (they hold names) older than the cutoff, and workers'
+reports (leads) last reported before it, with every past day's reporter hash. The daily rollups hold no personal data
+and stay, so every report keeps its history. The cutoff is saved as each town's setting so that
+a rollup rebuild of a day whose raw record is gone is refused instead of writing zeros; each
+town's run is its own audit row, which that town's admin reads.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from quizapp.audit import service as audit
 from quizapp.database import rows_changed
 from quizapp.extensions import db
 from quizapp.leads import service as leads
-from quizapp.models import Answer, Attempt, Employee, RosterImport, TownSetting
+from quizapp.models import Answer, Attempt, Employee, RosterImport, Town
 from quizapp.partitions import service as partitions
 from quizapp.retention.rules import cutoff as cutoff_for
 from quizapp.rollups.service import KEPT_FROM_KEY as SETTING_KEY
+from quizapp.town import settings as town_settings
 
 BATCH = 2000  # attempts per statement: keeps each DELETE's IN list and lock time small
 
@@ -40,59 +42,77 @@ class Purge:
     leads: int = 0  # workers' reports last reported before the cutoff (leads.service.forget)
 
 
-def _old_attempt_ids(first_kept: date) -> list[int]:
-    return list(db.session.scalars(select(Attempt.id).where(Attempt.local_date < first_kept)
+def _old_attempt_ids(first_kept: date, companies) -> list[int]:
+    return list(db.session.scalars(select(Attempt.id).where(Attempt.local_date < first_kept,
+                                                            Attempt.company_id.in_(companies))
                                    .order_by(Attempt.id).limit(BATCH)))
 
 
-def _count_old(first_kept: date) -> tuple[int, int]:
-    old = select(Attempt.id).where(Attempt.local_date < first_kept)
+def _count_old(first_kept: date, companies) -> tuple[int, int]:
+    old = select(Attempt.id).where(Attempt.local_date < first_kept, Attempt.company_id.in_(companies))
     attempts = db.session.scalar(select(db.func.count()).select_from(old.subquery())) or 0
     answers = db.session.scalar(select(db.func.count(Answer.id)).where(Answer.attempt_id.in_(old))) or 0
     return attempts, answers
 
 
-def _leavers(first_kept: date):
-    """Workers who left before the cutoff and have no attempt left: nothing of theirs is needed."""
-    return select(Employee.id).where(*scope.left_before(first_kept),
+def _leavers(first_kept: date, companies):
+    """Workers of the town who left before the cutoff and have no attempt left: nothing of theirs
+    is needed."""
+    return select(Employee.id).where(*scope.left_before(first_kept), Employee.company_id.in_(companies),
                                      ~exists().where(Attempt.employee_id == Employee.id))
 
 
+def _old_imports(first_kept: date, companies) -> tuple:
+    return (RosterImport.created_at < datetime.combine(first_kept, time()), RosterImport.company_id.in_(companies))
+
+
 def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool = True) -> Purge:
-    """Delete what is older than `months`; with `dry_run`, only count it. Batches are committed
-    as they go (unless `commit_batches` is off), so a big first run never holds one huge
+    """Run retention town by town (purge_town), each town's deletions its own audit row; what was
+    deleted (or, with `dry_run`, would be) in all. On PostgreSQL with answers by month
+    (partitions.service) the months wholly before the cutoff go whole first, for every town at
+    once (every town keeps the same months); the towns' runs then find no answers there."""
+    first_kept = cutoff_for(today, months)
+    town_ids = db.session.scalars(select(Town.id).order_by(Town.id)).all()
+    dropped = partitions.drop_before(first_kept)[1] if town_ids and not dry_run else 0
+    results = [purge_town(town_id, today, months, dry_run, commit_batches) for town_id in town_ids]
+    fields = ("attempts", "answers", "workers", "roster_imports", "leads")
+    totals = [sum(getattr(r, f) for r in results) for f in fields]
+    totals[1] += dropped
+    return Purge(first_kept, *totals)
+
+
+def purge_town(town_id: int, today: date, months: int, dry_run: bool = False, commit_batches: bool = True) -> Purge:
+    """Delete what of the town is older than `months`; with `dry_run`, only count it. Batches are
+    committed as they go (unless `commit_batches` is off), so a big first run never holds one huge
     transaction; a run cut short is simply finished by the next one."""
     first_kept = cutoff_for(today, months)
+    companies = scope.town_company_ids(town_id)
     if dry_run:
-        attempts, answers = _count_old(first_kept)
+        attempts, answers = _count_old(first_kept, companies)
         workers = db.session.scalar(select(db.func.count()).select_from(
-            select(Employee.id).where(*scope.left_before(first_kept)).subquery())) or 0
+            select(Employee.id).where(*scope.left_before(first_kept), Employee.company_id.in_(companies))
+            .subquery())) or 0
         imports = db.session.scalar(select(db.func.count(RosterImport.id)).where(
-            RosterImport.created_at < datetime.combine(first_kept, time()))) or 0
-        return Purge(first_kept, attempts, answers, workers, imports, leads.forget(first_kept, today, dry_run=True))
+            *_old_imports(first_kept, companies))) or 0
+        return Purge(first_kept, attempts, answers, workers, imports,
+                     leads.forget(first_kept, today, dry_run=True, town_id=town_id))
 
-    # Saved first: from now on no rebuild may rewrite the days about to lose their record.
-    setting = db.session.get(TownSetting, SETTING_KEY) or TownSetting(key=SETTING_KEY, value={})
-    previous = setting.value.get("from")
-    setting.value = {"from": max(first_kept.isoformat(), previous or "")}
-    db.session.add(setting)
-    db.session.flush()
+    # Saved first: from now on no rebuild may rewrite the town's days about to lose their record.
+    previous = (town_settings.read(town_id, SETTING_KEY) or {}).get("from")
+    town_settings.write(town_id, SETTING_KEY, {"from": max(first_kept.isoformat(), previous or "")})
 
-    # On PostgreSQL with answers by month (partitions.service), the months wholly before the
-    # cutoff go whole; the rest is deleted in batches, which finds no answers there any more.
-    attempts = 0
-    answers = partitions.drop_before(first_kept)[1]
-    while ids := _old_attempt_ids(first_kept):
+    attempts = answers = 0
+    while ids := _old_attempt_ids(first_kept, companies):
         # The date condition lets PostgreSQL look in the old months' partitions only.
         answers += rows_changed(delete(Answer).where(Answer.attempt_id.in_(ids), Answer.local_date < first_kept))
         attempts += rows_changed(delete(Attempt).where(Attempt.id.in_(ids)))
         if commit_batches:
             db.session.commit()
-    workers = rows_changed(delete(Employee).where(Employee.id.in_(_leavers(first_kept))))
-    imports = rows_changed(delete(RosterImport).where(RosterImport.created_at < datetime.combine(first_kept, time())))
-    forgotten = leads.forget(first_kept, today)
+    workers = rows_changed(delete(Employee).where(Employee.id.in_(_leavers(first_kept, companies))))
+    imports = rows_changed(delete(RosterImport).where(*_old_imports(first_kept, companies)))
+    forgotten = leads.forget(first_kept, today, town_id=town_id)
     result = Purge(first_kept, attempts, answers, workers, imports, forgotten)
     audit.record(None, "retention.purge", {"before": first_kept.isoformat(), "attempts": attempts,
                                            "answers": answers, "workers": workers, "roster_imports": imports,
-                                           "leads": forgotten})
+                                           "leads": forgotten}, town_id=town_id)
     return result

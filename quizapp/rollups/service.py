@@ -15,10 +15,11 @@ from quizapp import scope
 from quizapp.bank.items import is_first_try
 from quizapp.database import upsert
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question, TownSetting
+from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
 from quizapp.rules.vocab import AttemptKind
+from quizapp.town import settings as town_settings
 
 # Written by retention.service: the first local date whose raw record is still complete.
 KEPT_FROM_KEY = "retention_cutoff"
@@ -87,10 +88,11 @@ def _official_finished(company_id: int, day: date) -> tuple:
             Attempt.finished_at.is_not(None))
 
 
-def kept_from() -> date | None:
-    """The first local date whose raw record is still complete (None: nothing was ever deleted)."""
-    setting = db.session.get(TownSetting, KEPT_FROM_KEY)
-    return date.fromisoformat(setting.value["from"]) if setting else None
+def kept_from(town_id: int) -> date | None:
+    """The first local date whose raw record is still complete in the town (None: nothing was ever
+    deleted there; retention runs per town)."""
+    value = town_settings.read(town_id, KEPT_FROM_KEY)
+    return date.fromisoformat(value["from"]) if value else None
 
 
 class RecordGone(Conflict):
@@ -104,7 +106,7 @@ class RecordGone(Conflict):
 
 def rebuild_company_day(company: Company, day: date) -> CompanyDay:
     """Recompute one company's day from the roster and the finished official attempts."""
-    if (first_kept := kept_from()) is not None and day < first_kept:
+    if (first_kept := kept_from(company.grid.town_id)) is not None and day < first_kept:
         raise RecordGone(day, first_kept)
     totals = db.session.execute(
         select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.score), 0),

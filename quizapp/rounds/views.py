@@ -39,7 +39,8 @@ def start_round():
     shift, team = form.shift.data or None, form.team.data or None
     try:
         started = service.start_round(current_user, local_today(), utcnow(), shift, team,
-                                      quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED")))
+                                      quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED"),
+                                                     scope.own_company_id(current_user)))
     except Invalid as error:  # a shift or team the screen does not have: its default view
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("console.preshift"))

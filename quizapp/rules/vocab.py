@@ -19,7 +19,8 @@ class Role(StrEnum):
 
     COMPANY_STAFF = "company_staff"  # one company's outreach staff: the console
     GRID_OFFICER = "grid_officer"  # the grids assigned to them: reports
-    TOWN_ADMIN = "town_admin"  # the whole town: reports and administration
+    TOWN_ADMIN = "town_admin"  # their own town, whole: reports and administration
+    CITY_ADMIN = "city_admin"  # every town, as aggregates only; creates towns and their admins
 
 
 class AttemptKind(StrEnum):

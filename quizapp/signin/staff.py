@@ -81,8 +81,10 @@ def record_failure(username: str, address: str, now: datetime, trusted: bool) ->
     not kept, it may be a password) from `address`, in the account's own browser or another: one
     audit row per account, address, browser kind and ten minutes ("signin.staff.failed") with how
     many."""
+    town_id = db.session.scalar(select(StaffUser.town_id).where(StaffUser.username == username)) if username else None
     audit.record_repeated(None, "signin.staff.failed", {"account": username or None, "address": address,
-                                                        "browser": "own" if trusted else "other"}, now)
+                                                        "browser": "own" if trusted else "other"}, now,
+                          town_id=town_id)
 
 
 def change_own_password(user: StaffUser, current: str, new: str, now: datetime) -> None:

@@ -105,7 +105,7 @@ def _count_guess(company, now) -> None:
         return
     if spent:
         audit.record_repeated(None, "signin.address_throttled", {
-            "company": company.code, "address": get_remote_address()}, now)
+            "company": company.code, "address": get_remote_address()}, now, town_id=company.grid.town_id)
 
 
 def _device() -> URLSafeSerializer:

@@ -86,11 +86,11 @@ def _trail(company: Company, address: str, now: datetime, employee: Employee | N
     device = "own" if trusted else "other"
     audit.record_repeated(None, "signin.failed", {
         "company": company.code, "worker": employee.id if employee else None,
-        "known": employee is not None, "address": address, "device": device}, now)
+        "known": employee is not None, "address": address, "device": device}, now, town_id=company.grid.town_id)
     if employee is not None and stopped is not None:
         audit.record(None, "signin.locked" if trusted else "signin.throttled", {
             "company": company.code, "worker": employee.id, "address": address,
-            "until": stopped.isoformat(timespec="minutes")})
+            "until": stopped.isoformat(timespec="minutes")}, town_id=company.grid.town_id)
 
 
 def _refused(company: Company, address: str, now: datetime, employee: Employee | None,

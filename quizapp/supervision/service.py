@@ -29,7 +29,7 @@ from quizapp.models import (
     Incident,
     StaffUser,
     SupervisionCase,
-    TownSetting,
+    Town,
 )
 from quizapp.rules import inputs
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError, refuse
@@ -37,28 +37,26 @@ from quizapp.rules.inputs import shift_day
 from quizapp.rules.vocab import CaseEventKind, CaseRule, CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import rules
 from quizapp.supervision.rules import Day, Flag, Rules
+from quizapp.town import settings as town_settings
 
 SETTING_KEY = "supervision_rules"
 
 
 # --- the rules' settings ------------------------------------------------------------------------
 
-def load_rules() -> Rules:
-    """The town's thresholds (TownSetting "supervision_rules") over the documented defaults."""
-    setting = db.session.get(TownSetting, SETTING_KEY)
-    return Rules.from_json(setting.value if setting else None)
+def load_rules(town_id: int | None) -> Rules:
+    """The town's thresholds (its setting "supervision_rules") over the documented defaults (the
+    defaults alone for an account of no town)."""
+    return Rules.from_json(town_settings.read(town_id, SETTING_KEY) if town_id is not None else None)
 
 
 def save_rules(actor: StaffUser, chosen: Rules) -> Rules:
-    """Store new thresholds: the town admin only."""
+    """Store new thresholds for the admin's own town: a town admin only."""
     if actor.role != Role.TOWN_ADMIN:
         raise Forbidden("supervision.rules_admin_only")
-    setting = db.session.get(TownSetting, SETTING_KEY) or TownSetting(key=SETTING_KEY, value={})
-    setting.value = chosen.to_json()
-    db.session.add(setting)
-    audit.record(actor, "supervision_rules", setting.value)
-    db.session.flush()
-    return Rules.from_json(setting.value)
+    value = town_settings.write(scope.own_town_id(actor), SETTING_KEY, chosen.to_json())
+    audit.record(actor, "supervision_rules", value)
+    return Rules.from_json(value)
 
 
 # --- flagging -----------------------------------------------------------------------------------
@@ -71,14 +69,24 @@ def _day(row) -> Day:
     return Day(row.day, row.workday, row.headcount, row.completed, row.common_correct, row.common_answered)
 
 
-def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules | None = None) -> list[SupervisionCase]:
-    """Run the three rules over every active company and open a case for each that fires, unless
+def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules | None = None,
+                   town_id: int | None = None) -> list[SupervisionCase]:
+    """Run each town's rules over its active companies (`town_id`: that town's only; `chosen`:
+    these thresholds instead of the town's); see flag_town."""
+    towns = [town_id] if town_id is not None else list(db.session.scalars(select(Town.id).order_by(Town.id)))
+    return [case for town in towns for case in flag_town(town, today, describe, chosen)]
+
+
+def flag_town(town_id: int, today: date, describe: Callable[[Flag], str], chosen: Rules | None = None
+              ) -> list[SupervisionCase]:
+    """Run the three rules over every active company of the town and open a case for each that fires, unless
     the company has an open case under that rule already. Evidence from before a case under the
     same rule was closed is not used again. `describe` words a flag's figures as the case's reason
     (supervision.wording.town_reasons: in the town's language, so the ledger reads the same
     whoever ran the check, a signed-in admin or cron)."""
-    chosen = chosen or load_rules()
-    companies = list(db.session.scalars(select(Company).where(Company.active.is_(True)).order_by(Company.id)))
+    chosen = chosen or load_rules(town_id)
+    companies = list(db.session.scalars(select(Company).where(
+        Company.active.is_(True), Company.id.in_(scope.town_company_ids(town_id))).order_by(Company.id)))
     open_cases = {(company_id, rule) for company_id, rule in db.session.execute(
         select(SupervisionCase.company_id, SupervisionCase.rule).where(SupervisionCase.status == CaseStatus.OPEN))}
     closed = {(c, r): d for c, r, d in db.session.execute(
@@ -89,18 +97,20 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
     first = min([first] + [d[0] for d in workdays.values() if d])
     days: dict[int, dict[date, Day]] = defaultdict(dict)
     # Plain rows, not ORM objects: on a town of thousands of companies this is most of the work.
-    for row in db.session.execute(select(*DAY_COLUMNS).where(CompanyDay.day >= first, CompanyDay.day < today)):
+    in_town = scope.town_company_ids(town_id)
+    for row in db.session.execute(select(*DAY_COLUMNS).where(CompanyDay.day >= first, CompanyDay.day < today,
+                                                             CompanyDay.company_id.in_(in_town))):
         days[row.company_id][row.day] = _day(row)
     (_recent, (year_first, _year_last)) = rules.incident_windows(today, chosen)
     cases_by_month: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     for company_id, month, cases in db.session.execute(
             select(Incident.company_id, Incident.month, func.sum(Incident.cases))
-            .where(Incident.company_id.is_not(None), Incident.month >= year_first)
+            .where(Incident.company_id.in_(in_town), Incident.month >= year_first)
             .group_by(Incident.company_id, Incident.month)):
         if company_id is not None:  # always so (see the WHERE): a grid-wide record names no company
             cases_by_month[company_id][month] += int(cases or 0)
     # The heat index is an input of the incidents rule, read only when the town asks for it.
-    heat = grid_heat(today) if chosen.incident_min_heat > 0 else {}
+    heat = grid_heat(town_id, today) if chosen.incident_min_heat > 0 else {}
     opened = []
     for company in companies:
         mine = days.get(company.id, {})
@@ -122,7 +132,7 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
     codes = {company.id: company.code for company in companies}
     for case in opened:  # opened by the town's rules: nobody's hand ("the system")
         audit.record(None, "supervision.case.open", {"case": case.id, "company": codes[case.company_id],
-                                                     "rule": case.rule})
+                                                     "rule": case.rule}, town_id=town_id)
         record_step(case, CaseEventKind.OPENED, None)
     return opened
 

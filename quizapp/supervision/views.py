@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp import downloads
+from quizapp import downloads, scope
 from quizapp.clock import local_today
 from quizapp.exports import service as exports
 from quizapp.extensions import db
@@ -40,7 +40,7 @@ def _is_admin() -> bool:
 
 def _list_page(status: CaseStatus = CaseStatus.OPEN, add_form: ManualCaseForm | None = None,
                rules_form: RulesForm | None = None):
-    rules = service.load_rules()
+    rules = service.load_rules(scope.town_of(current_user))
     if rules_form is None:
         rules_form = RulesForm(formdata=None)
         rules_form.fill(rules)
@@ -66,7 +66,7 @@ def supervision_check():
     if not _is_admin():
         flash(_("Only the town admin can run the check."), "error")
     elif CheckForm().validate_on_submit():
-        opened = service.flag_companies(local_today(), town_reasons())
+        opened = service.flag_companies(local_today(), town_reasons(), town_id=scope.own_town_id(current_user))
         db.session.commit()
         flash(_("Check done: %(n)s companies newly flagged.", n=len(opened)), "info")
     return redirect(url_for("reports.supervision"))

@@ -1,5 +1,6 @@
-"""API tokens for the town's analysis system: issued and revoked by the town admin, checked on
-every API request, and the audit trail of both.
+"""API tokens for an analysis system: issued and revoked by a town admin for their town (the token
+reads that town only) or by the city admin for the city (it reads every town's aggregates), checked
+on every API request, and the audit trail of both.
 
 Used by quizapp/admin/tokens.py (issue, revoke, list) and quizapp/api/views.py (authenticate,
 record each read). Owns the rules that a token is shown once (only its SHA-256 and its first
@@ -15,27 +16,40 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from quizapp import scope
 from quizapp.api.rules import TOKEN_BYTES, token_digest, token_hint
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import ApiToken, StaffUser
 
 
-def list_tokens() -> list[ApiToken]:
-    """Every token ever issued, newest first (revoked ones too: the record stays)."""
-    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+def _own(actor: StaffUser):
+    """The tokens the account manages: its town's, or the city's (none) for the city admin."""
+    if scope.sees_city(actor):
+        return ApiToken.town_id.is_(None)
+    return ApiToken.town_id == scope.own_town_id(actor)
 
 
-def get_token(token_id: int) -> ApiToken | None:
-    return db.session.get(ApiToken, token_id)
+def list_tokens(actor: StaffUser) -> list[ApiToken]:
+    """Every token the account's town (or the city) was ever issued, newest first (revoked ones
+    too: the record stays)."""
+    return list(db.session.scalars(select(ApiToken).where(_own(actor))
+                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def get_token(actor: StaffUser, token_id: int) -> ApiToken | None:
+    """One of the account's tokens, or None (another town's does not exist for them)."""
+    return db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, _own(actor)))
 
 
 def issue_token(actor: StaffUser, name: str, now: datetime) -> tuple[ApiToken, str]:
-    """A new token named for what it is for. Returns the row and the token itself, which the
-    caller shows once: only its hash is kept, so it cannot be shown again."""
+    """A new token named for what it is for, reading the admin's town (the city admin's: the city).
+    Returns the row and the token itself, which the caller shows once: only its hash is kept, so it
+    cannot be shown again."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    town_id = None if scope.sees_city(actor) else scope.own_town_id(actor)
     row = ApiToken(name=name.strip(), token_hash=token_digest(token), hint=token_hint(token), created_by=actor.id,
-                   created_at=now)
+                   created_at=now, town_id=town_id)
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "api_token.issue", {"token_id": row.id, "name": row.name, "hint": row.hint})

@@ -31,12 +31,12 @@ def tokens():
                                api_url=url_for("api.grids", _external=True),
                                openapi_url=url_for("api.openapi", _external=True))
         return page, 200, {"Cache-Control": "no-store"}
-    return render_template("tokens/index.html", rows=service.list_tokens(), form=form,
+    return render_template("tokens/index.html", rows=service.list_tokens(current_user), form=form,
                            openapi_url=url_for("api.openapi"))
 
 
 def _token_or_404(token_id: int):
-    token = service.get_token(token_id)
+    token = service.get_token(current_user, token_id)
     if token is None:
         abort(404)
     return token

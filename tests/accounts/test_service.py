@@ -125,7 +125,8 @@ def test_inactive_companies_and_grids_cannot_be_given(org):
     with pytest.raises(ServiceError) as refused:
         staff_admin.create_account(org["admin"], "o1", AccountInput("x", "grid_officer", grid_ids=[org["g9"].id]), None)
     assert refused.value.field == "grids"
-    assert org["shut"] not in staff_admin.company_choices() and org["g9"] not in staff_admin.grid_choices()
+    assert org["shut"] not in staff_admin.company_choices(org["admin"])
+    assert org["g9"] not in staff_admin.grid_choices(org["admin"])
 
 
 def test_changing_the_role_drops_what_the_new_role_does_not_use(org):
@@ -144,7 +145,7 @@ def test_changing_the_role_drops_what_the_new_role_does_not_use(org):
 
 def test_an_officer_keeps_a_grid_that_was_closed_meanwhile_but_cannot_get_a_new_closed_one(org):
     officer = make_staff("officer-1", "grid_officer", grids=[org["g1"], org["g9"]])
-    assert org["g9"] in staff_admin.grid_choices(officer)
+    assert org["g9"] in staff_admin.grid_choices(org["admin"], officer)
     staff_admin.update_account(org["admin"], officer,
                                AccountInput("o", "grid_officer", grid_ids=[org["g1"].id, org["g9"].id]))
     assert {g.code for g in officer.grids} == {"g1", "g9"}
@@ -244,7 +245,8 @@ def test_the_list_filters_and_pages(org):
     db.session.flush()
 
     def names(**kwargs):
-        return [a.username for a in staff_admin.list_accounts(AccountFilter(**kwargs), per_page=100).accounts]
+        listed = staff_admin.list_accounts(org["admin"], AccountFilter(**kwargs), per_page=100)
+        return [a.username for a in listed.accounts]
 
     assert names(role=Role.TOWN_ADMIN) == ["admin"]
     assert names(grid_id=org["g1"].id) == ["gone", "staff-a", "officer-1"]  # staff of its companies, its officers
@@ -253,10 +255,10 @@ def test_the_list_filters_and_pages(org):
     assert names(search="O1@EXAMPLE") == ["officer-1"]
     assert names(search="%") == [] and names(search="cer-1") == ["officer-1"]
     assert names(role=None) == names()  # no role: every role (the page reads an unknown one as none)
-    first = staff_admin.list_accounts(AccountFilter(role=Role.GRID_OFFICER, page=1), per_page=5)
-    last = staff_admin.list_accounts(AccountFilter(role=Role.GRID_OFFICER, page=99), per_page=5)
+    first = staff_admin.list_accounts(org["admin"], AccountFilter(role=Role.GRID_OFFICER, page=1), per_page=5)
+    last = staff_admin.list_accounts(org["admin"], AccountFilter(role=Role.GRID_OFFICER, page=99), per_page=5)
     assert first.total == 14 and first.pages == 3 and len(first.accounts) == 5
     assert last.page == 3 and len(last.accounts) == 4
-    seen = [a.username for p in (1, 2, 3) for a in staff_admin.list_accounts(
+    seen = [a.username for p in (1, 2, 3) for a in staff_admin.list_accounts(org["admin"],
         AccountFilter(role="grid_officer", page=p), per_page=5).accounts]
     assert len(seen) == len(set(seen)) == 14

@@ -18,7 +18,16 @@ from quizapp.extensions import db
 from quizapp.models import ApiToken, AuditLog, Company, CompanyDay, Employee, Grid, Incident, StaffUser, Topic
 from quizapp.tokens import service as tokens
 from tests.alerts import drafts
-from tests.factories import make_activity, make_employee, make_lead, take_quiz
+from tests.factories import (
+    make_activity,
+    make_company,
+    make_employee,
+    make_grid,
+    make_lead,
+    make_staff,
+    make_town_row,
+    take_quiz,
+)
 from tests.pages import sign_in_staff
 
 WORKERS = ("王小明", "李小红", "张新来", "A001", "B001", "A002")
@@ -422,3 +431,35 @@ def test_the_default_limit_is_configured():
     from quizapp import config
 
     assert config.from_env()["QUIZAPP_API_RATE_LIMIT"] == "120 per minute"
+
+
+def test_a_town_token_reads_its_town_only_and_a_city_token_the_towns_counts_only(app, client, token):
+    with app.app_context():
+        other = make_town_row("hm", "虎门镇")
+        hm_grid = make_grid("g1", "虎门网格", town=other)
+        hm_company = make_company(hm_grid, "hm-co", "虎门厂")
+        make_employee(hm_company, "H001", "陈一")
+        hm_admin = make_staff("admin-hm", "town_admin", town=other)
+        _, hm_secret = tokens.issue_token(hm_admin, "hm analysis", utcnow())
+        city_admin = make_staff("city", "city_admin")
+        city_row, city_secret = tokens.issue_token(city_admin, "city analysis", utcnow())
+        assert city_row.town_id is None
+        db.session.commit()
+        hm_grid_id, hm_company_id, hm_town_id = hm_grid.id, hm_company.id, other.id
+    assert [g["code"] for g in call(client, "/api/v1/grids", token)[1]["grids"]] == ["g1", "g2"]
+    assert [g["name"] for g in call(client, "/api/v1/grids", hm_secret)[1]["grids"]] == ["虎门网格"]
+    for url in (f"/api/v1/grids/{hm_grid_id}/days", f"/api/v1/companies/{hm_company_id}/days",
+                f"/api/v1/companies?grid_id={hm_grid_id}", f"/api/v1/incidents?grid_id={hm_grid_id}"):
+        assert call(client, url, token)[0] == 404, url
+    assert {c["code"] for c in call(client, "/api/v1/companies", token)[1]["companies"]} == {"acme", "bolt"}
+    assert [t["code"] for t in call(client, "/api/v1/towns", token)[1]["towns"]] == ["dls"]
+    status, body, _ = call(client, "/api/v1/towns", city_secret)
+    assert status == 200 and [(t["code"], t["companies"], t["workers"]) for t in body["towns"]] == [
+        ("dls", 2, 3), ("hm", 1, 1)]
+    # A city token reads no town's grids or companies one by one.
+    assert call(client, "/api/v1/grids", city_secret)[1]["grids"] == []
+    assert call(client, "/api/v1/companies", city_secret)[1]["companies"] == []
+    assert call(client, f"/api/v1/grids/{hm_grid_id}/days", city_secret)[0] == 404
+    with app.app_context():  # each read is in the audit log of the token's town (the city's: none)
+        reads = {row.town_id for row in db.session.scalars(select(AuditLog).where(AuditLog.action == "api.read"))}
+        assert reads == {None, hm_town_id, db.session.scalar(select(Grid.town_id).where(Grid.code == "g2"))}

@@ -14,12 +14,17 @@ from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Employee, Grid, Incident, StaffUser
 from quizapp.rules.metrics import Tally, trailing
-from tests.factories import make_company, make_employee, take_quiz
+from tests.factories import first_town, make_company, make_employee, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)  # a Tuesday; both companies work Monday to Saturday
 SUNDAY = date(2026, 11, 22)
+
+
+def reader() -> api.TokenReader:
+    """An API token of the `town` fixture's town, as the API reads with it."""
+    return api.TokenReader(town_id=first_town().id)
 
 
 def grid(code: str) -> Grid:
@@ -44,16 +49,16 @@ def history(town, days: int = 40) -> None:
 
 
 def test_grids_come_by_code_and_companies_a_page_at_a_time_with_filters(town):
-    assert [g.code for g in api.list_grids()] == ["g1", "g2"]
+    assert [g.code for g in api.list_grids(reader())] == ["g1", "g2"]
     extra = make_company(grid("g1"), "cog", "丙厂")
     extra.active = False
     db.session.flush()
-    rows, total = api.list_companies(None, None, Paging(2, 0))
+    rows, total = api.list_companies(reader(), None, None, Paging(2, 0))
     assert total == 3 and [c.id for c in rows] == sorted([town.company_a, town.company_b])
-    rows, total = api.list_companies(None, None, Paging(2, 2))
+    rows, total = api.list_companies(reader(), None, None, Paging(2, 2))
     assert total == 3 and [c.code for c in rows] == ["cog"]
-    assert [c.code for c in api.list_companies(grid("g1").id, True, Paging())[0]] == ["acme"]
-    assert [c.code for c in api.list_companies(None, False, Paging())[0]] == ["cog"]
+    assert [c.code for c in api.list_companies(reader(), grid("g1").id, True, Paging())[0]] == ["acme"]
+    assert [c.code for c in api.list_companies(reader(), None, False, Paging())[0]] == ["cog"]
 
 
 def test_a_company_day_by_day_caps_done_and_leaves_days_off_out_of_participation(town):
@@ -87,7 +92,7 @@ def test_a_grid_day_by_day_adds_up_its_companies(town):
     day_row(town.company_b, saturday, 5, 5, 5, 5)  # another grid
     db.session.flush()
     take_quiz(db.session.get(Employee, town.worker_a), TODAY)  # company A: one done today; the new company none
-    lines = api.grid_days(grid("g1"), DateRange(saturday, TODAY), TODAY)
+    lines = api.grid_days(reader(), grid("g1"), DateRange(saturday, TODAY), TODAY)
     assert [line.day for line in lines] == [saturday, TODAY]  # Sunday and Monday: no data, left out
     sat, today = lines
     assert (sat.companies, sat.workday_companies, sat.headcount) == (2, 1, 3)
@@ -106,9 +111,9 @@ def test_a_period_gives_the_dashboards_figures_to_the_digit(town):
     last30 = trailing(TODAY, 30)
     span = DateRange(last30.first, last30.last)
     on_dashboard = {row.company_id: row.last30 for row in dashboard.company_figures(admin, TODAY, coverage=False)}
-    lines, total = api.company_summary(span, TODAY, None, Paging())
+    lines, total = api.company_summary(reader(), span, TODAY, None, Paging())
     assert total == 2 and {line.id: line.tally for line in lines} == on_dashboard
-    grids, town_total, companies = api.grid_summary(span, TODAY)
+    grids, town_total, companies = api.grid_summary(reader(), span, TODAY)
     view = dashboard.town_view(admin, TODAY)
     assert {g.grid.id: g.tally for g in grids} == {line.id: line.last30 for line in view.grids}
     assert town_total == view.totals["last30"] and companies == 2
@@ -117,7 +122,8 @@ def test_a_period_gives_the_dashboards_figures_to_the_digit(town):
 def test_a_past_period_reads_only_its_days(town):
     history(town)
     span = DateRange(date(2026, 11, 16), date(2026, 11, 21))  # Monday to Saturday
-    (line,) = [line for line in api.company_summary(span, TODAY, None, Paging())[0] if line.id == town.company_a]
+    lines = api.company_summary(reader(), span, TODAY, None, Paging())[0]
+    (line,) = [line for line in lines if line.id == town.company_a]
     assert line.tally == Tally(12, 6, 6, 12, 6) and line.tally.participation == 0.5
     assert line.code == "acme" and line.name == "甲厂"
 
@@ -128,20 +134,20 @@ def test_summaries_cover_active_companies_a_page_at_a_time(town):
     gone.active = False
     db.session.flush()
     span = DateRange(date(2026, 11, 1), date(2026, 11, 21))
-    lines, total = api.company_summary(span, TODAY, None, Paging(1, 0))
+    lines, total = api.company_summary(reader(), span, TODAY, None, Paging(1, 0))
     assert total == 2 and [line.id for line in lines] == [min(town.company_a, town.company_b)]
-    lines, total = api.company_summary(span, TODAY, grid("g2").id, Paging())
+    lines, total = api.company_summary(reader(), span, TODAY, grid("g2").id, Paging())
     assert total == 1 and [line.id for line in lines] == [town.company_b]
-    grids, _, companies = api.grid_summary(span, TODAY)
+    grids, _, companies = api.grid_summary(reader(), span, TODAY)
     assert companies == 2 and [g.companies for g in grids] == [1, 1]
 
 
 def test_a_grid_without_active_companies_has_no_days_and_empty_figures(town):
-    empty = Grid(code="g3", name="网格三")
+    empty = Grid(code="g3", name="网格三", town_id=first_town().id)
     db.session.add(empty)
     db.session.flush()
-    assert api.grid_days(empty, DateRange(date(2026, 11, 1), TODAY), TODAY) == []
-    grids, _, _ = api.grid_summary(DateRange(date(2026, 11, 1), TODAY), TODAY)
+    assert api.grid_days(reader(), empty, DateRange(date(2026, 11, 1), TODAY), TODAY) == []
+    grids, _, _ = api.grid_summary(reader(), DateRange(date(2026, 11, 1), TODAY), TODAY)
     (line,) = [g for g in grids if g.grid.code == "g3"]
     assert line.companies == 0 and line.tally == Tally() and line.tally.participation is None
 
@@ -159,10 +165,10 @@ def test_incidents_come_by_month_grid_company_and_type_with_losses_as_decimals(t
                  loss_yuan=Decimal("9")),
     ])
     db.session.flush()
-    lines = api.incidents(DateRange(date(2026, 1, 20), date(2026, 3, 5)), None)  # touches January to March
+    lines = api.incidents(reader(), DateRange(date(2026, 1, 20), date(2026, 3, 5)), None)  # touches January to March
     assert [(i.month, i.company_id, i.fraud_type, i.cases) for i in lines] == [
         (date(2026, 1, 1), None, "other", 1), (date(2026, 1, 1), town.company_a, "shuadan", 2),
         (date(2026, 3, 1), town.company_b, "shuadan", 1)]
     assert sum(i.loss_yuan for i in lines) == Decimal("1050.30")
-    only_g2 = api.incidents(DateRange(date(2026, 1, 1), date(2026, 3, 31)), g2.id)
+    only_g2 = api.incidents(reader(), DateRange(date(2026, 1, 1), date(2026, 3, 31)), g2.id)
     assert [i.grid_id for i in only_g2] == [g2.id]

@@ -1,11 +1,13 @@
 """The access matrix: every endpoint in the url_map, for every role, including a worker of company A
-against company B's attempt. A new endpoint fails this test until its blueprint has a rule here."""
+against company B's attempt, a town admin of another town against everything of the first town's,
+and the city admin. A new endpoint fails this test until its blueprint has a rule here."""
 
 from pathlib import Path
 
 import pytest
 
 from quizapp.alerts import service as alerts
+from quizapp.audiences import CITY_REPORTS
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import (
@@ -23,10 +25,10 @@ from quizapp.models import (
 from quizapp.quiz import service as quiz
 from quizapp.rounds import service as rounds
 from tests.alerts import drafts
-from tests.factories import make_activity, make_lead
+from tests.factories import first_town, make_activity, make_grid, make_lead, make_staff, make_town_row
 from tests.pages import sign_in_staff, sign_in_worker
 
-ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin"]
+ROLES = ["anonymous", "worker_a", "worker_b", "staff_a", "staff_b", "officer", "admin", "admin_other", "city_admin"]
 PUBLIC = {"auth", "favicon", "healthz", "set_language", "static"}
 # The API is read with a token, never with a session: every role without a token gets 401.
 TOKEN_ONLY = {"api"}
@@ -34,13 +36,16 @@ TOKEN_ONLY = {"api"}
 ALLOWED = {
     "quiz": {"worker_a", "worker_b"},
     "console": {"staff_a", "staff_b"},
-    "reports": {"officer", "admin"},
-    "admin": {"admin"},
+    "reports": {"officer", "admin", "admin_other"},
+    "admin": {"admin", "admin_other"},
+    "city": {"city_admin"},
 }
 # URL parts that name something of company A's (worker A's attempt, a worker, a roster import): for
 # the other company's staff or worker these do not exist (404).
 OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id", "activity_id",
               "follow_up_id", "round_id"}
+# URL parts that name something of the first town's: for the admin of another town none exists (404).
+OWNED_BY_TOWN = OWNED_BY_A | {"grid_id", "account_id", "token_id", "alert_id", "lead_id"}
 
 
 def sign_in(client, role, town):
@@ -49,7 +54,8 @@ def sign_in(client, role, town):
     elif role == "worker_b":
         sign_in_worker(client, town.code_b, town.worker_b_no)
     elif role != "anonymous":
-        usernames = {"staff_a": "staff-a", "staff_b": "staff-b", "officer": "officer-1", "admin": "admin"}
+        usernames = {"staff_a": "staff-a", "staff_b": "staff-b", "officer": "officer-1", "admin": "admin",
+                     "admin_other": "admin-other", "city_admin": "city"}
         sign_in_staff(client, usernames[role])
 
 
@@ -82,7 +88,12 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         incident = Incident(grid_id=db.session.get(Company, town.company_a).grid_id, company_id=town.company_a,
                             month=local_today().replace(day=1), fraud_type="shuadan", cases=1, loss_yuan=100)
         officer = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "officer-1"))
-        token = ApiToken(name="analysis", token_hash="0" * 64, hint="0000")
+        token = ApiToken(name="analysis", token_hash="0" * 64, hint="0000", town_id=first_town().id)
+        # Another town with a grid and its admin, and the city admin.
+        other_town = make_town_row("other", "另一镇")
+        make_staff("admin-other", "town_admin", town=other_town)
+        make_grid("g1", "另一网格", town=other_town)  # the same grid code as the first town's: codes are per town
+        make_staff("city", "city_admin")
         # A register import waiting for the town admin who uploaded it (the admin's own).
         admin = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "admin"))
         register_import = RegisterImport(created_by=admin.id, filename="register.csv", rows=[], errors=[])
@@ -110,7 +121,7 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                  "grid_id": officer.grids[0].id, "account_id": officer.id, "token_id": token.id,
                  "activity_id": grid_activity.id if role in ("officer", "admin") else company_activity.id,
                  "follow_up_id": follow_up.id, "alert_id": alert.id, "lead_id": lead.id,
-                 "round_id": preshift_round.id, "register_id": register_import.id}
+                 "round_id": preshift_round.id, "register_id": register_import.id, "town_id": first_town().id}
     sign_in(client, role, town)
     checked = 0
     for rule, methods in endpoints(app):
@@ -129,9 +140,12 @@ def test_every_endpoint_for_every_role(app, client, town, role):
             if blueprint in TOKEN_ONLY:
                 assert status == 401 or (rule.endpoint == "api.openapi" and status == 200), where
                 continue
-            if role in ALLOWED[blueprint]:
+            allowed = role in ALLOWED[blueprint] or (role == "city_admin" and rule.endpoint in CITY_REPORTS)
+            if allowed:
                 if role in ("worker_b", "staff_b") and OWNED_BY_A & set(rule.arguments):
                     assert status == 404, where  # company A's things do not exist for company B
+                elif role == "admin_other" and OWNED_BY_TOWN & set(rule.arguments):
+                    assert status == 404, where  # the first town's things do not exist for another town's admin
                 else:
                     assert status in (200, 302, 303, 400), where
                     if status == 302:
@@ -171,3 +185,30 @@ def test_the_town_admin_sees_every_company_as_aggregates(client, town):
     sign_in_staff(client, "admin")
     page = client.get("/admin/").get_data(as_text=True)
     assert "甲厂" in page and "乙厂" in page and "王小明" not in page
+
+
+def test_a_town_admin_of_another_town_sees_none_of_the_first_town(app, client, town):
+    with app.app_context():
+        other = make_town_row("other", "另一镇")
+        make_staff("admin-other", "town_admin", town=other)
+        make_grid("o1", "另一网格", town=other)
+        db.session.commit()
+    sign_in_staff(client, "admin-other")
+    for url in ("/admin/", "/reports/", "/admin/grids", "/admin/companies", "/admin/accounts", "/reports/town"):
+        status, page = client.get(url).status_code, client.get(url).get_data(as_text=True)
+        assert status == 200, url
+        assert "甲厂" not in page and "乙厂" not in page and "网格一" not in page and "officer-1" not in page, url
+    assert "另一网格" in client.get("/admin/grids").get_data(as_text=True)
+
+
+def test_the_city_admin_sees_towns_as_counts_and_no_town_s_pages(client, town):
+    with client.application.app_context():
+        make_staff("city", "city_admin")
+        db.session.commit()
+    sign_in_staff(client, "city")
+    response = client.get("/city/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "大岭山镇" in page
+    assert "甲厂" not in page and "网格一" not in page and "王小明" not in page
+    for url in ("/admin/", "/reports/", "/reports/town", "/console/", "/admin/accounts"):
+        assert client.get(url).status_code == 403, url

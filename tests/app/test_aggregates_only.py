@@ -24,7 +24,7 @@ from quizapp.quiz import service as quiz
 from quizapp.register import service as register
 from quizapp.register.rules.file import sheet_rows, to_csv
 from tests.alerts import drafts
-from tests.factories import make_activity, make_employee, make_lead
+from tests.factories import first_town, make_activity, make_employee, make_lead
 from tests.pages import sign_in_staff
 
 API_TOKEN = "scan-token-for-the-aggregates-test"
@@ -68,7 +68,8 @@ def record(app, town):
                      outcome="agreed", created_by=officer.id),
             FollowUp(case_id=case.id, kind="yuetan", happened_on=local_today(), who="网格员", created_by=officer.id,
                      summoned_name="张厂长", summoned_role="厂长", place="派出所会议室"),  # a manager, not a worker
-            ApiToken(name="scan", token_hash=hashlib.sha256(API_TOKEN.encode()).hexdigest(), hint=API_TOKEN[:6]),
+            ApiToken(name="scan", token_hash=hashlib.sha256(API_TOKEN.encode()).hexdigest(), hint=API_TOKEN[:6],
+                     town_id=first_town().id),
         ])
         staff_a = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))
         make_activity(a.grid_id, local_today(), 40, "preshift", company_id=a.id, place="二车间", speaker="张主任",

@@ -92,7 +92,7 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
         # One live 本周警情 alert and one expired, each answered by workers of its grids in the first
         # personal slot, once each; the admin's reach figures count them.
         admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
-        states = {alerts.state(a, local_today()): a for a in alerts.published()}
+        states = {alerts.state(a, local_today()): a for a in alerts.published(admin)}
         assert set(states) == {"live", "expired"}
         for alert in states.values():
             _companies, _grids, whole = alerts.reach(admin, alert, local_today())

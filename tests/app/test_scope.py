@@ -15,7 +15,7 @@ from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser
 from quizapp.rules.errors import NotFound
-from tests.factories import make_company, make_employee, make_grid
+from tests.factories import make_company, make_employee, make_grid, make_staff, make_town_row
 
 TODAY = date(2026, 11, 24)
 PACKAGE = Path(scope.__file__).parent
@@ -74,6 +74,36 @@ def test_incidents_follow_the_grid_they_were_recorded_in(town):
 
 
 @pytest.mark.usefixtures("ctx")
+def test_a_town_admin_sees_their_own_town_only_and_the_city_admin_no_grid_at_all(town):
+    other = make_town_row("hm", "虎门镇")
+    hm_grid = make_grid("g1", "虎门网格一", town=other)  # the first town's grid code too: codes are per town
+    hm_company = make_company(hm_grid, "hm-co", "虎门厂")
+    hm_admin = make_staff("admin-hm", "town_admin", town=other)
+    city = make_staff("city", "city_admin")
+    db.session.add_all([Incident(grid_id=hm_grid.id, company_id=hm_company.id, month=TODAY.replace(day=1),
+                                 fraud_type="hm", cases=1, loss_yuan=0),
+                        Incident(grid_id=db.session.get(Company, town.company_a).grid_id, company_id=town.company_a,
+                                 month=TODAY.replace(day=1), fraud_type="dls", cases=1, loss_yuan=0)])
+    db.session.flush()
+
+    def incidents(account):
+        return set(db.session.scalars(select(Incident.fraud_type).where(scope.visible_incidents(account))))
+
+    assert set(names(scope.visible_companies(staff("admin")))) == {"甲厂", "乙厂"}
+    assert names(scope.visible_companies(hm_admin)) == ["虎门厂"]
+    assert names(scope.visible_grids(hm_admin)) == ["虎门网格一"]
+    assert incidents(staff("admin")) == {"dls"} and incidents(hm_admin) == {"hm"} and incidents(city) == set()
+    assert names(scope.visible_grids(city)) == [] and names(scope.visible_companies(city)) == []
+    assert names(scope.towns_of(city)) == ["大岭山镇", "虎门镇"] and names(scope.towns_of(hm_admin)) == ["虎门镇"]
+    assert scope.own_town_id(hm_admin) == other.id and scope.town_of(city) is None
+    with pytest.raises(NotFound):
+        scope.own_town_id(city)
+    # An officer's and company staff's scopes are their grids and company, inside their town.
+    assert names(scope.visible_companies(staff("officer-1"))) == ["甲厂"]
+    assert scope.sees_whole_town(staff("admin")) and not scope.sees_whole_town(city) and scope.sees_city(city)
+
+
+@pytest.mark.usefixtures("ctx")
 def test_active_on_a_day_counts_from_the_start_date_through_the_leaving_date(town):
     a = db.session.get(Company, town.company_a)
     make_employee(a, "A010", "明天来").active_from = TODAY + timedelta(days=1)
@@ -106,6 +136,7 @@ ALLOWED = {
     ("officer_grids", "accounts/service.py", "_filtered"): "the admin's account list, filtered by a grid's officers",
     ("officer_grids", "organisation/service.py", "grid_rows"): "the admin's grid list counts each grid's officers",
     ("account.company_id", "signin/views.py", "company"): "current_user is a worker here, not a staff account",
+    ("account.company_id", "quiz/views.py", "_start"): "a worker's own company: whose town's common set they get",
     ("account.role", "supervision/service.py", "save_rules"): "a permission: only the town admin sets the rules",
     ("account.role", "supervision/views.py", "_is_admin"): "a permission: only the town admin sets the rules",
 }
@@ -114,7 +145,7 @@ ALLOWED = {
 def hand_written_filters(source: str) -> list[tuple[str, str, int]]:
     """(kind, enclosing function, line) for each tenant filter the source writes itself:
     - `officer_grids`: which grids an officer has;
-    - reading the signed-in account's company_id or grids, or comparing its role;
+    - reading the signed-in account's company_id, grids or town_id, or comparing its role;
     - comparing Employee.active_from / active_until (whether a worker counts on a day)."""
     found = []
 
@@ -134,7 +165,7 @@ def hand_written_filters(source: str) -> list[tuple[str, str, int]]:
 
         def visit_Attribute(self, node):
             account = isinstance(node.value, ast.Name) and node.value.id in ACTOR_NAMES
-            if account and node.attr in ("company_id", "grids"):
+            if account and node.attr in ("company_id", "grids", "town_id"):
                 found.append((f"account.{node.attr}", self.function, node.lineno))
             self.generic_visit(node)
 

@@ -10,7 +10,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, TownSetting
 from quizapp.rollups.service import rebuild_company_day
-from tests.factories import make_company, make_employee, make_staff
+from tests.factories import first_town, make_company, make_employee, make_staff
 from tests.pages import read, sign_in_staff_in_english, texts
 
 WORKER_NAMES = ("王小明", "张新来", "李小红")
@@ -104,7 +104,7 @@ def test_filters_by_name_and_below_target(app, client, town):
     _, text = read(client, "/reports/?q=乙")
     assert "乙厂" in text and "甲厂" not in text
     with app.app_context():
-        db.session.add(TownSetting(key="participation_target", value={"value": 0.4}))
+        db.session.add(TownSetting(town_id=first_town().id, key="participation_target", value={"value": 0.4}))
         db.session.commit()
     _, text = read(client, "/reports/?below=1")
     assert "No company matches." in text

@@ -13,7 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, Incident, StaffUser, TownSetting
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
-from tests.factories import make_staff
+from tests.factories import first_town, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -109,12 +109,12 @@ def test_the_target_comes_from_the_town_setting_and_marks_companies_below_it(tow
     a_history(town)
     query = DashboardQuery()
     assert dashboard.grid_dashboard(staff("officer-1"), TODAY, query).target == 0.8
-    db.session.add(TownSetting(key="participation_target", value={"value": 0.6}))
+    db.session.add(TownSetting(town_id=first_town().id, key="participation_target", value={"value": 0.6}))
     db.session.flush()
     view = dashboard.grid_dashboard(staff("officer-1"), TODAY, query)
     assert view.target == 0.6 and view.below == 0  # 11/16 is above 60%
     assert dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(below=True)).page.rows == []
-    db.session.get(TownSetting, "participation_target").value = {"value": 70}
+    db.session.get(TownSetting, (first_town().id, "participation_target")).value = {"value": 70}
     db.session.flush()
     view = dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(below=True))
     assert view.below == 1 and [r.name for r in view.page.rows] == ["甲厂"]

@@ -16,7 +16,7 @@ from quizapp.digest import service
 from quizapp.digest.wording import compose, town_outbox
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Delivery, Employee, Grid, Incident, StaffUser, SupervisionCase
-from tests.factories import make_staff, take_quiz
+from tests.factories import first_town, make_staff, take_quiz
 from tests.receivers import Mailbox, free_port
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -297,7 +297,7 @@ def test_the_dashboard_link_comes_from_the_base_url(day_in_town, app, monkeypatc
 
 def test_a_long_digest_is_cut_to_what_the_robot_accepts_keeping_the_link(day_in_town, app, monkeypatch):
     monkeypatch.setitem(app.config, "QUIZAPP_BASE_URL", "https://fzd.example.gov.cn")
-    many = [Grid(code=f"x{i:02d}", name=f"很长的网格名字第{i}号网格") for i in range(40)]
+    many = [Grid(code=f"x{i:02d}", name=f"很长的网格名字第{i}号网格", town_id=first_town().id) for i in range(40)]
     db.session.add_all(many)
     db.session.flush()
     message = compose(service.figures(staff("admin"), DAY, ZONE))

@@ -22,12 +22,18 @@ from quizapp.incidents.service import Filter, IncidentInput
 from quizapp.models import Grid, Incident, StaffUser
 from quizapp.periodic import service as periodic
 from quizapp.periodic.rules import containing
+from tests.factories import first_town
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)
 MONTH = date(2026, 11, 1)
 ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def reader() -> api.TokenReader:
+    """An API token of the `town` fixture's town, as the API reads with it."""
+    return api.TokenReader(town_id=first_town().id)
 
 
 def staff(username: str) -> StaffUser:
@@ -75,7 +81,7 @@ def test_the_digest_adds_the_month_s_losses_to_the_fen(fen):
 
 def test_the_api_writes_the_exact_sum_as_a_json_number(fen):
     g1 = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
-    lines = api.incidents(DateRange(MONTH, TODAY), g1)
+    lines = api.incidents(reader(), DateRange(MONTH, TODAY), g1)
     body = json.loads(text := json.dumps(shapes.incidents(lines)))
     assert body["total"] == {"cases": 2, "loss_yuan": 0.3, "raw_reports": 0}
     assert '"loss_yuan": 0.3, "raw_reports": 0}' in text and "0.30000000000000004" not in text

@@ -46,7 +46,7 @@ def audit_rows(action: str) -> list[dict]:
 def test_a_new_grid_is_active_and_audited(town):
     admin = staff("admin")
     created = service.create_grid(admin, "xt-2", "新塘村第二网格")
-    assert created.active and created in service.active_grids()
+    assert created.active and created in service.active_grids(staff("admin"))
     assert audit_rows("admin.grid.create") == [{"grid_id": created.id, "code": "xt-2", "name": "新塘村第二网格"}]
     assert db.session.scalar(select(AuditLog.actor_id).where(AuditLog.action == "admin.grid.create")) == admin.id
 
@@ -97,7 +97,7 @@ def test_a_grid_without_active_companies_is_deactivated_and_no_longer_offered(to
     service.set_company_active(admin, db.session.get(Company, town.company_a), False, TODAY, CLOSED)
     assert service.set_grid_active(admin, g1, False) is True
     assert service.set_grid_active(admin, g1, False) is False  # already inactive: nothing written twice
-    assert g1 not in service.active_grids() and g1 in service.all_grids()
+    assert g1 not in service.active_grids(staff("admin")) and g1 in service.all_grids(staff("admin"))
     assert audit_rows("admin.grid.deactivate") == [
         {"grid_id": g1.id, "code": "g1", "active": {"old": True, "new": False}}]
     assert service.set_grid_active(admin, g1, True) is True
@@ -110,7 +110,7 @@ def test_grid_rows_count_companies_and_active_officers(town):
     gone = make_staff("officer-old", "grid_officer", grids=[g1])
     gone.active = False
     make_staff("officer-2", "grid_officer", grids=[g1, g2])
-    rows = {row.grid.code: row for row in service.grid_rows()}
+    rows = {row.grid.code: row for row in service.grid_rows(staff("admin"))}
     assert (rows["g1"].active_companies, rows["g1"].inactive_companies, rows["g1"].officers) == (1, 1, 2)
     assert (rows["g2"].active_companies, rows["g2"].inactive_companies, rows["g2"].officers) == (1, 0, 1)
 
@@ -258,7 +258,7 @@ def test_search_filters_and_counts_active_workers(town):
 
     def names(**query) -> set[str]:
         # A set: the database's collation decides how Chinese names sort.
-        return {row.name for row in service.search_companies(CompanyQuery(**query), TODAY).rows}
+        return {row.name for row in service.search_companies(staff("admin"), CompanyQuery(**query), TODAY).rows}
 
     assert names() == {"甲厂", "乙厂", "百分_%厂"}
     assert names(status="inactive") == {"已关厂"}
@@ -268,7 +268,7 @@ def test_search_filters_and_counts_active_workers(town):
     assert names(q="_%") == {"百分_%厂"}  # wildcards are taken literally
     assert names(q="%") == {"百分_%厂"}
     assert names(grid=g1.id) == {"甲厂", "百分_%厂"}
-    row = next(r for r in service.search_companies(CompanyQuery(q="acme"), TODAY).rows)
+    row = next(r for r in service.search_companies(staff("admin"), CompanyQuery(q="acme"), TODAY).rows)
     assert (row.code, row.grid_code, row.grid_name, row.active, row.active_workers) == ("acme", "g1", "网格一", True, 2)
 
 
@@ -288,14 +288,15 @@ def test_the_list_of_a_town_sized_table_takes_three_queries_a_page(town, app):
     def count(*args):
         statements.append(args[2])
 
+    admin = staff("admin")
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        listing = service.search_companies(CompanyQuery(q="批量", page=40), TODAY)
+        listing = service.search_companies(admin, CompanyQuery(q="批量", page=40), TODAY)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 3
     assert (listing.total, listing.pages, listing.number) == (3000, 60, 40)
     assert [r.name for r in listing.rows][:2] == ["批量企业01950", "批量企业01951"]
     assert {r.active_workers for r in listing.rows} == {20}
-    beyond = service.search_companies(CompanyQuery(q="批量", page=999), TODAY)
+    beyond = service.search_companies(staff("admin"), CompanyQuery(q="批量", page=999), TODAY)
     assert beyond.number == 60 and len(beyond.rows) == 50

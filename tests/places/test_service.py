@@ -135,4 +135,4 @@ def test_a_bad_boundary_file_keeps_nothing_and_another_admin_cannot_apply_an_upl
     other = make_staff("admin-2", "town_admin")
     with pytest.raises(NotFound):
         service.apply_boundaries(other, good.upload.id, NOW)
-    assert [line.has_boundary for line in service.grid_lines()] == [False, False]
+    assert [line.has_boundary for line in service.grid_lines(admin)] == [False, False]

@@ -11,6 +11,7 @@ from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
+from tests.factories import make_company, make_grid, make_town_row
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -194,11 +195,21 @@ def test_a_review_shows_another_variant_of_the_missed_family(town):
 
 
 def test_the_town_seed_is_generated_once_and_kept_unless_configured(town):
-    first = quiz.town_seed(None)
+    first = quiz.town_seed(None, town.company_a)
     db.session.commit()
     assert len(first) == 32 and first != "town"
-    assert quiz.town_seed(None) == first == quiz.town_seed("")
-    assert quiz.town_seed("from-config") == "from-config"
+    assert quiz.town_seed(None, town.company_a) == first == quiz.town_seed("", town.company_b)  # one town
+    assert quiz.town_seed("from-config", town.company_a) == "from-config"
+
+
+def test_each_town_has_its_own_secret_and_a_configured_one_is_the_whole_city_s(town):
+    other = make_town_row("other", "另一镇")
+    elsewhere = make_company(make_grid("o1", "另一网格", town=other), "other-co", "丙厂")
+    here, there = quiz.town_seed(None, town.company_a), quiz.town_seed(None, elsewhere.id)
+    db.session.commit()
+    assert len(there) == 32 and there != here
+    assert quiz.town_seed(None, elsewhere.id) == there  # kept in the other town's settings
+    assert quiz.town_seed("from-config", elsewhere.id) == quiz.town_seed("from-config", town.company_a)
 
 
 def test_questions_per_quiz_is_the_company_setting(town):

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, AuditLog, CompanyDay, Employee, Lead, LeadReport, RosterImport, StaffUser
-from quizapp.retention.service import purge
+from quizapp.retention.service import purge, purge_town
 from quizapp.rollups.service import RecordGone, kept_from, rebuild_company_day
-from tests.factories import make_employee, make_lead, take_quiz
+from tests.factories import first_town, make_company, make_employee, make_grid, make_lead, make_town_row, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -55,7 +55,7 @@ def test_a_dry_run_counts_and_deletes_nothing(history):
     assert (result.cutoff, result.attempts, result.workers, result.roster_imports, result.leads) == (
         date(2025, 11, 24), 2, 1, 1, 1)
     assert result.answers > 0
-    assert count(Attempt) == 3 and kept_from() is None
+    assert count(Attempt) == 3 and kept_from(first_town().id) is None
 
 
 def test_old_records_go_and_the_rollups_and_recent_records_stay(history):
@@ -77,10 +77,27 @@ def test_old_records_go_and_the_rollups_and_recent_records_stay(history):
     assert '"attempts": 2' in logged.detail
 
 
+def test_retention_runs_town_by_town_each_with_its_own_cutoff_and_audit_row(history):
+    other = make_town_row("hm", "虎门镇")
+    elsewhere = make_employee(make_company(make_grid("h1", "虎门网格", town=other), "hm-co", "虎门厂"), "H001", "陈一")
+    take_quiz(elsewhere, OLD)
+    purge_town(first_town().id, TODAY, 12)
+    db.session.commit()
+    assert [a.local_date for a in db.session.scalars(select(Attempt).where(Attempt.employee_id == elsewhere.id))] == [
+        OLD]  # the other town's record is the other town's run's
+    assert kept_from(first_town().id) == date(2025, 11, 24) and kept_from(other.id) is None
+    result = purge(TODAY, 12)
+    db.session.commit()
+    assert result.attempts == 1 and count(Attempt) == 1 and kept_from(other.id) == date(2025, 11, 24)
+    rows = {row.town_id: row.detail for row in db.session.scalars(
+        select(AuditLog).where(AuditLog.action == "retention.purge"))}
+    assert set(rows) == {first_town().id, other.id} and '"attempts": 1' in rows[other.id]
+
+
 def test_a_purged_day_cannot_be_rebuilt_but_a_kept_day_can(history):
     purge(TODAY, 12)
     db.session.commit()
-    assert kept_from() == date(2025, 11, 24)
+    assert kept_from(first_town().id) == date(2025, 11, 24)
     with pytest.raises(RecordGone) as gone:
         rebuild_company_day(history.company, OLD)
     assert (gone.value.code, gone.value.data) == ("rollups.record_gone", {"day": OLD, "kept_from": date(2025, 11, 24)})
@@ -91,7 +108,7 @@ def test_a_shorter_run_never_moves_the_cutoff_back(history):
     purge(TODAY, 6)
     purge(TODAY, 12)
     db.session.commit()
-    assert kept_from() == date(2026, 5, 24)
+    assert kept_from(first_town().id) == date(2026, 5, 24)
 
 
 def test_the_command_reports_and_refuses_nonsense(runner, history):

@@ -14,6 +14,7 @@ from quizapp.supervision import rules as sv
 from quizapp.supervision import service
 from quizapp.supervision.rules import Rules
 from quizapp.supervision.wording import town_reasons
+from tests.factories import first_town
 
 TODAY = date(2026, 11, 24)
 RISING = {date(2026, 10, 1): 3, date(2025, 10, 1): 1}
@@ -40,12 +41,13 @@ def test_the_nightly_check_reads_each_grid_s_heat_when_the_town_asks_for_it(town
         Incident(grid_id=g1, company_id=town.company_a, month=date(2026, 10, 1), fraud_type="alpha", cases=2),
         Incident(grid_id=g1, company_id=town.company_a, month=date(2025, 10, 1), fraud_type="alpha", cases=1),
     ])
-    heat = town_map.grid_heat(TODAY)[g1]
+    heat = town_map.grid_heat(first_town().id, TODAY)[g1]
     assert heat is not None and heat > 0
-    db.session.add(TownSetting(key="supervision_rules", value={"incident_min_heat": round(heat) + 1}))
+    db.session.add(TownSetting(town_id=first_town().id, key="supervision_rules",
+                               value={"incident_min_heat": round(heat) + 1}))
     db.session.flush()
     assert [c.rule for c in service.flag_companies(TODAY, town_reasons())] == [], heat
-    db.session.get(TownSetting, "supervision_rules").value = {"incident_min_heat": 1}
+    db.session.get(TownSetting, (first_town().id, "supervision_rules")).value = {"incident_min_heat": 1}
     db.session.flush()
     (case,) = service.flag_companies(TODAY, town_reasons())
     assert case.rule == "incidents"

@@ -13,7 +13,7 @@ from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, FollowUp, Grid, StaffUser, SupervisionCase, TownSetting
 from quizapp.supervision.rules import last_workdays
-from tests.factories import make_staff
+from tests.factories import first_town, make_staff
 from tests.pages import sign_in_staff
 
 WORKER_NAMES = ("王小明", "李小红", "张新来", "A001", "B001")
@@ -63,7 +63,7 @@ def test_only_the_admin_checks_now_and_changes_the_rules(app, client, town):
     assert "Only the town admin can change the rules." in officer.get("/reports/supervision").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(SupervisionCase.id)) is None
-        assert db.session.get(TownSetting, "supervision_rules") is None
+        assert db.session.get(TownSetting, (first_town().id, "supervision_rules")) is None
     officer.post("/logout")
     admin = signed_in(client, "admin")
     page = admin.get("/reports/supervision").get_data(as_text=True)
@@ -80,7 +80,7 @@ def test_the_admin_saves_rules_and_bad_values_are_explained(app, client, town):
               "knowledge_drop": "15", "knowledge_min_answers": "50", "incident_months": "3", "incident_min_cases": "2"}
     assert admin.post("/reports/supervision/rules", data=values).status_code == 302
     with app.app_context():
-        stored = db.session.get(TownSetting, "supervision_rules").value
+        stored = db.session.get(TownSetting, (first_town().id, "supervision_rules")).value
         assert stored["participation_target"] == 0.7 and stored["knowledge_drop"] == 0.15
     bad = admin.post("/reports/supervision/rules", data={**values, "participation_workdays": "99"})
     assert bad.status_code == 200 and "From 1 to 30." in bad.get_data(as_text=True)

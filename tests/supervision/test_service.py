@@ -15,7 +15,7 @@ from quizapp.rules.vocab import CaseStatus
 from quizapp.supervision import service, sheets
 from quizapp.supervision.rules import Rules
 from quizapp.supervision.wording import town_reasons
-from tests.factories import make_staff
+from tests.factories import first_town, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -96,9 +96,9 @@ def test_rising_incidents_open_a_case_but_whole_grid_records_do_not_count(town):
 
 def test_the_rules_come_from_the_town_setting(town):
     rollup(town.company_a, LOW_WEEK, completed=4)
-    db.session.add(TownSetting(key="supervision_rules", value={"participation_target": 0.3}))
+    db.session.add(TownSetting(town_id=first_town().id, key="supervision_rules", value={"participation_target": 0.3}))
     db.session.flush()
-    assert service.load_rules().participation_target == 0.3
+    assert service.load_rules(first_town().id).participation_target == 0.3
     assert flag(TODAY) == []
 
 
@@ -106,8 +106,8 @@ def test_only_the_town_admin_changes_the_rules(town):
     with pytest.raises(Forbidden, match="supervision.rules_admin_only"):
         service.save_rules(staff("officer-1"), Rules(participation_target=0.9))
     saved = service.save_rules(staff("admin"), Rules(participation_target=0.9, incident_min_cases=4))
-    assert saved.participation_target == 0.9 and service.load_rules().incident_min_cases == 4
-    assert db.session.get(TownSetting, "supervision_rules").value["participation_target"] == 0.9
+    assert saved.participation_target == 0.9 and service.load_rules(first_town().id).incident_min_cases == 4
+    assert db.session.get(TownSetting, (first_town().id, "supervision_rules")).value["participation_target"] == 0.9
     assert db.session.scalar(select(AuditLog.action).where(AuditLog.actor_id == staff("admin").id)) == \
         "supervision_rules"
 

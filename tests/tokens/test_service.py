@@ -43,7 +43,7 @@ def test_two_tokens_are_never_the_same(town):
     _, first = tokens.issue_token(admin(), "a", NOW)
     _, second = tokens.issue_token(admin(), "b", NOW)
     assert first != second
-    assert [t.name for t in tokens.list_tokens()] == ["b", "a"]  # newest first
+    assert [t.name for t in tokens.list_tokens(admin())] == ["b", "a"]  # newest first
 
 
 def test_a_token_is_recognised_and_a_made_up_one_is_not(town):
