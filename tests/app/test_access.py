@@ -45,7 +45,7 @@ ALLOWED = {
 OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id", "incident_id", "activity_id",
               "follow_up_id", "round_id"}
 # URL parts that name something of the first town's: for the admin of another town none exists (404).
-OWNED_BY_TOWN = OWNED_BY_A | {"grid_id", "account_id", "token_id", "alert_id", "lead_id"}
+OWNED_BY_TOWN = OWNED_BY_A | {"grid_id", "account_id", "token_id", "alert_id", "lead_id", "register_id"}
 
 
 def sign_in(client, role, town):

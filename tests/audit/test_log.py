@@ -40,7 +40,7 @@ def log():
     """3,000 rows over about two days, three rows on each instant; actors an admin, an officer or
     an API token in turn."""
     admin, officer = make_staff("admin", "town_admin"), make_staff("officer-1", "grid_officer")
-    token = ApiToken(name="分析系统", token_hash="a" * 64, hint="abcd")
+    token = ApiToken(name="分析系统", token_hash="a" * 64, hint="abcd", town_id=admin.town_id)
     db.session.add(token)
     db.session.flush()
     rows = []
@@ -48,10 +48,15 @@ def log():
         who = i % 3
         rows.append({"at": START + timedelta(seconds=180 * (i // 3)), "action": ACTIONS[i % len(ACTIONS)],
                      "actor_id": (admin.id, officer.id, None)[who], "token_id": token.id if who == 2 else None,
-                     "detail": json.dumps({"n": i})})
+                     "detail": json.dumps({"n": i}), "town_id": admin.town_id})
     db.session.execute(insert(AuditLog), rows)
     db.session.flush()
     return {"admin": admin, "officer": officer, "token": token}
+
+
+def reader() -> StaffUser:
+    """The town admin who reads the log (their town's rows)."""
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
 
 
 def expected(where=lambda row: True) -> list[int]:
@@ -64,15 +69,16 @@ def walk(chosen: AuditFilter, per_page: int) -> tuple[list[int], list[list[int]]
     """Every page from the newest, following "older" links; then back, following "newer" links."""
     pages, before = [], None
     while True:
-        page = audit_log.audit_page(chosen, ZONE, before=before, per_page=per_page)
+        page = audit_log.audit_page(reader(), chosen, ZONE, before=before, per_page=per_page)
         pages.append([e.id for e in page.entries])
         if page.older is None:
             break
         before = page.older
     back = [pages[-1]]
-    page = audit_log.audit_page(chosen, ZONE, before=pages[-2][-1] if len(pages) > 1 else None, per_page=per_page)
+    page = audit_log.audit_page(reader(), chosen, ZONE, before=pages[-2][-1] if len(pages) > 1 else None,
+                                per_page=per_page)
     while page.newer is not None:
-        page = audit_log.audit_page(chosen, ZONE, after=page.newer, per_page=per_page)
+        page = audit_log.audit_page(reader(), chosen, ZONE, after=page.newer, per_page=per_page)
         back.append([e.id for e in page.entries])
     return [i for p in pages for i in p], back
 
@@ -88,9 +94,9 @@ def test_paging_through_everything_newest_first_without_gaps_or_repeats(log):
 
 
 def test_the_first_page_has_no_newer_link_and_the_last_no_older_link(log):
-    first = audit_log.audit_page(AuditFilter(), ZONE, per_page=50)
+    first = audit_log.audit_page(reader(), AuditFilter(), ZONE, per_page=50)
     assert first.newer is None and first.older == first.entries[-1].id and len(first.entries) == 50
-    last = audit_log.audit_page(AuditFilter(), ZONE, before=expected()[-3], per_page=50)
+    last = audit_log.audit_page(reader(), AuditFilter(), ZONE, before=expected()[-3], per_page=50)
     assert [e.id for e in last.entries] == expected()[-2:] and last.older is None and last.newer is not None
 
 
@@ -109,7 +115,7 @@ def test_by_account_and_by_token(log):
     assert ids == expected(lambda r: r.actor_id == log["officer"].id) and len(ids) == 1000
     ids, _ = walk(AuditFilter(token_id=log["token"].id, action="api."), per_page=250)
     assert ids == expected(lambda r: r.token_id == log["token"].id and r.action.startswith("api."))
-    unknown = audit_log.audit_page(AuditFilter(account="nobody"), ZONE)
+    unknown = audit_log.audit_page(reader(), AuditFilter(account="nobody"), ZONE)
     assert unknown.unknown_account and unknown.entries == []
 
 
@@ -119,7 +125,7 @@ def test_by_local_dates(log):
     ids, _ = walk(day, per_page=300)
     inside = expected(lambda r: datetime(2026, 2, 27, 16) <= r.at < datetime(2026, 2, 28, 16))
     assert ids == inside and len(inside) == 480 * 3  # an instant every 3 minutes, three rows each
-    assert all(e.at.date() == date(2026, 2, 28) for e in audit_log.audit_page(day, ZONE).entries)
+    assert all(e.at.date() == date(2026, 2, 28) for e in audit_log.audit_page(reader(), day, ZONE).entries)
     since, _ = walk(AuditFilter(first=date(2026, 3, 2)), per_page=500)
     assert since == expected(lambda r: r.at >= datetime(2026, 3, 1, 16))
 
@@ -134,21 +140,21 @@ def test_rows_stamped_by_the_database_page_correctly_too():
     boundary = audit.record(admin, "export.midnight").id
     db.session.execute(text("UPDATE audit_log SET at = :at WHERE id = :id"),
                        {"at": "2026-03-01 16:00:00", "id": boundary})
-    march_2 = audit_log.audit_page(AuditFilter(first=date(2026, 3, 2), last=date(2026, 3, 2)), ZONE)
-    march_1 = audit_log.audit_page(AuditFilter(first=date(2026, 3, 1), last=date(2026, 3, 1)), ZONE)
+    march_2 = audit_log.audit_page(reader(), AuditFilter(first=date(2026, 3, 2), last=date(2026, 3, 2)), ZONE)
+    march_1 = audit_log.audit_page(reader(), AuditFilter(first=date(2026, 3, 1), last=date(2026, 3, 1)), ZONE)
     assert [e.id for e in march_2.entries] == [boundary] and march_1.entries == []
     assert march_2.entries[0].at.strftime("%Y-%m-%d %H:%M") == "2026-03-02 00:00"  # local time
 
 
 def test_an_entry_says_who_what_and_the_detail(log, english):
     audit.record(log["admin"], "export_ledger", {"format": "xlsx", "status": "open"})
-    newest = audit_log.audit_page(AuditFilter(), ZONE, per_page=1).entries[0]
+    newest = audit_log.audit_page(reader(), AuditFilter(), ZONE, per_page=1).entries[0]
     assert newest.who == "admin" and newest.username == "admin" and newest.token is None
     assert action_label(newest.action) == "Exported the supervision ledger"
-    words = detail_words(audit_log.reference_names([newest]))
+    words = detail_words(audit_log.reference_names(reader(), [newest]))
     assert detail_pairs(newest.detail, words) == [("Format", "XLSX"), ("Cases", "open")]
     assert detail_line(newest.detail, words) == "Format: XLSX; Cases: open"
-    by_token = audit_log.audit_page(AuditFilter(token_id=log["token"].id), ZONE, per_page=1).entries[0]
+    by_token = audit_log.audit_page(reader(), AuditFilter(token_id=log["token"].id), ZONE, per_page=1).entries[0]
     assert by_token.who == "分析系统" and by_token.username is None
     assert action_label(by_token.action) == by_token.action  # an unknown code is shown as it is
 
@@ -156,7 +162,7 @@ def test_an_entry_says_who_what_and_the_detail(log, english):
 def test_the_csv_export_is_the_filtered_log_and_is_logged(log, english):
     chosen = AuditFilter(action="api.", first=date(2026, 2, 28))
     entries = audit_log.export_entries(log["admin"], chosen, ZONE)
-    data, name = audit_csv(entries, audit_log.reference_names(entries), chosen, date(2026, 3, 5))
+    data, name = audit_csv(entries, audit_log.reference_names(reader(), entries), chosen, date(2026, 3, 5))
     assert data.startswith(b"\xef\xbb\xbf") and name == "audit-2026-02-28-2026-03-01.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][0] == "When (local time)" and len(rows) - 1 == len(
@@ -179,7 +185,7 @@ def test_an_export_above_the_limit_is_refused_and_not_logged(log):
 
 
 def test_tokens_for_the_filter(log):
-    assert [t.name for t in audit_log.tokens()] == ["分析系统"]
+    assert [t.name for t in audit_log.tokens(reader())] == ["分析系统"]
     assert db.session.scalar(select(StaffUser.username).where(StaffUser.id == log["officer"].id)) == "officer-1"
 
 
@@ -215,8 +221,8 @@ def changes():
 
 
 def _pairs(changes) -> list[list[tuple[str, str]] | None]:
-    entries = audit_log.audit_page(AuditFilter(), ZONE, per_page=changes[1]).entries
-    words = detail_words(audit_log.reference_names(entries))
+    entries = audit_log.audit_page(reader(), AuditFilter(), ZONE, per_page=changes[1]).entries
+    words = detail_words(audit_log.reference_names(reader(), entries))
     return [detail_pairs(e.detail, words) for e in reversed(entries)]
 
 
@@ -245,7 +251,7 @@ def test_details_read_in_english_too(changes, english):
 def test_the_csv_export_has_the_words_and_the_stored_detail(changes, english):
     chosen = AuditFilter(action="export.periodic")
     entries = audit_log.export_entries(changes[0], chosen, ZONE)
-    data, _name = audit_csv(entries, audit_log.reference_names(entries), chosen, date(2026, 3, 5))
+    data, _name = audit_csv(entries, audit_log.reference_names(reader(), entries), chosen, date(2026, 3, 5))
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1][6] == "Report: Weekly report; Scope: 网格二; Period starting: 2026-02-23"
     assert json.loads(rows[1][7])["period"] == "week"

@@ -29,17 +29,17 @@ def logged(app, town):
     with app.app_context():
         officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
         admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
-        token = ApiToken(name="town analysis", token_hash="b" * 64, hint="bbbb")
+        token = ApiToken(name="town analysis", token_hash="b" * 64, hint="bbbb", town_id=admin.town_id)
         db.session.add(token)
         db.session.flush()
         start = datetime(2026, 2, 1)
         db.session.execute(insert(AuditLog), [
             {"at": start + timedelta(hours=i), "actor_id": admin.id, "action": "admin.account.unlock",
-             "detail": json.dumps({"account": f"bulk-{i:03d}"})} for i in range(120)])
+             "detail": json.dumps({"account": f"bulk-{i:03d}"}), "town_id": admin.town_id} for i in range(120)])
         db.session.add_all([
-            AuditLog(at=datetime(2026, 3, 1, 2, 0), token_id=token.id, action="api.grids",
+            AuditLog(at=datetime(2026, 3, 1, 2, 0), token_id=token.id, action="api.grids", town_id=admin.town_id,
                      detail=json.dumps({"from": "2026-02-01", "to": "2026-02-28"})),
-            AuditLog(at=datetime(2026, 3, 2, 0, 30), actor_id=officer.id, action="export_ledger",
+            AuditLog(at=datetime(2026, 3, 2, 0, 30), actor_id=officer.id, action="export_ledger", town_id=admin.town_id,
                      detail=json.dumps({"format": "xlsx", "status": "open"})),
         ])
         db.session.commit()
