@@ -198,7 +198,7 @@ def test_no_quizapp_modules_import_in_a_circle():
 
 # Where the first path segment after the audience does not name the feature folder. Keep it short:
 # each entry is a page users reach by a name of its own.
-AUDIENCES = ("/console", "/reports", "/admin")
+AUDIENCES = ("/console", "/reports", "/admin", "/city")
 SEGMENT_EXCEPTIONS = {
     "/console/": "board",  # the console's home is today's board
     "/console/chase": "board",
@@ -207,6 +207,8 @@ SEGMENT_EXCEPTIONS = {
     "/reports/": "dashboard",  # the officers' home is the grid dashboard
     "/reports/compare": "comparison",
     "/admin/": "town",  # the town admin's home
+    "/city/": "towns",  # the city admin's home: every town as counts
+    "/city/name": "towns",  # the city's own name, beside its towns
     "/admin/companies": "organisation",
     "/admin/grids": "organisation",
     # The worker's pages and sign-in have no audience prefix (the API's, /api, names its folder).
