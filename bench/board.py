@@ -34,16 +34,15 @@ PAGES = [("board page", "/console/"), ("board JSON", "/console/board.json"),
 
 def seed(workers: int, done_share: float, history_days: int) -> None:
     """One company with `workers` active workers; returns nothing (ids are fixed: company 1)."""
+    from fixtures import bench_grid
     from sqlalchemy import insert
 
     from quizapp.clock import local_today, utcnow
     from quizapp.extensions import db
-    from quizapp.models import Attempt, Company, Employee, Grid, Shift, StaffUser
+    from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
 
     rng = random.Random(7)
-    grid = Grid(code="g1", name="网格一")
-    db.session.add(grid)
-    db.session.flush()
+    grid = bench_grid("g1", "网格一")
     company = Company(code="big", name="大厂", grid_id=grid.id)
     db.session.add(company)
     db.session.flush()

@@ -124,19 +124,18 @@ def main() -> None:
 
     workdir = tempfile.mkdtemp(prefix="roster-bench-")
     os.environ.setdefault("QUIZAPP_INSTANCE", workdir)
+    from fixtures import bench_grid
     from flask_migrate import upgrade
 
     from quizapp import create_app
     from quizapp.extensions import db
-    from quizapp.models import Company, Grid, Shift, StaffUser
+    from quizapp.models import Company, Shift, StaffUser
     url = args.database_url or f"sqlite:///{workdir}/bench.sqlite"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
-        grid = Grid(code="bench", name="bench")
-        db.session.add(grid)
-        db.session.flush()
+        grid = bench_grid("bench", "bench")
         accounts = {}
         for code in ("svc", "web"):
             company = Company(code=code, name=f"{code} 电子厂", grid_id=grid.id)

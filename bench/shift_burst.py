@@ -7,9 +7,10 @@ Run by hand (never in the test suite):
     .venv/bin/python bench/shift_burst.py --workers 500 --database-url postgresql+psycopg://...
 
 Reports quizzes completed per second, p50/p95/p99 per request kind, errors, and the answer request's
-throughput against the bare endpoint's. Targets (issue: worker quiz foundation): 7,000 workers
-finish within 300 s with zero errors; the answer request reaches at least half the bare endpoint's
-throughput. Traffic goes to 127.0.0.1 only; every loop is bounded.
+throughput against the bare endpoint's. Targets (issue 16): 7,000 workers finish within 180 s
+with zero errors; the answer request reaches at least 0.7 of the bare endpoint's throughput (this
+script's Python client cannot saturate the bare endpoint; bench/answer_vs_bare.py measures that
+ratio with wrk). Traffic goes to 127.0.0.1 only; every loop is bounded.
 """
 
 from __future__ import annotations
@@ -182,6 +183,7 @@ def free_port() -> int:
 
 def prepare(database_url: str, workers: int) -> None:
     """Schema, bank and one big company of `workers` people who already chose PIN 2580."""
+    from fixtures import bench_grid
     from flask_migrate import upgrade
     from sqlalchemy import insert
 
@@ -189,16 +191,14 @@ def prepare(database_url: str, workers: int) -> None:
     from quizapp.bank.rules.checker import read_bank
     from quizapp.bank.service import load_bank
     from quizapp.extensions import db
-    from quizapp.models import Company, Employee, Grid
+    from quizapp.models import Company, Employee
     from quizapp.signin.service import hash_pin
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         upgrade()
         load_bank(read_bank(ROOT / "question_bank"))
-        grid = Grid(code="bench", name="bench grid")
-        db.session.add(grid)
-        db.session.flush()
+        grid = bench_grid("bench", "bench grid")
         company = Company(code="bench", name="Bench Factory", grid_id=grid.id, workdays="1234567")
         db.session.add(company)
         db.session.flush()
@@ -347,14 +347,15 @@ def main() -> int:
     finally:
         stop(bare_proc)
 
-    ratio = report["answer_only"]["requests_per_second"] / report["bare_insert"]["requests_per_second"]
     burst = report["burst"]
-    report["targets"] = {
-        "7000_in_300s": burst["workers"] >= 7000 and burst["completed"] == burst["workers"] and burst["seconds"] <= 300,
+    report["targets"] = {  # issue 16: the whole burst in 180 s, the answer at 0.7 of the bare INSERT
+        "7000_in_180s": burst["workers"] >= 7000 and burst["completed"] == burst["workers"] and burst["seconds"] <= 180,
         "zero_errors": burst["errors"] == 0 and report["answer_only"]["errors"] == 0,
-        "answer_vs_bare": round(ratio, 2),
-        "answer_at_least_half_of_bare": ratio >= 0.5,
     }
+    if report["bare_insert"]["requests"]:  # `--answer-workers 0` measures the burst alone
+        ratio = report["answer_only"]["requests_per_second"] / report["bare_insert"]["requests_per_second"]
+        report["targets"]["answer_vs_bare"] = round(ratio, 2)
+        report["targets"]["answer_at_least_0.7_of_bare"] = ratio >= 0.7
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     path = out / f"shift_burst-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -123,19 +123,18 @@ def child(path: str) -> None:
     """In a fresh process: an app, a company and its staff; then one upload, timed and measured."""
     workdir = tempfile.mkdtemp(prefix="uploads-bench-")
     os.environ.setdefault("QUIZAPP_INSTANCE", workdir)
+    from fixtures import bench_grid
     from flask_migrate import upgrade
 
     from quizapp import create_app
     from quizapp.extensions import db
-    from quizapp.models import Company, Grid, StaffUser
+    from quizapp.models import Company, StaffUser
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.sqlite", "SECRET_KEY": "bench",
                       "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
-        grid = Grid(code="bench", name="bench")
-        db.session.add(grid)
-        db.session.flush()
+        grid = bench_grid("bench", "bench")
         company = Company(code="bench-co", name="电子厂", grid_id=grid.id)
         db.session.add(company)
         db.session.flush()
