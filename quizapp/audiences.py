@@ -5,7 +5,8 @@ menu, and the features whose routes it serves.
 - reports (/reports): grid officers (their grids) and the town admin (their whole town), aggregates
   only; the city admin only on the pages in CITY_REPORTS (the towns compared);
 - admin (/admin): the town admin, their own town;
-- city (/city): the city admin: every town as aggregates, the towns and their admins.
+- city (/city): the city admin: every town as aggregates, the towns and their admins, the city's
+  API tokens and its audit log.
 
 Each feature folder keeps its views in views.py with a `Routes` table (quizapp/routing.py); the
 table below says which blueprint serves it, so a URL's files are found from its first path segment
@@ -76,7 +77,7 @@ FEATURES = {
     reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
               alerts, leads),
     admin: (town, organisation, register, places, accounts, tokens, deliveries, audit, bank),
-    city: (towns,),
+    city: (towns, tokens, audit),
 }
 
 # Each audience's sections, in menu order; a section shows once its endpoint is registered.
@@ -121,6 +122,8 @@ CITY_SECTIONS = [
     ("city.index", _l("Towns at a glance")),
     ("reports.city", _l("Towns compared")),
     ("city.towns", _l("Towns")),
+    ("city.tokens", _l("API tokens")),
+    ("city.audit", _l("Audit log")),
 ]
 
 

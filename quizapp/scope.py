@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, or_, select
 
 from quizapp.models import (
     Company,
@@ -70,6 +70,15 @@ def town_of(actor: Reader) -> int | None:
 def sees_city(actor: Reader) -> bool:
     """The city admin (and a city token) sees every town, as each town's aggregates only."""
     return actor.role == Role.CITY_ADMIN
+
+
+def own_rows(actor: Reader, town_column: SQLColumnExpression[int | None]) -> ColumnElement[bool]:
+    """The condition on a table whose rows belong to a town or to the city (`town_column` NULL: API
+    tokens, audit rows) that keeps the account's own: its town's, or for the city admin the city's.
+    A town admin never reads the city's rows, nor the city admin a town's."""
+    if sees_city(actor):
+        return town_column.is_(None)
+    return town_column == own_town_id(actor)
 
 
 def towns_of(actor: Reader) -> Select:

@@ -1,4 +1,5 @@
-"""The audit log, read back for the town admin's audit page (admin.audit): filters, keyset paging,
+"""The audit log, read back for the town admin's audit page (admin.audit) and the city admin's
+(city.audit: the city's own rows, those with no town): filters, keyset paging,
 the entries of the CSV export (audit.sheets writes the file; audit.wording labels each action and
 puts each detail into words), and the names of the grids, companies and API tokens the details
 refer to by code or id. Rows are written by audit.service. Local dates and times are the town's
@@ -20,7 +21,7 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.audit.rules import like_prefix, references, utc_bounds
 from quizapp.extensions import db
-from quizapp.models import ApiToken, AuditLog, Company, Grid, StaffUser
+from quizapp.models import ApiToken, AuditLog, Company, Grid, StaffUser, Town
 from quizapp.rules import inputs
 from quizapp.rules.errors import Invalid
 
@@ -68,8 +69,9 @@ class AuditPage:
 
 
 def tokens(actor: StaffUser) -> list[ApiToken]:
-    """Every API token of the admin's town, for the "who" filter (a town has a handful)."""
-    return list(db.session.scalars(select(ApiToken).where(ApiToken.town_id == scope.own_town_id(actor))
+    """Every API token of the admin's town (the city admin's: the city's), for the "who" filter (a
+    handful)."""
+    return list(db.session.scalars(select(ApiToken).where(scope.own_rows(actor, ApiToken.town_id))
                                    .order_by(ApiToken.name, ApiToken.id)))
 
 
@@ -79,8 +81,9 @@ def _account_id(username: str) -> int | None:
 
 def _conditions(actor: StaffUser, chosen: AuditFilter, zone: ZoneInfo) -> list[ColumnElement[bool]] | None:
     """WHERE conditions for the filter, within the admin's own town's rows (another town's, and the
-    city's, are not theirs to read); None when it cannot match anything (unknown account)."""
-    conditions: list[ColumnElement[bool]] = [AuditLog.town_id == scope.own_town_id(actor)]
+    city's, are not theirs to read), or for the city admin the city's rows (no town's); None when
+    it cannot match anything (unknown account)."""
+    conditions: list[ColumnElement[bool]] = [scope.own_rows(actor, AuditLog.town_id)]
     if chosen.action.strip():
         conditions.append(AuditLog.action.like(like_prefix(chosen.action), escape="\\"))
     if chosen.account.strip():
@@ -147,12 +150,22 @@ def _ids(values: set[str]) -> set[int]:
 def reference_names(actor: StaffUser, entries: list[AuditEntry]) -> dict[str, dict[str, str]]:
     """The names of the grids, companies and API tokens of the admin's town the entries' details
     refer to, by the code or id stored (audit.rules.references), in a few queries for a whole page
-    or export (grid codes repeat across towns: the town's own are meant)."""
-    in_town = scope.town_grid_ids(scope.own_town_id(actor))
+    or export (grid codes repeat across towns: the town's own are meant). The city's rows name towns
+    (by code) and the city's tokens, never a grid or company."""
     wanted = references(e.detail for e in entries)
     grid_ids = _ids(wanted["grid_id"] | wanted["scope"])
     company_ids, token_ids = _ids(wanted["company_id"]), _ids(wanted["token"])
     names: dict[str, dict[str, str]] = {kind: {} for kind in wanted}
+    if wanted["town"]:
+        names["town"] = dict(db.session.execute(select(Town.code, Town.name).where(
+            Town.code.in_(wanted["town"]), Town.id.in_(scope.towns_of(actor).with_only_columns(Town.id)))).all())
+    if token_ids:
+        names["token"] = {str(i): n for i, n in db.session.execute(
+            select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_(token_ids),
+                                                     scope.own_rows(actor, ApiToken.town_id)))}
+    if scope.sees_city(actor):
+        return names
+    in_town = scope.town_grid_ids(scope.own_town_id(actor))
     if wanted["grid"] or grid_ids:
         for grid_id, code, name in db.session.execute(select(Grid.id, Grid.code, Grid.name).where(
                 or_(Grid.code.in_(wanted["grid"]), Grid.id.in_(grid_ids)), Grid.id.in_(in_town))):
@@ -161,10 +174,6 @@ def reference_names(actor: StaffUser, entries: list[AuditEntry]) -> dict[str, di
         for company_id, code, name in db.session.execute(select(Company.id, Company.code, Company.name).where(
                 or_(Company.code.in_(wanted["company"]), Company.id.in_(company_ids)), Company.grid_id.in_(in_town))):
             names["company"][code] = names["company_id"][str(company_id)] = name
-    if token_ids:
-        names["token"] = {str(i): n for i, n in db.session.execute(
-            select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_(token_ids),
-                                                     ApiToken.town_id == scope.own_town_id(actor)))}
     return names
 
 

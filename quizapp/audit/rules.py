@@ -24,6 +24,9 @@ from quizapp.rules import inputs
 # older codes written before the dotted style (export_ledger, export_incidents); likewise "import".
 ACTION_FAMILIES = ("export", "api.", "admin.", "api_token.", "import", "supervision", "retention.", "signin.",
                    "account.", "roster.", "incident.", "worker.", "alert.")
+# The city admin's quick filters: the city's own rows are these families (docs/privacy.md, "The city's
+# audit log").
+CITY_ACTION_FAMILIES = ("city.", "api_token.", "api.", "signin.", "partitions.", "export")
 MICROSECOND = timedelta(microseconds=1)
 # Failed sign-ins (workers' and staff's) are written once per window of this many minutes, with
 # their count (audit.service.record_repeated).
@@ -33,6 +36,22 @@ REPEAT_WINDOW_MINUTES = 10
 def window_start(now: datetime, minutes: int = REPEAT_WINDOW_MINUTES) -> datetime:
     """The start of the `minutes`-long window `now` falls in (minutes divides an hour)."""
     return now.replace(minute=now.minute - now.minute % minutes, second=0, microsecond=0)
+
+
+# --- the city's rows ------------------------------------------------------------------------------
+
+def city_row_kind(action: str, detail: str) -> str | None:
+    """Why a row with no town is the city's, when it is not the city's own administration (the city
+    admin's acts, a city token's reads): "unknown_account" for failed sign-ins to a username that is
+    no account (no town owns it: a security event for the operators and the city), "security" for
+    the city admin's own account's sign-in events, "installation" for what the operators' jobs do
+    to every town at once (a month of answers dropped by retention). None for the rest."""
+    if action.startswith("signin."):
+        parsed = _object(detail) or {}
+        return "unknown_account" if "account" in parsed and parsed["account"] is None else "security"
+    if action.startswith("partitions."):
+        return "installation"
+    return None
 
 
 # --- a detail in words ----------------------------------------------------------------------------
@@ -47,9 +66,9 @@ KINDS = {
     "grid": "grid", "grids": "grid", "incidents_kept_in": "grid", "grid_id": "grid_id",
     "company": "company", "company_id": "company_id", "token": "token", "token_id": "token",
     "changed": "field", "participation_target": "share", "knowledge_drop": "share", "rule": "rule",
-    "device": "device", "browser": "browser",
+    "device": "device", "browser": "browser", "town": "town",
 }
-REFERENCES = ("grid", "grid_id", "company", "company_id", "token", "scope")  # kinds that name a stored thing
+REFERENCES = ("grid", "grid_id", "company", "company_id", "token", "scope", "town")  # kinds that name a stored thing
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ stored detail stays as it was written. Used by the audit views, template and she
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from quizapp.audit.rules import Wording, readable_pairs, readable_text
+from quizapp.audit.rules import Wording, city_row_kind, readable_pairs, readable_text
 from quizapp.wording import Messages
 
 ACTION_LABELS = {
@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "city.town.rename": _l("Renamed a town"),
     "city.rename": _l("Renamed the city"),
     "city.admin.create": _l("Made a city admin account"),
+    "partitions.drop": _l("Dropped whole months of answers past their keeping time"),
     "admin.grid.create": _l("Created a grid"),
     "admin.grid.update": _l("Changed a grid"),
     "admin.grid.deactivate": _l("Deactivated a grid"),
@@ -94,13 +95,26 @@ FAMILY_LABELS = {
     "retention.": _l("Deletions past keeping time"), "signin.": _l("Sign-ins"), "account.": _l("Own passwords"),
     "roster.": _l("Roster changes"), "register.": _l("The town's register"),
     "incident.": _l("Incident records"), "worker.": _l("Workers' PINs"),
-    "outreach.": _l("Outreach ledger"),
+    "outreach.": _l("Outreach ledger"), "city.": _l("Towns and the city"),
+    "partitions.": _l("Months of answers dropped"),
+}
+# Why a row with no town is in the city's log (audit.rules.city_row_kind), on the city's page.
+CITY_ROW_LABELS = {
+    "unknown_account": _l("Security: a username that is no account (no town's)"),
+    "security": _l("Security: the city's own account"),
+    "installation": _l("Whole installation (every town)"),
 }
 
 MESSAGES: Messages = {
     "audit.too_many_rows": lambda limit: _("More than %(n)s rows match: choose a shorter date range and export "
                                            "again.", n=f"{limit:,}"),
 }
+
+
+def city_row_label(action: str, detail: str) -> str | None:
+    """On the city's audit page: why a row that is not the city admin's own act is the city's."""
+    kind = city_row_kind(action, detail)
+    return str(CITY_ROW_LABELS[kind]) if kind is not None else None
 
 
 def action_label(code: str) -> str:
@@ -146,6 +160,7 @@ KEY_LABELS = {
     "grids_deactivated": _l("Grids deactivated"), "companies_added": _l("Companies added"),
     "companies_changed": _l("Companies changed"), "companies_moved": _l("Companies moved to another grid"),
     "companies_deactivated": _l("Companies deactivated"),
+    "town": _l("Town"), "partitions": _l("Partitions dropped"),
 }
 # What a stored value means, by the kind of its key (audit.rules.KINDS).
 VALUE_WORDS = {

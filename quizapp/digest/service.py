@@ -265,7 +265,10 @@ def send_test(actor: StaffUser, today: date, now: datetime, outbox: Outbox) -> l
 def retry(delivery: Delivery, now: datetime, outbox: Outbox) -> bool | None:
     """Send a failed digest again now, with fresh figures, to the address its officer has saved
     now (one try). None when there is nothing to retry: not a failed digest, or its officer is no
-    longer active or no longer has an address for that channel."""
+    longer active or no longer has an address for that channel. The caller holds the digest job's
+    lock (jobs.exclusive): the delivery is read afresh under it, since a run that held it before may
+    have sent it after the page was shown."""
+    db.session.refresh(delivery)
     user = db.session.get(StaffUser, delivery.staff_user_id) if delivery.staff_user_id else None
     key = (delivery.payload or {}).get("key", "")
     if (delivery.kind != DeliveryKind.DIGEST or delivery.status == DeliveryStatus.SENT or user is None

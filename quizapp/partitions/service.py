@@ -25,6 +25,7 @@ from datetime import date
 
 from sqlalchemy import text
 
+from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.partitions import rules
 from quizapp.partitions.rules import DEFAULT, KEY, TABLE, Month
@@ -180,7 +181,10 @@ def ensure(today: date, ahead: int = 3) -> list[str]:
 
 def drop_before(cutoff: date) -> tuple[list[str], int]:
     """Drop the partitions holding only dates before `cutoff` (retention): their names and how many
-    answers they held. Nothing on SQLite or on a plain table (retention deletes row by row there)."""
+    answers they held. Nothing on SQLite or on a plain table (retention deletes row by row there).
+    A drop is one audit row of the city's ("partitions.drop", no town): a month partition holds
+    every town's answers, so it is the installation's act, which the city admin's log shows (each
+    town's own purge row counts what retention deleted of that town)."""
     if not partitioned():
         return [], 0
     bounds = {p.name: p.end for p in partitions() if p.end is not None}
@@ -189,4 +193,6 @@ def drop_before(cutoff: date) -> tuple[list[str], int]:
     for name in names:
         rows += _sql(f"SELECT count(*) FROM {name}").scalar() or 0
         _sql(f"DROP TABLE {name}")
+    if names:
+        audit.record(None, "partitions.drop", {"partitions": names, "answers": rows, "before": cutoff.isoformat()})
     return names, rows

@@ -27,6 +27,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
+from quizapp import scope
 from quizapp.accounts.service import password_problem
 from quizapp.audit import service as audit
 from quizapp.extensions import db
@@ -61,8 +62,10 @@ def verify_staff(username: str, password: str, now: datetime, address: str = "",
     if claimed is None or not right:
         record_failure(user.username, address, now, trusted)
         if claimed is not None and claimed[1] is not None:
+            # The account's town's row (not the city's): its admin unlocks it; the city admin's has none.
             audit.record(None, "signin.staff.locked" if trusted else "signin.staff.throttled", {
-                "account": user.username, "address": address, "until": claimed[1].isoformat(timespec="minutes")})
+                "account": user.username, "address": address, "until": claimed[1].isoformat(timespec="minutes")},
+                town_id=scope.town_of(user))
         return SignIn(error="wrong")
     if not user.active:
         return SignIn(error="inactive")

@@ -2,10 +2,11 @@
 reads that town only) or by the city admin for the city (it reads every town's aggregates), checked
 on every API request, and the audit trail of both.
 
-Used by quizapp/admin/tokens.py (issue, revoke, list) and quizapp/api/views.py (authenticate,
-record each read). Owns the rules that a token is shown once (only its SHA-256 and its first
-characters are stored), that a revoked token never works again, and that every issue, revocation,
-API read and use of a revoked token is written to the audit log.
+Used by quizapp/tokens/views.py (issue, revoke, list: /admin/tokens and /city/tokens) and
+quizapp/api/views.py (authenticate, record each read). Owns the rules that a token is shown once
+(only its SHA-256 and its first characters are stored), that a revoked token never works again,
+and that every issue, revocation, API read and use of a revoked token is written to the audit log
+(a town token's in its town's, a city token's in the city's).
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ from quizapp.models import ApiToken, StaffUser
 
 def _own(actor: StaffUser):
     """The tokens the account manages: its town's, or the city's (none) for the city admin."""
-    if scope.sees_city(actor):
-        return ApiToken.town_id.is_(None)
-    return ApiToken.town_id == scope.own_town_id(actor)
+    return scope.own_rows(actor, ApiToken.town_id)
 
 
 def list_tokens(actor: StaffUser) -> list[ApiToken]:

@@ -46,6 +46,8 @@ OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id",
               "follow_up_id", "round_id"}
 # URL parts that name something of the first town's: for the admin of another town none exists (404).
 OWNED_BY_TOWN = OWNED_BY_A | {"grid_id", "account_id", "token_id", "alert_id", "lead_id", "register_id"}
+# URL parts that name something of the first town's on the city's own pages: for the city admin none exists (404).
+OWNED_BY_CITY_NOT = {"token_id"}
 
 
 def sign_in(client, role, town):
@@ -146,6 +148,8 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                     assert status == 404, where  # company A's things do not exist for company B
                 elif role == "admin_other" and OWNED_BY_TOWN & set(rule.arguments):
                     assert status == 404, where  # the first town's things do not exist for another town's admin
+                elif role == "city_admin" and OWNED_BY_CITY_NOT & set(rule.arguments):
+                    assert status == 404, where  # a town's token is not the city's (/city/tokens/<id>/revoke)
                 else:
                     assert status in (200, 302, 303, 400), where
                     if status == 302:

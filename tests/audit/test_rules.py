@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from quizapp.audit.rules import (
     Wording,
+    city_row_kind,
     like_prefix,
     parse_day,
     readable_pairs,
@@ -120,6 +121,27 @@ def test_the_references_of_a_page_are_collected_once():
                         "not json", '{"token": 5, "active": true}'])
     assert found["grid"] == {"g1", "g2", "g3"} and found["company_id"] == {"3"} and found["scope"] == {"town"}
     assert found["token"] == {"5"} and found["company"] == set() and found["grid_id"] == set()
+
+
+def test_the_city_s_rows_name_towns_by_code():
+    found = references(['{"town": "hm", "name": "虎门镇"}', '{"town": {"old": "a", "new": "b"}}'])
+    assert found["town"] == {"hm", "a", "b"}
+    words = Wording(names={"town": {"hm": "虎门镇"}})
+    assert readable_pairs('{"town": "hm"}', words) == [("town", "虎门镇")]
+
+
+@pytest.mark.parametrize(("action", "detail", "kind"), [
+    ("signin.staff.failed", '{"account": null, "address": "1.2.3.4"}', "unknown_account"),
+    ("signin.staff.failed", '{"account": "city", "address": "1.2.3.4"}', "security"),
+    ("signin.staff.locked", '{"account": "city"}', "security"),
+    ("signin.staff", "not json", "security"),
+    ("partitions.drop", '{"partitions": ["answer_y2025m03"]}', "installation"),
+    ("city.town.create", '{"town": "hm"}', None),
+    ("api.read", "/api/v1/towns", None),
+    ("api_token.issue", '{"account": null}', None),
+])
+def test_why_a_row_with_no_town_is_the_city_s(action, detail, kind):
+    assert city_row_kind(action, detail) == kind
 
 
 def test_like_prefix_matches_wildcards_literally():

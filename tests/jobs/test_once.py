@@ -34,6 +34,7 @@ from quizapp.models import Attempt, AuditLog, Company, CompanyDay, Delivery, Emp
 from quizapp.quiz import service as quiz
 from quizapp.rules.vocab import Channel, DeliveryKind, DeliveryStatus, Role
 from tests.factories import make_employee, make_staff
+from tests.pages import read, sign_in_staff, texts
 from tests.receivers import Mailbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,13 @@ class Run:
         return self.status == 0 and self.out.strip().endswith(held_message(self.job))
 
 
+def environment(tmp_path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """A server's environment for a run against the test database."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "QUIZAPP_INSTANCE": str(tmp_path),
+            "QUIZAPP_DATABASE_URL": str(db.engine.url.render_as_string(hide_password=False)),
+            "QUIZAPP_TOWN_SEED": "test-town", "QUIZAPP_SECRET_KEY": "test-secret", **(env or {})}
+
+
 def race(app, tmp_path, args: list[str], hold: str, env: dict[str, str] | None = None, runs: int = RUNS) -> list[Run]:
     """Start `runs` processes of `quizapp ARGS` at once; return how each ended. With `hold`, the
     first to get to the hold point waits there until all the others have ended."""
@@ -60,12 +68,9 @@ def race(app, tmp_path, args: list[str], hold: str, env: dict[str, str] | None =
     marker = tmp_path / f"held-{args[0]}-{hold}"
     marker.unlink(missing_ok=True)
     read_end, write_end = os.pipe()
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "QUIZAPP_INSTANCE": str(tmp_path),
-                   "QUIZAPP_DATABASE_URL": str(db.engine.url.render_as_string(hide_password=False)),
-                   "QUIZAPP_TOWN_SEED": "test-town", "QUIZAPP_SECRET_KEY": "test-secret", **(env or {})}
     processes = [subprocess.Popen([sys.executable, "-m", "tests.jobs.hold", hold, str(marker), str(read_end), *args],
-                                  cwd=ROOT, env=environment, pass_fds=(read_end,), stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(runs)]
+                                  cwd=ROOT, env=environment(tmp_path, env), pass_fds=(read_end,),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(runs)]
     os.close(read_end)
     ended: queue.Queue[Run] = queue.Queue()
 
@@ -283,3 +288,89 @@ def test_prepare_leaves_a_digest_another_run_recorded_since_it_looked_to_that_ru
     assert second.todo == [] and second.already == 2 * len(officers) and second.broken == []
     assert db.session.scalar(select(func.count(Delivery.id)).where(Delivery.kind == DeliveryKind.DIGEST)) == len(
         first.todo)
+
+
+# --- "Retry now" and the nightly run -------------------------------------------------------------
+
+@pytest.fixture
+def failed_digest(app, town, officers):
+    """officer-1's digest of DAY failed on its robot (an address that answered nothing): on record
+    for the nightly run to retry, and on the town admin's messages page with "Retry now"."""
+    officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+    delivery = Delivery(kind=DeliveryKind.DIGEST, channel=Channel.WEBHOOK, staff_user_id=officer.id,
+                        target="http://127.0.0.1:9/gone", payload={"key": f"digest:{DAY}", "body": {}},
+                        status=DeliveryStatus.FAILED, attempts=3, last_error="URLError: refused", created_at=utcnow(),
+                        once_key=f"digest:{DAY}/staff {officer.id}/webhook")
+    db.session.add(delivery)
+    db.session.commit()
+    return officer.id, delivery.id
+
+
+def retry_now(app, delivery_id: int) -> str:
+    """The town admin's "Retry now" through the page: the message it then shows."""
+    client = app.test_client()
+    client.set_cookie("lang", "en")
+    sign_in_staff(client, "admin")
+    client.post("/admin/deliveries/retry", data={"delivery": str(delivery_id)}).close()
+    _status, page = read(client, "/admin/deliveries")
+    return " ".join(texts(page, "p", class_="flash"))
+
+
+def start_held(tmp_path, args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, Path, int]:
+    """One `quizapp ARGS` run that stops just after taking its job's lock, until the test closes the
+    returned pipe end; the marker file appears once it holds the lock."""
+    db.session.commit()
+    marker = tmp_path / f"held-{args[0]}-retry"
+    marker.unlink(missing_ok=True)
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen([sys.executable, "-m", "tests.jobs.hold", "lock", str(marker), str(read_end), *args],
+                               cwd=ROOT, env=environment(tmp_path, env), pass_fds=(read_end,),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(read_end)
+    while not marker.exists():  # no time limit: it gets there, or it ends (and the test fails)
+        assert process.poll() is None, process.communicate()
+        threading.Event().wait(0.05)
+    return process, marker, write_end
+
+
+def test_retry_now_while_the_nightly_run_holds_the_digest_sends_nothing_and_the_run_sends_it_once(
+        app, ctx, tmp_path, failed_digest, officers, mailbox):
+    officer_id, delivery_id = failed_digest
+    process, _marker, write_end = start_held(tmp_path, ["digest", "--date", DAY.isoformat()], digest_env(mailbox))
+    try:
+        shown = retry_now(app, delivery_id)
+        assert "The digest is being sent right now" in shown and "Sent again" not in shown
+        assert officers[officer_id].posts == []  # the retry sent nothing
+    finally:
+        os.close(write_end)  # the nightly run goes on
+    out, err = process.communicate()
+    assert process.returncode == 0 and "Traceback" not in err, (out, err)
+    db.session.rollback()
+    assert_each_digest_once(officers, mailbox)  # the failed one retried by the run, once, with the rest
+    assert db.session.get(Delivery, delivery_id).attempts == 4
+
+
+def test_a_nightly_run_started_during_retry_now_does_nothing_and_the_digest_goes_once(
+        app, ctx, tmp_path, failed_digest, officers, mailbox, monkeypatch):
+    from quizapp.digest import service
+
+    officer_id, delivery_id = failed_digest
+    deliver, runs = service.deliver, []
+
+    def cron_starts_meanwhile(*args, **kwargs):
+        # Cron starts the nightly run while the retry is about to send: it must find the job held.
+        process = subprocess.run([sys.executable, "-m", "quizapp", "digest", "--date", DAY.isoformat()], cwd=ROOT,
+                                 env=environment(tmp_path, digest_env(mailbox)), capture_output=True, text=True)
+        runs.append(Run(process.returncode, process.stdout, process.stderr, "digest"))
+        return deliver(*args, **kwargs)
+
+    monkeypatch.setattr(service, "deliver", cron_starts_meanwhile)
+    assert "Sent again: the digest went out." in retry_now(app, delivery_id)
+    assert [run.refused for run in runs] == [True], runs
+    assert len(officers[officer_id].posts) == 1
+    # The next run sends the others' digests, and finds officer-1's robot digest sent.
+    monkeypatch.setattr(service, "deliver", deliver)
+    again = race(app, tmp_path, ["digest", "--date", DAY.isoformat()], "none", digest_env(mailbox), runs=1)
+    sent = 2 * len(officers)
+    assert again[0].out.strip() == f"digest {DAY}: {sent - 1} sent, 1 already sent, 0 failed"
+    assert_each_digest_once(officers, mailbox)

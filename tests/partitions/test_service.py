@@ -9,6 +9,7 @@ so the rest of the suite keeps the plain table the migrations make.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 
@@ -20,7 +21,7 @@ from sqlalchemy.engine import make_url
 from quizapp import create_app
 from quizapp.bank.items import analyse_items
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, Employee
+from quizapp.models import Answer, Attempt, AuditLog, Company, Employee
 from quizapp.partitions import service
 from quizapp.retention.service import purge
 from quizapp.rollups.service import rebuild_company_day
@@ -128,6 +129,7 @@ def test_converting_loses_nothing_and_answers_land_in_their_month(own_database, 
     # answers before the 20th row by row; nothing newer is touched.
     kept_before = db.session.scalar(select(func.count(Answer.id)).where(Answer.local_date >= date(2025, 4, 20)))
     gone = db.session.scalar(select(func.count(Answer.id)).where(Answer.local_date < date(2025, 4, 20)))
+    whole = db.session.scalar(select(func.count(Answer.id)).where(Answer.local_date < date(2025, 4, 1)))
     purged = purge(date(2026, 4, 20), 12, commit_batches=False)
     db.session.commit()
     assert purged.answers == gone
@@ -135,6 +137,12 @@ def test_converting_loses_nothing_and_answers_land_in_their_month(own_database, 
     assert "answer_before_y2025m03" not in names and "answer_y2025m03" not in names and "answer_y2025m04" in names
     assert db.session.scalar(select(func.count(Answer.id))) == kept_before
     assert db.session.scalar(select(func.count(Attempt.id)).where(Attempt.local_date < date(2025, 4, 20))) == 0
+    # The drop is the city's audit row (every town's answers went), not any town's.
+    [dropped] = db.session.scalars(select(AuditLog).where(AuditLog.action == "partitions.drop")).all()
+    assert dropped.town_id is None and dropped.actor_id is None
+    detail = json.loads(dropped.detail)
+    assert sorted(detail["partitions"]) == ["answer_before_y2025m03", "answer_y2025m03"]
+    assert (detail["answers"], detail["before"]) == (whole, "2025-04-20") and whole > 0
 
 
 @pytest.mark.sqlite
