@@ -329,7 +329,26 @@ def test_retry_now_sends_a_failed_digest_again_with_fresh_figures(day_in_town, r
     assert service.retry(row, utc(DAY, 23), town_outbox()) is None  # sent: nothing to retry
     officer1.webhook_url = None
     row.status = "failed"
+    db.session.flush()  # retry reads the delivery afresh (under the job's lock): what is stored counts
     assert service.retry(row, utc(DAY, 23), town_outbox()) is None  # the officer took the address away
+    assert row.status == "failed" and row.attempts == 4  # nothing tried
+
+
+def test_retry_now_reads_the_delivery_afresh_so_one_the_nightly_run_sent_meanwhile_is_not_sent_again(
+        day_in_town, receivers):
+    robot = receivers("500")
+    officer1 = staff("officer-1")
+    officer1.webhook_url = robot.url
+    run()
+    [row] = digests(officer1)
+    shown = row.status  # the page was shown with the digest failed ...
+    # ... then the nightly run sent it (another process: this session's copy is not told).
+    db.session.execute(db.update(Delivery).where(Delivery.id == row.id).values(status="sent")
+                       .execution_options(synchronize_session=False))
+    robot.answer = "ok"
+    posts = len(robot.posts)
+    assert shown == "failed" and service.retry(row, utc(DAY, 22), town_outbox()) is None
+    assert len(robot.posts) == posts
 
 
 def test_the_smtp_message_is_utf8_plain_text_with_an_html_alternative():
