@@ -4,6 +4,12 @@ town admin makes), for the town admin to review (audit.log reads it back).
 Used by every part that hands data out or changes something: owns the one way a row is written,
 record(): who, what, and the filter or scope as detail. Kept free of other services, so any of them
 can import it.
+
+Whose row: a town's (its admin reads it at /admin/audit) or the city's (no town; the city admin
+reads it at /city/audit), never both. The city's: the city admin's acts, a city token's reads, and
+events no town owns: a failed sign-in to a username that is no account (a security event for the
+operators and the city), and what a job does to every town at once (`partitions.drop`). A real
+account's sign-in events are its town's. docs/privacy.md, "Whose audit row".
 """
 
 from __future__ import annotations
