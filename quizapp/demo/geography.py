@@ -14,6 +14,8 @@ import random
 from dataclasses import dataclass
 
 CENTRE = (113.84, 22.90)  # longitude, latitude (WGS-84), roughly the town's middle
+# The demo city's second, smaller town (demo.service.SECOND_TOWN), to the south-east of the first.
+SECOND_CENTRE = (114.00, 22.86)
 CELL = 0.0095  # degrees: grids of about 1 km across
 COLUMNS, ROWS = 15, 14
 CORNER_JITTER = 0.2  # of a cell: small enough that every quadrilateral stays convex
@@ -35,11 +37,11 @@ class Cell:
     polygon: dict
 
 
-def _lattice(rng: random.Random) -> dict[tuple[int, int], tuple[float, float]]:
-    x0 = CENTRE[0] - COLUMNS * CELL / 2
-    y0 = CENTRE[1] - ROWS * CELL / 2
+def _lattice(rng: random.Random, centre: tuple[float, float]) -> dict[tuple[int, int], tuple[float, float]]:
+    x0 = centre[0] - COLUMNS * CELL / 2
+    y0 = centre[1] - ROWS * CELL / 2
     # Degrees of longitude are shorter than of latitude here: cells are square on the ground.
-    stretch = 1 / math.cos(math.radians(CENTRE[1]))
+    stretch = 1 / math.cos(math.radians(centre[1]))
     return {(r, c): (round(x0 + (c + rng.uniform(-CORNER_JITTER, CORNER_JITTER)) * CELL * stretch, 6),
                      round(y0 + (r + rng.uniform(-CORNER_JITTER, CORNER_JITTER)) * CELL, 6))
             for r in range(ROWS + 1) for c in range(COLUMNS + 1)}
@@ -57,11 +59,11 @@ def _bend(a: tuple[float, float], b: tuple[float, float], rng: random.Random,
     return bends[key]
 
 
-def town_cells(count: int = TOWN_GRIDS, seed: int = 20260601) -> list[Cell]:
-    """`count` (at most COLUMNS × ROWS) adjacent cells nearest the centre in a slightly irregular
+def town_cells(count: int = TOWN_GRIDS, seed: int = 20260601, centre: tuple[float, float] = CENTRE) -> list[Cell]:
+    """`count` (at most COLUMNS × ROWS) adjacent cells nearest `centre` in a slightly irregular
     rounded shape, ordered from the centre outwards (the first cells are the town's middle)."""
     rng = random.Random(seed)
-    corners = _lattice(rng)
+    corners = _lattice(rng, centre)
     middle = ((ROWS - 1) / 2, (COLUMNS - 1) / 2)
     wobble = {(r, c): rng.uniform(0, 1.6) for r in range(ROWS) for c in range(COLUMNS)}
     order = sorted(((r, c) for r in range(ROWS) for c in range(COLUMNS)),

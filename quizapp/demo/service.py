@@ -3,7 +3,9 @@ quiz history that looks like real use (diligent and lapsing workers, quieter Sat
 with each worker's probe baseline before them and answer sharing in one company, so the learning
 page has something to show (docs/metrics.md, "The demo town's learning figures are synthetic");
 its map: 125 made-up grid outlines (demo.geography), the places of its grids, and incidents that say
-where they happened.
+where they happened. And the city's second, smaller town (second_town), built by the same
+functions with its own figures: later to the quiz and lagging behind, so the city admin's pages
+compare two towns.
 
 Used by `quizapp demo`. History is written with bulk inserts from the same selection and grading
 rules the app uses, and the rollups are rebuilt from it, so every page shows consistent figures.
@@ -75,6 +77,31 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建文辉宇鹏飞琴云亮海燕春梅雪松志国永庆振"
 SHIFT_STARTS = [("早班", time(7, 30)), ("中班", time(15, 30)), ("夜班", time(23, 30))]
 SHIFTS = [name for name, _ in SHIFT_STARTS]
+# How able the workers are (each worker's ability is drawn from this range).
+ABILITY = (0.45, 0.95)
+
+# The city's second, smaller town: later to the pre-shift quiz (it began with the 30 days, so its
+# workers answered no probe baseline before them), its companies less keen and its workers less
+# practised, and its incidents declining less, so that the city's towns side by side differ.
+# Its own random stream: the first town stays as it was. Its map lies south-east of the first's.
+SECOND_TOWN_CODE, SECOND_TOWN_NAME = "hj", "黄江镇"
+SECOND_SEED = 20261206
+SECOND_GRIDS = [("mt-1", "梅塘村第一网格"), ("cl-2", "长龙村第二网格"), ("tm-1", "田美村第一网格"),
+                ("ba-3", "北岸村第三网格")]
+SECOND_PLACES = {"mt-1": ["梅塘村", "梅塘工业区"], "cl-2": ["长龙村", "长龙市场"], "tm-1": ["田美村"],
+                 "ba-3": ["北岸村", "北岸新村"]}
+# (code, name, grid, workers, questions per quiz, how keen the company is); made-up names
+SECOND_COMPANIES = [
+    ("hjm", "梅岭光电科技有限公司", "mt-1", 260, 5, 0.55),
+    ("hjc", "长兴塑胶制品厂", "cl-2", 150, 4, 0.4),
+    ("hjt", "田丰制衣厂", "tm-1", 100, 4, 0.3),
+    ("hjb", "北岸精工模具厂", "ba-3", 60, 3, 0.45),
+    ("hjs", "嘉黄食品有限公司", "mt-1", 40, 5, 0.6),
+]
+SECOND_ABILITY = (0.25, 0.7)
+# Its accounts (password DEMO_PASSWORD): the town admin, the officer of all its grids, and the
+# outreach staff of its largest company (its other companies have no staff account).
+SECOND_ADMIN, SECOND_OFFICER, SECOND_STAFFED = "hj-admin", "hj-officer", "hjm"
 
 
 def is_seeded() -> bool:
@@ -94,9 +121,10 @@ def _name(rng: random.Random) -> str:
 
 def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: random.Random | None = None,
          seed_of_town: str | None = None) -> None:
-    """The demo town; `describe_flag` words the supervision cases' reasons (supervision.wording).
-    The history's common sets are the installation's (`seed_of_town`: QUIZAPP_TOWN_SEED if set),
-    so they match the live ones."""
+    """The demo city: its first town and its second (`second_town`); `describe_flag` words the
+    supervision cases' reasons (supervision.wording). The history's common sets are the
+    installation's (`seed_of_town`: QUIZAPP_TOWN_SEED if set, else each town's own secret), so
+    they match the live ones."""
     rng = rng or random.Random(20260601)
     city = City(name=CITY_NAME)
     demo_town = Town(city=city, code=TOWN_CODE, name=TOWN_NAME)
@@ -108,7 +136,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         grids[code] = Grid(code=code, name=name, town_id=demo_town.id)
         db.session.add(grids[code])
     db.session.flush()
-    cells = _town_map(demo_town, grids)
+    cells = _town_map(demo_town, grids, PLACES, geography.town_cells())
 
     admin = StaffUser(username="admin", display_name="镇反诈中心", role=Role.TOWN_ADMIN, town_id=demo_town.id)
     officer = StaffUser(username="officer", display_name="新塘/大沙网格员", role=Role.GRID_OFFICER,
@@ -124,22 +152,100 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     versions = dict(db.session.execute(select(Question.id, Question.current_version_id)).all())
     contents = {v.id: v.content for v in db.session.scalars(select(QuestionVersion))}
     difficulty = dict(db.session.execute(select(Question.id, Question.difficulty)).all())
-    quirks = _Quirks(difficulty, rng)
-    start = today - timedelta(days=HISTORY_DAYS)
-    commons = _Commons(pool, secret)
+    bank = _Bank(pool, versions, contents, _Quirks(difficulty, rng))
+    secrets = (pin_hash, code_hash, code_expires)
+    made = _companies(COMPANIES, grids, _History(bank, _Commons(pool, secret), secret), rng, today, now, secrets)
+    accounts += [StaffUser(username=f"staff-{company.code}", display_name=f"{company.name} 反诈宣传员",
+                           role=Role.COMPANY_STAFF, company_id=company.id, town_id=demo_town.id)
+                 for company, _size, _keen in made]
+    for account in accounts:
+        account.set_password(DEMO_PASSWORD)
+        db.session.add(account)
+    db.session.flush()
+    _oversight(officer, made, today, rng, describe_flag)
+    rows = _outreach({grids["xt-2"].id: officer, grids["ds-3"].id: officer, grids["lp-1"].id: officer2}, today, rng)
+    staff = {s.company_id: s for s in accounts if s.company_id is not None}
+    _preshift_talks([(company, staff[company.id], size) for company, size, _keen in made], today, rng, rows)
+    _locate_incidents(cells, today)
+    seed_alerts(today, now, rng)  # after the history: their answers go into its quizzes
+    _leads(officer, today, rng, secret.encode())
+    town.seed_town(cells, {grids[code].id for code, _name in GRIDS}, today, now, pin_hash, officer, DEMO_PASSWORD)
+    second_town(city, bank, today, now, describe_flag, secrets, seed_of_town)
 
-    for code, name, grid, size, per_quiz, keen in COMPANIES:
+
+def second_town(city: City, bank: _Bank, today: date, now: datetime, describe_flag: Callable[[Flag], str],
+                secrets: tuple[str, str, datetime], seed_of_town: str | None = None) -> Town:
+    """The city's second town (SECOND_TOWN_NAME), built by the first town's functions with its own
+    figures: its grids on a map of their own, its companies with rosters and 30 days of quizzes
+    answer by answer (no probe baseline before them: the town began with the 30 days), its own
+    common-set secret, two years of incidents, outreach, supervision cases and two workers'
+    reports, and its three accounts."""
+    rng = random.Random(SECOND_SEED)
+    hj = Town(city=city, code=SECOND_TOWN_CODE, name=SECOND_TOWN_NAME)
+    db.session.add(hj)
+    db.session.flush()
+    secret = seed_of_town or town_secret(hj.id)
+    grids = {code: Grid(code=code, name=name, town_id=hj.id) for code, name in SECOND_GRIDS}
+    db.session.add_all(grids.values())
+    db.session.flush()
+    cells = _town_map(hj, grids, SECOND_PLACES, geography.town_cells(len(grids), SECOND_SEED, geography.SECOND_CENTRE))
+    history = _History(bank, _Commons(bank.pool, secret), secret, SECOND_ABILITY, baseline=False)
+    made = _companies(SECOND_COMPANIES, grids, history, rng, today, now, secrets)
+    admin = StaffUser(username=SECOND_ADMIN, display_name=f"{SECOND_TOWN_NAME}反诈中心", role=Role.TOWN_ADMIN,
+                      town_id=hj.id)
+    officer = StaffUser(username=SECOND_OFFICER, display_name="黄江网格员", role=Role.GRID_OFFICER,
+                        grids=list(grids.values()), town_id=hj.id)
+    staffed = next(company for company, _size, _keen in made if company.code == SECOND_STAFFED)
+    staff = StaffUser(username=f"staff-{staffed.code}", display_name=f"{staffed.name} 反诈宣传员",
+                      role=Role.COMPANY_STAFF, company_id=staffed.id, town_id=hj.id)
+    for account in (admin, officer, staff):
+        account.set_password(DEMO_PASSWORD)
+        db.session.add(account)
+    db.session.flush()
+    _oversight(officer, made, today, rng, describe_flag, SECOND_CASE_RATES)
+    _preshift_talks([(staffed, staff, next(size for c, size, _k in made if c is staffed))], today, rng, [])
+    town.outreach(list(grids.values()), {grid.id: officer for grid in grids.values()},
+                  [(company, size) for company, size, _keen in made], today, rng)
+    _locate_incidents(cells, today, random.Random(SECOND_SEED + 1))
+    town.raw_reports(rng)
+    _leads(officer, today, rng, secret.encode(), SECOND_LEADS)
+    return hj
+
+
+class _Bank:
+    """What every town's history draws on: the question pool, each question's current version and
+    its content, and how workers answer each question (the same flaws in every town)."""
+
+    def __init__(self, pool: list[selection.Item], versions: dict[int, Any], contents: dict[int, dict],
+                 quirks: _Quirks):
+        self.pool, self.versions, self.contents, self.quirks = pool, versions, contents, quirks
+
+
+class _History:
+    """How a town's quizzes go: its bank, its common sets and secret, how able its workers are, and
+    whether they answered the probe's first half before the 30 days (the baseline)."""
+
+    def __init__(self, bank: _Bank, commons: _Commons, secret: str, ability: tuple[float, float] = ABILITY,
+                 baseline: bool = True):
+        self.bank, self.commons, self.secret, self.ability, self.baseline = bank, commons, secret, ability, baseline
+
+
+def _companies(rows: list[tuple[str, str, str, int, int, float]], grids: dict[str, Grid], history: _History,
+               rng: random.Random, today: date, now: datetime, secrets: tuple[str, str, datetime]
+               ) -> list[tuple[Company, int, float]]:
+    """The companies of `rows` (COMPANIES' shape) with their rosters, their quizzes answer by answer
+    (`history`) and the daily rollups rebuilt from them; returns (company, workers, keenness)."""
+    start = today - timedelta(days=HISTORY_DAYS)
+    made = []
+    for code, name, grid, size, per_quiz, keen in rows:
         company = Company(code=code, name=name, grid=grids[grid], questions_per_quiz=per_quiz, workdays="123456",
                           shifts=[Shift(name=s, starts_at=t) for s, t in SHIFT_STARTS],
                           # in quizapp since before the ledger and the probe's baseline
                           created_at=now - timedelta(days=max(OUTREACH_DAYS, BASELINE_DAYS) + 30))
         db.session.add(company)
         db.session.flush()
-        accounts.append(StaffUser(username=f"staff-{code}", display_name=f"{name} 反诈宣传员",
-                                  role=Role.COMPANY_STAFF, company_id=company.id, town_id=demo_town.id))
-        employees = _roster(company, size, rng, (pin_hash, code_hash, code_expires), today)
-        earlier = _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons,
-                           secret)
+        employees = _roster(company, size, rng, secrets, today)
+        earlier = _history(company, employees, keen, rng, today, now, history)
         # Fresh statistics after a bulk insert, so the planner uses the indexes for the rebuild (without
         # them SQLite scans the answers for every first try: a company-day took seconds, not milliseconds).
         db.session.execute(text("ANALYZE attempt"))
@@ -147,16 +253,8 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         # Every day of the 30 (as the nightly job leaves them), and the earlier days some worker took a quiz.
         for day in sorted(earlier | {start + timedelta(days=offset) for offset in range(HISTORY_DAYS + 1)}):
             rebuild_company_day(company, day)
-    for account in accounts:
-        account.set_password(DEMO_PASSWORD)
-        db.session.add(account)
-    db.session.flush()
-    _oversight(officer, today, rng, describe_flag)
-    _outreach({grids["xt-2"].id: officer, grids["ds-3"].id: officer, grids["lp-1"].id: officer2}, today, rng)
-    _locate_incidents(cells, today)
-    seed_alerts(today, now, rng)  # after the history: their answers go into its quizzes
-    _leads(officer, today, rng, secret.encode())
-    town.seed_town(cells, {grids[code].id for code, _name in GRIDS}, today, now, pin_hash, officer, DEMO_PASSWORD)
+        made.append((company, size, keen))
+    return made
 
 
 # Workers' reports of the last three weeks: (company, days ago, channel, asked for, text, number or
@@ -174,9 +272,15 @@ LEADS = [
      False, 2),
     ("ylf", 0, "chat", "money", "网上认识的“老乡”拉我进群投资，说稳赚不赔，让我下载一个理财App充值", "", False, 1),
 ]
+SECOND_LEADS = [
+    ("hjm", 6, "sms", "install", "【社保局】您的医保卡即将停用，请点击链接重新认证，逾期作废", "http://yb-renzheng.top",
+     False, 2),
+    ("hjc", 3, "call", "money", "自称网店客服，说我买的衣服质量有问题要双倍赔偿，让我下载会议软件共享屏幕",
+     "17000005678", True, 1),
+]
 
 
-def _leads(officer: StaffUser, today: date, rng: random.Random, secret: bytes) -> None:
+def _leads(officer: StaffUser, today: date, rng: random.Random, secret: bytes, rows: list | None = None) -> None:
     """A handful of workers' reports through the real use case, oldest first: some reported by
     several workers, two with money lost; the officer has reviewed one and dismissed none."""
     from quizapp.leads import service as leads
@@ -184,7 +288,7 @@ def _leads(officer: StaffUser, today: date, rng: random.Random, secret: bytes) -
 
     companies = {c.code: c for c in db.session.scalars(select(Company))}
     made = []
-    for code, days_ago, channel, asked, text_, contact, lost, reporters in sorted(LEADS, key=lambda r: -r[1]):
+    for code, days_ago, channel, asked, text_, contact, lost, reporters in sorted(rows or LEADS, key=lambda r: -r[1]):
         workers = list(db.session.scalars(select(Employee).where(Employee.company_id == companies[code].id)
                                           .order_by(Employee.id).limit(50)))
         for n, worker in enumerate(rng.sample(workers, reporters)):
@@ -201,33 +305,34 @@ PLACES = {"xt-2": ["新塘村", "新塘社区", "新塘工业区"], "ds-3": ["�
           "lp-1": ["连平村", "连平小学片区"]}
 
 
-def _town_map(town: Town, grids: dict[str, Grid]) -> dict[int, geography.Cell]:
-    """The rest of the made-up town around the demo's grids (which take the middle cells): 122
-    more grids with no company on quizapp yet, every grid's outline, and the demo grids' places.
-    Returns each grid's cell by grid id."""
-    cells = geography.town_cells()
+def _town_map(town: Town, grids: dict[str, Grid], places: dict[str, list[str]], cells: list[geography.Cell]
+              ) -> dict[int, geography.Cell]:
+    """The rest of the made-up town around the demo's grids (which take the middle cells): as many
+    more grids as there are `cells` left (in the first town 122, with no company on quizapp yet),
+    every grid's outline, and the demo grids' `places`. Returns each grid's cell by grid id."""
     for code, name in geography.grid_names(len(cells) - len(grids)):
         grids[code] = Grid(code=code, name=name, town_id=town.id)
         db.session.add(grids[code])
     db.session.flush()
     by_grid = {grid.id: cell for grid, cell in zip(grids.values(), cells, strict=True)}
     db.session.add_all(GridBoundary(grid_id=grid_id, geometry=cell.polygon) for grid_id, cell in by_grid.items())
-    db.session.add_all(GridPlace(grid_id=grids[code].id, name=name) for code, names in PLACES.items() for name in names)
+    db.session.add_all(GridPlace(grid_id=grids[code].id, name=name) for code, names in places.items() for name in names)
     db.session.flush()
     return by_grid
 
 
-def _locate_incidents(cells: dict[int, geography.Cell], today: date) -> None:
-    """Where the demo's incidents happened: most at a point inside their grid (some as a phone
-    in AMap or WeChat gives it, in GCJ-02), some at one of the grid's places, a few unknown; and
-    the town's other grids get some whole-grid records with a point, so the map is a town's."""
+def _locate_incidents(cells: dict[int, geography.Cell], today: date, rng: random.Random | None = None) -> None:
+    """Where the town's incidents happened (the town of `cells`): most at a point inside their grid
+    (some as a phone in AMap or WeChat gives it, in GCJ-02), some at one of the grid's places, a
+    few unknown; and the town's other grids get some whole-grid records with a point, so the map
+    is a town's."""
     from quizapp.incidents.rules import is_fraud_type
 
-    rng = random.Random(20260602)  # its own stream: the rest of the demo stays as it was
+    rng = rng or random.Random(20260602)  # its own stream: the rest of the demo stays as it was
     known: dict[int, list[int]] = {}
-    for place in db.session.scalars(select(GridPlace)):
+    for place in db.session.scalars(select(GridPlace).where(GridPlace.grid_id.in_(cells))):
         known.setdefault(place.grid_id, []).append(place.id)
-    for incident in db.session.scalars(select(Incident).order_by(Incident.id)):
+    for incident in db.session.scalars(select(Incident).where(Incident.grid_id.in_(cells)).order_by(Incident.id)):
         _place_it(incident, cells[incident.grid_id], known.get(incident.grid_id, []), rng)
     slugs = [s for s in db.session.scalars(select(Topic.slug).order_by(Topic.id)) if is_fraud_type(s)] or ["other"]
     this_month = today.replace(day=1)
@@ -263,23 +368,28 @@ def _place_it(incident: Incident, cell: geography.Cell, place_ids: list[int], rn
 # How often a company reported a fraud case in a month: last year, and since the pre-shift quiz
 # began this year (the "three declines" the town wants to see), scaled by how lax the company is.
 CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR = 0.45, 0.18
+# The second town's: a smaller decline (its quiz began later).
+SECOND_CASE_RATES = (0.42, 0.36)
 
 
-def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_flag: Callable[[Flag], str]) -> None:
-    """Two years of monthly fraud incidents, and a supervision list as the nightly check and an
-    officer would have left it: cases opened two weeks ago and today, one followed up, one closed."""
+def _oversight(officer: StaffUser, companies: list[tuple[Company, int, float]], today: date, rng: random.Random,
+               describe_flag: Callable[[Flag], str],
+               rates: tuple[float, float] = (CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR)) -> None:
+    """Two years of monthly fraud incidents of `companies` (company, workers, keenness) at `rates`
+    (a month's chance of a case, last year and this), and the supervision list of the officer's
+    town as the nightly check and the officer would have left it: cases opened two weeks ago and
+    today, one followed up, one closed."""
     from quizapp.incidents.rules import is_fraud_type
     from quizapp.supervision import service as supervision
 
     slugs = [s for s in db.session.scalars(select(Topic.slug).order_by(Topic.id)) if is_fraud_type(s)] or ["other"]
     common = [s for s in ("shuadan", "daikuan", "kefu", "youxi") if s in slugs] or slugs
-    keen = {code: k for code, _name, _grid, _size, _per, k in COMPANIES}
     this_month = today.replace(day=1)
-    for company in db.session.scalars(select(Company).order_by(Company.id)):
-        lax = 1.6 - keen[company.code]  # the keener the company, the fewer cases
+    for company, _size, keen in companies:
+        lax = 1.6 - keen  # the keener the company, the fewer cases
         month = this_month
         for back in range(24):
-            rate = (CASE_RATE_THIS_YEAR if back < 12 else CASE_RATE_LAST_YEAR) * lax
+            rate = (rates[1] if back < 12 else rates[0]) * lax
             if rng.random() < rate:
                 cases = 1 + (rng.random() < 0.25)
                 db.session.add(Incident(
@@ -288,7 +398,7 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_fla
                     loss_yuan=Decimal(int(round(cases * rng.uniform(1800, 60000), -2))), created_by=officer.id))
             month = (month - timedelta(days=1)).replace(day=1)
     db.session.flush()
-    earlier = supervision.flag_companies(today - timedelta(days=14), describe_flag)
+    earlier = supervision.flag_companies(today - timedelta(days=14), describe_flag, town_id=officer.town_id)
     if earlier:
         case = earlier[0]
         supervision.add_follow_up(officer, case, FollowUpKind.YUETAN, today - timedelta(days=12),
@@ -301,7 +411,7 @@ def _oversight(officer: StaffUser, today: date, rng: random.Random, describe_fla
                                       "人事主管", "走访车间，查看班前答题安排。", "班组长每日提醒。", today)
             supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。",
                                    today - timedelta(days=2))
-    supervision.flag_companies(today, describe_flag)
+    supervision.flag_companies(today, describe_flag, town_id=officer.town_id)
     db.session.flush()
 
 
@@ -330,12 +440,10 @@ OUTREACH = {
 NOTES = ["刷单返利", "冒充客服退款", "虚假贷款", "冒充公检法", "游戏装备交易", "网络交友诱导投资", ""]
 
 
-def _outreach(officers: dict[int, StaffUser], today: date, rng: random.Random) -> None:
-    """Five months of outreach activities in each grid by its officer, and each company's weekly
-    pre-shift talks by its staff (they count for the company's grid)."""
-    from quizapp.models import OutreachActivity
-
-    rows = []
+def _outreach(officers: dict[int, StaffUser], today: date, rng: random.Random) -> list[dict]:
+    """Five months of outreach activities in each grid by its officer (the first town's places and
+    speakers); returns the rows it wrote (the pre-shift talks come next, _preshift_talks)."""
+    rows: list[dict] = []
     start = today - timedelta(days=OUTREACH_DAYS)
     for grid_id, officer in officers.items():
         for kind, (weekly, (low, high), places, speakers) in OUTREACH.items():
@@ -343,14 +451,21 @@ def _outreach(officers: dict[int, StaffUser], today: date, rng: random.Random) -
                 rows.append(dict(grid_id=grid_id, company_id=None, created_by=officer.id, kind=kind,
                                  day=start + timedelta(days=rng.randint(0, OUTREACH_DAYS)), place=rng.choice(places),
                                  speaker=rng.choice(speakers), people=rng.randint(low, high), note=rng.choice(NOTES)))
-    staff = {s.company_id: s for s in db.session.scalars(select(StaffUser).where(StaffUser.company_id.is_not(None)))}
-    sizes = {code: size for code, _name, _grid, size, _per, _keen in COMPANIES}
-    for company in db.session.scalars(select(Company).order_by(Company.id)):
-        shift_size = max(5, sizes[company.code] // len(SHIFTS))
+    return rows
+
+
+def _preshift_talks(staffed: list[tuple[Company, StaffUser, int]], today: date, rng: random.Random,
+                    rows: list[dict]) -> None:
+    """Each company's weekly pre-shift talks by its staff (`staffed`: company, staff, workers; they
+    count for the company's grid), written with the outreach `rows` drawn before them."""
+    from quizapp.models import OutreachActivity
+
+    for company, staff, size in staffed:
+        shift_size = max(5, size // len(SHIFTS))
         for week in range(OUTREACH_DAYS // 7):
             for shift in SHIFTS:
                 if rng.random() < 0.8:
-                    rows.append(dict(grid_id=company.grid_id, company_id=company.id, created_by=staff[company.id].id,
+                    rows.append(dict(grid_id=company.grid_id, company_id=company.id, created_by=staff.id,
                                      kind=OutreachKind.PRESHIFT, place=f"{shift}班前会",
                                      day=today - timedelta(days=7 * week + rng.randint(0, 5)),
                                      speaker=f"{company.name[:2]}反诈宣传员",
@@ -450,13 +565,16 @@ def _p_learned(quirks: _Quirks, qid: int, ability: float, last_seen: date | None
     return min(0.99, p)
 
 
-def _history(company, employees, keen, rng, today, now, pool, versions, contents, quirks, commons,
-             secret) -> set[date]:
+def _history(company: Company, employees: list[dict], keen: float, rng: random.Random, today: date,
+             now: datetime, town_history: _History) -> set[date]:
     """Attempts and answers for the last 30 days and part of today, and each worker's probe baseline
     before them: reviews of questions met before, the probe in the last personal slot
     (selection.probe_item), a synthetic learning effect, and answer sharing in one company.
     Returns the days before the 30 on which someone took a quiz (their rollups are rebuilt too)."""
-    attempts, answers = [], []
+    bank, commons, secret = town_history.bank, town_history.commons, town_history.secret
+    pool, versions, contents, quirks = bank.pool, bank.versions, bank.contents, bank.quirks
+    attempts: list[dict] = []
+    answers: list[dict] = []
     by_id = {i.id: i for i in pool}
     teachable = [i for i in pool if not i.behaviour and not i.probe]
     probes = [i for i in pool if i.probe]  # the same halves as the whole pool gives, found faster
@@ -477,13 +595,15 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
             base, fade = keen, 0.03  # lapsing: less each day of late
         else:
             base, fade = 0.05, 0.0  # rarely
-        ability = rng.uniform(0.45, 0.95)
+        ability = rng.uniform(*town_history.ability)
         asked = selection.Learner()  # this worker's "did you do it" and probe answers so far
         plan = selection.probe_plan(f"e{person['id']}", secret)
         first_half, second_half = set(halves[plan.first_half]), set(halves[1 - plan.first_half])
         seen: dict[int, date] = {}  # question -> the day this worker last answered it
-        began = start - timedelta(days=plan.lag - rng.randint(0, BASELINE_SPREAD))
-        days = [began + timedelta(days=d) for d in range((start - began).days)] if person["since"] <= began else []
+        days = []
+        if town_history.baseline:
+            began = start - timedelta(days=plan.lag - rng.randint(0, BASELINE_SPREAD))
+            days = [began + timedelta(days=d) for d in range((start - began).days)] if person["since"] <= began else []
         days += [start + timedelta(days=d) for d in range(HISTORY_DAYS + 1)]
         for day in days:
             offset = (today - day).days
@@ -577,11 +697,10 @@ def _history(company, employees, keen, rng, today, now, pool, versions, contents
     return earlier
 
 
-def entry_info(base_url: str) -> dict:
-    """Where to go and how to sign in, for each role and each demo company."""
+def _company_entries(base_url: str, codes: list[str]) -> list[dict[str, Any]]:
+    """The companies of `codes` (each with a staff account): link, staff sign-in, first workers."""
     companies: list[dict[str, Any]] = []  # JSON for scripts/demo
-    demo_codes = [code for code, *_rest in COMPANIES]  # the town's other companies have no staff account
-    for company in db.session.scalars(select(Company).where(Company.code.in_(demo_codes)).order_by(Company.id)):
+    for company in db.session.scalars(select(Company).where(Company.code.in_(codes)).order_by(Company.id)):
         workers = db.session.scalars(select(Employee).where(Employee.company_id == company.id)
                                      .order_by(Employee.id).limit(3)).all()
         count = db.session.scalar(select(func.count(Employee.id)).where(Employee.company_id == company.id))
@@ -594,6 +713,14 @@ def entry_info(base_url: str) -> dict:
                          "first_time": w.pin_hash is None,
                          "code": DEMO_CODE if w.pin_hash is None else None} for w in workers],
         })
+    return companies
+
+
+def entry_info(base_url: str) -> dict:
+    """Where to go and how to sign in, for each role and each demo company of the first town, and
+    for the second town's accounts and staffed company."""
+    # The first town's other companies, and all but one of the second's, have no staff account.
+    companies = _company_entries(base_url, [code for code, *_rest in COMPANIES])
     login = f"{base_url}/login"
     first = companies[0]["staff"]["username"] if companies else None
     return {
@@ -608,7 +735,29 @@ def entry_info(base_url: str) -> dict:
             Role.CITY_ADMIN: {"sign_in_url": login, "username": "city", "password": DEMO_PASSWORD},
         },
         "companies": companies,
+        "second_town": {
+            "code": SECOND_TOWN_CODE, "name": SECOND_TOWN_NAME,
+            "roles": {
+                Role.COMPANY_STAFF: {"sign_in_url": login, "username": f"staff-{SECOND_STAFFED}",
+                                     "password": DEMO_PASSWORD},
+                Role.GRID_OFFICER: {"sign_in_url": login, "username": SECOND_OFFICER, "password": DEMO_PASSWORD},
+                Role.TOWN_ADMIN: {"sign_in_url": login, "username": SECOND_ADMIN, "password": DEMO_PASSWORD},
+            },
+            "companies": _company_entries(base_url, [SECOND_STAFFED]),
+        },
     }
+
+
+def _company_lines(companies: list[dict]) -> list[str]:
+    lines = []
+    for c in companies:
+        worker = next((w for w in c["workers"] if w["pin"]), None)
+        first = next((w for w in c["workers"] if w["first_time"]), None)
+        hint = f"employee no. {worker['employee_no']} PIN {worker['pin']}" if worker else ""
+        if first:
+            hint += f"; first time: {first['employee_no']} code {first['code']}"
+        lines.append(f"  {c['name']} ({c['workers_on_roster']} workers)  {c['worker_url']}  {hint}")
+    return lines
 
 
 def describe(info: dict) -> str:
@@ -618,11 +767,10 @@ def describe(info: dict) -> str:
         lines.append(f"  {role:14} {r['sign_in_url']}  user {r['username']}  password {r['password']}")
     lines.append("")
     lines.append("  Workers scan their company's QR code; in the demo, open a company link:")
-    for c in info["companies"]:
-        worker = next((w for w in c["workers"] if w["pin"]), None)
-        first = next((w for w in c["workers"] if w["first_time"]), None)
-        hint = f"employee no. {worker['employee_no']} PIN {worker['pin']}" if worker else ""
-        if first:
-            hint += f"; first time: {first['employee_no']} code {first['code']}"
-        lines.append(f"  {c['name']} ({c['workers_on_roster']} workers)  {c['worker_url']}  {hint}")
+    lines += _company_lines(info["companies"])
+    second = info["second_town"]
+    lines += ["", f"  The city's second town, {second['name']} (its own accounts see only it):"]
+    for role, r in second["roles"].items():
+        lines.append(f"  {role:14} {r['sign_in_url']}  user {r['username']}  password {r['password']}")
+    lines += _company_lines(second["companies"])
     return "\n".join(lines)

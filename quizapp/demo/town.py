@@ -92,8 +92,8 @@ def seed_town(cells: dict[int, geography.Cell], demo_grid_ids: set[int], today: 
     for company, size in companies:
         _history(company, size, pin_hash, today, now, rng)
     _incidents(cells, companies, today, officers, rng)
-    _raw_reports(rng)
-    _outreach(grids, officers, companies, today, rng)
+    raw_reports(rng)
+    outreach(grids, officers, companies, today, rng)
     db.session.flush()
     _supervision(companies, officers, today)
 
@@ -216,7 +216,7 @@ def _incidents(cells: dict[int, geography.Cell], companies: list[tuple[Company, 
     db.session.execute(insert(Incident), rows)
 
 
-def _raw_reports(rng: random.Random) -> None:
+def raw_reports(rng: random.Random) -> None:
     """The demo's other records get their raw reports (原始警情) too: each confirmed case was one, and
     some reports were not confirmed."""
     for incident in db.session.scalars(select(Incident).where(Incident.raw_reports == 0, Incident.cases > 0)
@@ -224,7 +224,7 @@ def _raw_reports(rng: random.Random) -> None:
         incident.raw_reports = incident.cases + rng.choice((0, 0, 1, 1, 2, 3))
 
 
-def _outreach(grids: list[Grid], officers: dict[int, StaffUser], companies: list[tuple[Company, int]],
+def outreach(grids: list[Grid], officers: dict[int, StaffUser], companies: list[tuple[Company, int]],
               today: date, rng: random.Random) -> None:
     """Five months of each town grid's outreach by its officer; talks in a company name it."""
     names: dict[int, list[str]] = {}

@@ -20,12 +20,14 @@ from quizapp.models import (
     Company,
     Employee,
     FollowUp,
+    Grid,
     Incident,
     Lead,
     OutreachActivity,
     Question,
     StaffUser,
     SupervisionCase,
+    Town,
 )
 from quizapp.rules.vocab import OutreachKind
 from tests.factories import bank_text
@@ -70,6 +72,10 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
     assert len(info["companies"]) >= 6
     assert all(c["worker_url"].startswith("http://127.0.0.1:8123/c/") and c["workers"] for c in info["companies"])
     assert any(w["pin"] for c in info["companies"] for w in c["workers"])
+    # The city's second town, with its own accounts and a staffed company (tests/demo checks its history).
+    second = info["second_town"]
+    assert second["name"] == "黄江镇" and set(second["roles"]) == {"company_staff", "grid_officer", "town_admin"}
+    assert second["companies"][0]["worker_url"].startswith("http://127.0.0.1:8123/c/")
     with app.app_context():
         sizes = db.session.execute(select(Company.code, func.count(Employee.id)).join(Employee)
                                    .group_by(Company.code)).all()
@@ -102,8 +108,10 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
                                        .where(Answer.alert_id == alert.id)).all()
             assert all(position == common + 1 for position, common, _ in slots)
             assert len({worker for _, _, worker in slots}) == len(slots) == whole.workers
-        # And a handful of workers' reports (some reported by several workers, money lost in two).
-        leads = db.session.execute(select(Lead.reports, Lead.money_lost, Lead.status)).all()
+        # And a handful of workers' reports in the first town (some reported by several workers, money lost in two).
+        first_town = select(Grid.id).join(Town, Town.id == Grid.town_id).where(Town.name == "大岭山镇")
+        leads = db.session.execute(select(Lead.reports, Lead.money_lost, Lead.status)
+                                   .where(Lead.grid_id.in_(first_town))).all()
         assert len(leads) >= 5 and any(n > 1 for n, _lost, _s in leads) and sum(lost for _n, lost, _s in leads) == 2
         assert {status for _n, _lost, status in leads} == {"new", "reviewed"}
     # The demo's accounts work: the company staff account signs in.
@@ -111,6 +119,11 @@ def test_demo_seeds_a_realistic_town_and_prints_its_entry_points_as_json(app, ru
     staff = info["roles"]["company_staff"]
     response = client.post("/login", data={"username": staff["username"], "password": staff["password"]})
     assert response.status_code == 302 and response.location == "/console/"
+    client.post("/logout")
+    # So does the second town's admin, as README says.
+    hj_admin = second["roles"]["town_admin"]
+    response = client.post("/login", data={"username": hj_admin["username"], "password": hj_admin["password"]})
+    assert response.status_code == 302 and response.location == "/admin/"
     # So do its workers, as README says: the printed PIN, and the first-time flow with the printed code.
     company = info["companies"][0]
     returning = next(w for w in company["workers"] if w["pin"])

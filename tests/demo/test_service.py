@@ -53,3 +53,124 @@ def test_the_demo_town_gives_every_learning_figure_something_to_show(app, client
     assert line["flagged"] and line["gap"]["low"] > 0
     assert line["late_common"]["share"] > line["early_common"]["share"]
     assert abs(line["late_personal"]["share"] - line["early_personal"]["share"]) < line["gap"]["value"]
+
+
+def test_the_demo_city_has_a_second_smaller_town_that_lags_and_keeps_to_itself(app, client):
+    """The demo's second town (黄江镇): its grids, companies and 30 days of quizzes answer by answer
+    with their rollups, its own common-set secret, incidents in both years, and its accounts, which
+    see it alone; the first town's see nothing of it, and the city admin lists both with counts."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from quizapp import scope
+    from quizapp.bank.items import is_first_try
+    from quizapp.models import Answer, Attempt, CompanyDay, Employee, Grid, GridBoundary, Incident, Town, TownSetting
+    from quizapp.quiz.rules import selection
+    from quizapp.quiz.service import TOWN_SEED_KEY, load_pool
+    from quizapp.rules.vocab import AttemptKind
+    from quizapp.towns import service as towns
+    from tests.pages import sign_in_staff
+
+    with app.app_context():
+        today = local_today()
+        load_bank(read_bank(app.config["QUIZAPP_BANK_PATH"]))
+        # As `quizapp demo` without QUIZAPP_TOWN_SEED: each town makes its own secret.
+        demo.seed(today=today, now=utcnow(), describe_flag=town_reasons())
+        db.session.commit()
+        first, second = db.session.scalars(select(Town).order_by(Town.id)).all()
+        assert (second.code, second.name, second.city_id) == (demo.SECOND_TOWN_CODE, demo.SECOND_TOWN_NAME,
+                                                              first.city_id)
+        in_town = {t.id: select(Company.id).join(Grid, Grid.id == Company.grid_id).where(Grid.town_id == t.id)
+                   for t in (first, second)}
+
+        # Its grids (with outlines) and companies, each with a roster and 30 days of quizzes.
+        assert set(db.session.scalars(select(Grid.code).where(Grid.town_id == second.id))) == {
+            code for code, _name in demo.SECOND_GRIDS}
+        assert db.session.scalar(select(func.count(GridBoundary.grid_id)).join(Grid, Grid.id == GridBoundary.grid_id)
+                                 .where(Grid.town_id == second.id)) == len(demo.SECOND_GRIDS)
+        codes = dict(db.session.execute(select(Company.code, Company.id)
+                                        .where(Company.id.in_(in_town[second.id]))).all())
+        assert set(codes) == {row[0] for row in demo.SECOND_COMPANIES}
+        days = db.session.execute(select(Attempt.company_id, func.count(func.distinct(Attempt.local_date)))
+                                  .where(Attempt.company_id.in_(codes.values())).group_by(Attempt.company_id)).all()
+        assert len(days) == len(codes) and all(n >= 20 for _company, n in days)
+        # Begun with the 30 days: no quiz before them (no probe baseline).
+        assert db.session.scalar(select(func.min(Attempt.local_date))
+                                 .where(Attempt.company_id.in_(codes.values()))) >= today - timedelta(days=30)
+
+        # The rollups are the nightly job's, from real attempts and answers (not invented totals).
+        finished = db.session.scalar(select(func.count(Attempt.id)).where(
+            Attempt.company_id.in_(codes.values()), Attempt.kind == AttemptKind.OFFICIAL,
+            Attempt.finished_at.is_not(None)))
+        rolled = db.session.execute(select(func.sum(CompanyDay.completed), func.sum(CompanyDay.score_sum),
+                                           func.sum(CompanyDay.common_answered))
+                                    .where(CompanyDay.company_id.in_(codes.values()))).one()
+        scores = db.session.scalar(select(func.sum(Attempt.score)).where(Attempt.company_id.in_(codes.values())))
+        first_tries = db.session.scalar(select(func.count(Answer.id)).join(Attempt, Attempt.id == Answer.attempt_id)
+                                        .where(Attempt.company_id.in_(codes.values()), Answer.common.is_(True),
+                                               is_first_try()))
+        assert finished > 1000 and tuple(rolled) == (finished, scores, first_tries)
+
+        # Each town has its own secret, and the second's quizzes carry the common sets it orders.
+        secrets = dict(db.session.execute(select(TownSetting.town_id, TownSetting.value)
+                                          .where(TownSetting.key == TOWN_SEED_KEY)).all())
+        assert set(secrets) == {first.id, second.id} and secrets[first.id] != secrets[second.id]
+        pool = load_pool()
+        sample = db.session.scalars(select(Attempt).where(Attempt.company_id.in_(codes.values()))
+                                    .order_by(Attempt.id).limit(40)).all()
+        for attempt in sample:
+            asked = set(db.session.scalars(select(Answer.question_id).where(Answer.attempt_id == attempt.id,
+                                                                            Answer.common.is_(True))))
+            assert asked == set(selection.common_set(pool, attempt.local_date, secrets[second.id]["seed"]))
+
+        # Behind the first town: fewer of its workers take the quiz, and they know less.
+        def figures(town_id: int) -> tuple[float, float]:
+            done, heads, right, answered = db.session.execute(select(
+                func.sum(CompanyDay.completed), func.sum(CompanyDay.headcount), func.sum(CompanyDay.common_correct),
+                func.sum(CompanyDay.common_answered)).where(CompanyDay.company_id.in_(in_town[town_id]),
+                                                            CompanyDay.workday.is_(True),
+                                                            CompanyDay.day >= today - timedelta(days=30))).one()
+            return done / heads, right / answered
+
+        (took_1, knew_1), (took_2, knew_2) = figures(first.id), figures(second.id)
+        assert took_2 < took_1 - 0.1 and knew_2 < knew_1 - 0.05
+
+        # Incidents this year and in last year's same months, for the three declines.
+        months = set(db.session.scalars(select(Incident.month).join(Grid, Grid.id == Incident.grid_id)
+                                        .where(Grid.town_id == second.id, Incident.cases > 0)))
+        this_year = {m for m in months if m.year == today.year}
+        assert this_year and any(m.replace(year=m.year - 1) in months for m in this_year)
+
+        # Its people see their town only; the first town's see nothing of it.
+        accounts = {u.username: u for u in db.session.scalars(select(StaffUser))}
+        mine = set(codes.values())
+        hj_admin, hj_officer, hj_staff = (accounts[demo.SECOND_ADMIN], accounts[demo.SECOND_OFFICER],
+                                          accounts[f"staff-{demo.SECOND_STAFFED}"])
+        assert {u.town_id for u in (hj_admin, hj_officer, hj_staff)} == {second.id}
+        assert set(db.session.scalars(scope.visible_company_ids(hj_admin))) == mine
+        assert set(db.session.scalars(scope.visible_company_ids(hj_officer))) == mine
+        assert set(db.session.scalars(scope.visible_company_ids(hj_staff))) == {codes[demo.SECOND_STAFFED]}
+        for username in ("admin", "officer", "officer2", "staff-dpt"):
+            assert not set(db.session.scalars(scope.visible_company_ids(accounts[username]))) & mine
+        # The city admin: both towns, with their counts.
+        rows = {row.town.code: row for row in towns.town_rows(accounts["city"], today)}
+        hj = rows[demo.SECOND_TOWN_CODE]
+        workers = db.session.scalar(select(func.count(Employee.id)).where(Employee.company_id.in_(mine)))
+        assert set(rows) == {demo.TOWN_CODE, demo.SECOND_TOWN_CODE}
+        assert (hj.grids, hj.companies, hj.workers, hj.admins) == (len(demo.SECOND_GRIDS), len(mine), workers, 1)
+        assert rows[demo.TOWN_CODE].companies > 100
+
+    # On their pages too: each town admin's company search by code finds their own companies, not the other town's.
+    first_town = [(code, name) for code, name, *_rest in demo.COMPANIES]
+    second_town = [(code, name) for code, name, *_rest in demo.SECOND_COMPANIES]
+    for username, own, other in (("admin", first_town, second_town), (demo.SECOND_ADMIN, second_town, first_town)):
+        sign_in_staff(client, username, demo.DEMO_PASSWORD)
+        for code, name in own:
+            assert name in client.get("/admin/companies", query_string={"q": code}).get_data(as_text=True)
+        for code, name in other:
+            assert name not in client.get("/admin/companies", query_string={"q": code}).get_data(as_text=True)
+        client.post("/logout")
+    sign_in_staff(client, "city", demo.DEMO_PASSWORD)
+    page = client.get("/city/").get_data(as_text=True)
+    assert demo.TOWN_NAME in page and demo.SECOND_TOWN_NAME in page
