@@ -184,21 +184,25 @@ def rollup(day) -> None:
     from quizapp.clock import local_today, utcnow
     from quizapp.models import Company
     from quizapp.quiz.service import close_expired
+    from quizapp.rollups import towns
     from quizapp.rollups.service import RecordGone, rebuild_company_day
 
-    closed = close_expired(utcnow())
+    today = local_today()
+    closed = close_expired(utcnow(), today)
     if closed:
         click.echo(f"closed {closed} attempt(s) whose time ran out")
-    target: date = day.date() if day else local_today() - timedelta(days=1)
+    target: date = day.date() if day else today - timedelta(days=1)
     companies = list(db.session.scalars(select(Company)))
     try:
         for company in companies:
-            rebuild_company_day(company, target)
+            rebuild_company_day(company, target, today)
     except RecordGone as error:
         db.session.commit()  # the expired attempts closed above stay closed
         click.echo(f"error: {error.day} is before {error.kept_from}, the first day whose answers are still kept "
                    "(quizapp retention deleted older ones): its rollup is final and cannot be rebuilt", err=True)
         sys.exit(1)
+    if target < today:  # every town's day summed anew (today's figures are read live, never from TownDay)
+        towns.refresh_days([target])
     db.session.commit()
     if db.engine.dialect.name == "sqlite":
         # SQLite keeps no statistics of its own (PostgreSQL's autovacuum does): without them the planner

@@ -45,6 +45,7 @@ from quizapp.models import (
 from quizapp.places import rules as place_rules
 from quizapp.quiz.rules import selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_secret
+from quizapp.rollups import towns as town_rollups
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules import metrics
 from quizapp.rules.vocab import AttemptKind, FollowUpKind, OutreachKind, Role
@@ -171,6 +172,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     _leads(officer, today, rng, secret.encode())
     town.seed_town(cells, {grids[code].id for code, _name in GRIDS}, today, now, pin_hash, officer, DEMO_PASSWORD)
     second_town(city, bank, today, now, describe_flag, secrets, seed_of_town)
+    town_rollups.refresh_history(today)  # every town's past days, as the nightly `quizapp rollup` leaves them
 
 
 def second_town(city: City, bank: _Bank, today: date, now: datetime, describe_flag: Callable[[Flag], str],

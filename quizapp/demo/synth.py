@@ -10,7 +10,8 @@ or answers), and what is synthesised is (docs/scale.md, "The synthetic city"):
   leaving during it; no PIN: nobody signs in to a synthetic town);
 - every company's CompanyDay row for every day of the history (today's only where someone has
   finished), drawn day by day across the whole city, as the live upserts and the nightly rebuild
-  write them, so the rows lie on disk as after a year of use;
+  write them, so the rows lie on disk as after a year of use; then every town's TownDay rows of
+  the past days, summed from them;
 - the last `attempt_days` days' finished official attempts behind the rollup (coverage reads
   them), for the first `attempt_towns` towns only (a city's worth would be tens of millions of
   rows no report of another town reads); no answers, and no per-topic rollup (CompanyTopicDay:
@@ -37,6 +38,7 @@ from quizapp.demo import geography
 from quizapp.extensions import db
 from quizapp.models import Attempt, City, Company, CompanyDay, Employee, Grid, GridBoundary, Incident, StaffUser, Town
 from quizapp.quiz.rules.selection import COMMON_SIZE
+from quizapp.rollups import towns as town_rollups
 from quizapp.rules.errors import Conflict
 from quizapp.rules.vocab import AttemptKind, Role
 
@@ -176,6 +178,7 @@ def synthesize(today: date, companies: int = 3000, workers: int = 150_000, days:
         city.staff |= {offset + i: people for i, people in part["staff"].items()}
         offset += len(part["ids"])
     rollup_rows, attempts = _history(rng, city, start, today, attempt_days, progress)
+    town_rollups.refresh_history(today)  # the towns' daily sums (TownDay) of every past day, in one GROUP BY
     incidents = bulk_insert(Incident.__table__, _INCIDENT_COLUMNS, _incidents(random.Random(seed), city, start,
                                                                                today, cells))
     return SynthReport(towns=towns, grids=grids * towns, companies=len(city.ids),

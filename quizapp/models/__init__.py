@@ -19,7 +19,7 @@ from quizapp.models.people import Employee
 from quizapp.models.places import BoundaryUpload, GridBoundary, GridPlace
 from quizapp.models.quiz import Answer, Attempt
 from quizapp.models.register import RegisterImport
-from quizapp.models.reporting import CompanyDay, CompanyTopicDay
+from quizapp.models.reporting import CompanyDay, CompanyTopicDay, TownDay
 from quizapp.models.roster import RosterImport
 from quizapp.models.rounds import PreshiftRound
 
@@ -28,5 +28,5 @@ __all__ = [
     "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace",
     "Incident", "Lead", "LeadReport", "OutreachActivity", "OutreachImport", "PreshiftRound", "Question",
     "QuestionVersion", "RegisterImport", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "Town",
-    "TownSetting", "alert_grids", "officer_grids",
+    "TownDay", "TownSetting", "alert_grids", "officer_grids",
 ]

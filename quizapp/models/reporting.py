@@ -47,3 +47,24 @@ class CompanyTopicDay(Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)
     answered: Mapped[int] = mapped_column(default=0)
     correct: Mapped[int] = mapped_column(default=0)
+
+
+class TownDay(Model):
+    """One town on one past local date: its companies' CompanyDay rows added up (every company of
+    the town's grids, active or not), so the city's comparison page reads some 32 rows a day
+    instead of 90,000 (docs/metrics.md, "The city page").
+
+    Invariant: a row, once it exists, equals the sum of the town's CompanyDay rows of that day.
+    rollups.towns writes it: in full from company_day (the nightly `quizapp rollup`, the first
+    rebuild of a town's day), by the difference a rebuilt company-day makes, and by a late
+    finisher's quiz added to a past day. Today is never written: its figures are read live.
+    """
+
+    town_id: Mapped[int] = mapped_column(ForeignKey("town.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    companies: Mapped[int] = mapped_column(default=0)  # company rows that day (metrics.Tally.days)
+    headcount: Mapped[int] = mapped_column(default=0)  # active workers, every company
+    expected: Mapped[int] = mapped_column(default=0)  # headcount on the companies' workdays
+    done: Mapped[int] = mapped_column(default=0)  # completed on workdays, each company capped at its headcount
+    common_correct: Mapped[int] = mapped_column(default=0)
+    common_answered: Mapped[int] = mapped_column(default=0)

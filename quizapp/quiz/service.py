@@ -227,22 +227,23 @@ def next_position(attempt: Attempt) -> int | None:
     return None
 
 
-def close_if_expired(attempt: Attempt, now: datetime) -> bool:
-    """Close an attempt whose time ran out: unanswered questions count as not right."""
+def close_if_expired(attempt: Attempt, now: datetime, today: date | None = None) -> bool:
+    """Close an attempt whose time ran out: unanswered questions count as not right. `today`: the
+    local date now (an attempt of an earlier day then reaches its town's TownDay row too)."""
     if attempt.finished_at is None and is_past_deadline(attempt, now):
-        _finish(attempt.id, attempt.deadline_at, expired=True)
+        _finish(attempt.id, attempt.deadline_at, expired=True, today=today)
         return True
     return False
 
 
-def close_expired(now: datetime) -> int:
+def close_expired(now: datetime, today: date | None = None) -> int:
     """Close every attempt whose time ran out but whose worker never came back (cron, via
     `quizapp rollup`), so it reaches its company's day like one closed on the worker's next visit."""
     deadline = now - timedelta(seconds=GRACE_SECONDS)
     expired = db.session.scalars(select(Attempt).where(
         Attempt.finished_at.is_(None), Attempt.deadline_at < deadline)).all()
     for attempt in expired:
-        _finish(attempt.id, attempt.deadline_at, expired=True)
+        _finish(attempt.id, attempt.deadline_at, expired=True, today=today)
     db.session.flush()
     return len(expired)
 
@@ -284,7 +285,7 @@ _COUNT = (update(Attempt).where(Attempt.id == bindparam("attempt_id"))
 
 
 def record_answer(employee: Employee, attempt_id: int, position: int, chosen_display: list[int],
-                  now: datetime) -> Outcome:
+                  now: datetime, today: date | None = None) -> Outcome:
     """Record the worker's choice for one slot, once; the last answer finishes the attempt.
 
     This is the hot path at shift start, so it is three statements in one transaction: one read,
@@ -309,7 +310,7 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if row.finished_at is not None:
         return Outcome("finished")
     if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
-        close_if_expired(db.session.get_one(Attempt, attempt_id), now)
+        close_if_expired(db.session.get_one(Attempt, attempt_id), now, today)
         return Outcome("late")
     if any(not 0 <= i < len(order) for i in chosen_display):  # a forged form: an option never shown
         raise Invalid("quiz.no_choice")
@@ -334,7 +335,7 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
                                      "common_right": int(scored and row.common),
                                      "deadline": deadline}).scalar_one()
     if answered >= row.slots:
-        _finish(attempt_id, now, expired=False)
+        _finish(attempt_id, now, expired=False, today=today)
     return Outcome("recorded", correct)
 
 
@@ -354,8 +355,9 @@ _ANSWERED = select(
     Answer.attempt_id == bindparam("attempt_id"), Answer.chosen.is_not(None))
 
 
-def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
-    """Close the attempt once (a second close changes nothing) and add it to its company's day."""
+def _finish(attempt_id: int, when: datetime, expired: bool, today: date | None = None) -> None:
+    """Close the attempt once (a second close changes nothing) and add it to its company's day
+    (and, when that day is before `today`, to its town's TownDay row)."""
     conn = db.session.connection()
     closed = conn.execute(_CLOSE, {"attempt_id": attempt_id, "when": when, "expired": expired}).first()
     loaded = db.session.identity_map.get(identity_key(Attempt, attempt_id))
@@ -364,7 +366,10 @@ def _finish(attempt_id: int, when: datetime, expired: bool) -> None:
         set_committed_value(loaded, "expired", expired)
     if closed is not None and closed.kind == AttemptKind.OFFICIAL:
         common, common_right, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
-        rollups.add_finished(conn, closed, common, common_right, behaviour, behaviour_yes)
+        # A quiz closed after its day was over (its time ran out and the worker came back, or
+        # it was finished after midnight) changes a past day: its town's TownDay row follows.
+        past = today is not None and closed.local_date < today
+        rollups.add_finished(conn, closed, common, common_right, behaviour, behaviour_yes, past)
 
 
 @dataclass(frozen=True)

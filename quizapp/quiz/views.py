@@ -74,7 +74,7 @@ def _attempt_or_404(attempt_id: int, all_versions: bool = False):
 def today():
     day, now = local_today(), utcnow()
     official = quiz.official_attempt(current_user, day)
-    if official is not None and quiz.close_if_expired(official, now):
+    if official is not None and quiz.close_if_expired(official, now, day):
         db.session.commit()
     onward = _onward(official) if official is not None and official.finished_at is None else None
     return render_template("quiz/today.html", official=official, form=StartForm(), onward=onward,
@@ -118,7 +118,7 @@ def _start(kind: str) -> str:
 def resume(attempt_id: int):
     """Back where the worker left off: after a reload, a locked phone or a lost signal."""
     attempt = _attempt_or_404(attempt_id)
-    if quiz.close_if_expired(attempt, utcnow()):
+    if quiz.close_if_expired(attempt, utcnow(), local_today()):
         db.session.commit()
     return redirect(_onward(attempt))
 
@@ -129,7 +129,8 @@ def question(attempt_id: int, position: int):
     slot = next((a for a in attempt.answers if a.position == position), None)
     if slot is None:
         abort(404)
-    if slot.chosen is None and (attempt.finished_at is not None or quiz.close_if_expired(attempt, utcnow())):
+    if slot.chosen is None and (attempt.finished_at is not None
+                                or quiz.close_if_expired(attempt, utcnow(), local_today())):
         db.session.commit()
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     return render_template("quiz/question.html", attempt=attempt, slot=slot,
@@ -178,7 +179,7 @@ def answer(attempt_id: int, position: int):
         return _show(worker, attempt_id, position, error=_("Please choose an answer."))
     try:
         # Another worker's attempt or a missing position is NotFound: the app answers 404.
-        outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow())
+        outcome = quiz.record_answer(current_user, attempt_id, position, choices, utcnow(), local_today())
     except Invalid as error:  # none of the options shown was chosen, or several for a one-answer question
         return _show(worker, attempt_id, position, error=say(error, MESSAGES))
     # record_answer writes through Core: the signed-in worker and company loaded before stay valid.
@@ -233,7 +234,7 @@ def _show(worker: int, attempt_id: int, position: int, error: str | None = None,
 def result(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, all_versions=True)
     if attempt.finished_at is None:
-        if not quiz.close_if_expired(attempt, utcnow()):
+        if not quiz.close_if_expired(attempt, utcnow(), local_today()):
             return redirect(url_for("quiz.resume", attempt_id=attempt.id))
         db.session.commit()  # closed just now, its time run out: saved with its company's day
     # A finished attempt is only read: no commit (which would expire what was loaded and read it again).

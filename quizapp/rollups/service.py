@@ -2,6 +2,7 @@
 
 Used by quiz.service (a finished official attempt adds itself, in the same transaction) and by
 `quizapp rollup` and the demo seeder (rebuild a day: after a late answer or a roster change).
+Both keep the town's TownDay row of a past day in step (rollups.towns).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from quizapp.bank.items import is_first_try
 from quizapp.database import upsert
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question
+from quizapp.rollups import towns
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
 from quizapp.rules.vocab import AttemptKind
@@ -63,9 +65,10 @@ _WORKDAYS = select(Company.workdays).where(Company.id == bindparam("company_id")
 
 
 def add_finished(conn, attempt, common_answered: int, common_correct: int, behaviour_answered: int,
-                 behaviour_yes: int) -> None:
+                 behaviour_yes: int, past: bool = False) -> None:
     """Add one finished official attempt (a row with company_id, local_date, score, total) to its
     company's day, safely under concurrency; `common_*` count its first tries at the common set.
+    `past`: the attempt's day is over (a late finisher): its town's TownDay row is summed anew.
 
     One UPDATE when the day's row exists; the day's first finisher (or two at once) inserts it with
     the upsert, which adds instead when another finisher inserted it meanwhile."""
@@ -74,11 +77,12 @@ def add_finished(conn, attempt, common_answered: int, common_correct: int, behav
                   behaviour_answered=behaviour_answered, behaviour_yes=behaviour_yes)
     added = {"row_company_id": attempt.company_id, "row_day": attempt.local_date,
              **{f"add_{name}": counts[name] for name in _COUNTS}}
-    if conn.execute(_ADD, added).rowcount:
-        return
-    workdays = conn.execute(_WORKDAYS, {"company_id": attempt.company_id}).scalar_one()
-    conn.execute(_add_statement(conn.dialect.name),
-                 dict(counts, workday=is_workday(attempt.local_date, workdays)))
+    if not conn.execute(_ADD, added).rowcount:
+        workdays = conn.execute(_WORKDAYS, {"company_id": attempt.company_id}).scalar_one()
+        conn.execute(_add_statement(conn.dialect.name),
+                     dict(counts, workday=is_workday(attempt.local_date, workdays)))
+    if past:
+        towns.recount(conn, attempt.company_id, attempt.local_date)
 
 
 def _official_finished(company_id: int, day: date) -> tuple:
@@ -104,8 +108,10 @@ class RecordGone(Conflict):
         self.day, self.kept_from = day, kept_from
 
 
-def rebuild_company_day(company: Company, day: date) -> CompanyDay:
-    """Recompute one company's day from the roster and the finished official attempts."""
+def rebuild_company_day(company: Company, day: date, today: date | None = None) -> CompanyDay:
+    """Recompute one company's day from the roster and the finished official attempts. The town's
+    TownDay row of that day, if it exists, moves by the difference (never today's: `today` given
+    and the day not before it)."""
     if (first_kept := kept_from(company.grid.town_id)) is not None and day < first_kept:
         raise RecordGone(day, first_kept)
     totals = db.session.execute(
@@ -122,7 +128,9 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
         .join(Attempt, Attempt.id == Answer.attempt_id).where(
             *_official_finished(company.id, day),
             Answer.chosen.is_not(None))).one()
-    row = db.session.get(CompanyDay, (company.id, day)) or CompanyDay(company_id=company.id, day=day)
+    found = db.session.get(CompanyDay, (company.id, day))
+    before = towns.contribution(found)
+    row = found or CompanyDay(company_id=company.id, day=day)
     row.workday = is_workday(day, company.workdays)
     row.headcount = db.session.scalar(select(active_headcount_query(company.id, day))) or 0
     row.completed, row.score_sum, row.question_sum = (int(v) for v in totals)
@@ -132,6 +140,8 @@ def rebuild_company_day(company: Company, day: date) -> CompanyDay:
     row.topics_built = True
     db.session.add(row)
     db.session.flush()
+    if today is None or day < today:
+        towns.move(company.id, day, before, towns.contribution(row))
     return row
 
 
