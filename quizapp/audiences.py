@@ -28,6 +28,7 @@ from quizapp.alerts import views as alerts
 from quizapp.audit import views as audit
 from quizapp.bank import views as bank
 from quizapp.board import views as board
+from quizapp.citycompare import views as citycompare
 from quizapp.comparison import views as comparison
 from quizapp.dashboard import views as dashboard
 from quizapp.deliveries import views as deliveries
@@ -60,8 +61,9 @@ console = Blueprint("console", __name__, url_prefix="/console")
 console.before_request(guard_staff(Role.COMPANY_STAFF))
 
 # The reports pages the city admin may open too (town by town aggregates, never one town's
-# companies or workers): the city comparison page adds its endpoint here.
-CITY_REPORTS: set[str] = set()
+# companies or workers): the towns compared (quizapp/citycompare), page and XLSX. Those pages
+# refuse the officers and town admins the blueprint lets in (citycompare.service: 403).
+CITY_REPORTS: set[str] = {"reports.city", "reports.city_xlsx"}
 
 reports = Blueprint("reports", __name__, url_prefix="/reports")
 reports.before_request(guard_staff(Role.GRID_OFFICER, Role.TOWN_ADMIN, also={Role.CITY_ADMIN: CITY_REPORTS}))
@@ -75,7 +77,7 @@ city.before_request(guard_staff(Role.CITY_ADMIN))
 FEATURES = {
     console: (board, rounds, roster, trends, exports, posters, settings, staff, outreach),
     reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
-              alerts, leads),
+              alerts, leads, citycompare),
     admin: (town, organisation, register, places, accounts, tokens, deliveries, audit, bank),
     city: (towns, tokens, audit),
 }

@@ -76,6 +76,20 @@ COMPANY = {"id": ID, "code": {"type": "string", "description": "The code in the 
            "name": {"type": "string"}, "grid_id": ID,
            "active": {"type": "boolean", "description": "False once the company was deactivated."}}
 PROVISIONAL = {"type": "boolean", "description": "True for today: its figures are still counting."}
+# A town's line in TownFigures (after FIGURES, below).
+TOWN_FIGURES: dict = {}
+
+TOWN_FIGURES.update({
+    "companies": _described(INTEGER, "Active companies."),
+    "workers": _described({"type": ["integer", "null"], "minimum": 0}, "Workers active on the period's last day "
+                                                                        "with data (null: no day with data)."),
+    **FIGURES,
+    "declines": {"type": "array", "description": "raw_reports, cases, loss_yuan, in that order.",
+                 "items": _object("One figure of the month against the same month a year earlier.", {
+                     "figure": {"enum": ["raw_reports", "cases", "loss_yuan"]},
+                     "month": NUMBER, "month_last_year": NUMBER, "month_change": PERCENT,
+                     "month_declined": VERDICT})},
+})
 
 SCHEMAS = {
     "Error": _object("An error.", {
@@ -93,6 +107,19 @@ SCHEMAS = {
             "grids": _described(INTEGER, "Active grids."),
             "companies": _described(INTEGER, "Active companies."),
             "workers": _described(INTEGER, "Workers on the active companies' rosters today (active headcount).")})}}),
+    "TownsCompared": _object("The towns compared side by side (the city page, /reports/city): participation "
+                           "and first-try knowledge over complete days before today (read from the towns' "
+                           "daily rollup; today is never in the period), companies, workers, and the three "
+                           "declines of a month year on year; a town's token gets its own town only. A town's "
+                           "figures are those GET /api/v1/grids/summary gives its token for the same dates.", {
+        "from": _described(DATE, "First date of the period."),
+        "to": _described(DATE, "Last date of the period: yesterday."),
+        "day_count": _described({"type": "integer", "minimum": 1, "maximum": 90}, "Dates in the period."),
+        "month": _described(MONTH, "The month of the declines."),
+        "partial": {"type": "boolean", "description": "The month is in progress: shown, not compared."},
+        "towns": {"type": "array", "items": _object("A town, by code.", {
+            "id": ID, "code": {"type": "string"}, "name": {"type": "string"}, **TOWN_FIGURES})},
+        "total": _object("The towns added up: counts summed, shares divided once.", TOWN_FIGURES)}),
     "CompanyPage": _object("A page of companies, by id.", {
         "companies": {"type": "array", "items": _ref("Company")}, **PAGE}),
     "GridDay": _object("A grid's companies on one date, added up.", {
@@ -286,6 +313,10 @@ PARAMETERS = {
     "to": _query("to", "Last local date, YYYY-MM-DD, included. Default: today; not after today.", DATE),
     "month": _query("month", "The month, YYYY-MM. Default: this month (in progress: shown, not compared); "
                              "not after this month.", {"type": "string", "pattern": MONTH_PARAMETER}),
+    "declines_month": _query("month", "The month of the declines, YYYY-MM. Default: the last complete month; "
+                                      "not after this month.", {"type": "string", "pattern": MONTH_PARAMETER}),
+    "days": _query("days", "The period: the 7, 30 or 90 complete days before today. Default 30.",
+                   {"type": "integer", "enum": [7, 30, 90], "default": 30}),
     "grid_id": _query("grid_id", "Only this grid's (404 if there is no such grid).", ID),
     "active": _query("active", "true: active companies only; false: deactivated only. Default: both.",
                      {"type": "boolean"}),
@@ -316,6 +347,8 @@ RESPONSES = {
 # endpoint: (path, summary, parameters, answer schema, can be 404)
 ENDPOINTS = {
     "api.towns": ("/api/v1/towns", "The towns the token reads, as counts", [], "TownList", False),
+    "api.towns_figures": ("/api/v1/towns/figures", "The towns compared: participation, knowledge and the three "
+                          "declines per town, and their total", ["days", "declines_month"], "TownsCompared", False),
     "api.grids": ("/api/v1/grids", "Every grid", [], "GridList", False),
     "api.grid_days": ("/api/v1/grids/{grid_id}/days", "A grid's figures day by day",
                       ["grid_id_path", "from", "to"], "GridDays", True),

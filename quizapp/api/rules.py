@@ -79,6 +79,7 @@ class Query:
     active: bool | None = None
     paging: Paging | None = None
     month: date | None = None  # the first day of the month asked for (`month`, default this month)
+    days: int | None = None  # `days`: a period of complete days (the towns' figures), one of PERIODS
 
 
 def _one(args: Mapping[str, Sequence[str]], name: str) -> str | None:
@@ -173,6 +174,19 @@ def parse_paging(args: Mapping[str, Sequence[str]]) -> Paging:
                   0 if offset is None else _whole("offset", offset, 0, MAX_ID))
 
 
+PERIODS = (7, 30, 90)  # the towns' figures: complete days before today (citycompare.rules.PERIODS)
+
+
+def parse_days(text: str | None, default: int = 30) -> int:
+    """`days`: 7, 30 or 90 (complete days before today); none given: the default."""
+    if text is None:
+        return default
+    value = _whole("days", text, 1, max(PERIODS))
+    if value not in PERIODS:
+        raise ParameterError("days", "out_of_range", "7, 30, 90")
+    return value
+
+
 def parse_query(args: Mapping[str, Sequence[str]], accepted: Collection[str], today: date) -> Query:
     """An endpoint's query parameters, checked: one the endpoint does not take is refused (a
     misspelt filter such as `grid=` must not quietly answer for the whole town), and each one it
@@ -186,7 +200,8 @@ def parse_query(args: Mapping[str, Sequence[str]], accepted: Collection[str], to
                  grid_id=None if grid_id is None else parse_id("grid_id", grid_id),
                  active=None if active is None else parse_flag("active", active),
                  paging=parse_paging(args) if "limit" in accepted else None,
-                 month=parse_month("month", _one(args, "month"), today) if "month" in accepted else None)
+                 month=parse_month("month", _one(args, "month"), today) if "month" in accepted else None,
+                 days=parse_days(_one(args, "days")) if "days" in accepted else None)
 
 
 # --- the token header ---------------------------------------------------------------------------

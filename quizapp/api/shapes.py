@@ -9,6 +9,8 @@ from __future__ import annotations
 from quizapp.api.rules import DateRange, Paging, figures, money, month_text
 from quizapp.api.rules import share as rounded
 from quizapp.api.service import CompanyDayLine, CompanyLine, Declines, GridDay, GridLine, IncidentLine
+from quizapp.citycompare.rules import TownLine
+from quizapp.citycompare.service import TownFigures
 from quizapp.incidents.rules import FIGURES
 from quizapp.leads.rules import LeadTally
 from quizapp.leads.service import LeadSummary
@@ -178,3 +180,30 @@ def leads(summary: LeadSummary) -> dict:
                                     for c, _t in summary.by_channel if (g.id, c) in summary.by_grid_channel]}
                       for g, t in summary.by_grid],
             "channels": [{"channel": c.value, **totals(t)} for c, t in summary.by_channel]}
+
+
+def town_figures_line(line: TownLine) -> dict:
+    """A town's (or the total's) figures on the city page: companies, workers at the period's end,
+    the period's tally and the three declines of the month against a year before."""
+    y = line.declines
+    changes, down = y.changes(), y.declines()
+
+    def value(totals, name: str) -> int | float:
+        amount = getattr(totals, name)
+        return money(amount) if name == "loss_yuan" else amount
+
+    return {"companies": line.companies, "workers": line.headcount, **figures(line.tally),
+            "declines": [{"figure": name, "month": value(y.this_month, name),
+                          "month_last_year": value(y.month_last_year, name),
+                          "month_change": changes[f"month_{name}"], "month_declined": down[f"month_{name}"]}
+                         for name in FIGURES]}
+
+
+def town_figures(found: TownFigures) -> dict:
+    """The towns compared (GET /api/v1/towns/figures): the period, the month, every town and the total."""
+    return {"from": found.span.first.isoformat(), "to": found.span.last.isoformat(),
+            "day_count": (found.span.last - found.span.first).days + 1, "month": month_text(found.month),
+            "partial": found.total.declines.partial,
+            "towns": [{"id": line.id, "code": line.code, "name": line.name, **town_figures_line(line)}
+                      for line in found.towns],
+            "total": town_figures_line(found.total)}

@@ -18,6 +18,7 @@ from quizapp.api import service, shapes
 from quizapp.api.openapi import document
 from quizapp.api.rules import PAGING, RANGE, ParameterError, parse_bearer, parse_query, token_digest
 from quizapp.api.wording import MESSAGES
+from quizapp.citycompare import service as city_figures
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import csrf, db, limiter
 from quizapp.tokens import service as tokens
@@ -166,6 +167,13 @@ def openapi():
 @bp.get("/towns")
 def towns():
     return jsonify(towns=[shapes.town(row) for row in town_figures.town_rows(_reader(), local_today())])
+
+
+@bp.get("/towns/figures")
+def towns_figures():
+    query = _query("days", "month")
+    month = query.month if "month" in request.args else None  # none given: the last complete month
+    return jsonify(shapes.town_figures(city_figures.town_figures(_reader(), local_today(), query.days or 30, month)))
 
 
 @bp.get("/grids")

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "supervision.follow_up.delete": _l("Deleted a supervision follow-up"),
     "export.audit": _l("Exported the audit log"),
     "export.periodic": _l("Exported a weekly or monthly report"),
+    "export.city": _l("Exported the towns compared"),
     "export.console": _l("A company exported its quiz records"),
     "api.read": _l("Read through the API"),
     "api.revoked_token": _l("Tried the API with a revoked token"),

@@ -243,18 +243,22 @@ class TownView:
     bottom_companies: list[Line]
     companies: int
     headcount: int
-    totals: dict[str, Tally]  # today, last7, last30
+    totals: dict[str, Tally]  # today, last7, last30; complete7, complete30: the days before today
     quiet: dict[int, incidents.Quiet]  # per grid id: months without a case, zero cases in a row
 
 
 def town_view(actor: StaffUser, today: date, now: datetime | None = None) -> TownView:
     """The town at a glance: a grid × week heat table of participation (12 weeks), the top and
     bottom 5 grids and companies by 30-day participation (one list when there are fewer than 10),
-    the town's totals, and each grid's months without a case (incidents.figures.quiet_grids)."""
+    the town's totals (also over the 7 and 30 complete days before today, as the city page shows
+    the town), and each grid's months without a case (incidents.figures.quiet_grids)."""
     scope = visible_scope(actor)
     weeks = rules.weeks(today)
+    # complete7/complete30: the 7 and 30 days before today, the periods the city page shows every
+    # town (citycompare reads them from TownDay): the town sees here the figure the city sees.
     spans = {"today": metrics.trailing(today, 1), "last7": metrics.trailing(today, 7),
-             "last30": metrics.trailing(today, 30)}
+             "last30": metrics.trailing(today, 30), "complete7": metrics.trailing(today, 7, 1),
+             "complete30": metrics.trailing(today, 30, 1)}
     live = figures.live_today(scope, today, now)
     heads = {cid: seen.headcount for cid, seen in live.items()}
     pieces = figures.read_pieces(scope, today, [*spans.values(), *weeks], now, live)

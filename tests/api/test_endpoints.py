@@ -150,7 +150,7 @@ def test_every_documented_query_parameter_is_read_by_its_endpoint(app, client, t
     ids = {"grid_id": str(grid_ids(app)["g1"]), "company_id": str(town.company_a)}
     today = today_in(app).isoformat()
     samples = {"from": today, "to": today, "grid_id": ids["grid_id"], "active": "true", "limit": "5", "offset": "0",
-               "month": today[:7]}
+               "month": today[:7], "days": "30"}
     for path, operations in document["paths"].items():
         if path.endswith("openapi.json"):
             continue

@@ -1,0 +1,145 @@
+"""The towns compared side by side: each town's participation and first-try knowledge over a
+period of complete days, its companies and workers, and the three declines of a month, with the
+city's total.
+
+Used by the city page (/reports/city and its XLSX, the city admin only) and the API's
+GET /api/v1/towns/figures (a city token: every town; a town's token: its own). Owns the reads
+behind them, scoped by quizapp/scope.py (towns_of). Participation and knowledge come from the
+TownDay rollup (rollups.towns: a row per town and past day), less the company-days of the town's
+deactivated companies, which the town's own pages leave out too; so a town's figure here is the
+one its dashboard, town view and API compute from CompanyDay for the same days
+(docs/metrics.md, "The city page"). The declines are incidents.rules.year_on_year over the town's
+records, as its incidents page shows them. Aggregates only: no company, grid or worker is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from quizapp import scope
+from quizapp.audit import service as audit
+from quizapp.citycompare import rules
+from quizapp.citycompare.rules import CityQuery, TownLine
+from quizapp.extensions import db
+from quizapp.incidents import rules as incident_rules
+from quizapp.incidents.rules import Record, YearOnYear
+from quizapp.models import Company, CompanyDay, Grid, Incident, Town, TownDay
+from quizapp.rollups.figures import TALLY_SUMS
+from quizapp.rules.errors import Forbidden
+from quizapp.rules.metrics import Span, Tally
+
+
+def _tallies(ids: list[int], span: Span) -> dict[int, Tally]:
+    """Each town's sums over the span: its TownDay rows, less its deactivated companies' days."""
+    found = {town_id: Tally(*(int(v or 0) for v in rest)) for town_id, *rest in db.session.execute(
+        select(TownDay.town_id, func.sum(TownDay.expected), func.sum(TownDay.done), func.sum(TownDay.common_correct),
+               func.sum(TownDay.common_answered), func.sum(TownDay.companies))
+        .where(TownDay.town_id.in_(ids), TownDay.day >= span.first, TownDay.day <= span.last)
+        .group_by(TownDay.town_id))}
+    for town_id, *rest in db.session.execute(
+            select(Grid.town_id, *TALLY_SUMS).select_from(CompanyDay)
+            .join(Company, Company.id == CompanyDay.company_id).join(Grid, Grid.id == Company.grid_id)
+            .where(Company.active.is_(False), Grid.town_id.in_(ids), CompanyDay.day >= span.first,
+                   CompanyDay.day <= span.last).group_by(Grid.town_id)):
+        gone = Tally(*(int(v or 0) for v in rest))
+        found[town_id] = Tally(*(a - b for a, b in zip(found.get(town_id, Tally()), gone, strict=True)))
+    return found
+
+
+def _headcounts(ids: list[int], span: Span) -> dict[int, int]:
+    """Each town's active workers on the span's last day with data (its active companies')."""
+    last = dict(db.session.execute(select(TownDay.town_id, func.max(TownDay.day)).where(
+        TownDay.town_id.in_(ids), TownDay.day >= span.first, TownDay.day <= span.last)
+        .group_by(TownDay.town_id)).all())
+    heads: dict[int, int] = {}
+    for day in set(last.values()):
+        towns = [town_id for town_id, found in last.items() if found == day]
+        heads.update(db.session.execute(select(TownDay.town_id, TownDay.headcount).where(
+            TownDay.town_id.in_(towns), TownDay.day == day)).all())
+        for town_id, gone in db.session.execute(
+                select(Grid.town_id, func.sum(CompanyDay.headcount)).select_from(CompanyDay)
+                .join(Company, Company.id == CompanyDay.company_id).join(Grid, Grid.id == Company.grid_id)
+                .where(Company.active.is_(False), Grid.town_id.in_(towns), CompanyDay.day == day)
+                .group_by(Grid.town_id)):
+            heads[town_id] -= int(gone or 0)
+    return heads
+
+
+def _companies(ids: list[int]) -> dict[int, int]:
+    return dict(db.session.execute(select(Grid.town_id, func.count(Company.id)).join(Grid, Grid.id == Company.grid_id)
+                                   .where(Grid.town_id.in_(ids), Company.active.is_(True))
+                                   .group_by(Grid.town_id)).all())
+
+
+def _records(ids: list[int], month: date) -> dict[int, list[Record]]:
+    """Each town's incident records from January a year before `month` to `month` (what
+    incidents.figures.declines reads for one town: its grids' records, whole-grid ones included)."""
+    found: dict[int, list[Record]] = {town_id: [] for town_id in ids}
+    for town_id, month_of, grid_id, company_id, cases, loss, raw in db.session.execute(
+            select(Grid.town_id, Incident.month, Incident.grid_id, Incident.company_id, Incident.cases,
+                   Incident.loss_yuan, Incident.raw_reports).join(Grid, Grid.id == Incident.grid_id)
+            .where(Grid.town_id.in_(ids), Incident.month >= incident_rules.add_months(month.replace(month=1), -12),
+                   Incident.month <= month)):
+        found[town_id].append(Record(month_of, grid_id, company_id, cases, loss, raw))
+    return found
+
+
+@dataclass(frozen=True)
+class TownFigures:
+    """The towns' lines (by code) and the total of them, over `span` and for `month`."""
+
+    span: Span
+    month: date
+    towns: list[TownLine]
+    total: TownLine
+
+
+def town_figures(reader: scope.Reader, today: date, days: int = rules.DEFAULT_PERIOD, month: date | None = None
+                 ) -> TownFigures:
+    """Every town the reader may read (the city: all; a town's account or token: its own), by
+    code: participation and knowledge over the `days` complete days before today, active
+    companies, active workers at the period's end, and the declines of `month` (default: the last
+    complete one), with their total. A handful of GROUP BYs over some 32 rows a day."""
+    span = rules.period_span(today, days)
+    month = incident_rules.month_start(month or rules.default_month(today))
+    towns = list(db.session.execute(scope.towns_of(reader).with_only_columns(Town.id, Town.code, Town.name)))
+    ids = [t.id for t in towns]
+    tallies, heads, companies = (_tallies(ids, span), _headcounts(ids, span), _companies(ids)) if ids else ({}, {}, {})
+    records = _records(ids, month) if ids else {}
+    lines = [TownLine(t.id, t.code, t.name, companies.get(t.id, 0), heads.get(t.id), tallies.get(t.id, Tally()),
+                      incident_rules.year_on_year(records[t.id], month, today)) for t in towns]
+    everything: list[Record] = [r for found in records.values() for r in found]
+    return TownFigures(span, month, lines, rules.city_total(lines, incident_rules.year_on_year(everything, month,
+                                                                                                 today)))
+
+
+@dataclass(frozen=True)
+class CityPage:
+    today: date
+    query: CityQuery
+    figures: TownFigures
+    rows: list[TownLine]  # sorted as asked
+
+    @property
+    def declines(self) -> YearOnYear:
+        return self.figures.total.declines
+
+
+def city_page(actor: scope.Reader, today: date, query: CityQuery) -> CityPage:
+    """The city page: the towns side by side, sorted as asked, and the city's total. Only for the
+    city admin (Forbidden for anyone else: a town's admin or officer reads their own town's pages)."""
+    if not scope.sees_city(actor):
+        raise Forbidden("citycompare.city_only")
+    found = town_figures(actor, today, query.days, query.month)
+    return CityPage(today, query, found, rules.sort_lines(found.towns, query))
+
+
+def export_page(actor, page: CityPage) -> CityPage:
+    """The page for its XLSX (citycompare.sheets.workbook); the download is written to the audit
+    log (the city's rows)."""
+    audit.record(actor, "export.city", {"days": page.query.days, "month": f"{page.figures.month:%Y-%m}",
+                                        "from": page.figures.span.first, "to": page.figures.span.last})
+    return page
