@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -30,6 +31,8 @@ from quizapp.models import Company, CompanyDay, Grid, Incident, Town, TownDay
 from quizapp.rollups.figures import TALLY_SUMS
 from quizapp.rules.errors import Forbidden
 from quizapp.rules.metrics import Span, Tally
+
+FEN = Decimal("0.01")
 
 
 def _tallies(ids: list[int], span: Span) -> dict[int, Tally]:
@@ -74,16 +77,23 @@ def _companies(ids: list[int]) -> dict[int, int]:
                                    .group_by(Grid.town_id)).all())
 
 
+def _fen(amount) -> Decimal:
+    """A sum of losses to the fen (PostgreSQL adds numerics exactly; SQLite adds them as floats)."""
+    return Decimal(str(amount or 0)).quantize(FEN)
+
+
 def _records(ids: list[int], month: date) -> dict[int, list[Record]]:
     """Each town's incident records from January a year before `month` to `month` (what
-    incidents.figures.declines reads for one town: its grids' records, whole-grid ones included)."""
+    incidents.figures.declines reads for one town: its grids' records, whole-grid ones included),
+    added up per month in the database: the declines need only each month's totals, and a city
+    holds tens of thousands of records. Losses are summed as the column's decimals."""
     found: dict[int, list[Record]] = {town_id: [] for town_id in ids}
-    for town_id, month_of, grid_id, company_id, cases, loss, raw in db.session.execute(
-            select(Grid.town_id, Incident.month, Incident.grid_id, Incident.company_id, Incident.cases,
-                   Incident.loss_yuan, Incident.raw_reports).join(Grid, Grid.id == Incident.grid_id)
+    for town_id, month_of, cases, loss, raw in db.session.execute(
+            select(Grid.town_id, Incident.month, func.sum(Incident.cases), func.sum(Incident.loss_yuan),
+                   func.sum(Incident.raw_reports)).join(Grid, Grid.id == Incident.grid_id)
             .where(Grid.town_id.in_(ids), Incident.month >= incident_rules.add_months(month.replace(month=1), -12),
-                   Incident.month <= month)):
-        found[town_id].append(Record(month_of, grid_id, company_id, cases, loss, raw))
+                   Incident.month <= month).group_by(Grid.town_id, Incident.month)):
+        found[town_id].append(Record(month_of, 0, None, int(cases or 0), _fen(loss), int(raw or 0)))
     return found
 
 
