@@ -22,7 +22,7 @@ from quizapp.rules.metrics import SortValue, Span, Tally
 
 PERIODS = (7, 30, 90)  # the dashboard's 7 and 30 days, and the console's 90
 DEFAULT_PERIOD = 30
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 
 def period_span(today: date, days: int) -> Span:
@@ -132,7 +132,9 @@ def parse_query(args: Mapping[str, str], today: date) -> CityQuery:
     sort = args.get("sort", DEFAULT_SORT)
     days = args.get("days", "")
     month = args.get("month")
-    return CityQuery(days=int(days) if days.isdigit() and int(days) in PERIODS else DEFAULT_PERIOD,
+    # isascii: "²" is a digit to str.isdigit, not to int().
+    whole = days.isascii() and days.isdigit()
+    return CityQuery(days=int(days) if whole and int(days) in PERIODS else DEFAULT_PERIOD,
                      month=parse_month(month, today) if month else None,
                      sort=sort if sort in SORTS else DEFAULT_SORT, descending=args.get("dir") == "desc")
 

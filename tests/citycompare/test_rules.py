@@ -41,6 +41,8 @@ def test_the_declines_month_defaults_to_the_last_complete_one_and_never_the_futu
 def test_the_query_falls_back_to_the_defaults_and_links_flip_the_sorted_column():
     assert rules.parse_query({}, TODAY) == CityQuery()
     assert rules.parse_query({"days": "14", "sort": "nope", "dir": "up"}, TODAY) == CityQuery()
+    for hostile in ("²", "1²", "３０", "-7", " 7", "7.0"):
+        assert rules.parse_query({"days": hostile, "month": hostile}, TODAY) == CityQuery(month=date(2026, 11, 1))
     query = rules.parse_query({"days": "7", "sort": "cases_change", "dir": "desc", "month": "2026-10"}, TODAY)
     assert query == CityQuery(7, date(2026, 10, 1), "cases_change", True)
     assert query.sort_link("cases_change")["dir"] == "asc"
