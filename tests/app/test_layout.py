@@ -206,6 +206,7 @@ SEGMENT_EXCEPTIONS = {
     "/console/workers": "trends",  # one worker's history, beside the trends
     "/reports/": "dashboard",  # the officers' home is the grid dashboard
     "/reports/compare": "comparison",
+    "/reports/city": "citycompare",  # the towns compared (the route name reports.city; /reports/city.xlsx too)
     "/admin/": "town",  # the town admin's home
     "/city/": "towns",  # the city admin's home: every town as counts
     "/city/name": "towns",  # the city's own name, beside its towns
