@@ -300,6 +300,15 @@ def test_a_probe_item_is_marked_with_probe_yes_and_never_common(tmp_path):
         "=== alpha-002\n", "=== alpha-002\nprobe: maybe\n", 1)))
 
 
+def test_a_probe_whose_point_has_no_taught_variant_is_reported(tmp_path):
+    # alpha-003 has no family: as a probe, its point would be taught to nobody.
+    alone = write(tmp_path, bank_text("alpha", 3).replace("=== alpha-003\n", "=== alpha-003\nprobe: yes\n", 1))
+    assert any("alpha-003 is a probe and its point has no other variant" in p for p in alone), alone
+    # alpha-002's family also holds alpha-001, which is taught: fine.
+    paired = write(tmp_path, good().replace("=== alpha-002\n", "=== alpha-002\nprobe: yes\n", 1))
+    assert not any("is a probe and its point" in p for p in paired), paired
+
+
 def read_bank_from(tmp_path, text) -> Bank:
     (tmp_path / "alpha.txt").write_text(text, encoding="utf-8")
     return read_bank(tmp_path)
@@ -311,3 +320,5 @@ def test_the_town_bank_holds_about_two_probe_items_per_topic_of_mid_difficulty_o
     per_topic = {topic: sum(q.topic == topic for q in probes) for topic in bank.topics}
     assert set(per_topic.values()) == {2}
     assert all(q.difficulty == 2 and not q.common and q.kind == "knowledge" for q in probes)
+    taught = {q.family for q in bank.questions.values() if q.family and not q.probe}
+    assert all(q.family in taught for q in probes)  # every probe's point is taught by another variant

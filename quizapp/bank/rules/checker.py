@@ -555,16 +555,25 @@ def read_bank(root: str | Path) -> Bank:
 
 def check_families(bank: Bank) -> None:
     """A common question needs a variant: another question of its family (item families keep an
-    answer shared in a chat group from transferring to the next day)."""
+    answer shared in a chat group from transferring to the next day). A probe question needs a
+    variant that is taught: a probe is never taught (docs/selection.md), so without one its point
+    would be taught to nobody."""
     members: dict[str, int] = {}
+    taught: dict[str, int] = {}
     for question in bank.questions.values():
         if question.family:
             members[question.family] = members.get(question.family, 0) + 1
+            taught[question.family] = taught.get(question.family, 0) + (not question.probe)
     for question in bank.questions.values():
         if question.common and (not question.family or members[question.family] < 2):
             bank.problems.append(Problem(question.path, question.line,
                                          f"question {question.qid} is common but has no variant: give it a family "
                                          "shared with at least one other question"))
+        if question.probe and (not question.family or taught[question.family] < 1):
+            bank.problems.append(Problem(question.path, question.line,
+                                         f"question {question.qid} is a probe and its point has no other variant, so "
+                                         "no worker is ever taught it: write a variant of its family that is not a "
+                                         "probe"))
 
 
 def _bigrams(text: str) -> frozenset[str]:
