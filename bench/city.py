@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -30,8 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-PASSWORD = "synth-2026"
+import town  # noqa: E402  (the synthetic accounts' password, signing in and the timed GET the town benchmarks share)
+from town import PASSWORD  # noqa: E402
+
 TARGET_MS = 300
 
 
@@ -126,39 +128,13 @@ def first_grid(app) -> int:
         return db.session.scalar(select(Grid.id).order_by(Grid.code))
 
 
-def signed_in(app, username: str):
-    client = app.test_client()
-    client.post("/login", data={"username": username, "password": PASSWORD}).close()
-    return client
-
-
-def timed(client, url: str, runs: int, headers: dict | None = None) -> dict:
-    warm = client.get(url, headers=headers)
-    assert warm.status_code == 200, (url, warm.status_code, warm.get_data(as_text=True)[:300])
-    size = len(warm.get_data())
-    warm.close()
-    wall, cpu = [], []
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, headers=headers)
-        response.get_data()
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        response.close()
-    wall.sort()
-    return {"url": url, "median_ms": round(statistics.median(wall), 1),
-            "p95_ms": round(wall[min(len(wall) - 1, round(0.95 * (len(wall) - 1)))], 1),
-            "cpu_median_ms": round(statistics.median(cpu), 1), "bytes": size, "load": round(os.getloadavg()[0], 2)}
-
-
 def pages(app) -> list[tuple[str, object, str, dict | None]]:
     """(label, client, url, headers) of everything measured."""
     from quizapp.clock import local_today
 
     with app.app_context():
         year = (local_today() - timedelta(days=365)).isoformat()
-    admin, officer = signed_in(app, "synth-admin"), signed_in(app, "synth-officer-1")
+    admin, officer = town.signed_in(app, "synth-admin"), town.signed_in(app, "synth-officer-1")
     api, headers = app.test_client(), {"Authorization": f"Bearer {token(app, 'synth-admin')}"}
     found: list[tuple[str, object, str, dict | None]] = [
         ("town dashboard, town admin", admin, "/reports/", None),
@@ -172,7 +148,7 @@ def pages(app) -> list[tuple[str, object, str, dict | None]]:
     ]
     with app.app_context():
         city_admin()
-    city = signed_in(app, CITY_ADMIN)
+    city = town.signed_in(app, CITY_ADMIN)
     city_api = {"Authorization": f"Bearer {token(app, CITY_ADMIN)}"}
     found[:0] = [("city page, city admin, 30 days", city, "/reports/city", None),
                  ("city page, city admin, 90 days", city, "/reports/city?days=90", None),
@@ -210,7 +186,7 @@ def main() -> None:
         print(f"{days} days of history ({gone:,} older rollup rows deleted)", flush=True)
         measured = {}
         for label, client, url, headers in pages(app):
-            measured[label] = figures = timed(client, url, args.runs, headers)
+            measured[label] = figures = town.timed_get(client, url, args.runs, headers)
             verdict = "ok" if figures["median_ms"] < TARGET_MS else "OVER TARGET"
             print(f"  {label:40} median {figures['median_ms']:6.0f} ms  p95 {figures['p95_ms']:6.0f} ms  "
                   f"(CPU {figures['cpu_median_ms']:4.0f} ms)  {figures['bytes'] / 1024:6.0f} KB  {verdict}  "

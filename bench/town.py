@@ -82,7 +82,9 @@ def timed_get(client, url: str, runs: int, headers: dict | None = None) -> dict:
         cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200
         response.close()
-    return {"url": url, "median_ms": round(statistics.median(wall), 1), "max_ms": round(max(wall), 1),
+    wall.sort()
+    return {"url": url, "median_ms": round(statistics.median(wall), 1), "max_ms": round(wall[-1], 1),
+            "p95_ms": round(wall[min(len(wall) - 1, round(0.95 * (len(wall) - 1)))], 1),
             "cpu_median_ms": round(statistics.median(cpu), 1), "bytes": size, "load": round(os.getloadavg()[0], 2)}
 
 
