@@ -94,7 +94,7 @@ def main() -> int:
             company = db.session.get(Company, 1)
             today = local_today()
             for back in range(1, args.history_days + 1):
-                rebuild_company_day(company, today - timedelta(days=back))
+                rebuild_company_day(company, today - timedelta(days=back), today)
             db.session.commit()
             per_day = (time.perf_counter() - started) * 1000 / args.history_days
         rolled = timed(client, PATH, args.runs)

@@ -214,7 +214,7 @@ def take_quiz(employee: Employee, day: date, wrong_topics=(), wrong: int = 0, ki
     for slot in list(attempt.answers) if finish else []:
         miss = slot.question.topic.slug in wrong_topics or slot.position <= wrong
         quiz.record_answer(employee, attempt.id, slot.position, wrong_choice(slot) if miss else right_choice(slot),
-                           now + timedelta(seconds=10 * slot.position))
+                           now + timedelta(seconds=10 * slot.position), day)
     db.session.commit()
     return attempt
 

@@ -254,7 +254,7 @@ def _companies(rows: list[tuple[str, str, str, int, int, float]], grids: dict[st
         db.session.execute(text("ANALYZE answer"))
         # Every day of the 30 (as the nightly job leaves them), and the earlier days some worker took a quiz.
         for day in sorted(earlier | {start + timedelta(days=offset) for offset in range(HISTORY_DAYS + 1)}):
-            rebuild_company_day(company, day)
+            rebuild_company_day(company, day, today)
         made.append((company, size, keen))
     return made
 

@@ -391,7 +391,7 @@ class IncidentsPage:
     names: dict  # company id / grid id -> name, fraud type slug -> name
 
 
-def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | None = None,
+def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date,
                    now: datetime | None = None) -> IncidentsPage:
     """Year-on-year cases and losses, the last 12 months beside participation, months without a
     case per company and per grid, and the records, for the filter within the actor's grids.
@@ -400,7 +400,6 @@ def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date | No
     months = rules.months_between(rules.add_months(chosen.month, 1 - MONTHS_SHOWN), chosen.month)
     stored = _records(actor, chosen, months[0])
     records = [Record(i.month, i.grid_id, i.company_id, i.cases, i.loss_yuan, i.raw_reports) for i in stored]
-    today = today or rules.add_months(chosen.month, 1)  # not given: read as after the months shown
     rows = rules.monthly(months, records, monthly_participation(actor, chosen, months, today, now))
     grid_names = {g.id: g.name for g in grids}
     shown_companies = [c for c in companies if (not chosen.company_id or c.id == chosen.company_id)

@@ -105,12 +105,12 @@ def open_practice(employee: Employee, today: date) -> Attempt | None:
         Attempt.finished_at.is_(None)).order_by(Attempt.id.desc()).limit(1))
 
 
-def _close_open_practice(employee: Employee, now: datetime) -> None:
+def _close_open_practice(employee: Employee, now: datetime, today: date) -> None:
     """At most one open practice attempt per worker (a partial unique index holds it): one whose
     time ran out, or left open on another day, is closed before a new one starts."""
     for attempt in db.session.scalars(select(Attempt).where(
             Attempt.employee_id == employee.id, Attempt.kind == AttemptKind.PRACTICE, Attempt.finished_at.is_(None))):
-        _finish(attempt.id, min(attempt.deadline_at, now), expired=True)
+        _finish(attempt.id, min(attempt.deadline_at, now), expired=True, today=today)
 
 
 def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: date, now: datetime,
@@ -133,7 +133,7 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
         existing = open_practice(employee, today)
         if existing is not None and not is_past_deadline(existing, now):
             return existing
-        _close_open_practice(employee, now)
+        _close_open_practice(employee, now, today)
     else:
         raise Invalid("quiz.unknown_kind", kind=asked)
 
@@ -227,7 +227,7 @@ def next_position(attempt: Attempt) -> int | None:
     return None
 
 
-def close_if_expired(attempt: Attempt, now: datetime, today: date | None = None) -> bool:
+def close_if_expired(attempt: Attempt, now: datetime, today: date) -> bool:
     """Close an attempt whose time ran out: unanswered questions count as not right. `today`: the
     local date now (an attempt of an earlier day then reaches its town's TownDay row too)."""
     if attempt.finished_at is None and is_past_deadline(attempt, now):
@@ -236,7 +236,7 @@ def close_if_expired(attempt: Attempt, now: datetime, today: date | None = None)
     return False
 
 
-def close_expired(now: datetime, today: date | None = None) -> int:
+def close_expired(now: datetime, today: date) -> int:
     """Close every attempt whose time ran out but whose worker never came back (cron, via
     `quizapp rollup`), so it reaches its company's day like one closed on the worker's next visit."""
     deadline = now - timedelta(seconds=GRACE_SECONDS)
@@ -285,7 +285,7 @@ _COUNT = (update(Attempt).where(Attempt.id == bindparam("attempt_id"))
 
 
 def record_answer(employee: Employee, attempt_id: int, position: int, chosen_display: list[int],
-                  now: datetime, today: date | None = None) -> Outcome:
+                  now: datetime, today: date) -> Outcome:
     """Record the worker's choice for one slot, once; the last answer finishes the attempt.
 
     This is the hot path at shift start, so it is three statements in one transaction: one read,
@@ -355,7 +355,7 @@ _ANSWERED = select(
     Answer.attempt_id == bindparam("attempt_id"), Answer.chosen.is_not(None))
 
 
-def _finish(attempt_id: int, when: datetime, expired: bool, today: date | None = None) -> None:
+def _finish(attempt_id: int, when: datetime, expired: bool, today: date) -> None:
     """Close the attempt once (a second close changes nothing) and add it to its company's day
     (and, when that day is before `today`, to its town's TownDay row)."""
     conn = db.session.connection()
@@ -368,7 +368,7 @@ def _finish(attempt_id: int, when: datetime, expired: bool, today: date | None =
         common, common_right, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
         # A quiz closed after its day was over (its time ran out and the worker came back, or
         # it was finished after midnight) changes a past day: its town's TownDay row follows.
-        past = today is not None and closed.local_date < today
+        past = closed.local_date < today
         rollups.add_finished(conn, closed, common, common_right, behaviour, behaviour_yes, past)
 
 

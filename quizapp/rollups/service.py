@@ -108,7 +108,7 @@ class RecordGone(Conflict):
         self.day, self.kept_from = day, kept_from
 
 
-def rebuild_company_day(company: Company, day: date, today: date | None = None) -> CompanyDay:
+def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay:
     """Recompute one company's day from the roster and the finished official attempts. The town's
     TownDay row of that day, if it exists, moves by the difference (never today's: `today` given
     and the day not before it)."""
@@ -140,7 +140,7 @@ def rebuild_company_day(company: Company, day: date, today: date | None = None) 
     row.topics_built = True
     db.session.add(row)
     db.session.flush()
-    if today is None or day < today:
+    if day < today:
         towns.move(company.id, day, before, towns.contribution(row))
     return row
 

@@ -37,7 +37,8 @@ def _finish(employee: Employee) -> None:
     for slot in attempt.answers:
         key = slot.version.content["answer"]
         right = [p for p, idx in enumerate(slot.choice_order) if idx in key]
-        quiz.record_answer(employee, attempt.id, slot.position, right, utcnow() + timedelta(seconds=slot.position))
+        quiz.record_answer(employee, attempt.id, slot.position, right, utcnow() + timedelta(seconds=slot.position),
+                           local_today())
 
 
 @pytest.fixture

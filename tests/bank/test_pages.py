@@ -24,7 +24,7 @@ def take_quizzes(app, town, workers=40):
                 first_wrong = min(idx for idx in range(len(order)) if idx not in key)
                 wrong = [order.index(first_wrong)]  # always the same wrong option
                 quiz.record_answer(employee, attempt.id, slot.position, right if i < workers // 2 else wrong,
-                                   utcnow() + timedelta(seconds=slot.position))
+                                   utcnow() + timedelta(seconds=slot.position), local_today())
         db.session.commit()
 
 

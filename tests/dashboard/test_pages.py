@@ -127,13 +127,13 @@ def test_a_late_answer_and_a_roster_change_show_on_the_dashboard_once_the_day_is
                                kind="official", official_date=local_today(), started_at=now - timedelta(minutes=4),
                                deadline_at=now + timedelta(minutes=1), finished_at=now, total=5, slots=5, answered=5,
                                score=4))
-        rebuild_company_day(db.session.get(Company, town.company_a), local_today())
+        rebuild_company_day(db.session.get(Company, town.company_a), local_today(), local_today())
         db.session.commit()
     _, text = read(client, "/reports/")
     assert today_cells.search(text).groups() == ("2", "50%")
     with app.app_context():
         db.session.scalar(select(Employee).where(Employee.employee_no == "A002")).active = False
-        rebuild_company_day(db.session.get(Company, town.company_a), local_today())
+        rebuild_company_day(db.session.get(Company, town.company_a), local_today(), local_today())
         db.session.commit()
     _, text = read(client, "/reports/")
     assert today_cells.search(text).groups() == ("1", "100%")

@@ -133,7 +133,7 @@ def right_choice(slot) -> list[int]:
 def test_a_late_answer_and_a_roster_change_leave_the_rebuilt_rollup_and_the_dashboard_right(town):
     company = db.session.get(Company, town.company_a)
     monday = date(2026, 11, 23)  # a workday
-    rebuild_company_day(company, monday)  # the nightly job ran: nobody had finished
+    rebuild_company_day(company, monday, TODAY)  # the nightly job ran: nobody had finished
     for day, done in WEEK[:-1]:
         day_row(town.company_a, date(2026, 11, day), 2, done)
     db.session.flush()
@@ -145,10 +145,11 @@ def test_a_late_answer_and_a_roster_change_leave_the_rebuilt_rollup_and_the_dash
     started = datetime(2026, 11, 23, 0, 30)
     attempt = quiz.start_attempt(worker, "official", monday, started, "test-town")
     for slot in list(attempt.answers):
-        quiz.record_answer(worker, attempt.id, slot.position, right_choice(slot), started + timedelta(seconds=30))
+        quiz.record_answer(worker, attempt.id, slot.position, right_choice(slot), started + timedelta(seconds=30),
+                           TODAY)
     db.session.expire_all()
     live = db.session.get(CompanyDay, (town.company_a, monday))
-    row = rebuild_company_day(company, monday)
+    row = rebuild_company_day(company, monday, TODAY)
     common = sum(1 for s in attempt.answers if s.common)
     assert (row.headcount, row.completed, row.common_answered, row.common_correct) == (2, 1, common, common)
     assert (live.completed, live.common_answered) == (row.completed, row.common_answered)  # rebuild agrees
@@ -159,7 +160,7 @@ def test_a_late_answer_and_a_roster_change_leave_the_rebuilt_rollup_and_the_dash
     # The worker who never took the quiz leaves: the day is rebuilt with one active worker.
     db.session.scalar(select(Employee).where(Employee.employee_no == "A002")).active = False
     db.session.flush()
-    row = rebuild_company_day(company, monday)
+    row = rebuild_company_day(company, monday, TODAY)
     assert (row.headcount, row.completed) == (1, 1)
     changed = line(dashboard.company_figures(staff("officer-1"), TODAY), town.company_a)
     # Four untouched days of 2, the rebuilt 23rd and today's estimate now of 1 each.

@@ -58,7 +58,7 @@ def test_a_loss_is_stored_and_read_back_as_the_decimal_entered(fen):
 
 
 def test_the_incidents_page_and_its_export_add_up_to_the_fen(fen, english):
-    page = service.incidents_page(staff("officer-1"), Filter(MONTH), "en")
+    page = service.incidents_page(staff("officer-1"), Filter(MONTH), "en", date(2026, 12, 1))
     assert page.year_on_year.this_month.loss_yuan == Decimal("0.30")
     data, _name = sheets.incidents(service.export_incidents(staff("officer-1"), Filter(MONTH), "csv", "en"), "csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))

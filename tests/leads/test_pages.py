@@ -26,7 +26,7 @@ def started(app, town) -> tuple[int, int]:
                                      "test-town")
         slot = attempt.answers[0]
         quiz.record_answer(db.session.get(Employee, town.worker_a), attempt.id, slot.position, [0],
-                           utcnow() + timedelta(seconds=5))
+                           utcnow() + timedelta(seconds=5), local_today())
         db.session.commit()
         return attempt.id, slot.position
 
@@ -38,7 +38,7 @@ def test_the_feedback_and_the_result_offer_the_report(app, client, town):
     link = f"/scam-report?attempt={attempt_id}&amp;q={position}"
     assert link in page
     with app.app_context():
-        quiz.close_if_expired(db.session.get(Attempt, attempt_id), utcnow() + timedelta(hours=1))
+        quiz.close_if_expired(db.session.get(Attempt, attempt_id), utcnow() + timedelta(hours=1), local_today())
         db.session.commit()
     _status, page = read(client, f"/attempt/{attempt_id}/result")
     assert f"/scam-report?attempt={attempt_id}\"" in page

@@ -116,9 +116,9 @@ def test_a_late_answer_changes_the_weekly_report_once_the_day_is_rebuilt(history
     attempt = quiz.start_attempt(worker, "official", friday, started, "test-town")
     for slot in list(attempt.answers):
         chosen_ = [pos for pos, idx in enumerate(slot.choice_order) if idx in slot.version.content["answer"]]
-        quiz.record_answer(worker, attempt.id, slot.position, chosen_, started + timedelta(seconds=30))
+        quiz.record_answer(worker, attempt.id, slot.position, chosen_, started + timedelta(seconds=30), friday)
     db.session.expire_all()
-    rebuilt = rebuild_company_day(company, friday)
+    rebuilt = rebuild_company_day(company, friday, friday)
     assert (rebuilt.headcount, rebuilt.completed) == (2, 1)
     after = report("officer-1")
     a = next(c for c in after.companies if c.name == "甲厂")

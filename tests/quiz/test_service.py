@@ -28,7 +28,7 @@ def start(town, kind="official", now=NOW, today=TODAY):
 
 
 def answer(town, attempt, position, choice, now):
-    return quiz.record_answer(worker(town), attempt.id, position, choice, now)
+    return quiz.record_answer(worker(town), attempt.id, position, choice, now, TODAY)
 
 
 def right_choice(slot) -> list[int]:
@@ -100,7 +100,7 @@ def test_an_unanswered_slot_of_a_finished_quiz_is_not_recorded(town):
     attempt = start(town)
     answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(seconds=10))
     late = attempt.deadline_at + timedelta(hours=1)
-    assert quiz.close_if_expired(attempt, late)
+    assert quiz.close_if_expired(attempt, late, TODAY)
     assert answer(town, attempt, 2, right_choice(attempt.answers[1]), late).status == "finished"
     assert answer(town, attempt, 1, [9], late).status == "already"  # a forged choice on an answered slot
     db.session.commit()
@@ -124,7 +124,7 @@ def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
     missed = [state.memories[point[a.question_id]] for a in attempt.answers if a.position % 2 == 0]
     assert len(missed) == 2 and all(m.due == TODAY + timedelta(days=1) and m.wrong == 1 for m in missed)
     # The incremental rollup equals one rebuilt from the raw record.
-    rebuilt = rebuild_company_day(worker(town).company, TODAY)
+    rebuilt = rebuild_company_day(worker(town).company, TODAY, TODAY)
     assert (rebuilt.completed, rebuilt.score_sum, rebuilt.common_correct, rebuilt.common_answered) == (1, 3, 1, 2)
 
 
@@ -280,20 +280,20 @@ def test_attempts_left_unfinished_are_closed_and_counted(town):
     attempt = start(town)
     answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(seconds=30))
     db.session.commit()
-    assert quiz.close_expired(NOW + timedelta(minutes=3)) == 0  # still within its five minutes
-    assert quiz.close_expired(NOW + timedelta(hours=2)) == 1
+    assert quiz.close_expired(NOW + timedelta(minutes=3), TODAY) == 0  # still within its five minutes
+    assert quiz.close_expired(NOW + timedelta(hours=2), TODAY) == 1
     db.session.commit()
     closed = db.session.get(Attempt, attempt.id)
     assert closed.expired and closed.finished_at == closed.deadline_at and closed.score == 1
     assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
-    assert quiz.close_expired(NOW + timedelta(hours=3)) == 0
+    assert quiz.close_expired(NOW + timedelta(hours=3), TODAY) == 0
 
 
 def test_another_workers_attempt_or_a_missing_question_is_not_found(town):
     attempt = start(town)
     other = db.session.get(Employee, town.worker_b)
     with pytest.raises(NotFound) as missing:
-        quiz.record_answer(other, attempt.id, 1, [0], NOW)
+        quiz.record_answer(other, attempt.id, 1, [0], NOW, TODAY)
     assert missing.value.code == "quiz.no_question"
     with pytest.raises(NotFound):
         answer(town, attempt, 99, [0], NOW)

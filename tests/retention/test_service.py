@@ -39,7 +39,7 @@ def history(town):
     db.session.add(old_import)
     db.session.flush()
     old_import.created_at = datetime_of(OLD)
-    rebuild_company_day(worker.company, OLD)
+    rebuild_company_day(worker.company, OLD, TODAY)
     make_lead(worker, text="去年的可疑短信内容", day=OLD)  # a worker's report, last reported long ago
     make_lead(worker, text="昨天的可疑短信内容", day=RECENT)
     db.session.commit()
@@ -99,9 +99,9 @@ def test_a_purged_day_cannot_be_rebuilt_but_a_kept_day_can(history):
     db.session.commit()
     assert kept_from(first_town().id) == date(2025, 11, 24)
     with pytest.raises(RecordGone) as gone:
-        rebuild_company_day(history.company, OLD)
+        rebuild_company_day(history.company, OLD, TODAY)
     assert (gone.value.code, gone.value.data) == ("rollups.record_gone", {"day": OLD, "kept_from": date(2025, 11, 24)})
-    assert rebuild_company_day(history.company, RECENT).completed == 1
+    assert rebuild_company_day(history.company, RECENT, TODAY).completed == 1
 
 
 def test_a_shorter_run_never_moves_the_cutoff_back(history):

@@ -36,12 +36,12 @@ def test_a_common_question_met_before_is_not_in_the_knowledge_index(town):
     repeat.choice_order = seen.choice_order
     db.session.commit()
     for slot in later.answers:
-        quiz.record_answer(worker, later.id, slot.position, right_choice(slot), quiz_now())
+        quiz.record_answer(worker, later.id, slot.position, right_choice(slot), quiz_now(), DAY)
     db.session.commit()
     company = db.session.get(Company, town.company_a)
     row = db.session.get(CompanyDay, (company.id, DAY))
     assert (row.common_answered, row.common_correct) == (len(commons) - 1, len(commons) - 1)
     assert db.session.scalar(select(Answer.correct).where(Answer.id == repeat.id)) is True  # recorded all the same
-    rebuilt = rebuild_company_day(company, DAY)
+    rebuilt = rebuild_company_day(company, DAY, DAY)
     assert (rebuilt.common_answered, rebuilt.common_correct) == (len(commons) - 1, len(commons) - 1)
 

@@ -117,7 +117,7 @@ def test_the_weakest_topics_read_the_topic_rollup_of_rebuilt_days_and_raw_answer
             take_quiz(floor[key], TODAY - timedelta(days=offset), wrong_topics={"beta"} if offset else ())
     raw = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY))
     for offset in (1, 2):
-        rebuild_company_day(company, TODAY - timedelta(days=offset))
+        rebuild_company_day(company, TODAY - timedelta(days=offset), TODAY)
     db.session.commit()
     rolled = db.session.scalars(select(CompanyTopicDay).where(CompanyTopicDay.company_id == company.id))
     assert sum(row.answered for row in rolled) == 2 * 3 * 5
@@ -129,7 +129,7 @@ def test_the_weakest_topics_read_the_topic_rollup_of_rebuilt_days_and_raw_answer
     assert not db.session.get(CompanyDay, (company.id, TODAY - timedelta(days=1))).topics_built
     after = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY))
     assert sum(a for a, _ in after.values()) == sum(a for a, _ in raw.values()) + 5
-    rebuild_company_day(company, TODAY - timedelta(days=1))
+    rebuild_company_day(company, TODAY - timedelta(days=1), TODAY)
     db.session.commit()
     assert figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY)) == after
 
