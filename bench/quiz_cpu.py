@@ -35,6 +35,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=300)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--js", action="store_true", help="answer as quiz.js does (one JSON request per answer)")
     parser.add_argument("--profile", default=None, help="a request kind to run under cProfile (e.g. question)")
     parser.add_argument("--dump", default="bench/results/quiz_cpu.prof", help="where --profile writes its stats")
     opts = parser.parse_args()
@@ -54,11 +55,11 @@ def main() -> int:
 
     profiler = cProfile.Profile()
 
-    def timed(client, kind: str, path: str, form: dict | None = None):
+    def timed(client, kind: str, path: str, form: dict | None = None, headers: dict | None = None):
         started = time.process_time()
         if kind == opts.profile:
             profiler.enable()
-        response = client.get(path) if form is None else client.post(path, data=form)
+        response = client.get(path) if form is None else client.post(path, data=form, headers=headers)
         if kind == opts.profile:
             profiler.disable()
         text = response.get_data(as_text=True)
@@ -80,6 +81,17 @@ def main() -> int:
         if "/q/" not in location and not location.endswith("/result"):  # through quiz.resume
             response, _ = timed(client, "resume", location)
             location = response.headers["Location"]
+        if opts.js:
+            _, page = timed(client, "question", location)
+            for _ in range(12):  # each answer brings its feedback and the next question (bench/shift_burst.py)
+                form = {"choice": CHOICE.search(page).group(1), "csrf_token": CSRF.search(page).group(1)}
+                response, text = timed(client, "answer", location, form, {"Accept": "application/json"})
+                data = response.get_json()
+                if data.get("go") or data["next"] is None:
+                    timed(client, "result", data.get("go") or NEXT.search(data["answer"]["html"]).group(1))
+                    return
+                location, page = data["next"]["url"], data["next"]["html"]
+            raise RuntimeError("the quiz did not end")
         for _ in range(12):
             if location.endswith("/result"):
                 timed(client, "result", location)

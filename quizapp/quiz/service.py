@@ -35,15 +35,19 @@ PRACTICE_SECONDS = 1800
 GRACE_SECONDS = 15
 
 
+# Every start reads the whole bank. The kind is compared in SQL, so a plain boolean comes back:
+# converting ~500 enum values per start was a measurable share of its CPU (bench/quiz_cpu.py).
+_POOL = (select(Question.id, Topic.slug, Question.family, Question.common,
+                Question.kind == QuestionKind.BEHAVIOUR, Question.probe)
+         .join(Topic, Topic.id == Question.topic_id)
+         .where(Question.active.is_(True), Question.current_version_id.is_not(None)))
+
+
 def load_pool() -> list[selection.Item]:
     """Every question in rotation, as selection sees it."""
-    rows = db.session.execute(
-        select(Question.id, Topic.slug, Question.family, Question.common, Question.kind, Question.probe)
-        .join(Topic, Topic.id == Question.topic_id)
-        .where(Question.active.is_(True), Question.current_version_id.is_not(None))
-    ).all()
-    return [selection.Item(id=r[0], topic=r[1], family=r[2], common=r[3], behaviour=r[4] == QuestionKind.BEHAVIOUR,
-                           probe=r[5]) for r in rows]
+    rows = db.session.execute(_POOL).all()
+    return [selection.Item(qid, topic, family, bool(common), bool(behaviour), bool(probe))
+            for qid, topic, family, common, behaviour, probe in rows]
 
 
 def load_learner(employee_id: int, pool: list[selection.Item]) -> selection.Learner:

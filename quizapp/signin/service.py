@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import ColumnElement, and_, case, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import generate_password_hash
 
 from quizapp.extensions import db
@@ -74,5 +75,10 @@ def claim_try(account: Employee | StaffUser, trusted: bool, now: datetime) -> tu
         update(model).where(model.id == account.id, or_(until.is_(None), until <= now))
         .values({count: new_count, until: new_until}).returning(count, until)
         .execution_options(synchronize_session=False)).first()
-    db.session.refresh(account)
-    return None if claimed is None else (claimed[0], claimed[1])
+    if claimed is None:  # refused: read the lock or wait that stopped it (another try may have set it)
+        db.session.refresh(account)
+        return None
+    # The loaded account follows the UPDATE from its RETURNING, without reading the row again.
+    set_committed_value(account, count.key, claimed[0])
+    set_committed_value(account, until.key, claimed[1])
+    return claimed[0], claimed[1]

@@ -25,6 +25,7 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.audit import service as audit
@@ -76,7 +77,8 @@ def _cleared(employee: Employee) -> None:
     db.session.execute(update(Employee).where(Employee.id == employee.id).values(
         pin_failures=0, locked_until=None, stranger_failures=0, stranger_until=None)
         .execution_options(synchronize_session=False))
-    db.session.refresh(employee)
+    for name in ("pin_failures", "locked_until", "stranger_failures", "stranger_until"):
+        set_committed_value(employee, name, 0 if name.endswith("failures") else None)
 
 
 def _trail(company: Company, address: str, now: datetime, employee: Employee | None,
