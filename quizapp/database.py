@@ -14,9 +14,6 @@ if TYPE_CHECKING:  # services import upsert from here: no Flask at run time
     from flask import Flask
 
 
-MMAP_BYTES = 1 << 30  # SQLite's memory map per connection (_sqlite_pragmas)
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers run while a writer commits; NORMAL sync is durable at checkpoints and
     # far cheaper per commit; the busy timeout makes writers queue instead of failing at a burst.
@@ -25,12 +22,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # Pages read through a memory map, not a read() into the connection's cache: a connection
-    # drops its whole cache whenever another process has committed (WAL), which at a shift start
-    # is before nearly every request, so each request read every page it touched again. 1 GiB
-    # of address space (not memory) covers a town's database; past it SQLite reads as before.
-    # Measured: the 7,000-worker burst's server CPU per quiz 55.7 -> 44.2 ms (bench/README.md).
-    cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     cursor.close()
 
 
