@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -225,6 +225,43 @@ class ParsedFile:
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> the header found
+
+
+ActivityKey = tuple[int, date, OutreachKind, str, str, int, str]
+
+
+def activity_key(grid_id: int, activity: Activity) -> ActivityKey:
+    """What makes two records the same activity: grid, day, kind, place, speaker, people and note
+    (two talks alike in all of them are told apart in the note)."""
+    a = activity
+    return grid_id, a.day, a.kind, a.place, a.speaker, a.people, a.note
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A file's row that an import leaves out, so that no activity is counted twice."""
+
+    row: Row
+    same_as: int | None  # the earlier row of the same file it repeats; None: already recorded
+
+
+def leave_out_repeats(rows: list[Row], recorded: Collection[ActivityKey]) -> tuple[list[Row], list[LeftOut]]:
+    """The rows to record, and those left out: an activity already recorded (`recorded`: the keys
+    of the records on the file's grids and days), or the same as an earlier row of the file (the
+    same file imported again, or a row pasted twice)."""
+    first_row: dict[ActivityKey, int] = {}
+    kept: list[Row] = []
+    left_out: list[LeftOut] = []
+    for row in rows:
+        key = activity_key(row.grid_id, row.activity)
+        if key in recorded:
+            left_out.append(LeftOut(row, None))
+        elif key in first_row:
+            left_out.append(LeftOut(row, first_row[key]))
+        else:
+            first_row[key] = row.row
+            kept.append(row)
+    return kept, left_out
 
 
 def _header(rows: Iterator[tuple[int, list]], need_grid: bool) -> tuple[int, dict[str, int], dict[str, str]]:

@@ -15,7 +15,7 @@ file a change drops is removed only after the commit (outreach.photo_files).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from quizapp.database import upsert
 from quizapp.extensions import db
 from quizapp.models import Company, Grid, OutreachActivity, OutreachImport, StaffUser
 from quizapp.outreach import photo_files, photos, rules
-from quizapp.outreach.rules import Activity, ImportFileError, ParsedFile, Problem
+from quizapp.outreach.rules import Activity, ImportFileError, LeftOut, ParsedFile, Problem
 from quizapp.rules import metrics
 from quizapp.rules.errors import Forbidden, Invalid, ServiceError, refuse
 from quizapp.rules.metrics import OutreachTotals, Span
@@ -346,27 +346,43 @@ class Preview:
     filename: str
     parsed: ParsedFile | None  # None: the file could not be read at all
     refused: Problem | None  # why the whole file was refused
-    token: str | None  # only when every row is good: the import is all or none
+    token: str | None  # only when every row is good and one is new: the import is all or none
+    to_record: list[rules.Row] = field(default_factory=list)  # the good rows, without those left out
+    left_out: list[LeftOut] = field(default_factory=list)  # already recorded, or repeated in the file
 
     @property
     def people(self) -> int:
-        return sum(r.activity.people for r in self.parsed.rows) if self.parsed else 0
+        return sum(r.activity.people for r in self.to_record)
+
+
+def _recorded(rows: list[rules.Row]) -> set[rules.ActivityKey]:
+    """The activities recorded on the rows' grids and days, as rules.activity_key has them."""
+    if not rows:
+        return set()
+    a = OutreachActivity
+    found = db.session.execute(select(a.grid_id, a.day, a.kind, a.place, a.speaker, a.people, a.note).where(
+        a.grid_id.in_({r.grid_id for r in rows}), a.day.in_({r.activity.day for r in rows})))
+    return {(grid_id, day, kind, place, speaker, people, note or "")
+            for grid_id, day, kind, place, speaker, people, note in found}
 
 
 def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
     """Read and check an outreach file (CSV or XLSX) without storing anything. Every problem is
     listed at its row and column; only a file whose every row is good gets a token (signed with
     the app's `secret`, so the confirmation can only carry rows this check let through) and a
-    random nonce, so that it is confirmed once (apply_import)."""
+    random nonce, so that it is confirmed once (apply_import). Rows that repeat an activity
+    already recorded, or an earlier row of the file, are shown as left out: a file imported
+    twice adds nothing the second time, and the preview says so before anything is stored."""
     try:
         parsed = rules.parse_file(filename, data, import_scope(actor, today))
     except ImportFileError as error:
         return Preview(filename, None, Problem(0, "", error.reason, error.detail), None)
+    to_record, left_out = rules.leave_out_repeats(parsed.rows, _recorded(parsed.rows))
     token = None
-    if parsed.rows and not parsed.problems:
+    if to_record and not parsed.problems:
         token = _serializer(secret).dumps({"actor": actor.id, "filename": filename, "nonce": secrets.token_urlsafe(16),
                                            "rows": [[r.row, r.raw] for r in parsed.rows]})
-    return Preview(filename, parsed, None, token)
+    return Preview(filename, parsed, None, token, to_record, left_out)
 
 
 @dataclass(frozen=True)
@@ -374,11 +390,13 @@ class ImportResult:
     added: int
     people: int
     problems: list[Problem]  # why nothing was stored
+    left_out: int = 0  # rows not stored: already recorded, or repeated in the file
 
 
 def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> ImportResult:
-    """Store every row of a confirmed preview in one go, after checking them all again; if any
+    """Store every new row of a confirmed preview in one go, after checking them all again; if any
     row is no longer good (a day now too old, a grid no longer the officer's), nothing is stored.
+    Rows repeating an activity already recorded, or an earlier row, are left out (and counted).
     A token imports once: its nonce is recorded (OutreachImport, unique) in the same transaction as
     the rows, so a second confirmation, after the first or at the same moment, answers
     "already_imported" and writes nothing."""
@@ -393,23 +411,28 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
     parsed = rules.check_raw([(int(n), cells) for n, cells in payload["rows"]], allowed)
     if parsed.problems or not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
+    # Left out again now: an activity recorded since the preview (by hand, or another file) too.
+    to_record, left_out = rules.leave_out_repeats(parsed.rows, _recorded(parsed.rows))
+    if not to_record:  # this very import confirmed before (Back and resend), or all recorded since
+        done = db.session.scalar(select(OutreachImport.id).where(OutreachImport.nonce == nonce))
+        return ImportResult(0, 0, [Problem(0, "", "already_imported" if done else "nothing_new")], len(left_out))
     # The receipt before the rows, in their transaction. After an earlier confirmation, or at the same
     # moment as another (which waits for that one's commit), the insert finds the nonce and does nothing.
-    receipt = db.session.execute(upsert(OutreachImport).values(nonce=nonce, created_by=actor.id, rows=len(parsed.rows))
+    receipt = db.session.execute(upsert(OutreachImport).values(nonce=nonce, created_by=actor.id, rows=len(to_record))
                                  .on_conflict_do_nothing(index_elements=["nonce"]).returning(OutreachImport.id))
     if receipt.scalar() is None:
         return ImportResult(0, 0, [Problem(0, "", "already_imported")])
     company_id = scope.own_company_id(actor) if allowed.own_grid is not None else None
-    for row in parsed.rows:
+    for row in to_record:
         a = row.activity
         db.session.add(OutreachActivity(grid_id=row.grid_id, company_id=company_id, created_by=actor.id, day=a.day,
                                         kind=a.kind, place=a.place, speaker=a.speaker, people=a.people,
                                         note=a.note))
     db.session.flush()
-    people = sum(r.activity.people for r in parsed.rows)
-    audit.record(actor, "outreach.import", {"filename": payload.get("filename", ""), "rows": len(parsed.rows),
-                                            "people": people})
-    return ImportResult(len(parsed.rows), people, [])
+    people = sum(r.activity.people for r in to_record)
+    audit.record(actor, "outreach.import", {"filename": payload.get("filename", ""), "rows": len(to_record),
+                                            "people": people, "left_out": len(left_out)})
+    return ImportResult(len(to_record), people, [], len(left_out))
 
 
 # --- the export -----------------------------------------------------------------------------------

@@ -162,8 +162,8 @@ def outreach_import_confirm():
     if not form.validate_on_submit():
         return redirect(url_for(".outreach_import"))
     result = service.apply_import(current_user, local_today(), form.token.data or "", current_app.config["SECRET_KEY"])
-    if result.problems and result.problems[0].reason == "already_imported":  # a double tap, Back and resend
-        db.session.rollback()
+    if result.problems and result.problems[0].reason in ("already_imported", "nothing_new"):  # a double tap,
+        db.session.rollback()  # Back and resend, or every activity recorded since the preview
         flash(reason_text(result.problems[0]), "info")
         return redirect(url_for(".outreach"))
     if result.problems:
@@ -173,6 +173,8 @@ def outreach_import_confirm():
     db.session.commit()
     flash(_("Imported %(added)s activities reaching %(people)s people.", added=result.added,
             people=f"{result.people:,}"), "info")
+    if result.left_out:
+        flash(_("%(n)s rows were left out: those activities were already recorded.", n=result.left_out), "info")
     return redirect(url_for(".outreach"))
 
 

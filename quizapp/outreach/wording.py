@@ -71,6 +71,7 @@ REASONS = {
     "too_many_rows": _l("Too many rows (at most %(detail)s)."),
     "expired": _l("This preview has expired or was changed. Please upload the file again."),
     "already_imported": _l("This file was already imported; nothing was added again."),
+    "nothing_new": _l("Every activity in this file is already recorded: nothing was added."),
 }
 
 

@@ -163,6 +163,33 @@ def test_an_import_previews_then_writes_everything_on_confirmation(app, client, 
         assert db.session.scalar(select(OutreachActivity.people)) == 600
 
 
+def test_the_same_file_uploaded_again_shows_its_rows_as_left_out_and_offers_nothing(app, client, town, aged):
+    officer = signed_in(client, "officer-1")
+    today = local_today()
+    body = (f"日期,类型,地点或单位,网格,主讲人,覆盖人数,备注\r\n{today},进校园,大沙小学,g1,李警官,600,\r\n"
+            f"{today},进社区,新塘村,g1,李警官,80,\r\n").encode()
+    page = upload(officer, "/reports", body).get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    assert token and "left-out" not in page
+    officer.post("/reports/outreach/import/confirm", data={"token": token.group(1)})
+    # A week's file that repeats one of those rows: the preview names it, and offers the new row only.
+    week = body + f"{today},摆摊设点,市场口,g1,李警官,30,\r\n".encode()
+    page = html.unescape(upload(officer, "/reports", week).get_data(as_text=True))
+    left_out = [line for line in texts(page, "li") if line.startswith("Row ")]
+    assert left_out == [f"Row 2 ({today}, In a school, 大沙小学, 600 people): already recorded in the ledger.",
+                        f"Row 3 ({today}, In a community, 新塘村, 80 people): already recorded in the ledger."]
+    assert "1 activities reaching 30 people will be recorded." in page and "Import these 1 activities" in page
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    response = officer.post("/reports/outreach/import/confirm", data={"token": token.group(1)}, follow_redirects=True)
+    assert "2 rows were left out: those activities were already recorded." in html.unescape(
+        response.get_data(as_text=True))
+    # The first file once more: nothing new, so no button.
+    page = html.unescape(upload(officer, "/reports", body).get_data(as_text=True))
+    assert "there is nothing to import" in page and 'name="token"' not in page
+    with app.app_context():
+        assert db.session.scalar(select(func.sum(OutreachActivity.people))) == 600 + 80 + 30
+
+
 def _confirmable(client, app):
     officer = signed_in(client, "officer-1")
     body = f"日期,类型,地点或单位,网格,主讲人,覆盖人数,备注\r\n{local_today()},进校园,大沙小学,g1,李警官,600,\r\n"

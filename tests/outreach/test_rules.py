@@ -136,3 +136,15 @@ def test_totals_by_any_key_add_up_to_the_total_over_the_same_span(found, first, 
     assert OutreachTotals(sum(t.events for t in parts.values()), sum(t.people for t in parts.values())) == total
     assert total.events == sum(r.events for r in found if span.contains(r.day))
     assert metrics.outreach_totals(found) == metrics.outreach_totals(found, Span(date(2026, 1, 1), date(2026, 12, 31)))
+
+
+def test_a_repeated_activity_is_left_out_and_says_what_it_repeats():
+    def row(number: int, grid_id: int, people: int, note: str = "") -> rules.Row:
+        activity = rules.Activity(date(2026, 11, 20), OutreachKind.STALL, "市场口", "李警官", people, note)
+        return rules.Row(number, grid_id, activity, {})
+
+    rows = [row(2, 1, 30), row(3, 1, 30), row(4, 2, 30), row(5, 1, 30, "第二场"), row(6, 1, 45)]
+    recorded = {rules.activity_key(1, rows[4].activity)}
+    kept, left_out = rules.leave_out_repeats(rows, recorded)
+    assert [r.row for r in kept] == [2, 4, 5]  # another grid, or another note, is another activity
+    assert [(left.row.row, left.same_as) for left in left_out] == [(3, 2), (6, None)]

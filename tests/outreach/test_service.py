@@ -5,6 +5,7 @@ all-or-none apply."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -269,9 +270,40 @@ def test_an_import_is_confirmed_once_and_a_second_confirmation_writes_nothing(se
     assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 1
     assert db.session.scalar(select(func.count()).select_from(OutreachImport)) == 1
     assert db.session.scalars(select(AuditLog.action)).all() == ["outreach.import"]
-    # The same file previewed again is a new import (a new nonce): it is the officer's choice to make.
+    # The same file previewed again: its one activity is recorded, so it is left out and nothing is offered.
     second = service.preview_import(officer, today, "activities.csv", data, SECRET)
-    assert second.token != preview.token and service.apply_import(officer, today, second.token, SECRET).added == 1
+    assert second.token is None and second.to_record == []
+    assert [(left.row.row, left.same_as) for left in second.left_out] == [(2, None)]
+
+
+def test_activities_already_recorded_or_repeated_in_the_file_are_shown_and_left_out(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    g1 = grid("g1").id
+    make_activity(g1, today, 120, "community", place="新塘村", speaker="李警官")  # recorded by hand before
+    data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,",  # row 2: already recorded
+                    f"{today},摆摊设点,市场口,g1,李警官,30,",  # row 3: new
+                    f"{today},摆摊设点,市场口,G1,李警官,30,",  # row 4: row 3 again (the grid's code in capitals)
+                    f"{today},摆摊设点,市场口,g1,李警官,30,第二场",  # row 5: told apart in the note
+                    f"{today},进校园,一中,g1,李警官,400,")  # row 6: new
+    preview = service.preview_import(officer, today, "a.csv", data, SECRET)
+    assert [r.row for r in preview.to_record] == [3, 5, 6] and preview.people == 460 and preview.token
+    assert [(left.row.row, left.same_as) for left in preview.left_out] == [(2, None), (4, 3)]
+    # Between the preview and the confirmation someone records row 6's activity by hand: left out too.
+    make_activity(g1, today, 400, "school", place="一中", speaker="李警官")
+    result = service.apply_import(officer, today, preview.token, SECRET)
+    assert (result.added, result.people, result.left_out, result.problems) == (2, 60, 3, [])
+    db.session.commit()
+    assert db.session.scalar(select(func.sum(OutreachActivity.people))) == 120 + 400 + 30 + 30
+    assert json.loads(db.session.scalars(select(AuditLog.detail)).one())["left_out"] == 3
+    # Everything recorded now: a new preview of the file offers nothing.
+    again = service.preview_import(officer, today, "a.csv", data, SECRET)
+    assert again.token is None and len(again.left_out) == 5
+    # A confirmation whose every activity was recorded since its preview adds nothing, and says why.
+    stale = service.preview_import(officer, today, "b.csv", csv_file(f"{today},进社区,南面村,g1,王警官,9,"), SECRET)
+    make_activity(g1, today, 9, "community", place="南面村", speaker="王警官")
+    nothing = service.apply_import(officer, today, stale.token, SECRET)
+    assert (nothing.added, [p.reason for p in nothing.problems], nothing.left_out) == (0, ["nothing_new"], 1)
 
 
 def test_an_import_with_one_bad_row_imports_nothing_and_says_where(setup, town):
