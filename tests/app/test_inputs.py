@@ -188,3 +188,25 @@ def test_a_new_practice_round_closes_the_one_left_open(app, town):
         db.session.commit()
         assert first.id != second.id and first.finished_at is not None and first.expired
         assert right_choice(second.answers[0])
+
+
+def test_wtforms_own_messages_follow_the_reader_s_language_request_by_request(app):
+    """WTForms' messages come from its catalogue (kept per language in the process), in the
+    language of each request; a form built by a command has WTForms' English."""
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    class Named(Form):
+        name = StringField("name", validators=[DataRequired()])
+
+    said = []
+    for lang in ("zh_CN", "en", "zh_CN"):
+        with app.test_request_context("/", method="POST", data={}, headers={"Cookie": f"lang={lang}"}):
+            form = Named(meta={"csrf": False})
+            form.validate()
+            said.append(form.name.errors)
+    with app.app_context():
+        form = Named(formdata=None, meta={"csrf": False})
+        form.validate()
+        said.append(form.name.errors)
+    assert said == [["该字段是必填字段。"], ["This field is required."], ["该字段是必填字段。"], ["This field is required."]]
