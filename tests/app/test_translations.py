@@ -42,3 +42,22 @@ def test_the_compiled_catalog_matches_the_po_file():
     with open(CATALOG / "messages.mo", "rb") as handle:
         mo = {flat(m.id): flat(m.string) for m in read_mo(BytesIO(handle.read())) if m.id}
     assert po == mo, "messages.mo is stale: run pybabel compile -d quizapp/translations"
+
+
+def test_templates_translate_in_the_request_s_language_and_under_force_locale(app):
+    """Templates' _() (quizapp/web.py) reads Flask-Babel's locale on every call: a digest or e-mail
+    rendered in its reader's language (force_locale) in the middle of a request is in that language."""
+    from flask_babel import force_locale
+
+    line = app.jinja_env.from_string(
+        "{{ _('Next question') }} / {{ ngettext('%(num)s worker', '%(num)s workers', 2) }}")
+    said = []
+    with app.test_request_context("/", headers={"Cookie": "lang=zh_CN"}):
+        said.append(line.render())
+        with force_locale("en"):
+            said.append(line.render())
+        said.append(line.render())
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        said.append(line.render())
+    assert said[0] == said[2] and said[1] == said[3] == "Next question / 2 workers"
+    assert said[0].startswith("下一题")
