@@ -15,6 +15,8 @@ Run by hand (never in the test suite):
    last one finishing the quiz (the rollup upsert), one phone at a time per attempt (an attempt's
    next answer comes after those of 4 × the connections of other attempts). The bare endpoint gets
    the same request lines (its app ignores the cookies and body).
+   With --js every answer asks for JSON as quiz.js does (the feedback and the next question);
+   without it, it is a plain form's POST, answered with the page showing the feedback.
 4. Checks in the database that every answer request recorded its answer, and that every attempt
    whose last answer was sent is finished and in its company's day.
 
@@ -119,7 +121,8 @@ def answer_lines(batch, block: int) -> list[str]:
 
 def run_wrk(port: int, folder: Path, opts) -> dict:
     out = subprocess.run(["wrk", f"-t{opts.threads}", f"-c{opts.connections}", f"-d{opts.seconds}s", "--timeout",
-                          "30s", "-s", str(LUA), f"http://127.0.0.1:{port}", "--", str(folder)],
+                          "30s", "-s", str(LUA), f"http://127.0.0.1:{port}", "--", str(folder),
+                          *(["js"] if opts.js else [])],
                          capture_output=True, text=True, check=True).stdout
     result = json.loads(re.search(r"^RESULT (.*)$", out, re.M).group(1))
     result["requests_per_second"] = round(result["requests"] / result["seconds"], 1)
@@ -156,6 +159,8 @@ def main() -> int:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class for both servers")
     parser.add_argument("--rate", type=int, default=3000,
                         help="answers per second to provision for (a quizapp window that runs out is flagged)")
+    parser.add_argument("--js", action="store_true",
+                        help="answer as quiz.js does (JSON: the feedback and the next question as fragments)")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (database, request files)")
     opts = parser.parse_args()
 

@@ -2,7 +2,9 @@
 -- requests ("cookie<TAB>path<TAB>body" per line), each once, in order. The driver orders a thread's
 -- file so that an attempt's next answer comes only after many others (one phone at a time per
 -- attempt). Running past the end of the file is reported (the window was too long for it).
--- Usage: wrk -t2 -c32 -d5s -s bench/answers.lua http://127.0.0.1:PORT -- /path/to/window-dir
+-- Usage: wrk -t2 -c32 -d5s -s bench/answers.lua http://127.0.0.1:PORT -- /path/to/window-dir [js]
+-- With "js", each answer asks for JSON as quiz.js does (the feedback and the next question as
+-- fragments); without it, it is a plain form's POST (the page with the feedback).
 
 local threads = {}
 local counter = 0
@@ -16,6 +18,10 @@ end
 function init(args)
   -- What a phone's browser sends with a form's POST besides the cookies: where the form came from.
   local here = "http://" .. wrk.host .. ":" .. wrk.port
+  local accept = "text/html,application/xhtml+xml"
+  if args[2] == "js" then
+    accept = "application/json"
+  end
   requests = {}
   position = 0
   wrapped = 0
@@ -25,6 +31,7 @@ function init(args)
     requests[#requests + 1] = wrk.format("POST", path, {
       ["Cookie"] = cookie,
       ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Accept"] = accept,
       ["User-Agent"] = "quizapp-bench",
       ["Origin"] = here,
       ["Referer"] = here .. path,
