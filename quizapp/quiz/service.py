@@ -210,28 +210,85 @@ def attempt_for(employee: Employee, attempt_id: int, all_versions: bool = False)
         .options(answers.joinedload(Answer.version) if all_versions else answers)).unique().scalar_one_or_none()
 
 
-def attempt_answered(employee_id: int, attempt_id: int) -> Attempt | None:
-    """An attempt of this worker's with its answers and the versions they show, in one statement
-    (or None): the answer request shows the feedback and the next question right after recording,
-    at every shift start for every worker, so one read, not three. Takes the worker's id: read
-    after the answer's commit, the worker's own row would be read again just for it."""
-    return db.session.scalars(
-        select(Attempt).where(Attempt.id == attempt_id, Attempt.employee_id == employee_id)
-        .options(joinedload(Attempt.answers).joinedload(Answer.version))).unique().first()
+@dataclass(frozen=True, slots=True)
+class SheetSlot:
+    """One slot as the question screens show it: the version's content the worker saw, the
+    shuffled order, and the answer once given."""
+
+    position: int
+    content: dict
+    choice_order: list[int]
+    chosen: list[int] | None
+    correct: bool | None
+    behaviour: bool
+    alert_id: int | None
 
 
-def is_past_deadline(attempt: Attempt, now: datetime) -> bool:
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """An attempt as its question screens show it (quiz/_slot.html): its slots with their content,
+    its clock, and whether it is over. Read only, in one Core statement (`sheet`)."""
+
+    id: int
+    official: bool
+    total: int
+    finished_at: datetime | None
+    deadline_at: datetime
+    answers: tuple[SheetSlot, ...]
+
+    def slot(self, position: int) -> SheetSlot | None:
+        return next((a for a in self.answers if a.position == position), None)
+
+    @property
+    def shown_total(self) -> int:
+        """The "of n" the worker sees: a 本周警情 alert's slot is not scored but is a question."""
+        return self.total + sum(1 for a in self.answers if a.alert_id is not None)
+
+    @property
+    def has_behaviour(self) -> bool:
+        return any(a.behaviour for a in self.answers)
+
+
+# The question screens' one read. Core rows, not ORM objects: the answer request reads this after
+# every answer at shift start, and loading an attempt with its answers and their versions as
+# objects cost three times as much CPU (bench/profile_answer.py). The kind is compared in SQL.
+_SHEET = (
+    select(Attempt.id, Attempt.kind == AttemptKind.OFFICIAL, Attempt.total, Attempt.finished_at,
+           Attempt.deadline_at, Answer.position, QuestionVersion.content, Answer.choice_order, Answer.chosen,
+           Answer.correct, Answer.behaviour, Answer.alert_id)
+    # The date lets PostgreSQL look in one month's partition only (partitions.service).
+    .join(Answer, (Answer.attempt_id == Attempt.id) & (Answer.local_date == Attempt.local_date))
+    .join(QuestionVersion, QuestionVersion.id == Answer.question_version_id)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.employee_id == bindparam("employee_id"))
+    .order_by(Answer.position)
+)
+
+
+def sheet(employee_id: int, attempt_id: int) -> Sheet | None:
+    """An attempt of this worker's as its question screens show it, or None (never another
+    worker's). Takes the worker's id: read after the answer's commit, the worker's own row would
+    be read again just for it."""
+    rows = db.session.connection().execute(_SHEET, {"attempt_id": attempt_id, "employee_id": employee_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return Sheet(id=first[0], official=bool(first[1]), total=first[2], finished_at=first[3], deadline_at=first[4],
+                 answers=tuple(SheetSlot(row[5], row[6], row[7], row[8], row[9], bool(row[10]), row[11])
+                               for row in rows))
+
+
+def is_past_deadline(attempt: Attempt | Sheet, now: datetime) -> bool:
     return now > attempt.deadline_at + timedelta(seconds=GRACE_SECONDS)
 
 
-def next_position(attempt: Attempt) -> int | None:
+def next_position(attempt: Attempt | Sheet) -> int | None:
     for answer in attempt.answers:
         if answer.chosen is None:
             return answer.position
     return None
 
 
-def close_if_expired(attempt: Attempt, now: datetime, today: date) -> bool:
+def close_if_expired(attempt: Attempt | Sheet, now: datetime, today: date) -> bool:
     """Close an attempt whose time ran out: unanswered questions count as not right. `today`: the
     local date now (an attempt of an earlier day then reaches its town's TownDay row too)."""
     if attempt.finished_at is None and is_past_deadline(attempt, now):

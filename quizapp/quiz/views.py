@@ -125,16 +125,15 @@ def resume(attempt_id: int):
 
 @bp.get("/attempt/<id:attempt_id>/q/<id:position>")
 def question(attempt_id: int, position: int):
-    attempt = _attempt_or_404(attempt_id)
-    slot = next((a for a in attempt.answers if a.position == position), None)
-    if slot is None:
+    sheet = quiz.sheet(current_user.id, attempt_id)
+    slot = sheet.slot(position) if sheet is not None else None
+    if sheet is None or slot is None:
         abort(404)
-    if slot.chosen is None and (attempt.finished_at is not None
-                                or quiz.close_if_expired(attempt, utcnow(), local_today())):
+    if slot.chosen is None and (sheet.finished_at is not None
+                                or quiz.close_if_expired(sheet, utcnow(), local_today())):
         db.session.commit()
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    return render_template("quiz/question.html", attempt=attempt, slot=slot,
-                           next_position=quiz.next_position(attempt))
+        return redirect(url_for("quiz.result", attempt_id=sheet.id))
+    return render_template("quiz/question.html", attempt=sheet, slot=slot, next_position=quiz.next_position(sheet))
 
 
 def _sent_from_here() -> bool:
@@ -205,11 +204,9 @@ def _show(worker: int, attempt_id: int, position: int, error: str | None = None,
     question's, so the worker goes on without another request. An unanswered slot of a closed quiz
     goes to the result."""
     script = _from_script()
-    attempt = quiz.attempt_answered(worker, attempt_id)
-    if attempt is None:
-        abort(404)
-    slot = next((a for a in attempt.answers if a.position == position), None)
-    if slot is None:
+    attempt = quiz.sheet(worker, attempt_id)
+    slot = attempt.slot(position) if attempt is not None else None
+    if attempt is None or slot is None:
         abort(404)
     if slot.chosen is None and attempt.finished_at is not None:
         return _go(url_for("quiz.result", attempt_id=attempt.id))
@@ -224,7 +221,7 @@ def _show(worker: int, attempt_id: int, position: int, error: str | None = None,
         "quiz/_slot.html", attempt=attempt, slot=slot, next_position=following, notice=notice)}
     if following is None:
         return jsonify(answer=shown, next=None)
-    upcoming = next(a for a in attempt.answers if a.position == following)
+    upcoming = attempt.slot(following)
     return jsonify(answer=shown, next={
         "url": url_for("quiz.question", attempt_id=attempt.id, position=following),
         "html": render_template("quiz/_slot.html", attempt=attempt, slot=upcoming, next_position=None)})

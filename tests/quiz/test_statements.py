@@ -119,8 +119,8 @@ def test_a_question_page_reads_the_attempt_in_one_statement(app, client, town):
     with counted(app) as statements:
         response = client.get(f"{attempt_path}/q/1")
     assert response.status_code == 200
-    # who is signed in with the company; the attempt with its answers; the question's text
-    assert len(statements) == 3, statements
+    # who is signed in with the company; the attempt with its answers and their texts
+    assert len(statements) == 2, statements
 
 
 def test_the_health_check_and_static_files_load_nobody(app, client, town):
