@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from sqlalchemy import text
 
 from quizapp.extensions import db, limiter
@@ -149,3 +153,15 @@ def _fast_template_gettext(app: Flask) -> None:
         newstyle=True,
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n))
+
+    @pass_context
+    def gettext(context: Context, string: str, **variables: Any) -> str:
+        """Jinja's newstyle gettext (escaped, always a format string) in one call: its own `_` goes
+        through two more (the alias, then the wrapper, each by Context.call), a third of the time
+        a quiz fragment takes to render."""
+        text = translations().ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext)
