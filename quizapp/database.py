@@ -34,10 +34,11 @@ def rows_changed(statement: Executable) -> int:
 
 
 def commit_keeping_loaded() -> None:
-    """Commit without expiring what the session has loaded. Only for a request whose writes went
-    through Core statements, so that none of its loaded objects changed: the quiz's answer, which
-    then shows a page naming the signed-in worker's company. A plain commit would expire the
-    account and its company and read both again (two statements) for that page."""
+    """Commit without expiring what the session has loaded. Only for a request whose loaded objects
+    hold what it wrote: Core statements that keep them in step, or ORM changes (flushed as they
+    are). The quiz's answer, which then shows a page naming the signed-in worker's company, and a
+    worker's sign-in, which then writes the account's id into the session cookie. A plain commit
+    would expire the account and its company and read both again (two statements)."""
     session = db.session()
     session.expire_on_commit = False
     try:

@@ -23,6 +23,7 @@ from quizapp.access import home_for, is_worker
 from quizapp.accounts.service import MIN_PASSWORD_LENGTH
 from quizapp.audit import service as audit
 from quizapp.clock import to_local, utcnow
+from quizapp.database import commit_keeping_loaded
 from quizapp.extensions import db, limiter
 from quizapp.models import StaffUser
 from quizapp.rules.errors import ServiceError
@@ -168,7 +169,9 @@ def _try(company, form, attempt):
     outcome = attempt(now, spent)
     if outcome.guessed:
         _count_guess(company, now)
-    db.session.commit()
+    # The try's counters are kept in step with its UPDATEs (workers._claim, _cleared): the account
+    # and company need not be read again for the session cookie and the page.
+    commit_keeping_loaded()
     if outcome.employee is not None:
         return _signed_in(outcome.employee, company.code)
     if spent and outcome.guessed:
