@@ -18,8 +18,8 @@ from quizapp.models import Attempt, CompanyDay
 from tests.pages import sign_in_worker
 
 # An answer: who is signed in (with the company), the slot, claiming it, counting it on the
-# attempt; then its feedback page: the attempt with its answers and their versions (the worker and
-# company read before the commit are not read again).
+# attempt; then its feedback: the attempt's slots with their texts (the worker and company read
+# before the commit are not read again).
 ANSWER = 5
 # The answer that finishes a quiz also closes the attempt, counts its first tries at the common set
 # and adds it to the company's day (an UPDATE; the day's first finisher inserts the row instead:
@@ -121,6 +121,15 @@ def test_a_question_page_reads_the_attempt_in_one_statement(app, client, town):
     assert response.status_code == 200
     # who is signed in with the company; the attempt with its answers and their texts
     assert len(statements) == 2, statements
+
+
+def test_a_right_pin_reads_the_worker_once(app, client, town):
+    with counted(app) as statements:
+        response = sign_in_worker(client, town.code_a, town.worker_a_no)
+    assert response.status_code == 302 and response.location.endswith("/today")
+    # the company by its code, the worker by number, claiming a try, clearing the counters; the
+    # commit keeps both loaded, so the session cookie is written without reading them again.
+    assert len(statements) == 4, statements
 
 
 def test_the_health_check_and_static_files_load_nobody(app, client, town):
