@@ -63,9 +63,10 @@ def phones(app, count: int) -> list[tuple[str, int, int]]:
 
     out = []
     with app.app_context():
-        seed = quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED"))
-        db.session.commit()
         employees = db.session.scalars(select(Employee).order_by(Employee.id).limit(count)).all()
+        # One company: its town's seed, as the quiz's start view finds it.
+        seed = quiz.town_seed(current_app.config.get("QUIZAPP_TOWN_SEED"), employees[0].company_id)
+        db.session.commit()
         today, now = local_today(), utcnow()
         for n, employee in enumerate(employees, start=1):
             quiz.start_attempt(employee, "official", today, now, seed)
