@@ -4,7 +4,7 @@ apply it all or cancel; the template and the export of the register as it is, in
 Attached to the admin blueprint in quizapp/audiences.py; the rules are in register.service and
 register.rules, their words in register.wording."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,8 +31,13 @@ SHOWN = 300  # rows per list on the preview; the counts above them are whole
 routes = Routes()
 
 
-def _import_or_404(import_id: int):
-    return service.find_import(current_user, import_id) or abort(404)
+def _import_or_gone(import_id: int):
+    """The admin's own import, or the page saying its preview has expired (retention deleted it)
+    and to upload the file again: 404, the same for another account's import."""
+    record = service.find_import(current_user, import_id)
+    if record is None:
+        abort(make_response(render_template("register/preview_gone.html"), 404))
+    return record
 
 
 @routes.route("/register", methods=["GET", "POST"])
@@ -57,7 +62,7 @@ def register():
 
 @routes.get("/register/<id:register_id>")
 def register_preview(register_id: int):
-    record = _import_or_404(register_id)
+    record = _import_or_gone(register_id)
     plan = service.plan_for(current_user, record, local_today()) if record.status == ImportStatus.PREVIEW else None
     problems = sorted([*service.file_problems(record), *(plan.problems if plan else [])],
                       key=lambda p: (p["row"], p["column"]))
@@ -70,7 +75,7 @@ def register_preview(register_id: int):
 
 @routes.post("/register/<id:register_id>/apply")
 def register_apply(register_id: int):
-    _import_or_404(register_id)
+    _import_or_gone(register_id)
     form = ConfirmRegisterForm()
     if not form.validate_on_submit():
         flash(_("Please confirm from the preview page."), "error")
@@ -92,7 +97,7 @@ def register_apply(register_id: int):
 
 @routes.post("/register/<id:register_id>/cancel")
 def register_cancel(register_id: int):
-    _import_or_404(register_id)
+    _import_or_gone(register_id)
     if CancelRegisterForm().validate_on_submit():
         try:
             service.cancel_import(current_user, register_id)

@@ -1,6 +1,6 @@
-"""`quizapp retention`: delete workers' answers, attempts and leavers older than the retention
-period (cron, monthly). See docs/privacy.md. The command parses and prints; retention.service
-decides what goes."""
+"""`quizapp retention`: delete workers' answers, attempts and leavers, kept import previews and
+workers' reports older than the retention period (cron, monthly). See docs/privacy.md. The command
+parses and prints; retention.service decides what goes."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from quizapp.jobs import one_at_a_time
 @with_appcontext
 @one_at_a_time("retention")
 def retention(months: int, dry_run: bool) -> None:
-    """Delete answers, attempts, leavers and roster previews older than --months."""
+    """Delete answers, attempts, leavers, roster and register import previews and workers' reports older
+    than --months."""
     from quizapp.clock import local_today
     from quizapp.retention.service import purge
 
@@ -33,4 +34,5 @@ def retention(months: int, dry_run: bool) -> None:
     verb = "would delete" if dry_run else "deleted"
     click.echo(f"{verb} records dated before {result.cutoff}: {result.attempts} quizzes, {result.answers} answers, "
                f"{result.workers} workers who left, {result.roster_imports} roster imports, "
+               f"{result.register_imports} register imports, "
                f"{result.leads} workers' reports")

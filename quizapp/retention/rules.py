@@ -1,4 +1,5 @@
-"""How long a worker's personal record is kept: the retention cutoff.
+"""How long a worker's personal record is kept: the retention cutoff, and the moment from which
+an uploaded file kept for its preview (a roster or register import) is kept.
 
 Used by retention.service (`quizapp retention`) and rollups.service (which refuses to rebuild a
 day whose raw record was already deleted). Pure date arithmetic, no Flask or SQLAlchemy.
@@ -7,7 +8,7 @@ day whose raw record was already deleted). Pure date arithmetic, no Flask or SQL
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time
 
 MIN_MONTHS = 1  # below this the workers' own history and spaced review would break
 MAX_MONTHS = 120
@@ -27,3 +28,10 @@ def cutoff(today: date, months: int) -> date:
     if not MIN_MONTHS <= months <= MAX_MONTHS:
         raise ValueError(f"retention must be {MIN_MONTHS} to {MAX_MONTHS} months, not {months}")
     return months_back(today, months)
+
+
+def uploads_kept_from(first_kept: date) -> datetime:
+    """The first moment whose kept upload (an import's preview, applied, cancelled or still
+    waiting: roster and register imports alike) is kept: the start of the cutoff day. Anything
+    uploaded before it goes with the records dated before the cutoff."""
+    return datetime.combine(first_kept, time())

@@ -4,8 +4,10 @@
 Used by the CLI. Owns what is deleted and in which order: the answers and attempts dated before
 the cutoff (on PostgreSQL with answers by month, whole month partitions dropped first, for the
 whole city at once: partitions.service), then the workers who left before the cutoff and have no
-record left, then roster import previews (they hold names) older than the cutoff, and workers'
-reports (leads) last reported before it, with every past day's reporter hash. The daily rollups hold no personal data
+record left, then the kept import previews uploaded before the cutoff (roster imports: they hold
+names; the town admin's register imports: the town's companies as uploaded), whether applied,
+cancelled or never confirmed (an applied import's audit row stays), and workers' reports (leads)
+last reported before it, with every past day's reporter hash. The daily rollups hold no personal data
 and stay, so every report keeps its history. The cutoff is saved as each town's setting so that
 a rollup rebuild of a day whose raw record is gone is refused instead of writing zeros; each
 town's run is its own audit row, which that town's admin reads.
@@ -14,7 +16,7 @@ town's run is its own audit row, which that town's admin reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from sqlalchemy import delete, exists, select
 
@@ -23,9 +25,10 @@ from quizapp.audit import service as audit
 from quizapp.database import rows_changed
 from quizapp.extensions import db
 from quizapp.leads import service as leads
-from quizapp.models import Answer, Attempt, Employee, RosterImport, Town
+from quizapp.models import Answer, Attempt, Employee, RegisterImport, RosterImport, Town
 from quizapp.partitions import service as partitions
 from quizapp.retention.rules import cutoff as cutoff_for
+from quizapp.retention.rules import uploads_kept_from
 from quizapp.rollups.service import KEPT_FROM_KEY as SETTING_KEY
 from quizapp.town import settings as town_settings
 
@@ -40,6 +43,7 @@ class Purge:
     workers: int
     roster_imports: int
     leads: int = 0  # workers' reports last reported before the cutoff (leads.service.forget)
+    register_imports: int = 0  # the town admin's register import previews uploaded before the cutoff
 
 
 def _old_attempt_ids(first_kept: date, companies) -> list[int]:
@@ -62,8 +66,18 @@ def _leavers(first_kept: date, companies):
                                      ~exists().where(Attempt.employee_id == Employee.id))
 
 
-def _old_imports(first_kept: date, companies) -> tuple:
-    return (RosterImport.created_at < datetime.combine(first_kept, time()), RosterImport.company_id.in_(companies))
+def _old_imports(first_kept: date, town_id: int) -> dict[str, tuple]:
+    """The town's kept import previews uploaded before the cutoff, by kind: each kind's table and
+    the conditions of its old rows. One rule of age for every kind (retention.rules.uploads_kept_from);
+    a roster import is the town's by its company, a register import by the admin who uploaded it.
+    They hold the rows as uploaded only (no file is kept on disk)."""
+    moment = uploads_kept_from(first_kept)
+    return {
+        "roster_imports": (RosterImport, (RosterImport.created_at < moment,
+                                          RosterImport.company_id.in_(scope.town_company_ids(town_id)))),
+        "register_imports": (RegisterImport, (RegisterImport.created_at < moment,
+                                              RegisterImport.created_by.in_(scope.town_staff_ids(town_id)))),
+    }
 
 
 def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool = True) -> Purge:
@@ -75,7 +89,7 @@ def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool 
     town_ids = db.session.scalars(select(Town.id).order_by(Town.id)).all()
     dropped = partitions.drop_before(first_kept)[1] if town_ids and not dry_run else 0
     results = [purge_town(town_id, today, months, dry_run, commit_batches) for town_id in town_ids]
-    fields = ("attempts", "answers", "workers", "roster_imports", "leads")
+    fields = ("attempts", "answers", "workers", "roster_imports", "leads", "register_imports")
     totals = [sum(getattr(r, f) for r in results) for f in fields]
     totals[1] += dropped
     return Purge(first_kept, *totals)
@@ -92,10 +106,10 @@ def purge_town(town_id: int, today: date, months: int, dry_run: bool = False, co
         workers = db.session.scalar(select(db.func.count()).select_from(
             select(Employee.id).where(*scope.left_before(first_kept), Employee.company_id.in_(companies))
             .subquery())) or 0
-        imports = db.session.scalar(select(db.func.count(RosterImport.id)).where(
-            *_old_imports(first_kept, companies))) or 0
-        return Purge(first_kept, attempts, answers, workers, imports,
-                     leads.forget(first_kept, today, dry_run=True, town_id=town_id))
+        imports = {kind: db.session.scalar(select(db.func.count()).select_from(model).where(*old)) or 0
+                   for kind, (model, old) in _old_imports(first_kept, town_id).items()}
+        return Purge(first_kept, attempts, answers, workers, imports["roster_imports"],
+                     leads.forget(first_kept, today, dry_run=True, town_id=town_id), imports["register_imports"])
 
     # Saved first: from now on no rebuild may rewrite the town's days about to lose their record.
     previous = (town_settings.read(town_id, SETTING_KEY) or {}).get("from")
@@ -109,10 +123,14 @@ def purge_town(town_id: int, today: date, months: int, dry_run: bool = False, co
         if commit_batches:
             db.session.commit()
     workers = rows_changed(delete(Employee).where(Employee.id.in_(_leavers(first_kept, companies))))
-    imports = rows_changed(delete(RosterImport).where(*_old_imports(first_kept, companies)))
+    imports = {kind: rows_changed(delete(model).where(*old))
+               for kind, (model, old) in _old_imports(first_kept, town_id).items()}
     forgotten = leads.forget(first_kept, today, town_id=town_id)
-    result = Purge(first_kept, attempts, answers, workers, imports, forgotten)
+    result = Purge(first_kept, attempts, answers, workers, imports["roster_imports"], forgotten,
+                   imports["register_imports"])
     audit.record(None, "retention.purge", {"before": first_kept.isoformat(), "attempts": attempts,
-                                           "answers": answers, "workers": workers, "roster_imports": imports,
+                                           "answers": answers, "workers": workers,
+                                           "roster_imports": imports["roster_imports"],
+                                           "register_imports": imports["register_imports"],
                                            "leads": forgotten}, town_id=town_id)
     return result

@@ -7,7 +7,7 @@ roster.service and roster.rules, their reasons in words in roster.wording.
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,8 +31,13 @@ TEMPLATE_TYPES = {"csv": "text/csv",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _import_or_404(import_id: int):
-    return service.find_import(current_user, import_id) or abort(404)
+def _import_or_gone(import_id: int):
+    """The company staff's own import, or the page saying its preview has expired (retention deleted it)
+    and to upload the file again: 404, the same for another account's import."""
+    record = service.find_import(current_user, import_id)
+    if record is None:
+        abort(make_response(render_template("roster/preview_gone.html"), 404))
+    return record
 
 
 def _worker_or_404(employee_id: int):
@@ -72,7 +77,7 @@ def roster_import():
 
 @routes.get("/roster/import/<id:import_id>")
 def roster_preview(import_id: int):
-    record = _import_or_404(import_id)
+    record = _import_or_gone(import_id)
     plan = service.plan_for(record) if record.status == ImportStatus.PREVIEW else None
     form = ConfirmImportForm(plan=plan.fingerprint() if plan else "")
     return render_template("roster/preview.html", record=record, plan=plan, form=form,
@@ -82,7 +87,7 @@ def roster_preview(import_id: int):
 
 @routes.post("/roster/import/<id:import_id>/apply")
 def roster_apply(import_id: int):
-    _import_or_404(import_id)
+    _import_or_gone(import_id)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         flash(_("Please confirm from the preview page."), "error")
@@ -103,7 +108,7 @@ def roster_apply(import_id: int):
 
 @routes.post("/roster/import/<id:import_id>/cancel")
 def roster_cancel(import_id: int):
-    _import_or_404(import_id)
+    _import_or_gone(import_id)
     if ActionForm().validate_on_submit():
         try:
             service.cancel_import(current_user, import_id)

@@ -1,9 +1,11 @@
 """The town admin's register pages through the client: upload, preview (summary, problems at row
 and column, changes old -> new with moves), apply, cancel, a forged confirmation, the template and
-the export that import back, bad files, and every other role refused."""
+the export that import back, bad files, every other role refused, and a preview that retention
+removed."""
 
 import io
 import re
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +15,8 @@ from werkzeug.test import encode_multipart
 
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Company, Grid, RegisterImport
-from tests.factories import make_staff
+from quizapp.retention.service import purge_town
+from tests.factories import first_town, make_staff
 from tests.pages import sign_in_staff, table_rows, texts
 
 HEAD = "网格编码,网格名称,企业编码,企业名称,每次题数,工作日,班次,启用\n"
@@ -158,6 +161,23 @@ def test_another_admin_s_import_and_other_roles_are_refused(client, app, town):
         assert client.get(url).status_code == 403
         assert client.get("/admin/register/export.csv").status_code == 403
     assert companies(app)[0][2] == "g1"
+
+
+def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_again(admin, app):
+    url, page = preview_of(admin, GOOD.encode())
+    with app.app_context():
+        record = db.session.get(RegisterImport, int(url.rsplit("/", 1)[1]))
+        record.created_at = datetime(2025, 1, 6, 9)
+        db.session.commit()
+        assert purge_town(first_town().id, date(2026, 11, 24), 12).register_imports == 1
+        db.session.commit()
+    for response in (admin.get(url), admin.post(f"{url}/apply", data={"plan": fingerprint(page)}),
+                     admin.post(f"{url}/cancel")):
+        assert response.status_code == 404
+        gone = response.get_data(as_text=True)
+        assert "This preview has expired" in gone and "Upload the file again to see a new preview." in gone
+        assert 'href="/admin/register"' in gone
+    assert companies(app)[0][1:] == ("甲厂", "g1", True)  # nothing applied
 
 
 def test_the_pages_are_in_chinese_by_default(admin):

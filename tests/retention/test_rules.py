@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from quizapp.retention.rules import cutoff, months_back
+from quizapp.retention.rules import cutoff, months_back, uploads_kept_from
 
 
 def test_months_back_keeps_the_day_and_clamps_to_the_end_of_a_short_month():
@@ -21,3 +21,7 @@ def test_a_retention_outside_one_month_to_ten_years_is_refused(months):
 
 def test_the_cutoff_is_the_first_day_kept():
     assert cutoff(date(2026, 11, 24), 12) == date(2025, 11, 24)
+
+
+def test_an_upload_is_kept_from_the_start_of_the_cutoff_day():
+    assert uploads_kept_from(cutoff(date(2026, 11, 24), 12)) == datetime(2025, 11, 24, 0, 0)

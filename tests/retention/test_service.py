@@ -1,16 +1,39 @@
-"""`quizapp retention`: old answers, attempts, leavers and roster previews go; the rollups and
-everything inside the retention period stay; a rollup of a purged day can no longer be rebuilt."""
+"""`quizapp retention`: old answers, attempts, leavers, roster and register import previews go; the
+rollups, an applied import's audit row and everything inside the retention period stay; a rollup of a
+purged day can no longer be rebuilt."""
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from quizapp import clock
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, AuditLog, CompanyDay, Employee, Lead, LeadReport, RosterImport, StaffUser
+from quizapp.models import (
+    Answer,
+    Attempt,
+    AuditLog,
+    CompanyDay,
+    Employee,
+    Lead,
+    LeadReport,
+    RegisterImport,
+    RosterImport,
+    StaffUser,
+)
+from quizapp.register import service as register
 from quizapp.retention.service import purge, purge_town
 from quizapp.rollups.service import RecordGone, kept_from, rebuild_company_day
-from tests.factories import first_town, make_company, make_employee, make_grid, make_lead, make_town_row, take_quiz
+from tests.factories import (
+    first_town,
+    make_company,
+    make_employee,
+    make_grid,
+    make_lead,
+    make_staff,
+    make_town_row,
+    take_quiz,
+)
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -124,3 +147,91 @@ def test_the_rollup_command_refuses_a_purged_day(runner, history):
     db.session.commit()
     result = runner.invoke(args=["rollup", "--date", OLD.isoformat()])
     assert result.exit_code == 1 and "cannot be rebuilt" in result.output
+
+
+# --- the town admin's register import previews --------------------------------------------------
+
+REGISTER = "网格编码,网格名称,企业编码,企业名称,每次题数,工作日,班次,启用\ng1,,acme,甲厂,,,,\ng2,,bolt,乙厂,,,,\n"
+
+
+def _register_import(username: str, uploaded: date, applied: bool = False, cancelled: bool = False) -> int:
+    """An import of the register as it is (so it applies cleanly), uploaded on `uploaded`."""
+    admin = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+    record = register.start_import(admin, f"{username}-{uploaded}.csv", REGISTER.encode())
+    if applied:
+        plan = register.plan_for(admin, record, uploaded)
+        register.apply_import(admin, record.id, plan.fingerprint(), False, uploaded, datetime_of(uploaded), "closed")
+    elif cancelled:
+        register.cancel_import(admin, record.id)
+    record.created_at = datetime_of(uploaded)
+    db.session.flush()
+    return record.id
+
+
+@pytest.fixture
+def register_imports(town):
+    """Old and recent register imports of this town (waiting, applied, cancelled) and an old one of
+    another town's admin."""
+    other = make_town_row("hm", "虎门镇")
+    make_company(make_grid("g1", "虎门网格", town=other), "hm-co", "虎门厂")
+    make_staff("admin-hm", "town_admin", town=other)
+    ids = {"old_waiting": _register_import("admin", OLD), "old_applied": _register_import("admin", OLD, applied=True),
+           "old_cancelled": _register_import("admin", OLD, cancelled=True),
+           "recent": _register_import("admin", RECENT),
+           "recent_applied": _register_import("admin", RECENT, applied=True),
+           "other_town_old": _register_import("admin-hm", OLD)}
+    db.session.commit()
+    return ids, other
+
+
+def _register_ids() -> set[int]:
+    return set(db.session.scalars(select(RegisterImport.id)))
+
+
+def test_a_town_s_old_register_import_previews_go_applied_or_not_and_recent_ones_and_other_towns_stay(
+        register_imports):
+    ids, other = register_imports
+    applied_rows = db.session.scalar(select(func.count()).where(AuditLog.action == "register.import"))
+    assert applied_rows == 2
+    result = purge_town(first_town().id, TODAY, 12)
+    db.session.commit()
+    assert result.register_imports == 3 and result.roster_imports == 0
+    assert _register_ids() == {ids["recent"], ids["recent_applied"], ids["other_town_old"]}
+    # What was applied stays applied, and its audit trail stays: only the kept preview data went.
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "register.import")) == applied_rows
+    row = db.session.scalar(select(AuditLog).where(AuditLog.action == "retention.purge"))
+    assert row.town_id == first_town().id and '"register_imports": 3' in row.detail
+    # The other town's old preview is its own run's.
+    result = purge(TODAY, 12)
+    db.session.commit()
+    assert result.register_imports == 1 and _register_ids() == {ids["recent"], ids["recent_applied"]}
+    rows = {r.town_id: r.detail for r in db.session.scalars(select(AuditLog).where(AuditLog.action == "retention.purge")
+                                                             .order_by(AuditLog.id))}
+    assert '"register_imports": 1' in rows[other.id] and '"register_imports": 0' in rows[first_town().id]
+
+
+def test_register_import_previews_follow_the_roster_previews_rule_of_age(register_imports):
+    """Uploaded on the cutoff day itself: kept, as a roster import of that moment is; the day before: gone."""
+    ids, _other = register_imports
+    cutoff_day = date(2025, 11, 24)
+    on_cutoff, day_before = _register_import("admin", cutoff_day), _register_import("admin", cutoff_day - timedelta(1))
+    staff = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+    for day in (cutoff_day, cutoff_day - timedelta(1)):
+        roster = RosterImport(company_id=staff.company_id, created_by=staff.id, filename="r.csv", rows=[], errors=[])
+        db.session.add(roster)
+        db.session.flush()
+        roster.created_at = datetime_of(day)
+    db.session.commit()
+    result = purge_town(first_town().id, TODAY, 12)
+    db.session.commit()
+    assert result.register_imports == 4 and result.roster_imports == 1
+    assert on_cutoff in _register_ids() and day_before not in _register_ids()
+
+
+def test_a_dry_run_counts_register_import_previews_and_the_command_says_how_many(runner, register_imports,
+                                                                                  monkeypatch):
+    result = purge(TODAY, 12, dry_run=True)
+    assert result.register_imports == 4 and count(RegisterImport) == 6
+    monkeypatch.setattr(clock, "local_today", lambda: TODAY)  # the command's today
+    output = runner.invoke(args=["retention"]).output
+    assert "4 register imports" in output and count(RegisterImport) == 2

@@ -3,7 +3,7 @@ cancel), bad files, the template, one worker's page, and what company B's staff 
 
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -13,7 +13,9 @@ from werkzeug.test import encode_multipart
 
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Employee, RosterImport
+from quizapp.retention.service import purge_town
 from tests.browser import WECHAT_UA
+from tests.factories import first_town
 from tests.pages import sign_in_staff, sign_in_worker, texts
 
 
@@ -91,6 +93,22 @@ def test_cancel_an_import(app, staff_a, town):
     assert counts(app)[0] == 3
     staff_a.post(preview_url + "/apply", data={"plan": "x"}).close()
     assert counts(app)[0] == 3
+
+
+def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_again(app, staff_a, town):
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(update(RosterImport).values(created_at=datetime(2025, 1, 6, 9)))
+        assert purge_town(first_town().id, date(2026, 11, 24), 12).roster_imports == 1
+        db.session.commit()
+    for response in (staff_a.get(preview_url), staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page)}),
+                     staff_a.post(preview_url + "/cancel")):
+        assert response.status_code == 404
+        gone = response.get_data(as_text=True)
+        assert "This preview has expired" in gone and "Upload the file again to see a new preview." in gone
+        assert 'href="/console/roster/import"' in gone
+    assert counts(app) == (3, 0, "一车间")  # nothing applied
 
 
 def test_a_preview_that_went_stale_is_shown_again(app, staff_a, town):
