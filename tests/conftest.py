@@ -12,7 +12,7 @@ import os
 import pytest
 from flask_migrate import upgrade
 from hypothesis import settings
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from quizapp import create_app
 from quizapp.config import storage_options
@@ -105,6 +105,25 @@ def ctx(app):
     with app.app_context():
         yield
         db.session.rollback()
+
+
+@pytest.fixture
+def statements_of(app):
+    """Run a callable and count the SQL statements it sends: (what it returned, how many). A page
+    that reads a figure for every row in one go sends as many for 12 rows as for 2."""
+    def run(call):
+        sent: list[str] = []
+
+        def count(_conn, _cursor, statement, *_rest):
+            sent.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            found = call()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return found, len(sent)
+    return run
 
 
 @pytest.fixture

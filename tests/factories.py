@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import cache
 
 from werkzeug.security import generate_password_hash
@@ -11,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from quizapp.bank.rules.checker import Bank, parse_file
 from quizapp.bank.service import load_bank
 from quizapp.extensions import db
-from quizapp.models import Attempt, City, Company, Employee, Grid, StaffUser
+from quizapp.models import Attempt, City, Company, Employee, Grid, Incident, StaffUser
 from quizapp.models import Town as TownRow  # `Town` below is the `town` fixture's ids
 from quizapp.quiz import service as quiz
 from quizapp.signin.service import hash_pin
@@ -230,6 +231,17 @@ def make_activity(grid_id: int, day: date, people: int = 50, kind: str = "commun
     db.session.add(activity)
     db.session.flush()
     return activity
+
+
+def make_incident(grid_id: int, month: date, cases: int = 1, company_id: int | None = None,
+                  fraud_type: str = "alpha", loss_yuan: str = "0", raw_reports: int = 0):
+    """An incident record of a grid (or one of its companies) for a month, stored as it is
+    (incidents.service checks what an officer records)."""
+    incident = Incident(grid_id=grid_id, company_id=company_id, month=month.replace(day=1), fraud_type=fraud_type,
+                        cases=cases, loss_yuan=Decimal(loss_yuan), raw_reports=raw_reports)
+    db.session.add(incident)
+    db.session.flush()
+    return incident
 
 
 LEAD_SECRET = b"test-secret"  # the test app's SECRET_KEY, as the leads views pass it

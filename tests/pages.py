@@ -110,3 +110,28 @@ def table_rows(html: str) -> list[list[str]]:
     parser.feed(html)
     parser.close()
     return parser.rows
+
+
+
+class _Tables(_Rows):
+    """Each table's rows of cells, as text."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+            self.rows = self.tables[-1]
+        super().handle_starttag(tag, attrs)
+
+
+def rows_under(html: str, key: str, *headers: str) -> dict[str, dict[str, str]]:
+    """The rows of the first table whose header row names `key` and `headers`, by their `key` cell:
+    each as {header: text}."""
+    parser = _Tables()
+    parser.feed(html)
+    parser.close()
+    head, *rows = next(t for t in parser.tables if t and key in t[0] and all(h in t[0] for h in headers))
+    return {row[head.index(key)]: dict(zip(head, row, strict=True)) for row in rows}

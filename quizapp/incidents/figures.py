@@ -2,8 +2,9 @@
 grid's months without a case and "连续 N 个月零发案", and 原始警情, 确认警情 and 损失金额 year on year.
 
 Used by incidents.service (the incidents page), the grid dashboard and the town view, the map, the
-weekly and monthly reports, the digest and the API, so each shows the same figures to the digit
-(tests/app/test_figures_agree.py). Reads Incident rows the reader may see (quizapp/scope.py:
+weekly and monthly reports, the digest and the API, and (months without a case) the admin's grid
+list, the supervision list and its ledger and the outreach ledger, so each shows the same figures
+to the digit (tests/app/test_figures_agree.py). Reads Incident rows the reader may see (quizapp/scope.py:
 visible_incidents); the rules are incidents.rules.year_on_year and rules.metrics. Aggregates only.
 """
 
@@ -45,8 +46,9 @@ def quiet_grids(actor: scope.Reader, through: date, today: date, grid_ids: Itera
     to `through`'s month: its last month with a case, whole months since (metrics.months_without_case)
     and "连续 N 个月零发案" (metrics.zero_case_months: complete months only, as the town counts them).
     A grid counts every case recorded in it, whole-grid records included. Every surface that lists
-    grids reads these: the incidents page, the dashboard, the town view, the map, the reports, the
-    digest and the API."""
+    grids reads these, once for all its grids: the incidents page, the dashboard, the town view, the
+    map, the reports, the digest, the API, the admin's grid list, the supervision list and ledger
+    and the outreach ledger."""
     grids = [g for g in db.session.scalars(scope.visible_grids(actor, include_inactive=True))
              if grid_ids is None or g.id in set(grid_ids)]
     last = last_case(Incident.grid_id, [scope.visible_incidents(actor)], rules.month_start(through))

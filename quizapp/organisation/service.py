@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
+from quizapp.incidents import figures as incident_figures
 from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
 from quizapp.organisation import rules
 from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
@@ -46,6 +47,7 @@ class GridRow:
     active_companies: int
     inactive_companies: int
     officers: int  # active officer accounts assigned to the grid
+    quiet: incident_figures.Quiet | None = None  # months without a case, zero cases in a row (this month)
 
 
 def _town_grids(actor: StaffUser):
@@ -53,9 +55,10 @@ def _town_grids(actor: StaffUser):
     return scope.visible_grids(actor, include_inactive=True)
 
 
-def grid_rows(actor: StaffUser) -> list[GridRow]:
+def grid_rows(actor: StaffUser, today: date) -> list[GridRow]:
     """Every grid of the town, active ones first, with its companies and officers counted (two
-    GROUP BYs)."""
+    GROUP BYs) and how long it has gone without a case this month, as the incidents page reads it
+    (incidents.figures.quiet_grids: one read for every grid)."""
     grid_ids = _town_grids(actor).with_only_columns(Grid.id).order_by(None)
     companies: dict[int, dict[bool, int]] = {}
     for grid_id, active, count in db.session.execute(
@@ -67,9 +70,10 @@ def grid_rows(actor: StaffUser) -> list[GridRow]:
         .join(StaffUser, StaffUser.id == officer_grids.c.staff_user_id)
         .where(StaffUser.active.is_(True), StaffUser.role == Role.GRID_OFFICER, officer_grids.c.grid_id.in_(grid_ids))
         .group_by(officer_grids.c.grid_id)).all())
+    quiet = incident_figures.quiet_grids(actor, today, today)
     grids = db.session.scalars(_town_grids(actor).order_by(None).order_by(Grid.active.desc(), Grid.code))
     return [GridRow(g, companies.get(g.id, {}).get(True, 0), companies.get(g.id, {}).get(False, 0),
-                    officers.get(g.id, 0)) for g in grids]
+                    officers.get(g.id, 0), quiet.get(g.id)) for g in grids]
 
 
 def active_grids(actor: StaffUser) -> list[Grid]:

@@ -45,7 +45,8 @@ def grids():
             db.session.commit()
             flash(_("Grid %(name)s created.", name=grid.name))
             return redirect(url_for("admin.grids"))
-    return render_template("organisation/grids.html", rows=organisation.grid_rows(current_user), form=form), _status()
+    return render_template("organisation/grids.html", rows=organisation.grid_rows(current_user, local_today()),
+                           form=form), _status()
 
 
 @routes.route("/grids/<id:grid_id>", methods=["GET", "POST"])
@@ -61,7 +62,7 @@ def grid_edit(grid_id: int):
             db.session.commit()
             flash(_("Grid %(name)s saved.", name=grid.name) if changed else _("Nothing was changed."))
             return redirect(url_for("admin.grids"))
-    row = next(r for r in organisation.grid_rows(current_user) if r.grid.id == grid.id)
+    row = next(r for r in organisation.grid_rows(current_user, local_today()) if r.grid.id == grid.id)
     return render_template("organisation/grids_edit.html", row=row, form=form, active_form=ActiveForm()), _status()
 
 

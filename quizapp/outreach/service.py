@@ -26,6 +26,7 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.database import upsert
 from quizapp.extensions import db
+from quizapp.incidents import figures as incident_figures
 from quizapp.models import Company, Grid, OutreachActivity, OutreachImport, StaffUser
 from quizapp.outreach import photo_files, photos, rules
 from quizapp.outreach.rules import Activity, ImportFileError, LeftOut, ParsedFile, Problem
@@ -298,11 +299,15 @@ class Ledger:
     records: list[OutreachActivity]  # the chosen month's, newest first
     changeable: set[int]  # ids of the records the account may change
     companies: dict[int, str]  # company id -> name, for records a company made
+    # Per row of this_month.by_grid (officers, the town admin): the grid's months without a case to the chosen month
+    grid_quiet: list[incident_figures.Quiet | None] = field(default_factory=list)
 
 
 def ledger(actor: StaffUser, today: date, month: date, grid_id: int | None = None) -> Ledger:
     """The chosen month's activities (within one grid, if chosen and visible), with its totals by
-    grid and kind, and the 12 months to it, by month."""
+    grid and kind, and the 12 months to it, by month. Each grid of the month's totals carries how
+    long it has gone without a case up to the chosen month, as the incidents page reads it for that
+    month (incidents.figures.quiet_grids, one read for every grid)."""
     grids = ledger_grids(actor)
     grid_id = grid_id if grid_id in {g.id for g in grids} else None
     month = min(month_start(month), month_start(today))
@@ -319,8 +324,11 @@ def ledger(actor: StaffUser, today: date, month: date, grid_id: int | None = Non
     company_ids = {r.company_id for r in records if r.company_id}
     companies = dict(db.session.execute(select(Company.id, Company.name).where(Company.id.in_(company_ids))).all()) \
         if company_ids else {}
-    return Ledger(month, grid_id, grids, summarise(rows, span), summarise(rows, year), records, changeable,
-                  companies)
+    this_month = summarise(rows, span)
+    shown = [g.id for g, _totals in this_month.by_grid] if grids else []  # company staff get no grid table
+    quiet = incident_figures.quiet_grids(actor, month, today, shown) if shown else {}
+    return Ledger(month, grid_id, grids, this_month, summarise(rows, year), records, changeable, companies,
+                  [quiet.get(g) for g in shown])
 
 
 # --- import ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
+from quizapp.incidents import figures as incident_figures
 from quizapp.map.service import grid_heat
 from quizapp.models import (
     CaseEvent,
@@ -387,15 +388,18 @@ class CaseView:
     follow_ups: list[FollowUpView]  # newest first
     owner: StaffUser | None = None
     overdue: bool = False  # open, and its deadline has passed (supervision.rules.is_overdue)
+    quiet: incident_figures.Quiet | None = None  # the grid's months without a case (the list and the ledger)
 
     @property
     def latest(self) -> FollowUpView | None:
         return self.follow_ups[0] if self.follow_ups else None
 
 
-def _views(cases: list[SupervisionCase], today: date) -> list[CaseView]:
+def _views(cases: list[SupervisionCase], today: date, reader: StaffUser | None = None) -> list[CaseView]:
     """Cases with their companies, grids and follow-ups, each follow-up with the participation
-    around it: a handful of queries whatever the number of cases."""
+    around it: a handful of queries whatever the number of cases. With a `reader`, each case's grid
+    also carries how long it has gone without a case this month, as the incidents page reads it
+    (incidents.figures.quiet_grids, one read for every grid listed)."""
     if not cases:
         return []
     companies = {c.id: c for c in db.session.scalars(select(Company).where(
@@ -413,11 +417,12 @@ def _views(cases: list[SupervisionCase], today: date) -> list[CaseView]:
                             shift_day(min(dates), -rules.EFFECT_DAYS), shift_day(max(dates), rules.EFFECT_DAYS))
     owner_ids = {c.owner_id for c in cases if c.owner_id is not None}
     owners = {u.id: u for u in db.session.scalars(select(StaffUser).where(StaffUser.id.in_(owner_ids)))}
+    quiet = incident_figures.quiet_grids(reader, today, today, list(grids)) if reader is not None else {}
     return [CaseView(c, companies[c.company_id], grids[companies[c.company_id].grid_id],
                      [FollowUpView(f, rules.effect(f.happened_on, days.get(c.company_id, {}), today))
                       for f in follow_ups[c.id]],
                      owners.get(c.owner_id) if c.owner_id is not None else None,
-                     rules.is_overdue(c.status, c.deadline, today))
+                     rules.is_overdue(c.status, c.deadline, today), quiet.get(companies[c.company_id].grid_id))
             for c in cases]
 
 
@@ -427,7 +432,7 @@ def list_cases(actor: StaffUser, status: CaseStatus, today: date) -> list[CaseVi
                                           SupervisionCase.status == status)
     order = (SupervisionCase.closed_on.desc(),) if status == CaseStatus.CLOSED else ()
     return _views(list(db.session.scalars(query.order_by(*order, SupervisionCase.opened_on.desc(),
-                                                          SupervisionCase.id.desc()))), today)
+                                                          SupervisionCase.id.desc()))), today, actor)
 
 
 def case_view(case: SupervisionCase, today: date) -> CaseView:
@@ -442,6 +447,7 @@ def export_ledger(actor: StaffUser, status: CaseStatus | None, fmt: str, today: 
     query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.visible_company_ids(actor)))
     if status is not None:
         query = query.where(SupervisionCase.status == status)
-    views = _views(list(db.session.scalars(query.order_by(SupervisionCase.opened_on, SupervisionCase.id))), today)
+    views = _views(list(db.session.scalars(query.order_by(SupervisionCase.opened_on, SupervisionCase.id))), today,
+                   actor)
     audit.record(actor, "export_ledger", {"format": fmt, "status": status or "all"})
     return views

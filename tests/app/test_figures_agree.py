@@ -1,15 +1,15 @@
 """Every figure agrees on every surface that shows it (issue 10, docs/metrics.md).
 
 A town with the gaps real towns have (nights the rollup did not run, a company that started using
-quizapp on the 1st of last month, a worker who joined and one who left mid-period, a day whose
-frozen headcount a late joiner passed, today still counting with a quiz whose time ran out and
-one still being answered, a current month only partly over, incidents back-filled into past
-months) is read through every surface that shows a figure: the console's board, trends and
-exports, the grid dashboard, the comparison, the town view and the admin home, the weekly and
-monthly reports (page and XLSX), the daily digest's text, the incidents page, the learning page and the API (with a
-token). Each figure must be the same on all of them, to the digit each shows, and the same as
-computed here from what was stored (`Town.expect`), so that surfaces agreeing on a wrong number
-fail too.
+quizapp on the 1st of last month, a worker who joined and one who left mid-period, a day whose frozen
+headcount a late joiner passed, today still counting with a quiz whose time ran out and one still being
+answered, a current month only partly over, incidents back-filled into past months) is read through
+every surface that shows a figure: the console's board, trends and exports, the grid dashboard, the
+comparison, the town view and the admin home, the weekly and monthly reports (page and XLSX), the daily
+digest's text, the incidents page, the learning page, the admin's grid list, the supervision list and
+its ledger, the outreach ledger and the API (with a token). Each figure must be the same on all of
+them, to the digit each shows, and the same as computed here from what was stored (`Town.expect`), so
+that surfaces agreeing on a wrong number fail too.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from quizapp.digest import service as digest
 from quizapp.digest.wording import compose
 from quizapp.extensions import db
 from quizapp.incidents.rules import add_months
-from quizapp.models import Attempt, CompanyDay, Employee, Incident, StaffUser
+from quizapp.models import Attempt, CompanyDay, Employee, Incident, StaffUser, SupervisionCase
 from quizapp.quiz.service import GRACE_SECONDS
 from quizapp.tokens import service as tokens
 from tests.factories import make_activity, make_company, make_employee, make_grid, make_staff, take_quiz
@@ -924,3 +924,49 @@ def test_months_without_a_case_per_grid_agree_wherever_grids_are_listed(app, tow
     for code in names:
         months, run = want[code]
         assert f"Months without a case: {months}; zero cases in a row: {run}" in text.splitlines()
+
+
+def test_months_without_a_case_agree_on_the_grid_list_the_supervision_list_and_the_outreach_ledger(app, town):
+    """Where an officer compares grids outside the incident pages: the admin's grid list, the
+    supervision list (each listed company's grid) and its ledger, and the outreach ledger's grid
+    table show the incidents page's and the API's months without a case and "连续 N 个月零发案"."""
+    this_month = town.today.replace(day=1)
+    names = {"g1": "网格一", "g2": "网格二"}
+    with app.app_context():
+        for code in ("acme", "cog"):  # a company of each grid on the supervision list
+            db.session.add(SupervisionCase(company_id=town.ids[code], rule="manual", reason="看一看",
+                                           opened_on=town.today, status="open"))
+        db.session.commit()
+    admin, officer = signed_in(app, "admin"), signed_in(app, "officer-1")
+    headers = ("Months without a case", "Zero cases in a row")
+    want = {code: town.quiet(code, this_month) for code in names}
+    assert want == {"g1": ("0", "–"), "g2": ("2", "1 month in a row with zero cases")}
+
+    def by_grid(rows: dict, key=lambda code: names[code], codes=tuple(names)) -> dict:
+        return {code: (rows[key(code)][headers[0]], rows[key(code)][headers[1]]) for code in codes}
+
+    # The incidents page and the API: what the other surfaces must show.
+    assert by_grid(rows_by(page(admin, "/reports/incidents"), "Grid", "Last case", *headers)) == want
+    grids = api(app, town, "/declines")["grids"]
+    answer = {g["code"]: (g["months_without_case"], g["zero_case_months"]) for g in grids}
+    assert {code: ("–" if months is None else str(months),
+                   f"{run} month{'s' if run > 1 else ''} in a row with zero cases" if run else "–")
+            for code, (months, run) in answer.items()} == want
+    # The admin's grid list.
+    assert by_grid(rows_by(page(admin, "/admin/grids"), "Code", *headers), key=str) == want
+    # The supervision list, by each company's grid, and its ledger (the last two columns).
+    company_of = {"g1": NAMES["acme"], "g2": NAMES["cog"]}
+    assert by_grid(rows_by(page(admin, "/reports/supervision"), "Company", "Grid", *headers),
+                   key=company_of.get) == want
+    assert by_grid(rows_by(page(officer, "/reports/supervision"), "Company", *headers), key=company_of.get,
+                   codes=("g1",)) == {"g1": want["g1"]}
+    response = admin.get("/reports/supervision/ledger.csv")
+    text = response.get_data().decode("utf-8-sig")
+    response.close()
+    ledger = {row["Company"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert {code: (ledger[company_of[code]][headers[0]] or "–", ledger[company_of[code]][headers[1]] or "–")
+            for code in names} == want
+    # The outreach ledger's grid table, this month (both grids recorded activities).
+    assert by_grid(rows_by(page(admin, "/reports/outreach"), "Grid", "Events", *headers)) == want
+    assert by_grid(rows_by(page(officer, "/reports/outreach"), "Grid", "Events", *headers),
+                   codes=("g1",)) == {"g1": want["g1"]}

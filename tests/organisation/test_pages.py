@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
+from quizapp.incidents.rules import add_months
 from quizapp.models import AuditLog, Company, Grid, StaffUser, SupervisionCase
-from tests.factories import make_company, make_staff
-from tests.pages import read, sign_in_staff, sign_in_staff_in_english, sign_in_worker
+from tests.factories import make_company, make_incident, make_staff
+from tests.pages import read, rows_under, sign_in_staff, sign_in_staff_in_english, sign_in_worker
 
 
 @pytest.fixture
@@ -45,6 +47,22 @@ def test_the_grid_list_shows_codes_names_and_counts(admin, town):
     assert "网格一" in page and "网格二" in page and "g1" in page
     assert "Officers assigned" in page and "Create the grid" in page
     assert "王小明" not in page
+
+
+def test_the_grid_list_shows_each_grid_s_months_without_a_case(admin, app, town):
+    """The incidents page's figure and words (incidents.figures.quiet_grids), under its heading."""
+    this_month = local_today().replace(day=1)
+    with app.app_context():
+        make_incident(grid_id(app, "g1"), add_months(this_month, -3), cases=2, company_id=town.company_a)
+        make_incident(grid_id(app, "g1"), add_months(this_month, -5), cases=1)  # a whole-grid record, older
+        make_incident(grid_id(app, "g2"), this_month, cases=0, raw_reports=4)  # reports only: no case
+        db.session.commit()
+    status, page = read(admin, "/admin/grids")
+    rows = rows_under(page, "Code", "Months without a case", "Zero cases in a row")
+    assert status == 200 and list(rows) == ["g1", "g2"]
+    assert (rows["g1"]["Months without a case"], rows["g1"]["Zero cases in a row"]) == (
+        "3", "2 months in a row with zero cases")
+    assert (rows["g2"]["Months without a case"], rows["g2"]["Zero cases in a row"]) == ("–", "–")
 
 
 def test_creating_a_grid(admin, app):

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from quizapp.extensions import db
+from quizapp.incidents.figures import quiet_grids
 from quizapp.models import AuditLog, Company, Employee, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.organisation import service
 from quizapp.organisation.rules import CompanyQuery, company_code_problem
@@ -18,7 +19,7 @@ from quizapp.rules.errors import Conflict, ServiceError
 from quizapp.signin import service as accounts
 from quizapp.supervision import service as supervision
 from quizapp.wording import say
-from tests.factories import make_company, make_employee, make_grid, make_staff
+from tests.factories import make_company, make_employee, make_grid, make_incident, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -110,9 +111,27 @@ def test_grid_rows_count_companies_and_active_officers(town):
     gone = make_staff("officer-old", "grid_officer", grids=[g1])
     gone.active = False
     make_staff("officer-2", "grid_officer", grids=[g1, g2])
-    rows = {row.grid.code: row for row in service.grid_rows(staff("admin"))}
+    rows = {row.grid.code: row for row in service.grid_rows(staff("admin"), TODAY)}
     assert (rows["g1"].active_companies, rows["g1"].inactive_companies, rows["g1"].officers) == (1, 1, 2)
     assert (rows["g2"].active_companies, rows["g2"].inactive_companies, rows["g2"].officers) == (1, 0, 1)
+
+
+def test_grid_rows_carry_each_grid_s_months_without_a_case_in_one_read(town, statements_of):
+    """The grid list's months without a case are the incidents page's (incidents.figures.quiet_grids),
+    read once for the page: the number of statements does not grow with the number of grids."""
+    g1, g2 = grid("g1"), grid("g2")
+    make_incident(g1.id, date(2026, 8, 1), cases=2)
+    make_incident(g1.id, date(2026, 10, 1), cases=0, raw_reports=3)  # reports, no case: still quiet
+    make_incident(g2.id, date(2027, 1, 1), cases=1)  # after the month shown: not counted
+    rows, before = statements_of(lambda: {r.grid.code: r for r in service.grid_rows(staff("admin"), TODAY)})
+    assert quiet_grids(staff("admin"), TODAY, TODAY)[g1.id] == rows["g1"].quiet
+    assert (rows["g1"].quiet.months, rows["g1"].quiet.zero_months) == (3, 2)
+    assert (rows["g2"].quiet.months, rows["g2"].quiet.zero_months) == (None, None)
+    for n in range(10):
+        make_incident(make_grid(f"x{n}", f"新网格{n}").id, date(2026, 1 + n, 1))
+    rows, after = statements_of(lambda: {r.grid.code: r for r in service.grid_rows(staff("admin"), TODAY)})
+    assert after == before and len(rows) == 12
+    assert [rows[f"x{n}"].quiet.months for n in range(10)] == [10 - n for n in range(10)]
 
 
 # --- companies ----------------------------------------------------------------------------------

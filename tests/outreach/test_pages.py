@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
+from quizapp.incidents.rules import add_months
 from quizapp.models import AuditLog, Company, Grid, OutreachActivity, OutreachImport
-from tests.pages import read, sign_in_staff, table_rows, texts
+from tests.factories import make_activity, make_incident
+from tests.pages import read, rows_under, sign_in_staff, table_rows, texts
 
 WORKER_NAMES = ("王小明", "李小红", "张新来", "A001", "B001")
 
@@ -94,6 +96,35 @@ def test_another_company_and_another_grid_never_reach_the_record_or_its_photo(ap
     assert status(officer, "GET", f"/reports/outreach/{record_id}/edit") == 404  # the company's to change
     for name in WORKER_NAMES:
         assert name not in page
+
+
+def test_the_grid_table_shows_each_grid_s_months_without_a_case_to_the_chosen_month(app, client, town, aged):
+    """The incidents page's figure and words (incidents.figures.quiet_grids) beside each grid's
+    outreach, up to the month the ledger shows, as the incidents page gives them for that month."""
+    with app.app_context():
+        today = local_today()
+        this_month = today.replace(day=1)
+        earlier = add_months(this_month, -3)
+        make_incident(aged["g1"], add_months(this_month, -1), cases=2, company_id=town.company_a)
+        make_incident(aged["g2"], add_months(this_month, -5), cases=1)
+        for grid in ("g1", "g2"):
+            make_activity(aged[grid], today, 40)
+            make_activity(aged[grid], earlier, 20)
+        db.session.commit()
+    admin = signed_in(client, "admin")
+    headers = ("Months without a case", "Zero cases in a row")
+
+    def quiet(url: str, *columns: str) -> dict[str, tuple[str, ...]]:
+        rows = rows_under(admin.get(url).get_data(as_text=True), "Grid", *columns, *headers)
+        return {name: tuple(row[h] for h in headers) for name, row in rows.items() if name != "Total"}
+
+    assert quiet("/reports/outreach", "Events") == {"网格一": ("1", "–"),
+                                                   "网格二": ("5", "4 months in a row with zero cases")}
+    before = quiet(f"/reports/outreach?month={earlier:%Y-%m}", "Events")
+    assert before == {"网格一": ("–", "–"), "网格二": ("2", "2 months in a row with zero cases")}
+    assert before == quiet(f"/reports/incidents?month={earlier:%Y-%m}", "Last case")
+    # Company staff see no grid table, so no grid's figure either.
+    assert "Months without a case" not in signed_in(client, "staff-a").get("/console/outreach").get_data(as_text=True)
 
 
 def test_an_officer_records_for_a_grid_then_changes_and_deletes_it(app, client, town, aged):

@@ -14,13 +14,15 @@ from sqlalchemy import func, select
 
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
+from quizapp.incidents.figures import quiet_grids
+from quizapp.incidents.rules import add_months
 from quizapp.models import AuditLog, Company, Grid, OutreachActivity, OutreachImport, StaffUser
 from quizapp.outreach import photos, service
 from quizapp.outreach.service import ActivityInput
 from quizapp.rules.errors import Forbidden, Invalid, Problems
 from quizapp.rules.metrics import Span
 from quizapp.rules.vocab import OutreachKind
-from tests.factories import make_activity
+from tests.factories import make_activity, make_grid, make_incident
 
 SECRET = "test-secret"
 
@@ -239,6 +241,28 @@ def test_totals_by_grid_kind_and_month_add_up_to_the_total(setup, town):
 
 def csv_file(*rows: str, header: str = "日期,类型,地点或单位,网格,主讲人,覆盖人数,备注") -> bytes:
     return ("\r\n".join((header, *rows)) + "\r\n").encode("utf-8-sig")
+
+
+def test_the_ledger_s_grids_carry_their_months_without_a_case_in_one_read(setup, town, statements_of):
+    """Each grid of the month's totals carries the incidents page's figure for the chosen month
+    (incidents.figures.quiet_grids), in the totals' order, read once: as many statements for
+    twelve grids as for two. Company staff get no grid table, so nothing is read for them."""
+    today, admin = local_today(), staff("admin")
+    month = today.replace(day=1)
+    make_incident(grid("g2").id, add_months(month, -4), cases=3)
+    for code in ("g1", "g2"):
+        make_activity(grid(code).id, today, 10)
+    page, before = statements_of(lambda: service.ledger(admin, today, month))
+    assert [(g.code, q.months) for (g, _t), q in zip(page.this_month.by_grid, page.grid_quiet, strict=True)] == [
+        ("g1", None), ("g2", 4)]
+    assert page.grid_quiet[1] == quiet_grids(admin, month, today)[grid("g2").id]
+    for n in range(10):
+        added = make_grid(f"x{n}", f"新网格{n}")
+        make_incident(added.id, add_months(month, -n))
+        make_activity(added.id, today, 10)
+    page, after = statements_of(lambda: service.ledger(admin, today, month))
+    assert after == before and [q.months for q in page.grid_quiet][2:] == list(range(10))
+    assert service.ledger(staff("staff-a"), today, month).grid_quiet == []
 
 
 def test_an_import_writes_nothing_before_it_is_confirmed_and_then_everything(setup, town):

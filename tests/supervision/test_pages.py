@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
+from quizapp.incidents.rules import add_months
 from quizapp.models import AuditLog, CompanyDay, FollowUp, Grid, StaffUser, SupervisionCase, TownSetting
 from quizapp.supervision.rules import last_workdays
-from tests.factories import first_town, make_staff
-from tests.pages import sign_in_staff
+from tests.factories import first_town, make_incident, make_staff
+from tests.pages import rows_under, sign_in_staff
 
 WORKER_NAMES = ("王小明", "李小红", "张新来", "A001", "B001")
 
@@ -152,6 +153,33 @@ def test_the_ledger_downloads_as_csv_and_xlsx_and_is_audited(app, client, case_a
         details = db.session.scalars(select(AuditLog.detail).where(AuditLog.action == "export_ledger")
                                      .order_by(AuditLog.id)).all()
         assert len(details) == 2 and '"status": "open"' in details[0] and '"format": "xlsx"' in details[1]
+
+
+def test_the_list_and_its_ledger_show_each_case_s_grid_months_without_a_case(app, client, town, case_a):
+    """The incidents page's figure and words (incidents.figures.quiet_grids) for each listed company's
+    grid, under the incidents page's headings, on the list and at the end of the ledger's rows."""
+    with app.app_context():
+        this_month = local_today().replace(day=1)
+        g1, g2 = (db.session.scalar(select(Grid.id).where(Grid.code == code)) for code in ("g1", "g2"))
+        make_incident(g1, add_months(this_month, -2), cases=1, company_id=town.company_b)  # another company, same grid
+        make_incident(g1, add_months(this_month, -7), cases=3)
+        db.session.add(SupervisionCase(company_id=town.company_b, rule="manual", reason="B's case",
+                                       opened_on=local_today(), status="open"))
+        db.session.commit()
+        assert g2 is not None  # 乙厂's grid: no case ever recorded
+    admin = signed_in(client, "admin")
+    rows = rows_under(admin.get("/reports/supervision").get_data(as_text=True), "Company", "Grid",
+                      "Months without a case", "Zero cases in a row")
+    assert {name: (row["Grid"], row["Months without a case"], row["Zero cases in a row"])
+            for name, row in rows.items()} == {"甲厂": ("网格一", "2", "1 month in a row with zero cases"),
+                                               "乙厂": ("网格二", "–", "–")}
+    ledger = list(csv.reader(io.StringIO(admin.get("/reports/supervision/ledger.csv").data.decode("utf-8-sig"))))
+    assert ledger[0][-2:] == ["Months without a case", "Zero cases in a row"]
+    assert {row[3]: row[-2:] for row in ledger[1:]} == {"甲厂": ["2", "1 month in a row with zero cases"],
+                                                        "乙厂": ["", ""]}
+    book = load_workbook(io.BytesIO(admin.get("/reports/supervision/ledger.xlsx").data)).active
+    assert [[c.value for c in row][-2:] for row in book.iter_rows(min_row=2)] == [
+        [2, "1 month in a row with zero cases"], [None, None]]
 
 
 def test_another_grids_officer_gets_404_for_company_as_cases(app, client, case_a):

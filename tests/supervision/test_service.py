@@ -9,13 +9,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from quizapp.extensions import db
+from quizapp.incidents.figures import quiet_grids
 from quizapp.models import AuditLog, CompanyDay, Grid, Incident, StaffUser, SupervisionCase, TownSetting
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.rules.vocab import CaseStatus
 from quizapp.supervision import service, sheets
 from quizapp.supervision.rules import Rules
 from quizapp.supervision.wording import town_reasons
-from tests.factories import first_town, make_staff
+from tests.factories import first_town, make_company, make_grid, make_incident, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -191,6 +192,32 @@ def test_the_ledger_lists_cases_with_their_follow_ups_and_is_audited(town, engli
     xlsx, _ = sheets.ledger(service.export_ledger(officer, CaseStatus.CLOSED, "xlsx", TODAY), "xlsx", TODAY)
     sheet = load_workbook(io.BytesIO(xlsx)).active
     assert sheet.max_row == 3 and sheet["E2"].value == "Added by an officer"
+
+
+def test_listed_cases_carry_their_grid_s_months_without_a_case_in_one_read(town, statements_of):
+    """Each listed case's grid carries the incidents page's figure (incidents.figures.quiet_grids),
+    read once for the list: as many statements for twelve grids' cases as for two."""
+    admin = staff("admin")
+    g1 = db.session.scalar(select(Grid).where(Grid.code == "g1"))
+    make_incident(g1.id, date(2026, 9, 1), cases=1, company_id=town.company_a)
+    for company_id in (town.company_a, town.company_b):
+        db.session.add(SupervisionCase(company_id=company_id, rule="manual", reason="r", opened_on=TODAY))
+    db.session.flush()
+    views, before = statements_of(lambda: service.list_cases(admin, CaseStatus.OPEN, TODAY))
+    assert {v.company.code: (v.quiet.months, v.quiet.zero_months) for v in views} == {
+        "acme": (2, 1), "bolt": (None, None)}
+    assert views[0].quiet == quiet_grids(admin, TODAY, TODAY)[views[0].grid.id]
+    for n in range(10):
+        grid = make_grid(f"x{n}", f"新网格{n}")
+        company = make_company(grid, f"x{n}co", f"新厂{n}")
+        make_incident(grid.id, date(2026, 1 + n, 1), company_id=company.id)
+        db.session.add(SupervisionCase(company_id=company.id, rule="manual", reason="r", opened_on=TODAY))
+    db.session.flush()
+    views, after = statements_of(lambda: service.list_cases(admin, CaseStatus.OPEN, TODAY))
+    assert after == before and len(views) == 12
+    assert {v.company.code: v.quiet.months for v in views if v.company.code.startswith("x")} == {
+        f"x{n}co": 10 - n for n in range(10)}
+    assert service.case_view(views[0].case, TODAY).quiet is None  # the case page does not show it
 
 
 def test_the_supervise_command_runs_the_rules(runner):
