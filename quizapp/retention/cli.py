@@ -22,11 +22,11 @@ from quizapp.jobs import one_at_a_time
 def retention(months: int, dry_run: bool) -> None:
     """Delete answers, attempts, leavers, roster and register import previews and workers' reports older
     than --months."""
-    from quizapp.clock import local_today
+    from quizapp.clock import local_today, town_zone
     from quizapp.retention.service import purge
 
     try:
-        result = purge(local_today(), months, dry_run=dry_run)
+        result = purge(local_today(), months, town_zone(), dry_run=dry_run)
     except ValueError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

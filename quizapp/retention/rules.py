@@ -8,7 +8,10 @@ day whose raw record was already deleted). Pure date arithmetic, no Flask or SQL
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from quizapp.rules import zones
 
 MIN_MONTHS = 1  # below this the workers' own history and spaced review would break
 MAX_MONTHS = 120
@@ -30,8 +33,9 @@ def cutoff(today: date, months: int) -> date:
     return months_back(today, months)
 
 
-def uploads_kept_from(first_kept: date) -> datetime:
+def uploads_kept_from(first_kept: date, zone: ZoneInfo) -> datetime:
     """The first moment whose kept upload (an import's preview, applied, cancelled or still
-    waiting: roster and register imports alike) is kept: the start of the cutoff day. Anything
-    uploaded before it goes with the records dated before the cutoff."""
-    return datetime.combine(first_kept, time())
+    waiting: roster and register imports alike) is kept: the start of the cutoff day in the town's
+    zone, as a naive UTC instant like the uploads' times. Anything uploaded before it goes with the
+    records dated before the cutoff."""
+    return zones.local_midnight(first_kept, zone)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, select
 
@@ -66,12 +67,12 @@ def _leavers(first_kept: date, companies):
                                      ~exists().where(Attempt.employee_id == Employee.id))
 
 
-def _old_imports(first_kept: date, town_id: int) -> dict[str, tuple]:
+def _old_imports(first_kept: date, town_id: int, zone: ZoneInfo) -> dict[str, tuple]:
     """The town's kept import previews uploaded before the cutoff, by kind: each kind's table and
     the conditions of its old rows. One rule of age for every kind (retention.rules.uploads_kept_from);
     a roster import is the town's by its company, a register import by the admin who uploaded it.
     They hold the rows as uploaded only (no file is kept on disk)."""
-    moment = uploads_kept_from(first_kept)
+    moment = uploads_kept_from(first_kept, zone)
     return {
         "roster_imports": (RosterImport, (RosterImport.created_at < moment,
                                           RosterImport.company_id.in_(scope.town_company_ids(town_id)))),
@@ -80,22 +81,24 @@ def _old_imports(first_kept: date, town_id: int) -> dict[str, tuple]:
     }
 
 
-def purge(today: date, months: int, dry_run: bool = False, commit_batches: bool = True) -> Purge:
+def purge(today: date, months: int, zone: ZoneInfo, dry_run: bool = False, commit_batches: bool = True) -> Purge:
     """Run retention town by town (purge_town), each town's deletions its own audit row; what was
-    deleted (or, with `dry_run`, would be) in all. On PostgreSQL with answers by month
+    deleted (or, with `dry_run`, would be) in all. `zone`: the town's (upload times are UTC, the
+    cutoff a local day). On PostgreSQL with answers by month
     (partitions.service) the months wholly before the cutoff go whole first, for every town at
     once (every town keeps the same months); the towns' runs then find no answers there."""
     first_kept = cutoff_for(today, months)
     town_ids = db.session.scalars(select(Town.id).order_by(Town.id)).all()
     dropped = partitions.drop_before(first_kept)[1] if town_ids and not dry_run else 0
-    results = [purge_town(town_id, today, months, dry_run, commit_batches) for town_id in town_ids]
+    results = [purge_town(town_id, today, months, zone, dry_run, commit_batches) for town_id in town_ids]
     fields = ("attempts", "answers", "workers", "roster_imports", "leads", "register_imports")
     totals = [sum(getattr(r, f) for r in results) for f in fields]
     totals[1] += dropped
     return Purge(first_kept, *totals)
 
 
-def purge_town(town_id: int, today: date, months: int, dry_run: bool = False, commit_batches: bool = True) -> Purge:
+def purge_town(town_id: int, today: date, months: int, zone: ZoneInfo, dry_run: bool = False,
+               commit_batches: bool = True) -> Purge:
     """Delete what of the town is older than `months`; with `dry_run`, only count it. Batches are
     committed as they go (unless `commit_batches` is off), so a big first run never holds one huge
     transaction; a run cut short is simply finished by the next one."""
@@ -107,7 +110,7 @@ def purge_town(town_id: int, today: date, months: int, dry_run: bool = False, co
             select(Employee.id).where(*scope.left_before(first_kept), Employee.company_id.in_(companies))
             .subquery())) or 0
         imports = {kind: db.session.scalar(select(db.func.count()).select_from(model).where(*old)) or 0
-                   for kind, (model, old) in _old_imports(first_kept, town_id).items()}
+                   for kind, (model, old) in _old_imports(first_kept, town_id, zone).items()}
         return Purge(first_kept, attempts, answers, workers, imports["roster_imports"],
                      leads.forget(first_kept, today, dry_run=True, town_id=town_id), imports["register_imports"])
 
@@ -124,7 +127,7 @@ def purge_town(town_id: int, today: date, months: int, dry_run: bool = False, co
             db.session.commit()
     workers = rows_changed(delete(Employee).where(Employee.id.in_(_leavers(first_kept, companies))))
     imports = {kind: rows_changed(delete(model).where(*old))
-               for kind, (model, old) in _old_imports(first_kept, town_id).items()}
+               for kind, (model, old) in _old_imports(first_kept, town_id, zone).items()}
     forgotten = leads.forget(first_kept, today, town_id=town_id)
     result = Purge(first_kept, attempts, answers, workers, imports["roster_imports"], forgotten,
                    imports["register_imports"])

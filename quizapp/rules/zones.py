@@ -3,10 +3,16 @@ views and commands (quizapp.clock.town_zone) and passed to the services that nee
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 
 def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
     """A naive UTC instant (as the database stores it) in the town's local time."""
     return moment.replace(tzinfo=UTC).astimezone(zone)
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    """The start of a local day as a naive UTC instant (as the database stores it): 00:00 in
+    Dongguan is 16:00 UTC the day before."""
+    return datetime.combine(day, time(), zone).astimezone(UTC).replace(tzinfo=None)

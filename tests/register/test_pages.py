@@ -6,6 +6,7 @@ removed."""
 import io
 import re
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -169,7 +170,7 @@ def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_agai
         record = db.session.get(RegisterImport, int(url.rsplit("/", 1)[1]))
         record.created_at = datetime(2025, 1, 6, 9)
         db.session.commit()
-        assert purge_town(first_town().id, date(2026, 11, 24), 12).register_imports == 1
+        assert purge_town(first_town().id, date(2026, 11, 24), 12, ZoneInfo("Asia/Shanghai")).register_imports == 1
         db.session.commit()
     for response in (admin.get(url), admin.post(f"{url}/apply", data={"plan": fingerprint(page)}),
                      admin.post(f"{url}/cancel")):

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -23,5 +24,7 @@ def test_the_cutoff_is_the_first_day_kept():
     assert cutoff(date(2026, 11, 24), 12) == date(2025, 11, 24)
 
 
-def test_an_upload_is_kept_from_the_start_of_the_cutoff_day():
-    assert uploads_kept_from(cutoff(date(2026, 11, 24), 12)) == datetime(2025, 11, 24, 0, 0)
+def test_an_upload_is_kept_from_the_start_of_the_cutoff_day_in_the_town_s_zone():
+    # Upload times are naive UTC: midnight in Dongguan is 16:00 UTC the day before.
+    assert uploads_kept_from(cutoff(date(2026, 11, 24), 12), ZoneInfo("Asia/Shanghai")) == datetime(2025, 11, 23, 16, 0)
+    assert uploads_kept_from(date(2025, 11, 24), ZoneInfo("UTC")) == datetime(2025, 11, 24, 0, 0)

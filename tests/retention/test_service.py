@@ -3,6 +3,7 @@ rollups, an applied import's audit row and everything inside the retention perio
 purged day can no longer be rebuilt."""
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -38,6 +39,7 @@ from tests.factories import (
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)
+ZONE = ZoneInfo("Asia/Shanghai")
 OLD = date(2025, 10, 13)  # before the 12-month cutoff (2025-11-24)
 RECENT = date(2026, 11, 23)
 
@@ -74,7 +76,7 @@ def datetime_of(day: date) -> datetime:
 
 
 def test_a_dry_run_counts_and_deletes_nothing(history):
-    result = purge(TODAY, 12, dry_run=True)
+    result = purge(TODAY, 12, ZONE, dry_run=True)
     assert (result.cutoff, result.attempts, result.workers, result.roster_imports, result.leads) == (
         date(2025, 11, 24), 2, 1, 1, 1)
     assert result.answers > 0
@@ -84,7 +86,7 @@ def test_a_dry_run_counts_and_deletes_nothing(history):
 def test_old_records_go_and_the_rollups_and_recent_records_stay(history):
     rollup_before = db.session.get(CompanyDay, (history.company_id, OLD))
     completed = rollup_before.completed
-    result = purge(TODAY, 12)
+    result = purge(TODAY, 12, ZONE)
     db.session.commit()
     assert result.attempts == 2 and result.workers == 1 and result.roster_imports == 1
     assert [a.local_date for a in db.session.scalars(select(Attempt))] == [RECENT]
@@ -104,12 +106,12 @@ def test_retention_runs_town_by_town_each_with_its_own_cutoff_and_audit_row(hist
     other = make_town_row("hm", "虎门镇")
     elsewhere = make_employee(make_company(make_grid("h1", "虎门网格", town=other), "hm-co", "虎门厂"), "H001", "陈一")
     take_quiz(elsewhere, OLD)
-    purge_town(first_town().id, TODAY, 12)
+    purge_town(first_town().id, TODAY, 12, ZONE)
     db.session.commit()
     assert [a.local_date for a in db.session.scalars(select(Attempt).where(Attempt.employee_id == elsewhere.id))] == [
         OLD]  # the other town's record is the other town's run's
     assert kept_from(first_town().id) == date(2025, 11, 24) and kept_from(other.id) is None
-    result = purge(TODAY, 12)
+    result = purge(TODAY, 12, ZONE)
     db.session.commit()
     assert result.attempts == 1 and count(Attempt) == 1 and kept_from(other.id) == date(2025, 11, 24)
     rows = {row.town_id: row.detail for row in db.session.scalars(
@@ -118,7 +120,7 @@ def test_retention_runs_town_by_town_each_with_its_own_cutoff_and_audit_row(hist
 
 
 def test_a_purged_day_cannot_be_rebuilt_but_a_kept_day_can(history):
-    purge(TODAY, 12)
+    purge(TODAY, 12, ZONE)
     db.session.commit()
     assert kept_from(first_town().id) == date(2025, 11, 24)
     with pytest.raises(RecordGone) as gone:
@@ -128,8 +130,8 @@ def test_a_purged_day_cannot_be_rebuilt_but_a_kept_day_can(history):
 
 
 def test_a_shorter_run_never_moves_the_cutoff_back(history):
-    purge(TODAY, 6)
-    purge(TODAY, 12)
+    purge(TODAY, 6, ZONE)
+    purge(TODAY, 12, ZONE)
     db.session.commit()
     assert kept_from(first_town().id) == date(2026, 5, 24)
 
@@ -143,7 +145,7 @@ def test_the_command_reports_and_refuses_nonsense(runner, history):
 
 
 def test_the_rollup_command_refuses_a_purged_day(runner, history):
-    purge(TODAY, 12)
+    purge(TODAY, 12, ZONE)
     db.session.commit()
     result = runner.invoke(args=["rollup", "--date", OLD.isoformat()])
     assert result.exit_code == 1 and "cannot be rebuilt" in result.output
@@ -193,7 +195,7 @@ def test_a_town_s_old_register_import_previews_go_applied_or_not_and_recent_ones
     ids, other = register_imports
     applied_rows = db.session.scalar(select(func.count()).where(AuditLog.action == "register.import"))
     assert applied_rows == 2
-    result = purge_town(first_town().id, TODAY, 12)
+    result = purge_town(first_town().id, TODAY, 12, ZONE)
     db.session.commit()
     assert result.register_imports == 3 and result.roster_imports == 0
     assert _register_ids() == {ids["recent"], ids["recent_applied"], ids["other_town_old"]}
@@ -202,7 +204,7 @@ def test_a_town_s_old_register_import_previews_go_applied_or_not_and_recent_ones
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "retention.purge"))
     assert row.town_id == first_town().id and '"register_imports": 3' in row.detail
     # The other town's old preview is its own run's.
-    result = purge(TODAY, 12)
+    result = purge(TODAY, 12, ZONE)
     db.session.commit()
     assert result.register_imports == 1 and _register_ids() == {ids["recent"], ids["recent_applied"]}
     rows = {r.town_id: r.detail for r in db.session.scalars(select(AuditLog).where(AuditLog.action == "retention.purge")
@@ -222,15 +224,28 @@ def test_register_import_previews_follow_the_roster_previews_rule_of_age(registe
         db.session.flush()
         roster.created_at = datetime_of(day)
     db.session.commit()
-    result = purge_town(first_town().id, TODAY, 12)
+    result = purge_town(first_town().id, TODAY, 12, ZONE)
     db.session.commit()
     assert result.register_imports == 4 and result.roster_imports == 1
     assert on_cutoff in _register_ids() and day_before not in _register_ids()
 
 
+def test_an_upload_s_age_is_told_by_the_town_s_clock(register_imports):
+    """Uploaded at 07:00 in Dongguan on the cutoff day (23:00 UTC the day before): kept; at 23:00 in
+    Dongguan the day before (15:00 UTC): gone."""
+    cutoff_day = date(2025, 11, 24)
+    early, late = _register_import("admin", cutoff_day), _register_import("admin", cutoff_day)
+    db.session.get(RegisterImport, early).created_at = datetime(2025, 11, 23, 23, 0)
+    db.session.get(RegisterImport, late).created_at = datetime(2025, 11, 23, 15, 0)
+    db.session.commit()
+    purge_town(first_town().id, TODAY, 12, ZONE)
+    db.session.commit()
+    assert early in _register_ids() and late not in _register_ids()
+
+
 def test_a_dry_run_counts_register_import_previews_and_the_command_says_how_many(runner, register_imports,
                                                                                   monkeypatch):
-    result = purge(TODAY, 12, dry_run=True)
+    result = purge(TODAY, 12, ZONE, dry_run=True)
     assert result.register_imports == 4 and count(RegisterImport) == 6
     monkeypatch.setattr(clock, "local_today", lambda: TODAY)  # the command's today
     output = runner.invoke(args=["retention"]).output

@@ -4,6 +4,7 @@ cancel), bad files, the template, one worker's page, and what company B's staff 
 import io
 import re
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -100,7 +101,7 @@ def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_agai
     page = staff_a.get(preview_url).get_data(as_text=True)
     with app.app_context():
         db.session.execute(update(RosterImport).values(created_at=datetime(2025, 1, 6, 9)))
-        assert purge_town(first_town().id, date(2026, 11, 24), 12).roster_imports == 1
+        assert purge_town(first_town().id, date(2026, 11, 24), 12, ZoneInfo("Asia/Shanghai")).roster_imports == 1
         db.session.commit()
     for response in (staff_a.get(preview_url), staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page)}),
                      staff_a.post(preview_url + "/cancel")):
