@@ -35,7 +35,7 @@ from quizapp.rules.spreadsheets import (
     find_header,
     header_keys,
     is_clear_marker,
-    read_sheet,
+    read_import,
 )
 from quizapp.rules.spreadsheets import cell_date as parse_date
 from quizapp.rules.spreadsheets import cell_text as _text
@@ -108,22 +108,11 @@ def problem(row: int, column: str, reason: str, value: str = "", detail: str = "
 
 # --- reading a file into numbered rows of cells ------------------------------------------------
 
-def _translated(rows: Generator[tuple[int, list], None, None]) -> Generator[tuple[int, list], None, None]:
-    with closing(rows):
-        try:
-            yield from rows
-        except SheetError as exc:
-            raise RosterFileError(exc.reason, **exc.details) from exc
-
-
 def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, None]:
     """(row number, cells) for every row of a CSV or of an XLSX's first sheet (quizapp/rules/
     spreadsheets.py reads them); close it when done. A file that cannot be read raises
     RosterFileError, with the reader's reason."""
-    try:
-        return _translated(read_sheet(filename, data, MAX_BYTES, MAX_ROWS))
-    except SheetError as exc:
-        raise RosterFileError(exc.reason, **exc.details) from exc
+    return read_import(filename, data, RosterFileError)
 
 
 # --- checking cells and rows ------------------------------------------------------------------

@@ -13,7 +13,8 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from datetime import date, datetime
 from typing import Any
 
@@ -211,6 +212,26 @@ def read_sheet(filename: str, data: bytes, max_bytes: int,
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise SheetError("not_xlsx")
     return _csv_rows(data, max_rows)
+
+
+def read_import(filename: str, data: bytes,
+                error: Callable[..., Exception]) -> Generator[tuple[int, list], None, None]:
+    """read_sheet with the large imports' limits (SHEET_MAX_BYTES, SHEET_MAX_ROWS), for the roster
+    and the register: a file that cannot be read, when it is opened or while its rows are read,
+    raises the import's own `error(reason, **details)`, which its pages word. Close it when done."""
+    try:
+        return _raising(read_sheet(filename, data, SHEET_MAX_BYTES, SHEET_MAX_ROWS), error)
+    except SheetError as exc:
+        raise error(exc.reason, **exc.details) from exc
+
+
+def _raising(rows: Generator[tuple[int, list], None, None],
+             error: Callable[..., Exception]) -> Generator[tuple[int, list], None, None]:
+    with closing(rows):
+        try:
+            yield from rows
+        except SheetError as exc:
+            raise error(exc.reason, **exc.details) from exc
 
 
 # --- finding the header row ----------------------------------------------------------------------

@@ -43,7 +43,7 @@ from quizapp.rules.spreadsheets import (
     header_keys,
     is_clear_marker,
     is_formula,
-    read_sheet,
+    read_import,
 )
 
 MAX_BYTES, MAX_ROWS = SHEET_MAX_BYTES, SHEET_MAX_ROWS
@@ -279,21 +279,10 @@ def check_row(number: int, values: dict[str, object], columns: dict[str, str]) -
 
 # --- a whole file --------------------------------------------------------------------------------
 
-def _translated(rows: Generator[tuple[int, list], None, None]) -> Generator[tuple[int, list], None, None]:
-    with closing(rows):
-        try:
-            yield from rows
-        except SheetError as exc:
-            raise RegisterFileError(exc.reason, **exc.details) from exc
-
-
 def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, None]:
     """(row number, cells) for every row of the file, read with the roster's limits; close it when
     done. A file that cannot be read raises RegisterFileError with the reader's reason."""
-    try:
-        return _translated(read_sheet(filename, data, MAX_BYTES, MAX_ROWS))
-    except SheetError as exc:
-        raise RegisterFileError(exc.reason, **exc.details) from exc
+    return read_import(filename, data, RegisterFileError)
 
 
 def parse_register(filename: str, data: bytes) -> ParsedRegister:
