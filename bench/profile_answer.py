@@ -50,6 +50,9 @@ def main() -> int:
                         help="time the answers without cProfile, and the bare INSERT endpoint in this process too")
     parser.add_argument("--js", action="store_true",
                         help="post as quiz.js does (the JSON answer: feedback and next question)")
+    parser.add_argument("--floor", action="store_true",
+                        help="with --no-profile: also time a signed-in worker's request that pays only quizapp's "
+                             "fixed cost (session, user loader, hooks), and one that adds an UPDATE and commit")
     parser.add_argument("--dump", default=None, help="also write the raw profile here (for pstats or snakeviz)")
     opts = parser.parse_args()
 
@@ -66,6 +69,8 @@ def main() -> int:
     from quizapp.extensions import db
 
     app = create_app()
+    if opts.floor:
+        _add_floor_routes(app)
     statements = [0]
     sql_time: dict[str, list[float]] = {}  # statement -> [count, seconds]
 
@@ -107,7 +112,7 @@ def main() -> int:
     posts.sort(key=lambda post: int(post[1].rsplit("/", 1)[1]))
 
     if opts.no_profile:
-        return compare_with_bare(posts, tmp, headers)
+        return compare_with_bare(posts, tmp, headers, floor=opts.floor)
     profiler = cProfile.Profile()
     statements[0] = 0
     sql_time.clear()
@@ -137,7 +142,30 @@ def main() -> int:
     return 0
 
 
-def compare_with_bare(posts, tmp: Path, headers: dict | None) -> int:
+def _add_floor_routes(app) -> None:
+    """Two routes on the worker's side of quizapp, only in this process: the fixed cost every
+    signed-in request pays before any work of its own, and that plus one UPDATE and its commit
+    (about what the bare INSERT endpoint does). What the answer request cannot go below."""
+    from flask_login import current_user, login_required
+    from sqlalchemy import text
+
+    from quizapp.extensions import csrf, db
+
+    def nothing():
+        return "ok"
+
+    def one_update():
+        db.session.execute(text("UPDATE employee SET active = active WHERE id = :id"), {"id": current_user.id})
+        db.session.commit()
+        return "ok"
+
+    # Exempt from the CSRF check, as the answer is (it checks the form's origin itself, cheaply).
+    for view in (nothing, one_update):
+        app.add_url_rule(f"/bench-floor/{view.__name__}", f"bench_floor_{view.__name__}",
+                         csrf.exempt(login_required(view)), methods=["POST"])
+
+
+def compare_with_bare(posts, tmp: Path, headers: dict | None, floor: bool = False) -> int:
     """CPU per answer request and per bare INSERT request, in this process (no server, no network):
     a quick proxy for bench/answer_vs_bare.py while working on the code."""
     import bare_app
@@ -159,6 +187,17 @@ def compare_with_bare(posts, tmp: Path, headers: dict | None) -> int:
     bare_cpu = (time.process_time() - started) / len(answers)
     print(f"in-process CPU: answer {answer_cpu * 1000:.3f} ms, bare INSERT {bare_cpu * 1000:.3f} ms, "
           f"ratio {bare_cpu / answer_cpu:.2f} (load {os.getloadavg()[0]:.1f})")
+    if floor:
+        clients = [client for client, _, _ in answers]
+        for name in ("nothing", "one_update"):
+            for client in clients[:200]:  # warm-up
+                client.post(f"/bench-floor/{name}")
+            started = time.process_time()
+            for client in clients:
+                status = client.post(f"/bench-floor/{name}").status_code
+                assert status == 200, (name, status)
+            cpu = (time.process_time() - started) / len(clients)
+            print(f"  signed-in floor, {name}: {cpu * 1000:.3f} ms (bare INSERT / this: {bare_cpu / cpu:.2f})")
     return 0
 
 
