@@ -55,23 +55,26 @@ def _town_grids(actor: StaffUser):
     return scope.visible_grids(actor, include_inactive=True)
 
 
-def grid_rows(actor: StaffUser, today: date) -> list[GridRow]:
-    """Every grid of the town, active ones first, with its companies and officers counted (two
-    GROUP BYs) and how long it has gone without a case this month, as the incidents page reads it
-    (incidents.figures.quiet_grids: one read for every grid)."""
-    grid_ids = _town_grids(actor).with_only_columns(Grid.id).order_by(None)
+def grid_rows(actor: StaffUser, today: date, grid_id: int | None = None) -> list[GridRow]:
+    """Every grid of the town (or only `grid_id`, for its edit page), active ones first, with its
+    companies and officers counted (two GROUP BYs) and how long it has gone without a case this
+    month, as the incidents page reads it (incidents.figures.quiet_grids: one read for them all)."""
+    town = _town_grids(actor)
+    if grid_id is not None:
+        town = town.where(Grid.id == grid_id)
+    grid_ids = town.with_only_columns(Grid.id).order_by(None)
     companies: dict[int, dict[bool, int]] = {}
-    for grid_id, active, count in db.session.execute(
+    for row_grid, active, count in db.session.execute(
             select(Company.grid_id, Company.active, func.count(Company.id)).where(Company.grid_id.in_(grid_ids))
             .group_by(Company.grid_id, Company.active)):
-        companies.setdefault(grid_id, {})[bool(active)] = count
+        companies.setdefault(row_grid, {})[bool(active)] = count
     officers: dict[int, int] = dict(db.session.execute(
         select(officer_grids.c.grid_id, func.count(StaffUser.id))
         .join(StaffUser, StaffUser.id == officer_grids.c.staff_user_id)
         .where(StaffUser.active.is_(True), StaffUser.role == Role.GRID_OFFICER, officer_grids.c.grid_id.in_(grid_ids))
         .group_by(officer_grids.c.grid_id)).all())
-    quiet = incident_figures.quiet_grids(actor, today, today)
-    grids = db.session.scalars(_town_grids(actor).order_by(None).order_by(Grid.active.desc(), Grid.code))
+    quiet = incident_figures.quiet_grids(actor, today, today, None if grid_id is None else [grid_id])
+    grids = db.session.scalars(town.order_by(None).order_by(Grid.active.desc(), Grid.code))
     return [GridRow(g, companies.get(g.id, {}).get(True, 0), companies.get(g.id, {}).get(False, 0),
                     officers.get(g.id, 0), quiet.get(g.id)) for g in grids]
 

@@ -62,7 +62,7 @@ def grid_edit(grid_id: int):
             db.session.commit()
             flash(_("Grid %(name)s saved.", name=grid.name) if changed else _("Nothing was changed."))
             return redirect(url_for("admin.grids"))
-    row = next(r for r in organisation.grid_rows(current_user, local_today()) if r.grid.id == grid.id)
+    (row,) = organisation.grid_rows(current_user, local_today(), grid_id=grid.id)
     return render_template("organisation/grids_edit.html", row=row, form=form, active_form=ActiveForm()), _status()
 
 

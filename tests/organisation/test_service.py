@@ -19,7 +19,7 @@ from quizapp.rules.errors import Conflict, ServiceError
 from quizapp.signin import service as accounts
 from quizapp.supervision import service as supervision
 from quizapp.wording import say
-from tests.factories import make_company, make_employee, make_grid, make_incident, make_staff
+from tests.factories import make_company, make_employee, make_grid, make_incident, make_staff, make_town_row
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -114,6 +114,18 @@ def test_grid_rows_count_companies_and_active_officers(town):
     rows = {row.grid.code: row for row in service.grid_rows(staff("admin"), TODAY)}
     assert (rows["g1"].active_companies, rows["g1"].inactive_companies, rows["g1"].officers) == (1, 1, 2)
     assert (rows["g2"].active_companies, rows["g2"].inactive_companies, rows["g2"].officers) == (1, 0, 1)
+
+
+def test_one_grid_s_row_for_its_edit_page_is_its_row_in_the_list(town):
+    """The edit page reads only its grid (not the town's 125) and shows what the list shows."""
+    g1 = grid("g1")
+    make_company(g1, "second1", "丙厂").active = False
+    make_incident(g1.id, date(2026, 8, 1), cases=2)
+    (row,) = service.grid_rows(staff("admin"), TODAY, grid_id=g1.id)
+    listed = next(r for r in service.grid_rows(staff("admin"), TODAY) if r.grid.id == g1.id)
+    assert row == listed and (row.active_companies, row.inactive_companies, row.quiet.months) == (1, 1, 3)
+    other_town = make_town_row("other", "外镇")
+    assert service.grid_rows(staff("admin"), TODAY, grid_id=make_grid("x1", "外镇网格", town=other_town).id) == []
 
 
 def test_grid_rows_carry_each_grid_s_months_without_a_case_in_one_read(town, statements_of):
