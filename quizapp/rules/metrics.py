@@ -241,8 +241,10 @@ def is_workday(day: date, workdays: str) -> bool:
 def streak(done: Iterable[date], today: date, workdays: str) -> int:
     """Workdays in a row with a finished official quiz, counting back from today.
 
-    Days off neither break nor extend a streak. Today not done yet does not break it either: the
-    shift may not have started.
+    A day off without a quiz neither breaks nor extends a streak. A day off with one counts: the
+    worker came in for a shift (overtime on a rest day is common in the factories), and a worker
+    who just finished on a Sunday must not read "0 workdays in a row". Today not done yet does not
+    break it either: the shift may not have started.
     """
     done = set(done)
     if not workdays:
@@ -251,12 +253,10 @@ def streak(done: Iterable[date], today: date, workdays: str) -> int:
     if day not in done:
         day -= timedelta(days=1)
     for _ in range(3660):
-        if not is_workday(day, workdays):
-            day -= timedelta(days=1)
-            continue
-        if day not in done:
+        if day in done:
+            count += 1
+        elif is_workday(day, workdays):
             break
-        count += 1
         day -= timedelta(days=1)
     return count
 

@@ -75,6 +75,16 @@ def test_streak_counts_workdays_and_skips_days_off():
     assert metrics.streak(done | {tuesday}, tuesday, "123456") == 5
 
 
+def test_a_quiz_on_a_day_off_counts_and_a_day_off_without_one_is_skipped():
+    # Mon-Sat workdays. Done Fri, Sat and Sunday (a day off, overtime): Sunday's result says 3, not 0.
+    sunday = MONDAY - timedelta(days=1)
+    done = {sunday - timedelta(days=2), sunday - timedelta(days=1), sunday}
+    assert metrics.streak(done, sunday, "123456") == 3
+    assert metrics.streak({sunday}, sunday, "123456") == 1  # Saturday missed: the Sunday alone
+    assert metrics.streak(done - {sunday}, sunday, "123456") == 2  # Sunday not done: skipped
+    assert metrics.streak(done | {MONDAY}, MONDAY, "123456") == 4
+
+
 def test_a_missed_workday_breaks_the_streak():
     done = {MONDAY, MONDAY - timedelta(days=3)}  # Friday done, Saturday missed
     assert metrics.streak(done, MONDAY, "123456") == 1
