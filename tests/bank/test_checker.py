@@ -322,3 +322,21 @@ def test_the_town_bank_holds_about_two_probe_items_per_topic_of_mid_difficulty_o
     assert all(q.difficulty == 2 and not q.common and q.kind == "knowledge" for q in probes)
     taught = {q.family for q in bank.questions.values() if q.family and not q.probe}
     assert all(q.family in taught for q in probes)  # every probe's point is taught by another variant
+
+
+@pytest.mark.parametrize(("lang", "opening"), [("zh", "错。"), ("zh", "对，"), ("en", "False. "), ("en", "True: ")])
+def test_a_true_false_explanation_that_opens_with_a_bare_verdict_is_a_problem_at_its_line(lang, opening):
+    """Under "答对了！" an explanation "错。…" reads as a contradiction: it must say the statement is wrong."""
+    truefalse = good().replace("type: single", "type: truefalse", 1).replace("answer: B", "answer: false", 1).replace(
+        "A.zh: 照对方说的做\nA.en: Do as they say\nB.zh: 挂断并核实\nB.en: Hang up and check\n"
+        "C.zh: 先转一小笔试试\nC.en: Send a small amount first\n", "", 1)
+    assert problems(truefalse) == []
+    explain = {"zh": "explain.zh: 因为这是诈骗。", "en": "explain.en: Because it is a scam."}[lang]
+    bare = truefalse.replace(explain, explain.replace(": ", f": {opening}", 1), 1)
+    found = problems(bare)
+    assert len(found) == 1 and found[0].startswith(f"t.txt:{line_of(bare, explain.replace(': ', f': {opening}', 1))}:")
+    assert f"explain.{lang} opens with" in found[0] and "contradiction" in found[0]
+    said = {"zh": "这句话是错的。", "en": "The statement is false. "}[lang]
+    assert problems(truefalse.replace(explain, explain.replace(": ", f": {said}", 1), 1)) == []
+    # A single-choice explanation may start with 对 (对方…) or anything else.
+    assert problems(good().replace("explain.zh: 因为", "explain.zh: 错。因为", 1)) == []

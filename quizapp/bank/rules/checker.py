@@ -31,6 +31,10 @@ LIMITS = {
     "rule": (40, 120),
 }
 LESSON_ZH = (150, 300)
+# A true/false explanation that opens with a bare 对/错 (True/False) sits right under the verdict on
+# the worker's answer: "答对了！ 错。…" reads as if the app contradicted itself.
+BARE_VERDICT = {"zh": re.compile(r"^(对|错|不对|正确|错误)[。，！,.!]"),
+                "en": re.compile(r"^(True|False|Right|Wrong|Correct|Incorrect)\b[.,:!]")}
 
 # A written-out mainland mobile number could belong to someone; examples must be masked.
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -394,6 +398,15 @@ def _question(path: str, block: _Block, topic: str | None, bank: Bank) -> None:
             if hint:
                 problems.append(Problem(path, block.values[key][0], f"{key} says {hint.group(0)!r}: the question page "
                                         "already tells the worker to choose all that apply; drop it from the stem"))
+
+    if qtype == QuestionType.TRUEFALSE:
+        for lang in LANGS:
+            key = f"explain.{lang}"
+            bare = BARE_VERDICT[lang].match(texts["explain"].get(lang, ""))
+            if bare:
+                problems.append(Problem(path, block.values[key][0], f"{key} opens with {bare.group(1)!r}: under the "
+                                        "worker's own verdict (答对了！/Right!) it reads as a contradiction; say "
+                                        "which the statement is (这句话是错的。/The statement is false.)"))
 
     scene, scene_title, scene_lines = _scene(path, block, problems)
     options, answer = _options(path, block, qtype, problems)
