@@ -51,6 +51,7 @@ from quizapp.rules.vocab import Role
 from quizapp.settings import views as settings
 from quizapp.staff import views as staff
 from quizapp.supervision import views as supervision
+from quizapp.targets import views as targets
 from quizapp.tokens import views as tokens
 from quizapp.town import views as town
 from quizapp.towns import views as towns
@@ -78,7 +79,7 @@ FEATURES = {
     console: (board, rounds, roster, trends, exports, posters, settings, staff, outreach),
     reports: (dashboard, comparison, incidents, incident_map, supervision, periodic, digest, outreach, learning,
               alerts, leads, citycompare),
-    admin: (town, organisation, register, places, accounts, tokens, deliveries, audit, bank),
+    admin: (town, organisation, register, places, accounts, targets, tokens, deliveries, audit, bank),
     city: (towns, tokens, audit),
 }
 
@@ -115,6 +116,7 @@ ADMIN_SECTIONS = [
     ("admin.register", _l("Register import")),
     ("admin.places", _l("Places and boundaries")),
     ("admin.accounts", _l("Accounts")),
+    ("admin.targets_page", _l("Targets")),
     ("admin.tokens", _l("API tokens")),
     ("admin.deliveries", _l("Messages sent")),
     ("admin.audit", _l("Audit log")),

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "places.remove": _l("Removed a place from a grid"),
     "boundaries.apply": _l("Stored the grids' boundaries"),
     "supervision_rules": _l("Changed the supervision rules"),
+    "targets.participation": _l("Changed the town's participation target"),
     "outreach.record": _l("Recorded an outreach activity"),
     "outreach.change": _l("Changed an outreach activity"),
     "outreach.delete": _l("Deleted an outreach activity"),

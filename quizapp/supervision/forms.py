@@ -19,8 +19,8 @@ def _bounded(label, name: str, scale: int = 1) -> IntegerField:
 class RulesForm(Form):
     """The thresholds, as people say them: percentages and percentage points, not fractions."""
 
-    participation_target = _bounded(_l("Participation target, in percent"), "participation_target", 100)
-    participation_workdays = _bounded(_l("Workdays in a row under the target"), "participation_workdays")
+    participation_target = _bounded(_l("Supervision line for participation, in percent"), "participation_target", 100)
+    participation_workdays = _bounded(_l("Workdays in a row under the line"), "participation_workdays")
     knowledge_days = _bounded(_l("Knowledge window (days)"), "knowledge_days")
     knowledge_drop = _bounded(_l("Knowledge drop that flags (percentage points)"), "knowledge_drop", 100)
     knowledge_min_answers = _bounded(_l("Common answers needed in each window"), "knowledge_min_answers")

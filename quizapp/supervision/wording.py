@@ -17,7 +17,7 @@ from quizapp.supervision.rules import Flag
 from quizapp.wording import Messages, in_town_language
 
 RULE_LABELS = {
-    CaseRule.PARTICIPATION: _l("Participation under target"),
+    CaseRule.PARTICIPATION: _l("Participation under the supervision line"),
     CaseRule.KNOWLEDGE: _l("Falling knowledge"),
     CaseRule.INCIDENTS: _l("Rising incidents"),
     CaseRule.MANUAL: _l("Added by an officer"),

@@ -47,7 +47,7 @@ def no_worker_names(text: str) -> None:
 
 def test_officers_see_the_list_and_the_rules_read_only(client, case_a):
     page = signed_in(client, "officer-1").get("/reports/supervision").get_data(as_text=True)
-    assert "甲厂" in page and "Participation under 60%" in page and "Participation under target" in page
+    assert "甲厂" in page and "Participation under 60%" in page and "Participation under the supervision line" in page
     assert "The town admin sets these values." in page and "Check now" not in page
     assert "under 60% on each of the last 5 workdays" in page
     no_worker_names(page)
