@@ -159,7 +159,7 @@ def test_each_officer_is_sent_their_own_grids_by_mail_and_robot_and_no_worker(da
         assert "网格一" in body and "甲厂" in body and "50%" in body
         assert "网格二" not in body and "乙厂" not in body
         assert not any(worker in body for worker in WORKERS)
-    assert "应答2次，完成1次" in text and "2026-11" in text and "73,500.50" in text
+    assert "应完成2次，完成1次" in text and "2026-11" in text and "73,500.50" in text
     assert "https://" not in text  # no QUIZAPP_BASE_URL: no link
 
     theirs = by_recipient[("officer2@town.example",)]
