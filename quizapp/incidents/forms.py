@@ -12,9 +12,13 @@ from quizapp.places import rules as places
 from quizapp.places.rules import Datum
 from quizapp.validators import Form
 
+# The company choice of a record that belongs to no single company: chosen, never a default, so a
+# record entered in a hurry is not booked to whichever company or grid the list happens to start with.
+WHOLE_GRID = "grid"
+
 
 class IncidentForm(Form):
-    """Cases and losses of one company (or a whole grid: company left empty) in one month."""
+    """Cases and losses of one company (or a whole grid: company WHOLE_GRID) in one month."""
 
     point: places.Point | None = None  # set by validate()
 
@@ -39,9 +43,14 @@ class IncidentForm(Form):
     datum = SelectField(_l("Datum of the point"), choices=[], validate_choice=False)  # checked as a point
     place = SelectField(_l("Or a village or community"), choices=[], validate_choice=False)
 
+    def validate_company(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose the company, or “the whole grid” for cases that belong to no single "
+                                     "company."))
+
     def validate_grid(self, field) -> None:
-        if not self.company.data and not field.data:
-            raise ValidationError(_l("Choose a company, or the grid for a record of a whole grid."))
+        if self.company.data == WHOLE_GRID and not field.data:
+            raise ValidationError(_l("Choose the grid for a record of a whole grid."))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.incidents import service, sheets
-from quizapp.incidents.forms import DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
+from quizapp.incidents.forms import WHOLE_GRID, DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
 from quizapp.incidents.rules import MAX_BYTES, month_start, parse_month, template_csv
 from quizapp.incidents.wording import MESSAGES, reason_text
 from quizapp.routing import Routes
@@ -48,14 +48,15 @@ def incidents():
 def _form(incident=None, fill: bool = True) -> IncidentForm:
     """The record form; `fill` with the incident's values (on GET; a POST brings its own)."""
     form = IncidentForm(data=None if incident is None or not fill else {
-        "company": str(incident.company_id or ""), "grid": str(incident.grid_id), "month": incident.month,
+        "company": str(incident.company_id or WHOLE_GRID), "grid": str(incident.grid_id), "month": incident.month,
         "fraud_type": incident.fraud_type, "cases": incident.cases, "loss_yuan": incident.loss_yuan,
         "raw_reports": incident.raw_reports,
         "note": incident.note or "", "longitude": str(incident.longitude or ""),
         "latitude": str(incident.latitude or ""), "datum": incident.datum or "wgs84",
         "place": str(incident.place_id or "")})
-    form.company.choices = [(str(c.id), c.name) for c in service.visible_companies(current_user)] + [
-        ("", _("— none: the whole grid —"))]
+    # Nothing chosen at first: a company or the whole grid is an answer the officer gives (forms.WHOLE_GRID).
+    form.company.choices = [("", _("Choose…")), (WHOLE_GRID, _("— none: the whole grid —"))] + [
+        (str(c.id), c.name) for c in service.visible_companies(current_user)]
     grids = [(str(g.id), g.name) for g in service.visible_grids(current_user)]
     form.grid.choices = grids if len(grids) == 1 else [("", "—")] + grids
     form.fraud_type.choices = service.fraud_types(content_lang())

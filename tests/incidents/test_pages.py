@@ -110,12 +110,37 @@ def test_the_form_says_what_is_wrong(officer, town, incident_a):
         "company": "", "grid": "", "month": "", "fraud_type": "alpha", "cases": "-1", "loss_yuan": "x"})
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Choose a company, or the grid" in text and "Choose the month" in text
+    assert "Choose the company, or “the whole grid”" in text and "Choose the month" in text
     assert "Cases are a whole number from 0." in text
     duplicate = officer.post("/reports/incidents/new", data={
         "company": str(town.company_a), "grid": "", "month": f"{this_month():%Y-%m}", "fraud_type": "alpha",
         "cases": "1", "loss_yuan": "1"}).get_data(as_text=True)
     assert "exists already" in duplicate
+
+
+def test_the_new_record_form_preselects_no_company_and_an_empty_choice_is_refused(app, officer, town):
+    form = officer.get("/reports/incidents/new").get_data(as_text=True)
+    select_html = form[form.index('name="company"'):form.index("</select>", form.index('name="company"'))]
+    options = select_html.split("<option")[1:]
+    assert 'value=""' in options[0] and "Choose…" in options[0]  # the first choice is no answer
+    assert 'value="grid"' in options[1] and "the whole grid" in options[1]
+    assert "selected" not in select_html
+    month = f"{this_month():%Y-%m}"
+    page = officer.post("/reports/incidents/new", data={
+        "company": "", "grid": "", "month": month, "fraud_type": "alpha", "cases": "1", "loss_yuan": "1"})
+    assert page.status_code == 200 and "Choose the company, or “the whole grid”" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Incident.id)) is None
+        g1 = db.session.scalar(select(Grid.id).where(Grid.code == "g1"))
+    # The whole grid, chosen: a record of the grid, with no company; its edit form shows that choice again.
+    assert officer.post("/reports/incidents/new", data={
+        "company": "grid", "grid": str(g1), "month": month, "fraud_type": "alpha", "cases": "1",
+        "loss_yuan": "1"}).status_code == 302
+    with app.app_context():
+        incident = db.session.scalar(select(Incident))
+        assert (incident.company_id, incident.grid_id) == (None, g1)
+    edit = officer.get(f"/reports/incidents/{incident.id}/edit").get_data(as_text=True)
+    assert '<option selected value="grid">' in edit
 
 
 def upload(client, body: str, encoding: str = "utf-8", name: str = "incidents.csv"):
@@ -267,7 +292,7 @@ def test_a_whole_grid_record_for_another_grid_is_refused(app, officer, town):
         g2 = db.session.scalar(select(Grid.id).where(Grid.code == "g2"))
     for grid, message in ((str(g2), "Outside your grids."), ("abc", "Name the grid")):
         page = officer.post("/reports/incidents/new", data={
-            "company": "", "grid": grid, "month": f"{this_month():%Y-%m}", "fraud_type": "alpha", "cases": "1",
+            "company": "grid", "grid": grid, "month": f"{this_month():%Y-%m}", "fraud_type": "alpha", "cases": "1",
             "loss_yuan": "1"})
         assert page.status_code == 200 and message in page.get_data(as_text=True)
     with app.app_context():
