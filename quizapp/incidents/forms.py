@@ -1,4 +1,5 @@
-"""Forms of the incidents pages: a record by hand, the CSV upload and its confirmation, deleting."""
+"""Forms of the incidents pages: a record by hand, the CSV upload and its confirmation
+(deleting is quizapp.deleting's confirmation page)."""
 
 from decimal import Decimal
 
@@ -90,6 +91,3 @@ class IncidentConfirmForm(Form):
 
     token = HiddenField(validators=[DataRequired()])
 
-
-class DeleteForm(Form):
-    """No fields: the CSRF token alone proves the click came from our page."""

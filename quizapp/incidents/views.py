@@ -11,10 +11,11 @@ from flask_login import current_user
 
 from quizapp import downloads
 from quizapp.clock import local_today, utcnow
+from quizapp.deleting import Deletion, confirm_then_delete
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.incidents import service, sheets
-from quizapp.incidents.forms import WHOLE_GRID, DeleteForm, IncidentConfirmForm, IncidentForm, IncidentImportForm
+from quizapp.incidents.forms import WHOLE_GRID, IncidentConfirmForm, IncidentForm, IncidentImportForm
 from quizapp.incidents.rules import MAX_BYTES, month_start, parse_month, template_csv
 from quizapp.incidents.wording import MESSAGES, reason_text
 from quizapp.routing import Routes
@@ -42,7 +43,7 @@ routes = Routes()
 @routes.get("/incidents")
 def incidents():
     page = service.incidents_page(current_user, _filter(), content_lang(), local_today(), utcnow())
-    return render_template("incidents/index.html", page=page, delete_form=DeleteForm())
+    return render_template("incidents/index.html", page=page)
 
 
 def _form(incident=None, fill: bool = True) -> IncidentForm:
@@ -99,8 +100,7 @@ def incident_edit(incident_id: int):
     incident = service.find_incident(current_user, incident_id) or abort(404)
     form = _form(incident, fill=request.method == "GET")
     done = form.validate_on_submit() and _save(form, incident)
-    return done or render_template("incidents/form.html", form=form, incident=incident,
-                                   delete_form=DeleteForm())
+    return done or render_template("incidents/form.html", form=form, incident=incident)
 
 
 @routes.get("/incidents/template.csv")
@@ -153,13 +153,23 @@ def incident_export(fmt: str):
 
 
 # Registered after the pages that show a record (the access matrix visits routes in this order).
-@routes.post("/incidents/<id:incident_id>/delete")
+@routes.route("/incidents/<id:incident_id>/delete", methods=["GET", "POST"])
 def incident_delete(incident_id: int):
+    """What will be deleted, then 删除 / 取消 (quizapp.deleting); only that page's POST deletes."""
     incident = service.find_incident(current_user, incident_id) or abort(404)
-    if DeleteForm().validate_on_submit():
+    companies = {c.id: c.name for c in service.visible_companies(current_user)}
+    grids = {g.id: g.name for g in service.visible_grids(current_user)}
+    facts = [(_("Company"), companies.get(incident.company_id, "") if incident.company_id else
+              _("— none: the whole grid —")), (_("Grid"), grids.get(incident.grid_id, "")),
+             (_("Month"), f"{incident.month:%Y-%m}"),
+             (_("Fraud type"), service.type_names(content_lang()).get(incident.fraud_type, incident.fraud_type)),
+             (_("Cases"), incident.cases), (_("Losses (yuan)"), f"{incident.loss_yuan:,.2f}")]
+
+    def delete() -> str:
         month = incident.month
         service.delete_incident(current_user, incident)
-        db.session.commit()
         flash(_("The record is deleted."), "info")
-        return redirect(url_for("reports.incidents", month=f"{month:%Y-%m}"))
-    return redirect(url_for("reports.incident_edit", incident_id=incident_id))
+        return url_for("reports.incidents", month=f"{month:%Y-%m}")
+
+    return confirm_then_delete(Deletion(_("Delete this record?"), facts, url_for(
+        "reports.incident_edit", incident_id=incident_id)), delete)

@@ -1,6 +1,6 @@
 """Forms of the outreach ledger: an activity by hand (with its photo), the import's upload and
-its confirmation, deleting a record. The rules that need the database or today (the date window,
-the grids) are outreach.service's; these check what a form can."""
+its confirmation (deleting is quizapp.deleting's confirmation page). The rules that need the
+database or today (the date window, the grids) are outreach.service's; these check what a form can."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -42,6 +42,3 @@ class ConfirmForm(Form):
 
     token = HiddenField(validators=[DataRequired()])
 
-
-class DeleteForm(Form):
-    """No fields: the CSRF token alone proves the click came from our page."""

@@ -18,10 +18,11 @@ from flask_login import current_user
 
 from quizapp import downloads
 from quizapp.clock import local_today, utcnow
+from quizapp.deleting import Deletion, confirm_then_delete
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.outreach import photos, service, sheets
-from quizapp.outreach.forms import ActivityForm, ConfirmForm, DeleteForm, ImportForm
+from quizapp.outreach.forms import ActivityForm, ConfirmForm, ImportForm
 from quizapp.outreach.rules import MAX_BYTES, template_csv, template_xlsx
 from quizapp.outreach.wording import (
     MESSAGES,
@@ -121,8 +122,7 @@ def outreach_edit(activity_id: int):
     record = service.find_changeable(current_user, activity_id) or abort(404)
     form = _form(record)
     done = form.validate_on_submit() and _save(form, record)
-    return done or _render("outreach/form.html", form=form, record=record, today=local_today(),
-                           delete_form=DeleteForm())
+    return done or _render("outreach/form.html", form=form, record=record, today=local_today())
 
 
 @routes.get("/outreach/<id:activity_id>/photo")
@@ -187,13 +187,19 @@ def outreach_export(fmt: str):
 
 
 # Registered after the pages that show a record (the access matrix visits routes in this order).
-@routes.post("/outreach/<id:activity_id>/delete")
+@routes.route("/outreach/<id:activity_id>/delete", methods=["GET", "POST"])
 def outreach_delete(activity_id: int):
+    """What will be deleted, then 删除 / 取消 (quizapp.deleting); only that page's POST deletes."""
     record = service.find_changeable(current_user, activity_id) or abort(404)
-    if DeleteForm().validate_on_submit():
+    facts = [(_("Day"), record.day.isoformat()), (_("Kind"), kind_name(record.kind)), (_("Place"), record.place),
+             (_("Speaker"), record.speaker), (_("People reached"), record.people), (_("Note"), record.note),
+             (_("Photo"), _("the photo is deleted with it") if record.photo else "")]
+
+    def delete() -> str:
         month = record.day
         service.delete_activity(current_user, record, _folder())
-        db.session.commit()
         flash(_("The activity is deleted."), "info")
-        return redirect(url_for(".outreach", month=f"{month:%Y-%m}"))
-    return redirect(url_for(".outreach_edit", activity_id=activity_id))
+        return url_for(".outreach", month=f"{month:%Y-%m}")
+
+    return confirm_then_delete(Deletion(_("Delete this activity?"), facts, url_for(
+        ".outreach_edit", activity_id=activity_id)), delete)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from quizapp import downloads, scope
 from quizapp.clock import local_today
+from quizapp.deleting import Deletion, confirm_then_delete
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.routing import Routes
@@ -18,7 +19,6 @@ from quizapp.rules.errors import ServiceError
 from quizapp.rules.vocab import CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import service, sheets
 from quizapp.supervision.forms import (
-    ActionForm,
     AssignForm,
     CheckForm,
     CloseCaseForm,
@@ -167,19 +167,25 @@ def supervision_follow_up_edit(follow_up_id: int):
             db.session.commit()
             flash(_("The follow-up is corrected."), "info")
             return redirect(url_for("reports.supervision_case", case_id=follow_up.case_id))
-    return render_template("supervision/follow_up.html", follow_up=follow_up, form=form,
-                           delete_form=ActionForm(formdata=None))
+    return render_template("supervision/follow_up.html", follow_up=follow_up, form=form)
 
 
-@routes.post("/supervision/follow-ups/<id:follow_up_id>/delete")
+@routes.route("/supervision/follow-ups/<id:follow_up_id>/delete", methods=["GET", "POST"])
 def supervision_follow_up_delete(follow_up_id: int):
+    """What will be deleted, then 删除 / 取消 (quizapp.deleting); only that page's POST deletes."""
     follow_up = service.find_follow_up(current_user, follow_up_id) or abort(404)
     case_id = follow_up.case_id
-    if ActionForm().validate_on_submit():
+    facts = [(_("Kind"), KIND_LABELS.get(FollowUpKind(follow_up.kind), follow_up.kind)),
+             (_("Date"), follow_up.happened_on.isoformat()), (_("Who took part"), follow_up.who),
+             (_("Notes"), follow_up.notes), (_("Outcome"), follow_up.outcome)]
+
+    def delete() -> str:
         service.delete_follow_up(current_user, follow_up)
-        db.session.commit()
         flash(_("The follow-up is deleted."), "info")
-    return redirect(url_for("reports.supervision_case", case_id=case_id))
+        return url_for("reports.supervision_case", case_id=case_id)
+
+    return confirm_then_delete(Deletion(_("Delete this follow-up?"), facts, url_for(
+        "reports.supervision_follow_up_edit", follow_up_id=follow_up_id)), delete)
 
 
 @routes.post("/supervision/cases/<id:case_id>/close")

@@ -16,6 +16,7 @@ from quizapp.models import (
     Employee,
     FollowUp,
     Incident,
+    OutreachActivity,
     RegisterImport,
     RosterImport,
     StaffUser,
@@ -46,6 +47,10 @@ OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id",
               "follow_up_id", "round_id"}
 # URL parts that name something of the first town's: for the admin of another town none exists (404).
 OWNED_BY_TOWN = OWNED_BY_A | {"grid_id", "account_id", "token_id", "alert_id", "lead_id", "register_id"}
+# Deleting a record takes a confirmation page (quizapp/deleting.py): a GET shows it, and a POST without its
+# `confirm` (the walk's bare POST) deletes nothing, so the record is still there after the walk.
+CONFIRMED_DELETES = {"reports.incident_delete": "incident", "reports.outreach_delete": "activity",
+                     "console.outreach_delete": "activity", "reports.supervision_follow_up_delete": "follow_up"}
 # URL parts that name something of the first town's on the city's own pages: for the city admin none exists (404).
 OWNED_BY_CITY_NOT = {"token_id"}
 
@@ -153,6 +158,8 @@ def test_every_endpoint_for_every_role(app, client, town, role):
                     assert status == 404, where  # the first town's things do not exist for another town's admin
                 elif role == "city_admin" and OWNED_BY_CITY_NOT & set(rule.arguments):
                     assert status == 404, where  # a town's token is not the city's (/city/tokens/<id>/revoke)
+                elif rule.endpoint in CONFIRMED_DELETES:
+                    assert status == 200, where  # the confirmation page, on a GET and on a POST without `confirm`
                 else:
                     assert status in (200, 302, 303, 400), where
                     if status == 302:
@@ -163,6 +170,11 @@ def test_every_endpoint_for_every_role(app, client, town, role):
             else:
                 assert status == 403, where
     assert checked > 10
+    assert set(CONFIRMED_DELETES) <= {rule.endpoint for rule, methods in endpoints(app) if "GET" in methods}
+    with app.app_context():  # no bare POST of the walk deleted a record that takes a confirmation
+        kept = {"incident": db.session.get(Incident, incident.id), "follow_up": db.session.get(FollowUp, follow_up.id),
+                "activity": db.session.get(OutreachActivity, owned["activity_id"])}
+        assert all(row is not None for row in kept.values()), kept
 
 
 def test_company_staff_see_only_their_own_company(client, town):

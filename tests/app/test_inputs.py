@@ -133,7 +133,7 @@ def test_an_officer_corrects_then_deletes_a_wrong_follow_up_and_both_are_audited
     with app.app_context():
         follow_up = db.session.get(FollowUp, follow_up_id)
         assert (follow_up.kind, follow_up.who) == ("talk", "李四")
-    assert client.post(url + "/delete").status_code == 302
+    assert client.post(url + "/delete", data={"confirm": "yes"}).status_code == 302
     with app.app_context():
         assert db.session.get(FollowUp, follow_up_id) is None
         actions = db.session.scalars(select(AuditLog.action).order_by(AuditLog.id)).all()

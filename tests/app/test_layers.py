@@ -27,6 +27,7 @@ WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "wtforms")
 PRESENTATION = {"views.py", "forms.py", "cli.py", "synth_cli.py", "wording.py", "sheets.py"}
 # The app's wiring: what turns requests and config into calls, and files into responses (quizapp/<name>).
 WIRING = {"__init__.py", "access.py", "assets.py", "audiences.py", "routing.py", "web.py", "downloads.py", "errors.py",
+          "deleting.py",
           "extensions.py", "validators.py", "wording.py", "links.py", "clock.py", "config.py", "cli.py",
           "__main__.py"}
 ALLOWED = {"quizapp.extensions"}

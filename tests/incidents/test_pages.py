@@ -100,7 +100,7 @@ def test_an_officer_records_edits_and_deletes_a_record(app, officer, town):
         "cases": "4", "loss_yuan": "0", "note": "corrected"})
     with app.app_context():
         assert db.session.get(Incident, incident_id).cases == 4
-    assert officer.post(f"/reports/incidents/{incident_id}/delete").status_code == 302
+    assert officer.post(f"/reports/incidents/{incident_id}/delete", data={"confirm": "yes"}).status_code == 302
     with app.app_context():
         assert db.session.get(Incident, incident_id) is None
 

@@ -139,7 +139,7 @@ def test_an_officer_records_for_a_grid_then_changes_and_deletes_it(app, client, 
     officer.post(f"/reports/outreach/{record_id}/edit", data=form(today, "130", "community", grid=str(aged["g1"])))
     with app.app_context():
         assert db.session.get(OutreachActivity, record_id).people == 130
-    assert officer.post(f"/reports/outreach/{record_id}/delete").status_code == 302
+    assert officer.post(f"/reports/outreach/{record_id}/delete", data={"confirm": "yes"}).status_code == 302
     with app.app_context():
         assert db.session.get(OutreachActivity, record_id) is None
         actions = db.session.scalars(select(AuditLog.action).where(AuditLog.action.like("outreach.%"))
