@@ -122,3 +122,24 @@ def test_the_town_admin_reads_the_heat_table(desktop, live_server, grid_town):
     assert page.locator(".heat-table tbody tr").count() == 2
     assert page.locator(".heat-table td.heat").count() == 24
     shot(page, "reports-town")
+
+
+def test_the_dashboard_prints_its_company_table_without_its_controls(desktop, live_server, grid_town):
+    page = desktop.new_page()
+    sign_in_staff(page, live_server, "officer-1")
+    page.goto(f"{live_server}/reports/")
+    page.emulate_media(media="print")
+    table = page.locator("table.dashboard-table")
+    assert table.is_visible()
+    rows = table.locator("tbody tr")
+    assert rows.count() == 6 and rows.first.is_visible()
+    assert "岭峰精密家具" in table.inner_text()
+    # The compare form's checkboxes and button, the filters and the navigation stay off the paper.
+    assert not page.locator("table.dashboard-table input[type=checkbox]").first.is_visible()
+    assert not page.locator("form[action$='/reports/compare'] button").is_visible()
+    assert not page.locator("form.filters").is_visible()
+    assert not page.locator(".console-nav").is_visible()
+    # A4 at 12 mm margins is about 700 CSS pixels: the table fits across the page.
+    page.set_viewport_size({"width": 700, "height": 1000})
+    assert table.bounding_box()["width"] <= 700
+    assert page.pdf(format="A4")[:4] == b"%PDF"
