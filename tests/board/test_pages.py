@@ -69,6 +69,9 @@ def test_the_not_done_lists_are_printable_and_ready_to_paste(client, busy):
     assert "张新来" in html and "A002" in html and "赵一" in html and "钱二" in html
     assert "王小明" not in html.split("</nav>", 1)[1]  # done: not on the list (the nav shows the staff name)
     assert html.count('class="card chase-team"') == 2 and html.count('class="paste-text"') == 2
+    # On paper each team is a sheet of its own (board.css): each section carries the company's name.
+    heads = texts(html, "p", class_="chase-print-head")
+    assert len(heads) == 2 and len(set(heads)) == 1 and heads[0]
     client.set_cookie("lang", "en")
     team = page(client.get("/console/chase/二车间"))
     [text] = texts(team, "textarea", raw=True, class_="paste-text")
