@@ -18,6 +18,8 @@ class ConfirmImportForm(Form):
     # What the user saw: if the roster changed since, the import is shown again instead of applied.
     plan = HiddenField(validators=[DataRequired()])
     deactivate_missing = BooleanField(_l("Also deactivate the workers who are not in this file"))
+    # Asked (and required) only when that would deactivate more than half of the active workers.
+    confirm_most = BooleanField(_l("Yes: I have checked the list, deactivate them"))
 
 
 class WorkerForm(Form):

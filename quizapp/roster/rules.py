@@ -50,6 +50,10 @@ REQUIRED = ("employee_no", "name", "team", "shift")  # columns the file must hav
 # Fields a worker may have empty: in a file, a blank cell leaves them as they are and the clear
 # marker empties them (team and shift become "", the start date None).
 OPTIONAL = ("team", "shift", "active_from")
+# The required columns a NEW worker's row must fill: for a worker on the roster a blank team or shift
+# cell keeps what the roster has, but a new worker has nothing to keep, and a worker with no shift is
+# on no shift's list (the board's 无班次). The import page and the template's notes say so.
+NEEDED_FOR_NEW = ("team", "shift")
 
 # The template's header row; the Chinese names are the file format, like a CSV spec.
 HEADERS = {"employee_no": "工号", "name": "姓名", "team": "班组", "shift": "班次", "active_from": "入职日期"}
@@ -168,8 +172,9 @@ def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
 
 def parse_roster(filename: str, data: bytes, shift_names: Collection[str] = ()) -> ParsedRoster:
     """Read and check a roster file. Bad rows are left out with their row number, column and
-    reason; a repeated employee number keeps its first row. A file that cannot be read at all
-    raises RosterFileError."""
+    reason. An employee number on several rows (in any case or width, as sign-in matches it:
+    number_key) leaves out every one of those rows, each naming the others: which row is right is
+    the file's to say, not the first row's. A file that cannot be read at all raises RosterFileError."""
     with closing(read_rows(filename, data)) as rows:
         return _parse_rows(rows, shift_names)
 
@@ -181,7 +186,8 @@ def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) 
         raise RosterFileError(exc.reason, **exc.details) from exc
     parsed = ParsedRoster(problems=[problem(header_row, header, "ignored_column") for header in ignored],
                           columns=headers)
-    first_seen: dict[str, int] = {}
+    checked: list[tuple[int, dict, list[dict], str]] = []  # (row number, clean fields, problems, number key)
+    rows_of: dict[str, list[int]] = {}
     data_rows = 0
     for number, cells in rows:
         values = {name: cells[index] if index < len(cells) else None for name, index in fields.items()}
@@ -192,19 +198,21 @@ def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) 
             raise RosterFileError("too_many_rows", limit=MAX_ROWS)
         clean, problems = check_fields(values, shift_names, number, headers, from_file=True)
         number_text = employee_number(values["employee_no"])
-        if number_text and not _is_formula(values["employee_no"]):
-            # A2 and a2 (or Ａ２) are one worker: the second row is a duplicate of the first.
-            if number_key(number_text) in first_seen:
-                problems.append(problem(number, headers["employee_no"], "duplicate", number_text,
-                                        str(first_seen[number_key(number_text)]), number_text, "employee_no"))
-            else:
-                first_seen[number_key(number_text)] = number
+        key = number_key(number_text) if number_text and not _is_formula(values["employee_no"]) else ""
+        if key:
+            rows_of.setdefault(key, []).append(number)
+        checked.append((number, clean, problems, key))
+    if not data_rows:
+        raise RosterFileError("no_rows", row=header_row)
+    for number, clean, problems, key in checked:
+        others = [str(n) for n in rows_of.get(key, ()) if n != number]
+        if others:  # A2 and a2 (or Ａ２) are one worker: none of their rows is imported
+            problems.append(problem(number, headers["employee_no"], "duplicate", clean.get("employee_no", key),
+                                    ", ".join(others), clean.get("employee_no", key), "employee_no"))
         if problems:
             parsed.problems.extend(problems)
         else:
             parsed.rows.append({"row": number, **clean})
-    if not data_rows:
-        raise RosterFileError("no_rows", row=header_row)
     return parsed
 
 
@@ -254,6 +262,15 @@ class Plan:
     changed: list[Change] = field(default_factory=list)
     unchanged: int = 0
     missing: list[Current] = field(default_factory=list)
+    incomplete: list[dict] = field(default_factory=list)  # problems of new workers' rows: left out
+    active: int = 0  # active workers on the roster now
+
+    @property
+    def deactivates_most(self) -> bool:
+        """Whether deactivating the workers not in the file would deactivate more than half of the
+        active roster: most often a file of one team or one page, not a roster of everyone. The
+        preview says so prominently and applying it takes a second, explicit confirmation."""
+        return bool(self.missing) and len(self.missing) * 2 > self.active
 
     @property
     def emptied(self) -> int:
@@ -286,14 +303,20 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
     """Match the file's good rows to the roster by employee number, whatever its case or width
     (number_key: the roster keeps its own spelling). A field the file has no column for, or a
     blank cell, is left as it is; the clear marker empties the field; an inactive worker who is
-    back in the file is reactivated."""
+    back in the file is reactivated. A new worker's row with a blank team or shift (NEEDED_FOR_NEW)
+    is left out, as `incomplete` row problems."""
     by_number = {number_key(w.employee_no): w for w in roster}
     mentioned = {number_key(n) for n in mentioned}
-    plan = Plan()
+    plan = Plan(active=sum(1 for w in by_number.values() if w.active))
     for row in rows:
         current = by_number.get(number_key(row["employee_no"]))
         if current is None:
-            plan.added.append(row)
+            blanks = [name for name in NEEDED_FOR_NEW if new_value(row, name) in (KEEP, "")]
+            if blanks:
+                plan.incomplete.extend(problem(row["row"], HEADERS[name], f"new_without_{name}", "", "",
+                                               row["employee_no"], name) for name in blanks)
+            else:
+                plan.added.append(row)
             continue
         changes = []
         for name in ("name", *OPTIONAL):

@@ -90,17 +90,21 @@ def _open_import(actor: StaffUser, import_id: int, action: str) -> RosterImport:
 
 
 def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_missing: bool,
-                 today: date, now: datetime) -> Plan:
+                 today: date, now: datetime, confirm_most: bool = False) -> Plan:
     """Apply a previewed import in the caller's transaction: add the new workers, update and
     reactivate the known ones (writing exactly the changes the preview listed, emptied fields
     included, and nothing else) and, if asked, deactivate the active workers the file no longer
     lists. Only the plan the user saw is applied (Conflict "roster.plan_changed" otherwise), and
     only once (Conflict "roster.import_closed" for an applied or cancelled import); another
-    company's import is NotFound."""
+    company's import is NotFound. Deactivating more than half of the active workers
+    (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
+    "roster.confirm_most" otherwise): nothing is applied without it."""
     record = _open_import(actor, import_id, "apply")
     plan = plan_for(record)
     if plan.fingerprint() != fingerprint:
         raise Conflict("roster.plan_changed")
+    if deactivate_missing and plan.deactivates_most and not confirm_most:
+        raise Invalid("roster.confirm_most", count=len(plan.missing), active=plan.active)
     # Claim the import first: of two confirmations racing, only one finds it still in preview.
     claimed = rows_changed(update(RosterImport).where(
         RosterImport.id == record.id, RosterImport.status == ImportStatus.PREVIEW)

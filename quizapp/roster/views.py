@@ -94,8 +94,9 @@ def roster_apply(import_id: int):
         return redirect(url_for("console.roster_preview", import_id=import_id))
     try:
         plan = service.apply_import(current_user, import_id, filled(form.plan.data), form.deactivate_missing.data,
-                                    local_today(), utcnow())
-    except Conflict as error:  # applied or cancelled already, or the roster changed since the preview
+                                    local_today(), utcnow(), form.confirm_most.data)
+    except (Conflict, Invalid) as error:  # applied or cancelled already, the roster changed since the
+        # preview, or most of the active workers would be deactivated without the second tick
         db.session.rollback()
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("console.roster_preview", import_id=import_id))

@@ -14,7 +14,11 @@ FIELDS = {"employee_no": _l("Employee number"), "name": _l("Name"), "team": _l("
 
 # Why a row was left out (or a field refused): the reasons roster.rules gives, by name.
 ROW_REASONS = {
-    "duplicate": lambda value, detail: _("Same employee number as row %(row)s; this row is left out.", row=detail),
+    "duplicate": lambda value, detail: _("The same employee number as row %(rows)s (capitals and full-width "
+                                         "characters do not count, as at sign-in): none of these rows is imported. "
+                                         "Keep one row per worker.", rows=detail),
+    "new_without_team": lambda value, detail: _("A new worker needs a team: the cell is blank."),
+    "new_without_shift": lambda value, detail: _("A new worker needs a shift: the cell is blank."),
     "empty_name": lambda value, detail: _("The name is empty."),
     "empty_employee_no": lambda value, detail: _("The employee number is empty."),
     "unknown_shift": lambda value, detail: _("Unknown shift “%(value)s”. The company's shifts are: %(shifts)s.",
@@ -43,9 +47,11 @@ def template_notes() -> list[str]:
         _("One row per worker on the first sheet, below the header row. Keep the header row as it is."),
         _("%(no)s and %(name)s are required. A worker is matched to the roster by %(no)s.", no=h["employee_no"],
           name=h["name"]),
-        _("%(team)s, %(shift)s and %(start)s may be left blank. For a worker already on the roster a blank "
-          "cell changes nothing: the roster keeps what it has.", team=h["team"], shift=h["shift"],
+        _("A new worker needs %(team)s and %(shift)s; %(start)s may be left blank. For a worker already on the "
+          "roster a blank cell changes nothing: the roster keeps what it has.", team=h["team"], shift=h["shift"],
           start=h["active_from"]),
+        _("One row per employee number: rows with the same number (capitals and full-width characters do not "
+          "count) are all left out."),
         _("To empty one of them, write “%(marker)s” in the cell. The preview lists every field that will be "
           "emptied before anything is saved.", marker=CLEAR_MARKER),
         _("%(start)s as a date, e.g. 2024-03-01.", start=h["active_from"]),
@@ -89,6 +95,10 @@ MESSAGES: Messages = {
     "roster.import_closed": _closed,
     "roster.plan_changed": lambda: _("The roster changed since this preview was shown. Check the preview again, "
                                      "then confirm."),
+    "roster.confirm_most": lambda count, active: _(
+        "Nothing was applied: this would deactivate %(count)s of the %(active)s active workers. If that is meant, "
+        "tick “Yes: I have checked the list, deactivate them” as well; otherwise apply without deactivating.",
+        count=count, active=active),
     # A worker added or edited by hand (roster.service.save_worker): the row reasons, on their field.
     **{f"roster.row.{reason}": word for reason, word in ROW_REASONS.items()},
 }

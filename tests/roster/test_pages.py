@@ -317,3 +317,57 @@ def test_a_post_without_csrf_token_is_refused(app, client, town):
         app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
         assert db.session.get(Employee, town.worker_a).active
+
+
+def test_deactivating_most_of_the_roster_is_said_prominently_and_takes_a_second_tick(app, staff_a, town):
+    with app.app_context():
+        db.session.add_all([Employee(company_id=town.company_a, employee_no=f"M{i:03d}", name=f"工人{i}",
+                                     team="一车间", shift="早班", active=True) for i in range(5)])
+        db.session.commit()
+    # A file of one worker: 6 of the 7 active workers are not in it.
+    one_worker = "工号,姓名,班组,班次\nA001,王小明,一车间,早班\n".encode()
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, one_worker))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    warning = "would deactivate 6 of the 7 active workers — more than half of the company."
+    assert page.count(warning) == 2 and 'role="alert" id="most-warning"' in page  # by the summary and the boxes
+    assert 'href="#missing"' in page and "On the roster but not in the file (6)" in page
+    for number in ("A002", "M000", "M004"):
+        assert f"<td>{number}</td>" in page  # which workers: the list, with its count
+    assert 'name="confirm_most"' in page
+    # The first tick alone applies nothing, and says why.
+    refused = staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page), "deactivate_missing": "y"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was applied: this would deactivate 6 of the 7 active workers." in refused
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Employee.company_id == town.company_a,
+                                                             Employee.active)) == 7
+    # Both ticks: applied.
+    staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page), "deactivate_missing": "y",
+                                               "confirm_most": "y"}).close()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Employee.company_id == town.company_a,
+                                                             Employee.active)) == 1
+
+
+def test_a_small_share_not_in_the_file_needs_no_second_tick(app, staff_a, town):
+    page = staff_a.get(f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}").get_data(as_text=True)
+    assert "On the roster but not in the file (1)" in page and "<td>A002</td>" in page
+    assert "most-warning" not in page and 'name="confirm_most"' not in page
+
+
+def test_the_preview_leaves_out_every_row_of_a_repeated_number_and_new_workers_without_a_shift(app, staff_a, town):
+    file = ("工号,姓名,班组,班次\nA001,改名了,一车间,早班\na001,王小明,一车间,早班\n"  # rows 2, 3: A001 twice
+            "qa2001,新甲,一车间,早班\nQA2001,新乙,一车间,早班\nA200,没班次,一车间,\nA201,好的,一车间,早班\n")
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, file.encode()))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    assert "Rows left out (5)" in page
+    for row, others in ((2, "3"), (3, "2"), (4, "5"), (5, "4")):
+        assert re.search(rf'<td class="num">{row}</td><td>工号</td><td>[^<]*</td><td>The same employee number as row '
+                         rf'{others} \(capitals', page), row
+    assert re.search(r'<td class="num">6</td><td>班次</td><td></td><td>A new worker needs a shift: the cell is '
+                     r'blank.</td>', page)
+    staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page)}).close()
+    with app.app_context():
+        names = dict(db.session.execute(select(Employee.employee_no, Employee.name)).all())
+    assert names["A001"] == "王小明"  # not renamed by either of its rows
+    assert "A201" in names and not {"qa2001", "QA2001", "A200"} & set(names)

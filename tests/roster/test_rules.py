@@ -214,25 +214,28 @@ def test_a_roster_just_under_the_row_limit_is_read():
 
 def test_every_reason_a_row_is_left_out():
     text = (HEADER.rstrip("\n") + ",入职日期\n"
-            "A1,王一,一车间,早班,2024-03-01\n"   # 2 good
+            "A1,王一,一车间,早班,2024-03-01\n"   # 2 the same number as row 6
             "A2,,一车间,早班,\n"                 # 3 empty name
             ",王三,一车间,早班,\n"               # 4 empty employee number
             "A4,王四,一车间,夜班,\n"             # 5 unknown shift
-            "A1,王五,一车间,早班,\n"             # 6 duplicate of row 2
+            "A1,王五,一车间,早班,\n"             # 6 the same number as row 2
             "+A6,王六,一车间,早班,\n"            # 7 formula (+)
             "A7,-王七,一车间,早班,\n"            # 8 formula (-)
             "A8,@王八,一车间,早班,\n"            # 9 formula (@)
             f"A9,{'长' * 65},一车间,早班,\n"    # 10 too long
             "A10,王十,一车间,早班,明天\n"        # 11 not a date
-            "A11,王十一,=1+1,早班,\n")           # 12 formula (=)
+            "A11,王十一,=1+1,早班,\n"            # 12 formula (=)
+            "A12,王十二,一车间,早班,2024-03-01\n")  # 13 good
     parsed = parse_roster("r.csv", text.encode(), ["早班", "中班"])
-    assert [r["row"] for r in parsed.rows] == [2]
+    assert [r["row"] for r in parsed.rows] == [13]
     assert reasons(parsed) == [
-        (3, "姓名", "empty_name"), (4, "工号", "empty_employee_no"), (5, "班次", "unknown_shift"),
+        (2, "工号", "duplicate"), (3, "姓名", "empty_name"), (4, "工号", "empty_employee_no"),
+        (5, "班次", "unknown_shift"),
         (6, "工号", "duplicate"), (7, "工号", "formula"), (8, "姓名", "formula"), (9, "姓名", "formula"),
         (10, "姓名", "too_long"), (11, "入职日期", "bad_date"), (12, "班组", "formula")]
     by_row = {p["row"]: p for p in parsed.problems}
-    assert by_row[6]["detail"] == "2" and by_row[5]["detail"] == "早班 / 中班" and by_row[10]["detail"] == "64"
+    assert by_row[6]["detail"] == "2" and by_row[2]["detail"] == "6"
+    assert by_row[5]["detail"] == "早班 / 中班" and by_row[10]["detail"] == "64"
     assert by_row[5]["value"] == "夜班"
 
 
@@ -424,15 +427,31 @@ def test_every_data_row_is_either_kept_or_left_out_with_a_reason(people, encodin
     for r in parsed.rows:
         assert r["employee_no"] and r["name"] and not r["name"].startswith(("=", "+", "-", "@"))
     plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), [])
-    assert len(plan.added) == len(parsed.rows) and not plan.missing
+    # Every good row is a new worker: added, or left out because its team cell is blank (NEEDED_FOR_NEW).
+    assert len(plan.added) + len(plan.incomplete) == len(parsed.rows) and not plan.missing
+    assert all(p["reason"] == "new_without_team" for p in plan.incomplete)
 
 
-def test_a_file_with_two_numbers_differing_only_by_case_or_width_keeps_the_first():
-    data = "工号,姓名,班组,班次\nA1,甲,,\na1,乙,,\nＡ1,丙,,\nA2,丁,,\n".encode()
+def test_numbers_differing_only_by_case_or_width_leave_out_every_one_of_their_rows():
+    # Sign-in finds a worker by number in any case or width (signin.workers.worker_by_number, number_key):
+    # a1, A1 and Ａ1 are one worker, and which of the rows is right is not the first row's to say.
+    data = "工号,姓名,班组,班次\nA1,甲,,\na1,乙,,\nＡ1,丙,,\nA2,丁,,\nqa2001,戊,,\nQA2001,己,,\n".encode()
     parsed = parse_roster("r.csv", data)
-    assert [r["employee_no"] for r in parsed.rows] == ["A1", "A2"]
-    assert [(p["row"], p["reason"], p["detail"]) for p in parsed.problems] == [(3, "duplicate", "2"),
-                                                                             (4, "duplicate", "2")]
+    assert [r["employee_no"] for r in parsed.rows] == ["A2"]
+    assert [(p["row"], p["reason"], p["detail"]) for p in parsed.problems] == [
+        (2, "duplicate", "3, 4"), (3, "duplicate", "2, 4"), (4, "duplicate", "2, 3"),
+        (6, "duplicate", "7"), (7, "duplicate", "6")]
+    # Not in the file's good rows, yet named in it: none of them is offered for deactivation.
+    assert {"A1", "a1", "qa2001", "QA2001"} <= mentioned_numbers(parsed.rows, parsed.problems)
+
+
+def test_a_duplicated_number_of_a_worker_on_the_roster_renames_no_one():
+    roster = [Current(5, "DPT00005", "张三", "一车间", "早班", True)]
+    parsed = parse_roster("r.csv", "工号,姓名,班组,班次\nDPT00005,李四,一车间,早班\ndpt00005,张三,一车间,早班\n"
+                          .encode())
+    plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), roster)
+    assert not plan.added and not plan.changed and not plan.missing
+    assert [p["row"] for p in parsed.problems] == [2, 3]
 
 
 def test_a_file_matches_the_roster_whatever_the_case_of_its_numbers():

@@ -315,8 +315,15 @@ def test_apply_writes_exactly_what_the_preview_listed_for_every_column(town, cas
 
         # And the preview is what the file says: blank keeps, the marker empties (listed as emptied),
         # a value is written; a new worker's blank or marked cell is empty.
+        left_out = {p["employee_no"] for p in plan.incomplete}
         for r in rows:
             no = r["no"]
+            if no not in before:  # a new worker: added only with both a team and a shift (NEEDED_FOR_NEW)
+                filled_in = all(r["cells"][f][0] == "value" for f in ("team", "shift"))
+                assert (no in added, no in left_out) == (filled_in, not filled_in), no
+                if not filled_in:
+                    assert no not in after
+                    continue
             changed = {name: new for name, _old, new in listed.get(no, [])}
             emptied = next((c.emptied for c in plan.changed if c.current.employee_no == no), [])
             for f in OPTIONAL:
@@ -350,11 +357,14 @@ def test_re_importing_the_roster_with_the_start_date_blank_keeps_the_start_dates
     assert (workers["A001"].active_from, workers["A002"].active_from) == (date(2025, 10, 31), None)
 
 
-def test_a_new_worker_with_blank_cells_is_added(town):
-    file = "工号,姓名,班组,班次,入职日期\nA300,新人,,,\nA301,又一个,清空,,清空\n"
+def test_a_new_worker_needs_a_team_and_a_shift_and_may_leave_the_start_date_blank(town):
+    # The import page calls 班组 and 班次 required: a new worker has no roster value to keep, and one added
+    # without a shift showed on the board as 无班次. Each blank is a row problem; the row is not applied.
+    file = "工号,姓名,班组,班次,入职日期\nA300,新人,,,\nA301,又一个,一车间,清空,\nA302,第三个,一车间,早班,清空\n"
     _, plan = preview_and_apply(staff(), file.encode())
-    assert len(plan.added) == 2
+    assert [r["employee_no"] for r in plan.added] == ["A302"]
+    assert [(p["row"], p["column"], p["reason"]) for p in plan.incomplete] == [
+        (2, "班组", "new_without_team"), (2, "班次", "new_without_shift"), (3, "班次", "new_without_shift")]
     workers = roster_of(town.company_a)
-    for no in ("A300", "A301"):
-        worker = workers[no]
-        assert (worker.team, worker.shift, worker.active_from, worker.active) == ("", "", None, True)
+    assert "A300" not in workers and "A301" not in workers
+    assert (workers["A302"].team, workers["A302"].shift, workers["A302"].active_from) == ("一车间", "早班", None)
