@@ -95,3 +95,15 @@ def test_the_picker_narrows_by_grid_and_name(app, client, town):
     _, text = read(client, "/reports/compare?q=甲&rank=level")
     assert "甲厂" in text and "乙厂" not in text
     assert read(client, "/reports/compare?grid=999999")[0] == 404
+
+
+def test_printed_before_choosing_the_page_says_to_choose_and_keeps_the_list(client, town):
+    """On paper (reports.css): without a choice the candidate list prints under a line saying to
+    choose companies first; once companies are chosen the picker is left out for their comparison."""
+    sign_in_staff_in_english(client, "admin")
+    status, text = read(client, "/reports/compare")
+    assert status == 200
+    assert 'class="print-note"' in text and "choose companies on screen and press Compare" in text
+    assert 'class="compare-picker"' in text and "甲厂" in text
+    status, text = read(client, f"/reports/compare?company_id={town.company_a}")
+    assert 'class="compare-picker has-chosen"' in text and 'class="print-note"' not in text
