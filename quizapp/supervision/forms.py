@@ -91,6 +91,3 @@ class ReopenForm(Form):
     reason = TextAreaField(_l("Why reopen"), validators=[
         DataRequired(_l("Say why the case is reopened.")), Length(max=RESULT_MAX)])
 
-
-class ActionForm(Form):
-    """A button that changes one thing (delete a follow-up): only the CSRF token."""
