@@ -158,3 +158,47 @@ def test_re_importing_the_template_with_blank_start_dates_keeps_them_and_the_mar
     page.wait_for_url("**/console/roster")
     dates = _roster_dates(app)
     assert (dates["A001"], dates["A002"]) == (date(2025, 10, 31), None)
+
+
+def test_a_file_that_would_deactivate_most_of_the_roster_warns_and_takes_both_ticks(app, browser, live_server,
+                                                                                     town, tmp_path):
+    from sqlalchemy import func, select
+
+    from quizapp.extensions import db
+    from quizapp.models import Employee
+
+    with app.app_context():
+        db.session.add_all([Employee(company_id=town.company_a, employee_no=f"M{i:03d}", name=f"工人{i}",
+                                     team="一车间", shift="早班", active=True) for i in range(38)])
+        db.session.commit()
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in_staff(page, live_server, "staff-a")
+        page.goto(f"{live_server}/console/roster/import")
+        one_team = tmp_path / "一个班组.csv"
+        one_team.write_bytes("工号,姓名,班组,班次\r\nA001,王小明,一车间,早班\r\n".encode("gbk"))
+        page.locator("#file").set_input_files(str(one_team))
+        page.locator("form.upload button[type=submit]").click()
+        page.wait_for_url("**/console/roster/import/*")
+        warning = page.locator("#most-warning").first
+        assert "将停用 40 名在册员工中的 39 名" in warning.inner_text()
+        heading = page.locator("#missing h2").inner_text()
+        assert "不在文件中" in heading and "39" in heading
+        shot(page, "console-roster-6-most-warning")
+        page.locator("#deactivate_missing").check()
+        page.locator(".confirm form").first.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "未做任何修改" in page.locator(".flash").first.inner_text()
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).where(Employee.company_id == town.company_a,
+                                                                 Employee.active)) == 40
+        page.locator("#deactivate_missing").check()
+        page.locator("#confirm_most").check()
+        page.locator(".confirm form").first.locator("button[type=submit]").click()
+        page.wait_for_url("**/console/roster")
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).where(Employee.company_id == town.company_a,
+                                                                 Employee.active)) == 1
+    finally:
+        context.close()
