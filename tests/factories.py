@@ -57,14 +57,16 @@ def bank_text(topic: str, count: int, common_every: int = 3, family_pairs: bool 
         common = i % common_every == 1
         lines += [f"=== {topic}-{i:03d}", "type: single", f"difficulty: {1 + i % 3}",
                   f"common: {'yes' if common else 'no'}"]
+        point = f"{topic}-{i}"  # the point the item tells: its rule says it (one rule per family)
         if family_pairs and i % common_every in (1, 2 % common_every):
-            lines.append(f"family: {topic}-pair{(i - 1) // common_every}")
+            point = f"{topic}-pair{(i - 1) // common_every}"
+            lines.append(f"family: {point}")
         lines += [f"stem.zh: {topic}第{i}题{_words(topic + str(i))}：你应该？",
                   f"stem.en: {topic} question {i}: what do you do?",
                   "A.zh: 照对方说的做", "A.en: Do as they say", "B.zh: 挂断并核实", "B.en: Hang up and check",
                   "C.zh: 先转一小笔试试", "C.en: Send a small amount first", "answer: B",
                   "explain.zh: 因为这是诈骗。", "explain.en: Because it is a scam.",
-                  "rule.zh: 先核实再行动。", "rule.en: Check before you act.", ""]
+                  f"rule.zh: {_words('rule' + point, 6)}，先核实。", "rule.en: Check before you act.", ""]
     return "\n".join(lines)
 
 

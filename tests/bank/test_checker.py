@@ -1,5 +1,6 @@
 """The bank file format and its checker: every rule has a small broken file, and the real bank passes."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ BROKEN = {
     "no key value": (lambda t: t.replace("type: single", "type single", 1), "expected 'key: value'"),
     "key twice": (lambda t: t.replace("type: single", "type: single\ntype: single", 1), "'type' given twice"),
     "too long": (
-        lambda t: t.replace("rule.zh: 先核实再行动。", "rule.zh: " + "很" * 41, 1),
+        lambda t: re.sub(r"^rule\.zh: .*$", "rule.zh: " + "很" * 41, t, count=1, flags=re.M),
         "rule.zh is 41 characters, longer than 40",
     ),
     "real-looking mobile": (
@@ -171,6 +172,48 @@ def test_near_duplicate_stems_are_reported_across_files(tmp_path):
     (tmp_path / "beta.txt").write_text(copy, encoding="utf-8")
     found = write(tmp_path, text)
     assert any("beta-001 is a near-duplicate of alpha-001" in p and "alpha.txt:" in p for p in found), found
+
+
+def _rule_of(text: str, qid: str) -> str:
+    block = text.split(f"=== {qid}\n", 1)[1]
+    return next(line for line in block.splitlines() if line.startswith("rule.zh: "))
+
+
+def test_the_same_rule_in_two_families_is_reported_as_one_point_told_twice(tmp_path):
+    # beta-003 (no family) is told with alpha-001's rule, reworded a little: the same point.
+    alpha, beta = bank_text("alpha", 3), bank_text("beta", 3)
+    rule = _rule_of(alpha, "alpha-001").removeprefix("rule.zh: ")
+    (tmp_path / "beta.txt").write_text(beta.replace(_rule_of(beta, "beta-003"), f"rule.zh: 记住：{rule}"),
+                                       encoding="utf-8")
+    found = write(tmp_path, alpha)
+    same = [p for p in found if "same point in two families" in p]
+    assert len(same) == 1, found
+    assert "beta-003 (no family) has the rule of alpha-001 (alpha-pair0, " in same[0] and "alpha.txt:" in same[0]
+    assert same[0].startswith(f"{tmp_path / 'beta.txt'}:{line_of(beta, '=== beta-003')}:")
+
+
+def test_one_family_may_repeat_its_rule_across_topics_and_different_points_may_share_words(tmp_path):
+    alpha, beta = bank_text("alpha", 3), bank_text("beta", 3)
+    rule = _rule_of(alpha, "alpha-001")
+    # beta-003 joins alpha's family (a family may span topics): the same rule is then one point.
+    joined = beta.replace(_rule_of(beta, "beta-003"), rule).replace(
+        "=== beta-003\ntype: single\ndifficulty: 1\ncommon: no\n",
+        "=== beta-003\ntype: single\ndifficulty: 1\ncommon: no\nfamily: alpha-pair0\n")
+    assert "family: alpha-pair0" in joined
+    (tmp_path / "beta.txt").write_text(joined, encoding="utf-8")
+    assert write(tmp_path, alpha) == []
+    # Two points told with some of the same words ("…，先核实。" in every rule here) are not one.
+    (tmp_path / "beta.txt").write_text(beta, encoding="utf-8")
+    assert not any("same point" in p for p in write(tmp_path, alpha))
+
+
+def test_behaviour_items_may_share_a_rule_with_the_point_they_ask_about(tmp_path):
+    alpha = bank_text("alpha", 3)
+    rule = _rule_of(alpha, "alpha-001")
+    behaviour = alpha.replace(_rule_of(alpha, "alpha-003"), rule).replace(
+        "=== alpha-003\ntype: single\n", "=== alpha-003\nkind: behaviour\ntype: single\n")
+    assert "kind: behaviour" in behaviour
+    assert not any("same point" in p for p in write(tmp_path, behaviour))
 
 
 def test_the_summary_counts_questions_per_topic_type_difficulty_and_kind():

@@ -56,6 +56,11 @@ MULTIPLE_HINT = re.compile(
 )
 # Two stems sharing this much of their character pairs read as the same question.
 NEAR_DUPLICATE = 0.6
+# Two rules (rule.zh) sharing this share of the shorter one's character pairs tell the same point
+# (docs/selection.md, "Memory per point"). On 2026-12-06 the same points told in several topics
+# under different families ("96110来电，一定要接", "被骗了马上打110") were 0.62-1.00 alike; rules of
+# different points that share words ("领奖要先交钱" / "退费要先交钱") were reworded below it.
+SAME_POINT = 0.6
 SINGLE_KEYS = {
     "kind", "type", "difficulty", "common", "probe", "family", "scene", "scene.title.zh", "scene.title.en",
     "stem.zh", "stem.en", "answer", "explain.zh", "explain.en", "rule.zh", "rule.en",
@@ -563,6 +568,7 @@ def read_bank(root: str | Path) -> Bank:
             bank.problems.append(Problem(question.path, question.line, f"unknown topic {question.topic!r}"))
     check_families(bank)
     check_near_duplicates(bank)
+    check_same_points(bank)
     return bank
 
 
@@ -610,6 +616,32 @@ def check_near_duplicates(bank: Bank) -> None:
                 bank.problems.append(Problem(second.path, second.line,
                                              f"question {second.qid} is a near-duplicate of {first.qid} "
                                              f"({first.path}:{first.line}, {similarity:.0%} alike)"))
+
+
+def check_same_points(bank: Bank) -> None:
+    """A family is one point: the learner model keeps one memory per family and a quiz never holds
+    two of one. Two knowledge questions in different families (or without one) whose rules are
+    near-identical teach the same point twice: a quiz may hold both (the first gives the second
+    away) and a worker's memory of the point is counted as two. Measured on rule.zh: the character
+    pairs the two rules share, over the shorter rule's pairs (a short rule inside a longer one is
+    the same point)."""
+    questions = sorted((q for q in bank.questions.values() if q.kind == QuestionKind.KNOWLEDGE),
+                       key=lambda q: (q.path, q.line))
+    grams = [_bigrams(q.rule["zh"]) for q in questions]
+    reported: set[tuple[str, str]] = set()  # (question, the other point): once per family, not per variant
+    for i, first in enumerate(questions):
+        for j in range(i + 1, len(questions)):
+            second, a, b = questions[j], grams[i], grams[j]
+            if (first.family and first.family == second.family) or not a or not b:
+                continue
+            overlap = len(a & b) / min(len(a), len(b))
+            if overlap >= SAME_POINT and (second.qid, first.family or first.qid) not in reported:
+                reported.add((second.qid, first.family or first.qid))
+                bank.problems.append(Problem(
+                    second.path, second.line,
+                    f"question {second.qid} ({second.family or 'no family'}) has the rule of {first.qid} "
+                    f"({first.family or 'no family'}, {first.path}:{first.line}, {overlap:.0%} alike): same point "
+                    "in two families: join them (family) or say the different points"))
 
 
 def summary(bank: Bank) -> dict:
