@@ -33,7 +33,7 @@ WATCH = [
     ("flask_login/login_manager.py", "_load_user"),
     ("flask_limiter/extension.py", "_check_request_limit"),
     ("quiz/service.py", "record_answer"),
-    ("quiz/views.py", "_sent_from_here"),
+    ("quizapp/web.py", "sent_from_here"),
     ("flask/sessions.py", "save_session"),
     ("flask/sessions.py", "open_session"),
     ("sqlalchemy/orm/session.py", "commit"),

@@ -1,18 +1,23 @@
-"""What every page shares: the language choice, security headers, /healthz and template helpers."""
+"""What every page shares: the language choice, security headers, /healthz, template helpers, and
+the same-site check of the worker's forms (same_site_form)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale, get_translations
+from flask_wtf.csrf import CSRFError, validate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy import text
+from wtforms import ValidationError
 
-from quizapp.extensions import db, limiter
+from quizapp.extensions import csrf, db, limiter
 
 LOCALES = ("zh_CN", "en")
 LANG_COOKIE = "lang"
@@ -42,6 +47,52 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
     return target
+
+
+def sent_from_here() -> bool:
+    """The CSRF check of a form that must survive a lost session cookie.
+
+    The token lives in the session; a phone that lost its session cookie (WeChat drops them, a
+    phone low on memory too) is signed in again by its remember cookie but holds a page with a
+    token of the old session. The form is still taken when the browser says it was sent from this
+    site: its Origin, or its Referer when it sends no Origin (OWASP's "verifying origin with
+    standard headers"). A cross-site form cannot forge either, and the remember cookie
+    (SameSite=Lax) is not sent with another site's POST anyway. Without a word from the browser,
+    the token decides; another site's Origin with no valid token is refused."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    here = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin == here:  # what a phone's browser sends with a form's POST: no token to verify then
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+        return True
+    except ValidationError:
+        pass
+    if origin:
+        return False
+    referer = request.headers.get("Referer") or ""
+    return referer.startswith(here + "/")
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def same_site_form(view: View) -> View:
+    """A worker's form (sign in, start, answer, sign out, a scam report): checked by
+    sent_from_here() instead of the token alone, so a worker whose phone dropped its session cookie
+    is not shown "this page has expired". Everything else keeps Flask-WTF's token check."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if request.method in current_app.config["WTF_CSRF_METHODS"]:
+            if not sent_from_here():
+                raise CSRFError("The form was not sent from this site.")
+            g.csrf_valid = True  # the form's own token check is done (Flask-WTF reads this mark)
+        return view(*args, **kwargs)
+
+    return csrf.exempt(checked)  # type: ignore[return-value]
 
 
 def menu(sections: list[tuple[str, object]]) -> list[tuple[str, object, str]]:

@@ -22,6 +22,7 @@ from quizapp.rules import inputs
 from quizapp.rules.errors import ServiceError
 from quizapp.rules.vocab import LeadAsk, LeadChannel, LeadStatus, parse
 from quizapp.validators import filled, query_int
+from quizapp.web import same_site_form
 from quizapp.wording import attach_to_form, say
 
 # --- the worker ---------------------------------------------------------------------------------
@@ -55,6 +56,7 @@ def _send(form: LeadForm):
 
 
 @worker_routes.route("/scam-report", methods=["GET", "POST"])
+@same_site_form  # a report typed as the phone lost its session cookie is not lost
 def report_scam():
     """我遇到过类似的骗局: the worker reports a call, SMS, chat or app they met."""
     form = LeadForm(attempt=request.args.get("attempt"), position=request.args.get("q"))

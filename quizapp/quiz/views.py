@@ -13,14 +13,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy.exc import IntegrityError
-from wtforms import ValidationError
 
 from quizapp.access import guard_worker
 from quizapp.clock import local_today, utcnow
 from quizapp.database import commit_keeping_loaded
-from quizapp.extensions import csrf, db, limiter
+from quizapp.extensions import db, limiter
 from quizapp.quiz import service as quiz
 from quizapp.quiz.forms import StartForm
 from quizapp.quiz.wording import MESSAGES
@@ -28,6 +26,7 @@ from quizapp.rules import inputs
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.signin.forms import LogoutForm
 from quizapp.validators import filled
+from quizapp.web import same_site_form
 from quizapp.wording import say
 
 # More choices than any question has options is a forged form: the rest are not read.
@@ -91,6 +90,7 @@ def _onward(attempt) -> str:
 
 
 @bp.post("/today/start")
+@same_site_form  # "开始" works after the phone lost its session cookie
 def start():
     form = StartForm()
     if not form.validate_on_submit():
@@ -136,41 +136,14 @@ def question(attempt_id: int, position: int):
     return render_template("quiz/question.html", attempt=sheet, slot=slot, next_position=quiz.next_position(sheet))
 
 
-def _sent_from_here() -> bool:
-    """The answer form's CSRF check, which survives a lost session cookie.
-
-    The token lives in the session; a phone that lost its session cookie mid-quiz (WeChat clears
-    them, the worker's phone was low on memory) is signed in again by its remember cookie but holds
-    a token of the old session. Its answer is still taken when the browser says the form was sent
-    from this site (Origin, or Referer when a browser sends no Origin): a cross-site form cannot
-    forge those, and the remember cookie (SameSite=Lax) is not sent with another site's POST."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
-        return True
-    here = request.host_url.rstrip("/")
-    origin = request.headers.get("Origin")
-    if origin == here:  # what a phone's browser sends with a form's POST: no token to verify then
-        return True
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-        return True
-    except ValidationError:
-        pass
-    if origin:
-        return False
-    referer = request.headers.get("Referer") or ""
-    return referer.startswith(here + "/")
-
-
 @bp.post("/attempt/<id:attempt_id>/q/<id:position>")
-@csrf.exempt  # checked by _sent_from_here(), which keeps an answer sent after a lost session
+@same_site_form  # an answer sent after the phone lost its session cookie is kept
 def answer(attempt_id: int, position: int):
     """Record the answer and show its feedback in this response (with the next question's link).
 
     No redirect to a GET: that was one more round trip per question. A reload of this page sends
     the form again, which records nothing new (the first answer stands) and shows the same feedback;
     an answer from another tab or phone that chose otherwise is shown the first answer, and told."""
-    if not _sent_from_here():
-        raise CSRFError()
     worker = current_user.id
     choices = [number for number in map(inputs.whole, request.form.getlist("choice")[:MAX_CHOICES])
                if number is not None]

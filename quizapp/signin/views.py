@@ -33,7 +33,7 @@ from quizapp.signin.forms import FirstTimeForm, LogoutForm, PasswordChangeForm, 
 from quizapp.signin.sessions import end_sessions
 from quizapp.signin.wording import MESSAGES
 from quizapp.validators import filled
-from quizapp.web import safe_next
+from quizapp.web import safe_next, same_site_form
 from quizapp.wording import attach_to_form
 
 bp = Blueprint("auth", __name__)
@@ -188,6 +188,7 @@ def _status() -> int:
 
 
 @bp.route("/c/<code>", methods=["GET", "POST"])
+@same_site_form
 @address_budget
 @company_budget
 def company(code: str):
@@ -206,6 +207,7 @@ def company(code: str):
 
 
 @bp.route("/c/<code>/welcome", methods=["GET", "POST"])
+@same_site_form
 @address_budget
 @company_budget
 def first_time(code: str):
@@ -317,6 +319,7 @@ def change_password():
 
 
 @bp.post("/logout")
+@same_site_form  # "not my phone" must sign out after the phone lost its session cookie too
 def logout():
     """Signing out ends every session of the account, on every device (its session generation is
     raised): the same button is "sign out everywhere", and on a worker's phone "not my phone", which

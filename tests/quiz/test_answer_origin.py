@@ -1,7 +1,7 @@
-"""The answer form's CSRF check (quiz.views._sent_from_here) asks the browser's Origin first, which a
-phone's browser sends with every form POST, and verifies the signed token only without it: the same
-answers are accepted and refused as when the token was verified first (test_pages.py has the lost
-session cookie)."""
+"""The answer form's CSRF check (quizapp.web.sent_from_here, shared by the worker's forms) asks the
+browser's Origin first, which a phone's browser sends with every form POST, and verifies the signed
+token only without it: the same answers are accepted and refused as when the token was verified
+first (test_pages.py has the lost session cookie; tests/signin/test_lost_session.py the other forms)."""
 
 import re
 
