@@ -46,6 +46,18 @@ def _number_field() -> StringField:
                        render_kw={**NUMBER_KEYBOARD, "autocomplete": "username"})
 
 
+class CompanyCodeForm(Form):
+    """The company code typed by hand, when there is no QR code to scan. Sent by GET (it changes
+    nothing, it only finds a page), so it carries no CSRF token."""
+
+    code = StringField(_l("Company code"), validators=[DataRequired(), Length(max=200)],
+                       render_kw={"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false",
+                                  "autocomplete": "off"})
+
+    class Meta:
+        csrf = False
+
+
 class WorkerSignInForm(Form):
     employee_no = _number_field()
     pin = PasswordField(_l("PIN"), validators=[DataRequired(), _pin_format],

@@ -7,6 +7,7 @@ the ones docs/privacy.md documents ("Signing in"). No Flask, no SQLAlchemy.
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import unicodedata
@@ -40,6 +41,15 @@ def typed_digits(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+def typed_company_code(text: str | None) -> str:
+    """A company code typed by hand, read the way the worker meant it: the code itself, or the whole
+    address printed under the poster's QR code (what follows /c/), in any case or width."""
+    typed = unicodedata.normalize("NFKC", text or "").strip()
+    if "/c/" in typed:
+        typed = typed.split("/c/", 1)[1]
+    return re.split(r"[/?#\s]", typed, maxsplit=1)[0].lower()
+
+
 def is_pin(text: str) -> bool:
     """4 to 6 ASCII digits (after typed_digits)."""
     return PIN_PATTERN.match(text) is not None
@@ -65,6 +75,11 @@ def new_code() -> str:
 
 def code_expires(now: datetime) -> datetime:
     return now + timedelta(days=CODE_DAYS)
+
+
+def minutes_left(until: datetime, now: datetime) -> int:
+    """A wait as the page says it: whole minutes, rounded up, at least 1."""
+    return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
 def stranger_wait(failures: int) -> timedelta | None:

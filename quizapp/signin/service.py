@@ -36,7 +36,15 @@ class SignIn:
 
 
 def company_by_code(code: str) -> Company | None:
-    return db.session.scalar(select(Company).where(Company.code == code, Company.active.is_(True)))
+    """The active company whose QR code says `code`, in any case: codes are made and stored in
+    lower case (organisation.rules.normalise_company_code), so /c/HJM is /c/hjm; a code kept as
+    it was from before that rule is found as stored. Both look-ups are exact, on the code's
+    unique index."""
+    found = db.session.scalar(select(Company).where(Company.code == code, Company.active.is_(True)))
+    lower = code.lower()
+    if found is None and lower != code:
+        found = db.session.scalar(select(Company).where(Company.code == lower, Company.active.is_(True)))
+    return found
 
 
 def hash_pin(pin: str) -> str:

@@ -9,9 +9,22 @@ cookie naming the workers who signed in on it: their wrong PINs there count on t
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import format_time
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -27,9 +40,16 @@ from quizapp.database import commit_keeping_loaded
 from quizapp.extensions import db, limiter
 from quizapp.models import StaffUser
 from quizapp.rules.errors import ServiceError
-from quizapp.signin import rules, staff, workers
+from quizapp.signin import rules, staff, tries, workers
 from quizapp.signin import service as accounts
-from quizapp.signin.forms import FirstTimeForm, LogoutForm, PasswordChangeForm, StaffLoginForm, WorkerSignInForm
+from quizapp.signin.forms import (
+    CompanyCodeForm,
+    FirstTimeForm,
+    LogoutForm,
+    PasswordChangeForm,
+    StaffLoginForm,
+    WorkerSignInForm,
+)
 from quizapp.signin.sessions import end_sessions
 from quizapp.signin.wording import MESSAGES
 from quizapp.validators import filled
@@ -54,7 +74,8 @@ def _company_limit() -> str:
 
 
 def _company_key() -> str:
-    return "company:" + str((request.view_args or {}).get("code", ""))
+    # Lower case, as codes are found (service.company_by_code): /c/HJM spends the budget of /c/hjm.
+    return "company:" + str((request.view_args or {}).get("code", "")).lower()
 
 
 def _failed(response) -> bool:
@@ -123,15 +144,27 @@ def trusted_workers() -> list[int]:
 
 
 def _company_or_404(code: str):
+    """The company of /c/<code>. An unknown code (an old poster, a typo) gets a 404 that says so and
+    where to go, with a box to type the code; a code in other capitals goes to its own address."""
     company = accounts.company_by_code(code)
     if company is None:
-        abort(404)
+        form = CompanyCodeForm(formdata=None)
+        abort(make_response(render_template("signin/start.html", form=form, missing=True), 404))
+    if company.code != code:
+        kept: dict[str, Any] = request.args.to_dict()  # a team's poster keeps its ?team=
+        abort(redirect(url_for(request.endpoint or "auth.company", code=company.code, **kept)))
     return company
 
 
-def _refusal(outcome: workers.Outcome, setting_up: bool) -> str:
-    """What the page says. A stranger's phone is only ever told "not right"; the worker's own
-    phone (device cookie) hears about a lock or a reset PIN."""
+def _refusal(outcome: workers.Outcome, setting_up: bool, phone_waits: int | None) -> str:
+    """What the page says. A stranger's phone is only ever told "not right" about a worker; the
+    worker's own phone (device cookie) hears about a lock or a reset PIN. Any phone hears when its
+    own wrong tries for the number typed make it wait, and for how many minutes (`phone_waits`,
+    or the "wait" refusal): it was counted the same for every number (signin.tries)."""
+    if outcome.refusal == "wait" and outcome.until is not None:
+        return ngettext("Too many tries, so this one was not checked. Please try again in %(num)d minute.",
+                        "Too many tries, so this one was not checked. Please try again in %(num)d minutes.",
+                        rules.minutes_left(outcome.until, utcnow()))
     if outcome.refusal == "locked" and outcome.until is not None:
         return _("Too many wrong tries. Please try again after %(time)s, or ask your outreach staff to reset your PIN.",
                  time=format_time(to_local(outcome.until), "HH:mm"))
@@ -141,6 +174,16 @@ def _refusal(outcome: workers.Outcome, setting_up: bool) -> str:
         if setting_up:
             return _("The code is not right, or it has expired. Ask your outreach staff for a new code.")
         return _("Wrong PIN. Please try again.")
+    if phone_waits is not None and setting_up:
+        return ngettext("The employee number or the code is not right, or the code has expired. Too many wrong "
+                        "tries: please try again in %(num)d minute.",
+                        "The employee number or the code is not right, or the code has expired. Too many wrong "
+                        "tries: please try again in %(num)d minutes.", phone_waits)
+    if phone_waits is not None:
+        return ngettext("The employee number or the PIN is not right. Too many wrong tries: please try again in "
+                        "%(num)d minute.",
+                        "The employee number or the PIN is not right. Too many wrong tries: please try again in "
+                        "%(num)d minutes.", phone_waits)
     if setting_up:
         return _("The employee number or the code is not right, or the code has expired. Check both, or ask your "
                  "outreach staff for a new code. After several wrong tries you must wait a few minutes.")
@@ -150,13 +193,25 @@ def _refusal(outcome: workers.Outcome, setting_up: bool) -> str:
 
 @bp.get("/")
 def worker_start():
-    """Where a worker lands without a company link: their last company, or how to get one."""
+    """Where a worker lands without a company link: their last company, or how to get one (scan the
+    poster again, or type the company code printed under its QR code). A worker whose phone lost
+    every cookie mid-quiz comes here: nothing the phone still sends names the company, and an
+    attempt's number must not tell a stranger whose it is."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
+    typed = "code" in request.args
+    form = CompanyCodeForm(formdata=request.args if typed else None)
+    if typed and form.validate():
+        company = accounts.company_by_code(rules.typed_company_code(form.code.data))
+        if company is not None:
+            return redirect(url_for("auth.company", code=company.code))
+        form.code.errors = [_("There is no company with this code. Check it against the poster, or ask your "
+                              "company's anti-fraud outreach staff.")]
+        return render_template("signin/start.html", form=form)
     code = request.cookies.get(COMPANY_COOKIE)
-    if code and accounts.company_by_code(code):
+    if not typed and code and accounts.company_by_code(code):
         return redirect(url_for("auth.company", code=code))
-    return render_template("signin/start.html")
+    return render_template("signin/start.html", form=form)
 
 
 def _try(company, form, attempt):
@@ -166,20 +221,25 @@ def _try(company, form, attempt):
     thinking the PIN is wrong."""
     now = utcnow()
     spent = _guesses_spent()
-    outcome = attempt(now, spent)
+    number = filled(form.employee_no.data)
+    outcome = attempt(now, spent, tries.waiting_until(company.id, number, now))
     if outcome.guessed:
         _count_guess(company, now)
     # The try's counters are kept in step with its UPDATEs (workers._claim, _cleared): the account
     # and company need not be read again for the session cookie and the page.
     commit_keeping_loaded()
     if outcome.employee is not None:
+        tries.right(company.id, number, now)
         return _signed_in(outcome.employee, company.code)
     if spent and outcome.guessed:
         flash(_("Too many wrong tries from this network. Please try again after %(time)s, or sign in on your "
                 "own phone.", time=format_time(to_local(_guesses_back_at()), "HH:mm")), "error")
         g.signin_throttled = True
         return None
-    flash(_refusal(outcome, isinstance(form, FirstTimeForm)), "error")
+    # A wrong try from a phone that is not the worker's own counts on this phone for the number typed.
+    waits = tries.wrong(company.id, number, now) if outcome.guessed else None
+    flash(_refusal(outcome, isinstance(form, FirstTimeForm), rules.minutes_left(waits, now) if waits else None),
+          "error")
     return None
 
 
@@ -198,9 +258,9 @@ def company(code: str):
         return redirect(url_for("quiz.today"))
     form = WorkerSignInForm()
     if form.validate_on_submit():
-        done = _try(company, form, lambda now, stopped: workers.sign_in(
+        done = _try(company, form, lambda now, stopped, waits: workers.sign_in(
             company, filled(form.employee_no.data), filled(form.pin.data), trusted_workers(),
-            get_remote_address(), now, strangers_stopped=stopped))
+            get_remote_address(), now, strangers_stopped=stopped, phone_waits=waits))
         if done is not None:
             return done
     return render_template("signin/company.html", company=company, form=form), _status()
@@ -215,9 +275,9 @@ def first_time(code: str):
     company = _company_or_404(code)
     form = FirstTimeForm()
     if form.validate_on_submit():
-        done = _try(company, form, lambda now, stopped: workers.set_up(
+        done = _try(company, form, lambda now, stopped, waits: workers.set_up(
             company, filled(form.employee_no.data), filled(form.code.data), rules.typed_digits(form.pin.data),
-            trusted_workers(), get_remote_address(), now, strangers_stopped=stopped))
+            trusted_workers(), get_remote_address(), now, strangers_stopped=stopped, phone_waits=waits))
         if done is not None:
             return done
     return render_template("signin/first_time.html", company=company, form=form), _status()
