@@ -95,6 +95,13 @@ def same_site_form(view: View) -> View:
     return csrf.exempt(checked)
 
 
+def label(text: str) -> str:
+    """A label before what it names: "Remember: " and the rule in English, "记住：" and the rule in
+    Chinese, whose full-width colon holds its own space. Templates write {{ _("Remember:")|label }}
+    with no space of their own after it."""
+    return text if text.endswith("：") else text + " "
+
+
 def menu(sections: list[tuple[str, object]]) -> list[tuple[str, object, str]]:
     """A section menu: (endpoint, label, URL) for each section whose endpoint is registered."""
     return [(endpoint, label, url_for(endpoint)) for endpoint, label in sections
@@ -160,7 +167,7 @@ def init_app(app: Flask) -> None:
                                  utcnow=utcnow,
                                  today_local=local_today, logout_form_factory=LogoutForm, in_wechat=in_wechat)
     # Shares and changes are written by the same rules everywhere (pages, messages, file names).
-    app.jinja_env.filters.update(percent=metrics.percent)
+    app.jinja_env.filters.update(percent=metrics.percent, label=label)
     app.jinja_env.globals.update(point_change=metrics.point_change, relative_change=metrics.relative_change,
                                  change_words=change_words)
     # The "three declines" and quiet months are worded by one rule each (incidents.wording).

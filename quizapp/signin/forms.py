@@ -50,7 +50,7 @@ class CompanyCodeForm(Form):
     """The company code typed by hand, when there is no QR code to scan. Sent by GET (it changes
     nothing, it only finds a page), so it carries no CSRF token."""
 
-    code = StringField(_l("Company code"), validators=[DataRequired(), Length(max=200)],
+    code = StringField(_l("Your company's code"), validators=[DataRequired(), Length(max=200)],
                        render_kw={"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false",
                                   "autocomplete": "off"})
 

@@ -1,12 +1,13 @@
 """This phone's own wrong tries, per employee number typed: a signed cookie, so that a phone that
 is not the worker's own (after "not my phone", a new phone, a colleague's) is told "too many tries,
-try again in N minutes" when its own typos made it wait, instead of "wrong" for the right PIN.
+try again in N minutes" while its own typos keep it waiting, instead of "wrong" for the right PIN.
 
 Why a cookie and not the worker's row: the row's wait (signin.workers, stranger_until) exists only
 for numbers on the roster, so telling a phone about it would tell a stranger which numbers are
 real. The cookie counts every number typed, on the roster or not, on the same schedule
-(rules.stranger_wait): a phone learns only what it did itself. It only ever refuses more (a phone
-that drops it is back to the rows' own waits, which still hold); the numbers in it are keyed
+(rules.stranger_wait): a phone learns only what it did itself. It chooses the words only, never
+the verdict: the try is still checked by signin.workers as any other (so staff's unlock lets the
+worker in at once, and a phone that drops the cookie gains nothing). The numbers in it are keyed
 (HMAC), never written out. Used by signin.views.
 """
 

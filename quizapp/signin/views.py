@@ -158,13 +158,9 @@ def _company_or_404(code: str):
 
 def _refusal(outcome: workers.Outcome, setting_up: bool, phone_waits: int | None) -> str:
     """What the page says. A stranger's phone is only ever told "not right" about a worker; the
-    worker's own phone (device cookie) hears about a lock or a reset PIN. Any phone hears when its
-    own wrong tries for the number typed make it wait, and for how many minutes (`phone_waits`,
-    or the "wait" refusal): it was counted the same for every number (signin.tries)."""
-    if outcome.refusal == "wait" and outcome.until is not None:
-        return ngettext("Too many tries, so this one was not checked. Please try again in %(num)d minute.",
-                        "Too many tries, so this one was not checked. Please try again in %(num)d minutes.",
-                        rules.minutes_left(outcome.until, utcnow()))
+    worker's own phone (device cookie) hears about a lock or a reset PIN. A phone whose own wrong
+    tries for the number typed now make it wait hears so, and for how many minutes (`phone_waits`):
+    that is counted the same for every number, on the roster or not (signin.tries)."""
     if outcome.refusal == "locked" and outcome.until is not None:
         return _("Too many wrong tries. Please try again after %(time)s, or ask your outreach staff to reset your PIN.",
                  time=format_time(to_local(outcome.until), "HH:mm"))
@@ -222,7 +218,8 @@ def _try(company, form, attempt):
     now = utcnow()
     spent = _guesses_spent()
     number = filled(form.employee_no.data)
-    outcome = attempt(now, spent, tries.waiting_until(company.id, number, now))
+    waiting = tries.waiting_until(company.id, number, now)  # after this phone's own wrong tries
+    outcome = attempt(now, spent)
     if outcome.guessed:
         _count_guess(company, now)
     # The try's counters are kept in step with its UPDATEs (workers._claim, _cleared): the account
@@ -235,6 +232,12 @@ def _try(company, form, attempt):
         flash(_("Too many wrong tries from this network. Please try again after %(time)s, or sign in on your "
                 "own phone.", time=format_time(to_local(_guesses_back_at()), "HH:mm")), "error")
         g.signin_throttled = True
+        return None
+    if outcome.guessed and waiting is not None:
+        # Whatever was typed and whatever the worker's row says: a phone learns only what it did.
+        flash(ngettext("Too many tries. Please try again in %(num)d minute.",
+                       "Too many tries. Please try again in %(num)d minutes.", rules.minutes_left(waiting, now)),
+              "error")
         return None
     # A wrong try from a phone that is not the worker's own counts on this phone for the number typed.
     waits = tries.wrong(company.id, number, now) if outcome.guessed else None
@@ -258,9 +261,9 @@ def company(code: str):
         return redirect(url_for("quiz.today"))
     form = WorkerSignInForm()
     if form.validate_on_submit():
-        done = _try(company, form, lambda now, stopped, waits: workers.sign_in(
+        done = _try(company, form, lambda now, stopped: workers.sign_in(
             company, filled(form.employee_no.data), filled(form.pin.data), trusted_workers(),
-            get_remote_address(), now, strangers_stopped=stopped, phone_waits=waits))
+            get_remote_address(), now, strangers_stopped=stopped))
         if done is not None:
             return done
     return render_template("signin/company.html", company=company, form=form), _status()
@@ -275,9 +278,9 @@ def first_time(code: str):
     company = _company_or_404(code)
     form = FirstTimeForm()
     if form.validate_on_submit():
-        done = _try(company, form, lambda now, stopped, waits: workers.set_up(
+        done = _try(company, form, lambda now, stopped: workers.set_up(
             company, filled(form.employee_no.data), filled(form.code.data), rules.typed_digits(form.pin.data),
-            trusted_workers(), get_remote_address(), now, strangers_stopped=stopped, phone_waits=waits))
+            trusted_workers(), get_remote_address(), now, strangers_stopped=stopped))
         if done is not None:
             return done
     return render_template("signin/first_time.html", company=company, form=form), _status()

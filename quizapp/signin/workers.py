@@ -43,10 +43,8 @@ CODE_HASH = "pbkdf2:sha256:2000"
 @dataclass(frozen=True)
 class Outcome:
     """A sign-in or set-up try: the worker signed in, or the refusal to show. "wrong" is all a
-    stranger ever hears about a worker; "locked" (with `until`), "no_pin" and "inactive" are told
-    only to the worker's own phone; "wait" (with `until`) to a phone still waiting after its own
-    wrong tries for the number typed (signin.tries: any number, on the roster or not). `guessed`:
-    a wrong try from another phone (it counts against the address)."""
+    stranger ever sees; "locked" (with `until`), "no_pin" and "inactive" are told only to the
+    worker's own phone. `guessed`: a wrong try from another phone (it counts against the address)."""
 
     employee: Employee | None = None
     refusal: str | None = None
@@ -108,16 +106,10 @@ def _refused(company: Company, address: str, now: datetime, employee: Employee |
 
 def _check(company: Company, secret: str, address: str, now: datetime, employee: Employee | None,
            trusted: bool, hashed: str | None, method: str, strangers_stopped: bool,
-           unusable: str = "wrong", phone_waits: datetime | None = None) -> Outcome | None:
+           unusable: str = "wrong") -> Outcome | None:
     """Claim a try and check `secret` against `hashed`; None when it is right. No worker, or
     nothing to check against (`unusable` says why, to the worker's own phone), is refused after
-    the same work. A phone that is not the worker's own and still waits after its own wrong tries
-    for this number (`phone_waits`) is refused unchecked, whatever was typed."""
-    if phone_waits is not None and phone_waits > now and not trusted:
-        _same_work(method, secret)
-        _trail(company, address, now, employee, trusted, None)
-        db.session.flush()
-        return Outcome(refusal="wait", until=phone_waits)
+    the same work."""
     if employee is None or hashed is None or (strangers_stopped and not trusted):
         _same_work(method, secret)
         return _refused(company, address, now, employee, trusted,
@@ -155,18 +147,16 @@ def _worker(company: Company, number: str) -> Employee | None:
 
 
 def sign_in(company: Company, number_typed: str, pin_typed: str, trusted_ids: Collection[int], address: str,
-            now: datetime, strangers_stopped: bool = False, phone_waits: datetime | None = None) -> Outcome:
+            now: datetime, strangers_stopped: bool = False) -> Outcome:
     """A returning worker's employee number and PIN (both as typed: normalised here). From another
     phone than the worker's own (`trusted_ids` from the device cookie), every refusal reads the
-    same for any number; `strangers_stopped`: the address has used its budget of such guesses
-    (they are refused unchecked; the worker's own phone is not); `phone_waits`: until when this
-    phone waits after its own wrong tries for the number typed (signin.tries)."""
+    same; `strangers_stopped`: the address has used its budget of such guesses (they are refused
+    unchecked; the worker's own phone is not)."""
     number, pin = roster.employee_number(number_typed), rules.typed_digits(pin_typed)
     employee = _worker(company, number)
     trusted = employee is not None and employee.id in trusted_ids
     refused = _check(company, pin, address, now, employee, trusted,
-                     employee.pin_hash if employee else None, PIN_HASH, strangers_stopped, unusable="no_pin",
-                     phone_waits=phone_waits)
+                     employee.pin_hash if employee else None, PIN_HASH, strangers_stopped, unusable="no_pin")
     if refused is not None:
         return refused
     assert employee is not None  # a right PIN has a worker
@@ -175,12 +165,11 @@ def sign_in(company: Company, number_typed: str, pin_typed: str, trusted_ids: Co
 
 
 def set_up(company: Company, number_typed: str, code_typed: str, pin: str, trusted_ids: Collection[int],
-           address: str, now: datetime, strangers_stopped: bool = False,
-           phone_waits: datetime | None = None) -> Outcome:
+           address: str, now: datetime, strangers_stopped: bool = False) -> Outcome:
     """First sign-in, or the first after staff reset the PIN: the one-time code staff handed the
     worker (not expired, not replaced by a newer one) lets them choose `pin` (already checked by
     the form: 4-6 digits, not weak). The code then stops working. Every refusal reads as a wrong
-    number or code, except to the worker's own phone and to a phone waiting after its own tries."""
+    number or code, except to the worker's own phone."""
     if not rules.is_pin(pin) or rules.weak_pin(pin):
         raise ValueError("the form lets only a good PIN through")
     number, code = roster.employee_number(number_typed), rules.typed_digits(code_typed)
@@ -189,8 +178,7 @@ def set_up(company: Company, number_typed: str, code_typed: str, pin: str, trust
     usable = (employee is not None and employee.pin_hash is None and employee.setup_code_expires is not None
               and employee.setup_code_expires > now)
     hashed = employee.setup_code_hash if usable and employee is not None else None
-    refused = _check(company, code, address, now, employee, trusted, hashed, CODE_HASH, strangers_stopped,
-                     phone_waits=phone_waits)
+    refused = _check(company, code, address, now, employee, trusted, hashed, CODE_HASH, strangers_stopped)
     if refused is not None:
         return refused
     assert employee is not None

@@ -81,3 +81,11 @@ def test_a_signed_out_worker_is_sent_to_the_start_page_with_the_code_box(app, to
     assert client.get("/today").location == "/"
     start = page(client.get("/"))
     assert "Scan it again" in start and 'name="code"' in start and "甲厂" not in start
+
+
+def test_a_label_s_colon_takes_a_space_in_english_only(client, town):
+    """web.label: "记住：" and its text run on (the full-width colon holds its own space), "Remember: "
+    does not."""
+    assert "企业宣传员和政府工作人员：<a" in page(client.get("/"))
+    client.set_cookie("lang", "en")
+    assert "Company staff and officers: <a" in page(client.get("/"))
