@@ -14,6 +14,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    after_this_request,
     current_app,
     flash,
     g,
@@ -218,7 +219,8 @@ def _try(company, form, attempt):
     now = utcnow()
     spent = _guesses_spent()
     number = filled(form.employee_no.data)
-    waiting = tries.waiting_until(company.id, number, now)  # after this phone's own wrong tries
+    phone = _phone_tries(now)
+    waiting = phone.waiting_until(company.id, number)  # after this phone's own wrong tries
     outcome = attempt(now, spent)
     if outcome.guessed:
         _count_guess(company, now)
@@ -226,7 +228,7 @@ def _try(company, form, attempt):
     # and company need not be read again for the session cookie and the page.
     commit_keeping_loaded()
     if outcome.employee is not None:
-        tries.right(company.id, number, now)
+        phone.right(company.id, number)
         return _signed_in(outcome.employee, company.code)
     if spent and outcome.guessed:
         flash(_("Too many wrong tries from this network. Please try again after %(time)s, or sign in on your "
@@ -240,10 +242,28 @@ def _try(company, form, attempt):
               "error")
         return None
     # A wrong try from a phone that is not the worker's own counts on this phone for the number typed.
-    waits = tries.wrong(company.id, number, now) if outcome.guessed else None
+    waits = phone.wrong(company.id, number) if outcome.guessed else None
     flash(_refusal(outcome, isinstance(form, FirstTimeForm), rules.minutes_left(waits, now) if waits else None),
           "error")
     return None
+
+
+def _phone_tries(now) -> tries.PhoneTries:
+    """This phone's own wrong tries (its `tries` cookie), written back with the response if changed."""
+    phone = tries.PhoneTries(current_app.config["SECRET_KEY"], request.cookies.get(tries.COOKIE), now)
+
+    @after_this_request
+    def keep(response):
+        if phone.changed:
+            value = phone.value()
+            if value is None:
+                response.delete_cookie(tries.COOKIE)
+            else:
+                response.set_cookie(tries.COOKIE, value, max_age=int(tries.KEPT.total_seconds()), httponly=True,
+                                    samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+        return response
+
+    return phone
 
 
 def _status() -> int:
