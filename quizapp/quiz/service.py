@@ -223,6 +223,16 @@ class SheetSlot:
     behaviour: bool
     alert_id: int | None
 
+    @property
+    def scored(self) -> bool:
+        """Counts in the score: not the "about you" question, not a 本周警情 alert's question."""
+        return not self.behaviour and self.alert_id is None
+
+    @property
+    def reading_seconds(self) -> int:
+        """What answering this slot added to the deadline, for reading its feedback (rules/timing.py)."""
+        return timing.reading_seconds(self.content)
+
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
@@ -239,10 +249,11 @@ class Sheet:
     def slot(self, position: int) -> SheetSlot | None:
         return next((a for a in self.answers if a.position == position), None)
 
-    @property
-    def shown_total(self) -> int:
-        """The "of n" the worker sees: a 本周警情 alert's slot is not scored but is a question."""
-        return self.total + sum(1 for a in self.answers if a.alert_id is not None)
+    def number(self, slot: SheetSlot) -> int:
+        """A scored slot's "question n" of `total`: the quiz bar counts the scored questions, as the
+        result, the history and the today page do; the unscored slots (a 本周警情 alert's question,
+        the "about you" question) are named instead of numbered."""
+        return sum(1 for a in self.answers if a.scored and a.position <= slot.position)
 
     @property
     def has_behaviour(self) -> bool:
@@ -389,7 +400,8 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
         return Outcome("already", again.correct, differs=sorted(again.chosen or []) != chosen)
     # A "did you do it" answer is counted apart; an alert's is never scored (docs/metrics.md).
     scored = correct and not row.behaviour and row.alert_id is None
-    # The clock stops while the worker reads the feedback (rules/timing.py): the deadline moves on.
+    # The clock runs on, but each answer adds the time to read its feedback (rules/timing.py):
+    # the deadline moves on by it.
     # Two tabs answering at once may each move it from the same start; the later write wins, so
     # the worker gets at most one allowance too few, never extra time.
     deadline = row.deadline_at + timedelta(seconds=timing.reading_seconds(row.content))

@@ -133,13 +133,28 @@
             [link(window.location.pathname, form.getAttribute("data-reload"))]);
   }
 
+  /* The page changed its address without a load: the header's language switch (base.html, built
+     by the server for the address the page was loaded at) must bring the worker back here, to the
+     question they are on, not to the one the page was first loaded at. */
+  function moveTo(url, push) {
+    if (push) { window.history.pushState({quiz: true}, "", url); }
+    else { window.history.replaceState({quiz: true}, "", url); }
+    moved = true;
+    var path = url.split("#")[0];
+    Array.prototype.forEach.call(document.querySelectorAll("a.lang"), function (a) {
+      var href = a.getAttribute("href");
+      if (/[?&]next=/.test(href)) {
+        a.setAttribute("href", href.replace(/([?&]next=)[^&#]*/, "$1" + encodeURIComponent(path)));
+      }
+    });
+  }
+
   function showAnswer(data) {
     var receivedAt = Date.now();
     quiz.innerHTML = data.answer.html;
     upcoming = data.next ? {url: data.next.url, html: data.next.html, receivedAt: receivedAt} : null;
     titleFrom(quiz);
-    window.history.replaceState({quiz: true}, "", data.answer.url);
-    moved = true;
+    moveTo(data.answer.url, false);
     startTimer(quiz, receivedAt);
     bind();
     var feedback = document.getElementById("feedback");
@@ -152,8 +167,7 @@
   function showNext() {
     quiz.innerHTML = upcoming.html;
     titleFrom(quiz);
-    window.history.pushState({quiz: true}, "", upcoming.url);
-    moved = true;
+    moveTo(upcoming.url, true);
     startTimer(quiz, upcoming.receivedAt);
     upcoming = null;
     bind();

@@ -95,6 +95,7 @@ def test_the_worker_sees_the_alert_question_first_and_its_lesson(app, client, to
     sign_in_worker(client, town.code_a, town.worker_a_no)
     question = client.get(f"/attempt/{attempt_id}/q/{position}").get_data(as_text=True)
     assert "本周警情" in question and str(escape(stem)) in question
+    assert "附加题，不计分" in question and "这道题不计分" in question
     result = client.get(f"/attempt/{attempt_id}/result").get_data(as_text=True)
     assert drafts.FORM["title"] in result and "稳岗补贴" in result and "不计入你的得分" in result
 
@@ -122,7 +123,8 @@ def test_today_s_page_says_the_quiz_carries_an_alert_until_it_is_answered(app, c
         drafts.published(days=3)
     sign_in_worker(client, town.code_a, town.worker_a_no)
     page = client.get("/today").get_data(as_text=True)
-    assert f"今天多一道题：你身边出现的骗局“{drafts.FORM['title']}”" in page
+    # The title has quotes of its own (冒充人社局“工厂补贴”短信): corner brackets around it, not “…“…”…”.
+    assert f"今天多一道题，不计分：你身边出现的骗局「{drafts.FORM['title']}」。" in page
     with app.app_context():
         take_quiz(db.session.get(Employee, town.worker_a), local_today())
     assert "今天多一道题" not in client.get("/today").get_data(as_text=True)

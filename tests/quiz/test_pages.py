@@ -7,7 +7,11 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, CompanyDay, Question, Topic
+from quizapp.clock import local_today
+from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question, QuestionVersion, Topic
+from quizapp.quiz.rules import timing
+from tests.alerts import drafts
+from tests.factories import right_choice, take_quiz, wrong_choice
 from tests.pages import sign_in_worker, table_rows, texts
 
 
@@ -296,6 +300,47 @@ def test_a_past_day_s_result_carries_its_date_and_no_streak(app, client, town):
     assert 'class="streak"' not in past
 
 
+def test_a_past_day_s_quiz_says_it_counted_that_day_and_names_that_day_s_lesson(app, client, town):
+    client.set_cookie("lang", "en")
+    result = answer_all(client, start_quiz(client, town))
+    today = page(result)
+    assert texts(today, "h2", class_="lesson-head")[0].startswith("Today's lesson:")
+    assert "Practice does not count" not in today and texts(today, "nav", class_="links")[0].endswith("Done")
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        attempt.local_date = attempt.official_date = attempt.local_date - timedelta(days=1)
+        db.session.commit()
+    past = page(client.get(result.request.path))
+    day = texts(past, "h1")[0].removeprefix("Quiz of ")
+    assert texts(past, "p", class_="muted") == [f"This quiz counted in your company's figures for {day}."]
+    assert texts(past, "h2", class_="lesson-head")[0].startswith("That day's lesson:")
+    assert "Today" not in past.replace("Back to today", "") and "Practice" not in past.replace("Practise more", "")
+    client.set_cookie("lang", "zh_CN")
+    chinese = page(client.get(result.request.path))
+    assert "这次答题已计入公司" in chinese and "当天一课：" in chinese
+    assert "练习不计入" not in chinese and "今日一课" not in chinese
+
+
+def test_a_practice_result_of_any_day_says_practice_does_not_count(app, client, town):
+    with app.app_context():
+        worker = db.session.get(Employee, town.worker_a)
+        take_quiz(worker, local_today())
+        practice = take_quiz(worker, local_today(), kind="practice")
+        practice_id = practice.id
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    client.set_cookie("lang", "en")
+    today = page(client.get(f"/attempt/{practice_id}/result"))
+    assert texts(today, "h1") == ["Practice result"] and 'class="streak"' not in today
+    assert "Practice does not count in your company's figures." in today
+    with app.app_context():
+        attempt = db.session.get(Attempt, practice_id)
+        attempt.local_date = attempt.local_date - timedelta(days=2)
+        db.session.commit()
+    past = page(client.get(f"/attempt/{practice_id}/result"))
+    assert texts(past, "h1")[0].startswith("Practice of ")
+    assert "Practice does not count in your company's figures." in past and "counted in" not in past
+
+
 def test_a_timed_out_quiz_says_the_answers_given_are_kept(app, client, town):
     client.set_cookie("lang", "en")
     question = start_quiz(client, town)
@@ -557,3 +602,108 @@ def test_the_script_s_answer_carries_the_form_s_token_and_a_forged_one_is_refuse
             assert db.session.scalar(db.select(Attempt.answered)) == 2
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _make_multiple(app, *positions: int) -> None:
+    """These slots of the latest attempt become a multiple-choice question with options A and B
+    right and C wrong, shown in written order."""
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        for slot in attempt.answers:
+            if slot.position in positions:
+                version = db.session.get(QuestionVersion, slot.question_version_id)
+                version.content = {**version.content, "type": "multiple", "answer": [0, 1]}
+                slot.choice_order = [0, 1, 2]
+        db.session.commit()
+
+
+def test_multiple_choice_feedback_says_what_was_picked_and_what_was_missed(app, client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    _make_multiple(app, 1, 2)
+    base = question.request.path.removesuffix("/q/1")
+    missed = page(client.post(f"{base}/q/1", data={"choice": ["0"]}))
+    options, feedback, _ = feedback_of(missed)
+    assert [o.split(" ", 1)[1] for o in options] == [
+        "Do as they say ✓ you picked this: right", "Hang up and check you missed this: it is right too",
+        "Send a small amount first"]
+    assert feedback[0].startswith("Not quite. You picked 1 of the 2 right options. Because")
+    assert re.findall(r'<li class="option([^"]*)"', missed) == [" right picked", " right missed", ""]
+    extra = page(client.post(f"{base}/q/2", data={"choice": ["0", "2"]}))
+    options, feedback, _ = feedback_of(extra)
+    assert [o.split(" ", 1)[1] for o in options] == [
+        "Do as they say ✓ you picked this: right", "Hang up and check you missed this: it is right too",
+        "Send a small amount first ✗ your choice: not right"]
+    assert "You picked 1 of the 2 right options. 1 of your picks is not right." in feedback[0]
+    client.set_cookie("lang", "zh_CN")
+    chinese = " ".join(feedback_of(page(client.get(f"{base}/q/2")))[0])
+    assert "✓ 你选对了" in chinese and "漏选：这一项也对" in chinese and "✗ 你的选择：不对" in chinese
+
+
+def test_single_choice_feedback_marks_the_worker_s_pick(app, client, town):
+    client.set_cookie("lang", "en")
+    question = start_quiz(client, town)
+    base = question.request.path.removesuffix("/q/1")
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        first, second = attempt.answers[0], attempt.answers[1]
+        right, wrong = right_choice(first)[0], wrong_choice(second)[0]
+    good = feedback_of(page(client.post(f"{base}/q/1", data={"choice": str(right)})))[0]
+    assert [o for o in good if o.endswith("✓ you picked this: right")] == [good[right]] and len(good) == 3
+    assert not any("correct answer" in o or "not right" in o for o in good)
+    bad = page(client.post(f"{base}/q/2", data={"choice": str(wrong)}))
+    marked = feedback_of(bad)[0]
+    assert marked[wrong].endswith("✗ your choice: not right")
+    assert [o for o in marked if o.endswith("correct answer")] and "missed" not in bad
+
+
+def test_the_feedback_says_the_clock_runs_on_with_the_reading_time_it_added(app, client, town):
+    client.set_cookie("lang", "en")
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    assert "The time to read them is added to your clock." in page(client.get("/today"))
+    question = client.get(client.post("/today/start", data={"kind": "official"}).location)
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        before, content = attempt.deadline_at, attempt.answers[0].version.content
+    html = page(client.post(question.request.path, data={"choice": "0"}))
+    with app.app_context():
+        added = (db.session.get(Attempt, attempt.id).deadline_at - before).total_seconds()
+    assert added == timing.reading_seconds(content)
+    assert texts(html, "span", class_="timer") == [f"The clock runs on: {int(added)} s added for reading this"]
+    assert "waits" not in html
+
+
+def test_with_this_week_s_alert_every_surface_counts_the_scored_questions(app, client, town):
+    """The alert's question is extra and not scored: the bar names it instead of numbering it, so
+    the bar's "of n", the result, the history and the today page all count the same n."""
+    with app.app_context():
+        drafts.published(days=3)
+    sign_in_worker(client, town.code_a, town.worker_a_no)
+    client.set_cookie("lang", "en")
+    today = page(client.get("/today"))
+    assert texts(today, "p", class_="big") == ["5 questions, 5 minutes"]
+    assert f"Today one more question, not scored, about a scam reported near you: {drafts.FORM['title']}." in today
+    response = client.get(client.post("/today/start", data={"kind": "official"}).location)
+    bars, alert_pages = [], 0
+    while "/q/" in response.request.path:
+        html = page(response)
+        bars.append(texts(html, "div", class_="quizbar")[0].split(" Answer by")[0])
+        if "This week&#39;s alert" in html or "This week's alert" in html:
+            alert_pages += 1
+            assert "Not scored: it is here so that you know this scam when you meet it." in html
+            assert texts(html, "title")[0].startswith("Extra question, not scored")
+        feedback = page(client.post(response.request.path, data={"choice": "0"}))
+        response = client.get(re.search(r'href="(/attempt/\d+/(?:q/\d+|result))"', feedback).group(1),
+                              follow_redirects=True)
+    numbered = [bar for bar in bars if bar.startswith("Question")]
+    assert alert_pages == 1 and "Extra question, not scored" in bars
+    assert [bar.split(" then")[0] for bar in numbered] == [f"Question {n} of 5" for n in range(1, 6)]
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        score, total = attempt.score, attempt.total
+    assert total == 5
+    assert texts(page(response), "p", class_="score") == [f"{score} of 5 right"]
+    assert texts(page(client.get("/today")), "p", class_="big") == [f"{score} of 5 right"]
+    assert table_rows(page(client.get("/history")))[1][2] == f"{score}/5"
+    client.set_cookie("lang", "zh_CN")
+    assert "本周警情" in page(client.get(f"/attempt/{attempt.id}/result"))
