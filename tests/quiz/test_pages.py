@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 
-from quizapp.extensions import db
 from quizapp.clock import local_today
+from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question, QuestionVersion, Topic
 from quizapp.quiz.rules import timing
 from tests.alerts import drafts
