@@ -59,7 +59,7 @@ def test_first_sign_in_to_result_in_chinese_on_a_phone(app, phone, live_server, 
     shot(page, "worker-2-first-time")
     page.locator("button[type=submit]").click()
     page.wait_for_url("**/today")
-    assert page.locator(".big").inner_text() == "5道题，5分钟"
+    assert page.locator(".big").inner_text() == "5道题，答题5分钟"
     shot(page, "worker-2-today")
 
     page.locator("button[type=submit]").first.click()
@@ -233,8 +233,9 @@ SPEECH = """() => {
 }"""
 
 
-def _scene_attempt(app, town):
-    """Today's quiz for worker A, with the kefu-001 call scene as question 1 (options in written order)."""
+def _scene_attempt(app, town, slug: str = "kefu-001"):
+    """Today's quiz for worker A, with the kefu-001 call scene (or the bank's `slug`) as question 1
+    (options in written order)."""
     from quizapp.clock import local_today, utcnow
     from quizapp.extensions import db
     from quizapp.models import Answer, Employee, Question
@@ -243,10 +244,10 @@ def _scene_attempt(app, town):
     with app.app_context():
         attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official", local_today(),
                                      utcnow(), "test-town")
-        scene = db.session.scalar(db.select(Question).where(Question.slug == "kefu-001"))
+        scene = db.session.scalar(db.select(Question).where(Question.slug == slug))
         first = db.session.scalar(db.select(Answer).where(Answer.attempt_id == attempt.id, Answer.position == 1))
         first.question_id, first.question_version_id = scene.id, scene.current_version_id
-        first.choice_order = [0, 1, 2, 3]
+        first.choice_order = list(range(len(scene.current_version.content["options"])))
         db.session.commit()
         return attempt.id, scene.current_version.content
 
@@ -290,6 +291,85 @@ def test_after_an_answer_the_verdict_is_in_view(phone, live_server, real_town, a
     page.wait_for_selector(".feedback")
     verdict = page.locator(".feedback .verdict").bounding_box()
     assert 0 <= verdict["y"] and verdict["y"] + verdict["height"] <= 740
+
+
+def test_multiple_choice_feedback_says_what_was_picked_and_what_was_missed(phone, live_server, real_town, app):
+    """zhongjiang-005: A, C and E are right. Picking A and B: A picked and right, B picked and not
+    right, C and E missed, D left alone; in words on each option, at 360 px."""
+    attempt_id, _ = _scene_attempt(app, real_town, "zhongjiang-005")
+    page = phone.new_page()
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    page.goto(f"{live_server}/attempt/{attempt_id}/q/1")
+    page.locator("label.option").nth(0).click()
+    page.locator("label.option").nth(1).click()
+    page.get_by_role("button", name="提交答案").click()
+    page.wait_for_selector(".feedback")
+    marks = [m.strip() for m in page.locator(".options.result li.option").evaluate_all(
+        "items => items.map(li => (li.querySelector('.mark') || {textContent: ''}).textContent)")]
+    assert marks == ["✓ 你选对了", "✗ 你的选择：不对", "漏选：这一项也对", "", "漏选：这一项也对"]
+    assert "3个正确选项，你选中了1个；另外选了1个不对的。" in page.locator(".feedback").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "worker-multiple-feedback")
+
+
+def test_with_javascript_the_language_switch_returns_to_the_question_on_screen(phone, live_server, real_town):
+    """Questions shown in place change the address: the header's language switch follows, so
+    switching on question 3 (before or after answering it) comes back to question 3."""
+    page = phone.new_page()
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url("**/q/1")
+    base = attempt_path(page)
+    for number in (1, 2):
+        page.locator("label.option").first.click()
+        page.get_by_role("button", name="提交答案").click()
+        page.wait_for_selector(".feedback")
+        assert page.locator("a.lang").get_attribute("href").endswith(f"next={base}/q/{number}".replace("/", "%2F"))
+        page.locator("a.onward").click()
+        page.wait_for_url(f"**{base}/q/{number + 1}")
+    page.evaluate("window.sameDocument = true")
+    page.locator("a.lang").click()
+    page.wait_for_url(f"**{base}/q/3")
+    assert page.evaluate("window.sameDocument === undefined")  # a page load, in English
+    assert page.locator("html").get_attribute("lang") == "en" and page.locator("form.answer-form").is_visible()
+    page.locator("label.option").first.click()
+    page.get_by_role("button", name="Answer").click()
+    page.wait_for_selector(".feedback")
+    page.locator("a.lang").click()
+    page.wait_for_url(f"**{base}/q/3")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.locator(".feedback").is_visible() and page.locator("form.answer-form").count() == 0
+    shot(page, "worker-language-switch-back-to-q3")
+
+
+def test_this_week_s_alert_question_is_named_not_numbered_and_says_it_is_not_scored(app, phone, live_server,
+                                                                                     real_town):
+    from tests.alerts import drafts
+
+    with app.app_context():
+        drafts.published(days=3)
+    page = phone.new_page()
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    assert f"今天多一道题，不计分：你身边出现的骗局「{drafts.FORM['title']}」。" in page.locator("main").inner_text()
+    shot(page, "worker-alert-today")
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url("**/q/1")
+    bars = []
+    while "/result" not in page.url:
+        bar = page.locator(".quizbar > span").first.inner_text().split("\n")[0]
+        bars.append(bar)
+        if page.locator(".card.question .alert-tag").count():
+            assert bar == "附加题，不计分" and page.locator("text=这道题不计分").is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            shot(page, "worker-alert-question")
+        page.locator("label.option").first.click()
+        page.get_by_role("button", name="提交答案").click()
+        page.wait_for_selector(".feedback")
+        page.locator("a.onward").click()
+        page.wait_for_url(re.compile(r".*/(q/\d+|result)$"))
+    assert "附加题，不计分" in bars
+    assert [b for b in bars if b.startswith("第")] == [f"第{n}题，共5题" for n in range(1, 6)]
+    assert page.locator(".score").inner_text().endswith("共5题")
 
 
 class Sent:

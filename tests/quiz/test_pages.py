@@ -56,7 +56,7 @@ def test_the_whole_journey_from_start_to_result(client, town):
     sign_in_worker(client, town.code_a, town.worker_a_no)
     client.set_cookie("lang", "en")
     start = client.get("/today")
-    assert texts(page(start), "p", class_="big") == ["5 questions, 5 minutes"]
+    assert texts(page(start), "p", class_="big") == ["5 questions, 5 minutes to answer"]
     assert 'name="kind" value="official"' in page(start)
     first = client.get(client.post("/today/start", data={"kind": "official"}).location, follow_redirects=True)
     assert re.search(r'name="choice"', page(first))
@@ -634,7 +634,7 @@ def test_multiple_choice_feedback_says_what_was_picked_and_what_was_missed(app, 
     assert [o.split(" ", 1)[1] for o in options] == [
         "Do as they say ✓ you picked this: right", "Hang up and check you missed this: it is right too",
         "Send a small amount first ✗ your choice: not right"]
-    assert "You picked 1 of the 2 right options. 1 of your picks is not right." in feedback[0]
+    assert "You picked 1 of the 2 right options, and 1 option that is not right." in feedback[0]
     client.set_cookie("lang", "zh_CN")
     chinese = " ".join(feedback_of(page(client.get(f"{base}/q/2")))[0])
     assert "✓ 你选对了" in chinese and "漏选：这一项也对" in chinese and "✗ 你的选择：不对" in chinese
@@ -681,7 +681,7 @@ def test_with_this_week_s_alert_every_surface_counts_the_scored_questions(app, c
     sign_in_worker(client, town.code_a, town.worker_a_no)
     client.set_cookie("lang", "en")
     today = page(client.get("/today"))
-    assert texts(today, "p", class_="big") == ["5 questions, 5 minutes"]
+    assert texts(today, "p", class_="big") == ["5 questions, 5 minutes to answer"]
     assert f"Today one more question, not scored, about a scam reported near you: {drafts.FORM['title']}." in today
     response = client.get(client.post("/today/start", data={"kind": "official"}).location)
     bars, alert_pages = [], 0
