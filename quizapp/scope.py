@@ -18,10 +18,12 @@ and another that no feature writes one of these filters itself.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, or_, select
 
+from quizapp.clock import town_zone
 from quizapp.models import (
     Company,
     Employee,
@@ -35,6 +37,7 @@ from quizapp.models import (
 )
 from quizapp.rules.errors import NotFound
 from quizapp.rules.vocab import Role
+from quizapp.rules.zones import local_midnight
 
 
 class Reader(Protocol):
@@ -269,13 +272,20 @@ def changeable_outreach(actor: Reader):
 # --- which workers count on a day ----------------------------------------------------------------
 
 def active_on(day) -> tuple:
-    """Conditions for a worker on the roster and active on `day`: started on or before it, not left
-    before it. `day` is a date, a column (Attempt.local_date) or a bind parameter."""
-    return (
+    """Conditions for a worker on the roster and active on `day` (docs/metrics.md, "People who join
+    or leave"; metrics.counted_from is the same rule on plain dates): started on or before it, not
+    left before it, and put on the roster by its end, so a day is never expected of a worker added
+    later (a past day's rollup row was written without them). `day` is a date, a column
+    (Attempt.local_date) or a bind parameter; for the last two the roster condition is left out:
+    they are the days of the worker's own attempts, or today's."""
+    found = (
         Employee.active.is_(True),
         or_(Employee.active_from.is_(None), Employee.active_from <= day),
         or_(Employee.active_until.is_(None), Employee.active_until >= day),
     )
+    if isinstance(day, date):
+        return (*found, Employee.created_at < local_midnight(day + timedelta(days=1), town_zone()))
+    return found
 
 
 def on_roster_from(day) -> tuple:

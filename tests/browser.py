@@ -22,6 +22,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
 from quizapp.roster.service import start_import
+from tests.factories import ON_ROSTER_SINCE
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "tests" / "screenshots"
@@ -145,7 +146,7 @@ def plant(app, town):
         for i in range(960):
             shift = SHIFTS[i % 3][0]
             employee = Employee(company_id=company.id, employee_no=f"YLF{i:05d}", name=person_name(i),
-                                team=TEAMS[(i // 3) % len(TEAMS)], shift=shift, active=True)
+                                team=TEAMS[(i // 3) % len(TEAMS)], shift=shift, active=True, created_at=ON_ROSTER_SINCE)
             employees.append(employee)
         db.session.add_all(employees)
         db.session.flush()

@@ -19,6 +19,7 @@ from quizapp.signin.service import hash_pin
 
 PASSWORD = "correct horse battery"
 PIN = "2468"
+ON_ROSTER_SINCE = datetime(2000, 1, 1)  # when make_employee puts a worker on the roster by default
 LESSON_ZH = "这是一张课堂卡片。" * 20  # 180 characters: within a lesson card's 150-300
 # Every topic header carries a lesson card (a header without one is a problem): an icon, 3 red flags, the rule.
 CARD_LINES = ["icon: gift", "flag.zh: 陌生人要你先转钱", "flag.zh: 对方催你快点办", "flag.zh: 让你别告诉别人",
@@ -129,9 +130,11 @@ def make_company(grid: Grid, code: str = "acme", name: str = "示范工厂", per
 
 
 def make_employee(company: Company, no: str = "E001", name: str = "王小明", pin: str | None = PIN,
-                  team: str = "一车间", shift: str = "早班", active: bool = True) -> Employee:
+                  team: str = "一车间", shift: str = "早班", active: bool = True,
+                  added: datetime = ON_ROSTER_SINCE) -> Employee:
+    """A worker put on the roster at `added` (by default long before any day a test reads)."""
     employee = Employee(company_id=company.id, employee_no=no, name=name, team=team, shift=shift, active=active,
-                        pin_hash=pin_hash(pin) if pin else None)
+                        pin_hash=pin_hash(pin) if pin else None, created_at=added)
     db.session.add(employee)
     db.session.flush()
     return employee

@@ -517,6 +517,7 @@ def _roster(company: Company, size: int, rng: random.Random, secrets: tuple[str,
         joined = today - timedelta(days=rng.choice([400] * 9 + [rng.randint(1, 29)]))
         rows.append(dict(company_id=company.id, employee_no=f"{company.code.upper()}{i:05d}", name=_name(rng),
                          team=rng.choice(teams), shift=rng.choice(SHIFTS), active=True, active_from=joined,
+                         created_at=datetime.combine(joined - timedelta(days=1), time()),
                          pin_hash=None if i % 10 == 3 else pin_hash,
                          setup_code_hash=code_hash if i % 10 == 3 else None,
                          setup_code_expires=code_expires if i % 10 == 3 else None))

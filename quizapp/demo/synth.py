@@ -254,8 +254,8 @@ def _town(rng, number: int, towns: int, tag: int, start: date, today: date, comp
         return None if index < 0 else start + timedelta(days=index)
 
     bulk_insert(Employee.__table__, ("company_id", "employee_no", "name", "team", "shift", "active_from",
-                                     "active_until"),
-                ((ids[c], f"S{n:05d}", f"合成工人{n:05d}", f"{1 + n % 4}组", "早班", day_of(j), day_of(x))
+                                     "active_until", "created_at"),
+                ((ids[c], f"S{n:05d}", f"合成工人{n:05d}", f"{1 + n % 4}组", "早班", day_of(j), day_of(x), created)
                  for c, n, j, x in zip(owner.tolist(), numbers.tolist(), joined.tolist(), left.tolist(),
                                        strict=True)))
     staff: dict[int, list] = {}

@@ -145,6 +145,7 @@ def _history(company: Company, size: int, pin_hash: str, today: date, now: datet
         joined = today - timedelta(days=rng.choice([500] * 9 + [rng.randint(1, 29)]))
         people.append(dict(company_id=company.id, employee_no=f"{company.code.upper()}{i:05d}", name=_name(rng),
                            team=rng.choice(teams), shift=rng.choice(SHIFTS)[0], active=True, active_from=joined,
+                           created_at=datetime.combine(joined - timedelta(days=1), time()),
                            pin_hash=pin_hash))
     db.session.execute(insert(Employee), people)
     workers = db.session.execute(select(Employee.id, Employee.active_from)

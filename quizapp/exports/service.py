@@ -23,12 +23,14 @@ from sqlalchemy import func, or_, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
+from quizapp.clock import town_zone
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
 from quizapp.rules import metrics
 from quizapp.rules.inputs import csv_safe, xml_safe
-from quizapp.rules.metrics import share
+from quizapp.rules.metrics import counted_from, share
 from quizapp.rules.spreadsheets import looks_like_formula
+from quizapp.rules.zones import to_local
 from quizapp.trends import service as trends
 from quizapp.trends.rules import period, workdays_between, worker_participation
 
@@ -128,9 +130,11 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
         or_(Employee.active.is_(True), Employee.id.in_(select(Attempt.employee_id).where(*in_period))))
         .order_by(Employee.team, Employee.employee_no))
     rows = []
+    zone = town_zone()
     for worker in workers:
         done, on_workdays, score, questions, latest = totals.get(worker.id, (0, 0, 0, 0, None))
-        expected = workdays_between(workday_list, max(first, worker.active_from or first),
+        start = counted_from(worker.active_from, to_local(worker.created_at, zone).date())
+        expected = workdays_between(workday_list, max(first, start),
                                     min(last, worker.active_until or last)) if worker.active else 0
         rows.append(WorkerRow(worker.employee_no, worker.name, worker.team, worker.shift, worker.active, expected, done,
                               worker_participation(on_workdays, expected), share(int(score or 0), int(questions or 0)),

@@ -226,6 +226,13 @@ def headcount_at_end(days: Iterable[tuple[date, int]]) -> int | None:
     return None if last is None else last[1]
 
 
+def counted_from(active_from: date | None, added_on: date) -> date:
+    """The first day a worker is expected: their start date, but never before the day they were
+    put on the roster (`added_on`, local), since a past day's rollup row was written without them;
+    without a start date, the day they were added. scope.active_on is this rule in SQL."""
+    return added_on if active_from is None else max(active_from, added_on)
+
+
 def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
     """Share of today's active workers with at least one finished official quiz in the period."""
     return share(min(workers_with_a_quiz, active_workers), active_workers)

@@ -14,13 +14,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from quizapp import scope
+from quizapp.clock import town_zone
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, StaffUser, Topic
 from quizapp.quiz import service as quiz
 from quizapp.rollups import figures
 from quizapp.rollups.service import topic_answers
-from quizapp.rules.metrics import Span, share
+from quizapp.rules.metrics import Span, counted_from, share
 from quizapp.rules.vocab import AttemptKind
+from quizapp.rules.zones import to_local
 from quizapp.trends.rules import (
     MIN_TOPIC_ANSWERS,
     DayPoint,
@@ -71,17 +73,21 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
     """Per-day participation and score for each team and each shift ({"team": [...], "shift": [...]}).
 
     Two queries whatever the company's size: the roster's active workers grouped by (team, shift,
-    active dates), and official attempts done (finished, or today's whose time ran out) joined to
-    their workers grouped by (team, shift, day). Only quizzes by workers counted in that day's
-    headcount are counted as done, so no group passes 100%. Only the company's days with data
-    count (`with_data`: date -> workday, from company_series).
+    active dates, when added: each counts from metrics.counted_from, the rule the company's
+    headcount follows, so the groups add up to the company), and official attempts done (finished,
+    or today's whose time ran out) joined to their workers grouped by (team, shift, day).
+    Only quizzes by workers counted in that day's headcount are counted as done, so no group passes 100%.
+    Only the company's days with data count (`with_data`: date -> workday, from company_series).
     """
     if not set(by) <= set(GROUPS):
         raise ValueError(f"unknown breakdown {by!r}")
     roster = db.session.execute(
-        select(Employee.team, Employee.shift, Employee.active_from, Employee.active_until, func.count(Employee.id))
+        select(Employee.team, Employee.shift, Employee.active_from, Employee.created_at, Employee.active_until,
+               func.count(Employee.id))
         .where(Employee.company_id == company.id, Employee.active.is_(True))
-        .group_by(Employee.team, Employee.shift, Employee.active_from, Employee.active_until)).all()
+        .group_by(Employee.team, Employee.shift, Employee.active_from, Employee.created_at,
+                  Employee.active_until)).all()
+    zone = town_zone()
     done = db.session.execute(
         select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
                func.sum(Attempt.total))
@@ -93,7 +99,8 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
     result = {}
     for name in by:
         pick = GROUPS.index(name)  # 0: team, 1: shift
-        spans = [RosterSpan(row[pick], start, until, count) for *row, start, until, count in roster]
+        spans = [RosterSpan(row[pick], counted_from(start, to_local(added, zone).date()), until, count)
+                 for *row, start, added, until, count in roster]
         quizzes = [GroupDone(row[pick], day, count, int(score or 0), int(questions or 0))
                    for *row, day, count, score, questions in done]
         result[name] = group_series(days, spans, quizzes, company.workdays, with_data)

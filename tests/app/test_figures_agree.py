@@ -32,7 +32,7 @@ from quizapp.digest import service as digest
 from quizapp.digest.wording import compose
 from quizapp.extensions import db
 from quizapp.incidents.rules import add_months
-from quizapp.models import Attempt, CompanyDay, Employee, Incident, StaffUser, SupervisionCase
+from quizapp.models import Attempt, Company, CompanyDay, Employee, Incident, StaffUser, SupervisionCase
 from quizapp.quiz.service import GRACE_SECONDS
 from quizapp.tokens import service as tokens
 from tests.factories import make_activity, make_company, make_employee, make_grid, make_staff, take_quiz
@@ -970,3 +970,23 @@ def test_months_without_a_case_agree_on_the_grid_list_the_supervision_list_and_t
     assert by_grid(rows_by(page(admin, "/reports/outreach"), "Grid", "Events", *headers)) == want
     assert by_grid(rows_by(page(officer, "/reports/outreach"), "Grid", "Events", *headers),
                    codes=("g1",)) == {"g1": want["g1"]}
+
+
+@pytest.mark.parametrize("days", [7, 90])
+def test_teams_add_up_to_the_company_with_a_worker_added_today_without_a_start_date(app, town, days):
+    """A worker imported today without 入职日期 is expected from today on, by the company's rows and by
+    their team alike: the teams' expected quizzes (trends page and by-team export) add up to the
+    company's, and the new team expects one quiz (today's), not one for every past workday."""
+    with app.app_context():
+        company = db.session.get(Company, town.ids["acme"])
+        make_employee(company, "A009", "新人", team="新班组", added=town.now)
+        db.session.commit()
+    first, last = town.today - timedelta(days=days - 1), town.today
+    staff = signed_in(app, "staff-a")
+    trends = page(staff, f"/console/trends?days={days}")
+    expected = int(term(trends, "Done / expected").split(" / ")[1])
+    assert expected == town.expect(["acme"], first, last)[0] + 1  # today's row is live: the newcomer counts today
+    teams = list(csv.DictReader(io.StringIO(
+        staff.get(f"/console/exports/by-team.csv?days={days}").get_data().decode("utf-8-sig"))))
+    assert sum(int(row["Quizzes expected"]) for row in teams) == expected
+    assert {row["Team"]: int(row["Quizzes expected"]) for row in teams}["新班组"] == 1

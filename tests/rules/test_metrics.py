@@ -211,3 +211,10 @@ def test_zero_cases_in_a_row_count_complete_months_as_the_town_does():
     assert metrics.zero_case_months(date(2026, 11, 1), date(2026, 12, 1), date(2026, 12, 5)) == 0
     assert metrics.zero_case_months(date(2026, 9, 1), date(2026, 11, 1), date(2026, 12, 5)) == 2  # a past month
     assert metrics.zero_case_months(None, date(2026, 12, 1), date(2026, 12, 5)) is None
+
+
+def test_a_worker_counts_from_their_start_date_but_never_before_they_were_added():
+    added = date(2026, 12, 6)
+    assert metrics.counted_from(None, added) == added  # no 入职日期: from the day of the import
+    assert metrics.counted_from(date(2024, 3, 1), added) == added  # a past start date: from the import too
+    assert metrics.counted_from(date(2026, 12, 20), added) == date(2026, 12, 20)  # starts later: from then

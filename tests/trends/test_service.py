@@ -192,3 +192,28 @@ def test_topic_names_in_history_come_from_the_bank(floor):
     assert sum(row.figure.answers for row in history.topics) == db.session.scalar(
         select(db.func.count(Answer.id)).join(Question).where(Answer.attempt_id.in_(
             select(Attempt.id).where(Attempt.employee_id == floor["a"].id))))
+
+
+def test_teams_and_shifts_add_up_to_the_company_on_every_day_with_workers_added_today(floor):
+    """Workers imported today, one without a start date and one with a start date long past, are
+    expected from today on by the company's rows (rebuilt from the roster, as the nightly job does)
+    and by their team and shift alike: on every day the teams' and the shifts' headcounts and
+    expected quizzes add up to the company's."""
+    company = floor["a"].company
+    imported = datetime.combine(TODAY, time(2, 0))  # 10:00 in the town, as UTC
+    make_employee(company, "A020", "新人甲", team="新班组", shift="夜班", added=imported)
+    newcomer = make_employee(company, "A021", "新人乙", team="新班组", shift="早班", added=imported)
+    newcomer.active_from = TODAY - timedelta(days=300)
+    for back in range(1, 7):
+        rebuild_company_day(company, TODAY - timedelta(days=back), TODAY)
+    db.session.commit()
+    result = trends.company_trends(staff(), TODAY, 7)
+    company_days = {d.day: d for d in result.company.days}
+    assert company_days[TODAY - timedelta(days=1)].headcount == 4 and company_days[TODAY].headcount == 6
+    for groups in (result.teams, result.shifts):
+        for index, day in enumerate(result.company.days):
+            assert sum(g.days[index].headcount for g in groups) == day.headcount, day.day
+            assert sum(g.days[index].tally.expected for g in groups if g.days[index].tally) == (
+                day.tally.expected if day.tally else 0), day.day
+    [new_team] = [t for t in result.teams if t.name == "新班组"]
+    assert [d.headcount for d in new_team.days] == [0] * 6 + [2]
