@@ -119,7 +119,7 @@ class Line:
     grid_name: str = ""
     code: str = ""
     companies: int = 1
-    below_count: int = 0  # a grid or the town: its companies below target
+    below_count: int | None = 0  # a grid or the town: its companies below target (None: no data)
     comparable: bool = True  # a grid or the town: the same companies have data in both periods
 
     @property
@@ -159,8 +159,16 @@ class Line:
         return value is not None and value < target
 
 
-def count_below(lines: Iterable[Line], target: float) -> int:
-    return sum(1 for line in lines if line.below(target))
+def companies_below(participations: Iterable[float | None], target: float) -> int | None:
+    """How many of the participations are under the target; None (shown "–", never 0, which would
+    read as "all met the target") when none had anything expected: no data (docs/metrics.md)."""
+    known = [value for value in participations if value is not None]
+    return sum(1 for value in known if value < target) if known else None
+
+
+def count_below(lines: Iterable[Line], target: float) -> int | None:
+    """Lines below target over the period (Line.below); None when none has data."""
+    return companies_below((line.participation for line in lines), target)
 
 
 def _known_sum(values: Iterable[int | None]) -> int | None:

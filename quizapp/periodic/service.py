@@ -84,7 +84,7 @@ class PeriodicReport:
     scope: ReportScope
     target: float
     total: Line  # the grid or the town
-    below_before: int  # companies below target in the previous period
+    below_before: int | None  # companies below target in the previous period (None: no data)
     behaviour: Behaviour | None  # None in the town report (see periodic_report)
     behaviour_before: Behaviour | None
     companies: list[Line]  # lowest participation first
@@ -192,8 +192,7 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
     return PeriodicReport(
         period=period, previous=previous, today=today, scope=scope, target=target,
         total=rules.combine(scope.grid.name if scope.grid is not None else "", companies, target),
-        below_before=sum(1 for c in companies if c.before.participation is not None
-                         and c.before.participation < target),
+        below_before=rules.companies_below((c.participation_before for c in companies), target),
         behaviour=behaviour, behaviour_before=behaviour_before, companies=rules.lowest_first(companies),
         grids=grids, top=top, bottom=bottom, incidents=_incidents(scope, period), fraud_names=type_names(lang),
         activity=rules.total_activity(by_company.values()), activity_by_company=activity_rows,

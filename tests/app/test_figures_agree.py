@@ -642,9 +642,15 @@ def test_a_month_without_data_shows_dashes_never_zero_or_a_change_against_nothin
     assert workers["This period"] == "2"
     assert workers["Previous period"] == "–" and workers["Change"] == "–"  # never "0" and "+n"
     assert summary["Participation"]["Previous period"] == "–"
+    # No company had anything expected before: how many were below target is unknown, never "0".
+    assert summary["Companies below target"]["Previous period"] == "–"
+    assert summary["Companies below target"]["This period"] in ("0", "1")
     assert re.search(r'<span class="no-data" title="[^"]+">–</span>', html)
-    row = {r["Figure"]: r for r in sheet_rows(book, "Summary")}["Active workers"]
+    sheet = {r["Figure"]: r for r in sheet_rows(book, "Summary")}
+    row = sheet["Active workers"]
     assert row["Previous period"] is None and row["Change"] is None
+    assert sheet["Companies below target"]["Previous period"] is None
+    assert sheet["Companies below target"]["This period"] == int(summary["Companies below target"]["This period"])
     figures = company_figures(app, town, "cog", add_months(month, -1), month - timedelta(days=1))
     assert figures["participation"] is None and figures["days_with_data"] == 0
 

@@ -18,6 +18,7 @@ from quizapp.periodic.rules import (
     ascii_filename,
     chosen,
     combine,
+    companies_below,
     containing,
     filename,
     last_complete,
@@ -90,6 +91,13 @@ def test_a_grid_is_summed_first_and_divided_once_and_changes_are_points():
     assert grid.knowledge == 31 / 44 and grid.knowledge_before is None and grid.knowledge_change is None
     assert grid.headcount == 202 and grid.companies == 2 and grid.below_count == 1
     assert small.below(0.8) and not big.below(0.8) and not line("空", 0, 0).below(0.8)
+
+
+def test_companies_below_target_without_data_is_none_never_zero():
+    assert companies_below([None, None], 0.8) is None and companies_below([], 0.8) is None
+    assert companies_below([None, 0.9], 0.8) == 0 and companies_below([0.5, None, 0.79, 0.8], 0.8) == 2
+    assert combine("网格二", [line("新厂", 0, 0), line("空厂", 0, 0)], 0.8).below_count is None
+    assert combine("网格二", [line("新厂", 0, 0), line("大厂", 10, 9)], 0.8).below_count == 0
 
 
 def test_active_workers_without_data_are_none_and_never_change_against_nothing():
