@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from quizapp.rules import zones
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "quizapp"
 INSTANCE = Path(os.environ.get("QUIZAPP_INSTANCE", ROOT / "instance"))
@@ -51,7 +53,7 @@ def from_env() -> dict:
         # A database server's connection can drop (a restart, a failover): each checkout tests it
         # first (one SELECT 1 per request). A SQLite file's cannot: no test, one statement less.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database.startswith("sqlite")},
-        "QUIZAPP_TIMEZONE": os.environ.get("QUIZAPP_TIMEZONE", "Asia/Shanghai"),
+        "QUIZAPP_TIMEZONE": zones.configured_zone_name(),
         # Orders the common daily set (a secret: whoever knows it can compute the coming days' sets).
         # Unset: generated once and kept in the database (quiz.service.town_seed).
         "QUIZAPP_TOWN_SEED": os.environ.get("QUIZAPP_TOWN_SEED") or None,

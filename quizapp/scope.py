@@ -23,7 +23,6 @@ from typing import Protocol
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, or_, select
 
-from quizapp.clock import town_zone
 from quizapp.models import (
     Company,
     Employee,
@@ -37,7 +36,7 @@ from quizapp.models import (
 )
 from quizapp.rules.errors import NotFound
 from quizapp.rules.vocab import Role
-from quizapp.rules.zones import local_midnight
+from quizapp.rules.zones import configured_zone, local_midnight
 
 
 class Reader(Protocol):
@@ -284,7 +283,7 @@ def active_on(day) -> tuple:
         or_(Employee.active_until.is_(None), Employee.active_until >= day),
     )
     if isinstance(day, date):
-        return (*found, Employee.created_at < local_midnight(day + timedelta(days=1), town_zone()))
+        return (*found, Employee.created_at < local_midnight(day + timedelta(days=1), configured_zone()))
     return found
 
 

@@ -8,11 +8,13 @@ share done is done ÷ active workers, non-starters count as zero, practice never
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from quizapp.rules.metrics import share
+from quizapp.rules.ordering import shift_key, team_key
 
 DONE, IN_PROGRESS, NOT_STARTED = "done", "in_progress", "not_started"
 
@@ -77,10 +79,11 @@ class Board:
     by_shift_and_team: dict[tuple[str, str], Tally]
 
 
-def _ordered(names: Iterable[str], first: list[str]) -> list[str]:
-    """`first` in its order, then the other names alphabetically, the unnamed ("") last."""
+def _ordered(names: Iterable[str], first: list[str], key: Callable[[str], Any] = team_key) -> list[str]:
+    """`first` in its order, then the other names in their natural order (`key`: rules.ordering),
+    the unnamed ("") last."""
     names = set(names)
-    rest = sorted(names - set(first) - {""})
+    rest = sorted(names - set(first) - {""}, key=key)
     return list(first) + rest + ([""] if "" in names and "" not in first else [])
 
 
@@ -91,7 +94,7 @@ def tally(cells: Iterable[Cell], shift_order: list[str]) -> Board:
     is worth noticing); shift names on the roster that are not configured follow.
     """
     table = {(c.shift, c.team): c.tally for c in cells}
-    shifts = _ordered((s for s, _ in table), shift_order)
+    shifts = _ordered((s for s, _ in table), shift_order, shift_key)
     teams = _ordered((t for _, t in table), [])
     by_shift = [(s, sum((v for (cs, _), v in table.items() if cs == s), Tally())) for s in shifts]
     by_team = [(t, sum((v for (_, ct), v in table.items() if ct == t), Tally())) for t in teams]
@@ -128,14 +131,15 @@ class Person:
 
 
 def by_team(people: Iterable[Person], shift_order: Sequence[str] = ()) -> list[tuple[str, list[Person]]]:
-    """People grouped by team (named teams alphabetically, the unnamed last); within a team by
+    """People grouped by team (named teams in their natural order, the unnamed last); within a team by
     shift, in start-time order (`shift_order`), then by employee number."""
     groups: dict[str, list[Person]] = {}
     for person in people:
         groups.setdefault(person.team, []).append(person)
     rank = {name: i for i, name in enumerate(shift_order)}
-    return [(team, sorted(groups[team], key=lambda p: (rank.get(p.shift, len(rank)), p.shift, p.employee_no)))
-            for team in _ordered(groups, [])]
+    def place(p: Person) -> tuple:
+        return rank.get(p.shift, len(rank)), shift_key(p.shift), p.employee_no
+    return [(team, sorted(groups[team], key=place)) for team in _ordered(groups, [])]
 
 
 def chase_text(heading: str, names: list[str], call: str, separator: str = "、") -> str:

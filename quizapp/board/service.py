@@ -21,6 +21,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift, StaffUser
 from quizapp.rollups import figures
 from quizapp.rules.metrics import is_workday, percent
+from quizapp.rules.ordering import sorted_shifts, sorted_teams
 from quizapp.rules.zones import to_local
 
 
@@ -70,22 +71,21 @@ def today_board(user: StaffUser, today: date, now: datetime, zone: ZoneInfo) -> 
 
 
 def teams(user: StaffUser, today: date) -> list[str]:
-    """The named teams with active workers today, alphabetically."""
-    return list(db.session.scalars(
+    """The named teams with active workers today, in their natural order (rules.ordering)."""
+    return sorted_teams(db.session.scalars(
         select(Employee.team).where(Employee.company_id == scope.own_company_id(user), *scope.active_on(today),
-                                    Employee.team != "")
-        .distinct().order_by(Employee.team)))
+                                    Employee.team != "").distinct()))
 
 
 def shifts(user: StaffUser, today: date) -> list[str]:
     """The shifts a list can be narrowed to: the configured ones in start order, then the other
-    shift names active workers are on today, alphabetically."""
+    shift names active workers are on today, in the order of the day (rules.ordering)."""
     company_id = scope.own_company_id(user)
     configured = [name for name, _ in shift_times(company_id)]
     on_roster = db.session.scalars(
         select(Employee.shift).where(Employee.company_id == company_id, *scope.active_on(today), Employee.shift != "")
-        .distinct().order_by(Employee.shift))
-    return configured + [name for name in on_roster if name not in configured]
+        .distinct())
+    return configured + sorted_shifts(name for name in on_roster if name not in configured)
 
 
 def not_done(user: StaffUser, today: date, now: datetime, team: str | None = None,

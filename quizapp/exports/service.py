@@ -23,14 +23,14 @@ from sqlalchemy import func, or_, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
-from quizapp.clock import town_zone
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
 from quizapp.rules import metrics
 from quizapp.rules.inputs import csv_safe, xml_safe
 from quizapp.rules.metrics import counted_from, share
+from quizapp.rules.ordering import team_key
 from quizapp.rules.spreadsheets import looks_like_formula
-from quizapp.rules.zones import to_local
+from quizapp.rules.zones import configured_zone, to_local
 from quizapp.trends import service as trends
 from quizapp.trends.rules import period, workdays_between, worker_participation
 
@@ -104,7 +104,7 @@ def by_team(actor: StaffUser, today: date, days: int, now: datetime | None = Non
     with_data = trends.workdays_with_data(trends.company_series(company, dates, today, now))
     return Found("by-team", dates[0], dates[-1],
                  sorted(trends.group_breakdowns(company, dates, ("team",), with_data, now)["team"],
-                        key=lambda s: s.name))
+                        key=lambda s: team_key(s.name)))
 
 
 def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
@@ -125,12 +125,12 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
                func.count(Attempt.id).filter(Attempt.local_date.in_(workday_list)),
                func.sum(Attempt.score), func.sum(Attempt.total), func.max(Attempt.official_date))
         .where(*in_period).group_by(Attempt.employee_id))}
-    workers = db.session.scalars(select(Employee).where(
+    workers = sorted(db.session.scalars(select(Employee).where(
         Employee.company_id == company.id,
-        or_(Employee.active.is_(True), Employee.id.in_(select(Attempt.employee_id).where(*in_period))))
-        .order_by(Employee.team, Employee.employee_no))
+        or_(Employee.active.is_(True), Employee.id.in_(select(Attempt.employee_id).where(*in_period))))),
+        key=lambda e: (team_key(e.team), e.employee_no))
     rows = []
-    zone = town_zone()
+    zone = configured_zone()
     for worker in workers:
         done, on_workdays, score, questions, latest = totals.get(worker.id, (0, 0, 0, 0, None))
         start = counted_from(worker.active_from, to_local(worker.created_at, zone).date())

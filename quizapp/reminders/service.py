@@ -30,6 +30,7 @@ from quizapp.digest.rules import trial_key  # a test's key: its local time, show
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery
 from quizapp.reminders import rules
+from quizapp.rules.ordering import team_key
 from quizapp.rules.vocab import Channel, DeliveryKind, DeliveryStatus
 from quizapp.rules.zones import to_local
 
@@ -44,7 +45,7 @@ def _message(company: Company, shift: rules.DueShift, now: datetime, compose: Co
     per_team: dict[str, int] = {}
     for cell in tallies:
         per_team[cell.team] = per_team.get(cell.team, 0) + cell.tally.not_done
-    counts = sorted(((team, n) for team, n in per_team.items() if n), key=lambda tc: (-tc[1], tc[0]))
+    counts = sorted(((team, n) for team, n in per_team.items() if n), key=lambda tc: (-tc[1], team_key(tc[0])))
     total = sum(cell.tally.expected for cell in tallies)
     return rules.webhook_body(compose(company, shift, counts, total))
 

@@ -16,7 +16,7 @@ rules and the plan live in quizapp.roster.rules.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import func, insert, or_, select, update
 
@@ -28,6 +28,7 @@ from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
 from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
+from quizapp.rules.ordering import sorted_shifts, sorted_teams, team_key
 from quizapp.rules.vocab import ImportStatus
 from quizapp.signin import workers
 from quizapp.signin.sessions import end_sessions
@@ -38,6 +39,11 @@ PAGE_SIZE = 100
 
 def shift_names(company_id: int) -> list[str]:
     return list(db.session.scalars(select(Shift.name).where(Shift.company_id == company_id).order_by(Shift.starts_at)))
+
+
+def shift_starts(company_id: int) -> dict[str, time]:
+    """The company's configured shifts and when each starts (the order they are listed in)."""
+    return dict(db.session.execute(select(Shift.name, Shift.starts_at).where(Shift.company_id == company_id)).all())
 
 
 # --- imports -------------------------------------------------------------------------------------
@@ -190,14 +196,14 @@ def list_workers(actor: StaffUser, search: str = "", team: str = "", shift: str 
     page = min(max(1, page), pages)
     workers = list(db.session.scalars(query.order_by(Employee.employee_no).offset((page - 1) * PAGE_SIZE)
                                       .limit(PAGE_SIZE)))
-    shifts = sorted(set(shift_names(company_id)) | set(db.session.scalars(
-        select(Employee.shift).where(company, Employee.shift != "").distinct())))
+    shifts = sorted_shifts(set(shift_names(company_id)) | set(db.session.scalars(
+        select(Employee.shift).where(company, Employee.shift != "").distinct())), shift_starts(company_id))
     return RosterPage(workers, total, page, pages, team_names(company_id), shifts)
 
 
 def team_names(company_id: int) -> list[str]:
-    # Sorted here: databases collate Chinese differently.
-    return sorted(db.session.scalars(select(Employee.team).where(Employee.company_id == company_id,
+    # Sorted here, in their natural order (rules.ordering): databases collate Chinese differently.
+    return sorted_teams(db.session.scalars(select(Employee.team).where(Employee.company_id == company_id,
                                                                 Employee.team != "").distinct()))
 
 
@@ -293,7 +299,7 @@ def not_signed_in(actor: StaffUser, team: str = "") -> list[Employee]:
                                    Employee.pin_hash.is_(None))
     if team:
         query = query.where(Employee.team == team)
-    return list(db.session.scalars(query.order_by(Employee.team, Employee.employee_no)))
+    return sorted(db.session.scalars(query), key=lambda e: (team_key(e.team), e.employee_no))
 
 
 def issue_first_time_codes(actor: StaffUser, team: str, now: datetime) -> list[FirstTimeCode]:

@@ -3,8 +3,22 @@ views and commands (quizapp.clock.town_zone) and passed to the services that nee
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def configured_zone_name() -> str:
+    """The town's zone as configured (QUIZAPP_TIMEZONE, default Asia/Shanghai): config.py reads it
+    from here, and so do the use cases that need the local day of a stored instant without a
+    request (scope.active_on: the day a worker was put on the roster)."""
+    return os.environ.get("QUIZAPP_TIMEZONE", DEFAULT_ZONE)
+
+
+def configured_zone() -> ZoneInfo:
+    return ZoneInfo(configured_zone_name())
 
 
 def to_local(moment: datetime, zone: ZoneInfo) -> datetime:

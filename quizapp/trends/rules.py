@@ -10,13 +10,15 @@ finished official quizzes.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from quizapp.rules import metrics
 from quizapp.rules.inputs import whole
 from quizapp.rules.metrics import Tally, is_workday
+from quizapp.rules.ordering import team_key
 
 PERIODS = (7, 30, 90)
 DEFAULT_DAYS = 30
@@ -180,8 +182,10 @@ def headcounts(days: list[date], spans: Iterable[RosterSpan]) -> dict[str, list[
 
 
 def group_series(days: list[date], spans: Iterable[RosterSpan], done: Iterable[GroupDone],
-                 workdays: str, with_data: Mapping[date, bool] | None = None) -> list[Series]:
-    """Per-day series for each team (or shift), lowest participation first, then by name.
+                 workdays: str, with_data: Mapping[date, bool] | None = None,
+                 order: Callable[[str], Any] = team_key) -> list[Series]:
+    """Per-day series for each team (or shift), lowest participation first, then in the names'
+    natural order (`order`: rules.ordering.team_key, or shift_key for shifts).
 
     Headcount comes from today's roster with each worker's active dates, so a worker who moved
     team counts in the new one for the whole period. A group appears when it has workers or quizzes.
@@ -209,7 +213,7 @@ def group_series(days: list[date], spans: Iterable[RosterSpan], done: Iterable[G
             points.append(DayPoint(day, workday, head, tally, found.score_sum if found else 0,
                                    found.question_sum if found else 0))
         result.append(Series(group, tuple(points)))
-    return sorted(result, key=lambda s: (s.participation is None, s.participation or 0.0, s.name))
+    return sorted(result, key=lambda s: (s.participation is None, s.participation or 0.0, order(s.name)))
 
 
 def workdays_between(workday_list: list[date], first: date | None, last: date | None) -> int:

@@ -14,15 +14,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from quizapp import scope
-from quizapp.clock import town_zone
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, StaffUser, Topic
+from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Shift, StaffUser, Topic
 from quizapp.quiz import service as quiz
 from quizapp.rollups import figures
 from quizapp.rollups.service import topic_answers
 from quizapp.rules.metrics import Span, counted_from, share
+from quizapp.rules.ordering import shift_key, team_key
 from quizapp.rules.vocab import AttemptKind
-from quizapp.rules.zones import to_local
+from quizapp.rules.zones import configured_zone, to_local
 from quizapp.trends.rules import (
     MIN_TOPIC_ANSWERS,
     DayPoint,
@@ -87,7 +87,7 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
         .where(Employee.company_id == company.id, Employee.active.is_(True))
         .group_by(Employee.team, Employee.shift, Employee.active_from, Employee.created_at,
                   Employee.active_until)).all()
-    zone = town_zone()
+    zone = configured_zone()
     done = db.session.execute(
         select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
                func.sum(Attempt.total))
@@ -96,6 +96,8 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
                Attempt.kind == AttemptKind.OFFICIAL, figures.done(now), *in_period(days[0], days[-1]),
                *scope.active_on(Attempt.local_date))
         .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
+    starts = dict(db.session.execute(select(Shift.name, Shift.starts_at).where(Shift.company_id == company.id)).all())
+    order = {"team": team_key, "shift": lambda shift: shift_key(shift, starts)}
     result = {}
     for name in by:
         pick = GROUPS.index(name)  # 0: team, 1: shift
@@ -103,7 +105,7 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
                  for *row, start, added, until, count in roster]
         quizzes = [GroupDone(row[pick], day, count, int(score or 0), int(questions or 0))
                    for *row, day, count, score, questions in done]
-        result[name] = group_series(days, spans, quizzes, company.workdays, with_data)
+        result[name] = group_series(days, spans, quizzes, company.workdays, with_data, order[name])
     return result
 
 

@@ -264,3 +264,23 @@ def test_the_qr_code_holds_the_company_link_and_renders_as_png_and_svg(app, town
     assert b"<svg" in qr.render("http://localhost/c/acme", "svg")
     with pytest.raises(ValueError):
         qr.render("http://localhost/c/acme", "gif")
+
+
+def test_teams_and_shifts_are_listed_in_their_natural_order_on_the_board_filters_and_chase_list(town):
+    """一车间, 二车间, 三车间, 四车间 by number (not 一, 三, 二, 四 by character code); configured shifts by
+    start time, then the others in the order of the day (早, 中, 夜)."""
+    a = company(town.company_a)
+    db.session.execute(Employee.__table__.update().where(Employee.company_id == a.id)
+                       .values(team="四车间", shift="早班"))
+    for no, team, shift in (("N1", "三车间", "夜班"), ("N2", "二车间", "中班"), ("N3", "十车间", "中班"),
+                            ("N4", "一车间", "早班")):
+        make_employee(a, no, f"工{no}", team=team, shift=shift)
+    db.session.commit()
+    user = staff("staff-a")
+    assert board.teams(user, TODAY) == ["一车间", "二车间", "三车间", "四车间", "十车间"]
+    assert board.shifts(user, TODAY) == ["早班", "中班", "夜班"]
+    add_shifts(a.id, ("夜班", time(0, 0)))  # a shift the company starts at midnight comes first
+    assert board.shifts(user, TODAY) == ["夜班", "早班", "中班"]
+    assert [team for team, _ in board.not_done(user, TODAY, NOW)] == ["一车间", "二车间", "三车间", "四车间", "十车间"]
+    assert [t for t, _ in board.today_board(user, TODAY, NOW, ZONE).board.by_team] == [
+        "一车间", "二车间", "三车间", "四车间", "十车间"]

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.rules.metrics import day_tally
+from quizapp.rules.ordering import shift_key
 from quizapp.trends.rules import (
     DayPoint,
     GroupDone,
@@ -163,3 +164,10 @@ def test_rows_of_one_group_and_day_add_up():
     (series,) = group_series(WEEK, spans, done, SIX_DAYS)
     assert series.days[0].headcount == 5 and series.days[0].done == 3
     assert series.days[0].average_score == 10 / 15
+
+
+def test_groups_with_the_same_participation_follow_their_natural_order():
+    teams = [RosterSpan(name, None, None, 1) for name in ("四车间", "二车间", "一车间", "三车间")]
+    assert [s.name for s in group_series(WEEK, teams, [], SIX_DAYS)] == ["一车间", "二车间", "三车间", "四车间"]
+    shifts = [RosterSpan(name, None, None, 1) for name in ("中班", "夜班", "早班")]
+    assert [s.name for s in group_series(WEEK, shifts, [], SIX_DAYS, order=shift_key)] == ["早班", "中班", "夜班"]
