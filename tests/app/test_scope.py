@@ -233,5 +233,7 @@ def test_the_scope_module_uses_sqlalchemy_the_models_the_errors_and_the_roles_on
     tree = ast.parse((PACKAGE / "scope.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert imported == {"__future__", "typing", "sqlalchemy", "quizapp.models", "quizapp.rules.errors",
-                        "quizapp.rules.vocab"}  # typing: the Reader protocol, for annotations only
+    # typing: the Reader protocol, for annotations only; datetime and rules.zones (pure): the end of a
+    # local day, by which a worker must have been put on the roster to count on it (active_on).
+    assert imported == {"__future__", "typing", "datetime", "sqlalchemy", "quizapp.models", "quizapp.rules.errors",
+                        "quizapp.rules.vocab", "quizapp.rules.zones"}
