@@ -19,7 +19,15 @@ from quizapp.rules.errors import Conflict, ServiceError
 from quizapp.signin import service as accounts
 from quizapp.supervision import service as supervision
 from quizapp.wording import say
-from tests.factories import make_company, make_employee, make_grid, make_incident, make_staff, make_town_row
+from tests.factories import (
+    ON_ROSTER_SINCE,
+    make_company,
+    make_employee,
+    make_grid,
+    make_incident,
+    make_staff,
+    make_town_row,
+)
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -310,7 +318,7 @@ def test_the_list_of_a_town_sized_table_takes_three_queries_a_page(town, app):
         {"code": f"bulk{n:05d}", "name": f"批量企业{n:05d}", "grid_id": g1.id} for n in range(3000)])
     ids = db.session.scalars(select(Company.id).where(Company.code.like("bulk%")).order_by(Company.code)).all()
     db.session.execute(insert(Employee), [
-        {"company_id": cid, "employee_no": f"E{k}", "name": "工人", "active": True}
+        {"company_id": cid, "employee_no": f"E{k}", "name": "工人", "active": True, "created_at": ON_ROSTER_SINCE}
         for cid in ids for k in range(20)])
     db.session.flush()
 
