@@ -81,4 +81,4 @@ def test_trends_charts_worker_history_and_export_downloads(desktop, live_server,
         page.locator("a[href*='by-team.xlsx']").click()
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     assert sheet.freeze_panes == "A2"
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["一车间", "三车间", "二车间"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["一车间", "二车间", "三车间"]
