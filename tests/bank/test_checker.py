@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.bank.rules.checker import Bank, parse_file, read_bank, summary
-from tests.factories import bank_text, line_of
+from quizapp.bank.rules.checker import Bank, half_width, parse_file, read_bank, summary
+from tests.factories import LESSON_ZH, bank_text, line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -383,3 +383,49 @@ def test_a_true_false_explanation_that_opens_with_a_bare_verdict_is_a_problem_at
     assert problems(truefalse.replace(explain, explain.replace(": ", f": {said}", 1), 1)) == []
     # A single-choice explanation may start with 对 (对方…) or anything else.
     assert problems(good().replace("explain.zh: 因为", "explain.zh: 错。因为", 1)) == []
+
+
+def test_ascii_quotes_in_a_chinese_text_are_a_problem_at_its_line_with_the_fix(tmp_path):
+    """Chinese text takes “…”: the checker names the file, line, item, field and the quoted words, and
+    shows them as they should be."""
+    stem = next(line for line in good().splitlines() if line.startswith("stem.zh: alpha第1题"))
+    quoted = stem.replace("：你应该？", '，对方说要转到"安全账户"：你应该？')
+    found = write(tmp_path, good().replace(stem, quoted, 1))
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'alpha.txt'}:{line_of(good(), stem)}: question alpha-001: stem.zh ")
+    assert "'说要转到\"安全账户\"：你应该' should be '说要转到“安全账户”：你应该'" in found[0]
+    # The same words in Chinese quotes pass.
+    assert write(tmp_path, good().replace(stem, quoted.replace('"安全账户"', "“安全账户”"), 1)) == []
+
+
+@pytest.mark.parametrize(("line", "field"), [
+    (f"lesson.zh: 记住“三不一多\"：{LESSON_ZH}", "topic header: lesson.zh"),
+    ("flag.zh: 对方催你快点办,别多想", "topic header: flag.zh"),
+    ("remember.zh: 先核实;再转钱。", "topic header: remember.zh"),
+    ("A.zh: 照对方说的做!", "question alpha-001: A.zh"),
+    ("explain.zh: 因为这是诈骗(不是中奖)。", "question alpha-001: explain.zh"),
+    ("rule.zh: 要你先转钱? 先核实。", "question alpha-001: rule.zh"),
+])
+def test_half_width_punctuation_against_chinese_is_a_problem_in_every_chinese_field(tmp_path, line, field):
+    key = line.split(":", 1)[0]
+    original = next(row for row in good().splitlines() if row.startswith(f"{key}: "))
+    text = good().replace(original, line, 1)
+    found = write(tmp_path, text)
+    assert [p for p in found if "ASCII punctuation" in p] == found and len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'alpha.txt'}:{line_of(text, line)}: {field} has ASCII punctuation")
+
+
+def test_ascii_stays_right_in_links_and_numbers_and_a_scene_line_is_checked_after_its_speaker(tmp_path):
+    assert half_width("点击 http://a.example/b?c=1,2 领取1,500.00元，利率3.5%，QQ/微信号") == []
+    assert half_width("领取:1,500元") == [("领取:1,50", "领取：1,50")]
+    assert half_width('说“三不一多"和"安全账户"') == [('三不一多"和"安全账户"', "三不一多”和“安全账户”")]
+    scene = ("scene: sms\nscene.zh: them: 点击 http://a.example/b?c=1,2 领取:1,500.00元\n"
+             'scene.en: them: Tap http://a.example/b?c=1,2 to claim "1,500.00" (now!)\n')
+    text = good().replace("stem.zh: alpha第1题", scene + "stem.zh: alpha第1题", 1)
+    found = write(tmp_path, text)
+    line = "scene.zh: them: 点击 http://a.example/b?c=1,2 领取:1,500.00元"
+    assert found == [f"{tmp_path / 'alpha.txt'}:{line_of(text, line)}: question alpha-001: scene.zh has ASCII "
+                     "punctuation in Chinese text: '2 领取:1,50' should be '2 领取：1,50'; Chinese text "
+                     "takes “…” and ，；：？！（）"]
+    # The file's own checks (parse_file, which an alert draft is checked by too) leave punctuation to read_bank.
+    assert parse_file("t.txt", text, Bank()).problems == []

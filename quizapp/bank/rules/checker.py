@@ -36,6 +36,13 @@ LESSON_ZH = (150, 300)
 BARE_VERDICT = {"zh": re.compile(r"^(对|错|不对|正确|错误)[。，！,.!]"),
                 "en": re.compile(r"^(True|False|Right|Wrong|Correct|Incorrect)\b[.,:!]")}
 
+# Chinese text takes full-width punctuation (shared/design/CONVENTIONS.md): on the worker's phone an
+# ASCII "…" or a half-width , ; : ? ! ( ) against Chinese characters is a typo. ASCII stays where the
+# text around it is not Chinese: a link, 1,500.00, 3.5, QQ/微信号, a scene line's `them:`.
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”]")
+URL = re.compile(r"(?:https?://|www\.)[!-~]+")
+
 # A written-out mainland mobile number could belong to someone; examples must be masked.
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 LINK = re.compile(r"(?:https?://|www\.)([A-Za-z0-9.-]+)", re.IGNORECASE)
@@ -563,6 +570,7 @@ def read_bank(root: str | Path) -> Bank:
             bank.problems.append(Problem(str(file), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
             continue
         parse_file(str(file), text, bank)
+        bank.problems.extend(check_punctuation(str(file), text))
     for question in bank.questions.values():
         if question.topic not in bank.topics:
             bank.problems.append(Problem(question.path, question.line, f"unknown topic {question.topic!r}"))
@@ -570,6 +578,66 @@ def read_bank(root: str | Path) -> Bank:
     check_near_duplicates(bank)
     check_same_points(bank)
     return bank
+
+
+def half_width(text: str) -> list[tuple[str, str]]:
+    """The ASCII punctuation in one Chinese text, each place as (as written, as it should be) with a
+    few characters around it; empty when the text is clean. Every ASCII double quote counts (it
+    closes a quotation opened before it, by “ or by another, else opens one); , ; : ? ! ( ) count
+    next to a Chinese character, spaces between them aside; nothing inside a link does."""
+    masked = URL.sub(lambda link: "x" * len(link.group()), text)
+
+    def chinese(index: int, step: int) -> bool:
+        while 0 <= index < len(masked) and masked[index].isspace():
+            index += step
+        return 0 <= index < len(masked) and bool(CJK.match(masked[index]))
+
+    at: dict[int, str] = {}
+    quoting = False  # inside a quotation, opened by “ or by an ASCII quote taken as one
+    for index, char in enumerate(masked):
+        if char in "“”":
+            quoting = char == "“"
+        elif char == '"':
+            at[index] = "”" if quoting else "“"
+            quoting = not quoting
+        elif char in FULL_WIDTH and (chinese(index - 1, -1) or chinese(index + 1, 1)):
+            at[index] = FULL_WIDTH[char]
+    fixed = "".join(at.get(index, char) for index, char in enumerate(text))
+    spans: list[list[int]] = []  # a few characters either side of each place; a quoted phrase whole
+    for index in sorted(at):
+        start, end = max(0, index - 4), min(len(text), index + 5)
+        if spans and (start <= spans[-1][1] or (at[index] == "”" and index - spans[-1][1] <= 20)):
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [(text[start:end], fixed[start:end]) for start, end in spans]
+
+
+def check_punctuation(path: str, text: str) -> list[Problem]:
+    """Every Chinese text of one bank file (a `.zh` key; a scene line after its speaker) that has
+    ASCII punctuation, at its line. Run on the bank's files only (read_bank: `bank check` and
+    `bank load`), not by parse_file: a 本周警情 alert draft (quizapp/alerts) is checked by
+    parse_file too, and its form has no translated message for this rule yet."""
+    problems: list[Problem] = []
+    where = "topic header"
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("==="):
+            where = f"question {line[3:].strip()}"
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if line.startswith("#") or not sep or not key.endswith(".zh"):
+            continue
+        if key == "scene.zh":
+            value = value.partition(":")[2]
+        found = half_width(value.strip())
+        if found:
+            shown = "; ".join(f"{written!r} should be {right!r}" for written, right in found[:3])
+            more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+            problems.append(Problem(path, number, f"{where}: {key} has ASCII punctuation in Chinese text: "
+                                                  f"{shown}{more}; Chinese text takes “…” and ，；：？！（）"))
+    return problems
 
 
 def check_families(bank: Bank) -> None:
