@@ -19,6 +19,7 @@ blueprint there.
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -103,7 +104,8 @@ REPORTS_SECTIONS = [
     ("reports.map", _l("Incident map")),
     ("reports.supervision", _l("Supervision list")),
     ("reports.alerts", _l("This week's alerts")),
-    ("reports.town", _l("Town view")),
+    # The heat table: "Town view" for the town admin, "My grids by week" for an officer, as its title says.
+    ("reports.town", LazyString(lambda: town.heat_title(current_user))),
     ("reports.periodic", _l("Weekly and monthly reports")),
     ("reports.digest", _l("Daily digest")),
     ("reports.learning", _l("Learning")),

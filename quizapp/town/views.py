@@ -7,6 +7,7 @@ grids only, as quizapp/scope.py decides in dashboard.service.town_view; /admin/t
 the digest and bookmarks use, forwards there. Aggregates only."""
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.clock import local_today, utcnow
@@ -18,6 +19,13 @@ from quizapp.town import service as overview
 
 routes = Routes()
 heat_routes = Routes()
+
+
+def heat_title(actor) -> str:
+    """The heat table's name for this reader, said the same in the reports menu
+    (quizapp/audiences.py) and as the page's title: the town admin sees their town, an officer
+    only their own grids."""
+    return _("Town view") if sees_whole_town(actor) else _("My grids by week")
 
 
 @routes.get("/")
@@ -34,4 +42,5 @@ def town():
 @heat_routes.get("/town", endpoint="town")
 def heat():
     view = dashboard.town_view(current_user, local_today(), utcnow())
-    return render_template("town/heat.html", view=view, whole_town=sees_whole_town(current_user))
+    return render_template("town/heat.html", view=view, whole_town=sees_whole_town(current_user),
+                           title=heat_title(current_user))

@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, TownSetting
 from quizapp.rollups.service import rebuild_company_day
 from tests.factories import first_town, make_company, make_employee, make_staff
-from tests.pages import read, sign_in_staff_in_english, texts
+from tests.pages import read, sign_in_staff, sign_in_staff_in_english, texts
 
 WORKER_NAMES = ("王小明", "张新来", "李小红")
 
@@ -169,6 +169,26 @@ def test_the_town_view_shows_the_admin_the_town_and_an_officer_their_grids(app, 
     assert status == 200 and "My grids by week" in text and "Town view ·" not in text
     assert "网格一" in text and "网格二" not in text and "甲厂" in text and "乙厂" not in text
     assert not any(name in text for name in WORKER_NAMES) and "A001" not in text
+
+
+def test_the_reports_menu_names_the_town_view_as_its_page_does(app, client, town):
+    """The menu item and the page it opens say the same thing, in both languages: the town admin's
+    town view (全镇概览), an officer's own grids (我的网格（按周）), never the town to an officer."""
+    seen = {}
+    for username in ("admin", "officer-1"):
+        for lang in ("en", "zh_CN"):
+            sign_in_staff(client, username)
+            client.set_cookie("lang", lang)
+            _, elsewhere = read(client, "/reports/")
+            _, page = read(client, "/reports/town")
+            title, = texts(page, "title")
+            heading, = texts(page, "h1")
+            item = texts(elsewhere, "a", href="/reports/town")
+            assert item == [title] == texts(page, "strong") and heading.startswith(f"{title} · ")
+            seen[username, lang] = title
+            client.post("/logout")
+    assert seen == {("admin", "en"): "Town view", ("admin", "zh_CN"): "全镇概览",
+                    ("officer-1", "en"): "My grids by week", ("officer-1", "zh_CN"): "我的网格（按周）"}
 
 
 def test_a_company_with_no_workers_yet_shows_dashes_not_zeroes(app, client, town):
