@@ -26,7 +26,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.rules.inputs import row_id
-from quizapp.settings.service import SettingsChange, ShiftRow
+from quizapp.rules.ordering import sorted_shifts
+from quizapp.settings.service import SettingsChange, ShiftRow, first_starts
 from quizapp.validators import Form, Subform, filled, robot_webhook
 
 WEEKDAYS = [SelectChoice(str(n), label) for n, label in enumerate(
@@ -115,8 +116,10 @@ class SettingsForm(Form):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         self.shift_problems = []
-        names = [entry.form.name.data for entry in self.shifts if not entry.form.ignored and entry.form.name.data]
-        for name in sorted({n for n in names if names.count(n) > 1}):
+        rows = [entry.form for entry in self.shifts if not entry.form.ignored and entry.form.name.data]
+        names = [filled(row.name.data) for row in rows]
+        typed = first_starts((filled(row.name.data), parse_hhmm(row.starts_at.data)) for row in rows)
+        for name in sorted_shifts({n for n in names if names.count(n) > 1}, typed):  # as the page lists shifts
             self.shift_problems.append(_l("Two shifts are named %(name)s: shift names must be different.", name=name))
         return ok and not self.shift_problems
 

@@ -9,6 +9,7 @@ shift id that is not one of its shifts changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -18,6 +19,7 @@ from quizapp import scope
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Shift, StaffUser
 from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
+from quizapp.rules.ordering import sorted_shifts
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ def settings_of(user: StaffUser) -> tuple[Company, list[Shift]]:
     return company, shifts
 
 
+def first_starts(rows: Iterable[tuple[str, time | None]]) -> dict[str, time]:
+    """Each shift name's earliest start time among the rows (a name typed twice may have two)."""
+    starts: dict[str, time] = {}
+    for name, start in rows:
+        if start is not None and (name not in starts or start < starts[name]):
+            starts[name] = start
+    return starts
+
+
 def _active_on_shift(company_id: int, names: set[str], today: date) -> dict[str, int]:
     if not names:
         return {}
@@ -60,13 +71,17 @@ def problems_with(user: StaffUser, change: SettingsChange, today: date) -> list[
     problems: list[ServiceError] = []
     if any(row.id is not None and row.id not in existing for row in change.shifts):
         problems.append(Conflict("settings.shift_gone"))
+    # Each problem names a shift; they are listed as the page lists shifts, in the order of the day
+    # (quizapp/rules/ordering.py), not by character code.
     names = [row.name for row in change.shifts]
-    for name in sorted({n for n in names if names.count(n) > 1}):
+    typed = first_starts((row.name, row.starts_at) for row in change.shifts)
+    for name in sorted_shifts({n for n in names if names.count(n) > 1}, typed):
         problems.append(Invalid("settings.shift_name_twice", name=name))
     kept = {row.id for row in change.shifts}
     vanishing = {s.name for s in shifts if s.id not in kept} - set(names)
-    for name, count in sorted(_active_on_shift(company.id, vanishing, today).items()):
-        problems.append(Conflict("settings.shift_has_workers", count=count, name=name))
+    on_shift = _active_on_shift(company.id, vanishing, today)
+    for name in sorted_shifts(on_shift, {s.name: s.starts_at for s in shifts}):
+        problems.append(Conflict("settings.shift_has_workers", count=on_shift[name], name=name))
     return problems
 
 

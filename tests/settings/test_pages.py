@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Company, Delivery, Employee, Shift
+from tests.factories import make_employee
 from tests.pages import sign_in_staff, table_rows, texts
 from tests.receivers import free_port
 
@@ -92,6 +93,34 @@ def test_removing_a_shift_that_workers_are_on_is_refused(app, staff_a, town):
     assert texts(page(response), "p", class_="error") == [
         "2 active workers are on shift 早班: move them to another shift in the roster before removing it."]
     assert shifts(app, town.company_a) == {"早班": time(7, 30)}
+
+
+def test_refusals_name_the_shifts_in_the_order_of_the_day(app, staff_a, town):
+    """Listed by start time, as the page and the roster list shifts (quizapp/rules/ordering.py), not
+    by character code (中 < 夜 < 早)."""
+    staff_a.post("/console/settings", data=form(**{"shifts-1-name": "夜班", "shifts-1-starts_at": "20:00",
+                                                   "shifts-2-name": "中班", "shifts-2-starts_at": "12:00"}))
+    with app.app_context():
+        ids = {s.name: s.id for s in db.session.scalars(select(Shift).where(Shift.company_id == town.company_a))}
+        a = db.session.get(Company, town.company_a)
+        make_employee(a, "A101", "周夜", shift="夜班")
+        make_employee(a, "A102", "吴中", shift="中班")
+        db.session.commit()
+    rows = {f"shifts-{n}-{key}": value for n, name in enumerate(("夜班", "中班", "早班"))
+            for key, value in (("id", str(ids[name])), ("name", name), ("remove", "y"))}
+    rows.update({"shifts-0-starts_at": "20:00", "shifts-1-starts_at": "12:00", "shifts-2-starts_at": "07:30"})
+    response = staff_a.post("/console/settings", data=form(**rows))
+    assert response.status_code == 400
+    assert [message.split("shift ")[1].split(":")[0] for message in texts(page(response), "p", class_="error")] == \
+        ["早班", "中班", "夜班"]
+    # Typed twice, on a new page of rows: also in the order of the day.
+    typed = (("夜班", "20:00"), ("夜班", "21:00"), ("早班", "07:30"),
+             ("早班", "08:00"), ("中班", "12:00"), ("中班", "13:00"))
+    twice = {f"shifts-{n}-{key}": value for n, (name, start) in enumerate(typed)
+             for key, value in (("id", ""), ("name", name), ("starts_at", start))}
+    response = staff_a.post("/console/settings", data=form(**twice))
+    assert texts(page(response), "p", class_="error") == [
+        f"Two shifts are named {name}: shift names must be different." for name in ("早班", "中班", "夜班")]
 
 
 @pytest.mark.parametrize("field, value, message", [
