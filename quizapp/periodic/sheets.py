@@ -61,7 +61,7 @@ def _summary(report: PeriodicReport) -> exports.Report:
         *behaviour,
         (_("Participation target"), share(report.target), None, None, D["target"]),
         (_("Companies below target"), count(t.below_count), count(report.below_before), None, D["below"]),
-        (_("Raw reports"), count(i.raw_reports), None, None, D["incidents"]),
+        (_("Raw reports"), count(i.raw_reports), None, None, D["raw_reports"]),
         (_("Fraud cases"), count(i.cases), None, None, D["incidents"]),
         (_("Losses (yuan)"), T(i.loss_yuan, "money"), None, None, D["incidents"]),
         (_("Outreach events"), count(o.total.events), count(ob.total.events),

@@ -34,6 +34,15 @@ DEFINITIONS = {
                          "a whole are included."),
     "incidents_month": _l("Fraud cases and losses recorded for %(months)s, for the companies and for the grid as "
                           "a whole."),
+    # Raw reports (原始警情) are every fraud-related report received, confirmed or not; fraud cases
+    # (确认警情) only those confirmed as fraud cases (docs/metrics.md "The three figures").
+    "raw_reports_week": _l("Fraud-related police reports received (raw reports), whether or not they were confirmed "
+                           "as fraud cases, recorded for %(months)s: incidents are recorded per month, so a weekly "
+                           "report counts the whole month or months its days fall in. Records for a grid as a whole "
+                           "are included; a record entered before raw reports were kept counts 0."),
+    "raw_reports_month": _l("Fraud-related police reports received (raw reports), whether or not they were "
+                            "confirmed as fraud cases, recorded for %(months)s, for the companies and for the grid "
+                            "as a whole; a record entered before raw reports were kept counts 0."),
     "opened": _l("Supervision cases opened in the period, by a rule or by hand."),
     "follow_ups": _l("Follow-ups (formal talk, visit, talk) that took place in the period, by their date."),
     "closed": _l("Supervision cases closed in the period."),
@@ -58,4 +67,5 @@ def definitions(report: PeriodicReport) -> dict[str, str]:
     values = {"target": metrics.percent(report.target), "months": months}
     found = {key: str(text) % values for key, text in DEFINITIONS.items()}
     found["incidents"] = found[f"incidents_{report.period.kind}"]
+    found["raw_reports"] = found[f"raw_reports_{report.period.kind}"]
     return found

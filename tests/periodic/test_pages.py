@@ -75,6 +75,26 @@ def test_an_officer_reads_their_grids_weekly_report_with_definitions(client, wee
     assert f"/reports/periodic/week.xlsx?start={week.first.isoformat()}" in page
 
 
+@pytest.mark.parametrize("kind", ["week", "month"])
+def test_raw_reports_have_their_own_definition_not_the_cases_one(client, week, kind):
+    """原始警情 are every fraud-related report received, confirmed or not; 确认警情 (fraud cases) only the
+    confirmed ones (docs/metrics.md): the raw reports' row says so, page and workbook, in both languages."""
+    sign_in_staff(client, "officer-1")
+    for lang, raw, cases, says in (("en", "Raw reports", "Fraud cases", "whether or not they were confirmed"),
+                                   ("zh_CN", "原始警情", "诈骗案件", "不论是否确认为诈骗案件")):
+        client.set_cookie("lang", lang)
+        _, page = read(client, f"/reports/periodic/{kind}")
+        rows: dict[str, str] = {}
+        for row in table_rows(page):  # the summary's rows (the first with each heading): heading -> definition
+            rows.setdefault(row[0], row[-1])
+        assert says in rows[raw] and says not in rows[cases] and rows[raw] != rows[cases]
+        response = client.get(f"/reports/periodic/{kind}.xlsx")
+        summary = {row[0].value: row[-1].value for row in load_workbook(io.BytesIO(response.get_data()))
+                   .worksheets[0].iter_rows()}
+        response.close()
+        assert summary[raw] == rows[raw] and summary[cases] == rows[cases]
+
+
 def test_the_period_and_the_month_are_chosen_by_the_url(app, client, week):
     client.set_cookie("lang", "en")
     sign_in_staff(client, "officer-1")
