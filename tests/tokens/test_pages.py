@@ -1,6 +1,8 @@
 """The town admin's API tokens page (admin.tokens): the list, issuing a token shown once with how
 to use it, revoking after a confirmation (CSRF kept on in one test), and who may use the page."""
 
+import re
+
 from sqlalchemy import select
 
 from quizapp.extensions import db
@@ -30,6 +32,9 @@ def test_the_admin_issues_a_token_shown_once_with_how_to_use_it(app, client, tow
     assert status == 200 and "No token issued yet." in page and "Issue the token" in page
     text, secret = issue(client)
     assert len(secret) >= 43 and f"Authorization: Bearer {secret}" in text and "/api/v1/openapi.json" in text
+    # The description is a link the admin can open; nothing points to a file of the repository.
+    assert "http://localhost/api/v1/openapi.json" in [link for link in re.findall(r'href="([^"]+)"', text)]
+    assert "docs/" not in text and ".md" not in text
     assert api_status(client, secret) == 200
     status, page = read(client, "/admin/tokens")
     assert "town analysis system" in page and secret[:8] in page and secret not in page
