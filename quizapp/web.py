@@ -3,17 +3,18 @@ the same-site check of the worker's forms (same_site_form)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from babel.lists import format_list
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_wtf.csrf import CSRFError, validate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import text
 from wtforms import ValidationError
 
@@ -95,6 +96,14 @@ def same_site_form(view: View) -> View:
     return csrf.exempt(checked)
 
 
+def listing(items: Iterable[object], tag: str | None = None) -> Markup:
+    """Names listed in a sentence as the page's language lists them: 工号、姓名、班组和班次 in
+    Chinese, "工号, 姓名, 班组, and 班次" in English (CLDR's list patterns), never a half-width
+    comma between Chinese words. Each name escaped and, with `tag`, in that element (strong, code)."""
+    names = [Markup("<{0}>{1}</{0}>").format(Markup(tag), item) if tag else escape(item) for item in items]
+    return Markup(format_list([str(name) for name in names], locale=get_locale()))
+
+
 def label(text: str) -> str:
     """A label before what it names: "Remember: " and the rule in English, "记住：" and the rule in
     Chinese, whose full-width colon holds its own space. Templates write {{ _("Remember:")|label }}
@@ -167,7 +176,7 @@ def init_app(app: Flask) -> None:
                                  utcnow=utcnow,
                                  today_local=local_today, logout_form_factory=LogoutForm, in_wechat=in_wechat)
     # Shares and changes are written by the same rules everywhere (pages, messages, file names).
-    app.jinja_env.filters.update(percent=metrics.percent, label=label)
+    app.jinja_env.filters.update(percent=metrics.percent, label=label, listing=listing)
     app.jinja_env.globals.update(point_change=metrics.point_change, relative_change=metrics.relative_change,
                                  change_words=change_words)
     # The "three declines" and quiet months are worded by one rule each (incidents.wording).

@@ -1,6 +1,7 @@
 """Every user-facing string in code and templates has a Simplified Chinese translation, and the
 compiled catalog the app loads matches the reviewed .po file."""
 
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -61,3 +62,38 @@ def test_templates_translate_in_the_request_s_language_and_under_force_locale(ap
         said.append(line.render())
     assert said[0] == said[2] and said[1] == said[3] == "Next question / 2 workers"
     assert said[0].startswith("下一题")
+
+
+# Chinese text takes full-width punctuation (，；：（）？！). A half-width , ; : ( ) ? ! beside a Chinese
+# character, or only spaces away from one, is a slip: "名单(可选)", "行, 请", "列: 工号". ASCII stays
+# where it belongs and is not beside Chinese: placeholders (%(n)s, {name}), URLs, numbers and times
+# (1,3,5; 08:00), Latin words (Authorization: Bearer). Text the reader types as it is (them:, a
+# shift list) is quoted (“them:”) or uses the full-width form the importer also reads (早班 08:00；夜班 20:00).
+CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+HALF_WIDTH_BESIDE_CJK = re.compile(rf"{CJK}[ \t]*[,;:()?!]|[,;:()?!][ \t]*{CJK}")
+NOT_PROSE = re.compile(r"%\([a-z_0-9]+\)[sd]|%[sd]|\{[a-z_0-9]+\}|https?://\S+")
+
+
+def half_width_slips(text: str) -> list[str]:
+    """Each half-width punctuation mark beside Chinese in `text`, with a few characters around it."""
+    prose = NOT_PROSE.sub("X", text)
+    return [prose[max(0, m.start() - 6):m.end() + 6] for m in HALF_WIDTH_BESIDE_CJK.finditer(prose)]
+
+
+def test_half_width_slips_are_found_and_ascii_where_it_belongs_is_not():
+    assert half_width_slips("名单(可选)") and half_width_slips("%(n)s 行, 请重试") and half_width_slips("列: 工号")
+    assert half_width_slips("%(name)s, 请重试") and half_width_slips("确定吗?")
+    assert not half_width_slips("第 %(row)s 行：%(note)s") and not half_width_slips("如 1,3,5 或 08:00")
+    assert not half_width_slips("请求头“Authorization: Bearer”") and not half_width_slips("见 https://a.example/x?y=1")
+
+
+def test_chinese_translations_use_full_width_punctuation():
+    with open(CATALOG / "messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    slips = {}
+    for message in catalog:
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        found = [slip for text in strings if message.id for slip in half_width_slips(text or "")]
+        if found:
+            slips[message.id if isinstance(message.id, str) else message.id[0]] = found
+    assert not slips, f"half-width punctuation beside Chinese (use ，；：（）？！): {slips}"
