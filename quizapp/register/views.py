@@ -70,7 +70,12 @@ def register_preview(register_id: int):
                            ignored=[p["column"] for p in record.errors if p.get("reason") == "ignored_column"],
                            form=ConfirmRegisterForm(plan=plan.fingerprint() if plan else ""),
                            cancel_form=CancelRegisterForm(), describe=describe, fields=FIELDS, shown=SHOWN,
-                           workdays=rules.format_workdays, shifts=rules.format_shifts)
+                           workdays=rules.format_workdays, shifts=_shifts_on_the_page)
+
+
+def _shifts_on_the_page(shifts) -> str:
+    # Between Chinese shift names the page's semicolon is the full-width one.
+    return rules.format_shifts(shifts, "；" if content_lang() == "zh" else "; ")
 
 
 @routes.post("/register/<id:register_id>/apply")

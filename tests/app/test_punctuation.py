@@ -1,9 +1,8 @@
 """The import pages in Chinese (the default) keep full-width punctuation in their sentences: the
 roster's, the register's, the incidents' and the outreach ledger's pages and previews. The words
 come from the catalog (checked by test_translations); this checks the templates' own glue between
-them (a colon, brackets, commas around a name, a count or a list of columns). Column names and
-files shown as they are written (<code>, <pre>) and the file's own cells (table data) are data,
-not sentences, and are left out."""
+them (a colon, brackets, commas around a name, a count, a list of columns or a change). Column
+names shown as a file writes them (<code>, <pre>) are data, not sentences, and are left out."""
 
 from __future__ import annotations
 
@@ -22,9 +21,9 @@ from tests.pages import sign_in_staff
 
 
 class _Prose(HTMLParser):
-    """A page's text outside scripts, code, tables' data cells and form fields: its sentences."""
+    """A page's text outside scripts, code and form fields: its sentences and what they list."""
 
-    SKIP = {"script", "style", "code", "pre", "td", "textarea", "option", "title"}
+    SKIP = {"script", "style", "code", "pre", "textarea", "option", "title"}
 
     def __init__(self):
         super().__init__()

@@ -196,9 +196,10 @@ def parse_shifts(value: object) -> tuple[list[list[str]], tuple[str, str] | None
     return sorted(([n, t] for n, t in shifts.items()), key=lambda s: (s[1], s[0])), None
 
 
-def format_shifts(shifts: Iterable[Iterable[str]]) -> str:
-    """Shifts written back into one cell: "早班 08:00; 夜班 20:00"."""
-    return "; ".join(f"{name} {starts}" for name, starts in shifts)
+def format_shifts(shifts: Iterable[Iterable[str]], separator: str = "; ") -> str:
+    """Shifts written back into one cell: "早班 08:00; 夜班 20:00" (a Chinese page: "早班 08:00；夜班 20:00",
+    which parse_shifts reads as well)."""
+    return separator.join(f"{name} {starts}" for name, starts in shifts)
 
 
 def parse_active(value: object) -> bool | None:
