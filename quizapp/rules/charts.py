@@ -28,7 +28,7 @@ class Tick:
 class Point:
     x: float
     y: float
-    title: str  # "label · series: value", the tooltip and the printed reading
+    title: str  # "label · series: value" (line_chart's `reading`), the tooltip and the printed reading
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,10 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
                width: int = 720, height: int = 240, y_max: float = 1.0,
                y_values: Sequence[float] = (0, 0.25, 0.5, 0.75, 1.0),
                value_label: Callable[[float], str] = percent, most_x_labels: int = 8,
-               margin: tuple[int, int, int, int] = (12, 16, 28, 44)) -> Chart:
-    """One line per series over shared x labels (days); values from 0 to `y_max`.
+               margin: tuple[int, int, int, int] = (12, 16, 28, 44),
+               reading: str = "{label} · {name}: {value}") -> Chart:
+    """One line per series over shared x labels (days); values from 0 to `y_max`. Each point's
+    title is `reading` filled in (the page's language: "{label} · {name}：{value}" in Chinese).
 
     A missing value (None: a day off, a day nobody answered) leaves a gap rather than a dip to
     zero, so the line never claims a figure that does not exist. Values outside 0..y_max are
@@ -108,7 +110,7 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
                 continue
             x, y = x_at(i), y_at(value)
             commands.append(f"{'L' if pen_down else 'M'}{x} {y}")
-            points.append(Point(x, y, f"{x_labels[i]} · {name}: {value_label(value)}"))
+            points.append(Point(x, y, reading.format(label=x_labels[i], name=name, value=value_label(value))))
             pen_down = True
         lines.append(Line(name=name, index=index, path=" ".join(commands), points=tuple(points)))
     return Chart(

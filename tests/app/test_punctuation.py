@@ -10,13 +10,15 @@ import io
 from datetime import date
 from html.parser import HTMLParser
 
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Employee
+from quizapp.models import Employee, Grid
 from tests.app.test_translations import half_width_slips
+from tests.factories import make_lead, make_staff
 from tests.pages import sign_in_staff
 
 
@@ -98,3 +100,17 @@ def test_the_incidents_and_outreach_imports_and_their_previews(client, town):
     client.post("/logout")
     sign_in_staff(client, "staff-a")
     assert slips(client, "/console/outreach/import") == []
+
+
+def test_lists_and_counts_beside_chinese_elsewhere(app, client, town):
+    """The same glue outside the imports: the workers' reports tabs (新线索（1）) and an officer's
+    grids on the accounts page (网格一和网格二), as translated sentences and lists."""
+    with app.app_context():
+        make_lead(db.session.get(Employee, town.worker_a))
+        make_staff("officer-both", "grid_officer", grids=list(db.session.scalars(select(Grid))))
+        db.session.commit()
+    sign_in_staff(client, "admin")
+    leads = client.get("/reports/leads").get_data(as_text=True)
+    accounts = client.get("/admin/accounts").get_data(as_text=True)
+    assert "（1）" in leads and "网格一和网格二" in accounts
+    assert slips(client, "/reports/leads") == [] and slips(client, "/admin/accounts") == []

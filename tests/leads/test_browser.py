@@ -103,9 +103,9 @@ def test_an_officer_works_the_inbox(app, desktop, live_server, town):
     page.locator("form.dismiss button").click()
     expect(page.locator("table.leads tbody")).to_contain_text("这里没有举报")
 
-    page.get_by_role("link", name="不予采用 (1)").click()
+    page.get_by_role("link", name="不予采用（1）").click()
     expect(page.locator("table.leads tbody")).to_contain_text("测试一下")
-    page.get_by_role("link", name="已查看 (1)").click()
+    page.get_by_role("link", name="已查看（1）").click()
     expect(page.locator("table.leads tbody")).to_contain_text("冒充快递客服")
     shot(page, "leads-5-reviewed")
 
