@@ -33,7 +33,7 @@ from quizapp.outreach.service import OutreachSummary
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
 from quizapp.rollups import figures
-from quizapp.scope import sees_whole_town, town_of
+from quizapp.scope import sees_whole_town, town_of, visible_incidents
 
 TOWN = "town"
 TOP = 5
@@ -123,8 +123,10 @@ def _behaviour(ids, period: Period, previous: Period) -> tuple[Behaviour, Behavi
     return Behaviour(answered, done), Behaviour(answered_before, done_before)
 
 
-def _incidents(scope: ReportScope, period: Period) -> IncidentSummary:
-    where: list[ColumnElement[bool]] = [Incident.month.in_(period.months())]
+def _incidents(actor: StaffUser, scope: ReportScope, period: Period) -> IncidentSummary:
+    """The incidents of the month(s) the period counts: the records the account may see
+    (scope.visible_incidents: the town admin's own town, never another town's), then the grid's."""
+    where: list[ColumnElement[bool]] = [visible_incidents(actor), Incident.month.in_(period.months())]
     if scope.grid is not None:
         where.append(Incident.grid_id == scope.grid.id)
     records = [rules.IncidentRecord(month, t, cid, int(cases or 0), loss or Decimal(0), int(raw or 0))
@@ -194,7 +196,7 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
         total=rules.combine(scope.grid.name if scope.grid is not None else "", companies, target),
         below_before=rules.companies_below((c.participation_before for c in companies), target),
         behaviour=behaviour, behaviour_before=behaviour_before, companies=rules.lowest_first(companies),
-        grids=grids, top=top, bottom=bottom, incidents=_incidents(scope, period), fraud_names=type_names(lang),
+        grids=grids, top=top, bottom=bottom, incidents=_incidents(actor, scope, period), fraud_names=type_names(lang),
         activity=rules.total_activity(by_company.values()), activity_by_company=activity_rows,
         outreach=outreach.summary(actor, period.span, scope.grid.id if scope.grid is not None else None),
         outreach_before=outreach.summary(actor, previous.span, scope.grid.id if scope.grid is not None else None),

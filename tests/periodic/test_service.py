@@ -18,7 +18,7 @@ from quizapp.periodic.rules import chosen, containing
 from quizapp.periodic.sheets import workbook
 from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
-from tests.factories import make_company, make_staff
+from tests.factories import make_company, make_grid, make_staff, make_town_row
 
 pytestmark = pytest.mark.usefixtures("ctx", "english")
 
@@ -148,6 +148,25 @@ def test_the_town_report_has_every_grid_and_the_top_and_bottom_companies(history
     assert [c.name for c in r.top] == ["乙厂", "丙厂", "甲厂"] and r.bottom == []
     assert r.incidents.cases == 8 and r.total.below_count == 1
     assert report("admin", str(grid("g2").id)).total.participation == 1.0
+
+
+def test_the_town_report_counts_its_own_town_s_incidents_only(history):
+    """A town's weekly or monthly report read every town's incident records: 大岭山's town
+    report showed the city's cases, and 黄江's admin saw 大岭山's by fraud type."""
+    other = make_town_row("hj", "黄江镇")
+    other_grid = make_grid("hj1", "黄江网格", town=other)
+    db.session.add(Incident(grid_id=other_grid.id, company_id=None, month=date(2026, 11, 1), fraud_type="gamma",
+                            cases=7, raw_reports=9, loss_yuan=Decimal("7000")))
+    make_staff("hj-admin", "town_admin", town=other)
+    db.session.commit()
+    ours = report("admin")
+    assert ours.incidents.cases == 8 and ours.incidents.loss_yuan == Decimal("6300.50")
+    assert "gamma" not in [t.fraud_type for t in ours.incidents.by_type]
+    # The same page's three declines read the same records (incidents.figures.declines).
+    assert ours.declines.this_month.cases == ours.incidents.cases
+    theirs = report("hj-admin")
+    assert (theirs.incidents.cases, theirs.incidents.raw_reports) == (7, 9)
+    assert [t.fraud_type for t in theirs.incidents.by_type] == ["gamma"]
 
 
 def test_scoping_an_officer_sees_only_their_grids_and_never_the_whole_town(history):
