@@ -1,21 +1,27 @@
-"""Deleting a record after a confirmation page, one way for every page that deletes (an incident, an
-outreach activity, a supervision follow-up): nothing is lost without the user seeing it first.
+"""Confirming before something is lost or changed for good, one way for every page that does it:
+deleting a record (an incident, an outreach activity, a supervision follow-up), resetting a worker's
+PIN or deactivating a worker, removing a place, saving supervision rules or a target that flag
+companies. Nothing is lost or rewritten without the user seeing it first.
 
-The record's delete button is a plain link-like GET to `<record>/delete`, which shows what will be
-deleted with 删除 / 取消 (works with JavaScript off). Only the POST of that page deletes: it carries
-the CSRF token and the `confirm` field the page sets. A POST without it (an old form, a crafted
-request) deletes nothing and shows the confirmation page instead. The feature's view names what is
-shown and calls its own service (which writes the audit row); this module owns the page and the shape.
+The page's button is a plain link-like GET to the action's URL, which shows what will happen (the
+question, the facts of what it acts on, the consequences, and a list such as the companies that
+would be flagged) with the action's button and 取消 (works with JavaScript off). Only the POST of that
+page acts: it carries the CSRF token, the `confirm` field the page sets, and any values the action
+needs again (`carry`, e.g. the new thresholds, re-checked by the feature's own form). A POST without
+`confirm` (an old form, a crafted request, a first submission that must be previewed) changes nothing
+and shows the confirmation page instead. The feature's view says what is shown and calls its own
+service (which writes the audit row); this module owns the page and the shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
 from wtforms import HiddenField
 from wtforms.validators import AnyOf
 
@@ -25,30 +31,59 @@ from quizapp.validators import Form
 CONFIRMED = "yes"
 
 
-class ConfirmDeleteForm(Form):
+class ConfirmForm(Form):
     """The confirmation page's form: its CSRF token, and `confirm`, which only that page sends."""
 
     # No default: an empty POST (no form data at all) must not read as confirmed; the page writes the value.
     confirm = HiddenField(validators=[AnyOf([CONFIRMED], message=_l("Confirm on this page."))])
 
 
+def confirmed() -> bool:
+    """Whether this request is the confirmation page's POST (CSRF token and `confirm`)."""
+    return request.method == "POST" and ConfirmForm().validate_on_submit()
+
+
 @dataclass(frozen=True)
-class Deletion:
-    """What the confirmation page shows: the question, the record's facts (label, value) and where
-    取消 goes back to (the record's page)."""
+class Confirmation:
+    """What the confirmation page shows: the question, a line before the facts, the facts of what is
+    acted on (label, value), what will happen (sentences), a list (e.g. companies, under `listed_title`),
+    the button, where 取消 goes back to, and the values re-posted with the confirmation."""
 
     question: str
     facts: Sequence[tuple[str, object]]
     cancel_url: str
+    lead: str = ""
+    happens: Sequence[str] = ()
+    button: str = ""
+    listed_title: str = ""
+    listed: Sequence[str] = ()
+    carry: Sequence[tuple[str, object]] = field(default_factory=tuple)
+    danger: bool = True
 
 
-def confirm_then_delete(deletion: Deletion, delete: Callable[[], str]) -> ResponseReturnValue:
-    """GET: the confirmation page. POST from that page: `delete()` (the feature's service call and
-    its flash), commit, and go where it says. Any other POST: the page again, nothing deleted."""
-    form = ConfirmDeleteForm()
-    if request.method == "POST" and form.validate_on_submit():
-        target = delete()
+def Deletion(question: str, facts: Sequence[tuple[str, object]], cancel_url: str) -> Confirmation:  # noqa: N802
+    """The confirmation before a record is deleted."""
+    return Confirmation(question, facts, cancel_url, lead=_l("This will be deleted:"),
+                        happens=(_l("It cannot be undone here; the audit log keeps what it said."),),
+                        button=_l("Delete"))
+
+
+def show(confirmation: Confirmation, status: int = 200) -> ResponseReturnValue:
+    """The confirmation page, in the layout of the blueprint it belongs to."""
+    return render_template("_confirm.html", layout=f"{request.blueprint}/_layout.html", confirmation=confirmation,
+                           form=ConfirmForm(formdata=None), confirmed=CONFIRMED), status
+
+
+def confirm_then(confirmation: Confirmation, act: Callable[[], str | Response]) -> ResponseReturnValue:
+    """GET: the confirmation page. POST from that page: `act()` (the feature's service call and its
+    flash), commit, and go where it says (a URL), or answer with its page (a response, e.g. a
+    one-time code shown once). Any other POST: the page again, nothing done."""
+    if confirmed():
+        result = act()
         db.session.commit()
-        return redirect(target)
-    return render_template("_confirm_delete.html", layout=f"{request.blueprint}/_layout.html", deletion=deletion,
-                           form=ConfirmDeleteForm(formdata=None), confirmed=CONFIRMED)
+        return redirect(result) if isinstance(result, str) else result
+    return show(confirmation)
+
+
+# The name the deleting pages use: the same function.
+confirm_then_delete = confirm_then

@@ -33,4 +33,4 @@ class WorkerForm(Form):
 
 
 class ActionForm(Form):
-    """No fields: cancel an import, deactivate, reactivate, reset a PIN."""
+    """No fields: cancel an import, reactivate, sign out everywhere, unlock, make first-time codes."""

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from quizapp import downloads, scope
 from quizapp.clock import local_today, to_local, utcnow
+from quizapp.deleting import Confirmation, confirm_then
 from quizapp.extensions import db
 from quizapp.roster import rules, service
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
@@ -177,11 +178,26 @@ def _worker_action(employee_id: int, act, message):
     return redirect(url_for("console.worker", employee_id=employee_id))
 
 
-@routes.post("/roster/<id:employee_id>/deactivate")
+def _worker_facts(employee) -> list[tuple[str, object]]:
+    """Who a confirmation acts on: the worker's name, number and team."""
+    return [(_("Name"), employee.name), (_("Employee number"), employee.employee_no), (_("Team"), employee.team)]
+
+
+@routes.route("/roster/<id:employee_id>/deactivate", methods=["GET", "POST"])
 def worker_deactivate(employee_id: int):
-    return _worker_action(employee_id, lambda e: service.set_active(current_user, e, False, local_today()),
-                          lambda e: _("%(name)s was deactivated: no longer expected at the quiz, history kept.",
-                                      name=e.name))
+    """Who will be deactivated and what that does, then 停用 / 取消 (quizapp.deleting); only that page's POST acts."""
+    employee = _worker_or_404(employee_id)
+
+    def deactivate() -> str:
+        service.set_active(current_user, employee, False, local_today())
+        flash(_("%(name)s was deactivated: no longer expected at the quiz, history kept.", name=employee.name))
+        return url_for("console.worker", employee_id=employee_id)
+
+    return confirm_then(Confirmation(
+        _("Deactivate this worker?"), _worker_facts(employee), url_for("console.worker", employee_id=employee_id),
+        happens=(_("From today the worker is no longer expected at the quiz and is signed out on every phone. "
+                   "Past results are kept, and you can reactivate the worker later."),),
+        button=_("Deactivate")), deactivate)
 
 
 @routes.post("/roster/<id:employee_id>/reactivate")
@@ -197,16 +213,22 @@ def worker_sign_out(employee_id: int):
                                       name=e.name))
 
 
-@routes.post("/roster/<id:employee_id>/reset-pin")
+@routes.route("/roster/<id:employee_id>/reset-pin", methods=["GET", "POST"])
 def worker_reset_pin(employee_id: int):
-    """Reset and show the one-time code once, on this page (never in a cookie or a redirect)."""
+    """Whose PIN will be reset and what that does, then 重置 / 取消 (quizapp.deleting); that page's POST
+    resets and shows the one-time code once, on the answer (never in a cookie or a redirect)."""
     employee = _worker_or_404(employee_id)
-    if not ActionForm().validate_on_submit():
-        return redirect(url_for("console.worker", employee_id=employee_id))
-    code = service.reset_pin(current_user, employee, utcnow())
-    db.session.commit()
-    return _codes_page([service.FirstTimeCode(employee.employee_no, employee.name, employee.team, code)],
-                       employee.setup_code_expires, reset=True)
+
+    def reset():
+        code = service.reset_pin(current_user, employee, utcnow())
+        return make_response(_codes_page([service.FirstTimeCode(employee.employee_no, employee.name, employee.team,
+                                                                code)], employee.setup_code_expires, reset=True))
+
+    return confirm_then(Confirmation(
+        _("Reset this worker's PIN?"), _worker_facts(employee), url_for("console.worker", employee_id=employee_id),
+        happens=(_("The worker's PIN stops working at once, and every phone signed in as this worker is signed out."),
+                 _("You then get a one-time code, shown once, to hand the worker, who chooses a new PIN with it.")),
+        button=_("Reset PIN")), reset)
 
 
 def _codes_page(codes, expires, reset: bool):

@@ -47,10 +47,12 @@ OWNED_BY_A = {"attempt_id", "employee_id", "import_id", "company_id", "case_id",
               "follow_up_id", "round_id"}
 # URL parts that name something of the first town's: for the admin of another town none exists (404).
 OWNED_BY_TOWN = OWNED_BY_A | {"grid_id", "account_id", "token_id", "alert_id", "lead_id", "register_id"}
-# Deleting a record takes a confirmation page (quizapp/deleting.py): a GET shows it, and a POST without its
-# `confirm` (the walk's bare POST) deletes nothing, so the record is still there after the walk.
+# Deleting a record, resetting a worker's PIN or deactivating a worker takes a confirmation page
+# (quizapp/deleting.py): a GET shows it, and a POST without its `confirm` (the walk's bare POST) changes
+# nothing, so the record is still there, and worker A still active with a PIN, after the walk.
 CONFIRMED_DELETES = {"reports.incident_delete": "incident", "reports.outreach_delete": "activity",
-                     "console.outreach_delete": "activity", "reports.supervision_follow_up_delete": "follow_up"}
+                     "console.outreach_delete": "activity", "reports.supervision_follow_up_delete": "follow_up",
+                     "console.worker_deactivate": "worker", "console.worker_reset_pin": "worker"}
 # URL parts that name something of the first town's on the city's own pages: for the city admin none exists (404).
 OWNED_BY_CITY_NOT = {"token_id"}
 
@@ -175,6 +177,8 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         kept = {"incident": db.session.get(Incident, incident.id), "follow_up": db.session.get(FollowUp, follow_up.id),
                 "activity": db.session.get(OutreachActivity, owned["activity_id"])}
         assert all(row is not None for row in kept.values()), kept
+        worker = db.session.get_one(Employee, town.worker_a)
+        assert worker.active and worker.pin_hash, role
 
 
 def test_company_staff_see_only_their_own_company(client, town):

@@ -235,7 +235,8 @@ def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
     page = staff_a.post(url, data={"employee_no": "A001", "name": "", "team": "", "shift": ""}).get_data(as_text=True)
     assert "Another worker of the company already has this employee number." in page and "The name is empty." in page
     staff_a.post(url, data={"employee_no": "A300", "name": "新人", "team": "二车间", "shift": "早班"}).close()
-    assert "Inactive" in staff_a.post(url + "/deactivate", follow_redirects=True).get_data(as_text=True)
+    assert "Inactive" in staff_a.post(url + "/deactivate", data={"confirm": "yes"},
+                                      follow_redirects=True).get_data(as_text=True)
     assert "is active again" in staff_a.post(url + "/reactivate", follow_redirects=True).get_data(as_text=True)
     with app.app_context():
         worker = db.session.scalar(select(Employee).where(Employee.employee_no == "A300"))
@@ -244,7 +245,7 @@ def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
 
 def test_reset_pin_shows_a_one_time_code_once_and_only_it_sets_the_new_pin(app, client, town):
     sign_in_staff(client, "staff-a")
-    response = client.post(f"/console/roster/{town.worker_a}/reset-pin")
+    response = client.post(f"/console/roster/{town.worker_a}/reset-pin", data={"confirm": "yes"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "shown only now" in page  # on this page, not in a redirect's cookie
     [code] = texts(page, "strong", class_="code")
@@ -283,7 +284,8 @@ def test_company_b_can_see_and_change_nothing_of_company_a(app, client, town):
     for url in (f"/console/roster/{town.worker_a}", f"/console/roster/{town.worker_a}/deactivate",
                 f"/console/roster/{town.worker_a}/reset-pin", f"/console/roster/import/{a_import}/apply",
                 f"/console/roster/import/{a_import}/cancel"):
-        assert client.post(url, data={"employee_no": "X", "name": "X", "plan": "x"}).status_code == 404
+        data = {"employee_no": "X", "name": "X", "plan": "x", "confirm": "yes"}
+        assert client.post(url, data=data).status_code == 404
     page = client.get("/console/roster").get_data(as_text=True)
     assert "李小红" in page and "王小明" not in page
     assert "roster.csv" not in client.get("/console/roster/import").get_data(as_text=True)
@@ -311,7 +313,7 @@ def test_a_post_without_csrf_token_is_refused(app, client, town):
     sign_in_staff(client, "staff-a")
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = client.post(f"/console/roster/{town.worker_a}/deactivate")
+        response = client.post(f"/console/roster/{town.worker_a}/deactivate", data={"confirm": "yes"})
         assert response.status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False

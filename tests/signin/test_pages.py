@@ -88,7 +88,7 @@ def test_the_page_after_a_reset_looks_the_same_to_a_stranger_as_for_any_number(a
     client = app.test_client()
     staff = app.test_client()
     sign_in_staff(staff, "staff-a")
-    staff.post(f"/console/roster/{town.worker_a}/reset-pin").close()
+    staff.post(f"/console/roster/{town.worker_a}/reset-pin", data={"confirm": "yes"}).close()
     english(client)
     reset = client.post(f"/c/{town.code_a}", data={"employee_no": town.worker_a_no, "pin": PIN})
     unknown = client.post(f"/c/{town.code_a}", data={"employee_no": "A999", "pin": PIN})

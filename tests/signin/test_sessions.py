@@ -104,7 +104,8 @@ def test_company_staff_end_a_worker_s_sessions(app, town, action):
     staff = staff_browser(app, "staff-a")
     # A PIN reset answers with the page that shows the one-time code once; the others go back.
     expected = 200 if action == "reset-pin" else 302
-    assert staff.post(f"/console/roster/{town.worker_a}/{action}").status_code == expected
+    data = {} if action == "sign-out" else {"confirm": "yes"}  # from the confirmation page
+    assert staff.post(f"/console/roster/{town.worker_a}/{action}", data=data).status_code == expected
     assert_worker_signed_out(app, cookies)
 
 
@@ -112,7 +113,7 @@ def test_reactivating_a_worker_does_not_bring_old_cookies_back(app, town):
     client = app.test_client()
     cookies = signed_in_worker(app, client, town)
     staff = staff_browser(app, "staff-a")
-    staff.post(f"/console/roster/{town.worker_a}/deactivate")
+    staff.post(f"/console/roster/{town.worker_a}/deactivate", data={"confirm": "yes"})
     staff.post(f"/console/roster/{town.worker_a}/reactivate")
     assert_worker_signed_out(app, cookies)
     signed_in_worker(app, app.test_client(), town)  # the worker signs in again with the PIN

@@ -1,0 +1,88 @@
+"""Resetting a worker's PIN and deactivating a worker take a confirmation (quizapp/deleting.py): the
+worker's page leads (GET) to a page naming the worker (name, number, team) and saying what will
+happen; only that page's POST acts. A bare POST (an old form, a crafted request, the access walk's)
+changes nothing."""
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import AuditLog, Employee
+from tests.pages import sign_in_staff
+
+ACTIONS = {"deactivate": ("Deactivate this worker?", "no longer expected at the quiz", ">Deactivate</button>",
+                          "roster.worker.deactivate"),
+           "reset-pin": ("Reset this worker&#39;s PIN?", "PIN stops working at once", ">Reset PIN</button>",
+                         "worker.reset_pin")}
+
+
+@pytest.fixture
+def staff_a(client, town):
+    client.set_cookie("lang", "en")
+    sign_in_staff(client, "staff-a")
+    return client
+
+
+def _worker(app, town) -> tuple[bool, bool, int]:
+    with app.app_context():
+        worker = db.session.get_one(Employee, town.worker_a)
+        return worker.active, worker.pin_hash is not None, worker.session_generation
+
+
+def _audited(app, action) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(AuditLog.id).where(AuditLog.action == action)).all())
+
+
+def test_the_worker_page_s_buttons_lead_to_the_confirmation(staff_a, town):
+    page = staff_a.get(f"/console/roster/{town.worker_a}").get_data(as_text=True)
+    for action in ACTIONS:
+        assert f'<form method="get" action="/console/roster/{town.worker_a}/{action}">' in page  # JavaScript off
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_the_confirmation_names_the_worker_and_what_will_happen(staff_a, town, action):
+    question, happens, button, _ = ACTIONS[action]
+    response = staff_a.get(f"/console/roster/{town.worker_a}/{action}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert question in page and happens in page and button in page
+    assert "王小明" in page and town.worker_a_no in page and "一车间" in page  # name, number, team
+    assert 'name="confirm" type="hidden" value="yes"' in page
+    assert f'href="/console/roster/{town.worker_a}">Cancel</a>' in page
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_a_post_without_the_confirmation_changes_nothing(app, staff_a, town, action):
+    before = _worker(app, town)
+    assert before[:2] == (True, True)
+    for data in ({}, {"confirm": ""}, {"confirm": "no"}):
+        response = staff_a.post(f"/console/roster/{town.worker_a}/{action}", data=data)
+        assert response.status_code == 200 and "王小明" in response.get_data(as_text=True)  # the page again
+        assert "shown only now" not in response.get_data(as_text=True)
+    assert _worker(app, town) == before  # still active, PIN kept, still signed in
+    assert _audited(app, ACTIONS[action][3]) == 0
+
+
+def test_confirming_deactivates(app, staff_a, town):
+    response = staff_a.post(f"/console/roster/{town.worker_a}/deactivate", data={"confirm": "yes"})
+    assert response.status_code == 302 and response.location == f"/console/roster/{town.worker_a}"
+    assert _worker(app, town)[0] is False
+    assert _audited(app, "roster.worker.deactivate") == 1
+
+
+def test_confirming_resets_the_pin_and_shows_the_code_once(app, staff_a, town):
+    before = _worker(app, town)
+    response = staff_a.post(f"/console/roster/{town.worker_a}/reset-pin", data={"confirm": "yes"})
+    assert response.status_code == 200 and "shown only now" in response.get_data(as_text=True)
+    active, has_pin, sessions = _worker(app, town)
+    assert (active, has_pin) == (True, False) and sessions != before[2]  # signed out everywhere
+    assert _audited(app, "worker.reset_pin") == 1
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_another_company_s_staff_get_no_confirmation_page(app, client, town, action):
+    sign_in_staff(client, "staff-b")
+    assert client.get(f"/console/roster/{town.worker_a}/{action}").status_code == 404
+    assert client.post(f"/console/roster/{town.worker_a}/{action}", data={"confirm": "yes"}).status_code == 404
+    assert _worker(app, town)[:2] == (True, True)
