@@ -230,6 +230,18 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path):
     assert any("not UTF-8" in str(p) and "gbk.txt:1" in str(p) for p in bank.problems)
 
 
+def test_a_file_saved_with_a_byte_order_mark_reads_as_without_one(tmp_path):
+    """Windows Notepad saves UTF-8 with a BOM (and CRLF): the first line is still a comment or a key."""
+    text = "# Fake courier: a caller says your parcel is lost\n" + bank_text("alpha", 2)
+    (tmp_path / "alpha.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
+    (tmp_path / "beta.txt").write_bytes(bank_text("beta", 2).encode("utf-8-sig"))  # a key on the first line
+    bank = read_bank(tmp_path)
+    assert bank.problems == []
+    assert sorted(bank.topics) == ["alpha", "beta"] and len(bank.questions) == 4
+    assert bank.questions == {**parse_file(str(tmp_path / "alpha.txt"), text, Bank()).questions,
+                              **parse_file(str(tmp_path / "beta.txt"), bank_text("beta", 2), Bank()).questions}
+
+
 def test_the_real_question_bank_passes_and_is_big_enough():
     bank = read_bank(ROOT / "question_bank")
     assert bank.problems == []

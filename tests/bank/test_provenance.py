@@ -121,6 +121,19 @@ def test_sources_are_read_next_to_the_bank_files_without_the_readme(tmp_path):
     assert bank.ok and provenance.counts["with_source"] == 2
 
 
+def test_a_sources_file_with_a_byte_order_mark_defines_its_ids_and_one_not_in_utf8_is_a_problem(tmp_path):
+    write_bank(tmp_path, sourced(2, source="alpha-s1, beta-s1"))
+    # Notepad's BOM in front of a table that opens the file: the heading must still read as '## Sources'.
+    table = "## Sources\r\n| id | publisher |\r\n|---|---|\r\n| beta-s1 | 某市公安局 |\r\n"
+    (tmp_path / "sources" / "beta.md").write_bytes(table.encode("utf-8-sig"))
+    bank, _ = read_checked_bank(tmp_path, TODAY, required=True)
+    assert bank.ok, bank.problems
+    assert sorted(read_sources(tmp_path).defined) == ["alpha-s1", "alpha-s2", "beta-s1"]
+    (tmp_path / "sources" / "beta.md").write_bytes(table.encode("gbk"))  # Notepad's "ANSI" on a Chinese Windows
+    bank, _ = read_checked_bank(tmp_path, TODAY, required=True)
+    assert f"{tmp_path / 'sources' / 'beta.md'}:1: not UTF-8 text" in "\n".join(map(str, bank.problems))
+
+
 def test_bank_check_requires_provenance_behind_a_switch(runner, tmp_path):
     write_bank(tmp_path, bank_text("alpha", 2))
     relaxed = runner.invoke(main, ["bank", "check", str(tmp_path), "--no-require-provenance"])

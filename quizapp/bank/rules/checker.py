@@ -557,7 +557,8 @@ def _options(path: str, block: _Block, qtype: QuestionType | None,
 
 
 def read_bank(root: str | Path) -> Bank:
-    """Parse every `*.txt` under a folder (or one file) into one bank, with all problems."""
+    """Parse every `*.txt` under a folder (or one file) into one bank, with all problems. A file is
+    UTF-8, with or without a byte-order mark."""
     root = Path(root)
     files = [root] if root.is_file() else sorted(root.rglob("*.txt"))
     bank = Bank()
@@ -565,7 +566,9 @@ def read_bank(root: str | Path) -> Bank:
         bank.problems.append(Problem(str(root), 0, "no bank files (*.txt) found"))
     for file in files:
         try:
-            text = file.read_text(encoding="utf-8")
+            # utf-8-sig: Windows Notepad starts a UTF-8 file with a byte-order mark, which would
+            # otherwise glue itself to the first line's key ('\ufefftopic' is no key).
+            text = file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             bank.problems.append(Problem(str(file), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
             continue

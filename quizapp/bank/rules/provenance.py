@@ -118,13 +118,20 @@ def _iso_date(text: str) -> date | None:
 
 
 def read_sources(root: str | Path) -> Sources:
-    """The source ids of `<bank>/sources/*.md` (the folder next to a single bank file); README.md is the format."""
+    """The source ids of `<bank>/sources/*.md` (the folder next to a single bank file; UTF-8, with or
+    without a byte-order mark); README.md is the format."""
     root = Path(root)
     folder = (root if root.is_dir() else root.parent) / "sources"
     sources = Sources()
     for file in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        if file.name.lower() != "readme.md":
-            parse_sources(str(file), file.read_text(encoding="utf-8"), sources)
+        if file.name.lower() == "readme.md":
+            continue
+        try:
+            text = file.read_text(encoding="utf-8-sig")  # a byte-order mark (Windows Notepad) is no text
+        except UnicodeDecodeError as exc:  # e.g. saved as GBK ("ANSI"): a problem at its file, not a traceback
+            sources.problems.append(Problem(str(file), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        parse_sources(str(file), text, sources)
     return sources
 
 
