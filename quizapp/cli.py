@@ -110,11 +110,24 @@ def bank_wording(path: str, topics: tuple[str, ...], show_all: bool) -> None:
 
 @bank_group.command("load")
 @click.argument("path", type=click.Path(exists=True), default="question_bank")
+@click.option("--dry-run", is_flag=True, help="Print what loading would do, per topic, and write nothing.")
+@click.option("--retire-topics", is_flag=True,
+              help="Go ahead when whole topics would leave the rotation (every question of a topic now in "
+                   "rotation retired); refused without it.")
+@click.option("--yes", is_flag=True,
+              help="Go ahead without asking when more than 10% of the questions in rotation would be retired "
+                   "(without a terminal, refused without it).")
 @with_appcontext
-def bank_load(path: str) -> None:
-    """Load the bank into the database (idempotent; edits make new versions; nothing is deleted)."""
+def bank_load(path: str, dry_run: bool, retire_topics: bool, yes: bool) -> None:
+    """Load the bank into the database (idempotent; edits make new versions; nothing is deleted).
+
+    First prints what it would do per topic: questions added, changed (a new version), unchanged,
+    back in rotation and retired (a question not in PATH leaves the rotation). PATH is the whole
+    bank: a folder with some topics only would retire the others, so retiring whole topics needs
+    --retire-topics, and retiring more than 10% of the questions in rotation a yes (--yes)."""
+    from quizapp.bank.rules.load_plan import MANY_RETIRED, describe_leaving, plural, render, share
     from quizapp.bank.rules.provenance import read_checked_bank
-    from quizapp.bank.service import load_bank
+    from quizapp.bank.service import load_bank, plan
     from quizapp.clock import local_today
 
     bank, _ = read_checked_bank(path, local_today())
@@ -123,11 +136,48 @@ def bank_load(path: str) -> None:
             click.echo(str(problem), err=True)
         click.echo("nothing loaded: fix the problems above first", err=True)
         sys.exit(1)
+    the_plan = plan(bank)
+    click.echo(f"{'would load' if dry_run else 'loading'} {path}: {plural(len(bank.questions), 'question')} in "
+               f"{plural(len(bank.topics), 'topic')}; per topic:")
+    for line in render(the_plan):
+        click.echo(f"  {line}")
+    retiring = (f"{the_plan.retired} of the {the_plan.live_before} questions in rotation "
+                f"({share(the_plan.retired, the_plan.live_before)})")
+    refusals = []
+    if the_plan.topics_leaving and not retire_topics:
+        leaving = the_plan.topics_leaving
+        refusals.append(
+            f"{plural(len(leaving), 'whole topic')} would leave the rotation, and workers would get no question of "
+            f"{'it' if len(leaving) == 1 else 'them'} until loaded again: {describe_leaving(the_plan)}. {path} "
+            "should hold the whole bank (every topic's file); if the topics are meant to go, run again with "
+            "--retire-topics")
+    if the_plan.retires_many and not yes and (dry_run or refusals or not _interactive()):
+        refusals.append(f"this would retire {retiring}, more than {MANY_RETIRED:.0%}; "
+                        "if that is meant, run again with --yes (on a terminal, bank load asks instead)")
+    if dry_run:
+        for refusal in refusals:
+            click.echo(f"without --dry-run this would be refused: {refusal}")
+        click.echo("dry run: nothing written")
+        db.session.rollback()
+        return
+    if refusals:
+        for refusal in refusals:
+            click.echo(f"refused: {refusal}", err=True)
+        click.echo("nothing loaded", err=True)
+        sys.exit(1)
+    if the_plan.retires_many and not yes and not click.confirm(f"Retire {retiring}?", default=False, err=True):
+        click.echo("nothing loaded", err=True)
+        sys.exit(1)
     report = load_bank(bank)
     db.session.commit()
     click.echo(f"loaded: {len(report.added)} new, {len(report.new_versions)} new versions, "
                f"{report.unchanged} unchanged, {len(report.retired)} retired, "
                f"{report.topics_added} topics added, {report.topics_updated} topics updated")
+
+
+def _interactive() -> bool:
+    """Someone at a terminal can answer a question (cron, scripts and pipes cannot: they get a refusal)."""
+    return sys.stdin.isatty()
 
 
 @bank_group.command("stats")

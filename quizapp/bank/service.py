@@ -1,8 +1,10 @@
-"""Loading the checked question bank into the database (`quizapp bank load`).
+"""Loading the checked question bank into the database (`quizapp bank load`, the demo, the tests).
 
 Idempotent: loading the same files twice changes nothing. A question whose worker-visible text
 changed gets a new immutable version (answers keep pointing at the version the worker saw); a
-question no longer in the files is retired from the rotation, never deleted.
+question no longer in the files is retired from the rotation, never deleted. `plan` says what a
+load would do without doing it (rules/load_plan.py): `bank load` prints it and refuses a load that
+would retire whole topics or much of the bank unless told to go ahead; load_bank itself asks nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from quizapp.bank.rules.checker import Bank
+from quizapp.bank.rules.load_plan import LoadPlan, Stored, plan_load
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionVersion, Topic
 
@@ -25,6 +28,16 @@ class LoadReport:
     retired: list[str] = field(default_factory=list)
     revived: list[str] = field(default_factory=list)
     unchanged: int = 0
+
+
+def plan(bank: Bank) -> LoadPlan:
+    """What load_bank(bank) would do to the questions now in the database, per topic; writes nothing."""
+    rows = db.session.execute(
+        select(Question.slug, Topic.slug, Question.active, QuestionVersion.content_hash)
+        .join(Topic, Topic.id == Question.topic_id)
+        .outerjoin(QuestionVersion, QuestionVersion.id == Question.current_version_id))
+    names = {slug: name for slug, name in db.session.execute(select(Topic.slug, Topic.name_en))}
+    return plan_load([Stored(*row) for row in rows], names, bank)
 
 
 def load_bank(bank: Bank) -> LoadReport:
