@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired
 
 from quizapp.validators import Form
 
@@ -11,10 +11,6 @@ from quizapp.validators import Form
 class PlacesForm(Form):
     names = TextAreaField(_l("Villages and communities to add, one per line"),
                           validators=[DataRequired(_l("Write at least one name."))])
-
-
-class RemovePlaceForm(Form):
-    place = IntegerField(validators=[InputRequired()])
 
 
 class BoundaryUploadForm(Form):

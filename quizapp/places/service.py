@@ -99,15 +99,24 @@ def add_places(actor: StaffUser, grid_id: int, text: str) -> Added:
     return Added(added, already)
 
 
-def remove_place(actor: StaffUser, grid_id: int, place_id: int) -> str:
-    """Remove a place no incident record names (Conflict "places.in_use" otherwise: move those
-    records first, so a record never loses where it happened unseen). Returns its name."""
+def find_place(actor: StaffUser, grid_id: int, place_id: int) -> tuple[GridPlace, int]:
+    """The grid's place (NotFound "places.no_place" for another grid's or none) and how many incident
+    records name it, for the confirmation before it is removed."""
     grid = find_grid(actor, grid_id)
     place = db.session.get(GridPlace, place_id)
     if place is None or place.grid_id != grid.id:
         raise NotFound("places.no_place", place=place_id)
-    if db.session.scalar(select(func.count()).select_from(Incident).where(Incident.place_id == place.id)):
+    return place, int(db.session.scalar(select(func.count()).select_from(Incident)
+                                        .where(Incident.place_id == place.id)) or 0)
+
+
+def remove_place(actor: StaffUser, grid_id: int, place_id: int) -> str:
+    """Remove a place no incident record names (Conflict "places.in_use" otherwise: move those
+    records first, so a record never loses where it happened unseen). Returns its name."""
+    place, used = find_place(actor, grid_id, place_id)
+    if used:
         raise Conflict("places.in_use", name=place.name)
+    grid = find_grid(actor, grid_id)
     audit.record(actor, "places.remove", {"grid": grid.code, "name": place.name})
     db.session.delete(place)
     db.session.flush()

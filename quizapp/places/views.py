@@ -2,18 +2,19 @@
 boundaries (a GeoJSON upload, previewed, then applied). Attached to the admin blueprint in
 quizapp/audiences.py; the rules are in places.service and places.rules."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.clock import utcnow
+from quizapp.deleting import Confirmation, confirm_then
 from quizapp.extensions import db
 from quizapp.places import service
-from quizapp.places.forms import BoundaryApplyForm, BoundaryUploadForm, PlacesForm, RemovePlaceForm
+from quizapp.places.forms import BoundaryApplyForm, BoundaryUploadForm, PlacesForm
 from quizapp.places.rules import MAX_BOUNDARY_BYTES
 from quizapp.places.wording import MESSAGES, boundary_problem_text
 from quizapp.routing import Routes
-from quizapp.rules.errors import NotFound, ServiceError
+from quizapp.rules.errors import Conflict, NotFound, ServiceError
 from quizapp.rules.inputs import row_id
 from quizapp.validators import filled
 from quizapp.wording import say
@@ -44,28 +45,38 @@ def grid_places(grid_id: int):
             if added.already:
                 flash(_("Kept already: %(names)s", names="、".join(added.already)), "info")
             return redirect(url_for("admin.grid_places", grid_id=grid.id))
-    return render_template("places/grid.html", grid=grid, places=service.grid_places(grid.id), form=form,
-                           remove_form=RemovePlaceForm())
+    return render_template("places/grid.html", grid=grid, places=service.grid_places(grid.id), form=form)
 
 
-@routes.post("/places/<id:grid_id>/remove")
+@routes.route("/places/<id:grid_id>/remove", methods=["GET", "POST"])
 def grid_place_remove(grid_id: int):
-    try:
-        service.find_grid(current_user, grid_id)  # another town's grid does not exist for this admin
+    """Which place will be removed, then 移除 / 取消 (quizapp.deleting); only that page's POST removes."""
+    back = url_for("admin.grid_places", grid_id=grid_id)
+    try:  # another town's grid, or a place of another grid, does not exist for this admin
+        grid = service.find_grid(current_user, grid_id)
+        place_id = row_id(request.values.get("place"))
+        if place_id is None:
+            return redirect(back)
+        place, used = service.find_place(current_user, grid.id, place_id)
     except NotFound:
         abort(404)
-    form = RemovePlaceForm()
-    if form.validate_on_submit():
+    if used:
+        flash(say(Conflict("places.in_use", name=place.name), MESSAGES), "error")
+        return redirect(back)
+
+    def remove() -> str:
         try:
-            name = service.remove_place(current_user, grid_id, filled(form.place.data))
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
+            name = service.remove_place(current_user, grid.id, place.id)
+        except ServiceError as error:  # an incident record named it since the page was shown
             flash(say(error, MESSAGES), "error")
         else:
-            db.session.commit()
             flash(_("Removed %(name)s.", name=name), "info")
-    return redirect(url_for("admin.grid_places", grid_id=grid_id))
+        return back
+
+    return confirm_then(Confirmation(
+        _("Remove this place?"), [(_("Village or community"), place.name), (_("Grid"), grid.name)], back,
+        happens=(_("New incident records can no longer name it. No record names it now."),),
+        button=_("Remove"), carry=[("place", place.id)]), remove)
 
 
 @routes.route("/places/boundaries", methods=["GET", "POST"])

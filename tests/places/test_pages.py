@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Grid, GridBoundary, GridPlace, Incident
+from quizapp.models import AuditLog, Grid, GridBoundary, GridPlace, Incident
 from tests.pages import sign_in_staff, table_rows
 
 
@@ -45,9 +45,70 @@ def test_the_admin_keeps_a_grid_s_places(app, admin):
     with app.app_context():
         place = db.session.scalar(select(GridPlace).where(GridPlace.name == "新塘村"))
         place_id = place.id
-    response = admin.post(f"/admin/places/{g1}/remove", data={"place": place_id}, follow_redirects=True)
+    response = admin.post(f"/admin/places/{g1}/remove", data={"place": place_id, "confirm": "yes"},
+                          follow_redirects=True)
     assert "Removed 新塘村." in response.get_data(as_text=True)
     assert admin.get("/admin/places/999").status_code == 404
+
+
+def _place(app, grid: int, name: str) -> int:
+    with app.app_context():
+        place = GridPlace(grid_id=grid, name=name)
+        db.session.add(place)
+        db.session.commit()
+        return place.id
+
+
+def _removals(app) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(AuditLog.id).where(AuditLog.action == "places.remove")).all())
+
+
+def test_removing_a_place_asks_first_naming_it(app, admin):
+    g1 = grid_id(app, "g1")
+    place_id = _place(app, g1, "新塘村")
+    page = admin.get(f"/admin/places/{g1}").get_data(as_text=True)
+    assert f'<form method="get" action="/admin/places/{g1}/remove" class="inline">' in page  # JavaScript off
+    response = admin.get(f"/admin/places/{g1}/remove?place={place_id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Remove this place?" in page and "新塘村" in page and "网格一" in page and ">Remove</button>" in page
+    assert f'<input type="hidden" name="place" value="{place_id}">' in page  # carried to the POST
+    assert f'href="/admin/places/{g1}">Cancel</a>' in page
+    below_menu = page.split('class="console-nav admin-nav"')[1]  # in the admin's layout, its menu kept
+    assert '<a href="/admin/grids">' in below_menu and "Remove this place?" in below_menu
+
+
+def test_a_post_without_the_confirmation_removes_nothing(app, admin):
+    g1 = grid_id(app, "g1")
+    place_id = _place(app, g1, "新塘村")
+    for data in ({"place": place_id}, {"place": place_id, "confirm": "no"}):
+        response = admin.post(f"/admin/places/{g1}/remove", data=data)
+        assert response.status_code == 200 and "Remove this place?" in response.get_data(as_text=True)
+    assert admin.post(f"/admin/places/{g1}/remove", data={}).status_code == 302  # no place: back to the grid
+    with app.app_context():
+        assert db.session.get(GridPlace, place_id) is not None
+    assert _removals(app) == 0
+    assert admin.post(f"/admin/places/{g1}/remove", data={"place": place_id, "confirm": "yes"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(GridPlace, place_id) is None
+    assert _removals(app) == 1
+
+
+def test_another_grid_s_place_and_a_used_place_get_no_confirmation(app, admin, town):
+    g1, g2 = grid_id(app, "g1"), grid_id(app, "g2")
+    other = _place(app, g2, "大沙社区")
+    assert admin.get(f"/admin/places/{g1}/remove?place={other}").status_code == 404
+    assert admin.post(f"/admin/places/{g1}/remove", data={"place": other, "confirm": "yes"}).status_code == 404
+    used = _place(app, g1, "新塘村")
+    with app.app_context():
+        db.session.add(Incident(grid_id=g1, place_id=used, month=local_today().replace(day=1), fraud_type="shuadan",
+                                cases=1, loss_yuan=Decimal(0)))
+        db.session.commit()
+    response = admin.get(f"/admin/places/{g1}/remove?place={used}", follow_redirects=True)
+    assert "is the place of some incident records" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(GridPlace, other) and db.session.get(GridPlace, used)
 
 
 def test_a_too_long_place_name_is_shown_on_the_form(app, admin):
