@@ -19,3 +19,5 @@ class BoundaryUploadForm(Form):
 
 class BoundaryApplyForm(Form):
     upload = HiddenField(validators=[DataRequired()])
+    # The stored outlines the preview was shown against: applying is refused once they changed.
+    outlines = HiddenField(validators=[DataRequired()])

@@ -8,6 +8,7 @@ checks of a boundary file (docs/metrics.md, "Places and the map"). No Flask and 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -325,6 +326,14 @@ def check_boundaries(data: bytes, grids: dict[str, int]) -> ParsedBoundaries:
     if parsed.problems:
         return ParsedBoundaries(problems=parsed.problems)
     return parsed
+
+
+def outlines_fingerprint(outlines: dict[int, dict]) -> str:
+    """What the stored outlines are, as a short digest: a preview carries the digest of the outlines it
+    was shown against, and applying it is refused once they have changed (another file applied since),
+    so an older preview never overwrites newer outlines unseen."""
+    text = json.dumps(sorted(outlines.items()), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def bounds(geometries: list[dict]) -> tuple[float, float, float, float] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -141,6 +141,12 @@ class BoundaryPreview:
     replaced: list[str]  # grid codes whose stored outline the file replaces
     kept: list[str]  # grid codes with a stored outline the file leaves as it is
     missing: list[str]  # active grid codes with no outline, stored or in the file
+    outlines: str = ""  # the stored outlines this preview was made against (rules.outlines_fingerprint)
+
+
+def current_outlines(actor: StaffUser) -> str:
+    """The fingerprint of the town's stored outlines now (places.rules.outlines_fingerprint)."""
+    return rules.outlines_fingerprint(outlines(_town_grid_ids(actor)))
 
 
 def preview_boundaries(actor: StaffUser, filename: str, data: bytes) -> BoundaryPreview:
@@ -162,24 +168,38 @@ def preview_boundaries(actor: StaffUser, filename: str, data: bytes) -> Boundary
     return BoundaryPreview(
         filename, parsed, upload,
         new=sorted(codes[g] for g in in_file - stored), replaced=sorted(codes[g] for g in in_file & stored),
-        kept=sorted(codes[g] for g in stored - in_file), missing=sorted(codes[g] for g in active - stored - in_file))
+        kept=sorted(codes[g] for g in stored - in_file), missing=sorted(codes[g] for g in active - stored - in_file),
+        outlines=current_outlines(actor))
 
 
-def apply_boundaries(actor: StaffUser, upload_id: int, now: datetime) -> int:
+def apply_boundaries(actor: StaffUser, upload_id: int, seen: str, now: datetime) -> int:
     """Store every outline of a checked upload (replacing a grid's stored one; grids not in the
-    file keep theirs), all in the caller's transaction. An upload is applied once (Conflict
-    "places.applied"); one of another admin's, or unknown, is NotFound. Returns how many."""
+    file keep theirs), all in the caller's transaction. Returns how many. Refused (Conflict):
+    - "places.outlines_changed" when the town's stored outlines are no longer those the preview was
+      shown against (`seen`, BoundaryPreview.outlines): a file applied since would be overwritten by an
+      older preview unseen; checking the file again shows what it would change now;
+    - "places.applied" when the upload was applied already. Marking it applied is one conditional
+      UPDATE (applied_at still empty), so two clicks at once apply it once: the second waits for the
+      first's row lock and then finds it applied.
+    An upload of another admin's, or unknown, is NotFound."""
     upload = db.session.get(BoundaryUpload, upload_id)
     if upload is None or upload.created_by != actor.id:
         raise NotFound("places.no_upload", upload=upload_id)
-    if upload.applied_at is not None:
+    if upload.applied_at is not None:  # said first: a second click after the first's answer
         raise Conflict("places.applied")
+    if current_outlines(actor) != seen:
+        raise Conflict("places.outlines_changed")
+    marked = db.session.execute(update(BoundaryUpload).where(
+        BoundaryUpload.id == upload_id, BoundaryUpload.applied_at.is_(None)).values(applied_at=now)
+        .execution_options(synchronize_session=False))
+    if marked.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for an UPDATE
+        raise Conflict("places.applied")
+    db.session.expire(upload, ["applied_at"])
     stored = {b.grid_id: b for b in db.session.scalars(select(GridBoundary))}
     for feature in upload.features:
         boundary = stored.get(feature["grid_id"]) or GridBoundary(grid_id=feature["grid_id"])
         boundary.geometry, boundary.updated_by, boundary.updated_at = feature["geometry"], actor.id, now
         db.session.add(boundary)
-    upload.applied_at = now
     audit.record(actor, "boundaries.apply", {"filename": upload.filename, "grids": len(upload.features)})
     db.session.flush()
     return len(upload.features)

@@ -91,7 +91,7 @@ def boundaries():
     return render_template("places/boundaries.html", form=form, preview=preview, lines=service.grid_lines(current_user),
                            problem_text=boundary_problem_text, max_kb=MAX_BOUNDARY_BYTES // 1024,
                            apply_form=BoundaryApplyForm(upload=preview.upload.id if preview and preview.upload
-                                                        else None))
+                                                        else None, outlines=preview.outlines if preview else None))
 
 
 @routes.post("/places/boundaries/apply")
@@ -100,10 +100,11 @@ def boundaries_apply():
     upload_id = row_id(form.upload.data) if form.validate_on_submit() else None
     if upload_id is not None:
         try:
-            count = service.apply_boundaries(current_user, upload_id, utcnow())
+            count = service.apply_boundaries(current_user, upload_id, filled(form.outlines.data), utcnow())
         except NotFound:
             abort(404)
         except ServiceError as error:
+            db.session.rollback()
             flash(say(error, MESSAGES), "error")
         else:
             db.session.commit()

@@ -13,6 +13,9 @@ MESSAGES: Messages = {
     "places.in_use": lambda name: _("%(name)s is the place of some incident records: change those records first.",
                                     name=name),
     "places.applied": lambda: _("This boundary file was applied already."),
+    "places.outlines_changed": lambda: _("The stored outlines changed after this file was checked (another file "
+                                         "was applied since): nothing was stored. Check the file again to see "
+                                         "what it would change now."),
 }
 
 BOUNDARY_REASONS = {

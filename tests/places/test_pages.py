@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Grid, GridBoundary, GridPlace, Incident
+from quizapp.models import AuditLog, BoundaryUpload, Grid, GridBoundary, GridPlace, Incident
 from tests.pages import sign_in_staff, table_rows
 
 
@@ -130,11 +130,32 @@ def upload(client, features, name="town.geojson"):
 def test_the_admin_uploads_the_boundaries_sees_them_and_applies_them(app, admin):
     page = upload(admin, [boundary("g1"), boundary("g2")]).get_data(as_text=True)
     assert "2 grids outlined: 2 new, 0 replace stored outlines" in page
-    upload_id = page.split('name="upload" type="hidden" value="')[1].split('"')[0]
-    response = admin.post("/admin/places/boundaries/apply", data={"upload": upload_id}, follow_redirects=True)
+    response = admin.post("/admin/places/boundaries/apply", data=apply_form(page), follow_redirects=True)
     assert "Stored the outlines of 2 grids." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(GridBoundary)) == 2
+    again = admin.post("/admin/places/boundaries/apply", data=apply_form(page), follow_redirects=True)  # 2nd click
+    assert "This boundary file was applied already." in again.get_data(as_text=True)
+
+
+def apply_form(page: str) -> dict:
+    return {name: page.split(f'name="{name}" type="hidden" value="')[1].split('"')[0]
+            for name in ("upload", "outlines")}
+
+
+def test_an_older_preview_is_refused_once_a_newer_file_was_applied(app, admin):
+    older = upload(admin, [boundary("g1")], "older.geojson").get_data(as_text=True)
+    moved = boundary("g1")
+    moved["geometry"]["coordinates"][0][0] = moved["geometry"]["coordinates"][0][-1] = [113.8, 22.9]
+    newer = upload(admin, [moved], "newer.geojson").get_data(as_text=True)
+    admin.post("/admin/places/boundaries/apply", data=apply_form(newer)).close()
+    response = admin.post("/admin/places/boundaries/apply", data=apply_form(older), follow_redirects=True)
+    assert "The stored outlines changed after this file was checked" in response.get_data(as_text=True)
+    with app.app_context():
+        [stored] = db.session.scalars(select(GridBoundary)).all()
+        assert stored.geometry["coordinates"][0][0] == [113.8, 22.9]  # the newer file's outline
+        assert db.session.scalar(select(BoundaryUpload.applied_at).where(
+            BoundaryUpload.filename == "older.geojson")) is None
 
 
 def test_a_bad_boundary_file_lists_its_problems_and_offers_nothing_to_apply(app, admin):

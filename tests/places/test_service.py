@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quizapp.extensions import db
 from quizapp.incidents import service as incidents
@@ -112,17 +112,52 @@ def test_a_good_boundary_file_is_shown_then_applied_whole(town):
     preview = service.preview_boundaries(admin, "town.geojson", geojson(outline("g1"), outline("G2", 113.9)))
     assert preview.upload is not None and preview.new == ["g1", "g2"] and preview.replaced == []
     assert db.session.scalar(select(GridBoundary)) is None  # nothing stored before applying
-    assert service.apply_boundaries(admin, preview.upload.id, NOW) == 2
+    assert service.apply_boundaries(admin, preview.upload.id, preview.outlines, NOW) == 2
     assert set(service.outlines()) == {grid("g1").id, grid("g2").id}
     with pytest.raises(Conflict):
-        service.apply_boundaries(admin, preview.upload.id, NOW)
+        service.apply_boundaries(admin, preview.upload.id, preview.outlines, NOW)
     again = service.preview_boundaries(admin, "g1.geojson", geojson(outline("g1", 114.0)))
     assert again.replaced == ["g1"] and again.kept == ["g2"]
-    service.apply_boundaries(admin, again.upload.id, NOW)
+    service.apply_boundaries(admin, again.upload.id, again.outlines, NOW)
     assert service.outlines()[grid("g1").id]["coordinates"][0][0] == [114.0, 22.9]
     assert service.outlines({grid("g2").id}).keys() == {grid("g2").id}
     assert db.session.scalar(select(AuditLog.detail).where(AuditLog.action == "boundaries.apply")) == \
         '{"filename": "town.geojson", "grids": 2}'
+
+
+def test_an_older_preview_does_not_overwrite_outlines_applied_after_it(town):
+    admin = staff("admin")
+    older = service.preview_boundaries(admin, "older.geojson", geojson(outline("g1", 113.0)))
+    newer = service.preview_boundaries(admin, "newer.geojson", geojson(outline("g1", 114.0)))
+    assert older.outlines == newer.outlines  # both shown against no outlines
+    service.apply_boundaries(admin, newer.upload.id, newer.outlines, NOW)
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        service.apply_boundaries(admin, older.upload.id, older.outlines, NOW)
+    assert refused.value.code == "places.outlines_changed"
+    assert service.outlines()[grid("g1").id]["coordinates"][0][0] == [114.0, 22.9]  # the newer kept
+    # Checked again, the same file shows it would replace g1's outline, and applies.
+    again = service.preview_boundaries(admin, "older.geojson", geojson(outline("g1", 113.0)))
+    assert again.replaced == ["g1"] and again.outlines != older.outlines
+    service.apply_boundaries(admin, again.upload.id, again.outlines, NOW)
+    assert service.outlines()[grid("g1").id]["coordinates"][0][0] == [113.0, 22.9]
+
+
+def test_an_upload_is_applied_once_even_when_its_row_was_read_before_the_other_click_applied_it(town):
+    admin = staff("admin")
+    preview = service.preview_boundaries(admin, "town.geojson", geojson(outline("g1")))
+    db.session.commit()
+    upload = db.session.get(BoundaryUpload, preview.upload.id)
+    assert upload.applied_at is None  # this request has read the row: not applied yet
+    # The other click's request applies it meanwhile (its UPDATE, not seen by this session's object).
+    db.session.execute(update(BoundaryUpload).where(BoundaryUpload.id == upload.id).values(applied_at=NOW)
+                       .execution_options(synchronize_session=False))
+    assert upload.applied_at is None
+    with pytest.raises(Conflict) as refused:
+        service.apply_boundaries(admin, upload.id, preview.outlines, NOW)
+    assert refused.value.code == "places.applied"
+    assert db.session.scalar(select(GridBoundary)) is None
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "boundaries.apply")) is None
 
 
 def test_a_bad_boundary_file_keeps_nothing_and_another_admin_cannot_apply_an_upload(town):
@@ -134,5 +169,5 @@ def test_a_bad_boundary_file_keeps_nothing_and_another_admin_cannot_apply_an_upl
     good = service.preview_boundaries(admin, "ok.geojson", geojson(outline("g1")))
     other = make_staff("admin-2", "town_admin")
     with pytest.raises(NotFound):
-        service.apply_boundaries(other, good.upload.id, NOW)
+        service.apply_boundaries(other, good.upload.id, good.outlines, NOW)
     assert [line.has_boundary for line in service.grid_lines(admin)] == [False, False]
