@@ -74,15 +74,17 @@ def show(confirmation: Confirmation, status: int = 200) -> ResponseReturnValue:
                            form=ConfirmForm(formdata=None), confirmed=CONFIRMED), status
 
 
-def confirm_then(confirmation: Confirmation, act: Callable[[], str | Response]) -> ResponseReturnValue:
+def confirm_then(confirmation: Confirmation | Callable[[], Confirmation],
+                 act: Callable[[], str | Response]) -> ResponseReturnValue:
     """GET: the confirmation page. POST from that page: `act()` (the feature's service call and its
     flash), commit, and go where it says (a URL), or answer with its page (a response, e.g. a
-    one-time code shown once). Any other POST: the page again, nothing done."""
+    one-time code shown once). Any other POST: the page again, nothing done. `confirmation` may be
+    a function making the page, called only when it is shown (a preview that costs a query)."""
     if confirmed():
         result = act()
         db.session.commit()
         return redirect(result) if isinstance(result, str) else result
-    return show(confirmation)
+    return show(confirmation() if callable(confirmation) else confirmation)
 
 
 # The name the deleting pages use: the same function.

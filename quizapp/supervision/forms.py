@@ -1,5 +1,5 @@
-"""Forms of the supervision pages: the rules' thresholds, "check now", adding a company by hand,
-a follow-up, and closing a case."""
+"""Forms of the supervision pages: the rules' thresholds, adding a company by hand, a follow-up,
+and closing a case ("check now" is quizapp.deleting's confirmation page)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
@@ -50,10 +50,6 @@ class RulesForm(Form):
                      incident_months=filled(self.incident_months.data),
                      incident_min_cases=filled(self.incident_min_cases.data),
                      incident_min_heat=float(self.incident_min_heat.data or 0))
-
-
-class CheckForm(Form):
-    """"Check now": no fields, the CSRF token alone."""
 
 
 class ManualCaseForm(Form):

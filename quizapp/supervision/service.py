@@ -78,13 +78,13 @@ def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules |
     return [case for town in towns for case in flag_town(town, today, describe, chosen)]
 
 
-def flag_town(town_id: int, today: date, describe: Callable[[Flag], str], chosen: Rules | None = None
-              ) -> list[SupervisionCase]:
-    """Run the three rules over every active company of the town and open a case for each that fires, unless
-    the company has an open case under that rule already. Evidence from before a case under the
-    same rule was closed is not used again. `describe` words a flag's figures as the case's reason
-    (supervision.wording.town_reasons: in the town's language, so the ledger reads the same
-    whoever ran the check, a signed-in admin or cron)."""
+def would_flag(town_id: int, today: date, chosen: Rules | None = None) -> list[tuple[Company, Flag]]:
+    """What a check would open now, writing nothing: each active company of the town with a rule
+    that fires (`chosen`: these thresholds instead of the town's), unless the company has an open
+    case under that rule already. Evidence from before a case under the same rule was closed is not
+    used again. The check itself (flag_town) and the previews before it runs, before new thresholds
+    are saved (supervision views) and before a new target is saved read this, so what the admin is
+    shown is what the check does."""
     chosen = chosen or load_rules(town_id)
     companies = list(db.session.scalars(select(Company).where(
         Company.active.is_(True), Company.id.in_(scope.town_company_ids(town_id))).order_by(Company.id)))
@@ -112,7 +112,7 @@ def flag_town(town_id: int, today: date, describe: Callable[[Flag], str], chosen
             cases_by_month[company_id][month] += int(cases or 0)
     # The heat index is an input of the incidents rule, read only when the town asks for it.
     heat = grid_heat(town_id, today) if chosen.incident_min_heat > 0 else {}
-    opened = []
+    fired = []
     for company in companies:
         mine = days.get(company.id, {})
         flags = [
@@ -122,20 +122,51 @@ def flag_town(town_id: int, today: date, describe: Callable[[Flag], str], chosen
             rules.incident_flag(cases_by_month.get(company.id, {}), today, chosen,
                                 closed.get((company.id, CaseRule.INCIDENTS)), heat.get(company.grid_id)),
         ]
-        for flag in flags:
-            if flag is None or (company.id, flag.rule) in open_cases:
-                continue
-            case = SupervisionCase(company_id=company.id, rule=flag.rule, reason=describe(flag), opened_on=today,
-                                   status=CaseStatus.OPEN, deadline=rules.default_deadline(today))
-            db.session.add(case)
-            opened.append(case)
+        fired += [(company, flag) for flag in flags if flag is not None and (company.id, flag.rule) not in open_cases]
+    return fired
+
+
+def flag_town(town_id: int, today: date, describe: Callable[[Flag], str], chosen: Rules | None = None
+              ) -> list[SupervisionCase]:
+    """Open a case for each company and rule would_flag finds. `describe` words a flag's figures as
+    the case's reason (supervision.wording.town_reasons: in the town's language, so the ledger reads
+    the same whoever ran the check, a signed-in admin or cron)."""
+    opened = []
+    codes = {}
+    for company, flag in would_flag(town_id, today, chosen):
+        case = SupervisionCase(company_id=company.id, rule=flag.rule, reason=describe(flag), opened_on=today,
+                               status=CaseStatus.OPEN, deadline=rules.default_deadline(today))
+        db.session.add(case)
+        opened.append(case)
+        codes[company.id] = company.code
     db.session.flush()
-    codes = {company.id: company.code for company in companies}
     for case in opened:  # opened by the town's rules: nobody's hand ("the system")
         audit.record(None, "supervision.case.open", {"case": case.id, "company": codes[case.company_id],
                                                      "rule": case.rule}, town_id=town_id)
         record_step(case, CaseEventKind.OPENED, None)
     return opened
+
+
+@dataclass(frozen=True)
+class FlagPreview:
+    """What the next check would open (would_flag): each company and rule that fires, and of them
+    those that fire only with the new thresholds (the current ones would not flag them)."""
+
+    flagged: list[tuple[Company, Flag]]
+    by_change: set[tuple[int, CaseRule]]  # (company id, rule)
+
+
+def preview_flags(actor: StaffUser, today: date, chosen: Rules | None = None) -> FlagPreview:
+    """Before "check now" (`chosen` None: the town's thresholds) or before new thresholds are saved
+    (`chosen`): what the check would open in the admin's town, writing nothing. A town admin only."""
+    if actor.role != Role.TOWN_ADMIN:
+        raise Forbidden("supervision.rules_admin_only")
+    town_id = scope.own_town_id(actor)
+    flagged = would_flag(town_id, today, chosen)
+    if chosen is None:
+        return FlagPreview(flagged, set())
+    now = {(company.id, flag.rule) for company, flag in would_flag(town_id, today)}
+    return FlagPreview(flagged, {(company.id, flag.rule) for company, flag in flagged} - now)
 
 
 def record_step(case: SupervisionCase, kind: CaseEventKind, actor: StaffUser | None, detail: str = "") -> CaseEvent:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from quizapp import downloads, scope
 from quizapp.clock import local_today
-from quizapp.deleting import Deletion, confirm_then_delete
+from quizapp.deleting import Confirmation, Deletion, confirm_then, confirm_then_delete
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.routing import Routes
@@ -20,14 +20,14 @@ from quizapp.rules.vocab import CaseStatus, FollowUpKind, Role, parse
 from quizapp.supervision import service, sheets
 from quizapp.supervision.forms import (
     AssignForm,
-    CheckForm,
     CloseCaseForm,
     FollowUpForm,
     ManualCaseForm,
     ReopenForm,
     RulesForm,
 )
-from quizapp.supervision.wording import EVENT_LABELS, KIND_LABELS, MESSAGES, RULE_LABELS, town_reasons
+from quizapp.supervision.rules import Rules
+from quizapp.supervision.wording import EVENT_LABELS, KIND_LABELS, MESSAGES, RULE_LABELS, describe, town_reasons
 from quizapp.validators import filled
 from quizapp.wording import attach_to_form, say
 
@@ -48,7 +48,7 @@ def _list_page(status: CaseStatus = CaseStatus.OPEN, add_form: ManualCaseForm | 
     add_form.company.choices = [(c.id, c.name) for c in service.visible_companies(current_user)]
     today = local_today()
     return render_template("supervision/index.html", status=status, rules=rules, rules_form=rules_form,
-                           add_form=add_form, check_form=CheckForm(), is_admin=_is_admin(), today=today,
+                           add_form=add_form, is_admin=_is_admin(), today=today,
                            cases=service.list_cases(current_user, status, today),
                            counts=service.year_counts(current_user, today.year, today),
                            rule_labels=RULE_LABELS, kind_labels=KIND_LABELS)
@@ -61,29 +61,96 @@ def supervision():
     return _list_page(parse(CaseStatus, request.args.get("status")) or CaseStatus.OPEN)
 
 
-@routes.post("/supervision/check")
+SHOWN = 200  # companies listed on a preview; more are counted
+
+
+def _flag_lines(preview: service.FlagPreview) -> list[str]:
+    """The companies a check would flag, with the rule and its figures (the case's reason), the
+    ones flagged only because of new thresholds said so."""
+    lines = []
+    for company, flag in preview.flagged[:SHOWN]:
+        line = _("%(company)s — %(rule)s: %(reason)s", company=company.name, rule=RULE_LABELS[flag.rule],
+                 reason=describe(flag))
+        lines.append(_("%(line)s (only with the new values)", line=line) if (company.id, flag.rule)
+                     in preview.by_change else line)
+    if len(preview.flagged) > SHOWN:
+        lines.append(_("… and %(n)s more.", n=len(preview.flagged) - SHOWN))
+    return lines
+
+
+def _flagged_companies(preview: service.FlagPreview) -> int:
+    return len({company.id for company, _flag in preview.flagged})
+
+
+@routes.route("/supervision/check", methods=["GET", "POST"])
 def supervision_check():
+    """Which companies the check would newly flag, then 立即检查 / 取消 (quizapp.deleting); only that
+    page's POST runs it."""
     if not _is_admin():
         flash(_("Only the town admin can run the check."), "error")
-    elif CheckForm().validate_on_submit():
-        opened = service.flag_companies(local_today(), town_reasons(), town_id=scope.own_town_id(current_user))
-        db.session.commit()
+        return redirect(url_for("reports.supervision"))
+    today = local_today()
+
+    def preview() -> Confirmation:
+        found = service.preview_flags(current_user, today)
+        return Confirmation(
+            _("Run the check now?"), [], url_for("reports.supervision"),
+            happens=(_("The rules run over every company now, as cron does every night: each company listed "
+                       "goes on the supervision list with a new case."),),
+            listed_title=_("By the current supervision line, %(n)s companies will be newly flagged:",
+                           n=_flagged_companies(found)) if found.flagged else
+            _("By the current supervision line, no company will be newly flagged."),
+            listed=_flag_lines(found), button=_("Check now"), danger=False)
+
+    def run() -> str:
+        opened = service.flag_companies(today, town_reasons(), town_id=scope.own_town_id(current_user))
         flash(_("Check done: %(n)s companies newly flagged.", n=len(opened)), "info")
-    return redirect(url_for("reports.supervision"))
+        return url_for("reports.supervision")
+
+    return confirm_then(preview, run)
+
+
+def _rule_changes(form: RulesForm, current: Rules) -> list[tuple[str, object]]:
+    """Each threshold the form changes: its label, then the value now and the new one."""
+    now = RulesForm(formdata=None)
+    now.fill(current)
+    return [(field.label.text, _("%(now)s → %(new)s", now=now[field.name].data or 0, new=field.data or 0))
+            for field in form if field.name != "csrf_token" and (field.data or 0) != (now[field.name].data or 0)]
 
 
 @routes.post("/supervision/rules")
 def supervision_rules():
+    """New thresholds, then a page with what they change and which companies the next check would
+    newly flag with them (quizapp.deleting); only that page's POST saves them."""
     if not _is_admin():
         flash(_("Only the town admin can change the rules."), "error")
         return redirect(url_for("reports.supervision"))
     form = RulesForm()
     if not form.validate_on_submit():
         return _list_page(rules_form=form)
-    service.save_rules(current_user, form.rules())
-    db.session.commit()
-    flash(_("The rules are saved; they apply from the next check."), "info")
-    return redirect(url_for("reports.supervision"))
+    chosen, current = form.rules(), service.load_rules(scope.own_town_id(current_user))
+    if chosen == current:
+        flash(_("Nothing was changed."), "info")
+        return redirect(url_for("reports.supervision"))
+
+    def preview() -> Confirmation:
+        found = service.preview_flags(current_user, local_today(), chosen)
+        return Confirmation(
+            _("Save the new rules?"), _rule_changes(form, current), url_for("reports.supervision"),
+            happens=(_("They apply from the next check (cron runs it every night). Open cases stay as they are."),),
+            listed_title=_("By the new supervision line, %(n)s companies will be newly flagged (%(changed)s of "
+                           "them only because of this change):", n=_flagged_companies(found),
+                           changed=len({company for company, _rule in found.by_change})) if found.flagged else
+            _("By the new supervision line, no company will be newly flagged."),
+            listed=_flag_lines(found), button=_("Save the rules"), danger=False,
+            carry=[(field.name, field.data) for field in form if field.name != "csrf_token"])
+
+    def save() -> str:
+        service.save_rules(current_user, chosen)
+        flash(_("The rules are saved; they apply from the next check."), "info")
+        return url_for("reports.supervision")
+
+    return confirm_then(preview, save)
 
 
 @routes.post("/supervision/cases")

@@ -5,6 +5,9 @@ The figure is read everywhere through dashboard.service.participation_target (th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.dashboard import service as dashboard
@@ -18,6 +21,27 @@ LOWEST, HIGHEST = 1, 100  # percent
 def target_percent(actor: StaffUser) -> int:
     """The admin's town's target in whole percent, as the form shows it."""
     return round(dashboard.participation_target(scope.own_town_id(actor)) * 100)
+
+
+@dataclass(frozen=True)
+class TargetPreview:
+    """The companies a new target would move: now under it (not under the current one), and no
+    longer under it, by the same figure the grid dashboard reads (30-day participation,
+    comparison.rules.CompanyFigures.below)."""
+
+    newly_below: list[str]
+    no_longer_below: list[str]
+
+
+def preview_target(actor: StaffUser, percent: int, today: date) -> TargetPreview:
+    """Before a new target is saved: which of the town's companies it would put under target, and
+    which it would take out, writing nothing."""
+    if not scope.sees_whole_town(actor):
+        raise Forbidden("targets.admin_only")
+    current, chosen = dashboard.participation_target(scope.own_town_id(actor)), percent / 100
+    rows = dashboard.company_figures(actor, today, coverage=False)
+    return TargetPreview([r.name for r in rows if r.below(chosen) and not r.below(current)],
+                         [r.name for r in rows if r.below(current) and not r.below(chosen)])
 
 
 def set_participation_target(actor: StaffUser, percent: int) -> bool:

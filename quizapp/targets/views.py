@@ -1,10 +1,14 @@
 """Admin: the town's participation target (town admin only, the admin blueprint's guard). The page
-shows the target and where it is used; saving it is audited by targets.service."""
+shows the target and where it is used; a new target is saved after a confirmation page listing the
+companies it would put under target (quizapp.deleting); saving it is audited by targets.service."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
+from quizapp.clock import local_today
+from quizapp.deleting import Confirmation, confirm_then
 from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
@@ -19,20 +23,55 @@ from quizapp.wording import attach_to_form
 routes = Routes()
 
 
+SHOWN = 200  # companies listed on the preview; more are counted
+
+
+def _names(names: list[str]) -> list[str]:
+    return names[:SHOWN] + ([_("… and %(n)s more.", n=len(names) - SHOWN)] if len(names) > SHOWN else [])
+
+
+def _preview(percent: int) -> Confirmation:
+    """The target now and the new one, and the companies it would put under target or take out."""
+    found = targets.preview_target(current_user, percent, local_today())
+    happens = [_("The grid dashboard, the company comparison, the weekly and monthly reports and the daily digest "
+                 "count a company as under target below it (its participation over the last 30 days).")]
+    if found.no_longer_below:
+        happens.append(_("%(n)s companies are no longer under target: %(names)s", n=len(found.no_longer_below),
+                         names="、".join(_names(found.no_longer_below))))
+    return Confirmation(
+        _("Set the participation target to %(n)s%%?", n=percent),
+        [(_("Target now"), f"{targets.target_percent(current_user)}%"), (_("New target"), f"{percent}%")],
+        url_for("admin.targets_page"), happens=happens,
+        listed_title=_("By the new target, %(n)s more companies will be under it:", n=len(found.newly_below))
+        if found.newly_below else _("By the new target, no more companies will be under it."),
+        listed=_names(found.newly_below), button=_("Save"), danger=False, carry=[("participation", percent)])
+
+
 @routes.route("/targets", methods=["GET", "POST"])
 def targets_page():
+    """The target; a new one is saved after a page with the companies it moves under or over the
+    target (quizapp.deleting); only that page's POST saves it."""
     form = TargetForm() if request.method == "POST" else TargetForm(data={
         "participation": targets.target_percent(current_user)})
     if form.validate_on_submit():
-        try:
-            changed = targets.set_participation_target(current_user, filled(form.participation.data))
-        except ServiceError as refused:
-            db.session.rollback()
-            attach_to_form(form, refused, MESSAGES)
-        else:
-            db.session.commit()
-            flash(_("The participation target is now %(n)s%%.", n=form.participation.data) if changed
-                  else _("Nothing was changed."))
+        percent = filled(form.participation.data)
+        if percent == targets.target_percent(current_user):
+            flash(_("Nothing was changed."))
             return redirect(url_for("admin.targets_page"))
-    return render_template("targets/index.html", form=form, rules=supervision.load_rules(own_town_id(current_user))), (
-        400 if request.method == "POST" else 200)
+
+        def save() -> str | Response:
+            try:
+                targets.set_participation_target(current_user, percent)
+            except ServiceError as refused:
+                db.session.rollback()
+                attach_to_form(form, refused, MESSAGES)
+                return make_response(_page(form), 400)
+            flash(_("The participation target is now %(n)s%%.", n=percent))
+            return url_for("admin.targets_page")
+
+        return confirm_then(lambda: _preview(percent), save)
+    return _page(form), (400 if request.method == "POST" else 200)
+
+
+def _page(form: TargetForm) -> str:
+    return render_template("targets/index.html", form=form, rules=supervision.load_rules(own_town_id(current_user)))

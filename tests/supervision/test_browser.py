@@ -38,6 +38,9 @@ def test_flag_open_follow_up_and_close_a_case(desktop, live_server, lagging_town
     page.goto(f"{live_server}/reports/supervision")
     page.locator("form[action$='/supervision/check'] button").click()
     page.wait_for_load_state()
+    expect(page.locator(".confirm-list")).to_contain_text("甲厂")  # the preview: who the check will flag
+    page.locator("form[action$='/supervision/check'] button").click()  # 立即检查, on the preview
+    page.wait_for_load_state()
     row = page.locator("table.cases tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("甲厂")

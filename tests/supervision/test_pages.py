@@ -69,7 +69,7 @@ def test_only_the_admin_checks_now_and_changes_the_rules(app, client, town):
     admin = signed_in(client, "admin")
     page = admin.get("/reports/supervision").get_data(as_text=True)
     assert "Check now" in page and 'name="participation_target"' in page and 'value="60"' in page
-    response = admin.post("/reports/supervision/check")
+    response = admin.post("/reports/supervision/check", data={"confirm": "yes"})  # from the preview
     assert "1 companies newly flagged" in admin.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(SupervisionCase.rule)) == "participation"
@@ -79,7 +79,7 @@ def test_the_admin_saves_rules_and_bad_values_are_explained(app, client, town):
     admin = signed_in(client, "admin")
     values = {"participation_target": "70", "participation_workdays": "3", "knowledge_days": "30",
               "knowledge_drop": "15", "knowledge_min_answers": "50", "incident_months": "3", "incident_min_cases": "2"}
-    assert admin.post("/reports/supervision/rules", data=values).status_code == 302
+    assert admin.post("/reports/supervision/rules", data={**values, "confirm": "yes"}).status_code == 302
     with app.app_context():
         stored = db.session.get(TownSetting, (first_town().id, "supervision_rules")).value
         assert stored["participation_target"] == 0.7 and stored["knowledge_drop"] == 0.15

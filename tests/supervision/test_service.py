@@ -291,3 +291,20 @@ def test_the_year_s_counts_and_overdue_cases_by_grid(town):
     assert service.overdue_cases(list(grids.values()), date(2026, 10, 1)) == {}  # the deadline day is in time
     (view,) = service.list_cases(officer, CaseStatus.OPEN, TODAY)
     assert view.overdue and view.owner is not None and view.owner.username == "officer-1"
+
+
+def test_the_preview_is_what_the_check_opens_and_writes_nothing(town):
+    rollup(town.company_a, LOW_WEEK, completed=4)  # 40%: under the 60% line
+    rollup(town.company_b, LOW_WEEK, completed=6)  # 60%: not under 60%, under 70%
+    admin = staff("admin")
+    now = service.preview_flags(admin, TODAY)
+    assert [(c.id, f.rule) for c, f in now.flagged] == [(town.company_a, "participation")] and now.by_change == set()
+    higher = service.preview_flags(admin, TODAY, Rules(participation_target=0.7))
+    assert [(c.id, f.rule) for c, f in higher.flagged] == [(town.company_a, "participation"),
+                                                           (town.company_b, "participation")]
+    assert higher.by_change == {(town.company_b, "participation")}  # only because of the new line
+    assert cases() == [] and db.session.scalar(select(AuditLog.id)) is None  # nothing written
+    with pytest.raises(Forbidden):
+        service.preview_flags(staff("officer-1"), TODAY)
+    assert [(c.company_id, c.rule) for c in flag(TODAY)] == [(f_company.id, f.rule) for f_company, f in now.flagged]
+    assert service.preview_flags(admin, TODAY).flagged == []  # open cases are not flagged again

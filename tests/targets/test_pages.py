@@ -17,7 +17,7 @@ def test_the_admin_sets_the_town_s_target_and_the_dashboard_reads_it(app, client
     assert status == 200 and 'value="80"' in page and "under 60%" in page
     status, dash = read(client, "/reports/")
     assert "participation target of 80%" in dash
-    response = client.post("/admin/targets", data={"participation": "70"})
+    response = client.post("/admin/targets", data={"participation": "70", "confirm": "yes"})  # from the preview
     assert response.status_code == 302
     status, page = read(client, "/admin/targets")
     assert "The participation target is now 70%." in page and 'value="70"' in page
@@ -52,7 +52,7 @@ def test_another_town_s_admin_sets_their_own_town_only(app, client, town):
         db.session.commit()
         other_id = other.id
     sign_in_staff(client, "admin-other")
-    assert client.post("/admin/targets", data={"participation": "55"}).status_code == 302
+    assert client.post("/admin/targets", data={"participation": "55", "confirm": "yes"}).status_code == 302
     with app.app_context():
         assert dashboard.participation_target(first_town().id) == 0.8
         assert dashboard.participation_target(other_id) == 0.55
