@@ -111,15 +111,16 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
     """One row per worker of the company who was on the roster or took a quiz in the period.
 
     Expected: the period's workdays with data within the worker's active dates. Participation:
-    official quizzes finished on those workdays ÷ expected. Two queries: the workers, and their
-    finished official attempts grouped by worker.
+    official quizzes done on those workdays ÷ expected (metrics' "done": finished, or their time
+    ran out, closed or not). Two queries: the workers, and their official attempts done grouped
+    by worker.
     """
     company = scope.own_company(actor)
     dates = period(today, days)
     first, last = dates[0], dates[-1]
     with_data = trends.workdays_with_data(trends.company_series(company, dates, today, now))
     workday_list = sorted(d for d, workday in with_data.items() if workday)
-    in_period = (Attempt.company_id == company.id, *trends.official_finished(), *trends.in_period(first, last))
+    in_period = (Attempt.company_id == company.id, *trends.official_done(now), *trends.in_period(first, last))
     totals = {row[0]: row[1:] for row in db.session.execute(
         select(Attempt.employee_id, func.count(Attempt.id),
                func.count(Attempt.id).filter(Attempt.local_date.in_(workday_list)),

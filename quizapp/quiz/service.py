@@ -457,18 +457,22 @@ class Result:
 STREAK_LOOKBACK_DAYS = 400
 
 
-def streak_of(employee: Employee, today: date) -> int:
-    """The worker's streak (metrics.streak: workdays in a row with a finished official quiz), as
-    the result screen and the staff's worker history both show it."""
+def streak_of(employee: Employee, today: date, now: datetime | None = None) -> int:
+    """The worker's streak (metrics.streak: workdays in a row with an official quiz done, one whose
+    time ran out before `now` too, closed or not: rollups.figures.done), as the result screen and
+    the staff's worker history both show it. `now` None: finished quizzes only."""
+    # Imported here: rollups.figures reads this module's GRACE_SECONDS.
+    from quizapp.rollups.figures import done as counts_as_done
+
     done = db.session.scalars(select(Attempt.official_date).where(
-        Attempt.employee_id == employee.id, Attempt.official_date.is_not(None), Attempt.finished_at.is_not(None),
+        Attempt.employee_id == employee.id, Attempt.official_date.is_not(None), counts_as_done(now),
         Attempt.official_date > today - timedelta(days=STREAK_LOOKBACK_DAYS), Attempt.official_date <= today))
     return metrics.streak((day for day in done if day is not None), today, employee.company.workdays)
 
 
-def result(attempt: Attempt, employee: Employee, today: date) -> Result:
+def result(attempt: Attempt, employee: Employee, today: date, now: datetime | None = None) -> Result:
     """The result screen: score, streak of workdays, and the lesson card for the weakest topic."""
-    streak = streak_of(employee, today)
+    streak = streak_of(employee, today, now)
     topics = {question_id: topic for question_id, topic in db.session.execute(
         select(Question.id, Topic).join(Topic, Topic.id == Question.topic_id)
         .where(Question.id.in_([a.question_id for a in attempt.answers])))}

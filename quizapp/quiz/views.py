@@ -208,7 +208,7 @@ def result(attempt_id: int):
             return redirect(url_for("quiz.resume", attempt_id=attempt.id))
         db.session.commit()  # closed just now, its time run out: saved with its company's day
     # A finished attempt is only read: no commit (which would expire what was loaded and read it again).
-    outcome = quiz.result(attempt, current_user, local_today())
+    outcome = quiz.result(attempt, current_user, local_today(), utcnow())
     return render_template("quiz/result.html", result=outcome, form=StartForm())
 
 

@@ -41,9 +41,10 @@ GROUPS = ("team", "shift")
 HISTORY_DAYS = 90
 
 
-def official_finished():
-    """The only quiz-taking that counts: finished official attempts."""
-    return (Attempt.kind == AttemptKind.OFFICIAL, Attempt.finished_at.is_not(None))
+def official_done(now: datetime | None) -> tuple:
+    """The only quiz-taking that counts: official attempts done (docs/metrics.md, "Done": finished,
+    or their time ran out before `now`, with the answers given in time; rollups.figures.done)."""
+    return (Attempt.kind == AttemptKind.OFFICIAL, figures.done(now))
 
 
 def in_period(first: date, last: date):
@@ -93,7 +94,7 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
                func.sum(Attempt.total))
         .join(Employee, Employee.id == Attempt.employee_id)
         .where(Attempt.company_id == company.id, Employee.company_id == company.id,
-               Attempt.kind == AttemptKind.OFFICIAL, figures.done(now), *in_period(days[0], days[-1]),
+               *official_done(now), *in_period(days[0], days[-1]),
                *scope.active_on(Attempt.local_date))
         .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
     starts = dict(db.session.execute(select(Shift.name, Shift.starts_at).where(Shift.company_id == company.id)).all())
@@ -129,12 +130,14 @@ def _ranked(rows) -> list[TopicRow]:
     return [TopicRow(by_slug[f.topic], f) for f in ranked]
 
 
-def weakest_topics(company: Company, first: date, last: date) -> list[TopicRow]:
+def weakest_topics(company: Company, first: date, last: date, now: datetime | None = None) -> list[TopicRow]:
     """Share right per topic over the company's official answers to knowledge questions in the
-    period (finished official quizzes only; "did you do it" items and practice left out).
+    period (official quizzes done, a quiz whose time ran out with the answers given in time, even
+    before it is closed; "did you do it" items and practice left out).
 
     Days whose per-topic rollup is built are read from it; the rest (today, and any day with a
-    finisher since the last rebuild) from the raw answers, so the figure is always complete."""
+    finisher since the last rebuild) from the raw answers, so the figure is always complete. (A
+    rebuild closes the quizzes whose time ran out first: a built day has none left open.)"""
     built = list(db.session.scalars(select(CompanyDay.day).where(
         CompanyDay.company_id == company.id, CompanyDay.day >= first, CompanyDay.day <= last,
         CompanyDay.topics_built.is_(True))))
@@ -143,7 +146,7 @@ def weakest_topics(company: Company, first: date, last: date) -> list[TopicRow]:
         select(CompanyTopicDay.topic_id, func.sum(CompanyTopicDay.answered), func.sum(CompanyTopicDay.correct))
         .where(CompanyTopicDay.company_id == company.id, CompanyTopicDay.day.in_(built))
         .group_by(CompanyTopicDay.topic_id)).all() if built else []
-    live = db.session.execute(topic_answers(Attempt.company_id == company.id, *official_finished(),
+    live = db.session.execute(topic_answers(Attempt.company_id == company.id, *official_done(now),
                                             *in_period(first, last), Attempt.local_date.not_in(built))).all()
     for topic_id, answered, right in [*rolled, *live]:
         total = totals.setdefault(topic_id, [0, 0])
@@ -176,7 +179,7 @@ def company_trends(actor: StaffUser, today: date, days: int, now: datetime | Non
     the `days` ending today, with the weakest topics and the one to talk about tomorrow."""
     company = scope.own_company(actor)
     dates = period(today, days)
-    topics = weakest_topics(company, dates[0], dates[-1])
+    topics = weakest_topics(company, dates[0], dates[-1], now)
     series = company_series(company, dates, today, now)
     groups = group_breakdowns(company, dates, with_data=workdays_with_data(series), now=now)
     return Trends(days=days, first=dates[0], last=dates[-1],
@@ -190,6 +193,14 @@ class WorkerDay:
     day: date
     official: Attempt | None
     practice: list[Attempt]
+    done: bool = False  # the official quiz counts as done (metrics' "done": rollups.figures.done)
+
+    @property
+    def ran_out(self) -> bool:
+        """The official quiz counts as done because its time ran out (closed as such, or not yet
+        closed: the worker has not come back and the nightly job has not run)."""
+        return self.done and self.official is not None and (
+            self.official.expired or self.official.finished_at is None)
 
 
 @dataclass(frozen=True)
@@ -199,7 +210,7 @@ class WorkerHistory:
     last: date
     days: list[WorkerDay]  # newest first, days with an attempt only
     streak: int
-    done: int  # finished official quizzes in the period
+    done: int  # official quizzes done in the period
     topics: list[TopicRow]
     suggested: TopicRow | None
 
@@ -213,8 +224,8 @@ class WorkerHistory:
 
     @property
     def score_values(self) -> list[float | None]:
-        """Each day's official score as a share (None: no finished official quiz that day)."""
-        official = {d.day: d.official for d in self.days if d.official and d.official.finished_at}
+        """Each day's official score as a share (None: no official quiz done that day)."""
+        official = {d.day: d.official for d in self.days if d.official is not None and d.done}
         return [share(official[d].score, official[d].total) if d in official else None for d in self.dates]
 
 
@@ -224,27 +235,29 @@ def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
         Employee.id == employee_id, Employee.company_id == scope.own_company_id(actor)))
 
 
-def worker_history(actor: StaffUser, employee_id: int, today: date, days: int = HISTORY_DAYS) -> WorkerHistory | None:
+def worker_history(actor: StaffUser, employee_id: int, today: date, days: int = HISTORY_DAYS,
+                   now: datetime | None = None) -> WorkerHistory | None:
     """One worker's official and practice attempts by day, their streak and weakest topics (over
-    their finished official quizzes), for staff of the worker's own company only."""
+    their official quizzes done: a quiz whose time ran out counts before it is closed, as on the
+    board and every figure), for staff of the worker's own company only."""
     employee = find_worker(actor, employee_id)
     if employee is None:
         return None
     first = today - timedelta(days=days - 1)
-    attempts = list(db.session.scalars(select(Attempt).where(
+    attempts = db.session.execute(select(Attempt, figures.done(now)).where(
         Attempt.employee_id == employee.id, Attempt.local_date >= first, Attempt.local_date <= today)
-        .order_by(Attempt.local_date.desc(), Attempt.started_at)))
+        .order_by(Attempt.local_date.desc(), Attempt.started_at)).all()
     by_day: dict[date, WorkerDay] = {}
-    for attempt in attempts:
+    for attempt, done in attempts:
         entry = by_day.setdefault(attempt.local_date, WorkerDay(attempt.local_date, None, []))
         if attempt.official:
-            by_day[attempt.local_date] = WorkerDay(entry.day, attempt, entry.practice)
+            by_day[attempt.local_date] = WorkerDay(entry.day, attempt, entry.practice, bool(done))
         else:
             entry.practice.append(attempt)
-    topics = _ranked(db.session.execute(topic_answers(Attempt.employee_id == employee.id, *official_finished(),
+    topics = _ranked(db.session.execute(topic_answers(Attempt.employee_id == employee.id, *official_done(now),
                                                       *in_period(first, today))).all())
     return WorkerHistory(
         employee=employee, first=first, last=today, days=list(by_day.values()),
-        streak=quiz.streak_of(employee, today),
-        done=sum(1 for a in attempts if a.official and a.finished_at is not None),
+        streak=quiz.streak_of(employee, today, now),
+        done=sum(1 for d in by_day.values() if d.done),
         topics=topics, suggested=suggestion(topics))

@@ -25,7 +25,7 @@ def trends():
 
 @routes.get("/workers/<id:employee_id>/history")
 def worker_history(employee_id: int):
-    history = trend_figures.worker_history(current_user, employee_id, local_today())
+    history = trend_figures.worker_history(current_user, employee_id, local_today(), now=utcnow())
     if history is None:
         abort(404)
     return render_template("trends/worker_history.html", history=history, line_chart=charts.line_chart,

@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.clock import local_today, town_zone, utcnow
 from quizapp.digest import service as digest
@@ -33,9 +33,18 @@ from quizapp.digest.wording import compose
 from quizapp.extensions import db
 from quizapp.incidents.rules import add_months
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Incident, StaffUser, SupervisionCase
+from quizapp.quiz import service as quiz
 from quizapp.quiz.service import GRACE_SECONDS
 from quizapp.tokens import service as tokens
-from tests.factories import make_activity, make_company, make_employee, make_grid, make_staff, take_quiz
+from tests.factories import (
+    make_activity,
+    make_company,
+    make_employee,
+    make_grid,
+    make_staff,
+    right_choice,
+    take_quiz,
+)
 from tests.pages import read, sign_in_staff_in_english, sign_in_worker, texts
 
 HISTORY = 100  # days of rollups of 甲厂 and 乙厂; 丙厂 started using quizapp on the 1st of last month
@@ -58,6 +67,7 @@ class Town:
     cog_start: date = date.min  # 丙厂's first day in quizapp
     streak: int = 0  # A001's
     result_attempt: int = 0  # A001's attempt of today
+    late_attempt: int = 0  # A002's attempt of today, its time run out, not closed
     token: str = ""
     outreach: list[tuple[str, date, int]] = field(default_factory=list)  # grid code, day, people reached
     incidents: list[tuple[str, date, int, Decimal, int]] = field(default_factory=list)  # grid, month, cases, loss, raw
@@ -212,8 +222,17 @@ def town(app, bank) -> Town:
         # Today: finished quizzes, a wrong answer or two, and one started whose time ran out (or not yet).
         found.result_attempt = take_quiz(a1, today).id
         take_quiz(joined, today, wrong=1)
-        late = take_quiz(people["acme"][1], today, finish=False)  # its 5 minutes ran out 10 minutes ago
+        # A002 did the two workdays before (a streak of 3 with today's) and today answered one
+        # question right before the 5 minutes ran out, 10 minutes ago; not closed yet (the worker did
+        # not come back, the nightly job has not run): done, 1 of n, on every surface.
+        for day in streak_days[:2]:
+            take_quiz(people["acme"][1], day)
+        late = take_quiz(people["acme"][1], today, finish=False)
+        slot = next(a for a in late.answers if not a.behaviour and a.alert_id is None)
+        quiz.record_answer(people["acme"][1], late.id, slot.position, right_choice(slot),
+                           late.started_at + timedelta(seconds=20), today)
         late.started_at, late.deadline_at = now - timedelta(minutes=15), now - timedelta(minutes=10)
+        found.late_attempt = late.id
         going = take_quiz(people["bolt"][1], today, finish=False)  # still answering
         going.started_at, going.deadline_at = now - timedelta(minutes=1), now + timedelta(minutes=4)
         take_quiz(people["bolt"][0], today)
@@ -996,3 +1015,68 @@ def test_teams_add_up_to_the_company_with_a_worker_added_today_without_a_start_d
         staff.get(f"/console/exports/by-team.csv?days={days}").get_data().decode("utf-8-sig"))))
     assert sum(int(row["Quizzes expected"]) for row in teams) == expected
     assert {row["Team"]: int(row["Quizzes expected"]) for row in teams}["新班组"] == 1
+
+
+# --- a quiz whose time ran out, not closed yet ------------------------------------------------------
+
+def csv_rows(client, url: str) -> list[dict[str, str]]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+
+
+def knowledge_answers(town: Town, first: date, last: date, employee: int | None = None) -> int:
+    """Answers to the bank's knowledge questions given in 甲厂's official quizzes done from first to
+    last (docs/metrics.md, "Done": finished, or their time ran out), counted from the raw record."""
+    with_time = town.now - timedelta(seconds=GRACE_SECONDS)
+    attempts = [a for a in db.session.scalars(select(Attempt).where(
+        Attempt.company_id == town.ids["acme"], Attempt.official_date >= first, Attempt.official_date <= last))
+        if (a.finished_at is not None or a.deadline_at < with_time) and employee in (None, a.employee_id)]
+    return sum(1 for a in attempts for answer in a.answers
+               if answer.chosen is not None and not answer.behaviour and answer.alert_id is None)
+
+
+def test_a_quiz_whose_time_ran_out_is_done_before_it_is_closed_on_every_surface(app, town):
+    """A002's quiz of today ran out with one question answered (right) and was not closed: the
+    board, the by-worker and by-day exports, the worker's history, their streak and the weakest
+    topics all count it, as the company's figures do."""
+    first = town.today - timedelta(days=6)
+    staff = signed_in(app, "staff-a")
+    heads, done = town.live["acme"]
+    board = page(staff, "/console/")
+    assert texts(board, "span", **{"data-figure": "total", "data-field": "done"}) == [str(done)]
+    [today_row] = [r for r in csv_rows(staff, "/console/exports/by-day.csv?days=7") if r["Date"] == str(town.today)]
+    assert today_row["Done"] == str(done)
+    # The by-worker export: today's quiz is done and is the last one.
+    workers = {r["Employee number"]: r for r in csv_rows(staff, "/console/exports/by-worker.csv?days=7")}
+    a002 = workers["A002"]
+    assert (a002["Quizzes expected"], a002["Done"], a002["Last quiz"]) == ("7", "3", str(town.today))
+    assert a002["Participation"] == shown(3, 7, 1)
+    # Every worker's quizzes done today add up to the company's today (the by-worker export's
+    # period of one day is not offered: its done less the six days before, from the record).
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Attempt.id)).where(
+            Attempt.company_id == town.ids["acme"], Attempt.official_date >= first,
+            Attempt.official_date < town.today, Attempt.finished_at.is_not(None)))
+    assert sum(int(r["Done"]) for r in workers.values()) - before == done
+    # The staff's history of the worker: today's row, the quizzes done, the streak.
+    history = page(staff, f"/console/workers/{town.workers['A002']}/history")
+    with app.app_context():
+        late = db.session.get(Attempt, town.late_attempt)
+        assert late.finished_at is None  # still not closed: nothing above closed it
+        score, total = late.score, late.total
+    assert (score, total) != (0, 0) and score == 1
+    rows = {r["Date"][:10]: r for r in table(history, "Date", "Official quiz", "Practice")}
+    assert rows[str(town.today)]["Official quiz"] == f"{score}/{total} · time ran out"
+    assert term(history, "Streak") == "3"
+    assert term(history, "Official quizzes done") == "3"
+    # The weakest topics, of the company (trends) and of the worker (history), count its answer.
+    with app.app_context():
+        company_answers = knowledge_answers(town, first, town.today)
+        own = knowledge_answers(town, town.today - timedelta(days=89), town.today, town.workers["A002"])
+    trends = page(staff, "/console/trends?days=7")
+    assert sum(int(r["Answers"]) for r in table(trends, "Topic", "Answers", "Share right")) == company_answers
+    assert sum(int(r["Answers"]) for r in table(history, "Topic", "Answers", "Share right")) == own
+    with app.app_context():
+        late = db.session.get(Attempt, town.late_attempt)
+        assert len([a for a in late.answers if a.chosen is not None]) == 1
