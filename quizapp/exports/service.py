@@ -13,13 +13,13 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -27,7 +27,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
 from quizapp.rules import metrics
 from quizapp.rules.inputs import csv_safe, xml_safe
-from quizapp.rules.metrics import counted_from, share
+from quizapp.rules.metrics import counted_from, counted_until, counts_on, share
 from quizapp.rules.ordering import team_key
 from quizapp.rules.spreadsheets import looks_like_formula
 from quizapp.rules.zones import configured_zone, to_local
@@ -77,6 +77,22 @@ class WorkerRow:
     last_quiz: date | None
 
 
+class _Quizzes(NamedTuple):
+    """A worker's official quizzes done in a period (exports.by_worker)."""
+
+    done: int = 0
+    on_workdays: int = 0
+    score: int = 0
+    questions: int = 0
+    latest: date | None = None
+    earliest: date | None = None
+
+    def plus(self, day: date, workday: bool, score: int, questions: int) -> _Quizzes:
+        return _Quizzes(self.done + 1, self.on_workdays + workday, self.score + score, self.questions + questions,
+                        day if self.latest is None else max(self.latest, day),
+                        day if self.earliest is None else min(self.earliest, day))
+
+
 @dataclass(frozen=True)
 class Found:
     """A report's rows as data, for `slug` over `first` to `last`: trends' day points (by-day),
@@ -110,10 +126,14 @@ def by_team(actor: StaffUser, today: date, days: int, now: datetime | None = Non
 def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
     """One row per worker of the company who was on the roster or took a quiz in the period.
 
-    Expected: the period's workdays with data within the worker's active dates. Participation:
-    official quizzes done on those workdays ÷ expected (metrics' "done": finished, or their time
-    ran out, closed or not). Two queries: the workers, and their official attempts done grouped
-    by worker.
+    Each worker counts on the days they were on the roster (metrics.counted_from through
+    counted_until: the rule of the company's headcount and of its teams, so a worker deactivated
+    today keeps the days before). Expected: the period's workdays with data on which the worker
+    counts. Done: their official quizzes done on those days (metrics' "done": finished, or their
+    time ran out, closed or not; a quiz on a day off is done, not expected). Participation: done on
+    expected workdays ÷ expected. Two queries: the workers, and their official attempts done,
+    grouped by worker; a third, by day, only for the few with a quiz outside the days they count
+    (one taken on the day they were deactivated).
     """
     company = scope.own_company(actor)
     dates = period(today, days)
@@ -121,25 +141,49 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
     with_data = trends.workdays_with_data(trends.company_series(company, dates, today, now))
     workday_list = sorted(d for d, workday in with_data.items() if workday)
     in_period = (Attempt.company_id == company.id, *trends.official_done(now), *trends.in_period(first, last))
-    totals = {row[0]: row[1:] for row in db.session.execute(
-        select(Attempt.employee_id, func.count(Attempt.id),
-               func.count(Attempt.id).filter(Attempt.local_date.in_(workday_list)),
-               func.sum(Attempt.score), func.sum(Attempt.total), func.max(Attempt.official_date))
-        .where(*in_period).group_by(Attempt.employee_id))}
+    totals = {wid: _Quizzes(done, on_workdays, int(score or 0), int(questions or 0), latest, earliest)
+              for wid, done, on_workdays, score, questions, latest, earliest in db.session.execute(
+                  select(Attempt.employee_id, func.count(Attempt.id),
+                         func.count(Attempt.id).filter(Attempt.local_date.in_(workday_list)),
+                         func.sum(Attempt.score), func.sum(Attempt.total), func.max(Attempt.local_date),
+                         func.min(Attempt.local_date))
+                  .where(*in_period).group_by(Attempt.employee_id))}
+    # On the roster now, a quiz in the period, or deactivated after its first day (counted on some
+    # of its days); of the last, those who count on none (deactivated before dates were kept) are
+    # dropped below.
     workers = sorted(db.session.scalars(select(Employee).where(
         Employee.company_id == company.id,
-        or_(Employee.active.is_(True), Employee.id.in_(select(Attempt.employee_id).where(*in_period))))),
+        or_(Employee.active.is_(True), Employee.id.in_(select(Attempt.employee_id).where(*in_period)),
+            ~and_(*scope.left_before(first + timedelta(days=1)))))),
         key=lambda e: (team_key(e.team), e.employee_no))
-    rows = []
     zone = configured_zone()
+    # The days a worker's quizzes count on: from their start date (a quiz is never before the day
+    # they were added) through counted_until, as the teams count them (trends.group_breakdowns).
+    quiz_days = {w.id: (w.active_from or date.min, counted_until(w.active, w.active_until)) for w in workers}
+    # Usually every quiz falls on such a day and the sums stand; the few workers with one that does
+    # not (taken before their start date, or on the day they were deactivated) are read by day.
+    outside = [wid for wid, found in totals.items() if not all(
+        day is not None and counts_on(day, *quiz_days[wid]) for day in (found.earliest, found.latest))]
+    if outside:
+        workdays = set(workday_list)
+        for wid in outside:
+            totals[wid] = _Quizzes()
+        for wid, day, score, questions in db.session.execute(
+                select(Attempt.employee_id, Attempt.local_date, Attempt.score, Attempt.total)
+                .where(*in_period, Attempt.employee_id.in_(outside))):
+            if counts_on(day, *quiz_days[wid]):
+                totals[wid] = totals[wid].plus(day, day in workdays, score, questions)
+    rows = []
     for worker in workers:
-        done, on_workdays, score, questions, latest = totals.get(worker.id, (0, 0, 0, 0, None))
+        found = totals.get(worker.id, _Quizzes())
         start = counted_from(worker.active_from, to_local(worker.created_at, zone).date())
-        expected = workdays_between(workday_list, max(first, start),
-                                    min(last, worker.active_until or last)) if worker.active else 0
-        rows.append(WorkerRow(worker.employee_no, worker.name, worker.team, worker.shift, worker.active, expected, done,
-                              worker_participation(on_workdays, expected), share(int(score or 0), int(questions or 0)),
-                              latest))
+        until = quiz_days[worker.id][1]
+        expected = workdays_between(workday_list, max(first, start), min(last, until or last))
+        if not (worker.active or worker.id in totals or (until is not None and until >= first)):
+            continue
+        rows.append(WorkerRow(worker.employee_no, worker.name, worker.team, worker.shift, worker.active, expected,
+                              found.done, worker_participation(found.on_workdays, expected),
+                              share(found.score, found.questions), found.latest))
     return Found("by-worker", first, last, rows)
 
 

@@ -233,6 +233,27 @@ def counted_from(active_from: date | None, added_on: date) -> date:
     return added_on if active_from is None else max(active_from, added_on)
 
 
+NO_DAY = date.min  # counted_until of a worker who counts on no day
+
+
+def counted_until(active: bool, active_until: date | None) -> date | None:
+    """The last day a worker is expected (None: no end). On the roster: their leaving date, if
+    any. Deactivated: the day before they were deactivated (deactivating records that day as
+    `active_until`), since from then on they are off the roster: today's live figure leaves them
+    out at once and the night's rollup row of that day is written without them, while the rows of
+    the days before were written with them and stay so. Deactivated without a date (before the
+    date was kept): no day (NO_DAY)."""
+    if active:
+        return active_until
+    return NO_DAY if active_until is None else active_until - timedelta(days=1)
+
+
+def counts_on(day: date, first: date, last: date | None) -> bool:
+    """Whether a worker counted from `first` through `last` (counted_from, counted_until) counts
+    on `day`."""
+    return first <= day and (last is None or day <= last)
+
+
 def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
     """Share of today's active workers with at least one finished official quiz in the period."""
     return share(min(workers_with_a_quiz, active_workers), active_workers)

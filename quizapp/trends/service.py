@@ -19,7 +19,7 @@ from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employ
 from quizapp.quiz import service as quiz
 from quizapp.rollups import figures
 from quizapp.rollups.service import topic_answers
-from quizapp.rules.metrics import Span, counted_from, share
+from quizapp.rules.metrics import Span, counted_from, counted_until, counts_on, share
 from quizapp.rules.ordering import shift_key, team_key
 from quizapp.rules.vocab import AttemptKind
 from quizapp.rules.zones import configured_zone, to_local
@@ -73,40 +73,52 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
                      ) -> dict[str, list[Series]]:
     """Per-day participation and score for each team and each shift ({"team": [...], "shift": [...]}).
 
-    Two queries whatever the company's size: the roster's active workers grouped by (team, shift,
-    active dates, when added: each counts from metrics.counted_from, the rule the company's
-    headcount follows, so the groups add up to the company), and official attempts done (finished,
-    or today's whose time ran out) joined to their workers grouped by (team, shift, day).
-    Only quizzes by workers counted in that day's headcount are counted as done, so no group passes 100%.
+    Two queries whatever the company's size: the roster's workers grouped by (team, shift, active
+    dates, whether still on the roster, when added), each counted on the days metrics.counted_from
+    and counted_until give, the rule the company's headcount follows (so the groups add up to the
+    company, and a worker deactivated today still counts on the days before: the company's rows of
+    those days were written with them); and official attempts done (metrics' "done": finished, or
+    today's whose time ran out) joined to their workers, grouped by (team, shift, active dates,
+    day). Only quizzes by workers counted that day are counted as done, so no group passes 100%.
     Only the company's days with data count (`with_data`: date -> workday, from company_series).
     """
     if not set(by) <= set(GROUPS):
         raise ValueError(f"unknown breakdown {by!r}")
     roster = db.session.execute(
-        select(Employee.team, Employee.shift, Employee.active_from, Employee.created_at, Employee.active_until,
-               func.count(Employee.id))
-        .where(Employee.company_id == company.id, Employee.active.is_(True))
-        .group_by(Employee.team, Employee.shift, Employee.active_from, Employee.created_at,
+        select(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.created_at,
+               Employee.active_until, func.count(Employee.id))
+        .where(Employee.company_id == company.id)
+        .group_by(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.created_at,
                   Employee.active_until)).all()
-    zone = configured_zone()
     done = db.session.execute(
-        select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
-               func.sum(Attempt.total))
+        select(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.active_until,
+               Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score), func.sum(Attempt.total))
         .join(Employee, Employee.id == Attempt.employee_id)
         .where(Attempt.company_id == company.id, Employee.company_id == company.id,
-               *official_done(now), *in_period(days[0], days[-1]),
-               *scope.active_on(Attempt.local_date))
-        .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
+               *official_done(now), *in_period(days[0], days[-1]))
+        .group_by(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.active_until,
+                  Attempt.local_date)).all()
+    zone = configured_zone()
+    spans = []
+    for team, shift, active, start, added, until, count in roster:
+        last = counted_until(active, until)
+        if not active and last is not None and last < days[0]:
+            continue  # left before the period: not a member of any group in it
+        spans.append(((team, shift), counted_from(start, to_local(added, zone).date()), last, count))
+    # A worker's attempts are never before they were added: their start date alone says the rest.
+    counted = [((team, shift), day, count, score, questions)
+               for team, shift, active, start, until, day, count, score, questions in done
+               if counts_on(day, start or day, counted_until(active, until))]
     starts = dict(db.session.execute(select(Shift.name, Shift.starts_at).where(Shift.company_id == company.id)).all())
     order = {"team": team_key, "shift": lambda shift: shift_key(shift, starts)}
     result = {}
     for name in by:
         pick = GROUPS.index(name)  # 0: team, 1: shift
-        spans = [RosterSpan(row[pick], counted_from(start, to_local(added, zone).date()), until, count)
-                 for *row, start, added, until, count in roster]
-        quizzes = [GroupDone(row[pick], day, count, int(score or 0), int(questions or 0))
-                   for *row, day, count, score, questions in done]
-        result[name] = group_series(days, spans, quizzes, company.workdays, with_data, order[name])
+        result[name] = group_series(
+            days, [RosterSpan(group[pick], first, last, count) for group, first, last, count in spans],
+            [GroupDone(group[pick], day, count, int(score or 0), int(questions or 0))
+             for group, day, count, score, questions in counted],
+            company.workdays, with_data, order[name])
     return result
 
 

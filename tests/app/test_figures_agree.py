@@ -35,6 +35,7 @@ from quizapp.incidents.rules import add_months
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Incident, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
 from quizapp.quiz.service import GRACE_SECONDS
+from quizapp.roster import service as roster
 from quizapp.tokens import service as tokens
 from tests.factories import (
     make_activity,
@@ -1017,7 +1018,7 @@ def test_teams_add_up_to_the_company_with_a_worker_added_today_without_a_start_d
     assert {row["Team"]: int(row["Quizzes expected"]) for row in teams}["新班组"] == 1
 
 
-# --- a quiz whose time ran out, not closed yet ------------------------------------------------------
+# --- a quiz whose time ran out, not closed yet; a worker deactivated today ------------------------
 
 def csv_rows(client, url: str) -> list[dict[str, str]]:
     response = client.get(url)
@@ -1080,3 +1081,53 @@ def test_a_quiz_whose_time_ran_out_is_done_before_it_is_closed_on_every_surface(
     with app.app_context():
         late = db.session.get(Attempt, town.late_attempt)
         assert len([a for a in late.answers if a.chosen is not None]) == 1
+
+
+@pytest.mark.parametrize("days", [7, 30, 90])
+def test_a_worker_deactivated_today_still_counts_on_the_days_before_for_the_company_its_teams_and_workers(
+        app, town, days):
+    """A001 (a quiz on each of the four days before and one today) is deactivated today, as staff do
+    it: the company's past days keep them (their rows were written with them), today leaves them
+    out (they are off the roster now, quiz and all), and the teams, shifts and workers add up to the
+    company: the by-team export, the trends page's teams and the by-worker export the same."""
+    with app.app_context():
+        account = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+        roster.set_active(account, db.session.get(Employee, town.workers["A001"]), False, town.today)
+        db.session.commit()
+    first, last = town.today - timedelta(days=days - 1), town.today
+    expected, done, *_ = town.expect(["acme"], first, last)
+    heads, done_today = town.live["acme"]
+    expected, done = expected - 1, done - 1  # today (a workday of 甲厂): one worker and their quiz fewer
+    staff = signed_in(app, "staff-a")
+    board = page(staff, "/console/")
+    assert texts(board, "span", **{"data-figure": "total", "data-field": "expected"}) == [str(heads - 1)]
+    assert texts(board, "span", **{"data-figure": "total", "data-field": "done"}) == [str(done_today - 1)]
+    trends = page(staff, f"/console/trends?days={days}")
+    assert term(trends, "Done / expected") == f"{done} / {expected}"
+    figures = company_figures(app, town, "acme", first, last)
+    assert (figures["done"], figures["expected"]) == (done, expected)
+    row = rows_by(page(signed_in(app, "admin"), "/reports/"), "Company", "30 days")[NAMES["acme"]]
+    assert row["30 days"].split()[0] == town_percent_without_a001(town)
+    # The teams and shifts: every worker of 甲厂 is in 一车间 / 早班; they expect what the company does.
+    teams = csv_rows(staff, f"/console/exports/by-team.csv?days={days}")
+    assert sum(int(r["Quizzes expected"]) for r in teams) == expected
+    [team] = teams
+    cards = texts(trends, "article", class_="multiple")
+    for name in (team["Team"], "早班"):
+        [card] = [t for t in cards if t.startswith(name)]
+        assert re.search(r"Participation (\S+) ·", card).group(1) == shown(int(team["Done"]), expected)
+    # The workers: their expected add up to the company's; A001 is listed, inactive, with their days.
+    workers = {r["Employee number"]: r for r in csv_rows(staff, f"/console/exports/by-worker.csv?days={days}")}
+    assert sum(int(r["Quizzes expected"]) for r in workers.values()) == expected
+    a001 = workers["A001"]
+    days_before = sum(1 for back in range(1, days) if ("acme", town.today - timedelta(days=back)) in town.rows)
+    assert (a001["Status"], a001["Quizzes expected"], a001["Done"]) == ("inactive", str(days_before), "4")
+    assert a001["Participation"] == shown(4, days_before, 1)
+    assert a001["Last quiz"] == str(town.today - timedelta(days=1))  # today's is in no figure of today
+    assert int(team["Done"]) == sum(int(r["Done"]) for r in workers.values())
+
+
+def town_percent_without_a001(town: Town) -> str:
+    """甲厂's 30 days as the dashboard shows them with A001 deactivated today."""
+    expected, done, *_ = town.expect(["acme"], town.today - timedelta(days=29), town.today)
+    return shown(done - 1, expected - 1)

@@ -99,12 +99,40 @@ def test_by_worker_counts_expected_workdays_and_never_lists_another_companys_wor
     assert "B001" not in content and "李小红" not in content
 
 
-def test_a_worker_who_left_but_took_quizzes_in_the_period_is_listed_as_inactive(floor, english):
+def test_a_worker_deactivated_today_keeps_the_days_they_were_on_the_roster(floor, english):
+    """Deactivating records the day (active_until): the worker counts on the days before, as the
+    company's rows of those days were written with them, and not today, as the live figure has it.
+    Their quiz of today, taken before they were deactivated, is in no figure of today."""
+    take_quiz(floor["a3"], TODAY - timedelta(days=2))
+    take_quiz(floor["a"], TODAY - timedelta(days=1))  # a day with data on which A011 did nothing
+    take_quiz(floor["a3"], TODAY)
+    floor["a3"].active, floor["a3"].active_until = False, TODAY  # as roster.service.set_active does
+    db.session.commit()
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
+    assert rows["A011"][4:10] == ["inactive", "2", "1", "50.0%", "100.0%", (TODAY - timedelta(days=2)).isoformat()]
+    teams = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-team", TODAY, 7))))[1:]}
+    assert teams["二车间"][1:4] == ["0", "2", "1"]  # nobody in it today; 2 expected before, 1 done
+
+
+def test_a_worker_deactivated_without_a_date_counts_on_no_day_but_is_listed(floor, english):
+    """Deactivated before the day was recorded: no day is known to have counted them."""
     take_quiz(floor["a3"], TODAY - timedelta(days=2))
     floor["a3"].active = False
     db.session.commit()
     rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
-    assert rows["A011"][4:7] == ["inactive", "0", "1"] and rows["A011"][7] == ""
+    assert rows["A011"][4:8] == ["inactive", "0", "0", ""]
+
+
+def test_a_worker_who_left_before_the_period_is_not_listed(floor, english):
+    take_quiz(floor["a3"], TODAY - timedelta(days=9))
+    floor["a3"].active, floor["a3"].active_until = False, TODAY - timedelta(days=7)
+    db.session.commit()
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
+    assert "A011" not in rows
+    floor["a3"].active_until = TODAY - timedelta(days=5)  # counted through the period's second day
+    db.session.commit()
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
+    assert rows["A011"][4:7] == ["inactive", "0", "0"]  # no day with data while they were there
 
 
 def test_by_team_sums_the_period(floor, english):

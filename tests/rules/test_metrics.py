@@ -218,3 +218,17 @@ def test_a_worker_counts_from_their_start_date_but_never_before_they_were_added(
     assert metrics.counted_from(None, added) == added  # no 入职日期: from the day of the import
     assert metrics.counted_from(date(2024, 3, 1), added) == added  # a past start date: from the import too
     assert metrics.counted_from(date(2026, 12, 20), added) == date(2026, 12, 20)  # starts later: from then
+
+
+def test_a_worker_counts_through_their_leaving_date_or_until_the_day_they_were_deactivated():
+    today = date(2026, 12, 7)
+    assert metrics.counted_until(True, None) is None  # on the roster, no end
+    assert metrics.counted_until(True, date(2026, 12, 20)) == date(2026, 12, 20)  # leaves then: through that day
+    # Deactivated today (active_until: the day it was done): counted through yesterday, not today.
+    until = metrics.counted_until(False, today)
+    assert until == date(2026, 12, 6)
+    assert metrics.counts_on(date(2026, 12, 6), date(2026, 1, 1), until)
+    assert not metrics.counts_on(today, date(2026, 1, 1), until)
+    # Deactivated before the day was recorded: on no day.
+    assert not metrics.counts_on(date(2000, 1, 1), date.min, metrics.counted_until(False, None))
+    assert not metrics.counts_on(date(2026, 12, 5), date(2026, 12, 6), None)  # before they started
