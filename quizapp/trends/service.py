@@ -3,7 +3,8 @@
 Used by the console's trends page, the per-worker history page and exports.service. Owns the
 queries behind them, always scoped to the staff member's own company: the company-level series
 read the CompanyDay rollup; team and shift breakdowns and weak topics are a few GROUP BY queries
-over finished official attempts (never one query per worker).
+over official attempts done (finished, or their time ran out: rollups.figures.done; never one
+query per worker).
 """
 
 from __future__ import annotations
