@@ -19,7 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from quizapp.rules.spreadsheets import SheetError, read_sheet
+from quizapp.rules.spreadsheets import NoSuchDay, SheetError, header_test, read_sheet
 from quizapp.rules.spreadsheets import cell_date as parse_day
 from quizapp.rules.spreadsheets import cell_text as _text
 from quizapp.rules.spreadsheets import is_formula as _is_formula
@@ -156,6 +156,9 @@ def check_activity(values: Mapping[str, object], today: date, earliest: date, ro
         elif name == "day":
             try:
                 day = parse_day(raw)
+            except NoSuchDay as exc:
+                fault(name, "no_such_day", exc.text)
+                continue
             except ValueError:
                 fault(name, "bad_date")
                 continue
@@ -225,6 +228,8 @@ class ParsedFile:
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> the header found
+    sheet: str | None = None  # the XLSX sheet read (None: a CSV)
+    other_sheets: list[str] = field(default_factory=list)  # the workbook's other visible sheets with data
 
 
 ActivityKey = tuple[int, date, OutreachKind, str, str, int, str]
@@ -325,8 +330,10 @@ def parse_file(filename: str, data: bytes, scope: ImportScope) -> ParsedFile:
     problem is kept with its row and column. A file that cannot be read at all raises
     ImportFileError."""
     try:
-        with closing(read_sheet(filename, data, MAX_BYTES, MAX_ROWS)) as rows:
-            return _parse(rows, scope)
+        with closing(read_sheet(filename, data, MAX_BYTES, MAX_ROWS, header_test(HEADER_KEYS, REQUIRED))) as rows:
+            parsed = _parse(rows, scope)
+            parsed.sheet, parsed.other_sheets = rows.sheet, rows.others
+            return parsed
     except SheetError as exc:
         raise ImportFileError(exc.reason, str(exc.details.get("mb", exc.details.get("limit", "")))) from exc
 

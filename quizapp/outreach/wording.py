@@ -45,6 +45,7 @@ REASONS = {
     "empty": _l("This cell is empty."),
     "formula": _l("A formula is not accepted: type the value itself."),
     "bad_date": _l("Not a date: write it like 2026-03-01."),
+    "no_such_day": _l("There is no such day: %(detail)s."),
     "future_date": _l("This day has not come yet."),
     "too_old": _l("Too long ago: the ledger takes activities from %(detail)s on."),
     "unknown_kind": _l("Unknown kind of activity."),

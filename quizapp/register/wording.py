@@ -74,6 +74,9 @@ REASONS = {
                                                  "are still on it. Keep it in the cell, or move the workers to "
                                                  "another shift first.", names=detail),
     "ignored_column": lambda value, detail: _("Not a register column: ignored."),
+    "scientific": lambda value, detail: _("Excel has turned this code into a number in scientific notation "
+                                          "(%(value)s): its digits are lost. Set the column's format to Text, type "
+                                          "the codes again and upload the file again.", value=value),
 }
 for _why in _CODE_PROBLEMS:
     REASONS[f"grid_code_{_why}"] = partial(lambda why, value, detail: _code(why, GRID_CODE_MAX), _why)

@@ -20,7 +20,7 @@ import hashlib
 import io
 import json
 import unicodedata
-from collections.abc import Collection, Generator, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,11 +31,19 @@ from quizapp.rules.spreadsheets import (
     CLEAR_MARKER,  # noqa: F401  (roster's wording and pages read it from here)
     SHEET_MAX_BYTES,
     SHEET_MAX_ROWS,
+    NoSuchDay,
     SheetError,
+    SheetRows,
     find_header,
     header_keys,
+    header_test,
+    id_cell_problem,
     is_clear_marker,
+    is_number_cell,
+    padded_ids,
     read_import,
+    zero_padded_width,
+    zeros_dropped,
 )
 from quizapp.rules.spreadsheets import cell_date as parse_date
 from quizapp.rules.spreadsheets import cell_text as _text
@@ -97,11 +105,14 @@ class ParsedRoster:
     active_from][, clear]}: an optional field whose cell was blank is left out of the row, and the
     fields whose cell held the clear marker are listed in `clear`); `problems` the rows left out
     and the columns ignored ({row, column, reason, value, detail, employee_no}); `columns` maps each
-    field to the header found in the file."""
+    field to the header found in the file; `sheet` the XLSX sheet read (None for a CSV) and
+    `other_sheets` the workbook's other visible sheets that hold something, not read."""
 
     rows: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    other_sheets: list[str] = field(default_factory=list)
 
 
 def problem(row: int, column: str, reason: str, value: str = "", detail: str = "", employee_no: str = "",
@@ -112,11 +123,11 @@ def problem(row: int, column: str, reason: str, value: str = "", detail: str = "
 
 # --- reading a file into numbered rows of cells ------------------------------------------------
 
-def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, None]:
-    """(row number, cells) for every row of a CSV or of an XLSX's first sheet (quizapp/rules/
-    spreadsheets.py reads them); close it when done. A file that cannot be read raises
-    RosterFileError, with the reader's reason."""
-    return read_import(filename, data, RosterFileError)
+def read_rows(filename: str, data: bytes) -> SheetRows:
+    """(row number, cells) for every row of a CSV or of an XLSX's sheet with the roster's header
+    (quizapp/rules/spreadsheets.py reads them; `sheet` says which); close it when done. A file
+    that cannot be read raises RosterFileError, with the reader's reason."""
+    return read_import(filename, data, RosterFileError, header_test(HEADER_KEYS, REQUIRED))
 
 
 # --- checking cells and rows ------------------------------------------------------------------
@@ -149,9 +160,13 @@ def check_fields(values: dict, shift_names: Collection[str], row: int = 0,
             continue  # blank: unchanged
         elif _is_formula(raw):
             fault = ("formula", "")
+        elif from_file and name == "employee_no" and id_cell_problem(raw):
+            fault = ("scientific", "")  # 1.38E+10: the digits are gone
         elif name == "active_from":
             try:
                 clean[name] = parse_date(raw).isoformat() if text else None
+            except NoSuchDay as exc:
+                fault = ("no_such_day", exc.text)
             except ValueError:
                 fault = ("bad_date", "")
         elif not text and name in ("employee_no", "name"):
@@ -176,7 +191,9 @@ def parse_roster(filename: str, data: bytes, shift_names: Collection[str] = ()) 
     number_key) leaves out every one of those rows, each naming the others: which row is right is
     the file's to say, not the first row's. A file that cannot be read at all raises RosterFileError."""
     with closing(read_rows(filename, data)) as rows:
-        return _parse_rows(rows, shift_names)
+        parsed = _parse_rows(rows, shift_names)
+        parsed.sheet, parsed.other_sheets = rows.sheet, rows.others
+        return parsed
 
 
 def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) -> ParsedRoster:
@@ -188,6 +205,8 @@ def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) 
                           columns=headers)
     checked: list[tuple[int, dict, list[dict], str]] = []  # (row number, clean fields, problems, number key)
     rows_of: dict[str, list[int]] = {}
+    padded = 0  # the width of the file's zero-padded numbers (000123), typed as text
+    numbers: list[tuple[list[dict], int, str]] = []  # employee numbers stored as numbers: (problems, row, text)
     data_rows = 0
     for number, cells in rows:
         values = {name: cells[index] if index < len(cells) else None for name, index in fields.items()}
@@ -201,9 +220,17 @@ def _parse_rows(rows: Iterator[tuple[int, list]], shift_names: Collection[str]) 
         key = number_key(number_text) if number_text and not _is_formula(values["employee_no"]) else ""
         if key:
             rows_of.setdefault(key, []).append(number)
+        if is_number_cell(values["employee_no"]):
+            numbers.append((problems, number, number_text))
+        else:
+            padded = max(padded, zero_padded_width(number_text))
         checked.append((number, clean, problems, key))
     if not data_rows:
         raise RosterFileError("no_rows", row=header_row)
+    for problems, number, text in numbers:  # 000123 beside 123: Excel dropped the zeros of a number cell
+        if text.isdigit() and len(text) < padded and not problems:
+            problems.append(problem(number, headers["employee_no"], "lost_zeros", text, text.zfill(padded), text,
+                                    "employee_no"))
     for number, clean, problems, key in checked:
         others = [str(n) for n in rows_of.get(key, ()) if n != number]
         if others:  # A2 and a2 (or Ａ２) are one worker: none of their rows is imported
@@ -304,12 +331,20 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
     (number_key: the roster keeps its own spelling). A field the file has no column for, or a
     blank cell, is left as it is; the clear marker empties the field; an inactive worker who is
     back in the file is reactivated. A new worker's row with a blank team or shift (NEEDED_FOR_NEW)
-    is left out, as `incomplete` row problems."""
+    is left out, as `incomplete` row problems, and so is a number that is a worker's with its
+    leading zeros gone (123 for 000123: Excel's doing), which leaves that worker "in the file"."""
     by_number = {number_key(w.employee_no): w for w in roster}
     mentioned = {number_key(n) for n in mentioned}
+    padded = padded_ids(list(by_number))
     plan = Plan(active=sum(1 for w in by_number.values() if w.active))
     for row in rows:
         current = by_number.get(number_key(row["employee_no"]))
+        meant = zeros_dropped(row["employee_no"], padded) if current is None else None
+        if meant is not None:  # 123 where the roster has 000123: not a new worker, Excel's number
+            plan.incomplete.append(problem(row["row"], HEADERS["employee_no"], "lost_zeros", row["employee_no"],
+                                           by_number[meant].employee_no, row["employee_no"], "employee_no"))
+            mentioned.add(meant)
+            continue
         if current is None:
             blanks = [name for name in NEEDED_FOR_NEW if new_value(row, name) in (KEEP, "")]
             if blanks:

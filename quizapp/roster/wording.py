@@ -27,6 +27,14 @@ ROW_REASONS = {
                                        "never carries commands. Remove the sign or write the value as plain text."),
     "too_long": lambda value, detail: _("Too long: at most %(max)s characters.", max=detail),
     "bad_date": lambda value, detail: _("Not a date. Write it like 2024-03-01."),
+    "no_such_day": lambda value, detail: _("There is no such day: %(day)s.", day=value),
+    "scientific": lambda value, detail: _("Excel has turned this employee number into a number in scientific notation "
+                                          "(%(value)s): its digits are lost. Set the column's format to Text, type "
+                                          "the numbers again and upload the file again.", value=value),
+    "lost_zeros": lambda value, detail: _("Excel has stored the employee number as a number, so its leading zeros "
+                                          "are lost: %(value)s is probably %(meant)s. Set the column's format to "
+                                          "Text, type the numbers again with their zeros and upload the file again.",
+                                          value=value, meant=detail),
     "taken": lambda value, detail: _("Another worker of the company already has this employee number."),
     "ignored_column": lambda value, detail: _("Not a roster column: ignored."),
     "cannot_clear": lambda value, detail: _("The employee number and the name cannot be emptied."),

@@ -328,3 +328,22 @@ def test_the_template_and_the_export(app, client, town, aged):
     assert all("别的网格" not in row for row in rows)
     with app.app_context():
         assert db.session.scalar(select(AuditLog.action).where(AuditLog.action == "outreach.export"))
+
+
+def test_an_xlsx_preview_names_the_sheet_it_read(client, town, aged):
+    from openpyxl import Workbook
+    staff = signed_in(client, "staff-a")
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["怎样填写"])
+    ledger = book.create_sheet("台账")
+    ledger.append(["日期", "类型", "地点或单位", "主讲人", "覆盖人数"])
+    ledger.append([datetime.combine(local_today(), datetime.min.time()), "进家庭", "宿舍区", "王姐", 12])
+    out = io.BytesIO()
+    book.save(out)
+    page = upload(staff, "/console", out.getvalue(), "a.xlsx").get_data(as_text=True)
+    assert "Read the sheet “台账”. Other sheets, not read: 说明." in page
+    assert "1 activities reaching 12 people will be recorded." in page
+    body = f"日期,类型,地点或单位,主讲人,覆盖人数\r\n{local_today()},进家庭,宿舍区,王姐,12\r\n".encode()
+    page = upload(staff, "/console", body).get_data(as_text=True)
+    assert "Read the sheet" not in page  # a CSV has no sheets

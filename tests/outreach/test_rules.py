@@ -148,3 +148,23 @@ def test_a_repeated_activity_is_left_out_and_says_what_it_repeats():
     kept, left_out = rules.leave_out_repeats(rows, recorded)
     assert [r.row for r in kept] == [2, 4, 5]  # another grid, or another note, is another activity
     assert [(left.row.row, left.same_as) for left in left_out] == [(3, 2), (6, None)]
+
+
+def test_a_day_in_full_width_is_read_and_a_day_the_calendar_lacks_is_named():
+    assert check(day="２０２６－１２－０１")[0].day == date(2026, 12, 1)  # type: ignore[union-attr]
+    _activity, problems = check(day="2026-02-30")
+    assert [(p.field, p.reason, p.detail) for p in problems] == [("day", "no_such_day", "2026-02-30")]
+
+
+def test_the_sheet_with_the_ledger_s_header_is_read_and_named():
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["怎样填写台账"])
+    ledger = book.create_sheet("台账")
+    ledger.append(["日期", "类型", "地点或单位", "网格", "主讲人", "覆盖人数"])
+    ledger.append([date(2026, 12, 3), "摆摊设点", "市场口", "G1", "李警官", 30])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = rules.parse_file("a.xlsx", out.getvalue(), SCOPE)
+    assert parsed.problems == [] and [r.row for r in parsed.rows] == [2]
+    assert (parsed.sheet, parsed.other_sheets) == ("台账", ["说明"])

@@ -248,3 +248,28 @@ def test_the_fingerprint_follows_the_plan():
     _f, town_changed = plan_of(HEAD + "g1,,acme01,甲厂,6,,,\n", moved)
     assert one.fingerprint() == same.fingerprint()
     assert len({one.fingerprint(), other.fingerprint(), town_changed.fingerprint()}) == 3
+
+
+def test_a_grid_code_merged_over_its_companies_is_read_on_every_row():
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名册"
+    sheet.append(list(HEADERS.values()))
+    sheet.append(["G01", "新塘村网格", "dls2k7mq", "甲厂"])
+    sheet.append([None, None, "dls9h3xw", "乙厂"])
+    sheet.append([None, None, "dls4m8pq", "丙厂"])
+    sheet.merge_cells("A2:A4")
+    sheet.merge_cells("B2:B4")
+    book.create_sheet("说明").append(["怎样填写"])
+    out = io.BytesIO()
+    book.save(out)
+    found = parse_register("register.xlsx", out.getvalue())
+    assert found.problems == []
+    assert [(r["grid_code"], r.get("grid_name"), r["company_code"]) for r in found.rows] == [
+        ("G01", "新塘村网格", "dls2k7mq"), ("G01", "新塘村网格", "dls9h3xw"), ("G01", "新塘村网格", "dls4m8pq")]
+    assert (found.sheet, found.other_sheets) == ("名册", ["说明"])
+
+
+def test_a_code_in_scientific_notation_is_refused():
+    found = parsed(HEAD + "1.2E+05,网格,dls2k7mq,甲厂\nG01,网格,1.38E+10,乙厂\n")
+    assert where(found.problems) == [(2, "网格编码", "scientific"), (3, "企业编码", "scientific")]

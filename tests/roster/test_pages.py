@@ -373,3 +373,22 @@ def test_the_preview_leaves_out_every_row_of_a_repeated_number_and_new_workers_w
         names = dict(db.session.execute(select(Employee.employee_no, Employee.name)).all())
     assert names["A001"] == "王小明"  # not renamed by either of its rows
     assert "A201" in names and not {"qa2001", "QA2001", "A200"} & set(names)
+
+
+def test_a_merged_team_and_a_number_excel_changed_in_the_preview(app, staff_a, town):
+    book = Workbook()
+    for row in (["工号", "姓名", "班组", "班次", "入职日期"], ["A001", "王小明", "五车间", "早班"],
+                ["A100", "新员工", None, "早班"], ["000124", "甲", "一车间", "早班"], [125, "乙", "一车间", "早班"],
+                ["A102", "丙", "一车间", "早班", "2026-02-30"]):
+        book.active.append(row)
+    book.active.merge_cells("C2:C3")
+    out = io.BytesIO()
+    book.save(out)
+    page = staff_a.get(f"/console/roster/import/{import_id(upload(staff_a, out.getvalue(), 'r.xlsx'))}").get_data(
+        as_text=True)
+    assert "一车间 → 五车间" in page and "A new worker needs a team" not in page
+    assert re.search(r"<td>A100</td><td>新员工</td><td>五车间</td>", page)
+    assert re.search(r'<td class="num">5</td><td>工号</td><td>125</td><td>Excel has stored the employee number as a '
+                     r"number, so its leading zeros are lost: 125 is probably 000125\.", page)
+    assert re.search(r'<td class="num">6</td><td>入职日期</td><td>2026-02-30</td><td>There is no such day: '
+                     r"2026-02-30\.</td>", page)

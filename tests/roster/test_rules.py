@@ -458,3 +458,91 @@ def test_a_file_matches_the_roster_whatever_the_case_of_its_numbers():
     roster = [Current(1, "DPT00009", "甲", "", "", True)]
     plan = plan_import([{"row": 2, "employee_no": "dpt00009", "name": "甲"}], {"dpt00009"}, roster)
     assert (plan.added, plan.changed, plan.unchanged, plan.missing) == ([], [], 1, [])
+
+
+# --- a workbook as the user sees it: merged cells, the sheet read, numbers and days Excel changed ----
+
+def workbook(*sheets, merges=(), hidden=()) -> bytes:
+    """(title, rows) sheets; `merges` on the sheet named 花名册; `hidden` sheet titles."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for cells in rows:
+            sheet.append(cells)
+        sheet.sheet_state = "hidden" if title in hidden else "visible"
+        if title == "花名册":
+            for ref in merges:
+                sheet.merge_cells(ref)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HEAD_ROW = ["工号", "姓名", "班组", "班次"]
+
+
+def test_a_team_merged_over_three_workers_moves_all_three():
+    data = workbook(("花名册", [HEAD_ROW, ["A1", "甲", "五车间", "早"], ["A2", "乙", None, "早"],
+                               ["A3", "丙", None, "早"]]), merges=["C2:C4"])
+    parsed = parse_roster("roster.xlsx", data)
+    assert [r.get("team") for r in parsed.rows] == ["五车间"] * 3
+    roster = [worker(1, "A1"), worker(2, "A2", name="乙"), worker(3, "A3", name="丙")]
+    plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), roster)
+    assert [(c.current.employee_no, c.fields) for c in plan.changed] == [
+        (no, [("team", "一", "五车间")]) for no in ("A1", "A2", "A3")]
+    assert plan.unchanged == 0
+
+
+def test_new_workers_under_a_merged_team_are_added_with_it():
+    data = workbook(("花名册", [HEAD_ROW, ["B1", "甲", "五车间", "早"], ["B2", "乙", None, "早"]]), merges=["C2:C3"])
+    parsed = parse_roster("roster.xlsx", data)
+    plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), [])
+    assert [new_worker(r)["team"] for r in plan.added] == ["五车间", "五车间"] and plan.incomplete == []
+
+
+def test_the_sheet_read_is_the_visible_one_with_the_roster_and_is_named():
+    data = workbook(("旧", [HEAD_ROW, ["OLD", "旧", "一", "早"]]), ("说明", [["怎样填写"]]),
+                    ("花名册", [HEAD_ROW, ["A1", "甲", "一", "早"]]), hidden=["旧"])
+    parsed = parse_roster("roster.xlsx", data)
+    assert [r["employee_no"] for r in parsed.rows] == ["A1"]
+    assert (parsed.sheet, parsed.other_sheets) == ("花名册", ["说明"])
+    template = parse_roster("roster.xlsx", template_xlsx(None, ["note"]))
+    assert (template.sheet, template.other_sheets) == ("花名册", ["说明"])
+    assert parse_roster("roster.csv", csv_bytes(HEADER + "A1,甲,一,早\n")).sheet is None
+
+
+def test_a_number_that_lost_its_zeros_is_not_a_new_worker():
+    # 000123 typed into a General cell: Excel keeps the number 123.
+    data = workbook(("花名册", [HEAD_ROW, [123, "甲", "一", "早"], [200, "乙", "一", "早"]]))
+    parsed = parse_roster("roster.xlsx", data)
+    roster = [worker(1, "000123"), worker(2, "0456")]
+    plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), roster)
+    assert [(p["row"], p["column"], p["reason"], p["value"], p["detail"]) for p in plan.incomplete] == [
+        (2, "工号", "lost_zeros", "123", "000123")]
+    assert [r["employee_no"] for r in plan.added] == ["200"]  # no roster number it could have been
+    assert [w.employee_no for w in plan.missing] == ["0456"]  # 000123 is in the file: not offered to deactivate
+
+
+def test_numbers_beside_zero_padded_text_in_the_file_lost_their_zeros():
+    data = workbook(("花名册", [HEAD_ROW, ["000124", "甲", "一", "早"], [125, "乙", "一", "早"],
+                               [1234567, "丙", "一", "早"]]))
+    parsed = parse_roster("roster.xlsx", data)
+    assert [r["employee_no"] for r in parsed.rows] == ["000124", "1234567"]
+    assert [(p["row"], p["column"], p["reason"], p["detail"]) for p in parsed.problems] == [
+        (3, "工号", "lost_zeros", "000125")]
+
+
+def test_an_employee_number_in_scientific_notation_is_refused():
+    parsed = parse_roster("roster.csv", csv_bytes(HEADER + "1.38E+10,甲,一,早\nA2,乙,一,早\n"))
+    assert reasons(parsed) == [(2, "工号", "scientific")] and parsed.problems[0]["value"] == "1.38E+10"
+    parsed = parse_roster("roster.xlsx", workbook(("花名册", [HEAD_ROW, [123456789012345678, "甲", "一", "早"]])))
+    assert reasons(parsed) == [(2, "工号", "scientific")]
+
+
+def test_a_day_in_full_width_and_a_day_the_calendar_lacks():
+    parsed = parse_roster("roster.csv", csv_bytes("工号,姓名,班组,班次,入职日期\nA1,甲,一,早,２０２６－０３－０５\n"
+                                                  "A2,乙,一,早,2026-02-30\nA3,丙,一,早,2026-0X-01\n"))
+    assert [r["active_from"] for r in parsed.rows] == ["2026-03-05"]
+    assert [(p["row"], p["reason"], p["value"]) for p in parsed.problems] == [
+        (3, "no_such_day", "2026-02-30"), (4, "bad_date", "2026-0X-01")]

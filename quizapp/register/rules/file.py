@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,9 +38,12 @@ from quizapp.rules.spreadsheets import (
     SHEET_MAX_BYTES,
     SHEET_MAX_ROWS,
     SheetError,
+    SheetRows,
     cell_text,
     find_header,
     header_keys,
+    header_test,
+    id_cell_problem,
     is_clear_marker,
     is_formula,
     read_import,
@@ -86,12 +89,16 @@ class ParsedRegister:
     """A file read and checked. `rows` the good rows ({row, grid_code[, grid_name][, company_code,
     company_name][, questions_per_quiz][, workdays][, shifts][, active]}: a blank cell is left out);
     `problems` what is wrong, at row and column ({row, column, field, reason, value, detail,
-    grid_code, company_code}); `columns` each field's header as found; `ignored` the other headers."""
+    grid_code, company_code}); `columns` each field's header as found; `ignored` the other headers;
+    `sheet` the XLSX sheet read (None for a CSV), `other_sheets` the workbook's other visible
+    sheets that hold something, not read."""
 
     rows: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    other_sheets: list[str] = field(default_factory=list)
 
 
 def problem(row: int, column: str, name: str, reason: str, value: object = "", detail: object = "",
@@ -227,6 +234,8 @@ def check_row(number: int, values: dict[str, object], columns: dict[str, str]) -
             continue
         if is_formula(raw):
             fault(name, "formula")
+        elif name in ("grid_code", "company_code") and id_cell_problem(raw):
+            fault(name, "scientific")  # 1.38E+10: the digits are gone
         elif is_clear_marker(raw):
             if name == "shifts":
                 row["shifts"] = []
@@ -280,10 +289,11 @@ def check_row(number: int, values: dict[str, object], columns: dict[str, str]) -
 
 # --- a whole file --------------------------------------------------------------------------------
 
-def read_rows(filename: str, data: bytes) -> Generator[tuple[int, list], None, None]:
-    """(row number, cells) for every row of the file, read with the roster's limits; close it when
-    done. A file that cannot be read raises RegisterFileError with the reader's reason."""
-    return read_import(filename, data, RegisterFileError)
+def read_rows(filename: str, data: bytes) -> SheetRows:
+    """(row number, cells) for every row of the file (an XLSX's sheet with the register's header;
+    `sheet` says which), read with the roster's limits; close it when done. A file that cannot be
+    read raises RegisterFileError with the reader's reason."""
+    return read_import(filename, data, RegisterFileError, header_test(HEADER_KEYS, REQUIRED))
 
 
 def parse_register(filename: str, data: bytes) -> ParsedRegister:
@@ -291,7 +301,9 @@ def parse_register(filename: str, data: bytes) -> ParsedRegister:
     a row repeats (in any case or width) is a problem at the later row, and so is a grid given two
     names. A file that cannot be read at all raises RegisterFileError."""
     with closing(read_rows(filename, data)) as rows:
-        return _parse_rows(rows)
+        parsed = _parse_rows(rows)
+        parsed.sheet, parsed.other_sheets = rows.sheet, rows.others
+        return parsed
 
 
 def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
