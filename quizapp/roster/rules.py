@@ -336,6 +336,9 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
     by_number = {number_key(w.employee_no): w for w in roster}
     mentioned = {number_key(n) for n in mentioned}
     padded = padded_ids(list(by_number))
+    # 123 in the file, in a good row or a left-out one, where the roster has 000123: that worker is
+    # in the file (with Excel's number), so not offered for deactivation.
+    mentioned |= {meant for number in mentioned if (meant := zeros_dropped(number, padded))}
     plan = Plan(active=sum(1 for w in by_number.values() if w.active))
     for row in rows:
         current = by_number.get(number_key(row["employee_no"]))
@@ -343,7 +346,6 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
         if meant is not None:  # 123 where the roster has 000123: not a new worker, Excel's number
             plan.incomplete.append(problem(row["row"], HEADERS["employee_no"], "lost_zeros", row["employee_no"],
                                            by_number[meant].employee_no, row["employee_no"], "employee_no"))
-            mentioned.add(meant)
             continue
         if current is None:
             blanks = [name for name in NEEDED_FOR_NEW if new_value(row, name) in (KEEP, "")]

@@ -531,6 +531,9 @@ def test_numbers_beside_zero_padded_text_in_the_file_lost_their_zeros():
     assert [r["employee_no"] for r in parsed.rows] == ["000124", "1234567"]
     assert [(p["row"], p["column"], p["reason"], p["detail"]) for p in parsed.problems] == [
         (3, "工号", "lost_zeros", "000125")]
+    roster = [worker(1, "000124"), worker(2, "000125"), worker(3, "000126")]
+    plan = plan_import(parsed.rows, mentioned_numbers(parsed.rows, parsed.problems), roster)
+    assert [w.employee_no for w in plan.missing] == ["000126"]  # 000125 is row 3, left out: not missing
 
 
 def test_an_employee_number_in_scientific_notation_is_refused():
