@@ -170,7 +170,7 @@ def init_app(app: Flask) -> None:
     from quizapp.incidents import wording as incident_words
     from quizapp.rules import metrics, vocab
     from quizapp.signin.forms import LogoutForm
-    from quizapp.wording import change_words
+    from quizapp.wording import change_words, figure_definition, figure_name
 
     app.jinja_env.globals.update(content_lang=content_lang, format_date=format_date, format_time=format_time,
                                  utcnow=utcnow,
@@ -179,6 +179,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(percent=metrics.percent, label=label, listing=listing)
     app.jinja_env.globals.update(point_change=metrics.point_change, relative_change=metrics.relative_change,
                                  change_words=change_words)
+    # A figure's one name and definition (quizapp.wording: "a figure means one thing").
+    app.jinja_env.globals.update(figure_name=figure_name, figure_definition=figure_definition)
     # The "three declines" and quiet months are worded by one rule each (incidents.wording).
     app.jinja_env.globals.update(verdict=incident_words.verdict, zero_run=incident_words.zero_run,
                                  quiet_months=incident_words.quiet_months,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from quizapp.rules.errors import ServiceError
 
@@ -61,3 +62,40 @@ def change_words(value: float | int | None, unit: str = "points") -> str:
 
     units = {"points": _("%(change)s pts", change="{}"), "percent": "{}%", "count": "{}"}
     return signed(value, _("no change"), units[unit])
+
+
+# --- a figure's name and definition, the same on every surface ------------------------------------
+# "A figure means one thing" (docs/metrics.md): the figures that several surfaces label are named
+# here once, and the knowledge index's definition is one string, so the dashboard, comparison, town
+# view, reports (page and XLSX), city page, map and learning page cannot drift apart again.
+# Templates read them through the `figure_name` and `figure_definition` globals (quizapp.web).
+
+FIGURE_NAMES = {
+    "knowledge": _l("Knowledge index"),
+    "knowledge_30": _l("Knowledge index (30 days)"),
+    "confirmed_cases": _l("Confirmed cases"),
+    "active_workers": _l("Active workers"),
+    "participation_today": _l("Participation today"),
+    # The company's own figure (the grid dashboard) and its grid's (grid tables, the supervision
+    # list): months since the last case, never "in a row", which is the zero-case run below.
+    "company_months_since_case": _l("Months since the company's last case"),
+    "grid_months_since_case": _l("Months since the grid's last case"),
+    "zero_case_run": _l("Zero-case months in a row (complete months)"),
+    "streak": _l("Workdays in a row"),
+}
+
+FIGURE_DEFINITIONS = {
+    "knowledge": _l("Right first tries ÷ first tries at the town's common daily set (the same questions for every "
+                    "company that day; a common question the worker met before is left out). Shown beside "
+                    "participation, never blended with it."),
+}
+
+
+def figure_name(key: str) -> str:
+    """A figure's one name (FIGURE_NAMES) in the reader's language."""
+    return str(FIGURE_NAMES[key])
+
+
+def figure_definition(key: str) -> str:
+    """A figure's one definition (FIGURE_DEFINITIONS) in the reader's language."""
+    return str(FIGURE_DEFINITIONS[key])

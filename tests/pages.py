@@ -135,3 +135,7 @@ def rows_under(html: str, key: str, *headers: str) -> dict[str, dict[str, str]]:
     parser.close()
     head, *rows = next(t for t in parser.tables if t and key in t[0] and all(h in t[0] for h in headers))
     return {row[head.index(key)]: dict(zip(head, row, strict=True)) for row in rows}
+
+
+# A grid's two incident figures, by the names every page gives them (docs/metrics.md, "Names").
+QUIET, RUN = "Months since the grid's last case", "Zero-case months in a row (complete months)"

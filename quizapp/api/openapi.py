@@ -53,7 +53,8 @@ FIGURES = {
     "common_correct": _described(INTEGER, "Right first tries at the town's common daily set (a "
                                                  "question the worker met before is left out)."),
     "common_answered": _described(INTEGER, "First tries at the town's common daily set."),
-    "knowledge_index": _described(SHARE, "common_correct ÷ common_answered, 0..1; null when nothing was answered."),
+    "knowledge_index": _described(SHARE, "The knowledge index (知识指数): common_correct ÷ common_answered, first "
+                                         "tries only, 0..1; null when nothing was answered."),
     "days_with_data": _described(INTEGER, "Company-days with data: a past date counts when the company has its "
                                           "daily rollup row, today always. A date without data is left out of "
                                           "every sum above (it is not a day of 0%)."),
@@ -108,7 +109,7 @@ SCHEMAS = {
             "companies": _described(INTEGER, "Active companies."),
             "workers": _described(INTEGER, "Workers on the active companies' rosters today (active headcount).")})}}),
     "TownsCompared": _object("The towns compared side by side (the city page, /reports/city): participation "
-                           "and first-try knowledge over complete days before today (read from the towns' "
+                           "and the knowledge index over complete days before today (read from the towns' "
                            "daily rollup; today is never in the period), companies, workers, and the three "
                            "declines of a month year on year; a town's token gets its own town only. A town's "
                            "figures are those GET /api/v1/grids/summary gives its token for the same dates.", {
@@ -146,13 +147,14 @@ SCHEMAS = {
         "id": ID, "code": COMPANY["code"], "name": {"type": "string"}, "grid_id": ID, **FIGURES}),
     "CompanySummary": _object("A page of active companies over the range, by id.", {
         **RANGE, "companies": {"type": "array", "items": _ref("CompanyFigures")}, **PAGE}),
-    "Incident": _object("Fraud cases and losses recorded for one month, grid, company and fraud type.", {
+    "Incident": _object("Confirmed cases (确认警情) and losses of one month (the month the cases happened), grid, "
+                        "company and fraud type.", {
         "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "The month, YYYY-MM."},
         "grid_id": ID,
         "company_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID,
                        "description": "null: recorded for the whole grid, not for one company."},
         "fraud_type": {"type": "string", "description": "A topic slug of the question bank, or \"other\"."},
-        "cases": _described(INTEGER, "Fraud cases."),
+        "cases": _described(INTEGER, "Confirmed cases (确认警情)."),
         "loss_yuan": {"type": "number", "minimum": 0, "description": "Losses in yuan (two decimals)."},
         "raw_reports": _described(INTEGER, "Raw reports (原始警情), confirmed or not; 0 where not recorded.")}),
     "AlertReach": _object("Workers who answered an alert's question in an official quiz (once each), and how many "
@@ -214,10 +216,12 @@ SCHEMAS = {
                       "last_case_month": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}$",
                                           "description": "The last month with a confirmed case; null: none recorded."},
                       "months_without_case": _described({"type": ["integer", "null"], "minimum": 0},
-                                                        "Whole months from the last month with a case to the "
+                                                        "Months since the grid's last case (网格距上次发案月数): "
+                                                        "whole months from the last month with a case to the "
                                                         "month asked for; null: no case recorded."),
                       "zero_case_months": _described({"type": ["integer", "null"], "minimum": 0},
-                                                     "连续 N 个月零发案: complete months in a row without a case, "
+                                                     "Zero-case months in a row (连续零发案整月数): complete "
+                                                     "months in a row without a case, "
                                                      "ending with the last month that is over; null: no case "
                                                      "recorded.")})}}),
     "OutreachTotals": _object("Outreach events and people reached (docs/metrics.md).", {
@@ -268,7 +272,8 @@ SCHEMAS = {
     "MonthShare": _object("First tries at the common set in one calendar month (this month so far).", {
         "month": MONTH, "answered": INTEGER, "right": INTEGER, "share": SHARE, "low": SHARE, "high": SHARE}),
     "Learning": _object("Whether workers learn (docs/metrics.md, \"Learning\"): the town's, or one grid's.", {
-        "first_tries": _object("First-try accuracy on the common set (the knowledge index) by grid and month.", {
+        "first_tries": _object("The knowledge index (知识指数: right first tries ÷ first tries at the common set) by "
+                               "grid and month.", {
             "grids": {"type": "array", "items": _object("A grid's months.", {
                 "grid_id": ID, "name": {"type": "string"},
                 "months": {"type": "array", "items": _ref("MonthShare")}})},
@@ -364,7 +369,7 @@ ENDPOINTS = {
                      ["grid_id"], "Learning", True),
     "api.alerts": ("/api/v1/alerts", "本周警情: every published alert and its reach by grid and company",
                    ["grid_id"], "Alerts", True),
-    "api.incidents": ("/api/v1/incidents", "Fraud cases and losses by month, grid, company and fraud type",
+    "api.incidents": ("/api/v1/incidents", "Confirmed cases and losses by month, grid, company and fraud type",
                       ["from", "to", "grid_id"], "Incidents", True),
     "api.declines": ("/api/v1/declines", "The three declines (原始警情, 确认警情, 损失金额) year on year, and "
                      "each grid's months without a case", ["month", "grid_id"], "Declines", True),

@@ -13,6 +13,7 @@ from quizapp.citycompare.service import CityPage
 from quizapp.exports import service as exports
 from quizapp.incidents import wording as incident_words
 from quizapp.incidents.rules import FIGURES
+from quizapp.wording import FIGURE_NAMES
 
 
 def _kind(name: str) -> str:
@@ -43,6 +44,6 @@ def workbook(page: CityPage) -> tuple[bytes, str]:
         C(_l("Town")), C(_l("Town code")), C(_l("Companies"), "int"), C(_l("Active workers"), "int"),
         C(_l("Quizzes expected"), "int"), C(_l("Quizzes done"), "int"), C(_l("Participation"), "share"),
         C(_l("First tries at the common set"), "int"), C(_l("Right first tries"), "int"),
-        C(_l("First-try knowledge"), "share"), *declines,
+        C(FIGURE_NAMES["knowledge"], "share"), *declines,
     ), [*(_row(line, line.name, line.code) for line in page.rows), _row(found.total, _("City total"), "")])
     return exports.to_xlsx(report), f"towns-{found.span.first}-{found.span.last}-{month}.xlsx"

@@ -27,15 +27,18 @@ from quizapp.rules.metrics import percent
 from quizapp.wording import change_words
 
 
-def _block(grid: rules.GridDay, target: float, month: date) -> list[str]:
+def _block(grid: rules.GridDay, target: float, month: date, day: date) -> list[str]:
+    # The line says which day its participation is (the digest's date), beside the 30-day figure below.
     lines = [f"【{grid.name}】"]
+    on = {"date": day.isoformat()}
     if grid.expected:
-        lines.append(_("Participation: %(share)s (%(done)d of %(expected)d expected quizzes done)",
-                       share=percent(grid.participation), done=grid.done, expected=grid.expected))
+        lines.append(_("Participation on %(date)s: %(share)s (%(done)d of %(expected)d expected quizzes done)",
+                       share=percent(grid.participation), done=grid.done, expected=grid.expected, **on))
     elif grid.has_data:
-        lines.append(_("Participation: no quiz expected (not a workday)"))
+        lines.append(_("Participation on %(date)s: no quiz expected (not a workday)", **on))
     else:
-        lines.append(_("Participation: – (no data for this date: the nightly rollup has not recorded it)"))
+        lines.append(_("Participation on %(date)s: – (no data for this date: the nightly rollup has not recorded it)",
+                       **on))
     lines.append(_("Companies: %(companies)d, of which %(below)d below the %(target)s target (30-day participation)",
                    companies=grid.companies, below=grid.below_target, target=percent(target)))
     shown, more = name_list(grid.flagged, rules.FLAGGED_SHOWN)
@@ -45,15 +48,16 @@ def _block(grid: rules.GridDay, target: float, month: date) -> list[str]:
     else:
         lines.append(_("Newly on the supervision list: none"))
     lines.append(_("Supervision cases overdue: %(n)d", n=grid.overdue))
-    lines.append(_("Raw reports (原始警情) in %(month)s (as recorded so far): %(n)d", month=f"{month:%Y-%m}",
-                   n=grid.raw_month))
-    lines.append(_("Fraud cases in %(month)s (as recorded so far): %(cases)d (losses %(loss)s yuan)",
+    lines.append(_("Raw reports (原始警情) in %(month)s (the month they happened, so far): %(n)d",
+                   month=f"{month:%Y-%m}", n=grid.raw_month))
+    lines.append(_("Confirmed cases in %(month)s (the month the cases happened, so far): %(cases)d (losses %(loss)s "
+                   "yuan)",
                    month=f"{month:%Y-%m}", cases=grid.cases_month, loss=rules.yuan(grid.loss_month)))
     lines.append(_("Outreach in %(month)s so far: %(events)s events, %(people)s people reached",
                    month=f"{month:%Y-%m}", events=f"{grid.outreach_month.events:,}",
                    people=f"{grid.outreach_month.people:,}"))
     if grid.zero_months is not None or grid.months_without_case is not None:  # a grid (the town total has none)
-        lines.append(_("Months without a case: %(months)s; zero cases in a row: %(run)s",
+        lines.append(_("Months since the grid's last case: %(months)s; zero-case months in a row: %(run)s",
                        months=incident_words.quiet_months(grid.months_without_case),
                        run=incident_words.zero_run(grid.zero_months)))
     return lines
@@ -105,7 +109,7 @@ def compose(digest: rules.Digest) -> Message:
         if digest.declines is not None and digest.grids:
             lines += declines_lines(digest.declines)
         for grid in ([digest.total] if digest.total else []) + list(digest.grids):
-            lines += _block(grid, digest.target, digest.month)
+            lines += _block(grid, digest.target, digest.month, digest.day)
         if not digest.grids:
             lines.append(_("No active grid is assigned to you: there are no figures to send."))
         footer = [_("Dashboard: %(url)s", url=digest.link)] if digest.link else []

@@ -28,7 +28,7 @@ class IncidentForm(Form):
     grid = SelectField(_l("Grid (for a whole-grid record)"), choices=[], validate_choice=False)
     month = MonthField(_l("Month"), validators=[DataRequired(_l("Choose the month (YYYY-MM)."))])
     fraud_type = SelectField(_l("Fraud type"), choices=[])
-    cases = IntegerField(_l("Cases"), validators=[
+    cases = IntegerField(_l("Confirmed cases"), validators=[
         InputRequired(_l("Give the number of cases (0 or more).")),
         NumberRange(min=0, max=MAX_CASES, message=_l("Cases are a whole number from 0."))])
     raw_reports = IntegerField(_l("Raw reports (原始警情)"), validators=[

@@ -21,7 +21,8 @@ def incidents(found: ExportedRecords, fmt: str) -> tuple[bytes, str]:
     # company's names are there for people and are left alone by the import.
     report = exports.Report("incidents", _l("Fraud incidents"), first, last, (
         C(_l("Month")), C(_l("Grid code")), C(_l("Grid name")), C(_l("Company code")), C(_l("Company name")),
-        C(_l("Fraud type")), C(_l("Raw reports"), "int"), C(_l("Cases"), "int"), C(_l("Losses (yuan)"), "money"),
+        C(_l("Fraud type")), C(_l("Raw reports"), "int"),
+        C(_l("Confirmed cases"), "int"), C(_l("Losses (yuan)"), "money"),
         C(_l("Note")), C(_l("Longitude")), C(_l("Latitude")), C(_l("Datum")), C(_l("Place (village or community)")),
     ), [(f"{r.month:%Y-%m}", r.grid_code, r.grid, r.company_code,
          r.company if r.company is not None else _("(whole grid)"), r.fraud_type, r.raw_reports, r.cases, r.loss_yuan,

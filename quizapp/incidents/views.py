@@ -163,7 +163,7 @@ def incident_delete(incident_id: int):
               _("— none: the whole grid —")), (_("Grid"), grids.get(incident.grid_id, "")),
              (_("Month"), f"{incident.month:%Y-%m}"),
              (_("Fraud type"), service.type_names(content_lang()).get(incident.fraud_type, incident.fraud_type)),
-             (_("Cases"), incident.cases), (_("Losses (yuan)"), f"{incident.loss_yuan:,.2f}")]
+             (_("Confirmed cases"), incident.cases), (_("Losses (yuan)"), f"{incident.loss_yuan:,.2f}")]
 
     def delete() -> str:
         month = incident.month

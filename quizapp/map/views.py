@@ -12,15 +12,16 @@ from quizapp.clock import local_today, utcnow
 from quizapp.map import rules, service
 from quizapp.routing import Routes
 from quizapp.web import content_lang
+from quizapp.wording import FIGURE_NAMES
 
 routes = Routes()
 
 FIGURE_NAMES = {
-    "cases_per_10k": _l("Confirmed cases per 10,000 workers"),
+    "cases_per_10k": _l("Confirmed cases per 10,000 active workers"),
     "losses": _l("Losses (yuan)"),
     "participation": _l("Participation (%)"),
-    "knowledge": _l("First-try knowledge (%)"),
-    "months_without_case": _l("Months without a case"),
+    "knowledge": _l("Knowledge index (%)"),
+    "months_without_case": FIGURE_NAMES["grid_months_since_case"],
     "heat": _l("Heat index (热力指数)"),
 }
 

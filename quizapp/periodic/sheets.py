@@ -17,6 +17,8 @@ from quizapp.periodic.rules import Line, Period
 from quizapp.periodic.service import PeriodicReport
 from quizapp.periodic.wording import definitions, scope_name, title
 from quizapp.rules import metrics
+from quizapp.web import listing
+from quizapp.wording import FIGURE_NAMES, figure_name
 
 
 def _points(now: float | None, before: float | None) -> float | None:
@@ -56,13 +58,13 @@ def _summary(report: PeriodicReport) -> exports.Report:
          D["headcount"]),
         (_("Participation"), share(t.participation), share(t.participation_before),
          points(t.participation, t.participation_before), D["participation"]),
-        (_("Knowledge index"), share(t.knowledge), share(t.knowledge_before), points(t.knowledge, t.knowledge_before),
-         D["knowledge"]),
+        (figure_name("knowledge"), share(t.knowledge), share(t.knowledge_before),
+         points(t.knowledge, t.knowledge_before), D["knowledge"]),
         *behaviour,
         (_("Participation target"), share(report.target), None, None, D["target"]),
         (_("Companies below target"), count(t.below_count), count(report.below_before), None, D["below"]),
         (_("Raw reports"), count(i.raw_reports), None, None, D["raw_reports"]),
-        (_("Fraud cases"), count(i.cases), None, None, D["incidents"]),
+        (figure_name("confirmed_cases"), count(i.cases), None, None, D["incidents"]),
         (_("Losses (yuan)"), T(i.loss_yuan, "money"), None, None, D["incidents"]),
         (_("Outreach events"), count(o.total.events), count(ob.total.events),
          count(o.total.events - ob.total.events), reach["events"]),
@@ -85,7 +87,8 @@ def _summary(report: PeriodicReport) -> exports.Report:
 def _figure_columns() -> tuple[exports.Column, ...]:
     C = exports.Column
     return (C(_l("Active workers"), "int"), C(_l("Participation"), "share"), C(_l("Previous period"), "share"),
-            C(_l("Change (points)"), "points"), C(_l("Knowledge index"), "share"), C(_l("Previous period"), "share"),
+            C(_l("Change (points)"), "points"), C(FIGURE_NAMES["knowledge"], "share"),
+            C(_l("Previous period"), "share"),
             C(_l("Change (points)"), "points"))
 
 
@@ -138,14 +141,16 @@ def _sheets(report: PeriodicReport) -> list[exports.Report]:
         [(c.grid_name, c.code, c.name, *_figures(c), yes_no(c.below(report.target))) for c in report.companies]))
     incidents = report.incidents
     sheets.append(exports.Report("incidents", _l("Incidents"), first, last, (
-        C(_l("Months counted")), C(_l("Fraud type")), C(_l("Raw reports"), "int"), C(_l("Cases"), "int"),
+        C(_l("Months the cases happened")), C(_l("Fraud type")), C(_l("Raw reports"), "int"),
+        C(FIGURE_NAMES["confirmed_cases"], "int"),
         C(_l("Losses (yuan)"), "money")),
-        [*((", ".join(f"{m:%Y-%m}" for m in incidents.months), report.fraud_names.get(t.fraud_type, t.fraud_type),
+        [*((str(listing(f"{m:%Y-%m}" for m in incidents.months)), report.fraud_names.get(t.fraud_type, t.fraud_type),
             t.raw_reports, t.cases, t.loss_yuan) for t in incidents.by_type),
          ("", _("Total"), incidents.raw_reports, incidents.cases, incidents.loss_yuan)]))
     sheets.append(_declines(report.declines, first, last))
-    sheets.append(exports.Report("quiet", _l("Months without a case"), first, last, (
-        C(_l("Grid")), C(_l("Last case")), C(_l("Months without a case"), "int"), C(_l("Zero cases in a row"))),
+    sheets.append(exports.Report("quiet", _l("Months since the last case"), first, last, (
+        C(_l("Grid")), C(_l("Last case")), C(FIGURE_NAMES["grid_months_since_case"], "int"),
+        C(FIGURE_NAMES["zero_case_run"])),
         [(q.name, f"{q.last_case:%Y-%m}" if q.last_case else None, q.months,
           incident_words.zero_run(q.zero_months) if q.zero_months else None) for q in report.quiet]))
     shown = outreach_words.labelled(report.outreach)

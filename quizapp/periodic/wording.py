@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from quizapp.periodic.service import PeriodicReport, ReportScope
 from quizapp.rules import metrics
+from quizapp.web import listing
+from quizapp.wording import FIGURE_DEFINITIONS
 
 DEFINITIONS = {
     "companies": _l("Active companies in the report's grid or town."),
@@ -19,8 +21,7 @@ DEFINITIONS = {
                         "count as zero; practice never counts; a day's quizzes are capped at its headcount. A day "
                         "without a daily record (before a company used quizapp, or a night the rollup did not run) "
                         "is left out, not counted as 0%%; \"–\" when nothing was expected."),
-    "knowledge": _l("Share of right answers on the town's common daily set over the period (the same questions "
-                    "for every company that day). Shown beside participation, never blended with it."),
+    "knowledge": FIGURE_DEFINITIONS["knowledge"],  # the one definition every surface shows
     "behaviour": _l("Share of \"did you do it\" answers over the period that said \"done\", counted apart from "
                     "knowledge (grid reports only)."),
     "change": _l("This period minus the previous one (the week or month before), in percentage points; for "
@@ -29,20 +30,22 @@ DEFINITIONS = {
     "target": _l("The town's participation target (set by the town admin; 80%% when unset)."),
     "below": _l("Companies whose participation over the period is under the town's target of %(target)s; a "
                 "company with nothing expected is never below."),
-    "incidents_week": _l("Fraud cases and losses recorded for %(months)s: incidents are recorded per month, so a "
-                         "weekly report counts the whole month or months its days fall in. Records for a grid as "
-                         "a whole are included."),
-    "incidents_month": _l("Fraud cases and losses recorded for %(months)s, for the companies and for the grid as "
-                          "a whole."),
-    # Raw reports (原始警情) are every fraud-related report received, confirmed or not; fraud cases
+    # Incidents are counted by the month the cases happened (Incident.month), never the day a record
+    # was entered: the words say "happened in", not "recorded for" (docs/metrics.md, "The three figures").
+    "incidents_week": _l("Confirmed cases and losses of the cases that happened in %(months)s: incidents are counted "
+                         "by the month the cases happened, so a weekly report counts the whole month or months its "
+                         "days fall in. Records for a grid as a whole are included."),
+    "incidents_month": _l("Confirmed cases and losses of the cases that happened in %(months)s, for the companies and "
+                          "for the grid as a whole."),
+    # Raw reports (原始警情) are every fraud-related report received, confirmed or not; confirmed cases
     # (确认警情) only those confirmed as fraud cases (docs/metrics.md "The three figures").
     "raw_reports_week": _l("Fraud-related police reports received (raw reports), whether or not they were confirmed "
-                           "as fraud cases, recorded for %(months)s: incidents are recorded per month, so a weekly "
-                           "report counts the whole month or months its days fall in. Records for a grid as a whole "
-                           "are included; a record entered before raw reports were kept counts 0."),
+                           "as fraud cases, of the months they happened in, %(months)s: a weekly report counts the "
+                           "whole month or months its days fall in. Records for a grid as a whole are included; a "
+                           "record entered before raw reports were kept counts 0."),
     "raw_reports_month": _l("Fraud-related police reports received (raw reports), whether or not they were "
-                            "confirmed as fraud cases, recorded for %(months)s, for the companies and for the grid "
-                            "as a whole; a record entered before raw reports were kept counts 0."),
+                            "confirmed as fraud cases, of %(months)s, the month they happened in, for the companies "
+                            "and for the grid as a whole; a record entered before raw reports were kept counts 0."),
     "opened": _l("Supervision cases opened in the period, by a rule or by hand."),
     "follow_ups": _l("Follow-ups (formal talk, visit, talk) that took place in the period, by their date."),
     "closed": _l("Supervision cases closed in the period."),
@@ -63,9 +66,10 @@ def scope_name(scope: ReportScope) -> str:
 
 def definitions(report: PeriodicReport) -> dict[str, str]:
     """Each figure's definition as the page and the workbook show it."""
-    months = ", ".join(f"{m:%Y-%m}" for m in report.incidents.months)
+    months = str(listing(f"{m:%Y-%m}" for m in report.incidents.months))  # 2026-11和2026-12
     values = {"target": metrics.percent(report.target), "months": months}
     found = {key: str(text) % values for key, text in DEFINITIONS.items()}
+    found["counted"] = _("Counted by the month the cases happened: %(months)s", months=months)
     found["incidents"] = found[f"incidents_{report.period.kind}"]
     found["raw_reports"] = found[f"raw_reports_{report.period.kind}"]
     return found

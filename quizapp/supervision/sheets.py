@@ -14,6 +14,7 @@ from quizapp.incidents import wording as incident_words
 from quizapp.rules.vocab import CaseStatus
 from quizapp.supervision.service import CaseView
 from quizapp.supervision.wording import KIND_LABELS, RULE_LABELS
+from quizapp.wording import FIGURE_NAMES
 
 
 def ledger(views: list[CaseView], fmt: str, today: date) -> tuple[bytes, str]:
@@ -43,6 +44,6 @@ def ledger(views: list[CaseView], fmt: str, today: date) -> tuple[bytes, str]:
         C(_l("Follow-up on"), "date"), C(_l("Kind")), C(_l("Who")), C(_l("Summoned")), C(_l("Where")), C(_l("Notes")),
         C(_l("Outcome")),
         C(_l("Participation, 2 weeks before"), "share"), C(_l("Participation, 2 weeks after"), "share"),
-        C(_l("Months without a case"), "int"), C(_l("Zero cases in a row")),
+        C(FIGURE_NAMES["grid_months_since_case"], "int"), C(FIGURE_NAMES["zero_case_run"]),
     ), rows)
     return exports.render(report, fmt), f"supervision-ledger-{today.isoformat()}.{fmt}"

@@ -46,7 +46,7 @@ from tests.factories import (
     right_choice,
     take_quiz,
 )
-from tests.pages import read, sign_in_staff_in_english, sign_in_worker, texts
+from tests.pages import QUIET, RUN, read, sign_in_staff_in_english, sign_in_worker, texts
 
 HISTORY = 100  # days of rollups of 甲厂 and 乙厂; 丙厂 started using quizapp on the 1st of last month
 GAPS = {"acme": {9, 17, 45}, "bolt": {3}}  # days ago: nights the rollup did not run
@@ -515,10 +515,10 @@ def test_today_agrees_on_the_board_the_admin_home_the_dashboard_the_town_view_th
         officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
         text = compose(digest.figures(officer, today, town_zone(), utcnow())).text
     if expected:
-        assert (f"Participation: {shown(grid_done, expected)} ({grid_done} of {expected} expected quizzes done)"
-                in text.splitlines())
+        assert (f"Participation on {today}: {shown(grid_done, expected)} ({grid_done} of {expected} expected "
+                "quizzes done)" in text.splitlines())
     else:
-        assert "Participation: no quiz expected (not a workday)" in text.splitlines()
+        assert f"Participation on {today}: no quiz expected (not a workday)" in text.splitlines()
 
 
 def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_comparison_town_view_and_api(app, town):
@@ -553,7 +553,7 @@ def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_compar
     heat = {r["Grid"]: r for r in table(view, "Grid", "Companies")}
     for grid, codes in (("网格一", ["acme", "bolt"]), ("网格二", ["cog"])):
         cells = [v for k, v in heat[grid].items()
-                 if k not in ("Grid", "Companies", "Months without a case", "Zero cases in a row")]
+                 if k not in ("Grid", "Companies", QUIET, RUN)]
         assert cells == [town.percent(codes, first, last) for first, last in weeks]
     grids30 = table(view, "Grid", "30 days", caption="Every grid with figures, highest first")
     last30 = (today - timedelta(days=29), today)
@@ -562,8 +562,8 @@ def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_compar
         assert row["30 days"] == of(summary[row["Grid"]])
     assert "Top 5 grids" not in view and "Bottom 5 companies" not in view
     assert term(view, "Knowledge index, 30 days") == town.percent(["acme", "bolt", "cog"], *last30, knowledge=True)
-    row = rows_by(page(admin, "/reports/"), "Company", "Knowledge (30 days)")[NAMES["acme"]]
-    assert row["Knowledge (30 days)"] == of(company_figures(app, town, "acme", *last30), knowledge=True)
+    row = rows_by(page(admin, "/reports/"), "Company", "Knowledge index (30 days)")[NAMES["acme"]]
+    assert row["Knowledge index (30 days)"] == of(company_figures(app, town, "acme", *last30), knowledge=True)
 
 
 @pytest.mark.parametrize("kind", ["week", "month"])
@@ -630,8 +630,8 @@ def test_first_try_accuracy_by_grid_and_month_is_the_knowledge_index_on_the_lear
     learning = api(app, town, "/learning")["first_tries"]
     this_month = town.today.replace(day=1)
     months = [add_months(this_month, back) for back in (-2, -1, 0)]
-    by_page = rows_by(html, "Grid", caption="First-try accuracy by grid and month")
-    by_officer = rows_by(officers, "Grid", caption="First-try accuracy by grid and month")
+    by_page = rows_by(html, "Grid", caption="Knowledge index by grid and month")
+    by_officer = rows_by(officers, "Grid", caption="Knowledge index by grid and month")
     assert "网格二" not in by_officer
     by_api = {g["name"]: {m["month"]: m for m in g["months"]} for g in learning["grids"]}
     for month in months:
@@ -683,10 +683,11 @@ def test_incidents_count_by_the_month_they_happened_on_the_digest_the_incidents_
     this_month, last_month = today.replace(day=1), add_months(today.replace(day=1), -1)
     officer = signed_in(app, "officer-1")
     incidents = page(officer, f"/reports/incidents?month={today:%Y-%m}&grid={town.grids['g1']}")
-    rows = rows_by(incidents, "Month", "Cases", "Losses (yuan)")
+    rows = rows_by(incidents, "Month", "Confirmed cases", "Losses (yuan)")
     # Entered today, back-filled or not: each counts in the month it happened.
-    assert (rows[f"{this_month:%Y-%m}"]["Cases"], rows[f"{this_month:%Y-%m}"]["Losses (yuan)"]) == ("3", "1,010.50")
-    assert (rows[f"{last_month:%Y-%m}"]["Cases"], rows[f"{last_month:%Y-%m}"]["Losses (yuan)"]) == ("4", "3,500.00")
+    now, before = rows[f"{this_month:%Y-%m}"], rows[f"{last_month:%Y-%m}"]
+    assert (now["Confirmed cases"], now["Losses (yuan)"]) == ("3", "1,010.50")
+    assert (before["Confirmed cases"], before["Losses (yuan)"]) == ("4", "3,500.00")
     found = api(app, town, f"/incidents?from={this_month}&to={today}&grid_id={town.grids['g1']}")
     assert found["total"] == {"cases": 3, "loss_yuan": 1010.5, "raw_reports": 6}
     # The three figures of the month in progress: shown, labelled partial, not compared.
@@ -698,16 +699,17 @@ def test_incidents_count_by_the_month_they_happened_on_the_digest_the_incidents_
     with app.test_request_context("/"):
         account = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
         text = compose(digest.figures(account, today, town_zone(), utcnow())).text
-    assert f"Fraud cases in {this_month:%Y-%m} (as recorded so far): 3 (losses 1,010.50 yuan)" in text.splitlines()
-    assert f"Raw reports (原始警情) in {this_month:%Y-%m} (as recorded so far): 6" in text.splitlines()
+    assert (f"Confirmed cases in {this_month:%Y-%m} (the month the cases happened, so far): 3 (losses 1,010.50 "
+            "yuan)") in text.splitlines()
+    assert f"Raw reports (原始警情) in {this_month:%Y-%m} (the month they happened, so far): 6" in text.splitlines()
     # Last month in the monthly report (page and workbook) and the API.
     html = page(officer, f"/reports/periodic/month?scope={town.grids['g1']}&start={last_month:%Y-%m}")
     summary = {r["Figure"]: r for r in table(html, "Figure", "This period")}
-    assert (summary["Fraud cases"]["This period"], summary["Losses (yuan)"]["This period"]) == ("4", "3,500.00")
+    assert (summary["Confirmed cases"]["This period"], summary["Losses (yuan)"]["This period"]) == ("4", "3,500.00")
     assert summary["Raw reports"]["This period"] == "8"
     book = workbook(officer, f"/reports/periodic/month.xlsx?scope={town.grids['g1']}&start={last_month:%Y-%m}")
     total = [r for r in sheet_rows(book, "Incidents") if r["Fraud type"] == "Total"][0]
-    assert (total["Cases"], total["Losses (yuan)"]) == (4, Decimal(3500))
+    assert (total["Confirmed cases"], total["Losses (yuan)"]) == (4, Decimal(3500))
     end = this_month - timedelta(days=1)
     assert api(app, town, f"/incidents?from={last_month}&to={end}&grid_id={town.grids['g1']}")["total"] == \
         {"cases": 4, "loss_yuan": 3500.0, "raw_reports": 8}
@@ -716,7 +718,7 @@ def test_incidents_count_by_the_month_they_happened_on_the_digest_the_incidents_
 def test_a_workers_streak_is_the_same_on_their_result_and_on_the_staffs_history(app, town):
     staff = signed_in(app, "staff-a")
     history = page(staff, f"/console/workers/{town.workers['A001']}/history")
-    assert term(history, "Streak") == str(town.streak)
+    assert term(history, "Workdays in a row") == str(town.streak)
     worker = app.test_client()
     sign_in_worker(worker, "acme", "A001")
     worker.set_cookie("lang", "en")
@@ -923,23 +925,23 @@ def test_months_without_a_case_per_grid_agree_wherever_grids_are_listed(app, tow
     assert want["g2"] == ("2", "1 month in a row with zero cases")  # its last case: two months ago
 
     def pairs(rows: dict) -> dict:
-        return {code: (rows[name]["Months without a case"], rows[name]["Zero cases in a row"])
+        return {code: (rows[name][QUIET], rows[name][RUN])
                 for code, name in names.items()}
 
-    headers = ("Months without a case", "Zero cases in a row")
+    headers = (QUIET, RUN)
     assert pairs(rows_by(page(admin, f"/reports/incidents?month={this_month:%Y-%m}"), "Grid", "Last case",
                          *headers)) == want
     assert pairs(rows_by(page(admin, "/reports/"), "Grid", *headers,
-                         caption="Months without a case, by grid")) == want
+                         caption="Months since the last case, by grid")) == want
     assert pairs(rows_by(page(admin, "/reports/town"), "Grid", "Companies", *headers)) == want
-    assert pairs(rows_by(page(admin, "/reports/map"), "Grid", "Workers", *headers)) == want
+    assert pairs(rows_by(page(admin, "/reports/map"), "Grid", "Active workers", *headers)) == want
     wanted_before = {code: town.quiet(code, last_month) for code in names}
     report = page(admin, f"/reports/periodic/month?scope=town&start={last_month:%Y-%m}")
-    assert pairs(rows_by(report, "Grid", *headers, caption="Months without a case, by grid")) == wanted_before
+    assert pairs(rows_by(report, "Grid", *headers, caption="Months since the last case, by grid")) == wanted_before
     book = workbook(admin, f"/reports/periodic/month.xlsx?scope=town&start={last_month:%Y-%m}")
-    sheet = {r["Grid"]: r for r in sheet_rows(book, "Months without a case")}
-    assert {code: ("–" if sheet[name]["Months without a case"] is None else str(sheet[name]["Months without a case"]),
-                   sheet[name]["Zero cases in a row"] or "–") for code, name in names.items()} == wanted_before
+    sheet = {r["Grid"]: r for r in sheet_rows(book, "Months since the last case")}
+    assert {code: ("–" if sheet[name][QUIET] is None else str(sheet[name][QUIET]),
+                   sheet[name][RUN] or "–") for code, name in names.items()} == wanted_before
     answer = {g["code"]: g for g in api(app, town, "/declines")["grids"]}
     for code in names:
         months, run = answer[code]["months_without_case"], answer[code]["zero_case_months"]
@@ -951,7 +953,7 @@ def test_months_without_a_case_per_grid_agree_wherever_grids_are_listed(app, tow
         text = compose(digest.figures(account, today, town_zone(), utcnow())).text
     for code in names:
         months, run = want[code]
-        assert f"Months without a case: {months}; zero cases in a row: {run}" in text.splitlines()
+        assert f"Months since the grid's last case: {months}; zero-case months in a row: {run}" in text.splitlines()
 
 
 def test_months_without_a_case_agree_on_the_grid_list_the_supervision_list_and_the_outreach_ledger(app, town):
@@ -966,7 +968,7 @@ def test_months_without_a_case_agree_on_the_grid_list_the_supervision_list_and_t
                                            opened_on=town.today, status="open"))
         db.session.commit()
     admin, officer = signed_in(app, "admin"), signed_in(app, "officer-1")
-    headers = ("Months without a case", "Zero cases in a row")
+    headers = (QUIET, RUN)
     want = {code: town.quiet(code, this_month) for code in names}
     assert want == {"g1": ("0", "–"), "g2": ("2", "1 month in a row with zero cases")}
 

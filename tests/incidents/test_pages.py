@@ -63,7 +63,7 @@ def no_worker_names(text: str) -> None:
 
 def test_the_incidents_page_shows_the_figures_as_aggregates(officer, incident_a):
     page = officer.get("/reports/incidents").get_data(as_text=True)
-    assert "Year on year" in page and "Months without a case" in page and "甲厂" in page
+    assert "Year on year" in page and "Months since the last case" in page and "甲厂" in page
     # This month's row: cases and losses (its participation counts today, read live from the roster);
     # last month's: the rollup's 3 of 4.
     rows = table_rows(page)
@@ -180,7 +180,7 @@ def test_the_preview_shows_names_and_what_a_replaced_record_loses(app, officer, 
     table = text.split('class="figures import-preview"')[1].split("</table>")[0]
     assert "甲厂" in table and "网格一" in table and "Topic alpha" in table and "Other" in table
     assert ">acme<" not in table and ">g1<" not in table and ">alpha<" not in table  # names, not codes
-    assert "Cases: 2 → 3" in table and "to be emptied</strong> Note: <del>两起</del> → –" in table
+    assert "Confirmed cases: 2 → 3" in table and "to be emptied</strong> Note: <del>两起</del> → –" in table
     assert "new record" in table
     emptied = text.split('id="emptied"')[1].split("</div>")[0]
     assert "1 stored notes will be emptied" in emptied and "<del>两起</del>" in emptied

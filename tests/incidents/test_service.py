@@ -349,7 +349,7 @@ def test_the_export_lists_the_records_and_is_audited(town, english):
     assert data.startswith(b"\xef\xbb\xbf") and name == "incidents-2025-12-2026-11.csv"
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["Month", "Grid code", "Grid name", "Company code", "Company name", "Fraud type", "Raw reports",
-                       "Cases", "Losses (yuan)", "Note", "Longitude", "Latitude", "Datum",
+                       "Confirmed cases", "Losses (yuan)", "Note", "Longitude", "Latitude", "Datum",
                        "Place (village or community)"]
     assert rows[1][:9] == ["2026-11", "g1", "网格一", "acme", "甲厂", "主题alpha", "0", "1", "100.50"]
     assert rows[2][3:5] == ["", "(whole grid)"] and len(rows) == 3

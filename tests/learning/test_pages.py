@@ -25,7 +25,7 @@ def test_an_officer_sees_the_learning_figures_of_their_grids_only(app, client, t
     sign_in_staff_in_english(client, "officer-1")
     status, html = read(client, "/reports/learning")
     assert status == 200
-    assert "First-try accuracy by grid and month" in html and "网格一" in html and "网格二" not in html
+    assert "Knowledge index by grid and month" in html and "网格一" in html and "网格二" not in html
     assert "Accuracy on questions seen before, by days since last seen" in html
     assert "Learning estimate" in html and "Late minus early finishers" in html
     assert "甲厂" in html and "乙厂" not in html

@@ -45,7 +45,7 @@ def test_an_officer_sees_their_grids_on_the_map_and_in_the_table(client, town_ma
     page = client.get("/reports/map?figure=losses").get_data(as_text=True)
     assert "Incident map" in page and 'href="/reports/map"' not in page  # the menu shows it as the current page
     rows = table_rows(page)
-    assert rows[0][:4] == ["Grid", "Workers", "Confirmed cases", "Cases per 10,000 workers"]
+    assert rows[0][:4] == ["Grid", "Active workers", "Confirmed cases", "Confirmed cases per 10,000 active workers"]
     assert rows[1][0] == "网格一" and rows[1][2] == "2" and rows[1][4] == "1,200" and len(rows) == 2
     data = chart(page)
     assert data["figure"] == "losses" and [g["name"] for g in data["grids"]] == ["g1"]

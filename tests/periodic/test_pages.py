@@ -62,7 +62,7 @@ def test_an_officer_reads_their_grids_weekly_report_with_definitions(client, wee
     assert "Weekly report · 网格一" in page and week.first.isoformat() in page
     assert "甲厂" in page and "乙厂" not in page
     assert texts(page, "td", class_="p") == ["75% below target"]  # company A's row: 9 of 12
-    assert "Cases: 2; losses: 300.00 yuan" in page
+    assert "Confirmed cases: 2; losses: 300.00 yuan" in page
     # Workers' reports by channel (a grid's report: no table by grid): 1 SMS lead reported twice, 1 call.
     assert ["An SMS", "1", "2", "1"] in table_rows(page) and ["A phone call", "1", "1", "0"] in table_rows(page)
     assert ["Total", "2", "3", "1"] in table_rows(page)
@@ -77,11 +77,11 @@ def test_an_officer_reads_their_grids_weekly_report_with_definitions(client, wee
 
 @pytest.mark.parametrize("kind", ["week", "month"])
 def test_raw_reports_have_their_own_definition_not_the_cases_one(client, week, kind):
-    """原始警情 are every fraud-related report received, confirmed or not; 确认警情 (fraud cases) only the
+    """原始警情 are every fraud-related report received, confirmed or not; 确认警情 (confirmed cases) only the
     confirmed ones (docs/metrics.md): the raw reports' row says so, page and workbook, in both languages."""
     sign_in_staff(client, "officer-1")
-    for lang, raw, cases, says in (("en", "Raw reports", "Fraud cases", "whether or not they were confirmed"),
-                                   ("zh_CN", "原始警情", "诈骗案件", "不论是否确认为诈骗案件")):
+    for lang, raw, cases, says in (("en", "Raw reports", "Confirmed cases", "whether or not they were confirmed"),
+                                   ("zh_CN", "原始警情", "确认警情", "不论最后是否确认")):
         client.set_cookie("lang", lang)
         _, page = read(client, f"/reports/periodic/{kind}")
         rows: dict[str, str] = {}
@@ -155,13 +155,13 @@ def test_the_xlsx_download_has_no_worker_and_writes_an_audit_row_each_time(app, 
     assert f'filename="weekly-g1-{week.first.isoformat()}.xlsx"' in disposition
     assert response.headers["Cache-Control"] == "private, no-store"
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Summary", "Company list", "Incidents", "Three declines", "Months without a case",
+    assert book.sheetnames == ["Summary", "Company list", "Incidents", "Three declines", "Months since the last case",
                                "Outreach", "Workers' reports", "Supervision"]
     values = [str(c.value) for sheet in book.worksheets for r in sheet.iter_rows() for c in r if c.value is not None]
     assert "甲厂" in values and "乙厂" not in values
     assert not any(name in v for v in values for name in WORKER_TEXT)
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows()}
-    assert summary["Participation"] == 0.75 and summary["Fraud cases"] == 2
+    assert summary["Participation"] == 0.75 and summary["Confirmed cases"] == 2
     assert summary["Workers' reports: leads"] == 2 and summary["Workers' reports: reports"] == 3
     leads = [[c.value for c in r] for r in book["Workers' reports"].iter_rows(min_row=2)]
     assert ["网格一", "All channels", 2, 3, 1] in leads and ["All grids", "An SMS", 1, 2, 1] in leads

@@ -193,14 +193,14 @@ def test_the_workbook_has_its_sheets_no_worker_and_an_audit_row_per_download(his
     data, name, fallback = workbook(periodic.export_report(actor, r))
     assert name == "Weekly report-网格一-2026-11-16.xlsx" and fallback == "weekly-g1-2026-11-16.xlsx"
     sheets = cells(data)
-    assert list(sheets) == ["Summary", "Company list", "Incidents", "Three declines", "Months without a case",
+    assert list(sheets) == ["Summary", "Company list", "Incidents", "Three declines", "Months since the last case",
                            "Outreach", "Workers' reports", "Supervision"]
     summary = {row[0]: row[1:] for row in sheets["Summary"]}
     assert summary["Participation"][:2] == [62 / 72, 1.0]
     assert summary["Participation"][2] == round((62 / 72 - 1) * 100, 1)
-    assert summary["Companies below target"][0] == 1 and summary["Fraud cases"][0] == 3
+    assert summary["Companies below target"][0] == 1 and summary["Confirmed cases"][0] == 3
     assert summary["Losses (yuan)"][0] == pytest.approx(1300.5)
-    assert "whole month" in summary["Fraud cases"][3]  # each figure's definition beside it
+    assert "whole month" in summary["Confirmed cases"][3]  # each figure's definition beside it
     assert sheets["Company list"][1][:4] == ["网格一", "acme", "甲厂", 2] and sheets["Company list"][1][4] == 8 / 12
     assert sheets["Incidents"][-1][1:] == ["Total", 0, 3, pytest.approx(1300.5)]
     assert sheets["Supervision"][1][1:] == ["甲厂", 1, 1, 1, 1]
@@ -217,6 +217,6 @@ def test_the_town_workbook_has_a_grids_sheet(history):
     data, name, fallback = workbook(periodic.export_report(staff("admin"), report("admin")))
     sheets = cells(data)
     assert name == "Weekly report-Whole town-2026-11-16.xlsx" and fallback == "weekly-town-2026-11-16.xlsx"
-    assert list(sheets) == ["Summary", "Grids", "Company list", "Incidents", "Three declines", "Months without a case",
-                           "Outreach", "Workers' reports", "Supervision"]
+    assert list(sheets) == ["Summary", "Grids", "Company list", "Incidents", "Three declines",
+                           "Months since the last case", "Outreach", "Workers' reports", "Supervision"]
     assert [r[0] for r in sheets["Grids"][1:]] == ["网格一", "网格二"] and len(sheets["Company list"]) == 4

@@ -15,7 +15,7 @@ from quizapp.incidents.rules import add_months
 from quizapp.models import AuditLog, CompanyDay, FollowUp, Grid, StaffUser, SupervisionCase, TownSetting
 from quizapp.supervision.rules import last_workdays
 from tests.factories import first_town, make_incident, make_staff
-from tests.pages import rows_under, sign_in_staff
+from tests.pages import QUIET, RUN, rows_under, sign_in_staff
 
 WORKER_NAMES = ("王小明", "李小红", "张新来", "A001", "B001")
 
@@ -169,12 +169,12 @@ def test_the_list_and_its_ledger_show_each_case_s_grid_months_without_a_case(app
         assert g2 is not None  # 乙厂's grid: no case ever recorded
     admin = signed_in(client, "admin")
     rows = rows_under(admin.get("/reports/supervision").get_data(as_text=True), "Company", "Grid",
-                      "Months without a case", "Zero cases in a row")
-    assert {name: (row["Grid"], row["Months without a case"], row["Zero cases in a row"])
+                      QUIET, RUN)
+    assert {name: (row["Grid"], row[QUIET], row[RUN])
             for name, row in rows.items()} == {"甲厂": ("网格一", "2", "1 month in a row with zero cases"),
                                                "乙厂": ("网格二", "–", "–")}
     ledger = list(csv.reader(io.StringIO(admin.get("/reports/supervision/ledger.csv").data.decode("utf-8-sig"))))
-    assert ledger[0][-2:] == ["Months without a case", "Zero cases in a row"]
+    assert ledger[0][-2:] == [QUIET, RUN]
     assert {row[3]: row[-2:] for row in ledger[1:]} == {"甲厂": ["2", "1 month in a row with zero cases"],
                                                         "乙厂": ["", ""]}
     book = load_workbook(io.BytesIO(admin.get("/reports/supervision/ledger.xlsx").data)).active
