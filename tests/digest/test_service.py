@@ -207,7 +207,7 @@ def test_a_failing_robot_is_tried_three_times_kept_failed_and_sent_on_the_next_r
     [row] = digests(officer1)
     assert (row.status, row.attempts, row.last_error) == ("sent", 4, None)
     # November's 2 + 1 + 7 and the 9 entered after the failed run (by the month they happened).
-    assert "2026-11诈骗案件（截至目前已录入）：19起（损失73,501.50元）" in robot.contents()[-1].splitlines()
+    assert "2026-11确认警情（按发案月份，截至目前）：19起（损失73,501.50元）" in robot.contents()[-1].splitlines()
     assert run(now=utc(DAY, 23)) == (0, 1, 0)
     assert len(robot.posts) == 4
 
