@@ -1073,7 +1073,7 @@ def test_a_quiz_whose_time_ran_out_is_done_before_it_is_closed_on_every_surface(
     assert (score, total) != (0, 0) and score == 1
     rows = {r["Date"][:10]: r for r in table(history, "Date", "Official quiz", "Practice")}
     assert rows[str(town.today)]["Official quiz"] == f"{score}/{total} · time ran out"
-    assert term(history, "Streak") == "3"
+    assert term(history, "Workdays in a row") == "3"
     assert term(history, "Official quizzes done") == "3"
     # The weakest topics, of the company (trends) and of the worker (history), count its answer.
     with app.app_context():
