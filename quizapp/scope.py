@@ -271,16 +271,20 @@ def changeable_outreach(actor: Reader):
 # --- which workers count on a day ----------------------------------------------------------------
 
 def active_on(day) -> tuple:
-    """Conditions for a worker on the roster and active on `day` (docs/metrics.md, "People who join
-    or leave"; metrics.counted_from is the same rule on plain dates): started on or before it, not
-    left before it, and put on the roster by its end, so a day is never expected of a worker added
-    later (a past day's rollup row was written without them). `day` is a date, a column
+    """Conditions for a worker who counts on `day` (docs/metrics.md, "People who join or leave";
+    metrics.counted_from and counted_until are the same rule on plain dates): started on or before
+    it, not left before it (nor deactivated on or before it), and put on the roster by its end, so
+    a day is never expected of a worker added later (a past day's rollup row was written without
+    them). `day` is a date, a column
     (Attempt.local_date) or a bind parameter; for the last two the roster condition is left out:
     they are the days of the worker's own attempts, or today's."""
     found = (
-        Employee.active.is_(True),
         or_(Employee.active_from.is_(None), Employee.active_from <= day),
-        or_(Employee.active_until.is_(None), Employee.active_until >= day),
+        # metrics.counted_until: on the roster, through the leaving date if any; deactivated, through
+        # the day before deactivating (recorded as active_until), so a past day's figures stay as
+        # they were written whenever they are read or rebuilt.
+        or_(and_(Employee.active.is_(True), or_(Employee.active_until.is_(None), Employee.active_until >= day)),
+            and_(Employee.active.is_(False), Employee.active_until.is_not(None), Employee.active_until > day)),
     )
     if isinstance(day, date):
         return (*found, Employee.created_at < local_midnight(day + timedelta(days=1), configured_zone()))

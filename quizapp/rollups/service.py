@@ -114,10 +114,13 @@ def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay:
     and the day not before it)."""
     if (first_kept := kept_from(company.grid.town_id)) is not None and day < first_kept:
         raise RecordGone(day, first_kept)
+    # Done counts the workers the headcount counts (scope.active_on): a worker deactivated later on
+    # the day of their quiz is in neither, as on the board that day and in the team figures.
     totals = db.session.execute(
         select(func.count(Attempt.id), func.coalesce(func.sum(Attempt.score), 0),
                func.coalesce(func.sum(Attempt.total), 0))
-        .where(*_official_finished(company.id, day))
+        .join(Employee, Employee.id == Attempt.employee_id)
+        .where(*_official_finished(company.id, day), *scope.active_on(day))
     ).one()
     first_common = (Answer.common.is_(True), is_first_try())  # the knowledge index's answers
     answered = db.session.execute(

@@ -159,7 +159,7 @@ class FlagPreview:
 def preview_flags(actor: StaffUser, today: date, chosen: Rules | None = None) -> FlagPreview:
     """Before "check now" (`chosen` None: the town's thresholds) or before new thresholds are saved
     (`chosen`): what the check would open in the admin's town, writing nothing. A town admin only."""
-    if actor.role != Role.TOWN_ADMIN:
+    if not scope.sees_whole_town(actor):
         raise Forbidden("supervision.rules_admin_only")
     town_id = scope.own_town_id(actor)
     flagged = would_flag(town_id, today, chosen)

@@ -123,6 +123,15 @@ def test_active_on_a_day_counts_from_the_start_date_through_the_leaving_date(tow
     assert count(*scope.on_roster_from(TODAY)) == base | {"今天走", "今天来", "明天来"}
     assert count(*scope.left_before(TODAY)) == {"昨天走"}
     assert count(*scope.left_before(TODAY - timedelta(days=1))) == set()
+    # Deactivated yesterday (the day recorded as active_until): they counted through the day before,
+    # and still do when that day is read or rebuilt later (metrics.counted_until).
+    two_days_ago = TODAY - timedelta(days=2)
+    assert "昨天走" in count(*scope.active_on(two_days_ago))
+    assert "昨天走" not in count(*scope.active_on(TODAY - timedelta(days=1)))
+    never = make_employee(a, "A014", "早已停用")
+    never.active = False  # deactivated before the day was recorded: no day
+    db.session.flush()
+    assert "早已停用" not in count(*scope.active_on(two_days_ago))
 
 
 # --- no feature writes a tenant filter of its own -------------------------------------------------

@@ -128,6 +128,28 @@ def test_finishing_updates_the_score_the_rollup_and_the_review_state(town):
     assert (rebuilt.completed, rebuilt.score_sum, rebuilt.common_correct, rebuilt.common_answered) == (1, 3, 1, 2)
 
 
+def test_deactivating_changes_no_past_day_when_it_is_rebuilt(town):
+    """A worker deactivated after the day of their quiz still counts on that day, read or rebuilt
+    later (scope.active_on); one deactivated later that same day counts in neither its headcount
+    nor its done (as the board showed that day and the team figures say)."""
+    from quizapp.roster import service as roster
+
+    attempt = start(town)
+    for slot in attempt.answers:
+        answer(town, attempt, slot.position, right_choice(slot), NOW + timedelta(seconds=10 * slot.position))
+    db.session.commit()
+    company, admin = worker(town).company, None
+    roster.set_active(admin, worker(town), False, TODAY + timedelta(days=1))
+    db.session.commit()
+    day = rebuild_company_day(company, TODAY, TODAY + timedelta(days=1))
+    assert (day.headcount, day.completed) == (2, 1)
+    roster.set_active(admin, worker(town), True, TODAY + timedelta(days=1))
+    roster.set_active(admin, worker(town), False, TODAY)
+    db.session.commit()
+    day = rebuild_company_day(company, TODAY, TODAY + timedelta(days=1))
+    assert (day.headcount, day.completed) == (1, 0)
+
+
 def test_an_answer_after_the_deadline_is_not_counted(town):
     attempt = start(town)
     answer(town, attempt, 1, right_choice(attempt.answers[0]), NOW + timedelta(minutes=2))
