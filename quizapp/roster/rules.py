@@ -291,6 +291,10 @@ class Plan:
     missing: list[Current] = field(default_factory=list)
     incomplete: list[dict] = field(default_factory=list)  # problems of new workers' rows: left out
     active: int = 0  # active workers on the roster now
+    # Rows naming a shift the company no longer has: the shifts changed after the upload checked
+    # them (renamed or removed in the settings, or by the town's register). Nothing can be applied
+    # then: the file is uploaded again and checked against the shifts as they are.
+    stale: list[dict] = field(default_factory=list)
 
     @property
     def deactivates_most(self) -> bool:
@@ -306,7 +310,7 @@ class Plan:
 
     def fingerprint(self) -> str:
         """Changes whenever the plan does: the confirmation must apply what the user saw."""
-        summary = [sorted(r["employee_no"] for r in self.added),
+        summary = [sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in self.added),
                    sorted([c.current.id, [[f, str(o), str(n)] for f, o, n in c.fields]] for c in self.changed),
                    sorted(w.id for w in self.missing)]
         return hashlib.sha256(json.dumps(summary, ensure_ascii=False).encode()).hexdigest()[:32]
@@ -326,13 +330,18 @@ def new_value(row: dict, name: str) -> object:
     return date.fromisoformat(value) if name == "active_from" else value
 
 
-def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[Current]) -> Plan:
+def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[Current],
+                shift_names: Collection[str] = ()) -> Plan:
     """Match the file's good rows to the roster by employee number, whatever its case or width
     (number_key: the roster keeps its own spelling). A field the file has no column for, or a
     blank cell, is left as it is; the clear marker empties the field; an inactive worker who is
     back in the file is reactivated. A new worker's row with a blank team or shift (NEEDED_FOR_NEW)
     is left out, as `incomplete` row problems, and so is a number that is a worker's with its
-    leading zeros gone (123 for 000123: Excel's doing), which leaves that worker "in the file"."""
+    leading zeros gone (123 for 000123: Excel's doing), which leaves that worker "in the file".
+
+    The rows were checked at upload against the company's shifts then; `shift_names` are its
+    shifts now, and a row whose shift is no longer one of them (the check_fields rule) is `stale`:
+    the shifts changed since, and the plan cannot be applied."""
     by_number = {number_key(w.employee_no): w for w in roster}
     mentioned = {number_key(n) for n in mentioned}
     padded = padded_ids(list(by_number))
@@ -341,6 +350,11 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
     mentioned |= {meant for number in mentioned if (meant := zeros_dropped(number, padded))}
     plan = Plan(active=sum(1 for w in by_number.values() if w.active))
     for row in rows:
+        shift = row.get("shift")
+        if shift and shift_names and shift not in shift_names:
+            plan.stale.append(problem(row["row"], HEADERS["shift"], "shift_gone", shift, " / ".join(shift_names),
+                                      row["employee_no"], "shift"))
+            continue
         current = by_number.get(number_key(row["employee_no"]))
         meant = zeros_dropped(row["employee_no"], padded) if current is None else None
         if meant is not None:  # 123 where the roster has 000123: not a new worker, Excel's number

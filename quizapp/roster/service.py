@@ -79,9 +79,17 @@ def _roster(company_id: int) -> list[Current]:
 
 
 def plan_for(record: RosterImport) -> Plan:
-    """What applying the import would do to the roster as it is now."""
+    """What applying the import would do to the roster and the company's shifts as they are now."""
     mentioned = roster.mentioned_numbers(record.rows, record.errors)
-    return roster.plan_import(record.rows, mentioned, _roster(record.company_id))
+    return roster.plan_import(record.rows, mentioned, _roster(record.company_id), shift_names(record.company_id))
+
+
+def left_out(record: RosterImport, plan: Plan | None) -> list[dict]:
+    """The rows the import leaves out, by row: those the file's check refused, new workers' rows
+    without a team or shift, and rows whose shift the company no longer has (the plan's)."""
+    file_problems = [p for p in record.errors if p.get("reason") != "ignored_column"]
+    planned = [*plan.incomplete, *plan.stale] if plan else []
+    return sorted([*file_problems, *planned], key=lambda p: p["row"])
 
 
 def _open_import(actor: StaffUser, import_id: int, action: str) -> RosterImport:
@@ -100,13 +108,18 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     """Apply a previewed import in the caller's transaction: add the new workers, update and
     reactivate the known ones (writing exactly the changes the preview listed, emptied fields
     included, and nothing else) and, if asked, deactivate the active workers the file no longer
-    lists. Only the plan the user saw is applied (Conflict "roster.plan_changed" otherwise), and
+    lists. The rows are checked again against the company's shifts as they are now: a row whose
+    shift was renamed or removed since the upload refuses the whole import (Conflict
+    "roster.shifts_changed": upload the file again). Only the plan the user saw is applied
+    (Conflict "roster.plan_changed" otherwise), and
     only once (Conflict "roster.import_closed" for an applied or cancelled import); another
     company's import is NotFound. Deactivating more than half of the active workers
     (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
     "roster.confirm_most" otherwise): nothing is applied without it."""
     record = _open_import(actor, import_id, "apply")
     plan = plan_for(record)
+    if plan.stale:
+        raise Conflict("roster.shifts_changed", rows=len({p["row"] for p in plan.stale}))
     if plan.fingerprint() != fingerprint:
         raise Conflict("roster.plan_changed")
     if deactivate_missing and plan.deactivates_most and not confirm_most:

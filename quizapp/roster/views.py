@@ -15,8 +15,9 @@ from flask_login import current_user
 from quizapp import downloads, scope
 from quizapp.clock import local_today, to_local, utcnow
 from quizapp.deleting import Confirmation, confirm_then
+from quizapp.exports import service as exports
 from quizapp.extensions import db
-from quizapp.roster import rules, service
+from quizapp.roster import rules, service, sheets
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
 from quizapp.roster.wording import FIELDS, MESSAGES, describe, template_notes
 from quizapp.routing import Routes
@@ -28,6 +29,9 @@ from quizapp.validators import filled, query_int, query_text
 from quizapp.web import safe_next
 from quizapp.wording import attach_to_form, say
 
+# Lists on the preview this long or shorter are open; longer ones are folded (a <details> the
+# user opens, JavaScript or not) so that a 12,000-row file's page stays quick to scroll.
+OPEN_UP_TO = 50
 TEMPLATE_TYPES = {"csv": "text/csv",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -82,8 +86,20 @@ def roster_preview(import_id: int):
     plan = service.plan_for(record) if record.status == ImportStatus.PREVIEW else None
     form = ConfirmImportForm(plan=plan.fingerprint() if plan else "")
     return render_template("roster/preview.html", record=record, plan=plan, form=form,
-                           cancel_form=ActionForm(), describe=describe, fields=FIELDS, shown=200,
+                           bad=service.left_out(record, plan), cancel_form=ActionForm(), describe=describe,
+                           fields=FIELDS, open_up_to=OPEN_UP_TO,
                            clear_marker=rules.CLEAR_MARKER)
+
+
+@routes.get("/roster/import/<id:import_id>/preview.<any(csv, xlsx):fmt>")
+def roster_preview_download(import_id: int, fmt: str):
+    """Every change the preview lists, as a spreadsheet to check before applying."""
+    record = _import_or_gone(import_id)
+    if record.status != ImportStatus.PREVIEW:
+        abort(404)
+    plan = service.plan_for(record)
+    data, name = sheets.preview(plan, service.left_out(record, plan), fmt, record.id, local_today())
+    return downloads.send(data, exports.MIMETYPES[fmt], name)
 
 
 @routes.post("/roster/import/<id:import_id>/apply")

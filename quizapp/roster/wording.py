@@ -37,6 +37,9 @@ ROW_REASONS = {
                                           value=value, meant=detail),
     "taken": lambda value, detail: _("Another worker of the company already has this employee number."),
     "ignored_column": lambda value, detail: _("Not a roster column: ignored."),
+    "shift_gone": lambda value, detail: _("The shift “%(value)s” was renamed or removed after this file was "
+                                          "uploaded. The company's shifts are now: %(shifts)s.", value=value,
+                                          shifts=detail or _("none")),
     "cannot_clear": lambda value, detail: _("The employee number and the name cannot be emptied."),
 }
 
@@ -103,6 +106,9 @@ MESSAGES: Messages = {
     "roster.import_closed": _closed,
     "roster.plan_changed": lambda: _("The roster changed since this preview was shown. Check the preview again, "
                                      "then confirm."),
+    "roster.shifts_changed": lambda rows: _("Nothing was applied: the company's shifts changed after this preview, "
+                                            "and %(rows)s rows name a shift that no longer exists. Upload the file "
+                                            "again.", rows=rows),
     "roster.confirm_most": lambda count, active: _(
         "Nothing was applied: this would deactivate %(count)s of the %(active)s active workers. If that is meant, "
         "tick “Yes: I have checked the list, deactivate them” as well; otherwise apply without deactivating.",

@@ -1,19 +1,20 @@
 """The console's roster pages through the client: the list, import (upload, preview, confirm,
 cancel), bad files, the template, one worker's page, and what company B's staff cannot reach."""
 
+import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Employee, RosterImport
+from quizapp.models import AuditLog, Employee, RosterImport, Shift
 from quizapp.retention.service import purge_town
 from tests.browser import WECHAT_UA
 from tests.factories import first_town
@@ -392,3 +393,65 @@ def test_a_merged_team_and_a_number_excel_changed_in_the_preview(app, staff_a, t
                      r"number, so its leading zeros are lost: 125 is probably 000125\.", page)
     assert re.search(r'<td class="num">6</td><td>入职日期</td><td>2026-02-30</td><td>There is no such day: '
                      r"2026-02-30\.</td>", page)
+
+
+def test_the_preview_lists_every_change_however_many_folding_long_lists_and_downloads_them(app, staff_a, town):
+    with app.app_context():
+        db.session.execute(insert(Employee), [{"company_id": town.company_a, "employee_no": f"M{i:03d}",
+                                               "name": f"工人{i}", "team": "一车间", "shift": "早班", "active": True}
+                                              for i in range(500)])
+        db.session.commit()
+    # 220 renamed, 210 new, and 282 active workers not in the file (M220-M499, A001, A002).
+    file = "工号,姓名,班组,班次\n" + "".join(f"M{i:03d},改名{i},一车间,早班\n" for i in range(220)) + "".join(
+        f"N{i:03d},新人{i},二车间,早班\n" for i in range(210)) + "X1,,一车间,早班\n"
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, file.encode()))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    summary = texts(page, "ul", class_="summary")[0]
+    assert "210 to add" in summary and "220 to change" in summary and "282 active workers not in the file" in summary
+    assert "more." not in page  # no "… and N more": every row is on the page
+    for i in range(220):
+        assert f"工人{i} → 改名{i}" in page
+    for i in range(210):
+        assert f"<td>N{i:03d}</td><td>新人{i}</td>" in page
+    for number in [*(f"M{i:03d}" for i in range(220, 500)), "A001", "A002"]:
+        assert f"<tr><td>{number}</td>" in page
+    # Long lists are folded (a <details> opens without JavaScript), a short one is open.
+    for section in ("added", "changed", "missing"):
+        assert re.search(r'<details class="listing">\s*<summary>The whole list: \d+</summary>',
+                         page.split(f'id="{section}"')[1]), section
+    assert '<details class="listing" open>' in page.split('id="left-out"')[1]
+    # The download: every change, one line per field, the missing and the left-out rows.
+    assert 'href="' + preview_url + '/preview.xlsx"' in page and 'href="' + preview_url + '/preview.csv"' in page
+    response = staff_a.get(preview_url + "/preview.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert lines[0] == ["Row", "What happens", "Employee number", "Name", "Field", "Now", "After the import", "Note"]
+    assert ["2", "To change", "M000", "工人0", "Name", "工人0", "改名0", ""] in lines
+    assert sum(1 for line in lines if line[1] == "To change") == 220
+    assert {line[2] for line in lines if line[1] == "To add"} == {f"N{i:03d}" for i in range(210)}
+    assert sum(1 for line in lines if line[1] == "Not in the file") == 282
+    assert [line[:3] for line in lines if line[1] == "Left out"] == [["432", "Left out", "X1"]]
+    book = load_workbook(io.BytesIO(staff_a.get(preview_url + "/preview.xlsx").data))
+    assert book.worksheets[0].max_row == len(lines)
+
+
+def test_a_preview_whose_shift_was_renamed_since_says_upload_again_and_applies_nothing(app, staff_a, town):
+    with app.app_context():
+        db.session.add_all([Shift(company_id=town.company_a, name="早班", starts_at=time(8)),
+                            Shift(company_id=town.company_a, name="夜班", starts_at=time(20))])
+        db.session.commit()
+    file = "工号,姓名,班组,班次\nA001,王小明,一车间,早班\nNEW70001,新员工,一车间,早班\n"
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, file.encode()))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    with app.app_context():  # 早班 renamed 白班 (as the settings do it: the workers on it move too)
+        db.session.execute(update(Shift).where(Shift.name == "早班").values(name="白班"))
+        db.session.execute(update(Employee).where(Employee.shift == "早班").values(shift="白班"))
+        db.session.commit()
+    refused = staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page)},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "shifts changed after this preview, and 2 rows name a shift that no longer exists. Upload the file " \
+           "again." in refused
+    assert 'id="shifts-changed"' in refused and 'name="plan"' not in refused  # no Apply button any more
+    assert "The shift “早班” was renamed or removed after this file was uploaded" in refused
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(Employee.employee_no == "NEW70001")) == 0

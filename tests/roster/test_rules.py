@@ -549,3 +549,22 @@ def test_a_day_in_full_width_and_a_day_the_calendar_lacks():
     assert [r["active_from"] for r in parsed.rows] == ["2026-03-05"]
     assert [(p["row"], p["reason"], p["value"]) for p in parsed.problems] == [
         (3, "no_such_day", "2026-02-30"), (4, "bad_date", "2026-0X-01")]
+
+
+def test_a_row_whose_shift_the_company_no_longer_has_is_stale_and_changes_the_fingerprint():
+    roster = [worker(1, "A1", shift="早班")]
+    rows = [row("A1", shift="早班"), row("A9", shift="早班") | {"row": 3}, row("A8", shift="夜班") | {"row": 4}]
+    before = plan_import(rows, {"A1", "A9", "A8"}, roster, ["早班", "夜班"])
+    assert before.stale == [] and [r["employee_no"] for r in before.added] == ["A9", "A8"]
+    after = plan_import(rows, {"A1", "A9", "A8"}, roster, ["白班", "夜班"])  # 早班 renamed 白班
+    assert [(p["row"], p["reason"], p["value"], p["detail"]) for p in after.stale] == [
+        (2, "shift_gone", "早班", "白班 / 夜班"), (3, "shift_gone", "早班", "白班 / 夜班")]
+    assert [r["employee_no"] for r in after.added] == ["A8"] and after.changed == [] and after.missing == []
+    assert after.fingerprint() != before.fingerprint()
+    # No shifts at all: any shift, as at upload (check_fields).
+    assert plan_import(rows, {"A1", "A9", "A8"}, roster, []).stale == []
+
+
+def test_the_fingerprint_covers_what_a_new_worker_is_added_with():
+    first = plan_import([row("A9", shift="早班")], {"A9"}, []).fingerprint()
+    assert first != plan_import([row("A9", shift="夜班")], {"A9"}, []).fingerprint()

@@ -160,6 +160,37 @@ def test_shifts_are_checked_once_the_company_has_them(town):
     assert [(e["row"], e["reason"], e["detail"]) for e in record.errors] == [(3, "unknown_shift", "早班 / 夜班")]
 
 
+def test_an_old_preview_is_refused_once_its_shift_was_renamed_and_nothing_is_applied(town):
+    from quizapp.settings.service import SettingsChange, ShiftRow, settings_of, update_settings
+
+    actor = staff()
+    db.session.add_all([Shift(company_id=town.company_a, name="早班", starts_at=time(8)),
+                        Shift(company_id=town.company_a, name="夜班", starts_at=time(20))])
+    db.session.commit()
+    record = service.start_import(actor, "r.csv", csv("NEW70001,新员工,一车间,早班", "NEW70002,夜班的,一车间,夜班",
+                                                      "A001,王小明,二车间,早班"))
+    db.session.commit()
+    seen = service.plan_for(record).fingerprint()
+    company, shifts = settings_of(actor)  # the staff member renames 早班 to 白班 in the settings
+    update_settings(actor, SettingsChange(company.name, company.questions_per_quiz, company.workdays,
+                                          [ShiftRow(s.id, "白班" if s.name == "早班" else s.name, s.starts_at)
+                                           for s in shifts], None, company.remind_minutes), TODAY)
+    db.session.commit()
+    before = {no: (e.team, e.shift) for no, e in roster_of(town.company_a).items()}
+    with pytest.raises(Conflict) as refused:
+        service.apply_import(actor, record.id, seen, True, TODAY, NOW)
+    assert (refused.value.code, refused.value.data) == ("roster.shifts_changed", {"rows": 2})
+    db.session.rollback()
+    # All or none: not even the 夜班 worker, whose shift is still there.
+    assert {no: (e.team, e.shift) for no, e in roster_of(town.company_a).items()} == before
+    assert db.session.get(RosterImport, record.id).status == "preview"
+    plan = service.plan_for(record)  # the preview, shown again, says which rows and why
+    assert [(p["row"], p["reason"], p["value"]) for p in plan.stale] == [(2, "shift_gone", "早班"),
+                                                                          (4, "shift_gone", "早班")]
+    with pytest.raises(Conflict, match="roster.shifts_changed"):
+        service.apply_import(actor, record.id, plan.fingerprint(), True, TODAY, NOW)
+
+
 def test_a_bad_file_stores_nothing(town):
     with pytest.raises(service.RosterFileError) as refused:
         service.start_import(staff(), "r.csv", "姓名,电话\n甲,1\n".encode())
