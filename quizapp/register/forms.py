@@ -18,6 +18,8 @@ class ConfirmRegisterForm(Form):
     # What the admin saw: if the town changed since, or the value was not the preview's, nothing is applied.
     plan = HiddenField(validators=[DataRequired()])
     deactivate_missing = BooleanField(_l("Deactivate the companies and grids that are not in this file"))
+    # Asked (and required) only when that would deactivate more than half of the town's companies or grids.
+    confirm_most = BooleanField(_l("Yes: I have checked the lists, deactivate them and close their cases"))
 
 
 class CancelRegisterForm(Form):

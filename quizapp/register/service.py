@@ -20,13 +20,13 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.database import rows_changed
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, Grid, RegisterImport, Shift, StaffUser
+from quizapp.models import Company, Employee, Grid, RegisterImport, Shift, StaffUser, SupervisionCase
 from quizapp.organisation.service import close_open_cases
 from quizapp.register.rules import file as rules
 from quizapp.register.rules.file import RegisterFileError  # noqa: F401  (callers catch it)
-from quizapp.register.rules.plan import Plan, Town, TownCompany, TownGrid, plan_import
-from quizapp.rules.errors import Conflict, Forbidden, NotFound
-from quizapp.rules.vocab import ImportStatus
+from quizapp.register.rules.plan import Plan, Town, TownCase, TownCompany, TownGrid, plan_import
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
+from quizapp.rules.vocab import CaseStatus, ImportStatus
 
 CHUNK = 500  # ids or codes per IN (...): well under every database's limit on parameters
 
@@ -39,7 +39,8 @@ def _chunks(items: list) -> list[list]:
 
 def town_of(actor: StaffUser, today: date) -> Town:
     """The grids and companies the admin manages, with each company's shifts and the shifts workers
-    on the roster (from `today` on) are still on; and the codes other towns use. Five queries."""
+    on the roster (from `today` on) are still on; their open supervision cases; and the codes other
+    towns use. Six queries."""
     grids = tuple(TownGrid(g.id, g.code, g.name, bool(g.active)) for g in db.session.execute(
         scope.register_grids(actor).with_only_columns(Grid.id, Grid.code, Grid.name, Grid.active)))
     companies_query = scope.register_companies(actor)
@@ -61,9 +62,12 @@ def town_of(actor: StaffUser, today: date) -> Town:
         for c in db.session.execute(companies_query.with_only_columns(
             Company.id, Company.code, Company.name, Company.grid_id, Company.questions_per_quiz, Company.workdays,
             Company.active)))
+    cases = tuple(TownCase(*row) for row in db.session.execute(
+        select(SupervisionCase.id, SupervisionCase.company_id, SupervisionCase.rule, SupervisionCase.opened_on)
+        .where(SupervisionCase.company_id.in_(company_ids), SupervisionCase.status == CaseStatus.OPEN)))
     other_grids, other_companies = scope.other_towns_codes(actor)
     return Town(grids, companies, frozenset(rules.grid_key(c) for c in db.session.scalars(other_grids)),
-                frozenset(db.session.scalars(other_companies)))
+                frozenset(db.session.scalars(other_companies)), cases)
 
 
 def register_rows(actor: StaffUser) -> list[dict]:
@@ -146,7 +150,7 @@ def _open_import(actor: StaffUser, import_id: int, action: str) -> RegisterImpor
 
 
 def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_missing: bool, today: date,
-                 now: datetime, close_reason: str) -> Plan:
+                 now: datetime, close_reason: str, confirm_most: bool = False) -> Plan:
     """Apply a previewed import in the caller's transaction, all of it: add the new grids and
     companies, write exactly the changes the preview listed (moves, renames, settings, shifts,
     (re)activation) and, if asked, deactivate the active companies and grids the file does not
@@ -154,13 +158,20 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     Refused, with nothing written: an import of another account (NotFound), one applied or
     cancelled already, or one whose file has problems (Conflict "register.import_closed",
     "register.has_problems"), or whose plan is not the one the admin saw (Conflict
-    "register.plan_changed": the town changed since, or the confirmation was forged)."""
+    "register.plan_changed": the town changed since, a case opened or closed, or the confirmation
+    was forged). Deactivating more than half of the town's active companies or grids
+    (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
+    "register.confirm_most" otherwise). The cases closed are exactly those the preview listed (their
+    ids are in the fingerprint); reactivating a company later does not reopen them."""
     record = _open_import(actor, import_id, "apply")
     plan = plan_for(actor, record, today)
     if file_problems(record) or plan.problems:
         raise Conflict("register.has_problems", count=len(file_problems(record)) + len(plan.problems))
     if plan.fingerprint() != fingerprint:
         raise Conflict("register.plan_changed")
+    if deactivate_missing and plan.deactivates_most and not confirm_most:
+        raise Invalid("register.confirm_most", companies=len(plan.missing_companies), grids=len(plan.missing_grids),
+                      active_companies=plan.active_companies, active_grids=plan.active_grids)
     claimed = rows_changed(update(RegisterImport).where(
         RegisterImport.id == record.id, RegisterImport.status == ImportStatus.PREVIEW)
         .values(status=ImportStatus.APPLIED, applied_at=now).execution_options(synchronize_session=False))

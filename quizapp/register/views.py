@@ -13,20 +13,23 @@ from quizapp.clock import local_today, utcnow
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.organisation.wording import deactivation_close_reason
-from quizapp.register import service
+from quizapp.register import service, sheets
 from quizapp.register.forms import CancelRegisterForm, ConfirmRegisterForm, RegisterUploadForm
 from quizapp.register.rules import file as rules
 from quizapp.register.wording import FIELDS, MESSAGES, describe, template_notes
 from quizapp.routing import Routes
-from quizapp.rules.errors import Conflict
+from quizapp.rules.errors import Conflict, Invalid
 from quizapp.rules.spreadsheets import CLEAR_MARKER
 from quizapp.rules.vocab import ImportStatus
+from quizapp.supervision.wording import RULE_LABELS
 from quizapp.validators import filled
 from quizapp.web import content_lang
 from quizapp.wording import in_town_language, say
 
 FORMAT = "<any(csv, xlsx):fmt>"
-SHOWN = 300  # rows per list on the preview; the counts above them are whole
+# Lists on the preview this long or shorter are open; longer ones are folded (a <details> the
+# admin opens, JavaScript or not): every row is on the page, and the counts above them are whole.
+OPEN_UP_TO = 50
 
 routes = Routes()
 
@@ -69,8 +72,20 @@ def register_preview(register_id: int):
     return render_template("register/preview.html", record=record, plan=plan, problems=problems,
                            ignored=[p["column"] for p in record.errors if p.get("reason") == "ignored_column"],
                            form=ConfirmRegisterForm(plan=plan.fingerprint() if plan else ""),
-                           cancel_form=CancelRegisterForm(), describe=describe, fields=FIELDS, shown=SHOWN,
-                           workdays=rules.format_workdays, shifts=_shifts_on_the_page)
+                           cancel_form=CancelRegisterForm(), describe=describe, fields=FIELDS,
+                           open_up_to=OPEN_UP_TO, workdays=rules.format_workdays, shifts=_shifts_on_the_page,
+                           rule_labels=RULE_LABELS)
+
+
+@routes.get(f"/register/<id:register_id>/preview.{FORMAT}")
+def register_preview_download(register_id: int, fmt: str):
+    """Every change the preview lists, and every case it would close, as a spreadsheet."""
+    record = _import_or_gone(register_id)
+    if record.status != ImportStatus.PREVIEW:
+        abort(404)
+    plan = service.plan_for(current_user, record, local_today())
+    data, name = sheets.preview(plan, service.file_problems(record), fmt, record.id, local_today())
+    return downloads.send(data, exports.MIMETYPES[fmt], name)
 
 
 def _shifts_on_the_page(shifts) -> str:
@@ -87,8 +102,10 @@ def register_apply(register_id: int):
         return redirect(url_for("admin.register_preview", register_id=register_id))
     try:
         plan = service.apply_import(current_user, register_id, filled(form.plan.data), form.deactivate_missing.data,
-                                    local_today(), utcnow(), in_town_language(deactivation_close_reason)())
-    except Conflict as error:  # applied or cancelled already, problems, or not the plan the admin saw
+                                    local_today(), utcnow(), in_town_language(deactivation_close_reason)(),
+                                    form.confirm_most.data)
+    except (Conflict, Invalid) as error:  # applied or cancelled already, problems, not the plan the admin
+        # saw, or most of the town deactivated without the second tick
         db.session.rollback()
         flash(say(error, MESSAGES), "error")
         return redirect(url_for("admin.register_preview", register_id=register_id))

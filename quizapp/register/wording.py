@@ -150,6 +150,11 @@ MESSAGES: Messages = {
     "register.not_yours": lambda: _("Only the town admin imports the town's register."),
     "register.plan_changed": lambda: _("The town's register changed since this preview was shown, or the "
                                        "confirmation did not come from it. Check the preview again, then confirm."),
+    "register.confirm_most": lambda companies, grids, active_companies, active_grids: _(
+        "Nothing was applied: this would deactivate %(companies)s of the %(active_companies)s active companies and "
+        "%(grids)s of the %(active_grids)s active grids. If that is meant, tick “Yes: I have checked the lists, "
+        "deactivate them and close their cases” as well; otherwise apply without deactivating.",
+        companies=companies, active_companies=active_companies, grids=grids, active_grids=active_grids),
     "register.has_problems": lambda count: _("The file has %(count)s problems: nothing can be applied. Correct them "
                                              "in the file and upload it again.", count=count),
 }

@@ -3,6 +3,7 @@ and column, changes old -> new with moves), apply, cancel, a forged confirmation
 the export that import back, bad files, every other role refused, and a preview that retention
 removed."""
 
+import csv
 import io
 import re
 from datetime import date, datetime
@@ -10,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Company, Grid, RegisterImport
+from quizapp.models import AuditLog, Company, Employee, Grid, RegisterImport, Shift, SupervisionCase
 from quizapp.retention.service import purge_town
 from tests.factories import first_town, make_staff
 from tests.pages import sign_in_staff, table_rows, texts
@@ -193,3 +194,87 @@ def test_every_reason_a_whole_file_is_refused_for_has_words():
     reasons = ("empty", "too_big", "old_xls", "not_xlsx", "too_big_unpacked", "too_many_rows", "encoding",
                "unreadable", "missing_columns", "duplicate_columns", "no_rows")  # SheetError's, and no_rows
     assert {f"register.file.{r}" for r in reasons} <= set(MESSAGES)
+
+
+def _five_companies_with_open_cases(app) -> None:
+    """acme and bolt, three more companies in two more grids (five in four grids), a case open on each."""
+    with app.app_context():
+        acme = db.session.scalar(select(Company).where(Company.code == "acme"))
+        grids = [Grid(code=f"g{i}", name=f"网格{i}", active=True, town_id=acme.grid.town_id) for i in (3, 4)]
+        db.session.add_all(grids)
+        db.session.flush()
+        db.session.add_all([Company(code=code, name=name, grid_id=grid, questions_per_quiz=5, workdays="12345",
+                                    active=True) for code, name, grid in (
+            ("cocoa01", "丙厂", grids[0].id), ("dune001", "丁厂", grids[1].id), ("echo001", "戊厂", acme.grid_id))])
+        db.session.flush()
+        db.session.add_all([SupervisionCase(company_id=c.id, rule="manual", reason="test", opened_on=date(2026, 11, 2))
+                            for c in db.session.scalars(select(Company))])
+        db.session.commit()
+
+
+def test_a_file_of_one_company_says_what_deactivating_would_do_and_takes_a_second_tick(admin, app):
+    _five_companies_with_open_cases(app)
+    url, page = preview_of(admin, (HEAD + "g2,,bolt,乙厂,,,,\n").encode())
+    assert page.count("Ticking “Deactivate…” would deactivate 4 companies and 3 grids, and close 4 open "
+                      "supervision cases.") == 2  # at the top and by the list
+    assert "would deactivate 4 of the 5 active companies and 3 of the 4 active grids — more than half" in page
+    assert 'href="#cases"' in page and "Open supervision cases that would close (4)" in page
+    cases = table_rows(page.split('id="cases"')[1])
+    assert sorted(row[1] for row in cases[1:]) == ["acme", "cocoa01", "dune001", "echo001"]
+    assert all(row[3:] == ["Added by an officer", "2026-11-02", "only if “Deactivate…” is ticked"]
+               for row in cases[1:])
+    assert "They stay closed if the company is reactivated later" in page
+    with app.app_context():
+        first = db.session.scalar(select(func.min(SupervisionCase.id)))
+    assert f'href="/reports/supervision/cases/{first}"' in page
+    assert 'name="confirm_most"' in page
+    refused = admin.post(f"{url}/apply", data={"plan": fingerprint(page), "deactivate_missing": "y"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was applied: this would deactivate 4 of the 5 active companies and 3 of the 4 active grids." \
+        in refused
+    assert [c[3] for c in companies(app)] == [True] * 5
+    admin.post(f"{url}/apply", data={"plan": fingerprint(page), "deactivate_missing": "y", "confirm_most": "y"})
+    assert [(c[0], c[3]) for c in companies(app) if c[3]] == [("bolt", True)]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).where(SupervisionCase.status == "open")) == 1
+
+
+def test_the_cases_a_file_closes_by_itself_are_named_even_without_the_tick(admin, app):
+    _five_companies_with_open_cases(app)
+    _url, page = preview_of(admin, (HEAD + "g1,,acme,甲厂,,,,否\n").encode())
+    assert "The file deactivates 1 companies (Active: 否): applying closes their 1 open supervision cases." in page
+    cases = table_rows(page.split('id="cases"')[1])
+    assert [row[1] for row in cases[1:] if row[5] == "in any case: the file deactivates the company"] == ["acme"]
+
+
+def test_a_shift_workers_are_on_reads_as_shifts_not_program_output(admin, app):
+    with app.app_context():
+        acme = db.session.scalar(select(Company).where(Company.code == "acme"))
+        db.session.add(Shift(company_id=acme.id, name="中班", starts_at=datetime(2026, 1, 1, 14).time()))
+        db.session.execute(insert(Employee), [{"company_id": acme.id, "employee_no": "Z1", "name": "中班的",
+                                               "team": "一车间", "shift": "中班", "active": True}])
+        db.session.commit()
+    _url, page = preview_of(admin, (HEAD + "g1,,acme,甲厂,,,早班 08:00; 夜班 20:00,\n").encode())
+    rows = table_rows(page.split('id="problems"')[1])
+    assert rows[1][:3] == ["2", "班次", "早班 08:00；夜班 20:00"] and "The shift 中班 would be removed" in rows[1][3]
+    assert "[[" not in page
+
+
+def test_the_preview_lists_every_row_however_many_and_downloads_every_change(admin, app):
+    rows = "".join(f"g1,,new{i:05d},新厂{i},,,,\n" for i in range(320))
+    url, page = preview_of(admin, (HEAD + rows + "g2,,bolt,乙厂新名,7,,,\n").encode())
+    assert "320 companies to add" in texts(page, "ul", class_="summary")[0] and "more." not in page
+    added = table_rows(page.split('id="added"')[1].split("</table>")[0])
+    assert [row[1] for row in added[1:]] == [f"new{i:05d}" for i in range(320)]
+    assert re.search(r'<details class="listing">\s*<summary>The whole list: 320</summary>', page)
+    assert re.search(r'<details class="listing" open>\s*<summary>The whole list: 1</summary>',
+                     page.split('id="changed"')[1])
+    response = admin.get(f"{url}/preview.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert lines[0] == ["Row", "What happens", "Code", "Name", "Field", "Now", "After the import", "Note"]
+    assert len({line[2] for line in lines if line[1] == "Company to add"}) == 320
+    assert ["322", "Company to change", "bolt", "乙厂", "Company name", "乙厂", "乙厂新名", ""] in lines
+    assert ["322", "Company to change", "bolt", "乙厂", "Questions per quiz", "5", "7", ""] in lines
+    assert [line[2] for line in lines if line[1] == "Company not in the file"] == ["acme"]
+    assert admin.get(f"{url}/preview.xlsx").status_code == 200

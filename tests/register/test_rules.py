@@ -6,6 +6,8 @@ not in the file, and the problems only the town shows)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -28,7 +30,7 @@ from quizapp.register.rules.file import (
     to_csv,
     to_xlsx,
 )
-from quizapp.register.rules.plan import Town, TownCompany, TownGrid, plan_import
+from quizapp.register.rules.plan import Town, TownCase, TownCompany, TownGrid, plan_import
 from quizapp.roster import rules as roster
 
 HEAD = "网格编码,网格名称,企业编码,企业名称,每次题数,工作日,班次,启用\n"
@@ -273,3 +275,40 @@ def test_a_grid_code_merged_over_its_companies_is_read_on_every_row():
 def test_a_code_in_scientific_notation_is_refused():
     found = parsed(HEAD + "1.2E+05,网格,dls2k7mq,甲厂\nG01,网格,1.38E+10,乙厂\n")
     assert where(found.problems) == [(2, "网格编码", "scientific"), (3, "企业编码", "scientific")]
+
+
+def test_a_removed_shift_workers_are_on_is_shown_as_people_read_shifts():
+    _found, plan = plan_of(HEAD + "g1,,acme01,甲厂,,,夜班 20:00; 中班 14:00,\n")  # 早班 goes: workers are on it
+    assert [(p["reason"], p["value"], p["detail"]) for p in plan.problems] == [
+        ("shift_has_workers", "中班 14:00；夜班 20:00", "早班")]
+    _found, cleared = plan_of(HEAD + "g1,,acme01,甲厂,,,清空,\n")
+    assert cleared.problems[0]["value"] == "清空"
+
+
+def test_the_plan_counts_the_town_and_names_the_open_cases_deactivating_would_close():
+    town = replace(TOWN, open_cases=(TownCase(7, 11, "manual", date(2026, 11, 2)),
+                                     TownCase(8, 10, "participation", date(2026, 11, 3))))
+    _found, plan = plan_of(HEAD + "g1,,acme01,甲厂,,,,\n", town)  # bolt01 and grid g2 are not in the file
+    assert (plan.active_companies, plan.active_grids) == (2, 2)
+    assert [c.id for c in plan.cases_closed_if_deactivated] == [7] and plan.cases_closed == []
+    assert not plan.deactivates_most  # one of two companies, one of two grids: not more than half
+    _found, off = plan_of(HEAD + "g1,,acme01,甲厂,,,,否\ng2,,bolt01,乙厂,,,,\n", town)  # the file deactivates acme01
+    assert [c.id for c in off.cases_closed] == [8] and off.cases_closed_if_deactivated == []
+    assert [c.company.code for c in off.deactivated_by_file] == ["acme01"]
+    # A case opened after the preview changes the plan the admin confirms.
+    _found, more = plan_of(HEAD + "g1,,acme01,甲厂,,,,\n", replace(town, open_cases=town.open_cases + (
+        TownCase(9, 11, "knowledge", date(2026, 11, 20)),)))
+    assert more.fingerprint() != plan.fingerprint()
+
+
+def test_deactivating_more_than_half_of_the_companies_or_grids_is_most_of_the_town():
+    grids = tuple(TownGrid(i, f"g{i}", f"网格{i}", True) for i in range(1, 5))
+    companies = tuple(TownCompany(10 + i, f"co{i:04d}", f"厂{i}", 1 + i % 4, 5, "12345", (), True) for i in range(5))
+    _found, plan = plan_of(HEAD + "g2,,co0001,厂1,,,,\n", Town(grids, companies))
+    assert (len(plan.missing_companies), plan.active_companies, len(plan.missing_grids), plan.active_grids) == (
+        4, 5, 3, 4)
+    assert plan.deactivates_most
+    # One company of five and one grid of four: not most.
+    _found, half = plan_of(HEAD + "g1,,co0000,厂0,,,,\ng1,,co0004,厂4,,,,\ng2,,co0001,厂1,,,,\n"
+                                  "g3,,co0002,厂2,,,,\n", Town(grids, companies))
+    assert (len(half.missing_companies), len(half.missing_grids)) == (1, 1) and not half.deactivates_most

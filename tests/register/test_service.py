@@ -12,10 +12,20 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Company, Employee, Grid, Incident, Shift, StaffUser, SupervisionCase
+from quizapp.models import (
+    AuditLog,
+    Company,
+    Employee,
+    Grid,
+    Incident,
+    RegisterImport,
+    Shift,
+    StaffUser,
+    SupervisionCase,
+)
 from quizapp.register import service
 from quizapp.register.rules.file import sheet_rows, to_csv, to_xlsx
-from quizapp.rules.errors import Conflict, Forbidden, NotFound
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
 from quizapp.rules.vocab import CaseStatus, ImportStatus
 from tests.factories import make_staff
 
@@ -33,11 +43,12 @@ def start(text: str, who: str = "admin"):
     return service.start_import(staff(who), "register.csv", text.encode())
 
 
-def apply(record, deactivate: bool = False, fingerprint: str | None = None, who: str = "admin"):
+def apply(record, deactivate: bool = False, fingerprint: str | None = None, who: str = "admin",
+          confirm_most: bool = False):
     actor = staff(who)
     if fingerprint is None:
         fingerprint = service.plan_for(actor, record, TODAY).fingerprint()
-    return service.apply_import(actor, record.id, fingerprint, deactivate, TODAY, NOW, REASON)
+    return service.apply_import(actor, record.id, fingerprint, deactivate, TODAY, NOW, REASON, confirm_most)
 
 
 def company(code: str) -> Company:
@@ -192,3 +203,66 @@ def test_the_export_imports_back_unchanged(town, fmt):
     assert record.errors == [] and plan.problems == []
     assert (plan.new_grids, plan.changed_grids, plan.new_companies, plan.changed_companies) == ([], [], [], [])
     assert (plan.unchanged_companies, plan.missing_companies, plan.missing_grids) == (3, [], [])
+
+
+def _town_of_five(town) -> list[int]:
+    """Five companies in four grids (acme and bolt, three more), and an open case on each of the five;
+    the case ids."""
+    g1, g2 = company("acme").grid_id, company("bolt").grid_id
+    grids = [Grid(code=f"g{i}", name=f"网格{i}", active=True, town_id=company("acme").grid.town_id) for i in (3, 4)]
+    db.session.add_all(grids)
+    db.session.flush()
+    db.session.add_all([Company(code=code, name=name, grid_id=grid, questions_per_quiz=5, workdays="12345",
+                                active=True) for code, name, grid in (
+        ("cocoa01", "丙厂", grids[0].id), ("dune001", "丁厂", grids[1].id), ("echo001", "戊厂", g1))])
+    db.session.flush()
+    cases = [SupervisionCase(company_id=c.id, rule="manual", reason="test", opened_on=TODAY)
+             for c in db.session.scalars(select(Company).order_by(Company.code))]
+    db.session.add_all(cases)
+    db.session.commit()
+    assert g2 != g1
+    return [c.id for c in cases]
+
+
+def test_deactivating_most_of_the_town_takes_the_second_tick_and_closes_exactly_the_cases_listed(town):
+    case_ids = _town_of_five(town)
+    before = snapshot()
+    record = start(HEAD + "g2,,bolt,乙厂,,,,\n")  # a file of one company
+    db.session.commit()
+    plan = service.plan_for(staff("admin"), record, TODAY)
+    assert (len(plan.missing_companies), plan.active_companies, len(plan.missing_grids), plan.active_grids) == (
+        4, 5, 3, 4)
+    assert plan.deactivates_most
+    bolt = company("bolt").id
+    assert sorted(c.id for c in plan.cases_closed_if_deactivated) == sorted(
+        db.session.scalars(select(SupervisionCase.id).where(SupervisionCase.company_id != bolt)))
+    with pytest.raises(Invalid) as refused:
+        apply(record, deactivate=True)
+    assert refused.value.code == "register.confirm_most" and refused.value.data == {
+        "companies": 4, "grids": 3, "active_companies": 5, "active_grids": 4}
+    db.session.rollback()
+    assert snapshot() == before and db.session.get(RegisterImport, record.id).status == ImportStatus.PREVIEW
+    # Without the tick to deactivate, nothing is deactivated and no second tick is needed.
+    apply(record, deactivate=False)
+    db.session.rollback()
+    apply(record, deactivate=True, confirm_most=True)
+    db.session.commit()
+    assert [c.active for c in db.session.scalars(select(Company).order_by(Company.code))] == [
+        False, True, False, False, False]
+    closed = set(db.session.scalars(select(SupervisionCase.id).where(SupervisionCase.status == CaseStatus.CLOSED)))
+    assert closed == {c.id for c in plan.cases_closed_if_deactivated} and len(closed) == 4
+    assert set(case_ids) - closed == set(db.session.scalars(select(SupervisionCase.id).where(
+        SupervisionCase.company_id == bolt)))
+
+
+def test_a_case_opened_after_the_preview_is_not_closed_unseen(town):
+    record = start(HEAD + "g1,,acme,甲厂,,,,\n")
+    db.session.commit()
+    seen = service.plan_for(staff("admin"), record, TODAY).fingerprint()
+    db.session.add(SupervisionCase(company_id=town.company_b, rule="manual", reason="test", opened_on=TODAY))
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        apply(record, deactivate=True, fingerprint=seen)
+    assert refused.value.code == "register.plan_changed"
+    db.session.rollback()
+    assert db.session.scalar(select(SupervisionCase.status)) == CaseStatus.OPEN and company("bolt").active

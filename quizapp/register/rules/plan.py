@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 from quizapp.organisation.rules import (
     PER_QUIZ_DEFAULT,
@@ -21,7 +22,8 @@ from quizapp.organisation.rules import (
     grid_code_problem,
     name_key,
 )
-from quizapp.register.rules.file import HEADERS, grid_key, problem
+from quizapp.register.rules.file import HEADERS, format_shifts, grid_key, problem
+from quizapp.rules.spreadsheets import CLEAR_MARKER
 
 Shifts = tuple[tuple[str, str], ...]  # (name, "HH:MM"), by start time
 
@@ -48,14 +50,25 @@ class TownCompany:
 
 
 @dataclass(frozen=True)
+class TownCase:
+    """An open supervision case of one of the town's companies: deactivating the company closes it."""
+
+    id: int
+    company_id: int
+    rule: str
+    opened_on: date
+
+
+@dataclass(frozen=True)
 class Town:
-    """The acting admin's town as the plan needs it, and the codes other towns use (casefolded
-    grid codes, company codes): a file may not take them."""
+    """The acting admin's town as the plan needs it, its open supervision cases, and the codes
+    other towns use (casefolded grid codes, company codes): a file may not take them."""
 
     grids: tuple[TownGrid, ...]
     companies: tuple[TownCompany, ...]
     other_grid_codes: frozenset[str] = frozenset()
     other_company_codes: frozenset[str] = frozenset()
+    open_cases: tuple[TownCase, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,10 +127,30 @@ class Plan:
     missing_grids: list[TownGrid] = field(default_factory=list)  # active, not in the file
     problems: list[dict] = field(default_factory=list)  # what only the town shows, at row and column
     grid_names: dict[str, str] = field(default_factory=dict)  # grid key -> its name after the import
+    active_companies: int = 0  # active in the town now
+    active_grids: int = 0
+    # Open supervision cases that applying closes: of the companies the file deactivates (启用 否),
+    # always; of the companies not in the file, only when the admin ticks "deactivate".
+    cases_closed: list[TownCase] = field(default_factory=list)
+    cases_closed_if_deactivated: list[TownCase] = field(default_factory=list)
+    companies: dict[int, TownCompany] = field(default_factory=dict)  # the town's, by id: to name a case's
 
     @property
     def moved(self) -> list[CompanyChange]:
         return [c for c in self.changed_companies if c.moves]
+
+    @property
+    def deactivated_by_file(self) -> list[CompanyChange]:
+        """The companies the file itself deactivates (启用 否), tick or not."""
+        return [c for c in self.changed_companies if c.deactivates]
+
+    @property
+    def deactivates_most(self) -> bool:
+        """Whether deactivating what the file leaves out would deactivate more than half of the
+        town's active companies or grids: most often a file of one grid or one company, not the
+        town's register. The preview says so prominently and applying it takes a second tick."""
+        return (bool(self.missing_companies) and len(self.missing_companies) * 2 > self.active_companies) or (
+            bool(self.missing_grids) and len(self.missing_grids) * 2 > self.active_grids)
 
     def grid_label(self, code: str) -> str:
         """A grid as the preview names it: its name after the import, and its code."""
@@ -130,7 +163,8 @@ class Plan:
                    [(c.grid.id, [list(map(str, f)) for f in c.fields]) for c in self.changed_grids],
                    [[str(v) for v in vars(c).values()] for c in self.new_companies],
                    [(c.company.id, [list(map(str, f)) for f in c.fields]) for c in self.changed_companies],
-                   [c.id for c in self.missing_companies], [g.id for g in self.missing_grids], len(self.problems)]
+                   [c.id for c in self.missing_companies], [g.id for g in self.missing_grids], len(self.problems),
+                   [c.id for c in self.cases_closed], [c.id for c in self.cases_closed_if_deactivated]]
         return hashlib.sha256(json.dumps(summary, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
@@ -255,7 +289,9 @@ class _Planner:
             if new != current.shifts:
                 busy = sorted(({n for n, _t in current.shifts} - {n for n, _t in new}) & current.busy_shifts)
                 if busy:
-                    self.fault(row, "shifts", "shift_has_workers", row["shifts"], "、".join(busy))
+                    # The shifts as a Chinese page writes them (the names are the company's, in Chinese).
+                    self.fault(row, "shifts", "shift_has_workers", format_shifts(new, "；") or CLEAR_MARKER,
+                               "、".join(busy))
                     return None
                 fields.append(("shifts", current.shifts, new))
         return CompanyChange(row["row"], current, tuple(fields))
@@ -303,6 +339,17 @@ class _Planner:
         self.plan.missing_grids = sorted((g for key, g in self.grids.items()
                                           if g.active and key not in self.mentioned_grids), key=lambda g: g.code)
 
+    def cases_step(self) -> None:
+        """The town's size now, and the open cases the deactivations would close."""
+        self.plan.active_companies = sum(1 for c in self.town.companies if c.active)
+        self.plan.active_grids = sum(1 for g in self.town.grids if g.active)
+        self.plan.companies = {c.id: c for c in self.town.companies}
+        by_file = {c.company.id for c in self.plan.deactivated_by_file}
+        if_ticked = {c.id for c in self.plan.missing_companies}
+        order = sorted(self.town.open_cases, key=lambda c: (self.plan.companies[c.company_id].code, c.id))
+        self.plan.cases_closed = [c for c in order if c.company_id in by_file]
+        self.plan.cases_closed_if_deactivated = [c for c in order if c.company_id in if_ticked]
+
 
 def plan_import(rows: list[dict], problems: list[dict], town: Town, columns: dict[str, str] | None = None) -> Plan:
     """Match the file's good rows to the town: grids by code (case and width ignored: the town's
@@ -315,5 +362,6 @@ def plan_import(rows: list[dict], problems: list[dict], town: Town, columns: dic
     placed = planner.companies_step()
     planner.names_step(placed)
     planner.activity_step(placed)
+    planner.cases_step()
     planner.plan.problems.sort(key=lambda p: (p["row"], p["column"]))
     return planner.plan
