@@ -1,7 +1,7 @@
 """A roster import's preview as a spreadsheet, for company staff who want to check every change
-in Excel before applying it (the preview page lists them too, long lists folded): one line per
-field that would change, with the row of the file, the value now and the value after the import;
-the workers not in the file; and the rows left out, with why. Used by roster.views; the plan is
+in Excel before applying it (the preview page lists them too, long lists folded): each new worker,
+one line per field that would change (the row of the file, the value now and after the import),
+the workers not in the file, and the rows left out, with why. Used by roster.views; the plan is
 roster.rules'."""
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ def preview_rows(plan: Plan, left_out: list[dict]) -> list[tuple]:
     """(row, what happens, employee number, name, field, now, after the import, note), in the
     preview's order: added, changed, not in the file, left out."""
     rows: list[tuple] = []
+    # A new worker on one line (team / shift / start date), not one per field: a 12,000-row file
+    # of new workers stays a 12,000-line sheet, quick to write and to scroll.
+    new_fields = " / ".join(str(FIELDS[name]) for name in OPTIONAL)
     for added in plan.added:
         fields = new_worker(added)
-        for name in ("name", *OPTIONAL):
-            if fields[name]:
-                rows.append((added["row"], _("To add"), fields["employee_no"], fields["name"], str(FIELDS[name]),
-                             "", _value(name, fields[name]), ""))
+        rows.append((added["row"], _("To add"), fields["employee_no"], fields["name"], new_fields, "",
+                     " / ".join(_value(name, fields[name]) or "–" for name in OPTIONAL), ""))
     for change in plan.changed:
         for name, old, new in change.fields:
             emptied = new is None or new == ""

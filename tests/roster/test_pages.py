@@ -428,7 +428,9 @@ def test_the_preview_lists_every_change_however_many_folding_long_lists_and_down
     assert lines[0] == ["Row", "What happens", "Employee number", "Name", "Field", "Now", "After the import", "Note"]
     assert ["2", "To change", "M000", "工人0", "Name", "工人0", "改名0", ""] in lines
     assert sum(1 for line in lines if line[1] == "To change") == 220
-    assert {line[2] for line in lines if line[1] == "To add"} == {f"N{i:03d}" for i in range(210)}
+    assert [line[2] for line in lines if line[1] == "To add"] == [f"N{i:03d}" for i in range(210)]
+    assert ["222", "To add", "N000", "新人0", "Team / department / Shift / Start date", "", "二车间 / 早班 / –",
+            ""] in lines
     assert sum(1 for line in lines if line[1] == "Not in the file") == 282
     assert [line[:3] for line in lines if line[1] == "Left out"] == [["432", "Left out", "X1"]]
     book = load_workbook(io.BytesIO(staff_a.get(preview_url + "/preview.xlsx").data))
