@@ -26,6 +26,7 @@ from quizapp.register.rules import file as rules
 from quizapp.register.rules.file import RegisterFileError  # noqa: F401  (callers catch it)
 from quizapp.register.rules.plan import Plan, Town, TownCase, TownCompany, TownGrid, plan_import
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
+from quizapp.rules.spreadsheets import problems_only, sheet_note
 from quizapp.rules.vocab import CaseStatus, ImportStatus
 
 CHUNK = 500  # ids or codes per IN (...): well under every database's limit on parameters
@@ -105,7 +106,8 @@ def start_import(actor: StaffUser, filename: str, data: bytes) -> RegisterImport
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
     record = RegisterImport(created_by=actor.id, filename=filename[:255] or "register", rows=parsed.rows,
                             errors=[*parsed.problems, *({"row": 0, "column": header, "reason": "ignored_column"}
-                                                        for header in parsed.ignored)],
+                                                        for header in parsed.ignored),
+                                    *sheet_note(parsed.sheet, parsed.other_sheets)],
                             status=ImportStatus.PREVIEW)
     db.session.add(record)
     db.session.flush()
@@ -124,8 +126,8 @@ def recent_imports(actor: StaffUser, limit: int = 10) -> list[RegisterImport]:
 
 
 def file_problems(record: RegisterImport) -> list[dict]:
-    """The file's own problems (not the ignored columns)."""
-    return [p for p in record.errors if p.get("reason") != "ignored_column"]
+    """The file's own problems (not the notes: the ignored columns, the sheet read)."""
+    return problems_only(record.errors)
 
 
 def columns_of(record: RegisterImport) -> dict[str, str]:

@@ -29,6 +29,7 @@ from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
 from quizapp.rules.ordering import sorted_shifts, sorted_teams, team_key
+from quizapp.rules.spreadsheets import problems_only, sheet_note
 from quizapp.rules.vocab import ImportStatus
 from quizapp.signin import workers
 from quizapp.signin.sessions import end_sessions
@@ -55,7 +56,8 @@ def start_import(actor: StaffUser, filename: str, data: bytes) -> RosterImport:
     parsed = roster.parse_roster(filename, data, shift_names(company_id))
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
     record = RosterImport(company_id=company_id, created_by=actor.id, filename=filename[:255] or "roster",
-                          rows=parsed.rows, errors=parsed.problems, status=ImportStatus.PREVIEW)
+                          rows=parsed.rows, errors=[*parsed.problems, *sheet_note(parsed.sheet, parsed.other_sheets)],
+                          status=ImportStatus.PREVIEW)
     db.session.add(record)
     db.session.flush()
     return record
@@ -87,7 +89,7 @@ def plan_for(record: RosterImport) -> Plan:
 def left_out(record: RosterImport, plan: Plan | None) -> list[dict]:
     """The rows the import leaves out, by row: those the file's check refused, new workers' rows
     without a team or shift, and rows whose shift the company no longer has (the plan's)."""
-    file_problems = [p for p in record.errors if p.get("reason") != "ignored_column"]
+    file_problems = problems_only(record.errors)
     planned = [*plan.incomplete, *plan.stale] if plan else []
     return sorted([*file_problems, *planned], key=lambda p: p["row"])
 

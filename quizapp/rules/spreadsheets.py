@@ -549,3 +549,22 @@ def zeros_dropped(text: str, padded: dict[str, str]) -> str | None:
 def padded_ids(ids: Iterator[str] | list[str]) -> dict[str, str]:
     """The zero-padded IDs among `ids` (000123), by their digits without the zeros (123)."""
     return {i.lstrip("0"): i for i in ids if zero_padded_width(i) and i.lstrip("0")}
+
+
+# --- notes kept with an import's problems -------------------------------------------------------------
+
+# An import keeps its file's problems as a list of {"row", "column", "reason", ...}; two entries are
+# notes for the preview, not problems: a column the import does not know (ignored), and which
+# sheet of a workbook it read (row 0; "column" the sheet, "detail" the other sheets, not read).
+NOTES = ("ignored_column", "sheet_read")
+
+
+def sheet_note(sheet: str | None, others: list[str]) -> list[dict]:
+    """The "sheet read" note of a workbook's import (none for a CSV)."""
+    return [] if not sheet else [{"row": 0, "column": sheet, "reason": "sheet_read", "value": "", "detail": others}]
+
+
+def problems_only(entries: list[dict]) -> list[dict]:
+    """An import's stored entries without the notes (NOTES)."""
+    return [e for e in entries if e.get("reason") not in NOTES]
+

@@ -278,3 +278,15 @@ def test_the_preview_lists_every_row_however_many_and_downloads_every_change(adm
     assert ["322", "Company to change", "bolt", "乙厂", "Questions per quiz", "5", "7", ""] in lines
     assert [line[2] for line in lines if line[1] == "Company not in the file"] == ["acme"]
     assert admin.get(f"{url}/preview.xlsx").status_code == 200
+
+
+def test_a_register_workbook_s_preview_names_the_sheet_it_read(admin):
+    template = load_workbook(io.BytesIO(admin.get("/admin/register/template.xlsx").data))
+    template.active.title = "名册"
+    template.create_sheet("备注", 0).append(["填写说明"])
+    out = io.BytesIO()
+    template.save(out)
+    _url, page = preview_of(admin, out.getvalue(), "register.xlsx")
+    # The template has its own notes sheet (说明) after the register.
+    assert texts(page, "p", class_="sheet-read") == ["Read the sheet “名册”. Other sheets, not read: 备注 and 说明."]
+    assert "0 problems" in texts(page, "ul", class_="summary")[0]

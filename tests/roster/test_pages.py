@@ -457,3 +457,25 @@ def test_a_preview_whose_shift_was_renamed_since_says_upload_again_and_applies_n
     assert "The shift “早班” was renamed or removed after this file was uploaded" in refused
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(Employee.employee_no == "NEW70001")) == 0
+
+
+def test_a_workbook_s_preview_names_the_sheet_it_read_and_the_ones_it_did_not(app, staff_a, town):
+    """A workbook whose roster is on its second sheet, after a notes sheet and beside a hidden old
+    copy: the preview says which sheet it read and which it left, before anything is saved."""
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["请在“花名册”工作表填写"])
+    old = book.create_sheet("旧名单")
+    old.append(["工号", "姓名", "班组", "班次"])
+    old.append(["A100", "旧人", "一车间", "早班"])
+    old.sheet_state = "hidden"
+    sheet = book.create_sheet("花名册")
+    sheet.append(["工号", "姓名", "班组", "班次"])
+    sheet.append(["A100", "新员工", "一车间", "早班"])
+    out = io.BytesIO()
+    book.save(out)
+    page = staff_a.get(f"/console/roster/import/{import_id(upload(staff_a, out.getvalue(), 'r.xlsx'))}").get_data(
+        as_text=True)
+    assert texts(page, "p", class_="sheet-read") == ["Read the sheet “花名册”. Other sheets, not read: 说明."]
+    assert "新员工" in page and "旧人" not in page
+    assert "Row 0" not in page and "花名册</td>" not in page  # a note, not a problem row

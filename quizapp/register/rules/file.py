@@ -1,5 +1,5 @@
-"""Register files: the town's grids and companies in a CSV or XLSX (first sheet), one company per
-row, read and checked cell by cell; and the template and export written in the same format, so
+"""Register files: the town's grids and companies in a CSV or XLSX (the sheet with the register's
+header), one company per row, read and checked cell by cell; and the template and export written in the same format, so
 that an export imports back unchanged.
 
 Used by register.service and bench/register_import.py. The file is read by the one sheet reader
