@@ -9,6 +9,7 @@ Also the WTForms validators shared by several audiences' forms: the company's re
 follow one rule; and `filled`, how a view reads a required field once its form has validated.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar, overload
@@ -20,10 +21,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RoutingValidationError
-from wtforms import DateField, IntegerField, StringField, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, StringField, ValidationError
 from wtforms import Form as WTForm
 from wtforms.i18n import messages_path
-from wtforms.validators import StopValidation
+from wtforms.validators import Length, StopValidation
 
 from quizapp.clock import local_today
 from quizapp.reminders.rules import is_http_url, is_wechat_webhook
@@ -38,6 +39,12 @@ def filled(data: T | None) -> T:
     if data is None:
         raise ValueError("a required field is empty: read it only after the form has validated")
     return data
+
+
+def form_problems(form) -> str:
+    """Why a form that carries no typed field (a confirmation) did not validate, as one line to
+    flash: a confirmation that fails never just goes back without a word."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)
 
 
 def robot_webhook(form, field) -> None:
@@ -104,16 +111,40 @@ def query_text(name: str, limit: int = inputs.QUERY_TEXT_LIMIT) -> str:
     return inputs.plain_text(request.args.get(name), limit)
 
 
-def _plain_text(form, field) -> None:
-    """Every text field: no control character other than tab and newline, at most TEXT_LIMIT
-    characters (a field with its own Length says so more tightly)."""
-    data = field.data
-    if not isinstance(data, str):
-        return
-    if inputs.control_characters(data):
+def _no_control_characters(form, field) -> None:
+    """Every text field: no control character other than tab and newline."""
+    if isinstance(field.data, str) and inputs.control_characters(field.data):
         raise StopValidation(_l("Remove the control characters (invisible characters such as NUL) from this field."))
-    if len(data) > inputs.TEXT_LIMIT:
+
+
+def _within_text_limit(form, field) -> None:
+    """A text field without a Length of its own: at most TEXT_LIMIT characters."""
+    if isinstance(field.data, str) and len(field.data) > inputs.TEXT_LIMIT:
         raise StopValidation(_l("This is at most %(n)d characters.", n=inputs.TEXT_LIMIT))
+
+
+def _own_limit(field) -> bool:
+    """Whether the field says its own, tighter, length limit: then that limit's message is the one
+    shown (a 5,000-character note of at most 500 is told "at most 500", never "at most 4000")."""
+    return any(isinstance(v, Length) and 0 <= v.max <= inputs.TEXT_LIMIT for v in field.validators)
+
+
+class SignedToken(HiddenField):
+    """A value the server wrote into the page and signed (an import's checked rows, carried to its
+    confirmation): not typed text, so neither the text fields' limit nor their line-end filter
+    applies; its signature is its check. At most TOKEN_LIMIT characters of a URL-safe token."""
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        super().__init__(label, [*(validators or []), _token_shape], **kwargs)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def _token_shape(form, field) -> None:
+    data = field.data
+    if not isinstance(data, str) or len(data) > inputs.TOKEN_LIMIT or not _TOKEN.fullmatch(data):
+        raise StopValidation(_l("This preview has expired or was changed. Please upload the file again."))
 
 
 def _whole_number(form, field) -> None:
@@ -142,12 +173,16 @@ class _Meta:
 
     def bind_field(self, form, unbound_field, options):
         """Each field as declared, plus its kind's rule: text checked for control characters and
-        length (line ends made \\n first), integers held to what the database stores, dates
+        length (line ends made \\n first; its own Length, if tighter, is the limit), a signed token
+        only by its own shape, integers held to what the database stores, dates
         within 2000-01-01 .. a year ahead unless the field says its own window."""
         field = unbound_field.bind(form=form, **options)
-        if isinstance(field, StringField):
+        if isinstance(field, SignedToken):
+            pass
+        elif isinstance(field, StringField):
             field.filters = (inputs.newlines, *field.filters)
-            field.validators = [_plain_text, *field.validators]
+            limit = [] if _own_limit(field) else [_within_text_limit]
+            field.validators = [_no_control_characters, *limit, *field.validators]
         elif isinstance(field, IntegerField):
             field.validators = [_whole_number, *field.validators]
         elif isinstance(field, DateField) and not any(isinstance(v, DateWithin) for v in field.validators):
@@ -184,3 +219,20 @@ class DateWithin:
         if not inputs.day_within(field.data, earliest, latest):
             raise StopValidation(_l("Give a date from %(first)s to %(last)s.",
                                     first=earliest.isoformat(), last=latest.isoformat()))
+
+
+class MonthWithin(DateWithin):
+    """A month field's window (its data is the month's first day): a month that has not started
+    yet is told so, like the services' own check, whatever the date window of a plan would allow;
+    a month before `earliest` gets the window in months."""
+
+    def __call__(self, form, field) -> None:
+        if not isinstance(field.data, date):
+            return
+        this_month = local_today().replace(day=1)
+        if field.data > this_month:
+            raise StopValidation(_l("This month has not started yet."))
+        earliest = self.earliest(form) if callable(self.earliest) else self.earliest
+        if field.data < earliest.replace(day=1):
+            raise StopValidation(_l("Give a month from %(first)s to %(last)s.",
+                                    first=f"{earliest:%Y-%m}", last=f"{this_month:%Y-%m}"))

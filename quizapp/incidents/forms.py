@@ -5,13 +5,13 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, HiddenField, IntegerField, MonthField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, IntegerField, MonthField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.incidents.rules import MAX_CASES, MAX_LOSS, MAX_NOTE
 from quizapp.places import rules as places
 from quizapp.places.rules import Datum
-from quizapp.validators import Form
+from quizapp.validators import Form, MonthWithin, SignedToken
 
 # The company choice of a record that belongs to no single company: chosen, never a default, so a
 # record entered in a hurry is not booked to whichever company or grid the list happens to start with.
@@ -26,7 +26,7 @@ class IncidentForm(Form):
     company = SelectField(_l("Company"), choices=[])
     # Only read for a whole-grid record (the service checks it is one of the officer's grids).
     grid = SelectField(_l("Grid (for a whole-grid record)"), choices=[], validate_choice=False)
-    month = MonthField(_l("Month"), validators=[DataRequired(_l("Choose the month (YYYY-MM)."))])
+    month = MonthField(_l("Month"), validators=[DataRequired(_l("Choose the month (YYYY-MM).")), MonthWithin()])
     fraud_type = SelectField(_l("Fraud type"), choices=[])
     cases = IntegerField(_l("Confirmed cases"), validators=[
         InputRequired(_l("Give the number of cases (0 or more).")),
@@ -83,11 +83,12 @@ _POINT_ERRORS = {
 
 
 class IncidentImportForm(Form):
-    file = FileField(_l("Incident file (CSV)"), validators=[FileRequired(_l("Choose the CSV file to upload."))])
+    file = FileField(_l("Incident file (CSV or XLSX)"), validators=[FileRequired(_l("Choose the file to upload."))])
 
 
 class IncidentConfirmForm(Form):
     """Carries the checked rows, signed by the server: the confirmation checks them again."""
 
-    token = HiddenField(validators=[DataRequired()])
+    token = SignedToken(validators=[DataRequired(_l("This preview has expired or was changed. Please upload the "
+                                                    "file again."))])
 

@@ -22,7 +22,7 @@ from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
 from quizapp.rules.inputs import row_id
 from quizapp.rules.spreadsheets import CLEAR_MARKER
-from quizapp.validators import filled, query_int
+from quizapp.validators import filled, form_problems, query_int
 from quizapp.web import content_lang
 from quizapp.wording import say
 
@@ -128,9 +128,13 @@ def incident_import():
 def incident_import_confirm():
     form = IncidentConfirmForm()
     if not form.validate_on_submit():
+        flash(_("Nothing was imported: %(problems)s", problems=form_problems(form)), "error")
         return redirect(url_for("reports.incident_import"))
     secret = current_app.config["SECRET_KEY"]
     result = service.apply_import(current_user, local_today(), filled(form.token.data), secret)
+    if result.problems and result.problems[0].reason == "already_imported":  # a double tap, or Back and resend
+        flash(reason_text(result.problems[0]), "info")
+        return redirect(url_for("reports.incidents"))
     if result.problems:
         flash(_("Nothing was imported: %(problems)s", problems=" ".join(
             reason_text(p) for p in result.problems[:5])), "error")

@@ -36,7 +36,7 @@ from quizapp.outreach.wording import (
 from quizapp.routing import Routes
 from quizapp.rules import inputs
 from quizapp.rules.errors import ServiceError
-from quizapp.validators import query_int
+from quizapp.validators import form_problems, query_int
 from quizapp.wording import attach_to_form
 
 routes = Routes()
@@ -160,6 +160,7 @@ def outreach_import():
 def outreach_import_confirm():
     form = ConfirmForm()
     if not form.validate_on_submit():
+        flash(_("Nothing was imported: %(problems)s", problems=form_problems(form)), "error")
         return redirect(url_for(".outreach_import"))
     result = service.apply_import(current_user, local_today(), form.token.data or "", current_app.config["SECRET_KEY"])
     if result.problems and result.problems[0].reason in ("already_imported", "nothing_new"):  # a double tap,

@@ -8,12 +8,14 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, AuditLog, Employee, FollowUp, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
-from quizapp.validators import Form
+from quizapp.rules import inputs
+from quizapp.validators import Form, SignedToken
 from tests.factories import right_choice, take_quiz
 from tests.pages import sign_in_staff, sign_in_staff_in_english, sign_in_worker, texts
 
@@ -211,3 +213,38 @@ def test_wtforms_own_messages_follow_the_reader_s_language_request_by_request(ap
         said.append(form.name.errors)
     chinese, english = ["该字段是必填字段。"], ["This field is required."]
     assert said == [chinese, english, chinese, english]
+
+
+class LimitsForm(Form):
+    note = TextAreaField(validators=[Length(max=500)])
+    free = TextAreaField()
+    token = SignedToken(validators=[DataRequired()])
+
+
+def _errors(app, data: dict) -> dict:
+    with app.test_request_context("/", method="POST", data=data, headers={"Cookie": "lang=en"}):
+        form = LimitsForm(meta={"csrf": False})
+        form.validate()
+        return form.errors
+
+
+def test_a_text_field_s_own_length_is_the_one_limit_it_is_told(app):
+    """A note of at most 500 characters typed at 5,000 hears "at most 500", once; a field without
+    a limit of its own keeps the general one."""
+    errors = _errors(app, {"note": "长" * 5000, "free": "x" * (inputs.TEXT_LIMIT + 1), "token": "a.b"})
+    assert errors == {"note": ["Field cannot be longer than 500 characters."],
+                      "free": [f"This is at most {inputs.TEXT_LIMIT} characters."]}
+    assert "note" in _errors(app, {"note": "\x00", "token": "a.b"})  # control characters: still refused
+
+
+def test_a_signed_token_is_not_held_to_the_text_limit_but_to_its_own_shape(app):
+    long_token = "A-_." * inputs.TEXT_LIMIT  # 16,000 characters: a preview of a few hundred rows
+    assert _errors(app, {"token": long_token}) == {}
+    refused = ["This preview has expired or was changed. Please upload the file again."]
+    assert _errors(app, {"token": "a b"}) == {"token": refused}
+    assert _errors(app, {"token": "a" * (inputs.TOKEN_LIMIT + 1)}) == {"token": refused}
+
+
+def test_a_form_field_as_large_as_a_token_reaches_the_view(app):
+    """Flask's default 500 kB limit on a form field would refuse a 2,000-row preview's token."""
+    assert app.config["MAX_FORM_MEMORY_SIZE"] > inputs.TOKEN_LIMIT
