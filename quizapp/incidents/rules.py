@@ -1,5 +1,5 @@
-"""Fraud incidents as pure rules: which topics are fraud types, months, the incident CSV format, its
-bad rows and what an import would write, and the figures the incidents page shows (year-on-year
+"""Fraud incidents as pure rules: which topics are fraud types, months, the incident file format
+(CSV or XLSX), its bad rows and what an import would write, and the figures the incidents page shows (year-on-year
 change, months without a case, cases beside participation).
 
 Used by incidents.service and supervision.service. Owns the file rules (accepted encodings and
@@ -15,13 +15,21 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from quizapp.places import rules as places
 from quizapp.rules import metrics
-from quizapp.rules.spreadsheets import decode_text, is_clear_marker, looks_like_formula
+from quizapp.rules.spreadsheets import (
+    SheetError,
+    cell_text,
+    header_test,
+    is_clear_marker,
+    looks_like_formula,
+    read_sheet,
+)
 
 OTHER = "other"
 # The one fraud type that is not a topic of the question bank; named in both languages like a topic.
@@ -74,6 +82,12 @@ def _key(text: str) -> str:
 
 
 HEADER_KEYS = {_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+
+
+def type_key(text: str) -> str:
+    """What makes two spellings of a fraud type the same: width (（杀猪盘） is (杀猪盘)), case and
+    surrounding space. Both the names a scope knows and a file's cells are read through it."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
 def is_fraud_type(slug: str) -> bool:
@@ -136,7 +150,7 @@ class GridRef:
 class ImportScope:
     """What a row is checked against: every company and grid by code (to tell an unknown code from
     one outside the officer's grids), the ones the officer may record for, and the fraud types
-    (any accepted spelling, casefolded, to its slug)."""
+    (any accepted spelling, as type_key has it, to its slug)."""
 
     today: date
     companies: dict[str, CompanyRef]
@@ -191,6 +205,8 @@ class IncidentRow:
 class ParsedIncidents:
     rows: list[IncidentRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sheet: str | None = None  # the XLSX sheet read (None: a CSV)
+    other_sheets: list[str] = field(default_factory=list)  # the workbook's other visible sheets with data
 
     @property
     def ok(self) -> bool:
@@ -267,7 +283,7 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
             grid_id = next(iter(scope.visible_grid_ids))
         else:
             bad("grid", "grid_needed")
-    fraud_type = scope.fraud_types.get(unicodedata.normalize("NFKC", raw.get("fraud_type", "")).casefold())
+    fraud_type = scope.fraud_types.get(type_key(raw.get("fraud_type", "")))
     if not raw.get("fraud_type"):
         bad("fraud_type", "empty")
     elif fraud_type is None:
@@ -357,24 +373,28 @@ def check_rows(rows: Iterable[dict], scope: ImportScope) -> ParsedIncidents:
     return parsed
 
 
-def parse_incident_csv(data: bytes, scope: ImportScope) -> ParsedIncidents:
-    """Read and check an incident CSV. Problems with the file as a whole (empty, undecodable, too
-    big, wrong columns) are listed like bad rows, with no good rows."""
+# A file the shared reader cannot read, in this import's reasons (incidents.wording).
+_SHEET_REASONS = {"empty": "empty_file"}
+
+
+def parse_incident_file(data: bytes, scope: ImportScope, filename: str = "") -> ParsedIncidents:
+    """Read and check an incident file: a CSV, or the sheet of an XLSX workbook that has the
+    header (told apart by content, spreadsheets.read_sheet), such as the incidents export in
+    either format. Problems
+    with the file as a whole (empty, undecodable, too big, wrong columns) are listed like bad rows,
+    with no good rows."""
     if not data.strip(b" \r\n\t\xef\xbb\xbf"):
         return ParsedIncidents(problems=[Problem(0, "", "empty_file")])
-    if len(data) > MAX_BYTES:
-        return ParsedIncidents(problems=[Problem(0, "", "too_big", detail=str(MAX_BYTES // 1024))])
-    text = decode_text(data)
-    if text is None:
-        return ParsedIncidents(problems=[Problem(0, "", "encoding")])
-    first = text.split("\n", 1)[0]
     try:
-        lines = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=max(",\t;", key=first.count)),
-                               start=1))
-    except csv.Error:
-        return ParsedIncidents(problems=[Problem(0, "", "unreadable")])
-    if len(lines) - 1 > MAX_ROWS:  # blank lines count: each one costs reading
-        return ParsedIncidents(problems=[Problem(0, "", "too_many_rows", detail=str(MAX_ROWS))])
+        # The header row and MAX_ROWS rows below it; blank lines count: each one costs reading.
+        with closing(read_sheet(filename, data, MAX_BYTES, MAX_ROWS + 1, header_test(HEADER_KEYS, REQUIRED))) as rows:
+            lines = [(n, [cell_text(c) for c in cells]) for n, cells in rows]
+            sheet, others = rows.sheet, rows.others
+    except SheetError as error:
+        reason = _SHEET_REASONS.get(error.reason, error.reason)
+        detail = {"too_big": str(MAX_BYTES // 1024), "too_many_rows": str(MAX_ROWS),
+                  "too_big_unpacked": str(error.details.get("mb", ""))}.get(reason, "")
+        return ParsedIncidents(problems=[Problem(0, "", reason, detail=detail)])
     lines = [(n, cells) for n, cells in lines if any(_clean(c) for c in cells)]
     if not lines:
         return ParsedIncidents(problems=[Problem(0, "", "empty_file")])
@@ -383,11 +403,11 @@ def parse_incident_csv(data: bytes, scope: ImportScope) -> ParsedIncidents:
         return ParsedIncidents(problems=[Problem(lines[0][0], p.column, p.reason) for p in problems])
     if len(lines) == 1:
         return ParsedIncidents(problems=[Problem(lines[0][0], "", "no_rows")])
-    if len(lines) - 1 > MAX_ROWS:
-        return ParsedIncidents(problems=[Problem(0, "", "too_many_rows", detail=str(MAX_ROWS))])
     raw = ({"row": n, **{name: cells[i] if i < len(cells) else "" for name, i in fields.items()}}
            for n, cells in lines[1:])
-    return check_rows(raw, scope)
+    parsed = check_rows(raw, scope)
+    parsed.sheet, parsed.other_sheets = sheet, others
+    return parsed
 
 
 @dataclass(frozen=True)

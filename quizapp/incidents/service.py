@@ -9,6 +9,7 @@ worker.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -82,12 +83,14 @@ def import_scope(actor: StaffUser, today: date) -> ImportScope:
     companies = db.session.execute(select(Company.id, Company.code, Company.grid_id, Company.active)
                                    .where(Company.grid_id.in_(in_town))).all()
     grids = db.session.execute(select(Grid.id, Grid.code).where(Grid.id.in_(in_town))).all()
-    spellings: dict[str, str] = {OTHER: OTHER, "其他": OTHER, "其它": OTHER}
+    # Keyed as a file's cell is read (rules.type_key): a name as the app writes it, full-width
+    # brackets and all (网络婚恋交友（杀猪盘）), is found.
+    spellings = {rules.type_key(name): OTHER for name in (OTHER, *OTHER_NAMES.values(), "其它")}
     for topic in db.session.scalars(select(Topic)):
         if not rules.is_fraud_type(topic.slug):
             continue
         for spelling in (topic.slug, topic.name_zh, topic.name_en):
-            spellings[spelling.casefold()] = topic.slug
+            spellings[rules.type_key(spelling)] = topic.slug
     return ImportScope(
         today=today,
         companies={c.code.casefold(): rules.CompanyRef(c.id, c.code, c.grid_id, c.active) for c in companies},
@@ -198,7 +201,7 @@ def delete_incident(actor: StaffUser, incident: Incident) -> None:
     db.session.flush()
 
 
-# --- CSV import -------------------------------------------------------------------------------
+# --- import (CSV or XLSX) -------------------------------------------------------------------------------
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="quizapp.incident-import")
@@ -257,20 +260,26 @@ def preview_names(preview: Preview, lang: str) -> dict:
     return {"grid": dict(grids), "company": dict(companies), "type": type_names(lang), "place": dict(found)}
 
 
+def _seen(plan: rules.RowPlan) -> str:
+    """What the token keeps of the stored record a row would replace: a digest of its values (a
+    stored note may be 500 characters; 2,000 of them would swell the token for nothing)."""
+    return hashlib.sha256(plan.seen.encode()).hexdigest()[:24]
+
+
 def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
-    """Read and check an incident CSV without storing anything. As with the roster, the good rows
+    """Read and check an incident file (CSV or XLSX) without storing anything. As with the roster, the good rows
     can be confirmed and the bad ones are listed and left out; a file that cannot be read as a
     whole (empty, encoding, columns, size) or has no good row gets no token (signed with the app's
     `secret`, so a confirmation can only carry rows this check let through). For a row that
     replaces a stored record the preview has the values that change, an emptied note included."""
-    parsed = rules.parse_incident_csv(data, import_scope(actor, today))
+    parsed = rules.parse_incident_file(data, import_scope(actor, today), filename)
     names = _place_names()
     plans = rules.plan_rows(parsed.rows, _values(_stored(parsed.rows), names), names)
     token = None
     if parsed.rows:
         token = _serializer(secret).dumps({"actor": actor.id, "filename": filename,
                                            "rows": [r.raw for r in parsed.rows],
-                                           "seen": {str(p.row.row): p.seen for p in plans}})
+                                           "seen": {str(p.row.row): _seen(p) for p in plans}})
     return Preview(filename, parsed, plans, token)
 
 
@@ -286,7 +295,9 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
     """Store the good rows of a confirmed preview in one transaction, after checking them again:
     a row that turned bad meanwhile (its company left the officer's grids) is left out and
     reported, like the bad rows of the preview. What is written is what the preview showed: if a
-    record a row would add or replace was stored or changed since, nothing is imported."""
+    record a row would add or replace was stored or changed since, nothing is imported; when every
+    such record already holds what its row would write (this very preview confirmed before), the
+    answer is "already_imported"."""
     try:
         payload = _serializer(secret).loads(token, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
@@ -300,8 +311,11 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
     names = _place_names()
     plans = rules.plan_rows(parsed.rows, _values(stored, names), names)
     seen = payload.get("seen") or {}
-    if any(seen.get(str(p.row.row)) != p.seen for p in plans):
-        return ImportResult(0, 0, [Problem(0, "", "changed")])
+    if any(seen.get(str(p.row.row)) != _seen(p) for p in plans):
+        # Confirmed before (a double tap, Back and resend): every record is already as the file
+        # says. Anything else changed since the preview, and the officer must see it first.
+        done = all(p.stored == p.written for p in plans)
+        return ImportResult(0, 0, [Problem(0, "", "already_imported" if done else "changed")])
     replaced = 0
     for plan in plans:
         row = plan.row

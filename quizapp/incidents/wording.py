@@ -16,6 +16,10 @@ REASONS = {
     "too_big": _l("The file is too big (at most %(detail)s KB)."),
     "encoding": _l("The file's text encoding cannot be read: save it as UTF-8 or GBK (GB18030)."),
     "unreadable": _l("The file is not a readable CSV file."),
+    "old_xls": _l("This is an old Excel file (.xls): save it as .xlsx or CSV and upload it again."),
+    "not_xlsx": _l("The file is not a readable XLSX workbook."),
+    "too_big_unpacked": _l("The workbook unpacks to more than %(detail)s MB: copy only its rows into a new workbook, "
+                           "or save it as CSV, and upload that."),
     "unknown_column": _l("Unknown column."),
     "duplicate_column": _l("This column appears twice."),
     "missing_column": _l("This column is missing."),
@@ -50,6 +54,8 @@ REASONS = {
     "point_and_place": _l("Give a point or a place, not both."),
     "unknown_place": _l("This grid has no place of this name: the town admin keeps each grid's places."),
     "place_outside_grid": _l("This place is in another grid."),
+    "already_imported": _l("This file was already imported: the stored records are as it says, nothing was "
+                           "changed."),
     "changed": _l("The stored records changed since this preview was shown. Upload the file again to see what "
                   "it would change now."),
 }

@@ -26,7 +26,7 @@ def scope(visible_grids=(1,), today=date(2026, 11, 24)) -> ImportScope:
 
 
 def parse(body: str, encoding="utf-8", **kwargs):
-    return inc.parse_incident_csv((HEADER + body).encode(encoding), scope(**kwargs))
+    return inc.parse_incident_file((HEADER + body).encode(encoding), scope(**kwargs))
 
 
 def reasons(parsed) -> list[tuple[int, str, str]]:
@@ -76,11 +76,11 @@ def test_utf8_with_or_without_bom_and_gbk_are_accepted(encoding):
 
 def test_tabs_or_semicolons_and_english_headers_are_accepted():
     text = "month;company;fraud type;cases;loss\n2026-03;acme;shuadan;1;10\n"
-    assert inc.parse_incident_csv(text.encode(), scope()).ok
+    assert inc.parse_incident_file(text.encode(), scope()).ok
 
 
 def test_an_undecodable_file_is_refused():
-    parsed = inc.parse_incident_csv(b"\xfa\xfb\xff\xff,\x81\x20\n", scope())
+    parsed = inc.parse_incident_file(b"\xfa\xfb\xff\xff,\x81\x20\n", scope())
     assert reasons(parsed) == [(0, "", "encoding")] and not parsed.rows
 
 
@@ -89,12 +89,12 @@ def test_an_undecodable_file_is_refused():
     (HEADER.encode(), "no_rows"),
 ])
 def test_empty_files_and_header_only_files_are_refused(data, reason):
-    assert [p.reason for p in inc.parse_incident_csv(data, scope()).problems] == [reason]
+    assert [p.reason for p in inc.parse_incident_file(data, scope()).problems] == [reason]
 
 
 def test_wrong_columns_are_named():
     text = "月份,企业编码,类型,案件数,年龄,月份\n2026-03,acme,shuadan,1,3,2026-03\n"
-    parsed = inc.parse_incident_csv(text.encode(), scope())
+    parsed = inc.parse_incident_file(text.encode(), scope())
     assert sorted(reasons(parsed)) == sorted([(1, "年龄", "unknown_column"), (1, "月份", "duplicate_column"),
                                               (1, "损失金额(元)", "missing_column")])
     assert not parsed.rows
@@ -222,14 +222,14 @@ def test_the_checked_rows_check_again_the_same_way():
 
 
 def test_the_template_reads_back_as_a_good_file():
-    parsed = inc.parse_incident_csv(inc.template_csv(), scope(today=date(2026, 11, 24)))
+    parsed = inc.parse_incident_file(inc.template_csv(), scope(today=date(2026, 11, 24)))
     assert parsed.ok and parsed.rows[0].company_id == 1
     assert (parsed.rows[0].raw_reports, parsed.rows[0].cases) == (3, 2)  # 原始警情 and 确认警情
 
 
 def test_raw_reports_are_optional_in_a_file_and_checked_when_given():
     head = "月份,企业编码,诈骗类型,案件数,损失金额,原始警情\r\n"
-    parsed = inc.parse_incident_csv((head + "2026-03,acme,shuadan,2,10,\r\n2026-03,acme,shuadan,1,5,-4\r\n")
+    parsed = inc.parse_incident_file((head + "2026-03,acme,shuadan,2,10,\r\n2026-03,acme,shuadan,1,5,-4\r\n")
                                     .encode("utf-8"), scope(today=date(2026, 11, 24)))
     assert [r.raw_reports for r in parsed.rows] == [None]  # blank: not given, a stored count stays
     assert (3, "原始警情") in [(p.row, p.column) for p in parsed.problems]  # -4: not a count

@@ -112,7 +112,7 @@ def scope() -> ImportScope:
 
 
 def test_an_incident_row_takes_a_point_or_a_place():
-    parsed = inc.parse_incident_csv((HEADER + "2026-10,,acme,shuadan,1,100,,113.84,22.90,WGS-84,\r\n"
+    parsed = inc.parse_incident_file((HEADER + "2026-10,,acme,shuadan,1,100,,113.84,22.90,WGS-84,\r\n"
                                      "2026-10,g1,,shuadan,1,100,,,,,新塘 村\r\n"
                                      "2026-09,,acme,shuadan,1,100,,-73.9,-40.5,gcj02,\r\n").encode(), scope())
     assert parsed.problems == []
@@ -123,7 +123,7 @@ def test_an_incident_row_takes_a_point_or_a_place():
 
 
 def test_bad_locations_are_errors_at_row_and_column():
-    parsed = inc.parse_incident_csv((HEADER + "2026-10,,acme,shuadan,1,100,,200,22.9,WGS-84,\r\n"
+    parsed = inc.parse_incident_file((HEADER + "2026-10,,acme,shuadan,1,100,,200,22.9,WGS-84,\r\n"
                                      "2026-10,,acme,kefu,1,100,,113.84,22.9,,\r\n"
                                      "2026-10,,acme,shuadan,2,100,,113.84,22.9,WGS-84,新塘村\r\n"
                                      "2026-08,g1,,shuadan,1,100,,,,,大沙村\r\n"
