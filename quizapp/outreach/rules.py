@@ -44,22 +44,25 @@ KIND_NAMES = {
     OutreachKind.DOOR_TO_DOOR: "上门走访",
     OutreachKind.PRESHIFT: "岗前5分钟",
 }
+# Also every name the app shows for a kind (outreach.wording.KINDS, in English and as translated):
+# the export writes those, and it must import back (tests/outreach checks each one).
 _KIND_ALIASES = {
-    OutreachKind.COMPANY_TALK: ["企业宣讲", "进企业", "宣讲", "company talk"],
-    OutreachKind.COMMUNITY: ["社区", "community"],
-    OutreachKind.SCHOOL: ["校园", "学校", "school"],
-    OutreachKind.MARKET: ["市场", "market"],
-    OutreachKind.FAMILY: ["家庭", "family"],
-    OutreachKind.STALL: ["摆摊", "设点", "stall"],
-    OutreachKind.DOOR_TO_DOOR: ["上门", "走访", "door to door"],
-    OutreachKind.PRESHIFT: ["岗前", "岗前宣讲", "岗前五分钟", "pre-shift", "pre-shift talk", "preshift talk"],
+    OutreachKind.COMPANY_TALK: ["企业宣讲", "进企业", "宣讲", "company talk", "Talk in a company"],
+    OutreachKind.COMMUNITY: ["社区", "community", "In a community"],
+    OutreachKind.SCHOOL: ["校园", "学校", "school", "In a school"],
+    OutreachKind.MARKET: ["市场", "market", "In a market"],
+    OutreachKind.FAMILY: ["家庭", "family", "In families"],
+    OutreachKind.STALL: ["摆摊", "设点", "stall", "Street stall"],
+    OutreachKind.DOOR_TO_DOOR: ["上门", "走访", "door to door", "Door-to-door round"],
+    OutreachKind.PRESHIFT: ["岗前", "岗前宣讲", "岗前五分钟", "岗前5分钟宣讲", "岗前五分钟宣讲", "pre-shift",
+                            "pre-shift talk", "preshift talk"],
 }
 
 HEADERS = {"day": "日期", "kind": "类型", "place": "地点或单位", "grid": "网格", "speaker": "主讲人",
            "people": "覆盖人数", "note": "备注"}
 _HEADER_ALIASES = {
     "day": ["日期", "活动日期", "时间", "date"],
-    "kind": ["类型", "活动类型", "形式", "kind", "type"],
+    "kind": ["类型", "活动类型", "形式", "kind", "type", "kind of activity"],
     "place": ["地点或单位", "地点", "单位", "地点/单位", "place", "unit", "place or unit"],
     "grid": ["网格", "网格编号", "网格代码", "grid", "grid code"],
     "speaker": ["主讲人", "宣讲人", "主讲", "speaker"],
@@ -203,16 +206,28 @@ class GridRef:
     code: str
 
 
+def grid_key(text: str) -> str:
+    """What makes two spellings of a grid's code or name the same: width, case, surrounding space."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
 @dataclass(frozen=True)
 class ImportScope:
     """What a file's rows are checked against: today, the earliest day for each grid (by id), the
-    grids the account may record for (by code, casefolded), and the grid of a company's staff,
-    whose rows need no grid column (None for officers)."""
+    grids the account may record for (by code, and by name where no other grid of the town has
+    it: the export writes names; keys as grid_key has them), the names two grids of the town share,
+    and the grid of a company's staff, whose rows need no grid column (None for officers)."""
 
     today: date
     grids: Mapping[str, GridRef]
     earliest: Mapping[int, date]
     own_grid: int | None = None
+    grid_names: Mapping[str, GridRef] = field(default_factory=dict)
+    shared_names: frozenset[str] = frozenset()
+
+    def grid(self, text: str) -> GridRef | None:
+        key = grid_key(text)
+        return self.grids.get(key) or self.grid_names.get(key)
 
 
 @dataclass(frozen=True)
@@ -307,9 +322,11 @@ def check_cells(number: int, cells: dict, scope: ImportScope, headers: Mapping[s
     grid_id = scope.own_grid
     if grid_id is None:
         code = _text(cells.get("grid"))
-        ref = scope.grids.get(unicodedata.normalize("NFKC", code).casefold()) if code else None
+        ref = scope.grid(code) if code else None
         if not code:
             problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "empty", "", "grid"))
+        elif ref is None and grid_key(code) in scope.shared_names:
+            problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "shared_grid_name", code, "grid"))
         elif ref is None:
             problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "unknown_grid", code, "grid"))
         else:
@@ -330,7 +347,10 @@ def parse_file(filename: str, data: bytes, scope: ImportScope) -> ParsedFile:
     problem is kept with its row and column. A file that cannot be read at all raises
     ImportFileError."""
     try:
-        with closing(read_sheet(filename, data, MAX_BYTES, MAX_ROWS, header_test(HEADER_KEYS, REQUIRED))) as rows:
+        # MAX_ROWS activities below a header row (and a title line or two above it): _parse counts
+        # the activities themselves; this bounds the lines read, blank ones included.
+        with closing(read_sheet(filename, data, MAX_BYTES, MAX_ROWS + HEADER_SEARCH,
+                                header_test(HEADER_KEYS, REQUIRED))) as rows:
             parsed = _parse(rows, scope)
             parsed.sheet, parsed.other_sheets = rows.sheet, rows.others
             return parsed

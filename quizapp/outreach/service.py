@@ -15,6 +15,7 @@ file a change drops is removed only after the commit (outreach.photo_files).
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -335,14 +336,20 @@ def ledger(actor: StaffUser, today: date, month: date, grid_id: int | None = Non
 
 def import_scope(actor: StaffUser, today: date) -> rules.ImportScope:
     """What an import's rows are checked against: the grids the account records for, each with
-    its earliest day; company staff's rows go to their company's grid."""
+    its earliest day, by code or by name (as the export writes it) when the name is the town's
+    only grid of that name; company staff's rows go to their company's grid."""
     if scope.records_for_own_company(actor):
         company = scope.own_company(actor)
         return rules.ImportScope(today, {}, {company.grid_id: rules.earliest_day(today, _since(company))},
                                  own_grid=company.grid_id)
     grids = recordable_grids(actor)
-    return rules.ImportScope(today, {g.code.casefold(): rules.GridRef(g.id, g.code) for g in grids},
-                             {g.id: rules.earliest_day(today) for g in grids})
+    in_town = db.session.scalars(select(Grid.name).where(Grid.town_id.in_({g.town_id for g in grids})))
+    names = Counter(rules.grid_key(name) for name in in_town)
+    return rules.ImportScope(today, {rules.grid_key(g.code): rules.GridRef(g.id, g.code) for g in grids},
+                             {g.id: rules.earliest_day(today) for g in grids},
+                             grid_names={rules.grid_key(g.name): rules.GridRef(g.id, g.code) for g in grids
+                                         if names[rules.grid_key(g.name)] == 1},
+                             shared_names=frozenset(name for name, count in names.items() if count > 1))
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
