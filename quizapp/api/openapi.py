@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from quizapp.api.rules import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_ID, MAX_LIMIT, REASONS
 from quizapp.rules.vocab import LeadChannel, OutreachKind
+from quizapp.wording import definition_source
 
 VERSION = "1.0.0"
 
@@ -47,9 +48,11 @@ def _described(schema: dict, description: str) -> dict:
 FIGURES = {
     "expected": _described(INTEGER, "Quizzes expected: active workers summed over the workdays with data "
                                     "(unit: quizzes)."),
-    "done": _described(INTEGER, "Finished official quizzes on those workdays, each company-day capped at its "
-                                "headcount (unit: quizzes). Practice never counts."),
-    "participation": _described(SHARE, "done ÷ expected, 0..1; null when nothing was expected."),
+    # The one definition of done and of participation (quizapp.wording, docs/metrics.md), in English.
+    "done": _described(INTEGER, f"{definition_source('done')} On the workdays with data, each company-day capped "
+                                "at its headcount (unit: quizzes)."),
+    "participation": _described(SHARE, f"{definition_source('participation')} 0..1; null when nothing was "
+                                       "expected."),
     "common_correct": _described(INTEGER, "Right first tries at the town's common daily set (a "
                                                  "question the worker met before is left out)."),
     "common_answered": _described(INTEGER, "First tries at the town's common daily set."),

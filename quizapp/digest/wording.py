@@ -24,7 +24,7 @@ from quizapp.incidents.rules import FIGURES, YearOnYear
 from quizapp.links import public_url
 from quizapp.organisation.rules import name_list
 from quizapp.rules.metrics import percent
-from quizapp.wording import change_words
+from quizapp.wording import change_words, figure_definition
 
 
 def _block(grid: rules.GridDay, target: float, month: date, day: date) -> list[str]:
@@ -113,8 +113,7 @@ def compose(digest: rules.Digest) -> Message:
         if not digest.grids:
             lines.append(_("No active grid is assigned to you: there are no figures to send."))
         footer = [_("Dashboard: %(url)s", url=digest.link)] if digest.link else []
-        footer.append(_("Participation = finished official quizzes ÷ active workers expected that day. "
-                        "Aggregates only: no worker is named."))
+        footer.append(f"{figure_definition('participation')} {_('Aggregates only: no worker is named.')}")
         html = current_app.jinja_env.get_template("digest/email.html").render(
             digest=digest, subject=subject, percent=percent, yuan=rules.yuan, declines=declines_lines,
             shown_names=lambda names: name_list(names, rules.FLAGGED_SHOWN))

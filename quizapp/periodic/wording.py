@@ -10,15 +10,16 @@ from flask_babel import lazy_gettext as _l
 from quizapp.periodic.service import PeriodicReport, ReportScope
 from quizapp.rules import metrics
 from quizapp.web import listing
-from quizapp.wording import FIGURE_DEFINITIONS
+from quizapp.wording import FIGURE_DEFINITIONS, figure_definition
 
 DEFINITIONS = {
     "companies": _l("Active companies in the report's grid or town."),
     "headcount": _l("Workers active on the last day of the period with data (that day's headcount), summed over "
                     "the companies with data; \"–\" when no day of the period has data."),
-    "participation": _l("Finished official quizzes ÷ active workers, each summed over the companies' workdays "
-                        "with data in the period; a grid or the town is summed first and divided once. Non-starters "
-                        "count as zero; practice never counts; a day's quizzes are capped at its headcount. A day "
+    # After the one definition (figure_definition("participation"), put before it in `definitions`):
+    # what a report adds to it.
+    "participation": _l("Summed over the companies' workdays with data in the period; a grid or the town is summed "
+                        "first and divided once; a day's quizzes are capped at its headcount. A day "
                         "without a daily record (before a company used quizapp, or a night the rollup did not run) "
                         "is left out, not counted as 0%%; \"–\" when nothing was expected."),
     "knowledge": FIGURE_DEFINITIONS["knowledge"],  # the one definition every surface shows
@@ -69,6 +70,7 @@ def definitions(report: PeriodicReport) -> dict[str, str]:
     months = str(listing(f"{m:%Y-%m}" for m in report.incidents.months))  # 2026-11和2026-12
     values = {"target": metrics.percent(report.target), "months": months}
     found = {key: str(text) % values for key, text in DEFINITIONS.items()}
+    found["participation"] = f"{figure_definition('participation')} {found['participation']}"
     found["counted"] = _("Counted by the month the cases happened: %(months)s", months=months)
     found["incidents"] = found[f"incidents_{report.period.kind}"]
     found["raw_reports"] = found[f"raw_reports_{report.period.kind}"]

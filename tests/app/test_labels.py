@@ -250,3 +250,107 @@ def test_retired_words_are_in_no_translation_of_a_figure_label(app):
              if m.id and isinstance(m.string, str) and any(word in m.string for word in retired)]
     assert found == []
 
+
+
+# --- done and participation: one definition (docs/metrics.md, "Done") ------------------------------
+# The hand-written variants said "finished official quizzes" (完成的正式答题), which leaves out a quiz
+# whose time ran out; every surface now says quizapp.wording's one definition instead.
+RETIRED_DONE = {
+    "en": ["finished official quizzes ÷", "official quizzes done ÷", "finished official quizzes on those workdays",
+           "done = finished", "finished today's official quiz"],
+    "zh": ["完成的正式答题数 ÷", "完成的正式答题数之和 ÷", "完成的正式答题 ÷", "完成的正式答题数（",
+           "已完成今日正式答题"],
+}
+# Where done or participation is defined in words: each shows the one definition.
+DEFINES_PARTICIPATION = ["/reports/", COMPARE, "/reports/town", "/reports/periodic/week", "/reports/periodic/month",
+                         "/reports/incidents", "/reports/digest", "/reports/supervision", "/reports/city"]
+
+
+def _definition(app, key: str, lang: str) -> str:
+    from quizapp.wording import figure_definition
+    with app.test_request_context("/", headers={"Cookie": f"lang={LANGUAGES[lang]}"}):
+        return figure_definition(key)
+
+
+def _sources():
+    """Every template, wording and sheets module, and the API's description."""
+    from pathlib import Path
+
+    import quizapp
+    root = Path(quizapp.__file__).parent
+    yield from root.rglob("templates/**/*.html")
+    yield from (p for p in root.rglob("*.py") if p.name in ("wording.py", "sheets.py"))
+    yield root / "api/openapi.py"
+
+
+def test_no_source_writes_its_own_definition_of_done():
+    found = [(path.name, word) for path in _sources() for word in RETIRED_DONE["en"]
+             if word in path.read_text(encoding="utf-8").lower()]
+    assert found == []
+
+
+def test_no_translation_says_done_is_only_finished(app):
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+    with (Path(app.root_path) / "translations/zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    found = [m.id for m in catalog if m.id and isinstance(m.string, str)
+             and any(word in m.string for word in RETIRED_DONE["zh"])]
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_one_definition_of_done_says_finished_or_time_ran_out_official_workdays(app, lang):
+    done, participation = _definition(app, "done", lang), _definition(app, "participation", lang)
+    short = _definition(app, "participation_short", lang)
+    words = {"zh": ["答完或超时", "正式答题", "工作日", "当天在册", "练习不计"],
+             "en": ["finished, or whose time ran out", "official", "workdays", "on the roster that day",
+                    "Practice never counts"]}[lang]
+    assert [w for w in words if w not in done] == []
+    assert done in participation and ("参与率" if lang == "zh" else "Participation") in participation
+    assert [w for w in words[:3] if w.replace(", or whose", " or whose").lower() not in short.lower()] == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_that_defines_participation_says_the_one_definition(app, town, shown, lang):
+    participation = _definition(app, "participation", lang)
+    admin = _signed_in(app.test_client(), "admin", lang)
+    for url in DEFINES_PARTICIPATION:
+        client = _signed_in(app.test_client(), "city", lang) if url == "/reports/city" else admin
+        text = _page(client, url.format(company_a=town.company_a, company_b=town.company_b))
+        assert participation in text, url
+        assert [w for w in RETIRED_DONE[lang] if w in text.lower()] == [], url
+    staff = _signed_in(app.test_client(), "staff-a", lang)
+    for url in ("/console/", "/console/trends", "/console/exports"):
+        text = _page(staff, url)
+        assert participation in text or _definition(app, "done", lang) in text, url
+        assert [w for w in RETIRED_DONE[lang] if w in text.lower()] == [], url
+    week = _book_text(admin.get("/reports/periodic/week.xlsx").get_data())
+    assert participation in week
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_digest_says_the_one_definition_in_its_footer_and_email(app, shown, lang):
+    app.config["BABEL_DEFAULT_LOCALE"] = LANGUAGES[lang]
+    try:
+        with app.test_request_context("/"):
+            from quizapp.wording import figure_definition
+            participation = figure_definition("participation")
+            admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
+            message = compose(digest.figures(admin, shown["today"], town_zone(), utcnow()))
+    finally:
+        app.config["BABEL_DEFAULT_LOCALE"] = "zh_CN"
+    assert any(participation in line for line in message.footer)
+    assert participation in _text(message.html)
+
+
+def test_the_api_describes_done_and_participation_with_the_one_definition(client):
+    from quizapp.wording import definition_source
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    described = [(s["properties"]["done"]["description"], s["properties"]["participation"]["description"])
+                 for s in schemas.values() if "done" in s.get("properties", {})]
+    assert described
+    for done, participation in described:
+        assert done.startswith(definition_source("done")) and "time ran out" in done
+        assert participation.startswith(definition_source("participation"))

@@ -55,7 +55,7 @@ def test_the_officer_sees_their_grids_companies_with_figures_and_definitions(app
                      rf'{town.company_a}"', text)
     assert "below target" in text
     # Definitions beside the figures: as titles and in the definitions block.
-    assert 'title="Official quizzes done ÷ active workers' in text
+    assert 'title="Participation = done ÷ expected' in text
     assert '<dl class="definitions">' in text and "common daily set" in text
     assert "no case recorded" in text
     assert "style=" not in text and "<script>" not in text

@@ -66,7 +66,7 @@ def test_an_officer_reads_their_grids_weekly_report_with_definitions(client, wee
     # Workers' reports by channel (a grid's report: no table by grid): 1 SMS lead reported twice, 1 call.
     assert ["An SMS", "1", "2", "1"] in table_rows(page) and ["A phone call", "1", "1", "0"] in table_rows(page)
     assert ["Total", "2", "3", "1"] in table_rows(page)
-    assert "Non-starters count as zero" in page and "weekly report counts the whole month" in page
+    assert "non-starters count as zero" in page and "weekly report counts the whole month" in page
     assert not any(name in page for name in WORKER_TEXT)
     # The section is in the menu; the previous week is a link, the current one is not complete.
     assert 'href="/reports/periodic/"' in page or "<strong>Weekly and monthly reports</strong>" in page

@@ -55,7 +55,7 @@ def test_the_weakest_topic_is_suggested_with_its_lesson_card_in_english(client, 
     assert "pre-shift talk: Topic beta</h3>" in page
     assert "Lesson card for beta." in page
     # Each figure's definition sits beside it.
-    assert "Share right = right answers" in page and "Non-starters count as zero" in page
+    assert "Share right = right answers" in page and "non-starters count as zero" in page
     assert "Right answers ÷ all questions of finished official quizzes." in page
 
 
