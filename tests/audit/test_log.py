@@ -153,7 +153,7 @@ def test_an_entry_says_who_what_and_the_detail(log, english):
     assert action_label(newest.action) == "Exported the supervision ledger"
     words = detail_words(audit_log.reference_names(reader(), [newest]))
     assert detail_pairs(newest.detail, words) == [("Format", "XLSX"), ("Supervision cases exported", "open")]
-    assert detail_line(newest.detail, words) == "Format: XLSX; Cases: open"
+    assert detail_line(newest.detail, words) == "Format: XLSX; Supervision cases exported: open"
     by_token = audit_log.audit_page(reader(), AuditFilter(token_id=log["token"].id), ZONE, per_page=1).entries[0]
     assert by_token.who == "分析系统" and by_token.username is None
     assert action_label(by_token.action) == by_token.action  # an unknown code is shown as it is

@@ -54,7 +54,7 @@ def test_the_log_newest_first_with_who_what_when_and_detail(admin, logged):
     assert first < page.index("town analysis") < page.index("Unlocked an account")
     assert "2026-03-02 08:30:00" in page  # 00:30 UTC, shown in Shanghai time
     assert "officer-1" in page and "(API token)" in page and "api.grids" in page
-    assert "<dt>Format</dt><dd>XLSX</dd><dt>Cases</dt><dd>open</dd>" in page
+    assert "<dt>Format</dt><dd>XLSX</dd><dt>Supervision cases exported</dt><dd>open</dd>" in page
     assert "王小明" not in page
 
 
