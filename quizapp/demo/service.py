@@ -1,18 +1,21 @@
-"""The demo town: grids, companies of different sizes, staff and officer accounts, and 30 days of
-quiz history that looks like real use (diligent and lapsing workers, quieter Saturdays, Sundays off),
-with each worker's probe baseline before them and answer sharing in one company, so the learning
-page has something to show (docs/metrics.md, "The demo town's learning figures are synthetic");
-its map: 125 made-up grid outlines (demo.geography), the places of its grids, and incidents that say
-where they happened. And the city's second, smaller town (second_town), built by the same
-functions with its own figures: later to the quiz and lagging behind, so the city admin's pages
-compare two towns.
+"""The demo town: grids, companies of different sizes, staff and officer accounts, and 13 weeks of
+quiz history that looks like real use (diligent and lapsing workers, quieter Saturdays, Sundays off,
+companies that improve and one that slips), with each worker's probe baseline before them and
+answer sharing in one company, so the learning page has something to show (docs/metrics.md, "The
+demo town's learning figures are synthetic"); its map: 125 made-up grid outlines (demo.geography),
+the places of its grids, and incidents that say where they happened. And the city's second,
+smaller town (second_town), built by the same functions with its own figures: later to the quiz
+and lagging behind, so the city admin's pages compare two towns.
 
 Used by `quizapp demo`. History is written with bulk inserts from the same selection and grading
-rules the app uses, and the rollups are rebuilt from it, so every page shows consistent figures.
+rules the app uses, and each day's rollups (CompanyDay, CompanyTopicDay) are counted from the same
+answers as they are written, as rollups.service.rebuild_company_day would count them from the
+record (tests/demo checks that they agree), so every page shows consistent figures.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 from collections.abc import Callable
@@ -30,6 +33,8 @@ from quizapp.models import (
     Attempt,
     City,
     Company,
+    CompanyDay,
+    CompanyTopicDay,
     Employee,
     Grid,
     GridBoundary,
@@ -46,7 +51,6 @@ from quizapp.places import rules as place_rules
 from quizapp.quiz.rules import selection
 from quizapp.quiz.service import QUIZ_SECONDS, load_pool, town_secret
 from quizapp.rollups import towns as town_rollups
-from quizapp.rollups.service import rebuild_company_day
 from quizapp.rules import metrics
 from quizapp.rules.vocab import AttemptKind, FollowUpKind, OutreachKind, Role
 from quizapp.signin.rules import code_expires as code_expires_at
@@ -62,7 +66,10 @@ DEMO_PIN = "2580"
 # The one-time code staff would hand a worker who has not signed in yet; in the demo every such
 # worker has this one (a real roster's codes are random, made on the first-time codes page).
 DEMO_CODE = "31415926"
-HISTORY_DAYS = 30
+# Days of quiz history before today: 13 weeks, so every page's period has the one before it (the
+# comparison page's 12 weeks, the 30 days before the dashboard's 30, the month before the last
+# complete month, which can begin 91 days ago).
+HISTORY_DAYS = 91
 
 GRIDS = [("xt-2", "新塘村第二网格"), ("ds-3", "大沙村第三网格"), ("lp-1", "连平村第一网格")]
 # (code, name, grid, workers, questions per quiz, how keen the company is)
@@ -80,10 +87,18 @@ SHIFT_STARTS = [("早班", time(7, 30)), ("中班", time(15, 30)), ("夜班", ti
 SHIFTS = [name for name, _ in SHIFT_STARTS]
 # How able the workers are (each worker's ability is drawn from this range).
 ABILITY = (0.45, 0.95)
+# How each company's participation moved over the history: a share of its keenness it has gained
+# since the history began (negative: lost; it slips). Most improved as the town pushed the quiz;
+# 新塘五金 slips, so the supervision list and the comparison page's "least improved" have a case.
+MOVES = {"dpt": 0.12, "hlx": 0.25, "xtw": -0.2, "dsb": 0.08, "lpx": 0.3, "ylf": 0.0}
+# A lapsing worker, from a day of their own, takes the quiz less and less for LAPSE_DAYS, until the
+# staff chase them back (the chase list): at any time some are lapsing, and some are on it today.
+LAPSE_DAYS = 30
 
-# The city's second, smaller town: later to the pre-shift quiz (it began with the 30 days, so its
-# workers answered no probe baseline before them), its companies less keen and its workers less
-# practised, and its incidents declining less, so that the city's towns side by side differ.
+# The city's second, smaller town: later to the pre-shift quiz (it began with the 13 weeks, so its
+# workers answered no probe baseline before them, and its companies warmed up to it over their
+# first months, town.warm_up), its companies less keen and its workers less practised, and its incidents
+# declining less, so that the city's towns side by side differ.
 # Its own random stream: the first town stays as it was. Its map lies south-east of the first's.
 SECOND_TOWN_CODE, SECOND_TOWN_NAME = "hj", "黄江镇"
 SECOND_SEED = 20261206
@@ -100,6 +115,7 @@ SECOND_COMPANIES = [
     ("hjs", "嘉黄食品有限公司", "mt-1", 40, 5, 0.6),
 ]
 SECOND_ABILITY = (0.25, 0.7)
+SECOND_MOVES = {"hjm": 0.05, "hjc": 0.0, "hjt": -0.1, "hjb": 0.1, "hjs": 0.15}
 # Its accounts (password DEMO_PASSWORD): the town admin, the officer of all its grids, and the
 # outreach staff of its largest company (its other companies have no staff account).
 SECOND_ADMIN, SECOND_OFFICER, SECOND_STAFFED = "hj-admin", "hj-officer", "hjm"
@@ -153,7 +169,8 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     versions = dict(db.session.execute(select(Question.id, Question.current_version_id)).all())
     contents = {v.id: v.content for v in db.session.scalars(select(QuestionVersion))}
     difficulty = dict(db.session.execute(select(Question.id, Question.difficulty)).all())
-    bank = _Bank(pool, versions, contents, _Quirks(difficulty, rng))
+    topics = dict(db.session.execute(select(Question.id, Question.topic_id)).all())
+    bank = _Bank(pool, versions, contents, _Quirks(difficulty, rng), topics)
     secrets = (pin_hash, code_hash, code_expires)
     made = _companies(COMPANIES, grids, _History(bank, _Commons(pool, secret), secret), rng, today, now, secrets)
     accounts += [StaffUser(username=f"staff-{company.code}", display_name=f"{company.name} 反诈宣传员",
@@ -173,13 +190,17 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
     town.seed_town(cells, {grids[code].id for code, _name in GRIDS}, today, now, pin_hash, officer, DEMO_PASSWORD)
     second_town(city, bank, today, now, describe_flag, secrets, seed_of_town)
     town_rollups.refresh_history(today)  # every town's past days, as the nightly `quizapp rollup` leaves them
+    # Fresh statistics after the bulk inserts, as the nightly job leaves them: without them SQLite
+    # plans the pages' and the quiz's queries on the history blind (bank.items.is_first_try).
+    for table in ("attempt", "answer", "company_day"):
+        db.session.execute(text(f"ANALYZE {table}"))
 
 
 def second_town(city: City, bank: _Bank, today: date, now: datetime, describe_flag: Callable[[Flag], str],
                 secrets: tuple[str, str, datetime], seed_of_town: str | None = None) -> Town:
     """The city's second town (SECOND_TOWN_NAME), built by the first town's functions with its own
-    figures: its grids on a map of their own, its companies with rosters and 30 days of quizzes
-    answer by answer (no probe baseline before them: the town began with the 30 days), its own
+    figures: its grids on a map of their own, its companies with rosters and 13 weeks of quizzes
+    answer by answer (no probe baseline before them: the town began with the 13 weeks), its own
     common-set secret, two years of incidents, outreach, supervision cases and two workers'
     reports, and its three accounts."""
     rng = random.Random(SECOND_SEED)
@@ -191,7 +212,8 @@ def second_town(city: City, bank: _Bank, today: date, now: datetime, describe_fl
     db.session.add_all(grids.values())
     db.session.flush()
     cells = _town_map(hj, grids, SECOND_PLACES, geography.town_cells(len(grids), SECOND_SEED, geography.SECOND_CENTRE))
-    history = _History(bank, _Commons(bank.pool, secret), secret, SECOND_ABILITY, baseline=False)
+    history = _History(bank, _Commons(bank.pool, secret), secret, SECOND_ABILITY, baseline=False,
+                       moves=SECOND_MOVES)
     made = _companies(SECOND_COMPANIES, grids, history, rng, today, now, secrets)
     admin = StaffUser(username=SECOND_ADMIN, display_name=f"{SECOND_TOWN_NAME}反诈中心", role=Role.TOWN_ADMIN,
                       town_id=hj.id)
@@ -219,25 +241,28 @@ class _Bank:
     its content, and how workers answer each question (the same flaws in every town)."""
 
     def __init__(self, pool: list[selection.Item], versions: dict[int, Any], contents: dict[int, dict],
-                 quirks: _Quirks):
+                 quirks: _Quirks, topics: dict[int, int]):
         self.pool, self.versions, self.contents, self.quirks = pool, versions, contents, quirks
+        self.topics = topics  # question -> topic, for the per-topic rollup
 
 
 class _History:
-    """How a town's quizzes go: its bank, its common sets and secret, how able its workers are, and
-    whether they answered the probe's first half before the 30 days (the baseline)."""
+    """How a town's quizzes go: its bank, its common sets and secret, how able its workers are,
+    whether they answered the probe's first half before the 13 weeks (the baseline; a town without
+    one began the quiz with the 13 weeks, and its companies warm up to it), and how each company's
+    participation moved (`moves`, MOVES' shape)."""
 
     def __init__(self, bank: _Bank, commons: _Commons, secret: str, ability: tuple[float, float] = ABILITY,
-                 baseline: bool = True):
+                 baseline: bool = True, moves: dict[str, float] | None = None):
         self.bank, self.commons, self.secret, self.ability, self.baseline = bank, commons, secret, ability, baseline
+        self.moves = MOVES if moves is None else moves
 
 
 def _companies(rows: list[tuple[str, str, str, int, int, float]], grids: dict[str, Grid], history: _History,
                rng: random.Random, today: date, now: datetime, secrets: tuple[str, str, datetime]
                ) -> list[tuple[Company, int, float]]:
     """The companies of `rows` (COMPANIES' shape) with their rosters, their quizzes answer by answer
-    (`history`) and the daily rollups rebuilt from them; returns (company, workers, keenness)."""
-    start = today - timedelta(days=HISTORY_DAYS)
+    (`history`) and the daily rollups counted from them; returns (company, workers, keenness)."""
     made = []
     for code, name, grid, size, per_quiz, keen in rows:
         company = Company(code=code, name=name, grid=grids[grid], questions_per_quiz=per_quiz, workdays="123456",
@@ -247,16 +272,63 @@ def _companies(rows: list[tuple[str, str, str, int, int, float]], grids: dict[st
         db.session.add(company)
         db.session.flush()
         employees = _roster(company, size, rng, secrets, today)
-        earlier = _history(company, employees, keen, rng, today, now, history)
-        # Fresh statistics after a bulk insert, so the planner uses the indexes for the rebuild (without
-        # them SQLite scans the answers for every first try: a company-day took seconds, not milliseconds).
-        db.session.execute(text("ANALYZE attempt"))
-        db.session.execute(text("ANALYZE answer"))
-        # Every day of the 30 (as the nightly job leaves them), and the earlier days some worker took a quiz.
-        for day in sorted(earlier | {start + timedelta(days=offset) for offset in range(HISTORY_DAYS + 1)}):
-            rebuild_company_day(company, day, today)
+        _write_rollups(company, employees, _history(company, employees, keen, rng, today, now, history), today)
         made.append((company, size, keen))
     return made
+
+
+class _Rollup:
+    """One company's daily rollups, counted answer by answer as its history is drawn, the way
+    rollups.service.rebuild_company_day counts them from the record: per day the finished official
+    quizzes, their scores and questions, the first tries at the common set (a worker's first counted
+    try at a question: no earlier day's), the "did you do it" answers; per day and topic the
+    knowledge answers (the probe's too; not "did you do it")."""
+
+    def __init__(self, topics: dict[int, int]):
+        self.topics = topics  # question -> topic
+        self.days: dict[date, list[int]] = {}  # completed, score_sum, question_sum, common_correct,
+        # common_answered, behaviour_answered, behaviour_yes
+        self.by_topic: dict[tuple[date, int], list[int]] = {}  # answered, correct
+
+    def quiz(self, day: date, score: int, total: int) -> None:
+        counts = self.days.setdefault(day, [0] * 7)
+        counts[0], counts[1], counts[2] = counts[0] + 1, counts[1] + score, counts[2] + total
+
+    def answer(self, day: date, qid: int, right: bool, common: bool, behaviour: bool, first: bool) -> None:
+        counts = self.days.setdefault(day, [0] * 7)
+        if behaviour:
+            counts[5], counts[6] = counts[5] + 1, counts[6] + right
+            return
+        if common and first:
+            counts[3], counts[4] = counts[3] + right, counts[4] + 1
+        topic = self.by_topic.setdefault((day, self.topics[qid]), [0, 0])
+        topic[0], topic[1] = topic[0] + 1, topic[1] + right
+
+
+def _write_rollups(company: Company, employees: list[dict], rollup: _Rollup, today: date) -> None:
+    """The company's CompanyDay row of every day of the history (as the nightly job leaves them,
+    today's too) and of each earlier day some worker took a quiz, and its CompanyTopicDay rows.
+    The headcount is the roster's workers started by the day (the demo's roster has no leavers)."""
+    start = today - timedelta(days=HISTORY_DAYS)
+    starts = sorted(person["since"] for person in employees)
+    days = sorted(set(rollup.days) | {start + timedelta(days=offset) for offset in range(HISTORY_DAYS + 1)})
+    rows = []
+    for day in days:
+        counts = rollup.days.get(day, [0] * 7)
+        rows.append(dict(company_id=company.id, day=day, workday=metrics.is_workday(day, company.workdays),
+                         headcount=bisect.bisect_right(starts, day), completed=counts[0], score_sum=counts[1],
+                         question_sum=counts[2], common_correct=counts[3], common_answered=counts[4],
+                         behaviour_answered=counts[5], behaviour_yes=counts[6], topics_built=True))
+    _insert(CompanyDay, rows)
+    _insert(CompanyTopicDay, [dict(company_id=company.id, day=day, topic_id=topic, answered=n, correct=right)
+                              for (day, topic), (n, right) in sorted(rollup.by_topic.items())])
+
+
+def _insert(model: Any, rows: list[dict], chunk: int = 5000) -> None:
+    """Rows of `model`'s table (each with the same keys) in executemany batches, through Core: the
+    ORM's bulk insert spends more on each row than the database does."""
+    for first in range(0, len(rows), chunk):
+        db.session.execute(model.__table__.insert(), rows[first:first + chunk])
 
 
 # Workers' reports of the last three weeks: (company, days ago, channel, asked for, text, number or
@@ -514,7 +586,7 @@ def _roster(company: Company, size: int, rng: random.Random, secrets: tuple[str,
     teams = [f"{w}车间{g}组" for w in "一二三四" for g in "AB"][: max(2, min(8, size // 40))]
     rows = []
     for i in range(1, size + 1):
-        joined = today - timedelta(days=rng.choice([400] * 9 + [rng.randint(1, 29)]))
+        joined = today - timedelta(days=rng.choice([400] * 9 + [rng.randint(1, HISTORY_DAYS)]))
         rows.append(dict(company_id=company.id, employee_no=f"{company.code.upper()}{i:05d}", name=_name(rng),
                          team=rng.choice(teams), shift=rng.choice(SHIFTS), active=True, active_from=joined,
                          created_at=datetime.combine(joined - timedelta(days=1), time()),
@@ -535,10 +607,10 @@ FEEDBACK_GAIN, FEEDBACK_FADE_DAYS = 0.25, 20.0
 PROBE_GAIN, PROBE_FADE_DAYS = 0.12, 400.0
 # Share of a quiz's personal slots that go to a question the worker met before (a review).
 REVIEW_SHARE = 0.4
-# The probe's baseline: before the 30 days, each worker answered the first half of the probe in the
+# The probe's baseline: before the 13 weeks, each worker answered the first half of the probe in the
 # official quizzes of a stretch that began `lag` days (their own, selection.probe_plan) before a day
-# of the 30 days, plus up to BASELINE_SPREAD days; only those quizzes are recorded, so their second
-# half falls due within the 30 days, on the dates the real rule gives. The longest reaches back:
+# of the 13 weeks, plus up to BASELINE_SPREAD days; only those quizzes are recorded, so their second
+# half falls due within the 13 weeks, on the dates the real rule gives. The longest reaches back:
 BASELINE_SPREAD = 20
 BASELINE_DAYS = HISTORY_DAYS + max(selection.PROBE_LAGS)
 # One company whose workers pass the common questions on: those who start after the middle of the
@@ -569,13 +641,16 @@ def _p_learned(quirks: _Quirks, qid: int, ability: float, last_seen: date | None
 
 
 def _history(company: Company, employees: list[dict], keen: float, rng: random.Random, today: date,
-             now: datetime, town_history: _History) -> set[date]:
-    """Attempts and answers for the last 30 days and part of today, and each worker's probe baseline
+             now: datetime, town_history: _History) -> _Rollup:
+    """Attempts and answers for the last 13 weeks and part of today, and each worker's probe baseline
     before them: reviews of questions met before, the probe in the last personal slot
-    (selection.probe_item), a synthetic learning effect, and answer sharing in one company.
-    Returns the days before the 30 on which someone took a quiz (their rollups are rebuilt too)."""
+    (selection.probe_item), a synthetic learning effect, and answer sharing in one company. The
+    company's participation moves over the 13 weeks (`town_history.moves`), after warming up when
+    the town began with them. Returns the daily rollups of every day someone took a quiz."""
     bank, commons, secret = town_history.bank, town_history.commons, town_history.secret
     pool, versions, contents, quirks = bank.pool, bank.versions, bank.contents, bank.quirks
+    rollup = _Rollup(bank.topics)
+    move = town_history.moves.get(company.code, 0.0)
     attempts: list[dict] = []
     answers: list[dict] = []
     by_id = {i.id: i for i in pool}
@@ -584,7 +659,6 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
     halves = selection.probe_halves(probes)
     start = today - timedelta(days=HISTORY_DAYS)
     sharing = company.code == SHARING_COMPANY
-    earlier: set[date] = set()
     next_attempt = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
     for person in employees:
         if not person["has_pin"]:
@@ -595,14 +669,16 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
         elif habit < 0.75:
             base, fade = keen, 0.0  # regular
         elif habit < 0.92:
-            base, fade = keen, 0.03  # lapsing: less each day of late
+            base, fade = keen, 0.03  # lapsing: less each day of their lapse
         else:
             base, fade = 0.05, 0.0  # rarely
         ability = rng.uniform(*town_history.ability)
+        lapse_at = rng.randint(0, HISTORY_DAYS + LAPSE_DAYS)  # days ago a lapsing worker's lapse began
         asked = selection.Learner()  # this worker's "did you do it" and probe answers so far
         plan = selection.probe_plan(f"e{person['id']}", secret)
         first_half, second_half = set(halves[plan.first_half]), set(halves[1 - plan.first_half])
         seen: dict[int, date] = {}  # question -> the day this worker last answered it
+        tried: set[int] = set()  # the questions this worker answered on an earlier day (first tries)
         days = []
         if town_history.baseline:
             began = start - timedelta(days=plan.lag - rng.randint(0, BASELINE_SPREAD))
@@ -615,7 +691,11 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
                 continue  # the baseline is over once the first half is answered
             if day < person["since"] or not metrics.is_workday(day, company.workdays):
                 continue
-            chance = base - fade * max(0, HISTORY_DAYS - offset) * 0.5
+            chance = base - fade * (lapse_at - offset) * 0.5 if 0 <= lapse_at - offset < LAPSE_DAYS else base
+            if not baseline:  # how far the company has come since the history began, or since it began at all
+                chance *= 1 - move * offset / HISTORY_DAYS
+                if not town_history.baseline:
+                    chance *= town.warm_up(HISTORY_DAYS - offset)
             if day.isoweekday() == 6:
                 chance *= 0.7
             if offset == 0:
@@ -652,14 +732,12 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
             heard = sharing and offset > 0 and minutes >= LATE_MINUTES  # colleagues told them the common answers
             attempt_id = next_attempt
             next_attempt += 1
-            if baseline:
-                earlier.add(day)
             score = common_correct = 0
             for position, (qid, common, behaviour) in enumerate(slots, start=1):
                 content = contents[versions[qid]]
                 if behaviour:
                     # The campaign works: more workers say "done" as the weeks go by.
-                    right = rng.random() < min(0.9, max(0.1, 0.3 + 0.02 * (HISTORY_DAYS - offset)))
+                    right = rng.random() < min(0.9, max(0.1, 0.3 + 0.6 * (HISTORY_DAYS - offset) / HISTORY_DAYS))
                     asked.record(by_id[qid], right, day)
                 elif by_id[qid].probe:
                     gain = 0.0
@@ -676,6 +754,7 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
                 chosen = list(content["answer"]) if right else [quirks.wrong_option(qid, content, rng)]
                 score += right and not behaviour
                 common_correct += right and common
+                rollup.answer(day, qid, right, common, behaviour, qid not in tried)
                 answers.append(dict(attempt_id=attempt_id, local_date=day, position=position, question_id=qid,
                                     question_version_id=versions[qid], common=common, behaviour=behaviour,
                                     choice_order=selection.choice_order(len(content["options"]), content["type"],
@@ -688,16 +767,16 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
                                  finished_at=started + timedelta(seconds=30 * len(slots)), expired=False,
                                  total=len(picks), slots=len(slots), answered=len(slots), score=score,
                                  common_total=sum(1 for _, c in picks if c), common_correct=common_correct))
-    for chunk in range(0, len(attempts), 5000):
-        db.session.execute(insert(Attempt), attempts[chunk:chunk + 5000])
-    for chunk in range(0, len(answers), 5000):
-        db.session.execute(insert(Answer), answers[chunk:chunk + 5000])
+            rollup.quiz(day, score, len(picks))
+            tried.update(qid for qid, _common, behaviour in slots if not behaviour)
+    _insert(Attempt, attempts)
+    _insert(Answer, answers)
     if db.engine.dialect.name == "postgresql":
         # The attempts above carry their own ids; PostgreSQL's sequence does not see them, so move it
         # on, or the next attempt inserted without an id (the rest of the town, a worker) collides.
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('attempt', 'id'), "
                                 "(SELECT max(id) FROM attempt))"))
-    return earlier
+    return rollup
 
 
 def _company_entries(base_url: str, codes: list[str]) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """The rest of the demo town: some 120 companies of many sizes and trades spread over about 50 of its
-grids, with rosters, 30 days of quizzes, two years of incidents (raw reports, confirmed cases and
-losses, each where it happened), their officers' outreach, and a few supervision cases, so the
-map, the heat table and the grid dashboards look like a town's and the three declines compare
-real years.
+grids, with rosters, 13 weeks of quizzes (each company warming up to the quiz in its first months
+and then going its own way: most keep improving, some slip), two years of incidents (raw reports,
+confirmed cases and losses, each where it happened), their officers' outreach, and a few
+supervision cases, so the map, the heat table and the grid dashboards look like a town's and the
+three declines compare real years.
 
 Used by demo.service.seed, after the six demo companies. These companies have no staff accounts
 and their workers a PIN but no answers: their history is each day's finished quizzes (attempts
@@ -14,6 +15,7 @@ knowledge, coverage, the map, the reports, the API) covers the whole town.
 
 from __future__ import annotations
 
+import bisect
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 
 from quizapp.demo import geography
+from quizapp.demo.synth import bulk_insert
 from quizapp.extensions import db
 from quizapp.incidents.rules import add_months, is_fraud_type
 from quizapp.models import (
@@ -53,7 +56,13 @@ BRANDS = "华恒宏鑫联泰盛丰达荣新金永富利成嘉信兴德创美捷�
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建文辉宇鹏飞琴云亮海燕春梅雪松志国永庆振"
 SHIFTS = [("早班", time(7, 30)), ("中班", time(15, 30)), ("夜班", time(23, 30))]
-HISTORY_DAYS = 30
+HISTORY_DAYS = 91  # days of quizzes before today (demo.service.HISTORY_DAYS: the same 13 weeks)
+# A company new to the quiz: its workers take it at RAMP_FROM of the rate they will settle at, and
+# get there over its first RAMP_DAYS (the staff learn to call the quiz at the shift meeting).
+RAMP_FROM, RAMP_DAYS = 0.45, 90
+# When the town's companies began the quiz, days ago: any time in the last year and a half, but
+# never within the 13 weeks, so every company has the comparisons' earlier periods.
+JOINED_DAYS = (HISTORY_DAYS + 5, 540)
 # How often a company has a confirmed case in a month, last year and this year (the quiz began this
 # year), before its laxness; some grids do not improve (their three declines say "did not decline").
 CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR = 0.30, 0.13
@@ -64,6 +73,11 @@ OUTREACH = [(OutreachKind.COMMUNITY, 0.8, (30, 220)), (OutreachKind.MARKET, 0.4,
             (OutreachKind.FAMILY, 0.6, (2, 10)), (OutreachKind.STALL, 0.3, (40, 300)),
             (OutreachKind.DOOR_TO_DOOR, 0.5, (8, 50)), (OutreachKind.COMPANY_TALK, 0.5, (40, 400)),
             (OutreachKind.SCHOOL, 0.1, (150, 900))]
+
+
+def warm_up(days_in: int) -> float:
+    """The share of its settled participation a company reaches `days_in` days after it began the quiz."""
+    return RAMP_FROM + (1 - RAMP_FROM) * min(1.0, max(0, days_in) / RAMP_DAYS)
 
 
 def _name(rng: random.Random) -> str:
@@ -127,9 +141,11 @@ def _companies(grids: list[Grid], rng: random.Random, now: datetime) -> list[tup
                 continue
             taken.add(name)
             size = min(high, max(low, int(low + (high - low) * rng.random() ** 2.2)))
+            # Half began the quiz in the last five months and are still warming up to it.
+            joined = rng.randint(JOINED_DAYS[0], 150) if rng.random() < 0.5 else rng.randint(151, JOINED_DAYS[1])
             company = Company(code=f"t{len(made) + 1:03d}", name=name, grid_id=grid.id, questions_per_quiz=per_quiz,
                               workdays=WORKDAYS, shifts=[Shift(name=s, starts_at=t) for s, t in SHIFTS],
-                              created_at=now - timedelta(days=OUTREACH_DAYS + 30))
+                              created_at=now - timedelta(days=joined))
             db.session.add(company)
             made.append((company, size))
     db.session.flush()
@@ -138,51 +154,65 @@ def _companies(grids: list[Grid], rng: random.Random, now: datetime) -> list[tup
 
 def _history(company: Company, size: int, pin_hash: str, today: date, now: datetime, rng: random.Random) -> None:
     """The roster, each day's finished quizzes (attempts with their scores, no answers) and the daily
-    rollup written from them, as the nightly job would have (docs/metrics.md: the figures' rows)."""
+    rollup written from them, as the nightly job would have (docs/metrics.md: the figures' rows).
+    The company warms up to the quiz after it began (`warm_up`, from its created_at) and then moves
+    its own way over the 13 weeks; its workers know a little more as the weeks go by. A day's
+    draws are numpy's, a whole roster at a time (this is most of the demo's rows)."""
+    import numpy as np
+
     teams = [f"{w}车间{g}组" for w in "一二三" for g in "AB"][: max(2, min(6, size // 30))]
     people = []
     for i in range(1, size + 1):
-        joined = today - timedelta(days=rng.choice([500] * 9 + [rng.randint(1, 29)]))
+        joined = today - timedelta(days=rng.choice([500] * 9 + [rng.randint(1, HISTORY_DAYS)]))
         people.append(dict(company_id=company.id, employee_no=f"{company.code.upper()}{i:05d}", name=_name(rng),
                            team=rng.choice(teams), shift=rng.choice(SHIFTS)[0], active=True, active_from=joined,
                            created_at=datetime.combine(joined - timedelta(days=1), time()),
                            pin_hash=pin_hash))
     db.session.execute(insert(Employee), people)
     workers = db.session.execute(select(Employee.id, Employee.active_from)
-                                 .where(Employee.company_id == company.id)).all()
+                                 .where(Employee.company_id == company.id).order_by(Employee.active_from)).all()
+    ids = np.array([w.id for w in workers])
+    starts = [w.active_from for w in workers]
     keen, skill = rng.uniform(0.3, 0.95), rng.uniform(0.5, 0.85)
+    move = rng.uniform(-0.15, 0.2)  # the share of its keenness gained over the 13 weeks (negative: lost)
+    began = (now - company.created_at).days
+    draw = np.random.default_rng(rng.getrandbits(64))
     per_quiz = company.questions_per_quiz
     attempts, days = [], []
     for back in range(HISTORY_DAYS, -1, -1):
         day = today - timedelta(days=back)
         workday = metrics.is_workday(day, WORKDAYS)
-        here = [w for w in workers if w.active_from <= day]
-        done = score_sum = right = answered = 0
-        for worker in here if workday else []:
-            chance = keen * (0.7 if day.isoweekday() == 6 else 1.0) * (0.45 if back == 0 else 1.0)
-            if rng.random() > min(0.98, chance + rng.uniform(-0.15, 0.15)):
-                continue
+        here = bisect.bisect_right(starts, day)  # the roster is in start order: the first `here` have started
+        done = score_sum = right = 0
+        if workday and here:
+            chance = (keen * warm_up(began - back) * (1 - move * back / HISTORY_DAYS)
+                      * (0.7 if day.isoweekday() == 6 else 1.0) * (0.45 if back == 0 else 1.0))
+            chance = min(0.98, max(0.0, chance + rng.uniform(-0.08, 0.08)))  # busier and quieter days
+            took = ids[:here][draw.random(here) < chance]
+            done = len(took)
+            knows = min(0.95, skill + 0.05 * (HISTORY_DAYS - back) / HISTORY_DAYS)
+            scores = draw.binomial(per_quiz, knows, done)
+            commons = draw.binomial(COMMON_SIZE, knows, done)
             if back == 0:
-                started = now - timedelta(minutes=rng.randint(6, 240))
+                started = [now - timedelta(minutes=int(m)) for m in draw.integers(6, 241, done)]
             else:  # 07:00-23:00 local time is 23:00 the day before to 15:00 UTC
-                started = datetime.combine(day - timedelta(days=1), time(23, 0)) + timedelta(
-                    minutes=rng.randint(0, 16 * 60))
-            score = sum(rng.random() < skill for _ in range(per_quiz))
-            common = sum(rng.random() < skill for _ in range(COMMON_SIZE))
-            attempts.append(dict(employee_id=worker.id, company_id=company.id, local_date=day,
-                                 kind=AttemptKind.OFFICIAL, official_date=day, started_at=started,
-                                 deadline_at=started + timedelta(seconds=QUIZ_SECONDS),
-                                 finished_at=started + timedelta(seconds=30 * per_quiz), expired=False,
-                                 total=per_quiz, slots=per_quiz, answered=per_quiz, score=score,
-                                 common_total=COMMON_SIZE, common_correct=common))
-            done, score_sum = done + 1, score_sum + score
-            right, answered = right + common, answered + COMMON_SIZE
-        days.append(dict(company_id=company.id, day=day, workday=workday, headcount=len(here), completed=done,
-                         score_sum=score_sum, question_sum=done * per_quiz, common_correct=right,
-                         common_answered=answered))
-    for start in range(0, len(attempts), 5000):
-        db.session.execute(insert(Attempt), attempts[start:start + 5000])
-    db.session.execute(insert(CompanyDay), days)
+                first = datetime.combine(day - timedelta(days=1), time(23, 0))
+                started = [first + timedelta(minutes=int(m)) for m in draw.integers(0, 16 * 60 + 1, done)]
+            score_sum, right = int(scores.sum()), int(commons.sum())
+            for worker, score, common, at in zip(took.tolist(), scores.tolist(), commons.tolist(), started,
+                                                 strict=True):
+                attempts.append((worker, company.id, day, AttemptKind.OFFICIAL.value, day, at,
+                                 at + timedelta(seconds=QUIZ_SECONDS), at + timedelta(seconds=30 * per_quiz), False,
+                                 per_quiz, per_quiz, per_quiz, score, COMMON_SIZE, common))
+        days.append((company.id, day, workday, here, done, score_sum, done * per_quiz, right, done * COMMON_SIZE))
+    bulk_insert(Attempt.__table__, ATTEMPT_COLUMNS, attempts)
+    bulk_insert(CompanyDay.__table__, DAY_COLUMNS, days)
+
+
+ATTEMPT_COLUMNS = ("employee_id", "company_id", "local_date", "kind", "official_date", "started_at", "deadline_at",
+                   "finished_at", "expired", "total", "slots", "answered", "score", "common_total", "common_correct")
+DAY_COLUMNS = ("company_id", "day", "workday", "headcount", "completed", "score_sum", "question_sum",
+               "common_correct", "common_answered")
 
 
 def _incidents(cells: dict[int, geography.Cell], companies: list[tuple[Company, int]], today: date,

@@ -33,7 +33,7 @@ def test_the_demo_town_gives_every_learning_figure_something_to_show(app, client
     assert len(figures["first_tries"]["total"]) == 6
     assert all(month["answered"] > 0 for month in figures["first_tries"]["total"])
     # (The rest of the town's companies, demo/town.py, add first tries to their own grids from their
-    # 30 days of rollups.)
+    # 13 weeks of rollups.)
     answered = {row["name"]: row for row in figures["first_tries"]["grids"]
                 if any(m["answered"] for m in row["months"])}
     assert {name for _, name in demo.GRIDS} <= set(answered)
@@ -56,18 +56,34 @@ def test_the_demo_town_gives_every_learning_figure_something_to_show(app, client
 
 
 def test_the_demo_city_has_a_second_smaller_town_that_lags_and_keeps_to_itself(app, client):
-    """The demo's second town (黄江镇): its grids, companies and 30 days of quizzes answer by answer
-    with their rollups, its own common-set secret, incidents in both years, and its accounts, which
-    see it alone; the first town's see nothing of it, and the city admin lists both with counts."""
+    """The demo's second town (黄江镇): its grids, companies and 13 weeks of quizzes answer by answer
+    with their rollups (each day's as the nightly rebuild makes it), its own common-set secret,
+    incidents in both years, and its accounts, which see it alone; the first town's see nothing of
+    it, and the city admin lists both with counts. And in both towns every comparison has its
+    earlier period: no company is short of data on the comparison page."""
     from datetime import timedelta
 
     from sqlalchemy import func
 
     from quizapp import scope
     from quizapp.bank.items import is_first_try
-    from quizapp.models import Answer, Attempt, CompanyDay, Employee, Grid, GridBoundary, Incident, Town, TownSetting
+    from quizapp.comparison.rules import FULL_FOUR_WEEKS
+    from quizapp.dashboard import service as dashboard
+    from quizapp.models import (
+        Answer,
+        Attempt,
+        CompanyDay,
+        CompanyTopicDay,
+        Employee,
+        Grid,
+        GridBoundary,
+        Incident,
+        Town,
+        TownSetting,
+    )
     from quizapp.quiz.rules import selection
     from quizapp.quiz.service import TOWN_SEED_KEY, load_pool
+    from quizapp.rollups.service import rebuild_company_day
     from quizapp.rules.vocab import AttemptKind
     from quizapp.towns import service as towns
     from tests.pages import sign_in_staff
@@ -84,7 +100,7 @@ def test_the_demo_city_has_a_second_smaller_town_that_lags_and_keeps_to_itself(a
         in_town = {t.id: select(Company.id).join(Grid, Grid.id == Company.grid_id).where(Grid.town_id == t.id)
                    for t in (first, second)}
 
-        # Its grids (with outlines) and companies, each with a roster and 30 days of quizzes.
+        # Its grids (with outlines) and companies, each with a roster and 13 weeks of quizzes.
         assert set(db.session.scalars(select(Grid.code).where(Grid.town_id == second.id))) == {
             code for code, _name in demo.SECOND_GRIDS}
         assert db.session.scalar(select(func.count(GridBoundary.grid_id)).join(Grid, Grid.id == GridBoundary.grid_id)
@@ -94,10 +110,10 @@ def test_the_demo_city_has_a_second_smaller_town_that_lags_and_keeps_to_itself(a
         assert set(codes) == {row[0] for row in demo.SECOND_COMPANIES}
         days = db.session.execute(select(Attempt.company_id, func.count(func.distinct(Attempt.local_date)))
                                   .where(Attempt.company_id.in_(codes.values())).group_by(Attempt.company_id)).all()
-        assert len(days) == len(codes) and all(n >= 20 for _company, n in days)
-        # Begun with the 30 days: no quiz before them (no probe baseline).
-        assert db.session.scalar(select(func.min(Attempt.local_date))
-                                 .where(Attempt.company_id.in_(codes.values()))) >= today - timedelta(days=30)
+        assert len(days) == len(codes) and all(n >= 70 for _company, n in days)
+        # Begun with the 13 weeks: no quiz before them (no probe baseline).
+        assert db.session.scalar(select(func.min(Attempt.local_date)).where(
+            Attempt.company_id.in_(codes.values()))) >= today - timedelta(days=demo.HISTORY_DAYS)
 
         # The rollups are the nightly job's, from real attempts and answers (not invented totals).
         finished = db.session.scalar(select(func.count(Attempt.id)).where(
@@ -111,6 +127,42 @@ def test_the_demo_city_has_a_second_smaller_town_that_lags_and_keeps_to_itself(a
                                         .where(Attempt.company_id.in_(codes.values()), Answer.common.is_(True),
                                                is_first_try()))
         assert finished > 1000 and tuple(rolled) == (finished, scores, first_tries)
+        # Day by day too: rebuilding every rollup day of a small company of each town (the first town's
+        # with its probe baseline's earlier days) from the record changes nothing, per topic either.
+        columns = ("workday", "headcount", "completed", "score_sum", "question_sum", "common_correct",
+                   "common_answered", "behaviour_answered", "behaviour_yes", "topics_built")
+        for code in (demo.COMPANIES[-1][0], demo.SECOND_COMPANIES[-1][0]):
+            company = db.session.scalars(select(Company).where(Company.code == code)).one()
+
+            def rollup(day, company=company):
+                row = db.session.get(CompanyDay, (company.id, day))
+                return tuple(getattr(row, c) for c in columns), db.session.execute(
+                    select(CompanyTopicDay.topic_id, CompanyTopicDay.answered, CompanyTopicDay.correct)
+                    .where(CompanyTopicDay.company_id == company.id, CompanyTopicDay.day == day)
+                    .order_by(CompanyTopicDay.topic_id)).all()
+
+            seeded = {day: rollup(day) for day in db.session.scalars(
+                select(CompanyDay.day).where(CompanyDay.company_id == company.id))}
+            assert len(seeded) > demo.HISTORY_DAYS and any(topics for _row, topics in seeded.values())
+            for day in seeded:
+                rebuild_company_day(company, day, today)
+            assert {day: rollup(day) for day in seeded} == seeded
+
+        # Every comparison has its earlier period: each company of both towns has its rollup row on
+        # every day of the 13 weeks (the comparison page's 12 weeks, the dashboard's 30 days and the 30
+        # before, the month before last), so the comparison page marks no company short of data in
+        # "the 4 weeks before" (⚠), for the town admins and the officers alike.
+        history = (CompanyDay.day >= today - timedelta(days=demo.HISTORY_DAYS), CompanyDay.day < today)
+        rows = dict(db.session.execute(select(CompanyDay.company_id, func.count()).where(*history)
+                                       .group_by(CompanyDay.company_id)).all())
+        assert set(rows) == set(db.session.scalars(select(Company.id))) and set(rows.values()) == {demo.HISTORY_DAYS}
+        for username in ("admin", "officer", demo.SECOND_ADMIN, demo.SECOND_OFFICER):
+            account = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).one()
+            chosen = list(db.session.scalars(scope.visible_company_ids(account)))[:8]
+            view = dashboard.compare(account, today, chosen)
+            assert view is not None and view.candidates and not view.short_of_data
+            assert all(s.before.days == FULL_FOUR_WEEKS for s in view.candidates)
+            assert all([t.days for t in s.weekly] == [7] * len(view.weeks) for s in view.chosen)
 
         # Each town has its own secret, and the second's quizzes carry the common sets it orders.
         secrets = dict(db.session.execute(select(TownSetting.town_id, TownSetting.value)
@@ -170,6 +222,12 @@ def test_the_demo_city_has_a_second_smaller_town_that_lags_and_keeps_to_itself(a
             assert name in client.get("/admin/companies", query_string={"q": code}).get_data(as_text=True)
         for code, name in other:
             assert name not in client.get("/admin/companies", query_string={"q": code}).get_data(as_text=True)
+        client.post("/logout")
+    # The comparison page as the officers see it: no company marked short of data.
+    for username in ("officer", demo.SECOND_OFFICER):
+        sign_in_staff(client, username, demo.DEMO_PASSWORD)
+        page = client.get("/reports/compare").get_data(as_text=True)
+        assert 'name="company_id"' in page and 'class="short-data"' not in page
         client.post("/logout")
     sign_in_staff(client, "city", demo.DEMO_PASSWORD)
     page = client.get("/city/").get_data(as_text=True)
