@@ -659,6 +659,8 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
     halves = selection.probe_halves(probes)
     start = today - timedelta(days=HISTORY_DAYS)
     sharing = company.code == SHARING_COMPANY
+    rests: dict[date, list[selection.Item]] = {}
+    rest_ids: dict[date, set[int]] = {}
     next_attempt = (db.session.scalar(select(func.max(Attempt.id))) or 0) + 1
     for person in employees:
         if not person["has_pin"]:
@@ -705,10 +707,13 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
             picks = [(q, True) for q in commons[day]]
             taken = {q for q, _ in picks}
             families = {by_id[q].family for q in taken if by_id[q].family}
-            probe = selection.probe_item(probes, asked, day, plan)
+            probe = selection.probe_item(probes, asked, day, plan, halves)
             personal = company.questions_per_quiz - len(picks) - (probe is not None)
-            rest = [i for i in teachable if i.id not in taken and (not i.family or i.family not in families)]
-            met = [i for i in rest if i.id in seen and seen[i.id] < day]
+            if day not in rests:  # the same for every worker of the day: outside the common set and its families
+                rests[day] = [i for i in teachable if i.id not in taken and (not i.family or i.family not in families)]
+                rest_ids[day] = {i.id for i in rests[day]}
+            rest = rests[day]
+            met = [by_id[q] for q, last in seen.items() if last < day and q in rest_ids[day]]
             reviews = rng.sample(met, min(len(met), sum(rng.random() < REVIEW_SHARE for _ in range(personal))))
             for item in reviews + rng.sample(rest, personal):
                 if len(picks) >= len(commons[day]) + personal or item.id in taken:

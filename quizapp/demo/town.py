@@ -1,9 +1,9 @@
 """The rest of the demo town: some 120 companies of many sizes and trades spread over about 50 of its
-grids, with rosters, 13 weeks of quizzes (each company warming up to the quiz in its first months
-and then going its own way: most keep improving, some slip), two years of incidents (raw reports,
-confirmed cases and losses, each where it happened), their officers' outreach, and a few
-supervision cases, so the map, the heat table and the grid dashboards look like a town's and the
-three declines compare real years.
+grids, with rosters, quizzes since each began them (13 weeks to six months; each company warming
+up to the quiz in its first months and going its own way: most keep improving, some slip), two
+years of incidents (raw reports, confirmed cases and losses, each where it happened), their
+officers' outreach, and a few supervision cases, so the map, the heat table and the grid
+dashboards look like a town's and the three declines compare real years.
 
 Used by demo.service.seed, after the six demo companies. These companies have no staff accounts
 and their workers a PIN but no answers: their history is each day's finished quizzes (attempts
@@ -56,7 +56,9 @@ BRANDS = "华恒宏鑫联泰盛丰达荣新金永富利成嘉信兴德创美捷�
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建文辉宇鹏飞琴云亮海燕春梅雪松志国永庆振"
 SHIFTS = [("早班", time(7, 30)), ("中班", time(15, 30)), ("夜班", time(23, 30))]
-HISTORY_DAYS = 91  # days of quizzes before today (demo.service.HISTORY_DAYS: the same 13 weeks)
+HISTORY_DAYS = 91  # days of quizzes before today (demo.service.HISTORY_DAYS: the same 13 weeks) ...
+# ... or more: since the company began the quiz, as far back as the learning page's six months go.
+SINCE_DAYS = 184
 # A company new to the quiz: its workers take it at RAMP_FROM of the rate they will settle at, and
 # get there over its first RAMP_DAYS (the staff learn to call the quiz at the shift meeting).
 RAMP_FROM, RAMP_DAYS = 0.45, 90
@@ -154,16 +156,16 @@ def _companies(grids: list[Grid], rng: random.Random, now: datetime) -> list[tup
 
 def _history(company: Company, size: int, pin_hash: str, today: date, now: datetime, rng: random.Random) -> None:
     """The roster, each day's finished quizzes (attempts with their scores, no answers) and the daily
-    rollup written from them, as the nightly job would have (docs/metrics.md: the figures' rows).
-    The company warms up to the quiz after it began (`warm_up`, from its created_at) and then moves
-    its own way over the 13 weeks; its workers know a little more as the weeks go by. A day's
-    draws are numpy's, a whole roster at a time (this is most of the demo's rows)."""
+    rollup written from them, as the nightly job would have (docs/metrics.md: the figures' rows),
+    from the day the company began the quiz (its created_at), at most SINCE_DAYS ago. It warms up
+    to the quiz (`warm_up`) and moves its own way meanwhile; its workers know a little more as the
+    weeks go by. A day's draws are numpy's, a whole roster at a time (this is most of the demo's rows)."""
     import numpy as np
 
     teams = [f"{w}车间{g}组" for w in "一二三" for g in "AB"][: max(2, min(6, size // 30))]
     people = []
     for i in range(1, size + 1):
-        joined = today - timedelta(days=rng.choice([500] * 9 + [rng.randint(1, HISTORY_DAYS)]))
+        joined = today - timedelta(days=rng.choice([500] * 9 + [rng.randint(1, SINCE_DAYS)]))
         people.append(dict(company_id=company.id, employee_no=f"{company.code.upper()}{i:05d}", name=_name(rng),
                            team=rng.choice(teams), shift=rng.choice(SHIFTS)[0], active=True, active_from=joined,
                            created_at=datetime.combine(joined - timedelta(days=1), time()),
@@ -174,23 +176,23 @@ def _history(company: Company, size: int, pin_hash: str, today: date, now: datet
     ids = np.array([w.id for w in workers])
     starts = [w.active_from for w in workers]
     keen, skill = rng.uniform(0.3, 0.95), rng.uniform(0.5, 0.85)
-    move = rng.uniform(-0.15, 0.2)  # the share of its keenness gained over the 13 weeks (negative: lost)
+    move = rng.uniform(-0.15, 0.2)  # the share of its keenness gained over SINCE_DAYS (negative: lost)
     began = (now - company.created_at).days
     draw = np.random.default_rng(rng.getrandbits(64))
     per_quiz = company.questions_per_quiz
     attempts, days = [], []
-    for back in range(HISTORY_DAYS, -1, -1):
+    for back in range(min(began, SINCE_DAYS), -1, -1):
         day = today - timedelta(days=back)
         workday = metrics.is_workday(day, WORKDAYS)
         here = bisect.bisect_right(starts, day)  # the roster is in start order: the first `here` have started
         done = score_sum = right = 0
         if workday and here:
-            chance = (keen * warm_up(began - back) * (1 - move * back / HISTORY_DAYS)
+            chance = (keen * warm_up(began - back) * (1 - move * back / SINCE_DAYS)
                       * (0.7 if day.isoweekday() == 6 else 1.0) * (0.45 if back == 0 else 1.0))
             chance = min(0.98, max(0.0, chance + rng.uniform(-0.08, 0.08)))  # busier and quieter days
             took = ids[:here][draw.random(here) < chance]
             done = len(took)
-            knows = min(0.95, skill + 0.05 * (HISTORY_DAYS - back) / HISTORY_DAYS)
+            knows = min(0.95, skill + 0.05 * (SINCE_DAYS - back) / SINCE_DAYS)
             scores = draw.binomial(per_quiz, knows, done)
             commons = draw.binomial(COMMON_SIZE, knows, done)
             if back == 0:
