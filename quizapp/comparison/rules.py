@@ -15,7 +15,7 @@ from typing import Any
 
 from quizapp.rules import metrics
 from quizapp.rules.inputs import plain_text, row_id
-from quizapp.rules.metrics import Row, SortValue, Span, Tally, change, trailing
+from quizapp.rules.metrics import Row, SortValue, Span, Tally, point_change, trailing
 
 DEFAULT_TARGET = 0.8
 MAX_COMPARED = 8
@@ -69,13 +69,16 @@ class CompanyFigures:
     def coverage(self) -> float | None:
         return None if self.reached30 is None else metrics.coverage(self.reached30, self.headcount)
 
+    # A trend or an improvement is the change as the page prints it (metrics.point_change: the
+    # difference of the two percentages shown), so a column sorted by it reads in order: sorted by
+    # the exact change, +6, +1, +2 could follow each other.
     @property
     def participation_trend(self) -> float | None:
-        return change(self.last30.participation, self.previous30.participation)
+        return point_change(self.last30.participation, self.previous30.participation)
 
     @property
     def knowledge_trend(self) -> float | None:
-        return change(self.last30.knowledge, self.previous30.knowledge)
+        return point_change(self.last30.knowledge, self.previous30.knowledge)
 
     def below(self, target: float) -> bool:
         """Below target: 30-day participation under the town's target."""
@@ -201,7 +204,8 @@ class Standing:
 
     @property
     def improvement(self) -> float | None:
-        return change(self.recent.participation, self.before.participation)
+        """In percentage points as printed (see participation_trend)."""
+        return point_change(self.recent.participation, self.before.participation)
 
     @property
     def short_before(self) -> bool:

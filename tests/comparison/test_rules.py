@@ -21,8 +21,8 @@ def test_weeks_are_seven_days_ending_today_oldest_first():
 
 
 def test_change_is_in_share_points():
-    assert c.change(0.7, 0.4) == 0.7 - 0.4
-    assert c.change(None, 0.4) is None and c.change(0.4, None) is None
+    assert metrics.change(0.7, 0.4) == 0.7 - 0.4
+    assert metrics.change(None, 0.4) is None and metrics.change(0.4, None) is None
 
 
 def test_the_target_is_read_as_a_share_a_percentage_or_a_value_key():
@@ -44,7 +44,7 @@ def figures(name, p30, previous=None, headcount=10, grid="网格一", last_case=
 def test_company_figures_give_coverage_trend_and_below_target():
     row = figures("甲", 0.6, previous=0.5, headcount=10, reached=12)
     assert row.coverage == 1.0  # never over 100%, even if the roster shrank
-    assert abs(row.participation_trend - 0.1) < 1e-9 and row.knowledge_trend == 0
+    assert row.participation_trend == 10 and row.knowledge_trend == 0  # percentage points, as printed
     assert row.below(0.8) and not row.below(0.6)
     assert not figures("乙", None).below(0.8)  # nothing expected is not "below"
 
@@ -104,6 +104,15 @@ def test_a_small_company_that_improved_ranks_above_a_big_steady_one():
     none = Standing(3, "新厂", recent=Tally(), before=Tally())
     assert [s.name for s in c.by_improvement([big, small, none])] == ["小作坊", "大厂", "新厂"]
     assert [s.name for s in c.by_level([big, small, none])] == ["大厂", "小作坊", "新厂"]
+
+
+def test_the_ranking_follows_the_change_as_printed():
+    """44.5% -> 46.4% prints 45% -> 46%, +1; 45.4% -> 46.5% prints 45% -> 47%, +2. Ranked by the
+    exact change (+1.9 before +1.1) the page read +1 above +2."""
+    a = Standing(1, "甲", recent=Tally(1000, 464), before=Tally(1000, 445))
+    b = Standing(2, "乙", recent=Tally(1000, 465), before=Tally(1000, 454))
+    assert (a.improvement, b.improvement) == (1, 2)
+    assert [s.name for s in c.by_improvement([a, b])] == ["乙", "甲"]
 
 
 def test_top_and_bottom_leave_out_rows_without_figures():

@@ -64,7 +64,7 @@ def test_figures_come_from_the_rollup_and_today_is_read_live(town):
     assert a.last30.participation == 11 / 16  # 7 workdays with rows, plus today
     assert a.last30.knowledge == 0.5
     assert a.previous30.participation == 0.5 and a.previous30.knowledge == 0
-    assert a.participation_trend == 11 / 16 - 0.5 and a.knowledge_trend == 0.5
+    assert a.participation_trend == 19 and a.knowledge_trend == 50  # 69% - 50%, 50% - 0%: points as printed
 
 
 def test_coverage_counts_workers_with_a_finished_official_quiz_in_30_days(town):
