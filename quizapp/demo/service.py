@@ -731,7 +731,7 @@ def _history(company: Company, employees: list[dict], keen: float, rng: random.R
                 slots.append((check, False, True))
             minutes = rng.randint(0, 16 * 60)
             if offset == 0:
-                started = now - timedelta(minutes=rng.randint(6, 240))
+                started = now - timedelta(minutes=rng.randint(*town.minutes_ago_today(now, day)))
             else:  # 07:00-23:00 local time is 23:00 the day before to 15:00 UTC
                 started = datetime.combine(day - timedelta(days=1), time(23, 0)) + timedelta(minutes=minutes)
             heard = sharing and offset > 0 and minutes >= LATE_MINUTES  # colleagues told them the common answers

@@ -77,6 +77,14 @@ OUTREACH = [(OutreachKind.COMMUNITY, 0.8, (30, 220)), (OutreachKind.MARKET, 0.4,
             (OutreachKind.SCHOOL, 0.1, (150, 900))]
 
 
+def minutes_ago_today(now: datetime, day: date) -> tuple[int, int]:
+    """How long ago (fewest, most minutes; both ends possible) a quiz of today may have started: in
+    the last 4 hours, but after local midnight (16:00 UTC the day before), so a demo built at
+    00:30 does not stamp today's quizzes the evening before."""
+    since_midnight = int((now - datetime.combine(day - timedelta(days=1), time(16, 0))).total_seconds() // 60)
+    return min(6, since_midnight), min(240, since_midnight)
+
+
 def warm_up(days_in: int) -> float:
     """The share of its settled participation a company reaches `days_in` days after it began the quiz."""
     return RAMP_FROM + (1 - RAMP_FROM) * min(1.0, max(0, days_in) / RAMP_DAYS)
@@ -196,7 +204,8 @@ def _history(company: Company, size: int, pin_hash: str, today: date, now: datet
             scores = draw.binomial(per_quiz, knows, done)
             commons = draw.binomial(COMMON_SIZE, knows, done)
             if back == 0:
-                started = [now - timedelta(minutes=int(m)) for m in draw.integers(6, 241, done)]
+                fewest, most = minutes_ago_today(now, day)
+                started = [now - timedelta(minutes=int(m)) for m in draw.integers(fewest, most + 1, done)]
             else:  # 07:00-23:00 local time is 23:00 the day before to 15:00 UTC
                 first = datetime.combine(day - timedelta(days=1), time(23, 0))
                 started = [first + timedelta(minutes=int(m)) for m in draw.integers(0, 16 * 60 + 1, done)]
