@@ -10,8 +10,8 @@ prose for people is docs/api.md; the figures' definitions are docs/metrics.md.
 from __future__ import annotations
 
 from quizapp.api.rules import DEFAULT_DAYS, DEFAULT_LIMIT, MAX_DAYS, MAX_ID, MAX_LIMIT, REASONS
+from quizapp.rules.definitions import definition_source
 from quizapp.rules.vocab import LeadChannel, OutreachKind
-from quizapp.wording import definition_source
 
 VERSION = "1.0.0"
 

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 
 # Console GET endpoints that answer with a file, an image or JSON, not a page.
 NOT_PAGES = {"console.board_data", "console.roster_template", "console.poster_qr", "console.outreach_template",
-             "console.outreach_export", "console.outreach_photo", "console.round_data"}
+             "console.outreach_export", "console.outreach_photo", "console.round_data",
+             "console.roster_preview_download"}
 
 
 def console_pages(app, plant) -> dict[str, str]:

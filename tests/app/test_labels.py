@@ -346,7 +346,7 @@ def test_the_digest_says_the_one_definition_in_its_footer_and_email(app, shown, 
 
 
 def test_the_api_describes_done_and_participation_with_the_one_definition(client):
-    from quizapp.wording import definition_source
+    from quizapp.rules.definitions import definition_source
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     described = [(s["properties"]["done"]["description"], s["properties"]["participation"]["description"])
                  for s in schemas.values() if "done" in s.get("properties", {})]
