@@ -137,6 +137,12 @@ class Formula(str):
     """An XLSX cell holding a formula (its text): never taken, whatever it would compute."""
 
 
+class SpreadText(str):
+    """Text a merged range spread sideways into a cell right of its first column: a header merged
+    over two columns is one column (_map_header skips the copy), while two real columns with the
+    same header are still refused."""
+
+
 @dataclass
 class SheetInfo:
     """Which sheet of a workbook was read, for the import's preview to name: `sheet` the worksheet's
@@ -265,7 +271,8 @@ def _fill_merges(rows: Iterator[tuple[int, list]],
                 if len(cells) < max_col:
                     cells.extend([None] * (max_col - len(cells)))
                 for index in range(min_col - 1, max_col):
-                    cells[index] = value
+                    sideways = index > min_col - 1 and isinstance(value, str) and not isinstance(value, Formula)
+                    cells[index] = SpreadText(value) if sideways else value
         yield number, cells
 
 
@@ -410,9 +417,9 @@ def _map_header(cells: list, keys: dict[str, str]) -> tuple[dict[str, int], dict
     headers: dict[str, str] = {}
     ignored: list[str] = []
     for index, cell in enumerate(cells):
-        header = cell_text(cell)
-        if header and index and cell_text(cells[index - 1]) == header:
+        if isinstance(cell, SpreadText):
             continue  # a header merged over two columns (read into both): the column is its first
+        header = cell_text(cell)
         name = keys.get(header_key(header)) if header else None
         if name is None:
             if header:

@@ -117,6 +117,17 @@ def test_a_header_merged_over_two_columns_names_the_first():
     assert (number, fields, ignored) == (1, {"no": 0, "name": 1, "team": 3}, [])
 
 
+def test_two_real_columns_with_one_header_side_by_side_are_still_refused():
+    """Only a merge's copy is skipped: two 姓名 columns typed side by side (a CSV cannot merge)
+    would leave one unread."""
+    rows = [["工号", "姓名", "姓名", "班组"], ["A1", "王", "小明", "一车间"]]
+    for name, data in (("book.csv", "工号,姓名,姓名,班组\nA1,王,小明,一车间\n".encode()),
+                       ("book.xlsx", xlsx(("花名册", rows)))):
+        with closing(read_sheet(name, data, 10 * 1024 * 1024, 100)) as found, pytest.raises(SheetError) as refused:
+            find_header(found, ROSTER_KEYS, {"no": "工号", "name": "姓名", "team": "班组"})
+        assert refused.value.reason == "duplicate_columns", name
+
+
 def with_merge_xml(data: bytes, refs: list[str]) -> bytes:
     """The workbook with `refs` merged in its first sheet's XML (openpyxl would make a cell object
     for each merged cell: millions for a range as large as this test needs)."""
