@@ -29,6 +29,14 @@ from quizapp.extensions import db
 from quizapp.validators import Form
 
 CONFIRMED = "yes"
+SHOWN = 200  # lines a confirmation lists (companies it would flag, ...); more are counted
+
+
+def first_lines(lines: Sequence[str]) -> list[str]:
+    """A confirmation's list cut at SHOWN lines, the rest counted ("… and 46 more.")."""
+    from flask_babel import gettext as _
+
+    return [*lines[:SHOWN], *([_("… and %(n)s more.", n=len(lines) - SHOWN)] if len(lines) > SHOWN else [])]
 
 
 class ConfirmForm(Form):
@@ -61,17 +69,17 @@ class Confirmation:
     danger: bool = True
 
 
-def Deletion(question: str, facts: Sequence[tuple[str, object]], cancel_url: str) -> Confirmation:  # noqa: N802
+def deletion(question: str, facts: Sequence[tuple[str, object]], cancel_url: str) -> Confirmation:
     """The confirmation before a record is deleted."""
     return Confirmation(question, facts, cancel_url, lead=_l("This will be deleted:"),
                         happens=(_l("It cannot be undone here; the audit log keeps what it said."),),
                         button=_l("Delete"))
 
 
-def show(confirmation: Confirmation, status: int = 200) -> ResponseReturnValue:
+def show(confirmation: Confirmation) -> ResponseReturnValue:
     """The confirmation page, in the layout of the blueprint it belongs to."""
     return render_template("_confirm.html", layout=f"{request.blueprint}/_layout.html", confirmation=confirmation,
-                           form=ConfirmForm(formdata=None), confirmed=CONFIRMED), status
+                           form=ConfirmForm(formdata=None), confirmed=CONFIRMED)
 
 
 def confirm_then(confirmation: Confirmation | Callable[[], Confirmation],
@@ -85,7 +93,3 @@ def confirm_then(confirmation: Confirmation | Callable[[], Confirmation],
         db.session.commit()
         return redirect(result) if isinstance(result, str) else result
     return show(confirmation() if callable(confirmation) else confirmation)
-
-
-# The name the deleting pages use: the same function.
-confirm_then_delete = confirm_then

@@ -101,7 +101,13 @@ def listing(items: Iterable[object], tag: str | None = None) -> Markup:
     Chinese, "工号, 姓名, 班组, and 班次" in English (CLDR's list patterns), never a half-width
     comma between Chinese words. Each name escaped and, with `tag`, in that element (strong, code)."""
     names = [Markup("<{0}>{1}</{0}>").format(Markup(tag), item) if tag else escape(item) for item in items]
-    return Markup(format_list([str(name) for name in names], locale=get_locale()))
+    return Markup(listed(names))
+
+
+def listed(items: Iterable[object]) -> str:
+    """`listing` as plain text, for a sentence that is escaped where it is shown (a flash, a
+    confirmation's line)."""
+    return format_list([str(item) for item in items], locale=get_locale())
 
 
 def label(text: str) -> str:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from quizapp import downloads
 from quizapp.clock import local_today, utcnow
-from quizapp.deleting import Deletion, confirm_then_delete
+from quizapp.deleting import confirm_then, deletion
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.incidents import service, sheets
@@ -175,5 +175,5 @@ def incident_delete(incident_id: int):
         flash(_("The record is deleted."), "info")
         return url_for("reports.incidents", month=f"{month:%Y-%m}")
 
-    return confirm_then_delete(Deletion(_("Delete this record?"), facts, url_for(
+    return confirm_then(deletion(_("Delete this record?"), facts, url_for(
         "reports.incident_edit", incident_id=incident_id)), delete)

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from quizapp import downloads
 from quizapp.clock import local_today, utcnow
-from quizapp.deleting import Deletion, confirm_then_delete
+from quizapp.deleting import confirm_then, deletion
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.outreach import photos, service, sheets
@@ -202,5 +202,5 @@ def outreach_delete(activity_id: int):
         flash(_("The activity is deleted."), "info")
         return url_for(".outreach", month=f"{month:%Y-%m}")
 
-    return confirm_then_delete(Deletion(_("Delete this activity?"), facts, url_for(
+    return confirm_then(deletion(_("Delete this activity?"), facts, url_for(
         ".outreach_edit", activity_id=activity_id)), delete)

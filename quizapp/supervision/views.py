@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from quizapp import downloads, scope
 from quizapp.clock import local_today
-from quizapp.deleting import Confirmation, Deletion, confirm_then, confirm_then_delete
+from quizapp.deleting import Confirmation, confirm_then, deletion, first_lines
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.routing import Routes
@@ -61,21 +61,16 @@ def supervision():
     return _list_page(parse(CaseStatus, request.args.get("status")) or CaseStatus.OPEN)
 
 
-SHOWN = 200  # companies listed on a preview; more are counted
-
-
 def _flag_lines(preview: service.FlagPreview) -> list[str]:
     """The companies a check would flag, with the rule and its figures (the case's reason), the
     ones flagged only because of new thresholds said so."""
     lines = []
-    for company, flag in preview.flagged[:SHOWN]:
+    for company, flag in preview.flagged:
         line = _("%(company)s — %(rule)s: %(reason)s", company=company.name, rule=RULE_LABELS[flag.rule],
                  reason=describe(flag))
         lines.append(_("%(line)s (only with the new values)", line=line) if (company.id, flag.rule)
                      in preview.by_change else line)
-    if len(preview.flagged) > SHOWN:
-        lines.append(_("… and %(n)s more.", n=len(preview.flagged) - SHOWN))
-    return lines
+    return first_lines(lines)
 
 
 def _flagged_companies(preview: service.FlagPreview) -> int:
@@ -104,7 +99,8 @@ def supervision_check():
 
     def run() -> str:
         opened = service.flag_companies(today, town_reasons(), town_id=scope.own_town_id(current_user))
-        flash(_("Check done: %(n)s companies newly flagged.", n=len(opened)), "info")
+        # Companies, as the preview counts them (a company two rules flag has two cases).
+        flash(_("Check done: %(n)s companies newly flagged.", n=len({case.company_id for case in opened})), "info")
         return url_for("reports.supervision")
 
     return confirm_then(preview, run)
@@ -251,7 +247,7 @@ def supervision_follow_up_delete(follow_up_id: int):
         flash(_("The follow-up is deleted."), "info")
         return url_for("reports.supervision_case", case_id=case_id)
 
-    return confirm_then_delete(Deletion(_("Delete this follow-up?"), facts, url_for(
+    return confirm_then(deletion(_("Delete this follow-up?"), facts, url_for(
         "reports.supervision_follow_up_edit", follow_up_id=follow_up_id)), delete)
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quizapp.clock import local_today
-from quizapp.deleting import Confirmation, confirm_then
+from quizapp.deleting import Confirmation, confirm_then, first_lines
 from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
@@ -18,16 +18,10 @@ from quizapp.targets import service as targets
 from quizapp.targets.forms import TargetForm
 from quizapp.targets.wording import MESSAGES
 from quizapp.validators import filled
+from quizapp.web import listed
 from quizapp.wording import attach_to_form
 
 routes = Routes()
-
-
-SHOWN = 200  # companies listed on the preview; more are counted
-
-
-def _names(names: list[str]) -> list[str]:
-    return names[:SHOWN] + ([_("… and %(n)s more.", n=len(names) - SHOWN)] if len(names) > SHOWN else [])
 
 
 def _preview(percent: int) -> Confirmation:
@@ -37,14 +31,14 @@ def _preview(percent: int) -> Confirmation:
                  "count a company as under target below it (its participation over the last 30 days).")]
     if found.no_longer_below:
         happens.append(_("%(n)s companies are no longer under target: %(names)s", n=len(found.no_longer_below),
-                         names="、".join(_names(found.no_longer_below))))
+                         names=listed(first_lines(found.no_longer_below))))
     return Confirmation(
         _("Set the participation target to %(n)s%%?", n=percent),
         [(_("Target now"), f"{targets.target_percent(current_user)}%"), (_("New target"), f"{percent}%")],
         url_for("admin.targets_page"), happens=happens,
         listed_title=_("By the new target, %(n)s more companies will be under it:", n=len(found.newly_below))
         if found.newly_below else _("By the new target, no more companies will be under it."),
-        listed=_names(found.newly_below), button=_("Save"), danger=False, carry=[("participation", percent)])
+        listed=first_lines(found.newly_below), button=_("Save"), danger=False, carry=[("participation", percent)])
 
 
 @routes.route("/targets", methods=["GET", "POST"])
