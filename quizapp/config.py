@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
-from quizapp.rules import inputs, zones
+from quizapp.rules import zones
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "quizapp"
@@ -97,10 +97,6 @@ def from_env() -> dict:
         # The largest request the app reads (the roster upload, 10 MB, with room for the form):
         # anything larger is refused with 413 before its body is read.
         "MAX_CONTENT_LENGTH": int(os.environ.get("QUIZAPP_MAX_CONTENT_LENGTH") or 12 * 1024 * 1024),
-        # The largest form field other than a file (Flask's default is 500 kB): an import's
-        # confirmation carries its checked rows as one signed token (inputs.TOKEN_LIMIT, a 2,000-row
-        # file with long notes), which must reach the view whole. Typed fields have limits of their own.
-        "MAX_FORM_MEMORY_SIZE": inputs.TOKEN_LIMIT + 64 * 1024,
         # The daily digest (`quizapp digest`, docs/deploy.md): the site's public address for the
         # dashboard link (no link when unset), the town's name for the subject, and the SMTP server.
         "QUIZAPP_BASE_URL": os.environ.get("QUIZAPP_BASE_URL", ""),

@@ -23,7 +23,7 @@ from quizapp.rules.errors import ServiceError
 from quizapp.rules.inputs import row_id
 from quizapp.rules.spreadsheets import CLEAR_MARKER
 from quizapp.validators import filled, form_problems, query_int
-from quizapp.web import content_lang
+from quizapp.web import content_lang, takes_large_form
 from quizapp.wording import say
 
 FORMAT = "<any(csv, xlsx):fmt>"
@@ -125,6 +125,7 @@ def incident_import():
 
 
 @routes.post("/incidents/import/confirm")
+@takes_large_form
 def incident_import_confirm():
     form = IncidentConfirmForm()
     if not form.validate_on_submit():

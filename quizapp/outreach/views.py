@@ -37,6 +37,7 @@ from quizapp.routing import Routes
 from quizapp.rules import inputs
 from quizapp.rules.errors import ServiceError
 from quizapp.validators import form_problems, query_int
+from quizapp.web import takes_large_form
 from quizapp.wording import attach_to_form
 
 routes = Routes()
@@ -157,6 +158,7 @@ def outreach_import():
 
 
 @routes.post("/outreach/import/confirm")
+@takes_large_form
 def outreach_import_confirm():
     form = ConfirmForm()
     if not form.validate_on_submit():
