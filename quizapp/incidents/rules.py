@@ -29,6 +29,7 @@ from quizapp.rules.spreadsheets import (
     is_clear_marker,
     looks_like_formula,
     read_sheet,
+    spelling_key,
 )
 
 OTHER = "other"
@@ -82,12 +83,6 @@ def _key(text: str) -> str:
 
 
 HEADER_KEYS = {_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
-
-
-def type_key(text: str) -> str:
-    """What makes two spellings of a fraud type the same: width (（杀猪盘） is (杀猪盘)), case and
-    surrounding space. Both the names a scope knows and a file's cells are read through it."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
 def is_fraud_type(slug: str) -> bool:
@@ -283,7 +278,7 @@ def check_row(number: int, raw: dict, scope: ImportScope) -> tuple[IncidentRow |
             grid_id = next(iter(scope.visible_grid_ids))
         else:
             bad("grid", "grid_needed")
-    fraud_type = scope.fraud_types.get(type_key(raw.get("fraud_type", "")))
+    fraud_type = scope.fraud_types.get(spelling_key(raw.get("fraud_type", "")))
     if not raw.get("fraud_type"):
         bad("fraud_type", "empty")
     elif fraud_type is None:

@@ -30,6 +30,7 @@ from quizapp.rollups import figures
 from quizapp.rules import metrics
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.rules.metrics import Span, Tally
+from quizapp.rules.spreadsheets import spelling_key
 
 PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
@@ -85,12 +86,12 @@ def import_scope(actor: StaffUser, today: date) -> ImportScope:
     grids = db.session.execute(select(Grid.id, Grid.code).where(Grid.id.in_(in_town))).all()
     # Keyed as a file's cell is read (rules.type_key): a name as the app writes it, full-width
     # brackets and all (网络婚恋交友（杀猪盘）), is found.
-    spellings = {rules.type_key(name): OTHER for name in (OTHER, *OTHER_NAMES.values(), "其它")}
+    spellings = {spelling_key(name): OTHER for name in (OTHER, *OTHER_NAMES.values(), "其它")}
     for topic in db.session.scalars(select(Topic)):
         if not rules.is_fraud_type(topic.slug):
             continue
         for spelling in (topic.slug, topic.name_zh, topic.name_en):
-            spellings[rules.type_key(spelling)] = topic.slug
+            spellings[spelling_key(spelling)] = topic.slug
     return ImportScope(
         today=today,
         companies={c.code.casefold(): rules.CompanyRef(c.id, c.code, c.grid_id, c.active) for c in companies},

@@ -19,7 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from quizapp.rules.spreadsheets import NoSuchDay, SheetError, header_test, read_sheet
+from quizapp.rules.spreadsheets import NoSuchDay, SheetError, header_test, read_sheet, spelling_key
 from quizapp.rules.spreadsheets import cell_date as parse_day
 from quizapp.rules.spreadsheets import cell_text as _text
 from quizapp.rules.spreadsheets import is_formula as _is_formula
@@ -206,16 +206,11 @@ class GridRef:
     code: str
 
 
-def grid_key(text: str) -> str:
-    """What makes two spellings of a grid's code or name the same: width, case, surrounding space."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
-
-
 @dataclass(frozen=True)
 class ImportScope:
     """What a file's rows are checked against: today, the earliest day for each grid (by id), the
     grids the account may record for (by code, and by name where no other grid of the town has
-    it: the export writes names; keys as grid_key has them), the names two grids of the town share,
+    it: the export writes names; keys as spelling_key has them), the names two grids of the town share,
     and the grid of a company's staff, whose rows need no grid column (None for officers)."""
 
     today: date
@@ -226,7 +221,7 @@ class ImportScope:
     shared_names: frozenset[str] = frozenset()
 
     def grid(self, text: str) -> GridRef | None:
-        key = grid_key(text)
+        key = spelling_key(text)
         return self.grids.get(key) or self.grid_names.get(key)
 
 
@@ -325,7 +320,7 @@ def check_cells(number: int, cells: dict, scope: ImportScope, headers: Mapping[s
         ref = scope.grid(code) if code else None
         if not code:
             problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "empty", "", "grid"))
-        elif ref is None and grid_key(code) in scope.shared_names:
+        elif ref is None and spelling_key(code) in scope.shared_names:
             problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "shared_grid_name", code, "grid"))
         elif ref is None:
             problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "unknown_grid", code, "grid"))

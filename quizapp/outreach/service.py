@@ -34,6 +34,7 @@ from quizapp.outreach.rules import Activity, ImportFileError, LeftOut, ParsedFil
 from quizapp.rules import metrics
 from quizapp.rules.errors import Forbidden, Invalid, ServiceError, refuse
 from quizapp.rules.metrics import OutreachTotals, Span
+from quizapp.rules.spreadsheets import spelling_key
 from quizapp.rules.vocab import OutreachKind
 
 PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
@@ -343,12 +344,14 @@ def import_scope(actor: StaffUser, today: date) -> rules.ImportScope:
         return rules.ImportScope(today, {}, {company.grid_id: rules.earliest_day(today, _since(company))},
                                  own_grid=company.grid_id)
     grids = recordable_grids(actor)
-    in_town = db.session.scalars(select(Grid.name).where(Grid.town_id.in_({g.town_id for g in grids})))
-    names = Counter(rules.grid_key(name) for name in in_town)
-    return rules.ImportScope(today, {rules.grid_key(g.code): rules.GridRef(g.id, g.code) for g in grids},
+    # Every grid name of the town (not only the account's), so a name two grids share is refused.
+    in_town: list[str] = list(db.session.scalars(
+        select(Grid.name).where(Grid.id.in_(scope.town_grid_ids(scope.own_town_id(actor)))))) if grids else []
+    names = Counter(spelling_key(name) for name in in_town)
+    return rules.ImportScope(today, {spelling_key(g.code): rules.GridRef(g.id, g.code) for g in grids},
                              {g.id: rules.earliest_day(today) for g in grids},
-                             grid_names={rules.grid_key(g.name): rules.GridRef(g.id, g.code) for g in grids
-                                         if names[rules.grid_key(g.name)] == 1},
+                             grid_names={spelling_key(g.name): rules.GridRef(g.id, g.code) for g in grids
+                                         if names[spelling_key(g.name)] == 1},
                              shared_names=frozenset(name for name, count in names.items() if count > 1))
 
 

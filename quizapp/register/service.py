@@ -26,7 +26,7 @@ from quizapp.register.rules import file as rules
 from quizapp.register.rules.file import RegisterFileError  # noqa: F401  (callers catch it)
 from quizapp.register.rules.plan import Plan, Town, TownCase, TownCompany, TownGrid, plan_import
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
-from quizapp.rules.spreadsheets import problems_only, sheet_note
+from quizapp.rules.spreadsheets import problems_only, sheet_note, spelling_key
 from quizapp.rules.vocab import CaseStatus, ImportStatus
 
 CHUNK = 500  # ids or codes per IN (...): well under every database's limit on parameters
@@ -67,7 +67,7 @@ def town_of(actor: StaffUser, today: date) -> Town:
         select(SupervisionCase.id, SupervisionCase.company_id, SupervisionCase.rule, SupervisionCase.opened_on)
         .where(SupervisionCase.company_id.in_(company_ids), SupervisionCase.status == CaseStatus.OPEN)))
     other_grids, other_companies = scope.other_towns_codes(actor)
-    return Town(grids, companies, frozenset(rules.grid_key(c) for c in db.session.scalars(other_grids)),
+    return Town(grids, companies, frozenset(spelling_key(c) for c in db.session.scalars(other_grids)),
                 frozenset(db.session.scalars(other_companies)), cases)
 
 
@@ -85,7 +85,7 @@ def register_rows(actor: StaffUser) -> list[dict]:
                      "active": company.active})
     with_companies = {c.grid_id for c in town.companies}
     rows += [{"grid_code": g.code, "grid_name": g.name} for g in town.grids if g.id not in with_companies]
-    return sorted(rows, key=lambda r: (rules.grid_key(r["grid_code"]), r.get("company_code", "")))
+    return sorted(rows, key=lambda r: (spelling_key(r["grid_code"]), r.get("company_code", "")))
 
 
 def export_register(actor: StaffUser) -> list[dict]:
@@ -210,7 +210,7 @@ def _write_grids(actor: StaffUser, plan: Plan) -> dict[str, int]:
         values = {name: new for name, _old, new in change.fields}
         db.session.execute(update(Grid).where(Grid.id == change.grid.id).values(**values)
                            .execution_options(synchronize_session=False))
-    return {rules.grid_key(code): gid for gid, code in db.session.execute(
+    return {spelling_key(code): gid for gid, code in db.session.execute(
         scope.register_grids(actor).with_only_columns(Grid.id, Grid.code))}
 
 
@@ -218,7 +218,7 @@ def _write_companies(plan: Plan, grid_ids: dict[str, int]) -> None:
     """Add and change the companies, with their shifts: one statement per kind of write."""
     if plan.new_companies:
         db.session.execute(insert(Company), [
-            {"code": c.code, "name": c.name, "grid_id": grid_ids[rules.grid_key(c.grid_code)],
+            {"code": c.code, "name": c.name, "grid_id": grid_ids[spelling_key(c.grid_code)],
              "questions_per_quiz": c.questions_per_quiz, "workdays": c.workdays, "active": c.active}
             for c in plan.new_companies])
     new_ids = {code: cid for chunk in _chunks([c.code for c in plan.new_companies])
@@ -233,7 +233,7 @@ def _write_companies(plan: Plan, grid_ids: dict[str, int]) -> None:
                   "active": current.active}
         for name, _old, new in change.fields:
             if name == "grid":
-                values["grid_id"] = grid_ids[rules.grid_key(str(new))]
+                values["grid_id"] = grid_ids[spelling_key(str(new))]
             elif name in names:
                 values[names[name]] = new
         updates.append(values)

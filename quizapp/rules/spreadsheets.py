@@ -398,6 +398,13 @@ def _raising(rows: Generator[tuple[int, list], None, None],
 
 # --- finding the header row ----------------------------------------------------------------------
 
+def spelling_key(text: str) -> str:
+    """What makes two spellings of one name the same in an import's cell: width (（杀猪盘） is
+    (杀猪盘), ＤＳ－１ is DS-1), case and surrounding space. A grid's code or name, a fraud type: the
+    names the app knows and the file's cells are both read through it."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
 def header_key(text: str) -> str:
     """What makes two header names the same column: width, case, spaces, punctuation and a note in
     brackets do not count ("入职日期(可选)", "工号 (必填)", "Employee No.")."""

@@ -47,6 +47,7 @@ from quizapp.rules.spreadsheets import (
     is_clear_marker,
     is_formula,
     read_import,
+    spelling_key,
 )
 
 MAX_BYTES, MAX_ROWS = SHEET_MAX_BYTES, SHEET_MAX_ROWS
@@ -108,11 +109,6 @@ def problem(row: int, column: str, name: str, reason: str, value: object = "", d
 
 
 # --- single cells --------------------------------------------------------------------------------
-
-def grid_key(code: str) -> str:
-    """What makes two grid codes one grid: width and case do not count (a grid keeps its spelling)."""
-    return unicodedata.normalize("NFKC", code).strip().casefold()
-
 
 def company_code(value: object) -> str:
     """A company code as the town keeps it: NFKC, trimmed, lower case (the QR code's URL)."""
@@ -329,7 +325,7 @@ def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
             first_company[code] = number
         name = row.get("grid_name")
         if name and row["grid_code"]:
-            named = grid_names.setdefault(grid_key(row["grid_code"]), (name, number))
+            named = grid_names.setdefault(spelling_key(row["grid_code"]), (name, number))
             if named[0] != name:
                 problems.append(problem(number, headers["grid_name"], "grid_name", "grid_name_differs", name,
                                         f"{named[1]}: {named[0]}", row["grid_code"], code or ""))

@@ -22,8 +22,8 @@ from quizapp.organisation.rules import (
     grid_code_problem,
     name_key,
 )
-from quizapp.register.rules.file import HEADERS, format_shifts, grid_key, problem
-from quizapp.rules.spreadsheets import CLEAR_MARKER
+from quizapp.register.rules.file import HEADERS, format_shifts, problem
+from quizapp.rules.spreadsheets import CLEAR_MARKER, spelling_key
 
 Shifts = tuple[tuple[str, str], ...]  # (name, "HH:MM"), by start time
 
@@ -154,7 +154,7 @@ class Plan:
 
     def grid_label(self, code: str) -> str:
         """A grid as the preview names it: its name after the import, and its code."""
-        name = self.grid_names.get(grid_key(code))
+        name = self.grid_names.get(spelling_key(code))
         return f"{name} ({code})" if name else code
 
     def fingerprint(self) -> str:
@@ -171,7 +171,7 @@ class Plan:
 def mentioned(rows: list[dict], problems: list[dict]) -> tuple[set[str], set[str]]:
     """Every grid key and company code the file names, bad rows included: what a bad row names is
     not "missing" from the file."""
-    grids = {grid_key(r["grid_code"]) for r in [*rows, *problems] if r.get("grid_code")}
+    grids = {spelling_key(r["grid_code"]) for r in [*rows, *problems] if r.get("grid_code")}
     companies = {r["company_code"] for r in [*rows, *problems] if r.get("company_code")}
     return grids, companies
 
@@ -184,7 +184,7 @@ class _Planner:
     def __init__(self, rows: list[dict], problems: list[dict], town: Town, columns: dict[str, str]) -> None:
         self.rows, self.town, self.columns = rows, town, columns
         self.plan = Plan()
-        self.grids = {grid_key(g.code): g for g in town.grids}
+        self.grids = {spelling_key(g.code): g for g in town.grids}
         self.grid_by_id = {g.id: g for g in town.grids}
         self.companies = {c.code: c for c in town.companies}
         self.mentioned_grids, self.mentioned_companies = mentioned(rows, problems)
@@ -199,9 +199,9 @@ class _Planner:
         named: dict[str, dict] = {}
         for row in self.rows:
             if row.get("grid_name"):
-                named.setdefault(grid_key(row["grid_code"]), row)
+                named.setdefault(spelling_key(row["grid_code"]), row)
         for row in self.rows:
-            key = grid_key(row["grid_code"])
+            key = spelling_key(row["grid_code"])
             if key in self.codes or key in self.bad_grids:
                 if key in self.bad_grids and self.grids.get(key) is None and key not in named:
                     self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
@@ -223,7 +223,7 @@ class _Planner:
                 self.codes[key] = current.code
                 self.plan.grid_names[key] = current.name
         for grid in self.plan.new_grids:
-            self.plan.grid_names[grid_key(grid.code)] = grid.name
+            self.plan.grid_names[spelling_key(grid.code)] = grid.name
         for key, current in self.grids.items():
             self.plan.grid_names.setdefault(key, current.name)
         for key, row in named.items():
@@ -248,7 +248,7 @@ class _Planner:
         placed: list[tuple[dict, str, bool]] = []
         for row in self.rows:
             code = row.get("company_code")
-            key = grid_key(row["grid_code"])
+            key = spelling_key(row["grid_code"])
             if not code or key in self.bad_grids:
                 continue
             current = self.companies.get(code)
@@ -279,7 +279,7 @@ class _Planner:
         if row["company_name"] != current.name:
             fields.append(("company_name", current.name, row["company_name"]))
         old_grid = self.grid_by_id.get(current.grid_id)
-        if old_grid is None or grid_key(old_grid.code) != key:
+        if old_grid is None or spelling_key(old_grid.code) != key:
             fields.append(("grid", old_grid.code if old_grid else "", self.codes[key]))
         for name in ("questions_per_quiz", "workdays", "active"):
             if name in row and row[name] != getattr(current, name):
@@ -303,7 +303,7 @@ class _Planner:
         for company in self.town.companies:
             grid = self.grid_by_id.get(company.grid_id)
             if company.code not in in_file and grid is not None:
-                holders.setdefault((grid_key(grid.code), name_key(company.name)), []).append(None)
+                holders.setdefault((spelling_key(grid.code), name_key(company.name)), []).append(None)
         for row, key, _active in placed:
             holders.setdefault((key, name_key(row["company_name"])), []).append(row)
         for entries in holders.values():
@@ -318,7 +318,7 @@ class _Planner:
         lit = {key for _row, key, active in placed if active}
         named_rows: dict[str, dict] = {}  # grid key -> the row naming it, or else the first row with it
         for row in self.rows:
-            key = grid_key(row["grid_code"])
+            key = spelling_key(row["grid_code"])
             if row.get("grid_name") or key not in named_rows:
                 named_rows[key] = row if not named_rows.get(key, {}).get("grid_name") else named_rows[key]
         changes: dict[str, list[tuple[str, object, object]]] = {}
