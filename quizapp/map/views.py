@@ -16,7 +16,8 @@ from quizapp.wording import FIGURE_NAMES
 
 routes = Routes()
 
-FIGURE_NAMES = {
+# The map's figures: the shared names where the figure is one of them (quizapp.wording), with its unit.
+MAP_FIGURES = {
     "cases_per_10k": _l("Confirmed cases per 10,000 active workers"),
     "losses": _l("Losses (yuan)"),
     "participation": _l("Participation (%)"),
@@ -30,7 +31,7 @@ def _chart(view: service.MapView, figure: str) -> dict:
     """What static/js/map.js draws: the outlines as GeoJSON (feature name = grid code), each grid's
     value and dashboard address, the points, and the legend's direction."""
     return {
-        "figure": figure, "label": str(FIGURE_NAMES[figure]), "higherIsWorse": rules.HIGHER_IS_WORSE[figure],
+        "figure": figure, "label": str(MAP_FIGURES[figure]), "higherIsWorse": rules.HIGHER_IS_WORSE[figure],
         "geojson": {"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"name": code}, "geometry": geometry}
             for code, geometry in view.outlines.items()]},
@@ -48,5 +49,5 @@ def incident_map():
     period = rules.parse_period(request.args.get("from", ""), request.args.get("to", ""), today)
     figure = rules.parse_figure(request.args.get("figure", ""))
     view = service.map_view(current_user, period, today, utcnow(), content_lang())
-    return render_template("map/index.html", view=view, figure=figure, figures=FIGURE_NAMES,
+    return render_template("map/index.html", view=view, figure=figure, figures=MAP_FIGURES,
                            chart=_chart(view, figure))
