@@ -27,9 +27,6 @@ from quizapp.web import content_lang
 from quizapp.wording import in_town_language, say
 
 FORMAT = "<any(csv, xlsx):fmt>"
-# Lists on the preview this long or shorter are open; longer ones are folded (a <details> the
-# admin opens, JavaScript or not): every row is on the page, and the counts above them are whole.
-OPEN_UP_TO = 50
 
 routes = Routes()
 
@@ -73,7 +70,7 @@ def register_preview(register_id: int):
                            ignored=[p["column"] for p in record.errors if p.get("reason") == "ignored_column"],
                            form=ConfirmRegisterForm(plan=plan.fingerprint() if plan else ""),
                            cancel_form=CancelRegisterForm(), describe=describe, fields=FIELDS,
-                           open_up_to=OPEN_UP_TO, workdays=rules.format_workdays, shifts=_shifts_on_the_page,
+                           workdays=rules.format_workdays, shifts=_shifts_on_the_page,
                            rule_labels=RULE_LABELS)
 
 

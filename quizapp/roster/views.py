@@ -29,9 +29,6 @@ from quizapp.validators import filled, query_int, query_text
 from quizapp.web import safe_next
 from quizapp.wording import attach_to_form, say
 
-# Lists on the preview this long or shorter are open; longer ones are folded (a <details> the
-# user opens, JavaScript or not) so that a 12,000-row file's page stays quick to scroll.
-OPEN_UP_TO = 50
 TEMPLATE_TYPES = {"csv": "text/csv",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -87,7 +84,7 @@ def roster_preview(import_id: int):
     form = ConfirmImportForm(plan=plan.fingerprint() if plan else "")
     return render_template("roster/preview.html", record=record, plan=plan, form=form,
                            bad=service.left_out(record, plan), cancel_form=ActionForm(), describe=describe,
-                           fields=FIELDS, open_up_to=OPEN_UP_TO,
+                           fields=FIELDS,
                            clear_marker=rules.CLEAR_MARKER)
 
 
