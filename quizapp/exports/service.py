@@ -27,7 +27,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
 from quizapp.rules import metrics
 from quizapp.rules.inputs import csv_safe, xml_safe
-from quizapp.rules.metrics import counted_from, counted_until, counts_on, share
+from quizapp.rules.metrics import counted_from, counted_until, share
 from quizapp.rules.ordering import team_key
 from quizapp.rules.spreadsheets import looks_like_formula
 from quizapp.rules.zones import configured_zone, to_local
@@ -85,12 +85,6 @@ class _Quizzes(NamedTuple):
     score: int = 0
     questions: int = 0
     latest: date | None = None
-    earliest: date | None = None
-
-    def plus(self, day: date, workday: bool, score: int, questions: int) -> _Quizzes:
-        return _Quizzes(self.done + 1, self.on_workdays + workday, self.score + score, self.questions + questions,
-                        day if self.latest is None else max(self.latest, day),
-                        day if self.earliest is None else min(self.earliest, day))
 
 
 @dataclass(frozen=True)
@@ -131,9 +125,8 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
     today keeps the days before). Expected: the period's workdays with data on which the worker
     counts. Done: their official quizzes done on those days (metrics' "done": finished, or their
     time ran out, closed or not; a quiz on a day off is done, not expected). Participation: done on
-    expected workdays ÷ expected. Two queries: the workers, and their official attempts done,
-    grouped by worker; a third, by day, only for the few with a quiz outside the days they count
-    (one taken on the day they were deactivated).
+    expected workdays ÷ expected. Three queries: the workers, their official attempts done on days
+    they count (scope.active_on, the same rule in SQL) grouped by worker, and who took any.
     """
     company = scope.own_company(actor)
     dates = period(today, days)
@@ -141,13 +134,13 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
     with_data = trends.workdays_with_data(trends.company_series(company, dates, today, now))
     workday_list = sorted(d for d, workday in with_data.items() if workday)
     in_period = (Attempt.company_id == company.id, *trends.official_done(now), *trends.in_period(first, last))
-    totals = {wid: _Quizzes(done, on_workdays, int(score or 0), int(questions or 0), latest, earliest)
-              for wid, done, on_workdays, score, questions, latest, earliest in db.session.execute(
+    totals = {wid: _Quizzes(done, on_workdays, int(score or 0), int(questions or 0), latest)
+              for wid, done, on_workdays, score, questions, latest in db.session.execute(
                   select(Attempt.employee_id, func.count(Attempt.id),
                          func.count(Attempt.id).filter(Attempt.local_date.in_(workday_list)),
-                         func.sum(Attempt.score), func.sum(Attempt.total), func.max(Attempt.local_date),
-                         func.min(Attempt.local_date))
-                  .where(*in_period).group_by(Attempt.employee_id))}
+                         func.sum(Attempt.score), func.sum(Attempt.total), func.max(Attempt.local_date))
+                  .join(Employee, Employee.id == Attempt.employee_id)
+                  .where(*in_period, *scope.active_on(Attempt.local_date)).group_by(Attempt.employee_id))}
     # On the roster now, a quiz in the period, or deactivated after its first day (counted on some
     # of its days); of the last, those who count on none (deactivated before dates were kept) are
     # dropped below.
@@ -156,30 +149,17 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
         or_(Employee.active.is_(True), Employee.id.in_(select(Attempt.employee_id).where(*in_period)),
             ~and_(*scope.left_before(first + timedelta(days=1)))))),
         key=lambda e: (team_key(e.team), e.employee_no))
+    # Listed too, with nothing counted: a worker with a quiz in the period on no day they count
+    # (deactivated before the day was kept).
+    quizzed = set(db.session.scalars(select(Attempt.employee_id).where(*in_period).distinct()))
     zone = configured_zone()
-    # The days a worker's quizzes count on: from their start date (a quiz is never before the day
-    # they were added) through counted_until, as the teams count them (trends.group_breakdowns).
-    quiz_days = {w.id: (w.active_from or date.min, counted_until(w.active, w.active_until)) for w in workers}
-    # Usually every quiz falls on such a day and the sums stand; the few workers with one that does
-    # not (taken before their start date, or on the day they were deactivated) are read by day.
-    outside = [wid for wid, found in totals.items() if not all(
-        day is not None and counts_on(day, *quiz_days[wid]) for day in (found.earliest, found.latest))]
-    if outside:
-        workdays = set(workday_list)
-        for wid in outside:
-            totals[wid] = _Quizzes()
-        for wid, day, score, questions in db.session.execute(
-                select(Attempt.employee_id, Attempt.local_date, Attempt.score, Attempt.total)
-                .where(*in_period, Attempt.employee_id.in_(outside))):
-            if counts_on(day, *quiz_days[wid]):
-                totals[wid] = totals[wid].plus(day, day in workdays, score, questions)
     rows = []
     for worker in workers:
         found = totals.get(worker.id, _Quizzes())
         start = counted_from(worker.active_from, to_local(worker.created_at, zone).date())
-        until = quiz_days[worker.id][1]
+        until = counted_until(worker.active, worker.active_until)
         expected = workdays_between(workday_list, max(first, start), min(last, until or last))
-        if not (worker.active or worker.id in totals or (until is not None and until >= first)):
+        if not (worker.active or worker.id in quizzed or (until is not None and until >= first)):
             continue
         rows.append(WorkerRow(worker.employee_no, worker.name, worker.team, worker.shift, worker.active, expected,
                               found.done, worker_participation(found.on_workdays, expected),

@@ -248,12 +248,6 @@ def counted_until(active: bool, active_until: date | None) -> date | None:
     return NO_DAY if active_until is None else active_until - timedelta(days=1)
 
 
-def counts_on(day: date, first: date, last: date | None) -> bool:
-    """Whether a worker counted from `first` through `last` (counted_from, counted_until) counts
-    on `day`."""
-    return first <= day and (last is None or day <= last)
-
-
 def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
     """Share of today's active workers with at least one finished official quiz in the period."""
     return share(min(workers_with_a_quiz, active_workers), active_workers)

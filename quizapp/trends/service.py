@@ -20,7 +20,7 @@ from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employ
 from quizapp.quiz import service as quiz
 from quizapp.rollups import figures
 from quizapp.rollups.service import topic_answers
-from quizapp.rules.metrics import Span, counted_from, counted_until, counts_on, share
+from quizapp.rules.metrics import Span, counted_from, counted_until, share
 from quizapp.rules.ordering import shift_key, team_key
 from quizapp.rules.vocab import AttemptKind
 from quizapp.rules.zones import configured_zone, to_local
@@ -79,8 +79,8 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
     and counted_until give, the rule the company's headcount follows (so the groups add up to the
     company, and a worker deactivated today still counts on the days before: the company's rows of
     those days were written with them); and official attempts done (metrics' "done": finished, or
-    today's whose time ran out) joined to their workers, grouped by (team, shift, active dates,
-    day). Only quizzes by workers counted that day are counted as done, so no group passes 100%.
+    today's whose time ran out) by workers counted that day (scope.active_on, the same rule in
+    SQL), grouped by (team, shift, day), so no group passes 100%.
     Only the company's days with data count (`with_data`: date -> workday, from company_series).
     """
     if not set(by) <= set(GROUPS):
@@ -91,14 +91,14 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
         .where(Employee.company_id == company.id)
         .group_by(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.created_at,
                   Employee.active_until)).all()
+    # Done by the workers counted on the attempt's day (scope.active_on: the headcount's rule).
     done = db.session.execute(
-        select(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.active_until,
-               Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score), func.sum(Attempt.total))
+        select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
+               func.sum(Attempt.total))
         .join(Employee, Employee.id == Attempt.employee_id)
         .where(Attempt.company_id == company.id, Employee.company_id == company.id,
-               *official_done(now), *in_period(days[0], days[-1]))
-        .group_by(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.active_until,
-                  Attempt.local_date)).all()
+               *official_done(now), *in_period(days[0], days[-1]), *scope.active_on(Attempt.local_date))
+        .group_by(Employee.team, Employee.shift, Attempt.local_date)).all()
     zone = configured_zone()
     spans = []
     for team, shift, active, start, added, until, count in roster:
@@ -106,10 +106,6 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
         if not active and last is not None and last < days[0]:
             continue  # left before the period: not a member of any group in it
         spans.append(((team, shift), counted_from(start, to_local(added, zone).date()), last, count))
-    # A worker's attempts are never before they were added: their start date alone says the rest.
-    counted = [((team, shift), day, count, score, questions)
-               for team, shift, active, start, until, day, count, score, questions in done
-               if counts_on(day, start or day, counted_until(active, until))]
     starts = dict(db.session.execute(select(Shift.name, Shift.starts_at).where(Shift.company_id == company.id)).all())
     order = {"team": team_key, "shift": lambda shift: shift_key(shift, starts)}
     result = {}
@@ -117,8 +113,8 @@ def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = G
         pick = GROUPS.index(name)  # 0: team, 1: shift
         result[name] = group_series(
             days, [RosterSpan(group[pick], first, last, count) for group, first, last, count in spans],
-            [GroupDone(group[pick], day, count, int(score or 0), int(questions or 0))
-             for group, day, count, score, questions in counted],
+            [GroupDone((team, shift)[pick], day, count, int(score or 0), int(questions or 0))
+             for team, shift, day, count, score, questions in done],
             company.workdays, with_data, order[name])
     return result
 
