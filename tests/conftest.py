@@ -48,9 +48,10 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item not in deselected]
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    url = os.environ.get("QUIZAPP_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+def make_test_app(url: str, tmp_path_factory, **config):
+    """An app on the database at `url`, emptied and migrated from the first migration, configured
+    as the tests expect (no CSRF, cookies over http, the test rate-limit storage); `config` adds or
+    overrides settings."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -62,17 +63,29 @@ def app(tmp_path_factory):
         "RATELIMIT_STORAGE_URI": LIMITS,
         "RATELIMIT_STORAGE_OPTIONS": storage_options(LIMITS),
         "QUIZAPP_PHOTO_DIR": str(tmp_path_factory.mktemp("photos")),
+        **config,
     })
     with app.app_context():
         db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
         upgrade()
-    yield app
-    # Close every pooled connection before the interpreter does (psycopg warns otherwise).
+    return app
+
+
+def close_test_app(app) -> None:
+    """Close every pooled connection before the interpreter does (psycopg warns otherwise)."""
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("QUIZAPP_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    app = make_test_app(url, tmp_path_factory)
+    yield app
+    close_test_app(app)
 
 
 @pytest.fixture(autouse=True)
