@@ -451,6 +451,11 @@ class RowPlan:
         return self.stored is not None
 
     @property
+    def unchanged(self) -> bool:
+        """A stored record the row would write again as it is: nothing replaced."""
+        return self.stored is not None and not self.fields
+
+    @property
     def emptied(self) -> list[str]:
         return [name for name, _old, new in self.fields if new is None]
 
@@ -484,6 +489,28 @@ def plan_rows(rows: Iterable[IncidentRow], stored: dict[tuple, Stored],
             if getattr(old, name) != getattr(written, name)]
         plans.append(RowPlan(row, old, written, fields))
     return plans
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    """What an import's good rows do to the stored records, as the preview and the result count it."""
+
+    added: int
+    replaced: int  # a stored record whose values change
+    unchanged: int  # a stored record the row holds already, every value the same
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.added or self.replaced)
+
+
+def count_plans(plans: Iterable[RowPlan]) -> PlanCounts:
+    """A row that would write a stored record again as it is counts as unchanged, never as
+    replaced: a file imported twice replaces nothing the second time."""
+    found = list(plans)
+    return PlanCounts(added=sum(1 for p in found if not p.replaces),
+                      replaced=sum(1 for p in found if p.replaces and not p.unchanged),
+                      unchanged=sum(1 for p in found if p.unchanged))
 
 
 def template_csv() -> bytes:

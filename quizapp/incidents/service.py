@@ -216,9 +216,9 @@ class Preview:
     token: str | None  # the checked rows and the stored values seen, signed: what the confirmation imports
 
     @property
-    def replaces(self) -> int:
-        """Good rows that will replace a stored record."""
-        return sum(1 for p in self.plans if p.replaces)
+    def counts(self) -> rules.PlanCounts:
+        """The good rows that add a record, replace one with other values, or change nothing."""
+        return rules.count_plans(self.plans)
 
     @property
     def emptied(self) -> list[rules.RowPlan]:
@@ -287,9 +287,14 @@ def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, se
 @dataclass(frozen=True)
 class ImportResult:
     added: int
-    replaced: int
+    replaced: int  # stored records whose values changed
     problems: list[Problem]  # why nothing was stored (an expired or forged confirmation, no good row)
     left_out: list[Problem] = field(default_factory=list)  # rows that turned bad since the preview
+    unchanged: int = 0  # rows the stored records held already: nothing written
+
+    @property
+    def counts(self) -> rules.PlanCounts:
+        return rules.PlanCounts(self.added, self.replaced, self.unchanged)
 
 
 def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> ImportResult:
@@ -298,7 +303,8 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
     reported, like the bad rows of the preview. What is written is what the preview showed: if a
     record a row would add or replace was stored or changed since, nothing is imported; when every
     such record already holds what its row would write (this very preview confirmed before), the
-    answer is "already_imported"."""
+    answer is "already_imported". A row whose record holds its values already is not written and
+    is counted as unchanged, not as replaced (rules.count_plans)."""
     try:
         payload = _serializer(secret).loads(token, max_age=PREVIEW_MAX_AGE)
     except BadSignature:
@@ -317,27 +323,27 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
         # says. Anything else changed since the preview, and the officer must see it first.
         done = all(p.stored == p.written for p in plans)
         return ImportResult(0, 0, [Problem(0, "", "already_imported" if done else "changed")])
-    replaced = 0
     for plan in plans:
         row = plan.row
+        if plan.unchanged:  # the record holds what the row says already: nothing is replaced
+            continue
         incident = stored.get(row.key)
         if incident is None:
             incident = Incident(grid_id=row.grid_id, company_id=row.company_id, month=row.month,
                                 fraud_type=row.fraud_type, created_by=actor.id)
             db.session.add(incident)
-        else:
-            replaced += 1
         written = plan.written
         incident.cases, incident.loss_yuan, incident.note = written.cases, written.loss_yuan, written.note
         incident.raw_reports = written.raw_reports
         if row.point is not None or row.place_id is not None:  # a blank location keeps the stored one
             set_location(incident, row.point, row.place_id)
-    added = len(parsed.rows) - replaced
+    counts = rules.count_plans(plans)
     audit.record(actor, "import_incidents", {"filename": payload.get("filename", ""), "rows": len(parsed.rows),
-                                             "added": added, "replaced": replaced,
+                                             "added": counts.added, "replaced": counts.replaced,
+                                             "unchanged": counts.unchanged,
                                              "left_out": len({p.row for p in parsed.problems})})
     db.session.flush()
-    return ImportResult(added, replaced, [], parsed.problems)
+    return ImportResult(counts.added, counts.replaced, [], parsed.problems, counts.unchanged)
 
 
 # --- the incidents page -------------------------------------------------------------------------

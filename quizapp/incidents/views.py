@@ -17,7 +17,7 @@ from quizapp.extensions import db
 from quizapp.incidents import service, sheets
 from quizapp.incidents.forms import WHOLE_GRID, IncidentConfirmForm, IncidentForm, IncidentImportForm
 from quizapp.incidents.rules import MAX_BYTES, month_start, parse_month, template_csv
-from quizapp.incidents.wording import MESSAGES, reason_text
+from quizapp.incidents.wording import MESSAGES, import_summary, preview_summary, reason_text
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
 from quizapp.rules.inputs import row_id
@@ -120,6 +120,7 @@ def incident_import():
     return render_template("incidents/import.html", form=form, preview=preview,
                            names=service.preview_names(preview, content_lang()) if preview else {},
                            confirm_form=IncidentConfirmForm(token=preview.token if preview else None),
+                           summary=preview_summary(len(preview.parsed.rows), preview.counts) if preview else "",
                            reason_text=reason_text, fraud_types=service.fraud_types(content_lang()),
                            clear_marker=CLEAR_MARKER)
 
@@ -141,8 +142,7 @@ def incident_import_confirm():
             reason_text(p) for p in result.problems[:5])), "error")
         return redirect(url_for("reports.incident_import"))
     db.session.commit()
-    flash(_("Imported: %(added)s new records, %(replaced)s replaced.", added=result.added,
-            replaced=result.replaced), "info")
+    flash(import_summary(result.counts), "info")
     if result.left_out:
         flash(_("Left out, because they changed since the preview: %(problems)s", problems=" ".join(
             _("Row %(row)s: %(reason)s", row=p.row, reason=reason_text(p)) for p in result.left_out[:5])),

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from quizapp.incidents.rules import Problem
+from quizapp.incidents.rules import PlanCounts, Problem
 from quizapp.wording import Messages
 
 REASONS = {
@@ -64,6 +64,32 @@ REASONS = {
 def reason_text(problem: Problem) -> str:
     """A row's problem (or a whole file's) in words."""
     return str(REASONS[problem.reason]) % {"detail": problem.detail}
+
+
+def preview_summary(rows: int, counts: PlanCounts) -> str:
+    """What confirming the preview's `rows` good rows would do: new records, records replaced
+    with other values, and rows the stored records hold already (named as such, never as replaced)."""
+    if not counts.changes:
+        return str(_l("%(n)s rows are good, but importing them changes nothing: each is the same as its stored "
+                      "record.")) % {"n": rows}
+    if counts.unchanged:
+        return str(_l("%(n)s rows are good: %(new)s new records, %(replaced)s replace stored ones, %(unchanged)s "
+                      "are the same as their stored records and change nothing.")) % {
+            "n": rows, "new": counts.added, "replaced": counts.replaced, "unchanged": counts.unchanged}
+    return str(_l("%(n)s rows are good: %(new)s new records, %(replaced)s replace stored ones.")) % {
+        "n": rows, "new": counts.added, "replaced": counts.replaced}
+
+
+def import_summary(counts: PlanCounts) -> str:
+    """What a confirmed import did, counted as preview_summary counts it."""
+    if not counts.changes:
+        return str(_l("Nothing changed: %(n)s rows are the same as the stored records.")) % {"n": counts.unchanged}
+    if counts.unchanged:
+        return str(_l("Imported: %(added)s new records, %(replaced)s replaced, %(unchanged)s unchanged (the same "
+                      "as the stored records).")) % {
+            "added": counts.added, "replaced": counts.replaced, "unchanged": counts.unchanged}
+    return str(_l("Imported: %(added)s new records, %(replaced)s replaced.")) % {
+        "added": counts.added, "replaced": counts.replaced}
 
 
 def _message(reason: str) -> Callable[..., str]:

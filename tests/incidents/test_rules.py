@@ -194,7 +194,7 @@ def test_a_blank_note_keeps_the_stored_note_and_the_marker_empties_it():
 def test_the_same_values_change_nothing_and_the_snapshot_follows_the_stored_values():
     stored = inc.Stored(2, Decimal("100"), "x")
     (plan,) = inc.plan_rows([good_row()], {KEY: stored})
-    assert plan.fields == [] and plan.replaces
+    assert plan.fields == [] and plan.replaces and plan.unchanged
     assert plan.seen == "2|100.00|x|0|" != inc.Stored(2, Decimal("100"), None).snapshot()
 
 
@@ -307,3 +307,12 @@ def test_the_chart_scales_bars_to_the_busiest_month_and_leaves_gaps_for_missing_
     assert [b.height for b in chart.bars] == [0, 166.0, 83.0, 41.5]
     assert chart.line.count("M") == 2  # a gap where participation is missing, never a dip to zero
     assert len(chart.dots) == 3 and chart.dots[1].y == 10  # 100% at the top
+
+
+def test_an_import_counts_a_row_that_changes_nothing_as_unchanged_never_as_replaced():
+    stored = {KEY: inc.Stored(2, Decimal("100"), None)}
+    same, other, new = (inc.plan_rows([row], stored)[0]
+                        for row in (good_row(), good_row(cases=3), good_row(company=2)))
+    assert inc.count_plans([same, other, new]) == inc.PlanCounts(added=1, replaced=1, unchanged=1)
+    assert not inc.count_plans([same, same]).changes and inc.count_plans([other]).changes
+    assert inc.count_plans([]) == inc.PlanCounts(0, 0, 0)

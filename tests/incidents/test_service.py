@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import astuple
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.incidents import service, sheets
+from quizapp.incidents.rules import PlanCounts
 from quizapp.incidents.service import Filter, IncidentInput
 from quizapp.incidents.wording import reason_text
 from quizapp.models import AuditLog, Company, CompanyDay, Grid, GridPlace, Incident, StaffUser, Topic
@@ -104,7 +106,7 @@ def upload(actor, body: str, encoding="utf-8"):
 def test_an_import_writes_nothing_until_confirmed_then_every_row(town):
     officer = staff("officer-1")
     preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n", "gbk")
-    assert preview.parsed.ok and preview.token and preview.replaces == 0
+    assert preview.parsed.ok and preview.token and preview.counts == PlanCounts(2, 0, 0)
     assert db.session.scalar(select(Incident.id)) is None
     result = service.apply_import(officer, TODAY, preview.token, SECRET)
     assert (result.added, result.replaced, result.problems) == (2, 0, [])
@@ -119,11 +121,32 @@ def test_importing_the_same_month_again_replaces_the_records(town):
     officer = staff("officer-1")
     service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token, SECRET)
     preview = upload(officer, "2026-10,,acme,主题alpha,3,300,更正\r\n")
-    assert preview.replaces == 1
+    assert preview.counts == PlanCounts(0, 1, 0)
     result = service.apply_import(officer, TODAY, preview.token, SECRET)
     assert (result.added, result.replaced) == (0, 1)
     (only,) = db.session.scalars(select(Incident)).all()
     assert (only.cases, only.note) == (3, "更正")
+
+
+def test_a_row_the_stored_record_holds_already_is_unchanged_not_replaced_however_often_confirmed(town):
+    officer = staff("officer-1")
+    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,5,\r\n")
+                         .token, SECRET)
+    # One row as stored, one with other figures, one new.
+    preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,4,5,\r\n2026-09,g1,,other,1,1,\r\n")
+    assert preview.counts == PlanCounts(added=1, replaced=1, unchanged=1)
+    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    assert (result.counts, result.problems) == (PlanCounts(1, 1, 1), [])
+    log = db.session.scalars(select(AuditLog).where(AuditLog.action == "import_incidents")
+                             .order_by(AuditLog.id.desc())).first()
+    assert '"replaced": 1' in log.detail and '"unchanged": 1' in log.detail
+    # A file every row of which is stored already: nothing replaced, confirmed once or twice.
+    same = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,4,5,\r\n")
+    assert same.counts == PlanCounts(0, 0, 2)
+    for _time in range(2):
+        again = service.apply_import(officer, TODAY, same.token, SECRET)
+        assert (again.counts, again.problems) == (PlanCounts(0, 0, 2), [])
+    assert sorted(db.session.scalars(select(Incident.cases))) == [1, 2, 4]
 
 
 def test_a_file_with_a_bad_row_imports_its_good_rows_and_lists_the_bad_one(town, english):
@@ -221,8 +244,8 @@ def test_an_import_writes_exactly_what_its_preview_showed_for_every_column(town,
         preview = upload(officer, body)
         assert preview.parsed.ok, preview.parsed.problems
         result = service.apply_import(officer, TODAY, preview.token, SECRET)
-        assert result.problems == [] and (result.added, result.replaced) == (
-            len(rows) - preview.replaces, preview.replaces)
+        assert result.problems == [] and result.counts == preview.counts
+        assert sum(astuple(preview.counts)) == len(rows)
         after = _all_records()
 
         # What apply wrote is what the preview showed, row by row, and nothing else changed.
@@ -404,10 +427,10 @@ def test_an_exported_csv_imports_back_as_it_is_locations_included(town, lang):
     assert ["113.841234", "22.903456", "GCJ-02", ""] in [r[-4:] for r in rows]
     assert ["", "", "", "新塘村"] in [r[-4:] for r in rows]
     preview = service.preview_import(officer, TODAY, "incidents.csv", data, SECRET)
-    assert preview.parsed.problems == [] and preview.replaces == 3
+    assert preview.parsed.problems == [] and preview.counts == PlanCounts(0, 0, 3)
     assert [p.fields for p in preview.plans] == [[], [], []]  # nothing would change
     result = service.apply_import(officer, TODAY, preview.token, SECRET)
-    assert (result.added, result.replaced, result.problems) == (0, 3, [])
+    assert (result.added, result.replaced, result.unchanged, result.problems) == (0, 0, 3, [])
     db.session.flush()
     assert stored() == before
     # A location corrected in the file is a change the preview shows, and the import writes.
