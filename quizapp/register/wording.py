@@ -77,6 +77,10 @@ REASONS = {
     "scientific": lambda value, detail: _("Excel has turned this code into a number in scientific notation "
                                           "(%(value)s): its digits are lost. Set the column's format to Text, type "
                                           "the codes again and upload the file again.", value=value),
+    "lost_zeros": lambda value, detail: _("Excel has stored this code as a number, so its leading zeros are lost: "
+                                          "%(value)s is probably %(meant)s. Set the column's format to Text, type "
+                                          "the codes again with their zeros and upload the file again.",
+                                          value=value, meant=detail),
 }
 for _why in _CODE_PROBLEMS:
     REASONS[f"grid_code_{_why}"] = partial(lambda why, value, detail: _code(why, GRID_CODE_MAX), _why)

@@ -92,6 +92,21 @@ def test_problems_are_listed_at_row_and_column_and_nothing_can_be_applied(admin,
     assert companies(app) == before
 
 
+def test_a_code_excel_stripped_of_its_zeros_is_a_problem_that_says_what_to_do(admin, app):
+    with app.app_context():
+        acme = db.session.scalar(select(Company).where(Company.code == "acme"))
+        acme.code = "00123456"
+        db.session.commit()
+    before = companies(app)
+    _url, page = preview_of(admin, (HEAD + "g1,,123456,甲厂,,,,\n").encode())
+    rows = table_rows(page.split('id="problems"')[1])
+    assert rows[1][:3] == ["2", "企业编码", "123456"]
+    assert rows[1][3] == ("Excel has stored this code as a number, so its leading zeros are lost: 123456 is probably "
+                          "00123456. Set the column's format to Text, type the codes again with their zeros and "
+                          "upload the file again.")
+    assert 'name="plan"' not in page and companies(app) == before
+
+
 def test_a_forged_confirmation_applies_nothing(admin, app):
     url, page = preview_of(admin, GOOD.encode())
     before = companies(app)

@@ -277,6 +277,42 @@ def test_a_code_in_scientific_notation_is_refused():
     assert where(found.problems) == [(2, "网格编码", "scientific"), (3, "企业编码", "scientific")]
 
 
+def _xlsx(*rows: list) -> bytes:
+    book = Workbook()
+    book.active.append(list(HEADERS.values()))
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_code_in_a_number_cell_beside_zero_padded_codes_lost_its_zeros():
+    # 00123457 and 02 typed into General cells: Excel keeps the numbers 123457 and 2.
+    found = parse_register("register.xlsx", _xlsx(["01", "网格一", "00123456", "甲厂"], [2, "网格二", 123457, "乙厂"],
+                                                   ["01", None, 12345678, "丙厂"]))
+    assert [(p["row"], p["column"], p["reason"], p["value"], p["detail"]) for p in found.problems] == [
+        (3, "网格编码", "lost_zeros", "2", "02"), (3, "企业编码", "lost_zeros", "123457", "00123457")]
+    assert [r["company_code"] for r in found.rows] == ["00123456", "12345678"]  # as long as the padded ones: kept
+    # A CSV's cells are all text: a digits-only code is a code, whatever its width.
+    assert parsed(HEAD + "01,网格一,00123456,甲厂\n2,网格二,123457,乙厂\n").problems == []
+
+
+def test_a_code_that_is_one_of_the_town_s_with_its_zeros_gone_is_not_a_new_one():
+    town = Town(TOWN.grids + (TownGrid(4, "01", "零一网格", True),),
+                TOWN.companies + (TownCompany(13, "00123456", "零厂", 4, 5, "123456", (), True),))
+    _found, plan = plan_of(HEAD + "1,,abcdefgh,新厂,,,,\n1,,bcdefghi,新厂二,,,,\n"  # grid 01 as 1, on two rows
+                                 "01,,123456,零厂,,,,\n"  # company 00123456 as 123456
+                                 "01,,123457,新厂三,,,,\n", town)  # digits only, no code of the town: a new company
+    assert [(p["row"], p["column"], p["reason"], p["value"], p["detail"]) for p in plan.problems] == [
+        (2, "网格编码", "lost_zeros", "1", "01"), (3, "网格编码", "lost_zeros", "1", "01"),
+        (4, "企业编码", "lost_zeros", "123456", "00123456")]
+    assert [c.code for c in plan.new_companies] == ["123457"] and plan.new_grids == []
+    # Named with Excel's number, the grid and the company are in the file: not offered for deactivation.
+    assert "00123456" not in [c.code for c in plan.missing_companies]
+    assert "01" not in [g.code for g in plan.missing_grids]
+
+
 def test_a_removed_shift_workers_are_on_is_shown_as_people_read_shifts():
     _found, plan = plan_of(HEAD + "g1,,acme01,甲厂,,,夜班 20:00; 中班 14:00,\n")  # 早班 goes: workers are on it
     assert [(p["reason"], p["value"], p["detail"]) for p in plan.problems] == [

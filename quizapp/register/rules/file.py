@@ -46,14 +46,17 @@ from quizapp.rules.spreadsheets import (
     id_cell_problem,
     is_clear_marker,
     is_formula,
+    is_number_cell,
     read_import,
     spelling_key,
+    zero_padded_width,
 )
 
 MAX_BYTES, MAX_ROWS = SHEET_MAX_BYTES, SHEET_MAX_ROWS
 FIELDS = ("grid_code", "grid_name", "company_code", "company_name", "questions_per_quiz", "workdays", "shifts",
           "active")
 REQUIRED = ("grid_code", "grid_name", "company_code", "company_name")
+CODES = ("grid_code", "company_code")  # may be digits only, and then Excel may drop their leading zeros
 SETTINGS = ("questions_per_quiz", "workdays", "shifts", "active")  # a blank cell keeps the company's
 # The header rows the template and the export write; the import reads either (and the aliases).
 HEADERS = {"grid_code": "网格编码", "grid_name": "网格名称", "company_code": "企业编码", "company_name": "企业名称",
@@ -295,7 +298,9 @@ def read_rows(filename: str, data: bytes) -> SheetRows:
 def parse_register(filename: str, data: bytes) -> ParsedRegister:
     """Read and check a register file. Every problem is kept at its row and column; a company code
     a row repeats (in any case or width) is a problem at the later row, and so is a grid given two
-    names. A file that cannot be read at all raises RegisterFileError."""
+    names. As in the roster import, a code in a number cell that is shorter than the zero-padded
+    codes typed as text in its column (123 beside 000124) has lost its zeros to Excel and is a
+    problem ("lost_zeros"), not a new code. A file that cannot be read at all raises RegisterFileError."""
     with closing(read_rows(filename, data)) as rows:
         parsed = _parse_rows(rows)
         parsed.sheet, parsed.other_sheets = rows.sheet, rows.others
@@ -310,6 +315,9 @@ def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
     parsed = ParsedRegister(columns=headers, ignored=ignored)
     first_company: dict[str, int] = {}
     grid_names: dict[str, tuple[str, int]] = {}
+    checked: list[tuple[dict, list[dict]]] = []
+    padded = dict.fromkeys(CODES, 0)  # each code column's widest zero-padded code typed as text (000123)
+    numbers: list[tuple[dict, list[dict], str, str]] = []  # codes stored as numbers: (row, problems, field, text)
     data_rows = 0
     for number, cells in rows:
         values = {name: cells[index] if index < len(cells) else None for name, index in fields.items()}
@@ -317,6 +325,12 @@ def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
             continue  # blank lines between grids are common
         data_rows += 1
         row, problems = check_row(number, values, headers)
+        for field_name in CODES:
+            text = unicodedata.normalize("NFKC", cell_text(values.get(field_name))).strip()
+            if is_number_cell(values.get(field_name)):
+                numbers.append((row, problems, field_name, text))
+            else:
+                padded[field_name] = max(padded[field_name], zero_padded_width(text))
         code = row.get("company_code")
         if code and code in first_company:
             problems.append(problem(number, headers["company_code"], "company_code", "duplicate_company",
@@ -329,12 +343,19 @@ def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
             if named[0] != name:
                 problems.append(problem(number, headers["grid_name"], "grid_name", "grid_name_differs", name,
                                         f"{named[1]}: {named[0]}", row["grid_code"], code or ""))
+        checked.append((row, problems))
+    if not data_rows:
+        raise RegisterFileError("no_rows", row=header_row)
+    for row, problems, field_name, text in numbers:  # 000124 beside 123: Excel dropped the zeros of a number cell
+        width = padded[field_name]
+        if text.isdigit() and len(text) < width and not any(p["field"] == field_name for p in problems):
+            problems.append(problem(row["row"], headers[field_name], field_name, "lost_zeros", text, text.zfill(width),
+                                    row["grid_code"], row.get("company_code", "")))
+    for row, problems in checked:
         if problems:
             parsed.problems.extend(problems)
         else:
             parsed.rows.append(row)
-    if not data_rows:
-        raise RegisterFileError("no_rows", row=header_row)
     return parsed
 
 

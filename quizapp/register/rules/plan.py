@@ -23,7 +23,7 @@ from quizapp.organisation.rules import (
     name_key,
 )
 from quizapp.register.rules.file import HEADERS, format_shifts, problem
-from quizapp.rules.spreadsheets import CLEAR_MARKER, spelling_key
+from quizapp.rules.spreadsheets import CLEAR_MARKER, padded_ids, spelling_key, zeros_dropped
 
 Shifts = tuple[tuple[str, str], ...]  # (name, "HH:MM"), by start time
 
@@ -188,8 +188,18 @@ class _Planner:
         self.grid_by_id = {g.id: g for g in town.grids}
         self.companies = {c.code: c for c in town.companies}
         self.mentioned_grids, self.mentioned_companies = mentioned(rows, problems)
+        # The town's zero-padded codes (000123) by their digits without the zeros: a file's 123 that is
+        # no code of the town is that grid or company with its zeros dropped by Excel, not a new one.
+        self.padded_grids = padded_ids(list(self.grids))
+        self.padded_companies = padded_ids(list(self.companies))
+        # Named with Excel's number (in a good row or a bad one), it is in the file: not "missing".
+        self.mentioned_grids |= {meant for key in self.mentioned_grids
+                                 if key not in self.grids and (meant := zeros_dropped(key, self.padded_grids))}
+        self.mentioned_companies |= {meant for code in self.mentioned_companies if code not in self.companies
+                                     and (meant := zeros_dropped(code, self.padded_companies))}
         self.codes: dict[str, str] = {}  # grid key -> the code it keeps (the town's spelling, or the file's)
         self.bad_grids: set[str] = set()
+        self.lost_zeros: dict[str, str] = {}  # grid key -> the town's grid code it is with its zeros dropped
 
     def fault(self, row: dict, name: str, reason: str, value: object = "", detail: object = "") -> None:
         self.plan.problems.append(problem(row["row"], self.columns.get(name, HEADERS[name]), name, reason, value,
@@ -203,13 +213,20 @@ class _Planner:
         for row in self.rows:
             key = spelling_key(row["grid_code"])
             if key in self.codes or key in self.bad_grids:
-                if key in self.bad_grids and self.grids.get(key) is None and key not in named:
+                if key in self.lost_zeros:
+                    self.fault(row, "grid_code", "lost_zeros", row["grid_code"], self.lost_zeros[key])
+                elif key in self.bad_grids and self.grids.get(key) is None and key not in named:
                     self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
                 continue
             current, naming = self.grids.get(key), named.get(key)
+            meant = zeros_dropped(key, self.padded_grids) if current is None else None
             if key in self.town.other_grid_codes:
                 self.bad_grids.add(key)
                 self.fault(row, "grid_code", "grid_other_town", row["grid_code"])
+            elif meant is not None:  # 1 where the town has 01: not a new grid, Excel's number
+                self.bad_grids.add(key)
+                self.lost_zeros[key] = self.grids[meant].code
+                self.fault(row, "grid_code", "lost_zeros", row["grid_code"], self.lost_zeros[key])
             elif current is None and naming is None:
                 self.bad_grids.add(key)
                 self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
@@ -252,8 +269,11 @@ class _Planner:
             if not code or key in self.bad_grids:
                 continue
             current = self.companies.get(code)
+            meant = zeros_dropped(code, self.padded_companies) if current is None else None
             if code in self.town.other_company_codes:
                 self.fault(row, "company_code", "company_other_town", code)
+            elif meant is not None:  # 123456 where the town has 00123456: not a new company, Excel's number
+                self.fault(row, "company_code", "lost_zeros", code, meant)
             elif current is None and (why := company_code_problem(code)):
                 self.fault(row, "company_code", f"company_code_{why}", code)
             elif current is None:
@@ -356,7 +376,10 @@ def plan_import(rows: list[dict], problems: list[dict], town: Town, columns: dic
     spelling stays), companies by code. A blank setting keeps the company's; a company whose grid
     code differs moves (a change shown like any other); an inactive grid that gets an active
     company is reactivated. `problems` are the file's own (their codes count as named);
-    the plan's are only those the town shows, in row order."""
+    the plan's are only those the town shows, in row order. A code that is no grid's or company's
+    of the town but is one of its zero-padded codes with the zeros gone (123 for 000123, as Excel
+    keeps a code typed into a number cell) is a problem ("lost_zeros"), not a new grid or company,
+    and that grid or company is in the file (not "missing"): the roster import's rule."""
     planner = _Planner(rows, problems, town, columns or {})
     planner.grids_step()
     placed = planner.companies_step()
