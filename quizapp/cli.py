@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from datetime import UTC, date, timedelta
 
@@ -19,6 +20,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import text
 
 from quizapp.bank.rules.checker import read_bank
+from quizapp.bank.rules.load_plan import LoadPlan
 from quizapp.extensions import db
 from quizapp.jobs import one_at_a_time
 
@@ -125,7 +127,7 @@ def bank_load(path: str, dry_run: bool, retire_topics: bool, yes: bool) -> None:
     back in rotation and retired (a question not in PATH leaves the rotation). PATH is the whole
     bank: a folder with some topics only would retire the others, so retiring whole topics needs
     --retire-topics, and retiring more than 10% of the questions in rotation a yes (--yes)."""
-    from quizapp.bank.rules.load_plan import MANY_RETIRED, describe_leaving, plural, render, share
+    from quizapp.bank.rules.load_plan import RETIRE_TOPICS, YES, needs_go_ahead, plural, render, retiring
     from quizapp.bank.rules.provenance import read_checked_bank
     from quizapp.bank.service import load_bank, plan
     from quizapp.clock import local_today
@@ -141,19 +143,15 @@ def bank_load(path: str, dry_run: bool, retire_topics: bool, yes: bool) -> None:
                f"{plural(len(bank.topics), 'topic')}; per topic:")
     for line in render(the_plan):
         click.echo(f"  {line}")
-    retiring = (f"{the_plan.retired} of the {the_plan.live_before} questions in rotation "
-                f"({share(the_plan.retired, the_plan.live_before)})")
+    needed = {go_ahead.option: go_ahead.what for go_ahead in needs_go_ahead(the_plan)}
     refusals = []
-    if the_plan.topics_leaving and not retire_topics:
-        leaving = the_plan.topics_leaving
-        refusals.append(
-            f"{plural(len(leaving), 'whole topic')} would leave the rotation, and workers would get no question of "
-            f"{'it' if len(leaving) == 1 else 'them'} until loaded again: {describe_leaving(the_plan)}. {path} "
-            "should hold the whole bank (every topic's file); if the topics are meant to go, run again with "
-            "--retire-topics")
-    if the_plan.retires_many and not yes and (dry_run or refusals or not _interactive()):
-        refusals.append(f"this would retire {retiring}, more than {MANY_RETIRED:.0%}; "
-                        "if that is meant, run again with --yes (on a terminal, bank load asks instead)")
+    if RETIRE_TOPICS in needed and not retire_topics:
+        refusals.append(f"{needed[RETIRE_TOPICS]}. {path} should hold the whole bank (every topic's file); "
+                        "if the topics are meant to go, run again with --retire-topics")
+    needs_yes = YES in needed and not yes
+    if needs_yes and (dry_run or refusals or not _interactive()):
+        refusals.append(f"{needed[YES]}; if that is meant, run again with --yes "
+                        "(on a terminal, bank load asks instead)")
     if dry_run:
         for refusal in refusals:
             click.echo(f"without --dry-run this would be refused: {refusal}")
@@ -165,7 +163,7 @@ def bank_load(path: str, dry_run: bool, retire_topics: bool, yes: bool) -> None:
             click.echo(f"refused: {refusal}", err=True)
         click.echo("nothing loaded", err=True)
         sys.exit(1)
-    if the_plan.retires_many and not yes and not click.confirm(f"Retire {retiring}?", default=False, err=True):
+    if needs_yes and not click.confirm(f"Retire {retiring(the_plan)}?", default=False, err=True):
         click.echo("nothing loaded", err=True)
         sys.exit(1)
     report = load_bank(bank)
@@ -363,10 +361,14 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int = 1) -> None:
 @click.option("--reset", is_flag=True, help="Throw away the demo database and seed it again.")
 @click.pass_context
 def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
-    """Create the demo town (SQLite under instance/), then serve it on 127.0.0.1."""
+    """Create the demo town (SQLite under instance/), then serve it on 127.0.0.1.
+
+    Loads the question bank at QUIZAPP_BANK_PATH first, without asking: a load that `bank load`
+    would not do without --retire-topics or --yes (a folder holding part of the bank) is refused,
+    before anything is written, and left to `quizapp bank load`."""
     from flask_migrate import upgrade
 
-    from quizapp.bank.service import load_bank
+    from quizapp.bank.service import load_bank, plan
     from quizapp.clock import local_today, utcnow
     from quizapp.demo import service as demo_service
     from quizapp.supervision.wording import town_reasons
@@ -379,9 +381,11 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
         if reset:
             demo_service.drop_all()
         upgrade()
-        bank = read_bank(current_app.config["QUIZAPP_BANK_PATH"])
+        path = current_app.config["QUIZAPP_BANK_PATH"]
+        bank = read_bank(path)
         if bank.problems:
             raise click.ClickException("the question bank has problems; run `quizapp bank check`")
+        _refuse_what_bank_load_would_ask(path, plan(bank))
         load_bank(bank)
         db.session.commit()
         if not demo_service.is_seeded():
@@ -395,6 +399,26 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
         click.echo(demo_service.describe(info))
     if not no_serve:
         run_gunicorn("127.0.0.1", port, *server_shape(None, app.config["RATELIMIT_STORAGE_URI"], os.cpu_count() or 1))
+
+
+def _refuse_what_bank_load_would_ask(path: str, the_plan: LoadPlan) -> None:
+    """The demo asks nothing: a load that needs a go-ahead in `bank load` (needs_go_ahead: whole
+    topics leaving the rotation, or much of it retired) is refused with the plan per topic and the
+    `bank load` command that would do it, for the operator to run if it is meant."""
+    from quizapp.bank.rules.load_plan import needs_go_ahead, render
+
+    needed = needs_go_ahead(the_plan)
+    if not needed:
+        return
+    click.echo(f"loading {path} would do, per topic:", err=True)
+    for line in render(the_plan):
+        click.echo(f"  {line}", err=True)
+    command = " ".join(["quizapp bank load", shlex.quote(path), *(go_ahead.option for go_ahead in needed)])
+    raise click.ClickException(
+        f"refused to load the question bank at {path} (QUIZAPP_BANK_PATH) for the demo: "
+        + "; ".join(go_ahead.what for go_ahead in needed)
+        + f". Nothing was loaded, and the demo was not started. {path} should hold the whole bank (every topic's "
+        f"file); if retiring these questions is meant, run `{command}` yourself, then `quizapp demo` again.")
 
 
 def register(app: Flask) -> None:

@@ -4,7 +4,8 @@ Idempotent: loading the same files twice changes nothing. A question whose worke
 changed gets a new immutable version (answers keep pointing at the version the worker saw); a
 question no longer in the files is retired from the rotation, never deleted. `plan` says what a
 load would do without doing it (rules/load_plan.py): `bank load` prints it and refuses a load that
-would retire whole topics or much of the bank unless told to go ahead; load_bank itself asks nothing.
+would retire whole topics or much of the bank unless told to go ahead, and the demo refuses such a
+load outright; load_bank itself asks nothing.
 """
 
 from __future__ import annotations

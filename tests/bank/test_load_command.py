@@ -1,5 +1,6 @@
 """`quizapp bank load` as an operator runs it: it prints what it would do per topic first, and
-refuses to retire whole topics or much of the bank without being told to (on the test database)."""
+refuses to retire whole topics or much of the bank without being told to (on the test database);
+`quizapp demo`, which loads the bank without asking, refuses those loads outright, before seeding."""
 
 import shutil
 from pathlib import Path
@@ -133,3 +134,59 @@ def test_a_whole_topic_goes_only_with_retire_topics(app, runner, tmp_path, flags
     assert in_rotation(app)["delta"] == 6
     retired = runner.invoke(args=["bank", "load", str(bank), "--retire-topics", "--yes"])
     assert retired.exit_code == 0 and "6 retired" in retired.stdout and "delta" not in in_rotation(app)
+
+
+@pytest.fixture
+def demo_bank(app, runner, tmp_path, monkeypatch):
+    """`quizapp demo` reads the bank at QUIZAPP_BANK_PATH: a folder of 4 topics × 6, loaded already
+    (no demo city seeded: the database is otherwise empty)."""
+    bank = write_bank(tmp_path / "bank", {"alpha": 6, "beta": 6, "gamma": 6, "delta": 6})
+    assert runner.invoke(args=["bank", "load", str(bank)]).exit_code == 0
+    monkeypatch.setitem(app.config, "QUIZAPP_BANK_PATH", str(bank))
+    monkeypatch.setenv("QUIZAPP_SECURE_COOKIES", "0")  # the demo sets it when unset
+    return bank
+
+
+def demo_seeded(app) -> bool:
+    from quizapp.demo import service as demo_service
+
+    with app.app_context():
+        return demo_service.is_seeded()
+
+
+def test_the_demo_refuses_a_bank_that_would_retire_a_whole_topic_before_seeding(app, runner, demo_bank):
+    write_bank(demo_bank, {"alpha": 6, "beta": 6, "gamma": 6})  # delta's file gone: 6 of 24 would retire
+    refused = runner.invoke(args=["demo", "--no-serve", "--json"])
+    assert refused.exit_code == 1, refused.output
+    assert "refused to load the question bank at" in refused.stderr
+    assert "1 whole topic would leave the rotation" in refused.stderr
+    assert "delta (Topic delta, 6 questions)" in refused.stderr
+    assert "this would retire 6 of the 24 questions in rotation (25%), more than 10%" in refused.stderr
+    assert f"quizapp bank load {demo_bank} --retire-topics --yes" in refused.stderr
+    assert refused.stdout == ""  # --json: nothing on stdout but the JSON, and there is none
+    assert in_rotation(app) == {"alpha": 6, "beta": 6, "gamma": 6, "delta": 6}
+    assert not demo_seeded(app)
+
+
+def test_the_demo_refuses_a_bank_that_would_retire_over_a_tenth(app, runner, demo_bank):
+    write_bank(demo_bank, {"alpha": 5, "beta": 5, "gamma": 5, "delta": 6})  # 3 of 24, no whole topic
+    refused = runner.invoke(args=["demo", "--no-serve"])
+    assert refused.exit_code == 1, refused.output
+    assert "this would retire 3 of the 24 questions in rotation (12%), more than 10%" in refused.stderr
+    assert "whole topic" not in refused.stderr
+    assert f"quizapp bank load {demo_bank} --yes" in refused.stderr and "--retire-topics" not in refused.stderr
+    assert in_rotation(app) == {"alpha": 6, "beta": 6, "gamma": 6, "delta": 6}
+    assert not demo_seeded(app)
+
+
+def test_the_demo_loads_an_edit_that_retires_a_question_as_before(app, runner, demo_bank, monkeypatch):
+    """The guard lets an ordinary load through (seeding itself is tests/demo's: stood in for here)."""
+    from quizapp.demo import service as demo_service
+
+    monkeypatch.setattr(demo_service, "is_seeded", lambda: True)
+    monkeypatch.setattr(demo_service, "entry_info", lambda base_url: {"base_url": base_url})
+    write_bank(demo_bank, {"alpha": 5, "beta": 6, "gamma": 6, "delta": 8})  # 1 of 24 retired, 2 added
+    result = runner.invoke(args=["demo", "--no-serve", "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == '{\n  "base_url": "http://127.0.0.1:8000"\n}'
+    assert in_rotation(app) == {"alpha": 5, "beta": 6, "gamma": 6, "delta": 8}

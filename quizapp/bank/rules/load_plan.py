@@ -1,10 +1,11 @@
 """What `quizapp bank load` would do to the questions in rotation, worked out before it does it.
 
-Used by quizapp/bank/service.py (plan_load, which reads the database's questions) and the
-`bank load` command, which prints the plan and refuses what an operator is unlikely to mean: a
-folder holding part of the bank would retire the rest, and workers would get the topics left until
-the full bank is loaded again. Owns the plan's counts, which topics would leave the rotation, how
-much retiring needs a yes, and the plan's printed table.
+Used by quizapp/bank/service.py (plan_load, which reads the database's questions), the `bank load`
+command, which prints the plan and refuses what an operator is unlikely to mean (a folder holding
+part of the bank would retire the rest, and workers would get the topics left until the full bank
+is loaded again), and `quizapp demo`, which loads the bank without asking and so refuses the same
+loads outright. Owns the plan's counts, which topics would leave the rotation, how much retiring
+needs a yes, what needs a go-ahead (needs_go_ahead) and the plan's printed table.
 
 Pure: the database's questions as plain rows and the checked bank in, the plan out.
 """
@@ -105,6 +106,41 @@ def plan_load(stored: list[Stored], names: dict[str, str], bank: Bank) -> LoadPl
         else:
             plan.changed += 1
     return LoadPlan(sorted(topics.values(), key=lambda t: t.slug))
+
+
+# The `bank load` options that say a load is meant (needs_go_ahead).
+RETIRE_TOPICS, YES = "--retire-topics", "--yes"
+
+
+@dataclass(frozen=True)
+class GoAhead:
+    """Something a load would do that nobody should get by accident, and the `bank load` option
+    that says it is meant."""
+
+    option: str  # RETIRE_TOPICS or YES
+    what: str  # what loading would do, said for the operator
+
+
+def needs_go_ahead(plan: LoadPlan) -> list[GoAhead]:
+    """What loading needs an operator's go-ahead for, in this order: whole topics leaving the rotation
+    (workers would get no question of them until the full bank is loaded again; RETIRE_TOPICS), and
+    retiring more than MANY_RETIRED of the questions in rotation (YES, or an answer on a terminal).
+    Empty: an ordinary load (the whole bank, or an edit retiring a question or two) goes ahead as is.
+    `bank load` refuses or asks what is not given; the demo, which asks nothing, refuses it all."""
+    found = []
+    leaving = plan.topics_leaving
+    if leaving:
+        found.append(GoAhead(RETIRE_TOPICS, (
+            f"{plural(len(leaving), 'whole topic')} would leave the rotation, and workers would get no question of "
+            f"{'it' if len(leaving) == 1 else 'them'} until loaded again: {describe_leaving(plan)}")))
+    if plan.retires_many:
+        found.append(GoAhead(YES, f"this would retire {retiring(plan)}, more than {MANY_RETIRED:.0%}"))
+    return found
+
+
+def retiring(plan: LoadPlan) -> str:
+    """'465 of the 485 questions in rotation (96%)'."""
+    return f"{plan.retired} of the {plan.live_before} questions in rotation ({share(plan.retired, plan.live_before)})"
 
 
 COLUMNS = ("added", "changed", "unchanged", "back", "retired")
