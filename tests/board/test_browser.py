@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from quizapp.board import views as board_views
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, Shift
+from quizapp.models import Attempt, Company, Employee, Shift
 from tests.browser import TEAMS, shot, sign_in_staff
-from tests.factories import make_employee
+from tests.factories import ON_ROSTER_SINCE, make_employee
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +90,7 @@ def test_the_not_done_list_of_a_shift_prints_in_columns_on_a_few_pages(desktop, 
     headings = page.locator(".chase-team h2").all_inner_texts()
     assert {h.split(" · ")[0] for h in headings} == {*TEAMS, "一车间"} and all(" · 早班 · " in h for h in headings)
     assert page.locator(".chase-intro").is_hidden() and page.locator(".paste").first.is_hidden()
-    columns = page.locator(".chase-team", has_text=TEAMS[0]).locator(".names li").evaluate_all(
+    columns = page.locator(".chase-team", has_text=TEAMS[0]).locator(".names td.worker").evaluate_all(
         "items => new Set(items.map(li => Math.round(li.getBoundingClientRect().left))).size")
     assert columns == 4
     shot(page, "console-board-3-not-done-print")
@@ -99,6 +99,47 @@ def test_the_not_done_list_of_a_shift_prints_in_columns_on_a_few_pages(desktop, 
     assert page.locator(".names .person").count() == sum(len(shift) for shift in plant.names.values()) >= 900
     teams = page.locator(".chase-team").count()
     assert teams <= pdf_pages(page) <= 2 * teams
+
+
+def headings_per_sheet(pdf: bytes) -> list[set[str]]:
+    """Each PDF page's link addresses (its /Annots' /URI), in page order: Chromium writes the PDF
+    uncompressed enough to read these without a PDF library."""
+    objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
+    pages = []
+    for body in objects.values():
+        if re.search(rb"/Type\s*/Page[^s]", body):
+            annots = re.search(rb"/Annots\s*\[([^\]]*)\]", body)
+            refs = [int(r) for r in re.findall(rb"(\d+) 0 R", annots[1])] if annots else []
+            pages.append({uri.decode() for r in refs for uri in re.findall(rb"/URI \(([^)]*)\)", objects.get(r, b""))})
+    return pages
+
+
+def test_a_team_on_two_sheets_has_its_heading_on_both(app, desktop, live_server, workshop):
+    """400 workers of one team not done: two A4 sheets or more, each headed by the team (the heading
+    is the table's head, which the browser repeats). Each heading gets a link for the check, so that
+    every printed copy of it leaves a link on its page of the PDF."""
+    town, _ = workshop
+    with app.app_context():
+        a = db.session.get(Company, town.company_a)
+        db.session.add_all([Employee(company_id=a.id, employee_no=f"C{i:04d}", name=f"三车间{i}号", team="三车间",
+                                     shift="早班", active=True, created_at=ON_ROSTER_SINCE) for i in range(400)])
+        db.session.commit()
+    page = desktop.new_page()
+    sign_in_staff(page, live_server, "staff-a")
+    page.goto(f"{live_server}/console/chase")
+    page.emulate_media(media="print")
+    teams = page.locator(".chase-team h2").evaluate_all("""headings => headings.map((h, i) => {
+        const mark = document.createElement("a");
+        mark.href = `https://heading.test/${i}`;
+        mark.textContent = "#";
+        h.append(mark);
+        return h.textContent.split(" · ")[0];
+    })""")
+    assert teams == ["一车间", "二车间", "三车间"]
+    sheets = headings_per_sheet(page.pdf(format="A4"))
+    assert [len(marks) for marks in sheets] == [1] * len(sheets)  # every sheet names one team, and only one
+    heads = [marks.pop().rsplit("/", 1)[1] for marks in sheets]
+    assert len(heads) >= 4 and heads == ["0", "1"] + ["2"] * (len(heads) - 2)  # 三车间 on every sheet of its own
 
 
 def test_the_preshift_screen_shows_a_big_code_and_the_live_count(desktop, live_server, workshop):

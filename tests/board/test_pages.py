@@ -11,7 +11,7 @@ from quizapp.clock import local_today, to_local, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift
 from tests.factories import make_employee
-from tests.pages import sign_in_staff, texts
+from tests.pages import sign_in_staff, table_rows, texts
 
 
 def page(response) -> str:
@@ -82,20 +82,52 @@ def test_the_not_done_lists_are_printable_and_ready_to_paste(client, busy):
     assert "张新来" not in team
 
 
+def test_each_team_s_heading_heads_its_table_so_it_prints_on_every_sheet_of_the_team(client, busy):
+    """A team whose names run onto a second A4 sheet: the company's name, the team's heading and the
+    column headings are the head of the team's table (thead, repeated on each printed page; board.css
+    keeps a row of four names whole), the names its body."""
+    with client.application.app_context():
+        a = db.session.get(Company, busy.company_a)
+        for i, name in enumerate(["孙一", "孙二", "孙三", "孙四", "孙五"], start=1):
+            make_employee(a, f"B00{i}", name, team="二车间", shift="早班")
+        db.session.commit()
+    sign_in_staff(client, "staff-a")
+    client.set_cookie("lang", "en")
+    html = page(client.get("/console/chase"))
+    today = local_today().isoformat()
+    columns = ["Name Employee number Shift"] * 4  # a heading for each column the team's names fill
+    assert table_rows(html) == [
+        [f"甲厂 一车间 · {today} · 1 not done"], columns[:1],
+        ["张新来 A002 早班"],
+        [f"甲厂 二车间 · {today} · 7 not done"], columns,
+        ["孙一 B001 早班", "孙二 B002 早班", "孙三 B003 早班", "孙四 B004 早班"],  # 早班 starts first
+        ["孙五 B005 早班", "赵一 A003 夜班 ◐", "钱二 A004 夜班"]]
+    heads, headings = texts(html, "thead"), texts(html, "h2")
+    assert html.count("<h2") == len(headings) == len(heads) == 2  # no team heading outside its table's head
+    assert all(h2 in head and head.startswith("甲厂 ") for h2, head in zip(headings, heads, strict=True))
+    assert texts(html, "tbody") == ["张新来 A002 早班", "孙一 B001 早班 孙二 B002 早班 孙三 B003 早班 孙四 B004 早班 "
+                                    "孙五 B005 早班 赵一 A003 夜班 ◐ 钱二 A004 夜班"]
+    one_shift = page(client.get("/console/chase/二车间?shift=夜班"))
+    assert table_rows(one_shift) == [[f"甲厂 二车间 · 夜班 · {today} · 2 not done"], ["Name Employee number"] * 2,
+                                     ["赵一 A003 ◐", "钱二 A004"]]  # the shift in the heading, not a column
+
+
 def test_the_not_done_list_of_one_shift_names_that_shift_s_workers_only(client, busy):
     sign_in_staff(client, "staff-a")
     client.set_cookie("lang", "en")
     today = local_today().isoformat()
     html = page(client.get("/console/chase?shift=夜班"))
     assert texts(html, "h2") == [f"二车间 · 夜班 · {today} · 2 not done"]
-    assert texts(html, "li") == ["赵一 A003 ◐", "钱二 A004"]  # the shift is in the heading, not on each name
+    names = texts(html, "td", class_="worker")
+    assert names == ["赵一 A003 ◐", "钱二 A004"]  # the shift is in the heading, not on each name
     [text] = texts(html, "textarea", raw=True, class_="paste-text")
     assert text.splitlines()[0] == f"二车间 · 夜班 · {today}: 2 not done yet"
     assert texts(html, "p", class_="chase-shifts") == ["Shift: All shifts 早班 夜班"]
     everyone = page(client.get("/console/chase"))
-    assert texts(everyone, "li") == ["张新来 A002 早班", "赵一 A003 夜班 ◐", "钱二 A004 夜班"]
+    assert texts(everyone, "td", class_="worker") == ["张新来 A002 早班", "赵一 A003 夜班 ◐", "钱二 A004 夜班"]
     morning = page(client.get("/console/chase/二车间?shift=早班"))
-    assert texts(morning, "h2") == [f"二车间 · 早班 · {today} · 0 not done"] and texts(morning, "li") == []
+    assert texts(morning, "h2") == [f"二车间 · 早班 · {today} · 0 not done"]
+    assert texts(morning, "td", class_="worker") == []
     assert client.get("/console/chase?shift=中班").status_code == 404
     assert client.get("/console/chase/二车间?shift=中班").status_code == 404
 
