@@ -368,6 +368,7 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
     before anything is written, and left to `quizapp bank load`."""
     from flask_migrate import upgrade
 
+    from quizapp.bank.rules.provenance import read_checked_bank
     from quizapp.bank.service import load_bank, plan
     from quizapp.clock import local_today, utcnow
     from quizapp.demo import service as demo_service
@@ -382,7 +383,7 @@ def demo(ctx, port: int, no_serve: bool, as_json: bool, reset: bool) -> None:
             demo_service.drop_all()
         upgrade()
         path = current_app.config["QUIZAPP_BANK_PATH"]
-        bank = read_bank(path)
+        bank, _ = read_checked_bank(path, local_today())  # what `bank load` reads, provenance checked too
         if bank.problems:
             raise click.ClickException("the question bank has problems; run `quizapp bank check`")
         _refuse_what_bank_load_would_ask(path, plan(bank))
