@@ -291,11 +291,11 @@ def remind(at) -> None:
 @one_at_a_time("supervise")
 def supervise(day) -> None:
     """Put companies on the supervision list by the town's rules (cron: nightly, after rollup)."""
-    from quizapp.clock import local_today
+    from quizapp.clock import local_today, utcnow
     from quizapp.supervision.service import flag_companies
     from quizapp.supervision.wording import town_reasons
 
-    opened = flag_companies(day.date() if day else local_today(), town_reasons())
+    opened = flag_companies(day.date() if day else local_today(), utcnow(), town_reasons())
     db.session.commit()
     click.echo(f"{len(opened)} case(s) opened")
 

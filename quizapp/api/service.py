@@ -113,8 +113,7 @@ def _span(span: DateRange) -> Span:
     return Span(span.first, span.last)
 
 
-def grid_days(reader: Reader, grid: Grid, span: DateRange, today: date, now: datetime | None = None
-              ) -> list[GridDay]:
+def grid_days(reader: Reader, grid: Grid, span: DateRange, today: date, now: datetime) -> list[GridDay]:
     """Each date of the range on which the grid's active companies have figures (rollups.figures:
     a past date's rollup rows, today live, as on the dashboard)."""
     found = dashboard.visible_scope(reader, grid.id)
@@ -133,8 +132,7 @@ class CompanyDayLine:
     provisional: bool
 
 
-def company_days(company: Company, span: DateRange, today: date, now: datetime | None = None
-                 ) -> list[CompanyDayLine]:
+def company_days(company: Company, span: DateRange, today: date, now: datetime) -> list[CompanyDayLine]:
     """Each date of the range with the company's figures: its rollup row, and today live."""
     found = Scope([CompanyInfo(company.id, company.name, company.grid_id, "", company.workdays)], [company.id])
     return [CompanyDayLine(d.day, d.workday, d.headcount, d.tally, d.today)
@@ -143,7 +141,7 @@ def company_days(company: Company, span: DateRange, today: date, now: datetime |
 
 # --- a period -----------------------------------------------------------------------------------
 
-def _period(found: Scope, span: DateRange, today: date, now: datetime | None) -> dict[int, Tally]:
+def _period(found: Scope, span: DateRange, today: date, now: datetime) -> dict[int, Tally]:
     """Each company's tally over the range, exactly as the dashboard adds it up."""
     return figures.period_tallies(found, _span(span), today, now)
 
@@ -155,8 +153,7 @@ class GridLine:
     tally: Tally
 
 
-def grid_summary(reader: Reader, span: DateRange, today: date, now: datetime | None = None
-                 ) -> tuple[list[GridLine], Tally, int]:
+def grid_summary(reader: Reader, span: DateRange, today: date, now: datetime) -> tuple[list[GridLine], Tally, int]:
     """Every grid's figures over the range (its active companies summed first, then divided
     once, so every worker counts the same), the town's total, and the town's active companies."""
     found = dashboard.visible_scope(reader)
@@ -179,7 +176,7 @@ class CompanyLine:
 
 
 def company_summary(reader: Reader, span: DateRange, today: date, grid_id: int | None, paging: Paging,
-                    now: datetime | None = None) -> tuple[list[CompanyLine], int]:
+                    now: datetime) -> tuple[list[CompanyLine], int]:
     """A page of active companies (by id) with their figures over the range, and how many there
     are. Only the page's companies are read from the rollup."""
     found = dashboard.visible_scope(reader, grid_id)
@@ -204,9 +201,9 @@ class IncidentLine:
     raw_reports: int
 
 
-def learning(reader: Reader, grid_id: int | None, today: date, now: datetime | None = None) -> LearningView:
+def learning(reader: Reader, grid_id: int | None, today: date, now: datetime) -> LearningView:
     """The learning figures of the town, or of one grid (docs/metrics.md, "Learning")."""
-    return learning_figures.learning(reader, today, grid_id, now)
+    return learning_figures.learning(reader, today, now, grid_id)
 
 
 def incidents(reader: Reader, span: DateRange, grid_id: int | None) -> list[IncidentLine]:

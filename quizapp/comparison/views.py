@@ -22,7 +22,7 @@ def compare():
     q = query_text("q")
     rank = query_text("rank") or "improvement"
     rank = rank if rank in dashboard.RANKS else "improvement"
-    view = dashboard.compare(current_user, local_today(), chosen, grid, q, rank, now=utcnow())
+    view = dashboard.compare(current_user, local_today(), chosen, utcnow(), grid, q, rank)
     if view is None:
         abort(404)
     return render_template("comparison/index.html", view=view, grid=grid, q=q, rank=rank, too_many=too_many,

@@ -85,8 +85,8 @@ def last_case_months(scope: Scope) -> dict[int, date]:
         if cid is not None}
 
 
-def company_figures(actor: StaffUser, today: date, grid_id: int | None = None, coverage: bool = True,
-                    now: datetime | None = None) -> list[CompanyFigures]:
+def company_figures(actor: StaffUser, today: date, now: datetime, grid_id: int | None = None, coverage: bool = True
+                    ) -> list[CompanyFigures]:
     """Every visible company's dashboard line: active workers, participation today, 7 and 30
     days, coverage and knowledge over 30 days, the 30 days before for the trend, and the months
     since its last recorded fraud case. Coverage only when asked (see with_coverage). `now`: the
@@ -132,8 +132,7 @@ class Dashboard:
     quiet: list[incidents.Quiet]  # per grid shown: months without a case, zero cases in a row
 
 
-def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: datetime | None = None
-                   ) -> Dashboard | None:
+def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: datetime) -> Dashboard | None:
     """The grid dashboard: every visible company's figures, filtered, sorted, a page at a time,
     the outreach ledger's totals (this month by grid and kind, three months by month), the three
     declines of this month and year (incidents.figures.declines) and each grid's months without a
@@ -144,7 +143,7 @@ def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: da
         return None
     target = participation_target(tenancy.town_of(actor))
     by_coverage = query.sort == "coverage"
-    rows = company_figures(actor, today, query.grid, coverage=by_coverage, now=now)
+    rows = company_figures(actor, today, now, query.grid, coverage=by_coverage)
     shown = rules.sort_rows(rules.filter_rows(rows, query, target), rules.SORTS[query.sort], query.descending)
     page = rules.paginate(shown, query.page)
     if not by_coverage:
@@ -181,8 +180,7 @@ RANKS = {"improvement": rules.by_improvement, "level": rules.by_level,
          "name": lambda rows: sorted(rows, key=lambda s: s.name)}
 
 
-def _standings(scope: Scope, today: date, weeks: list[Span], weekly: bool, now: datetime | None
-               ) -> list[Standing]:
+def _standings(scope: Scope, today: date, weeks: list[Span], weekly: bool, now: datetime) -> list[Standing]:
     """Each company's last 4 weeks against the 4 before (and, if asked, all its weeks)."""
     recent, before = Span(weeks[-4].first, today), Span(weeks[-8].first, weeks[-5].last)
     pieces = figures.read_pieces(scope, today, weeks if weekly else [recent, before], now)
@@ -191,8 +189,8 @@ def _standings(scope: Scope, today: date, weeks: list[Span], weekly: bool, now: 
                      tuple(pieces.tally(c.id, p) for p in w) if weekly else (), c.grid_name) for c in scope.companies]
 
 
-def compare(actor: StaffUser, today: date, chosen_ids: list[int], grid_id: int | None = None, q: str = "",
-            rank: str = "improvement", now: datetime | None = None) -> Comparison | None:
+def compare(actor: StaffUser, today: date, chosen_ids: list[int], now: datetime, grid_id: int | None = None,
+            q: str = "", rank: str = "improvement") -> Comparison | None:
     """Participation and knowledge week by week (12 weeks) for the chosen companies, and every
     visible company's last 4 weeks against the 4 before, ranked by improvement or by level.
     None when a chosen company (or the grid) is not one the account may see."""
@@ -247,7 +245,7 @@ class TownView:
     quiet: dict[int, incidents.Quiet]  # per grid id: months without a case, zero cases in a row
 
 
-def town_view(actor: StaffUser, today: date, now: datetime | None = None) -> TownView:
+def town_view(actor: StaffUser, today: date, now: datetime) -> TownView:
     """The town at a glance: a grid × week heat table of participation (12 weeks), the top and
     bottom 5 grids and companies by 30-day participation (one list when there are fewer than 10),
     the town's totals (also over the 7 and 30 complete days before today, as the city page shows

@@ -180,7 +180,7 @@ def seed(today: date, now: datetime, describe_flag: Callable[[Flag], str], rng: 
         account.set_password(DEMO_PASSWORD)
         db.session.add(account)
     db.session.flush()
-    _oversight(officer, made, today, rng, describe_flag)
+    _oversight(officer, made, today, now, rng, describe_flag)
     rows = _outreach({grids["xt-2"].id: officer, grids["ds-3"].id: officer, grids["lp-1"].id: officer2}, today, rng)
     staff = {s.company_id: s for s in accounts if s.company_id is not None}
     _preshift_talks([(company, staff[company.id], size) for company, size, _keen in made], today, rng, rows)
@@ -226,7 +226,7 @@ def second_town(city: City, bank: _Bank, today: date, now: datetime, describe_fl
         account.set_password(DEMO_PASSWORD)
         db.session.add(account)
     db.session.flush()
-    _oversight(officer, made, today, rng, describe_flag, SECOND_CASE_RATES)
+    _oversight(officer, made, today, now, rng, describe_flag, SECOND_CASE_RATES)
     _preshift_talks([(staffed, staff, next(size for c, size, _k in made if c is staffed))], today, rng, [])
     town.outreach(list(grids.values()), {grid.id: officer for grid in grids.values()},
                   [(company, size) for company, size, _keen in made], today, rng)
@@ -446,8 +446,8 @@ CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR = 0.45, 0.18
 SECOND_CASE_RATES = (0.42, 0.36)
 
 
-def _oversight(officer: StaffUser, companies: list[tuple[Company, int, float]], today: date, rng: random.Random,
-               describe_flag: Callable[[Flag], str],
+def _oversight(officer: StaffUser, companies: list[tuple[Company, int, float]], today: date, now: datetime,
+               rng: random.Random, describe_flag: Callable[[Flag], str],
                rates: tuple[float, float] = (CASE_RATE_LAST_YEAR, CASE_RATE_THIS_YEAR)) -> None:
     """Two years of monthly fraud incidents of `companies` (company, workers, keenness) at `rates`
     (a month's chance of a case, last year and this), and the supervision list of the officer's
@@ -472,7 +472,8 @@ def _oversight(officer: StaffUser, companies: list[tuple[Company, int, float]], 
                     loss_yuan=Decimal(int(round(cases * rng.uniform(1800, 60000), -2))), created_by=officer.id))
             month = (month - timedelta(days=1)).replace(day=1)
     db.session.flush()
-    earlier = supervision.flag_companies(today - timedelta(days=14), describe_flag, town_id=officer.town_id)
+    earlier = supervision.flag_companies(today - timedelta(days=14), now - timedelta(days=14), describe_flag,
+                                         town_id=officer.town_id)
     if earlier:
         case = earlier[0]
         supervision.add_follow_up(officer, case, FollowUpKind.YUETAN, today - timedelta(days=12),
@@ -485,7 +486,7 @@ def _oversight(officer: StaffUser, companies: list[tuple[Company, int, float]], 
                                       "人事主管", "走访车间，查看班前答题安排。", "班组长每日提醒。", today)
             supervision.close_case(officer, earlier[-1], "走访后参与率已回升，转入日常关注。",
                                    today - timedelta(days=2))
-    supervision.flag_companies(today, describe_flag, town_id=officer.town_id)
+    supervision.flag_companies(today, now, describe_flag, town_id=officer.town_id)
     db.session.flush()
 
 

@@ -82,17 +82,17 @@ def _incidents(grid_ids: list[int], month: date) -> dict[int, metrics.IncidentTo
     return {gid: metrics.incident_totals(rows, [month]) for gid, rows in records.items()}
 
 
-def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime | None = None) -> rules.Digest:
+def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime) -> rules.Digest:
     """The account's numbers for one local date (of the town's `zone`): per grid (an officer's
     active grids; every active grid for the town admin, with the town's totals first), read like
     the grid dashboard's (rollups.figures: the rollup for a past date, live for today, the local
-    date of `now`, or `day` when no moment is given), the supervision list, the incident records
-    of the date's month, the three declines of the date's month and year against a year before
-    (incidents.figures.declines, like with like: the month is not compared while `today` is in it),
+    date of `now`), the supervision list, the incident records of the date's month, the three
+    declines of the date's month and year against a year before (incidents.figures.declines,
+    like with like: the month is not compared while `today` is in it),
     each grid's months without a case, and the outreach ledger's activities of the month to the
     date (docs/digest.md). Numbers only: digest.wording.compose names the town and
     adds the dashboard's link."""
-    today = day if now is None else to_local(now, zone).date()
+    today = to_local(now, zone).date()
     grids = dashboard.visible_grids(actor)
     grid_ids = [g.id for g in grids]
     target = dashboard.participation_target(scope.town_of(actor))

@@ -98,7 +98,7 @@ class Found:
     rows: list
 
 
-def by_day(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
+def by_day(actor: StaffUser, today: date, days: int, now: datetime) -> Found:
     """One row per day: workday, active workers, done, participation, average score (the company
     figures of the trends page: a past day's rollup row, today live; a day without data has none)."""
     company = scope.own_company(actor)
@@ -106,18 +106,18 @@ def by_day(actor: StaffUser, today: date, days: int, now: datetime | None = None
     return Found("by-day", dates[0], dates[-1], list(trends.company_series(company, dates, today, now)))
 
 
-def by_team(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
+def by_team(actor: StaffUser, today: date, days: int, now: datetime) -> Found:
     """One row per team over the period: active workers now, quizzes expected, done, participation,
     average score (the trends page's teams: the company's days with data only)."""
     company = scope.own_company(actor)
     dates = period(today, days)
     with_data = trends.workdays_with_data(trends.company_series(company, dates, today, now))
     return Found("by-team", dates[0], dates[-1],
-                 sorted(trends.group_breakdowns(company, dates, ("team",), with_data, now)["team"],
+                 sorted(trends.group_breakdowns(company, dates, now, ("team",), with_data)["team"],
                         key=lambda s: team_key(s.name)))
 
 
-def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Found:
+def by_worker(actor: StaffUser, today: date, days: int, now: datetime) -> Found:
     """One row per worker of the company who was on the roster or took a quiz in the period.
 
     Each worker counts on the days they were on the roster (metrics.counted_from through
@@ -170,7 +170,7 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime | None = N
 BUILDERS = {"by-day": by_day, "by-worker": by_worker, "by-team": by_team}
 
 
-def build(actor: StaffUser, report: str, today: date, days: int, now: datetime | None = None) -> Found:
+def build(actor: StaffUser, report: str, today: date, days: int, now: datetime) -> Found:
     return BUILDERS[report](actor, today, days, now)
 
 
@@ -232,8 +232,7 @@ class Download:
     found: Found
 
 
-def download(actor: StaffUser, report: str, fmt: str, today: date, days: int, now: datetime | None = None
-             ) -> Download:
+def download(actor: StaffUser, report: str, fmt: str, today: date, days: int, now: datetime) -> Download:
     """A company staff member's export (exports.sheets.download writes the file; "screen": shown on
     a page, for WeChat's browser, which saves no files); written to the audit log, since a
     by-worker export carries names and results (the caller commits)."""

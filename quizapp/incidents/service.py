@@ -384,7 +384,7 @@ def _records(actor: StaffUser, chosen: Filter, first: date) -> list[Incident]:
 
 
 def monthly_participation(actor: StaffUser, chosen: Filter, months: list[date], today: date,
-                          now: datetime | None = None) -> dict[date, float | None]:
+                          now: datetime) -> dict[date, float | None]:
     """Participation per month over the chosen companies (docs/metrics.md: done ÷ expected over
     the workdays with data, read by rollups.figures; the current month so far, today live)."""
     covered = dashboard.visible_scope(actor, chosen.grid_id if not chosen.company_id else None)
@@ -413,7 +413,7 @@ class IncidentsPage:
 
 
 def incidents_page(actor: StaffUser, chosen: Filter, lang: str, today: date,
-                   now: datetime | None = None) -> IncidentsPage:
+                   now: datetime) -> IncidentsPage:
     """Year-on-year cases and losses, the last 12 months beside participation, months without a
     case per company and per grid, and the records, for the filter within the actor's grids.
     `today` (and `now`) say which day is read live, in the current month so far."""

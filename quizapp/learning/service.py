@@ -87,8 +87,7 @@ def month_spans(today: date, count: int = MONTHS) -> list[Span]:
     return spans
 
 
-def first_tries(scope: Scope, today: date, spans: list[Span], now: datetime | None = None
-                ) -> tuple[list[GridMonths], GridMonths]:
+def first_tries(scope: Scope, today: date, spans: list[Span], now: datetime) -> tuple[list[GridMonths], GridMonths]:
     """Per grid and month, first tries at the common set (the knowledge index's counts, read by
     rollups.figures: the same days count as on every other page), and the scope added up."""
     pieces = figures.read_pieces(scope, today, spans, now)
@@ -207,8 +206,7 @@ def probe_figures(scope: Scope, today: date) -> ProbeFigures:
     return ProbeFigures(started, len(pairs), rules.learning_estimate(pairs), by_lag)
 
 
-def learning(actor: tenancy.Reader, today: date, grid_id: int | None = None, now: datetime | None = None
-             ) -> LearningView:
+def learning(actor: tenancy.Reader, today: date, now: datetime, grid_id: int | None = None) -> LearningView:
     """Every learning figure for the companies `actor` may see (one grid's, if given)."""
     scope = dashboard.visible_scope(actor, grid_id)
     spans = month_spans(today)

@@ -16,5 +16,5 @@ routes = Routes()
 
 @routes.get("/learning")
 def learning():
-    view = service.learning(current_user, local_today(), now=utcnow())
+    view = service.learning(current_user, local_today(), utcnow())
     return render_template("learning/index.html", view=view, points=lambda share: change_words(whole_points(share)))

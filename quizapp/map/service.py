@@ -62,7 +62,7 @@ def period_span(period: Period, today: date) -> Span:
     return Span(period.first, min(add_months(period.last, 1) - timedelta(days=1), today))
 
 
-def map_view(actor: tenancy.Reader, period: Period, today: date, now: datetime | None, lang: str) -> MapView:
+def map_view(actor: tenancy.Reader, period: Period, today: date, now: datetime, lang: str) -> MapView:
     """Each of the actor's grids over the period: workers (the active headcount at the period's
     end), confirmed cases and losses of the period's months, participation and knowledge over the
     period's days, months without a case at the period's end, and the heat index (cases of the
@@ -117,7 +117,7 @@ def map_view(actor: tenancy.Reader, period: Period, today: date, now: datetime |
                    records=len(located))
 
 
-def grid_heat(town_id: int, today: date, now: datetime | None = None) -> dict[int, float | None]:
+def grid_heat(town_id: int, today: date, now: datetime) -> dict[int, float | None]:
     """Every grid of the town's heat index over the HEAT_MONTHS to this month, as the town admin's
     map shows it (an input of the supervision rules: supervision.rules.incident_flag)."""
     this_month = month_start(today)

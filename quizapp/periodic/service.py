@@ -13,7 +13,7 @@ answer. Definitions: docs/reports.md and docs/metrics.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, case, func, or_, select
@@ -151,7 +151,8 @@ def _activity(ids, period: Period) -> dict[int, Activity]:
     return rules.supervision_activity(cases, follow_ups, period)
 
 
-def periodic_report(actor: StaffUser, today: date, period: Period, scope: ReportScope, lang: str) -> PeriodicReport:
+def periodic_report(actor: StaffUser, today: date, now: datetime, period: Period, scope: ReportScope, lang: str
+                    ) -> PeriodicReport:
     """The weekly or monthly report of a grid or the town: totals against the previous period,
     companies below target, every company (the town: every grid, and the top and bottom
     companies), incidents of the month(s) counted, the three declines of the period's (last) month
@@ -162,12 +163,12 @@ def periodic_report(actor: StaffUser, today: date, period: Period, scope: Report
     found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None)
     previous = period.previous()
     target = dashboard.participation_target(town_of(actor))
-    pieces = figures.read_pieces(found, today, [period.span, previous.span])
-    now, before = pieces.inside(period.span), pieces.inside(previous.span)
+    pieces = figures.read_pieces(found, today, [period.span, previous.span], now)
+    this, before = pieces.inside(period.span), pieces.inside(previous.span)
     heads = figures.end_headcounts(found, period.span, today)
     heads_before = figures.end_headcounts(found, previous.span, today)
     codes = dict(db.session.execute(select(Company.id, Company.code).where(Company.id.in_(found.ids))).all())
-    companies = [Line(name=c.name, now=pieces.tally(c.id, now), before=pieces.tally(c.id, before),
+    companies = [Line(name=c.name, now=pieces.tally(c.id, this), before=pieces.tally(c.id, before),
                       headcount=heads.get(c.id), headcount_before=heads_before.get(c.id),
                       grid_name=c.grid_name, code=codes.get(c.id, "")) for c in found.companies]
     grids: list[Line] = []

@@ -10,7 +10,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from quizapp import downloads
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.leads import wording as lead_words
@@ -28,8 +28,8 @@ def _report(period: str) -> service.PeriodicReport:
     if scope is None:
         abort(404)
     today = local_today()
-    return service.periodic_report(current_user, today, chosen(period, request.args.get("start"), today), scope,
-                                   content_lang())
+    return service.periodic_report(current_user, today, utcnow(), chosen(period, request.args.get("start"), today),
+                                   scope, content_lang())
 
 
 # The section's bare URL (the menu's link) shows the weekly report. Its default is None, not

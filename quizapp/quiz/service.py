@@ -457,10 +457,10 @@ class Result:
 STREAK_LOOKBACK_DAYS = 400
 
 
-def streak_of(employee: Employee, today: date, now: datetime | None = None) -> int:
+def streak_of(employee: Employee, today: date, now: datetime) -> int:
     """The worker's streak (metrics.streak: workdays in a row with an official quiz done, one whose
     time ran out before `now` too, closed or not: rollups.figures.done), as the result screen and
-    the staff's worker history both show it. `now` None: finished quizzes only."""
+    the staff's worker history both show it."""
     # Imported here: rollups.figures reads this module's GRACE_SECONDS.
     from quizapp.rollups.figures import done as counts_as_done
 
@@ -470,7 +470,7 @@ def streak_of(employee: Employee, today: date, now: datetime | None = None) -> i
     return metrics.streak((day for day in done if day is not None), today, employee.company.workdays)
 
 
-def result(attempt: Attempt, employee: Employee, today: date, now: datetime | None = None) -> Result:
+def result(attempt: Attempt, employee: Employee, today: date, now: datetime) -> Result:
     """The result screen: score, streak of workdays, and the lesson card for the weakest topic."""
     streak = streak_of(employee, today, now)
     topics = {question_id: topic for question_id, topic in db.session.execute(

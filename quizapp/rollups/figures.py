@@ -62,11 +62,11 @@ def ran_out(now: datetime):
     return Attempt.deadline_at < now - timedelta(seconds=GRACE_SECONDS)
 
 
-def done(now: datetime | None):
+def done(now: datetime):
     """An official attempt that counts as done: finished, or its time ran out before `now` (it
     counts, with the answers given in time, even before the worker comes back and it is closed).
-    `now` None: finished ones only (a day read after the nightly job has closed the rest)."""
-    return Attempt.finished_at.is_not(None) if now is None else or_(Attempt.finished_at.is_not(None), ran_out(now))
+    The one definition of done: `now` is required, so no reader can count finished ones only."""
+    return or_(Attempt.finished_at.is_not(None), ran_out(now))
 
 
 def todays_attempt(today: date):
@@ -84,7 +84,7 @@ class Live:
     in_progress: int = 0
 
 
-def live_today(scope: Scope, today: date, now: datetime | None = None) -> dict[int, Live]:
+def live_today(scope: Scope, today: date, now: datetime) -> dict[int, Live]:
     """Per company, today's active workers and their official quizzes done and in progress: the
     board's count (the roster joined to today's attempts), for every company. Two GROUP BYs, one
     over the roster and one over today's attempts, so the town's 150,000 workers are not each
@@ -165,7 +165,7 @@ def _today_rows(ids: Any, today: date) -> dict[int, tuple[int, ...]]:
                CompanyDay.question_sum).where(CompanyDay.company_id.in_(ids), CompanyDay.day == today))}
 
 
-def today_tallies(scope: Scope, today: date, now: datetime | None, live: dict[int, Live] | None = None
+def today_tallies(scope: Scope, today: date, now: datetime, live: dict[int, Live] | None = None
                   ) -> dict[int, Tally]:
     """Every company's today: live expected and done (on a workday), the common daily set from
     today's rollup row. Today always has data, even before anyone has finished."""
@@ -196,7 +196,7 @@ class Pieces:
         return metrics.total(self.sums[i].get(company_id, NOTHING) for i in parts)
 
 
-def read_pieces(scope: Scope, today: date, spans: list[Span], now: datetime | None = None,
+def read_pieces(scope: Scope, today: date, spans: list[Span], now: datetime,
                 live: dict[int, Live] | None = None) -> Pieces:
     """The sums for the stretches that `spans` are made of (segments): past days from the rollup,
     today (always a stretch of its own) live, so every period that includes today counts it the
@@ -212,7 +212,7 @@ def read_pieces(scope: Scope, today: date, spans: list[Span], now: datetime | No
     return Pieces(pieces, sums)
 
 
-def period_tallies(scope: Scope, span: Span, today: date, now: datetime | None = None) -> dict[int, Tally]:
+def period_tallies(scope: Scope, span: Span, today: date, now: datetime) -> dict[int, Tally]:
     """Each company's tally over one period."""
     pieces = read_pieces(scope, today, [span], now)
     parts = pieces.inside(span)
@@ -244,7 +244,7 @@ class Day:
         return metrics.average_score(self.score_sum, self.question_sum)
 
 
-def days_of(scope: Scope, span: Span, today: date, now: datetime | None = None) -> list[Day]:
+def days_of(scope: Scope, span: Span, today: date, now: datetime) -> list[Day]:
     """The scope's days with data in the span, oldest first, its companies added up per day: past
     days from their rollup rows (a day no company has a row for is left out), today live."""
     if not scope.companies:

@@ -70,21 +70,22 @@ def _day(row) -> Day:
     return Day(row.day, row.workday, row.headcount, row.completed, row.common_correct, row.common_answered)
 
 
-def flag_companies(today: date, describe: Callable[[Flag], str], chosen: Rules | None = None,
+def flag_companies(today: date, now: datetime, describe: Callable[[Flag], str], chosen: Rules | None = None,
                    town_id: int | None = None) -> list[SupervisionCase]:
     """Run each town's rules over its active companies (`town_id`: that town's only; `chosen`:
     these thresholds instead of the town's); see flag_town."""
     towns = [town_id] if town_id is not None else list(db.session.scalars(select(Town.id).order_by(Town.id)))
-    return [case for town in towns for case in flag_town(town, today, describe, chosen)]
+    return [case for town in towns for case in flag_town(town, today, now, describe, chosen)]
 
 
-def would_flag(town_id: int, today: date, chosen: Rules | None = None) -> list[tuple[Company, Flag]]:
+def would_flag(town_id: int, today: date, now: datetime, chosen: Rules | None = None) -> list[tuple[Company, Flag]]:
     """What a check would open now, writing nothing: each active company of the town with a rule
     that fires (`chosen`: these thresholds instead of the town's), unless the company has an open
     case under that rule already. Evidence from before a case under the same rule was closed is not
     used again. The check itself (flag_town) and the previews before it runs, before new thresholds
     are saved (supervision views) and before a new target is saved read this, so what the admin is
-    shown is what the check does."""
+    shown is what the check does. `now`: the moment of the check (the heat index counts today's
+    quizzes done by then: rollups.figures.done)."""
     chosen = chosen or load_rules(town_id)
     companies = list(db.session.scalars(select(Company).where(
         Company.active.is_(True), Company.id.in_(scope.town_company_ids(town_id))).order_by(Company.id)))
@@ -111,7 +112,7 @@ def would_flag(town_id: int, today: date, chosen: Rules | None = None) -> list[t
         if company_id is not None:  # always so (see the WHERE): a grid-wide record names no company
             cases_by_month[company_id][month] += int(cases or 0)
     # The heat index is an input of the incidents rule, read only when the town asks for it.
-    heat = grid_heat(town_id, today) if chosen.incident_min_heat > 0 else {}
+    heat = grid_heat(town_id, today, now) if chosen.incident_min_heat > 0 else {}
     fired = []
     for company in companies:
         mine = days.get(company.id, {})
@@ -126,14 +127,14 @@ def would_flag(town_id: int, today: date, chosen: Rules | None = None) -> list[t
     return fired
 
 
-def flag_town(town_id: int, today: date, describe: Callable[[Flag], str], chosen: Rules | None = None
+def flag_town(town_id: int, today: date, now: datetime, describe: Callable[[Flag], str], chosen: Rules | None = None
               ) -> list[SupervisionCase]:
     """Open a case for each company and rule would_flag finds. `describe` words a flag's figures as
     the case's reason (supervision.wording.town_reasons: in the town's language, so the ledger reads
     the same whoever ran the check, a signed-in admin or cron)."""
     opened = []
     codes = {}
-    for company, flag in would_flag(town_id, today, chosen):
+    for company, flag in would_flag(town_id, today, now, chosen):
         case = SupervisionCase(company_id=company.id, rule=flag.rule, reason=describe(flag), opened_on=today,
                                status=CaseStatus.OPEN, deadline=rules.default_deadline(today))
         db.session.add(case)
@@ -156,17 +157,17 @@ class FlagPreview:
     by_change: set[tuple[int, CaseRule]]  # (company id, rule)
 
 
-def preview_flags(actor: StaffUser, today: date, chosen: Rules | None = None) -> FlagPreview:
+def preview_flags(actor: StaffUser, today: date, now: datetime, chosen: Rules | None = None) -> FlagPreview:
     """Before "check now" (`chosen` None: the town's thresholds) or before new thresholds are saved
     (`chosen`): what the check would open in the admin's town, writing nothing. A town admin only."""
     if not scope.sees_whole_town(actor):
         raise Forbidden("supervision.rules_admin_only")
     town_id = scope.own_town_id(actor)
-    flagged = would_flag(town_id, today, chosen)
+    flagged = would_flag(town_id, today, now, chosen)
     if chosen is None:
         return FlagPreview(flagged, set())
-    now = {(company.id, flag.rule) for company, flag in would_flag(town_id, today)}
-    return FlagPreview(flagged, {(company.id, flag.rule) for company, flag in flagged} - now)
+    current = {(company.id, flag.rule) for company, flag in would_flag(town_id, today, now)}
+    return FlagPreview(flagged, {(company.id, flag.rule) for company, flag in flagged} - current)
 
 
 def record_step(case: SupervisionCase, kind: CaseEventKind, actor: StaffUser | None, detail: str = "") -> CaseEvent:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import downloads, scope
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.deleting import Confirmation, confirm_then, deletion, first_lines
 from quizapp.exports import service as exports
 from quizapp.extensions import db
@@ -84,10 +84,10 @@ def supervision_check():
     if not _is_admin():
         flash(_("Only the town admin can run the check."), "error")
         return redirect(url_for("reports.supervision"))
-    today = local_today()
+    today, now = local_today(), utcnow()
 
     def preview() -> Confirmation:
-        found = service.preview_flags(current_user, today)
+        found = service.preview_flags(current_user, today, now)
         return Confirmation(
             _("Run the check now?"), [], url_for("reports.supervision"),
             happens=(_("The rules run over every company now, as cron does every night: each company listed "
@@ -98,7 +98,7 @@ def supervision_check():
             listed=_flag_lines(found), button=_("Check now"), danger=False)
 
     def run() -> str:
-        opened = service.flag_companies(today, town_reasons(), town_id=scope.own_town_id(current_user))
+        opened = service.flag_companies(today, now, town_reasons(), town_id=scope.own_town_id(current_user))
         # Companies, as the preview counts them (a company two rules flag has two cases).
         flash(_("Check done: %(n)s companies newly flagged.", n=len({case.company_id for case in opened})), "info")
         return url_for("reports.supervision")
@@ -130,7 +130,7 @@ def supervision_rules():
         return redirect(url_for("reports.supervision"))
 
     def preview() -> Confirmation:
-        found = service.preview_flags(current_user, local_today(), chosen)
+        found = service.preview_flags(current_user, local_today(), utcnow(), chosen)
         return Confirmation(
             _("Save the new rules?"), _rule_changes(form, current), url_for("reports.supervision"),
             happens=(_("They apply from the next check (cron runs it every night). Open cases stay as they are."),),

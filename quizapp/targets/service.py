@@ -6,7 +6,7 @@ The figure is read everywhere through dashboard.service.participation_target (th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -33,13 +33,13 @@ class TargetPreview:
     no_longer_below: list[str]
 
 
-def preview_target(actor: StaffUser, percent: int, today: date) -> TargetPreview:
+def preview_target(actor: StaffUser, percent: int, today: date, now: datetime) -> TargetPreview:
     """Before a new target is saved: which of the town's companies it would put under target, and
     which it would take out, writing nothing."""
     if not scope.sees_whole_town(actor):
         raise Forbidden("targets.admin_only")
     current, chosen = dashboard.participation_target(scope.own_town_id(actor)), percent / 100
-    rows = dashboard.company_figures(actor, today, coverage=False)
+    rows = dashboard.company_figures(actor, today, now, coverage=False)
     return TargetPreview([r.name for r in rows if r.below(chosen) and not r.below(current)],
                          [r.name for r in rows if r.below(current) and not r.below(chosen)])
 

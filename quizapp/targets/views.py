@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.deleting import Confirmation, confirm_then, first_lines
 from quizapp.extensions import db
 from quizapp.routing import Routes
@@ -26,7 +26,7 @@ routes = Routes()
 
 def _preview(percent: int) -> Confirmation:
     """The target now and the new one, and the companies it would put under target or take out."""
-    found = targets.preview_target(current_user, percent, local_today())
+    found = targets.preview_target(current_user, percent, local_today(), utcnow())
     happens = [_("The grid dashboard, the company comparison, the weekly and monthly reports and the daily digest "
                  "count a company as under target below it (its participation over the last 30 days).")]
     if found.no_longer_below:

@@ -32,7 +32,7 @@ class CompanyToday:
         return metrics.day_tally(self.workday, self.headcount, self.done).participation
 
 
-def today_by_company(user: StaffUser, today: date, now: datetime | None = None) -> list[CompanyToday]:
+def today_by_company(user: StaffUser, today: date, now: datetime) -> list[CompanyToday]:
     """Done, in progress and active workers today for every company the account may see, counted
     as the console's board counts them (rollups.figures.live_today: the roster, and today's
     attempts read through the (company_id, local_date) index)."""

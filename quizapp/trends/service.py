@@ -42,7 +42,7 @@ GROUPS = ("team", "shift")
 HISTORY_DAYS = 90
 
 
-def official_done(now: datetime | None) -> tuple:
+def official_done(now: datetime) -> tuple:
     """The only quiz-taking that counts: official attempts done (docs/metrics.md, "Done": finished,
     or their time ran out before `now`, with the answers given in time; rollups.figures.done)."""
     return (Attempt.kind == AttemptKind.OFFICIAL, figures.done(now))
@@ -60,8 +60,7 @@ def company_scope(company: Company) -> figures.Scope:
                          [company.id])
 
 
-def company_series(company: Company, days: list[date], today: date, now: datetime | None = None
-                   ) -> tuple[DayPoint, ...]:
+def company_series(company: Company, days: list[date], today: date, now: datetime) -> tuple[DayPoint, ...]:
     """The company's days (rollups.figures.days_of: a past day's rollup row, today live); a day
     without data is left out of every figure (trends.rules.company_days)."""
     found = [DayPoint(d.day, d.workday, d.headcount, d.tally, d.score_sum, d.question_sum)
@@ -69,9 +68,8 @@ def company_series(company: Company, days: list[date], today: date, now: datetim
     return company_days(days, found, company.workdays)
 
 
-def group_breakdowns(company: Company, days: list[date], by: tuple[str, ...] = GROUPS,
-                     with_data: dict[date, bool] | None = None, now: datetime | None = None
-                     ) -> dict[str, list[Series]]:
+def group_breakdowns(company: Company, days: list[date], now: datetime, by: tuple[str, ...] = GROUPS,
+                     with_data: dict[date, bool] | None = None) -> dict[str, list[Series]]:
     """Per-day participation and score for each team and each shift ({"team": [...], "shift": [...]}).
 
     Two queries whatever the company's size: the roster's workers grouped by (team, shift, active
@@ -139,7 +137,7 @@ def _ranked(rows) -> list[TopicRow]:
     return [TopicRow(by_slug[f.topic], f) for f in ranked]
 
 
-def weakest_topics(company: Company, first: date, last: date, now: datetime | None = None) -> list[TopicRow]:
+def weakest_topics(company: Company, first: date, last: date, now: datetime) -> list[TopicRow]:
     """Share right per topic over the company's official answers to knowledge questions in the
     period (official quizzes done, a quiz whose time ran out with the answers given in time, even
     before it is closed; "did you do it" items and practice left out).
@@ -183,14 +181,14 @@ class Trends:
     min_topic_answers: int = MIN_TOPIC_ANSWERS
 
 
-def company_trends(actor: StaffUser, today: date, days: int, now: datetime | None = None) -> Trends:
+def company_trends(actor: StaffUser, today: date, days: int, now: datetime) -> Trends:
     """Participation and average score per day for the actor's company, by team and by shift, over
     the `days` ending today, with the weakest topics and the one to talk about tomorrow."""
     company = scope.own_company(actor)
     dates = period(today, days)
     topics = weakest_topics(company, dates[0], dates[-1], now)
     series = company_series(company, dates, today, now)
-    groups = group_breakdowns(company, dates, with_data=workdays_with_data(series), now=now)
+    groups = group_breakdowns(company, dates, now, with_data=workdays_with_data(series))
     return Trends(days=days, first=dates[0], last=dates[-1],
                   company=Series(company.name, series),
                   teams=groups["team"], shifts=groups["shift"],
@@ -244,8 +242,8 @@ def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
         Employee.id == employee_id, Employee.company_id == scope.own_company_id(actor)))
 
 
-def worker_history(actor: StaffUser, employee_id: int, today: date, days: int = HISTORY_DAYS,
-                   now: datetime | None = None) -> WorkerHistory | None:
+def worker_history(actor: StaffUser, employee_id: int, today: date, now: datetime,
+                   days: int = HISTORY_DAYS) -> WorkerHistory | None:
     """One worker's official and practice attempts by day, their streak and weakest topics (over
     their official quizzes done: a quiz whose time ran out counts before it is closed, as on the
     board and every figure), for staff of the worker's own company only."""

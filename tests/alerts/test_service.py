@@ -95,7 +95,7 @@ def test_the_worker_gets_the_alert_first_among_personal_questions_once_and_unsco
     assert all(a.alert_id is None for a in second.answers)  # once
     other_grid = take_quiz(db.session.get(Employee, town.worker_b), DAY)
     assert all(a.alert_id is None for a in other_grid.answers)
-    result = quiz.result(first, worker, DAY)
+    result = quiz.result(first, worker, DAY, NOW)
     assert result.alert is not None and result.alert.id == alert.id
 
 

@@ -2,7 +2,7 @@
 over a range from the rollup (the dashboard's figures to the digit), today before anyone finished,
 paging, and incidents by month with losses added as decimals."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)  # a Tuesday; both companies work Monday to Saturday
 SUNDAY = date(2026, 11, 22)
+NOW = datetime.combine(TODAY, time(12))  # the moment read: 20:00 in the town
 
 
 def reader() -> api.TokenReader:
@@ -67,7 +68,7 @@ def test_a_company_day_by_day_caps_done_and_leaves_days_off_out_of_participation
     day_row(town.company_a, SUNDAY, 2, 1, 1, 1, workday=False)
     day_row(town.company_a, date(2026, 11, 23), 2, 1)
     db.session.flush()
-    lines = api.company_days(company, DateRange(date(2026, 11, 20), date(2026, 11, 23)), TODAY)
+    lines = api.company_days(company, DateRange(date(2026, 11, 20), date(2026, 11, 23)), TODAY, NOW)
     assert [line.day for line in lines] == [date(2026, 11, 20), SUNDAY, date(2026, 11, 23)]  # 21st: no row
     capped, sunday, monday = lines
     assert capped.tally == Tally(2, 2, 2, 4, 1) and capped.tally.participation == 1.0
@@ -78,7 +79,7 @@ def test_a_company_day_by_day_caps_done_and_leaves_days_off_out_of_participation
 
 def test_today_before_anyone_finished_counts_the_roster_as_expected(town):
     company = db.session.get(Company, town.company_a)  # two active workers
-    (line,) = api.company_days(company, DateRange(TODAY, TODAY), TODAY)
+    (line,) = api.company_days(company, DateRange(TODAY, TODAY), TODAY, NOW)
     assert line.provisional and line.workday and line.headcount == 2 and line.tally == Tally(2, 0, 0, 0, 1)
     assert line.tally.participation == 0.0
 
@@ -92,7 +93,7 @@ def test_a_grid_day_by_day_adds_up_its_companies(town):
     day_row(town.company_b, saturday, 5, 5, 5, 5)  # another grid
     db.session.flush()
     take_quiz(db.session.get(Employee, town.worker_a), TODAY)  # company A: one done today; the new company none
-    lines = api.grid_days(reader(), grid("g1"), DateRange(saturday, TODAY), TODAY)
+    lines = api.grid_days(reader(), grid("g1"), DateRange(saturday, TODAY), TODAY, NOW)
     assert [line.day for line in lines] == [saturday, TODAY]  # Sunday and Monday: no data, left out
     sat, today = lines
     assert (sat.companies, sat.workday_companies, sat.headcount) == (2, 1, 3)
@@ -110,11 +111,12 @@ def test_a_period_gives_the_dashboards_figures_to_the_digit(town):
     admin = db.session.scalar(select(StaffUser).where(StaffUser.username == "admin"))
     last30 = trailing(TODAY, 30)
     span = DateRange(last30.first, last30.last)
-    on_dashboard = {row.company_id: row.last30 for row in dashboard.company_figures(admin, TODAY, coverage=False)}
-    lines, total = api.company_summary(reader(), span, TODAY, None, Paging())
+    on_dashboard = {row.company_id: row.last30
+                    for row in dashboard.company_figures(admin, TODAY, NOW, coverage=False)}
+    lines, total = api.company_summary(reader(), span, TODAY, None, Paging(), NOW)
     assert total == 2 and {line.id: line.tally for line in lines} == on_dashboard
-    grids, town_total, companies = api.grid_summary(reader(), span, TODAY)
-    view = dashboard.town_view(admin, TODAY)
+    grids, town_total, companies = api.grid_summary(reader(), span, TODAY, NOW)
+    view = dashboard.town_view(admin, TODAY, NOW)
     assert {g.grid.id: g.tally for g in grids} == {line.id: line.last30 for line in view.grids}
     assert town_total == view.totals["last30"] and companies == 2
 
@@ -122,7 +124,7 @@ def test_a_period_gives_the_dashboards_figures_to_the_digit(town):
 def test_a_past_period_reads_only_its_days(town):
     history(town)
     span = DateRange(date(2026, 11, 16), date(2026, 11, 21))  # Monday to Saturday
-    lines = api.company_summary(reader(), span, TODAY, None, Paging())[0]
+    lines = api.company_summary(reader(), span, TODAY, None, Paging(), NOW)[0]
     (line,) = [line for line in lines if line.id == town.company_a]
     assert line.tally == Tally(12, 6, 6, 12, 6) and line.tally.participation == 0.5
     assert line.code == "acme" and line.name == "甲厂"
@@ -134,11 +136,11 @@ def test_summaries_cover_active_companies_a_page_at_a_time(town):
     gone.active = False
     db.session.flush()
     span = DateRange(date(2026, 11, 1), date(2026, 11, 21))
-    lines, total = api.company_summary(reader(), span, TODAY, None, Paging(1, 0))
+    lines, total = api.company_summary(reader(), span, TODAY, None, Paging(1, 0), NOW)
     assert total == 2 and [line.id for line in lines] == [min(town.company_a, town.company_b)]
-    lines, total = api.company_summary(reader(), span, TODAY, grid("g2").id, Paging())
+    lines, total = api.company_summary(reader(), span, TODAY, grid("g2").id, Paging(), NOW)
     assert total == 1 and [line.id for line in lines] == [town.company_b]
-    grids, _, companies = api.grid_summary(reader(), span, TODAY)
+    grids, _, companies = api.grid_summary(reader(), span, TODAY, NOW)
     assert companies == 2 and [g.companies for g in grids] == [1, 1]
 
 
@@ -146,8 +148,8 @@ def test_a_grid_without_active_companies_has_no_days_and_empty_figures(town):
     empty = Grid(code="g3", name="网格三", town_id=first_town().id)
     db.session.add(empty)
     db.session.flush()
-    assert api.grid_days(reader(), empty, DateRange(date(2026, 11, 1), TODAY), TODAY) == []
-    grids, _, _ = api.grid_summary(reader(), DateRange(date(2026, 11, 1), TODAY), TODAY)
+    assert api.grid_days(reader(), empty, DateRange(date(2026, 11, 1), TODAY), TODAY, NOW) == []
+    grids, _, _ = api.grid_summary(reader(), DateRange(date(2026, 11, 1), TODAY), TODAY, NOW)
     (line,) = [g for g in grids if g.grid.code == "g3"]
     assert line.companies == 0 and line.tally == Tally() and line.tally.participation is None
 

@@ -5,7 +5,7 @@ a town's reader gets only its own town and only the city admin gets the page."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -62,7 +62,8 @@ def town_admin(username: str = "admin") -> StaffUser:
 
 def own_pages(actor: StaffUser, span: metrics.Span) -> metrics.Tally:
     """The town's figure as its own pages add it up: every visible company's CompanyDay tally."""
-    return metrics.total(figures.period_tallies(dashboard.visible_scope(actor), span, TODAY).values())
+    now = datetime.combine(TODAY, time(12))  # 20:00 in the town
+    return metrics.total(figures.period_tallies(dashboard.visible_scope(actor), span, TODAY, now).values())
 
 
 @pytest.mark.parametrize("days", rules.PERIODS)

@@ -2,7 +2,7 @@
 from the rollup, scoping to the account's grids, and the rollup staying right after a late answer
 or a roster change."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from tests.factories import first_town, make_staff
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)  # a Tuesday; company A works Monday to Saturday
+NOW = datetime.combine(TODAY, time(12))  # the moment read: 20:00 in the town
 
 
 def staff(username: str) -> StaffUser:
@@ -56,7 +57,7 @@ def line(rows, company_id):
 
 def test_figures_come_from_the_rollup_and_today_is_read_live(town):
     a_history(town)
-    a = line(dashboard.company_figures(staff("officer-1"), TODAY), town.company_a)
+    a = line(dashboard.company_figures(staff("officer-1"), TODAY, NOW), town.company_a)
     assert a.headcount == 2 and a.workday_today
     # Today is read from the roster: 2 expected and 0 done; a big company could not hide its non-starters.
     assert a.today.participation == 0 and a.today.days == 1
@@ -78,18 +79,18 @@ def test_coverage_counts_workers_with_a_finished_official_quiz_in_30_days(town):
                                official_date=official_date, started_at=start, deadline_at=start + timedelta(minutes=5),
                                finished_at=finished, total=5, slots=5))
     db.session.flush()
-    a = line(dashboard.company_figures(staff("officer-1"), TODAY), town.company_a)
+    a = line(dashboard.company_figures(staff("officer-1"), TODAY, NOW), town.company_a)
     # Worker A finished one; worker A002 only practised and left an official quiz unfinished.
     assert a.reached30 == 1 and a.coverage == 0.5
 
 
 def test_officers_see_the_companies_of_their_grids_and_the_admin_sees_all(town):
     a_history(town)
-    assert [r.name for r in dashboard.company_figures(staff("officer-1"), TODAY)] == ["甲厂"]
-    assert [r.name for r in dashboard.company_figures(officer_of_grid_2(), TODAY)] == ["乙厂"]
-    assert sorted(r.name for r in dashboard.company_figures(staff("admin"), TODAY)) == ["乙厂", "甲厂"]
+    assert [r.name for r in dashboard.company_figures(staff("officer-1"), TODAY, NOW)] == ["甲厂"]
+    assert [r.name for r in dashboard.company_figures(officer_of_grid_2(), TODAY, NOW)] == ["乙厂"]
+    assert sorted(r.name for r in dashboard.company_figures(staff("admin"), TODAY, NOW)) == ["乙厂", "甲厂"]
     grid2 = db.session.scalar(select(Grid.id).where(Grid.code == "g2"))
-    assert [r.name for r in dashboard.company_figures(staff("admin"), TODAY, grid2)] == ["乙厂"]
+    assert [r.name for r in dashboard.company_figures(staff("admin"), TODAY, NOW, grid2)] == ["乙厂"]
 
 
 def test_months_without_a_case_come_from_the_companys_incidents(town):
@@ -100,7 +101,7 @@ def test_months_without_a_case_come_from_the_companys_incidents(town):
         Incident(grid_id=grid1, company_id=town.company_a, month=date(2026, 10, 1), fraud_type="other", cases=0),
         Incident(grid_id=grid1, company_id=None, month=date(2026, 11, 1), fraud_type="other", cases=5)])
     db.session.flush()
-    rows = dashboard.company_figures(staff("admin"), TODAY)
+    rows = dashboard.company_figures(staff("admin"), TODAY, NOW)
     assert line(rows, town.company_a).months_without_case == 3  # the October record had no case
     assert line(rows, town.company_b).last_case_month is None  # whole-grid records are not the company's
 
@@ -108,22 +109,22 @@ def test_months_without_a_case_come_from_the_companys_incidents(town):
 def test_the_target_comes_from_the_town_setting_and_marks_companies_below_it(town):
     a_history(town)
     query = DashboardQuery()
-    assert dashboard.grid_dashboard(staff("officer-1"), TODAY, query).target == 0.8
+    assert dashboard.grid_dashboard(staff("officer-1"), TODAY, query, NOW).target == 0.8
     db.session.add(TownSetting(town_id=first_town().id, key="participation_target", value={"value": 0.6}))
     db.session.flush()
-    view = dashboard.grid_dashboard(staff("officer-1"), TODAY, query)
+    view = dashboard.grid_dashboard(staff("officer-1"), TODAY, query, NOW)
     assert view.target == 0.6 and view.below == 0  # 11/16 is above 60%
-    assert dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(below=True)).page.rows == []
+    assert dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(below=True), NOW).page.rows == []
     db.session.get(TownSetting, (first_town().id, "participation_target")).value = {"value": 70}
     db.session.flush()
-    view = dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(below=True))
+    view = dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(below=True), NOW)
     assert view.below == 1 and [r.name for r in view.page.rows] == ["甲厂"]
 
 
 def test_a_grid_outside_the_officers_grids_is_refused(town):
     grid2 = db.session.scalar(select(Grid.id).where(Grid.code == "g2"))
-    assert dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(grid=grid2)) is None
-    assert dashboard.grid_dashboard(staff("admin"), TODAY, DashboardQuery(grid=grid2)).companies == 1
+    assert dashboard.grid_dashboard(staff("officer-1"), TODAY, DashboardQuery(grid=grid2), NOW) is None
+    assert dashboard.grid_dashboard(staff("admin"), TODAY, DashboardQuery(grid=grid2), NOW).companies == 1
 
 
 def right_choice(slot) -> list[int]:
@@ -137,7 +138,7 @@ def test_a_late_answer_and_a_roster_change_leave_the_rebuilt_rollup_and_the_dash
     for day, done in WEEK[:-1]:
         day_row(town.company_a, date(2026, 11, day), 2, done)
     db.session.flush()
-    before = line(dashboard.company_figures(staff("officer-1"), TODAY), town.company_a)
+    before = line(dashboard.company_figures(staff("officer-1"), TODAY, NOW), town.company_a)
     assert before.last7.done == 6 and before.last7.expected == 12
 
     # Worker A's quiz of the 23rd is finished late (its last answer arrives after the nightly job).
@@ -154,7 +155,7 @@ def test_a_late_answer_and_a_roster_change_leave_the_rebuilt_rollup_and_the_dash
     assert (row.headcount, row.completed, row.common_answered, row.common_correct) == (2, 1, common, common)
     assert (live.completed, live.common_answered) == (row.completed, row.common_answered)  # rebuild agrees
 
-    after = line(dashboard.company_figures(staff("officer-1"), TODAY), town.company_a)
+    after = line(dashboard.company_figures(staff("officer-1"), TODAY, NOW), town.company_a)
     assert after.last7.done == 7 and after.last7.expected == 12
 
     # The worker who never took the quiz leaves: the day is rebuilt with one active worker.
@@ -162,7 +163,7 @@ def test_a_late_answer_and_a_roster_change_leave_the_rebuilt_rollup_and_the_dash
     db.session.flush()
     row = rebuild_company_day(company, monday, TODAY)
     assert (row.headcount, row.completed) == (1, 1)
-    changed = line(dashboard.company_figures(staff("officer-1"), TODAY), town.company_a)
+    changed = line(dashboard.company_figures(staff("officer-1"), TODAY, NOW), town.company_a)
     # Four untouched days of 2, the rebuilt 23rd and today's estimate now of 1 each.
     assert changed.headcount == 1 and changed.last7.expected == 4 * 2 + 1 + 1
     assert changed.today.expected == 1 and changed.coverage == 1.0
@@ -181,7 +182,7 @@ def weekly_history(company_id: int, shares: list[float], headcount: int = 10) ->
 def test_compare_gives_weekly_points_and_ranks_by_improvement_and_by_level(town):
     weekly_history(town.company_a, [0.9] * 12, headcount=2)
     weekly_history(town.company_b, [0.3] * 8 + [0.8] * 4, headcount=1)
-    view = dashboard.compare(staff("admin"), TODAY, [town.company_a, town.company_b])
+    view = dashboard.compare(staff("admin"), TODAY, [town.company_a, town.company_b], NOW)
     a, b = view.chosen
     assert len(a.weekly) == 12 and a.weekly[0].participation == 1.0  # 0.9 of 2 workers rounds to 2
     assert b.weekly[0].participation == 0.0 and b.weekly[10].participation == 1.0
@@ -191,18 +192,18 @@ def test_compare_gives_weekly_points_and_ranks_by_improvement_and_by_level(town)
 
 
 def test_compare_refuses_a_company_outside_the_officers_grids(town):
-    assert dashboard.compare(staff("officer-1"), TODAY, [town.company_a]) is not None
-    assert dashboard.compare(staff("officer-1"), TODAY, [town.company_b]) is None
-    assert dashboard.compare(officer_of_grid_2(), TODAY, [town.company_a]) is None
-    assert dashboard.compare(staff("officer-1"), TODAY, [], grid_id=-1) is None
-    view = dashboard.compare(staff("officer-1"), TODAY, [], q="乙")
+    assert dashboard.compare(staff("officer-1"), TODAY, [town.company_a], NOW) is not None
+    assert dashboard.compare(staff("officer-1"), TODAY, [town.company_b], NOW) is None
+    assert dashboard.compare(officer_of_grid_2(), TODAY, [town.company_a], NOW) is None
+    assert dashboard.compare(staff("officer-1"), TODAY, [], NOW, grid_id=-1) is None
+    view = dashboard.compare(staff("officer-1"), TODAY, [], NOW, q="乙")
     assert view.chosen == [] and view.candidates == []
 
 
 def test_the_town_view_sums_grids_and_the_town_and_ranks_them(town):
     weekly_history(town.company_a, [0.5] * 12, headcount=2)
     weekly_history(town.company_b, [1.0] * 12, headcount=1)
-    view = dashboard.town_view(staff("admin"), TODAY)
+    view = dashboard.town_view(staff("admin"), TODAY, NOW)
     assert view.companies == 2 and view.headcount == 3
     assert [g.name for g in view.grids] == ["网格一", "网格二"] and len(view.grids[0].weeks) == 12
     assert view.grids[0].weeks[0].participation == 0.5 and view.grids[1].weeks[0].participation == 1.0

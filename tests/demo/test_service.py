@@ -172,7 +172,7 @@ def test_the_demo_city_has_a_second_smaller_town_that_lags_and_keeps_to_itself(d
         for username in ("admin", "officer", demo.SECOND_ADMIN, demo.SECOND_OFFICER):
             account = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).one()
             chosen = list(db.session.scalars(scope.visible_company_ids(account)))[:8]
-            view = dashboard.compare(account, today, chosen)
+            view = dashboard.compare(account, today, chosen, utcnow())
             assert view is not None and view.candidates and not view.short_of_data
             assert all(s.before.days == FULL_FOUR_WEEKS for s in view.candidates)
             assert all([t.days for t in s.weekly] == [7] * len(view.weeks) for s in view.chosen)

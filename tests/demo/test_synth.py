@@ -2,7 +2,7 @@
 with itself and with the attempts behind it, the reports read it, and a real town is never mixed
 with a fake one unless forced."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from quizapp.models import Attempt, Company, CompanyDay, Employee, Grid, StaffUs
 from quizapp.rollups.service import active_headcount_query
 
 TODAY = date(2026, 11, 24)
+MID_MORNING = datetime.combine(TODAY, time(2))  # 10:00 in the town: today partly done, as synthesized
 
 
 def test_company_sizes_add_up_and_every_company_has_a_few_workers():
@@ -52,10 +53,10 @@ def test_a_small_synthetic_town_is_consistent_and_readable_by_the_reports():
     # The accounts work with the reports: an officer of the 3 grids sees all 12 companies.
     officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "synth-officer-1"))
     assert len(officer.grids) == 3 and report.accounts == ["synth-admin", "synth-officer-1"]
-    rows = dashboard.company_figures(officer, TODAY)
+    rows = dashboard.company_figures(officer, TODAY, MID_MORNING)
     assert len(rows) == 12 and all(r.last30.participation is not None for r in rows if r.headcount)
     assert any(r.coverage for r in rows)
-    assert len(dashboard.town_view(officer, TODAY).grids) == 3
+    assert len(dashboard.town_view(officer, TODAY, MID_MORNING).grids) == 3
 
 
 @pytest.mark.usefixtures("ctx")

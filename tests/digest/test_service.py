@@ -101,7 +101,7 @@ def digests(user: StaffUser) -> list[Delivery]:
 
 
 def test_an_officer_s_figures_are_their_grid_s_day(day_in_town):
-    [grid] = service.figures(staff("officer-1"), DAY, ZONE).grids
+    [grid] = service.figures(staff("officer-1"), DAY, ZONE, utc(DAY, 21)).grids
     assert grid.name == "网格一"
     assert (grid.companies, grid.below_target, grid.expected, grid.done) == (1, 1, 2, 1)
     assert grid.participation == 0.5 and grid.flagged == ("甲厂",)
@@ -111,7 +111,7 @@ def test_an_officer_s_figures_are_their_grid_s_day(day_in_town):
 
 
 def test_the_town_admin_gets_every_grid_and_the_town_s_totals(day_in_town):
-    digest = service.figures(staff("admin"), DAY, ZONE)
+    digest = service.figures(staff("admin"), DAY, ZONE, utc(DAY, 21))
     assert [g.name for g in digest.grids] == ["网格一", "网格二"]
     total = digest.total
     assert (total.companies, total.below_target, total.expected, total.done) == (2, 1, 3, 2)
@@ -121,9 +121,9 @@ def test_the_town_admin_gets_every_grid_and_the_town_s_totals(day_in_town):
 
 def test_a_day_off_expects_nothing(day_in_town):
     sunday = DAY + timedelta(days=5)
-    [grid] = service.figures(staff("officer-1"), sunday, ZONE).grids
+    [grid] = service.figures(staff("officer-1"), sunday, ZONE, utc(sunday, 21)).grids
     assert grid.expected == 0 and grid.participation is None
-    assert "非工作日" in compose(service.figures(staff("officer-1"), sunday, ZONE)).text
+    assert "非工作日" in compose(service.figures(staff("officer-1"), sunday, ZONE, utc(sunday, 21))).text
 
 
 def test_a_past_date_without_a_rollup_row_says_there_is_no_data_not_a_day_off(day_in_town):
@@ -287,10 +287,11 @@ def test_only_active_officers_and_admins_with_an_address_get_one(day_in_town, re
 
 
 def test_the_dashboard_link_comes_from_the_base_url(day_in_town, app, monkeypatch):
-    assert "https://" not in compose(service.figures(staff("officer-1"), DAY, ZONE)).text
+    assert "https://" not in compose(service.figures(staff("officer-1"), DAY, ZONE, utc(DAY, 21))).text
     monkeypatch.setitem(app.config, "QUIZAPP_BASE_URL", "https://fzd.example.gov.cn/quiz")
-    assert "https://fzd.example.gov.cn/quiz/reports/" in compose(service.figures(staff("officer-1"), DAY, ZONE)).text
-    message = compose(service.figures(staff("admin"), DAY, ZONE))
+    officer = compose(service.figures(staff("officer-1"), DAY, ZONE, utc(DAY, 21)))
+    assert "https://fzd.example.gov.cn/quiz/reports/" in officer.text
+    message = compose(service.figures(staff("admin"), DAY, ZONE, utc(DAY, 21)))
     assert "https://fzd.example.gov.cn/quiz/admin/town" in message.text
     assert 'href="https://fzd.example.gov.cn/quiz/admin/town"' in message.html
 
@@ -300,7 +301,7 @@ def test_a_long_digest_is_cut_to_what_the_robot_accepts_keeping_the_link(day_in_
     many = [Grid(code=f"x{i:02d}", name=f"很长的网格名字第{i}号网格", town_id=first_town().id) for i in range(40)]
     db.session.add_all(many)
     db.session.flush()
-    message = compose(service.figures(staff("admin"), DAY, ZONE))
+    message = compose(service.figures(staff("admin"), DAY, ZONE, utc(DAY, 21)))
     content = message.webhook_body()["text"]["content"]
     assert len(content.encode()) <= 2000 and len(message.text.encode()) > 2000
     assert content.startswith("反诈日报 2026-11-24") and "…" in content
@@ -396,7 +397,7 @@ def test_overdue_supervision_cases_are_counted_per_grid_and_said(day_in_town):
     cases[0].deadline = DAY - timedelta(days=1)  # 甲厂's, in 网格一: overdue on DAY
     cases[1].deadline = DAY  # 乙厂's: due on DAY, still in time
     db.session.flush()
-    digest = service.figures(staff("admin"), DAY, ZONE)
+    digest = service.figures(staff("admin"), DAY, ZONE, utc(DAY, 21))
     assert [g.overdue for g in digest.grids] == [1, 0] and digest.total.overdue == 1
-    message = compose(service.figures(staff("officer-1"), DAY, ZONE))
+    message = compose(service.figures(staff("officer-1"), DAY, ZONE, utc(DAY, 21)))
     assert "督办超期案件：1" in message.text  # in the town's language

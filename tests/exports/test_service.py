@@ -14,7 +14,7 @@ from quizapp.exports import sheets
 from quizapp.exports.service import Column, Report, neutralise, to_csv, to_xlsx
 from quizapp.extensions import db
 from tests.factories import make_employee, take_quiz
-from tests.trends.test_service import TODAY, staff
+from tests.trends.test_service import NOW, TODAY, staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -63,7 +63,7 @@ def test_csv_and_xlsx_writers_without_the_database():
 
 def test_by_day_has_one_row_per_day_with_translated_headers(floor, zh):
     take_quiz(floor["a"], TODAY)
-    report = sheets.report(exports.build(staff(), "by-day", TODAY, 7))
+    report = sheets.report(exports.build(staff(), "by-day", TODAY, 7, NOW))
     rows = read_csv(to_csv(report))
     assert rows[0][0] == "日期" and "参与率" in rows[0] and "在册员工" in rows[0]
     assert len(rows) == 1 + 7
@@ -72,7 +72,7 @@ def test_by_day_has_one_row_per_day_with_translated_headers(floor, zh):
 
 
 def test_headers_follow_the_readers_language(floor, english):
-    report = sheets.report(exports.build(staff(), "by-team", TODAY, 7))
+    report = sheets.report(exports.build(staff(), "by-team", TODAY, 7, NOW))
     assert read_csv(to_csv(report))[0][:2] == ["Team", "Active workers"]
     sheet = read_xlsx(to_xlsx(report))
     assert sheet["A1"].value == "Team" and sheet.title == "Completion by team"
@@ -86,7 +86,7 @@ def test_by_worker_counts_expected_workdays_and_never_lists_another_companys_wor
     newcomer = make_employee(floor["a"].company, "A020", "=HYPERLINK(\"http://x\")", team="二车间")
     newcomer.active_from = TODAY - timedelta(days=1)
     db.session.commit()
-    report = sheets.report(exports.build(staff(), "by-worker", TODAY, 7))
+    report = sheets.report(exports.build(staff(), "by-worker", TODAY, 7, NOW))
     rows = {r[0]: r for r in read_csv(to_csv(report))[1:]}
     assert set(rows) == {"A001", "A002", "A010", "A011", "A020"}
     a = rows["A001"]
@@ -108,9 +108,9 @@ def test_a_worker_deactivated_today_keeps_the_days_they_were_on_the_roster(floor
     take_quiz(floor["a3"], TODAY)
     floor["a3"].active, floor["a3"].active_until = False, TODAY  # as roster.service.set_active does
     db.session.commit()
-    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7, NOW))))[1:]}
     assert rows["A011"][4:10] == ["inactive", "2", "1", "50.0%", "100.0%", (TODAY - timedelta(days=2)).isoformat()]
-    teams = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-team", TODAY, 7))))[1:]}
+    teams = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-team", TODAY, 7, NOW))))[1:]}
     assert teams["二车间"][1:4] == ["0", "2", "1"]  # nobody in it today; 2 expected before, 1 done
 
 
@@ -119,7 +119,7 @@ def test_a_worker_deactivated_without_a_date_counts_on_no_day_but_is_listed(floo
     take_quiz(floor["a3"], TODAY - timedelta(days=2))
     floor["a3"].active = False
     db.session.commit()
-    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7, NOW))))[1:]}
     assert rows["A011"][4:8] == ["inactive", "0", "0", ""]
 
 
@@ -127,18 +127,18 @@ def test_a_worker_who_left_before_the_period_is_not_listed(floor, english):
     take_quiz(floor["a3"], TODAY - timedelta(days=9))
     floor["a3"].active, floor["a3"].active_until = False, TODAY - timedelta(days=7)
     db.session.commit()
-    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7, NOW))))[1:]}
     assert "A011" not in rows
     floor["a3"].active_until = TODAY - timedelta(days=5)  # counted through the period's second day
     db.session.commit()
-    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7))))[1:]}
+    rows = {r[0]: r for r in read_csv(to_csv(sheets.report(exports.build(staff(), "by-worker", TODAY, 7, NOW))))[1:]}
     assert rows["A011"][4:7] == ["inactive", "0", "0"]  # no day with data while they were there
 
 
 def test_by_team_sums_the_period(floor, english):
     take_quiz(floor["a"], TODAY)
     take_quiz(floor["a3"], TODAY, wrong=5)
-    rows = read_csv(to_csv(sheets.report(exports.build(staff(), "by-team", TODAY, 7))))
+    rows = read_csv(to_csv(sheets.report(exports.build(staff(), "by-team", TODAY, 7, NOW))))
     # Only today has data: the six days before have no rollup row and are left out (they used to
     # count as 0%: 1 of 18 and 1 of 6), as on the trends page and every officer's page.
     assert rows[1] == ["一车间", "3", "3", "1", "33.3%", "100.0%"]
@@ -147,5 +147,5 @@ def test_by_team_sums_the_period(floor, english):
 
 
 def test_file_names_name_the_company_report_and_period(floor, english):
-    report = sheets.report(exports.build(staff(), "by-day", TODAY, 30))
+    report = sheets.report(exports.build(staff(), "by-day", TODAY, 30, NOW))
     assert exports.filename("acme", report, "xlsx") == "acme-by-day-2026-10-30-2026-11-28.xlsx"

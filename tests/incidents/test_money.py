@@ -5,7 +5,7 @@ never 0.30000000000000004)."""
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -58,7 +58,8 @@ def test_a_loss_is_stored_and_read_back_as_the_decimal_entered(fen):
 
 
 def test_the_incidents_page_and_its_export_add_up_to_the_fen(fen, english):
-    page = service.incidents_page(staff("officer-1"), Filter(MONTH), "en", date(2026, 12, 1))
+    page = service.incidents_page(staff("officer-1"), Filter(MONTH), "en", date(2026, 12, 1),
+                                  datetime(2026, 12, 1, 12))
     assert page.year_on_year.this_month.loss_yuan == Decimal("0.30")
     data, _name = sheets.incidents(service.export_incidents(staff("officer-1"), Filter(MONTH), "csv", "en"), "csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -68,13 +69,14 @@ def test_the_incidents_page_and_its_export_add_up_to_the_fen(fen, english):
 def test_the_periodic_report_adds_the_losses_as_decimals(fen):
     officer = staff("officer-1")
     month = containing("month", MONTH)
-    report = periodic.periodic_report(officer, date(2026, 12, 2), month, periodic.resolve_scope(officer, None), "en")
+    report = periodic.periodic_report(officer, date(2026, 12, 2), datetime(2026, 12, 2, 12), month,
+                                      periodic.resolve_scope(officer, None), "en")
     assert report.incidents.loss_yuan == Decimal("0.30")
     assert sorted(t.loss_yuan for t in report.incidents.by_type) == [Decimal("0.10"), Decimal("0.20")]
 
 
 def test_the_digest_adds_the_month_s_losses_to_the_fen(fen):
-    [grid] = digest.figures(staff("officer-1"), TODAY, ZONE).grids
+    [grid] = digest.figures(staff("officer-1"), TODAY, ZONE, datetime(2026, 11, 24, 12)).grids
     assert (grid.cases_month, grid.loss_month) == (2, Decimal("0.30"))
     assert type(grid.loss_month) is Decimal
 

@@ -3,7 +3,7 @@
 import csv
 import io
 from dataclasses import astuple
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -342,7 +342,8 @@ def test_the_page_shows_year_on_year_quiet_months_and_participation(town, englis
         CompanyDay(company_id=town.company_b, day=date(2026, 11, 2), workday=True, headcount=10, completed=0),
     ])
     db.session.flush()
-    page = service.incidents_page(staff("officer-1"), Filter(date(2026, 11, 1)), "zh", date(2026, 12, 1))
+    page = service.incidents_page(staff("officer-1"), Filter(date(2026, 11, 1)), "zh", date(2026, 12, 1),
+                                  datetime(2026, 12, 1, 12))
     y = page.year_on_year
     assert (y.this_month.cases, y.month_last_year.cases, y.year_to_date.cases) == (1, 3, 4)
     assert y.this_month.loss_yuan == Decimal("100")

@@ -18,6 +18,7 @@ from tests.factories import make_employee
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)
+NOW = datetime.combine(TODAY, time(12))  # the moment read: 20:00 in the town
 
 
 def questions() -> list[Question]:
@@ -52,14 +53,15 @@ def test_the_forgetting_curve_counts_repeats_by_days_since_the_last_try(town):
     quiz(worker, TODAY - timedelta(days=17), [(q1, True, False)], kind=AttemptKind.PRACTICE)  # never counts
     quiz(worker, TODAY - timedelta(days=8), [(q1, False, False), (q2, True, False)])  # 10 days on
     quiz(other, TODAY - timedelta(days=8), [(q1, True, False)])  # a first try: not on the curve
-    view = service.learning(db.session.scalars(select(StaffUser).where(StaffUser.username == "admin")).one(), TODAY)
+    admin = db.session.scalars(select(StaffUser).where(StaffUser.username == "admin")).one()
+    view = service.learning(admin, TODAY, NOW)
     shares = {(p.low, p.high): p.share for p in view.curve}
     assert shares[(2, 3)] == Share(1, 1)
     assert shares[(8, 14)] == Share(1, 2)
     assert sum(p.share.answered for p in view.curve) == 3
     # The officer of grid 1 sees company A's workers only: the same curve (B's try was a first one).
     officer = db.session.scalars(select(StaffUser).where(StaffUser.username == "officer-1")).one()
-    assert service.learning(officer, TODAY).curve == view.curve
+    assert service.learning(officer, TODAY, NOW).curve == view.curve
 
 
 def test_answer_sharing_compares_late_and_early_finishers_on_common_and_personal_questions(town):
@@ -73,7 +75,7 @@ def test_answer_sharing_compares_late_and_early_finishers_on_common_and_personal
         quiz(worker, day, [(common, late, True), (personal, rank % 2 == 0, False)], finished=10 * rank)
     quiz(workers[0], TODAY, [(common, True, True)])  # today is still counting: not in the check
     officer = db.session.scalars(select(StaffUser).where(StaffUser.username == "officer-1")).one()
-    lines = service.learning(officer, TODAY).sharing
+    lines = service.learning(officer, TODAY, NOW).sharing
     assert [line.name for line in lines] == ["甲厂"]  # the officer's grid only
     counts = lines[0].counts
     assert (counts.early_common, counts.late_common) == (Share(0, 2), Share(2, 2))
@@ -102,7 +104,7 @@ def test_the_probe_pairs_each_workers_two_halves_and_reads_their_lag(town):
     assert started == 2 and len(pairs) == 1
     assert pairs[0].first_half == 0 and pairs[0].lag == 90
     assert pairs[0].before == Share(2, 4) and pairs[0].after == Share(4, 4)
-    figures = service.learning(admin, TODAY).probe
+    figures = service.learning(admin, TODAY, NOW).probe
     assert (figures.before, figures.pairs, figures.estimate) == (2, 1, None)  # too few for an interval
 
 
@@ -117,7 +119,7 @@ def test_first_tries_by_grid_and_month_are_the_knowledge_index_of_the_rollup(tow
                    common_correct=2, common_answered=2)])
     db.session.flush()
     admin = db.session.scalars(select(StaffUser).where(StaffUser.username == "admin")).one()
-    view = service.learning(admin, TODAY, now=datetime.combine(TODAY, time(12)))
+    view = service.learning(admin, TODAY, NOW)
     assert [span.first for span in view.months][-2:] == [date(2026, 10, 1), date(2026, 11, 1)]
     by_grid = {row.name: row.months for row in view.grids}
     assert by_grid["网格一"][-1] == Share(1, 4) and by_grid["网格一"][-2] == Share(3, 4)

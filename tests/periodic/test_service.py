@@ -4,7 +4,7 @@ incidents by the month(s) counted, supervision activity, scoping to the account'
 workbook with no worker in it and an audit row per download."""
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -79,8 +79,10 @@ def history(town):
 
 
 def report(username: str, scope: str | None = None, period=WEEK, today=TODAY):
+    """The report as read at noon UTC of `today` (20:00 in the town)."""
     actor = staff(username)
-    return periodic.periodic_report(actor, today, period, periodic.resolve_scope(actor, scope), "zh")
+    return periodic.periodic_report(actor, today, datetime.combine(today, time(12)), period,
+                                    periodic.resolve_scope(actor, scope), "zh")
 
 
 def test_a_grid_weekly_report_matches_the_hand_computed_figures(history):
@@ -177,7 +179,8 @@ def test_scoping_an_officer_sees_only_their_grids_and_never_the_whole_town(histo
     assert periodic.resolve_scope(officer_2, "nonsense") is None
     assert periodic.resolve_scope(officer_2, None).grid.code == "g2"
     assert periodic.resolve_scope(staff("officer-1"), "town") is None
-    r = periodic.periodic_report(officer_2, TODAY, WEEK, periodic.resolve_scope(officer_2, None), "zh")
+    r = periodic.periodic_report(officer_2, TODAY, datetime.combine(TODAY, time(12)), WEEK,
+                                 periodic.resolve_scope(officer_2, None), "zh")
     assert [c.name for c in r.companies] == ["乙厂"] and r.incidents.cases == 5 and r.activity.opened == 0
     assert periodic.resolve_scope(staff("admin"), str(grid("g1").id)).grid.code == "g1"
 

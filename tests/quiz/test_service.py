@@ -255,7 +255,7 @@ def test_result_gives_streak_and_the_weakest_topics_lesson(town):
         choice = wrong_choice(slot) if slot.position == 4 else right_choice(slot)
         answer(town, attempt, slot.position, choice, NOW + timedelta(seconds=5))
     db.session.commit()
-    result = quiz.result(attempt, worker(town), TODAY)
+    result = quiz.result(attempt, worker(town), TODAY, NOW + timedelta(seconds=5))  # just finished
     assert result.streak == 2
     missed_topic = attempt.answers[3].question.topic.slug
     assert result.lesson_topic.slug == missed_topic

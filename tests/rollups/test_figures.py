@@ -1,13 +1,16 @@
 """Reading the figures (rollups.figures): the rollup's SQL sums follow metrics.day_tally, a past day
 without a row has no data, and today is read live, exactly as the console's board counts it."""
 
+import ast
 import random
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+import quizapp
 from quizapp.board import service as board
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Employee, StaffUser
@@ -19,6 +22,7 @@ from tests.factories import make_employee, take_quiz
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)  # a Tuesday
+NOW = datetime.combine(TODAY, time(12))  # the moment read: 20:00 in the town
 
 
 def scope_of(company: Company) -> figures.Scope:
@@ -41,8 +45,8 @@ def test_the_rollups_sql_sums_are_metrics_day_tally_added_up(town):
         expected = expected + metrics.day_tally(workday, heads, done, right, answered)
     db.session.flush()
     span = Span(TODAY - timedelta(days=40), TODAY - timedelta(days=1))
-    assert figures.period_tallies(scope_of(company), span, TODAY)[company.id] == expected
-    by_day = figures.days_of(scope_of(company), span, TODAY)
+    assert figures.period_tallies(scope_of(company), span, TODAY, NOW)[company.id] == expected
+    by_day = figures.days_of(scope_of(company), span, TODAY, NOW)
     assert metrics.total(d.tally for d in by_day) == expected and len(by_day) == expected.days
 
 
@@ -51,7 +55,7 @@ def test_a_past_day_without_a_row_is_left_out_and_today_always_counts(town):
     db.session.add(CompanyDay(company_id=company.id, day=TODAY - timedelta(days=2), workday=True, headcount=2,
                               completed=2))
     db.session.flush()
-    tally = figures.period_tallies(scope_of(company), metrics.trailing(TODAY, 7), TODAY)[company.id]
+    tally = figures.period_tallies(scope_of(company), metrics.trailing(TODAY, 7), TODAY, NOW)[company.id]
     # The 2nd day back (2 of 2) and today (2 expected, none done yet); the 5 other days have no data.
     assert tally == Tally(4, 2, 0, 0, 2) and tally.participation == 0.5
 
@@ -74,3 +78,24 @@ def test_today_is_the_boards_count_to_the_digit(town):
         today = figures.today_tallies(scope_of(company), TODAY, now)[company.id]
         assert (today.expected, today.done) == (on_board.expected, on_board.done)
     assert (live.headcount, live.done, live.in_progress) == (3, 2, 0)  # the late one's time ran out
+
+
+def test_every_moment_read_is_given_never_defaulted():
+    """One definition of done (docs/metrics.md, "Done"): rollups.figures.done(now), finished or
+    timed out by `now`. A `now` that defaulted (to None: finished ones only) would be a second
+    definition behind the default, so no function of quizapp takes a moment it may be left without."""
+    optional = []
+    root = Path(quizapp.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            args = node.args
+            positional = args.posonlyargs + args.args
+            defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+            for arg, default in [*zip(positional, defaults, strict=True),
+                                  *zip(args.kwonlyargs, args.kw_defaults, strict=True)]:
+                annotation = ast.unparse(arg.annotation) if arg.annotation else ""
+                if arg.arg == "now" and "datetime" in annotation and (default is not None or annotation != "datetime"):
+                    optional.append(f"{path.relative_to(root)}:{node.lineno} {node.name}")
+    assert optional == []

@@ -2,7 +2,7 @@
 rules fire as without it); a town that sets `incident_min_heat` flags rising incidents only in
 grids at least that hot."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from quizapp.supervision.wording import town_reasons
 from tests.factories import first_town
 
 TODAY = date(2026, 11, 24)
+NOW = datetime.combine(TODAY, time(12))  # the moment of the check: 20:00 in the town
 RISING = {date(2026, 10, 1): 3, date(2025, 10, 1): 1}
 
 
@@ -41,13 +42,13 @@ def test_the_nightly_check_reads_each_grid_s_heat_when_the_town_asks_for_it(town
         Incident(grid_id=g1, company_id=town.company_a, month=date(2026, 10, 1), fraud_type="alpha", cases=2),
         Incident(grid_id=g1, company_id=town.company_a, month=date(2025, 10, 1), fraud_type="alpha", cases=1),
     ])
-    heat = town_map.grid_heat(first_town().id, TODAY)[g1]
+    heat = town_map.grid_heat(first_town().id, TODAY, NOW)[g1]
     assert heat is not None and heat > 0
     db.session.add(TownSetting(town_id=first_town().id, key="supervision_rules",
                                value={"incident_min_heat": round(heat) + 1}))
     db.session.flush()
-    assert [c.rule for c in service.flag_companies(TODAY, town_reasons())] == [], heat
+    assert [c.rule for c in service.flag_companies(TODAY, NOW, town_reasons())] == [], heat
     db.session.get(TownSetting, (first_town().id, "supervision_rules")).value = {"incident_min_heat": 1}
     db.session.flush()
-    (case,) = service.flag_companies(TODAY, town_reasons())
+    (case,) = service.flag_companies(TODAY, NOW, town_reasons())
     assert case.rule == "incidents"

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -21,6 +21,7 @@ from tests.factories import first_town, make_company, make_grid, make_incident, 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)  # a Tuesday
+NOW = datetime.combine(TODAY, time(12))  # the moment read: 20:00 in the town
 SUMMONS = ("张厂长", "厂长", "派出所会议室")  # who was summoned to a 约谈 (name, role) and where
 LOW_WEEK = [date(2026, 11, d) for d in (18, 19, 20, 21, 23)]  # the last five workdays (Mon-Sat) before it
 
@@ -41,8 +42,9 @@ def rollup(company_id: int, days, completed: int, headcount: int = 10, right: in
 
 
 def flag(day: date):
-    """The nightly check, with reasons in the town's language as the command writes them."""
-    return service.flag_companies(day, town_reasons())
+    """The nightly check, with reasons in the town's language as the command writes them (run at
+    noon UTC of `day`: 20:00 in the town)."""
+    return service.flag_companies(day, datetime.combine(day, time(12)), town_reasons())
 
 
 def cases(company_id: int | None = None) -> list[SupervisionCase]:
@@ -297,14 +299,15 @@ def test_the_preview_is_what_the_check_opens_and_writes_nothing(town):
     rollup(town.company_a, LOW_WEEK, completed=4)  # 40%: under the 60% line
     rollup(town.company_b, LOW_WEEK, completed=6)  # 60%: not under 60%, under 70%
     admin = staff("admin")
-    now = service.preview_flags(admin, TODAY)
-    assert [(c.id, f.rule) for c, f in now.flagged] == [(town.company_a, "participation")] and now.by_change == set()
-    higher = service.preview_flags(admin, TODAY, Rules(participation_target=0.7))
+    current = service.preview_flags(admin, TODAY, NOW)
+    assert [(c.id, f.rule) for c, f in current.flagged] == [(town.company_a, "participation")]
+    assert current.by_change == set()
+    higher = service.preview_flags(admin, TODAY, NOW, Rules(participation_target=0.7))
     assert [(c.id, f.rule) for c, f in higher.flagged] == [(town.company_a, "participation"),
                                                            (town.company_b, "participation")]
     assert higher.by_change == {(town.company_b, "participation")}  # only because of the new line
     assert cases() == [] and db.session.scalar(select(AuditLog.id)) is None  # nothing written
     with pytest.raises(Forbidden):
-        service.preview_flags(staff("officer-1"), TODAY)
-    assert [(c.company_id, c.rule) for c in flag(TODAY)] == [(f_company.id, f.rule) for f_company, f in now.flagged]
-    assert service.preview_flags(admin, TODAY).flagged == []  # open cases are not flagged again
+        service.preview_flags(staff("officer-1"), TODAY, NOW)
+    assert [(c.company_id, c.rule) for c in flag(TODAY)] == [(f_company.id, f.rule) for f_company, f in current.flagged]
+    assert service.preview_flags(admin, TODAY, NOW).flagged == []  # open cases are not flagged again

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.dashboard import service as dashboard
 from quizapp.extensions import db
 from quizapp.models import AuditLog, CompanyDay, StaffUser
@@ -27,9 +27,9 @@ def _participation(town, completed: int) -> None:
 def test_the_preview_lists_the_companies_a_higher_target_puts_under_it(ctx, town):
     _participation(town, 17)  # about 85% (today not done yet): over the 80% target, under 90%
     admin = db.session.scalars(select(StaffUser).where(StaffUser.username == "admin")).one()
-    higher = service.preview_target(admin, 90, local_today())
+    higher = service.preview_target(admin, 90, local_today(), utcnow())
     assert (higher.newly_below, higher.no_longer_below) == (["甲厂"], [])  # 乙厂 (0% today) is under both
-    lower = service.preview_target(admin, 82, local_today())
+    lower = service.preview_target(admin, 82, local_today(), utcnow())
     assert (lower.newly_below, lower.no_longer_below) == ([], [])  # over both
     assert service.target_percent(admin) == 80  # nothing written
 

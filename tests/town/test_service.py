@@ -4,7 +4,7 @@ PostgreSQL)."""
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -17,6 +17,7 @@ from tests.factories import take_quiz
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)  # a Tuesday
+NOW = datetime.combine(TODAY, time(12))  # the moment read: 20:00 in the town
 INDEX = "ix_attempt_company_day"
 
 
@@ -29,16 +30,20 @@ def test_today_counts_finished_and_open_official_quizzes_of_today_only(town):
     take_quiz(worker_a, TODAY - timedelta(days=1))  # yesterday's: not today's
     take_quiz(worker_a, TODAY)
     take_quiz(worker_a, TODAY, kind="practice")  # practice never counts
-    take_quiz(worker_b, TODAY, finish=False)  # started, not finished
-    rows = {r.company.id: r for r in service.today_by_company(staff("admin"), TODAY)}
+    take_quiz(worker_b, TODAY, finish=False)  # started at 00:30 (UTC), not finished
+    in_time = datetime.combine(TODAY, time(0, 32))
+    rows = {r.company.id: r for r in service.today_by_company(staff("admin"), TODAY, in_time)}
     a, b = rows[town.company_a], rows[town.company_b]
     assert (a.headcount, a.done, a.in_progress) == (2, 1, 0)
-    assert (b.headcount, b.done, b.in_progress) == (1, 0, 1)
+    assert (b.headcount, b.done, b.in_progress) == (1, 0, 1)  # still within its time
     assert a.participation == 0.5
+    # Once its time has run out it is done, before the worker comes back or the nightly job closes it.
+    b = next(r for r in service.today_by_company(staff("admin"), TODAY, NOW) if r.company.id == town.company_b)
+    assert (b.headcount, b.done, b.in_progress) == (1, 1, 0)
 
 
 def test_an_officer_s_home_figures_cover_their_grids_only(town):
-    assert [r.company.id for r in service.today_by_company(staff("officer-1"), TODAY)] == [town.company_a]
+    assert [r.company.id for r in service.today_by_company(staff("officer-1"), TODAY, NOW)] == [town.company_a]
 
 
 # --- the query plan -------------------------------------------------------------------------------
@@ -93,7 +98,7 @@ def reads_today_through_the_index(dialect: str, steps: list) -> bool:
 
 def test_the_admin_home_reads_today_s_attempts_through_an_index(town):
     take_quiz(db.session.get(Employee, town.worker_a), TODAY)
-    run = statements_run(lambda: service.today_by_company(staff("admin"), TODAY))
+    run = statements_run(lambda: service.today_by_company(staff("admin"), TODAY, NOW))
     on_attempt = [(sql, params) for sql, params in run if re.search(r"\bFROM attempt\b", sql)]
     assert len(on_attempt) == 1  # done and in progress in one pass
     dialect, steps = plan(*on_attempt[0])

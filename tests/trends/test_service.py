@@ -16,6 +16,7 @@ pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 28)  # a Saturday (a workday); Sunday 11-22 is the only day off of the week
 DAY_OFF = date(2026, 11, 22)
+NOW = datetime.combine(TODAY, time(12, 0))  # the moment read: 20:00 in the town, after every quiz of a test
 
 
 def staff(username: str = "staff-a") -> StaffUser:
@@ -26,7 +27,7 @@ def test_the_company_series_reads_the_rollup_and_counts_non_starters(floor):
     take_quiz(floor["a"], TODAY - timedelta(days=1), wrong=1)
     take_quiz(floor["a2"], TODAY - timedelta(days=1))
     take_quiz(floor["a"], TODAY)
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     days = {d.day: d for d in result.company.days}
     friday = days[TODAY - timedelta(days=1)]
     assert (friday.headcount, friday.done, friday.has_data) == (4, 2, True)
@@ -58,7 +59,7 @@ def test_teams_and_shifts_come_from_the_roster_with_the_weakest_first(floor):
     take_quiz(floor["a"], TODAY)
     take_quiz(floor["a2"], TODAY, wrong=2)
     take_quiz(floor["a3"], TODAY, wrong=5)
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     teams = {s.name: s for s in result.teams}
     assert set(teams) == {"一车间", "二车间"}  # never company B's 乙车间
     first = teams["一车间"]
@@ -76,17 +77,17 @@ def test_a_worker_who_left_counts_neither_as_expected_nor_as_done_after_leaving(
     take_quiz(floor["a3"], TODAY - timedelta(days=1))
     floor["a3"].active_until = TODAY - timedelta(days=2)
     db.session.commit()
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     second = next(s for s in result.teams if s.name == "二车间")
     assert second.days[-1].headcount == 0 and second.days[-2].done == 0
     assert second.days[0].headcount == 1
 
 
-def test_practice_never_counts_and_unfinished_quizzes_are_not_done(floor):
+def test_practice_never_counts_and_an_unfinished_quiz_within_its_time_is_not_done(floor):
     take_quiz(floor["a"], TODAY)
     take_quiz(floor["a"], TODAY, kind="practice", wrong_topics={"alpha", "beta", "gamma", "delta"})
-    take_quiz(floor["a2"], TODAY, finish=False)
-    result = trends.company_trends(staff(), TODAY, 7)
+    take_quiz(floor["a2"], TODAY, finish=False)  # started at 00:30 (UTC): read at 00:32, still within its time
+    result = trends.company_trends(staff(), TODAY, 7, datetime.combine(TODAY, time(0, 32)))
     assert result.company.days[-1].done == 1
     assert next(s for s in result.teams if s.name == "一车间").days[-1].done == 1
     # Practice answers (all wrong) do not reach the company's topics: every official one was right.
@@ -97,7 +98,7 @@ def test_the_weakest_topic_is_suggested_with_its_lesson_card(floor):
     for offset in range(3):
         for key in ("a", "a2", "a3"):
             take_quiz(floor[key], TODAY - timedelta(days=offset), wrong_topics={"beta"})
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     shares = [row.figure.share_right for row in result.topics]
     assert shares == sorted(shares)
     assert result.topics[0].topic.slug == "beta" and result.topics[0].figure.share_right == 0.0
@@ -115,23 +116,23 @@ def test_the_weakest_topics_read_the_topic_rollup_of_rebuilt_days_and_raw_answer
     for offset in range(3):
         for key in ("a", "a2", "a3"):
             take_quiz(floor[key], TODAY - timedelta(days=offset), wrong_topics={"beta"} if offset else ())
-    raw = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY))
+    raw = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY, NOW))
     for offset in (1, 2):
         rebuild_company_day(company, TODAY - timedelta(days=offset), TODAY)
     db.session.commit()
     rolled = db.session.scalars(select(CompanyTopicDay).where(CompanyTopicDay.company_id == company.id))
     assert sum(row.answered for row in rolled) == 2 * 3 * 5
     # Rebuilt days come from the rollup, today from the answers: the same figures either way.
-    assert figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY)) == raw
+    assert figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY, NOW)) == raw
     # A late finisher on a rebuilt day clears the day's flag, so it is counted at once.
     late = make_employee(company, "A020", "孙三", team="一车间", shift="中班")
     take_quiz(late, TODAY - timedelta(days=1), wrong_topics={"beta"})
     assert not db.session.get(CompanyDay, (company.id, TODAY - timedelta(days=1))).topics_built
-    after = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY))
+    after = figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY, NOW))
     assert sum(a for a, _ in after.values()) == sum(a for a, _ in raw.values()) + 5
     rebuild_company_day(company, TODAY - timedelta(days=1), TODAY)
     db.session.commit()
-    assert figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY)) == after
+    assert figures(trends.weakest_topics(company, TODAY - timedelta(days=6), TODAY, NOW)) == after
 
 
 def test_did_you_do_it_answers_are_left_out_of_the_topics(floor):
@@ -139,17 +140,17 @@ def test_did_you_do_it_answers_are_left_out_of_the_topics(floor):
     first = db.session.scalar(select(Answer).where(Answer.attempt_id == attempt.id, Answer.position == 1))
     db.session.execute(update(Answer).where(Answer.id == first.id).values(behaviour=True))
     db.session.commit()
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     assert sum(row.figure.answers for row in result.topics) == 4
 
 
 def test_another_companys_quizzes_never_reach_the_figures(floor):
     for offset in range(3):
         take_quiz(floor["b"], TODAY - timedelta(days=offset), wrong_topics={"alpha"})
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     assert result.company.done == 0 and result.topics == [] and result.suggested is None
     assert all(s.done == 0 for s in result.teams + result.shifts)
-    other = trends.company_trends(staff("staff-b"), TODAY, 7)
+    other = trends.company_trends(staff("staff-b"), TODAY, 7, NOW)
     assert other.company.done == 3 and [s.name for s in other.teams] == ["乙车间"]
 
 
@@ -157,7 +158,7 @@ def test_a_day_with_a_rebuilt_row_uses_the_rebuilt_headcount_and_counts_as_data(
     db.session.add(CompanyDay(company_id=floor["a"].company_id, day=TODAY - timedelta(days=2), workday=True,
                               headcount=9, completed=0))
     db.session.commit()
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     days = {d.day: d for d in result.company.days}
     assert days[TODAY - timedelta(days=2)].headcount == 9 and days[TODAY - timedelta(days=2)].participation == 0
     # The teams count that day too (and, as always, today): 2 days with data.
@@ -168,7 +169,7 @@ def test_worker_history_lists_quizzes_by_day_with_streak_and_weakest_topics(floo
     for offset in (2, 1, 0):
         take_quiz(floor["a"], TODAY - timedelta(days=offset), wrong_topics={"gamma"})
     take_quiz(floor["a"], TODAY, kind="practice")
-    history = trends.worker_history(staff(), floor["a"].id, TODAY)
+    history = trends.worker_history(staff(), floor["a"].id, TODAY, NOW)
     assert history.employee.id == floor["a"].id
     assert [d.day for d in history.days] == [TODAY - timedelta(days=o) for o in (0, 1, 2)]
     assert history.days[0].official is not None and len(history.days[0].practice) == 1
@@ -179,14 +180,14 @@ def test_worker_history_lists_quizzes_by_day_with_streak_and_weakest_topics(floo
 
 
 def test_worker_history_of_another_companys_worker_does_not_exist(floor):
-    assert trends.worker_history(staff(), floor["b"].id, TODAY) is None
-    assert trends.worker_history(staff("staff-b"), floor["a"].id, TODAY) is None
-    assert trends.worker_history(staff(), 999999, TODAY) is None
+    assert trends.worker_history(staff(), floor["b"].id, TODAY, NOW) is None
+    assert trends.worker_history(staff("staff-b"), floor["a"].id, TODAY, NOW) is None
+    assert trends.worker_history(staff(), 999999, TODAY, NOW) is None
 
 
 def test_topic_names_in_history_come_from_the_bank(floor):
     take_quiz(floor["a"], TODAY)
-    history = trends.worker_history(staff(), floor["a"].id, TODAY)
+    history = trends.worker_history(staff(), floor["a"].id, TODAY, NOW)
     slugs = {row.topic.slug for row in history.topics}
     assert slugs <= {t.slug for t in db.session.scalars(select(Topic))}
     assert sum(row.figure.answers for row in history.topics) == db.session.scalar(
@@ -207,7 +208,7 @@ def test_teams_and_shifts_add_up_to_the_company_on_every_day_with_workers_added_
     for back in range(1, 7):
         rebuild_company_day(company, TODAY - timedelta(days=back), TODAY)
     db.session.commit()
-    result = trends.company_trends(staff(), TODAY, 7)
+    result = trends.company_trends(staff(), TODAY, 7, NOW)
     company_days = {d.day: d for d in result.company.days}
     assert company_days[TODAY - timedelta(days=1)].headcount == 4 and company_days[TODAY].headcount == 6
     for groups in (result.teams, result.shifts):
