@@ -21,7 +21,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     from quizapp import assets, errors, validators, web
     from quizapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
-    app.request_class = web.Request  # Flask's, with a larger form on the views that take one
     db.init_app(app)
     # Migrations live inside the package so an installed quizapp can upgrade its own database.
     migrate.init_app(app, db, directory=str(config.ROOT / "quizapp" / "migrations"))

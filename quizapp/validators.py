@@ -9,7 +9,6 @@ Also the WTForms validators shared by several audiences' forms: the company's re
 follow one rule; and `filled`, how a view reads a required field once its form has validated.
 """
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar, overload
@@ -21,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RoutingValidationError
-from wtforms import DateField, HiddenField, IntegerField, StringField, ValidationError
+from wtforms import DateField, IntegerField, StringField, ValidationError
 from wtforms import Form as WTForm
 from wtforms.i18n import messages_path
 from wtforms.validators import Length, StopValidation
@@ -129,24 +128,6 @@ def _own_limit(field) -> bool:
     return any(isinstance(v, Length) and 0 <= v.max <= inputs.TEXT_LIMIT for v in field.validators)
 
 
-class SignedToken(HiddenField):
-    """A value the server wrote into the page and signed (an import's checked rows, carried to its
-    confirmation): not typed text, so neither the text fields' limit nor their line-end filter
-    applies; its signature is its check. At most TOKEN_LIMIT characters of a URL-safe token."""
-
-    def __init__(self, label=None, validators=None, **kwargs) -> None:
-        super().__init__(label, [*(validators or []), _token_shape], **kwargs)
-
-
-_TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
-
-
-def _token_shape(form, field) -> None:
-    data = field.data
-    if not isinstance(data, str) or len(data) > inputs.TOKEN_LIMIT or not _TOKEN.fullmatch(data):
-        raise StopValidation(_l("This preview has expired or was changed. Please upload the file again."))
-
-
 def _whole_number(form, field) -> None:
     """Every integer field: what the database can hold, whatever the field's own range says."""
     if isinstance(field.data, int) and abs(field.data) > inputs.MAX_INT:
@@ -173,13 +154,11 @@ class _Meta:
 
     def bind_field(self, form, unbound_field, options):
         """Each field as declared, plus its kind's rule: text checked for control characters and
-        length (line ends made \\n first; its own Length, if tighter, is the limit), a signed token
-        only by its own shape, integers held to what the database stores, dates
-        within 2000-01-01 .. a year ahead unless the field says its own window."""
+        length (line ends made \\n first; its own Length, if tighter, is the limit), integers held
+        to what the database stores, dates within 2000-01-01 .. a year ahead unless the field says
+        its own window."""
         field = unbound_field.bind(form=form, **options)
-        if isinstance(field, SignedToken):
-            pass
-        elif isinstance(field, StringField):
+        if isinstance(field, StringField):
             field.filters = (inputs.newlines, *field.filters)
             limit = [] if _own_limit(field) else [_within_text_limit]
             field.validators = [_no_control_characters, *limit, *field.validators]

@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from babel.lists import format_list
 from flask import Flask, current_app, g, jsonify, redirect, request, url_for
-from flask import Request as FlaskRequest
 from flask_babel import get_locale, get_translations
 from flask_wtf.csrf import CSRFError, validate_csrf
 from jinja2 import pass_context
@@ -20,7 +19,6 @@ from sqlalchemy import text
 from wtforms import ValidationError
 
 from quizapp.extensions import csrf, db, limiter
-from quizapp.rules import inputs
 
 LOCALES = ("zh_CN", "en")
 LANG_COOKIE = "lang"
@@ -242,33 +240,3 @@ def _fast_template_gettext(app: Flask) -> None:
         return text % variables
 
     app.jinja_env.globals.update(_=gettext, gettext=gettext)
-
-
-# --- a form larger than Flask's 500 kB, on the views that need it ------------------------------------
-
-LARGE_FORM = inputs.TOKEN_LIMIT + 64 * 1024
-
-
-def takes_large_form(view: View) -> View:
-    """Marks a view whose form carries an import's checked rows as one signed token (an incident or
-    outreach import's confirmation: up to inputs.TOKEN_LIMIT, a 2,000-row file with long notes).
-    Only such a view reads a form that large; every other request keeps Flask's 500 kB limit."""
-    view.large_form = True  # type: ignore[attr-defined]
-    return view
-
-
-class Request(FlaskRequest):
-    """The app's request (Flask.request_class): Flask's, with the form limit raised for the views
-    marked takes_large_form. The URL is matched before the form is read (the CSRF check reads it
-    first of all), so the view is known."""
-
-    @property
-    def max_form_memory_size(self) -> int | None:
-        view = current_app.view_functions.get(self.endpoint or "")
-        if self._max_form_memory_size is None and getattr(view, "large_form", False):
-            return LARGE_FORM
-        return super().max_form_memory_size
-
-    @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:  # as Flask's: one request's own limit
-        self._max_form_memory_size = value

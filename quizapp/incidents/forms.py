@@ -5,13 +5,13 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DecimalField, IntegerField, MonthField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, HiddenField, IntegerField, MonthField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from quizapp.incidents.rules import MAX_CASES, MAX_LOSS, MAX_NOTE
 from quizapp.places import rules as places
 from quizapp.places.rules import Datum
-from quizapp.validators import Form, MonthWithin, SignedToken
+from quizapp.validators import Form, MonthWithin
 
 # The company choice of a record that belongs to no single company: chosen, never a default, so a
 # record entered in a hurry is not booked to whichever company or grid the list happens to start with.
@@ -87,8 +87,8 @@ class IncidentImportForm(Form):
 
 
 class IncidentConfirmForm(Form):
-    """Carries the checked rows, signed by the server: the confirmation checks them again."""
+    """Names the kept preview (its id): the rows stay on the server, and the confirmation checks them again."""
 
-    token = SignedToken(validators=[DataRequired(_l("This preview has expired or was changed. Please upload the "
-                                                    "file again."))])
+    preview = HiddenField(validators=[DataRequired(_l("This preview was not found: it is no longer kept, or "
+                                                      "another account made it. Please upload the file again."))])
 

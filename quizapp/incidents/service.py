@@ -1,5 +1,6 @@
-"""Fraud incidents recorded by grid officers: by hand, by CSV import (preview, then confirm), the
-incidents page's figures and the incidents export.
+"""Fraud incidents recorded by grid officers: by hand, by CSV import (preview, then confirm: the
+checked rows are kept on the server in between, previews.service), the incidents page's figures and
+the incidents export.
 
 Used by the reports blueprint's incidents pages (and supervision.service for the incidents rule).
 An officer sees and records incidents of the companies in their grids and of those grids as a
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from quizapp import scope
@@ -26,13 +26,15 @@ from quizapp.incidents.figures import Quiet, declines, last_case, quiet_grids
 from quizapp.incidents.rules import OTHER, OTHER_NAMES, ImportScope, ParsedIncidents, Problem, Record
 from quizapp.models import Company, Grid, GridPlace, Incident, StaffUser, Topic
 from quizapp.places import rules as places
+from quizapp.previews import service as previews
 from quizapp.rollups import figures
 from quizapp.rules import metrics
-from quizapp.rules.errors import Conflict, Forbidden, Invalid
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
 from quizapp.rules.metrics import Span, Tally
 from quizapp.rules.spreadsheets import spelling_key
+from quizapp.rules.vocab import ImportKind
 
-PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
+PREVIEW_MAX_AGE = timedelta(hours=2)  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
 
 # --- scope ------------------------------------------------------------------------------------
@@ -204,16 +206,12 @@ def delete_incident(actor: StaffUser, incident: Incident) -> None:
 
 # --- import (CSV or XLSX) -------------------------------------------------------------------------------
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="quizapp.incident-import")
-
-
 @dataclass(frozen=True)
 class Preview:
     filename: str
     parsed: ParsedIncidents
     plans: list[rules.RowPlan]  # what each good row writes: new, or replacing a record (old → new)
-    token: str | None  # the checked rows and the stored values seen, signed: what the confirmation imports
+    import_id: int | None  # the kept checked rows and stored values seen: what the confirmation imports
 
     @property
     def counts(self) -> rules.PlanCounts:
@@ -262,33 +260,34 @@ def preview_names(preview: Preview, lang: str) -> dict:
 
 
 def _seen(plan: rules.RowPlan) -> str:
-    """What the token keeps of the stored record a row would replace: a digest of its values (a
-    stored note may be 500 characters; 2,000 of them would swell the token for nothing)."""
+    """What the kept import holds of the stored record a row would replace: a digest of its values
+    (a stored note may be 500 characters; 2,000 of them would be kept for nothing)."""
     return hashlib.sha256(plan.seen.encode()).hexdigest()[:24]
 
 
-def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
-    """Read and check an incident file (CSV or XLSX) without storing anything. As with the roster, the good rows
-    can be confirmed and the bad ones are listed and left out; a file that cannot be read as a
-    whole (empty, encoding, columns, size) or has no good row gets no token (signed with the app's
-    `secret`, so a confirmation can only carry rows this check let through). For a row that
-    replaces a stored record the preview has the values that change, an emptied note included."""
+def preview_import(actor: StaffUser, today: date, now: datetime, filename: str, data: bytes) -> Preview:
+    """Read and check an incident file (CSV or XLSX) and keep its good rows, with what each would
+    replace, as the actor's import waiting for confirmation (previews.service); nothing is recorded.
+    As with the roster, the good rows can be confirmed and the bad ones are listed and left out; a
+    file that cannot be read as a whole (empty, encoding, columns, size) or has no good row is not
+    kept. For a row that replaces a stored record the preview has the values that change, an
+    emptied note included."""
     parsed = rules.parse_incident_file(data, import_scope(actor, today), filename)
     names = _place_names()
     plans = rules.plan_rows(parsed.rows, _values(_stored(parsed.rows), names), names)
-    token = None
+    import_id = None
     if parsed.rows:
-        token = _serializer(secret).dumps({"actor": actor.id, "filename": filename,
-                                           "rows": [r.raw for r in parsed.rows],
-                                           "seen": {str(p.row.row): _seen(p) for p in plans}})
-    return Preview(filename, parsed, plans, token)
+        kept = previews.keep(actor, ImportKind.INCIDENTS, filename,
+                             [{"cells": p.row.raw, "seen": _seen(p)} for p in plans], [], now)
+        import_id = kept.id
+    return Preview(filename, parsed, plans, import_id)
 
 
 @dataclass(frozen=True)
 class ImportResult:
     added: int
     replaced: int  # stored records whose values changed
-    problems: list[Problem]  # why nothing was stored (an expired or forged confirmation, no good row)
+    problems: list[Problem]  # why nothing was stored (an expired or unknown preview, no good row)
     left_out: list[Problem] = field(default_factory=list)  # rows that turned bad since the preview
     unchanged: int = 0  # rows the stored records held already: nothing written
 
@@ -297,32 +296,35 @@ class ImportResult:
         return rules.PlanCounts(self.added, self.replaced, self.unchanged)
 
 
-def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> ImportResult:
-    """Store the good rows of a confirmed preview in one transaction, after checking them again:
-    a row that turned bad meanwhile (its company left the officer's grids) is left out and
+
+
+def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -> ImportResult:
+    """Store the good rows of the actor's kept preview in one transaction, once, after checking them
+    again: a row that turned bad meanwhile (its company left the officer's grids) is left out and
     reported, like the bad rows of the preview. What is written is what the preview showed: if a
-    record a row would add or replace was stored or changed since, nothing is imported; when every
-    such record already holds what its row would write (this very preview confirmed before), the
-    answer is "already_imported". A row whose record holds its values already is not written and
-    is counted as unchanged, not as replaced (rules.count_plans)."""
+    record a row would add or replace was stored or changed since, nothing is imported. A row
+    whose record holds its values already is not written and is counted as unchanged, not as
+    replaced (rules.count_plans). An import applied already answers "already_imported"; anyone
+    else's, or an unknown one, "preview_gone"; one older than PREVIEW_MAX_AGE, "expired"."""
     try:
-        payload = _serializer(secret).loads(token, max_age=PREVIEW_MAX_AGE)
-    except BadSignature:
-        return ImportResult(0, 0, [Problem(0, "", "expired")])
-    if payload.get("actor") != actor.id:
-        return ImportResult(0, 0, [Problem(0, "", "expired")])
-    parsed = rules.check_rows(payload["rows"], import_scope(actor, today))
+        record = previews.waiting(actor, ImportKind.INCIDENTS, import_id, "apply", now, PREVIEW_MAX_AGE)
+    except (NotFound, Conflict) as error:
+        return ImportResult(0, 0, [_not_waiting(error)])
+    kept = record.rows
+    parsed = rules.check_rows([row["cells"] for row in kept], import_scope(actor, today))
     if not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
     stored = _stored(parsed.rows)
     names = _place_names()
     plans = rules.plan_rows(parsed.rows, _values(stored, names), names)
-    seen = payload.get("seen") or {}
+    seen = {str(row["cells"].get("row")): row["seen"] for row in kept}
     if any(seen.get(str(p.row.row)) != _seen(p) for p in plans):
-        # Confirmed before (a double tap, Back and resend): every record is already as the file
-        # says. Anything else changed since the preview, and the officer must see it first.
-        done = all(p.stored == p.written for p in plans)
-        return ImportResult(0, 0, [Problem(0, "", "already_imported" if done else "changed")])
+        # A record was stored or changed since the preview: the officer must see it first.
+        return ImportResult(0, 0, [Problem(0, "", "changed")])
+    try:
+        previews.claim(record, now)
+    except Conflict as error:
+        return ImportResult(0, 0, [_not_waiting(error)])
     for plan in plans:
         row = plan.row
         if plan.unchanged:  # the record holds what the row says already: nothing is replaced
@@ -338,12 +340,18 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
         if row.point is not None or row.place_id is not None:  # a blank location keeps the stored one
             set_location(incident, row.point, row.place_id)
     counts = rules.count_plans(plans)
-    audit.record(actor, "import_incidents", {"filename": payload.get("filename", ""), "rows": len(parsed.rows),
+    audit.record(actor, "import_incidents", {"filename": record.filename, "rows": len(parsed.rows),
                                              "added": counts.added, "replaced": counts.replaced,
                                              "unchanged": counts.unchanged,
                                              "left_out": len({p.row for p in parsed.problems})})
     db.session.flush()
     return ImportResult(counts.added, counts.replaced, [], parsed.problems, counts.unchanged)
+
+
+def _not_waiting(error: NotFound | Conflict) -> Problem:
+    """Why a kept import cannot be applied (previews.waiting, previews.claim), as the import's reasons."""
+    reason, detail = previews.reason(error)
+    return Problem(0, "", reason, detail=detail)
 
 
 # --- the incidents page -------------------------------------------------------------------------

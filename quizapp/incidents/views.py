@@ -5,7 +5,7 @@ Its routes are attached to the reports blueprint in quizapp/audiences.py; everyt
 incidents.service (scoping: an officer's grids only) and incidents.rules.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,7 +23,7 @@ from quizapp.rules.errors import ServiceError
 from quizapp.rules.inputs import row_id
 from quizapp.rules.spreadsheets import CLEAR_MARKER
 from quizapp.validators import filled, form_problems, query_int
-from quizapp.web import content_lang, takes_large_form
+from quizapp.web import content_lang
 from quizapp.wording import say
 
 FORMAT = "<any(csv, xlsx):fmt>"
@@ -115,25 +115,24 @@ def incident_import():
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.stream.read(MAX_BYTES + 1)  # one byte past the limit, never the whole upload
-        preview = service.preview_import(current_user, local_today(), upload.filename or "", data,
-                                         current_app.config["SECRET_KEY"])
+        preview = service.preview_import(current_user, local_today(), utcnow(), upload.filename or "", data)
+        db.session.commit()  # the kept preview
     return render_template("incidents/import.html", form=form, preview=preview,
                            names=service.preview_names(preview, content_lang()) if preview else {},
-                           confirm_form=IncidentConfirmForm(token=preview.token if preview else None),
+                           confirm_form=IncidentConfirmForm(preview=preview.import_id if preview else None),
                            summary=preview_summary(len(preview.parsed.rows), preview.counts) if preview else "",
                            reason_text=reason_text, fraud_types=service.fraud_types(content_lang()),
                            clear_marker=CLEAR_MARKER)
 
 
 @routes.post("/incidents/import/confirm")
-@takes_large_form
 def incident_import_confirm():
     form = IncidentConfirmForm()
     if not form.validate_on_submit():
         flash(_("Nothing was imported: %(problems)s", problems=form_problems(form)), "error")
         return redirect(url_for("reports.incident_import"))
-    secret = current_app.config["SECRET_KEY"]
-    result = service.apply_import(current_user, local_today(), filled(form.token.data), secret)
+    # A malformed id is no one's preview: "not found", as another account's.
+    result = service.apply_import(current_user, local_today(), utcnow(), row_id(form.preview.data) or 0)
     if result.problems and result.problems[0].reason == "already_imported":  # a double tap, or Back and resend
         flash(reason_text(result.problems[0]), "info")
         return redirect(url_for("reports.incidents"))

@@ -44,7 +44,10 @@ REASONS = {
     "too_long": _l("Too long (at most %(detail)s characters)."),
     "duplicate": _l("Repeats row %(detail)s (same company or grid, month and fraud type)."),
     "exists": _l("A record for this company (or grid), month and fraud type exists already: edit it instead."),
-    "expired": _l("This preview has expired or was changed. Please upload the file again."),
+    "expired": _l("This preview has expired (a preview is kept for %(detail)s hours). Please upload the file "
+                  "again."),
+    "preview_gone": _l("This preview was not found: it is no longer kept, or another account made it. Please "
+                       "upload the file again."),
     "half_point": _l("Give both the longitude and the latitude, or neither."),
     "bad_longitude": _l("Not a longitude: decimal degrees from -180 to 180 (east is positive), e.g. 113.84."),
     "bad_latitude": _l("Not a latitude: decimal degrees from -90 to 90 (north is positive), e.g. 22.90."),

@@ -2,10 +2,11 @@
 
 from quizapp.models.alerts import Alert, alert_grids
 from quizapp.models.content import Question, QuestionVersion, Topic
+from quizapp.models.imports import TownImport
 from quizapp.models.leads import Lead, LeadReport
 from quizapp.models.messaging import Delivery
 from quizapp.models.org import City, Company, Grid, Shift, StaffUser, Town, officer_grids
-from quizapp.models.outreach import OutreachActivity, OutreachImport
+from quizapp.models.outreach import OutreachActivity
 from quizapp.models.oversight import (
     ApiToken,
     AuditLog,
@@ -18,7 +19,6 @@ from quizapp.models.oversight import (
 from quizapp.models.people import Employee
 from quizapp.models.places import BoundaryUpload, GridBoundary, GridPlace
 from quizapp.models.quiz import Answer, Attempt
-from quizapp.models.register import RegisterImport
 from quizapp.models.reporting import CompanyDay, CompanyTopicDay, TownDay
 from quizapp.models.roster import RosterImport
 from quizapp.models.rounds import PreshiftRound
@@ -26,7 +26,7 @@ from quizapp.models.rounds import PreshiftRound
 __all__ = [
     "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "City", "Company",
     "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace",
-    "Incident", "Lead", "LeadReport", "OutreachActivity", "OutreachImport", "PreshiftRound", "Question",
-    "QuestionVersion", "RegisterImport", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "Town",
-    "TownDay", "TownSetting", "alert_grids", "officer_grids",
+    "Incident", "Lead", "LeadReport", "OutreachActivity", "PreshiftRound", "Question",
+    "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "Town",
+    "TownDay", "TownImport", "TownSetting", "alert_grids", "officer_grids",
 ]

@@ -41,16 +41,3 @@ class OutreachActivity(Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime | None]
-
-
-class OutreachImport(Model):
-    """One confirmed outreach import: the random nonce its preview's token carried, recorded in the
-    same transaction as the import's rows. The nonce is unique, so a token confirms once: a second
-    confirmation (a double tap, Back and resend, two at once) finds it and writes nothing
-    (quizapp/outreach/service.py: apply_import; migration 0021)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    nonce: Mapped[str] = mapped_column(String(32), unique=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    rows: Mapped[int]
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

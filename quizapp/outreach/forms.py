@@ -4,11 +4,11 @@ database or today (the date window, the grids) are outreach.service's; these che
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from quizapp.outreach.rules import MAX_NOTE, MAX_PEOPLE, MAX_PLACE, MAX_SPEAKER
-from quizapp.validators import Form, SignedToken
+from quizapp.validators import Form
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "mpo", "JPG", "JPEG", "PNG", "MPO"]  # .mpo: a 3D camera's JPEG
 
@@ -38,8 +38,8 @@ class ImportForm(Form):
 
 
 class ConfirmForm(Form):
-    """Carries the checked rows, signed by the server: the confirmation checks them again."""
+    """Names the kept preview (its id): the rows stay on the server, and the confirmation checks them again."""
 
-    token = SignedToken(validators=[DataRequired(_l("This preview has expired or was changed. Please upload the "
-                                                    "file again."))])
+    preview = HiddenField(validators=[DataRequired(_l("This preview was not found: it is no longer kept, or "
+                                                      "another account made it. Please upload the file again."))])
 

@@ -1,5 +1,6 @@
 """The outreach ledger's use cases: recording, changing and deleting an activity (with its photo),
-the ledger page, importing a file (preview, then all or none), the export, and the one reader of
+the ledger page, importing a file (preview, kept on the server by previews.service, then all or
+none), the export, and the one reader of
 outreach totals that every surface shows (the dashboard, the weekly and monthly reports, the
 digest and the API).
 
@@ -14,30 +15,28 @@ file a change drops is removed only after the commit (outreach.photo_files).
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
-from quizapp.database import upsert
 from quizapp.extensions import db
 from quizapp.incidents import figures as incident_figures
-from quizapp.models import Company, Grid, OutreachActivity, OutreachImport, StaffUser
+from quizapp.models import Company, Grid, OutreachActivity, StaffUser
 from quizapp.outreach import photo_files, photos, rules
 from quizapp.outreach.rules import Activity, ImportFileError, LeftOut, ParsedFile, Problem
+from quizapp.previews import service as previews
 from quizapp.rules import metrics
-from quizapp.rules.errors import Forbidden, Invalid, ServiceError, refuse
+from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError, refuse
 from quizapp.rules.metrics import OutreachTotals, Span
 from quizapp.rules.spreadsheets import spelling_key
-from quizapp.rules.vocab import OutreachKind
+from quizapp.rules.vocab import ImportKind, OutreachKind
 
-PREVIEW_MAX_AGE = 2 * 60 * 60  # a preview older than this must be uploaded again
+PREVIEW_MAX_AGE = timedelta(hours=2)  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
 
 
@@ -355,16 +354,12 @@ def import_scope(actor: StaffUser, today: date) -> rules.ImportScope:
                              shared_names=frozenset(name for name, count in names.items() if count > 1))
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="quizapp.outreach-import")
-
-
 @dataclass(frozen=True)
 class Preview:
     filename: str
     parsed: ParsedFile | None  # None: the file could not be read at all
     refused: Problem | None  # why the whole file was refused
-    token: str | None  # only when every row is good and one is new: the import is all or none
+    import_id: int | None  # kept only when every row is good and one is new: the import is all or none
     to_record: list[rules.Row] = field(default_factory=list)  # the good rows, without those left out
     left_out: list[LeftOut] = field(default_factory=list)  # already recorded, or repeated in the file
 
@@ -384,23 +379,23 @@ def _recorded(rows: list[rules.Row]) -> set[rules.ActivityKey]:
             for grid_id, day, kind, place, speaker, people, note in found}
 
 
-def preview_import(actor: StaffUser, today: date, filename: str, data: bytes, secret: str) -> Preview:
-    """Read and check an outreach file (CSV or XLSX) without storing anything. Every problem is
-    listed at its row and column; only a file whose every row is good gets a token (signed with
-    the app's `secret`, so the confirmation can only carry rows this check let through) and a
-    random nonce, so that it is confirmed once (apply_import). Rows that repeat an activity
-    already recorded, or an earlier row of the file, are shown as left out: a file imported
-    twice adds nothing the second time, and the preview says so before anything is stored."""
+def preview_import(actor: StaffUser, today: date, now: datetime, filename: str, data: bytes) -> Preview:
+    """Read and check an outreach file (CSV or XLSX); nothing is recorded. Every problem is listed
+    at its row and column; only a file whose every row is good, and one of them new, is kept as the
+    actor's import waiting for confirmation (previews.service), which applies once (apply_import).
+    Rows that repeat an activity already recorded, or an earlier row of the file, are shown as left
+    out: a file imported twice adds nothing the second time, and the preview says so before
+    anything is stored."""
     try:
         parsed = rules.parse_file(filename, data, import_scope(actor, today))
     except ImportFileError as error:
         return Preview(filename, None, Problem(0, "", error.reason, error.detail), None)
     to_record, left_out = rules.leave_out_repeats(parsed.rows, _recorded(parsed.rows))
-    token = None
+    import_id = None
     if to_record and not parsed.problems:
-        token = _serializer(secret).dumps({"actor": actor.id, "filename": filename, "nonce": secrets.token_urlsafe(16),
-                                           "rows": [[r.row, r.raw] for r in parsed.rows]})
-    return Preview(filename, parsed, None, token, to_record, left_out)
+        import_id = previews.keep(actor, ImportKind.OUTREACH, filename, [[r.row, r.raw] for r in parsed.rows], [],
+                                  now).id
+    return Preview(filename, parsed, None, import_id, to_record, left_out)
 
 
 @dataclass(frozen=True)
@@ -411,35 +406,29 @@ class ImportResult:
     left_out: int = 0  # rows not stored: already recorded, or repeated in the file
 
 
-def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> ImportResult:
-    """Store every new row of a confirmed preview in one go, after checking them all again; if any
-    row is no longer good (a day now too old, a grid no longer the officer's), nothing is stored.
-    Rows repeating an activity already recorded, or an earlier row, are left out (and counted).
-    A token imports once: its nonce is recorded (OutreachImport, unique) in the same transaction as
-    the rows, so a second confirmation, after the first or at the same moment, answers
-    "already_imported" and writes nothing."""
+def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -> ImportResult:
+    """Store every new row of the actor's kept preview in one go, after checking them all again; if
+    any row is no longer good (a day now too old, a grid no longer the officer's), nothing is
+    stored. Rows repeating an activity already recorded, or an earlier row, are left out (and
+    counted). An import applies once: applied already (one confirmation after another, or two at
+    once), it answers "already_imported" and writes nothing; anyone else's or an unknown one
+    "preview_gone"; one older than PREVIEW_MAX_AGE "expired"."""
     try:
-        payload = _serializer(secret).loads(token, max_age=PREVIEW_MAX_AGE)
-    except BadSignature:
-        return ImportResult(0, 0, [Problem(0, "", "expired")])
-    nonce = payload.get("nonce")
-    if payload.get("actor") != actor.id or not isinstance(nonce, str) or not nonce:
-        return ImportResult(0, 0, [Problem(0, "", "expired")])
+        record = previews.waiting(actor, ImportKind.OUTREACH, import_id, "apply", now, PREVIEW_MAX_AGE)
+    except (NotFound, Conflict) as error:
+        return ImportResult(0, 0, [_not_waiting(error)])
     allowed = import_scope(actor, today)
-    parsed = rules.check_raw([(int(n), cells) for n, cells in payload["rows"]], allowed)
+    parsed = rules.check_raw([(int(n), cells) for n, cells in record.rows], allowed)
     if parsed.problems or not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
     # Left out again now: an activity recorded since the preview (by hand, or another file) too.
     to_record, left_out = rules.leave_out_repeats(parsed.rows, _recorded(parsed.rows))
-    if not to_record:  # this very import confirmed before (Back and resend), or all recorded since
-        done = db.session.scalar(select(OutreachImport.id).where(OutreachImport.nonce == nonce))
-        return ImportResult(0, 0, [Problem(0, "", "already_imported" if done else "nothing_new")], len(left_out))
-    # The receipt before the rows, in their transaction. After an earlier confirmation, or at the same
-    # moment as another (which waits for that one's commit), the insert finds the nonce and does nothing.
-    receipt = db.session.execute(upsert(OutreachImport).values(nonce=nonce, created_by=actor.id, rows=len(to_record))
-                                 .on_conflict_do_nothing(index_elements=["nonce"]).returning(OutreachImport.id))
-    if receipt.scalar() is None:
-        return ImportResult(0, 0, [Problem(0, "", "already_imported")])
+    if not to_record:  # every activity recorded since the preview
+        return ImportResult(0, 0, [Problem(0, "", "nothing_new")], len(left_out))
+    try:
+        previews.claim(record, now)  # before the rows, in their transaction
+    except Conflict as error:
+        return ImportResult(0, 0, [_not_waiting(error)])
     company_id = scope.own_company_id(actor) if allowed.own_grid is not None else None
     for row in to_record:
         a = row.activity
@@ -448,9 +437,15 @@ def apply_import(actor: StaffUser, today: date, token: str, secret: str) -> Impo
                                         note=a.note))
     db.session.flush()
     people = sum(r.activity.people for r in to_record)
-    audit.record(actor, "outreach.import", {"filename": payload.get("filename", ""), "rows": len(to_record),
+    audit.record(actor, "outreach.import", {"filename": record.filename, "rows": len(to_record),
                                             "people": people, "left_out": len(left_out)})
     return ImportResult(len(to_record), people, [], len(left_out))
+
+
+def _not_waiting(error: NotFound | Conflict) -> Problem:
+    """Why a kept import cannot be applied (previews.waiting, previews.claim), as the import's reasons."""
+    reason, detail = previews.reason(error)
+    return Problem(0, "", reason, detail=detail)
 
 
 # --- the export -----------------------------------------------------------------------------------

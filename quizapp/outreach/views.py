@@ -37,7 +37,6 @@ from quizapp.routing import Routes
 from quizapp.rules import inputs
 from quizapp.rules.errors import ServiceError
 from quizapp.validators import form_problems, query_int
-from quizapp.web import takes_large_form
 from quizapp.wording import attach_to_form
 
 routes = Routes()
@@ -149,22 +148,23 @@ def outreach_import():
     preview = None
     if form.validate_on_submit():
         upload = form.file.data
-        preview = service.preview_import(current_user, local_today(), upload.filename or "",
-                                         upload.read(MAX_BYTES + 1), current_app.config["SECRET_KEY"])
+        preview = service.preview_import(current_user, local_today(), utcnow(), upload.filename or "",
+                                         upload.read(MAX_BYTES + 1))
+        db.session.commit()  # the kept preview
     return _render("outreach/import.html", form=form, preview=preview, reason_text=reason_text,
-                   confirm_form=ConfirmForm(token=preview.token if preview else None), kinds=kinds_in_files(),
+                   confirm_form=ConfirmForm(preview=preview.import_id if preview else None), kinds=kinds_in_files(),
                    own=request.blueprint == "console",
                    grid_names={g.id: g.name for g in service.recordable_grids(current_user)})
 
 
 @routes.post("/outreach/import/confirm")
-@takes_large_form
 def outreach_import_confirm():
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("Nothing was imported: %(problems)s", problems=form_problems(form)), "error")
         return redirect(url_for(".outreach_import"))
-    result = service.apply_import(current_user, local_today(), form.token.data or "", current_app.config["SECRET_KEY"])
+    # A malformed id is no one's preview: "not found", as another account's.
+    result = service.apply_import(current_user, local_today(), utcnow(), inputs.row_id(form.preview.data) or 0)
     if result.problems and result.problems[0].reason in ("already_imported", "nothing_new"):  # a double tap,
         db.session.rollback()  # Back and resend, or every activity recorded since the preview
         flash(reason_text(result.problems[0]), "info")

@@ -71,7 +71,10 @@ REASONS = {
     "missing_columns": _l("Columns missing: %(detail)s."),
     "no_rows": _l("The file has a header row but no data rows."),
     "too_many_rows": _l("Too many rows (at most %(detail)s)."),
-    "expired": _l("This preview has expired or was changed. Please upload the file again."),
+    "expired": _l("This preview has expired (a preview is kept for %(detail)s hours). Please upload the file "
+                  "again."),
+    "preview_gone": _l("This preview was not found: it is no longer kept, or another account made it. Please "
+                       "upload the file again."),
     "already_imported": _l("This file was already imported; nothing was added again."),
     "nothing_new": _l("Every activity in this file is already recorded: nothing was added."),
 }

@@ -3,10 +3,11 @@ preview, then apply all of it in one transaction or cancel), the template and th
 
 Used by register.views and bench/register_import.py. The town is what quizapp/scope.py says the
 admin manages (register_grids, register_companies); codes other towns use are refused there too.
-An import is kept between preview and apply and belongs to the admin who uploaded it: another
-account's is not found. Applying works the plan out again from the stored rows and the town as it
-is now and refuses unless it is the plan the admin saw (its fingerprint) and has no problem; then
-it writes everything with bulk statements and one audit row ("register.import", with counts).
+An import is kept between preview and apply (previews.service, kind "register") and belongs to
+the admin who uploaded it: another account's is not found. Applying works the plan out again from
+the stored rows and the town as it is now and refuses unless it is the plan the admin saw (its
+fingerprint) and has no problem; then it writes everything with bulk statements and one audit row
+("register.import", with counts).
 The file rules and the plan are register.rules.
 """
 
@@ -18,16 +19,16 @@ from sqlalchemy import delete, insert, select, update
 
 from quizapp import scope
 from quizapp.audit import service as audit
-from quizapp.database import rows_changed
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, Grid, RegisterImport, Shift, StaffUser, SupervisionCase
+from quizapp.models import Company, Employee, Grid, Shift, StaffUser, SupervisionCase, TownImport
 from quizapp.organisation.service import close_open_cases
+from quizapp.previews import service as previews
 from quizapp.register.rules import file as rules
 from quizapp.register.rules.file import RegisterFileError  # noqa: F401  (callers catch it)
 from quizapp.register.rules.plan import Plan, Town, TownCase, TownCompany, TownGrid, plan_import
-from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
+from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.rules.spreadsheets import problems_only, sheet_note, spelling_key
-from quizapp.rules.vocab import CaseStatus, ImportStatus
+from quizapp.rules.vocab import CaseStatus, ImportKind
 
 CHUNK = 500  # ids or codes per IN (...): well under every database's limit on parameters
 
@@ -97,58 +98,42 @@ def export_register(actor: StaffUser) -> list[dict]:
 
 # --- imports --------------------------------------------------------------------------------------
 
-def start_import(actor: StaffUser, filename: str, data: bytes) -> RegisterImport:
+def start_import(actor: StaffUser, filename: str, data: bytes) -> TownImport:
     """Read and check a file and keep it as an import waiting for the admin's confirmation. Nothing
     in the town changes. A file that cannot be read raises RegisterFileError."""
     if not scope.manages_register(actor):
         raise Forbidden("register.not_yours")
     parsed = rules.parse_register(filename, data)
-    filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
-    record = RegisterImport(created_by=actor.id, filename=filename[:255] or "register", rows=parsed.rows,
-                            errors=[*parsed.problems, *({"row": 0, "column": header, "reason": "ignored_column"}
-                                                        for header in parsed.ignored),
-                                    *sheet_note(parsed.sheet, parsed.other_sheets)],
-                            status=ImportStatus.PREVIEW)
-    db.session.add(record)
-    db.session.flush()
-    return record
+    return previews.keep(actor, ImportKind.REGISTER, filename, parsed.rows,
+                         [*parsed.problems, *({"row": 0, "column": header, "reason": "ignored_column"}
+                                              for header in parsed.ignored),
+                          *sheet_note(parsed.sheet, parsed.other_sheets)])
 
 
-def find_import(actor: StaffUser, import_id: int) -> RegisterImport | None:
+def find_import(actor: StaffUser, import_id: int) -> TownImport | None:
     """One of the actor's own imports; anyone else's is not found."""
-    return db.session.scalar(select(RegisterImport).where(RegisterImport.id == import_id,
-                                                          RegisterImport.created_by == actor.id))
+    return previews.find(actor, ImportKind.REGISTER, import_id)
 
 
-def recent_imports(actor: StaffUser, limit: int = 10) -> list[RegisterImport]:
-    return list(db.session.scalars(select(RegisterImport).where(RegisterImport.created_by == actor.id)
-                                   .order_by(RegisterImport.id.desc()).limit(limit)))
+def recent_imports(actor: StaffUser, limit: int = 10) -> list[TownImport]:
+    return previews.recent(actor, ImportKind.REGISTER, limit)
 
 
-def file_problems(record: RegisterImport) -> list[dict]:
+def file_problems(record: TownImport) -> list[dict]:
     """The file's own problems (not the notes: the ignored columns, the sheet read)."""
     return problems_only(record.errors)
 
 
-def columns_of(record: RegisterImport) -> dict[str, str]:
+def columns_of(record: TownImport) -> dict[str, str]:
     """Each field's header as the file wrote it (for a problem's column), from the stored problems
     and the template's names."""
     found = {p["field"]: p["column"] for p in record.errors if p.get("field")}
     return {**rules.HEADERS, **found}
 
 
-def plan_for(actor: StaffUser, record: RegisterImport, today: date) -> Plan:
+def plan_for(actor: StaffUser, record: TownImport, today: date) -> Plan:
     """What applying the import would do to the town as it is now."""
     return plan_import(record.rows, file_problems(record), town_of(actor, today), columns_of(record))
-
-
-def _open_import(actor: StaffUser, import_id: int, action: str) -> RegisterImport:
-    record = find_import(actor, import_id)
-    if record is None:
-        raise NotFound("register.import_not_found", import_id=import_id)
-    if record.status != ImportStatus.PREVIEW:
-        raise Conflict("register.import_closed", status=record.status, action=action)
-    return record
 
 
 def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_missing: bool, today: date,
@@ -165,7 +150,7 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
     "register.confirm_most" otherwise). The cases closed are exactly those the preview listed (their
     ids are in the fingerprint); reactivating a company later does not reopen them."""
-    record = _open_import(actor, import_id, "apply")
+    record = previews.waiting(actor, ImportKind.REGISTER, import_id, "apply")
     plan = plan_for(actor, record, today)
     if file_problems(record) or plan.problems:
         raise Conflict("register.has_problems", count=len(file_problems(record)) + len(plan.problems))
@@ -174,11 +159,7 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     if deactivate_missing and plan.deactivates_most and not confirm_most:
         raise Invalid("register.confirm_most", companies=len(plan.missing_companies), grids=len(plan.missing_grids),
                       active_companies=plan.active_companies, active_grids=plan.active_grids)
-    claimed = rows_changed(update(RegisterImport).where(
-        RegisterImport.id == record.id, RegisterImport.status == ImportStatus.PREVIEW)
-        .values(status=ImportStatus.APPLIED, applied_at=now).execution_options(synchronize_session=False))
-    if claimed != 1:  # of two confirmations racing, only one finds it still in preview
-        raise Conflict("register.import_closed", status=ImportStatus.APPLIED, action="apply")
+    previews.claim(record, now)  # of two confirmations racing, only one finds it still in preview
     grid_ids = _write_grids(actor, plan)
     _write_companies(plan, grid_ids)
     deactivated = [c.company.id for c in plan.changed_companies if c.deactivates]
@@ -257,6 +238,4 @@ def _time(text: str) -> time:
 
 def cancel_import(actor: StaffUser, import_id: int) -> None:
     """Drop a previewed import: nothing is applied, and it can no longer be."""
-    record = _open_import(actor, import_id, "cancel")
-    record.status = ImportStatus.CANCELLED
-    db.session.flush()
+    previews.cancel(previews.waiting(actor, ImportKind.REGISTER, import_id, "cancel"))

@@ -20,8 +20,8 @@ from quizapp.jobs import one_at_a_time
 @with_appcontext
 @one_at_a_time("retention")
 def retention(months: int, dry_run: bool) -> None:
-    """Delete answers, attempts, leavers, roster and register import previews and workers' reports older
-    than --months."""
+    """Delete answers, attempts, leavers, roster imports, the town's kept imports (register, incidents,
+    outreach) and workers' reports older than --months."""
     from quizapp.clock import local_today, town_zone
     from quizapp.retention.service import purge
 
@@ -34,5 +34,5 @@ def retention(months: int, dry_run: bool) -> None:
     verb = "would delete" if dry_run else "deleted"
     click.echo(f"{verb} records dated before {result.cutoff}: {result.attempts} quizzes, {result.answers} answers, "
                f"{result.workers} workers who left, {result.roster_imports} roster imports, "
-               f"{result.register_imports} register imports, "
+               f"{result.register_imports} kept imports (register, incidents, outreach), "
                f"{result.leads} workers' reports")

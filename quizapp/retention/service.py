@@ -5,12 +5,12 @@ Used by the CLI. Owns what is deleted and in which order: the answers and attemp
 the cutoff (on PostgreSQL with answers by month, whole month partitions dropped first, for the
 whole city at once: partitions.service), then the workers who left before the cutoff and have no
 record left, then the kept import previews uploaded before the cutoff (roster imports: they hold
-names; the town admin's register imports: the town's companies as uploaded), whether applied,
-cancelled or never confirmed (an applied import's audit row stays), and workers' reports (leads)
-last reported before it, with every past day's reporter hash. The daily rollups hold no personal data
-and stay, so every report keeps its history. The cutoff is saved as each town's setting so that
-a rollup rebuild of a day whose raw record is gone is refused instead of writing zeros; each
-town's run is its own audit row, which that town's admin reads.
+names; the town's kept imports: the register's companies, incident figures and outreach activities
+as uploaded), whether applied, cancelled or never confirmed (an applied import's audit row stays),
+and workers' reports (leads) last reported before it, with every past day's reporter hash. The
+daily rollups hold no personal data and stay, so every report keeps its history. The cutoff is
+saved as each town's setting so that a rollup rebuild of a day whose raw record is gone is refused
+instead of writing zeros; each town's run is its own audit row, which that town's admin reads.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from quizapp.audit import service as audit
 from quizapp.database import rows_changed
 from quizapp.extensions import db
 from quizapp.leads import service as leads
-from quizapp.models import Answer, Attempt, Employee, RegisterImport, RosterImport, Town
+from quizapp.models import Answer, Attempt, Employee, RosterImport, Town, TownImport
 from quizapp.partitions import service as partitions
 from quizapp.retention.rules import cutoff as cutoff_for
 from quizapp.retention.rules import uploads_kept_from
@@ -44,7 +44,7 @@ class Purge:
     workers: int
     roster_imports: int
     leads: int = 0  # workers' reports last reported before the cutoff (leads.service.forget)
-    register_imports: int = 0  # the town admin's register import previews uploaded before the cutoff
+    register_imports: int = 0  # the town's kept imports (register, incidents, outreach) uploaded before the cutoff
 
 
 def _old_attempt_ids(first_kept: date, companies) -> list[int]:
@@ -70,14 +70,14 @@ def _leavers(first_kept: date, companies):
 def _old_imports(first_kept: date, town_id: int, zone: ZoneInfo) -> dict[str, tuple]:
     """The town's kept import previews uploaded before the cutoff, by kind: each kind's table and
     the conditions of its old rows. One rule of age for every kind (retention.rules.uploads_kept_from);
-    a roster import is the town's by its company, a register import by the admin who uploaded it.
+    a roster import is the town's by its company, the town's other kept imports (the register's, the
+    incident and outreach files) by their own town; they are counted together as "register_imports".
     They hold the rows as uploaded only (no file is kept on disk)."""
     moment = uploads_kept_from(first_kept, zone)
     return {
         "roster_imports": (RosterImport, (RosterImport.created_at < moment,
                                           RosterImport.company_id.in_(scope.town_company_ids(town_id)))),
-        "register_imports": (RegisterImport, (RegisterImport.created_at < moment,
-                                              RegisterImport.created_by.in_(scope.town_staff_ids(town_id)))),
+        "register_imports": (TownImport, (TownImport.created_at < moment, TownImport.town_id == town_id)),
     }
 
 

@@ -31,11 +31,6 @@ PLANNING_DAYS = 366
 
 # Text fields without a tighter limit of their own (a name, a note) take at most this many characters.
 TEXT_LIMIT = 4000
-# A signed token the server wrote into a page (an import's checked rows, carried from the preview to
-# its confirmation): the largest a 2,000-row file whose every cell is as long as its column allows
-# signs to, with room to spare (tests/incidents and tests/outreach measure it). The views that take
-# one read a form above it (web.takes_large_form); every other form keeps Flask's 500 kB.
-TOKEN_LIMIT = 4 * 1024 * 1024
 # A search box or a filter typed into the URL.
 QUERY_TEXT_LIMIT = 100
 

@@ -106,12 +106,21 @@ class DeliveryStatus(StrEnum):
 
 
 class ImportStatus(StrEnum):
-    """A roster or register import (RosterImport.status, RegisterImport.status): shown for
-    confirmation, then applied or cancelled."""
+    """A roster import or a town's kept import (RosterImport.status, TownImport.status): shown
+    for confirmation, then applied or cancelled."""
 
     PREVIEW = "preview"
     APPLIED = "applied"
     CANCELLED = "cancelled"
+
+
+class ImportKind(StrEnum):
+    """Which file a town's kept import holds (TownImport.kind): the town admin's register of grids
+    and companies, incident figures, or outreach activities (quizapp/previews)."""
+
+    REGISTER = "register"
+    INCIDENTS = "incidents"
+    OUTREACH = "outreach"
 
 
 class OutreachKind(StrEnum):
@@ -168,8 +177,8 @@ class LeadStatus(StrEnum):
 
 # Every vocabulary, by name: templates see each one (quizapp/web.py), the migration checks each column.
 ALL: tuple[type[StrEnum], ...] = (Role, AttemptKind, QuestionKind, QuestionType, CaseStatus, CaseRule, FollowUpKind,
-                                  CaseEventKind, DeliveryKind, Channel, DeliveryStatus, ImportStatus, OutreachKind,
-                                  AlertStatus, LeadChannel, LeadAsk, LeadStatus)
+                                  CaseEventKind, DeliveryKind, Channel, DeliveryStatus, ImportStatus, ImportKind,
+                                  OutreachKind, AlertStatus, LeadChannel, LeadAsk, LeadStatus)
 
 
 def parse(enum: type[E], value: object) -> E | None:

@@ -17,14 +17,15 @@ from quizapp.models import (
     FollowUp,
     Incident,
     OutreachActivity,
-    RegisterImport,
     RosterImport,
     StaffUser,
     SupervisionCase,
     Topic,
+    TownImport,
 )
 from quizapp.quiz import service as quiz
 from quizapp.rounds import service as rounds
+from quizapp.rules.vocab import ImportKind
 from tests.alerts import drafts
 from tests.factories import first_town, make_activity, make_grid, make_lead, make_staff, make_town_row
 from tests.pages import sign_in_staff, sign_in_worker
@@ -105,7 +106,8 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         make_staff("city", "city_admin")
         # A register import waiting for the town admin who uploaded it (the admin's own).
         admin = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "admin"))
-        register_import = RegisterImport(created_by=admin.id, filename="register.csv", rows=[], errors=[])
+        register_import = TownImport(kind=ImportKind.REGISTER, town_id=admin.town_id, created_by=admin.id,
+                                     filename="register.csv", rows=[], errors=[])
         # Outreach records with a photo each: company A's (its staff's to change) and grid 1's (the officers').
         photo = "a" * 24 + ".jpg"
         Path(app.config["QUIZAPP_PHOTO_DIR"], photo).write_bytes(b"\xff\xd8\xff\xe0 kept photo")

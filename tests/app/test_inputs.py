@@ -16,7 +16,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, AuditLog, Employee, FollowUp, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
 from quizapp.rules import inputs
-from quizapp.validators import Form, SignedToken
+from quizapp.validators import Form
 from tests.factories import right_choice, take_quiz
 from tests.pages import sign_in_staff, sign_in_staff_in_english, sign_in_worker, texts
 
@@ -197,7 +197,6 @@ def test_wtforms_own_messages_follow_the_reader_s_language_request_by_request(ap
     """WTForms' messages come from its catalogue (kept per language in the process), in the
     language of each request; a form built by a command has WTForms' English."""
     from wtforms import StringField
-    from wtforms.validators import DataRequired
 
     class Named(Form):
         name = StringField("name", validators=[DataRequired()])
@@ -219,7 +218,6 @@ def test_wtforms_own_messages_follow_the_reader_s_language_request_by_request(ap
 class LimitsForm(Form):
     note = TextAreaField(validators=[Length(max=500)])
     free = TextAreaField()
-    token = SignedToken(validators=[DataRequired()])
 
 
 def _errors(app, data: dict) -> dict:
@@ -232,27 +230,15 @@ def _errors(app, data: dict) -> dict:
 def test_a_text_field_s_own_length_is_the_one_limit_it_is_told(app):
     """A note of at most 500 characters typed at 5,000 hears "at most 500", once; a field without
     a limit of its own keeps the general one."""
-    errors = _errors(app, {"note": "长" * 5000, "free": "x" * (inputs.TEXT_LIMIT + 1), "token": "a.b"})
+    errors = _errors(app, {"note": "长" * 5000, "free": "x" * (inputs.TEXT_LIMIT + 1)})
     assert errors == {"note": ["Field cannot be longer than 500 characters."],
                       "free": [f"This is at most {inputs.TEXT_LIMIT} characters."]}
-    assert "note" in _errors(app, {"note": "\x00", "token": "a.b"})  # control characters: still refused
+    assert "note" in _errors(app, {"note": "\x00"})  # control characters: still refused
 
 
-def test_a_signed_token_is_not_held_to_the_text_limit_but_to_its_own_shape(app):
-    long_token = "A-_." * inputs.TEXT_LIMIT  # 16,000 characters: a preview of a few hundred rows
-    assert _errors(app, {"token": long_token}) == {}
-    refused = ["This preview has expired or was changed. Please upload the file again."]
-    assert _errors(app, {"token": "a b"}) == {"token": refused}
-    assert _errors(app, {"token": "a" * (inputs.TOKEN_LIMIT + 1)}) == {"token": refused}
-
-
-def test_a_form_as_large_as_a_token_reaches_only_the_views_that_take_one(app):
-    """Flask's default 500 kB limit on a form would refuse a 2,000-row preview's token; only the
-    imports' confirmations read more, and no other form (the sign-in, an answer) does."""
-    with app.test_request_context("/reports/incidents/import/confirm", method="POST"):
-        assert request.max_form_memory_size > inputs.TOKEN_LIMIT
-    with app.test_request_context("/console/outreach/import/confirm", method="POST"):
-        assert request.max_form_memory_size > inputs.TOKEN_LIMIT
-    for other in ("/login", "/reports/incidents/import"):
-        with app.test_request_context(other, method="POST"):
+def test_every_form_keeps_flask_s_500_kb_limit(app):
+    """The imports' confirmations name a preview kept on the server: no form, theirs included,
+    reads more than Flask's default."""
+    for path in ("/login", "/reports/incidents/import/confirm", "/console/outreach/import/confirm"):
+        with app.test_request_context(path, method="POST"):
             assert request.max_form_memory_size == 500_000

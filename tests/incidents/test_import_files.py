@@ -1,13 +1,13 @@
 """The incident import with the files officers really bring: its own export (CSV or XLSX, in
 either language, fraud types named as the app writes them) read back as "no change"; a full
-2,000-row file with notes confirmed whole; a confirmation sent twice; a confirmation that fails
-saying why; and the record form's limits told once, with the real limit."""
+2,000-row file with notes confirmed whole; a confirmation sent twice, by another account or too late;
+a confirmation that fails saying why; and the record form's limits told once, with the real limit."""
 
 import html
 import io
 import random
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,8 +19,7 @@ from werkzeug.test import encode_multipart
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.incidents.rules import MAX_BYTES, MAX_ROWS, add_months
-from quizapp.models import Grid, Incident, Topic
-from quizapp.rules import inputs
+from quizapp.models import Grid, Incident, Topic, TownImport
 from tests.pages import sign_in_staff, texts
 
 HEADER = "月份,网格,企业编码,诈骗类型,案件数,损失金额(元),备注\r\n"
@@ -69,8 +68,9 @@ def upload(client, data: bytes, name: str) -> str:
     return page
 
 
-def token_of(page: str) -> str:
-    found = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+def preview_of(page: str) -> str:
+    """The kept preview's id, the one thing the confirmation form carries."""
+    found = re.search(r'name="preview" type="hidden" value="([0-9]+)"', page)
     assert found, "the preview offers no confirmation"
     return found.group(1)
 
@@ -95,16 +95,18 @@ def test_the_export_imports_back_unchanged_in_either_format_and_language(app, of
     assert 'class="flash error"' not in page, texts(page, "p", class_="flash error")
     cells = texts(page, "td")
     assert cells.count("replaces a stored record: no change" if lang == "en" else "替换已有记录：没有改动") == 3
-    # The summary and the result say nothing changes, not "3 replaced": confirmed, or confirmed again.
+    # The summary and the result say nothing changes, not "3 replaced"; confirmed again, that it was imported.
     assert texts(page, "p", id="summary") == [
         "3 rows are good, but importing them changes nothing: each is the same as its stored record."
         if lang == "en" else "3行无误，但导入后不会有任何改动：每一行都与已有记录相同。"]
-    token = token_of(page)
-    for _time in range(2):
-        done = officer.post("/reports/incidents/import/confirm", data={"token": token}, follow_redirects=True)
-        assert texts(done.get_data(as_text=True), "p", class_="flash") == [
-            "Nothing changed: 3 rows are the same as the stored records." if lang == "en"
-            else "没有变化：3条与已有记录相同。"]
+    kept = preview_of(page)
+    for again in (False, True):
+        done = officer.post("/reports/incidents/import/confirm", data={"preview": kept}, follow_redirects=True)
+        said = {(False, "en"): "Nothing changed: 3 rows are the same as the stored records.",
+                (False, "zh"): "没有变化：3条与已有记录相同。",
+                (True, "en"): "This file was already imported: the stored records are as it says, nothing was changed.",
+                (True, "zh"): "此文件已导入过：已保存的记录与文件一致，未作任何改动。"}
+        assert texts(done.get_data(as_text=True), "p", class_="flash") == [said[again, lang]]
         assert snapshot(app) == before
 
 
@@ -113,7 +115,7 @@ def test_a_fraud_type_is_recognised_in_either_width_of_brackets(app, officer, st
     body = f"{month},,acme,{ROMANCE},1,10,\r\n{month},g1,,网络婚恋交友(杀猪盘),1,10,\r\n"
     page = upload(officer, (HEADER + body).encode(), "a.csv")
     assert "Unknown fraud type" not in page and "未知的诈骗类型" not in page
-    token_of(page)
+    preview_of(page)
 
 
 def test_an_xlsx_file_of_new_rows_is_read(app, officer, town):
@@ -125,7 +127,7 @@ def test_an_xlsx_file_of_new_rows_is_read(app, officer, town):
     book.save(out)
     page = upload(officer, out.getvalue(), "incidents.xlsx")
     assert "无法识别文件的文字编码" not in page
-    officer.post("/reports/incidents/import/confirm", data={"token": token_of(page)}).close()
+    officer.post("/reports/incidents/import/confirm", data={"preview": preview_of(page)}).close()
     with app.app_context():
         found = [(i.company_id, i.fraud_type, i.cases, i.loss_yuan, i.note)
                  for i in db.session.scalars(select(Incident).order_by(Incident.id))]
@@ -135,7 +137,7 @@ def test_an_xlsx_file_of_new_rows_is_read(app, officer, town):
 def test_an_old_excel_file_is_refused_with_the_reason(officer, town):
     page = upload(officer, b"\xd0\xcf\x11\xe0 old excel", "a.xls")
     assert "旧版 Excel" in page or "old Excel file (.xls)" in page
-    assert 'name="token"' not in page
+    assert 'name="preview"' not in page
 
 
 def test_a_full_file_of_2000_rows_with_notes_is_imported_whole(app, officer, town):
@@ -159,9 +161,9 @@ def test_a_full_file_of_2000_rows_with_notes_is_imported_whole(app, officer, tow
     assert MAX_BYTES * 0.9 < len(data) <= MAX_BYTES  # as full as a file may be
     page = upload(officer, data, "incidents.csv")
     assert f"{MAX_ROWS} rows are good: {MAX_ROWS} new records" in page
-    token = token_of(page)
-    assert inputs.TEXT_LIMIT < len(token) <= inputs.TOKEN_LIMIT  # 1.4 MB
-    response = officer.post("/reports/incidents/import/confirm", data={"token": token}, follow_redirects=True)
+    token = preview_of(page)
+    # The rows stay on the server: the confirmation carries the preview's id, far below Flask's 500 kB.
+    response = officer.post("/reports/incidents/import/confirm", data={"preview": token}, follow_redirects=True)
     assert f"Imported: {MAX_ROWS} new records, 0 replaced." in html.unescape(response.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Incident)) == MAX_ROWS
@@ -173,10 +175,10 @@ def test_a_confirmation_sent_twice_says_the_file_was_already_imported(app, offic
     month = f"{this_month():%Y-%m}"
     page = upload(officer, (HEADER + f"{month},,acme,alpha,2,100,\r\n{month},g1,,other,1,10,\r\n").encode(),
                   "a.csv")
-    token = token_of(page)
-    first = officer.post("/reports/incidents/import/confirm", data={"token": token}, follow_redirects=True)
+    token = preview_of(page)
+    first = officer.post("/reports/incidents/import/confirm", data={"preview": token}, follow_redirects=True)
     assert "Imported: 2 new records, 0 replaced." in html.unescape(first.get_data(as_text=True))
-    again = officer.post("/reports/incidents/import/confirm", data={"token": token}, follow_redirects=True)
+    again = officer.post("/reports/incidents/import/confirm", data={"preview": token}, follow_redirects=True)
     text = html.unescape(again.get_data(as_text=True))
     assert "This file was already imported: the stored records are as it says, nothing was changed." in text
     assert "Nothing was imported" not in text
@@ -184,11 +186,44 @@ def test_a_confirmation_sent_twice_says_the_file_was_already_imported(app, offic
         assert db.session.scalar(select(func.count()).select_from(Incident)) == 2
 
 
-@pytest.mark.parametrize("data", [{}, {"token": ""}, {"token": "a b\x00c"}])
+def test_another_account_cannot_confirm_an_officer_s_preview(app, officer, town):
+    officer.set_cookie("lang", "en")
+    month = f"{this_month():%Y-%m}"
+    kept = preview_of(upload(officer, (HEADER + f"{month},,acme,alpha,2,100,\r\n").encode(), "a.csv"))
+    for username in ("admin", "officer-1"):  # the town admin, then the officer who uploaded it
+        officer.post("/logout").close()
+        sign_in_staff(officer, username)
+        response = officer.post("/reports/incidents/import/confirm", data={"preview": kept}, follow_redirects=True)
+        text = html.unescape(response.get_data(as_text=True))
+        with app.app_context():
+            stored = db.session.scalar(select(func.count()).select_from(Incident))
+        if username == "admin":
+            assert "This preview was not found" in text and stored == 0
+        else:
+            assert "Imported: 1 new records, 0 replaced." in text and stored == 1
+
+
+def test_an_expired_preview_says_so_and_to_upload_again(app, officer, town):
+    officer.set_cookie("lang", "en")
+    month = f"{this_month():%Y-%m}"
+    kept = preview_of(upload(officer, (HEADER + f"{month},,acme,alpha,2,100,\r\n").encode(), "a.csv"))
+    with app.app_context():
+        db.session.get(TownImport, int(kept)).created_at -= timedelta(hours=3)
+        db.session.commit()
+    response = officer.post("/reports/incidents/import/confirm", data={"preview": kept}, follow_redirects=True)
+    assert ("Nothing was imported: This preview has expired (a preview is kept for 2 hours). Please upload the file "
+            "again.") in html.unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+@pytest.mark.parametrize("data", [{}, {"preview": ""}, {"preview": "abc"}, {"preview": "2147483648"},
+                                  {"preview": "999999"}])
 def test_a_confirmation_that_fails_its_checks_says_why(app, officer, town, data):
     officer.set_cookie("lang", "en")
     response = officer.post("/reports/incidents/import/confirm", data=data, follow_redirects=True)
-    assert "Nothing was imported: This preview has expired or was changed. Please upload the file again." in \
+    assert ("Nothing was imported: This preview was not found: it is no longer kept, or another account made it. "
+            "Please upload the file again.") in \
         html.unescape(response.get_data(as_text=True))
 
 

@@ -155,8 +155,8 @@ def test_an_import_previews_then_writes_every_row_on_confirmation(app, officer, 
     assert "2 rows are good: 2 new records, 0 replace stored ones." in text
     with app.app_context():
         assert db.session.scalar(select(Incident.id)) is None
-    token = text.split('name="token" type="hidden" value="')[1].split('"')[0]
-    done = officer.post("/reports/incidents/import/confirm", data={"token": token})
+    token = text.split('name="preview" type="hidden" value="')[1].split('"')[0]
+    done = officer.post("/reports/incidents/import/confirm", data={"preview": token})
     assert done.status_code == 302
     with app.app_context():
         assert len(db.session.scalars(select(Incident)).all()) == 2
@@ -167,8 +167,8 @@ def test_the_good_rows_of_a_file_with_bad_ones_can_be_imported(app, officer, tow
     month = f"{this_month():%Y-%m}"
     text = upload(officer, f"{month},,acme,alpha,2,100,\r\n{month},,bolt,alpha,1,1,\r\n").get_data(as_text=True)
     assert "1 rows have problems and will be left out" in text and "Outside your grids." in text
-    token = text.split('name="token" type="hidden" value="')[1].split('"')[0]
-    done = officer.post("/reports/incidents/import/confirm", data={"token": token})
+    token = text.split('name="preview" type="hidden" value="')[1].split('"')[0]
+    done = officer.post("/reports/incidents/import/confirm", data={"preview": token})
     assert done.status_code == 302
     with app.app_context():
         assert db.session.scalars(select(Incident.company_id)).all() == [town.company_a]
@@ -184,8 +184,8 @@ def test_the_preview_shows_names_and_what_a_replaced_record_loses(app, officer, 
     assert "new record" in table
     emptied = text.split('id="emptied"')[1].split("</div>")[0]
     assert "1 stored notes will be emptied" in emptied and "<del>两起</del>" in emptied
-    token = text.split('name="token" type="hidden" value="')[1].split('"')[0]
-    officer.post("/reports/incidents/import/confirm", data={"token": token}).close()
+    token = text.split('name="preview" type="hidden" value="')[1].split('"')[0]
+    officer.post("/reports/incidents/import/confirm", data={"preview": token}).close()
     with app.app_context():
         stored = db.session.get(Incident, incident_a)
         assert (stored.cases, stored.loss_yuan, stored.note) == (3, Decimal("1200.50"), None)
@@ -194,8 +194,8 @@ def test_the_preview_shows_names_and_what_a_replaced_record_loses(app, officer, 
 def test_a_blank_note_keeps_the_stored_one(app, officer, town, incident_a):
     text = upload(officer, f"{this_month():%Y-%m},,acme,alpha,2,1200.50,\r\n").get_data(as_text=True)
     assert "replaces a stored record: no change" in text and 'id="emptied"' not in text
-    token = text.split('name="token" type="hidden" value="')[1].split('"')[0]
-    officer.post("/reports/incidents/import/confirm", data={"token": token}).close()
+    token = text.split('name="preview" type="hidden" value="')[1].split('"')[0]
+    officer.post("/reports/incidents/import/confirm", data={"preview": token}).close()
     with app.app_context():
         assert db.session.get(Incident, incident_a).note == "两起"
 
@@ -216,7 +216,7 @@ def test_the_preview_lists_every_bad_row_and_offers_no_confirmation(officer, tow
     month = f"{this_month():%Y-%m}"
     text = upload(officer, f"{month},,bolt,alpha,1,1,\r\n2026-13,,acme,alpha,1,1,\r\n{month},,acme,lottery,-1,1,\r\n"
                   f"{month},,nope,alpha,1,=1+1,\r\n").get_data(as_text=True)
-    assert "Nothing can be imported from this file" in text and 'name="token"' not in text
+    assert "Nothing can be imported from this file" in text and 'name="preview"' not in text
     for expected in ("Outside your grids.", "Not a month", "Unknown fraud type", "A number cannot be negative.",
                      "No company has this code.", "A formula is not accepted"):
         assert expected in text
@@ -231,13 +231,13 @@ def test_the_preview_lists_every_bad_row_and_offers_no_confirmation(officer, tow
 def test_files_that_cannot_be_read_are_refused_with_the_reason(officer, town, data, expected):
     text = officer.post("/reports/incidents/import", data={"file": (io.BytesIO(data), "x.csv")},
                         content_type="multipart/form-data").get_data(as_text=True)
-    assert expected in text and 'name="token"' not in text
+    assert expected in text and 'name="preview"' not in text
 
 
 def test_a_tampered_confirmation_imports_nothing(app, officer, town):
-    response = officer.post("/reports/incidents/import/confirm", data={"token": "not.a.token"})
+    response = officer.post("/reports/incidents/import/confirm", data={"preview": "12345"})
     assert response.status_code == 302
-    assert "expired" in officer.get(response.location).get_data(as_text=True)
+    assert "not found" in officer.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Incident.id)) is None
 
@@ -274,7 +274,7 @@ def test_another_grids_officer_cannot_see_edit_delete_or_export_company_as_incid
 
 def test_a_csv_naming_a_company_outside_the_grids_is_a_bad_row(officer_2, incident_a):
     text = upload(officer_2, f"{this_month():%Y-%m},,acme,alpha,1,1,\r\n").get_data(as_text=True)
-    assert "Outside your grids." in text and 'name="token"' not in text
+    assert "Outside your grids." in text and 'name="preview"' not in text
 
 
 def test_a_post_without_the_csrf_token_fails(app, officer, town, monkeypatch):

@@ -3,15 +3,14 @@
 import csv
 import io
 from dataclasses import astuple
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.incidents import service, sheets
@@ -20,12 +19,13 @@ from quizapp.incidents.service import Filter, IncidentInput
 from quizapp.incidents.wording import reason_text
 from quizapp.models import AuditLog, Company, CompanyDay, Grid, GridPlace, Incident, StaffUser, Topic
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError
-from tests.factories import make_staff
+from tests.factories import make_staff, make_town_row
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 
 TODAY = date(2026, 11, 24)
+NOW = datetime(2026, 11, 24, 2, 0)  # UTC: 10:00 in the town
 HEADER = "月份,网格,企业编码,诈骗类型,案件数,损失金额(元),备注\r\n"
 
 
@@ -96,19 +96,16 @@ def test_another_grids_officer_cannot_find_the_record_but_the_admin_can(town):
     assert service.find_incident(staff("officer-1"), whole.id) is whole
 
 
-SECRET = "an-import-secret"  # what the views pass: the app's SECRET_KEY
-
-
 def upload(actor, body: str, encoding="utf-8"):
-    return service.preview_import(actor, TODAY, "incidents.csv", (HEADER + body).encode(encoding), SECRET)
+    return service.preview_import(actor, TODAY, NOW, "incidents.csv", (HEADER + body).encode(encoding))
 
 
 def test_an_import_writes_nothing_until_confirmed_then_every_row(town):
     officer = staff("officer-1")
     preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n", "gbk")
-    assert preview.parsed.ok and preview.token and preview.counts == PlanCounts(2, 0, 0)
+    assert preview.parsed.ok and preview.import_id and preview.counts == PlanCounts(2, 0, 0)
     assert db.session.scalar(select(Incident.id)) is None
-    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    result = service.apply_import(officer, TODAY, NOW, preview.import_id)
     assert (result.added, result.replaced, result.problems) == (2, 0, [])
     stored = db.session.scalars(select(Incident).order_by(Incident.id)).all()
     assert [(i.company_id, i.fraud_type, i.cases, i.loss_yuan) for i in stored] == [
@@ -119,33 +116,34 @@ def test_an_import_writes_nothing_until_confirmed_then_every_row(town):
 
 def test_importing_the_same_month_again_replaces_the_records(town):
     officer = staff("officer-1")
-    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token, SECRET)
+    service.apply_import(officer, TODAY, NOW, upload(officer, "2026-10,,acme,alpha,2,100,\r\n").import_id)
     preview = upload(officer, "2026-10,,acme,主题alpha,3,300,更正\r\n")
     assert preview.counts == PlanCounts(0, 1, 0)
-    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    result = service.apply_import(officer, TODAY, NOW, preview.import_id)
     assert (result.added, result.replaced) == (0, 1)
     (only,) = db.session.scalars(select(Incident)).all()
     assert (only.cases, only.note) == (3, "更正")
 
 
-def test_a_row_the_stored_record_holds_already_is_unchanged_not_replaced_however_often_confirmed(town):
+def test_a_row_the_stored_record_holds_already_is_unchanged_not_replaced(town):
     officer = staff("officer-1")
-    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,5,\r\n")
-                         .token, SECRET)
+    first = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,5,\r\n")
+    service.apply_import(officer, TODAY, NOW, first.import_id)
     # One row as stored, one with other figures, one new.
     preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,4,5,\r\n2026-09,g1,,other,1,1,\r\n")
     assert preview.counts == PlanCounts(added=1, replaced=1, unchanged=1)
-    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    result = service.apply_import(officer, TODAY, NOW, preview.import_id)
     assert (result.counts, result.problems) == (PlanCounts(1, 1, 1), [])
     log = db.session.scalars(select(AuditLog).where(AuditLog.action == "import_incidents")
                              .order_by(AuditLog.id.desc())).first()
     assert '"replaced": 1' in log.detail and '"unchanged": 1' in log.detail
-    # A file every row of which is stored already: nothing replaced, confirmed once or twice.
+    # A file every row of which is stored already: nothing replaced; confirmed again, already imported.
     same = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,4,5,\r\n")
     assert same.counts == PlanCounts(0, 0, 2)
-    for _time in range(2):
-        again = service.apply_import(officer, TODAY, same.token, SECRET)
-        assert (again.counts, again.problems) == (PlanCounts(0, 0, 2), [])
+    once = service.apply_import(officer, TODAY, NOW, same.import_id)
+    assert (once.counts, once.problems) == (PlanCounts(0, 0, 2), [])
+    twice = service.apply_import(officer, TODAY, NOW, same.import_id)
+    assert (twice.counts, [p.reason for p in twice.problems]) == (PlanCounts(0, 0, 0), ["already_imported"])
     assert sorted(db.session.scalars(select(Incident.cases))) == [1, 2, 4]
 
 
@@ -154,34 +152,56 @@ def test_a_file_with_a_bad_row_imports_its_good_rows_and_lists_the_bad_one(town,
     preview = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,,bolt,alpha,1,1,\r\n")
     assert [(p.row, p.reason) for p in preview.parsed.problems] == [(3, "outside_grids")]
     assert reason_text(preview.parsed.problems[0]) == "Outside your grids."
-    assert preview.token and [r.row for r in preview.parsed.rows] == [2]
-    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    assert preview.import_id and [r.row for r in preview.parsed.rows] == [2]
+    result = service.apply_import(officer, TODAY, NOW, preview.import_id)
     assert (result.added, result.left_out) == (1, [])
     assert db.session.scalars(select(Incident.company_id)).all() == [town.company_a]
 
 
 def test_a_file_without_a_good_row_gets_no_confirmation(town):
     preview = upload(staff("officer-1"), "2026-10,,bolt,alpha,1,1,\r\n2026-13,,acme,alpha,1,1,\r\n")
-    assert preview.token is None and len(preview.parsed.problems) == 2
+    assert preview.import_id is None and len(preview.parsed.problems) == 2
 
 
-def test_a_changed_or_foreign_confirmation_imports_nothing(town, app):
+def test_another_account_s_or_an_unknown_preview_is_not_found_and_imports_nothing(town, app):
     officer = staff("officer-1")
-    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token
-    forged = URLSafeTimedSerializer("not-the-key", salt="quizapp.incident-import").dumps(
-        {"actor": officer.id, "rows": [{"row": 2, "month": "2026-10", "company": "bolt", "fraud_type": "alpha",
-                                        "cases": "9", "loss_yuan": "9"}]})
-    for bad in (token[:-2] + "xx", forged):
-        assert [p.reason for p in service.apply_import(officer, TODAY, bad, SECRET).problems] == ["expired"]
-    assert [p.reason for p in service.apply_import(officer_2(), TODAY, token, SECRET).problems] == ["expired"]
+    kept = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").import_id
+    other_town = make_town_row("hm", "虎门镇")
+    for stranger in (officer_2(), staff("admin"), make_staff("admin-hm", "town_admin", town=other_town)):
+        assert [p.reason for p in service.apply_import(stranger, TODAY, NOW, kept).problems] == ["preview_gone"]
+    assert [p.reason for p in service.apply_import(officer, TODAY, NOW, kept + 1).problems] == ["preview_gone"]
     assert db.session.scalar(select(Incident.id)) is None
+    # Still the officer's to confirm.
+    assert service.apply_import(officer, TODAY, NOW, kept).added == 1
+
+
+def test_a_preview_older_than_two_hours_has_expired_and_says_so(town, english):
+    officer = staff("officer-1")
+    kept = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").import_id
+    result = service.apply_import(officer, TODAY, NOW + timedelta(hours=2, seconds=1), kept)
+    assert [p.reason for p in result.problems] == ["expired"] and db.session.scalar(select(Incident.id)) is None
+    assert reason_text(result.problems[0]) == ("This preview has expired (a preview is kept for 2 hours). Please "
+                                               "upload the file again.")
+    assert service.apply_import(officer, TODAY, NOW + timedelta(hours=2), kept).added == 1
+
+
+def test_a_preview_applies_once(town):
+    officer = staff("officer-1")
+    kept = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n").import_id
+    assert service.apply_import(officer, TODAY, NOW, kept).added == 2
+    # The records edited by hand since: a second confirmation still writes nothing.
+    db.session.scalar(select(Incident).where(Incident.fraud_type == "alpha")).cases = 7
+    again = service.apply_import(officer, TODAY, NOW, kept)
+    assert [p.reason for p in again.problems] == ["already_imported"] and again.added == 0
+    assert db.session.scalar(select(Incident.cases).where(Incident.fraud_type == "alpha")) == 7
+    assert db.session.scalar(select(func.count()).where(AuditLog.action == "import_incidents")) == 1
 
 
 def test_the_confirmation_checks_the_rows_again_and_leaves_out_what_turned_bad(town):
     officer = staff("officer-1")
-    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n").token
+    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n2026-10,g1,,other,1,50,\r\n").import_id
     db.session.get(Company, town.company_a).grid_id = grid("g2").id  # the company moved meanwhile
-    result = service.apply_import(officer, TODAY, token, SECRET)
+    result = service.apply_import(officer, TODAY, NOW, token)
     assert (result.added, [(p.row, p.reason) for p in result.left_out]) == (1, [(2, "outside_grids")])
     (only,) = db.session.scalars(select(Incident)).all()
     assert (only.company_id, only.fraud_type) == (None, "other")  # the whole-grid row is stored
@@ -191,9 +211,9 @@ def test_the_confirmation_checks_the_rows_again_and_leaves_out_what_turned_bad(t
 
 def test_a_confirmation_whose_every_row_turned_bad_stores_nothing(town):
     officer = staff("officer-1")
-    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").token
+    token = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").import_id
     db.session.get(Company, town.company_a).grid_id = grid("g2").id
-    result = service.apply_import(officer, TODAY, token, SECRET)
+    result = service.apply_import(officer, TODAY, NOW, token)
     assert [p.reason for p in result.problems] == ["outside_grids"]
     assert db.session.scalar(select(Incident.id)) is None
 
@@ -243,7 +263,7 @@ def test_an_import_writes_exactly_what_its_preview_showed_for_every_column(town,
                        for (company, month, kind), cases, loss, note in rows)
         preview = upload(officer, body)
         assert preview.parsed.ok, preview.parsed.problems
-        result = service.apply_import(officer, TODAY, preview.token, SECRET)
+        result = service.apply_import(officer, TODAY, NOW, preview.import_id)
         assert result.problems == [] and result.counts == preview.counts
         assert sum(astuple(preview.counts)) == len(rows)
         after = _all_records()
@@ -276,12 +296,12 @@ def test_an_import_writes_exactly_what_its_preview_showed_for_every_column(town,
 
 def test_a_record_changed_since_the_preview_is_not_overwritten(town):
     officer = staff("officer-1")
-    service.apply_import(officer, TODAY, upload(officer, "2026-10,,acme,alpha,2,100,旧\r\n").token, SECRET)
+    service.apply_import(officer, TODAY, NOW, upload(officer, "2026-10,,acme,alpha,2,100,旧\r\n").import_id)
     preview = upload(officer, "2026-10,,acme,alpha,3,300,\r\n2026-10,g1,,other,1,1,\r\n")
     assert [p.fields for p in preview.plans] == [[("cases", 2, 3), ("loss_yuan", Decimal("100.00"), Decimal("300.00"))],
                                                  []]
     db.session.scalar(select(Incident)).note = "有人刚改过"  # another officer, meanwhile
-    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    result = service.apply_import(officer, TODAY, NOW, preview.import_id)
     assert [p.reason for p in result.problems] == ["changed"]
     assert [(i.cases, i.note) for i in db.session.scalars(select(Incident))] == [(2, "有人刚改过")]
 
@@ -290,7 +310,7 @@ def test_a_record_stored_since_the_preview_is_not_overwritten(town):
     officer = staff("officer-1")
     preview = upload(officer, "2026-10,,acme,alpha,3,300,\r\n")
     service.save_incident(officer, TODAY, entry(town.company_a))
-    assert [p.reason for p in service.apply_import(officer, TODAY, preview.token, SECRET).problems] == ["changed"]
+    assert [p.reason for p in service.apply_import(officer, TODAY, NOW, preview.import_id).problems] == ["changed"]
 
 
 # --- fraud types -----------------------------------------------------------------------------------
@@ -427,10 +447,10 @@ def test_an_exported_csv_imports_back_as_it_is_locations_included(town, lang):
     assert rows[0][:2] == (["月份", "网格编码"] if lang != "en" else ["Month", "Grid code"])
     assert ["113.841234", "22.903456", "GCJ-02", ""] in [r[-4:] for r in rows]
     assert ["", "", "", "新塘村"] in [r[-4:] for r in rows]
-    preview = service.preview_import(officer, TODAY, "incidents.csv", data, SECRET)
+    preview = service.preview_import(officer, TODAY, NOW, "incidents.csv", data)
     assert preview.parsed.problems == [] and preview.counts == PlanCounts(0, 0, 3)
     assert [p.fields for p in preview.plans] == [[], [], []]  # nothing would change
-    result = service.apply_import(officer, TODAY, preview.token, SECRET)
+    result = service.apply_import(officer, TODAY, NOW, preview.import_id)
     assert (result.added, result.replaced, result.unchanged, result.problems) == (0, 0, 3, [])
     db.session.flush()
     assert stored() == before
@@ -438,9 +458,9 @@ def test_an_exported_csv_imports_back_as_it_is_locations_included(town, lang):
     moved = [r[:-4] + (["113.85", "22.91", "WGS-84", ""] if r[-1] == "新塘村" else r[-4:]) for r in rows]
     out = io.StringIO()
     csv.writer(out).writerows(moved)
-    preview = service.preview_import(officer, TODAY, "incidents.csv", out.getvalue().encode(), SECRET)
+    preview = service.preview_import(officer, TODAY, NOW, "incidents.csv", out.getvalue().encode())
     assert [p.fields for p in preview.plans if p.fields] == [[("where", "新塘村", "113.85, 22.91 (WGS-84)")]]
-    service.apply_import(officer, TODAY, preview.token, SECRET)
+    service.apply_import(officer, TODAY, NOW, preview.import_id)
     db.session.flush()
     whole = db.session.scalar(select(Incident).where(Incident.company_id.is_(None)))
     assert (whole.longitude, whole.latitude, whole.datum, whole.place_id) == (Decimal("113.85"), Decimal("22.91"),

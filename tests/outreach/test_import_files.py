@@ -22,7 +22,6 @@ from quizapp.extensions import db
 from quizapp.models import Company, Grid, OutreachActivity
 from quizapp.outreach.rules import MAX_BYTES, MAX_NOTE, MAX_PLACE, MAX_ROWS, MAX_SPEAKER, parse_kind
 from quizapp.outreach.wording import KINDS
-from quizapp.rules import inputs
 from quizapp.rules.vocab import OutreachKind
 from tests.factories import make_grid
 from tests.pages import sign_in_staff, texts
@@ -57,8 +56,9 @@ def upload(client, data: bytes, name: str = "outreach.csv") -> str:
     return page
 
 
-def token_of(page: str) -> str:
-    found = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+def preview_of(page: str) -> str:
+    """The kept preview's id, the one thing the confirmation form carries."""
+    found = re.search(r'name="preview" type="hidden" value="([0-9]+)"', page)
     assert found, [line for line in texts(page, "p") + texts(page, "td") if line][:12]
     return found.group(1)
 
@@ -97,25 +97,25 @@ def test_the_export_imports_back_into_the_same_activities(app, officer, grids, f
     page = upload(officer, exported.data, f"outreach.{fmt}")
     assert "未知的活动类型" not in page and "Unknown kind of activity." not in page
     assert "不是您的网格" not in page and "Not one of your grids" not in page
-    officer.post("/reports/outreach/import/confirm", data={"token": token_of(page)}).close()
+    officer.post("/reports/outreach/import/confirm", data={"preview": preview_of(page)}).close()
     assert activities(app) == before
 
 
 def test_a_grid_is_named_by_its_code_or_by_a_name_no_other_grid_of_the_town_has(app, officer, grids):
     today = local_today()
     body = f"{HEADER}{today},进校园,大沙小学,网格一,李警官,600,\r\n{today},进社区,新塘村,G1,李警官,80,\r\n"
-    token_of(upload(officer, body.encode()))
+    preview_of(upload(officer, body.encode()))
     with app.app_context():
         make_grid("g9", "网格一")  # a second grid of the town by that name (not officer-1's)
         db.session.commit()
     page = upload(officer, body.encode())
-    assert "Several grids of the town have this name: use the grid's code." in page and 'name="token"' not in page
+    assert "Several grids of the town have this name: use the grid's code." in page and 'name="preview"' not in page
     assert texts(page, "td").count("Several grids of the town have this name: use the grid's code.") == 1  # G1 is fine
 
 
 def test_a_grid_outside_the_officer_s_is_not_theirs_by_name_either(officer, grids):
     page = upload(officer, f"{HEADER}{local_today()},进校园,大沙小学,网格二,李警官,600,\r\n".encode())
-    assert "Not one of your grids (use the grid's code or its name)." in page and 'name="token"' not in page
+    assert "Not one of your grids (use the grid's code or its name)." in page and 'name="preview"' not in page
 
 
 def test_a_full_file_of_2000_rows_is_imported_whole(app, officer, grids):
@@ -132,17 +132,19 @@ def test_a_full_file_of_2000_rows_is_imported_whole(app, officer, grids):
     data = (HEADER + "".join(rows)).encode("gb18030")
     assert len(data) <= MAX_BYTES
     page = upload(officer, data)
-    token = token_of(page)
-    assert inputs.TEXT_LIMIT < len(token) <= inputs.TOKEN_LIMIT  # 2.7 MB
-    response = officer.post("/reports/outreach/import/confirm", data={"token": token}, follow_redirects=True)
+    token = preview_of(page)
+    # The rows stay on the server: the confirmation carries the preview's id, far below Flask's 500 kB.
+    response = officer.post("/reports/outreach/import/confirm", data={"preview": token}, follow_redirects=True)
     people = f"{sum(range(MAX_ROWS)):,}"
     assert f"Imported {MAX_ROWS} activities reaching {people} people." in html.unescape(response.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == MAX_ROWS
 
 
-@pytest.mark.parametrize("data", [{}, {"token": ""}, {"token": "a b\x00c"}])
+@pytest.mark.parametrize("data", [{}, {"preview": ""}, {"preview": "abc"}, {"preview": "2147483648"},
+                                  {"preview": "999999"}])
 def test_a_confirmation_that_fails_its_checks_says_why(app, officer, data):
     response = officer.post("/reports/outreach/import/confirm", data=data, follow_redirects=True)
-    assert "Nothing was imported: This preview has expired or was changed. Please upload the file again." in \
+    assert ("Nothing was imported: This preview was not found: it is no longer kept, or another account made it. "
+            "Please upload the file again.") in \
         html.unescape(response.get_data(as_text=True))

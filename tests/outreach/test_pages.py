@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.incidents.rules import add_months
-from quizapp.models import AuditLog, Company, Grid, OutreachActivity, OutreachImport
+from quizapp.models import AuditLog, Company, Grid, OutreachActivity, TownImport
+from quizapp.rules.vocab import ImportStatus
 from tests.factories import make_activity, make_incident
 from tests.pages import QUIET, RUN, read, rows_under, sign_in_staff, table_rows, texts
 
@@ -186,9 +187,9 @@ def test_an_import_previews_then_writes_everything_on_confirmation(app, client, 
     assert "1 activities reaching 600 people will be recorded." in page
     with app.app_context():
         assert db.session.scalar(select(OutreachActivity)) is None
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    token = re.search(r'name="preview" type="hidden" value="([^"]+)"', page)
     assert token
-    response = officer.post("/reports/outreach/import/confirm", data={"token": token.group(1)})
+    response = officer.post("/reports/outreach/import/confirm", data={"preview": token.group(1)})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(OutreachActivity.people)) == 600
@@ -200,9 +201,9 @@ def test_the_same_file_uploaded_again_shows_its_rows_as_left_out_and_offers_noth
     body = (f"日期,类型,地点或单位,网格,主讲人,覆盖人数,备注\r\n{today},进校园,大沙小学,g1,李警官,600,\r\n"
             f"{today},进社区,新塘村,g1,李警官,80,\r\n").encode()
     page = upload(officer, "/reports", body).get_data(as_text=True)
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    token = re.search(r'name="preview" type="hidden" value="([^"]+)"', page)
     assert token and "left-out" not in page
-    officer.post("/reports/outreach/import/confirm", data={"token": token.group(1)})
+    officer.post("/reports/outreach/import/confirm", data={"preview": token.group(1)})
     # A week's file that repeats one of those rows: the preview names it, and offers the new row only.
     week = body + f"{today},摆摊设点,市场口,g1,李警官,30,\r\n".encode()
     page = html.unescape(upload(officer, "/reports", week).get_data(as_text=True))
@@ -210,13 +211,13 @@ def test_the_same_file_uploaded_again_shows_its_rows_as_left_out_and_offers_noth
     assert left_out == [f"Row 2 ({today}, In a school, 大沙小学, 600 people): already recorded in the ledger.",
                         f"Row 3 ({today}, In a community, 新塘村, 80 people): already recorded in the ledger."]
     assert "1 activities reaching 30 people will be recorded." in page and "Import these 1 activities" in page
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
-    response = officer.post("/reports/outreach/import/confirm", data={"token": token.group(1)}, follow_redirects=True)
+    token = re.search(r'name="preview" type="hidden" value="([^"]+)"', page)
+    response = officer.post("/reports/outreach/import/confirm", data={"preview": token.group(1)}, follow_redirects=True)
     assert "2 rows were left out: those activities were already recorded." in html.unescape(
         response.get_data(as_text=True))
     # The first file once more: nothing new, so no button.
     page = html.unescape(upload(officer, "/reports", body).get_data(as_text=True))
-    assert "there is nothing to import" in page and 'name="token"' not in page
+    assert "there is nothing to import" in page and 'name="preview"' not in page
     with app.app_context():
         assert db.session.scalar(select(func.sum(OutreachActivity.people))) == 600 + 80 + 30
 
@@ -225,7 +226,7 @@ def _confirmable(client, app):
     officer = signed_in(client, "officer-1")
     body = f"日期,类型,地点或单位,网格,主讲人,覆盖人数,备注\r\n{local_today()},进校园,大沙小学,g1,李警官,600,\r\n"
     page = upload(officer, "/reports", body.encode()).get_data(as_text=True)
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page)
+    token = re.search(r'name="preview" type="hidden" value="([^"]+)"', page)
     assert token
     return officer, token.group(1)
 
@@ -233,16 +234,17 @@ def _confirmable(client, app):
 def _imported(app) -> tuple[int, int, int]:
     with app.app_context():
         return (db.session.scalar(select(func.count()).select_from(OutreachActivity)),
-                db.session.scalar(select(func.count()).select_from(OutreachImport)),
+                db.session.scalar(select(func.count()).select_from(TownImport).where(
+                    TownImport.status == ImportStatus.APPLIED)),
                 db.session.scalar(select(func.count()).select_from(AuditLog).where(
                     AuditLog.action == "outreach.import")))
 
 
 def test_confirming_an_import_twice_stores_its_rows_once(app, client, town, aged):
     officer, token = _confirmable(client, app)
-    assert officer.post("/reports/outreach/import/confirm", data={"token": token}).status_code == 302
-    # Back and resend (or a double tap): the same token again.
-    response = officer.post("/reports/outreach/import/confirm", data={"token": token}, follow_redirects=True)
+    assert officer.post("/reports/outreach/import/confirm", data={"preview": token}).status_code == 302
+    # Back and resend (or a double tap): the same preview again.
+    response = officer.post("/reports/outreach/import/confirm", data={"preview": token}, follow_redirects=True)
     assert "This file was already imported; nothing was added again." in html.unescape(response.get_data(as_text=True))
     assert _imported(app) == (1, 1, 1)
 
@@ -261,7 +263,7 @@ def test_two_confirmations_at_the_same_moment_store_the_rows_once(app, client, t
             tab.set_cookie("lang", "en")
             tab.set_cookie(cookie, session_value)
             barrier.wait()
-            response = tab.post("/reports/outreach/import/confirm", data={"token": token}, follow_redirects=True)
+            response = tab.post("/reports/outreach/import/confirm", data={"preview": token}, follow_redirects=True)
             answers[index] = html.unescape(response.get_data(as_text=True))
             response.close()
         except BaseException as error:  # reported below, in the test's thread

@@ -16,15 +16,15 @@ from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.incidents.figures import quiet_grids
 from quizapp.incidents.rules import add_months
-from quizapp.models import AuditLog, Company, Grid, OutreachActivity, OutreachImport, StaffUser
+from quizapp.models import AuditLog, Company, Grid, OutreachActivity, StaffUser, TownImport
 from quizapp.outreach import photos, service
 from quizapp.outreach.service import ActivityInput
 from quizapp.rules.errors import Forbidden, Invalid, Problems
 from quizapp.rules.metrics import Span
 from quizapp.rules.vocab import OutreachKind
-from tests.factories import make_activity, make_grid, make_incident
+from tests.factories import make_activity, make_grid, make_incident, make_staff, make_town_row
 
-SECRET = "test-secret"
+NOW = datetime(2026, 11, 24, 2, 0)  # when the previews below are uploaded and confirmed (UTC)
 
 
 def staff(username: str) -> StaffUser:
@@ -269,10 +269,10 @@ def test_an_import_writes_nothing_before_it_is_confirmed_and_then_everything(set
     today = local_today()
     officer = staff("officer-1")
     data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,", f"{today},摆摊设点,市场口,G1,李警官,30,周末")
-    preview = service.preview_import(officer, today, "activities.csv", data, SECRET)
-    assert preview.token and not preview.parsed.problems and preview.people == 150
+    preview = service.preview_import(officer, today, NOW, "activities.csv", data)
+    assert preview.import_id and not preview.parsed.problems and preview.people == 150
     assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
-    result = service.apply_import(officer, today, preview.token, SECRET)
+    result = service.apply_import(officer, today, NOW, preview.import_id)
     assert (result.added, result.people, result.problems) == (2, 150, [])
     kinds = db.session.scalars(select(OutreachActivity.kind).order_by(OutreachActivity.id)).all()
     assert kinds == [OutreachKind.COMMUNITY, OutreachKind.STALL]
@@ -282,21 +282,21 @@ def test_an_import_is_confirmed_once_and_a_second_confirmation_writes_nothing(se
     today = local_today()
     officer = staff("officer-1")
     data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,")
-    preview = service.preview_import(officer, today, "activities.csv", data, SECRET)
-    assert service.apply_import(officer, today, preview.token, SECRET).added == 1
+    preview = service.preview_import(officer, today, NOW, "activities.csv", data)
+    assert service.apply_import(officer, today, NOW, preview.import_id).added == 1
     # Again in the same transaction (a retry before the commit), then after the commit (Back and resend).
-    again = service.apply_import(officer, today, preview.token, SECRET)
+    again = service.apply_import(officer, today, NOW, preview.import_id)
     assert (again.added, [p.reason for p in again.problems]) == (0, ["already_imported"])
     db.session.commit()
-    again = service.apply_import(officer, today, preview.token, SECRET)
+    again = service.apply_import(officer, today, NOW, preview.import_id)
     assert (again.added, [p.reason for p in again.problems]) == (0, ["already_imported"])
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 1
-    assert db.session.scalar(select(func.count()).select_from(OutreachImport)) == 1
+    assert db.session.scalar(select(TownImport.status).where(TownImport.id == preview.import_id)) == "applied"
     assert db.session.scalars(select(AuditLog.action)).all() == ["outreach.import"]
     # The same file previewed again: its one activity is recorded, so it is left out and nothing is offered.
-    second = service.preview_import(officer, today, "activities.csv", data, SECRET)
-    assert second.token is None and second.to_record == []
+    second = service.preview_import(officer, today, NOW, "activities.csv", data)
+    assert second.import_id is None and second.to_record == []
     assert [(left.row.row, left.same_as) for left in second.left_out] == [(2, None)]
 
 
@@ -310,23 +310,23 @@ def test_activities_already_recorded_or_repeated_in_the_file_are_shown_and_left_
                     f"{today},摆摊设点,市场口,G1,李警官,30,",  # row 4: row 3 again (the grid's code in capitals)
                     f"{today},摆摊设点,市场口,g1,李警官,30,第二场",  # row 5: told apart in the note
                     f"{today},进校园,一中,g1,李警官,400,")  # row 6: new
-    preview = service.preview_import(officer, today, "a.csv", data, SECRET)
-    assert [r.row for r in preview.to_record] == [3, 5, 6] and preview.people == 460 and preview.token
+    preview = service.preview_import(officer, today, NOW, "a.csv", data)
+    assert [r.row for r in preview.to_record] == [3, 5, 6] and preview.people == 460 and preview.import_id
     assert [(left.row.row, left.same_as) for left in preview.left_out] == [(2, None), (4, 3)]
     # Between the preview and the confirmation someone records row 6's activity by hand: left out too.
     make_activity(g1, today, 400, "school", place="一中", speaker="李警官")
-    result = service.apply_import(officer, today, preview.token, SECRET)
+    result = service.apply_import(officer, today, NOW, preview.import_id)
     assert (result.added, result.people, result.left_out, result.problems) == (2, 60, 3, [])
     db.session.commit()
     assert db.session.scalar(select(func.sum(OutreachActivity.people))) == 120 + 400 + 30 + 30
     assert json.loads(db.session.scalars(select(AuditLog.detail)).one())["left_out"] == 3
     # Everything recorded now: a new preview of the file offers nothing.
-    again = service.preview_import(officer, today, "a.csv", data, SECRET)
-    assert again.token is None and len(again.left_out) == 5
+    again = service.preview_import(officer, today, NOW, "a.csv", data)
+    assert again.import_id is None and len(again.left_out) == 5
     # A confirmation whose every activity was recorded since its preview adds nothing, and says why.
-    stale = service.preview_import(officer, today, "b.csv", csv_file(f"{today},进社区,南面村,g1,王警官,9,"), SECRET)
+    stale = service.preview_import(officer, today, NOW, "b.csv", csv_file(f"{today},进社区,南面村,g1,王警官,9,"))
     make_activity(g1, today, 9, "community", place="南面村", speaker="王警官")
-    nothing = service.apply_import(officer, today, stale.token, SECRET)
+    nothing = service.apply_import(officer, today, NOW, stale.import_id)
     assert (nothing.added, [p.reason for p in nothing.problems], nothing.left_out) == (0, ["nothing_new"], 1)
 
 
@@ -334,8 +334,8 @@ def test_an_import_with_one_bad_row_imports_nothing_and_says_where(setup, town):
     today = local_today()
     data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,", f"{today},进社区,新塘村,g2,李警官,十,",
                     f"{today + timedelta(days=1)},唱歌,新塘村,g1,李警官,5,")
-    preview = service.preview_import(staff("officer-1"), today, "a.csv", data, SECRET)
-    assert preview.token is None
+    preview = service.preview_import(staff("officer-1"), today, NOW, "a.csv", data)
+    assert preview.import_id is None
     assert [(p.row, p.column, p.reason) for p in preview.parsed.problems] == [
         (3, "网格", "unknown_grid"), (3, "覆盖人数", "not_whole"), (4, "日期", "future_date"),
         (4, "类型", "unknown_kind")]
@@ -345,19 +345,33 @@ def test_a_confirmation_is_checked_again_and_refused_whole(setup, town):
     today = local_today()
     officer = staff("officer-1")
     data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,")
-    preview = service.preview_import(officer, today, "a.csv", data, SECRET)
+    preview = service.preview_import(officer, today, NOW, "a.csv", data)
     officer.grids = []  # the officer's grid was taken away meanwhile
     db.session.flush()
-    result = service.apply_import(officer, today, preview.token, SECRET)
+    result = service.apply_import(officer, today, NOW, preview.import_id)
     assert result.added == 0 and [p.reason for p in result.problems] == ["unknown_grid"]
-    assert service.apply_import(staff("admin"), today, preview.token, SECRET).problems[0].reason == "expired"
+    assert service.apply_import(staff("admin"), today, NOW, preview.import_id).problems[0].reason == "preview_gone"
     assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
+
+
+def test_a_preview_is_its_uploader_s_only_and_expires_after_two_hours(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,")
+    kept = service.preview_import(officer, today, NOW, "a.csv", data).import_id
+    other_town = make_town_row("hm", "虎门镇")
+    for stranger in (staff("admin"), staff("staff-a"), make_staff("admin-hm", "town_admin", town=other_town)):
+        assert [p.reason for p in service.apply_import(stranger, today, NOW, kept).problems] == ["preview_gone"]
+    late = service.apply_import(officer, today, NOW + timedelta(hours=3), kept)
+    assert [(p.reason, p.detail) for p in late.problems] == [("expired", "2")]
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
+    assert service.apply_import(officer, today, NOW + timedelta(minutes=90), kept).added == 1
 
 
 def test_company_staff_import_without_a_grid_column(setup, town):
     today = local_today()
     data = csv_file(f"{today},岗前5分钟,一车间,张主任,45,刷单", header="日期,类型,地点或单位,主讲人,覆盖人数,备注")
-    preview = service.preview_import(staff("staff-a"), today, "a.csv", data, SECRET)
-    assert service.apply_import(staff("staff-a"), today, preview.token, SECRET).added == 1
+    preview = service.preview_import(staff("staff-a"), today, NOW, "a.csv", data)
+    assert service.apply_import(staff("staff-a"), today, NOW, preview.import_id).added == 1
     record = db.session.scalar(select(OutreachActivity))
     assert (record.company_id, record.grid_id, record.note) == (town.company_a, grid("g1").id, "刷单")

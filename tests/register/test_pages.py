@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Company, Employee, Grid, RegisterImport, Shift, SupervisionCase
+from quizapp.models import AuditLog, Company, Employee, Grid, Shift, SupervisionCase, TownImport
 from quizapp.retention.service import purge_town
 from tests.factories import first_town, make_staff
 from tests.pages import sign_in_staff, table_rows, texts
@@ -139,7 +139,7 @@ def test_a_file_that_cannot_be_read_is_refused_with_its_reason(admin, app, data,
     response = upload(admin, data)
     assert response.status_code == 400 and words in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count(RegisterImport.id))) == 0
+        assert db.session.scalar(select(func.count(TownImport.id))) == 0
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -183,7 +183,7 @@ def test_another_admin_s_import_and_other_roles_are_refused(client, app, town):
 def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_again(admin, app):
     url, page = preview_of(admin, GOOD.encode())
     with app.app_context():
-        record = db.session.get(RegisterImport, int(url.rsplit("/", 1)[1]))
+        record = db.session.get(TownImport, int(url.rsplit("/", 1)[1]))
         record.created_at = datetime(2025, 1, 6, 9)
         db.session.commit()
         assert purge_town(first_town().id, date(2026, 11, 24), 12, ZoneInfo("Asia/Shanghai")).register_imports == 1

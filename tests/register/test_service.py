@@ -18,10 +18,10 @@ from quizapp.models import (
     Employee,
     Grid,
     Incident,
-    RegisterImport,
     Shift,
     StaffUser,
     SupervisionCase,
+    TownImport,
 )
 from quizapp.register import service
 from quizapp.register.rules.file import sheet_rows, to_csv, to_xlsx
@@ -241,7 +241,7 @@ def test_deactivating_most_of_the_town_takes_the_second_tick_and_closes_exactly_
     assert refused.value.code == "register.confirm_most" and refused.value.data == {
         "companies": 4, "grids": 3, "active_companies": 5, "active_grids": 4}
     db.session.rollback()
-    assert snapshot() == before and db.session.get(RegisterImport, record.id).status == ImportStatus.PREVIEW
+    assert snapshot() == before and db.session.get(TownImport, record.id).status == ImportStatus.PREVIEW
     # Without the tick to deactivate, nothing is deactivated and no second tick is needed.
     apply(record, deactivate=False)
     db.session.rollback()

@@ -18,13 +18,14 @@ from quizapp.models import (
     Employee,
     Lead,
     LeadReport,
-    RegisterImport,
     RosterImport,
     StaffUser,
+    TownImport,
 )
 from quizapp.register import service as register
 from quizapp.retention.service import purge, purge_town
 from quizapp.rollups.service import RecordGone, kept_from, rebuild_company_day
+from quizapp.rules.vocab import ImportKind
 from tests.factories import (
     first_town,
     make_company,
@@ -187,7 +188,7 @@ def register_imports(town):
 
 
 def _register_ids() -> set[int]:
-    return set(db.session.scalars(select(RegisterImport.id)))
+    return set(db.session.scalars(select(TownImport.id)))
 
 
 def test_a_town_s_old_register_import_previews_go_applied_or_not_and_recent_ones_and_other_towns_stay(
@@ -230,13 +231,32 @@ def test_register_import_previews_follow_the_roster_previews_rule_of_age(registe
     assert on_cutoff in _register_ids() and day_before not in _register_ids()
 
 
+def test_old_incident_and_outreach_previews_go_with_the_register_s(register_imports):
+    """Every kind of the town's kept imports follows one rule of age, counted together."""
+    ids, _other = register_imports
+    officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+    kept = {}
+    for kind, day in ((ImportKind.INCIDENTS, OLD), (ImportKind.OUTREACH, OLD), (ImportKind.OUTREACH, RECENT)):
+        record = TownImport(kind=kind, town_id=officer.town_id, created_by=officer.id, filename="f.csv", rows=[],
+                            errors=[], created_at=datetime_of(day))
+        db.session.add(record)
+        db.session.flush()
+        kept[(kind, day)] = record.id
+    db.session.commit()
+    result = purge_town(first_town().id, TODAY, 12, ZONE)
+    db.session.commit()
+    assert result.register_imports == 3 + 2
+    assert _register_ids() == {ids["recent"], ids["recent_applied"], ids["other_town_old"],
+                               kept[(ImportKind.OUTREACH, RECENT)]}
+
+
 def test_an_upload_s_age_is_told_by_the_town_s_clock(register_imports):
     """Uploaded at 07:00 in Dongguan on the cutoff day (23:00 UTC the day before): kept; at 23:00 in
     Dongguan the day before (15:00 UTC): gone."""
     cutoff_day = date(2025, 11, 24)
     early, late = _register_import("admin", cutoff_day), _register_import("admin", cutoff_day)
-    db.session.get(RegisterImport, early).created_at = datetime(2025, 11, 23, 23, 0)
-    db.session.get(RegisterImport, late).created_at = datetime(2025, 11, 23, 15, 0)
+    db.session.get(TownImport, early).created_at = datetime(2025, 11, 23, 23, 0)
+    db.session.get(TownImport, late).created_at = datetime(2025, 11, 23, 15, 0)
     db.session.commit()
     purge_town(first_town().id, TODAY, 12, ZONE)
     db.session.commit()
@@ -246,7 +266,7 @@ def test_an_upload_s_age_is_told_by_the_town_s_clock(register_imports):
 def test_a_dry_run_counts_register_import_previews_and_the_command_says_how_many(runner, register_imports,
                                                                                   monkeypatch):
     result = purge(TODAY, 12, ZONE, dry_run=True)
-    assert result.register_imports == 4 and count(RegisterImport) == 6
+    assert result.register_imports == 4 and count(TownImport) == 6
     monkeypatch.setattr(clock, "local_today", lambda: TODAY)  # the command's today
     output = runner.invoke(args=["retention"]).output
-    assert "4 register imports" in output and count(RegisterImport) == 2
+    assert "4 kept imports (register, incidents, outreach)" in output and count(TownImport) == 2

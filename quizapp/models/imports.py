@@ -1,6 +1,9 @@
-"""A register import waiting for the town admin's confirmation: the town's grids and companies
-read from a file, kept until the admin who uploaded it applies it (all of it, in one transaction)
-or cancels it (quizapp/register/)."""
+"""A file the town's staff uploaded, kept between its preview and its confirmation: the town admin's
+register of grids and companies, and the incident and outreach imports of officers, the town admin
+and company staff. One row per upload: its rows as read and checked, the problems found, and whether
+it waits for confirmation, was applied (all of it, in one transaction, once) or cancelled. It
+belongs to the account that uploaded it, in that account's town; no one else's confirmation finds
+it (quizapp/previews/service.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.extensions import Model
 from quizapp.models.columns import vocabulary
-from quizapp.rules.vocab import ImportStatus
+from quizapp.rules.vocab import ImportKind, ImportStatus
 
 
-class RegisterImport(Model):
+class TownImport(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ImportKind] = mapped_column(vocabulary(ImportKind, "kind", 10))
+    town_id: Mapped[int] = mapped_column(ForeignKey("town.id"), index=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     filename: Mapped[str] = mapped_column(String(255))

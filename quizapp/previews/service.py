@@ -1,0 +1,102 @@
+"""Kept imports: a file a town's staff uploaded, kept on the server between its preview and its
+confirmation (models.TownImport), for the town admin's register and for the incident and outreach
+imports. The preview keeps the checked rows; the confirmation form names them by id only, so no
+file travels back through the browser.
+
+Used by register.service, incidents.service and outreach.service, each with its own `kind`; their
+refusals are "<kind>.import_not_found", "<kind>.import_closed" and "<kind>.import_expired", worded by
+each feature. An import belongs to the account that uploaded it, in that account's town, and to its
+kind: anyone else's, another town's, or another kind's is not found. It applies once: `claim` moves
+it from preview to applied in the caller's transaction, and of two confirmations racing only one
+finds it still in preview. Old imports go with the town's retention (retention.service).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from quizapp import scope
+from quizapp.database import rows_changed
+from quizapp.extensions import db
+from quizapp.models import StaffUser, TownImport
+from quizapp.rules.errors import Conflict, NotFound
+from quizapp.rules.vocab import ImportKind, ImportStatus
+
+
+def keep(actor: StaffUser, kind: ImportKind, filename: str, rows: list, errors: list,
+         now: datetime | None = None) -> TownImport:
+    """Keep a checked file as an import of the actor's, in their town, waiting for confirmation.
+    `now` is its upload time (the database's clock if not given)."""
+    filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
+    record = TownImport(kind=kind, town_id=scope.own_town_id(actor), created_by=actor.id,
+                        filename=filename[:255] or kind.value, rows=rows, errors=errors,
+                        status=ImportStatus.PREVIEW)
+    if now is not None:
+        record.created_at = now
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def _own(actor: StaffUser, kind: ImportKind):
+    return (TownImport.kind == kind, TownImport.created_by == actor.id,
+            TownImport.town_id == scope.town_of(actor))
+
+
+def find(actor: StaffUser, kind: ImportKind, import_id: int) -> TownImport | None:
+    """One of the actor's own imports of this kind in their town; anyone else's is not found. Read
+    afresh (`claim`'s statement bypasses an import already loaded): a second confirmation in the same
+    transaction finds it applied."""
+    return db.session.scalar(select(TownImport).where(TownImport.id == import_id, *_own(actor, kind))
+                             .execution_options(populate_existing=True))
+
+
+def recent(actor: StaffUser, kind: ImportKind, limit: int = 10) -> list[TownImport]:
+    return list(db.session.scalars(select(TownImport).where(*_own(actor, kind))
+                                   .order_by(TownImport.id.desc()).limit(limit)))
+
+
+def waiting(actor: StaffUser, kind: ImportKind, import_id: int, action: str,
+            now: datetime | None = None, max_age: timedelta | None = None) -> TownImport:
+    """The actor's import, still waiting for confirmation: NotFound "<kind>.import_not_found" for
+    an unknown id or anyone else's; Conflict "<kind>.import_closed" once applied or cancelled
+    (`action`, "apply" or "cancel", is what the user tried); with `max_age`, Conflict
+    "<kind>.import_expired" for one uploaded longer ago than that before `now`."""
+    record = find(actor, kind, import_id)
+    if record is None:
+        raise NotFound(f"{kind}.import_not_found", import_id=import_id)
+    if record.status != ImportStatus.PREVIEW:
+        raise Conflict(f"{kind}.import_closed", status=record.status, action=action)
+    if max_age is not None and now is not None and now - record.created_at > max_age:
+        raise Conflict(f"{kind}.import_expired", hours=max_age // timedelta(hours=1))
+    return record
+
+
+def claim(record: TownImport, now: datetime) -> None:
+    """Mark the import applied, first thing in the transaction that applies it: of two
+    confirmations racing, the second finds it applied already (Conflict "<kind>.import_closed")
+    and its transaction must roll back."""
+    claimed = rows_changed(update(TownImport).where(
+        TownImport.id == record.id, TownImport.status == ImportStatus.PREVIEW)
+        .values(status=ImportStatus.APPLIED, applied_at=now).execution_options(synchronize_session=False))
+    if claimed != 1:
+        raise Conflict(f"{record.kind}.import_closed", status=ImportStatus.APPLIED, action="apply")
+
+
+def cancel(record: TownImport) -> None:
+    """Drop an import waiting for confirmation (found with `waiting`): it can no longer be applied."""
+    record.status = ImportStatus.CANCELLED
+    db.session.flush()
+
+
+def reason(error: NotFound | Conflict) -> tuple[str, str]:
+    """A refusal of `waiting` or `claim` as an import's (reason, detail), the words the incident and
+    outreach imports share: "already_imported", "expired" (detail: the hours a preview is kept) or
+    "preview_gone" (unknown, anyone else's, or cancelled)."""
+    if error.code.endswith(".import_closed") and error.data.get("status") == ImportStatus.APPLIED:
+        return "already_imported", ""
+    if error.code.endswith(".import_expired"):
+        return "expired", str(error.data.get("hours", ""))
+    return "preview_gone", ""
