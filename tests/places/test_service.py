@@ -91,19 +91,18 @@ def test_an_incident_gets_a_point_or_a_place_of_its_own_grid(town):
 def test_an_import_writes_the_location_and_a_blank_one_keeps_the_stored(town, app):
     service.add_places(staff("admin"), grid("g1").id, "甲村")
     header = "月份,网格,企业编码,诈骗类型,案件数,损失金额(元),备注,经度,纬度,坐标系,村/社区\r\n"
-    secret = "test-secret"
-    preview = incidents.preview_import(staff("officer-1"), TODAY, "a.csv", (
-        header + "2026-10,,acme,alpha,1,100,,113.85,22.91,WGS-84,\r\n2026-10,g1,,alpha,1,100,,,,,甲村\r\n").encode(),
-        secret)
+    now = datetime(2026, 11, 24, 2, 0)
+    preview = incidents.preview_import(staff("officer-1"), TODAY, now, "a.csv", (
+        header + "2026-10,,acme,alpha,1,100,,113.85,22.91,WGS-84,\r\n2026-10,g1,,alpha,1,100,,,,,甲村\r\n").encode())
     assert preview.parsed.problems == []
     assert incidents.preview_names(preview, "zh")["place"] == {db.session.scalar(select(GridPlace.id)): "甲村"}
-    incidents.apply_import(staff("officer-1"), TODAY, preview.token, secret)
+    incidents.apply_import(staff("officer-1"), TODAY, now, preview.import_id)
     first = db.session.scalar(select(Incident).where(Incident.company_id == town.company_a))
     whole = db.session.scalar(select(Incident).where(Incident.company_id.is_(None)))
     assert (first.longitude, first.datum) == (Decimal("113.85"), "wgs84") and whole.place_id is not None
-    again = incidents.preview_import(staff("officer-1"), TODAY, "b.csv",
-                                     (header + "2026-10,,acme,alpha,3,100,,,,,\r\n").encode(), secret)
-    incidents.apply_import(staff("officer-1"), TODAY, again.token, secret)
+    again = incidents.preview_import(staff("officer-1"), TODAY, now, "b.csv",
+                                     (header + "2026-10,,acme,alpha,3,100,,,,,\r\n").encode())
+    incidents.apply_import(staff("officer-1"), TODAY, now, again.import_id)
     assert (first.cases, first.longitude, first.datum) == (3, Decimal("113.85"), "wgs84")
 
 
