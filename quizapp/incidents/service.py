@@ -308,6 +308,10 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     else's, or an unknown one, "preview_gone"; one older than PREVIEW_MAX_AGE, "expired"."""
     try:
         record = previews.waiting(actor, ImportKind.INCIDENTS, import_id, "apply", now, PREVIEW_MAX_AGE)
+        # Claimed first, before the records are read again: of two confirmations at once, the
+        # second waits here and is told "already imported", never "changed since the preview" by
+        # the first one's rows. Any refusal below returns problems, and the caller rolls back.
+        previews.claim(record, now)
     except (NotFound, Conflict) as error:
         return ImportResult(0, 0, [_not_waiting(error)])
     kept = record.rows
@@ -321,10 +325,6 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     if any(seen.get(str(p.row.row)) != _seen(p) for p in plans):
         # A record was stored or changed since the preview: the officer must see it first.
         return ImportResult(0, 0, [Problem(0, "", "changed")])
-    try:
-        previews.claim(record, now)
-    except Conflict as error:
-        return ImportResult(0, 0, [_not_waiting(error)])
     for plan in plans:
         row = plan.row
         if plan.unchanged:  # the record holds what the row says already: nothing is replaced

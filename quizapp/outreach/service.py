@@ -415,6 +415,10 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     "preview_gone"; one older than PREVIEW_MAX_AGE "expired"."""
     try:
         record = previews.waiting(actor, ImportKind.OUTREACH, import_id, "apply", now, PREVIEW_MAX_AGE)
+        # Claimed first, before the activities are read again: of two confirmations at once, the
+        # second waits here and is told "already imported", never "nothing new" because of the
+        # first one's rows. Any refusal below returns problems, and the caller rolls back.
+        previews.claim(record, now)
     except (NotFound, Conflict) as error:
         return ImportResult(0, 0, [_not_waiting(error)])
     allowed = import_scope(actor, today)
@@ -425,10 +429,6 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     to_record, left_out = rules.leave_out_repeats(parsed.rows, _recorded(parsed.rows))
     if not to_record:  # every activity recorded since the preview
         return ImportResult(0, 0, [Problem(0, "", "nothing_new")], len(left_out))
-    try:
-        previews.claim(record, now)  # before the rows, in their transaction
-    except Conflict as error:
-        return ImportResult(0, 0, [_not_waiting(error)])
     company_id = scope.own_company_id(actor) if allowed.own_grid is not None else None
     for row in to_record:
         a = row.activity

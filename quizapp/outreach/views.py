@@ -170,6 +170,7 @@ def outreach_import_confirm():
         flash(reason_text(result.problems[0]), "info")
         return redirect(url_for(".outreach"))
     if result.problems:
+        db.session.rollback()  # the preview claimed for this confirmation stays waiting
         flash(_("Nothing was imported: %(problems)s", problems=" ".join(
             reason_text(p) for p in result.problems[:5])), "error")
         return redirect(url_for(".outreach_import"))

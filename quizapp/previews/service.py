@@ -26,15 +26,13 @@ from quizapp.rules.vocab import ImportKind, ImportStatus
 
 
 def keep(actor: StaffUser, kind: ImportKind, filename: str, rows: list, errors: list,
-         now: datetime | None = None) -> TownImport:
+         now: datetime) -> TownImport:
     """Keep a checked file as an import of the actor's, in their town, waiting for confirmation.
-    `now` is its upload time (the database's clock if not given)."""
+    `now` is its upload time (UTC, the app's clock: retention and the expiry compare against it)."""
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
     record = TownImport(kind=kind, town_id=scope.own_town_id(actor), created_by=actor.id,
                         filename=filename[:255] or kind.value, rows=rows, errors=errors,
-                        status=ImportStatus.PREVIEW)
-    if now is not None:
-        record.created_at = now
+                        status=ImportStatus.PREVIEW, created_at=now)
     db.session.add(record)
     db.session.flush()
     return record
@@ -58,8 +56,8 @@ def recent(actor: StaffUser, kind: ImportKind, limit: int = 10) -> list[TownImpo
                                    .order_by(TownImport.id.desc()).limit(limit)))
 
 
-def waiting(actor: StaffUser, kind: ImportKind, import_id: int, action: str,
-            now: datetime | None = None, max_age: timedelta | None = None) -> TownImport:
+def waiting(actor: StaffUser, kind: ImportKind, import_id: int, action: str, now: datetime,
+            max_age: timedelta | None = None) -> TownImport:
     """The actor's import, still waiting for confirmation: NotFound "<kind>.import_not_found" for
     an unknown id or anyone else's; Conflict "<kind>.import_closed" once applied or cancelled
     (`action`, "apply" or "cancel", is what the user tried); with `max_age`, Conflict
@@ -69,7 +67,7 @@ def waiting(actor: StaffUser, kind: ImportKind, import_id: int, action: str,
         raise NotFound(f"{kind}.import_not_found", import_id=import_id)
     if record.status != ImportStatus.PREVIEW:
         raise Conflict(f"{kind}.import_closed", status=record.status, action=action)
-    if max_age is not None and now is not None and now - record.created_at > max_age:
+    if max_age is not None and now - record.created_at > max_age:
         raise Conflict(f"{kind}.import_expired", hours=max_age // timedelta(hours=1))
     return record
 
@@ -86,9 +84,15 @@ def claim(record: TownImport, now: datetime) -> None:
 
 
 def cancel(record: TownImport) -> None:
-    """Drop an import waiting for confirmation (found with `waiting`): it can no longer be applied."""
-    record.status = ImportStatus.CANCELLED
-    db.session.flush()
+    """Drop an import waiting for confirmation (found with `waiting`): it can no longer be applied.
+    Only while it still waits: a cancel racing a confirmation that claimed it first is refused
+    (Conflict "<kind>.import_closed", applied), never marks an applied import cancelled."""
+    cancelled = rows_changed(update(TownImport).where(
+        TownImport.id == record.id, TownImport.status == ImportStatus.PREVIEW)
+        .values(status=ImportStatus.CANCELLED).execution_options(synchronize_session=False))
+    if cancelled != 1:
+        raise Conflict(f"{record.kind}.import_closed", status=ImportStatus.APPLIED, action="cancel")
+    db.session.refresh(record)
 
 
 def reason(error: NotFound | Conflict) -> tuple[str, str]:

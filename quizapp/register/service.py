@@ -98,16 +98,16 @@ def export_register(actor: StaffUser) -> list[dict]:
 
 # --- imports --------------------------------------------------------------------------------------
 
-def start_import(actor: StaffUser, filename: str, data: bytes) -> TownImport:
-    """Read and check a file and keep it as an import waiting for the admin's confirmation. Nothing
-    in the town changes. A file that cannot be read raises RegisterFileError."""
+def start_import(actor: StaffUser, filename: str, data: bytes, now: datetime) -> TownImport:
+    """Read and check a file and keep it as an import waiting for the admin's confirmation, uploaded
+    `now`. Nothing in the town changes. A file that cannot be read raises RegisterFileError."""
     if not scope.manages_register(actor):
         raise Forbidden("register.not_yours")
     parsed = rules.parse_register(filename, data)
     return previews.keep(actor, ImportKind.REGISTER, filename, parsed.rows,
                          [*parsed.problems, *({"row": 0, "column": header, "reason": "ignored_column"}
                                               for header in parsed.ignored),
-                          *sheet_note(parsed.sheet, parsed.other_sheets)])
+                          *sheet_note(parsed.sheet, parsed.other_sheets)], now)
 
 
 def find_import(actor: StaffUser, import_id: int) -> TownImport | None:
@@ -150,7 +150,7 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
     "register.confirm_most" otherwise). The cases closed are exactly those the preview listed (their
     ids are in the fingerprint); reactivating a company later does not reopen them."""
-    record = previews.waiting(actor, ImportKind.REGISTER, import_id, "apply")
+    record = previews.waiting(actor, ImportKind.REGISTER, import_id, "apply", now)
     plan = plan_for(actor, record, today)
     if file_problems(record) or plan.problems:
         raise Conflict("register.has_problems", count=len(file_problems(record)) + len(plan.problems))
@@ -236,6 +236,6 @@ def _time(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def cancel_import(actor: StaffUser, import_id: int) -> None:
+def cancel_import(actor: StaffUser, import_id: int, now: datetime) -> None:
     """Drop a previewed import: nothing is applied, and it can no longer be."""
-    previews.cancel(previews.waiting(actor, ImportKind.REGISTER, import_id, "cancel"))
+    previews.cancel(previews.waiting(actor, ImportKind.REGISTER, import_id, "cancel", now))

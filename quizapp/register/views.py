@@ -48,7 +48,7 @@ def register():
         upload = form.file.data
         data = upload.stream.read(rules.MAX_BYTES + 1)  # one byte past the limit, never the whole upload
         try:
-            record = service.start_import(current_user, upload.filename or "", data)
+            record = service.start_import(current_user, upload.filename or "", data, utcnow())
         except rules.RegisterFileError as error:
             flash(say(error, MESSAGES), "error")
             status = 400
@@ -119,7 +119,7 @@ def register_cancel(register_id: int):
     _import_or_gone(register_id)
     if CancelRegisterForm().validate_on_submit():
         try:
-            service.cancel_import(current_user, register_id)
+            service.cancel_import(current_user, register_id, utcnow())
         except Conflict as error:
             flash(say(error, MESSAGES), "error")
         else:

@@ -81,7 +81,7 @@ def record(app, town):
         make_lead(workers[3], text="刷单返利，先垫付", channel="chat", contact="wxid_scam")
         # A register import of the town as it is, waiting for the admin's confirmation (its preview page).
         register_file = to_csv(sheet_rows(register.register_rows(admin)))
-        register_import = register.start_import(admin, "register.csv", register_file)
+        register_import = register.start_import(admin, "register.csv", register_file, utcnow())
         db.session.commit()
         return {"activity_id": activity.id, "company_id": a.id, "grid_id": a.grid_id, "case_id": case.id,
                 "account_id": officer.id, "alert_id": alert.id, "lead_id": lead.id,

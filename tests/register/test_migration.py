@@ -5,6 +5,7 @@ outreach receipts go. Downgrading brings the register's imports back. SQLite and
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
+from quizapp.clock import utcnow
 from quizapp.extensions import db
 from quizapp.models import StaffUser, TownImport
 from quizapp.register import service as register
@@ -40,7 +41,7 @@ def test_the_register_s_imports_move_into_town_import_and_back(app, town):
         # Still the admin's to open, and a new upload numbers on after them.
         actor = db.session.get(StaffUser, admin)
         assert register.find_import(actor, 41) is not None
-        assert register.start_import(actor, "new.csv", REGISTER.encode()).id == 42
+        assert register.start_import(actor, "new.csv", REGISTER.encode(), utcnow()).id == 42
         db.session.commit()
         db.session.remove()
         downgrade(revision="0032")

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
+from quizapp.clock import utcnow
 from quizapp.extensions import db
 from quizapp.models import (
     AuditLog,
@@ -40,7 +41,7 @@ def staff(username: str) -> StaffUser:
 
 
 def start(text: str, who: str = "admin"):
-    return service.start_import(staff(who), "register.csv", text.encode())
+    return service.start_import(staff(who), "register.csv", text.encode(), utcnow())
 
 
 def apply(record, deactivate: bool = False, fingerprint: str | None = None, who: str = "admin",
@@ -172,9 +173,25 @@ def test_only_the_admin_who_uploaded_it_applies_it_and_only_once(town):
         apply(record)
     assert again.value.code == "register.import_closed"
     cancelled = start(HEAD + "g1,,acme,甲厂,8,,,\n")
-    service.cancel_import(staff("admin"), cancelled.id)
+    service.cancel_import(staff("admin"), cancelled.id, utcnow())
     with pytest.raises(Conflict):
         apply(cancelled)
+
+
+def test_a_cancel_that_loses_the_race_to_a_confirmation_leaves_the_import_applied(town):
+    """Both found the import waiting; the confirmation claimed it first. The cancel is refused and
+    never marks an import whose changes were written cancelled."""
+    from quizapp.previews import service as previews
+    from quizapp.rules.vocab import ImportKind
+
+    record = start(HEAD + "g1,,acme,甲厂,7,,,\n")
+    found = previews.waiting(staff("admin"), ImportKind.REGISTER, record.id, "cancel", utcnow())
+    apply(record)
+    with pytest.raises(Conflict) as refused:
+        previews.cancel(found)
+    assert refused.value.code == "register.import_closed"
+    db.session.commit()
+    assert service.find_import(staff("admin"), record.id).status == ImportStatus.APPLIED
 
 
 def test_a_shift_workers_are_on_is_a_problem_and_others_may_go(town):
@@ -198,7 +215,7 @@ def test_the_export_imports_back_unchanged(town, fmt):
     assert [r.get("company_code") for r in rows] == ["acme", "bolt", "newco001", None]
     table = sheet_rows(rows)
     data = to_csv(table) if fmt == "csv" else to_xlsx(table)
-    record = service.start_import(staff("admin"), f"export.{fmt}", data)
+    record = service.start_import(staff("admin"), f"export.{fmt}", data, utcnow())
     plan = service.plan_for(staff("admin"), record, TODAY)
     assert service.file_problems(record) == [] and plan.problems == []
     assert (plan.new_grids, plan.changed_grids, plan.new_companies, plan.changed_companies) == ([], [], [], [])

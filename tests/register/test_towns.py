@@ -37,7 +37,8 @@ def humen(town):
 
 def test_another_town_s_company_code_is_a_problem_at_its_row(humen):
     admin = staff("admin")
-    record = service.start_import(admin, "r.csv", (HEAD + "g1,,acme,甲厂,,,,\ng1,,theirs01,虎门厂,,,,\n").encode())
+    record = service.start_import(admin, "r.csv", (HEAD + "g1,,acme,甲厂,,,,\ng1,,theirs01,虎门厂,,,,\n").encode(),
+                                  datetime(2026, 11, 24, 2))
     plan = service.plan_for(admin, record, TODAY)
     assert [(p["row"], p["column"], p["reason"]) for p in plan.problems] == [(3, "企业编码", "company_other_town")]
     # The other town's grid and company are neither "changed" nor "not in the file" here.
@@ -49,7 +50,7 @@ def test_an_import_creates_grids_in_the_admin_s_town_and_leaves_the_other_town_a
     admin = staff("admin")
     before = db.session.execute(select(Grid.code, Grid.name, Grid.active).where(Grid.town_id == humen.id)).all()
     record = service.start_import(admin, "r.csv", (HEAD + "g1,网格一改名,acme,甲厂,,,,\nG7,新网格,newco001,新厂,,,,\n")
-                                  .encode())
+                                  .encode(), datetime(2026, 11, 24, 2))
     plan = service.plan_for(admin, record, TODAY)
     service.apply_import(admin, record.id, plan.fingerprint(), True, TODAY, datetime(2026, 11, 24, 2), "closed")
     db.session.commit()

@@ -160,12 +160,12 @@ REGISTER = "网格编码,网格名称,企业编码,企业名称,每次题数,工
 def _register_import(username: str, uploaded: date, applied: bool = False, cancelled: bool = False) -> int:
     """An import of the register as it is (so it applies cleanly), uploaded on `uploaded`."""
     admin = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
-    record = register.start_import(admin, f"{username}-{uploaded}.csv", REGISTER.encode())
+    record = register.start_import(admin, f"{username}-{uploaded}.csv", REGISTER.encode(), datetime_of(uploaded))
     if applied:
         plan = register.plan_for(admin, record, uploaded)
         register.apply_import(admin, record.id, plan.fingerprint(), False, uploaded, datetime_of(uploaded), "closed")
     elif cancelled:
-        register.cancel_import(admin, record.id)
+        register.cancel_import(admin, record.id, datetime_of(uploaded))
     record.created_at = datetime_of(uploaded)
     db.session.flush()
     return record.id
