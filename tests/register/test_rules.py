@@ -291,9 +291,21 @@ def test_a_code_in_a_number_cell_beside_zero_padded_codes_lost_its_zeros():
     # 00123457 and 02 typed into General cells: Excel keeps the numbers 123457 and 2.
     found = parse_register("register.xlsx", _xlsx(["01", "网格一", "00123456", "甲厂"], [2, "网格二", 123457, "乙厂"],
                                                    ["01", None, 12345678, "丙厂"]))
-    assert [(p["row"], p["column"], p["reason"], p["value"], p["detail"]) for p in found.problems] == [
-        (3, "网格编码", "lost_zeros", "2", "02"), (3, "企业编码", "lost_zeros", "123457", "00123457")]
-    assert [r["company_code"] for r in found.rows] == ["00123456", "12345678"]  # as long as the padded ones: kept
+    assert found.problems == [] and [r["company_code"] for r in found.rows] == ["00123456", "123457", "12345678"]
+    first = TownGrid(4, "01", "网格一", True)
+    plan = plan_import(found.rows, found.problems, Town((first,), ()), found.columns)
+    assert [(p["row"], p["column"], p["reason"], p["value"], p["detail"]) for p in plan.problems] == [
+        (3, "网格编码", "lost_zeros", "2", "02")]  # its company is not looked at until its grid is right
+    # As long as the padded ones: a code as it stands. With grid 2 the town's, the company's zeros are lost.
+    second = TownGrid(5, "2", "网格二", True)
+    plan = plan_import(found.rows, found.problems, Town((first, second), ()), found.columns)
+    assert [(p["row"], p["column"], p["reason"], p["value"], p["detail"]) for p in plan.problems] == [
+        (3, "企业编码", "lost_zeros", "123457", "00123457")]
+    # But a short number the town has as it stands is that grid or company: codes of mixed widths are
+    # legitimate, and "0045" would be a new company while the town's 45 read as missing.
+    town = Town((first, second), (TownCompany(13, "123457", "乙厂", 5, 5, "123456", (), True),))
+    plan = plan_import(found.rows, found.problems, town, found.columns)
+    assert plan.problems == [] and [c.code for c in plan.new_companies] == ["00123456", "12345678"]
     # A CSV's cells are all text: a digits-only code is a code, whatever its width.
     assert parsed(HEAD + "01,网格一,00123456,甲厂\n2,网格二,123457,乙厂\n").problems == []
 

@@ -295,12 +295,19 @@ def read_rows(filename: str, data: bytes) -> SheetRows:
     return read_import(filename, data, RegisterFileError, header_test(HEADER_KEYS, REQUIRED))
 
 
+# A good row's codes that were number cells shorter than their column's zero-padded codes: field ->
+# the code with its zeros (parse_register; plan.plan_import decides).
+ZEROS_LOST = "zeros_lost"
+
+
 def parse_register(filename: str, data: bytes) -> ParsedRegister:
     """Read and check a register file. Every problem is kept at its row and column; a company code
     a row repeats (in any case or width) is a problem at the later row, and so is a grid given two
     names. As in the roster import, a code in a number cell that is shorter than the zero-padded
-    codes typed as text in its column (123 beside 000124) has lost its zeros to Excel and is a
-    problem ("lost_zeros"), not a new code. A file that cannot be read at all raises RegisterFileError."""
+    codes typed as text in its column (123 beside 000124) has probably lost its zeros to Excel: the
+    row keeps the code as read and, under ZEROS_LOST, the code with its zeros, for the plan to
+    decide (plan.plan_import: a problem "lost_zeros" unless the town has the code as read, since
+    codes of mixed widths are legitimate). A file that cannot be read at all raises RegisterFileError."""
     with closing(read_rows(filename, data)) as rows:
         parsed = _parse_rows(rows)
         parsed.sheet, parsed.other_sheets = rows.sheet, rows.others
@@ -346,11 +353,10 @@ def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
         checked.append((row, problems))
     if not data_rows:
         raise RegisterFileError("no_rows", row=header_row)
-    for row, problems, field_name, text in numbers:  # 000124 beside 123: Excel dropped the zeros of a number cell
+    for row, problems, field_name, text in numbers:  # 000124 beside 123: Excel may have dropped the zeros
         width = padded[field_name]
         if text.isdigit() and len(text) < width and not any(p["field"] == field_name for p in problems):
-            problems.append(problem(row["row"], headers[field_name], field_name, "lost_zeros", text, text.zfill(width),
-                                    row["grid_code"], row.get("company_code", "")))
+            row.setdefault(ZEROS_LOST, {})[field_name] = text.zfill(width)
     for row, problems in checked:
         if problems:
             parsed.problems.extend(problems)

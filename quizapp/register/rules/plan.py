@@ -22,7 +22,7 @@ from quizapp.organisation.rules import (
     grid_code_problem,
     name_key,
 )
-from quizapp.register.rules.file import HEADERS, format_shifts, problem
+from quizapp.register.rules.file import HEADERS, ZEROS_LOST, format_shifts, problem
 from quizapp.rules.spreadsheets import CLEAR_MARKER, padded_ids, spelling_key, zeros_dropped
 
 Shifts = tuple[tuple[str, str], ...]  # (name, "HH:MM"), by start time
@@ -227,6 +227,10 @@ class _Planner:
                 self.bad_grids.add(key)
                 self.lost_zeros[key] = self.grids[meant].code
                 self.fault(row, "grid_code", "lost_zeros", row["grid_code"], self.lost_zeros[key])
+            elif current is None and (padded := _zeros_lost(row, "grid_code")):  # 1 beside 01 in the file
+                self.bad_grids.add(key)
+                self.lost_zeros[key] = padded
+                self.fault(row, "grid_code", "lost_zeros", row["grid_code"], padded)
             elif current is None and naming is None:
                 self.bad_grids.add(key)
                 self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
@@ -274,6 +278,8 @@ class _Planner:
                 self.fault(row, "company_code", "company_other_town", code)
             elif meant is not None:  # 123456 where the town has 00123456: not a new company, Excel's number
                 self.fault(row, "company_code", "lost_zeros", code, meant)
+            elif current is None and (padded := _zeros_lost(row, "company_code")):  # 123 beside 000124 in the file
+                self.fault(row, "company_code", "lost_zeros", code, padded)
             elif current is None and (why := company_code_problem(code)):
                 self.fault(row, "company_code", f"company_code_{why}", code)
             elif current is None:
@@ -369,6 +375,13 @@ class _Planner:
         order = sorted(self.town.open_cases, key=lambda c: (self.plan.companies[c.company_id].code, c.id))
         self.plan.cases_closed = [c for c in order if c.company_id in by_file]
         self.plan.cases_closed_if_deactivated = [c for c in order if c.company_id in if_ticked]
+
+
+def _zeros_lost(row: dict, field: str) -> str | None:
+    """The code with its zeros, if the file read it from a number cell shorter than its column's
+    zero-padded codes (file.ZEROS_LOST). Asked only of a code the town does not have as read: 45
+    beside 0123 in the file is the town's company 45, not 0045."""
+    return row.get(ZEROS_LOST, {}).get(field)
 
 
 def plan_import(rows: list[dict], problems: list[dict], town: Town, columns: dict[str, str] | None = None) -> Plan:
