@@ -36,7 +36,7 @@ def _server_database(url: str):
     """A database of its own next to the test database at `url`, on the same server: (its URL, a
     callable that drops it)."""
     server = make_url(url)
-    name = f"{server.database}_demo"
+    name = f"{server.database}_demo_{os.getpid()}"  # two runs against one server keep apart
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -58,11 +58,19 @@ def demo_city(tmp_path_factory) -> Iterator[DemoCity]:
         url, drop = _server_database(url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
-    # As a user's `quizapp demo` runs it: without QUIZAPP_TOWN_SEED, each town makes its own secret.
-    app = make_test_app(url, tmp_path_factory, QUIZAPP_TOWN_SEED=None)
-    result = app.test_cli_runner().invoke(args=["demo", "--no-serve", "--json", "--port", str(PORT)])
-    assert result.exit_code == 0, result.output
-    yield DemoCity(app, json.loads(result.stdout))  # JSON alone on stdout, on a first run too
-    close_test_app(app)
-    if drop:
-        drop()
+    app = None
+    try:
+        # As a user's `quizapp demo` runs it: without QUIZAPP_TOWN_SEED, each town makes its own secret.
+        app = make_test_app(url, tmp_path_factory, QUIZAPP_TOWN_SEED=None)
+        with pytest.MonkeyPatch.context() as patch:
+            # The command sets QUIZAPP_SECURE_COOKIES for the server it starts (as on a user's machine,
+            # where it is unset): put back as it was afterwards, for the apps of later tests.
+            patch.delenv("QUIZAPP_SECURE_COOKIES", raising=False)
+            result = app.test_cli_runner().invoke(args=["demo", "--no-serve", "--json", "--port", str(PORT)])
+        assert result.exit_code == 0, result.output
+        yield DemoCity(app, json.loads(result.stdout))  # JSON alone on stdout, on a first run too
+    finally:
+        if app is not None:
+            close_test_app(app)
+        if drop:
+            drop()
