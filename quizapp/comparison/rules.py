@@ -61,7 +61,7 @@ class CompanyFigures:
     last7: Tally
     last30: Tally
     previous30: Tally
-    reached30: int | None = None  # active workers with a finished official quiz in the 30 days
+    reached30: int | None = None  # active workers with a done official quiz in the 30 days
     last_case_month: date | None = None
     months_without_case: int | None = None
 

@@ -60,13 +60,14 @@ def participation_target(town_id: int | None) -> float:
     return rules.parse_target(town_settings.read(town_id, TARGET_KEY) if town_id is not None else None)
 
 
-def reached(company_ids: list[int], today: date, span: Span) -> dict[int, int]:
-    """Per company, today's active workers with a finished official quiz in the span."""
+def reached(company_ids: list[int], today: date, span: Span, now: datetime) -> dict[int, int]:
+    """Per company, today's active workers with a done official quiz in the span: finished, or its
+    time ran out before `now` (rollups.figures.done, the one definition of done)."""
     if not company_ids:
         return {}
     # official_date is set on official attempts only: practice never counts.
     took = exists().where(Attempt.employee_id == Employee.id, Attempt.official_date >= span.first,
-                          Attempt.official_date <= span.last, Attempt.finished_at.is_not(None))
+                          Attempt.official_date <= span.last, figures.done(now))
     return {cid: int(n or 0) for cid, n in db.session.execute(
         select(Employee.company_id, func.sum(case((took, 1), else_=0)))
         .where(Employee.company_id.in_(company_ids), *tenancy.active_on(today)).group_by(Employee.company_id))}
@@ -108,12 +109,12 @@ def company_figures(actor: StaffUser, today: date, now: datetime, grid_id: int |
                            today=tally(c.id, "today"), last7=tally(c.id, "last7"), last30=tally(c.id, "last30"),
                            previous30=tally(c.id, "previous30"))
             for c in scope.companies]
-    return with_coverage(rows, today) if coverage else rows
+    return with_coverage(rows, today, now) if coverage else rows
 
 
-def with_coverage(rows: list[CompanyFigures], today: date) -> list[CompanyFigures]:
+def with_coverage(rows: list[CompanyFigures], today: date, now: datetime) -> list[CompanyFigures]:
     """The rows with coverage over the last 30 days filled in (one GROUP BY over their rosters)."""
-    found = reached([r.company_id for r in rows], today, metrics.trailing(today, 30))
+    found = reached([r.company_id for r in rows], today, metrics.trailing(today, 30), now)
     return [replace(r, reached30=found.get(r.company_id, 0)) for r in rows]
 
 
@@ -147,7 +148,7 @@ def grid_dashboard(actor: StaffUser, today: date, query: DashboardQuery, now: da
     shown = rules.sort_rows(rules.filter_rows(rows, query, target), rules.SORTS[query.sort], query.descending)
     page = rules.paginate(shown, query.page)
     if not by_coverage:
-        page = replace(page, rows=with_coverage(page.rows, today))
+        page = replace(page, rows=with_coverage(page.rows, today, now))
     month = today.replace(day=1)
     three_months = Span(outreach.add_months(month, -2), today)
     quiet = incidents.quiet_grids(actor, today, today, [query.grid] if query.grid is not None else

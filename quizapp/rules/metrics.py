@@ -249,7 +249,8 @@ def counted_until(active: bool, active_until: date | None) -> date | None:
 
 
 def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
-    """Share of today's active workers with at least one finished official quiz in the period."""
+    """Share of today's active workers with at least one done official quiz in the period (finished,
+    or its time ran out: docs/metrics.md, "Done")."""
     return share(min(workers_with_a_quiz, active_workers), active_workers)
 
 
