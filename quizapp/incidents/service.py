@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -174,8 +175,14 @@ def save_incident(actor: StaffUser, today: date, data: IncidentInput, incident: 
     incident.raw_reports = data.raw_reports
     incident.note = data.note or None
     set_location(incident, data.point, data.place_id)
-    db.session.add(incident)
-    db.session.flush()
+    try:
+        # Another request may store a record of this key after the check above: the key's unique
+        # index (migration 0034) refuses it, with the same answer.
+        with db.session.begin_nested():
+            db.session.add(incident)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("incidents.exists") from None
     after = _facts(incident)
     if before is None:
         audit.record(actor, "incident.create", after)
@@ -298,6 +305,24 @@ class ImportResult:
 
 
 
+def _write(actor: StaffUser, plans: list[rules.RowPlan], stored: dict[tuple, Incident]) -> None:
+    """The confirmed rows' records: new ones added, changed ones rewritten, unchanged ones left."""
+    for plan in plans:
+        row = plan.row
+        if plan.unchanged:  # the record holds what the row says already: nothing is replaced
+            continue
+        incident = stored.get(row.key)
+        if incident is None:
+            incident = Incident(grid_id=row.grid_id, company_id=row.company_id, month=row.month,
+                                fraud_type=row.fraud_type, created_by=actor.id)
+            db.session.add(incident)
+        written = plan.written
+        incident.cases, incident.loss_yuan, incident.note = written.cases, written.loss_yuan, written.note
+        incident.raw_reports = written.raw_reports
+        if row.point is not None or row.place_id is not None:  # a blank location keeps the stored one
+            set_location(incident, row.point, row.place_id)
+
+
 def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -> ImportResult:
     """Store the good rows of the actor's kept preview in one transaction, once, after checking them
     again: a row that turned bad meanwhile (its company left the officer's grids) is left out and
@@ -325,20 +350,14 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     if any(seen.get(str(p.row.row)) != _seen(p) for p in plans):
         # A record was stored or changed since the preview: the officer must see it first.
         return ImportResult(0, 0, [Problem(0, "", "changed")])
-    for plan in plans:
-        row = plan.row
-        if plan.unchanged:  # the record holds what the row says already: nothing is replaced
-            continue
-        incident = stored.get(row.key)
-        if incident is None:
-            incident = Incident(grid_id=row.grid_id, company_id=row.company_id, month=row.month,
-                                fraud_type=row.fraud_type, created_by=actor.id)
-            db.session.add(incident)
-        written = plan.written
-        incident.cases, incident.loss_yuan, incident.note = written.cases, written.loss_yuan, written.note
-        incident.raw_reports = written.raw_reports
-        if row.point is not None or row.place_id is not None:  # a blank location keeps the stored one
-            set_location(incident, row.point, row.place_id)
+    try:
+        # A record of one of these keys stored by another request after the check above (a form,
+        # or another file confirmed at the same moment) fails the key's unique index (migration
+        # 0034): the same answer as a record stored before it.
+        with db.session.begin_nested():
+            _write(actor, plans, stored)
+    except IntegrityError:
+        return ImportResult(0, 0, [Problem(0, "", "changed")])
     counts = rules.count_plans(plans)
     audit.record(actor, "import_incidents", {"filename": record.filename, "rows": len(parsed.rows),
                                              "added": counts.added, "replaced": counts.replaced,

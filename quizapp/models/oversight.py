@@ -19,7 +19,10 @@ class Incident(Model):
     they happened, optionally: a point (longitude, latitude and the datum they are given in, stored
     as given) or one of the grid's places (places.rules, migration 0017)."""
 
-    __table_args__ = (CheckConstraint("datum IN ('wgs84', 'gcj02')", name="datum"),)
+    # One record per grid, company (0: the whole grid), month and fraud type (migration 0034).
+    __table_args__ = (CheckConstraint("datum IN ('wgs84', 'gcj02')", name="datum"),
+                      Index("uq_incident_key", "grid_id", func.coalesce(text("company_id"), 0), "month", "fraud_type",
+                            unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)

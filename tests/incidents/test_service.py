@@ -86,6 +86,34 @@ def test_one_record_per_company_month_and_type(town):
     assert first.cases == 5
 
 
+def test_a_second_record_of_one_key_stored_by_another_request_meanwhile_is_refused_by_the_database(town, monkeypatch):
+    """Two requests each found no record of the key and both insert (the race the app's own check
+    cannot close): the key's unique index (migration 0034) refuses the second with the same answer,
+    and the first stays. A whole-grid record (no company) has a key too."""
+    officer = staff("officer-1")
+    for key in ({"company_id": town.company_a}, {"grid_id": grid("g1").id}):
+        first = service.save_incident(officer, TODAY, entry(**key))
+        monkeypatch.setattr(service, "_existing", lambda *_args: None)  # found nothing, as the other request did
+        with pytest.raises(Conflict) as raised:
+            service.save_incident(officer, TODAY, entry(**key, cases=7))
+        monkeypatch.undo()
+        assert raised.value.code == "incidents.exists"
+        db.session.commit()
+        assert [i.cases for i in db.session.scalars(select(Incident).where(Incident.id >= first.id))] == [2]
+
+
+def test_a_confirmation_racing_a_record_of_one_of_its_keys_stores_nothing(town, monkeypatch):
+    officer = staff("officer-1")
+    preview = upload(officer, "2026-10,,acme,alpha,3,300,\r\n2026-10,g1,,other,1,50,\r\n")
+    service.save_incident(officer, TODAY, entry(town.company_a))
+    db.session.commit()
+    monkeypatch.setattr(service, "_stored", lambda _rows: {})  # read before the other request stored it
+    result = service.apply_import(officer, TODAY, NOW, preview.import_id)
+    assert [p.reason for p in result.problems] == ["changed"]
+    db.session.rollback()  # as the view does
+    assert [(i.company_id, i.cases) for i in db.session.scalars(select(Incident))] == [(town.company_a, 2)]
+
+
 def test_another_grids_officer_cannot_find_the_record_but_the_admin_can(town):
     incident = service.save_incident(staff("officer-1"), TODAY, entry(town.company_a))
     whole = service.save_incident(staff("officer-1"), TODAY, entry(grid_id=grid("g1").id))

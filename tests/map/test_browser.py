@@ -45,12 +45,16 @@ def mapped_town(app, town):
                 db.session.add(CompanyDay(company_id=company.id, day=day, workday=day.isoweekday() < 7,
                                           headcount=heads, completed=done, common_answered=done * 3,
                                           common_correct=round(done * 3 * rng.uniform(0.5, 0.9))))
+            recorded = set()  # one record per company, month and fraud type (the key's unique index)
             for _ in range(rng.randint(0, 3)):
                 lon, lat = geography.point_in(cell, rng)
                 month = (today.replace(day=1) - timedelta(days=rng.randrange(300))).replace(day=1)
-                db.session.add(Incident(grid_id=grid.id, company_id=company.id, month=month,
-                                        fraud_type=rng.choice(["shuadan", "other"]), cases=rng.randint(1, 3),
-                                        loss_yuan=Decimal(rng.randint(500, 60000)), longitude=Decimal(str(lon)),
+                kind, cases, loss = rng.choice(["shuadan", "other"]), rng.randint(1, 3), rng.randint(500, 60000)
+                if (month, kind) in recorded:
+                    continue
+                recorded.add((month, kind))
+                db.session.add(Incident(grid_id=grid.id, company_id=company.id, month=month, fraud_type=kind,
+                                        cases=cases, loss_yuan=Decimal(loss), longitude=Decimal(str(lon)),
                                         latitude=Decimal(str(lat)), datum="wgs84"))
         db.session.commit()
         centre = geography.point_in(cells[4], random.Random(1))
