@@ -413,6 +413,7 @@ def _locate_incidents(cells: dict[int, geography.Cell], today: date, rng: random
     for grid_id, cell in cells.items():
         if grid_id in known or rng.random() > 0.4:
             continue
+        keys = set()  # one record per grid, month and fraud type (incident's unique key, migration 0034)
         for _ in range(rng.randint(1, 3)):
             month = this_month
             for _back in range(rng.randrange(12)):
@@ -421,7 +422,9 @@ def _locate_incidents(cells: dict[int, geography.Cell], today: date, rng: random
             incident = Incident(grid_id=grid_id, company_id=None, month=month, fraud_type=rng.choice(slugs),
                                 cases=cases, loss_yuan=Decimal(int(round(cases * rng.uniform(1500, 50000), -2))))
             _place_it(incident, cell, [], rng)
-            db.session.add(incident)
+            if (month, incident.fraud_type) not in keys:
+                keys.add((month, incident.fraud_type))
+                db.session.add(incident)
     db.session.flush()
 
 

@@ -375,10 +375,14 @@ def _incidents(rng: random.Random, city: _City, start: date, today: date,
     rows = []
     for company_id, grid_id in zip(city.ids, city.grid_ids, strict=True):
         if rng.random() < 0.15:
+            keys = set()  # one record per company, month and fraud type (incident's unique key, migration 0034)
             for _ in range(rng.randint(1, 3)):
-                rows.append((grid_id, company_id, (start + timedelta(days=rng.randrange(span))).replace(day=1),
-                             rng.choice(FRAUD_TYPES), rng.randint(1, 3), Decimal(rng.randint(500, 80_000)), None,
-                             None, *_point(cells.get(grid_id), where)))
+                row = (grid_id, company_id, (start + timedelta(days=rng.randrange(span))).replace(day=1),
+                       rng.choice(FRAUD_TYPES), rng.randint(1, 3), Decimal(rng.randint(500, 80_000)), None,
+                       None, *_point(cells.get(grid_id), where))
+                if row[2:4] not in keys:
+                    keys.add(row[2:4])
+                    rows.append(row)
     return rows
 
 
