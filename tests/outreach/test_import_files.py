@@ -9,7 +9,7 @@ import html
 import io
 import random
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -19,7 +19,7 @@ from werkzeug.test import encode_multipart
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Company, Grid, OutreachActivity
+from quizapp.models import OutreachActivity
 from quizapp.outreach.rules import MAX_BYTES, MAX_NOTE, MAX_PLACE, MAX_ROWS, MAX_SPEAKER, parse_kind
 from quizapp.outreach.wording import KINDS
 from quizapp.rules.vocab import OutreachKind
@@ -30,12 +30,8 @@ HEADER = "日期,类型,地点或单位,网格,主讲人,覆盖人数,备注\r\n
 
 
 @pytest.fixture
-def grids(app, town):
-    with app.app_context():
-        for company in db.session.scalars(select(Company)):
-            company.created_at = datetime(2025, 1, 1)
-        db.session.commit()
-        return {g.code: g.id for g in db.session.scalars(select(Grid))}
+def grids(aged):
+    return aged
 
 
 @pytest.fixture

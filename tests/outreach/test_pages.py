@@ -10,7 +10,6 @@ import re
 import threading
 from datetime import datetime, timedelta
 
-import pytest
 from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import func, select
@@ -18,7 +17,7 @@ from sqlalchemy import func, select
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.incidents.rules import add_months
-from quizapp.models import AuditLog, Company, Grid, OutreachActivity, TownImport
+from quizapp.models import AuditLog, OutreachActivity, TownImport
 from quizapp.rules.vocab import ImportStatus
 from tests.factories import make_activity, make_incident
 from tests.pages import QUIET, RUN, read, rows_under, sign_in_staff, table_rows, texts
@@ -30,15 +29,6 @@ def png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (300, 200), (0, 90, 200)).save(out, "PNG")
     return out.getvalue()
-
-
-@pytest.fixture
-def aged(app, town):
-    with app.app_context():
-        for company in db.session.scalars(select(Company)):
-            company.created_at = datetime(2025, 1, 1)
-        db.session.commit()
-        return {g.code: g.id for g in db.session.scalars(select(Grid))}
 
 
 def status(client, method: str, url: str) -> int:
