@@ -76,23 +76,27 @@ def claim(record: TownImport, now: datetime) -> None:
     """Mark the import applied, first thing in the transaction that applies it: of two
     confirmations racing, the second finds it applied already (Conflict "<kind>.import_closed")
     and its transaction must roll back."""
-    claimed = rows_changed(update(TownImport).where(
-        TownImport.id == record.id, TownImport.status == ImportStatus.PREVIEW)
-        .values(status=ImportStatus.APPLIED, applied_at=now).execution_options(synchronize_session=False))
-    if claimed != 1:
-        raise Conflict(f"{record.kind}.import_closed", status=ImportStatus.APPLIED, action="apply")
+    _close(record, "apply", status=ImportStatus.APPLIED, applied_at=now)
 
 
 def cancel(record: TownImport) -> None:
     """Drop an import waiting for confirmation (found with `waiting`): it can no longer be applied.
     Only while it still waits: a cancel racing a confirmation that claimed it first is refused
     (Conflict "<kind>.import_closed", applied), never marks an applied import cancelled."""
-    cancelled = rows_changed(update(TownImport).where(
-        TownImport.id == record.id, TownImport.status == ImportStatus.PREVIEW)
-        .values(status=ImportStatus.CANCELLED).execution_options(synchronize_session=False))
-    if cancelled != 1:
-        raise Conflict(f"{record.kind}.import_closed", status=ImportStatus.APPLIED, action="cancel")
+    _close(record, "cancel", status=ImportStatus.CANCELLED)
     db.session.refresh(record)
+
+
+def _close(record: TownImport, action: str, **values) -> None:
+    """Leave the preview state (applied or cancelled) if the import is still in it, in one
+    conditional UPDATE: of two requests racing, the second changes nothing and is refused with the
+    state the first left (Conflict "<kind>.import_closed")."""
+    closed = rows_changed(update(TownImport).where(
+        TownImport.id == record.id, TownImport.status == ImportStatus.PREVIEW)
+        .values(**values).execution_options(synchronize_session=False))
+    if closed != 1:
+        status = db.session.scalar(select(TownImport.status).where(TownImport.id == record.id))
+        raise Conflict(f"{record.kind}.import_closed", status=status, action=action)
 
 
 def reason(error: NotFound | Conflict) -> tuple[str, str]:
