@@ -46,6 +46,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from shift_burst import free_port, prepare, serve, stop  # noqa: E402
 
 LUA = ROOT / "bench" / "answers.lua"
+# The path each side's windows post to (the answers' own paths for quizapp).
+SIDES = {"bare": "/insert", "floor_nothing": "/bench-floor/nothing", "floor_update": "/bench-floor/one_update",
+         "quizapp": None}
 
 
 def phones(app, count: int) -> list[tuple[str, int, int]]:
@@ -162,6 +165,9 @@ def main() -> int:
                         help="answers per second to provision for (a quizapp window that runs out is flagged)")
     parser.add_argument("--js", action="store_true",
                         help="answer as quiz.js does (JSON: the feedback and the next question as fragments)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also windows of two signed-in requests that do (almost) nothing, on the same "
+                             "server (bench/floor_app.py): quizapp's fixed cost per request under wrk")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (database, request files)")
     opts = parser.parse_args()
 
@@ -188,21 +194,30 @@ def main() -> int:
         batch = prepared[w * attempts_per_window:(w + 1) * attempts_per_window]
         per_thread = [answer_lines(batch[t::opts.threads], block) for t in range(opts.threads)]
         window_files(tmp / f"quizapp-{w}", per_thread)
-        window_files(tmp / f"bare-{w}", [[re.sub(r"\t/attempt/\d+/q/\d+\t", "\t/insert\t", line) for line in lines]
-                                          for lines in per_thread])
+        for side, path in SIDES.items():
+            if side != "quizapp":
+                window_files(tmp / f"{side}-{w}", [[re.sub(r"\t/attempt/\d+/q/\d+\t", f"\t{path}\t", line)
+                                                    for line in lines] for lines in per_thread])
         windows.append(sum(len(lines) for lines in per_thread))
 
     server = [sys.executable, "-m", "gunicorn", "-w", str(opts.server_workers), "-k", opts.worker_class,
               "--backlog", "2048", "--timeout", "60"]
     app_port, bare_port = free_port(), free_port()
-    app_proc = serve(server + ["-b", f"127.0.0.1:{app_port}", "quizapp:create_app()"], env, app_port, "/healthz")
+    # With --floor, quizapp is served with the two floor routes added (bench/floor_app.py); its own
+    # routes are unchanged.
+    app_proc = serve(server + ["-b", f"127.0.0.1:{app_port}",
+                               "floor_app:create_app()" if opts.floor else "quizapp:create_app()"],
+                     dict(env, PYTHONPATH=f"{ROOT}{os.pathsep}{ROOT / 'bench'}"), app_port, "/healthz")
+    sides = [("bare", bare_port), ("quizapp", app_port)]
+    if opts.floor:
+        sides[1:1] = [("floor_nothing", app_port), ("floor_update", app_port)]
     bare_proc = serve(server + ["-b", f"127.0.0.1:{bare_port}", "--chdir", str(ROOT / "bench"),
                                 "bare_app:create_app()"], env, bare_port, "/")
     report: dict = {"database": url.split("://")[0], "cpu_count": os.cpu_count(), "options": vars(opts),
-                    "load_before": os.getloadavg(), "bare": [], "quizapp": []}
+                    "load_before": os.getloadavg(), **{side: [] for side, _ in sides}}
     try:
         for w in range(opts.windows):
-            for side, port in (("bare", bare_port), ("quizapp", app_port)):
+            for side, port in sides:
                 result = run_wrk(port, tmp / f"{side}-{w}", opts)
                 result["provisioned"] = windows[w]
                 report[side].append(result)
@@ -218,12 +233,16 @@ def main() -> int:
     answer = statistics.median(r["requests_per_second"] for r in report["quizapp"])
     report["median_bare"], report["median_quizapp"] = bare, answer
     report["ratio"] = round(answer / bare, 3)
+    for side, _ in sides[1:-1]:
+        median = statistics.median(r["requests_per_second"] for r in report[side])
+        report[f"median_{side}"], report[f"ratio_{side}"] = median, round(median / bare, 3)
+        print(f"median: {side} {median:.0f}/s, ratio to bare {median / bare:.2f}")
     report["check"] = check(app, sum(r["requests"] for r in report["quizapp"]),
                             opts.connections * opts.windows)
     # The bare endpoint ignores its request lines, so only quizapp must not run out of them.
     report["valid"] = report["check"]["ok"] and not any(
         (r["wrapped"] and side == "quizapp") or r["non_2xx_3xx"] or r["socket_errors"]
-        for side in ("bare", "quizapp") for r in report[side])
+        for side, _ in sides for r in report[side])
     print(f"median: bare {bare:.0f}/s, answer {answer:.0f}/s, ratio {report['ratio']:.2f}; "
           f"check {report['check']}; valid {report['valid']}")
     out = ROOT / "bench" / "results"

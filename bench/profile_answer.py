@@ -70,7 +70,9 @@ def main() -> int:
 
     app = create_app()
     if opts.floor:
-        _add_floor_routes(app)
+        from floor_app import add_floor_routes
+
+        add_floor_routes(app)
     statements = [0]
     sql_time: dict[str, list[float]] = {}  # statement -> [count, seconds]
 
@@ -140,29 +142,6 @@ def main() -> int:
         print(f"  {fragment}:{name}: {cum / total_time * 100:.1f} %")
     stats.sort_stats(opts.sort).print_stats(opts.limit)
     return 0
-
-
-def _add_floor_routes(app) -> None:
-    """Two routes on the worker's side of quizapp, only in this process: the fixed cost every
-    signed-in request pays before any work of its own, and that plus one UPDATE and its commit
-    (about what the bare INSERT endpoint does). What the answer request cannot go below."""
-    from flask_login import current_user, login_required
-    from sqlalchemy import text
-
-    from quizapp.extensions import csrf, db
-
-    def nothing():
-        return "ok"
-
-    def one_update():
-        db.session.execute(text("UPDATE employee SET active = active WHERE id = :id"), {"id": current_user.id})
-        db.session.commit()
-        return "ok"
-
-    # Exempt from the CSRF check, as the answer is (it checks the form's origin itself, cheaply).
-    for view in (nothing, one_update):
-        app.add_url_rule(f"/bench-floor/{view.__name__}", f"bench_floor_{view.__name__}",
-                         csrf.exempt(login_required(view)), methods=["POST"])
 
 
 def compare_with_bare(posts, tmp: Path, headers: dict | None, floor: bool = False) -> int:
