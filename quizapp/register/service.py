@@ -100,11 +100,14 @@ def export_register(actor: StaffUser) -> list[dict]:
 
 def start_import(actor: StaffUser, filename: str, data: bytes, now: datetime) -> TownImport:
     """Read and check a file and keep it as an import waiting for the admin's confirmation, uploaded
-    `now`. Nothing in the town changes. A file that cannot be read raises RegisterFileError."""
+    `now`: every row as read, the rows with a problem too (the plan checks them against the town,
+    so the preview shows all that is wrong at once; they apply nothing, as no file with a problem
+    does), and the problems. Nothing in the town changes. A file that cannot be read raises
+    RegisterFileError."""
     if not scope.manages_register(actor):
         raise Forbidden("register.not_yours")
     parsed = rules.parse_register(filename, data)
-    return previews.keep(actor, ImportKind.REGISTER, filename, parsed.rows,
+    return previews.keep(actor, ImportKind.REGISTER, filename, parsed.every_row,
                          [*parsed.problems, *({"row": 0, "column": header, "reason": "ignored_column"}
                                               for header in parsed.ignored),
                           *sheet_note(parsed.sheet, parsed.other_sheets)], now)

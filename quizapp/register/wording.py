@@ -7,10 +7,12 @@ from functools import partial
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from quizapp.organisation.rules import COMPANY_CODE_MAX, COMPANY_CODE_MIN, GRID_CODE_MAX
-from quizapp.register.rules.file import HEADERS, HEADERS_EN, NO, YES
+from quizapp.register.rules.file import HEADERS, HEADERS_EN, NO, UNCHECKED_COMPANY_NAME, UNCHECKED_GRID_NAME, YES
 from quizapp.rules.spreadsheets import CLEAR_MARKER
+from quizapp.web import listed
 from quizapp.wording import Messages
 
 FIELDS = {"grid_code": _l("Grid code"), "grid_name": _l("Grid name"), "company_code": _l("Company code"),
@@ -33,6 +35,36 @@ def _code(why: str, limit: int) -> str:
 
 _CODE_PROBLEMS = ("empty", "too_long", "too_short", "characters", "edge_hyphen")
 
+
+def _rows(detail: dict) -> tuple[str, int]:
+    """The other rows of a clash (file.other_rows: some of them and how many more) in words, and
+    how many they are."""
+    rows = [str(row) for row in detail.get("rows", [])]
+    more = int(detail.get("more", 0))
+    if more:
+        rows.append(_("%(n)s more", n=more))
+    return listed(rows), len(detail.get("rows", [])) + more
+
+
+def _duplicate(value: object, detail: object) -> str:
+    if not isinstance(detail, dict):  # a later row: the first row with the code
+        return _("The company code %(code)s is already on row %(row)s.", code=value, row=detail)
+    rows, count = _rows(detail)
+    return ngettext("The company code %(code)s is also on row %(rows)s.",
+                    "The company code %(code)s is also on rows %(rows)s.", count, code=value, rows=rows)
+
+
+def _name_taken(value: object, detail: object) -> str:
+    if isinstance(detail, dict):  # the first of the rows: the later ones
+        rows, count = _rows(detail)
+        return ngettext("Another company of this grid, on row %(rows)s, is also called %(name)s.",
+                        "Other companies of this grid, on rows %(rows)s, are also called %(name)s.", count,
+                        name=value, rows=rows)
+    if detail:
+        return _("Another company of this grid is already called %(name)s (row %(row)s).", name=value, row=detail)
+    return _("Another company of this grid is already called %(name)s.", name=value)
+
+
 REASONS = {
     "formula": lambda value, detail: _("Starts like a spreadsheet formula (= + - @): refused, so that the register "
                                        "never carries commands. Remove the sign or write the value as plain text."),
@@ -54,8 +86,7 @@ REASONS = {
                                                    shift=detail),
     "shift_twice": lambda value, detail: _("The shift %(name)s is listed twice.", name=detail),
     "bad_active": lambda value, detail: _("Write %(yes)s or %(no)s (yes or no).", yes=YES, no=NO),
-    "duplicate_company": lambda value, detail: _("The company code %(code)s is already on row %(row)s.",
-                                                 code=value, row=detail),
+    "duplicate_company": _duplicate,
     "grid_name_differs": lambda value, detail: _("This grid has another name on row %(row)s (%(name)s): give a grid "
                                                  "one name.", row=str(detail).split(": ", 1)[0],
                                                  name=str(detail).split(": ", 1)[-1]),
@@ -67,9 +98,7 @@ REASONS = {
                                                   code=value),
     "grid_name_taken": lambda value, detail: _("The grid %(code)s is already called %(name)s.", code=detail,
                                                name=value),
-    "company_name_taken": lambda value, detail: (
-        _("Another company of this grid is already called %(name)s (row %(row)s).", name=value, row=detail)
-        if detail else _("Another company of this grid is already called %(name)s.", name=value)),
+    "company_name_taken": _name_taken,
     "shift_has_workers": lambda value, detail: _("The shift %(names)s would be removed, but workers on the roster "
                                                  "are still on it. Keep it in the cell, or move the workers to "
                                                  "another shift first.", names=detail),
@@ -89,9 +118,18 @@ for _why in _CODE_PROBLEMS:
 
 
 def describe(problem: dict) -> str:
-    """A stored problem in the reader's language."""
+    """A stored problem in the reader's language; a grid code's problem also says which checks of
+    its row wait for the grid (file.grid_waits), so the row does not pass for otherwise right."""
     word = REASONS.get(problem.get("reason", ""))
-    return word(problem.get("value", ""), problem.get("detail", "")) if word else str(problem.get("reason", ""))
+    text = word(problem.get("value", ""), problem.get("detail", "")) if word else str(problem.get("reason", ""))
+    unchecked = problem.get("unchecked") or ()
+    if UNCHECKED_COMPANY_NAME in unchecked:
+        text = _("%(problem)s %(waits)s", problem=text, waits=_(
+            "Until the grid code is right, the company name is not checked against the grid's other companies."))
+    if UNCHECKED_GRID_NAME in unchecked:
+        text = _("%(problem)s %(waits)s", problem=text, waits=_(
+            "Until the grid code is right, the grid name is not checked against the town's other grids."))
+    return text
 
 
 def template_notes(english: bool = False) -> list[str]:

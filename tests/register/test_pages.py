@@ -107,6 +107,53 @@ def test_a_code_excel_stripped_of_its_zeros_is_a_problem_that_says_what_to_do(ad
     assert 'name="plan"' not in page and companies(app) == before
 
 
+def test_every_problem_of_a_row_is_listed_on_the_first_upload(admin, app):
+    url, page = preview_of(admin, (HEAD + "G9,,short,甲厂二,,,,\n"            # 2: unknown grid, code too short
+                                          "bad code,坏网格,newco001,新厂,,,,\n"  # 3, 4: a new grid code with a space
+                                          "bad code,,newco002,新厂二,,,,\n"
+                                          "g1,,shrt5,新厂三,9,,,\n"             # 5: bad questions, code too short
+                                          "g2,,newco002,新厂四,,,,\n").encode())  # 6: row 4's code again
+    rows = table_rows(page.split('id="problems"')[1].split("</table>")[0])[1:]
+    assert [row[:3] for row in rows] == [
+        ["2", "企业编码", "short"], ["2", "网格编码", "G9"], ["3", "网格编码", "bad code"],
+        ["4", "企业编码", "newco002"], ["4", "网格编码", "bad code"], ["5", "企业编码", "shrt5"],
+        ["5", "每次题数", "9"], ["6", "企业编码", "newco002"]]
+    assert rows[0][3] == "A new company code has at least 6 characters."
+    grid_note = "Until the grid code is right, the company name is not checked against the grid's other companies."
+    assert rows[1][3].startswith("The grid code G9 is neither in the town") and rows[1][3].endswith(grid_note)
+    assert rows[2][3] == "Use only letters, digits and hyphens in a code."  # a new grid: its names are checked
+    assert rows[3][3] == "The company code newco002 is also on row 6."
+    assert rows[7][3] == "The company code newco002 is already on row 4."
+    assert "8 problems on 5 rows" in page and 'name="plan"' not in page
+    lines = list(csv.reader(io.StringIO(admin.get(f"{url}/preview.csv").data.decode("utf-8-sig"))))
+    assert sorted((line[0], line[4]) for line in lines if line[1] == "Problem") == [
+        ("2", "企业编码"), ("2", "网格编码"), ("3", "网格编码"), ("4", "企业编码"), ("4", "网格编码"),
+        ("5", "企业编码"), ("5", "每次题数"), ("6", "企业编码")]
+
+
+def test_a_clash_names_the_other_rows_however_many_and_old_previews_still_read(app):
+    from quizapp.register.rules.file import parse_register
+    from quizapp.register.wording import describe
+
+    found = parse_register("r.csv", (HEAD + "".join(f"g1,,abcdefgh,厂{i},,,,\n" for i in range(15))).encode())
+    many = {"reason": "company_name_taken", "value": "同名", "detail": {"rows": [3, 4], "more": 0}}
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        assert describe(found.problems[0]) == ("The company code abcdefgh is also on rows 3, 4, 5, 6, 7, 8, 9, 10, 11, "
+                                               "12, and 4 more.")
+        assert describe(found.problems[1]) == "The company code abcdefgh is already on row 2."
+        assert describe(many) == "Other companies of this grid, on rows 3 and 4, are also called 同名."
+        # A preview kept before clashes named every row reads as it did.
+        assert describe({"reason": "company_name_taken", "value": "同名", "detail": 2}) == (
+            "Another company of this grid is already called 同名 (row 2).")
+    with app.test_request_context("/", headers={"Cookie": "lang=zh_CN"}):
+        assert describe(found.problems[0]) == (
+            "企业编码 abcdefgh 还出现在第 3、4、5、6、7、8、9、10、11、12和另外 4 行。")
+        assert describe({**many, "detail": {"rows": [3], "more": 0}}) == "该网格第 3 行的企业也叫 同名。"
+        waits = describe({"reason": "unknown_grid", "value": "G9", "unchecked": ["company_name", "grid_name"]})
+        assert waits.endswith("。网格编码改正之前，不核对企业名称是否与本网格其他企业重名。"
+                              "网格编码改正之前，不核对网格名称是否与本镇其他网格重名。")
+
+
 def test_a_forged_confirmation_applies_nothing(admin, app):
     url, page = preview_of(admin, GOOD.encode())
     before = companies(app)

@@ -50,7 +50,7 @@ def parsed(text: str):
 
 def plan_of(text: str, town: Town = TOWN):
     found = parsed(text)
-    return found, plan_import(found.rows, found.problems, town, found.columns)
+    return found, plan_import(found.every_row, found.problems, town, found.columns)
 
 
 def where(problems) -> list[tuple[int, str, str]]:
@@ -126,7 +126,8 @@ def test_every_problem_is_at_its_row_and_column():
                           "G01,网格,=cmd(),厂三,,,,\n"          # 7: a formula
                           "G01,网格,qwertyui,厂四,清空,,清空,\n")  # 8: 清空 only empties shifts
     assert where(found.problems) == [
-        (2, "网格编码", "empty_grid_code"), (3, "企业编码", "empty_company_code"),
+        (2, "网格编码", "empty_grid_code"), (2, "企业编码", "duplicate_company"),
+        (3, "企业编码", "empty_company_code"), (3, "网格名称", "grid_name_differs"),
         (4, "企业名称", "empty_company_name"),
         (5, "每次题数", "bad_per_quiz"), (5, "工作日", "bad_workdays"), (5, "班次", "bad_shift_time"),
         (5, "启用", "bad_active"), (5, "企业编码", "duplicate_company"),
@@ -134,8 +135,12 @@ def test_every_problem_is_at_its_row_and_column():
         (7, "企业编码", "formula"),
         (8, "每次题数", "cannot_clear"),
     ]
-    assert found.problems[7]["detail"] == 2  # the row the code is on first
+    # Both rows of a repeated code and of a grid's two names say so, each naming the other.
+    assert [p["detail"] for p in found.problems if p["reason"] in ("duplicate_company", "grid_name_differs")] == [
+        {"rows": [5], "more": 0}, "6: 另一个名字", 2, "3: 网格"]
     assert [r["row"] for r in found.rows] == []  # every row has a problem
+    assert [r["row"] for r in found.every_row] == [2, 3, 4, 5, 6, 7, 8]  # and the plan checks them all
+    assert found.every_row[0]["grid_code"] == "" and "company_code" not in found.every_row[5]
 
 
 def test_hostile_files_are_refused_with_the_roster_s_limits():
@@ -295,7 +300,8 @@ def test_a_code_in_a_number_cell_beside_zero_padded_codes_lost_its_zeros():
     first = TownGrid(4, "01", "网格一", True)
     plan = plan_import(found.rows, found.problems, Town((first,), ()), found.columns)
     assert [(p["row"], p["column"], p["reason"], p["value"], p["detail"]) for p in plan.problems] == [
-        (3, "网格编码", "lost_zeros", "2", "02")]  # its company is not looked at until its grid is right
+        (3, "企业编码", "lost_zeros", "123457", "00123457"),  # the company is looked at, whatever its grid
+        (3, "网格编码", "lost_zeros", "2", "02")]
     # As long as the padded ones: a code as it stands. With grid 2 the town's, the company's zeros are lost.
     second = TownGrid(5, "2", "网格二", True)
     plan = plan_import(found.rows, found.problems, Town((first, second), ()), found.columns)
@@ -360,3 +366,114 @@ def test_deactivating_more_than_half_of_the_companies_or_grids_is_most_of_the_to
     _found, half = plan_of(HEAD + "g1,,co0000,厂0,,,,\ng1,,co0004,厂4,,,,\ng2,,co0001,厂1,,,,\n"
                                   "g3,,co0002,厂2,,,,\n", Town(grids, companies))
     assert (len(half.missing_companies), len(half.missing_grids)) == (1, 1) and not half.deactivates_most
+
+
+# --- every check on the first upload ---------------------------------------------------------------
+
+OTHERS = Town(TOWN.grids + (TownGrid(4, "01", "零一网格", True),),
+              TOWN.companies + (TownCompany(13, "00123456", "零厂", 4, 5, "123456", (), True),),
+              other_grid_codes=frozenset({"x9"}), other_company_codes=frozenset({"theirs01"}))
+
+
+def test_a_row_whose_grid_is_wrong_has_its_company_code_checked_too():
+    found, plan = plan_of(HEAD + "X9,,theirs01,厂,,,,\n"          # 2: another town's grid and company
+                                 "G5,,short,厂二,,,,\n"            # 3: an unknown grid, a new code too short
+                                 "bad code,坏网格,ab cdefg,厂三,,,,\n"  # 4: two codes with a space
+                                 "1,,123456,零厂,,,,\n"            # 5: grid 01 and company 00123456, zeros lost
+                                 "X9,,acme01,甲厂,,,清空,\n", OTHERS)  # 6: a shift workers are on
+    assert found.problems == []
+    assert where(plan.problems) == [
+        (2, "企业编码", "company_other_town"), (2, "网格编码", "grid_other_town"),
+        (3, "企业编码", "company_code_too_short"), (3, "网格编码", "unknown_grid"),
+        (4, "企业编码", "company_code_characters"), (4, "网格编码", "grid_code_characters"),
+        (5, "企业编码", "lost_zeros"), (5, "网格编码", "lost_zeros"),
+        (6, "班次", "shift_has_workers"), (6, "网格编码", "grid_other_town"),
+    ]
+    # Whether the name is another company's of the grid waits for a grid the town cannot place: the
+    # grid's problem says so. A new grid's companies are the file's, whatever the spelling of its code.
+    assert [p.get("unchecked") for p in plan.problems if p["field"] == "grid_code"] == [
+        ["company_name"], ["company_name"], None, ["company_name"], ["company_name"]]
+    assert plan.new_companies == [] and plan.changed_companies == []
+
+
+def test_a_row_with_a_problem_in_its_cells_is_still_checked_against_the_town():
+    found, plan = plan_of(HEAD + "g1,,theirs01,厂,9,,,\n"          # 2: bad questions per quiz, a code of another town
+                                 "G7,新网格,short,厂二,,8,,\n"      # 3: bad workdays, a code too short; names G7
+                                 "G7,,bcdefghi,厂三,,,,\n"          # 4: good, in the grid row 3 names
+                                 "=A1,,cdefghij,厂四,,,,\n"         # 5: a formula for a grid code, a good code
+                                 "X9,网格,theirs01,厂五,,,,否否\n"     # 6: a bad active, another town's grid
+                                 "g1,,acme01,厂,,,清空,也许\n", OTHERS)  # 7: a bad active, row 2's name, a busy shift
+    assert where(found.problems) == [
+        (2, "每次题数", "bad_per_quiz"), (2, "企业编码", "duplicate_company"), (3, "工作日", "bad_workdays"),
+        (5, "网格编码", "formula"), (6, "启用", "bad_active"), (6, "企业编码", "duplicate_company"),
+        (7, "启用", "bad_active")]
+    assert where(plan.problems) == [
+        (2, "企业名称", "company_name_taken"), (2, "企业编码", "company_other_town"),
+        (3, "企业编码", "company_code_too_short"),
+        (6, "企业编码", "company_other_town"), (6, "网格编码", "grid_other_town"),
+        (7, "企业名称", "company_name_taken"), (7, "班次", "shift_has_workers")]
+    # G7 is named (on row 3): row 4 is fine, and is the only company the preview lists.
+    assert [c.code for c in plan.new_companies] == ["bcdefghi"] and [g.code for g in plan.new_grids] == ["G7"]
+    assert next(p for p in found.problems if p["row"] == 5).get("unchecked") == ["company_name"]
+
+
+def test_another_town_s_grid_or_a_bad_new_grid_code_is_marked_on_every_row_that_names_it():
+    _found, plan = plan_of(HEAD + "X9,别镇网格,abcdefgh,厂,,,,\nX9,,bcdefghi,厂二,,,,\nx9,,cdefghij,厂三,,,,\n"
+                                  "bad code,坏网格,defghijk,厂四,,,,\nbad code,,efghijkl,厂五,,,,\n"
+                                  "Y9,,fghijklm,厂六,,,,\nY9,,ghijklmn,厂七,,,,\n", OTHERS)
+    assert where(plan.problems) == [
+        (2, "网格编码", "grid_other_town"), (3, "网格编码", "grid_other_town"), (4, "网格编码", "grid_other_town"),
+        (5, "网格编码", "grid_code_characters"), (6, "网格编码", "grid_code_characters"),
+        (7, "网格编码", "unknown_grid"), (8, "网格编码", "unknown_grid")]
+    _found, alone = plan_of(HEAD + "X9,,abcdefgh,厂,,,,\nX9,,bcdefghi,厂二,,,,\n", OTHERS)
+    assert where(alone.problems) == [(2, "网格编码", "grid_other_town"), (3, "网格编码", "grid_other_town")]
+
+
+def test_a_clash_between_rows_is_marked_on_each_of_them():
+    found, plan = plan_of(HEAD + "g1,,abcdefgh,甲一,,,,\n"     # 2: the code again on 4 and 5
+                                 "g1,,bcdefghi,同名,,,,\n"      # 3: the name again on 6
+                                 "g1,,ABCDEFGH,甲二,,,,\n"
+                                 "g2,,abcdefgh,甲三,,,,\n"
+                                 "g1,,cdefghij,同名,,,,\n"
+                                 "G8,网格一,defghijk,厂,,,,\n"    # 7, 8: a name grid g1 has
+                                 "G8,网格一,efghijkl,厂二,,,,\n"
+                                 "G9,九号,fghijklm,厂三,,,,\n"     # 9, 10: a grid given two names
+                                 "G9,玖号,ghijklmn,厂四,,,,\n")
+    assert where(found.problems) == [
+        (2, "企业编码", "duplicate_company"), (4, "企业编码", "duplicate_company"),
+        (5, "企业编码", "duplicate_company"), (9, "网格名称", "grid_name_differs"),
+        (10, "网格名称", "grid_name_differs")]
+    assert [p["detail"] for p in found.problems] == [{"rows": [4, 5], "more": 0}, 2, 2, "10: 玖号", "9: 九号"]
+    assert where(plan.problems) == [
+        (3, "企业名称", "company_name_taken"), (6, "企业名称", "company_name_taken"),
+        (7, "网格名称", "grid_name_taken"), (8, "网格名称", "grid_name_taken")]
+    assert [p["detail"] for p in plan.problems[:2]] == [{"rows": [6], "more": 0}, 3]
+
+
+def test_a_code_repeated_on_many_rows_names_some_of_them_and_how_many_more():
+    found = parsed(HEAD + "".join(f"g1,,abcdefgh,厂{i},,,,\n" for i in range(15)))
+    first = found.problems[0]
+    assert (first["row"], first["detail"]) == (2, {"rows": list(range(3, 13)), "more": 4})
+    assert len(found.problems) == 15
+
+
+def test_a_repeated_code_that_lost_its_zeros_says_both():
+    found = parse_register("register.xlsx", _xlsx(["01", "网格一", "00123456", "甲厂"], ["01", None, 123457, "乙厂"],
+                                                   ["01", None, 123457, "丙厂"]))
+    plan = plan_import(found.every_row, found.problems, Town((TownGrid(4, "01", "网格一", True),), ()),
+                       found.columns)
+    assert where(found.problems) == [(3, "企业编码", "duplicate_company"), (4, "企业编码", "duplicate_company")]
+    assert where(plan.problems) == [(3, "企业编码", "lost_zeros"), (4, "企业编码", "lost_zeros")]
+
+
+def test_a_new_grid_s_names_are_checked_whatever_its_code_s_spelling_and_otherwise_said_to_wait():
+    _found, plan = plan_of(HEAD + "bad code,网格一,abcdefgh,同名,,,,\n"  # 2: a name grid g1 has, a code with a space
+                                  "bad code,,bcdefghi,同名,,,,\n"      # 3: the same grid, the same company name
+                                  "1,零一新名,,,,,,\n"                 # 4: grid 01 without its zeros, renamed
+                                  "X9,别镇网格,cdefghij,厂,,,,\n", OTHERS)  # 5: another town's grid
+    assert where(plan.problems) == [
+        (2, "企业名称", "company_name_taken"), (2, "网格名称", "grid_name_taken"),
+        (2, "网格编码", "grid_code_characters"), (3, "企业名称", "company_name_taken"),
+        (3, "网格编码", "grid_code_characters"), (4, "网格编码", "lost_zeros"), (5, "网格编码", "grid_other_town")]
+    assert [p.get("unchecked") for p in plan.problems] == [
+        None, None, None, None, None, ["grid_name"], ["company_name", "grid_name"]]

@@ -92,23 +92,59 @@ class RegisterFileError(Invalid):
 class ParsedRegister:
     """A file read and checked. `rows` the good rows ({row, grid_code[, grid_name][, company_code,
     company_name][, questions_per_quiz][, workdays][, shifts][, active]}: a blank cell is left out);
-    `problems` what is wrong, at row and column ({row, column, field, reason, value, detail,
-    grid_code, company_code}); `columns` each field's header as found; `ignored` the other headers;
-    `sheet` the XLSX sheet read (None for a CSV), `other_sheets` the workbook's other visible
-    sheets that hold something, not read."""
+    `bad_rows` the rows with a problem, as far as they could be read (a cell that could not be read
+    is left out, and a grid code that could not be is ""): the plan checks them against the town
+    too, so that the first upload shows everything, but they add or change nothing; `problems`
+    what is wrong, at row and column ({row, column, field, reason, value, detail, grid_code,
+    company_code}; a grid code's problem may also have `unchecked`, the checks of its row that wait
+    for the grid: grid_waits); `columns` each field's header as found; `ignored` the other
+    headers; `sheet` the XLSX sheet read (None for a CSV), `other_sheets` the workbook's other
+    visible sheets that hold something, not read."""
 
     rows: list[dict] = field(default_factory=list)
+    bad_rows: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     sheet: str | None = None
     other_sheets: list[str] = field(default_factory=list)
 
+    @property
+    def every_row(self) -> list[dict]:
+        """The good rows and the bad ones, in the file's order: what the preview keeps and plans."""
+        return sorted([*self.rows, *self.bad_rows], key=lambda r: r["row"])
+
 
 def problem(row: int, column: str, name: str, reason: str, value: object = "", detail: object = "",
             grid_code: str = "", company_code: str = "") -> dict:
     return {"row": row, "column": column, "field": name, "reason": reason, "value": cell_text(value)[:80],
             "detail": detail, "grid_code": grid_code, "company_code": company_code}
+
+
+ROWS_NAMED = 10  # a clash names at most this many of the other rows it is on (and how many more)
+
+
+def other_rows(rows: list[int]) -> dict:
+    """The detail of a row's clash with the rows `rows` (a code or a name they repeat): the first
+    ROWS_NAMED of them and how many more, so that a code on thousands of rows stays a short problem."""
+    return {"rows": rows[:ROWS_NAMED], "more": max(0, len(rows) - ROWS_NAMED)}
+
+
+# The checks a grid code's problem leaves undone on its row, as they need the grid (register.rules.plan):
+# the company's name against the grid's other companies, the grid's name against the town's other
+# grids. Every other check of the row runs.
+UNCHECKED_COMPANY_NAME, UNCHECKED_GRID_NAME = "company_name", "grid_name"
+
+
+def grid_waits(problem: dict, row: dict) -> dict:
+    """A grid code's problem, with what it leaves unchecked on its row (`unchecked`, when
+    anything): the company name of a company's row, the grid name the row gives."""
+    unchecked = [UNCHECKED_COMPANY_NAME] if row.get("company_code") and row.get("company_name") else []
+    if row.get("grid_name"):
+        unchecked.append(UNCHECKED_GRID_NAME)
+    if unchecked:
+        problem["unchecked"] = unchecked
+    return problem
 
 
 # --- single cells --------------------------------------------------------------------------------
@@ -283,6 +319,10 @@ def check_row(number: int, values: dict[str, object], columns: dict[str, str]) -
             fault("company_code", "empty_company_code")
         if "company_name" not in row and not any(p["field"] == "company_name" for p in problems):
             fault("company_name", "empty_company_name")
+    for grid_fault in problems:
+        if grid_fault["field"] == "grid_code":  # a formula or Excel's number: no grid to check the row against
+            row["grid_code"] = ""
+            grid_waits(grid_fault, row)
     return row, problems
 
 
@@ -301,9 +341,11 @@ ZEROS_LOST = "zeros_lost"
 
 
 def parse_register(filename: str, data: bytes) -> ParsedRegister:
-    """Read and check a register file. Every problem is kept at its row and column; a company code
-    a row repeats (in any case or width) is a problem at the later row, and so is a grid given two
-    names. As in the roster import, a code in a number cell that is shorter than the zero-padded
+    """Read and check a register file. Every problem is kept at its row and column, every cell's
+    on the first reading (one cell's problem hides no other's); a company code several rows have (in
+    any case or width) is a problem at each of them (the first names the others, the others the
+    first), and a grid given two names is one at each row whose name differs from the first and at
+    that first row. As in the roster import, a code in a number cell that is shorter than the zero-padded
     codes typed as text in its column (123 beside 000124) has probably lost its zeros to Excel: the
     row keeps the code as read and, under ZEROS_LOST, the code with its zeros, for the plan to
     decide (plan.plan_import: a problem "lost_zeros" unless the town has the code as read, since
@@ -320,8 +362,9 @@ def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
     except SheetError as exc:
         raise RegisterFileError(exc.reason, **exc.details) from exc
     parsed = ParsedRegister(columns=headers, ignored=ignored)
-    first_company: dict[str, int] = {}
-    grid_names: dict[str, tuple[str, int]] = {}
+    with_code: dict[str, list[tuple[dict, list[dict]]]] = {}  # company code -> its rows, in order
+    grid_names: dict[str, tuple[str, dict, list[dict]]] = {}  # grid key -> its first name and row
+    differing: dict[str, dict] = {}  # grid key -> the first row giving it another name
     checked: list[tuple[dict, list[dict]]] = []
     padded = dict.fromkeys(CODES, 0)  # each code column's widest zero-padded code typed as text (000123)
     numbers: list[tuple[dict, list[dict], str, str]] = []  # codes stored as numbers: (row, problems, field, text)
@@ -339,27 +382,40 @@ def _parse_rows(rows: Iterator[tuple[int, list]]) -> ParsedRegister:
             else:
                 padded[field_name] = max(padded[field_name], zero_padded_width(text))
         code = row.get("company_code")
-        if code and code in first_company:
-            problems.append(problem(number, headers["company_code"], "company_code", "duplicate_company",
-                                    code, first_company[code], row["grid_code"], code))
-        elif code:
-            first_company[code] = number
+        if code:
+            with_code.setdefault(code, []).append((row, problems))
         name = row.get("grid_name")
         if name and row["grid_code"]:
-            named = grid_names.setdefault(spelling_key(row["grid_code"]), (name, number))
-            if named[0] != name:
+            key = spelling_key(row["grid_code"])
+            first_name, first_row, _problems = grid_names.setdefault(key, (name, row, problems))
+            if first_name != name:
+                differing.setdefault(key, row)
                 problems.append(problem(number, headers["grid_name"], "grid_name", "grid_name_differs", name,
-                                        f"{named[1]}: {named[0]}", row["grid_code"], code or ""))
+                                        f"{first_row['row']}: {first_name}", row["grid_code"], code or ""))
         checked.append((row, problems))
     if not data_rows:
         raise RegisterFileError("no_rows", row=header_row)
-    for row, problems, field_name, text in numbers:  # 000124 beside 123: Excel may have dropped the zeros
+    for code, rows_of in with_code.items():  # each row with a repeated code says so, the first too
+        if len(rows_of) > 1:
+            (first, first_problems), later = rows_of[0], rows_of[1:]
+            first_problems.append(problem(first["row"], headers["company_code"], "company_code", "duplicate_company",
+                                          code, other_rows([r["row"] for r, _p in later]), first["grid_code"], code))
+            for row, problems in later:
+                problems.append(problem(row["row"], headers["company_code"], "company_code", "duplicate_company",
+                                        code, first["row"], row["grid_code"], code))
+    for key, other in differing.items():  # the first name's row, for the other side of the disagreement
+        first_name, first, first_problems = grid_names[key]
+        first_problems.append(problem(first["row"], headers["grid_name"], "grid_name", "grid_name_differs", first_name,
+                                      f"{other['row']}: {other['grid_name']}", first["grid_code"],
+                                      first.get("company_code", "")))
+    for row, _problems, field_name, text in numbers:  # 000124 beside 123: Excel may have dropped the zeros
         width = padded[field_name]
-        if text.isdigit() and len(text) < width and not any(p["field"] == field_name for p in problems):
+        if text.isdigit() and len(text) < width and row.get(field_name):  # the code was read (no formula)
             row.setdefault(ZEROS_LOST, {})[field_name] = text.zfill(width)
     for row, problems in checked:
         if problems:
             parsed.problems.extend(problems)
+            parsed.bad_rows.append(row)
         else:
             parsed.rows.append(row)
     return parsed

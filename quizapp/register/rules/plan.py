@@ -22,7 +22,7 @@ from quizapp.organisation.rules import (
     grid_code_problem,
     name_key,
 )
-from quizapp.register.rules.file import HEADERS, ZEROS_LOST, format_shifts, problem
+from quizapp.register.rules.file import HEADERS, ZEROS_LOST, format_shifts, grid_waits, other_rows, problem
 from quizapp.rules.spreadsheets import CLEAR_MARKER, padded_ids, spelling_key, zeros_dropped
 
 Shifts = tuple[tuple[str, str], ...]  # (name, "HH:MM"), by start time
@@ -183,6 +183,9 @@ def _shifts(value: object) -> Shifts:
 class _Planner:
     def __init__(self, rows: list[dict], problems: list[dict], town: Town, columns: dict[str, str]) -> None:
         self.rows, self.town, self.columns = rows, town, columns
+        # A row with a problem in the file is checked like any other (the first upload shows all
+        # that is wrong), but adds or changes nothing: the preview lists no company from it.
+        self.bad_rows = {p["row"] for p in problems if p.get("row")}
         self.plan = Plan()
         self.grids = {spelling_key(g.code): g for g in town.grids}
         self.grid_by_id = {g.id: g for g in town.grids}
@@ -198,51 +201,33 @@ class _Planner:
         self.mentioned_companies |= {meant for code in self.mentioned_companies if code not in self.companies
                                      and (meant := zeros_dropped(code, self.padded_companies))}
         self.codes: dict[str, str] = {}  # grid key -> the code it keeps (the town's spelling, or the file's)
-        self.bad_grids: set[str] = set()
-        self.lost_zeros: dict[str, str] = {}  # grid key -> the town's grid code it is with its zeros dropped
+        self.bad_grids: dict[str, tuple[str, str]] = {}  # grid key -> its problem (reason, detail)
+        self.naming: dict[str, list[dict]] = {}  # grid key -> the rows giving it a name
 
-    def fault(self, row: dict, name: str, reason: str, value: object = "", detail: object = "") -> None:
-        self.plan.problems.append(problem(row["row"], self.columns.get(name, HEADERS[name]), name, reason, value,
-                                          detail, row["grid_code"], row.get("company_code", "")))
+    def fault(self, row: dict, name: str, reason: str, value: object = "", detail: object = "") -> dict:
+        wrong = problem(row["row"], self.columns.get(name, HEADERS[name]), name, reason, value, detail,
+                        row["grid_code"], row.get("company_code", ""))
+        self.plan.problems.append(wrong)
+        return wrong
 
     def grids_step(self) -> None:
-        named: dict[str, dict] = {}
+        """Each grid code the file names is the town's, a new one named in the file, or a problem;
+        a problem is the grid code's, so it is at every row that has the code."""
         for row in self.rows:
-            if row.get("grid_name"):
-                named.setdefault(spelling_key(row["grid_code"]), row)
+            if row.get("grid_name") and row["grid_code"]:
+                self.naming.setdefault(spelling_key(row["grid_code"]), []).append(row)
+        named = {key: rows[0] for key, rows in self.naming.items()}
         for row in self.rows:
+            if not row["grid_code"]:
+                continue  # no grid code, or one the file could not read: the file's problem says so
             key = spelling_key(row["grid_code"])
-            if key in self.codes or key in self.bad_grids:
-                if key in self.lost_zeros:
-                    self.fault(row, "grid_code", "lost_zeros", row["grid_code"], self.lost_zeros[key])
-                elif key in self.bad_grids and self.grids.get(key) is None and key not in named:
-                    self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
-                continue
-            current, naming = self.grids.get(key), named.get(key)
-            meant = zeros_dropped(key, self.padded_grids) if current is None else None
-            if key in self.town.other_grid_codes:
-                self.bad_grids.add(key)
-                self.fault(row, "grid_code", "grid_other_town", row["grid_code"])
-            elif meant is not None:  # 1 where the town has 01: not a new grid, Excel's number
-                self.bad_grids.add(key)
-                self.lost_zeros[key] = self.grids[meant].code
-                self.fault(row, "grid_code", "lost_zeros", row["grid_code"], self.lost_zeros[key])
-            elif current is None and (padded := _zeros_lost(row, "grid_code")):  # 1 beside 01 in the file
-                self.bad_grids.add(key)
-                self.lost_zeros[key] = padded
-                self.fault(row, "grid_code", "lost_zeros", row["grid_code"], padded)
-            elif current is None and naming is None:
-                self.bad_grids.add(key)
-                self.fault(row, "grid_code", "unknown_grid", row["grid_code"])
-            elif current is None and naming is not None and (why := grid_code_problem(row["grid_code"])):
-                self.bad_grids.add(key)
-                self.fault(row, "grid_code", f"grid_code_{why}", row["grid_code"])
-            elif current is None and naming is not None:
-                self.codes[key] = naming["grid_code"]
-                self.plan.new_grids.append(NewGrid(naming["row"], naming["grid_code"], naming["grid_name"]))
-            elif current is not None:
-                self.codes[key] = current.code
-                self.plan.grid_names[key] = current.name
+            if key not in self.codes and key not in self.bad_grids:
+                self._grid(row, key, named.get(key))
+            if key in self.bad_grids:
+                reason, detail = self.bad_grids[key]
+                wrong = self.fault(row, "grid_code", reason, row["grid_code"], detail)
+                if not _badly_written(reason):  # a new grid's names are checked whatever its code's spelling
+                    grid_waits(wrong, row)
         for grid in self.plan.new_grids:
             self.plan.grid_names[spelling_key(grid.code)] = grid.name
         for key, current in self.grids.items():
@@ -252,26 +237,67 @@ class _Planner:
                 self.plan.grid_names[key] = row["grid_name"]
         self._grid_names_unique(named)
 
+    def _grid(self, row: dict, key: str, naming: dict | None) -> None:
+        """What a grid code is, decided at the first row that has it: the town's, new (named in
+        the file), or its problem (self.bad_grids)."""
+        current = self.grids.get(key)
+        meant = zeros_dropped(key, self.padded_grids) if current is None else None
+        if key in self.town.other_grid_codes:
+            self.bad_grids[key] = ("grid_other_town", "")
+        elif meant is not None:  # 1 where the town has 01: not a new grid, Excel's number
+            self.bad_grids[key] = ("lost_zeros", self.grids[meant].code)
+        elif current is None and (padded := _zeros_lost(row, "grid_code")):  # 1 beside 01 in the file
+            self.bad_grids[key] = ("lost_zeros", padded)
+        elif current is None and naming is None:
+            self.bad_grids[key] = ("unknown_grid", "")
+        elif current is None and naming is not None and (why := grid_code_problem(naming["grid_code"])):
+            self.bad_grids[key] = (f"grid_code_{why}", "")
+        elif current is None and naming is not None:
+            self.codes[key] = naming["grid_code"]
+            self.plan.new_grids.append(NewGrid(naming["row"], naming["grid_code"], naming["grid_name"]))
+        elif current is not None:
+            self.codes[key] = current.code
+            self.plan.grid_names[key] = current.name
+
     def _grid_names_unique(self, named: dict[str, dict]) -> None:
-        final = self.plan.grid_names
+        """A grid's name after the import is no other grid's: at every row that gives it that name.
+        A new grid whose code is badly written is checked too (its name does not depend on the
+        spelling of its code); a grid code the town cannot place (another town's, Excel's number)
+        leaves its name unchecked, and the code's problem says so (file.grid_waits)."""
+        final = {**self.plan.grid_names, **{key: named[key]["grid_name"] for key, (reason, _d) in self.bad_grids.items()
+                                            if _badly_written(reason)}}
         holders: dict[str, list[str]] = {}
         for key, name in final.items():
             holders.setdefault(name_key(name), []).append(key)
         for keys in holders.values():
             for key in keys:
                 others = [k for k in keys if k != key]
-                if others and key in named and key not in self.bad_grids:
-                    other = self.codes.get(others[0]) or self.grids[others[0]].code
-                    self.fault(named[key], "grid_name", "grid_name_taken", named[key]["grid_name"], other)
+                if others and key in named and (key not in self.bad_grids or _badly_written(self.bad_grids[key][0])):
+                    other = self.codes.get(others[0]) or (
+                        self.grids[others[0]].code if others[0] in self.grids else named[others[0]]["grid_code"])
+                    for row in self.naming[key]:
+                        if name_key(row["grid_name"]) == name_key(final[key]):
+                            self.fault(row, "grid_name", "grid_name_taken", row["grid_name"], other)
 
-    def companies_step(self) -> list[tuple[dict, str, bool]]:
-        """Each good company row with its grid key and whether it is active after the import."""
-        placed: list[tuple[dict, str, bool]] = []
+    def companies_step(self) -> tuple[list[tuple[dict, str]], set[str]]:
+        """Check every row's company against the town, whatever else is wrong with the row (its
+        grid, another cell): the company code, and a shift workers are on. The rows with nothing
+        wrong are listed (new, changed, unchanged). Returns the rows whose names are checked
+        against their grid (those whose grid is right), with the grid key, and the grid keys that
+        get an active company."""
+        in_grid: list[tuple[dict, str]] = []
+        lit: set[str] = set()
         for row in self.rows:
             code = row.get("company_code")
-            key = spelling_key(row["grid_code"])
-            if not code or key in self.bad_grids:
-                continue
+            if not code:
+                continue  # a grid's row, or a code the file could not read: the file's problem says so
+            key = spelling_key(row["grid_code"]) if row["grid_code"] else None
+            if key is not None and row.get("company_name") and (
+                    key in self.codes or _badly_written(self.bad_grids.get(key, ("", ""))[0])):
+                in_grid.append((row, key))  # a new grid's companies are the file's, whatever its code's spelling
+            if key is not None and key not in self.codes:
+                key = None  # the grid code's problem is at this row (grids_step)
+            listed = key is not None and row["row"] not in self.bad_rows
             current = self.companies.get(code)
             meant = zeros_dropped(code, self.padded_companies) if current is None else None
             if code in self.town.other_company_codes:
@@ -282,30 +308,34 @@ class _Planner:
                 self.fault(row, "company_code", "lost_zeros", code, padded)
             elif current is None and (why := company_code_problem(code)):
                 self.fault(row, "company_code", f"company_code_{why}", code)
-            elif current is None:
+            elif current is None and listed and key is not None:
                 active = row.get("active", True)
                 self.plan.new_companies.append(NewCompany(
                     row["row"], code, row["company_name"], self.codes[key],
                     row.get("questions_per_quiz", PER_QUIZ_DEFAULT), row.get("workdays", WORKDAYS_DEFAULT),
                     _shifts(row.get("shifts", [])), active))
-                placed.append((row, key, active))
-            else:
+                if active:
+                    lit.add(key)
+            elif current is not None:
                 change = self._change(row, current, key)
-                if change is not None:
-                    placed.append((row, key, bool(change.new("active")) if any(
-                        f == "active" for f, _o, _n in change.fields) else current.active))
+                if change is not None and listed and key is not None:
+                    if (change.new("active") if any(f == "active" for f, _o, _n in change.fields) else
+                            current.active):
+                        lit.add(key)
                     if change.fields:
                         self.plan.changed_companies.append(change)
                     else:
                         self.plan.unchanged_companies += 1
-        return placed
+        return in_grid, lit
 
-    def _change(self, row: dict, current: TownCompany, key: str) -> CompanyChange | None:
+    def _change(self, row: dict, current: TownCompany, key: str | None) -> CompanyChange | None:
+        """What the row changes of a company of the town (`key` None: its grid code is wrong, so no
+        move is worked out), or None for a shift workers are on, which is the row's problem."""
         fields: list[tuple[str, object, object]] = []
-        if row["company_name"] != current.name:
+        if row.get("company_name") and row["company_name"] != current.name:
             fields.append(("company_name", current.name, row["company_name"]))
         old_grid = self.grid_by_id.get(current.grid_id)
-        if old_grid is None or spelling_key(old_grid.code) != key:
+        if key is not None and (old_grid is None or spelling_key(old_grid.code) != key):
             fields.append(("grid", old_grid.code if old_grid else "", self.codes[key]))
         for name in ("questions_per_quiz", "workdays", "active"):
             if name in row and row[name] != getattr(current, name):
@@ -322,28 +352,32 @@ class _Planner:
                 fields.append(("shifts", current.shifts, new))
         return CompanyChange(row["row"], current, tuple(fields))
 
-    def names_step(self, placed: list[tuple[dict, str, bool]]) -> None:
-        """A company's name is unique within its grid after the import (case and spaces ignored)."""
-        in_file = {row["company_code"] for row, _key, _active in placed} | self.mentioned_companies
+    def names_step(self, in_grid: list[tuple[dict, str]]) -> None:
+        """A company's name is unique within its grid after the import (case and spaces ignored):
+        of two rows, each says so (the later one names the first, the first the later ones)."""
         holders: dict[tuple[str, str], list[dict | None]] = {}
         for company in self.town.companies:
             grid = self.grid_by_id.get(company.grid_id)
-            if company.code not in in_file and grid is not None:
+            if company.code not in self.mentioned_companies and grid is not None:
                 holders.setdefault((spelling_key(grid.code), name_key(company.name)), []).append(None)
-        for row, key, _active in placed:
+        for row, key in in_grid:
             holders.setdefault((key, name_key(row["company_name"])), []).append(row)
         for entries in holders.values():
             first = entries[0]
-            for entry in entries[1:]:
-                if entry is not None:
-                    self.fault(entry, "company_name", "company_name_taken", entry["company_name"],
-                               first["row"] if first is not None else "")
+            later = [entry for entry in entries[1:] if entry is not None]
+            if first is not None and later:
+                self.fault(first, "company_name", "company_name_taken", first["company_name"],
+                           other_rows([entry["row"] for entry in later]))
+            for entry in later:
+                self.fault(entry, "company_name", "company_name_taken", entry["company_name"],
+                           first["row"] if first is not None else "")
 
-    def activity_step(self, placed: list[tuple[dict, str, bool]]) -> None:
+    def activity_step(self, lit: set[str]) -> None:
         """A grid that gets an active company is active; grids and companies the file does not name."""
-        lit = {key for _row, key, active in placed if active}
         named_rows: dict[str, dict] = {}  # grid key -> the row naming it, or else the first row with it
         for row in self.rows:
+            if not row["grid_code"]:
+                continue
             key = spelling_key(row["grid_code"])
             if row.get("grid_name") or key not in named_rows:
                 named_rows[key] = row if not named_rows.get(key, {}).get("grid_name") else named_rows[key]
@@ -377,6 +411,12 @@ class _Planner:
         self.plan.cases_closed_if_deactivated = [c for c in order if c.company_id in if_ticked]
 
 
+def _badly_written(reason: str) -> bool:
+    """A grid code's problem that is only its spelling (a new grid's code too long, with a space...):
+    the grid is otherwise known, unlike one of another town, one Excel changed, or one not named."""
+    return reason.startswith("grid_code_")
+
+
 def _zeros_lost(row: dict, field: str) -> str | None:
     """The code with its zeros, if the file read it from a number cell shorter than its column's
     zero-padded codes (file.ZEROS_LOST). Asked only of a code the town does not have as read: 45
@@ -385,19 +425,24 @@ def _zeros_lost(row: dict, field: str) -> str | None:
 
 
 def plan_import(rows: list[dict], problems: list[dict], town: Town, columns: dict[str, str] | None = None) -> Plan:
-    """Match the file's good rows to the town: grids by code (case and width ignored: the town's
+    """Match the file's rows to the town: grids by code (case and width ignored: the town's
     spelling stays), companies by code. A blank setting keeps the company's; a company whose grid
     code differs moves (a change shown like any other); an inactive grid that gets an active
-    company is reactivated. `problems` are the file's own (their codes count as named);
-    the plan's are only those the town shows, in row order. A code that is no grid's or company's
+    company is reactivated. `problems` are the file's own (their codes count as named); `rows`
+    may hold the rows with those problems too (file.ParsedRegister.every_row): they are checked
+    against the town like the others, every check that does not need the cell that is wrong, but
+    add or change no company. The plan's problems are only those the town shows, in row order,
+    each at every row it concerns: a grid code's at every row with the code (and there only the
+    checks that need the grid wait, which the problem names: file.grid_waits), a clash of names at
+    each row of it. A code that is no grid's or company's
     of the town but is one of its zero-padded codes with the zeros gone (123 for 000123, as Excel
     keeps a code typed into a number cell) is a problem ("lost_zeros"), not a new grid or company,
     and that grid or company is in the file (not "missing"): the roster import's rule."""
     planner = _Planner(rows, problems, town, columns or {})
     planner.grids_step()
-    placed = planner.companies_step()
-    planner.names_step(placed)
-    planner.activity_step(placed)
+    in_grid, lit = planner.companies_step()
+    planner.names_step(in_grid)
+    planner.activity_step(lit)
     planner.cases_step()
     planner.plan.problems.sort(key=lambda p: (p["row"], p["column"]))
     return planner.plan
