@@ -84,7 +84,7 @@ def through_services(app, username: str, data: bytes, filename: str) -> dict:
 
     with app.app_context():
         actor = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
-        record, read = timed(lambda: (service.start_import(actor, filename, data), db.session.commit())[0])
+        record, read = timed(lambda: (service.start_import(actor, filename, data, utcnow()), db.session.commit())[0])
         plan, preview = timed(lambda: service.plan_for(actor, record, local_today()))
         assert not plan.problems and not record.errors, (plan.problems[:3], record.errors[:3])
         _, commit = timed(lambda: (service.apply_import(actor, record.id, plan.fingerprint(), False, local_today(),
