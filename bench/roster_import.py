@@ -90,13 +90,14 @@ def through_services(app, actor, data: bytes, filename: str) -> dict:
 
     with app.app_context():
         actor = db.session.merge(actor)
-        record, read = timed(lambda: (roster.start_import(actor, filename, data), db.session.commit())[0])
+        record, read = timed(lambda: (roster.start_import(actor, filename, data, utcnow()), db.session.commit())[0])
         plan, preview = timed(lambda: roster.plan_for(record))
+        left_out = len(record.errors)  # applying empties the kept import's rows and problems
         _, commit = timed(lambda: (roster.apply_import(actor, record.id, plan.fingerprint(), True, local_today(),
                                                        utcnow()), db.session.commit()))
         return {"file": filename, "bytes": len(data), "read_s": read, "preview_s": preview, "commit_s": commit,
                 "total_s": read + preview + commit, "added": len(plan.added), "changed": len(plan.changed),
-                "deactivated": len(plan.missing), "left_out": len(record.errors)}
+                "deactivated": len(plan.missing), "left_out": left_out}
 
 
 def through_pages(client, data: bytes, filename: str) -> dict:

@@ -162,7 +162,8 @@ def plant(app, town):
         roster = "工号,姓名,班组,班次\r\n" + "".join(
             f"YLF{i:05d},{person_name(i)},{TEAMS[(i + 1) % len(TEAMS)]},早班\r\n" for i in range(0, 30, 3))
         roster += "YLF90001,新来的欧阳小明,仓储物流部,早班\r\nYLF90002,,仓储物流部,早班\r\n"
-        record = start_import(staff, "二〇二六年十二月 全厂花名册（最新版本，请勿外传）.csv", roster.encode("utf-8"))
+        record = start_import(staff, "二〇二六年十二月 全厂花名册（最新版本，请勿外传）.csv", roster.encode("utf-8"),
+                              utcnow())
         db.session.commit()
         return Plant(town, names, employees[5].id, record.id)
 

@@ -140,6 +140,7 @@ KEY_LABELS = {
     "before": _l("Deleted records before"), "attempts": _l("Quiz attempts"), "answers": _l("Answers"),
     "workers": _l("Leavers"), "roster_imports": _l("Roster imports"),
     "register_imports": _l("Kept imports (register, incidents, outreach)"),
+    "imports_emptied": _l("Imports whose rows were emptied (applied, cancelled or not confirmed in time)"),
     "participation_target": _l("Participation target"),
     "alert": _l("Alert"), "title": _l("Title"), "lead": _l("From a worker's report"),
     "expires_on": _l("Last day in the quiz"), "was": _l("Status before"), "leads": _l("Workers' reports"),

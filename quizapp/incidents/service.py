@@ -35,7 +35,6 @@ from quizapp.rules.metrics import Span, Tally
 from quizapp.rules.spreadsheets import spelling_key
 from quizapp.rules.vocab import ImportKind
 
-PREVIEW_MAX_AGE = timedelta(hours=2)  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
 
 # --- scope ------------------------------------------------------------------------------------
@@ -330,16 +329,16 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     record a row would add or replace was stored or changed since, nothing is imported. A row
     whose record holds its values already is not written and is counted as unchanged, not as
     replaced (rules.count_plans). An import applied already answers "already_imported"; anyone
-    else's, or an unknown one, "preview_gone"; one older than PREVIEW_MAX_AGE, "expired"."""
+    else's, or an unknown one, "preview_gone"; one older than previews.MAX_AGE, "expired"."""
     try:
-        record = previews.waiting(actor, ImportKind.INCIDENTS, import_id, "apply", now, PREVIEW_MAX_AGE)
+        record = previews.waiting(actor, ImportKind.INCIDENTS, import_id, "apply", now)
+        kept = record.rows  # claiming empties the stored rows (previews.claim): these are what it held
         # Claimed first, before the records are read again: of two confirmations at once, the
         # second waits here and is told "already imported", never "changed since the preview" by
         # the first one's rows. Any refusal below returns problems, and the caller rolls back.
         previews.claim(record, now)
     except (NotFound, Conflict) as error:
         return ImportResult(0, 0, [_not_waiting(error)])
-    kept = record.rows
     parsed = rules.check_rows([row["cells"] for row in kept], import_scope(actor, today))
     if not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])

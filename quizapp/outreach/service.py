@@ -36,7 +36,6 @@ from quizapp.rules.metrics import OutreachTotals, Span
 from quizapp.rules.spreadsheets import spelling_key
 from quizapp.rules.vocab import ImportKind, OutreachKind
 
-PREVIEW_MAX_AGE = timedelta(hours=2)  # a preview older than this must be uploaded again
 MONTHS_SHOWN = 12
 
 
@@ -412,9 +411,10 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     stored. Rows repeating an activity already recorded, or an earlier row, are left out (and
     counted). An import applies once: applied already (one confirmation after another, or two at
     once), it answers "already_imported" and writes nothing; anyone else's or an unknown one
-    "preview_gone"; one older than PREVIEW_MAX_AGE "expired"."""
+    "preview_gone"; one older than previews.MAX_AGE "expired"."""
     try:
-        record = previews.waiting(actor, ImportKind.OUTREACH, import_id, "apply", now, PREVIEW_MAX_AGE)
+        record = previews.waiting(actor, ImportKind.OUTREACH, import_id, "apply", now)
+        kept = record.rows  # claiming empties the stored rows (previews.claim): these are what it held
         # Claimed first, before the activities are read again: of two confirmations at once, the
         # second waits here and is told "already imported", never "nothing new" because of the
         # first one's rows. Any refusal below returns problems, and the caller rolls back.
@@ -422,7 +422,7 @@ def apply_import(actor: StaffUser, today: date, now: datetime, import_id: int) -
     except (NotFound, Conflict) as error:
         return ImportResult(0, 0, [_not_waiting(error)])
     allowed = import_scope(actor, today)
-    parsed = rules.check_raw([(int(n), cells) for n, cells in record.rows], allowed)
+    parsed = rules.check_raw([(int(n), cells) for n, cells in kept], allowed)
     if parsed.problems or not parsed.rows:
         return ImportResult(0, 0, parsed.problems or [Problem(0, "", "no_rows")])
     # Left out again now: an activity recorded since the preview (by hand, or another file) too.

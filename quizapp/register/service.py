@@ -28,7 +28,7 @@ from quizapp.register.rules.file import RegisterFileError  # noqa: F401  (caller
 from quizapp.register.rules.plan import Plan, Town, TownCase, TownCompany, TownGrid, plan_import
 from quizapp.rules.errors import Conflict, Forbidden, Invalid
 from quizapp.rules.spreadsheets import problems_only, sheet_note, spelling_key
-from quizapp.rules.vocab import CaseStatus, ImportKind
+from quizapp.rules.vocab import CaseStatus, ImportKind, ImportStatus
 
 CHUNK = 500  # ids or codes per IN (...): well under every database's limit on parameters
 
@@ -122,6 +122,11 @@ def recent_imports(actor: StaffUser, limit: int = 10) -> list[TownImport]:
     return previews.recent(actor, ImportKind.REGISTER, limit)
 
 
+def expired(record: TownImport, now: datetime) -> bool:
+    """A preview that can no longer be applied (previews.expired): upload the file again."""
+    return record.status == ImportStatus.PREVIEW and previews.expired(record, now)
+
+
 def file_problems(record: TownImport) -> list[dict]:
     """The file's own problems (not the notes: the ignored columns, the sheet read)."""
     return problems_only(record.errors)
@@ -146,13 +151,14 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     (re)activation) and, if asked, deactivate the active companies and grids the file does not
     list; a deactivated company's open supervision cases are closed with `close_reason`.
     Refused, with nothing written: an import of another account (NotFound), one applied or
-    cancelled already, or one whose file has problems (Conflict "register.import_closed",
-    "register.has_problems"), or whose plan is not the one the admin saw (Conflict
-    "register.plan_changed": the town changed since, a case opened or closed, or the confirmation
-    was forged). Deactivating more than half of the town's active companies or grids
-    (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
+    cancelled already, one older than previews.MAX_AGE, or one whose file has problems (Conflict
+    "register.import_closed", "register.import_expired", "register.has_problems"), or whose plan
+    is not the one the admin saw (Conflict "register.plan_changed": the town changed since, a case
+    opened or closed, or the confirmation was forged). Deactivating more than half of the town's
+    active companies or grids (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
     "register.confirm_most" otherwise). The cases closed are exactly those the preview listed (their
-    ids are in the fingerprint); reactivating a company later does not reopen them."""
+    ids are in the fingerprint); reactivating a company later does not reopen them. The import's
+    rows are emptied as it is claimed (previews.claim): its record stays, without the file's rows."""
     record = previews.waiting(actor, ImportKind.REGISTER, import_id, "apply", now)
     plan = plan_for(actor, record, today)
     if file_problems(record) or plan.problems:
@@ -240,5 +246,6 @@ def _time(text: str) -> time:
 
 
 def cancel_import(actor: StaffUser, import_id: int, now: datetime) -> None:
-    """Drop a previewed import: nothing is applied, and it can no longer be."""
+    """Drop a previewed import (an expired one too) and its rows: nothing is applied, and it can no
+    longer be."""
     previews.cancel(previews.waiting(actor, ImportKind.REGISTER, import_id, "cancel", now))

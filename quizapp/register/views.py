@@ -4,6 +4,8 @@ apply it all or cancel; the template and the export of the register as it is, in
 Attached to the admin blueprint in quizapp/audiences.py; the rules are in register.service and
 register.rules, their words in register.wording."""
 
+from datetime import timedelta
+
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +15,7 @@ from quizapp.clock import local_today, utcnow
 from quizapp.exports import service as exports
 from quizapp.extensions import db
 from quizapp.organisation.wording import deactivation_close_reason
+from quizapp.previews import service as previews
 from quizapp.register import service, sheets
 from quizapp.register.forms import CancelRegisterForm, ConfirmRegisterForm, RegisterUploadForm
 from quizapp.register.rules import file as rules
@@ -55,18 +58,22 @@ def register():
         else:
             db.session.commit()
             return redirect(url_for("admin.register_preview", register_id=record.id))
+    now = utcnow()
     return render_template("register/index.html", form=form, imports=service.recent_imports(current_user),
-                           headers=rules.HEADERS, max_mb=rules.MAX_BYTES // (1024 * 1024),
-                           clear_marker=CLEAR_MARKER), status
+                           expired=lambda item: service.expired(item, now), headers=rules.HEADERS,
+                           max_mb=rules.MAX_BYTES // (1024 * 1024), clear_marker=CLEAR_MARKER), status
 
 
 @routes.get("/register/<id:register_id>")
 def register_preview(register_id: int):
     record = _import_or_gone(register_id)
-    plan = service.plan_for(current_user, record, local_today()) if record.status == ImportStatus.PREVIEW else None
-    problems = sorted([*service.file_problems(record), *(plan.problems if plan else [])],
-                      key=lambda p: (p["row"], p["column"]))
-    return render_template("register/preview.html", record=record, plan=plan, problems=problems,
+    expired = service.expired(record, utcnow())
+    is_open = record.status == ImportStatus.PREVIEW and not expired
+    plan = service.plan_for(current_user, record, local_today()) if is_open else None
+    problems = sorted([*service.file_problems(record), *plan.problems], key=lambda p: (p["row"], p["column"])) \
+        if plan else []
+    return render_template("register/preview.html", record=record, plan=plan, problems=problems, expired=expired,
+                           hours=previews.MAX_AGE // timedelta(hours=1),
                            ignored=[p["column"] for p in record.errors if p.get("reason") == "ignored_column"],
                            form=ConfirmRegisterForm(plan=plan.fingerprint() if plan else ""),
                            cancel_form=CancelRegisterForm(), describe=describe, fields=FIELDS,
@@ -78,7 +85,7 @@ def register_preview(register_id: int):
 def register_preview_download(register_id: int, fmt: str):
     """Every change the preview lists, and every case it would close, as a spreadsheet."""
     record = _import_or_gone(register_id)
-    if record.status != ImportStatus.PREVIEW:
+    if record.status != ImportStatus.PREVIEW or service.expired(record, utcnow()):
         abort(404)
     plan = service.plan_for(current_user, record, local_today())
     data, name = sheets.preview(plan, service.file_problems(record), fmt, record.id, local_today())

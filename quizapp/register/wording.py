@@ -189,6 +189,8 @@ MESSAGES: Messages = {
     "register.file.duplicate_columns": lambda columns: _("Two columns mean the same thing (%(columns)s): keep only "
                                                          "one.", columns=columns),
     "register.import_closed": _closed,
+    "register.import_expired": lambda hours: _("This preview has expired (a preview is kept for %(detail)s hours). "
+                                              "Please upload the file again.", detail=hours),
     "register.not_yours": lambda: _("Only the town admin imports the town's register."),
     "register.plan_changed": lambda: _("The town's register changed since this preview was shown, or the "
                                        "confirmation did not come from it. Check the preview again, then confirm."),

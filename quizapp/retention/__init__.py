@@ -1,2 +1,3 @@
-"""Retention (`quizapp retention`, cron, monthly): deleting answers, attempts, leavers and roster
-previews older than the retention period (docs/privacy.md)."""
+"""Retention (`quizapp retention`, cron, daily): deleting answers, attempts, leavers, kept imports and
+workers' reports older than the retention period, and emptying the rows of imports that can no
+longer be applied (docs/privacy.md)."""

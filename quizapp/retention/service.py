@@ -1,5 +1,5 @@
 """Deleting workers' personal records once the company's notice says they are no longer needed
-(PIPL §19): `quizapp retention` (cron, monthly), town by town.
+(PIPL §19): `quizapp retention` (cron, daily), town by town.
 
 Used by the CLI. Owns what is deleted and in which order: the answers and attempts dated before
 the cutoff (on PostgreSQL with answers by month, whole month partitions dropped first, for the
@@ -8,18 +8,22 @@ record left, then the kept import previews uploaded before the cutoff (roster im
 names; the town's kept imports: the register's companies, incident figures and outreach activities
 as uploaded), whether applied, cancelled or never confirmed (an applied import's audit row stays),
 and workers' reports (leads) last reported before it, with every past day's reporter hash. The
-daily rollups hold no personal data and stay, so every report keeps its history. The cutoff is
-saved as each town's setting so that a rollup rebuild of a day whose raw record is gone is refused
-instead of writing zeros; each town's run is its own audit row, which that town's admin reads.
+kept imports' rows go long before their records: each run empties the rows and problems of every
+kept import that can no longer be applied (a preview nobody confirmed within previews.MAX_AGE, and
+an applied or cancelled one still holding them: applying and cancelling empty them, but not those
+closed by an older version), keeping the record. The daily rollups hold no personal data and
+stay, so every report keeps its history. The cutoff is saved as each town's setting so that a
+rollup rebuild of a day whose raw record is gone is refused instead of writing zeros; each town's
+run is its own audit row, which that town's admin reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -28,9 +32,11 @@ from quizapp.extensions import db
 from quizapp.leads import service as leads
 from quizapp.models import Answer, Attempt, Employee, RosterImport, Town, TownImport
 from quizapp.partitions import service as partitions
+from quizapp.previews import service as previews
 from quizapp.retention.rules import cutoff as cutoff_for
 from quizapp.retention.rules import uploads_kept_from
 from quizapp.rollups.service import KEPT_FROM_KEY as SETTING_KEY
+from quizapp.rules.vocab import ImportStatus
 from quizapp.town import settings as town_settings
 
 BATCH = 2000  # attempts per statement: keeps each DELETE's IN list and lock time small
@@ -45,6 +51,7 @@ class Purge:
     roster_imports: int
     leads: int = 0  # workers' reports last reported before the cutoff (leads.service.forget)
     register_imports: int = 0  # the town's kept imports (register, incidents, outreach) uploaded before the cutoff
+    imports_emptied: int = 0  # kept imports of both tables whose rows were emptied (_spent_imports)
 
 
 def _old_attempt_ids(first_kept: date, companies) -> list[int]:
@@ -81,25 +88,53 @@ def _old_imports(first_kept: date, town_id: int, zone: ZoneInfo) -> dict[str, tu
     }
 
 
-def purge(today: date, months: int, zone: ZoneInfo, dry_run: bool = False, commit_batches: bool = True) -> Purge:
+def _spent_imports(town_id: int, now: datetime) -> list[tuple]:
+    """The town's kept imports, roster imports included, that can no longer be applied and still
+    hold rows or problems: applied or cancelled, or a preview uploaded longer than previews.MAX_AGE
+    before `now` (previews.expired: the confirmation refuses it as expired, so nothing needs its
+    rows). Each as its table and the conditions of its rows."""
+    found = []
+    for model, town in ((RosterImport, RosterImport.company_id.in_(scope.town_company_ids(town_id))),
+                        (TownImport, TownImport.town_id == town_id)):
+        found.append((model, (town,
+                              or_(model.status != ImportStatus.PREVIEW, model.created_at < now - previews.MAX_AGE),
+                              or_(func.json_array_length(model.rows) > 0, func.json_array_length(model.errors) > 0))))
+    return found
+
+
+def _empty_spent_imports(town_id: int, now: datetime, dry_run: bool) -> int:
+    """Empty the rows and problems of the town's spent imports (_spent_imports), keeping each
+    record (file name, who, when, status) as the trail; how many (with `dry_run`, would be)."""
+    if dry_run:
+        return sum(db.session.scalar(select(func.count()).select_from(model).where(*spent)) or 0
+                   for model, spent in _spent_imports(town_id, now))
+    return sum(rows_changed(update(model).where(*spent).values(**previews.EMPTIED)
+                            .execution_options(synchronize_session=False))
+               for model, spent in _spent_imports(town_id, now))
+
+
+def purge(today: date, months: int, zone: ZoneInfo, now: datetime, dry_run: bool = False,
+          commit_batches: bool = True) -> Purge:
     """Run retention town by town (purge_town), each town's deletions its own audit row; what was
-    deleted (or, with `dry_run`, would be) in all. `zone`: the town's (upload times are UTC, the
-    cutoff a local day). On PostgreSQL with answers by month
-    (partitions.service) the months wholly before the cutoff go whole first, for every town at
-    once (every town keeps the same months); the towns' runs then find no answers there."""
+    deleted or emptied (or, with `dry_run`, would be) in all. `zone`: the town's (upload times are
+    UTC, the cutoff a local day); `now`: the run's moment (UTC), against which a preview expires.
+    On PostgreSQL with answers by month (partitions.service) the months wholly before the cutoff
+    go whole first, for every town at once (every town keeps the same months); the towns' runs then
+    find no answers there."""
     first_kept = cutoff_for(today, months)
     town_ids = db.session.scalars(select(Town.id).order_by(Town.id)).all()
     dropped = partitions.drop_before(first_kept)[1] if town_ids and not dry_run else 0
-    results = [purge_town(town_id, today, months, zone, dry_run, commit_batches) for town_id in town_ids]
-    fields = ("attempts", "answers", "workers", "roster_imports", "leads", "register_imports")
+    results = [purge_town(town_id, today, months, zone, now, dry_run, commit_batches) for town_id in town_ids]
+    fields = ("attempts", "answers", "workers", "roster_imports", "leads", "register_imports", "imports_emptied")
     totals = [sum(getattr(r, f) for r in results) for f in fields]
     totals[1] += dropped
     return Purge(first_kept, *totals)
 
 
-def purge_town(town_id: int, today: date, months: int, zone: ZoneInfo, dry_run: bool = False,
+def purge_town(town_id: int, today: date, months: int, zone: ZoneInfo, now: datetime, dry_run: bool = False,
                commit_batches: bool = True) -> Purge:
-    """Delete what of the town is older than `months`; with `dry_run`, only count it. Batches are
+    """Delete what of the town is older than `months`, and empty the rows of its kept imports that
+    can no longer be applied by `now` (_empty_spent_imports); with `dry_run`, only count them. Batches are
     committed as they go (unless `commit_batches` is off), so a big first run never holds one huge
     transaction; a run cut short is simply finished by the next one."""
     first_kept = cutoff_for(today, months)
@@ -112,7 +147,8 @@ def purge_town(town_id: int, today: date, months: int, zone: ZoneInfo, dry_run: 
         imports = {kind: db.session.scalar(select(db.func.count()).select_from(model).where(*old)) or 0
                    for kind, (model, old) in _old_imports(first_kept, town_id, zone).items()}
         return Purge(first_kept, attempts, answers, workers, imports["roster_imports"],
-                     leads.forget(first_kept, today, dry_run=True, town_id=town_id), imports["register_imports"])
+                     leads.forget(first_kept, today, dry_run=True, town_id=town_id), imports["register_imports"],
+                     _empty_spent_imports(town_id, now, dry_run=True))
 
     # Saved first: from now on no rebuild may rewrite the town's days about to lose their record.
     previous = (town_settings.read(town_id, SETTING_KEY) or {}).get("from")
@@ -129,11 +165,12 @@ def purge_town(town_id: int, today: date, months: int, zone: ZoneInfo, dry_run: 
     imports = {kind: rows_changed(delete(model).where(*old))
                for kind, (model, old) in _old_imports(first_kept, town_id, zone).items()}
     forgotten = leads.forget(first_kept, today, town_id=town_id)
+    emptied = _empty_spent_imports(town_id, now, dry_run=False)
     result = Purge(first_kept, attempts, answers, workers, imports["roster_imports"], forgotten,
-                   imports["register_imports"])
+                   imports["register_imports"], emptied)
     audit.record(None, "retention.purge", {"before": first_kept.isoformat(), "attempts": attempts,
                                            "answers": answers, "workers": workers,
                                            "roster_imports": imports["roster_imports"],
                                            "register_imports": imports["register_imports"],
-                                           "leads": forgotten}, town_id=town_id)
+                                           "imports_emptied": emptied, "leads": forgotten}, town_id=town_id)
     return result

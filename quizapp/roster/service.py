@@ -22,9 +22,9 @@ from sqlalchemy import func, insert, or_, select, update
 
 from quizapp import scope
 from quizapp.audit import service as audit
-from quizapp.database import rows_changed
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
+from quizapp.previews import service as previews
 from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
@@ -49,15 +49,16 @@ def shift_starts(company_id: int) -> dict[str, time]:
 
 # --- imports -------------------------------------------------------------------------------------
 
-def start_import(actor: StaffUser, filename: str, data: bytes) -> RosterImport:
-    """Read and check a file and keep it as an import waiting for confirmation (status preview).
-    Nothing on the roster changes. A file that cannot be read raises RosterFileError."""
+def start_import(actor: StaffUser, filename: str, data: bytes, now: datetime) -> RosterImport:
+    """Read and check a file and keep it as an import waiting for confirmation (status preview),
+    uploaded `now` (UTC, the app's clock: the expiry and retention compare against it). Nothing on
+    the roster changes. A file that cannot be read raises RosterFileError."""
     company_id = scope.own_company_id(actor)
     parsed = roster.parse_roster(filename, data, shift_names(company_id))
     filename = filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send the whole path
     record = RosterImport(company_id=company_id, created_by=actor.id, filename=filename[:255] or "roster",
                           rows=parsed.rows, errors=[*parsed.problems, *sheet_note(parsed.sheet, parsed.other_sheets)],
-                          status=ImportStatus.PREVIEW)
+                          status=ImportStatus.PREVIEW, created_at=now)
     db.session.add(record)
     db.session.flush()
     return record
@@ -72,6 +73,12 @@ def find_import(actor: StaffUser, import_id: int) -> RosterImport | None:
 def recent_imports(actor: StaffUser, limit: int = 10) -> list[RosterImport]:
     return list(db.session.scalars(select(RosterImport).where(RosterImport.company_id == scope.own_company_id(actor))
                                    .order_by(RosterImport.id.desc()).limit(limit)))
+
+
+def expired(record: RosterImport, now: datetime) -> bool:
+    """A preview that can no longer be applied, as every kept import's (previews.expired): upload
+    the file again."""
+    return record.status == ImportStatus.PREVIEW and previews.expired(record, now)
 
 
 def _roster(company_id: int) -> list[Current]:
@@ -94,14 +101,14 @@ def left_out(record: RosterImport, plan: Plan | None) -> list[dict]:
     return sorted([*file_problems, *planned], key=lambda p: p["row"])
 
 
-def _open_import(actor: StaffUser, import_id: int, action: str) -> RosterImport:
-    """The actor's company's import, still in preview; `action` ("apply" or "cancel") is what the
-    user tried, for the words of the refusal."""
+def _open_import(actor: StaffUser, import_id: int, action: str, now: datetime) -> RosterImport:
+    """The actor's company's import, still in preview (and, to apply, not expired:
+    previews.refuse_closed); `action` ("apply" or "cancel") is what the user tried, for the words
+    of the refusal."""
     record = find_import(actor, import_id)
     if record is None:
         raise NotFound("roster.import_not_found", import_id=import_id)
-    if record.status != ImportStatus.PREVIEW:
-        raise Conflict("roster.import_closed", status=record.status, action=action)
+    previews.refuse_closed(record, "roster", action, now)
     return record
 
 
@@ -114,11 +121,13 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     shift was renamed or removed since the upload refuses the whole import (Conflict
     "roster.shifts_changed": upload the file again). Only the plan the user saw is applied
     (Conflict "roster.plan_changed" otherwise), and
-    only once (Conflict "roster.import_closed" for an applied or cancelled import); another
-    company's import is NotFound. Deactivating more than half of the active workers
+    only once (Conflict "roster.import_closed" for an applied or cancelled import), and only within
+    previews.MAX_AGE of the upload (Conflict "roster.import_expired"); another company's import
+    is NotFound. The import's rows and problems are emptied with it (previews.close): its record
+    stays, without the workers' data. Deactivating more than half of the active workers
     (Plan.deactivates_most) needs `confirm_most`, the preview's second tick (Invalid
     "roster.confirm_most" otherwise): nothing is applied without it."""
-    record = _open_import(actor, import_id, "apply")
+    record = _open_import(actor, import_id, "apply", now)
     plan = plan_for(record)
     if plan.stale:
         raise Conflict("roster.shifts_changed", rows=len({p["row"] for p in plan.stale}))
@@ -127,12 +136,7 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
     if deactivate_missing and plan.deactivates_most and not confirm_most:
         raise Invalid("roster.confirm_most", count=len(plan.missing), active=plan.active)
     # Claim the import first: of two confirmations racing, only one finds it still in preview.
-    claimed = rows_changed(update(RosterImport).where(
-        RosterImport.id == record.id, RosterImport.status == ImportStatus.PREVIEW)
-        .values(status=ImportStatus.APPLIED, applied_at=now)
-        .execution_options(synchronize_session=False))
-    if claimed != 1:
-        raise Conflict("roster.import_closed", status=ImportStatus.APPLIED, action="apply")
+    previews.close(record, "roster", "apply", status=ImportStatus.APPLIED, applied_at=now)
     # Bulk statements: a 10,000-worker file must apply in seconds, not one ORM object at a time.
     if plan.added:
         db.session.execute(insert(Employee), [_new_worker(scope.own_company_id(actor), row) for row in plan.added])
@@ -170,11 +174,13 @@ def _changed_worker(change: roster.Change) -> dict:
     return values
 
 
-def cancel_import(actor: StaffUser, import_id: int) -> None:
-    """Drop a previewed import: nothing is applied, and it can no longer be."""
-    record = _open_import(actor, import_id, "cancel")
-    record.status = ImportStatus.CANCELLED
-    db.session.flush()
+def cancel_import(actor: StaffUser, import_id: int, now: datetime) -> None:
+    """Drop a previewed import (an expired one too) and its rows: nothing is applied, and it can no
+    longer be. A cancel racing a confirmation that applied it first is refused (Conflict
+    "roster.import_closed"), never marks it cancelled."""
+    record = _open_import(actor, import_id, "cancel", now)
+    previews.close(record, "roster", "cancel", status=ImportStatus.CANCELLED)
+    db.session.refresh(record)
 
 
 # --- one worker ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from quizapp.clock import local_today, to_local, utcnow
 from quizapp.deleting import Confirmation, confirm_then
 from quizapp.exports import service as exports
 from quizapp.extensions import db
+from quizapp.previews import service as previews
 from quizapp.roster import rules, service, sheets
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
 from quizapp.roster.wording import FIELDS, MESSAGES, describe, template_notes
@@ -65,34 +66,36 @@ def roster_import():
         # Read one byte past the limit, never the whole upload: a 50 MB file is refused, not loaded.
         data = upload.stream.read(rules.MAX_BYTES + 1)
         try:
-            record = service.start_import(current_user, upload.filename or "", data)
+            record = service.start_import(current_user, upload.filename or "", data, utcnow())
         except rules.RosterFileError as error:
             flash(say(error, MESSAGES), "error")
             status = 400
         else:
             db.session.commit()
             return redirect(url_for("console.roster_preview", import_id=record.id))
+    now = utcnow()
     return render_template("roster/import.html", form=form, imports=service.recent_imports(current_user),
-                           headers=rules.HEADERS, max_mb=rules.MAX_BYTES // (1024 * 1024),
-                           clear_marker=rules.CLEAR_MARKER), status
+                           expired=lambda item: service.expired(item, now), headers=rules.HEADERS,
+                           max_mb=rules.MAX_BYTES // (1024 * 1024), clear_marker=rules.CLEAR_MARKER), status
 
 
 @routes.get("/roster/import/<id:import_id>")
 def roster_preview(import_id: int):
     record = _import_or_gone(import_id)
-    plan = service.plan_for(record) if record.status == ImportStatus.PREVIEW else None
+    expired = service.expired(record, utcnow())
+    plan = service.plan_for(record) if record.status == ImportStatus.PREVIEW and not expired else None
     form = ConfirmImportForm(plan=plan.fingerprint() if plan else "")
-    return render_template("roster/preview.html", record=record, plan=plan, form=form,
-                           bad=service.left_out(record, plan), cancel_form=ActionForm(), describe=describe,
-                           fields=FIELDS,
-                           clear_marker=rules.CLEAR_MARKER)
+    return render_template("roster/preview.html", record=record, plan=plan, form=form, expired=expired,
+                           hours=previews.MAX_AGE // timedelta(hours=1),
+                           bad=service.left_out(record, plan) if plan else [], cancel_form=ActionForm(),
+                           describe=describe, fields=FIELDS, clear_marker=rules.CLEAR_MARKER)
 
 
 @routes.get("/roster/import/<id:import_id>/preview.<any(csv, xlsx):fmt>")
 def roster_preview_download(import_id: int, fmt: str):
     """Every change the preview lists, as a spreadsheet to check before applying."""
     record = _import_or_gone(import_id)
-    if record.status != ImportStatus.PREVIEW:
+    if record.status != ImportStatus.PREVIEW or service.expired(record, utcnow()):
         abort(404)
     plan = service.plan_for(record)
     data, name = sheets.preview(plan, service.left_out(record, plan), fmt, record.id, local_today())
@@ -126,7 +129,7 @@ def roster_cancel(import_id: int):
     _import_or_gone(import_id)
     if ActionForm().validate_on_submit():
         try:
-            service.cancel_import(current_user, import_id)
+            service.cancel_import(current_user, import_id, utcnow())
         except Conflict as error:
             flash(say(error, MESSAGES), "error")
         else:

@@ -104,6 +104,8 @@ MESSAGES: Messages = {
                                                        "one.", columns=columns),
     # Applying or cancelling an import.
     "roster.import_closed": _closed,
+    "roster.import_expired": lambda hours: _("This preview has expired (a preview is kept for %(detail)s hours). "
+                                              "Please upload the file again.", detail=hours),
     "roster.plan_changed": lambda: _("The roster changed since this preview was shown. Check the preview again, "
                                      "then confirm."),
     "roster.shifts_changed": lambda rows: _("Nothing was applied: the company's shifts changed after this preview, "

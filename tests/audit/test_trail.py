@@ -49,7 +49,7 @@ def test_roster_edits_and_imports_are_in_the_trail_without_names(town):
     roster.set_active(actor, worker, True, TODAY)
     roster.sign_out_everywhere(actor, worker)
     data = "工号,姓名,班组,班次\nA001,王小明,三车间,早班\nA400,新人乙,一车间,早班\n".encode("utf-8-sig")
-    record = roster.start_import(actor, "花名册.csv", data)
+    record = roster.start_import(actor, "花名册.csv", data, NOW)
     roster.apply_import(actor, record.id, roster.plan_for(record).fingerprint(), True, TODAY, NOW,
                         confirm_most=True)  # 2 of the 3 active workers: the second tick
     rows = trail("roster.")

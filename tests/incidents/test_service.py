@@ -5,6 +5,7 @@ import io
 from dataclasses import astuple
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
@@ -17,9 +18,12 @@ from quizapp.incidents import service, sheets
 from quizapp.incidents.rules import PlanCounts
 from quizapp.incidents.service import Filter, IncidentInput
 from quizapp.incidents.wording import reason_text
-from quizapp.models import AuditLog, Company, CompanyDay, Grid, GridPlace, Incident, StaffUser, Topic
+from quizapp.models import AuditLog, Company, CompanyDay, Grid, GridPlace, Incident, StaffUser, Topic, TownImport
+from quizapp.previews import service as previews
+from quizapp.retention.service import purge_town
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, ServiceError
-from tests.factories import make_staff, make_town_row
+from quizapp.rules.vocab import ImportKind, ImportStatus
+from tests.factories import first_town, make_staff, make_town_row
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -211,6 +215,73 @@ def test_a_preview_older_than_two_hours_has_expired_and_says_so(town, english):
     assert reason_text(result.problems[0]) == ("This preview has expired (a preview is kept for 2 hours). Please "
                                                "upload the file again.")
     assert service.apply_import(officer, TODAY, NOW + timedelta(hours=2), kept).added == 1
+
+
+# --- what an import keeps of its file once it can no longer be applied (docs/privacy.md) ----------
+
+def stored(import_id: int) -> TownImport:
+    """The import as the database holds it now, not as this session loaded it."""
+    db.session.expire_all()
+    return db.session.get(TownImport, import_id)
+
+
+def other_town_s_preview(kind: ImportKind, rows: list, uploaded: datetime) -> int:
+    """A preview of another town's account, as its upload keeps it."""
+    admin = make_staff("admin-hm", "town_admin", town=make_town_row("hm", "虎门镇"))
+    record = previews.keep(admin, kind, "hm.csv", rows, [], uploaded)
+    return record.id
+
+
+def test_applying_empties_the_import_s_rows_and_keeps_its_record(town):
+    officer = staff("officer-1")
+    kept = upload(officer, "2026-10,,acme,alpha,2,100,在新塘村被骗\r\n").import_id
+    db.session.commit()
+    assert "在新塘村被骗" in str(stored(kept).rows)
+    assert service.apply_import(officer, TODAY, NOW, kept).added == 1
+    db.session.commit()
+    record = stored(kept)
+    assert (record.rows, record.errors) == ([], [])
+    assert (record.status, record.filename, record.created_by, record.created_at, record.applied_at) == (
+        ImportStatus.APPLIED, "incidents.csv", officer.id, NOW, NOW)
+    # A second confirmation of the emptied import: "already imported", nothing written.
+    again = service.apply_import(officer, TODAY, NOW, kept)
+    assert [p.reason for p in again.problems] == ["already_imported"] and again.added == 0
+    assert db.session.scalar(select(func.count(Incident.id))) == 1
+
+
+def test_a_confirmation_refused_once_claimed_gives_the_rows_back_with_its_rollback(town):
+    """A record stored since the preview: "changed"; the caller rolls back, and the preview, rows
+    and all, waits again."""
+    officer = staff("officer-1")
+    kept = upload(officer, "2026-10,,acme,alpha,2,100,\r\n").import_id
+    service.save_incident(officer, TODAY, entry(town.company_a))
+    db.session.commit()
+    assert [p.reason for p in service.apply_import(officer, TODAY, NOW, kept).problems] == ["changed"]
+    db.session.rollback()
+    record = stored(kept)
+    assert record.status == ImportStatus.PREVIEW and record.rows
+
+
+def test_a_preview_past_the_keeping_time_is_emptied_by_the_town_s_retention_and_says_expired(town):
+    officer = staff("officer-1")
+    old = upload(officer, "2026-10,,acme,alpha,2,100,在新塘村被骗\r\n").import_id
+    young = service.preview_import(officer, TODAY, NOW + timedelta(hours=1), "young.csv",
+                                   (HEADER + "2026-10,g1,,other,1,50,\r\n").encode()).import_id
+    elsewhere = other_town_s_preview(ImportKind.INCIDENTS, [{"cells": {"row": 2}, "seen": ""}], NOW)
+    db.session.commit()
+    late = NOW + previews.MAX_AGE + timedelta(seconds=1)
+    result = purge_town(first_town().id, TODAY, 12, ZoneInfo("Asia/Shanghai"), late)
+    db.session.commit()
+    assert result.imports_emptied == 1 and result.register_imports == 0
+    emptied = stored(old)
+    assert (emptied.rows, emptied.errors, emptied.status, emptied.filename) == ([], [], ImportStatus.PREVIEW,
+                                                                                "incidents.csv")
+    assert stored(young).rows and stored(elsewhere).rows  # younger, and the other town's run's
+    # Its confirmation says "expired: upload again", even by a clock that makes it young.
+    for now in (late, NOW):
+        assert [p.reason for p in service.apply_import(officer, TODAY, now, old).problems] == ["expired"]
+    assert db.session.scalar(select(Incident.id)) is None
+    assert service.apply_import(officer, TODAY, late, young).added == 1
 
 
 def test_a_preview_applies_once(town):

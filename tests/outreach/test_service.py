@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -19,10 +20,12 @@ from quizapp.incidents.rules import add_months
 from quizapp.models import AuditLog, Company, Grid, OutreachActivity, StaffUser, TownImport
 from quizapp.outreach import photos, service
 from quizapp.outreach.service import ActivityInput
+from quizapp.previews import service as previews
+from quizapp.retention.service import purge_town
 from quizapp.rules.errors import Forbidden, Invalid, Problems
 from quizapp.rules.metrics import Span
-from quizapp.rules.vocab import OutreachKind
-from tests.factories import make_activity, make_grid, make_incident, make_staff, make_town_row
+from quizapp.rules.vocab import ImportKind, ImportStatus, OutreachKind
+from tests.factories import first_town, make_activity, make_grid, make_incident, make_staff, make_town_row
 
 NOW = datetime(2026, 11, 24, 2, 0)  # when the previews below are uploaded and confirmed (UTC)
 
@@ -366,6 +369,58 @@ def test_a_preview_is_its_uploader_s_only_and_expires_after_two_hours(setup, tow
     assert [(p.reason, p.detail) for p in late.problems] == [("expired", "2")]
     assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
     assert service.apply_import(officer, today, NOW + timedelta(minutes=90), kept).added == 1
+
+
+# --- what an import keeps of its file once it can no longer be applied (docs/privacy.md) ----------
+
+def stored(import_id: int) -> TownImport:
+    """The import as the database holds it now, not as this session loaded it."""
+    db.session.expire_all()
+    return db.session.get(TownImport, import_id)
+
+
+def test_applying_empties_the_import_s_rows_and_keeps_its_record(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    data = csv_file(f"{today},进社区,新塘村,g1,李警官,120,")
+    kept = service.preview_import(officer, today, NOW, "a.csv", data).import_id
+    db.session.commit()
+    assert "李警官" in str(stored(kept).rows)
+    assert service.apply_import(officer, today, NOW, kept).added == 1
+    db.session.commit()
+    record = stored(kept)
+    assert (record.rows, record.errors) == ([], [])
+    assert (record.status, record.filename, record.created_by, record.created_at, record.applied_at) == (
+        ImportStatus.APPLIED, "a.csv", officer.id, NOW, NOW)
+    # A second confirmation of the emptied import: "already imported", nothing added.
+    again = service.apply_import(officer, today, NOW, kept)
+    assert [p.reason for p in again.problems] == ["already_imported"] and again.added == 0
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 1
+
+
+def test_a_preview_past_the_keeping_time_is_emptied_by_the_town_s_retention_and_says_expired(setup, town):
+    today = local_today()
+    officer = staff("officer-1")
+    old = service.preview_import(officer, today, NOW, "old.csv", csv_file(f"{today},进社区,新塘村,g1,李警官,120,"))
+    young = service.preview_import(officer, today, NOW + timedelta(hours=1), "young.csv",
+                                   csv_file(f"{today},进校园,一小,g1,王老师,300,"))
+    humen_admin = make_staff("admin-hm", "town_admin", town=make_town_row("hm", "虎门镇"))
+    elsewhere = previews.keep(humen_admin, ImportKind.OUTREACH, "hm.csv", [[2, {"speaker": "陈警官"}]], [], NOW)
+    db.session.commit()
+    late = NOW + previews.MAX_AGE + timedelta(seconds=1)
+    result = purge_town(first_town().id, today, 12, ZoneInfo("Asia/Shanghai"), late)
+    db.session.commit()
+    assert result.imports_emptied == 1 and result.register_imports == 0
+    emptied = stored(old.import_id)
+    assert (emptied.rows, emptied.errors, emptied.status, emptied.filename) == ([], [], ImportStatus.PREVIEW,
+                                                                                "old.csv")
+    assert stored(young.import_id).rows and stored(elsewhere.id).rows  # younger, and the other town's run's
+    # Its confirmation says "expired: upload again", even by a clock that makes it young.
+    for now in (late, NOW):
+        expired = service.apply_import(officer, today, now, old.import_id)
+        assert [(p.reason, p.detail) for p in expired.problems] == [("expired", "2")]
+    assert db.session.scalar(select(func.count()).select_from(OutreachActivity)) == 0
+    assert service.apply_import(officer, today, late, young.import_id).added == 1
 
 
 def test_company_staff_import_without_a_grid_column(setup, town):

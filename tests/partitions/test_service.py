@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -131,7 +131,8 @@ def test_converting_loses_nothing_and_answers_land_in_their_month(own_database, 
     kept_before = db.session.scalar(select(func.count(Answer.id)).where(Answer.local_date >= date(2025, 4, 20)))
     gone = db.session.scalar(select(func.count(Answer.id)).where(Answer.local_date < date(2025, 4, 20)))
     whole = db.session.scalar(select(func.count(Answer.id)).where(Answer.local_date < date(2025, 4, 1)))
-    purged = purge(date(2026, 4, 20), 12, ZoneInfo("Asia/Shanghai"), commit_batches=False)
+    purged = purge(date(2026, 4, 20), 12, ZoneInfo("Asia/Shanghai"), datetime(2026, 4, 20, 2),
+                   commit_batches=False)
     db.session.commit()
     assert purged.answers == gone
     names = [p.name for p in service.partitions()]

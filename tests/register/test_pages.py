@@ -6,7 +6,7 @@ removed."""
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -227,13 +227,41 @@ def test_another_admin_s_import_and_other_roles_are_refused(client, app, town):
     assert companies(app)[0][2] == "g1"
 
 
+def test_an_applied_or_cancelled_import_s_page_says_its_rows_are_no_longer_kept(admin, app):
+    applied_url, page = preview_of(admin, GOOD.encode(), "applied.csv")
+    admin.post(f"{applied_url}/apply", data={"plan": fingerprint(page)}).close()
+    cancelled_url, _page = preview_of(admin, GOOD.encode(), "cancelled.csv")
+    admin.post(f"{cancelled_url}/cancel").close()
+    for url, said in ((applied_url, "was applied on"), (cancelled_url, "was cancelled")):
+        page = admin.get(url).get_data(as_text=True)
+        assert said in page and "The file's rows are no longer kept" in page and "newco001" not in page
+    listing = admin.get("/admin/register").get_data(as_text=True)
+    assert texts(listing, "td", **{"data-label": "Status"}) == ["Cancelled", "Applied"]
+
+
+def test_a_preview_past_the_keeping_time_says_it_has_expired_and_applies_nothing(admin, app):
+    url, page = preview_of(admin, GOOD.encode())
+    with app.app_context():
+        db.session.get(TownImport, int(url.rsplit("/", 1)[1])).created_at -= timedelta(hours=3)
+        db.session.commit()
+    expired = admin.get(url).get_data(as_text=True)
+    assert "This preview has expired (a preview is kept for 2 hours)" in expired and "/apply" not in expired
+    assert admin.get(f"{url}/preview.csv").status_code == 404
+    response = admin.post(f"{url}/apply", data={"plan": fingerprint(page)}, follow_redirects=True)
+    assert "This preview has expired (a preview is kept for 2 hours)" in response.get_data(as_text=True)
+    assert companies(app)[0][1:] == ("甲厂", "g1", True)  # nothing applied
+    listing = admin.get("/admin/register").get_data(as_text=True)
+    assert texts(listing, "td", **{"data-label": "Status"}) == ["Expired"]
+
+
 def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_again(admin, app):
     url, page = preview_of(admin, GOOD.encode())
     with app.app_context():
         record = db.session.get(TownImport, int(url.rsplit("/", 1)[1]))
         record.created_at = datetime(2025, 1, 6, 9)
         db.session.commit()
-        assert purge_town(first_town().id, date(2026, 11, 24), 12, ZoneInfo("Asia/Shanghai")).register_imports == 1
+        assert purge_town(first_town().id, date(2026, 11, 24), 12, ZoneInfo("Asia/Shanghai"),
+                          datetime(2026, 11, 24, 2)).register_imports == 1
         db.session.commit()
     for response in (admin.get(url), admin.post(f"{url}/apply", data={"plan": fingerprint(page)}),
                      admin.post(f"{url}/cancel")):

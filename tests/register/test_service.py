@@ -6,7 +6,8 @@ second apply; the export imports back unchanged."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -24,11 +25,13 @@ from quizapp.models import (
     SupervisionCase,
     TownImport,
 )
+from quizapp.previews import service as previews
 from quizapp.register import service
 from quizapp.register.rules.file import sheet_rows, to_csv, to_xlsx
+from quizapp.retention.service import purge_town
 from quizapp.rules.errors import Conflict, Forbidden, Invalid, NotFound
 from quizapp.rules.vocab import CaseStatus, ImportStatus
-from tests.factories import make_staff
+from tests.factories import first_town, make_staff, make_town_row
 
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 2, 0)
@@ -41,7 +44,7 @@ def staff(username: str) -> StaffUser:
 
 
 def start(text: str, who: str = "admin"):
-    return service.start_import(staff(who), "register.csv", text.encode(), utcnow())
+    return service.start_import(staff(who), "register.csv", text.encode(), NOW)
 
 
 def apply(record, deactivate: bool = False, fingerprint: str | None = None, who: str = "admin",
@@ -181,7 +184,6 @@ def test_only_the_admin_who_uploaded_it_applies_it_and_only_once(town):
 def test_a_cancel_that_loses_the_race_to_a_confirmation_leaves_the_import_applied(town):
     """Both found the import waiting; the confirmation claimed it first. The cancel is refused and
     never marks an import whose changes were written cancelled."""
-    from quizapp.previews import service as previews
     from quizapp.rules.vocab import ImportKind
 
     record = start(HEAD + "g1,,acme,甲厂,7,,,\n")
@@ -192,6 +194,78 @@ def test_a_cancel_that_loses_the_race_to_a_confirmation_leaves_the_import_applie
     assert refused.value.code == "register.import_closed"
     db.session.commit()
     assert service.find_import(staff("admin"), record.id).status == ImportStatus.APPLIED
+
+
+# --- what an import keeps of its file once it can no longer be applied (docs/privacy.md) ----------
+
+def stored(record_id: int) -> TownImport:
+    """The import as the database holds it now, not as this session loaded it."""
+    db.session.expire_all()
+    return db.session.get(TownImport, record_id)
+
+
+def test_applying_empties_the_import_s_rows_and_keeps_its_record(town):
+    record = start(HEAD + "g1,,acme,甲厂,7,,,\nG7,新网格,newco001,新厂,,,,\n")
+    db.session.commit()
+    assert stored(record.id).rows
+    plan = apply(record)
+    db.session.commit()
+    assert len(plan.new_companies) == 1 and company("acme").questions_per_quiz == 7
+    applied = stored(record.id)
+    assert (applied.rows, applied.errors) == ([], [])
+    assert (applied.status, applied.filename, applied.created_by, applied.created_at, applied.applied_at) == (
+        ImportStatus.APPLIED, "register.csv", staff("admin").id, NOW, NOW)
+    # A second confirmation of the emptied import: "already applied", never an empty import.
+    with pytest.raises(Conflict) as closed:
+        apply(record, deactivate=True, fingerprint=plan.fingerprint(), confirm_most=True)
+    assert closed.value.data == {"status": "applied", "action": "apply"}
+    assert company("bolt").active  # nothing deactivated by an empty file
+
+
+def test_cancelling_empties_the_import_s_rows_and_keeps_its_record(town):
+    record = start(HEAD + "g1,,acme,甲厂,7,,,\n")
+    fingerprint = service.plan_for(staff("admin"), record, TODAY).fingerprint()
+    service.cancel_import(staff("admin"), record.id, NOW)
+    db.session.commit()
+    cancelled = stored(record.id)
+    assert (cancelled.rows, cancelled.errors, cancelled.status, cancelled.filename, cancelled.applied_at) == (
+        [], [], ImportStatus.CANCELLED, "register.csv", None)
+    with pytest.raises(Conflict) as closed:
+        apply(record, fingerprint=fingerprint)
+    assert (closed.value.code, closed.value.data) == ("register.import_closed",
+                                                      {"status": "cancelled", "action": "apply"})
+    assert company("acme").questions_per_quiz != 7
+
+
+def test_a_preview_past_the_keeping_time_has_expired_and_the_town_s_retention_empties_it(town):
+    admin = staff("admin")
+    old = start(HEAD + "g1,,acme,甲厂,7,,,\n")
+    young = service.start_import(admin, "young.csv", (HEAD + "g1,,acme,甲厂,8,,,\n").encode(),
+                                 NOW + timedelta(hours=1))
+    humen_admin = make_staff("admin-hm", "town_admin", town=make_town_row("hm", "虎门镇"))
+    elsewhere = service.start_import(humen_admin, "hm.csv", (HEAD + "h1,虎门网格,hm-co,虎门厂,,,,\n").encode(), NOW)
+    db.session.commit()
+    fingerprint = service.plan_for(admin, old, TODAY).fingerprint()
+    late = NOW + previews.MAX_AGE + timedelta(seconds=1)
+    with pytest.raises(Conflict) as expired:
+        service.apply_import(admin, old.id, fingerprint, False, TODAY, late, REASON)
+    assert (expired.value.code, expired.value.data) == ("register.import_expired", {"hours": 2})
+
+    result = purge_town(first_town().id, TODAY, 12, ZoneInfo("Asia/Shanghai"), late)
+    db.session.commit()
+    assert result.imports_emptied == 1 and result.register_imports == 0
+    emptied = stored(old.id)
+    assert (emptied.rows, emptied.errors, emptied.status, emptied.filename) == ([], [], ImportStatus.PREVIEW,
+                                                                                "register.csv")
+    assert stored(young.id).rows and stored(elsewhere.id).rows  # younger, and the other town's run's
+    # Its confirmation still says "expired: upload again", even by a clock that makes it young.
+    for now in (late, NOW):
+        with pytest.raises(Conflict, match="register.import_expired"):
+            service.apply_import(admin, old.id, fingerprint, True, TODAY, now, REASON, True)
+    assert company("acme").questions_per_quiz != 7 and company("bolt").active
+    service.apply_import(admin, young.id, service.plan_for(admin, young, TODAY).fingerprint(), False, TODAY, late,
+                         REASON)
+    assert company("acme").questions_per_quiz == 8
 
 
 def test_a_shift_workers_are_on_is_a_problem_and_others_may_go(town):
@@ -215,7 +289,7 @@ def test_the_export_imports_back_unchanged(town, fmt):
     assert [r.get("company_code") for r in rows] == ["acme", "bolt", "newco001", None]
     table = sheet_rows(rows)
     data = to_csv(table) if fmt == "csv" else to_xlsx(table)
-    record = service.start_import(staff("admin"), f"export.{fmt}", data, utcnow())
+    record = service.start_import(staff("admin"), f"export.{fmt}", data, NOW)
     plan = service.plan_for(staff("admin"), record, TODAY)
     assert service.file_problems(record) == [] and plan.problems == []
     assert (plan.new_grids, plan.changed_grids, plan.new_companies, plan.changed_companies) == ([], [], [], [])

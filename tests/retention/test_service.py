@@ -22,10 +22,11 @@ from quizapp.models import (
     StaffUser,
     TownImport,
 )
+from quizapp.previews import service as previews
 from quizapp.register import service as register
 from quizapp.retention.service import purge, purge_town
 from quizapp.rollups.service import RecordGone, kept_from, rebuild_company_day
-from quizapp.rules.vocab import ImportKind
+from quizapp.rules.vocab import ImportKind, ImportStatus
 from tests.factories import (
     first_town,
     make_company,
@@ -40,6 +41,7 @@ from tests.factories import (
 pytestmark = pytest.mark.usefixtures("ctx")
 
 TODAY = date(2026, 11, 24)
+NOW = datetime(2026, 11, 24, 2, 0)  # the run's moment (UTC): 10:00 in the town
 ZONE = ZoneInfo("Asia/Shanghai")
 OLD = date(2025, 10, 13)  # before the 12-month cutoff (2025-11-24)
 RECENT = date(2026, 11, 23)
@@ -77,7 +79,7 @@ def datetime_of(day: date) -> datetime:
 
 
 def test_a_dry_run_counts_and_deletes_nothing(history):
-    result = purge(TODAY, 12, ZONE, dry_run=True)
+    result = purge(TODAY, 12, ZONE, NOW, dry_run=True)
     assert (result.cutoff, result.attempts, result.workers, result.roster_imports, result.leads) == (
         date(2025, 11, 24), 2, 1, 1, 1)
     assert result.answers > 0
@@ -87,7 +89,7 @@ def test_a_dry_run_counts_and_deletes_nothing(history):
 def test_old_records_go_and_the_rollups_and_recent_records_stay(history):
     rollup_before = db.session.get(CompanyDay, (history.company_id, OLD))
     completed = rollup_before.completed
-    result = purge(TODAY, 12, ZONE)
+    result = purge(TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert result.attempts == 2 and result.workers == 1 and result.roster_imports == 1
     assert [a.local_date for a in db.session.scalars(select(Attempt))] == [RECENT]
@@ -107,12 +109,12 @@ def test_retention_runs_town_by_town_each_with_its_own_cutoff_and_audit_row(hist
     other = make_town_row("hm", "虎门镇")
     elsewhere = make_employee(make_company(make_grid("h1", "虎门网格", town=other), "hm-co", "虎门厂"), "H001", "陈一")
     take_quiz(elsewhere, OLD)
-    purge_town(first_town().id, TODAY, 12, ZONE)
+    purge_town(first_town().id, TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert [a.local_date for a in db.session.scalars(select(Attempt).where(Attempt.employee_id == elsewhere.id))] == [
         OLD]  # the other town's record is the other town's run's
     assert kept_from(first_town().id) == date(2025, 11, 24) and kept_from(other.id) is None
-    result = purge(TODAY, 12, ZONE)
+    result = purge(TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert result.attempts == 1 and count(Attempt) == 1 and kept_from(other.id) == date(2025, 11, 24)
     rows = {row.town_id: row.detail for row in db.session.scalars(
@@ -121,7 +123,7 @@ def test_retention_runs_town_by_town_each_with_its_own_cutoff_and_audit_row(hist
 
 
 def test_a_purged_day_cannot_be_rebuilt_but_a_kept_day_can(history):
-    purge(TODAY, 12, ZONE)
+    purge(TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert kept_from(first_town().id) == date(2025, 11, 24)
     with pytest.raises(RecordGone) as gone:
@@ -131,8 +133,8 @@ def test_a_purged_day_cannot_be_rebuilt_but_a_kept_day_can(history):
 
 
 def test_a_shorter_run_never_moves_the_cutoff_back(history):
-    purge(TODAY, 6, ZONE)
-    purge(TODAY, 12, ZONE)
+    purge(TODAY, 6, ZONE, NOW)
+    purge(TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert kept_from(first_town().id) == date(2026, 5, 24)
 
@@ -146,7 +148,7 @@ def test_the_command_reports_and_refuses_nonsense(runner, history):
 
 
 def test_the_rollup_command_refuses_a_purged_day(runner, history):
-    purge(TODAY, 12, ZONE)
+    purge(TODAY, 12, ZONE, NOW)
     db.session.commit()
     result = runner.invoke(args=["rollup", "--date", OLD.isoformat()])
     assert result.exit_code == 1 and "cannot be rebuilt" in result.output
@@ -196,7 +198,7 @@ def test_a_town_s_old_register_import_previews_go_applied_or_not_and_recent_ones
     ids, other = register_imports
     applied_rows = db.session.scalar(select(func.count()).where(AuditLog.action == "register.import"))
     assert applied_rows == 2
-    result = purge_town(first_town().id, TODAY, 12, ZONE)
+    result = purge_town(first_town().id, TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert result.register_imports == 3 and result.roster_imports == 0
     assert _register_ids() == {ids["recent"], ids["recent_applied"], ids["other_town_old"]}
@@ -205,7 +207,7 @@ def test_a_town_s_old_register_import_previews_go_applied_or_not_and_recent_ones
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "retention.purge"))
     assert row.town_id == first_town().id and '"register_imports": 3' in row.detail
     # The other town's old preview is its own run's.
-    result = purge(TODAY, 12, ZONE)
+    result = purge(TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert result.register_imports == 1 and _register_ids() == {ids["recent"], ids["recent_applied"]}
     rows = {r.town_id: r.detail for r in db.session.scalars(select(AuditLog).where(AuditLog.action == "retention.purge")
@@ -225,7 +227,7 @@ def test_register_import_previews_follow_the_roster_previews_rule_of_age(registe
         db.session.flush()
         roster.created_at = datetime_of(day)
     db.session.commit()
-    result = purge_town(first_town().id, TODAY, 12, ZONE)
+    result = purge_town(first_town().id, TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert result.register_imports == 4 and result.roster_imports == 1
     assert on_cutoff in _register_ids() and day_before not in _register_ids()
@@ -243,7 +245,7 @@ def test_old_incident_and_outreach_previews_go_with_the_register_s(register_impo
         db.session.flush()
         kept[(kind, day)] = record.id
     db.session.commit()
-    result = purge_town(first_town().id, TODAY, 12, ZONE)
+    result = purge_town(first_town().id, TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert result.register_imports == 3 + 2
     assert _register_ids() == {ids["recent"], ids["recent_applied"], ids["other_town_old"],
@@ -258,15 +260,76 @@ def test_an_upload_s_age_is_told_by_the_town_s_clock(register_imports):
     db.session.get(TownImport, early).created_at = datetime(2025, 11, 23, 23, 0)
     db.session.get(TownImport, late).created_at = datetime(2025, 11, 23, 15, 0)
     db.session.commit()
-    purge_town(first_town().id, TODAY, 12, ZONE)
+    purge_town(first_town().id, TODAY, 12, ZONE, NOW)
     db.session.commit()
     assert early in _register_ids() and late not in _register_ids()
 
 
 def test_a_dry_run_counts_register_import_previews_and_the_command_says_how_many(runner, register_imports,
                                                                                   monkeypatch):
-    result = purge(TODAY, 12, ZONE, dry_run=True)
+    result = purge(TODAY, 12, ZONE, NOW, dry_run=True)
     assert result.register_imports == 4 and count(TownImport) == 6
     monkeypatch.setattr(clock, "local_today", lambda: TODAY)  # the command's today
     output = runner.invoke(args=["retention"]).output
     assert "4 kept imports (register, incidents, outreach)" in output and count(TownImport) == 2
+
+
+# --- the kept imports' rows, emptied long before their records go ---------------------------------
+
+def _kept(model, status: ImportStatus, uploaded: datetime, **owner) -> tuple:
+    """An import holding a worker's name and a problem, as an older version left an applied or
+    cancelled one, uploaded at `uploaded` (UTC)."""
+    record = model(filename="f.csv", rows=[{"row": 2, "name": "王小明"}], errors=[{"row": 3, "value": "李小红"}],
+                   status=status, created_at=uploaded, **owner)
+    db.session.add(record)
+    db.session.flush()
+    return model, record.id
+
+
+def test_each_run_empties_the_rows_of_the_town_s_imports_that_can_no_longer_be_applied(town, runner, monkeypatch):
+    """Applied or cancelled ones still holding rows (closed by a version that kept them) and previews
+    older than previews.MAX_AGE, in both tables, lose their rows and keep their records; a younger
+    preview and another town's imports keep theirs. The run's audit row and the command count them."""
+    staff = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+    officer = db.session.scalar(select(StaffUser).where(StaffUser.username == "officer-1"))
+    roster = {"company_id": staff.company_id, "created_by": staff.id}
+    kept = {"kind": ImportKind.INCIDENTS, "town_id": officer.town_id, "created_by": officer.id}
+    other = make_town_row("hm", "虎门镇")
+    theirs = {"kind": ImportKind.OUTREACH, "town_id": other.id,
+              "created_by": make_staff("admin-hm", "town_admin", town=other).id}
+    max_age = previews.MAX_AGE
+    spent = {_kept(RosterImport, ImportStatus.APPLIED, NOW - timedelta(days=30), **roster),
+             _kept(TownImport, ImportStatus.CANCELLED, NOW - timedelta(days=1), **kept),
+             _kept(RosterImport, ImportStatus.PREVIEW, NOW - max_age - timedelta(seconds=1), **roster),
+             _kept(TownImport, ImportStatus.PREVIEW, NOW - max_age - timedelta(seconds=1), **kept)}
+    young = {_kept(RosterImport, ImportStatus.PREVIEW, NOW - max_age, **roster),
+             _kept(TownImport, ImportStatus.PREVIEW, NOW - timedelta(minutes=5), **kept)}
+    other_town_s = {_kept(TownImport, ImportStatus.APPLIED, NOW - timedelta(days=1), **theirs),
+                    _kept(TownImport, ImportStatus.PREVIEW, NOW - timedelta(days=1), **theirs)}
+    db.session.commit()
+
+    def holding() -> set[int]:
+        db.session.expire_all()
+        return {(model, r.id) for model in (RosterImport, TownImport) for r in db.session.scalars(select(model))
+                if r.rows}
+
+    assert purge_town(first_town().id, TODAY, 12, ZONE, NOW, dry_run=True).imports_emptied == 4
+    assert holding() == spent | young | other_town_s
+    monkeypatch.setattr(clock, "local_today", lambda: TODAY)  # the command's day and moment
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+    assert "would empty the rows of 6 imports" in runner.invoke(args=["retention", "--dry-run"]).output  # both towns
+
+    result = purge_town(first_town().id, TODAY, 12, ZONE, NOW)
+    db.session.commit()
+    assert result.imports_emptied == 4 and (result.roster_imports, result.register_imports) == (0, 0)
+    assert holding() == young | other_town_s
+    assert count(RosterImport) + count(TownImport) == 8  # every record stays: the trail
+    emptied = [db.session.get(model, record_id) for model, record_id in spent]
+    assert {(r.rows == [], r.errors == [], r.filename) for r in emptied} == {(True, True, "f.csv")}
+    assert {r.status for r in emptied} == {ImportStatus.APPLIED, ImportStatus.CANCELLED, ImportStatus.PREVIEW}
+    logged = db.session.scalar(select(AuditLog).where(AuditLog.action == "retention.purge"))
+    assert '"imports_emptied": 4' in logged.detail
+    assert purge_town(first_town().id, TODAY, 12, ZONE, NOW).imports_emptied == 0  # nothing left to empty
+    output = runner.invoke(args=["retention"]).output
+    assert "emptied the rows of 2 imports applied, cancelled or not confirmed in time" in output  # the other town's
+    assert holding() == young

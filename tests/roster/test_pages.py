@@ -4,7 +4,7 @@ cancel), bad files, the template, one worker's page, and what company B's staff 
 import csv
 import io
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -97,12 +97,44 @@ def test_cancel_an_import(app, staff_a, town):
     assert counts(app)[0] == 3
 
 
+def test_an_applied_or_cancelled_import_s_page_says_its_rows_are_no_longer_kept(app, staff_a, town):
+    applied_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode(), 'applied.csv'))}"
+    staff_a.post(applied_url + "/apply", data={"plan": fingerprint(staff_a.get(applied_url).get_data(as_text=True))})
+    cancelled_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode(), 'cancelled.csv'))}"
+    staff_a.post(cancelled_url + "/cancel").close()
+    for url, said in ((applied_url, "was applied on"), (cancelled_url, "was cancelled")):
+        page = staff_a.get(url).get_data(as_text=True)
+        assert said in page and "The file's rows are no longer kept" in page
+        assert "The name is empty." not in page and "新员工" not in page  # the left-out row and the added one
+    listing = staff_a.get("/console/roster/import").get_data(as_text=True)
+    assert texts(listing, "td", **{"data-label": "Status"}) == ["Cancelled", "Applied"]
+
+
+def test_a_preview_past_the_keeping_time_says_it_has_expired_and_applies_nothing(app, staff_a, town):
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    with app.app_context():
+        record = db.session.scalar(select(RosterImport))
+        record.created_at -= timedelta(hours=3)
+        db.session.commit()
+    expired = staff_a.get(preview_url).get_data(as_text=True)
+    assert "This preview has expired (a preview is kept for 2 hours)" in expired and "/apply" not in expired
+    assert staff_a.get(preview_url + "/preview.csv").status_code == 404
+    response = staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page), "deactivate_missing": "y"},
+                            follow_redirects=True)
+    assert "This preview has expired (a preview is kept for 2 hours)" in response.get_data(as_text=True)
+    assert counts(app) == (3, 1, "一车间")  # nothing applied
+    listing = staff_a.get("/console/roster/import").get_data(as_text=True)
+    assert texts(listing, "td", **{"data-label": "Status"}) == ["Expired"]
+
+
 def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_again(app, staff_a, town):
     preview_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}"
     page = staff_a.get(preview_url).get_data(as_text=True)
     with app.app_context():
         db.session.execute(update(RosterImport).values(created_at=datetime(2025, 1, 6, 9)))
-        assert purge_town(first_town().id, date(2026, 11, 24), 12, ZoneInfo("Asia/Shanghai")).roster_imports == 1
+        assert purge_town(first_town().id, date(2026, 11, 24), 12, ZoneInfo("Asia/Shanghai"),
+                          datetime(2026, 11, 24, 2)).roster_imports == 1
         db.session.commit()
     for response in (staff_a.get(preview_url), staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page)}),
                      staff_a.post(preview_url + "/cancel")):

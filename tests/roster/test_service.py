@@ -2,6 +2,7 @@
 it or none of it; re-imports update by employee number; hand edits; tenant scoping."""
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,10 +11,13 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
+from quizapp.previews import service as previews
+from quizapp.retention.service import purge_town
 from quizapp.roster import service
 from quizapp.rules.errors import Conflict, Invalid, NotFound, Problems
+from quizapp.rules.vocab import ImportStatus
 from quizapp.signin import workers
-from tests.factories import make_employee
+from tests.factories import first_town, make_company, make_employee, make_grid, make_staff, make_town_row
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -34,7 +38,7 @@ def csv(*lines: str) -> bytes:
 
 
 def preview_and_apply(actor, data, deactivate=False):
-    record = service.start_import(actor, "r.csv", data)
+    record = service.start_import(actor, "r.csv", data, NOW)
     plan = service.apply_import(actor, record.id, service.plan_for(record).fingerprint(), deactivate, TODAY, NOW)
     db.session.commit()
     return record, plan
@@ -44,7 +48,7 @@ def test_an_import_is_only_a_preview_until_confirmed(town):
     actor = staff()
     before = roster_of(town.company_a)
     record = service.start_import(actor, "花名册.csv",
-                                  csv("A001,王小明,二车间,早班", "A100,新员工,一车间,早班", "A101,,一车间,早班"))
+                                  csv("A001,王小明,二车间,早班", "A100,新员工,一车间,早班", "A101,,一车间,早班"), NOW)
     db.session.commit()
     assert (record.status, record.company_id, record.created_by, record.filename) == (
         "preview", town.company_a, actor.id, "花名册.csv")
@@ -88,21 +92,104 @@ def test_an_import_applies_once_and_a_cancelled_one_never(town):
     with pytest.raises(Conflict) as closed:
         service.apply_import(actor, record.id, "anything", False, TODAY, NOW)
     assert (closed.value.code, closed.value.data) == ("roster.import_closed", {"status": "applied", "action": "apply"})
-    other = service.start_import(actor, "r.csv", csv("A200,另一个,一车间,早班"))
+    other = service.start_import(actor, "r.csv", csv("A200,另一个,一车间,早班"), NOW)
     fingerprint = service.plan_for(other).fingerprint()
-    service.cancel_import(actor, other.id)
+    service.cancel_import(actor, other.id, NOW)
     db.session.commit()
     with pytest.raises(Conflict, match="roster.import_closed"):
         service.apply_import(actor, other.id, fingerprint, False, TODAY, NOW)
     with pytest.raises(Conflict) as closed:
-        service.cancel_import(actor, other.id)
+        service.cancel_import(actor, other.id, NOW)
     assert closed.value.data == {"status": "cancelled", "action": "cancel"}
     assert "A200" not in roster_of(town.company_a)
 
 
+# --- what an import keeps of its file once it can no longer be applied (docs/privacy.md) ----------
+
+def stored(record_id: int) -> RosterImport:
+    """The import as the database holds it now, not as this session loaded it."""
+    db.session.expire_all()
+    return db.session.get(RosterImport, record_id)
+
+
+def test_applying_empties_the_import_s_rows_and_problems_and_keeps_its_record(town):
+    actor = staff()
+    record = service.start_import(actor, "花名册.csv", csv("A100,新员工,一车间,早班", "A101,,一车间,早班"), NOW)
+    db.session.commit()
+    assert stored(record.id).rows and stored(record.id).errors  # the names, while it is a preview
+    plan = service.apply_import(actor, record.id, service.plan_for(record).fingerprint(), False, TODAY, NOW)
+    db.session.commit()
+    assert [row["employee_no"] for row in plan.added] == ["A100"] and "A100" in roster_of(town.company_a)
+    applied = stored(record.id)
+    assert (applied.rows, applied.errors) == ([], [])
+    assert (applied.status, applied.filename, applied.created_by, applied.created_at, applied.applied_at) == (
+        ImportStatus.APPLIED, "花名册.csv", actor.id, NOW, NOW)
+    # A second confirmation of the emptied import: "already applied", never an empty import.
+    with pytest.raises(Conflict) as closed:
+        service.apply_import(actor, record.id, plan.fingerprint(), True, TODAY, NOW)
+    assert closed.value.data == {"status": "applied", "action": "apply"}
+    assert roster_of(town.company_a)["A001"].active  # nothing deactivated by an empty file
+
+
+def test_cancelling_empties_the_import_s_rows_and_keeps_its_record(town):
+    actor = staff()
+    record = service.start_import(actor, "r.csv", csv("A200,另一个,一车间,早班"), NOW)
+    fingerprint = service.plan_for(record).fingerprint()
+    service.cancel_import(actor, record.id, NOW)
+    db.session.commit()
+    cancelled = stored(record.id)
+    assert (cancelled.rows, cancelled.errors, cancelled.status, cancelled.filename, cancelled.applied_at) == (
+        [], [], ImportStatus.CANCELLED, "r.csv", None)
+    with pytest.raises(Conflict) as closed:
+        service.apply_import(actor, record.id, fingerprint, False, TODAY, NOW)
+    assert (closed.value.code, closed.value.data) == ("roster.import_closed",
+                                                      {"status": "cancelled", "action": "apply"})
+    assert "A200" not in roster_of(town.company_a)
+
+
+def test_a_refused_confirmation_keeps_the_preview_and_its_rows(town):
+    """Refused before it is claimed (the roster changed since the preview): nothing is emptied."""
+    actor = staff()
+    record = service.start_import(actor, "r.csv", csv("A001,王小明,二车间,早班"), NOW)
+    with pytest.raises(Conflict, match="roster.plan_changed"):
+        service.apply_import(actor, record.id, "not the plan seen", False, TODAY, NOW)
+    kept = stored(record.id)
+    assert kept.status == ImportStatus.PREVIEW and kept.rows
+
+
+def test_a_preview_past_the_keeping_time_has_expired_and_the_town_s_retention_empties_it(town):
+    actor = staff()
+    old = service.start_import(actor, "old.csv", csv("A100,新员工,一车间,早班"), NOW)
+    young = service.start_import(actor, "young.csv", csv("A101,新员工二,一车间,早班"), NOW + timedelta(hours=1))
+    humen = make_company(make_grid("h1", "虎门网格", town=make_town_row("hm", "虎门镇")), "hm-co", "虎门厂")
+    elsewhere = service.start_import(make_staff("staff-hm", "company_staff", company=humen), "hm.csv",
+                                     csv("H001,陈一,一车间,早班"), NOW)
+    db.session.commit()
+    fingerprint = service.plan_for(old).fingerprint()
+    late = NOW + previews.MAX_AGE + timedelta(seconds=1)
+    with pytest.raises(Conflict) as expired:
+        service.apply_import(actor, old.id, fingerprint, False, TODAY, late)
+    assert (expired.value.code, expired.value.data) == ("roster.import_expired", {"hours": 2})
+
+    result = purge_town(first_town().id, TODAY, 12, ZoneInfo("Asia/Shanghai"), late)
+    db.session.commit()
+    assert result.imports_emptied == 1 and result.roster_imports == 0
+    emptied = stored(old.id)
+    assert (emptied.rows, emptied.errors, emptied.status, emptied.filename) == ([], [], ImportStatus.PREVIEW,
+                                                                                "old.csv")
+    assert stored(young.id).rows and stored(elsewhere.id).rows  # younger, and the other town's run's
+    # Its confirmation still says "expired: upload again", even by a clock that makes it young.
+    for now in (late, NOW):
+        with pytest.raises(Conflict, match="roster.import_expired"):
+            service.apply_import(actor, old.id, fingerprint, True, TODAY, now)
+    assert "A100" not in roster_of(town.company_a) and roster_of(town.company_a)["A001"].active
+    service.apply_import(actor, young.id, service.plan_for(young).fingerprint(), False, TODAY, late)
+    assert "A101" in roster_of(town.company_a)
+
+
 def test_a_plan_that_changed_since_the_preview_is_not_applied(town):
     actor = staff()
-    record = service.start_import(actor, "r.csv", csv("A001,王小明,一车间,早班"))
+    record = service.start_import(actor, "r.csv", csv("A001,王小明,一车间,早班"), NOW)
     db.session.commit()
     seen = service.plan_for(record).fingerprint()
     make_employee(db.session.get(Company, town.company_a), "A050", "刚加的")  # someone adds a worker by hand
@@ -114,7 +201,7 @@ def test_a_plan_that_changed_since_the_preview_is_not_applied(town):
 
 def test_all_or_nothing_when_applying_fails_midway(town, monkeypatch):
     actor = staff()
-    record = service.start_import(actor, "r.csv", csv("A001,王小明,二车间,早班", "A100,新员工,一车间,早班"))
+    record = service.start_import(actor, "r.csv", csv("A001,王小明,二车间,早班", "A100,新员工,一车间,早班"), NOW)
     db.session.commit()
     fingerprint = service.plan_for(record).fingerprint()
 
@@ -141,7 +228,7 @@ def test_another_companys_employee_numbers_become_our_own_workers(town):
 
 
 def test_imports_and_workers_of_another_company_are_not_found(town):
-    record = service.start_import(staff("staff-a"), "r.csv", csv("A100,新员工,一车间,早班"))
+    record = service.start_import(staff("staff-a"), "r.csv", csv("A100,新员工,一车间,早班"), NOW)
     other = staff("staff-b")
     assert service.find_import(other, record.id) is None
     assert service.find_worker(other, town.worker_a) is None
@@ -149,14 +236,14 @@ def test_imports_and_workers_of_another_company_are_not_found(town):
     with pytest.raises(NotFound, match="roster.import_not_found"):
         service.apply_import(other, record.id, service.plan_for(record).fingerprint(), True, TODAY, NOW)
     with pytest.raises(NotFound, match="roster.import_not_found"):
-        service.cancel_import(other, record.id)
+        service.cancel_import(other, record.id, NOW)
     assert [w.employee_no for w in service.list_workers(other).workers] == [town.worker_b_no]
 
 
 def test_shifts_are_checked_once_the_company_has_them(town):
     db.session.add_all([Shift(company_id=town.company_a, name="早班", starts_at=time(8)),
                         Shift(company_id=town.company_a, name="夜班", starts_at=time(20))])
-    record = service.start_import(staff(), "r.csv", csv("A001,王小明,一车间,夜班", "A100,新,一车间,中班"))
+    record = service.start_import(staff(), "r.csv", csv("A001,王小明,一车间,夜班", "A100,新,一车间,中班"), NOW)
     assert [(e["row"], e["reason"], e["detail"]) for e in record.errors] == [(3, "unknown_shift", "早班 / 夜班")]
 
 
@@ -168,7 +255,7 @@ def test_an_old_preview_is_refused_once_its_shift_was_renamed_and_nothing_is_app
                         Shift(company_id=town.company_a, name="夜班", starts_at=time(20))])
     db.session.commit()
     record = service.start_import(actor, "r.csv", csv("NEW70001,新员工,一车间,早班", "NEW70002,夜班的,一车间,夜班",
-                                                      "A001,王小明,二车间,早班"))
+                                                      "A001,王小明,二车间,早班"), NOW)
     db.session.commit()
     seen = service.plan_for(record).fingerprint()
     company, shifts = settings_of(actor)  # the staff member renames 早班 to 白班 in the settings
@@ -193,7 +280,7 @@ def test_an_old_preview_is_refused_once_its_shift_was_renamed_and_nothing_is_app
 
 def test_a_bad_file_stores_nothing(town):
     with pytest.raises(service.RosterFileError) as refused:
-        service.start_import(staff(), "r.csv", "姓名,电话\n甲,1\n".encode())
+        service.start_import(staff(), "r.csv", "姓名,电话\n甲,1\n".encode(), NOW)
     assert refused.value.code == "roster.file.missing_columns"
     assert db.session.scalar(select(func.count(RosterImport.id))) == 0
 
@@ -327,7 +414,7 @@ def test_apply_writes_exactly_what_the_preview_listed_for_every_column(town, cas
         before = _snapshot(town.company_a)
         if not rows:
             return
-        record = service.start_import(actor, "r.csv", _file(rows, with_start))
+        record = service.start_import(actor, "r.csv", _file(rows, with_start), NOW)
         assert record.errors == []
         plan = service.plan_for(record)
         service.apply_import(actor, record.id, plan.fingerprint(), False, TODAY, NOW)
