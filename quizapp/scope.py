@@ -8,8 +8,9 @@ see once there. The city holds towns (the tenants), a town holds grids. Company 
 own company, never one named by a URL or a form; grid officers the active companies of their grids;
 a town admin (and a town's API token, which reads as that town) every company of their own town,
 nothing of another town; the city admin (and a city token) no grid or company at all, only each
-town's aggregates (`towns_of`). A worker counts on a day when they are on the roster and that day
-lies within their start and leaving dates (docs/metrics.md: active headcount).
+town's aggregates (`towns_of`). A worker counts on a day when they are on the roster, that day
+lies within their start and leaving dates and they were not away that day (an absence they came
+back from: docs/metrics.md, "People who join or leave").
 
 Everything here takes the acting account as an argument and returns a value, SQL conditions or a
 select(): callers execute them. No Flask, no session: a test checks (tests/app/test_scope.py),
@@ -21,11 +22,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists, false, or_, select
 
 from quizapp.models import (
     Company,
     Employee,
+    EmployeeAbsence,
     Grid,
     Incident,
     Lead,
@@ -272,12 +274,12 @@ def changeable_outreach(actor: Reader):
 
 def active_on(day) -> tuple:
     """Conditions for a worker who counts on `day` (docs/metrics.md, "People who join or leave";
-    metrics.counted_from and counted_until are the same rule on plain dates): started on or before
-    it, not left before it (nor deactivated on or before it), and put on the roster by its end, so
-    a day is never expected of a worker added later (a past day's rollup row was written without
-    them). `day` is a date, a column
-    (Attempt.local_date) or a bind parameter; for the last two the roster condition is left out:
-    they are the days of the worker's own attempts, or today's."""
+    metrics.counted_on, with counted_from and counted_until, is the same rule on plain dates):
+    started on or before it, not left before it (nor deactivated on or before it), not away that
+    day (an absence they came back from), and put on the roster by its end, so a day is never
+    expected of a worker added later (a past day's rollup row was written without them). `day` is
+    a date, a column (Attempt.local_date) or a bind parameter; for the last two the roster
+    condition is left out: they are the days of the worker's own attempts, or today's."""
     found = (
         or_(Employee.active_from.is_(None), Employee.active_from <= day),
         # metrics.counted_until: on the roster, through the leaving date if any; deactivated, through
@@ -285,10 +287,21 @@ def active_on(day) -> tuple:
         # they were written whenever they are read or rebuilt.
         or_(and_(Employee.active.is_(True), or_(Employee.active_until.is_(None), Employee.active_until >= day)),
             and_(Employee.active.is_(False), Employee.active_until.is_not(None), Employee.active_until > day)),
+        # metrics.days_away: the days of an absence they came back from stay as they were written
+        # (without them), so coming back moves no past day's figure.
+        ~exists().where(EmployeeAbsence.employee_id == Employee.id, EmployeeAbsence.first_day <= day,
+                        EmployeeAbsence.last_day >= day),
     )
     if isinstance(day, date):
         return (*found, Employee.created_at < local_midnight(day + timedelta(days=1), configured_zone()))
     return found
+
+
+def away_between(first: date, last: date) -> tuple:
+    """Conditions on EmployeeAbsence for the absences with a day from first through last: days
+    workers were away and came back from, which active_on leaves out. For the readers that count
+    each worker's days by metrics.counted_on (trends' teams and shifts, the by-worker export)."""
+    return (EmployeeAbsence.first_day <= last, EmployeeAbsence.last_day >= first)
 
 
 def on_roster_from(day) -> tuple:

@@ -24,15 +24,15 @@ from sqlalchemy import and_, func, or_, select
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
-from quizapp.models import Attempt, Employee, StaffUser
+from quizapp.models import Attempt, Employee, EmployeeAbsence, StaffUser
 from quizapp.rules import metrics
 from quizapp.rules.inputs import csv_safe, xml_safe
-from quizapp.rules.metrics import counted_from, counted_until, share
+from quizapp.rules.metrics import Span, counted_from, counted_until, share
 from quizapp.rules.ordering import team_key
 from quizapp.rules.spreadsheets import looks_like_formula
 from quizapp.rules.zones import configured_zone, to_local
 from quizapp.trends import service as trends
-from quizapp.trends.rules import period, workdays_between, worker_participation
+from quizapp.trends.rules import period, worker_participation, worker_workdays
 
 REPORTS = ("by-day", "by-worker", "by-team")
 FORMATS = ("csv", "xlsx")
@@ -121,12 +121,14 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime) -> Found:
     """One row per worker of the company who was on the roster or took a quiz in the period.
 
     Each worker counts on the days they were on the roster (metrics.counted_from through
-    counted_until: the rule of the company's headcount and of its teams, so a worker deactivated
-    today keeps the days before). Expected: the period's workdays with data on which the worker
-    counts. Done: their official quizzes done on those days (metrics' "done": finished, or their
-    time ran out, closed or not; a quiz on a day off is done, not expected). Participation: done on
-    expected workdays ÷ expected. Three queries: the workers, their official attempts done on days
-    they count (scope.active_on, the same rule in SQL) grouped by worker, and who took any.
+    counted_until, less the days they were away and came back from: metrics.counted_on, the rule
+    of the company's headcount and of its teams, so a worker deactivated today keeps the days
+    before, and one who came back is not expected on the days away). Expected: the period's
+    workdays with data on which the worker counts. Done: their official quizzes done on those days
+    (metrics' "done": finished, or their time ran out, closed or not; a quiz on a day off is done,
+    not expected). Participation: done on expected workdays ÷ expected. Four queries: the workers,
+    their absences in the period, their official attempts done on days they count
+    (scope.active_on, the same rule in SQL) grouped by worker, and who took any.
     """
     company = scope.own_company(actor)
     dates = period(today, days)
@@ -152,13 +154,19 @@ def by_worker(actor: StaffUser, today: date, days: int, now: datetime) -> Found:
     # Listed too, with nothing counted: a worker with a quiz in the period on no day they count
     # (deactivated before the day was kept).
     quizzed = set(db.session.scalars(select(Attempt.employee_id).where(*in_period).distinct()))
+    away: dict[int, list[Span]] = {}
+    for worker_id, first_day, last_day in db.session.execute(
+            select(EmployeeAbsence.employee_id, EmployeeAbsence.first_day, EmployeeAbsence.last_day)
+            .join(Employee, Employee.id == EmployeeAbsence.employee_id)
+            .where(Employee.company_id == company.id, *scope.away_between(first, last))):
+        away.setdefault(worker_id, []).append(Span(first_day, last_day))
     zone = configured_zone()
     rows = []
     for worker in workers:
         found = totals.get(worker.id, _Quizzes())
         start = counted_from(worker.active_from, to_local(worker.created_at, zone).date())
         until = counted_until(worker.active, worker.active_until)
-        expected = workdays_between(workday_list, max(first, start), min(last, until or last))
+        expected = worker_workdays(workday_list, max(first, start), min(last, until or last), away.get(worker.id, ()))
         if not (worker.active or worker.id in quizzed or (until is not None and until >= first)):
             continue
         rows.append(WorkerRow(worker.employee_no, worker.name, worker.team, worker.shift, worker.active, expected,

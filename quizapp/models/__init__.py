@@ -16,7 +16,7 @@ from quizapp.models.oversight import (
     SupervisionCase,
     TownSetting,
 )
-from quizapp.models.people import Employee
+from quizapp.models.people import Employee, EmployeeAbsence
 from quizapp.models.places import BoundaryUpload, GridBoundary, GridPlace
 from quizapp.models.quiz import Answer, Attempt
 from quizapp.models.reporting import CompanyDay, CompanyTopicDay, TownDay
@@ -25,8 +25,8 @@ from quizapp.models.rounds import PreshiftRound
 
 __all__ = [
     "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "City", "Company",
-    "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "FollowUp", "Grid", "GridBoundary", "GridPlace",
-    "Incident", "Lead", "LeadReport", "OutreachActivity", "PreshiftRound", "Question",
+    "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "EmployeeAbsence", "FollowUp", "Grid", "GridBoundary",
+    "GridPlace", "Incident", "Lead", "LeadReport", "OutreachActivity", "PreshiftRound", "Question",
     "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "Town",
     "TownDay", "TownImport", "TownSetting", "alert_grids", "officer_grids",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import Model
@@ -40,3 +40,20 @@ class Employee(Account, Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     company: Mapped[Company] = relationship()
+
+
+class EmployeeAbsence(Model):
+    """Days a worker was off the roster and came back from (reactivated, or a passed leaving date
+    cleared): first_day through last_day, both included, the days metrics.days_away gives. The
+    worker does not count on them (docs/metrics.md, "People who join or leave"), so the figures of
+    those days stay as they were written. Written by roster.service; read by scope.active_on (SQL),
+    trends.service and exports.service (metrics.counted_on, the same rule). Goes with the worker."""
+
+    __table_args__ = (Index("ix_employee_absence_employee_day", "employee_id", "first_day", "last_day"),
+                      CheckConstraint("first_day <= last_day", name="days_in_order"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"))
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

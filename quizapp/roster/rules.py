@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from quizapp.rules.errors import Invalid
+from quizapp.rules.metrics import Span, counted_from, days_away
 from quizapp.rules.spreadsheets import (
     CLEAR_MARKER,  # noqa: F401  (roster's wording and pages read it from here)
     SHEET_MAX_BYTES,
@@ -262,6 +263,8 @@ class Current:
     shift: str
     active: bool
     active_from: date | None = None
+    active_until: date | None = None
+    added_on: date = date.min  # the local day they were put on the roster (metrics.counted_from)
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,15 @@ class Change:
     @property
     def reactivates(self) -> bool:
         return not self.current.active
+
+    def away(self, today: date) -> Span | None:
+        """The days a worker this change brings back on `today` was away (metrics.days_away): they
+        stay not counted, and the worker is expected again from `today`. None for a worker on the
+        roster, or one deactivated `today`."""
+        if not self.reactivates:
+            return None
+        worker = self.current
+        return days_away(worker.active, worker.active_until, counted_from(worker.active_from, worker.added_on), today)
 
     @property
     def emptied(self) -> list[str]:

@@ -5,7 +5,8 @@ worker out everywhere.
 Every change is in the audit log ("roster.*": the company's code and employee numbers, and which
 fields changed, never a worker's name or values: the town admin reads the log, and sees no names).
 Deactivating, reactivating (one worker or by an import), a PIN reset and "sign out everywhere" end
-every session of the worker (signin.sessions): a reactivated worker signs in again.
+every session of the worker (signin.sessions): a reactivated worker signs in again. A worker who
+comes back has the days they were away kept (EmployeeAbsence), so no past day's figure moves.
 
 Used by quizapp.roster.views and bench/roster_import.py. Every lookup is by the staff member's own
 company (scope.own_company_id), so another company's worker or import is simply not found (the page
@@ -23,14 +24,16 @@ from sqlalchemy import func, insert, or_, select, update
 from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
-from quizapp.models import Company, Employee, RosterImport, Shift, StaffUser
+from quizapp.models import Company, Employee, EmployeeAbsence, RosterImport, Shift, StaffUser
 from quizapp.previews import service as previews
 from quizapp.roster import rules as roster
 from quizapp.roster.rules import Current, Plan, RosterFileError  # noqa: F401  (callers catch it)
 from quizapp.rules.errors import Conflict, Invalid, NotFound, refuse
+from quizapp.rules.metrics import Span, counted_from, days_away, deactivated_on
 from quizapp.rules.ordering import sorted_shifts, sorted_teams, team_key
 from quizapp.rules.spreadsheets import problems_only, sheet_note
 from quizapp.rules.vocab import ImportStatus
+from quizapp.rules.zones import configured_zone, to_local
 from quizapp.signin import workers
 from quizapp.signin.sessions import end_sessions
 from quizapp.signin.workers import worker_by_number
@@ -83,8 +86,10 @@ def expired(record: RosterImport, now: datetime) -> bool:
 
 def _roster(company_id: int) -> list[Current]:
     columns = (Employee.id, Employee.employee_no, Employee.name, Employee.team, Employee.shift, Employee.active,
-               Employee.active_from)
-    return [Current(*row) for row in db.session.execute(select(*columns).where(Employee.company_id == company_id))]
+               Employee.active_from, Employee.active_until, Employee.created_at)
+    zone = configured_zone()
+    return [Current(*row[:-1], added_on=to_local(row[-1], zone).date())
+            for row in db.session.execute(select(*columns).where(Employee.company_id == company_id))]
 
 
 def plan_for(record: RosterImport) -> Plan:
@@ -116,12 +121,13 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
                  today: date, now: datetime, confirm_most: bool = False) -> Plan:
     """Apply a previewed import in the caller's transaction: add the new workers, update and
     reactivate the known ones (writing exactly the changes the preview listed, emptied fields
-    included, and nothing else) and, if asked, deactivate the active workers the file no longer
-    lists. The rows are checked again against the company's shifts as they are now: a row whose
-    shift was renamed or removed since the upload refuses the whole import (Conflict
-    "roster.shifts_changed": upload the file again). Only the plan the user saw is applied
-    (Conflict "roster.plan_changed" otherwise), and
-    only once (Conflict "roster.import_closed" for an applied or cancelled import), and only within
+    included, and nothing else; a worker back on the roster has the days they were away recorded,
+    which stay not counted: set_active) and, if asked, deactivate the active workers the file no
+    longer lists (metrics.deactivated_on, as by hand). The rows are checked again against the
+    company's shifts as they are now: a row whose shift was renamed or removed since the upload
+    refuses the whole import (Conflict "roster.shifts_changed": upload the file again). Only the
+    plan the user saw is applied (Conflict "roster.plan_changed" otherwise), and only once
+    (Conflict "roster.import_closed" for an applied or cancelled import), and only within
     previews.MAX_AGE of the upload (Conflict "roster.import_expired"); another company's import
     is NotFound. The import's rows and problems are emptied with it (previews.close): its record
     stays, without the workers' data. Deactivating more than half of the active workers
@@ -142,8 +148,10 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
         db.session.execute(insert(Employee), [_new_worker(scope.own_company_id(actor), row) for row in plan.added])
     if plan.changed:
         db.session.execute(update(Employee), [_changed_worker(change) for change in plan.changed])
+        _record_absences([(c.current.id, c.away(today)) for c in plan.changed])
     if deactivate_missing and plan.missing:
-        db.session.execute(update(Employee), [{"id": w.id, "active": False, "active_until": today}
+        db.session.execute(update(Employee), [{"id": w.id, "active": False,
+                                               "active_until": deactivated_on(w.active_until, today)}
                                               for w in plan.missing])
     ended = [c.current.id for c in plan.changed if c.reactivates]
     ended += [w.id for w in plan.missing] if deactivate_missing else []
@@ -269,13 +277,57 @@ def _facts(employee: Employee) -> dict:
     return {"company": employee.company.code, "worker": employee.id}
 
 
-def set_active(actor: StaffUser, employee: Employee, active: bool, today: date) -> None:
+def comes_back(employee: Employee, today: date) -> bool:
+    """Whether bringing the worker back changes anything: deactivated, or on the roster with a
+    leaving date already passed (they no longer count)."""
+    return not employee.active or (employee.active_until is not None and employee.active_until < today)
+
+
+def away_if_back(employee: Employee, today: date) -> Span | None:
+    """The days the worker was away if brought back today (metrics.days_away), for the
+    confirmation to name; None when there are none."""
+    if not comes_back(employee, today):
+        return None
+    added_on = to_local(employee.created_at, configured_zone()).date()
+    return days_away(employee.active, employee.active_until, counted_from(employee.active_from, added_on), today)
+
+
+def set_active(actor: StaffUser, employee: Employee, active: bool, today: date) -> Span | None:
     """Deactivate a leaver (kept, not deleted: their past days still count) or bring one back;
-    either way every session the worker had ends (a reactivated worker signs in again)."""
+    either way every session the worker had ends (a reactivated worker signs in again).
+
+    Deactivating records the day they stop counting (metrics.deactivated_on: today, or the day
+    after a leaving date already passed). Bringing one back (reactivating, or clearing a leaving
+    date that has passed) records the days they were away (metrics.days_away, returned; None when
+    none), which stay not counted: no past day's figure moves because someone came back, and they
+    are expected again from today. A deactivated worker is not deactivated again (that would move
+    their last day), nor a worker on the roster brought back: nothing changes then (None)."""
+    if not (comes_back(employee, today) if active else employee.active):
+        return None
+    away = away_if_back(employee, today) if active else None
+    _record_absences([(employee.id, away)])
+    employee.active_until = None if active else deactivated_on(employee.active_until, today)
     employee.active = active
-    employee.active_until = None if active else today
     end_sessions(employee)
     audit.record(actor, "roster.worker.reactivate" if active else "roster.worker.deactivate", _facts(employee))
+    return away
+
+
+def absences(employee: Employee) -> list[Span]:
+    """The days the worker was away and came back from, oldest first: not counted (the worker's page
+    lists them)."""
+    return [Span(first, last) for first, last in db.session.execute(
+        select(EmployeeAbsence.first_day, EmployeeAbsence.last_day)
+        .where(EmployeeAbsence.employee_id == employee.id).order_by(EmployeeAbsence.first_day))]
+
+
+def _record_absences(found: list[tuple[int, Span | None]]) -> None:
+    """Keep the days each worker coming back was away (EmployeeAbsence): scope.active_on and
+    metrics.counted_on leave them out of every figure of those days."""
+    rows = [{"employee_id": worker, "first_day": away.first, "last_day": away.last}
+            for worker, away in found if away is not None]
+    if rows:
+        db.session.execute(insert(EmployeeAbsence), rows)
 
 
 def reset_pin(actor: StaffUser, employee: Employee, now: datetime) -> str:

@@ -242,10 +242,56 @@ def counted_until(active: bool, active_until: date | None) -> date | None:
     `active_until`), since from then on they are off the roster: today's live figure leaves them
     out at once and the night's rollup row of that day is written without them, while the rows of
     the days before were written with them and stay so. Deactivated without a date (before the
-    date was kept): no day (NO_DAY)."""
+    date was kept): no day (NO_DAY). Within these dates, the days a worker was away and came back
+    from do not count either (days_away, counted_on)."""
     if active:
         return active_until
     return NO_DAY if active_until is None else active_until - timedelta(days=1)
+
+
+def days_away(active: bool, active_until: date | None, first_counted: date, today: date) -> Span | None:
+    """The days a worker coming back on `today` (reactivated, or their passed leaving date cleared)
+    was away: from the day after the last day they counted (counted_until), or from their first
+    day (`first_counted`: counted_from) if later, through the day before today. Those days stay
+    not counted once they are back (they are recorded as an absence, which counted_on and
+    scope.active_on honour), so no past day's figure moves because someone came back; they count
+    again from today. None when there is no such day: deactivated today and back today, or a
+    leaving date not passed yet."""
+    last = counted_until(active, active_until)
+    if last is None:
+        return None
+    first = max(first_counted, last + timedelta(days=1))
+    through = today - timedelta(days=1)
+    return Span(first, through) if first <= through else None
+
+
+def deactivated_on(active_until: date | None, today: date) -> date:
+    """The day deactivating a worker today records as `active_until`: today (they count through
+    yesterday), or, for a worker whose leaving date has passed, the day after it, so they still
+    count through their leaving date and no day more (deactivating changes no past day)."""
+    return today if active_until is None or active_until >= today else active_until + timedelta(days=1)
+
+
+def away_within(first: date, last: date | None, away: Iterable[Span]) -> list[Span]:
+    """The days of `away` (a worker's absences) between first and last (None: no end), merged,
+    oldest first: the days of their roster dates on which they do not count."""
+    clipped = sorted(Span(max(a.first, first), a.last if last is None else min(a.last, last)) for a in away)
+    merged: list[Span] = []
+    for span in clipped:
+        if span.first > span.last:
+            continue
+        if merged and span.first <= merged[-1].last + timedelta(days=1):
+            merged[-1] = Span(merged[-1].first, max(merged[-1].last, span.last))
+        else:
+            merged.append(span)
+    return merged
+
+
+def counted_on(day: date, first: date, last: date | None, away: Iterable[Span] = ()) -> bool:
+    """Whether a worker counts on `day` (docs/metrics.md, "People who join or leave"): from their
+    first day (counted_from) through their last (counted_until), except the days they were away
+    and came back from (days_away). scope.active_on is this rule in SQL."""
+    return first <= day and (last is None or day <= last) and not any(a.contains(day) for a in away)
 
 
 def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:

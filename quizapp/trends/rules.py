@@ -17,7 +17,7 @@ from typing import Any
 
 from quizapp.rules import metrics
 from quizapp.rules.inputs import whole
-from quizapp.rules.metrics import Tally, is_workday
+from quizapp.rules.metrics import Span, Tally, is_workday
 from quizapp.rules.ordering import team_key
 
 PERIODS = (7, 30, 90)
@@ -132,7 +132,8 @@ def company_days(days: list[date], found: Iterable[DayPoint], workdays: str) -> 
 
 @dataclass(frozen=True)
 class RosterSpan:
-    """Active workers of one group (a team or a shift) sharing one active_from/active_until."""
+    """Active workers of one group (a team or a shift) sharing one active_from/active_until; a
+    negative count takes workers off on days they were away and came back from (days_away_in)."""
 
     group: str
     active_from: date | None
@@ -153,6 +154,15 @@ class GroupDone:
     done: int
     score_sum: int
     question_sum: int
+
+
+def days_away_in(days: list[date], first: date, last: date | None, away: Iterable[Span]) -> list[Span]:
+    """The days of the (sorted) period on which a worker counted from `first` through `last`
+    (metrics.counted_from, counted_until) was away and came back from: their absences within those
+    dates, merged (metrics.away_within), that touch the period. The service gives each a
+    RosterSpan of count -1, so a group's headcount leaves the worker out on those days as the
+    company's rows do (metrics.counted_on, docs/metrics.md "People who join or leave")."""
+    return [s for s in metrics.away_within(first, last, away) if s.last >= days[0] and s.first <= days[-1]]
 
 
 def headcounts(days: list[date], spans: Iterable[RosterSpan]) -> dict[str, list[int]]:
@@ -221,6 +231,13 @@ def workdays_between(workday_list: list[date], first: date | None, last: date | 
     lo = 0 if first is None else bisect_left(workday_list, first)
     hi = len(workday_list) if last is None else bisect_right(workday_list, last)
     return max(hi - lo, 0)
+
+
+def worker_workdays(workday_list: list[date], first: date, last: date | None, away: Iterable[Span] = ()) -> int:
+    """A worker's expected quizzes: the (sorted) workdays with data from first through last (None:
+    open), less those of the days they were away and came back from (metrics.counted_on)."""
+    return workdays_between(workday_list, first, last) - sum(
+        workdays_between(workday_list, s.first, s.last) for s in metrics.away_within(first, last, away))
 
 
 def worker_participation(done_on_workdays: int, expected: int) -> float | None:

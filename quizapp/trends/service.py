@@ -16,7 +16,17 @@ from sqlalchemy import func, select
 
 from quizapp import scope
 from quizapp.extensions import db
-from quizapp.models import Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Shift, StaffUser, Topic
+from quizapp.models import (
+    Attempt,
+    Company,
+    CompanyDay,
+    CompanyTopicDay,
+    Employee,
+    EmployeeAbsence,
+    Shift,
+    StaffUser,
+    Topic,
+)
 from quizapp.quiz import service as quiz
 from quizapp.rollups import figures
 from quizapp.rollups.service import topic_answers
@@ -32,6 +42,7 @@ from quizapp.trends.rules import (
     Series,
     TopicFigure,
     company_days,
+    days_away_in,
     group_series,
     period,
     rank_topics,
@@ -72,13 +83,15 @@ def group_breakdowns(company: Company, days: list[date], now: datetime, by: tupl
                      with_data: dict[date, bool] | None = None) -> dict[str, list[Series]]:
     """Per-day participation and score for each team and each shift ({"team": [...], "shift": [...]}).
 
-    Two queries whatever the company's size: the roster's workers grouped by (team, shift, active
+    Three queries whatever the company's size: the roster's workers grouped by (team, shift, active
     dates, whether still on the roster, when added), each counted on the days metrics.counted_from
     and counted_until give, the rule the company's headcount follows (so the groups add up to the
     company, and a worker deactivated today still counts on the days before: the company's rows of
-    those days were written with them); and official attempts done (metrics' "done": finished, or
-    today's whose time ran out) by workers counted that day (scope.active_on, the same rule in
-    SQL), grouped by (team, shift, day), so no group passes 100%.
+    those days were written with them); the absences within the period of workers who came back,
+    taken off their group on those days (metrics.counted_on: the rows of those days were written
+    without them); and official attempts done (metrics' "done": finished, or today's whose time
+    ran out) by workers counted that day (scope.active_on, the same rule in SQL), grouped by
+    (team, shift, day), so no group passes 100%.
     Only the company's days with data count (`with_data`: date -> workday, from company_series).
     """
     if not set(by) <= set(GROUPS):
@@ -89,6 +102,11 @@ def group_breakdowns(company: Company, days: list[date], now: datetime, by: tupl
         .where(Employee.company_id == company.id)
         .group_by(Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.created_at,
                   Employee.active_until)).all()
+    absences = db.session.execute(
+        select(Employee.id, Employee.team, Employee.shift, Employee.active, Employee.active_from, Employee.created_at,
+               Employee.active_until, EmployeeAbsence.first_day, EmployeeAbsence.last_day)
+        .join(EmployeeAbsence, EmployeeAbsence.employee_id == Employee.id)
+        .where(Employee.company_id == company.id, *scope.away_between(days[0], days[-1]))).all()
     # Done by the workers counted on the attempt's day (scope.active_on: the headcount's rule).
     done = db.session.execute(
         select(Employee.team, Employee.shift, Attempt.local_date, func.count(Attempt.id), func.sum(Attempt.score),
@@ -104,6 +122,13 @@ def group_breakdowns(company: Company, days: list[date], now: datetime, by: tupl
         if not active and last is not None and last < days[0]:
             continue  # left before the period: not a member of any group in it
         spans.append(((team, shift), counted_from(start, to_local(added, zone).date()), last, count))
+    away: dict[tuple, list[Span]] = {}
+    for worker_id, team, shift, active, start, added, until, first_day, last_day in absences:
+        away.setdefault((worker_id, team, shift, active, start, added, until), []).append(Span(first_day, last_day))
+    for (_, team, shift, active, start, added, until), found in away.items():
+        first = counted_from(start, to_local(added, zone).date())
+        spans += [((team, shift), s.first, s.last, -1)
+                  for s in days_away_in(days, first, counted_until(active, until), found)]
     starts = dict(db.session.execute(select(Shift.name, Shift.starts_at).where(Shift.company_id == company.id)).all())
     order = {"team": team_key, "shift": lambda shift: shift_key(shift, starts)}
     result = {}

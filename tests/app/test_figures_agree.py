@@ -1,7 +1,8 @@
 """Every figure agrees on every surface that shows it (issue 10, docs/metrics.md).
 
 A town with the gaps real towns have (nights the rollup did not run, a company that started using
-quizapp on the 1st of last month, a worker who joined and one who left mid-period, a day whose frozen
+quizapp on the 1st of last month, a worker who joined and one who left mid-period (and, in their own
+tests, a worker deactivated today, and workers who come back after days away), a day whose frozen
 headcount a late joiner passed, today still counting with a quiz whose time ran out and one still being
 answered, a current month only partly over, incidents back-filled into past months) is read through
 every surface that shows a figure: the console's board, trends and exports, the grid dashboard, the
@@ -1135,3 +1136,61 @@ def town_percent_without_a001(town: Town) -> str:
     """甲厂's 30 days as the dashboard shows them with A001 deactivated today."""
     expected, done, *_ = town.expect(["acme"], town.today - timedelta(days=29), town.today)
     return shown(done - 1, expected - 1)
+
+
+# --- workers who come back ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("days", [7, 30, 90])
+def test_workers_who_come_back_are_expected_on_no_day_they_were_away_on_any_surface(app, town, days):
+    """A003 (joined 20 days ago) was deactivated 14 days ago and brought back 6 days ago, as staff do
+    it; the nightly rows of the days between were written without them. A004's leaving date (10
+    days ago) passed, and staff bring them back today. Every surface keeps each past day as it was
+    written, and counts them from the day they came back: the company (trends, API, dashboard), its
+    teams (trends, by-team export) and its workers (by-worker export) agree, day by day."""
+    today = town.today
+    left, back = today - timedelta(days=14), today - timedelta(days=6)
+    with app.app_context():
+        account = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+        a003 = db.session.get_one(Employee, town.workers["A003"])
+        roster.set_active(account, a003, False, left)
+        for back_days in range(7, 15):  # the nights of the days away: written without A003
+            day = today - timedelta(days=back_days)
+            row = db.session.get(CompanyDay, (town.ids["acme"], day))
+            if row is not None:
+                row.headcount -= 1
+                workday, heads, completed, right, answered = town.rows[("acme", day)]
+                town.rows[("acme", day)] = (workday, heads - 1, completed, right, answered)
+        assert roster.set_active(account, a003, True, back).first == left
+        away = roster.set_active(account, db.session.get_one(Employee, town.workers["A004"]), True, today)
+        assert (away.first, away.last) == (today - timedelta(days=9), today - timedelta(days=1))
+        db.session.commit()
+    heads, done_today = town.live["acme"]
+    first, last = today - timedelta(days=days - 1), today
+    expected, done, *_ = town.expect(["acme"], first, last)
+    expected += 1  # today (a workday of 甲厂): A004 is expected again, with no quiz yet
+    staff = signed_in(app, "staff-a")
+    board = page(staff, "/console/")
+    assert texts(board, "span", **{"data-figure": "total", "data-field": "expected"}) == [str(heads + 1)]
+    trends = page(staff, f"/console/trends?days={days}")
+    assert term(trends, "Done / expected") == f"{done} / {expected}"
+    figures = company_figures(app, town, "acme", first, last)
+    assert (figures["done"], figures["expected"]) == (done, expected)
+    if days == 30:
+        row = rows_by(page(signed_in(app, "admin"), "/reports/"), "Company", "30 days")[NAMES["acme"]]
+        assert row["30 days"].split()[0] == shown(done, expected)
+    # The teams (all of 甲厂 is 一车间 / 早班) and the workers add up to the company.
+    [team] = csv_rows(staff, f"/console/exports/by-team.csv?days={days}")
+    assert int(team["Quizzes expected"]) == expected
+    for name in (team["Team"], "早班"):
+        [card] = [t for t in texts(trends, "article", class_="multiple") if t.startswith(name)]
+        assert re.search(r"Participation (\S+) ·", card).group(1) == shown(int(team["Done"]), expected)
+    workers = {r["Employee number"]: r for r in csv_rows(staff, f"/console/exports/by-worker.csv?days={days}")}
+    assert sum(int(r["Quizzes expected"]) for r in workers.values()) == expected
+    assert sum(int(r["Done"]) for r in workers.values()) == int(team["Done"])
+    with_data = [today - timedelta(days=n) for n in range(days) if ("acme", today - timedelta(days=n)) in town.rows
+                 or n == 0]
+    assert int(workers["A003"]["Quizzes expected"]) == sum(
+        1 for d in with_data if d >= today - timedelta(days=20) and not left <= d < back)
+    assert int(workers["A004"]["Quizzes expected"]) == sum(1 for d in with_data if d <= today - timedelta(days=10)
+                                                           or d == today)
+    assert workers["A004"]["Status"] == workers["A003"]["Status"] == "active"

@@ -134,10 +134,61 @@ def test_active_on_a_day_counts_from_the_start_date_through_the_leaving_date(tow
     assert "早已停用" not in count(*scope.active_on(two_days_ago))
 
 
+@pytest.mark.usefixtures("ctx")
+def test_active_on_leaves_out_the_days_a_worker_was_away_as_metrics_counted_on_does(town):
+    """Workers deactivated and brought back through the roster service on past days (by hand, with
+    a leaving date, twice, the same day): on every day around, the SQL rule counts exactly the
+    workers the pure rule does, with their absences."""
+    from quizapp.models import EmployeeAbsence
+    from quizapp.roster import service as roster
+    from quizapp.rules import metrics
+
+    a = db.session.get(Company, town.company_a)
+    actor = staff("staff-a")
+    day = TODAY - timedelta(days=40)
+    histories = {
+        "离开又回来": [(False, 10), (True, 25)],
+        "两次回来": [(False, 5), (True, 8), (False, 15), (True, 30)],
+        "当天回来": [(False, 20), (True, 20)],
+        "离职日已过": [(True, 18)],  # a leaving date 12 days in, cleared on day 18
+        "离职后停用": [(False, 22)],  # the same leaving date, then deactivated on day 22
+        "回来后又停用": [(False, 3), (True, 12), (False, 33)],
+    }
+    workers = {}
+    for n, (name, events) in enumerate(histories.items()):
+        worker = make_employee(a, f"H{n:03d}", name)
+        if name in ("离职日已过", "离职后停用"):
+            worker.active_until = day + timedelta(days=12)
+        for active, offset in events:
+            roster.set_active(actor, worker, active, day + timedelta(days=offset))
+        workers[name] = worker
+    db.session.flush()
+    # One absence per return from days away: a return the same day, or a deactivation, adds none.
+    assert len(db.session.scalars(select(EmployeeAbsence.id)).all()) == 5
+    zone_day = {w.id: metrics.counted_from(w.active_from, w.created_at.date()) for w in workers.values()}
+    for offset in range(-2, 45):
+        on = day + timedelta(days=offset)
+        by_sql = set(db.session.scalars(select(Employee.name).where(
+            Employee.id.in_([w.id for w in workers.values()]), *scope.active_on(on))))
+        by_rule = {w.name for w in workers.values() if metrics.counted_on(
+            on, zone_day[w.id], metrics.counted_until(w.active, w.active_until),
+            [metrics.Span(x.first, x.last) for x in roster.absences(w)])}
+        assert by_sql == by_rule, on
+    # A day in a gap is left out; the days around it are not.
+    back = workers["离开又回来"]
+    assert [d.isoformat() for d in (roster.absences(back)[0].first, roster.absences(back)[0].last)] == [
+        (day + timedelta(days=10)).isoformat(), (day + timedelta(days=24)).isoformat()]
+    counted = select(Employee.id).where(Employee.id == back.id)
+    assert db.session.scalar(counted.where(*scope.active_on(day + timedelta(days=9)))) == back.id
+    assert db.session.scalar(counted.where(*scope.active_on(day + timedelta(days=10)))) is None
+    assert db.session.scalar(counted.where(*scope.active_on(day + timedelta(days=25)))) == back.id
+
+
 # --- no feature writes a tenant filter of its own -------------------------------------------------
 
 ACTOR_NAMES = {"actor", "user", "current_user"}  # how services and views name the signed-in account
 ROSTER_DATES = {"active_from", "active_until"}
+ABSENCE_DAYS = {"first_day", "last_day"}  # EmployeeAbsence's: the days a worker who came back was away
 
 # (module, function) -> why it may: each is the town admin's managing of accounts and grids, or a
 # permission (who may act), not a filter on what an account sees. Each entry must still be needed.
@@ -155,7 +206,8 @@ def hand_written_filters(source: str) -> list[tuple[str, str, int]]:
     """(kind, enclosing function, line) for each tenant filter the source writes itself:
     - `officer_grids`: which grids an officer has;
     - reading the signed-in account's company_id, grids or town_id, or comparing its role;
-    - comparing Employee.active_from / active_until (whether a worker counts on a day)."""
+    - comparing Employee.active_from / active_until or EmployeeAbsence.first_day / last_day
+      (whether a worker counts on a day)."""
     found = []
 
     class Visitor(ast.NodeVisitor):
@@ -183,7 +235,8 @@ def hand_written_filters(source: str) -> list[tuple[str, str, int]]:
                 if isinstance(side, ast.Attribute) and isinstance(side.value, ast.Name):
                     if side.value.id in ACTOR_NAMES and side.attr == "role":
                         found.append(("account.role", self.function, node.lineno))
-                    if side.value.id == "Employee" and side.attr in ROSTER_DATES:
+                    if (side.value.id, side.attr in ROSTER_DATES, side.attr in ABSENCE_DAYS) in (
+                            ("Employee", True, False), ("EmployeeAbsence", False, True)):
                         found.append(("roster dates", self.function, node.lineno))
             self.generic_visit(node)
 
@@ -214,10 +267,12 @@ def mine(actor, day):
     grids = select(officer_grids.c.grid_id)
     if actor.role == "town_admin":
         pass
-    return or_(Employee.active_until.is_(None), Employee.active_from <= day), user.grids
+    away = EmployeeAbsence.last_day >= day
+    return or_(Employee.active_until.is_(None), Employee.active_from <= day), user.grids, away
 '''
     assert sorted(kind for kind, function, _line in hand_written_filters(source)) == [
-        "account.company_id", "account.grids", "account.role", "officer_grids", "roster dates", "roster dates"]
+        "account.company_id", "account.grids", "account.role", "officer_grids", "roster dates", "roster dates",
+        "roster dates"]
     assert {function for _kind, function, _line in hand_written_filters(source)} == {"mine"}
     # Selecting the dates, or another object's company, is no filter on what the account sees.
     assert hand_written_filters("select(Employee.active_from)\nworker.company_id == 3\n") == []

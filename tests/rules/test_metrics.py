@@ -230,3 +230,112 @@ def test_a_worker_counts_through_their_leaving_date_or_until_the_day_they_were_d
     # Deactivated before the day was recorded: on no day (scope.active_on is this rule in SQL:
     # tests/app/test_scope.py).
     assert metrics.counted_until(False, None) == metrics.NO_DAY
+
+
+# --- a worker who comes back ------------------------------------------------------------------------
+
+def test_a_worker_back_after_being_deactivated_was_away_from_that_day_through_the_day_before_coming_back():
+    first = date(2026, 1, 5)  # counted_from
+    # Deactivated on 11-10 (counted through 11-09), back on 11-25: away 11-10 to 11-24.
+    assert metrics.days_away(False, date(2026, 11, 10), first, date(2026, 11, 25)) == Span(
+        date(2026, 11, 10), date(2026, 11, 24))
+    # Deactivated yesterday, back today: away yesterday only.
+    assert metrics.days_away(False, date(2026, 11, 24), first, date(2026, 11, 25)) == Span(
+        date(2026, 11, 24), date(2026, 11, 24))
+    # Deactivated and back the same day: away on no day (today counts them again).
+    assert metrics.days_away(False, date(2026, 11, 25), first, date(2026, 11, 25)) is None
+
+
+def test_a_worker_whose_passed_leaving_date_is_cleared_was_away_from_the_day_after_it():
+    first = date(2026, 1, 5)
+    assert metrics.days_away(True, date(2026, 11, 10), first, date(2026, 11, 25)) == Span(
+        date(2026, 11, 11), date(2026, 11, 24))
+    assert metrics.days_away(True, date(2026, 11, 24), first, date(2026, 11, 25)) is None  # left yesterday: no gap
+    assert metrics.days_away(True, date(2026, 12, 10), first, date(2026, 11, 25)) is None  # not passed yet
+    assert metrics.days_away(True, None, first, date(2026, 11, 25)) is None  # on the roster, no end
+
+
+def test_days_away_never_start_before_the_worker_first_counted():
+    # Deactivated before the day was kept (counted on no day): every day of theirs until now was away.
+    assert metrics.days_away(False, None, date(2026, 3, 1), date(2026, 11, 25)) == Span(
+        date(2026, 3, 1), date(2026, 11, 24))
+    # Added to the roster after their leaving date: nothing they counted on is left out.
+    assert metrics.days_away(True, date(2026, 3, 1), date(2026, 6, 1), date(2026, 11, 25)) == Span(
+        date(2026, 6, 1), date(2026, 11, 24))
+    assert metrics.days_away(False, date(2026, 11, 10), date(2026, 11, 30), date(2026, 11, 25)) is None
+
+
+def test_deactivating_records_today_or_the_day_after_a_passed_leaving_date():
+    today = date(2026, 11, 25)
+    assert metrics.deactivated_on(None, today) == today
+    assert metrics.deactivated_on(date(2026, 12, 31), today) == today  # leaving later: from today
+    assert metrics.deactivated_on(today, today) == today
+    # Left on 11-10: they still count through 11-10, no day more.
+    assert metrics.deactivated_on(date(2026, 11, 10), today) == date(2026, 11, 11)
+    assert metrics.counted_until(False, metrics.deactivated_on(date(2026, 11, 10), today)) == date(2026, 11, 10)
+
+
+def test_absences_within_a_worker_s_dates_are_merged_and_clipped():
+    away = [Span(date(2026, 11, 20), date(2026, 11, 22)), Span(date(2026, 11, 1), date(2026, 11, 5)),
+            Span(date(2026, 11, 6), date(2026, 11, 8)), Span(date(2026, 11, 21), date(2026, 11, 30))]
+    assert metrics.away_within(date(2026, 11, 3), date(2026, 11, 25), away) == [
+        Span(date(2026, 11, 3), date(2026, 11, 8)), Span(date(2026, 11, 20), date(2026, 11, 25))]
+    assert metrics.away_within(date(2026, 11, 3), None, away)[-1] == Span(date(2026, 11, 20), date(2026, 11, 30))
+    assert metrics.away_within(date(2026, 12, 1), None, away) == []
+    assert metrics.away_within(date(2026, 11, 1), metrics.NO_DAY, away) == []
+
+
+def test_a_worker_counts_on_the_days_of_their_dates_except_the_days_away():
+    first, last = date(2026, 11, 1), date(2026, 11, 30)
+    away = [Span(date(2026, 11, 10), date(2026, 11, 12))]
+    assert metrics.counted_on(date(2026, 11, 9), first, last, away)
+    assert not metrics.counted_on(date(2026, 11, 10), first, last, away)
+    assert not metrics.counted_on(date(2026, 11, 12), first, last, away)
+    assert metrics.counted_on(date(2026, 11, 13), first, last, away)
+    assert not metrics.counted_on(date(2026, 10, 31), first, last)
+    assert not metrics.counted_on(date(2026, 12, 1), first, last)
+    assert metrics.counted_on(date(2027, 1, 1), first, None)
+
+
+class _Worker:
+    """A worker as the roster keeps them, changed by the pure rules the roster service applies."""
+
+    def __init__(self, first: date, leaving: date | None):
+        self.first, self.active, self.until, self.away = first, True, leaving, []
+
+    def last(self) -> date | None:
+        return metrics.counted_until(self.active, self.until)
+
+    def counts(self, day: date) -> bool:
+        return metrics.counted_on(day, self.first, self.last(), self.away)
+
+    def deactivate(self, today: date) -> None:  # roster.service.set_active(False)
+        if self.active:
+            self.active, self.until = False, metrics.deactivated_on(self.until, today)
+
+    def come_back(self, today: date) -> None:  # roster.service.set_active(True)
+        if not self.active or (self.until is not None and self.until < today):
+            away = metrics.days_away(self.active, self.until, self.first, today)
+            self.away += [away] if away else []
+            self.active, self.until = True, None
+
+
+@given(st.integers(0, 30), st.one_of(st.none(), st.integers(-5, 60)),
+       st.lists(st.tuples(st.integers(0, 6), st.booleans()), max_size=12))
+def test_deactivating_and_coming_back_never_change_who_counted_on_a_past_day(start, leaving, events):
+    """Whatever happens to a worker today (deactivated, back, again and again, with a leaving date
+    or none), the days before today count them as they did: a past day's figure never moves. Today
+    counts them exactly when they are on the roster after it."""
+    origin = date(2026, 9, 1)
+    worker = _Worker(origin + timedelta(days=start), None if leaving is None else origin + timedelta(days=leaving))
+    today = origin
+    for gap, back in events:
+        today += timedelta(days=gap)
+        before = [worker.counts(origin + timedelta(days=d)) for d in range((today - origin).days)]
+        if back:
+            worker.come_back(today)
+        else:
+            worker.deactivate(today)
+        assert [worker.counts(origin + timedelta(days=d)) for d in range((today - origin).days)] == before
+        if today >= worker.first:
+            assert worker.counts(today) == (worker.active and (worker.until is None or worker.until >= today))

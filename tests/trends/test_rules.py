@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.rules.metrics import day_tally
+from quizapp.rules.metrics import Span, counted_on, day_tally
 from quizapp.rules.ordering import shift_key
 from quizapp.trends.rules import (
     DayPoint,
@@ -15,6 +15,7 @@ from quizapp.trends.rules import (
     Series,
     TopicFigure,
     company_days,
+    days_away_in,
     group_series,
     headcounts,
     parse_days,
@@ -23,6 +24,7 @@ from quizapp.trends.rules import (
     suggested_topic,
     workdays_between,
     worker_participation,
+    worker_workdays,
 )
 
 MONDAY = date(2026, 11, 23)
@@ -171,3 +173,57 @@ def test_groups_with_the_same_participation_follow_their_natural_order():
     assert [s.name for s in group_series(WEEK, teams, [], SIX_DAYS)] == ["一车间", "二车间", "三车间", "四车间"]
     shifts = [RosterSpan(name, None, None, 1) for name in ("中班", "夜班", "早班")]
     assert [s.name for s in group_series(WEEK, shifts, [], SIX_DAYS, order=shift_key)] == ["早班", "中班", "夜班"]
+
+
+# --- a worker who came back: the days away -------------------------------------------------------
+
+def test_a_group_leaves_a_worker_out_on_the_days_they_were_away():
+    """Two workers of 一车间 on the roster all week; one was away Tuesday to Thursday and came back:
+    the team's headcount is 1 on those days, as the company's rows were written."""
+    away = days_away_in(WEEK, MONDAY - timedelta(days=30), None, [Span(MONDAY + timedelta(days=1),
+                                                                       MONDAY + timedelta(days=3))])
+    spans = [RosterSpan("一车间", None, None, 2), *(RosterSpan("一车间", s.first, s.last, -1) for s in away)]
+    assert headcounts(WEEK, spans)["一车间"] == [2, 1, 1, 1, 2, 2, 2]
+
+
+def test_days_away_outside_the_period_or_the_worker_s_dates_take_nobody_off():
+    before = Span(MONDAY - timedelta(days=20), MONDAY - timedelta(days=10))
+    assert days_away_in(WEEK, MONDAY - timedelta(days=30), None, [before]) == []
+    # Away Saturday to the next Tuesday: only the period's days, Saturday and Sunday.
+    late = Span(MONDAY + timedelta(days=5), MONDAY + timedelta(days=8))
+    assert days_away_in(WEEK, MONDAY, None, [late]) == [Span(MONDAY + timedelta(days=5), MONDAY + timedelta(days=8))]
+    assert headcounts(WEEK, [RosterSpan("一车间", None, None, 1), RosterSpan("一车间", late.first, late.last, -1)]
+                      )["一车间"] == [1, 1, 1, 1, 1, 0, 0]
+    # Left before the absence's end: only the days they would have counted.
+    assert days_away_in(WEEK, MONDAY, MONDAY + timedelta(days=5), [late]) == [
+        Span(MONDAY + timedelta(days=5), MONDAY + timedelta(days=5))]
+
+
+def test_a_worker_is_not_expected_on_the_workdays_they_were_away():
+    workdays = [d for d in WEEK if d.isoweekday() <= 6]  # Monday to Saturday
+    away = [Span(MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)),
+            Span(MONDAY + timedelta(days=2), MONDAY + timedelta(days=3))]  # overlapping: counted once
+    assert worker_workdays(workdays, WEEK[0], WEEK[-1], away) == 3
+    assert worker_workdays(workdays, WEEK[0], WEEK[-1]) == 6
+    assert worker_workdays(workdays, MONDAY + timedelta(days=2), None, away) == 2
+
+
+day_in_week = st.integers(0, 6).map(lambda n: MONDAY + timedelta(days=n))
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), day_in_week), st.one_of(st.none(), day_in_week),
+                          st.lists(st.tuples(day_in_week, st.integers(0, 4)), max_size=3)), max_size=8))
+def test_a_group_counts_each_worker_on_the_days_the_one_rule_counts_them(workers):
+    """Each worker's span and days away (days_away_in, as trends.service builds them) give the
+    group's headcount that metrics.counted_on gives day by day, and the by-worker export's
+    expected workdays the same count."""
+    spans, expected = [], [0] * len(WEEK)
+    for start, until, absences in workers:
+        first = start or WEEK[0] - timedelta(days=10)
+        away = [Span(day, day + timedelta(days=length)) for day, length in absences]
+        spans.append(RosterSpan("一车间", first, until, 1))
+        spans += [RosterSpan("一车间", s.first, s.last, -1) for s in days_away_in(WEEK, first, until, away)]
+        counted = [counted_on(day, first, until, away) for day in WEEK]
+        expected = [e + c for e, c in zip(expected, counted, strict=True)]
+        assert worker_workdays(WEEK, max(WEEK[0], first), until, away) == sum(counted)  # every day a workday
+    assert headcounts(WEEK, spans).get("一车间", [0] * len(WEEK)) == expected
