@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from quizapp.exports import service as exports
 from quizapp.roster.rules import OPTIONAL, Plan, new_worker
-from quizapp.roster.wording import FIELDS, describe
+from quizapp.roster.wording import FIELDS, away_note, describe
 
 
 def _value(name: str, value: object) -> str:
@@ -24,9 +24,10 @@ def _value(name: str, value: object) -> str:
     return "" if value is None else str(value)
 
 
-def preview_rows(plan: Plan, left_out: list[dict]) -> list[tuple]:
+def preview_rows(plan: Plan, left_out: list[dict], today: date) -> list[tuple]:
     """(row, what happens, employee number, name, field, now, after the import, note), in the
-    preview's order: added, changed, not in the file, left out."""
+    preview's order: added, changed (a worker back on the roster noting the days they were away,
+    which stay not counted, if the import is applied `today`), not in the file, left out."""
     rows: list[tuple] = []
     # A new worker on one line (team / shift / start date), not one per field: a 12,000-row file
     # of new workers stays a 12,000-line sheet, quick to write and to scroll.
@@ -36,11 +37,12 @@ def preview_rows(plan: Plan, left_out: list[dict]) -> list[tuple]:
         rows.append((added["row"], _("To add"), fields["employee_no"], fields["name"], new_fields, "",
                      " / ".join(_value(name, fields[name]) or "–" for name in OPTIONAL), ""))
     for change in plan.changed:
+        away = change.away(today)
         for name, old, new in change.fields:
             emptied = new is None or new == ""
             rows.append((change.row["row"], _("To be emptied") if emptied else _("To change"),
                          change.current.employee_no, change.current.name, str(FIELDS[name]), _value(name, old),
-                         _value(name, new), ""))
+                         _value(name, new), away_note(away) if name == "active" and away else ""))
     for worker in plan.missing:
         rows.append((None, _("Not in the file"), worker.employee_no, worker.name, str(FIELDS["active"]),
                      _value("active", True), _value("active", False),
@@ -57,5 +59,5 @@ def preview(plan: Plan, left_out: list[dict], fmt: str, import_id: int, today: d
     report = exports.Report("roster-preview", _l("Roster import preview"), today, today, (
         C(_l("Row"), "int"), C(_l("What happens")), C(_l("Employee number")), C(_l("Name")), C(_l("Field")),
         C(_l("Now")), C(_l("After the import")), C(_l("Note")),
-    ), preview_rows(plan, left_out))
+    ), preview_rows(plan, left_out, today))
     return exports.render(report, fmt), f"roster-preview-{import_id}.{fmt}"

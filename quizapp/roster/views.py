@@ -20,7 +20,7 @@ from quizapp.extensions import db
 from quizapp.previews import service as previews
 from quizapp.roster import rules, service, sheets
 from quizapp.roster.forms import ActionForm, ConfirmImportForm, RosterUploadForm, WorkerForm
-from quizapp.roster.wording import FIELDS, MESSAGES, describe, template_notes
+from quizapp.roster.wording import FIELDS, MESSAGES, away_note, comeback, days_text, describe, template_notes
 from quizapp.routing import Routes
 from quizapp.rules.errors import Conflict, Invalid
 from quizapp.rules.inputs import plain_text
@@ -88,7 +88,8 @@ def roster_preview(import_id: int):
     return render_template("roster/preview.html", record=record, plan=plan, form=form, expired=expired,
                            hours=previews.MAX_AGE // timedelta(hours=1),
                            bad=service.left_out(record, plan) if plan else [], cancel_form=ActionForm(),
-                           describe=describe, fields=FIELDS, clear_marker=rules.CLEAR_MARKER)
+                           describe=describe, fields=FIELDS, today=local_today(), away_note=away_note,
+                           clear_marker=rules.CLEAR_MARKER)
 
 
 @routes.get("/roster/import/<id:import_id>/preview.<any(csv, xlsx):fmt>")
@@ -161,7 +162,9 @@ def _save(form: WorkerForm, employee):
 def _worker_page(form: WorkerForm, employee):
     company_id = scope.own_company_id(current_user)
     return render_template("roster/worker.html", form=form, employee=employee, action_form=ActionForm(),
-                           shifts=service.shift_names(company_id), teams=service.team_names(company_id))
+                           shifts=service.shift_names(company_id), teams=service.team_names(company_id),
+                           comes_back=employee is not None and service.comes_back(employee, local_today()),
+                           absences=[days_text(a) for a in service.absences(employee)] if employee else [])
 
 
 @routes.route("/roster/new", methods=["GET", "POST"])
@@ -216,10 +219,23 @@ def worker_deactivate(employee_id: int):
         button=_("Deactivate")), deactivate)
 
 
-@routes.post("/roster/<id:employee_id>/reactivate")
+@routes.route("/roster/<id:employee_id>/reactivate", methods=["GET", "POST"])
 def worker_reactivate(employee_id: int):
-    return _worker_action(employee_id, lambda e: service.set_active(current_user, e, True, local_today()),
-                          lambda e: _("%(name)s is active again.", name=e.name))
+    """Who comes back and what that does (expected again from today; the days they were away, named,
+    stay not counted), then 重新启用 / 取消 (quizapp.deleting); only that page's POST acts. A worker
+    on the roster has nothing to come back from: their page."""
+    employee, today = _worker_or_404(employee_id), local_today()
+    if not service.comes_back(employee, today):
+        return redirect(url_for("console.worker", employee_id=employee_id))
+
+    def reactivate() -> str:
+        service.set_active(current_user, employee, True, today)
+        flash(_("%(name)s is active again.", name=employee.name))
+        return url_for("console.worker", employee_id=employee_id)
+
+    return confirm_then(Confirmation(
+        _("Reactivate this worker?"), _worker_facts(employee), url_for("console.worker", employee_id=employee_id),
+        happens=comeback(service.away_if_back(employee, today)), button=_("Reactivate"), danger=False), reactivate)
 
 
 @routes.post("/roster/<id:employee_id>/sign-out")

@@ -1,11 +1,13 @@
 """The roster in words, in the reader's language: the column names, why a row was left out (the
 reasons roster.rules stores on an import) and why a file, an apply or a cancel was refused (the
-codes roster.service and roster.rules raise). Used by the roster's views and templates."""
+codes roster.service and roster.rules raise), and the days a worker coming back was away. Used by
+the roster's views, sheets and templates."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.roster.rules import CLEAR_MARKER, HEADERS
+from quizapp.rules.metrics import Span
 from quizapp.wording import Messages
 
 FIELDS = {"employee_no": _l("Employee number"), "name": _l("Name"), "team": _l("Team / department"),
@@ -69,6 +71,33 @@ def template_notes() -> list[str]:
         _("Workers who are not in the file are not changed, unless you choose to deactivate them when you "
           "confirm the import."),
     ]
+
+
+def days_text(days: Span) -> str:
+    """A run of days as the roster writes it: 2026-11-02, or 2026-11-02 – 2026-11-20."""
+    first, last = days.first.isoformat(), days.last.isoformat()
+    return first if first == last else f"{first} – {last}"
+
+
+def away_note(away: Span) -> str:
+    """The days a worker coming back was away, and that they stay not counted (metrics.days_away)."""
+    if away.first == away.last:
+        return _("Away on %(day)s: that day stays not counted.", day=away.first.isoformat())
+    return _("Away from %(first)s to %(last)s: those days stay not counted.", first=away.first.isoformat(),
+             last=away.last.isoformat())
+
+
+def comeback(away: Span | None) -> tuple[str, ...]:
+    """What bringing a worker back does, for the confirmation: expected again from today; the days
+    they were away (named) stay not counted, so no past day's figure changes."""
+    back = _("From today the worker is expected at the quiz again and signs in again with their PIN.")
+    if away is None:
+        return back, _("The worker was away on no past day: no past day's figures change.")
+    if away.first == away.last:
+        return back, _("The day the worker was away, %(day)s, stays not counted: no past day's figures change.",
+                       day=away.first.isoformat())
+    return back, _("The days the worker was away, %(first)s to %(last)s, stay not counted: no past day's figures "
+                   "change.", first=away.first.isoformat(), last=away.last.isoformat())
 
 
 def _closed(status: str, action: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import AuditLog, Employee, RosterImport, Shift
 from quizapp.retention.service import purge_town
@@ -260,6 +261,19 @@ def test_blank_cells_change_nothing_and_the_marker_is_shown_as_emptied(app, staf
     assert rows["A001"] == ("", date(2025, 10, 31)) and rows["A002"] == ("一车间", None)
 
 
+def test_the_preview_says_workers_back_on_the_roster_keep_their_days_away_not_counted(app, staff_a, town):
+    with app.app_context():
+        worker = db.session.get_one(Employee, town.worker_a)
+        worker.active, worker.active_until = False, local_today() - timedelta(days=7)  # deactivated a week ago
+        db.session.commit()
+    page = staff_a.get(f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}").get_data(as_text=True)
+    assert "(1 of them back on the roster)" in page
+    assert ("Workers back on the roster are expected at the quiz again from the day this import is applied. The "
+            "days they were away stay not counted: no past day's figures change.") in page
+    first, last = local_today() - timedelta(days=7), local_today() - timedelta(days=1)
+    assert f"Away from {first} to {last}: those days stay not counted." in page
+
+
 def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
     response = staff_a.post("/console/roster/new", data={"employee_no": "A300", "name": "新人", "team": "一车间",
                                                          "shift": "早班", "active_from": "2026-03-01"})
@@ -270,7 +284,8 @@ def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
     staff_a.post(url, data={"employee_no": "A300", "name": "新人", "team": "二车间", "shift": "早班"}).close()
     assert "Inactive" in staff_a.post(url + "/deactivate", data={"confirm": "yes"},
                                       follow_redirects=True).get_data(as_text=True)
-    assert "is active again" in staff_a.post(url + "/reactivate", follow_redirects=True).get_data(as_text=True)
+    assert "is active again" in staff_a.post(url + "/reactivate", data={"confirm": "yes"},
+                                             follow_redirects=True).get_data(as_text=True)
     with app.app_context():
         worker = db.session.scalar(select(Employee).where(Employee.employee_no == "A300"))
         assert (worker.team, worker.active, worker.company_id) == ("二车间", True, town.company_a)

@@ -1,13 +1,18 @@
-"""Resetting a worker's PIN and deactivating a worker take a confirmation (quizapp/deleting.py): the
-worker's page leads (GET) to a page naming the worker (name, number, team) and saying what will
-happen; only that page's POST acts. A bare POST (an old form, a crafted request, the access walk's)
-changes nothing."""
+"""Resetting a worker's PIN, deactivating and reactivating a worker take a confirmation
+(quizapp/deleting.py): the worker's page leads (GET) to a page naming the worker (name, number,
+team) and saying what will happen (reactivating: the days the worker was away, named, stay not
+counted); only that page's POST acts. A bare POST (an old form, a crafted request, the access
+walk's) changes nothing."""
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import AuditLog, Employee
+from quizapp.models import AuditLog, Employee, StaffUser
+from quizapp.roster import service
 from tests.pages import sign_in_staff
 
 ACTIONS = {"deactivate": ("Deactivate this worker?", "no longer expected at the quiz", ">Deactivate</button>",
@@ -86,3 +91,49 @@ def test_another_company_s_staff_get_no_confirmation_page(app, client, town, act
     assert client.get(f"/console/roster/{town.worker_a}/{action}").status_code == 404
     assert client.post(f"/console/roster/{town.worker_a}/{action}", data={"confirm": "yes"}).status_code == 404
     assert _worker(app, town)[:2] == (True, True)
+
+
+# --- reactivating: a confirmation naming the days the worker was away -----------------------------
+
+def _away_since(app, town, days: int):
+    """Worker A deactivated `days` days ago (as staff did then); (that day, yesterday)."""
+    with app.app_context():
+        today = local_today()
+        actor = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+        service.set_active(actor, db.session.get_one(Employee, town.worker_a), False, today - timedelta(days=days))
+        db.session.commit()
+        return (today - timedelta(days=days)).isoformat(), (today - timedelta(days=1)).isoformat()
+
+
+def test_reactivating_names_the_days_away_that_stay_not_counted_and_only_the_confirmation_acts(app, staff_a, town):
+    first, last = _away_since(app, town, 10)
+    worker_page = staff_a.get(f"/console/roster/{town.worker_a}").get_data(as_text=True)
+    assert f'<form method="get" action="/console/roster/{town.worker_a}/reactivate">' in worker_page
+    response = staff_a.get(f"/console/roster/{town.worker_a}/reactivate")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Reactivate this worker?" in page and ">Reactivate</button>" in page
+    assert "王小明" in page and town.worker_a_no in page and "一车间" in page
+    assert "From today the worker is expected at the quiz again" in page
+    assert f"The days the worker was away, {first} to {last}, stay not counted" in page
+    for data in ({}, {"confirm": "no"}):  # a bare POST: the page again, nothing done
+        assert staff_a.post(f"/console/roster/{town.worker_a}/reactivate", data=data).status_code == 200
+    assert _worker(app, town)[0] is False and _audited(app, "roster.worker.reactivate") == 0
+    response = staff_a.post(f"/console/roster/{town.worker_a}/reactivate", data={"confirm": "yes"})
+    assert response.status_code == 302 and response.location == f"/console/roster/{town.worker_a}"
+    assert _worker(app, town)[0] is True and _audited(app, "roster.worker.reactivate") == 1
+    page = staff_a.get(f"/console/roster/{town.worker_a}").get_data(as_text=True)
+    assert f"Days away, not counted in any figure: {first} – {last}" in page
+    assert f'action="/console/roster/{town.worker_a}/deactivate"' in page
+
+
+def test_reactivating_a_worker_deactivated_today_leaves_no_day_out(app, staff_a, town):
+    _away_since(app, town, 0)
+    page = staff_a.get(f"/console/roster/{town.worker_a}/reactivate").get_data(as_text=True)
+    assert "The worker was away on no past day: no past day&#39;s figures change." in page
+
+
+def test_a_worker_on_the_roster_has_nothing_to_reactivate(app, staff_a, town):
+    for response in (staff_a.get(f"/console/roster/{town.worker_a}/reactivate"),
+                     staff_a.post(f"/console/roster/{town.worker_a}/reactivate", data={"confirm": "yes"})):
+        assert response.status_code == 302 and response.location == f"/console/roster/{town.worker_a}"
+    assert _audited(app, "roster.worker.reactivate") == 0

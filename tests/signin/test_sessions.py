@@ -114,7 +114,7 @@ def test_reactivating_a_worker_does_not_bring_old_cookies_back(app, town):
     cookies = signed_in_worker(app, client, town)
     staff = staff_browser(app, "staff-a")
     staff.post(f"/console/roster/{town.worker_a}/deactivate", data={"confirm": "yes"})
-    staff.post(f"/console/roster/{town.worker_a}/reactivate")
+    staff.post(f"/console/roster/{town.worker_a}/reactivate", data={"confirm": "yes"})
     assert_worker_signed_out(app, cookies)
     signed_in_worker(app, app.test_client(), town)  # the worker signs in again with the PIN
 
