@@ -17,15 +17,14 @@ from quizapp.models import (
     FollowUp,
     Incident,
     OutreachActivity,
-    RosterImport,
     StaffUser,
     SupervisionCase,
     Topic,
-    TownImport,
 )
 from quizapp.quiz import service as quiz
+from quizapp.register import service as register
+from quizapp.roster import service as roster
 from quizapp.rounds import service as rounds
-from quizapp.rules.vocab import ImportKind
 from tests.alerts import drafts
 from tests.factories import first_town, make_activity, make_grid, make_lead, make_staff, make_town_row
 from tests.pages import sign_in_staff, sign_in_worker
@@ -92,8 +91,9 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official",
                                      local_today(), utcnow(), "test-town")
         staff_a = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))
-        roster_import = RosterImport(company_id=town.company_a, created_by=staff_a.id, filename="a.csv",
-                                     rows=[], errors=[])
+        # A roster import waiting for company A's staff: a real preview (one with no rows is no preview).
+        roster_import = roster.start_import(staff_a, "a.csv", "工号,姓名,班组,班次\nA900,新员工,一车间,早班\n".encode(),
+                                            utcnow())
         case = SupervisionCase(company_id=town.company_a, rule="manual", reason="test", opened_on=local_today())
         incident = Incident(grid_id=db.session.get(Company, town.company_a).grid_id, company_id=town.company_a,
                             month=local_today().replace(day=1), fraud_type="shuadan", cases=1, loss_yuan=100)
@@ -106,8 +106,8 @@ def test_every_endpoint_for_every_role(app, client, town, role):
         make_staff("city", "city_admin")
         # A register import waiting for the town admin who uploaded it (the admin's own).
         admin = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "admin"))
-        register_import = TownImport(kind=ImportKind.REGISTER, town_id=admin.town_id, created_by=admin.id,
-                                     filename="register.csv", rows=[], errors=[])
+        register_import = register.start_import(admin, "register.csv", (
+            "网格编码,网格名称,企业编码,企业名称,每次题数,工作日,班次,启用\ng1,,new-co,新厂,,,,\n").encode(), utcnow())
         # Outreach records with a photo each: company A's (its staff's to change) and grid 1's (the officers').
         photo = "a" * 24 + ".jpg"
         Path(app.config["QUIZAPP_PHOTO_DIR"], photo).write_bytes(b"\xff\xd8\xff\xe0 kept photo")
