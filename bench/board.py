@@ -48,7 +48,8 @@ def seed(workers: int, done_share: float, history_days: int) -> None:
     db.session.flush()
     shifts = [("早班", clock_time(7, 30)), ("中班", clock_time(15, 30)), ("夜班", clock_time(23, 30))]
     db.session.add_all([Shift(company_id=company.id, name=n, starts_at=t) for n, t in shifts])
-    staff = StaffUser(username="bench-staff", display_name="宣传员", role="company_staff", company_id=company.id)
+    staff = StaffUser(username="bench-staff", display_name="宣传员", role="company_staff", company_id=company.id,
+                      town_id=grid.town_id)
     staff.set_password("bench-password")
     db.session.add(staff)
     db.session.execute(insert(Employee), [

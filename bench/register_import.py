@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 TRADES = ["电子", "五金", "塑胶", "纺织", "家具", "印刷", "模具", "玩具", "鞋业", "包装"]
 SHIFT_SETS = [[["早班", "08:00"], ["夜班", "20:00"]], [["白班", "07:30"]], [["早班", "06:00"], ["中班", "14:00"],
@@ -141,6 +142,7 @@ def main() -> None:
 
     workdir = tempfile.mkdtemp(prefix="register-bench-")
     os.environ.setdefault("QUIZAPP_INSTANCE", workdir)
+    from fixtures import bench_town
     from flask_migrate import upgrade
 
     from quizapp import create_app
@@ -153,7 +155,7 @@ def main() -> None:
                       "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
-        admin = StaffUser(username="admin", display_name="admin", role="town_admin")
+        admin = StaffUser(username="admin", display_name="admin", role="town_admin", town_id=bench_town().id)
         admin.set_password("bench-password")
         db.session.add(admin)
         db.session.commit()

@@ -26,7 +26,7 @@ import town  # noqa: E402  (the synthetic town and the timer the town-scale benc
 
 PAGES = [("dashboard, officer of 25 grids", "synth-officer-1", "/reports/"),
          ("dashboard, town admin", "synth-admin", "/reports/"),
-         ("town view, town admin", "synth-admin", "/admin/town")]
+         ("town view, town admin", "synth-admin", "/reports/town")]
 
 
 def measure(app, runs: int) -> dict[str, dict]:

@@ -144,7 +144,8 @@ def main() -> None:
             db.session.flush()
             db.session.add_all(Shift(company_id=company.id, name=name, starts_at=clock_time(h))
                                for name, h in zip(SHIFTS, (8, 14, 22), strict=True))
-            staff = StaffUser(username=f"staff-{code}", display_name=code, role="company_staff", company_id=company.id)
+            staff = StaffUser(username=f"staff-{code}", display_name=code, role="company_staff", company_id=company.id,
+                              town_id=grid.town_id)
             staff.set_password("bench-password")
             db.session.add(staff)
             accounts[code] = staff

@@ -138,7 +138,8 @@ def child(path: str) -> None:
         company = Company(code="bench-co", name="电子厂", grid_id=grid.id)
         db.session.add(company)
         db.session.flush()
-        staff = StaffUser(username="staff", display_name="s", role="company_staff", company_id=company.id)
+        staff = StaffUser(username="staff", display_name="s", role="company_staff", company_id=company.id,
+                          town_id=grid.town_id)
         staff.set_password("bench-password")
         db.session.add(staff)
         db.session.commit()
