@@ -1,6 +1,6 @@
 """The answer request against a bare Flask-SQLAlchemy INSERT endpoint, with wrk saturating both.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/answer_vs_bare.py                                  # fresh SQLite file
     .venv/bin/python bench/answer_vs_bare.py --database-url postgresql+psycopg://postgres@127.0.0.1:5445/bench
     (the PostgreSQL database must exist and be empty)
@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from fixtures import results_path  # noqa: E402
 from shift_burst import free_port, prepare, serve, stop  # noqa: E402
 
 LUA = ROOT / "bench" / "answers.lua"
@@ -245,14 +246,12 @@ def main() -> int:
         for side, _ in sides for r in report[side])
     print(f"median: bare {bare:.0f}/s, answer {answer:.0f}/s, ratio {report['ratio']:.2f}; "
           f"check {report['check']}; valid {report['valid']}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"answer_vs_bare-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = results_path("answer_vs_bare")
     path.write_text(json.dumps(report, indent=2))
-    print(f"written to {path.relative_to(ROOT)}")
+    print(f"written to {path}")
     if not opts.keep:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return 0 if report["valid"] else 1  # figures from an invalid run are not to be read
 
 
 if __name__ == "__main__":

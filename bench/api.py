@@ -1,7 +1,7 @@
 """The API's summary endpoints at town scale: the synthetic town (3,000 companies, 125 grids, 150,000
 workers) with 30 and 365 days of history, read with a token.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/api.py                          # 30 and 365 days of history (about 4 minutes)
     .venv/bin/python bench/api.py --days 365 --runs 5
 

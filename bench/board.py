@@ -1,7 +1,7 @@
 """Today's board for a big company: how long the console's board page and its JSON endpoint take
 for a 7,000-worker company with about 60% done today.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/board.py
     .venv/bin/python bench/board.py --workers 7000 --done 0.6 --history-days 30 --runs 20
 

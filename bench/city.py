@@ -2,7 +2,7 @@
 when missing, and GET /api/v1/towns/figures with a city token), a town's dashboard and town view,
 and the API's summaries, on `quizapp synth --towns 32` (90,000 companies), at 365, 180 and 90 days of history.
 
-Run by hand (never in the test suite), on a PostgreSQL database of its own:
+Run by hand, on a PostgreSQL database of its own (tests/bench/test_scripts.py runs it tiny on SQLite):
     createdb -h 127.0.0.1 -p 5446 -U postgres city
     nice -n 19 .venv/bin/python bench/city.py --database-url postgresql+psycopg://postgres@127.0.0.1:5446/city --build
     .venv/bin/python bench/city.py --database-url ... --days 365,180,90 --runs 20
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import town  # noqa: E402  (the synthetic accounts' password, signing in and the timed GET the town benchmarks share)
+from fixtures import results_path  # noqa: E402
 from town import PASSWORD  # noqa: E402
 
 TARGET_MS = 300
@@ -39,7 +40,8 @@ TARGET_MS = 300
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True, help="a PostgreSQL database of its own")
+    parser.add_argument("--database-url", required=True,
+                        help="a PostgreSQL database of its own (a SQLite file works for a tiny run)")
     parser.add_argument("--build", action="store_true", help="migrate and synthesise the city first")
     parser.add_argument("--towns", type=int, default=32)
     parser.add_argument("--companies", type=int, default=2813, help="per town")
@@ -81,7 +83,9 @@ def vacuum(app) -> None:
     from quizapp.extensions import db
 
     with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM ANALYZE"))
+        # SQLite (the test suite's tiny run, tests/bench) vacuums and analyses in two statements.
+        for statement in ("VACUUM ANALYZE",) if db.engine.dialect.name == "postgresql" else ("VACUUM", "ANALYZE"):
+            connection.execute(text(statement))
 
 
 def keep_days(app, days: int) -> int:
@@ -200,10 +204,9 @@ def main() -> None:
         cells = [results["histories"][d].get(label) for d in histories]
         print(f"  {label:40}" + "".join(f"{c['median_ms']:>8.0f} /{c['p95_ms']:>5.0f}" if c else f"{'':>16}"
                                         for c in cells))
-    out = ROOT / "bench" / "results" / f"city-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
+    out = results_path("city")
     out.write_text(json.dumps(results, indent=2))
-    print(f"written to {out.relative_to(ROOT)}")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Does the schedule teach? A simulated cohort of workers takes a year of daily quizzes built by
 quizapp's real selection code and by other policies; we compare how much they truly know.
 
-Run by hand (never in the test suite); the full spec takes a while, so run it in the background:
+Run by hand (tests/bench/test_scripts.py runs it tiny); the full spec takes a while, so run it in the background:
     nice .venv/bin/python bench/learning.py                      # 2,000 workers, 20 reps, sweep 0.5/1/2
     .venv/bin/python bench/learning.py --workers 300 --reps 3    # a quick look
     .venv/bin/python bench/learning.py --jobs 2                  # one process per core

@@ -2,7 +2,7 @@
 downloads) on the synthetic town (3,000 companies, 125 grids, 150,000 workers), with 30, 90 and
 365 days of history.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/periodic.py                       # 30, 90 and 365 days (about 6 minutes)
     .venv/bin/python bench/periodic.py --days 30,365 --runs 10
 

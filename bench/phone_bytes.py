@@ -1,6 +1,6 @@
 """Round trips, bytes and server CPU of a whole quiz on a phone with a cold cache and a weak signal.
 
-Run by hand (never in the test suite), from the repository root:
+Run by hand, from the repository root (too slow for the test suite even at its smallest: tests/bench):
     .venv/bin/python bench/phone_bytes.py
     .venv/bin/python bench/phone_bytes.py --chromium /usr/bin/chromium --rtt 300 --kbps 400 --json
 

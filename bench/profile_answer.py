@@ -1,7 +1,7 @@
 """Where one answer request's CPU goes: N signed-in workers start today's quiz, then every answer
 is posted through the WSGI app in this process (the Flask test client, no network) under cProfile.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/profile_answer.py                       # fresh SQLite, 200 workers
     .venv/bin/python bench/profile_answer.py --database-url postgresql+psycopg://...
     .venv/bin/python bench/profile_answer.py --sort tottime --limit 60

@@ -1,7 +1,7 @@
 """CPU per request kind for a whole quiz, in this process (Flask test client, no server, no network):
 where the shift burst's CPU per quiz goes.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/quiz_cpu.py --workers 300
     .venv/bin/python bench/quiz_cpu.py --workers 300 --database-url postgresql+psycopg://...   (empty database)
 

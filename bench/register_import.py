@@ -3,7 +3,7 @@ and applied, through the services and through the pages, against a fresh databas
 the real migrations), with the town's workers on the roster (the preview reads which shifts they
 are on).
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/register_import.py
     .venv/bin/python bench/register_import.py --companies 3000 --grids 125 --database-url postgresql+psycopg://...
 
@@ -142,7 +142,7 @@ def main() -> None:
 
     workdir = tempfile.mkdtemp(prefix="register-bench-")
     os.environ.setdefault("QUIZAPP_INSTANCE", workdir)
-    from fixtures import bench_town
+    from fixtures import bench_town, results_path
     from flask_migrate import upgrade
 
     from quizapp import create_app
@@ -200,10 +200,9 @@ def main() -> None:
     worst = max(previews + applies)
     print(f"\nslowest preview {max(previews):.2f} s, slowest apply {max(applies):.2f} s (target: each under 10 s) -> "
           f"{'OK' if worst < 10 else 'TOO SLOW'}")
-    out = ROOT / "bench" / "results" / f"register_import-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
+    out = results_path("register_import")
     out.write_text(json.dumps(results, indent=2))
-    print(f"results: {out.relative_to(ROOT)}")
+    print(f"results: {out}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Officer and town reports at town scale: the grid dashboard and the town view on a synthetic town
 (3,000 companies, 125 grids, 150,000 workers), with 30, 90 and 365 days of history.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/reports.py                       # 30, 90 and 365 days (about 6 minutes)
     .venv/bin/python bench/reports.py --days 30,365 --runs 10
 

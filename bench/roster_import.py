@@ -2,7 +2,7 @@
 through the services against a fresh SQLite database (create_app + the real migrations); then the
 same through the pages (upload, preview, confirm) with Flask's test client.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/roster_import.py
     .venv/bin/python bench/roster_import.py --rows 20000 --database-url postgresql+psycopg://...
 
@@ -125,7 +125,7 @@ def main() -> None:
 
     workdir = tempfile.mkdtemp(prefix="roster-bench-")
     os.environ.setdefault("QUIZAPP_INSTANCE", workdir)
-    from fixtures import bench_grid
+    from fixtures import bench_grid, results_path
     from flask_migrate import upgrade
 
     from quizapp import create_app
@@ -182,10 +182,9 @@ def main() -> None:
 
     worst = max(f["total_s"] for f in results["services"] + results["pages"])
     print(f"\nslowest import: {worst:.2f} s (target: under 10 s) -> {'OK' if worst < 10 else 'TOO SLOW'}")
-    out = ROOT / "bench" / "results" / f"roster_import-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
+    out = results_path("roster_import")
     out.write_text(json.dumps(results, indent=2))
-    print(f"results: {out.relative_to(ROOT)}")
+    print(f"results: {out}")
 
 
 if __name__ == "__main__":

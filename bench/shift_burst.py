@@ -2,7 +2,7 @@
 by gunicorn as in production, then, in the same run, the answer request alone against a bare Flask
 endpoint doing one INSERT + commit on the same database settings.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/shift_burst.py --workers 7000
     .venv/bin/python bench/shift_burst.py --workers 500 --database-url postgresql+psycopg://...
 
@@ -356,9 +356,9 @@ def main() -> int:
         ratio = report["answer_only"]["requests_per_second"] / report["bare_insert"]["requests_per_second"]
         report["targets"]["answer_vs_bare"] = round(ratio, 2)
         report["targets"]["answer_at_least_0.7_of_bare"] = ratio >= 0.7
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"shift_burst-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    from fixtures import results_path
+
+    path = results_path("shift_burst")
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
     print(f"written to {path}")

@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fixtures import results_path  # noqa: E402
 
 PASSWORD = "synth-2026"  # every synthetic account's password
 TARGET_MS = 300  # issue 5: officers' and town pages
@@ -100,7 +103,7 @@ def verdict(figures: dict) -> str:
 def run(name: str, args: argparse.Namespace, attempt_days: int,
         measure: Callable[[object], dict[str, dict]], title: str, width: int = 32) -> None:
     """Build the town for each history length, `measure(app)` it ({label: timed_get's figures}),
-    then print the table of medians and write bench/results/<name>-<time>.json."""
+    then print the table of medians and write bench/results/<name>-<time>.json (fixtures.results_path)."""
     results = {"load_before": os.getloadavg(), "runs": args.runs, "histories": {}}
     with tempfile.TemporaryDirectory(prefix=f"quizapp-bench-{name}-") as tmp:
         for days in [int(d) for d in args.days.split(",")]:
@@ -119,7 +122,6 @@ def run(name: str, args: argparse.Namespace, attempt_days: int,
     for label in results["histories"][histories[0]]:
         cells = (results["histories"][d][label] for d in histories)
         print(f"  {label:{width}}" + "".join(f"{c['median_ms']:>8.0f} /{c['cpu_median_ms']:>4.0f}" for c in cells))
-    out = ROOT / "bench" / "results" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(exist_ok=True)
+    out = results_path(name)
     out.write_text(json.dumps(results, indent=2))
-    print(f"written to {out.relative_to(ROOT)}")
+    print(f"written to {out}")

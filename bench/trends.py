@@ -1,7 +1,7 @@
 """The console's trends page for a big company over 90 days: how long it takes with the weakest
 topics read from raw answers, and after the nightly rollup has built the per-topic rows.
 
-Run by hand (never in the test suite):
+Run by hand (tests/bench/test_scripts.py only runs it at a tiny size, to keep it working):
     .venv/bin/python bench/trends.py
     .venv/bin/python bench/trends.py --workers 7000 --done 0.6 --history-days 90 --runs 10
 
