@@ -22,7 +22,7 @@ fi
 export PATH="$VENV/bin:$PATH"
 
 # Debian packages the test and cluster scripts need, installed when missing (apt-get; sudo unless
-# root): `debian_packages chromium fonts-noto-cjk postgresql redis-server haproxy`. Each is looked
+# root): `debian_packages chromium fonts-noto-cjk postgresql redis-server haproxy wrk`. Each is looked
 # for by the program it brings, so a server installed some other way is used as it is. Exports
 # PG_BIN (PostgreSQL's server binaries: initdb, pg_ctl) and puts it on PATH.
 debian_packages() {
@@ -36,6 +36,7 @@ debian_packages() {
       postgresql) command -v initdb >/dev/null 2>&1 || [ -n "$PG_BIN" ] || missing+=(postgresql) ;;
       redis-server) command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) ;;
       haproxy) command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy) ;;
+      wrk) command -v wrk >/dev/null 2>&1 || missing+=(wrk) ;;
       *) echo "debian_packages: no check for $package" >&2; return 1 ;;
     esac
   done
