@@ -149,9 +149,10 @@ def test_shift_burst_finishes_every_quiz_through_gunicorn(tmp_path):
 
 def test_answer_vs_bare_records_every_answer_wrk_sent(tmp_path):
     assert shutil.which("wrk"), "answer_vs_bare.py needs wrk: apt-get install -y wrk"
-    # One connection posts a few hundred answers a second; 1,000 are provisioned for the window
-    # (a window that ran out would repeat answers, and the script would call the run invalid).
-    out, (report,) = run(tmp_path, "answer_vs_bare.py", "--windows", "1", "--seconds", "1", "--rate", "1000",
+    # One connection posts a few hundred answers a second; 3,000 are provisioned for the window
+    # (a window that ran out would repeat answers, and the script would call the run invalid). Three
+    # seconds, so that a busy machine still finishes a quiz (two attempts' answers) in the window.
+    out, (report,) = run(tmp_path, "answer_vs_bare.py", "--windows", "1", "--seconds", "3", "--rate", "1000",
                          "--connections", "1", "--threads", "1", "--server-workers", "1", "--js", "--floor")
     assert report["valid"] is True, report["check"]
     assert report["check"]["attempts_finished"] > 0
