@@ -79,7 +79,8 @@ class CloseCaseForm(Form):
 class AssignForm(Form):
     """The case's owner (an officer of its grid or the town admin) and its deadline."""
 
-    owner = SelectField(_l("Owner"), coerce=int, choices=[], validate_choice=True)
+    # The service says who may own the case (supervision.service.owner_choices), in its words.
+    owner = SelectField(_l("Owner"), coerce=int, choices=[], validate_choice=False)
     deadline = DateField(_l("Deadline"), validators=[DataRequired(_l("Give the date (YYYY-MM-DD)."))])
 
 

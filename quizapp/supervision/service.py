@@ -214,17 +214,22 @@ def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> Su
 
 
 def owner_choices(case: SupervisionCase) -> list[StaffUser]:
-    """Who may own a case: the active officers of its company's grid, and the town admins."""
+    """Who may own a case: the accounts that see it (scope.visible_companies), active ones of the
+    company's town: the officers of its company's grid, and the town's admins. Never another
+    town's account, who would be given a case they cannot open."""
     company = db.session.get_one(Company, case.company_id)
-    return list(db.session.scalars(select(StaffUser).where(StaffUser.active.is_(True), or_(
-        StaffUser.role == Role.TOWN_ADMIN,
-        and_(StaffUser.role == Role.GRID_OFFICER, StaffUser.id.in_(scope.officers_of_grid(company.grid_id)))))
+    grid = db.session.get_one(Grid, company.grid_id)
+    return list(db.session.scalars(select(StaffUser).where(
+        StaffUser.active.is_(True), StaffUser.id.in_(scope.town_staff_ids(grid.town_id)), or_(
+            StaffUser.role == Role.TOWN_ADMIN,
+            and_(StaffUser.role == Role.GRID_OFFICER, StaffUser.id.in_(scope.officers_of_grid(grid.id)))))
         .order_by(StaffUser.role, StaffUser.display_name, StaffUser.id)))
 
 
 def assign_case(actor: StaffUser, case: SupervisionCase, owner_id: int, deadline: date, today: date) -> SupervisionCase:
-    """Give an open case an owner (an officer of its grid, or the town admin) and a deadline (from
-    today to a year ahead). Audit-logged, and a step of the case's history."""
+    """Give an open case an owner (an officer of its grid, or its town's admin: owner_choices; any
+    other id, a forged form's, is refused) and a deadline (from today to a year ahead).
+    Audit-logged, and a step of the case's history."""
     if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
     owner = next((u for u in owner_choices(case) if u.id == owner_id), None)

@@ -1,0 +1,79 @@
+"""What a QA walkthrough of the case page found: a case offered to another town's admin as its
+owner. Each test reads the pages as the officer and the town admin do."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.clock import local_today
+from quizapp.extensions import db
+from quizapp.models import CaseEvent, Grid, StaffUser, SupervisionCase
+from quizapp.rules.vocab import CaseEventKind
+from quizapp.supervision import service
+from tests.factories import make_grid, make_staff, make_town_row
+from tests.pages import sign_in_staff
+
+OLD_ZH_REASON = "最近5个工作日（2026-11-28至2026-12-04）参与率均低于60%：23%, 31%, 10%, 0%, 5%。"
+
+
+def signed_in(client, username: str, lang: str = "en"):
+    client.set_cookie("lang", lang)
+    sign_in_staff(client, username)
+    return client
+
+
+def user_id(username: str) -> int:
+    return db.session.scalar(select(StaffUser.id).where(StaffUser.username == username))
+
+
+@pytest.fixture
+def case_a(app, town):
+    """An open participation case of company A (grid 1), its reason as an older check stored it."""
+    with app.app_context():
+        case = SupervisionCase(company_id=town.company_a, rule="participation", reason=OLD_ZH_REASON,
+                               opened_on=local_today() - timedelta(days=3), status="open")
+        db.session.add(case)
+        db.session.commit()
+        return case.id
+
+
+@pytest.fixture
+def other_town(app, town):
+    """黄江镇 with its own admin, and in the first town an officer of grid 2 only."""
+    with app.app_context():
+        hj = make_town_row("hj", "黄江镇")
+        make_staff("hj-admin", "town_admin", town=hj)
+        g2 = db.session.scalar(select(Grid).where(Grid.code == "g2"))
+        make_staff("officer-2", "grid_officer", grids=[g2])
+        make_grid("h1", "黄江网格", town=hj)
+        db.session.commit()
+
+
+# --- 1. the owner list holds only accounts that can see the case ---------------------------------
+
+def test_the_owner_list_holds_only_those_who_see_the_case(app, client, case_a, other_town):
+    officer = signed_in(client, "officer-1")
+    page = officer.get(f"/reports/supervision/cases/{case_a}").get_data(as_text=True)
+    owners = page.split('name="owner"')[1].split("</select>")[0]
+    assert ">officer-1<" in owners and ">admin<" in owners
+    assert "hj-admin" not in owners and "officer-2" not in owners  # another town; another grid
+    with app.app_context():
+        choices = {u.username for u in service.owner_choices(db.session.get_one(SupervisionCase, case_a))}
+    assert choices == {"officer-1", "admin"}
+
+
+@pytest.mark.parametrize("forged", ["hj-admin", "officer-2"])
+def test_a_forged_owner_is_refused_with_a_message(app, client, case_a, other_town, forged):
+    with app.app_context():
+        forged_id = user_id(forged)
+    officer = signed_in(client, "officer-1")
+    deadline = (local_today() + timedelta(days=5)).isoformat()
+    response = officer.post(f"/reports/supervision/cases/{case_a}/assign",
+                            data={"owner": forged_id, "deadline": deadline})
+    assert response.status_code == 200
+    assert "Choose an officer of the company&#39;s grid or the town admin." in response.get_data(as_text=True)
+    with app.app_context():
+        case = db.session.get_one(SupervisionCase, case_a)
+        assert case.owner_id is None and case.deadline is None
+        assert db.session.scalar(select(CaseEvent.id).where(CaseEvent.kind == CaseEventKind.ASSIGNED)) is None
