@@ -1,6 +1,6 @@
 """Forms of the 本周警情 pages: the draft (title, fraud type, scene, lesson, up to three questions,
-grids, expiry), and the publish and withdraw buttons. The text is checked by alerts.rules (the
-bank's own rules), not here: the form only reads what was typed."""
+grids, expiry), and the publish button (withdrawing takes a confirmation, quizapp/deleting.py). The
+text is checked by alerts.rules (the bank's own rules), not here: the form only reads what was typed."""
 
 from __future__ import annotations
 

@@ -236,13 +236,29 @@ def _content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def withdraw(actor: StaffUser, alert: Alert, today: date) -> Alert:
-    """A published alert leaves the quiz at once (the answers given stay, and it stays readable in
-    the history). The town admin, or an officer whose grids it targets, may withdraw it."""
+def check_withdraw(actor: StaffUser, alert: Alert, today: date) -> None:
+    """Refuses unless the alert is in the quiz today (Conflict) and the actor may withdraw it: the
+    town admin, or an officer whose grids it targets (Forbidden). The check `withdraw` makes, asked
+    first by the confirmation page and the alert page's button."""
     if alert.status != AlertStatus.PUBLISHED or state(alert, today) != rules.LIVE:
         raise Conflict("alerts.not_live")
     if not _may_change(actor, alert):
         raise Forbidden("alerts.not_your_alert")
+
+
+def may_withdraw(actor: StaffUser, alert: Alert, today: date) -> bool:
+    try:
+        check_withdraw(actor, alert, today)
+    except ServiceError:
+        return False
+    return True
+
+
+def withdraw(actor: StaffUser, alert: Alert, today: date) -> Alert:
+    """A published alert leaves the quiz at once (the answers given stay, and it stays readable in
+    the history); it is never published again (a withdrawn alert is no draft). The town admin, or an
+    officer whose grids it targets, may withdraw it."""
+    check_withdraw(actor, alert, today)
     alert.status, alert.withdrawn_by, alert.withdrawn_on = AlertStatus.WITHDRAWN, actor.id, today
     db.session.flush()
     audit.record(actor, "alert.withdraw", _detail(alert))

@@ -1,6 +1,6 @@
 """Reports: 本周警情. The alerts list (in the quiz, drafts, history), drafting and editing a draft
 (officers for their grids, the town admin), an alert's page with its reach (aggregates only), and
-the town admin's publish and the withdraw buttons.
+the town admin's publish button and withdrawing (after a confirmation, quizapp/deleting.py).
 
 Its routes are attached to the reports blueprint in quizapp/audiences.py; the rules live in
 alerts.rules, the use cases in alerts.service. The drafting form opens prefilled from its query
@@ -9,12 +9,14 @@ alerts.rules, the use cases in alerts.service. The drafting form opens prefilled
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from quizapp.alerts import rules, service
 from quizapp.alerts.forms import SCENE_LABELS, TYPE_LABELS, ActionForm, AlertForm
 from quizapp.alerts.wording import MESSAGES, STATE_LABELS
 from quizapp.clock import local_today, utcnow
+from quizapp.deleting import Confirmation, confirm_then
 from quizapp.extensions import db
 from quizapp.routing import Routes
 from quizapp.rules.errors import ServiceError
@@ -117,7 +119,8 @@ def alert(alert_id: int):
     return render_template("alerts/alert.html", alert=item, state=service.state(item, today),
                            state_labels=STATE_LABELS, people=service.people(item), draft=service.draft_of(item),
                            companies=companies, grids=grids, whole=whole, action_form=ActionForm(),
-                           scene_labels=SCENE_LABELS, small_company=rules.SMALL_COMPANY)
+                           scene_labels=SCENE_LABELS, small_company=rules.SMALL_COMPANY,
+                           may_withdraw=service.may_withdraw(current_user, item, today))
 
 
 def _act(alert_id: int, action, done: str):
@@ -139,6 +142,41 @@ def alert_publish(alert_id: int):
     return _act(alert_id, service.publish, _("Published: workers of its grids meet it from their next quiz."))
 
 
-@routes.post("/alerts/<id:alert_id>/withdraw")
+@routes.route("/alerts/<id:alert_id>/withdraw", methods=["GET", "POST"])
 def alert_withdraw(alert_id: int):
-    return _act(alert_id, service.withdraw, _("Withdrawn: it has left the quiz."))
+    """The alert, how many workers it reached and what withdrawing does (it cannot be published
+    again), then 撤回 / 取消 (quizapp.deleting); only that page's POST withdraws. An alert not in the
+    quiz, or one the reader may not withdraw: its page, saying why."""
+    today = local_today()
+    item = service.alert_for(current_user, alert_id)
+    back = url_for("reports.alert", alert_id=alert_id)
+    try:
+        service.check_withdraw(current_user, item, today)
+    except ServiceError as error:
+        flash(say(error, MESSAGES), "error")
+        return redirect(back)
+
+    def withdraw() -> str:
+        service.withdraw(current_user, item, today)
+        flash(_("Withdrawn: it has left the quiz."), "info")
+        return back
+
+    def preview() -> Confirmation:
+        reached = service.reach(current_user, item, today)[2].workers
+        return Confirmation(
+            _("Withdraw this alert?"),
+            [(_("Title"), item.title), (_("Grids"), "、".join(g.name for g in item.grids)),
+             (_("Last day in the quiz"), item.expires_on.isoformat()),
+             (_("Workers who answered it so far"), reached)],
+            back,
+            happens=(_("From now on the workers of its grids no longer meet it: it leaves their next quiz and "
+                       "their company's pre-shift screen."),
+                     ngettext("%(num)d worker has answered its question so far. Their answer and its reach "
+                              "are kept, and the alert stays readable in the history.",
+                              "%(num)d workers have answered its question so far. Their answers and its reach "
+                              "are kept, and the alert stays readable in the history.", reached),
+                     _("A withdrawn alert cannot be published again or edited. To put it back in the quiz, "
+                       "draft a new alert for the town admin to publish.")),
+            button=_("Withdraw"))
+
+    return confirm_then(preview, withdraw)

@@ -70,7 +70,7 @@ def test_the_admin_publishes_and_withdraws_an_alert(app, client, town):
     page = client.get(f"/reports/alerts/{alert_id}").get_data(as_text=True)
     assert "/withdraw" in page and "王小明" not in page and "A001" not in page
     # Withdrawn at once: it leaves the quiz and stays readable in the history.
-    assert client.post(f"/reports/alerts/{alert_id}/withdraw").status_code == 302
+    assert client.post(f"/reports/alerts/{alert_id}/withdraw", data={"confirm": "yes"}).status_code == 302
     page = client.get(f"/reports/alerts/{alert_id}").get_data(as_text=True)
     assert "已撤回" in page and "/withdraw" not in page and drafts.FORM["q1_rule_zh"] in page
     history = client.get("/reports/alerts").get_data(as_text=True)
