@@ -27,7 +27,15 @@ from quizapp.supervision.forms import (
     RulesForm,
 )
 from quizapp.supervision.rules import Rules
-from quizapp.supervision.wording import EVENT_LABELS, KIND_LABELS, MESSAGES, RULE_LABELS, describe, town_reasons
+from quizapp.supervision.wording import (
+    EVENT_LABELS,
+    KIND_LABELS,
+    MESSAGES,
+    RULE_LABELS,
+    describe,
+    step_detail,
+    town_reasons,
+)
 from quizapp.validators import filled
 from quizapp.wording import attach_to_form, say
 
@@ -180,7 +188,8 @@ def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: Clo
                            history=service.history(case), follow_up_form=follow_up_form,
                            close_form=close_form or CloseCaseForm(formdata=None), assign_form=assign_form,
                            reopen_form=reopen_form or ReopenForm(formdata=None), rule_labels=RULE_LABELS,
-                           kind_labels=KIND_LABELS, event_labels=EVENT_LABELS)
+                           kind_labels=KIND_LABELS, event_labels=EVENT_LABELS,
+                           step_detail=step_detail)
 
 
 @routes.get("/supervision/cases/<id:case_id>")

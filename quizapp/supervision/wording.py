@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from quizapp.rules.metrics import percent, point_change
-from quizapp.rules.vocab import CaseEventKind, CaseRule, FollowUpKind
+from quizapp.rules.vocab import CaseEventKind, CaseRule, FollowUpKind, parse
 from quizapp.supervision.rules import Flag
 from quizapp.wording import Messages, in_town_language
 
@@ -52,6 +52,19 @@ EVENT_LABELS = {
     CaseEventKind.FOLLOW_UP: _l("Follow-up added"), CaseEventKind.CLOSED: _l("Closed"),
     CaseEventKind.REOPENED: _l("Reopened"),
 }
+
+
+def step_detail(kind: CaseEventKind | str, detail: str) -> str:
+    """A history step's detail as the case page shows it. A follow-up's step stores the day and
+    the kind's code ("2026-11-25 yuetan", supervision.service.add_follow_up), old rows as new: the
+    code is worded here, in the reader's language. Other steps store the words people typed (a
+    result, a reason) or a name and a date, shown as they are."""
+    if kind == CaseEventKind.FOLLOW_UP:
+        day, _space, code = detail.partition(" ")
+        follow_up = parse(FollowUpKind, code)
+        if follow_up is not None:
+            return f"{day} {KIND_LABELS[follow_up]}"
+    return detail
 
 
 def describe(flag: Flag) -> str:

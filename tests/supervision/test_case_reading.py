@@ -1,5 +1,6 @@
 """What a QA walkthrough of the case page found: a case offered to another town's admin as its
-owner. Each test reads the pages as the officer and the town admin do."""
+owner, internal codes and untranslated reasons in the case's words, and a deactivated company's
+closed cases vanishing. Each test reads the pages as the officer and the town admin do."""
 
 from datetime import timedelta
 
@@ -77,3 +78,28 @@ def test_a_forged_owner_is_refused_with_a_message(app, client, case_a, other_tow
         case = db.session.get_one(SupervisionCase, case_a)
         assert case.owner_id is None and case.deadline is None
         assert db.session.scalar(select(CaseEvent.id).where(CaseEvent.kind == CaseEventKind.ASSIGNED)) is None
+
+
+# --- 2. the history words a follow-up's kind in the reader's language -----------------------------
+
+def _history(page: str) -> str:
+    return page.split('class="history"')[1].split("</ol>")[0]
+
+
+def test_the_history_words_a_follow_up_s_kind(app, client, case_a):
+    with app.app_context():  # as the case page stored it before: the kind's code
+        db.session.add(CaseEvent(case_id=case_a, kind=CaseEventKind.FOLLOW_UP, detail="2026-11-25 yuetan",
+                                 actor_id=user_id("officer-1")))
+        db.session.commit()
+    officer = signed_in(client, "officer-1")
+    url = f"/reports/supervision/cases/{case_a}"
+    today = local_today().isoformat()
+    visit = {"kind": "visit", "happened_on": today, "who": "HR"}
+    assert officer.post(f"{url}/follow-ups", data=visit).status_code == 302
+    english = _history(officer.get(url).get_data(as_text=True))
+    assert "(2026-11-25 Formal talk (约谈))" in english and f"({today} Visit)" in english
+    assert "yuetan" not in english and "visit)" not in english
+    officer.set_cookie("lang", "zh_CN")
+    chinese = _history(officer.get(url).get_data(as_text=True))
+    assert "（2026-11-25 约谈）" in chinese and f"（{today} 走访）" in chinese
+    assert "yuetan" not in chinese and "visit" not in chinese
