@@ -216,6 +216,19 @@ def visible_company_ids(actor: Reader) -> Select:
     return visible_companies(actor).with_only_columns(Company.id).order_by(None)
 
 
+def supervised_company_ids(actor: Reader) -> Select:
+    """The ids of the companies whose supervision cases the account may read, as a subquery for
+    IN: those of the grids it sees (an officer's own, every grid of the town admin's town, a
+    deactivated grid's too), active or not, since a deactivated company's closed cases stay on the
+    record (supervision.service keeps them read-only). Company staff and the city admin none.
+    Distinct from visible_company_ids, which lists only active companies."""
+    if sees_whole_town(actor):
+        return select(Company.id).where(Company.grid_id.in_(_town_grids(actor)))
+    if actor.role == Role.GRID_OFFICER:
+        return select(Company.id).where(Company.grid_id.in_(_officer_grid_ids(actor)))
+    return select(Company.id).where(false())
+
+
 def visible_incidents(actor: Reader):
     """The condition on Incident for the records the account may see: those of a visible company,
     or recorded in one of the officer's grids (a company that moved to another grid leaves its

@@ -189,9 +189,17 @@ def visible_companies(actor: StaffUser) -> list[Company]:
 
 
 def find_case(actor: StaffUser, case_id: int) -> SupervisionCase | None:
-    """A case of a company the actor may see, or None (outside their grids it does not exist)."""
+    """A case of a company of the actor's grids, active or not (scope.supervised_company_ids: a
+    deactivated company's closed cases stay readable), or None (outside their grids it does not
+    exist)."""
     return db.session.scalar(select(SupervisionCase).where(
-        SupervisionCase.id == case_id, SupervisionCase.company_id.in_(scope.visible_company_ids(actor))))
+        SupervisionCase.id == case_id, SupervisionCase.company_id.in_(scope.supervised_company_ids(actor))))
+
+
+def _changeable(case: SupervisionCase) -> None:
+    """A deactivated company's cases are kept as they were: read-only (deactivating closed them)."""
+    if not db.session.get_one(Company, case.company_id).active:
+        raise Conflict("supervision.company_inactive")
 
 
 def open_case(actor: StaffUser, company_id: int, reason: str, today: date) -> SupervisionCase:
@@ -230,6 +238,7 @@ def assign_case(actor: StaffUser, case: SupervisionCase, owner_id: int, deadline
     """Give an open case an owner (an officer of its grid, or its town's admin: owner_choices; any
     other id, a forged form's, is refused) and a deadline (from today to a year ahead).
     Audit-logged, and a step of the case's history."""
+    _changeable(case)
     if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
     owner = next((u for u in owner_choices(case) if u.id == owner_id), None)
@@ -251,6 +260,7 @@ def add_follow_up(actor: StaffUser, case: SupervisionCase, kind: FollowUpKind | 
                   notes: str, outcome: str, today: date, summons: tuple[str, str, str] = ("", "", "")) -> FollowUp:
     """Log a formal talk (约谈), visit or talk on an open case; it cannot lie in the future. A 约谈
     records who was summoned (`summons`: the company's person's name and role, and the place)."""
+    _changeable(case)
     if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
     chosen = parse(FollowUpKind, kind)
@@ -319,6 +329,7 @@ def delete_follow_up(actor: StaffUser, follow_up: FollowUp) -> None:
 def close_case(actor: StaffUser, case: SupervisionCase, reason: str, today: date) -> SupervisionCase:
     """Close an open case: it needs at least one follow-up and a result (a short text). Closed
     cases stay on the list under "closed"."""
+    _changeable(case)
     if case.status != CaseStatus.OPEN:
         raise Conflict("supervision.case_closed")
     follow_ups = db.session.scalar(select(func.count(FollowUp.id)).where(FollowUp.case_id == case.id)) or 0
@@ -335,6 +346,7 @@ def reopen_case(actor: StaffUser, case: SupervisionCase, reason: str, today: dat
     """Reopen a closed case, with a reason: its result is cleared (kept in the history), its owner
     stays and a passed deadline becomes the default one. Refused while the company has another
     open case under the same rule."""
+    _changeable(case)
     if case.status != CaseStatus.CLOSED:
         raise Conflict("supervision.case_open")
     if not reason.strip():
@@ -375,9 +387,11 @@ def history(case: SupervisionCase) -> list[Step]:
 
 def year_counts(actor: StaffUser, year: int, today: date) -> list[tuple[Grid, rules.YearCounts]]:
     """Per grid the actor sees: 约谈 held and cases opened and closed in `year`, and open cases
-    overdue today (supervision.rules.year_counts)."""
-    grids = list(db.session.scalars(scope.visible_grids(actor)))
-    companies = scope.visible_company_ids(actor)
+    overdue today (supervision.rules.year_counts). Every case of the grids' companies counts, a
+    deactivated company's too (what happened that year stays counted); a deactivated grid is listed
+    when it has something to count."""
+    grids = list(db.session.scalars(scope.visible_grids(actor, include_inactive=True)))
+    companies = scope.supervised_company_ids(actor)
     cases = db.session.execute(select(Company.grid_id, SupervisionCase.opened_on, SupervisionCase.closed_on,
                                       SupervisionCase.status, SupervisionCase.deadline)
                                .join(Company, Company.id == SupervisionCase.company_id)
@@ -388,7 +402,8 @@ def year_counts(actor: StaffUser, year: int, today: date) -> list[tuple[Grid, ru
                                  .where(SupervisionCase.company_id.in_(companies),
                                         FollowUp.kind == FollowUpKind.YUETAN))
     found = rules.year_counts(cases, [(g, d) for g, d in summons], year, today)
-    return [(g, found.get(g.id, rules.YearCounts())) for g in grids]
+    return [(g, found.get(g.id, rules.YearCounts())) for g in grids
+            if g.active or found.get(g.id, rules.YearCounts()) != rules.YearCounts()]
 
 
 def overdue_cases(grid_ids: list[int], today: date) -> dict[int, int]:
@@ -464,8 +479,9 @@ def _views(cases: list[SupervisionCase], today: date, reader: StaffUser | None =
 
 
 def list_cases(actor: StaffUser, status: CaseStatus, today: date) -> list[CaseView]:
-    """Open cases (newest first) or closed ones (most recently closed first) of the actor's grids."""
-    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.visible_company_ids(actor)),
+    """Open cases (newest first) or closed ones (most recently closed first) of the actor's grids'
+    companies, a deactivated company's too."""
+    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.supervised_company_ids(actor)),
                                           SupervisionCase.status == status)
     order = (SupervisionCase.closed_on.desc(),) if status == CaseStatus.CLOSED else ()
     return _views(list(db.session.scalars(query.order_by(*order, SupervisionCase.opened_on.desc(),
@@ -481,7 +497,7 @@ def case_view(case: SupervisionCase, today: date) -> CaseView:
 def export_ledger(actor: StaffUser, status: CaseStatus | None, fmt: str, today: date) -> list[CaseView]:
     """Every case of the actor's grids (open, closed or both) with its follow-ups, oldest first,
     for the ledger's file (supervision.sheets.ledger); the export is written to the audit log."""
-    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.visible_company_ids(actor)))
+    query = select(SupervisionCase).where(SupervisionCase.company_id.in_(scope.supervised_company_ids(actor)))
     if status is not None:
         query = query.where(SupervisionCase.status == status)
     views = _views(list(db.session.scalars(query.order_by(SupervisionCase.opened_on, SupervisionCase.id))), today,

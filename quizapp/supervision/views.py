@@ -189,7 +189,7 @@ def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: Clo
                            close_form=close_form or CloseCaseForm(formdata=None), assign_form=assign_form,
                            reopen_form=reopen_form or ReopenForm(formdata=None), rule_labels=RULE_LABELS,
                            kind_labels=KIND_LABELS, event_labels=EVENT_LABELS,
-                           step_detail=step_detail)
+                           step_detail=step_detail, inactive_note=MESSAGES["supervision.company_inactive"]())
 
 
 @routes.get("/supervision/cases/<id:case_id>")

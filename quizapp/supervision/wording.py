@@ -46,6 +46,8 @@ MESSAGES: Messages = {
     "supervision.reopen_reason_needed": lambda: _("Say why the case is reopened."),
     "supervision.other_case_open": lambda: _("The company has another open case under this rule: work on that "
                                              "one instead."),
+    "supervision.company_inactive": lambda: _("The company is deactivated: its cases are kept as they were and "
+                                              "can no longer be changed."),
 }
 EVENT_LABELS = {
     CaseEventKind.OPENED: _l("Opened"), CaseEventKind.ASSIGNED: _l("Owner and deadline set"),

@@ -47,6 +47,27 @@ def test_each_role_sees_its_companies_and_grids(town):
 
 
 @pytest.mark.usefixtures("ctx")
+def test_supervision_cases_are_read_for_the_companies_of_one_s_grids_active_or_not(town):
+    g1 = db.session.scalar(select(Grid).where(Grid.code == "g1"))
+    gone = make_company(g1, "gone", "停业厂")
+    gone.active = False
+    old_grid = make_grid("g9", "旧网格")
+    old = make_company(old_grid, "old", "旧厂")
+    old.active, old_grid.active = False, False
+    hj = make_town_row("hj", "黄江镇")
+    other = make_company(make_grid("h1", "黄江网格", town=hj), "hj-co", "黄江厂")
+    make_staff("admin-hj", "town_admin", town=hj)
+
+    def seen(username):
+        return set(db.session.scalars(scope.supervised_company_ids(staff(username))))
+
+    assert seen("officer-1") == {town.company_a, gone.id}  # g1's, the deactivated one too
+    assert seen("admin") == {town.company_a, town.company_b, gone.id, old.id}  # never another town's
+    assert seen("admin-hj") == {other.id}
+    assert seen("staff-a") == set()
+
+
+@pytest.mark.usefixtures("ctx")
 def test_the_staff_member_s_company_is_their_own_and_no_one_else_has_one(town):
     assert scope.own_company_id(staff("staff-b")) == town.company_b
     assert scope.own_company(staff("staff-a")).id == town.company_a

@@ -5,11 +5,11 @@ closed cases vanishing. Each test reads the pages as the officer and the town ad
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import CaseEvent, Grid, StaffUser, SupervisionCase
+from quizapp.models import CaseEvent, Company, FollowUp, Grid, StaffUser, SupervisionCase
 from quizapp.rules.vocab import CaseEventKind
 from quizapp.supervision import service
 from tests.factories import make_grid, make_staff, make_town_row
@@ -103,3 +103,62 @@ def test_the_history_words_a_follow_up_s_kind(app, client, case_a):
     chinese = _history(officer.get(url).get_data(as_text=True))
     assert "（2026-11-25 约谈）" in chinese and f"（{today} 走访）" in chinese
     assert "yuetan" not in chinese and "visit" not in chinese
+
+
+# --- 4. a deactivated company's closed cases stay readable -----------------------------------------
+
+@pytest.fixture
+def deactivated(app, town, case_a):
+    """Company A deactivated, which closed its case (a follow-up was logged before)."""
+    with app.app_context():
+        case = db.session.get_one(SupervisionCase, case_a)
+        db.session.add(FollowUp(case_id=case_a, kind="visit", happened_on=local_today() - timedelta(days=2),
+                                who="HR", created_by=user_id("officer-1")))
+        case.status, case.closed_on, case.close_reason = "closed", local_today(), "The company was deactivated."
+        db.session.get_one(Company, town.company_a).active = False
+        db.session.commit()
+    return case_a
+
+
+@pytest.mark.parametrize("username", ["officer-1", "admin"])
+def test_a_deactivated_company_s_closed_case_stays_readable(app, client, deactivated, username):
+    reader = signed_in(client, username)
+    response = reader.get(f"/reports/supervision/cases/{deactivated}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The company was deactivated." in page and "甲厂" in page
+    assert "Reopen the case" not in page and "Correct or delete" not in page  # read-only
+    closed = reader.get("/reports/supervision?status=closed").get_data(as_text=True)
+    assert "甲厂" in closed and f"/reports/supervision/cases/{deactivated}" in closed
+    with app.app_context():
+        actor = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+        counts = {grid.code: n for grid, n in service.year_counts(actor, local_today().year, local_today())}
+    opened_this_year = (local_today() - timedelta(days=3)).year == local_today().year
+    assert (counts["g1"].opened, counts["g1"].closed) == (int(opened_this_year), 1)
+
+
+def test_a_deactivated_company_s_case_cannot_be_changed(app, client, deactivated):
+    officer = signed_in(client, "officer-1")
+    url = f"/reports/supervision/cases/{deactivated}"
+    response = officer.post(f"{url}/reopen", data={"reason": "Again"})
+    assert response.status_code == 200 and "The company is deactivated" in response.get_data(as_text=True)
+    with app.app_context():  # forged forms: the page offers none of these
+        owner = user_id("officer-1")
+    today = local_today().isoformat()
+    for action, data in (("follow-ups", {"kind": "visit", "happened_on": today, "who": "HR"}),
+                         ("assign", {"owner": owner, "deadline": today}), ("close", {"reason": "Again"})):
+        assert "The company is deactivated" in officer.post(f"{url}/{action}", data=data).get_data(as_text=True)
+    with app.app_context():
+        case = db.session.get_one(SupervisionCase, deactivated)
+        assert (case.status, case.owner_id, case.close_reason) == ("closed", None, "The company was deactivated.")
+        assert db.session.scalar(select(func.count(FollowUp.id)).where(FollowUp.case_id == deactivated)) == 1
+        follow_up = db.session.scalar(select(FollowUp.id).where(FollowUp.case_id == deactivated))
+    assert officer.get(f"/reports/supervision/follow-ups/{follow_up}").status_code == 404
+
+
+def test_another_grid_s_officer_still_gets_404_for_the_closed_case(app, client, deactivated, other_town):
+    for username in ("officer-2", "hj-admin"):
+        reader = signed_in(client, username)
+        assert reader.get(f"/reports/supervision/cases/{deactivated}").status_code == 404
+        assert "甲厂" not in reader.get("/reports/supervision?status=closed").get_data(as_text=True)
+        reader.post("/logout")
