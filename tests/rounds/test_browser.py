@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, Employee
+from quizapp.models import Answer, Attempt, Company, Employee, PreshiftRound, Question, QuestionVersion
 from quizapp.rounds import views as round_views
 from quizapp.rounds.rules import MIN_ANSWERS
 from tests.browser import WECHAT_UA, shot, sign_in_staff
@@ -123,3 +123,45 @@ def test_the_round_runs_with_javascript_off(browser, live_server, meeting):
     screen.get_by_role("button", name="结束本轮").click()
     assert screen.locator(".round-recap .round-question").count() == 2
     context.close()
+
+
+def overlap(a: dict, b: dict) -> bool:
+    """Whether two boxes (Playwright's bounding_box) share any area."""
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def test_the_qr_code_has_its_own_room_beside_a_scene_with_a_me_bubble(app, desktop, live_server, meeting):
+    """A common question whose call scene has the worker's own line ("me", on the right) second, as
+    in the bank's daikuan, kefu and zhengxin: at 1366 px the QR code and its caption sit beside the
+    scene, never over its dark panel, the caption is dark on white, and the "me" bubble keeps its
+    width (it was squeezed to three short lines under the QR)."""
+    screen = desktop.new_page()
+    sign_in_staff(screen, live_server, "staff-a")
+    screen.goto(f"{live_server}/console/preshift?team=一车间")
+    screen.get_by_role("button", name="大家一起过今天的题").click()
+    screen.wait_for_url(re.compile(r".*/console/rounds/\d+$"))
+    round_id = int(screen.url.rsplit("/", 1)[1])
+    with app.app_context():
+        me_second = [question.id for question, content in db.session.execute(
+            select(Question, QuestionVersion.content)
+            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .where(Question.common.is_(True)).order_by(Question.id))
+            if content.get("scene") and [line["speaker"] for line in content["scene_lines"]][1:2] == ["me"]]
+        assert me_second, "the real bank has common questions whose scene has a 'me' line second"
+        found = db.session.get(PreshiftRound, round_id)
+        found.question_ids = [me_second[0], *found.question_ids[1:]]
+        db.session.commit()
+    screen.reload()
+    qr, scene = screen.locator(".round-qr").bounding_box(), screen.locator(".round-question .scene").bounding_box()
+    caption = screen.locator(".round-qr figcaption")
+    assert qr and scene and not overlap(qr, scene)
+    assert caption.inner_text() == "微信扫一扫" and caption.is_visible()
+    assert caption.evaluate("e => getComputedStyle(e).color") == "rgb(29, 36, 51)"  # #1d2433, on the page's white
+    me = screen.locator(".round-question .scene .msg.me").first
+    box = me.bounding_box()
+    assert box and not overlap(qr, box)
+    line_height = me.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert box["height"] < 2.5 * line_height  # one line (two at most), not a narrow column
+    assert screen.evaluate("document.documentElement.scrollWidth") <= 1366
+    shot(screen, "console-round-5-scene-beside-qr")
