@@ -9,12 +9,12 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
-from quizapp.clock import utcnow
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
-from quizapp.models import Attempt, Employee
+from quizapp.models import Attempt, Company, Employee
 from quizapp.signin import workers
 from tests.browser import shot
-from tests.factories import PIN
+from tests.factories import PIN, take_quiz
 
 pytestmark = pytest.mark.e2e
 
@@ -557,3 +557,83 @@ def test_a_browser_without_fetch_sends_the_answer_as_a_page(phone, live_server, 
     page.wait_for_url("**/q/1#feedback")
     page.wait_for_selector(".feedback")
     assert [(m, kind) for m, _, kind in sent.take()] == [("POST", "document")]
+
+
+LONG_NAME = "东莞市大岭山镇恒通精密电子科技股份有限公司第二分厂"
+# The header's company name, as a worker sees it: the whole text inside the visible part of the
+# header (no ellipsis, no clipping, nothing under the language switch), on a page no wider than the phone.
+BRAND = """() => {
+    const brand = document.querySelector('.top .brand'), style = getComputedStyle(brand);
+    const box = brand.getBoundingClientRect(), lang = document.querySelector('.top .lang').getBoundingClientRect();
+    const range = document.createRange(); range.selectNodeContents(brand);
+    const text = range.getBoundingClientRect();
+    return {text: brand.textContent.trim(),
+            clipped: brand.scrollWidth > brand.clientWidth || brand.scrollHeight > brand.clientHeight,
+            ellipsis: style.textOverflow === 'ellipsis', nowrap: style.whiteSpace === 'nowrap',
+            inside: text.left >= box.left - 1 && text.right <= box.right + 1 && text.right <= lang.left,
+            page: document.documentElement.scrollWidth <= window.innerWidth};
+}"""
+
+
+def test_a_long_company_name_wraps_whole_on_every_worker_page(app, phone, live_server, real_town):
+    """东莞市…第一分厂 and …第二分厂 differ only at the end, which an ellipsis cut off at 360 px: the
+    header's name wraps onto a second line instead, on each worker page that shows it."""
+    with app.app_context():
+        db.session.get(Company, real_town.company_a).name = LONG_NAME
+        db.session.commit()
+    page = phone.new_page()
+    seen = {}
+    page.goto(f"{live_server}/c/{real_town.code_a}")
+    seen["company"] = page.evaluate(BRAND)
+    shot(page, "worker-long-company-name")
+    page.goto(f"{live_server}/c/{real_town.code_a}/welcome")
+    seen["first time"] = page.evaluate(BRAND)
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    seen["today"] = page.evaluate(BRAND)
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url("**/q/1")
+    seen["question"] = page.evaluate(BRAND)
+    answer_quiz(page, None)
+    seen["result"] = page.evaluate(BRAND)
+    page.goto(f"{live_server}/history")
+    seen["history"] = page.evaluate(BRAND)
+    page.goto(f"{live_server}/scam-report")
+    seen["scam report"] = page.evaluate(BRAND)
+    page.goto(f"{live_server}/scam-report/sent")
+    seen["report sent"] = page.evaluate(BRAND)
+    page.goto(f"{live_server}/lang/en?next=/today")
+    seen["today in English"] = page.evaluate(BRAND)
+    whole = {"text": LONG_NAME, "clipped": False, "ellipsis": False, "nowrap": False, "inside": True, "page": True}
+    assert {name: found for name, found in seen.items() if found != whole} == {}
+
+
+def overlap(a: dict, b: dict) -> bool:
+    """Whether two boxes (Playwright's bounding_box) share any area."""
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+def test_the_read_aloud_button_leaves_the_quiz_bar_clear(app, browser, phone, live_server, real_town):
+    """The button (44 px tall on a worker's page) sat over the bar's Practice tag by about 5 px at
+    360 px in English; it covers neither the bar of a practice round nor the official quiz's clock."""
+    with app.app_context():
+        worker = db.session.get(Employee, real_town.worker_a)
+        take_quiz(worker, local_today())
+        practice = take_quiz(worker, local_today(), kind="practice", finish=False).id
+    page = phone.new_page()
+    sign_in_worker(page, live_server, real_town.code_a, real_town.worker_a_no)
+    page.goto(f"{live_server}/lang/en?next=/attempt/{practice}/q/1")
+    assert page.locator(".quizbar .tag").inner_text() == "Practice"
+    button = page.locator(".speak-btn").bounding_box()
+    assert button and button["height"] >= 44
+    for part in [page.locator(".quizbar"), *page.locator(".quizbar > *").all()]:
+        assert not overlap(button, part.bounding_box())
+
+    other = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="zh-CN")
+    official = other.new_page()
+    sign_in_worker(official, live_server, real_town.code_b, real_town.worker_b_no)
+    official.locator("button[type=submit]").first.click()
+    official.wait_for_url("**/q/1")
+    button, timer = official.locator(".speak-btn").bounding_box(), official.locator(".quizbar .timer").bounding_box()
+    assert button and timer and not overlap(button, timer)
+    other.close()
