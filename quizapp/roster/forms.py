@@ -3,7 +3,7 @@ the one-click actions (each a CSRF-protected POST)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from quizapp.validators import Form
@@ -28,7 +28,9 @@ class WorkerForm(Form):
                               render_kw={"autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false"})
     name = StringField(_l("Name"))
     team = StringField(_l("Team / department"))
-    shift = StringField(_l("Shift"))
+    # One of the company's shifts (roster.views sets the choices; typed while the company has none):
+    # check_fields refuses any other, and a new worker needs one (roster.rules.blank_for_new).
+    shift = SelectField(_l("Shift"), choices=[], default="", validate_choice=False)
     active_from = DateField(_l("Start date (optional)"), validators=[Optional()])
 
 

@@ -61,7 +61,8 @@ REQUIRED = ("employee_no", "name", "team", "shift")  # columns the file must hav
 OPTIONAL = ("team", "shift", "active_from")
 # The required columns a NEW worker's row must fill: for a worker on the roster a blank team or shift
 # cell keeps what the roster has, but a new worker has nothing to keep, and a worker with no shift is
-# on no shift's list (the board's 无班次). The import page and the template's notes say so.
+# on no shift's list (the board's 无班次). The import page and the template's notes say so, and a
+# worker added by hand must fill them too (blank_for_new, roster.service.save_worker).
 NEEDED_FOR_NEW = ("team", "shift")
 
 # The template's header row; the Chinese names are the file format, like a CSV spec.
@@ -374,7 +375,7 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
                                            by_number[meant].employee_no, row["employee_no"], "employee_no"))
             continue
         if current is None:
-            blanks = [name for name in NEEDED_FOR_NEW if new_value(row, name) in (KEEP, "")]
+            blanks = blank_for_new(row)
             if blanks:
                 plan.incomplete.extend(problem(row["row"], HEADERS[name], f"new_without_{name}", "", "",
                                                row["employee_no"], name) for name in blanks)
@@ -396,6 +397,13 @@ def plan_import(rows: list[dict], mentioned: Collection[str], roster: Iterable[C
     plan.missing = sorted((w for key, w in by_number.items() if w.active and key not in mentioned),
                           key=lambda w: w.employee_no)
     return plan
+
+
+def blank_for_new(fields: dict) -> list[str]:
+    """The fields of NEEDED_FOR_NEW a new worker's row leaves blank (or clears): a file's good row,
+    or the fields typed into the add-a-worker form (check_fields' result). One rule for both ways
+    onto the roster; each blank one is a "new_without_<field>" problem."""
+    return [name for name in NEEDED_FOR_NEW if new_value(fields, name) in (KEEP, "")]
 
 
 # --- the template ------------------------------------------------------------------------------

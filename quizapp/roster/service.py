@@ -243,11 +243,16 @@ def find_worker(actor: StaffUser, employee_id: int) -> Employee | None:
 
 
 def save_worker(actor: StaffUser, employee: Employee | None, fields: dict) -> Employee:
-    """Add a worker (employee None) or edit one, with the same rules as a file's row, and an
-    employee number no other worker of the company has. Anything wrong is raised as Invalid
+    """Add a worker (employee None) or edit one, with the same rules as a file's row (a new worker
+    needs a team and a shift: roster.rules.blank_for_new), and an employee number no other worker
+    of the company has. Anything wrong is raised as Invalid
     "roster.row.<reason>" on its field (several at once as Problems); nothing is changed then."""
     company_id = scope.own_company_id(actor)
     clean, problems = roster.check_fields(fields, shift_names(company_id))
+    if employee is None:  # a new worker needs a team and a shift, as a file's new row does
+        refused = {p["field"] for p in problems}
+        problems.extend(roster.problem(0, roster.HEADERS[name], f"new_without_{name}", field=name)
+                        for name in roster.blank_for_new(clean) if name not in refused)
     number: str = clean.get("employee_no") or ""
     same = worker_by_number(company_id, number) if number else None
     if same is not None and same.id != (employee.id if employee else -1):

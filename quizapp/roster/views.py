@@ -159,10 +159,23 @@ def _save(form: WorkerForm, employee):
         return None
 
 
+def _shift_choices(form: WorkerForm, employee, shifts: list[str]) -> None:
+    """The company's shifts to choose from. A new worker must choose one (roster.rules.blank_for_new);
+    on the roster "No shift" empties it, as a file's clear marker does, and a shift the company no
+    longer has stays shown as the worker's until another is chosen (saving it is refused)."""
+    current = employee.shift if employee is not None else ""
+    choices = [("", _("No shift") if employee is not None else _("Choose a shift")), *((s, s) for s in shifts)]
+    if current and current not in shifts:
+        choices.append((current, _("%(shift)s (no longer one of the company's shifts)", shift=current)))
+    form.shift.choices = choices
+
+
 def _worker_page(form: WorkerForm, employee):
     company_id = scope.own_company_id(current_user)
+    shifts = service.shift_names(company_id)
+    _shift_choices(form, employee, shifts)
     return render_template("roster/worker.html", form=form, employee=employee, action_form=ActionForm(),
-                           shifts=service.shift_names(company_id), teams=service.team_names(company_id),
+                           shifts=shifts, teams=service.team_names(company_id),
                            comes_back=employee is not None and service.comes_back(employee, local_today()),
                            absences=[days_text(a) for a in service.absences(employee)] if employee else [])
 

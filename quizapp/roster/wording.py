@@ -146,4 +146,7 @@ MESSAGES: Messages = {
         count=count, active=active),
     # A worker added or edited by hand (roster.service.save_worker): the row reasons, on their field.
     **{f"roster.row.{reason}": word for reason, word in ROW_REASONS.items()},
+    # ... but a form has fields, not cells: the add-a-worker form's blank team or shift.
+    "roster.row.new_without_team": lambda value, detail: _("A new worker needs a team."),
+    "roster.row.new_without_shift": lambda value, detail: _("A new worker needs a shift."),
 }

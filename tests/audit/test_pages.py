@@ -136,8 +136,8 @@ def test_the_admin_s_audit_page_and_export_show_no_worker_s_number_or_name(app, 
     with app.app_context():
         actor = db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
         added = roster.save_worker(actor, None, {"employee_no": "ZX-7731", "name": "赵可辨", "team": "一车间",
-                                                 "shift": "", "active_from": None})
-        roster.save_worker(actor, added, {"employee_no": "ZX-7731", "name": "赵可辨", "team": "二车间", "shift": "",
+                                                 "shift": "早班", "active_from": None})
+        roster.save_worker(actor, added, {"employee_no": "ZX-7731", "name": "赵可辨", "team": "二车间", "shift": "早班",
                                           "active_from": None})
         roster.sign_out_everywhere(actor, added)
         roster.reset_pin(actor, added, utcnow())

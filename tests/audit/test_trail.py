@@ -38,11 +38,11 @@ def trail(prefix: str) -> list[tuple[str, dict, int | None]]:
 @pytest.mark.usefixtures("ctx")
 def test_roster_edits_and_imports_are_in_the_trail_without_names(town):
     actor = staff("staff-a")
-    added = roster.save_worker(actor, None, {"employee_no": "A300", "name": "新人甲", "team": "一车间", "shift": "",
-                                             "active_from": None})
-    roster.save_worker(actor, added, {"employee_no": "A300", "name": "新人甲", "team": "二车间", "shift": "",
+    added = roster.save_worker(actor, None, {"employee_no": "A300", "name": "新人甲", "team": "一车间",
+                                             "shift": "早班", "active_from": None})
+    roster.save_worker(actor, added, {"employee_no": "A300", "name": "新人甲", "team": "二车间", "shift": "早班",
                                       "active_from": None})
-    roster.save_worker(actor, added, {"employee_no": "A300", "name": "新人甲", "team": "二车间", "shift": "",
+    roster.save_worker(actor, added, {"employee_no": "A300", "name": "新人甲", "team": "二车间", "shift": "早班",
                                       "active_from": None})  # nothing changed: no row
     worker = db.session.get(Employee, town.worker_a)
     roster.set_active(actor, worker, False, TODAY)

@@ -149,7 +149,8 @@ def test_a_preview_that_retention_removed_says_it_has_expired_and_to_upload_agai
 def test_a_preview_that_went_stale_is_shown_again(app, staff_a, town):
     preview_url = f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}"
     seen = fingerprint(staff_a.get(preview_url).get_data(as_text=True))
-    staff_a.post("/console/roster/new", data={"employee_no": "A555", "name": "手加的", "team": "", "shift": ""}).close()
+    staff_a.post("/console/roster/new", data={"employee_no": "A555", "name": "手加的", "team": "一车间",
+                                              "shift": "早班"}).close()
     response = staff_a.post(preview_url + "/apply", data={"plan": seen, "deactivate_missing": "y"},
                             follow_redirects=True)
     assert "The roster changed since this preview" in response.get_data(as_text=True)
@@ -289,6 +290,63 @@ def test_add_edit_deactivate_reactivate_a_worker(app, staff_a, town):
     with app.app_context():
         worker = db.session.scalar(select(Employee).where(Employee.employee_no == "A300"))
         assert (worker.team, worker.active, worker.company_id) == ("二车间", True, town.company_a)
+
+
+def _shift_options(page: str) -> list[str]:
+    select = re.search(r'<select id="shift" name="shift">(.*?)</select>', page, re.S)
+    assert select, "the shift is a choice"
+    return re.findall(r"<option[^>]*>[^<]*</option>", select.group(1))
+
+
+def test_a_worker_added_by_hand_has_a_team_and_one_of_the_company_s_shifts(app, staff_a, town):
+    with app.app_context():
+        db.session.add_all([Shift(company_id=town.company_a, name="早班", starts_at=time(8)),
+                            Shift(company_id=town.company_a, name="夜班", starts_at=time(20))])
+        db.session.commit()
+    page = staff_a.get("/console/roster/new").get_data(as_text=True)
+    assert _shift_options(page) == ['<option selected value="">Choose a shift</option>',
+                                    '<option value="早班">早班</option>', '<option value="夜班">夜班</option>']
+    # Without a team and a shift the worker is refused, as a file's new row is, each said at its field.
+    response = staff_a.post("/console/roster/new", data={"employee_no": "A300", "name": "新人", "team": "",
+                                                         "shift": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert texts(page, "span", class_="field-error") == ["A new worker needs a team.", "A new worker needs a shift."]
+    page = staff_a.post("/console/roster/new", data={"employee_no": "A300", "name": "新人", "team": "一车间",
+                                                     "shift": "午班"}).get_data(as_text=True)
+    assert "Unknown shift “午班”. The company&#39;s shifts are: 早班 / 夜班." in page
+    with app.app_context():
+        assert db.session.scalar(select(Employee.id).where(Employee.employee_no == "A300")) is None
+    response = staff_a.post("/console/roster/new", data={"employee_no": "A300", "name": "新人", "team": "一车间",
+                                                         "shift": "夜班"})
+    assert response.status_code == 302
+    # The edit form: the same choice, the worker's shift chosen; "No shift" empties it, as the file's marker does.
+    page = staff_a.get(response.location).get_data(as_text=True)
+    assert _shift_options(page) == ['<option value="">No shift</option>', '<option value="早班">早班</option>',
+                                    '<option selected value="夜班">夜班</option>']
+
+
+def test_a_worker_whose_shift_was_removed_shows_it_until_one_is_chosen(app, staff_a, town):
+    with app.app_context():
+        db.session.add(Shift(company_id=town.company_a, name="夜班", starts_at=time(20)))
+        db.session.commit()  # worker A's 早班 is not one of the company's shifts any more
+    url = f"/console/roster/{town.worker_a}"
+    assert _shift_options(staff_a.get(url).get_data(as_text=True)) == [
+        '<option value="">No shift</option>', '<option value="夜班">夜班</option>',
+        '<option selected value="早班">早班 (no longer one of the company&#39;s shifts)</option>']
+    page = staff_a.post(url, data={"employee_no": town.worker_a_no, "name": "王小明", "team": "一车间",
+                                   "shift": "早班"}).get_data(as_text=True)
+    assert "Unknown shift “早班”. The company&#39;s shifts are: 夜班." in page
+
+
+def test_a_company_without_shifts_types_the_shift_and_a_new_worker_still_needs_one(app, staff_a, town):
+    page = staff_a.get("/console/roster/new").get_data(as_text=True)
+    assert '<select id="shift"' not in page and 'id="shift" name="shift" type="text"' in page
+    page = staff_a.post("/console/roster/new", data={"employee_no": "A300", "name": "新人", "team": "一车间",
+                                                     "shift": ""}).get_data(as_text=True)
+    assert texts(page, "span", class_="field-error") == ["A new worker needs a shift."]
+    assert staff_a.post("/console/roster/new", data={"employee_no": "A300", "name": "新人", "team": "一车间",
+                                                     "shift": "白班"}).status_code == 302
 
 
 def test_reset_pin_shows_a_one_time_code_once_and_only_it_sets_the_new_pin(app, client, town):

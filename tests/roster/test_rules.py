@@ -16,6 +16,7 @@ from quizapp.roster.rules import (
     MAX_ROWS,
     Current,
     RosterFileError,
+    blank_for_new,
     mentioned_numbers,
     new_worker,
     parse_date,
@@ -568,3 +569,13 @@ def test_a_row_whose_shift_the_company_no_longer_has_is_stale_and_changes_the_fi
 def test_the_fingerprint_covers_what_a_new_worker_is_added_with():
     first = plan_import([row("A9", shift="早班")], {"A9"}, []).fingerprint()
     assert first != plan_import([row("A9", shift="夜班")], {"A9"}, []).fingerprint()
+
+
+def test_a_new_worker_needs_a_team_and_a_shift_from_a_file_or_a_form():
+    # A file's good row: a blank cell is left out of the row, the marker listed under "clear".
+    assert blank_for_new({"row": 2, "employee_no": "A1", "name": "甲"}) == ["team", "shift"]
+    assert blank_for_new({"row": 2, "employee_no": "A1", "name": "甲", "team": "一车间",
+                                "clear": ["shift"]}) == ["shift"]
+    # The add-a-worker form's fields as check_fields cleans them: an empty field is "".
+    assert blank_for_new({"employee_no": "A1", "name": "甲", "team": "", "shift": "早班"}) == ["team"]
+    assert blank_for_new({"employee_no": "A1", "name": "甲", "team": "一车间", "shift": "早班"}) == []

@@ -327,13 +327,33 @@ def test_adding_and_editing_a_worker_by_hand(town):
     assert (edited.employee_no, edited.team) == ("A301", "二车间")
     # The same number in another case or width is the same worker: taken.
     with pytest.raises(Invalid) as refused:
-        service.save_worker(actor, None, {"employee_no": "ａ001", "name": "乙", "team": "", "shift": "",
+        service.save_worker(actor, None, {"employee_no": "ａ001", "name": "乙", "team": "一车间", "shift": "早班",
                                           "active_from": None})
     assert (refused.value.field, refused.value.code) == ("employee_no", "roster.row.taken")
     # Another company's employee number is free for us.
-    other = service.save_worker(actor, None, {"employee_no": town.worker_b_no, "name": "乙", "team": "",
-                                              "shift": "", "active_from": None})
+    other = service.save_worker(actor, None, {"employee_no": town.worker_b_no, "name": "乙", "team": "一车间",
+                                              "shift": "夜班", "active_from": None})
     assert other.company_id == town.company_a
+
+
+def test_a_worker_added_by_hand_needs_a_team_and_a_shift_as_a_file_s_new_row_does(town):
+    actor = staff()
+    with pytest.raises(Problems) as refused:
+        service.save_worker(actor, None, {"employee_no": "A300", "name": "新人", "team": " ", "shift": "",
+                                          "active_from": None})
+    assert sorted((p.field, p.code) for p in refused.value.problems) == [
+        ("shift", "roster.row.new_without_shift"), ("team", "roster.row.new_without_team")]
+    # One problem per field: a team refused for itself is not also said to be blank.
+    with pytest.raises(Invalid) as one:
+        service.save_worker(actor, None, {"employee_no": "A300", "name": "新人", "team": "=cmd", "shift": "早班",
+                                          "active_from": None})
+    assert (one.value.field, one.value.code) == ("team", "roster.row.formula")
+    assert db.session.scalar(select(Employee.id).where(Employee.employee_no == "A300")) is None
+    # Editing a worker on the roster may leave them empty, as a file's clear marker may (roster.rules).
+    worker = db.session.get_one(Employee, town.worker_a)
+    service.save_worker(actor, worker, {"employee_no": worker.employee_no, "name": worker.name, "team": "",
+                                        "shift": "", "active_from": None})
+    assert (worker.team, worker.shift) == ("", "")
 
 
 def test_deactivate_reactivate_and_reset_pin(town):
