@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, Employee, Grid, Incident
+from quizapp.models import Company, CompanyDay, Employee, Grid, Incident, StaffUser
 from tests.browser import shot, sign_in_staff
 from tests.factories import make_company
 
@@ -143,3 +143,52 @@ def test_the_dashboard_prints_its_company_table_without_its_controls(desktop, li
     page.set_viewport_size({"width": 700, "height": 1000})
     assert table.bounding_box()["width"] <= 700
     assert page.pdf(format="A4")[:4] == b"%PDF"
+
+
+# The menu's entries (each a link, or the current page's name) with their boxes, and the header's
+# account (name and 退出登录) with the brand's and the language switch's boxes.
+MENU = """() => {
+    const box = e => {
+        const b = e.getBoundingClientRect();
+        return {top: Math.round(b.top), left: b.left, right: b.right};
+    };
+    const top = document.querySelector('header.top');
+    return {items: [...document.querySelectorAll('nav.console-nav:not(.admin-nav) > *')].map(box),
+            who: top.querySelector('.who') && box(top.querySelector('.who')), brand: box(top.querySelector('.brand')),
+            lang: box(top.querySelector('.lang')), width: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("username", ["officer-1", "admin"])
+def test_the_reports_menu_keeps_one_line_at_1366_px_and_wraps_on_a_phone(app, browser, desktop, live_server, town,
+                                                                       username):
+    """The officer's twelve sections (the town admin's thirteen) and a long account name: at
+    1366 px every section sits on one line, and who is signed in with 退出登录 sits in the header
+    beside the language switch (they were pushed onto a line of their own). On a phone the menu
+    wraps between sections, nothing is wider than the screen, and 退出登录 still signs out."""
+    with app.app_context():
+        db.session.scalar(select(StaffUser).where(StaffUser.username == username)).display_name = "新塘/大沙网格员"
+        db.session.commit()
+    page = desktop.new_page()
+    sign_in_staff(page, live_server, username)
+    page.goto(f"{live_server}/reports/")
+    menu = page.evaluate(MENU)
+    assert len(menu["items"]) >= 12 and len({item["top"] for item in menu["items"]}) == 1
+    assert menu["who"] and menu["brand"]["right"] <= menu["who"]["left"]
+    assert menu["who"]["right"] <= menu["lang"]["left"]
+    assert menu["lang"]["right"] <= 1366 and menu["width"] <= 1366
+    assert page.locator("header.top").get_by_role("button", name="退出登录").is_visible()
+    shot(page, f"reports-menu-1366-{username}")
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                  locale="zh-CN")
+    phone = context.new_page()
+    sign_in_staff(phone, live_server, username)
+    phone.goto(f"{live_server}/reports/")
+    menu = phone.evaluate(MENU)
+    assert len({item["top"] for item in menu["items"]}) >= 2 and all(item["right"] <= 360 for item in menu["items"])
+    assert menu["width"] <= 360 and menu["who"]["right"] <= 360
+    shot(phone, f"reports-menu-phone-{username}")
+    phone.locator("header.top").get_by_role("button", name="退出登录").click()
+    phone.wait_for_url("**/login**")
+    context.close()
