@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from quizapp.periodic.rules import containing
 from quizapp.rules import metrics
 from quizapp.rules.inputs import plain_text, row_id
-from quizapp.rules.metrics import Row, SortValue, Span, Tally, point_change, trailing
+from quizapp.rules.metrics import Row, SortValue, Span, Tally, point_change
 
 DEFAULT_TARGET = 0.8
 MAX_COMPARED = 8
@@ -27,8 +28,16 @@ FULL_FOUR_WEEKS = 28  # days of data a company needs in "the 4 weeks before" for
 
 
 def weeks(today: date, count: int = WEEKS) -> list[Span]:
-    """`count` seven-day weeks ending today, oldest first: the last one is this week so far."""
-    return [trailing(today, 7, 7 * back) for back in range(count - 1, -1, -1)]
+    """The `count` calendar weeks up to this one, oldest first: the weekly report's weeks, Monday to
+    Sunday (periodic.rules.containing), so a week on the comparison and the town view is the week an
+    officer prints. The last one is this week so far (its Monday to today, still counting)."""
+    this = containing("week", today)
+    found = [this.span]
+    for _ in range(count - 1):
+        this = this.previous()
+        found.append(this.span)
+    found[0] = Span(found[0].first, today)
+    return found[::-1]
 
 
 def parse_target(raw: object, default: float = DEFAULT_TARGET) -> float:
@@ -235,9 +244,13 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else metrics.percent_number(value, 1)
 
 
-def chart_series(weeks_shown: Sequence[Span], standings: Iterable[Standing]) -> dict:
-    """What the comparison charts draw, as JSON-ready data: each week's first day, and each
-    company's participation and knowledge per week in percent (null: nothing expected)."""
-    return {"weeks": [w.first.strftime("%m-%d") for w in weeks_shown],
+def chart_series(weeks_shown: Sequence[Span], standings: Iterable[Standing], so_far: str) -> dict:
+    """What the comparison charts draw, as JSON-ready data: each week's Monday (the last week, this
+    one, marked `so_far`: the reader's words for a week still counting), and each company's
+    participation and knowledge per week in percent (null: nothing expected)."""
+    labels = [w.first.strftime("%m-%d") for w in weeks_shown]
+    if labels:
+        labels[-1] = f"{labels[-1]} {so_far}"
+    return {"weeks": labels,
             "series": [{"name": s.name, "participation": [_percent(t.participation) for t in s.weekly],
                         "knowledge": [_percent(t.knowledge) for t in s.weekly]} for s in standings]}

@@ -1,9 +1,11 @@
 """Reports: compare companies. Officers pick up to 8 of the companies they may see and get their
-participation and knowledge week by week (ECharts, from static/js/compare.js, with the same
-numbers as tables for pages without JavaScript and for print), and a ranking by improvement as
-well as by level. A company outside the account's grids is 404."""
+participation and knowledge week by week (the weekly report's weeks, Monday to Sunday, this one so
+far; ECharts, from static/js/compare.js, with the same numbers as tables for pages without
+JavaScript and for print), and a ranking by improvement as well as by level. A company outside
+the account's grids is 404."""
 
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp.clock import local_today, utcnow
@@ -26,4 +28,4 @@ def compare():
     if view is None:
         abort(404)
     return render_template("comparison/index.html", view=view, grid=grid, q=q, rank=rank, too_many=too_many,
-                           max_compared=MAX_COMPARED, chart=chart_series(view.weeks, view.chosen))
+                           max_compared=MAX_COMPARED, chart=chart_series(view.weeks, view.chosen, _("so far")))

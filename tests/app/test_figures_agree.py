@@ -525,10 +525,16 @@ def test_today_agrees_on_the_board_the_admin_home_the_dashboard_the_town_view_th
 def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_comparison_town_view_and_api(app, town):
     admin = signed_in(app, "admin")
     html = page(admin, f"/reports/compare?company_id={town.ids['acme']}&company_id={town.ids['cog']}")
-    weekly = rows_by(html, "Company", caption="Participation per week, by the week's first day")
-    knowledge = rows_by(html, "Company", caption="Knowledge index per week, by the week's first day")
+    weekly = rows_by(html, "Company", caption="Participation per week (Monday to Sunday), by the week's Monday")
+    knowledge = rows_by(html, "Company", caption="Knowledge index per week (Monday to Sunday), by the week's Monday")
     today = town.today
-    weeks = [(today - timedelta(days=7 * back + 6), today - timedelta(days=7 * back)) for back in range(11, -1, -1)]
+    # The weekly report's weeks, Monday to Sunday; the last one is this week so far.
+    monday = today - timedelta(days=today.weekday())
+    weeks = [(monday - timedelta(days=7 * back), min(monday - timedelta(days=7 * back - 6), today))
+             for back in range(11, -1, -1)]
+    heads = [h for h in table(html, "Company", caption="Participation per week (Monday to Sunday), by the week's "
+                                                         "Monday")[0] if h != "Company"]
+    assert heads == [f"{first:%m-%d}" for first, _ in weeks[:-1]] + [f"{monday:%m-%d} so far"]
     for code in ("acme", "cog"):
         cells = [v for k, v in weekly[NAMES[code]].items() if k != "Company"]
         index = [v for k, v in knowledge[NAMES[code]].items() if k != "Company"]
@@ -536,6 +542,11 @@ def test_weeks_the_four_weeks_before_and_the_knowledge_index_agree_on_the_compar
             figures = company_figures(app, town, code, first, last)
             assert cell == of(figures) == town.percent([code], first, last)
             assert known == of(figures, knowledge=True) == town.percent([code], first, last, knowledge=True)
+    # The week before this one is the weekly report's (its default: the last complete week), to the
+    # digit: 丙厂 is 网格二's only company.
+    report = rows_by(page(admin, "/reports/periodic/week?scope=town"), "Grid", "Companies", "Active workers")
+    cog_weeks = [v for k, v in weekly[NAMES["cog"]].items() if k != "Company"]
+    assert report["网格二"]["Participation"].split()[0] == cog_weeks[-2] == town.percent(["cog"], *weeks[-2])
     # The picker: the last 4 weeks and the 4 before, marked when those hold less than 28 days of
     # data (丙厂 is new; a night without a rollup counts too), with a warning saying how many.
     picker = {r["Company"]: r for r in table(html, "Company", "Participation, last 4 weeks")}
@@ -1194,3 +1205,4 @@ def test_workers_who_come_back_are_expected_on_no_day_they_were_away_on_any_surf
     assert int(workers["A004"]["Quizzes expected"]) == sum(1 for d in with_data if d <= today - timedelta(days=10)
                                                            or d == today)
     assert workers["A004"]["Status"] == workers["A003"]["Status"] == "active"
+

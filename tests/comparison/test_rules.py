@@ -3,9 +3,11 @@ rankings by improvement and by level, the warning about a short "4 weeks before"
 data. The figures themselves (tallies, segments, heat, months without a case): tests/rules/test_metrics.py."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from quizapp.comparison import rules as c
 from quizapp.comparison.rules import CompanyFigures, DashboardQuery, Standing
+from quizapp.periodic.rules import last_complete
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span, Tally
 
@@ -13,11 +15,17 @@ TODAY = date(2026, 11, 24)  # a Tuesday
 SIX_DAYS = "123456"
 
 
-def test_weeks_are_seven_days_ending_today_oldest_first():
+def test_weeks_are_the_weekly_reports_monday_to_sunday_the_last_one_this_week_so_far():
     weeks = c.weeks(TODAY)
-    assert len(weeks) == 12 and weeks[-1] == Span(TODAY - timedelta(days=6), TODAY)
-    assert all(w.days == 7 for w in weeks)
+    monday = date(2026, 11, 23)
+    assert len(weeks) == 12 and weeks[-1] == Span(monday, TODAY)  # Monday and today, a Tuesday: so far
+    assert all(w.days == 7 and w.first.isoweekday() == 1 for w in weeks[:-1])
     assert all(a.last + timedelta(days=1) == b.first for a, b in zip(weeks, weeks[1:], strict=False))
+    # The same weeks as the weekly report's (periodic.rules): the week before is its last complete one.
+    assert weeks[-2] == last_complete("week", TODAY).span
+    # On a Monday this week is today alone; on a Sunday, the whole week.
+    assert c.weeks(monday)[-1] == Span(monday, monday)
+    assert c.weeks(date(2026, 11, 29))[-1] == Span(monday, date(2026, 11, 29))
 
 
 def test_change_is_in_share_points():
@@ -134,6 +142,15 @@ def test_a_company_with_less_than_four_weeks_of_data_before_is_flagged():
 def test_chart_series_are_percentages_per_week_with_gaps_as_null():
     weeks = c.weeks(TODAY, 2)
     standing = Standing(1, "甲厂", Tally(), Tally(), weekly=(Tally(3, 2, 1, 4), Tally()))
-    assert c.chart_series(weeks, [standing]) == {
-        "weeks": [weeks[0].first.strftime("%m-%d"), weeks[1].first.strftime("%m-%d")],
+    assert c.chart_series(weeks, [standing], "so far") == {
+        "weeks": ["11-16", "11-23 so far"],  # each week by its Monday; this one still counting
         "series": [{"name": "甲厂", "participation": [66.7, None], "knowledge": [25.0, None]}]}
+
+
+def test_docs_metrics_says_a_week_is_monday_to_sunday_on_every_page_that_says_week():
+    """docs/metrics.md's periods: one week (the weekly report's) for the comparison and the town view."""
+    text = (Path(__file__).parents[2] / "docs/metrics.md").read_text(encoding="utf-8")
+    [week] = [line for line in text.splitlines() if line.startswith("| **Week**")]
+    assert "comparison, town view, weekly report" in week and "**Monday to Sunday**" in week
+    assert "`comparison.rules.weeks`" in week and "this week so far" in week
+    assert "end today" not in week and "7-day" not in text
