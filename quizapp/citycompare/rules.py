@@ -56,6 +56,7 @@ class TownLine:
     headcount: int | None  # active workers on the period's last day with data; None: no data
     tally: Tally  # the period's sums (its active companies')
     declines: YearOnYear  # the month and year to date against a year before
+    headcount_day: date | None = None  # the day `headcount` counts (the period's last day with data)
 
     @property
     def participation(self) -> float | None:
@@ -79,8 +80,10 @@ def city_total(lines: Iterable[TownLine], declines: YearOnYear) -> TownLine:
     counts the same), companies and workers added, and the declines over all the towns' records."""
     lines = list(lines)
     heads = [line.headcount for line in lines if line.headcount is not None]
+    days = {line.headcount_day for line in lines if line.headcount_day is not None}
     return TownLine(None, "", "", sum(line.companies for line in lines), sum(heads) if heads else None,
-                    metrics.total(line.tally for line in lines), declines)
+                    metrics.total(line.tally for line in lines), declines,
+                    days.pop() if len(days) == 1 else None)  # towns counted on different days: none
 
 
 def _figure_sort(name: str) -> Callable[[TownLine], SortValue]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -27,7 +28,7 @@ from quizapp.citycompare.rules import CityQuery, TownLine
 from quizapp.extensions import db
 from quizapp.incidents import rules as incident_rules
 from quizapp.incidents.rules import Record, YearOnYear
-from quizapp.models import Company, CompanyDay, Grid, Incident, Town, TownDay
+from quizapp.models import Company, CompanyDay, Employee, Grid, Incident, Town, TownDay
 from quizapp.rollups.figures import TALLY_SUMS
 from quizapp.rules.errors import Forbidden
 from quizapp.rules.metrics import Span, Tally
@@ -52,8 +53,37 @@ def _tallies(ids: list[int], span: Span) -> dict[int, Tally]:
     return found
 
 
-def _headcounts(ids: list[int], span: Span) -> dict[int, int]:
-    """Each town's active workers on the span's last day with data (its active companies')."""
+class Headcount(NamedTuple):
+    """A town's active workers and the day they were counted on."""
+
+    day: date
+    workers: int
+
+
+def town_headcounts(ids: list[int], span: Span, today: date) -> dict[int, Headcount]:
+    """Each town's active workers at the span's end (docs/metrics.md, "Active workers (a period)":
+    metrics.headcount_at_end for towns): its active companies' workers on the span's last day with
+    data. A span with today in it counts the rosters now (scope.active_on, read live as every page's
+    today: the rollup holds no today), every town; a past span, the town's TownDay row of that day
+    less its deactivated companies' rows (a town without data in the span is absent).
+
+    The one function behind both of the city admin's counts: the overview (/city/, the API's
+    /towns: today) and the towns compared (its period, ending yesterday), so the two pages give the
+    same digits for the same day, and each names its day."""
+    if not ids:
+        return {}
+    if span.contains(today):
+        live = dict(db.session.execute(
+            select(Grid.town_id, func.count(Employee.id)).join(Company, Company.id == Employee.company_id)
+            .join(Grid, Grid.id == Company.grid_id)
+            .where(Grid.town_id.in_(ids), Company.active.is_(True), *scope.active_on(today))
+            .group_by(Grid.town_id)).all())
+        return {town_id: Headcount(today, int(live.get(town_id, 0))) for town_id in ids}
+    return {town_id: Headcount(day, heads) for town_id, (day, heads) in _past_headcounts(ids, span).items()}
+
+
+def _past_headcounts(ids: list[int], span: Span) -> dict[int, tuple[date, int]]:
+    """Each town's active workers on the span's last day with data (its active companies'), and that day."""
     last = dict(db.session.execute(select(TownDay.town_id, func.max(TownDay.day)).where(
         TownDay.town_id.in_(ids), TownDay.day >= span.first, TownDay.day <= span.last)
         .group_by(TownDay.town_id)).all())
@@ -68,7 +98,7 @@ def _headcounts(ids: list[int], span: Span) -> dict[int, int]:
                 .where(Company.active.is_(False), Grid.town_id.in_(towns), CompanyDay.day == day)
                 .group_by(Grid.town_id)):
             heads[town_id] -= int(gone or 0)
-    return heads
+    return {town_id: (last[town_id], count) for town_id, count in heads.items()}
 
 
 def _companies(ids: list[int]) -> dict[int, int]:
@@ -111,16 +141,20 @@ def town_figures(reader: scope.Reader, today: date, days: int = rules.DEFAULT_PE
                  ) -> TownFigures:
     """Every town the reader may read (the city: all; a town's account or token: its own), by
     code: participation and knowledge over the `days` complete days before today, active
-    companies, active workers at the period's end, and the declines of `month` (default: the last
-    complete one), with their total. A handful of GROUP BYs over some 32 rows a day."""
+    companies, active workers at the period's end (town_headcounts: its last day with data), and
+    the declines of `month` (default: the last complete one), with their total. A handful of
+    GROUP BYs over some 32 rows a day."""
     span = rules.period_span(today, days)
     month = incident_rules.month_start(month or rules.default_month(today))
     towns = list(db.session.execute(scope.towns_of(reader).with_only_columns(Town.id, Town.code, Town.name)))
     ids = [t.id for t in towns]
-    tallies, heads, companies = (_tallies(ids, span), _headcounts(ids, span), _companies(ids)) if ids else ({}, {}, {})
+    tallies, heads, companies = (_tallies(ids, span), town_headcounts(ids, span, today), _companies(ids)) \
+        if ids else ({}, {}, {})
     records = _records(ids, month) if ids else {}
-    lines = [TownLine(t.id, t.code, t.name, companies.get(t.id, 0), heads.get(t.id), tallies.get(t.id, Tally()),
-                      incident_rules.year_on_year(records[t.id], month, today)) for t in towns]
+    lines = [TownLine(t.id, t.code, t.name, companies.get(t.id, 0),
+                      heads[t.id].workers if t.id in heads else None, tallies.get(t.id, Tally()),
+                      incident_rules.year_on_year(records[t.id], month, today),
+                      heads[t.id].day if t.id in heads else None) for t in towns]
     everything: list[Record] = [r for found in records.values() for r in found]
     return TownFigures(span, month, lines, rules.city_total(lines, incident_rules.year_on_year(everything, month,
                                                                                                  today)))

@@ -41,7 +41,8 @@ def workbook(page: CityPage) -> tuple[bytes, str]:
                                                               _kind(figure)),
                      C(_("%(figure)s, change (%%)", figure=label), "int")]
     report = exports.Report("city", _l("Towns compared"), found.span.first, found.span.last, (
-        C(_l("Town")), C(_l("Town code")), C(_l("Companies"), "int"), C(_l("Active workers"), "int"),
+        C(_l("Town")), C(_l("Town code")), C(_l("Companies"), "int"),
+        C(_("Active workers on %(day)s", day=found.span.last.isoformat()), "int"),
         C(_l("Quizzes expected"), "int"), C(_l("Quizzes done"), "int"), C(_l("Participation"), "share"),
         C(_l("First tries at the common set"), "int"), C(_l("Right first tries"), "int"),
         C(FIGURE_NAMES["knowledge"], "share"), *declines,

@@ -18,10 +18,12 @@ from sqlalchemy import func, select
 from quizapp import scope
 from quizapp.accounts import service as accounts
 from quizapp.audit import service as audit
+from quizapp.citycompare import service as citycompare
 from quizapp.extensions import db
-from quizapp.models import City, Company, Employee, Grid, StaffUser, Town
+from quizapp.models import City, Company, Grid, StaffUser, Town
 from quizapp.organisation import rules as organisation_rules
 from quizapp.rules.errors import Conflict, Invalid, NotFound, ServiceError, refuse
+from quizapp.rules.metrics import Span
 from quizapp.rules.vocab import Role
 from quizapp.scope import Reader
 
@@ -35,7 +37,7 @@ class TownRow:
     town: Town
     grids: int  # active grids
     companies: int  # active companies
-    workers: int  # active workers on the rosters today (docs/metrics.md: active headcount)
+    workers: int  # active workers today (citycompare.service.town_headcounts; docs/metrics.md)
     admins: int  # active town admin accounts
 
 
@@ -45,8 +47,8 @@ def city() -> City | None:
 
 
 def town_rows(actor: Reader, today: date) -> list[TownRow]:
-    """Every town the account may read, by code, with its active grids, companies, workers and
-    admins counted (four GROUP BYs whatever the city's size)."""
+    """Every town the account may read, by code, with its active grids, companies, workers today
+    and admins counted (four GROUP BYs whatever the city's size)."""
     towns = list(db.session.scalars(scope.towns_of(actor)))
     ids = [t.id for t in towns]
     if not ids:
@@ -56,14 +58,12 @@ def town_rows(actor: Reader, today: date) -> list[TownRow]:
     companies = dict(db.session.execute(
         select(Grid.town_id, func.count(Company.id)).join(Grid, Grid.id == Company.grid_id)
         .where(Grid.town_id.in_(ids), Company.active.is_(True)).group_by(Grid.town_id)).all())
-    workers = dict(db.session.execute(
-        select(Grid.town_id, func.count(Employee.id)).join(Company, Company.id == Employee.company_id)
-        .join(Grid, Grid.id == Company.grid_id)
-        .where(Grid.town_id.in_(ids), Company.active.is_(True), *scope.active_on(today)).group_by(Grid.town_id)).all())
+    # Today's active workers: the towns compared's function, for today (its period ends yesterday).
+    workers = citycompare.town_headcounts(ids, Span(today, today), today)
     admins = dict(db.session.execute(select(StaffUser.town_id, func.count(StaffUser.id)).where(
         StaffUser.town_id.in_(ids), StaffUser.role == Role.TOWN_ADMIN, StaffUser.active.is_(True))
         .group_by(StaffUser.town_id)).all())
-    return [TownRow(t, grids.get(t.id, 0), companies.get(t.id, 0), workers.get(t.id, 0), admins.get(t.id, 0))
+    return [TownRow(t, grids.get(t.id, 0), companies.get(t.id, 0), workers[t.id].workers, admins.get(t.id, 0))
             for t in towns]
 
 

@@ -10,7 +10,9 @@ comparison, the town view and the admin home, the weekly and monthly reports (pa
 digest's text, the incidents page, the learning page, the admin's grid list, the supervision list and
 its ledger, the outreach ledger and the API (with a token). Each figure must be the same on all of
 them, to the digit each shows, and the same as computed here from what was stored (`Town.expect`), so
-that surfaces agreeing on a wrong number fail too.
+that surfaces agreeing on a wrong number fail too. The city admin's two pages (the overview and the
+towns compared, its XLSX and the API) show a town's active workers: each names its day, and read for
+the same day they agree.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from quizapp.incidents.rules import add_months
 from quizapp.models import Attempt, Company, CompanyDay, Employee, Incident, StaffUser, SupervisionCase
 from quizapp.quiz import service as quiz
 from quizapp.quiz.service import GRACE_SECONDS
+from quizapp.rollups import service as rollups
+from quizapp.rollups import towns as town_rollups
 from quizapp.roster import service as roster
 from quizapp.tokens import service as tokens
 from tests.factories import (
@@ -1206,3 +1210,71 @@ def test_workers_who_come_back_are_expected_on_no_day_they_were_away_on_any_surf
                                                            or d == today)
     assert workers["A004"]["Status"] == workers["A003"]["Status"] == "active"
 
+
+# --- the city's pages: a town's active workers ----------------------------------------------------
+
+TOWN = "大岭山镇"
+
+
+def city_workers(app, secret: str, day: date) -> dict[str, object]:
+    """The town's active workers on every city surface: the overview (/city/, today's rosters, and
+    GET /api/v1/towns) and the towns compared (/reports/city, its XLSX and GET /api/v1/towns/figures:
+    the period's last day), each column read under the name that says its day."""
+    client = signed_in(app, "city")
+    overview = page(client, "/city/")
+    compared = page(client, "/reports/city?days=7")
+    header = f"Active workers on {day}"
+    book = workbook(client, "/reports/city.xlsx?days=7")
+    [sheet] = book.values()
+    xlsx = {row["Town"]: row for row in sheet_rows(book, next(iter(book)))}
+    assert sheet[0][3] == header
+    headers = {"Authorization": f"Bearer {secret}"}
+    towns = app.test_client().get("/api/v1/towns", headers=headers).get_json()["towns"]
+    figures = app.test_client().get("/api/v1/towns/figures?days=7", headers=headers).get_json()
+    return {"overview": rows_by(overview, "Code", "Active workers today")["dls"]["Active workers today"],
+            "overview definition": term(overview, "Active workers today"),
+            "compared": rows_by(compared, "Town", header)[TOWN][header],
+            "compared total": rows_by(compared, "Town", header)["City total"][header],
+            "compared definition": term(compared, "Active workers"),
+            "xlsx": xlsx[TOWN][header], "api": towns[0]["workers"], "api figures": figures["towns"][0]["workers"],
+            "api period end": figures["to"]}
+
+
+def test_a_towns_active_workers_are_one_figure_on_the_city_overview_and_the_towns_compared(app, town, monkeypatch):
+    """The overview counts today's rosters, the towns compared the rosters of its period's last day
+    (yesterday: its days are complete ones). One figure on two days, each page naming its day and
+    defining it: a worker put on the roster today is on the overview at once and on the towns
+    compared from tomorrow, with the same digits the overview showed today."""
+    today, yesterday, tomorrow = town.today, town.today - timedelta(days=1), town.today + timedelta(days=1)
+    with app.app_context():
+        town_rollups.refresh_days([yesterday])  # the nightly job's TownDay row of yesterday
+        _, secret = tokens.issue_token(make_staff("city", "city_admin"), "city", utcnow())
+        db.session.commit()
+    live = sum(heads for heads, _ in town.live.values())
+    assert live == sum(town.rows[(code, yesterday)][1] for code in NAMES) == 8  # nobody joined or left today
+    found = city_workers(app, secret, yesterday)
+    assert found["overview"] == found["compared"] == found["compared total"] == str(live)
+    assert found["xlsx"] == found["api"] == found["api figures"] == live
+    assert found["api period end"] == str(yesterday)
+    assert "today" in found["overview definition"] and "roster" in found["overview definition"]
+    assert str(yesterday) in found["compared definition"] and "today" in found["compared definition"]
+
+    # A worker put on 甲厂's roster today: on the overview at once; the towns compared still end yesterday.
+    with app.app_context():
+        make_employee(db.session.get_one(Company, town.ids["acme"]), "A009", "甲九", added=utcnow())
+        db.session.commit()
+    found = city_workers(app, secret, yesterday)
+    assert (found["overview"], found["compared"]) == (str(live + 1), str(live))
+    assert (found["api"], found["api figures"], found["xlsx"]) == (live + 1, live, live)
+
+    # Tonight's job writes today; tomorrow the towns compared end with today: the overview's digits.
+    with app.app_context():
+        for code in NAMES:
+            rollups.rebuild_company_day(db.session.get_one(Company, town.ids[code]), today, tomorrow)
+        town_rollups.refresh_days([today])
+        db.session.commit()
+    for module in ("quizapp.towns.views", "quizapp.citycompare.views", "quizapp.api.views"):
+        monkeypatch.setattr(f"{module}.local_today", lambda: tomorrow)
+    found = city_workers(app, secret, today)
+    assert found["overview"] == found["compared"] == found["compared total"] == str(live + 1)
+    assert found["api"] == found["api figures"] == found["xlsx"] == live + 1

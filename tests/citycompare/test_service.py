@@ -137,3 +137,22 @@ def test_the_page_reads_town_day_not_company_day(city):
     assert service.town_figures(city, TODAY, 7).total.tally == before
     towns.refresh_days([TODAY - timedelta(days=2)])
     assert service.town_figures(city, TODAY, 7).total.tally.common_answered == before.common_answered + 100
+
+
+def test_a_town_s_workers_are_counted_on_its_last_day_with_data_and_that_day_is_given(city):
+    """The nightly job did not write 虎门镇's yesterday: its workers are those of the day before, and
+    the line says which day (the page marks it); the overview's count (today) is the same function's."""
+    hm = db.session.scalar(select(Company.id).where(Company.code == "hm-c"))
+    yesterday = TODAY - timedelta(days=1)
+    for company_id in (hm, db.session.scalar(select(Company.id).where(Company.code == "hm-d"))):
+        db.session.delete(db.session.get(CompanyDay, (company_id, yesterday)))
+    db.session.flush()
+    towns.refresh_days([yesterday])
+    found = {line.code: line for line in service.town_figures(city, TODAY, 7).towns}
+    assert (found["dls"].headcount_day, found["hm"].headcount_day) == (yesterday, TODAY - timedelta(days=2))
+    assert found["hm"].headcount == 24 + 31
+    total = service.town_figures(city, TODAY, 7).total
+    assert total.headcount == found["dls"].headcount + found["hm"].headcount and total.headcount_day is None
+    ids = [line.id for line in found.values()]
+    today = service.town_headcounts(ids, metrics.Span(TODAY, TODAY), TODAY)
+    assert {h.day for h in today.values()} == {TODAY}  # every town, today: the rosters now
