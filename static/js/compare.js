@@ -29,7 +29,7 @@
       textStyle: { fontFamily: "system-ui, -apple-system, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif" },
       tooltip: { trigger: "axis", valueFormatter: percent },
       legend: { top: 0, type: "scroll" },
-      grid: { left: 48, right: 24, top: 40, bottom: 32 },
+      grid: { left: 48, right: 64, top: 40, bottom: 32 },  // room for the last week's "so far" label
       xAxis: { type: "category", boundaryGap: false, data: data.weeks },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: data.series.map(function (s) {
