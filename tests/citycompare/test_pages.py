@@ -132,7 +132,13 @@ def test_the_towns_sort_by_any_figure_and_the_page_prints(client, city):
     assert "@media print" in css and ".no-print" in css.split("@media print", 1)[1]
     # Chinese by default, the city's menu, and the landing page links here.
     assert "镇街对比" in low_first and "全市合计" in low_first
-    assert "/reports/city" in read(client, "/city/")[1]
+    overview = read(client, "/city/")[1]
+    assert "/reports/city" in overview
+    # Each page names the day of its workers' count and defines it, in Chinese too.
+    yesterday = city["today"] - timedelta(days=1)
+    assert f"在册员工（{yesterday}）" in texts(low_first, "a")
+    assert "今天新加入或移出名册的员工，明天起才计入这里" in low_first
+    assert "今日在册员工" in texts(overview, "th") and "今天加入名册的员工立即计入" in overview
 
 
 def test_only_the_city_admin_opens_the_page_and_a_town_token_reads_its_own_town(client, city):

@@ -14,6 +14,11 @@ from tests.factories import make_company, make_staff
 from tests.pages import read, sign_in_staff_in_english
 
 
+def today_in(app):
+    with app.app_context():
+        return local_today()
+
+
 def weekly(app, company_id, shares, heads):
     """Rows for the 12 weeks ending today (today left out), one share done per week."""
     with app.app_context():
@@ -46,6 +51,9 @@ def test_chosen_companies_get_chart_data_tables_and_rankings(app, client, town):
     assert "style=" not in text
     # Without JavaScript the same numbers are tables.
     assert text.count('class="figures weekly"') == 2 and "100%" in text
+    # Weeks are Monday to Sunday, headed by their Monday; this one "so far", in the chart too.
+    monday = today_in(app) - timedelta(days=today_in(app).weekday())
+    assert data["weeks"][-1] == f"{monday:%m-%d} so far" and "Participation per week (Monday to Sunday)" in text
     improvement = text[text.index("Ranking by improvement"):text.index("Ranking by level")]
     assert improvement.index("乙厂") < improvement.index("甲厂")  # 0% -> about 50% beats steady 100%
     level = text[text.index("Ranking by level"):]
