@@ -1,6 +1,7 @@
 """The supervision ledger (台账) as a spreadsheet: one row per follow-up (a case without one gets
-one row), headed in the reader's language, ending with the case's grid's months without a case as
-the list shows them (incidents.wording). The cases come from supervision.service.export_ledger."""
+one row), headed and worded in the reader's language (the rules' reasons too:
+supervision.wording.reason_words), ending with the case's grid's months without a case as the list
+shows them (incidents.wording). The cases come from supervision.service.export_ledger."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from quizapp.exports import service as exports
 from quizapp.incidents import wording as incident_words
 from quizapp.rules.vocab import CaseStatus
 from quizapp.supervision.service import CaseView
-from quizapp.supervision.wording import KIND_LABELS, RULE_LABELS
+from quizapp.supervision.wording import KIND_LABELS, RULE_LABELS, reason_words
 from quizapp.wording import FIGURE_NAMES
 
 
@@ -23,7 +24,8 @@ def ledger(views: list[CaseView], fmt: str, today: date) -> tuple[bytes, str]:
     for v in views:
         c, q = v.case, v.quiet
         quiet = (q.months if q else None, incident_words.zero_run(q.zero_months) if q and q.zero_months else None)
-        head = (c.id, v.grid.name, v.company.code, v.company.name, str(RULE_LABELS.get(c.rule, c.rule)), c.reason,
+        head = (c.id, v.grid.name, v.company.code, v.company.name, str(RULE_LABELS.get(c.rule, c.rule)),
+                reason_words(c.rule, c.reason),
                 c.opened_on, _("open") if c.status == CaseStatus.OPEN else _("closed"), c.closed_on,
                 c.close_reason or "", v.owner.display_name if v.owner else "", c.deadline,
                 _("overdue") if v.overdue else "")

@@ -33,6 +33,7 @@ from quizapp.supervision.wording import (
     MESSAGES,
     RULE_LABELS,
     describe,
+    reason_words,
     step_detail,
     town_reasons,
 )
@@ -59,7 +60,7 @@ def _list_page(status: CaseStatus = CaseStatus.OPEN, add_form: ManualCaseForm | 
                            add_form=add_form, is_admin=_is_admin(), today=today,
                            cases=service.list_cases(current_user, status, today),
                            counts=service.year_counts(current_user, today.year, today),
-                           rule_labels=RULE_LABELS, kind_labels=KIND_LABELS)
+                           rule_labels=RULE_LABELS, kind_labels=KIND_LABELS, reason_words=reason_words)
 
 routes = Routes()
 
@@ -188,8 +189,8 @@ def _case_page(case, follow_up_form: FollowUpForm | None = None, close_form: Clo
                            history=service.history(case), follow_up_form=follow_up_form,
                            close_form=close_form or CloseCaseForm(formdata=None), assign_form=assign_form,
                            reopen_form=reopen_form or ReopenForm(formdata=None), rule_labels=RULE_LABELS,
-                           kind_labels=KIND_LABELS, event_labels=EVENT_LABELS,
-                           step_detail=step_detail, inactive_note=MESSAGES["supervision.company_inactive"]())
+                           kind_labels=KIND_LABELS, event_labels=EVENT_LABELS, step_detail=step_detail,
+                           reason_words=reason_words, inactive_note=MESSAGES["supervision.company_inactive"]())
 
 
 @routes.get("/supervision/cases/<id:case_id>")

@@ -44,8 +44,9 @@ def test_flag_open_follow_up_and_close_a_case(desktop, live_server, lagging_town
     row = page.locator("table.cases tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("甲厂")
-    # 9 of 40 on each day (22.5%): rounded half up like every share (metrics.percent), 23%, not 22%.
-    expect(row).to_contain_text("23%, 23%")
+    # 9 of 40 on each day (22.5%): rounded half up like every share (metrics.percent), 23%, not 22%;
+    # listed with Chinese marks (、 and 和), never a half-width comma.
+    expect(row).to_contain_text("23%、23%、23%、23%和23%")
     shot(page, "supervision-1-flagged")
 
     page.locator("form[action='/logout'] button").click()

@@ -2,16 +2,19 @@
 owner, internal codes and untranslated reasons in the case's words, and a deactivated company's
 closed cases vanishing. Each test reads the pages as the officer and the town admin do."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import CaseEvent, Company, FollowUp, Grid, StaffUser, SupervisionCase
-from quizapp.rules.vocab import CaseEventKind
+from quizapp.rules.vocab import CaseEventKind, CaseRule
 from quizapp.supervision import service
+from quizapp.supervision.rules import Flag
+from quizapp.supervision.wording import describe, reason_words, town_reasons
 from tests.factories import make_grid, make_staff, make_town_row
 from tests.pages import sign_in_staff
 
@@ -103,6 +106,50 @@ def test_the_history_words_a_follow_up_s_kind(app, client, case_a):
     chinese = _history(officer.get(url).get_data(as_text=True))
     assert "（2026-11-25 约谈）" in chinese and f"（{today} 走访）" in chinese
     assert "yuetan" not in chinese and "visit" not in chinese
+
+
+# --- 3. a reason the town's rules wrote reads in the reader's language ----------------------------
+
+FLAGS = [
+    Flag(CaseRule.PARTICIPATION, {"first": date(2026, 11, 28), "last": date(2026, 12, 4),
+                                  "shares": [0.23, 0.31, 0.1, 0.0, 0.05], "target": 0.6, "workdays": 5}),
+    Flag(CaseRule.KNOWLEDGE, {"before": 0.8, "now": 0.55, "drop": 0.25, "answers_before": 120, "answers_now": 90,
+                              "days": 30}),
+    Flag(CaseRule.INCIDENTS, {"first": date(2026, 10, 1), "last": date(2026, 12, 1), "cases": 3,
+                              "year_first": date(2025, 10, 1), "year_last": date(2025, 12, 1),
+                              "cases_year_before": 1}),
+]
+
+@pytest.mark.parametrize("flag", FLAGS, ids=lambda f: str(f.rule))
+def test_a_stored_reason_is_worded_in_either_language(app, flag):
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            chinese = describe(flag)
+        with force_locale("en"):
+            english = describe(flag)
+        assert chinese != english
+        for stored in (chinese, english):
+            with force_locale("en"):
+                assert reason_words(flag.rule, stored) == english
+            with force_locale("zh_CN"):
+                assert reason_words(flag.rule, stored) == chinese
+        assert ", " not in chinese and "," not in chinese
+        assert reason_words(CaseRule.MANUAL, "自填的理由, as typed") == "自填的理由, as typed"
+
+
+def test_the_case_page_and_list_word_the_reason_for_the_reader(app, client, case_a):
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            new_reason = town_reasons()(FLAGS[0])
+        assert "23%、31%、10%、0%和5%" in new_reason and ", " not in new_reason  # stored with full-width marks
+    officer = signed_in(client, "officer-1")
+    url = f"/reports/supervision/cases/{case_a}"
+    for page in (officer.get(url).get_data(as_text=True), officer.get("/reports/supervision").get_data(as_text=True)):
+        assert "Participation under 60% on each of the last 5 workdays (2026-11-28 to 2026-12-04): 23%, 31%" in page
+        assert "参与率均低于" not in page
+    officer.set_cookie("lang", "zh_CN")
+    page = officer.get(url).get_data(as_text=True)
+    assert "参与率均低于60%：23%、31%、10%、0%和5%。" in page and "23%, 31%" not in page
 
 
 # --- 4. a deactivated company's closed cases stay readable -----------------------------------------
