@@ -141,6 +141,9 @@ MESSAGES: Messages = {
                                             "and %(rows)s rows name a shift that no longer exists. Upload the file "
                                             "again.", rows=rows),
     "roster.confirm_most": lambda count, active: _(
+        "Nothing was applied: this would deactivate all %(active)s active workers. If that is meant, tick “Yes: I "
+        "have checked the list, deactivate them” as well; otherwise apply without deactivating.", active=active)
+    if count == active else _(
         "Nothing was applied: this would deactivate %(count)s of the %(active)s active workers. If that is meant, "
         "tick “Yes: I have checked the list, deactivate them” as well; otherwise apply without deactivating.",
         count=count, active=active),

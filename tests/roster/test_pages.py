@@ -457,6 +457,27 @@ def test_deactivating_most_of_the_roster_is_said_prominently_and_takes_a_second_
                                                              Employee.active)) == 1
 
 
+def test_deactivating_every_active_worker_says_all_of_them(app, staff_a, town):
+    # A file of new workers only: both active workers of company A are not in it.
+    new_only = "工号,姓名,班组,班次\nA900,新人,一车间,早班\n".encode()
+    preview_url = f"/console/roster/import/{import_id(upload(staff_a, new_only))}"
+    page = staff_a.get(preview_url).get_data(as_text=True)
+    assert page.count("would deactivate all 2 active workers — the whole company.") == 2
+    assert "of the 2 active workers" not in page
+    refused = staff_a.post(preview_url + "/apply", data={"plan": fingerprint(page), "deactivate_missing": "y"},
+                           follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was applied: this would deactivate all 2 active workers." in refused
+
+
+def test_rows_with_several_problems_are_counted_as_rows_and_as_problems(staff_a, town):
+    # Row 2 has two problems (no name, a formula for a team); rows 3 and 4 one each.
+    file = "工号,姓名,班组,班次\nA300,,=1+1,早班\nA301,乙,一车间,=2\n,丙,一车间,早班\nA001,王小明,一车间,早班\n"
+    page = staff_a.get(f"/console/roster/import/{import_id(upload(staff_a, file.encode()))}").get_data(as_text=True)
+    assert texts(page, "li", class_="bad") == ["3 rows left out, with 4 problems"]
+    assert "Rows left out (3)" in page
+    assert "<summary>The whole list: 4 problems in 3 rows</summary>" in page
+
+
 def test_a_small_share_not_in_the_file_needs_no_second_tick(app, staff_a, town):
     page = staff_a.get(f"/console/roster/import/{import_id(upload(staff_a, GOOD.encode()))}").get_data(as_text=True)
     assert "On the roster but not in the file (1)" in page and "<td>A002</td>" in page
