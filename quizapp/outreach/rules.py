@@ -102,13 +102,15 @@ def earliest_day(today: date, since: date | None = None) -> date:
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong: at a row (0: the file as a whole) and a column (a field's header, or "")."""
+    """What is wrong: at a row (0: the file as a whole) and a column (a field's header, or ""), with
+    the cell's value as written (cut at 80 characters; "" for an empty cell or the whole file)."""
 
     row: int
     column: str
     reason: str
     detail: str = ""
     field: str = ""
+    value: str = ""
 
 
 def _people(value: object) -> int:
@@ -146,7 +148,7 @@ def check_activity(values: Mapping[str, object], today: date, earliest: date, ro
     problems: list[Problem] = []
 
     def fault(name: str, reason: str, detail: object = "") -> None:
-        problems.append(Problem(row, labels.get(name, name), reason, str(detail), name))
+        problems.append(Problem(row, labels.get(name, name), reason, str(detail), name, _text(values.get(name))[:80]))
 
     clean: dict[str, object] = {}
     for name in ("day", "kind", "place", "speaker", "people", "note"):
@@ -321,9 +323,11 @@ def check_cells(number: int, cells: dict, scope: ImportScope, headers: Mapping[s
         if not code:
             problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "empty", "", "grid"))
         elif ref is None and spelling_key(code) in scope.shared_names:
-            problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "shared_grid_name", code, "grid"))
+            problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "shared_grid_name", code, "grid",
+                                    code[:80]))
         elif ref is None:
-            problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "unknown_grid", code, "grid"))
+            problems.append(Problem(number, headers.get("grid", HEADERS["grid"]), "unknown_grid", code, "grid",
+                                    code[:80]))
         else:
             grid_id = ref.id
     earliest = scope.earliest.get(grid_id, earliest_day(scope.today)) if grid_id is not None \

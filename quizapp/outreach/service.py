@@ -124,7 +124,7 @@ def _checked(data: ActivityInput, today: date, company: Company | None) -> Activ
     activity, problems = rules.check_activity(
         {"day": data.day, "kind": data.kind, "place": data.place, "speaker": data.speaker, "people": data.people,
          "note": data.note or ""}, today, rules.earliest_day(today, _since(company)))
-    refuse([Invalid(f"outreach.{p.reason}", field=p.field, detail=p.detail) for p in problems])
+    refuse([Invalid(f"outreach.{p.reason}", field=p.field, detail=p.detail, value=p.value) for p in problems])
     assert activity is not None  # no problem: an activity
     return activity
 

@@ -48,7 +48,7 @@ REASONS = {
     "no_such_day": _l("There is no such day: %(detail)s."),
     "future_date": _l("This day has not come yet."),
     "too_old": _l("Too long ago: the ledger takes activities from %(detail)s on."),
-    "unknown_kind": _l("Unknown kind of activity."),
+    "unknown_kind": _l("Unknown kind of activity “%(value)s”. The kinds are: %(kinds)s."),
     "not_whole": _l("People reached are a whole number."),
     "people_range": _l("People reached are from 0 to %(detail)s."),
     "too_long": _l("Too long (at most %(detail)s characters)."),
@@ -80,13 +80,18 @@ REASONS = {
 }
 
 
+def _worded(reason: str, detail: str = "", value: str = "") -> str:
+    """A reason with its specifics: `detail`, the cell's `value`, and the kinds a file may use."""
+    return str(REASONS[reason]) % {"detail": detail, "value": value, "kinds": kinds_in_files()}
+
+
 def reason_text(problem: Problem) -> str:
     reason = "empty_file" if problem.reason == "empty" and problem.row == 0 else problem.reason
-    return str(REASONS[reason]) % {"detail": problem.detail}
+    return _worded(reason, problem.detail, problem.value)
 
 
 def _message(reason: str) -> Callable[..., str]:
-    return lambda detail="": str(REASONS[reason]) % {"detail": detail}
+    return lambda detail="", value="": _worded(reason, detail, value)
 
 
 # A record refused (outreach.service): "outreach.<reason>", worded as the import's cells.

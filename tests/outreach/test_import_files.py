@@ -91,7 +91,7 @@ def test_the_export_imports_back_into_the_same_activities(app, officer, grids, f
         db.session.execute(delete(OutreachActivity))
         db.session.commit()
     page = upload(officer, exported.data, f"outreach.{fmt}")
-    assert "未知的活动类型" not in page and "Unknown kind of activity." not in page
+    assert "未知的活动类型" not in page and "Unknown kind of activity" not in page
     assert "不是您的网格" not in page and "Not one of your grids" not in page
     officer.post("/reports/outreach/import/confirm", data={"preview": preview_of(page)}).close()
     assert activities(app) == before

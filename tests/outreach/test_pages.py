@@ -278,9 +278,17 @@ def test_an_import_with_a_bad_row_shows_each_problem_and_offers_nothing(client, 
             f"{today},岗前5分钟,二车间,,=1+1\r\n").encode()
     page = upload(staff, "/console", body).get_data(as_text=True)
     assert "Nothing can be imported from this file: 2 problems." in page
-    assert ["3", "主讲人", "This cell is empty."] in table_rows(page)
-    assert ["3", "覆盖人数", "A formula is not accepted: type the value itself."] in table_rows(page)
+    assert ["3", "主讲人", "", "This cell is empty."] in table_rows(page)
+    assert ["3", "覆盖人数", "=1+1", "A formula is not accepted: type the value itself."] in table_rows(page)
     assert "/console/outreach/import/confirm" not in page
+
+
+def test_an_unknown_kind_is_shown_with_the_kinds_a_file_may_use(client, town, aged):
+    staff = signed_in(client, "staff-a")
+    body = f"日期,类型,地点或单位,主讲人,覆盖人数\r\n{local_today()},班前会,一车间,张主任,40\r\n".encode()
+    page = upload(staff, "/console", body).get_data(as_text=True)
+    assert ["2", "类型", "班前会", "Unknown kind of activity “班前会”. The kinds are: 宣讲进企业、进社区、进校园、"
+            "进市场、进家庭、摆摊设点、上门走访、岗前5分钟."] in table_rows(page)
 
 
 def test_an_xlsx_import_and_a_file_that_is_no_sheet(client, town, aged):
