@@ -8,6 +8,7 @@ tests/screenshots/. The `plant` fixture is a big company as staff see it on a ph
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -83,6 +84,20 @@ def phone(browser):
     context.set_default_timeout(15000)
     yield context
     context.close()
+
+
+def links_per_sheet(pdf: bytes) -> list[set[str]]:
+    """Each PDF page's link addresses (its /Annots' /URI), in page order: Chromium writes the PDF
+    uncompressed enough to read these without a PDF library. A print test adds links to what it
+    follows (a heading, a row) to see which sheet each lands on."""
+    objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
+    pages = []
+    for body in objects.values():
+        if re.search(rb"/Type\s*/Page[^s]", body):
+            annots = re.search(rb"/Annots\s*\[([^\]]*)\]", body)
+            refs = [int(r) for r in re.findall(rb"(\d+) 0 R", annots[1])] if annots else []
+            pages.append({uri.decode() for r in refs for uri in re.findall(rb"/URI \(([^)]*)\)", objects.get(r, b""))})
+    return pages
 
 
 def shot(page, name: str) -> None:

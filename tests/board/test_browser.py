@@ -11,7 +11,7 @@ from quizapp.board import views as board_views
 from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Attempt, Company, Employee, Shift
-from tests.browser import TEAMS, shot, sign_in_staff
+from tests.browser import TEAMS, links_per_sheet, shot, sign_in_staff
 from tests.factories import ON_ROSTER_SINCE, make_employee
 
 pytestmark = pytest.mark.e2e
@@ -101,19 +101,6 @@ def test_the_not_done_list_of_a_shift_prints_in_columns_on_a_few_pages(desktop, 
     assert teams <= pdf_pages(page) <= 2 * teams
 
 
-def headings_per_sheet(pdf: bytes) -> list[set[str]]:
-    """Each PDF page's link addresses (its /Annots' /URI), in page order: Chromium writes the PDF
-    uncompressed enough to read these without a PDF library."""
-    objects = {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
-    pages = []
-    for body in objects.values():
-        if re.search(rb"/Type\s*/Page[^s]", body):
-            annots = re.search(rb"/Annots\s*\[([^\]]*)\]", body)
-            refs = [int(r) for r in re.findall(rb"(\d+) 0 R", annots[1])] if annots else []
-            pages.append({uri.decode() for r in refs for uri in re.findall(rb"/URI \(([^)]*)\)", objects.get(r, b""))})
-    return pages
-
-
 def test_a_team_on_two_sheets_has_its_heading_on_both(app, desktop, live_server, workshop):
     """400 workers of one team not done: two A4 sheets or more, each headed by the team (the heading
     is the table's head, which the browser repeats). Each heading gets a link for the check, so that
@@ -136,7 +123,7 @@ def test_a_team_on_two_sheets_has_its_heading_on_both(app, desktop, live_server,
         return h.textContent.split(" · ")[0];
     })""")
     assert teams == ["一车间", "二车间", "三车间"]
-    sheets = headings_per_sheet(page.pdf(format="A4"))
+    sheets = links_per_sheet(page.pdf(format="A4"))
     assert [len(marks) for marks in sheets] == [1] * len(sheets)  # every sheet names one team, and only one
     heads = [marks.pop().rsplit("/", 1)[1] for marks in sheets]
     assert len(heads) >= 4 and heads == ["0", "1"] + ["2"] * (len(heads) - 2)  # 三车间 on every sheet of its own

@@ -14,7 +14,7 @@ from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Company, CompanyDay, Employee, FollowUp, Grid, Incident, StaffUser, SupervisionCase
 from quizapp.periodic.rules import last_complete
-from tests.browser import shot, sign_in_staff
+from tests.browser import links_per_sheet, shot, sign_in_staff
 from tests.factories import make_company
 
 pytestmark = pytest.mark.e2e
@@ -120,3 +120,61 @@ def test_an_officer_prints_the_weekly_report_and_downloads_it_as_xlsx(desktop, l
     assert page.locator(".companies-table tbody tr").count() == 4
     shot(page, "reports-periodic-month")
     assert not problems, problems
+
+
+# Marks what a print test follows with a link each (the PDF then says which sheet each is on):
+# the grid's companies heading, each of its rows, and `ruler` 10 px blocks (with a link each) or a
+# blank `spacer` before that section, to move its heading down the sheet.
+MARK = """([ruler, spacer]) => {
+    const table = document.querySelector('.companies-table'), section = table.closest('section');
+    const link = (into, name) => { const a = document.createElement('a'); a.href = 'https://mark.test/' + name;
+                                   a.textContent = '#'; into.append(a); };
+    if (!section.querySelector('a[href="https://mark.test/heading"]')) {
+        link(section.querySelector('h2'), 'heading');
+        table.querySelectorAll('tbody tr').forEach((row, i) => link(row.cells[0], 'row/' + i));
+    }
+    document.querySelectorAll('.print-probe').forEach(e => e.remove());
+    const probe = document.createElement('div');
+    probe.className = 'print-probe';
+    for (let i = 0; i < ruler; i++) {
+        const block = document.createElement('div');
+        block.style.height = '10px';
+        link(block, 'ruler/' + i);
+        probe.append(block);
+    }
+    probe.style.height = ruler ? 'auto' : spacer + 'px';
+    section.before(probe);
+    const box = e => e.getBoundingClientRect();
+    const rows = [...table.querySelectorAll('tbody tr')];
+    return {head: box(rows[0]).bottom - box(section).top, row: box(rows[1]).top - box(rows[0]).top,
+            count: rows.length};
+}"""
+
+
+def test_the_weekly_report_never_prints_a_company_row_alone_at_the_foot_of_a_sheet(desktop, live_server,
+                                                                                   report_town):
+    """The grid's companies heading placed so that it, its note, the table's header and one row fit
+    at the foot of a sheet, not two rows: that one row printed alone there, the rest overleaf (the
+    QA's weekly report). The heading now goes over with its rows: no sheet holds only one or two
+    of the table's rows, and the heading is on the sheet of the first row."""
+    page = desktop.new_page()
+    sign_in_staff(page, live_server, "officer-1")
+    page.goto(f"{live_server}/reports/periodic/")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 703, "height": 1017})  # A4 less periodic.css's @page margins, at 96 dpi
+
+    def sheets(ruler: int = 0, spacer: float = 0) -> tuple[list[set[str]], dict]:
+        sizes = page.evaluate(MARK, [ruler, spacer])
+        return links_per_sheet(page.pdf(format="A4")), sizes
+
+    # Where a sheet ends above the section: the first 10 px block of the ruler on a new sheet.
+    found, sizes = sheets(ruler=120)
+    ruler_on = [sorted(int(u.rsplit("/", 1)[1]) for u in marks if "/ruler/" in u) for marks in found]
+    end = next(blocks[0] for blocks in ruler_on[1:] if blocks) * 10
+    assert sizes["count"] == 4 and end > 0
+    for room in (0.3, 0.5, 0.7):  # the heading, its note, the header and `room` of a second row fit
+        found, sizes = sheets(spacer=end - sizes["head"] - room * sizes["row"])
+        rows = [sum("/row/" in u for u in marks) for marks in found]
+        assert all(n in (0, sizes["count"]) or n >= 3 for n in rows), (room, rows)
+        heading = next(i for i, marks in enumerate(found) if "https://mark.test/heading" in marks)
+        assert "https://mark.test/row/0" in found[heading], (room, rows)

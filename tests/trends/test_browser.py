@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from quizapp.clock import local_today
 from quizapp.extensions import db
 from quizapp.models import Company, Employee
-from tests.browser import shot, sign_in_staff
+from tests.browser import links_per_sheet, shot, sign_in_staff
 from tests.factories import make_employee, take_quiz
 
 pytestmark = pytest.mark.e2e
@@ -82,3 +82,36 @@ def test_trends_charts_worker_history_and_export_downloads(desktop, live_server,
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     assert sheet.freeze_panes == "A2"
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["一车间", "二车间", "三车间"]
+
+
+# A link on each section's heading and on each chart box and table row, so the PDF says which sheet
+# each landed on: "h/<section>" and "i/<section>/<n>".
+MARK_SECTIONS = """() => [...document.querySelectorAll('main section.card')].map((section, s) => {
+    const link = (into, name) => { const a = document.createElement('a'); a.href = 'https://mark.test/' + name;
+                                   a.textContent = '#'; into.append(a); };
+    const heading = section.querySelector('h2');
+    if (heading) { link(heading, 'h/' + s); }
+    section.querySelectorAll('.multiple h3, .topics tbody tr td:first-child').forEach((e, i) => link(e, `i/${s}/${i}`));
+    return heading ? heading.textContent : '';
+})"""
+
+
+def test_trends_print_as_flowing_sheets_with_each_heading_kept_with_its_charts(desktop, live_server, month):
+    """On A4 the by-team charts start under the company's figures on sheet 1 (the whole section was
+    kept in one piece, so it went over to sheet 2 and left a third of sheet 1 blank), and every
+    heading is on the sheet of its first chart or row."""
+    page = desktop.new_page()
+    sign_in_staff(page, live_server, "staff-a")
+    page.goto(f"{live_server}/console/trends?days=30")
+    page.emulate_media(media="print")
+    headings = page.evaluate(MARK_SECTIONS)
+    sheets = links_per_sheet(page.pdf(format="A4"))
+
+    def sheet(name: str) -> int:
+        return next(i for i, marks in enumerate(sheets) if f"https://mark.test/{name}" in marks)
+
+    teams = headings.index(next(h for h in headings if h.startswith("按班组")))
+    assert sheet(f"h/{teams}") == 0
+    for s, heading in enumerate(headings):
+        if heading and any(f"https://mark.test/i/{s}/0" in marks for marks in sheets):
+            assert sheet(f"h/{s}") == sheet(f"i/{s}/0"), heading
