@@ -170,7 +170,8 @@ def plant(app, town):
                 finished = now if i % 16 == 0 else None
                 db.session.add(Attempt(employee_id=employee.id, company_id=company.id, local_date=today,
                                        kind="official", official_date=today, started_at=now - timedelta(minutes=1),
-                                       deadline_at=now + timedelta(minutes=4), finished_at=finished, total=5, slots=5))
+                                       deadline_at=now + timedelta(minutes=4), finished_at=finished, total=5, slots=5,
+                                       answered=5 if finished else 0))
             if i % 16 != 0:
                 names[employee.shift].append(employee.name)
         staff = db.session.scalar(db.select(StaffUser).where(StaffUser.username == "staff-a"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from quizapp.rules.metrics import share
+from quizapp.rules.metrics import quiz_done, share
 from quizapp.rules.ordering import shift_key, team_key
 
 DONE, IN_PROGRESS, NOT_STARTED = "done", "in_progress", "not_started"
@@ -23,15 +23,17 @@ DONE, IN_PROGRESS, NOT_STARTED = "done", "in_progress", "not_started"
 PRESHIFT_GRACE = timedelta(minutes=10)
 
 
-def status(started: bool, finished: bool, past_deadline: bool) -> str:
+def status(started: bool, finished: bool, past_deadline: bool, answered: int) -> str:
     """A worker's state for today's official quiz.
 
-    A quiz whose time ran out counts as done (docs/metrics.md), even before the worker comes back
-    and the attempt is closed; practice rounds never reach this rule.
+    Done is metrics.quiz_done (docs/metrics.md): a quiz whose time ran out counts as done with
+    the answers given in time, even before the worker comes back and the attempt is closed, but
+    one left with no answer is still in progress (the worker may take it again today); practice
+    rounds never reach this rule.
     """
     if not started:
         return NOT_STARTED
-    if finished or past_deadline:
+    if quiz_done(finished, past_deadline, answered):
         return DONE
     return IN_PROGRESS
 

@@ -91,20 +91,20 @@ def shifts(user: StaffUser, today: date) -> list[str]:
 def not_done(user: StaffUser, today: date, now: datetime, team: str | None = None,
              shift: str | None = None) -> list[tuple[str, list[rules.Person]]]:
     """Active workers who have not done today's quiz (not started, or started and still within
-    their time), grouped by team; one team only when `team` is given, one shift only when `shift`
-    is. One query."""
+    their time, or left with no answer when it ran out: rollups.figures.done), grouped by team;
+    one team only when `team` is given, one shift only when `shift` is. One query."""
     company_id = scope.own_company_id(user)
     rows = db.session.execute(
         select(Employee.name, Employee.employee_no, Employee.team, Employee.shift, Attempt.id,
-               Attempt.finished_at, Attempt.deadline_at)
+               Attempt.finished_at, figures.ran_out(now), Attempt.answered)
         .select_from(Employee).outerjoin(Attempt, figures.todays_attempt(today))
         .where(Employee.company_id == company_id, *scope.active_on(today),
                *([Employee.team == team] if team is not None else []),
                *([Employee.shift == shift] if shift is not None else []),
                or_(Attempt.id.is_(None), ~figures.done(now))))
     people = [rules.Person(name, number, team_name, shift,
-                           rules.status(attempt_id is not None, finished is not None, False))
-              for name, number, team_name, shift, attempt_id, finished, _deadline in rows]
+                           rules.status(attempt_id is not None, finished is not None, bool(ran_out), answered or 0))
+              for name, number, team_name, shift, attempt_id, finished, ran_out, answered in rows]
     return rules.by_team(people, [name for name, _ in shift_times(company_id)])
 
 

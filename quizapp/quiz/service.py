@@ -4,6 +4,11 @@ Used by the quiz blueprint (workers) and the benchmark. Owns the record's guaran
 attempt per worker per local day (the database's unique constraint settles races), one answer per
 slot (a conditional UPDATE settles double taps), the server-side deadline, and the rollup update in
 the same transaction as the answer that finishes an attempt.
+
+A quiz whose time ran out before any answer was given (the worker opened it and walked away) is
+not done (metrics.quiz_done): the same day, the worker gets that same attempt back with a fresh
+time limit (`reopen`: on "start", on resuming it, on opening or answering one of its questions),
+and only once its day is over is it closed, as not done (`close_expired`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -121,18 +126,22 @@ def start_attempt(employee: Employee, asked: AttemptKind | str | None, today: da
                   town_seed: str) -> Attempt:
     """Today's official quiz (or the one already started), or a new practice round.
 
-    Practice opens only after today's official attempt is finished (Forbidden
-    "quiz.practice_locked" before), and never counts in company figures. An empty question bank
+    Today's official attempt, started before and left with no answer when its time ran out, is
+    given back with a fresh time limit (`reopen`). Practice opens only after today's official
+    attempt is finished (Forbidden "quiz.practice_locked" before), and never counts in company
+    figures. An empty question bank
     is a Conflict ("quiz.bank_empty"): the town has not loaded it yet.
     """
     kind = parse(AttemptKind, asked)
     if kind == AttemptKind.OFFICIAL:
         existing = official_attempt(employee, today)
         if existing is not None:
+            reopen(existing, now, today)  # left with no answer: the same quiz again, with a fresh clock
             return existing
     elif kind == AttemptKind.PRACTICE:
         official = official_attempt(employee, today)
-        if official is None or official.finished_at is None:
+        # Not done (closed with no answer given, or still open): practice waits for it.
+        if official is None or official.finished_at is None or official.answered == 0:
             raise Forbidden("quiz.practice_locked")
         existing = open_practice(employee, today)
         if existing is not None and not is_past_deadline(existing, now):
@@ -241,10 +250,16 @@ class Sheet:
 
     id: int
     official: bool
+    local_date: date
     total: int
     finished_at: datetime | None
     deadline_at: datetime
     answers: tuple[SheetSlot, ...]
+
+    @property
+    def answered(self) -> int:
+        """Answers given (in time: no other is recorded), as Attempt.answered counts them."""
+        return sum(1 for a in self.answers if a.chosen is not None)
 
     def slot(self, position: int) -> SheetSlot | None:
         return next((a for a in self.answers if a.position == position), None)
@@ -265,7 +280,7 @@ class Sheet:
 # objects cost three times as much CPU (375 against 118 µs for the same rows; bench/README.md).
 # The kind is compared in SQL.
 _SHEET = (
-    select(Attempt.id, Attempt.kind == AttemptKind.OFFICIAL, Attempt.total, Attempt.finished_at,
+    select(Attempt.id, Attempt.kind == AttemptKind.OFFICIAL, Attempt.local_date, Attempt.total, Attempt.finished_at,
            Attempt.deadline_at, Answer.position, QuestionVersion.content, Answer.choice_order, Answer.chosen,
            Answer.correct, Answer.behaviour, Answer.alert_id)
     # The date lets PostgreSQL look in one month's partition only (partitions.service).
@@ -284,8 +299,9 @@ def sheet(employee_id: int, attempt_id: int) -> Sheet | None:
     if not rows:
         return None
     first = rows[0]
-    return Sheet(id=first[0], official=bool(first[1]), total=first[2], finished_at=first[3], deadline_at=first[4],
-                 answers=tuple(SheetSlot(row[5], row[6], row[7], row[8], row[9], bool(row[10]), row[11])
+    return Sheet(id=first[0], official=bool(first[1]), local_date=first[2], total=first[3], finished_at=first[4],
+                 deadline_at=first[5],
+                 answers=tuple(SheetSlot(row[6], row[7], row[8], row[9], row[10], bool(row[11]), row[12])
                                for row in rows))
 
 
@@ -300,10 +316,54 @@ def next_position(attempt: Attempt | Sheet) -> int | None:
     return None
 
 
+def is_done(attempt: Attempt | Sheet, now: datetime) -> bool:
+    """The official quiz counts as done (metrics.quiz_done, rollups.figures.done in SQL)."""
+    return attempt.official and metrics.quiz_done(attempt.finished_at is not None, is_past_deadline(attempt, now),
+                                                  attempt.answered)
+
+
+def lapsed(attempt: Attempt | Sheet, now: datetime) -> bool:
+    """An official quiz whose time ran out (closed or not) before any answer was given: not done.
+    On its own day the worker gets it back (`reopen`); after that day it stays not done."""
+    return attempt.official and attempt.answered == 0 and (
+        attempt.finished_at is not None or is_past_deadline(attempt, now))
+
+
+def can_reopen(attempt: Attempt | Sheet, now: datetime, today: date) -> bool:
+    """A lapsed quiz of today: the worker may take it again."""
+    return attempt.local_date == today and lapsed(attempt, now)
+
+
+def reopen(attempt: Attempt | Sheet, now: datetime, today: date) -> bool:
+    """Give today's lapsed official quiz back to its worker: the same attempt and questions (still
+    one official attempt a day), open again with a fresh time limit from `now`. It was never in
+    its company's figures (not done), so nothing there changes. False when there is nothing to
+    reopen. One conditional UPDATE: of two requests at once, the second finds it open already."""
+    return can_reopen(attempt, now, today) and _reopen(attempt.id, now, today) is not None
+
+
+def _reopen(attempt_id: int, now: datetime, today: date) -> datetime | None:
+    """reopen's UPDATE, on the conditions of can_reopen as they stand in the database: the new
+    deadline, or None when the attempt is not (or no longer) a lapsed quiz of today."""
+    deadline = db.session.connection().execute(
+        update(Attempt).where(Attempt.id == attempt_id, Attempt.answered == 0, Attempt.official_date == today,
+                              or_(Attempt.finished_at.is_not(None),
+                                  Attempt.deadline_at < now - timedelta(seconds=GRACE_SECONDS)))
+        .values(deadline_at=now + timedelta(seconds=QUIZ_SECONDS), finished_at=None, expired=False)
+        .returning(Attempt.deadline_at)).scalar_one_or_none()
+    loaded = db.session.identity_map.get(identity_key(Attempt, attempt_id))
+    if deadline is not None and loaded is not None:  # keep an object the caller holds in step, as _finish does
+        set_committed_value(loaded, "deadline_at", deadline)
+        set_committed_value(loaded, "finished_at", None)
+        set_committed_value(loaded, "expired", False)
+    return deadline
+
+
 def close_if_expired(attempt: Attempt | Sheet, now: datetime, today: date) -> bool:
     """Close an attempt whose time ran out: unanswered questions count as not right. `today`: the
-    local date now (an attempt of an earlier day then reaches its town's TownDay row too)."""
-    if attempt.finished_at is None and is_past_deadline(attempt, now):
+    local date now (an attempt of an earlier day then reaches its town's TownDay row too). Today's
+    official quiz left with no answer stays open: its worker may take it again (`reopen`)."""
+    if attempt.finished_at is None and is_past_deadline(attempt, now) and not can_reopen(attempt, now, today):
         _finish(attempt.id, attempt.deadline_at, expired=True, today=today)
         return True
     return False
@@ -311,10 +371,13 @@ def close_if_expired(attempt: Attempt | Sheet, now: datetime, today: date) -> bo
 
 def close_expired(now: datetime, today: date) -> int:
     """Close every attempt whose time ran out but whose worker never came back (cron, via
-    `quizapp rollup`), so it reaches its company's day like one closed on the worker's next visit."""
+    `quizapp rollup`), so it reaches its company's day like one closed on the worker's next visit.
+    An official quiz left with no answer is closed once its day is over, as not done (it adds
+    nothing to its day); until then its worker may still take it (`reopen`)."""
     deadline = now - timedelta(seconds=GRACE_SECONDS)
     expired = db.session.scalars(select(Attempt).where(
-        Attempt.finished_at.is_(None), Attempt.deadline_at < deadline)).all()
+        Attempt.finished_at.is_(None), Attempt.deadline_at < deadline,
+        or_(Attempt.kind != AttemptKind.OFFICIAL, Attempt.answered > 0, Attempt.local_date < today))).all()
     for attempt in expired:
         _finish(attempt.id, attempt.deadline_at, expired=True, today=today)
     db.session.flush()
@@ -337,7 +400,8 @@ class Outcome:
 # The answer request's one read: the attempt, the slot and the version the worker saw. Built once:
 # statement construction is a real share of the hot path's cost.
 _SLOT = (
-    select(Attempt.deadline_at, Attempt.finished_at, Attempt.slots, Attempt.local_date,
+    select(Attempt.deadline_at, Attempt.finished_at, Attempt.slots, Attempt.local_date, Attempt.answered,
+           (Attempt.kind == AttemptKind.OFFICIAL).label("official"),
            Answer.id, Answer.question_id, Answer.common, Answer.behaviour, Answer.choice_order, Answer.chosen,
            Answer.correct, Answer.alert_id,
            QuestionVersion.content)
@@ -380,9 +444,14 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
         # quiz ended: the first answer stands, and the worker sees its feedback again.
         shown = sorted({order[i] for i in chosen_display if 0 <= i < len(order)})
         return Outcome("already", row.correct, differs=sorted(row.chosen) != shown)
-    if row.finished_at is not None:
+    deadline = row.deadline_at
+    late = now > deadline + timedelta(seconds=GRACE_SECONDS)
+    # Today's official quiz, left with no answer until its time ran out (rare: not the hot path):
+    # the worker is back, so it opens again with a fresh clock and this answer counts.
+    back = row.official and row.answered == 0 and row.local_date == today and (row.finished_at is not None or late)
+    if not back and row.finished_at is not None:
         return Outcome("finished")
-    if now > row.deadline_at + timedelta(seconds=GRACE_SECONDS):
+    if not back and late:
         close_if_expired(db.session.get_one(Attempt, attempt_id), now, today)
         return Outcome("late")
     if any(not 0 <= i < len(order) for i in chosen_display):  # a forged form: an option never shown
@@ -393,6 +462,11 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     if len(chosen) > 1 and row.content.get("type") != QuestionType.MULTIPLE:
         raise Invalid("quiz.one_choice")
     correct = grading.is_correct(row.content["answer"], chosen)
+    if back:
+        reopened = _reopen(attempt_id, now, today)
+        if reopened is None:  # another request reopened it, or answered, just now: read it again
+            return record_answer(employee, attempt_id, position, chosen_display, now, today)
+        deadline = reopened
     claimed = conn.execute(_CLAIM, {"slot_id": row.id, "slot_date": row.local_date, "chosen": chosen,
                                     "correct": correct, "now": now}).rowcount
     if not claimed:
@@ -404,10 +478,13 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
     # the deadline moves on by it.
     # Two tabs answering at once may each move it from the same start; the later write wins, so
     # the worker gets at most one allowance too few, never extra time.
-    deadline = row.deadline_at + timedelta(seconds=timing.reading_seconds(row.content))
+    deadline = deadline + timedelta(seconds=timing.reading_seconds(row.content))
     answered = conn.execute(_COUNT, {"attempt_id": attempt_id, "right": int(scored),
                                      "common_right": int(scored and row.common),
                                      "deadline": deadline}).scalar_one()
+    loaded = db.session.identity_map.get(identity_key(Attempt, attempt_id))
+    if loaded is not None:  # an object the caller holds reads the count done() and reopen() go by
+        set_committed_value(loaded, "answered", answered)
     if answered >= row.slots:
         _finish(attempt_id, now, expired=False, today=today)
     return Outcome("recorded", correct)
@@ -416,7 +493,7 @@ def record_answer(employee: Employee, attempt_id: int, position: int, chosen_dis
 _CLOSE = (update(Attempt).where(Attempt.id == bindparam("attempt_id"), Attempt.finished_at.is_(None))
           .values(finished_at=bindparam("when"), expired=bindparam("expired"))
           .returning(Attempt.company_id, Attempt.local_date, Attempt.kind, Attempt.score, Attempt.total,
-                     Attempt.common_correct))
+                     Attempt.common_correct, Attempt.answered))
 # The knowledge index counts first tries at the common set only (docs/metrics.md): a common
 # question the worker met before (as a review, or in an earlier common set) is left out.
 _FIRST_COMMON = (Answer.common.is_(True), is_first_try())
@@ -430,15 +507,16 @@ _ANSWERED = select(
 
 
 def _finish(attempt_id: int, when: datetime, expired: bool, today: date) -> None:
-    """Close the attempt once (a second close changes nothing) and add it to its company's day
-    (and, when that day is before `today`, to its town's TownDay row)."""
+    """Close the attempt once (a second close changes nothing) and, when it is done (an official
+    quiz with an answer given: metrics.quiz_done), add it to its company's day (and, when that day
+    is before `today`, to its town's TownDay row). One closed with no answer given is not done."""
     conn = db.session.connection()
     closed = conn.execute(_CLOSE, {"attempt_id": attempt_id, "when": when, "expired": expired}).first()
     loaded = db.session.identity_map.get(identity_key(Attempt, attempt_id))
     if loaded is not None:  # keep an object the caller holds in step, without another UPDATE
         set_committed_value(loaded, "finished_at", when)
         set_committed_value(loaded, "expired", expired)
-    if closed is not None and closed.kind == AttemptKind.OFFICIAL:
+    if closed is not None and closed.kind == AttemptKind.OFFICIAL and closed.answered > 0:
         common, common_right, behaviour, behaviour_yes = conn.execute(_ANSWERED, {"attempt_id": attempt_id}).one()
         # A quiz closed after its day was over (its time ran out and the worker came back, or
         # it was finished after midnight) changes a past day: its town's TownDay row follows.
@@ -459,8 +537,8 @@ STREAK_LOOKBACK_DAYS = 400
 
 def streak_of(employee: Employee, today: date, now: datetime) -> int:
     """The worker's streak (metrics.streak: workdays in a row with an official quiz done, one whose
-    time ran out before `now` too, closed or not: rollups.figures.done), as the result screen and
-    the staff's worker history both show it."""
+    time ran out before `now` with an answer given too, closed or not: rollups.figures.done), as
+    the result screen and the staff's worker history both show it."""
     # Imported here: rollups.figures reads this module's GRACE_SECONDS.
     from quizapp.rollups.figures import done as counts_as_done
 

@@ -75,8 +75,10 @@ def today():
     official = quiz.official_attempt(current_user, day)
     if official is not None and quiz.close_if_expired(official, now, day):
         db.session.commit()
-    onward = _onward(official) if official is not None and official.finished_at is None else None
-    return render_template("quiz/today.html", official=official, form=StartForm(), onward=onward,
+    # Left with no answer until its time ran out: not done, offered again (the clock starts on "start").
+    again = official is not None and quiz.can_reopen(official, now, day)
+    onward = _onward(official) if official is not None and official.finished_at is None and not again else None
+    return render_template("quiz/today.html", official=official, again=again, form=StartForm(), onward=onward,
                            logout_form=LogoutForm(), count=current_user.company.questions_per_quiz,
                            minutes=quiz.QUIZ_SECONDS // 60, alert=quiz.waiting_alert(current_user, day, official))
 
@@ -116,9 +118,11 @@ def _start(kind: str) -> str:
 
 @bp.get("/attempt/<id:attempt_id>")
 def resume(attempt_id: int):
-    """Back where the worker left off: after a reload, a locked phone or a lost signal."""
+    """Back where the worker left off: after a reload, a locked phone or a lost signal. Today's
+    quiz left with no answer until its time ran out opens again, with a fresh clock."""
     attempt = _attempt_or_404(attempt_id)
-    if quiz.close_if_expired(attempt, utcnow(), local_today()):
+    now, day = utcnow(), local_today()
+    if quiz.reopen(attempt, now, day) or quiz.close_if_expired(attempt, now, day):
         db.session.commit()
     return redirect(_onward(attempt))
 
@@ -129,8 +133,12 @@ def question(attempt_id: int, position: int):
     slot = sheet.slot(position) if sheet is not None else None
     if sheet is None or slot is None:
         abort(404)
-    if slot.chosen is None and (sheet.finished_at is not None
-                                or quiz.close_if_expired(sheet, utcnow(), local_today())):
+    now, day = utcnow(), local_today()
+    if slot.chosen is None and quiz.reopen(sheet, now, day):
+        # Today's quiz, left with no answer until its time ran out: the worker is back at it.
+        db.session.commit()
+        return redirect(url_for("quiz.question", attempt_id=sheet.id, position=position))
+    if slot.chosen is None and (sheet.finished_at is not None or quiz.close_if_expired(sheet, now, day)):
         db.session.commit()
         return redirect(url_for("quiz.result", attempt_id=sheet.id))
     return render_template("quiz/question.html", attempt=sheet, slot=slot, next_position=quiz.next_position(sheet))
@@ -203,15 +211,25 @@ def _show(worker: int, attempt_id: int, position: int, error: str | None = None,
 @bp.get("/attempt/<id:attempt_id>/result")
 def result(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, all_versions=True)
+    now, day = utcnow(), local_today()
+    if quiz.lapsed(attempt, now):
+        # No answer given before the time ran out: nothing to show but that it is not done (and,
+        # today, the way back to it). Not reopened here: the clock starts on "start" again.
+        if quiz.close_if_expired(attempt, now, day):
+            db.session.commit()  # a past day's: closed as not done
+        return render_template("quiz/result.html", result=None, attempt=attempt, form=StartForm(),
+                               again=quiz.can_reopen(attempt, now, day), minutes=quiz.QUIZ_SECONDS // 60)
     if attempt.finished_at is None:
-        if not quiz.close_if_expired(attempt, utcnow(), local_today()):
+        if not quiz.close_if_expired(attempt, now, day):
             return redirect(url_for("quiz.resume", attempt_id=attempt.id))
         db.session.commit()  # closed just now, its time run out: saved with its company's day
     # A finished attempt is only read: no commit (which would expire what was loaded and read it again).
-    outcome = quiz.result(attempt, current_user, local_today(), utcnow())
-    return render_template("quiz/result.html", result=outcome, form=StartForm())
+    outcome = quiz.result(attempt, current_user, day, now)
+    return render_template("quiz/result.html", result=outcome, attempt=attempt, form=StartForm(), again=False)
 
 
 @bp.get("/history")
 def history():
-    return render_template("quiz/history.html", attempts=quiz.history(current_user))
+    now = utcnow()
+    return render_template("quiz/history.html", attempts=quiz.history(current_user),
+                           lapsed=lambda attempt: quiz.lapsed(attempt, now))

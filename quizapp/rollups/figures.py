@@ -10,9 +10,9 @@ the companies it may show (dashboard.service.visible_scope, or the staff member'
   one for every company and day. A past day without a row has **no data** (before the company
   used quizapp, or a night the job did not run): it is left out of every sum, never a day of 0%.
 - Today is read live, whatever the rollup holds yet: the roster's active workers are expected
-  (on a workday) and done are their official quizzes finished or whose time ran out, exactly as
-  the console's board counts them. The common daily set (first tries only, as the finishers
-  counted them) and scores come from today's rollup row.
+  (on a workday) and done are their official quizzes finished or whose time ran out with at least
+  one answer given (`done`), exactly as the console's board counts them. The common daily set
+  (first tries only, as the finishers counted them) and scores come from today's rollup row.
 """
 
 from __future__ import annotations
@@ -63,10 +63,13 @@ def ran_out(now: datetime):
 
 
 def done(now: datetime):
-    """An official attempt that counts as done: finished, or its time ran out before `now` (it
-    counts, with the answers given in time, even before the worker comes back and it is closed).
-    The one definition of done: `now` is required, so no reader can count finished ones only."""
-    return or_(Attempt.finished_at.is_not(None), ran_out(now))
+    """An official attempt that counts as done (metrics.quiz_done in SQL): finished, or its time
+    ran out before `now` (closed or not: it counts, with the answers given in time, even before the
+    worker comes back and it is closed), with at least one answer given in time. A quiz opened and
+    left with no answer is not done, closed or not: its worker may take it again that day
+    (quiz.service.reopen). The one definition of done: `now` is required, so no reader can count
+    finished ones only."""
+    return and_(Attempt.answered > 0, or_(Attempt.finished_at.is_not(None), ran_out(now)))
 
 
 def todays_attempt(today: date):

@@ -1,6 +1,7 @@
 """The CompanyDay rollup: kept up to date incrementally, and rebuildable from the raw record.
 
-Used by quiz.service (a finished official attempt adds itself, in the same transaction) and by
+Used by quiz.service (a done official attempt adds itself when it is closed, in the same
+transaction; one closed with no answer given is not done and adds nothing) and by
 `quizapp rollup` and the demo seeder (rebuild a day: after a late answer or a roster change).
 Both keep the town's TownDay row of a past day in step (rollups.towns).
 """
@@ -86,10 +87,12 @@ def add_finished(conn, attempt, common_answered: int, common_correct: int, behav
 
 
 def _official_finished(company_id: int, day: date) -> tuple:
-    """A company's finished official attempts of one day, found through the (company, local date)
-    index: filtering on official_date alone leaves PostgreSQL scanning every answer."""
+    """A company's done official attempts of one day, closed (metrics.quiz_done: finished, or
+    closed when its time ran out, with at least one answer given; one closed with none is not
+    done), found through the (company, local date) index: filtering on official_date alone leaves
+    PostgreSQL scanning every answer."""
     return (Attempt.company_id == company_id, Attempt.local_date == day, Attempt.kind == AttemptKind.OFFICIAL,
-            Attempt.finished_at.is_not(None))
+            Attempt.finished_at.is_not(None), Attempt.answered > 0)
 
 
 def kept_from(town_id: int) -> date | None:
@@ -109,7 +112,7 @@ class RecordGone(Conflict):
 
 
 def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay:
-    """Recompute one company's day from the roster and the finished official attempts. The town's
+    """Recompute one company's day from the roster and the done official attempts. The town's
     TownDay row of that day, if it exists, moves by the difference (never today's: `today` given
     and the day not before it)."""
     if (first_kept := kept_from(company.grid.town_id)) is not None and day < first_kept:

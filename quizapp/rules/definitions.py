@@ -13,20 +13,22 @@ def N_(text: str) -> str:
     return text
 
 
-# Done and participation (docs/metrics.md, "Done"): finished or its time ran out, official only, on
-# workdays, by the workers counted that day. One text each; every page, tooltip, XLSX note, the
-# digest and the API say these, never "finished official quizzes" (which leaves out a quiz whose
-# time ran out). "participation_short" is the same definition for a tooltip or a column header.
+# Done and participation (docs/metrics.md, "Done"): finished or its time ran out with an answer
+# given (one opened and left with no answer is not done), official only, on workdays, by the
+# workers counted that day. One text each; every page, tooltip, XLSX note, the digest and the API
+# say these, never "finished official quizzes" (which leaves out a quiz whose time ran out).
+# "participation_short" is the same definition for a tooltip or a column header.
 DEFINITION_SOURCES = {
     "knowledge": N_("Right first tries ÷ first tries at the town's common daily set (the same questions for every "
                     "company that day; a common question the worker met before is left out). Shown beside "
                     "participation, never blended with it."),
-    "done": N_("Done: official quizzes finished, or whose time ran out (the answers given in time count), on "
-               "workdays, by the workers on the roster that day. Practice never counts."),
+    "done": N_("Done: official quizzes finished, or whose time ran out after at least one answer (the answers "
+               "given in time count), on workdays, by the workers on the roster that day. A quiz opened and "
+               "left with no answer is not done. Practice never counts."),
     "participation": N_("Participation = done ÷ expected (the workers on the roster, summed over the workdays); "
                         "non-starters count as zero."),
-    "participation_short": N_("Official quizzes finished or whose time ran out, on workdays, ÷ the workers on the "
-                              "roster that day; practice never counts."),
+    "participation_short": N_("Official quizzes finished or whose time ran out after at least one answer, on "
+                              "workdays, ÷ the workers on the roster that day; practice never counts."),
 }
 
 

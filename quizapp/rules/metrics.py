@@ -120,6 +120,15 @@ def segments(spans: Iterable[Span]) -> list[Span]:
 
 # --- participation and the knowledge index --------------------------------------------------------
 
+def quiz_done(finished: bool, ran_out: bool, answered: int) -> bool:
+    """Whether one official quiz is done (docs/metrics.md, "Done"): finished, or its time ran out
+    (closed as such or not yet), with at least one answer given in time. A quiz opened and left
+    with no answer is not done, whatever its clock says: the worker may still take it that day.
+    (A quiz finished by its last answer has every slot answered.) rollups.figures.done is this
+    rule in SQL; tests/rollups/test_figures.py checks the two agree."""
+    return answered > 0 and (finished or ran_out)
+
+
 class Tally(NamedTuple):
     """A company's (or a grid's, or the town's) sums over some days, from which participation and
     the knowledge index are computed (docs/metrics.md).
@@ -296,7 +305,7 @@ def counted_on(day: date, first: date, last: date | None, away: Iterable[Span] =
 
 def coverage(workers_with_a_quiz: int, active_workers: int) -> float | None:
     """Share of today's active workers with at least one done official quiz in the period (finished,
-    or its time ran out: docs/metrics.md, "Done")."""
+    or its time ran out after at least one answer: quiz_done, docs/metrics.md, "Done")."""
     return share(min(workers_with_a_quiz, active_workers), active_workers)
 
 

@@ -92,16 +92,23 @@ def test_rollup_closes_expired_attempts_and_rebuilds_the_day(app, runner, town):
     from quizapp.quiz import service as quiz
 
     with app.app_context():
-        attempt = quiz.start_attempt(db.session.get(Employee, town.worker_a), "official", local_today(),
-                                     utcnow() - timedelta(hours=1), "test-town")
+        started = utcnow() - timedelta(hours=1)
+        worker = db.session.get_one(Employee, town.worker_a)
+        attempt = quiz.start_attempt(worker, "official", local_today(), started, "test-town")
+        quiz.record_answer(worker, attempt.id, 1, [0], started + timedelta(seconds=20), local_today())
+        # Worker B opened today's quiz and walked away: not done, and left open for them today.
+        away = quiz.start_attempt(db.session.get_one(Employee, town.worker_b), "official", local_today(), started,
+                                  "test-town")
         db.session.commit()
-        attempt_id, today = attempt.id, local_today()
+        attempt_id, away_id, today = attempt.id, away.id, local_today()
     result = runner.invoke(args=["rollup", "--date", today.isoformat()])
     assert result.exit_code == 0, result.output
     assert "closed 1 attempt(s)" in result.output and "rebuilt 2 company rollups" in result.output
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).expired
+        assert db.session.get_one(Attempt, away_id).finished_at is None
         assert db.session.get(CompanyDay, (town.company_a, today)).completed == 1
+        assert db.session.get(CompanyDay, (town.company_b, today)).completed == 0
         if db.engine.dialect.name == "sqlite":  # the planner's statistics are fresh after the nightly run
             tables = set(db.session.scalars(text("SELECT tbl FROM sqlite_stat1")))
             assert {"answer", "attempt"} <= tables

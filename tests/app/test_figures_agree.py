@@ -3,16 +3,16 @@
 A town with the gaps real towns have (nights the rollup did not run, a company that started using
 quizapp on the 1st of last month, a worker who joined and one who left mid-period (and, in their own
 tests, a worker deactivated today, and workers who come back after days away), a day whose frozen
-headcount a late joiner passed, today still counting with a quiz whose time ran out and one still being
-answered, a current month only partly over, incidents back-filled into past months) is read through
-every surface that shows a figure: the console's board, trends and exports, the grid dashboard, the
-comparison, the town view and the admin home, the weekly and monthly reports (page and XLSX), the daily
-digest's text, the incidents page, the learning page, the admin's grid list, the supervision list and
-its ledger, the outreach ledger and the API (with a token). Each figure must be the same on all of
-them, to the digit each shows, and the same as computed here from what was stored (`Town.expect`), so
-that surfaces agreeing on a wrong number fail too. The city admin's two pages (the overview and the
-towns compared, its XLSX and the API) show a town's active workers: each names its day, and read for
-the same day they agree.
+headcount a late joiner passed, today still counting with a quiz whose time ran out, one opened and left
+with no answer until its time ran out (not done) and one still being answered, a current month only
+partly over, incidents back-filled into past months) is read through every surface that shows a figure:
+the console's board, trends and exports, the grid dashboard, the comparison, the town view and the admin
+home, the weekly and monthly reports (page and XLSX), the daily digest's text, the incidents page, the
+learning page, the admin's grid list, the supervision list and its ledger, the outreach ledger and the
+API (with a token). Each figure must be the same on all of them, to the digit each shows, and the same
+as computed here from what was stored (`Town.expect`), so that surfaces agreeing on a wrong number fail
+too. The city admin's two pages (the overview and the towns compared, its XLSX and the API) show a
+town's active workers: each names its day, and read for the same day they agree.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ class Town:
     streak: int = 0  # A001's
     result_attempt: int = 0  # A001's attempt of today
     late_attempt: int = 0  # A002's attempt of today, its time run out, not closed
+    left_attempt: int = 0  # A005's attempt of today, left with no answer until its time ran out
     token: str = ""
     outreach: list[tuple[str, date, int]] = field(default_factory=list)  # grid code, day, people reached
     incidents: list[tuple[str, date, int, Decimal, int]] = field(default_factory=list)  # grid, month, cases, loss, raw
@@ -202,10 +203,10 @@ def town(app, bank) -> Town:
         companies = {"acme": make_company(g1, "acme", NAMES["acme"], workdays=WORKDAYS["acme"]),
                      "bolt": make_company(g1, "bolt", NAMES["bolt"], workdays=WORKDAYS["bolt"]),
                      "cog": make_company(g2, "cog", NAMES["cog"], workdays=WORKDAYS["cog"])}
-        people = {"acme": [make_employee(companies["acme"], f"A00{i}", f"甲{i}") for i in range(1, 5)],
+        people = {"acme": [make_employee(companies["acme"], f"A00{i}", f"甲{i}") for i in range(1, 6)],
                   "bolt": [make_employee(companies["bolt"], f"B00{i}", f"乙{i}") for i in range(1, 4)],
                   "cog": [make_employee(companies["cog"], f"C00{i}", f"丙{i}") for i in range(1, 3)]}
-        joined, left = people["acme"][2], people["acme"][3]
+        joined, left, walked_away = people["acme"][2], people["acme"][3], people["acme"][4]
         joined.active_from = today - timedelta(days=20)  # joined mid-period
         left.active_until = today - timedelta(days=10)  # left mid-period
         make_staff("staff-a", "company_staff", company=companies["acme"])
@@ -239,6 +240,11 @@ def town(app, bank) -> Town:
                            late.started_at + timedelta(seconds=20), today)
         late.started_at, late.deadline_at = now - timedelta(minutes=15), now - timedelta(minutes=10)
         found.late_attempt = late.id
+        # A005 opened today's quiz and answered nothing; its 5 minutes ran out 20 minutes ago: not
+        # done (docs/metrics.md, "Done"), on every surface, until they come back to it.
+        walk = take_quiz(walked_away, today, finish=False)
+        walk.started_at, walk.deadline_at = now - timedelta(minutes=25), now - timedelta(minutes=20)
+        found.left_attempt = walk.id
         going = take_quiz(people["bolt"][1], today, finish=False)  # still answering
         going.started_at, going.deadline_at = now - timedelta(minutes=1), now + timedelta(minutes=4)
         take_quiz(people["bolt"][0], today)
@@ -279,8 +285,8 @@ def town(app, bank) -> Town:
             heads = [e for e in staff if active(e, today)]
             started = db.session.scalars(select(Attempt).where(
                 Attempt.employee_id.in_([e.id for e in heads]), Attempt.official_date == today)).all()
-            found.live[code] = (len(heads), sum(1 for a in started if a.finished_at is not None
-                                                or a.deadline_at + timedelta(seconds=GRACE_SECONDS) < now))
+            found.live[code] = (len(heads), sum(1 for a in started if a.answered > 0 and (
+                a.finished_at is not None or a.deadline_at + timedelta(seconds=GRACE_SECONDS) < now)))
 
         # Incidents: this month's, and last months' entered today (a back-fill).
         month, last_month, before = today.replace(day=1), add_months(today.replace(day=1), -1), \
@@ -753,8 +759,8 @@ def test_headcount_agrees_on_the_board_the_dashboard_the_admin_home_the_town_vie
         assert day["headcount"] == heads
     board = page(signed_in(app, "staff-a"), "/console/")
     assert texts(board, "span", **{"data-figure": "total", "data-field": "expected"}) == [str(town.live["acme"][0])]
-    # 甲厂: 4 on the roster, one joined 20 days ago (counted), one left 10 days ago (not).
-    assert town.live["acme"][0] == 3
+    # 甲厂: 5 on the roster, one joined 20 days ago (counted), one left 10 days ago (not).
+    assert town.live["acme"][0] == 4
 
 
 def test_outreach_events_and_people_agree_on_the_ledger_dashboard_reports_digest_and_api(app, town, monkeypatch):
@@ -1052,7 +1058,8 @@ def knowledge_answers(town: Town, first: date, last: date, employee: int | None 
     with_time = town.now - timedelta(seconds=GRACE_SECONDS)
     attempts = [a for a in db.session.scalars(select(Attempt).where(
         Attempt.company_id == town.ids["acme"], Attempt.official_date >= first, Attempt.official_date <= last))
-        if (a.finished_at is not None or a.deadline_at < with_time) and employee in (None, a.employee_id)]
+        if a.answered and (a.finished_at is not None or a.deadline_at < with_time)
+        and employee in (None, a.employee_id)]
     return sum(1 for a in attempts for answer in a.answers
                if answer.chosen is not None and not answer.behaviour and answer.alert_id is None)
 
@@ -1251,7 +1258,7 @@ def test_a_towns_active_workers_are_one_figure_on_the_city_overview_and_the_town
         _, secret = tokens.issue_token(make_staff("city", "city_admin"), "city", utcnow())
         db.session.commit()
     live = sum(heads for heads, _ in town.live.values())
-    assert live == sum(town.rows[(code, yesterday)][1] for code in NAMES) == 8  # nobody joined or left today
+    assert live == sum(town.rows[(code, yesterday)][1] for code in NAMES) == 9  # nobody joined or left today
     found = city_workers(app, secret, yesterday)
     assert found["overview"] == found["compared"] == found["compared total"] == str(live)
     assert found["xlsx"] == found["api"] == found["api figures"] == live
@@ -1278,3 +1285,81 @@ def test_a_towns_active_workers_are_one_figure_on_the_city_overview_and_the_town
     found = city_workers(app, secret, today)
     assert found["overview"] == found["compared"] == found["compared total"] == str(live + 1)
     assert found["api"] == found["api figures"] == found["xlsx"] == live + 1
+
+
+# --- a worker who opened today's quiz and walked away -------------------------------------------
+
+def test_a_quiz_left_with_no_answer_is_not_done_on_any_surface_until_its_worker_comes_back(app, town):
+    """A005 opened today's quiz and answered nothing before the 5 minutes ran out (the QA
+    walkthrough's HJM00010): not done on the board, the pre-shift screen, the exports, the staff's
+    history (streak and quizzes done) and the worker's own screen, and on the chase list, started.
+    Back the same day, the worker gets the same quiz with a fresh clock; done, every surface says so."""
+    heads, done = town.live["acme"]
+    staff = signed_in(app, "staff-a")
+
+    def board_counts() -> tuple[str, str, str]:
+        html = page(staff, "/console/")
+        return tuple(texts(html, "span", **{"data-figure": "total", "data-field": name})[0]
+                     for name in ("done", "expected", "in_progress"))
+
+    def preshift_counts() -> tuple[str, str]:
+        html = page(staff, "/console/preshift")
+        return tuple(texts(html, "span", **{"data-figure": "focus", "data-field": name})[0]
+                     for name in ("done", "expected"))
+
+    def chase_list() -> str:
+        return page(staff, "/console/chase").split("</nav>", 1)[1]
+
+    def worker_row(number: str) -> dict[str, str]:
+        return {r["Employee number"]: r for r in csv_rows(staff, "/console/exports/by-worker.csv?days=7")}[number]
+
+    def today_done() -> str:
+        [row] = [r for r in csv_rows(staff, "/console/exports/by-day.csv?days=7") if r["Date"] == str(town.today)]
+        return row["Done"]
+
+    assert board_counts() == (str(done), str(heads), "1") and preshift_counts() == (str(done), str(heads))
+    assert today_done() == str(done)
+    [day] = api(app, town, f"/companies/{town.ids['acme']}/days?from={town.today}")["days"]
+    assert day["done"] == done
+    chase = chase_list()
+    assert "甲5" in chase and "A005" in chase and 'class="started"' in chase
+    assert "甲2" not in chase  # A002's quiz ran out with an answer: done
+    a005 = worker_row("A005")
+    assert (a005["Done"], a005["Last quiz"]) == ("0", "")
+    history = page(staff, f"/console/workers/{town.workers['A005']}/history")
+    assert table(history, "Date", "Official quiz")[0]["Official quiz"] == "unfinished"
+    assert (term(history, "Workdays in a row"), term(history, "Official quizzes done")) == ("0", "0")
+    # The worker's own screen: not done, and the same quiz offered again.
+    worker = app.test_client()
+    sign_in_worker(worker, "acme", "A005")
+    worker.set_cookie("lang", "en")
+    screen = page(worker, "/today")
+    assert "Done for today" not in screen and texts(screen, "h1") == ["Today's quiz is not done yet"]
+    assert 'name="kind" value="official"' in screen
+    result = page(worker, f"/attempt/{town.left_attempt}/result")
+    assert texts(result, "h1") == ["Today's quiz is not done yet"]
+    assert 'class="streak"' not in result and 'class="score"' not in result
+    # Back: the same attempt, a fresh clock, every question answered.
+    back = worker.post("/today/start", data={"kind": "official"})
+    assert back.location == f"/attempt/{town.left_attempt}/q/1"
+    with app.app_context():
+        attempt = db.session.get_one(Attempt, town.left_attempt)
+        assert attempt.deadline_at > utcnow() + timedelta(minutes=4) and attempt.finished_at is None
+        slots = [(slot.position, right_choice(slot)) for slot in attempt.answers]
+        assert db.session.scalar(select(func.count(Attempt.id)).where(
+            Attempt.employee_id == town.workers["A005"], Attempt.official_date == town.today)) == 1
+    for position, choice in slots:
+        assert worker.post(f"/attempt/{town.left_attempt}/q/{position}",
+                           data={"choice": [str(c) for c in choice]}).status_code == 200
+    with app.app_context():
+        assert db.session.get_one(Attempt, town.left_attempt).finished_at is not None
+    assert board_counts() == (str(done + 1), str(heads), "0") and preshift_counts() == (str(done + 1), str(heads))
+    assert today_done() == str(done + 1)
+    [day] = api(app, town, f"/companies/{town.ids['acme']}/days?from={town.today}")["days"]
+    assert day["done"] == done + 1
+    assert "甲5" not in chase_list()
+    assert (worker_row("A005")["Done"], worker_row("A005")["Last quiz"]) == ("1", str(town.today))
+    history = page(staff, f"/console/workers/{town.workers['A005']}/history")
+    assert (term(history, "Workdays in a row"), term(history, "Official quizzes done")) == ("1", "1")
+    assert texts(page(worker, "/today"), "h1") == ["Done for today ✓"]
+    assert texts(page(worker, f"/attempt/{town.left_attempt}/result"), "p", class_="streak") == ["1 workday in a row"]

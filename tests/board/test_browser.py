@@ -33,7 +33,8 @@ def workshop(app, town):
         for employee in people[:4]:
             db.session.add(Attempt(employee_id=employee.id, company_id=a.id, local_date=today, kind="official",
                                    official_date=today, started_at=now - timedelta(minutes=3),
-                                   deadline_at=now + timedelta(minutes=2), finished_at=now, total=5, slots=5))
+                                   deadline_at=now + timedelta(minutes=2), finished_at=now, total=5, slots=5,
+                                   answered=5))
         db.session.commit()
         return town, people[5].id
 
@@ -43,7 +44,8 @@ def finish(app, employee_id: int, company_id: int) -> None:
         now, today = utcnow(), local_today()
         db.session.add(Attempt(employee_id=employee_id, company_id=company_id, local_date=today, kind="official",
                                official_date=today, started_at=now - timedelta(minutes=2),
-                               deadline_at=now + timedelta(minutes=3), finished_at=now, total=5, slots=5))
+                               deadline_at=now + timedelta(minutes=3), finished_at=now, total=5, slots=5,
+                               answered=5))
         db.session.commit()
 
 

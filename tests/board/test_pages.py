@@ -31,7 +31,8 @@ def busy(app, town):
         for employee_id, finished in ((town.worker_a, now), (started.id, None)):
             db.session.add(Attempt(employee_id=employee_id, company_id=a.id, local_date=today, kind="official",
                                    official_date=today, started_at=now - timedelta(minutes=1),
-                                   deadline_at=now + timedelta(minutes=4), finished_at=finished, total=5, slots=5))
+                                   deadline_at=now + timedelta(minutes=4), finished_at=finished, total=5, slots=5,
+                                   answered=5 if finished else 0))
         db.session.commit()
     return town
 

@@ -11,11 +11,17 @@ from quizapp.board.rules import DONE, IN_PROGRESS, NOT_STARTED, Cell, Person, Ta
 
 
 def test_states_of_todays_official_quiz():
-    assert rules.status(started=False, finished=False, past_deadline=False) == NOT_STARTED
-    assert rules.status(started=True, finished=False, past_deadline=False) == IN_PROGRESS
-    assert rules.status(started=True, finished=True, past_deadline=False) == DONE
-    # Time ran out before the worker came back: it counts as done (docs/metrics.md).
-    assert rules.status(started=True, finished=False, past_deadline=True) == DONE
+    assert rules.status(started=False, finished=False, past_deadline=False, answered=0) == NOT_STARTED
+    assert rules.status(started=True, finished=False, past_deadline=False, answered=0) == IN_PROGRESS
+    assert rules.status(started=True, finished=False, past_deadline=False, answered=2) == IN_PROGRESS
+    assert rules.status(started=True, finished=True, past_deadline=False, answered=5) == DONE
+    # Time ran out before the worker came back: it counts as done with the answers given in time
+    # (docs/metrics.md), closed or not ...
+    assert rules.status(started=True, finished=False, past_deadline=True, answered=1) == DONE
+    assert rules.status(started=True, finished=True, past_deadline=True, answered=1) == DONE
+    # ... but not with none: the worker opened it and walked away, and may still take it today.
+    assert rules.status(started=True, finished=False, past_deadline=True, answered=0) == IN_PROGRESS
+    assert rules.status(started=True, finished=True, past_deadline=True, answered=0) == IN_PROGRESS
 
 
 def test_a_tally_counts_non_starters_and_shares_of_active_workers():

@@ -37,12 +37,12 @@ def company(company_id: int) -> Company:
 
 
 def take(employee: Employee, finished: bool = True, kind: str = "official", day: date = TODAY,
-         started: datetime = NOW - timedelta(minutes=2)) -> Attempt:
+         started: datetime = NOW - timedelta(minutes=2), answered: int | None = None) -> Attempt:
     attempt = Attempt(employee_id=employee.id, company_id=employee.company_id, local_date=day, kind=kind,
                       official_date=day if kind == "official" else None, started_at=started,
                       deadline_at=started + timedelta(minutes=5),
                       finished_at=started + timedelta(minutes=1) if finished else None,
-                      total=5, slots=5)
+                      total=5, slots=5, answered=(5 if finished else 0) if answered is None else answered)
     db.session.add(attempt)
     db.session.flush()
     return attempt
@@ -68,7 +68,7 @@ def factory(town):
     left.active_until = TODAY - timedelta(days=1)
     take(workers["A001"])  # 一车间 早班: done
     take(workers["A003"], finished=False)  # 二车间 夜班: in progress
-    take(workers["A004"], finished=False, started=NOW - timedelta(minutes=20))  # time ran out: done
+    take(workers["A004"], finished=False, started=NOW - timedelta(minutes=20), answered=2)  # time ran out: done
     take(workers["A005"], kind="practice")  # practice never counts
     take(workers["A002"], day=TODAY - timedelta(days=1))  # yesterday's quiz does not count today
     for no in ("B002", "B003"):

@@ -77,7 +77,8 @@ def test_a_rebuild_makes_no_row_and_never_writes_today(town):
 
 def test_a_quiz_closed_after_its_day_is_over_reaches_its_town_s_row(town):
     worker = db.session.get(Employee, town.worker_a)
-    attempt = take_quiz(worker, MONDAY, finish=False)  # started, never finished
+    attempt = take_quiz(worker, MONDAY, finish=False)  # started, one answer, never finished
+    quiz.record_answer(worker, attempt.id, 1, [0], attempt.started_at + timedelta(seconds=20), MONDAY)
     day_row(db.session.get(Company, town.company_b), MONDAY, 1, 1)
     towns.refresh_days([MONDAY])
     before = sums(first_town().id, MONDAY)

@@ -72,19 +72,20 @@ def test_coverage_counts_workers_with_a_done_official_quiz_in_30_days(town):
     a_history(town)
     start = datetime(2026, 11, 20, 0, 30)
     a002 = db.session.scalar(select(Employee.id).where(Employee.employee_no == "A002"))
-    for worker, kind, official_date, started, finished in (
-            (town.worker_a, "official", date(2026, 11, 20), start, start),
-            (a002, "practice", None, start, start),
-            (a002, "official", TODAY, NOW - timedelta(minutes=2), None)):  # today's, its time still running
+    for worker, kind, official_date, started, finished, answered in (
+            (town.worker_a, "official", date(2026, 11, 20), start, start, 5),
+            (a002, "practice", None, start, start, 5),
+            (a002, "official", TODAY, NOW - timedelta(minutes=2), None, 1)):  # today's, one answer, time running
         db.session.add(Attempt(employee_id=worker, company_id=town.company_a, local_date=official_date or start.date(),
                                kind=kind, official_date=official_date, started_at=started,
-                               deadline_at=started + timedelta(minutes=5), finished_at=finished, total=5, slots=5))
+                               deadline_at=started + timedelta(minutes=5), finished_at=finished, total=5, slots=5,
+                               answered=answered))
     db.session.flush()
     a = line(dashboard.company_figures(staff("officer-1"), TODAY, NOW), town.company_a)
     # Worker A finished one; worker A002 only practised, and their official quiz is still in progress.
     assert a.reached30 == 1 and a.coverage == 0.5
-    # Once its time has run out it is done, unfinished or not (docs/metrics.md, "Done"), as
-    # participation counts it: A002 is covered too.
+    # Once its time has run out it is done with the answer given, unfinished or not (docs/metrics.md,
+    # "Done"), as participation counts it: A002 is covered too.
     later = line(dashboard.company_figures(staff("officer-1"), TODAY, NOW + timedelta(minutes=4)), town.company_a)
     assert later.reached30 == 2 and later.coverage == 1.0
     assert later.today.done == a.today.done + 1

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 
-from quizapp.clock import local_today
+from quizapp.clock import local_today, utcnow
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, Employee, Question, QuestionVersion, Topic
 from quizapp.quiz.rules import timing
@@ -104,20 +104,22 @@ def test_start_opens_the_first_question_without_a_stop_on_the_way(client, town):
 
 def test_an_answer_after_the_deadline_is_refused_kindly(app, client, town):
     first = start_quiz(client, town)
+    client.post(first.request.path, data={"choice": "0"})  # one answer in time
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt))
         attempt.started_at -= timedelta(minutes=10)
         attempt.deadline_at -= timedelta(minutes=10)
         db.session.commit()
     client.set_cookie("lang", "en")
-    response = client.post(first.request.path, data={"choice": "0"}, follow_redirects=True)
+    second = first.request.path.replace("/q/1", "/q/2")
+    response = client.post(second, data={"choice": "0"}, follow_redirects=True)
     text = page(response)
     assert "/result" in response.request.path
     assert texts(text, "p", class_="flash") == [
         "Time was up, so that answer was not counted. No problem: here is how you did."]
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt))
-        assert attempt.expired and attempt.score == 0
+        assert attempt.expired and attempt.answered == 1
         assert db.session.get(CompanyDay, (town.company_a, attempt.local_date)).completed == 1
 
 
@@ -354,6 +356,88 @@ def test_a_timed_out_quiz_says_the_answers_given_are_kept(app, client, town):
     assert "Your 1 answer given in time is kept" in result
 
 
+def left_with_no_answer(app) -> int:
+    """Worker A's quiz of today, started and left with no answer: its 5 minutes ran out 30 minutes ago."""
+    with app.app_context():
+        attempt = db.session.scalars(db.select(Attempt).order_by(Attempt.id.desc())).first()
+        attempt.started_at -= timedelta(minutes=35)
+        attempt.deadline_at -= timedelta(minutes=35)
+        db.session.commit()
+        return attempt.id
+
+
+def test_a_quiz_left_with_no_answer_is_offered_again_and_never_says_done(app, client, town):
+    """The QA walkthrough's worker: opened today's quiz, walked away, came back. Before: not done,
+    no score, no streak, the same quiz offered; after: the same quiz with a fresh clock, then done."""
+    question = start_quiz(client, town)
+    attempt_id = left_with_no_answer(app)
+    assert "今天已完成" not in page(client.get("/today"))
+    client.set_cookie("lang", "en")
+    today = page(client.get("/today"))
+    assert texts(today, "h1") == ["Today's quiz is not done yet"] and "Done for today" not in today
+    assert 'value="official"' in today and 'value="practice"' not in today
+    assert "Time ran out before you answered any question" in today
+    result = page(client.get(f"/attempt/{attempt_id}/result"))
+    assert texts(result, "h1") == ["Today's quiz is not done yet"] and 'value="official"' in result
+    assert 'class="score"' not in result and 'class="streak"' not in result and "Practise more" not in result
+    assert "not done" in page(client.get("/history"))
+    with app.app_context():  # reading the pages started no clock and closed nothing
+        attempt = db.session.get_one(Attempt, attempt_id)
+        assert attempt.finished_at is None and attempt.deadline_at < utcnow()
+        assert db.session.get(CompanyDay, (town.company_a, attempt.local_date)) is None
+    # Back: "start" gives the same quiz, from its first question, with 5 minutes.
+    assert client.post("/today/start", data={"kind": "official"}).location == question.request.path
+    with app.app_context():
+        attempt = db.session.get_one(Attempt, attempt_id)
+        assert attempt.deadline_at > utcnow() + timedelta(minutes=4) and not attempt.expired
+        assert db.session.scalar(db.select(db.func.count(Attempt.id))) == 1
+    assert texts(page(client.get("/today")), "h1") == ["Today's quiz is waiting"]
+    done = answer_all(client, client.get(question.request.path))
+    assert texts(page(done), "h1") == ["Today's result"]
+    assert texts(page(done), "p", class_="streak") == ["1 workday in a row"]
+    assert texts(page(client.get("/today")), "h1") == ["Done for today ✓"]
+    with app.app_context():
+        assert db.session.get(CompanyDay, (town.company_a, local_today())).completed == 1
+
+
+def test_a_quiz_left_with_no_answer_opens_again_where_the_worker_is_back_at_it(app, client, town):
+    """Back on the question page (a reload), through "continue" (resume), or answering straight away
+    on the page left open: the quiz opens again with a fresh clock, and the answer counts."""
+    question = start_quiz(client, town)
+    attempt_id = left_with_no_answer(app)
+    assert client.get(question.request.path).location == question.request.path  # a reload: opened again
+    with app.app_context():
+        assert db.session.get_one(Attempt, attempt_id).deadline_at > utcnow() + timedelta(minutes=4)
+    left_with_no_answer(app)
+    assert client.get(f"/attempt/{attempt_id}").location == question.request.path  # resume
+    left_with_no_answer(app)
+    response = client.post(question.request.path, data={"choice": "0"}, headers=JSON)  # quiz.js
+    assert response.status_code == 200 and response.json["next"]["url"].endswith("/q/2")  # feedback, then on
+    with app.app_context():
+        attempt = db.session.get_one(Attempt, attempt_id)
+        assert attempt.answered == 1 and attempt.finished_at is None
+        assert attempt.deadline_at > utcnow() + timedelta(minutes=4)
+
+
+def test_a_past_day_s_quiz_left_with_no_answer_says_it_did_not_count(app, client, town):
+    start_quiz(client, town)
+    attempt_id = left_with_no_answer(app)
+    with app.app_context():
+        attempt = db.session.get_one(Attempt, attempt_id)
+        attempt.local_date = attempt.official_date = attempt.local_date - timedelta(days=1)
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    result = page(client.get(f"/attempt/{attempt_id}/result"))
+    assert texts(result, "h1")[0].startswith("Quiz of ") and 'value="official"' not in result
+    assert "this quiz was not done and did not count in your company's figures" in result
+    assert 'class="score"' not in result and 'class="streak"' not in result
+    with app.app_context():  # its day is over: closed, as not done
+        attempt = db.session.get_one(Attempt, attempt_id)
+        assert attempt.expired and attempt.finished_at is not None
+        assert db.session.get(CompanyDay, (town.company_a, attempt.local_date)) is None
+    assert texts(page(client.get("/today")), "h1") == ["Today's anti-fraud quiz"]  # today's is a new one
+
+
 def token_of(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
@@ -564,12 +648,13 @@ def test_the_script_is_told_what_went_wrong(app, client, town):
     refused = client.post(path, data={"choice": "9"}, headers=JSON)
     assert refused.status_code == 400 and refused.json == {"error": "invalid", "message": "请先选一个答案。"}
     assert client.post(path, data={}, headers=JSON).status_code == 400
+    assert client.post(path, data={"choice": "0"}, headers=JSON).json["next"]  # one answer in time
     with app.app_context():
         attempt = db.session.scalar(db.select(Attempt))
         attempt.deadline_at -= timedelta(minutes=30)
         db.session.commit()
     client.set_cookie("lang", "en")
-    late = client.post(path, data={"choice": "0"}, headers=JSON)
+    late = client.post(path.replace("/q/1", "/q/2"), data={"choice": "0"}, headers=JSON)
     assert late.status_code == 200 and late.json == {"go": path.replace("/q/1", "/result")}
     result = page(client.get(late.json["go"]))  # the script goes there, and the result says why
     assert texts(result, "p", class_="flash") == [

@@ -377,3 +377,135 @@ def test_an_official_quiz_asks_the_workers_next_probe_item_in_its_last_personal_
     assert not {slot.question_id for slot in practice.answers} & {q.id for q in probes}  # never taught
     tomorrow = start(town, today=TODAY + timedelta(days=1), now=NOW + timedelta(days=1))
     assert [s.question_id for s in tomorrow.answers if not s.behaviour][-1] == first_half[1]
+
+
+# --- a quiz opened and left with no answer (docs/metrics.md, "Done") ---------------------------------
+
+def staff_a():
+    from quizapp.models import StaffUser
+
+    return db.session.scalar(select(StaffUser).where(StaffUser.username == "staff-a"))
+
+
+def chased(now) -> list[tuple[str, str]]:
+    """Today's chase list of 甲厂 at `now`: (name, state)."""
+    from quizapp.board import service as board
+
+    return [(p.name, p.state) for _, people in board.not_done(staff_a(), TODAY, now) for p in people]
+
+
+def test_a_quiz_left_with_no_answer_is_not_done_and_its_worker_is_chased(town):
+    """The worker opened today's quiz and walked away: when the 5 minutes run out it is still not
+    done (the board, the chase list, the streak, the rollup), and it stays open for them today."""
+    from zoneinfo import ZoneInfo
+
+    from quizapp.board import service as board
+    from quizapp.rollups import figures
+
+    attempt = start(town)
+    db.session.commit()
+    later = attempt.deadline_at + timedelta(minutes=10)
+    assert not quiz.is_done(attempt, later) and quiz.lapsed(attempt, later) and quiz.can_reopen(attempt, later, TODAY)
+    total = board.today_board(staff_a(), TODAY, later, ZoneInfo("Asia/Shanghai")).board.total
+    assert (total.expected, total.done, total.in_progress) == (2, 0, 1)
+    assert ("王小明", "in_progress") in chased(later)
+    scope = figures.Scope([figures.CompanyInfo(town.company_a, "甲厂", 0, "", "123456")], [town.company_a])
+    assert figures.live_today(scope, TODAY, later)[town.company_a] == figures.Live(2, 0, 1)
+    assert quiz.streak_of(worker(town), TODAY, later) == 0
+    # Nothing closes it today (neither a visit nor `quizapp rollup`): its worker may still take it.
+    assert not quiz.close_if_expired(attempt, later, TODAY)
+    assert quiz.close_expired(later, TODAY) == 0
+    db.session.commit()
+    assert attempt.finished_at is None and db.session.get(CompanyDay, (town.company_a, TODAY)) is None
+    with pytest.raises(Forbidden):  # practice waits for today's quiz
+        start(town, kind="practice", now=later)
+
+
+def test_coming_back_the_same_day_gives_the_same_quiz_with_a_fresh_clock_and_finishing_it_is_done(town):
+    attempt = start(town)
+    questions = [a.question_id for a in attempt.answers]
+    db.session.commit()
+    back = attempt.deadline_at + timedelta(hours=2)
+    again = start(town, now=back)  # "start" on the today page
+    db.session.commit()
+    assert again.id == attempt.id and [a.question_id for a in again.answers] == questions
+    assert again.deadline_at == back + timedelta(seconds=quiz.QUIZ_SECONDS)
+    assert again.finished_at is None and not again.expired
+    assert db.session.scalar(select(func.count(Attempt.id))) == 1  # still one official attempt today
+    assert not quiz.reopen(again, back + timedelta(seconds=1), TODAY)  # open now: nothing to reopen
+    for slot in again.answers:
+        answer(town, again, slot.position, right_choice(slot), back + timedelta(seconds=20 * slot.position))
+    db.session.commit()
+    done_at = back + timedelta(minutes=3)
+    assert again.finished_at is not None and not again.expired and quiz.is_done(again, done_at)
+    assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+    assert quiz.streak_of(worker(town), TODAY, done_at) == 1
+    assert ("王小明", "in_progress") not in chased(done_at)
+    assert rebuild_company_day(worker(town).company, TODAY, TODAY).completed == 1
+
+
+def test_an_answer_to_a_quiz_left_with_no_answer_reopens_it_and_counts(town):
+    """The phone lay on question 1 past the time: the answer the worker taps on their return counts,
+    and the quiz runs on with a fresh clock."""
+    attempt = start(town)
+    db.session.commit()
+    back = attempt.deadline_at + timedelta(minutes=30)
+    outcome = answer(town, attempt, 1, right_choice(attempt.answers[0]), back)
+    db.session.commit()
+    db.session.refresh(attempt)
+    assert outcome.status == "recorded" and attempt.answered == 1 and attempt.finished_at is None
+    assert attempt.deadline_at > back + timedelta(seconds=quiz.QUIZ_SECONDS)  # fresh, plus its reading time
+    # A forged choice reopens nothing.
+    other = quiz.start_attempt(db.session.get(Employee, town.worker_b), "official", TODAY, NOW, "test-town")
+    db.session.commit()
+    with pytest.raises(Invalid):
+        quiz.record_answer(db.session.get(Employee, town.worker_b), other.id, 1, [9], back, TODAY)
+    assert db.session.scalar(select(Attempt.deadline_at).where(Attempt.id == other.id)) == other.deadline_at
+
+
+def test_one_answer_then_the_time_running_out_is_done_as_before(town):
+    attempt = start(town)
+    answer(town, attempt, 1, wrong_choice(attempt.answers[0]), NOW + timedelta(seconds=30))
+    db.session.commit()
+    later = attempt.deadline_at + timedelta(minutes=30)
+    assert quiz.is_done(attempt, later) and not quiz.lapsed(attempt, later)
+    assert ("王小明", "in_progress") not in chased(later)  # done before it is closed
+    assert quiz.streak_of(worker(town), TODAY, later) == 1
+    assert not quiz.reopen(attempt, later, TODAY)
+    assert quiz.close_if_expired(attempt, later, TODAY)
+    db.session.commit()
+    assert attempt.expired and attempt.score == 0 and attempt.finished_at == attempt.deadline_at
+    assert db.session.get(CompanyDay, (town.company_a, TODAY)).completed == 1
+
+
+def test_a_quiz_still_unanswered_when_its_day_is_over_is_closed_as_not_done(town):
+    attempt = start(town)
+    db.session.commit()
+    tomorrow = TODAY + timedelta(days=1)
+    after_midnight = NOW + timedelta(days=1)
+    assert not quiz.can_reopen(attempt, after_midnight, tomorrow)  # its day is over
+    assert quiz.close_expired(after_midnight, tomorrow) == 1  # `quizapp rollup` after midnight
+    db.session.commit()
+    assert attempt.expired and attempt.finished_at is not None and quiz.lapsed(attempt, after_midnight)
+    assert not quiz.is_done(attempt, after_midnight) and not quiz.reopen(attempt, after_midnight, tomorrow)
+    assert db.session.get(CompanyDay, (town.company_a, TODAY)) is None  # added nothing to its day
+    day = rebuild_company_day(worker(town).company, TODAY, tomorrow)
+    assert (day.headcount, day.completed, day.question_sum) == (2, 0, 0)
+    assert quiz.streak_of(worker(town), tomorrow, after_midnight) == 0
+    # Tomorrow's quiz is a new one.
+    assert quiz.start_attempt(worker(town), "official", tomorrow, after_midnight, "test-town").id != attempt.id
+
+
+def test_a_quiz_closed_with_no_answer_before_today_ended_is_given_back_too(town):
+    """One closed while its day ran (by a `quizapp rollup --date` run of the afternoon before this
+    rule, say): not done, and its worker gets it back the same day."""
+    attempt = start(town)
+    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(
+        finished_at=attempt.deadline_at, expired=True))
+    db.session.commit()
+    db.session.refresh(attempt)
+    back = NOW + timedelta(hours=3)
+    assert quiz.lapsed(attempt, back) and not quiz.is_done(attempt, back)
+    again = start(town, now=back)
+    assert again.id == attempt.id and again.finished_at is None and not again.expired
+    assert again.deadline_at == back + timedelta(seconds=quiz.QUIZ_SECONDS)

@@ -51,7 +51,7 @@ def plant(town):
     started = utc(6, 50)
     db.session.add(Attempt(employee_id=worker.id, company_id=a.id, local_date=DAY, kind="official", official_date=DAY,
                            started_at=started, deadline_at=started + timedelta(minutes=5),
-                           finished_at=started + timedelta(minutes=2), total=5, slots=5))
+                           finished_at=started + timedelta(minutes=2), total=5, slots=5, answered=5))
     db.session.flush()
     return town
 
@@ -162,7 +162,8 @@ def test_when_everyone_is_done_the_group_hears_that_too(plant, receivers):
         started = utc(6, 40)
         db.session.add(Attempt(employee_id=employee.id, company_id=employee.company_id, local_date=DAY,
                                kind="official", official_date=DAY, started_at=started,
-                               deadline_at=started + timedelta(minutes=5), finished_at=started, total=5, slots=5))
+                               deadline_at=started + timedelta(minutes=5), finished_at=started, total=5, slots=5,
+                               answered=5))
     robot = receivers()
     set_webhook(plant.company_a, robot.url)
     assert run(utc(7, 5)) == (1, 0, 0)

@@ -2,22 +2,24 @@
 without a row has no data, and today is read live, exactly as the console's board counts it."""
 
 import ast
+import itertools
 import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 import quizapp
 from quizapp.board import service as board
 from quizapp.extensions import db
-from quizapp.models import Company, CompanyDay, Employee, StaffUser
+from quizapp.models import Attempt, Company, CompanyDay, Employee, StaffUser
+from quizapp.quiz import service as quiz
 from quizapp.rollups import figures
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span, Tally
-from tests.factories import make_employee, take_quiz
+from tests.factories import make_employee, right_choice, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -64,7 +66,12 @@ def test_today_is_the_boards_count_to_the_digit(town):
     company = db.session.get(Company, town.company_a)
     late = make_employee(company, "A030", "孙迟到", team="二车间")
     take_quiz(db.session.get(Employee, town.worker_a), TODAY)
-    take_quiz(late, TODAY, finish=False)  # started at 00:30, never came back
+    slow = take_quiz(late, TODAY, finish=False)  # started at 00:30, one answer, never came back
+    first = slow.answers[0]
+    quiz.record_answer(late, slow.id, first.position, right_choice(first), datetime.combine(TODAY, time(0, 31)),
+                       TODAY)
+    away = make_employee(company, "A032", "吴走开")
+    take_quiz(away, TODAY, finish=False)  # started at 00:30, no answer, never came back: not done
     gone = make_employee(company, "A031", "周离职")
     take_quiz(gone, TODAY)
     gone.active = False  # left after doing today's quiz: counted neither as expected nor done
@@ -77,7 +84,8 @@ def test_today_is_the_boards_count_to_the_digit(town):
                                                                  on_board.in_progress)
         today = figures.today_tallies(scope_of(company), TODAY, now)[company.id]
         assert (today.expected, today.done) == (on_board.expected, on_board.done)
-    assert (live.headcount, live.done, live.in_progress) == (3, 2, 0)  # the late one's time ran out
+    # The late one's time ran out with an answer given: done; the one who walked away is not.
+    assert (live.headcount, live.done, live.in_progress) == (4, 2, 1)
 
 
 def test_every_moment_read_is_given_never_defaulted():
@@ -99,3 +107,15 @@ def test_every_moment_read_is_given_never_defaulted():
                 if arg.arg == "now" and "datetime" in annotation and (default is not None or annotation != "datetime"):
                     optional.append(f"{path.relative_to(root)}:{node.lineno} {node.name}")
     assert optional == []
+
+
+def test_done_in_sql_is_metrics_quiz_done(town):
+    """rollups.figures.done is metrics.quiz_done: finished, or its time ran out, with an answer given."""
+    attempt = take_quiz(db.session.get(Employee, town.worker_a), TODAY, finish=False)
+    for finished, ran_out, answered in itertools.product((False, True), (False, True), (0, 1, 5)):
+        deadline = NOW + timedelta(minutes=-10 if ran_out else 3)
+        db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(
+            answered=answered, deadline_at=deadline, finished_at=deadline if finished else None))
+        found = db.session.scalar(select(figures.done(NOW)).where(Attempt.id == attempt.id))
+        assert bool(found) == metrics.quiz_done(finished, ran_out, answered) == (
+            answered > 0 and (finished or ran_out)), (finished, ran_out, answered)

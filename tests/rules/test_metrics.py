@@ -67,6 +67,17 @@ def test_points_round_half_up_away_from_zero():
     assert metrics.whole_points(None) is None
 
 
+def test_a_quiz_is_done_when_finished_or_out_of_time_with_an_answer_given():
+    assert metrics.quiz_done(finished=True, ran_out=False, answered=5)  # every question answered
+    assert metrics.quiz_done(finished=False, ran_out=True, answered=1)  # time ran out, not closed yet
+    assert metrics.quiz_done(finished=True, ran_out=True, answered=1)  # and closed
+    assert not metrics.quiz_done(finished=False, ran_out=False, answered=2)  # still being answered
+    # Opened and left with no answer: not done, closed or not (docs/metrics.md, "Done").
+    assert not metrics.quiz_done(finished=False, ran_out=True, answered=0)
+    assert not metrics.quiz_done(finished=True, ran_out=True, answered=0)
+    assert not metrics.quiz_done(finished=False, ran_out=False, answered=0)
+
+
 def test_streak_counts_workdays_and_skips_days_off():
     # Mon-Sat workdays. Done Thu, Fri, Sat, (Sun off), Mon; today is Tuesday, not yet done.
     tuesday = MONDAY + timedelta(days=1)

@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Employee, StaffUser
+from quizapp.quiz import service as quiz
 from quizapp.town import service
 from tests.factories import take_quiz
 
@@ -30,14 +31,16 @@ def test_today_counts_finished_and_open_official_quizzes_of_today_only(town):
     take_quiz(worker_a, TODAY - timedelta(days=1))  # yesterday's: not today's
     take_quiz(worker_a, TODAY)
     take_quiz(worker_a, TODAY, kind="practice")  # practice never counts
-    take_quiz(worker_b, TODAY, finish=False)  # started at 00:30 (UTC), not finished
+    slow = take_quiz(worker_b, TODAY, finish=False)  # started at 00:30 (UTC), not finished
+    quiz.record_answer(worker_b, slow.id, 1, [0], datetime.combine(TODAY, time(0, 31)), TODAY)  # one answer
     in_time = datetime.combine(TODAY, time(0, 32))
     rows = {r.company.id: r for r in service.today_by_company(staff("admin"), TODAY, in_time)}
     a, b = rows[town.company_a], rows[town.company_b]
     assert (a.headcount, a.done, a.in_progress) == (2, 1, 0)
     assert (b.headcount, b.done, b.in_progress) == (1, 0, 1)  # still within its time
     assert a.participation == 0.5
-    # Once its time has run out it is done, before the worker comes back or the nightly job closes it.
+    # Once its time has run out it is done (an answer was given), before the worker comes back or the
+    # nightly job closes it.
     b = next(r for r in service.today_by_company(staff("admin"), TODAY, NOW) if r.company.id == town.company_b)
     assert (b.headcount, b.done, b.in_progress) == (1, 1, 0)
 

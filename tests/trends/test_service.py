@@ -8,9 +8,10 @@ from sqlalchemy import select, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, CompanyDay, CompanyTopicDay, Question, StaffUser, Topic
+from quizapp.quiz import service as quiz
 from quizapp.rollups.service import rebuild_company_day
 from quizapp.trends import service as trends
-from tests.factories import make_employee, take_quiz
+from tests.factories import make_employee, right_choice, take_quiz
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -47,12 +48,17 @@ def test_the_company_series_reads_the_rollup_and_counts_non_starters(floor):
 
 
 def test_a_worker_whose_time_ran_out_counts_as_done_today_as_on_the_board(floor):
-    take_quiz(floor["a2"], TODAY, finish=False)  # started at 00:30 (UTC), five minutes, never came back
+    slow = take_quiz(floor["a2"], TODAY, finish=False)  # started at 00:30 (UTC), five minutes, never came back
+    first = slow.answers[0]
+    quiz.record_answer(floor["a2"], slow.id, first.position, right_choice(first), datetime.combine(TODAY, time(0, 31)),
+                       TODAY)  # after one answer
+    take_quiz(floor["a3"], TODAY, finish=False)  # opened at 00:30 and left with no answer: not done
     live = trends.company_trends(staff(), TODAY, 7, now=datetime.combine(TODAY, time(0, 32)))
     assert live.company.days[-1].done == 0  # still within its time
     later = trends.company_trends(staff(), TODAY, 7, now=datetime.combine(TODAY, time(12, 0)))
     assert later.company.days[-1].done == 1
     assert next(s for s in later.teams if s.name == "一车间").days[-1].done == 1
+    assert next(s for s in later.teams if s.name == "二车间").days[-1].done == 0
 
 
 def test_teams_and_shifts_come_from_the_roster_with_the_weakest_first(floor):
