@@ -10,7 +10,9 @@ a town admin (and a town's API token, which reads as that town) every company of
 nothing of another town; the city admin (and a city token) no grid or company at all, only each
 town's aggregates (`towns_of`). A worker counts on a day when they are on the roster, that day
 lies within their start and leaving dates and they were not away that day (an absence they came
-back from: docs/metrics.md, "People who join or leave").
+back from: docs/metrics.md, "People who join or leave"). A company counts on a day before the day
+it was deactivated, except days it was away and came back from; a period's figures read the
+companies that count on some day of it, today's lists the active ones ("Companies that leave").
 
 Everything here takes the acting account as an argument and returns a value, SQL conditions or a
 select(): callers execute them. No Flask, no session: a test checks (tests/app/test_scope.py),
@@ -26,6 +28,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists,
 
 from quizapp.models import (
     Company,
+    CompanyAbsence,
     Employee,
     EmployeeAbsence,
     Grid,
@@ -164,10 +167,13 @@ def visible_grids(actor: Reader, include_inactive: bool = False) -> Select:
     return query.where(false())
 
 
-def visible_companies(actor: Reader) -> Select:
+def visible_companies(actor: Reader, between: tuple[date, date] | None = None) -> Select:
     """A select() of the active companies the account may see, by name: company staff their own,
-    an officer those of their grids, the town admin all."""
-    query = select(Company).where(Company.active.is_(True)).order_by(Company.name)
+    an officer those of their grids, the town admin all. With `between` (first, last day of a
+    period): the companies that count on some day of it instead (companies_counted_between), the
+    companies every figure of a period reads, so deactivating one changes no period already over."""
+    counted = companies_counted_between(*between) if between is not None else (Company.active.is_(True),)
+    query = select(Company).where(*counted).order_by(Company.name)
     if sees_whole_town(actor):
         return query.where(Company.grid_id.in_(_town_grids(actor)))
     if actor.role == Role.GRID_OFFICER:
@@ -308,6 +314,32 @@ def active_on(day) -> tuple:
     if isinstance(day, date):
         return (*found, Employee.created_at < local_midnight(day + timedelta(days=1), configured_zone()))
     return found
+
+
+# --- which companies count on a day, or in a period ------------------------------------------------
+
+def company_counted_on(day) -> tuple:
+    """Conditions for a company that counts on `day` (docs/metrics.md, "Companies that leave"; the
+    workers' rule, metrics.counted_until and days_away, for a company): active, or deactivated after
+    `day` (Company.active_until, the day it was deactivated: it counts through the day before), and
+    not away that day (a deactivation it was reactivated from: CompanyAbsence). A company deactivated
+    before the day was kept (active_until NULL) counts on no day. `day` is a date or a column
+    (CompanyDay.day: the city page takes out the rows of days a company does not count)."""
+    return (or_(Company.active.is_(True), and_(Company.active_until.is_not(None), Company.active_until > day)),
+            ~exists().where(CompanyAbsence.company_id == Company.id, CompanyAbsence.first_day <= day,
+                            CompanyAbsence.last_day >= day))
+
+
+def companies_counted_between(first: date, last: date) -> tuple:
+    """Conditions for a company that counts on some day from `first` through `last`
+    (company_counted_on): the companies a period's figures read, on every surface (reports, the
+    town view, the city page, the API), while today's lists read the active ones. A deactivated
+    company is in the periods up to the day before its deactivation, with its days as they were
+    written; a company away (and back since) for the whole period is not. Exact because a company's
+    absences are separated by at least one day it counted (organisation.service keeps them so)."""
+    return (or_(Company.active.is_(True), and_(Company.active_until.is_not(None), Company.active_until > first)),
+            ~exists().where(CompanyAbsence.company_id == Company.id, CompanyAbsence.first_day <= first,
+                            CompanyAbsence.last_day >= last))
 
 
 def away_between(first: date, last: date) -> tuple:

@@ -114,9 +114,10 @@ def _span(span: DateRange) -> Span:
 
 
 def grid_days(reader: Reader, grid: Grid, span: DateRange, today: date, now: datetime) -> list[GridDay]:
-    """Each date of the range on which the grid's active companies have figures (rollups.figures:
-    a past date's rollup rows, today live, as on the dashboard)."""
-    found = dashboard.visible_scope(reader, grid.id)
+    """Each date of the range on which the grid's companies have figures (rollups.figures: a past
+    date's rollup rows, today live, as on the dashboard): those that count on some day of it
+    (scope.companies_counted_between: one deactivated since keeps its days)."""
+    found = dashboard.visible_scope(reader, grid.id, _span(span))
     return [GridDay(d.day, d.companies, d.workday_companies, d.headcount, d.tally, d.today)
             for d in figures.days_of(found, _span(span), today, now)]
 
@@ -134,7 +135,9 @@ class CompanyDayLine:
 
 def company_days(company: Company, span: DateRange, today: date, now: datetime) -> list[CompanyDayLine]:
     """Each date of the range with the company's figures: its rollup row, and today live."""
-    found = Scope([CompanyInfo(company.id, company.name, company.grid_id, "", company.workdays)], [company.id])
+    # period: an inactive company's today is not read (it counts only through the day before its deactivation).
+    found = Scope([CompanyInfo(company.id, company.name, company.grid_id, "", company.workdays)], [company.id],
+                  period=True)
     return [CompanyDayLine(d.day, d.workday, d.headcount, d.tally, d.today)
             for d in figures.days_of(found, _span(span), today, now)]
 
@@ -149,14 +152,15 @@ def _period(found: Scope, span: DateRange, today: date, now: datetime) -> dict[i
 @dataclass(frozen=True)
 class GridLine:
     grid: Grid
-    companies: int  # active companies in the grid
+    companies: int  # companies in the grid that count on some day of the range
     tally: Tally
 
 
 def grid_summary(reader: Reader, span: DateRange, today: date, now: datetime) -> tuple[list[GridLine], Tally, int]:
-    """Every grid's figures over the range (its active companies summed first, then divided
-    once, so every worker counts the same), the town's total, and the town's active companies."""
-    found = dashboard.visible_scope(reader)
+    """Every grid's figures over the range (its companies summed first, then divided once, so
+    every worker counts the same), the town's total, and the town's companies: those that count on
+    some day of the range (scope.companies_counted_between: one deactivated since keeps its days)."""
+    found = dashboard.visible_scope(reader, between=_span(span))
     tallies = _period(found, span, today, now)
     members: dict[int, list[int]] = {}
     for c in found.companies:
@@ -177,9 +181,10 @@ class CompanyLine:
 
 def company_summary(reader: Reader, span: DateRange, today: date, grid_id: int | None, paging: Paging,
                     now: datetime) -> tuple[list[CompanyLine], int]:
-    """A page of active companies (by id) with their figures over the range, and how many there
-    are. Only the page's companies are read from the rollup."""
-    found = dashboard.visible_scope(reader, grid_id)
+    """A page of the companies that count on some day of the range (by id: a company deactivated
+    since is listed for the days it counted) with their figures over it, and how many there are.
+    Only the page's companies are read from the rollup."""
+    found = dashboard.visible_scope(reader, grid_id, _span(span))
     ordered = sorted(found.companies, key=lambda c: c.id)
     page = found.only(ordered[paging.offset:paging.offset + paging.limit])
     tallies = _period(page, span, today, now) if page.companies else {}

@@ -5,9 +5,10 @@ city's total.
 Used by the city page (/reports/city and its XLSX, the city admin only) and the API's
 GET /api/v1/towns/figures (a city token: every town; a town's token: its own). Owns the reads
 behind them, scoped by quizapp/scope.py (towns_of). Participation and knowledge come from the
-TownDay rollup (rollups.towns: a row per town and past day), less the company-days of the town's
-deactivated companies, which the town's own pages leave out too; so a town's figure here is the
-one its dashboard, town view and API compute from CompanyDay for the same days
+TownDay rollup (rollups.towns: a row per town and past day), less the company-days of days a
+company did not count (scope.company_counted_on: a company deactivated on day D counts through
+D-1), which the town's own pages leave out too; so a town's figure here is the one its town view,
+reports and API compute from CompanyDay for the same days
 (docs/metrics.md, "The city page"). The declines are incidents.rules.year_on_year over the town's
 records, as its incidents page shows them. Aggregates only: no company, grid or worker is named.
 """
@@ -19,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from quizapp import scope
 from quizapp.audit import service as audit
@@ -37,7 +38,8 @@ FEN = Decimal("0.01")
 
 
 def _tallies(ids: list[int], span: Span) -> dict[int, Tally]:
-    """Each town's sums over the span: its TownDay rows, less its deactivated companies' days."""
+    """Each town's sums over the span: its TownDay rows, less the rows of days a company did not
+    count (scope.company_counted_on: deactivated by then, or away; rows older than migration 0036)."""
     found = {town_id: Tally(*(int(v or 0) for v in rest)) for town_id, *rest in db.session.execute(
         select(TownDay.town_id, func.sum(TownDay.expected), func.sum(TownDay.done), func.sum(TownDay.common_correct),
                func.sum(TownDay.common_answered), func.sum(TownDay.companies))
@@ -46,8 +48,8 @@ def _tallies(ids: list[int], span: Span) -> dict[int, Tally]:
     for town_id, *rest in db.session.execute(
             select(Grid.town_id, *TALLY_SUMS).select_from(CompanyDay)
             .join(Company, Company.id == CompanyDay.company_id).join(Grid, Grid.id == Company.grid_id)
-            .where(Company.active.is_(False), Grid.town_id.in_(ids), CompanyDay.day >= span.first,
-                   CompanyDay.day <= span.last).group_by(Grid.town_id)):
+            .where(~and_(*scope.company_counted_on(CompanyDay.day)), Grid.town_id.in_(ids),
+                   CompanyDay.day >= span.first, CompanyDay.day <= span.last).group_by(Grid.town_id)):
         gone = Tally(*(int(v or 0) for v in rest))
         found[town_id] = Tally(*(a - b for a, b in zip(found.get(town_id, Tally()), gone, strict=True)))
     return found
@@ -65,7 +67,7 @@ def town_headcounts(ids: list[int], span: Span, today: date) -> dict[int, Headco
     metrics.headcount_at_end for towns): its active companies' workers on the span's last day with
     data. A span with today in it counts the rosters now (scope.active_on, read live as every page's
     today: the rollup holds no today), every town; a past span, the town's TownDay row of that day
-    less its deactivated companies' rows (a town without data in the span is absent).
+    less the rows of companies not counting that day (a town without data in the span is absent).
 
     The one function behind both of the city admin's counts: the overview (/city/, the API's
     /towns: today) and the towns compared (its period, ending yesterday), so the two pages give the
@@ -83,7 +85,8 @@ def town_headcounts(ids: list[int], span: Span, today: date) -> dict[int, Headco
 
 
 def _past_headcounts(ids: list[int], span: Span) -> dict[int, tuple[date, int]]:
-    """Each town's active workers on the span's last day with data (its active companies'), and that day."""
+    """Each town's active workers on the span's last day with data (of the companies counting that
+    day: scope.company_counted_on), and that day."""
     last = dict(db.session.execute(select(TownDay.town_id, func.max(TownDay.day)).where(
         TownDay.town_id.in_(ids), TownDay.day >= span.first, TownDay.day <= span.last)
         .group_by(TownDay.town_id)).all())
@@ -95,16 +98,17 @@ def _past_headcounts(ids: list[int], span: Span) -> dict[int, tuple[date, int]]:
         for town_id, gone in db.session.execute(
                 select(Grid.town_id, func.sum(CompanyDay.headcount)).select_from(CompanyDay)
                 .join(Company, Company.id == CompanyDay.company_id).join(Grid, Grid.id == Company.grid_id)
-                .where(Company.active.is_(False), Grid.town_id.in_(towns), CompanyDay.day == day)
+                .where(~and_(*scope.company_counted_on(CompanyDay.day)), Grid.town_id.in_(towns), CompanyDay.day == day)
                 .group_by(Grid.town_id)):
             heads[town_id] -= int(gone or 0)
     return {town_id: (last[town_id], count) for town_id, count in heads.items()}
 
 
-def _companies(ids: list[int]) -> dict[int, int]:
+def _companies(ids: list[int], span: Span) -> dict[int, int]:
+    """Each town's companies that count on some day of the span (one deactivated since included)."""
+    counted = scope.companies_counted_between(span.first, span.last)
     return dict(db.session.execute(select(Grid.town_id, func.count(Company.id)).join(Grid, Grid.id == Company.grid_id)
-                                   .where(Grid.town_id.in_(ids), Company.active.is_(True))
-                                   .group_by(Grid.town_id)).all())
+                                   .where(Grid.town_id.in_(ids), *counted).group_by(Grid.town_id)).all())
 
 
 def _fen(amount) -> Decimal:
@@ -148,7 +152,7 @@ def town_figures(reader: scope.Reader, today: date, days: int = rules.DEFAULT_PE
     month = incident_rules.month_start(month or rules.default_month(today))
     towns = list(db.session.execute(scope.towns_of(reader).with_only_columns(Town.id, Town.code, Town.name)))
     ids = [t.id for t in towns]
-    tallies, heads, companies = (_tallies(ids, span), town_headcounts(ids, span, today), _companies(ids)) \
+    tallies, heads, companies = (_tallies(ids, span), town_headcounts(ids, span, today), _companies(ids, span)) \
         if ids else ({}, {}, {})
     records = _records(ids, month) if ids else {}
     lines = [TownLine(t.id, t.code, t.name, companies.get(t.id, 0),

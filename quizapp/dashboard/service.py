@@ -43,15 +43,17 @@ def visible_grids(actor: StaffUser) -> list[Grid]:
     return list(db.session.scalars(tenancy.visible_grids(actor)))
 
 
-def visible_scope(actor: tenancy.Reader, grid_id: int | None = None) -> Scope:
-    """The companies the account may see (one grid's, if given), by name."""
-    query = tenancy.visible_companies(actor)
+def visible_scope(actor: tenancy.Reader, grid_id: int | None = None, between: Span | None = None) -> Scope:
+    """The companies the account may see (one grid's, if given), by name: the active ones (today's
+    lists), or with `between` those that count on some day of that period (a period's figures:
+    scope.companies_counted_between), so a company deactivated since stays in the periods before."""
+    query = tenancy.visible_companies(actor, (between.first, between.last) if between is not None else None)
     if grid_id is not None:
         query = query.where(Company.grid_id == grid_id)
     grids = dict(db.session.execute(select(Grid.id, Grid.name)).all())
     rows = db.session.execute(query.with_only_columns(Company.id, Company.name, Company.grid_id, Company.workdays))
     return Scope([CompanyInfo(cid, name, gid, grids[gid], workdays) for cid, name, gid, workdays in rows],
-                 query.with_only_columns(Company.id).order_by(None))
+                 query.with_only_columns(Company.id).order_by(None), period=between is not None)
 
 
 def participation_target(town_id: int | None) -> float:
@@ -251,8 +253,11 @@ def town_view(actor: StaffUser, today: date, now: datetime) -> TownView:
     bottom 5 grids and companies by 30-day participation (one list when there are fewer than 10),
     the town's totals (also over the 7 and 30 complete days before today, as the city page shows
     the town), and each grid's months without a case (incidents.figures.quiet_grids)."""
-    scope = visible_scope(actor)
     weeks = rules.weeks(today)
+    # The companies that count on some day of the 12 weeks: a company deactivated since keeps its
+    # days in the weeks and totals (they stay as they were); the company lists are today's.
+    scope = visible_scope(actor, between=Span(weeks[0].first, today))
+    listed = figures.counting_today(scope, today).companies
     # complete7/complete30: the 7 and 30 days before today, the periods the city page shows every
     # town (citycompare reads them from TownDay): the town sees here the figure the city sees.
     spans = {"today": metrics.trailing(today, 1), "last7": metrics.trailing(today, 7),
@@ -269,17 +274,20 @@ def town_view(actor: StaffUser, today: date, now: datetime) -> TownView:
                for gid, own in members.items()}
     last30 = pieces.inside(spans["last30"])
     grid_rows = db.session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(list(members))).order_by(Grid.code))
-    grids = [Line(gid, name, "", len(members[gid]), sum(heads.get(c.id, 0) for c in members[gid]),
+    today_members: dict[int, int] = {}
+    for c in listed:
+        today_members[c.grid_id] = today_members.get(c.grid_id, 0) + 1
+    grids = [Line(gid, name, "", today_members.get(gid, 0), sum(heads.get(c.id, 0) for c in members[gid]),
                   metrics.total(by_grid[gid][i] for i in last30),
                   tuple(metrics.total(by_grid[gid][i] for i in pieces.inside(week)) for week in weeks))
              for gid, name in grid_rows]
     companies = [Line(c.id, c.name, c.grid_name, 1, heads.get(c.id, 0), pieces.tally(c.id, last30))
-                 for c in scope.companies]
+                 for c in listed]
     top_grids, bottom_grids = metrics.top_and_bottom(grids, lambda g: g.level)
     top_companies, bottom_companies = metrics.top_and_bottom(companies, lambda c: c.level)
     totals = {name: metrics.total(by_grid[gid][i] for gid in by_grid for i in pieces.inside(span))
               for name, span in spans.items()}
     return TownView(today=today, weeks=weeks, grids=grids, top_grids=top_grids, bottom_grids=bottom_grids,
                     top_companies=top_companies, bottom_companies=bottom_companies, companies=len(companies),
-                    headcount=sum(heads.get(c.id, 0) for c in scope.companies), totals=totals,
+                    headcount=sum(heads.get(c.id, 0) for c in listed), totals=totals,
                     quiet=incidents.quiet_grids(actor, today, today, [g.id for g in grids]))

@@ -5,7 +5,7 @@ from quizapp.models.content import Question, QuestionVersion, Topic
 from quizapp.models.imports import TownImport
 from quizapp.models.leads import Lead, LeadReport
 from quizapp.models.messaging import Delivery
-from quizapp.models.org import City, Company, Grid, Shift, StaffUser, Town, officer_grids
+from quizapp.models.org import City, Company, CompanyAbsence, Grid, Shift, StaffUser, Town, officer_grids
 from quizapp.models.outreach import OutreachActivity
 from quizapp.models.oversight import (
     ApiToken,
@@ -25,7 +25,8 @@ from quizapp.models.rounds import PreshiftRound
 
 __all__ = [
     "Alert", "Answer", "ApiToken", "Attempt", "AuditLog", "BoundaryUpload", "CaseEvent", "City", "Company",
-    "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "EmployeeAbsence", "FollowUp", "Grid", "GridBoundary",
+    "CompanyAbsence", "CompanyDay", "CompanyTopicDay", "Delivery", "Employee", "EmployeeAbsence", "FollowUp", "Grid",
+    "GridBoundary",
     "GridPlace", "Incident", "Lead", "LeadReport", "OutreachActivity", "PreshiftRound", "Question",
     "QuestionVersion", "RosterImport", "Shift", "StaffUser", "SupervisionCase", "Topic", "Town",
     "TownDay", "TownImport", "TownSetting", "alert_grids", "officer_grids",

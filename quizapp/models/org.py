@@ -8,10 +8,10 @@ except the city admin's, which has none. What an account sees follows from that 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, false, func
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -101,6 +101,11 @@ class Company(Model):
     # ISO weekdays on which the pre-shift quiz is expected, e.g. "123456" = Monday to Saturday.
     workdays: Mapped[str] = mapped_column(String(7), default="123456")
     active: Mapped[bool] = mapped_column(default=True)
+    # The day the company was deactivated (it counts through the day before: docs/metrics.md, "Companies
+    # that leave"), NULL while active; NULL on an inactive company deactivated before migration 0036: the
+    # day is unknown and it counts on no day. Reactivating clears it and keeps the days away
+    # (CompanyAbsence).
+    active_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     # Optional WeChat Work (企业微信) group-robot webhook for `quizapp remind`.
     webhook_url: Mapped[str | None] = mapped_column(String(500))
@@ -108,6 +113,22 @@ class Company(Model):
 
     grid: Mapped[Grid] = relationship(back_populates="companies")
     shifts: Mapped[list[Shift]] = relationship(back_populates="company", order_by="Shift.starts_at")
+
+
+class CompanyAbsence(Model):
+    """Days a company was deactivated and came back from (reactivated): first_day through
+    last_day, both included (metrics.days_away, as for a worker). The company does not count on
+    them (scope.company_counted_on), so reactivating it moves no past period's figure. Written by
+    organisation.service; goes with the company."""
+
+    __table_args__ = (Index("ix_company_absence_company_day", "company_id", "first_day", "last_day"),
+                      CheckConstraint("first_day <= last_day", name="days_in_order"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"))
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class Shift(Model):

@@ -12,9 +12,11 @@ user relies on (docs/admin.md, "Grids" and "Companies"):
 - moving a company to another grid keeps its history where it happened: its incident records stay
   with the grid they were recorded in (Incident.grid_id is not changed), while its supervision
   cases, open or closed, belong to the company and move with it to the new grid's officers;
-- deactivating a company stops its QR code (new sign-ins are refused), takes it off the dashboards
-  and the supervision rules, and closes its open supervision cases with that reason; its roster,
-  staff accounts and history are kept, and reactivating brings it back.
+- deactivating a company stops its QR code (new sign-ins are refused), takes it off today's
+  figures and lists (the dashboards, the supervision rules), and closes its open supervision cases
+  with that reason; it counts through the day before in every period (record_active_changes), so
+  no report of a period already over changes; its roster, staff accounts and history are kept, and
+  reactivating brings it back, its days away not counted.
 Services flush; the view commits. A refused change raises Invalid or Conflict ("organisation.*",
 on the form field at fault; several at once as Problems) and changes nothing.
 """
@@ -22,7 +24,7 @@ on the form field at fault; several at once as Problems) and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select
 
@@ -30,10 +32,13 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.incidents import figures as incident_figures
-from quizapp.models import Company, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
+from quizapp.models import Company, CompanyAbsence, Employee, Grid, Incident, StaffUser, SupervisionCase, officer_grids
 from quizapp.organisation import rules
+from quizapp.rollups import service as rollups
 from quizapp.rules.errors import Conflict, Invalid, ServiceError, refuse
+from quizapp.rules.metrics import Span, days_away
 from quizapp.rules.vocab import CaseEventKind, CaseStatus, Role
+from quizapp.rules.zones import configured_zone, to_local
 from quizapp.supervision import service as supervision
 
 PAGE_SIZE = 50
@@ -337,23 +342,80 @@ def close_open_cases(actor: StaffUser, company_ids: list[int], today: date, clos
     return closed
 
 
+def open_case_count(company: Company) -> int:
+    """The company's open supervision cases: deactivating it closes them (the confirmation names how many)."""
+    return db.session.scalar(select(func.count(SupervisionCase.id)).where(
+        SupervisionCase.company_id == company.id, SupervisionCase.status == CaseStatus.OPEN)) or 0
+
+
+def away_if_back(company: Company, today: date) -> Span | None:
+    """The days an inactive company was away if reactivated today (metrics.days_away, as for a
+    worker: from the day it was deactivated, or its first day when that day is unknown, through
+    yesterday); None when there are none (deactivated today) or it is active."""
+    if company.active:
+        return None
+    return days_away(False, company.active_until, _created_on(company), today)
+
+
+def record_active_changes(deactivated: list[Company], reactivated: list[Company], today: date) -> None:
+    """Keep the days behind a company's figures when it is deactivated or reactivated (by hand, or
+    by a register import), before its `active` flag changes (docs/metrics.md, "Companies that
+    leave"). Deactivating records today as `active_until`: it counts through yesterday on every
+    surface and period, so no period already over changes; today's rollup row goes (it is out of
+    today's figures from now on). Deactivating a company reactivated today undoes that: the days
+    away it came back from today stay its deactivation. Reactivating records the days it was away
+    (CompanyAbsence), which stay not counted, drops any rollup rows of those days (the nightly job
+    wrote rows for inactive companies before migration 0036) and clears `active_until`; reactivated
+    the day it was deactivated, today's row is written again."""
+    for company in deactivated:
+        back_today = db.session.scalar(select(CompanyAbsence).where(
+            CompanyAbsence.company_id == company.id, CompanyAbsence.last_day == today - timedelta(days=1)))
+        if back_today is not None:
+            company.active_until = back_today.first_day
+            db.session.delete(back_today)
+        else:
+            company.active_until = today
+        rollups.drop_days(company.id, today, today, today)
+    for company in reactivated:
+        away = away_if_back(company, today)
+        was_deactivated_today = company.active_until == today
+        company.active_until = None
+        if away is not None:
+            db.session.add(CompanyAbsence(company_id=company.id, first_day=away.first, last_day=away.last))
+            rollups.drop_days(company.id, away.first, away.last, today)
+        db.session.flush()
+        if was_deactivated_today:
+            company.active = True  # the rebuild reads whether it counts today
+            rollups.rebuild_company_day(company, today, today)
+    db.session.flush()
+
+
+def _created_on(company: Company) -> date:
+    return to_local(company.created_at, configured_zone()).date()
+
+
 def set_company_active(actor: StaffUser, company: Company, active: bool, today: date, close_reason: str) -> bool:
     """Deactivate or reactivate a company; False when it already was.
 
     Deactivating closes its open supervision cases with `close_reason` (the view writes it in the
-    town's language, like the rules' reasons): nobody would see or follow them up any more. A
-    company in an inactive grid is not reactivated: its grid must be reactivated, or the company
-    moved, first."""
+    town's language, like the rules' reasons): nobody would see or follow them up any more. It
+    counts through yesterday (record_active_changes): past periods keep their figures. A company
+    in an inactive grid is not reactivated: its grid must be reactivated, or the company moved,
+    first; reactivated, the days it was away stay not counted."""
     if company.active == active:
         return False
     grid = company.grid
     if active and not grid.active:
         raise Conflict("organisation.company_grid_inactive", company=company.name, grid=grid.name)
+    away = away_if_back(company, today) if active else None
     closed = [] if active else close_open_cases(actor, [company.id], today, close_reason)
+    record_active_changes([] if active else [company], [company] if active else [], today)
     company.active = active
     db.session.flush()
     detail = {"company_id": company.id, "code": company.code, "active": {"old": not active, "new": active}}
     if closed:
         detail["cases_closed"] = closed
+    if away is not None:
+        detail["days_away"] = {"from": away.first.isoformat(), "to": away.last.isoformat()}
     audit.record(actor, "admin.company.reactivate" if active else "admin.company.deactivate", detail)
     return True

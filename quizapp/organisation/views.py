@@ -4,10 +4,12 @@ The rules and the audit log live in organisation.service; these views only call 
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from quizapp import downloads
 from quizapp.clock import local_today
+from quizapp.deleting import Confirmation, confirm_then
 from quizapp.extensions import db
 from quizapp.links import worker_url
 from quizapp.organisation import service as organisation
@@ -151,12 +153,56 @@ def company_qr_svg(company_id: int):
     return _qr_file(company_id, "svg")
 
 
+@routes.route("/companies/<id:company_id>/deactivate", methods=["GET", "POST"])
+def company_deactivate(company_id: int):
+    """What deactivating the company does (out of today's figures and lists, past periods
+    unchanged, its open supervision cases closed: how many, nothing deleted), then 停用 / 取消
+    (quizapp.deleting); only that page's POST acts. An inactive company: its page."""
+    company = organisation.find_company(current_user, company_id) or abort(404)
+    back = url_for("admin.company_edit", company_id=company.id)
+    if not company.active:
+        return redirect(back)
+    today = local_today()
+
+    def deactivate() -> str:
+        organisation.set_company_active(current_user, company, False, today,
+                                        in_town_language(deactivation_close_reason)())
+        flash(_("Company %(name)s deactivated.", name=company.name))
+        return back
+
+    def confirmation() -> Confirmation:
+        cases = organisation.open_case_count(company)
+        facts = organisation.company_facts(company, today)
+        return Confirmation(
+            _("Deactivate this company?"),
+            [(_("Company"), company.name), (_("Code"), company.code), (_("Grid"), company.grid.name),
+             (_("Active workers"), facts.active_workers)], back,
+            happens=(
+                _("From today it is out of today's figures and lists: the dashboards, the town view, the comparison "
+                  "and the supervision rules. Its QR code and sign-in link stop working, and its workers and staff "
+                  "are signed out."),
+                _("Past days and periods keep their figures: it still counts through yesterday in every report, "
+                  "the city page, exports and the API, so a report of a period already over does not change."),
+                ngettext("Its %(num)d open supervision case is closed with that reason.",
+                         "Its %(num)d open supervision cases are closed with that reason.", cases) if cases
+                else _("It has no open supervision case."),
+                _("Nothing is deleted: its roster, staff accounts, figures and incident records are kept, and it can "
+                  "be reactivated (the days it was away then stay not counted)."),
+            ), button=_("Deactivate"))
+
+    return confirm_then(confirmation, deactivate)
+
+
 @routes.post("/companies/<id:company_id>/active")
 def company_active(company_id: int):
+    """Reactivate (active=1). A deactivation posted here (an old page) does nothing but show its
+    confirmation: deactivating is confirmed on its own page (company_deactivate)."""
     company = organisation.find_company(current_user, company_id) or abort(404)
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)
+    if form.active.data == "0":
+        return redirect(url_for("admin.company_deactivate", company_id=company.id))
     try:
         changed = organisation.set_company_active(current_user, company, form.active.data == "1", local_today(),
                                                   in_town_language(deactivation_close_reason)())

@@ -33,6 +33,7 @@ from quizapp.outreach.service import OutreachSummary
 from quizapp.periodic import rules
 from quizapp.periodic.rules import Activity, Behaviour, IncidentSummary, Line, Period
 from quizapp.rollups import figures
+from quizapp.rules.metrics import Span
 from quizapp.scope import sees_whole_town, town_of, visible_incidents
 
 TOWN = "town"
@@ -160,8 +161,11 @@ def periodic_report(actor: StaffUser, today: date, now: datetime, period: Period
     progress shows that month uncompared) and each grid's months without a case, supervision
     activity, the outreach ledger's events and people reached against the previous period, and
     workers' reports by grid and channel."""
-    found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None)
     previous = period.previous()
+    # The companies that count on some day of the two periods: one deactivated since stays in them,
+    # with the days it counted, so a report of a period over never changes (docs/metrics.md).
+    found = dashboard.visible_scope(actor, scope.grid.id if scope.grid is not None else None,
+                                    Span(previous.first, period.last))
     target = dashboard.participation_target(town_of(actor))
     pieces = figures.read_pieces(found, today, [period.span, previous.span], now)
     this, before = pieces.inside(period.span), pieces.inside(previous.span)

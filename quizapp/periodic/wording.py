@@ -13,7 +13,8 @@ from quizapp.web import listing
 from quizapp.wording import FIGURE_DEFINITIONS, figure_definition
 
 DEFINITIONS = {
-    "companies": _l("Active companies in the report's grid or town."),
+    "companies": _l("Companies of the report's grid or town that count on some day of the period: one deactivated "
+                    "since is included, through the day before it was deactivated."),
     "headcount": _l("Workers active on the last day of the period with data (that day's headcount), summed over "
                     "the companies with data; \"–\" when no day of the period has data."),
     # After the one definition (figure_definition("participation"), put before it in `definitions`):

@@ -21,7 +21,7 @@ from quizapp import scope
 from quizapp.audit import service as audit
 from quizapp.extensions import db
 from quizapp.models import Company, Employee, Grid, Shift, StaffUser, SupervisionCase, TownImport
-from quizapp.organisation.service import close_open_cases
+from quizapp.organisation.service import close_open_cases, record_active_changes
 from quizapp.previews import service as previews
 from quizapp.register.rules import file as rules
 from quizapp.register.rules.file import RegisterFileError  # noqa: F401  (callers catch it)
@@ -169,11 +169,15 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
         raise Invalid("register.confirm_most", companies=len(plan.missing_companies), grids=len(plan.missing_grids),
                       active_companies=plan.active_companies, active_grids=plan.active_grids)
     previews.claim(record, now)  # of two confirmations racing, only one finds it still in preview
-    grid_ids = _write_grids(actor, plan)
-    _write_companies(plan, grid_ids)
     deactivated = [c.company.id for c in plan.changed_companies if c.deactivates]
     if deactivate_missing:
         deactivated += [c.id for c in plan.missing_companies]
+    reactivated = [c.company.id for c in plan.changed_companies if ("active", False, True) in c.fields]
+    # Before the flags change: the day each stops counting, or the days each was away (docs/metrics.md).
+    record_active_changes(_companies(deactivated), _companies(reactivated), today)
+    grid_ids = _write_grids(actor, plan)
+    _write_companies(plan, grid_ids)
+    if deactivate_missing:
         for chunk in _chunks([c.id for c in plan.missing_companies]):
             db.session.execute(update(Company).where(Company.id.in_(chunk)).values(active=False)
                                .execution_options(synchronize_session=False))
@@ -189,6 +193,10 @@ def apply_import(actor: StaffUser, import_id: int, fingerprint: str, deactivate_
         "companies_added": len(plan.new_companies), "companies_changed": len(plan.changed_companies),
         "companies_moved": len(plan.moved), "companies_deactivated": len(deactivated), "cases_closed": len(closed)})
     return plan
+
+
+def _companies(ids: list[int]) -> list[Company]:
+    return [c for chunk in _chunks(ids) for c in db.session.scalars(select(Company).where(Company.id.in_(chunk)))]
 
 
 def _write_grids(actor: StaffUser, plan: Plan) -> dict[str, int]:

@@ -26,7 +26,7 @@ from sqlalchemy import and_, case, func, literal, literal_column, or_, select
 
 from quizapp import scope as tenancy  # `scope` here names a Scope: the companies read
 from quizapp.extensions import db
-from quizapp.models import Attempt, CompanyDay, Employee
+from quizapp.models import Attempt, Company, CompanyDay, Employee
 from quizapp.quiz.service import GRACE_SECONDS
 from quizapp.rules import metrics
 from quizapp.rules.metrics import Span, Tally
@@ -50,9 +50,22 @@ class Scope:
 
     companies: list[CompanyInfo]
     ids: Any  # a select() of Company.id, or a list of ids
+    # A period's companies (scope.companies_counted_between): some may not count today (deactivated
+    # since), so today's live figures read only those that do (counting_today). False: active ones.
+    period: bool = False
 
     def only(self, companies: list[CompanyInfo]) -> Scope:
-        return Scope(companies, [c.id for c in companies])
+        return Scope(companies, [c.id for c in companies], self.period)
+
+
+def counting_today(scope: Scope, today: date) -> Scope:
+    """The scope's companies that count today (scope.company_counted_on): today's live figures are
+    theirs only; a company deactivated today is in a period's past days, never in its today."""
+    if not scope.period or not scope.companies:
+        return scope
+    ids = select(Company.id).where(Company.id.in_(scope.ids), *tenancy.company_counted_on(today))
+    found = set(db.session.scalars(ids))
+    return Scope([c for c in scope.companies if c.id in found], ids)
 
 
 # --- today, live ---------------------------------------------------------------------------------
@@ -93,7 +106,8 @@ def live_today(scope: Scope, today: date, now: datetime) -> dict[int, Live]:
     over the roster and one over today's attempts, so the town's 150,000 workers are not each
     probed for an attempt. Today's attempts are read first, through their (company, local date)
     index (a materialised CTE on PostgreSQL, whose planner would otherwise probe each worker's
-    whole history), then kept only for workers active today."""
+    whole history), then kept only for workers active today. Only the companies that count today."""
+    scope = counting_today(scope, today)
     if not scope.companies:
         return {}
     heads = headcounts(scope, today)
@@ -172,6 +186,7 @@ def today_tallies(scope: Scope, today: date, now: datetime, live: dict[int, Live
                   ) -> dict[int, Tally]:
     """Every company's today: live expected and done (on a workday), the common daily set from
     today's rollup row. Today always has data, even before anyone has finished."""
+    scope = counting_today(scope, today)
     live = live_today(scope, today, now) if live is None else live
     rows = _today_rows(scope.ids, today) if scope.companies else {}
     result = {}
@@ -264,7 +279,7 @@ def days_of(scope: Scope, span: Span, today: date, now: datetime) -> list[Day]:
             tally = _tally((expected, done_, right, answered, companies))
             found.append(Day(day, int(workdays or 0) > 0, int(heads or 0), tally, int(score or 0),
                              int(questions or 0), companies=int(companies), workday_companies=int(workdays or 0)))
-    if span.contains(today):
+    if span.contains(today) and (scope := counting_today(scope, today)).companies:
         live = live_today(scope, today, now)
         tallies = today_tallies(scope, today, now, live)
         today_rows = _today_rows(scope.ids, today)  # read twice (also in today_tallies): a few rows
@@ -284,6 +299,7 @@ def end_headcounts(scope: Scope, span: Span, today: date) -> dict[int, int]:
     if not scope.companies:
         return {}
     if span.contains(today):
+        scope = counting_today(scope, today)
         heads = headcounts(scope, today)
         return {c.id: heads.get(c.id, 0) for c in scope.companies}
     found = dict(db.session.execute(select(CompanyDay.company_id, CompanyDay.headcount).where(

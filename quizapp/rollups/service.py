@@ -111,12 +111,18 @@ class RecordGone(Conflict):
         self.day, self.kept_from = day, kept_from
 
 
-def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay:
+def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay | None:
     """Recompute one company's day from the roster and the done official attempts. The town's
     TownDay row of that day, if it exists, moves by the difference (never today's: `today` given
-    and the day not before it)."""
+    and the day not before it). A day the company does not count (deactivated, or away) gets no
+    row, and loses one it had: None."""
     if (first_kept := kept_from(company.grid.town_id)) is not None and day < first_kept:
         raise RecordGone(day, first_kept)
+    if not counts_on(company.id, day):
+        # A day the company does not count (deactivated, or away: scope.company_counted_on) has no
+        # row, so no period's figure reads it, whoever reads the company's rows.
+        drop_days(company.id, day, day, today)
+        return None
     # Done counts the workers the headcount counts (scope.active_on): a worker deactivated later on
     # the day of their quiz is in neither, as on the board that day and in the team figures.
     totals = db.session.execute(
@@ -149,6 +155,29 @@ def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay:
     if day < today:
         towns.move(company.id, day, before, towns.contribution(row))
     return row
+
+
+def counts_on(company_id: int, day: date) -> bool:
+    """Whether the company counts on `day` (scope.company_counted_on)."""
+    return db.session.scalar(select(Company.id).where(Company.id == company_id,
+                                                      *scope.company_counted_on(day))) is not None
+
+
+def drop_days(company_id: int, first: date, last: date, today: date) -> int:
+    """Delete the company's rollup rows (and per-topic rows) from `first` through `last`, days it does not count:
+    deactivated today (today's row, which the night's rebuild would leave out anyway), or away
+    (rows the nightly job wrote for an inactive company before migration 0036). The town's TownDay
+    rows of past days move by what they held. Returns how many rows went."""
+    rows = list(db.session.scalars(select(CompanyDay).where(CompanyDay.company_id == company_id,
+                                                            CompanyDay.day >= first, CompanyDay.day <= last)))
+    for row in rows:
+        if row.day < today:
+            towns.move(company_id, row.day, towns.contribution(row), towns.contribution(None))
+        db.session.delete(row)
+    db.session.execute(delete(CompanyTopicDay).where(CompanyTopicDay.company_id == company_id,
+                                                     CompanyTopicDay.day >= first, CompanyTopicDay.day <= last))
+    db.session.flush()
+    return len(rows)
 
 
 def topic_answers(*where: ColumnElement[bool]) -> Select[int, int, int]:

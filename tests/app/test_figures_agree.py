@@ -2,7 +2,8 @@
 
 A town with the gaps real towns have (nights the rollup did not run, a company that started using
 quizapp on the 1st of last month, a worker who joined and one who left mid-period (and, in their own
-tests, a worker deactivated today, and workers who come back after days away), a day whose frozen
+tests, a worker deactivated today, workers who come back after days away, and a company deactivated
+today), a day whose frozen
 headcount a late joiner passed, today still counting with a quiz whose time ran out, one opened and left
 with no answer until its time ran out (not done) and one still being answered, a current month only
 partly over, incidents back-filled into past months) is read through every surface that shows a figure:
@@ -1363,3 +1364,74 @@ def test_a_quiz_left_with_no_answer_is_not_done_on_any_surface_until_its_worker_
     assert (term(history, "Workdays in a row"), term(history, "Official quizzes done")) == ("1", "1")
     assert texts(page(worker, "/today"), "h1") == ["Done for today ✓"]
     assert texts(page(worker, f"/attempt/{town.left_attempt}/result"), "p", class_="streak") == ["1 workday in a row"]
+
+
+# --- a company deactivated today -------------------------------------------------------------------
+
+def _finished_periods(today: date) -> dict[str, date]:
+    return {"week": today - timedelta(days=today.weekday() + 7), "month": add_months(today.replace(day=1), -1)}
+
+
+def _period_surfaces(app, town: Town, admin, city, city_token: str) -> dict[str, object]:
+    """What every surface says of the finished week and month (and of the complete days the city
+    page and the town view read): the reports (page and XLSX, the town's and a grid's), the API's
+    summaries and days, the town view's past weeks, the city page (page, XLSX and API)."""
+    found: dict[str, object] = {}
+    today = town.today
+    for kind, first in _finished_periods(today).items():
+        last = first + timedelta(days=6) if kind == "week" else today.replace(day=1) - timedelta(days=1)
+        for scope in ("town", str(town.grids["g1"])):
+            asked = f"scope={scope}&start={first}"
+            found[f"{kind} page {scope}"] = tables(page(admin, f"/reports/periodic/{kind}?{asked}"))
+            found[f"{kind} xlsx {scope}"] = workbook(admin, f"/reports/periodic/{kind}.xlsx?{asked}")
+        found[f"{kind} api grids"] = api(app, town, f"/grids/summary?from={first}&to={last}")
+        found[f"{kind} api companies"] = api(app, town, f"/companies/summary?from={first}&to={last}")
+        found[f"{kind} api days"] = api(app, town, f"/grids/{town.grids['g1']}/days?from={first}&to={last}")
+        found[f"{kind} api bolt"] = api(app, town, f"/companies/{town.ids['bolt']}/days?from={first}&to={last}")["days"]
+    view = page(admin, "/reports/town")
+    found["town view past weeks"] = {  # the 11 weeks before this one (which still counts today)
+        r["Grid"]: [v for k, v in r.items() if k not in ("Grid", "Companies", QUIET, RUN)][:-1]
+        for r in table(view, "Grid", "Companies")}
+    found["town view complete days"] = [term(view, name) for name in (
+        "Participation, 7 days before today", "Participation, 30 days before today")]
+    for days in (7, 30):
+        found[f"city {days}"] = tables(page(city, f"/reports/city?days={days}"))
+        found[f"city xlsx {days}"] = workbook(city, f"/reports/city.xlsx?days={days}")
+        response = app.test_client().get(f"/api/v1/towns/figures?days={days}",
+                                         headers={"Authorization": f"Bearer {city_token}"})
+        assert response.status_code == 200
+        found[f"city api {days}"] = response.get_json()
+    return found
+
+
+def test_deactivating_a_company_today_changes_no_figure_of_a_period_already_over_on_any_surface(app, town):
+    """乙厂 (its grid's weakest company some weeks) is deactivated today by the town admin, through the
+    confirmation page. Every finished week's and month's figure, on every surface, reads the same
+    digits before and after (it counts through yesterday: docs/metrics.md, "Companies that leave"),
+    while today's lists (the dashboard, the town view's companies) no longer show it."""
+    from quizapp.rollups import towns
+
+    with app.app_context():
+        towns.refresh_days([town.today - timedelta(days=back) for back in range(1, HISTORY + 1)])
+        city_admin = make_staff("city", "city_admin")
+        _, city_token = tokens.issue_token(city_admin, "city", town.now)
+        db.session.commit()
+    admin, city = signed_in(app, "admin"), signed_in(app, "city")
+    before = _period_surfaces(app, town, admin, city, city_token)
+    assert NAMES["bolt"] in str(before["week page town"]) and NAMES["bolt"] in str(before["month xlsx town"])
+    assert NAMES["bolt"] in page(admin, "/reports/")
+
+    response = admin.post(f"/admin/companies/{town.ids['bolt']}/deactivate", data={"confirm": "yes"})
+    assert response.status_code == 302
+    response.close()
+    with app.app_context():
+        assert not db.session.get(Company, town.ids["bolt"]).active
+
+    after = _period_surfaces(app, town, admin, city, city_token)
+    for surface, figures in before.items():
+        assert after[surface] == figures, surface
+    # Today's lists are the active companies': 乙厂 is gone from the dashboard and the town view's companies.
+    assert NAMES["bolt"] not in page(admin, "/reports/")
+    view = page(admin, "/reports/town")
+    listed = table(view, "Company", "30 days", caption="Every company with figures, highest first")
+    assert NAMES["acme"] in str(listed) and NAMES["bolt"] not in str(listed)

@@ -5,7 +5,7 @@ count on a day, and a check over the source that no feature writes one of these 
 from __future__ import annotations
 
 import ast
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -207,6 +207,73 @@ def test_active_on_leaves_out_the_days_a_worker_was_away_as_metrics_counted_on_d
 
 # --- no feature writes a tenant filter of its own -------------------------------------------------
 
+@pytest.mark.usefixtures("ctx")
+def test_a_deactivated_company_counts_through_the_day_before_and_not_on_its_days_away(town):
+    """scope.company_counted_on / companies_counted_between, the rule every period reader uses
+    (docs/metrics.md, "Companies that leave"), on companies deactivated and brought back through the
+    admin's service: mid-period, the same day, before the day was kept."""
+    from quizapp.organisation import service as organisation
+    from quizapp.rules.metrics import Span
+
+    grid = db.session.scalar(select(Grid).where(Grid.code == "g1"))
+    admin = staff("admin")
+    day = date(2026, 11, 10)  # a Tuesday: its week is 9-15 November
+
+    def company(code: str) -> Company:
+        found = make_company(grid, code, code)
+        found.created_at = datetime(2026, 1, 1)
+        db.session.flush()
+        return found
+
+    left = company("left")  # deactivated on the 12th
+    organisation.set_company_active(admin, left, False, day + timedelta(days=2), "closed")
+    back = company("back")  # deactivated on the 3rd, back on the 20th: away 3-19 November
+    organisation.set_company_active(admin, back, False, date(2026, 11, 3), "closed")
+    organisation.set_company_active(admin, back, True, date(2026, 11, 20), "closed")
+    blink = company("blink")  # deactivated and back on the 12th: never away
+    organisation.set_company_active(admin, blink, False, day + timedelta(days=2), "closed")
+    organisation.set_company_active(admin, blink, True, day + timedelta(days=2), "closed")
+    again = company("again")  # back on the 20th, deactivated again the same day: as if never back
+    organisation.set_company_active(admin, again, False, date(2026, 11, 3), "closed")
+    organisation.set_company_active(admin, again, True, date(2026, 11, 20), "closed")
+    organisation.set_company_active(admin, again, False, date(2026, 11, 20), "closed")
+    unknown = company("unknown")
+    unknown.active = False  # deactivated before migration 0036: no day kept
+    db.session.flush()
+    assert (left.active_until, back.active_until, blink.active_until, again.active_until) == (
+        date(2026, 11, 12), None, None, date(2026, 11, 3))
+
+    def on(when: date) -> set[str]:
+        return set(db.session.scalars(select(Company.code).where(Company.grid_id == grid.id,
+                                                                 *scope.company_counted_on(when))))
+
+    def between(first: date, last: date) -> set[str]:
+        return set(db.session.scalars(select(Company.code).where(
+            Company.grid_id == grid.id, *scope.companies_counted_between(first, last))))
+
+    always = {"acme", "blink"}
+    assert on(date(2026, 11, 2)) == always | {"left", "back", "again"}
+    assert on(date(2026, 11, 11)) == always | {"left"}  # the day before its deactivation
+    assert on(date(2026, 11, 12)) == always  # the day of it: no longer
+    assert on(date(2026, 11, 19)) == always
+    assert on(date(2026, 11, 20)) == always | {"back"}  # back that day
+    # A period counts a company counting on any of its days: deactivated mid-week, it is in that
+    # week (with its days before); away the whole week, it is not.
+    assert between(date(2026, 11, 9), date(2026, 11, 15)) == always | {"left"}
+    assert between(date(2026, 11, 12), date(2026, 11, 15)) == always
+    assert between(date(2026, 11, 16), date(2026, 11, 22)) == always | {"back"}
+    assert between(date(2026, 11, 1), date(2026, 11, 30)) == always | {"left", "back", "again"}
+    assert between(date(2026, 10, 1), date(2026, 10, 31)) == always | {"left", "back", "again"}
+    # The same on plain dates (metrics.counted_until, days_away) for every day of the month.
+    rules_days = {"left": (Span(date(2026, 11, 12), date(2026, 12, 31)),),
+                  "back": (Span(date(2026, 11, 3), date(2026, 11, 19)),),
+                  "again": (Span(date(2026, 11, 3), date(2026, 12, 31)),), "unknown": (Span(date.min, date.max),)}
+    for n in range(30):
+        when = date(2026, 11, 1) + timedelta(days=n)
+        assert on(when) == {code for code in ("acme", "blink", "left", "back", "again", "unknown")
+                            if not any(s.contains(when) for s in rules_days.get(code, ()))}, when
+
+
 ACTOR_NAMES = {"actor", "user", "current_user"}  # how services and views name the signed-in account
 ROSTER_DATES = {"active_from", "active_until"}
 ABSENCE_DAYS = {"first_day", "last_day"}  # EmployeeAbsence's: the days a worker who came back was away
@@ -220,6 +287,8 @@ ALLOWED = {
     ("account.company_id", "quiz/views.py", "_start"): "a worker's own company: whose town's common set they get",
     ("account.role", "supervision/service.py", "save_rules"): "a permission: only the town admin sets the rules",
     ("account.role", "supervision/views.py", "_is_admin"): "a permission: only the town admin sets the rules",
+    ("company days", "organisation/service.py", "record_active_changes"):
+        "deactivating a company reactivated today finds the absence that reactivation recorded, to undo it",
 }
 
 
@@ -228,7 +297,9 @@ def hand_written_filters(source: str) -> list[tuple[str, str, int]]:
     - `officer_grids`: which grids an officer has;
     - reading the signed-in account's company_id, grids or town_id, or comparing its role;
     - comparing Employee.active_from / active_until or EmployeeAbsence.first_day / last_day
-      (whether a worker counts on a day)."""
+      (whether a worker counts on a day);
+    - comparing Company.active_until or CompanyAbsence.first_day / last_day (whether a company
+      counts on a day or in a period: scope.company_counted_on, companies_counted_between)."""
     found = []
 
     class Visitor(ast.NodeVisitor):
@@ -259,6 +330,9 @@ def hand_written_filters(source: str) -> list[tuple[str, str, int]]:
                     if (side.value.id, side.attr in ROSTER_DATES, side.attr in ABSENCE_DAYS) in (
                             ("Employee", True, False), ("EmployeeAbsence", False, True)):
                         found.append(("roster dates", self.function, node.lineno))
+                    if (side.value.id, side.attr in ROSTER_DATES, side.attr in ABSENCE_DAYS) in (
+                            ("Company", True, False), ("CompanyAbsence", False, True)):
+                        found.append(("company days", self.function, node.lineno))
             self.generic_visit(node)
 
         def visit_Call(self, node):
@@ -289,11 +363,12 @@ def mine(actor, day):
     if actor.role == "town_admin":
         pass
     away = EmployeeAbsence.last_day >= day
-    return or_(Employee.active_until.is_(None), Employee.active_from <= day), user.grids, away
+    gone = Company.active_until > day
+    return or_(Employee.active_until.is_(None), Employee.active_from <= day), user.grids, away, gone
 '''
     assert sorted(kind for kind, function, _line in hand_written_filters(source)) == [
-        "account.company_id", "account.grids", "account.role", "officer_grids", "roster dates", "roster dates",
-        "roster dates"]
+        "account.company_id", "account.grids", "account.role", "company days", "officer_grids", "roster dates",
+        "roster dates", "roster dates"]
     assert {function for _kind, function, _line in hand_written_filters(source)} == {"mine"}
     # Selecting the dates, or another object's company, is no filter on what the account sees.
     assert hand_written_filters("select(Employee.active_from)\nworker.company_id == 3\n") == []

@@ -1,5 +1,6 @@
 """The town admin in a real desktop browser: creates a company with the suggested random code, sees
-its QR code and sign-in link, and deactivates it, after which the link no longer opens."""
+its QR code and sign-in link, and deactivates it (after a confirmation page), after which the link no
+longer opens."""
 
 import re
 
@@ -38,8 +39,14 @@ def test_create_a_company_see_its_qr_code_and_deactivate_it(desktop, live_server
     assert response.status == 200  # the QR code's link opens the company's sign-in page
     expect(sign_in_page.locator("body")).to_contain_text("丙电子厂")
 
-    page.locator("form[action$='/active'] button").click()
-    page.wait_for_load_state()
+    page.locator("form[action$='/deactivate'] button").click()
+    page.wait_for_url(re.compile(r".*/admin/companies/\d+/deactivate$"))
+    # One click only asks: the page says what happens (past periods unchanged, no open case to close).
+    expect(page.locator(".confirm-delete")).to_contain_text("过去的日期和周期数据不变")
+    expect(page.locator(".confirm-delete")).to_contain_text("没有未结督办案件")
+    shot(page, "admin-org-3a-company-deactivate-confirm")
+    page.locator(".confirm-delete form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/admin/companies/\d+$"))
     expect(page.locator("h1 .status-off")).to_be_visible()
     expect(page.locator("form[action$='/active'] input[name=active]")).to_have_value("1")  # now: reactivate
     shot(page, "admin-org-3-company-deactivated")

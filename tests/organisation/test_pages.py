@@ -110,7 +110,7 @@ def test_a_grid_with_active_companies_is_not_deactivated(admin, app):
 
 def test_an_emptied_grid_is_deactivated_and_no_longer_offered_for_new_companies(admin, app, town):
     g1 = grid_id(app, "g1")
-    post(admin, f"/admin/companies/{town.company_a}/active", {"active": "0"})
+    post(admin, f"/admin/companies/{town.company_a}/deactivate", {"confirm": "yes"})
     post(admin, f"/admin/grids/{g1}/active", {"active": "0"})
     _status, page = read(admin, f"/admin/grids/{g1}")
     assert "Grid 网格一 deactivated." in page and "Reactivate the grid" in page
@@ -252,26 +252,57 @@ def test_deactivating_a_company_signs_out_its_workers_and_staff(app, town):
     sign_in_worker(worker, town.code_a, town.worker_a_no)
     sign_in_staff(staff, "staff-a")
     assert read(worker, "/today")[0] == 200 and read(staff, "/console/")[0] == 200
-    post(admin, f"/admin/companies/{town.company_a}/active", {"active": "0"})
+    post(admin, f"/admin/companies/{town.company_a}/deactivate", {"confirm": "yes"})
     assert worker.get("/today").status_code == 302  # signed out: back to the start
     assert staff.get("/console/").location.startswith("/login")
     post(admin, f"/admin/companies/{town.company_a}/active", {"active": "1"})
 
 
-def test_deactivating_a_company_says_what_it_does_and_stops_its_qr_code(admin, app, town):
+def test_deactivating_a_company_is_confirmed_on_a_page_that_says_what_happens(admin, app, town):
+    with app.app_context():
+        for rule in ("manual", "participation"):  # one open case per rule
+            db.session.add(SupervisionCase(company_id=town.company_a, rule=rule, reason="x",
+                                           opened_on=date(2026, 3, 2), status="open"))
+        db.session.commit()
     _status, page = read(admin, f"/admin/companies/{town.company_a}")
     assert "can no longer sign in" in page and "Nothing is deleted" in page
+    assert f'action="/admin/companies/{town.company_a}/deactivate"' in page and 'method="get"' in page
+    # The button only asks: the page names what happens, nothing is done yet.
+    status, page = read(admin, f"/admin/companies/{town.company_a}/deactivate")
+    assert status == 200 and "Deactivate this company?" in page and "甲厂" in page and "acme" in page
+    assert "out of today&#39;s figures and lists" in page
+    assert "Past days and periods keep their figures" in page
+    assert "Its 2 open supervision cases are closed with that reason." in page
+    assert "Nothing is deleted" in page and "can be reactivated" in page
+    # A POST without the page's `confirm` (an old form, or the old one-click button) changes nothing.
+    assert post(admin, f"/admin/companies/{town.company_a}/deactivate", {})[0] == 200
     status, _page, location = post(admin, f"/admin/companies/{town.company_a}/active", {"active": "0"})
-    assert status == 302
+    assert (status, location) == (302, f"/admin/companies/{town.company_a}/deactivate")
+    with app.app_context():
+        assert db.session.get(Company, town.company_a).active
+        assert db.session.scalar(select(func.count(SupervisionCase.id)).where(SupervisionCase.status == "open")) == 2
+    status, _page, location = post(admin, f"/admin/companies/{town.company_a}/deactivate", {"confirm": "yes"})
+    assert (status, location) == (302, f"/admin/companies/{town.company_a}")
     _status, page = read(admin, location)
     assert "Company 甲厂 deactivated." in page and "Reactivate the company" in page
+    with app.app_context():
+        company = db.session.get(Company, town.company_a)
+        assert not company.active and company.active_until == local_today()
+        assert db.session.scalar(select(func.count(SupervisionCase.id)).where(SupervisionCase.status == "open")) == 0
     assert read(admin, "/c/acme")[0] == 404
     _status, listing = read(admin, "/admin/companies")
     assert "甲厂" not in listing
     _status, listing = read(admin, "/admin/companies?status=inactive")
     assert "甲厂" in listing
+    # An inactive company has nothing to confirm: its page.
+    assert read(admin, f"/admin/companies/{town.company_a}/deactivate")[0] == 302
     post(admin, f"/admin/companies/{town.company_a}/active", {"active": "1"})
     assert read(admin, "/c/acme")[0] == 200
+
+
+def test_a_company_without_open_cases_is_told_so(admin, town):
+    _status, page = read(admin, f"/admin/companies/{town.company_a}/deactivate")
+    assert "It has no open supervision case." in page
 
 
 def test_the_cases_a_deactivation_closes_say_why_in_the_town_s_language(admin, app, town):
@@ -279,7 +310,7 @@ def test_the_cases_a_deactivation_closes_say_why_in_the_town_s_language(admin, a
         db.session.add(SupervisionCase(company_id=town.company_a, rule="manual", reason="x", opened_on=date(2026, 3, 2),
                                        status="open"))
         db.session.commit()
-    post(admin, f"/admin/companies/{town.company_a}/active", {"active": "0"})  # the admin reads English
+    post(admin, f"/admin/companies/{town.company_a}/deactivate", {"confirm": "yes"})  # the admin reads English
     with app.app_context():
         case = db.session.scalar(select(SupervisionCase))
         assert (case.status, case.close_reason) == ("closed", "镇反诈中心管理员停用了该企业，因此销号。")
@@ -311,6 +342,7 @@ def test_only_the_town_admin_may_manage_the_organisation(client, app, town, user
     for url in ("/admin/grids", "/admin/companies", f"/admin/companies/{town.company_a}"):
         assert read(client, url)[0] == 403
     assert post(client, f"/admin/companies/{town.company_a}/active", {"active": "0"})[0] == 403
+    assert post(client, f"/admin/companies/{town.company_a}/deactivate", {"confirm": "yes"})[0] == 403
     with app.app_context():
         assert db.session.get(Company, town.company_a).active
         assert db.session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None

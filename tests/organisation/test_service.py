@@ -3,7 +3,7 @@ with their grid, cases go with the company), deactivation, the audit log, and th
 town-sized table in a fixed number of queries."""
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, insert, select
@@ -339,3 +339,65 @@ def test_the_list_of_a_town_sized_table_takes_three_queries_a_page(town, app):
     assert {r.active_workers for r in listing.rows} == {20}
     beyond = service.search_companies(staff("admin"), CompanyQuery(q="批量", page=999), TODAY)
     assert beyond.number == 60 and len(beyond.rows) == 50
+
+
+def test_a_deactivated_company_keeps_its_past_rows_and_gets_none_for_the_days_it_does_not_count(town):
+    """The rollup side of "Companies that leave" (docs/metrics.md): deactivating keeps the rows of
+    the days before (today's goes: it is out of today's figures), the nightly rebuild writes no row
+    for a day it does not count, and reactivating keeps the days away without rows (an inactive
+    company's rows written before migration 0036 go, with the town's rows moving with them)."""
+    from quizapp.models import CompanyDay, TownDay
+    from quizapp.rollups import towns
+    from quizapp.rollups.service import rebuild_company_day
+
+    admin = staff("admin")
+    company_a = db.session.get(Company, town.company_a)
+    company_a.created_at = datetime(2026, 1, 1)  # in use long before the test's today
+    days = [TODAY - timedelta(days=back) for back in range(3, -1, -1)]  # 21st to today, the 24th
+    for day in days:
+        db.session.add(CompanyDay(company_id=company_a.id, day=day, workday=True, headcount=2, completed=1))
+    db.session.flush()
+    towns.refresh_days([days[0], days[2]])  # as if written with the row the 23rd had: see below
+
+    def rows() -> list[date]:
+        return list(db.session.scalars(select(CompanyDay.day).where(CompanyDay.company_id == company_a.id)
+                                       .order_by(CompanyDay.day)))
+
+    def town_heads(day: date) -> int:
+        return db.session.scalar(select(TownDay.headcount).where(TownDay.day == day)) or 0
+
+    service.set_company_active(admin, company_a, False, days[1], CLOSED)  # deactivated on the 22nd
+    assert company_a.active_until == days[1]
+    assert rows() == [days[0], days[2], days[3]]  # the 22nd's row went; the 21st stays as written
+    assert (town_heads(days[0]), town_heads(days[2])) == (2, 2)
+    # The nights after: no row for a day it does not count (a row written meanwhile goes).
+    assert rebuild_company_day(company_a, days[2], TODAY) is None
+    assert rows() == [days[0], days[3]]
+    assert town_heads(days[2]) == 0
+    # Back today: the 22nd to the 23rd were away and stay without a row; the 21st stays.
+    service.set_company_active(admin, company_a, True, TODAY, CLOSED)
+    assert company_a.active_until is None
+    assert audit_rows("admin.company.reactivate")[-1]["days_away"] == {"from": "2026-11-22", "to": "2026-11-23"}
+    assert rows() == [days[0], days[3]]
+    assert rebuild_company_day(company_a, days[2], TODAY) is None  # a rebuild of a day away writes none
+    assert rebuild_company_day(company_a, days[0], TODAY) is not None  # a day it counted is rebuilt
+
+
+def test_reactivating_a_company_deactivated_before_the_day_was_kept_drops_its_uncounted_rows(town):
+    from quizapp.models import CompanyAbsence, CompanyDay, TownDay
+    from quizapp.rollups import towns
+
+    admin = staff("admin")
+    company_a = db.session.get(Company, town.company_a)
+    company_a.active = False  # before migration 0036: no day kept, counted on no day
+    company_a.created_at = datetime(2026, 1, 1)
+    yesterday = TODAY - timedelta(days=1)
+    db.session.add(CompanyDay(company_id=company_a.id, day=yesterday, workday=True, headcount=5, completed=1))
+    db.session.flush()
+    towns.refresh_days([yesterday])
+    assert db.session.scalar(select(TownDay.headcount).where(TownDay.day == yesterday)) == 5
+    service.set_company_active(admin, company_a, True, TODAY, CLOSED)
+    away = db.session.scalars(select(CompanyAbsence).where(CompanyAbsence.company_id == company_a.id)).one()
+    assert (away.first_day, away.last_day) == (date(2026, 1, 1), yesterday)  # from its first day
+    assert db.session.scalar(select(CompanyDay.day).where(CompanyDay.company_id == company_a.id)) is None
+    assert db.session.scalar(select(TownDay.headcount).where(TownDay.day == yesterday)) == 0
