@@ -210,7 +210,9 @@ def learning(actor: tenancy.Reader, today: date, now: datetime, grid_id: int | N
     """Every learning figure for the companies `actor` may see (one grid's, if given)."""
     scope = dashboard.visible_scope(actor, grid_id)
     spans = month_spans(today)
-    grids, total = first_tries(scope, today, spans, now)
+    # The months' figures read the companies that count on some day of them (a company deactivated
+    # since keeps its past months, as in the reports: docs/metrics.md, "Companies that leave").
+    grids, total = first_tries(dashboard.visible_scope(actor, grid_id, Span(spans[0].first, today)), today, spans, now)
     return LearningView(months=spans, grids=grids, total=total,
                         curve=rules.forgetting_curve(curve_counts(scope, today)),
                         sharing=sharing(scope, today), probe=probe_figures(scope, today))

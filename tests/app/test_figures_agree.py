@@ -1375,7 +1375,8 @@ def _finished_periods(today: date) -> dict[str, date]:
 def _period_surfaces(app, town: Town, admin, city, city_token: str) -> dict[str, object]:
     """What every surface says of the finished week and month (and of the complete days the city
     page and the town view read): the reports (page and XLSX, the town's and a grid's), the API's
-    summaries and days, the town view's past weeks, the city page (page, XLSX and API)."""
+    summaries and days, the learning page's past months (page and API), the town view's past weeks,
+    the city page (page, XLSX and API)."""
     found: dict[str, object] = {}
     today = town.today
     for kind, first in _finished_periods(today).items():
@@ -1388,6 +1389,11 @@ def _period_surfaces(app, town: Town, admin, city, city_token: str) -> dict[str,
         found[f"{kind} api companies"] = api(app, town, f"/companies/summary?from={first}&to={last}")
         found[f"{kind} api days"] = api(app, town, f"/grids/{town.grids['g1']}/days?from={first}&to={last}")
         found[f"{kind} api bolt"] = api(app, town, f"/companies/{town.ids['bolt']}/days?from={first}&to={last}")["days"]
+    months = [m.strftime("%Y-%m") for m in (add_months(today.replace(day=1), -2), add_months(today.replace(day=1), -1))]
+    by_month = rows_by(page(admin, "/reports/learning"), "Grid", caption="Knowledge index by grid and month")
+    found["learning past months"] = {grid: [row[m] for m in months] for grid, row in by_month.items()}
+    found["learning api past months"] = [(g["name"], m) for g in api(app, town, "/learning")["first_tries"]["grids"]
+                                         for m in g["months"] if m["month"] in months]
     view = page(admin, "/reports/town")
     found["town view past weeks"] = {  # the 11 weeks before this one (which still counts today)
         r["Grid"]: [v for k, v in r.items() if k not in ("Grid", "Companies", QUIET, RUN)][:-1]
