@@ -37,6 +37,15 @@ from quizapp.rules.metrics import Span, Tally
 FEN = Decimal("0.01")
 
 
+def _uncounted_rows() -> tuple:
+    """The CompanyDay rows of days their company does not count (scope.company_counted_on), which
+    TownDay holds and the city's figures leave out. Only an inactive company has such rows (the
+    rollup writes none for a day a company does not count, and reactivating deletes those of its
+    days away), so the inactive ones are looked at first: a few companies' rows through the
+    (company, day) index, not every company-day of the period."""
+    return (Company.active.is_(False), ~and_(*scope.company_counted_on(CompanyDay.day)))
+
+
 def _tallies(ids: list[int], span: Span) -> dict[int, Tally]:
     """Each town's sums over the span: its TownDay rows, less the rows of days a company did not
     count (scope.company_counted_on: deactivated by then, or away; rows older than migration 0036)."""
@@ -48,7 +57,7 @@ def _tallies(ids: list[int], span: Span) -> dict[int, Tally]:
     for town_id, *rest in db.session.execute(
             select(Grid.town_id, *TALLY_SUMS).select_from(CompanyDay)
             .join(Company, Company.id == CompanyDay.company_id).join(Grid, Grid.id == Company.grid_id)
-            .where(~and_(*scope.company_counted_on(CompanyDay.day)), Grid.town_id.in_(ids),
+            .where(*_uncounted_rows(), Grid.town_id.in_(ids),
                    CompanyDay.day >= span.first, CompanyDay.day <= span.last).group_by(Grid.town_id)):
         gone = Tally(*(int(v or 0) for v in rest))
         found[town_id] = Tally(*(a - b for a, b in zip(found.get(town_id, Tally()), gone, strict=True)))
@@ -98,7 +107,7 @@ def _past_headcounts(ids: list[int], span: Span) -> dict[int, tuple[date, int]]:
         for town_id, gone in db.session.execute(
                 select(Grid.town_id, func.sum(CompanyDay.headcount)).select_from(CompanyDay)
                 .join(Company, Company.id == CompanyDay.company_id).join(Grid, Grid.id == Company.grid_id)
-                .where(~and_(*scope.company_counted_on(CompanyDay.day)), Grid.town_id.in_(towns), CompanyDay.day == day)
+                .where(*_uncounted_rows(), Grid.town_id.in_(towns), CompanyDay.day == day)
                 .group_by(Grid.town_id)):
             heads[town_id] -= int(gone or 0)
     return {town_id: (last[town_id], count) for town_id, count in heads.items()}
