@@ -350,9 +350,12 @@ def open_case_count(company: Company) -> int:
 
 def away_if_back(company: Company, today: date) -> Span | None:
     """The days an inactive company was away if reactivated today (metrics.days_away, as for a
-    worker: from the day it was deactivated, or its first day when that day is unknown, through
-    yesterday); None when there are none (deactivated today) or it is active."""
-    if company.active:
+    worker: from the day it was deactivated through yesterday); None when there are none
+    (deactivated today), it is active, or the day it was deactivated is unknown (deactivated before
+    migration 0036). Such a company's days are not guessed: taking every day since its first as
+    away would delete its rollup rows, the only record of its quizzes once retention has purged the
+    answers; it comes back with its history, as every reactivation did before 0036."""
+    if company.active or company.active_until is None:
         return None
     return days_away(False, company.active_until, _created_on(company), today)
 
@@ -364,9 +367,10 @@ def record_active_changes(deactivated: list[Company], reactivated: list[Company]
     surface and period, so no period already over changes; today's rollup row goes (it is out of
     today's figures from now on). Deactivating a company reactivated today undoes that: the days
     away it came back from today stay its deactivation. Reactivating records the days it was away
-    (CompanyAbsence), which stay not counted, drops any rollup rows of those days (the nightly job
-    wrote rows for inactive companies before migration 0036) and clears `active_until`; reactivated
-    the day it was deactivated, today's row is written again."""
+    (CompanyAbsence), which stay not counted, drops any rollup rows of those days (a quiz finished
+    after the deactivation may have written one) and clears `active_until`; reactivated the day it
+    was deactivated, today's row is written again. A company deactivated before migration 0036 has
+    no known day away (away_if_back): nothing is recorded or dropped, and its rows count again."""
     for company in deactivated:
         back_today = db.session.scalar(select(CompanyAbsence).where(
             CompanyAbsence.company_id == company.id, CompanyAbsence.last_day == today - timedelta(days=1)))

@@ -166,7 +166,7 @@ def counts_on(company_id: int, day: date) -> bool:
 def drop_days(company_id: int, first: date, last: date, today: date) -> int:
     """Delete the company's rollup rows (and per-topic rows) from `first` through `last`, days it does not count:
     deactivated today (today's row, which the night's rebuild would leave out anyway), or away
-    (rows the nightly job wrote for an inactive company before migration 0036). The town's TownDay
+    (a row a quiz finished after the deactivation wrote). The town's TownDay
     rows of past days move by what they held. Returns how many rows went."""
     rows = list(db.session.scalars(select(CompanyDay).where(CompanyDay.company_id == company_id,
                                                             CompanyDay.day >= first, CompanyDay.day <= last)))

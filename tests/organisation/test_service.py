@@ -383,7 +383,10 @@ def test_a_deactivated_company_keeps_its_past_rows_and_gets_none_for_the_days_it
     assert rebuild_company_day(company_a, days[0], TODAY) is not None  # a day it counted is rebuilt
 
 
-def test_reactivating_a_company_deactivated_before_the_day_was_kept_drops_its_uncounted_rows(town):
+def test_reactivating_a_company_deactivated_before_the_day_was_kept_deletes_none_of_its_rows(town):
+    """Deactivated before migration 0036, the day it left is unknown: reactivating guesses no days
+    away (every day since its first would delete its rows, the only record of its quizzes once
+    retention purged the answers); it comes back with its history, as before 0036."""
     from quizapp.models import CompanyAbsence, CompanyDay, TownDay
     from quizapp.rollups import towns
 
@@ -396,8 +399,9 @@ def test_reactivating_a_company_deactivated_before_the_day_was_kept_drops_its_un
     db.session.flush()
     towns.refresh_days([yesterday])
     assert db.session.scalar(select(TownDay.headcount).where(TownDay.day == yesterday)) == 5
+    assert service.away_if_back(company_a, TODAY) is None
     service.set_company_active(admin, company_a, True, TODAY, CLOSED)
-    away = db.session.scalars(select(CompanyAbsence).where(CompanyAbsence.company_id == company_a.id)).one()
-    assert (away.first_day, away.last_day) == (date(2026, 1, 1), yesterday)  # from its first day
-    assert db.session.scalar(select(CompanyDay.day).where(CompanyDay.company_id == company_a.id)) is None
-    assert db.session.scalar(select(TownDay.headcount).where(TownDay.day == yesterday)) == 0
+    assert db.session.scalars(select(CompanyAbsence).where(CompanyAbsence.company_id == company_a.id)).all() == []
+    assert db.session.scalar(select(CompanyDay.day).where(CompanyDay.company_id == company_a.id)) == yesterday
+    assert "days_away" not in audit_rows("admin.company.reactivate")[-1]
+    assert db.session.scalar(select(TownDay.headcount).where(TownDay.day == yesterday)) == 5  # its row is kept
