@@ -36,7 +36,9 @@ def test_the_migration_cleans_stored_values_and_keeps_one_open_practice(app, tow
             db.session.flush()
             follow_up = FollowUp(case_id=case.id, kind="visit", happened_on=date(1, 1, 1), who="张\x02三",
                                  notes="tab\tand\nnewline kept", created_by=officer_id)
-            far = Incident(grid_id=worker.company.grid_id, company_id=town.company_a, month=date(9999, 12, 1),
+            grid_id = db.session.execute(text("SELECT grid_id FROM company WHERE id = :id"),  # 0036: active_until
+                                         {"id": town.company_a}).scalar_one()
+            far = Incident(grid_id=grid_id, company_id=town.company_a, month=date(9999, 12, 1),
                            fraud_type="shuadan", cases=1, loss_yuan=1)
             first, second = _practice(worker, 0), _practice(worker, 10)
             db.session.add_all([follow_up, far, first, second])
