@@ -17,7 +17,7 @@ from quizapp import scope
 from quizapp.bank.items import is_first_try
 from quizapp.database import upsert
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question
+from quizapp.models import Answer, Attempt, Company, CompanyAbsence, CompanyDay, CompanyTopicDay, Employee, Question
 from quizapp.rollups import towns
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
@@ -114,11 +114,17 @@ class RecordGone(Conflict):
 def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay | None:
     """Recompute one company's day from the roster and the done official attempts. The town's
     TownDay row of that day, if it exists, moves by the difference (never today's: `today` given
-    and the day not before it). A day the company does not count (deactivated, or away) gets no
-    row, and loses one it had: None."""
+    and the day not before it). A day the company is known not to count (deactivated on or before
+    it, or away) gets no row, and loses one it had: None. A company deactivated before migration
+    0036 (inactive, `active_until` NULL: the day it left unknown) counts on no day, but is known not
+    to count on none either: its row of the day is left as it is, neither written nor deleted
+    (None), as docs/deploy.md promises (the only record of its quizzes once retention purged the
+    answers; `quizapp rollup --date D` rebuilds every company's D)."""
     if (first_kept := kept_from(company.grid.town_id)) is not None and day < first_kept:
         raise RecordGone(day, first_kept)
     if not counts_on(company.id, day):
+        if not company.active and company.active_until is None and not away_on(company.id, day):
+            return None  # deactivated before 0036: which days it counted is unknown, so none is dropped
         # A day the company does not count (deactivated, or away: scope.company_counted_on) has no
         # row, so no period's figure reads it, whoever reads the company's rows.
         drop_days(company.id, day, day, today)
@@ -161,6 +167,13 @@ def counts_on(company_id: int, day: date) -> bool:
     """Whether the company counts on `day` (scope.company_counted_on)."""
     return db.session.scalar(select(Company.id).where(Company.id == company_id,
                                                       *scope.company_counted_on(day))) is not None
+
+
+def away_on(company_id: int, day: date) -> bool:
+    """Whether one of the company's absences (days away it was reactivated from) covers `day`."""
+    return db.session.scalar(select(CompanyAbsence.company_id).where(
+        CompanyAbsence.company_id == company_id, CompanyAbsence.first_day <= day,
+        CompanyAbsence.last_day >= day).limit(1)) is not None
 
 
 def drop_days(company_id: int, first: date, last: date, today: date) -> int:

@@ -405,3 +405,32 @@ def test_reactivating_a_company_deactivated_before_the_day_was_kept_deletes_none
     assert db.session.scalar(select(CompanyDay.day).where(CompanyDay.company_id == company_a.id)) == yesterday
     assert "days_away" not in audit_rows("admin.company.reactivate")[-1]
     assert db.session.scalar(select(TownDay.headcount).where(TownDay.day == yesterday)) == 5  # its row is kept
+
+
+def test_rebuilding_a_day_of_a_company_deactivated_before_the_day_was_kept_leaves_its_row(town):
+    """`quizapp rollup --date D` rebuilds every company's D: a company deactivated before migration
+    0036 (the day it left unknown) is not known not to count on D, and its row of D (the only record
+    of its quizzes once retention purged the answers) stays as written, the town's row with it."""
+    from quizapp.models import CompanyDay, CompanyTopicDay, Topic, TownDay
+    from quizapp.rollups import towns
+    from quizapp.rollups.service import rebuild_company_day
+
+    company_a = db.session.get(Company, town.company_a)
+    company_a.active = False  # before migration 0036: no day kept
+    company_a.created_at = datetime(2026, 1, 1)
+    day = TODAY - timedelta(days=2)
+    topic_id = db.session.scalar(select(Topic.id).limit(1))
+    db.session.add(CompanyDay(company_id=company_a.id, day=day, workday=True, headcount=5, completed=3,
+                              score_sum=12, question_sum=15, topics_built=True))
+    assert topic_id is not None
+    db.session.add(CompanyTopicDay(company_id=company_a.id, day=day, topic_id=topic_id, answered=4, correct=3))
+    db.session.flush()
+    towns.refresh_days([day])
+    assert rebuild_company_day(company_a, day, TODAY) is None
+    db.session.expire_all()
+    row = db.session.get(CompanyDay, (company_a.id, day))
+    assert row is not None
+    assert (row.headcount, row.completed, row.score_sum, row.question_sum) == (5, 3, 12, 15)
+    topics = db.session.scalars(select(CompanyTopicDay.answered).where(CompanyTopicDay.company_id == company_a.id))
+    assert list(topics) == [4]
+    assert db.session.scalar(select(TownDay.headcount).where(TownDay.day == day)) == 5
