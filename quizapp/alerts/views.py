@@ -7,9 +7,10 @@ alerts.rules, the use cases in alerts.service. The drafting form opens prefilled
 (title, topic, scene, scene_zh, grid, lead): the seam workers' reports (quizapp/leads) use.
 """
 
+from babel.lists import format_list
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from quizapp.alerts import rules, service
@@ -165,7 +166,7 @@ def alert_withdraw(alert_id: int):
         reached = service.reach(current_user, item, today)[2].workers
         return Confirmation(
             _("Withdraw this alert?"),
-            [(_("Title"), item.title), (_("Grids"), "、".join(g.name for g in item.grids)),
+            [(_("Title"), item.title), (_("Grids"), format_list([g.name for g in item.grids], locale=get_locale())),
              (_("Last day in the quiz"), item.expires_on.isoformat()),
              (_("Workers who answered it so far"), reached)],
             back,
