@@ -17,7 +17,7 @@ from quizapp import scope
 from quizapp.bank.items import is_first_try
 from quizapp.database import upsert
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Company, CompanyAbsence, CompanyDay, CompanyTopicDay, Employee, Question
+from quizapp.models import Answer, Attempt, Company, CompanyDay, CompanyTopicDay, Employee, Question
 from quizapp.rollups import towns
 from quizapp.rules.errors import Conflict
 from quizapp.rules.metrics import is_workday
@@ -123,8 +123,11 @@ def rebuild_company_day(company: Company, day: date, today: date) -> CompanyDay 
     if (first_kept := kept_from(company.grid.town_id)) is not None and day < first_kept:
         raise RecordGone(day, first_kept)
     if not counts_on(company.id, day):
-        if not company.active and company.active_until is None and not away_on(company.id, day):
-            return None  # deactivated before 0036: which days it counted is unknown, so none is dropped
+        if not company.active and company.active_until is None:
+            # Deactivated before 0036: which days it counted is unknown, so none is dropped. (Every
+            # deactivation since records its day, and reactivating such a company records no days
+            # away, so no absence of its can cover the day.)
+            return None
         # A day the company does not count (deactivated, or away: scope.company_counted_on) has no
         # row, so no period's figure reads it, whoever reads the company's rows.
         drop_days(company.id, day, day, today)
@@ -167,13 +170,6 @@ def counts_on(company_id: int, day: date) -> bool:
     """Whether the company counts on `day` (scope.company_counted_on)."""
     return db.session.scalar(select(Company.id).where(Company.id == company_id,
                                                       *scope.company_counted_on(day))) is not None
-
-
-def away_on(company_id: int, day: date) -> bool:
-    """Whether one of the company's absences (days away it was reactivated from) covers `day`."""
-    return db.session.scalar(select(CompanyAbsence.company_id).where(
-        CompanyAbsence.company_id == company_id, CompanyAbsence.first_day <= day,
-        CompanyAbsence.last_day >= day).limit(1)) is not None
 
 
 def drop_days(company_id: int, first: date, last: date, today: date) -> int:
