@@ -336,10 +336,14 @@ def companies_counted_between(first: date, last: date) -> tuple:
     town view, the city page, the API), while today's lists read the active ones. A deactivated
     company is in the periods up to the day before its deactivation, with its days as they were
     written; a company away (and back since) for the whole period is not. Exact because a company's
-    absences are separated by at least one day it counted (organisation.service keeps them so)."""
+    absences are separated by at least one day it counted (organisation.service keeps them so).
+    Like a worker (active_on), a company is in a period only if it was registered by the end of
+    its last day: one added today is in no past week's or month's "Companies" (its rollup has no
+    day before), while a period that includes today has it (registered before tomorrow)."""
     return (or_(Company.active.is_(True), and_(Company.active_until.is_not(None), Company.active_until > first)),
             ~exists().where(CompanyAbsence.company_id == Company.id, CompanyAbsence.first_day <= first,
-                            CompanyAbsence.last_day >= last))
+                            CompanyAbsence.last_day >= last),
+            Company.created_at < local_midnight(last + timedelta(days=1), configured_zone()))
 
 
 def away_between(first: date, last: date) -> tuple:

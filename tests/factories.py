@@ -122,8 +122,11 @@ def make_grid(code: str = "g1", name: str = "网格一", town: TownRow | None = 
 
 
 def make_company(grid: Grid, code: str = "acme", name: str = "示范工厂", per_quiz: int = 5,
-                 workdays: str = "123456") -> Company:
-    company = Company(code=code, name=name, grid_id=grid.id, questions_per_quiz=per_quiz, workdays=workdays)
+                 workdays: str = "123456", added: datetime = ON_ROSTER_SINCE) -> Company:
+    """A company registered at `added` (by default long before any day a test reads: a period
+    counts only the companies registered by its end, scope.companies_counted_between)."""
+    company = Company(code=code, name=name, grid_id=grid.id, questions_per_quiz=per_quiz, workdays=workdays,
+                      created_at=added)
     db.session.add(company)
     db.session.flush()
     return company

@@ -274,6 +274,30 @@ def test_a_deactivated_company_counts_through_the_day_before_and_not_on_its_days
                             if not any(s.contains(when) for s in rules_days.get(code, ()))}, when
 
 
+@pytest.mark.usefixtures("ctx")
+def test_a_company_added_today_is_in_no_past_period_and_in_todays(town):
+    """scope.companies_counted_between, as scope.active_on for a worker: a company registered today
+    (16:30 UTC the 23rd is 00:30 the 24th in Dongguan) is in no week or month already over (its
+    rollup has no day before), and in every period with today in it."""
+    grid = db.session.scalar(select(Grid).where(Grid.code == "g1"))
+    new = make_company(grid, "new", "新厂")
+    new.created_at = datetime(2026, 11, 23, 16, 30)  # the 24th, half past midnight local
+    late = make_company(grid, "late", "昨晚厂")
+    late.created_at = datetime(2026, 11, 23, 15, 30)  # the 23rd, 23:30 local
+    db.session.flush()
+
+    def between(first: date, last: date) -> set[str]:
+        return set(db.session.scalars(select(Company.code).where(
+            Company.grid_id == grid.id, *scope.companies_counted_between(first, last))))
+
+    assert between(date(2026, 11, 16), date(2026, 11, 22)) == {"acme"}  # last week
+    assert between(date(2026, 10, 1), date(2026, 10, 31)) == {"acme"}  # last month
+    assert between(date(2026, 11, 23), date(2026, 11, 23)) == {"acme", "late"}  # added by the day's end
+    assert between(date(2026, 11, 23), TODAY) == {"acme", "late", "new"}  # a period with today in it
+    assert between(TODAY, TODAY) == {"acme", "late", "new"}
+    assert between(date(2026, 11, 1), date(2026, 11, 30)) == {"acme", "late", "new"}  # this month
+
+
 ACTOR_NAMES = {"actor", "user", "current_user"}  # how services and views name the signed-in account
 ROSTER_DATES = {"active_from", "active_until"}
 ABSENCE_DAYS = {"first_day", "last_day"}  # EmployeeAbsence's: the days a worker who came back was away
