@@ -96,9 +96,14 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime) -> rules
     grids = dashboard.visible_grids(actor)
     grid_ids = [g.id for g in grids]
     target = dashboard.participation_target(scope.town_of(actor))
-    covered = dashboard.visible_scope(actor)
     spans = {"day": Span(day, day), "last30": metrics.trailing(day, 30)}
+    # The companies that count on some day of the 30 days (docs/metrics.md, "Companies that leave"),
+    # so a past date's digest reads the same after a company is deactivated; "companies" (and
+    # "below target", of those) are the ones that count on the date: for today, the active ones.
+    covered = dashboard.visible_scope(actor, between=spans["last30"])
     pieces = reading.read_pieces(covered, today, list(spans.values()), now)
+    counted = set(db.session.scalars(select(Company.id).where(Company.id.in_(covered.ids),
+                                                              *scope.company_counted_on(day))))
     visible = scope.visible_company_ids(actor)
     flagged: dict[int, list[str]] = {}
     for grid_id, name in db.session.execute(
@@ -113,7 +118,7 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime) -> rules
     quiet = incident_records.quiet_grids(actor, day, today, grid_ids)
     lines = []
     for grid in grids:
-        own = [c for c in covered.companies if c.grid_id == grid.id]
+        own = [c for c in covered.companies if c.grid_id == grid.id and c.id in counted]
         of_day = [pieces.tally(c.id, pieces.inside(spans["day"])) for c in own]
         last30 = [pieces.tally(c.id, pieces.inside(spans["last30"])) for c in own]
         found = incidents.get(grid.id, metrics.IncidentTotals())

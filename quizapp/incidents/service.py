@@ -413,12 +413,15 @@ def monthly_participation(actor: StaffUser, chosen: Filter, months: list[date], 
                           now: datetime) -> dict[date, float | None]:
     """Participation per month over the chosen companies (docs/metrics.md: done ÷ expected over
     the workdays with data, read by rollups.figures; the current month so far, today live)."""
-    covered = dashboard.visible_scope(actor, chosen.grid_id if not chosen.company_id else None)
-    if chosen.company_id:
-        covered = covered.only([c for c in covered.companies if c.id == chosen.company_id])
     last = min(rules.add_months(months[-1], 1) - timedelta(days=1), today)
     tallies: dict[date, list[Tally]] = {m: [] for m in months}
     if months[0] <= last:
+        # The companies that count on some day of the months (docs/metrics.md, "Companies that
+        # leave"): one deactivated since keeps its past months.
+        covered = dashboard.visible_scope(actor, chosen.grid_id if not chosen.company_id else None,
+                                          Span(months[0], last))
+        if chosen.company_id:
+            covered = covered.only([c for c in covered.companies if c.id == chosen.company_id])
         for day in figures.days_of(covered, Span(months[0], last), today, now):
             tallies[rules.month_start(day.day)].append(day.tally)
     return {m: metrics.total(found).participation for m, found in tallies.items()}

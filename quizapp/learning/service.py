@@ -208,11 +208,15 @@ def probe_figures(scope: Scope, today: date) -> ProbeFigures:
 
 def learning(actor: tenancy.Reader, today: date, now: datetime, grid_id: int | None = None) -> LearningView:
     """Every learning figure for the companies `actor` may see (one grid's, if given)."""
-    scope = dashboard.visible_scope(actor, grid_id)
     spans = month_spans(today)
-    # The months' figures read the companies that count on some day of them (a company deactivated
-    # since keeps its past months, as in the reports: docs/metrics.md, "Companies that leave").
-    grids, total = first_tries(dashboard.visible_scope(actor, grid_id, Span(spans[0].first, today)), today, spans, now)
-    return LearningView(months=spans, grids=grids, total=total,
-                        curve=rules.forgetting_curve(curve_counts(scope, today)),
-                        sharing=sharing(scope, today), probe=probe_figures(scope, today))
+    # Each figure reads the companies that count on some day of the days it reads (a company
+    # deactivated since keeps its past days, as in the reports: docs/metrics.md, "Companies that
+    # leave"): the months, the curve's year, the sharing check's 30 days, the probe's whole record.
+    def counted(first: date, last: date) -> Scope:
+        return dashboard.visible_scope(actor, grid_id, Span(first, last))
+
+    grids, total = first_tries(counted(spans[0].first, today), today, spans, now)
+    curve = curve_counts(counted(today - timedelta(days=CURVE_DAYS - 1), today), today)
+    shared = sharing(counted(today - timedelta(days=SHARING_DAYS), today - timedelta(days=1)), today)
+    return LearningView(months=spans, grids=grids, total=total, curve=rules.forgetting_curve(curve),
+                        sharing=shared, probe=probe_figures(counted(date.min, today), today))

@@ -69,8 +69,10 @@ def map_view(actor: tenancy.Reader, period: Period, today: date, now: datetime, 
     HEAT_MONTHS to the period's last month); their outlines; the period's incidents with a point."""
     grids = list(db.session.scalars(tenancy.visible_grids(actor)))
     grid_ids = {g.id for g in grids}
-    companies = dashboard.visible_scope(actor)
     span = period_span(period, today)
+    # The companies that count on some day of the period (docs/metrics.md, "Companies that leave"):
+    # one deactivated since keeps its past months, as in the monthly report.
+    companies = dashboard.visible_scope(actor, between=span)
     tallies = figures.period_tallies(companies, span, today, now)
     heads = figures.end_headcounts(companies, span, today)
     by_grid: dict[int, list[metrics.Tally]] = defaultdict(list)

@@ -1376,9 +1376,23 @@ def _period_surfaces(app, town: Town, admin, city, city_token: str) -> dict[str,
     """What every surface says of the finished week and month (and of the complete days the city
     page and the town view read): the reports (page and XLSX, the town's and a grid's), the API's
     summaries and days, the learning page's past months (page and API), the town view's past weeks,
-    the city page (page, XLSX and API)."""
+    the learning page's answer sharing (the 30 days before today), forgetting curve and probe, the
+    city page (page, XLSX and API), the map of the last two finished months, the incidents
+    page's participation of the 12 months to last month (the town's and a grid's) and the digest of
+    yesterday (its day and its 30 days, the town admin's and an officer's)."""
     found: dict[str, object] = {}
     today = town.today
+    finished = [add_months(today.replace(day=1), back) for back in (-2, -1)]
+    found["map"] = tables(page(admin, f"/reports/map?from={finished[0]:%Y-%m}&to={finished[1]:%Y-%m}"))
+    for scope in ("", f"&grid={town.grids['g1']}"):
+        html = page(admin, f"/reports/incidents?month={finished[1]:%Y-%m}{scope}")
+        found[f"incidents participation {scope}"] = [
+            (row["Month"], row["Participation"]) for row in table(html, "Month", "Participation")]
+    with app.test_request_context("/"):
+        for username in ("admin", "officer-1"):
+            account = db.session.scalar(select(StaffUser).where(StaffUser.username == username))
+            found[f"digest {username}"] = compose(digest.figures(account, today - timedelta(days=1), town_zone(),
+                                                                 utcnow())).text
     for kind, first in _finished_periods(today).items():
         last = first + timedelta(days=6) if kind == "week" else today.replace(day=1) - timedelta(days=1)
         for scope in ("town", str(town.grids["g1"])):
@@ -1390,7 +1404,11 @@ def _period_surfaces(app, town: Town, admin, city, city_token: str) -> dict[str,
         found[f"{kind} api days"] = api(app, town, f"/grids/{town.grids['g1']}/days?from={first}&to={last}")
         found[f"{kind} api bolt"] = api(app, town, f"/companies/{town.ids['bolt']}/days?from={first}&to={last}")["days"]
     months = [m.strftime("%Y-%m") for m in (add_months(today.replace(day=1), -2), add_months(today.replace(day=1), -1))]
-    by_month = rows_by(page(admin, "/reports/learning"), "Grid", caption="Knowledge index by grid and month")
+    learning = page(admin, "/reports/learning")
+    by_month = rows_by(learning, "Grid", caption="Knowledge index by grid and month")
+    for caption in ("Late minus early finishers, common minus personal questions",  # the 30 days before today
+                    "Accuracy on questions seen before, by days since last seen", "Learning estimate by lag"):
+        found[f"learning {caption}"] = table(learning, caption=caption)
     found["learning past months"] = {grid: [row[m] for m in months] for grid, row in by_month.items()}
     found["learning api past months"] = [(g["name"], m) for g in api(app, town, "/learning")["first_tries"]["grids"]
                                          for m in g["months"] if m["month"] in months]
