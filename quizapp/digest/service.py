@@ -99,16 +99,16 @@ def figures(actor: StaffUser, day: date, zone: ZoneInfo, now: datetime) -> rules
     spans = {"day": Span(day, day), "last30": metrics.trailing(day, 30)}
     # The companies that count on some day of the 30 days (docs/metrics.md, "Companies that leave"),
     # so a past date's digest reads the same after a company is deactivated; "companies" (and
-    # "below target", of those) are the ones that count on the date: for today, the active ones.
+    # "below target", of those) and the newly flagged are the ones that count on the date: for
+    # today, the active ones.
     covered = dashboard.visible_scope(actor, between=spans["last30"])
     pieces = reading.read_pieces(covered, today, list(spans.values()), now)
-    counted = set(db.session.scalars(select(Company.id).where(Company.id.in_(covered.ids),
-                                                              *scope.company_counted_on(day))))
-    visible = scope.visible_company_ids(actor)
+    on_day = select(Company.id).where(Company.id.in_(covered.ids), *scope.company_counted_on(day))
+    counted = set(db.session.scalars(on_day))
     flagged: dict[int, list[str]] = {}
     for grid_id, name in db.session.execute(
             select(Company.grid_id, Company.name).join(SupervisionCase, SupervisionCase.company_id == Company.id)
-            .where(SupervisionCase.opened_on == day, Company.id.in_(visible)).order_by(Company.name)):
+            .where(SupervisionCase.opened_on == day, Company.id.in_(on_day)).order_by(Company.name)):
         flagged.setdefault(grid_id, []).append(name)
     month = month_start(day)
     incidents = _incidents(grid_ids, month)

@@ -1437,6 +1437,9 @@ def test_deactivating_a_company_today_changes_no_figure_of_a_period_already_over
 
     with app.app_context():
         towns.refresh_days([town.today - timedelta(days=back) for back in range(1, HISTORY + 1)])
+        # Put on the supervision list yesterday: yesterday's digest names it (deactivating closes the case).
+        db.session.add(SupervisionCase(company_id=town.ids["bolt"], rule="manual", reason="看一看",
+                                       opened_on=town.today - timedelta(days=1), status="open"))
         city_admin = make_staff("city", "city_admin")
         _, city_token = tokens.issue_token(city_admin, "city", town.now)
         db.session.commit()
@@ -1444,6 +1447,7 @@ def test_deactivating_a_company_today_changes_no_figure_of_a_period_already_over
     before = _period_surfaces(app, town, admin, city, city_token)
     assert NAMES["bolt"] in str(before["week page town"]) and NAMES["bolt"] in str(before["month xlsx town"])
     assert NAMES["bolt"] in page(admin, "/reports/")
+    assert NAMES["bolt"] in before["digest admin"]  # newly on the supervision list yesterday
 
     response = admin.post(f"/admin/companies/{town.ids['bolt']}/deactivate", data={"confirm": "yes"})
     assert response.status_code == 302
