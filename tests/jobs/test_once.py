@@ -193,10 +193,12 @@ def test_the_reminders_started_on_every_server_at_once_post_each_reminder_once(a
 # --- The nightly jobs ----------------------------------------------------------------------------
 
 def test_the_rollup_started_on_every_server_at_once_closes_and_counts_each_quiz_once(app, ctx, tmp_path, town):
-    today = local_today()
+    today, started = local_today(), utcnow() - timedelta(hours=1)
     for worker_id in (town.worker_a, town.worker_b):
-        quiz.start_attempt(db.session.get(Employee, worker_id), "official", today, utcnow() - timedelta(hours=1),
-                           "test-town")
+        worker = db.session.get(Employee, worker_id)
+        attempt = quiz.start_attempt(worker, "official", today, started, "test-town")
+        # One answer in time, then the time ran out: done (a quiz left with no answer is not).
+        quiz.record_answer(worker, attempt.id, 1, [0], started + timedelta(minutes=1), today)
     runs = race(app, tmp_path, ["rollup", "--date", today.isoformat()], "lock")
     worker = check(runs, held=True)
     assert "closed 2 attempt(s)" in worker.out and "rebuilt 2 company rollups" in worker.out
