@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RoutingValidationError
-from wtforms import DateField, IntegerField, StringField, ValidationError
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms import Form as WTForm
 from wtforms.i18n import messages_path
 from wtforms.validators import Length, StopValidation
@@ -153,7 +153,7 @@ class _Meta:
         return found
 
     def bind_field(self, form, unbound_field, options):
-        """Each field as declared, plus its kind's rule: text checked for control characters and
+        """Each field as declared, plus its kind's rule: text (a single choice too) checked for control characters and
         length (line ends made \\n first; its own Length, if tighter, is the limit), integers held
         to what the database stores, dates within 2000-01-01 .. a year ahead unless the field says
         its own window."""
@@ -162,6 +162,10 @@ class _Meta:
             field.filters = (inputs.newlines, *field.filters)
             limit = [] if _own_limit(field) else [_within_text_limit]
             field.validators = [_no_control_characters, *limit, *field.validators]
+        elif isinstance(field, SelectField) and not isinstance(field, SelectMultipleField):
+            # A choice is text too, and one that takes what is typed when it has no choices
+            # (validate_choice=False: the worker form's shift) would otherwise store anything.
+            field.validators = [_no_control_characters, _within_text_limit, *field.validators]
         elif isinstance(field, IntegerField):
             field.validators = [_whole_number, *field.validators]
         elif isinstance(field, DateField) and not any(isinstance(v, DateWithin) for v in field.validators):
