@@ -30,6 +30,7 @@ def test_the_deactivation_day_and_the_absences_come_and_go_with_the_migration(ap
         finally:
             db.session.remove()
             upgrade()
+        db.engine.dispose()  # fresh connections, as in tests/roster/test_migration.py
         assert {ix["name"] for ix in inspect(db.engine).get_indexes("company_absence")} == {
             "ix_company_absence_company_day"}
         # The company already inactive: no day kept.

@@ -26,6 +26,9 @@ def test_the_absence_table_comes_and_goes_with_the_migration_and_goes_with_its_w
         finally:
             db.session.remove()
             upgrade()
+        # Fresh connections: after the threaded tests (tests/app/test_inputs.py) in the same run, a
+        # pooled SQLite connection reported no index here although the upgrade had made it.
+        db.engine.dispose()
         assert {ix["name"] for ix in inspect(db.engine).get_indexes("employee_absence")} == {
             "ix_employee_absence_employee_day"}
         db.session.execute(INSERT, {"worker": town.worker_a, "first": date(2026, 11, 9), "last": date(2026, 11, 22)})
